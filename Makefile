@@ -1,0 +1,37 @@
+# Two commands for a newcomer: `make run` (service on the embedded default with a demo year)
+# and `make test` (every test, provisioning PostgreSQL itself). Both set up .venv/ first.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTHON ?= python3
+DATA_DIR ?= data
+
+.PHONY: run test lint rules unit integration bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/banli demo --data-dir $(DATA_DIR)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+rules: $(STAMP)
+	$(BIN)/python scripts/rules_coverage.py
+
+# The PostgreSQL tests provision their server themselves (scripts/ensure_postgres.sh, via the
+# `postgres_dsn` fixture), so a fresh machine needs nothing started beforehand.
+test: lint rules
+	$(BIN)/pytest -q -p no:cacheprovider
+
+unit: $(STAMP)
+	$(BIN)/pytest -q tests/unit
+
+clean:
+	rm -rf $(VENV) .cache $(DATA_DIR) .mypy_cache .ruff_cache .pytest_cache .hypothesis

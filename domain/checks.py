@@ -1,0 +1,89 @@
+"""Small guards shared by the Case commands. Each raises a domain error naming its rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from domain.errors import InvalidInput, RuleViolation
+
+
+def check_text(value: object, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"{field} 不能为空", f"{field} must be a non-empty string")
+    return value.strip()
+
+
+def check_one_of(value: object, allowed: Iterable[str], field: str) -> str:
+    options = sorted(allowed)
+    if value not in options:
+        raise InvalidInput(
+            f"{field} 取值无效：{value!r}，应为 {options}",
+            f"{field} must be one of {options}, got {value!r}",
+        )
+    assert isinstance(value, str)
+    return value
+
+
+def check_bool(value: object, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput(f"{field} 应为布尔值", f"{field} must be true or false")
+    return value
+
+
+def check_date(value: object, field: str) -> date:
+    if not isinstance(value, date):
+        raise InvalidInput(f"{field} 应为日期", f"{field} must be a date (YYYY-MM-DD)")
+    return value
+
+
+def check_not_future(occurred_on: date, today: date) -> None:
+    """R-X1: business dates come from the user but may never lie in the future."""
+    if occurred_on > today:
+        raise RuleViolation(
+            "R-X1",
+            f"发生日期 {occurred_on} 晚于今天 {today}",
+            f"occurred_on {occurred_on} is in the future (today is {today})",
+        )
+
+
+def check_not_before(occurred_on: date, earliest: date, what: str) -> None:
+    """R-X1: handling events never happen before the case was assigned."""
+    if occurred_on < earliest:
+        raise RuleViolation(
+            "R-X1",
+            f"发生日期 {occurred_on} 早于{what} {earliest}",
+            f"occurred_on {occurred_on} is before the {what} {earliest}",
+        )
+
+
+def check_person(value: object, field: str) -> dict[str, str]:
+    """A person with a name and a rank (R-C2 contacted_by, R-V4 visitors)."""
+    if not isinstance(value, Mapping):
+        raise InvalidInput(f"{field} 应包含姓名和职务", f"{field} must have a name and a rank")
+    return {
+        "name": check_text(value.get("name"), f"{field}.name"),
+        "rank": check_text(value.get("rank"), f"{field}.rank"),
+    }
+
+
+def check_text_list(value: object, field: str) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise InvalidInput(f"{field} 至少需要一项", f"{field} must list at least one entry")
+    return [check_text(v, field) for v in value]
+
+
+def check_unit_codes(value: object, field: str) -> list[str]:
+    if not isinstance(value, list):
+        raise InvalidInput(f"{field} 应为单位代码列表", f"{field} must be a list of unit codes")
+    codes = [check_text(v, field) for v in value]
+    if len(set(codes)) != len(codes):
+        raise RuleViolation("R-A1", f"{field} 中单位重复", f"{field} lists a unit twice")
+    return codes
+
+
+def check_dict(value: object, field: str) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InvalidInput(f"{field} 应为对象", f"{field} must be an object")
+    return dict(value)

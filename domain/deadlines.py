@@ -1,0 +1,142 @@
+"""Every deadline of a case (R-D1…R-D5), computed as a pure function of the case and a day.
+
+Nothing here is stored: due dates follow from the dates on the case's events, the policy recorded
+at assignment and the working-day calendar, so loading a new year's schedule (R-D7) or asking
+"as of" another day (R-X3) needs no migration — just a new call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from domain.calendar import WorkdayCalendar
+from domain.deadline_status import DeadlineStatus, deadline_status
+from domain.periods import PeriodEnd
+from domain.policies import Policy, get_policy
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str  # co_opinion | reply | disclosure | rehandling | reference_contact
+    unit: str | None
+    due_on: date
+    met_on: date | None
+    status: DeadlineStatus
+    days_overdue: int
+    calendar_provisional: bool
+    derivation: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "unit": self.unit,
+            "due_on": self.due_on.isoformat(),
+            "met_on": self.met_on.isoformat() if self.met_on else None,
+            "status": self.status,
+            "days_overdue": self.days_overdue,
+            "calendar_provisional": self.calendar_provisional,
+            "derivation": self.derivation,
+        }
+
+
+def _first(dates: list[date], as_of: date) -> date | None:
+    """The earliest act on or before ``as_of``: a later act did not exist yet on that day."""
+    known = sorted(d for d in dates if d <= as_of)
+    return known[0] if known else None
+
+
+def _deadline(
+    kind: str,
+    unit: str | None,
+    period: PeriodEnd,
+    met_dates: list[date],
+    as_of: date,
+    policy: Policy,
+    rule: str,
+) -> Deadline:
+    met_on = _first(met_dates, as_of)
+    status, days = deadline_status(period.due_on, met_on, as_of, policy.due_soon_days)
+    return Deadline(
+        kind=kind,
+        unit=unit,
+        due_on=period.due_on,
+        met_on=met_on,
+        status=status,
+        days_overdue=days,
+        calendar_provisional=period.provisional,
+        derivation=f"{rule} [{policy.name}]: {period.derivation}",
+    )
+
+
+def case_deadlines(case: Any, calendar: WorkdayCalendar, as_of: date) -> list[Deadline]:
+    """All deadlines of ``case`` with their status as of ``as_of``."""
+    start = case.deadline_start
+    if start is None or start > as_of:
+        return []
+    policy = get_policy(case.policy)
+    if case.reference:
+        return [_reference_deadline(case, policy, as_of)]
+    deadlines: list[Deadline] = []
+    for unit in case.co_units:
+        opinion = case.co_opinions.get(unit)
+        met = [opinion["occurred_on"]] if opinion else []
+        period = policy.co_opinion_due(start, calendar)
+        deadlines.append(_deadline("co_opinion", unit, period, met, as_of, policy, "R-D1"))
+    answered_by = case.merge.get("answered_by") if case.merge else None
+    for unit in case.replying_units:
+        met = [
+            r["issued_on"]
+            for r in case.replies.values()
+            if r["unit"] == unit and r["status"] == "issued" and not r["further"]
+        ]
+        if answered_by:
+            met.append(answered_by["issued_on"])
+        period = policy.reply_due(start, calendar)
+        deadlines.append(_deadline("reply", unit, period, met, as_of, policy, "R-D2"))
+    deadlines += _disclosure_deadlines(case, policy, calendar, as_of)
+    deadlines += _rehandling_deadlines(case, policy, calendar, as_of)
+    return deadlines
+
+
+def _reference_deadline(case: Any, policy: Policy, as_of: date) -> Deadline:
+    due = policy.reference_contact_due(case.year)
+    period = PeriodEnd(due_on=due, provisional=False, derivation=f"fixed date {due} (R-D5)")
+    met = [c["occurred_on"] for c in case.contacts if c["reached"]]
+    met += [v["occurred_on"] for v in case.visits]
+    return _deadline("reference_contact", None, period, met, as_of, policy, "R-D5")
+
+
+def _disclosure_deadlines(
+    case: Any, policy: Policy, calendar: WorkdayCalendar, as_of: date
+) -> list[Deadline]:
+    """R-D4: a reply marked proactive is published (or, with a reason, withheld) in time."""
+    deadlines = []
+    for reply in case.replies.values():
+        if reply["status"] != "issued" or reply["disclosure"] != "proactive":
+            continue
+        if reply["issued_on"] > as_of:
+            continue
+        decided = case.disclosures.get(reply["reply_id"])
+        met = [decided.get("published_on") or decided["withheld_on"]] if decided else []
+        period = policy.disclosure_due(reply["issued_on"], calendar)
+        deadlines.append(_deadline("disclosure", reply["unit"], period, met, as_of, policy, "R-D4"))
+    return deadlines
+
+
+def _rehandling_deadlines(
+    case: Any, policy: Policy, calendar: WorkdayCalendar, as_of: date
+) -> list[Deadline]:
+    """R-D3: each dissatisfied verdict is answered by a further reply within 30 days."""
+    deadlines = []
+    further_issued = sorted(
+        r["issued_on"] for r in case.replies.values() if r["further"] and r["status"] == "issued"
+    )
+    for fb in case.feedback:
+        if fb["verdict"] != "dissatisfied" or fb["occurred_on"] > as_of:
+            continue
+        met = [d for d in further_issued if d >= fb["occurred_on"]]
+        period = policy.rehandling_due(fb["occurred_on"], calendar)
+        deadlines.append(_deadline("rehandling", None, period, met, as_of, policy, "R-D3"))
+    return deadlines

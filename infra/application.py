@@ -1,0 +1,357 @@
+"""The application service: loads cases, runs a domain command, saves its events atomically.
+
+Every command goes through ``_run``: idempotency lookup, load, expected-version check, the
+domain method (which raises before triggering anything when a rule refuses), then one
+``save`` that writes the events, their time index and the idempotency answer in one
+transaction. A refused command therefore writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import CanMutateAggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from domain.calendar import WorkdayCalendar
+from domain.calendar_book import CALENDAR_BOOK_ID, CalendarBook
+from domain.case import Actor, Case
+from domain.errors import Conflict, InvalidInput, NotFound
+from domain.merge import merge_cases
+from infra.recorders import IdempotencyRow, IndexQueries, IndexRow, index_queries
+from infra.transcodings import DateAsISO
+
+RECORDER_TOPICS = {
+    "eventsourcing.sqlite": "infra.recorders:IndexedSQLiteApplicationRecorder",
+    "eventsourcing.postgres": "infra.recorders:IndexedPostgresApplicationRecorder",
+}
+
+
+def event_id(case_id: UUID | str, version: int) -> str:
+    """Public event id: the case and the event's version in it, stable and human-readable."""
+    return f"{case_id}:{version}"
+
+
+def parse_event_id(value: str) -> tuple[UUID, int]:
+    try:
+        case_part, version_part = value.rsplit(":", 1)
+        return UUID(case_part), int(version_part)
+    except ValueError:
+        raise InvalidInput("事件编号无效", f"malformed event id {value!r}") from None
+
+
+def request_fingerprint(*parts: Any) -> str:
+    """A stable hash of a request, to tell a replay from a reuse of the same idempotency key."""
+    text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    actor: Actor
+    today: date
+    idempotency_key: str | None = None
+    request_hash: str = ""
+    expected_version: int | None = None
+
+
+@dataclass
+class CommandResult:
+    case_id: str
+    version: int
+    events: list[dict[str, Any]]
+    replayed: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "case_id": self.case_id,
+            "version": self.version,
+            "events": self.events,
+            **self.extra,
+        }
+
+
+class BanliApplication(Application[UUID]):
+    name = "banli"
+
+    def construct_env(self, name: str, env: Any = None) -> Any:
+        environment = super().construct_env(name, env)
+        module = environment.get("PERSISTENCE_MODULE", "")
+        if module in RECORDER_TOPICS and not environment.get("APPLICATION_RECORDER_TOPIC"):
+            environment["APPLICATION_RECORDER_TOPIC"] = RECORDER_TOPICS[module]
+        return environment
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    @property
+    def index(self) -> IndexQueries:
+        if not hasattr(self, "_index"):
+            self._index = index_queries(self.recorder)
+        return self._index
+
+    # ------------------------------------------------------------------ the command path
+
+    def _replayed(self, ctx: CommandContext) -> CommandResult | None:
+        if ctx.idempotency_key is None:
+            return None
+        found = self.index.idempotent_answer(ctx.idempotency_key)
+        if found is None:
+            return None
+        request_hash, response = found
+        if request_hash != ctx.request_hash:
+            raise Conflict(
+                "同一幂等键已用于不同的请求",
+                "this Idempotency-Key was already used with a different request",
+            )
+        answer = json.loads(response)
+        for ev in answer["events"]:
+            case_id, version = parse_event_id(ev["id"])
+            ev["position"] = self.index.notification_id(str(case_id), version)
+        extra = {k: v for k, v in answer.items() if k not in ("case_id", "version", "events")}
+        return CommandResult(
+            answer["case_id"], answer["version"], answer["events"], replayed=True, extra=extra
+        )
+
+    def _load(self, case_id: UUID | str) -> Case:
+        try:
+            uid = case_id if isinstance(case_id, UUID) else UUID(str(case_id))
+            case: Any = self.repository.get(uid)
+        except (AggregateNotFoundError, ValueError):
+            raise NotFound("该件不存在", f"no case {case_id}") from None
+        if not isinstance(case, Case):
+            raise NotFound("该件不存在", f"no case {case_id}")
+        return case
+
+    def _run(
+        self,
+        ctx: CommandContext,
+        load: Callable[[], Sequence[Case]],
+        action: Callable[[Sequence[Case]], dict[str, Any] | None],
+    ) -> CommandResult:
+        replay = self._replayed(ctx)
+        if replay is not None:
+            return replay
+        cases = load()
+        primary = cases[0]
+        if ctx.expected_version is not None and primary.version != ctx.expected_version:
+            raise Conflict(
+                "该件已被修改，请刷新后重试",
+                f"case is at version {primary.version}, not {ctx.expected_version}",
+            )
+        extra = action(cases) or {}
+        pending: list[CanMutateAggregate[UUID]] = []
+        for case in cases:
+            pending.extend(case.collect_events())
+        events = [
+            {"id": event_id(e.originator_id, e.originator_version), "type": type(e).__name__}
+            for e in pending
+        ]
+        result = CommandResult(str(primary.id), primary.version, events, extra=extra)
+        idempotency = None
+        if ctx.idempotency_key is not None:
+            idempotency = IdempotencyRow(
+                ctx.idempotency_key, ctx.request_hash, json.dumps(result.as_dict())
+            )
+        index = [
+            IndexRow(type(e).__name__, e.timestamp.astimezone(UTC).isoformat()) for e in pending
+        ]
+        try:
+            recordings = self.save(*pending, banli_index=index, banli_idempotency=idempotency)
+        except IntegrityError:
+            # Either a concurrent writer got there first, or the same idempotency key raced us.
+            replay = self._replayed(ctx)
+            if replay is not None:
+                return replay
+            raise Conflict(
+                "并发修改冲突或编号已存在，请刷新后重试",
+                "conflict with a concurrent change (or the number already exists); retry",
+            ) from None
+        for ev, recording in zip(result.events, recordings, strict=True):
+            ev["position"] = recording.notification.id
+        return result
+
+    def _on_case(
+        self, ctx: CommandContext, case_id: UUID | str, action: Callable[[Case], Any]
+    ) -> CommandResult:
+        def run(cases: Sequence[Case]) -> dict[str, Any] | None:
+            out = action(cases[0])
+            return out if isinstance(out, dict) else None
+
+        return self._run(ctx, lambda: [self._load(case_id)], run)
+
+    # ------------------------------------------------------------------ commands
+
+    def register_case(self, ctx: CommandContext, **fields: Any) -> CommandResult:
+        def make() -> Sequence[Case]:
+            return [Case.register(**fields, actor=ctx.actor, today=ctx.today)]
+
+        return self._run(ctx, make, lambda _: None)
+
+    def command(
+        self, ctx: CommandContext, case_id: UUID | str, method: str, **fields: Any
+    ) -> CommandResult:
+        """Runs one Case command by name, e.g. ``command(ctx, id, "record_contact", ...)``.
+
+        Commands that answer an id (reply, reassignment request) return it in ``extra``.
+        """
+        if method not in CASE_COMMANDS:
+            raise InvalidInput("未知的命令", f"unknown case command {method!r}")
+        id_field = CASE_COMMANDS[method]
+
+        def act(case: Case) -> dict[str, Any] | None:
+            out = getattr(case, method)(**fields, actor=ctx.actor, today=ctx.today)
+            return {id_field: out} if id_field else None
+
+        if method == "issue_reply":
+            return self._issue_reply(ctx, case_id, **fields)
+        return self._on_case(ctx, case_id, act)
+
+    def _issue_reply(
+        self, ctx: CommandContext, case_id: UUID | str, **fields: Any
+    ) -> CommandResult:
+        """R-M1: the primary case's reply answers every merged case, in the same transaction."""
+
+        def load() -> Sequence[Case]:
+            case = self._load(case_id)
+            partners = []
+            if case.merge and case.merge["primary_case_id"] == str(case.id):
+                partners = [self._load(i) for i in case.merge["case_ids"] if i != str(case.id)]
+            return [case, *partners]
+
+        def act(cases: Sequence[Case]) -> None:
+            primary = cases[0]
+            primary.issue_reply(**fields, actor=ctx.actor, today=ctx.today)
+            reply = primary.replies[fields["reply_id"]]
+            for partner in cases[1:]:
+                partner.record_merged_reply(
+                    primary_case_id=str(primary.id),
+                    primary_number=primary.number,
+                    reply_id=reply["reply_id"],
+                    document_number=reply["document_number"],
+                    occurred_on=reply["issued_on"],
+                    actor=ctx.actor,
+                )
+
+        return self._run(ctx, load, act)
+
+    def merge(
+        self, ctx: CommandContext, case_ids: Sequence[str], occurred_on: date
+    ) -> CommandResult:
+        def load() -> Sequence[Case]:
+            if not isinstance(case_ids, list | tuple) or len(case_ids) < 2:
+                raise InvalidInput("并案至少需要两个件", "case_ids must list two or more cases")
+            return [self._load(i) for i in case_ids]
+
+        def act(cases: Sequence[Case]) -> dict[str, Any]:
+            merge_id = merge_cases(cases, occurred_on=occurred_on, actor=ctx.actor, today=ctx.today)
+            return {"merge_id": merge_id, "case_ids": [str(c.id) for c in cases]}
+
+        return self._run(ctx, load, act)
+
+    def correct(
+        self,
+        ctx: CommandContext,
+        case_id: UUID | str,
+        *,
+        event_id: str,
+        reason: Any,
+        corrected: Any,
+    ) -> CommandResult:
+        target_case, version = parse_event_id(event_id)
+        if str(target_case) != str(case_id):
+            raise NotFound("被更正的事件不属于该件", "the corrected event is not on this case")
+        return self._on_case(
+            ctx,
+            case_id,
+            lambda case: case.correct(
+                version=version,
+                reason=reason,
+                corrected=corrected,
+                actor=ctx.actor,
+                today=ctx.today,
+            ),
+        )
+
+    # ------------------------------------------------------------------ calendar (R-D7)
+
+    def load_calendar_year(
+        self, ctx: CommandContext, year: int, holidays: list[date], workdays: list[date]
+    ) -> int:
+        try:
+            book: Any = self.repository.get(CALENDAR_BOOK_ID)
+        except AggregateNotFoundError:
+            book = CalendarBook(id=CALENDAR_BOOK_ID)  # type: ignore[call-arg]
+        assert isinstance(book, CalendarBook)
+        book.load_year(
+            year=year, holidays=holidays, workdays=workdays, actor=ctx.actor, today=ctx.today
+        )
+        pending = book.collect_events()
+        index = [
+            IndexRow(type(e).__name__, e.timestamp.astimezone(UTC).isoformat()) for e in pending
+        ]
+        try:
+            self.save(*pending, banli_index=index)
+        except IntegrityError:
+            raise Conflict("日历被并发修改，请重试", "the calendar changed concurrently") from None
+        return book.version
+
+    def calendar(self) -> WorkdayCalendar:
+        try:
+            book: Any = self.repository.get(CALENDAR_BOOK_ID)
+        except AggregateNotFoundError:
+            return WorkdayCalendar()
+        assert isinstance(book, CalendarBook)
+        return book.calendar()
+
+    # ------------------------------------------------------------------ reads
+
+    def get_case(self, case_id: UUID | str, as_of: datetime | None = None) -> Case:
+        """The case now, or as it was at ``as_of`` (R-X3) via the recorded-time index."""
+        if as_of is None:
+            return self._load(case_id)
+        case = self._load(case_id)
+        version = self.index.version_at(str(case.id), as_of.astimezone(UTC).isoformat())
+        if version is None:
+            raise NotFound("该时间点该件尚未登记", f"case {case_id} did not exist at {as_of}")
+        found: Any = self.repository.get(case.id, version=version)
+        assert isinstance(found, Case)
+        return found
+
+    def case_events(self, case_id: UUID | str) -> list[Any]:
+        return list(self.events.get(self._load(case_id).id))
+
+
+# Case command methods reachable through ``command``, with the id field they answer (if any).
+CASE_COMMANDS: dict[str, str | None] = {
+    "assign": None,
+    "request_reassignment": "request_id",
+    "decide_reassignment": None,
+    "rule_on_assignment": None,
+    "designate_key": None,
+    "record_contact": None,
+    "record_visit": None,
+    "record_visit_declined": None,
+    "record_on_site_handling": None,
+    "record_disclosure_preference": None,
+    "record_co_opinion": None,
+    "submit_reply": "reply_id",
+    "decide_reply": None,
+    "issue_reply": None,
+    "publish_reply": None,
+    "withhold_reply": None,
+    "record_feedback": None,
+    "record_follow_up_call": None,
+    "remind": None,
+    "reassess": None,
+    "close_out": None,
+}

@@ -1,0 +1,214 @@
+"""Application recorders that write two side tables in the *same* transaction as the events.
+
+- ``banli_event_index``: one row per stored event — notification id, case id, version, event
+  type and the server's ``recorded_at``. The library reconstructs an aggregate only by version;
+  this index turns "as of a timestamp" (R-X3) into "as of a version" with one indexed lookup,
+  and it stays readable when the events themselves are encrypted at rest.
+- ``banli_idempotency``: the first answer to each ``Idempotency-Key``. Written with the events it
+  answers, so a crash can never leave events without their key (a retried command would write
+  them twice) or a key without its events.
+
+The library passes keyword arguments of ``Application.save`` down to ``_insert_events``; that is
+the seam used here (selected with the library's ``APPLICATION_RECORDER_TOPIC`` setting).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Composable, Identifier
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """What the recorder cannot read from an (possibly encrypted) stored event."""
+
+    event_type: str
+    recorded_at: str  # ISO 8601 UTC; sorts as text
+
+
+@dataclass(frozen=True)
+class IdempotencyRow:
+    key: str
+    request_hash: str
+    response: str  # JSON of the first answer, without notification positions
+
+
+def _rows(
+    stored_events: Sequence[StoredEvent], ids: Sequence[int] | None, kwargs: dict[str, Any]
+) -> list[tuple[int, str, int, str, str]]:
+    index: Sequence[IndexRow] = kwargs.get("banli_index", ())
+    if not index or ids is None:
+        return []
+    if len(index) != len(stored_events) or len(ids) != len(stored_events):
+        msg = "banli_index must describe every stored event"
+        raise ValueError(msg)
+    return [
+        (nid, str(s.originator_id), s.originator_version, row.event_type, row.recorded_at)
+        for nid, s, row in zip(ids, stored_events, index, strict=True)
+    ]
+
+
+SQLITE_SIDE_TABLES = [
+    "CREATE TABLE IF NOT EXISTS banli_event_index ("
+    "notification_id INTEGER PRIMARY KEY, originator_id TEXT NOT NULL, "
+    "originator_version INTEGER NOT NULL, event_type TEXT NOT NULL, recorded_at TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS banli_event_index_case_time "
+    "ON banli_event_index (originator_id, recorded_at)",
+    "CREATE TABLE IF NOT EXISTS banli_idempotency ("
+    "key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, response TEXT NOT NULL)",
+]
+
+
+class IndexedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
+    def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name)
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *SQLITE_SIDE_TABLES]
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        rows = _rows(stored_events, ids, kwargs)
+        if rows:
+            c.executemany("INSERT INTO banli_event_index VALUES (?, ?, ?, ?, ?)", rows)
+        key: IdempotencyRow | None = kwargs.get("banli_idempotency")
+        if key is not None:
+            c.execute(
+                "INSERT INTO banli_idempotency VALUES (?, ?, ?)",
+                (key.key, key.request_hash, key.response),
+            )
+        return ids
+
+
+class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name=events_table_name)
+        schema = Identifier(self.datastore.schema) if self.datastore.schema else None
+        self.index_table = self._qualified(schema, "banli_event_index")
+        self.idempotency_table = self._qualified(schema, "banli_idempotency")
+        self.sql_create_statements += [
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {} (notification_id bigint PRIMARY KEY, "
+                "originator_id text NOT NULL, originator_version bigint NOT NULL, "
+                "event_type text NOT NULL, recorded_at text NOT NULL)"
+            ).format(self.index_table),
+            SQL("CREATE INDEX IF NOT EXISTS banli_event_index_case_time ON {} ").format(
+                self.index_table
+            )
+            + SQL("(originator_id, recorded_at)"),
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {} (key text PRIMARY KEY, "
+                "request_hash text NOT NULL, response text NOT NULL)"
+            ).format(self.idempotency_table),
+        ]
+
+    @staticmethod
+    def _qualified(schema: Identifier | None, table: str) -> Composable:
+        if schema is None:
+            return Identifier(table)
+        return SQL("{}.{}").format(schema, Identifier(table))
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        rows = _rows(stored_events, ids, kwargs)
+        if rows:
+            curs.executemany(
+                SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(self.index_table), rows
+            )
+        key: IdempotencyRow | None = kwargs.get("banli_idempotency")
+        if key is not None:
+            curs.execute(
+                SQL("INSERT INTO {} VALUES (%s, %s, %s)").format(self.idempotency_table),
+                (key.key, key.request_hash, key.response),
+            )
+        return ids
+
+
+class IndexQueries:
+    """Reads of the side tables, shared by both recorders (only the SQL dialect differs)."""
+
+    placeholder = "?"
+
+    def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        raise NotImplementedError
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", self.placeholder)
+
+    def version_at(self, originator_id: str, recorded_at: str) -> int | None:
+        """R-X3: the case's last version recorded at or before ``recorded_at``."""
+        rows = self._fetch(
+            "SELECT MAX(originator_version) AS v FROM banli_event_index "
+            "WHERE originator_id = ? AND recorded_at <= ?",
+            (originator_id, recorded_at),
+        )
+        value = rows[0]["v"] if rows else None
+        return None if value is None else int(value)
+
+    def case_index(self, originator_id: str) -> list[dict[str, Any]]:
+        rows = self._fetch(
+            "SELECT notification_id, originator_version, event_type, recorded_at "
+            "FROM banli_event_index WHERE originator_id = ? ORDER BY originator_version",
+            (originator_id,),
+        )
+        return [dict(r) for r in rows]
+
+    def idempotent_answer(self, key: str) -> tuple[str, str] | None:
+        rows = self._fetch(
+            "SELECT request_hash, response FROM banli_idempotency WHERE key = ?", (key,)
+        )
+        return (rows[0]["request_hash"], rows[0]["response"]) if rows else None
+
+    def notification_id(self, originator_id: str, version: int) -> int | None:
+        rows = self._fetch(
+            "SELECT notification_id FROM banli_event_index "
+            "WHERE originator_id = ? AND originator_version = ?",
+            (originator_id, version),
+        )
+        return int(rows[0]["notification_id"]) if rows else None
+
+
+class SQLiteIndexQueries(IndexQueries):
+    def __init__(self, recorder: IndexedSQLiteApplicationRecorder) -> None:
+        self.recorder = recorder
+
+    def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        with self.recorder.datastore.transaction(commit=False) as c:
+            c.execute(self._sql(sql), params)
+            return list(c.fetchall())
+
+
+class PostgresIndexQueries(IndexQueries):
+    placeholder = "%s"
+
+    def __init__(self, recorder: IndexedPostgresApplicationRecorder) -> None:
+        self.recorder = recorder
+        schema = recorder.datastore.schema
+        self.prefix = f'"{schema}".' if schema else ""
+
+    def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        sql = sql.replace("banli_", f"{self.prefix}banli_")
+        with self.recorder.datastore.transaction(commit=False) as c:
+            c.execute(self._sql(sql).encode(), params)
+            return list(c.fetchall())
+
+
+def index_queries(recorder: object) -> IndexQueries:
+    if isinstance(recorder, IndexedSQLiteApplicationRecorder):
+        return SQLiteIndexQueries(recorder)
+    if isinstance(recorder, IndexedPostgresApplicationRecorder):
+        return PostgresIndexQueries(recorder)
+    msg = f"recorder {type(recorder).__name__} has no banli side tables"
+    raise TypeError(msg)

@@ -153,6 +153,8 @@ class Case(Aggregate):
     @property
     def replying_units(self) -> list[str]:
         """Units that owe a written reply: the lead, or each split unit (R-A1, R-R3)."""
+        if self.reference:
+            return []
         return [self.lead_unit] if self.lead_unit else list(self.split_units)
 
     def _check_handling_date(self, occurred_on: date, today: date) -> None:

@@ -44,12 +44,15 @@ def merge_cases(cases: Sequence[Case], *, occurred_on: date, actor: Actor, today
     merge_id = uuid.uuid4().hex[:12]
     case_ids = [str(c.id) for c in cases]
     numbers = [c.number for c in cases]
-    # Every proposer of every merged case, in case order, each once (R-M1, R-C4).
-    proposers: list[dict[str, str]] = []
+    # Every proposer of every merged case, in case order, each person once (R-M1, R-C4); a
+    # person who leads any merged case counts as a lead of the merged reply.
+    by_person: dict[tuple[str, str], dict[str, str]] = {}
     for c in cases:
         for p in c.proposers:
-            if p not in proposers:
-                proposers.append(p)
+            known = by_person.setdefault((p["name"], p["type"]), dict(p))
+            if p["role"] == "lead":
+                known["role"] = "lead"
+    proposers = list(by_person.values())
     for c in cases:
         c.join_merge(
             merge_id=merge_id,

@@ -93,8 +93,10 @@ def check_assignment_shape(
     co = check_unit_codes(co_units if co_units is not None else [], "co_units")
     split = check_unit_codes(split_units if split_units is not None else [], "split_units")
     lead = None if lead_unit is None else check_text(lead_unit, "lead_unit")
-    shapes = [is_reference, lead is not None, bool(split)]
-    if sum(shapes) != 1:
+    # A reference case (参阅件) may name the unit it is sent to, which must then contact the
+    # proposer (R-D5); it has no co or split units and owes no written reply (R-R3).
+    shapes = [is_reference, lead is not None and not is_reference, bool(split)]
+    if sum(shapes) != 1 or (is_reference and (co or split)):
         raise RuleViolation(
             "R-A1",
             "交办须为：一个主办单位（可加会办单位），或若干分办单位，或参阅件，三者取一",

@@ -47,7 +47,10 @@ def main() -> int:
     missing = untested(ids, test_names(ROOT / "tests"))
     for rule in missing:
         print(rule)
-    print(f"rules: {len(ids)} in DOMAIN.md §3, {len(ids) - len(missing)} named by tests", file=sys.stderr)
+    print(
+        f"rules: {len(ids)} in DOMAIN.md §3, {len(ids) - len(missing)} named by tests",
+        file=sys.stderr,
+    )
     return 1 if missing else 0
 
 

@@ -1,0 +1,457 @@
+"""Append throughput on PostgreSQL: the domain command path against a raw library baseline.
+
+    .venv/bin/python bench/append.py [--cases N] [--dsn DSN] [--cipher]
+
+Two sides, measured in one run, each in its own fresh schema (``bench_<hex>``, created here and
+dropped at the end):
+
+domain
+    For each of N cases, ``BanliApplication.register_case`` and then seven ``command`` calls
+    (assign, record_contact, record_co_opinion, submit_reply, decide_reply, issue_reply,
+    record_feedback): one command per request, as the API does, so every command loads the case
+    from the database, runs the rules, and saves its one event (plus the banli side tables).
+raw
+    The same aggregates are built in memory first, outside the timed region, by calling the same
+    ``Case`` methods and collecting the pending events of every command step. Only
+    ``Application.save`` of those events is timed, one save per command step, into a plain
+    library ``Application`` with the same transcodings and the same persistence settings.
+
+Both sides write the same events in the same number of transactions. The cases are timed in
+interleaved blocks (domain block, raw block, domain block, …) so that both sides meet the same
+server conditions (table size, autovacuum, checkpoints). A few warm-up cases run on each side
+before timing. ``--cipher`` repeats the whole measurement with ``BANLI_CIPHER_KEY`` set (AES)
+on both sides.
+
+No timing is asserted: the script prints numbers. It only refuses to print a ratio when the two
+sides did not write the same number of events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import os
+import pstats
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from eventsourcing.application import Application
+from eventsourcing.cipher import AESCipher
+from eventsourcing.domain import CanMutateAggregate
+from eventsourcing.persistence import JSONTranscoder
+from psycopg import sql
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:  # run as a plain script: make the project importable
+    sys.path.insert(0, str(REPO_ROOT))
+
+from domain.case import Actor, Case  # noqa: E402
+from infra.application import BanliApplication, CommandContext  # noqa: E402
+from infra.settings import Settings  # noqa: E402
+from infra.transcodings import DateAsISO  # noqa: E402
+
+ENSURE_SCRIPT = REPO_ROOT / "scripts" / "ensure_postgres.sh"
+
+TODAY = date(2025, 6, 30)
+YEAR = 2025
+OFFICE: Actor = {"user": "bench-office", "role": "office", "unit": "office"}
+LEAD_UNIT = "U-LEAD"
+CO_UNIT = "U-CO"
+LEAD: Actor = {"user": "bench-lead", "role": "unit", "unit": LEAD_UNIT}
+CO: Actor = {"user": "bench-co", "role": "unit", "unit": CO_UNIT}
+
+# Stands in for the reply id answered by ``submit_reply`` in the later steps.
+REPLY_ID = "<reply_id>"
+
+Events = Sequence[CanMutateAggregate[UUID]]
+
+
+# ---------------------------------------------------------------------- the workload
+
+
+def registration(number: str) -> dict[str, Any]:
+    return {
+        "number": number,
+        "kind": "suggestion",
+        "level": "provincial",
+        "year": YEAR,
+        "title": "关于加强城乡社区养老服务设施建设的建议 (bench)",
+        "proposers": [
+            {"name": "王代表", "type": "deputy", "role": "lead"},
+            {"name": "李代表", "type": "deputy", "role": "co_signer"},
+            {"name": "张代表", "type": "deputy", "role": "co_signer"},
+        ],
+        "received_on": date(2025, 3, 1),
+    }
+
+
+# (command, actor, fields): a typical lifecycle after registration, one event per command.
+LIFECYCLE: list[tuple[str, Actor, dict[str, Any]]] = [
+    (
+        "assign",
+        OFFICE,
+        {"lead_unit": LEAD_UNIT, "co_units": [CO_UNIT], "assigned_on": date(2025, 3, 5)},
+    ),
+    (
+        "record_contact",
+        LEAD,
+        {
+            "unit": LEAD_UNIT,
+            "phase": "before",
+            "channel": "phone",
+            "contacted_by": {"name": "赵处长", "rank": "处长"},
+            "person": "王代表",
+            "reached": True,
+            "summary": "电话沟通办理思路，代表表示认可。",
+            "occurred_on": date(2025, 3, 20),
+        },
+    ),
+    (
+        "record_co_opinion",
+        CO,
+        {
+            "unit": CO_UNIT,
+            "summary": "会办意见：同意主办单位办理方案，资金由本单位统筹。",
+            "disclosure_opinion": "proactive",
+            "occurred_on": date(2025, 4, 1),
+        },
+    ),
+    (
+        "submit_reply",
+        LEAD,
+        {
+            "unit": LEAD_UNIT,
+            "classification": "B",
+            "consultation_form_ref": "ZX-2025-0001",
+            "summary": "已列入年度计划，正在推进。",
+            "occurred_on": date(2025, 4, 10),
+        },
+    ),
+    (
+        "decide_reply",
+        OFFICE,
+        {
+            "reply_id": REPLY_ID,
+            "approved": True,
+            "leader": "钱厅长",
+            "note": "同意印发。",
+            "occurred_on": date(2025, 4, 15),
+        },
+    ),
+    (
+        "issue_reply",
+        OFFICE,
+        {
+            "reply_id": REPLY_ID,
+            "document_number": "建复〔2025〕1号",
+            "occurred_on": date(2025, 4, 20),
+        },
+    ),
+    (
+        "record_feedback",
+        OFFICE,
+        {"verdict": "satisfied", "comments": "满意。", "occurred_on": date(2025, 5, 10)},
+    ),
+]
+EVENTS_PER_CASE = 1 + len(LIFECYCLE)
+
+
+def resolve(fields: dict[str, Any], reply_id: str | None) -> dict[str, Any]:
+    if fields.get("reply_id") != REPLY_ID:
+        return fields
+    if reply_id is None:
+        msg = "a reply step came before submit_reply"
+        raise RuntimeError(msg)
+    return {**fields, "reply_id": reply_id}
+
+
+def case_number(prefix: str, i: int) -> str:
+    return f"{prefix}{i:06d}"
+
+
+def run_domain_case(app: BanliApplication, number: str) -> tuple[int, int]:
+    """The full command path for one case; returns (events written, transactions)."""
+    result = app.register_case(CommandContext(actor=OFFICE, today=TODAY), **registration(number))
+    case_id = result.case_id
+    events, saves = len(result.events), 1
+    reply_id: str | None = None
+    for method, actor, fields in LIFECYCLE:
+        ctx = CommandContext(actor=actor, today=TODAY)
+        result = app.command(ctx, case_id, method, **resolve(fields, reply_id))
+        if method == "submit_reply":
+            reply_id = str(result.extra["reply_id"])
+        events += len(result.events)
+        saves += 1
+    return events, saves
+
+
+def build_raw_case(number: str) -> list[Events]:
+    """The same case, in memory: the pending events of each command step (not timed)."""
+    case = Case.register(**registration(number), actor=OFFICE, today=TODAY)
+    steps: list[Events] = [case.collect_events()]
+    reply_id: str | None = None
+    for method, actor, fields in LIFECYCLE:
+        out = getattr(case, method)(**resolve(fields, reply_id), actor=actor, today=TODAY)
+        if method == "submit_reply":
+            reply_id = str(out)
+        steps.append(case.collect_events())
+    return steps
+
+
+def save_raw_case(app: Application[UUID], steps: Sequence[Events]) -> tuple[int, int]:
+    events = 0
+    for step in steps:
+        app.save(*step)
+        events += len(step)
+    return events, len(steps)
+
+
+class RawApplication(Application[UUID]):
+    """A plain library application with the project's transcodings."""
+
+    name = "bench_raw"
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+
+# ---------------------------------------------------------------------- PostgreSQL plumbing
+
+
+def provision_dsn() -> str:
+    proc = subprocess.run(
+        ["bash", str(ENSURE_SCRIPT)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = [line.strip() for line in proc.stdout.splitlines() if line.strip()]
+    if proc.returncode != 0 or not lines or not lines[-1].startswith("postgresql://"):
+        sys.stderr.write(proc.stderr)
+        msg = f"{ENSURE_SCRIPT} failed (exit {proc.returncode}); pass --dsn"
+        raise SystemExit(msg)
+    return lines[-1]
+
+
+def server_version(dsn: str) -> str:
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute("SELECT version()").fetchone()
+        settings = conn.execute(
+            "SELECT name, setting FROM pg_settings "
+            "WHERE name IN ('fsync', 'synchronous_commit') ORDER BY name"
+        ).fetchall()
+    version = str(row[0]) if row else "?"
+    return f"{version} [{', '.join(f'{name}={value}' for name, value in settings)}]"
+
+
+@contextmanager
+def fresh_schema(dsn: str) -> Iterator[str]:
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    try:
+        yield schema
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("SET lock_timeout = '30s'")
+            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+def stored_event_count(dsn: str, schema: str, app: Application[UUID]) -> int:
+    table = getattr(app.recorder, "events_table_name", "")
+    query = sql.SQL("SELECT count(*) FROM {}.{}").format(
+        sql.Identifier(schema), sql.Identifier(table)
+    )
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute(query).fetchone()
+    return int(row[0]) if row else 0
+
+
+def library_env(dsn: str, schema: str) -> dict[str, str]:
+    """The library settings exactly as the project derives them (``Settings``, which reads
+    ``BANLI_CIPHER_KEY`` from the environment)."""
+    settings = Settings(database_url=dsn, database_schema=schema)
+    return {**settings.eventsourcing_env(), "CREATE_TABLE": "y"}
+
+
+def describe(app: Application[UUID]) -> str:
+    cipher = app.mapper.cipher
+    return f"{type(app.recorder).__name__}, cipher {type(cipher).__name__ if cipher else 'none'}"
+
+
+# ---------------------------------------------------------------------- measurement
+
+
+@dataclass
+class Side:
+    label: str
+    events: int = 0
+    saves: int = 0
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class Outcome:
+    mode: str
+    domain: Side
+    raw: Side
+    stored_domain: int
+    stored_raw: int
+    setup: str
+
+
+def measure(
+    dsn: str,
+    *,
+    cases: int,
+    warmup: int,
+    block: int,
+    cipher_key: str | None,
+    profiler: cProfile.Profile | None,
+) -> Outcome:
+    mode = "AES cipher (BANLI_CIPHER_KEY set)" if cipher_key else "no cipher"
+    domain_side = Side("domain: register_case + command")
+    raw_side = Side("raw: Application.save")
+    previous_key = os.environ.pop("BANLI_CIPHER_KEY", None)
+    if cipher_key:
+        os.environ["BANLI_CIPHER_KEY"] = cipher_key
+    try:
+        with fresh_schema(dsn) as domain_schema, fresh_schema(dsn) as raw_schema:
+            domain_app = BanliApplication(env=library_env(dsn, domain_schema))
+            raw_app = RawApplication(env=library_env(dsn, raw_schema))
+            try:
+                # Built before anything is timed: the raw side's events, per command step.
+                warm_raw = [build_raw_case(case_number("W", i)) for i in range(warmup)]
+                timed_raw = [build_raw_case(case_number("B", i)) for i in range(cases)]
+
+                for i in range(warmup):
+                    run_domain_case(domain_app, case_number("W", i))
+                    save_raw_case(raw_app, warm_raw[i])
+
+                gc.collect()
+                for start in range(0, cases, block):
+                    stop = min(start + block, cases)
+
+                    if profiler is not None:
+                        profiler.enable()
+                    began = time.perf_counter()
+                    for i in range(start, stop):
+                        events, saves = run_domain_case(domain_app, case_number("B", i))
+                        domain_side.events += events
+                        domain_side.saves += saves
+                    domain_side.seconds += time.perf_counter() - began
+                    if profiler is not None:
+                        profiler.disable()
+
+                    began = time.perf_counter()
+                    for i in range(start, stop):
+                        events, saves = save_raw_case(raw_app, timed_raw[i])
+                        raw_side.events += events
+                        raw_side.saves += saves
+                    raw_side.seconds += time.perf_counter() - began
+            finally:
+                domain_app.close()
+                raw_app.close()
+            setup = f"domain {describe(domain_app)}; raw {describe(raw_app)}"
+            stored_domain = stored_event_count(dsn, domain_schema, domain_app)
+            stored_raw = stored_event_count(dsn, raw_schema, raw_app)
+    finally:
+        os.environ.pop("BANLI_CIPHER_KEY", None)
+        if previous_key is not None:
+            os.environ["BANLI_CIPHER_KEY"] = previous_key
+    return Outcome(mode, domain_side, raw_side, stored_domain, stored_raw, setup)
+
+
+def report(outcome: Outcome, *, warmup: int) -> None:
+    print(f"\n== {outcome.mode}")
+    print(outcome.setup)
+    print(f"{'side':<34}{'events':>9}{'saves':>9}{'seconds':>10}{'events/s':>11}")
+    for side in (outcome.domain, outcome.raw):
+        print(
+            f"{side.label:<34}{side.events:>9}{side.saves:>9}"
+            f"{side.seconds:>10.2f}{side.rate:>11.0f}"
+        )
+    print(
+        f"stored_events rows (incl. {warmup} warm-up cases/side): "
+        f"domain {outcome.stored_domain}, raw {outcome.stored_raw}"
+    )
+    expected_rows = outcome.domain.events + warmup * EVENTS_PER_CASE
+    same = (
+        outcome.domain.events == outcome.raw.events
+        and outcome.domain.saves == outcome.raw.saves
+        and outcome.stored_domain == outcome.stored_raw == expected_rows
+    )
+    if not same:
+        print("!! the two sides did not write the same events; no ratio")
+        return
+    ratio = outcome.domain.rate / outcome.raw.rate if outcome.raw.rate else 0.0
+    print(f"ratio {ratio:.2f}  (domain events/s ÷ raw events/s)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--cases", type=int, default=2000, help="timed cases per side")
+    parser.add_argument("--dsn", help="PostgreSQL DSN (default: scripts/ensure_postgres.sh)")
+    parser.add_argument("--cipher", action="store_true", help="repeat with BANLI_CIPHER_KEY set")
+    parser.add_argument("--warmup", type=int, default=20, help="untimed cases per side first")
+    parser.add_argument(
+        "--block", type=int, default=100, help="cases per interleaved domain/raw block"
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="PATH",
+        help="cProfile the domain side's timed blocks into PATH (pstats); skews the ratio",
+    )
+    args = parser.parse_args(argv)
+    if args.cases < 1 or args.warmup < 0 or args.block < 1:
+        parser.error("--cases and --block must be positive, --warmup not negative")
+
+    dsn = args.dsn or provision_dsn()
+    print(f"PostgreSQL: {server_version(dsn)}")
+    print(
+        f"N={args.cases} cases/side, {EVENTS_PER_CASE} events/case (one command = one save), "
+        f"warm-up {args.warmup} cases/side, interleaved blocks of {args.block} cases"
+    )
+    print(f"python {sys.version.split()[0]}")
+
+    keys: list[str | None] = [None]
+    if args.cipher:
+        keys.append(AESCipher.create_key(16))
+    profiler = cProfile.Profile() if args.profile else None
+    for key in keys:
+        outcome = measure(
+            dsn,
+            cases=args.cases,
+            warmup=args.warmup,
+            block=args.block,
+            cipher_key=key,
+            profiler=profiler,
+        )
+        report(outcome, warmup=args.warmup)
+
+    if profiler is not None:
+        profiler.dump_stats(args.profile)
+        print(f"\nprofile of the domain side written to {args.profile}; top by cumulative time:")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

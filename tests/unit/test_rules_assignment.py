@@ -1,0 +1,183 @@
+"""Assignment 交办: R-A1 … R-A4."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.deadlines import case_deadlines
+from infra.application import BanliApplication
+from tests.support import LEADER, Flow, handler, refused
+
+
+def test_lead_with_co_units_split_or_reference_are_accepted_R_A1(app: BanliApplication) -> None:
+    a = Flow(app, "A-1")
+    a.assign("FIN", ["HOU", "EDU"])
+    assert (a.case.lead_unit, a.case.co_units, a.case.stage) == ("FIN", ["HOU", "EDU"], "handling")
+    b = Flow(app, "A-2")
+    b.do("assign", split_units=["FIN", "HOU"], assigned_on=date(2025, 2, 1))
+    assert b.case.replying_units == ["FIN", "HOU"]
+    c = Flow(app, "A-3")
+    c.do("assign", reference=True, assigned_on=date(2025, 2, 1))
+    assert c.case.reference is True
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"lead_unit": "FIN", "co_units": ["FIN"]},  # both lead and co
+        {"lead_unit": "FIN", "split_units": ["HOU", "EDU"]},  # lead and split mixed
+        {"co_units": ["HOU"]},  # co without lead
+        {"split_units": ["HOU"]},  # a single split unit
+        {"lead_unit": "FIN", "co_units": ["HOU"], "reference": True},
+        {},
+    ],
+)
+def test_malformed_assignment_is_refused_and_writes_nothing_R_A1(
+    app: BanliApplication, fields: dict[str, object]
+) -> None:
+    flow = Flow(app)
+    before = app.recorder.max_notification_id()
+    with refused("R-A1"):
+        flow.do("assign", assigned_on=date(2025, 2, 1), **fields)
+    assert app.recorder.max_notification_id() == before
+    assert flow.case.stage == "registered"
+
+
+def test_second_assignment_goes_through_a_request_R_A2(app: BanliApplication) -> None:
+    flow = Flow(app)
+    flow.assign()
+    with refused("R-A2"):
+        flow.assign("HOU")
+
+
+def _request(flow: Flow, unit: str = "FIN", on: date = date(2025, 2, 5)) -> str:
+    rid: str = flow.do(
+        "request_reassignment", handler(unit), unit=unit, reason="不属本单位职责", occurred_on=on
+    ).extra["request_id"]
+    return rid
+
+
+def _decide(flow: Flow, rid: str, lead: str, approved: bool = True, **kw: object) -> None:
+    flow.do(
+        "decide_reassignment",
+        request_id=rid,
+        approved=approved,
+        lead_unit=lead,
+        co_units=[],
+        note="同意改办",
+        occurred_on=date(2025, 2, 8),
+        **kw,
+    )
+
+
+def test_third_assignment_needs_ruling_R_A2(app: BanliApplication) -> None:
+    flow = Flow(app)
+    flow.assign("FIN")
+    _decide(flow, _request(flow, "FIN"), "HOU")
+    assert (flow.case.lead_unit, flow.case.assignment_rounds) == ("HOU", 2)
+    rid = _request(flow, "HOU", date(2025, 2, 9))
+    with refused("R-A2"):
+        _decide(flow, rid, "EDU")
+    flow.do(
+        "rule_on_assignment",
+        LEADER,
+        leader="孙副厅长",
+        lead_unit="EDU",
+        co_units=["HOU"],
+        note="办公室建议由教育厅主办",
+        occurred_on=date(2025, 2, 12),
+    )
+    case = flow.case
+    assert (case.lead_unit, case.co_units, case.ruled, case.assignment_rounds) == (
+        "EDU",
+        ["HOU"],
+        True,
+        3,
+    )
+    assert case.requests[rid]["status"] == "superseded_by_ruling"
+
+
+def test_ruling_is_final_no_more_requests_R_A2(app: BanliApplication) -> None:
+    flow = Flow(app)
+    flow.assign("FIN")
+    _decide(flow, _request(flow, "FIN"), "HOU")
+    flow.do(
+        "rule_on_assignment",
+        LEADER,
+        leader="孙副厅长",
+        lead_unit="EDU",
+        co_units=[],
+        note="裁定",
+        occurred_on=date(2025, 2, 12),
+    )
+    with refused("R-A2"):
+        _request(flow, "EDU", date(2025, 2, 13))
+    with refused("R-A2"):
+        flow.do(
+            "rule_on_assignment",
+            LEADER,
+            leader="孙",
+            lead_unit="FIN",
+            co_units=[],
+            note="再裁定",
+            occurred_on=date(2025, 2, 13),
+        )
+
+
+def test_ruling_before_two_rounds_is_refused_R_A2(app: BanliApplication) -> None:
+    flow = Flow(app)
+    flow.assign("FIN")
+    with refused("R-A2"):
+        flow.do(
+            "rule_on_assignment",
+            LEADER,
+            leader="孙",
+            lead_unit="HOU",
+            co_units=[],
+            note="裁定",
+            occurred_on=date(2025, 2, 12),
+        )
+
+
+def test_only_an_assigned_unit_may_request_and_rejection_keeps_it_R_A3(
+    app: BanliApplication,
+) -> None:
+    flow = Flow(app)
+    flow.assign("FIN", ["HOU"])
+    with refused("R-A1"):
+        _request(flow, "EDU")
+    rid = _request(flow, "HOU")
+    with refused("R-A3"):
+        _request(flow, "HOU")  # one open request per unit
+    _decide(flow, rid, "HOU", approved=False)
+    case = flow.case
+    assert case.requests[rid]["status"] == "rejected"
+    assert (case.lead_unit, case.co_units, case.assignment_rounds) == ("FIN", ["HOU"], 1)
+    with refused("R-A3"):
+        _decide(flow, rid, "HOU")  # already decided
+
+
+def test_reassignment_keeps_deadlines_unless_restart_is_recorded_R_A4(
+    app: BanliApplication,
+) -> None:
+    kept = Flow(app, "D-1")
+    kept.assign("FIN", on=date(2025, 2, 1))
+    _decide(kept, _request(kept), "HOU")
+    due = {d.kind: d.due_on for d in case_deadlines(kept.case, app.calendar(), date(2025, 3, 1))}
+    assert due["reply"] == date(2025, 5, 6)  # 2025-05-01 is Labour Day; rolls to 05-06 (R-D6)
+
+    restarted = Flow(app, "D-2")
+    restarted.assign("FIN", on=date(2025, 2, 1))
+    _decide(restarted, _request(restarted), "HOU", restart_deadlines=True)
+    case = restarted.case
+    due = {d.kind: d.due_on for d in case_deadlines(case, app.calendar(), date(2025, 3, 1))}
+    assert case.deadline_start == date(2025, 2, 8)
+    assert due["reply"] == date(2025, 5, 8)
+
+
+def test_handling_before_assignment_is_refused_R_A1(app: BanliApplication) -> None:
+    flow = Flow(app)
+    with refused("R-A1"):
+        flow.contact()

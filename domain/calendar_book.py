@@ -21,6 +21,12 @@ CALENDAR_BOOK_ID = uuid.UUID("0c4e1d9a-3b52-4f1e-8a77-63616c656e64")
 
 
 class CalendarBook(Aggregate):
+    """One stream for the whole calendar: each loaded year is a versioned event in it."""
+
+    @staticmethod
+    def create_id() -> uuid.UUID:
+        return CALENDAR_BOOK_ID
+
     @event("Opened")
     def __init__(self) -> None:
         self.schedules: dict[int, dict[str, Any]] = {}

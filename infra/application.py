@@ -290,7 +290,7 @@ class BanliApplication(Application[UUID]):
         try:
             book: Any = self.repository.get(CALENDAR_BOOK_ID)
         except AggregateNotFoundError:
-            book = CalendarBook(id=CALENDAR_BOOK_ID)  # type: ignore[call-arg]
+            book = CalendarBook()
         assert isinstance(book, CalendarBook)
         book.load_year(
             year=year, holidays=holidays, workdays=workdays, actor=ctx.actor, today=ctx.today

@@ -25,9 +25,10 @@ def test_names(tests: Path) -> set[str]:
     names: set[str] = set()
     for path in tests.rglob("test_*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                if node.name.startswith("test"):
-                    names.add(node.name)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith(
+                "test"
+            ):
+                names.add(node.name)
     return names
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -35,7 +36,7 @@ def test_lead_with_co_units_split_or_reference_are_accepted_R_A1(app: BanliAppli
     ],
 )
 def test_malformed_assignment_is_refused_and_writes_nothing_R_A1(
-    app: BanliApplication, fields: dict[str, object]
+    app: BanliApplication, fields: dict[str, Any]
 ) -> None:
     flow = Flow(app)
     before = app.recorder.max_notification_id()
@@ -59,7 +60,7 @@ def _request(flow: Flow, unit: str = "FIN", on: date = date(2025, 2, 5)) -> str:
     return rid
 
 
-def _decide(flow: Flow, rid: str, lead: str, approved: bool = True, **kw: object) -> None:
+def _decide(flow: Flow, rid: str, lead: str, approved: bool = True, **kw: Any) -> None:
     flow.do(
         "decide_reassignment",
         request_id=rid,

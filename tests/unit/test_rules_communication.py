@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -69,7 +70,7 @@ def test_contact_records_every_field_and_keeps_failed_attempts_R_C2(
         {"reached": "yes"},
     ],
 )
-def test_incomplete_contact_is_refused_R_C2(app: BanliApplication, bad: dict[str, object]) -> None:
+def test_incomplete_contact_is_refused_R_C2(app: BanliApplication, bad: dict[str, Any]) -> None:
     flow = Flow(app)
     flow.assign()
     with pytest.raises(InvalidInput):

@@ -81,7 +81,7 @@ def _three_cases(app: BanliApplication) -> tuple[Flow, Flow, Flow]:
 
 
 def test_suggestions_and_proposals_are_never_merged_R_M1(app: BanliApplication) -> None:
-    a, b, c = _three_cases(app)
+    a, _, c = _three_cases(app)
     before = app.recorder.max_notification_id()
     with refused("R-M1"):
         app.merge(CommandContext(OFFICE, TODAY), [a.id, c.id], date(2025, 3, 1))

@@ -1,0 +1,150 @@
+"""Accountability: R-X1 actor and two times, R-X2 corrections, R-X3 "as of"; idempotency and
+optimistic concurrency on the command path."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from domain.errors import Conflict, NotFound, RuleViolation
+from infra.application import BanliApplication, CommandContext, event_id
+from tests.support import OFFICE, TODAY, Flow, ctx, deputies, handler, refused
+
+
+def test_future_business_dates_are_refused_R_X1(app: BanliApplication) -> None:
+    flow = Flow(app)
+    with refused("R-X1"):
+        flow.assign(on=date(2026, 1, 1))  # TODAY is 2025-12-31
+    flow.assign(on=date(2025, 12, 31))
+    assert flow.case.assigned_on == date(2025, 12, 31)
+
+
+def test_handling_events_never_precede_the_assignment_R_X1(app: BanliApplication) -> None:
+    flow = Flow(app)
+    flow.assign(on=date(2025, 2, 1))
+    with refused("R-X1"):
+        flow.contact(on=date(2025, 1, 31))
+    with refused("R-X1"):
+        Flow(app, "X-2", received_on=date(2025, 3, 1)).assign(on=date(2025, 2, 1))
+
+
+def test_every_event_names_its_actor_and_both_times_R_X1(app: BanliApplication) -> None:
+    before = datetime.now(UTC)
+    flow = Flow(app)
+    flow.assign()
+    flow.contact()
+    events = app.case_events(flow.id)
+    assert [e.actor for e in events] == [OFFICE, OFFICE, handler("FIN")]
+    assert [e.occurred_on for e in events] == [date(2025, 1, 20), date(2025, 2, 1), date(2025, 2, 10)]
+    assert all(before <= e.timestamp <= datetime.now(UTC) for e in events)
+    index = app.index.case_index(str(flow.case.id))
+    assert [row["event_type"] for row in index] == ["Registered", "Assigned", "ContactRecorded"]
+    assert [row["recorded_at"] for row in index] == [e.timestamp.isoformat() for e in events]
+
+
+def test_correction_names_the_event_and_history_keeps_both_R_X2(app: BanliApplication) -> None:
+    flow = Flow(app)
+    flow.assign()
+    contact = flow.contact(summary="电话沟通（误记）")
+    target = contact.events[0]["id"]
+    result = app.correct(
+        ctx(handler("FIN")), flow.id, event_id=target, reason="摘要记错",
+        corrected={"summary": "电话沟通，代表同意办理思路"},
+    )
+    case = flow.case
+    assert case.contacts[0]["summary"] == "电话沟通，代表同意办理思路"
+    assert case.corrections == [
+        {
+            "corrects_version": 3,
+            "corrects_type": "ContactRecorded",
+            "reason": "摘要记错",
+            "corrected": {"summary": "电话沟通，代表同意办理思路"},
+            "version": 4,
+        }
+    ]
+    original = app.case_events(flow.id)[2]
+    assert original.summary == "电话沟通（误记）"  # the stored event itself is never edited
+    assert result.events[0]["type"] == "Corrected"
+
+
+def test_corrections_are_limited_to_the_recorder_or_office_and_to_safe_fields_R_X2(
+    app: BanliApplication,
+) -> None:
+    flow = Flow(app)
+    flow.assign()
+    target = flow.contact().events[0]["id"]
+    with refused("R-X2"):
+        app.correct(ctx(handler("HOU")), flow.id, event_id=target, reason="x",
+                    corrected={"summary": "改"})
+    with refused("R-X2"):
+        app.correct(ctx(OFFICE), flow.id, event_id=target, reason="x", corrected={"reached": False})
+    with refused("R-X1"):
+        app.correct(ctx(OFFICE), flow.id, event_id=target, reason="x",
+                    corrected={"occurred_on": "2026-05-01"})
+    with pytest.raises(NotFound):
+        app.correct(ctx(OFFICE), flow.id, event_id=event_id(flow.id, 99), reason="x",
+                    corrected={"summary": "改"})
+    app.correct(ctx(OFFICE), flow.id, event_id=target, reason="日期记错",
+                corrected={"occurred_on": "2025-02-11"})
+    assert flow.case.contacts[0]["occurred_on"] == date(2025, 2, 11)
+
+
+def test_case_as_of_a_timestamp_is_reconstructed_R_X3(app: BanliApplication) -> None:
+    flow = Flow(app)
+    flow.assign("FIN", ["HOU"])
+    after_assignment = datetime.now(UTC)
+    flow.co_opinion("HOU")
+    flow.replied()
+    flow.feedback("satisfied")
+    then = app.get_case(flow.id, as_of=after_assignment)
+    assert (then.stage, then.version, then.replies) == ("handling", 2, {})
+    assert then.policy == "hebei-2022"  # the rule set in force is part of the state
+    assert app.get_case(flow.id).stage == "closed"
+    with pytest.raises(NotFound):
+        app.get_case(flow.id, as_of=datetime(2000, 1, 1, tzinfo=UTC))
+
+
+def test_repeated_idempotency_key_writes_nothing_and_returns_the_first_answer(
+    app: BanliApplication,
+) -> None:
+    flow = Flow(app)
+    context = CommandContext(OFFICE, TODAY, idempotency_key="k-1", request_hash="h-1")
+    first = app.command(context, flow.id, "assign", lead_unit="FIN", assigned_on=date(2025, 2, 1))
+    position = app.recorder.max_notification_id()
+    again = app.command(context, flow.id, "assign", lead_unit="FIN", assigned_on=date(2025, 2, 1))
+    assert (again.as_dict(), again.replayed) == (first.as_dict(), True)
+    assert app.recorder.max_notification_id() == position
+    reused = CommandContext(OFFICE, TODAY, idempotency_key="k-1", request_hash="h-2")
+    with pytest.raises(Conflict):
+        app.command(reused, flow.id, "assign", lead_unit="HOU", assigned_on=date(2025, 2, 1))
+
+
+def test_stale_expected_version_is_refused_and_writes_nothing(app: BanliApplication) -> None:
+    flow = Flow(app)
+    position = app.recorder.max_notification_id()
+    stale = CommandContext(OFFICE, TODAY, expected_version=5)
+    with pytest.raises(Conflict):
+        app.command(stale, flow.id, "assign", lead_unit="FIN", assigned_on=date(2025, 2, 1))
+    assert app.recorder.max_notification_id() == position
+    fresh = CommandContext(OFFICE, TODAY, expected_version=1)
+    assert app.command(fresh, flow.id, "assign", lead_unit="FIN",
+                       assigned_on=date(2025, 2, 1)).version == 2
+
+
+def test_case_number_is_unique_per_kind_and_year(app: BanliApplication) -> None:
+    Flow(app, "N-1")
+    with pytest.raises(Conflict):
+        Flow(app, "N-1")
+    Flow(app, "N-1", year=2024, received_on=date(2024, 2, 1))
+    Flow(app, "N-1", kind="proposal",
+         proposers=[{"name": "陈委员", "type": "member", "role": "lead"}])
+
+
+def test_refused_command_leaves_the_case_unchanged(app: BanliApplication) -> None:
+    flow = Flow(app, proposers=deputies("张三"))
+    flow.assign()
+    before = flow.case.__dict__.copy()
+    with pytest.raises(RuleViolation):
+        flow.visit(organised_by="县财政局")
+    assert flow.case.__dict__ == before

@@ -1,0 +1,112 @@
+"""Deadlines of a case (R-D1 … R-D7) as a pure function of the case, the calendar and a day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.deadlines import Deadline, case_deadlines
+from infra.application import BanliApplication, CommandContext
+from tests.support import OFFICE, Flow
+
+
+def _by_kind(app: BanliApplication, flow: Flow, as_of: date) -> dict[tuple[str, str | None], Deadline]:
+    return {(d.kind, d.unit): d for d in case_deadlines(flow.case, app.calendar(), as_of)}
+
+
+def test_co_opinion_due_two_months_after_assignment_per_unit_R_D1(app: BanliApplication) -> None:
+    flow = Flow(app)
+    flow.assign("FIN", ["HOU", "EDU"], on=date(2025, 3, 3))
+    flow.co_opinion("HOU", on=date(2025, 4, 30))
+    due = _by_kind(app, flow, date(2025, 5, 10))
+    assert due[("co_opinion", "HOU")].status == "met"
+    edu = due[("co_opinion", "EDU")]
+    assert (edu.due_on, edu.status, edu.days_overdue) == (date(2025, 5, 6), "overdue", 4)
+    assert "2025-03-03 + 2 months = 2025-05-03" in edu.derivation
+
+
+def test_reply_due_three_months_rolled_past_national_day_R_D2_R_D6(app: BanliApplication) -> None:
+    flow = Flow(app, received_on=date(2025, 6, 20))
+    flow.assign(on=date(2025, 7, 1))
+    reply = _by_kind(app, flow, date(2025, 10, 5))[("reply", "FIN")]
+    assert (reply.due_on, reply.status, reply.calendar_provisional) == (
+        date(2025, 10, 9), "due_soon", False,
+    )
+    flow.contact(on=date(2025, 7, 2))
+    rid = flow.submit(on=date(2025, 10, 9))
+    flow.approve(rid, on=date(2025, 10, 9))
+    flow.issue(rid, on=date(2025, 10, 10))
+    reply = _by_kind(app, flow, date(2025, 11, 1))[("reply", "FIN")]
+    assert (reply.status, reply.days_overdue, reply.met_on) == ("met_late", 1, date(2025, 10, 10))
+    # As of a day before the issue, the same reply was simply overdue (R-X3 on deadlines).
+    earlier = _by_kind(app, flow, date(2025, 10, 9))[("reply", "FIN")]
+    assert (earlier.status, earlier.days_overdue) == ("due_soon", 0)
+
+
+def test_rehandling_overdue_after_thirty_days_R_D3(app: BanliApplication) -> None:
+    flow = Flow(app)
+    flow.assign()
+    flow.replied()
+    flow.feedback("dissatisfied", on=date(2025, 5, 6))
+    rehandling = _by_kind(app, flow, date(2025, 6, 10))[("rehandling", None)]
+    assert (rehandling.due_on, rehandling.status, rehandling.days_overdue) == (
+        date(2025, 6, 5), "overdue", 5,
+    )
+
+
+def test_disclosure_within_15_days_hebei_or_20_working_days_guangxi_R_D4(
+    app: BanliApplication,
+) -> None:
+    hebei = Flow(app, "H-1", received_on=date(2025, 8, 1))
+    hebei.assign(on=date(2025, 8, 20))
+    hebei.contact(on=date(2025, 8, 21))
+    guangxi = Flow(app, "G-1", received_on=date(2025, 8, 1))
+    guangxi.assign(on=date(2025, 8, 20), policy="guangxi-2018")
+    guangxi.contact(on=date(2025, 8, 21))
+    for flow in (hebei, guangxi):
+        rid = flow.submit(on=date(2025, 9, 25))
+        flow.approve(rid, on=date(2025, 9, 25))
+        flow.issue(rid, on=date(2025, 9, 26))
+    # Hebei: 09-26 + 15 days = 10-11, a 调休 Saturday that is a working day → no roll.
+    assert _by_kind(app, hebei, date(2025, 10, 1))[("disclosure", "FIN")].due_on == date(2025, 10, 11)
+    # Guangxi: 20 working days from 09-26 across 09-28 (Sun, worked) and the National Day break.
+    g = _by_kind(app, guangxi, date(2025, 10, 1))[("disclosure", "FIN")]
+    assert g.due_on == date(2025, 10, 30)
+    assert "guangxi-2018" in g.derivation
+    reply_id = next(iter(guangxi.case.replies))
+    guangxi.do("publish_reply", OFFICE, reply_id=reply_id, published_on=date(2025, 10, 31),
+               url="https://x/g1", include_original=False)
+    late = _by_kind(app, guangxi, date(2025, 11, 5))[("disclosure", "FIN")]
+    assert (late.status, late.days_overdue) == ("met_late", 1)
+
+
+def test_reference_case_contact_by_31_october_R_D5(app: BanliApplication) -> None:
+    flow = Flow(app)
+    flow.do("assign", reference=True, lead_unit="FIN", assigned_on=date(2025, 2, 1))
+    pending = _by_kind(app, flow, date(2025, 6, 1))[("reference_contact", None)]
+    assert (pending.due_on, pending.status) == (date(2025, 10, 31), "pending")
+    flow.contact(on=date(2025, 9, 1), reached=False)
+    assert _by_kind(app, flow, date(2025, 11, 3))[("reference_contact", None)].status == "overdue"
+    flow.contact(on=date(2025, 11, 4))
+    done = _by_kind(app, flow, date(2025, 11, 5))[("reference_contact", None)]
+    assert (done.status, done.days_overdue) == ("met_late", 4)
+
+
+def test_2027_deadline_is_provisional_until_the_year_is_loaded_R_D7(app: BanliApplication) -> None:
+    today = date(2026, 11, 21)
+    created = app.register_case(
+        CommandContext(OFFICE, today), number="2026-900", kind="suggestion", level="national",
+        year=2026, title="跨年件", proposers=[{"name": "张三", "type": "deputy", "role": "lead"}],
+        received_on=date(2026, 11, 10),
+    )
+    app.command(CommandContext(OFFICE, today), created.case_id, "assign", lead_unit="FIN",
+                assigned_on=date(2026, 11, 15))
+    case = app.get_case(created.case_id)
+    before = {d.kind: d for d in case_deadlines(case, app.calendar(), today)}["reply"]
+    assert (before.due_on, before.calendar_provisional) == (date(2027, 2, 15), True)
+    assert "PROVISIONAL" in before.derivation
+    admin = {"user": "admin", "role": "admin", "unit": None}
+    spring_festival = [date(2027, 2, d) for d in range(5, 17)]
+    app.load_calendar_year(CommandContext(admin, today), 2027, spring_festival, [date(2027, 2, 20)])
+    after = {d.kind: d for d in case_deadlines(case, app.calendar(), today)}["reply"]
+    assert (after.due_on, after.calendar_provisional) == (date(2027, 2, 17), False)
+    assert "loaded: 2027" in after.derivation

@@ -90,3 +90,15 @@ def pg_env(postgres_dsn: str) -> Iterator[dict[str, str]]:
         with psycopg.connect(postgres_dsn, autocommit=True) as conn:
             conn.execute("SET lock_timeout = '30s'")
             conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """The same contract, run against every event-store backend."""
+    if request.param == "sqlite":
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(tmp_path / "e.db"),
+        }
+    env: dict[str, str] = request.getfixturevalue("pg_env")
+    return env

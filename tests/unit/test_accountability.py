@@ -36,7 +36,11 @@ def test_every_event_names_its_actor_and_both_times_R_X1(app: BanliApplication) 
     flow.contact()
     events = app.case_events(flow.id)
     assert [e.actor for e in events] == [OFFICE, OFFICE, handler("FIN")]
-    assert [e.occurred_on for e in events] == [date(2025, 1, 20), date(2025, 2, 1), date(2025, 2, 10)]
+    assert [e.occurred_on for e in events] == [
+        date(2025, 1, 20),
+        date(2025, 2, 1),
+        date(2025, 2, 10),
+    ]
     assert all(before <= e.timestamp <= datetime.now(UTC) for e in events)
     index = app.index.case_index(str(flow.case.id))
     assert [row["event_type"] for row in index] == ["Registered", "Assigned", "ContactRecorded"]
@@ -49,7 +53,10 @@ def test_correction_names_the_event_and_history_keeps_both_R_X2(app: BanliApplic
     contact = flow.contact(summary="电话沟通（误记）")
     target = contact.events[0]["id"]
     result = app.correct(
-        ctx(handler("FIN")), flow.id, event_id=target, reason="摘要记错",
+        ctx(handler("FIN")),
+        flow.id,
+        event_id=target,
+        reason="摘要记错",
         corrected={"summary": "电话沟通，代表同意办理思路"},
     )
     case = flow.case
@@ -75,18 +82,34 @@ def test_corrections_are_limited_to_the_recorder_or_office_and_to_safe_fields_R_
     flow.assign()
     target = flow.contact().events[0]["id"]
     with refused("R-X2"):
-        app.correct(ctx(handler("HOU")), flow.id, event_id=target, reason="x",
-                    corrected={"summary": "改"})
+        app.correct(
+            ctx(handler("HOU")), flow.id, event_id=target, reason="x", corrected={"summary": "改"}
+        )
     with refused("R-X2"):
         app.correct(ctx(OFFICE), flow.id, event_id=target, reason="x", corrected={"reached": False})
     with refused("R-X1"):
-        app.correct(ctx(OFFICE), flow.id, event_id=target, reason="x",
-                    corrected={"occurred_on": "2026-05-01"})
+        app.correct(
+            ctx(OFFICE),
+            flow.id,
+            event_id=target,
+            reason="x",
+            corrected={"occurred_on": "2026-05-01"},
+        )
     with pytest.raises(NotFound):
-        app.correct(ctx(OFFICE), flow.id, event_id=event_id(flow.id, 99), reason="x",
-                    corrected={"summary": "改"})
-    app.correct(ctx(OFFICE), flow.id, event_id=target, reason="日期记错",
-                corrected={"occurred_on": "2025-02-11"})
+        app.correct(
+            ctx(OFFICE),
+            flow.id,
+            event_id=event_id(flow.id, 99),
+            reason="x",
+            corrected={"summary": "改"},
+        )
+    app.correct(
+        ctx(OFFICE),
+        flow.id,
+        event_id=target,
+        reason="日期记错",
+        corrected={"occurred_on": "2025-02-11"},
+    )
     assert flow.case.contacts[0]["occurred_on"] == date(2025, 2, 11)
 
 
@@ -128,8 +151,10 @@ def test_stale_expected_version_is_refused_and_writes_nothing(app: BanliApplicat
         app.command(stale, flow.id, "assign", lead_unit="FIN", assigned_on=date(2025, 2, 1))
     assert app.recorder.max_notification_id() == position
     fresh = CommandContext(OFFICE, TODAY, expected_version=1)
-    assert app.command(fresh, flow.id, "assign", lead_unit="FIN",
-                       assigned_on=date(2025, 2, 1)).version == 2
+    assert (
+        app.command(fresh, flow.id, "assign", lead_unit="FIN", assigned_on=date(2025, 2, 1)).version
+        == 2
+    )
 
 
 def test_case_number_is_unique_per_kind_and_year(app: BanliApplication) -> None:
@@ -137,8 +162,12 @@ def test_case_number_is_unique_per_kind_and_year(app: BanliApplication) -> None:
     with pytest.raises(Conflict):
         Flow(app, "N-1")
     Flow(app, "N-1", year=2024, received_on=date(2024, 2, 1))
-    Flow(app, "N-1", kind="proposal",
-         proposers=[{"name": "陈委员", "type": "member", "role": "lead"}])
+    Flow(
+        app,
+        "N-1",
+        kind="proposal",
+        proposers=[{"name": "陈委员", "type": "member", "role": "lead"}],
+    )
 
 
 def test_refused_command_leaves_the_case_unchanged(app: BanliApplication) -> None:

@@ -9,7 +9,9 @@ from infra.application import BanliApplication, CommandContext
 from tests.support import OFFICE, Flow
 
 
-def _by_kind(app: BanliApplication, flow: Flow, as_of: date) -> dict[tuple[str, str | None], Deadline]:
+def _by_kind(
+    app: BanliApplication, flow: Flow, as_of: date
+) -> dict[tuple[str, str | None], Deadline]:
     return {(d.kind, d.unit): d for d in case_deadlines(flow.case, app.calendar(), as_of)}
 
 
@@ -29,7 +31,9 @@ def test_reply_due_three_months_rolled_past_national_day_R_D2_R_D6(app: BanliApp
     flow.assign(on=date(2025, 7, 1))
     reply = _by_kind(app, flow, date(2025, 10, 5))[("reply", "FIN")]
     assert (reply.due_on, reply.status, reply.calendar_provisional) == (
-        date(2025, 10, 9), "due_soon", False,
+        date(2025, 10, 9),
+        "due_soon",
+        False,
     )
     flow.contact(on=date(2025, 7, 2))
     rid = flow.submit(on=date(2025, 10, 9))
@@ -49,7 +53,9 @@ def test_rehandling_overdue_after_thirty_days_R_D3(app: BanliApplication) -> Non
     flow.feedback("dissatisfied", on=date(2025, 5, 6))
     rehandling = _by_kind(app, flow, date(2025, 6, 10))[("rehandling", None)]
     assert (rehandling.due_on, rehandling.status, rehandling.days_overdue) == (
-        date(2025, 6, 5), "overdue", 5,
+        date(2025, 6, 5),
+        "overdue",
+        5,
     )
 
 
@@ -67,14 +73,22 @@ def test_disclosure_within_15_days_hebei_or_20_working_days_guangxi_R_D4(
         flow.approve(rid, on=date(2025, 9, 25))
         flow.issue(rid, on=date(2025, 9, 26))
     # Hebei: 09-26 + 15 days = 10-11, a 调休 Saturday that is a working day → no roll.
-    assert _by_kind(app, hebei, date(2025, 10, 1))[("disclosure", "FIN")].due_on == date(2025, 10, 11)
+    assert _by_kind(app, hebei, date(2025, 10, 1))[("disclosure", "FIN")].due_on == date(
+        2025, 10, 11
+    )
     # Guangxi: 20 working days from 09-26 across 09-28 (Sun, worked) and the National Day break.
     g = _by_kind(app, guangxi, date(2025, 10, 1))[("disclosure", "FIN")]
     assert g.due_on == date(2025, 10, 30)
     assert "guangxi-2018" in g.derivation
     reply_id = next(iter(guangxi.case.replies))
-    guangxi.do("publish_reply", OFFICE, reply_id=reply_id, published_on=date(2025, 10, 31),
-               url="https://x/g1", include_original=False)
+    guangxi.do(
+        "publish_reply",
+        OFFICE,
+        reply_id=reply_id,
+        published_on=date(2025, 10, 31),
+        url="https://x/g1",
+        include_original=False,
+    )
     late = _by_kind(app, guangxi, date(2025, 11, 5))[("disclosure", "FIN")]
     assert (late.status, late.days_overdue) == ("met_late", 1)
 
@@ -94,12 +108,22 @@ def test_reference_case_contact_by_31_october_R_D5(app: BanliApplication) -> Non
 def test_2027_deadline_is_provisional_until_the_year_is_loaded_R_D7(app: BanliApplication) -> None:
     today = date(2026, 11, 21)
     created = app.register_case(
-        CommandContext(OFFICE, today), number="2026-900", kind="suggestion", level="national",
-        year=2026, title="跨年件", proposers=[{"name": "张三", "type": "deputy", "role": "lead"}],
+        CommandContext(OFFICE, today),
+        number="2026-900",
+        kind="suggestion",
+        level="national",
+        year=2026,
+        title="跨年件",
+        proposers=[{"name": "张三", "type": "deputy", "role": "lead"}],
         received_on=date(2026, 11, 10),
     )
-    app.command(CommandContext(OFFICE, today), created.case_id, "assign", lead_unit="FIN",
-                assigned_on=date(2026, 11, 15))
+    app.command(
+        CommandContext(OFFICE, today),
+        created.case_id,
+        "assign",
+        lead_unit="FIN",
+        assigned_on=date(2026, 11, 15),
+    )
     case = app.get_case(created.case_id)
     before = {d.kind: d for d in case_deadlines(case, app.calendar(), today)}["reply"]
     assert (before.due_on, before.calendar_provisional) == (date(2027, 2, 15), True)

@@ -228,7 +228,8 @@ def run_sequence(app: BanliApplication, data: st.DataObject, steps: int) -> None
             event(f"refused {method}")
             continue
         event(f"accepted {method}")
-        clock = max(clock, *(e.occurred_on for e in case.pending_events))
+        accepted: list[Any] = list(case.pending_events)
+        clock = max(clock, *(e.occurred_on for e in accepted))
         app.save(case)
         replayed: Any = app.repository.get(created.id)
         assert isinstance(replayed, Case)

@@ -212,3 +212,13 @@ def index_queries(recorder: object) -> IndexQueries:
         return PostgresIndexQueries(recorder)
     msg = f"recorder {type(recorder).__name__} has no banli side tables"
     raise TypeError(msg)
+
+
+def cases_at(queries: IndexQueries, position: int) -> dict[str, int]:
+    """Every aggregate with its version as of notification ``position`` (for recomputation)."""
+    rows = queries._fetch(
+        "SELECT originator_id, MAX(originator_version) AS v FROM banli_event_index "
+        "WHERE notification_id <= ? GROUP BY originator_id",
+        (position,),
+    )
+    return {str(r["originator_id"]): int(r["v"]) for r in rows}

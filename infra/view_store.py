@@ -1,0 +1,253 @@
+"""Read-model stores for SQLite and PostgreSQL behind one interface.
+
+Each store is the library's tracking recorder for its database, extended with the view tables:
+a batch's view changes and the ``Tracking`` positions of the views it advances are written in
+one transaction, so a crash between them is impossible and redelivery is refused by the
+library's own tracking check (exactly once across restarts).
+
+Views are stored in *generations*: ``<table>_g<N>``. Reads use the active generation; a rebuild
+fills the next one while the active one keeps answering, then switches over in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
+
+from projections.core import Row, Table
+from projections.processor import ViewChanges
+
+CHUNK = 500
+
+SQL_TYPES = {
+    "sqlite": {"TEXT": "TEXT", "INTEGER": "INTEGER", "REAL": "REAL"},
+    "postgres": {"TEXT": "text", "INTEGER": "bigint", "REAL": "double precision"},
+}
+
+
+def physical(table: str, generation: int) -> str:
+    return f"{table}_g{generation}"
+
+
+def tracking_name(view: str, generation: int) -> str:
+    return f"view:{view}:g{generation}"
+
+
+class Cursor(Protocol):
+    def execute(self, sql: Any, params: Any = ...) -> Any: ...
+    def executemany(self, sql: Any, params: Any) -> Any: ...
+    def fetchall(self) -> Any: ...
+
+
+class ViewStoreBase:
+    """The dialect-independent part; subclasses provide the database plumbing."""
+
+    dialect = "sqlite"
+    placeholder = "?"
+
+    # -- plumbing, per database -------------------------------------------------------
+    @contextmanager
+    def _tx(self, *, commit: bool) -> Iterator[Cursor]:
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+    def _track(self, cursor: Cursor, tracking: Tracking) -> None:
+        raise NotImplementedError
+
+    def _qualify(self, table: str) -> str:
+        return table
+
+    # -- generations ------------------------------------------------------------------
+    def _ensure_generation_table(self) -> None:
+        with self._tx(commit=True) as c:
+            c.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._qualify('view_generations')} "
+                "(view TEXT PRIMARY KEY, active INTEGER NOT NULL, building INTEGER)"
+            )
+
+    def generations(self) -> dict[str, tuple[int, int | None]]:
+        rows = self.fetch(
+            f"SELECT view, active, building FROM {self._qualify('view_generations')}", ()
+        )
+        return {r["view"]: (int(r["active"]), r["building"]) for r in rows}
+
+    def active_generation(self, view: str) -> int | None:
+        found = self.generations().get(view)
+        return found[0] if found else None
+
+    def create_generation(self, view: str, tables: Sequence[Table], *, activate: bool) -> int:
+        """Creates the tables of a new generation of ``view``; active at once if it is the first."""
+        known = self.generations().get(view)
+        generation = 1 if known is None else max(known[0], known[1] or 0) + 1
+        with self._tx(commit=True) as c:
+            for table in tables:
+                self._create_view_table(c, table, generation)
+            q = self.placeholder
+            if known is None:
+                c.execute(
+                    f"INSERT INTO {self._qualify('view_generations')} VALUES ({q}, {q}, NULL)",
+                    (view, generation),
+                )
+            elif activate:
+                raise ValueError("an existing view is activated by switch_generation")
+            else:
+                c.execute(
+                    f"UPDATE {self._qualify('view_generations')} SET building = {q} "
+                    f"WHERE view = {q}",
+                    (generation, view),
+                )
+        return generation
+
+    def switch_generation(self, view: str, generation: int, tables: Sequence[Table]) -> None:
+        """Makes a rebuilt generation the one readers see, then drops the old one."""
+        old = self.active_generation(view)
+        q = self.placeholder
+        with self._tx(commit=True) as c:
+            c.execute(
+                f"UPDATE {self._qualify('view_generations')} SET active = {q}, building = NULL "
+                f"WHERE view = {q}",
+                (generation, view),
+            )
+        if old is not None and old != generation:
+            with self._tx(commit=True) as c:
+                for table in tables:
+                    c.execute(f"DROP TABLE IF EXISTS {self._qualify(physical(table.name, old))}")
+
+    def _create_view_table(self, c: Cursor, table: Table, generation: int) -> None:
+        types = SQL_TYPES[self.dialect]
+        name = physical(table.name, generation)
+        columns = ", ".join(f"{col} {types[kind]}" for col, kind in table.columns.items())
+        key = ", ".join(table.key)
+        c.execute(
+            f"CREATE TABLE IF NOT EXISTS {self._qualify(name)} ({columns}, PRIMARY KEY ({key}))"
+        )
+        indexes = list(table.indexes)
+        if table.case_column and (table.case_column,) != table.key[:1]:
+            indexes.append((table.case_column,))
+        for index in indexes:
+            index_name = f"{name}_{'_'.join(index)}"
+            c.execute(
+                f"CREATE INDEX IF NOT EXISTS {index_name} ON {self._qualify(name)} "
+                f"({', '.join(index)})"
+            )
+
+    # -- writing ----------------------------------------------------------------------
+    def write(
+        self,
+        changes: Mapping[str, ViewChanges],
+        tables: Mapping[str, Sequence[Table]],
+        generations: Mapping[str, int],
+    ) -> None:
+        """One transaction: every view's row changes and its tracking position."""
+        with self._tx(commit=True) as c:
+            for view, change in changes.items():
+                if change.position is None:
+                    continue
+                generation = generations[view]
+                by_name = {t.name: t for t in tables[view]}
+                for table_name, (case_ids, rows) in change.replace.items():
+                    table = by_name[table_name]
+                    self._delete_cases(c, table, generation, case_ids)
+                    self._insert(c, table, generation, rows, upsert=False)
+                for table_name, rows in change.append.items():
+                    self._insert(c, by_name[table_name], generation, rows, upsert=True)
+                self._track(c, Tracking(tracking_name(view, generation), change.position))
+
+    def _delete_cases(self, c: Cursor, table: Table, generation: int, ids: list[str]) -> None:
+        name = self._qualify(physical(table.name, generation))
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            marks = ", ".join([self.placeholder] * len(chunk))
+            c.execute(f"DELETE FROM {name} WHERE {table.case_column} IN ({marks})", chunk)
+
+    def _insert(
+        self, c: Cursor, table: Table, generation: int, rows: Sequence[Row], *, upsert: bool
+    ) -> None:
+        if not rows:
+            return
+        columns = list(table.columns)
+        marks = ", ".join([self.placeholder] * len(columns))
+        sql = (
+            f"INSERT INTO {self._qualify(physical(table.name, generation))} "
+            f"({', '.join(columns)}) VALUES ({marks})"
+        )
+        if upsert:
+            updates = ", ".join(
+                f"{col} = excluded.{col}" for col in columns if col not in table.key
+            )
+            sql += f" ON CONFLICT ({', '.join(table.key)}) DO UPDATE SET {updates}"
+        c.executemany(sql, [tuple(row.get(col) for col in columns) for row in rows])
+
+    # -- reading ----------------------------------------------------------------------
+    def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        """Runs ``sql`` written with ``?`` placeholders (physical names from ``table``)."""
+        with self._tx(commit=False) as c:
+            c.execute(
+                sql.replace("?", self.placeholder) if self.placeholder != "?" else sql, params
+            )
+            return [dict(r) for r in c.fetchall()]
+
+    def table(self, view: str, table: str, generation: int | None = None) -> str:
+        """The physical (qualified) name of a view table in its active or given generation."""
+        gen = generation if generation is not None else self.active_generation(view)
+        if gen is None:
+            raise LookupError(f"view {view} has no generation yet")
+        return self._qualify(physical(table, gen))
+
+    def last_row(self, view: str, table: Table, generation: int) -> Row | None:
+        key = ", ".join(f"{k} DESC" for k in table.key)
+        rows = self.fetch(
+            f"SELECT * FROM {self.table(view, table.name, generation)} ORDER BY {key} LIMIT 1", ()
+        )
+        return rows[0] if rows else None
+
+    def positions(self, names: Iterable[tuple[str, int]]) -> dict[str, int | None]:
+        out: dict[str, int | None] = {}
+        for view, generation in names:
+            out[view] = self.max_tracking_id(tracking_name(view, generation))  # type: ignore[attr-defined]
+        return out
+
+
+class SQLiteViewStore(ViewStoreBase, SQLiteTrackingRecorder):
+    dialect = "sqlite"
+    placeholder = "?"
+
+    def __init__(self, datastore: SQLiteDatastore) -> None:
+        SQLiteTrackingRecorder.__init__(self, datastore)
+        self.create_table()
+        self._ensure_generation_table()
+
+    @contextmanager
+    def _tx(self, *, commit: bool) -> Iterator[Cursor]:
+        with self.datastore.transaction(commit=commit) as c:
+            yield c
+
+    def _track(self, cursor: Cursor, tracking: Tracking) -> None:
+        self._insert_tracking(cursor, tracking)  # type: ignore[arg-type]
+
+
+class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
+    dialect = "postgres"
+    placeholder = "%s"
+
+    def __init__(self, datastore: PostgresDatastore) -> None:
+        PostgresTrackingRecorder.__init__(self, datastore, tracking_table_name="view_tracking")
+        self.create_table()
+        self._ensure_generation_table()
+
+    def _qualify(self, table: str) -> str:
+        schema = self.datastore.schema
+        return f'"{schema}".{table}' if schema else table
+
+    @contextmanager
+    def _tx(self, *, commit: bool) -> Iterator[Cursor]:
+        with self.datastore.transaction(commit=commit) as c:
+            yield c
+
+    def _track(self, cursor: Cursor, tracking: Tracking) -> None:
+        self._insert_tracking(cursor, tracking)  # type: ignore[arg-type]

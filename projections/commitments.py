@@ -1,0 +1,55 @@
+"""B-class rolling ledger (R-Rv2): commitments stay open, year after year, until closed out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from domain.calendar import WorkdayCalendar
+from domain.rules import latest_issued_classification
+from projections.core import Row, Table
+
+COMMITMENTS = Table(
+    name="b_commitments",
+    columns={
+        "case_id": "TEXT",
+        "number": "TEXT",
+        "year": "INTEGER",
+        "kind": "TEXT",
+        "unit": "TEXT",
+        "issued_on": "TEXT",
+        "latest_finding": "TEXT",
+        "reassessed_on": "TEXT",
+        "under_supervision": "INTEGER",
+        "closed_out_on": "TEXT",
+    },
+    key=("case_id",),
+    indexes=(("closed_out_on",),),
+)
+
+
+class CommitmentView:
+    name = "commitments"
+    tables = (COMMITMENTS,)
+
+    def rows(self, case: Any, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
+        if latest_issued_classification(case) != "B":
+            return {COMMITMENTS.name: []}
+        reply = max(
+            (r for r in case.replies.values() if r["status"] == "issued"),
+            key=lambda r: (r["issued_on"], r["version"]),
+        )
+        latest = case.reassessments[-1] if case.reassessments else None
+        row: Row = {
+            "case_id": str(case.id),
+            "number": case.number,
+            "year": case.year,
+            "kind": case.kind,
+            "unit": reply["unit"],
+            "issued_on": reply["issued_on"].isoformat(),
+            "latest_finding": latest["finding"] if latest else None,
+            "reassessed_on": latest["occurred_on"].isoformat() if latest else None,
+            "under_supervision": int(case.under_supervision),
+            "closed_out_on": case.closed_out_on.isoformat() if case.closed_out_on else None,
+        }
+        return {COMMITMENTS.name: [row]}

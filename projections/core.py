@@ -1,0 +1,85 @@
+"""What a read model is, independent of storage and transport.
+
+Two shapes cover every read model here:
+
+- a ``CaseView`` derives its rows for one case from that case's state (ledger, deadlines, unit
+  facts, disclosures, B-class commitments). After any event on a case, the runner replaces that
+  case's rows: the view is a pure function of the case, so incremental processing and a full
+  rebuild cannot drift apart;
+- an ``EventView`` appends rows per stored event (audit trail, tamper chain).
+
+A view declares its tables with ``Table``; the stores create them in SQLite or PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from domain.calendar import WorkdayCalendar
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A view table: column name → "TEXT" | "INTEGER" | "REAL" (portable types only)."""
+
+    name: str
+    columns: Mapping[str, str]
+    key: tuple[str, ...]
+    indexes: Sequence[tuple[str, ...]] = ()
+    # The column holding the case id, for CaseView tables (rows replaced per case).
+    case_column: str = "case_id"
+
+
+@dataclass(frozen=True)
+class StoredEventInfo:
+    """One notification, decoded: what EventViews need to know about an event."""
+
+    position: int
+    originator_id: str
+    version: int
+    topic: str
+    state: bytes  # as stored (encrypted when the cipher is on): what the tamper chain hashes
+    event_type: str
+    recorded_at: datetime
+    data: Mapping[str, Any]  # the decoded event's attributes
+
+
+class CaseView(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def tables(self) -> Sequence[Table]: ...
+
+    def rows(self, case: Any, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
+        """Every row of every table of this view for ``case``, computed from its state."""
+        ...
+
+
+class EventView(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def tables(self) -> Sequence[Table]: ...
+
+    def resume(self, last_row: Row | None) -> None:
+        """Called before a run with this view's last stored row of its first table (or None)."""
+        ...
+
+    def rows(self, event: StoredEventInfo) -> Mapping[str, list[Row]]:
+        """Rows to append for ``event``."""
+        ...
+
+
+class ViewReader(Protocol):
+    """What read queries need of a store: physical table names and a SQL select."""
+
+    def table(self, view: str, table: str, generation: int | None = None) -> str: ...
+
+    def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]: ...

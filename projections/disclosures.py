@@ -1,0 +1,75 @@
+"""Disclosure register (R-D4, R-P1 … R-P5): every reply to publish, its due date and outcome.
+
+Listed: replies marked proactive (they owe publication by the R-D4 date) and any reply with a
+recorded disclosure decision. A reply marked ``on_request`` with no decision owes nothing and is
+not listed. Status is computed for the reader's ``as_of`` day (``queries.disclosures``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from domain.calendar import WorkdayCalendar
+from domain.policies import get_policy
+from projections.core import Row, Table
+
+REGISTER = Table(
+    name="disclosure_register",
+    columns={
+        "case_id": "TEXT",
+        "reply_id": "TEXT",
+        "number": "TEXT",
+        "unit": "TEXT",
+        "disclosure": "TEXT",
+        "issued_on": "TEXT",
+        "due_on": "TEXT",
+        "published_on": "TEXT",
+        "withheld_on": "TEXT",
+        "withheld_reason": "TEXT",
+        "url": "TEXT",
+    },
+    key=("case_id", "reply_id"),
+    indexes=(("due_on",),),
+)
+
+
+class DisclosureView:
+    name = "disclosures"
+    tables = (REGISTER,)
+
+    def rows(self, case: Any, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
+        policy = get_policy(case.policy)
+        rows = []
+        for reply in case.replies.values():
+            if reply["status"] != "issued":
+                continue
+            decided = case.disclosures.get(reply["reply_id"])
+            proactive = reply["disclosure"] == "proactive"
+            if not proactive and decided is None and reply["disclosure"] != "withheld":
+                continue
+            due = policy.disclosure_due(reply["issued_on"], calendar).due_on if proactive else None
+            withheld_reason = (decided or {}).get("withheld_reason") or reply["withheld_reason"]
+            withheld_on = (decided or {}).get("withheld_on")
+            if withheld_on is None and reply["disclosure"] == "withheld":
+                withheld_on = reply["issued_on"]  # withheld at submission, with its reason (R-P5)
+            rows.append(
+                {
+                    "case_id": str(case.id),
+                    "reply_id": reply["reply_id"],
+                    "number": case.number,
+                    "unit": reply["unit"],
+                    "disclosure": reply["disclosure"],
+                    "issued_on": reply["issued_on"].isoformat(),
+                    "due_on": due.isoformat() if due else None,
+                    "published_on": _iso((decided or {}).get("published_on")),
+                    "withheld_on": _iso(withheld_on),
+                    "withheld_reason": withheld_reason,
+                    "url": (decided or {}).get("url"),
+                }
+            )
+        return {REGISTER.name: rows}
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None

@@ -833,21 +833,23 @@ class Case(Aggregate):
         *,
         primary_case_id: str,
         primary_number: str,
-        reply_id: str,
-        document_number: str,
-        occurred_on: date,
+        reply: Item,
         actor: Actor,
     ) -> None:
-        """R-M1: a reply issued on the primary case of a merge answers this case too."""
+        """R-M1: the first reply issued on the primary case of a merge answers this case too."""
         if self.merge is None:
             raise RuleViolation("R-M1", "该件未并案", "this case is not part of a merge")
+        if self.merge.get("answered_by"):
+            raise RuleViolation("R-M1", "并案答复已登记", "the merge's reply was already recorded")
         self._merged_reply_issued(
             primary_case_id=primary_case_id,
             primary_number=primary_number,
-            reply_id=reply_id,
-            document_number=document_number,
+            reply_id=reply["reply_id"],
+            unit=reply["unit"],
+            classification=reply["classification"],
+            document_number=reply["document_number"],
             actor=actor,
-            occurred_on=occurred_on,
+            occurred_on=reply["issued_on"],
         )
 
     @event("MergedReplyIssued")
@@ -857,6 +859,8 @@ class Case(Aggregate):
         primary_case_id: str,
         primary_number: str,
         reply_id: str,
+        unit: str,
+        classification: str,
         document_number: str,
         actor: Actor,
         occurred_on: date,
@@ -867,6 +871,8 @@ class Case(Aggregate):
             "case_id": primary_case_id,
             "number": primary_number,
             "reply_id": reply_id,
+            "unit": unit,
+            "classification": classification,
             "document_number": document_number,
             "issued_on": occurred_on,
         }

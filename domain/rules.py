@@ -206,7 +206,10 @@ def check_reply_submission_allowed(case: Any, unit: str) -> bool:
             f"{unit} 不是主办或分办单位，会办单位应提交会办意见",
             f"unit {unit} is not the lead or a split unit; co units deliver opinions instead",
         )
-    if case.merge and case.merge["primary_case_id"] != str(case.id):
+    in_rehandling = case.stage == "rehandling"
+    if case.merge and case.merge["primary_case_id"] != str(case.id) and not in_rehandling:
+        # The merge's one reply comes from the primary; a partner's own proposer may still be
+        # dissatisfied, and that re-handling (R-F2) is the partner's own.
         raise RuleViolation(
             "R-M1", "并案件由主件统一答复", "a merged case is answered by the merge's primary case"
         )
@@ -219,7 +222,7 @@ def check_reply_submission_allowed(case: Any, unit: str) -> bool:
         raise RuleViolation(
             "R-R2", "该单位已有待审批或待印发的答复", f"unit {unit} already has a reply in progress"
         )
-    if case.stage == "rehandling":
+    if in_rehandling:
         return True
     if any(r["unit"] == unit and r["status"] == "issued" for r in case.replies.values()):
         raise RuleViolation(
@@ -380,11 +383,20 @@ def check_feedback_allowed(case: Any, occurred_on: date) -> None:
     check_not_before(occurred_on, max(issued), "答复日期 reply date")
 
 
+def latest_issued_reply(case: Any) -> dict[str, Any] | None:
+    """The case's latest issued reply, or the merge's reply that answered it (R-M1)."""
+    issued = [
+        (r["issued_on"], r["version"], r) for r in case.replies.values() if r["status"] == "issued"
+    ]
+    answered_by = case.merge.get("answered_by") if case.merge else None
+    if answered_by:
+        issued.append((answered_by["issued_on"], 0, answered_by))
+    return max(issued, key=lambda t: (t[0], t[1]))[2] if issued else None
+
+
 def latest_issued_classification(case: Any) -> str | None:
-    issued = [r for r in case.replies.values() if r["status"] == "issued"]
-    if not issued:
-        return None
-    return str(max(issued, key=lambda r: (r["issued_on"], r["version"]))["classification"])
+    reply = latest_issued_reply(case)
+    return None if reply is None else str(reply["classification"])
 
 
 def check_reassessable(case: Any) -> str:

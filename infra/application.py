@@ -232,13 +232,13 @@ class BanliApplication(Application[UUID]):
             primary = cases[0]
             primary.issue_reply(**fields, actor=ctx.actor, today=ctx.today)
             reply = primary.replies[fields["reply_id"]]
+            if reply["further"]:
+                return  # a further reply answers the primary's own proposer only (R-F2)
             for partner in cases[1:]:
                 partner.record_merged_reply(
                     primary_case_id=str(primary.id),
                     primary_number=primary.number,
-                    reply_id=reply["reply_id"],
-                    document_number=reply["document_number"],
-                    occurred_on=reply["issued_on"],
+                    reply=reply,
                     actor=ctx.actor,
                 )
 

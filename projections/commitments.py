@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from domain.calendar import WorkdayCalendar
-from domain.rules import latest_issued_classification
+from domain.rules import latest_issued_reply
 from projections.core import Row, Table
 
 COMMITMENTS = Table(
@@ -33,12 +33,9 @@ class CommitmentView:
     tables = (COMMITMENTS,)
 
     def rows(self, case: Any, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
-        if latest_issued_classification(case) != "B":
+        reply = latest_issued_reply(case)
+        if reply is None or reply["classification"] != "B":
             return {COMMITMENTS.name: []}
-        reply = max(
-            (r for r in case.replies.values() if r["status"] == "issued"),
-            key=lambda r: (r["issued_on"], r["version"]),
-        )
         latest = case.reassessments[-1] if case.reassessments else None
         row: Row = {
             "case_id": str(case.id),

@@ -194,3 +194,46 @@ def test_b_class_commitment_closes_out_only_when_fulfilled_R_Rv2(app: BanliAppli
     a_class.replied("A")
     with refused("R-Rv2"):
         a_class.do("close_out", OFFICE, **close)
+
+
+def _merged_and_answered(app: BanliApplication, cls: str = "B") -> tuple[Flow, Flow]:
+    a, b, _ = _three_cases(app)
+    app.merge(CommandContext(OFFICE, TODAY), [a.id, b.id], date(2025, 3, 1))
+    a.replied(cls)
+    return a, b
+
+
+def test_merged_partner_rehandles_its_own_dissatisfaction_R_M1_R_F2(
+    app: BanliApplication,
+) -> None:
+    a, b = _merged_and_answered(app)
+    b.feedback("dissatisfied", on=date(2025, 5, 1))
+    b.visit(on=date(2025, 5, 3))
+    further = b.submit(on=date(2025, 5, 5))
+    b.approve(further, on=date(2025, 5, 6))
+    b.issue(further, on=date(2025, 5, 8))
+    assert (b.case.stage, a.case.stage) == ("closed", "replied")
+
+
+def test_further_reply_on_the_primary_leaves_partners_deadlines_alone_R_M1(
+    app: BanliApplication,
+) -> None:
+    a, b = _merged_and_answered(app)
+    a.feedback("dissatisfied", on=date(2025, 5, 1))
+    a.visit(on=date(2025, 5, 3))
+    further = a.submit(on=date(2025, 5, 5))
+    a.approve(further, on=date(2025, 5, 6))
+    a.issue(further, on=date(2025, 5, 20))
+    partner = b.case
+    assert partner.merge["answered_by"]["issued_on"] == date(2025, 4, 5)
+    due = {d.kind: d for d in case_deadlines(partner, app.calendar(), TODAY)}
+    assert (due["reply"].status, due["reply"].met_on) == ("met", date(2025, 4, 5))
+
+
+def test_merged_partner_is_reassessed_and_closed_out_by_the_merge_reply_R_Rv1_R_Rv2(
+    app: BanliApplication,
+) -> None:
+    _, b = _merged_and_answered(app, "B")
+    b.do("reassess", SUPERVISOR, finding="fulfilled", note="已完成", occurred_on=date(2025, 9, 1))
+    b.do("close_out", OFFICE, note="销号", occurred_on=date(2025, 9, 2))
+    assert b.case.closed_out_on == date(2025, 9, 2)

@@ -21,6 +21,7 @@ from domain.policies import Policy, get_policy
 class Deadline:
     kind: str  # co_opinion | reply | disclosure | rehandling | reference_contact
     unit: str | None
+    opened_on: date  # the act that started the period: assignment, issue, verdict
     due_on: date
     met_on: date | None
     status: DeadlineStatus
@@ -32,6 +33,7 @@ class Deadline:
         return {
             "kind": self.kind,
             "unit": self.unit,
+            "opened_on": self.opened_on.isoformat(),
             "due_on": self.due_on.isoformat(),
             "met_on": self.met_on.isoformat() if self.met_on else None,
             "status": self.status,
@@ -50,6 +52,7 @@ def _first(dates: list[date], as_of: date) -> date | None:
 def _deadline(
     kind: str,
     unit: str | None,
+    opened_on: date,
     period: PeriodEnd,
     met_dates: list[date],
     as_of: date,
@@ -61,6 +64,7 @@ def _deadline(
     return Deadline(
         kind=kind,
         unit=unit,
+        opened_on=opened_on,
         due_on=period.due_on,
         met_on=met_on,
         status=status,
@@ -83,7 +87,7 @@ def case_deadlines(case: Any, calendar: WorkdayCalendar, as_of: date) -> list[De
         opinion = case.co_opinions.get(unit)
         met = [opinion["occurred_on"]] if opinion else []
         period = policy.co_opinion_due(start, calendar)
-        deadlines.append(_deadline("co_opinion", unit, period, met, as_of, policy, "R-D1"))
+        deadlines.append(_deadline("co_opinion", unit, start, period, met, as_of, policy, "R-D1"))
     answered_by = case.merge.get("answered_by") if case.merge else None
     for unit in case.replying_units:
         met = [
@@ -94,7 +98,7 @@ def case_deadlines(case: Any, calendar: WorkdayCalendar, as_of: date) -> list[De
         if answered_by:
             met.append(answered_by["issued_on"])
         period = policy.reply_due(start, calendar)
-        deadlines.append(_deadline("reply", unit, period, met, as_of, policy, "R-D2"))
+        deadlines.append(_deadline("reply", unit, start, period, met, as_of, policy, "R-D2"))
     deadlines += _disclosure_deadlines(case, policy, calendar, as_of)
     deadlines += _rehandling_deadlines(case, policy, calendar, as_of)
     return deadlines
@@ -105,7 +109,8 @@ def _reference_deadline(case: Any, policy: Policy, as_of: date) -> Deadline:
     period = PeriodEnd(due_on=due, provisional=False, derivation=f"fixed date {due} (R-D5)")
     met = [c["occurred_on"] for c in case.contacts if c["reached"]]
     met += [v["occurred_on"] for v in case.visits]
-    return _deadline("reference_contact", None, period, met, as_of, policy, "R-D5")
+    start = case.deadline_start
+    return _deadline("reference_contact", None, start, period, met, as_of, policy, "R-D5")
 
 
 def _disclosure_deadlines(
@@ -121,7 +126,10 @@ def _disclosure_deadlines(
         decided = case.disclosures.get(reply["reply_id"])
         met = [decided.get("published_on") or decided["withheld_on"]] if decided else []
         period = policy.disclosure_due(reply["issued_on"], calendar)
-        deadlines.append(_deadline("disclosure", reply["unit"], period, met, as_of, policy, "R-D4"))
+        opened = reply["issued_on"]
+        deadlines.append(
+            _deadline("disclosure", reply["unit"], opened, period, met, as_of, policy, "R-D4")
+        )
     return deadlines
 
 
@@ -138,5 +146,6 @@ def _rehandling_deadlines(
             continue
         met = [d for d in further_issued if d >= fb["occurred_on"]]
         period = policy.rehandling_due(fb["occurred_on"], calendar)
-        deadlines.append(_deadline("rehandling", None, period, met, as_of, policy, "R-D3"))
+        opened = fb["occurred_on"]
+        deadlines.append(_deadline("rehandling", None, opened, period, met, as_of, policy, "R-D3"))
     return deadlines

@@ -11,10 +11,15 @@ from infra.bootstrap import build_application
 from infra.settings import Settings
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    # An explicit --data-dir wins over BANLI_DATA_DIR; PostgreSQL comes from BANLI_DATABASE_URL.
+    return Settings(data_dir=Path(args.data_dir)) if args.data_dir else Settings()
+
+
 def _demo(args: argparse.Namespace) -> int:
     from infra.demo import load_demo, summarise
 
-    settings = Settings(data_dir=Path(args.data_dir))
+    settings = _settings(args)
     app = build_application(settings)
     if app.recorder.max_notification_id():
         print(f"demo data already loaded in {settings.data_dir}")
@@ -24,13 +29,56 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(position: int, head: int) -> None:
+    width = 40
+    done = int(width * position / head) if head else width
+    share = 100 * position / head if head else 100.0
+    bar = "#" * done + "-" * (width - done)
+    print(f"\r[{bar}] {share:5.1f}% {position}/{head} events", end="", file=sys.stderr)
+
+
+def _projections(args: argparse.Namespace) -> int:
+    from infra.projection_runner import VIEW_NAMES, ProjectionRunner, rebuild, status
+    from infra.read_models import build_view_store
+
+    settings = _settings(args)
+    app = build_application(settings)
+    store = build_view_store(settings)
+    if args.action == "run":
+        ProjectionRunner(app, store).run(_progress)
+        print(file=sys.stderr)
+    elif args.action == "rebuild":
+        names = [args.name] if args.name else VIEW_NAMES
+        unknown = sorted(set(names) - set(VIEW_NAMES))
+        if unknown:
+            print(f"unknown projection {unknown}; known: {VIEW_NAMES}", file=sys.stderr)
+            return 2
+        generations = rebuild(app, store, names, _progress)
+        print(file=sys.stderr)
+        for name, generation in generations.items():
+            print(f"{name}: rebuilt as generation {generation}, now active")
+    ProjectionRunner(app, store)  # creates any projection that has no generation yet
+    print(f"{'projection':<14}{'gen':>5} {'role':<9}{'position':>10}{'lag':>8}")
+    for row in status(app, store):
+        print(
+            f"{row['projection']:<14}{row['generation']:>5} {row['role']:<9}"
+            f"{row['position']:>10}{row['lag']:>8}"
+        )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="banli", description="办理: suggestions and proposals")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="load the seeded demo year and print a summary")
-    demo.add_argument("--data-dir", default="data")
+    demo.add_argument("--data-dir", default=None)
     demo.add_argument("--seed", type=int, default=2018)
     demo.set_defaults(func=_demo)
+    projections = commands.add_parser("projections", help="read models: status, run, rebuild")
+    projections.add_argument("action", choices=["status", "run", "rebuild"])
+    projections.add_argument("name", nargs="?", help="one projection to rebuild (default: all)")
+    projections.add_argument("--data-dir", default=None)
+    projections.set_defaults(func=_projections)
     args = parser.parse_args(argv)
     result: int = args.func(args)
     return result

@@ -60,6 +60,9 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self.tables: dict[str, Sequence[Table]] = {v.name: v.tables for v in self.case_views}
         self.tables.update({v.name: v.tables for v in self.event_views})
+        # Pinned generations (a rebuild) never move; otherwise follow the active ones, which a
+        # rebuild may switch at any time.
+        self.pinned = generations is not None
         self.generations = generations or self._active_generations()
         self.processor = self._new_processor()
 
@@ -102,8 +105,17 @@ class ProjectionRunner:
         )
         return DecodedEvent(info, event)
 
+    def _follow_switches(self) -> None:
+        if self.pinned:
+            return
+        active = self._active_generations()
+        if active != self.generations:
+            self.generations = active
+            self.processor = self._new_processor()
+
     def run_batch(self) -> int:
         """Processes the next batch; returns how many events it read (0 when caught up)."""
+        self._follow_switches()
         positions = self.positions()
         start = min((p or 0) for p in positions.values()) + 1
         notifications = self.app.recorder.select_notifications(start=start, limit=self.batch_size)
@@ -129,3 +141,50 @@ class ProjectionRunner:
                 progress(position, head)
             if done == 0 or position >= head:
                 return position
+
+
+def rebuild(
+    app: BanliApplication,
+    store: ViewStoreBase,
+    names: Sequence[str],
+    progress: Progress | None = None,
+    batch_size: int = 5000,
+) -> dict[str, int]:
+    """Rebuilds ``names`` into new generations from the whole log, then switches readers over.
+
+    Readers keep using the old generation until the new one has caught up with the log; the
+    last stretch written meanwhile is caught up once more just before the switch.
+    """
+    tables = {v.name: v.tables for group in all_views() for v in group if v.name in names}
+    generations = {
+        name: store.create_generation(name, tables[name], activate=False) for name in names
+    }
+    runner = ProjectionRunner(
+        app, store, names=names, generations=generations, batch_size=batch_size
+    )
+    runner.run(progress)
+    runner.run()
+    for name in names:
+        store.switch_generation(name, generations[name], tables[name])
+    return generations
+
+
+def status(app: BanliApplication, store: ViewStoreBase) -> list[dict[str, Any]]:
+    """Position and lag of every projection's active (and any rebuilding) generation."""
+    head = app.recorder.max_notification_id() or 0
+    rows = []
+    for name, (active, building) in sorted(store.generations().items()):
+        for generation, role in ((active, "active"), (building, "building")):
+            if generation is None:
+                continue
+            position = store.positions([(name, generation)])[name] or 0
+            rows.append(
+                {
+                    "projection": name,
+                    "generation": generation,
+                    "role": role,
+                    "position": position,
+                    "lag": head - position,
+                }
+            )
+    return rows

@@ -37,8 +37,8 @@ def _deadlines_by_case(
     marks = ", ".join("?" * len(case_ids))
     rows = reader.fetch(
         f"SELECT * FROM {reader.table('ledger', 'ledger_deadlines')} "
-        f"WHERE case_id IN ({marks}) ORDER BY case_id, seq",
-        case_ids,
+        f"WHERE case_id IN ({marks}) AND opened_on <= ? ORDER BY case_id, seq",
+        [*case_ids, as_of.isoformat()],
     )
     for row in rows:
         found[row["case_id"]].append(deadline_view(row, as_of))
@@ -80,7 +80,8 @@ def ledger_item(case: Row, deadlines: list[dict[str, Any]]) -> dict[str, Any]:
 def _overdue_clause(reader: ViewReader) -> str:
     return (
         f"EXISTS (SELECT 1 FROM {reader.table('ledger', 'ledger_deadlines')} d "
-        "WHERE d.case_id = c.case_id AND d.due_on < ? AND (d.met_on IS NULL OR d.met_on > ?))"
+        "WHERE d.case_id = c.case_id AND d.opened_on <= ? AND d.due_on < ? "
+        "AND (d.met_on IS NULL OR d.met_on > ?))"
     )
 
 
@@ -111,7 +112,7 @@ def ledger(
         params.append(unit)
     if overdue is not None:
         where.append(_overdue_clause(reader) if overdue else f"NOT {_overdue_clause(reader)}")
-        params += [as_of.isoformat(), as_of.isoformat()]
+        params += [as_of.isoformat()] * 3
     if cursor:
         number, case_id = json.loads(cursor)
         where.append("(c.number > ? OR (c.number = ? AND c.case_id > ?))")
@@ -137,9 +138,9 @@ def overdue(
     rows = reader.fetch(
         f"SELECT c.*, MIN(d.due_on) AS oldest FROM {reader.table('ledger', 'ledger_cases')} c "
         f"JOIN {deadlines} d ON d.case_id = c.case_id "
-        "WHERE d.due_on < ? AND (d.met_on IS NULL OR d.met_on > ?) "
+        "WHERE d.opened_on <= ? AND d.due_on < ? AND (d.met_on IS NULL OR d.met_on > ?) "
         "GROUP BY c.case_id ORDER BY oldest, c.number, c.case_id LIMIT ? OFFSET ?",
-        [as_of.isoformat(), as_of.isoformat(), limit + 1, offset],
+        [*[as_of.isoformat()] * 3, limit + 1, offset],
     )
     page, more = rows[:limit], len(rows) > limit
     by_case = _deadlines_by_case(reader, [r["case_id"] for r in page], as_of)

@@ -80,6 +80,8 @@ def unit_measures(facts: list[Fact], as_of: date) -> dict[str, Any]:
         "co_cases": sum(f["role"] == "co" for f in facts),
         "split_cases": sum(f["role"] == "split" for f in facts),
         "replies_by_class": {c: sum(f["classification"] == c for f in replied) for c in "ABC"},
+        # A/B/C shares (DOMAIN.md §4): per class ÷ replies issued, with the cases behind them.
+        "class_shares": {c: _class_share(replied, c) for c in "ABC"},
         "measures": {
             "communication_rate": measure(replying, lambda f: bool(f["reached_contact"])),
             "key_meeting_rate": measure(
@@ -101,6 +103,10 @@ def unit_measures(facts: list[Fact], as_of: date) -> dict[str, Any]:
             "rehandling_on_time_rate": _per_count(replying, "rehandlings", "rehandlings_on_time"),
         },
     }
+
+
+def _class_share(replied: list[Fact], classification: str) -> dict[str, Any]:
+    return measure(replied, lambda f: f["classification"] == classification)
 
 
 def _facts(reader: ViewReader, year: int | None, kind: str | None) -> list[Fact]:

@@ -15,6 +15,7 @@ import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -102,3 +103,15 @@ def store_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
         }
     env: dict[str, str] = request.getfixturevalue("pg_env")
     return env
+
+
+@pytest.fixture
+def stores(store_env: dict[str, str], tmp_path: Path) -> tuple[Any, Any]:
+    """An application and its read-model store, on the backend ``store_env`` names."""
+    from infra.application import BanliApplication
+    from infra.read_models import build_view_store
+    from infra.settings import Settings
+
+    app = BanliApplication(env=store_env)
+    store = build_view_store(Settings(data_dir=tmp_path / "views"), env=store_env)
+    return app, store

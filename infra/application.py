@@ -82,6 +82,12 @@ class CommandResult:
 class BanliApplication(Application[UUID]):
     name = "banli"
 
+    def __init__(self, env: Any = None) -> None:
+        super().__init__(env)
+        # Called with the last notification position after every committed command, so an
+        # in-process projection runner can wake at once instead of polling.
+        self.saved_listeners: list[Callable[[int], None]] = []
+
     def construct_env(self, name: str, env: Any = None) -> Any:
         environment = super().construct_env(name, env)
         module = environment.get("PERSISTENCE_MODULE", "")
@@ -178,6 +184,9 @@ class BanliApplication(Application[UUID]):
             ) from None
         for ev, recording in zip(result.events, recordings, strict=True):
             ev["position"] = recording.notification.id
+        if recordings:
+            for listener in self.saved_listeners:
+                listener(recordings[-1].notification.id)
         return result
 
     def _on_case(

@@ -1,0 +1,149 @@
+"""Constructed years that reproduce the seeds' own figures and the rule thresholds, through the
+projections, on both stores; and the tamper-evidence chain against edited stored events."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import psycopg
+import pytest
+
+from infra.application import BanliApplication, CommandContext
+from infra.projection_runner import ProjectionRunner
+from infra.read_models import verify_chain
+from infra.view_store import ViewStoreBase
+from projections.read_ledger import ledger
+from projections.read_measures import unit_stats, visit_compliance_report
+from tests.support import OFFICE, Flow
+
+Stores = tuple[BanliApplication, ViewStoreBase]
+
+
+def _lead_cases(app: BanliApplication, unit: str, count: int, visited: int) -> None:
+    for i in range(count):
+        flow = Flow(app, f"{unit}-{i:03d}")
+        flow.assign(unit)
+        if i < visited:
+            flow.visit(unit)
+
+
+@pytest.mark.parametrize(
+    ("lead", "visited", "compliant", "shortfall"),
+    [(10, 9, False, 1), (11, 6, True, 0), (49, 24, False, 1), (50, 15, True, 0)],
+)
+def test_visit_thresholds_at_10_11_49_50_lead_cases_R_V2_R_V3(
+    stores: Stores, lead: int, visited: int, compliant: bool, shortfall: int
+) -> None:
+    app, store = stores
+    _lead_cases(app, "UNIT", lead, visited)
+    ProjectionRunner(app, store).run()
+    [item] = visit_compliance_report(store, year=2025)["items"]
+    required = {10: 1.0, 11: 0.5, 49: 0.5, 50: 0.3}[lead]
+    assert (item["lead_cases"], item["required_rate"], item["visited_cases"]) == (
+        lead,
+        required,
+        visited,
+    )
+    assert (item["compliant"], item["shortfall"]) == (compliant, shortfall)
+    assert item["actual_rate"] == pytest.approx(visited / lead)
+
+
+def test_hunan_finance_2018_shares_are_reproduced(stores: Stores) -> None:
+    """Seed 002: 76 lead cases, replies A 41 and C 18 → A 53.9 %, C 23.7 %."""
+    app, store = stores
+    classes = ["A"] * 41 + ["B"] * 17 + ["C"] * 18
+    for i, cls in enumerate(classes):
+        flow = Flow(app, f"HN-{i:03d}")
+        flow.assign("FIN")
+        flow.replied(cls)
+    ProjectionRunner(app, store).run()
+    [fin] = unit_stats(store, as_of=date(2025, 12, 31), year=2025)["items"]
+    assert fin["lead_cases"] == 76
+    assert fin["replies_by_class"] == {"A": 41, "B": 17, "C": 18}
+    assert round(100 * fin["class_shares"]["A"]["rate"], 1) == 53.9
+    assert round(100 * fin["class_shares"]["C"]["rate"], 1) == 23.7
+    assert fin["class_shares"]["A"]["cases"][:2] == ["HN-000", "HN-001"]
+    # "five 100 %": every lead case contacted and replied on time, every figure checkable.
+    measures = fin["measures"]
+    assert measures["communication_rate"]["rate"] == 1.0
+    assert measures["on_time_reply_rate"]["numerator"] == 76
+
+
+def test_loading_a_year_moves_ledger_deadlines_R_D7(stores: Stores) -> None:
+    app, store = stores
+    today = date(2026, 11, 21)
+    created = app.register_case(
+        CommandContext(OFFICE, today),
+        number="2026-1",
+        kind="suggestion",
+        level="provincial",
+        year=2026,
+        title="跨年",
+        proposers=[{"name": "张三", "type": "deputy", "role": "lead"}],
+        received_on=date(2026, 11, 1),
+    )
+    app.command(
+        CommandContext(OFFICE, today),
+        created.case_id,
+        "assign",
+        lead_unit="FIN",
+        assigned_on=date(2026, 11, 15),
+    )
+    runner = ProjectionRunner(app, store)
+    runner.run()
+    [row] = ledger(store, as_of=today)["items"]
+    reply = next(d for d in row["deadlines"] if d["kind"] == "reply")
+    assert (reply["due_on"], reply["calendar_provisional"]) == ("2027-02-15", True)
+    admin = {"user": "admin", "role": "admin", "unit": None}
+    holidays = [date(2027, 2, d) for d in range(5, 17)]
+    app.load_calendar_year(CommandContext(admin, today), 2027, holidays, [])
+    runner.run()
+    [row] = ledger(store, as_of=today)["items"]
+    reply = next(d for d in row["deadlines"] if d["kind"] == "reply")
+    assert (reply["due_on"], reply["calendar_provisional"]) == ("2027-02-17", False)
+
+
+def _tamper(env: dict[str, str], position: int, delete: bool = False) -> None:
+    statement = (
+        "DELETE FROM {t} WHERE {key} = {p}"
+        if delete
+        else "UPDATE {t} SET state = {blob} WHERE {key} = {p}"
+    )
+    if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
+        with sqlite3.connect(env["SQLITE_DBNAME"]) as conn:
+            conn.execute(
+                statement.format(
+                    t="stored_events", key="rowid", p=position, blob="CAST('{}' AS BLOB)"
+                )
+            )
+        return
+    dsn = (
+        f"host={env['POSTGRES_HOST']} port={env['POSTGRES_PORT']} "
+        f"dbname={env['POSTGRES_DBNAME']} user={env['POSTGRES_USER']} "
+        f"password={env['POSTGRES_PASSWORD']}"
+    )
+    with psycopg.connect(dsn) as conn:
+        conn.execute(
+            statement.format(
+                t=f'"{env["POSTGRES_SCHEMA"]}".banli_events',
+                key="notification_id",
+                p=position,
+                blob="'\\x7b7d'::bytea",
+            )
+        )
+
+
+@pytest.mark.parametrize("delete", [False, True])
+def test_tampered_stored_event_is_found_by_verification(
+    stores: Stores, store_env: dict[str, str], delete: bool
+) -> None:
+    app, store = stores
+    for i in range(3):
+        Flow(app, f"T-{i}").assign()
+    ProjectionRunner(app, store).run()
+    intact = verify_chain(app, store)
+    assert (intact.ok, intact.events_checked, intact.first_bad_position) == (True, 6, None)
+    _tamper(store_env, 4, delete=delete)
+    broken = verify_chain(app, store)
+    assert (broken.ok, broken.first_bad_position) == (False, 4)

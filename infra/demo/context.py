@@ -1,0 +1,44 @@
+"""The load in progress: application, generator, staff, event count, documents and tallies."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from domain.case import Actor
+from infra.application import BanliApplication, CommandContext, CommandResult
+from infra.demo.actors import draw_staff
+from infra.demo.dates import DEMO_TODAY
+from infra.demo.units import UNIT_BY_CODE
+
+
+class Demo:
+    """The load in progress: application, generator, staff, document counters and tallies."""
+
+    def __init__(self, app: BanliApplication, rng: random.Random) -> None:
+        self.app = app
+        self.rng = rng
+        self.staff = draw_staff(rng)
+        self.events = 0
+        self.documents: Counter[str] = Counter()
+        self.replies: dict[str, Counter[str]] = {}
+
+    @staticmethod
+    def ctx(actor: Actor) -> CommandContext:
+        return CommandContext(actor=actor, today=DEMO_TODAY)
+
+    def command(self, actor: Actor, case_id: str, method: str, **fields: Any) -> CommandResult:
+        return self.count(self.app.command(self.ctx(actor), case_id, method, **fields))
+
+    def count(self, result: CommandResult) -> CommandResult:
+        self.events += len(result.events)
+        return result
+
+    def document_number(self, unit: str, on: date) -> str:
+        self.documents[unit] += 1
+        return f"{UNIT_BY_CODE[unit].doc_prefix}〔{on.year}〕{self.documents[unit]}号"
+
+    def tally_reply(self, unit: str, classification: str) -> None:
+        self.replies.setdefault(unit, Counter())[classification] += 1

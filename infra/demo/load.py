@@ -1,0 +1,24 @@
+"""Loading the demo year: plan it with the seed's generator, then run every group in order."""
+
+from __future__ import annotations
+
+import random
+
+from infra.application import BanliApplication
+from infra.demo.context import Demo
+from infra.demo.merges import run_group
+from infra.demo.planner import Planner
+from infra.demo.summary import DemoSummary, summary_of
+
+
+def load_demo(app: BanliApplication, *, seed: int = 2018, scale: float = 1.0) -> DemoSummary:
+    """Loads the seeded demo year into ``app``; the same seed and scale give the same events."""
+    if scale <= 0:
+        raise ValueError(f"scale must be positive, got {scale}")
+    rng = random.Random(seed)
+    groups = Planner(rng, scale).plan()
+    demo = Demo(app, rng)
+    for group in groups:
+        run_group(demo, group)
+    plans = [p for g in groups for p in g]
+    return summary_of(demo, plans)

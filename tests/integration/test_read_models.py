@@ -1,0 +1,218 @@
+"""Every read model against a reference computed straight from the aggregates, on both stores.
+
+Histories come from the seeded demo generator (valid by construction: every command passes the
+domain's rules); different seeds give different histories.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from domain.case import Case
+from domain.deadlines import case_deadlines
+from domain.rules import latest_issued_reply, reached_contact_dates
+from infra.application import BanliApplication
+from infra.demo import load_demo
+from infra.projection_runner import ProjectionRunner
+from infra.view_store import ViewStoreBase
+from projections.read_audit import case_history, global_log
+from projections.read_disclosures import disclosures, open_commitments
+from projections.read_ledger import ledger, overdue
+from projections.read_measures import unit_stats, visit_compliance_report
+
+AS_OF_DAYS = [date(2025, 3, 1), date(2025, 7, 15), date(2025, 12, 31), date(2026, 6, 30)]
+
+
+def all_cases(app: BanliApplication) -> list[Case]:
+    ids = {n.originator_id for n in app.recorder.select_notifications(start=1, limit=10**6)}
+    cases: list[Any] = [app.repository.get(UUID(str(i))) for i in ids]
+    return sorted((c for c in cases if isinstance(c, Case)), key=lambda c: c.number)
+
+
+def whole_ledger(store: ViewStoreBase, as_of: date, **filters: Any) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = ledger(store, as_of=as_of, limit=37, cursor=cursor, **filters)
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return items
+
+
+def expected_deadlines(app: BanliApplication, case: Case, as_of: date) -> list[tuple[Any, ...]]:
+    return sorted(
+        (d.kind, d.unit, d.due_on.isoformat(), d.status, d.days_overdue)
+        for d in case_deadlines(case, app.calendar(), as_of)
+    )
+
+
+@pytest.fixture(params=[5, 42])
+def history(
+    request: pytest.FixtureRequest, stores: tuple[BanliApplication, ViewStoreBase]
+) -> tuple[BanliApplication, ViewStoreBase, list[Case]]:
+    app, store = stores
+    load_demo(app, seed=request.param, scale=0.04)
+    ProjectionRunner(app, store, batch_size=500).run()
+    return app, store, all_cases(app)
+
+
+def test_ledger_matches_the_aggregates_on_any_day(
+    history: tuple[BanliApplication, ViewStoreBase, list[Case]],
+) -> None:
+    app, store, cases = history
+    for as_of in AS_OF_DAYS:
+        rows = whole_ledger(store, as_of)
+        assert [r["number"] for r in rows] == [c.number for c in cases]
+        for row, case in zip(rows, cases, strict=True):
+            assert (row["stage"], row["lead_unit"], row["co_units"], row["split_units"]) == (
+                case.stage,
+                case.lead_unit,
+                case.co_units,
+                case.split_units,
+            )
+            got = sorted(
+                (d["kind"], d["unit"], d["due_on"], d["status"], d["days_overdue"])
+                for d in row["deadlines"]
+            )
+            assert got == expected_deadlines(app, case, as_of), (case.number, as_of)
+
+
+def test_ledger_filters_and_overdue_list_match_the_aggregates(
+    history: tuple[BanliApplication, ViewStoreBase, list[Case]],
+) -> None:
+    app, store, cases = history
+    as_of = date(2026, 6, 30)
+    late = {
+        c.number: min(
+            d.due_on for d in case_deadlines(c, app.calendar(), as_of) if d.status == "overdue"
+        )
+        for c in cases
+        if any(d.status == "overdue" for d in case_deadlines(c, app.calendar(), as_of))
+    }
+    assert {r["number"] for r in whole_ledger(store, as_of, overdue=True)} == set(late)
+    assert {r["number"] for r in whole_ledger(store, as_of, overdue=False)} == {
+        c.number for c in cases
+    } - set(late)
+    listed = overdue(store, as_of=as_of, limit=1000)["items"]
+    assert [r["number"] for r in listed] == sorted(late, key=lambda n: (late[n], n))
+    unit = cases[0].lead_unit or "FIN"
+    assert {r["number"] for r in whole_ledger(store, as_of, unit=unit)} == {
+        c.number for c in cases if unit in c.units
+    }
+    assert {r["number"] for r in whole_ledger(store, as_of, kind="proposal", stage="closed")} == {
+        c.number for c in cases if c.kind == "proposal" and c.stage == "closed"
+    }
+
+
+def test_unit_measures_and_visit_compliance_match_the_aggregates(
+    history: tuple[BanliApplication, ViewStoreBase, list[Case]],
+) -> None:
+    _, store, cases = history
+    as_of = date(2026, 6, 30)
+    stats = {item["unit"]: item for item in unit_stats(store, as_of=as_of, year=2025)["items"]}
+    visits = {item["unit"]: item for item in visit_compliance_report(store, year=2025)["items"]}
+    for unit, item in stats.items():
+        lead = [c for c in cases if c.year == 2025 and c.lead_unit == unit and not c.reference]
+        assert item["lead_cases"] == len(lead)
+        replying = [c for c in cases if c.year == 2025 and unit in c.replying_units]
+        communication = item["measures"]["communication_rate"]
+        assert communication["of_cases"] == sorted(c.number for c in replying)
+        assert communication["cases"] == sorted(
+            c.number for c in replying if reached_contact_dates(c, unit)
+        )
+        classes = [
+            r["classification"]
+            for c in replying
+            for r in [_first_own_reply(c, unit)]
+            if r is not None
+        ]
+        assert item["replies_by_class"] == {k: classes.count(k) for k in "ABC"}
+        if lead:
+            assert visits[unit]["visited_cases"] == sum(
+                any(v["unit"] == unit for v in c.visits) for c in lead
+            )
+
+
+def _first_own_reply(case: Case, unit: str) -> dict[str, Any] | None:
+    issued = [
+        r
+        for r in case.replies.values()
+        if r["unit"] == unit and r["status"] == "issued" and not r["further"]
+    ]
+    return min(issued, key=lambda r: (r["issued_on"], r["version"])) if issued else None
+
+
+def test_disclosures_commitments_and_audit_match_the_aggregates(
+    history: tuple[BanliApplication, ViewStoreBase, list[Case]],
+) -> None:
+    app, store, cases = history
+    as_of = date(2026, 6, 30)
+    register = disclosures(store, as_of=as_of)["items"]
+    published = {
+        (c.number, rid)
+        for c in cases
+        for rid, d in c.disclosures.items()
+        if d["status"] == "published"
+    }
+    assert {
+        (r["number"], r["reply_id"]) for r in register if r["status"].startswith("published")
+    } == published
+    proactive = {
+        (c.number, r["reply_id"])
+        for c in cases
+        for r in c.replies.values()
+        if r["status"] == "issued" and r["disclosure"] == "proactive"
+    }
+    assert proactive <= {(r["number"], r["reply_id"]) for r in register}
+    open_b = {
+        c.number
+        for c in cases
+        if (reply := latest_issued_reply(c)) is not None
+        and reply["classification"] == "B"
+        and c.closed_out_on is None
+    }
+    assert {r["number"] for r in open_commitments(store)["items"]} == open_b
+    log = global_log(store, limit=10**6)["items"]
+    assert [e["position"] for e in log] == list(range(1, len(log) + 1))
+    assert len(log) == app.recorder.max_notification_id() == sum(c.version for c in cases)
+    sample = cases[len(cases) // 2]
+    history_rows = case_history(store, str(sample.id), late_days=7)
+    assert [e["type"] for e in history_rows] == [
+        type(e).__name__ for e in app.case_events(sample.id)
+    ]
+
+
+def test_history_shows_lateness_and_corrections_both_ways_R_X1_R_X2_R_X3(
+    stores: tuple[BanliApplication, ViewStoreBase],
+) -> None:
+    from tests.support import Flow, ctx, handler
+
+    app, store = stores
+    flow = Flow(app)
+    flow.assign(on=date(2025, 2, 1))
+    recorded = flow.contact(on=date(2025, 2, 10))  # recorded long after: late
+    app.correct(
+        ctx(handler("FIN")),
+        flow.id,
+        event_id=recorded.events[0]["id"],
+        reason="笔误",
+        corrected={"summary": "更正后的摘要"},
+    )
+    ProjectionRunner(app, store).run()
+    events = case_history(store, flow.id, late_days=7)
+    contact, correction = events[2], events[3]
+    assert contact["late_recorded"] is True
+    assert contact["corrected_by"] == [correction["id"]]
+    assert correction["corrects"] == contact["id"]
+    assert contact["actor"] == {"user": "h-fin", "role": "handler", "unit": "FIN"}
+    assert case_history(store, flow.id, late_days=10**5)[2]["late_recorded"] is False
+    before = datetime.fromisoformat(events[1]["recorded_at"]) + timedelta(microseconds=1)
+    assert [e["type"] for e in case_history(store, flow.id, late_days=7, until=before)] == [
+        "Registered",
+        "Assigned",
+    ]

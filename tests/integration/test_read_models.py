@@ -6,11 +6,16 @@ domain's rules); different seeds give different histories.
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
+from eventsourcing.sqlite import SQLiteDatastore
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from domain.case import Case
 from domain.deadlines import case_deadlines
@@ -18,11 +23,12 @@ from domain.rules import latest_issued_reply, reached_contact_dates
 from infra.application import BanliApplication
 from infra.demo import load_demo
 from infra.projection_runner import ProjectionRunner
-from infra.view_store import ViewStoreBase
+from infra.view_store import SQLiteViewStore, ViewStoreBase
 from projections.read_audit import case_history, global_log
 from projections.read_disclosures import disclosures, open_commitments
 from projections.read_ledger import ledger, overdue
 from projections.read_measures import unit_stats, visit_compliance_report
+from tests.support import sqlite_app
 
 AS_OF_DAYS = [date(2025, 3, 1), date(2025, 7, 15), date(2025, 12, 31), date(2026, 6, 30)]
 
@@ -216,3 +222,25 @@ def test_history_shows_lateness_and_corrections_both_ways_R_X1_R_X2_R_X3(
         "Registered",
         "Assigned",
     ]
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6), batch=st.integers(1, 400))
+def test_any_seeded_history_gives_the_aggregates_ledger_on_sqlite(seed: int, batch: int) -> None:
+    """Property: random valid histories (demo generator seeds), random batch sizes."""
+    with tempfile.TemporaryDirectory() as folder:
+        app = sqlite_app(Path(folder))
+        store = SQLiteViewStore(SQLiteDatastore(str(Path(folder) / "views.db")))
+        load_demo(app, seed=seed, scale=0.02)
+        ProjectionRunner(app, store, batch_size=batch).run()
+        cases = all_cases(app)
+        for as_of in AS_OF_DAYS:
+            rows = whole_ledger(store, as_of)
+            assert [r["number"] for r in rows] == [c.number for c in cases]
+            for row, case in zip(rows, cases, strict=True):
+                got = sorted(
+                    (d["kind"], d["unit"], d["due_on"], d["status"], d["days_overdue"])
+                    for d in row["deadlines"]
+                )
+                assert row["stage"] == case.stage
+                assert got == expected_deadlines(app, case, as_of)

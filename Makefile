@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 DATA_DIR ?= data
+PORT ?= 8000
 
 .PHONY: run test lint rules unit integration bench clean
 
@@ -15,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/banli demo --data-dir $(DATA_DIR)
+	$(BIN)/banli serve --data-dir $(DATA_DIR) --demo --host 127.0.0.1 --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

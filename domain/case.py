@@ -159,9 +159,9 @@ class Case(Aggregate):
 
     def _check_handling_date(self, occurred_on: date, today: date) -> None:
         """R-X1 for handling events: assigned first, not in the future, not before assignment."""
+        check_not_future(occurred_on, today)
         if self.assigned_on is None:
             raise RuleViolation("R-A1", "该件尚未交办", "the case has not been assigned yet")
-        check_not_future(occurred_on, today)
         check_not_before(occurred_on, self.assigned_on, "交办日期 assignment date")
 
     def _check_unit_on_case(self, unit: object) -> str:

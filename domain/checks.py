@@ -40,6 +40,7 @@ def check_date(value: object, field: str) -> date:
 
 def check_not_future(occurred_on: date, today: date) -> None:
     """R-X1: business dates come from the user but may never lie in the future."""
+    check_date(occurred_on, "occurred_on")
     if occurred_on > today:
         raise RuleViolation(
             "R-X1",

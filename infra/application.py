@@ -18,7 +18,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import CanMutateAggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 
 from domain.calendar import WorkdayCalendar
 from domain.calendar_book import CALENDAR_BOOK_ID, CalendarBook
@@ -168,11 +168,8 @@ class BanliApplication(Application[UUID]):
             idempotency = IdempotencyRow(
                 ctx.idempotency_key, ctx.request_hash, json.dumps(result.as_dict())
             )
-        index = [
-            IndexRow(type(e).__name__, e.timestamp.astimezone(UTC).isoformat()) for e in pending
-        ]
         try:
-            recordings = self.save(*pending, banli_index=index, banli_idempotency=idempotency)
+            recordings = self.record(pending, idempotency)
         except IntegrityError:
             # Either a concurrent writer got there first, or the same idempotency key raced us.
             replay = self._replayed(ctx)
@@ -184,10 +181,23 @@ class BanliApplication(Application[UUID]):
             ) from None
         for ev, recording in zip(result.events, recordings, strict=True):
             ev["position"] = recording.notification.id
+        return result
+
+    def record(
+        self, pending: Sequence[Any], idempotency: IdempotencyRow | None = None
+    ) -> list[Recording[UUID]]:
+        """Saves events (of any aggregates) with their time index rows, then wakes listeners.
+
+        Every write of the service goes through here, so no event lacks its index row.
+        """
+        index = [
+            IndexRow(type(e).__name__, e.timestamp.astimezone(UTC).isoformat()) for e in pending
+        ]
+        recordings = self.save(*pending, banli_index=index, banli_idempotency=idempotency)
         if recordings:
             for listener in self.saved_listeners:
                 listener(recordings[-1].notification.id)
-        return result
+        return recordings
 
     def _on_case(
         self, ctx: CommandContext, case_id: UUID | str, action: Callable[[Case], Any]
@@ -304,12 +314,8 @@ class BanliApplication(Application[UUID]):
         book.load_year(
             year=year, holidays=holidays, workdays=workdays, actor=ctx.actor, today=ctx.today
         )
-        pending = book.collect_events()
-        index = [
-            IndexRow(type(e).__name__, e.timestamp.astimezone(UTC).isoformat()) for e in pending
-        ]
         try:
-            self.save(*pending, banli_index=index)
+            self.record(book.collect_events())
         except IntegrityError:
             raise Conflict("日历被并发修改，请重试", "the calendar changed concurrently") from None
         return book.version

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from infra.bootstrap import build_application
 from infra.settings import Settings
@@ -27,6 +28,36 @@ def _demo(args: argparse.Namespace) -> int:
         load_demo(app, seed=args.seed)
     print(summarise(app))
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+    from infra.services import build_services
+
+    settings = _settings(args)
+    services = build_services(settings)
+    if args.demo:
+        _ensure_demo(services)
+    print(f"banli serving on http://{args.host}:{args.port}  (OpenAPI: /docs)", flush=True)
+    uvicorn.run(create_app(services), host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def _ensure_demo(services: Any) -> None:
+    """Loads the demo year and its accounts on first start, then prints how to try it."""
+    from infra.demo import load_demo, summarise
+    from infra.demo.accounts import create_demo_accounts, demo_tokens
+
+    if not services.app.recorder.max_notification_id():
+        print("loading the demo year (first start) …", flush=True)
+        load_demo(services.app)
+        create_demo_accounts(services.directory)
+    print(summarise(services.app))
+    print("demo tokens (Authorization: Bearer <token>):")
+    for who, token in demo_tokens().items():
+        print(f"  {who:<14} {token}")
 
 
 def _progress(position: int, head: int) -> None:
@@ -74,6 +105,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--data-dir", default=None)
     demo.add_argument("--seed", type=int, default=2018)
     demo.set_defaults(func=_demo)
+    serve = commands.add_parser("serve", help="serve the HTTP API (API.md)")
+    serve.add_argument("--data-dir", default=None)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true", help="load the demo year on first start")
+    serve.add_argument("--log-level", default="warning")
+    serve.set_defaults(func=_serve)
     projections = commands.add_parser("projections", help="read models: status, run, rebuild")
     projections.add_argument("action", choices=["status", "run", "rebuild"])
     projections.add_argument("name", nargs="?", help="one projection to rebuild (default: all)")

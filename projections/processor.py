@@ -88,11 +88,13 @@ class BatchProcessor:
             for view in self.event_views:
                 if _is_new(info.position, positions.get(view.name)):
                     _add_append(changes[view.name], view.rows(info), info.position)
-            if isinstance(aggregate, Case):
-                for case_view in self.case_views:
-                    if _is_new(info.position, positions.get(case_view.name)):
+            for case_view in self.case_views:
+                if _is_new(info.position, positions.get(case_view.name)):
+                    # Tracked even when ignored (not a case's event), so the view's position
+                    # always reaches the head of the log.
+                    changes[case_view.name].position = info.position
+                    if isinstance(aggregate, Case):
                         touched[case_view.name].add(info.originator_id)
-                        changes[case_view.name].position = info.position
         if calendar_changed_at is not None:
             # Loading a year's schedule moves due dates (R-D7): every case is recomputed.
             self._load_all_cases(calendar_changed_at, batch[-1].info.position)

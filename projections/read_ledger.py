@@ -130,17 +130,33 @@ def ledger(
 
 
 def overdue(
-    reader: ViewReader, *, as_of: date, limit: int = 50, cursor: str | None = None
+    reader: ViewReader,
+    *,
+    as_of: date,
+    unit: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
 ) -> dict[str, Any]:
     """Cases with any overdue deadline, most overdue (earliest unmet due date) first."""
     deadlines = reader.table("ledger", "ledger_deadlines")
     offset = int(cursor) if cursor else 0
+    if offset < 0:
+        raise ValueError("cursor")
+    params: list[Any] = [*[as_of.isoformat()] * 3]
+    by_unit = ""
+    if unit is not None:
+        by_unit = (
+            f"AND c.case_id IN (SELECT case_id FROM {reader.table('ledger', 'ledger_units')} "
+            "WHERE unit = ?) "
+        )
+        params.append(unit)
     rows = reader.fetch(
         f"SELECT c.*, MIN(d.due_on) AS oldest FROM {reader.table('ledger', 'ledger_cases')} c "
         f"JOIN {deadlines} d ON d.case_id = c.case_id "
         "WHERE d.opened_on <= ? AND d.due_on < ? AND (d.met_on IS NULL OR d.met_on > ?) "
+        f"{by_unit}"
         "GROUP BY c.case_id ORDER BY oldest, c.number, c.case_id LIMIT ? OFFSET ?",
-        [*[as_of.isoformat()] * 3, limit + 1, offset],
+        [*params, limit + 1, offset],
     )
     page, more = rows[:limit], len(rows) > limit
     by_case = _deadlines_by_case(reader, [r["case_id"] for r in page], as_of)

@@ -80,3 +80,16 @@ def test_views_follow_new_events_after_catching_up(
     assert len(after["audit_events"]) == before + 2
     assert any(r["number"] == "EXTRA-1" for r in after["ledger_cases"])
     assert min(p or 0 for p in runner.positions().values()) == head + 2
+
+
+def test_views_track_events_they_ignore(stores: tuple[BanliApplication, ViewStoreBase]) -> None:
+    """Directory events touch no case view, yet every view's position reaches the head."""
+    from infra.directory import BOOTSTRAP, Directory
+
+    app, store = stores
+    Flow(app, "T-1").assign()
+    Directory(app).create_unit(BOOTSTRAP, "FIN", "财政厅")
+    runner = ProjectionRunner(app, store)
+    runner.run()
+    head = app.recorder.max_notification_id()
+    assert set(runner.positions().values()) == {head}

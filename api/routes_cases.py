@@ -1,0 +1,238 @@
+"""Case commands (API.md § Case commands): each a POST that appends events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from api import schemas as s
+from api.auth import require, services
+from api.commands import answer, context, reply_unit, run
+from infra.directory import Principal
+
+router = APIRouter(prefix="/v1", tags=["case commands"])
+
+OFFICE = require("office")
+LEADER = require("leader")
+HANDLER = require("handler")
+OFFICE_OR_HANDLER = require("office", "handler")
+REVIEWERS = require("office", "supervisor")
+RECORDERS = require("office", "leader", "handler", "supervisor", "admin")
+
+ANSWERS: dict[int | str, dict[str, object]] = {
+    201: {"model": s.CommandAnswer, "description": "events appended"},
+    200: {"model": s.CommandAnswer, "description": "idempotent replay: nothing new written"},
+}
+
+
+@router.post("/cases", status_code=201, responses=ANSWERS)
+def register(
+    request: Request, body: s.CaseCreate, who: Principal = Depends(OFFICE)
+) -> JSONResponse:
+    ctx = context(request, who, body)
+    fields = body.model_dump()
+    return answer(services(request).app.register_case(ctx, **fields))
+
+
+@router.post("/cases/{case_id}/assignment", status_code=201, responses=ANSWERS)
+def assign(
+    request: Request, case_id: str, body: s.Assignment, who: Principal = Depends(OFFICE)
+) -> JSONResponse:
+    return run(request, who, body, case_id, "assign", body.model_dump())
+
+
+@router.post("/cases/{case_id}/reassignment-requests", status_code=201, responses=ANSWERS)
+def request_reassignment(
+    request: Request, case_id: str, body: s.ReassignmentRequest, who: Principal = Depends(HANDLER)
+) -> JSONResponse:
+    fields = body.model_dump()
+    return run(request, who, body, case_id, "request_reassignment", fields, unit=body.unit)
+
+
+@router.post(
+    "/cases/{case_id}/reassignment-requests/{request_id}/decision",
+    status_code=201,
+    responses=ANSWERS,
+)
+def decide_reassignment(
+    request: Request,
+    case_id: str,
+    request_id: str,
+    body: s.ReassignmentDecision,
+    who: Principal = Depends(OFFICE),
+) -> JSONResponse:
+    fields = {"request_id": request_id, **body.model_dump()}
+    return run(request, who, body, case_id, "decide_reassignment", fields)
+
+
+@router.post("/cases/{case_id}/ruling", status_code=201, responses=ANSWERS)
+def rule(
+    request: Request, case_id: str, body: s.Ruling, who: Principal = Depends(LEADER)
+) -> JSONResponse:
+    return run(request, who, body, case_id, "rule_on_assignment", body.model_dump())
+
+
+@router.post("/cases/{case_id}/key", status_code=201, responses=ANSWERS)
+def designate_key(
+    request: Request, case_id: str, body: s.KeyDesignation, who: Principal = Depends(OFFICE)
+) -> JSONResponse:
+    return run(request, who, body, case_id, "designate_key", body.model_dump())
+
+
+@router.post("/cases/{case_id}/contacts", status_code=201, responses=ANSWERS)
+def contact(
+    request: Request, case_id: str, body: s.Contact, who: Principal = Depends(HANDLER)
+) -> JSONResponse:
+    return run(request, who, body, case_id, "record_contact", body.model_dump(), unit=body.unit)
+
+
+@router.post("/cases/{case_id}/visits", status_code=201, responses=ANSWERS)
+def visit(
+    request: Request, case_id: str, body: s.Visit, who: Principal = Depends(HANDLER)
+) -> JSONResponse:
+    return run(request, who, body, case_id, "record_visit", body.model_dump(), unit=body.unit)
+
+
+@router.post("/cases/{case_id}/visit-declined", status_code=201, responses=ANSWERS)
+def visit_declined(
+    request: Request, case_id: str, body: s.VisitDeclined, who: Principal = Depends(HANDLER)
+) -> JSONResponse:
+    fields = body.model_dump()
+    return run(request, who, body, case_id, "record_visit_declined", fields, unit=body.unit)
+
+
+@router.post("/cases/{case_id}/on-site-handlings", status_code=201, responses=ANSWERS)
+def on_site(
+    request: Request, case_id: str, body: s.OnSiteHandling, who: Principal = Depends(HANDLER)
+) -> JSONResponse:
+    fields = body.model_dump()
+    return run(request, who, body, case_id, "record_on_site_handling", fields, unit=body.unit)
+
+
+@router.post("/cases/{case_id}/disclosure-preference", status_code=201, responses=ANSWERS)
+def disclosure_preference(
+    request: Request,
+    case_id: str,
+    body: s.DisclosurePreference,
+    who: Principal = Depends(HANDLER),
+) -> JSONResponse:
+    return run(request, who, body, case_id, "record_disclosure_preference", body.model_dump())
+
+
+@router.post("/cases/{case_id}/co-opinions", status_code=201, responses=ANSWERS)
+def co_opinion(
+    request: Request, case_id: str, body: s.CoOpinion, who: Principal = Depends(HANDLER)
+) -> JSONResponse:
+    fields = body.model_dump()
+    return run(request, who, body, case_id, "record_co_opinion", fields, unit=body.unit)
+
+
+@router.post("/cases/{case_id}/replies", status_code=201, responses=ANSWERS)
+def submit_reply(
+    request: Request, case_id: str, body: s.Reply, who: Principal = Depends(HANDLER)
+) -> JSONResponse:
+    return run(request, who, body, case_id, "submit_reply", body.model_dump(), unit=body.unit)
+
+
+@router.post("/cases/{case_id}/replies/{reply_id}/approval", status_code=201, responses=ANSWERS)
+def approve_reply(
+    request: Request,
+    case_id: str,
+    reply_id: str,
+    body: s.Approval,
+    who: Principal = Depends(LEADER),
+) -> JSONResponse:
+    fields = {"reply_id": reply_id, **body.model_dump()}
+    return run(request, who, body, case_id, "decide_reply", fields)
+
+
+@router.post("/cases/{case_id}/replies/{reply_id}/issue", status_code=201, responses=ANSWERS)
+def issue_reply(
+    request: Request,
+    case_id: str,
+    reply_id: str,
+    body: s.Issue,
+    who: Principal = Depends(HANDLER),
+) -> JSONResponse:
+    unit = reply_unit(request, case_id, reply_id) or who.unit
+    fields = {"reply_id": reply_id, **body.model_dump()}
+    return run(request, who, body, case_id, "issue_reply", fields, unit=unit)
+
+
+@router.post("/cases/{case_id}/disclosure", status_code=201, responses=ANSWERS)
+def disclose(
+    request: Request,
+    case_id: str,
+    body: s.DisclosureDecision,
+    who: Principal = Depends(OFFICE_OR_HANDLER),
+) -> JSONResponse:
+    """Publish (``published_on``, ``url``) or withhold (``withheld_reason``) an issued reply."""
+    unit = reply_unit(request, case_id, body.reply_id) or who.unit
+    if body.withheld_reason is not None and body.published_on is None:
+        fields: dict[str, Any] = {
+            "reply_id": body.reply_id,
+            "withheld_reason": body.withheld_reason,
+            "occurred_on": body.occurred_on,
+        }
+        return run(request, who, body, case_id, "withhold_reply", fields, unit=unit)
+    fields = {
+        "reply_id": body.reply_id,
+        "published_on": body.published_on,
+        "url": body.url,
+        "include_original": body.include_original,
+        "secrecy_review_ref": body.secrecy_review_ref,
+    }
+    return run(request, who, body, case_id, "publish_reply", fields, unit=unit)
+
+
+@router.post("/cases/{case_id}/feedback", status_code=201, responses=ANSWERS)
+def feedback(
+    request: Request, case_id: str, body: s.Feedback, who: Principal = Depends(OFFICE)
+) -> JSONResponse:
+    return run(request, who, body, case_id, "record_feedback", body.model_dump())
+
+
+@router.post("/cases/{case_id}/follow-up-calls", status_code=201, responses=ANSWERS)
+def follow_up_call(
+    request: Request, case_id: str, body: s.FollowUpCall, who: Principal = Depends(OFFICE)
+) -> JSONResponse:
+    return run(request, who, body, case_id, "record_follow_up_call", body.model_dump())
+
+
+@router.post("/cases/{case_id}/reminders", status_code=201, responses=ANSWERS)
+def remind(
+    request: Request, case_id: str, body: s.Reminder, who: Principal = Depends(REVIEWERS)
+) -> JSONResponse:
+    return run(request, who, body, case_id, "remind", body.model_dump())
+
+
+@router.post("/cases/{case_id}/reassessments", status_code=201, responses=ANSWERS)
+def reassess(
+    request: Request, case_id: str, body: s.Reassessment, who: Principal = Depends(REVIEWERS)
+) -> JSONResponse:
+    return run(request, who, body, case_id, "reassess", body.model_dump())
+
+
+@router.post("/cases/{case_id}/close-out", status_code=201, responses=ANSWERS)
+def close_out(
+    request: Request, case_id: str, body: s.CloseOut, who: Principal = Depends(OFFICE)
+) -> JSONResponse:
+    return run(request, who, body, case_id, "close_out", body.model_dump())
+
+
+@router.post("/cases/{case_id}/corrections", status_code=201, responses=ANSWERS)
+def correct(
+    request: Request, case_id: str, body: s.Correction, who: Principal = Depends(RECORDERS)
+) -> JSONResponse:
+    """R-X2: whoever recorded the event, or the office, corrects it (the domain checks who)."""
+    ctx = context(request, who, body)
+    app = services(request).app
+    return answer(app.correct(ctx, case_id, **body.model_dump()))
+
+
+@router.post("/merges", status_code=201, responses=ANSWERS)
+def merge(request: Request, body: s.Merge, who: Principal = Depends(OFFICE)) -> JSONResponse:
+    ctx = context(request, who, body)
+    return answer(services(request).app.merge(ctx, body.case_ids, body.occurred_on))

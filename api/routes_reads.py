@@ -1,0 +1,228 @@
+"""Reads (API.md § Reads): cases from the event store, everything else from the projections."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from api.auth import READERS, check_handler_case, require, services
+from api.commands import today
+from api.problems import ApiProblem
+from infra.directory import Principal
+from infra.metrics import prometheus_text
+from infra.read_models import verify_chain
+from projections.case_document import case_document
+from projections.read_audit import case_history, global_log
+from projections.read_disclosures import disclosures, open_commitments
+from projections.read_ledger import ledger, overdue
+from projections.read_measures import unit_stats, visit_compliance_report
+
+router = APIRouter(tags=["reads"])
+ANYONE = require(*READERS)
+AUDITORS = require("auditor", "admin")
+Limit = Query(50, ge=1, le=1000)
+
+
+def _views_current(request: Request) -> None:
+    """Read-your-writes: a read after a 201 reflects it (API.md § Running)."""
+    if not services(request).views_current():
+        raise ApiProblem(503, "read models are catching up; retry shortly")
+
+
+def _own_unit(who: Principal, unit: str | None) -> str | None:
+    """A handler sees only its own unit's rows, whatever it asks for."""
+    if who.role != "handler":
+        return unit
+    if unit is not None and unit != who.unit:
+        raise ApiProblem(403, f"a handler of {who.unit} reads only its own unit")
+    return who.unit
+
+
+@router.get("/v1/cases/{case_id}")
+def get_case(
+    request: Request,
+    case_id: str,
+    as_of: date | None = None,
+    who: Principal = Depends(ANYONE),
+) -> dict[str, Any]:
+    svc = services(request)
+    case = svc.app.get_case(case_id)
+    check_handler_case(who, case)
+    return case_document(case, svc.app.calendar(), as_of or today())
+
+
+@router.get("/v1/cases/{case_id}/history")
+def get_history(
+    request: Request,
+    case_id: str,
+    as_of: datetime | None = None,
+    who: Principal = Depends(ANYONE),
+) -> dict[str, Any]:
+    """Every event up to ``as_of`` (a timestamp) and the case as it was then (R-X3)."""
+    svc = services(request)
+    check_handler_case(who, svc.app.get_case(case_id))
+    moment = _aware(as_of) if as_of else datetime.now(UTC)
+    then = svc.app.get_case(case_id, as_of=moment)
+    _views_current(request)
+    events = case_history(
+        svc.views, str(then.id), late_days=svc.settings.late_recording_days, until=moment
+    )
+    state = case_document(then, svc.app.calendar(), moment.date())
+    return {"case_id": str(then.id), "as_of": moment.isoformat(), "events": events, "state": state}
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@router.get("/v1/ledger")
+def get_ledger(
+    request: Request,
+    year: int | None = None,
+    unit: str | None = None,
+    kind: Literal["suggestion", "proposal"] | None = None,
+    stage: Literal["registered", "handling", "replied", "rehandling", "closed"] | None = None,
+    overdue: bool | None = None,
+    as_of: date | None = None,
+    limit: int = Limit,
+    cursor: str | None = None,
+    who: Principal = Depends(ANYONE),
+) -> dict[str, Any]:
+    _views_current(request)
+    return _paged(
+        lambda: ledger(
+            services(request).views,
+            as_of=as_of or today(),
+            year=year,
+            unit=_own_unit(who, unit),
+            kind=kind,
+            stage=stage,
+            overdue=overdue,
+            limit=limit,
+            cursor=cursor,
+        )
+    )
+
+
+@router.get("/v1/ledger/overdue")
+def get_overdue(
+    request: Request,
+    as_of: date | None = None,
+    limit: int = Limit,
+    cursor: str | None = None,
+    who: Principal = Depends(ANYONE),
+) -> dict[str, Any]:
+    _views_current(request)
+    return _paged(
+        lambda: overdue(
+            services(request).views,
+            as_of=as_of or today(),
+            unit=_own_unit(who, None),
+            limit=limit,
+            cursor=cursor,
+        )
+    )
+
+
+def _paged(read: Any) -> dict[str, Any]:
+    try:
+        result: dict[str, Any] = read()
+    except (ValueError, TypeError, KeyError):
+        raise ApiProblem(422, "invalid cursor") from None
+    return result
+
+
+@router.get("/v1/stats/units")
+def get_unit_stats(
+    request: Request,
+    year: int | None = None,
+    kind: Literal["suggestion", "proposal"] | None = None,
+    as_of: date | None = None,
+    who: Principal = Depends(ANYONE),
+) -> dict[str, Any]:
+    _views_current(request)
+    stats = unit_stats(services(request).views, as_of=as_of or today(), year=year, kind=kind)
+    if who.role == "handler":
+        stats = {"items": [i for i in stats["items"] if i["unit"] == who.unit], "total": None}
+    return stats
+
+
+@router.get("/v1/stats/visit-compliance")
+def get_visit_compliance(
+    request: Request, year: int | None = None, who: Principal = Depends(ANYONE)
+) -> dict[str, Any]:
+    _views_current(request)
+    report = visit_compliance_report(services(request).views, year=year)
+    if who.role == "handler":
+        report["items"] = [i for i in report["items"] if i["unit"] == who.unit]
+    return report
+
+
+@router.get("/v1/disclosures")
+def get_disclosures(
+    request: Request,
+    status: Literal["due", "overdue", "published", "published_late", "withheld"] | None = None,
+    as_of: date | None = None,
+    who: Principal = Depends(ANYONE),
+) -> dict[str, Any]:
+    _views_current(request)
+    register = disclosures(services(request).views, as_of=as_of or today(), status=status)
+    if who.role == "handler":
+        register["items"] = [i for i in register["items"] if i["unit"] == who.unit]
+    return register
+
+
+@router.get("/v1/commitments")
+def get_commitments(
+    request: Request, include_closed: bool = False, who: Principal = Depends(ANYONE)
+) -> dict[str, Any]:
+    """R-Rv2: the B-class rolling ledger, open commitments across years (an addition)."""
+    _views_current(request)
+    found = open_commitments(services(request).views, include_closed=include_closed)
+    if who.role == "handler":
+        found["items"] = [i for i in found["items"] if i["unit"] == who.unit]
+    return found
+
+
+@router.get("/v1/audit/events")
+def get_audit_events(
+    request: Request,
+    after: int = Query(0, ge=0),
+    limit: int = Limit,
+    cursor: str | None = None,
+    who: Principal = Depends(AUDITORS),
+) -> dict[str, Any]:
+    _views_current(request)
+    start = int(cursor) if cursor and cursor.isdigit() else after
+    svc = services(request)
+    return global_log(
+        svc.views, after=start, limit=limit, late_days=svc.settings.late_recording_days
+    )
+
+
+@router.get("/v1/audit/verify")
+def get_verify(request: Request, who: Principal = Depends(AUDITORS)) -> dict[str, Any]:
+    _views_current(request)
+    svc = services(request)
+    result = verify_chain(svc.app, svc.views)
+    return {
+        "ok": result.ok,
+        "events_checked": result.events_checked,
+        "first_bad_position": result.first_bad_position,
+    }
+
+
+@router.get("/health")
+def health(request: Request) -> JSONResponse:
+    svc = services(request)
+    head = svc.app.recorder.max_notification_id() or 0
+    return JSONResponse({"status": "ok", "events": head})
+
+
+@router.get("/metrics", response_class=PlainTextResponse)
+def metrics(request: Request) -> str:
+    svc = services(request)
+    return prometheus_text(svc.app, svc.views)

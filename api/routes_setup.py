@@ -1,0 +1,45 @@
+"""Set-up (API.md § Set-up): units, users with their tokens, the working-day calendar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import JSONResponse
+
+from api import schemas as s
+from api.auth import require, services
+from api.commands import today
+from infra.application import CommandContext
+from infra.directory import Principal
+
+router = APIRouter(prefix="/v1", tags=["set-up"])
+ADMIN = require("admin")
+
+
+@router.post("/units", status_code=201)
+def create_unit(
+    request: Request, body: s.UnitCreate, who: Principal = Depends(ADMIN)
+) -> dict[str, Any]:
+    return services(request).directory.create_unit(who, body.code, body.name)
+
+
+@router.post("/users", status_code=201)
+def create_user(
+    request: Request, body: s.UserCreate, who: Principal = Depends(ADMIN)
+) -> dict[str, Any]:
+    """Answers the new user's bearer token once; only its hash is stored."""
+    return services(request).directory.create_user(who, **body.model_dump())
+
+
+@router.put("/calendar/{year}")
+def load_calendar(
+    request: Request,
+    body: s.CalendarYear,
+    year: int = Path(ge=1949, le=2200),
+    who: Principal = Depends(ADMIN),
+) -> JSONResponse:
+    """R-D7: an official year's holidays and 调休 make-up workdays; deadlines follow at once."""
+    ctx = CommandContext(actor=who.actor(), today=today())
+    version = services(request).app.load_calendar_year(ctx, year, body.holidays, body.workdays)
+    return JSONResponse({"year": year, "calendar_version": version}, status_code=200)

@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     # Audit: an event recorded more than this many days after it happened is flagged late (R-X1).
     late_recording_days: int = 7
     bootstrap_admin_token: str | None = None
+    # Cases kept decoded in memory between commands. The library's fast-forward still reads any
+    # newer events from the store, so several workers stay correct; it saves decoding the rest.
+    aggregate_cache_size: int = 10_000
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The library's own settings, derived from ours."""
@@ -46,6 +49,8 @@ class Settings(BaseSettings):
                 PERSISTENCE_MODULE="eventsourcing.sqlite",
                 SQLITE_DBNAME=str(self.data_dir / "events.sqlite3"),
             )
+        if self.aggregate_cache_size > 0:
+            env["AGGREGATE_CACHE_MAXSIZE"] = str(self.aggregate_cache_size)
         if self.cipher_key:
             env.update(CIPHER_TOPIC="eventsourcing.cipher:AESCipher", CIPHER_KEY=self.cipher_key)
         return env

@@ -225,4 +225,4 @@ def health(request: Request) -> JSONResponse:
 @router.get("/metrics", response_class=PlainTextResponse)
 def metrics(request: Request) -> str:
     svc = services(request)
-    return prometheus_text(svc.app, svc.views)
+    return prometheus_text(svc.app, svc.views, svc.settings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,52 @@ def _ensure_demo(services: Any) -> None:
         print(f"  {who:<14} {token}")
 
 
+def _relay(args: argparse.Namespace) -> int:
+    import threading
+
+    from consumers.relay import Relay
+    from infra.kafka_clients import ensure_topic, make_producer
+    from infra.read_models import build_view_store
+    from infra.single_instance import single_instance
+
+    settings = _settings(args)
+    app = build_application(settings)
+    positions = build_view_store(settings)
+    stop = threading.Event()
+    with single_instance(settings, "relay"):
+        ensure_topic(settings)
+        relay = Relay(
+            app, make_producer(settings), positions, settings.kafka_topic, args.batch_size
+        )
+        print(f"relaying to {settings.kafka_topic} from position {relay.position()}", flush=True)
+
+        def idle() -> None:
+            stop.wait(args.poll_seconds)
+
+        relay.run(stop, idle)
+    return 0
+
+
+def _consume(args: argparse.Namespace) -> int:
+    import threading
+
+    from consumers.projection_consumer import KafkaProjections, ProjectionConsumer
+    from infra.kafka_clients import ensure_topic, make_consumer
+    from infra.read_models import build_view_store
+
+    settings = _settings(args)
+    app = build_application(settings)
+    store = build_view_store(settings)
+    ensure_topic(settings)
+    if args.what == "projections":
+        group = settings.kafka_group
+        projections = KafkaProjections(app, store, group, settings.kafka_topic)
+        consumer = ProjectionConsumer(projections, make_consumer(settings, group))
+        print(f"consuming {settings.kafka_topic} as {group}", flush=True)
+        consumer.run(threading.Event())
+    return 0
+
+
 def _progress(position: int, head: int) -> None:
     width = 40
     done = int(width * position / head) if head else width
@@ -78,6 +125,13 @@ def _projections(args: argparse.Namespace) -> int:
     if args.action == "run":
         ProjectionRunner(app, store).run(_progress)
         print(file=sys.stderr)
+    elif args.action == "follow":
+        names = [args.name] if args.name else VIEW_NAMES
+        follower = ProjectionRunner(app, store, names=names)
+        print(f"following the event log for {names}", flush=True)
+        while True:
+            if not follower.run_batch():
+                time.sleep(args.poll_seconds)
     elif args.action == "rebuild":
         names = [args.name] if args.name else VIEW_NAMES
         unknown = sorted(set(names) - set(VIEW_NAMES))
@@ -98,7 +152,7 @@ def _projections(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="banli", description="办理: suggestions and proposals")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="load the seeded demo year and print a summary")
@@ -112,12 +166,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--demo", action="store_true", help="load the demo year on first start")
     serve.add_argument("--log-level", default="warning")
     serve.set_defaults(func=_serve)
+    relay = commands.add_parser("relay", help="publish stored events to Kafka (one instance)")
+    relay.add_argument("--data-dir", default=None)
+    relay.add_argument("--poll-seconds", type=float, default=0.2)
+    relay.add_argument("--batch-size", type=int, default=1000)
+    relay.set_defaults(func=_relay)
+    consume = commands.add_parser("consume", help="Kafka consumers")
+    consume.add_argument("what", choices=["projections"])
+    consume.add_argument("--data-dir", default=None)
+    consume.set_defaults(func=_consume)
     projections = commands.add_parser("projections", help="read models: status, run, rebuild")
-    projections.add_argument("action", choices=["status", "run", "rebuild"])
+    projections.add_argument("action", choices=["status", "run", "rebuild", "follow"])
+    projections.add_argument("--poll-seconds", type=float, default=0.2)
     projections.add_argument("name", nargs="?", help="one projection to rebuild (default: all)")
     projections.add_argument("--data-dir", default=None)
     projections.set_defaults(func=_projections)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     result: int = args.func(args)
     return result
 

@@ -9,13 +9,13 @@ from eventsourcing.sqlite import SQLiteDatastore
 
 from infra.application import BanliApplication
 from infra.settings import Settings
-from infra.view_store import PostgresViewStore, SQLiteViewStore, ViewStoreBase
+from infra.view_store import PostgresViewStore, SQLiteViewStore, ViewStore, ViewStoreBase
 from projections.tamper_chain import CHAIN, Verification, verify
 
 PAGE = 5000
 
 
-def build_view_store(settings: Settings, env: dict[str, str] | None = None) -> ViewStoreBase:
+def build_view_store(settings: Settings, env: dict[str, str] | None = None) -> ViewStore:
     """SQLite views beside the embedded event store, or tables in the PostgreSQL database."""
     env = env if env is not None else settings.eventsourcing_env()
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from infra.application import BanliApplication
@@ -22,11 +23,31 @@ class Services:
     projections: EmbeddedProjections | None
 
     def views_current(self, timeout: float = 10.0) -> bool:
-        """Read-your-writes: wait until the views include every event committed so far."""
-        if self.projections is None:
-            return True
+        """Read-your-writes: wait until the views include every event committed so far.
+
+        Fed from Kafka, views advance per partition, so the check is that the newest event (a
+        caller's own last write lands there) is in the audit view, written in the same
+        transaction as the case views; earlier events of that case share its partition.
+        """
         head = self.app.recorder.max_notification_id() or 0
-        return self.projections.wait_for(head, timeout=timeout)
+        if self.projections is not None:
+            return self.projections.wait_for(head, timeout=timeout)
+        deadline = time.monotonic() + timeout
+        while not self._has_applied(head):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
+    def _has_applied(self, position: int) -> bool:
+        if position == 0:
+            return True
+        try:
+            table = self.views.table("audit_trail", "audit_events")
+        except LookupError:
+            return False
+        found = self.views.fetch(f"SELECT 1 AS hit FROM {table} WHERE position = ?", [position])
+        return bool(found)
 
     def close(self) -> None:
         if self.projections is not None:
@@ -37,6 +58,7 @@ def build_services(settings: Settings | None = None, *, embedded: bool = True) -
     settings = settings or Settings()
     app = build_application(settings)
     views = build_view_store(settings)
+    embedded = embedded and settings.embedded_projections
     projections = EmbeddedProjections(app, views) if embedded else None
     if projections is not None:
         projections.start()

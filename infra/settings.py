@@ -20,6 +20,14 @@ class Settings(BaseSettings):
     # Audit: an event recorded more than this many days after it happened is flagged late (R-X1).
     late_recording_days: int = 7
     bootstrap_admin_token: str | None = None
+    # Production shape: Kafka between the event store and the consumers.
+    kafka_bootstrap: str | None = None
+    kafka_topic: str = "banli.events"
+    kafka_partitions: int = 6
+    kafka_group: str = "banli-projections"
+    # Embedded: the API keeps its views current itself. Off in the production shape, where
+    # `banli consume projections` and `banli projections follow tamper_chain` do it.
+    embedded_projections: bool = True
     # Cases kept decoded in memory between commands. The library's fast-forward still reads any
     # newer events from the store, so several workers stay correct; it saves decoding the rest.
     aggregate_cache_size: int = 10_000

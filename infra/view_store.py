@@ -142,11 +142,16 @@ class ViewStoreBase:
         changes: Mapping[str, ViewChanges],
         tables: Mapping[str, Sequence[Table]],
         generations: Mapping[str, int],
+        trackings: Sequence[Tracking] | None = None,
     ) -> None:
-        """One transaction: every view's row changes and its tracking position."""
+        """One transaction: every view's row changes and its tracking position.
+
+        ``trackings`` replaces the per-view log positions when the events came from elsewhere
+        (Kafka: one position per partition, since partitions interleave log positions).
+        """
         with self._tx(commit=True) as c:
             for view, change in changes.items():
-                if change.position is None:
+                if change.position is None and not change.replace and not change.append:
                     continue
                 generation = generations[view]
                 by_name = {t.name: t for t in tables[view]}
@@ -156,7 +161,10 @@ class ViewStoreBase:
                     self._insert(c, table, generation, rows, upsert=False)
                 for table_name, rows in change.append.items():
                     self._insert(c, by_name[table_name], generation, rows, upsert=True)
-                self._track(c, Tracking(tracking_name(view, generation), change.position))
+                if trackings is None and change.position is not None:
+                    self._track(c, Tracking(tracking_name(view, generation), change.position))
+            for tracking in trackings or ():
+                self._track(c, tracking)
 
     def _delete_cases(self, c: Cursor, table: Table, generation: int, ids: list[str]) -> None:
         name = self._qualify(physical(table.name, generation))
@@ -251,3 +259,7 @@ class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
 
     def _track(self, cursor: Cursor, tracking: Tracking) -> None:
         self._insert_tracking(cursor, tracking)  # type: ignore[arg-type]
+
+
+# What ``build_view_store`` answers: either store, with the library's tracking methods.
+ViewStore = SQLiteViewStore | PostgresViewStore

@@ -46,12 +46,16 @@ class BatchProcessor:
         load_case: CaseLoader,
         list_cases: CaseLister,
         cache_size: int = 500_000,
+        known_version: Callable[[str], int | None] | None = None,
     ) -> None:
         self.case_views = list(case_views)
         self.event_views = list(event_views)
         self.load_case = load_case
         self.list_cases = list_cases
         self.cache_size = cache_size
+        # Where events can arrive twice (Kafka redelivery, a relay re-publishing after a crash),
+        # the version a view already holds for an aggregate; None where delivery is exactly once.
+        self.known_version = known_version
         self.cases: OrderedDict[str, Any] = OrderedDict()
 
     def _aggregate_before(self, originator_id: str, version: int) -> Any:
@@ -60,6 +64,13 @@ class BatchProcessor:
             self.cases.move_to_end(originator_id)
             return cached
         return None if version == 1 else self.load_case(originator_id, version - 1)
+
+    def _already_applied(self, originator_id: str, version: int) -> bool:
+        if self.known_version is None:
+            return False
+        cached = self.cases.get(originator_id)
+        seen = cached.version if cached is not None else self.known_version(originator_id)
+        return seen is not None and version <= seen
 
     def _remember(self, originator_id: str, aggregate: Any) -> None:
         self.cases[originator_id] = aggregate
@@ -81,6 +92,8 @@ class BatchProcessor:
         calendar_changed_at: int | None = None
         for item in batch:
             info = item.info
+            if self._already_applied(info.originator_id, info.version):
+                continue
             aggregate = item.event.mutate(self._aggregate_before(info.originator_id, info.version))
             self._remember(info.originator_id, aggregate)
             if isinstance(aggregate, CalendarBook):

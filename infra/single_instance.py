@@ -1,0 +1,44 @@
+"""One active instance of a singleton process (the relay): an advisory lock held while it runs.
+
+PostgreSQL: ``pg_try_advisory_lock`` on a dedicated connection (released if the process dies).
+Embedded: an exclusive ``flock`` on a file in the data folder (released by the kernel likewise).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+
+from infra.settings import Settings
+
+
+class AlreadyRunning(RuntimeError):
+    pass
+
+
+def _key(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+@contextmanager
+def single_instance(settings: Settings, name: str) -> Iterator[None]:
+    if settings.database_url:
+        with psycopg.connect(settings.database_url, autocommit=True) as conn:
+            row = conn.execute("SELECT pg_try_advisory_lock(%s)", (_key(name),)).fetchone()
+            if not row or not row[0]:
+                raise AlreadyRunning(f"another {name} holds the lock")
+            yield
+        return
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = Path(settings.data_dir) / f"{name}.lock"
+    with path.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise AlreadyRunning(f"another {name} holds {path}") from None
+        yield

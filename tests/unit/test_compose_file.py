@@ -1,0 +1,47 @@
+"""docker-compose.yml describes the production shape (no Docker engine here to run it): the
+official PostgreSQL and Apache Kafka images, and every banli process wired by BANLI_* settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from infra.cli import build_parser
+from infra.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return loaded
+
+
+def test_postgres_and_kafka_come_from_official_images_in_kraft_mode() -> None:
+    services = compose()["services"]
+    assert services["postgres"]["image"].startswith("postgres:")
+    kafka = services["kafka"]
+    assert kafka["image"].startswith("apache/kafka:4")
+    env = kafka["environment"]
+    assert env["KAFKA_PROCESS_ROLES"] == "broker,controller"
+    assert env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] == "1"
+    assert "healthcheck" in services["postgres"] and "healthcheck" in kafka
+
+
+def test_every_banli_process_is_a_real_command_wired_to_both_services() -> None:
+    services = compose()["services"]
+    banli = {name: s for name, s in services.items() if name not in ("postgres", "kafka")}
+    assert set(banli) == {"api", "relay", "projections", "tamper-chain"}
+    parser = build_parser()
+    for name, service in banli.items():
+        args = parser.parse_args(service["command"])  # each command exists in `banli`
+        assert callable(args.func), name
+        env = service["environment"]
+        settings = Settings(**{k.removeprefix("BANLI_").lower(): v for k, v in env.items()})
+        assert settings.database_url and "@postgres:" in settings.database_url
+        assert settings.kafka_bootstrap == "kafka:9092"
+        assert settings.embedded_projections is False  # views come from the consumers
+        assert set(service["depends_on"]) == {"postgres", "kafka"}
+    assert banli["api"]["ports"] == ["8000:8000"]

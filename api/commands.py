@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
@@ -13,14 +11,8 @@ from pydantic import BaseModel
 from api.auth import check_handler_case, check_handler_unit, services
 from api.problems import ApiProblem
 from infra.application import CommandContext, CommandResult, request_fingerprint
+from infra.clock import today
 from infra.directory import Principal
-
-# Business dates are Chinese dates: "today" for the future-date rule (R-X1) is Beijing's today.
-CHINA = ZoneInfo("Asia/Shanghai")
-
-
-def today() -> date:
-    return datetime.now(CHINA).date()
 
 
 def expected_version(request: Request) -> int | None:

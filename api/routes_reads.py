@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from api.auth import READERS, check_handler_case, require, services
-from api.commands import today
 from api.problems import ApiProblem
+from infra.clock import today
 from infra.directory import Principal
 from infra.metrics import prometheus_text
 from infra.read_models import verify_chain

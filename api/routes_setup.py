@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse
 
 from api import schemas as s
 from api.auth import require, services
-from api.commands import today
 from infra.application import CommandContext
+from infra.clock import today
 from infra.directory import Principal
 
 router = APIRouter(prefix="/v1", tags=["set-up"])

@@ -14,7 +14,6 @@ do not keep; it stays with the log runner beside the store.
 from __future__ import annotations
 
 import logging
-import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -89,6 +88,10 @@ class KafkaProjections:
             found[partition] = None if stored is None else int(stored)
         return found
 
+    def revoked(self) -> None:
+        """Partitions moved: cached cases may be changed by another instance meanwhile."""
+        self.processor = self._new_processor()
+
     def apply(self, records: Sequence[tuple[int, int, bytes]]) -> int:
         """Applies (partition, offset, value) records in one transaction; returns events used."""
         if not records:
@@ -121,46 +124,3 @@ class KafkaProjections:
             self.processor = self._new_processor()
             raise
         return len(batch)
-
-
-class ProjectionConsumer:
-    """The Kafka side: subscribes, seeks to the stored offsets, polls, applies, commits."""
-
-    def __init__(self, projections: KafkaProjections, consumer: Any, max_records: int = 2000):
-        self.projections = projections
-        self.consumer = consumer
-        self.max_records = max_records
-        from kafka import ConsumerRebalanceListener
-
-        outer = self
-
-        class SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
-            def on_partitions_revoked(self, revoked: Any) -> None:
-                outer.projections.processor = outer.projections._new_processor()
-
-            def on_partitions_assigned(self, assigned: Any) -> None:
-                stored = outer.projections.offsets(tp.partition for tp in assigned)
-                for tp in assigned:
-                    if stored[tp.partition] is not None:
-                        outer.consumer.seek(tp, stored[tp.partition])
-                    else:
-                        outer.consumer.seek_to_beginning(tp)
-
-        consumer.subscribe([projections.topic], listener=SeekToStored())
-
-    def poll_once(self, timeout_ms: int = 500) -> int:
-        polled = self.consumer.poll(timeout_ms=timeout_ms, max_records=self.max_records)
-        records = [
-            (tp.partition, r.offset, r.value)
-            for tp, partition_records in polled.items()
-            for r in partition_records
-        ]
-        records.sort(key=lambda r: (r[0], r[1]))
-        applied = self.projections.apply(records)
-        if records:
-            self.consumer.commit()  # informative only: the views' own offsets are the truth
-        return applied
-
-    def run(self, stop: threading.Event) -> None:
-        while not stop.is_set():
-            self.poll_once()

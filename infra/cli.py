@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from infra import clock
 from infra.bootstrap import build_application
 from infra.settings import Settings
 
@@ -90,7 +91,8 @@ def _relay(args: argparse.Namespace) -> int:
 def _consume(args: argparse.Namespace) -> int:
     import threading
 
-    from consumers.projection_consumer import KafkaProjections, ProjectionConsumer
+    from consumers.kafka_loop import PartitionedConsumer
+    from consumers.projection_consumer import KafkaProjections
     from infra.kafka_clients import ensure_topic, make_consumer
     from infra.read_models import build_view_store
 
@@ -98,12 +100,35 @@ def _consume(args: argparse.Namespace) -> int:
     app = build_application(settings)
     store = build_view_store(settings)
     ensure_topic(settings)
+    stop = threading.Event()
     if args.what == "projections":
         group = settings.kafka_group
         projections = KafkaProjections(app, store, group, settings.kafka_topic)
-        consumer = ProjectionConsumer(projections, make_consumer(settings, group))
+        consumer = PartitionedConsumer(
+            projections, make_consumer(settings, group), settings.kafka_topic
+        )
         print(f"consuming {settings.kafka_topic} as {group}", flush=True)
-        consumer.run(threading.Event())
+        consumer.run(stop)
+    else:
+        from consumers.reminders import Reminders, http_webhook
+
+        group = f"{settings.kafka_group}-reminders"
+        webhook = http_webhook(settings.reminder_webhook) if settings.reminder_webhook else None
+        reminders = Reminders(app, store, group, settings.kafka_topic, clock.today, webhook)
+        reminder_consumer = PartitionedConsumer(
+            reminders, make_consumer(settings, group), settings.kafka_topic
+        )
+        print(f"reminders from {settings.kafka_topic} as {group}", flush=True)
+        last_sweep = 0.0
+
+        def sweep_and_deliver() -> None:
+            nonlocal last_sweep
+            if time.monotonic() - last_sweep > settings.reminder_sweep_seconds:
+                reminders.sweep()
+                last_sweep = time.monotonic()
+            reminders.deliver()
+
+        reminder_consumer.run(stop, sweep_and_deliver)
     return 0
 
 
@@ -172,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     relay.add_argument("--batch-size", type=int, default=1000)
     relay.set_defaults(func=_relay)
     consume = commands.add_parser("consume", help="Kafka consumers")
-    consume.add_argument("what", choices=["projections"])
+    consume.add_argument("what", choices=["projections", "reminders"])
     consume.add_argument("--data-dir", default=None)
     consume.set_defaults(func=_consume)
     projections = commands.add_parser("projections", help="read models: status, run, rebuild")

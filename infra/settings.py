@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     # Embedded: the API keeps its views current itself. Off in the production shape, where
     # `banli consume projections` and `banli projections follow tamper_chain` do it.
     embedded_projections: bool = True
+    # Reminders (R-S1, R-S3): where notices are posted, and how often time alone is checked.
+    reminder_webhook: str | None = None
+    reminder_sweep_seconds: float = 300.0
     # Cases kept decoded in memory between commands. The library's fast-forward still reads any
     # newer events from the store, so several workers stay correct; it saves decoding the rest.
     aggregate_cache_size: int = 10_000

@@ -184,12 +184,19 @@ class ViewStoreBase:
             f"INSERT INTO {self._qualify(physical(table.name, generation))} "
             f"({', '.join(columns)}) VALUES ({marks})"
         )
-        if upsert:
+        if upsert and table.insert_only:
+            sql += f" ON CONFLICT ({', '.join(table.key)}) DO NOTHING"
+        elif upsert:
             updates = ", ".join(
                 f"{col} = excluded.{col}" for col in columns if col not in table.key
             )
             sql += f" ON CONFLICT ({', '.join(table.key)}) DO UPDATE SET {updates}"
         c.executemany(sql, [tuple(row.get(col) for col in columns) for row in rows])
+
+    def execute(self, sql: str, params: Sequence[Any]) -> None:
+        """One statement in its own transaction (``?`` placeholders)."""
+        with self._tx(commit=True) as c:
+            c.execute(sql.replace("?", self.placeholder), params)
 
     # -- reading ----------------------------------------------------------------------
     def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]:

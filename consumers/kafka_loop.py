@@ -1,0 +1,56 @@
+"""The Kafka side shared by every consumer: subscribe, resume each assigned partition after the
+offset its sink committed with its own writes, poll, hand records to the sink, commit."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol
+
+from kafka import ConsumerRebalanceListener
+
+Record = tuple[int, int, bytes]  # partition, offset, value
+
+
+class Sink(Protocol):
+    def apply(self, records: Sequence[Record]) -> object: ...
+
+    def offsets(self, partitions: Iterable[int]) -> dict[int, int | None]: ...
+
+    def revoked(self) -> None: ...
+
+
+class PartitionedConsumer:
+    def __init__(self, sink: Sink, consumer: Any, topic: str, max_records: int = 2000) -> None:
+        self.sink = sink
+        self.consumer = consumer
+        self.max_records = max_records
+        outer = self
+
+        class ResumeFromSink(ConsumerRebalanceListener):  # type: ignore[misc]
+            def on_partitions_revoked(self, revoked: Any) -> None:
+                outer.sink.revoked()
+
+            def on_partitions_assigned(self, assigned: Any) -> None:
+                stored = outer.sink.offsets(tp.partition for tp in assigned)
+                for tp in assigned:
+                    offset = stored[tp.partition]
+                    if offset is None:
+                        outer.consumer.seek_to_beginning(tp)
+                    else:
+                        outer.consumer.seek(tp, offset)
+
+        consumer.subscribe([topic], listener=ResumeFromSink())
+
+    def poll_once(self, timeout_ms: int = 500) -> int:
+        polled = self.consumer.poll(timeout_ms=timeout_ms, max_records=self.max_records)
+        records = sorted((tp.partition, r.offset, r.value) for tp, rs in polled.items() for r in rs)
+        self.sink.apply(records)
+        if records:
+            self.consumer.commit()  # informative only: the sink's own offsets are the truth
+        return len(records)
+
+    def run(self, stop: threading.Event, idle: Callable[[], None] = lambda: None) -> None:
+        while not stop.is_set():
+            if self.poll_once() == 0:
+                idle()

@@ -1,0 +1,186 @@
+"""`banli consume reminders`: due-soon and overdue notices (R-S1, R-S3), each exactly once.
+
+Events from Kafka say which cases changed; the case is read from the event store and its
+deadlines judged for today. A periodic sweep does the same for every case with a deadline due
+soon or overdue in the ledger, since time alone turns a pending deadline into an overdue one.
+A notice is keyed by (case, deadline, status): inserting it is idempotent, in the same
+transaction as the consumed Kafka offsets. Delivery to the configured webhook follows the
+commit and is retried until the receiver answers 2xx; the notice id travels as the
+``Idempotency-Key`` header, so a receiver sees a repeated delivery for what it is.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.request
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Tracking
+
+from consumers.envelope import Envelope
+from consumers.projection_consumer import offset_tracking_name
+from domain.case import Case
+from domain.deadlines import case_deadlines
+from infra.application import BanliApplication
+from infra.view_store import ViewStoreBase
+from projections.core import Row, Table
+from projections.processor import ViewChanges
+
+log = logging.getLogger(__name__)
+
+NOTICE_STATUSES = ("due_soon", "overdue")
+VIEW = "reminders"
+NOTICES = Table(
+    name="notices",
+    columns={
+        "notice_id": "TEXT",
+        "case_id": "TEXT",
+        "number": "TEXT",
+        "kind": "TEXT",
+        "unit": "TEXT",
+        "due_on": "TEXT",
+        "status": "TEXT",
+        "days_overdue": "INTEGER",
+        "noticed_on": "TEXT",
+        "delivered_at": "TEXT",
+    },
+    key=("notice_id",),
+    indexes=(("delivered_at",),),
+    case_column="",
+    insert_only=True,  # a notice, once noticed, is never noticed again
+)
+
+
+def notices_for(case: Any, calendar: Any, today: date) -> list[Row]:
+    rows = []
+    for d in case_deadlines(case, calendar, today):
+        if d.status not in NOTICE_STATUSES:
+            continue
+        notice_id = f"{case.id}:{d.kind}:{d.unit or '-'}:{d.due_on.isoformat()}:{d.status}"
+        rows.append(
+            {
+                "notice_id": notice_id,
+                "case_id": str(case.id),
+                "number": case.number,
+                "kind": d.kind,
+                "unit": d.unit,
+                "due_on": d.due_on.isoformat(),
+                "status": d.status,
+                "days_overdue": d.days_overdue,
+                "noticed_on": today.isoformat(),
+                "delivered_at": None,
+            }
+        )
+    return rows
+
+
+class Reminders:
+    def __init__(
+        self,
+        app: BanliApplication,
+        store: ViewStoreBase,
+        group: str,
+        topic: str,
+        today: Callable[[], date],
+        webhook: Callable[[Row], bool] | None = None,
+    ) -> None:
+        self.app = app
+        self.store = store
+        self.group = group
+        self.topic = topic
+        self.today = today
+        self.webhook = webhook
+        self.generation = store.active_generation(VIEW) or store.create_generation(
+            VIEW, (NOTICES,), activate=True
+        )
+        self.table = store.table(VIEW, NOTICES.name, self.generation)
+
+    def _notices(self, case_ids: Iterable[str]) -> list[Row]:
+        calendar = self.app.calendar()
+        rows: list[Row] = []
+        for case_id in sorted(set(case_ids)):
+            case: Any = self.app.repository.get(UUID(case_id))
+            if isinstance(case, Case):
+                rows += notices_for(case, calendar, self.today())
+        return rows
+
+    def _insert_new(self, rows: list[Row], trackings: Sequence[Tracking] = ()) -> None:
+        """Inserts notices not yet known (never touching one) with the offsets, atomically."""
+        changes = {VIEW: ViewChanges(append={NOTICES.name: rows})}
+        self.store.write(changes, {VIEW: (NOTICES,)}, {VIEW: self.generation}, list(trackings))
+
+    def apply(self, records: Sequence[tuple[int, int, bytes]]) -> None:
+        """Kafka records (partition, offset, value): notices for the cases they touch."""
+        if not records:
+            return
+        case_ids = {Envelope.parse(value).originator_id for _, _, value in records}
+        last: dict[int, int] = {}
+        for partition, offset, _ in records:
+            last[partition] = max(last.get(partition, 0), offset + 1)
+        trackings = [
+            Tracking(offset_tracking_name(self.group, self.topic, p), o) for p, o in last.items()
+        ]
+        self._insert_new(self._notices(case_ids), trackings)
+
+    def sweep(self) -> None:
+        """Time passes without events: every case with a deadline due soon or late, today."""
+        soon = date.fromordinal(self.today().toordinal() + 7).isoformat()
+        try:
+            deadlines = self.store.table("ledger", "ledger_deadlines")
+        except LookupError:
+            return
+        rows = self.store.fetch(
+            f"SELECT DISTINCT case_id FROM {deadlines} WHERE due_on <= ? "
+            "AND (met_on IS NULL OR met_on > ?)",
+            [soon, self.today().isoformat()],
+        )
+        self._insert_new(self._notices(str(r["case_id"]) for r in rows))
+
+    def deliver(self) -> int:
+        """Posts undelivered notices to the webhook; marks each once the receiver took it."""
+        if self.webhook is None:
+            return 0
+        pending = self.store.fetch(
+            f"SELECT * FROM {self.table} WHERE delivered_at IS NULL ORDER BY notice_id", []
+        )
+        delivered = 0
+        for row in pending:
+            if self.webhook(row):
+                self.store.execute(
+                    f"UPDATE {self.table} SET delivered_at = ? WHERE notice_id = ?",
+                    [datetime.now(UTC).isoformat(), row["notice_id"]],
+                )
+                delivered += 1
+        return delivered
+
+    def revoked(self) -> None:
+        """Nothing cached between batches."""
+
+    def offsets(self, partitions: Iterable[int]) -> dict[int, int | None]:
+        found: dict[int, int | None] = {}
+        for partition in partitions:
+            name = offset_tracking_name(self.group, self.topic, partition)
+            found[partition] = self.store.max_tracking_id(name)  # type: ignore[attr-defined]
+        return found
+
+
+def http_webhook(url: str, timeout: float = 10.0) -> Callable[[Row], bool]:
+    def post(notice: Row) -> bool:
+        request = urllib.request.Request(
+            url,
+            data=json.dumps(notice, ensure_ascii=False).encode(),
+            headers={"Content-Type": "application/json", "Idempotency-Key": notice["notice_id"]},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return 200 <= int(response.status) < 300
+        except OSError as error:
+            log.warning("webhook delivery failed, will retry: %s", error)
+            return False
+
+    return post

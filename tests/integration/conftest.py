@@ -22,6 +22,8 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
+from tests.kafka_fixture import kafka_bootstrap, kafka_topic  # noqa: F401  (fixtures)
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENSURE_SCRIPT = REPO_ROOT / "scripts" / "ensure_postgres.sh"
 # Generous: a cold run on a fresh machine may apt-get install PostgreSQL.

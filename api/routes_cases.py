@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api import schemas as s
 from api.auth import require, services
-from api.commands import answer, context, reply_unit, run
+from api.commands import answer, context, reply_unit, run, scoped_case
 from infra.directory import Principal
 
 router = APIRouter(prefix="/v1", tags=["case commands"])
@@ -228,6 +228,8 @@ def correct(
 ) -> JSONResponse:
     """R-X2: whoever recorded the event, or the office, corrects it (the domain checks who)."""
     ctx = context(request, who, body)
+    if who.role == "handler":
+        scoped_case(request, who, case_id)
     app = services(request).app
     return answer(app.correct(ctx, case_id, **body.model_dump()))
 

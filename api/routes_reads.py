@@ -24,6 +24,7 @@ router = APIRouter(tags=["reads"])
 ANYONE = require(*READERS)
 AUDITORS = require("auditor", "admin")
 Limit = Query(50, ge=1, le=1000)
+Year = Query(None, ge=1949, le=2200)
 
 
 def _views_current(request: Request) -> None:
@@ -64,7 +65,11 @@ def get_history(
     """Every event up to ``as_of`` (a timestamp) and the case as it was then (R-X3)."""
     svc = services(request)
     check_handler_case(who, svc.app.get_case(case_id))
-    moment = _aware(as_of) if as_of else datetime.now(UTC)
+    try:
+        # One instant, in UTC like the stored recorded_at, whatever offset the caller used.
+        moment = _aware(as_of).astimezone(UTC) if as_of else datetime.now(UTC)
+    except OverflowError:
+        raise ApiProblem(422, f"as_of {as_of} is outside the representable range") from None
     then = svc.app.get_case(case_id, as_of=moment)
     _views_current(request)
     events = case_history(
@@ -81,7 +86,7 @@ def _aware(moment: datetime) -> datetime:
 @router.get("/v1/ledger")
 def get_ledger(
     request: Request,
-    year: int | None = None,
+    year: int | None = Year,
     unit: str | None = None,
     kind: Literal["suggestion", "proposal"] | None = None,
     stage: Literal["registered", "handling", "replied", "rehandling", "closed"] | None = None,
@@ -130,7 +135,7 @@ def get_overdue(
 def _paged(read: Any) -> dict[str, Any]:
     try:
         result: dict[str, Any] = read()
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, OverflowError):
         raise ApiProblem(422, "invalid cursor") from None
     return result
 
@@ -138,7 +143,7 @@ def _paged(read: Any) -> dict[str, Any]:
 @router.get("/v1/stats/units")
 def get_unit_stats(
     request: Request,
-    year: int | None = None,
+    year: int | None = Year,
     kind: Literal["suggestion", "proposal"] | None = None,
     as_of: date | None = None,
     who: Principal = Depends(ANYONE),
@@ -152,7 +157,7 @@ def get_unit_stats(
 
 @router.get("/v1/stats/visit-compliance")
 def get_visit_compliance(
-    request: Request, year: int | None = None, who: Principal = Depends(ANYONE)
+    request: Request, year: int | None = Year, who: Principal = Depends(ANYONE)
 ) -> dict[str, Any]:
     _views_current(request)
     report = visit_compliance_report(services(request).views, year=year)
@@ -190,7 +195,7 @@ def get_commitments(
 @router.get("/v1/audit/events")
 def get_audit_events(
     request: Request,
-    after: int = Query(0, ge=0),
+    after: int = Query(0, ge=0, le=2**62),
     limit: int = Limit,
     cursor: str | None = None,
     who: Principal = Depends(AUDITORS),

@@ -33,6 +33,8 @@ class Table:
     indexes: Sequence[tuple[str, ...]] = ()
     # The column holding the case id, for CaseView tables (rows replaced per case).
     case_column: str = "case_id"
+    # Appended rows never overwrite a stored one (ON CONFLICT DO NOTHING) instead of upserting.
+    insert_only: bool = False
 
 
 @dataclass(frozen=True)

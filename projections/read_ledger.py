@@ -115,6 +115,8 @@ def ledger(
         params += [as_of.isoformat()] * 3
     if cursor:
         number, case_id = json.loads(cursor)
+        if not isinstance(number, str) or not isinstance(case_id, str):
+            raise ValueError("cursor")
         where.append("(c.number > ? OR (c.number = ? AND c.case_id > ?))")
         params += [number, number, case_id]
     sql = f"SELECT * FROM {reader.table('ledger', 'ledger_cases')} c"

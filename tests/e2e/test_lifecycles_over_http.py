@@ -765,15 +765,6 @@ def test_history_as_of_an_earlier_time_shows_the_earlier_events_and_state_R_X3(a
     assert before.status_code == 404
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG api/routes_reads.py get_history: `until=moment` keeps the caller's UTC offset and "
-        "projections/read_audit.py case_history compares `recorded_at <= until.isoformat()` as "
-        "text against UTC '+00:00' strings, so an as_of with a non-UTC offset (e.g. Beijing "
-        "+08:00) lists events recorded up to 8 h later, while `state` (converted to UTC) is right"
-    ),
-)
 def test_history_as_of_with_a_beijing_offset_is_the_same_instant_R_X3(api: Api) -> None:
     case_id, between, _ = history_between_two_commands(api)
     in_utc = history(api, case_id, as_of=between.isoformat())
@@ -853,16 +844,6 @@ def test_audit_log_and_tamper_chain_cover_every_event_R_X2(api: Api) -> None:
     assert positions == sorted(positions)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG api/routes_cases.py correct: the route calls app.correct without the handler scope "
-        "that every other case command applies (api.commands.run → scoped_case), so a handler "
-        "whose unit has no role on the case is answered 409 R-X2 (after the case is loaded) "
-        "instead of the contract's 403 (API.md: a handler acts only on cases where its unit "
-        "has a role)"
-    ),
-)
 def test_handler_of_an_unrelated_unit_may_not_correct_events_of_a_case(api: Api) -> None:
     case_id = register(api)
     assign(api, case_id, "EDU")
@@ -879,14 +860,6 @@ def test_handler_of_an_unrelated_unit_may_not_correct_events_of_a_case(api: Api)
 # ---------------------------------------------------------------------- never a 500 for bad input
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG api/routes_reads.py get_history → infra/application.py get_case: "
-        "`as_of.astimezone(UTC)` raises OverflowError (→ 500) for a valid ISO timestamp whose "
-        "UTC instant falls outside datetime's range, e.g. 0001-01-01T00:00:00+05:00"
-    ),
-)
 def test_history_as_of_at_the_edge_of_the_calendar_is_not_a_server_error(api: Api) -> None:
     case_id = register(api)
     for moment in ("0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"):
@@ -894,15 +867,6 @@ def test_history_as_of_at_the_edge_of_the_calendar_is_not_a_server_error(api: Ap
         assert response.status_code in (404, 422), (moment, response.text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG api/routes_reads.py: `year` (and the ledger cursor's fields) are unbounded ints "
-        "passed to the view store; beyond 64 bits SQLite raises OverflowError ('Python int too "
-        "large to convert to SQLite INTEGER') → 500 on /v1/ledger, /v1/stats/units and "
-        "/v1/stats/visit-compliance, where POST bodies bound year to 1949–2200"
-    ),
-)
 def test_out_of_range_year_filter_is_a_validation_error_not_a_server_error(api: Api) -> None:
     huge = "99999999999999999999"
     for path in ("/v1/ledger", "/v1/stats/units", "/v1/stats/visit-compliance"):

@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-import pytest
-
 from tests.e2e.conftest import Api, Json
 
 BEIJING = timezone(timedelta(hours=8))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import Request
@@ -43,15 +44,6 @@ def answer(result: CommandResult) -> JSONResponse:
     return JSONResponse(body, status_code=200 if result.replayed else 201)
 
 
-def scoped_case(request: Request, who: Principal, case_id: str, unit: object = None) -> Any:
-    """Loads the case (404 if unknown) and applies the handler's unit scope (403)."""
-    case = services(request).app.get_case(case_id)
-    check_handler_case(who, case)
-    if unit is not None:
-        check_handler_unit(who, unit)
-    return case
-
-
 def run(
     request: Request,
     who: Principal,
@@ -61,14 +53,18 @@ def run(
     fields: dict[str, Any],
     *,
     unit: object = None,
+    reply_id: str | None = None,
 ) -> JSONResponse:
+    """Runs one case command; a handler is scoped to its unit's cases and its own part: the
+    ``unit`` it names, or the unit of reply ``reply_id``."""
     ctx = context(request, who, body)
     if who.role == "handler":
-        scoped_case(request, who, case_id, unit if unit is not None else who.unit)
+
+        def scope(case: Any) -> None:
+            check_handler_case(who, case)
+            reply = case.replies.get(reply_id) if reply_id else None
+            acting_for = reply["unit"] if reply else unit if unit is not None else who.unit
+            check_handler_unit(who, acting_for)
+
+        ctx = replace(ctx, guard=scope)
     return answer(services(request).app.command(ctx, case_id, method, **fields))
-
-
-def reply_unit(request: Request, case_id: str, reply_id: str) -> str | None:
-    case = services(request).app.get_case(case_id)
-    reply = case.replies.get(reply_id)
-    return None if reply is None else str(reply["unit"])

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from api import schemas as s
-from api.auth import require, services
-from api.commands import answer, context, reply_unit, run, scoped_case
+from api.auth import check_handler_case, require, services
+from api.commands import answer, context, run
 from infra.directory import Principal
 
 router = APIRouter(prefix="/v1", tags=["case commands"])
@@ -156,9 +157,8 @@ def issue_reply(
     body: s.Issue,
     who: Principal = Depends(HANDLER),
 ) -> JSONResponse:
-    unit = reply_unit(request, case_id, reply_id) or who.unit
     fields = {"reply_id": reply_id, **body.model_dump()}
-    return run(request, who, body, case_id, "issue_reply", fields, unit=unit)
+    return run(request, who, body, case_id, "issue_reply", fields, reply_id=reply_id)
 
 
 @router.post("/cases/{case_id}/disclosure", status_code=201, responses=ANSWERS)
@@ -169,14 +169,13 @@ def disclose(
     who: Principal = Depends(OFFICE_OR_HANDLER),
 ) -> JSONResponse:
     """Publish (``published_on``, ``url``) or withhold (``withheld_reason``) an issued reply."""
-    unit = reply_unit(request, case_id, body.reply_id) or who.unit
     if body.withheld_reason is not None and body.published_on is None:
         fields: dict[str, Any] = {
             "reply_id": body.reply_id,
             "withheld_reason": body.withheld_reason,
             "occurred_on": body.occurred_on,
         }
-        return run(request, who, body, case_id, "withhold_reply", fields, unit=unit)
+        return run(request, who, body, case_id, "withhold_reply", fields, reply_id=body.reply_id)
     fields = {
         "reply_id": body.reply_id,
         "published_on": body.published_on,
@@ -184,7 +183,7 @@ def disclose(
         "include_original": body.include_original,
         "secrecy_review_ref": body.secrecy_review_ref,
     }
-    return run(request, who, body, case_id, "publish_reply", fields, unit=unit)
+    return run(request, who, body, case_id, "publish_reply", fields, reply_id=body.reply_id)
 
 
 @router.post("/cases/{case_id}/feedback", status_code=201, responses=ANSWERS)
@@ -229,7 +228,7 @@ def correct(
     """R-X2: whoever recorded the event, or the office, corrects it (the domain checks who)."""
     ctx = context(request, who, body)
     if who.role == "handler":
-        scoped_case(request, who, case_id)
+        ctx = replace(ctx, guard=lambda case: check_handler_case(who, case))
     app = services(request).app
     return answer(app.correct(ctx, case_id, **body.model_dump()))
 

@@ -60,6 +60,9 @@ class CommandContext:
     idempotency_key: str | None = None
     request_hash: str = ""
     expected_version: int | None = None
+    # Checked on the loaded case before the command runs (e.g. the API's handler scope), so a
+    # caller needs no second load of its own to authorise.
+    guard: Callable[[Case], None] | None = None
 
 
 @dataclass
@@ -149,6 +152,8 @@ class BanliApplication(Application[UUID]):
             return replay
         cases = load()
         primary = cases[0]
+        if ctx.guard is not None:
+            ctx.guard(primary)
         if ctx.expected_version is not None and primary.version != ctx.expected_version:
             raise Conflict(
                 "该件已被修改，请刷新后重试",

@@ -69,6 +69,8 @@ class EmbeddedProjections:
 
     def wait_for(self, position: int, timeout: float = 10.0) -> bool:
         """Blocks until every view has processed ``position``; False on timeout."""
+        if self.position >= position:
+            return True
         self._wake.set()
         with self._progress:
             return self._progress.wait_for(lambda: self.position >= position, timeout=timeout)

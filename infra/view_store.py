@@ -11,6 +11,7 @@ fills the next one while the active one keeps answering, then switches over in o
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -80,6 +81,20 @@ class ViewStoreBase:
         found = self.generations().get(view)
         return found[0] if found else None
 
+    # Readers resolve table names on every request; generations change only when a rebuild
+    # switches over, so a name is trusted for a second before it is looked up again.
+    GENERATION_TTL_SECONDS = 1.0
+    _active_cache: tuple[float, dict[str, tuple[int, int | None]]] | None = None
+
+    def _cached_active(self, view: str) -> int | None:
+        now = time.monotonic()
+        cached = self._active_cache
+        if cached is None or now - cached[0] > self.GENERATION_TTL_SECONDS:
+            cached = (now, self.generations())
+            self._active_cache = cached
+        found = cached[1].get(view)
+        return found[0] if found else None
+
     def create_generation(self, view: str, tables: Sequence[Table], *, activate: bool) -> int:
         """Creates the tables of a new generation of ``view``; active at once if it is the first."""
         known = self.generations().get(view)
@@ -101,10 +116,15 @@ class ViewStoreBase:
                     f"WHERE view = {q}",
                     (generation, view),
                 )
+        self._active_cache = None
         return generation
 
     def switch_generation(self, view: str, generation: int, tables: Sequence[Table]) -> None:
-        """Makes a rebuilt generation the one readers see, then drops the old one."""
+        """Makes a rebuilt generation the one readers see.
+
+        The generation it replaces stays readable until the next switch (a reader in another
+        process may hold its name for up to ``GENERATION_TTL_SECONDS``); older ones are dropped.
+        """
         old = self.active_generation(view)
         q = self.placeholder
         with self._tx(commit=True) as c:
@@ -113,10 +133,13 @@ class ViewStoreBase:
                 f"WHERE view = {q}",
                 (generation, view),
             )
+        self._active_cache = None
         if old is not None and old != generation:
             with self._tx(commit=True) as c:
-                for table in tables:
-                    c.execute(f"DROP TABLE IF EXISTS {self._qualify(physical(table.name, old))}")
+                for stale in range(1, old):
+                    for table in tables:
+                        name = self._qualify(physical(table.name, stale))
+                        c.execute(f"DROP TABLE IF EXISTS {name}")
 
     def _create_view_table(self, c: Cursor, table: Table, generation: int) -> None:
         types = SQL_TYPES[self.dialect]
@@ -209,7 +232,7 @@ class ViewStoreBase:
 
     def table(self, view: str, table: str, generation: int | None = None) -> str:
         """The physical (qualified) name of a view table in its active or given generation."""
-        gen = generation if generation is not None else self.active_generation(view)
+        gen = generation if generation is not None else self._cached_active(view)
         if gen is None:
             raise LookupError(f"view {view} has no generation yet")
         return self._qualify(physical(table, gen))

@@ -68,7 +68,8 @@ DEADLINES = Table(
         "derivation": "TEXT",
     },
     key=("case_id", "seq"),
-    indexes=(("due_on",),),
+    # due-date order for the overdue list; (case, due) for its "oldest of the case" check.
+    indexes=(("due_on", "case_id"), ("case_id", "due_on")),
 )
 
 

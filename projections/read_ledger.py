@@ -131,6 +131,9 @@ def ledger(
     return {"items": items, "next_cursor": next_cursor}
 
 
+UNMET = "{d}.opened_on <= ? AND {d}.due_on < ? AND ({d}.met_on IS NULL OR {d}.met_on > ?)"
+
+
 def overdue(
     reader: ViewReader,
     *,
@@ -139,28 +142,56 @@ def overdue(
     limit: int = 50,
     cursor: str | None = None,
 ) -> dict[str, Any]:
-    """Cases with any overdue deadline, most overdue (earliest unmet due date) first."""
+    """Cases with any overdue deadline, most overdue (earliest unmet due date) first.
+
+    Walks the deadlines in due-date order (an index scan that stops after one page) and keeps
+    each case at its earliest overdue deadline, instead of grouping the whole ledger per read.
+    The cursor is that (due date, case id) of the last case of the page.
+    """
     deadlines = reader.table("ledger", "ledger_deadlines")
-    offset = int(cursor) if cursor else 0
-    if offset < 0:
-        raise ValueError("cursor")
-    params: list[Any] = [*[as_of.isoformat()] * 3]
-    by_unit = ""
+    day = as_of.isoformat()
+    params: list[Any] = [day] * 3
+    where = [UNMET.format(d="d")]
+    if cursor:
+        due, case_id = json.loads(cursor)
+        if not isinstance(due, str) or not isinstance(case_id, str):
+            raise ValueError("cursor")
+        where.append("(d.due_on > ? OR (d.due_on = ? AND d.case_id > ?))")
+        params += [due, due, case_id]
     if unit is not None:
-        by_unit = (
-            f"AND c.case_id IN (SELECT case_id FROM {reader.table('ledger', 'ledger_units')} "
-            "WHERE unit = ?) "
+        where.append(
+            f"d.case_id IN (SELECT case_id FROM {reader.table('ledger', 'ledger_units')} "
+            "WHERE unit = ?)"
         )
         params.append(unit)
+    # Not an earlier overdue deadline of the same case: this row is the case's oldest.
+    where.append(
+        f"NOT EXISTS (SELECT 1 FROM {deadlines} e WHERE e.case_id = d.case_id "
+        f"AND {UNMET.format(d='e')} AND (e.due_on < d.due_on OR "
+        "(e.due_on = d.due_on AND e.seq < d.seq)))"
+    )
+    params += [day] * 3
     rows = reader.fetch(
-        f"SELECT c.*, MIN(d.due_on) AS oldest FROM {reader.table('ledger', 'ledger_cases')} c "
-        f"JOIN {deadlines} d ON d.case_id = c.case_id "
-        "WHERE d.opened_on <= ? AND d.due_on < ? AND (d.met_on IS NULL OR d.met_on > ?) "
-        f"{by_unit}"
-        "GROUP BY c.case_id ORDER BY oldest, c.number, c.case_id LIMIT ? OFFSET ?",
-        [*params, limit + 1, offset],
+        f"SELECT d.case_id, d.due_on FROM {deadlines} d WHERE {' AND '.join(where)} "
+        "ORDER BY d.due_on, d.case_id LIMIT ?",
+        [*params, limit + 1],
     )
     page, more = rows[:limit], len(rows) > limit
-    by_case = _deadlines_by_case(reader, [r["case_id"] for r in page], as_of)
-    items = [ledger_item(r, by_case[r["case_id"]]) for r in page]
-    return {"items": items, "next_cursor": str(offset + limit) if more else None}
+    ids = [r["case_id"] for r in page]
+    cases = _cases(reader, ids)
+    by_case = _deadlines_by_case(reader, ids, as_of)
+    items = [ledger_item(cases[i], by_case[i]) for i in ids]
+    last = page[-1] if page else None
+    next_cursor = json.dumps([last["due_on"], last["case_id"]]) if more and last else None
+    return {"items": items, "next_cursor": next_cursor}
+
+
+def _cases(reader: ViewReader, case_ids: list[str]) -> dict[str, Row]:
+    if not case_ids:
+        return {}
+    marks = ", ".join("?" * len(case_ids))
+    rows = reader.fetch(
+        f"SELECT * FROM {reader.table('ledger', 'ledger_cases')} WHERE case_id IN ({marks})",
+        case_ids,
+    )
+    return {r["case_id"]: r for r in rows}

@@ -104,8 +104,16 @@ def test_ledger_filters_and_overdue_list_match_the_aggregates(
     assert {r["number"] for r in whole_ledger(store, as_of, overdue=False)} == {
         c.number for c in cases
     } - set(late)
-    listed = overdue(store, as_of=as_of, limit=1000)["items"]
-    assert [r["number"] for r in listed] == sorted(late, key=lambda n: (late[n], n))
+    ids = {c.number: str(c.id) for c in cases}
+    listed: list[dict[str, Any]] = []
+    cursor = None
+    while True:  # page by page, as a client would
+        page = overdue(store, as_of=as_of, limit=7, cursor=cursor)
+        listed += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert [r["number"] for r in listed] == sorted(late, key=lambda n: (late[n], ids[n]))
     unit = cases[0].lead_unit or "FIN"
     assert {r["number"] for r in whole_ledger(store, as_of, unit=unit)} == {
         c.number for c in cases if unit in c.units

@@ -95,5 +95,10 @@ def test_a_new_generation_builds_beside_the_active_one_then_takes_over(
     store.switch_generation("things", building, (ROWS, LOG))
     assert store.generations()["things"] == (building, None)
     assert [r["note"] for r in _read(store, "log")] == ["new"]
+    # The replaced generation stays readable for readers still holding its name ...
+    assert [r["note"] for r in _read(store, "log", 1)] == ["old"]
+    third = store.create_generation("things", (ROWS, LOG), activate=False)
+    store.switch_generation("things", third, (ROWS, LOG))
+    # ... until the next switch drops it.
     with pytest.raises(Exception):  # noqa: B017 - the dropped table's error differs per database
         store.fetch(f"SELECT * FROM {store.table('things', 'log', 1)}", ())

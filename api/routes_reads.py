@@ -33,6 +33,13 @@ def _views_current(request: Request) -> None:
         raise ApiProblem(503, "read models are catching up; retry shortly")
 
 
+def _own_rows(who: Principal, listing: dict[str, Any]) -> dict[str, Any]:
+    """A handler's lists keep only its own unit's rows."""
+    if who.role == "handler":
+        listing["items"] = [i for i in listing["items"] if i["unit"] == who.unit]
+    return listing
+
+
 def _own_unit(who: Principal, unit: str | None) -> str | None:
     """A handler sees only its own unit's rows, whatever it asks for."""
     if who.role != "handler":
@@ -151,8 +158,8 @@ def get_unit_stats(
     _views_current(request)
     stats = unit_stats(services(request).views, as_of=as_of or today(), year=year, kind=kind)
     if who.role == "handler":
-        stats = {"items": [i for i in stats["items"] if i["unit"] == who.unit], "total": None}
-    return stats
+        stats["total"] = None  # the organisation's totals are not a unit's to see
+    return _own_rows(who, stats)
 
 
 @router.get("/v1/stats/visit-compliance")
@@ -161,9 +168,7 @@ def get_visit_compliance(
 ) -> dict[str, Any]:
     _views_current(request)
     report = visit_compliance_report(services(request).views, year=year)
-    if who.role == "handler":
-        report["items"] = [i for i in report["items"] if i["unit"] == who.unit]
-    return report
+    return _own_rows(who, report)
 
 
 @router.get("/v1/disclosures")
@@ -175,9 +180,7 @@ def get_disclosures(
 ) -> dict[str, Any]:
     _views_current(request)
     register = disclosures(services(request).views, as_of=as_of or today(), status=status)
-    if who.role == "handler":
-        register["items"] = [i for i in register["items"] if i["unit"] == who.unit]
-    return register
+    return _own_rows(who, register)
 
 
 @router.get("/v1/commitments")
@@ -187,9 +190,7 @@ def get_commitments(
     """R-Rv2: the B-class rolling ledger, open commitments across years (an addition)."""
     _views_current(request)
     found = open_commitments(services(request).views, include_closed=include_closed)
-    if who.role == "handler":
-        found["items"] = [i for i in found["items"] if i["unit"] == who.unit]
-    return found
+    return _own_rows(who, found)
 
 
 @router.get("/v1/audit/events")

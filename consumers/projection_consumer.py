@@ -16,16 +16,15 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
 from consumers.envelope import Envelope
 from infra.application import BanliApplication
-from infra.projection_runner import all_views
+from infra.projection_runner import all_views, decode
 from infra.view_store import ViewStoreBase
-from projections.core import StoredEventInfo, Table
+from projections.core import Table
 from projections.processor import BatchProcessor, DecodedEvent
 
 log = logging.getLogger(__name__)
@@ -99,19 +98,7 @@ class KafkaProjections:
         batch: list[DecodedEvent] = []
         last_offset: dict[int, int] = defaultdict(int)
         for partition, offset, value in records:
-            envelope = Envelope.parse(value)
-            event: Any = self.app.mapper.to_domain_event(envelope.notification())
-            info = StoredEventInfo(
-                position=envelope.position,
-                originator_id=envelope.originator_id,
-                version=envelope.originator_version,
-                topic=envelope.topic,
-                state=envelope.state,
-                event_type=type(event).__name__,
-                recorded_at=event.timestamp,
-                data=event.__dict__,
-            )
-            batch.append(DecodedEvent(info, event))
+            batch.append(decode(self.app, Envelope.parse(value).notification()))
             last_offset[partition] = max(last_offset[partition], offset + 1)
         trackings = [
             Tracking(offset_tracking_name(self.group, self.topic, p), o)

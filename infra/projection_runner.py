@@ -39,6 +39,22 @@ VIEW_NAMES = [v.name for group in all_views() for v in group]
 Progress = Callable[[int, int], None]
 
 
+def decode(app: BanliApplication, notification: Notification) -> DecodedEvent:
+    """A stored event as the views see it: decoded with the store's own mapper (and cipher)."""
+    event: Any = app.mapper.to_domain_event(notification)
+    info = StoredEventInfo(
+        position=notification.id,
+        originator_id=str(notification.originator_id),
+        version=notification.originator_version,
+        topic=notification.topic,
+        state=notification.state,
+        event_type=type(event).__name__,
+        recorded_at=event.timestamp,
+        data=event.__dict__,
+    )
+    return DecodedEvent(info, event)
+
+
 class ProjectionRunner:
     """Drives a set of views over the log; ``generation`` pins them (a rebuild), else active."""
 
@@ -91,20 +107,6 @@ class ProjectionRunner:
     def positions(self) -> dict[str, int | None]:
         return self.store.positions(self.generations.items())
 
-    def _decode(self, notification: Notification) -> DecodedEvent:
-        event: Any = self.app.mapper.to_domain_event(notification)
-        info = StoredEventInfo(
-            position=notification.id,
-            originator_id=str(notification.originator_id),
-            version=notification.originator_version,
-            topic=notification.topic,
-            state=notification.state,
-            event_type=type(event).__name__,
-            recorded_at=event.timestamp,
-            data=event.__dict__,
-        )
-        return DecodedEvent(info, event)
-
     def _follow_switches(self) -> None:
         if self.pinned:
             return
@@ -121,7 +123,7 @@ class ProjectionRunner:
         notifications = self.app.recorder.select_notifications(start=start, limit=self.batch_size)
         if not notifications:
             return 0
-        batch = [self._decode(n) for n in notifications]
+        batch = [decode(self.app, n) for n in notifications]
         try:
             changes = self.processor.process(batch, positions)
             self.store.write(changes, self.tables, self.generations)

@@ -21,7 +21,7 @@ def expected_version(request: Request) -> int | None:
     if raw is None:
         return None
     value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
         raise ApiProblem(422, f"If-Match must be a case version number, got {raw!r}")
     return int(value)
 

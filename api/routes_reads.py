@@ -25,6 +25,7 @@ ANYONE = require(*READERS)
 AUDITORS = require("auditor", "admin")
 Limit = Query(50, ge=1, le=1000)
 Year = Query(None, ge=1949, le=2200)
+Cursor = Query(None, max_length=500)
 
 
 def _views_current(request: Request) -> None:
@@ -100,7 +101,7 @@ def get_ledger(
     overdue: bool | None = None,
     as_of: date | None = None,
     limit: int = Limit,
-    cursor: str | None = None,
+    cursor: str | None = Cursor,
     who: Principal = Depends(ANYONE),
 ) -> dict[str, Any]:
     _views_current(request)
@@ -124,7 +125,7 @@ def get_overdue(
     request: Request,
     as_of: date | None = None,
     limit: int = Limit,
-    cursor: str | None = None,
+    cursor: str | None = Cursor,
     who: Principal = Depends(ANYONE),
 ) -> dict[str, Any]:
     _views_current(request)
@@ -142,7 +143,7 @@ def get_overdue(
 def _paged(read: Any) -> dict[str, Any]:
     try:
         result: dict[str, Any] = read()
-    except (ValueError, TypeError, KeyError, OverflowError):
+    except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
         raise ApiProblem(422, "invalid cursor") from None
     return result
 
@@ -198,11 +199,15 @@ def get_audit_events(
     request: Request,
     after: int = Query(0, ge=0, le=2**62),
     limit: int = Limit,
-    cursor: str | None = None,
+    cursor: str | None = Cursor,
     who: Principal = Depends(AUDITORS),
 ) -> dict[str, Any]:
     _views_current(request)
-    start = int(cursor) if cursor and cursor.isdigit() else after
+    start = after
+    if cursor is not None:
+        if not (cursor.isascii() and cursor.isdigit() and len(cursor) <= 18):
+            raise ApiProblem(422, "invalid cursor")
+        start = int(cursor)
     svc = services(request)
     return global_log(
         svc.views, after=start, limit=limit, late_days=svc.settings.late_recording_days

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 
 from api import schemas as s
 from api.auth import require, services
+from api.commands import context
 from infra.application import CommandContext
 from infra.clock import today
 from infra.directory import Principal
@@ -20,16 +19,21 @@ ADMIN = require("admin")
 @router.post("/units", status_code=201)
 def create_unit(
     request: Request, body: s.UnitCreate, who: Principal = Depends(ADMIN)
-) -> dict[str, Any]:
-    return services(request).directory.create_unit(who, body.code, body.name)
+) -> JSONResponse:
+    ctx = context(request, who, body)
+    answer, replayed = services(request).directory.create_unit(who, body.code, body.name, ctx)
+    return JSONResponse(answer, status_code=200 if replayed else 201)
 
 
 @router.post("/users", status_code=201)
 def create_user(
     request: Request, body: s.UserCreate, who: Principal = Depends(ADMIN)
-) -> dict[str, Any]:
-    """Answers the new user's bearer token once; only its hash is stored."""
-    return services(request).directory.create_user(who, **body.model_dump())
+) -> JSONResponse:
+    """Answers the new user's bearer token once; only its hash is stored (a replay under the
+    same Idempotency-Key answers the same user with ``token: null``)."""
+    ctx = context(request, who, body)
+    answer, replayed = services(request).directory.create_user(who, **body.model_dump(), ctx=ctx)
+    return JSONResponse(answer, status_code=200 if replayed else 201)
 
 
 @router.put("/calendar/{year}")

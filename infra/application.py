@@ -110,7 +110,8 @@ class BanliApplication(Application[UUID]):
 
     # ------------------------------------------------------------------ the command path
 
-    def _replayed(self, ctx: CommandContext) -> CommandResult | None:
+    def stored_answer(self, ctx: CommandContext) -> dict[str, Any] | None:
+        """The first answer given under ``ctx``'s idempotency key (409 if the body differs)."""
         if ctx.idempotency_key is None:
             return None
         found = self.index.idempotent_answer(ctx.idempotency_key)
@@ -122,7 +123,18 @@ class BanliApplication(Application[UUID]):
                 "同一幂等键已用于不同的请求",
                 "this Idempotency-Key was already used with a different request",
             )
-        answer = json.loads(response)
+        answer: dict[str, Any] = json.loads(response)
+        return answer
+
+    def idempotency_row(self, ctx: CommandContext, answer: dict[str, Any]) -> IdempotencyRow | None:
+        if ctx.idempotency_key is None:
+            return None
+        return IdempotencyRow(ctx.idempotency_key, ctx.request_hash, json.dumps(answer))
+
+    def _replayed(self, ctx: CommandContext) -> CommandResult | None:
+        answer = self.stored_answer(ctx)
+        if answer is None:
+            return None
         for ev in answer["events"]:
             case_id, version = parse_event_id(ev["id"])
             ev["position"] = self.index.notification_id(str(case_id), version)

@@ -12,7 +12,8 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.directory import TokenGrant, Unit, User, token_hash
 from domain.errors import Conflict, InvalidInput
-from infra.application import BanliApplication
+from infra.application import BanliApplication, CommandContext
+from infra.clock import today
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,23 @@ class Directory:
     def unit_exists(self, code: str) -> bool:
         return Unit.create_id(code) in self.app.repository
 
-    def create_unit(self, actor: Principal, code: object, name: object) -> dict[str, str]:
+    def create_unit(
+        self, actor: Principal, code: object, name: object, ctx: CommandContext | None = None
+    ) -> tuple[dict[str, Any], bool]:
+        """Answers the unit, and whether this is an idempotent replay of an earlier request."""
+        ctx = ctx or CommandContext(actor.actor(), today())
+        replay = self.app.stored_answer(ctx)
+        if replay is not None:
+            return replay, True
         unit = Unit.create(code=code, name=name, actor=actor.actor())
+        answer = {"code": unit.code, "name": unit.name, "id": str(unit.id)}
         try:
-            self.app.record(unit.collect_events())
+            self.app.record(unit.collect_events(), self.app.idempotency_row(ctx, answer))
         except IntegrityError:
+            if (replay := self.app.stored_answer(ctx)) is not None:
+                return replay, True
             raise Conflict("单位代码已存在", f"unit {code!r} already exists") from None
-        return {"code": unit.code, "name": unit.name, "id": str(unit.id)}
+        return answer, False
 
     def create_user(
         self,
@@ -69,7 +80,16 @@ class Directory:
         role: object,
         unit_code: object = None,
         token: str | None = None,
-    ) -> dict[str, Any]:
+        ctx: CommandContext | None = None,
+    ) -> tuple[dict[str, Any], bool]:
+        """Answers the user with its token, and whether this is an idempotent replay.
+
+        A replay answers the first answer without the token: the secret is never stored.
+        """
+        ctx = ctx or CommandContext(actor.actor(), today())
+        replay = self.app.stored_answer(ctx)
+        if replay is not None:
+            return replay, True
         user = User.create(
             username=username,
             display_name=display_name,
@@ -87,15 +107,19 @@ class Directory:
             unit_code=user.unit_code,
             actor=actor.actor(),
         )
-        try:
-            # One transaction: no user without its grant.
-            self.app.record([*user.collect_events(), *grant.collect_events()])
-        except IntegrityError:
-            raise Conflict("用户名已存在", f"user {user.username!r} already exists") from None
-        return {
+        answer: dict[str, Any] = {
             "username": user.username,
             "display_name": user.display_name,
             "role": user.role,
             "unit_code": user.unit_code,
-            "token": secret,
+            "token": None,
         }
+        try:
+            # One transaction: no user without its grant (nor its idempotency answer).
+            events = [*user.collect_events(), *grant.collect_events()]
+            self.app.record(events, self.app.idempotency_row(ctx, answer))
+        except IntegrityError:
+            if (replay := self.app.stored_answer(ctx)) is not None:
+                return replay, True
+            raise Conflict("用户名已存在", f"user {user.username!r} already exists") from None
+        return {**answer, "token": secret}, False

@@ -70,10 +70,9 @@ class KafkaProjections:
         rows = self.store.fetch(f"SELECT version FROM {table} WHERE case_id = ?", [case_id])
         return int(rows[0]["version"]) if rows else None
 
-    def _ledger_versions(self, position: int) -> dict[str, int]:
+    def _ledger_versions(self, _position: int) -> dict[str, int]:
         """For a calendar change: every case at the version this view holds (not the log's
-        version at ``position``, which other partitions may already have passed)."""
-        del position
+        version at the event's position, which other partitions may already have passed)."""
         table = self.store.table("ledger", "ledger_cases", self.generations["ledger"])
         rows = self.store.fetch(f"SELECT case_id, version FROM {table}", [])
         return {str(r["case_id"]): int(r["version"]) for r in rows}

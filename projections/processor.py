@@ -110,7 +110,7 @@ class BatchProcessor:
                         touched[case_view.name].add(info.originator_id)
         if calendar_changed_at is not None:
             # Loading a year's schedule moves due dates (R-D7): every case is recomputed.
-            self._load_all_cases(calendar_changed_at, batch[-1].info.position)
+            self._load_all_cases(batch[-1].info.position)
             for case_view in self.case_views:
                 if _is_new(calendar_changed_at, positions.get(case_view.name)):
                     touched[case_view.name].update(
@@ -131,13 +131,12 @@ class BatchProcessor:
             for table_name, rows in view.rows(self.cases[case_id], calendar).items():
                 out.replace[table_name][1].extend(rows)
 
-    def _load_all_cases(self, changed_at: int, batch_end: int) -> None:
+    def _load_all_cases(self, batch_end: int) -> None:
         """Brings every case into memory at its version as of the end of this batch."""
         for case_id, version in self.list_cases(batch_end).items():
             cached = self.cases.get(case_id)
             if cached is None or cached.version != version:
                 self._remember(case_id, self.load_case(case_id, version))
-        del changed_at
 
 
 def _is_new(position: int, tracked: int | None) -> bool:

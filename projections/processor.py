@@ -135,7 +135,8 @@ class BatchProcessor:
         """Brings every case into memory at its version as of the end of this batch."""
         for case_id, version in self.list_cases(batch_end).items():
             cached = self.cases.get(case_id)
-            if cached is None or cached.version != version:
+            # Never trade a case already advanced in this batch for an older stored version.
+            if cached is None or cached.version < version:
                 self._remember(case_id, self.load_case(case_id, version))
 
 

@@ -74,7 +74,8 @@ def _relay(args: argparse.Namespace) -> int:
     app = build_application(settings)
     positions = build_view_store(settings)
     stop = threading.Event()
-    with single_instance(settings, "relay"):
+    # One relay per position it moves: the topic, in this store (schema or data folder).
+    with single_instance(settings, f"relay:{settings.database_schema}:{settings.kafka_topic}"):
         ensure_topic(settings)
         relay = Relay(
             app, make_producer(settings), positions, settings.kafka_topic, args.batch_size

@@ -35,7 +35,8 @@ def single_instance(settings: Settings, name: str) -> Iterator[None]:
             yield
         return
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    path = Path(settings.data_dir) / f"{name}.lock"
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
+    path = Path(settings.data_dir) / f"{safe}.lock"
     with path.open("w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

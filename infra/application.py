@@ -8,6 +8,7 @@ transaction. A refused command therefore writes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -27,6 +28,9 @@ from domain.errors import Conflict, InvalidInput, NotFound
 from domain.merge import merge_cases
 from infra.recorders import IdempotencyRow, IndexQueries, IndexRow, index_queries
 from infra.transcodings import DateAsISO
+
+# "Up to the newest version": asking the repository for a version bypasses its cache.
+LATEST = 2**62
 
 RECORDER_TOPICS = {
     "eventsourcing.sqlite": "infra.recorders:IndexedSQLiteApplicationRecorder",
@@ -143,10 +147,11 @@ class BanliApplication(Application[UUID]):
             answer["case_id"], answer["version"], answer["events"], replayed=True, extra=extra
         )
 
-    def _load(self, case_id: UUID | str) -> Case:
+    def _load(self, case_id: UUID | str, *, fresh: bool = False) -> Case:
+        """A case from the command cache, or (``fresh``) rebuilt from the store itself."""
         try:
             uid = case_id if isinstance(case_id, UUID) else UUID(str(case_id))
-            case: Any = self.repository.get(uid)
+            case: Any = self.repository.get(uid, version=LATEST if fresh else None)
         except (AggregateNotFoundError, ValueError):
             raise NotFound("该件不存在", f"no case {case_id}") from None
         if not isinstance(case, Case):
@@ -163,6 +168,45 @@ class BanliApplication(Application[UUID]):
         if replay is not None:
             return replay
         cases = load()
+        try:
+            result = self._attempt(ctx, cases, action)
+        except Exception:
+            # The cache may be behind another worker's writes: whatever refused the command
+            # (a guard, a rule, a version, the store's own version check) is judged again on
+            # cases rebuilt from the store, and only that verdict is answered.
+            self._evict(cases)
+            cases = load()
+            result = self._attempt(ctx, cases, action, last=True)
+        if result.replayed:
+            self._evict(cases)  # changed in memory but not saved: another request's answer won
+        else:
+            self._remember(cases)
+        return result
+
+    def _evict(self, cases: Sequence[Case]) -> None:
+        cache = self.repository.cache
+        if cache is None:
+            return
+        for case in cases:
+            with contextlib.suppress(KeyError):
+                cache.get(case.id, evict=True)
+
+    def _remember(self, cases: Sequence[Case]) -> None:
+        """Commands change their (copied) cases in place: the changed copy is the new state."""
+        cache = self.repository.cache
+        if cache is None or self.repository.fastforward:
+            return
+        for case in cases:
+            cache.put(case.id, case)
+
+    def _attempt(
+        self,
+        ctx: CommandContext,
+        cases: Sequence[Case],
+        action: Callable[[Sequence[Case]], dict[str, Any] | None],
+        *,
+        last: bool = False,
+    ) -> CommandResult:
         primary = cases[0]
         if ctx.guard is not None:
             ctx.guard(primary)
@@ -192,6 +236,8 @@ class BanliApplication(Application[UUID]):
             replay = self._replayed(ctx)
             if replay is not None:
                 return replay
+            if not last:
+                raise
             raise Conflict(
                 "并发修改冲突或编号已存在，请刷新后重试",
                 "conflict with a concurrent change (or the number already exists); retry",
@@ -339,7 +385,8 @@ class BanliApplication(Application[UUID]):
 
     def calendar(self) -> WorkdayCalendar:
         try:
-            book: Any = self.repository.get(CALENDAR_BOOK_ID)
+            # Always from the store: a year loaded by another worker counts at once (R-D7).
+            book: Any = self.repository.get(CALENDAR_BOOK_ID, version=LATEST)
         except AggregateNotFoundError:
             return WorkdayCalendar()
         assert isinstance(book, CalendarBook)
@@ -350,8 +397,8 @@ class BanliApplication(Application[UUID]):
     def get_case(self, case_id: UUID | str, as_of: datetime | None = None) -> Case:
         """The case now, or as it was at ``as_of`` (R-X3) via the recorded-time index."""
         if as_of is None:
-            return self._load(case_id)
-        case = self._load(case_id)
+            return self._load(case_id, fresh=True)
+        case = self._load(case_id, fresh=True)
         version = self.index.version_at(str(case.id), as_of.astimezone(UTC).isoformat())
         if version is None:
             raise NotFound("该时间点该件尚未登记", f"case {case_id} did not exist at {as_of}")
@@ -360,7 +407,7 @@ class BanliApplication(Application[UUID]):
         return found
 
     def case_events(self, case_id: UUID | str) -> list[Any]:
-        return list(self.events.get(self._load(case_id).id))
+        return list(self.events.get(self._load(case_id, fresh=True).id))
 
 
 # Case command methods reachable through ``command``, with the id field they answer (if any).

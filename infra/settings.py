@@ -31,8 +31,9 @@ class Settings(BaseSettings):
     # Reminders (R-S1, R-S3): where notices are posted, and how often time alone is checked.
     reminder_webhook: str | None = None
     reminder_sweep_seconds: float = 300.0
-    # Cases kept decoded in memory between commands. The library's fast-forward still reads any
-    # newer events from the store, so several workers stay correct; it saves decoding the rest.
+    # Cases kept decoded in memory between commands, trusted without a read (no fast-forward):
+    # a command refused on a cached case, or beaten to its version by another worker, is run
+    # again on the case rebuilt from the store, so every verdict rests on the stored state.
     aggregate_cache_size: int = 10_000
 
     def eventsourcing_env(self) -> dict[str, str]:
@@ -62,6 +63,7 @@ class Settings(BaseSettings):
             )
         if self.aggregate_cache_size > 0:
             env["AGGREGATE_CACHE_MAXSIZE"] = str(self.aggregate_cache_size)
+            env["AGGREGATE_CACHE_FASTFORWARD"] = "n"
         if self.cipher_key:
             env.update(CIPHER_TOPIC="eventsourcing.cipher:AESCipher", CIPHER_KEY=self.cipher_key)
         return env

@@ -4,6 +4,7 @@ optimistic concurrency on the command path."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -177,3 +178,35 @@ def test_refused_command_leaves_the_case_unchanged(app: BanliApplication) -> Non
     with pytest.raises(RuleViolation):
         flow.visit(organised_by="县财政局")
     assert flow.case.__dict__ == before
+
+
+def test_a_stale_command_cache_never_decides_a_command(tmp_path: Path) -> None:
+    """Two workers with their own case caches: a refusal or a version clash on a stale cached
+    case is judged again on the stored case, so both writes land and nothing is lost."""
+    from infra.bootstrap import build_application
+    from infra.settings import Settings
+
+    settings = Settings(data_dir=tmp_path)
+    first, second = build_application(settings), build_application(settings)
+    flow = Flow(first, "CACHE-1")
+    second.get_case(flow.id)
+    second.command(
+        ctx(), flow.id, "designate_key", source="congress", occurred_on=date(2025, 1, 21)
+    )
+    first.command(ctx(), flow.id, "assign", lead_unit="FIN", assigned_on=date(2025, 2, 1))
+    # `second` still caches the case unassigned: a contact would be refused (R-A1) on that copy.
+    contact = {
+        "unit": "FIN",
+        "phase": "before",
+        "channel": "phone",
+        "contacted_by": {"name": "王", "rank": "科长"},
+        "person": "张三",
+        "reached": True,
+        "summary": "s",
+        "occurred_on": date(2025, 2, 3),
+    }
+    done = second.command(ctx(handler("FIN")), flow.id, "record_contact", **contact)
+    assert done.version == 4
+    stored = first.get_case(flow.id)
+    assert stored.key is not None and stored.key["source"] == "congress"
+    assert stored.lead_unit == "FIN" and len(stored.contacts) == 1

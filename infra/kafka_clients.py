@@ -48,4 +48,7 @@ def make_consumer(settings: Settings, group: str) -> Any:
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         max_poll_records=2000,
+        # A consumer that joined while the broker was restarting may have seen no partitions
+        # for the topic; refresh metadata often so it is assigned within seconds, not minutes.
+        metadata_max_age_ms=5000,
     )

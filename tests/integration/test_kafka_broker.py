@@ -68,6 +68,9 @@ def _consume(bootstrap: str, topic: str, group: str, expected: int) -> list[Rece
         client_id=f"banli-test-{uuid.uuid4().hex[:6]}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,
+        # Right after a broker restart the topic may be missing from the first metadata answer;
+        # the default 5-minute refresh would leave the group with no partitions until then.
+        metadata_max_age_ms=1000,
     )
     received: list[Received] = []
     try:

@@ -60,8 +60,10 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 # Run as ``python bench/kafka.py``, this folder heads sys.path and this very file would shadow
-# the kafka-python package (``import kafka``): drop the folder first.
+# the kafka-python package (``import kafka``): move the folder behind site-packages, where the
+# shared ``workload`` module is still found.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
+sys.path.append(str(BENCH_DIR))
 if str(REPO_ROOT) not in sys.path:  # make the project importable
     sys.path.insert(0, str(REPO_ROOT))
 
@@ -78,7 +80,6 @@ import time  # noqa: E402
 import uuid  # noqa: E402
 from collections.abc import Callable, Iterator, Sequence  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
-from datetime import date  # noqa: E402
 from typing import TYPE_CHECKING, Any  # noqa: E402
 from uuid import UUID  # noqa: E402
 
@@ -86,10 +87,11 @@ import psycopg  # noqa: E402
 from eventsourcing.domain import CanMutateAggregate  # noqa: E402
 from eventsourcing.persistence import Notification, Tracking  # noqa: E402
 from psycopg import sql  # noqa: E402
+from workload import EVENTS_PER_CASE, LIFECYCLE, OFFICE, TODAY, registration, resolve  # noqa: E402
 
 from consumers.envelope import Envelope  # noqa: E402
 from consumers.relay import Relay  # noqa: E402
-from domain.case import Actor, Case  # noqa: E402
+from domain.case import Case  # noqa: E402
 from infra.application import BanliApplication, CommandContext, CommandResult  # noqa: E402
 from infra.read_models import build_view_store  # noqa: E402
 from infra.settings import Settings  # noqa: E402
@@ -114,14 +116,6 @@ ACK_TIMEOUT_S = 120.0
 PROCESS_STOP_TIMEOUT_S = 15.0
 READY_TIMEOUT_S = 120.0
 
-TODAY = date(2025, 6, 30)
-YEAR = 2025
-OFFICE: Actor = {"user": "bench-office", "role": "office", "unit": "office"}
-LEAD_UNIT = "U-LEAD"
-CO_UNIT = "U-CO"
-LEAD: Actor = {"user": "bench-lead", "role": "unit", "unit": LEAD_UNIT}
-CO: Actor = {"user": "bench-co", "role": "unit", "unit": CO_UNIT}
-REPLY_ID = "<reply_id>"  # stands in for the reply id answered by ``submit_reply``
 
 Payload = tuple[bytes, bytes, list[tuple[str, bytes]]]  # value, key, headers
 
@@ -132,102 +126,6 @@ def kafka_module(name: str) -> Any:
 
 
 # ---------------------------------------------------------------------- the workload
-
-
-def registration(number: str) -> dict[str, Any]:
-    return {
-        "number": number,
-        "kind": "suggestion",
-        "level": "provincial",
-        "year": YEAR,
-        "title": "关于加强城乡社区养老服务设施建设的建议 (bench)",
-        "proposers": [
-            {"name": "王代表", "type": "deputy", "role": "lead"},
-            {"name": "李代表", "type": "deputy", "role": "co_signer"},
-            {"name": "张代表", "type": "deputy", "role": "co_signer"},
-        ],
-        "received_on": date(2025, 3, 1),
-    }
-
-
-# (command, actor, fields): a typical lifecycle after registration, one event per command.
-LIFECYCLE: list[tuple[str, Actor, dict[str, Any]]] = [
-    (
-        "assign",
-        OFFICE,
-        {"lead_unit": LEAD_UNIT, "co_units": [CO_UNIT], "assigned_on": date(2025, 3, 5)},
-    ),
-    (
-        "record_contact",
-        LEAD,
-        {
-            "unit": LEAD_UNIT,
-            "phase": "before",
-            "channel": "phone",
-            "contacted_by": {"name": "赵处长", "rank": "处长"},
-            "person": "王代表",
-            "reached": True,
-            "summary": "电话沟通办理思路，代表表示认可。",
-            "occurred_on": date(2025, 3, 20),
-        },
-    ),
-    (
-        "record_co_opinion",
-        CO,
-        {
-            "unit": CO_UNIT,
-            "summary": "会办意见：同意主办单位办理方案，资金由本单位统筹。",
-            "disclosure_opinion": "proactive",
-            "occurred_on": date(2025, 4, 1),
-        },
-    ),
-    (
-        "submit_reply",
-        LEAD,
-        {
-            "unit": LEAD_UNIT,
-            "classification": "B",
-            "consultation_form_ref": "ZX-2025-0001",
-            "summary": "已列入年度计划，正在推进。",
-            "occurred_on": date(2025, 4, 10),
-        },
-    ),
-    (
-        "decide_reply",
-        OFFICE,
-        {
-            "reply_id": REPLY_ID,
-            "approved": True,
-            "leader": "钱厅长",
-            "note": "同意印发。",
-            "occurred_on": date(2025, 4, 15),
-        },
-    ),
-    (
-        "issue_reply",
-        OFFICE,
-        {
-            "reply_id": REPLY_ID,
-            "document_number": "建复〔2025〕1号",
-            "occurred_on": date(2025, 4, 20),
-        },
-    ),
-    (
-        "record_feedback",
-        OFFICE,
-        {"verdict": "satisfied", "comments": "满意。", "occurred_on": date(2025, 5, 10)},
-    ),
-]
-EVENTS_PER_CASE = 1 + len(LIFECYCLE)
-
-
-def resolve(fields: dict[str, Any], reply_id: str | None) -> dict[str, Any]:
-    if fields.get("reply_id") != REPLY_ID:
-        return fields
-    if reply_id is None:
-        msg = "a reply step came before submit_reply"
-        raise RuntimeError(msg)
-    return {**fields, "reply_id": reply_id}
 
 
 def build_case(number: str) -> list[CanMutateAggregate[UUID]]:

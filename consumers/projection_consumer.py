@@ -50,8 +50,7 @@ class KafkaProjections:
         self.tables: dict[str, Sequence[Table]] = {v.name: v.tables for v in self.case_views}
         self.tables.update({v.name: v.tables for v in self.event_views})
         self.generations = {
-            name: self.store.active_generation(name)
-            or self.store.create_generation(name, tables, activate=True)
+            name: self.store.current_generation(name, tables)
             for name, tables in self.tables.items()
         }
         self.processor = self._new_processor()

@@ -83,13 +83,7 @@ class ProjectionRunner:
         self.processor = self._new_processor()
 
     def _active_generations(self) -> dict[str, int]:
-        generations = {}
-        for name, tables in self.tables.items():
-            active = self.store.active_generation(name)
-            if active is None:
-                active = self.store.create_generation(name, tables, activate=True)
-            generations[name] = active
-        return generations
+        return {name: self.store.current_generation(name, t) for name, t in self.tables.items()}
 
     def _new_processor(self) -> BatchProcessor:
         for view in self.event_views:

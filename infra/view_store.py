@@ -20,7 +20,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
-from projections.core import Row, Table
+from projections.core import Row, Table, schema_fingerprint
 from projections.processor import ViewChanges
 
 CHUNK = 500
@@ -70,6 +70,33 @@ class ViewStoreBase:
                 f"CREATE TABLE IF NOT EXISTS {self._qualify('view_generations')} "
                 "(view TEXT PRIMARY KEY, active INTEGER NOT NULL, building INTEGER)"
             )
+            # The table layout each generation was built with; a store written before this
+            # table existed has no row, which reads as stale (rebuilt once).
+            c.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._qualify('view_generation_schemas')} "
+                "(view TEXT NOT NULL, generation INTEGER NOT NULL, schema TEXT NOT NULL, "
+                "PRIMARY KEY (view, generation))"
+            )
+
+    def generation_schema(self, view: str, generation: int) -> str | None:
+        rows = self.fetch(
+            f"SELECT schema FROM {self._qualify('view_generation_schemas')} "
+            "WHERE view = ? AND generation = ?",
+            (view, generation),
+        )
+        return str(rows[0]["schema"]) if rows else None
+
+    def current_generation(self, view: str, tables: Sequence[Table]) -> int:
+        """The active generation of ``view``, created if there is none, and replaced by a new,
+        empty one (filled from the start of the log) if it was built with other tables."""
+        active = self.active_generation(view)
+        if active is None:
+            return self.create_generation(view, tables, activate=True)
+        if self.generation_schema(view, active) == schema_fingerprint(tables):
+            return active
+        fresh = self.create_generation(view, tables, activate=False)
+        self.switch_generation(view, fresh, tables)
+        return fresh
 
     def generations(self) -> dict[str, tuple[int, int | None]]:
         rows = self.fetch(
@@ -103,6 +130,10 @@ class ViewStoreBase:
             for table in tables:
                 self._create_view_table(c, table, generation)
             q = self.placeholder
+            c.execute(
+                f"INSERT INTO {self._qualify('view_generation_schemas')} VALUES ({q}, {q}, {q})",
+                (view, generation, schema_fingerprint(tables)),
+            )
             if known is None:
                 c.execute(
                     f"INSERT INTO {self._qualify('view_generations')} VALUES ({q}, {q}, NULL)",

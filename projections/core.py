@@ -13,6 +13,7 @@ A view declares its tables with ``Table``; the stores create them in SQLite or P
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,6 +36,28 @@ class Table:
     case_column: str = "case_id"
     # Appended rows never overwrite a stored one (ON CONFLICT DO NOTHING) instead of upserting.
     insert_only: bool = False
+    # Bumped when what the rows *mean* changes without a change of columns (a new hash format,
+    # a new reading of a rule): a stored generation of another version is rebuilt.
+    version: int = 1
+
+    def fingerprint(self) -> str:
+        """Everything about the table that stored rows depend on."""
+        shape = (
+            self.name,
+            sorted(self.columns.items()),
+            self.key,
+            sorted(self.indexes),
+            self.case_column,
+            self.insert_only,
+            self.version,
+        )
+        return repr(shape)
+
+
+def schema_fingerprint(tables: Sequence[Table]) -> str:
+    """One short hash for a view's tables: a generation built under another one is stale."""
+    text = "\n".join(t.fingerprint() for t in tables)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -102,3 +102,20 @@ def test_a_new_generation_builds_beside_the_active_one_then_takes_over(
     # ... until the next switch drops it.
     with pytest.raises(Exception):  # noqa: B017 - the dropped table's error differs per database
         store.fetch(f"SELECT * FROM {store.table('things', 'log', 1)}", ())
+
+
+def test_a_generation_built_with_other_tables_is_replaced_by_an_empty_one(
+    stores: tuple[Any, ViewStoreBase],
+) -> None:
+    """New code reading a view stored by older code (other columns, other meaning) starts a
+    fresh generation from the beginning of the log instead of reading rows it cannot trust."""
+    _, store = stores
+    assert store.current_generation("things", (ROWS, LOG)) == 1
+    _write(store, ViewChanges(append={"log": [{"position": 1, "note": "old"}]}, position=1))
+    assert store.current_generation("things", (ROWS, LOG)) == 1  # same tables: kept
+    changed = Table(name="log", columns=dict(LOG.columns), key=LOG.key, case_column="", version=2)
+    fresh = store.current_generation("things", (ROWS, changed))
+    assert fresh == 2
+    assert store.generations()["things"] == (2, None)
+    assert _read(store, "log") == []
+    assert store.positions([("things", fresh)]) == {"things": None}

@@ -13,7 +13,13 @@ Record = tuple[int, int, bytes]  # partition, offset, value
 
 
 class Sink(Protocol):
-    def apply(self, records: Sequence[Record]) -> object: ...
+    def apply(self, records: Sequence[Record]) -> object:
+        """Called after every poll, with no records too (time-driven work may be due)."""
+        ...
+
+    def assigned(self, partitions: Sequence[int], partition_count: int) -> None:
+        """The partitions this instance owns now, and how many the topic has."""
+        ...
 
     def offsets(self, partitions: Iterable[int]) -> dict[int, int | None]: ...
 
@@ -25,6 +31,8 @@ class PartitionedConsumer:
         self.sink = sink
         self.consumer = consumer
         self.max_records = max_records
+        self.topic = topic
+        self.newly_assigned: list[int] | None = None
         outer = self
 
         class ResumeFromSink(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -32,6 +40,9 @@ class PartitionedConsumer:
                 outer.sink.revoked()
 
             def on_partitions_assigned(self, assigned: Any) -> None:
+                # The sink learns its partitions after the poll: a listener runs on the client's
+                # IO thread, where the topic's metadata cannot be fetched.
+                outer.newly_assigned = sorted(tp.partition for tp in assigned)
                 stored = outer.sink.offsets(tp.partition for tp in assigned)
                 for tp in assigned:
                     offset = stored[tp.partition]
@@ -44,6 +55,10 @@ class PartitionedConsumer:
 
     def poll_once(self, timeout_ms: int = 500) -> int:
         polled = self.consumer.poll(timeout_ms=timeout_ms, max_records=self.max_records)
+        if self.newly_assigned is not None:
+            count = len(self.consumer.partitions_for_topic(self.topic) or ())
+            self.sink.assigned(self.newly_assigned, count)
+            self.newly_assigned = None
         records = sorted((tp.partition, r.offset, r.value) for tp, rs in polled.items() for r in rs)
         self.sink.apply(records)
         if records:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
+from kafka.partitioner.default import murmur2
 
 from consumers.envelope import Envelope
 from infra.application import BanliApplication
@@ -36,14 +37,40 @@ def offset_tracking_name(group: str, topic: str, partition: int) -> str:
     return f"kafka:{group}:{topic}:{partition}"
 
 
-class KafkaProjections:
-    """Applies batches of Kafka records to the active generations of the Kafka-fed views."""
+def calendar_tracking_name(group: str, topic: str, partition: int) -> str:
+    """The calendar version a partition's cases were last derived with, in this group."""
+    return f"kafka-calendar:{group}:{topic}:{partition}"
 
-    def __init__(self, app: BanliApplication, store: ViewStoreBase, group: str, topic: str):
+
+def partition_of(case_id: str, partition_count: int) -> int:
+    """The partition the relay's producer sends a case's events to (Kafka's default
+    partitioner: murmur2 of the key), so an instance knows which cases it owns."""
+    return (int(murmur2(case_id.encode())) & 0x7FFFFFFF) % partition_count
+
+
+class KafkaProjections:
+    """Applies batches of Kafka records to the active generations of the Kafka-fed views.
+
+    A case's rows are only ever written by the instance owning the case's partition: the
+    events of a case arrive there in order, and so does any recomputation of its rows. When
+    the stored calendar (R-D7) is newer than the one a partition's cases were derived with,
+    the owner derives every case of that partition again, in the transaction that records the
+    new calendar version for the partition.
+    """
+
+    def __init__(
+        self,
+        app: BanliApplication,
+        store: ViewStoreBase,
+        group: str,
+        topic: str,
+        cache_size: int = 500_000,
+    ):
         self.app = app
         self.store = store
         self.group = group
         self.topic = topic
+        self.cache_size = cache_size
         case_views, event_views = all_views()
         self.case_views = [v for v in case_views if v.name in KAFKA_FED]
         self.event_views = [v for v in event_views if v.name in KAFKA_FED]
@@ -53,6 +80,8 @@ class KafkaProjections:
             name: self.store.current_generation(name, tables)
             for name, tables in self.tables.items()
         }
+        self.partitions: list[int] = []
+        self.partition_count = 0
         self.processor = self._new_processor()
 
     def _new_processor(self) -> BatchProcessor:
@@ -60,7 +89,8 @@ class KafkaProjections:
             self.case_views,
             self.event_views,
             load_case=lambda i, v: self.app.repository.get(UUID(i), version=v),
-            list_cases=self._ledger_versions,
+            list_cases=None,  # calendar changes: see ``_stale_partitions``
+            cache_size=self.cache_size,
             known_version=self._ledger_version,
         )
 
@@ -69,12 +99,29 @@ class KafkaProjections:
         rows = self.store.fetch(f"SELECT version FROM {table} WHERE case_id = ?", [case_id])
         return int(rows[0]["version"]) if rows else None
 
-    def _ledger_versions(self, _position: int) -> dict[str, int]:
-        """For a calendar change: every case at the version this view holds (not the log's
-        version at the event's position, which other partitions may already have passed)."""
+    def _owned_cases(self, partitions: set[int]) -> dict[str, int]:
+        """The cases of ``partitions`` at the version this view holds (all of them applied by
+        this instance, the partitions' one writer)."""
         table = self.store.table("ledger", "ledger_cases", self.generations["ledger"])
         rows = self.store.fetch(f"SELECT case_id, version FROM {table}", [])
-        return {str(r["case_id"]): int(r["version"]) for r in rows}
+        return {
+            str(r["case_id"]): int(r["version"])
+            for r in rows
+            if partition_of(str(r["case_id"]), self.partition_count) in partitions
+        }
+
+    def _stale_partitions(self, calendar_version: int) -> set[int]:
+        stale = set()
+        for partition in self.partitions:
+            name = calendar_tracking_name(self.group, self.topic, partition)
+            derived = self.store.max_tracking_id(name)  # type: ignore[attr-defined]
+            if (derived or 0) < calendar_version:
+                stale.add(partition)
+        return stale
+
+    def assigned(self, partitions: Sequence[int], partition_count: int) -> None:
+        self.partitions = list(partitions)
+        self.partition_count = partition_count
 
     def offsets(self, partitions: Iterable[int]) -> dict[int, int | None]:
         """The next offset to read per partition, as committed with the views."""
@@ -87,11 +134,18 @@ class KafkaProjections:
 
     def revoked(self) -> None:
         """Partitions moved: cached cases may be changed by another instance meanwhile."""
+        self.partitions = []
         self.processor = self._new_processor()
 
     def apply(self, records: Sequence[tuple[int, int, bytes]]) -> int:
-        """Applies (partition, offset, value) records in one transaction; returns events used."""
-        if not records:
+        """Applies (partition, offset, value) records in one transaction; returns events used.
+
+        Called after every poll, with no records too: a calendar loaded meanwhile is caught up
+        on the partitions this instance owns even when they carry no new events.
+        """
+        calendar_version = self.app.stored_calendar.version_at(None)
+        stale = self._stale_partitions(calendar_version) if self.partition_count else set()
+        if not records and not stale:
             return 0
         batch: list[DecodedEvent] = []
         last_offset: dict[int, int] = defaultdict(int)
@@ -102,8 +156,17 @@ class KafkaProjections:
             Tracking(offset_tracking_name(self.group, self.topic, p), o)
             for p, o in last_offset.items()
         ]
+        trackings += [
+            Tracking(calendar_tracking_name(self.group, self.topic, p), calendar_version)
+            for p in sorted(stale)
+        ]
         try:
-            changes = self.processor.process(batch, {})
+            changes = self.processor.process(
+                batch,
+                {},
+                calendar=self.app.stored_calendar.of_version(calendar_version),
+                recompute=self._owned_cases(stale) if stale else None,
+            )
             self.store.write(changes, self.tables, self.generations, trackings=trackings)
         except Exception:
             self.processor = self._new_processor()

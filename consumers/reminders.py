@@ -113,6 +113,9 @@ class Reminders:
         changes = {VIEW: ViewChanges(append={NOTICES.name: rows})}
         self.store.write(changes, {VIEW: (NOTICES,)}, {VIEW: self.generation}, list(trackings))
 
+    def assigned(self, partitions: Sequence[int], partition_count: int) -> None:
+        """Notices are keyed by the case they concern, whichever instance noticed them."""
+
     def apply(self, records: Sequence[tuple[int, int, bytes]]) -> None:
         """Kafka records (partition, offset, value): notices for the cases they touch."""
         if not records:

@@ -27,6 +27,7 @@ from domain.case import Actor, Case
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.merge import merge_cases
 from infra.recorders import IdempotencyRow, IndexQueries, IndexRow, index_queries
+from infra.stored_calendar import StoredCalendar
 from infra.transcodings import DateAsISO
 
 # "Up to the newest version": asking the repository for a version bypasses its cache.
@@ -383,14 +384,15 @@ class BanliApplication(Application[UUID]):
             raise Conflict("日历被并发修改，请重试", "the calendar changed concurrently") from None
         return book.version
 
+    @property
+    def stored_calendar(self) -> StoredCalendar:
+        if not hasattr(self, "_stored_calendar"):
+            self._stored_calendar = StoredCalendar(self)
+        return self._stored_calendar
+
     def calendar(self) -> WorkdayCalendar:
-        try:
-            # Always from the store: a year loaded by another worker counts at once (R-D7).
-            book: Any = self.repository.get(CALENDAR_BOOK_ID, version=LATEST)
-        except AggregateNotFoundError:
-            return WorkdayCalendar()
-        assert isinstance(book, CalendarBook)
-        return book.calendar()
+        """Always from the store: a year loaded by another worker counts at once (R-D7)."""
+        return self.stored_calendar.at()
 
     # ------------------------------------------------------------------ reads
 

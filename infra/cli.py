@@ -104,7 +104,9 @@ def _consume(args: argparse.Namespace) -> int:
     stop = threading.Event()
     if args.what == "projections":
         group = settings.kafka_group
-        projections = KafkaProjections(app, store, group, settings.kafka_topic)
+        projections = KafkaProjections(
+            app, store, group, settings.kafka_topic, settings.projection_cache_size
+        )
         consumer = PartitionedConsumer(
             projections, make_consumer(settings, group), settings.kafka_topic
         )
@@ -149,11 +151,13 @@ def _projections(args: argparse.Namespace) -> int:
     app = build_application(settings)
     store = build_view_store(settings)
     if args.action == "run":
-        ProjectionRunner(app, store).run(_progress)
+        ProjectionRunner(app, store, cache_size=settings.projection_cache_size).run(_progress)
         print(file=sys.stderr)
     elif args.action == "follow":
         names = [args.name] if args.name else VIEW_NAMES
-        follower = ProjectionRunner(app, store, names=names)
+        follower = ProjectionRunner(
+            app, store, names=names, cache_size=settings.projection_cache_size
+        )
         print(f"following the event log for {names}", flush=True)
         while True:
             if not follower.run_batch():

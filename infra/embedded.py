@@ -18,11 +18,16 @@ log = logging.getLogger(__name__)
 
 class EmbeddedProjections:
     def __init__(
-        self, app: BanliApplication, store: ViewStoreBase, poll_seconds: float = 1.0
+        self,
+        app: BanliApplication,
+        store: ViewStoreBase,
+        poll_seconds: float = 1.0,
+        cache_size: int = 500_000,
     ) -> None:
         self.app = app
         self.store = store
-        self.runner = ProjectionRunner(app, store)
+        self.cache_size = cache_size
+        self.runner = self._new_runner()
         self.poll_seconds = poll_seconds
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -31,6 +36,9 @@ class EmbeddedProjections:
         self.last_error: Exception | None = None
         self._thread = threading.Thread(target=self._loop, name="banli-projections", daemon=True)
         app.saved_listeners.append(self.notify)
+
+    def _new_runner(self) -> ProjectionRunner:
+        return ProjectionRunner(self.app, self.store, cache_size=self.cache_size)
 
     def start(self) -> None:
         self._thread.start()
@@ -63,7 +71,7 @@ class EmbeddedProjections:
             except Exception as error:  # keep serving; the next wake retries from the store
                 self.last_error = error
                 log.exception("projection batch failed; retrying")
-                self.runner = ProjectionRunner(self.app, self.store)
+                self.runner = self._new_runner()
             self._wake.wait(self.poll_seconds)
             self._wake.clear()
 

@@ -66,6 +66,7 @@ class ProjectionRunner:
         names: Sequence[str] | None = None,
         generations: dict[str, int] | None = None,
         batch_size: int = 2000,
+        cache_size: int = 500_000,
     ) -> None:
         case_views, event_views = all_views()
         wanted = set(names or VIEW_NAMES)
@@ -74,6 +75,7 @@ class ProjectionRunner:
         self.app = app
         self.store = store
         self.batch_size = batch_size
+        self.cache_size = cache_size
         self.tables: dict[str, Sequence[Table]] = {v.name: v.tables for v in self.case_views}
         self.tables.update({v.name: v.tables for v in self.event_views})
         # Pinned generations (a rebuild) never move; otherwise follow the active ones, which a
@@ -93,6 +95,7 @@ class ProjectionRunner:
             self.event_views,
             load_case=self._load,
             list_cases=lambda position: cases_at(self.app.index, position),
+            cache_size=self.cache_size,
         )
 
     def _load(self, aggregate_id: str, version: int) -> Any:
@@ -118,8 +121,10 @@ class ProjectionRunner:
         if not notifications:
             return 0
         batch = [decode(self.app, n) for n in notifications]
+        # The calendar as the log stood at the batch's end: what a rebuild would see there.
+        calendar = self.app.stored_calendar.at(notifications[-1].id)
         try:
-            changes = self.processor.process(batch, positions)
+            changes = self.processor.process(batch, positions, calendar=calendar)
             self.store.write(changes, self.tables, self.generations)
         except Exception:
             # In-memory state (cached cases, the chain's last hash) may be ahead of the store.

@@ -157,6 +157,17 @@ class IndexQueries:
         value = rows[0]["v"] if rows else None
         return None if value is None else int(value)
 
+    def version_at_position(self, originator_id: str, position: int | None) -> int | None:
+        """An aggregate's last version at or before log ``position`` (the newest when None)."""
+        sql = "SELECT MAX(originator_version) AS v FROM banli_event_index WHERE originator_id = ?"
+        params: list[Any] = [originator_id]
+        if position is not None:
+            sql += " AND notification_id <= ?"
+            params.append(position)
+        rows = self._fetch(sql, params)
+        value = rows[0]["v"] if rows else None
+        return None if value is None else int(value)
+
     def case_index(self, originator_id: str) -> list[dict[str, Any]]:
         rows = self._fetch(
             "SELECT notification_id, originator_version, event_type, recorded_at "

@@ -59,7 +59,11 @@ def build_services(settings: Settings | None = None, *, embedded: bool = True) -
     app = build_application(settings)
     views = build_view_store(settings)
     embedded = embedded and settings.embedded_projections
-    projections = EmbeddedProjections(app, views) if embedded else None
+    projections = (
+        EmbeddedProjections(app, views, cache_size=settings.projection_cache_size)
+        if embedded
+        else None
+    )
     if projections is not None:
         projections.start()
     directory = Directory(app, settings.bootstrap_admin_token)

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     # a command refused on a cached case, or beaten to its version by another worker, is run
     # again on the case rebuilt from the store, so every verdict rests on the stored state.
     aggregate_cache_size: int = 10_000
+    # Cases the projections keep decoded between batches (a miss reloads from the store).
+    projection_cache_size: int = 500_000
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The library's own settings, derived from ours."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.calendar import WorkdayCalendar
-from domain.calendar_book import CALENDAR_BOOK_ID, CalendarBook
+from domain.calendar_book import CalendarBook
 from domain.case import Case
 from projections.core import CaseView, EventView, Row, StoredEventInfo
 
@@ -39,20 +39,29 @@ class ViewChanges:
 
 
 class BatchProcessor:
+    """Applies batches of decoded events to the cases in memory and derives the views' rows.
+
+    The working-day calendar is not taken from the cases seen: the caller passes the calendar
+    it read from the store for each batch (R-D7), so a restart, an eviction or a case cache of
+    one can never make a deadline fall back to Monday–Friday.
+    """
+
     def __init__(
         self,
         case_views: Sequence[CaseView],
         event_views: Sequence[EventView],
         load_case: CaseLoader,
-        list_cases: CaseLister,
+        list_cases: CaseLister | None,
         cache_size: int = 500_000,
         known_version: Callable[[str], int | None] | None = None,
     ) -> None:
         self.case_views = list(case_views)
         self.event_views = list(event_views)
         self.load_case = load_case
+        # Where every case's rows must follow a calendar change seen in the log (the log runner,
+        # the only writer of its views); None where another mechanism recomputes (Kafka).
         self.list_cases = list_cases
-        self.cache_size = cache_size
+        self.cache_size = max(1, cache_size)
         # Where events can arrive twice (Kafka redelivery, a relay re-publishing after a crash),
         # the version a view already holds for an aggregate; None where delivery is exactly once.
         self.known_version = known_version
@@ -78,17 +87,22 @@ class BatchProcessor:
         while len(self.cases) > self.cache_size:
             self.cases.popitem(last=False)
 
-    def _calendar(self) -> WorkdayCalendar:
-        book = self.cases.get(str(CALENDAR_BOOK_ID))
-        return book.calendar() if isinstance(book, CalendarBook) else WorkdayCalendar()
-
     def process(
-        self, batch: Sequence[DecodedEvent], positions: Mapping[str, int | None]
+        self,
+        batch: Sequence[DecodedEvent],
+        positions: Mapping[str, int | None],
+        *,
+        calendar: WorkdayCalendar,
+        recompute: Mapping[str, int] | None = None,
     ) -> dict[str, ViewChanges]:
-        """View changes per view name; ``positions`` says which events each view already has."""
+        """View changes per view name; ``positions`` says which events each view already has.
+
+        ``recompute`` names more cases (id → version) whose rows are derived again with this
+        ``calendar`` although the batch has no event of theirs.
+        """
         names = [v.name for v in self.case_views] + [v.name for v in self.event_views]
         changes = {name: ViewChanges() for name in names}
-        touched: dict[str, set[str]] = {v.name: set() for v in self.case_views}
+        touched: dict[str, dict[str, Any]] = {v.name: {} for v in self.case_views}
         calendar_changed_at: int | None = None
         for item in batch:
             info = item.info
@@ -107,37 +121,66 @@ class BatchProcessor:
                     # always reaches the head of the log.
                     changes[case_view.name].position = info.position
                     if isinstance(aggregate, Case):
-                        touched[case_view.name].add(info.originator_id)
-        if calendar_changed_at is not None:
+                        touched[case_view.name][info.originator_id] = aggregate
+        more = dict(recompute or {})
+        if calendar_changed_at is not None and self.list_cases is not None:
             # Loading a year's schedule moves due dates (R-D7): every case is recomputed.
-            self._load_all_cases(batch[-1].info.position)
-            for case_view in self.case_views:
-                if _is_new(calendar_changed_at, positions.get(case_view.name)):
-                    touched[case_view.name].update(
-                        i for i, a in self.cases.items() if isinstance(a, Case)
-                    )
-                    changes[case_view.name].position = batch[-1].info.position
-        calendar = self._calendar()
+            more.update(self.list_cases(batch[-1].info.position))
+        if more:
+            self._recompute(more, touched, changes, positions, calendar_changed_at, batch)
         for case_view in self.case_views:
             self._case_rows(case_view, touched[case_view.name], calendar, changes[case_view.name])
         return changes
 
-    def _case_rows(
-        self, view: CaseView, ids: set[str], calendar: WorkdayCalendar, out: ViewChanges
+    def _recompute(
+        self,
+        versions: Mapping[str, int],
+        touched: dict[str, dict[str, Any]],
+        changes: dict[str, ViewChanges],
+        positions: Mapping[str, int | None],
+        calendar_changed_at: int | None,
+        batch: Sequence[DecodedEvent],
     ) -> None:
-        for table in view.tables:
-            out.replace[table.name] = (sorted(ids), [])
-        for case_id in sorted(ids):
-            for table_name, rows in view.rows(self.cases[case_id], calendar).items():
-                out.replace[table_name][1].extend(rows)
+        cases = self._cases_at(versions, touched)
+        for case_view in self.case_views:
+            if calendar_changed_at is not None and not _is_new(
+                calendar_changed_at, positions.get(case_view.name)
+            ):
+                continue
+            touched[case_view.name].update(cases)
+            if calendar_changed_at is not None:
+                changes[case_view.name].position = batch[-1].info.position
 
-    def _load_all_cases(self, batch_end: int) -> None:
-        """Brings every case into memory at its version as of the end of this batch."""
-        for case_id, version in self.list_cases(batch_end).items():
-            cached = self.cases.get(case_id)
-            # Never trade a case already advanced in this batch for an older stored version.
-            if cached is None or cached.version < version:
-                self._remember(case_id, self.load_case(case_id, version))
+    def _cases_at(
+        self, versions: Mapping[str, int], touched: dict[str, dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Each case at the given version, unless this batch already advanced it further.
+
+        Held in a dict of their own, not only in the bounded cache, so a small cache cannot drop
+        a case between loading it and deriving its rows.
+        """
+        advanced: dict[str, Any] = {}
+        for seen in touched.values():
+            advanced.update(seen)
+        found: dict[str, Any] = {}
+        for case_id, version in versions.items():
+            current = advanced.get(case_id) or self.cases.get(case_id)
+            if current is None or current.version < version:
+                current = self.load_case(case_id, version)
+                self._remember(case_id, current)
+            if isinstance(current, Case):
+                found[case_id] = current
+        return found
+
+    def _case_rows(
+        self, view: CaseView, cases: Mapping[str, Any], calendar: WorkdayCalendar, out: ViewChanges
+    ) -> None:
+        ids = sorted(cases)
+        for table in view.tables:
+            out.replace[table.name] = (ids, [])
+        for case_id in ids:
+            for table_name, rows in view.rows(cases[case_id], calendar).items():
+                out.replace[table_name][1].extend(rows)
 
 
 def _is_new(position: int, tracked: int | None) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from domain.case import Actor
+from domain.deadlines import Deadline, case_deadlines
 from domain.errors import RuleViolation
 from infra.application import BanliApplication, CommandContext, CommandResult
 
@@ -175,3 +176,7 @@ class Flow:
     @property
     def case(self) -> Any:
         return self.app.get_case(self.id)
+
+    def case_deadlines(self, as_of: date = TODAY) -> list[Deadline]:
+        """The case's deadlines as the domain computes them, with the stored calendar."""
+        return case_deadlines(self.case, self.app.calendar(), as_of)

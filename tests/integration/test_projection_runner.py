@@ -93,3 +93,43 @@ def test_views_track_events_they_ignore(stores: tuple[BanliApplication, ViewStor
     runner.run()
     head = app.recorder.max_notification_id()
     assert set(runner.positions().values()) == {head}
+
+
+def _reply_due_in_ledger(store: ViewStoreBase, case_id: str) -> tuple[str, int]:
+    table = store.table("ledger", "ledger_deadlines")
+    rows = store.fetch(
+        f"SELECT due_on, calendar_provisional FROM {table} WHERE case_id = ? AND kind = 'reply'",
+        [case_id],
+    )
+    return rows[0]["due_on"], rows[0]["calendar_provisional"]
+
+
+@pytest.mark.parametrize("restart", [True, False], ids=["restarted", "cache-of-one"])
+def test_a_loaded_calendar_year_survives_restarts_and_evictions_R_D7(
+    stores: tuple[BanliApplication, ViewStoreBase], restart: bool
+) -> None:
+    """The reproduction: 2027-03-01 loaded as a holiday, then (after a restart, or with a case
+    cache of one) a case assigned on 2026-12-01 is due on the next working day, 2027-03-02,
+    in the ledger exactly as on the case itself - not Monday-Friday and provisional."""
+    from datetime import date
+
+    from tests.support import ctx
+
+    app, store = stores
+    app.load_calendar_year(ctx(), 2027, [date(2027, 3, 1)], [])
+    ProjectionRunner(app, store, cache_size=1 if not restart else 500_000).run()
+    runner = ProjectionRunner(app, store, cache_size=1)  # a fresh process, or a tiny cache
+    flow = Flow(app, "CAL-1", year=2026, received_on=date(2025, 11, 20))
+    flow.app.command(
+        ctx(today=date(2026, 12, 2)),
+        flow.id,
+        "assign",
+        lead_unit="FIN",
+        co_units=[],
+        assigned_on=date(2026, 12, 1),
+    )
+    Flow(app, "CAL-2", year=2026, received_on=date(2025, 11, 20))  # evicts CAL-1 (cache of 1)
+    runner.run()
+    reply = next(d for d in flow.case_deadlines(date(2026, 12, 2)) if d.kind == "reply")
+    assert (reply.due_on, reply.calendar_provisional) == (date(2027, 3, 2), False)
+    assert _reply_due_in_ledger(store, flow.id) == ("2027-03-02", 0)

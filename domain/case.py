@@ -135,6 +135,9 @@ class Case(Aggregate):
         self.under_supervision = False
         self.closed_out_on: date | None = None
         self.merge: Item | None = None
+        # The days the case closed (it reopens on a dissatisfied verdict): from then on the
+        # handling obligations still open can no longer be met (R-D8).
+        self.closings: list[date] = []
         self.corrections: list[Item] = []
         # Who recorded each event, by version: R-X2 lets the recorder (or the office) correct it.
         self.recorded_by: dict[int, Item] = {1: {"actor": actor, "type": "Registered"}}
@@ -819,11 +822,15 @@ class Case(Aggregate):
             recipients=recipients,
             copies=copies,
         )
-        self._after_reply_issued(reply["further"])
+        self._after_reply_issued(reply["further"], occurred_on)
 
-    def _after_reply_issued(self, further: bool) -> None:
+    def _close(self, on: date) -> None:
+        self.stage = "closed"
+        self.closings.append(on)
+
+    def _after_reply_issued(self, further: bool, on: date) -> None:
         if further:
-            self.stage = "closed"  # API.md: closed after the further reply is issued
+            self._close(on)  # API.md: closed after the further reply is issued
             self.rehandling_opened_on = None
         elif rules.all_replying_units_issued(self):
             self.stage = "replied"
@@ -876,8 +883,10 @@ class Case(Aggregate):
             "document_number": document_number,
             "issued_on": occurred_on,
         }
-        if self.stage in ("handling", "rehandling"):
-            self.stage = "replied" if self.stage == "handling" else "closed"
+        if self.stage == "handling":
+            self.stage = "replied"
+        elif self.stage == "rehandling":
+            self._close(occurred_on)
 
     # ------------------------------------------------------------------ disclosure 公开
 
@@ -999,7 +1008,7 @@ class Case(Aggregate):
             self.stage = "rehandling"  # R-F2: stays on the ledger until the further reply
             self.rehandling_opened_on = occurred_on
         else:
-            self.stage = "closed"
+            self._close(occurred_on)
 
     def record_follow_up_call(
         self, *, summary: object, occurred_on: date, actor: Actor, today: date

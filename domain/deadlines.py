@@ -24,6 +24,7 @@ class Deadline:
     opened_on: date  # the act that started the period: assignment, issue, verdict
     due_on: date
     met_on: date | None
+    missed_on: date | None  # the day its obligation could no longer be met (R-D8)
     status: DeadlineStatus
     days_overdue: int
     calendar_provisional: bool
@@ -36,6 +37,7 @@ class Deadline:
             "opened_on": self.opened_on.isoformat(),
             "due_on": self.due_on.isoformat(),
             "met_on": self.met_on.isoformat() if self.met_on else None,
+            "missed_on": self.missed_on.isoformat() if self.missed_on else None,
             "status": self.status,
             "days_overdue": self.days_overdue,
             "calendar_provisional": self.calendar_provisional,
@@ -58,15 +60,20 @@ def _deadline(
     as_of: date,
     policy: Policy,
     rule: str,
+    lapse_dates: list[date] | None = None,
 ) -> Deadline:
     met_on = _first(met_dates, as_of)
-    status, days = deadline_status(period.due_on, met_on, as_of, policy.due_soon_days)
+    missed_on = _first([d for d in lapse_dates or [] if d >= opened_on], as_of)
+    status, days = deadline_status(
+        period.due_on, met_on, as_of, policy.due_soon_days, missed_on=missed_on
+    )
     return Deadline(
         kind=kind,
         unit=unit,
         opened_on=opened_on,
         due_on=period.due_on,
         met_on=met_on,
+        missed_on=missed_on,
         status=status,
         days_overdue=days,
         calendar_provisional=period.provisional,
@@ -83,11 +90,30 @@ def case_deadlines(case: Any, calendar: WorkdayCalendar, as_of: date) -> list[De
     if case.reference:
         return [_reference_deadline(case, policy, as_of)]
     deadlines: list[Deadline] = []
+    # R-D8: a co opinion still outstanding when the lead's reply went out under an override
+    # can no longer inform it; and closing the case ends every handling obligation.
+    overridden = [
+        r["issued_on"]
+        for r in case.replies.values()
+        if r["unit"] == case.lead_unit and r["status"] == "issued" and r["override_reason"]
+    ]
     for unit in case.co_units:
         opinion = case.co_opinions.get(unit)
         met = [opinion["occurred_on"]] if opinion else []
         period = policy.co_opinion_due(start, calendar)
-        deadlines.append(_deadline("co_opinion", unit, start, period, met, as_of, policy, "R-D1"))
+        deadlines.append(
+            _deadline(
+                "co_opinion",
+                unit,
+                start,
+                period,
+                met,
+                as_of,
+                policy,
+                "R-D1",
+                lapse_dates=overridden + case.closings,
+            )
+        )
     answered_by = case.merge.get("answered_by") if case.merge else None
     for unit in case.replying_units:
         met = [
@@ -98,7 +124,11 @@ def case_deadlines(case: Any, calendar: WorkdayCalendar, as_of: date) -> list[De
         if answered_by:
             met.append(answered_by["issued_on"])
         period = policy.reply_due(start, calendar)
-        deadlines.append(_deadline("reply", unit, start, period, met, as_of, policy, "R-D2"))
+        deadlines.append(
+            _deadline(
+                "reply", unit, start, period, met, as_of, policy, "R-D2", lapse_dates=case.closings
+            )
+        )
     deadlines += _disclosure_deadlines(case, policy, calendar, as_of)
     deadlines += _rehandling_deadlines(case, policy, calendar, as_of)
     return deadlines
@@ -147,5 +177,17 @@ def _rehandling_deadlines(
         met = [d for d in further_issued if d >= fb["occurred_on"]]
         period = policy.rehandling_due(fb["occurred_on"], calendar)
         opened = fb["occurred_on"]
-        deadlines.append(_deadline("rehandling", None, opened, period, met, as_of, policy, "R-D3"))
+        deadlines.append(
+            _deadline(
+                "rehandling",
+                None,
+                opened,
+                period,
+                met,
+                as_of,
+                policy,
+                "R-D3",
+                lapse_dates=case.closings,
+            )
+        )
     return deadlines

@@ -6,21 +6,21 @@ import json
 from datetime import date
 from typing import Any
 
-from domain.deadline_status import deadline_status
+from domain.deadline_status import OPEN_STATUSES, deadline_status
 from projections.core import Row, ViewReader
-
-OPEN_STATUSES = ("pending", "due_soon", "overdue")
 
 
 def deadline_view(row: Row, as_of: date) -> dict[str, Any]:
     """One stored deadline with its status for ``as_of`` (an act after that day is unknown)."""
     met = date.fromisoformat(row["met_on"]) if row["met_on"] else None
+    missed = date.fromisoformat(row["missed_on"]) if row["missed_on"] else None
     due = date.fromisoformat(row["due_on"])
-    status, days = deadline_status(due, met, as_of, int(row["due_soon_days"]))
+    status, days = deadline_status(due, met, as_of, int(row["due_soon_days"]), missed_on=missed)
     return {
         "kind": row["kind"],
         "unit": row["unit"],
         "due_on": row["due_on"],
+        "missed_on": row["missed_on"] if status == "missed" else None,
         "status": status,
         "days_overdue": days,
         "calendar_provisional": bool(row["calendar_provisional"]),
@@ -77,11 +77,19 @@ def ledger_item(case: Row, deadlines: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+# Overdue as of a day: opened, past due, neither met nor missed by then (R-D8: a missed deadline
+# is no longer chased). Each of the four parameters is the as-of day.
+UNMET = (
+    "{d}.opened_on <= ? AND {d}.due_on < ? AND ({d}.met_on IS NULL OR {d}.met_on > ?) "
+    "AND ({d}.missed_on IS NULL OR {d}.missed_on > ?)"
+)
+UNMET_PARAMS = 4
+
+
 def _overdue_clause(reader: ViewReader) -> str:
     return (
         f"EXISTS (SELECT 1 FROM {reader.table('ledger', 'ledger_deadlines')} d "
-        "WHERE d.case_id = c.case_id AND d.opened_on <= ? AND d.due_on < ? "
-        "AND (d.met_on IS NULL OR d.met_on > ?))"
+        f"WHERE d.case_id = c.case_id AND {UNMET.format(d='d')})"
     )
 
 
@@ -112,7 +120,7 @@ def ledger(
         params.append(unit)
     if overdue is not None:
         where.append(_overdue_clause(reader) if overdue else f"NOT {_overdue_clause(reader)}")
-        params += [as_of.isoformat()] * 3
+        params += [as_of.isoformat()] * UNMET_PARAMS
     if cursor:
         number, case_id = json.loads(cursor)
         if not isinstance(number, str) or not isinstance(case_id, str):
@@ -131,9 +139,6 @@ def ledger(
     return {"items": items, "next_cursor": next_cursor}
 
 
-UNMET = "{d}.opened_on <= ? AND {d}.due_on < ? AND ({d}.met_on IS NULL OR {d}.met_on > ?)"
-
-
 def overdue(
     reader: ViewReader,
     *,
@@ -150,7 +155,7 @@ def overdue(
     """
     deadlines = reader.table("ledger", "ledger_deadlines")
     day = as_of.isoformat()
-    params: list[Any] = [day] * 3
+    params: list[Any] = [day] * UNMET_PARAMS
     where = [UNMET.format(d="d")]
     if cursor:
         due, case_id = json.loads(cursor)
@@ -170,7 +175,7 @@ def overdue(
         f"AND {UNMET.format(d='e')} AND (e.due_on < d.due_on OR "
         "(e.due_on = d.due_on AND e.seq < d.seq)))"
     )
-    params += [day] * 3
+    params += [day] * UNMET_PARAMS
     rows = reader.fetch(
         f"SELECT d.case_id, d.due_on FROM {deadlines} d WHERE {' AND '.join(where)} "
         "ORDER BY d.due_on, d.case_id LIMIT ?",

@@ -45,15 +45,24 @@ def on_site_measure(facts: list[Fact]) -> dict[str, Any]:
 
 
 def _reply_due(f: Fact, as_of: str) -> bool:
-    issued = f["reply_issued_on"]
+    """A reply counts once due, once issued, or once it can no longer be given (R-D8)."""
+    issued, missed = f["reply_issued_on"], f["reply_missed_on"]
     return bool(f["reply_due_on"]) and (
-        f["reply_due_on"] <= as_of or (issued is not None and issued <= as_of)
+        f["reply_due_on"] <= as_of
+        or (issued is not None and issued <= as_of)
+        or (missed is not None and missed <= as_of)
     )
 
 
 def _issued_on_time(f: Fact, as_of: str) -> bool:
-    issued = f["reply_issued_on"]
-    return issued is not None and issued <= as_of and issued <= f["reply_due_on"]
+    """Issued by its due date, and before the case closed without it (R-D8: missed)."""
+    issued, missed = f["reply_issued_on"], f["reply_missed_on"]
+    return (
+        issued is not None
+        and issued <= as_of
+        and issued <= f["reply_due_on"]
+        and (missed is None or issued <= missed)
+    )
 
 
 def _per_count(facts: list[Fact], total: str, hits: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from domain.calendar import WorkdayCalendar
+from domain.deadline_status import met_on_time
 from domain.deadlines import case_deadlines
 from domain.rules import reached_contact_dates
 from projections.core import Row, Table
@@ -31,6 +32,7 @@ FACTS = Table(
         "on_site_total": "INTEGER",
         "on_site_present": "INTEGER",
         "reply_due_on": "TEXT",
+        "reply_missed_on": "TEXT",
         "reply_issued_on": "TEXT",
         "classification": "TEXT",
         "proactive_replies": "INTEGER",
@@ -68,8 +70,8 @@ class UnitFactsView:
         for unit, role in unit_roles(case):
             reply = _first_reply(case, unit)
             owns_reply = role in ("lead", "split")
-            reply_due = next(
-                (d.due_on for d in deadlines if d.kind == "reply" and d.unit == unit), None
+            reply_deadline = next(
+                (d for d in deadlines if d.kind == "reply" and d.unit == unit), None
             )
             disclosure = [d for d in deadlines if d.kind == "disclosure" and d.unit == unit]
             rehandling = [d for d in deadlines if d.kind == "rehandling"] if owns_reply else []
@@ -89,17 +91,18 @@ class UnitFactsView:
                     "on_site_present": sum(
                         h["unit"] == unit and h["proposer_present"] for h in case.on_site_handlings
                     ),
-                    "reply_due_on": _iso(reply_due),
+                    "reply_due_on": _iso(reply_deadline.due_on) if reply_deadline else None,
+                    "reply_missed_on": _iso(reply_deadline.missed_on) if reply_deadline else None,
                     "reply_issued_on": _iso(reply["issued_on"]) if reply else None,
                     "classification": reply["classification"] if reply else None,
                     "proactive_replies": len(disclosure),
                     "disclosed_on_time": sum(
-                        d.met_on is not None and d.met_on <= d.due_on for d in disclosure
+                        met_on_time(d.due_on, d.met_on, d.missed_on) for d in disclosure
                     ),
                     "verdict": verdict if owns_reply else None,
                     "rehandlings": len(rehandling),
                     "rehandlings_on_time": sum(
-                        d.met_on is not None and d.met_on <= d.due_on for d in rehandling
+                        met_on_time(d.due_on, d.met_on, d.missed_on) for d in rehandling
                     ),
                 }
             )

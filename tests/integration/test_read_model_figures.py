@@ -147,3 +147,47 @@ def test_tampered_stored_event_is_found_by_verification(
     _tamper(store_env, 4, delete=delete)
     broken = verify_chain(app, store)
     assert (broken.ok, broken.first_bad_position) == (False, 4)
+
+
+def test_missed_deadlines_leave_the_overdue_list_and_count_as_late_R_D8(stores: Stores) -> None:
+    """The trust issue's reproduction in miniature: a co opinion outstanding when the lead reply
+    went out under an override, and a split unit's reply never given before the case closed.
+    Both stay on the ledger as ``missed`` with their days frozen; neither is chased in the
+    overdue list any more; the unreplied split unit's reply counts as not on time."""
+    from projections.read_ledger import overdue
+
+    app, store = stores
+    co = Flow(app, "MISS-CO")
+    co.assign("FIN", ["HOU"], on=date(2025, 2, 1))
+    co.contact("FIN")
+    # Replies published on request only: no disclosure deadline muddles the overdue list.
+    reply_id = co.submit("FIN", on=date(2025, 4, 8), disclosure="on_request")
+    co.approve(reply_id, on=date(2025, 4, 9))
+    co.issue(reply_id, on=date(2025, 4, 11), override_reason="会办单位逾期未回复")
+    co.feedback("satisfied", on=date(2025, 5, 1))
+    split = Flow(app, "MISS-SPLIT")
+    split.assign(None, split_units=["FIN", "HOU"], on=date(2025, 2, 6))
+    split.contact("FIN")
+    split_reply = split.submit("FIN", on=date(2025, 4, 5), disclosure="on_request")
+    split.approve(split_reply, on=date(2025, 4, 5))
+    split.issue(split_reply, on=date(2025, 4, 5))
+    split.feedback("satisfied", on=date(2025, 4, 20))
+    ProjectionRunner(app, store).run()
+
+    as_of = date(2025, 12, 31)
+    assert overdue(store, as_of=as_of)["items"] == []
+    rows = {r["number"]: r for r in ledger(store, as_of=as_of)["items"]}
+    [co_opinion] = [d for d in rows["MISS-CO"]["deadlines"] if d["kind"] == "co_opinion"]
+    assert (co_opinion["status"], co_opinion["days_overdue"]) == ("missed", 10)
+    assert co_opinion["missed_on"] == "2025-04-11"
+    assert rows["MISS-CO"]["overdue_deadlines"] == []
+    # Before the override the same opinion was overdue and chased (R-X3 as of that day).
+    chased = overdue(store, as_of=date(2025, 4, 10))["items"]
+    assert [(i["number"], i["days_overdue"]) for i in chased] == [("MISS-CO", 9)]
+    hou = next(i for i in unit_stats(store, as_of=as_of, year=2025)["items"] if i["unit"] == "HOU")
+    on_time = hou["measures"]["on_time_reply_rate"]
+    assert (on_time["numerator"], on_time["denominator"], on_time["of_cases"]) == (
+        0,
+        1,
+        ["MISS-SPLIT"],
+    )

@@ -134,3 +134,65 @@ def test_2027_deadline_is_provisional_until_the_year_is_loaded_R_D7(app: BanliAp
     after = {d.kind: d for d in case_deadlines(case, app.calendar(), today)}["reply"]
     assert (after.due_on, after.calendar_provisional) == (date(2027, 2, 17), False)
     assert "loaded: 2027" in after.derivation
+
+
+def test_co_opinion_outstanding_at_an_overridden_reply_is_missed_and_frozen_R_D8(
+    app: BanliApplication,
+) -> None:
+    """The lead replies under an override while HOU's opinion (due 2025-04-01) is still out:
+    from the issue day on it is ``missed`` with the 10 days it had then, and neither later days
+    nor the opinion arriving afterwards change that."""
+    flow = Flow(app)
+    flow.assign("FIN", ["HOU"], on=date(2025, 2, 1))
+    flow.contact("FIN")
+    reply_id = flow.submit("FIN", on=date(2025, 4, 8))
+    flow.approve(reply_id, on=date(2025, 4, 9))
+    flow.issue(reply_id, on=date(2025, 4, 11), override_reason="会办单位逾期未回复")
+    before = _by_kind(app, flow, date(2025, 4, 10))[("co_opinion", "HOU")]
+    assert (before.status, before.days_overdue) == ("overdue", 9)
+    for as_of in (date(2025, 4, 11), date(2025, 12, 31)):
+        missed = _by_kind(app, flow, as_of)[("co_opinion", "HOU")]
+        assert (missed.status, missed.days_overdue, missed.missed_on) == (
+            "missed",
+            10,
+            date(2025, 4, 11),
+        )
+    flow.co_opinion("HOU", on=date(2025, 5, 2))
+    late = _by_kind(app, flow, date(2025, 12, 31))[("co_opinion", "HOU")]
+    assert (late.status, late.days_overdue) == ("missed", 10)
+
+
+def test_a_closed_case_ends_the_open_reply_of_a_split_unit_as_missed_R_D8(
+    app: BanliApplication,
+) -> None:
+    """Split units reply separately; the proposer is satisfied with FIN's reply and the case
+    closes before HOU replied (due 2025-05-06): HOU's reply is missed on the closing day, not
+    overdue for ever; FIN's reply stays met."""
+    flow = Flow(app)
+    flow.assign(None, split_units=["FIN", "HOU"], on=date(2025, 2, 6))
+    flow.replied(on=date(2025, 4, 5), unit="FIN")
+    flow.feedback("satisfied", on=date(2025, 4, 20))
+    due = _by_kind(app, flow, date(2025, 9, 1))
+    assert due[("reply", "FIN")].status == "met"
+    hou = due[("reply", "HOU")]
+    assert (hou.status, hou.days_overdue, hou.missed_on) == ("missed", 0, date(2025, 4, 20))
+    assert _by_kind(app, flow, date(2025, 4, 19))[("reply", "HOU")].status == "pending"
+
+
+def test_a_further_replys_own_disclosure_is_not_missed_when_it_closes_the_case_R_D8(
+    app: BanliApplication,
+) -> None:
+    """Issuing the further reply closes the case the same day it opens that reply's disclosure
+    deadline; publishing stays possible and owed (R-D4), so that deadline is not missed."""
+    flow = Flow(app)
+    flow.assign()
+    flow.replied()
+    flow.feedback("dissatisfied", on=date(2025, 5, 6))
+    flow.visit(on=date(2025, 5, 10))
+    further = flow.submit(on=date(2025, 5, 20))
+    flow.approve(further, on=date(2025, 5, 21))
+    flow.issue(further, on=date(2025, 5, 22))
+    deadlines = case_deadlines(flow.case, app.calendar(), date(2025, 5, 23))
+    statuses = {(d.kind, d.opened_on): d.status for d in deadlines}
+    assert statuses[("rehandling", date(2025, 5, 6))] == "met"
+    assert statuses[("disclosure", date(2025, 5, 22))] == "pending"

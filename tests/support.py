@@ -78,7 +78,11 @@ class Flow:
         return self.app.command(ctx(actor), self.id, method, **fields)
 
     def assign(
-        self, lead: str = "FIN", co: list[str] | None = None, on: date = date(2025, 2, 1), **kw: Any
+        self,
+        lead: str | None = "FIN",
+        co: list[str] | None = None,
+        on: date = date(2025, 2, 1),
+        **kw: Any,
     ) -> CommandResult:
         return self.do("assign", lead_unit=lead, co_units=co or [], assigned_on=on, **kw)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from api.auth import READERS, check_handler_case, require, services
+from api.fields import MAX_CODE, Day, WholeNumber
 from api.problems import ApiProblem
 from infra.clock import today
 from infra.directory import Principal
@@ -26,6 +27,7 @@ AUDITORS = require("auditor", "admin")
 Limit = Query(50, ge=1, le=1000)
 Year = Query(None, ge=1949, le=2200)
 Cursor = Query(None, max_length=500)
+Unit = Query(None, max_length=MAX_CODE)
 
 
 def _views_current(request: Request) -> None:
@@ -54,7 +56,7 @@ def _own_unit(who: Principal, unit: str | None) -> str | None:
 def get_case(
     request: Request,
     case_id: str,
-    as_of: date | None = None,
+    as_of: Day | None = None,
     who: Principal = Depends(ANYONE),
 ) -> dict[str, Any]:
     svc = services(request)
@@ -94,13 +96,13 @@ def _aware(moment: datetime) -> datetime:
 @router.get("/v1/ledger")
 def get_ledger(
     request: Request,
-    year: int | None = Year,
-    unit: str | None = None,
+    year: WholeNumber | None = Year,
+    unit: str | None = Unit,
     kind: Literal["suggestion", "proposal"] | None = None,
     stage: Literal["registered", "handling", "replied", "rehandling", "closed"] | None = None,
     overdue: bool | None = None,
-    as_of: date | None = None,
-    limit: int = Limit,
+    as_of: Day | None = None,
+    limit: WholeNumber = Limit,
     cursor: str | None = Cursor,
     who: Principal = Depends(ANYONE),
 ) -> dict[str, Any]:
@@ -123,8 +125,8 @@ def get_ledger(
 @router.get("/v1/ledger/overdue")
 def get_overdue(
     request: Request,
-    as_of: date | None = None,
-    limit: int = Limit,
+    as_of: Day | None = None,
+    limit: WholeNumber = Limit,
     cursor: str | None = Cursor,
     who: Principal = Depends(ANYONE),
 ) -> dict[str, Any]:
@@ -151,9 +153,9 @@ def _paged(read: Any) -> dict[str, Any]:
 @router.get("/v1/stats/units")
 def get_unit_stats(
     request: Request,
-    year: int | None = Year,
+    year: WholeNumber | None = Year,
     kind: Literal["suggestion", "proposal"] | None = None,
-    as_of: date | None = None,
+    as_of: Day | None = None,
     who: Principal = Depends(ANYONE),
 ) -> dict[str, Any]:
     _views_current(request)
@@ -165,7 +167,7 @@ def get_unit_stats(
 
 @router.get("/v1/stats/visit-compliance")
 def get_visit_compliance(
-    request: Request, year: int | None = Year, who: Principal = Depends(ANYONE)
+    request: Request, year: WholeNumber | None = Year, who: Principal = Depends(ANYONE)
 ) -> dict[str, Any]:
     _views_current(request)
     report = visit_compliance_report(services(request).views, year=year)
@@ -176,7 +178,7 @@ def get_visit_compliance(
 def get_disclosures(
     request: Request,
     status: Literal["due", "overdue", "published", "published_late", "withheld"] | None = None,
-    as_of: date | None = None,
+    as_of: Day | None = None,
     who: Principal = Depends(ANYONE),
 ) -> dict[str, Any]:
     _views_current(request)
@@ -197,8 +199,8 @@ def get_commitments(
 @router.get("/v1/audit/events")
 def get_audit_events(
     request: Request,
-    after: int = Query(0, ge=0, le=2**62),
-    limit: int = Limit,
+    after: WholeNumber = Query(0, ge=0, le=2**62),
+    limit: WholeNumber = Limit,
     cursor: str | None = Cursor,
     who: Principal = Depends(AUDITORS),
 ) -> dict[str, Any]:

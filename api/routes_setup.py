@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 
 from api import schemas as s
 from api.auth import require, services
 from api.commands import context
+from api.fields import WholeNumber
 from infra.application import CommandContext
 from infra.clock import today
 from infra.directory import Principal
@@ -40,7 +43,7 @@ def create_user(
 def load_calendar(
     request: Request,
     body: s.CalendarYear,
-    year: int = Path(ge=1949, le=2200),
+    year: Annotated[WholeNumber, Path(ge=1949, le=2200)],
     who: Principal = Depends(ADMIN),
 ) -> JSONResponse:
     """R-D7: an official year's holidays and 调休 make-up workdays; deadlines follow at once."""

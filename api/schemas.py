@@ -6,10 +6,11 @@ checked by the domain, which names the rule a refused command breaks.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr
+
+from api.fields import MAX_ITEMS, Code, Day, Flag, Items, Name, Text, Year, storable
 
 Channel = Literal["phone", "wechat", "email", "video", "letter", "meeting", "visit", "site"]
 Disclosure = Literal["proactive", "on_request", "withheld"]
@@ -21,200 +22,201 @@ class Body(BaseModel):
 
 
 class Person(Body):
-    name: str
-    rank: str
+    name: Name
+    rank: Name
 
 
 class Proposer(Body):
-    name: str
+    name: Name
     type: Literal["deputy", "member", "unit"]
     role: Literal["lead", "co_signer"]
 
 
 class UnitCreate(Body):
-    code: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=200)
+    code: Annotated[Code, Field(min_length=1)]
+    name: Annotated[Name, Field(min_length=1)]
 
 
 class UserCreate(Body):
-    username: str = Field(min_length=1, max_length=100)
-    display_name: str = Field(min_length=1, max_length=200)
+    username: Annotated[StrictStr, Field(min_length=1, max_length=100), AfterValidator(storable)]
+    display_name: Annotated[Name, Field(min_length=1)]
     role: Role
-    unit_code: str | None = None
+    unit_code: Code | None = None
 
 
 class CalendarYear(Body):
-    holidays: list[date]
-    workdays: list[date] = []
+    holidays: Annotated[list[Day], Field(max_length=366)]
+    workdays: Annotated[list[Day], Field(max_length=366)] = []
 
 
 class CaseCreate(Body):
-    number: str = Field(min_length=1, max_length=64)
+    number: Annotated[Code, Field(min_length=1)]
     kind: Literal["suggestion", "proposal"]
     level: Literal["national", "provincial"]
-    year: int = Field(ge=1949, le=2200)
-    title: str = Field(min_length=1, max_length=500)
-    proposers: list[Proposer] = Field(min_length=1)
-    received_on: date
+    year: Year
+    title: Annotated[Text, Field(min_length=1, max_length=500)]
+    proposers: Annotated[Items[Proposer], Field(min_length=1)]
+    received_on: Day
 
 
 class Assignment(Body):
-    lead_unit: str | None = None
-    co_units: list[str] = []
-    split_units: list[str] = []
-    reference: bool = False
-    assigned_on: date
+    lead_unit: Code | None = None
+    co_units: Items[Code] = []
+    split_units: Items[Code] = []
+    reference: Flag = False
+    assigned_on: Day
     policy: Literal["hebei-2022", "guangxi-2018"] = "hebei-2022"
 
 
 class ReassignmentRequest(Body):
-    unit: str
-    reason: str
-    occurred_on: date
+    unit: Code
+    reason: Text
+    occurred_on: Day
 
 
 class ReassignmentDecision(Body):
-    approved: bool
-    lead_unit: str | None = None
-    co_units: list[str] = []
-    note: str
-    occurred_on: date
-    restart_deadlines: bool = False
+    approved: Flag
+    lead_unit: Code | None = None
+    co_units: Items[Code] = []
+    note: Text
+    occurred_on: Day
+    restart_deadlines: Flag = False
 
 
 class Ruling(Body):
-    leader: str
-    lead_unit: str
-    co_units: list[str] = []
-    note: str
-    occurred_on: date
+    leader: Name
+    lead_unit: Code
+    co_units: Items[Code] = []
+    note: Text
+    occurred_on: Day
 
 
 class KeyDesignation(Body):
     source: Literal["congress", "cppcc", "government", "unit"]
-    leader_in_charge: str | None = None
-    occurred_on: date
+    leader_in_charge: Name | None = None
+    occurred_on: Day
 
 
 class Contact(Body):
-    unit: str
+    unit: Code
     phase: Literal["before", "during", "after"]
     channel: Channel
     contacted_by: Person
-    person: str
-    reached: bool
-    summary: str
-    occurred_on: date
+    person: Name
+    reached: Flag
+    summary: Text
+    occurred_on: Day
 
 
 class Visit(Body):
-    unit: str
-    organised_by: str
-    visitors: list[Person]
-    persons: list[str]
-    summary: str
-    proposer_opinion: str
-    occurred_on: date
+    unit: Code
+    organised_by: Code
+    visitors: Items[Person]
+    persons: Items[Name]
+    summary: Text
+    proposer_opinion: Text
+    occurred_on: Day
 
 
 class VisitDeclined(Body):
-    unit: str
-    note: str
-    occurred_on: date
+    unit: Code
+    note: Text
+    occurred_on: Day
 
 
 class OnSiteHandling(Body):
-    unit: str
-    proposer_present: bool
-    summary: str
-    occurred_on: date
+    unit: Code
+    proposer_present: Flag
+    summary: Text
+    occurred_on: Day
 
 
 class DisclosurePreference(Body):
-    consent_reply: bool
-    consent_original: bool
-    occurred_on: date
+    consent_reply: Flag
+    consent_original: Flag
+    occurred_on: Day
 
 
 class CoOpinion(Body):
-    unit: str
-    summary: str
+    unit: Code
+    summary: Text
     disclosure_opinion: Disclosure
-    occurred_on: date
+    occurred_on: Day
 
 
 class Reply(Body):
-    unit: str
+    unit: Code
     classification: Literal["A", "B", "C"]
     disclosure: Disclosure = "proactive"
-    withheld_reason: str | None = None
-    consultation_form_ref: str
-    summary: str
-    occurred_on: date
+    withheld_reason: Text | None = None
+    consultation_form_ref: Name
+    summary: Text
+    occurred_on: Day
 
 
 class Approval(Body):
-    approved: bool
-    leader: str
-    note: str
-    occurred_on: date
+    approved: Flag
+    leader: Name
+    note: Text
+    occurred_on: Day
 
 
 class Issue(Body):
-    document_number: str
-    occurred_on: date
-    override_reason: str | None = None
+    document_number: Name
+    occurred_on: Day
+    override_reason: Text | None = None
 
 
 class DisclosureDecision(Body):
     """Publish (``published_on`` + ``url``) or withhold (``withheld_reason``) a reply."""
 
-    reply_id: str
-    published_on: date | None = None
-    url: str | None = None
-    include_original: bool = False
-    secrecy_review_ref: str | None = None
-    withheld_reason: str | None = None
-    occurred_on: date | None = None
+    reply_id: Code
+    published_on: Day | None = None
+    url: Annotated[Text, Field(max_length=2000)] | None = None
+    include_original: Flag = False
+    secrecy_review_ref: Name | None = None
+    withheld_reason: Text | None = None
+    occurred_on: Day | None = None
 
 
 class Feedback(Body):
     verdict: Literal["satisfied", "basically_satisfied", "dissatisfied"]
-    comments: str = ""
-    occurred_on: date
+    comments: Text = ""
+    occurred_on: Day
 
 
 class FollowUpCall(Body):
-    summary: str
-    occurred_on: date
+    summary: Text
+    occurred_on: Day
 
 
 class Reminder(Body):
     means: Literal["phone", "meeting", "on_site", "circular"]
-    note: str
-    occurred_on: date
+    note: Text
+    occurred_on: Day
 
 
 class Reassessment(Body):
     finding: Literal["implemented", "not_implemented", "advancing", "stalled", "fulfilled"]
-    note: str
-    occurred_on: date
+    note: Text
+    occurred_on: Day
 
 
 class CloseOut(Body):
-    note: str
-    occurred_on: date
+    note: Text
+    occurred_on: Day
 
 
 class Correction(Body):
-    event_id: str
-    reason: str
-    corrected: dict[str, Any]
+    event_id: Annotated[Code, Field(max_length=100)]
+    reason: Text
+    # Checked field by field by the domain (R-X2); the request's nesting is bounded on the way in.
+    corrected: Annotated[dict[Code, Any], Field(max_length=MAX_ITEMS)]
 
 
 class Merge(Body):
-    case_ids: list[str] = Field(min_length=2)
-    occurred_on: date
+    case_ids: Annotated[Items[Code], Field(min_length=2)]
+    occurred_on: Day
 
 
 class EventRef(BaseModel):

@@ -25,6 +25,7 @@ from domain.checks import (
     check_not_future,
     check_one_of,
     check_person,
+    check_storable,
     check_text,
     check_text_list,
 )
@@ -984,7 +985,7 @@ class Case(Aggregate):
         rules.check_feedback_allowed(self, occurred_on)
         self._feedback_recorded(
             verdict=check_one_of(verdict, VERDICTS, "verdict"),
-            comments=comments if isinstance(comments, str) else "",
+            comments=check_storable(comments, "comments") if isinstance(comments, str) else "",
             actor=actor,
             occurred_on=occurred_on,
         )

@@ -2,17 +2,48 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
 from domain.errors import InvalidInput, RuleViolation
 
+# Free text holds at most this many characters (API.md v1.1 "Input limits").
+MAX_TEXT = 10_000
+# Tab, newline and carriage return (a Windows line end, as browsers send a textarea's) are
+# the only control characters text may hold: NUL in particular is refused by PostgreSQL, and a
+# lone surrogate by any UTF-8 encoder.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def text_problem(value: str) -> str | None:
+    """Why ``value`` cannot be stored as text on every backend, or None when it can."""
+    found = _UNSTORABLE.search(value)
+    if found is None:
+        return None
+    code = ord(found.group())
+    kind = "a lone surrogate" if code >= 0xD800 else "the control character"
+    return f"contains {kind} U+{code:04X} at position {found.start()}"
+
+
+def check_storable(value: str, field: str, max_length: int = MAX_TEXT) -> str:
+    """Text any store keeps as given: no control characters but tab and newlines, no lone
+    surrogates, at most ``max_length`` characters."""
+    problem = text_problem(value)
+    if problem is not None:
+        raise InvalidInput(f"{field} 含有不可保存的字符", f"{field} {problem}")
+    if len(value) > max_length:
+        raise InvalidInput(
+            f"{field} 超过 {max_length} 个字符", f"{field} holds more than {max_length} characters"
+        )
+    return value
+
 
 def check_text(value: object, field: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"{field} 不能为空", f"{field} must be a non-empty string")
-    return value.strip()
+    return check_storable(value.strip(), field)
 
 
 def check_one_of(value: object, allowed: Iterable[str], field: str) -> str:

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from infra.services import Services, build_services
 from infra.settings import Settings
+from tests.postgres_fixture import database_url, pg_env, postgres_dsn  # noqa: F401  (fixtures)
 
 BOOT = "boot"  # the bootstrap admin token of every test server
 UNITS = ("FIN", "HOU", "EDU")
@@ -75,8 +76,8 @@ class Api:
         return events
 
 
-def start(data_dir: Path) -> tuple[TestClient, Services]:
-    services = build_services(Settings(data_dir=data_dir, bootstrap_admin_token=BOOT))
+def start(data_dir: Path, **settings: Any) -> tuple[TestClient, Services]:
+    services = build_services(Settings(data_dir=data_dir, bootstrap_admin_token=BOOT, **settings))
     client = TestClient(create_app(services), raise_server_exceptions=False)
     return client, services
 
@@ -177,6 +178,20 @@ def api(tmp_path: Path) -> Iterator[Api]:
 def module_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     """One server and store shared by a module's tests (for large parametrized tables)."""
     client, services = start(tmp_path_factory.mktemp("data"))
+    try:
+        yield Api(client, services, create_units_and_users(client))
+    finally:
+        services.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend_api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Api]:
+    """A fresh server on each event-store backend: what one store refuses, none may accept."""
+    settings: dict[str, Any] = {}
+    if request.param == "postgres":
+        env: dict[str, str] = request.getfixturevalue("pg_env")
+        settings = {"database_url": database_url(env), "database_schema": env["POSTGRES_SCHEMA"]}
+    client, services = start(tmp_path / "data", **settings)
     try:
         yield Api(client, services, create_units_and_users(client))
     finally:

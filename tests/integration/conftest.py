@@ -1,98 +1,16 @@
-"""Fixtures giving integration tests a real PostgreSQL server.
-
-``postgres_dsn`` provisions a local server with ``scripts/ensure_postgres.sh`` (or uses
-``BANLI_TEST_PG_DSN`` when set).  If provisioning fails the test errors out under CI
-(``CI=true``) and is skipped, with the reason, elsewhere.
-
-``pg_env`` gives each test its own freshly created PostgreSQL schema, as eventsourcing
-environment variables, and drops the schema afterwards.
+"""Integration fixtures: a real PostgreSQL server (``tests/postgres_fixture.py``), a real Kafka
+broker (``tests/kafka_fixture.py``), and the same contract run against every event-store backend.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
-from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict
 
 from tests.kafka_fixture import kafka_bootstrap, kafka_topic  # noqa: F401  (fixtures)
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-ENSURE_SCRIPT = REPO_ROOT / "scripts" / "ensure_postgres.sh"
-# Generous: a cold run on a fresh machine may apt-get install PostgreSQL.
-PROVISION_TIMEOUT_S = 900
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"PostgreSQL provisioning failed (CI=true):\n{reason}", pytrace=False)
-    pytest.skip(f"PostgreSQL unavailable: {reason}")
-
-
-def _provision() -> str:
-    try:
-        proc = subprocess.run(
-            ["bash", str(ENSURE_SCRIPT)],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=PROVISION_TIMEOUT_S,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        _unavailable(f"could not run {ENSURE_SCRIPT}: {exc!r}")
-        raise AssertionError("unreachable") from exc
-    lines = [line.strip() for line in proc.stdout.splitlines() if line.strip()]
-    if proc.returncode != 0 or not lines or not lines[-1].startswith("postgresql://"):
-        _unavailable(
-            f"{ENSURE_SCRIPT} exited with {proc.returncode}\n"
-            f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
-        )
-    return lines[-1]
-
-
-@pytest.fixture(scope="session")
-def postgres_dsn() -> str:
-    """DSN of a reachable PostgreSQL database (provisioned on demand)."""
-    dsn = os.environ.get("BANLI_TEST_PG_DSN") or _provision()
-    try:
-        with psycopg.connect(dsn, connect_timeout=10) as conn:
-            conn.execute("SELECT 1")
-    except psycopg.Error as exc:
-        _unavailable(f"cannot connect to {dsn}: {exc}")
-    return dsn
-
-
-@pytest.fixture
-def pg_env(postgres_dsn: str) -> Iterator[dict[str, str]]:
-    """eventsourcing env vars pointing at a fresh, isolated schema (dropped afterwards)."""
-    params = conninfo_to_dict(postgres_dsn)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    env = {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": str(params.get("dbname") or ""),
-        "POSTGRES_HOST": str(params.get("host") or "127.0.0.1"),
-        "POSTGRES_PORT": str(params.get("port") or "5432"),
-        "POSTGRES_USER": str(params.get("user") or ""),
-        "POSTGRES_PASSWORD": str(params.get("password") or ""),
-        "POSTGRES_SCHEMA": schema,
-        "CREATE_TABLE": "y",
-    }
-    try:
-        yield env
-    finally:
-        with psycopg.connect(postgres_dsn, autocommit=True) as conn:
-            conn.execute("SET lock_timeout = '30s'")
-            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+from tests.postgres_fixture import pg_env, postgres_dsn  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

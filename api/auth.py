@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Depends, Request
 
 from api.problems import ApiProblem
+from infra.application import case_not_found
 from infra.directory import Principal
 from infra.services import Services
 
@@ -42,9 +43,10 @@ def require(*roles: str) -> Callable[..., Principal]:
 
 
 def check_handler_case(who: Principal, case: Any) -> None:
-    """A handler acts on, and reads, only cases where its unit has a role."""
+    """A handler acts on, and reads, only cases where its unit has a role; any other case is
+    answered exactly as one that does not exist (404), so case numbers cannot be probed."""
     if who.role == "handler" and who.unit not in case.units:
-        raise ApiProblem(403, f"unit {who.unit} has no role on case {case.number}")
+        raise case_not_found(case.id)
 
 
 def check_handler_unit(who: Principal, unit: object) -> None:

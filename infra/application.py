@@ -52,6 +52,11 @@ def parse_event_id(value: str) -> tuple[UUID, int]:
         raise InvalidInput("事件编号无效", f"malformed event id {value!r}") from None
 
 
+def case_not_found(case_id: UUID | str) -> NotFound:
+    """The one answer for a case that is not there, or not there for the asker (404 either way)."""
+    return NotFound("该件不存在", f"no case {case_id}")
+
+
 def request_fingerprint(*parts: Any) -> str:
     """A stable hash of a request, to tell a replay from a reuse of the same idempotency key."""
     text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
@@ -152,11 +157,14 @@ class BanliApplication(Application[UUID]):
         """A case from the command cache, or (``fresh``) rebuilt from the store itself."""
         try:
             uid = case_id if isinstance(case_id, UUID) else UUID(str(case_id))
+        except ValueError:
+            raise case_not_found(case_id) from None
+        try:
             case: Any = self.repository.get(uid, version=LATEST if fresh else None)
-        except (AggregateNotFoundError, ValueError):
-            raise NotFound("该件不存在", f"no case {case_id}") from None
+        except AggregateNotFoundError:
+            raise case_not_found(uid) from None
         if not isinstance(case, Case):
-            raise NotFound("该件不存在", f"no case {case_id}")
+            raise case_not_found(uid)
         return case
 
     def _run(

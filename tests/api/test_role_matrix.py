@@ -554,14 +554,16 @@ def foreign(endpoint: Endpoint) -> Endpoint:
 def test_handler_acts_only_on_cases_where_its_unit_has_a_role(
     fresh: World, endpoint: Endpoint
 ) -> None:
-    """HOU has no role on the FIN-only case: 403 (not a rule refusal), nothing written."""
+    """HOU has no role on the FIN-only case: 404 as if it did not exist (API.md v1.1: case
+    numbers cannot be probed), not a rule refusal; nothing written."""
     api = fresh.api
     before = api.head()
     target = foreign(endpoint)
     body = target.body(fresh) if target.body else None
     url = target.path.format(other=fresh.other_case_id, reply=fresh.reply_id)
     response = api.post(url, body, "handler_hou")
-    assert response.status_code == 403, response.text
+    assert response.status_code == 404, response.text
+    assert response.json()["detail"] == f"no case {fresh.other_case_id} / 该件不存在"
     assert api.head() == before
 
 
@@ -599,9 +601,15 @@ def test_handler_issues_and_publishes_only_its_own_units_replies(fresh: World) -
 
 
 def test_handler_reads_only_cases_where_its_unit_has_a_role(fresh: World) -> None:
+    """Another unit's case answers exactly like a case that does not exist."""
     api, other = fresh.api, fresh.other_case_id
+    missing = "00000000-0000-0000-0000-000000000000"
     for path in (f"/v1/cases/{other}", f"/v1/cases/{other}/history"):
-        assert api.get(path, "handler_hou").status_code == 403
+        foreign = api.get(path, "handler_hou")
+        absent = api.get(path.replace(other, missing), "handler_hou")
+        assert (foreign.status_code, absent.status_code) == (404, 404)
+        assert foreign.json() == {**absent.json(), "detail": f"no case {other} / 该件不存在"}
+        assert foreign.headers["content-type"] == absent.headers["content-type"]
         assert api.get(path, "handler_fin").status_code == 200
     assert api.get(f"/v1/cases/{fresh.case_id}", "handler_hou").status_code == 200
 

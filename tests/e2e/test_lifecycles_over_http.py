@@ -278,10 +278,11 @@ def test_joint_suggestion_reply_waits_for_co_opinions_and_goes_to_every_deputy_R
     assert deadline(case, "co_opinion", "EDU")["due_on"] == "2025-04-01"  # R-D1: 2 months
     assert deadline(case, "reply", "FIN")["due_on"] == "2025-05-06"  # R-D2, 5-01 is a holiday
 
-    # A unit without a role neither reads nor acts; a co unit delivers opinions, not replies.
-    assert api.get("handler:TRN", f"/v1/cases/{case_id}").status_code == 403
+    # A unit without a role neither reads nor acts (the case is "not found" for it, API.md
+    # v1.1); a co unit delivers opinions, not replies.
+    assert api.get("handler:TRN", f"/v1/cases/{case_id}").status_code == 404
     outsider = contact_body("TRN", "2025-02-10")
-    assert api.post("handler:TRN", f"/v1/cases/{case_id}/contacts", outsider).status_code == 403
+    assert api.post("handler:TRN", f"/v1/cases/{case_id}/contacts", outsider).status_code == 404
     api.refused(
         "handler:EDU", f"/v1/cases/{case_id}/replies", reply_body("EDU", "2025-03-01"), 409, "R-R3"
     )
@@ -363,12 +364,12 @@ def test_third_assignment_needs_a_ruling_R_A2(api: Api) -> None:
         409,
         "R-A2",
     )
-    # R-A3: only an assigned unit asks.
+    # R-A3: only an assigned unit asks (to any other the case is not there).
     api.refused(
         "handler:EDU",
         f"/v1/cases/{case_id}/reassignment-requests",
         {"unit": "EDU", **reason},
-        403,
+        404,
         None,
     )
 
@@ -383,7 +384,7 @@ def test_third_assignment_needs_a_ruling_R_A2(api: Api) -> None:
     )
     case = api.case(case_id)
     assert (case["lead_unit"], case["assignment_rounds"]) == ("EDU", 2)
-    assert api.get("handler:FIN", f"/v1/cases/{case_id}").status_code == 403  # no role any more
+    assert api.get("handler:FIN", f"/v1/cases/{case_id}").status_code == 404  # no role any more
 
     second = api.ok(
         "handler:EDU",
@@ -852,7 +853,7 @@ def test_handler_of_an_unrelated_unit_may_not_correct_events_of_a_case(api: Api)
         "corrected": {"summary": "电话沟通"},
     }
     refused = api.post("handler:TRN", f"/v1/cases/{case_id}/corrections", fix)
-    assert refused.status_code == 403, refused.text
+    assert refused.status_code == 404, refused.text
 
 
 # ---------------------------------------------------------------------- never a 500 for bad input

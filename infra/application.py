@@ -11,6 +11,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import random
+import threading
+import time
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -32,6 +36,13 @@ from infra.transcodings import DateAsISO
 
 # "Up to the newest version": asking the repository for a version bypasses its cache.
 LATEST = 2**62
+# How often a command without If-Match is run again on fresh state after losing a race.
+MAX_RETRIES = 10
+
+
+class ConcurrentWrite(Conflict):
+    """The store refused the events: another write took the version first (or the number)."""
+
 
 RECORDER_TOPICS = {
     "eventsourcing.sqlite": "infra.recorders:IndexedSQLiteApplicationRecorder",
@@ -100,6 +111,7 @@ class BanliApplication(Application[UUID]):
         # Called with the last notification position after every committed command, so an
         # in-process projection runner can wake at once instead of polling.
         self.saved_listeners: list[Callable[[int], None]] = []
+        self._case_locks = [threading.Lock() for _ in range(64)]
 
     def construct_env(self, name: str, env: Any = None) -> Any:
         environment = super().construct_env(name, env)
@@ -172,6 +184,26 @@ class BanliApplication(Application[UUID]):
         ctx: CommandContext,
         load: Callable[[], Sequence[Case]],
         action: Callable[[Sequence[Case]], dict[str, Any] | None],
+        *,
+        retry: bool = True,
+        case_id: UUID | str | None = None,
+    ) -> CommandResult:
+        # Commands on one case in this process take turns instead of racing for its next
+        # version; races with other processes are settled by the store (and retried below).
+        with self._case_lock(case_id):
+            return self._run_locked(ctx, load, action, retry)
+
+    def _case_lock(self, case_id: UUID | str | None) -> contextlib.AbstractContextManager[Any]:
+        if case_id is None:
+            return contextlib.nullcontext()
+        return self._case_locks[zlib.crc32(str(case_id).lower().encode()) % len(self._case_locks)]
+
+    def _run_locked(
+        self,
+        ctx: CommandContext,
+        load: Callable[[], Sequence[Case]],
+        action: Callable[[Sequence[Case]], dict[str, Any] | None],
+        retry: bool,
     ) -> CommandResult:
         replay = self._replayed(ctx)
         if replay is not None:
@@ -184,13 +216,34 @@ class BanliApplication(Application[UUID]):
             # (a guard, a rule, a version, the store's own version check) is judged again on
             # cases rebuilt from the store, and only that verdict is answered.
             self._evict(cases)
-            cases = load()
-            result = self._attempt(ctx, cases, action, last=True)
+            result, cases = self._attempt_fresh(ctx, load, action, retry)
         if result.replayed:
             self._evict(cases)  # changed in memory but not saved: another request's answer won
         else:
             self._remember(cases)
         return result
+
+    def _attempt_fresh(
+        self,
+        ctx: CommandContext,
+        load: Callable[[], Sequence[Case]],
+        action: Callable[[Sequence[Case]], dict[str, Any] | None],
+        retry: bool,
+    ) -> tuple[CommandResult, Sequence[Case]]:
+        """The command on cases read from the store. A client that sent no If-Match asked for
+        no particular version, so a concurrent write that beat it is no reason to refuse: the
+        command runs again on the new state (every rule judged again) a few times (API.md v1.1)."""
+        retries = MAX_RETRIES if retry and ctx.expected_version is None else 0
+        for attempt in range(retries + 1):
+            cases = load()
+            try:
+                return self._attempt(ctx, cases, action), cases
+            except ConcurrentWrite:
+                self._evict(cases)
+                if attempt == retries:
+                    raise
+                time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 5)))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _evict(self, cases: Sequence[Case]) -> None:
         cache = self.repository.cache
@@ -213,8 +266,6 @@ class BanliApplication(Application[UUID]):
         ctx: CommandContext,
         cases: Sequence[Case],
         action: Callable[[Sequence[Case]], dict[str, Any] | None],
-        *,
-        last: bool = False,
     ) -> CommandResult:
         primary = cases[0]
         if ctx.guard is not None:
@@ -245,9 +296,7 @@ class BanliApplication(Application[UUID]):
             replay = self._replayed(ctx)
             if replay is not None:
                 return replay
-            if not last:
-                raise
-            raise Conflict(
+            raise ConcurrentWrite(
                 "并发修改冲突或编号已存在，请刷新后重试",
                 "conflict with a concurrent change (or the number already exists); retry",
             ) from None
@@ -278,7 +327,7 @@ class BanliApplication(Application[UUID]):
             out = action(cases[0])
             return out if isinstance(out, dict) else None
 
-        return self._run(ctx, lambda: [self._load(case_id)], run)
+        return self._run(ctx, lambda: [self._load(case_id)], run, case_id=case_id)
 
     # ------------------------------------------------------------------ commands
 
@@ -286,7 +335,8 @@ class BanliApplication(Application[UUID]):
         def make() -> Sequence[Case]:
             return [Case.register(**fields, actor=ctx.actor, today=ctx.today)]
 
-        return self._run(ctx, make, lambda _: None)
+        # A registration that collides is a duplicate number, not a race worth repeating.
+        return self._run(ctx, make, lambda _: None, retry=False)
 
     def command(
         self, ctx: CommandContext, case_id: UUID | str, method: str, **fields: Any
@@ -333,7 +383,7 @@ class BanliApplication(Application[UUID]):
                     actor=ctx.actor,
                 )
 
-        return self._run(ctx, load, act)
+        return self._run(ctx, load, act, case_id=case_id)
 
     def merge(
         self, ctx: CommandContext, case_ids: Sequence[str], occurred_on: date

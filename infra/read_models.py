@@ -8,6 +8,7 @@ from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
 from infra.application import BanliApplication
+from infra.private_files import private_file
 from infra.settings import Settings
 from infra.view_store import PostgresViewStore, SQLiteViewStore, ViewStore, ViewStoreBase
 from projections.tamper_chain import CHAIN, Verification, verify
@@ -28,8 +29,8 @@ def build_view_store(settings: Settings, env: dict[str, str] | None = None) -> V
             schema=env.get("POSTGRES_SCHEMA", ""),
         )
         return PostgresViewStore(datastore)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return SQLiteViewStore(SQLiteDatastore(str(settings.data_dir / "views.sqlite3")))
+    views = private_file(settings.data_dir / "views.sqlite3")
+    return SQLiteViewStore(SQLiteDatastore(str(views)))
 
 
 def verify_chain(app: BanliApplication, store: ViewStoreBase) -> Verification:

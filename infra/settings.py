@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from infra.private_files import private_file
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BANLI_", extra="ignore")
@@ -58,10 +60,9 @@ class Settings(BaseSettings):
                 POSTGRES_ENABLE_DB_FUNCTIONS="n",
             )
         else:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
             env.update(
                 PERSISTENCE_MODULE="eventsourcing.sqlite",
-                SQLITE_DBNAME=str(self.data_dir / "events.sqlite3"),
+                SQLITE_DBNAME=str(private_file(self.data_dir / "events.sqlite3")),
             )
         if self.aggregate_cache_size > 0:
             env["AGGREGATE_CACHE_MAXSIZE"] = str(self.aggregate_cache_size)

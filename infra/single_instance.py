@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg
 
+from infra.private_files import private_file
 from infra.settings import Settings
 
 
@@ -34,9 +35,8 @@ def single_instance(settings: Settings, name: str) -> Iterator[None]:
                 raise AlreadyRunning(f"another {name} holds the lock")
             yield
         return
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
-    path = Path(settings.data_dir) / f"{safe}.lock"
+    path = private_file(Path(settings.data_dir) / f"{safe}.lock")
     with path.open("w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

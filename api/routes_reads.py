@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -13,6 +14,7 @@ from api.fields import MAX_CODE, Day, WholeNumber
 from api.problems import ApiProblem
 from infra.clock import today
 from infra.directory import Principal
+from infra.embedded import ViewStopped
 from infra.metrics import prometheus_text
 from infra.read_models import verify_chain
 from projections.case_document import case_document
@@ -30,9 +32,14 @@ Cursor = Query(None, max_length=500)
 Unit = Query(None, max_length=MAX_CODE)
 
 
-def _views_current(request: Request) -> None:
-    """Read-your-writes: a read after a 201 reflects it (API.md § Running)."""
-    if not services(request).views_current():
+def _views_current(request: Request, *views: str) -> None:
+    """Read-your-writes: a read after a 201 reflects it (API.md § Running). A read model that
+    stopped at an event it cannot apply answers 503 at once, naming the view and the position."""
+    try:
+        current = services(request).views_current(views)
+    except ViewStopped as stopped:
+        raise ApiProblem(503, str(stopped)) from None
+    if not current:
         raise ApiProblem(503, "read models are catching up; retry shortly")
 
 
@@ -81,7 +88,7 @@ def get_history(
     except OverflowError:
         raise ApiProblem(422, f"as_of {as_of} is outside the representable range") from None
     then = svc.app.get_case(case_id, as_of=moment)
-    _views_current(request)
+    _views_current(request, "audit_trail")
     events = case_history(
         svc.views, str(then.id), late_days=svc.settings.late_recording_days, until=moment
     )
@@ -106,7 +113,7 @@ def get_ledger(
     cursor: str | None = Cursor,
     who: Principal = Depends(ANYONE),
 ) -> dict[str, Any]:
-    _views_current(request)
+    _views_current(request, "ledger")
     return _paged(
         lambda: ledger(
             services(request).views,
@@ -130,7 +137,7 @@ def get_overdue(
     cursor: str | None = Cursor,
     who: Principal = Depends(ANYONE),
 ) -> dict[str, Any]:
-    _views_current(request)
+    _views_current(request, "ledger")
     return _paged(
         lambda: overdue(
             services(request).views,
@@ -158,7 +165,7 @@ def get_unit_stats(
     as_of: Day | None = None,
     who: Principal = Depends(ANYONE),
 ) -> dict[str, Any]:
-    _views_current(request)
+    _views_current(request, "unit_facts")
     stats = unit_stats(services(request).views, as_of=as_of or today(), year=year, kind=kind)
     if who.role == "handler":
         stats["total"] = None  # the organisation's totals are not a unit's to see
@@ -169,7 +176,7 @@ def get_unit_stats(
 def get_visit_compliance(
     request: Request, year: WholeNumber | None = Year, who: Principal = Depends(ANYONE)
 ) -> dict[str, Any]:
-    _views_current(request)
+    _views_current(request, "unit_facts")
     report = visit_compliance_report(services(request).views, year=year)
     return _own_rows(who, report)
 
@@ -181,7 +188,7 @@ def get_disclosures(
     as_of: Day | None = None,
     who: Principal = Depends(ANYONE),
 ) -> dict[str, Any]:
-    _views_current(request)
+    _views_current(request, "disclosures")
     register = disclosures(services(request).views, as_of=as_of or today(), status=status)
     return _own_rows(who, register)
 
@@ -191,7 +198,7 @@ def get_commitments(
     request: Request, include_closed: bool = False, who: Principal = Depends(ANYONE)
 ) -> dict[str, Any]:
     """R-Rv2: the B-class rolling ledger, open commitments across years (an addition)."""
-    _views_current(request)
+    _views_current(request, "commitments")
     found = open_commitments(services(request).views, include_closed=include_closed)
     return _own_rows(who, found)
 
@@ -204,7 +211,7 @@ def get_audit_events(
     cursor: str | None = Cursor,
     who: Principal = Depends(AUDITORS),
 ) -> dict[str, Any]:
-    _views_current(request)
+    _views_current(request, "audit_trail")
     start = after
     if cursor is not None:
         if not (cursor.isascii() and cursor.isdigit() and len(cursor) <= 18):
@@ -218,7 +225,7 @@ def get_audit_events(
 
 @router.get("/v1/audit/verify")
 def get_verify(request: Request, who: Principal = Depends(AUDITORS)) -> dict[str, Any]:
-    _views_current(request)
+    _views_current(request, "tamper_chain")
     svc = services(request)
     result = verify_chain(svc.app, svc.views)
     return {
@@ -230,9 +237,15 @@ def get_verify(request: Request, who: Principal = Depends(AUDITORS)) -> dict[str
 
 @router.get("/health")
 def health(request: Request) -> JSONResponse:
+    """Alive (200) with ``status`` ``ok``, or ``degraded`` with the read models that stopped at
+    an event they cannot apply: commands and the other reads keep working meanwhile."""
     svc = services(request)
     head = svc.app.recorder.max_notification_id() or 0
-    return JSONResponse({"status": "ok", "events": head})
+    stopped = [asdict(f) for f in svc.views.failures()]
+    body: dict[str, Any] = {"status": "degraded" if stopped else "ok", "events": head}
+    if stopped:
+        body["stopped_views"] = stopped
+    return JSONResponse(body)
 
 
 @router.get("/metrics", response_class=PlainTextResponse)

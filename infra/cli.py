@@ -144,7 +144,13 @@ def _progress(position: int, head: int) -> None:
 
 
 def _projections(args: argparse.Namespace) -> int:
-    from infra.projection_runner import VIEW_NAMES, ProjectionRunner, rebuild, status
+    from infra.projection_runner import (
+        VIEW_NAMES,
+        ProjectionRunner,
+        ProjectionStopped,
+        rebuild,
+        status,
+    )
     from infra.read_models import build_view_store
 
     settings = _settings(args)
@@ -168,18 +174,27 @@ def _projections(args: argparse.Namespace) -> int:
         if unknown:
             print(f"unknown projection {unknown}; known: {VIEW_NAMES}", file=sys.stderr)
             return 2
-        generations = rebuild(app, store, names, _progress)
+        try:
+            generations = rebuild(app, store, names, _progress)
+        except ProjectionStopped as abandoned:
+            print(f"\nrebuild abandoned, the active generations stay: {abandoned}", file=sys.stderr)
+            return 1
         print(file=sys.stderr)
         for name, generation in generations.items():
             print(f"{name}: rebuilt as generation {generation}, now active")
     ProjectionRunner(app, store)  # creates any projection that has no generation yet
-    print(f"{'projection':<14}{'gen':>5} {'role':<9}{'position':>10}{'lag':>8}")
+    print(f"{'projection':<14}{'gen':>5} {'role':<9}{'position':>10}{'lag':>8}  state")
+    stopped = 0
     for row in status(app, store):
+        state = "ok"
+        if row["stopped_at"] is not None:
+            stopped += 1
+            state = f"STOPPED at position {row['stopped_at']}: {row['error']}"
         print(
             f"{row['projection']:<14}{row['generation']:>5} {row['role']:<9}"
-            f"{row['position']:>10}{row['lag']:>8}"
+            f"{row['position']:>10}{row['lag']:>8}  {state}"
         )
-    return 0
+    return 1 if stopped else 0
 
 
 def build_parser() -> argparse.ArgumentParser:

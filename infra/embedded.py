@@ -1,19 +1,31 @@
 """Embedded mode: keeps the read models current in a background thread of the service.
 
 Commands wake the thread when they commit; readers that must see their own writes wait for the
-views to pass a given notification position (read-your-writes, API.md § Running).
+views they read to pass a given notification position (read-your-writes, API.md § Running).
+A view stopped by an event it cannot apply is reported to its readers at once (``ViewStopped``)
+instead of being waited for; the other views and every command carry on.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 
 from infra.application import BanliApplication
 from infra.projection_runner import ProjectionRunner
-from infra.view_store import ViewStoreBase
+from infra.view_store import ViewFailure, ViewStoreBase
 
 log = logging.getLogger(__name__)
+
+
+class ViewStopped(RuntimeError):
+    def __init__(self, failure: ViewFailure) -> None:
+        self.failure = failure
+        super().__init__(
+            f"read model {failure.view!r} stopped at event position {failure.position} "
+            f"({failure.error}); the other read models and all commands keep working"
+        )
 
 
 class EmbeddedProjections:
@@ -32,13 +44,20 @@ class EmbeddedProjections:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._progress = threading.Condition()
-        self.position = min((p or 0) for p in self.runner.positions().values())
+        self.positions: dict[str, int] = {}
+        self.stopped: dict[str, ViewFailure] = {}
+        self._publish()
         self.last_error: Exception | None = None
         self._thread = threading.Thread(target=self._loop, name="banli-projections", daemon=True)
         app.saved_listeners.append(self.notify)
 
     def _new_runner(self) -> ProjectionRunner:
         return ProjectionRunner(self.app, self.store, cache_size=self.cache_size)
+
+    @property
+    def position(self) -> int:
+        """How far every view has come (a stopped one holds this back)."""
+        return min(self.positions.values(), default=0)
 
     def start(self) -> None:
         self._thread.start()
@@ -59,8 +78,11 @@ class EmbeddedProjections:
         return self.position
 
     def _publish(self) -> None:
+        positions = {name: p or 0 for name, p in self.runner.positions().items()}
+        stopped = {f.view: f for f in self.runner.failures()}
         with self._progress:
-            self.position = min((p or 0) for p in self.runner.positions().values())
+            self.positions = positions
+            self.stopped = stopped
             self._progress.notify_all()
 
     def _loop(self) -> None:
@@ -75,10 +97,28 @@ class EmbeddedProjections:
             self._wake.wait(self.poll_seconds)
             self._wake.clear()
 
-    def wait_for(self, position: int, timeout: float = 10.0) -> bool:
-        """Blocks until every view has processed ``position``; False on timeout."""
-        if self.position >= position:
+    def wait_for(
+        self, position: int, views: Iterable[str] | None = None, timeout: float = 10.0
+    ) -> bool:
+        """Blocks until ``views`` (all when None) have processed ``position``; False on timeout.
+
+        Raises ``ViewStopped`` at once when one of them stopped before reaching it.
+        """
+        names = list(views) if views is not None else None
+
+        def reached() -> bool:
+            wanted = names if names is not None else list(self.positions)
+            for name in wanted:
+                if self.positions.get(name, 0) >= position:
+                    continue
+                if name in self.stopped:
+                    raise ViewStopped(self.stopped[name])
+                return False
             return True
+
+        with self._progress:
+            if reached():
+                return True
         self._wake.set()
         with self._progress:
-            return self._progress.wait_for(lambda: self.position >= position, timeout=timeout)
+            return self._progress.wait_for(reached, timeout=timeout)

@@ -60,6 +60,12 @@ def prometheus_text(app: BanliApplication, store: ViewStoreBase, settings: Setti
         "Events a log-fed projection has yet to process.",
         [(label, r["lag"]) for label, r in zip(labels, rows, strict=True)],
     )
+    _gauge(
+        lines,
+        "banli_projection_stopped",
+        "1 when a projection stopped at an event it cannot apply (its position is the event).",
+        [(label, int(r["stopped_at"] is not None)) for label, r in zip(labels, rows, strict=True)],
+    )
     topic = settings.kafka_topic
     relay = store.max_tracking_id(f"relay:{topic}") or 0  # type: ignore[attr-defined]
     _gauge(

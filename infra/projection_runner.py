@@ -7,7 +7,10 @@ a few hundred events a second; here a batch of thousands costs one commit.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -15,7 +18,7 @@ from eventsourcing.persistence import Notification
 
 from infra.application import BanliApplication
 from infra.recorders import cases_at
-from infra.view_store import ViewStoreBase
+from infra.view_store import ViewFailure, ViewStoreBase
 from projections.audit_trail import AuditTrailView
 from projections.commitments import CommitmentView
 from projections.core import CaseView, EventView, StoredEventInfo, Table
@@ -24,6 +27,8 @@ from projections.ledger import LedgerView
 from projections.processor import BatchProcessor, DecodedEvent
 from projections.tamper_chain import TamperChainView
 from projections.unit_facts import UnitFactsView
+
+log = logging.getLogger(__name__)
 
 
 def all_views() -> tuple[list[CaseView], list[EventView]]:
@@ -56,7 +61,13 @@ def decode(app: BanliApplication, notification: Notification) -> DecodedEvent:
 
 
 class ProjectionRunner:
-    """Drives a set of views over the log; ``generation`` pins them (a rebuild), else active."""
+    """Drives a set of views over the log; ``generation`` pins them (a rebuild), else active.
+
+    One failing view does not stop the others: when a batch fails, each view is applied on its
+    own, event by event; a view that cannot apply an event (while the store itself answers)
+    stops at that event's position, recorded in the store for every process to see, and the
+    rest carry on. A stopped view is tried again every ``retry_seconds`` and on every start.
+    """
 
     def __init__(
         self,
@@ -67,32 +78,43 @@ class ProjectionRunner:
         generations: dict[str, int] | None = None,
         batch_size: int = 2000,
         cache_size: int = 500_000,
+        retry_seconds: float = 60.0,
     ) -> None:
-        case_views, event_views = all_views()
         wanted = set(names or VIEW_NAMES)
-        self.case_views = [v for v in case_views if v.name in wanted]
-        self.event_views = [v for v in event_views if v.name in wanted]
+        self.names = [name for name in VIEW_NAMES if name in wanted]
         self.app = app
         self.store = store
         self.batch_size = batch_size
         self.cache_size = cache_size
-        self.tables: dict[str, Sequence[Table]] = {v.name: v.tables for v in self.case_views}
-        self.tables.update({v.name: v.tables for v in self.event_views})
+        self.retry_seconds = retry_seconds
+        self.tables: dict[str, Sequence[Table]] = {
+            v.name: v.tables for group in all_views() for v in group if v.name in wanted
+        }
         # Pinned generations (a rebuild) never move; otherwise follow the active ones, which a
         # rebuild may switch at any time.
         self.pinned = generations is not None
         self.generations = generations or self._active_generations()
+        self.stopped: dict[str, tuple[ViewFailure, float]] = {}  # view → failure, next retry
+        for failure in store.failures():
+            # Stopped before this start: tried again at once (a restart is how a fix arrives),
+            # and the record cleared if the event now applies.
+            if self.generations.get(failure.view) == failure.generation:
+                self.stopped[failure.view] = (failure, 0.0)
         self.processor = self._new_processor()
 
     def _active_generations(self) -> dict[str, int]:
         return {name: self.store.current_generation(name, t) for name, t in self.tables.items()}
 
-    def _new_processor(self) -> BatchProcessor:
-        for view in self.event_views:
+    def _new_processor(self, only: Sequence[str] | None = None) -> BatchProcessor:
+        """A processor for the running views (or ``only`` these), resumed from the store."""
+        names = set(only if only is not None else self.running())
+        case_views, event_views = all_views()
+        events = [v for v in event_views if v.name in names]
+        for view in events:
             view.resume(self.store.last_row(view.name, view.tables[0], self.generations[view.name]))
         return BatchProcessor(
-            self.case_views,
-            self.event_views,
+            [v for v in case_views if v.name in names],
+            events,
             load_case=self._load,
             list_cases=lambda position: cases_at(self.app.index, position),
             cache_size=self.cache_size,
@@ -100,6 +122,9 @@ class ProjectionRunner:
 
     def _load(self, aggregate_id: str, version: int) -> Any:
         return self.app.repository.get(UUID(aggregate_id), version=version)
+
+    def running(self) -> list[str]:
+        return [name for name in self.names if name not in self.stopped]
 
     def positions(self) -> dict[str, int | None]:
         return self.store.positions(self.generations.items())
@@ -110,12 +135,17 @@ class ProjectionRunner:
         active = self._active_generations()
         if active != self.generations:
             self.generations = active
+            self.stopped.clear()
             self.processor = self._new_processor()
 
     def run_batch(self) -> int:
         """Processes the next batch; returns how many events it read (0 when caught up)."""
         self._follow_switches()
-        positions = self.positions()
+        self._retry_stopped()
+        running = self.running()
+        if not running:
+            return 0
+        positions = {name: p for name, p in self.positions().items() if name in running}
         start = min((p or 0) for p in positions.values()) + 1
         notifications = self.app.recorder.select_notifications(start=start, limit=self.batch_size)
         if not notifications:
@@ -129,8 +159,59 @@ class ProjectionRunner:
         except Exception:
             # In-memory state (cached cases, the chain's last hash) may be ahead of the store.
             self.processor = self._new_processor()
-            raise
+            if not self.store.reachable():
+                raise  # the store is down, not one view: retry the whole batch later
+            for name in running:
+                self._apply_alone(name, batch, positions.get(name))
+            self.processor = self._new_processor()
         return len(batch)
+
+    def _apply_alone(self, name: str, batch: Sequence[DecodedEvent], position: int | None) -> bool:
+        """Applies ``batch`` to one view, an event per transaction; stops it at a failing event.
+        Returns whether the view took every event."""
+        processor = self._new_processor(only=[name])
+        for item in batch:
+            if position is not None and item.info.position <= position:
+                continue
+            calendar = self.app.stored_calendar.at(item.info.position)
+            try:
+                changes = processor.process([item], {name: position}, calendar=calendar)
+                self.store.write(changes, {name: self.tables[name]}, self.generations)
+            except Exception as error:
+                if not self.store.reachable():
+                    raise
+                self._stop(name, item.info.position, error)
+                return False
+            position = item.info.position
+        return True
+
+    def _stop(self, name: str, position: int, error: Exception) -> None:
+        failure = ViewFailure(
+            view=name,
+            generation=self.generations[name],
+            position=position,
+            error=f"{type(error).__name__}: {error}",
+            failed_at=datetime.now(UTC).isoformat(),
+        )
+        log.error("projection %s stopped at position %s: %s", name, position, failure.error)
+        self.store.record_failure(failure)
+        self.stopped[name] = (failure, time.monotonic() + self.retry_seconds)
+
+    def _retry_stopped(self) -> None:
+        """A stopped view whose time has come tries its failing event again, alone."""
+        now = time.monotonic()
+        for name, (failure, due) in list(self.stopped.items()):
+            if now < due:
+                continue
+            notifications = self.app.recorder.select_notifications(start=failure.position, limit=1)
+            del self.stopped[name]
+            if self._apply_alone(name, [decode(self.app, n) for n in notifications], None):
+                self.store.clear_failure(name, self.generations[name])
+                log.warning("projection %s resumed after position %s", name, failure.position)
+            self.processor = self._new_processor()
+
+    def failures(self) -> list[ViewFailure]:
+        return [failure for failure, _ in self.stopped.values()]
 
     def run(self, progress: Progress | None = None) -> int:
         """Processes until caught up with the log's head as it was at the start."""
@@ -165,23 +246,40 @@ def rebuild(
     )
     runner.run(progress)
     runner.run()
+    if runner.stopped:
+        # Readers keep the generation they have: an incomplete one never becomes active.
+        failures = runner.failures()
+        for name in names:
+            store.abandon_generation(name, generations[name], tables[name])
+        raise ProjectionStopped(failures)
     for name in names:
         store.switch_generation(name, generations[name], tables[name])
     return generations
 
 
+class ProjectionStopped(RuntimeError):
+    def __init__(self, failures: Sequence[ViewFailure]) -> None:
+        self.failures = list(failures)
+        text = "; ".join(f"{f.view} at position {f.position}: {f.error}" for f in failures)
+        super().__init__(f"projection stopped: {text}")
+
+
 def status(app: BanliApplication, store: ViewStoreBase) -> list[dict[str, Any]]:
     """Position and lag of every projection's active (and any rebuilding) generation."""
     head = app.recorder.max_notification_id() or 0
+    failed = {(f.view, f.generation): f for f in store.failures()}
     rows = []
     for name, (active, building) in sorted(store.generations().items()):
         for generation, role in ((active, "active"), (building, "building")):
             if generation is None:
                 continue
             position = store.positions([(name, generation)])[name] or 0
+            failure = failed.get((name, generation))
             rows.append(
                 {
                     "projection": name,
+                    "stopped_at": failure.position if failure else None,
+                    "error": failure.error if failure else None,
                     "generation": generation,
                     "role": role,
                     "position": position,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from infra.application import BanliApplication
 from infra.bootstrap import build_application
 from infra.directory import Directory
-from infra.embedded import EmbeddedProjections
+from infra.embedded import EmbeddedProjections, ViewStopped
 from infra.read_models import build_view_store
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
@@ -22,8 +23,9 @@ class Services:
     views: ViewStoreBase
     projections: EmbeddedProjections | None
 
-    def views_current(self, timeout: float = 10.0) -> bool:
-        """Read-your-writes: wait until the views include every event committed so far.
+    def views_current(self, views: Iterable[str] | None = None, timeout: float = 10.0) -> bool:
+        """Read-your-writes: wait until ``views`` (all when None) include every event committed
+        so far. Raises ``ViewStopped`` at once for a view stopped by an event it cannot apply.
 
         Fed from Kafka, views advance per partition, so the check is that the newest event (a
         caller's own last write lands there) is in the audit view, written in the same
@@ -31,7 +33,11 @@ class Services:
         """
         head = self.app.recorder.max_notification_id() or 0
         if self.projections is not None:
-            return self.projections.wait_for(head, timeout=timeout)
+            return self.projections.wait_for(head, views, timeout=timeout)
+        wanted = set(views) if views is not None else None
+        for failure in self.views.failures():
+            if wanted is None or failure.view in wanted:
+                raise ViewStopped(failure)
         deadline = time.monotonic() + timeout
         while not self._has_applied(head):
             if time.monotonic() > deadline:

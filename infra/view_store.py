@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from eventsourcing.persistence import Tracking
@@ -29,6 +30,17 @@ SQL_TYPES = {
     "sqlite": {"TEXT": "TEXT", "INTEGER": "INTEGER", "REAL": "REAL"},
     "postgres": {"TEXT": "text", "INTEGER": "bigint", "REAL": "double precision"},
 }
+
+
+@dataclass(frozen=True)
+class ViewFailure:
+    """A view stopped at ``position``: applying that event failed with ``error``."""
+
+    view: str
+    generation: int
+    position: int
+    error: str
+    failed_at: str  # ISO 8601, server time
 
 
 def physical(table: str, generation: int) -> str:
@@ -77,6 +89,68 @@ class ViewStoreBase:
                 "(view TEXT NOT NULL, generation INTEGER NOT NULL, schema TEXT NOT NULL, "
                 "PRIMARY KEY (view, generation))"
             )
+            # A view that cannot apply an event stops there, loudly: which, where and why, for
+            # every process to see (status, /health, /metrics, reads that need the view).
+            c.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._qualify('view_failures')} "
+                "(view TEXT NOT NULL, generation INTEGER NOT NULL, position INTEGER NOT NULL, "
+                "error TEXT NOT NULL, failed_at TEXT NOT NULL, PRIMARY KEY (view, generation))"
+            )
+
+    # -- failures ---------------------------------------------------------------------
+    def record_failure(self, failure: ViewFailure) -> None:
+        q = self.placeholder
+        with self._tx(commit=True) as c:
+            c.execute(
+                f"DELETE FROM {self._qualify('view_failures')} WHERE view = {q} "
+                f"AND generation = {q}",
+                (failure.view, failure.generation),
+            )
+            c.execute(
+                f"INSERT INTO {self._qualify('view_failures')} VALUES ({q}, {q}, {q}, {q}, {q})",
+                (
+                    failure.view,
+                    failure.generation,
+                    failure.position,
+                    failure.error[:2000],
+                    failure.failed_at,
+                ),
+            )
+
+    def clear_failure(self, view: str, generation: int) -> None:
+        self.execute(
+            f"DELETE FROM {self._qualify('view_failures')} WHERE view = ? AND generation = ?",
+            (view, generation),
+        )
+
+    def failures(self) -> list[ViewFailure]:
+        """Failures of the generations in use (active or building)."""
+        in_use = {
+            (view, generation)
+            for view, (active, building) in self.generations().items()
+            for generation in (active, building)
+            if generation is not None
+        }
+        rows = self.fetch(f"SELECT * FROM {self._qualify('view_failures')} ORDER BY view", ())
+        return [
+            ViewFailure(
+                str(r["view"]),
+                int(r["generation"]),
+                int(r["position"]),
+                str(r["error"]),
+                str(r["failed_at"]),
+            )
+            for r in rows
+            if (r["view"], int(r["generation"])) in in_use
+        ]
+
+    def reachable(self) -> bool:
+        """Whether the store answers at all: a failure while it does is the data's, not ours."""
+        try:
+            self.fetch("SELECT 1 AS one", ())
+        except Exception:
+            return False
+        return True
 
     def generation_schema(self, view: str, generation: int) -> str | None:
         rows = self.fetch(
@@ -123,9 +197,19 @@ class ViewStoreBase:
         return found[0] if found else None
 
     def create_generation(self, view: str, tables: Sequence[Table], *, activate: bool) -> int:
-        """Creates the tables of a new generation of ``view``; active at once if it is the first."""
+        """Creates the tables of a new generation of ``view``; active at once if it is the first.
+
+        Numbers are never used twice, not even an abandoned rebuild's: a generation's tracking
+        position must start from nothing.
+        """
+        used = self.fetch(
+            f"SELECT MAX(generation) AS g FROM {self._qualify('view_generation_schemas')} "
+            "WHERE view = ?",
+            (view,),
+        )
         known = self.generations().get(view)
-        generation = 1 if known is None else max(known[0], known[1] or 0) + 1
+        active, building = known if known is not None else (0, None)
+        generation = max(active, building or 0, int(used[0]["g"] or 0)) + 1
         with self._tx(commit=True) as c:
             for table in tables:
                 self._create_view_table(c, table, generation)
@@ -171,6 +255,24 @@ class ViewStoreBase:
                     for table in tables:
                         name = self._qualify(physical(table.name, stale))
                         c.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def abandon_generation(self, view: str, generation: int, tables: Sequence[Table]) -> None:
+        """Drops a generation that was being built and will not be finished."""
+        q = self.placeholder
+        with self._tx(commit=True) as c:
+            c.execute(
+                f"UPDATE {self._qualify('view_generations')} SET building = NULL "
+                f"WHERE view = {q} AND building = {q}",
+                (view, generation),
+            )
+            for table in tables:
+                c.execute(f"DROP TABLE IF EXISTS {self._qualify(physical(table.name, generation))}")
+            c.execute(
+                f"DELETE FROM {self._qualify('view_failures')} WHERE view = {q} "
+                f"AND generation = {q}",
+                (view, generation),
+            )
+        self._active_cache = None
 
     def _create_view_table(self, c: Cursor, table: Table, generation: int) -> None:
         types = SQL_TYPES[self.dialect]
@@ -245,7 +347,11 @@ class ViewStoreBase:
                 f"{col} = excluded.{col}" for col in columns if col not in table.key
             )
             sql += f" ON CONFLICT ({', '.join(table.key)}) DO UPDATE SET {updates}"
-        c.executemany(sql, [tuple(row.get(col) for col in columns) for row in rows])
+        c.executemany(sql, [tuple(self._cell(row.get(col)) for col in columns) for row in rows])
+
+    def _cell(self, value: Any) -> Any:
+        """A value as this database can hold it (see the PostgreSQL store)."""
+        return value
 
     def execute(self, sql: str, params: Sequence[Any]) -> None:
         """One statement in its own transaction (``?`` placeholders)."""
@@ -303,6 +409,14 @@ class SQLiteViewStore(ViewStoreBase, SQLiteTrackingRecorder):
 class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
     dialect = "postgres"
     placeholder = "%s"
+
+    def _cell(self, value: Any) -> Any:
+        # PostgreSQL text cannot hold NUL. Input refuses it now, but an event stored before
+        # that must not wedge a view for good: the read model shows U+FFFD where the stored
+        # event (bytea, unchanged) has NUL.
+        if isinstance(value, str) and "\x00" in value:
+            return value.replace("\x00", "\ufffd")
+        return value
 
     def __init__(self, datastore: PostgresDatastore) -> None:
         PostgresTrackingRecorder.__init__(self, datastore, tracking_table_name="view_tracking")

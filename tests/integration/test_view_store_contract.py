@@ -119,3 +119,33 @@ def test_a_generation_built_with_other_tables_is_replaced_by_an_empty_one(
     assert store.generations()["things"] == (2, None)
     assert _read(store, "log") == []
     assert store.positions([("things", fresh)]) == {"things": None}
+
+
+def test_text_with_nul_from_an_old_event_is_stored_not_refused(
+    stores: tuple[Any, ViewStoreBase],
+) -> None:
+    """A NUL accepted before input refused it must not wedge a view for good (PostgreSQL text
+    cannot hold it): the view shows U+FFFD there; SQLite keeps the character as it is."""
+    _, store = stores
+    store.create_generation("things", (ROWS, LOG), activate=True)
+    row = {"case_id": "c1", "seq": 0, "label": "bad\x00title", "weight": 0.0}
+    _write(store, ViewChanges(replace={"things": (["c1"], [row])}, position=1))
+    [stored] = _read(store, "things")
+    assert stored["label"] in ("bad\x00title", "bad\ufffdtitle")
+    assert store.positions([("things", 1)]) == {"things": 1}
+
+
+def test_an_abandoned_generations_number_is_never_used_again(
+    stores: tuple[Any, ViewStoreBase],
+) -> None:
+    """Its tracking position would otherwise carry over into a new generation of that number,
+    which would then skip the events the abandoned one had applied."""
+    _, store = stores
+    store.create_generation("things", (ROWS, LOG), activate=True)
+    building = store.create_generation("things", (ROWS, LOG), activate=False)
+    _write(store, ViewChanges(append={"log": [{"position": 7, "note": "x"}]}, position=7), building)
+    store.abandon_generation("things", building, (ROWS, LOG))
+    assert store.generations()["things"] == (1, None)
+    again = store.create_generation("things", (ROWS, LOG), activate=False)
+    assert again == building + 1
+    assert store.positions([("things", again)]) == {"things": None}

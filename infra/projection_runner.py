@@ -18,7 +18,7 @@ from infra.recorders import cases_at
 from infra.view_store import ViewStoreBase
 from projections.audit_trail import AuditTrailView
 from projections.commitments import CommitmentView
-from projections.core import CaseView, EventView, StoredEventInfo, Table
+from projections.core import CaseView, EventView, IndexFacts, StoredEventInfo, Table
 from projections.disclosures import DisclosureView
 from projections.ledger import LedgerView
 from projections.processor import BatchProcessor, DecodedEvent
@@ -39,7 +39,9 @@ VIEW_NAMES = [v.name for group in all_views() for v in group]
 Progress = Callable[[int, int], None]
 
 
-def decode(app: BanliApplication, notification: Notification) -> DecodedEvent:
+def decode(
+    app: BanliApplication, notification: Notification, index: IndexFacts | None = None
+) -> DecodedEvent:
     """A stored event as the views see it: decoded with the store's own mapper (and cipher)."""
     event: Any = app.mapper.to_domain_event(notification)
     info = StoredEventInfo(
@@ -51,6 +53,7 @@ def decode(app: BanliApplication, notification: Notification) -> DecodedEvent:
         event_type=type(event).__name__,
         recorded_at=event.timestamp,
         data=event.__dict__,
+        index=index,
     )
     return DecodedEvent(info, event)
 
@@ -117,7 +120,10 @@ class ProjectionRunner:
         notifications = self.app.recorder.select_notifications(start=start, limit=self.batch_size)
         if not notifications:
             return 0
-        batch = [decode(self.app, n) for n in notifications]
+        # The tamper chain covers each event's index row too; one read for the whole batch.
+        first, last = notifications[0].id, notifications[-1].id
+        index = dict(self.app.index.index_facts(first - 1, last, last - first + 1))
+        batch = [decode(self.app, n, index.get(n.id)) for n in notifications]
         try:
             changes = self.processor.process(batch, positions)
             self.store.write(changes, self.tables, self.generations)

@@ -1,16 +1,12 @@
-"""Wiring of the read-model store and the tamper-chain verification (composition helpers)."""
+"""Wiring of the read-model store (composition helper)."""
 
 from __future__ import annotations
 
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
-from infra.application import BanliApplication
-from infra.chain_source import stored_chain
 from infra.settings import Settings
-from infra.view_store import PostgresViewStore, SQLiteViewStore, ViewStore, ViewStoreBase
-from projections.chain_check import Verification, verify
-from projections.tamper_chain import CHAIN
+from infra.view_store import PostgresViewStore, SQLiteViewStore, ViewStore
 
 
 def build_view_store(settings: Settings, env: dict[str, str] | None = None) -> ViewStore:
@@ -28,13 +24,3 @@ def build_view_store(settings: Settings, env: dict[str, str] | None = None) -> V
         return PostgresViewStore(datastore)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return SQLiteViewStore(SQLiteDatastore(str(settings.data_dir / "views.sqlite3")))
-
-
-def verify_chain(app: BanliApplication, store: ViewStoreBase) -> Verification:
-    """Recomputes the tamper-evidence chain from the event store and its index."""
-    chain_table = store.table("tamper_chain", CHAIN.name)
-    chain = {
-        int(r["position"]): str(r["hash"])
-        for r in store.fetch(f"SELECT position, hash FROM {chain_table}", ())
-    }
-    return verify(stored_chain(app), chain)

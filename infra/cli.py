@@ -164,7 +164,15 @@ def _projections(args: argparse.Namespace) -> int:
         if unknown:
             print(f"unknown projection {unknown}; known: {VIEW_NAMES}", file=sys.stderr)
             return 2
-        generations = rebuild(app, store, names, _progress)
+        from infra.anchoring import AnchorRefused, TamperingDetected
+        from infra.cli_audit import rebuild_guard
+
+        try:
+            guard = rebuild_guard(settings, store, names)
+            generations = rebuild(app, store, names, _progress, before_switch=guard)
+        except (AnchorRefused, TamperingDetected) as exc:
+            print(f"\nbanli projections rebuild: {exc}", file=sys.stderr)
+            return 1
         print(file=sys.stderr)
         for name, generation in generations.items():
             print(f"{name}: rebuilt as generation {generation}, now active")
@@ -207,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     projections.add_argument("name", nargs="?", help="one projection to rebuild (default: all)")
     projections.add_argument("--data-dir", default=None)
     projections.set_defaults(func=_projections)
+    from infra.cli_audit import add_commands as add_audit_commands
+
+    add_audit_commands(commands, _settings)
     return parser
 
 

@@ -7,7 +7,7 @@ a few hundred events a second; here a batch of thousands costs one commit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -151,11 +151,13 @@ def rebuild(
     names: Sequence[str],
     progress: Progress | None = None,
     batch_size: int = 5000,
+    before_switch: Callable[[Mapping[str, int]], None] | None = None,
 ) -> dict[str, int]:
     """Rebuilds ``names`` into new generations from the whole log, then switches readers over.
 
     Readers keep using the old generation until the new one has caught up with the log; the
     last stretch written meanwhile is caught up once more just before the switch.
+    ``before_switch`` may refuse the new generations (raise), and then nothing is switched.
     """
     tables = {v.name: v.tables for group in all_views() for v in group if v.name in names}
     generations = {
@@ -166,6 +168,8 @@ def rebuild(
     )
     runner.run(progress)
     runner.run()
+    if before_switch is not None:
+        before_switch(generations)
     for name in names:
         store.switch_generation(name, generations[name], tables[name])
     return generations

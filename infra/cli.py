@@ -174,9 +174,13 @@ def _projections(args: argparse.Namespace) -> int:
         if unknown:
             print(f"unknown projection {unknown}; known: {VIEW_NAMES}", file=sys.stderr)
             return 2
+        from infra.anchoring import AnchorRefused, TamperingDetected
+        from infra.cli_audit import rebuild_guard
+
         try:
-            generations = rebuild(app, store, names, _progress)
-        except ProjectionStopped as abandoned:
+            guard = rebuild_guard(settings, store, names)
+            generations = rebuild(app, store, names, _progress, before_switch=guard)
+        except (AnchorRefused, TamperingDetected, ProjectionStopped) as abandoned:
             print(f"\nrebuild abandoned, the active generations stay: {abandoned}", file=sys.stderr)
             return 1
         print(file=sys.stderr)
@@ -226,6 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
     projections.add_argument("name", nargs="?", help="one projection to rebuild (default: all)")
     projections.add_argument("--data-dir", default=None)
     projections.set_defaults(func=_projections)
+    from infra.cli_audit import add_commands as add_audit_commands
+
+    add_audit_commands(commands, _settings)
     return parser
 
 

@@ -18,10 +18,16 @@ def _bootstrap(settings: Settings) -> str:
 
 
 def ensure_topic(settings: Settings) -> None:
+    create_topic(settings, settings.kafka_topic, settings.kafka_partitions)
+
+
+def create_topic(
+    settings: Settings, name: str, partitions: int, configs: dict[str, str] | None = None
+) -> None:
     admin = KafkaAdminClient(bootstrap_servers=_bootstrap(settings), client_id="banli-admin")
     try:
         admin.create_topics(
-            [NewTopic(settings.kafka_topic, settings.kafka_partitions, replication_factor=1)]
+            [NewTopic(name, partitions, replication_factor=1, topic_configs=configs or {})]
         )
     except TopicAlreadyExistsError:
         pass

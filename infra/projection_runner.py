@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -21,7 +21,7 @@ from infra.recorders import cases_at
 from infra.view_store import ViewFailure, ViewStoreBase
 from projections.audit_trail import AuditTrailView
 from projections.commitments import CommitmentView
-from projections.core import CaseView, EventView, StoredEventInfo, Table
+from projections.core import CaseView, EventView, IndexFacts, StoredEventInfo, Table
 from projections.disclosures import DisclosureView
 from projections.ledger import LedgerView
 from projections.processor import BatchProcessor, DecodedEvent
@@ -44,7 +44,9 @@ VIEW_NAMES = [v.name for group in all_views() for v in group]
 Progress = Callable[[int, int], None]
 
 
-def decode(app: BanliApplication, notification: Notification) -> DecodedEvent:
+def decode(
+    app: BanliApplication, notification: Notification, index: IndexFacts | None = None
+) -> DecodedEvent:
     """A stored event as the views see it: decoded with the store's own mapper (and cipher)."""
     event: Any = app.mapper.to_domain_event(notification)
     info = StoredEventInfo(
@@ -56,6 +58,7 @@ def decode(app: BanliApplication, notification: Notification) -> DecodedEvent:
         event_type=type(event).__name__,
         recorded_at=event.timestamp,
         data=event.__dict__,
+        index=index,
     )
     return DecodedEvent(info, event)
 
@@ -150,7 +153,7 @@ class ProjectionRunner:
         notifications = self.app.recorder.select_notifications(start=start, limit=self.batch_size)
         if not notifications:
             return 0
-        batch = [decode(self.app, n) for n in notifications]
+        batch = self._decode(notifications)
         # The calendar as the log stood at the batch's end: what a rebuild would see there.
         calendar = self.app.stored_calendar.at(notifications[-1].id)
         try:
@@ -205,13 +208,22 @@ class ProjectionRunner:
                 continue
             notifications = self.app.recorder.select_notifications(start=failure.position, limit=1)
             del self.stopped[name]
-            if self._apply_alone(name, [decode(self.app, n) for n in notifications], None):
+            if self._apply_alone(name, self._decode(notifications), None):
                 self.store.clear_failure(name, self.generations[name])
                 log.warning("projection %s resumed after position %s", name, failure.position)
             self.processor = self._new_processor()
 
     def failures(self) -> list[ViewFailure]:
         return [failure for failure, _ in self.stopped.values()]
+
+    def _decode(self, notifications: Sequence[Notification]) -> list[DecodedEvent]:
+        """Decoded events with their index rows (the tamper chain covers those too), read for
+        the whole run of positions at once."""
+        if not notifications:
+            return []
+        first, last = notifications[0].id, notifications[-1].id
+        index = dict(self.app.index.index_facts(first - 1, last, last - first + 1))
+        return [decode(self.app, n, index.get(n.id)) for n in notifications]
 
     def run(self, progress: Progress | None = None) -> int:
         """Processes until caught up with the log's head as it was at the start."""
@@ -231,11 +243,13 @@ def rebuild(
     names: Sequence[str],
     progress: Progress | None = None,
     batch_size: int = 5000,
+    before_switch: Callable[[Mapping[str, int]], None] | None = None,
 ) -> dict[str, int]:
     """Rebuilds ``names`` into new generations from the whole log, then switches readers over.
 
     Readers keep using the old generation until the new one has caught up with the log; the
     last stretch written meanwhile is caught up once more just before the switch.
+    ``before_switch`` may refuse the new generations (raise), and then nothing is switched.
     """
     tables = {v.name: v.tables for group in all_views() for v in group if v.name in names}
     generations = {
@@ -246,12 +260,17 @@ def rebuild(
     )
     runner.run(progress)
     runner.run()
-    if runner.stopped:
-        # Readers keep the generation they have: an incomplete one never becomes active.
-        failures = runner.failures()
+    try:
+        if runner.stopped:
+            raise ProjectionStopped(runner.failures())
+        if before_switch is not None:
+            before_switch(generations)
+    except Exception:
+        # Readers keep the generation they have: an incomplete or refused one never becomes
+        # active, and is dropped.
         for name in names:
             store.abandon_generation(name, generations[name], tables[name])
-        raise ProjectionStopped(failures)
+        raise
     for name in names:
         store.switch_generation(name, generations[name], tables[name])
     return generations

@@ -25,6 +25,8 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composable, Identifier
 
+from projections.core import IndexFacts
+
 
 @dataclass(frozen=True)
 class IndexRow:
@@ -181,6 +183,29 @@ class IndexQueries:
             "SELECT request_hash, response FROM banli_idempotency WHERE key = ?", (key,)
         )
         return (rows[0]["request_hash"], rows[0]["response"]) if rows else None
+
+    def index_facts(
+        self, after: int, upto: int | None = None, limit: int = 5000
+    ) -> list[tuple[int, IndexFacts]]:
+        """Index rows after position ``after`` (up to ``upto``), in position order, as stored."""
+        rows = self._fetch(
+            "SELECT notification_id, originator_id, originator_version, event_type, recorded_at "
+            "FROM banli_event_index WHERE notification_id > ? AND notification_id <= ? "
+            "ORDER BY notification_id LIMIT ?",
+            (after, 2**62 if upto is None else upto, limit),
+        )
+        return [
+            (
+                int(r["notification_id"]),
+                IndexFacts(
+                    str(r["originator_id"]),
+                    int(r["originator_version"]),
+                    str(r["event_type"]),
+                    str(r["recorded_at"]),
+                ),
+            )
+            for r in rows
+        ]
 
     def notification_id(self, originator_id: str, version: int) -> int | None:
         rows = self._fetch(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from infra.private_files import private_file
@@ -39,6 +40,12 @@ class Settings(BaseSettings):
     aggregate_cache_size: int = 10_000
     # Cases the projections keep decoded between batches (a miss reloads from the store).
     projection_cache_size: int = 500_000
+    # Tamper evidence anchored outside the database (docs/decisions.md § Anchoring): the HMAC
+    # key of the published chain heads, an append-only JSON-lines file outside the data folder,
+    # and a topic on the Kafka broker (when BANLI_KAFKA_BOOTSTRAP is set).
+    anchor_key: SecretStr | None = None
+    anchor_file: Path | None = None
+    anchor_topic: str = "banli.anchors"
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The library's own settings, derived from ours."""

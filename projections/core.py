@@ -61,6 +61,19 @@ def schema_fingerprint(tables: Sequence[Table]) -> str:
 
 
 @dataclass(frozen=True)
+class IndexFacts:
+    """An event's row in the store's time index (``banli_event_index``), as stored.
+
+    Reads depend on it ("as of" a time resolves through it), so the tamper chain covers it too.
+    """
+
+    originator_id: str
+    version: int
+    event_type: str
+    recorded_at: str  # ISO 8601 UTC text, exactly as stored
+
+
+@dataclass(frozen=True)
 class StoredEventInfo:
     """One notification, decoded: what EventViews need to know about an event."""
 
@@ -72,6 +85,9 @@ class StoredEventInfo:
     event_type: str
     recorded_at: datetime
     data: Mapping[str, Any]  # the decoded event's attributes
+    # The event's index row; None when the store has none (or the transport does not carry it:
+    # Kafka-fed views do not need it).
+    index: IndexFacts | None = None
 
 
 class CaseView(Protocol):

@@ -10,8 +10,8 @@ import psycopg
 import pytest
 
 from infra.application import BanliApplication, CommandContext
+from infra.chain_audit import verify_chain
 from infra.projection_runner import ProjectionRunner
-from infra.read_models import verify_chain
 from infra.view_store import ViewStoreBase
 from projections.read_ledger import ledger
 from projections.read_measures import unit_stats, visit_compliance_report

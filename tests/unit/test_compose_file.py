@@ -33,7 +33,7 @@ def test_postgres_and_kafka_come_from_official_images_in_kraft_mode() -> None:
 def test_every_banli_process_is_a_real_command_wired_to_both_services() -> None:
     services = compose()["services"]
     banli = {name: s for name, s in services.items() if name not in ("postgres", "kafka")}
-    assert set(banli) == {"api", "relay", "projections", "tamper-chain"}
+    assert set(banli) == {"api", "relay", "projections", "tamper-chain", "anchor"}
     parser = build_parser()
     for name, service in banli.items():
         args = parser.parse_args(service["command"])  # each command exists in `banli`
@@ -45,3 +45,22 @@ def test_every_banli_process_is_a_real_command_wired_to_both_services() -> None:
         assert settings.embedded_projections is False  # views come from the consumers
         assert set(service["depends_on"]) == {"postgres", "kafka"}
     assert banli["api"]["ports"] == ["8000:8000"]
+
+
+def test_the_chain_head_is_anchored_periodically_outside_the_database() -> None:
+    services = compose()["services"]
+    anchor, api = services["anchor"], services["api"]
+    args = build_parser().parse_args(anchor["command"])
+    assert (args.command, args.action, args.follow) == ("audit", "anchor", True)
+    for service in (anchor, api):  # the anchoring process, and the API that verifies
+        settings = Settings(
+            **{k.removeprefix("BANLI_").lower(): v for k, v in service["environment"].items()}
+        )
+        assert settings.anchor_key is not None and settings.anchor_file is not None
+        assert settings.kafka_bootstrap and settings.anchor_topic == "banli.anchors"
+        assert not settings.anchor_file.is_relative_to(settings.data_dir.resolve())
+        [volume] = service["volumes"]
+        assert volume.split(":")[:2] == ["anchors", str(settings.anchor_file.parent)]
+    assert api["volumes"] == ["anchors:/anchors:ro"]  # the API only reads the anchors
+    assert "BANLI_ANCHOR_KEY" not in services["relay"]["environment"]
+    assert "anchors" not in str(services["postgres"].get("volumes"))

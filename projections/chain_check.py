@@ -1,0 +1,165 @@
+"""Recomputes the tamper chain over what the store holds and judges it, in one pass.
+
+Three witnesses are compared with the recomputation: the chain view (a copy inside the
+database, so it localises a change but proves nothing once rewritten), the anchors (signed heads
+published outside the database: what an insider cannot rewrite), and the index's own
+consistency with the events (an index row for every event, none without one, the same identity).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from projections.tamper_chain import GENESIS, ChainEntry, link
+
+# Enough to act on; a dropped index table would otherwise list every event.
+MAX_FINDINGS = 20
+
+
+class AnchoredHead(Protocol):
+    """A chain head published outside the database: the hash after the event at ``position``."""
+
+    @property
+    def position(self) -> int: ...
+
+    @property
+    def head(self) -> str: ...
+
+    @property
+    def anchored_at(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class OrphanIndexRow:
+    """An index row whose position holds no event: it would steer "as of" reads all the same."""
+
+    position: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    position: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    events_checked: int
+    first_bad_position: int | None
+    findings: tuple[Finding, ...] = ()
+    anchors_checked: int = 0
+    # The recomputed head: what an anchor step publishes when nothing is wrong.
+    head_position: int = 0
+    head_hash: str = GENESIS
+
+
+class _Pass:
+    def __init__(self, chain: Mapping[int, str], anchors: Sequence[AnchoredHead]) -> None:
+        self.chain = chain
+        self.covered = sorted(chain)
+        self.anchors = sorted(anchors, key=lambda a: a.position)
+        self.next_row = 0  # index into ``covered``
+        self.next_anchor = 0
+        self.previous = GENESIS
+        self.last = 0
+        self.checked = 0
+        self.chain_broken = False
+        self.findings: list[Finding] = []
+        self.first_bad: int | None = None
+
+    def find(self, position: int, reason: str) -> None:
+        if self.first_bad is None or position < self.first_bad:
+            self.first_bad = position
+        if len(self.findings) < MAX_FINDINGS:
+            self.findings.append(Finding(position, reason))
+
+    def settle_anchors(self, before: float) -> None:
+        """Judges every anchor below ``before``: the chain must have stood exactly there."""
+        while self.next_anchor < len(self.anchors):
+            anchor = self.anchors[self.next_anchor]
+            if anchor.position >= before:
+                return
+            if (self.last, self.previous) != (anchor.position, anchor.head):
+                self.find(
+                    anchor.position,
+                    f"the store no longer matches the anchor of position {anchor.position} "
+                    f"(anchored {anchor.anchored_at}): an event or index row at or before it "
+                    "was changed, deleted or inserted",
+                )
+            self.next_anchor += 1
+
+    def missing_rows(self, before: float) -> None:
+        while self.next_row < len(self.covered) and self.covered[self.next_row] < before:
+            position = self.covered[self.next_row]
+            self.find(position, f"the chain covers position {position}; the store has no event")
+            self.next_row += 1
+
+    def orphan(self, row: OrphanIndexRow) -> None:
+        self.find(row.position, f"the time index has a row at {row.position} without an event")
+
+    def event(self, entry: ChainEntry) -> None:
+        self.settle_anchors(entry.position)
+        self.missing_rows(entry.position)
+        self.check_index(entry)
+        self.previous = link(self.previous, entry)
+        self.last = entry.position
+        self.checked += 1
+        if self.next_row == len(self.covered):
+            return  # events the chain view has not reached yet: anchors and the index judge them
+        if self.covered[self.next_row] != entry.position:
+            self.find(entry.position, f"event {entry.position} is not in the chain (inserted)")
+            return
+        self.next_row += 1
+        if not self.chain_broken and self.chain[entry.position] != self.previous:
+            # Every later link differs too once one does: only the first is news.
+            self.chain_broken = True
+            self.find(
+                entry.position,
+                f"the stored event or its index row at {entry.position} does not match the chain",
+            )
+
+    def check_index(self, entry: ChainEntry) -> None:
+        index = entry.index
+        if index is None:
+            self.find(entry.position, f"event {entry.position} has no row in the time index")
+        elif (index.originator_id, index.version) != (entry.originator_id, entry.version):
+            self.find(
+                entry.position,
+                f"the time index row at {entry.position} names {index.originator_id} "
+                f"v{index.version}; the event is {entry.originator_id} v{entry.version}",
+            )
+
+    def result(self) -> Verification:
+        self.settle_anchors(float("inf"))
+        self.missing_rows(float("inf"))
+        return Verification(
+            ok=self.first_bad is None,
+            events_checked=self.checked,
+            first_bad_position=self.first_bad,
+            findings=tuple(sorted(self.findings, key=lambda f: f.position)),
+            anchors_checked=len(self.anchors),
+            head_position=self.last,
+            head_hash=self.previous,
+        )
+
+
+def verify(
+    stored: Iterable[ChainEntry | OrphanIndexRow],
+    chain: Mapping[int, str],
+    anchors: Sequence[AnchoredHead] = (),
+) -> Verification:
+    """Recomputes the chain over ``stored`` (in position order) and judges every witness.
+
+    A changed event or index row fails at its own position against the chain view, and at the
+    first anchor after it; a deleted event where it is missing; an inserted one at its position.
+    """
+    check = _Pass(chain, anchors)
+    for item in stored:
+        if isinstance(item, OrphanIndexRow):
+            check.orphan(item)
+        else:
+            check.event(item)
+    return check.result()

@@ -1,0 +1,221 @@
+"""Tamper evidence an insider cannot rewrite, on SQLite and PostgreSQL.
+
+Each attack is what the database's owner can do with a SQL prompt: edit or delete a stored
+event, move an index row's ``recorded_at`` (which moves "as of" reads), rewrite the chain view,
+and then run ``banli projections rebuild tamper_chain`` so the chain agrees with the rewritten
+store. The anchors, published outside the database, still contradict it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from infra.anchor_sinks import configured_sinks
+from infra.anchoring import AnchorRun, anchor_once
+from infra.anchors import sign
+from infra.chain_audit import anchor_key, verify_chain
+from infra.cli import main
+from infra.projection_runner import ProjectionRunner, rebuild
+from projections.tamper_chain import TamperChainView
+from tests.support import Flow
+from tests.tampering import Deployment, settings_for
+
+
+@pytest.fixture
+def deployment(store_env: dict[str, str], tmp_path: Path) -> Deployment:
+    """Three registered and assigned cases (positions 1–6), their views, one anchor at 6."""
+    d = Deployment.of(settings_for(store_env, tmp_path))
+    for i in range(3):
+        Flow(d.app, f"T-{i}").assign()
+    ProjectionRunner(d.app, d.store).run()
+    anchored = anchor(d).anchor
+    assert anchored is not None and anchored.position == 6
+    return d
+
+
+@pytest.fixture
+def commanded(deployment: Deployment, monkeypatch: pytest.MonkeyPatch) -> Deployment:
+    """The deployment, also as the ``BANLI_*`` environment ``banli`` commands read."""
+    for name, value in deployment.environ().items():
+        monkeypatch.setenv(name, value)
+    return deployment
+
+
+def anchor(d: Deployment) -> AnchorRun:
+    return anchor_once(d.app, d.store, configured_sinks(d.settings), anchor_key(d.settings))
+
+
+def rebuild_chain_as_the_attacker(d: Deployment) -> None:
+    """The insider's rebuild: no anchor settings, so nothing stops the switch."""
+    rebuild(d.app, d.store, [TamperChainView.name])
+
+
+def reassign_t1(d: Deployment) -> None:
+    """Rewrites T-1's assignment (position 4) to another unit."""
+    d.edit_event(4, b'"lead_unit":"FIN"', b'"lead_unit":"EDU"')
+
+
+def attack(d: Deployment, kind: str) -> int:
+    """Carries out one attack; returns the position it changed."""
+    if kind == "edit_event":
+        reassign_t1(d)
+        return 4
+    if kind == "delete_event":
+        d.delete_event(2)  # T-0's assignment, the last event of its case
+        return 2
+    # T-1's assignment now "happened" in 2099: as of today the case reads as unassigned.
+    case_id = d.events_sql("SELECT originator_id FROM {index} WHERE notification_id = 4")[0][0]
+    assert d.app.get_case(case_id, as_of=datetime.now(UTC)).version == 2
+    d.move_recorded_at(4, "2099-01-01T00:00:00+00:00")
+    assert d.app.get_case(case_id, as_of=datetime.now(UTC)).version == 1
+    return 4
+
+
+@pytest.mark.parametrize("kind", ["edit_event", "delete_event", "move_recorded_at"])
+def test_attack_is_found_before_and_after_the_chain_is_rebuilt_over_it_R_X2_R_X3(
+    deployment: Deployment, kind: str
+) -> None:
+    d = deployment
+    assert d.verify().ok
+    changed = attack(d, kind)
+
+    found = d.verify()
+    assert (found.ok, found.first_bad_position) == (False, changed)
+
+    rebuild_chain_as_the_attacker(d)
+    # The chain view alone now agrees with the rewritten store: only the anchor knows better.
+    assert verify_chain(d.app, d.store).ok
+    after = d.verify()
+    assert (after.ok, after.first_bad_position, after.verification.anchors_checked) == (
+        False,
+        6,
+        1,
+    )
+    assert after.reason is not None and "anchor of position 6" in after.reason
+
+
+def test_an_edited_chain_row_is_found_R_X2(deployment: Deployment) -> None:
+    d = deployment
+    d.store.execute(f"UPDATE {d.chain_table()} SET hash = ? WHERE position = ?", ("0" * 64, 3))
+    found = d.verify()
+    assert (found.ok, found.first_bad_position) == (False, 3)
+
+
+@pytest.mark.parametrize("kind", ["no_row", "other_version", "row_without_event"])
+def test_an_index_out_of_step_with_the_events_is_tampering_even_unanchored_R_X3(
+    store_env: dict[str, str], tmp_path: Path, kind: str
+) -> None:
+    """Reads resolve "as of" through the index: a row missing, claiming another version of the
+    case, or standing where no event is, changes them, anchored or not."""
+    d = Deployment.of(settings_for(store_env, tmp_path, anchor_file=None))
+    for i in range(3):
+        Flow(d.app, f"T-{i}").assign()
+    if kind == "no_row":
+        d.events_sql("DELETE FROM {index} WHERE notification_id = 5")
+        bad = 5
+    elif kind == "other_version":
+        d.events_sql("UPDATE {index} SET originator_version = 9 WHERE notification_id = 5")
+        bad = 5
+    else:
+        d.events_sql(
+            "INSERT INTO {index} SELECT 99, originator_id, 9, event_type, recorded_at "
+            "FROM {index} WHERE notification_id = 6"
+        )
+        bad = 99
+    rebuild_chain_as_the_attacker(d)  # built over the index as it now is
+    found = d.verify()
+    assert (found.ok, found.first_bad_position) == (False, bad)
+
+
+def test_forged_anchor_lines_are_reported_and_not_trusted(deployment: Deployment) -> None:
+    d = deployment
+    assert d.settings.anchor_file is not None
+    reassign_t1(d)
+    rebuild_chain_as_the_attacker(d)
+    rewritten = verify_chain(d.app, d.store).verification
+    # Without the key: an anchor for the rewritten head, its HMAC made up.
+    forged = sign(b"a guess", rewritten.head_position, rewritten.head_hash, "2099-01-01")
+    with d.settings.anchor_file.open("a") as sink:
+        sink.write(forged.line() + "\n")
+    found = d.verify()
+    assert not found.ok and found.verification.anchors_checked == 1  # the forged one: not counted
+    assert any("line 2: forged anchor for position 6" in p for p in found.anchor_problems)
+    assert found.first_bad_position == 6  # the true anchor still contradicts the store
+
+
+def test_a_valid_anchor_of_a_rewritten_store_does_not_outvote_an_earlier_one_R_X2(
+    deployment: Deployment,
+) -> None:
+    """Even with the key (an insider who also holds it), an anchor is only appended: the
+    earlier anchors stay in the sinks, and every one of them is checked."""
+    d = deployment
+    assert d.settings.anchor_file is not None and d.settings.anchor_key is not None
+    reassign_t1(d)
+    rebuild_chain_as_the_attacker(d)
+    rewritten = verify_chain(d.app, d.store).verification
+    key = d.settings.anchor_key.get_secret_value().encode()
+    signed = sign(key, rewritten.head_position, rewritten.head_hash, "2099-01-01")
+    with d.settings.anchor_file.open("a") as sink:
+        sink.write(signed.line() + "\n")
+    found = d.verify()
+    assert (found.ok, found.verification.anchors_checked, found.first_bad_position) == (
+        False,
+        2,
+        6,
+    )
+
+
+def test_anchoring_extends_the_store_head_not_the_chain_view(deployment: Deployment) -> None:
+    d = deployment
+    Flow(d.app, "T-3").assign()  # positions 7 and 8; the chain view has not seen them
+    assert max(d.chain()) == 6
+    run = anchor(d)
+    assert run.anchor is not None and run.anchor.position == 8
+    assert anchor(d).anchor is None  # nothing new: no second line for the same head
+    assert len(d.anchor_lines()) == 2
+    ProjectionRunner(d.app, d.store).run()
+    verified = d.verify()
+    assert (verified.ok, verified.events_checked, verified.verification.anchors_checked) == (
+        True,
+        8,
+        2,
+    )
+
+
+def test_the_anchor_step_refuses_when_the_store_no_longer_matches_R_X2(
+    commanded: Deployment, capsys: pytest.CaptureFixture[str]
+) -> None:
+    d = commanded
+    reassign_t1(d)
+    Flow(d.app, "T-3").assign()  # new events to anchor, on top of a rewritten history
+    assert main(["audit", "anchor"]) == 1
+    assert "refusing to anchor: tampering at position 4" in capsys.readouterr().err
+    assert len(d.anchor_lines()) == 1
+    rebuild_chain_as_the_attacker(d)  # the chain view no longer objects; the anchor does
+    assert main(["audit", "anchor"]) == 1
+    assert "anchor of position 6" in capsys.readouterr().err
+    assert len(d.anchor_lines()) == 1
+    assert main(["audit", "verify"]) == 1
+    assert '"ok": false' in capsys.readouterr().out
+
+
+def test_a_rebuild_that_contradicts_an_anchor_is_refused_and_keeps_the_active_chain_R_X2(
+    commanded: Deployment, capsys: pytest.CaptureFixture[str]
+) -> None:
+    d = commanded
+    active, chain = d.store.active_generation(TamperChainView.name), d.chain()
+    reassign_t1(d)
+    assert main(["projections", "rebuild", "tamper_chain"]) == 1
+    err = capsys.readouterr().err
+    assert "tampering: the rebuilt tamper chain contradicts the anchor of position 6" in err
+    assert d.store.active_generation(TamperChainView.name) == active
+    assert d.chain() == chain
+    assert d.verify().first_bad_position == 4  # the kept chain still points at the edit
+    # An intact store rebuilds as before.
+    d.edit_event(4, b'"lead_unit":"EDU"', b'"lead_unit":"FIN"')
+    assert main(["projections", "rebuild", "tamper_chain"]) == 0
+    assert d.store.active_generation(TamperChainView.name) != active
+    assert d.verify().ok

@@ -14,6 +14,7 @@ import os
 import subprocess
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -67,8 +68,8 @@ def postgres_dsn() -> str:
     return dsn
 
 
-@pytest.fixture
-def pg_env(postgres_dsn: str) -> Iterator[dict[str, str]]:
+@contextmanager
+def fresh_schema(postgres_dsn: str) -> Iterator[dict[str, str]]:
     """eventsourcing env vars pointing at a fresh, isolated schema (dropped afterwards)."""
     params = conninfo_to_dict(postgres_dsn)
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -90,6 +91,13 @@ def pg_env(postgres_dsn: str) -> Iterator[dict[str, str]]:
         with psycopg.connect(postgres_dsn, autocommit=True) as conn:
             conn.execute("SET lock_timeout = '30s'")
             conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+@pytest.fixture
+def pg_env(postgres_dsn: str) -> Iterator[dict[str, str]]:
+    """A fresh schema for one test."""
+    with fresh_schema(postgres_dsn) as env:
+        yield env
 
 
 def database_url(env: dict[str, str]) -> str:

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
+from api.routes_accounts import router as accounts
 from api.routes_cases import router as case_commands
 from api.routes_reads import router as reads
 from api.routes_setup import router as setup
@@ -29,6 +30,7 @@ def create_app(services: Services) -> FastAPI:
     app.state.services = services
     problems.install(app)
     app.include_router(setup)
+    app.include_router(accounts)
     app.include_router(case_commands)
     app.include_router(reads)
     return app

@@ -29,9 +29,12 @@ ADMIN = require("admin")
 UsernamePath = Annotated[str, Path(min_length=1, max_length=100)]
 
 
-def admin_or_self(username: str, who: Principal) -> None:
+def admin_or_self(username: UsernamePath, who: Principal = Depends(principal)) -> Principal:
+    """A dependency (so refused before the body is judged, as ``require``): an admin, or the
+    user the path names."""
     if who.role != "admin" and who.user != username:
         raise ApiProblem(403, f"only an admin or {username} itself may do this")
+    return who
 
 
 def command_context(request: Request, who: Principal, body: BaseModel) -> CommandContext:
@@ -74,10 +77,9 @@ def grant_token(
     request: Request,
     body: a.TokenCreate,
     username: UsernamePath,
-    who: Principal = Depends(principal),
+    who: Principal = Depends(admin_or_self),
 ) -> JSONResponse:
     """A new token, answered once; earlier tokens keep working until revoked."""
-    admin_or_self(username, who)
     ctx = command_context(request, who, body)
     change = services(request).accounts.grant_token(ctx, who, username, body.expires_on)
     return answer(change, a.TokenPublic)
@@ -88,10 +90,9 @@ def revoke_tokens(
     request: Request,
     body: a.TokenRevoke,
     username: UsernamePath,
-    who: Principal = Depends(principal),
+    who: Principal = Depends(admin_or_self),
 ) -> JSONResponse:
     """The token starting with ``token_prefix``, or every token of the user."""
-    admin_or_self(username, who)
     ctx = command_context(request, who, body)
     change = services(request).accounts.revoke_tokens(ctx, username, body.token_prefix)
     return answer(change, a.RevocationPublic)
@@ -102,10 +103,9 @@ def change_password(
     request: Request,
     body: a.PasswordChange,
     username: UsernamePath,
-    who: Principal = Depends(principal),
+    who: Principal = Depends(admin_or_self),
 ) -> JSONResponse:
     """Sessions opened before the change end; tokens keep working."""
-    admin_or_self(username, who)
     svc = services(request)
     ctx = command_context(request, who, body)
     try:

@@ -18,7 +18,8 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.directory import User
 from domain.errors import Conflict, InvalidInput, NotFound
-from infra.application import CommandContext, event_id
+from infra.application import CommandContext, event_id, parse_event_id
+from infra.clock import china_date
 from infra.directory import Directory, Principal
 from infra.login_throttle import LoginThrottle
 from infra.passwords import check_password, hash_password
@@ -74,7 +75,8 @@ class Accounts:
     def grant_token(
         self, ctx: CommandContext, who: Principal, username: str, expires_on: date | None
     ) -> AccountChange:
-        if expires_on is not None and expires_on < ctx.today:
+        # Judged by the clock that judges expiry (Asia/Shanghai), not the business "today".
+        if expires_on is not None and expires_on < china_date(self.directory.clock()):
             raise InvalidInput("到期日已过", f"expires_on {expires_on} is before today")
 
         def grant(user: User) -> _Done:
@@ -156,8 +158,8 @@ class Accounts:
         index = self.directory.app.index
         events = []
         for ref in stored["events"]:
-            originator, version = ref["id"].rsplit(":", 1)
-            position = index.notification_id(originator, int(version))
+            originator, version = parse_event_id(ref["id"])
+            position = index.notification_id(str(originator), version)
             events.append(EventRef(ref["id"], ref["type"], position))
         return AccountChange(
             stored["username"],

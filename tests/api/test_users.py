@@ -198,6 +198,8 @@ def test_a_user_manages_its_own_tokens_but_no_one_elses(api: Api) -> None:
     assert api.post("/v1/users/wang/tokens/revoke", revoke, mine).status_code == 201
     assert not works(api, second)
     assert api.post("/v1/users/li/tokens", {}, mine).status_code == 403
+    # Refused for who it is before its body is judged, as every role check is.
+    assert api.post("/v1/users/li/tokens", {"expires_on": "soon"}, mine).status_code == 403
     assert api.post("/v1/users/li/tokens/revoke", {}, mine).status_code == 403
     assert api.post("/v1/users/wang/tokens/revoke", {}, other).status_code == 403
     assert works(api, mine)

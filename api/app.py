@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.limits import RequestLimits
+from api.routes_accounts import router as accounts
 from api.routes_cases import router as case_commands
 from api.routes_reads import router as reads
 from api.routes_setup import router as setup
@@ -31,6 +32,7 @@ def create_app(services: Services) -> FastAPI:
     problems.install(app)
     app.add_middleware(RequestLimits)
     app.include_router(setup)
+    app.include_router(accounts)
     app.include_router(case_commands)
     app.include_router(reads)
     return app

@@ -1,4 +1,8 @@
-"""Bearer-token authentication and role checks (API.md § Conventions, "Who does what")."""
+"""Authentication and role checks (API.md § Conventions, "Who does what"; § Users and sessions).
+
+A request with an ``Authorization`` header is judged by it alone (a malformed one is a 401, of
+whatever bytes); without one, the session cookie of a password login authenticates it.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from infra.directory import Principal
 from infra.services import Services
 
 READERS = ("admin", "office", "leader", "handler", "supervisor", "auditor")
+SESSION_COOKIE = "banli_session"
 
 
 def services(request: Request) -> Services:
@@ -20,14 +25,27 @@ def services(request: Request) -> Services:
     return found
 
 
-def principal(request: Request) -> Principal:
-    header = request.headers.get("authorization", "")
+def bearer_token(header: str) -> str | None:
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise ApiProblem(401, "missing bearer token")
-    found = services(request).directory.authenticate(token.strip())
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
+def principal(request: Request) -> Principal:
+    svc = services(request)
+    header = request.headers.get("authorization")
+    found: Principal | None = None
+    if header is not None:
+        token = bearer_token(header)
+        found = svc.directory.authenticate(token) if token else None
+        refusal = "invalid bearer token" if token else "missing bearer token"
+    else:
+        secret = request.cookies.get(SESSION_COOKIE)
+        found = svc.sessions.authenticate(secret) if secret is not None else None
+        refusal = "invalid or ended session" if secret else "missing bearer token (or session)"
     if found is None:
-        raise ApiProblem(401, "invalid bearer token")
+        raise ApiProblem(401, refusal)
     return found
 
 

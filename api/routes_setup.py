@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 
 from api import schemas as s
+from api import schemas_accounts as a
 from api.auth import require, services
 from api.commands import context
 from api.fields import WholeNumber
@@ -30,11 +31,12 @@ def create_unit(
 
 @router.post("/users", status_code=201)
 def create_user(
-    request: Request, body: s.UserCreate, who: Principal = Depends(ADMIN)
+    request: Request, body: a.UserCreate, who: Principal = Depends(ADMIN)
 ) -> JSONResponse:
     """Answers the new user's bearer token once; only its hash is stored (a replay under the
-    same Idempotency-Key answers the same user with ``token: null``)."""
-    ctx = context(request, who, body)
+    same Idempotency-Key answers the same user with ``token: null``). With a ``password``
+    the user may also log in (``POST /v1/session``)."""
+    ctx = context(request, who, a.fingerprinted(body))
     answer, replayed = services(request).directory.create_user(who, **body.model_dump(), ctx=ctx)
     return JSONResponse(answer, status_code=200 if replayed else 201)
 

@@ -1,25 +1,44 @@
 """Units (承办单位) and users with their roles, as event-sourced records (who may do what is
 itself auditable). A user's bearer token is stored only as its SHA-256 hash; the grant's id is
-derived from that hash, so authentication is one lookup by id.
+derived from that hash, so finding a token's user is one lookup by id.
+
+A grant never changes, so it may be remembered; whether its token still works (the user is
+enabled, the token neither revoked nor expired) is the ``User``'s current state, read from the
+store on every request.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.checks import check_one_of, check_text
-from domain.errors import InvalidInput
+from domain.errors import Conflict, InvalidInput, NotFound
 
 DIRECTORY_NAMESPACE = uuid.UUID("9a1d2c0e-55a3-4c58-9c1e-646972656374")
 ROLES = frozenset({"admin", "office", "leader", "handler", "supervisor", "auditor"})
 
 
+# A token is named by its first characters (API.md: revoke by ``token_prefix``).
+TOKEN_PREFIX_LENGTH = 8
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """What the user knows of one of its tokens (never the token itself)."""
+
+    prefix: str
+    expires_on: date | None
+    revoked: bool = False
 
 
 class Unit(Aggregate):
@@ -38,7 +57,12 @@ class Unit(Aggregate):
 
 
 class User(Aggregate):
-    """A user account; its token grant is a separate record keyed by the token's hash."""
+    """A user account: enabled or not, its password hash, and the state of its tokens.
+
+    Each token also has a ``TokenGrant`` keyed by the token's hash (the lookup from a token to
+    its user). Tokens granted before users recorded their tokens (``TokenIssued``) are unknown
+    here: they work until the user is disabled or all its tokens are revoked.
+    """
 
     @staticmethod
     def create_id(username: str) -> uuid.UUID:
@@ -83,6 +107,88 @@ class User(Aggregate):
         self.display_name = display_name
         self.role = role
         self.unit_code = unit_code
+        self.enabled = True
+        self.password_hash: str | None = None
+        self.tokens: dict[str, IssuedToken] = {}  # token hash → its state
+        self.unlisted_tokens_revoked = False  # grants this user never recorded (see class doc)
+        # Sessions opened at an earlier version of the user end when the password changes.
+        self.sessions_valid_from = 0
+
+    # ------------------------------------------------------------------ what is admitted
+
+    def admits_token(self, hashed: str, today: date) -> bool:
+        if not self.enabled:
+            return False
+        issued = self.tokens.get(hashed)
+        if issued is None:
+            return not self.unlisted_tokens_revoked
+        return not issued.revoked and (issued.expires_on is None or today <= issued.expires_on)
+
+    def admits_session(self, opened_at_version: int) -> bool:
+        return self.enabled and opened_at_version >= self.sessions_valid_from
+
+    # ------------------------------------------------------------------ commands
+
+    def disable(self, *, reason: object, actor: dict[str, Any]) -> None:
+        text = check_text(reason, "reason")
+        if not self.enabled:
+            raise Conflict("该用户已停用", f"user {self.username!r} is already disabled")
+        if actor.get("user") == self.username:
+            raise Conflict("不能停用自己", "a user cannot disable itself")
+        self._disabled(reason=text, actor=actor)
+
+    @event("UserDisabled")
+    def _disabled(self, *, reason: str, actor: dict[str, Any]) -> None:
+        self.enabled = False
+
+    def enable(self, *, reason: object, actor: dict[str, Any]) -> None:
+        text = check_text(reason, "reason")
+        if self.enabled:
+            raise Conflict("该用户未停用", f"user {self.username!r} is not disabled")
+        self._enabled(reason=text, actor=actor)
+
+    @event("UserEnabled")
+    def _enabled(self, *, reason: str, actor: dict[str, Any]) -> None:
+        self.enabled = True
+
+    def issue_token(
+        self, *, hashed: str, prefix: str, expires_on: date | None, actor: dict[str, Any]
+    ) -> None:
+        self._token_issued(hashed=hashed, prefix=prefix, expires_on=expires_on, actor=actor)
+
+    @event("TokenIssued")
+    def _token_issued(
+        self, *, hashed: str, prefix: str, expires_on: date | None, actor: dict[str, Any]
+    ) -> None:
+        self.tokens[hashed] = IssuedToken(prefix, expires_on)
+
+    def revoke_tokens(self, *, prefix: str | None, actor: dict[str, Any]) -> list[str]:
+        """Revokes the tokens starting with ``prefix`` (all when None); answers their prefixes."""
+        live = {h: t for h, t in self.tokens.items() if not t.revoked}
+        if prefix is not None:
+            live = {h: t for h, t in live.items() if t.prefix == prefix}
+            if not live:
+                raise NotFound("没有以此开头的有效令牌", f"no live token starts with {prefix!r}")
+        self._tokens_revoked(hashes=sorted(live), every_token=prefix is None, actor=actor)
+        return sorted(t.prefix for t in live.values())
+
+    @event("TokensRevoked")
+    def _tokens_revoked(
+        self, *, hashes: list[str], every_token: bool, actor: dict[str, Any]
+    ) -> None:
+        for hashed in hashes:
+            self.tokens[hashed] = replace(self.tokens[hashed], revoked=True)
+        if every_token:
+            self.unlisted_tokens_revoked = True
+
+    def change_password(self, *, password_hash: str, actor: dict[str, Any]) -> None:
+        self._password_changed(password_hash=password_hash, actor=actor)
+
+    @event("PasswordChanged")
+    def _password_changed(self, *, password_hash: str, actor: dict[str, Any]) -> None:
+        self.password_hash = password_hash
+        # The library sets the new version after this body runs: this event's version is +1.
+        self.sessions_valid_from = self.version + 1
 
 
 class TokenGrant(Aggregate):

@@ -50,14 +50,21 @@ def _serve(args: argparse.Namespace) -> int:
 def _ensure_demo(services: Any) -> None:
     """Loads the demo year and its accounts on first start, then prints how to try it."""
     from infra.demo import load_demo, summarise
-    from infra.demo.accounts import create_demo_accounts, demo_tokens
+    from infra.demo.accounts import (
+        DEMO_PASSWORD,
+        create_demo_accounts,
+        demo_tokens,
+        give_demo_passwords,
+    )
 
     if not services.app.recorder.max_notification_id():
         print("loading the demo year (first start) …", flush=True)
         load_demo(services.app)
         create_demo_accounts(services.directory)
+    give_demo_passwords(services.directory)  # demo data from before passwords existed
     print(summarise(services.app))
-    print("demo tokens (Authorization: Bearer <token>):")
+    print("demo tokens (Authorization: Bearer <token>); each is also the username of a")
+    print(f"password login (POST /v1/session) with the demo-only password {DEMO_PASSWORD!r}:")
     for who, token in demo_tokens().items():
         print(f"  {who:<14} {token}")
 

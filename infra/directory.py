@@ -1,19 +1,31 @@
-"""Units, users and bearer tokens: creation (admin) and authentication (every request)."""
+"""Units, users and bearer tokens: creation (admin) and authentication (every request).
+
+Authentication never trusts memory for what can change: a token's grant (hash → username) is
+immutable and remembered, but the user (enabled? this token revoked or expired?) is read from
+the store on every request, so a change made through any worker counts at once on all.
+"""
 
 from __future__ import annotations
 
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from domain.directory import TokenGrant, Unit, User, token_hash
+from domain.directory import TOKEN_PREFIX_LENGTH, TokenGrant, Unit, User, token_hash
 from domain.errors import Conflict, InvalidInput
-from infra.application import BanliApplication, CommandContext
-from infra.clock import today
+from infra.application import LATEST, BanliApplication, CommandContext
+from infra.clock import Clock, china_date, today, utc_now
+from infra.passwords import check_password, hash_password
+
+# Remembered grants (hash → username) before the memory is cleared: a bound, not a policy.
+GRANT_MEMORY = 100_000
+# Longer "tokens" are not ours: refused before any hashing or lookup.
+MAX_SECRET_LENGTH = 512
 
 
 @dataclass(frozen=True)
@@ -21,34 +33,94 @@ class Principal:
     user: str
     role: str
     unit: str | None
+    display_name: str = ""
 
     def actor(self) -> dict[str, str | None]:
         return {"user": self.user, "role": self.role, "unit": self.unit}
 
 
-BOOTSTRAP = Principal(user="bootstrap-admin", role="admin", unit=None)
+BOOTSTRAP = Principal(user="bootstrap-admin", role="admin", unit=None, display_name="初始管理员")
+
+
+def principal_of(user: User) -> Principal:
+    return Principal(user.username, user.role, user.unit_code, user.display_name)
+
+
+def well_formed_secret(text: str) -> bool:
+    """Tokens and session secrets are printable ASCII: anything else is no credential of ours
+    (and must not reach a comparison or a hash that would choke on it)."""
+    return 0 < len(text) <= MAX_SECRET_LENGTH and all("!" <= c <= "~" for c in text)
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class Directory:
-    def __init__(self, app: BanliApplication, bootstrap_token: str | None = None) -> None:
+    def __init__(
+        self, app: BanliApplication, bootstrap_token: str | None = None, clock: Clock = utc_now
+    ) -> None:
         self.app = app
         self.bootstrap_token = bootstrap_token
-        self._grants: dict[str, Principal] = {}  # token hash → principal; grants never change
+        self.clock = clock
+        self._grant_users: dict[str, str] = {}  # token hash → username; grants never change
 
     def authenticate(self, token: str) -> Principal | None:
-        if self.bootstrap_token and hmac.compare_digest(token, self.bootstrap_token):
+        """The principal of a bearer token that works now; None for any other string."""
+        if not well_formed_secret(token):
+            return None
+        if self.bootstrap_token and hmac.compare_digest(
+            token.encode(), self.bootstrap_token.encode()
+        ):
             return BOOTSTRAP
         hashed = token_hash(token)
-        known = self._grants.get(hashed)
+        username = self._grant_user(hashed)
+        if username is None:
+            return None
+        user = self.current_user(username)
+        if user is None or not user.admits_token(hashed, china_date(self.clock())):
+            return None
+        return principal_of(user)
+
+    def _grant_user(self, hashed: str) -> str | None:
+        known = self._grant_users.get(hashed)
         if known is not None:
             return known
         try:
             grant: Any = self.app.repository.get(TokenGrant.create_id(hashed))
         except AggregateNotFoundError:
             return None
-        principal = Principal(grant.username, grant.role, grant.unit_code)
-        self._grants[hashed] = principal
-        return principal
+        if len(self._grant_users) >= GRANT_MEMORY:
+            self._grant_users.clear()
+        self._grant_users[hashed] = grant.username
+        return str(grant.username)
+
+    def current_user(self, username: str) -> User | None:
+        """The user as stored now (never the command cache): one read of a short stream."""
+        try:
+            found: Any = self.app.repository.get(User.create_id(username), version=LATEST)
+        except (AggregateNotFoundError, UnicodeError):
+            return None
+        return found if isinstance(found, User) else None
+
+    def issue_token(
+        self, user: User, actor: Principal, expires_on: date | None = None, secret: str = ""
+    ) -> tuple[str, TokenGrant]:
+        """A new token for ``user``: recorded on the user, with the grant that finds it.
+
+        Both still have to be saved together by the caller."""
+        secret = secret or new_secret()
+        hashed = token_hash(secret)
+        prefix = secret[:TOKEN_PREFIX_LENGTH]
+        user.issue_token(hashed=hashed, prefix=prefix, expires_on=expires_on, actor=actor.actor())
+        grant = TokenGrant(
+            hashed=hashed,
+            username=user.username,
+            role=user.role,
+            unit_code=user.unit_code,
+            actor=actor.actor(),
+        )
+        return secret, grant
 
     def unit_exists(self, code: str) -> bool:
         return Unit.create_id(code) in self.app.repository
@@ -79,6 +151,7 @@ class Directory:
         display_name: object,
         role: object,
         unit_code: object = None,
+        password: object = None,
         token: str | None = None,
         ctx: CommandContext | None = None,
     ) -> tuple[dict[str, Any], bool]:
@@ -99,14 +172,11 @@ class Directory:
         )
         if user.unit_code is not None and not self.unit_exists(user.unit_code):
             raise InvalidInput("单位不存在", f"unit {user.unit_code!r} does not exist")
-        secret = token or secrets.token_urlsafe(32)
-        grant = TokenGrant(
-            hashed=token_hash(secret),
-            username=user.username,
-            role=user.role,
-            unit_code=user.unit_code,
-            actor=actor.actor(),
-        )
+        if password is not None:
+            user.change_password(
+                password_hash=hash_password(check_password(password)), actor=actor.actor()
+            )
+        secret, grant = self.issue_token(user, actor, secret=token or "")
         answer: dict[str, Any] = {
             "username": user.username,
             "display_name": user.display_name,

@@ -7,6 +7,9 @@
 - ``banli_idempotency``: the first answer to each ``Idempotency-Key``. Written with the events it
   answers, so a crash can never leave events without their key (a retried command would write
   them twice) or a key without its events.
+- ``banli_login_failures``: failed password logins of the last half hour (the lockout of
+  API.md § Users and sessions). Not events: an unauthenticated caller must not be able to grow
+  the append-only log, and the rows are pruned. Written on its own, outside event transactions.
 
 The library passes keyword arguments of ``Application.save`` down to ``_insert_events``; that is
 the seam used here (selected with the library's ``APPLICATION_RECORDER_TOPIC`` setting).
@@ -66,6 +69,11 @@ SQLITE_SIDE_TABLES = [
     "ON banli_event_index (originator_id, recorded_at)",
     "CREATE TABLE IF NOT EXISTS banli_idempotency ("
     "key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, response TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS banli_login_failures ("
+    "username TEXT NOT NULL, failed_at REAL NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS banli_login_failures_user "
+    "ON banli_login_failures (username, failed_at)",
+    "CREATE INDEX IF NOT EXISTS banli_login_failures_time ON banli_login_failures (failed_at)",
 ]
 
 
@@ -98,6 +106,7 @@ class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
         schema = Identifier(self.datastore.schema) if self.datastore.schema else None
         self.index_table = self._qualified(schema, "banli_event_index")
         self.idempotency_table = self._qualified(schema, "banli_idempotency")
+        failures = self._qualified(schema, "banli_login_failures")
         self.sql_create_statements += [
             SQL(
                 "CREATE TABLE IF NOT EXISTS {} (notification_id bigint PRIMARY KEY, "
@@ -112,6 +121,14 @@ class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 "CREATE TABLE IF NOT EXISTS {} (key text PRIMARY KEY, "
                 "request_hash text NOT NULL, response text NOT NULL)"
             ).format(self.idempotency_table),
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {} (username text NOT NULL, "
+                "failed_at double precision NOT NULL)"
+            ).format(failures),
+            SQL("CREATE INDEX IF NOT EXISTS banli_login_failures_user ON {} ").format(failures)
+            + SQL("(username, failed_at)"),
+            SQL("CREATE INDEX IF NOT EXISTS banli_login_failures_time ON {} ").format(failures)
+            + SQL("(failed_at)"),
         ]
 
     @staticmethod
@@ -144,6 +161,10 @@ class IndexQueries:
     placeholder = "?"
 
     def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        raise NotImplementedError
+
+    def execute(self, sql: str, params: Sequence[Any]) -> None:
+        """A write to a side table in a transaction of its own (``?`` placeholders)."""
         raise NotImplementedError
 
     def _sql(self, sql: str) -> str:
@@ -225,6 +246,10 @@ class SQLiteIndexQueries(IndexQueries):
             c.execute(self._sql(sql), params)
             return list(c.fetchall())
 
+    def execute(self, sql: str, params: Sequence[Any]) -> None:
+        with self.recorder.datastore.transaction(commit=True) as c:
+            c.execute(self._sql(sql), params)
+
 
 class PostgresIndexQueries(IndexQueries):
     placeholder = "%s"
@@ -239,6 +264,11 @@ class PostgresIndexQueries(IndexQueries):
         with self.recorder.datastore.transaction(commit=False) as c:
             c.execute(self._sql(sql).encode(), params)
             return list(c.fetchall())
+
+    def execute(self, sql: str, params: Sequence[Any]) -> None:
+        sql = sql.replace("banli_", f"{self.prefix}banli_")
+        with self.recorder.datastore.transaction(commit=True) as c:
+            c.execute(self._sql(sql).encode(), params)
 
 
 def index_queries(recorder: object) -> IndexQueries:

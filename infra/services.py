@@ -5,12 +5,17 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
+from infra.accounts import Accounts
 from infra.application import BanliApplication
 from infra.bootstrap import build_application
+from infra.clock import Clock, utc_now
 from infra.directory import Directory
 from infra.embedded import EmbeddedProjections, ViewStopped
+from infra.login_throttle import LoginThrottle
 from infra.read_models import build_view_store
+from infra.sessions import Sessions
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
 
@@ -22,6 +27,8 @@ class Services:
     directory: Directory
     views: ViewStoreBase
     projections: EmbeddedProjections | None
+    accounts: Accounts
+    sessions: Sessions
 
     def views_current(self, views: Iterable[str] | None = None, timeout: float = 10.0) -> bool:
         """Read-your-writes: wait until ``views`` (all when None) include every event committed
@@ -60,7 +67,10 @@ class Services:
             self.projections.stop()
 
 
-def build_services(settings: Settings | None = None, *, embedded: bool = True) -> Services:
+def build_services(
+    settings: Settings | None = None, *, embedded: bool = True, clock: Clock = utc_now
+) -> Services:
+    """``clock`` decides sessions, lockouts and token expiry (tests move it; nothing sleeps)."""
     settings = settings or Settings()
     app = build_application(settings)
     views = build_view_store(settings)
@@ -72,5 +82,9 @@ def build_services(settings: Settings | None = None, *, embedded: bool = True) -
     )
     if projections is not None:
         projections.start()
-    directory = Directory(app, settings.bootstrap_admin_token)
-    return Services(settings, app, directory, views, projections)
+    directory = Directory(app, settings.bootstrap_admin_token, clock)
+    throttle = LoginThrottle(app.index)
+    lifetime = timedelta(hours=settings.session_hours)
+    accounts = Accounts(directory, throttle)
+    sessions = Sessions(directory, throttle, lifetime)
+    return Services(settings, app, directory, views, projections, accounts, sessions)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from infra.private_files import private_file
@@ -23,6 +24,8 @@ class Settings(BaseSettings):
     # Audit: an event recorded more than this many days after it happened is flagged late (R-X1).
     late_recording_days: int = 7
     bootstrap_admin_token: str | None = None
+    # Absolute lifetime of a login session (POST /v1/session): a working day, then log in again.
+    session_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 8.0
     # Production shape: Kafka between the event store and the consumers.
     kafka_bootstrap: str | None = None
     kafka_topic: str = "banli.events"

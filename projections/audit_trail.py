@@ -41,6 +41,9 @@ ENVELOPE = {
     "actor",
     "occurred_on",
 }
+# Kept in the event (the store is the truth, encrypted at rest with the cipher) but not shown
+# to readers of the audit log: who changed a password, and when, is enough for an audit.
+SECRETS = {"password_hash"}
 
 
 def _json_default(value: Any) -> str:
@@ -57,7 +60,7 @@ class AuditTrailView:
     def rows(self, event: StoredEventInfo) -> Mapping[str, list[Row]]:
         actor = event.data.get("actor") or {}
         occurred = event.data.get("occurred_on")
-        payload = {k: v for k, v in event.data.items() if k not in ENVELOPE}
+        payload = {k: v for k, v in event.data.items() if k not in ENVELOPE | SECRETS}
         row: Row = {
             "position": event.position,
             "case_id": event.originator_id,

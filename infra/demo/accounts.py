@@ -1,15 +1,19 @@
-"""Demo accounts: the units of the demo year and one user per role, with published tokens.
+"""Demo accounts: the units of the demo year and one user per role, with published tokens and
+one published password.
 
-These tokens are demo credentials, printed by ``make run`` for a newcomer to try the API; a
-real installation creates users through ``POST /v1/users``, which answers random tokens once.
+These are demo credentials, printed by ``make run`` for a newcomer to try the API and the web
+login; a real installation creates users through ``POST /v1/users``, which answers random
+tokens once, and never uses ``DEMO_PASSWORD``.
 """
 
 from __future__ import annotations
 
 from infra.demo.units import UNITS
 from infra.directory import BOOTSTRAP, Directory
+from infra.passwords import hash_password
 
 ROLES = ("admin", "office", "leader", "supervisor", "auditor")
+DEMO_PASSWORD = "banli-demo-2025"  # demo only: every demo user logs in with it
 
 
 def demo_token(role: str, unit: str | None = None) -> str:
@@ -24,21 +28,48 @@ def create_demo_accounts(directory: Directory) -> dict[str, str]:
     for role in ROLES:
         token = demo_token(role)
         directory.create_user(
-            BOOTSTRAP, username=f"demo-{role}", display_name=f"演示{role}", role=role, token=token
+            BOOTSTRAP,
+            username=demo_username(role),
+            display_name=f"演示{role}",
+            role=role,
+            password=DEMO_PASSWORD,
+            token=token,
         )
         tokens[role] = token
     for profile in UNITS:
         token = demo_token("handler", profile.code)
         directory.create_user(
             BOOTSTRAP,
-            username=f"demo-handler-{profile.code.lower()}",
+            username=demo_username("handler", profile.code),
             display_name=f"{profile.name}承办人",
             role="handler",
             unit_code=profile.code,
+            password=DEMO_PASSWORD,
             token=token,
         )
         tokens[f"handler {profile.code}"] = token
     return tokens
+
+
+def demo_username(role: str, unit: str | None = None) -> str:
+    """Demo usernames are the demo tokens: ``demo-office``, ``demo-handler-fin``, …"""
+    return demo_token(role, unit)
+
+
+def give_demo_passwords(directory: Directory) -> int:
+    """Demo users made before users had passwords get ``DEMO_PASSWORD``; answers how many."""
+    given = 0
+    names = [demo_username(role) for role in ROLES]
+    names += [demo_username("handler", p.code) for p in UNITS]
+    for name in names:
+        user = directory.current_user(name)
+        if user is not None and user.password_hash is None:
+            user.change_password(
+                password_hash=hash_password(DEMO_PASSWORD), actor=BOOTSTRAP.actor()
+            )
+            directory.app.record(user.collect_events())
+            given += 1
+    return given
 
 
 def demo_tokens() -> dict[str, str]:

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from infra import passwords
+from infra.clock import Clock, utc_now
 from infra.services import Services, build_services
 from infra.settings import Settings
 from tests.postgres_fixture import database_url, pg_env, postgres_dsn  # noqa: F401  (fixtures)
@@ -76,8 +80,22 @@ class Api:
         return events
 
 
-def start(data_dir: Path, **settings: Any) -> tuple[TestClient, Services]:
-    services = build_services(Settings(data_dir=data_dir, bootstrap_admin_token=BOOT, **settings))
+class FakeClock:
+    """The services' clock for sessions, lockouts and token expiry: moved, never slept on."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def start(data_dir: Path, clock: Clock = utc_now, **settings: Any) -> tuple[TestClient, Services]:
+    config = Settings(data_dir=data_dir, bootstrap_admin_token=BOOT, **settings)
+    services = build_services(config, clock=clock)
     client = TestClient(create_app(services), raise_server_exceptions=False)
     return client, services
 
@@ -159,6 +177,17 @@ def reply_body(unit: str = "FIN") -> dict[str, Any]:
     }
 
 
+@pytest.fixture(autouse=True, scope="package")
+def quick_password_hashing() -> Iterator[None]:
+    """The same argon2id at its lowest cost: at production cost (tests/unit/test_passwords.py)
+    each hash or login takes a good tenth of a second, and these tests make hundreds. Package
+    scope: the production hasher is back for the tests after this folder's."""
+    with pytest.MonkeyPatch.context() as patch:
+        quick = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+        patch.setattr(passwords, "HASHER", quick)
+        yield
+
+
 @pytest.fixture
 def admin_token() -> str:
     return BOOT
@@ -168,6 +197,21 @@ def admin_token() -> str:
 def api(tmp_path: Path) -> Iterator[Api]:
     """A fresh server and store for one test, with its units and users."""
     client, services = start(tmp_path / "data")
+    try:
+        yield Api(client, services, create_units_and_users(client))
+    finally:
+        services.close()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def timed_api(tmp_path: Path, clock: FakeClock) -> Iterator[Api]:
+    """``api`` whose services tell the time by ``clock``."""
+    client, services = start(tmp_path / "data", clock)
     try:
         yield Api(client, services, create_units_and_users(client))
     finally:

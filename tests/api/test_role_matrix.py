@@ -76,6 +76,7 @@ def fixed(body: dict[str, Any]) -> Body:
 
 
 C = "/v1/cases/{case}"
+T = "/v1/users/matrix-target"  # a user of the matrix's world that no matrix role is
 ENDPOINTS = [
     # Set-up: admin.
     Endpoint("create-unit", "POST", "/v1/units", fixed({"code": "MX", "name": "矩阵"}), ("admin",)),
@@ -258,6 +259,21 @@ ENDPOINTS = [
         lambda w: {"case_ids": [w.case_id, w.other_case_id], "occurred_on": "2025-03-01"},
         ("office",),
     ),
+    # Users and sessions (v1.1): admin, or the user itself (tests/api/test_users.py; no matrix
+    # role is the target user). POST/DELETE /v1/session are for anyone with a password or a
+    # session cookie, not a token: tests/api/test_sessions.py.
+    Endpoint("disable-user", "POST", T + "/disable", fixed({"reason": "矩阵"}), ("admin",)),
+    Endpoint("enable-user", "POST", T + "/enable", fixed({"reason": "矩阵"}), ("admin",)),
+    Endpoint("grant-token", "POST", T + "/tokens", fixed({}), ("admin",)),
+    Endpoint("revoke-tokens", "POST", T + "/tokens/revoke", fixed({}), ("admin",)),
+    Endpoint(
+        "set-password",
+        "POST",
+        T + "/password",
+        fixed({"new_password": "matrix passphrase"}),
+        ("admin",),
+    ),
+    Endpoint("read-me", "GET", "/v1/me", None, READERS),
     # Reads.
     Endpoint("read-case", "GET", C, None, READERS),
     Endpoint("read-history", "GET", C + "/history", None, READERS),
@@ -280,6 +296,8 @@ by_name = {e.name: e for e in ENDPOINTS}
 
 
 def build_world(api: Api) -> World:
+    target = {"username": "matrix-target", "display_name": "靶", "role": "auditor"}
+    assert api.post("/v1/users", target, "boot").status_code == 201
     case_id = register_and_assign(api, "M-A", co=("HOU",))
     other = register_and_assign(api, "M-B")
     contact = api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin")

@@ -1,0 +1,53 @@
+"""A login session (POST /v1/session) as an event-sourced record: who logged in, when, until
+when, and when it was ended (so the audit log shows logins and logouts).
+
+Only the SHA-256 of the session's secret is stored; the record's id derives from that hash, so
+finding a session is one lookup by id. A session is a stream of its own, not events on the
+user, so a user's stream (read on every request) stays short however often it logs in.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.directory import DIRECTORY_NAMESPACE
+from domain.errors import Conflict
+
+
+class Session(Aggregate):
+    @staticmethod
+    def create_id(hashed: str) -> uuid.UUID:
+        return uuid.uuid5(DIRECTORY_NAMESPACE, f"session:{hashed}")
+
+    @event("SessionStarted")
+    def __init__(
+        self,
+        *,
+        hashed: str,
+        username: str,
+        expires_at: datetime,
+        user_version: int,
+        actor: dict[str, Any],
+    ) -> None:
+        self.hashed = hashed
+        self.username = username
+        self.expires_at = expires_at
+        # The user's version at login: a later password change ends the session.
+        self.user_version = user_version
+        self.ended = False
+
+    def admits(self, now: datetime) -> bool:
+        return not self.ended and now < self.expires_at
+
+    def end(self, *, actor: dict[str, Any]) -> None:
+        if self.ended:
+            raise Conflict("会话已结束", "the session has already ended")
+        self._ended(actor=actor)
+
+    @event("SessionEnded")
+    def _ended(self, *, actor: dict[str, Any]) -> None:
+        self.ended = True

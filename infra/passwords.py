@@ -1,0 +1,49 @@
+"""Password hashing with argon2id (argon2-cffi), the parameters in docs/decisions.md.
+
+A hash records its own parameters, so stronger parameters later still verify older hashes.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from domain.errors import InvalidInput
+
+# RFC 9106's second recommended option (argon2id, t=3, 64 MiB, p=4): argon2-cffi's defaults,
+# spelled out so a library upgrade cannot change them silently.
+HASHER = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4, hash_len=32, salt_len=16)
+MIN_LENGTH = 12
+
+
+class BadCredentials(Exception):
+    """A username and password that do not match (or no such user: the same answer)."""
+
+
+def hash_password(password: str) -> str:
+    return HASHER.hash(password)
+
+
+@cache
+def _stand_in() -> str:
+    return HASHER.hash("a password that no account has")
+
+
+def verify_password(stored: str | None, given: str) -> bool:
+    """Whether ``given`` matches ``stored``. Without a stored hash (unknown user, no password)
+    a stand-in hash is checked all the same, so the answer takes as long either way and
+    timing cannot tell which usernames exist."""
+    try:
+        return HASHER.verify(stored or _stand_in(), given) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_password(value: object) -> str:
+    if not isinstance(value, str) or len(value) < MIN_LENGTH:
+        raise InvalidInput(
+            f"密码至少 {MIN_LENGTH} 个字符", f"password must have at least {MIN_LENGTH} characters"
+        )
+    return value

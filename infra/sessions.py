@@ -1,0 +1,88 @@
+"""Password logins (POST /v1/session): a session per login, found by the hash of its secret.
+
+Like tokens, nothing about a session is trusted from memory: the session (ended?) and its user
+(enabled? password changed since?) are read from the store on every request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from domain.directory import token_hash
+from domain.errors import Conflict
+from domain.sessions import Session
+from infra.application import LATEST
+from infra.directory import Directory, Principal, new_secret, principal_of, well_formed_secret
+from infra.login_throttle import LoginThrottle
+
+
+@dataclass(frozen=True)
+class OpenedSession:
+    secret: str  # given to the browser once, in the cookie; only its hash is stored
+    expires_at: datetime
+    principal: Principal
+
+
+class Sessions:
+    def __init__(self, directory: Directory, throttle: LoginThrottle, lifetime: timedelta) -> None:
+        self.directory = directory
+        self.throttle = throttle
+        self.lifetime = lifetime
+
+    def login(self, username: str, password: str) -> OpenedSession:
+        """Raises ``LoginLocked`` or ``BadCredentials`` (also for an unknown or disabled user)."""
+        now = self.directory.clock()
+        user = self.directory.current_user(username)
+        usable = user if user is not None and user.enabled else None
+        stored = usable.password_hash if usable is not None else None
+        self.throttle.verify(username, stored, password, now)
+        assert usable is not None  # verify refuses a missing hash
+        secret = new_secret()
+        who = principal_of(usable)
+        session = Session(
+            hashed=token_hash(secret),
+            username=usable.username,
+            expires_at=now + self.lifetime,
+            user_version=usable.version,
+            actor=who.actor(),
+        )
+        self.directory.app.record(session.collect_events())
+        return OpenedSession(secret, session.expires_at, who)
+
+    def authenticate(self, secret: str) -> Principal | None:
+        found = self._live(secret)
+        return found[1] if found else None
+
+    def end(self, secret: str) -> Principal | None:
+        """Logs out: the session stops working; None if it was not a live session."""
+        found = self._live(secret)
+        if found is None:
+            return None
+        session, who = found
+        try:
+            session.end(actor=who.actor())
+            self.directory.app.record(session.collect_events())
+        except (Conflict, IntegrityError):
+            return None  # ended meanwhile (another worker, a double click)
+        return who
+
+    def _live(self, secret: str) -> tuple[Session, Principal] | None:
+        if not well_formed_secret(secret):
+            return None
+        try:
+            found: Any = self.directory.app.repository.get(
+                Session.create_id(token_hash(secret)), version=LATEST
+            )
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(found, Session) or not found.admits(self.directory.clock()):
+            return None
+        user = self.directory.current_user(found.username)
+        if user is None or not user.admits_session(found.user_version):
+            return None
+        return found, principal_of(user)

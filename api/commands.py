@@ -11,6 +11,9 @@ from pydantic import BaseModel
 
 from api.auth import check_handler_case, check_handler_unit, services
 from api.problems import ApiProblem
+from domain.case import Case
+from domain.commands import CaseCommand
+from domain.records import Person, Proposer
 from infra.application import CommandContext, CommandResult, request_fingerprint
 from infra.clock import today
 from infra.directory import Principal
@@ -44,13 +47,26 @@ def answer(result: CommandResult) -> JSONResponse:
     return JSONResponse(body, status_code=200 if result.replayed else 201)
 
 
+def command_fields(body: BaseModel) -> dict[str, Any]:
+    """A request body as the fields of a domain command: people as records, lists as tuples."""
+    fields = body.model_dump()
+    for name, value in fields.items():
+        if name == "contacted_by":
+            fields[name] = Person(**value)
+        elif name == "visitors":
+            fields[name] = tuple(Person(**v) for v in value)
+        elif name == "proposers":
+            fields[name] = tuple(Proposer(**p) for p in value)
+        elif isinstance(value, list):
+            fields[name] = tuple(value)
+    return fields
+
+
 def run(
     request: Request,
     who: Principal,
     body: BaseModel,
-    case_id: str,
-    method: str,
-    fields: dict[str, Any],
+    command: CaseCommand,
     *,
     unit: object = None,
     reply_id: str | None = None,
@@ -60,11 +76,11 @@ def run(
     ctx = context(request, who, body)
     if who.role == "handler":
 
-        def scope(case: Any) -> None:
+        def scope(case: Case) -> None:
             check_handler_case(who, case)
             reply = case.replies.get(reply_id) if reply_id else None
-            acting_for = reply["unit"] if reply else unit if unit is not None else who.unit
+            acting_for = reply.unit if reply else unit if unit is not None else who.unit
             check_handler_unit(who, acting_for)
 
         ctx = replace(ctx, guard=scope)
-    return answer(services(request).app.command(ctx, case_id, method, **fields))
+    return answer(services(request).app.execute(ctx, command))

@@ -50,16 +50,12 @@ from eventsourcing.domain import CanMutateAggregate
 from eventsourcing.persistence import JSONTranscoder
 from psycopg import sql
 
+from bench.workload import EVENTS_PER_CASE, build_raw_case, run_domain_case
+from infra.application import BanliApplication
+from infra.settings import Settings
+from infra.transcodings import DateAsISO
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:  # run as a plain script: make the project importable
-    sys.path.insert(0, str(REPO_ROOT))
-
-from workload import EVENTS_PER_CASE, LIFECYCLE, OFFICE, TODAY, registration, resolve  # noqa: E402
-
-from domain.case import Case  # noqa: E402
-from infra.application import BanliApplication, CommandContext  # noqa: E402
-from infra.settings import Settings  # noqa: E402
-from infra.transcodings import DateAsISO  # noqa: E402
 
 ENSURE_SCRIPT = REPO_ROOT / "scripts" / "ensure_postgres.sh"
 
@@ -68,35 +64,6 @@ Events = Sequence[CanMutateAggregate[UUID]]
 
 def case_number(prefix: str, i: int) -> str:
     return f"{prefix}{i:06d}"
-
-
-def run_domain_case(app: BanliApplication, number: str) -> tuple[int, int]:
-    """The full command path for one case; returns (events written, transactions)."""
-    result = app.register_case(CommandContext(actor=OFFICE, today=TODAY), **registration(number))
-    case_id = result.case_id
-    events, saves = len(result.events), 1
-    reply_id: str | None = None
-    for method, actor, fields in LIFECYCLE:
-        ctx = CommandContext(actor=actor, today=TODAY)
-        result = app.command(ctx, case_id, method, **resolve(fields, reply_id))
-        if method == "submit_reply":
-            reply_id = str(result.extra["reply_id"])
-        events += len(result.events)
-        saves += 1
-    return events, saves
-
-
-def build_raw_case(number: str) -> list[Events]:
-    """The same case, in memory: the pending events of each command step (not timed)."""
-    case = Case.register(**registration(number), actor=OFFICE, today=TODAY)
-    steps: list[Events] = [case.collect_events()]
-    reply_id: str | None = None
-    for method, actor, fields in LIFECYCLE:
-        out = getattr(case, method)(**resolve(fields, reply_id), actor=actor, today=TODAY)
-        if method == "submit_reply":
-            reply_id = str(out)
-        steps.append(case.collect_events())
-    return steps
 
 
 def save_raw_case(app: Application[UUID], steps: Sequence[Events]) -> tuple[int, int]:

@@ -50,22 +50,20 @@ import psycopg
 from eventsourcing.persistence import Recording
 from psycopg import sql
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:  # run as a plain script: make the project importable
-    sys.path.insert(0, str(REPO_ROOT))
-
-from infra.application import BanliApplication  # noqa: E402
-from infra.demo import load_demo  # noqa: E402
-from infra.projection_runner import (  # noqa: E402
+from infra.application import BanliApplication
+from infra.demo import load_demo
+from infra.projection_runner import (
     VIEW_NAMES,
     Progress,
     ProjectionRunner,
     all_views,
     rebuild,
 )
-from infra.read_models import build_view_store  # noqa: E402
-from infra.settings import Settings  # noqa: E402
-from infra.view_store import ViewStoreBase  # noqa: E402
+from infra.read_models import build_view_store
+from infra.settings import Settings
+from infra.view_store import ViewStoreBase
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 ENSURE_SCRIPT = REPO_ROOT / "scripts" / "ensure_postgres.sh"
 DEFAULT_WORKDIR = REPO_ROOT / ".cache" / "bench_rebuild"

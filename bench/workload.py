@@ -1,121 +1,182 @@
-"""The benchmarks' shared workload: one typical case lifecycle, one event per command.
+"""The benchmarks' one workload: a typical case lifecycle, one event per command.
 
-Imported by ``append.py`` and ``kafka.py`` so both time exactly the same commands.
+Every bench times exactly these commands: as domain commands in memory (the raw side), through
+the application service, or as their HTTP requests (each body is the command's JSON form).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
-from domain.case import Actor
+from eventsourcing.domain import CanMutateAggregate
+
+from domain import commands as c
+from domain import handlers
+from domain.records import Actor, Person, Proposer
+from infra.application import BanliApplication, CommandContext
 
 TODAY = date(2025, 6, 30)
 YEAR = 2025
-OFFICE: Actor = {"user": "bench-office", "role": "office", "unit": "office"}
 LEAD_UNIT = "U-LEAD"
 CO_UNIT = "U-CO"
-LEAD: Actor = {"user": "bench-lead", "role": "unit", "unit": LEAD_UNIT}
-CO: Actor = {"user": "bench-co", "role": "unit", "unit": CO_UNIT}
+# Who acts, by the bench's names for them; HTTP benches create users recorded as exactly these.
+ACTORS: dict[str, Actor] = {
+    "office": Actor(user="bench-office", role="office", unit=None),
+    "leader": Actor(user="bench-leader", role="leader", unit=None),
+    "lead": Actor(user="bench-lead-handler", role="handler", unit=LEAD_UNIT),
+    "co": Actor(user="bench-co-handler", role="handler", unit=CO_UNIT),
+}
+OFFICE = ACTORS["office"]
 
-# Stands in for the reply id answered by ``submit_reply`` in the later steps.
-REPLY_ID = "<reply_id>"
-
-
-# ---------------------------------------------------------------------- the workload
-
-
-def registration(number: str) -> dict[str, Any]:
-    return {
-        "number": number,
-        "kind": "suggestion",
-        "level": "provincial",
-        "year": YEAR,
-        "title": "关于加强城乡社区养老服务设施建设的建议 (bench)",
-        "proposers": [
-            {"name": "王代表", "type": "deputy", "role": "lead"},
-            {"name": "李代表", "type": "deputy", "role": "co_signer"},
-            {"name": "张代表", "type": "deputy", "role": "co_signer"},
-        ],
-        "received_on": date(2025, 3, 1),
-    }
+Events = Sequence[CanMutateAggregate[UUID]]
 
 
-# (command, actor, fields): a typical lifecycle after registration, one event per command.
-LIFECYCLE: list[tuple[str, Actor, dict[str, Any]]] = [
-    (
-        "assign",
-        OFFICE,
-        {"lead_unit": LEAD_UNIT, "co_units": [CO_UNIT], "assigned_on": date(2025, 3, 5)},
+def registration(number: str) -> c.RegisterCase:
+    return c.RegisterCase(
+        number=number,
+        kind="suggestion",
+        level="provincial",
+        year=YEAR,
+        title="关于加强城乡社区养老服务设施建设的建议 (bench)",
+        proposers=(
+            Proposer(name="王代表", type="deputy", role="lead"),
+            Proposer(name="李代表", type="deputy", role="co_signer"),
+            Proposer(name="张代表", type="deputy", role="co_signer"),
+        ),
+        received_on=date(2025, 3, 1),
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    who: str  # a key of ACTORS
+    path: str  # under /v1/cases/{case_id}; "{reply}" stands for the reply's id
+    command: Callable[[str, str], c.CaseCommand]  # (case id, reply id) → the command
+
+
+# After registration: one command, one event each.
+LIFECYCLE = [
+    Step(
+        "office",
+        "assignment",
+        lambda case, _: c.Assign(case, date(2025, 3, 5), lead_unit=LEAD_UNIT, co_units=(CO_UNIT,)),
     ),
-    (
-        "record_contact",
-        LEAD,
-        {
-            "unit": LEAD_UNIT,
-            "phase": "before",
-            "channel": "phone",
-            "contacted_by": {"name": "赵处长", "rank": "处长"},
-            "person": "王代表",
-            "reached": True,
-            "summary": "电话沟通办理思路，代表表示认可。",
-            "occurred_on": date(2025, 3, 20),
-        },
+    Step(
+        "lead",
+        "contacts",
+        lambda case, _: c.RecordContact(
+            case,
+            unit=LEAD_UNIT,
+            phase="before",
+            channel="phone",
+            contacted_by=Person(name="赵处长", rank="处长"),
+            person="王代表",
+            reached=True,
+            summary="电话沟通办理思路，代表表示认可。",
+            occurred_on=date(2025, 3, 20),
+        ),
     ),
-    (
-        "record_co_opinion",
-        CO,
-        {
-            "unit": CO_UNIT,
-            "summary": "会办意见：同意主办单位办理方案，资金由本单位统筹。",
-            "disclosure_opinion": "proactive",
-            "occurred_on": date(2025, 4, 1),
-        },
+    Step(
+        "co",
+        "co-opinions",
+        lambda case, _: c.RecordCoOpinion(
+            case,
+            unit=CO_UNIT,
+            summary="会办意见：同意主办单位办理方案，资金由本单位统筹。",
+            disclosure_opinion="proactive",
+            occurred_on=date(2025, 4, 1),
+        ),
     ),
-    (
-        "submit_reply",
-        LEAD,
-        {
-            "unit": LEAD_UNIT,
-            "classification": "B",
-            "consultation_form_ref": "ZX-2025-0001",
-            "summary": "已列入年度计划，正在推进。",
-            "occurred_on": date(2025, 4, 10),
-        },
+    Step(
+        "lead",
+        "replies",
+        lambda case, _: c.SubmitReply(
+            case,
+            unit=LEAD_UNIT,
+            classification="B",
+            consultation_form_ref="ZX-2025-0001",
+            summary="已列入年度计划，正在推进。",
+            occurred_on=date(2025, 4, 10),
+        ),
     ),
-    (
-        "decide_reply",
-        OFFICE,
-        {
-            "reply_id": REPLY_ID,
-            "approved": True,
-            "leader": "钱厅长",
-            "note": "同意印发。",
-            "occurred_on": date(2025, 4, 15),
-        },
+    Step(
+        "leader",
+        "replies/{reply}/approval",
+        lambda case, reply: c.DecideReply(
+            case,
+            reply,
+            approved=True,
+            leader="钱厅长",
+            note="同意印发。",
+            occurred_on=date(2025, 4, 15),
+        ),
     ),
-    (
-        "issue_reply",
-        OFFICE,
-        {
-            "reply_id": REPLY_ID,
-            "document_number": "建复〔2025〕1号",
-            "occurred_on": date(2025, 4, 20),
-        },
+    Step(
+        "lead",
+        "replies/{reply}/issue",
+        lambda case, reply: c.IssueReply(
+            case, reply, document_number="建复〔2025〕1号", occurred_on=date(2025, 4, 20)
+        ),
     ),
-    (
-        "record_feedback",
-        OFFICE,
-        {"verdict": "satisfied", "comments": "满意。", "occurred_on": date(2025, 5, 10)},
+    Step(
+        "office",
+        "feedback",
+        lambda case, _: c.RecordFeedback(
+            case, verdict="satisfied", comments="满意。", occurred_on=date(2025, 5, 10)
+        ),
     ),
 ]
 EVENTS_PER_CASE = 1 + len(LIFECYCLE)
 
 
-def resolve(fields: dict[str, Any], reply_id: str | None) -> dict[str, Any]:
-    if fields.get("reply_id") != REPLY_ID:
-        return fields
-    if reply_id is None:
-        msg = "a reply step came before submit_reply"
-        raise RuntimeError(msg)
-    return {**fields, "reply_id": reply_id}
+def jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def http_body(command: Any) -> dict[str, Any]:
+    """A command as its HTTP request body: ids travel in the path, the rest as JSON."""
+    fields = asdict(command)
+    for in_path in ("case_id", "reply_id", "request_id"):
+        fields.pop(in_path, None)
+    body: dict[str, Any] = jsonable(fields)
+    return body
+
+
+def build_raw_case(number: str, actors: Mapping[str, Actor] = ACTORS) -> list[Events]:
+    """The case in memory, by the domain's handlers: each command step's pending events."""
+    case = handlers.register(registration(number), actors["office"], TODAY)
+    steps: list[Events] = [case.collect_events()]
+    case_id, reply_id = str(case.id), ""
+    for step in LIFECYCLE:
+        command = step.command(case_id, reply_id)
+        answer = handlers.handler_for(command)(case, command, actors[step.who], TODAY)
+        if isinstance(command, c.SubmitReply):
+            reply_id = str(answer)
+        steps.append(case.collect_events())
+    return steps
+
+
+def run_domain_case(app: BanliApplication, number: str) -> tuple[int, int]:
+    """The full command path for one case; returns (events written, transactions)."""
+    result = app.register(CommandContext(actor=OFFICE, today=TODAY), registration(number))
+    case_id, reply_id = result.case_id, ""
+    events, saves = len(result.events), 1
+    for step in LIFECYCLE:
+        ctx = CommandContext(actor=ACTORS[step.who], today=TODAY)
+        command = step.command(case_id, reply_id)
+        result = app.execute(ctx, command)
+        if isinstance(command, c.SubmitReply):
+            reply_id = str(result.extra["reply_id"])
+        events += len(result.events)
+        saves += 1
+    return events, saves

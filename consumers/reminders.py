@@ -24,7 +24,7 @@ from eventsourcing.persistence import Tracking
 from consumers.envelope import Envelope
 from consumers.projection_consumer import offset_tracking_name
 from domain.case import Case
-from domain.deadlines import case_deadlines
+from domain.deadlines.case_deadlines import case_deadlines
 from infra.application import BanliApplication
 from infra.view_store import ViewStoreBase
 from projections.core import Row, Table

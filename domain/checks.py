@@ -1,4 +1,8 @@
-"""Small guards shared by the Case commands. Each raises a domain error naming its rule."""
+"""Plain validation shared by the commands: non-empty, storable text and closed vocabularies.
+
+These refuse with ``InvalidInput`` (no rule id: the value is malformed, whatever the case's
+state); refusals that a DOMAIN.md rule makes are in ``domain.rules``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from domain.errors import InvalidInput, RuleViolation
+from domain.errors import InvalidInput
+from domain.records import Person
 
 # Free text holds at most this many characters (API.md v1.1 "Input limits").
 MAX_TEXT = 10_000
@@ -46,6 +51,10 @@ def check_text(value: object, field: str) -> str:
     return check_storable(value.strip(), field)
 
 
+def check_optional_text(value: object, field: str) -> str | None:
+    return None if value is None else check_text(value, field)
+
+
 def check_one_of(value: object, allowed: Iterable[str], field: str) -> str:
     options = sorted(allowed)
     if value not in options:
@@ -69,50 +78,28 @@ def check_date(value: object, field: str) -> date:
     return value
 
 
-def check_not_future(occurred_on: date, today: date) -> None:
-    """R-X1: business dates come from the user but may never lie in the future."""
-    check_date(occurred_on, "occurred_on")
-    if occurred_on > today:
-        raise RuleViolation(
-            "R-X1",
-            f"发生日期 {occurred_on} 晚于今天 {today}",
-            f"occurred_on {occurred_on} is in the future (today is {today})",
-        )
-
-
-def check_not_before(occurred_on: date, earliest: date, what: str) -> None:
-    """R-X1: handling events never happen before the case was assigned."""
-    if occurred_on < earliest:
-        raise RuleViolation(
-            "R-X1",
-            f"发生日期 {occurred_on} 早于{what} {earliest}",
-            f"occurred_on {occurred_on} is before the {what} {earliest}",
-        )
-
-
-def check_person(value: object, field: str) -> dict[str, str]:
+def check_person(value: object, field: str) -> Person:
     """A person with a name and a rank (R-C2 contacted_by, R-V4 visitors)."""
+    if isinstance(value, Person):
+        value = {"name": value.name, "rank": value.rank}
     if not isinstance(value, Mapping):
         raise InvalidInput(f"{field} 应包含姓名和职务", f"{field} must have a name and a rank")
-    return {
-        "name": check_text(value.get("name"), f"{field}.name"),
-        "rank": check_text(value.get("rank"), f"{field}.rank"),
-    }
+    return Person(
+        name=check_text(value.get("name"), f"{field}.name"),
+        rank=check_text(value.get("rank"), f"{field}.rank"),
+    )
 
 
 def check_text_list(value: object, field: str) -> list[str]:
-    if not isinstance(value, list) or not value:
+    if not isinstance(value, list | tuple) or not value:
         raise InvalidInput(f"{field} 至少需要一项", f"{field} must list at least one entry")
     return [check_text(v, field) for v in value]
 
 
-def check_unit_codes(value: object, field: str) -> list[str]:
-    if not isinstance(value, list):
+def check_codes(value: object, field: str) -> list[str]:
+    if not isinstance(value, list | tuple):
         raise InvalidInput(f"{field} 应为单位代码列表", f"{field} must be a list of unit codes")
-    codes = [check_text(v, field) for v in value]
-    if len(set(codes)) != len(codes):
-        raise RuleViolation("R-A1", f"{field} 中单位重复", f"{field} lists a unit twice")
-    return codes
+    return [check_text(v, field) for v in value]
 
 
 def check_dict(value: object, field: str) -> dict[str, Any]:

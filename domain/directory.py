@@ -13,12 +13,12 @@ import hashlib
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.checks import check_one_of, check_text
 from domain.errors import Conflict, InvalidInput, NotFound
+from domain.records import Actor
 
 DIRECTORY_NAMESPACE = uuid.UUID("9a1d2c0e-55a3-4c58-9c1e-646972656374")
 ROLES = frozenset({"admin", "office", "leader", "handler", "supervisor", "auditor"})
@@ -47,11 +47,11 @@ class Unit(Aggregate):
         return uuid.uuid5(DIRECTORY_NAMESPACE, f"unit:{code}")
 
     @classmethod
-    def create(cls, *, code: object, name: object, actor: dict[str, Any]) -> Unit:
+    def create(cls, *, code: object, name: object, actor: Actor) -> Unit:
         return cls(code=check_text(code, "code"), name=check_text(name, "name"), actor=actor)
 
     @event("UnitCreated")
-    def __init__(self, *, code: str, name: str, actor: dict[str, Any]) -> None:
+    def __init__(self, *, code: str, name: str, actor: Actor) -> None:
         self.code = code
         self.name = name
 
@@ -76,7 +76,7 @@ class User(Aggregate):
         display_name: object,
         role: object,
         unit_code: object,
-        actor: dict[str, Any],
+        actor: Actor,
     ) -> User:
         checked_role = check_one_of(role, ROLES, "role")
         unit = None if unit_code is None else check_text(unit_code, "unit_code")
@@ -101,7 +101,7 @@ class User(Aggregate):
         display_name: str,
         role: str,
         unit_code: str | None,
-        actor: dict[str, Any],
+        actor: Actor,
     ) -> None:
         self.username = username
         self.display_name = display_name
@@ -129,7 +129,7 @@ class User(Aggregate):
 
     # ------------------------------------------------------------------ commands
 
-    def disable(self, *, reason: object, actor: dict[str, Any]) -> None:
+    def disable(self, *, reason: object, actor: Actor) -> None:
         text = check_text(reason, "reason")
         if not self.enabled:
             raise Conflict("该用户已停用", f"user {self.username!r} is already disabled")
@@ -138,31 +138,31 @@ class User(Aggregate):
         self._disabled(reason=text, actor=actor)
 
     @event("UserDisabled")
-    def _disabled(self, *, reason: str, actor: dict[str, Any]) -> None:
+    def _disabled(self, *, reason: str, actor: Actor) -> None:
         self.enabled = False
 
-    def enable(self, *, reason: object, actor: dict[str, Any]) -> None:
+    def enable(self, *, reason: object, actor: Actor) -> None:
         text = check_text(reason, "reason")
         if self.enabled:
             raise Conflict("该用户未停用", f"user {self.username!r} is not disabled")
         self._enabled(reason=text, actor=actor)
 
     @event("UserEnabled")
-    def _enabled(self, *, reason: str, actor: dict[str, Any]) -> None:
+    def _enabled(self, *, reason: str, actor: Actor) -> None:
         self.enabled = True
 
     def issue_token(
-        self, *, hashed: str, prefix: str, expires_on: date | None, actor: dict[str, Any]
+        self, *, hashed: str, prefix: str, expires_on: date | None, actor: Actor
     ) -> None:
         self._token_issued(hashed=hashed, prefix=prefix, expires_on=expires_on, actor=actor)
 
     @event("TokenIssued")
     def _token_issued(
-        self, *, hashed: str, prefix: str, expires_on: date | None, actor: dict[str, Any]
+        self, *, hashed: str, prefix: str, expires_on: date | None, actor: Actor
     ) -> None:
         self.tokens[hashed] = IssuedToken(prefix, expires_on)
 
-    def revoke_tokens(self, *, prefix: str | None, actor: dict[str, Any]) -> list[str]:
+    def revoke_tokens(self, *, prefix: str | None, actor: Actor) -> list[str]:
         """Revokes the tokens starting with ``prefix`` (all when None); answers their prefixes."""
         live = {h: t for h, t in self.tokens.items() if not t.revoked}
         if prefix is not None:
@@ -173,19 +173,17 @@ class User(Aggregate):
         return sorted(t.prefix for t in live.values())
 
     @event("TokensRevoked")
-    def _tokens_revoked(
-        self, *, hashes: list[str], every_token: bool, actor: dict[str, Any]
-    ) -> None:
+    def _tokens_revoked(self, *, hashes: list[str], every_token: bool, actor: Actor) -> None:
         for hashed in hashes:
             self.tokens[hashed] = replace(self.tokens[hashed], revoked=True)
         if every_token:
             self.unlisted_tokens_revoked = True
 
-    def change_password(self, *, password_hash: str, actor: dict[str, Any]) -> None:
+    def change_password(self, *, password_hash: str, actor: Actor) -> None:
         self._password_changed(password_hash=password_hash, actor=actor)
 
     @event("PasswordChanged")
-    def _password_changed(self, *, password_hash: str, actor: dict[str, Any]) -> None:
+    def _password_changed(self, *, password_hash: str, actor: Actor) -> None:
         self.password_hash = password_hash
         # The library sets the new version after this body runs: this event's version is +1.
         self.sessions_valid_from = self.version + 1
@@ -200,7 +198,7 @@ class TokenGrant(Aggregate):
 
     @event("TokenGranted")
     def __init__(
-        self, *, hashed: str, username: str, role: str, unit_code: str | None, actor: dict[str, Any]
+        self, *, hashed: str, username: str, role: str, unit_code: str | None, actor: Actor
     ) -> None:
         self.hashed = hashed
         self.username = username

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.directory import DIRECTORY_NAMESPACE
 from domain.errors import Conflict
+from domain.records import Actor
 
 
 class Session(Aggregate):
@@ -31,7 +31,7 @@ class Session(Aggregate):
         username: str,
         expires_at: datetime,
         user_version: int,
-        actor: dict[str, Any],
+        actor: Actor,
     ) -> None:
         self.hashed = hashed
         self.username = username
@@ -43,11 +43,11 @@ class Session(Aggregate):
     def admits(self, now: datetime) -> bool:
         return not self.ended and now < self.expires_at
 
-    def end(self, *, actor: dict[str, Any]) -> None:
+    def end(self, *, actor: Actor) -> None:
         if self.ended:
             raise Conflict("会话已结束", "the session has already ended")
         self._ended(actor=actor)
 
     @event("SessionEnded")
-    def _ended(self, *, actor: dict[str, Any]) -> None:
+    def _ended(self, *, actor: Actor) -> None:
         self.ended = True

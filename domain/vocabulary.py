@@ -1,26 +1,54 @@
-"""The closed vocabularies of DOMAIN.md §1 and API.md, as the values events carry."""
+"""The closed vocabularies of DOMAIN.md §1 and API.md, stated once.
+
+Each is a ``Literal`` type (so mypy, pydantic and the OpenAPI document know the values) with
+the same values as a frozen set for the domain's run-time checks (``values_of``).
+"""
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final, Literal, get_args
 
-KINDS: Final = frozenset({"suggestion", "proposal"})
-LEVELS: Final = frozenset({"national", "provincial"})
-PROPOSER_TYPES: Final = frozenset({"deputy", "member", "unit"})
-PROPOSER_ROLES: Final = frozenset({"lead", "co_signer"})
-KEY_SOURCES: Final = frozenset({"congress", "cppcc", "government", "unit"})
-CONTACT_PHASES: Final = frozenset({"before", "during", "after"})
-CONTACT_CHANNELS: Final = frozenset(
-    {"phone", "wechat", "email", "video", "letter", "meeting", "visit", "site"}
-)
+Kind = Literal["suggestion", "proposal"]
+Level = Literal["national", "provincial"]
+ProposerType = Literal["deputy", "member", "unit"]
+ProposerRole = Literal["lead", "co_signer"]
+KeySource = Literal["congress", "cppcc", "government", "unit"]
+ContactPhase = Literal["before", "during", "after"]
+ContactChannel = Literal["phone", "wechat", "email", "video", "letter", "meeting", "visit", "site"]
+Classification = Literal["A", "B", "C"]
+DisclosureOption = Literal["proactive", "on_request", "withheld"]
+Verdict = Literal["satisfied", "basically_satisfied", "dissatisfied"]
+ReminderMeans = Literal["phone", "meeting", "on_site", "circular"]
+Finding = Literal["implemented", "not_implemented", "advancing", "stalled", "fulfilled"]
+Stage = Literal["registered", "handling", "replied", "rehandling", "closed"]
+Role = Literal["admin", "office", "leader", "handler", "supervisor", "auditor"]
+PolicyName = Literal["hebei-2022", "guangxi-2018"]
+ReplyStatus = Literal["submitted", "returned", "approved", "issued"]
+RequestStatus = Literal["open", "approved", "rejected", "superseded_by_ruling"]
+
+
+def values_of(vocabulary: Any) -> frozenset[str]:
+    """The values of a ``Literal`` vocabulary, for checks at run time."""
+    return frozenset(get_args(vocabulary))
+
+
+KINDS: Final = values_of(Kind)
+LEVELS: Final = values_of(Level)
+PROPOSER_TYPES: Final = values_of(ProposerType)
+PROPOSER_ROLES: Final = values_of(ProposerRole)
+KEY_SOURCES: Final = values_of(KeySource)
+CONTACT_PHASES: Final = values_of(ContactPhase)
+CONTACT_CHANNELS: Final = values_of(ContactChannel)
+CLASSIFICATIONS: Final = values_of(Classification)
+DISCLOSURE_OPTIONS: Final = values_of(DisclosureOption)
+VERDICTS: Final = values_of(Verdict)
+REMINDER_MEANS: Final = values_of(ReminderMeans)
+ROLES: Final = values_of(Role)
+
 # Channels that put the unit face to face with the proposer (R-F2 re-handling needs one).
 FACE_TO_FACE_CHANNELS: Final = frozenset({"meeting", "visit", "site"})
-CLASSIFICATIONS: Final = frozenset({"A", "B", "C"})
-DISCLOSURE_OPTIONS: Final = frozenset({"proactive", "on_request", "withheld"})
 # R-P5: a withheld reply names one of these, or "other" with its own text.
 WITHHELD_REASONS: Final = frozenset({"proposer_refused", "confidential", "other"})
-VERDICTS: Final = frozenset({"satisfied", "basically_satisfied", "dissatisfied"})
-REMINDER_MEANS: Final = frozenset({"phone", "meeting", "on_site", "circular"})
 FINDINGS_BY_CLASS: Final = {
     "A": frozenset({"implemented", "not_implemented"}),
     "B": frozenset({"advancing", "stalled", "fulfilled"}),

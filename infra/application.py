@@ -25,11 +25,13 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import CanMutateAggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 
-from domain.calendar import WorkdayCalendar
-from domain.calendar_book import CALENDAR_BOOK_ID, CalendarBook
-from domain.case import Actor, Case
+from domain import handlers
+from domain.case import Case
+from domain.commands import CaseCommand, IssueReply, MergeCases, RegisterCase
+from domain.deadlines.calendar import WorkdayCalendar
+from domain.deadlines.calendar_book import CALENDAR_BOOK_ID, CalendarBook
 from domain.errors import Conflict, InvalidInput, NotFound
-from domain.merge import merge_cases
+from domain.records import Actor
 from infra.recorders import IdempotencyRow, IndexQueries, IndexRow, index_queries
 from infra.stored_calendar import StoredCalendar
 from infra.transcodings import DateAsISO
@@ -320,108 +322,62 @@ class BanliApplication(Application[UUID]):
                 listener(recordings[-1].notification.id)
         return recordings
 
-    def _on_case(
-        self, ctx: CommandContext, case_id: UUID | str, action: Callable[[Case], Any]
-    ) -> CommandResult:
-        def run(cases: Sequence[Case]) -> dict[str, Any] | None:
-            out = action(cases[0])
-            return out if isinstance(out, dict) else None
-
-        return self._run(ctx, lambda: [self._load(case_id)], run, case_id=case_id)
-
     # ------------------------------------------------------------------ commands
 
-    def register_case(self, ctx: CommandContext, **fields: Any) -> CommandResult:
+    def register(self, ctx: CommandContext, command: RegisterCase) -> CommandResult:
         def make() -> Sequence[Case]:
-            return [Case.register(**fields, actor=ctx.actor, today=ctx.today)]
+            return [handlers.register(command, ctx.actor, ctx.today)]
 
         # A registration that collides is a duplicate number, not a race worth repeating.
         return self._run(ctx, make, lambda _: None, retry=False)
 
-    def command(
-        self, ctx: CommandContext, case_id: UUID | str, method: str, **fields: Any
-    ) -> CommandResult:
-        """Runs one Case command by name, e.g. ``command(ctx, id, "record_contact", ...)``.
+    def execute(self, ctx: CommandContext, command: CaseCommand) -> CommandResult:
+        """Runs one command on its case (``domain.handlers`` has the table of what each does).
 
-        Commands that answer an id (reply, reassignment request) return it in ``extra``.
+        Commands that create an item (a reply, a reassignment request) answer its id; issuing
+        the first reply of a merge's primary also answers every partner, in one transaction.
         """
-        if method not in CASE_COMMANDS:
-            raise InvalidInput("未知的命令", f"unknown case command {method!r}")
-        id_field = CASE_COMMANDS[method]
-
-        def act(case: Case) -> dict[str, Any] | None:
-            out = getattr(case, method)(**fields, actor=ctx.actor, today=ctx.today)
-            return {id_field: out} if id_field else None
-
-        if method == "issue_reply":
-            return self._issue_reply(ctx, case_id, **fields)
-        return self._on_case(ctx, case_id, act)
-
-    def _issue_reply(
-        self, ctx: CommandContext, case_id: UUID | str, **fields: Any
-    ) -> CommandResult:
-        """R-M1: the primary case's reply answers every merged case, in the same transaction."""
+        handler = handlers.handler_for(command)
 
         def load() -> Sequence[Case]:
-            case = self._load(case_id)
-            partners = []
-            if case.merge and case.merge["primary_case_id"] == str(case.id):
-                partners = [self._load(i) for i in case.merge["case_ids"] if i != str(case.id)]
+            case = self._load(command.case_id)
+            if not isinstance(command, IssueReply) or case.merge is None:
+                return [case]
+            if case.merge.primary_case_id != str(case.id):
+                return [case]
+            partners = [self._load(i) for i in case.merge.case_ids if i != str(case.id)]
             return [case, *partners]
 
-        def act(cases: Sequence[Case]) -> None:
-            primary = cases[0]
-            primary.issue_reply(**fields, actor=ctx.actor, today=ctx.today)
-            reply = primary.replies[fields["reply_id"]]
-            if reply["further"]:
-                return  # a further reply answers the primary's own proposer only (R-F2)
-            for partner in cases[1:]:
-                partner.record_merged_reply(
-                    primary_case_id=str(primary.id),
-                    primary_number=primary.number,
-                    reply=reply,
-                    actor=ctx.actor,
-                )
+        def act(cases: Sequence[Case]) -> dict[str, Any] | None:
+            answer = handler(cases[0], command, ctx.actor, ctx.today)
+            if isinstance(command, IssueReply):
+                self._answer_partners(cases, command.reply_id, ctx)
+            return {command.answers: answer} if command.answers else None
 
-        return self._run(ctx, load, act, case_id=case_id)
+        return self._run(ctx, load, act, case_id=command.case_id)
 
-    def merge(
-        self, ctx: CommandContext, case_ids: Sequence[str], occurred_on: date
-    ) -> CommandResult:
+    @staticmethod
+    def _answer_partners(cases: Sequence[Case], reply_id: str, ctx: CommandContext) -> None:
+        """R-M1: the primary's first reply answers every merged case; a further reply answers
+        the primary's own proposer only (R-F2)."""
+        primary, partners = cases[0], cases[1:]
+        reply = primary.replies[reply_id]
+        if reply.further:
+            return
+        for partner in partners:
+            handlers.answer_merged_partner(partner, primary, reply, ctx.actor)
+
+    def merge(self, ctx: CommandContext, command: MergeCases) -> CommandResult:
         def load() -> Sequence[Case]:
-            if not isinstance(case_ids, list | tuple) or len(case_ids) < 2:
+            if len(command.case_ids) < 2:
                 raise InvalidInput("并案至少需要两个件", "case_ids must list two or more cases")
-            return [self._load(i) for i in case_ids]
+            return [self._load(i) for i in command.case_ids]
 
         def act(cases: Sequence[Case]) -> dict[str, Any]:
-            merge_id = merge_cases(cases, occurred_on=occurred_on, actor=ctx.actor, today=ctx.today)
+            merge_id = handlers.merge_cases(cases, command.occurred_on, ctx.actor, ctx.today)
             return {"merge_id": merge_id, "case_ids": [str(c.id) for c in cases]}
 
         return self._run(ctx, load, act)
-
-    def correct(
-        self,
-        ctx: CommandContext,
-        case_id: UUID | str,
-        *,
-        event_id: str,
-        reason: Any,
-        corrected: Any,
-    ) -> CommandResult:
-        target_case, version = parse_event_id(event_id)
-        if str(target_case) != str(case_id):
-            raise NotFound("被更正的事件不属于该件", "the corrected event is not on this case")
-        return self._on_case(
-            ctx,
-            case_id,
-            lambda case: case.correct(
-                version=version,
-                reason=reason,
-                corrected=corrected,
-                actor=ctx.actor,
-                today=ctx.today,
-            ),
-        )
 
     # ------------------------------------------------------------------ calendar (R-D7)
 
@@ -468,29 +424,3 @@ class BanliApplication(Application[UUID]):
 
     def case_events(self, case_id: UUID | str) -> list[Any]:
         return list(self.events.get(self._load(case_id, fresh=True).id))
-
-
-# Case command methods reachable through ``command``, with the id field they answer (if any).
-CASE_COMMANDS: dict[str, str | None] = {
-    "assign": None,
-    "request_reassignment": "request_id",
-    "decide_reassignment": None,
-    "rule_on_assignment": None,
-    "designate_key": None,
-    "record_contact": None,
-    "record_visit": None,
-    "record_visit_declined": None,
-    "record_on_site_handling": None,
-    "record_disclosure_preference": None,
-    "record_co_opinion": None,
-    "submit_reply": "reply_id",
-    "decide_reply": None,
-    "issue_reply": None,
-    "publish_reply": None,
-    "withhold_reply": None,
-    "record_feedback": None,
-    "record_follow_up_call": None,
-    "remind": None,
-    "reassess": None,
-    "close_out": None,
-}

@@ -18,6 +18,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.directory import TOKEN_PREFIX_LENGTH, TokenGrant, Unit, User, token_hash
 from domain.errors import Conflict, InvalidInput
+from domain.records import Actor
 from infra.application import LATEST, BanliApplication, CommandContext
 from infra.clock import Clock, china_date, today, utc_now
 from infra.passwords import check_password, hash_password
@@ -35,8 +36,8 @@ class Principal:
     unit: str | None
     display_name: str = ""
 
-    def actor(self) -> dict[str, str | None]:
-        return {"user": self.user, "role": self.role, "unit": self.unit}
+    def actor(self) -> Actor:
+        return Actor(user=self.user, role=self.role, unit=self.unit)
 
 
 BOOTSTRAP = Principal(user="bootstrap-admin", role="admin", unit=None, display_name="初始管理员")

@@ -14,8 +14,8 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from domain.calendar import WorkdayCalendar
-from domain.calendar_book import CALENDAR_BOOK_ID, CalendarBook
+from domain.deadlines.calendar import WorkdayCalendar
+from domain.deadlines.calendar_book import CALENDAR_BOOK_ID, CalendarBook
 
 if TYPE_CHECKING:
     from infra.application import BanliApplication

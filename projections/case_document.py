@@ -6,27 +6,30 @@ shown as it was at any recorded time (R-X3) with the deadlines of any day.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from domain.calendar import WorkdayCalendar
-from domain.deadlines import case_deadlines
+from domain.case import Case
+from domain.deadlines.calendar import WorkdayCalendar
+from domain.deadlines.case_deadlines import case_deadlines
+from domain.records import Reply
 
 
-def _reply(reply: dict[str, Any]) -> dict[str, Any]:
+def _reply(reply: Reply) -> dict[str, Any]:
     return {
-        "reply_id": reply["reply_id"],
-        "unit": reply["unit"],
-        "classification": reply["classification"],
-        "disclosure": reply["disclosure"],
-        "withheld_reason": reply["withheld_reason"],
-        "status": reply["status"],
-        "recipients": reply["recipients"],
-        "copies": reply["copies"],
-        "further": reply["further"],
-        "submitted_on": _iso(reply["submitted_on"]),
-        "issued_on": _iso(reply["issued_on"]),
-        "document_number": reply["document_number"],
+        "reply_id": reply.reply_id,
+        "unit": reply.unit,
+        "classification": reply.classification,
+        "disclosure": reply.disclosure,
+        "withheld_reason": reply.withheld_reason,
+        "status": reply.status,
+        "recipients": reply.recipients,
+        "copies": reply.copies,
+        "further": reply.further,
+        "submitted_on": _iso(reply.submitted_on),
+        "issued_on": _iso(reply.issued_on),
+        "document_number": reply.document_number,
     }
 
 
@@ -34,17 +37,19 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _plain(value: Any) -> Any:
-    """Dates to ISO strings, recursively, for JSON."""
+def plain(value: Any) -> Any:
+    """Records to dicts and dates to ISO strings, recursively, for JSON."""
+    if hasattr(value, "__dataclass_fields__"):
+        value = asdict(value)
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
     return _iso(value)
 
 
-def case_document(case: Any, calendar: WorkdayCalendar, as_of: date) -> dict[str, Any]:
-    key = case.key or {}
+def case_document(case: Case, calendar: WorkdayCalendar, as_of: date) -> dict[str, Any]:
+    key = case.key
     return {
         "case_id": str(case.id),
         "number": case.number,
@@ -55,19 +60,19 @@ def case_document(case: Any, calendar: WorkdayCalendar, as_of: date) -> dict[str
         "stage": case.stage,
         "policy": case.policy,
         "reference": case.reference,
-        "key": case.key is not None,
-        "key_source": key.get("source"),
-        "leader_in_charge": key.get("leader_in_charge"),
+        "key": key is not None,
+        "key_source": key.source if key else None,
+        "leader_in_charge": key.leader_in_charge if key else None,
         "lead_unit": case.lead_unit,
         "co_units": case.co_units,
         "split_units": case.split_units,
         "assignment_rounds": case.assignment_rounds,
         "assigned_on": _iso(case.assigned_on),
-        "proposers": case.proposers,
+        "proposers": plain(case.proposers),
         "replies": [_reply(r) for r in case.replies.values()],
-        "feedback": _plain(case.feedback),
-        "disclosures": _plain(case.disclosures),
-        "merge": _plain(case.merge),
+        "feedback": plain(case.feedback),
+        "disclosures": plain(case.disclosures),
+        "merge": plain(case.merge),
         "under_supervision": case.under_supervision,
         "closed_out_on": _iso(case.closed_out_on),
         "deadlines": [d.as_dict() for d in case_deadlines(case, calendar, as_of)],

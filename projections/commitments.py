@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-from domain.calendar import WorkdayCalendar
-from domain.rules import latest_issued_reply
+from domain.case import Case
+from domain.deadlines.calendar import WorkdayCalendar
+from domain.rules.replies import latest_issued_reply
 from projections.core import Row, Table
 
 COMMITMENTS = Table(
@@ -32,9 +32,9 @@ class CommitmentView:
     name = "commitments"
     tables = (COMMITMENTS,)
 
-    def rows(self, case: Any, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
+    def rows(self, case: Case, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
         reply = latest_issued_reply(case)
-        if reply is None or reply["classification"] != "B":
+        if reply is None or reply.classification != "B" or reply.issued_on is None:
             return {COMMITMENTS.name: []}
         latest = case.reassessments[-1] if case.reassessments else None
         row: Row = {
@@ -42,10 +42,10 @@ class CommitmentView:
             "number": case.number,
             "year": case.year,
             "kind": case.kind,
-            "unit": reply["unit"],
-            "issued_on": reply["issued_on"].isoformat(),
-            "latest_finding": latest["finding"] if latest else None,
-            "reassessed_on": latest["occurred_on"].isoformat() if latest else None,
+            "unit": reply.unit,
+            "issued_on": reply.issued_on.isoformat(),
+            "latest_finding": latest.finding if latest else None,
+            "reassessed_on": latest.occurred_on.isoformat() if latest else None,
             "under_supervision": int(case.under_supervision),
             "closed_out_on": case.closed_out_on.isoformat() if case.closed_out_on else None,
         }

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from domain.calendar import WorkdayCalendar
+from domain.deadlines.calendar import WorkdayCalendar
 
 Row = dict[str, Any]
 

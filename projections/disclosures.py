@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from domain.calendar import WorkdayCalendar
-from domain.policies import get_policy
+from domain.case import Case
+from domain.deadlines.calendar import WorkdayCalendar
+from domain.deadlines.policies import get_policy
+from domain.records import Disclosure
 from projections.core import Row, Table
 
 REGISTER = Table(
@@ -38,34 +40,34 @@ class DisclosureView:
     name = "disclosures"
     tables = (REGISTER,)
 
-    def rows(self, case: Any, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
+    def rows(self, case: Case, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
         policy = get_policy(case.policy)
         rows = []
         for reply in case.replies.values():
-            if reply["status"] != "issued":
+            issued_on = reply.issued_on
+            if not reply.issued or issued_on is None:
                 continue
-            decided = case.disclosures.get(reply["reply_id"])
-            proactive = reply["disclosure"] == "proactive"
-            if not proactive and decided is None and reply["disclosure"] != "withheld":
+            decided = case.disclosures.get(reply.reply_id) or Disclosure(status="undecided")
+            proactive = reply.disclosure == "proactive"
+            if not proactive and decided.status == "undecided" and reply.disclosure != "withheld":
                 continue
-            due = policy.disclosure_due(reply["issued_on"], calendar).due_on if proactive else None
-            withheld_reason = (decided or {}).get("withheld_reason") or reply["withheld_reason"]
-            withheld_on = (decided or {}).get("withheld_on")
-            if withheld_on is None and reply["disclosure"] == "withheld":
-                withheld_on = reply["issued_on"]  # withheld at submission, with its reason (R-P5)
+            due = policy.disclosure_due(issued_on, calendar).due_on if proactive else None
+            withheld_on = decided.withheld_on
+            if withheld_on is None and reply.disclosure == "withheld":
+                withheld_on = issued_on  # withheld at submission, with its reason (R-P5)
             rows.append(
                 {
                     "case_id": str(case.id),
-                    "reply_id": reply["reply_id"],
+                    "reply_id": reply.reply_id,
                     "number": case.number,
-                    "unit": reply["unit"],
-                    "disclosure": reply["disclosure"],
-                    "issued_on": reply["issued_on"].isoformat(),
+                    "unit": reply.unit,
+                    "disclosure": reply.disclosure,
+                    "issued_on": issued_on.isoformat(),
                     "due_on": due.isoformat() if due else None,
-                    "published_on": _iso((decided or {}).get("published_on")),
+                    "published_on": _iso(decided.published_on),
                     "withheld_on": _iso(withheld_on),
-                    "withheld_reason": withheld_reason,
-                    "url": (decided or {}).get("url"),
+                    "withheld_reason": decided.withheld_reason or reply.withheld_reason,
+                    "url": decided.url,
                 }
             )
         return {REGISTER.name: rows}

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
-from domain.calendar import WorkdayCalendar
-from domain.deadlines import case_deadlines
-from domain.policies import get_policy
+from domain.case import Case
+from domain.deadlines.calendar import WorkdayCalendar
+from domain.deadlines.case_deadlines import case_deadlines
+from domain.deadlines.policies import get_policy
 from projections.core import Row, Table
 
 # Deadlines are stored with every act known, whatever its date; reads filter by ``as_of``.
@@ -74,7 +74,7 @@ DEADLINES = Table(
 )
 
 
-def unit_roles(case: Any) -> list[tuple[str, str]]:
+def unit_roles(case: Case) -> list[tuple[str, str]]:
     roles = [(case.lead_unit, "reference" if case.reference else "lead")] if case.lead_unit else []
     roles += [(u, "co") for u in case.co_units]
     roles += [(u, "split") for u in case.split_units]
@@ -85,9 +85,9 @@ class LedgerView:
     name = "ledger"
     tables = (CASES, UNITS, DEADLINES)
 
-    def rows(self, case: Any, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
+    def rows(self, case: Case, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
         case_id = str(case.id)
-        key = case.key or {}
+        key = case.key
         head: Row = {
             "case_id": case_id,
             "number": case.number,
@@ -98,8 +98,8 @@ class LedgerView:
             "stage": case.stage,
             "reference": int(case.reference),
             "key": int(case.key is not None),
-            "key_source": key.get("source"),
-            "leader_in_charge": key.get("leader_in_charge"),
+            "key_source": key.source if key else None,
+            "leader_in_charge": key.leader_in_charge if key else None,
             "lead_unit": case.lead_unit,
             "co_units": json.dumps(case.co_units),
             "split_units": json.dumps(case.split_units),

@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.calendar import WorkdayCalendar
-from domain.calendar_book import CalendarBook
 from domain.case import Case
+from domain.deadlines.calendar import WorkdayCalendar
+from domain.deadlines.calendar_book import CalendarBook
 from projections.core import CaseView, EventView, Row, StoredEventInfo
 
 CaseLoader = Callable[[str, int], Any]  # (aggregate id, version) -> aggregate at that version

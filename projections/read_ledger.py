@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from domain.deadline_status import OPEN_STATUSES, deadline_status
+from domain.deadlines.status import OPEN_STATUSES, deadline_status
 from projections.core import Row, ViewReader
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
-from domain.calendar import WorkdayCalendar
-from domain.deadline_status import met_on_time
-from domain.deadlines import case_deadlines
-from domain.rules import reached_contact_dates
+from domain.case import Case
+from domain.deadlines.calendar import WorkdayCalendar
+from domain.deadlines.case_deadlines import case_deadlines
+from domain.deadlines.status import met_on_time
+from domain.records import Reply
+from domain.rules.communication import reached_contact_dates
 from projections.core import Row, Table
 from projections.ledger import END_OF_TIME, unit_roles
 
@@ -46,13 +47,9 @@ FACTS = Table(
 )
 
 
-def _first_reply(case: Any, unit: str) -> dict[str, Any] | None:
-    issued = [
-        r
-        for r in case.replies.values()
-        if r["unit"] == unit and r["status"] == "issued" and not r["further"]
-    ]
-    return min(issued, key=lambda r: (r["issued_on"], r["version"])) if issued else None
+def _first_reply(case: Case, unit: str) -> Reply | None:
+    issued = [r for r in case.replies.values() if r.unit == unit and r.issued and not r.further]
+    return min(issued, key=lambda r: (r.issued_on or date.min, r.version)) if issued else None
 
 
 def _iso(value: date | None) -> str | None:
@@ -63,9 +60,9 @@ class UnitFactsView:
     name = "unit_facts"
     tables = (FACTS,)
 
-    def rows(self, case: Any, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
+    def rows(self, case: Case, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
         deadlines = case_deadlines(case, calendar, END_OF_TIME)
-        verdict = case.feedback[-1]["verdict"] if case.feedback else None
+        verdict = case.feedback[-1].verdict if case.feedback else None
         rows = []
         for unit, role in unit_roles(case):
             reply = _first_reply(case, unit)
@@ -85,16 +82,16 @@ class UnitFactsView:
                     "kind": case.kind,
                     "key": int(case.key is not None),
                     "reached_contact": int(bool(reached_contact_dates(case, unit))),
-                    "visited": int(any(v["unit"] == unit for v in case.visits)),
-                    "declined_visit": int(any(v["unit"] == unit for v in case.declined_visits)),
-                    "on_site_total": sum(h["unit"] == unit for h in case.on_site_handlings),
+                    "visited": int(any(v.unit == unit for v in case.visits)),
+                    "declined_visit": int(any(v.unit == unit for v in case.declined_visits)),
+                    "on_site_total": sum(h.unit == unit for h in case.on_site_handlings),
                     "on_site_present": sum(
-                        h["unit"] == unit and h["proposer_present"] for h in case.on_site_handlings
+                        h.unit == unit and h.proposer_present for h in case.on_site_handlings
                     ),
                     "reply_due_on": _iso(reply_deadline.due_on) if reply_deadline else None,
                     "reply_missed_on": _iso(reply_deadline.missed_on) if reply_deadline else None,
-                    "reply_issued_on": _iso(reply["issued_on"]) if reply else None,
-                    "classification": reply["classification"] if reply else None,
+                    "reply_issued_on": _iso(reply.issued_on) if reply else None,
+                    "classification": reply.classification if reply else None,
                     "proactive_replies": len(disclosure),
                     "disclosed_on_time": sum(
                         met_on_time(d.due_on, d.met_on, d.missed_on) for d in disclosure

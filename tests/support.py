@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from domain.case import Actor
-from domain.deadlines import Deadline, case_deadlines
+from domain import commands as c
+from domain.case import Case
+from domain.deadlines.case_deadlines import Deadline, case_deadlines
 from domain.errors import RuleViolation
-from infra.application import BanliApplication, CommandContext, CommandResult
+from domain.records import Actor, Person, Proposer
+from infra.application import BanliApplication, CommandContext, CommandResult, parse_event_id
 
 TODAY = date(2025, 12, 31)
-OFFICE: Actor = {"user": "office1", "role": "office", "unit": None}
-LEADER: Actor = {"user": "leader1", "role": "leader", "unit": None}
-SUPERVISOR: Actor = {"user": "sup1", "role": "supervisor", "unit": None}
+OFFICE = Actor(user="office1", role="office", unit=None)
+LEADER = Actor(user="leader1", role="leader", unit=None)
+SUPERVISOR = Actor(user="sup1", role="supervisor", unit=None)
+CLERK = Person(name="王科长", rank="科长")
 
 
 def refused(rule: str) -> pytest.RaisesExc[RuleViolation]:
@@ -25,7 +29,7 @@ def refused(rule: str) -> pytest.RaisesExc[RuleViolation]:
 
 
 def handler(unit: str) -> Actor:
-    return {"user": f"h-{unit.lower()}", "role": "handler", "unit": unit}
+    return Actor(user=f"h-{unit.lower()}", role="handler", unit=unit)
 
 
 def sqlite_app(tmp_path: Path, **extra: str) -> BanliApplication:
@@ -37,11 +41,29 @@ def ctx(actor: Actor = OFFICE, today: date = TODAY, **kw: Any) -> CommandContext
     return CommandContext(actor=actor, today=today, **kw)
 
 
-def deputies(*names: str) -> list[dict[str, str]]:
-    return [
-        {"name": n, "type": "deputy", "role": "lead" if i == 0 else "co_signer"}
+def deputies(*names: str) -> tuple[Proposer, ...]:
+    return tuple(
+        Proposer(name=n, type="deputy", role="lead" if i == 0 else "co_signer")
         for i, n in enumerate(names)
-    ]
+    )
+
+
+def registration(
+    number: str = "2025-001",
+    kind: str = "suggestion",
+    proposers: Sequence[Proposer] | None = None,
+    received_on: date = date(2025, 1, 20),
+    year: int = 2025,
+) -> c.RegisterCase:
+    return c.RegisterCase(
+        number=number,
+        kind=kind,
+        level="provincial",
+        year=year,
+        title="关于加强农村公路养护的建议",
+        proposers=tuple(proposers or deputies("张三", "李四")),
+        received_on=received_on,
+    )
 
 
 class Flow:
@@ -56,26 +78,19 @@ class Flow:
         app: BanliApplication,
         number: str = "2025-001",
         kind: str = "suggestion",
-        proposers: list[dict[str, str]] | None = None,
+        proposers: Sequence[Proposer] | None = None,
         received_on: date = date(2025, 1, 20),
         year: int = 2025,
     ) -> None:
         self.app = app
         self.kind = kind
-        result = app.register_case(
-            ctx(),
-            number=number,
-            kind=kind,
-            level="provincial",
-            year=year,
-            title="关于加强农村公路养护的建议",
-            proposers=proposers or deputies("张三", "李四"),
-            received_on=received_on,
-        )
-        self.id = result.case_id
+        command = registration(number, kind, proposers, received_on, year)
+        self.id = app.register(ctx(), command).case_id
 
-    def do(self, method: str, actor: Actor = OFFICE, **fields: Any) -> CommandResult:
-        return self.app.command(ctx(actor), self.id, method, **fields)
+    def run(
+        self, command: c.CaseCommand, actor: Actor = OFFICE, today: date = TODAY
+    ) -> CommandResult:
+        return self.app.execute(ctx(actor, today), command)
 
     def assign(
         self,
@@ -84,7 +99,9 @@ class Flow:
         on: date = date(2025, 2, 1),
         **kw: Any,
     ) -> CommandResult:
-        return self.do("assign", lead_unit=lead, co_units=co or [], assigned_on=on, **kw)
+        return self.run(
+            c.Assign(self.id, assigned_on=on, lead_unit=lead, co_units=tuple(co or ()), **kw)
+        )
 
     def contact(
         self, unit: str = "FIN", on: date = date(2025, 2, 10), reached: bool = True, **kw: Any
@@ -93,39 +110,33 @@ class Flow:
             "unit": unit,
             "phase": "before",
             "channel": "phone",
-            "contacted_by": {"name": "王科长", "rank": "科长"},
+            "contacted_by": CLERK,
             "person": "张三",
             "reached": reached,
             "summary": "电话沟通办理思路",
             "occurred_on": on,
         }
         fields.update(kw)
-        return self.do("record_contact", handler(unit), **fields)
+        return self.run(c.RecordContact(self.id, **fields), handler(unit))
 
     def visit(self, unit: str = "FIN", on: date = date(2025, 2, 15), **kw: Any) -> CommandResult:
         fields: dict[str, Any] = {
             "unit": unit,
             "organised_by": unit,
-            "visitors": [{"name": "赵处长", "rank": "处长"}],
-            "persons": ["张三"],
+            "visitors": (Person(name="赵处长", rank="处长"),),
+            "persons": ("张三",),
             "summary": "面对面听取意见",
             "proposer_opinion": "认可",
             "occurred_on": on,
         }
         fields.update(kw)
-        return self.do("record_visit", handler(unit), **fields)
+        return self.run(c.RecordVisit(self.id, **fields), handler(unit))
 
     def co_opinion(
         self, unit: str, on: date = date(2025, 3, 1), disclosure_opinion: str = "proactive"
     ) -> CommandResult:
-        return self.do(
-            "record_co_opinion",
-            handler(unit),
-            unit=unit,
-            summary="会办意见",
-            disclosure_opinion=disclosure_opinion,
-            occurred_on=on,
-        )
+        command = c.RecordCoOpinion(self.id, unit, "会办意见", disclosure_opinion, on)
+        return self.run(command, handler(unit))
 
     def submit(
         self, unit: str = "FIN", cls: str = "A", on: date = date(2025, 4, 1), **kw: Any
@@ -138,33 +149,20 @@ class Flow:
             "occurred_on": on,
         }
         fields.update(kw)
-        reply_id: str = self.do("submit_reply", handler(unit), **fields).extra["reply_id"]
+        reply_id: str = self.run(c.SubmitReply(self.id, **fields), handler(unit)).extra["reply_id"]
         return reply_id
 
     def approve(
         self, reply_id: str, on: date = date(2025, 4, 3), approved: bool = True
     ) -> CommandResult:
-        return self.do(
-            "decide_reply",
-            LEADER,
-            reply_id=reply_id,
-            approved=approved,
-            leader="钱厅长",
-            note="同意" if approved else "退回",
-            occurred_on=on,
-        )
+        note = "同意" if approved else "退回"
+        return self.run(c.DecideReply(self.id, reply_id, approved, "钱厅长", note, on), LEADER)
 
     def issue(
         self, reply_id: str, unit: str = "FIN", on: date = date(2025, 4, 5), **kw: Any
     ) -> CommandResult:
-        return self.do(
-            "issue_reply",
-            handler(unit),
-            reply_id=reply_id,
-            document_number="财建函〔2025〕1号",
-            occurred_on=on,
-            **kw,
-        )
+        command = c.IssueReply(self.id, reply_id, "财建函〔2025〕1号", on, **kw)
+        return self.run(command, handler(unit))
 
     def replied(self, cls: str = "A", on: date = date(2025, 4, 5), unit: str = "FIN") -> str:
         """Contact → submit → approve → issue, for tests that need a replied case."""
@@ -175,12 +173,31 @@ class Flow:
         return reply_id
 
     def feedback(self, verdict: str, on: date = date(2025, 5, 1)) -> CommandResult:
-        return self.do("record_feedback", verdict=verdict, comments="", occurred_on=on)
+        return self.run(c.RecordFeedback(self.id, verdict, on))
 
     @property
-    def case(self) -> Any:
+    def case(self) -> Case:
         return self.app.get_case(self.id)
 
     def case_deadlines(self, as_of: date = TODAY) -> list[Deadline]:
         """The case's deadlines as the domain computes them, with the stored calendar."""
         return case_deadlines(self.case, self.app.calendar(), as_of)
+
+
+def correct(
+    app: BanliApplication,
+    context: CommandContext,
+    case_id: str,
+    *,
+    event_id: str,
+    reason: str,
+    corrected: dict[str, Any],
+) -> CommandResult:
+    """R-X2 as the API does it: the public event id names the corrected event's version."""
+    target, version = parse_event_id(event_id)
+    assert str(target) == case_id, "the corrected event is on another case"
+    return app.execute(context, c.Correct(case_id, version, reason, corrected))
+
+
+def merge(app: BanliApplication, *case_ids: str, on: date) -> CommandResult:
+    return app.merge(ctx(), c.MergeCases(tuple(case_ids), on))

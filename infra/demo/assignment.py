@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from domain import commands as c
+from domain.records import Proposer
 from infra.demo.actors import LEADER, OFFICE, handler
 from infra.demo.dates import DEMO_YEAR
 from infra.demo.story_base import StoryBase
@@ -15,30 +15,29 @@ class AssignmentSteps(StoryBase):
 
     def register(self) -> None:
         p = self.plan
-        result = self.demo.app.register_case(
-            self.demo.ctx(OFFICE),
+        command = c.RegisterCase(
             number=p.number,
             kind=p.kind,
             level=p.level,
             year=DEMO_YEAR,
             title=p.title,
-            proposers=p.proposers,
+            proposers=tuple(Proposer(**q) for q in p.proposers),
             received_on=p.received_on,
         )
+        result = self.demo.app.register(self.demo.ctx(OFFICE), command)
         self.case_id = self.demo.count(result).case_id
 
     def assign(self) -> None:
         p = self.plan
         self.on = p.assigned_on
-        shape: dict[str, Any]
         if p.reference:
-            shape = {"reference": True, "lead_unit": p.unit}
+            command = c.Assign(self.case_id, self.on, lead_unit=p.unit, reference=True)
         elif p.split:
-            shape = {"split_units": p.split}
+            command = c.Assign(self.case_id, self.on, split_units=tuple(p.split))
         else:
-            shape = {"lead_unit": p.earlier_units[0] if p.earlier_units else p.unit}
-            shape["co_units"] = p.co
-        self.do(OFFICE, "assign", assigned_on=self.on, **shape)
+            lead = p.earlier_units[0] if p.earlier_units else p.unit
+            command = c.Assign(self.case_id, self.on, lead_unit=lead, co_units=tuple(p.co))
+        self.do(OFFICE, command)
 
     def designate_key(self) -> None:
         p = self.plan
@@ -47,10 +46,12 @@ class AssignmentSteps(StoryBase):
         actor = handler(p.unit) if p.key_source == "unit" else OFFICE
         self.do(
             actor,
-            "designate_key",
-            source=p.key_source,
-            leader_in_charge=self.staff(p.unit).leader_title,
-            occurred_on=self.later(0, 3),
+            c.DesignateKey(
+                case_id=self.case_id,
+                source=p.key_source,
+                leader_in_charge=self.staff(p.unit).leader_title,
+                occurred_on=self.later(0, 3),
+            ),
         )
 
     def reassign(self) -> None:
@@ -70,21 +71,22 @@ class AssignmentSteps(StoryBase):
             self.request_reassignment(second, f"该件应由{UNIT_BY_CODE[p.unit].name}主办")
             self.do(
                 LEADER,
-                "rule_on_assignment",
-                leader=self.staff(p.unit).leader_title,
-                lead_unit=p.unit,
-                co_units=p.co,
-                note="已两次批分，经办公室建议报分管厅领导裁定",
-                occurred_on=self.later(1, 3),
+                c.RuleOnAssignment(
+                    case_id=self.case_id,
+                    leader=self.staff(p.unit).leader_title,
+                    lead_unit=p.unit,
+                    co_units=tuple(p.co),
+                    note="已两次批分，经办公室建议报分管厅领导裁定",
+                    occurred_on=self.later(1, 3),
+                ),
             )
 
     def request_reassignment(self, unit: str, reason: str) -> str:
         result = self.do(
             handler(unit),
-            "request_reassignment",
-            unit=unit,
-            reason=reason,
-            occurred_on=self.later(1, 4),
+            c.RequestReassignment(
+                case_id=self.case_id, unit=unit, reason=reason, occurred_on=self.later(1, 4)
+            ),
         )
         request_id: str = result.extra["request_id"]
         return request_id
@@ -92,14 +94,16 @@ class AssignmentSteps(StoryBase):
     def decide_reassignment(
         self, request_id: str, lead: str | None, note: str, *, restart: bool = False
     ) -> None:
-        fields: dict[str, Any] = {"lead_unit": lead, "co_units": self.plan.co} if lead else {}
         self.do(
             OFFICE,
-            "decide_reassignment",
-            request_id=request_id,
-            approved=lead is not None,
-            note=note,
-            restart_deadlines=restart,
-            occurred_on=self.later(1, 3),
-            **fields,
+            c.DecideReassignment(
+                case_id=self.case_id,
+                request_id=request_id,
+                approved=lead is not None,
+                note=note,
+                restart_deadlines=restart,
+                occurred_on=self.later(1, 3),
+                lead_unit=lead,
+                co_units=tuple(self.plan.co) if lead else (),
+            ),
         )

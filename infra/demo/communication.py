@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from domain import commands as c
 from infra.demo.actors import handler
 from infra.demo.story_base import StoryBase
 from infra.demo.units import UNIT_BY_CODE
@@ -25,15 +26,17 @@ class CommunicationSteps(StoryBase):
         staff = self.staff(unit)
         self.do(
             handler(unit),
-            "record_contact",
-            unit=unit,
-            phase=phase,
-            channel=channel,
-            contacted_by=staff.head if reached else staff.clerk,
-            person=p.proposer,
-            reached=reached,
-            summary=summary,
-            occurred_on=self.later(1, 4),
+            c.RecordContact(
+                case_id=self.case_id,
+                unit=unit,
+                phase=phase,
+                channel=channel,
+                contacted_by=staff.head if reached else staff.clerk,
+                person=p.proposer,
+                reached=reached,
+                summary=summary,
+                occurred_on=self.later(1, 4),
+            ),
         )
 
     def first_contact(self, unit: str) -> None:
@@ -59,10 +62,12 @@ class CommunicationSteps(StoryBase):
         self.consent = (consent_reply, consent_original)
         self.do(
             handler(self.replying_units[0]),
-            "record_disclosure_preference",
-            consent_reply=consent_reply,
-            consent_original=consent_original,
-            occurred_on=self.later(0, 3),
+            c.RecordDisclosurePreference(
+                case_id=self.case_id,
+                consent_reply=consent_reply,
+                consent_original=consent_original,
+                occurred_on=self.later(0, 3),
+            ),
         )
 
     def meet(self) -> None:
@@ -73,26 +78,30 @@ class CommunicationSteps(StoryBase):
         if p.visit == "declined":
             self.do(
                 handler(p.unit),
-                "record_visit_declined",
-                unit=p.unit,
-                note=f"{p.proposer}表示情况已电话沟通清楚，主动提出无需见面",
-                occurred_on=self.later(2, 8),
+                c.RecordVisitDeclined(
+                    case_id=self.case_id,
+                    unit=p.unit,
+                    note=f"{p.proposer}表示情况已电话沟通清楚，主动提出无需见面",
+                    occurred_on=self.later(2, 8),
+                ),
             )
             return
         staff = self.staff(p.unit)
         visitors = [staff.leader, staff.head] if p.key_source else [staff.head, staff.clerk]
         self.do(
             handler(p.unit),
-            "record_visit",
-            unit=p.unit,
-            organised_by=p.unit,
-            visitors=visitors,
-            persons=[q["name"] for q in p.proposers],
-            summary=f"赴{p.place}走访{p.proposer}，面商{p.subject}有关问题",
-            proposer_opinion=self.rng.choice(
-                ("认可办理思路，希望加快推进", "对走访表示感谢", "建议进一步加大支持力度")
+            c.RecordVisit(
+                case_id=self.case_id,
+                unit=p.unit,
+                organised_by=p.unit,
+                visitors=tuple(visitors),
+                persons=tuple(q["name"] for q in p.proposers),
+                summary=f"赴{p.place}走访{p.proposer}，面商{p.subject}有关问题",
+                proposer_opinion=self.rng.choice(
+                    ("认可办理思路，希望加快推进", "对走访表示感谢", "建议进一步加大支持力度")
+                ),
+                occurred_on=self.later(2, 8),
             ),
-            occurred_on=self.later(2, 8),
         )
 
     def on_site(self) -> None:
@@ -101,11 +110,13 @@ class CommunicationSteps(StoryBase):
             return
         self.do(
             handler(p.unit),
-            "record_on_site_handling",
-            unit=p.unit,
-            proposer_present=bool(p.key_source) or p.exemplary or self.rng.random() < 0.8,
-            summary=f"在{p.place}开门办案，实地查看{p.subject}有关情况",
-            occurred_on=self.later(2, 6),
+            c.RecordOnSiteHandling(
+                case_id=self.case_id,
+                unit=p.unit,
+                proposer_present=bool(p.key_source) or p.exemplary or self.rng.random() < 0.8,
+                summary=f"在{p.place}开门办案，实地查看{p.subject}有关情况",
+                occurred_on=self.later(2, 6),
+            ),
         )
 
     def co_opinions(self) -> None:
@@ -129,9 +140,11 @@ class CommunicationSteps(StoryBase):
         self.co_objects |= opinion == "withheld"
         self.do(
             handler(unit),
-            "record_co_opinion",
-            unit=unit,
-            summary=f"{UNIT_BY_CODE[unit].name}会办意见：结合职责提出{self.plan.subject}的支持措施",
-            disclosure_opinion=opinion,
-            occurred_on=on,
+            c.RecordCoOpinion(
+                case_id=self.case_id,
+                unit=unit,
+                summary=f"{UNIT_BY_CODE[unit].name}会办意见：结合职责提出{self.plan.subject}的支持措施",
+                disclosure_opinion=opinion,
+                occurred_on=on,
+            ),
         )

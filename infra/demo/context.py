@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from collections import Counter
 from datetime import date
-from typing import Any
 
-from domain.case import Actor
+from domain.commands import CaseCommand
+from domain.records import Actor
 from infra.application import BanliApplication, CommandContext, CommandResult
 from infra.demo.actors import draw_staff
 from infra.demo.dates import DEMO_TODAY
@@ -29,8 +29,8 @@ class Demo:
     def ctx(actor: Actor) -> CommandContext:
         return CommandContext(actor=actor, today=DEMO_TODAY)
 
-    def command(self, actor: Actor, case_id: str, method: str, **fields: Any) -> CommandResult:
-        return self.count(self.app.command(self.ctx(actor), case_id, method, **fields))
+    def execute(self, actor: Actor, command: CaseCommand) -> CommandResult:
+        return self.count(self.app.execute(self.ctx(actor), command))
 
     def count(self, result: CommandResult) -> CommandResult:
         self.events += len(result.events)

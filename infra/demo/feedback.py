@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain import commands as c
 from infra.demo.actors import OFFICE, handler
 from infra.demo.replies import ReplySteps
 
@@ -20,10 +21,12 @@ class FeedbackSteps(ReplySteps):
         }[verdict]
         self.do(
             handler(self.replying_units[0]),
-            "record_feedback",
-            verdict=verdict,
-            comments=comments,
-            occurred_on=self.later(5, 30),
+            c.RecordFeedback(
+                case_id=self.case_id,
+                verdict=verdict,
+                comments=comments,
+                occurred_on=self.later(5, 30),
+            ),
         )
 
     def rehandle(self) -> None:
@@ -47,7 +50,9 @@ class FeedbackSteps(ReplySteps):
             return
         self.do(
             actor,
-            "record_follow_up_call",
-            summary=f"电话回访{p.proposer}，了解对答复及落实情况的意见",
-            occurred_on=self.later(3, 20),
+            c.RecordFollowUpCall(
+                case_id=self.case_id,
+                summary=f"电话回访{p.proposer}，了解对答复及落实情况的意见",
+                occurred_on=self.later(3, 20),
+            ),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from domain import commands as c
 from infra.demo.actors import OFFICE
 from infra.demo.context import Demo
 from infra.demo.plan import CasePlan
@@ -20,7 +21,8 @@ def run_group(demo: Demo, plans: Sequence[CasePlan]) -> None:
         story.open()
     primary, partners = stories[0], stories[1:]
     merged_on = max(s.on for s in stories) + timedelta(days=demo.rng.randint(1, 3))
-    demo.count(demo.app.merge(demo.ctx(OFFICE), [s.case_id for s in stories], merged_on))
+    merge = c.MergeCases(case_ids=tuple(s.case_id for s in stories), occurred_on=merged_on)
+    demo.count(demo.app.merge(demo.ctx(OFFICE), merge))
     primary.on = merged_on
     primary.finish()
     assert primary.issued_on is not None, "merge groups are planned on time"

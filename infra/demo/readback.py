@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from domain.case import Case
-from domain.deadlines import case_deadlines
+from domain.deadlines.case_deadlines import case_deadlines
 from domain.visit_rate import visit_compliance
 from infra.application import BanliApplication
 from infra.demo.dates import DEMO_TODAY
@@ -53,16 +53,16 @@ def _unit_lines(cases: Sequence[Case]) -> dict[str, _UnitLine]:
     for case in cases:
         if case.lead_unit and not case.reference:  # a reference case is no lead case
             line = lines.setdefault(case.lead_unit, _UnitLine())
-            visited = any(v["unit"] == case.lead_unit for v in case.visits)
-            declined = any(d["unit"] == case.lead_unit for d in case.declined_visits)
+            visited = any(v.unit == case.lead_unit for v in case.visits)
+            declined = any(d.unit == case.lead_unit for d in case.declined_visits)
             line.lead += 1
             line.visited += visited
             line.declined += declined and not visited
         for unit in case.co_units:
             lines.setdefault(unit, _UnitLine()).co += 1
         for reply in case.replies.values():
-            if reply["status"] == "issued":
-                lines.setdefault(reply["unit"], _UnitLine()).classes[reply["classification"]] += 1
+            if reply.issued:
+                lines.setdefault(reply.unit, _UnitLine()).classes[reply.classification] += 1
     return lines
 
 

@@ -3,6 +3,7 @@ a reply (R-S3, R-R1..R-R4, R-P1..R-P5, R-D4)."""
 
 from __future__ import annotations
 
+from domain import commands as c
 from infra.demo.actors import LEADER, OFFICE, handler
 from infra.demo.communication import CommunicationSteps
 from infra.demo.dates import DEMO_YEAR
@@ -42,14 +43,16 @@ class ReplySteps(CommunicationSteps):
     def submit(self, unit: str, option: str, reason: str | None) -> str:
         result = self.do(
             handler(unit),
-            "submit_reply",
-            unit=unit,
-            classification=self.classification,
-            disclosure=option,
-            withheld_reason=reason,
-            consultation_form_ref=f"征询意见表-{self.plan.number}",
-            summary=f"关于{self.plan.subject}的答复（{self.classification}类）",
-            occurred_on=self.later(2, 6),
+            c.SubmitReply(
+                case_id=self.case_id,
+                unit=unit,
+                classification=self.classification,
+                disclosure=option,
+                withheld_reason=reason,
+                consultation_form_ref=f"征询意见表-{self.plan.number}",
+                summary=f"关于{self.plan.subject}的答复（{self.classification}类）",
+                occurred_on=self.later(2, 6),
+            ),
         )
         reply_id: str = result.extra["reply_id"]
         return reply_id
@@ -57,12 +60,14 @@ class ReplySteps(CommunicationSteps):
     def decide(self, unit: str, reply_id: str, *, approved: bool, note: str) -> None:
         self.do(
             LEADER,
-            "decide_reply",
-            reply_id=reply_id,
-            approved=approved,
-            leader=self.staff(unit).leader_title,
-            note=note,
-            occurred_on=self.later(1, 3),
+            c.DecideReply(
+                case_id=self.case_id,
+                reply_id=reply_id,
+                approved=approved,
+                leader=self.staff(unit).leader_title,
+                note=note,
+                occurred_on=self.later(1, 3),
+            ),
         )
 
     def issue(self, unit: str, reply_id: str) -> None:
@@ -73,11 +78,13 @@ class ReplySteps(CommunicationSteps):
         on = self.later(1, 3)
         self.do(
             handler(unit),
-            "issue_reply",
-            reply_id=reply_id,
-            document_number=self.demo.document_number(unit, on),
-            override_reason=override,
-            occurred_on=on,
+            c.IssueReply(
+                case_id=self.case_id,
+                reply_id=reply_id,
+                document_number=self.demo.document_number(unit, on),
+                override_reason=override,
+                occurred_on=on,
+            ),
         )
         self.demo.tally_reply(unit, self.classification)
         self.issued_on = on
@@ -91,19 +98,23 @@ class ReplySteps(CommunicationSteps):
                 reason = "confidential" if self.co_objects else "other: 涉及尚在研究的政策措施"
             self.do(
                 OFFICE,
-                "withhold_reply",
-                reply_id=reply_id,
-                withheld_reason=reason,
-                occurred_on=self.later(1, 8),
+                c.WithholdReply(
+                    case_id=self.case_id,
+                    reply_id=reply_id,
+                    withheld_reason=reason,
+                    occurred_on=self.later(1, 8),
+                ),
             )
             return
         late = not self.plan.exemplary and self.rng.random() < 0.05
         self.do(
             OFFICE,
-            "publish_reply",
-            reply_id=reply_id,
-            published_on=self.later(16, 25) if late else self.later(2, 12),
-            url=f"https://www.example.gov.cn/jyta/{DEMO_YEAR}/{self.plan.number}.html",
-            include_original=self.consent is not None and self.consent[1],
-            secrecy_review_ref=f"保密审查-{self.plan.number}" if self.co_objects else None,
+            c.PublishReply(
+                case_id=self.case_id,
+                reply_id=reply_id,
+                published_on=self.later(16, 25) if late else self.later(2, 12),
+                url=f"https://www.example.gov.cn/jyta/{DEMO_YEAR}/{self.plan.number}.html",
+                include_original=self.consent is not None and self.consent[1],
+                secrecy_review_ref=f"保密审查-{self.plan.number}" if self.co_objects else None,
+            ),
         )

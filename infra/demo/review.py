@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from domain import commands as c
 from infra.demo.actors import OFFICE
 from infra.demo.dates import FOLLOW_UP_FROM, REASSESSMENT_FROM
 from infra.demo.story_base import StoryBase
@@ -33,14 +34,22 @@ class ReviewSteps(StoryBase):
         }
         self.at_least(start)
         self.do(
-            OFFICE, "reassess", finding=finding, note=notes[finding], occurred_on=self.later(5, 40)
+            OFFICE,
+            c.Reassess(
+                case_id=self.case_id,
+                finding=finding,
+                note=notes[finding],
+                occurred_on=self.later(5, 40),
+            ),
         )
         if finding in ("not_implemented", "stalled"):
             self.remind("on_site", "回头看发现承诺事项未落实，现场督办")
         elif finding == "fulfilled":
             self.do(
                 OFFICE,
-                "close_out",
-                note="B类承诺事项已兑现，予以销号",
-                occurred_on=self.later(3, 15),
+                c.CloseOut(
+                    case_id=self.case_id,
+                    note="B类承诺事项已兑现，予以销号",
+                    occurred_on=self.later(3, 15),
+                ),
             )

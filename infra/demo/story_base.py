@@ -7,9 +7,10 @@ their steps to this base; ``story.Story`` puts them in order.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
-from domain.case import Actor
+from domain import commands as c
+from domain.commands import CaseCommand
+from domain.records import Actor
 from infra.application import CommandResult
 from infra.demo.actors import OFFICE, Staff
 from infra.demo.context import Demo
@@ -47,8 +48,8 @@ class StoryBase:
 
     # -- plumbing
 
-    def do(self, actor: Actor, method: str, **fields: Any) -> CommandResult:
-        return self.demo.command(actor, self.case_id, method, **fields)
+    def do(self, actor: Actor, command: CaseCommand) -> CommandResult:
+        return self.demo.execute(actor, command)
 
     @property
     def replying_units(self) -> list[str]:
@@ -61,4 +62,7 @@ class StoryBase:
 
     def remind(self, means: str, note: str) -> None:
         """R-S3: the office's reminder (督办) on this case."""
-        self.do(OFFICE, "remind", means=means, note=note, occurred_on=self.later(1, 5))
+        self.do(
+            OFFICE,
+            c.Remind(case_id=self.case_id, means=means, note=note, occurred_on=self.later(1, 5)),
+        )

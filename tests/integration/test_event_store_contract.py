@@ -10,7 +10,9 @@ import psycopg
 import pytest
 from eventsourcing.cipher import AESCipher
 
+from domain import commands as cmd
 from domain.errors import Conflict, RuleViolation
+from domain.handlers.handling import remind
 from infra.application import BanliApplication, CommandContext
 from tests.support import OFFICE, TODAY, Flow, ctx
 
@@ -24,7 +26,7 @@ def test_lifecycle_round_trips_through_the_store_and_the_log(store_env: dict[str
     flow.feedback("satisfied")
     reopened = BanliApplication(env=store_env)  # a fresh process reads the same history
     case = reopened.get_case(flow.id)
-    assert (case.stage, case.replies[reply]["status"], case.co_opinions["HOU"]["unit"]) == (
+    assert (case.stage, case.replies[reply].status, case.co_opinions["HOU"].unit) == (
         "closed",
         "issued",
         "HOU",
@@ -38,11 +40,10 @@ def test_idempotency_answer_survives_a_restart(store_env: dict[str, str]) -> Non
     app = BanliApplication(env=store_env)
     flow = Flow(app)
     context = CommandContext(OFFICE, TODAY, idempotency_key="assign-1", request_hash="h")
-    first = app.command(context, flow.id, "assign", lead_unit="FIN", assigned_on=date(2025, 2, 1))
+    assignment = cmd.Assign(flow.id, date(2025, 2, 1), lead_unit="FIN")
+    first = app.execute(context, assignment)
     restarted = BanliApplication(env=store_env)
-    again = restarted.command(
-        context, flow.id, "assign", lead_unit="FIN", assigned_on=date(2025, 2, 1)
-    )
+    again = restarted.execute(context, assignment)
     assert again.replayed and again.as_dict() == first.as_dict()
     assert restarted.recorder.max_notification_id() == 2
 
@@ -54,9 +55,7 @@ def test_concurrent_writers_one_wins_the_other_gets_a_conflict(store_env: dict[s
     writers = [BanliApplication(env=store_env) for _ in range(2)]
     loaded = [w.get_case(flow.id) for w in writers]
     for case in loaded:
-        case.remind(
-            means="phone", note="催办", occurred_on=date(2025, 3, 1), actor=OFFICE, today=TODAY
-        )
+        remind(case, cmd.Remind(flow.id, "phone", "催办", date(2025, 3, 1)), OFFICE, TODAY)
     writers[0].save(loaded[0])
     with pytest.raises(Exception) as refused:
         writers[1].save(loaded[1])
@@ -64,9 +63,7 @@ def test_concurrent_writers_one_wins_the_other_gets_a_conflict(store_env: dict[s
     # Through the command path the loser sees a clean 409-style Conflict, nothing written.
     stale = CommandContext(OFFICE, TODAY, expected_version=2)
     with pytest.raises(Conflict):
-        writers[1].command(
-            stale, flow.id, "remind", means="phone", note="n", occurred_on=date(2025, 3, 2)
-        )
+        writers[1].execute(stale, cmd.Remind(flow.id, "phone", "n", date(2025, 3, 2)))
     assert setup.get_case(flow.id).version == 3
 
 
@@ -84,14 +81,7 @@ def test_parallel_commands_on_one_case_lose_nothing(store_env: dict[str, str]) -
         worker = workers[i]
         for attempt in range(50):
             try:
-                worker.command(
-                    ctx(),
-                    flow.id,
-                    "remind",
-                    means="phone",
-                    note=f"n{i}",
-                    occurred_on=date(2025, 3, 1),
-                )
+                worker.execute(ctx(), cmd.Remind(flow.id, "phone", f"n{i}", date(2025, 3, 1)))
                 accepted.append(i)
                 return
             except Conflict:
@@ -104,7 +94,7 @@ def test_parallel_commands_on_one_case_lose_nothing(store_env: dict[str, str]) -
         t.join()
     case = app.get_case(flow.id)
     assert sorted(accepted) == [0, 1, 2, 3]
-    assert sorted(r["note"] for r in case.reminders) == ["n0", "n1", "n2", "n3"]
+    assert sorted(r.note for r in case.reminders) == ["n0", "n1", "n2", "n3"]
     assert case.version == 2 + 4
 
 
@@ -152,7 +142,7 @@ def test_personal_data_is_encrypted_at_rest_with_a_cipher_key(store_env: dict[st
     flow.assign()
     states = _raw_states(env)
     assert states and not any("张三".encode() in s for s in states)
-    assert app.get_case(flow.id).proposers[0]["name"] == "张三"
+    assert app.get_case(flow.id).proposers[0].name == "张三"
     assert app.get_case(flow.id, as_of=datetime.now(UTC)).version == 2  # index stays readable
 
 

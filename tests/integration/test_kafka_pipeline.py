@@ -15,6 +15,7 @@ from typing import Any
 from consumers.kafka_loop import PartitionedConsumer
 from consumers.projection_consumer import KAFKA_FED, KafkaProjections
 from consumers.relay import Relay
+from domain.records import Actor
 from infra.application import BanliApplication, CommandContext
 from infra.demo import load_demo
 from infra.kafka_clients import ensure_topic, make_consumer, make_producer
@@ -71,7 +72,7 @@ def test_kafka_fed_views_equal_a_full_rebuild(
     app, store = stores
     load_demo(app, seed=9, scale=0.03)
     # A calendar load recomputes every case's deadlines on the consumer side too (R-D7).
-    admin = {"user": "admin", "role": "admin", "unit": None}
+    admin = Actor(user="admin", role="admin", unit=None)
     spring = [date(2025, 1, 28), date(2025, 1, 29), date(2025, 2, 4), date(2025, 5, 6)]
     app.load_calendar_year(CommandContext(admin, date(2026, 6, 30)), 2025, spring, [])
     head = app.recorder.max_notification_id() or 0

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from domain.calendar import WorkdayCalendar
+from domain.deadlines.calendar import WorkdayCalendar
 from infra.application import BanliApplication
 from infra.projection_runner import (
     VIEW_NAMES,

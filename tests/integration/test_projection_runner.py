@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from domain import commands as cmd
 from infra.application import BanliApplication
 from infra.demo import load_demo
 from infra.projection_runner import VIEW_NAMES, ProjectionRunner, all_views, rebuild
@@ -120,14 +121,7 @@ def test_a_loaded_calendar_year_survives_restarts_and_evictions_R_D7(
     ProjectionRunner(app, store, cache_size=1 if not restart else 500_000).run()
     runner = ProjectionRunner(app, store, cache_size=1)  # a fresh process, or a tiny cache
     flow = Flow(app, "CAL-1", year=2026, received_on=date(2025, 11, 20))
-    flow.app.command(
-        ctx(today=date(2026, 12, 2)),
-        flow.id,
-        "assign",
-        lead_unit="FIN",
-        co_units=[],
-        assigned_on=date(2026, 12, 1),
-    )
+    flow.run(cmd.Assign(flow.id, date(2026, 12, 1), lead_unit="FIN"), today=date(2026, 12, 2))
     Flow(app, "CAL-2", year=2026, received_on=date(2025, 11, 20))  # evicts CAL-1 (cache of 1)
     runner.run()
     reply = next(d for d in flow.case_deadlines(date(2026, 12, 2)) if d.kind == "reply")

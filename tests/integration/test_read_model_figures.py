@@ -9,6 +9,8 @@ from datetime import date
 import psycopg
 import pytest
 
+from domain import commands as cmd
+from domain.records import Actor, Proposer
 from infra.application import BanliApplication, CommandContext
 from infra.chain_audit import verify_chain
 from infra.projection_runner import ProjectionRunner
@@ -73,29 +75,24 @@ def test_hunan_finance_2018_shares_are_reproduced(stores: Stores) -> None:
 def test_loading_a_year_moves_ledger_deadlines_R_D7(stores: Stores) -> None:
     app, store = stores
     today = date(2026, 11, 21)
-    created = app.register_case(
-        CommandContext(OFFICE, today),
+    registration = cmd.RegisterCase(
         number="2026-1",
         kind="suggestion",
         level="provincial",
         year=2026,
         title="跨年",
-        proposers=[{"name": "张三", "type": "deputy", "role": "lead"}],
+        proposers=(Proposer(name="张三", type="deputy", role="lead"),),
         received_on=date(2026, 11, 1),
     )
-    app.command(
-        CommandContext(OFFICE, today),
-        created.case_id,
-        "assign",
-        lead_unit="FIN",
-        assigned_on=date(2026, 11, 15),
-    )
+    created = app.register(CommandContext(OFFICE, today), registration)
+    assignment = cmd.Assign(created.case_id, date(2026, 11, 15), lead_unit="FIN")
+    app.execute(CommandContext(OFFICE, today), assignment)
     runner = ProjectionRunner(app, store)
     runner.run()
     [row] = ledger(store, as_of=today)["items"]
     reply = next(d for d in row["deadlines"] if d["kind"] == "reply")
     assert (reply["due_on"], reply["calendar_provisional"]) == ("2027-02-15", True)
-    admin = {"user": "admin", "role": "admin", "unit": None}
+    admin = Actor(user="admin", role="admin", unit=None)
     holidays = [date(2027, 2, d) for d in range(5, 17)]
     app.load_calendar_year(CommandContext(admin, today), 2027, holidays, [])
     runner.run()
@@ -166,7 +163,14 @@ def test_missed_deadlines_leave_the_overdue_list_and_count_as_late_R_D8(stores: 
     co.issue(reply_id, on=date(2025, 4, 11), override_reason="会办单位逾期未回复")
     co.feedback("satisfied", on=date(2025, 5, 1))
     split = Flow(app, "MISS-SPLIT")
-    split.assign(None, split_units=["FIN", "HOU"], on=date(2025, 2, 6))
+    split.assign(
+        None,
+        split_units=(
+            "FIN",
+            "HOU",
+        ),
+        on=date(2025, 2, 6),
+    )
     split.contact("FIN")
     split_reply = split.submit("FIN", on=date(2025, 4, 5), disclosure="on_request")
     split.approve(split_reply, on=date(2025, 4, 5))

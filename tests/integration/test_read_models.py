@@ -18,8 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.case import Case
-from domain.deadlines import case_deadlines
-from domain.rules import latest_issued_reply, reached_contact_dates
+from domain.deadlines.case_deadlines import case_deadlines
+from domain.records import Reply
+from domain.rules.communication import reached_contact_dates
+from domain.rules.replies import latest_issued_reply
 from infra.application import BanliApplication
 from infra.demo import load_demo
 from infra.projection_runner import ProjectionRunner
@@ -140,25 +142,18 @@ def test_unit_measures_and_visit_compliance_match_the_aggregates(
             c.number for c in replying if reached_contact_dates(c, unit)
         )
         classes = [
-            r["classification"]
-            for c in replying
-            for r in [_first_own_reply(c, unit)]
-            if r is not None
+            r.classification for c in replying for r in [_first_own_reply(c, unit)] if r is not None
         ]
         assert item["replies_by_class"] == {k: classes.count(k) for k in "ABC"}
         if lead:
             assert visits[unit]["visited_cases"] == sum(
-                any(v["unit"] == unit for v in c.visits) for c in lead
+                any(v.unit == unit for v in c.visits) for c in lead
             )
 
 
-def _first_own_reply(case: Case, unit: str) -> dict[str, Any] | None:
-    issued = [
-        r
-        for r in case.replies.values()
-        if r["unit"] == unit and r["status"] == "issued" and not r["further"]
-    ]
-    return min(issued, key=lambda r: (r["issued_on"], r["version"])) if issued else None
+def _first_own_reply(case: Case, unit: str) -> Reply | None:
+    issued = [r for r in case.replies.values() if r.unit == unit and r.issued and not r.further]
+    return min(issued, key=lambda r: (r.issued_on or date.min, r.version)) if issued else None
 
 
 def test_disclosures_commitments_and_audit_match_the_aggregates(
@@ -171,23 +166,23 @@ def test_disclosures_commitments_and_audit_match_the_aggregates(
         (c.number, rid)
         for c in cases
         for rid, d in c.disclosures.items()
-        if d["status"] == "published"
+        if d.status == "published"
     }
     assert {
         (r["number"], r["reply_id"]) for r in register if r["status"].startswith("published")
     } == published
     proactive = {
-        (c.number, r["reply_id"])
+        (c.number, r.reply_id)
         for c in cases
         for r in c.replies.values()
-        if r["status"] == "issued" and r["disclosure"] == "proactive"
+        if r.issued and r.disclosure == "proactive"
     }
     assert proactive <= {(r["number"], r["reply_id"]) for r in register}
     open_b = {
         c.number
         for c in cases
         if (reply := latest_issued_reply(c)) is not None
-        and reply["classification"] == "B"
+        and reply.classification == "B"
         and c.closed_out_on is None
     }
     assert {r["number"] for r in open_commitments(store)["items"]} == open_b
@@ -204,13 +199,14 @@ def test_disclosures_commitments_and_audit_match_the_aggregates(
 def test_history_shows_lateness_and_corrections_both_ways_R_X1_R_X2_R_X3(
     stores: tuple[BanliApplication, ViewStoreBase],
 ) -> None:
-    from tests.support import Flow, ctx, handler
+    from tests.support import Flow, correct, ctx, handler
 
     app, store = stores
     flow = Flow(app)
     flow.assign(on=date(2025, 2, 1))
     recorded = flow.contact(on=date(2025, 2, 10))  # recorded long after: late
-    app.correct(
+    correct(
+        app,
         ctx(handler("FIN")),
         flow.id,
         event_id=recorded.events[0]["id"],

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from domain import commands as cmd
 from domain.errors import Conflict, NotFound, RuleViolation
+from domain.records import Correction, Proposer
 from infra.application import BanliApplication, CommandContext, event_id
-from tests.support import OFFICE, TODAY, Flow, ctx, deputies, handler, refused
+from tests.support import CLERK, OFFICE, TODAY, Flow, correct, ctx, deputies, handler, refused
 
 
 def test_future_business_dates_are_refused_R_X1(app: BanliApplication) -> None:
@@ -53,7 +55,8 @@ def test_correction_names_the_event_and_history_keeps_both_R_X2(app: BanliApplic
     flow.assign()
     contact = flow.contact(summary="电话沟通（误记）")
     target = contact.events[0]["id"]
-    result = app.correct(
+    result = correct(
+        app,
         ctx(handler("FIN")),
         flow.id,
         event_id=target,
@@ -61,15 +64,15 @@ def test_correction_names_the_event_and_history_keeps_both_R_X2(app: BanliApplic
         corrected={"summary": "电话沟通，代表同意办理思路"},
     )
     case = flow.case
-    assert case.contacts[0]["summary"] == "电话沟通，代表同意办理思路"
+    assert case.contacts[0].summary == "电话沟通，代表同意办理思路"
     assert case.corrections == [
-        {
-            "corrects_version": 3,
-            "corrects_type": "ContactRecorded",
-            "reason": "摘要记错",
-            "corrected": {"summary": "电话沟通，代表同意办理思路"},
-            "version": 4,
-        }
+        Correction(
+            corrects_version=3,
+            corrects_type="ContactRecorded",
+            reason="摘要记错",
+            corrected={"summary": "电话沟通，代表同意办理思路"},
+            version=4,
+        )
     ]
     original = app.case_events(flow.id)[2]
     assert original.summary == "电话沟通（误记）"  # the stored event itself is never edited
@@ -83,13 +86,21 @@ def test_corrections_are_limited_to_the_recorder_or_office_and_to_safe_fields_R_
     flow.assign()
     target = flow.contact().events[0]["id"]
     with refused("R-X2"):
-        app.correct(
-            ctx(handler("HOU")), flow.id, event_id=target, reason="x", corrected={"summary": "改"}
+        correct(
+            app,
+            ctx(handler("HOU")),
+            flow.id,
+            event_id=target,
+            reason="x",
+            corrected={"summary": "改"},
         )
     with refused("R-X2"):
-        app.correct(ctx(OFFICE), flow.id, event_id=target, reason="x", corrected={"reached": False})
+        correct(
+            app, ctx(OFFICE), flow.id, event_id=target, reason="x", corrected={"reached": False}
+        )
     with refused("R-X1"):
-        app.correct(
+        correct(
+            app,
             ctx(OFFICE),
             flow.id,
             event_id=target,
@@ -97,21 +108,23 @@ def test_corrections_are_limited_to_the_recorder_or_office_and_to_safe_fields_R_
             corrected={"occurred_on": "2026-05-01"},
         )
     with pytest.raises(NotFound):
-        app.correct(
+        correct(
+            app,
             ctx(OFFICE),
             flow.id,
             event_id=event_id(flow.id, 99),
             reason="x",
             corrected={"summary": "改"},
         )
-    app.correct(
+    correct(
+        app,
         ctx(OFFICE),
         flow.id,
         event_id=target,
         reason="日期记错",
         corrected={"occurred_on": "2025-02-11"},
     )
-    assert flow.case.contacts[0]["occurred_on"] == date(2025, 2, 11)
+    assert flow.case.contacts[0].occurred_on == date(2025, 2, 11)
 
 
 def test_case_as_of_a_timestamp_is_reconstructed_R_X3(app: BanliApplication) -> None:
@@ -134,14 +147,14 @@ def test_repeated_idempotency_key_writes_nothing_and_returns_the_first_answer(
 ) -> None:
     flow = Flow(app)
     context = CommandContext(OFFICE, TODAY, idempotency_key="k-1", request_hash="h-1")
-    first = app.command(context, flow.id, "assign", lead_unit="FIN", assigned_on=date(2025, 2, 1))
+    first = app.execute(context, cmd.Assign(flow.id, lead_unit="FIN", assigned_on=date(2025, 2, 1)))
     position = app.recorder.max_notification_id()
-    again = app.command(context, flow.id, "assign", lead_unit="FIN", assigned_on=date(2025, 2, 1))
+    again = app.execute(context, cmd.Assign(flow.id, lead_unit="FIN", assigned_on=date(2025, 2, 1)))
     assert (again.as_dict(), again.replayed) == (first.as_dict(), True)
     assert app.recorder.max_notification_id() == position
     reused = CommandContext(OFFICE, TODAY, idempotency_key="k-1", request_hash="h-2")
     with pytest.raises(Conflict):
-        app.command(reused, flow.id, "assign", lead_unit="HOU", assigned_on=date(2025, 2, 1))
+        app.execute(reused, cmd.Assign(flow.id, lead_unit="HOU", assigned_on=date(2025, 2, 1)))
 
 
 def test_stale_expected_version_is_refused_and_writes_nothing(app: BanliApplication) -> None:
@@ -149,11 +162,13 @@ def test_stale_expected_version_is_refused_and_writes_nothing(app: BanliApplicat
     position = app.recorder.max_notification_id()
     stale = CommandContext(OFFICE, TODAY, expected_version=5)
     with pytest.raises(Conflict):
-        app.command(stale, flow.id, "assign", lead_unit="FIN", assigned_on=date(2025, 2, 1))
+        app.execute(stale, cmd.Assign(flow.id, lead_unit="FIN", assigned_on=date(2025, 2, 1)))
     assert app.recorder.max_notification_id() == position
     fresh = CommandContext(OFFICE, TODAY, expected_version=1)
     assert (
-        app.command(fresh, flow.id, "assign", lead_unit="FIN", assigned_on=date(2025, 2, 1)).version
+        app.execute(
+            fresh, cmd.Assign(flow.id, lead_unit="FIN", assigned_on=date(2025, 2, 1))
+        ).version
         == 2
     )
 
@@ -167,7 +182,7 @@ def test_case_number_is_unique_per_kind_and_year(app: BanliApplication) -> None:
         app,
         "N-1",
         kind="proposal",
-        proposers=[{"name": "陈委员", "type": "member", "role": "lead"}],
+        proposers=[Proposer(name="陈委员", type="member", role="lead")],
     )
 
 
@@ -190,23 +205,14 @@ def test_a_stale_command_cache_never_decides_a_command(tmp_path: Path) -> None:
     first, second = build_application(settings), build_application(settings)
     flow = Flow(first, "CACHE-1")
     second.get_case(flow.id)
-    second.command(
-        ctx(), flow.id, "designate_key", source="congress", occurred_on=date(2025, 1, 21)
-    )
-    first.command(ctx(), flow.id, "assign", lead_unit="FIN", assigned_on=date(2025, 2, 1))
+    second.execute(ctx(), cmd.DesignateKey(flow.id, "congress", date(2025, 1, 21)))
+    first.execute(ctx(), cmd.Assign(flow.id, date(2025, 2, 1), lead_unit="FIN"))
     # `second` still caches the case unassigned: a contact would be refused (R-A1) on that copy.
-    contact = {
-        "unit": "FIN",
-        "phase": "before",
-        "channel": "phone",
-        "contacted_by": {"name": "王", "rank": "科长"},
-        "person": "张三",
-        "reached": True,
-        "summary": "s",
-        "occurred_on": date(2025, 2, 3),
-    }
-    done = second.command(ctx(handler("FIN")), flow.id, "record_contact", **contact)
+    contact = cmd.RecordContact(
+        flow.id, "FIN", "before", "phone", CLERK, "张三", True, "s", date(2025, 2, 3)
+    )
+    done = second.execute(ctx(handler("FIN")), contact)
     assert done.version == 4
     stored = first.get_case(flow.id)
-    assert stored.key is not None and stored.key["source"] == "congress"
+    assert stored.key is not None and stored.key.source == "congress"
     assert stored.lead_unit == "FIN" and len(stored.contacts) == 1

@@ -12,10 +12,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.calendar import BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR, WorkdayCalendar, YearSchedule
-from domain.deadline_status import deadline_status
-from domain.periods import days_after, months_after, working_days_after
-from domain.policies import DEFAULT_POLICY, POLICIES, get_policy
+from domain.deadlines.calendar import (
+    BUILTIN_FIRST_YEAR,
+    BUILTIN_LAST_YEAR,
+    WorkdayCalendar,
+    YearSchedule,
+)
+from domain.deadlines.periods import days_after, months_after, working_days_after
+from domain.deadlines.policies import DEFAULT_POLICY, POLICIES, get_policy
+from domain.deadlines.status import deadline_status
 
 CAL = WorkdayCalendar()
 

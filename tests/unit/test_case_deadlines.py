@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.deadlines import Deadline, case_deadlines
+from domain import commands as cmd
+from domain.deadlines.case_deadlines import Deadline, case_deadlines
+from domain.records import Actor, Proposer
 from infra.application import BanliApplication, CommandContext
 from tests.support import OFFICE, Flow
 
@@ -81,13 +83,15 @@ def test_disclosure_within_15_days_hebei_or_20_working_days_guangxi_R_D4(
     assert g.due_on == date(2025, 10, 30)
     assert "guangxi-2018" in g.derivation
     reply_id = next(iter(guangxi.case.replies))
-    guangxi.do(
-        "publish_reply",
+    guangxi.run(
+        cmd.PublishReply(
+            guangxi.id,
+            reply_id=reply_id,
+            published_on=date(2025, 10, 31),
+            url="https://x/g1",
+            include_original=False,
+        ),
         OFFICE,
-        reply_id=reply_id,
-        published_on=date(2025, 10, 31),
-        url="https://x/g1",
-        include_original=False,
     )
     late = _by_kind(app, guangxi, date(2025, 11, 5))[("disclosure", "FIN")]
     assert (late.status, late.days_overdue) == ("met_late", 1)
@@ -95,7 +99,7 @@ def test_disclosure_within_15_days_hebei_or_20_working_days_guangxi_R_D4(
 
 def test_reference_case_contact_by_31_october_R_D5(app: BanliApplication) -> None:
     flow = Flow(app)
-    flow.do("assign", reference=True, lead_unit="FIN", assigned_on=date(2025, 2, 1))
+    flow.run(cmd.Assign(flow.id, reference=True, lead_unit="FIN", assigned_on=date(2025, 2, 1)))
     pending = _by_kind(app, flow, date(2025, 6, 1))[("reference_contact", None)]
     assert (pending.due_on, pending.status) == (date(2025, 10, 31), "pending")
     flow.contact(on=date(2025, 9, 1), reached=False)
@@ -107,28 +111,23 @@ def test_reference_case_contact_by_31_october_R_D5(app: BanliApplication) -> Non
 
 def test_2027_deadline_is_provisional_until_the_year_is_loaded_R_D7(app: BanliApplication) -> None:
     today = date(2026, 11, 21)
-    created = app.register_case(
-        CommandContext(OFFICE, today),
+    registration = cmd.RegisterCase(
         number="2026-900",
         kind="suggestion",
         level="national",
         year=2026,
         title="跨年件",
-        proposers=[{"name": "张三", "type": "deputy", "role": "lead"}],
+        proposers=(Proposer(name="张三", type="deputy", role="lead"),),
         received_on=date(2026, 11, 10),
     )
-    app.command(
-        CommandContext(OFFICE, today),
-        created.case_id,
-        "assign",
-        lead_unit="FIN",
-        assigned_on=date(2026, 11, 15),
-    )
+    created = app.register(CommandContext(OFFICE, today), registration)
+    assignment = cmd.Assign(created.case_id, date(2026, 11, 15), lead_unit="FIN")
+    app.execute(CommandContext(OFFICE, today), assignment)
     case = app.get_case(created.case_id)
     before = {d.kind: d for d in case_deadlines(case, app.calendar(), today)}["reply"]
     assert (before.due_on, before.calendar_provisional) == (date(2027, 2, 15), True)
     assert "PROVISIONAL" in before.derivation
-    admin = {"user": "admin", "role": "admin", "unit": None}
+    admin = Actor(user="admin", role="admin", unit=None)
     spring_festival = [date(2027, 2, d) for d in range(5, 17)]
     app.load_calendar_year(CommandContext(admin, today), 2027, spring_festival, [date(2027, 2, 20)])
     after = {d.kind: d for d in case_deadlines(case, app.calendar(), today)}["reply"]
@@ -169,7 +168,14 @@ def test_a_closed_case_ends_the_open_reply_of_a_split_unit_as_missed_R_D8(
     closes before HOU replied (due 2025-05-06): HOU's reply is missed on the closing day, not
     overdue for ever; FIN's reply stays met."""
     flow = Flow(app)
-    flow.assign(None, split_units=["FIN", "HOU"], on=date(2025, 2, 6))
+    flow.assign(
+        None,
+        split_units=(
+            "FIN",
+            "HOU",
+        ),
+        on=date(2025, 2, 6),
+    )
     flow.replied(on=date(2025, 4, 5), unit="FIN")
     flow.feedback("satisfied", on=date(2025, 4, 20))
     due = _by_kind(app, flow, date(2025, 9, 1))

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from domain.case import Case
-from domain.deadlines import case_deadlines
+from domain.deadlines.case_deadlines import case_deadlines
 from domain.visit_rate import visit_compliance
 from infra.application import BanliApplication
 from infra.demo import DEMO_TODAY, DemoSummary, load_demo, summarise
@@ -92,10 +92,7 @@ def test_finance_unit_reproduces_its_seed_figures_at_full_scale(
     cases = stored_cases(app)
     lead = [c for c in cases if c.lead_unit == "FIN" and not c.reference]
     classes = Counter(
-        r["classification"]
-        for c in lead
-        for r in c.replies.values()
-        if r["status"] == "issued" and r["unit"] == "FIN"
+        r.classification for c in lead for r in c.replies.values() if r.issued and r.unit == "FIN"
     )
     assert len(lead) == 76
     assert sum("FIN" in c.co_units for c in cases) == 297  # 373 items in all
@@ -109,14 +106,14 @@ def test_finance_lead_cases_meet_the_five_hundred_percent_targets(
     app, _ = full_year
     calendar = app.calendar()
     lead = [c for c in stored_cases(app) if c.lead_unit == "FIN" and not c.reference]
-    assert all(any(x["reached"] for x in c.contacts) or c.visits for c in lead)
+    assert all(any(x.reached for x in c.contacts) or c.visits for c in lead)
     assert all(c.visits for c in lead if c.key)
-    assert all(h["proposer_present"] for c in lead for h in c.on_site_handlings)
+    assert all(h.proposer_present for c in lead for h in c.on_site_handlings)
     replies = [
         d for c in lead for d in case_deadlines(c, calendar, DEMO_TODAY) if d.kind == "reply"
     ]
     assert {d.status for d in replies} == {"met"}
-    verdicts = {f["verdict"] for c in lead for f in c.feedback}
+    verdicts = {f.verdict for c in lead for f in c.feedback}
     assert verdicts <= {"satisfied", "basically_satisfied"}
 
 

@@ -17,10 +17,13 @@ from eventsourcing.cipher import AESCipher
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from domain import commands as cmd
+from domain import handlers
 from domain.case import Case
 from domain.errors import DomainError
+from domain.records import Actor, Person
 from infra.application import BanliApplication
-from tests.support import LEADER, OFFICE, TODAY, handler, sqlite_app
+from tests.support import LEADER, OFFICE, TODAY, handler, registration, sqlite_app
 
 UNITS = ["FIN", "HOU", "EDU"]
 LIBRARY_FIELDS = {"_created_on", "_modified_on", "_pending_events"}
@@ -42,13 +45,12 @@ def reply_ref(draw: st.DrawFn, case: Case) -> str:
 
 
 @st.composite
-def commands(
-    draw: st.DrawFn, case: Case, clock: date
-) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """One command (method, kwargs, actor) with arguments that are often, not always, valid."""
+def commands(draw: st.DrawFn, case: Case, clock: date) -> tuple[cmd.CaseCommand, Actor]:
+    """One command and its actor, with arguments that are often, not always, valid."""
     unit = draw(st.sampled_from([case.lead_unit or "FIN", *UNITS]))
     on = a_date(draw, clock)
     who = handler(unit)
+    cid = str(case.id)
     # Weighted towards the lifecycle (contact → reply → approval → issue → feedback).
     lifecycle = [0, 1, 1, 2, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 9, 10, 11, 12, 13]
     choice = (
@@ -57,183 +59,100 @@ def commands(
         else draw(st.sampled_from(lifecycle))
     )
     if choice == 0:
-        fields: dict[str, Any] = {
-            "lead_unit": unit,
-            "co_units": draw(st.lists(st.sampled_from(UNITS), max_size=2, unique=True)),
-            "assigned_on": on,
-        }
-        return "assign", fields, OFFICE
+        co = draw(st.lists(st.sampled_from(UNITS), max_size=2, unique=True))
+        return cmd.Assign(cid, on, lead_unit=unit, co_units=tuple(co)), OFFICE
     if choice == 1:
-        return (
-            "record_contact",
-            {
-                "unit": unit,
-                "phase": draw(st.sampled_from(["before", "during", "later"])),
-                "channel": draw(st.sampled_from(["phone", "visit", "telepathy"])),
-                "contacted_by": {"name": "王", "rank": "科长"},
-                "person": "张三",
-                "reached": draw(st.booleans()),
-                "summary": "s",
-                "occurred_on": on,
-            },
-            who,
+        contact = cmd.RecordContact(
+            cid,
+            unit=unit,
+            phase=draw(st.sampled_from(["before", "during", "later"])),
+            channel=draw(st.sampled_from(["phone", "visit", "telepathy"])),
+            contacted_by=Person(name="王", rank="科长"),
+            person="张三",
+            reached=draw(st.booleans()),
+            summary="s",
+            occurred_on=on,
         )
+        return contact, who
     if choice == 2:
-        return (
-            "record_visit",
-            {
-                "unit": unit,
-                "organised_by": draw(st.sampled_from([unit, "COUNTY"])),
-                "visitors": [{"name": "赵", "rank": "处长"}],
-                "persons": ["张三"],
-                "summary": "s",
-                "proposer_opinion": "ok",
-                "occurred_on": on,
-            },
-            who,
+        visit = cmd.RecordVisit(
+            cid,
+            unit=unit,
+            organised_by=draw(st.sampled_from([unit, "COUNTY"])),
+            visitors=(Person(name="赵", rank="处长"),),
+            persons=("张三",),
+            summary="s",
+            proposer_opinion="ok",
+            occurred_on=on,
         )
+        return visit, who
     if choice == 3:
-        return (
-            "record_co_opinion",
-            {
-                "unit": unit,
-                "summary": "s",
-                "disclosure_opinion": draw(st.sampled_from(["proactive", "withheld"])),
-                "occurred_on": on,
-            },
-            who,
-        )
+        opinion = draw(st.sampled_from(["proactive", "withheld"]))
+        return cmd.RecordCoOpinion(cid, unit, "s", opinion, on), who
     if choice == 4:
-        return (
-            "submit_reply",
-            {
-                "unit": unit,
-                "classification": draw(st.sampled_from(["A", "B", "C", "D"])),
-                "disclosure": draw(st.sampled_from([None, "proactive", "withheld"])),
-                "withheld_reason": draw(st.sampled_from([None, "confidential"])),
-                "consultation_form_ref": draw(st.sampled_from(["F-1", ""])),
-                "summary": "s",
-                "occurred_on": on,
-            },
-            who,
+        reply = cmd.SubmitReply(
+            cid,
+            unit=unit,
+            classification=draw(st.sampled_from(["A", "B", "C", "D"])),
+            disclosure=draw(st.sampled_from([None, "proactive", "withheld"])),
+            withheld_reason=draw(st.sampled_from([None, "confidential"])),
+            consultation_form_ref=draw(st.sampled_from(["F-1", ""])),
+            summary="s",
+            occurred_on=on,
         )
+        return reply, who
     if choice == 5:
-        return (
-            "decide_reply",
-            {
-                "reply_id": reply_ref(draw, case),
-                "approved": draw(st.booleans()),
-                "leader": "钱",
-                "note": "n",
-                "occurred_on": on,
-            },
-            LEADER,
-        )
+        approved = draw(st.booleans())
+        return cmd.DecideReply(cid, reply_ref(draw, case), approved, "钱", "n", on), LEADER
     if choice == 6:
-        return (
-            "issue_reply",
-            {
-                "reply_id": reply_ref(draw, case),
-                "document_number": "财函1号",
-                "occurred_on": on,
-                "override_reason": draw(st.sampled_from([None, "urgent"])),
-            },
-            who,
-        )
+        override = draw(st.sampled_from([None, "urgent"]))
+        return cmd.IssueReply(cid, reply_ref(draw, case), "财函1号", on, override), who
     if choice == 7:
-        return (
-            "record_feedback",
-            {
-                "verdict": draw(st.sampled_from(["satisfied", "dissatisfied", "meh"])),
-                "comments": "c",
-                "occurred_on": on,
-            },
-            OFFICE,
-        )
+        verdict = draw(st.sampled_from(["satisfied", "dissatisfied", "meh"]))
+        return cmd.RecordFeedback(cid, verdict, on, "c"), OFFICE
     if choice == 8:
-        return (
-            "publish_reply",
-            {
-                "reply_id": reply_ref(draw, case),
-                "published_on": on,
-                "url": "https://x/1",
-                "include_original": draw(st.booleans()),
-            },
-            OFFICE,
-        )
+        original = draw(st.booleans())
+        return cmd.PublishReply(cid, reply_ref(draw, case), on, "https://x/1", original), OFFICE
     if choice == 9:
-        return (
-            "record_disclosure_preference",
-            {
-                "consent_reply": draw(st.booleans()),
-                "consent_original": draw(st.booleans()),
-                "occurred_on": on,
-            },
-            who,
-        )
+        consent = (draw(st.booleans()), draw(st.booleans()))
+        return cmd.RecordDisclosurePreference(cid, *consent, on), who
     if choice == 10:
-        return "request_reassignment", {"unit": unit, "reason": "r", "occurred_on": on}, who
+        return cmd.RequestReassignment(cid, unit, "r", on), who
     if choice == 11:
-        requests = [*case.requests, "no-such-request"]
-        return (
-            "decide_reassignment",
-            {
-                "request_id": draw(st.sampled_from(requests)),
-                "approved": draw(st.booleans()),
-                "lead_unit": unit,
-                "co_units": [],
-                "note": "n",
-                "occurred_on": on,
-            },
-            OFFICE,
-        )
+        request = draw(st.sampled_from([*case.requests, "no-such-request"]))
+        approved = draw(st.booleans())
+        return cmd.DecideReassignment(cid, request, approved, "n", on, lead_unit=unit), OFFICE
     if choice == 12:
-        return (
-            "reassess",
-            {
-                "finding": draw(st.sampled_from(["implemented", "advancing", "fulfilled"])),
-                "note": "n",
-                "occurred_on": on,
-            },
-            OFFICE,
-        )
-    return "remind", {"means": "phone", "note": "n", "occurred_on": on}, OFFICE
+        finding = draw(st.sampled_from(["implemented", "advancing", "fulfilled"]))
+        return cmd.Reassess(cid, finding, "n", on), OFFICE
+    return cmd.Remind(cid, "phone", "n", on), OFFICE
 
 
 def run_sequence(app: BanliApplication, data: st.DataObject, steps: int) -> None:
-    created = Case.register(
-        number="P-1",
-        kind="suggestion",
-        level="provincial",
-        year=2025,
-        title="t",
-        proposers=[{"name": "张三", "type": "deputy", "role": "lead"}],
-        received_on=date(2025, 1, 10),
-        actor=OFFICE,
-        today=TODAY,
-    )
+    created = handlers.register(registration("P-1", received_on=date(2025, 1, 10)), OFFICE, TODAY)
     app.save(created)
     clock = created.received_on
     for _ in range(steps):
         case: Any = app.repository.get(created.id)
         assert isinstance(case, Case)
-        method, fields, actor = data.draw(commands(case, clock))
+        command, actor = data.draw(commands(case, clock))
+        name = type(command).__name__
         before_state, position = state(case), app.recorder.max_notification_id()
         try:
-            getattr(case, method)(**fields, actor=actor, today=TODAY)
+            handlers.handler_for(command)(case, command, actor, TODAY)
         except DomainError:
             assert case.pending_events == []
             assert state(case) == before_state
             assert app.recorder.max_notification_id() == position
-            event(f"refused {method}")
+            event(f"refused {name}")
             continue
-        event(f"accepted {method}")
+        event(f"accepted {name}")
         accepted: list[Any] = list(case.pending_events)
         clock = max(clock, *(e.occurred_on for e in accepted))
         app.save(case)
         replayed: Any = app.repository.get(created.id)
         assert isinstance(replayed, Case)
-        assert state(replayed) == state(case), method
+        assert state(replayed) == state(case), name
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

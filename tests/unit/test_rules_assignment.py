@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from domain.deadlines import case_deadlines
+from domain import commands as cmd
+from domain.deadlines.case_deadlines import case_deadlines
 from infra.application import BanliApplication
 from tests.support import LEADER, Flow, handler, refused
 
@@ -17,10 +18,19 @@ def test_lead_with_co_units_split_or_reference_are_accepted_R_A1(app: BanliAppli
     a.assign("FIN", ["HOU", "EDU"])
     assert (a.case.lead_unit, a.case.co_units, a.case.stage) == ("FIN", ["HOU", "EDU"], "handling")
     b = Flow(app, "A-2")
-    b.do("assign", split_units=["FIN", "HOU"], assigned_on=date(2025, 2, 1))
+    b.run(
+        cmd.Assign(
+            b.id,
+            split_units=(
+                "FIN",
+                "HOU",
+            ),
+            assigned_on=date(2025, 2, 1),
+        )
+    )
     assert b.case.replying_units == ["FIN", "HOU"]
     c = Flow(app, "A-3")
-    c.do("assign", reference=True, assigned_on=date(2025, 2, 1))
+    c.run(cmd.Assign(c.id, reference=True, assigned_on=date(2025, 2, 1)))
     assert c.case.reference is True
 
 
@@ -41,7 +51,7 @@ def test_malformed_assignment_is_refused_and_writes_nothing_R_A1(
     flow = Flow(app)
     before = app.recorder.max_notification_id()
     with refused("R-A1"):
-        flow.do("assign", assigned_on=date(2025, 2, 1), **fields)
+        flow.run(cmd.Assign(flow.id, assigned_on=date(2025, 2, 1), **fields))
     assert app.recorder.max_notification_id() == before
     assert flow.case.stage == "registered"
 
@@ -54,22 +64,25 @@ def test_second_assignment_goes_through_a_request_R_A2(app: BanliApplication) ->
 
 
 def _request(flow: Flow, unit: str = "FIN", on: date = date(2025, 2, 5)) -> str:
-    rid: str = flow.do(
-        "request_reassignment", handler(unit), unit=unit, reason="不属本单位职责", occurred_on=on
+    rid: str = flow.run(
+        cmd.RequestReassignment(flow.id, unit=unit, reason="不属本单位职责", occurred_on=on),
+        handler(unit),
     ).extra["request_id"]
     return rid
 
 
 def _decide(flow: Flow, rid: str, lead: str, approved: bool = True, **kw: Any) -> None:
-    flow.do(
-        "decide_reassignment",
-        request_id=rid,
-        approved=approved,
-        lead_unit=lead,
-        co_units=[],
-        note="同意改办",
-        occurred_on=date(2025, 2, 8),
-        **kw,
+    flow.run(
+        cmd.DecideReassignment(
+            flow.id,
+            request_id=rid,
+            approved=approved,
+            lead_unit=lead,
+            co_units=(),
+            note="同意改办",
+            occurred_on=date(2025, 2, 8),
+            **kw,
+        )
     )
 
 
@@ -81,14 +94,16 @@ def test_third_assignment_needs_ruling_R_A2(app: BanliApplication) -> None:
     rid = _request(flow, "HOU", date(2025, 2, 9))
     with refused("R-A2"):
         _decide(flow, rid, "EDU")
-    flow.do(
-        "rule_on_assignment",
+    flow.run(
+        cmd.RuleOnAssignment(
+            flow.id,
+            leader="孙副厅长",
+            lead_unit="EDU",
+            co_units=("HOU",),
+            note="办公室建议由教育厅主办",
+            occurred_on=date(2025, 2, 12),
+        ),
         LEADER,
-        leader="孙副厅长",
-        lead_unit="EDU",
-        co_units=["HOU"],
-        note="办公室建议由教育厅主办",
-        occurred_on=date(2025, 2, 12),
     )
     case = flow.case
     assert (case.lead_unit, case.co_units, case.ruled, case.assignment_rounds) == (
@@ -97,33 +112,37 @@ def test_third_assignment_needs_ruling_R_A2(app: BanliApplication) -> None:
         True,
         3,
     )
-    assert case.requests[rid]["status"] == "superseded_by_ruling"
+    assert case.requests[rid].status == "superseded_by_ruling"
 
 
 def test_ruling_is_final_no_more_requests_R_A2(app: BanliApplication) -> None:
     flow = Flow(app)
     flow.assign("FIN")
     _decide(flow, _request(flow, "FIN"), "HOU")
-    flow.do(
-        "rule_on_assignment",
+    flow.run(
+        cmd.RuleOnAssignment(
+            flow.id,
+            leader="孙副厅长",
+            lead_unit="EDU",
+            co_units=(),
+            note="裁定",
+            occurred_on=date(2025, 2, 12),
+        ),
         LEADER,
-        leader="孙副厅长",
-        lead_unit="EDU",
-        co_units=[],
-        note="裁定",
-        occurred_on=date(2025, 2, 12),
     )
     with refused("R-A2"):
         _request(flow, "EDU", date(2025, 2, 13))
     with refused("R-A2"):
-        flow.do(
-            "rule_on_assignment",
+        flow.run(
+            cmd.RuleOnAssignment(
+                flow.id,
+                leader="孙",
+                lead_unit="FIN",
+                co_units=(),
+                note="再裁定",
+                occurred_on=date(2025, 2, 13),
+            ),
             LEADER,
-            leader="孙",
-            lead_unit="FIN",
-            co_units=[],
-            note="再裁定",
-            occurred_on=date(2025, 2, 13),
         )
 
 
@@ -131,14 +150,16 @@ def test_ruling_before_two_rounds_is_refused_R_A2(app: BanliApplication) -> None
     flow = Flow(app)
     flow.assign("FIN")
     with refused("R-A2"):
-        flow.do(
-            "rule_on_assignment",
+        flow.run(
+            cmd.RuleOnAssignment(
+                flow.id,
+                leader="孙",
+                lead_unit="HOU",
+                co_units=(),
+                note="裁定",
+                occurred_on=date(2025, 2, 12),
+            ),
             LEADER,
-            leader="孙",
-            lead_unit="HOU",
-            co_units=[],
-            note="裁定",
-            occurred_on=date(2025, 2, 12),
         )
 
 
@@ -154,7 +175,7 @@ def test_only_an_assigned_unit_may_request_and_rejection_keeps_it_R_A3(
         _request(flow, "HOU")  # one open request per unit
     _decide(flow, rid, "HOU", approved=False)
     case = flow.case
-    assert case.requests[rid]["status"] == "rejected"
+    assert case.requests[rid].status == "rejected"
     assert (case.lead_unit, case.co_units, case.assignment_rounds) == ("FIN", ["HOU"], 1)
     with refused("R-A3"):
         _decide(flow, rid, "HOU")  # already decided

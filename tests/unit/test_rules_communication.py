@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from domain.errors import InvalidInput
+from domain.records import Person, Proposer
 from infra.application import BanliApplication
 from tests.support import Flow, deputies, refused
 
@@ -20,11 +21,11 @@ def test_approval_needs_a_reached_contact_R_C1(app: BanliApplication) -> None:
     with refused("R-C1"):
         flow.approve(reply)
     flow.approve(reply, approved=False)  # the office returns it instead: 退回重办
-    assert flow.case.replies[reply]["status"] == "returned"
+    assert flow.case.replies[reply].status == "returned"
     flow.contact(on=date(2025, 4, 4))
     again = flow.submit(on=date(2025, 4, 5))
     flow.approve(again, on=date(2025, 4, 6))
-    assert flow.case.replies[again]["status"] == "approved"
+    assert flow.case.replies[again].status == "approved"
 
 
 def test_a_visit_counts_as_reaching_the_proposer_R_C1(app: BanliApplication) -> None:
@@ -33,7 +34,7 @@ def test_a_visit_counts_as_reaching_the_proposer_R_C1(app: BanliApplication) -> 
     flow.visit()
     reply = flow.submit()
     flow.approve(reply)
-    assert flow.case.replies[reply]["status"] == "approved"
+    assert flow.case.replies[reply].status == "approved"
 
 
 def test_contacts_by_another_unit_do_not_count_for_the_reply_R_C1(
@@ -55,9 +56,9 @@ def test_contact_records_every_field_and_keeps_failed_attempts_R_C2(
     flow.contact(reached=False, channel="wechat", phase="before")
     flow.contact(reached=True, channel="meeting", phase="during")
     contacts = flow.case.contacts
-    assert [c["reached"] for c in contacts] == [False, True]
-    assert contacts[0]["contacted_by"] == {"name": "王科长", "rank": "科长"}
-    assert {c["channel"] for c in contacts} == {"wechat", "meeting"}
+    assert [c.reached for c in contacts] == [False, True]
+    assert contacts[0].contacted_by == Person(name="王科长", rank="科长")
+    assert {c.channel for c in contacts} == {"wechat", "meeting"}
 
 
 @pytest.mark.parametrize(
@@ -86,30 +87,30 @@ def test_reply_needs_the_consultation_form_R_C3(app: BanliApplication) -> None:
         flow.submit(consultation_form_ref="")
     assert flow.case.replies == {}
     reply = flow.submit()
-    assert flow.case.replies[reply]["consultation_form_ref"] == "征询表-001"
+    assert flow.case.replies[reply].consultation_form_ref == "征询表-001"
 
 
 def test_joint_suggestion_reply_goes_to_every_deputy_R_C4(app: BanliApplication) -> None:
     flow = Flow(app, proposers=deputies("张三", "李四", "王五"))
     flow.assign()
     reply = flow.replied()
-    assert flow.case.replies[reply]["recipients"] == ["张三", "李四", "王五"]
+    assert flow.case.replies[reply].recipients == ["张三", "李四", "王五"]
 
 
 def test_joint_proposal_reply_goes_only_to_the_lead_member_R_C4(app: BanliApplication) -> None:
     members = [
-        {"name": "陈委员", "type": "member", "role": "lead"},
-        {"name": "林委员", "type": "member", "role": "co_signer"},
+        Proposer(name="陈委员", type="member", role="lead"),
+        Proposer(name="林委员", type="member", role="co_signer"),
     ]
     flow = Flow(app, kind="proposal", proposers=members)
     flow.assign()
     reply = flow.replied()
-    assert flow.case.replies[reply]["recipients"] == ["陈委员"]
+    assert flow.case.replies[reply].recipients == ["陈委员"]
 
 
 def test_suggestion_signed_by_a_member_is_refused_R_C4(app: BanliApplication) -> None:
     with refused("R-C4"):
-        Flow(app, proposers=[{"name": "陈委员", "type": "member", "role": "lead"}])
+        Flow(app, proposers=[Proposer(name="陈委员", type="member", role="lead")])
 
 
 def test_visit_delegated_to_a_subordinate_unit_is_refused_R_V1(app: BanliApplication) -> None:
@@ -119,7 +120,7 @@ def test_visit_delegated_to_a_subordinate_unit_is_refused_R_V1(app: BanliApplica
         flow.visit(organised_by="FIN-county-bureau")
     assert flow.case.visits == []
     flow.visit()
-    assert flow.case.visits[0]["organised_by"] == "FIN"
+    assert flow.case.visits[0].organised_by == "FIN"
 
 
 def test_visit_card_lists_visitors_with_rank_R_V4(app: BanliApplication) -> None:
@@ -130,8 +131,8 @@ def test_visit_card_lists_visitors_with_rank_R_V4(app: BanliApplication) -> None
     with pytest.raises(InvalidInput):
         flow.visit(visitors=[{"name": "赵"}])
     with pytest.raises(InvalidInput):
-        flow.visit(persons=[])
+        flow.visit(persons=())
     flow.visit()
     card = flow.case.visits[0]
-    assert card["visitors"] == [{"name": "赵处长", "rank": "处长"}]
-    assert (card["persons"], card["proposer_opinion"]) == (["张三"], "认可")
+    assert card.visitors == [Person(name="赵处长", rank="处长")]
+    assert (card.persons, card.proposer_opinion) == (["张三"], "认可")

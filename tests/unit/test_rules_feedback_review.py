@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
-from domain.deadlines import case_deadlines
+from domain import commands as cmd
+from domain.deadlines.case_deadlines import case_deadlines
 from domain.errors import InvalidInput
-from infra.application import BanliApplication, CommandContext
-from tests.support import OFFICE, SUPERVISOR, TODAY, Flow, deputies, refused
+from domain.records import KeyDesignation, Proposer
+from infra.application import BanliApplication
+from tests.support import OFFICE, SUPERVISOR, TODAY, Flow, deputies, merge, refused
 
 
 def test_feedback_needs_an_issued_reply_R_F1(app: BanliApplication) -> None:
@@ -21,7 +24,7 @@ def test_feedback_needs_an_issued_reply_R_F1(app: BanliApplication) -> None:
     with pytest.raises(InvalidInput):
         flow.feedback("ecstatic")
     flow.feedback("basically_satisfied")
-    assert (flow.case.stage, flow.case.feedback[0]["verdict"]) == ("closed", "basically_satisfied")
+    assert (flow.case.stage, flow.case.feedback[0].verdict) == ("closed", "basically_satisfied")
 
 
 def test_dissatisfied_verdict_opens_rehandling_until_the_further_reply_R_F2(
@@ -35,7 +38,7 @@ def test_dissatisfied_verdict_opens_rehandling_until_the_further_reply_R_F2(
     with refused("R-F2"):
         flow.feedback("satisfied", on=date(2025, 5, 2))
     further = flow.submit(on=date(2025, 5, 10))
-    assert flow.case.replies[further]["further"] is True
+    assert flow.case.replies[further].further is True
     # The phone contact of February predates the verdict: a face-to-face one is needed now.
     with refused("R-F2"):
         flow.approve(further, on=date(2025, 5, 11))
@@ -62,18 +65,18 @@ def test_second_reply_without_dissatisfaction_is_refused_R_F2(app: BanliApplicat
 def test_follow_up_call_only_on_a_replied_case_R_F3(app: BanliApplication) -> None:
     flow = Flow(app)
     flow.assign()
-    call = {"summary": "电话回访，代表满意", "occurred_on": date(2025, 4, 20)}
+    call: dict[str, Any] = {"summary": "电话回访，代表满意", "occurred_on": date(2025, 4, 20)}
     with refused("R-F3"):
-        flow.do("record_follow_up_call", OFFICE, **call)
+        flow.run(cmd.RecordFollowUpCall(flow.id, **call), OFFICE)
     flow.replied()
-    flow.do("record_follow_up_call", OFFICE, **call)
-    assert flow.case.follow_up_calls[0]["summary"] == "电话回访，代表满意"
+    flow.run(cmd.RecordFollowUpCall(flow.id, **call), OFFICE)
+    assert flow.case.follow_up_calls[0].summary == "电话回访，代表满意"
 
 
 def _three_cases(app: BanliApplication) -> tuple[Flow, Flow, Flow]:
     a = Flow(app, "M-1", proposers=deputies("张三", "李四"))
     b = Flow(app, "M-2", proposers=deputies("王五", "张三"))
-    members = [{"name": "陈委员", "type": "member", "role": "lead"}]
+    members = [Proposer(name="陈委员", type="member", role="lead")]
     c = Flow(app, "M-3", kind="proposal", proposers=members)
     for flow in (a, b, c):
         flow.assign()
@@ -84,78 +87,88 @@ def test_suggestions_and_proposals_are_never_merged_R_M1(app: BanliApplication) 
     a, _, c = _three_cases(app)
     before = app.recorder.max_notification_id()
     with refused("R-M1"):
-        app.merge(CommandContext(OFFICE, TODAY), [a.id, c.id], date(2025, 3, 1))
+        merge(app, a.id, c.id, on=date(2025, 3, 1))
     assert app.recorder.max_notification_id() == before
     assert a.case.merge is None and c.case.merge is None
 
 
 def test_merged_cases_share_one_reply_to_every_proposer_R_M1(app: BanliApplication) -> None:
     a, b, _ = _three_cases(app)
-    result = app.merge(CommandContext(OFFICE, TODAY), [a.id, b.id], date(2025, 3, 1))
+    result = merge(app, a.id, b.id, on=date(2025, 3, 1))
     assert [e["type"] for e in result.events] == ["Merged", "Merged"]
-    assert a.case.merge["numbers"] == b.case.merge["numbers"] == ["M-1", "M-2"]
+    merged_a, merged_b = a.case.merge, b.case.merge
+    assert merged_a is not None and merged_b is not None
+    assert merged_a.numbers == merged_b.numbers == ["M-1", "M-2"]
     with refused("R-M1"):
         b.submit()  # the primary case answers for the merge
     reply = a.replied()
-    assert a.case.replies[reply]["recipients"] == ["张三", "李四", "王五"]
+    assert a.case.replies[reply].recipients == ["张三", "李四", "王五"]
     partner = b.case
     assert partner.stage == "replied"
-    assert partner.merge["answered_by"]["number"] == "M-1"
+    assert partner.merge is not None and partner.merge.answered_by is not None
+    assert partner.merge.answered_by.number == "M-1"
     assert [e.__class__.__name__ for e in app.case_events(b.id)][-1] == "MergedReplyIssued"
     due = {d.kind: d.status for d in case_deadlines(partner, app.calendar(), TODAY)}
     assert due["reply"] == "met"
     with refused("R-M1"):
-        app.merge(CommandContext(OFFICE, TODAY), [a.id, b.id], date(2025, 5, 1))
+        merge(app, a.id, b.id, on=date(2025, 5, 1))
 
 
 def test_key_case_records_source_and_leader_in_charge_R_S2(app: BanliApplication) -> None:
     flow = Flow(app)
     with pytest.raises(InvalidInput):
-        flow.do("designate_key", source="newspaper", occurred_on=date(2025, 1, 25))
-    flow.do(
-        "designate_key",
+        flow.run(cmd.DesignateKey(flow.id, source="newspaper", occurred_on=date(2025, 1, 25)))
+    flow.run(
+        cmd.DesignateKey(
+            flow.id, source="government", leader_in_charge="孙副厅长", occurred_on=date(2025, 1, 25)
+        )
+    )
+    assert flow.case.key == KeyDesignation(
         source="government",
         leader_in_charge="孙副厅长",
-        occurred_on=date(2025, 1, 25),
+        on=date(2025, 1, 25),
     )
-    assert flow.case.key == {
-        "source": "government",
-        "leader_in_charge": "孙副厅长",
-        "on": date(2025, 1, 25),
-    }
 
 
 def test_reminders_are_events_on_the_case_R_S3(app: BanliApplication) -> None:
     flow = Flow(app)
     flow.assign()
     with pytest.raises(InvalidInput):
-        flow.do(
-            "remind", SUPERVISOR, means="carrier_pigeon", note="催办", occurred_on=date(2025, 4, 1)
+        flow.run(
+            cmd.Remind(flow.id, means="carrier_pigeon", note="催办", occurred_on=date(2025, 4, 1)),
+            SUPERVISOR,
         )
-    flow.do("remind", SUPERVISOR, means="circular", note="通报催办", occurred_on=date(2025, 4, 1))
-    assert flow.case.reminders[0]["means"] == "circular"
+    flow.run(
+        cmd.Remind(flow.id, means="circular", note="通报催办", occurred_on=date(2025, 4, 1)),
+        SUPERVISOR,
+    )
+    assert flow.case.reminders[0].means == "circular"
 
 
 def test_reassessment_findings_follow_the_reply_class_R_Rv1(app: BanliApplication) -> None:
     flow = Flow(app)
     flow.assign()
     with refused("R-Rv1"):
-        flow.do(
-            "reassess", SUPERVISOR, finding="implemented", note="-", occurred_on=date(2025, 4, 1)
+        flow.run(
+            cmd.Reassess(flow.id, finding="implemented", note="-", occurred_on=date(2025, 4, 1)),
+            SUPERVISOR,
         )
     flow.replied("A")
     with refused("R-Rv1"):
-        flow.do("reassess", SUPERVISOR, finding="advancing", note="-", occurred_on=date(2025, 9, 1))
-    flow.do(
-        "reassess",
+        flow.run(
+            cmd.Reassess(flow.id, finding="advancing", note="-", occurred_on=date(2025, 9, 1)),
+            SUPERVISOR,
+        )
+    flow.run(
+        cmd.Reassess(
+            flow.id, finding="not_implemented", note="未落实", occurred_on=date(2025, 9, 1)
+        ),
         SUPERVISOR,
-        finding="not_implemented",
-        note="未落实",
-        occurred_on=date(2025, 9, 1),
     )
     assert flow.case.under_supervision is True
-    flow.do(
-        "reassess", SUPERVISOR, finding="implemented", note="已落实", occurred_on=date(2025, 11, 1)
+    flow.run(
+        cmd.Reassess(flow.id, finding="implemented", note="已落实", occurred_on=date(2025, 11, 1)),
+        SUPERVISOR,
     )
     assert flow.case.under_supervision is False
 
@@ -163,8 +176,9 @@ def test_reassessment_findings_follow_the_reply_class_R_Rv1(app: BanliApplicatio
     c_class.assign()
     c_class.replied("C")
     with refused("R-Rv1"):
-        c_class.do(
-            "reassess", SUPERVISOR, finding="implemented", note="-", occurred_on=date(2025, 9, 1)
+        c_class.run(
+            cmd.Reassess(c_class.id, finding="implemented", note="-", occurred_on=date(2025, 9, 1)),
+            SUPERVISOR,
         )
 
 
@@ -172,33 +186,35 @@ def test_b_class_commitment_closes_out_only_when_fulfilled_R_Rv2(app: BanliAppli
     flow = Flow(app)
     flow.assign()
     flow.replied("B")
-    close = {"note": "承诺事项已完成，销号", "occurred_on": date(2025, 12, 20)}
+    close: dict[str, Any] = {"note": "承诺事项已完成，销号", "occurred_on": date(2025, 12, 20)}
     with refused("R-Rv2"):
-        flow.do("close_out", OFFICE, **close)
-    flow.do(
-        "reassess", SUPERVISOR, finding="stalled", note="推进缓慢", occurred_on=date(2025, 10, 1)
+        flow.run(cmd.CloseOut(flow.id, **close), OFFICE)
+    flow.run(
+        cmd.Reassess(flow.id, finding="stalled", note="推进缓慢", occurred_on=date(2025, 10, 1)),
+        SUPERVISOR,
     )
     assert flow.case.under_supervision is True
     with refused("R-Rv2"):
-        flow.do("close_out", OFFICE, **close)
-    flow.do(
-        "reassess", SUPERVISOR, finding="fulfilled", note="已完成", occurred_on=date(2025, 12, 1)
+        flow.run(cmd.CloseOut(flow.id, **close), OFFICE)
+    flow.run(
+        cmd.Reassess(flow.id, finding="fulfilled", note="已完成", occurred_on=date(2025, 12, 1)),
+        SUPERVISOR,
     )
-    flow.do("close_out", OFFICE, **close)
+    flow.run(cmd.CloseOut(flow.id, **close), OFFICE)
     assert flow.case.closed_out_on == date(2025, 12, 20)
     with refused("R-Rv2"):
-        flow.do("close_out", OFFICE, **close)
+        flow.run(cmd.CloseOut(flow.id, **close), OFFICE)
 
     a_class = Flow(app, "RV-A")
     a_class.assign()
     a_class.replied("A")
     with refused("R-Rv2"):
-        a_class.do("close_out", OFFICE, **close)
+        a_class.run(cmd.CloseOut(a_class.id, **close), OFFICE)
 
 
 def _merged_and_answered(app: BanliApplication, cls: str = "B") -> tuple[Flow, Flow]:
     a, b, _ = _three_cases(app)
-    app.merge(CommandContext(OFFICE, TODAY), [a.id, b.id], date(2025, 3, 1))
+    merge(app, a.id, b.id, on=date(2025, 3, 1))
     a.replied(cls)
     return a, b
 
@@ -225,7 +241,8 @@ def test_further_reply_on_the_primary_leaves_partners_deadlines_alone_R_M1(
     a.approve(further, on=date(2025, 5, 6))
     a.issue(further, on=date(2025, 5, 20))
     partner = b.case
-    assert partner.merge["answered_by"]["issued_on"] == date(2025, 4, 5)
+    assert partner.merge is not None and partner.merge.answered_by is not None
+    assert partner.merge.answered_by.issued_on == date(2025, 4, 5)
     due = {d.kind: d for d in case_deadlines(partner, app.calendar(), TODAY)}
     assert (due["reply"].status, due["reply"].met_on) == ("met", date(2025, 4, 5))
 
@@ -234,6 +251,9 @@ def test_merged_partner_is_reassessed_and_closed_out_by_the_merge_reply_R_Rv1_R_
     app: BanliApplication,
 ) -> None:
     _, b = _merged_and_answered(app, "B")
-    b.do("reassess", SUPERVISOR, finding="fulfilled", note="已完成", occurred_on=date(2025, 9, 1))
-    b.do("close_out", OFFICE, note="销号", occurred_on=date(2025, 9, 2))
+    b.run(
+        cmd.Reassess(b.id, finding="fulfilled", note="已完成", occurred_on=date(2025, 9, 1)),
+        SUPERVISOR,
+    )
+    b.run(cmd.CloseOut(b.id, note="销号", occurred_on=date(2025, 9, 2)), OFFICE)
     assert b.case.closed_out_on == date(2025, 9, 2)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
+from domain import commands as cmd
 from domain.errors import InvalidInput
+from domain.records import Proposer
 from infra.application import BanliApplication
 from tests.support import OFFICE, Flow, handler, refused
 
@@ -21,7 +24,7 @@ def test_classification_is_A_B_or_C_R_R1(app: BanliApplication) -> None:
         other = Flow(app, f"C-{number}")
         other.assign()
         reply = other.replied(cls)
-        assert other.case.replies[reply]["classification"] == cls
+        assert other.case.replies[reply].classification == cls
 
 
 def test_unapproved_reply_cannot_be_issued_R_R2(app: BanliApplication) -> None:
@@ -51,7 +54,7 @@ def test_lead_reply_waits_for_every_co_opinion_or_an_override_R_R2(
         flow.issue(reply)
     flow.co_opinion("EDU", on=date(2025, 4, 4))
     flow.issue(reply)
-    assert flow.case.replies[reply]["status"] == "issued"
+    assert flow.case.replies[reply].status == "issued"
 
     urgent = Flow(app, "R-2")
     urgent.assign("FIN", ["HOU"])
@@ -59,12 +62,12 @@ def test_lead_reply_waits_for_every_co_opinion_or_an_override_R_R2(
     reply = urgent.submit()
     urgent.approve(reply)
     urgent.issue(reply, override_reason="代表要求两会前答复，办公室同意先行答复")
-    assert urgent.case.replies[reply]["override_reason"].startswith("代表要求")
+    assert (urgent.case.replies[reply].override_reason or "").startswith("代表要求")
 
 
 def test_reference_case_gets_no_written_reply_R_R3(app: BanliApplication) -> None:
     flow = Flow(app)
-    flow.do("assign", reference=True, lead_unit="FIN", assigned_on=date(2025, 2, 1))
+    flow.run(cmd.Assign(flow.id, reference=True, lead_unit="FIN", assigned_on=date(2025, 2, 1)))
     flow.contact()
     assert flow.case.replying_units == []
     with refused("R-R3"):
@@ -73,7 +76,16 @@ def test_reference_case_gets_no_written_reply_R_R3(app: BanliApplication) -> Non
 
 def test_split_units_each_reply_and_co_units_do_not_R_R3(app: BanliApplication) -> None:
     flow = Flow(app)
-    flow.do("assign", split_units=["FIN", "HOU"], assigned_on=date(2025, 2, 1))
+    flow.run(
+        cmd.Assign(
+            flow.id,
+            split_units=(
+                "FIN",
+                "HOU",
+            ),
+            assigned_on=date(2025, 2, 1),
+        )
+    )
     flow.replied(unit="FIN")
     assert flow.case.stage == "handling"  # HOU still owes its own reply
     flow.replied(unit="HOU")
@@ -90,13 +102,13 @@ def test_issued_reply_is_copied_by_kind_R_R4(app: BanliApplication) -> None:
     flow = Flow(app)
     flow.assign()
     reply = flow.replied()
-    copies = flow.case.replies[reply]["copies"]
+    copies = flow.case.replies[reply].copies
     assert any("代表工作委员会" in c for c in copies) and any("政府办公厅" in c for c in copies)
-    members = [{"name": "陈委员", "type": "member", "role": "lead"}]
+    members = [Proposer(name="陈委员", type="member", role="lead")]
     proposal = Flow(app, "P-1", kind="proposal", proposers=members)
     proposal.assign()
     reply = proposal.replied()
-    copies = proposal.case.replies[reply]["copies"]
+    copies = proposal.case.replies[reply].copies
     assert any("政协提案委员会" in c for c in copies)
     assert not any("代表工作委员会" in c for c in copies)
 
@@ -106,7 +118,7 @@ def test_unmarked_reply_is_proactive_R_P1(app: BanliApplication) -> None:
     flow.assign()
     flow.contact()
     reply = flow.submit()
-    assert flow.case.replies[reply]["disclosure"] == "proactive"
+    assert flow.case.replies[reply].disclosure == "proactive"
     other = Flow(app, "P-2")
     other.assign()
     with pytest.raises(InvalidInput):
@@ -114,12 +126,14 @@ def test_unmarked_reply_is_proactive_R_P1(app: BanliApplication) -> None:
 
 
 def _refused_disclosure(flow: Flow, consent_original: bool = False) -> None:
-    flow.do(
-        "record_disclosure_preference",
+    flow.run(
+        cmd.RecordDisclosurePreference(
+            flow.id,
+            consent_reply=False,
+            consent_original=consent_original,
+            occurred_on=date(2025, 2, 10),
+        ),
         handler("FIN"),
-        consent_reply=False,
-        consent_original=consent_original,
-        occurred_on=date(2025, 2, 10),
     )
 
 
@@ -136,22 +150,26 @@ def test_proposer_refusal_forbids_proactive_marking_and_publishing_R_P2(
     flow.approve(reply)
     flow.issue(reply)
     with refused("R-P2"):
-        flow.do(
-            "publish_reply",
+        flow.run(
+            cmd.PublishReply(
+                flow.id,
+                reply_id=reply,
+                published_on=date(2025, 4, 10),
+                url="https://example.gov.cn/r/1",
+                include_original=False,
+            ),
             OFFICE,
-            reply_id=reply,
-            published_on=date(2025, 4, 10),
-            url="https://example.gov.cn/r/1",
-            include_original=False,
         )
-    flow.do(
-        "withhold_reply",
+    flow.run(
+        cmd.WithholdReply(
+            flow.id,
+            reply_id=reply,
+            withheld_reason="proposer_refused",
+            occurred_on=date(2025, 4, 10),
+        ),
         OFFICE,
-        reply_id=reply,
-        withheld_reason="proposer_refused",
-        occurred_on=date(2025, 4, 10),
     )
-    assert flow.case.disclosures[reply]["status"] == "withheld"
+    assert flow.case.disclosures[reply].status == "withheld"
 
 
 def test_co_unit_objection_needs_a_secrecy_review_before_publishing_R_P3(
@@ -164,34 +182,37 @@ def test_co_unit_objection_needs_a_secrecy_review_before_publishing_R_P3(
     reply = flow.submit()
     flow.approve(reply)
     flow.issue(reply)
-    publish = {
+    publish: dict[str, Any] = {
         "reply_id": reply,
         "published_on": date(2025, 4, 10),
         "url": "https://x/1",
         "include_original": False,
     }
     with refused("R-P3"):
-        flow.do("publish_reply", OFFICE, **publish)
-    flow.do("publish_reply", OFFICE, **publish, secrecy_review_ref="保密审查〔2025〕7号")
-    assert flow.case.disclosures[reply]["secrecy_review_ref"] == "保密审查〔2025〕7号"
+        flow.run(cmd.PublishReply(flow.id, **publish), OFFICE)
+    flow.run(cmd.PublishReply(flow.id, **publish, secrecy_review_ref="保密审查〔2025〕7号"), OFFICE)
+    assert flow.case.disclosures[reply].secrecy_review_ref == "保密审查〔2025〕7号"
 
 
 def test_publishing_the_original_text_needs_consent_R_P4(app: BanliApplication) -> None:
     flow = Flow(app)
     flow.assign()
     reply = flow.replied()
-    publish = {"reply_id": reply, "published_on": date(2025, 4, 10), "url": "https://x/1"}
+    publish: dict[str, Any] = {
+        "reply_id": reply,
+        "published_on": date(2025, 4, 10),
+        "url": "https://x/1",
+    }
     with refused("R-P4"):
-        flow.do("publish_reply", OFFICE, include_original=True, **publish)
-    flow.do(
-        "record_disclosure_preference",
+        flow.run(cmd.PublishReply(flow.id, include_original=True, **publish), OFFICE)
+    flow.run(
+        cmd.RecordDisclosurePreference(
+            flow.id, consent_reply=True, consent_original=True, occurred_on=date(2025, 4, 8)
+        ),
         handler("FIN"),
-        consent_reply=True,
-        consent_original=True,
-        occurred_on=date(2025, 4, 8),
     )
-    flow.do("publish_reply", OFFICE, include_original=True, **publish)
-    assert flow.case.disclosures[reply]["include_original"] is True
+    flow.run(cmd.PublishReply(flow.id, include_original=True, **publish), OFFICE)
+    assert flow.case.disclosures[reply].include_original is True
 
 
 def test_withholding_needs_a_reason_R_P5(app: BanliApplication) -> None:
@@ -206,27 +227,30 @@ def test_withholding_needs_a_reason_R_P5(app: BanliApplication) -> None:
     flow.approve(reply)
     flow.issue(reply)
     with refused("R-P5"):
-        flow.do(
-            "publish_reply",
+        flow.run(
+            cmd.PublishReply(
+                flow.id,
+                reply_id=reply,
+                published_on=date(2025, 4, 10),
+                url="https://x/1",
+                include_original=False,
+            ),
             OFFICE,
-            reply_id=reply,
-            published_on=date(2025, 4, 10),
-            url="https://x/1",
-            include_original=False,
         )
     with refused("R-P5"):
-        flow.do(
-            "withhold_reply",
+        flow.run(
+            cmd.WithholdReply(
+                flow.id, reply_id=reply, withheld_reason=" ", occurred_on=date(2025, 4, 10)
+            ),
             OFFICE,
-            reply_id=reply,
-            withheld_reason=" ",
-            occurred_on=date(2025, 4, 10),
         )
-    flow.do(
-        "withhold_reply",
+    flow.run(
+        cmd.WithholdReply(
+            flow.id,
+            reply_id=reply,
+            withheld_reason="涉及尚未公布的预算安排",
+            occurred_on=date(2025, 4, 10),
+        ),
         OFFICE,
-        reply_id=reply,
-        withheld_reason="涉及尚未公布的预算安排",
-        occurred_on=date(2025, 4, 10),
     )
-    assert flow.case.disclosures[reply]["withheld_reason"] == "涉及尚未公布的预算安排"
+    assert flow.case.disclosures[reply].withheld_reason == "涉及尚未公布的预算安排"

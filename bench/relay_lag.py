@@ -54,48 +54,47 @@ No timing is asserted: the script prints numbers.
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import gc
+import importlib
+import os
+import signal
+import subprocess
 import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO_ROOT = BENCH_DIR.parent
-# Run as ``python bench/kafka.py``, this folder heads sys.path and this very file would shadow
-# the kafka-python package (``import kafka``): move the folder behind site-packages, where the
-# shared ``workload`` module is still found.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
-sys.path.append(str(BENCH_DIR))
-if str(REPO_ROOT) not in sys.path:  # make the project importable
-    sys.path.insert(0, str(REPO_ROOT))
+import psycopg
+from eventsourcing.domain import CanMutateAggregate
+from eventsourcing.persistence import Notification, Tracking
+from psycopg import sql
 
-import argparse  # noqa: E402
-import contextlib  # noqa: E402
-import gc  # noqa: E402
-import importlib  # noqa: E402
-import os  # noqa: E402
-import signal  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-import uuid  # noqa: E402
-from collections.abc import Callable, Iterator, Sequence  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from typing import TYPE_CHECKING, Any  # noqa: E402
-from uuid import UUID  # noqa: E402
+from bench.workload import (
+    ACTORS,
+    EVENTS_PER_CASE,
+    LIFECYCLE,
+    OFFICE,
+    TODAY,
+    build_raw_case,
+    registration,
+)
+from consumers.envelope import Envelope
+from consumers.relay import Relay
+from domain.commands import SubmitReply
+from infra.application import BanliApplication, CommandContext, CommandResult
+from infra.read_models import build_view_store
+from infra.settings import Settings
+from infra.view_store import ViewStore
 
-import psycopg  # noqa: E402
-from eventsourcing.domain import CanMutateAggregate  # noqa: E402
-from eventsourcing.persistence import Notification, Tracking  # noqa: E402
-from psycopg import sql  # noqa: E402
-from workload import EVENTS_PER_CASE, LIFECYCLE, OFFICE, TODAY, registration, resolve  # noqa: E402
-
-from consumers.envelope import Envelope  # noqa: E402
-from consumers.relay import Relay  # noqa: E402
-from domain.case import Case  # noqa: E402
-from infra.application import BanliApplication, CommandContext, CommandResult  # noqa: E402
-from infra.read_models import build_view_store  # noqa: E402
-from infra.settings import Settings  # noqa: E402
-from infra.view_store import ViewStore  # noqa: E402
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 # mypy names this file's module ``kafka`` (``bench`` has no ``__init__.py``), so for the type
 # checker it stands in for kafka-python in every module that imports ``kafka``. kafka-python has
@@ -130,13 +129,7 @@ def kafka_module(name: str) -> Any:
 
 def build_case(number: str) -> list[CanMutateAggregate[UUID]]:
     """One whole lifecycle in memory, by the domain's commands: its 8 pending events."""
-    case = Case.register(**registration(number), actor=OFFICE, today=TODAY)
-    reply_id: str | None = None
-    for method, actor, fields in LIFECYCLE:
-        out = getattr(case, method)(**resolve(fields, reply_id), actor=actor, today=TODAY)
-        if method == "submit_reply":
-            reply_id = str(out)
-    return list(case.collect_events())
+    return [event for step in build_raw_case(number) for event in step]
 
 
 class CaseStream:
@@ -148,19 +141,20 @@ class CaseStream:
         self.case = 0
         self.step = 0
         self.case_id = ""
-        self.reply_id: str | None = None
+        self.reply_id = ""
 
     def next_command(self) -> CommandResult:
         if self.step == 0:
             number = f"{self.prefix}{self.case:06d}"
             ctx = CommandContext(actor=OFFICE, today=TODAY)
-            result = self.app.register_case(ctx, **registration(number))
-            self.case_id, self.reply_id = result.case_id, None
+            result = self.app.register(ctx, registration(number))
+            self.case_id, self.reply_id = result.case_id, ""
         else:
-            method, actor, fields = LIFECYCLE[self.step - 1]
-            ctx = CommandContext(actor=actor, today=TODAY)
-            result = self.app.command(ctx, self.case_id, method, **resolve(fields, self.reply_id))
-            if method == "submit_reply":
+            step = LIFECYCLE[self.step - 1]
+            ctx = CommandContext(actor=ACTORS[step.who], today=TODAY)
+            command = step.command(self.case_id, self.reply_id)
+            result = self.app.execute(ctx, command)
+            if isinstance(command, SubmitReply):
                 self.reply_id = str(result.extra["reply_id"])
         self.step += 1
         if self.step == EVENTS_PER_CASE:

@@ -12,8 +12,8 @@ from datetime import date
 from types import MappingProxyType
 from typing import Literal
 
-from domain.calendar import WorkdayCalendar
-from domain.periods import PeriodEnd, days_after, months_after, working_days_after
+from domain.deadlines.calendar import WorkdayCalendar
+from domain.deadlines.periods import PeriodEnd, days_after, months_after, working_days_after
 
 
 @dataclass(frozen=True)

@@ -40,212 +40,70 @@ No timing is asserted: the script prints numbers.
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import gc
+import os
+import re
+import secrets
+import socket
+import subprocess
 import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO_ROOT = BENCH_DIR.parent
-# Run as ``python bench/http.py``, this folder heads sys.path and this file would shadow the
-# standard library's ``http`` package (httpx and uvicorn import it): drop the folder first.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
-if str(REPO_ROOT) not in sys.path:  # make the project importable
-    sys.path.insert(0, str(REPO_ROOT))
+import httpx
+import psycopg
+from eventsourcing.application import Application
+from eventsourcing.domain import CanMutateAggregate
+from eventsourcing.persistence import JSONTranscoder
+from psycopg import sql
 
-import argparse  # noqa: E402
-import contextlib  # noqa: E402
-import gc  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-import secrets  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-import uuid  # noqa: E402
-from collections.abc import Callable, Iterator, Sequence  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from datetime import date, datetime, timedelta  # noqa: E402
-from typing import Any  # noqa: E402
-from uuid import UUID  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
+from bench.workload import (
+    ACTORS,
+    CO_UNIT,
+    EVENTS_PER_CASE,
+    LEAD_UNIT,
+    LIFECYCLE,
+    YEAR,
+    Events,
+    build_raw_case,
+    http_body,
+    registration,
+)
+from domain import commands as c
+from domain import handlers
+from domain.commands import SubmitReply
+from domain.records import Actor, Person, Proposer
+from infra.application import BanliApplication
+from infra.settings import Settings
+from infra.transcodings import DateAsISO
 
-import httpx  # noqa: E402
-import psycopg  # noqa: E402
-from eventsourcing.application import Application  # noqa: E402
-from eventsourcing.domain import CanMutateAggregate  # noqa: E402
-from eventsourcing.persistence import JSONTranscoder  # noqa: E402
-from psycopg import sql  # noqa: E402
-
-from domain.case import Actor, Case  # noqa: E402
-from infra.application import BanliApplication  # noqa: E402
-from infra.settings import Settings  # noqa: E402
-from infra.transcodings import DateAsISO  # noqa: E402
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 ENSURE_SCRIPT = REPO_ROOT / "scripts" / "ensure_postgres.sh"
 SERVER_START_TIMEOUT_S = 120.0
 SERVER_STOP_TIMEOUT_S = 15.0
 POLL_S = 0.05
 
-YEAR = 2025
-LEAD_UNIT = "U-LEAD"
-CO_UNIT = "U-CO"
 # (name used by the bench, username, role, unit): created over HTTP; the raw side's actors are
 # exactly what the server records for these users.
-USERS = [
-    ("office", "bench-office", "office", None),
-    ("leader", "bench-leader", "leader", None),
-    ("lead", "bench-lead-handler", "handler", LEAD_UNIT),
-    ("co", "bench-co-handler", "handler", CO_UNIT),
-]
-ACTORS: dict[str, Actor] = {who: {"user": u, "role": r, "unit": unit} for who, u, r, unit in USERS}
-REPLY_ID = "<reply_id>"  # stands in for the reply id answered by the reply step
-
-Events = Sequence[CanMutateAggregate[UUID]]
+USERS = [(who, a["user"], a["role"], a["unit"]) for who, a in ACTORS.items()]
+COMMANDS_PER_CASE = EVENTS_PER_CASE
 
 
 def china_today() -> date:
     """The server's "today" for the future-date rule (Beijing's date)."""
     return datetime.now(ZoneInfo("Asia/Shanghai")).date()
-
-
-# ---------------------------------------------------------------------- the command workload
-
-
-def registration(number: str) -> dict[str, Any]:
-    return {
-        "number": number,
-        "kind": "suggestion",
-        "level": "provincial",
-        "year": YEAR,
-        "title": "关于加强城乡社区养老服务设施建设的建议 (bench)",
-        "proposers": [
-            {"name": "王代表", "type": "deputy", "role": "lead"},
-            {"name": "李代表", "type": "deputy", "role": "co_signer"},
-            {"name": "张代表", "type": "deputy", "role": "co_signer"},
-        ],
-        "received_on": date(2025, 3, 1),
-    }
-
-
-@dataclass(frozen=True)
-class Step:
-    method: str  # the Case command
-    who: str  # a key of ACTORS
-    path: str  # under /v1/cases/{case_id}
-    fields: dict[str, Any]  # the command's fields; the HTTP body is their JSON form
-
-
-# After registration: one command, one event each; the same fields as bench/append.py.
-LIFECYCLE = [
-    Step(
-        "assign",
-        "office",
-        "assignment",
-        {"lead_unit": LEAD_UNIT, "co_units": [CO_UNIT], "assigned_on": date(2025, 3, 5)},
-    ),
-    Step(
-        "record_contact",
-        "lead",
-        "contacts",
-        {
-            "unit": LEAD_UNIT,
-            "phase": "before",
-            "channel": "phone",
-            "contacted_by": {"name": "赵处长", "rank": "处长"},
-            "person": "王代表",
-            "reached": True,
-            "summary": "电话沟通办理思路，代表表示认可。",
-            "occurred_on": date(2025, 3, 20),
-        },
-    ),
-    Step(
-        "record_co_opinion",
-        "co",
-        "co-opinions",
-        {
-            "unit": CO_UNIT,
-            "summary": "会办意见：同意主办单位办理方案，资金由本单位统筹。",
-            "disclosure_opinion": "proactive",
-            "occurred_on": date(2025, 4, 1),
-        },
-    ),
-    Step(
-        "submit_reply",
-        "lead",
-        "replies",
-        {
-            "unit": LEAD_UNIT,
-            "classification": "B",
-            "consultation_form_ref": "ZX-2025-0001",
-            "summary": "已列入年度计划，正在推进。",
-            "occurred_on": date(2025, 4, 10),
-        },
-    ),
-    Step(
-        "decide_reply",
-        "leader",
-        f"replies/{REPLY_ID}/approval",
-        {
-            "reply_id": REPLY_ID,
-            "approved": True,
-            "leader": "钱厅长",
-            "note": "同意印发。",
-            "occurred_on": date(2025, 4, 15),
-        },
-    ),
-    Step(
-        "issue_reply",
-        "lead",
-        f"replies/{REPLY_ID}/issue",
-        {
-            "reply_id": REPLY_ID,
-            "document_number": "建复〔2025〕1号",
-            "occurred_on": date(2025, 4, 20),
-        },
-    ),
-    Step(
-        "record_feedback",
-        "office",
-        "feedback",
-        {"verdict": "satisfied", "comments": "满意。", "occurred_on": date(2025, 5, 10)},
-    ),
-]
-COMMANDS_PER_CASE = 1 + len(LIFECYCLE)
-
-
-def jsonable(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [jsonable(v) for v in value]
-    return value
-
-
-def resolve(fields: dict[str, Any], reply_id: str | None) -> dict[str, Any]:
-    if fields.get("reply_id") != REPLY_ID:
-        return fields
-    if reply_id is None:
-        msg = "a reply step came before submit_reply"
-        raise RuntimeError(msg)
-    return {**fields, "reply_id": reply_id}
-
-
-def build_raw_case(number: str, today: date) -> list[Events]:
-    """The case in memory: the pending events of each command step (not timed)."""
-    case = Case.register(**registration(number), actor=ACTORS["office"], today=today)
-    steps: list[Events] = [case.collect_events()]
-    reply_id: str | None = None
-    for step in LIFECYCLE:
-        out = getattr(case, step.method)(
-            **resolve(step.fields, reply_id), actor=ACTORS[step.who], today=today
-        )
-        if step.method == "submit_reply":
-            reply_id = str(out)
-        steps.append(case.collect_events())
-    return steps
 
 
 class RawApplication(Application[UUID]):
@@ -496,7 +354,7 @@ def post_case(
 
     def post(who: str, path: str, fields: dict[str, Any]) -> dict[str, Any]:
         began = time.perf_counter()
-        response = client.post(path, json=jsonable(fields), headers=headers[who])
+        response = client.post(path, json=fields, headers=headers[who])
         out.append(time.perf_counter() - began)
         if response.status_code != 201:
             msg = f"POST {path} as {who}: {response.status_code} {response.text}"
@@ -504,15 +362,13 @@ def post_case(
         answer: dict[str, Any] = response.json()
         return answer
 
-    case_id = str(post("office", "/v1/cases", registration(number))["case_id"])
-    reply_id: str | None = None
+    case_id = str(post("office", "/v1/cases", http_body(registration(number)))["case_id"])
+    reply_id = ""
     for step in LIFECYCLE:
-        path = f"/v1/cases/{case_id}/{step.path}"
-        if REPLY_ID in path:
-            path = path.replace(REPLY_ID, reply_id or "")
-        fields = {k: v for k, v in resolve(step.fields, reply_id).items() if k != "reply_id"}
-        answer = post(step.who, path, fields)
-        if step.method == "submit_reply":
+        path = f"/v1/cases/{case_id}/{step.path.format(reply=reply_id)}"
+        command = step.command(case_id, reply_id)
+        answer = post(step.who, path, http_body(command))
+        if isinstance(command, SubmitReply):
             reply_id = str(answer["reply_id"])
     return COMMANDS_PER_CASE
 
@@ -560,7 +416,6 @@ def measure_commands(
     args: argparse.Namespace, server: Server, tokens: dict[str, str], raw: RawApplication
 ) -> None:
     clients, per_client, rounds = args.clients, args.cases_per_client, args.rounds
-    today = china_today()
 
     def numbers(prefix: str, start: int, count: int) -> list[list[str]]:
         return [
@@ -577,14 +432,14 @@ def measure_commands(
     serial_side = Side("raw Application.save, 1 thread")
     warm = numbers("W", 0, args.warmup)
     http_block(server, tokens, warm, None)
-    raw_block(raw, [[build_raw_case(n, today) for n in own] for own in warm], Side("warm-up"))
+    raw_block(raw, [[build_raw_case(n) for n in own] for own in warm], Side("warm-up"))
     per_round = -(-per_client // rounds)
     done = 0
     while done < per_client:
         count = min(per_round, per_client - done)
         batch = numbers("B", done, count)
-        built = [[build_raw_case(n, today) for n in own] for own in batch]  # not timed
-        serial = [[build_raw_case(n, today) for own in numbers("S", done, count) for n in own]]
+        built = [[build_raw_case(n) for n in own] for own in batch]  # not timed
+        serial = [[build_raw_case(n) for own in numbers("S", done, count) for n in own]]
         gc.collect()
         http_block(server, tokens, batch, http_side)
         raw_block(raw, built, raw_side)
@@ -628,94 +483,62 @@ def build_load_case(i: int, today: date) -> list[CanMutateAggregate[UUID]]:
     suggestion = i % 4 != 0
     kind, ptype = ("suggestion", "deputy") if suggestion else ("proposal", "member")
     received = date(2025, 1, 6) + timedelta(days=i % 60)
-    case = Case.register(
+    registration = c.RegisterCase(
         number=f"L{i:07d}",
         kind=kind,
         level="provincial" if i % 5 else "national",
         year=YEAR,
         title=f"关于第 {i} 项民生事项的{'建议' if suggestion else '提案'} (load)",
-        proposers=[
-            {"name": f"代表{i % 997}", "type": ptype, "role": "lead"},
-            {"name": f"代表{(i + 1) % 997}", "type": ptype, "role": "co_signer"},
-        ],
+        proposers=(
+            Proposer(name=f"代表{i % 997}", type=ptype, role="lead"),
+            Proposer(name=f"代表{(i + 1) % 997}", type=ptype, role="co_signer"),
+        ),
         received_on=received,
-        actor=office,
-        today=today,
     )
+    case = handlers.register(registration, office, today)
+    cid = str(case.id)
+
+    def act(command: c.CaseCommand, actor: Actor) -> str | None:
+        return handlers.handler_for(command)(case, command, actor, today)
+
     assigned = received + timedelta(days=7)
     lead = LOAD_UNITS[i % len(LOAD_UNITS)]
-    co = [LOAD_UNITS[(i + 7) % len(LOAD_UNITS)]] if i % 3 == 0 else []
-    case.assign(lead_unit=lead, co_units=co, assigned_on=assigned, actor=office, today=today)
-    handler: Actor = {"user": f"h-{lead.lower()}", "role": "handler", "unit": lead}
+    co = (LOAD_UNITS[(i + 7) % len(LOAD_UNITS)],) if i % 3 == 0 else ()
+    act(c.Assign(cid, assigned, lead_unit=lead, co_units=co), office)
+    handler = Actor(user=f"h-{lead.lower()}", role="handler", unit=lead)
     if i % 50 == 0:
-        case.designate_key(
-            source="government",
-            leader_in_charge="钱厅长",
-            occurred_on=assigned,
-            actor=office,
-            today=today,
-        )
+        act(c.DesignateKey(cid, "government", assigned, leader_in_charge="钱厅长"), office)
     bucket = i % 10
     if bucket < 7:
-        case.record_contact(
-            unit=lead,
-            phase="before",
-            channel="phone",
-            contacted_by={"name": "赵处长", "rank": "处长"},
-            person=f"代表{i % 997}",
-            reached=True,
-            summary="电话沟通",
-            occurred_on=assigned + timedelta(days=10),
-            actor=handler,
-            today=today,
+        contacted_by = Person(name="赵处长", rank="处长")
+        on = assigned + timedelta(days=10)
+        contact = c.RecordContact(
+            cid, lead, "before", "phone", contacted_by, f"代表{i % 997}", True, "电话沟通", on
         )
+        act(contact, handler)
     if bucket < 5:
         on = assigned + timedelta(days=30 + i % 60)
         for unit in co:
-            co_actor: Actor = {"user": f"h-{unit.lower()}", "role": "handler", "unit": unit}
-            case.record_co_opinion(
-                unit=unit,
-                summary="会办意见",
-                disclosure_opinion="proactive",
-                occurred_on=on - timedelta(days=5),
-                actor=co_actor,
-                today=today,
+            co_actor = Actor(user=f"h-{unit.lower()}", role="handler", unit=unit)
+            act(
+                c.RecordCoOpinion(cid, unit, "会办意见", "proactive", on - timedelta(days=5)),
+                co_actor,
             )
-        reply_id = case.submit_reply(
+        reply = c.SubmitReply(
+            cid,
             unit=lead,
             classification="ABC"[i % 3],
-            disclosure="proactive" if i % 2 else "on_request",
             consultation_form_ref=f"ZX-{i}",
             summary="答复摘要",
             occurred_on=on,
-            actor=handler,
-            today=today,
+            disclosure="proactive" if i % 2 else "on_request",
         )
-        case.decide_reply(
-            reply_id=reply_id,
-            approved=True,
-            leader="钱厅长",
-            note="同意",
-            occurred_on=on,
-            actor=leader,
-            today=today,
-        )
-        case.issue_reply(
-            reply_id=reply_id,
-            document_number=f"复〔2025〕{i}号",
-            occurred_on=on,
-            actor=handler,
-            today=today,
-        )
+        reply_id = str(act(reply, handler))
+        act(c.DecideReply(cid, reply_id, True, "钱厅长", "同意", on), leader)
+        act(c.IssueReply(cid, reply_id, f"复〔2025〕{i}号", on), handler)
         if bucket < 2 or bucket == 4:
             verdict = "dissatisfied" if bucket == 4 and i % 20 == 4 else "satisfied"
-            case.record_feedback(
-                verdict=verdict,
-                comments="",
-                occurred_on=on + timedelta(days=20),
-                actor=office,
-                today=today,
-            )
+            act(c.RecordFeedback(cid, verdict, on + timedelta(days=20)), office)
     return list(case.collect_events())
 
 

@@ -11,7 +11,7 @@ import calendar as _stdcal
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from domain.calendar import WorkdayCalendar
+from domain.deadlines.calendar import WorkdayCalendar
 
 _DAY = timedelta(days=1)
 

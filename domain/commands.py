@@ -1,0 +1,228 @@
+"""The commands of API.md § Case commands, one small frozen dataclass each.
+
+A route (or the demo, or an import) builds one; ``domain.handlers`` maps its type to the
+aggregate method that checks the rules and records the event. Values arrive typed; the domain
+still checks what the rules say about them (non-empty text, closed vocabularies, dates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
+
+from domain.records import Person, Proposer
+
+
+@dataclass(frozen=True)
+class CaseCommand:
+    """A command on one existing case."""
+
+    case_id: str
+    # The id field a command answers with, when it creates an item (a reply, a request).
+    answers: ClassVar[str | None] = None
+
+
+@dataclass(frozen=True)
+class RegisterCase:
+    number: str
+    kind: str
+    level: str
+    year: int
+    title: str
+    proposers: tuple[Proposer, ...]
+    received_on: date
+
+
+@dataclass(frozen=True)
+class Assign(CaseCommand):
+    assigned_on: date
+    lead_unit: str | None = None
+    co_units: tuple[str, ...] = ()
+    split_units: tuple[str, ...] = ()
+    reference: bool = False
+    policy: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestReassignment(CaseCommand):
+    answers: ClassVar[str | None] = "request_id"
+    unit: str
+    reason: str
+    occurred_on: date
+
+
+@dataclass(frozen=True)
+class DecideReassignment(CaseCommand):
+    request_id: str
+    approved: bool
+    note: str
+    occurred_on: date
+    lead_unit: str | None = None
+    co_units: tuple[str, ...] = ()
+    restart_deadlines: bool = False
+
+
+@dataclass(frozen=True)
+class RuleOnAssignment(CaseCommand):
+    leader: str
+    lead_unit: str
+    note: str
+    occurred_on: date
+    co_units: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DesignateKey(CaseCommand):
+    source: str
+    occurred_on: date
+    leader_in_charge: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordContact(CaseCommand):
+    unit: str
+    phase: str
+    channel: str
+    contacted_by: Person
+    person: str
+    reached: bool
+    summary: str
+    occurred_on: date
+
+
+@dataclass(frozen=True)
+class RecordVisit(CaseCommand):
+    unit: str
+    organised_by: str
+    visitors: tuple[Person, ...]
+    persons: tuple[str, ...]
+    summary: str
+    proposer_opinion: str
+    occurred_on: date
+
+
+@dataclass(frozen=True)
+class RecordVisitDeclined(CaseCommand):
+    unit: str
+    note: str
+    occurred_on: date
+
+
+@dataclass(frozen=True)
+class RecordOnSiteHandling(CaseCommand):
+    unit: str
+    proposer_present: bool
+    summary: str
+    occurred_on: date
+
+
+@dataclass(frozen=True)
+class RecordDisclosurePreference(CaseCommand):
+    consent_reply: bool
+    consent_original: bool
+    occurred_on: date
+
+
+@dataclass(frozen=True)
+class RecordCoOpinion(CaseCommand):
+    unit: str
+    summary: str
+    disclosure_opinion: str
+    occurred_on: date
+
+
+@dataclass(frozen=True)
+class SubmitReply(CaseCommand):
+    answers: ClassVar[str | None] = "reply_id"
+    unit: str
+    classification: str
+    consultation_form_ref: str
+    summary: str
+    occurred_on: date
+    disclosure: str | None = None  # unmarked means proactive (R-P1)
+    withheld_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class DecideReply(CaseCommand):
+    reply_id: str
+    approved: bool
+    leader: str
+    note: str
+    occurred_on: date
+
+
+@dataclass(frozen=True)
+class IssueReply(CaseCommand):
+    reply_id: str
+    document_number: str
+    occurred_on: date
+    override_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class PublishReply(CaseCommand):
+    reply_id: str
+    published_on: date
+    url: str
+    include_original: bool = False
+    secrecy_review_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class WithholdReply(CaseCommand):
+    reply_id: str
+    withheld_reason: str
+    occurred_on: date
+
+
+@dataclass(frozen=True)
+class RecordFeedback(CaseCommand):
+    verdict: str
+    occurred_on: date
+    comments: str = ""
+
+
+@dataclass(frozen=True)
+class RecordFollowUpCall(CaseCommand):
+    summary: str
+    occurred_on: date
+
+
+@dataclass(frozen=True)
+class Remind(CaseCommand):
+    means: str
+    note: str
+    occurred_on: date
+
+
+@dataclass(frozen=True)
+class Reassess(CaseCommand):
+    finding: str
+    note: str
+    occurred_on: date
+
+
+@dataclass(frozen=True)
+class CloseOut(CaseCommand):
+    note: str
+    occurred_on: date
+
+
+@dataclass(frozen=True)
+class Correct(CaseCommand):
+    """R-X2: amends fields of the event at ``version`` on this case."""
+
+    version: int
+    reason: str
+    corrected: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MergeCases:
+    """R-M1: several cases answered by one reply; the first listed is the primary."""
+
+    case_ids: tuple[str, ...]
+    occurred_on: date

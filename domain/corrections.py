@@ -1,0 +1,67 @@
+"""What a correction (R-X2) may amend, per corrected event type, and how each amended value is
+checked again: by the same check, or the same rule, that guarded it when it was recorded.
+
+Fields other rules rest on (units, ``reached``) are not correctable: record a new event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
+from typing import Any
+
+from domain.checks import check_bool, check_one_of, check_person, check_text, check_text_list
+from domain.rules.accountability import corrected_date
+from domain.rules.communication import check_consultation_form
+from domain.rules.replies import check_class_correctable
+from domain.rules.state import CaseState
+from domain.rules.visits import check_visitors
+from domain.vocabulary import CLASSIFICATIONS, CONTACT_PHASES
+
+Check = Callable[[Any], Any]
+
+
+def _text(field: str) -> Check:
+    return lambda value: check_text(value, field)
+
+
+DESCRIPTIVE: Mapping[str, Check] = {
+    "summary": _text("summary"),
+    "note": _text("note"),
+    "comments": _text("comments"),
+    "person": _text("person"),
+    "proposer_opinion": _text("proposer_opinion"),
+    "occurred_on": corrected_date,
+    "phase": lambda value: check_one_of(value, CONTACT_PHASES, "phase"),
+    "proposer_present": lambda value: check_bool(value, "proposer_present"),
+    "contacted_by": lambda value: asdict(check_person(value, "contacted_by")),
+    "visitors": lambda value: [asdict(v) for v in check_visitors(value)],  # R-V4
+    "persons": lambda value: check_text_list(value, "persons"),
+    "classification": lambda value: check_one_of(value, CLASSIFICATIONS, "classification"),
+    "consultation_form_ref": check_consultation_form,  # R-C3
+}
+
+
+def _fields(*names: str) -> Mapping[str, Check]:
+    return {name: DESCRIPTIVE[name] for name in names}
+
+
+CORRECTABLE: Mapping[str, Mapping[str, Check]] = {
+    "ContactRecorded": _fields("summary", "person", "contacted_by", "occurred_on", "phase"),
+    "VisitRecorded": _fields("summary", "persons", "visitors", "proposer_opinion", "occurred_on"),
+    "VisitDeclined": _fields("note", "occurred_on"),
+    "OnSiteHandled": _fields("summary", "proposer_present", "occurred_on"),
+    "CoOpinionDelivered": _fields("summary", "occurred_on"),
+    "ReplySubmitted": _fields("summary", "classification", "consultation_form_ref"),
+    "FeedbackRecorded": _fields("comments"),
+    "FollowUpCalled": _fields("summary", "occurred_on"),
+    "Reminded": _fields("note", "occurred_on"),
+    "Reassessed": _fields("note"),
+}
+
+
+def check_corrected_reply(case: CaseState, version: int) -> None:
+    """R-R1: a class is corrected only on a reply not yet issued."""
+    reply = next((r for r in case.replies.values() if r.version == version), None)
+    if reply is not None:
+        check_class_correctable(reply)

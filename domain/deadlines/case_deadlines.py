@@ -1,0 +1,184 @@
+"""Every deadline of a case (R-D1…R-D5, R-D8), computed as a pure function of the case and a day.
+
+Nothing here is stored: due dates follow from the dates on the case's events, the policy recorded
+at assignment and the working-day calendar, so loading a new year's schedule (R-D7) or asking
+"as of" another day (R-X3) needs no migration — just a new call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from domain.deadlines.calendar import WorkdayCalendar
+from domain.deadlines.periods import PeriodEnd
+from domain.deadlines.policies import Policy, get_policy
+from domain.deadlines.status import DeadlineStatus, deadline_status
+from domain.rules.state import CaseState
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str  # co_opinion | reply | disclosure | rehandling | reference_contact
+    unit: str | None
+    opened_on: date  # the act that started the period: assignment, issue, verdict
+    due_on: date
+    met_on: date | None
+    missed_on: date | None  # the day its obligation could no longer be met (R-D8)
+    status: DeadlineStatus
+    days_overdue: int
+    calendar_provisional: bool
+    derivation: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "unit": self.unit,
+            "opened_on": self.opened_on.isoformat(),
+            "due_on": self.due_on.isoformat(),
+            "met_on": self.met_on.isoformat() if self.met_on else None,
+            "missed_on": self.missed_on.isoformat() if self.missed_on else None,
+            "status": self.status,
+            "days_overdue": self.days_overdue,
+            "calendar_provisional": self.calendar_provisional,
+            "derivation": self.derivation,
+        }
+
+
+def _first(dates: list[date], as_of: date) -> date | None:
+    """The earliest act on or before ``as_of``: a later act did not exist yet on that day."""
+    known = sorted(d for d in dates if d <= as_of)
+    return known[0] if known else None
+
+
+@dataclass(frozen=True)
+class _Judge:
+    """Turns a period into a deadline with its status, for one case's policy and one day."""
+
+    policy: Policy
+    calendar: WorkdayCalendar
+    as_of: date
+
+    def deadline(
+        self,
+        kind: str,
+        unit: str | None,
+        opened_on: date,
+        period: PeriodEnd,
+        met_dates: list[date],
+        rule: str,
+        lapse_dates: Sequence[date] = (),
+    ) -> Deadline:
+        met_on = _first(met_dates, self.as_of)
+        missed_on = _first([d for d in lapse_dates if d >= opened_on], self.as_of)
+        status, days = deadline_status(
+            period.due_on, met_on, self.as_of, self.policy.due_soon_days, missed_on=missed_on
+        )
+        return Deadline(
+            kind=kind,
+            unit=unit,
+            opened_on=opened_on,
+            due_on=period.due_on,
+            met_on=met_on,
+            missed_on=missed_on,
+            status=status,
+            days_overdue=days,
+            calendar_provisional=period.provisional,
+            derivation=f"{rule} [{self.policy.name}]: {period.derivation}",
+        )
+
+
+def case_deadlines(case: CaseState, calendar: WorkdayCalendar, as_of: date) -> list[Deadline]:
+    """All deadlines of ``case`` with their status as of ``as_of``."""
+    start = case.deadline_start
+    if start is None or start > as_of:
+        return []
+    judge = _Judge(get_policy(case.policy), calendar, as_of)
+    if case.reference:
+        return [_reference_deadline(case, start, judge)]
+    return [
+        *_co_opinion_deadlines(case, start, judge),
+        *_reply_deadlines(case, start, judge),
+        *_disclosure_deadlines(case, judge),
+        *_rehandling_deadlines(case, judge),
+    ]
+
+
+def _co_opinion_deadlines(case: CaseState, start: date, judge: _Judge) -> list[Deadline]:
+    """R-D1, and R-D8: a co opinion still outstanding when the lead's reply went out under an
+    override can no longer inform it; closing the case ends every handling obligation."""
+    overridden = [
+        r.issued_on
+        for r in case.replies.values()
+        if r.unit == case.lead_unit and r.issued and r.override_reason and r.issued_on
+    ]
+    period = judge.policy.co_opinion_due(start, judge.calendar)
+    deadlines = []
+    for unit in case.co_units:
+        opinion = case.co_opinions.get(unit)
+        met = [opinion.occurred_on] if opinion else []
+        lapses = [*overridden, *case.closings]
+        deadlines.append(judge.deadline("co_opinion", unit, start, period, met, "R-D1", lapses))
+    return deadlines
+
+
+def _reply_deadlines(case: CaseState, start: date, judge: _Judge) -> list[Deadline]:
+    """R-D2: the lead, or each split unit, replies; a merge's reply answers its partners."""
+    answered_by = case.merge.answered_by if case.merge else None
+    period = judge.policy.reply_due(start, judge.calendar)
+    deadlines = []
+    for unit in case.replying_units:
+        met = [
+            r.issued_on
+            for r in case.replies.values()
+            if r.unit == unit and r.issued and not r.further and r.issued_on
+        ]
+        if answered_by is not None:
+            met.append(answered_by.issued_on)
+        deadlines.append(judge.deadline("reply", unit, start, period, met, "R-D2", case.closings))
+    return deadlines
+
+
+def _reference_deadline(case: CaseState, start: date, judge: _Judge) -> Deadline:
+    due = judge.policy.reference_contact_due(case.year)
+    period = PeriodEnd(due_on=due, provisional=False, derivation=f"fixed date {due} (R-D5)")
+    met = [c.occurred_on for c in case.contacts if c.reached]
+    met += [v.occurred_on for v in case.visits]
+    return judge.deadline("reference_contact", None, start, period, met, "R-D5")
+
+
+def _disclosure_deadlines(case: CaseState, judge: _Judge) -> list[Deadline]:
+    """R-D4: a reply marked proactive is published (or, with a reason, withheld) in time.
+    Closing the case does not end it: publishing stays possible and owed (R-D8)."""
+    deadlines = []
+    for reply in case.replies.values():
+        issued_on = reply.issued_on
+        if not reply.issued or reply.disclosure != "proactive" or issued_on is None:
+            continue
+        if issued_on > judge.as_of:
+            continue
+        decided = case.disclosures.get(reply.reply_id)
+        acted = (decided.published_on or decided.withheld_on) if decided else None
+        met = [acted] if acted is not None else []
+        period = judge.policy.disclosure_due(issued_on, judge.calendar)
+        deadlines.append(judge.deadline("disclosure", reply.unit, issued_on, period, met, "R-D4"))
+    return deadlines
+
+
+def _rehandling_deadlines(case: CaseState, judge: _Judge) -> list[Deadline]:
+    """R-D3: each dissatisfied verdict is answered by a further reply within 30 days."""
+    further_issued = sorted(
+        r.issued_on for r in case.replies.values() if r.further and r.issued and r.issued_on
+    )
+    deadlines = []
+    for fb in case.feedback:
+        if fb.verdict != "dissatisfied" or fb.occurred_on > judge.as_of:
+            continue
+        met = [d for d in further_issued if d >= fb.occurred_on]
+        period = judge.policy.rehandling_due(fb.occurred_on, judge.calendar)
+        deadlines.append(
+            judge.deadline("rehandling", None, fb.occurred_on, period, met, "R-D3", case.closings)
+        )
+    return deadlines

@@ -1,0 +1,186 @@
+"""The bodies of a case's events while it is handled: assignment, supervision, communication,
+visits and co opinions. Each turns the event's stored values into state (typed records);
+``domain.case`` declares them as the ``Case``'s events.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from domain.records import (
+    Actor,
+    Contact,
+    CoOpinion,
+    DeclinedVisit,
+    DisclosurePreference,
+    KeyDesignation,
+    OnSiteHandling,
+    ReassignmentRequest,
+    Reminder,
+    Visit,
+)
+from domain.records import (
+    person as as_person,
+)
+
+if TYPE_CHECKING:
+    from domain.case import Case
+
+Item = dict[str, Any]  # a record's values as an event stores them
+
+
+def _handled_by(case: Case, lead: str | None, co: list[str], split: list[str], ref: bool) -> None:
+    case.lead_unit, case.co_units, case.split_units = lead, list(co), list(split)
+    case.reference = ref
+    case.assignment_rounds += 1
+
+
+# assignment 交办
+
+
+def assigned(
+    self: Case,
+    *,
+    lead_unit: str | None,
+    co_units: list[str],
+    split_units: list[str],
+    reference: bool,
+    policy: str,
+    actor: Actor,
+    occurred_on: date,
+) -> None:
+    _handled_by(self, lead_unit, co_units, split_units, reference)
+    self.policy = policy
+    self.assigned_on = self.deadline_start = occurred_on
+    self.stage = "handling"
+
+
+def reassignment_requested(
+    self: Case, *, request_id: str, unit: str, reason: str, actor: Actor, occurred_on: date
+) -> None:
+    self.requests[request_id] = ReassignmentRequest(request_id, unit, reason, "open", occurred_on)
+
+
+def reassignment_decided(
+    self: Case,
+    *,
+    request_id: str,
+    approved: bool,
+    lead_unit: str | None,
+    co_units: list[str],
+    note: str,
+    restart_deadlines: bool,
+    actor: Actor,
+    occurred_on: date,
+) -> None:
+    self.requests[request_id].status = "approved" if approved else "rejected"
+    if approved:
+        _handled_by(self, lead_unit, co_units, [], False)
+        if restart_deadlines:
+            self.deadline_start = occurred_on
+
+
+def assignment_ruled(
+    self: Case,
+    *,
+    leader: str,
+    lead_unit: str,
+    co_units: list[str],
+    note: str,
+    actor: Actor,
+    occurred_on: date,
+) -> None:
+    for request in self.requests.values():
+        if request.status == "open":
+            request.status = "superseded_by_ruling"
+    _handled_by(self, lead_unit, co_units, [], False)
+    self.ruled = True
+
+
+# supervision 督办
+
+
+def key_designated(
+    self: Case, *, source: str, leader_in_charge: str | None, actor: Actor, occurred_on: date
+) -> None:
+    self.key = KeyDesignation(source, leader_in_charge, occurred_on)
+
+
+def reminded(self: Case, *, means: str, note: str, actor: Actor, occurred_on: date) -> None:
+    self.reminders.append(Reminder(means, note, occurred_on, self.event_version))
+
+
+# communication, visits
+
+
+def contact_recorded(
+    self: Case,
+    *,
+    unit: str,
+    phase: str,
+    channel: str,
+    contacted_by: Item,
+    person: str,
+    reached: bool,
+    summary: str,
+    actor: Actor,
+    occurred_on: date,
+) -> None:
+    by = as_person(contacted_by)
+    self.contacts.append(
+        Contact(unit, phase, channel, by, person, reached, summary, occurred_on, self.event_version)
+    )
+
+
+def visit_recorded(
+    self: Case,
+    *,
+    unit: str,
+    organised_by: str,
+    visitors: list[Item],
+    persons: list[str],
+    summary: str,
+    proposer_opinion: str,
+    actor: Actor,
+    occurred_on: date,
+) -> None:
+    who = [as_person(v) for v in visitors]
+    self.visits.append(
+        Visit(
+            unit,
+            organised_by,
+            who,
+            list(persons),
+            summary,
+            proposer_opinion,
+            occurred_on,
+            self.event_version,
+        )
+    )
+
+
+def visit_declined(self: Case, *, unit: str, note: str, actor: Actor, occurred_on: date) -> None:
+    self.declined_visits.append(DeclinedVisit(unit, note, occurred_on, self.event_version))
+
+
+def on_site_handled(
+    self: Case, *, unit: str, proposer_present: bool, summary: str, actor: Actor, occurred_on: date
+) -> None:
+    self.on_site_handlings.append(
+        OnSiteHandling(unit, proposer_present, summary, occurred_on, self.event_version)
+    )
+
+
+def disclosure_preference_recorded(
+    self: Case, *, consent_reply: bool, consent_original: bool, actor: Actor, occurred_on: date
+) -> None:
+    self.disclosure_preference = DisclosurePreference(consent_reply, consent_original, occurred_on)
+
+
+def co_opinion_delivered(
+    self: Case, *, unit: str, summary: str, disclosure_opinion: str, actor: Actor, occurred_on: date
+) -> None:
+    self.co_opinions[unit] = CoOpinion(
+        unit, summary, disclosure_opinion, occurred_on, self.event_version
+    )

@@ -1,0 +1,231 @@
+"""Handlers of registration and handling: assignment, supervision, communication, visits and
+co opinions. Each checks the rules (``domain.rules``), then records one event on the case."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from datetime import date
+
+from domain import commands as c
+from domain.case import Case
+from domain.checks import (
+    check_bool,
+    check_one_of,
+    check_person,
+    check_text,
+    check_text_list,
+)
+from domain.deadlines.policies import DEFAULT_POLICY, POLICIES
+from domain.errors import InvalidInput
+from domain.records import Actor
+from domain.rules import accountability, assignment, deadlines, supervision, visits
+from domain.vocabulary import CONTACT_CHANNELS, CONTACT_PHASES, DISCLOSURE_OPTIONS
+
+
+def new_item_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def check_handling(case: Case, occurred_on: date, today: date) -> None:
+    """Handling events need the assignment first (R-A1) and a date after it (R-X1)."""
+    accountability.check_not_future(occurred_on, today)
+    assignment.check_assigned(case)
+    accountability.check_after_assignment(case, occurred_on)
+
+
+def register(command: c.RegisterCase, actor: Actor, today: date) -> Case:
+    checked = assignment.check_registration(command)
+    accountability.check_not_future(checked.received_on, today)
+    return Case(
+        number=checked.number,
+        kind=checked.kind,
+        level=checked.level,
+        year=checked.year,
+        title=checked.title,
+        proposers=[asdict(p) for p in checked.proposers],
+        received_on=checked.received_on,
+        actor=actor,
+        occurred_on=checked.received_on,
+    )
+
+
+# ---------------------------------------------------------------------- assignment 交办
+
+
+def assign(case: Case, cmd: c.Assign, actor: Actor, today: date) -> None:
+    assignment.check_first_assignment(case)
+    policy = DEFAULT_POLICY if cmd.policy is None else check_text(cmd.policy, "policy")
+    if policy not in POLICIES:
+        raise InvalidInput(f"未知的办理规则 {policy}", f"unknown policy {policy!r}")
+    shape = assignment.check_shape(cmd.lead_unit, cmd.co_units, cmd.split_units, cmd.reference)
+    accountability.check_not_future(cmd.assigned_on, today)
+    accountability.check_not_before(cmd.assigned_on, case.received_on, "收到日期 received date")
+    case.assigned(
+        lead_unit=shape.lead_unit,
+        co_units=shape.co_units,
+        split_units=shape.split_units,
+        reference=shape.reference,
+        policy=policy,
+        actor=actor,
+        occurred_on=cmd.assigned_on,
+    )
+
+
+def request_reassignment(case: Case, cmd: c.RequestReassignment, actor: Actor, today: date) -> str:
+    check_handling(case, cmd.occurred_on, today)
+    unit = assignment.check_unit_on_case(case, cmd.unit)
+    reason = check_text(cmd.reason, "reason")
+    assignment.check_may_request_reassignment(case, unit)
+    request_id = new_item_id()
+    case.reassignment_requested(
+        request_id=request_id, unit=unit, reason=reason, actor=actor, occurred_on=cmd.occurred_on
+    )
+    return request_id
+
+
+def decide_reassignment(case: Case, cmd: c.DecideReassignment, actor: Actor, today: date) -> None:
+    assignment.open_request(case, cmd.request_id)
+    check_handling(case, cmd.occurred_on, today)
+    approved = check_bool(cmd.approved, "approved")
+    note = check_text(cmd.note, "note")
+    restart = check_bool(cmd.restart_deadlines, "restart_deadlines")
+    shape = assignment.Shape(None, [], [], False)
+    if approved:
+        assignment.check_round_available(case)
+        shape = assignment.check_shape(cmd.lead_unit, cmd.co_units, (), False)
+    case.reassignment_decided(
+        request_id=cmd.request_id,
+        approved=approved,
+        lead_unit=shape.lead_unit,
+        co_units=shape.co_units,
+        note=note,
+        restart_deadlines=restart and approved,
+        actor=actor,
+        occurred_on=cmd.occurred_on,
+    )
+
+
+def rule_on_assignment(case: Case, cmd: c.RuleOnAssignment, actor: Actor, today: date) -> None:
+    check_handling(case, cmd.occurred_on, today)
+    assignment.check_ruling_allowed(case)
+    shape = assignment.check_shape(cmd.lead_unit, cmd.co_units, (), False)
+    assert shape.lead_unit is not None
+    case.assignment_ruled(
+        leader=check_text(cmd.leader, "leader"),
+        lead_unit=shape.lead_unit,
+        co_units=shape.co_units,
+        note=check_text(cmd.note, "note"),
+        actor=actor,
+        occurred_on=cmd.occurred_on,
+    )
+
+
+# ---------------------------------------------------------------------- supervision 督办
+
+
+def designate_key(case: Case, cmd: c.DesignateKey, actor: Actor, today: date) -> None:
+    """Key designation may precede assignment (congress designates on receipt), not receipt."""
+    accountability.check_not_future(cmd.occurred_on, today)
+    accountability.check_not_before(cmd.occurred_on, case.received_on, "收到日期 received date")
+    source, leader = supervision.key_designation(cmd.source, cmd.leader_in_charge)
+    case.key_designated(
+        source=source, leader_in_charge=leader, actor=actor, occurred_on=cmd.occurred_on
+    )
+
+
+def remind(case: Case, cmd: c.Remind, actor: Actor, today: date) -> None:
+    check_handling(case, cmd.occurred_on, today)
+    means, note = supervision.reminder(cmd.means, cmd.note)
+    case.reminded(means=means, note=note, actor=actor, occurred_on=cmd.occurred_on)
+
+
+# ---------------------------------------------------------------------- communication, visits
+
+
+def record_contact(case: Case, cmd: c.RecordContact, actor: Actor, today: date) -> None:
+    check_handling(case, cmd.occurred_on, today)
+    case.contact_recorded(
+        unit=assignment.check_unit_on_case(case, cmd.unit),
+        phase=check_one_of(cmd.phase, CONTACT_PHASES, "phase"),
+        channel=check_one_of(cmd.channel, CONTACT_CHANNELS, "channel"),
+        contacted_by=asdict(check_person(cmd.contacted_by, "contacted_by")),
+        person=check_text(cmd.person, "person"),
+        reached=check_bool(cmd.reached, "reached"),
+        summary=check_text(cmd.summary, "summary"),
+        actor=actor,
+        occurred_on=cmd.occurred_on,
+    )
+
+
+def record_visit(case: Case, cmd: c.RecordVisit, actor: Actor, today: date) -> None:
+    check_handling(case, cmd.occurred_on, today)
+    unit = assignment.check_unit_on_case(case, cmd.unit)
+    organiser = check_text(cmd.organised_by, "organised_by")
+    visits.check_organised_by_unit(unit, organiser)
+    case.visit_recorded(
+        unit=unit,
+        organised_by=organiser,
+        visitors=[asdict(v) for v in visits.check_visitors(cmd.visitors)],
+        persons=check_text_list(cmd.persons, "persons"),
+        summary=check_text(cmd.summary, "summary"),
+        proposer_opinion=check_text(cmd.proposer_opinion, "proposer_opinion"),
+        actor=actor,
+        occurred_on=cmd.occurred_on,
+    )
+
+
+def record_visit_declined(
+    case: Case, cmd: c.RecordVisitDeclined, actor: Actor, today: date
+) -> None:
+    check_handling(case, cmd.occurred_on, today)
+    case.visit_declined(
+        unit=assignment.check_unit_on_case(case, cmd.unit),
+        note=check_text(cmd.note, "note"),
+        actor=actor,
+        occurred_on=cmd.occurred_on,
+    )
+
+
+def record_on_site_handling(
+    case: Case, cmd: c.RecordOnSiteHandling, actor: Actor, today: date
+) -> None:
+    check_handling(case, cmd.occurred_on, today)
+    case.on_site_handled(
+        unit=assignment.check_unit_on_case(case, cmd.unit),
+        proposer_present=check_bool(cmd.proposer_present, "proposer_present"),
+        summary=check_text(cmd.summary, "summary"),
+        actor=actor,
+        occurred_on=cmd.occurred_on,
+    )
+
+
+def record_disclosure_preference(
+    case: Case, cmd: c.RecordDisclosurePreference, actor: Actor, today: date
+) -> None:
+    check_handling(case, cmd.occurred_on, today)
+    case.disclosure_preference_recorded(
+        consent_reply=check_bool(cmd.consent_reply, "consent_reply"),
+        consent_original=check_bool(cmd.consent_original, "consent_original"),
+        actor=actor,
+        occurred_on=cmd.occurred_on,
+    )
+
+
+def record_co_opinion(case: Case, cmd: c.RecordCoOpinion, actor: Actor, today: date) -> None:
+    check_handling(case, cmd.occurred_on, today)
+    unit = check_text(cmd.unit, "unit")
+    deadlines.check_co_unit(case, unit)
+    if unit in case.co_opinions:
+        accountability.refuse_recording_again(
+            "会办意见已提交", "the co-handling opinion was already delivered"
+        )
+    case.co_opinion_delivered(
+        unit=unit,
+        summary=check_text(cmd.summary, "summary"),
+        disclosure_opinion=check_one_of(
+            cmd.disclosure_opinion, DISCLOSURE_OPTIONS, "disclosure_opinion"
+        ),
+        actor=actor,
+        occurred_on=cmd.occurred_on,
+    )

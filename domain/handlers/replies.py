@@ -1,0 +1,123 @@
+"""Handlers of replies and disclosure: submit, approve or return, issue (answering a merge's
+partners too), publish or withhold. Each checks the rules, then records one event."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain import commands as c
+from domain.case import Case
+from domain.checks import check_bool, check_one_of, check_optional_text, check_text
+from domain.handlers.handling import check_handling, new_item_id
+from domain.records import Actor, Reply
+from domain.rules import accountability, communication, disclosure, feedback, merge, replies
+from domain.vocabulary import CLASSIFICATIONS, COPIES_BY_KIND
+
+
+def submit_reply(case: Case, cmd: c.SubmitReply, actor: Actor, today: date) -> str:
+    check_handling(case, cmd.occurred_on, today)
+    unit = check_text(cmd.unit, "unit")
+    replies.check_may_reply(case, unit)
+    merge.check_answered_by_primary(case)
+    replies.check_no_reply_in_progress(case, unit)
+    further = feedback.is_further_reply(case, unit)
+    option, reason = disclosure.disclosure_option(case, cmd.disclosure, cmd.withheld_reason)
+    form = communication.check_consultation_form(cmd.consultation_form_ref)
+    reply_id = new_item_id()
+    case.reply_submitted(
+        reply_id=reply_id,
+        unit=unit,
+        classification=check_one_of(cmd.classification, CLASSIFICATIONS, "classification"),
+        disclosure=option,
+        withheld_reason=reason,
+        consultation_form_ref=form,
+        summary=check_text(cmd.summary, "summary"),
+        further=further,
+        actor=actor,
+        occurred_on=cmd.occurred_on,
+    )
+    return reply_id
+
+
+def decide_reply(case: Case, cmd: c.DecideReply, actor: Actor, today: date) -> None:
+    reply = replies.reply_of(case, cmd.reply_id)
+    check_handling(case, cmd.occurred_on, today)
+    accountability.check_not_before(cmd.occurred_on, reply.submitted_on, "报送日期 submission date")
+    replies.check_awaiting_decision(reply)
+    approved = check_bool(cmd.approved, "approved")
+    if approved:
+        communication.check_contact_before_approval(case, reply)
+        feedback.check_face_to_face_since_verdict(case, reply)
+    case.reply_decided(
+        reply_id=cmd.reply_id,
+        approved=approved,
+        leader=check_text(cmd.leader, "leader"),
+        note=check_text(cmd.note, "note"),
+        actor=actor,
+        occurred_on=cmd.occurred_on,
+    )
+
+
+def issue_reply(case: Case, cmd: c.IssueReply, actor: Actor, today: date) -> None:
+    reply = replies.reply_of(case, cmd.reply_id)
+    check_handling(case, cmd.occurred_on, today)
+    replies.check_approved(reply)
+    assert reply.approved_on is not None
+    accountability.check_not_before(cmd.occurred_on, reply.approved_on, "审签日期 approval date")
+    override = check_optional_text(cmd.override_reason, "override_reason")
+    replies.check_co_opinions_arrived(case, reply, override)
+    case.reply_issued(
+        reply_id=cmd.reply_id,
+        document_number=check_text(cmd.document_number, "document_number"),
+        override_reason=override,
+        recipients=communication.reply_recipients(case),
+        copies=list(COPIES_BY_KIND[case.kind]),
+        actor=actor,
+        occurred_on=cmd.occurred_on,
+    )
+
+
+def answer_merged_partner(partner: Case, primary: Case, reply: Reply, actor: Actor) -> None:
+    """R-M1: the first reply issued on a merge's primary case answers every partner."""
+    merge.unanswered_merge(partner)
+    assert reply.document_number is not None and reply.issued_on is not None
+    partner.merged_reply_issued(
+        primary_case_id=str(primary.id),
+        primary_number=primary.number,
+        reply_id=reply.reply_id,
+        unit=reply.unit,
+        classification=reply.classification,
+        document_number=reply.document_number,
+        actor=actor,
+        occurred_on=reply.issued_on,
+    )
+
+
+def publish_reply(case: Case, cmd: c.PublishReply, actor: Actor, today: date) -> None:
+    reply = replies.reply_of(case, cmd.reply_id)
+    check_handling(case, cmd.published_on, today)
+    include_original = check_bool(cmd.include_original, "include_original")
+    disclosure.check_publishable(case, reply, include_original)
+    assert reply.issued_on is not None
+    accountability.check_not_before(cmd.published_on, reply.issued_on, "印发日期 issue date")
+    review = disclosure.check_secrecy_review(case, cmd.secrecy_review_ref)
+    case.reply_published(
+        reply_id=cmd.reply_id,
+        url=check_text(cmd.url, "url"),
+        include_original=include_original,
+        secrecy_review_ref=review,
+        actor=actor,
+        occurred_on=cmd.published_on,
+    )
+
+
+def withhold_reply(case: Case, cmd: c.WithholdReply, actor: Actor, today: date) -> None:
+    reply = replies.reply_of(case, cmd.reply_id)
+    check_handling(case, cmd.occurred_on, today)
+    disclosure.check_undecided(case, reply)
+    case.reply_withheld(
+        reply_id=cmd.reply_id,
+        withheld_reason=disclosure.check_withheld_reason(cmd.withheld_reason),
+        actor=actor,
+        occurred_on=cmd.occurred_on,
+    )

@@ -1,0 +1,232 @@
+"""The typed records a case holds: what each event leaves behind in the case's state.
+
+Events still carry plain values (that is what is stored, and old events must keep decoding);
+each event's body turns them into one of these records. ``version`` is the version of the
+event that made the record, so a correction (R-X2) can name it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypedDict
+
+
+class Actor(TypedDict):
+    """Who did it (R-X1): the user, the role they acted in, and a handler's unit."""
+
+    user: str
+    role: str
+    unit: str | None
+
+
+@dataclass
+class Person:
+    name: str
+    rank: str
+
+
+@dataclass
+class Proposer:
+    name: str
+    type: str  # deputy | member | unit
+    role: str  # lead | co_signer
+
+
+@dataclass
+class ReassignmentRequest:
+    request_id: str
+    unit: str
+    reason: str
+    status: str  # open | approved | rejected | superseded_by_ruling
+    occurred_on: date
+
+
+@dataclass
+class KeyDesignation:
+    source: str
+    leader_in_charge: str | None
+    on: date
+
+
+@dataclass
+class Contact:
+    unit: str
+    phase: str
+    channel: str
+    contacted_by: Person
+    person: str
+    reached: bool
+    summary: str
+    occurred_on: date
+    version: int
+
+
+@dataclass
+class Visit:
+    unit: str
+    organised_by: str
+    visitors: list[Person]
+    persons: list[str]
+    summary: str
+    proposer_opinion: str
+    occurred_on: date
+    version: int
+
+
+@dataclass
+class DeclinedVisit:
+    unit: str
+    note: str
+    occurred_on: date
+    version: int
+
+
+@dataclass
+class OnSiteHandling:
+    unit: str
+    proposer_present: bool
+    summary: str
+    occurred_on: date
+    version: int
+
+
+@dataclass
+class DisclosurePreference:
+    consent_reply: bool
+    consent_original: bool
+    occurred_on: date
+
+
+@dataclass
+class CoOpinion:
+    unit: str
+    summary: str
+    disclosure_opinion: str
+    occurred_on: date
+    version: int
+
+
+@dataclass
+class Reply:
+    reply_id: str
+    unit: str
+    classification: str
+    disclosure: str
+    withheld_reason: str | None
+    consultation_form_ref: str
+    summary: str
+    further: bool  # a further reply after dissatisfaction (R-F2)
+    submitted_on: date
+    version: int
+    status: str = "submitted"  # submitted | returned | approved | issued
+    approved_on: date | None = None
+    returned_on: date | None = None
+    leader: str | None = None
+    decision_note: str | None = None
+    issued_on: date | None = None
+    document_number: str | None = None
+    override_reason: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    copies: list[str] = field(default_factory=list)
+
+    @property
+    def issued(self) -> bool:
+        return self.status == "issued"
+
+
+@dataclass
+class Disclosure:
+    """A reply published on the portal, or withheld with a reason (R-P1 … R-P5)."""
+
+    status: str  # published | withheld
+    published_on: date | None = None
+    withheld_on: date | None = None
+    url: str | None = None
+    include_original: bool = False
+    secrecy_review_ref: str | None = None
+    withheld_reason: str | None = None
+
+
+@dataclass
+class Feedback:
+    verdict: str
+    comments: str
+    occurred_on: date
+    on_further_reply: bool
+    version: int
+
+
+@dataclass
+class FollowUpCall:
+    summary: str
+    occurred_on: date
+    version: int
+
+
+@dataclass
+class Reminder:
+    means: str
+    note: str
+    occurred_on: date
+    version: int
+
+
+@dataclass
+class Reassessment:
+    classification: str
+    finding: str
+    note: str
+    occurred_on: date
+    version: int
+
+
+@dataclass
+class MergeAnswer:
+    """The merge's one reply, issued on its primary case (R-M1)."""
+
+    case_id: str
+    number: str
+    reply_id: str
+    unit: str
+    classification: str
+    document_number: str
+    issued_on: date
+
+
+@dataclass
+class Merge:
+    merge_id: str
+    case_ids: list[str]
+    numbers: list[str]
+    proposers: list[Proposer]
+    primary_case_id: str
+    occurred_on: date
+    answered_by: MergeAnswer | None = None
+
+
+@dataclass
+class Correction:
+    corrects_version: int
+    corrects_type: str
+    reason: str
+    corrected: dict[str, Any]
+    version: int
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """Who recorded the event of a version, and its type: R-X2 lets them (or the office)
+    correct it."""
+
+    actor: Actor
+    event_type: str
+
+
+def person(data: Any) -> Person:
+    """A person as an event stores it (a mapping)."""
+    return Person(name=str(data["name"]), rank=str(data["rank"]))
+
+
+def proposer(data: Any) -> Proposer:
+    return Proposer(name=str(data["name"]), type=str(data["type"]), role=str(data["role"]))

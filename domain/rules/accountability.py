@@ -1,0 +1,103 @@
+"""Accountability (DOMAIN.md R-X1, R-X2): two times on every event, nothing edited, corrections.
+
+R-X1: the business date comes from the user but is never in the future, and handling events
+never precede the case's assignment. R-X2: a mistake is corrected by an event naming the event
+it corrects; only its recorder or the office may; only descriptive fields, re-checked by the
+rule that guards them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from domain.checks import check_date
+from domain.errors import InvalidInput, RuleViolation
+from domain.records import Actor, Recorded
+from domain.rules.state import CaseState
+
+
+def check_not_future(occurred_on: date, today: date) -> None:
+    """R-X1: business dates come from the user but may never lie in the future."""
+    check_date(occurred_on, "occurred_on")
+    if occurred_on > today:
+        raise RuleViolation(
+            "R-X1",
+            f"发生日期 {occurred_on} 晚于今天 {today}",
+            f"occurred_on {occurred_on} is in the future (today is {today})",
+        )
+
+
+def check_not_before(occurred_on: date, earliest: date, what: str) -> None:
+    """R-X1: an act never happens before the act it follows (receipt, assignment, issue …)."""
+    if occurred_on < earliest:
+        raise RuleViolation(
+            "R-X1",
+            f"发生日期 {occurred_on} 早于{what} {earliest}",
+            f"occurred_on {occurred_on} is before the {what} {earliest}",
+        )
+
+
+def check_after_assignment(case: CaseState, occurred_on: date) -> None:
+    """R-X1 for handling events: never before the assignment."""
+    if case.assigned_on is not None:
+        check_not_before(occurred_on, case.assigned_on, "交办日期 assignment date")
+
+
+def refuse_recording_again(zh: str, en: str) -> None:
+    """R-X2: what is recorded stays; a second version of it is a correction, not a new event."""
+    raise RuleViolation("R-X2", f"{zh}；如需修改请提交更正", f"{en}; record a correction instead")
+
+
+def check_may_correct(actor: Actor, original: Recorded) -> None:
+    if actor["role"] == "office" or actor["user"] == original.actor["user"]:
+        return
+    raise RuleViolation(
+        "R-X2",
+        "只有原记录人或办公室可以更正",
+        "only whoever recorded the event, or the office, may correct it",
+    )
+
+
+# Per corrected event type, the fields a correction may amend and how each is re-checked (by
+# the rule guarding it). Fields other rules rest on (units, ``reached``) are not correctable:
+# record a new event instead.
+FieldCheck = Callable[[Any], Any]
+
+
+def check_correction(
+    case: CaseState,
+    original: Recorded,
+    fields: Mapping[str, Any],
+    correctable: Mapping[str, Mapping[str, FieldCheck]],
+    today: date,
+) -> dict[str, Any]:
+    allowed = correctable.get(original.event_type, {})
+    if not fields:
+        raise InvalidInput("更正内容不能为空", "corrected must name at least one field")
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise RuleViolation(
+            "R-X2",
+            f"{original.event_type} 不可更正字段 {unknown}；可更正 {sorted(allowed)}",
+            f"{original.event_type} cannot have {unknown} corrected; "
+            f"correctable: {sorted(allowed)}",
+        )
+    changes = {name: allowed[name](value) for name, value in fields.items()}
+    if "occurred_on" in changes:
+        check_not_future(changes["occurred_on"], today)
+        check_after_assignment(case, changes["occurred_on"])
+    return changes
+
+
+def corrected_date(value: object) -> date:
+    """A corrected business date, as JSON gives it (``YYYY-MM-DD``) or as a date."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput("日期格式无效", "occurred_on must be YYYY-MM-DD") from None
+    if not isinstance(value, date):
+        raise InvalidInput("日期格式无效", "occurred_on must be YYYY-MM-DD")
+    return value

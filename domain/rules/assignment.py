@@ -1,0 +1,156 @@
+"""Registration and assignment 交办 (DOMAIN.md R-A1 … R-A4).
+
+R-A1 one lead (+ co units), or several split units, or a reference case; a unit acts only on a
+case it has a role on. R-A2 at most two assignment rounds, then a leader's final ruling. R-A3
+only an assigned unit asks for reassignment, and the office decides. (R-A4, deadlines running
+from the first assignment unless restarted, is in the case's ``deadline_start``.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.checks import check_bool, check_codes, check_one_of, check_text
+from domain.commands import RegisterCase
+from domain.errors import InvalidInput, NotFound, RuleViolation
+from domain.records import ReassignmentRequest
+from domain.rules.communication import check_proposers
+from domain.rules.state import CaseState
+from domain.vocabulary import KINDS, LEVELS
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Who handles a case: one lead (with co units), split units, or a reference case."""
+
+    lead_unit: str | None
+    co_units: list[str]
+    split_units: list[str]
+    reference: bool
+
+
+def check_registration(command: RegisterCase) -> RegisterCase:
+    kind = check_one_of(command.kind, KINDS, "kind")
+    year = command.year
+    if not isinstance(year, int) or isinstance(year, bool) or not 1949 <= year <= 2200:
+        raise InvalidInput("年度无效", f"year must be a plausible year, got {year!r}")
+    return RegisterCase(
+        number=check_text(command.number, "number"),
+        kind=kind,
+        level=check_one_of(command.level, LEVELS, "level"),
+        year=year,
+        title=check_text(command.title, "title"),
+        proposers=tuple(check_proposers(kind, command.proposers)),
+        received_on=command.received_on,
+    )
+
+
+def check_units(value: object, field: str) -> list[str]:
+    codes = check_codes(value, field)
+    if len(set(codes)) != len(codes):
+        raise RuleViolation("R-A1", f"{field} 中单位重复", f"{field} lists a unit twice")
+    return codes
+
+
+def check_shape(
+    lead_unit: str | None, co_units: object, split_units: object, reference: object
+) -> Shape:
+    """R-A1: one lead (+ co units), or several split units, or a reference case; never mixed."""
+    is_reference = check_bool(reference, "reference")
+    co = check_units(co_units, "co_units")
+    split = check_units(split_units, "split_units")
+    lead = None if lead_unit is None else check_text(lead_unit, "lead_unit")
+    # A reference case (参阅件) may name the unit it is sent to, which must then contact the
+    # proposer (R-D5); it has no co or split units and owes no written reply (R-R3).
+    shapes = [is_reference, lead is not None and not is_reference, bool(split)]
+    if sum(shapes) != 1 or (is_reference and (co or split)):
+        raise RuleViolation(
+            "R-A1",
+            "交办须为：一个主办单位（可加会办单位），或若干分办单位，或参阅件，三者取一",
+            "assign exactly one of: a lead unit (with co units), split units, or reference",
+        )
+    if co and lead is None:
+        raise RuleViolation("R-A1", "会办单位须配主办单位", "co-handling units need a lead unit")
+    if lead is not None and lead in co:
+        raise RuleViolation(
+            "R-A1", f"{lead} 不能同时为主办和会办", f"unit {lead} cannot be both lead and co"
+        )
+    if split and len(split) < 2:
+        raise RuleViolation(
+            "R-A1", "分办至少两个单位", "a split assignment needs two or more units"
+        )
+    return Shape(lead, co, split, is_reference)
+
+
+def check_assigned(case: CaseState) -> None:
+    """Handling needs a handling unit: the case is assigned first (R-A1)."""
+    if case.assigned_on is None:
+        raise RuleViolation("R-A1", "该件尚未交办", "the case has not been assigned yet")
+
+
+def check_unit_on_case(case: CaseState, unit: object) -> str:
+    code = check_text(unit, "unit")
+    if code not in case.units:
+        raise RuleViolation(
+            "R-A1",
+            f"单位 {code} 不是该件的承办单位",
+            f"unit {code} has no role on this case",
+        )
+    return code
+
+
+def check_first_assignment(case: CaseState) -> None:
+    if case.assignment_rounds:
+        raise RuleViolation(
+            "R-A2",
+            "该件已交办；改办须通过改办申请或裁定",
+            "the case is already assigned; change it by a reassignment request or a ruling",
+        )
+
+
+def check_may_request_reassignment(case: CaseState, unit: str) -> None:
+    """R-A3 only an assigned unit asks; R-A2 none after a ruling; one open request per unit."""
+    if case.ruled:
+        raise RuleViolation(
+            "R-A2",
+            "已经厅领导裁定，不再受理改办申请",
+            "a ruling is final: no more reassignment requests",
+        )
+    if case.reference:
+        raise RuleViolation(
+            "R-A3", "参阅件不改办", "a reference case has no handling unit to change"
+        )
+    if any(r.unit == unit and r.status == "open" for r in case.requests.values()):
+        raise RuleViolation(
+            "R-A3", "该单位已有待处理的改办申请", f"unit {unit} already has an open request"
+        )
+
+
+def open_request(case: CaseState, request_id: str) -> ReassignmentRequest:
+    request = case.requests.get(request_id)
+    if request is None:
+        raise NotFound("改办申请不存在", f"no reassignment request {request_id}")
+    if request.status != "open":
+        raise RuleViolation("R-A3", "该改办申请已处理", "the request was already decided")
+    return request
+
+
+def check_round_available(case: CaseState) -> None:
+    """R-A2: initial assignment + one reassignment; a third round needs the leader's ruling."""
+    if case.assignment_rounds >= 2:
+        raise RuleViolation(
+            "R-A2",
+            "批分原则上不超过两次，再次改办须报分管厅领导裁定",
+            "two assignment rounds are used; a further reassignment needs a leader's ruling",
+        )
+
+
+def check_ruling_allowed(case: CaseState) -> None:
+    if case.ruled:
+        raise RuleViolation("R-A2", "裁定为最终决定", "a ruling is final and was already made")
+    if case.assignment_rounds < 2:
+        raise RuleViolation(
+            "R-A2",
+            "未超过两次批分，应由办公室决定改办申请",
+            "a ruling is only for a third assignment; the office decides the request itself",
+        )

@@ -1,0 +1,82 @@
+"""Communication 沟通 (DOMAIN.md R-C1 … R-C4).
+
+R-C1 a lead or split reply is approved only after a contact reached the proposer (先协商、后答复).
+R-C2 every contact records phase, channel, who, whom, reached and a summary (the command's
+fields). R-C3 a reply submitted for approval names its consultation form. R-C4 deputies sign
+suggestions and members or units proposals; a joint suggestion's reply goes to every deputy, a
+joint proposal's to its lead only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from domain.checks import check_one_of, check_text
+from domain.errors import InvalidInput, RuleViolation
+from domain.records import Proposer, Reply
+from domain.rules.state import CaseState
+from domain.vocabulary import FACE_TO_FACE_CHANNELS, PROPOSER_ROLES, PROPOSER_TYPES
+
+
+def check_proposers(kind: str, proposers: Sequence[Proposer]) -> list[Proposer]:
+    """Exactly one lead; deputies sign suggestions, members or units sign proposals (R-C4)."""
+    if not isinstance(proposers, list | tuple) or not proposers:
+        raise InvalidInput("至少需要一名提出人", "proposers must list at least one proposer")
+    checked = [
+        Proposer(
+            name=check_text(p.name, "proposers.name"),
+            type=check_one_of(p.type, PROPOSER_TYPES, "proposers.type"),
+            role=check_one_of(p.role, PROPOSER_ROLES, "proposers.role"),
+        )
+        for p in proposers
+    ]
+    if sum(p.role == "lead" for p in checked) != 1:
+        raise InvalidInput("须有且只有一名领衔人", "exactly one proposer must have role 'lead'")
+    allowed = {"deputy"} if kind == "suggestion" else {"member", "unit"}
+    wrong = [p.name for p in checked if p.type not in allowed]
+    if wrong:
+        raise RuleViolation(
+            "R-C4",
+            f"建议由代表提出、提案由委员或参加单位提出：{wrong}",
+            f"a {kind} is raised by {sorted(allowed)} only; wrong type for {wrong}",
+        )
+    return checked
+
+
+def reply_recipients(case: CaseState) -> list[str]:
+    """R-C4: joint suggestions go to every deputy; proposals only to the lead member or unit."""
+    proposers = case.merge.proposers if case.merge else case.proposers
+    if case.kind == "suggestion":
+        return [p.name for p in proposers]
+    return [p.name for p in proposers if p.role == "lead"]
+
+
+def reached_contact_dates(case: CaseState, unit: str) -> list[tuple[date, bool]]:
+    """(date, face-to-face) of every contact by ``unit`` that reached the proposer; visits count."""
+    contacts = [
+        (c.occurred_on, c.channel in FACE_TO_FACE_CHANNELS)
+        for c in case.contacts
+        if c.unit == unit and c.reached
+    ]
+    return contacts + [(v.occurred_on, True) for v in case.visits if v.unit == unit]
+
+
+def check_contact_before_approval(case: CaseState, reply: Reply) -> None:
+    """R-C1 先协商、后答复: a contact by the replying unit reached the proposer."""
+    if not reached_contact_dates(case, reply.unit):
+        raise RuleViolation(
+            "R-C1",
+            "答复前未与代表委员沟通联系到，应退回重办",
+            "no contact reached the proposer before the reply; return it instead",
+        )
+
+
+def check_consultation_form(ref: object) -> str:
+    if not isinstance(ref, str) or not ref.strip():
+        raise RuleViolation(
+            "R-C3",
+            "报送审批的答复须附征询意见表",
+            "a reply submitted for approval carries the consultation form reference",
+        )
+    return check_text(ref, "consultation_form_ref")

@@ -1,0 +1,85 @@
+"""Disclosure 公开 (DOMAIN.md R-P1 … R-P5).
+
+R-P1 every reply carries a disclosure option (unmarked is proactive); only an issued reply is
+published or withheld. R-P2 a proposer's refusal forbids publishing, and marking proactive.
+R-P3 a co unit's objection needs a secrecy review before publishing. R-P4 the original text is
+published only with the proposer's consent. R-P5 withholding names a reason.
+"""
+
+from __future__ import annotations
+
+from domain.checks import check_one_of, check_text
+from domain.errors import RuleViolation
+from domain.records import Reply
+from domain.rules.accountability import refuse_recording_again
+from domain.rules.state import CaseState
+from domain.vocabulary import DISCLOSURE_OPTIONS, WITHHELD_REASONS
+
+
+def disclosure_option(
+    case: CaseState, option: str | None, withheld_reason: object
+) -> tuple[str, str | None]:
+    """R-P1 unmarked means proactive; R-P2 not against a refusal; R-P5 withheld names why."""
+    chosen = check_one_of(
+        "proactive" if option is None else option, DISCLOSURE_OPTIONS, "disclosure"
+    )
+    pref = case.disclosure_preference
+    if chosen == "proactive" and pref is not None and not pref.consent_reply:
+        raise RuleViolation(
+            "R-P2",
+            "代表委员明确不同意公开，答复不得标为主动公开",
+            "the proposer refused disclosure; the reply cannot be marked proactive",
+        )
+    if chosen == "withheld":
+        return chosen, check_withheld_reason(withheld_reason)
+    return chosen, None
+
+
+def check_withheld_reason(reason: object) -> str:
+    """R-P5: proposer_refused, confidential, or other text (``other: …`` or any free text)."""
+    if not isinstance(reason, str) or not reason.strip() or reason.strip() == "other":
+        raise RuleViolation(
+            "R-P5",
+            "不予公开须说明理由（代表不同意、涉密或其他具体理由）",
+            f"withholding needs a reason: one of {sorted(WITHHELD_REASONS - {'other'})} or text",
+        )
+    return check_text(reason, "withheld_reason")
+
+
+def check_undecided(case: CaseState, reply: Reply) -> None:
+    if not reply.issued:
+        raise RuleViolation("R-P1", "答复印发后方可公开或不予公开", "disclose only an issued reply")
+    if reply.reply_id in case.disclosures:
+        refuse_recording_again("该答复的公开已处理", "disclosure already decided")
+
+
+def check_publishable(case: CaseState, reply: Reply, include_original: bool) -> None:
+    """R-P5 withheld stays unpublished; R-P2 proposer's refusal; R-P4 original needs consent."""
+    check_undecided(case, reply)
+    if reply.disclosure == "withheld":
+        raise RuleViolation("R-P5", "该答复标为不予公开", "the reply is marked withheld")
+    pref = case.disclosure_preference
+    if pref is not None and not pref.consent_reply:
+        raise RuleViolation(
+            "R-P2", "代表委员明确不同意公开", "the proposer explicitly refused disclosure"
+        )
+    if include_original and not (pref is not None and pref.consent_original):
+        raise RuleViolation(
+            "R-P4",
+            "公开建议提案原文须征得代表委员同意",
+            "publishing the original text needs the proposer's recorded consent",
+        )
+
+
+def check_secrecy_review(case: CaseState, secrecy_review_ref: str | None) -> str | None:
+    """R-P3: if a co unit opposed disclosure, publishing needs a secrecy review (保密审查)."""
+    objecting = [u for u, o in case.co_opinions.items() if o.disclosure_opinion == "withheld"]
+    if not objecting:
+        return None if secrecy_review_ref is None else check_text(secrecy_review_ref, "review")
+    if not isinstance(secrecy_review_ref, str) or not secrecy_review_ref.strip():
+        raise RuleViolation(
+            "R-P3",
+            f"会办单位 {objecting} 意见不予公开，公开前须经保密审查",
+            f"co units {objecting} advised against disclosure; a secrecy review is required",
+        )
+    return check_text(secrecy_review_ref, "secrecy_review_ref")

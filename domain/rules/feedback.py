@@ -1,0 +1,66 @@
+"""Feedback and re-handling 反馈 (DOMAIN.md R-F1 … R-F3).
+
+R-F1 the proposer's verdict answers an issued reply. R-F2 dissatisfaction opens re-handling: a
+face-to-face contact, then a further reply within 30 days; no new verdict meanwhile, and no
+second reply without one. R-F3 the office may call back on any replied case.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.errors import RuleViolation
+from domain.records import Reply
+from domain.rules.accountability import check_not_before
+from domain.rules.communication import reached_contact_dates
+from domain.rules.replies import has_issued_reply
+from domain.rules.state import CaseState
+
+
+def check_feedback_allowed(case: CaseState, occurred_on: date) -> None:
+    """R-F1 feedback answers an issued reply; during re-handling the further reply comes first."""
+    if not has_issued_reply(case):
+        raise RuleViolation("R-F1", "尚未答复，不能反馈", "feedback needs an issued reply")
+    if case.stage == "rehandling":
+        raise RuleViolation(
+            "R-F2",
+            "正在进一步办理，待再次答复后反馈",
+            "re-handling is open: feedback follows the further reply",
+        )
+    issued = [r.issued_on for r in case.replies.values() if r.issued_on is not None]
+    if case.merge and case.merge.answered_by:
+        issued.append(case.merge.answered_by.issued_on)
+    check_not_before(occurred_on, max(issued), "答复日期 reply date")
+
+
+def is_further_reply(case: CaseState, unit: str) -> bool:
+    """A reply during re-handling is a further reply (R-F2); a second reply without a
+    dissatisfied verdict is refused."""
+    if case.stage == "rehandling":
+        return True
+    if any(r.unit == unit and r.issued for r in case.replies.values()):
+        raise RuleViolation(
+            "R-F2",
+            "已答复；只有代表不满意后才进一步办理答复",
+            "already replied; a further reply follows only a dissatisfied verdict",
+        )
+    return False
+
+
+def check_face_to_face_since_verdict(case: CaseState, reply: Reply) -> None:
+    """R-F2: a further reply needs a face-to-face contact on or after the dissatisfied verdict."""
+    if not reply.further:
+        return
+    since = case.rehandling_opened_on
+    reached = reached_contact_dates(case, reply.unit)
+    if not any(face and (since is None or on >= since) for on, face in reached):
+        raise RuleViolation(
+            "R-F2",
+            "不满意件须当面沟通后再次答复",
+            "a further reply needs a face-to-face contact after the dissatisfied verdict",
+        )
+
+
+def check_follow_up_allowed(case: CaseState) -> None:
+    if not has_issued_reply(case):
+        raise RuleViolation("R-F3", "回访须在答复之后", "a follow-up call needs a replied case")

@@ -1,0 +1,61 @@
+"""Merge 并案 (DOMAIN.md R-M1): similar cases answered by one reply that lists every case and
+every proposer; suggestions and proposals never together. The first case listed is the
+primary: it carries the reply, and its first issue answers every partner."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from domain.errors import InvalidInput, RuleViolation
+from domain.records import Merge, Proposer
+from domain.rules.state import CaseState
+
+
+def check_mergeable(cases: Sequence[CaseState]) -> None:
+    if len(cases) < 2 or len({c.id for c in cases}) != len(cases):
+        raise InvalidInput("并案至少需要两个不同的件", "a merge needs two or more distinct cases")
+    if len({c.kind for c in cases}) > 1:
+        raise RuleViolation(
+            "R-M1", "建议和提案不得并案", "suggestions and proposals are never merged together"
+        )
+    for c in cases:
+        if c.merge is not None:
+            raise RuleViolation("R-M1", f"{c.number} 已并案", f"case {c.number} is already merged")
+        if any(r.issued for r in c.replies.values()):
+            raise RuleViolation(
+                "R-M1", f"{c.number} 已答复，不能再并案", f"case {c.number} is already replied"
+            )
+        if c.reference:
+            raise RuleViolation(
+                "R-M1", f"{c.number} 为参阅件", f"case {c.number} is a reference case"
+            )
+
+
+def merged_proposers(cases: Sequence[CaseState]) -> list[Proposer]:
+    """Every proposer of every merged case, in case order, each person once (R-M1, R-C4); a
+    person who leads any merged case leads the merged reply."""
+    by_person: dict[tuple[str, str], Proposer] = {}
+    for c in cases:
+        for p in c.proposers:
+            known = by_person.setdefault((p.name, p.type), Proposer(p.name, p.type, p.role))
+            if p.role == "lead":
+                known.role = "lead"
+    return list(by_person.values())
+
+
+def check_answered_by_primary(case: CaseState) -> None:
+    """A partner's reply comes from the primary; its own proposer's dissatisfaction (R-F2) is
+    re-handled by the partner itself."""
+    merge = case.merge
+    if merge and merge.primary_case_id != str(case.id) and case.stage != "rehandling":
+        raise RuleViolation(
+            "R-M1", "并案件由主件统一答复", "a merged case is answered by the merge's primary case"
+        )
+
+
+def unanswered_merge(case: CaseState) -> Merge:
+    if case.merge is None:
+        raise RuleViolation("R-M1", "该件未并案", "this case is not part of a merge")
+    if case.merge.answered_by is not None:
+        raise RuleViolation("R-M1", "并案答复已登记", "the merge's reply was already recorded")
+    return case.merge

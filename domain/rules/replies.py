@@ -1,0 +1,112 @@
+"""Replies 答复 (DOMAIN.md R-R1 … R-R4).
+
+R-R1 a reply is class A, B or C, fixed once issued. R-R2 a leader approves a reply before it is
+issued; the lead's reply waits for every co opinion unless the office records an override; one
+reply in progress per unit. R-R3 reference cases get no written reply; the lead or each split
+unit replies, co units deliver opinions. (R-R4, the copies, is ``COPIES_BY_KIND``.)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.errors import NotFound, RuleViolation
+from domain.records import MergeAnswer, Reply
+from domain.rules.state import CaseState
+
+
+def reply_of(case: CaseState, reply_id: str) -> Reply:
+    reply = case.replies.get(reply_id)
+    if reply is None:
+        raise NotFound("答复不存在", f"no reply {reply_id} on this case")
+    return reply
+
+
+def has_issued_reply(case: CaseState) -> bool:
+    return any(r.issued for r in case.replies.values()) or bool(
+        case.merge and case.merge.answered_by
+    )
+
+
+def all_replying_units_issued(case: CaseState) -> bool:
+    issued = {r.unit for r in case.replies.values() if r.issued}
+    return all(u in issued for u in case.replying_units)
+
+
+def latest_issued_reply(case: CaseState) -> Reply | MergeAnswer | None:
+    """The case's latest issued reply, or the merge's reply that answered it (R-M1)."""
+    issued: list[tuple[date, int, Reply | MergeAnswer]] = [
+        (r.issued_on, r.version, r)
+        for r in case.replies.values()
+        if r.issued and r.issued_on is not None
+    ]
+    answered_by = case.merge.answered_by if case.merge else None
+    if answered_by is not None:
+        issued.append((answered_by.issued_on, 0, answered_by))
+    return max(issued, key=lambda t: (t[0], t[1]))[2] if issued else None
+
+
+def latest_issued_classification(case: CaseState) -> str | None:
+    reply = latest_issued_reply(case)
+    return None if reply is None else reply.classification
+
+
+def check_may_reply(case: CaseState, unit: str) -> None:
+    """R-R3: no written reply to a reference case; the lead or a split unit replies."""
+    if case.reference:
+        raise RuleViolation(
+            "R-R3", "参阅件不需书面答复，须登记沟通联系", "a reference case gets no written reply"
+        )
+    if unit not in case.replying_units:
+        raise RuleViolation(
+            "R-R3",
+            f"{unit} 不是主办或分办单位，会办单位应提交会办意见",
+            f"unit {unit} is not the lead or a split unit; co units deliver opinions instead",
+        )
+
+
+def check_no_reply_in_progress(case: CaseState, unit: str) -> None:
+    pending = [
+        r for r in case.replies.values() if r.unit == unit and r.status in ("submitted", "approved")
+    ]
+    if pending:
+        raise RuleViolation(
+            "R-R2", "该单位已有待审批或待印发的答复", f"unit {unit} already has a reply in progress"
+        )
+
+
+def check_awaiting_decision(reply: Reply) -> None:
+    if reply.status != "submitted":
+        raise RuleViolation(
+            "R-R2",
+            "只有待审批的答复可以审批",
+            "only a submitted reply can be approved or returned",
+        )
+
+
+def check_approved(reply: Reply) -> None:
+    if reply.status != "approved":
+        raise RuleViolation(
+            "R-R2", "答复须经领导审签后方可印发", "a reply is issued only after approval"
+        )
+
+
+def check_co_opinions_arrived(case: CaseState, reply: Reply, override_reason: str | None) -> None:
+    """R-R2: the lead's reply waits for every co opinion unless the office records an override."""
+    if reply.unit != case.lead_unit or override_reason is not None:
+        return
+    missing = [u for u in case.co_units if u not in case.co_opinions]
+    if missing:
+        raise RuleViolation(
+            "R-R2",
+            f"会办单位意见未到齐：{missing}",
+            f"co-handling opinions missing from {missing}; wait, or record an override reason",
+        )
+
+
+def check_class_correctable(reply: Reply) -> None:
+    """R-R1: an issued reply's class is what the proposer was told; it is not corrected."""
+    if reply.issued:
+        raise RuleViolation(
+            "R-R1", "已印发的答复不能更改类别", "an issued reply's class cannot be corrected"
+        )

@@ -1,0 +1,56 @@
+"""Reassessment 回头看 (DOMAIN.md R-Rv1, R-Rv2).
+
+R-Rv1 any replied case can be reassessed: A-class for implementation, B-class for progress;
+stalled or not implemented puts it back under supervision. R-Rv2 B-class commitments stay on
+the rolling ledger until closed out (销号) after a reassessment found them fulfilled.
+"""
+
+from __future__ import annotations
+
+from domain.errors import RuleViolation
+from domain.rules.replies import latest_issued_classification
+from domain.rules.state import CaseState
+from domain.vocabulary import FINDINGS_BY_CLASS
+
+
+def check_reassessable(case: CaseState) -> str:
+    """R-Rv1: A replies are checked for implementation, B for progress; C has no commitment."""
+    classification = latest_issued_classification(case)
+    if classification is None:
+        raise RuleViolation(
+            "R-Rv1", "只有已答复的件可以回头看", "only a replied case is reassessed"
+        )
+    if classification not in FINDINGS_BY_CLASS:
+        raise RuleViolation(
+            "R-Rv1",
+            "C类答复无承诺事项可回头看",
+            "a C-class reply made no commitment to reassess",
+        )
+    return classification
+
+
+def check_finding(classification: str, finding: object) -> str:
+    allowed = FINDINGS_BY_CLASS[classification]
+    if finding not in allowed:
+        raise RuleViolation(
+            "R-Rv1",
+            f"{classification}类答复的回头看结论应为 {sorted(allowed)}",
+            f"a {classification}-class reassessment finds one of {sorted(allowed)}: {finding!r}",
+        )
+    return str(finding)
+
+
+def check_close_out_allowed(case: CaseState) -> None:
+    """R-Rv2: a B-class commitment is closed out (销号) once a reassessment found it fulfilled."""
+    if case.closed_out_on is not None:
+        raise RuleViolation("R-Rv2", "已销号", "the commitment is already closed out")
+    if latest_issued_classification(case) != "B":
+        raise RuleViolation(
+            "R-Rv2", "只有B类答复的承诺需要销号", "only B-class commitments close out"
+        )
+    if not case.reassessments or case.reassessments[-1].finding != "fulfilled":
+        raise RuleViolation(
+            "R-Rv2",
+            "回头看确认落实后方可销号",
+            "close-out needs a latest reassessment finding 'fulfilled'",
+        )

@@ -48,29 +48,29 @@ class CaseActs:
         if c.assigned_on is None:
             found.append((5, self.assign))
             return found
-        found.append((0.2, self.remind))
+        found.append((0.15, self.remind))
         if c.units:
-            found += [(1.5, self.contact), (0.8, self.visit)]
+            found += [(1, self.contact), (0.6, self.visit)]
         if c.disclosure_preference is None:
             found.append((0.4, self.disclosure_preference))
         if any(u not in c.co_opinions for u in c.co_units):
             found.append((1.5, self.co_opinion))
         if self._may_submit():
-            found.append((2, self.submit))
+            found.append((3, self.submit))
         if self._replies("submitted"):
-            found.append((3, self.decide))
+            found.append((4, self.decide))
         if self._replies("approved"):
-            found.append((3, self.issue))
+            found.append((4, self.issue))
         if self._undisclosed():
-            found.append((1.2, self.disclose))
+            found.append((2, self.disclose))
         if has_issued_reply(c):
             found.append((0.2, self.follow_up_call))
             if c.stage != "rehandling" and len(c.feedback) < 3:
-                found.append((1.5, self.feedback))
+                found.append((2.5, self.feedback))
         if latest_issued_classification(c) in FINDINGS_BY_CLASS:
-            found.append((0.8, self.reassess))
+            found.append((1.2, self.reassess))
             if self._may_close_out():
-                found.append((1.5, self.close_out))
+                found.append((2, self.close_out))
         if c.stage == "handling" and not c.ruled and not c.reference:
             found.append((0.2, self.request_reassignment))
         if any(r["status"] == "open" for r in c.requests.values()):

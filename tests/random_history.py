@@ -24,7 +24,7 @@ class RandomHistory:
     """Appends ``steps`` commands at a time; ``seed`` alone reproduces the whole history."""
 
     def __init__(
-        self, app: BanliApplication, seed: int, *, cases: int = 24, calendar_every: int = 25
+        self, app: BanliApplication, seed: int, *, cases: int = 16, calendar_every: int = 25
     ) -> None:
         self.app = app
         self.seed = seed
@@ -32,6 +32,7 @@ class RandomHistory:
         self.max_cases = cases
         self.calendar_every = calendar_every
         self.last_act: dict[str, date] = {}  # case id -> its latest business date
+        self.focus: str | None = None  # the case worked on last
 
     # ------------------------------------------------------------------ driving
 
@@ -46,8 +47,10 @@ class RandomHistory:
         elif (len(self.last_act) < self.max_cases and rng.random() < 0.25) or not self.last_act:
             self.register()
         else:
-            case_id = rng.choice(sorted(self.last_act))
-            self.act(case_id)
+            # Work comes in bursts on one case, so lifecycles get deep (further replies).
+            if self.focus is None or rng.random() < 0.4:
+                self.focus = rng.choice(sorted(self.last_act))
+            self.act(self.focus)
 
     def load_calendar(self) -> None:
         """A schedule for 2026 or 2027, its holidays on the cases' due dates (R-D7)."""

@@ -23,6 +23,12 @@ def reproduce(seed: int) -> str:
     return f"{SEED_ENV}={seed} reproduces this history"
 
 
+def point_ahead(rng: random.Random, reached: int, head: int) -> int:
+    """Where to kill a process: a random position past the one it has ``reached`` (the head
+    when it is there already), so it is killed with work in hand if it has any."""
+    return rng.randint(min(reached + 1, head), head)
+
+
 def assert_same_rows(kept: Rows, rebuilt: Rows, seed: int) -> None:
     """Every table equal row for row; on a drift, the rows only one side has, per table."""
     assert sorted(kept) == sorted(rebuilt), reproduce(seed)

@@ -23,6 +23,7 @@ from tests.integration.differential import (
     assert_history_exercised,
     assert_same_rows,
     history_seed,
+    point_ahead,
     reproduce,
 )
 from tests.integration.supervised import (
@@ -103,7 +104,7 @@ def test_followed_log_killed_at_random_equals_a_rebuild_R_D7_R_S1(
             history.run(faults.randint(40, 70))  # appended while it follows
             head = app.recorder.max_notification_id() or 0
             # Killed once it has passed a random point of what it has still to do.
-            follow_to(store, faults.randint(lowest_position(store), head), follower)
+            follow_to(store, point_ahead(faults, lowest_position(store), head), follower)
             print(f"follower killed past position {lowest_position(store)} of {head}")
             follower.kill()
             history.run(faults.randint(10, 30))  # appended while it is down

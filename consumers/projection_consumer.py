@@ -5,7 +5,7 @@ through the same ``BatchProcessor`` as the log runner; the view changes and the 
 of every partition in the batch are written in one transaction (the library's tracking table,
 one row per partition), and on assignment each partition resumes after its stored offset, so a
 crash or a rebalance redelivers nothing twice. Events re-published by a restarted relay are
-dropped by the case version the ledger already holds.
+dropped by the case version the batch already reached, else the one the ledger holds.
 
 The tamper chain is not fed from Kafka: it hashes the event store's own order, which partitions
 do not keep; it stays with the log runner beside the store.

@@ -385,7 +385,10 @@ class BanliApplication(Application[UUID]):
         self, ctx: CommandContext, year: int, holidays: list[date], workdays: list[date]
     ) -> int:
         try:
-            book: Any = self.repository.get(CALENDAR_BOOK_ID)
+            # From the store, not the command cache: events saved here are not aggregates the
+            # library could cache, so a cached book stays at the version first read and the
+            # next load but one would clash with this process's own last load.
+            book: Any = self.repository.get(CALENDAR_BOOK_ID, version=LATEST)
         except AggregateNotFoundError:
             book = CalendarBook()
         assert isinstance(book, CalendarBook)

@@ -164,12 +164,18 @@ def _projections(args: argparse.Namespace) -> int:
     app = build_application(settings)
     store = build_view_store(settings)
     if args.action == "run":
-        ProjectionRunner(app, store, cache_size=settings.projection_cache_size).run(_progress)
+        ProjectionRunner(
+            app, store, batch_size=args.batch_size, cache_size=settings.projection_cache_size
+        ).run(_progress)
         print(file=sys.stderr)
     elif args.action == "follow":
         names = [args.name] if args.name else VIEW_NAMES
         follower = ProjectionRunner(
-            app, store, names=names, cache_size=settings.projection_cache_size
+            app,
+            store,
+            names=names,
+            batch_size=args.batch_size,
+            cache_size=settings.projection_cache_size,
         )
         print(f"following the event log for {names}", flush=True)
         while True:
@@ -234,6 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     projections = commands.add_parser("projections", help="read models: status, run, rebuild")
     projections.add_argument("action", choices=["status", "run", "rebuild", "follow"])
     projections.add_argument("--poll-seconds", type=float, default=0.2)
+    # Events per transaction for run and follow: smaller batches hold locks for less time.
+    projections.add_argument("--batch-size", type=int, default=2000)
     projections.add_argument("name", nargs="?", help="one projection to rebuild (default: all)")
     projections.add_argument("--data-dir", default=None)
     projections.set_defaults(func=_projections)

@@ -131,6 +131,19 @@ class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
             + SQL("(failed_at)"),
         ]
 
+    def create_table(self) -> None:
+        """The library's DDL, one process at a time: every process runs it when it starts, those
+        of the production shape start together, and PostgreSQL refuses concurrent DDL on one
+        object ("tuple concurrently updated" from CREATE OR REPLACE FUNCTION on every start,
+        a duplicate type or table on the first)."""
+        key = (f"banli-ddl:{self.datastore.schema}",)
+        with self.datastore.get_connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", key)
+            try:
+                super().create_table()
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", key)
+
     @staticmethod
     def _qualified(schema: Identifier | None, table: str) -> Composable:
         if schema is None:

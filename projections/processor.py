@@ -67,18 +67,30 @@ class BatchProcessor:
         self.known_version = known_version
         self.cases: OrderedDict[str, Any] = OrderedDict()
 
-    def _aggregate_before(self, originator_id: str, version: int) -> Any:
-        cached = self.cases.get(originator_id)
-        if cached is not None and cached.version == version - 1:
-            self.cases.move_to_end(originator_id)
-            return cached
+    def _held(self, originator_id: str, advanced: Mapping[str, Any]) -> Any:
+        """The aggregate as this batch left it, else as the cache holds it (or None)."""
+        found = advanced.get(originator_id)
+        return found if found is not None else self.cases.get(originator_id)
+
+    def _aggregate_before(
+        self, originator_id: str, version: int, advanced: Mapping[str, Any]
+    ) -> Any:
+        held = self._held(originator_id, advanced)
+        if held is not None and held.version == version - 1:
+            if originator_id in self.cases:
+                self.cases.move_to_end(originator_id)
+            return held
         return None if version == 1 else self.load_case(originator_id, version - 1)
 
-    def _already_applied(self, originator_id: str, version: int) -> bool:
+    def _already_applied(
+        self, originator_id: str, version: int, advanced: Mapping[str, Any]
+    ) -> bool:
         if self.known_version is None:
             return False
-        cached = self.cases.get(originator_id)
-        seen = cached.version if cached is not None else self.known_version(originator_id)
+        # A case this batch advanced counts as it now stands, even if the cache dropped it:
+        # the view still holds the version from before the batch.
+        held = self._held(originator_id, advanced)
+        seen = held.version if held is not None else self.known_version(originator_id)
         return seen is not None and version <= seen
 
     def _remember(self, originator_id: str, aggregate: Any) -> None:
@@ -104,11 +116,16 @@ class BatchProcessor:
         changes = {name: ViewChanges() for name in names}
         touched: dict[str, dict[str, Any]] = {v.name: {} for v in self.case_views}
         calendar_changed_at: int | None = None
+        # Every aggregate this batch moved, held for the batch: a small cache may drop one
+        # before the batch is over, and the views learn its new version only at the write.
+        advanced: dict[str, Any] = {}
         for item in batch:
             info = item.info
-            if self._already_applied(info.originator_id, info.version):
+            if self._already_applied(info.originator_id, info.version, advanced):
                 continue
-            aggregate = item.event.mutate(self._aggregate_before(info.originator_id, info.version))
+            before = self._aggregate_before(info.originator_id, info.version, advanced)
+            aggregate = item.event.mutate(before)
+            advanced[info.originator_id] = aggregate
             self._remember(info.originator_id, aggregate)
             if isinstance(aggregate, CalendarBook):
                 calendar_changed_at = info.position
@@ -127,21 +144,21 @@ class BatchProcessor:
             # Loading a year's schedule moves due dates (R-D7): every case is recomputed.
             more.update(self.list_cases(batch[-1].info.position))
         if more:
-            self._recompute(more, touched, changes, positions, calendar_changed_at, batch)
+            cases = self._cases_at(more, advanced)
+            self._recompute(cases, touched, changes, positions, calendar_changed_at, batch)
         for case_view in self.case_views:
             self._case_rows(case_view, touched[case_view.name], calendar, changes[case_view.name])
         return changes
 
     def _recompute(
         self,
-        versions: Mapping[str, int],
+        cases: Mapping[str, Any],
         touched: dict[str, dict[str, Any]],
         changes: dict[str, ViewChanges],
         positions: Mapping[str, int | None],
         calendar_changed_at: int | None,
         batch: Sequence[DecodedEvent],
     ) -> None:
-        cases = self._cases_at(versions, touched)
         for case_view in self.case_views:
             if calendar_changed_at is not None and not _is_new(
                 calendar_changed_at, positions.get(case_view.name)
@@ -151,20 +168,15 @@ class BatchProcessor:
             if calendar_changed_at is not None:
                 changes[case_view.name].position = batch[-1].info.position
 
-    def _cases_at(
-        self, versions: Mapping[str, int], touched: dict[str, dict[str, Any]]
-    ) -> dict[str, Any]:
+    def _cases_at(self, versions: Mapping[str, int], advanced: Mapping[str, Any]) -> dict[str, Any]:
         """Each case at the given version, unless this batch already advanced it further.
 
         Held in a dict of their own, not only in the bounded cache, so a small cache cannot drop
         a case between loading it and deriving its rows.
         """
-        advanced: dict[str, Any] = {}
-        for seen in touched.values():
-            advanced.update(seen)
         found: dict[str, Any] = {}
         for case_id, version in versions.items():
-            current = advanced.get(case_id) or self.cases.get(case_id)
+            current = self._held(case_id, advanced)
             if current is None or current.version < version:
                 current = self.load_case(case_id, version)
                 self._remember(case_id, current)

@@ -82,7 +82,7 @@ from bench.workload import (
 )
 from domain import commands as c
 from domain import handlers
-from domain.commands import SubmitReply
+from domain.commands import Acting, SubmitReply
 from domain.records import Actor, Person, Proposer
 from infra.application import BanliApplication
 from infra.settings import Settings
@@ -495,11 +495,11 @@ def build_load_case(i: int, today: date) -> list[CanMutateAggregate[UUID]]:
         ),
         received_on=received,
     )
-    case = handlers.register(registration, office, today)
+    case = handlers.register(registration, Acting(office, today))
     cid = str(case.id)
 
     def act(command: c.CaseCommand, actor: Actor) -> str | None:
-        return handlers.handler_for(command)(case, command, actor, today)
+        return handlers.handler_for(command)(case, command, Acting(actor, today))
 
     assigned = received + timedelta(days=7)
     lead = LOAD_UNITS[i % len(LOAD_UNITS)]

@@ -16,6 +16,7 @@ from eventsourcing.domain import CanMutateAggregate
 
 from domain import commands as c
 from domain import handlers
+from domain.commands import Acting
 from domain.records import Actor, Person, Proposer
 from infra.application import BanliApplication, CommandContext
 
@@ -154,12 +155,12 @@ def http_body(command: Any) -> dict[str, Any]:
 
 def build_raw_case(number: str, actors: Mapping[str, Actor] = ACTORS) -> list[Events]:
     """The case in memory, by the domain's handlers: each command step's pending events."""
-    case = handlers.register(registration(number), actors["office"], TODAY)
+    case = handlers.register(registration(number), Acting(actors["office"], TODAY))
     steps: list[Events] = [case.collect_events()]
     case_id, reply_id = str(case.id), ""
     for step in LIFECYCLE:
         command = step.command(case_id, reply_id)
-        answer = handlers.handler_for(command)(case, command, actors[step.who], TODAY)
+        answer = handlers.handler_for(command)(case, command, Acting(actors[step.who], TODAY))
         if isinstance(command, c.SubmitReply):
             reply_id = str(answer)
         steps.append(case.collect_events())

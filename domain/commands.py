@@ -7,12 +7,23 @@ still checks what the rules say about them (non-empty text, closed vocabularies,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 
-from domain.records import Person, Proposer
+from domain.deadlines.calendar import WorkdayCalendar
+from domain.records import Actor, Person, Proposer
+
+
+@dataclass(frozen=True)
+class Acting:
+    """Who runs a command, on which day (R-X1: no business date after it), and the working-day
+    calendar in force, read only by the commands whose rules depend on a due date."""
+
+    actor: Actor
+    today: date
+    calendar: Callable[[], WorkdayCalendar] = WorkdayCalendar
 
 
 @dataclass(frozen=True)

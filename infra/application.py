@@ -27,7 +27,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 
 from domain import handlers
 from domain.case import Case
-from domain.commands import CaseCommand, IssueReply, MergeCases, RegisterCase
+from domain.commands import Acting, CaseCommand, IssueReply, MergeCases, RegisterCase
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.calendar_book import CALENDAR_BOOK_ID, CalendarBook
 from domain.errors import Conflict, InvalidInput, NotFound
@@ -326,7 +326,7 @@ class BanliApplication(Application[UUID]):
 
     def register(self, ctx: CommandContext, command: RegisterCase) -> CommandResult:
         def make() -> Sequence[Case]:
-            return [handlers.register(command, ctx.actor, ctx.today)]
+            return [handlers.register(command, self._acting(ctx))]
 
         # A registration that collides is a duplicate number, not a race worth repeating.
         return self._run(ctx, make, lambda _: None, retry=False)
@@ -349,12 +349,15 @@ class BanliApplication(Application[UUID]):
             return [case, *partners]
 
         def act(cases: Sequence[Case]) -> dict[str, Any] | None:
-            answer = handler(cases[0], command, ctx.actor, ctx.today)
+            answer = handler(cases[0], command, self._acting(ctx))
             if isinstance(command, IssueReply):
                 self._answer_partners(cases, command.reply_id, ctx)
             return {command.answers: answer} if command.answers else None
 
         return self._run(ctx, load, act, case_id=command.case_id)
+
+    def _acting(self, ctx: CommandContext) -> Acting:
+        return Acting(ctx.actor, ctx.today, self.calendar)
 
     @staticmethod
     def _answer_partners(cases: Sequence[Case], reply_id: str, ctx: CommandContext) -> None:
@@ -374,7 +377,7 @@ class BanliApplication(Application[UUID]):
             return [self._load(i) for i in command.case_ids]
 
         def act(cases: Sequence[Case]) -> dict[str, Any]:
-            merge_id = handlers.merge_cases(cases, command.occurred_on, ctx.actor, ctx.today)
+            merge_id = handlers.merge_cases(cases, command.occurred_on, self._acting(ctx))
             return {"merge_id": merge_id, "case_ids": [str(c.id) for c in cases]}
 
         return self._run(ctx, load, act)

@@ -8,20 +8,19 @@ command records nothing. ``HANDLERS`` is the one table from a command's type to 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
 from typing import Any, TypeVar
 
 from domain import commands as c
 from domain.case import Case
+from domain.commands import Acting
 from domain.handlers import closing, handling, replies
-from domain.records import Actor
 
 C = TypeVar("C", bound=c.CaseCommand)
-Handler = Callable[[Case, Any, Actor, date], str | None]
+Handler = Callable[[Case, Any, Acting], str | None]
 
 
 def _entry(
-    kind: type[C], handler: Callable[[Case, C, Actor, date], str | None]
+    kind: type[C], handler: Callable[[Case, C, Acting], str | None]
 ) -> tuple[type[c.CaseCommand], Handler]:
     return kind, handler
 

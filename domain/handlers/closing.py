@@ -11,78 +11,80 @@ from datetime import date
 from domain import commands as c
 from domain.case import Case
 from domain.checks import check_dict, check_one_of, check_storable, check_text
+from domain.commands import Acting
 from domain.corrections import CORRECTABLE, check_corrected_reply
 from domain.errors import NotFound
 from domain.handlers.handling import check_handling
-from domain.records import Actor
 from domain.rules import accountability, feedback, merge, review
 from domain.vocabulary import VERDICTS
 
 
-def record_feedback(case: Case, cmd: c.RecordFeedback, actor: Actor, today: date) -> None:
-    check_handling(case, cmd.occurred_on, today)
+def record_feedback(case: Case, cmd: c.RecordFeedback, acting: Acting) -> None:
+    check_handling(case, cmd.occurred_on, acting.today)
     feedback.check_feedback_allowed(case, cmd.occurred_on)
     case.feedback_recorded(
         verdict=check_one_of(cmd.verdict, VERDICTS, "verdict"),
         comments=check_storable(cmd.comments, "comments") if isinstance(cmd.comments, str) else "",
-        actor=actor,
+        actor=acting.actor,
         occurred_on=cmd.occurred_on,
     )
 
 
-def record_follow_up_call(case: Case, cmd: c.RecordFollowUpCall, actor: Actor, today: date) -> None:
-    check_handling(case, cmd.occurred_on, today)
+def record_follow_up_call(case: Case, cmd: c.RecordFollowUpCall, acting: Acting) -> None:
+    check_handling(case, cmd.occurred_on, acting.today)
     feedback.check_follow_up_allowed(case)
     case.follow_up_called(
-        summary=check_text(cmd.summary, "summary"), actor=actor, occurred_on=cmd.occurred_on
+        summary=check_text(cmd.summary, "summary"), actor=acting.actor, occurred_on=cmd.occurred_on
     )
 
 
-def reassess(case: Case, cmd: c.Reassess, actor: Actor, today: date) -> None:
-    check_handling(case, cmd.occurred_on, today)
+def reassess(case: Case, cmd: c.Reassess, acting: Acting) -> None:
+    check_handling(case, cmd.occurred_on, acting.today)
     classification = review.check_reassessable(case)
     case.reassessed(
         classification=classification,
         finding=review.check_finding(classification, cmd.finding),
         note=check_text(cmd.note, "note"),
-        actor=actor,
+        actor=acting.actor,
         occurred_on=cmd.occurred_on,
     )
 
 
-def close_out(case: Case, cmd: c.CloseOut, actor: Actor, today: date) -> None:
-    check_handling(case, cmd.occurred_on, today)
+def close_out(case: Case, cmd: c.CloseOut, acting: Acting) -> None:
+    check_handling(case, cmd.occurred_on, acting.today)
     review.check_close_out_allowed(case)
-    case.closed_out(note=check_text(cmd.note, "note"), actor=actor, occurred_on=cmd.occurred_on)
+    case.closed_out(
+        note=check_text(cmd.note, "note"), actor=acting.actor, occurred_on=cmd.occurred_on
+    )
 
 
-def correct(case: Case, cmd: c.Correct, actor: Actor, today: date) -> None:
+def correct(case: Case, cmd: c.Correct, acting: Acting) -> None:
     """R-X2: a correcting event names the event it corrects, why, and the amended fields."""
     fields = check_dict(cmd.corrected, "corrected")
     reason = check_text(cmd.reason, "reason")
     original = case.recorded_by.get(cmd.version)
     if original is None:
         raise NotFound("被更正的事件不存在", f"no event at version {cmd.version} on this case")
-    accountability.check_may_correct(actor, original)
+    accountability.check_may_correct(acting.actor, original)
     if "classification" in fields:
         check_corrected_reply(case, cmd.version)
-    changes = accountability.check_correction(case, original, fields, CORRECTABLE, today)
+    changes = accountability.check_correction(case, original, fields, CORRECTABLE, acting.today)
     case.corrected(
         corrects_version=cmd.version,
         corrects_type=original.event_type,
         reason=reason,
         corrected=changes,
-        actor=actor,
-        occurred_on=today,
+        actor=acting.actor,
+        occurred_on=acting.today,
     )
 
 
-def merge_cases(cases: Sequence[Case], occurred_on: date, actor: Actor, today: date) -> str:
+def merge_cases(cases: Sequence[Case], occurred_on: date, acting: Acting) -> str:
     """R-M1 across all the cases, then one ``Merged`` event on each (saved together), so each
     case's own history shows the merge, its partners, and every proposer the reply goes to."""
     merge.check_mergeable(cases)
     for case in cases:
-        check_handling(case, occurred_on, today)
+        check_handling(case, occurred_on, acting.today)
     merge_id = uuid.uuid4().hex[:12]
     case_ids = [str(case.id) for case in cases]
     proposers = [asdict(p) for p in merge.merged_proposers(cases)]
@@ -93,7 +95,7 @@ def merge_cases(cases: Sequence[Case], occurred_on: date, actor: Actor, today: d
             numbers=[other.number for other in cases],
             proposers=proposers,
             primary_case_id=case_ids[0],
-            actor=actor,
+            actor=acting.actor,
             occurred_on=occurred_on,
         )
     return merge_id

@@ -16,9 +16,9 @@ from domain.checks import (
     check_text,
     check_text_list,
 )
+from domain.commands import Acting
 from domain.deadlines.policies import DEFAULT_POLICY, POLICIES
 from domain.errors import InvalidInput
-from domain.records import Actor
 from domain.rules import accountability, assignment, deadlines, supervision, visits
 from domain.vocabulary import CONTACT_CHANNELS, CONTACT_PHASES, DISCLOSURE_OPTIONS
 
@@ -34,9 +34,9 @@ def check_handling(case: Case, occurred_on: date, today: date) -> None:
     accountability.check_after_assignment(case, occurred_on)
 
 
-def register(command: c.RegisterCase, actor: Actor, today: date) -> Case:
+def register(command: c.RegisterCase, acting: Acting) -> Case:
     checked = assignment.check_registration(command)
-    accountability.check_not_future(checked.received_on, today)
+    accountability.check_not_future(checked.received_on, acting.today)
     return Case(
         number=checked.number,
         kind=checked.kind,
@@ -45,7 +45,7 @@ def register(command: c.RegisterCase, actor: Actor, today: date) -> Case:
         title=checked.title,
         proposers=[asdict(p) for p in checked.proposers],
         received_on=checked.received_on,
-        actor=actor,
+        actor=acting.actor,
         occurred_on=checked.received_on,
     )
 
@@ -53,13 +53,13 @@ def register(command: c.RegisterCase, actor: Actor, today: date) -> Case:
 # ---------------------------------------------------------------------- assignment 交办
 
 
-def assign(case: Case, cmd: c.Assign, actor: Actor, today: date) -> None:
+def assign(case: Case, cmd: c.Assign, acting: Acting) -> None:
     assignment.check_first_assignment(case)
     policy = DEFAULT_POLICY if cmd.policy is None else check_text(cmd.policy, "policy")
     if policy not in POLICIES:
         raise InvalidInput(f"未知的办理规则 {policy}", f"unknown policy {policy!r}")
     shape = assignment.check_shape(cmd.lead_unit, cmd.co_units, cmd.split_units, cmd.reference)
-    accountability.check_not_future(cmd.assigned_on, today)
+    accountability.check_not_future(cmd.assigned_on, acting.today)
     accountability.check_not_before(cmd.assigned_on, case.received_on, "收到日期 received date")
     case.assigned(
         lead_unit=shape.lead_unit,
@@ -67,26 +67,30 @@ def assign(case: Case, cmd: c.Assign, actor: Actor, today: date) -> None:
         split_units=shape.split_units,
         reference=shape.reference,
         policy=policy,
-        actor=actor,
+        actor=acting.actor,
         occurred_on=cmd.assigned_on,
     )
 
 
-def request_reassignment(case: Case, cmd: c.RequestReassignment, actor: Actor, today: date) -> str:
-    check_handling(case, cmd.occurred_on, today)
+def request_reassignment(case: Case, cmd: c.RequestReassignment, acting: Acting) -> str:
+    check_handling(case, cmd.occurred_on, acting.today)
     unit = assignment.check_unit_on_case(case, cmd.unit)
     reason = check_text(cmd.reason, "reason")
     assignment.check_may_request_reassignment(case, unit)
     request_id = new_item_id()
     case.reassignment_requested(
-        request_id=request_id, unit=unit, reason=reason, actor=actor, occurred_on=cmd.occurred_on
+        request_id=request_id,
+        unit=unit,
+        reason=reason,
+        actor=acting.actor,
+        occurred_on=cmd.occurred_on,
     )
     return request_id
 
 
-def decide_reassignment(case: Case, cmd: c.DecideReassignment, actor: Actor, today: date) -> None:
+def decide_reassignment(case: Case, cmd: c.DecideReassignment, acting: Acting) -> None:
     assignment.open_request(case, cmd.request_id)
-    check_handling(case, cmd.occurred_on, today)
+    check_handling(case, cmd.occurred_on, acting.today)
     approved = check_bool(cmd.approved, "approved")
     note = check_text(cmd.note, "note")
     restart = check_bool(cmd.restart_deadlines, "restart_deadlines")
@@ -101,13 +105,13 @@ def decide_reassignment(case: Case, cmd: c.DecideReassignment, actor: Actor, tod
         co_units=shape.co_units,
         note=note,
         restart_deadlines=restart and approved,
-        actor=actor,
+        actor=acting.actor,
         occurred_on=cmd.occurred_on,
     )
 
 
-def rule_on_assignment(case: Case, cmd: c.RuleOnAssignment, actor: Actor, today: date) -> None:
-    check_handling(case, cmd.occurred_on, today)
+def rule_on_assignment(case: Case, cmd: c.RuleOnAssignment, acting: Acting) -> None:
+    check_handling(case, cmd.occurred_on, acting.today)
     assignment.check_ruling_allowed(case)
     shape = assignment.check_shape(cmd.lead_unit, cmd.co_units, (), False)
     assert shape.lead_unit is not None
@@ -116,7 +120,7 @@ def rule_on_assignment(case: Case, cmd: c.RuleOnAssignment, actor: Actor, today:
         lead_unit=shape.lead_unit,
         co_units=shape.co_units,
         note=check_text(cmd.note, "note"),
-        actor=actor,
+        actor=acting.actor,
         occurred_on=cmd.occurred_on,
     )
 
@@ -124,27 +128,27 @@ def rule_on_assignment(case: Case, cmd: c.RuleOnAssignment, actor: Actor, today:
 # ---------------------------------------------------------------------- supervision 督办
 
 
-def designate_key(case: Case, cmd: c.DesignateKey, actor: Actor, today: date) -> None:
+def designate_key(case: Case, cmd: c.DesignateKey, acting: Acting) -> None:
     """Key designation may precede assignment (congress designates on receipt), not receipt."""
-    accountability.check_not_future(cmd.occurred_on, today)
+    accountability.check_not_future(cmd.occurred_on, acting.today)
     accountability.check_not_before(cmd.occurred_on, case.received_on, "收到日期 received date")
     source, leader = supervision.key_designation(cmd.source, cmd.leader_in_charge)
     case.key_designated(
-        source=source, leader_in_charge=leader, actor=actor, occurred_on=cmd.occurred_on
+        source=source, leader_in_charge=leader, actor=acting.actor, occurred_on=cmd.occurred_on
     )
 
 
-def remind(case: Case, cmd: c.Remind, actor: Actor, today: date) -> None:
-    check_handling(case, cmd.occurred_on, today)
+def remind(case: Case, cmd: c.Remind, acting: Acting) -> None:
+    check_handling(case, cmd.occurred_on, acting.today)
     means, note = supervision.reminder(cmd.means, cmd.note)
-    case.reminded(means=means, note=note, actor=actor, occurred_on=cmd.occurred_on)
+    case.reminded(means=means, note=note, actor=acting.actor, occurred_on=cmd.occurred_on)
 
 
 # ---------------------------------------------------------------------- communication, visits
 
 
-def record_contact(case: Case, cmd: c.RecordContact, actor: Actor, today: date) -> None:
-    check_handling(case, cmd.occurred_on, today)
+def record_contact(case: Case, cmd: c.RecordContact, acting: Acting) -> None:
+    check_handling(case, cmd.occurred_on, acting.today)
     case.contact_recorded(
         unit=assignment.check_unit_on_case(case, cmd.unit),
         phase=check_one_of(cmd.phase, CONTACT_PHASES, "phase"),
@@ -153,13 +157,13 @@ def record_contact(case: Case, cmd: c.RecordContact, actor: Actor, today: date) 
         person=check_text(cmd.person, "person"),
         reached=check_bool(cmd.reached, "reached"),
         summary=check_text(cmd.summary, "summary"),
-        actor=actor,
+        actor=acting.actor,
         occurred_on=cmd.occurred_on,
     )
 
 
-def record_visit(case: Case, cmd: c.RecordVisit, actor: Actor, today: date) -> None:
-    check_handling(case, cmd.occurred_on, today)
+def record_visit(case: Case, cmd: c.RecordVisit, acting: Acting) -> None:
+    check_handling(case, cmd.occurred_on, acting.today)
     unit = assignment.check_unit_on_case(case, cmd.unit)
     organiser = check_text(cmd.organised_by, "organised_by")
     visits.check_organised_by_unit(unit, organiser)
@@ -170,50 +174,46 @@ def record_visit(case: Case, cmd: c.RecordVisit, actor: Actor, today: date) -> N
         persons=check_text_list(cmd.persons, "persons"),
         summary=check_text(cmd.summary, "summary"),
         proposer_opinion=check_text(cmd.proposer_opinion, "proposer_opinion"),
-        actor=actor,
+        actor=acting.actor,
         occurred_on=cmd.occurred_on,
     )
 
 
-def record_visit_declined(
-    case: Case, cmd: c.RecordVisitDeclined, actor: Actor, today: date
-) -> None:
-    check_handling(case, cmd.occurred_on, today)
+def record_visit_declined(case: Case, cmd: c.RecordVisitDeclined, acting: Acting) -> None:
+    check_handling(case, cmd.occurred_on, acting.today)
     case.visit_declined(
         unit=assignment.check_unit_on_case(case, cmd.unit),
         note=check_text(cmd.note, "note"),
-        actor=actor,
+        actor=acting.actor,
         occurred_on=cmd.occurred_on,
     )
 
 
-def record_on_site_handling(
-    case: Case, cmd: c.RecordOnSiteHandling, actor: Actor, today: date
-) -> None:
-    check_handling(case, cmd.occurred_on, today)
+def record_on_site_handling(case: Case, cmd: c.RecordOnSiteHandling, acting: Acting) -> None:
+    check_handling(case, cmd.occurred_on, acting.today)
     case.on_site_handled(
         unit=assignment.check_unit_on_case(case, cmd.unit),
         proposer_present=check_bool(cmd.proposer_present, "proposer_present"),
         summary=check_text(cmd.summary, "summary"),
-        actor=actor,
+        actor=acting.actor,
         occurred_on=cmd.occurred_on,
     )
 
 
 def record_disclosure_preference(
-    case: Case, cmd: c.RecordDisclosurePreference, actor: Actor, today: date
+    case: Case, cmd: c.RecordDisclosurePreference, acting: Acting
 ) -> None:
-    check_handling(case, cmd.occurred_on, today)
+    check_handling(case, cmd.occurred_on, acting.today)
     case.disclosure_preference_recorded(
         consent_reply=check_bool(cmd.consent_reply, "consent_reply"),
         consent_original=check_bool(cmd.consent_original, "consent_original"),
-        actor=actor,
+        actor=acting.actor,
         occurred_on=cmd.occurred_on,
     )
 
 
-def record_co_opinion(case: Case, cmd: c.RecordCoOpinion, actor: Actor, today: date) -> None:
-    check_handling(case, cmd.occurred_on, today)
+def record_co_opinion(case: Case, cmd: c.RecordCoOpinion, acting: Acting) -> None:
+    check_handling(case, cmd.occurred_on, acting.today)
     unit = check_text(cmd.unit, "unit")
     deadlines.check_co_unit(case, unit)
     if unit in case.co_opinions:
@@ -226,6 +226,6 @@ def record_co_opinion(case: Case, cmd: c.RecordCoOpinion, actor: Actor, today: d
         disclosure_opinion=check_one_of(
             cmd.disclosure_opinion, DISCLOSURE_OPTIONS, "disclosure_opinion"
         ),
-        actor=actor,
+        actor=acting.actor,
         occurred_on=cmd.occurred_on,
     )

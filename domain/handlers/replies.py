@@ -3,19 +3,18 @@ partners too), publish or withhold. Each checks the rules, then records one even
 
 from __future__ import annotations
 
-from datetime import date
-
 from domain import commands as c
 from domain.case import Case
 from domain.checks import check_bool, check_one_of, check_optional_text, check_text
+from domain.commands import Acting
 from domain.handlers.handling import check_handling, new_item_id
 from domain.records import Actor, Reply
 from domain.rules import accountability, communication, disclosure, feedback, merge, replies
 from domain.vocabulary import CLASSIFICATIONS, COPIES_BY_KIND
 
 
-def submit_reply(case: Case, cmd: c.SubmitReply, actor: Actor, today: date) -> str:
-    check_handling(case, cmd.occurred_on, today)
+def submit_reply(case: Case, cmd: c.SubmitReply, acting: Acting) -> str:
+    check_handling(case, cmd.occurred_on, acting.today)
     unit = check_text(cmd.unit, "unit")
     replies.check_may_reply(case, unit)
     merge.check_answered_by_primary(case)
@@ -33,15 +32,15 @@ def submit_reply(case: Case, cmd: c.SubmitReply, actor: Actor, today: date) -> s
         consultation_form_ref=form,
         summary=check_text(cmd.summary, "summary"),
         further=further,
-        actor=actor,
+        actor=acting.actor,
         occurred_on=cmd.occurred_on,
     )
     return reply_id
 
 
-def decide_reply(case: Case, cmd: c.DecideReply, actor: Actor, today: date) -> None:
+def decide_reply(case: Case, cmd: c.DecideReply, acting: Acting) -> None:
     reply = replies.reply_of(case, cmd.reply_id)
-    check_handling(case, cmd.occurred_on, today)
+    check_handling(case, cmd.occurred_on, acting.today)
     accountability.check_not_before(cmd.occurred_on, reply.submitted_on, "报送日期 submission date")
     replies.check_awaiting_decision(reply)
     approved = check_bool(cmd.approved, "approved")
@@ -53,14 +52,14 @@ def decide_reply(case: Case, cmd: c.DecideReply, actor: Actor, today: date) -> N
         approved=approved,
         leader=check_text(cmd.leader, "leader"),
         note=check_text(cmd.note, "note"),
-        actor=actor,
+        actor=acting.actor,
         occurred_on=cmd.occurred_on,
     )
 
 
-def issue_reply(case: Case, cmd: c.IssueReply, actor: Actor, today: date) -> None:
+def issue_reply(case: Case, cmd: c.IssueReply, acting: Acting) -> None:
     reply = replies.reply_of(case, cmd.reply_id)
-    check_handling(case, cmd.occurred_on, today)
+    check_handling(case, cmd.occurred_on, acting.today)
     replies.check_approved(reply)
     assert reply.approved_on is not None
     accountability.check_not_before(cmd.occurred_on, reply.approved_on, "审签日期 approval date")
@@ -72,7 +71,7 @@ def issue_reply(case: Case, cmd: c.IssueReply, actor: Actor, today: date) -> Non
         override_reason=override,
         recipients=communication.reply_recipients(case),
         copies=list(COPIES_BY_KIND[case.kind]),
-        actor=actor,
+        actor=acting.actor,
         occurred_on=cmd.occurred_on,
     )
 
@@ -93,9 +92,9 @@ def answer_merged_partner(partner: Case, primary: Case, reply: Reply, actor: Act
     )
 
 
-def publish_reply(case: Case, cmd: c.PublishReply, actor: Actor, today: date) -> None:
+def publish_reply(case: Case, cmd: c.PublishReply, acting: Acting) -> None:
     reply = replies.reply_of(case, cmd.reply_id)
-    check_handling(case, cmd.published_on, today)
+    check_handling(case, cmd.published_on, acting.today)
     include_original = check_bool(cmd.include_original, "include_original")
     disclosure.check_publishable(case, reply, include_original)
     assert reply.issued_on is not None
@@ -106,18 +105,18 @@ def publish_reply(case: Case, cmd: c.PublishReply, actor: Actor, today: date) ->
         url=check_text(cmd.url, "url"),
         include_original=include_original,
         secrecy_review_ref=review,
-        actor=actor,
+        actor=acting.actor,
         occurred_on=cmd.published_on,
     )
 
 
-def withhold_reply(case: Case, cmd: c.WithholdReply, actor: Actor, today: date) -> None:
+def withhold_reply(case: Case, cmd: c.WithholdReply, acting: Acting) -> None:
     reply = replies.reply_of(case, cmd.reply_id)
-    check_handling(case, cmd.occurred_on, today)
+    check_handling(case, cmd.occurred_on, acting.today)
     disclosure.check_undecided(case, reply)
     case.reply_withheld(
         reply_id=cmd.reply_id,
         withheld_reason=disclosure.check_withheld_reason(cmd.withheld_reason),
-        actor=actor,
+        actor=acting.actor,
         occurred_on=cmd.occurred_on,
     )

@@ -11,6 +11,7 @@ import pytest
 from eventsourcing.cipher import AESCipher
 
 from domain import commands as cmd
+from domain.commands import Acting
 from domain.errors import Conflict, RuleViolation
 from domain.handlers.handling import remind
 from infra.application import BanliApplication, CommandContext
@@ -55,7 +56,7 @@ def test_concurrent_writers_one_wins_the_other_gets_a_conflict(store_env: dict[s
     writers = [BanliApplication(env=store_env) for _ in range(2)]
     loaded = [w.get_case(flow.id) for w in writers]
     for case in loaded:
-        remind(case, cmd.Remind(flow.id, "phone", "催办", date(2025, 3, 1)), OFFICE, TODAY)
+        remind(case, cmd.Remind(flow.id, "phone", "催办", date(2025, 3, 1)), Acting(OFFICE, TODAY))
     writers[0].save(loaded[0])
     with pytest.raises(Exception) as refused:
         writers[1].save(loaded[1])

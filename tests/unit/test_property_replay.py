@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from domain import commands as cmd
 from domain import handlers
 from domain.case import Case
+from domain.commands import Acting
 from domain.errors import DomainError
 from domain.records import Actor, Person
 from infra.application import BanliApplication
@@ -129,7 +130,9 @@ def commands(draw: st.DrawFn, case: Case, clock: date) -> tuple[cmd.CaseCommand,
 
 
 def run_sequence(app: BanliApplication, data: st.DataObject, steps: int) -> None:
-    created = handlers.register(registration("P-1", received_on=date(2025, 1, 10)), OFFICE, TODAY)
+    created = handlers.register(
+        registration("P-1", received_on=date(2025, 1, 10)), Acting(OFFICE, TODAY)
+    )
     app.save(created)
     clock = created.received_on
     for _ in range(steps):
@@ -139,7 +142,7 @@ def run_sequence(app: BanliApplication, data: st.DataObject, steps: int) -> None
         name = type(command).__name__
         before_state, position = state(case), app.recorder.max_notification_id()
         try:
-            handlers.handler_for(command)(case, command, actor, TODAY)
+            handlers.handler_for(command)(case, command, Acting(actor, TODAY))
         except DomainError:
             assert case.pending_events == []
             assert state(case) == before_state

@@ -29,6 +29,7 @@ from domain.records import (
     DeclinedVisit,
     Disclosure,
     DisclosurePreference,
+    ExtensionRequest,
     Feedback,
     FollowUpCall,
     KeyDesignation,
@@ -125,6 +126,7 @@ class Case(Aggregate):
         # The days the case closed (it reopens on a dissatisfied verdict): from then on the
         # handling obligations still open can no longer be met (R-D8).
         self.closings: list[date] = []
+        self.extensions: dict[str, ExtensionRequest] = {}  # R-E1, by request id
         self.corrections: list[Correction] = []
         self.recorded_by: dict[int, Recorded] = {}
 
@@ -162,6 +164,9 @@ class Case(Aggregate):
         handling.disclosure_preference_recorded
     )
     co_opinion_delivered = event("CoOpinionDelivered")(handling.co_opinion_delivered)
+    # extensions 延期
+    extension_requested = event("ExtensionRequested")(handling.extension_requested)
+    extension_decided = event("ExtensionDecided")(handling.extension_decided)
     # replies 答复, disclosure 公开
     reply_submitted = event("ReplySubmitted")(replies.reply_submitted)
     reply_decided = event("ReplyDecided")(replies.reply_decided)

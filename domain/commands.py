@@ -223,6 +223,29 @@ class CloseOut(CaseCommand):
 
 
 @dataclass(frozen=True)
+class RequestExtension(CaseCommand):
+    """R-E1: a unit asks for more time on one of its deadlines, before it passes."""
+
+    answers: ClassVar[str | None] = "request_id"
+    unit: str
+    deadline_kind: str  # reply | co_opinion | rehandling
+    reason: str
+    requested_due_on: date
+    occurred_on: date
+
+
+@dataclass(frozen=True)
+class DecideExtension(CaseCommand):
+    """R-E1: the office grants a date (by default the one asked for) or refuses."""
+
+    request_id: str
+    approved: bool
+    note: str
+    occurred_on: date
+    due_on: date | None = None
+
+
+@dataclass(frozen=True)
 class Correct(CaseCommand):
     """R-X2: amends fields of the event at ``version`` on this case."""
 

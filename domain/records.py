@@ -149,6 +149,24 @@ class Disclosure:
 
 
 @dataclass
+class ExtensionRequest:
+    """A unit asking for more time on one of its deadlines (R-E1), and the office's decision."""
+
+    request_id: str
+    unit: str
+    deadline_kind: str  # reply | co_opinion | rehandling
+    opened_on: date  # which deadline: the act that opened it
+    original_due_on: date
+    reason: str
+    requested_due_on: date
+    occurred_on: date
+    status: str = "open"  # open | approved | refused
+    due_on: date | None = None  # the date granted
+    decided_on: date | None = None
+    note: str | None = None
+
+
+@dataclass
 class Feedback:
     verdict: str
     comments: str

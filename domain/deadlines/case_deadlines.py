@@ -16,6 +16,7 @@ from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.periods import PeriodEnd
 from domain.deadlines.policies import Policy, get_policy
 from domain.deadlines.status import DeadlineStatus, deadline_status
+from domain.records import ExtensionRequest
 from domain.rules.state import CaseState
 
 
@@ -31,6 +32,8 @@ class Deadline:
     days_overdue: int
     calendar_provisional: bool
     derivation: str
+    original_due_on: date | None = None  # R-E1: the date an extension replaced
+    extended_by: str | None = None  # R-E1: the extension request that moved it
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -44,6 +47,8 @@ class Deadline:
             "days_overdue": self.days_overdue,
             "calendar_provisional": self.calendar_provisional,
             "derivation": self.derivation,
+            "original_due_on": self.original_due_on.isoformat() if self.original_due_on else None,
+            "extended_by": self.extended_by,
         }
 
 
@@ -61,6 +66,8 @@ class _Judge:
     calendar: WorkdayCalendar
     as_of: date
 
+    extensions: Sequence[ExtensionRequest] = ()
+
     def deadline(
         self,
         kind: str,
@@ -73,21 +80,48 @@ class _Judge:
     ) -> Deadline:
         met_on = _first(met_dates, self.as_of)
         missed_on = _first([d for d in lapse_dates if d >= opened_on], self.as_of)
+        extension = self._extension(kind, unit, opened_on)
+        due_on = extension.due_on if extension and extension.due_on else period.due_on
         status, days = deadline_status(
-            period.due_on, met_on, self.as_of, self.policy.due_soon_days, missed_on=missed_on
+            due_on,
+            met_on,
+            self.as_of,
+            self.policy.due_soon_days,
+            missed_on=missed_on,
+            extended=extension is not None,
         )
+        derivation = f"{rule} [{self.policy.name}]: {period.derivation}"
+        if extension is not None:
+            derivation += (
+                f"; extended to {due_on} on {extension.decided_on} "
+                f"(R-E1, request {extension.request_id})"
+            )
         return Deadline(
             kind=kind,
             unit=unit,
             opened_on=opened_on,
-            due_on=period.due_on,
+            due_on=due_on,
             met_on=met_on,
             missed_on=missed_on,
             status=status,
             days_overdue=days,
             calendar_provisional=period.provisional,
-            derivation=f"{rule} [{self.policy.name}]: {period.derivation}",
+            derivation=derivation,
+            original_due_on=period.due_on if extension else None,
+            extended_by=extension.request_id if extension else None,
         )
+
+    def _extension(self, kind: str, unit: str | None, opened_on: date) -> ExtensionRequest | None:
+        """The extension granted for this deadline by ``as_of`` (R-E1), if any: re-handling is
+        the replying unit's, named on the request though the deadline has no unit."""
+        for request in self.extensions:
+            granted = request.decided_on is not None and request.decided_on <= self.as_of
+            if not granted or request.status != "approved":
+                continue
+            same_unit = unit is None or request.unit == unit
+            if (request.deadline_kind, request.opened_on) == (kind, opened_on) and same_unit:
+                return request
+        return None
 
 
 def case_deadlines(case: CaseState, calendar: WorkdayCalendar, as_of: date) -> list[Deadline]:
@@ -95,7 +129,7 @@ def case_deadlines(case: CaseState, calendar: WorkdayCalendar, as_of: date) -> l
     start = case.deadline_start
     if start is None or start > as_of:
         return []
-    judge = _Judge(get_policy(case.policy), calendar, as_of)
+    judge = _Judge(get_policy(case.policy), calendar, as_of, tuple(case.extensions.values()))
     if case.reference:
         return [_reference_deadline(case, start, judge)]
     return [

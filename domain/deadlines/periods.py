@@ -65,7 +65,7 @@ def days_after(
     return _finish(start, due, cal, steps)
 
 
-def _add_months(start: date, n: int) -> date:
+def add_months(start: date, n: int) -> date:
     months = start.year * 12 + (start.month - 1) + n
     year, month = divmod(months, 12)
     month += 1
@@ -79,7 +79,7 @@ def months_after(
 ) -> PeriodEnd:
     """End of "within n months of start": same day-of-month n months later, clamped to month end."""
     _check_n(n)
-    end = _add_months(start, n)
+    end = add_months(start, n)
     steps = f"{start} + {_plural(n, 'month')} = {end} (R-D6)"
     due, steps = _roll(end, steps, cal, roll_to_workday)
     return _finish(start, due, cal, steps)

@@ -39,6 +39,8 @@ HANDLERS: Mapping[type[c.CaseCommand], Handler] = dict(
         _entry(c.RecordOnSiteHandling, handling.record_on_site_handling),
         _entry(c.RecordDisclosurePreference, handling.record_disclosure_preference),
         _entry(c.RecordCoOpinion, handling.record_co_opinion),
+        _entry(c.RequestExtension, handling.request_extension),
+        _entry(c.DecideExtension, handling.decide_extension),
         _entry(c.SubmitReply, replies.submit_reply),
         _entry(c.DecideReply, replies.decide_reply),
         _entry(c.IssueReply, replies.issue_reply),

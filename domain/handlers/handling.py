@@ -17,9 +17,11 @@ from domain.checks import (
     check_text_list,
 )
 from domain.commands import Acting
+from domain.deadlines.case_deadlines import case_deadlines
 from domain.deadlines.policies import DEFAULT_POLICY, POLICIES
 from domain.errors import InvalidInput
-from domain.rules import accountability, assignment, deadlines, supervision, visits
+from domain.rules import accountability, assignment, supervision, visits
+from domain.rules import deadlines as rules_deadlines
 from domain.vocabulary import CONTACT_CHANNELS, CONTACT_PHASES, DISCLOSURE_OPTIONS
 
 
@@ -215,7 +217,7 @@ def record_disclosure_preference(
 def record_co_opinion(case: Case, cmd: c.RecordCoOpinion, acting: Acting) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
     unit = check_text(cmd.unit, "unit")
-    deadlines.check_co_unit(case, unit)
+    rules_deadlines.check_co_unit(case, unit)
     if unit in case.co_opinions:
         accountability.refuse_recording_again(
             "会办意见已提交", "the co-handling opinion was already delivered"
@@ -226,6 +228,53 @@ def record_co_opinion(case: Case, cmd: c.RecordCoOpinion, acting: Acting) -> Non
         disclosure_opinion=check_one_of(
             cmd.disclosure_opinion, DISCLOSURE_OPTIONS, "disclosure_opinion"
         ),
+        actor=acting.actor,
+        occurred_on=cmd.occurred_on,
+    )
+
+
+# ---------------------------------------------------------------------- extensions 延期
+
+
+def request_extension(case: Case, cmd: c.RequestExtension, acting: Acting) -> str:
+    check_handling(case, cmd.occurred_on, acting.today)
+    unit = assignment.check_unit_on_case(case, cmd.unit)
+    reason = check_text(cmd.reason, "reason")
+    deadlines = case_deadlines(case, acting.calendar(), cmd.occurred_on)
+    found = rules_deadlines.extendable_deadline(
+        case, unit, cmd.deadline_kind, deadlines, cmd.occurred_on
+    )
+    rules_deadlines.check_extended_date(found.due_on, cmd.requested_due_on, found.due_on)
+    request_id = new_item_id()
+    case.extension_requested(
+        request_id=request_id,
+        unit=unit,
+        deadline_kind=cmd.deadline_kind,
+        opened_on=found.opened_on,
+        original_due_on=found.due_on,
+        reason=reason,
+        requested_due_on=cmd.requested_due_on,
+        actor=acting.actor,
+        occurred_on=cmd.occurred_on,
+    )
+    return request_id
+
+
+def decide_extension(case: Case, cmd: c.DecideExtension, acting: Acting) -> None:
+    request = rules_deadlines.open_extension(case, cmd.request_id)
+    check_handling(case, cmd.occurred_on, acting.today)
+    accountability.check_not_before(cmd.occurred_on, request.occurred_on, "申请日期 request date")
+    approved = check_bool(cmd.approved, "approved")
+    due_on = None
+    if approved:
+        due_on = cmd.due_on or request.requested_due_on
+        original = request.original_due_on
+        rules_deadlines.check_extended_date(original, due_on, original)
+    case.extension_decided(
+        request_id=cmd.request_id,
+        approved=approved,
+        due_on=due_on,
+        note=check_text(cmd.note, "note"),
         actor=acting.actor,
         occurred_on=cmd.occurred_on,
     )

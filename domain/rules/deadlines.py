@@ -1,13 +1,25 @@
-"""Deadlines 时限 (DOMAIN.md R-D1 … R-D8): what they refuse. The dates themselves are computed in
-``domain.deadlines`` from the case, the policy in force and the working-day calendar.
+"""Deadlines 时限 (DOMAIN.md R-D1 … R-D8, R-E1): what they refuse. The dates themselves are
+computed in ``domain.deadlines`` from the case, the policy in force and the working-day calendar.
 
 R-D1 co-handling units deliver their opinion to the lead unit: only a co unit of the case does.
+R-E1 before a reply, co-opinion or re-handling deadline passes, its unit may ask once for more
+time, to at most 3 months after the original due date; the office grants a date or refuses.
 """
 
 from __future__ import annotations
 
-from domain.errors import RuleViolation
+from collections.abc import Sequence
+from datetime import date
+
+from domain.checks import check_one_of
+from domain.deadlines.case_deadlines import Deadline
+from domain.deadlines.periods import add_months
+from domain.errors import NotFound, RuleViolation
+from domain.records import ExtensionRequest
 from domain.rules.state import CaseState
+
+EXTENDABLE = ("reply", "co_opinion", "rehandling")
+MAX_EXTENSION_MONTHS = 3
 
 
 def check_co_unit(case: CaseState, unit: str) -> None:
@@ -15,3 +27,59 @@ def check_co_unit(case: CaseState, unit: str) -> None:
         raise RuleViolation(
             "R-D1", f"{unit} 不是该件的会办单位", f"unit {unit} is not a co-handling unit here"
         )
+
+
+def extendable_deadline(
+    case: CaseState, unit: str, kind: str, deadlines: Sequence[Deadline], on: date
+) -> Deadline:
+    """R-E1: the unit's own open deadline of ``kind``, not yet passed on ``on`` and never
+    extended (nor asked to be) before."""
+    check_one_of(kind, EXTENDABLE, "deadline_kind")
+    found: Deadline | None
+    if kind == "rehandling":
+        # Re-handling is the replying unit's; the deadline itself names no unit.
+        current = [d for d in deadlines if d.kind == kind] if unit in case.replying_units else []
+        found = current[-1] if current else None
+    else:
+        found = next((d for d in deadlines if d.kind == kind and d.unit == unit), None)
+    if found is None:
+        raise RuleViolation(
+            "R-E1", f"{unit} 没有可延期的{kind}时限", f"unit {unit} has no {kind} deadline here"
+        )
+    if found.status not in ("pending", "due_soon") or on > found.due_on:
+        raise RuleViolation(
+            "R-E1",
+            f"时限 {found.due_on} 已过或已办结，不能申请延期",
+            f"the {kind} deadline of {found.due_on} has passed or is met ({found.status})",
+        )
+    if any(_same_deadline(r, kind, unit, found.opened_on) for r in case.extensions.values()):
+        raise RuleViolation(
+            "R-E1", "每个时限只能延期一次", "a deadline is extended at most once (or asked once)"
+        )
+    return found
+
+
+def _same_deadline(request: ExtensionRequest, kind: str, unit: str, opened_on: date) -> bool:
+    same = (request.deadline_kind, request.unit, request.opened_on) == (kind, unit, opened_on)
+    return same and request.status in ("open", "approved")
+
+
+def check_extended_date(original_due_on: date, new_due_on: date, current_due_on: date) -> None:
+    """R-E1: later than the date it replaces, and at most 3 months after the original."""
+    latest = add_months(original_due_on, MAX_EXTENSION_MONTHS)
+    if not current_due_on < new_due_on <= latest:
+        raise RuleViolation(
+            "R-E1",
+            f"延期日期须晚于 {current_due_on}，且不超过原定日期后三个月（{latest}）",
+            f"an extended date falls after {current_due_on} and on or before {latest} "
+            f"(3 months after the original {original_due_on}), not {new_due_on}",
+        )
+
+
+def open_extension(case: CaseState, request_id: str) -> ExtensionRequest:
+    request = case.extensions.get(request_id)
+    if request is None:
+        raise NotFound("延期申请不存在", f"no extension request {request_id}")
+    if request.status != "open":
+        raise RuleViolation("R-E1", "该延期申请已处理", "the extension request was already decided")
+    return request

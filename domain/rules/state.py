@@ -18,6 +18,7 @@ from domain.records import (
     DeclinedVisit,
     Disclosure,
     DisclosurePreference,
+    ExtensionRequest,
     Feedback,
     FollowUpCall,
     KeyDesignation,
@@ -108,6 +109,8 @@ class CaseState(Protocol):
     def closings(self) -> Sequence[date]: ...
     @property
     def corrections(self) -> Sequence[Correction]: ...
+    @property
+    def extensions(self) -> Mapping[str, ExtensionRequest]: ...
     @property
     def recorded_by(self) -> Mapping[int, Recorded]: ...
     @property

@@ -173,6 +173,22 @@ def issue_reply(
     return run(request, who, body, c.IssueReply(case_id=case_id, **fields), reply_id=reply_id)
 
 
+@router.post("/cases/{case_id}/disclosure-review", status_code=201, responses=ANSWERS)
+def review_disclosure(
+    request: Request, case_id: str, body: s.DisclosureReview, who: Principal = Depends(OFFICE)
+) -> JSONResponse:
+    """R-P3: publishing waits for the office's approving review."""
+    command = c.ReviewDisclosure(
+        case_id,
+        body.reply_id,
+        body.approved,
+        body.note,
+        body.occurred_on,
+        body.secrecy_review_ref,
+    )
+    return run(request, who, body, command)
+
+
 @router.post("/cases/{case_id}/disclosure", status_code=201, responses=ANSWERS)
 def disclose(
     request: Request,

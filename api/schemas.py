@@ -167,6 +167,16 @@ class Issue(Body):
     override_reason: Text | None = None
 
 
+class DisclosureReview(Body):
+    """R-P3: the office's review before publishing (and any secrecy review, 保密审查)."""
+
+    reply_id: Code
+    approved: Flag
+    secrecy_review_ref: Name | None = None
+    note: Text
+    occurred_on: Day
+
+
 class DisclosureDecision(Body):
     """Publish (``published_on`` + ``url``) or withhold (``withheld_reason``) a reply."""
 

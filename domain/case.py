@@ -29,6 +29,7 @@ from domain.records import (
     DeclinedVisit,
     Disclosure,
     DisclosurePreference,
+    DisclosureReview,
     ExtensionRequest,
     Feedback,
     FollowUpCall,
@@ -115,6 +116,7 @@ class Case(Aggregate):
         self.co_opinions: dict[str, CoOpinion] = {}
         self.replies: dict[str, Reply] = {}
         self.disclosures: dict[str, Disclosure] = {}
+        self.disclosure_reviews: dict[str, DisclosureReview] = {}  # R-P3, latest per reply
         self.feedback: list[Feedback] = []
         self.rehandling_opened_on: date | None = None
         self.follow_up_calls: list[FollowUpCall] = []
@@ -172,6 +174,7 @@ class Case(Aggregate):
     reply_decided = event("ReplyDecided")(replies.reply_decided)
     reply_issued = event("ReplyIssued")(replies.reply_issued)
     merged_reply_issued = event("MergedReplyIssued")(replies.merged_reply_issued)
+    disclosure_reviewed = event("DisclosureReviewed")(replies.disclosure_reviewed)
     reply_published = event("ReplyPublished")(replies.reply_published)
     reply_withheld = event("ReplyWithheld")(replies.reply_withheld)
     # feedback 反馈, reassessment 回头看, merge 并案, corrections

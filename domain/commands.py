@@ -174,6 +174,17 @@ class IssueReply(CaseCommand):
 
 
 @dataclass(frozen=True)
+class ReviewDisclosure(CaseCommand):
+    """R-P3: the office's review of an issued reply before it is published."""
+
+    reply_id: str
+    approved: bool
+    note: str
+    occurred_on: date
+    secrecy_review_ref: str | None = None
+
+
+@dataclass(frozen=True)
 class PublishReply(CaseCommand):
     reply_id: str
     published_on: date

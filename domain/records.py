@@ -167,6 +167,17 @@ class ExtensionRequest:
 
 
 @dataclass
+class DisclosureReview:
+    """The office's review of a reply before it is published (R-P3), with any secrecy review."""
+
+    approved: bool
+    secrecy_review_ref: str | None
+    note: str
+    occurred_on: date
+    version: int
+
+
+@dataclass
 class Feedback:
     verdict: str
     comments: str

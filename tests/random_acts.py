@@ -321,12 +321,15 @@ class CaseActs:
             )
             return
         objected = any(o.disclosure_opinion == "withheld" for o in self.case.co_opinions.values())
+        on = self.on(25)
+        review = cmd.ReviewDisclosure(self.id, reply.reply_id, True, "同意公开", on)
+        self.do(OFFICE, review)  # R-P3: the office reviews before publishing
         self.do(
             OFFICE,
             cmd.PublishReply(
                 case_id=self.id,
                 reply_id=reply.reply_id,
-                published_on=self.on(25),
+                published_on=on,
                 url=f"https://example.gov.cn/replies/{reply.reply_id}",
                 include_original=consent_original and self.rng.random() < 0.5,
                 secrecy_review_ref="保审-01" if objected else None,

@@ -172,6 +172,10 @@ class Flow:
         self.issue(reply_id, unit, on=on)
         return reply_id
 
+    def review(self, reply_id: str, on: date = date(2025, 4, 8), **kw: Any) -> CommandResult:
+        """R-P3: the office's approving review, before the reply is published."""
+        return self.run(c.ReviewDisclosure(self.id, reply_id, True, "同意公开", on, **kw))
+
     def feedback(self, verdict: str, on: date = date(2025, 5, 1)) -> CommandResult:
         return self.run(c.RecordFeedback(self.id, verdict, on))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from domain.records import Actor, Disclosure, MergeAnswer, Reply
+from domain.records import Actor, Disclosure, DisclosureReview, MergeAnswer, Reply
 
 if TYPE_CHECKING:
     from domain.case import Case
@@ -113,6 +113,21 @@ def merged_reply_issued(
         self.stage = "replied"
     elif self.stage == "rehandling":
         close(self, occurred_on)
+
+
+def disclosure_reviewed(
+    self: Case,
+    *,
+    reply_id: str,
+    approved: bool,
+    secrecy_review_ref: str | None,
+    note: str,
+    actor: Actor,
+    occurred_on: date,
+) -> None:
+    self.disclosure_reviews[reply_id] = DisclosureReview(
+        approved, secrecy_review_ref, note, occurred_on, self.event_version
+    )
 
 
 def reply_published(

@@ -44,6 +44,7 @@ HANDLERS: Mapping[type[c.CaseCommand], Handler] = dict(
         _entry(c.SubmitReply, replies.submit_reply),
         _entry(c.DecideReply, replies.decide_reply),
         _entry(c.IssueReply, replies.issue_reply),
+        _entry(c.ReviewDisclosure, replies.review_disclosure),
         _entry(c.PublishReply, replies.publish_reply),
         _entry(c.WithholdReply, replies.withhold_reply),
         _entry(c.RecordFeedback, closing.record_feedback),

@@ -99,7 +99,10 @@ def publish_reply(case: Case, cmd: c.PublishReply, acting: Acting) -> None:
     disclosure.check_publishable(case, reply, include_original)
     assert reply.issued_on is not None
     accountability.check_not_before(cmd.published_on, reply.issued_on, "印发日期 issue date")
-    review = disclosure.check_secrecy_review(case, cmd.secrecy_review_ref)
+    reviewed = disclosure.check_reviewed(case, reply)
+    review = disclosure.check_secrecy_review(
+        case, cmd.secrecy_review_ref or reviewed.secrecy_review_ref
+    )
     case.reply_published(
         reply_id=cmd.reply_id,
         url=check_text(cmd.url, "url"),
@@ -107,6 +110,22 @@ def publish_reply(case: Case, cmd: c.PublishReply, acting: Acting) -> None:
         secrecy_review_ref=review,
         actor=acting.actor,
         occurred_on=cmd.published_on,
+    )
+
+
+def review_disclosure(case: Case, cmd: c.ReviewDisclosure, acting: Acting) -> None:
+    reply = replies.reply_of(case, cmd.reply_id)
+    check_handling(case, cmd.occurred_on, acting.today)
+    disclosure.check_undecided(case, reply)
+    assert reply.issued_on is not None
+    accountability.check_not_before(cmd.occurred_on, reply.issued_on, "印发日期 issue date")
+    case.disclosure_reviewed(
+        reply_id=cmd.reply_id,
+        approved=check_bool(cmd.approved, "approved"),
+        secrecy_review_ref=check_optional_text(cmd.secrecy_review_ref, "secrecy_review_ref"),
+        note=check_text(cmd.note, "note"),
+        actor=acting.actor,
+        occurred_on=cmd.occurred_on,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from domain.checks import check_one_of, check_text
 from domain.errors import RuleViolation
-from domain.records import Reply
+from domain.records import DisclosureReview, Reply
 from domain.rules.accountability import refuse_recording_again
 from domain.rules.state import CaseState
 from domain.vocabulary import DISCLOSURE_OPTIONS, WITHHELD_REASONS
@@ -71,8 +71,21 @@ def check_publishable(case: CaseState, reply: Reply, include_original: bool) -> 
         )
 
 
+def check_reviewed(case: CaseState, reply: Reply) -> DisclosureReview:
+    """R-P3: the office reviews a reply before it is published; its latest review approves."""
+    review = case.disclosure_reviews.get(reply.reply_id)
+    if review is None or not review.approved:
+        raise RuleViolation(
+            "R-P3",
+            "答复公开前须经办公室审核同意",
+            "the office reviews (and approves) a reply before it is published",
+        )
+    return review
+
+
 def check_secrecy_review(case: CaseState, secrecy_review_ref: str | None) -> str | None:
-    """R-P3: if a co unit opposed disclosure, publishing needs a secrecy review (保密审查)."""
+    """R-P3: if a co unit opposed disclosure, publishing needs a secrecy review (保密审查), named
+    on the office's review or when publishing."""
     objecting = [u for u, o in case.co_opinions.items() if o.disclosure_opinion == "withheld"]
     if not objecting:
         return None if secrecy_review_ref is None else check_text(secrecy_review_ref, "review")

@@ -18,6 +18,7 @@ from domain.records import (
     DeclinedVisit,
     Disclosure,
     DisclosurePreference,
+    DisclosureReview,
     ExtensionRequest,
     Feedback,
     FollowUpCall,
@@ -89,6 +90,8 @@ class CaseState(Protocol):
     def replies(self) -> Mapping[str, Reply]: ...
     @property
     def disclosures(self) -> Mapping[str, Disclosure]: ...
+    @property
+    def disclosure_reviews(self) -> Mapping[str, DisclosureReview]: ...
     @property
     def feedback(self) -> Sequence[Feedback]: ...
     @property

@@ -107,6 +107,14 @@ class ReplySteps(CommunicationSteps):
             )
             return
         late = not self.plan.exemplary and self.rng.random() < 0.05
+        # R-P3: the office reviews the reply (and names the secrecy review) before it is published.
+        secrecy = f"保密审查-{self.plan.number}" if self.co_objects else None
+        self.do(
+            OFFICE,
+            c.ReviewDisclosure(
+                self.case_id, reply_id, True, "经审核同意公开", self.later(0, 2), secrecy
+            ),
+        )
         self.do(
             OFFICE,
             c.PublishReply(
@@ -115,6 +123,5 @@ class ReplySteps(CommunicationSteps):
                 published_on=self.later(16, 25) if late else self.later(2, 12),
                 url=f"https://www.example.gov.cn/jyta/{DEMO_YEAR}/{self.plan.number}.html",
                 include_original=self.consent is not None and self.consent[1],
-                secrecy_review_ref=f"保密审查-{self.plan.number}" if self.co_objects else None,
             ),
         )

@@ -199,6 +199,18 @@ ENDPOINTS = [
         ("handler",),
     ),
     Endpoint(
+        "review-disclosure",
+        "POST",
+        C + "/disclosure-review",
+        lambda w: {
+            "reply_id": w.reply_id,
+            "approved": True,
+            "note": "同意公开",
+            "occurred_on": "2025-04-08",
+        },
+        ("office",),
+    ),
+    Endpoint(
         "publish-or-withhold",
         "POST",
         C + "/disclosure",
@@ -426,6 +438,17 @@ def test_every_allowed_role_can_actually_succeed(fresh: World) -> None:
             f"/replies/{fresh.reply_id}/issue",
             {"document_number": "财建函〔2025〕1号", "occurred_on": "2025-04-05"},
             "ReplyIssued",
+        ),
+        (
+            "office",
+            "/disclosure-review",
+            {
+                "reply_id": fresh.reply_id,
+                "approved": True,
+                "note": "同意公开",
+                "occurred_on": "2025-04-08",
+            },
+            "DisclosureReviewed",
         ),
         (
             "handler_fin",

@@ -531,7 +531,9 @@ def test_dissatisfied_feedback_reopens_handling_until_a_face_to_face_further_rep
 # ---------------------------------------------------------------------- disclosure, R-P*
 
 
-def test_disclosure_published_and_another_withheld_with_reason_R_P2_R_P4_R_P5(api: Api) -> None:
+def test_disclosure_reviewed_published_and_another_withheld_with_reason_R_P2_R_P3_R_P4_R_P5(
+    api: Api,
+) -> None:
     published_case = register(api, deputies("刘代表"))
     assign(api, published_case, "TAX")
     published_reply = replied(api, published_case, "TAX", on="2025-04-10")
@@ -541,6 +543,14 @@ def test_disclosure_published_and_another_withheld_with_reason_R_P2_R_P4_R_P5(ap
         "published_on": "2025-04-20",
         "url": "https://czt.example.gov.cn/jyta/2025/12.html",
     }
+    # R-P3: the office reviews the reply before it is published.
+    api.refused("handler:TAX", disclose, {**publish, "include_original": False}, 409, "R-P3")
+    review = {"reply_id": published_reply, "approved": True, "note": "同意公开"}
+    api.ok(
+        "office",
+        f"/v1/cases/{published_case}/disclosure-review",
+        {**review, "occurred_on": "2025-04-15"},
+    )
     # R-P4: the original text needs the proposer's consent, which was never recorded.
     api.refused("handler:TAX", disclose, {**publish, "include_original": True}, 409, "R-P4")
     answer = api.ok("handler:TAX", disclose, {**publish, "include_original": False})

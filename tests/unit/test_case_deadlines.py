@@ -83,6 +83,7 @@ def test_disclosure_within_15_days_hebei_or_20_working_days_guangxi_R_D4(
     assert g.due_on == date(2025, 10, 30)
     assert "guangxi-2018" in g.derivation
     reply_id = next(iter(guangxi.case.replies))
+    guangxi.review(reply_id, on=date(2025, 10, 31))
     guangxi.run(
         cmd.PublishReply(
             guangxi.id,

@@ -53,7 +53,7 @@ def commands(draw: st.DrawFn, case: Case, clock: date) -> tuple[cmd.CaseCommand,
     who = handler(unit)
     cid = str(case.id)
     # Weighted towards the lifecycle (contact → reply → approval → issue → feedback).
-    lifecycle = [0, 1, 1, 2, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 9, 10, 11, 12, 13]
+    lifecycle = [0, 1, 1, 2, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 10, 11, 12, 13, 14]
     choice = (
         0
         if case.stage == "registered" and draw(st.booleans())
@@ -114,6 +114,9 @@ def commands(draw: st.DrawFn, case: Case, clock: date) -> tuple[cmd.CaseCommand,
     if choice == 8:
         original = draw(st.booleans())
         return cmd.PublishReply(cid, reply_ref(draw, case), on, "https://x/1", original), OFFICE
+    if choice == 14:
+        approved = draw(st.booleans())
+        return cmd.ReviewDisclosure(cid, reply_ref(draw, case), approved, "审核", on), OFFICE
     if choice == 9:
         consent = (draw(st.booleans()), draw(st.booleans()))
         return cmd.RecordDisclosurePreference(cid, *consent, on), who

@@ -188,10 +188,34 @@ def test_co_unit_objection_needs_a_secrecy_review_before_publishing_R_P3(
         "url": "https://x/1",
         "include_original": False,
     }
+    flow.review(reply)
     with refused("R-P3"):
         flow.run(cmd.PublishReply(flow.id, **publish), OFFICE)
     flow.run(cmd.PublishReply(flow.id, **publish, secrecy_review_ref="保密审查〔2025〕7号"), OFFICE)
     assert flow.case.disclosures[reply].secrecy_review_ref == "保密审查〔2025〕7号"
+
+
+def test_the_office_reviews_a_reply_before_it_is_published_R_P3(app: BanliApplication) -> None:
+    """The review is its own event; publishing waits for an approving one (the latest counts),
+    and a secrecy review named on it serves a co unit's objection."""
+    flow = Flow(app)
+    flow.assign("FIN", ["HOU"])
+    flow.contact()
+    flow.co_opinion("HOU", disclosure_opinion="withheld")
+    reply = flow.submit()
+    flow.approve(reply)
+    flow.issue(reply)
+    publish = cmd.PublishReply(flow.id, reply, date(2025, 4, 10), "https://x/1")
+    with refused("R-P3"):
+        flow.run(publish, OFFICE)  # no review yet
+    flow.run(cmd.ReviewDisclosure(flow.id, reply, False, "需修改后再审", date(2025, 4, 7)))
+    with refused("R-P3"):
+        flow.run(publish, OFFICE)  # reviewed, not approved
+    flow.review(reply, secrecy_review_ref="保密审查〔2025〕9号")
+    flow.run(publish, OFFICE)
+    case = flow.case
+    assert case.disclosure_reviews[reply].approved
+    assert case.disclosures[reply].secrecy_review_ref == "保密审查〔2025〕9号"
 
 
 def test_publishing_the_original_text_needs_consent_R_P4(app: BanliApplication) -> None:
@@ -211,6 +235,7 @@ def test_publishing_the_original_text_needs_consent_R_P4(app: BanliApplication) 
         ),
         handler("FIN"),
     )
+    flow.review(reply)
     flow.run(cmd.PublishReply(flow.id, include_original=True, **publish), OFFICE)
     assert flow.case.disclosures[reply].include_original is True
 

@@ -205,6 +205,7 @@ class RecordFeedback(CaseCommand):
     verdict: str
     occurred_on: date
     comments: str = ""
+    proposer: str | None = None  # R-F4: the proposer speaking through their own link
 
 
 @dataclass(frozen=True)

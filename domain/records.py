@@ -184,6 +184,10 @@ class Feedback:
     occurred_on: date
     on_further_reply: bool
     version: int
+    # R-F4: who gave it. The proposer through their own link, or the office keying it in
+    # (every verdict recorded before proposers had links was the office's).
+    source: str = "office"
+    proposer: str | None = None
 
 
 @dataclass

@@ -26,10 +26,19 @@ Item = dict[str, Any]  # a record's values as an event stores them
 
 
 def feedback_recorded(
-    self: Case, *, verdict: str, comments: str, actor: Actor, occurred_on: date
+    self: Case,
+    *,
+    verdict: str,
+    comments: str,
+    actor: Actor,
+    occurred_on: date,
+    source: str = "office",
+    proposer: str | None = None,
 ) -> None:
     further = any(r.further and r.issued for r in self.replies.values())
-    self.feedback.append(Feedback(verdict, comments, occurred_on, further, self.event_version))
+    self.feedback.append(
+        Feedback(verdict, comments, occurred_on, further, self.event_version, source, proposer)
+    )
     if verdict == "dissatisfied":
         self.stage = "rehandling"  # R-F2: stays on the ledger until the further reply
         self.rehandling_opened_on = occurred_on

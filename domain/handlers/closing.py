@@ -22,11 +22,14 @@ from domain.vocabulary import VERDICTS
 def record_feedback(case: Case, cmd: c.RecordFeedback, acting: Acting) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
     feedback.check_feedback_allowed(case, cmd.occurred_on)
+    source = feedback.feedback_source(case, acting.actor["role"], cmd.proposer)
     case.feedback_recorded(
         verdict=check_one_of(cmd.verdict, VERDICTS, "verdict"),
         comments=check_storable(cmd.comments, "comments") if isinstance(cmd.comments, str) else "",
         actor=acting.actor,
         occurred_on=cmd.occurred_on,
+        source=source,
+        proposer=cmd.proposer if source == "proposer" else None,
     )
 
 

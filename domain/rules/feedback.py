@@ -2,7 +2,9 @@
 
 R-F1 the proposer's verdict answers an issued reply. R-F2 dissatisfaction opens re-handling: a
 face-to-face contact, then a further reply within 30 days; no new verdict meanwhile, and no
-second reply without one. R-F3 the office may call back on any replied case.
+second reply without one. R-F3 the office may call back on any replied case. R-F4 the proposer
+gives feedback directly (a personal link); the office may key it in, marked as such; a
+handling unit never records its own satisfaction.
 """
 
 from __future__ import annotations
@@ -31,6 +33,26 @@ def check_feedback_allowed(case: CaseState, occurred_on: date) -> None:
     if case.merge and case.merge.answered_by:
         issued.append(case.merge.answered_by.issued_on)
     check_not_before(occurred_on, max(issued), "答复日期 reply date")
+
+
+def feedback_source(case: CaseState, actor_role: str, proposer: str | None) -> str:
+    """R-F4: ``proposer`` through their link (a proposer of the case), or ``office``."""
+    if actor_role == "proposer":
+        names = {p.name for p in (case.merge.proposers if case.merge else case.proposers)}
+        if proposer is None or proposer not in names:
+            raise RuleViolation(
+                "R-F4",
+                "只有该件的代表委员本人可以通过专属链接反馈",
+                "only a proposer of this case gives feedback through their link",
+            )
+        return "proposer"
+    if actor_role == "office":
+        return "office"
+    raise RuleViolation(
+        "R-F4",
+        "承办单位不得自行登记满意度",
+        f"a {actor_role} cannot record feedback: the proposer gives it, or the office keys it in",
+    )
 
 
 def is_further_reply(case: CaseState, unit: str) -> bool:

@@ -17,6 +17,11 @@ def handler(unit: str) -> Actor:
     return Actor(user=f"handler.{unit.lower()}", role="handler", unit=unit)
 
 
+def proposer_actor(name: str) -> Actor:
+    """A proposer speaking through their personal link (R-F4)."""
+    return Actor(user=f"proposer:{name}", role="proposer", unit=None)
+
+
 @dataclass(frozen=True)
 class Staff:
     leader: Person  # the unit's leader in charge (分管厅领导)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain import commands as c
-from infra.demo.actors import OFFICE, handler
+from infra.demo.actors import OFFICE, handler, proposer_actor
 from infra.demo.replies import ReplySteps
 
 
@@ -19,13 +19,17 @@ class FeedbackSteps(ReplySteps):
             "basically_satisfied": "基本满意，希望持续跟进落实",
             "dissatisfied": "答复较为原则，具体措施不够明确",
         }[verdict]
+        # R-F4: most proposers answer through their own link; the office keys in the rest.
+        by_link = self.rng.random() < 0.75
+        actor = proposer_actor(self.plan.proposer) if by_link else OFFICE
         self.do(
-            handler(self.replying_units[0]),
+            actor,
             c.RecordFeedback(
                 case_id=self.case_id,
                 verdict=verdict,
                 comments=comments,
                 occurred_on=self.later(5, 30),
+                proposer=self.plan.proposer if by_link else None,
             ),
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -10,9 +11,9 @@ import pytest
 from domain import commands as cmd
 from domain.deadlines.case_deadlines import case_deadlines
 from domain.errors import InvalidInput
-from domain.records import KeyDesignation, Proposer
+from domain.records import Actor, KeyDesignation, Proposer
 from infra.application import BanliApplication
-from tests.support import OFFICE, SUPERVISOR, TODAY, Flow, deputies, merge, refused
+from tests.support import OFFICE, SUPERVISOR, TODAY, Flow, deputies, handler, merge, refused
 
 
 def test_feedback_needs_an_issued_reply_R_F1(app: BanliApplication) -> None:
@@ -257,3 +258,32 @@ def test_merged_partner_is_reassessed_and_closed_out_by_the_merge_reply_R_Rv1_R_
     )
     b.run(cmd.CloseOut(b.id, note="销号", occurred_on=date(2025, 9, 2)), OFFICE)
     assert b.case.closed_out_on == date(2025, 9, 2)
+
+
+def test_feedback_carries_its_source_and_a_handler_cannot_record_it_R_F4(
+    app: BanliApplication,
+) -> None:
+    """The proposer speaks through their link; the office may key a verdict in, marked as the
+    office's; the unit that handled the case never records its own satisfaction."""
+    flow = Flow(app, proposers=deputies("张三", "李四"))
+    flow.assign()
+    flow.replied()
+    verdict = cmd.RecordFeedback(flow.id, "satisfied", date(2025, 5, 1))
+    with refused("R-F4"):
+        flow.run(verdict, handler("FIN"))
+    stranger = Actor(user="proposer:王五", role="proposer", unit=None)
+    with refused("R-F4"):  # not a proposer of this case
+        flow.run(replace(verdict, proposer="王五"), stranger)
+    deputy = Actor(user="proposer:李四", role="proposer", unit=None)
+    flow.run(replace(verdict, verdict="dissatisfied", proposer="李四"), deputy)
+    keyed = flow.case.feedback[-1]
+    assert (keyed.source, keyed.proposer) == ("proposer", "李四")
+    flow.visit(on=date(2025, 5, 5))
+    further = flow.submit(on=date(2025, 5, 10))
+    flow.approve(further, on=date(2025, 5, 11))
+    flow.issue(further, on=date(2025, 5, 12))
+    flow.feedback("basically_satisfied", on=date(2025, 5, 20))  # keyed in by the office
+    assert [(f.source, f.proposer) for f in flow.case.feedback] == [
+        ("proposer", "李四"),
+        ("office", None),
+    ]

@@ -36,6 +36,7 @@ from domain.records import (
     KeyDesignation,
     Merge,
     OnSiteHandling,
+    PossibleRepeat,
     Proposer,
     Reassessment,
     ReassignmentRequest,
@@ -88,12 +89,14 @@ class Case(Aggregate):
         received_on: date,
         actor: Actor,
         occurred_on: date,
+        text: str = "",  # registrations before R-S4 carried none
     ) -> None:
         self.number = number
         self.kind = kind
         self.level = level
         self.year = year
         self.title = title
+        self.text = text
         self.proposers: list[Proposer] = [proposer(p) for p in proposers]
         self.received_on = received_on
         self.stage = "registered"
@@ -129,6 +132,7 @@ class Case(Aggregate):
         # handling obligations still open can no longer be met (R-D8).
         self.closings: list[date] = []
         self.extensions: dict[str, ExtensionRequest] = {}  # R-E1, by request id
+        self.possible_repeats: dict[str, PossibleRepeat] = {}  # R-S4, by earlier case id
         self.corrections: list[Correction] = []
         self.recorded_by: dict[int, Recorded] = {}
 
@@ -157,6 +161,8 @@ class Case(Aggregate):
     # supervision 督办
     key_designated = event("KeyDesignated")(handling.key_designated)
     reminded = event("Reminded")(handling.reminded)
+    possible_repeats_found = event("PossibleRepeatsFound")(handling.possible_repeats_found)
+    repeat_reviewed = event("RepeatReviewed")(handling.repeat_reviewed)
     # communication 沟通, visits 走访, co-handling opinions 会办
     contact_recorded = event("ContactRecorded")(handling.contact_recorded)
     visit_recorded = event("VisitRecorded")(handling.visit_recorded)

@@ -44,6 +44,7 @@ class RegisterCase:
     title: str
     proposers: tuple[Proposer, ...]
     received_on: date
+    text: str = ""  # the suggestion's own words (its summary or original text), searched too
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,16 @@ class DecideExtension(CaseCommand):
     note: str
     occurred_on: date
     due_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ReviewRepeat(CaseCommand):
+    """R-S4: the office confirms (it joins the key ledger) or dismisses a possible repeat."""
+
+    of_case_id: str
+    confirmed: bool
+    note: str
+    occurred_on: date
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from domain.commands import Acting, CaseCommand, IssueReply, MergeCases, Registe
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.calendar_book import CALENDAR_BOOK_ID, CalendarBook
 from domain.errors import Conflict, InvalidInput, NotFound
-from domain.records import Actor
+from domain.records import Actor, PossibleRepeat
 from infra.recorders import IdempotencyRow, IndexQueries, IndexRow, index_queries
 from infra.stored_calendar import StoredCalendar
 from infra.transcodings import DateAsISO
@@ -114,6 +114,9 @@ class BanliApplication(Application[UUID]):
         # in-process projection runner can wake at once instead of polling.
         self.saved_listeners: list[Callable[[int], None]] = []
         self._case_locks = [threading.Lock() for _ in range(64)]
+        # R-S4: earlier cases alike a new one, from a search of the stored cases (set by the
+        # composition root once the search read model exists; none found without it).
+        self.find_alike: Callable[[RegisterCase], Sequence[PossibleRepeat]] = lambda _: ()
 
     def construct_env(self, name: str, env: Any = None) -> Any:
         environment = super().construct_env(name, env)
@@ -326,7 +329,8 @@ class BanliApplication(Application[UUID]):
 
     def register(self, ctx: CommandContext, command: RegisterCase) -> CommandResult:
         def make() -> Sequence[Case]:
-            return [handlers.register(command, self._acting(ctx))]
+            alike = self.find_alike(command)
+            return [handlers.register(command, self._acting(ctx), alike)]
 
         # A registration that collides is a duplicate number, not a race worth repeating.
         return self._run(ctx, make, lambda _: None, retry=False)

@@ -87,6 +87,13 @@ class Flow:
         command = registration(number, kind, proposers, received_on, year)
         self.id = app.register(ctx(), command).case_id
 
+    @classmethod
+    def of(cls, app: BanliApplication, case_id: str) -> Flow:
+        """A flow on a case registered some other way."""
+        flow = cls.__new__(cls)
+        flow.app, flow.kind, flow.id = app, app.get_case(case_id).kind, case_id
+        return flow
+
     def run(
         self, command: c.CaseCommand, actor: Actor = OFFICE, today: date = TODAY
     ) -> CommandResult:

@@ -17,6 +17,7 @@ from domain.records import (
     ExtensionRequest,
     KeyDesignation,
     OnSiteHandling,
+    PossibleRepeat,
     ReassignmentRequest,
     Reminder,
     Visit,
@@ -110,6 +111,26 @@ def key_designated(
 
 def reminded(self: Case, *, means: str, note: str, actor: Actor, occurred_on: date) -> None:
     self.reminders.append(Reminder(means, note, occurred_on, self.event_version))
+
+
+def possible_repeats_found(
+    self: Case, *, repeats: list[Item], actor: Actor, occurred_on: date
+) -> None:
+    for found in repeats:
+        self.possible_repeats[str(found["case_id"])] = PossibleRepeat(
+            case_id=str(found["case_id"]),
+            number=str(found["number"]),
+            year=int(found["year"]),
+            score=float(found["score"]),
+        )
+
+
+def repeat_reviewed(
+    self: Case, *, of_case_id: str, confirmed: bool, note: str, actor: Actor, occurred_on: date
+) -> None:
+    repeat = self.possible_repeats[of_case_id]
+    repeat.status = "confirmed" if confirmed else "dismissed"
+    repeat.note, repeat.reviewed_on = note, occurred_on
 
 
 # communication, visits

@@ -33,6 +33,7 @@ HANDLERS: Mapping[type[c.CaseCommand], Handler] = dict(
         _entry(c.RuleOnAssignment, handling.rule_on_assignment),
         _entry(c.DesignateKey, handling.designate_key),
         _entry(c.Remind, handling.remind),
+        _entry(c.ReviewRepeat, handling.review_repeat),
         _entry(c.RecordContact, handling.record_contact),
         _entry(c.RecordVisit, handling.record_visit),
         _entry(c.RecordVisitDeclined, handling.record_visit_declined),

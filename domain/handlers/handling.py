@@ -4,6 +4,7 @@ co opinions. Each checks the rules (``domain.rules``), then records one event on
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
 
@@ -13,6 +14,7 @@ from domain.checks import (
     check_bool,
     check_one_of,
     check_person,
+    check_storable,
     check_text,
     check_text_list,
 )
@@ -20,6 +22,7 @@ from domain.commands import Acting
 from domain.deadlines.case_deadlines import case_deadlines
 from domain.deadlines.policies import DEFAULT_POLICY, POLICIES
 from domain.errors import InvalidInput
+from domain.records import PossibleRepeat
 from domain.rules import accountability, assignment, supervision, visits
 from domain.rules import deadlines as rules_deadlines
 from domain.vocabulary import CONTACT_CHANNELS, CONTACT_PHASES, DISCLOSURE_OPTIONS
@@ -36,10 +39,11 @@ def check_handling(case: Case, occurred_on: date, today: date) -> None:
     accountability.check_after_assignment(case, occurred_on)
 
 
-def register(command: c.RegisterCase, acting: Acting) -> Case:
+def register(command: c.RegisterCase, acting: Acting, alike: Sequence[PossibleRepeat] = ()) -> Case:
+    """A new case; ``alike`` are cases found alike in a search of earlier years (R-S4)."""
     checked = assignment.check_registration(command)
     accountability.check_not_future(checked.received_on, acting.today)
-    return Case(
+    case = Case(
         number=checked.number,
         kind=checked.kind,
         level=checked.level,
@@ -49,7 +53,16 @@ def register(command: c.RegisterCase, acting: Acting) -> Case:
         received_on=checked.received_on,
         actor=acting.actor,
         occurred_on=checked.received_on,
+        text=check_storable(command.text.strip(), "text"),
     )
+    repeats = supervision.earlier_repeats(checked.year, checked.kind, alike)
+    if repeats:
+        case.possible_repeats_found(
+            repeats=[asdict(r) for r in repeats],
+            actor=acting.actor,
+            occurred_on=checked.received_on,
+        )
+    return case
 
 
 # ---------------------------------------------------------------------- assignment 交办
@@ -137,6 +150,19 @@ def designate_key(case: Case, cmd: c.DesignateKey, acting: Acting) -> None:
     source, leader = supervision.key_designation(cmd.source, cmd.leader_in_charge)
     case.key_designated(
         source=source, leader_in_charge=leader, actor=acting.actor, occurred_on=cmd.occurred_on
+    )
+
+
+def review_repeat(case: Case, cmd: c.ReviewRepeat, acting: Acting) -> None:
+    accountability.check_not_future(cmd.occurred_on, acting.today)
+    accountability.check_not_before(cmd.occurred_on, case.received_on, "收到日期 received date")
+    supervision.repeat_to_review(case, cmd.of_case_id)
+    case.repeat_reviewed(
+        of_case_id=cmd.of_case_id,
+        confirmed=check_bool(cmd.confirmed, "confirmed"),
+        note=check_text(cmd.note, "note"),
+        actor=acting.actor,
+        occurred_on=cmd.occurred_on,
     )
 
 

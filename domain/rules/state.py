@@ -25,6 +25,7 @@ from domain.records import (
     KeyDesignation,
     Merge,
     OnSiteHandling,
+    PossibleRepeat,
     Proposer,
     Reassessment,
     ReassignmentRequest,
@@ -114,6 +115,8 @@ class CaseState(Protocol):
     def corrections(self) -> Sequence[Correction]: ...
     @property
     def extensions(self) -> Mapping[str, ExtensionRequest]: ...
+    @property
+    def possible_repeats(self) -> Mapping[str, PossibleRepeat]: ...
     @property
     def recorded_by(self) -> Mapping[int, Recorded]: ...
     @property

@@ -2,11 +2,19 @@
 
 R-S1 the ledger (``projections.ledger``). R-S2 key cases: designated by congress, CPPCC, the
 government or the unit, with the leader in charge. R-S3 reminders are events on the case.
+R-S4 cases raised many years running are found, not declared: an earlier year's case alike in
+title and text is put to the office, which confirms (it joins the key ledger) or dismisses it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from domain.checks import check_one_of, check_optional_text, check_text
+from domain.errors import RuleViolation
+from domain.records import PossibleRepeat
+from domain.rules.state import CaseState
+from domain.similarity import REPEAT_THRESHOLD
 from domain.vocabulary import KEY_SOURCES, REMINDER_MEANS
 
 
@@ -15,6 +23,32 @@ def key_designation(source: str, leader_in_charge: str | None) -> tuple[str, str
         check_one_of(source, KEY_SOURCES, "source"),
         check_optional_text(leader_in_charge, "leader_in_charge"),
     )
+
+
+def earlier_repeats(year: int, kind: str, found: Sequence[PossibleRepeat]) -> list[PossibleRepeat]:
+    """R-S4: of the cases found alike, those of earlier years and of the same kind, alike enough;
+    the best match first, each case once."""
+    kept: dict[str, PossibleRepeat] = {}
+    for match in sorted(found, key=lambda m: -m.score):
+        if match.year < year and match.score >= REPEAT_THRESHOLD:
+            kept.setdefault(match.case_id, match)
+    return list(kept.values())
+
+
+def repeat_to_review(case: CaseState, of_case_id: str) -> PossibleRepeat:
+    repeat = case.possible_repeats.get(of_case_id)
+    if repeat is None:
+        raise RuleViolation(
+            "R-S4",
+            "该件未被提示与此件重复",
+            f"case {of_case_id} was not found alike this case on registration",
+        )
+    return repeat
+
+
+def tracked_as_repeat(case: CaseState) -> bool:
+    """R-S4: a confirmed repeat is on the key ledger, designated or not."""
+    return any(r.status == "confirmed" for r in case.possible_repeats.values())
 
 
 def reminder(means: str, note: str) -> tuple[str, str]:

@@ -27,10 +27,18 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 
 from domain import handlers
 from domain.case import Case
-from domain.commands import Acting, CaseCommand, IssueReply, MergeCases, RegisterCase
+from domain.commands import (
+    Acting,
+    CaseCommand,
+    DesignateKey,
+    IssueReply,
+    MergeCases,
+    RegisterCase,
+)
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.calendar_book import CALENDAR_BOOK_ID, CalendarBook
 from domain.errors import Conflict, InvalidInput, NotFound
+from domain.key_quota import KeyQuota
 from domain.records import Actor, PossibleRepeat
 from infra.recorders import IdempotencyRow, IndexQueries, IndexRow, index_queries
 from infra.stored_calendar import StoredCalendar
@@ -343,8 +351,10 @@ class BanliApplication(Application[UUID]):
         """
         handler = handlers.handler_for(command)
 
-        def load() -> Sequence[Case]:
+        def load() -> Sequence[Any]:
             case = self._load(command.case_id)
+            if isinstance(command, DesignateKey) and command.source == "unit":
+                return [case, self._key_quota(case)]
             if not isinstance(command, IssueReply) or case.merge is None:
                 return [case]
             if case.merge.primary_case_id != str(case.id):
@@ -352,13 +362,26 @@ class BanliApplication(Application[UUID]):
             partners = [self._load(i) for i in case.merge.case_ids if i != str(case.id)]
             return [case, *partners]
 
-        def act(cases: Sequence[Case]) -> dict[str, Any] | None:
+        def act(cases: Sequence[Any]) -> dict[str, Any] | None:
+            if isinstance(command, DesignateKey) and command.source == "unit":
+                handlers.designate_unit_key(cases[0], cases[1], command, self._acting(ctx))
+                return None
             answer = handler(cases[0], command, self._acting(ctx))
             if isinstance(command, IssueReply):
                 self._answer_partners(cases, command.reply_id, ctx)
             return {command.answers: answer} if command.answers else None
 
         return self._run(ctx, load, act, case_id=command.case_id)
+
+    def _key_quota(self, case: Case) -> KeyQuota:
+        """R-S2: the quota of the case's lead unit for its year (opened on first use)."""
+        unit = case.lead_unit or "-"
+        try:
+            quota: Any = self.repository.get(KeyQuota.create_id(unit, case.year))
+        except AggregateNotFoundError:
+            return KeyQuota(unit=unit, year=case.year)
+        assert isinstance(quota, KeyQuota)
+        return quota
 
     def _acting(self, ctx: CommandContext) -> Acting:
         return Acting(ctx.actor, ctx.today, self.calendar)

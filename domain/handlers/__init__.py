@@ -63,6 +63,14 @@ def handler_for(command: c.CaseCommand) -> Handler:
 
 register = handling.register
 merge_cases = closing.merge_cases
+designate_unit_key = handling.designate_unit_key
 answer_merged_partner = replies.answer_merged_partner
 
-__all__ = ["HANDLERS", "answer_merged_partner", "handler_for", "merge_cases", "register"]
+__all__ = [
+    "HANDLERS",
+    "answer_merged_partner",
+    "designate_unit_key",
+    "handler_for",
+    "merge_cases",
+    "register",
+]

@@ -22,6 +22,7 @@ from domain.commands import Acting
 from domain.deadlines.case_deadlines import case_deadlines
 from domain.deadlines.policies import DEFAULT_POLICY, POLICIES
 from domain.errors import InvalidInput
+from domain.key_quota import KeyQuota
 from domain.records import PossibleRepeat
 from domain.rules import accountability, assignment, supervision, visits
 from domain.rules import deadlines as rules_deadlines
@@ -144,13 +145,28 @@ def rule_on_assignment(case: Case, cmd: c.RuleOnAssignment, acting: Acting) -> N
 
 
 def designate_key(case: Case, cmd: c.DesignateKey, acting: Acting) -> None:
-    """Key designation may precede assignment (congress designates on receipt), not receipt."""
+    """Key designation may precede assignment (congress designates on receipt), not receipt.
+    A unit's own designation goes through ``designate_unit_key``: it counts on a quota."""
+    if cmd.source == "unit":
+        raise TypeError("a unit's key case is designated with its quota: designate_unit_key")
+    _record_key(case, cmd, acting)
+
+
+def _record_key(case: Case, cmd: c.DesignateKey, acting: Acting) -> None:
     accountability.check_not_future(cmd.occurred_on, acting.today)
     accountability.check_not_before(cmd.occurred_on, case.received_on, "收到日期 received date")
     source, leader = supervision.key_designation(cmd.source, cmd.leader_in_charge)
     case.key_designated(
         source=source, leader_in_charge=leader, actor=acting.actor, occurred_on=cmd.occurred_on
     )
+
+
+def designate_unit_key(case: Case, quota: KeyQuota, cmd: c.DesignateKey, acting: Acting) -> None:
+    """A unit's own key case (source ``unit``), counted on the unit's quota (R-S2)."""
+    supervision.check_unit_quota(case, quota)
+    _record_key(case, cmd, acting)
+    if str(case.id) not in quota.cases:
+        quota.counted(case_id=str(case.id), actor=acting.actor, occurred_on=cmd.occurred_on)
 
 
 def review_repeat(case: Case, cmd: c.ReviewRepeat, acting: Acting) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from domain.checks import check_one_of, check_optional_text, check_text
 from domain.errors import RuleViolation
+from domain.key_quota import UNIT_KEY_CASES_PER_YEAR, KeyQuota
 from domain.records import PossibleRepeat
 from domain.rules.state import CaseState
 from domain.similarity import REPEAT_THRESHOLD
@@ -23,6 +24,24 @@ def key_designation(source: str, leader_in_charge: str | None) -> tuple[str, str
         check_one_of(source, KEY_SOURCES, "source"),
         check_optional_text(leader_in_charge, "leader_in_charge"),
     )
+
+
+def check_unit_quota(case: CaseState, quota: KeyQuota) -> None:
+    """R-S2: a unit designates at most two key cases of its own (its lead cases) a year."""
+    if case.lead_unit is None or case.reference:
+        raise RuleViolation(
+            "R-S2",
+            "单位自行确定的重点件须为本单位主办件",
+            "a unit designates key cases among its own lead cases; this case has no lead unit",
+        )
+    full = len(quota.cases) >= UNIT_KEY_CASES_PER_YEAR
+    if full and str(case.id) not in quota.cases:
+        raise RuleViolation(
+            "R-S2",
+            f"{case.lead_unit} 本年度已自行确定 {UNIT_KEY_CASES_PER_YEAR} 件重点建议提案",
+            f"unit {case.lead_unit} already designated {UNIT_KEY_CASES_PER_YEAR} key cases of "
+            f"its own in {case.year}",
+        )
 
 
 def earlier_repeats(year: int, kind: str, found: Sequence[PossibleRepeat]) -> list[PossibleRepeat]:

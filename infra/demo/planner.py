@@ -6,6 +6,7 @@ import random
 from collections import Counter
 from datetime import date, timedelta
 
+from domain.key_quota import UNIT_KEY_CASES_PER_YEAR
 from infra.demo import storylines
 from infra.demo.dates import between
 from infra.demo.people import CITIES, People
@@ -26,6 +27,7 @@ class Planner:
         self.rng = rng
         self.scale = scale
         self.people = People(rng)
+        self.own_keys: Counter[str] = Counter()  # R-S2: a unit's own key cases so far
 
     def plan(self) -> list[list[CasePlan]]:
         rng, scale = self.rng, self.scale
@@ -75,8 +77,12 @@ class Planner:
         return keys, visited, declined
 
     def _key_source(self, kind: str, unit: UnitProfile) -> str:
-        if unit.code == "HOU" or self.rng.random() < 0.5:
-            return "unit"  # 002: 厅重点建议, led by the department's leaders
+        # 002: HOU's 12 key cases were led by the department's leaders; R-S2 lets a unit name
+        # only two of its own a year, so the others are the government's or congress's.
+        own = self.own_keys[unit.code] < UNIT_KEY_CASES_PER_YEAR
+        if own and (unit.code == "HOU" or self.rng.random() < 0.5):
+            self.own_keys[unit.code] += 1
+            return "unit"
         return self.rng.choice(["congress" if kind == "suggestion" else "cppcc", "government"])
 
     def _new_case(self, unit: str, classification: str, kind: str | None = None) -> CasePlan:

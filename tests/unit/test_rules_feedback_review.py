@@ -287,3 +287,28 @@ def test_feedback_carries_its_source_and_a_handler_cannot_record_it_R_F4(
         ("proposer", "李四"),
         ("office", None),
     ]
+
+
+def test_a_unit_designates_at_most_two_key_cases_of_its_own_a_year_R_S2(
+    app: BanliApplication,
+) -> None:
+    """Counted per lead unit and year across cases; other sources have no such limit."""
+    flows = [Flow(app, f"KQ-{i}") for i in range(4)]
+    for flow in flows:
+        flow.assign("FIN")
+    own = [cmd.DesignateKey(f.id, "unit", date(2025, 2, 5), "孙副厅长") for f in flows]
+    flows[0].run(own[0])
+    flows[1].run(own[1])
+    flows[1].run(own[1])  # the same case again is not a third
+    head = app.recorder.max_notification_id()
+    with refused("R-S2"):
+        flows[2].run(own[2])
+    assert app.recorder.max_notification_id() == head
+    flows[2].run(replace(own[2], source="government"))
+    other_year = Flow(app, "KQ-2026", year=2026)
+    other_year.assign("FIN")
+    other_year.run(replace(own[0], case_id=other_year.id))
+    unassigned = Flow(app, "KQ-X")
+    with refused("R-S2"):
+        unassigned.run(replace(own[0], case_id=unassigned.id))
+    assert [f.case.key is not None for f in flows] == [True, True, True, False]

@@ -290,11 +290,17 @@ class BanliApplication(Application[UUID]):
             )
         extra = action(cases) or {}
         pending: list[CanMutateAggregate[UUID]] = []
-        for case in cases:
-            pending.extend(case.collect_events())
+        answered: set[int] = set()  # which of them the answer names: the cases' own
+        for aggregate in cases:
+            if isinstance(aggregate, Case):
+                answered.update(id(e) for e in aggregate.pending_events)
+            pending.extend(aggregate.collect_events())
+        # A command answers the events of the case(s) it changed; bookkeeping streams written
+        # with them (a unit's key quota, R-S2) are in the audit log, not in the answer.
+        reported = [e for e in pending if id(e) in answered]
         events = [
             {"id": event_id(e.originator_id, e.originator_version), "type": type(e).__name__}
-            for e in pending
+            for e in reported
         ]
         result = CommandResult(str(primary.id), primary.version, events, extra=extra)
         idempotency = None
@@ -313,8 +319,9 @@ class BanliApplication(Application[UUID]):
                 "并发修改冲突或编号已存在，请刷新后重试",
                 "conflict with a concurrent change (or the number already exists); retry",
             ) from None
-        for ev, recording in zip(result.events, recordings, strict=True):
-            ev["position"] = recording.notification.id
+        position = {id(e): r.notification.id for e, r in zip(pending, recordings, strict=True)}
+        for ev, event in zip(result.events, reported, strict=True):
+            ev["position"] = position[id(event)]
         return result
 
     def record(

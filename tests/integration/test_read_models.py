@@ -188,7 +188,13 @@ def test_disclosures_commitments_and_audit_match_the_aggregates(
     assert {r["number"] for r in open_commitments(store)["items"]} == open_b
     log = global_log(store, limit=10**6)["items"]
     assert [e["position"] for e in log] == list(range(1, len(log) + 1))
-    assert len(log) == app.recorder.max_notification_id() == sum(c.version for c in cases)
+    # Every event is a case's, but the units' key quotas (R-S2): two per unit naming its own.
+    quotas = {c.lead_unit for c in cases if c.key and c.key.source == "unit"}
+    assert len(log) == app.recorder.max_notification_id()
+    assert len(log) == sum(c.version for c in cases) + sum(
+        1 + sum(c.lead_unit == unit and c.key.source == "unit" for c in cases if c.key)
+        for unit in quotas
+    )
     sample = cases[len(cases) // 2]
     history_rows = case_history(store, str(sample.id), late_days=7)
     assert [e["type"] for e in history_rows] == [

@@ -7,5 +7,6 @@ COPY projections ./projections
 COPY api ./api
 COPY consumers ./consumers
 COPY infra ./infra
+COPY demo ./demo
 RUN pip install --no-cache-dir .
 ENTRYPOINT ["banli"]

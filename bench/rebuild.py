@@ -16,7 +16,7 @@ rebuild
 It prints both rates (events/s), the rebuild's wall time and ``ratio`` = rebuild events/s ÷ raw
 events/s: the share of the log's raw read speed that a full rebuild keeps.
 
-The event store is made outside any timing by the demo generator (``infra.demo.load_demo``)
+The event store is made outside any timing by the demo generator (``demo.load_demo``)
 and kept for the next run: a SQLite file under ``--workdir`` or a PostgreSQL schema named
 ``bench_rebuild_n<N>_s<seed>``. One demo year is ~4,700 events; the demo numbers its cases
 JY-0001 … per kind and year whatever the seed, so several seeds cannot share a store (their
@@ -50,8 +50,8 @@ import psycopg
 from eventsourcing.persistence import Recording
 from psycopg import sql
 
+from demo import load_demo
 from infra.application import BanliApplication
-from infra.demo import load_demo
 from infra.projection_runner import (
     VIEW_NAMES,
     Progress,

@@ -20,7 +20,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from infra.demo import load_demo, summarise
+    from demo import load_demo, summarise
 
     settings = _settings(args)
     app = build_application(settings)
@@ -49,8 +49,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _ensure_demo(services: Any) -> None:
     """Loads the demo year and its accounts on first start, then prints how to try it."""
-    from infra.demo import load_demo, summarise
-    from infra.demo.accounts import (
+    from demo import load_demo, summarise
+    from demo.accounts import (
         DEMO_PASSWORD,
         create_demo_accounts,
         demo_tokens,

@@ -8,5 +8,6 @@ COPY api ./api
 COPY consumers ./consumers
 COPY infra ./infra
 COPY demo ./demo
+COPY banli ./banli
 RUN pip install --no-cache-dir .
 ENTRYPOINT ["banli"]

@@ -689,7 +689,7 @@ class Process:
 
 def banli_command() -> list[str]:
     script = Path(sys.executable).parent / "banli"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "infra.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "banli"]
 
 
 @contextlib.contextmanager

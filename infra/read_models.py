@@ -1,4 +1,4 @@
-"""Wiring of the read-model store (composition helper)."""
+"""The read-model store for the settings: SQLite beside the embedded event store, or PostgreSQL."""
 
 from __future__ import annotations
 

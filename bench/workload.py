@@ -6,7 +6,8 @@ the application service, or as their HTTP requests (each body is the command's J
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -18,7 +19,7 @@ from domain import commands as c
 from domain import handlers
 from domain.commands import Acting
 from domain.records import Actor, Person, Proposer
-from infra.application import BanliApplication, CommandContext
+from infra.application import BanliApplication, CommandContext, CommandResult
 
 TODAY = date(2025, 6, 30)
 YEAR = 2025
@@ -34,6 +35,15 @@ ACTORS: dict[str, Actor] = {
 OFFICE = ACTORS["office"]
 
 Events = Sequence[CanMutateAggregate[UUID]]
+
+
+def case_number(prefix: str, i: int) -> str:
+    return f"{prefix}{i:06d}"
+
+
+def case_numbers(prefix: str) -> Iterator[str]:
+    """Case numbers without end: ``<prefix>000000``, ``<prefix>000001``, …"""
+    return (case_number(prefix, i) for i in itertools.count())
 
 
 def registration(number: str) -> c.RegisterCase:
@@ -167,17 +177,35 @@ def build_raw_case(number: str, actors: Mapping[str, Actor] = ACTORS) -> list[Ev
     return steps
 
 
+class CaseStream:
+    """Lifecycles through the application service, one command (one event) a call: a case's
+    registration, its seven steps, then the next number's registration."""
+
+    def __init__(self, app: BanliApplication, numbers: Iterable[str]) -> None:
+        self.app = app
+        self.numbers = iter(numbers)
+        self.step = 0
+        self.case_id = ""
+        self.reply_id = ""
+
+    def next_command(self) -> CommandResult:
+        if self.step == 0:
+            ctx = CommandContext(actor=OFFICE, today=TODAY)
+            result = self.app.register(ctx, registration(next(self.numbers)))
+            self.case_id, self.reply_id = result.case_id, ""
+        else:
+            step = LIFECYCLE[self.step - 1]
+            ctx = CommandContext(actor=ACTORS[step.who], today=TODAY)
+            command = step.command(self.case_id, self.reply_id)
+            result = self.app.execute(ctx, command)
+            if isinstance(command, c.SubmitReply):
+                self.reply_id = str(result.extra["reply_id"])
+        self.step = (self.step + 1) % EVENTS_PER_CASE
+        return result
+
+
 def run_domain_case(app: BanliApplication, number: str) -> tuple[int, int]:
     """The full command path for one case; returns (events written, transactions)."""
-    result = app.register(CommandContext(actor=OFFICE, today=TODAY), registration(number))
-    case_id, reply_id = result.case_id, ""
-    events, saves = len(result.events), 1
-    for step in LIFECYCLE:
-        ctx = CommandContext(actor=ACTORS[step.who], today=TODAY)
-        command = step.command(case_id, reply_id)
-        result = app.execute(ctx, command)
-        if isinstance(command, c.SubmitReply):
-            reply_id = str(result.extra["reply_id"])
-        events += len(result.events)
-        saves += 1
-    return events, saves
+    stream = CaseStream(app, [number])
+    results = [stream.next_command() for _ in range(EVENTS_PER_CASE)]
+    return sum(len(result.events) for result in results), len(results)

@@ -155,10 +155,11 @@ def jsonable(value: Any) -> Any:
 
 
 def http_body(command: Any) -> dict[str, Any]:
-    """A command as its HTTP request body: ids travel in the path, the rest as JSON."""
-    fields = asdict(command)
-    for in_path in ("case_id", "reply_id", "request_id"):
-        fields.pop(in_path, None)
+    """A command as its HTTP request body: ids travel in the path, the rest as JSON. A field the
+    command leaves unset (None) is left out, so the API applies its own default (an assignment's
+    policy is ``hebei-2022`` there, and ``null`` is refused)."""
+    in_path = ("case_id", "reply_id", "request_id")
+    fields = {k: v for k, v in asdict(command).items() if k not in in_path and v is not None}
     body: dict[str, Any] = jsonable(fields)
     return body
 

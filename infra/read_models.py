@@ -1,4 +1,4 @@
-"""The read-model store for the settings: SQLite beside the embedded event store, or PostgreSQL."""
+"""Wiring of the read-model store (composition helper)."""
 
 from __future__ import annotations
 

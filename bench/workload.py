@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import MISSING, Field, asdict, dataclass, fields
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -156,12 +156,23 @@ def jsonable(value: Any) -> Any:
 
 def http_body(command: Any) -> dict[str, Any]:
     """A command as its HTTP request body: ids travel in the path, the rest as JSON. A field the
-    command leaves unset (None) is left out, so the API applies its own default (an assignment's
-    policy is ``hebei-2022`` there, and ``null`` is refused)."""
+    command leaves at its default is left out, so the API applies its own: an assignment's
+    policy, None in the command, is ``hebei-2022`` there (and ``null`` is refused), and a field
+    the API does not take (a registration's ``text``) is not sent."""
     in_path = ("case_id", "reply_id", "request_id")
-    fields = {k: v for k, v in asdict(command).items() if k not in in_path and v is not None}
-    body: dict[str, Any] = jsonable(fields)
+    values = asdict(command)
+    body: dict[str, Any] = {
+        f.name: jsonable(values[f.name])
+        for f in fields(command)
+        if f.name not in in_path and values[f.name] != _default(f)
+    }
     return body
+
+
+def _default(field: Field[Any]) -> Any:
+    if field.default_factory is not MISSING:
+        return field.default_factory()
+    return field.default  # MISSING for a required field: never equal to a value
 
 
 def build_raw_case(number: str, actors: Mapping[str, Actor] = ACTORS) -> list[Events]:

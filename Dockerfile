@@ -7,5 +7,7 @@ COPY projections ./projections
 COPY api ./api
 COPY consumers ./consumers
 COPY infra ./infra
+COPY demo ./demo
+COPY banli ./banli
 RUN pip install --no-cache-dir .
 ENTRYPOINT ["banli"]

@@ -1,15 +1,15 @@
 """Append throughput on PostgreSQL: the domain command path against a raw library baseline.
 
-    .venv/bin/python bench/append.py [--cases N] [--dsn DSN] [--cipher]
+    .venv/bin/python -m bench.append [--cases N] [--dsn DSN] [--cipher]
 
 Two sides, measured in one run, each in its own fresh schema (``bench_<hex>``, created here and
 dropped at the end):
 
 domain
-    For each of N cases, ``BanliApplication.register_case`` and then seven ``command`` calls
-    (assign, record_contact, record_co_opinion, submit_reply, decide_reply, issue_reply,
-    record_feedback): one command per request, as the API does, so every command loads the case
-    from the database, runs the rules, and saves its one event (plus the banli side tables).
+    For each of N cases, ``BanliApplication.register`` and then seven ``execute`` calls with the
+    typed commands of ``bench.workload`` (Assign, RecordContact, RecordCoOpinion, SubmitReply,
+    DecideReply, IssueReply, RecordFeedback): one command per request, as the API does, so every
+    command loads the case, runs the rules, and saves its one event (plus the banli side tables).
 raw
     The same aggregates are built in memory first, outside the timed region, by calling the same
     ``Case`` methods and collecting the pending events of every command step. Only
@@ -33,37 +33,20 @@ import cProfile
 import gc
 import os
 import pstats
-import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from uuid import UUID
 
 import psycopg
 from eventsourcing.application import Application
 from eventsourcing.cipher import AESCipher
-from eventsourcing.domain import CanMutateAggregate
-from eventsourcing.persistence import JSONTranscoder
 from psycopg import sql
 
-from bench.workload import EVENTS_PER_CASE, build_raw_case, run_domain_case
+from bench.plumbing import RawApplication, fresh_schema, library_env, postgres_dsn, print_profile
+from bench.workload import EVENTS_PER_CASE, Events, build_raw_case, case_number, run_domain_case
 from infra.application import BanliApplication
-from infra.settings import Settings
-from infra.transcodings import DateAsISO
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-
-ENSURE_SCRIPT = REPO_ROOT / "scripts" / "ensure_postgres.sh"
-
-Events = Sequence[CanMutateAggregate[UUID]]
-
-
-def case_number(prefix: str, i: int) -> str:
-    return f"{prefix}{i:06d}"
 
 
 def save_raw_case(app: Application[UUID], steps: Sequence[Events]) -> tuple[int, int]:
@@ -74,59 +57,6 @@ def save_raw_case(app: Application[UUID], steps: Sequence[Events]) -> tuple[int,
     return events, len(steps)
 
 
-class RawApplication(Application[UUID]):
-    """A plain library application with the project's transcodings."""
-
-    name = "bench_raw"
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
-
-
-# ---------------------------------------------------------------------- PostgreSQL plumbing
-
-
-def provision_dsn() -> str:
-    proc = subprocess.run(
-        ["bash", str(ENSURE_SCRIPT)],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    lines = [line.strip() for line in proc.stdout.splitlines() if line.strip()]
-    if proc.returncode != 0 or not lines or not lines[-1].startswith("postgresql://"):
-        sys.stderr.write(proc.stderr)
-        msg = f"{ENSURE_SCRIPT} failed (exit {proc.returncode}); pass --dsn"
-        raise SystemExit(msg)
-    return lines[-1]
-
-
-def server_version(dsn: str) -> str:
-    with psycopg.connect(dsn) as conn:
-        row = conn.execute("SELECT version()").fetchone()
-        settings = conn.execute(
-            "SELECT name, setting FROM pg_settings "
-            "WHERE name IN ('fsync', 'synchronous_commit') ORDER BY name"
-        ).fetchall()
-    version = str(row[0]) if row else "?"
-    return f"{version} [{', '.join(f'{name}={value}' for name, value in settings)}]"
-
-
-@contextmanager
-def fresh_schema(dsn: str) -> Iterator[str]:
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    try:
-        yield schema
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute("SET lock_timeout = '30s'")
-            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
-
-
 def stored_event_count(dsn: str, schema: str, app: Application[UUID]) -> int:
     table = getattr(app.recorder, "events_table_name", "")
     query = sql.SQL("SELECT count(*) FROM {}.{}").format(
@@ -135,13 +65,6 @@ def stored_event_count(dsn: str, schema: str, app: Application[UUID]) -> int:
     with psycopg.connect(dsn) as conn:
         row = conn.execute(query).fetchone()
     return int(row[0]) if row else 0
-
-
-def library_env(dsn: str, schema: str) -> dict[str, str]:
-    """The library settings exactly as the project derives them (``Settings``, which reads
-    ``BANLI_CIPHER_KEY`` from the environment)."""
-    settings = Settings(database_url=dsn, database_schema=schema)
-    return {**settings.eventsourcing_env(), "CREATE_TABLE": "y"}
 
 
 def describe(app: Application[UUID]) -> str:
@@ -184,7 +107,7 @@ def measure(
     profiler: cProfile.Profile | None,
 ) -> Outcome:
     mode = "AES cipher (BANLI_CIPHER_KEY set)" if cipher_key else "no cipher"
-    domain_side = Side("domain: register_case + command")
+    domain_side = Side("domain: register + execute")
     raw_side = Side("raw: Application.save")
     previous_key = os.environ.pop("BANLI_CIPHER_KEY", None)
     if cipher_key:
@@ -280,8 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.cases < 1 or args.warmup < 0 or args.block < 1:
         parser.error("--cases and --block must be positive, --warmup not negative")
 
-    dsn = args.dsn or provision_dsn()
-    print(f"PostgreSQL: {server_version(dsn)}")
+    dsn = postgres_dsn(args.dsn)
     print(
         f"N={args.cases} cases/side, {EVENTS_PER_CASE} events/case (one command = one save), "
         f"warm-up {args.warmup} cases/side, interleaved blocks of {args.block} cases"
@@ -305,8 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if profiler is not None:
         profiler.dump_stats(args.profile)
-        print(f"\nprofile of the domain side written to {args.profile}; top by cumulative time:")
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        print(f"\nprofile of the domain side written to {args.profile}")
+        print_profile(pstats.Stats(profiler))
     return 0
 
 

@@ -1,6 +1,6 @@
 """Rebuild throughput: every projection from scratch, against a raw read of the same log.
 
-    .venv/bin/python bench/rebuild.py --backend sqlite|postgres|both [--events N]
+    .venv/bin/python -m bench.rebuild --backend sqlite|postgres|both [--events N]
                                       [--workdir DIR] [--dsn DSN] [--profile N]
 
 Per backend, in one run, over one event store of at least N events (default 1,000,000):
@@ -16,12 +16,8 @@ rebuild
 It prints both rates (events/s), the rebuild's wall time and ``ratio`` = rebuild events/s ÷ raw
 events/s: the share of the log's raw read speed that a full rebuild keeps.
 
-The event store is made outside any timing by the demo generator (``infra.demo.load_demo``)
-and kept for the next run: a SQLite file under ``--workdir`` or a PostgreSQL schema named
-``bench_rebuild_n<N>_s<seed>``. One demo year is ~4,700 events; the demo numbers its cases
-JY-0001 … per kind and year whatever the seed, so several seeds cannot share a store (their
-case ids, derived from kind, year and number, collide). The generator's ``scale`` multiplies
-every count instead, so one year at scale ≈ N / 4,400 gives at least N events.
+The event store is made outside any timing by the demo generator and kept for the next run
+(``bench.rebuild_store``).
 
 No timing is asserted: the script prints numbers.
 """
@@ -31,11 +27,8 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
-import json
-import math
 import pstats
 import shutil
-import subprocess
 import sys
 import time
 import uuid
@@ -43,15 +36,16 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from uuid import UUID
 
-import psycopg
-from eventsourcing.persistence import Recording
-from psycopg import sql
-
+from bench.plumbing import REPO_ROOT, fresh_schema, postgres_dsn, print_profile
+from bench.rebuild_store import (
+    demo_scale,
+    postgres_env,
+    prepare_postgres,
+    prepare_sqlite,
+    sqlite_env,
+)
 from infra.application import BanliApplication
-from infra.demo import load_demo
 from infra.projection_runner import (
     VIEW_NAMES,
     Progress,
@@ -63,144 +57,11 @@ from infra.read_models import build_view_store
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-
-ENSURE_SCRIPT = REPO_ROOT / "scripts" / "ensure_postgres.sh"
 DEFAULT_WORKDIR = REPO_ROOT / ".cache" / "bench_rebuild"
 PAGE = 5000  # raw read page, as the rebuild's own batch
-# Events per unit of demo scale, on the low side: 4,675 at scale 1, ~4,640 per unit at 3.
-EVENTS_PER_SCALE = 4400
-DONE_FILE = "done.json"  # SQLite: written when the load finished
-DONE_TABLE = "bench_rebuild_done"  # PostgreSQL: the same, as a one-row table in the schema
-LOAD_REPORT_EVERY = 25_000
 REBUILD_REPORT_EVERY = 100_000
 
 Views = Callable[[], AbstractContextManager[ViewStoreBase]]  # a fresh, empty view store
-
-
-def demo_scale(events: int) -> float:
-    """The demo scale that gives at least ``events`` events (never below one year)."""
-    return max(1.0, math.ceil(events / EVENTS_PER_SCALE * 100) / 100)
-
-
-# ---------------------------------------------------------------------- loading the store
-
-
-class LoadingApplication(BanliApplication):
-    """The application unchanged, counting saved events to print the load's progress."""
-
-    name = BanliApplication.name  # the library names tables after the application (PostgreSQL)
-    loaded = 0
-    started = 0.0
-    next_report = LOAD_REPORT_EVERY
-
-    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        recordings = super().save(*objs, **kwargs)
-        self.loaded += len(recordings)
-        if self.loaded >= self.next_report:
-            self.next_report += LOAD_REPORT_EVERY
-            elapsed = time.perf_counter() - self.started
-            print(
-                f"  loaded {self.loaded:,} events in {elapsed:.0f} s "
-                f"({self.loaded / elapsed:,.0f} events/s)",
-                flush=True,
-            )
-        return recordings
-
-
-@dataclass(frozen=True)
-class Loaded:
-    events: int
-    cases: int
-    scale: float
-    seed: int
-    seconds: float
-
-
-def load(env: dict[str, str], events: int, seed: int) -> Loaded:
-    scale = demo_scale(events)
-    print(f"  loading the demo year, seed {seed}, scale {scale} (at least {events:,} events) …")
-    app = LoadingApplication(env=env)
-    app.started = time.perf_counter()
-    try:
-        summary = load_demo(app, seed=seed, scale=scale)
-        stored = app.recorder.max_notification_id() or 0
-    finally:
-        app.close()
-    seconds = time.perf_counter() - app.started
-    print(
-        f"  loaded {stored:,} events ({summary.cases:,} cases) in {seconds:.0f} s "
-        f"({stored / seconds:,.0f} events/s)"
-    )
-    if stored < events:
-        print(f"!! the demo at scale {scale} made only {stored:,} events (< {events:,})")
-    return Loaded(stored, summary.cases, scale, seed, seconds)
-
-
-def sqlite_env(data_dir: Path) -> dict[str, str]:
-    settings = Settings(data_dir=data_dir, database_url=None, cipher_key=None)
-    return settings.eventsourcing_env()
-
-
-def postgres_env(dsn: str, schema: str) -> dict[str, str]:
-    settings = Settings(database_url=dsn, database_schema=schema, cipher_key=None)
-    return {**settings.eventsourcing_env(), "CREATE_TABLE": "y"}
-
-
-def prepare_sqlite(workdir: Path, events: int, seed: int, *, reload: bool) -> Path:
-    """The folder of a complete SQLite event store with ≥ ``events`` events (made once)."""
-    final = workdir / f"events_n{events}_s{seed}"
-    if reload:
-        shutil.rmtree(final, ignore_errors=True)
-    done = final / DONE_FILE
-    if done.exists():
-        print(f"  reusing {final} ({json.loads(done.read_text())})")
-        return final
-    partial = final.with_name(final.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    loaded = load(sqlite_env(partial), events, seed)
-    (partial / DONE_FILE).write_text(json.dumps(loaded.__dict__))
-    partial.rename(final)
-    return final
-
-
-def schema_exists(conn: psycopg.Connection[Any], schema: str) -> bool:
-    row = conn.execute(
-        "SELECT count(*) FROM information_schema.schemata WHERE schema_name = %s", (schema,)
-    ).fetchone()
-    return bool(row and row[0])
-
-
-def prepare_postgres(dsn: str, events: int, seed: int, *, reload: bool) -> str:
-    """The name of a complete event-store schema with ≥ ``events`` events (made once)."""
-    schema = f"bench_rebuild_n{events}_s{seed}"
-    ident = sql.Identifier(schema)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        found = None
-        if not reload and schema_exists(conn, schema):
-            exists = conn.execute("SELECT to_regclass(%s)", (f'"{schema}".{DONE_TABLE}',))
-            marker = exists.fetchone()
-            if marker and marker[0]:
-                found = conn.execute(
-                    sql.SQL("SELECT info FROM {}.{}").format(ident, sql.Identifier(DONE_TABLE))
-                ).fetchone()
-        if found:
-            print(f"  reusing schema {schema} ({found[0]})")
-            return schema
-        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(ident))
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(ident))
-    loaded = load(postgres_env(dsn, schema), events, seed)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        table = sql.SQL("{}.{}").format(ident, sql.Identifier(DONE_TABLE))
-        conn.execute(sql.SQL("CREATE TABLE {} (info text NOT NULL)").format(table))
-        conn.execute(
-            sql.SQL("INSERT INTO {} VALUES (%s)").format(table), (json.dumps(loaded.__dict__),)
-        )
-        tables = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", (schema,))
-        for (name,) in tables.fetchall():
-            conn.execute(sql.SQL("ANALYZE {}.{}").format(ident, sql.Identifier(name)))
-    return schema
 
 
 # ---------------------------------------------------------------------- view stores
@@ -219,21 +80,14 @@ def fresh_sqlite_views(workdir: Path) -> Iterator[ViewStoreBase]:
 
 @contextmanager
 def fresh_postgres_views(dsn: str) -> Iterator[ViewStoreBase]:
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    ident = sql.Identifier(schema)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(ident))
-    store: ViewStoreBase | None = None
-    try:
-        settings = Settings(database_url=dsn, database_schema=schema, cipher_key=None)
-        store = build_view_store(settings)
-        yield store
-    finally:
-        if store is not None:
+    with fresh_schema(dsn) as schema:
+        store = build_view_store(
+            Settings(database_url=dsn, database_schema=schema, cipher_key=None)
+        )
+        try:
+            yield store
+        finally:
             close_store(store)
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute("SET lock_timeout = '30s'")
-            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(ident))
 
 
 def close_store(store: ViewStoreBase) -> None:
@@ -378,63 +232,6 @@ def profile_prefix(app: BanliApplication, views: Views, events: int, out: str | 
     print_profile(pstats.Stats(profiler))
 
 
-def short(path: str) -> str:
-    for prefix in (str(REPO_ROOT) + "/", "site-packages/"):
-        if prefix in path:
-            return path.split(prefix, 1)[1]
-    return path
-
-
-def print_profile(stats: pstats.Stats, top: int = 40) -> None:
-    entries: dict[tuple[str, int, str], tuple[Any, int, float, float, Any]]
-    entries = vars(stats)["stats"]
-    # The share is of the profiled run (the outermost call, ``run_batch``); summing own times
-    # instead counts psycopg's generators more than once.
-    total = max((ct for _, _, _, ct, _ in entries.values()), default=0.0) or 1.0
-    print(f"profiled {total:.2f} s; by cumulative time (share of the run), then own time:")
-    print(f"{'cum%':>6} {'own%':>6} {'calls':>10}  function")
-    ranked = sorted(entries.items(), key=lambda item: item[1][3], reverse=True)
-    for (path, line, func), (_, calls, tt, ct, _) in ranked[:top]:
-        where = f"{short(path)}:{line}({func})" if line else func
-        print(f"{100 * ct / total:6.1f} {100 * tt / total:6.1f} {calls:10,}  {where}")
-    print(f"\ntop {top // 2} by own time:")
-    for (path, line, func), (_, calls, tt, ct, _) in sorted(
-        entries.items(), key=lambda item: item[1][2], reverse=True
-    )[: top // 2]:
-        where = f"{short(path)}:{line}({func})" if line else func
-        print(f"{100 * ct / total:6.1f} {100 * tt / total:6.1f} {calls:10,}  {where}")
-
-
-# ---------------------------------------------------------------------- PostgreSQL plumbing
-
-
-def provision_dsn() -> str:
-    proc = subprocess.run(
-        ["bash", str(ENSURE_SCRIPT)],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    lines = [line.strip() for line in proc.stdout.splitlines() if line.strip()]
-    if proc.returncode != 0 or not lines or not lines[-1].startswith("postgresql://"):
-        sys.stderr.write(proc.stderr)
-        msg = f"{ENSURE_SCRIPT} failed (exit {proc.returncode}); pass --dsn"
-        raise SystemExit(msg)
-    return lines[-1]
-
-
-def server_version(dsn: str) -> str:
-    with psycopg.connect(dsn) as conn:
-        row = conn.execute("SELECT version()").fetchone()
-        settings = conn.execute(
-            "SELECT name, setting FROM pg_settings "
-            "WHERE name IN ('fsync', 'synchronous_commit') ORDER BY name"
-        ).fetchall()
-    version = str(row[0]) if row else "?"
-    return f"{version} [{', '.join(f'{name}={value}' for name, value in settings)}]"
-
-
 # ---------------------------------------------------------------------- main
 
 
@@ -449,8 +246,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> Result | None:
         def views() -> AbstractContextManager[ViewStoreBase]:
             return fresh_sqlite_views(workdir)
     else:
-        dsn = args.dsn or provision_dsn()
-        print(f"  PostgreSQL: {server_version(dsn)}")
+        dsn = postgres_dsn(args.dsn)
         schema = prepare_postgres(dsn, args.events, args.seed, reload=args.reload)
         env = postgres_env(dsn, schema)
 

@@ -1,20 +1,16 @@
-"""Composition root for the running service: application, directory, read models."""
+"""The running service's parts, as the API and the entry points hold them (``banli.compose``
+builds them)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from infra.accounts import Accounts
 from infra.application import BanliApplication
-from infra.bootstrap import build_application
-from infra.clock import Clock, utc_now
 from infra.directory import Directory
 from infra.embedded import EmbeddedProjections, ViewStopped
-from infra.login_throttle import LoginThrottle
-from infra.read_models import build_view_store
 from infra.sessions import Sessions
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
@@ -65,26 +61,3 @@ class Services:
     def close(self) -> None:
         if self.projections is not None:
             self.projections.stop()
-
-
-def build_services(
-    settings: Settings | None = None, *, embedded: bool = True, clock: Clock = utc_now
-) -> Services:
-    """``clock`` decides sessions, lockouts and token expiry (tests move it; nothing sleeps)."""
-    settings = settings or Settings()
-    app = build_application(settings)
-    views = build_view_store(settings)
-    embedded = embedded and settings.embedded_projections
-    projections = (
-        EmbeddedProjections(app, views, cache_size=settings.projection_cache_size)
-        if embedded
-        else None
-    )
-    if projections is not None:
-        projections.start()
-    directory = Directory(app, settings.bootstrap_admin_token, clock)
-    throttle = LoginThrottle(app.index)
-    lifetime = timedelta(hours=settings.session_hours)
-    accounts = Accounts(directory, throttle)
-    sessions = Sessions(directory, throttle, lifetime)
-    return Services(settings, app, directory, views, projections, accounts, sessions)

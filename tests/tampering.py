@@ -14,8 +14,8 @@ from typing import Any
 import psycopg
 from pydantic import SecretStr
 
+from banli.compose import build_application
 from infra.application import BanliApplication
-from infra.bootstrap import build_application
 from infra.chain_audit import ChainAudit, anchors_from, verify_chain
 from infra.read_models import build_view_store
 from infra.settings import Settings

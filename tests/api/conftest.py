@@ -17,9 +17,10 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from banli.compose import build_services
 from infra import passwords
 from infra.clock import Clock, utc_now
-from infra.services import Services, build_services
+from infra.services import Services
 from infra.settings import Settings
 from tests.postgres_fixture import database_url, pg_env, postgres_dsn  # noqa: F401  (fixtures)
 

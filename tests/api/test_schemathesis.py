@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, settings
 from starlette.types import Receive, Scope, Send
 
 from api.app import create_app
-from infra.services import build_services
+from banli.compose import build_services
 from infra.settings import Settings
 from tests.api.conftest import (
     BOOT,

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from domain.directory import TokenGrant, User, token_hash
-from infra.demo.accounts import (
+from demo.accounts import (
     DEMO_PASSWORD,
     create_demo_accounts,
     demo_tokens,
     demo_username,
     give_demo_passwords,
 )
+from domain.directory import TokenGrant, User, token_hash
 from infra.directory import BOOTSTRAP
 from tests.api.accounts_support import browser, grant, log_in, works
 from tests.api.conftest import Api, start

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from infra.services import build_services
+from banli.compose import build_services
 from infra.settings import Settings
 from tests.api.accounts_support import grant, log_in, new_user, works
 from tests.api.conftest import BOOT, Api, start

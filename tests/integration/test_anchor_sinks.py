@@ -12,11 +12,11 @@ from fastapi.testclient import TestClient
 from kafka import KafkaProducer
 
 from api.app import create_app
+from banli.compose import build_services
 from infra.anchor_sinks import KafkaSink, configured_sinks
 from infra.anchoring import anchor_once
 from infra.chain_audit import anchor_key
 from infra.projection_runner import ProjectionRunner, rebuild
-from infra.services import build_services
 from projections.tamper_chain import TamperChainView
 from tests.support import Flow
 from tests.tampering import Deployment, settings_for

@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from consumers.projection_consumer import KAFKA_FED
+from demo import load_demo
 from infra.application import BanliApplication
-from infra.demo import load_demo
 from infra.projection_runner import rebuild
 from infra.read_models import build_view_store
 from infra.settings import Settings

@@ -15,9 +15,9 @@ from typing import Any
 from consumers.kafka_loop import PartitionedConsumer
 from consumers.projection_consumer import KAFKA_FED, KafkaProjections
 from consumers.relay import Relay
+from demo import load_demo
 from domain.records import Actor
 from infra.application import BanliApplication, CommandContext
-from infra.demo import load_demo
 from infra.kafka_clients import ensure_topic, make_consumer, make_producer
 from infra.projection_runner import rebuild
 from infra.settings import Settings

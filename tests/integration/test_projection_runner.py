@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from demo import load_demo
 from domain import commands as cmd
 from infra.application import BanliApplication
-from infra.demo import load_demo
 from infra.projection_runner import VIEW_NAMES, ProjectionRunner, all_views, rebuild
 from infra.view_store import ViewStoreBase
 from tests.support import Flow

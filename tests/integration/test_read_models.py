@@ -17,13 +17,13 @@ from eventsourcing.sqlite import SQLiteDatastore
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from demo import load_demo
 from domain.case import Case
 from domain.deadlines.case_deadlines import case_deadlines
 from domain.records import Reply
 from domain.rules.communication import reached_contact_dates
 from domain.rules.replies import latest_issued_reply
 from infra.application import BanliApplication
-from infra.demo import load_demo
 from infra.projection_runner import ProjectionRunner
 from infra.view_store import SQLiteViewStore, ViewStoreBase
 from projections.read_audit import case_history, global_log

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from banli.cli import main
 from infra.anchor_sinks import configured_sinks
 from infra.anchoring import AnchorRun, anchor_once
 from infra.anchors import sign
 from infra.chain_audit import anchor_key, verify_chain
-from infra.cli import main
 from infra.projection_runner import ProjectionRunner, rebuild
 from projections.tamper_chain import TamperChainView
 from tests.support import Flow

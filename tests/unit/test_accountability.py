@@ -198,7 +198,7 @@ def test_refused_command_leaves_the_case_unchanged(app: BanliApplication) -> Non
 def test_a_stale_command_cache_never_decides_a_command(tmp_path: Path) -> None:
     """Two workers with their own case caches: a refusal or a version clash on a stale cached
     case is judged again on the stored case, so both writes land and nothing is lost."""
-    from infra.bootstrap import build_application
+    from banli.compose import build_application
     from infra.settings import Settings
 
     settings = Settings(data_dir=tmp_path)

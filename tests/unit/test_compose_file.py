@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from infra.cli import build_parser
+from banli.cli import build_parser
 from infra.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

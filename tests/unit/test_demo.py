@@ -1,4 +1,4 @@
-"""The demo year (infra.demo): deterministic, accepted by the rules, true to the seeds' figures.
+"""The demo year (demo): deterministic, accepted by the rules, true to the seeds' figures.
 
 Seed 002: the finance department's 76 lead cases answered A 41 / C 18 / B 17 with 297 co cases
 (373 items), the housing department's 51 lead and 46 co cases; seed 003: units at 10, 11, 49 and
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from demo import DEMO_TODAY, DemoSummary, load_demo, summarise
 from domain.case import Case
 from domain.deadlines.case_deadlines import case_deadlines
 from domain.visit_rate import visit_compliance
 from infra.application import BanliApplication
-from infra.demo import DEMO_TODAY, DemoSummary, load_demo, summarise
 
 SMALL = 0.1
 # Short random ids (reply, request and merge ids: uuid4().hex[:12]) differ between loads.

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from demo.people import GIVEN_NAMES, SURNAMES
+from demo.units import UNITS
 from domain.records import Actor, Person
-from infra.demo.people import GIVEN_NAMES, SURNAMES
-from infra.demo.units import UNITS
 
 OFFICE = Actor(user="office.chen", role="office", unit=None)
 LEADER = Actor(user="leader.zhou", role="leader", unit=None)

@@ -6,12 +6,12 @@ import random
 from collections import Counter
 from datetime import date
 
+from demo.actors import draw_staff
+from demo.dates import DEMO_TODAY
+from demo.units import UNIT_BY_CODE
 from domain.commands import CaseCommand
 from domain.records import Actor
 from infra.application import BanliApplication, CommandContext, CommandResult
-from infra.demo.actors import draw_staff
-from infra.demo.dates import DEMO_TODAY
-from infra.demo.units import UNIT_BY_CODE
 
 
 class Demo:

@@ -7,10 +7,10 @@ import json
 import sys
 from collections.abc import Callable, Mapping
 
+from banli.compose import build_application, settings_for
 from infra.anchor_sinks import configured_sinks
 from infra.anchoring import AnchorRefused, AnchorRun, anchor_once, follow
 from infra.anchoring import refuse_contradicting_anchors as _refuse
-from infra.bootstrap import build_application
 from infra.chain_audit import anchor_key, anchors_from, verify_chain
 from infra.read_models import build_view_store
 from infra.settings import Settings
@@ -20,19 +20,8 @@ from projections.tamper_chain import TamperChainView
 Guard = Callable[[Mapping[str, int]], None]
 
 
-def add_commands(
-    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
-    settings: Callable[[argparse.Namespace], Settings],
-) -> None:
-    audit = commands.add_parser("audit", help="tamper evidence: verify the chain, anchor its head")
-    audit.add_argument("action", choices=["verify", "anchor"])
-    audit.add_argument("--data-dir", default=None)
-    audit.add_argument("--follow", action="store_true", help="anchor: keep anchoring")
-    audit.add_argument("--interval", type=float, default=60.0, help="seconds between anchors")
-    audit.set_defaults(func=lambda args: run(args, settings(args)))
-
-
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def audit(args: argparse.Namespace) -> int:
+    settings = settings_for(args.data_dir)
     if args.action == "verify":
         return _verify(settings)
     return _anchor(settings, args.follow, args.interval)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from infra.demo.assignment import AssignmentSteps
-from infra.demo.feedback import FeedbackSteps
-from infra.demo.review import ReviewSteps
+from demo.assignment import AssignmentSteps
+from demo.feedback import FeedbackSteps
+from demo.review import ReviewSteps
 
 
 class Story(AssignmentSteps, FeedbackSteps, ReviewSteps):

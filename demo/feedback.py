@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from demo.actors import OFFICE, handler, proposer_actor
+from demo.replies import ReplySteps
 from domain import commands as c
-from infra.demo.actors import OFFICE, handler, proposer_actor
-from infra.demo.replies import ReplySteps
 
 
 class FeedbackSteps(ReplySteps):

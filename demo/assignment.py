@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from demo.actors import LEADER, OFFICE, handler
+from demo.dates import DEMO_YEAR
+from demo.story_base import StoryBase
+from demo.units import UNIT_BY_CODE
 from domain import commands as c
 from domain.records import Proposer
-from infra.demo.actors import LEADER, OFFICE, handler
-from infra.demo.dates import DEMO_YEAR
-from infra.demo.story_base import StoryBase
-from infra.demo.units import UNIT_BY_CODE
 
 
 class AssignmentSteps(StoryBase):

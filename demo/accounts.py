@@ -8,11 +8,15 @@ tokens once, and never uses ``DEMO_PASSWORD``.
 
 from __future__ import annotations
 
-from infra.demo.units import UNITS
+from typing import get_args
+
+from demo.units import UNITS
+from domain.vocabulary import Role
 from infra.directory import BOOTSTRAP, Directory
 from infra.passwords import hash_password
 
-ROLES = ("admin", "office", "leader", "supervisor", "auditor")
+# One demo user for each role without a unit, in the vocabulary's order; handlers get one a unit.
+ROLES = tuple(role for role in get_args(Role) if role != "handler")
 DEMO_PASSWORD = "banli-demo-2025"  # demo only: every demo user logs in with it
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from infra.demo.dates import between
-from infra.demo.plan import CasePlan
-from infra.demo.scale import scaled_share
-from infra.demo.units import UNITS
+from demo.dates import between
+from demo.plan import CasePlan
+from demo.scale import scaled_share
+from demo.units import UNITS
 
 MERGE_GROUPS = (("EDU", 3), ("HEA", 2), ("HRS", 2), ("ENV", 2))
 REASSIGNMENTS = (("approved_restart", "IND"), ("approved", "COM"), ("rejected", "CIV"))

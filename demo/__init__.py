@@ -22,9 +22,9 @@ load in progress; ``story_base``, ``assignment``, ``communication``, ``replies``
 all and tally it; ``readback`` summarises what the store holds.
 """
 
-from infra.demo.dates import DEMO_TODAY
-from infra.demo.load import load_demo
-from infra.demo.readback import summarise
-from infra.demo.summary import DemoSummary
+from demo.dates import DEMO_TODAY
+from demo.load import load_demo
+from demo.readback import summarise
+from demo.summary import DemoSummary
 
 __all__ = ["DEMO_TODAY", "DemoSummary", "load_demo", "summarise"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from demo.actors import OFFICE
+from demo.context import Demo
+from demo.plan import CasePlan
+from demo.story import Story
 from domain import commands as c
-from infra.demo.actors import OFFICE
-from infra.demo.context import Demo
-from infra.demo.plan import CasePlan
-from infra.demo.story import Story
 
 
 def run_group(demo: Demo, plans: Sequence[CasePlan]) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from demo.actors import OFFICE
+from demo.dates import FOLLOW_UP_FROM, REASSESSMENT_FROM
+from demo.story_base import StoryBase
 from domain import commands as c
-from infra.demo.actors import OFFICE
-from infra.demo.dates import FOLLOW_UP_FROM, REASSESSMENT_FROM
-from infra.demo.story_base import StoryBase
+from domain.vocabulary import SUPERVISION_FINDINGS
 
 
 class ReviewSteps(StoryBase):
@@ -42,7 +43,7 @@ class ReviewSteps(StoryBase):
                 occurred_on=self.later(5, 40),
             ),
         )
-        if finding in ("not_implemented", "stalled"):
+        if finding in SUPERVISION_FINDINGS:
             self.remind("on_site", "回头看发现承诺事项未落实，现场督办")
         elif finding == "fulfilled":
             self.do(

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from demo.actors import handler
+from demo.story_base import StoryBase
+from demo.units import UNIT_BY_CODE
 from domain import commands as c
-from infra.demo.actors import handler
-from infra.demo.story_base import StoryBase
-from infra.demo.units import UNIT_BY_CODE
 
 
 class CommunicationSteps(StoryBase):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from infra.demo.units import UNIT_BY_CODE
+from demo.units import UNIT_BY_CODE
 
 
 @dataclass

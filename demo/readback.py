@@ -7,13 +7,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from demo.dates import DEMO_TODAY
+from demo.summary import CLASSES, class_totals
+from demo.units import UNIT_BY_CODE, UNITS
 from domain.case import Case
 from domain.deadlines.case_deadlines import case_deadlines
 from domain.visit_rate import visit_compliance
 from infra.application import BanliApplication
-from infra.demo.dates import DEMO_TODAY
-from infra.demo.summary import CLASSES, class_totals
-from infra.demo.units import UNIT_BY_CODE, UNITS
 
 CASE_TOPIC_PREFIX = f"{Case.__module__}:{Case.__qualname__}."
 _PAGE = 1000

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from demo.actors import OFFICE, Staff
+from demo.context import Demo
+from demo.dates import DEMO_TODAY
+from demo.plan import CasePlan
 from domain import commands as c
 from domain.commands import CaseCommand
 from domain.records import Actor
 from infra.application import CommandResult
-from infra.demo.actors import OFFICE, Staff
-from infra.demo.context import Demo
-from infra.demo.dates import DEMO_TODAY
-from infra.demo.plan import CasePlan
 
 
 class StoryBase:

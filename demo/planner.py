@@ -6,13 +6,13 @@ import random
 from collections import Counter
 from datetime import date, timedelta
 
+from demo import storylines
+from demo.dates import between
+from demo.people import CITIES, People
+from demo.plan import CasePlan
+from demo.scale import scaled, scaled_share
+from demo.units import UNIT_BY_CODE, UNITS, UnitProfile
 from domain.key_quota import UNIT_KEY_CASES_PER_YEAR
-from infra.demo import storylines
-from infra.demo.dates import between
-from infra.demo.people import CITIES, People
-from infra.demo.plan import CasePlan
-from infra.demo.scale import scaled, scaled_share
-from infra.demo.units import UNIT_BY_CODE, UNITS, UnitProfile
 
 FIN_CO_CASES = 297  # 002: 373 items handled, 76 of them lead
 HOU_CO_CASES = 46  # 002: 97 items, 51 lead, 46 co

@@ -6,9 +6,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from infra.demo.context import Demo
-from infra.demo.plan import CasePlan
-from infra.demo.units import UNITS
+from demo.context import Demo
+from demo.plan import CasePlan
+from demo.units import UNITS
 
 CLASSES = "ABC"
 

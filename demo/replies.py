@@ -3,11 +3,11 @@ a reply (R-S3, R-R1..R-R4, R-P1..R-P5, R-D4)."""
 
 from __future__ import annotations
 
+from demo.actors import LEADER, OFFICE, handler
+from demo.communication import CommunicationSteps
+from demo.dates import DEMO_YEAR
+from demo.units import UNIT_BY_CODE
 from domain import commands as c
-from infra.demo.actors import LEADER, OFFICE, handler
-from infra.demo.communication import CommunicationSteps
-from infra.demo.dates import DEMO_YEAR
-from infra.demo.units import UNIT_BY_CODE
 
 
 class ReplySteps(CommunicationSteps):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import random
 
+from demo.context import Demo
+from demo.merges import run_group
+from demo.planner import Planner
+from demo.summary import DemoSummary, summary_of
 from infra.application import BanliApplication
-from infra.demo.context import Demo
-from infra.demo.merges import run_group
-from infra.demo.planner import Planner
-from infra.demo.summary import DemoSummary, summary_of
 
 
 def load_demo(app: BanliApplication, *, seed: int = 2018, scale: float = 1.0) -> DemoSummary:

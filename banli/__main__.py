@@ -1,0 +1,7 @@
+"""``python -m banli``: the same command as the ``banli`` console script."""
+
+import sys
+
+from banli.cli import main
+
+sys.exit(main())

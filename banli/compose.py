@@ -1,0 +1,54 @@
+"""The composition root: builds the object graph from settings for every ``banli`` command, and
+for tests (with test settings). The pieces are adapters in ``infra``; only here are they joined.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from infra.accounts import Accounts
+from infra.application import BanliApplication
+from infra.clock import Clock, utc_now
+from infra.directory import Directory
+from infra.embedded import EmbeddedProjections
+from infra.login_throttle import LoginThrottle
+from infra.read_models import build_view_store
+from infra.services import Services
+from infra.sessions import Sessions
+from infra.settings import Settings
+
+
+def settings_for(data_dir: str | None) -> Settings:
+    """``BANLI_*`` settings; an explicit ``--data-dir`` wins over ``BANLI_DATA_DIR``.
+    PostgreSQL comes from ``BANLI_DATABASE_URL``."""
+    return Settings(data_dir=Path(data_dir)) if data_dir else Settings()
+
+
+def build_application(settings: Settings | None = None) -> BanliApplication:
+    settings = settings or Settings()
+    return BanliApplication(env=settings.eventsourcing_env())
+
+
+def build_services(
+    settings: Settings | None = None, *, embedded: bool = True, clock: Clock = utc_now
+) -> Services:
+    """The running service's graph. ``clock`` decides sessions, lockouts and token expiry
+    (tests move it; nothing sleeps). ``embedded=False`` leaves the views to other processes."""
+    settings = settings or Settings()
+    app = build_application(settings)
+    views = build_view_store(settings)
+    embedded = embedded and settings.embedded_projections
+    projections = (
+        EmbeddedProjections(app, views, cache_size=settings.projection_cache_size)
+        if embedded
+        else None
+    )
+    if projections is not None:
+        projections.start()
+    directory = Directory(app, settings.bootstrap_admin_token, clock)
+    throttle = LoginThrottle(app.index)
+    lifetime = timedelta(hours=settings.session_hours)
+    accounts = Accounts(directory, throttle)
+    sessions = Sessions(directory, throttle, lifetime)
+    return Services(settings, app, directory, views, projections, accounts, sessions)

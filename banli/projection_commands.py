@@ -1,0 +1,98 @@
+"""``banli projections status|run|rebuild|follow [NAME]``: the read models' positions and lag,
+catching up, rebuilding into a new generation while the old one answers, following the log."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from banli.audit import rebuild_guard
+from banli.compose import build_application, settings_for
+from infra.anchoring import AnchorRefused, TamperingDetected
+from infra.application import BanliApplication
+from infra.projection_runner import VIEW_NAMES, ProjectionRunner, ProjectionStopped, rebuild, status
+from infra.read_models import build_view_store
+from infra.settings import Settings
+from infra.view_store import ViewStoreBase
+
+
+def progress(position: int, head: int) -> None:
+    width = 40
+    done = int(width * position / head) if head else width
+    share = 100 * position / head if head else 100.0
+    bar = "#" * done + "-" * (width - done)
+    print(f"\r[{bar}] {share:5.1f}% {position}/{head} events", end="", file=sys.stderr)
+
+
+def projections(args: argparse.Namespace) -> int:
+    settings = settings_for(args.data_dir)
+    app = build_application(settings)
+    store = build_view_store(settings)
+    if args.action == "run":
+        ProjectionRunner(
+            app, store, batch_size=args.batch_size, cache_size=settings.projection_cache_size
+        ).run(progress)
+        print(file=sys.stderr)
+    elif args.action == "follow":
+        _follow(args, settings, app, store)
+    elif args.action == "rebuild":
+        failed = _rebuild(args, settings, app, store)
+        if failed:
+            return failed
+    return _print_status(app, store)
+
+
+def _follow(
+    args: argparse.Namespace, settings: Settings, app: BanliApplication, store: ViewStoreBase
+) -> None:
+    names = [args.name] if args.name else VIEW_NAMES
+    follower = ProjectionRunner(
+        app,
+        store,
+        names=names,
+        batch_size=args.batch_size,
+        cache_size=settings.projection_cache_size,
+    )
+    print(f"following the event log for {names}", flush=True)
+    while True:
+        if not follower.run_batch():
+            time.sleep(args.poll_seconds)
+
+
+def _rebuild(
+    args: argparse.Namespace, settings: Settings, app: BanliApplication, store: ViewStoreBase
+) -> int:
+    """Answers the exit code of a rebuild that did not happen (0 when it did)."""
+    names = [args.name] if args.name else VIEW_NAMES
+    unknown = sorted(set(names) - set(VIEW_NAMES))
+    if unknown:
+        print(f"unknown projection {unknown}; known: {VIEW_NAMES}", file=sys.stderr)
+        return 2
+    try:
+        guard = rebuild_guard(settings, store, names)
+        generations = rebuild(app, store, names, progress, before_switch=guard)
+    except (AnchorRefused, TamperingDetected, ProjectionStopped) as abandoned:
+        print(f"\nrebuild abandoned, the active generations stay: {abandoned}", file=sys.stderr)
+        return 1
+    print(file=sys.stderr)
+    for name, generation in generations.items():
+        print(f"{name}: rebuilt as generation {generation}, now active")
+    return 0
+
+
+def _print_status(app: BanliApplication, store: ViewStoreBase) -> int:
+    """Prints every projection's generation, position and lag; 1 when one is stopped."""
+    ProjectionRunner(app, store)  # creates any projection that has no generation yet
+    print(f"{'projection':<14}{'gen':>5} {'role':<9}{'position':>10}{'lag':>8}  state")
+    stopped = 0
+    for row in status(app, store):
+        state = "ok"
+        if row["stopped_at"] is not None:
+            stopped += 1
+            state = f"STOPPED at position {row['stopped_at']}: {row['error']}"
+        print(
+            f"{row['projection']:<14}{row['generation']:>5} {row['role']:<9}"
+            f"{row['position']:>10}{row['lag']:>8}  {state}"
+        )
+    return 1 if stopped else 0

@@ -90,9 +90,8 @@ from consumers.envelope import Envelope
 from consumers.relay import Relay
 from domain.commands import SubmitReply
 from infra.application import BanliApplication, CommandContext, CommandResult
-from infra.read_models import build_view_store
+from infra.read_models import ViewStore, build_view_store
 from infra.settings import Settings
-from infra.view_store import ViewStore
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

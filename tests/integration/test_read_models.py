@@ -25,7 +25,8 @@ from domain.rules.replies import latest_issued_reply
 from infra.application import BanliApplication
 from infra.demo import load_demo
 from infra.projection_runner import ProjectionRunner
-from infra.view_store import SQLiteViewStore, ViewStoreBase
+from infra.read_models import SQLiteViewStore
+from infra.view_store import ViewStoreBase
 from projections.read_audit import case_history, global_log
 from projections.read_disclosures import disclosures, open_commitments
 from projections.read_ledger import ledger, overdue

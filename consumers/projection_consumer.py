@@ -23,6 +23,7 @@ from kafka.partitioner.default import murmur2
 
 from consumers.envelope import Envelope
 from infra.application import BanliApplication
+from infra.positions import consumer_offsets, kafka_calendar_name, kafka_offset_name
 from infra.projection_runner import all_views, decode
 from infra.view_store import ViewStoreBase
 from projections.core import Table
@@ -31,15 +32,6 @@ from projections.processor import BatchProcessor, DecodedEvent
 log = logging.getLogger(__name__)
 
 KAFKA_FED = ("ledger", "unit_facts", "disclosures", "commitments", "audit_trail")
-
-
-def offset_tracking_name(group: str, topic: str, partition: int) -> str:
-    return f"kafka:{group}:{topic}:{partition}"
-
-
-def calendar_tracking_name(group: str, topic: str, partition: int) -> str:
-    """The calendar version a partition's cases were last derived with, in this group."""
-    return f"kafka-calendar:{group}:{topic}:{partition}"
 
 
 def partition_of(case_id: str, partition_count: int) -> int:
@@ -113,8 +105,8 @@ class KafkaProjections:
     def _stale_partitions(self, calendar_version: int) -> set[int]:
         stale = set()
         for partition in self.partitions:
-            name = calendar_tracking_name(self.group, self.topic, partition)
-            derived = self.store.max_tracking_id(name)  # type: ignore[attr-defined]
+            name = kafka_calendar_name(self.group, self.topic, partition)
+            derived = self.store.max_tracking_id(name)
             if (derived or 0) < calendar_version:
                 stale.add(partition)
         return stale
@@ -125,12 +117,7 @@ class KafkaProjections:
 
     def offsets(self, partitions: Iterable[int]) -> dict[int, int | None]:
         """The next offset to read per partition, as committed with the views."""
-        found = {}
-        for partition in partitions:
-            name = offset_tracking_name(self.group, self.topic, partition)
-            stored = self.store.max_tracking_id(name)  # type: ignore[attr-defined]
-            found[partition] = None if stored is None else int(stored)
-        return found
+        return consumer_offsets(self.store, self.group, self.topic, partitions)
 
     def revoked(self) -> None:
         """Partitions moved: cached cases may be changed by another instance meanwhile."""
@@ -153,11 +140,11 @@ class KafkaProjections:
             batch.append(decode(self.app, Envelope.parse(value).notification()))
             last_offset[partition] = max(last_offset[partition], offset + 1)
         trackings = [
-            Tracking(offset_tracking_name(self.group, self.topic, p), o)
+            Tracking(kafka_offset_name(self.group, self.topic, p), o)
             for p, o in last_offset.items()
         ]
         trackings += [
-            Tracking(calendar_tracking_name(self.group, self.topic, p), calendar_version)
+            Tracking(kafka_calendar_name(self.group, self.topic, p), calendar_version)
             for p in sorted(stale)
         ]
         try:

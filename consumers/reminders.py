@@ -22,10 +22,10 @@ from uuid import UUID
 from eventsourcing.persistence import Tracking
 
 from consumers.envelope import Envelope
-from consumers.projection_consumer import offset_tracking_name
 from domain.case import Case
 from domain.deadlines.case_deadlines import case_deadlines
 from infra.application import BanliApplication
+from infra.positions import consumer_offsets, kafka_offset_name
 from infra.view_store import ViewStoreBase
 from projections.core import Row, Table
 from projections.processor import ViewChanges
@@ -125,7 +125,7 @@ class Reminders:
         for partition, offset, _ in records:
             last[partition] = max(last.get(partition, 0), offset + 1)
         trackings = [
-            Tracking(offset_tracking_name(self.group, self.topic, p), o) for p, o in last.items()
+            Tracking(kafka_offset_name(self.group, self.topic, p), o) for p, o in last.items()
         ]
         self._insert_new(self._notices(case_ids), trackings)
 
@@ -164,11 +164,7 @@ class Reminders:
         """Nothing cached between batches."""
 
     def offsets(self, partitions: Iterable[int]) -> dict[int, int | None]:
-        found: dict[int, int | None] = {}
-        for partition in partitions:
-            name = offset_tracking_name(self.group, self.topic, partition)
-            found[partition] = self.store.max_tracking_id(name)  # type: ignore[attr-defined]
-        return found
+        return consumer_offsets(self.store, self.group, self.topic, partitions)
 
 
 def http_webhook(url: str, timeout: float = 10.0) -> Callable[[Row], bool]:

@@ -151,13 +151,8 @@ def _progress(position: int, head: int) -> None:
 
 
 def _projections(args: argparse.Namespace) -> int:
-    from infra.projection_runner import (
-        VIEW_NAMES,
-        ProjectionRunner,
-        ProjectionStopped,
-        rebuild,
-        status,
-    )
+    from infra.positions import view_status
+    from infra.projection_runner import VIEW_NAMES, ProjectionRunner, ProjectionStopped, rebuild
     from infra.read_models import build_view_store
 
     settings = _settings(args)
@@ -202,14 +197,14 @@ def _projections(args: argparse.Namespace) -> int:
     ProjectionRunner(app, store)  # creates any projection that has no generation yet
     print(f"{'projection':<14}{'gen':>5} {'role':<9}{'position':>10}{'lag':>8}  state")
     stopped = 0
-    for row in status(app, store):
+    for row in view_status(store, app.recorder.max_notification_id() or 0):
         state = "ok"
-        if row["stopped_at"] is not None:
+        if row.stopped_at is not None:
             stopped += 1
-            state = f"STOPPED at position {row['stopped_at']}: {row['error']}"
+            state = f"STOPPED at position {row.stopped_at}: {row.error}"
         print(
-            f"{row['projection']:<14}{row['generation']:>5} {row['role']:<9}"
-            f"{row['position']:>10}{row['lag']:>8}  {state}"
+            f"{row.projection:<14}{row.generation:>5} {row.role:<9}"
+            f"{row.position:>10}{row.lag:>8}  {state}"
         )
     return 1 if stopped else 0
 

@@ -281,28 +281,3 @@ class ProjectionStopped(RuntimeError):
         self.failures = list(failures)
         text = "; ".join(f"{f.view} at position {f.position}: {f.error}" for f in failures)
         super().__init__(f"projection stopped: {text}")
-
-
-def status(app: BanliApplication, store: ViewStoreBase) -> list[dict[str, Any]]:
-    """Position and lag of every projection's active (and any rebuilding) generation."""
-    head = app.recorder.max_notification_id() or 0
-    failed = {(f.view, f.generation): f for f in store.failures()}
-    rows = []
-    for name, (active, building) in sorted(store.generations().items()):
-        for generation, role in ((active, "active"), (building, "building")):
-            if generation is None:
-                continue
-            position = store.positions([(name, generation)])[name] or 0
-            failure = failed.get((name, generation))
-            rows.append(
-                {
-                    "projection": name,
-                    "stopped_at": failure.position if failure else None,
-                    "error": failure.error if failure else None,
-                    "generation": generation,
-                    "role": role,
-                    "position": position,
-                    "lag": head - position,
-                }
-            )
-    return rows

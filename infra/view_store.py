@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from eventsourcing.persistence import Tracking
 
+from infra.positions import view_position_name
 from projections.core import Row, Table, schema_fingerprint
 from projections.processor import ViewChanges
 
@@ -46,10 +47,6 @@ def physical(table: str, generation: int) -> str:
     return f"{table}_g{generation}"
 
 
-def tracking_name(view: str, generation: int) -> str:
-    return f"view:{view}:g{generation}"
-
-
 class Cursor(Protocol):
     def execute(self, sql: Any, params: Any = ...) -> Any: ...
     def executemany(self, sql: Any, params: Any) -> Any: ...
@@ -68,6 +65,8 @@ class ViewStoreBase:
     placeholder = "?"
 
     if TYPE_CHECKING:  # the library's tracking recorder's, later in every store's bases
+
+        def max_tracking_id(self, application_name: str) -> int | None: ...
 
         def _insert_tracking(self, c: Any, tracking: Tracking) -> None: ...
 
@@ -330,7 +329,7 @@ class ViewStoreBase:
                 for table_name, rows in change.append.items():
                     self._insert(c, by_name[table_name], generation, rows, upsert=True)
                 if trackings is None and change.position is not None:
-                    self._track(c, Tracking(tracking_name(view, generation), change.position))
+                    self._track(c, Tracking(view_position_name(view, generation), change.position))
             for tracking in trackings or ():
                 self._track(c, tracking)
 
@@ -396,5 +395,5 @@ class ViewStoreBase:
     def positions(self, names: Iterable[tuple[str, int]]) -> dict[str, int | None]:
         out: dict[str, int | None] = {}
         for view, generation in names:
-            out[view] = self.max_tracking_id(tracking_name(view, generation))  # type: ignore[attr-defined]
+            out[view] = self.max_tracking_id(view_position_name(view, generation))
         return out

@@ -11,13 +11,8 @@ import pytest
 
 from domain.deadlines.calendar import WorkdayCalendar
 from infra.application import BanliApplication
-from infra.projection_runner import (
-    VIEW_NAMES,
-    ProjectionRunner,
-    ProjectionStopped,
-    rebuild,
-    status,
-)
+from infra.positions import view_status
+from infra.projection_runner import VIEW_NAMES, ProjectionRunner, ProjectionStopped, rebuild
 from infra.view_store import ViewStoreBase
 from projections.core import Row
 from projections.ledger import LedgerView
@@ -59,8 +54,8 @@ def test_one_failing_view_stops_alone_at_the_event_and_resumes_after_a_fix(
     [failure] = store.failures()
     assert (failure.view, failure.position) == ("ledger", bad_position)
     assert "NUL" in failure.error
-    [row] = [r for r in status(app, store) if r["projection"] == "ledger"]
-    assert (row["stopped_at"], row["position"]) == (bad_position, bad_position - 1)
+    [row] = [r for r in view_status(store, head or 0) if r.projection == "ledger"]
+    assert (row.stopped_at, row.position) == (bad_position, bad_position - 1)
     with pytest.raises(ProjectionStopped, match="ledger at position"):
         rebuild(app, store, ["ledger"])  # an incomplete generation never becomes active
 

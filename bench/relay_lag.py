@@ -92,6 +92,7 @@ from domain.commands import SubmitReply
 from infra.application import BanliApplication, CommandContext, CommandResult
 from infra.read_models import ViewStore, build_view_store
 from infra.settings import Settings
+from projections.audit_trail import AUDIT
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -747,9 +748,9 @@ def wait_for_audit_table(store: ViewStore, processes: Sequence[Process]) -> str:
     while time.monotonic() < deadline:
         for process in processes:
             process.check()
-        generation = store.generations().get("audit_trail")
+        generation = store.generations().get(AUDIT.view)
         if generation is not None:
-            return store.table("audit_trail", "audit_events", generation[0])
+            return store.table(AUDIT, generation[0])
         time.sleep(0.1)
     msg = f"the consumer made no audit view in {READY_TIMEOUT_S:.0f} s"
     raise RuntimeError(msg)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 from kafka.partitioner.default import murmur2
@@ -24,14 +23,13 @@ from kafka.partitioner.default import murmur2
 from consumers.envelope import Envelope
 from infra.application import BanliApplication
 from infra.positions import consumer_offsets, kafka_calendar_name, kafka_offset_name
-from infra.projection_runner import all_views, decode
+from infra.view_feed import decode, loader
 from infra.view_store import ViewStoreBase
+from projections import ledger, registry
 from projections.core import Table
 from projections.processor import BatchProcessor, DecodedEvent
 
 log = logging.getLogger(__name__)
-
-KAFKA_FED = ("ledger", "unit_facts", "disclosures", "commitments", "audit_trail")
 
 
 def partition_of(case_id: str, partition_count: int) -> int:
@@ -63,11 +61,7 @@ class KafkaProjections:
         self.group = group
         self.topic = topic
         self.cache_size = cache_size
-        case_views, event_views = all_views()
-        self.case_views = [v for v in case_views if v.name in KAFKA_FED]
-        self.event_views = [v for v in event_views if v.name in KAFKA_FED]
-        self.tables: dict[str, Sequence[Table]] = {v.name: v.tables for v in self.case_views}
-        self.tables.update({v.name: v.tables for v in self.event_views})
+        self.tables: dict[str, Sequence[Table]] = registry.views(kafka_fed=True).tables()
         self.generations = {
             name: self.store.current_generation(name, tables)
             for name, tables in self.tables.items()
@@ -78,28 +72,24 @@ class KafkaProjections:
 
     def _new_processor(self) -> BatchProcessor:
         return BatchProcessor(
-            self.case_views,
-            self.event_views,
-            load_case=lambda i, v: self.app.repository.get(UUID(i), version=v),
+            registry.views(kafka_fed=True),
+            load_case=loader(self.app),
             list_cases=None,  # calendar changes: see ``_stale_partitions``
             cache_size=self.cache_size,
             known_version=self._ledger_version,
         )
 
     def _ledger_version(self, case_id: str) -> int | None:
-        table = self.store.table("ledger", "ledger_cases", self.generations["ledger"])
-        rows = self.store.fetch(f"SELECT version FROM {table} WHERE case_id = ?", [case_id])
-        return int(rows[0]["version"]) if rows else None
+        return ledger.case_version(self.store, case_id, self.generations[ledger.NAME])
 
     def _owned_cases(self, partitions: set[int]) -> dict[str, int]:
         """The cases of ``partitions`` at the version this view holds (all of them applied by
         this instance, the partitions' one writer)."""
-        table = self.store.table("ledger", "ledger_cases", self.generations["ledger"])
-        rows = self.store.fetch(f"SELECT case_id, version FROM {table}", [])
+        held = ledger.case_versions(self.store, self.generations[ledger.NAME])
         return {
-            str(r["case_id"]): int(r["version"])
-            for r in rows
-            if partition_of(str(r["case_id"]), self.partition_count) in partitions
+            case_id: version
+            for case_id, version in held.items()
+            if partition_of(case_id, self.partition_count) in partitions
         }
 
     def _stale_partitions(self, calendar_version: int) -> set[int]:

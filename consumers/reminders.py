@@ -27,6 +27,7 @@ from domain.deadlines.case_deadlines import case_deadlines
 from infra.application import BanliApplication
 from infra.positions import consumer_offsets, kafka_offset_name
 from infra.view_store import ViewStoreBase
+from projections import ledger
 from projections.core import Row, Table
 from projections.processor import ViewChanges
 
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 NOTICE_STATUSES = ("due_soon", "overdue")
 VIEW = "reminders"
 NOTICES = Table(
+    view=VIEW,
     name="notices",
     columns={
         "notice_id": "TEXT",
@@ -97,7 +99,7 @@ class Reminders:
         self.generation = store.active_generation(VIEW) or store.create_generation(
             VIEW, (NOTICES,), activate=True
         )
-        self.table = store.table(VIEW, NOTICES.name, self.generation)
+        self.table = store.table(NOTICES, self.generation)
 
     def _notices(self, case_ids: Iterable[str]) -> list[Row]:
         calendar = self.app.calendar()
@@ -131,17 +133,12 @@ class Reminders:
 
     def sweep(self) -> None:
         """Time passes without events: every case with a deadline due soon or late, today."""
-        soon = date.fromordinal(self.today().toordinal() + 7).isoformat()
+        soon = date.fromordinal(self.today().toordinal() + 7)
         try:
-            deadlines = self.store.table("ledger", "ledger_deadlines")
+            due = ledger.cases_due_by(self.store, soon, unmet_on=self.today())
         except LookupError:
-            return
-        rows = self.store.fetch(
-            f"SELECT DISTINCT case_id FROM {deadlines} WHERE due_on <= ? "
-            "AND (met_on IS NULL OR met_on > ?)",
-            [soon, self.today().isoformat()],
-        )
-        self._insert_new(self._notices(str(r["case_id"]) for r in rows))
+            return  # no ledger yet: nothing is known to be due
+        self._insert_new(self._notices(due))
 
     def deliver(self) -> int:
         """Posts undelivered notices to the webhook; marks each once the receiver took it."""

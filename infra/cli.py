@@ -152,8 +152,9 @@ def _progress(position: int, head: int) -> None:
 
 def _projections(args: argparse.Namespace) -> int:
     from infra.positions import view_status
-    from infra.projection_runner import VIEW_NAMES, ProjectionRunner, ProjectionStopped, rebuild
+    from infra.projection_runner import ProjectionRunner, ProjectionStopped, rebuild
     from infra.read_models import build_view_store
+    from projections.registry import NAMES
 
     settings = _settings(args)
     app = build_application(settings)
@@ -164,7 +165,7 @@ def _projections(args: argparse.Namespace) -> int:
         ).run(_progress)
         print(file=sys.stderr)
     elif args.action == "follow":
-        names = [args.name] if args.name else VIEW_NAMES
+        names = [args.name] if args.name else list(NAMES)
         follower = ProjectionRunner(
             app,
             store,
@@ -177,10 +178,10 @@ def _projections(args: argparse.Namespace) -> int:
             if not follower.run_batch():
                 time.sleep(args.poll_seconds)
     elif args.action == "rebuild":
-        names = [args.name] if args.name else VIEW_NAMES
-        unknown = sorted(set(names) - set(VIEW_NAMES))
+        names = [args.name] if args.name else list(NAMES)
+        unknown = sorted(set(names) - set(NAMES))
         if unknown:
-            print(f"unknown projection {unknown}; known: {VIEW_NAMES}", file=sys.stderr)
+            print(f"unknown projection {unknown}; known: {list(NAMES)}", file=sys.stderr)
             return 2
         from infra.anchoring import AnchorRefused, TamperingDetected
         from infra.cli_audit import rebuild_guard

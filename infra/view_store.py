@@ -378,17 +378,17 @@ class ViewStoreBase:
             )
             return [dict(r) for r in c.fetchall()]
 
-    def table(self, view: str, table: str, generation: int | None = None) -> str:
+    def table(self, table: Table, generation: int | None = None) -> str:
         """The physical (qualified) name of a view table in its active or given generation."""
-        gen = generation if generation is not None else self._cached_active(view)
+        gen = generation if generation is not None else self._cached_active(table.view)
         if gen is None:
-            raise LookupError(f"view {view} has no generation yet")
-        return self._qualify(physical(table, gen))
+            raise LookupError(f"view {table.view} has no generation yet")
+        return self._qualify(physical(table.name, gen))
 
-    def last_row(self, view: str, table: Table, generation: int) -> Row | None:
+    def last_row(self, table: Table, generation: int) -> Row | None:
         key = ", ".join(f"{k} DESC" for k in table.key)
         rows = self.fetch(
-            f"SELECT * FROM {self.table(view, table.name, generation)} ORDER BY {key} LIMIT 1", ()
+            f"SELECT * FROM {self.table(table, generation)} ORDER BY {key} LIMIT 1", ()
         )
         return rows[0] if rows else None
 

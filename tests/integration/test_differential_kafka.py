@@ -20,7 +20,7 @@ from typing import Any
 
 from kafka import KafkaAdminClient
 
-from consumers.projection_consumer import KAFKA_FED, KafkaProjections
+from consumers.projection_consumer import KafkaProjections
 from domain.deadlines.calendar_book import CALENDAR_BOOK_ID
 from infra.application import BanliApplication
 from infra.kafka_clients import ensure_topic
@@ -31,6 +31,8 @@ from infra.recorders import cases_at
 from infra.settings import Settings
 from infra.single_instance import AlreadyRunning, single_instance
 from infra.view_store import ViewStoreBase
+from projections import ledger
+from projections.registry import KAFKA_FED
 from tests.integration.differential import (
     assert_history_exercised,
     assert_same_rows,
@@ -122,9 +124,7 @@ class Pipeline:
         return all(version >= book for version in derived)
 
     def ledger_versions(self) -> dict[str, int]:
-        table = self.store.table("ledger", "ledger_cases")
-        rows = self.store.fetch(f"SELECT case_id, version FROM {table}", ())
-        return {str(r["case_id"]): int(r["version"]) for r in rows}
+        return ledger.case_versions(self.store)
 
     def store_versions(self) -> dict[str, int]:
         """Every case's last version in the store (the only other stream is the calendar)."""

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import pytest
 
 from consumers.kafka_loop import PartitionedConsumer
-from consumers.reminders import NOTICES, VIEW, Reminders, http_webhook
+from consumers.reminders import NOTICES, Reminders, http_webhook
 from infra.application import BanliApplication
 from infra.kafka_clients import ensure_topic, make_consumer
 from infra.projection_runner import ProjectionRunner
@@ -56,7 +56,7 @@ def webhook_url() -> Iterator[str]:
 
 
 def notices(store: ViewStoreBase) -> list[dict[str, Any]]:
-    table = store.table(VIEW, NOTICES.name)
+    table = store.table(NOTICES)
     return store.fetch(f"SELECT * FROM {table} ORDER BY notice_id", ())
 
 

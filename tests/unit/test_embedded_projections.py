@@ -11,7 +11,7 @@ from eventsourcing.sqlite import SQLiteDatastore
 from infra.application import BanliApplication
 from infra.embedded import EmbeddedProjections
 from infra.read_models import SQLiteViewStore
-from projections.read_ledger import ledger
+from projections.ledger import ledger
 from tests.support import Flow
 
 

@@ -2,7 +2,8 @@
 
 The log runner, the Kafka consumer, rebuild, status and the command line find the read models
 here, so a new read model is its module in ``projections/`` and one line below (docs/decisions.md,
-"A new read model").
+"A new read model"). The reminders' notices (``projections/notices.py``) are not listed: they
+hold delivery marks no event records, so no runner may rebuild them.
 """
 
 from __future__ import annotations

@@ -14,11 +14,12 @@ from typing import Any, ClassVar
 import pytest
 
 from consumers.kafka_loop import PartitionedConsumer
-from consumers.reminders import NOTICES, Reminders, http_webhook
+from consumers.reminders import Reminders, http_webhook
 from infra.application import BanliApplication
 from infra.kafka_clients import ensure_topic, make_consumer
 from infra.projection_runner import ProjectionRunner
 from infra.view_store import ViewStoreBase
+from projections.notices import NOTICES
 from tests.integration.test_kafka_pipeline import kafka_settings, relay_all
 from tests.support import Flow
 

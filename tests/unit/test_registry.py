@@ -4,6 +4,7 @@ runners, the Kafka consumer, rebuild and the readers all go by it."""
 from __future__ import annotations
 
 from projections import registry
+from projections.notices import NOTICES
 
 
 def test_every_table_names_the_read_model_that_owns_it() -> None:
@@ -15,11 +16,12 @@ def test_every_table_names_the_read_model_that_owns_it() -> None:
 
 
 def test_read_model_and_table_names_are_unique() -> None:
-    """Physical tables share one namespace per database."""
+    """Physical tables share one namespace per database, the notices' table included."""
     names = [view.name for view in registry.views().all()]
-    tables = [t.name for view in registry.views().all() for t in view.tables]
+    tables = [t.name for view in registry.views().all() for t in view.tables] + [NOTICES.name]
     assert len(set(names)) == len(names)
     assert len(set(tables)) == len(tables)
+    assert NOTICES.view not in names  # never rebuilt: its delivery marks are in no event
 
 
 def test_the_kafka_consumer_keeps_every_read_model_but_the_tamper_chain() -> None:

@@ -17,11 +17,13 @@ from infra.clock import today
 from infra.directory import Principal
 from infra.embedded import ViewStopped
 from infra.metrics import prometheus_text
+from projections.audit_trail import AuditTrailView, case_history, global_log
 from projections.case_document import case_document
-from projections.read_audit import case_history, global_log
-from projections.read_disclosures import disclosures, open_commitments
-from projections.read_ledger import ledger, overdue
-from projections.read_measures import unit_stats, visit_compliance_report
+from projections.commitments import CommitmentView, open_commitments
+from projections.disclosures import DisclosureView, disclosures
+from projections.ledger import LedgerView, ledger, overdue
+from projections.tamper_chain import TamperChainView
+from projections.unit_facts import UnitFactsView, unit_stats, visit_compliance_report
 
 router = APIRouter(tags=["reads"])
 ANYONE = require(*READERS)
@@ -88,7 +90,7 @@ def get_history(
     except OverflowError:
         raise ApiProblem(422, f"as_of {as_of} is outside the representable range") from None
     then = svc.app.get_case(case_id, as_of=moment)
-    _views_current(request, "audit_trail")
+    _views_current(request, AuditTrailView.name)
     events = case_history(
         svc.views, str(then.id), late_days=svc.settings.late_recording_days, until=moment
     )
@@ -113,7 +115,7 @@ def get_ledger(
     cursor: str | None = Cursor,
     who: Principal = Depends(ANYONE),
 ) -> dict[str, Any]:
-    _views_current(request, "ledger")
+    _views_current(request, LedgerView.name)
     return _paged(
         lambda: ledger(
             services(request).views,
@@ -137,7 +139,7 @@ def get_overdue(
     cursor: str | None = Cursor,
     who: Principal = Depends(ANYONE),
 ) -> dict[str, Any]:
-    _views_current(request, "ledger")
+    _views_current(request, LedgerView.name)
     return _paged(
         lambda: overdue(
             services(request).views,
@@ -165,7 +167,7 @@ def get_unit_stats(
     as_of: Day | None = None,
     who: Principal = Depends(ANYONE),
 ) -> dict[str, Any]:
-    _views_current(request, "unit_facts")
+    _views_current(request, UnitFactsView.name)
     stats = unit_stats(services(request).views, as_of=as_of or today(), year=year, kind=kind)
     if who.role == "handler":
         stats["total"] = None  # the organisation's totals are not a unit's to see
@@ -176,7 +178,7 @@ def get_unit_stats(
 def get_visit_compliance(
     request: Request, year: WholeNumber | None = Year, who: Principal = Depends(ANYONE)
 ) -> dict[str, Any]:
-    _views_current(request, "unit_facts")
+    _views_current(request, UnitFactsView.name)
     report = visit_compliance_report(services(request).views, year=year)
     return _own_rows(who, report)
 
@@ -188,7 +190,7 @@ def get_disclosures(
     as_of: Day | None = None,
     who: Principal = Depends(ANYONE),
 ) -> dict[str, Any]:
-    _views_current(request, "disclosures")
+    _views_current(request, DisclosureView.name)
     register = disclosures(services(request).views, as_of=as_of or today(), status=status)
     return _own_rows(who, register)
 
@@ -198,7 +200,7 @@ def get_commitments(
     request: Request, include_closed: bool = False, who: Principal = Depends(ANYONE)
 ) -> dict[str, Any]:
     """R-Rv2: the B-class rolling ledger, open commitments across years (an addition)."""
-    _views_current(request, "commitments")
+    _views_current(request, CommitmentView.name)
     found = open_commitments(services(request).views, include_closed=include_closed)
     return _own_rows(who, found)
 
@@ -211,7 +213,7 @@ def get_audit_events(
     cursor: str | None = Cursor,
     who: Principal = Depends(AUDITORS),
 ) -> dict[str, Any]:
-    _views_current(request, "audit_trail")
+    _views_current(request, AuditTrailView.name)
     start = after
     if cursor is not None:
         if not (cursor.isascii() and cursor.isdigit() and len(cursor) <= 18):
@@ -225,7 +227,7 @@ def get_audit_events(
 
 @router.get("/v1/audit/verify")
 def get_verify(request: Request, who: Principal = Depends(AUDITORS)) -> dict[str, Any]:
-    _views_current(request, "tamper_chain")
+    _views_current(request, TamperChainView.name)
     svc = services(request)
     # Checked against every anchor of every configured sink, not only the chain view.
     return verify_chain(svc.app, svc.views, anchors_from(svc.settings)).as_dict()

@@ -14,10 +14,9 @@ import time
 from banli.compose import build_application, settings_for
 from infra import clock
 from infra.application import BanliApplication
-from infra.read_models import build_view_store
+from infra.read_models import ViewStore, build_view_store
 from infra.settings import Settings
 from infra.single_instance import single_instance
-from infra.view_store import ViewStore
 
 
 def relay(args: argparse.Namespace) -> int:

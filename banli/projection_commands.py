@@ -11,10 +11,12 @@ from banli.audit import rebuild_guard
 from banli.compose import build_application, settings_for
 from infra.anchoring import AnchorRefused, TamperingDetected
 from infra.application import BanliApplication
-from infra.projection_runner import VIEW_NAMES, ProjectionRunner, ProjectionStopped, rebuild, status
+from infra.positions import view_status
+from infra.projection_runner import ProjectionRunner, ProjectionStopped, rebuild
 from infra.read_models import build_view_store
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
+from projections.registry import NAMES
 
 
 def progress(position: int, head: int) -> None:
@@ -46,7 +48,7 @@ def projections(args: argparse.Namespace) -> int:
 def _follow(
     args: argparse.Namespace, settings: Settings, app: BanliApplication, store: ViewStoreBase
 ) -> None:
-    names = [args.name] if args.name else VIEW_NAMES
+    names = [args.name] if args.name else list(NAMES)
     follower = ProjectionRunner(
         app,
         store,
@@ -64,10 +66,10 @@ def _rebuild(
     args: argparse.Namespace, settings: Settings, app: BanliApplication, store: ViewStoreBase
 ) -> int:
     """Answers the exit code of a rebuild that did not happen (0 when it did)."""
-    names = [args.name] if args.name else VIEW_NAMES
-    unknown = sorted(set(names) - set(VIEW_NAMES))
+    names = [args.name] if args.name else list(NAMES)
+    unknown = sorted(set(names) - set(NAMES))
     if unknown:
-        print(f"unknown projection {unknown}; known: {VIEW_NAMES}", file=sys.stderr)
+        print(f"unknown projection {unknown}; known: {list(NAMES)}", file=sys.stderr)
         return 2
     try:
         guard = rebuild_guard(settings, store, names)
@@ -86,13 +88,13 @@ def _print_status(app: BanliApplication, store: ViewStoreBase) -> int:
     ProjectionRunner(app, store)  # creates any projection that has no generation yet
     print(f"{'projection':<14}{'gen':>5} {'role':<9}{'position':>10}{'lag':>8}  state")
     stopped = 0
-    for row in status(app, store):
+    for row in view_status(store, app.recorder.max_notification_id() or 0):
         state = "ok"
-        if row["stopped_at"] is not None:
+        if row.stopped_at is not None:
             stopped += 1
-            state = f"STOPPED at position {row['stopped_at']}: {row['error']}"
+            state = f"STOPPED at position {row.stopped_at}: {row.error}"
         print(
-            f"{row['projection']:<14}{row['generation']:>5} {row['role']:<9}"
-            f"{row['position']:>10}{row['lag']:>8}  {state}"
+            f"{row.projection:<14}{row.generation:>5} {row.role:<9}"
+            f"{row.position:>10}{row.lag:>8}  {state}"
         )
     return 1 if stopped else 0

@@ -9,7 +9,7 @@ raw
     ``app.recorder.select_notifications(start, limit=5000)``, page after page until the end of
     the log: what the database and the library's recorder cost, without decoding anything.
 rebuild
-    ``infra.projection_runner.rebuild(app, store, VIEW_NAMES)`` into a fresh view store (a new
+    ``infra.projection_runner.rebuild(app, store, registry.NAMES)`` into a fresh view store (a new
     SQLite file or a new PostgreSQL schema, removed afterwards): decoding, the domain's
     ``mutate`` per event, every view's rows, and the batched writes with their tracking.
 
@@ -46,16 +46,11 @@ from bench.rebuild_store import (
     sqlite_env,
 )
 from infra.application import BanliApplication
-from infra.projection_runner import (
-    VIEW_NAMES,
-    Progress,
-    ProjectionRunner,
-    all_views,
-    rebuild,
-)
+from infra.projection_runner import Progress, ProjectionRunner, rebuild
 from infra.read_models import build_view_store
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
+from projections import registry
 
 DEFAULT_WORKDIR = REPO_ROOT / ".cache" / "bench_rebuild"
 PAGE = 5000  # raw read page, as the rebuild's own batch
@@ -99,13 +94,10 @@ def close_store(store: ViewStoreBase) -> None:
 def view_rows(store: ViewStoreBase) -> dict[str, int]:
     """Rows per view table in the active generations (a check that the rebuild wrote)."""
     counts = {}
-    for group in all_views():
-        for view in group:
-            for table in view.tables:
-                found = store.fetch(
-                    f"SELECT count(*) AS n FROM {store.table(view.name, table.name)}", ()
-                )
-                counts[f"{view.name}.{table.name}"] = int(found[0]["n"])
+    for view in registry.views().all():
+        for table in view.tables:
+            found = store.fetch(f"SELECT count(*) AS n FROM {store.table(table)}", ())
+            counts[f"{view.name}.{table.name}"] = int(found[0]["n"])
     return counts
 
 
@@ -178,10 +170,10 @@ def measure(backend: str, app: BanliApplication, views: Views) -> Result:
     with views() as store:
         gc.collect()
         started = time.perf_counter()
-        rebuild(app, store, VIEW_NAMES, progress=rebuild_progress())
+        rebuild(app, store, registry.NAMES, progress=rebuild_progress())
         rebuild_seconds = time.perf_counter() - started
         positions = store.positions(
-            (name, store.active_generation(name) or 0) for name in VIEW_NAMES
+            (name, store.active_generation(name) or 0) for name in registry.NAMES
         )
         reached = min((p or 0) for p in positions.values())
         print(
@@ -203,13 +195,14 @@ def measure(backend: str, app: BanliApplication, views: Views) -> Result:
 def profile_prefix(app: BanliApplication, views: Views, events: int, out: str | None) -> None:
     """cProfile of a rebuild's first ``events`` events, run as ``rebuild`` does (pinned
     generations, batches of 5000), into a fresh view store."""
-    tables = {v.name: v.tables for group in all_views() for v in group}
+    tables = registry.tables()
     with views() as store:
         generations = {
-            name: store.create_generation(name, tables[name], activate=False) for name in VIEW_NAMES
+            name: store.create_generation(name, tables[name], activate=False)
+            for name in registry.NAMES
         }
         runner = ProjectionRunner(
-            app, store, names=VIEW_NAMES, generations=generations, batch_size=PAGE
+            app, store, names=registry.NAMES, generations=generations, batch_size=PAGE
         )
         profiler = cProfile.Profile()
         started = time.perf_counter()
@@ -300,7 +293,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     print(
         f"python {sys.version.split()[0]}; N ≥ {args.events:,} events "
-        f"(demo seed {args.seed}, scale {demo_scale(args.events)}); views: {', '.join(VIEW_NAMES)}"
+        f"(demo seed {args.seed}, scale {demo_scale(args.events)}); "
+        f"views: {', '.join(registry.NAMES)}"
     )
     results = [r for r in (run_backend(backend, args) for backend in backends) if r]
     if not results:

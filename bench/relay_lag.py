@@ -82,9 +82,9 @@ from bench.relay_lag_tracking import Commit, KafkaReader, Tracker, Watcher, drai
 from bench.relay_throughput import measure_throughput
 from bench.workload import CaseStream, case_numbers
 from infra.application import BanliApplication
-from infra.read_models import build_view_store
+from infra.read_models import ViewStore, build_view_store
 from infra.settings import Settings
-from infra.view_store import ViewStore
+from projections.audit_trail import AUDIT
 
 
 def cpu_seconds(pid: int) -> float:
@@ -120,9 +120,9 @@ def wait_for_audit_table(store: ViewStore, processes: Sequence[BanliProcess]) ->
     while time.monotonic() < deadline:
         for process in processes:
             process.check()
-        generation = store.generations().get("audit_trail")
+        generation = store.generations().get(AUDIT.view)
         if generation is not None:
-            return store.table("audit_trail", "audit_events", generation[0])
+            return store.table(AUDIT, generation[0])
         time.sleep(0.1)
     msg = f"the consumer made no audit view in {READY_TIMEOUT_S:.0f} s"
     raise RuntimeError(msg)

@@ -25,8 +25,8 @@ from bench.workload import EVENTS_PER_CASE, build_raw_case, case_number
 from consumers.envelope import Envelope
 from consumers.relay import Relay
 from infra.application import BanliApplication
+from infra.read_models import ViewStore
 from infra.settings import Settings
-from infra.view_store import ViewStore
 
 ACK_TIMEOUT_S = 120.0
 

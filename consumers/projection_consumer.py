@@ -16,30 +16,20 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 from kafka.partitioner.default import murmur2
 
 from consumers.envelope import Envelope
 from infra.application import BanliApplication
-from infra.projection_runner import all_views, decode
+from infra.positions import consumer_offsets, kafka_calendar_name, kafka_offset_name
+from infra.view_feed import decode, loader
 from infra.view_store import ViewStoreBase
+from projections import ledger, registry
 from projections.core import Table
 from projections.processor import BatchProcessor, DecodedEvent
 
 log = logging.getLogger(__name__)
-
-KAFKA_FED = ("ledger", "unit_facts", "disclosures", "commitments", "audit_trail")
-
-
-def offset_tracking_name(group: str, topic: str, partition: int) -> str:
-    return f"kafka:{group}:{topic}:{partition}"
-
-
-def calendar_tracking_name(group: str, topic: str, partition: int) -> str:
-    """The calendar version a partition's cases were last derived with, in this group."""
-    return f"kafka-calendar:{group}:{topic}:{partition}"
 
 
 def partition_of(case_id: str, partition_count: int) -> int:
@@ -71,11 +61,7 @@ class KafkaProjections:
         self.group = group
         self.topic = topic
         self.cache_size = cache_size
-        case_views, event_views = all_views()
-        self.case_views = [v for v in case_views if v.name in KAFKA_FED]
-        self.event_views = [v for v in event_views if v.name in KAFKA_FED]
-        self.tables: dict[str, Sequence[Table]] = {v.name: v.tables for v in self.case_views}
-        self.tables.update({v.name: v.tables for v in self.event_views})
+        self.tables: dict[str, Sequence[Table]] = registry.views(kafka_fed=True).tables()
         self.generations = {
             name: self.store.current_generation(name, tables)
             for name, tables in self.tables.items()
@@ -86,35 +72,31 @@ class KafkaProjections:
 
     def _new_processor(self) -> BatchProcessor:
         return BatchProcessor(
-            self.case_views,
-            self.event_views,
-            load_case=lambda i, v: self.app.repository.get(UUID(i), version=v),
+            registry.views(kafka_fed=True),
+            load_case=loader(self.app),
             list_cases=None,  # calendar changes: see ``_stale_partitions``
             cache_size=self.cache_size,
             known_version=self._ledger_version,
         )
 
     def _ledger_version(self, case_id: str) -> int | None:
-        table = self.store.table("ledger", "ledger_cases", self.generations["ledger"])
-        rows = self.store.fetch(f"SELECT version FROM {table} WHERE case_id = ?", [case_id])
-        return int(rows[0]["version"]) if rows else None
+        return ledger.case_version(self.store, case_id, self.generations[ledger.NAME])
 
     def _owned_cases(self, partitions: set[int]) -> dict[str, int]:
         """The cases of ``partitions`` at the version this view holds (all of them applied by
         this instance, the partitions' one writer)."""
-        table = self.store.table("ledger", "ledger_cases", self.generations["ledger"])
-        rows = self.store.fetch(f"SELECT case_id, version FROM {table}", [])
+        held = ledger.case_versions(self.store, self.generations[ledger.NAME])
         return {
-            str(r["case_id"]): int(r["version"])
-            for r in rows
-            if partition_of(str(r["case_id"]), self.partition_count) in partitions
+            case_id: version
+            for case_id, version in held.items()
+            if partition_of(case_id, self.partition_count) in partitions
         }
 
     def _stale_partitions(self, calendar_version: int) -> set[int]:
         stale = set()
         for partition in self.partitions:
-            name = calendar_tracking_name(self.group, self.topic, partition)
-            derived = self.store.max_tracking_id(name)  # type: ignore[attr-defined]
+            name = kafka_calendar_name(self.group, self.topic, partition)
+            derived = self.store.max_tracking_id(name)
             if (derived or 0) < calendar_version:
                 stale.add(partition)
         return stale
@@ -125,12 +107,7 @@ class KafkaProjections:
 
     def offsets(self, partitions: Iterable[int]) -> dict[int, int | None]:
         """The next offset to read per partition, as committed with the views."""
-        found = {}
-        for partition in partitions:
-            name = offset_tracking_name(self.group, self.topic, partition)
-            stored = self.store.max_tracking_id(name)  # type: ignore[attr-defined]
-            found[partition] = None if stored is None else int(stored)
-        return found
+        return consumer_offsets(self.store, self.group, self.topic, partitions)
 
     def revoked(self) -> None:
         """Partitions moved: cached cases may be changed by another instance meanwhile."""
@@ -153,11 +130,11 @@ class KafkaProjections:
             batch.append(decode(self.app, Envelope.parse(value).notification()))
             last_offset[partition] = max(last_offset[partition], offset + 1)
         trackings = [
-            Tracking(offset_tracking_name(self.group, self.topic, p), o)
+            Tracking(kafka_offset_name(self.group, self.topic, p), o)
             for p, o in last_offset.items()
         ]
         trackings += [
-            Tracking(calendar_tracking_name(self.group, self.topic, p), calendar_version)
+            Tracking(kafka_calendar_name(self.group, self.topic, p), calendar_version)
             for p in sorted(stale)
         ]
         try:

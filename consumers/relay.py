@@ -18,6 +18,7 @@ from eventsourcing.persistence import Tracking
 
 from consumers.envelope import Envelope
 from infra.application import BanliApplication
+from infra.positions import relay_position_name
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class Relay:
         self.topic = topic
         self.batch_size = batch_size
         self.ack_timeout = ack_timeout
-        self.tracking_name = f"relay:{topic}"
+        self.tracking_name = relay_position_name(topic)
 
     def position(self) -> int:
         return self.positions.max_tracking_id(self.tracking_name) or 0

@@ -17,13 +17,11 @@ from datetime import UTC, datetime
 from infra.anchor_sinks import AnchorSink
 from infra.anchors import Anchor, AnchorReading, sign
 from infra.application import BanliApplication
-from infra.chain_audit import chain_rows, read_anchors
+from infra.chain_audit import read_anchors
 from infra.chain_source import stored_chain
 from infra.view_store import ViewStoreBase
 from projections.chain_check import verify
-from projections.tamper_chain import CHAIN, TamperChainView
-
-CHUNK = 500
+from projections.tamper_chain import TamperChainView, chain_links, links_at
 
 
 class AnchorRefused(RuntimeError):
@@ -63,7 +61,7 @@ def anchor_once(
     reading = read_anchors(sinks, key)
     if reading.unreadable:
         raise AnchorRefused("; ".join(reading.unreadable))
-    checked = verify(stored_chain(app), chain_rows(store), reading.anchors)
+    checked = verify(stored_chain(app), chain_links(store), reading.anchors)
     if not checked.ok:
         reasons = "; ".join(f.reason for f in checked.findings)
         raise AnchorRefused(
@@ -107,23 +105,15 @@ def refuse_contradicting_anchors(
         generation = generations.get(TamperChainView.name)
         if generation is None:
             return
-        table = store.table(TamperChainView.name, CHAIN.name, generation)
         anchors = sorted(reading.anchors, key=lambda a: a.position)
-        for start in range(0, len(anchors), CHUNK):
-            chunk = anchors[start : start + CHUNK]
-            marks = ", ".join(["?"] * len(chunk))
-            rows = store.fetch(
-                f"SELECT position, hash FROM {table} WHERE position IN ({marks})",
-                [a.position for a in chunk],
-            )
-            rebuilt = {int(r["position"]): str(r["hash"]) for r in rows}
-            for anchor in chunk:
-                if rebuilt.get(anchor.position) != anchor.head:
-                    raise TamperingDetected(
-                        f"tampering: the rebuilt tamper chain contradicts the anchor of position "
-                        f"{anchor.position} (anchored {anchor.anchored_at}); an event or index "
-                        f"row at or before {anchor.position} changed. The active generation is "
-                        f"kept; generation {generation} was not switched to."
-                    )
+        rebuilt = links_at(store, [a.position for a in anchors], generation)
+        for anchor in anchors:
+            if rebuilt.get(anchor.position) != anchor.head:
+                raise TamperingDetected(
+                    f"tampering: the rebuilt tamper chain contradicts the anchor of position "
+                    f"{anchor.position} (anchored {anchor.anchored_at}); an event or index "
+                    f"row at or before {anchor.position} changed. The active generation is "
+                    f"kept; generation {generation} was not switched to."
+                )
 
     return check

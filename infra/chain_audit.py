@@ -13,7 +13,7 @@ from infra.chain_source import stored_chain
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
 from projections.chain_check import Verification, verify
-from projections.tamper_chain import CHAIN
+from projections.tamper_chain import chain_links
 
 
 def anchor_key(settings: Settings) -> bytes | None:
@@ -89,18 +89,9 @@ class ChainAudit:
         }
 
 
-def chain_rows(store: ViewStoreBase) -> dict[int, str]:
-    try:
-        table = store.table("tamper_chain", CHAIN.name)
-    except LookupError:
-        return {}  # no chain view built yet: the store is judged by its anchors and index
-    rows = store.fetch(f"SELECT position, hash FROM {table}", ())
-    return {int(r["position"]): str(r["hash"]) for r in rows}
-
-
 def verify_chain(
     app: BanliApplication, store: ViewStoreBase, anchors: AnchorReading | None = None
 ) -> ChainAudit:
     reading = anchors if anchors is not None else AnchorReading()
-    verification = verify(stored_chain(app), chain_rows(store), reading.anchors)
+    verification = verify(stored_chain(app), chain_links(store), reading.anchors)
     return ChainAudit(verification, reading)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from infra.application import BanliApplication
-from infra.projection_runner import status
+from infra.positions import consumer_offsets, relay_position, view_status
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
 
@@ -46,28 +46,28 @@ def prometheus_text(app: BanliApplication, store: ViewStoreBase, settings: Setti
     _gauge(
         lines, "banli_events_total", "Last notification position of the event store.", [("", head)]
     )
-    rows = status(app, store)
-    labels = [f'projection="{r["projection"]}",generation="{r["generation"]}"' for r in rows]
+    rows = view_status(store, head)
+    labels = [f'projection="{r.projection}",generation="{r.generation}"' for r in rows]
     _gauge(
         lines,
         "banli_projection_position",
         "Last log position a projection processed.",
-        [(label, r["position"]) for label, r in zip(labels, rows, strict=True)],
+        [(label, r.position) for label, r in zip(labels, rows, strict=True)],
     )
     _gauge(
         lines,
         "banli_projection_lag",
         "Events a log-fed projection has yet to process.",
-        [(label, r["lag"]) for label, r in zip(labels, rows, strict=True)],
+        [(label, r.lag) for label, r in zip(labels, rows, strict=True)],
     )
     _gauge(
         lines,
         "banli_projection_stopped",
         "1 when a projection stopped at an event it cannot apply (its position is the event).",
-        [(label, int(r["stopped_at"] is not None)) for label, r in zip(labels, rows, strict=True)],
+        [(label, int(r.stopped_at is not None)) for label, r in zip(labels, rows, strict=True)],
     )
     topic = settings.kafka_topic
-    relay = store.max_tracking_id(f"relay:{topic}") or 0  # type: ignore[attr-defined]
+    relay = relay_position(store, topic)
     _gauge(
         lines,
         "banli_relay_position",
@@ -83,11 +83,12 @@ def prometheus_text(app: BanliApplication, store: ViewStoreBase, settings: Setti
     if not settings.kafka_bootstrap:
         return "\n".join(lines) + "\n"
     ends = _end_offsets(settings)
+    partitions = sorted(set(ends) | set(range(settings.kafka_partitions)))
+    offsets = consumer_offsets(store, settings.kafka_group, topic, partitions)
     consumed = []
     lag = []
-    for partition in sorted(set(ends) | set(range(settings.kafka_partitions))):
-        name = f"kafka:{settings.kafka_group}:{topic}:{partition}"
-        offset = store.max_tracking_id(name) or 0  # type: ignore[attr-defined]
+    for partition in partitions:
+        offset = offsets[partition] or 0
         label = f'group="{settings.kafka_group}",topic="{topic}",partition="{partition}"'
         consumed.append((label, offset))
         if partition in ends:

@@ -11,56 +11,20 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
-from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
 from infra.application import BanliApplication
 from infra.recorders import cases_at
+from infra.view_feed import decode, loader
 from infra.view_store import ViewFailure, ViewStoreBase
-from projections.audit_trail import AuditTrailView
-from projections.commitments import CommitmentView
-from projections.core import CaseView, EventView, IndexFacts, StoredEventInfo, Table
-from projections.disclosures import DisclosureView
-from projections.ledger import LedgerView
+from projections import registry
+from projections.core import Table
 from projections.processor import BatchProcessor, DecodedEvent
-from projections.tamper_chain import TamperChainView
-from projections.unit_facts import UnitFactsView
 
 log = logging.getLogger(__name__)
 
-
-def all_views() -> tuple[list[CaseView], list[EventView]]:
-    """Fresh instances of every read model (event views carry per-run state)."""
-    return (
-        [LedgerView(), UnitFactsView(), DisclosureView(), CommitmentView()],
-        [AuditTrailView(), TamperChainView()],
-    )
-
-
-VIEW_NAMES = [v.name for group in all_views() for v in group]
-
 Progress = Callable[[int, int], None]
-
-
-def decode(
-    app: BanliApplication, notification: Notification, index: IndexFacts | None = None
-) -> DecodedEvent:
-    """A stored event as the views see it: decoded with the store's own mapper (and cipher)."""
-    event: Any = app.mapper.to_domain_event(notification)
-    info = StoredEventInfo(
-        position=notification.id,
-        originator_id=str(notification.originator_id),
-        version=notification.originator_version,
-        topic=notification.topic,
-        state=notification.state,
-        event_type=type(event).__name__,
-        recorded_at=event.timestamp,
-        data=event.__dict__,
-        index=index,
-    )
-    return DecodedEvent(info, event)
 
 
 class ProjectionRunner:
@@ -83,16 +47,14 @@ class ProjectionRunner:
         cache_size: int = 500_000,
         retry_seconds: float = 60.0,
     ) -> None:
-        wanted = set(names or VIEW_NAMES)
-        self.names = [name for name in VIEW_NAMES if name in wanted]
+        # In the registry's order, whatever order ``names`` has; none named is every one.
+        self.tables: dict[str, Sequence[Table]] = registry.tables(names or None)
+        self.names = list(self.tables)
         self.app = app
         self.store = store
         self.batch_size = batch_size
         self.cache_size = cache_size
         self.retry_seconds = retry_seconds
-        self.tables: dict[str, Sequence[Table]] = {
-            v.name: v.tables for group in all_views() for v in group if v.name in wanted
-        }
         # Pinned generations (a rebuild) never move; otherwise follow the active ones, which a
         # rebuild may switch at any time.
         self.pinned = generations is not None
@@ -110,21 +72,15 @@ class ProjectionRunner:
 
     def _new_processor(self, only: Sequence[str] | None = None) -> BatchProcessor:
         """A processor for the running views (or ``only`` these), resumed from the store."""
-        names = set(only if only is not None else self.running())
-        case_views, event_views = all_views()
-        events = [v for v in event_views if v.name in names]
-        for view in events:
-            view.resume(self.store.last_row(view.name, view.tables[0], self.generations[view.name]))
+        views = registry.views(only if only is not None else self.running())
+        for view in views.event:
+            view.resume(self.store.last_row(view.tables[0], self.generations[view.name]))
         return BatchProcessor(
-            [v for v in case_views if v.name in names],
-            events,
-            load_case=self._load,
+            views,
+            load_case=loader(self.app),
             list_cases=lambda position: cases_at(self.app.index, position),
             cache_size=self.cache_size,
         )
-
-    def _load(self, aggregate_id: str, version: int) -> Any:
-        return self.app.repository.get(UUID(aggregate_id), version=version)
 
     def running(self) -> list[str]:
         return [name for name in self.names if name not in self.stopped]
@@ -251,7 +207,7 @@ def rebuild(
     last stretch written meanwhile is caught up once more just before the switch.
     ``before_switch`` may refuse the new generations (raise), and then nothing is switched.
     """
-    tables = {v.name: v.tables for group in all_views() for v in group if v.name in names}
+    tables = registry.tables(names)
     generations = {
         name: store.create_generation(name, tables[name], activate=False) for name in names
     }
@@ -281,28 +237,3 @@ class ProjectionStopped(RuntimeError):
         self.failures = list(failures)
         text = "; ".join(f"{f.view} at position {f.position}: {f.error}" for f in failures)
         super().__init__(f"projection stopped: {text}")
-
-
-def status(app: BanliApplication, store: ViewStoreBase) -> list[dict[str, Any]]:
-    """Position and lag of every projection's active (and any rebuilding) generation."""
-    head = app.recorder.max_notification_id() or 0
-    failed = {(f.view, f.generation): f for f in store.failures()}
-    rows = []
-    for name, (active, building) in sorted(store.generations().items()):
-        for generation, role in ((active, "active"), (building, "building")):
-            if generation is None:
-                continue
-            position = store.positions([(name, generation)])[name] or 0
-            failure = failed.get((name, generation))
-            rows.append(
-                {
-                    "projection": name,
-                    "stopped_at": failure.position if failure else None,
-                    "error": failure.error if failure else None,
-                    "generation": generation,
-                    "role": role,
-                    "position": position,
-                    "lag": head - position,
-                }
-            )
-    return rows

@@ -1,13 +1,61 @@
-"""Wiring of the read-model store (composition helper)."""
+"""The read-model store on each database, and the choice between them (composition helper).
+
+Each is the library's tracking recorder of its database with ``ViewStoreBase`` in front; the
+SQL they share lives there, what differs (placeholders, schemas, what text can hold) here.
+"""
 
 from __future__ import annotations
 
-from eventsourcing.postgres import PostgresDatastore
-from eventsourcing.sqlite import SQLiteDatastore
+from typing import Any
+
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
 from infra.private_files import private_file
 from infra.settings import Settings
-from infra.view_store import PostgresViewStore, SQLiteViewStore, ViewStore
+from infra.view_store import Datastore, ViewStoreBase
+
+
+class SQLiteViewStore(ViewStoreBase, SQLiteTrackingRecorder):
+    dialect = "sqlite"
+    placeholder = "?"
+
+    def __init__(self, datastore: SQLiteDatastore) -> None:
+        SQLiteTrackingRecorder.__init__(self, datastore)
+        self.create_table()
+        self._ensure_generation_table()
+
+    def _datastore(self) -> Datastore:
+        return self.datastore
+
+
+class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
+    dialect = "postgres"
+    placeholder = "%s"
+
+    def _cell(self, value: Any) -> Any:
+        # PostgreSQL text cannot hold NUL. Input refuses it now, but an event stored before
+        # that must not wedge a view for good: the read model shows U+FFFD where the stored
+        # event (bytea, unchanged) has NUL.
+        if isinstance(value, str) and "\x00" in value:
+            return value.replace("\x00", "\ufffd")
+        return value
+
+    def __init__(self, datastore: PostgresDatastore) -> None:
+        PostgresTrackingRecorder.__init__(self, datastore, tracking_table_name="view_tracking")
+        self.create_table()
+        self._ensure_generation_table()
+
+    def _datastore(self) -> Datastore:
+        return self.datastore
+
+    def _qualify(self, table: str) -> str:
+        schema = self.datastore.schema
+        return f'"{schema}".{table}' if schema else table
+
+
+# What ``build_view_store`` answers: either store, with the library's tracking methods.
+ViewStore = SQLiteViewStore | PostgresViewStore
 
 
 def build_view_store(settings: Settings, env: dict[str, str] | None = None) -> ViewStore:

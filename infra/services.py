@@ -14,6 +14,7 @@ from infra.embedded import EmbeddedProjections, ViewStopped
 from infra.sessions import Sessions
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
+from projections.audit_trail import has_event_at
 
 
 @dataclass
@@ -49,14 +50,7 @@ class Services:
         return True
 
     def _has_applied(self, position: int) -> bool:
-        if position == 0:
-            return True
-        try:
-            table = self.views.table("audit_trail", "audit_events")
-        except LookupError:
-            return False
-        found = self.views.fetch(f"SELECT 1 AS hit FROM {table} WHERE position = ?", [position])
-        return bool(found)
+        return position == 0 or has_event_at(self.views, position)
 
     def close(self) -> None:
         if self.projections is not None:

@@ -3,7 +3,8 @@
 Each store is the library's tracking recorder for its database, extended with the view tables:
 a batch's view changes and the ``Tracking`` positions of the views it advances are written in
 one transaction, so a crash between them is impossible and redelivery is refused by the
-library's own tracking check (exactly once across restarts).
+library's own tracking check (exactly once across restarts). The two databases' stores, and the
+choice between them, are in ``infra/read_models.py``.
 
 Views are stored in *generations*: ``<table>_g<N>``. Reads use the active generation; a rebuild
 fills the next one while the active one keeps answering, then switches over in one transaction.
@@ -13,14 +14,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from eventsourcing.persistence import Tracking
-from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
-from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
+from infra.positions import view_position_name
 from projections.core import Row, Table, schema_fingerprint
 from projections.processor import ViewChanges
 
@@ -47,30 +47,41 @@ def physical(table: str, generation: int) -> str:
     return f"{table}_g{generation}"
 
 
-def tracking_name(view: str, generation: int) -> str:
-    return f"view:{view}:g{generation}"
-
-
 class Cursor(Protocol):
     def execute(self, sql: Any, params: Any = ...) -> Any: ...
     def executemany(self, sql: Any, params: Any) -> Any: ...
     def fetchall(self) -> Any: ...
 
 
+class Datastore(Protocol):
+    def transaction(self, *, commit: bool) -> AbstractContextManager[Any]: ...
+
+
 class ViewStoreBase:
-    """The dialect-independent part; subclasses provide the database plumbing."""
+    """The dialect-independent part; subclasses provide the database plumbing, beside the
+    library's tracking recorder of their database (``infra/read_models.py``)."""
 
     dialect = "sqlite"
     placeholder = "?"
 
+    if TYPE_CHECKING:  # the library's tracking recorder's, later in every store's bases
+
+        def max_tracking_id(self, application_name: str) -> int | None: ...
+
+        def _insert_tracking(self, c: Any, tracking: Tracking) -> None: ...
+
     # -- plumbing, per database -------------------------------------------------------
+    def _datastore(self) -> Datastore:
+        """The recorder's datastore (each recorder types its own)."""
+        raise NotImplementedError
+
     @contextmanager
     def _tx(self, *, commit: bool) -> Iterator[Cursor]:
-        raise NotImplementedError
-        yield  # pragma: no cover
+        with self._datastore().transaction(commit=commit) as c:
+            yield c
 
     def _track(self, cursor: Cursor, tracking: Tracking) -> None:
-        raise NotImplementedError
+        self._insert_tracking(cursor, tracking)
 
     def _qualify(self, table: str) -> str:
         return table
@@ -318,7 +329,7 @@ class ViewStoreBase:
                 for table_name, rows in change.append.items():
                     self._insert(c, by_name[table_name], generation, rows, upsert=True)
                 if trackings is None and change.position is not None:
-                    self._track(c, Tracking(tracking_name(view, generation), change.position))
+                    self._track(c, Tracking(view_position_name(view, generation), change.position))
             for tracking in trackings or ():
                 self._track(c, tracking)
 
@@ -367,74 +378,22 @@ class ViewStoreBase:
             )
             return [dict(r) for r in c.fetchall()]
 
-    def table(self, view: str, table: str, generation: int | None = None) -> str:
+    def table(self, table: Table, generation: int | None = None) -> str:
         """The physical (qualified) name of a view table in its active or given generation."""
-        gen = generation if generation is not None else self._cached_active(view)
+        gen = generation if generation is not None else self._cached_active(table.view)
         if gen is None:
-            raise LookupError(f"view {view} has no generation yet")
-        return self._qualify(physical(table, gen))
+            raise LookupError(f"view {table.view} has no generation yet")
+        return self._qualify(physical(table.name, gen))
 
-    def last_row(self, view: str, table: Table, generation: int) -> Row | None:
+    def last_row(self, table: Table, generation: int) -> Row | None:
         key = ", ".join(f"{k} DESC" for k in table.key)
         rows = self.fetch(
-            f"SELECT * FROM {self.table(view, table.name, generation)} ORDER BY {key} LIMIT 1", ()
+            f"SELECT * FROM {self.table(table, generation)} ORDER BY {key} LIMIT 1", ()
         )
         return rows[0] if rows else None
 
     def positions(self, names: Iterable[tuple[str, int]]) -> dict[str, int | None]:
         out: dict[str, int | None] = {}
         for view, generation in names:
-            out[view] = self.max_tracking_id(tracking_name(view, generation))  # type: ignore[attr-defined]
+            out[view] = self.max_tracking_id(view_position_name(view, generation))
         return out
-
-
-class SQLiteViewStore(ViewStoreBase, SQLiteTrackingRecorder):
-    dialect = "sqlite"
-    placeholder = "?"
-
-    def __init__(self, datastore: SQLiteDatastore) -> None:
-        SQLiteTrackingRecorder.__init__(self, datastore)
-        self.create_table()
-        self._ensure_generation_table()
-
-    @contextmanager
-    def _tx(self, *, commit: bool) -> Iterator[Cursor]:
-        with self.datastore.transaction(commit=commit) as c:
-            yield c
-
-    def _track(self, cursor: Cursor, tracking: Tracking) -> None:
-        self._insert_tracking(cursor, tracking)  # type: ignore[arg-type]
-
-
-class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
-    dialect = "postgres"
-    placeholder = "%s"
-
-    def _cell(self, value: Any) -> Any:
-        # PostgreSQL text cannot hold NUL. Input refuses it now, but an event stored before
-        # that must not wedge a view for good: the read model shows U+FFFD where the stored
-        # event (bytea, unchanged) has NUL.
-        if isinstance(value, str) and "\x00" in value:
-            return value.replace("\x00", "\ufffd")
-        return value
-
-    def __init__(self, datastore: PostgresDatastore) -> None:
-        PostgresTrackingRecorder.__init__(self, datastore, tracking_table_name="view_tracking")
-        self.create_table()
-        self._ensure_generation_table()
-
-    def _qualify(self, table: str) -> str:
-        schema = self.datastore.schema
-        return f'"{schema}".{table}' if schema else table
-
-    @contextmanager
-    def _tx(self, *, commit: bool) -> Iterator[Cursor]:
-        with self.datastore.transaction(commit=commit) as c:
-            yield c
-
-    def _track(self, cursor: Cursor, tracking: Tracking) -> None:
-        self._insert_tracking(cursor, tracking)  # type: ignore[arg-type]
-
-
-# What ``build_view_store`` answers: either store, with the library's tracking methods.
-ViewStore = SQLiteViewStore | PostgresViewStore

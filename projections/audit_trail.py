@@ -1,19 +1,24 @@
-"""Audit trail (R-X1 … R-X3): every event of every case with actor, both times and corrections.
+"""Audit trail (R-X1 … R-X3): every event of every case with actor, both times and corrections;
+and its reads, a case's history and the global log in order.
 
 Stored append-only, one row per event. Whether an event was recorded late, and which event
-corrected it, are derived at read time (``queries.case_history``): the late threshold is a
-setting, and a correction arrives after the event it corrects.
+corrected it, are derived at read time (``case_history``): the late threshold is a setting, and
+a correction arrives after the event it corrects, so both are linked both ways when read.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
-from projections.core import Row, StoredEventInfo, Table
+from projections.core import EventView, Row, StoredEventInfo, Table, ViewReader
+
+NAME = "audit_trail"
 
 AUDIT = Table(
+    view=NAME,
     name="audit_events",
     columns={
         "position": "INTEGER",
@@ -50,8 +55,8 @@ def _json_default(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-class AuditTrailView:
-    name = "audit_trail"
+class AuditTrailView(EventView):
+    name = NAME
     tables = (AUDIT,)
 
     def resume(self, last_row: Row | None) -> None:
@@ -75,3 +80,70 @@ class AuditTrailView:
             "data": json.dumps(payload, default=_json_default, ensure_ascii=False, sort_keys=True),
         }
         return {AUDIT.name: [row]}
+
+
+# -- reads ----------------------------------------------------------------------------------
+
+
+def _event(row: Row, late_days: int, corrected_by: dict[int, list[str]]) -> dict[str, Any]:
+    case_id = row["case_id"]
+    recorded = datetime.fromisoformat(row["recorded_at"])
+    occurred = date.fromisoformat(row["occurred_on"]) if row["occurred_on"] else None
+    corrects = row["corrects_version"]
+    return {
+        "id": f"{case_id}:{row['version']}",
+        "position": row["position"],
+        "case_id": case_id,
+        "type": row["event_type"],
+        "actor": {"user": row["actor_user"], "role": row["actor_role"], "unit": row["actor_unit"]},
+        "occurred_on": row["occurred_on"],
+        "recorded_at": row["recorded_at"],
+        "late_recorded": occurred is not None and (recorded.date() - occurred).days > late_days,
+        "data": json.loads(row["data"]),
+        "corrects": f"{case_id}:{corrects}" if corrects is not None else None,
+        "corrected_by": corrected_by.get(int(row["version"]), []),
+    }
+
+
+def case_history(
+    reader: ViewReader, case_id: str, *, late_days: int, until: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Every event of the case recorded up to ``until`` (all when None), in order."""
+    sql = f"SELECT * FROM {reader.table(AUDIT)} WHERE case_id = ?"
+    params: list[Any] = [case_id]
+    if until is not None:
+        sql += " AND recorded_at <= ?"
+        params.append(until.isoformat())
+    rows = reader.fetch(sql + " ORDER BY version", params)
+    corrected_by: dict[int, list[str]] = {}
+    for row in rows:
+        if row["corrects_version"] is not None:
+            corrected_by.setdefault(int(row["corrects_version"]), []).append(
+                f"{case_id}:{row['version']}"
+            )
+    return [_event(row, late_days, corrected_by) for row in rows]
+
+
+def global_log(
+    reader: ViewReader, *, after: int = 0, limit: int = 100, late_days: int = 7
+) -> dict[str, Any]:
+    rows = reader.fetch(
+        f"SELECT * FROM {reader.table(AUDIT)} WHERE position > ? ORDER BY position LIMIT ?",
+        [after, limit + 1],
+    )
+    page, more = rows[:limit], len(rows) > limit
+    items = [_event(row, late_days, {}) for row in page]
+    return {"items": items, "next_cursor": str(page[-1]["position"]) if more else None}
+
+
+def has_event_at(reader: ViewReader, position: int) -> bool:
+    """Whether the event at log ``position`` is in the trail (False while there is no trail).
+
+    Fed from Kafka, the trail is written in the transaction that writes the case views, so
+    this is how a read learns that the views hold a given write (read-your-writes).
+    """
+    try:
+        table = reader.table(AUDIT)
+    except LookupError:
+        return False
+    return bool(reader.fetch(f"SELECT 1 AS hit FROM {table} WHERE position = ?", [position]))

@@ -1,15 +1,20 @@
-"""B-class rolling ledger (R-Rv2): commitments stay open, year after year, until closed out."""
+"""B-class rolling ledger (R-Rv2): commitments stay open, year after year, until closed out; and
+its read, the open commitments across years."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.rules.replies import latest_issued_reply
-from projections.core import Row, Table
+from projections.core import CaseView, Row, Table, ViewReader
+
+NAME = "commitments"
 
 COMMITMENTS = Table(
+    view=NAME,
     name="b_commitments",
     columns={
         "case_id": "TEXT",
@@ -28,8 +33,8 @@ COMMITMENTS = Table(
 )
 
 
-class CommitmentView:
-    name = "commitments"
+class CommitmentView(CaseView):
+    name = NAME
     tables = (COMMITMENTS,)
 
     def rows(self, case: Case, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
@@ -50,3 +55,14 @@ class CommitmentView:
             "closed_out_on": case.closed_out_on.isoformat() if case.closed_out_on else None,
         }
         return {COMMITMENTS.name: [row]}
+
+
+def open_commitments(reader: ViewReader, *, include_closed: bool = False) -> dict[str, Any]:
+    """R-Rv2: B-class commitments, across years, until closed out."""
+    sql = f"SELECT * FROM {reader.table(COMMITMENTS)}"
+    if not include_closed:
+        sql += " WHERE closed_out_on IS NULL"
+    rows = reader.fetch(sql + " ORDER BY year, number", [])
+    for row in rows:
+        row["under_supervision"] = bool(row["under_supervision"])
+    return {"items": rows}

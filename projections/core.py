@@ -1,6 +1,8 @@
 """What a read model is, independent of storage and transport.
 
-Two shapes cover every read model here:
+Every read model is one module of ``projections/``: its tables, its event → row code and its
+queries, listed once in ``projections/registry.py``, which both transports (the log runner and
+the Kafka consumer), rebuild and status go by. Two shapes cover every read model here:
 
 - a ``CaseView`` derives its rows for one case from that case's state (ledger, deadlines, unit
   facts, disclosures, B-class commitments). After any event on a case, the runner replaces that
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 
 Row = dict[str, Any]
@@ -28,6 +31,9 @@ Row = dict[str, Any]
 class Table:
     """A view table: column name → "TEXT" | "INTEGER" | "REAL" (portable types only)."""
 
+    # The read model that owns the table: its generation decides which physical table a
+    # reader sees, so a query names the ``Table`` alone and cannot pair it with another view.
+    view: str
     name: str
     columns: Mapping[str, str]
     key: tuple[str, ...]
@@ -41,7 +47,11 @@ class Table:
     version: int = 1
 
     def fingerprint(self) -> str:
-        """Everything about the table that stored rows depend on."""
+        """Everything about the table that stored rows depend on.
+
+        Not ``view``: stored generations are already filed under their view, and their
+        fingerprints were taken before tables named it (adding it would rebuild every view).
+        """
         shape = (
             self.name,
             sorted(self.columns.items()),
@@ -90,25 +100,29 @@ class StoredEventInfo:
     index: IndexFacts | None = None
 
 
-class CaseView(Protocol):
-    @property
-    def name(self) -> str: ...
+class ReadModel(Protocol):
+    """What the runners, the stores and status know of any read model.
 
-    @property
-    def tables(self) -> Sequence[Table]: ...
+    A read model's class names its shape as a base (``class LedgerView(CaseView)``), so mypy
+    checks it against the shape where it is written, and it inherits ``kafka_fed``.
+    """
 
-    def rows(self, case: Any, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
+    # Its name in the store (generations, tracking, failures) and on the command line.
+    name: str
+    # Its tables, each naming this read model as its ``view``.
+    tables: Sequence[Table]
+    # Whether the Kafka consumers keep it too, not only the log runner beside the store: true
+    # unless its rows depend on the order of the whole log, which partitions do not keep.
+    kafka_fed: bool = True
+
+
+class CaseView(ReadModel, Protocol):
+    def rows(self, case: Case, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
         """Every row of every table of this view for ``case``, computed from its state."""
         ...
 
 
-class EventView(Protocol):
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def tables(self) -> Sequence[Table]: ...
-
+class EventView(ReadModel, Protocol):
     def resume(self, last_row: Row | None) -> None:
         """Called before a run with this view's last stored row of its first table (or None)."""
         ...
@@ -118,9 +132,29 @@ class EventView(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Views:
+    """Read model instances for one run, by shape (what the batch processor drives)."""
+
+    case: Sequence[CaseView]
+    event: Sequence[EventView]
+
+    def all(self) -> list[ReadModel]:
+        return [*self.case, *self.event]
+
+    def names(self) -> list[str]:
+        return [view.name for view in self.all()]
+
+    def tables(self) -> dict[str, Sequence[Table]]:
+        return {view.name: view.tables for view in self.all()}
+
+
 class ViewReader(Protocol):
     """What read queries need of a store: physical table names and a SQL select."""
 
-    def table(self, view: str, table: str, generation: int | None = None) -> str: ...
+    def table(self, table: Table, generation: int | None = None) -> str:
+        """The physical name of ``table`` in its view's active (or the given) generation;
+        ``LookupError`` while the view has no generation yet."""
+        ...
 
     def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]: ...

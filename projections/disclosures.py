@@ -2,21 +2,25 @@
 
 Listed: replies marked proactive (they owe publication by the R-D4 date) and any reply with a
 recorded disclosure decision. A reply marked ``on_request`` with no decision owes nothing and is
-not listed. Status is computed for the reader's ``as_of`` day (``queries.disclosures``).
+not listed. Status is computed for the reader's ``as_of`` day (``disclosures`` below).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.policies import get_policy
 from domain.records import Disclosure
-from projections.core import Row, Table
+from projections.core import CaseView, Row, Table, ViewReader
+
+NAME = "disclosures"
 
 REGISTER = Table(
+    view=NAME,
     name="disclosure_register",
     columns={
         "case_id": "TEXT",
@@ -36,8 +40,8 @@ REGISTER = Table(
 )
 
 
-class DisclosureView:
-    name = "disclosures"
+class DisclosureView(CaseView):
+    name = NAME
     tables = (REGISTER,)
 
     def rows(self, case: Case, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
@@ -73,5 +77,48 @@ class DisclosureView:
         return {REGISTER.name: rows}
 
 
-def _iso(value: Any) -> str | None:
+def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+# -- reads ----------------------------------------------------------------------------------
+
+STATUSES = ("due", "overdue", "published", "published_late", "withheld")
+
+
+def disclosure_status(row: Row, as_of: date) -> str:
+    day = as_of.isoformat()
+    published, withheld, due = row["published_on"], row["withheld_on"], row["due_on"]
+    if published and published <= day:
+        return "published" if due is None or published <= due else "published_late"
+    if withheld and withheld <= day:
+        return "withheld"
+    return "due" if due is None or day <= due else "overdue"
+
+
+def disclosures(reader: ViewReader, *, as_of: date, status: str | None = None) -> dict[str, Any]:
+    rows = reader.fetch(
+        f"SELECT * FROM {reader.table(REGISTER)} "
+        "WHERE issued_on <= ? ORDER BY due_on, number, reply_id",
+        [as_of.isoformat()],
+    )
+    items = []
+    for row in rows:
+        current = disclosure_status(row, as_of)
+        if status is not None and current != status:
+            continue
+        items.append(
+            {
+                "case_id": row["case_id"],
+                "number": row["number"],
+                "reply_id": row["reply_id"],
+                "unit": row["unit"],
+                "disclosure": row["disclosure"],
+                "due_on": row["due_on"],
+                "status": current,
+                "published_on": row["published_on"] if current.startswith("published") else None,
+                "withheld_reason": row["withheld_reason"] if current == "withheld" else None,
+                "url": row["url"] if current.startswith("published") else None,
+            }
+        )
+    return {"items": items}

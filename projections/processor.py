@@ -12,21 +12,23 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+
+from eventsourcing.domain import Aggregate
 
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.calendar_book import CalendarBook
-from projections.core import CaseView, EventView, Row, StoredEventInfo
+from projections.core import CaseView, Row, StoredEventInfo, Views
 
-CaseLoader = Callable[[str, int], Any]  # (aggregate id, version) -> aggregate at that version
+# Cases, calendar books, users, sessions …: the log holds every aggregate's events.
+CaseLoader = Callable[[str, int], Aggregate]  # (aggregate id, version) -> it at that version
 CaseLister = Callable[[int], Mapping[str, int]]  # position -> {case id: version at position}
 
 
 @dataclass(frozen=True)
 class DecodedEvent:
     info: StoredEventInfo
-    event: Any  # the domain event, as the library's mapper decoded it
+    event: Aggregate.Event  # as the library's mapper decoded it
 
 
 @dataclass
@@ -48,15 +50,14 @@ class BatchProcessor:
 
     def __init__(
         self,
-        case_views: Sequence[CaseView],
-        event_views: Sequence[EventView],
+        views: Views,
         load_case: CaseLoader,
         list_cases: CaseLister | None,
         cache_size: int = 500_000,
         known_version: Callable[[str], int | None] | None = None,
     ) -> None:
-        self.case_views = list(case_views)
-        self.event_views = list(event_views)
+        self.case_views = list(views.case)
+        self.event_views = list(views.event)
         self.load_case = load_case
         # Where every case's rows must follow a calendar change seen in the log (the log runner,
         # the only writer of its views); None where another mechanism recomputes (Kafka).
@@ -65,16 +66,16 @@ class BatchProcessor:
         # Where events can arrive twice (Kafka redelivery, a relay re-publishing after a crash),
         # the version a view already holds for an aggregate; None where delivery is exactly once.
         self.known_version = known_version
-        self.cases: OrderedDict[str, Any] = OrderedDict()
+        self.cases: OrderedDict[str, Aggregate] = OrderedDict()
 
-    def _held(self, originator_id: str, advanced: Mapping[str, Any]) -> Any:
+    def _held(self, originator_id: str, advanced: Mapping[str, Aggregate]) -> Aggregate | None:
         """The aggregate as this batch left it, else as the cache holds it (or None)."""
         found = advanced.get(originator_id)
         return found if found is not None else self.cases.get(originator_id)
 
     def _aggregate_before(
-        self, originator_id: str, version: int, advanced: Mapping[str, Any]
-    ) -> Any:
+        self, originator_id: str, version: int, advanced: Mapping[str, Aggregate]
+    ) -> Aggregate | None:
         held = self._held(originator_id, advanced)
         if held is not None and held.version == version - 1:
             if originator_id in self.cases:
@@ -83,7 +84,7 @@ class BatchProcessor:
         return None if version == 1 else self.load_case(originator_id, version - 1)
 
     def _already_applied(
-        self, originator_id: str, version: int, advanced: Mapping[str, Any]
+        self, originator_id: str, version: int, advanced: Mapping[str, Aggregate]
     ) -> bool:
         if self.known_version is None:
             return False
@@ -93,7 +94,7 @@ class BatchProcessor:
         seen = held.version if held is not None else self.known_version(originator_id)
         return seen is not None and version <= seen
 
-    def _remember(self, originator_id: str, aggregate: Any) -> None:
+    def _remember(self, originator_id: str, aggregate: Aggregate) -> None:
         self.cases[originator_id] = aggregate
         self.cases.move_to_end(originator_id)
         while len(self.cases) > self.cache_size:
@@ -114,17 +115,19 @@ class BatchProcessor:
         """
         names = [v.name for v in self.case_views] + [v.name for v in self.event_views]
         changes = {name: ViewChanges() for name in names}
-        touched: dict[str, dict[str, Any]] = {v.name: {} for v in self.case_views}
+        touched: dict[str, dict[str, Case]] = {v.name: {} for v in self.case_views}
         calendar_changed_at: int | None = None
         # Every aggregate this batch moved, held for the batch: a small cache may drop one
         # before the batch is over, and the views learn its new version only at the write.
-        advanced: dict[str, Any] = {}
+        advanced: dict[str, Aggregate] = {}
         for item in batch:
             info = item.info
             if self._already_applied(info.originator_id, info.version, advanced):
                 continue
             before = self._aggregate_before(info.originator_id, info.version, advanced)
             aggregate = item.event.mutate(before)
+            if aggregate is None:  # typed optional for other aggregate styles; ours never are
+                raise TypeError(f"event {info.position} left no {info.originator_id}")
             advanced[info.originator_id] = aggregate
             self._remember(info.originator_id, aggregate)
             if isinstance(aggregate, CalendarBook):
@@ -152,8 +155,8 @@ class BatchProcessor:
 
     def _recompute(
         self,
-        cases: Mapping[str, Any],
-        touched: dict[str, dict[str, Any]],
+        cases: Mapping[str, Case],
+        touched: dict[str, dict[str, Case]],
         changes: dict[str, ViewChanges],
         positions: Mapping[str, int | None],
         calendar_changed_at: int | None,
@@ -168,13 +171,15 @@ class BatchProcessor:
             if calendar_changed_at is not None:
                 changes[case_view.name].position = batch[-1].info.position
 
-    def _cases_at(self, versions: Mapping[str, int], advanced: Mapping[str, Any]) -> dict[str, Any]:
+    def _cases_at(
+        self, versions: Mapping[str, int], advanced: Mapping[str, Aggregate]
+    ) -> dict[str, Case]:
         """Each case at the given version, unless this batch already advanced it further.
 
         Held in a dict of their own, not only in the bounded cache, so a small cache cannot drop
         a case between loading it and deriving its rows.
         """
-        found: dict[str, Any] = {}
+        found: dict[str, Case] = {}
         for case_id, version in versions.items():
             current = self._held(case_id, advanced)
             if current is None or current.version < version:
@@ -185,7 +190,7 @@ class BatchProcessor:
         return found
 
     def _case_rows(
-        self, view: CaseView, cases: Mapping[str, Any], calendar: WorkdayCalendar, out: ViewChanges
+        self, view: CaseView, cases: Mapping[str, Case], calendar: WorkdayCalendar, out: ViewChanges
     ) -> None:
         ids = sorted(cases)
         for table in view.tables:

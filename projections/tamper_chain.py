@@ -6,21 +6,26 @@ and the identity the index gives it): "as of" reads resolve through that index, 
 ``recorded_at`` changes what readers see and must break the chain like editing an event does.
 Editing, deleting or reordering any of these facts breaks every later link; ``chain_check``
 recomputes the chain from the store and names the first position that no longer matches.
+
+Not fed from Kafka: it hashes the event store's own order, which partitions do not keep.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from projections.core import IndexFacts, Row, StoredEventInfo, Table
+from projections.core import EventView, IndexFacts, Row, StoredEventInfo, Table, ViewReader
+
+NAME = "tamper_chain"
 
 # What a link hashes and how; an anchor names the format it was computed with.
 FORMAT = "banli-chain/2"
 
 CHAIN = Table(
+    view=NAME,
     name="tamper_chain",
     columns={"position": "INTEGER", "hash": "TEXT"},
     key=("position",),
@@ -68,9 +73,10 @@ def entry_of(event: StoredEventInfo) -> ChainEntry:
     )
 
 
-class TamperChainView:
-    name = "tamper_chain"
+class TamperChainView(EventView):
+    name = NAME
     tables = (CHAIN,)
+    kafka_fed = False
 
     def __init__(self) -> None:
         self.last_hash = GENESIS
@@ -81,3 +87,33 @@ class TamperChainView:
     def rows(self, event: StoredEventInfo) -> Mapping[str, list[Row]]:
         self.last_hash = link(self.last_hash, entry_of(event))
         return {CHAIN.name: [{"position": event.position, "hash": self.last_hash}]}
+
+
+# -- reads ----------------------------------------------------------------------------------
+
+# Positions per query when looking links up: well inside every database's parameter limit.
+CHUNK = 500
+
+
+def chain_links(reader: ViewReader) -> dict[int, str]:
+    """Every stored link (position → hash) of the active generation; none while unbuilt."""
+    try:
+        table = reader.table(CHAIN)
+    except LookupError:
+        return {}  # no chain view built yet: the store is judged by its anchors and index
+    rows = reader.fetch(f"SELECT position, hash FROM {table}", ())
+    return {int(r["position"]): str(r["hash"]) for r in rows}
+
+
+def links_at(reader: ViewReader, positions: Sequence[int], generation: int) -> dict[int, str]:
+    """The links a generation holds at ``positions`` (absent where it holds none)."""
+    table = reader.table(CHAIN, generation)
+    found: dict[int, str] = {}
+    for start in range(0, len(positions), CHUNK):
+        chunk = list(positions[start : start + CHUNK])
+        marks = ", ".join(["?"] * len(chunk))
+        rows = reader.fetch(
+            f"SELECT position, hash FROM {table} WHERE position IN ({marks})", chunk
+        )
+        found.update((int(r["position"]), str(r["hash"])) for r in rows)
+    return found

@@ -1,12 +1,18 @@
 """Per unit and case, the facts the measures of DOMAIN.md §4 and visit compliance (R-V2, R-V3)
-count. One row per (case, unit); the rates are aggregated at read time (``measures.py``), so
-every numerator and denominator can list the case numbers behind it.
+count; and the reads that aggregate them.
+
+One row per (case, unit); the rates are aggregated at read time, so every numerator and
+denominator can list the case numbers behind it, and a claim like Hunan's "five 100 %" can be
+checked down to the cases (DOMAIN.md §4).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from fractions import Fraction
+from typing import Any
 
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
@@ -14,10 +20,14 @@ from domain.deadlines.case_deadlines import case_deadlines
 from domain.deadlines.status import met_on_time
 from domain.records import Reply
 from domain.rules.communication import reached_contact_dates
-from projections.core import Row, Table
+from domain.visit_rate import visit_compliance
+from projections.core import CaseView, Row, Table, ViewReader
 from projections.ledger import END_OF_TIME, unit_roles
 
+NAME = "unit_facts"
+
 FACTS = Table(
+    view=NAME,
     name="unit_case_facts",
     columns={
         "case_id": "TEXT",
@@ -56,8 +66,8 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-class UnitFactsView:
-    name = "unit_facts"
+class UnitFactsView(CaseView):
+    name = NAME
     tables = (FACTS,)
 
     def rows(self, case: Case, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
@@ -104,3 +114,165 @@ class UnitFactsView:
                 }
             )
         return {FACTS.name: rows}
+
+
+# -- reads ----------------------------------------------------------------------------------
+
+Fact = Row
+REPLYING = ("lead", "split")
+
+
+def measure(of: Iterable[Fact], counts: Callable[[Fact], bool]) -> dict[str, Any]:
+    base = list(of)
+    hits = [f for f in base if counts(f)]
+    return {
+        "numerator": len(hits),
+        "denominator": len(base),
+        "rate": (len(hits) / len(base)) if base else None,
+        "cases": sorted(f["number"] for f in hits),
+        "of_cases": sorted(f["number"] for f in base),
+    }
+
+
+def on_site_measure(facts: list[Fact]) -> dict[str, Any]:
+    """现场办理代表参与率: handlings with the proposer present ÷ handlings (per handling)."""
+    total = sum(int(f["on_site_total"]) for f in facts)
+    present = sum(int(f["on_site_present"]) for f in facts)
+    return {
+        "numerator": present,
+        "denominator": total,
+        "rate": (present / total) if total else None,
+        "cases": sorted(f["number"] for f in facts if f["on_site_present"]),
+        "of_cases": sorted(f["number"] for f in facts if f["on_site_total"]),
+    }
+
+
+def _reply_due(f: Fact, as_of: str) -> bool:
+    """A reply counts once due, once issued, or once it can no longer be given (R-D8)."""
+    issued, missed = f["reply_issued_on"], f["reply_missed_on"]
+    return bool(f["reply_due_on"]) and (
+        f["reply_due_on"] <= as_of
+        or (issued is not None and issued <= as_of)
+        or (missed is not None and missed <= as_of)
+    )
+
+
+def _issued_on_time(f: Fact, as_of: str) -> bool:
+    """Issued by its due date, and before the case closed without it (R-D8: missed)."""
+    issued, missed = f["reply_issued_on"], f["reply_missed_on"]
+    return (
+        issued is not None
+        and issued <= as_of
+        and issued <= f["reply_due_on"]
+        and (missed is None or issued <= missed)
+    )
+
+
+def _per_count(facts: list[Fact], total: str, hits: str) -> dict[str, Any]:
+    """A measure counted in events per case (proactive replies, re-handlings)."""
+    denominator = sum(int(f[total]) for f in facts)
+    numerator = sum(int(f[hits]) for f in facts)
+    return {
+        "numerator": numerator,
+        "denominator": denominator,
+        "rate": (numerator / denominator) if denominator else None,
+        "cases": sorted(f["number"] for f in facts if f[hits]),
+        "of_cases": sorted(f["number"] for f in facts if f[total]),
+    }
+
+
+def unit_measures(facts: list[Fact], as_of: date) -> dict[str, Any]:
+    day = as_of.isoformat()
+    lead = [f for f in facts if f["role"] == "lead"]
+    replying = [f for f in facts if f["role"] in REPLYING]
+    replied = [f for f in replying if f["classification"] and f["reply_issued_on"] <= day]
+    with_feedback = [f for f in replying if f["verdict"]]
+    return {
+        "lead_cases": len(lead),
+        "co_cases": sum(f["role"] == "co" for f in facts),
+        "split_cases": sum(f["role"] == "split" for f in facts),
+        "replies_by_class": {c: sum(f["classification"] == c for f in replied) for c in "ABC"},
+        # A/B/C shares (DOMAIN.md §4): per class ÷ replies issued, with the cases behind them.
+        "class_shares": {c: _class_share(replied, c) for c in "ABC"},
+        "measures": {
+            "communication_rate": measure(replying, lambda f: bool(f["reached_contact"])),
+            "key_meeting_rate": measure(
+                [f for f in replying if f["key"]], lambda f: bool(f["visited"])
+            ),
+            "on_site_participation_rate": on_site_measure(facts),
+            "on_time_reply_rate": measure(
+                [f for f in replying if _reply_due(f, day)], lambda f: _issued_on_time(f, day)
+            ),
+            "satisfaction_rate": measure(
+                with_feedback, lambda f: f["verdict"] in ("satisfied", "basically_satisfied")
+            ),
+            "strict_satisfaction_rate": measure(
+                with_feedback, lambda f: f["verdict"] == "satisfied"
+            ),
+            "disclosure_on_time_rate": _per_count(
+                replying, "proactive_replies", "disclosed_on_time"
+            ),
+            "rehandling_on_time_rate": _per_count(replying, "rehandlings", "rehandlings_on_time"),
+        },
+    }
+
+
+def _class_share(replied: list[Fact], classification: str) -> dict[str, Any]:
+    return measure(replied, lambda f: f["classification"] == classification)
+
+
+def _facts(reader: ViewReader, year: int | None, kind: str | None) -> list[Fact]:
+    where, params = [], []
+    for column, value in (("year", year), ("kind", kind)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    sql = f"SELECT * FROM {reader.table(FACTS)}"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return reader.fetch(sql + " ORDER BY unit, number", params)
+
+
+def unit_stats(
+    reader: ViewReader, *, as_of: date, year: int | None = None, kind: str | None = None
+) -> dict[str, Any]:
+    """Per unit, and for the whole organisation (summed over units: each reply counted once)."""
+    facts = _facts(reader, year, kind)
+    by_unit: dict[str, list[Fact]] = defaultdict(list)
+    for f in facts:
+        by_unit[f["unit"]].append(f)
+    items = [{"unit": u, **unit_measures(fs, as_of)} for u, fs in sorted(by_unit.items())]
+    return {"items": items, "total": {"unit": None, **unit_measures(facts, as_of)}}
+
+
+def visit_compliance_report(reader: ViewReader, *, year: int | None = None) -> dict[str, Any]:
+    """R-V2 / R-V3 per unit, over its lead cases of the year (national and provincial)."""
+    by_unit: dict[str, list[Fact]] = defaultdict(list)
+    for f in _facts(reader, year, None):
+        if f["role"] == "lead":
+            by_unit[f["unit"]].append(f)
+    items = []
+    for unit, facts in sorted(by_unit.items()):
+        visited = sum(bool(f["visited"]) for f in facts)
+        declined = sum(bool(f["declined_visit"]) and not f["visited"] for f in facts)
+        result = visit_compliance(len(facts), visited, declined)
+        items.append(
+            {
+                "unit": unit,
+                "lead_cases": result.lead_cases,
+                "required_rate": float(result.required_rate),
+                "required_rate_exact": str(result.required_rate),
+                "visited_cases": visited,
+                "declined_cases": declined,
+                "actual_rate": _float(result.actual_rate),
+                "actual_rate_excluding_declined": _float(result.actual_rate_excluding_declined),
+                "compliant": result.compliant,
+                "shortfall": result.shortfall,
+                "visited": sorted(f["number"] for f in facts if f["visited"]),
+            }
+        )
+    return {"items": items}
+
+
+def _float(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)

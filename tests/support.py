@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,12 +15,27 @@ from domain.deadlines.case_deadlines import Deadline, case_deadlines
 from domain.errors import RuleViolation
 from domain.records import Actor, Person, Proposer
 from infra.application import BanliApplication, CommandContext, CommandResult, parse_event_id
+from projections import registry
+from projections.core import Row, ViewReader
 
 TODAY = date(2025, 12, 31)
 OFFICE = Actor(user="office1", role="office", unit=None)
 LEADER = Actor(user="leader1", role="leader", unit=None)
 SUPERVISOR = Actor(user="sup1", role="supervisor", unit=None)
 CLERK = Person(name="王科长", rank="科长")
+
+
+def snapshot(store: ViewReader, names: Collection[str] | None = None) -> dict[str, list[Row]]:
+    """Every row of every table of the read models in ``names`` (all when None), in key order,
+    from the active generations."""
+    tables: dict[str, list[Row]] = {}
+    for view in registry.views(names).all():
+        for table in view.tables:
+            order = ", ".join(table.key)
+            tables[table.name] = store.fetch(
+                f"SELECT * FROM {store.table(table)} ORDER BY {order}", ()
+            )
+    return tables
 
 
 def refused(rule: str) -> pytest.RaisesExc[RuleViolation]:

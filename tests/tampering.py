@@ -20,7 +20,7 @@ from infra.chain_audit import ChainAudit, anchors_from, verify_chain
 from infra.read_models import build_view_store
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
-from projections.tamper_chain import CHAIN, TamperChainView
+from projections.tamper_chain import CHAIN
 
 KEY = "the auditors' anchor key"
 
@@ -110,7 +110,7 @@ class Deployment:
         )
 
     def chain_table(self) -> str:
-        return self.store.table(TamperChainView.name, CHAIN.name)
+        return self.store.table(CHAIN)
 
     def chain(self) -> dict[int, str]:
         rows = self.store.fetch(f"SELECT position, hash FROM {self.chain_table()}", ())

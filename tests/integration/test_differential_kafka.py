@@ -20,16 +20,19 @@ from typing import Any
 
 from kafka import KafkaAdminClient
 
-from consumers.projection_consumer import KAFKA_FED, KafkaProjections, calendar_tracking_name
+from consumers.projection_consumer import KafkaProjections
 from domain.deadlines.calendar_book import CALENDAR_BOOK_ID
 from infra.application import BanliApplication
 from infra.kafka_clients import ensure_topic
+from infra.positions import kafka_calendar_name, relay_position
 from infra.projection_runner import rebuild
 from infra.read_models import build_view_store
 from infra.recorders import cases_at
 from infra.settings import Settings
 from infra.single_instance import AlreadyRunning, single_instance
 from infra.view_store import ViewStoreBase
+from projections import ledger
+from projections.registry import KAFKA_FED
 from tests.integration.differential import (
     assert_history_exercised,
     assert_same_rows,
@@ -91,7 +94,7 @@ class Pipeline:
         return self.app.recorder.max_notification_id() or 0
 
     def relayed(self) -> int:
-        return self.store.max_tracking_id(f"relay:{self.settings.kafka_topic}") or 0  # type: ignore[attr-defined]
+        return relay_position(self.store, self.settings.kafka_topic)
 
     def relay_lock_free(self) -> bool:
         name = f"relay:{self.settings.database_schema}:{self.settings.kafka_topic}"
@@ -115,15 +118,13 @@ class Pipeline:
         book = self.app.stored_calendar.version_at(None)
         group, topic = self.settings.kafka_group, self.settings.kafka_topic
         derived = [
-            self.store.max_tracking_id(calendar_tracking_name(group, topic, p)) or 0  # type: ignore[attr-defined]
+            self.store.max_tracking_id(kafka_calendar_name(group, topic, p)) or 0
             for p in range(PARTITIONS)
         ]
         return all(version >= book for version in derived)
 
     def ledger_versions(self) -> dict[str, int]:
-        table = self.store.table("ledger", "ledger_cases")
-        rows = self.store.fetch(f"SELECT case_id, version FROM {table}", ())
-        return {str(r["case_id"]): int(r["version"]) for r in rows}
+        return ledger.case_versions(self.store)
 
     def store_versions(self) -> dict[str, int]:
         """Every case's last version in the store (the only other stream is the calendar)."""

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from infra.application import BanliApplication
-from infra.projection_runner import VIEW_NAMES, rebuild
+from infra.projection_runner import rebuild
 from infra.read_models import build_view_store
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
+from projections.registry import NAMES
 from tests.integration.differential import (
     assert_history_exercised,
     assert_same_rows,
@@ -33,8 +34,8 @@ from tests.integration.supervised import (
     supervising,
     wait_for,
 )
-from tests.integration.test_projection_runner import snapshot
 from tests.random_history import RandomHistory
+from tests.support import snapshot
 
 KILLS = 3
 
@@ -70,7 +71,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
 def lowest_position(store: ViewStoreBase) -> int:
     """The position every view has reached (0 until the follower created them all)."""
     generations = store.generations()
-    if set(generations) != set(VIEW_NAMES):
+    if set(generations) != set(NAMES):
         return 0
     positions = store.positions((name, active) for name, (active, _) in generations.items())
     return min(p or 0 for p in positions.values())
@@ -112,7 +113,7 @@ def test_followed_log_killed_at_random_equals_a_rebuild_R_D7_R_S1(
             follower.start()
         follow_to(store, app.recorder.max_notification_id() or 0, follower)
     kept = snapshot(store)
-    rebuild(app, store, VIEW_NAMES)
+    rebuild(app, store, NAMES)
     rebuilt = snapshot(store)
     assert_history_exercised(rebuilt, seed)
     assert_same_rows(kept, rebuilt, seed)

@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from consumers.projection_consumer import KAFKA_FED
 from demo import load_demo
 from infra.application import BanliApplication
 from infra.projection_runner import rebuild
 from infra.read_models import build_view_store
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
+from projections.audit_trail import AUDIT
+from projections.registry import KAFKA_FED
 from tests.integration.test_kafka_pipeline import kafka_snapshot
 from tests.kafka_fixture import restart_broker
 
@@ -72,7 +73,7 @@ def wait_until(condition: Callable[[], bool], what: str, seconds: float = 120) -
 
 def audit_rows(store: ViewStoreBase) -> int:
     try:
-        table = store.table("audit_trail", "audit_events")
+        table = store.table(AUDIT)
     except LookupError:
         return 0  # the consumer has not created its views yet
     return int(store.fetch(f"SELECT COUNT(*) AS n FROM {table}", ())[0]["n"])

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from consumers.kafka_loop import PartitionedConsumer
-from consumers.projection_consumer import KAFKA_FED, KafkaProjections
+from consumers.projection_consumer import KafkaProjections
 from consumers.relay import Relay
 from demo import load_demo
 from domain.records import Actor
@@ -22,6 +22,9 @@ from infra.kafka_clients import ensure_topic, make_consumer, make_producer
 from infra.projection_runner import rebuild
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
+from projections.audit_trail import AUDIT
+from projections.registry import KAFKA_FED
+from tests.support import snapshot
 
 Stores = tuple[BanliApplication, ViewStoreBase]
 
@@ -31,24 +34,13 @@ def kafka_settings(bootstrap: str, topic: str) -> Settings:
 
 
 def kafka_snapshot(store: ViewStoreBase) -> dict[str, list[dict[str, Any]]]:
-    from infra.projection_runner import all_views
-
-    tables: dict[str, list[dict[str, Any]]] = {}
-    for group in all_views():
-        for view in group:
-            if view.name not in KAFKA_FED:
-                continue
-            for table in view.tables:
-                order = ", ".join(table.key)
-                name = store.table(view.name, table.name)
-                tables[table.name] = store.fetch(f"SELECT * FROM {name} ORDER BY {order}", ())
-    return tables
+    return snapshot(store, KAFKA_FED)
 
 
 def consume_until(consumer: PartitionedConsumer, store: ViewStoreBase, events: int) -> None:
     """Polls until the audit view holds ``events`` rows (bounded: fails after 90 s)."""
     deadline = time.monotonic() + 90
-    table = store.table("audit_trail", "audit_events")
+    table = store.table(AUDIT)
     while time.monotonic() < deadline:
         consumer.poll_once(timeout_ms=200)
         if store.fetch(f"SELECT COUNT(*) AS n FROM {table}", ())[0]["n"] >= events:

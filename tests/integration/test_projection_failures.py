@@ -11,18 +11,13 @@ import pytest
 
 from domain.deadlines.calendar import WorkdayCalendar
 from infra.application import BanliApplication
-from infra.projection_runner import (
-    VIEW_NAMES,
-    ProjectionRunner,
-    ProjectionStopped,
-    rebuild,
-    status,
-)
+from infra.positions import view_status
+from infra.projection_runner import ProjectionRunner, ProjectionStopped, rebuild
 from infra.view_store import ViewStoreBase
 from projections.core import Row
 from projections.ledger import LedgerView
-from tests.integration.test_projection_runner import snapshot
-from tests.support import Flow
+from projections.registry import NAMES
+from tests.support import Flow, snapshot
 
 Stores = tuple[BanliApplication, ViewStoreBase]
 REAL_ROWS = LedgerView.rows
@@ -54,13 +49,13 @@ def test_one_failing_view_stops_alone_at_the_event_and_resumes_after_a_fix(
     positions = runner.positions()
     assert positions["ledger"] == bad_position - 1  # everything before BAD-1, no further
     assert {n: p for n, p in positions.items() if n != "ledger"} == {
-        n: head for n in VIEW_NAMES if n != "ledger"
+        n: head for n in NAMES if n != "ledger"
     }
     [failure] = store.failures()
     assert (failure.view, failure.position) == ("ledger", bad_position)
     assert "NUL" in failure.error
-    [row] = [r for r in status(app, store) if r["projection"] == "ledger"]
-    assert (row["stopped_at"], row["position"]) == (bad_position, bad_position - 1)
+    [row] = [r for r in view_status(store, head or 0) if r.projection == "ledger"]
+    assert (row.stopped_at, row.position) == (bad_position, bad_position - 1)
     with pytest.raises(ProjectionStopped, match="ledger at position"):
         rebuild(app, store, ["ledger"])  # an incomplete generation never becomes active
 
@@ -68,7 +63,7 @@ def test_one_failing_view_stops_alone_at_the_event_and_resumes_after_a_fix(
     ProjectionRunner(app, store).run()
     assert store.failures() == []
     incremental = snapshot(store)
-    rebuild(app, store, VIEW_NAMES)
+    rebuild(app, store, NAMES)
     assert snapshot(store) == incremental
 
 

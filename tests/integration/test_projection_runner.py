@@ -11,21 +11,11 @@ import pytest
 from demo import load_demo
 from domain import commands as cmd
 from infra.application import BanliApplication
-from infra.projection_runner import VIEW_NAMES, ProjectionRunner, all_views, rebuild
+from infra.projection_runner import ProjectionRunner, rebuild
 from infra.view_store import ViewStoreBase
-from tests.support import Flow
-
-
-def snapshot(store: ViewStoreBase) -> dict[str, list[dict[str, Any]]]:
-    """Every row of every view table, in key order, from the active generations."""
-    tables: dict[str, list[dict[str, Any]]] = {}
-    for group in all_views():
-        for view in group:
-            for table in view.tables:
-                order = ", ".join(table.key)
-                name = store.table(view.name, table.name)
-                tables[table.name] = store.fetch(f"SELECT * FROM {name} ORDER BY {order}", ())
-    return tables
+from projections.ledger import DEADLINES
+from projections.registry import NAMES
+from tests.support import Flow, snapshot
 
 
 class Crash(Exception):
@@ -60,7 +50,7 @@ def test_incremental_with_restarts_and_crashes_equals_a_full_rebuild(
             break
     incremental = snapshot(store)
     assert sum(len(rows) for rows in incremental.values()) > head  # views are not empty
-    rebuild(app, store, VIEW_NAMES)
+    rebuild(app, store, NAMES)
     rebuilt = snapshot(store)
     for table, rows in rebuilt.items():
         assert incremental[table] == rows, table
@@ -97,7 +87,7 @@ def test_views_track_events_they_ignore(stores: tuple[BanliApplication, ViewStor
 
 
 def _reply_due_in_ledger(store: ViewStoreBase, case_id: str) -> tuple[str, int]:
-    table = store.table("ledger", "ledger_deadlines")
+    table = store.table(DEADLINES)
     rows = store.fetch(
         f"SELECT due_on, calendar_provisional FROM {table} WHERE case_id = ? AND kind = 'reply'",
         [case_id],

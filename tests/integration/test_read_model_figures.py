@@ -15,8 +15,8 @@ from infra.application import BanliApplication, CommandContext
 from infra.chain_audit import verify_chain
 from infra.projection_runner import ProjectionRunner
 from infra.view_store import ViewStoreBase
-from projections.read_ledger import ledger
-from projections.read_measures import unit_stats, visit_compliance_report
+from projections.ledger import ledger
+from projections.unit_facts import unit_stats, visit_compliance_report
 from tests.support import OFFICE, Flow
 
 Stores = tuple[BanliApplication, ViewStoreBase]
@@ -151,7 +151,7 @@ def test_missed_deadlines_leave_the_overdue_list_and_count_as_late_R_D8(stores: 
     went out under an override, and a split unit's reply never given before the case closed.
     Both stay on the ledger as ``missed`` with their days frozen; neither is chased in the
     overdue list any more; the unreplied split unit's reply counts as not on time."""
-    from projections.read_ledger import overdue
+    from projections.ledger import overdue
 
     app, store = stores
     co = Flow(app, "MISS-CO")

@@ -25,11 +25,13 @@ from domain.rules.communication import reached_contact_dates
 from domain.rules.replies import latest_issued_reply
 from infra.application import BanliApplication
 from infra.projection_runner import ProjectionRunner
-from infra.view_store import SQLiteViewStore, ViewStoreBase
-from projections.read_audit import case_history, global_log
-from projections.read_disclosures import disclosures, open_commitments
-from projections.read_ledger import ledger, overdue
-from projections.read_measures import unit_stats, visit_compliance_report
+from infra.read_models import SQLiteViewStore
+from infra.view_store import ViewStoreBase
+from projections.audit_trail import case_history, global_log
+from projections.commitments import open_commitments
+from projections.disclosures import disclosures
+from projections.ledger import ledger, overdue
+from projections.unit_facts import unit_stats, visit_compliance_report
 from tests.support import sqlite_app
 
 AS_OF_DAYS = [date(2025, 3, 1), date(2025, 7, 15), date(2025, 12, 31), date(2026, 6, 30)]

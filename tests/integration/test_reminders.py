@@ -14,11 +14,12 @@ from typing import Any, ClassVar
 import pytest
 
 from consumers.kafka_loop import PartitionedConsumer
-from consumers.reminders import NOTICES, VIEW, Reminders, http_webhook
+from consumers.reminders import Reminders, http_webhook
 from infra.application import BanliApplication
 from infra.kafka_clients import ensure_topic, make_consumer
 from infra.projection_runner import ProjectionRunner
 from infra.view_store import ViewStoreBase
+from projections.notices import NOTICES
 from tests.integration.test_kafka_pipeline import kafka_settings, relay_all
 from tests.support import Flow
 
@@ -56,7 +57,7 @@ def webhook_url() -> Iterator[str]:
 
 
 def notices(store: ViewStoreBase) -> list[dict[str, Any]]:
-    table = store.table(VIEW, NOTICES.name)
+    table = store.table(NOTICES)
     return store.fetch(f"SELECT * FROM {table} ORDER BY notice_id", ())
 
 

@@ -12,19 +12,25 @@ from projections.core import Table
 from projections.processor import ViewChanges
 
 ROWS = Table(
+    view="things",
     name="things",
     columns={"case_id": "TEXT", "seq": "INTEGER", "label": "TEXT", "weight": "REAL"},
     key=("case_id", "seq"),
 )
 LOG = Table(
-    name="log", columns={"position": "INTEGER", "note": "TEXT"}, key=("position",), case_column=""
+    view="things",
+    name="log",
+    columns={"position": "INTEGER", "note": "TEXT"},
+    key=("position",),
+    case_column="",
 )
 
 
-def _read(store: ViewStoreBase, table: str, generation: int | None = None) -> list[dict[str, Any]]:
-    name = store.table("things", table, generation)
-    order = "case_id, seq" if table == "things" else "position"
-    return store.fetch(f"SELECT * FROM {name} ORDER BY {order}", ())
+def _read(
+    store: ViewStoreBase, table: Table, generation: int | None = None
+) -> list[dict[str, Any]]:
+    order = ", ".join(table.key)
+    return store.fetch(f"SELECT * FROM {store.table(table, generation)} ORDER BY {order}", ())
 
 
 def _write(store: ViewStoreBase, changes: ViewChanges, generation: int = 1) -> None:
@@ -54,11 +60,11 @@ def test_rows_replace_per_case_and_append_with_tracking(stores: tuple[Any, ViewS
         position=3,
     )
     _write(store, second)
-    assert [(r["case_id"], r["seq"], r["label"]) for r in _read(store, "things")] == [
+    assert [(r["case_id"], r["seq"], r["label"]) for r in _read(store, ROWS)] == [
         ("c1", 1, "丙"),
         ("c2", 0, "乙"),
     ]
-    assert [r["note"] for r in _read(store, "log")] == ["a", "b", "c"]
+    assert [r["note"] for r in _read(store, LOG)] == ["a", "b", "c"]
     assert store.positions([("things", 1)]) == {"things": 3}
 
 
@@ -73,8 +79,8 @@ def test_an_old_position_is_refused_and_writes_nothing(stores: tuple[Any, ViewSt
     )
     with pytest.raises(IntegrityError):
         _write(store, redelivered)
-    assert _read(store, "things") == []
-    assert [r["note"] for r in _read(store, "log")] == ["x"]
+    assert _read(store, ROWS) == []
+    assert [r["note"] for r in _read(store, LOG)] == ["x"]
     assert store.positions([("things", 1)]) == {"things": 5}
 
 
@@ -91,17 +97,17 @@ def test_a_new_generation_builds_beside_the_active_one_then_takes_over(
         ViewChanges(append={"log": [{"position": 1, "note": "new"}]}, position=1),
         generation=building,
     )
-    assert [r["note"] for r in _read(store, "log")] == ["old"]  # readers still see the old one
+    assert [r["note"] for r in _read(store, LOG)] == ["old"]  # readers still see the old one
     store.switch_generation("things", building, (ROWS, LOG))
     assert store.generations()["things"] == (building, None)
-    assert [r["note"] for r in _read(store, "log")] == ["new"]
+    assert [r["note"] for r in _read(store, LOG)] == ["new"]
     # The replaced generation stays readable for readers still holding its name ...
-    assert [r["note"] for r in _read(store, "log", 1)] == ["old"]
+    assert [r["note"] for r in _read(store, LOG, 1)] == ["old"]
     third = store.create_generation("things", (ROWS, LOG), activate=False)
     store.switch_generation("things", third, (ROWS, LOG))
     # ... until the next switch drops it.
     with pytest.raises(Exception):  # noqa: B017 - the dropped table's error differs per database
-        store.fetch(f"SELECT * FROM {store.table('things', 'log', 1)}", ())
+        store.fetch(f"SELECT * FROM {store.table(LOG, 1)}", ())
 
 
 def test_a_generation_built_with_other_tables_is_replaced_by_an_empty_one(
@@ -113,11 +119,18 @@ def test_a_generation_built_with_other_tables_is_replaced_by_an_empty_one(
     assert store.current_generation("things", (ROWS, LOG)) == 1
     _write(store, ViewChanges(append={"log": [{"position": 1, "note": "old"}]}, position=1))
     assert store.current_generation("things", (ROWS, LOG)) == 1  # same tables: kept
-    changed = Table(name="log", columns=dict(LOG.columns), key=LOG.key, case_column="", version=2)
+    changed = Table(
+        view="things",
+        name="log",
+        columns=dict(LOG.columns),
+        key=LOG.key,
+        case_column="",
+        version=2,
+    )
     fresh = store.current_generation("things", (ROWS, changed))
     assert fresh == 2
     assert store.generations()["things"] == (2, None)
-    assert _read(store, "log") == []
+    assert _read(store, LOG) == []
     assert store.positions([("things", fresh)]) == {"things": None}
 
 
@@ -130,7 +143,7 @@ def test_text_with_nul_from_an_old_event_is_stored_not_refused(
     store.create_generation("things", (ROWS, LOG), activate=True)
     row = {"case_id": "c1", "seq": 0, "label": "bad\x00title", "weight": 0.0}
     _write(store, ViewChanges(replace={"things": (["c1"], [row])}, position=1))
-    [stored] = _read(store, "things")
+    [stored] = _read(store, ROWS)
     assert stored["label"] in ("bad\x00title", "bad\ufffdtitle")
     assert store.positions([("things", 1)]) == {"things": 1}
 

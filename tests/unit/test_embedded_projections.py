@@ -10,8 +10,8 @@ from eventsourcing.sqlite import SQLiteDatastore
 
 from infra.application import BanliApplication
 from infra.embedded import EmbeddedProjections
-from infra.view_store import SQLiteViewStore
-from projections.read_ledger import ledger
+from infra.read_models import SQLiteViewStore
+from projections.ledger import ledger
 from tests.support import Flow
 
 

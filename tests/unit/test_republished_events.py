@@ -10,6 +10,7 @@ from consumers.projection_consumer import KafkaProjections
 from infra.application import BanliApplication
 from infra.read_models import build_view_store
 from infra.settings import Settings
+from projections.ledger import CASES
 from tests.support import Flow
 
 
@@ -29,6 +30,6 @@ def test_a_republished_event_never_takes_a_case_back_with_a_cache_of_one_R_S1(
     consumer.assigned([0], 1)
     polled = [a1, a2, a3, b1, a2]
     consumer.apply([(0, offset, Envelope.of(n).value()) for offset, n in enumerate(polled)])
-    table = store.table("ledger", "ledger_cases")
+    table = store.table(CASES)
     rows = store.fetch(f"SELECT number, version FROM {table} ORDER BY number", ())
     assert [(r["number"], r["version"]) for r in rows] == [("A-1", 3), ("B-1", 1)]

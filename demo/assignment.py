@@ -25,7 +25,7 @@ class AssignmentSteps(StoryBase):
             received_on=p.received_on,
         )
         result = self.demo.app.register(self.demo.ctx(OFFICE), command)
-        self.case_id = self.demo.count(result).case_id
+        self.case_id = result.case_id
 
     def assign(self) -> None:
         p = self.plan

@@ -40,7 +40,7 @@ def summary_of(demo: Demo, plans: Sequence[CasePlan]) -> DemoSummary:
     co = Counter(u for p in plans for u in p.co)
     return DemoSummary(
         cases=len(plans),
-        events=demo.events,
+        events=demo.events_written(),
         lead_cases={u.code: lead[u.code] for u in UNITS},
         co_cases={u.code: co[u.code] for u in UNITS},
         replies_by_class=by_class(class_totals(demo.replies.values())),

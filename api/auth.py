@@ -71,7 +71,7 @@ def check_handler_case(who: Principal, case: Case) -> None:
         raise case_not_found(case.id)
 
 
-def check_handler_unit(who: Principal, unit: object) -> None:
+def check_handler_unit(who: Principal, unit: str | None) -> None:
     """A handler records only its own unit's part of a case."""
     if who.role == "handler" and unit != who.unit:
         raise ApiProblem(403, f"a handler of {who.unit} cannot act for unit {unit}")

@@ -12,15 +12,18 @@ from api import (
     problems,
     routes_accounts,
     routes_assignment,
+    routes_audit,
     routes_cases,
     routes_communication,
     routes_corrections,
     routes_disclosure,
     routes_feedback,
-    routes_reads,
+    routes_ledger,
+    routes_operations,
     routes_replies,
     routes_review,
     routes_setup,
+    routes_stats,
 )
 from api.limits import RequestLimits
 from infra.services import Services
@@ -37,7 +40,10 @@ ROUTERS = (
     routes_feedback,
     routes_review,
     routes_corrections,
-    routes_reads,
+    routes_ledger,
+    routes_stats,
+    routes_audit,
+    routes_operations,
 )
 
 

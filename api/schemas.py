@@ -22,6 +22,14 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Public(BaseModel):
+    """An answer's model. Read from the read side's rows and documents, it refuses a key it
+    does not declare: a read that grows a key fails its tests (500) instead of losing the key
+    without a word, and the OpenAPI document closes the object (``additionalProperties``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 class Person(Body):
     name: Name
     rank: Name

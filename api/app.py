@@ -1,4 +1,5 @@
-"""The FastAPI application: routers, problem+json errors, OpenAPI at /docs and /openapi.json."""
+"""The FastAPI application: a router per resource, problem+json errors, OpenAPI at /docs and
+/openapi.json."""
 
 from __future__ import annotations
 
@@ -7,13 +8,43 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import problems
+from api import (
+    problems,
+    routes_accounts,
+    routes_assignment,
+    routes_audit,
+    routes_cases,
+    routes_communication,
+    routes_corrections,
+    routes_disclosure,
+    routes_feedback,
+    routes_ledger,
+    routes_operations,
+    routes_replies,
+    routes_review,
+    routes_setup,
+    routes_stats,
+)
 from api.limits import RequestLimits
-from api.routes_accounts import router as accounts
-from api.routes_cases import router as case_commands
-from api.routes_reads import router as reads
-from api.routes_setup import router as setup
 from infra.services import Services
+
+# In the order of API.md: set-up, the case and its commands stage by stage, then the reads.
+ROUTERS = (
+    routes_setup,
+    routes_accounts,
+    routes_cases,
+    routes_assignment,
+    routes_communication,
+    routes_replies,
+    routes_disclosure,
+    routes_feedback,
+    routes_review,
+    routes_corrections,
+    routes_ledger,
+    routes_stats,
+    routes_audit,
+    routes_operations,
+)
 
 
 def create_app(services: Services) -> FastAPI:
@@ -31,8 +62,6 @@ def create_app(services: Services) -> FastAPI:
     app.state.services = services
     problems.install(app)
     app.add_middleware(RequestLimits)
-    app.include_router(setup)
-    app.include_router(accounts)
-    app.include_router(case_commands)
-    app.include_router(reads)
+    for module in ROUTERS:
+        app.include_router(module.router)
     return app

@@ -7,16 +7,20 @@ whatever bytes); without one, the session cookie of a password login authenticat
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import get_args
 
 from fastapi import Depends, Request
 
 from api.problems import ApiProblem
+from domain.case import Case
+from domain.vocabulary import Role
 from infra.application import case_not_found
 from infra.directory import Principal
 from infra.services import Services
 
-READERS = ("admin", "office", "leader", "handler", "supervisor", "auditor")
+# Every role reads (a handler only within its unit's scope); in the vocabulary's order, which
+# a 403 names.
+READERS: tuple[Role, ...] = get_args(Role)
 SESSION_COOKIE = "banli_session"
 
 
@@ -49,7 +53,7 @@ def principal(request: Request) -> Principal:
     return found
 
 
-def require(*roles: str) -> Callable[..., Principal]:
+def require(*roles: Role) -> Callable[..., Principal]:
     """A dependency admitting only ``roles`` (401 without a valid token, 403 for another role)."""
 
     def check(who: Principal = Depends(principal)) -> Principal:
@@ -60,14 +64,14 @@ def require(*roles: str) -> Callable[..., Principal]:
     return check
 
 
-def check_handler_case(who: Principal, case: Any) -> None:
+def check_handler_case(who: Principal, case: Case) -> None:
     """A handler acts on, and reads, only cases where its unit has a role; any other case is
     answered exactly as one that does not exist (404), so case numbers cannot be probed."""
     if who.role == "handler" and who.unit not in case.units:
         raise case_not_found(case.id)
 
 
-def check_handler_unit(who: Principal, unit: object) -> None:
+def check_handler_unit(who: Principal, unit: str | None) -> None:
     """A handler records only its own unit's part of a case."""
     if who.role == "handler" and unit != who.unit:
         raise ApiProblem(403, f"a handler of {who.unit} cannot act for unit {unit}")

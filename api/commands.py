@@ -1,22 +1,35 @@
-"""The command path shared by every POST: context, handler scoping, idempotency, answer."""
+"""The command path shared by every POST: context, handler scoping, idempotency, answer; and
+``CaseCommands``, the router that declares a case command's route as one row.
+
+A case command's body builds its typed command (``body.command(case_id, …)``: each request
+schema maps its fields to its command's, field by field, which mypy checks) and ``run`` runs it.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from inspect import Parameter, Signature, signature
+from typing import Annotated, Any, Protocol, get_origin
 
-from fastapi import Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from api.auth import check_handler_case, check_handler_unit, services
 from api.problems import ApiProblem
+from api.schemas import CommandAnswer
 from domain.case import Case
 from domain.commands import CaseCommand
-from domain.records import Person, Proposer
 from infra.application import CommandContext, CommandResult, request_fingerprint
 from infra.clock import today
 from infra.directory import Principal
+
+# What every case command answers (API.md § Conventions), for the OpenAPI document.
+ANSWERS: dict[int | str, dict[str, object]] = {
+    201: {"model": CommandAnswer, "description": "events appended"},
+    200: {"model": CommandAnswer, "description": "idempotent replay: nothing new written"},
+}
 
 
 def expected_version(request: Request) -> int | None:
@@ -29,7 +42,20 @@ def expected_version(request: Request) -> int | None:
     return int(value)
 
 
-def context(request: Request, who: Principal, body: BaseModel) -> CommandContext:
+class Fingerprinted(Protocol):
+    """A request body: what an idempotency key is bound to (a pydantic model)."""
+
+    def model_dump(self, *, mode: str = "python") -> dict[str, Any]: ...
+
+
+class CommandBody(Fingerprinted, Protocol):
+    """The body of a case command: ``command`` takes the route's path parameters, by name."""
+
+    @property
+    def command(self) -> Callable[..., CaseCommand]: ...
+
+
+def context(request: Request, who: Principal, body: Fingerprinted) -> CommandContext:
     """The command's context; an idempotency key is scoped to its user and bound to the body."""
     key = request.headers.get("idempotency-key")
     content = body.model_dump(mode="json")
@@ -47,40 +73,83 @@ def answer(result: CommandResult) -> JSONResponse:
     return JSONResponse(body, status_code=200 if result.replayed else 201)
 
 
-def command_fields(body: BaseModel) -> dict[str, Any]:
-    """A request body as the fields of a domain command: people as records, lists as tuples."""
-    fields = body.model_dump()
-    for name, value in fields.items():
-        if name == "contacted_by":
-            fields[name] = Person(**value)
-        elif name == "visitors":
-            fields[name] = tuple(Person(**v) for v in value)
-        elif name == "proposers":
-            fields[name] = tuple(Proposer(**p) for p in value)
-        elif isinstance(value, list):
-            fields[name] = tuple(value)
-    return fields
-
-
 def run(
-    request: Request,
-    who: Principal,
-    body: BaseModel,
-    command: CaseCommand,
-    *,
-    unit: object = None,
-    reply_id: str | None = None,
+    request: Request, who: Principal, body: Fingerprinted, command: CaseCommand
 ) -> JSONResponse:
-    """Runs one case command; a handler is scoped to its unit's cases and its own part: the
-    ``unit`` it names, or the unit of reply ``reply_id``."""
+    """Runs one case command. A handler is scoped to its unit's cases, and to its own part of
+    one: the ``unit`` the command names, or the unit of the reply it names (R-A1: each unit
+    answers for its part); a command naming neither is any unit's on the case."""
     ctx = context(request, who, body)
     if who.role == "handler":
 
         def scope(case: Case) -> None:
             check_handler_case(who, case)
-            reply = case.replies.get(reply_id) if reply_id else None
-            acting_for = reply.unit if reply else unit if unit is not None else who.unit
-            check_handler_unit(who, acting_for)
+            check_handler_unit(who, acting_for(command, case, who))
 
         ctx = replace(ctx, guard=scope)
     return answer(services(request).app.execute(ctx, command))
+
+
+def acting_for(command: CaseCommand, case: Case, who: Principal) -> str | None:
+    """The unit whose part of ``case`` the command is (the caller's own when it names none).
+
+    Read from the command rather than told by each route, so a new command that names a unit
+    or a reply is scoped without a route having to remember it."""
+    reply_id = getattr(command, "reply_id", None)
+    reply = case.replies.get(reply_id) if isinstance(reply_id, str) else None
+    if reply is not None:
+        return reply.unit
+    unit = getattr(command, "unit", None)
+    return unit if isinstance(unit, str) else who.unit
+
+
+class CaseCommands(APIRouter):
+    """The POST routes of case commands under ``/v1/cases/{case_id}``, declared one per line.
+
+    Every such route does the same: admit the role, validate the body, build the body's typed
+    command from the path parameters (``body.command(case_id=…, reply_id=…)``) and ``run`` it.
+    So a route is a row: its path, body schema, role (an alias of ``api.deps``) and name (the
+    OpenAPI operation id derives from it, as from a route function's name).
+    """
+
+    def __init__(self, *, tag: str) -> None:
+        super().__init__(prefix="/v1/cases/{case_id}", tags=[tag])
+
+    def command(self, path: str, body: type[CommandBody], who: type[Principal], name: str) -> None:
+        ids = ["case_id", *re.findall(r"{(\w+)}", path)]
+        takes = list(signature(body.command).parameters)[1:]
+        if takes != ids:
+            raise TypeError(f"{body.__name__}.command takes {takes}, the path {path} gives {ids}")
+        if get_origin(who) is not Annotated:
+            raise TypeError(f"the role of {path} must be a dependency of api.deps, not {who}")
+        self.add_api_route(
+            path,
+            CommandEndpoint(ids, body, who),
+            methods=["POST"],
+            name=name,
+            status_code=201,
+            responses=ANSWERS,
+            description=body.__doc__,
+        )
+
+
+class CommandEndpoint:
+    """What FastAPI calls for a row of ``CaseCommands``. FastAPI reads a route's parameters
+    from its signature; this one's is made for the row: the path ids, the body, the role."""
+
+    def __init__(self, ids: list[str], body: type[CommandBody], who: type[Principal]) -> None:
+        keyword = Parameter.KEYWORD_ONLY
+        self.__signature__ = Signature(
+            [
+                Parameter("request", keyword, annotation=Request),
+                *(Parameter(i, keyword, annotation=str) for i in ids),
+                Parameter("body", keyword, annotation=body),
+                Parameter("who", keyword, annotation=who),
+            ],
+            return_annotation=JSONResponse,
+        )
+
+    def __call__(
+        self, *, request: Request, body: CommandBody, who: Principal, **ids: str
+    ) -> JSONResponse:
+        return run(request, who, body, body.command(**ids))

@@ -8,33 +8,27 @@ log (``/v1/audit/events``) shows them with their actor.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api import schemas_accounts as a
-from api.auth import SESSION_COOKIE, principal, require, services
+from api.auth import SESSION_COOKIE
 from api.commands import context
+from api.deps import Admin, AdminOrSelf, Caller, Services, Username
 from api.problems import ApiProblem, problem
 from infra.accounts import AccountChange
 from infra.application import CommandContext
 from infra.directory import Principal
 from infra.login_throttle import LoginLocked
 from infra.passwords import BadCredentials
+from infra.services import Services as ServiceGraph
 
 router = APIRouter(prefix="/v1", tags=["users and sessions"])
-ADMIN = require("admin")
-UsernamePath = Annotated[str, Path(min_length=1, max_length=100)]
-
-
-def admin_or_self(username: UsernamePath, who: Principal = Depends(principal)) -> Principal:
-    """A dependency (so refused before the body is judged, as ``require``): an admin, or the
-    user the path names."""
-    if who.role != "admin" and who.user != username:
-        raise ApiProblem(403, f"only an admin or {username} itself may do this")
-    return who
 
 
 def command_context(request: Request, who: Principal, body: BaseModel) -> CommandContext:
@@ -53,76 +47,83 @@ def locked(error: LoginLocked, now_seconds: float) -> JSONResponse:
     return response
 
 
-@router.post("/users/{username}/disable", status_code=201, response_model=a.AccountChangePublic)
-def disable_user(
-    request: Request, body: a.UserReason, username: UsernamePath, who: Principal = Depends(ADMIN)
-) -> JSONResponse:
-    """Every token and session of the user stops working at once (401), on every worker."""
-    ctx = command_context(request, who, body)
-    change = services(request).accounts.disable(ctx, username, body.reason)
-    return answer(change, a.AccountChangePublic)
+def user_switch(enabled: bool) -> Callable[..., JSONResponse]:
+    """``/disable`` and ``/enable``: one command but for its direction. Disabling stops every
+    token and session of the user at once (401), on every worker."""
+
+    def switch(
+        request: Request, body: a.UserReason, username: Username, who: Admin, svc: Services
+    ) -> JSONResponse:
+        ctx = command_context(request, who, body)
+        turn = svc.accounts.enable if enabled else svc.accounts.disable
+        return answer(turn(ctx, username, body.reason), a.AccountChangePublic)
+
+    return switch
 
 
-@router.post("/users/{username}/enable", status_code=201, response_model=a.AccountChangePublic)
-def enable_user(
-    request: Request, body: a.UserReason, username: UsernamePath, who: Principal = Depends(ADMIN)
-) -> JSONResponse:
-    ctx = command_context(request, who, body)
-    change = services(request).accounts.enable(ctx, username, body.reason)
-    return answer(change, a.AccountChangePublic)
+for action, enabled in (("disable", False), ("enable", True)):
+    router.add_api_route(
+        f"/users/{{username}}/{action}",
+        user_switch(enabled),
+        methods=["POST"],
+        name=f"{action}_user",
+        status_code=201,
+        response_model=a.AccountChangePublic,
+    )
+
+
+@dataclass(frozen=True)
+class UserCommand:
+    """A command on the user the path names, by an admin or by that user itself."""
+
+    request: Request
+    who: Principal
+    username: str
+    svc: ServiceGraph
+
+    def context(self, body: BaseModel) -> CommandContext:
+        return command_context(self.request, self.who, body)
+
+
+def user_command(
+    request: Request, username: Username, who: AdminOrSelf, svc: Services
+) -> UserCommand:
+    return UserCommand(request, who, username, svc)
+
+
+OnUser = Annotated[UserCommand, Depends(user_command)]
 
 
 @router.post("/users/{username}/tokens", status_code=201, response_model=a.TokenPublic)
-def grant_token(
-    request: Request,
-    body: a.TokenCreate,
-    username: UsernamePath,
-    who: Principal = Depends(admin_or_self),
-) -> JSONResponse:
+def grant_token(body: a.TokenCreate, on: OnUser) -> JSONResponse:
     """A new token, answered once; earlier tokens keep working until revoked."""
-    ctx = command_context(request, who, body)
-    change = services(request).accounts.grant_token(ctx, who, username, body.expires_on)
+    change = on.svc.accounts.grant_token(on.context(body), on.who, on.username, body.expires_on)
     return answer(change, a.TokenPublic)
 
 
 @router.post("/users/{username}/tokens/revoke", status_code=201, response_model=a.RevocationPublic)
-def revoke_tokens(
-    request: Request,
-    body: a.TokenRevoke,
-    username: UsernamePath,
-    who: Principal = Depends(admin_or_self),
-) -> JSONResponse:
+def revoke_tokens(body: a.TokenRevoke, on: OnUser) -> JSONResponse:
     """The token starting with ``token_prefix``, or every token of the user."""
-    ctx = command_context(request, who, body)
-    change = services(request).accounts.revoke_tokens(ctx, username, body.token_prefix)
-    return answer(change, a.RevocationPublic)
+    revoked = on.svc.accounts.revoke_tokens(on.context(body), on.username, body.token_prefix)
+    return answer(revoked, a.RevocationPublic)
 
 
 @router.post("/users/{username}/password", status_code=201, response_model=a.AccountChangePublic)
-def change_password(
-    request: Request,
-    body: a.PasswordChange,
-    username: UsernamePath,
-    who: Principal = Depends(admin_or_self),
-) -> JSONResponse:
+def change_password(body: a.PasswordChange, on: OnUser) -> JSONResponse:
     """Sessions opened before the change end; tokens keep working."""
-    svc = services(request)
-    ctx = command_context(request, who, body)
+    ctx, old, new = on.context(body), body.old_password, body.new_password
     try:
-        change = svc.accounts.change_password(
-            ctx, who, username, body.old_password, body.new_password
-        )
+        change = on.svc.accounts.change_password(ctx, on.who, on.username, old, new)
     except LoginLocked as error:
-        return locked(error, svc.directory.clock().timestamp())
+        return locked(error, on.svc.directory.clock().timestamp())
     except BadCredentials:
         raise ApiProblem(403, "old_password does not match") from None
     return answer(change, a.AccountChangePublic)
 
 
 @router.post("/session", status_code=201, response_model=a.SessionPublic)
-def log_in(request: Request, body: a.SessionCreate) -> JSONResponse:
+def log_in(request: Request, body: a.SessionCreate, svc: Services) -> JSONResponse:
     """Sets the session cookie (HttpOnly, SameSite=Strict, Secure over https)."""
-    svc = services(request)
     try:
         opened = svc.sessions.login(body.username, body.password)
     except LoginLocked as error:
@@ -130,14 +131,7 @@ def log_in(request: Request, body: a.SessionCreate) -> JSONResponse:
     except BadCredentials:
         # The same answer for an unknown user, a disabled one and a wrong password.
         raise ApiProblem(401, "unknown username or wrong password") from None
-    who = opened.principal
-    public = a.SessionPublic(
-        username=who.user,
-        display_name=who.display_name,
-        role=who.role,
-        unit_code=who.unit,
-        expires_at=opened.expires_at,
-    )
+    public = a.SessionPublic.of(opened.principal, expires_at=opened.expires_at)
     response = JSONResponse(public.model_dump(mode="json"), status_code=201)
     response.set_cookie(
         SESSION_COOKIE,
@@ -152,10 +146,10 @@ def log_in(request: Request, body: a.SessionCreate) -> JSONResponse:
 
 
 @router.delete("/session", status_code=204)
-def log_out(request: Request) -> Response:
+def log_out(request: Request, svc: Services) -> Response:
     """Ends the session of the request's cookie (a bearer token has no session to end)."""
     secret = request.cookies.get(SESSION_COOKIE)
-    if secret is None or services(request).sessions.end(secret) is None:
+    if secret is None or svc.sessions.end(secret) is None:
         raise ApiProblem(401, "no live session to end")
     response = Response(status_code=204)
     response.delete_cookie(
@@ -169,7 +163,5 @@ def log_out(request: Request) -> Response:
 
 
 @router.get("/me", response_model=a.MePublic)
-def me(who: Principal = Depends(principal)) -> a.MePublic:
-    return a.MePublic(
-        username=who.user, display_name=who.display_name, role=who.role, unit_code=who.unit
-    )
+def me(who: Caller) -> a.MePublic:
+    return a.MePublic.of(who)

@@ -4,51 +4,45 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
 from api import schemas as s
 from api import schemas_accounts as a
-from api.auth import require, services
 from api.commands import context
+from api.deps import Admin, Services
 from api.fields import WholeNumber
 from infra.application import CommandContext
 from infra.clock import today
-from infra.directory import Principal
 
 router = APIRouter(prefix="/v1", tags=["set-up"])
-ADMIN = require("admin")
 
 
 @router.post("/units", status_code=201)
-def create_unit(
-    request: Request, body: s.UnitCreate, who: Principal = Depends(ADMIN)
-) -> JSONResponse:
+def create_unit(request: Request, body: s.UnitCreate, who: Admin, svc: Services) -> JSONResponse:
     ctx = context(request, who, body)
-    answer, replayed = services(request).directory.create_unit(who, body.code, body.name, ctx)
+    answer, replayed = svc.directory.create_unit(who, body.code, body.name, ctx)
     return JSONResponse(answer, status_code=200 if replayed else 201)
 
 
 @router.post("/users", status_code=201)
-def create_user(
-    request: Request, body: a.UserCreate, who: Principal = Depends(ADMIN)
-) -> JSONResponse:
+def create_user(request: Request, body: a.UserCreate, who: Admin, svc: Services) -> JSONResponse:
     """Answers the new user's bearer token once; only its hash is stored (a replay under the
     same Idempotency-Key answers the same user with ``token: null``). With a ``password``
     the user may also log in (``POST /v1/session``)."""
     ctx = context(request, who, a.fingerprinted(body))
-    answer, replayed = services(request).directory.create_user(who, **body.model_dump(), ctx=ctx)
+    answer, replayed = svc.directory.create_user(who, **body.model_dump(), ctx=ctx)
     return JSONResponse(answer, status_code=200 if replayed else 201)
 
 
 @router.put("/calendar/{year}")
 def load_calendar(
-    request: Request,
     body: s.CalendarYear,
     year: Annotated[WholeNumber, Path(ge=1949, le=2200)],
-    who: Principal = Depends(ADMIN),
+    who: Admin,
+    svc: Services,
 ) -> JSONResponse:
     """R-D7: an official year's holidays and 调休 make-up workdays; deadlines follow at once."""
     ctx = CommandContext(actor=who.actor(), today=today())
-    version = services(request).app.load_calendar_year(ctx, year, body.holidays, body.workdays)
+    version = svc.app.load_calendar_year(ctx, year, body.holidays, body.workdays)
     return JSONResponse({"year": year, "calendar_version": version}, status_code=200)

@@ -8,12 +8,14 @@ never reach an idempotency fingerprint (``fingerprinted``).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, BaseModel, Field, StrictStr
 
 from api import schemas as s
 from api.fields import Day, Text, storable
+from domain.vocabulary import Role
+from infra.directory import Principal
 from infra.passwords import MIN_LENGTH
 
 MAX_PASSWORD = 1024  # argon2 would take more, but no passphrase is longer
@@ -83,8 +85,14 @@ class RevocationPublic(AccountChangePublic):
 class MePublic(BaseModel):
     username: str
     display_name: str
-    role: str
+    role: Role
     unit_code: str | None
+
+    @classmethod
+    def of(cls, who: Principal, **more: object) -> Self:
+        """The caller as answered (``role`` is checked against the vocabulary on the way)."""
+        me = {"username": who.user, "display_name": who.display_name, "role": who.role}
+        return cls.model_validate({**me, "unit_code": who.unit, **more})
 
 
 class SessionPublic(MePublic):

@@ -25,6 +25,9 @@ Role = Literal["admin", "office", "leader", "handler", "supervisor", "auditor"]
 PolicyName = Literal["hebei-2022", "guangxi-2018"]
 ReplyStatus = Literal["submitted", "returned", "approved", "issued"]
 RequestStatus = Literal["open", "approved", "rejected", "superseded_by_ruling"]
+DeadlineKind = Literal["co_opinion", "reply", "disclosure", "rehandling", "reference_contact"]
+# A reply on the disclosure register, as of a day (R-D4, R-P1 … R-P5).
+DisclosureStatus = Literal["due", "overdue", "published", "published_late", "withheld"]
 
 
 def values_of(vocabulary: Any) -> frozenset[str]:

@@ -1,0 +1,95 @@
+"""The dependencies routes declare, as ``Annotated`` aliases: who may call (a ``Principal`` by
+role), the services, and the query parameters several reads share.
+
+A route states ``who: Office`` and FastAPI answers 401 without a valid token and 403 for another
+role before the body is judged; ``as_of: AsOf`` is the day asked for, today by default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import Depends, Path, Query
+from pydantic import BeforeValidator
+
+from api.auth import READERS, principal, require, services
+from api.fields import MAX_CODE, Day, WholeNumber, digits
+from api.problems import ApiProblem
+from domain.vocabulary import Kind, Stage
+from infra.clock import today
+from infra.directory import Principal
+from infra.services import Services as ServiceGraph
+
+Services = Annotated[ServiceGraph, Depends(services)]
+
+# Who may call, by role (API.md "Who does what").
+Caller = Annotated[Principal, Depends(principal)]  # any authenticated user
+Reader = Annotated[Principal, Depends(require(*READERS))]
+Admin = Annotated[Principal, Depends(require("admin"))]
+Office = Annotated[Principal, Depends(require("office"))]
+Leader = Annotated[Principal, Depends(require("leader"))]
+Handler = Annotated[Principal, Depends(require("handler"))]
+OfficeOrHandler = Annotated[Principal, Depends(require("office", "handler"))]
+Reviewer = Annotated[Principal, Depends(require("office", "supervisor"))]
+# R-X2: whoever recorded an event may correct it; the domain checks it was them (or the office).
+Recorder = Annotated[
+    Principal, Depends(require("office", "leader", "handler", "supervisor", "admin"))
+]
+Auditor = Annotated[Principal, Depends(require("auditor", "admin"))]
+
+Username = Annotated[str, Path(min_length=1, max_length=100)]
+
+
+def admin_or_self(username: Username, who: Caller) -> Principal:
+    """An admin, or the user the path names (a dependency, so refused before the body is
+    judged, as a role is)."""
+    if who.role != "admin" and who.user != username:
+        raise ApiProblem(403, f"only an admin or {username} itself may do this")
+    return who
+
+
+AdminOrSelf = Annotated[Principal, Depends(admin_or_self)]
+
+
+def as_of_day(as_of: Day | None = None) -> date:
+    return as_of or today()
+
+
+# The day a read is asked "as of" (API.md § Conventions): today unless the caller names one.
+AsOf = Annotated[date, Depends(as_of_day)]
+# The moment a case's history is asked "as of" (R-X3): an instant, not a day.
+AsOfMoment = Annotated[
+    datetime | None, Query(description="ISO 8601; UTC when it names no zone; now by default")
+]
+# The bounds come before the digits-only validator (``fields.digits``): behind it, FastAPI would
+# document them as unknown "ge"/"le" keys instead of minimum and maximum (they hold either way).
+Limit = Annotated[int, Query(ge=1, le=1000), BeforeValidator(digits)]
+After = Annotated[int, Query(ge=0, le=2**62), BeforeValidator(digits)]  # an event position
+Cursor = Annotated[str | None, Query(max_length=500)]
+YearFilter = Annotated[WholeNumber | None, Query(ge=1949, le=2200)]
+UnitFilter = Annotated[str | None, Query(max_length=MAX_CODE)]
+
+
+@dataclass(frozen=True)
+class Paging:
+    """``?limit=&cursor=`` of a list (API.md § Conventions): a page, and where the next starts."""
+
+    limit: Limit = 50
+    cursor: Cursor = None
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    """The ledger's filters (API.md § Reads), all optional, all applied together."""
+
+    year: YearFilter = None
+    unit: UnitFilter = None
+    kind: Kind | None = None
+    stage: Stage | None = None
+    overdue: bool | None = None
+
+
+Page = Annotated[Paging, Depends()]
+LedgerQuery = Annotated[LedgerFilter, Depends()]

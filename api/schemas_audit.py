@@ -1,0 +1,88 @@
+"""Response schemas of the audit trail (R-X1 … R-X3), the tamper-evidence check and health.
+
+Timestamps are answered as stored (ISO 8601 with the zone the server wrote), not re-formatted.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import Field, JsonValue, WithJsonSchema
+
+from api.schemas import Public
+from api.schemas_case import CasePublic
+
+Timestamp = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
+
+
+class ActorPublic(Public):
+    """Who recorded an event, as recorded: history keeps the roles of its time, and events
+    of no user (a calendar load) have none."""
+
+    user: str | None
+    role: str | None
+    unit: str | None
+
+
+class AuditEventPublic(Public):
+    id: str  # "<case id>:<version>"
+    position: int
+    case_id: str
+    type: str
+    actor: ActorPublic
+    occurred_on: date | None
+    recorded_at: Timestamp
+    late_recorded: bool  # recorded more than the allowed days after it occurred (R-X1)
+    data: dict[str, JsonValue]
+    corrects: str | None  # the id of the event this one corrects (R-X2)
+    corrected_by: list[str]
+
+
+class HistoryPublic(Public):
+    """A case's events up to ``as_of`` and the case as it was then (R-X3)."""
+
+    case_id: str
+    as_of: Timestamp
+    events: list[AuditEventPublic]
+    state: CasePublic
+
+
+class AuditPage(Public):
+    items: list[AuditEventPublic]
+    next_cursor: str | None
+
+
+class FindingPublic(Public):
+    position: int
+    reason: str
+
+
+class VerificationPublic(Public):
+    """API.md's three fields first, then the additions of § Anchoring."""
+
+    ok: bool
+    events_checked: int
+    first_bad_position: int | None
+    anchors_checked: int
+    anchored_position: int | None
+    anchor_problems: list[str]
+    findings: list[FindingPublic]
+    reason: str | None
+
+
+class StoppedView(Public):
+    """A read model stopped at ``position``: applying that event failed with ``error``."""
+
+    view: str
+    generation: int
+    position: int
+    error: str
+    failed_at: Timestamp
+
+
+class HealthPublic(Public):
+    status: Literal["ok", "degraded"]
+    events: int  # how many events the store holds
+    # Only when some read model stopped: a healthy answer has no such key.
+    stopped_views: list[StoppedView] | None = Field(default=None, exclude_if=lambda v: v is None)

@@ -1,0 +1,139 @@
+"""Response schemas of one case (API.md ``GET /v1/cases/{id}``): its state, replies and
+deadlines as of a day.
+
+Fields are declared in the order the answer has always listed them; values the domain checks
+against a closed vocabulary are that vocabulary's ``Literal``, so the OpenAPI document lists them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from api.schemas import Public
+from domain.deadlines.status import DeadlineStatus
+from domain.vocabulary import (
+    Classification,
+    DeadlineKind,
+    DisclosureOption,
+    DisclosureStatus,
+    KeySource,
+    Kind,
+    Level,
+    PolicyName,
+    ProposerRole,
+    ProposerType,
+    ReplyStatus,
+    Stage,
+    Verdict,
+)
+
+
+class ProposerPublic(Public):
+    name: str
+    type: ProposerType
+    role: ProposerRole
+
+
+class ReplyPublic(Public):
+    reply_id: str
+    unit: str
+    classification: Classification
+    disclosure: DisclosureOption
+    withheld_reason: str | None
+    status: ReplyStatus
+    recipients: list[str]
+    copies: list[str]
+    further: bool  # a further reply after dissatisfaction (R-F2)
+    submitted_on: date
+    issued_on: date | None
+    document_number: str | None
+
+
+class FeedbackPublic(Public):
+    verdict: Verdict
+    comments: str
+    occurred_on: date
+    on_further_reply: bool
+    version: int
+    source: str  # R-F4: "proposer" (through their own link) or "office" (keyed in)
+    proposer: str | None
+
+
+class DisclosurePublic(Public):
+    """A reply published on the portal, or withheld with a reason (R-P1 … R-P5)."""
+
+    status: DisclosureStatus
+    published_on: date | None
+    withheld_on: date | None
+    url: str | None
+    include_original: bool
+    secrecy_review_ref: str | None
+    withheld_reason: str | None
+
+
+class MergeAnswerPublic(Public):
+    case_id: str
+    number: str
+    reply_id: str
+    unit: str
+    classification: Classification
+    document_number: str
+    issued_on: date
+
+
+class MergePublic(Public):
+    """R-M1: the cases answered by one reply; the primary's reply, once issued."""
+
+    merge_id: str
+    case_ids: list[str]
+    numbers: list[str]
+    proposers: list[ProposerPublic]
+    primary_case_id: str
+    occurred_on: date
+    answered_by: MergeAnswerPublic | None
+
+
+class DeadlinePublic(Public):
+    """One deadline of the case with its status as of the day asked (R-D1 … R-D8)."""
+
+    kind: DeadlineKind
+    unit: str | None
+    opened_on: date
+    due_on: date
+    met_on: date | None
+    missed_on: date | None
+    status: DeadlineStatus
+    days_overdue: int
+    calendar_provisional: bool
+    derivation: str
+    original_due_on: date | None  # R-E1: the date an extension replaced
+    extended_by: str | None  # R-E1: the extension request that moved it
+
+
+class CasePublic(Public):
+    case_id: str
+    number: str
+    kind: Kind
+    level: Level
+    year: int
+    title: str
+    stage: Stage
+    policy: PolicyName
+    reference: bool
+    key: bool
+    key_source: KeySource | None
+    leader_in_charge: str | None
+    lead_unit: str | None
+    co_units: list[str]
+    split_units: list[str]
+    assignment_rounds: int
+    assigned_on: date | None
+    proposers: list[ProposerPublic]
+    replies: list[ReplyPublic]
+    feedback: list[FeedbackPublic]
+    disclosures: dict[str, DisclosurePublic]  # by reply id
+    merge: MergePublic | None
+    under_supervision: bool
+    closed_out_on: date | None
+    deadlines: list[DeadlinePublic]
+    version: int

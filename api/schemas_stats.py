@@ -1,0 +1,73 @@
+"""Response schemas of the measures (DOMAIN.md §4) and visit compliance (R-V2, R-V3).
+
+Every measure answers the cases behind its numerator and denominator, so a claimed rate can be
+checked down to the cases.
+"""
+
+from __future__ import annotations
+
+from api.schemas import Public
+
+
+class Measure(Public):
+    numerator: int
+    denominator: int
+    rate: float | None  # null when the denominator is 0
+    cases: list[str]  # the numbers in the numerator
+    of_cases: list[str]  # the numbers in the denominator
+
+
+class ByClass(Public):
+    A: int
+    B: int
+    C: int
+
+
+class ClassShares(Public):
+    A: Measure
+    B: Measure
+    C: Measure
+
+
+class Measures(Public):
+    communication_rate: Measure
+    key_meeting_rate: Measure
+    on_site_participation_rate: Measure
+    on_time_reply_rate: Measure
+    satisfaction_rate: Measure
+    strict_satisfaction_rate: Measure
+    disclosure_on_time_rate: Measure
+    rehandling_on_time_rate: Measure
+
+
+class UnitFigures(Public):
+    unit: str | None  # null in the organisation's total
+    lead_cases: int
+    co_cases: int
+    split_cases: int
+    replies_by_class: ByClass
+    class_shares: ClassShares
+    measures: Measures
+
+
+class UnitStats(Public):
+    items: list[UnitFigures]
+    total: UnitFigures | None  # the whole organisation; null for a handler
+
+
+class VisitComplianceItem(Public):
+    unit: str
+    lead_cases: int
+    required_rate: float  # a fraction, 0–1
+    required_rate_exact: str  # the same as an exact fraction ("3/10")
+    visited_cases: int
+    declined_cases: int
+    actual_rate: float | None
+    actual_rate_excluding_declined: float | None
+    compliant: bool
+    shortfall: int  # visits still needed to comply
+    visited: list[str]  # numbers of the visited cases
+
+
+class VisitCompliance(Public):
+    items: list[VisitComplianceItem]

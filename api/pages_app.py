@@ -7,10 +7,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from api import pages_dashboard, pages_ledger, pages_login
+from api import (
+    pages_admin,
+    pages_audit,
+    pages_case,
+    pages_dashboard,
+    pages_ledger,
+    pages_login,
+)
 from api.pages_web import STATIC_DIR, LoginRequired, PageRefused, login_redirect, refused_page
 
-PAGE_ROUTERS = (pages_login, pages_dashboard, pages_ledger)
+PAGE_ROUTERS = (pages_login, pages_dashboard, pages_ledger, pages_case, pages_audit, pages_admin)
 
 
 def install(app: FastAPI) -> None:

@@ -27,6 +27,7 @@ document.addEventListener("DOMContentLoaded", function () {
         return { value: v, link: series.links[i], fraction: series.fractions[i] };
       }),
       itemStyle: { color: colour },
+      barMaxWidth: 40,
     };
     return Object.assign(bar, extra || {});
   }
@@ -93,6 +94,7 @@ document.addEventListener("DOMContentLoaded", function () {
       {
         name: "实际走访率",
         type: "bar",
+        barMaxWidth: 40,
         data: v.actual.map(function (value, i) {
           return { value: value, link: v.links[i], shortfall: v.shortfall[i] };
         }),
@@ -110,7 +112,13 @@ document.addEventListener("DOMContentLoaded", function () {
           },
         },
       },
-      { name: "剔除无需见面", type: "bar", data: v.excluding, itemStyle: { color: "#9db4d6" } },
+      {
+        name: "剔除无需见面",
+        type: "bar",
+        barMaxWidth: 40,
+        data: v.excluding,
+        itemStyle: { color: "#9db4d6" },
+      },
       {
         name: "要求走访率",
         type: "line",

@@ -7,6 +7,8 @@ sees its own unit's rows only (docs/decisions.md § HTTP API).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime
@@ -51,6 +53,7 @@ class UnitRow(Protocol):
 
 
 Row = TypeVar("Row", bound=UnitRow)
+T = TypeVar("T")
 
 
 def views_current(svc: Services, *views: str) -> None:
@@ -183,16 +186,20 @@ def ledger_summary(
     svc: Services, who: Principal, as_of: date, *, year: int | None, kind: Kind | None
 ) -> dict[str, Any]:
     """The 总览's counts: cases by stage, overdue and key cases, over the caller's scope."""
-    views_current(svc, LedgerView.name)
     scope: dict[str, Any] = {"year": year, "kind": kind, "unit": own_unit(who, None)}
-    return {
-        "stages": stage_counts(svc.views, as_of=as_of, **scope),
-        "overdue": ledger_count(svc.views, as_of=as_of, overdue=True, **scope),
-        "key": ledger_count(svc.views, as_of=as_of, key=True, **scope),
-    }
+
+    def count() -> dict[str, Any]:
+        return {
+            "stages": stage_counts(svc.views, as_of=as_of, **scope),
+            "overdue": ledger_count(svc.views, as_of=as_of, overdue=True, **scope),
+            "key": ledger_count(svc.views, as_of=as_of, key=True, **scope),
+        }
+
+    return at_head(svc, LedgerView.name, ("summary", as_of, *scope.values()), count)
 
 
-_UNIT_NAMES: dict[str, str] = {}  # a unit's name never changes (no event renames one)
+# A unit's name never changes (no event renames one): read from its stream once per services.
+_UNIT_NAMES: dict[tuple[int, str], tuple[Services, str]] = {}
 
 
 def unit_names(svc: Services, codes: Iterable[str | None]) -> dict[str, str]:
@@ -200,14 +207,19 @@ def unit_names(svc: Services, codes: Iterable[str | None]) -> dict[str, str]:
     a code of no unit keeps its code."""
     names: dict[str, str] = {}
     for code in {c for c in codes if c}:
-        if code not in _UNIT_NAMES:
-            try:
-                unit: Any = svc.app.repository.get(Unit.create_id(code))
-            except AggregateNotFoundError:
-                names[code] = code
-                continue
-            _UNIT_NAMES[code] = str(unit.name)
-        names[code] = _UNIT_NAMES[code]
+        known = _UNIT_NAMES.get((id(svc), code))
+        if known is not None and known[0] is svc:
+            names[code] = known[1]
+            continue
+        try:
+            unit: Any = svc.app.repository.get(Unit.create_id(code))
+        except AggregateNotFoundError:
+            names[code] = code
+            continue
+        if len(_UNIT_NAMES) > 10_000:
+            _UNIT_NAMES.clear()
+        _UNIT_NAMES[(id(svc), code)] = (svc, str(unit.name))
+        names[code] = str(unit.name)
     return names
 
 
@@ -264,11 +276,42 @@ def commitments(svc: Services, who: Principal, *, include_closed: bool) -> Commi
 # ---------------------------------------------------------------------- measures
 
 
+# Answers of the aggregate reads (measures over every case of a year), remembered by the log
+# position they were read at: read models change only by applying events, so the same
+# position and parameters give the same answer. A bound, not a policy.
+_AT_HEAD: OrderedDict[tuple[Any, ...], tuple[Services, Any]] = OrderedDict()
+AT_HEAD_ENTRIES = 64
+_AT_HEAD_LOCK = threading.Lock()
+
+
+def at_head(svc: Services, view: str, key: tuple[Any, ...], read: Callable[[], T]) -> T:
+    """``read()`` once per log position: the head is taken before the wait for the view, so
+    the answer remembered under it reflects that position at least (never an older one)."""
+    head = svc.app.recorder.max_notification_id() or 0
+    views_current(svc, view)
+    full = (id(svc), view, head, *key)
+    with _AT_HEAD_LOCK:
+        hit = _AT_HEAD.get(full)
+    if hit is not None and hit[0] is svc:  # the same services, not another at the same id
+        found: T = hit[1]
+        return found
+    answer = read()
+    with _AT_HEAD_LOCK:
+        _AT_HEAD[full] = (svc, answer)
+        while len(_AT_HEAD) > AT_HEAD_ENTRIES:
+            _AT_HEAD.popitem(last=False)
+    return answer
+
+
 def measures(
     svc: Services, who: Principal, *, as_of: date, year: int | None, kind: Kind | None
 ) -> UnitStats:
-    views_current(svc, UnitFactsView.name)
-    stats = UnitStats.model_validate(unit_stats(svc.views, as_of=as_of, year=year, kind=kind))
+    stats = at_head(
+        svc,
+        UnitFactsView.name,
+        ("measures", as_of, year, kind),
+        lambda: UnitStats.model_validate(unit_stats(svc.views, as_of=as_of, year=year, kind=kind)),
+    )
     if who.role == "handler":
         # The organisation's totals are not a unit's to see.
         return UnitStats(items=own_rows(who, stats.items), total=None)
@@ -276,8 +319,12 @@ def measures(
 
 
 def visit_compliance(svc: Services, who: Principal, *, year: int | None) -> VisitCompliance:
-    views_current(svc, UnitFactsView.name)
-    report = VisitCompliance.model_validate(visit_compliance_report(svc.views, year=year))
+    report = at_head(
+        svc,
+        UnitFactsView.name,
+        ("visits", year),
+        lambda: VisitCompliance.model_validate(visit_compliance_report(svc.views, year=year)),
+    )
     return VisitCompliance(items=own_rows(who, report.items))
 
 

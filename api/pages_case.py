@@ -76,6 +76,7 @@ FIELD_LABELS = {
     "override_reason": "理由",
     "request_id": "申请",
     "reply_id": "答复",
+    "further": "进一步答复",
     "phase": "阶段",
     "kind": "类别",
     "level": "级别",

@@ -155,6 +155,8 @@ def body_data(form: CaseForm, posted: Form, who: Principal) -> Parsed:
         }
     data: Parsed = dict(form.fixed)
     for f in form.fields:
+        if f.name in form.ids:
+            continue  # a path id of the command (``reply_id`` of an approval), not the body's
         if f.kind == "own_unit":
             data[f.name] = who.unit
             continue

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, cast
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -209,6 +209,14 @@ def see_other(url: str) -> RedirectResponse:
 
 def login_redirect(request: Request, error: LoginRequired) -> Response:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method != "GET":
+        # A form posted after the session ended: back to the page it was on, not to the
+        # form's address (which only takes posts); what it posted is not kept.
+        referer = urlsplit(request.headers.get("referer", ""))
+        same_site = referer.netloc == request.url.netloc
+        target = (
+            (referer.path + (f"?{referer.query}" if referer.query else "")) if same_site else "/"
+        )
     url = f"/login?next={quote(target, safe='')}" + ("&expired=1" if error.expired else "")
     response = see_other(url)
     if error.expired:

@@ -85,6 +85,14 @@ def test_a_page_without_a_session_sends_the_browser_to_log_in(api: Api) -> None:
     response = browser(api).get("/ledger?year=2025", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=%2Fledger%3Fyear%3D2025"
+    # A form posted after the session ended goes back to the page it was posted from.
+    posted = browser(api).post(
+        "/cases/x/forms/contact",
+        data={"_csrf": "x"},
+        headers={"referer": "http://testserver/cases/x?done=1"},
+        follow_redirects=False,
+    )
+    assert posted.headers["location"] == "/login?next=%2Fcases%2Fx%3Fdone%3D1"
     # A bearer token is for /v1: pages know sessions only.
     token = api.tokens["office"]
     bearer = {"Authorization": f"Bearer {token}"}

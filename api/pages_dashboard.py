@@ -8,6 +8,7 @@ The charts draw the same numbers as the table: both come from one ``/v1/stats`` 
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -102,6 +103,18 @@ def chart_data(
     }
 
 
+def month_ends(year: int, today_: date) -> list[date]:
+    """The last day of each month of ``year`` up to ``today_`` (the trend's points)."""
+    ends = [date(year, m + 1, 1) - timedelta(days=1) for m in range(1, 12)]
+    ends.append(date(year, 12, 31))
+    return [d for d in ends if d <= today_] or [min(today_, date(year, 12, 31))]
+
+
+def trend_link(year: int, kind: str | None, day: date) -> str:
+    query = {"year": year, "kind": kind, "overdue": 1, "as_of": day.isoformat()}
+    return "/ledger?" + urlencode({k: v for k, v in query.items() if v is not None})
+
+
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
     kind = query_kind(request)
@@ -112,6 +125,8 @@ def dashboard(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
         summary = queries.ledger_summary(svc, who, as_of, year=year, kind=kind)
         stats = queries.measures(svc, who, as_of=as_of, year=year, kind=kind)
         visits = queries.visit_compliance(svc, who, year=year)
+        days = month_ends(year, as_of)
+        trend = queries.overdue_trend(svc, who, days, year=year, kind=kind)
     codes = [i.unit for i in stats.items] + [v.unit for v in visits.items]
     names = queries.unit_names(svc, codes)
     context = {
@@ -124,7 +139,14 @@ def dashboard(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
         "names": names,
         "measures": MEASURES,
         "figure_url": figure_url,
-        "charts": chart_data(stats, visits, names, year, kind),
+        "charts": {
+            **chart_data(stats, visits, names, year, kind),
+            "trend": {
+                "days": [d.isoformat() for d in days],
+                "values": trend,
+                "links": [trend_link(year, kind, d) for d in days],
+            },
+        },
         "as_of": as_of,
     }
     return render(request, "dashboard.html", who, context)

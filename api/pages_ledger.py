@@ -8,6 +8,7 @@ key cases and cases in re-handling after a dissatisfied verdict, each row with a
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, cast, get_args
 from urllib.parse import urlencode
 
@@ -22,6 +23,7 @@ from api.pages_web import (
     Svc,
     page_errors,
     query_choice,
+    query_day,
     query_flag,
     query_kind,
     query_year,
@@ -67,13 +69,16 @@ def ledger_query(filters: LedgerFilter, **changes: Any) -> str:
     return urlencode({k: v for k, v in query.items() if v is not None})
 
 
-def sort_link(filters: LedgerFilter, column: str) -> tuple[str, str | None]:
+def sort_link(filters: LedgerFilter, column: str, as_of: date | None) -> tuple[str, str | None]:
     """A column header's link (the same filters, ordered by it; again: the other way) and
     its ``aria-sort`` when the ledger is ordered by it."""
     current = filters.sort == column
     descending = current and not filters.descending
     href = "/ledger?" + ledger_query(
-        filters, sort=None if column == "number" else column, desc=1 if descending else None
+        filters,
+        sort=None if column == "number" else column,
+        desc=1 if descending else None,
+        as_of=as_of,
     )
     state = ("descending" if filters.descending else "ascending") if current else None
     return href, state
@@ -95,7 +100,8 @@ def ledger_page(
     filters: Annotated[LedgerFilter, Depends(ledger_filter)],
 ) -> HTMLResponse:
     cursor = request.query_params.get("cursor") or None
-    as_of = today()
+    asked = query_day(request)  # the ledger as of another day (the 总览's trend links here)
+    as_of = asked or today()
     with page_errors():
         page = queries.ledger_page(svc, who, as_of, filters, Paging(PAGE_SIZE, cursor))
         total = queries.ledger_total(svc, who, as_of, filters)
@@ -107,8 +113,9 @@ def ledger_page(
         "total": total,
         "next_cursor": page.next_cursor,
         "first_page": cursor is None,
-        "query": lambda **changes: ledger_query(filters, **changes),
-        "sort_link": lambda column: sort_link(filters, column),
+        "query": lambda **changes: ledger_query(filters, **{"as_of": asked, **changes}),
+        "sort_link": lambda column: sort_link(filters, column, asked),
+        "asked_as_of": asked,
         "units": units,
         "names": unit_names_of(svc, page.items, units),
         "years": years,

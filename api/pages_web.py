@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, cast
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -256,6 +257,16 @@ def query_year(request: Request, name: str = "year") -> int | None:
     if not (value.isascii() and value.isdigit() and 1949 <= int(value) <= 2200):
         raise PageRefused(400, f"参数 {name} 应为年份（1949–2200），而不是 {value!r}")
     return int(value)
+
+
+def query_day(request: Request, name: str = "as_of") -> date | None:
+    value = request.query_params.get(name) or None
+    if value is None:
+        return None
+    if len(value) == 10:
+        with suppress(ValueError):
+            return date.fromisoformat(value)
+    raise PageRefused(400, f"参数 {name} 应为日期 YYYY-MM-DD，而不是 {value!r}")
 
 
 def query_flag(request: Request, name: str) -> bool | None:

@@ -238,6 +238,19 @@ def due_soon_page(svc: Services, who: Principal, as_of: date, *, limit: int = 10
     return LedgerPage.model_validate({"items": items, "next_cursor": None})
 
 
+def overdue_trend(
+    svc: Services, who: Principal, days: list[date], *, year: int | None, kind: Kind | None
+) -> list[int]:
+    """How many cases had an overdue deadline on each of ``days`` (the 总览's trend line):
+    the ledger's overdue filter as of each day, as the 台账 answers it for that day."""
+    scope: dict[str, Any] = {"year": year, "kind": kind, "unit": own_unit(who, None)}
+
+    def count() -> list[int]:
+        return [ledger_count(svc.views, as_of=d, overdue=True, **scope) for d in days]
+
+    return at_head(svc, LedgerView.name, ("trend", tuple(days), *scope.values()), count)
+
+
 def years(svc: Services) -> list[int]:
     views_current(svc, LedgerView.name)
     return ledger_years(svc.views)

@@ -157,6 +157,7 @@ def test_bad_parameters_are_a_400_page_never_a_500(api: Api) -> None:
         "/ledger?overdue=maybe",
         "/ledger?sort=secret",
         "/ledger?cursor=%5B1",
+        "/ledger?as_of=2025-13-01",
         "/supervision?tab=x",
         f"/cases/{case_id}?at=yesterday",
         "/figures?figure=nope",
@@ -164,6 +165,19 @@ def test_bad_parameters_are_a_400_page_never_a_500(api: Api) -> None:
         response = client.get(path)
         assert response.status_code in (400, 422), (path, response.status_code)
         assert "text/html" in response.headers["content-type"]
+
+
+def test_the_ledger_as_of_another_day_keeps_that_day_in_its_links(api: Api) -> None:
+    new_user(api, "clerk")
+    register_and_assign(api, "P-6", on="2025-02-01")
+    client = browser(api)
+    page_login(client, "clerk")
+    early = client.get("/ledger?overdue=1&as_of=2025-04-01")
+    late = client.get("/ledger?overdue=1&as_of=2025-06-01&sort=title")
+    assert early.status_code == late.status_code == 200
+    assert "P-6" not in early.text and "P-6" in late.text  # the reply was due 2025-05-06
+    assert 'name="as_of" value="2025-06-01"' in late.text.split('id="row-count"')[0]  # the form
+    assert "改按今天" in late.text
 
 
 def test_a_calendar_load_shows_the_deadlines_it_moved(api: Api) -> None:

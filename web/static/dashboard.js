@@ -130,6 +130,24 @@ document.addEventListener("DOMContentLoaded", function () {
       },
     ],
   });
+  var t = data.trend;
+  draw("chart-trend", {
+    tooltip: { trigger: "axis" },
+    grid: { left: 48, right: 16, top: 36, bottom: 40 },
+    xAxis: { type: "category", data: t.days },
+    yAxis: { type: "value", name: "件", minInterval: 1 },
+    series: [
+      {
+        name: "有逾期期限的件",
+        type: "line",
+        data: t.values.map(function (value, i) {
+          return { value: value, link: t.links[i] };
+        }),
+        itemStyle: { color: "#d9363e" },
+        label: { show: true, position: "top", fontSize: 10 },
+      },
+    ],
+  });
   window.addEventListener("resize", function () {
     charts.forEach(function (c) {
       c.resize();

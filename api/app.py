@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import (
+    pages_app,
     problems,
     routes_accounts,
     routes_assignment,
@@ -64,4 +65,6 @@ def create_app(services: Services) -> FastAPI:
     app.add_middleware(RequestLimits)
     for module in ROUTERS:
         app.include_router(module.router)
+    # The web workbench (GET /): pages on the same server, reading through api.queries.
+    pages_app.install(app)
     return app

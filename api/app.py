@@ -18,6 +18,7 @@ from api import (
     routes_corrections,
     routes_disclosure,
     routes_feedback,
+    routes_imports,
     routes_ledger,
     routes_operations,
     routes_replies,
@@ -43,6 +44,7 @@ ROUTERS = (
     routes_ledger,
     routes_stats,
     routes_audit,
+    routes_imports,
     routes_operations,
 )
 

@@ -17,6 +17,7 @@ from api import (
     routes_communication,
     routes_corrections,
     routes_disclosure,
+    routes_exports,
     routes_feedback,
     routes_imports,
     routes_ledger,
@@ -45,6 +46,7 @@ ROUTERS = (
     routes_stats,
     routes_audit,
     routes_imports,
+    routes_exports,
     routes_operations,
 )
 

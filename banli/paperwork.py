@@ -1,6 +1,7 @@
 """``banli import assignments FILE [--dry-run]``: the 交办清单 from the command line, as
 ``POST /v1/imports/assignments`` takes it, with a progress bar on stderr and the report (the
-API's answer) on stdout. Exit 0 when the file is (or would be) imported whole, 1 otherwise."""
+API's answer) on stdout. Exit 0 when the file is (or would be) imported whole, 1 otherwise.
+``banli export NAME --out FILE``: the exports and the annual report, as the API answers them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import argparse
 import getpass
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 from banli.compose import build_application, settings_for
@@ -77,3 +79,30 @@ def import_command(args: argparse.Namespace) -> int:
     )
     print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     return 1 if report.errors else 0
+
+
+def export_command(args: argparse.Namespace) -> int:
+    """``banli export NAME --out FILE``: the file ``GET /v1/exports/NAME.xlsx`` (or, for
+    ``annual``, ``/v1/reports/annual.docx``) answers, as of ``--position`` when given."""
+    from infra.docx_report import annual_report
+    from infra.paper_exports import ExportQuery, export
+    from infra.read_models import build_view_store
+
+    settings = settings_for(args.data_dir)
+    app, views = build_application(settings), build_view_store(settings)
+    as_of = date.fromisoformat(args.as_of) if args.as_of else today()
+    query = ExportQuery(as_of, args.year, args.unit, args.kind, args.position)
+    out = Path(args.out)
+    try:
+        if args.what == "annual":
+            if args.year is None:
+                print("annual needs --year", file=sys.stderr)
+                return 2
+            basis = annual_report(app, views, query, out)
+        else:
+            basis = export(app, views, args.what, query, out)
+    except DomainError as refused:
+        print(f"{refused.zh} ({refused.en})", file=sys.stderr)
+        return 1
+    print(json.dumps({"file": str(out), **basis.headers()}, ensure_ascii=False))
+    return 0

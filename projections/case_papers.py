@@ -13,8 +13,10 @@ from typing import Any
 
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
+from domain.deadlines.case_deadlines import case_deadlines
 from domain.rules.replies import latest_issued_reply
 from projections.core import CaseView, Row, Table, ViewReader
+from projections.ledger import END_OF_TIME
 
 NAME = "case_papers"
 
@@ -59,6 +61,7 @@ CASES = Table(
         "co_units": "TEXT",  # 、-separated codes
         "split_units": "TEXT",
         "assigned_on": "TEXT",
+        "reply_due_on": "TEXT",  # the lead's (or first split unit's) reply deadline (R-D2)
         "key_source": "TEXT",
         "leader_in_charge": "TEXT",
         "reply_unit": "TEXT",
@@ -115,8 +118,10 @@ def _lead_first(case: Case) -> list[Any]:
     return sorted(case.proposers, key=lambda p: p.role != "lead")
 
 
-def _case(case: Case) -> Row:
+def _case(case: Case, calendar: WorkdayCalendar) -> Row:
     reply = latest_issued_reply(case)
+    deadlines = case_deadlines(case, calendar, END_OF_TIME)
+    due = next((d.due_on for d in deadlines if d.kind == "reply"), None)
     latest = case.reassessments[-1] if case.reassessments else None
     key = case.key
     return {
@@ -134,6 +139,7 @@ def _case(case: Case) -> Row:
         "co_units": "、".join(case.co_units),
         "split_units": "、".join(case.split_units),
         "assigned_on": _iso(case.assigned_on),
+        "reply_due_on": _iso(due),
         "key_source": key.source if key else None,
         "leader_in_charge": key.leader_in_charge if key else None,
         "reply_unit": reply.unit if reply else None,
@@ -153,7 +159,7 @@ class CasePapersView(CaseView):
     tables = (CONTACTS, CASES)
 
     def rows(self, case: Case, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
-        return {CONTACTS.name: _contacts(case), CASES.name: [_case(case)]}
+        return {CONTACTS.name: _contacts(case), CASES.name: [_case(case, calendar)]}
 
 
 # -- reads ----------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from api import (
     routes_imports,
     routes_ledger,
     routes_operations,
+    routes_public,
     routes_replies,
     routes_review,
     routes_setup,
@@ -47,6 +48,7 @@ ROUTERS = (
     routes_audit,
     routes_imports,
     routes_exports,
+    routes_public,
     routes_operations,
 )
 

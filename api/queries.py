@@ -18,6 +18,7 @@ from api.problems import ApiProblem
 from api.schemas_audit import AuditPage, HealthPublic, HistoryPublic, VerificationPublic
 from api.schemas_case import CasePublic
 from api.schemas_ledger import Commitments, DisclosureRegister, LedgerPage
+from api.schemas_paperwork import PublicReplies
 from api.schemas_stats import UnitStats, VisitCompliance
 from domain.case import Case
 from domain.vocabulary import DisclosureStatus, Kind
@@ -30,6 +31,7 @@ from projections.case_document import case_document
 from projections.commitments import CommitmentView, open_commitments
 from projections.disclosures import DisclosureView, disclosures
 from projections.ledger import LedgerView, ledger, overdue
+from projections.public_register import PublicRegisterView, public_replies
 from projections.tamper_chain import TamperChainView
 from projections.unit_facts import UnitFactsView, unit_stats, visit_compliance_report
 
@@ -212,3 +214,41 @@ def health(svc: Services) -> HealthPublic:
             "stopped_views": stopped or None,
         }
     )
+
+
+# ---------------------------------------------------------------------- the public register
+
+
+def public_register_position(svc: Services) -> int | None:
+    """How far the public register has come (what its answers are cached by)."""
+    generation = svc.views.active_generation(PublicRegisterView.name)
+    if generation is None:
+        return None
+    return svc.views.positions([(PublicRegisterView.name, generation)])[PublicRegisterView.name]
+
+
+def public_page(
+    svc: Services,
+    *,
+    year: int | None,
+    unit: str | None,
+    kind: Kind | None,
+    q: str | None,
+    page: Paging,
+) -> PublicReplies:
+    """Published replies, never waiting for the views: no caller of it wrote anything."""
+    try:
+        found = paged(
+            lambda: public_replies(
+                svc.views,
+                year=year,
+                unit=unit,
+                kind=kind,
+                q=q,
+                limit=page.limit,
+                cursor=page.cursor,
+            )
+        )
+    except LookupError:  # not built yet on a fresh store
+        return PublicReplies(items=[], next_cursor=None)
+    return PublicReplies.model_validate(found)

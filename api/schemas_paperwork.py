@@ -25,3 +25,22 @@ class ImportAnswer(Public):
     sha256: str  # the file's, recorded in each imported event's provenance
     dry_run: bool
     position: int | None  # the log position of the last event written
+
+
+class PublicReply(Public):
+    """A published reply as the public register shows it: what its publication made public,
+    and nothing about the proposer."""
+
+    number: str
+    kind: str
+    year: int
+    title: str
+    unit: str
+    classification: str
+    published_on: str
+    url: str | None
+
+
+class PublicReplies(Public):
+    items: list[PublicReply]
+    next_cursor: str | None

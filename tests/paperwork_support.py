@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+
+from demo import load_demo
+from tests.api.conftest import Api, create_units_and_users, start
 
 HEADERS = (
     "编号", "类别", "级别", "年度", "标题", "提出人", "提出人类型", "收到日期",
@@ -53,3 +58,15 @@ def workbook(rows: Sequence[dict[str, Any]], headers: Sequence[str] = HEADERS) -
 def upload(data: bytes, name: str = "交办清单.xlsx") -> dict[str, Any]:
     mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return {"file": (name, data, mime)}
+
+
+@contextmanager
+def demo_server(data_dir: Path) -> Iterator[Api]:
+    """A server with a small demo year (every kind of event, published and withheld replies)."""
+    client, services = start(data_dir)
+    try:
+        api = Api(client, services, create_units_and_users(client))
+        load_demo(services.app, scale=0.15)
+        yield api
+    finally:
+        services.close()

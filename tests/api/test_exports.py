@@ -15,23 +15,17 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
-from demo import load_demo
-from tests.api.conftest import Api, create_units_and_users, start
+from tests.api.conftest import Api
 from tests.api.test_imports import post
-from tests.paperwork_support import row, workbook
+from tests.paperwork_support import demo_server, row, workbook
 
 AS_OF = "2026-06-30"
 
 
 @pytest.fixture(scope="module")
 def demo_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    client, services = start(tmp_path_factory.mktemp("data"))
-    try:
-        api = Api(client, services, create_units_and_users(client))
-        load_demo(services.app, scale=0.15)
+    with demo_server(tmp_path_factory.mktemp("data")) as api:
         yield api
-    finally:
-        services.close()
 
 
 def download(api: Api, path: str, who: str = "office", **params: Any) -> httpx.Response:

@@ -18,7 +18,6 @@ from api.problems import ApiProblem
 from api.schemas_audit import AuditPage, HealthPublic, HistoryPublic, VerificationPublic
 from api.schemas_case import CasePublic
 from api.schemas_ledger import Commitments, DisclosureRegister, LedgerPage
-from api.schemas_paperwork import PublicReplies
 from api.schemas_stats import UnitStats, VisitCompliance
 from domain.case import Case
 from domain.vocabulary import DisclosureStatus, Kind
@@ -31,7 +30,7 @@ from projections.case_document import case_document
 from projections.commitments import CommitmentView, open_commitments
 from projections.disclosures import DisclosureView, disclosures
 from projections.ledger import LedgerView, ledger, overdue
-from projections.public_register import PublicRegisterView, public_replies
+from projections.public_register import PublicRegisterView, every_reply
 from projections.tamper_chain import TamperChainView
 from projections.unit_facts import UnitFactsView, unit_stats, visit_compliance_report
 
@@ -227,28 +226,9 @@ def public_register_position(svc: Services) -> int | None:
     return svc.views.positions([(PublicRegisterView.name, generation)])[PublicRegisterView.name]
 
 
-def public_page(
-    svc: Services,
-    *,
-    year: int | None,
-    unit: str | None,
-    kind: Kind | None,
-    q: str | None,
-    page: Paging,
-) -> PublicReplies:
-    """Published replies, never waiting for the views: no caller of it wrote anything."""
+def public_rows(svc: Services) -> list[dict[str, Any]]:
+    """The whole public register, never waiting for the views: no caller of it wrote anything."""
     try:
-        found = paged(
-            lambda: public_replies(
-                svc.views,
-                year=year,
-                unit=unit,
-                kind=kind,
-                q=q,
-                limit=page.limit,
-                cursor=page.cursor,
-            )
-        )
+        return every_reply(svc.views)
     except LookupError:  # not built yet on a fresh store
-        return PublicReplies(items=[], next_cursor=None)
-    return PublicReplies.model_validate(found)
+        return []

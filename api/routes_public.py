@@ -3,9 +3,8 @@ JSON, CSV and an Atom feed, and a page listing them.
 
 Only what the read model ``public_register`` holds is answered: published replies, never a
 withheld one, never one whose proposer refused disclosure (R-P2), nothing about the proposer.
-Answers are cached in memory by the register's position and the query (an answer is reused
-until the register moves, so it is never stale), and carry an ``ETag`` and ``Cache-Control``
-so browsers and proxies spare the server too.
+Answers come from the register held in memory (``api/public_snapshot.py``) and carry an
+``ETag`` and ``Cache-Control``, so browsers and proxies spare the server too.
 """
 
 from __future__ import annotations
@@ -13,9 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,6 +24,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import queries
 from api.deps import Page, Paging, Services, UnitFilter, YearFilter
+from api.problems import ApiProblem
+from api.public_snapshot import PublicSnapshots
 from api.schemas_paperwork import PublicReplies
 from domain.vocabulary import Kind
 from infra import paper_labels as words
@@ -42,48 +41,32 @@ TEMPLATES = Environment(
 )
 
 
-class AnswerCache:
-    """The last answers by (register position, query): an LRU bounded in entries."""
-
-    def __init__(self, size: int = 512) -> None:
-        self.size = size
-        self.entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-        with self.lock:
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                return self.entries[key]
-        value = make()
-        with self.lock:
-            self.entries[key] = value
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        return value
-
-
-def _cache(request: Request) -> AnswerCache:
+def snapshots(request: Request, svc: ServiceGraph) -> PublicSnapshots:
+    """This process's snapshot of the register (``app.state.public_fresh``: reload at once)."""
     state = request.app.state
-    if not hasattr(state, "public_cache"):
-        state.public_cache = AnswerCache()
-    cache: AnswerCache = state.public_cache
-    return cache
+    if not hasattr(state, "public_snapshots"):
+        state.public_snapshots = PublicSnapshots(
+            lambda: queries.public_register_position(svc),
+            lambda: queries.public_rows(svc),
+            fresh=getattr(state, "public_fresh", False),
+        )
+    found: PublicSnapshots = state.public_snapshots
+    return found
 
 
 def _page(
     request: Request, svc: ServiceGraph, filters: tuple[Any, ...], page: Paging
 ) -> tuple[PublicReplies, str]:
-    position = queries.public_register_position(svc)
-    key = (position, *filters, page.limit, page.cursor)
+    snapshot = snapshots(request, svc).get()
     year, unit, kind, q = filters
-    found: PublicReplies = _cache(request).get(
-        key,
-        lambda: queries.public_page(svc, year=year, unit=unit, kind=kind, q=q, page=page),
-    )
-    # One answer per representation: the page, the JSON and the feed share a cache key.
-    etag = hashlib.sha256(repr((request.url.path, key)).encode()).hexdigest()[:32]
-    return found, f'"{etag}"'
+    try:
+        found = snapshot.page(
+            year=year, unit=unit, kind=kind, q=q, limit=page.limit, cursor=page.cursor
+        )
+    except (ValueError, TypeError):
+        raise ApiProblem(422, "invalid cursor") from None
+    key = (request.url.path, snapshot.position, *filters, page.limit, page.cursor)
+    return found, f'"{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}"'
 
 
 def _cached(request: Request, etag: str, response: Response) -> Response:
@@ -110,21 +93,19 @@ def public_replies(
     return _cached(request, etag, Response(body, media_type="application/json"))
 
 
-def _every(svc: ServiceGraph, filters: tuple[Any, ...]) -> Iterator[Any]:
+def _every(request: Request, svc: ServiceGraph, filters: tuple[Any, ...]) -> Iterator[Any]:
     year, unit, kind, q = filters
-    cursor: str | None = None
-    while True:
-        page = queries.public_page(
-            svc, year=year, unit=unit, kind=kind, q=q, page=Paging(1000, cursor)
-        )
-        yield from page.items
-        if page.next_cursor is None:
-            return
-        cursor = page.next_cursor
+    found = (
+        snapshots(request, svc)
+        .get()
+        .page(year=year, unit=unit, kind=kind, q=q, limit=10**9, cursor=None)
+    )
+    yield from found.items
 
 
 @router.get("/v1/public/replies.csv", response_class=StreamingResponse)
 def public_replies_csv(
+    request: Request,
     svc: Services,
     year: YearFilter = None,
     unit: UnitFilter = None,
@@ -137,7 +118,7 @@ def public_replies_csv(
     def lines() -> Iterator[bytes]:
         yield "\ufeff".encode()
         yield _csv_line(header)
-        for r in _every(svc, (year, unit, kind, q)):
+        for r in _every(request, svc, (year, unit, kind, q)):
             kind_word = words.label(words.KIND, r.kind)
             values = [r.number, kind_word, r.year, r.title, r.unit, r.classification]
             yield _csv_line([*values, r.published_on, r.url or ""])

@@ -10,9 +10,7 @@ no proposer's name, no summary.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from typing import Any
 
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
@@ -36,7 +34,7 @@ REPLIES = Table(
         "url": "TEXT",
     },
     key=("case_id", "reply_id"),
-    indexes=(("published_on", "number"), ("year", "kind", "unit")),
+    indexes=(("published_on", "number"),),
 )
 
 
@@ -79,53 +77,15 @@ class PublicRegisterView(CaseView):
 # -- reads ----------------------------------------------------------------------------------
 
 PUBLIC_FIELDS = ("number", "kind", "year", "title", "unit", "classification", "published_on")
+ORDER = "published_on DESC, number, case_id || reply_id"  # newest first; the key breaks ties
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def public_replies(
-    reader: ViewReader,
-    *,
-    year: int | None = None,
-    unit: str | None = None,
-    kind: str | None = None,
-    q: str | None = None,
-    limit: int = 50,
-    cursor: str | None = None,
-) -> dict[str, Any]:
-    """Newest publications first (then by number); ``q`` finds text in the number or title."""
-    where: list[str] = []
-    params: list[Any] = []
-    for column, value in (("year", year), ("unit", unit), ("kind", kind)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    if q:
-        where.append("(number LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\')")
-        params += [_like(q), _like(q)]
-    if cursor:
-        published, number, key = json.loads(cursor)
-        if not all(isinstance(v, str) for v in (published, number, key)):
-            raise ValueError("cursor")
-        where.append(
-            "(published_on < ? OR (published_on = ? AND (number > ? OR "
-            "(number = ? AND case_id || reply_id > ?))))"
-        )
-        params += [published, published, number, number, key]
-    sql = f"SELECT * FROM {reader.table(REPLIES)}"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY published_on DESC, number, case_id || reply_id LIMIT ?"
-    rows = reader.fetch(sql, [*params, limit + 1])
-    page, more = rows[:limit], len(rows) > limit
-    items = [{**{k: r[k] for k in PUBLIC_FIELDS}, "url": r["url"]} for r in page]
-    last = page[-1] if page else None
-    next_cursor = (
-        json.dumps([last["published_on"], last["number"], last["case_id"] + last["reply_id"]])
-        if more and last
-        else None
+def every_reply(reader: ViewReader) -> list[Row]:
+    """The whole register in its order (the public API keeps it in memory, see
+    ``api/public_snapshot.py``); each row with its ``key``."""
+    fields = ", ".join(PUBLIC_FIELDS)
+    return reader.fetch(
+        f"SELECT {fields}, url, case_id || reply_id AS key FROM {reader.table(REPLIES)} "
+        f"ORDER BY {ORDER}",
+        [],
     )
-    return {"items": items, "next_cursor": next_cursor}

@@ -21,6 +21,8 @@ AS_OF = "2026-06-30"
 @pytest.fixture(scope="module")
 def demo_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     with demo_server(tmp_path_factory.mktemp("data")) as api:
+        # Reload the register at once when it moves (the server reloads it in the background).
+        api.client.app.state.public_fresh = True  # type: ignore[attr-defined]
         yield api
 
 

@@ -18,9 +18,12 @@ from api import (
     routes_communication,
     routes_corrections,
     routes_disclosure,
+    routes_exports,
     routes_feedback,
+    routes_imports,
     routes_ledger,
     routes_operations,
+    routes_public,
     routes_replies,
     routes_review,
     routes_setup,
@@ -44,6 +47,9 @@ ROUTERS = (
     routes_ledger,
     routes_stats,
     routes_audit,
+    routes_imports,
+    routes_exports,
+    routes_public,
     routes_operations,
 )
 

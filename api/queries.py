@@ -43,6 +43,7 @@ from projections.ledger_summary import (
     ledger_years,
     stage_counts,
 )
+from projections.public_register import PublicRegisterView, every_reply
 from projections.tamper_chain import TamperChainView
 from projections.unit_facts import UnitFactsView, unit_stats, visit_compliance_report
 
@@ -411,3 +412,22 @@ def health(svc: Services) -> HealthPublic:
             "stopped_views": stopped or None,
         }
     )
+
+
+# ---------------------------------------------------------------------- the public register
+
+
+def public_register_position(svc: Services) -> int | None:
+    """How far the public register has come (what its answers are cached by)."""
+    generation = svc.views.active_generation(PublicRegisterView.name)
+    if generation is None:
+        return None
+    return svc.views.positions([(PublicRegisterView.name, generation)])[PublicRegisterView.name]
+
+
+def public_rows(svc: Services) -> list[dict[str, Any]]:
+    """The whole public register, never waiting for the views: no caller of it wrote anything."""
+    try:
+        return every_reply(svc.views)
+    except LookupError:  # not built yet on a fresh store
+        return []

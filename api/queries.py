@@ -196,7 +196,7 @@ def audit_page(svc: Services, page: Paging, *, after: int) -> AuditPage:
 def verification(svc: Services) -> VerificationPublic:
     views_current(svc, TamperChainView.name)
     # Checked against every anchor of every configured sink, not only the chain view.
-    found = verify_chain(svc.app, svc.views, anchors_from(svc.settings))
+    found = verify_chain(svc.app, svc.views, anchors_from(svc.settings), svc.documents)
     return VerificationPublic.model_validate(found.as_dict())
 
 

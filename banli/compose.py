@@ -11,8 +11,10 @@ from infra.accounts import Accounts
 from infra.application import BanliApplication
 from infra.clock import Clock, utc_now
 from infra.directory import Directory
+from infra.documents import build_document_store
 from infra.embedded import EmbeddedProjections
 from infra.login_throttle import LoginThrottle
+from infra.proposer_links import ProposerLinks
 from infra.read_models import build_view_store
 from infra.services import Services
 from infra.sessions import Sessions
@@ -51,4 +53,8 @@ def build_services(
     lifetime = timedelta(hours=settings.session_hours)
     accounts = Accounts(directory, throttle)
     sessions = Sessions(directory, throttle, lifetime)
-    return Services(settings, app, directory, views, projections, accounts, sessions)
+    links = ProposerLinks(app, clock)
+    documents = build_document_store(settings, app)
+    return Services(
+        settings, app, directory, views, projections, accounts, sessions, links, documents
+    )

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from infra.accounts import Accounts
 from infra.application import BanliApplication
 from infra.directory import Directory
+from infra.documents import DocumentStore
 from infra.embedded import EmbeddedProjections, ViewStopped
+from infra.proposer_links import ProposerLinks
 from infra.sessions import Sessions
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
@@ -26,6 +28,8 @@ class Services:
     projections: EmbeddedProjections | None
     accounts: Accounts
     sessions: Sessions
+    links: ProposerLinks  # R-F4: proposers' personal links
+    documents: DocumentStore  # the bytes of documents on cases, by SHA-256
 
     def views_current(self, views: Iterable[str] | None = None, timeout: float = 10.0) -> bool:
         """Read-your-writes: wait until ``views`` (all when None) include every event committed

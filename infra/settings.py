@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     # Reminders (R-S1, R-S3): where notices are posted, and how often time alone is checked.
     reminder_webhook: str | None = None
     reminder_sweep_seconds: float = 300.0
+    # The address proposers' links point at (https://… behind a proxy); the request's own
+    # base URL when unset.
+    public_url: str | None = None
     # Cases kept decoded in memory between commands, trusted without a read (no fast-forward):
     # a command refused on a cached case, or beaten to its version by another worker, is run
     # again on the case rebuilt from the store, so every verdict rests on the stored state.

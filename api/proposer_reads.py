@@ -5,28 +5,16 @@ shows at once; and only what is theirs to see."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
-
-from eventsourcing.application import AggregateNotFoundError
 
 from api.schemas_proposer import ProposerCase
 from domain.case import Case
 from domain.deadlines.case_deadlines import case_deadlines
-from domain.directory import Unit
 from domain.documents import reply_documents
 from domain.errors import DomainError
 from domain.rules.feedback import check_feedback_allowed
 from infra.application import BanliApplication
 from infra.proposer_links import LinkHolder
-
-
-def unit_name(app: BanliApplication, code: str) -> str:
-    """A unit's name for the proposer (who knows units by name, not code)."""
-    try:
-        unit: Any = app.repository.get(Unit.create_id(code))
-    except AggregateNotFoundError:
-        return code
-    return str(getattr(unit, "name", code))
+from infra.unit_names import unit_name
 
 
 def feedback_open(case: Case, today: date) -> bool:

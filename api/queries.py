@@ -18,6 +18,7 @@ from api.problems import ApiProblem
 from api.schemas_audit import AuditPage, HealthPublic, HistoryPublic, VerificationPublic
 from api.schemas_case import CasePublic
 from api.schemas_ledger import Commitments, DisclosureRegister, LedgerPage
+from api.schemas_proposer import CaseNotices
 from api.schemas_stats import UnitStats, VisitCompliance
 from domain.case import Case
 from domain.vocabulary import DisclosureStatus, Kind
@@ -30,6 +31,7 @@ from projections.case_document import case_document
 from projections.commitments import CommitmentView, open_commitments
 from projections.disclosures import DisclosureView, disclosures
 from projections.ledger import LedgerView, ledger, overdue
+from projections.notifications import case_notices
 from projections.tamper_chain import TamperChainView
 from projections.unit_facts import UnitFactsView, unit_stats, visit_compliance_report
 
@@ -104,6 +106,18 @@ def history(svc: Services, who: Principal, case_id: str, as_of: datetime | None)
     return HistoryPublic.model_validate(
         {"case_id": str(then.id), "as_of": moment.isoformat(), "events": events, "state": state}
     )
+
+
+def notices(svc: Services, who: Principal, case_id: str) -> CaseNotices:
+    """The case's notices and their deliveries (the case timeline shows them beside its events:
+    deliveries are facts from outside the log, so they are no events of the case)."""
+    case = svc.app.get_case(case_id)
+    check_handler_case(who, case)
+    try:
+        found = case_notices(svc.views, str(case.id))
+    except LookupError:
+        found = []  # nothing noticed anywhere yet
+    return CaseNotices.model_validate({"items": found})
 
 
 def _aware(moment: datetime) -> datetime:

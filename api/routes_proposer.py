@@ -15,13 +15,15 @@ from typing import Annotated, Protocol
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
+from api import queries
 from api.auth import bearer_token, services
 from api.commands import ANSWERS, CaseCommands, Fingerprinted, answer, context
-from api.deps import Office, Services
+from api.deps import Office, Reader, Services
 from api.problems import ApiProblem
 from api.proposer_reads import proposer_case
 from api.routes_documents import document_file
 from api.schemas_proposer import (
+    CaseNotices,
     ProposerCases,
     ProposerDisclosurePreference,
     ProposerFeedback,
@@ -179,6 +181,13 @@ def issued_document(case: Case, document_id: str) -> Document:
             if document.document_id == document_id:
                 return document
     raise NotFound("该文件不存在", f"no document {document_id} of an issued reply")
+
+
+@router.get("/v1/cases/{case_id}/notices", response_model=CaseNotices, name="case_notices")
+def case_notices(case_id: str, who: Reader, svc: Services) -> CaseNotices:
+    """Who was told what about the case (a reply issued, a deadline due soon or overdue) and
+    which channels (e-mail, webhook) accepted it: for the case timeline."""
+    return queries.notices(svc, who, case_id)
 
 
 router.include_router(commands)

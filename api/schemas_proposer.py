@@ -174,3 +174,28 @@ class ProposerCase(Public):
 
 class ProposerCases(Public):
     items: list[ProposerCase]
+
+
+class DeliveryPublic(Public):
+    channel: str  # email | webhook
+    delivered_at: str
+
+
+class NoticePublic(Public):
+    """A notice about the case: who was told what, and which channels accepted it."""
+
+    notice_id: str
+    topic: str  # reply_issued | due_soon | overdue
+    audience: str  # proposer | unit | office
+    recipient: str  # the link id, the unit's code, or "office"
+    email: str | None
+    case_id: str | None
+    number: str | None
+    subject: str
+    body: str
+    noticed_on: date
+    deliveries: list[DeliveryPublic]
+
+
+class CaseNotices(Public):
+    items: list[NoticePublic]

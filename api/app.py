@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from api import (
     problems,
+    proposer_page,
     routes_accounts,
     routes_assignment,
     routes_audit,
@@ -68,4 +69,7 @@ def create_app(services: Services) -> FastAPI:
     app.add_middleware(RequestLimits)
     for module in ROUTERS:
         app.include_router(module.router)
+    # The proposer's page (UI.md 代表委员): HTML, outside the JSON API's document.
+    app.include_router(proposer_page.router)
+    proposer_page.redact_link_tokens()
     return app

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from infra.documents import FolderDocuments
+from infra.documents import FolderDocuments, PostgresDocuments
 from tests import file_samples as f
 from tests.api.conftest import Api, bearer, contact_body
 from tests.api.proposer_support import as_link, issued, link, ok, registered
@@ -108,7 +108,7 @@ def test_a_file_that_is_not_what_it_says_is_refused_and_nothing_is_kept(
 def test_a_refused_command_keeps_no_bytes_either(api: Api) -> None:
     case_id, reply_id = issued(api, "D-4")
     before = api.head()
-    cases = [
+    cases: list[tuple[dict[str, Any], int]] = [
         ({"kind": "reply_letter", "reply_id": None}, 422),  # a letter names its reply
         ({"reply_id": "nope"}, 404),
         ({"occurred_on": "2099-01-01", "reply_id": reply_id}, 409),  # R-X1
@@ -151,6 +151,7 @@ def test_a_swapped_file_is_tampering_for_verify(backend_api: Api) -> None:
     if isinstance(store, FolderDocuments):
         store.path(answer["sha256"]).write_bytes(b"%PDF-1.4 a forged letter")
     else:
+        assert isinstance(store, PostgresDocuments)
         with store.datastore.transaction(commit=True) as c:
             c.execute(f"UPDATE {store.table} SET content = %s", (b"%PDF-1.4 forged",))
     verified = ok(api.get("/v1/audit/verify", "auditor"), 200)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 
 from projections.audit_trail import AuditTrailView
+from projections.case_search import CaseSearchView
 from projections.commitments import CommitmentView
 from projections.core import CaseView, EventView, ReadModel, Table, Views
 from projections.disclosures import DisclosureView
@@ -24,6 +25,7 @@ CASE_VIEWS: tuple[Callable[[], CaseView], ...] = (
     UnitFactsView,
     DisclosureView,
     CommitmentView,
+    CaseSearchView,
 )
 EVENT_VIEWS: tuple[Callable[[], EventView], ...] = (AuditTrailView, TamperChainView)
 

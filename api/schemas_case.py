@@ -170,3 +170,19 @@ class CasePublic(Public):
     extensions: list[ExtensionPublic]
     possible_repeats: list[PossibleRepeatPublic]
     version: int
+
+
+class CaseFound(Public):
+    """A case a search found (API.md v1.1 ``GET /v1/cases?q=``)."""
+
+    case_id: str
+    number: str
+    year: int
+    kind: Kind
+    title: str
+    stage: Stage
+
+
+class CaseSearchPage(Public):
+    items: list[CaseFound]
+    next_cursor: str | None

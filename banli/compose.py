@@ -14,6 +14,7 @@ from infra.directory import Directory
 from infra.embedded import EmbeddedProjections
 from infra.login_throttle import LoginThrottle
 from infra.read_models import build_view_store
+from infra.repeat_finder import repeat_finder
 from infra.services import Services
 from infra.sessions import Sessions
 from infra.settings import Settings
@@ -51,4 +52,6 @@ def build_services(
     lifetime = timedelta(hours=settings.session_hours)
     accounts = Accounts(directory, throttle)
     sessions = Sessions(directory, throttle, lifetime)
-    return Services(settings, app, directory, views, projections, accounts, sessions)
+    services = Services(settings, app, directory, views, projections, accounts, sessions)
+    app.find_alike = repeat_finder(services)  # R-S4: registration asks the search read model
+    return services

@@ -212,6 +212,13 @@ ENDPOINTS = [
         fixed({"approved": True, "note": "同意", "occurred_on": "2025-03-12"}),
         ("office",),
     ),
+    Endpoint(
+        "review-repeat",
+        "POST",
+        C + "/repeat-review",
+        fixed({"of_case_id": "x", "confirmed": True, "note": "核实", "occurred_on": "2025-02-03"}),
+        ("office",),
+    ),
     Endpoint("submit-reply", "POST", C + "/replies", fixed(reply_body()), ("handler",)),
     Endpoint(
         "approve-reply",
@@ -317,6 +324,7 @@ ENDPOINTS = [
     Endpoint("read-me", "GET", "/v1/me", None, READERS),
     # Reads.
     Endpoint("read-case", "GET", C, None, READERS),
+    Endpoint("search-cases", "GET", "/v1/cases?q=公路", None, READERS),
     Endpoint("read-history", "GET", C + "/history", None, READERS),
     Endpoint("read-ledger", "GET", "/v1/ledger", None, READERS),
     Endpoint("read-overdue", "GET", "/v1/ledger/overdue", None, READERS),

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import (
+    pages_app,
     problems,
     routes_accounts,
     routes_assignment,
@@ -17,10 +18,13 @@ from api import (
     routes_communication,
     routes_corrections,
     routes_disclosure,
+    routes_exports,
     routes_extensions,
     routes_feedback,
+    routes_imports,
     routes_ledger,
     routes_operations,
+    routes_public,
     routes_replies,
     routes_review,
     routes_setup,
@@ -45,6 +49,9 @@ ROUTERS = (
     routes_ledger,
     routes_stats,
     routes_audit,
+    routes_imports,
+    routes_exports,
+    routes_public,
     routes_operations,
 )
 
@@ -66,4 +73,6 @@ def create_app(services: Services) -> FastAPI:
     app.add_middleware(RequestLimits)
     for module in ROUTERS:
         app.include_router(module.router)
+    # The web workbench (GET /): pages on the same server, reading through api.queries.
+    pages_app.install(app)
     return app

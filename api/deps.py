@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Path, Query
 from pydantic import AfterValidator, BeforeValidator
@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BeforeValidator
 from api.auth import READERS, principal, require, services
 from api.fields import MAX_CODE, MAX_NAME, Day, WholeNumber, digits, storable
 from api.problems import ApiProblem
-from domain.vocabulary import Kind, Stage
+from domain.vocabulary import Kind, Level, Stage
 from infra.clock import today
 from infra.directory import Principal
 from infra.services import Services as ServiceGraph
@@ -88,15 +88,35 @@ class Paging:
     cursor: Cursor = None
 
 
+LedgerSort = Literal["number", "title", "lead_unit", "stage", "year"]
+
+
 @dataclass(frozen=True)
 class LedgerFilter:
-    """The ledger's filters (API.md § Reads), all optional, all applied together."""
+    """The ledger's filters (API.md § Reads), all optional, all applied together; ``level``,
+    ``key`` and the order (``sort``, ``descending``) are additions the workbench's 台账 uses."""
 
     year: YearFilter = None
     unit: UnitFilter = None
     kind: Kind | None = None
     stage: Stage | None = None
     overdue: bool | None = None
+    level: Level | None = None
+    key: bool | None = None
+    sort: LedgerSort = "number"
+    descending: bool = False
+
+    def selection(self) -> dict[str, Any]:
+        """The filters as the ledger's query takes them (without the order)."""
+        return {
+            "year": self.year,
+            "unit": self.unit,
+            "kind": self.kind,
+            "stage": self.stage,
+            "overdue": self.overdue,
+            "level": self.level,
+            "key": self.key,
+        }
 
 
 Page = Annotated[Paging, Depends()]

@@ -31,6 +31,7 @@ def serve(args: argparse.Namespace) -> int:
     if args.demo:
         ensure_demo(services)
     print(f"banli serving on http://{args.host}:{args.port}  (OpenAPI: /docs)", flush=True)
+    print(f"workbench: open http://{args.host}:{args.port}/ and log in", flush=True)
     uvicorn.run(create_app(services), host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
@@ -47,7 +48,8 @@ def ensure_demo(services: Services) -> None:
         create_demo_accounts(services.directory)
     give_demo_passwords(services.directory)  # demo data from before passwords existed
     print(summarise(services.app))
-    print("demo tokens (Authorization: Bearer <token>); each is also the username of a")
-    print(f"password login (POST /v1/session) with the demo-only password {DEMO_PASSWORD!r}:")
+    print("demo logins for the workbench (http://…/): each username below with the demo-only")
+    print(f"password {DEMO_PASSWORD}; the username is also the user's API token")
+    print("(Authorization: Bearer <token>):")
     for who, token in demo_tokens().items():
-        print(f"  {who:<14} {token}")
+        print(f"  {who:<14} username {token:<18} password {DEMO_PASSWORD}")

@@ -152,7 +152,7 @@ def deadline_view(row: Row, as_of: date) -> dict[str, Any]:
     return judged(row, as_of, int(row["due_soon_days"]))
 
 
-def _deadlines_by_case(
+def deadlines_by_case(
     reader: ViewReader, case_ids: list[str], as_of: date
 ) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {c: [] for c in case_ids}
@@ -221,21 +221,33 @@ def _overdue_clause(reader: ViewReader) -> str:
     )
 
 
-def _of_unit(reader: ViewReader, alias: str) -> str:
-    """Rows of cases in which a unit (the one parameter) has any role."""
-    return f"{alias}.case_id IN (SELECT case_id FROM {reader.table(UNITS)} WHERE unit = ?)"
+def _of_unit(reader: ViewReader, alias: str, role: str | None = None) -> str:
+    """Rows of cases in which a unit (the first parameter) has any role, or ``role`` (the
+    second parameter) when given."""
+    and_role = " AND role = ?" if role is not None else ""
+    units = reader.table(UNITS)
+    return f"{alias}.case_id IN (SELECT case_id FROM {units} WHERE unit = ?{and_role})"
 
 
-def _after(cursor: str, alias: str, column: str) -> tuple[str, list[Any]]:
-    """Keyset paging: the rows after the (``column``, case id) a page's cursor holds."""
+def _after(
+    cursor: str, column: str, descending: bool = False, *, numeric: bool = False
+) -> tuple[str, list[Any]]:
+    """Keyset paging: the rows after the (``column``, case id) a page's cursor holds;
+    ``column`` is qualified by its table's alias, whose ``case_id`` breaks ties."""
     value, case_id = json.loads(cursor)
-    if not isinstance(value, str) or not isinstance(case_id, str):
+    if not isinstance(value, int if numeric else str) or not isinstance(case_id, str):
         raise ValueError("cursor")
-    clause = f"({alias}.{column} > ? OR ({alias}.{column} = ? AND {alias}.case_id > ?))"
+    alias = column.removeprefix("COALESCE(").split(".")[0]
+    beyond = "<" if descending else ">"
+    clause = f"({column} {beyond} ? OR ({column} = ? AND {alias}.case_id {beyond} ?))"
     return clause, [value, value, case_id]
 
 
-def ledger(
+# Columns a ledger page may be ordered by (a keyset cursor follows any of them).
+SORTS = ("number", "title", "lead_unit", "stage", "year")
+
+
+def ledger_where(
     reader: ViewReader,
     *,
     as_of: date,
@@ -244,36 +256,76 @@ def ledger(
     kind: str | None = None,
     stage: str | None = None,
     overdue: bool | None = None,
-    limit: int = 50,
-    cursor: str | None = None,
-) -> dict[str, Any]:
-    """Filtered ledger page, ordered by case number; ``cursor`` continues after a page."""
+    level: str | None = None,
+    key: bool | None = None,
+    unit_role: str | None = None,
+    numbers: list[str] | None = None,
+) -> tuple[list[str], list[Any]]:
+    """The ledger's filters as SQL conditions on ``c`` (the cases), all applied together.
+    ``unit_role`` narrows ``unit`` to one role (``lead``: its lead cases, R-V2)."""
     where: list[str] = []
     params: list[Any] = []
-    for column, value in (("year", year), ("kind", kind), ("stage", stage)):
+    for column, value in (("year", year), ("kind", kind), ("stage", stage), ("level", level)):
         if value is not None:
             where.append(f"c.{column} = ?")
             params.append(value)
+    if key is not None:
+        where.append("c.key = ?")
+        params.append(int(key))
     if unit is not None:
-        where.append(_of_unit(reader, "c"))
-        params.append(unit)
+        where.append(_of_unit(reader, "c", unit_role))
+        params += [unit] if unit_role is None else [unit, unit_role]
+    if numbers is not None:
+        where.append(f"c.number IN ({', '.join('?' * len(numbers))})" if numbers else "1 = 0")
+        params += numbers
     if overdue is not None:
         where.append(_overdue_clause(reader) if overdue else f"NOT {_overdue_clause(reader)}")
         params += [as_of.isoformat()] * UNMET_PARAMS
+    return where, params
+
+
+def ledger(
+    reader: ViewReader,
+    *,
+    as_of: date,
+    limit: int = 50,
+    cursor: str | None = None,
+    sort: str = "number",
+    descending: bool = False,
+    **filters: Any,
+) -> dict[str, Any]:
+    """Filtered ledger page (``ledger_where``'s filters), ordered by ``sort`` (case number by
+    default) and case id; ``cursor`` continues after a page."""
+    if sort not in SORTS:
+        raise ValueError(f"cannot sort the ledger by {sort!r}")
+    where, params = ledger_where(reader, as_of=as_of, **filters)
+    # NULLs (a case not yet assigned has no lead unit) sort as "" so the keyset is total.
+    column = f"COALESCE(c.{sort}, '')" if sort == "lead_unit" else f"c.{sort}"
     if cursor:
-        clause, after = _after(cursor, "c", "number")
+        clause, after = _after(cursor, column, descending, numeric=sort == "year")
         where.append(clause)
         params += after
     sql = f"SELECT * FROM {reader.table(CASES)} c"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY c.number, c.case_id LIMIT ?"
+    direction = "DESC" if descending else ""
+    sql += f" ORDER BY {column} {direction}, c.case_id {direction} LIMIT ?"
     rows = reader.fetch(sql, [*params, limit + 1])
     page, more = rows[:limit], len(rows) > limit
-    deadlines = _deadlines_by_case(reader, [r["case_id"] for r in page], as_of)
+    deadlines = deadlines_by_case(reader, [r["case_id"] for r in page], as_of)
     items = [ledger_item(r, deadlines[r["case_id"]]) for r in page]
-    next_cursor = json.dumps([page[-1]["number"], page[-1]["case_id"]]) if more else None
+    last = page[-1] if page else None
+    next_cursor = json.dumps([last[sort] or "", last["case_id"]]) if more and last else None
     return {"items": items, "next_cursor": next_cursor}
+
+
+def ledger_count(reader: ViewReader, *, as_of: date, **filters: Any) -> int:
+    """How many cases the filters select (the ledger page's row count)."""
+    where, params = ledger_where(reader, as_of=as_of, **filters)
+    sql = f"SELECT COUNT(*) AS n FROM {reader.table(CASES)} c"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return int(reader.fetch(sql, params)[0]["n"])
 
 
 def overdue(
@@ -295,7 +347,7 @@ def overdue(
     params: list[Any] = [day] * UNMET_PARAMS
     where = [UNMET.format(d="d")]
     if cursor:
-        clause, after = _after(cursor, "d", "due_on")
+        clause, after = _after(cursor, "d.due_on")
         where.append(clause)
         params += after
     if unit is not None:
@@ -315,15 +367,15 @@ def overdue(
     )
     page, more = rows[:limit], len(rows) > limit
     ids = [r["case_id"] for r in page]
-    cases = _cases(reader, ids)
-    by_case = _deadlines_by_case(reader, ids, as_of)
+    cases = cases_by_id(reader, ids)
+    by_case = deadlines_by_case(reader, ids, as_of)
     items = [ledger_item(cases[i], by_case[i]) for i in ids]
     last = page[-1] if page else None
     next_cursor = json.dumps([last["due_on"], last["case_id"]]) if more and last else None
     return {"items": items, "next_cursor": next_cursor}
 
 
-def _cases(reader: ViewReader, case_ids: list[str]) -> dict[str, Row]:
+def cases_by_id(reader: ViewReader, case_ids: list[str]) -> dict[str, Row]:
     if not case_ids:
         return {}
     marks = ", ".join("?" * len(case_ids))

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from api import (
     pages_app,
     problems,
+    proposer_page,
     routes_accounts,
     routes_assignment,
     routes_audit,
@@ -18,12 +19,14 @@ from api import (
     routes_communication,
     routes_corrections,
     routes_disclosure,
+    routes_documents,
     routes_exports,
     routes_extensions,
     routes_feedback,
     routes_imports,
     routes_ledger,
     routes_operations,
+    routes_proposer,
     routes_public,
     routes_replies,
     routes_review,
@@ -46,6 +49,8 @@ ROUTERS = (
     routes_feedback,
     routes_review,
     routes_corrections,
+    routes_documents,
+    routes_proposer,
     routes_ledger,
     routes_stats,
     routes_audit,
@@ -75,4 +80,7 @@ def create_app(services: Services) -> FastAPI:
         app.include_router(module.router)
     # The web workbench (GET /): pages on the same server, reading through api.queries.
     pages_app.install(app)
+    # The proposer's page (UI.md 代表委员): HTML, outside the JSON API's document.
+    app.include_router(proposer_page.router)
+    proposer_page.redact_link_tokens()
     return app

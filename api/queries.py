@@ -22,6 +22,7 @@ from api.problems import ApiProblem
 from api.schemas_audit import AuditPage, HealthPublic, HistoryPublic, VerificationPublic
 from api.schemas_case import CasePublic, CaseSearchPage
 from api.schemas_ledger import Commitments, DisclosureRegister, LedgerPage
+from api.schemas_proposer import CaseNotices
 from api.schemas_stats import UnitStats, VisitCompliance
 from domain.case import Case
 from domain.directory import Unit
@@ -44,6 +45,7 @@ from projections.ledger_summary import (
     ledger_years,
     stage_counts,
 )
+from projections.notifications import case_notices
 from projections.public_register import PublicRegisterView, every_reply
 from projections.tamper_chain import TamperChainView
 from projections.unit_facts import UnitFactsView, unit_stats, visit_compliance_report
@@ -140,6 +142,18 @@ def history(svc: Services, who: Principal, case_id: str, as_of: datetime | None)
     return HistoryPublic.model_validate(
         {"case_id": str(then.id), "as_of": moment.isoformat(), "events": events, "state": state}
     )
+
+
+def notices(svc: Services, who: Principal, case_id: str) -> CaseNotices:
+    """The case's notices and their deliveries (the case timeline shows them beside its events:
+    deliveries are facts from outside the log, so they are no events of the case)."""
+    case = svc.app.get_case(case_id)
+    check_handler_case(who, case)
+    try:
+        found = case_notices(svc.views, str(case.id))
+    except LookupError:
+        found = []  # nothing noticed anywhere yet
+    return CaseNotices.model_validate({"items": found})
 
 
 def _aware(moment: datetime) -> datetime:
@@ -417,7 +431,7 @@ def _position_cursor(cursor: str | None) -> int:
 def verification(svc: Services) -> VerificationPublic:
     views_current(svc, TamperChainView.name)
     # Checked against every anchor of every configured sink, not only the chain view.
-    found = verify_chain(svc.app, svc.views, anchors_from(svc.settings))
+    found = verify_chain(svc.app, svc.views, anchors_from(svc.settings), svc.documents)
     return VerificationPublic.model_validate(found.as_dict())
 
 

@@ -72,6 +72,7 @@ class VerificationPublic(Public):
     anchor_problems: list[str]
     findings: list[FindingPublic]
     reason: str | None
+    documents_checked: int  # document events whose stored file was hashed again
 
 
 class StoppedView(Public):

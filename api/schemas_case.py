@@ -17,9 +17,12 @@ from domain.vocabulary import (
     DeadlineKind,
     DisclosureOption,
     DisclosureStatus,
+    DocumentKind,
+    FeedbackSource,
     KeySource,
     Kind,
     Level,
+    LinkStatus,
     PolicyName,
     ProposerRole,
     ProposerType,
@@ -48,6 +51,7 @@ class ReplyPublic(Public):
     submitted_on: date
     issued_on: date | None
     document_number: str | None
+    document_id: str | None  # its letter (答复函), for the public register to link
 
 
 class FeedbackPublic(Public):
@@ -56,7 +60,7 @@ class FeedbackPublic(Public):
     occurred_on: date
     on_further_reply: bool
     version: int
-    source: str  # R-F4: "proposer" (through their own link) or "office" (keyed in)
+    source: FeedbackSource  # R-F4: through their own link, or keyed in by the office
     proposer: str | None
 
 
@@ -140,6 +144,32 @@ class PossibleRepeatPublic(Public):
     reviewed_on: date | None
 
 
+class DocumentPublic(Public):
+    """A file on the case; its bytes at ``/v1/cases/{id}/documents/{document_id}``."""
+
+    document_id: str
+    kind: DocumentKind
+    reply_id: str | None
+    name: str
+    content_type: str
+    sha256: str
+    size: int
+    occurred_on: date
+
+
+class ProposerLinkPublic(Public):
+    """A proposer's personal link (R-F4) as the office sees it: never its token."""
+
+    link_id: str
+    proposer_name: str
+    prefix: str
+    expires_on: date
+    email: str | None
+    created_on: date
+    revoked_on: date | None
+    status: LinkStatus
+
+
 class CasePublic(Public):
     case_id: str
     number: str
@@ -169,6 +199,9 @@ class CasePublic(Public):
     deadlines: list[DeadlinePublic]
     extensions: list[ExtensionPublic]
     possible_repeats: list[PossibleRepeatPublic]
+
+    documents: list[DocumentPublic]
+    proposer_links: list[ProposerLinkPublic]
     version: int
 
 

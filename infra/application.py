@@ -30,6 +30,7 @@ from domain.case import Case
 from domain.commands import (
     Acting,
     CaseCommand,
+    CreateProposerLink,
     DesignateKey,
     IssueReply,
     MergeCases,
@@ -39,6 +40,7 @@ from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.calendar_book import CALENDAR_BOOK_ID, CalendarBook
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.key_quota import KeyQuota
+from domain.proposer_links import ProposerLinkGrant
 from domain.records import Actor, PossibleRepeat
 from domain.vocabulary import MIGRATION_SOURCES
 from infra.recorders import IdempotencyRow, IndexQueries, IndexRow, index_queries
@@ -385,6 +387,16 @@ class BanliApplication(Application[UUID]):
             case = self._load(command.case_id)
             if isinstance(command, DesignateKey) and command.source == "unit":
                 return [case, self._key_quota(case)]
+            if isinstance(command, CreateProposerLink):
+                # R-F4: the grant that finds the case from the link's token, in the same
+                # transaction as the link, so neither exists without the other.
+                grant = ProposerLinkGrant(
+                    hashed=command.hashed,
+                    case_id=str(case.id),
+                    link_id=command.link_id,
+                    actor=ctx.actor,
+                )
+                return [case, grant]
             if not isinstance(command, IssueReply) or case.merge is None:
                 return [case]
             if case.merge.primary_case_id != str(case.id):

@@ -19,6 +19,7 @@ from domain.records import (
     Disclosure,
     DisclosurePreference,
     DisclosureReview,
+    Document,
     ExtensionRequest,
     Feedback,
     FollowUpCall,
@@ -27,6 +28,7 @@ from domain.records import (
     OnSiteHandling,
     PossibleRepeat,
     Proposer,
+    ProposerLink,
     Reassessment,
     ReassignmentRequest,
     Recorded,
@@ -117,6 +119,10 @@ class CaseState(Protocol):
     def extensions(self) -> Mapping[str, ExtensionRequest]: ...
     @property
     def possible_repeats(self) -> Mapping[str, PossibleRepeat]: ...
+    @property
+    def proposer_links(self) -> Mapping[str, ProposerLink]: ...
+    @property
+    def documents(self) -> Mapping[str, Document]: ...
     @property
     def recorded_by(self) -> Mapping[int, Recorded]: ...
     @property

@@ -14,10 +14,19 @@ from api import (
     pages_dashboard,
     pages_ledger,
     pages_login,
+    pages_paperwork,
 )
 from api.pages_web import STATIC_DIR, LoginRequired, PageRefused, login_redirect, refused_page
 
-PAGE_ROUTERS = (pages_login, pages_dashboard, pages_ledger, pages_case, pages_audit, pages_admin)
+PAGE_ROUTERS = (
+    pages_login,
+    pages_dashboard,
+    pages_ledger,
+    pages_case,
+    pages_paperwork,
+    pages_audit,
+    pages_admin,
+)
 
 
 def install(app: FastAPI) -> None:

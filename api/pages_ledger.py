@@ -116,6 +116,7 @@ def ledger_page(
         "query": lambda **changes: ledger_query(filters, **{"as_of": asked, **changes}),
         "sort_link": lambda column: sort_link(filters, column, asked),
         "asked_as_of": asked,
+        "export_href": export_href(filters, asked),
         "units": units,
         "names": unit_names_of(svc, page.items, units),
         "years": years,
@@ -123,6 +124,13 @@ def ledger_page(
         "as_of": as_of,
     }
     return render(request, "ledger.html", who, context)
+
+
+def export_href(filters: LedgerFilter, as_of: date | None) -> str:
+    """The 办理台账 spreadsheet of what the filters can say to an export (year, kind, unit):
+    the ``/v1`` export itself, which a page's session cookie authenticates."""
+    query = {"year": filters.year, "kind": filters.kind, "unit": filters.unit, "as_of": as_of}
+    return "/v1/exports/ledger.xlsx?" + urlencode({k: v for k, v in query.items() if v})
 
 
 @router.get("/supervision", response_class=HTMLResponse)

@@ -77,6 +77,11 @@ NAVIGATION: tuple[tuple[str, str, frozenset[str]], ...] = (
         frozenset({"admin", "office", "leader", "handler", "supervisor", "auditor"}),
     ),
     ("/supervision", "督办", frozenset({"office", "leader", "supervisor"})),
+    (
+        "/paperwork",
+        "导入导出",
+        frozenset({"office", "leader", "handler", "supervisor", "auditor"}),
+    ),
     ("/audit", "审计", frozenset({"auditor", "admin"})),
     ("/admin", "管理", frozenset({"admin"})),
 )

@@ -12,10 +12,10 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Path, Query
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from api.auth import READERS, principal, require, services
-from api.fields import MAX_CODE, Day, WholeNumber, digits
+from api.fields import MAX_CODE, MAX_NAME, Day, WholeNumber, digits, storable
 from api.problems import ApiProblem
 from domain.vocabulary import Kind, Level, Stage
 from infra.clock import today
@@ -70,6 +70,14 @@ After = Annotated[int, Query(ge=0, le=2**62), BeforeValidator(digits)]  # an eve
 Cursor = Annotated[str | None, Query(max_length=500)]
 YearFilter = Annotated[WholeNumber | None, Query(ge=1949, le=2200)]
 UnitFilter = Annotated[str | None, Query(max_length=MAX_CODE)]
+
+
+# Words searched for (``GET /v1/cases?q=``): text every store can hold, as any other text.
+def _searchable(words: str | None) -> str | None:
+    return None if words is None else storable(words)
+
+
+SearchWords = Annotated[str | None, Query(max_length=MAX_NAME), AfterValidator(_searchable)]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from api.auth import check_handler_case
 from api.deps import LedgerFilter, Paging
 from api.problems import ApiProblem
 from api.schemas_audit import AuditPage, HealthPublic, HistoryPublic, VerificationPublic
-from api.schemas_case import CasePublic
+from api.schemas_case import CasePublic, CaseSearchPage
 from api.schemas_ledger import Commitments, DisclosureRegister, LedgerPage
 from api.schemas_proposer import CaseNotices
 from api.schemas_stats import UnitStats, VisitCompliance
@@ -34,6 +34,7 @@ from infra.services import Services
 from projections import trail_reads
 from projections.audit_trail import AuditTrailView, case_history, global_log
 from projections.case_document import case_document
+from projections.case_search import CaseSearchView, search
 from projections.commitments import CommitmentView, open_commitments
 from projections.disclosures import DisclosureView, disclosures
 from projections.ledger import LedgerView, ledger, ledger_count, overdue
@@ -103,6 +104,26 @@ def case_state(svc: Services, who: Principal, case_id: str, as_of: date) -> Case
     case = svc.app.get_case(case_id)
     check_handler_case(who, case)
     return _document(svc, case, as_of)
+
+
+def case_search(
+    svc: Services,
+    who: Principal,
+    *,
+    q: str | None,
+    year: int | None,
+    kind: Kind | None,
+    page: Paging,
+) -> CaseSearchPage:
+    """Cases by number, title and text, the best first; a handler finds its unit's cases only."""
+    views_current(svc, CaseSearchView.name)
+    unit = own_unit(who, None)
+    found = paged(
+        lambda: search(
+            svc.views, q=q, year=year, kind=kind, unit=unit, limit=page.limit, cursor=page.cursor
+        )
+    )
+    return CaseSearchPage.model_validate(found)
 
 
 def history(svc: Services, who: Principal, case_id: str, as_of: datetime | None) -> HistoryPublic:

@@ -8,6 +8,7 @@ against a closed vocabulary are that vocabulary's ``Literal``, so the OpenAPI do
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from api.schemas import Public
 from domain.deadlines.status import DeadlineStatus
@@ -114,6 +115,35 @@ class DeadlinePublic(Public):
     extended_by: str | None  # R-E1: the extension request that moved it
 
 
+class ExtensionPublic(Public):
+    """A unit's request for more time on one of its deadlines and the decision (R-E1)."""
+
+    request_id: str
+    unit: str
+    deadline_kind: DeadlineKind
+    opened_on: date  # which deadline: the act that opened it
+    original_due_on: date
+    reason: str
+    requested_due_on: date
+    occurred_on: date
+    status: Literal["open", "approved", "refused"]
+    due_on: date | None  # the date granted
+    decided_on: date | None
+    note: str | None
+
+
+class PossibleRepeatPublic(Public):
+    """An earlier year's case found alike on registration (R-S4), and the office's verdict."""
+
+    case_id: str
+    number: str
+    year: int
+    score: float  # Dice over character bigrams of title and text, 0 to 1
+    status: Literal["suggested", "confirmed", "dismissed"]
+    note: str | None
+    reviewed_on: date | None
+
+
 class DocumentPublic(Public):
     """A file on the case; its bytes at ``/v1/cases/{id}/documents/{document_id}``."""
 
@@ -147,6 +177,7 @@ class CasePublic(Public):
     level: Level
     year: int
     title: str
+    text: str  # the suggestion's own words (its summary or original text), searched too
     stage: Stage
     policy: PolicyName
     reference: bool
@@ -166,6 +197,25 @@ class CasePublic(Public):
     under_supervision: bool
     closed_out_on: date | None
     deadlines: list[DeadlinePublic]
+    extensions: list[ExtensionPublic]
+    possible_repeats: list[PossibleRepeatPublic]
+
     documents: list[DocumentPublic]
     proposer_links: list[ProposerLinkPublic]
     version: int
+
+
+class CaseFound(Public):
+    """A case a search found (API.md v1.1 ``GET /v1/cases?q=``)."""
+
+    case_id: str
+    number: str
+    year: int
+    kind: Kind
+    title: str
+    stage: Stage
+
+
+class CaseSearchPage(Public):
+    items: list[CaseFound]
+    next_cursor: str | None

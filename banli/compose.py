@@ -20,6 +20,7 @@ from infra.login_throttle import LoginThrottle
 from infra.mail import smtp_sender
 from infra.proposer_links import ProposerLinks
 from infra.read_models import build_view_store
+from infra.repeat_finder import repeat_finder
 from infra.services import Services
 from infra.sessions import Sessions
 from infra.settings import Settings
@@ -67,6 +68,7 @@ def build_services(
         follower = notices_follower(settings, app, views)
         follower.start()
         services.on_close.append(follower.stop)
+    app.find_alike = repeat_finder(services)  # R-S4: registration asks the search read model
     return services
 
 

@@ -13,7 +13,9 @@ from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
 from infra.private_files import private_file
 from infra.settings import Settings
-from infra.view_store import Datastore, ViewStoreBase
+from infra.text_index import PostgresTextIndex, SQLiteTextIndex
+from infra.view_store import Cursor, Datastore, ViewStoreBase, physical
+from projections.core import Row, Table, TextMatch
 
 
 class SQLiteViewStore(ViewStoreBase, SQLiteTrackingRecorder):
@@ -27,6 +29,17 @@ class SQLiteViewStore(ViewStoreBase, SQLiteTrackingRecorder):
 
     def _datastore(self) -> Datastore:
         return self.datastore
+
+    def _create_text_index(self, c: Cursor, table: Table, generation: int) -> None:
+        SQLiteTextIndex.create(c, physical(table.name, generation), table)
+
+    def _drop_view_table(self, c: Cursor, table: Table, generation: int) -> None:
+        SQLiteTextIndex.drop(c, physical(table.name, generation))
+        super()._drop_view_table(c, table, generation)
+
+    def matching(self, match: TextMatch) -> list[Row]:
+        sql, params = SQLiteTextIndex.query(self.table(match.table), match)
+        return self.fetch(sql, params)
 
 
 class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
@@ -52,6 +65,14 @@ class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
     def _qualify(self, table: str) -> str:
         schema = self.datastore.schema
         return f'"{schema}".{table}' if schema else table
+
+    def _create_text_index(self, c: Cursor, table: Table, generation: int) -> None:
+        name = physical(table.name, generation)
+        PostgresTextIndex.create(c, name, self._qualify(name), table)
+
+    def matching(self, match: TextMatch) -> list[Row]:
+        sql, params = PostgresTextIndex.query(self.table(match.table), match)
+        return self.fetch(sql, params)
 
 
 # What ``build_view_store`` answers: either store, with the library's tracking methods.

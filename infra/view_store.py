@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from eventsourcing.persistence import Tracking
 
 from infra.positions import view_position_name
-from projections.core import Row, Table, schema_fingerprint
+from projections.core import Row, Table, TextMatch, schema_fingerprint
 from projections.processor import ViewChanges
 
 CHUNK = 500
@@ -69,6 +69,11 @@ class ViewStoreBase:
         def max_tracking_id(self, application_name: str) -> int | None: ...
 
         def _insert_tracking(self, c: Any, tracking: Tracking) -> None: ...
+
+        # Each database's own, beside its full-text index (``infra/text_index.py``).
+        def _create_text_index(self, c: Cursor, table: Table, generation: int) -> None: ...
+
+        def matching(self, match: TextMatch) -> list[Row]: ...
 
     # -- plumbing, per database -------------------------------------------------------
     def _datastore(self) -> Datastore:
@@ -264,8 +269,7 @@ class ViewStoreBase:
             with self._tx(commit=True) as c:
                 for stale in range(1, old):
                     for table in tables:
-                        name = self._qualify(physical(table.name, stale))
-                        c.execute(f"DROP TABLE IF EXISTS {name}")
+                        self._drop_view_table(c, table, stale)
 
     def abandon_generation(self, view: str, generation: int, tables: Sequence[Table]) -> None:
         """Drops a generation that was being built and will not be finished."""
@@ -277,7 +281,7 @@ class ViewStoreBase:
                 (view, generation),
             )
             for table in tables:
-                c.execute(f"DROP TABLE IF EXISTS {self._qualify(physical(table.name, generation))}")
+                self._drop_view_table(c, table, generation)
             c.execute(
                 f"DELETE FROM {self._qualify('view_failures')} WHERE view = {q} "
                 f"AND generation = {q}",
@@ -302,6 +306,11 @@ class ViewStoreBase:
                 f"CREATE INDEX IF NOT EXISTS {index_name} ON {self._qualify(name)} "
                 f"({', '.join(index)})"
             )
+        if table.tokens:
+            self._create_text_index(c, table, generation)
+
+    def _drop_view_table(self, c: Cursor, table: Table, generation: int) -> None:
+        c.execute(f"DROP TABLE IF EXISTS {self._qualify(physical(table.name, generation))}")
 
     # -- writing ----------------------------------------------------------------------
     def write(

@@ -87,6 +87,7 @@ def case_document(case: Case, calendar: WorkdayCalendar, as_of: date) -> dict[st
         "level": case.level,
         "year": case.year,
         "title": case.title,
+        "text": case.text,
         "stage": case.stage,
         "policy": case.policy,
         "reference": case.reference,
@@ -106,6 +107,10 @@ def case_document(case: Case, calendar: WorkdayCalendar, as_of: date) -> dict[st
         "under_supervision": case.under_supervision,
         "closed_out_on": _iso(case.closed_out_on),
         "deadlines": [d.as_dict() for d in case_deadlines(case, calendar, as_of)],
+        # R-E1: every request for more time and the office's decision; R-S4: earlier years'
+        # cases found alike on registration, with the office's verdict.
+        "extensions": plain(list(case.extensions.values())),
+        "possible_repeats": plain(list(case.possible_repeats.values())),
         "documents": [document_item(d) for d in case.documents.values()],
         "proposer_links": [_link(link, as_of) for link in case.proposer_links.values()],
         "version": case.version,

@@ -16,7 +16,7 @@ from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.case_deadlines import case_deadlines
 from domain.rules.replies import latest_issued_reply
 from projections.core import CaseView, Row, Table, ViewReader
-from projections.ledger import END_OF_TIME
+from projections.deadline_periods import END_OF_TIME
 
 NAME = "case_papers"
 

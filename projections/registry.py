@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from projections.audit_trail import AuditTrailView
 from projections.case_papers import CasePapersView
+from projections.case_search import CaseSearchView
 from projections.commitments import CommitmentView
 from projections.core import CaseView, EventView, ReadModel, Table, Views
 from projections.disclosures import DisclosureView
@@ -28,6 +29,7 @@ CASE_VIEWS: tuple[Callable[[], CaseView], ...] = (
     CommitmentView,
     CasePapersView,
     PublicRegisterView,
+    CaseSearchView,
 )
 EVENT_VIEWS: tuple[Callable[[], EventView], ...] = (AuditTrailView, TamperChainView)
 

@@ -31,7 +31,7 @@ from api.pages_web import (
     session_secret,
 )
 from domain.vocabulary import Kind
-from infra.assignment_import import AssignmentImport, ImportReport
+from infra.assignment_import import COLUMNS, AssignmentImport, ImportReport
 from infra.clock import today
 from infra.directory import Principal
 from infra.paper_exports import EXPORTS
@@ -74,13 +74,16 @@ def page(
     kind = query_kind(request)
     with page_errors():
         years = queries.years(svc)
-    chosen = year if year is not None else (years[-1] if years else today().year)
+    chosen = year if year is not None else max(years, default=today().year)
     context = {
         "years": years,
         "year": chosen,
         "kind": kind,
         "links": export_links(who, chosen, kind),
         "max_mib": MAX_FILE_BYTES // (1024 * 1024),
+        # The header names the import reads (its own list, so the hint cannot drift from it).
+        "required": COLUMNS.required,
+        "optional": [c for c in COLUMNS.known if c not in COLUMNS.required],
         **more,
     }
     return render(request, "paperwork.html", who, context, status=status)

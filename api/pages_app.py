@@ -11,13 +11,22 @@ from api import (
     pages_admin,
     pages_audit,
     pages_case,
+    pages_case_files,
     pages_dashboard,
     pages_ledger,
     pages_login,
 )
 from api.pages_web import STATIC_DIR, LoginRequired, PageRefused, login_redirect, refused_page
 
-PAGE_ROUTERS = (pages_login, pages_dashboard, pages_ledger, pages_case, pages_audit, pages_admin)
+PAGE_ROUTERS = (
+    pages_login,
+    pages_dashboard,
+    pages_ledger,
+    pages_case,
+    pages_case_files,
+    pages_audit,
+    pages_admin,
+)
 
 
 def install(app: FastAPI) -> None:

@@ -11,6 +11,7 @@ from api import (
     pages_admin,
     pages_audit,
     pages_case,
+    pages_case_files,
     pages_dashboard,
     pages_ledger,
     pages_login,
@@ -24,6 +25,7 @@ PAGE_ROUTERS = (
     pages_ledger,
     pages_case,
     pages_paperwork,
+    pages_case_files,
     pages_audit,
     pages_admin,
 )

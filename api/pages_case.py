@@ -10,8 +10,9 @@ field; a success sends the browser to the case page with the new event marked.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -112,6 +113,8 @@ VALUE_LABELS = {
     "source": "source",
     "role": "role",
 }
+# A new proposer link's expiry offered by the form: about a session's handling and feedback.
+LINK_DAYS = timedelta(days=180)
 HIDDEN_DATA = {"request_id", "reply_id", "corrects_version", "recipients", "copies", "text"}
 
 
@@ -178,6 +181,9 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "china_time": china_time,
         "today": today(),
         "choices": lambda form: _choices(svc, form, case, who, events),
+        # The link form's one-time key (api/pages_case_files.py): a repost replays its link.
+        "link_once": secrets.token_urlsafe(18),
+        "link_expiry": today() + LINK_DAYS,
     }
 
 

@@ -104,6 +104,14 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "proposer_type": {"deputy": "代表", "member": "委员", "unit": "单位"},
     "proposer_role": {"lead": "领衔", "co_signer": "联名"},
     "source": {"proposer": "代表委员本人", "office": "办公室代录"},
+    "document_kind": {
+        "reply_letter": "答复函",
+        "visit_card": "走访卡",
+        "consultation_form": "征询意见表",
+        "original_text": "建议提案原文",
+        "other": "其他",
+    },
+    "link_status": {"live": "有效", "expired": "已过期", "revoked": "已撤销"},
     "event": {
         "Registered": "登记",
         "Assigned": "交办",

@@ -9,26 +9,23 @@ the page's session cookie, so a file is the same whichever door it came through.
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
-from starlette.datastructures import UploadFile
 
 from api import queries
 from api.pages_web import (
     PageRefused,
     Staff,
     Svc,
-    csrf_of,
+    Uploaded,
     page_errors,
     query_kind,
     query_year,
     render,
     roles,
-    session_secret,
 )
 from domain.vocabulary import Kind
 from infra.assignment_import import COLUMNS, AssignmentImport, ImportReport
@@ -94,30 +91,12 @@ def paperwork_page(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
     return page(request, who, svc)
 
 
-async def uploaded_workbook(request: Request) -> tuple[bytes, bool]:
-    """The posted file and whether only a check was asked. A multipart form carries the same
-    session-derived CSRF token as every form; it is judged before the file is read."""
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise PageRefused(415, "表单格式不正确")
-    async with request.form(max_files=1, max_fields=8) as form:
-        secret = session_secret(request)
-        token = form.get("_csrf")
-        if (
-            not secret
-            or not isinstance(token, str)
-            or not hmac.compare_digest(token, csrf_of(secret))
-        ):
-            raise PageRefused(403, "表单已失效（缺少或错误的校验码），请刷新页面后重试")
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise PageRefused(422, "请选择要导入的交办清单文件（.xlsx）")
-        data = await upload.read(MAX_FILE_BYTES + 1)
-        return data, form.get("action") != "import"
-
-
 @router.post("/paperwork/import", response_class=HTMLResponse)
-async def import_page(request: Request, who: Office, svc: Svc) -> HTMLResponse:
-    data, dry_run = await uploaded_workbook(request)
+async def import_page(request: Request, who: Office, svc: Svc, posted: Uploaded) -> HTMLResponse:
+    if posted.file is None:
+        raise PageRefused(422, "请选择要导入的交办清单文件（.xlsx）")
+    data = await posted.file.read(MAX_FILE_BYTES + 1)
+    dry_run = posted.form.get("action") != "import"
     importer = AssignmentImport(svc.app, who.actor(), today())
     try:
         report: ImportReport = importer.run(data, dry_run=dry_run)

@@ -22,6 +22,9 @@ from urllib.parse import parse_qsl, quote, urlsplit
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 
 from api.auth import SESSION_COOKIE, services
 from api.pages_labels import LABELS, label, percent, status_word
@@ -176,16 +179,46 @@ async def read_form(request: Request) -> Form:
     return Form(tuple((k, v.replace("\r\n", "\n")) for k, v in pairs))
 
 
-async def posted_form(request: Request) -> Form:
-    """A form posted by a page of this session: its CSRF token must be the session's."""
-    form = await read_form(request)
+def _session_form(request: Request, form: Form) -> Form:
     secret = session_secret(request)
     if not secret or not hmac.compare_digest(form.get("_csrf"), csrf_of(secret)):
         raise PageRefused(403, "表单已失效（缺少或错误的校验码），请刷新页面后重试")
     return form
 
 
+async def posted_form(request: Request) -> Form:
+    """A form posted by a page of this session: its CSRF token must be the session's."""
+    return _session_form(request, await read_form(request))
+
+
 Posted = Annotated[Form, Depends(posted_form)]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A multipart form with one file (``file``), posted by a page of this session."""
+
+    form: Form
+    file: UploadFile | None
+
+
+async def posted_upload(request: Request) -> Upload:
+    """As ``posted_form``, for a form that sends a file: the same CSRF token, checked before
+    anything of the file is used (the request limits have bounded its size)."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise PageRefused(415, "表单格式不正确")
+    try:
+        parsed = await request.form(max_files=1, max_fields=MAX_FORM_FIELDS)
+    except (HTTPException, MultiPartException):
+        raise PageRefused(400, "表单内容无法读取") from None
+    items = parsed.multi_items()
+    pairs = tuple((k, v.replace("\r\n", "\n")) for k, v in items if isinstance(v, str))
+    files = [v for k, v in items if k == "file" and isinstance(v, UploadFile)]
+    form = _session_form(request, Form(pairs))
+    return Upload(form, files[0] if files and files[0].filename else None)
+
+
+Uploaded = Annotated[Upload, Depends(posted_upload)]
 
 
 def render(

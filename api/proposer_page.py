@@ -234,7 +234,7 @@ def _say(
         status = 422 if refused.rule is None else 409
         message = f"{refused.zh}" + (f"（{refused.rule}）" if refused.rule else "")
         return _render(request, holder, token, status, error=(which, message), form=fields)
-    return RedirectResponse(f"{PAGE}?done={which}#case-{case_id}", 303, headers=HEADERS)
+    return RedirectResponse(f"{PAGE}?done={which}#{which}-{case_id}", 303, headers=HEADERS)
 
 
 def _record(

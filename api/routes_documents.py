@@ -11,6 +11,7 @@ against that hash before answering: a swapped file is never served as the case's
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
@@ -29,6 +30,7 @@ from domain.commands import Acting, AttachDocument
 from domain.errors import NotFound
 from domain.records import Document
 from domain.vocabulary import DocumentKind
+from infra.application import CommandResult
 from infra.clock import today
 from infra.directory import Principal
 from infra.documents import DocumentStore
@@ -59,7 +61,25 @@ def upload_document(
     """Keeps a file on the case (the handler of a unit on the case, or the office); a reply
     letter names its reply. Answers the document's id, SHA-256 and size."""
     data = file.file.read()
-    found = sniff(data, file.filename, file.content_type)
+    sent = (file.filename, file.content_type)
+    result, sha256 = attach(request, svc, who, case_id, sent, data, kind, occurred_on, reply_id)
+    body = {**result.as_dict(), "sha256": sha256, "size": len(data)}
+    return JSONResponse(body, status_code=200 if result.replayed else 201)
+
+
+def attach(
+    request: Request,
+    svc: ServiceGraph,
+    who: Principal,
+    case_id: str,
+    sent: tuple[str | None, str | None],  # the file's name and declared type
+    data: bytes,
+    kind: DocumentKind,
+    occurred_on: date,
+    reply_id: str | None,
+) -> tuple[CommandResult, str]:
+    """Judges and keeps an upload (the API's and the case page's): (the result, its SHA-256)."""
+    found = sniff(data, *sent)
     sha256 = hashlib.sha256(data).hexdigest()
     command = AttachDocument(
         case_id=case_id,
@@ -78,9 +98,7 @@ def upload_document(
     if svc.app.stored_answer(ctx) is None:
         _would_attach(svc, who, command)
         svc.documents.put(sha256, data)
-    result = svc.app.execute(ctx, command)
-    body = {**result.as_dict(), "sha256": sha256, "size": len(data)}
-    return JSONResponse(body, status_code=200 if result.replayed else 201)
+    return svc.app.execute(ctx, command), sha256
 
 
 def _would_attach(svc: ServiceGraph, who: Principal, command: AttachDocument) -> None:

@@ -36,9 +36,9 @@ from domain.commands import CaseCommand, CreateProposerLink
 from domain.documents import reply_documents
 from domain.errors import NotFound
 from domain.records import Document
-from infra.application import case_not_found
+from infra.application import CommandContext, CommandResult, case_not_found
 from infra.clock import today
-from infra.proposer_links import LinkHolder, new_link
+from infra.proposer_links import LinkHolder, NewLink, new_link
 from infra.services import Services as ServiceGraph
 
 router = APIRouter(tags=["proposer"])
@@ -64,6 +64,22 @@ def create_proposer_link(
     request: Request, case_id: str, body: ProposerLinkCreate, who: Office, svc: Services
 ) -> JSONResponse:
     """R-F4: a personal link for a proposer of the case; its token is answered this once."""
+    result, link = make_link(svc, context(request, who, body), case_id, body)
+    fresh = not result.replayed
+    found = {
+        **result.as_dict(),
+        "link_token": link.token if fresh else None,
+        "url": link_url(svc, request, link.token) if fresh else None,
+        "expires_on": body.expires_on.isoformat(),
+    }
+    return JSONResponse(found, status_code=201 if fresh else 200)
+
+
+def make_link(
+    svc: ServiceGraph, ctx: CommandContext, case_id: str, body: ProposerLinkCreate
+) -> tuple[CommandResult, NewLink]:
+    """Records a new link (the API's and the case page's); only its hash is stored, so the
+    token in the answer is the one chance to read it."""
     link = new_link()
     command = CreateProposerLink(
         case_id=case_id,
@@ -74,15 +90,7 @@ def create_proposer_link(
         prefix=link.prefix,
         email=body.email,
     )
-    result = svc.app.execute(context(request, who, body), command)
-    fresh = not result.replayed
-    found = {
-        **result.as_dict(),
-        "link_token": link.token if fresh else None,
-        "url": link_url(svc, request, link.token) if fresh else None,
-        "expires_on": body.expires_on.isoformat(),
-    }
-    return JSONResponse(found, status_code=201 if fresh else 200)
+    return svc.app.execute(ctx, command), link
 
 
 def link_holder(request: Request) -> LinkHolder:

@@ -188,6 +188,9 @@ def public_page(
     found, etag = _page(request, svc, (year_, unit or None, kind_, q or None), page)
     html = TEMPLATES.get_template("public/replies.html").render(
         items=found.items,
+        # A reader knows a unit by its name, not its code (no event renames a unit, so the
+        # page's ETag, by position and query, still names what it shows).
+        names=queries.unit_names(svc, (r.unit for r in found.items)),
         next_cursor=found.next_cursor,
         q=q or "",
         year=year_ or "",

@@ -12,11 +12,13 @@ from infra.application import BanliApplication
 from infra.clock import Clock, utc_now
 from infra.directory import Directory
 from infra.embedded import EmbeddedProjections
+from infra.leadership import Leadership
 from infra.login_throttle import LoginThrottle
 from infra.read_models import build_view_store
 from infra.services import Services
 from infra.sessions import Sessions
 from infra.settings import Settings
+from projections import registry
 
 
 def settings_for(data_dir: str | None) -> Settings:
@@ -30,17 +32,46 @@ def build_application(settings: Settings | None = None) -> BanliApplication:
     return BanliApplication(env=settings.eventsourcing_env())
 
 
+def migrate(settings: Settings) -> list[str]:
+    """Every table the store needs, and a first generation of every registered read model;
+    answers the read models whose generation was made now. Run by ``banli migrate`` (compose
+    runs it before the rest) and by ``banli serve`` before it starts its workers; processes
+    that start together anyway take turns (advisory locks on PostgreSQL, file locks on SQLite).
+    """
+    app = build_application(settings)
+    views = build_view_store(settings)
+    try:
+        before = set(views.generations())
+        for name, tables in registry.tables().items():
+            views.current_generation(name, tables)
+        return [name for name in registry.NAMES if name not in before]
+    finally:
+        app.close()
+        views.datastore.close()
+
+
 def build_services(
     settings: Settings | None = None, *, embedded: bool = True, clock: Clock = utc_now
 ) -> Services:
     """The running service's graph. ``clock`` decides sessions, lockouts and token expiry
-    (tests move it; nothing sleeps). ``embedded=False`` leaves the views to other processes."""
+    (tests move it; nothing sleeps). ``embedded=False`` leaves the views to other processes;
+    otherwise this process keeps them if it wins the store's log-runner lock (one process of
+    all those sharing the store does), and stands by if it does not."""
     settings = settings or Settings()
     app = build_application(settings)
     views = build_view_store(settings)
     embedded = embedded and settings.embedded_projections
+    # Other processes write here too (PostgreSQL, or several workers on one folder): the
+    # runner must wake on their commits, not only on this process's.
+    shared = settings.database_url is not None or settings.serve_workers > 1
     projections = (
-        EmbeddedProjections(app, views, cache_size=settings.projection_cache_size)
+        EmbeddedProjections(
+            app,
+            views,
+            cache_size=settings.projection_cache_size,
+            leadership=Leadership(views),
+            watch=shared,
+        )
         if embedded
         else None
     )

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
 
-from banli.compose import build_application, build_services, settings_for
+from banli.compose import build_application, build_services, migrate, settings_for
 from infra.services import Services
+from infra.settings import Settings
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -27,11 +33,57 @@ def serve(args: argparse.Namespace) -> int:
 
     from api.app import create_app
 
-    services = build_services(settings_for(args.data_dir))
+    settings = settings_for(args.data_dir)
+    migrate(settings)  # before any worker starts: they would otherwise all create tables
     if args.demo:
+        services = build_services(settings, embedded=False)
         ensure_demo(services)
+        services.close()
     print(f"banli serving on http://{args.host}:{args.port}  (OpenAPI: /docs)", flush=True)
-    uvicorn.run(create_app(services), host=args.host, port=args.port, log_level=args.log_level)
+    if args.workers <= 1:
+        app = create_app(build_services(settings))
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+        return 0
+    # Each worker builds its own services from the environment (uvicorn spawns them); the
+    # views are kept by one process of their own, which every worker can replace if it dies.
+    os.environ.update(
+        BANLI_DATA_DIR=str(settings.data_dir.resolve()), BANLI_SERVE_WORKERS=str(args.workers)
+    )
+    with _follower(args, settings):
+        uvicorn.run(
+            "banli.asgi:app",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+        )
+    return 0
+
+
+@contextlib.contextmanager
+def _follower(args: argparse.Namespace, settings: Settings) -> Iterator[None]:
+    """``banli projections follow`` beside the workers, while they serve (embedded mode)."""
+    if not settings.embedded_projections:
+        yield
+        return
+    command = [sys.executable, "-m", "banli", "projections", "follow"]
+    follower = subprocess.Popen([*command, "--data-dir", str(settings.data_dir.resolve())])
+    try:
+        yield
+    finally:
+        follower.terminate()
+        try:
+            follower.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            follower.kill()
+            follower.wait()
+
+
+def migrate_command(args: argparse.Namespace) -> int:
+    """``banli migrate``: every table and every read model's first generation, then exit."""
+    made = migrate(settings_for(args.data_dir))
+    print(f"store ready; new read models: {', '.join(made) or 'none'}")
     return 0
 
 

@@ -32,19 +32,19 @@ def build_application(settings: Settings | None = None) -> BanliApplication:
     return BanliApplication(env=settings.eventsourcing_env())
 
 
-def migrate(settings: Settings) -> list[str]:
-    """Every table the store needs, and a first generation of every registered read model;
-    answers the read models whose generation was made now. Run by ``banli migrate`` (compose
-    runs it before the rest) and by ``banli serve`` before it starts its workers; processes
-    that start together anyway take turns (advisory locks on PostgreSQL, file locks on SQLite).
+def migrate(settings: Settings) -> dict[str, int]:
+    """Every table the store needs, and a generation of every registered read model; answers
+    each read model's active generation. Run by ``banli migrate`` (compose runs it before the
+    rest) and by ``banli serve`` before it starts its workers; processes that start together
+    anyway take turns (advisory locks on PostgreSQL, file locks on SQLite).
     """
     app = build_application(settings)
     views = build_view_store(settings)
     try:
-        before = set(views.generations())
-        for name, tables in registry.tables().items():
-            views.current_generation(name, tables)
-        return [name for name in registry.NAMES if name not in before]
+        return {
+            name: views.current_generation(name, tables)
+            for name, tables in registry.tables().items()
+        }
     finally:
         app.close()
         views.datastore.close()

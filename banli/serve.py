@@ -7,9 +7,11 @@ import contextlib
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 
 from banli.compose import build_application, build_services, migrate, settings_for
+from infra.json_logs import log_config
 from infra.services import Services
 from infra.settings import Settings
 
@@ -42,22 +44,32 @@ def serve(args: argparse.Namespace) -> int:
     print(f"banli serving on http://{args.host}:{args.port}  (OpenAPI: /docs)", flush=True)
     if args.workers <= 1:
         app = create_app(build_services(settings))
-        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            log_config=log_config(args.log_level),
+        )
         return 0
     # Each worker builds its own services from the environment (uvicorn spawns them); the
     # views are kept by one process of their own, which every worker can replace if it dies.
     os.environ.update(
         BANLI_DATA_DIR=str(settings.data_dir.resolve()), BANLI_SERVE_WORKERS=str(args.workers)
     )
-    with _follower(args, settings):
-        uvicorn.run(
-            "banli.asgi:app",
-            factory=True,
-            workers=args.workers,
-            host=args.host,
-            port=args.port,
-            log_level=args.log_level,
-        )
+    # The workers' counters, summed by whichever worker a scrape reaches (infra/metrics.py).
+    with tempfile.TemporaryDirectory(prefix="banli-metrics-") as counts:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = counts
+        with _follower(args, settings):
+            uvicorn.run(
+                "banli.asgi:app",
+                factory=True,
+                workers=args.workers,
+                host=args.host,
+                port=args.port,
+                log_level=args.log_level,
+                log_config=log_config(args.log_level),
+            )
     return 0
 
 

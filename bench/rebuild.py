@@ -288,6 +288,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dsn", help="PostgreSQL DSN (default: scripts/ensure_postgres.sh)")
     parser.add_argument("--seed", type=int, default=2018, help="demo seed (default 2018)")
     parser.add_argument(
+        "--processes",
+        type=int,
+        default=0,
+        help="rebuild processes (default: one per core)",
+    )
+    parser.add_argument(
         "--reload", action="store_true", help="make the event store anew, even if cached"
     )
     parser.add_argument(

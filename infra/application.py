@@ -42,7 +42,7 @@ from domain.key_quota import KeyQuota
 from domain.records import Actor, PossibleRepeat
 from infra.recorders import IdempotencyRow, IndexQueries, IndexRow, index_queries
 from infra.stored_calendar import StoredCalendar
-from infra.telemetry import COMMANDS, REFUSALS
+from infra.telemetry import COMMANDS, REFUSALS, request_id
 from infra.transcodings import DateAsISO
 
 # "Up to the newest version": asking the repository for a version bypasses its cache.
@@ -353,7 +353,12 @@ class BanliApplication(Application[UUID]):
         index = [
             IndexRow(type(e).__name__, e.timestamp.astimezone(UTC).isoformat()) for e in pending
         ]
-        recordings = self.save(*pending, banli_index=index, banli_idempotency=idempotency)
+        recordings = self.save(
+            *pending,
+            banli_index=index,
+            banli_idempotency=idempotency,
+            banli_request=request_id.get(),
+        )
         if recordings:
             for listener in self.saved_listeners:
                 listener(recordings[-1].notification.id)

@@ -36,8 +36,8 @@ def test_a_stopped_view_is_loud_and_contained(api: Api, monkeypatch: pytest.Monk
         ("ledger", bad_position)
     ]
     metrics = api.client.get("/metrics").text
-    assert 'banli_projection_stopped{projection="ledger",generation="1"} 1' in metrics
-    assert 'banli_projection_stopped{projection="audit_trail",generation="1"} 0' in metrics
+    assert 'banli_projection_stopped{generation="1",projection="ledger"} 1.0' in metrics
+    assert 'banli_projection_stopped{generation="1",projection="audit_trail"} 0.0' in metrics
 
     monkeypatch.setattr(LedgerView, "rows", REAL_ROWS)  # fixed; the runner tries again
     projections = api.services.projections

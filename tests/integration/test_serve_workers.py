@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.conftest import PROPOSERS
+from tests.api.conftest import case_body
 from tests.e2e.conftest import free_port
 from tests.integration.supervised import Supervised, banli_env, supervising, wait_for
 
@@ -70,16 +70,7 @@ def office_token(base: str) -> str:
 
 
 def register(base: str, token: str, number: str) -> None:
-    body = {
-        "number": number,
-        "kind": "suggestion",
-        "level": "provincial",
-        "year": 2025,
-        "title": "关于加强农村公路养护的建议",
-        "proposers": PROPOSERS,
-        "received_on": "2025-01-20",
-    }
-    answer = call(base, "POST", "/v1/cases", token, body)
+    answer = call(base, "POST", "/v1/cases", token, case_body(number))
     assert answer.status_code == 201, answer.text
 
 

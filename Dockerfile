@@ -9,5 +9,6 @@ COPY consumers ./consumers
 COPY infra ./infra
 COPY demo ./demo
 COPY banli ./banli
+COPY web ./web
 RUN pip install --no-cache-dir .
 ENTRYPOINT ["banli"]

@@ -9,7 +9,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import (
+    pages_app,
     problems,
+    proposer_page,
     routes_accounts,
     routes_assignment,
     routes_audit,
@@ -17,9 +19,15 @@ from api import (
     routes_communication,
     routes_corrections,
     routes_disclosure,
+    routes_documents,
+    routes_exports,
+    routes_extensions,
     routes_feedback,
+    routes_imports,
     routes_ledger,
     routes_operations,
+    routes_proposer,
+    routes_public,
     routes_replies,
     routes_review,
     routes_setup,
@@ -36,14 +44,20 @@ ROUTERS = (
     routes_cases,
     routes_assignment,
     routes_communication,
+    routes_extensions,
     routes_replies,
     routes_disclosure,
     routes_feedback,
     routes_review,
     routes_corrections,
+    routes_documents,
+    routes_proposer,
     routes_ledger,
     routes_stats,
     routes_audit,
+    routes_imports,
+    routes_exports,
+    routes_public,
     routes_operations,
 )
 
@@ -67,4 +81,9 @@ def create_app(services: Services) -> FastAPI:
     app.add_middleware(RequestTelemetry)
     for module in ROUTERS:
         app.include_router(module.router)
+    # The web workbench (GET /): pages on the same server, reading through api.queries.
+    pages_app.install(app)
+    # The proposer's page (UI.md 代表委员): HTML, outside the JSON API's document.
+    app.include_router(proposer_page.router)
+    proposer_page.redact_link_tokens()
     return app

@@ -76,18 +76,31 @@ def answer(result: CommandResult) -> JSONResponse:
 def run(
     request: Request, who: Principal, body: Fingerprinted, command: CaseCommand
 ) -> JSONResponse:
-    """Runs one case command. A handler is scoped to its unit's cases, and to its own part of
-    one: the ``unit`` the command names, or the unit of the reply it names (R-A1: each unit
-    answers for its part); a command naming neither is any unit's on the case."""
-    ctx = context(request, who, body)
-    if who.role == "handler":
-
-        def scope(case: Case) -> None:
-            check_handler_case(who, case)
-            check_handler_unit(who, acting_for(command, case, who))
-
-        ctx = replace(ctx, guard=scope)
+    """Runs one case command (the context says who may, see ``command_context``)."""
+    ctx = command_context(request, who, body, command)
     return answer(services(request).app.execute(ctx, command))
+
+
+def command_context(
+    request: Request, who: Principal, body: Fingerprinted, command: CaseCommand
+) -> CommandContext:
+    """The context of a case command. A handler is scoped to its unit's cases, and to its own
+    part of one: the ``unit`` the command names, or the unit of the reply it names (R-A1: each
+    unit answers for its part); a command naming neither is any unit's on the case."""
+    return scoped(context(request, who, body), who, command)
+
+
+def scoped(ctx: CommandContext, who: Principal, command: CaseCommand) -> CommandContext:
+    """``ctx`` holding a handler to its unit's cases and its own part of one (see
+    ``command_context``)."""
+    if who.role != "handler":
+        return ctx
+
+    def scope(case: Case) -> None:
+        check_handler_case(who, case)
+        check_handler_unit(who, acting_for(command, case, who))
+
+    return replace(ctx, guard=scope)
 
 
 def acting_for(command: CaseCommand, case: Case, who: Principal) -> str | None:

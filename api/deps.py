@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Path, Query
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from api.auth import READERS, principal, require, services
-from api.fields import MAX_CODE, Day, WholeNumber, digits
+from api.fields import MAX_CODE, MAX_NAME, Day, WholeNumber, digits, storable
 from api.problems import ApiProblem
-from domain.vocabulary import Kind, Stage
+from domain.vocabulary import Kind, Level, Stage
 from infra.clock import today
 from infra.directory import Principal
 from infra.services import Services as ServiceGraph
@@ -72,6 +72,14 @@ YearFilter = Annotated[WholeNumber | None, Query(ge=1949, le=2200)]
 UnitFilter = Annotated[str | None, Query(max_length=MAX_CODE)]
 
 
+# Words searched for (``GET /v1/cases?q=``): text every store can hold, as any other text.
+def _searchable(words: str | None) -> str | None:
+    return None if words is None else storable(words)
+
+
+SearchWords = Annotated[str | None, Query(max_length=MAX_NAME), AfterValidator(_searchable)]
+
+
 @dataclass(frozen=True)
 class Paging:
     """``?limit=&cursor=`` of a list (API.md § Conventions): a page, and where the next starts."""
@@ -80,15 +88,35 @@ class Paging:
     cursor: Cursor = None
 
 
+LedgerSort = Literal["number", "title", "lead_unit", "stage", "year"]
+
+
 @dataclass(frozen=True)
 class LedgerFilter:
-    """The ledger's filters (API.md § Reads), all optional, all applied together."""
+    """The ledger's filters (API.md § Reads), all optional, all applied together; ``level``,
+    ``key`` and the order (``sort``, ``descending``) are additions the workbench's 台账 uses."""
 
     year: YearFilter = None
     unit: UnitFilter = None
     kind: Kind | None = None
     stage: Stage | None = None
     overdue: bool | None = None
+    level: Level | None = None
+    key: bool | None = None
+    sort: LedgerSort = "number"
+    descending: bool = False
+
+    def selection(self) -> dict[str, Any]:
+        """The filters as the ledger's query takes them (without the order)."""
+        return {
+            "year": self.year,
+            "unit": self.unit,
+            "kind": self.kind,
+            "stage": self.stage,
+            "overdue": self.overdue,
+            "level": self.level,
+            "key": self.key,
+        }
 
 
 Page = Annotated[Paging, Depends()]

@@ -7,29 +7,46 @@ sees its own unit's rows only (docs/decisions.md § HTTP API).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any, Protocol, TypeVar
+
+from eventsourcing.application import AggregateNotFoundError
 
 from api.auth import check_handler_case
 from api.deps import LedgerFilter, Paging
 from api.problems import ApiProblem
 from api.schemas_audit import AuditPage, HealthPublic, HistoryPublic, VerificationPublic
-from api.schemas_case import CasePublic
+from api.schemas_case import CasePublic, CaseSearchPage
 from api.schemas_ledger import Commitments, DisclosureRegister, LedgerPage
+from api.schemas_proposer import CaseNotices
 from api.schemas_stats import UnitStats, VisitCompliance
 from domain.case import Case
+from domain.directory import Unit
 from domain.vocabulary import DisclosureStatus, Kind
 from infra.chain_audit import anchors_from, verify_chain
 from infra.directory import Principal
 from infra.embedded import ViewStopped
 from infra.services import Services
+from projections import trail_reads
 from projections.audit_trail import AuditTrailView, case_history, global_log
 from projections.case_document import case_document
+from projections.case_search import CaseSearchView, search
 from projections.commitments import CommitmentView, open_commitments
 from projections.disclosures import DisclosureView, disclosures
-from projections.ledger import LedgerView, ledger, overdue
+from projections.ledger import LedgerView, ledger, ledger_count, overdue
+from projections.ledger_summary import (
+    deadline_dates,
+    due_soon,
+    ledger_units,
+    ledger_years,
+    stage_counts,
+)
+from projections.notifications import case_notices
+from projections.public_register import PublicRegisterView, every_reply
 from projections.tamper_chain import TamperChainView
 from projections.unit_facts import UnitFactsView, unit_stats, visit_compliance_report
 
@@ -40,6 +57,7 @@ class UnitRow(Protocol):
 
 
 Row = TypeVar("Row", bound=UnitRow)
+T = TypeVar("T")
 
 
 def views_current(svc: Services, *views: str) -> None:
@@ -88,6 +106,26 @@ def case_state(svc: Services, who: Principal, case_id: str, as_of: date) -> Case
     return _document(svc, case, as_of)
 
 
+def case_search(
+    svc: Services,
+    who: Principal,
+    *,
+    q: str | None,
+    year: int | None,
+    kind: Kind | None,
+    page: Paging,
+) -> CaseSearchPage:
+    """Cases by number, title and text, the best first; a handler finds its unit's cases only."""
+    views_current(svc, CaseSearchView.name)
+    unit = own_unit(who, None)
+    found = paged(
+        lambda: search(
+            svc.views, q=q, year=year, kind=kind, unit=unit, limit=page.limit, cursor=page.cursor
+        )
+    )
+    return CaseSearchPage.model_validate(found)
+
+
 def history(svc: Services, who: Principal, case_id: str, as_of: datetime | None) -> HistoryPublic:
     """Every event up to ``as_of`` (a timestamp; now by default) and the case as it was then."""
     check_handler_case(who, svc.app.get_case(case_id))
@@ -106,6 +144,18 @@ def history(svc: Services, who: Principal, case_id: str, as_of: datetime | None)
     )
 
 
+def notices(svc: Services, who: Principal, case_id: str) -> CaseNotices:
+    """The case's notices and their deliveries (the case timeline shows them beside its events:
+    deliveries are facts from outside the log, so they are no events of the case)."""
+    case = svc.app.get_case(case_id)
+    check_handler_case(who, case)
+    try:
+        found = case_notices(svc.views, str(case.id))
+    except LookupError:
+        found = []  # nothing noticed anywhere yet
+    return CaseNotices.model_validate({"items": found})
+
+
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -117,20 +167,136 @@ def ledger_page(
     svc: Services, who: Principal, as_of: date, filters: LedgerFilter, page: Paging
 ) -> LedgerPage:
     views_current(svc, LedgerView.name)
+    selection = {**filters.selection(), "unit": own_unit(who, filters.unit)}
     found = paged(
         lambda: ledger(
             svc.views,
             as_of=as_of,
-            year=filters.year,
-            unit=own_unit(who, filters.unit),
-            kind=filters.kind,
-            stage=filters.stage,
-            overdue=filters.overdue,
             limit=page.limit,
             cursor=page.cursor,
+            sort=filters.sort,
+            descending=filters.descending,
+            **selection,
         )
     )
     return LedgerPage.model_validate(found)
+
+
+def ledger_total(svc: Services, who: Principal, as_of: date, filters: LedgerFilter) -> int:
+    """How many cases the ledger's filters select (the row count beside a page)."""
+    views_current(svc, LedgerView.name)
+    selection = {**filters.selection(), "unit": own_unit(who, filters.unit)}
+    return ledger_count(svc.views, as_of=as_of, **selection)
+
+
+def cases_numbered(
+    svc: Services,
+    who: Principal,
+    as_of: date,
+    numbers: list[str],
+    *,
+    year: int | None,
+    kind: Kind | None,
+    limit: int = 1000,
+) -> LedgerPage:
+    """The ledger rows of the cases a figure names (a measure's numerator or denominator)."""
+    views_current(svc, LedgerView.name)
+    unit = own_unit(who, None)
+    found = ledger(
+        svc.views, as_of=as_of, year=year, kind=kind, unit=unit, numbers=numbers, limit=limit
+    )
+    return LedgerPage.model_validate(found)
+
+
+def lead_case_numbers(
+    svc: Services, who: Principal, as_of: date, *, unit: str, year: int | None
+) -> list[str]:
+    """The numbers of ``unit``'s lead cases (R-V2's denominator)."""
+    views_current(svc, LedgerView.name)
+    unit = own_unit(who, unit) or unit
+    found = ledger(svc.views, as_of=as_of, year=year, unit=unit, unit_role="lead", limit=1_000_000)
+    return [str(item["number"]) for item in found["items"]]
+
+
+def ledger_summary(
+    svc: Services, who: Principal, as_of: date, *, year: int | None, kind: Kind | None
+) -> dict[str, Any]:
+    """The 总览's counts: cases by stage, overdue and key cases, over the caller's scope."""
+    scope: dict[str, Any] = {"year": year, "kind": kind, "unit": own_unit(who, None)}
+
+    def count() -> dict[str, Any]:
+        return {
+            "stages": stage_counts(svc.views, as_of=as_of, **scope),
+            "overdue": ledger_count(svc.views, as_of=as_of, overdue=True, **scope),
+            "key": ledger_count(svc.views, as_of=as_of, key=True, **scope),
+        }
+
+    return at_head(svc, LedgerView.name, ("summary", as_of, *scope.values()), count)
+
+
+# A unit's name never changes (no event renames one): read from its stream once per services.
+_UNIT_NAMES: dict[tuple[int, str], tuple[Services, str]] = {}
+
+
+def unit_names(svc: Services, codes: Iterable[str | None]) -> dict[str, str]:
+    """The names of the units ``codes`` name, read from their streams once and remembered;
+    a code of no unit keeps its code."""
+    names: dict[str, str] = {}
+    for code in {c for c in codes if c}:
+        known = _UNIT_NAMES.get((id(svc), code))
+        if known is not None and known[0] is svc:
+            names[code] = known[1]
+            continue
+        try:
+            unit: Any = svc.app.repository.get(Unit.create_id(code))
+        except AggregateNotFoundError:
+            names[code] = code
+            continue
+        if len(_UNIT_NAMES) > 10_000:
+            _UNIT_NAMES.clear()
+        _UNIT_NAMES[(id(svc), code)] = (svc, str(unit.name))
+        names[code] = str(unit.name)
+    return names
+
+
+def units_in_ledger(svc: Services, who: Principal) -> list[str]:
+    """The units the caller may filter the ledger by (a handler: its own)."""
+    if who.role == "handler":
+        return [who.unit] if who.unit else []
+    views_current(svc, LedgerView.name)
+    return ledger_units(svc.views)
+
+
+def due_soon_page(svc: Services, who: Principal, as_of: date, *, limit: int = 100) -> LedgerPage:
+    """Cases with a deadline due soon, the soonest first (the 督办 page's second list)."""
+    views_current(svc, LedgerView.name)
+    items = due_soon(svc.views, as_of=as_of, unit=own_unit(who, None), limit=limit)
+    return LedgerPage.model_validate({"items": items, "next_cursor": None})
+
+
+def overdue_trend(
+    svc: Services, who: Principal, days: list[date], *, year: int | None, kind: Kind | None
+) -> list[int]:
+    """How many cases had an overdue deadline on each of ``days`` (the 总览's trend line):
+    the ledger's overdue filter as of each day, as the 台账 answers it for that day."""
+    scope: dict[str, Any] = {"year": year, "kind": kind, "unit": own_unit(who, None)}
+
+    def count() -> list[int]:
+        return [ledger_count(svc.views, as_of=d, overdue=True, **scope) for d in days]
+
+    return at_head(svc, LedgerView.name, ("trend", tuple(days), *scope.values()), count)
+
+
+def years(svc: Services) -> list[int]:
+    views_current(svc, LedgerView.name)
+    return ledger_years(svc.views)
+
+
+def deadlines_due_between(svc: Services, start: date, end: date) -> dict[str, dict[str, Any]]:
+    """The ledger's deadlines due in ``[start, end]``: compared before and after a calendar
+    load, they show which deadlines it moved (R-D7)."""
+    views_current(svc, LedgerView.name)
+    return deadline_dates(svc.views, start, end)
 
 
 def overdue_page(svc: Services, who: Principal, as_of: date, page: Paging) -> LedgerPage:
@@ -159,11 +325,42 @@ def commitments(svc: Services, who: Principal, *, include_closed: bool) -> Commi
 # ---------------------------------------------------------------------- measures
 
 
+# Answers of the aggregate reads (measures over every case of a year), remembered by the log
+# position they were read at: read models change only by applying events, so the same
+# position and parameters give the same answer. A bound, not a policy.
+_AT_HEAD: OrderedDict[tuple[Any, ...], tuple[Services, Any]] = OrderedDict()
+AT_HEAD_ENTRIES = 64
+_AT_HEAD_LOCK = threading.Lock()
+
+
+def at_head(svc: Services, view: str, key: tuple[Any, ...], read: Callable[[], T]) -> T:
+    """``read()`` once per log position: the head is taken before the wait for the view, so
+    the answer remembered under it reflects that position at least (never an older one)."""
+    head = svc.app.recorder.max_notification_id() or 0
+    views_current(svc, view)
+    full = (id(svc), view, head, *key)
+    with _AT_HEAD_LOCK:
+        hit = _AT_HEAD.get(full)
+    if hit is not None and hit[0] is svc:  # the same services, not another at the same id
+        found: T = hit[1]
+        return found
+    answer = read()
+    with _AT_HEAD_LOCK:
+        _AT_HEAD[full] = (svc, answer)
+        while len(_AT_HEAD) > AT_HEAD_ENTRIES:
+            _AT_HEAD.popitem(last=False)
+    return answer
+
+
 def measures(
     svc: Services, who: Principal, *, as_of: date, year: int | None, kind: Kind | None
 ) -> UnitStats:
-    views_current(svc, UnitFactsView.name)
-    stats = UnitStats.model_validate(unit_stats(svc.views, as_of=as_of, year=year, kind=kind))
+    stats = at_head(
+        svc,
+        UnitFactsView.name,
+        ("measures", as_of, year, kind),
+        lambda: UnitStats.model_validate(unit_stats(svc.views, as_of=as_of, year=year, kind=kind)),
+    )
     if who.role == "handler":
         # The organisation's totals are not a unit's to see.
         return UnitStats(items=own_rows(who, stats.items), total=None)
@@ -171,8 +368,12 @@ def measures(
 
 
 def visit_compliance(svc: Services, who: Principal, *, year: int | None) -> VisitCompliance:
-    views_current(svc, UnitFactsView.name)
-    report = VisitCompliance.model_validate(visit_compliance_report(svc.views, year=year))
+    report = at_head(
+        svc,
+        UnitFactsView.name,
+        ("visits", year),
+        lambda: VisitCompliance.model_validate(visit_compliance_report(svc.views, year=year)),
+    )
     return VisitCompliance(items=own_rows(who, report.items))
 
 
@@ -181,22 +382,56 @@ def visit_compliance(svc: Services, who: Principal, *, year: int | None) -> Visi
 
 def audit_page(svc: Services, page: Paging, *, after: int) -> AuditPage:
     views_current(svc, AuditTrailView.name)
-    cursor = page.cursor
-    if cursor is not None:
-        # Digits only, and few: int() takes other digits ('²') and SQLite no more than 2**63.
-        if not (cursor.isascii() and cursor.isdigit() and len(cursor) <= 18):
-            raise ApiProblem(422, "invalid cursor")
-        after = int(cursor)
+    if page.cursor is not None:
+        after = _position_cursor(page.cursor)
     late_days = svc.settings.late_recording_days
     return AuditPage.model_validate(
         global_log(svc.views, after=after, limit=page.limit, late_days=late_days)
     )
 
 
+def integrity_signals(svc: Services) -> dict[str, Any]:
+    """What only an event log can show (R-X1, R-X2, R-F4): bursts of late recording by one
+    user, the corrections, and feedback keyed in by the office; each with its events."""
+    views_current(svc, AuditTrailView.name)
+    late_days = svc.settings.late_recording_days
+    return {
+        "late_days": late_days,
+        "bursts": trail_reads.late_bursts(svc.views, late_days=late_days),
+        "corrections": trail_reads.corrections(svc.views),
+        "feedback": trail_reads.office_feedback(svc.views),
+    }
+
+
+def late_recordings(svc: Services, page: Paging) -> dict[str, Any]:
+    """Events recorded more than the allowed days after the day they claim (back-dating)."""
+    views_current(svc, AuditTrailView.name)
+    after = _position_cursor(page.cursor)
+    late_days = svc.settings.late_recording_days
+    return trail_reads.late_recordings(
+        svc.views, late_days=late_days, after=after, limit=page.limit
+    )
+
+
+def directory(svc: Services) -> dict[str, list[dict[str, Any]]]:
+    """Units, users and loaded calendar years, as their events recorded them."""
+    views_current(svc, AuditTrailView.name)
+    return trail_reads.directory(svc.views)
+
+
+def _position_cursor(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    # Digits only, and few: int() takes other digits ('²') and SQLite no more than 2**63.
+    if not (cursor.isascii() and cursor.isdigit() and len(cursor) <= 18):
+        raise ApiProblem(422, "invalid cursor")
+    return int(cursor)
+
+
 def verification(svc: Services) -> VerificationPublic:
     views_current(svc, TamperChainView.name)
     # Checked against every anchor of every configured sink, not only the chain view.
-    found = verify_chain(svc.app, svc.views, anchors_from(svc.settings))
+    found = verify_chain(svc.app, svc.views, anchors_from(svc.settings), svc.documents)
     return VerificationPublic.model_validate(found.as_dict())
 
 
@@ -212,3 +447,22 @@ def health(svc: Services) -> HealthPublic:
             "stopped_views": stopped or None,
         }
     )
+
+
+# ---------------------------------------------------------------------- the public register
+
+
+def public_register_position(svc: Services) -> int | None:
+    """How far the public register has come (what its answers are cached by)."""
+    generation = svc.views.active_generation(PublicRegisterView.name)
+    if generation is None:
+        return None
+    return svc.views.positions([(PublicRegisterView.name, generation)])[PublicRegisterView.name]
+
+
+def public_rows(svc: Services) -> list[dict[str, Any]]:
+    """The whole public register, never waiting for the views: no caller of it wrote anything."""
+    try:
+        return every_reply(svc.views)
+    except LookupError:  # not built yet on a fresh store
+        return []

@@ -133,16 +133,34 @@ def log_in(request: Request, body: a.SessionCreate, svc: Services) -> JSONRespon
         raise ApiProblem(401, "unknown username or wrong password") from None
     public = a.SessionPublic.of(opened.principal, expires_at=opened.expires_at)
     response = JSONResponse(public.model_dump(mode="json"), status_code=201)
+    set_session_cookie(response, request, svc, opened.secret)
+    return response
+
+
+def set_session_cookie(
+    response: Response, request: Request, svc: ServiceGraph, secret: str
+) -> None:
+    """The session cookie of a login (the API's and the workbench's): HttpOnly (no script reads
+    it), SameSite=Strict (no other site makes a browser send it), Secure over https."""
     response.set_cookie(
         SESSION_COOKIE,
-        opened.secret,
+        secret,
         max_age=int(svc.sessions.lifetime.total_seconds()),
         path="/",
         secure=request.url.scheme == "https",
         httponly=True,
         samesite="strict",
     )
-    return response
+
+
+def clear_session_cookie(response: Response, request: Request) -> None:
+    response.delete_cookie(
+        SESSION_COOKIE,
+        path="/",
+        secure=request.url.scheme == "https",
+        httponly=True,
+        samesite="strict",
+    )
 
 
 @router.delete("/session", status_code=204)
@@ -152,13 +170,7 @@ def log_out(request: Request, svc: Services) -> Response:
     if secret is None or svc.sessions.end(secret) is None:
         raise ApiProblem(401, "no live session to end")
     response = Response(status_code=204)
-    response.delete_cookie(
-        SESSION_COOKIE,
-        path="/",
-        secure=request.url.scheme == "https",
-        httponly=True,
-        samesite="strict",
-    )
+    clear_session_cookie(response, request)
     return response
 
 

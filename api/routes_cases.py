@@ -1,5 +1,5 @@
-"""Cases (API.md): registration, and one case's state and history, read from the event store
-so a case is always current and can be shown as it was at any recorded time (R-X3)."""
+"""Cases (API.md): registration, search (v1.1), and one case's state and history, read from the
+event store so a case is always current and can be shown as it was at any recorded time (R-X3)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from fastapi.responses import JSONResponse
 
 from api import queries
 from api.commands import ANSWERS, answer, context
-from api.deps import AsOf, AsOfMoment, Office, Reader, Services
+from api.deps import AsOf, AsOfMoment, Office, Page, Reader, SearchWords, Services, YearFilter
 from api.schemas_assignment import CaseCreate
 from api.schemas_audit import HistoryPublic
-from api.schemas_case import CasePublic
+from api.schemas_case import CasePublic, CaseSearchPage
+from domain.vocabulary import Kind
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 
@@ -20,6 +21,20 @@ router = APIRouter(prefix="/v1/cases", tags=["cases"])
 def register(request: Request, body: CaseCreate, who: Office, svc: Services) -> JSONResponse:
     """A new case; its number is unique per kind and year (a second one is a 409)."""
     return answer(svc.app.register(context(request, who, body), body.command()))
+
+
+@router.get("")
+def find_cases(
+    who: Reader,
+    svc: Services,
+    page: Page,
+    q: SearchWords = None,
+    year: YearFilter = None,
+    kind: Kind | None = None,
+) -> CaseSearchPage:
+    """Search over number, title and text, the best matches first (API.md v1.1; R-S4); without
+    ``q``, every case in scope, the latest year first. A handler finds its unit's cases only."""
+    return queries.case_search(svc, who, q=q, year=year, kind=kind, page=page)
 
 
 @router.get("/{case_id}")

@@ -78,3 +78,5 @@ class CommandAnswer(BaseModel):
     request_id: str | None = None
     merge_id: str | None = None
     case_ids: list[str] | None = None
+    link_id: str | None = None
+    document_id: str | None = None

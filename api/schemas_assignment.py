@@ -25,6 +25,8 @@ class CaseCreate(Body):
     title: Annotated[Text, Field(min_length=1, max_length=500)]
     proposers: Annotated[Items[Proposer], Field(min_length=1)]
     received_on: Day
+    # The suggestion's own words (API.md v1.1 search "over number, title and text"; R-S4).
+    text: Text = ""
 
     def command(self) -> c.RegisterCase:
         return c.RegisterCase(
@@ -35,6 +37,7 @@ class CaseCreate(Body):
             title=self.title,
             proposers=tuple(p.record() for p in self.proposers),
             received_on=self.received_on,
+            text=self.text,
         )
 
 

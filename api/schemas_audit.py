@@ -37,6 +37,9 @@ class AuditEventPublic(Public):
     data: dict[str, JsonValue]
     corrects: str | None  # the id of the event this one corrects (R-X2)
     corrected_by: list[str]
+    # Where the event came from when it was not keyed in as it happened: ``{"kind": "import",
+    # "sha256", "row"}`` or ``{"kind": "demo", …}``; such migrations are never late_recorded.
+    provenance: dict[str, JsonValue] | None
 
 
 class HistoryPublic(Public):
@@ -69,6 +72,7 @@ class VerificationPublic(Public):
     anchor_problems: list[str]
     findings: list[FindingPublic]
     reason: str | None
+    documents_checked: int  # document events whose stored file was hashed again
 
 
 class StoppedView(Public):

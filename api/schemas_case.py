@@ -8,6 +8,7 @@ against a closed vocabulary are that vocabulary's ``Literal``, so the OpenAPI do
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from api.schemas import Public
 from domain.deadlines.status import DeadlineStatus
@@ -16,9 +17,12 @@ from domain.vocabulary import (
     DeadlineKind,
     DisclosureOption,
     DisclosureStatus,
+    DocumentKind,
+    FeedbackSource,
     KeySource,
     Kind,
     Level,
+    LinkStatus,
     PolicyName,
     ProposerRole,
     ProposerType,
@@ -47,6 +51,7 @@ class ReplyPublic(Public):
     submitted_on: date
     issued_on: date | None
     document_number: str | None
+    document_id: str | None  # its letter (答复函), for the public register to link
 
 
 class FeedbackPublic(Public):
@@ -55,7 +60,7 @@ class FeedbackPublic(Public):
     occurred_on: date
     on_further_reply: bool
     version: int
-    source: str  # R-F4: "proposer" (through their own link) or "office" (keyed in)
+    source: FeedbackSource  # R-F4: through their own link, or keyed in by the office
     proposer: str | None
 
 
@@ -110,6 +115,61 @@ class DeadlinePublic(Public):
     extended_by: str | None  # R-E1: the extension request that moved it
 
 
+class ExtensionPublic(Public):
+    """A unit's request for more time on one of its deadlines and the decision (R-E1)."""
+
+    request_id: str
+    unit: str
+    deadline_kind: DeadlineKind
+    opened_on: date  # which deadline: the act that opened it
+    original_due_on: date
+    reason: str
+    requested_due_on: date
+    occurred_on: date
+    status: Literal["open", "approved", "refused"]
+    due_on: date | None  # the date granted
+    decided_on: date | None
+    note: str | None
+
+
+class PossibleRepeatPublic(Public):
+    """An earlier year's case found alike on registration (R-S4), and the office's verdict."""
+
+    case_id: str
+    number: str
+    year: int
+    score: float  # Dice over character bigrams of title and text, 0 to 1
+    status: Literal["suggested", "confirmed", "dismissed"]
+    note: str | None
+    reviewed_on: date | None
+
+
+class DocumentPublic(Public):
+    """A file on the case; its bytes at ``/v1/cases/{id}/documents/{document_id}``."""
+
+    document_id: str
+    kind: DocumentKind
+    reply_id: str | None
+    name: str
+    content_type: str
+    sha256: str
+    size: int
+    occurred_on: date
+
+
+class ProposerLinkPublic(Public):
+    """A proposer's personal link (R-F4) as the office sees it: never its token."""
+
+    link_id: str
+    proposer_name: str
+    prefix: str
+    expires_on: date
+    email: str | None
+    created_on: date
+    revoked_on: date | None
+    status: LinkStatus
+
+
 class CasePublic(Public):
     case_id: str
     number: str
@@ -117,6 +177,7 @@ class CasePublic(Public):
     level: Level
     year: int
     title: str
+    text: str  # the suggestion's own words (its summary or original text), searched too
     stage: Stage
     policy: PolicyName
     reference: bool
@@ -136,4 +197,25 @@ class CasePublic(Public):
     under_supervision: bool
     closed_out_on: date | None
     deadlines: list[DeadlinePublic]
+    extensions: list[ExtensionPublic]
+    possible_repeats: list[PossibleRepeatPublic]
+
+    documents: list[DocumentPublic]
+    proposer_links: list[ProposerLinkPublic]
     version: int
+
+
+class CaseFound(Public):
+    """A case a search found (API.md v1.1 ``GET /v1/cases?q=``)."""
+
+    case_id: str
+    number: str
+    year: int
+    kind: Kind
+    title: str
+    stage: Stage
+
+
+class CaseSearchPage(Public):
+    items: list[CaseFound]
+    next_cursor: str | None

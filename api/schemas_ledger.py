@@ -7,6 +7,7 @@ Fields are declared in the order the answers have always listed them.
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from api.schemas import Public
 from domain.deadlines.status import DeadlineStatus
@@ -15,10 +16,14 @@ from domain.vocabulary import (
     DisclosureOption,
     DisclosureStatus,
     Finding,
+    KeySource,
     Kind,
     Level,
     Stage,
 )
+
+# On the key ledger by designation, or as a confirmed repeat only (R-S4).
+KeyLedgerSource = KeySource | Literal["repeat"]
 
 
 class LedgerDeadline(Public):
@@ -30,6 +35,8 @@ class LedgerDeadline(Public):
     days_overdue: int
     calendar_provisional: bool
     derivation: str
+    original_due_on: date | None  # R-E1: the date an extension replaced
+    extended_by: str | None  # R-E1: the extension request that moved it
 
 
 class NextDeadline(Public):
@@ -39,6 +46,7 @@ class NextDeadline(Public):
     unit: str | None
     due_on: date
     status: DeadlineStatus
+    original_due_on: date | None  # R-E1
 
 
 class OverdueDeadline(Public):
@@ -46,6 +54,7 @@ class OverdueDeadline(Public):
     unit: str | None
     due_on: date
     days_overdue: int
+    original_due_on: date | None  # R-E1
 
 
 class LedgerItem(Public):
@@ -60,7 +69,8 @@ class LedgerItem(Public):
     lead_unit: str | None
     co_units: list[str]
     split_units: list[str]
-    key: bool
+    key: bool  # on the key ledger: designated, or a confirmed repeat (R-S4)
+    key_source: KeyLedgerSource | None
     leader_in_charge: str | None
     under_supervision: bool
     next_deadline: NextDeadline | None

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from api.fields import MAX_ITEMS, Code, Day, Items, Name, Text
+from api.fields import MAX_ITEMS, Code, Day, Flag, Items, Name, Text
 from api.schemas import Body
 from domain import commands as c
 from domain.vocabulary import Finding, KeySource, ReminderMeans, Verdict
@@ -80,6 +80,22 @@ class CloseOut(Body):
 
     def command(self, case_id: str) -> c.CloseOut:
         return c.CloseOut(case_id=case_id, note=self.note, occurred_on=self.occurred_on)
+
+
+class RepeatReview(Body):
+    of_case_id: Code
+    confirmed: Flag
+    note: Text
+    occurred_on: Day
+
+    def command(self, case_id: str) -> c.ReviewRepeat:
+        return c.ReviewRepeat(
+            case_id=case_id,
+            of_case_id=self.of_case_id,
+            confirmed=self.confirmed,
+            note=self.note,
+            occurred_on=self.occurred_on,
+        )
 
 
 class Correction(Body):

@@ -17,6 +17,31 @@ class Measure(Public):
     of_cases: list[str]  # the numbers in the denominator
 
 
+class ShareMeasure(Measure):
+    """An A/B/C share, beside the same share of the year before (null when no year was asked)."""
+
+    previous_year: Measure | None
+
+
+class DeadlineMeasure(Measure):
+    """An on-time measure: against an extended date once granted, and how many of the cases
+    behind it had their deadline extended (R-E1)."""
+
+    extended: int
+    extended_cases: list[str]
+
+
+class BySource(Public):
+    """R-F4: the verdicts the proposers gave themselves, and those the office keyed in."""
+
+    proposer: Measure
+    office: Measure
+
+
+class SatisfactionMeasure(Measure):
+    by_source: BySource
+
+
 class ByClass(Public):
     A: int
     B: int
@@ -24,20 +49,20 @@ class ByClass(Public):
 
 
 class ClassShares(Public):
-    A: Measure
-    B: Measure
-    C: Measure
+    A: ShareMeasure
+    B: ShareMeasure
+    C: ShareMeasure
 
 
 class Measures(Public):
     communication_rate: Measure
     key_meeting_rate: Measure
     on_site_participation_rate: Measure
-    on_time_reply_rate: Measure
-    satisfaction_rate: Measure
-    strict_satisfaction_rate: Measure
+    on_time_reply_rate: DeadlineMeasure
+    satisfaction_rate: SatisfactionMeasure
+    strict_satisfaction_rate: SatisfactionMeasure
     disclosure_on_time_rate: Measure
-    rehandling_on_time_rate: Measure
+    rehandling_on_time_rate: DeadlineMeasure
 
 
 class UnitFigures(Public):

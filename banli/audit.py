@@ -12,6 +12,7 @@ from infra.anchor_sinks import configured_sinks
 from infra.anchoring import AnchorRefused, AnchorRun, anchor_once, follow
 from infra.anchoring import refuse_contradicting_anchors as _refuse
 from infra.chain_audit import anchor_key, anchors_from, verify_chain
+from infra.documents import build_document_store
 from infra.read_models import build_view_store
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
@@ -29,9 +30,9 @@ def audit(args: argparse.Namespace) -> int:
 
 def _verify(settings: Settings) -> int:
     """Prints the verification (as ``/v1/audit/verify`` answers it); exits 1 unless ok."""
-    audit = verify_chain(
-        build_application(settings), build_view_store(settings), anchors_from(settings)
-    )
+    app = build_application(settings)
+    documents = build_document_store(settings, app)
+    audit = verify_chain(app, build_view_store(settings), anchors_from(settings), documents)
     print(json.dumps(audit.as_dict(), ensure_ascii=False, indent=2))
     return 0 if audit.ok else 1
 

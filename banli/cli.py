@@ -7,9 +7,11 @@ import argparse
 from collections.abc import Sequence
 
 from banli.audit import audit
+from banli.paperwork import export_command, import_command
 from banli.pipeline import consume, relay
 from banli.projection_commands import projections
 from banli.serve import demo, migrate_command, serve
+from infra.paper_exports import EXPORTS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,6 +64,24 @@ def build_parser() -> argparse.ArgumentParser:
     audit_.add_argument("--follow", action="store_true", help="anchor: keep anchoring")
     audit_.add_argument("--interval", type=float, default=60.0, help="seconds between anchors")
     audit_.set_defaults(func=audit)
+
+    import_ = command("import", "import the office's spreadsheets (API.md: Excel in and out)")
+    import_.add_argument("what", choices=["assignments"], help="the 交办清单 (.xlsx)")
+    import_.add_argument("file")
+    import_.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    import_.add_argument("--user", default=None, help="who imports (default: cli:<login>)")
+    import_.add_argument("--quiet", action="store_true", help="no progress bar")
+    import_.set_defaults(func=import_command)
+
+    export_ = command("export", "the office's spreadsheets (.xlsx) and the annual report (.docx)")
+    export_.add_argument("what", choices=[*EXPORTS, "annual"])
+    export_.add_argument("--out", required=True, help="the file to write")
+    export_.add_argument("--year", type=int, default=None)
+    export_.add_argument("--unit", default=None)
+    export_.add_argument("--kind", choices=["suggestion", "proposal"], default=None)
+    export_.add_argument("--as-of", default=None, help="YYYY-MM-DD (default: today)")
+    export_.add_argument("--position", type=int, default=None, help="as of this log position")
+    export_.set_defaults(func=export_command)
     return parser
 
 

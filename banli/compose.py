@@ -4,20 +4,28 @@ for tests (with test settings). The pieces are adapters in ``infra``; only here 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
+from consumers.notices_follower import NoticesFollower
+from consumers.reminders import Reminders, http_webhook
 from infra.accounts import Accounts
 from infra.application import BanliApplication
-from infra.clock import Clock, utc_now
+from infra.clock import Clock, today, utc_now
 from infra.directory import Directory
+from infra.documents import build_document_store
 from infra.embedded import EmbeddedProjections
 from infra.leadership import Leadership
 from infra.login_throttle import LoginThrottle
+from infra.mail import smtp_sender
+from infra.proposer_links import ProposerLinks
 from infra.read_models import build_view_store
+from infra.repeat_finder import repeat_finder
 from infra.services import Services
 from infra.sessions import Sessions
 from infra.settings import Settings
+from infra.view_store import ViewStoreBase
 from projections import registry
 
 
@@ -34,9 +42,9 @@ def build_application(settings: Settings | None = None) -> BanliApplication:
 
 def migrate(settings: Settings) -> dict[str, int]:
     """Every table the store needs, and a generation of every registered read model; answers
-    each read model's active generation. Run by ``banli migrate`` (compose runs it before the
-    rest) and by ``banli serve`` before it starts its workers; processes that start together
-    anyway take turns (advisory locks on PostgreSQL, file locks on SQLite).
+    each read model's active generation. Run by ``banli migrate`` and by ``banli serve``
+    before it starts its workers; processes that start together anyway take turns (advisory
+    locks on PostgreSQL, file locks on SQLite).
     """
     app = build_application(settings)
     views = build_view_store(settings)
@@ -82,4 +90,50 @@ def build_services(
     lifetime = timedelta(hours=settings.session_hours)
     accounts = Accounts(directory, throttle)
     sessions = Sessions(directory, throttle, lifetime)
-    return Services(settings, app, directory, views, projections, accounts, sessions)
+    links = ProposerLinks(app, clock)
+    documents = build_document_store(settings, app)
+    services = Services(
+        settings, app, directory, views, projections, accounts, sessions, links, documents
+    )
+    # One process of those sharing the store delivers notices, or a webhook would hear of one
+    # twice (the first worker to start; if it dies, the others do not take over yet).
+    notices_lock = Leadership(views, name="notices")
+    if projections is not None and settings.embedded_notices and notices_lock.try_acquire():
+        services.on_close.append(notices_lock.release)
+        follower = notices_follower(settings, app, views)
+        follower.start()
+        services.on_close.append(follower.stop)
+    app.find_alike = repeat_finder(services)  # R-S4: registration asks the search read model
+    return services
+
+
+def reminders(
+    settings: Settings,
+    app: BanliApplication,
+    store: ViewStoreBase,
+    day: Callable[[], date] = today,
+) -> Reminders:
+    """What notices and delivers, with the channels the settings configure (either transport)."""
+    group = f"{settings.kafka_group}-reminders"
+    webhook = http_webhook(settings.reminder_webhook) if settings.reminder_webhook else None
+    return Reminders(
+        app,
+        store,
+        group,
+        settings.kafka_topic,
+        day,
+        webhook,
+        smtp_sender(settings),
+        settings.notify_emails,
+    )
+
+
+def notices_follower(
+    settings: Settings,
+    app: BanliApplication,
+    store: ViewStoreBase,
+    day: Callable[[], date] = today,
+) -> NoticesFollower:
+    """Embedded notices; ``day`` is the business day they are judged on (tests move it)."""
+    sweep = settings.reminder_sweep_seconds
+    return NoticesFollower(reminders(settings, app, store, day), app, store, sweep)

@@ -12,7 +12,6 @@ import threading
 import time
 
 from banli.compose import build_application, settings_for
-from infra import clock
 from infra.application import BanliApplication
 from infra.read_models import ViewStore, build_view_store
 from infra.settings import Settings
@@ -73,13 +72,12 @@ def _consume_projections(settings: Settings, app: BanliApplication, store: ViewS
 
 
 def _consume_reminders(settings: Settings, app: BanliApplication, store: ViewStore) -> None:
+    from banli.compose import reminders as build_reminders
     from consumers.kafka_loop import PartitionedConsumer
-    from consumers.reminders import Reminders, http_webhook
     from infra.kafka_clients import make_consumer
 
-    group = f"{settings.kafka_group}-reminders"
-    webhook = http_webhook(settings.reminder_webhook) if settings.reminder_webhook else None
-    reminders = Reminders(app, store, group, settings.kafka_topic, clock.today, webhook)
+    reminders = build_reminders(settings, app, store)
+    group = reminders.group
     consumer = PartitionedConsumer(reminders, make_consumer(settings, group), settings.kafka_topic)
     print(f"reminders from {settings.kafka_topic} as {group}", flush=True)
     last_sweep = 0.0
@@ -89,6 +87,7 @@ def _consume_reminders(settings: Settings, app: BanliApplication, store: ViewSto
         nonlocal last_sweep
         if time.monotonic() - last_sweep > settings.reminder_sweep_seconds:
             reminders.sweep()
+            reminders.weekly_digest()
             last_sweep = time.monotonic()
         reminders.deliver()
 

@@ -8,6 +8,12 @@ transaction as the consumed Kafka offsets. Delivery to the configured webhook fo
 commit and is retried until the receiver answers 2xx; the notice id travels as the
 ``Idempotency-Key`` header, so a receiver sees a repeated delivery for what it is. The notices
 table and its reads are ``projections/notices.py``; here is the driving.
+
+Issue 12 adds the notifications of ``projections/notifications.py``, noticed in the same
+transaction: a reply issued, to the proposer through their link (R-F4); each deadline notice,
+to the unit that owes it; a weekly digest, to the office. Each goes by e-mail when it has an
+address and by the webhook, each channel retried until it accepts, each acceptance recorded
+once. ``consumers/notices_follower.py`` drives the same work from the log when embedded.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import urllib.request
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from uuid import UUID
 
@@ -24,10 +30,12 @@ from eventsourcing.persistence import Tracking
 
 from consumers.envelope import Envelope
 from domain.case import Case
-from infra.application import BanliApplication
+from infra.application import LATEST, BanliApplication
 from infra.positions import consumer_offsets, kafka_offset_name
+from infra.unit_names import unit_name
 from infra.view_store import ViewStoreBase
 from projections import ledger
+from projections import notifications as n
 from projections.core import Row
 from projections.notices import NAME, NOTICES, mark_delivered, notices_for, undelivered
 from projections.processor import ViewChanges
@@ -44,6 +52,8 @@ class Reminders:
         topic: str,
         today: Callable[[], date],
         webhook: Callable[[Row], bool] | None = None,
+        mail: Callable[[Row], bool] | None = None,
+        emails: Mapping[str, str] | None = None,
     ) -> None:
         self.app = app
         self.store = store
@@ -51,24 +61,53 @@ class Reminders:
         self.topic = topic
         self.today = today
         self.webhook = webhook
+        self.mail = mail
+        self.emails = dict(emails or {})  # unit code or "office" → address
         # Never ``current_generation``: that would trade delivery marks for a new layout.
         self.generation = store.active_generation(NAME) or store.create_generation(
             NAME, (NOTICES,), activate=True
         )
+        self.messages = store.active_generation(n.NAME) or store.create_generation(
+            n.NAME, n.TABLES, activate=True
+        )
 
-    def _notices(self, case_ids: Iterable[str]) -> list[Row]:
+    def _unit_name(self, code: str) -> str:
+        return unit_name(self.app, code)
+
+    def _notices(self, case_ids: Iterable[str]) -> tuple[list[Row], list[Row]]:
+        """The deadline notices the cases owe today, and every notification (theirs too)."""
         calendar = self.app.calendar()
+        today = self.today()
         rows: list[Row] = []
+        messages: list[Row] = []
         for case_id in sorted(set(case_ids)):
-            case: Aggregate = self.app.repository.get(UUID(case_id))
+            # From the store: this process's cache would hold a case as first read.
+            case: Aggregate = self.app.repository.get(UUID(case_id), version=LATEST)
             if isinstance(case, Case):
-                rows += notices_for(case, calendar, self.today())
-        return rows
+                due = notices_for(case, calendar, today)
+                rows += due
+                messages += n.deadline_messages(case, due, self.emails, self._unit_name)
+                messages += n.reply_notices(case, today, self._unit_name)
+        return rows, messages
 
-    def _insert_new(self, rows: list[Row], trackings: Sequence[Tracking] = ()) -> None:
+    def _insert_new(
+        self,
+        found: tuple[list[Row], list[Row]],
+        trackings: Sequence[Tracking] = (),
+    ) -> None:
         """Inserts notices not yet known (never touching one) with the offsets, atomically."""
-        changes = {NAME: ViewChanges(append={NOTICES.name: rows})}
-        self.store.write(changes, {NAME: (NOTICES,)}, {NAME: self.generation}, list(trackings))
+        rows, messages = found
+        changes = {
+            NAME: ViewChanges(append={NOTICES.name: rows}),
+            n.NAME: ViewChanges(append={n.NOTIFICATIONS.name: messages}),
+        }
+        tables = {NAME: (NOTICES,), n.NAME: n.TABLES}
+        generations = {NAME: self.generation, n.NAME: self.messages}
+        self.store.write(changes, tables, generations, list(trackings))
+
+    def notice(self, case_ids: Iterable[str], trackings: Sequence[Tracking] = ()) -> None:
+        """Notices what ``case_ids`` owe today, with the positions they were read up to."""
+        self._insert_new(self._notices(case_ids), trackings)
 
     def assigned(self, partitions: Sequence[int], partition_count: int) -> None:
         """Notices are keyed by the case they concern, whichever instance noticed them."""
@@ -84,7 +123,7 @@ class Reminders:
         trackings = [
             Tracking(kafka_offset_name(self.group, self.topic, p), o) for p, o in last.items()
         ]
-        self._insert_new(self._notices(case_ids), trackings)
+        self.notice(case_ids, trackings)
 
     def sweep(self) -> None:
         """Time passes without events: every case with a deadline due soon or late, today."""
@@ -93,17 +132,33 @@ class Reminders:
             due = ledger.cases_due_by(self.store, soon, unmet_on=self.today())
         except LookupError:
             return  # no ledger yet: nothing is known to be due
-        self._insert_new(self._notices(due))
+        self.notice(due)
+
+    def weekly_digest(self) -> None:
+        """The office's digest of this week, once (the first call of a new week makes it)."""
+        try:
+            digest = n.weekly_digest(self.store, self.today(), self.emails)
+        except LookupError:
+            return  # no ledger yet: nothing to sum up
+        self._insert_new(([], digest))
 
     def deliver(self) -> int:
-        """Posts undelivered notices to the webhook; marks each once the receiver took it."""
-        if self.webhook is None:
-            return 0
+        """Sends undelivered notices by each channel; marks each once the channel took it."""
         delivered = 0
-        for row in undelivered(self.store, self.generation):
-            if self.webhook(row):
-                mark_delivered(self.store, self.generation, row["notice_id"], datetime.now(UTC))
-                delivered += 1
+        if self.webhook is not None:
+            for row in undelivered(self.store, self.generation):
+                if self.webhook(row):
+                    now = datetime.now(UTC)
+                    mark_delivered(self.store, self.generation, row["notice_id"], now)
+                    delivered += 1
+        for channel, send in (("webhook", self.webhook), ("email", self.mail)):
+            if send is None:
+                continue
+            for row in n.undelivered(self.store, self.messages, channel):
+                if send(row):
+                    now = datetime.now(UTC)
+                    n.mark_delivered(self.store, self.messages, row["notice_id"], channel, now)
+                    delivered += 1
         return delivered
 
     def revoked(self) -> None:

@@ -19,7 +19,8 @@ The modules, in the order a load uses them: ``dates``, ``units``, ``people``, ``
 ``storylines`` and ``planner`` lay out the year; ``actors`` and ``context`` hold who acts and the
 load in progress; ``story_base``, ``assignment``, ``communication``, ``replies``, ``feedback``,
 ``review``, ``story`` and ``merges`` issue each case's commands; ``load`` and ``summary`` run it
-all and tally it; ``readback`` summarises what the store holds.
+all and tally it; ``readback`` summarises what the store holds; ``earlier_year`` registers last
+year's cases that the demo year repeats (R-S4), when asked.
 """
 
 from demo.dates import DEMO_TODAY

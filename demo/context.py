@@ -7,11 +7,18 @@ from collections import Counter
 from datetime import date
 
 from demo.actors import draw_staff
-from demo.dates import DEMO_TODAY
+from demo.dates import DEMO_TODAY, DEMO_YEAR
 from demo.units import UNIT_BY_CODE
 from domain.commands import CaseCommand
 from domain.records import Actor
-from infra.application import BanliApplication, CommandContext, CommandResult
+from infra.application import (
+    BanliApplication,
+    CommandContext,
+    CommandResult,
+    migration,
+)
+
+DEMO_PROVENANCE = migration("demo", year=DEMO_YEAR)
 
 
 class Demo:
@@ -27,7 +34,8 @@ class Demo:
 
     @staticmethod
     def ctx(actor: Actor) -> CommandContext:
-        return CommandContext(actor=actor, today=DEMO_TODAY)
+        # A seeded year brought in at once, as an import is: its events are not late (R-X1).
+        return CommandContext(actor=actor, today=DEMO_TODAY, provenance=DEMO_PROVENANCE)
 
     def execute(self, actor: Actor, command: CaseCommand) -> CommandResult:
         return self.app.execute(self.ctx(actor), command)

@@ -20,7 +20,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from domain.deadlines.policies import DEFAULT_POLICY
-from domain.events import closing, handling, replies
+from domain.events import closing, handling, proposer_side, replies
 from domain.records import (
     Actor,
     Contact,
@@ -30,6 +30,7 @@ from domain.records import (
     Disclosure,
     DisclosurePreference,
     DisclosureReview,
+    Document,
     ExtensionRequest,
     Feedback,
     FollowUpCall,
@@ -38,6 +39,7 @@ from domain.records import (
     OnSiteHandling,
     PossibleRepeat,
     Proposer,
+    ProposerLink,
     Reassessment,
     ReassignmentRequest,
     Recorded,
@@ -115,6 +117,9 @@ class Case(Aggregate):
         self.visits: list[Visit] = []
         self.declined_visits: list[DeclinedVisit] = []
         self.on_site_handlings: list[OnSiteHandling] = []
+        # Every voice's latest preference (R-F4: co-signers speak for themselves), and what
+        # they add up to: the rules of disclosure read the latter (R-P2, R-P4).
+        self.disclosure_preferences: dict[str, DisclosurePreference] = {}
         self.disclosure_preference: DisclosurePreference | None = None
         self.co_opinions: dict[str, CoOpinion] = {}
         self.replies: dict[str, Reply] = {}
@@ -133,6 +138,8 @@ class Case(Aggregate):
         self.closings: list[date] = []
         self.extensions: dict[str, ExtensionRequest] = {}  # R-E1, by request id
         self.possible_repeats: dict[str, PossibleRepeat] = {}  # R-S4, by earlier case id
+        self.proposer_links: dict[str, ProposerLink] = {}  # R-F4, by link id
+        self.documents: dict[str, Document] = {}  # by document id
         self.corrections: list[Correction] = []
         self.recorded_by: dict[int, Recorded] = {}
 
@@ -190,3 +197,7 @@ class Case(Aggregate):
     closed_out = event("ClosedOut")(closing.closed_out)
     merged = event("Merged")(closing.merged)
     corrected = event("Corrected")(closing.corrected)
+    # the proposer's own voice (R-F4: personal links) and documents
+    proposer_link_created = event("ProposerLinkCreated")(proposer_side.proposer_link_created)
+    proposer_link_revoked = event("ProposerLinkRevoked")(proposer_side.proposer_link_revoked)
+    document_attached = event("DocumentAttached")(proposer_side.document_attached)

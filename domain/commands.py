@@ -135,6 +135,7 @@ class RecordDisclosurePreference(CaseCommand):
     consent_reply: bool
     consent_original: bool
     occurred_on: date
+    proposer: str | None = None  # R-F4: the proposer speaking through their own link
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,40 @@ class ReviewRepeat(CaseCommand):
     confirmed: bool
     note: str
     occurred_on: date
+
+
+@dataclass(frozen=True)
+class CreateProposerLink(CaseCommand):
+    """R-F4: the office gives a proposer a personal link. Its token is made (and hashed) by the
+    caller: the domain sees only the hash, and the grant that finds the case from it."""
+
+    answers: ClassVar[str | None] = "link_id"
+    link_id: str
+    proposer_name: str
+    expires_on: date
+    hashed: str
+    prefix: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class RevokeProposerLink(CaseCommand):
+    link_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AttachDocument(CaseCommand):
+    """A file on the case, stored apart by its SHA-256 (which the event keeps)."""
+
+    answers: ClassVar[str | None] = "document_id"
+    kind: str
+    name: str
+    content_type: str
+    sha256: str
+    size: int
+    occurred_on: date
+    reply_id: str | None = None
 
 
 @dataclass(frozen=True)

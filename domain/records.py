@@ -96,6 +96,9 @@ class DisclosurePreference:
     consent_reply: bool
     consent_original: bool
     occurred_on: date
+    # R-F4: the proposer who said it through their own link; None when a unit or the office
+    # recorded what the proposers told them.
+    proposer: str | None = None
 
 
 @dataclass
@@ -201,6 +204,44 @@ class Feedback:
     # (every verdict recorded before proposers had links was the office's).
     source: str = "office"
     proposer: str | None = None
+
+
+@dataclass
+class ProposerLink:
+    """A proposer's personal link to their case (R-F4). Only the SHA-256 of its token is kept:
+    the token itself was answered once, to the office that made the link."""
+
+    link_id: str
+    proposer: str
+    hashed: str
+    prefix: str  # the token's first characters, so the office can tell links apart
+    expires_on: date  # the last day it works (Asia/Shanghai)
+    email: str | None  # where notices to the proposer go (a reply issued), if given
+    created_on: date
+    version: int
+    revoked_on: date | None = None
+    revoke_reason: str | None = None
+
+    def status(self, today: date) -> str:
+        if self.revoked_on is not None:
+            return "revoked"
+        return "live" if today <= self.expires_on else "expired"
+
+
+@dataclass
+class Document:
+    """A file on the case: the bytes are stored apart, once per SHA-256; the event keeps the
+    hash, so a file that no longer hashes to it is found like a changed event."""
+
+    document_id: str
+    kind: str
+    reply_id: str | None
+    name: str
+    content_type: str
+    sha256: str
+    size: int
+    occurred_on: date
+    version: int
 
 
 @dataclass

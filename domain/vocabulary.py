@@ -28,6 +28,12 @@ RequestStatus = Literal["open", "approved", "rejected", "superseded_by_ruling"]
 DeadlineKind = Literal["co_opinion", "reply", "disclosure", "rehandling", "reference_contact"]
 # A reply on the disclosure register, as of a day (R-D4, R-P1 … R-P5).
 DisclosureStatus = Literal["due", "overdue", "published", "published_late", "withheld"]
+# Documents on a case (API.md v1.1 "Documents").
+DocumentKind = Literal["reply_letter", "visit_card", "consultation_form", "original_text", "other"]
+# A proposer's personal link (R-F4), as of a day: it works, its date passed, or it was revoked.
+LinkStatus = Literal["live", "expired", "revoked"]
+# Who a feedback verdict came from (R-F4).
+FeedbackSource = Literal["proposer", "office"]
 
 
 def values_of(vocabulary: Any) -> frozenset[str]:
@@ -47,6 +53,7 @@ DISCLOSURE_OPTIONS: Final = values_of(DisclosureOption)
 VERDICTS: Final = values_of(Verdict)
 REMINDER_MEANS: Final = values_of(ReminderMeans)
 ROLES: Final = values_of(Role)
+DOCUMENT_KINDS: Final = values_of(DocumentKind)
 
 # Channels that put the unit face to face with the proposer (R-F2 re-handling needs one).
 FACE_TO_FACE_CHANNELS: Final = frozenset({"meeting", "visit", "site"})
@@ -67,3 +74,7 @@ COPIES_BY_KIND: Final = {
     ),
     "proposal": ("政府办公厅 government office", "政协提案委员会 CPPCC proposals committee"),
 }
+
+# R-X1: events brought in at once (an import of the office's file, the demo's seeded year)
+# record earlier facts on the day they arrive; their recording is a migration, not lateness.
+MIGRATION_SOURCES: Final = frozenset({"import", "demo"})

@@ -15,7 +15,7 @@ import random
 import threading
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -30,6 +30,7 @@ from domain.case import Case
 from domain.commands import (
     Acting,
     CaseCommand,
+    CreateProposerLink,
     DesignateKey,
     IssueReply,
     MergeCases,
@@ -39,7 +40,9 @@ from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.calendar_book import CALENDAR_BOOK_ID, CalendarBook
 from domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from domain.key_quota import KeyQuota
+from domain.proposer_links import ProposerLinkGrant
 from domain.records import Actor, PossibleRepeat
+from domain.vocabulary import MIGRATION_SOURCES
 from infra.recorders import IdempotencyRow, IndexQueries, IndexRow, index_queries
 from infra.stored_calendar import StoredCalendar
 from infra.telemetry import COMMANDS, REFUSALS, request_id
@@ -106,6 +109,27 @@ class CommandContext:
     # Checked on the loaded case before the command runs (e.g. the API's handler scope), so a
     # caller needs no second load of its own to authorise.
     guard: Callable[[Case], None] | None = None
+    # Where the facts come from when they were not keyed in as they happened: an import of a
+    # file, or the demo's seeded year (``migration``). Stamped on every event written
+    # as its ``provenance`` (not ``source``: a key designation has a field of that name).
+    provenance: Mapping[str, Any] | None = None
+
+
+def migration(kind: str, **facts: Any) -> dict[str, Any]:
+    """The ``provenance`` of events brought in at once (``kind`` in ``MIGRATION_SOURCES``)."""
+    if kind not in MIGRATION_SOURCES:
+        raise ValueError(f"unknown migration source {kind!r}")
+    return {"kind": kind, **facts}
+
+
+def stamp_provenance(events: Sequence[Any], provenance: Mapping[str, Any] | None) -> None:
+    """Records ``provenance`` on each event, stored with it. The library keeps an event's extra
+    attributes (it stores ``vars(event)``) and hands an event body only the arguments it
+    names, so old and new events decode alike and no body sees it."""
+    if provenance is None:
+        return
+    for event in events:
+        object.__setattr__(event, "provenance", dict(provenance))
 
 
 @dataclass
@@ -314,6 +338,7 @@ class BanliApplication(Application[UUID]):
             if isinstance(aggregate, Case):
                 answered.update(id(e) for e in aggregate.pending_events)
             pending.extend(aggregate.collect_events())
+        stamp_provenance(pending, ctx.provenance)
         # A command answers the events of the case(s) it changed; bookkeeping streams written
         # with them (a unit's key quota, R-S2) are in the audit log, not in the answer.
         reported = [e for e in pending if id(e) in answered]
@@ -386,6 +411,16 @@ class BanliApplication(Application[UUID]):
             case = self._load(command.case_id)
             if isinstance(command, DesignateKey) and command.source == "unit":
                 return [case, self._key_quota(case)]
+            if isinstance(command, CreateProposerLink):
+                # R-F4: the grant that finds the case from the link's token, in the same
+                # transaction as the link, so neither exists without the other.
+                grant = ProposerLinkGrant(
+                    hashed=command.hashed,
+                    case_id=str(case.id),
+                    link_id=command.link_id,
+                    actor=ctx.actor,
+                )
+                return [case, grant]
             if not isinstance(command, IssueReply) or case.merge is None:
                 return [case]
             if case.merge.primary_case_id != str(case.id):

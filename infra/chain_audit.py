@@ -3,16 +3,18 @@ its index, judged against the chain view and against every anchor of every confi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from infra.anchor_sinks import AnchorSink, configured_sinks
 from infra.anchors import AnchorReading, SinkLine, judge
 from infra.application import BanliApplication
 from infra.chain_source import stored_chain
+from infra.document_audit import DocumentCheck, check_documents
+from infra.documents import DocumentStore
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
-from projections.chain_check import Verification, verify
+from projections.chain_check import Finding, Verification, verify
 from projections.tamper_chain import chain_links
 
 
@@ -48,14 +50,21 @@ def anchors_from(settings: Settings) -> AnchorReading:
 class ChainAudit:
     verification: Verification
     reading: AnchorReading
+    # Each document event's file against the hash it recorded (a swapped file is tampering).
+    documents: DocumentCheck = field(default_factory=DocumentCheck)
 
     @property
     def anchor_problems(self) -> list[str]:
         return [*self.reading.unreadable, *self.reading.problems]
 
     @property
+    def findings(self) -> list[Finding]:
+        found = [*self.verification.findings, *self.documents.findings]
+        return sorted(found, key=lambda f: f.position)
+
+    @property
     def ok(self) -> bool:
-        return self.verification.ok and not self.anchor_problems
+        return self.verification.ok and not self.documents.findings and not self.anchor_problems
 
     @property
     def events_checked(self) -> int:
@@ -63,12 +72,13 @@ class ChainAudit:
 
     @property
     def first_bad_position(self) -> int | None:
-        return self.verification.first_bad_position
+        bad = [self.verification.first_bad_position, *(f.position for f in self.documents.findings)]
+        return min((p for p in bad if p is not None), default=None)
 
     @property
     def reason(self) -> str | None:
-        if self.verification.findings:
-            return self.verification.findings[0].reason
+        if self.findings:
+            return self.findings[0].reason
         problems = self.anchor_problems
         return problems[0] if problems else None
 
@@ -82,16 +92,19 @@ class ChainAudit:
             "anchors_checked": self.verification.anchors_checked,
             "anchored_position": latest.position if latest else None,
             "anchor_problems": self.anchor_problems,
-            "findings": [
-                {"position": f.position, "reason": f.reason} for f in self.verification.findings
-            ],
+            "findings": [{"position": f.position, "reason": f.reason} for f in self.findings],
             "reason": self.reason,
+            "documents_checked": self.documents.checked,
         }
 
 
 def verify_chain(
-    app: BanliApplication, store: ViewStoreBase, anchors: AnchorReading | None = None
+    app: BanliApplication,
+    store: ViewStoreBase,
+    anchors: AnchorReading | None = None,
+    documents: DocumentStore | None = None,
 ) -> ChainAudit:
     reading = anchors if anchors is not None else AnchorReading()
     verification = verify(stored_chain(app), chain_links(store), reading.anchors)
-    return ChainAudit(verification, reading)
+    checked = check_documents(app, documents) if documents is not None else DocumentCheck()
+    return ChainAudit(verification, reading, checked)

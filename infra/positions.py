@@ -30,6 +30,11 @@ def kafka_calendar_name(group: str, topic: str, partition: int) -> str:
     return f"kafka-calendar:{group}:{topic}:{partition}"
 
 
+def notices_log_name() -> str:
+    """The last log position the embedded notices follower has noticed (no Kafka)."""
+    return "notices:log"
+
+
 def relay_position_name(topic: str) -> str:
     """The last log position the broker acknowledged for ``topic``."""
     return f"relay:{topic}"

@@ -18,7 +18,9 @@ from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from infra.connections import connect_like
 from infra.private_files import private_file
 from infra.settings import Settings
-from infra.view_store import Datastore, ViewStoreBase
+from infra.text_index import PostgresTextIndex, SQLiteTextIndex
+from infra.view_store import Cursor, Datastore, ViewStoreBase, physical
+from projections.core import Row, Table, TextMatch
 
 
 class SQLiteViewStore(ViewStoreBase, SQLiteTrackingRecorder):
@@ -45,6 +47,17 @@ class SQLiteViewStore(ViewStoreBase, SQLiteTrackingRecorder):
         with private_file(Path(f"{pool.db_name}.ddl.lock")).open("w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             yield
+
+    def _create_text_index(self, c: Cursor, table: Table, generation: int) -> None:
+        SQLiteTextIndex.create(c, physical(table.name, generation), table)
+
+    def _drop_view_table(self, c: Cursor, table: Table, generation: int) -> None:
+        SQLiteTextIndex.drop(c, physical(table.name, generation))
+        super()._drop_view_table(c, table, generation)
+
+    def matching(self, match: TextMatch) -> list[Row]:
+        sql, params = SQLiteTextIndex.query(self.table(match.table), match)
+        return self.fetch(sql, params)
 
 
 class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
@@ -83,6 +96,14 @@ class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
     def _qualify(self, table: str) -> str:
         schema = self.datastore.schema
         return f'"{schema}".{table}' if schema else table
+
+    def _create_text_index(self, c: Cursor, table: Table, generation: int) -> None:
+        name = physical(table.name, generation)
+        PostgresTextIndex.create(c, name, self._qualify(name), table)
+
+    def matching(self, match: TextMatch) -> list[Row]:
+        sql, params = PostgresTextIndex.query(self.table(match.table), match)
+        return self.fetch(sql, params)
 
 
 # What ``build_view_store`` answers: either store, with the library's tracking methods.

@@ -276,6 +276,29 @@ class IndexQueries:
             for r in rows
         ]
 
+    def existing(self, originator_ids: Sequence[str]) -> set[str]:
+        """Which of ``originator_ids`` have any stored event (an import's existence check)."""
+        found: set[str] = set()
+        for start in range(0, len(originator_ids), 500):
+            chunk = list(originator_ids[start : start + 500])
+            marks = ", ".join("?" * len(chunk))
+            rows = self._fetch(
+                "SELECT DISTINCT originator_id FROM banli_event_index "
+                f"WHERE originator_version = 1 AND originator_id IN ({marks})",
+                chunk,
+            )
+            found.update(str(r["originator_id"]) for r in rows)
+        return found
+
+    def first_of_type(self, event_type: str) -> list[str]:
+        """The aggregates whose first event has this type (every unit: ``UnitCreated``)."""
+        rows = self._fetch(
+            "SELECT originator_id FROM banli_event_index WHERE originator_version = 1 "
+            "AND event_type = ? ORDER BY notification_id",
+            (event_type,),
+        )
+        return [str(r["originator_id"]) for r in rows]
+
     def notification_id(self, originator_id: str, version: int) -> int | None:
         rows = self._fetch(
             "SELECT notification_id FROM banli_event_index "

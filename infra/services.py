@@ -4,13 +4,15 @@ builds them)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from infra.accounts import Accounts
 from infra.application import BanliApplication
 from infra.directory import Directory
+from infra.documents import DocumentStore
 from infra.embedded import EmbeddedProjections, ViewStopped
+from infra.proposer_links import ProposerLinks
 from infra.sessions import Sessions
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
@@ -26,6 +28,10 @@ class Services:
     projections: EmbeddedProjections | None
     accounts: Accounts
     sessions: Sessions
+    links: ProposerLinks  # R-F4: proposers' personal links
+    documents: DocumentStore  # the bytes of documents on cases, by SHA-256
+    # Background work that stops with the service (the embedded notices follower).
+    on_close: list[Callable[[], None]] = field(default_factory=list)
 
     def views_current(self, views: Iterable[str] | None = None, timeout: float = 10.0) -> bool:
         """Read-your-writes: wait until ``views`` (all when None) include every event committed
@@ -53,5 +59,7 @@ class Services:
         return position == 0 or has_event_at(self.views, position)
 
     def close(self) -> None:
+        for stop in self.on_close:
+            stop()
         if self.projections is not None:
             self.projections.stop()

@@ -39,6 +39,21 @@ class Settings(BaseSettings):
     # Reminders (R-S1, R-S3): where notices are posted, and how often time alone is checked.
     reminder_webhook: str | None = None
     reminder_sweep_seconds: float = 300.0
+    # Embedded: the service notices and delivers (reminders, replies, digests) itself. Off in
+    # the production shape, where `banli consume reminders` does it.
+    embedded_notices: bool = True
+    # Notices by e-mail (issue 12): the SMTP server, and the addresses of the units (by code)
+    # and of the office ("office"), as JSON: {"FIN": "fin@example.gov.cn", "office": "…"}.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "banli@localhost"
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    notify_emails: dict[str, str] = {}
+    # The address proposers' links point at (https://… behind a proxy); the request's own
+    # base URL when unset.
+    public_url: str | None = None
     # Cases kept decoded in memory between commands, trusted without a read (no fast-forward):
     # a command refused on a cached case, or beaten to its version by another worker, is run
     # again on the case rebuilt from the store, so every verdict rests on the stored state.

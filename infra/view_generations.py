@@ -62,6 +62,9 @@ class Generations:
 
         def _ddl_lock(self) -> AbstractContextManager[None]: ...
 
+        # Each database's own, beside its full-text index (``infra/text_index.py``).
+        def _create_text_index(self, c: Cursor, table: Table, generation: int) -> None: ...
+
     # -- tables ------------------------------------------------------------------
     def _ensure_generation_table(self) -> None:
         with self._tx(commit=True) as c:
@@ -245,8 +248,7 @@ class Generations:
             with self._tx(commit=True) as c:
                 for stale in range(1, old):
                     for table in tables:
-                        name = self._qualify(physical(table.name, stale))
-                        c.execute(f"DROP TABLE IF EXISTS {name}")
+                        self._drop_view_table(c, table, stale)
 
     def abandon_generation(self, view: str, generation: int, tables: Sequence[Table]) -> None:
         """Drops a generation that was being built and will not be finished."""
@@ -258,7 +260,7 @@ class Generations:
                 (view, generation),
             )
             for table in tables:
-                c.execute(f"DROP TABLE IF EXISTS {self._qualify(physical(table.name, generation))}")
+                self._drop_view_table(c, table, generation)
             c.execute(
                 f"DELETE FROM {self._qualify('view_failures')} WHERE view = {q} "
                 f"AND generation = {q}",
@@ -283,3 +285,8 @@ class Generations:
                 f"CREATE INDEX IF NOT EXISTS {index_name} ON {self._qualify(name)} "
                 f"({', '.join(index)})"
             )
+        if table.tokens:
+            self._create_text_index(c, table, generation)
+
+    def _drop_view_table(self, c: Cursor, table: Table, generation: int) -> None:
+        c.execute(f"DROP TABLE IF EXISTS {self._qualify(physical(table.name, generation))}")

@@ -18,7 +18,7 @@ from eventsourcing.persistence import Tracking
 
 from infra.positions import view_position_name
 from infra.view_generations import Cursor, Generations, ViewFailure, physical
-from projections.core import Row, Table
+from projections.core import Row, Table, TextMatch
 from projections.processor import ViewChanges
 
 __all__ = ["Cursor", "Datastore", "ViewFailure", "ViewStoreBase", "physical"]
@@ -42,6 +42,9 @@ class ViewStoreBase(Generations):
         def max_tracking_id(self, application_name: str) -> int | None: ...
 
         def _insert_tracking(self, c: Any, tracking: Tracking) -> None: ...
+
+        # Each database's own, beside its full-text index (``infra/text_index.py``).
+        def matching(self, match: TextMatch) -> list[Row]: ...
 
     # -- plumbing, per database -------------------------------------------------------
     def _datastore(self) -> Datastore:

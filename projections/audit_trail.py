@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from domain.vocabulary import MIGRATION_SOURCES
 from projections.core import EventView, Row, StoredEventInfo, Table, ViewReader
 
 NAME = "audit_trail"
@@ -32,6 +33,7 @@ AUDIT = Table(
         "recorded_at": "TEXT",
         "corrects_version": "INTEGER",
         "data": "TEXT",
+        "provenance": "TEXT",  # JSON: an import's file hash, the demo (None: keyed in)
     },
     key=("position",),
     indexes=(("case_id", "version"),),
@@ -45,7 +47,9 @@ ENVELOPE = {
     "timestamp",
     "actor",
     "occurred_on",
+    "provenance",
 }
+
 # Kept in the event (the store is the truth, encrypted at rest with the cipher) but not shown
 # to readers of the audit log: who changed a password, and when, is enough for an audit.
 SECRETS = {"password_hash"}
@@ -78,8 +82,15 @@ class AuditTrailView(EventView):
             "recorded_at": event.recorded_at.isoformat(),
             "corrects_version": event.data.get("corrects_version"),
             "data": json.dumps(payload, default=_json_default, ensure_ascii=False, sort_keys=True),
+            "provenance": _provenance_text(event.data.get("provenance")),
         }
         return {AUDIT.name: [row]}
+
+
+def _provenance_text(provenance: Any) -> str | None:
+    if not isinstance(provenance, Mapping):
+        return None
+    return json.dumps(dict(provenance), default=_json_default, ensure_ascii=False, sort_keys=True)
 
 
 # -- reads ----------------------------------------------------------------------------------
@@ -90,6 +101,9 @@ def _event(row: Row, late_days: int, corrected_by: dict[int, list[str]]) -> dict
     recorded = datetime.fromisoformat(row["recorded_at"])
     occurred = date.fromisoformat(row["occurred_on"]) if row["occurred_on"] else None
     corrects = row["corrects_version"]
+    provenance = json.loads(row["provenance"]) if row["provenance"] else None
+    migrated = provenance is not None and provenance.get("kind") in MIGRATION_SOURCES
+    late = occurred is not None and (recorded.date() - occurred).days > late_days
     return {
         "id": f"{case_id}:{row['version']}",
         "position": row["position"],
@@ -98,10 +112,11 @@ def _event(row: Row, late_days: int, corrected_by: dict[int, list[str]]) -> dict
         "actor": {"user": row["actor_user"], "role": row["actor_role"], "unit": row["actor_unit"]},
         "occurred_on": row["occurred_on"],
         "recorded_at": row["recorded_at"],
-        "late_recorded": occurred is not None and (recorded.date() - occurred).days > late_days,
+        "late_recorded": late and not migrated,
         "data": json.loads(row["data"]),
         "corrects": f"{case_id}:{corrects}" if corrects is not None else None,
         "corrected_by": corrected_by.get(int(row["version"]), []),
+        "provenance": provenance,
     }
 
 

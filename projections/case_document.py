@@ -13,10 +13,12 @@ from typing import Any
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.case_deadlines import case_deadlines
-from domain.records import Reply
+from domain.documents import reply_letter
+from domain.records import Document, ProposerLink, Reply
 
 
-def _reply(reply: Reply) -> dict[str, Any]:
+def _reply(case: Case, reply: Reply) -> dict[str, Any]:
+    letter = reply_letter(case, reply.reply_id)
     return {
         "reply_id": reply.reply_id,
         "unit": reply.unit,
@@ -30,6 +32,34 @@ def _reply(reply: Reply) -> dict[str, Any]:
         "submitted_on": _iso(reply.submitted_on),
         "issued_on": _iso(reply.issued_on),
         "document_number": reply.document_number,
+        "document_id": letter.document_id if letter else None,
+    }
+
+
+def document_item(document: Document) -> dict[str, Any]:
+    return {
+        "document_id": document.document_id,
+        "kind": document.kind,
+        "reply_id": document.reply_id,
+        "name": document.name,
+        "content_type": document.content_type,
+        "sha256": document.sha256,
+        "size": document.size,
+        "occurred_on": _iso(document.occurred_on),
+    }
+
+
+def _link(link: ProposerLink, as_of: date) -> dict[str, Any]:
+    """A proposer link as the office sees it: never its hash (nor, of course, its token)."""
+    return {
+        "link_id": link.link_id,
+        "proposer_name": link.proposer,
+        "prefix": link.prefix,
+        "expires_on": _iso(link.expires_on),
+        "email": link.email,
+        "created_on": _iso(link.created_on),
+        "revoked_on": _iso(link.revoked_on),
+        "status": link.status(as_of),
     }
 
 
@@ -57,6 +87,7 @@ def case_document(case: Case, calendar: WorkdayCalendar, as_of: date) -> dict[st
         "level": case.level,
         "year": case.year,
         "title": case.title,
+        "text": case.text,
         "stage": case.stage,
         "policy": case.policy,
         "reference": case.reference,
@@ -69,12 +100,18 @@ def case_document(case: Case, calendar: WorkdayCalendar, as_of: date) -> dict[st
         "assignment_rounds": case.assignment_rounds,
         "assigned_on": _iso(case.assigned_on),
         "proposers": plain(case.proposers),
-        "replies": [_reply(r) for r in case.replies.values()],
+        "replies": [_reply(case, r) for r in case.replies.values()],
         "feedback": plain(case.feedback),
         "disclosures": plain(case.disclosures),
         "merge": plain(case.merge),
         "under_supervision": case.under_supervision,
         "closed_out_on": _iso(case.closed_out_on),
         "deadlines": [d.as_dict() for d in case_deadlines(case, calendar, as_of)],
+        # R-E1: every request for more time and the office's decision; R-S4: earlier years'
+        # cases found alike on registration, with the office's verdict.
+        "extensions": plain(list(case.extensions.values())),
+        "possible_repeats": plain(list(case.possible_repeats.values())),
+        "documents": [document_item(d) for d in case.documents.values()],
+        "proposer_links": [_link(link, as_of) for link in case.proposer_links.values()],
         "version": case.version,
     }

@@ -45,6 +45,9 @@ class Table:
     # Bumped when what the rows *mean* changes without a change of columns (a new hash format,
     # a new reading of a rule): a stored generation of another version is rebuilt.
     version: int = 1
+    # Columns holding space-separated terms that the store indexes for full-text search with
+    # its own engine (``ViewReader.matching``): FTS5 in SQLite, GIN over tsvector in PostgreSQL.
+    tokens: tuple[str, ...] = ()
 
     def fingerprint(self) -> str:
         """Everything about the table that stored rows depend on.
@@ -61,7 +64,8 @@ class Table:
             self.insert_only,
             self.version,
         )
-        return repr(shape)
+        # Only when set: every table's fingerprint before full-text indexes stays what it was.
+        return repr((*shape, self.tokens) if self.tokens else shape)
 
 
 def schema_fingerprint(tables: Sequence[Table]) -> str:
@@ -198,6 +202,25 @@ class Views:
         return {view.name: view.tables for view in self.all()}
 
 
+@dataclass(frozen=True)
+class TextMatch:
+    """Rows of ``table`` whose token ``columns`` hold every one (or, ``every=False``, any) of
+    ``terms``, best matches first by the store's own ranking; ``where`` narrows them further (a
+    predicate over the table's columns, alias ``c``, with ``?`` placeholders for ``params``).
+
+    Terms are words of letters and digits only (no quotes, no spaces); in one column they must
+    all be found together when ``every`` holds.
+    """
+
+    table: Table
+    columns: tuple[str, ...]
+    terms: tuple[str, ...]
+    every: bool
+    limit: int
+    where: str = "1 = 1"
+    params: tuple[Any, ...] = ()
+
+
 class ViewReader(Protocol):
     """What read queries need of a store: physical table names and a SQL select."""
 
@@ -207,3 +230,7 @@ class ViewReader(Protocol):
         ...
 
     def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]: ...
+
+    def matching(self, match: TextMatch) -> list[Row]:
+        """The rows a full-text match finds (the dialect's engine over ``Table.tokens``)."""
+        ...

@@ -2,9 +2,12 @@
 its reads, the filtered ledger and the overdue list, as of any day.
 
 Rows store due dates and the first date each deadline was met; the status (pending / due soon /
-overdue / met / met late) is computed at read time for the caller's ``as_of`` day, so one stored
-ledger answers for any day without being rewritten. The ledger also holds each case's version:
-the Kafka consumer drops re-published events by it, and the reminders sweep its deadlines.
+overdue / met / met late / missed / extended) is computed at read time for the caller's ``as_of``
+day, so one stored ledger answers for any day without being rewritten. An extended deadline is
+two rows, one per period of validity (``projections.deadline_periods``, R-E1). The ledger also
+holds each case's version: the Kafka consumer drops re-published events by it, and the
+reminders sweep its deadlines. A confirmed repeat (R-S4) is on the key ledger: ``key`` with the
+source ``repeat`` unless the case was designated too.
 """
 
 from __future__ import annotations
@@ -16,15 +19,21 @@ from typing import Any
 
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
-from domain.deadlines.case_deadlines import case_deadlines
 from domain.deadlines.policies import get_policy
-from domain.deadlines.status import OPEN_STATUSES, deadline_status
+from domain.deadlines.status import OPEN_STATUSES
+from domain.rules.supervision import tracked_as_repeat
 from projections.core import CaseView, Row, Table, ViewReader
+from projections.deadline_periods import (
+    VALID,
+    VALID_PARAMS,
+    deadline_periods,
+    judged,
+    period_row,
+)
 
 NAME = "ledger"
-
-# Deadlines are stored with every act known, whatever its date; reads filter by ``as_of``.
-END_OF_TIME = date(9999, 12, 31)
+# The key ledger's source for a case that is there as a confirmed repeat only (R-S4).
+REPEAT_SOURCE = "repeat"
 
 CASES = Table(
     view=NAME,
@@ -73,6 +82,10 @@ DEADLINES = Table(
         "due_on": "TEXT",
         "met_on": "TEXT",
         "missed_on": "TEXT",
+        "original_due_on": "TEXT",  # R-E1: the date an extension replaced
+        "extended_by": "TEXT",  # R-E1: the request that moved it
+        "valid_from": "TEXT",  # the period this row holds (deadline_periods)
+        "valid_until": "TEXT",
         "due_soon_days": "INTEGER",
         "calendar_provisional": "INTEGER",
         "derivation": "TEXT",
@@ -97,6 +110,7 @@ class LedgerView(CaseView):
     def rows(self, case: Case, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
         case_id = str(case.id)
         key = case.key
+        repeat = tracked_as_repeat(case)
         head: Row = {
             "case_id": case_id,
             "number": case.number,
@@ -106,8 +120,8 @@ class LedgerView(CaseView):
             "year": case.year,
             "stage": case.stage,
             "reference": int(case.reference),
-            "key": int(case.key is not None),
-            "key_source": key.source if key else None,
+            "key": int(key is not None or repeat),
+            "key_source": key.source if key else REPEAT_SOURCE if repeat else None,
             "leader_in_charge": key.leader_in_charge if key else None,
             "lead_unit": case.lead_unit,
             "co_units": json.dumps(case.co_units),
@@ -119,20 +133,8 @@ class LedgerView(CaseView):
         }
         soon = get_policy(case.policy).due_soon_days
         deadlines = [
-            {
-                "case_id": case_id,
-                "seq": seq,
-                "kind": d.kind,
-                "unit": d.unit,
-                "opened_on": d.opened_on.isoformat(),
-                "due_on": d.due_on.isoformat(),
-                "met_on": _iso(d.met_on),
-                "missed_on": _iso(d.missed_on),
-                "due_soon_days": soon,
-                "calendar_provisional": int(d.calendar_provisional),
-                "derivation": d.derivation,
-            }
-            for seq, d in enumerate(case_deadlines(case, calendar, END_OF_TIME))
+            {"case_id": case_id, "seq": seq, **period_row(p), "due_soon_days": soon}
+            for seq, p in enumerate(deadline_periods(case, calendar))
         ]
         units = [{"case_id": case_id, "unit": u, "role": r} for u, r in unit_roles(case)]
         return {CASES.name: [head], UNITS.name: units, DEADLINES.name: deadlines}
@@ -147,23 +149,10 @@ def _iso(value: date | None) -> str | None:
 
 def deadline_view(row: Row, as_of: date) -> dict[str, Any]:
     """One stored deadline with its status for ``as_of`` (an act after that day is unknown)."""
-    met = date.fromisoformat(row["met_on"]) if row["met_on"] else None
-    missed = date.fromisoformat(row["missed_on"]) if row["missed_on"] else None
-    due = date.fromisoformat(row["due_on"])
-    status, days = deadline_status(due, met, as_of, int(row["due_soon_days"]), missed_on=missed)
-    return {
-        "kind": row["kind"],
-        "unit": row["unit"],
-        "due_on": row["due_on"],
-        "missed_on": row["missed_on"] if status == "missed" else None,
-        "status": status,
-        "days_overdue": days,
-        "calendar_provisional": bool(row["calendar_provisional"]),
-        "derivation": row["derivation"],
-    }
+    return judged(row, as_of, int(row["due_soon_days"]))
 
 
-def _deadlines_by_case(
+def deadlines_by_case(
     reader: ViewReader, case_ids: list[str], as_of: date
 ) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {c: [] for c in case_ids}
@@ -171,9 +160,9 @@ def _deadlines_by_case(
         return found
     marks = ", ".join("?" * len(case_ids))
     rows = reader.fetch(
-        f"SELECT * FROM {reader.table(DEADLINES)} "
-        f"WHERE case_id IN ({marks}) AND opened_on <= ? ORDER BY case_id, seq",
-        [*case_ids, as_of.isoformat()],
+        f"SELECT * FROM {reader.table(DEADLINES)} d "
+        f"WHERE case_id IN ({marks}) AND {VALID.format(d='d')} ORDER BY case_id, seq",
+        [*case_ids, *[as_of.isoformat()] * VALID_PARAMS],
     )
     for row in rows:
         found[row["case_id"]].append(deadline_view(row, as_of))
@@ -199,26 +188,30 @@ def ledger_item(case: Row, deadlines: list[dict[str, Any]]) -> dict[str, Any]:
         "co_units": json.loads(case["co_units"]),
         "split_units": json.loads(case["split_units"]),
         "key": bool(case["key"]),
+        "key_source": case["key_source"],
         "leader_in_charge": case["leader_in_charge"],
         "under_supervision": bool(case["under_supervision"]),
         "next_deadline": (
-            {k: following[k] for k in ("kind", "unit", "due_on", "status")} if following else None
+            {k: following[k] for k in ("kind", "unit", "due_on", "status", "original_due_on")}
+            if following
+            else None
         ),
         "overdue_deadlines": [
-            {k: d[k] for k in ("kind", "unit", "due_on", "days_overdue")} for d in overdue
+            {k: d[k] for k in ("kind", "unit", "due_on", "days_overdue", "original_due_on")}
+            for d in overdue
         ],
         "days_overdue": max((d["days_overdue"] for d in overdue), default=0),
         "deadlines": deadlines,
     }
 
 
-# Overdue as of a day: opened, past due, neither met nor missed by then (R-D8: a missed deadline
-# is no longer chased). Each of the four parameters is the as-of day.
+# Overdue as of a day: the period valid that day, past due, neither met nor missed by then (R-D8:
+# a missed deadline is no longer chased). Each of the five parameters is the as-of day.
 UNMET = (
-    "{d}.opened_on <= ? AND {d}.due_on < ? AND ({d}.met_on IS NULL OR {d}.met_on > ?) "
+    VALID + " AND {d}.due_on < ? AND ({d}.met_on IS NULL OR {d}.met_on > ?) "
     "AND ({d}.missed_on IS NULL OR {d}.missed_on > ?)"
 )
-UNMET_PARAMS = 4
+UNMET_PARAMS = VALID_PARAMS + 3
 
 
 def _overdue_clause(reader: ViewReader) -> str:
@@ -228,21 +221,33 @@ def _overdue_clause(reader: ViewReader) -> str:
     )
 
 
-def _of_unit(reader: ViewReader, alias: str) -> str:
-    """Rows of cases in which a unit (the one parameter) has any role."""
-    return f"{alias}.case_id IN (SELECT case_id FROM {reader.table(UNITS)} WHERE unit = ?)"
+def _of_unit(reader: ViewReader, alias: str, role: str | None = None) -> str:
+    """Rows of cases in which a unit (the first parameter) has any role, or ``role`` (the
+    second parameter) when given."""
+    and_role = " AND role = ?" if role is not None else ""
+    units = reader.table(UNITS)
+    return f"{alias}.case_id IN (SELECT case_id FROM {units} WHERE unit = ?{and_role})"
 
 
-def _after(cursor: str, alias: str, column: str) -> tuple[str, list[Any]]:
-    """Keyset paging: the rows after the (``column``, case id) a page's cursor holds."""
+def _after(
+    cursor: str, column: str, descending: bool = False, *, numeric: bool = False
+) -> tuple[str, list[Any]]:
+    """Keyset paging: the rows after the (``column``, case id) a page's cursor holds;
+    ``column`` is qualified by its table's alias, whose ``case_id`` breaks ties."""
     value, case_id = json.loads(cursor)
-    if not isinstance(value, str) or not isinstance(case_id, str):
+    if not isinstance(value, int if numeric else str) or not isinstance(case_id, str):
         raise ValueError("cursor")
-    clause = f"({alias}.{column} > ? OR ({alias}.{column} = ? AND {alias}.case_id > ?))"
+    alias = column.removeprefix("COALESCE(").split(".")[0]
+    beyond = "<" if descending else ">"
+    clause = f"({column} {beyond} ? OR ({column} = ? AND {alias}.case_id {beyond} ?))"
     return clause, [value, value, case_id]
 
 
-def ledger(
+# Columns a ledger page may be ordered by (a keyset cursor follows any of them).
+SORTS = ("number", "title", "lead_unit", "stage", "year")
+
+
+def ledger_where(
     reader: ViewReader,
     *,
     as_of: date,
@@ -251,36 +256,76 @@ def ledger(
     kind: str | None = None,
     stage: str | None = None,
     overdue: bool | None = None,
-    limit: int = 50,
-    cursor: str | None = None,
-) -> dict[str, Any]:
-    """Filtered ledger page, ordered by case number; ``cursor`` continues after a page."""
+    level: str | None = None,
+    key: bool | None = None,
+    unit_role: str | None = None,
+    numbers: list[str] | None = None,
+) -> tuple[list[str], list[Any]]:
+    """The ledger's filters as SQL conditions on ``c`` (the cases), all applied together.
+    ``unit_role`` narrows ``unit`` to one role (``lead``: its lead cases, R-V2)."""
     where: list[str] = []
     params: list[Any] = []
-    for column, value in (("year", year), ("kind", kind), ("stage", stage)):
+    for column, value in (("year", year), ("kind", kind), ("stage", stage), ("level", level)):
         if value is not None:
             where.append(f"c.{column} = ?")
             params.append(value)
+    if key is not None:
+        where.append("c.key = ?")
+        params.append(int(key))
     if unit is not None:
-        where.append(_of_unit(reader, "c"))
-        params.append(unit)
+        where.append(_of_unit(reader, "c", unit_role))
+        params += [unit] if unit_role is None else [unit, unit_role]
+    if numbers is not None:
+        where.append(f"c.number IN ({', '.join('?' * len(numbers))})" if numbers else "1 = 0")
+        params += numbers
     if overdue is not None:
         where.append(_overdue_clause(reader) if overdue else f"NOT {_overdue_clause(reader)}")
         params += [as_of.isoformat()] * UNMET_PARAMS
+    return where, params
+
+
+def ledger(
+    reader: ViewReader,
+    *,
+    as_of: date,
+    limit: int = 50,
+    cursor: str | None = None,
+    sort: str = "number",
+    descending: bool = False,
+    **filters: Any,
+) -> dict[str, Any]:
+    """Filtered ledger page (``ledger_where``'s filters), ordered by ``sort`` (case number by
+    default) and case id; ``cursor`` continues after a page."""
+    if sort not in SORTS:
+        raise ValueError(f"cannot sort the ledger by {sort!r}")
+    where, params = ledger_where(reader, as_of=as_of, **filters)
+    # NULLs (a case not yet assigned has no lead unit) sort as "" so the keyset is total.
+    column = f"COALESCE(c.{sort}, '')" if sort == "lead_unit" else f"c.{sort}"
     if cursor:
-        clause, after = _after(cursor, "c", "number")
+        clause, after = _after(cursor, column, descending, numeric=sort == "year")
         where.append(clause)
         params += after
     sql = f"SELECT * FROM {reader.table(CASES)} c"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY c.number, c.case_id LIMIT ?"
+    direction = "DESC" if descending else ""
+    sql += f" ORDER BY {column} {direction}, c.case_id {direction} LIMIT ?"
     rows = reader.fetch(sql, [*params, limit + 1])
     page, more = rows[:limit], len(rows) > limit
-    deadlines = _deadlines_by_case(reader, [r["case_id"] for r in page], as_of)
+    deadlines = deadlines_by_case(reader, [r["case_id"] for r in page], as_of)
     items = [ledger_item(r, deadlines[r["case_id"]]) for r in page]
-    next_cursor = json.dumps([page[-1]["number"], page[-1]["case_id"]]) if more else None
+    last = page[-1] if page else None
+    next_cursor = json.dumps([last[sort] or "", last["case_id"]]) if more and last else None
     return {"items": items, "next_cursor": next_cursor}
+
+
+def ledger_count(reader: ViewReader, *, as_of: date, **filters: Any) -> int:
+    """How many cases the filters select (the ledger page's row count)."""
+    where, params = ledger_where(reader, as_of=as_of, **filters)
+    sql = f"SELECT COUNT(*) AS n FROM {reader.table(CASES)} c"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return int(reader.fetch(sql, params)[0]["n"])
 
 
 def overdue(
@@ -302,7 +347,7 @@ def overdue(
     params: list[Any] = [day] * UNMET_PARAMS
     where = [UNMET.format(d="d")]
     if cursor:
-        clause, after = _after(cursor, "d", "due_on")
+        clause, after = _after(cursor, "d.due_on")
         where.append(clause)
         params += after
     if unit is not None:
@@ -322,15 +367,15 @@ def overdue(
     )
     page, more = rows[:limit], len(rows) > limit
     ids = [r["case_id"] for r in page]
-    cases = _cases(reader, ids)
-    by_case = _deadlines_by_case(reader, ids, as_of)
+    cases = cases_by_id(reader, ids)
+    by_case = deadlines_by_case(reader, ids, as_of)
     items = [ledger_item(cases[i], by_case[i]) for i in ids]
     last = page[-1] if page else None
     next_cursor = json.dumps([last["due_on"], last["case_id"]]) if more and last else None
     return {"items": items, "next_cursor": next_cursor}
 
 
-def _cases(reader: ViewReader, case_ids: list[str]) -> dict[str, Row]:
+def cases_by_id(reader: ViewReader, case_ids: list[str]) -> dict[str, Row]:
     if not case_ids:
         return {}
     marks = ", ".join("?" * len(case_ids))
@@ -355,10 +400,11 @@ def case_versions(reader: ViewReader, generation: int | None = None) -> dict[str
 
 
 def cases_due_by(reader: ViewReader, day: date, *, unmet_on: date) -> list[str]:
-    """Cases with a deadline due by ``day`` and not met by ``unmet_on`` (the reminders' sweep)."""
+    """Cases with a deadline due by ``day`` and not met by ``unmet_on`` (the reminders' sweep),
+    in the period valid on ``unmet_on``: an extended deadline is due by its new date."""
     rows = reader.fetch(
-        f"SELECT DISTINCT case_id FROM {reader.table(DEADLINES)} WHERE due_on <= ? "
-        "AND (met_on IS NULL OR met_on > ?)",
-        [day.isoformat(), unmet_on.isoformat()],
+        f"SELECT DISTINCT case_id FROM {reader.table(DEADLINES)} d WHERE due_on <= ? "
+        f"AND (met_on IS NULL OR met_on > ?) AND {VALID.format(d='d')}",
+        [day.isoformat(), unmet_on.isoformat(), *[unmet_on.isoformat()] * VALID_PARAMS],
     )
     return [str(r["case_id"]) for r in rows]

@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 
 from projections.audit_trail import AuditTrailView
+from projections.case_papers import CasePapersView
+from projections.case_search import CaseSearchView
 from projections.commitments import CommitmentView
 from projections.core import CaseView, EventView, ReadModel, Table, Views
 from projections.disclosures import DisclosureView
 from projections.ledger import LedgerView
+from projections.public_register import PublicRegisterView
 from projections.tamper_chain import TamperChainView
 from projections.unit_facts import UnitFactsView
 
@@ -24,6 +27,9 @@ CASE_VIEWS: tuple[Callable[[], CaseView], ...] = (
     UnitFactsView,
     DisclosureView,
     CommitmentView,
+    CasePapersView,
+    PublicRegisterView,
+    CaseSearchView,
 )
 EVENT_VIEWS: tuple[Callable[[], EventView], ...] = (AuditTrailView, TamperChainView)
 

@@ -3,7 +3,9 @@ count; and the reads that aggregate them.
 
 One row per (case, unit); the rates are aggregated at read time, so every numerator and
 denominator can list the case numbers behind it, and a claim like Hunan's "five 100 %" can be
-checked down to the cases (DOMAIN.md §4).
+checked down to the cases (DOMAIN.md §4). On-time measures count against an extended date from
+the day it was granted and say how many were extended (R-E1); satisfaction is also reported by
+who gave the verdict (R-F4); A/B/C shares stand beside the previous year's (DOMAIN.md §4).
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from typing import Any
 
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
-from domain.deadlines.case_deadlines import case_deadlines
+from domain.deadlines.case_deadlines import Deadline, case_deadlines
 from domain.deadlines.status import met_on_time
 from domain.records import Reply
 from domain.rules.communication import reached_contact_dates
 from domain.visit_rate import visit_compliance
 from projections.core import CaseView, Row, Table, ViewReader
-from projections.ledger import END_OF_TIME, unit_roles
+from projections.deadline_periods import END_OF_TIME
+from projections.ledger import unit_roles
 
 NAME = "unit_facts"
 
@@ -43,14 +46,18 @@ FACTS = Table(
         "on_site_total": "INTEGER",
         "on_site_present": "INTEGER",
         "reply_due_on": "TEXT",
+        "reply_original_due_on": "TEXT",  # R-E1: before the extension granted on …
+        "reply_extended_on": "TEXT",  # … this day
         "reply_missed_on": "TEXT",
         "reply_issued_on": "TEXT",
         "classification": "TEXT",
         "proactive_replies": "INTEGER",
         "disclosed_on_time": "INTEGER",
         "verdict": "TEXT",
+        "verdict_source": "TEXT",  # R-F4: proposer | office
         "rehandlings": "INTEGER",
         "rehandlings_on_time": "INTEGER",
+        "rehandlings_extended": "INTEGER",
     },
     key=("case_id", "unit"),
     indexes=(("year", "kind", "unit"),),
@@ -72,7 +79,7 @@ class UnitFactsView(CaseView):
 
     def rows(self, case: Case, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
         deadlines = case_deadlines(case, calendar, END_OF_TIME)
-        verdict = case.feedback[-1].verdict if case.feedback else None
+        latest = case.feedback[-1] if case.feedback else None
         rows = []
         for unit, role in unit_roles(case):
             reply = _first_reply(case, unit)
@@ -82,6 +89,7 @@ class UnitFactsView(CaseView):
             )
             disclosure = [d for d in deadlines if d.kind == "disclosure" and d.unit == unit]
             rehandling = [d for d in deadlines if d.kind == "rehandling"] if owns_reply else []
+            extended_on = _extended_on(case, reply_deadline)
             rows.append(
                 {
                     "case_id": str(case.id),
@@ -99,6 +107,10 @@ class UnitFactsView(CaseView):
                         h.unit == unit and h.proposer_present for h in case.on_site_handlings
                     ),
                     "reply_due_on": _iso(reply_deadline.due_on) if reply_deadline else None,
+                    "reply_original_due_on": (
+                        _iso(reply_deadline.original_due_on) if reply_deadline else None
+                    ),
+                    "reply_extended_on": _iso(extended_on),
                     "reply_missed_on": _iso(reply_deadline.missed_on) if reply_deadline else None,
                     "reply_issued_on": _iso(reply.issued_on) if reply else None,
                     "classification": reply.classification if reply else None,
@@ -106,14 +118,23 @@ class UnitFactsView(CaseView):
                     "disclosed_on_time": sum(
                         met_on_time(d.due_on, d.met_on, d.missed_on) for d in disclosure
                     ),
-                    "verdict": verdict if owns_reply else None,
+                    "verdict": latest.verdict if latest and owns_reply else None,
+                    "verdict_source": latest.source if latest and owns_reply else None,
                     "rehandlings": len(rehandling),
                     "rehandlings_on_time": sum(
                         met_on_time(d.due_on, d.met_on, d.missed_on) for d in rehandling
                     ),
+                    "rehandlings_extended": sum(d.extended_by is not None for d in rehandling),
                 }
             )
         return {FACTS.name: rows}
+
+
+def _extended_on(case: Case, deadline: Deadline | None) -> date | None:
+    """The day the office granted the extension of ``deadline`` (R-E1), if it did."""
+    if deadline is None or deadline.extended_by is None:
+        return None
+    return case.extensions[deadline.extended_by].decided_on
 
 
 # -- reads ----------------------------------------------------------------------------------
@@ -147,11 +168,23 @@ def on_site_measure(facts: list[Fact]) -> dict[str, Any]:
     }
 
 
+def _extended(f: Fact, as_of: str) -> bool:
+    """Whether the reply's deadline had been extended by ``as_of`` (R-E1)."""
+    return f["reply_extended_on"] is not None and f["reply_extended_on"] <= as_of
+
+
+def _due_on(f: Fact, as_of: str) -> str:
+    """The reply's due date as it stood on ``as_of``: the granted one from the day it was."""
+    if f["reply_extended_on"] is None or _extended(f, as_of):
+        return str(f["reply_due_on"])
+    return str(f["reply_original_due_on"])
+
+
 def _reply_due(f: Fact, as_of: str) -> bool:
     """A reply counts once due, once issued, or once it can no longer be given (R-D8)."""
     issued, missed = f["reply_issued_on"], f["reply_missed_on"]
     return bool(f["reply_due_on"]) and (
-        f["reply_due_on"] <= as_of
+        _due_on(f, as_of) <= as_of
         or (issued is not None and issued <= as_of)
         or (missed is not None and missed <= as_of)
     )
@@ -163,9 +196,21 @@ def _issued_on_time(f: Fact, as_of: str) -> bool:
     return (
         issued is not None
         and issued <= as_of
-        and issued <= f["reply_due_on"]
+        and issued <= _due_on(f, as_of)
         and (missed is None or issued <= missed)
     )
+
+
+def on_time_reply_measure(replying: list[Fact], as_of: str) -> dict[str, Any]:
+    """按时答复: replies issued by their deadline ÷ replies due, and how many of the due ones
+    had their deadline extended (R-E1: on time counts against the new date)."""
+    due = [f for f in replying if _reply_due(f, as_of)]
+    extended = [f for f in due if _extended(f, as_of)]
+    return {
+        **measure(due, lambda f: _issued_on_time(f, as_of)),
+        "extended": len(extended),
+        "extended_cases": sorted(f["number"] for f in extended),
+    }
 
 
 def _per_count(facts: list[Fact], total: str, hits: str) -> dict[str, Any]:
@@ -181,38 +226,84 @@ def _per_count(facts: list[Fact], total: str, hits: str) -> dict[str, Any]:
     }
 
 
-def unit_measures(facts: list[Fact], as_of: date) -> dict[str, Any]:
+def rehandling_measure(replying: list[Fact]) -> dict[str, Any]:
+    """Re-handling on time (R-D3), counted per re-handling, with the extended ones (R-E1)."""
+    return {
+        **_per_count(replying, "rehandlings", "rehandlings_on_time"),
+        "extended": sum(int(f["rehandlings_extended"]) for f in replying),
+        "extended_cases": sorted(f["number"] for f in replying if f["rehandlings_extended"]),
+    }
+
+
+SOURCES = ("proposer", "office")
+
+
+def by_source(with_feedback: list[Fact], counts: Callable[[Fact], bool]) -> dict[str, Any]:
+    """A satisfaction measure, and the same over each source's verdicts (R-F4): what the
+    proposers said themselves apart from what the office keyed in."""
+    return {
+        **measure(with_feedback, counts),
+        "by_source": {
+            source: measure([f for f in with_feedback if f["verdict_source"] == source], counts)
+            for source in SOURCES
+        },
+    }
+
+
+def _replied(facts: list[Fact], day: str) -> list[Fact]:
+    """Each replying unit's first issued reply (by ``day``), for the A/B/C figures."""
+    return [
+        f
+        for f in facts
+        if f["role"] in REPLYING and f["classification"] and f["reply_issued_on"] <= day
+    ]
+
+
+def class_shares(facts: list[Fact], day: str, previous: list[Fact] | None) -> dict[str, Any]:
+    """A/B/C shares (DOMAIN.md §4): per class ÷ replies issued, with the cases behind them,
+    each beside the same share of the year before (``previous``; null when no year was asked)."""
+    replied = _replied(facts, day)
+    before = _replied(previous, day) if previous is not None else None
+    return {
+        c: {
+            **_class_share(replied, c),
+            "previous_year": _class_share(before, c) if before is not None else None,
+        }
+        for c in "ABC"
+    }
+
+
+def unit_measures(
+    facts: list[Fact], as_of: date, previous: list[Fact] | None = None
+) -> dict[str, Any]:
     day = as_of.isoformat()
     lead = [f for f in facts if f["role"] == "lead"]
     replying = [f for f in facts if f["role"] in REPLYING]
-    replied = [f for f in replying if f["classification"] and f["reply_issued_on"] <= day]
+    replied = _replied(facts, day)
     with_feedback = [f for f in replying if f["verdict"]]
     return {
         "lead_cases": len(lead),
         "co_cases": sum(f["role"] == "co" for f in facts),
         "split_cases": sum(f["role"] == "split" for f in facts),
         "replies_by_class": {c: sum(f["classification"] == c for f in replied) for c in "ABC"},
-        # A/B/C shares (DOMAIN.md §4): per class ÷ replies issued, with the cases behind them.
-        "class_shares": {c: _class_share(replied, c) for c in "ABC"},
+        "class_shares": class_shares(facts, day, previous),
         "measures": {
             "communication_rate": measure(replying, lambda f: bool(f["reached_contact"])),
             "key_meeting_rate": measure(
                 [f for f in replying if f["key"]], lambda f: bool(f["visited"])
             ),
             "on_site_participation_rate": on_site_measure(facts),
-            "on_time_reply_rate": measure(
-                [f for f in replying if _reply_due(f, day)], lambda f: _issued_on_time(f, day)
-            ),
-            "satisfaction_rate": measure(
+            "on_time_reply_rate": on_time_reply_measure(replying, day),
+            "satisfaction_rate": by_source(
                 with_feedback, lambda f: f["verdict"] in ("satisfied", "basically_satisfied")
             ),
-            "strict_satisfaction_rate": measure(
+            "strict_satisfaction_rate": by_source(
                 with_feedback, lambda f: f["verdict"] == "satisfied"
             ),
             "disclosure_on_time_rate": _per_count(
                 replying, "proactive_replies", "disclosed_on_time"
             ),
-            "rehandling_on_time_rate": _per_count(replying, "rehandlings", "rehandlings_on_time"),
+            "rehandling_on_time_rate": rehandling_measure(replying),
         },
     }
 
@@ -236,13 +327,24 @@ def _facts(reader: ViewReader, year: int | None, kind: str | None) -> list[Fact]
 def unit_stats(
     reader: ViewReader, *, as_of: date, year: int | None = None, kind: str | None = None
 ) -> dict[str, Any]:
-    """Per unit, and for the whole organisation (summed over units: each reply counted once)."""
+    """Per unit, and for the whole organisation (summed over units: each reply counted once).
+    Asked for a year, the A/B/C shares come with the year before's (as known on ``as_of``)."""
     facts = _facts(reader, year, kind)
-    by_unit: dict[str, list[Fact]] = defaultdict(list)
+    previous = _facts(reader, year - 1, kind) if year is not None else None
+    by_unit = _by_unit(facts)
+    before = _by_unit(previous or [])
+    items = [
+        {"unit": u, **unit_measures(fs, as_of, before[u] if previous is not None else None)}
+        for u, fs in sorted(by_unit.items())
+    ]
+    return {"items": items, "total": {"unit": None, **unit_measures(facts, as_of, previous)}}
+
+
+def _by_unit(facts: list[Fact]) -> dict[str, list[Fact]]:
+    found: dict[str, list[Fact]] = defaultdict(list)
     for f in facts:
-        by_unit[f["unit"]].append(f)
-    items = [{"unit": u, **unit_measures(fs, as_of)} for u, fs in sorted(by_unit.items())]
-    return {"items": items, "total": {"unit": None, **unit_measures(facts, as_of)}}
+        found[f["unit"]].append(f)
+    return found
 
 
 def visit_compliance_report(reader: ViewReader, *, year: int | None = None) -> dict[str, Any]:

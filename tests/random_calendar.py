@@ -16,7 +16,7 @@ from domain.case import Case
 from domain.deadlines.case_deadlines import case_deadlines
 from domain.records import Actor
 from infra.application import BanliApplication
-from projections.ledger import END_OF_TIME
+from projections.deadline_periods import END_OF_TIME
 from tests.support import ctx
 
 YEARS = (2026, 2027)  # 2026 replaces the package's own schedule; 2027 has none until loaded

@@ -7,7 +7,7 @@ named, immutable policy rather than in code paths; a case records which policy i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from types import MappingProxyType
 from typing import Literal
@@ -60,23 +60,23 @@ class Policy:
 
 DEFAULT_POLICY = "hebei-2022"
 
+_HEBEI_2022 = Policy(
+    name="hebei-2022",
+    co_opinion_months=2,
+    reply_months=3,
+    rehandling_days=30,
+    disclosure_unit="days",
+    disclosure_count=15,
+    source="003 §三 §五 §七",
+)
+
 POLICIES: Mapping[str, Policy] = MappingProxyType(
     {
-        "hebei-2022": Policy(
-            name="hebei-2022",
-            co_opinion_months=2,
-            reply_months=3,
-            rehandling_days=30,
-            disclosure_unit="days",
-            disclosure_count=15,
-            source="003 §三 §五 §七",
-        ),
+        "hebei-2022": _HEBEI_2022,
         # Guangxi's own rules (000) only fix disclosure; the other deadlines follow 003.
-        "guangxi-2018": Policy(
+        "guangxi-2018": replace(
+            _HEBEI_2022,
             name="guangxi-2018",
-            co_opinion_months=2,
-            reply_months=3,
-            rehandling_days=30,
             disclosure_unit="working_days",
             disclosure_count=20,
             source="000 art.31; 003 §三 §七",

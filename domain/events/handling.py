@@ -195,9 +195,26 @@ def on_site_handled(
 
 
 def disclosure_preference_recorded(
-    self: Case, *, consent_reply: bool, consent_original: bool, actor: Actor, occurred_on: date
+    self: Case,
+    *,
+    consent_reply: bool,
+    consent_original: bool,
+    actor: Actor,
+    occurred_on: date,
+    proposer: str | None = None,
 ) -> None:
-    self.disclosure_preference = DisclosurePreference(consent_reply, consent_original, occurred_on)
+    """Each voice's latest word counts: a proposer through their link (R-F4), or a unit or the
+    office for the proposers (``proposer`` None). Publishing needs every voice's consent: a
+    refusal by one co-signer of a joint suggestion stands until that voice says otherwise."""
+    said = DisclosurePreference(consent_reply, consent_original, occurred_on, proposer)
+    self.disclosure_preferences[proposer or ""] = said
+    voices = list(self.disclosure_preferences.values())
+    self.disclosure_preference = DisclosurePreference(
+        consent_reply=all(v.consent_reply for v in voices),
+        consent_original=all(v.consent_original for v in voices),
+        occurred_on=occurred_on,
+        proposer=proposer if len(voices) == 1 else None,
+    )
 
 
 def co_opinion_delivered(

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from domain import commands as c
 from domain.case import Case
 from domain.commands import Acting
-from domain.handlers import closing, handling, replies
+from domain.handlers import closing, handling, proposer_side, replies
 
 C = TypeVar("C", bound=c.CaseCommand)
 Handler = Callable[[Case, Any, Acting], str | None]
@@ -53,6 +53,9 @@ HANDLERS: Mapping[type[c.CaseCommand], Handler] = dict(
         _entry(c.Reassess, closing.reassess),
         _entry(c.CloseOut, closing.close_out),
         _entry(c.Correct, closing.correct),
+        _entry(c.CreateProposerLink, proposer_side.create_proposer_link),
+        _entry(c.RevokeProposerLink, proposer_side.revoke_proposer_link),
+        _entry(c.AttachDocument, proposer_side.attach_document),
     ]
 )
 

@@ -24,7 +24,7 @@ from domain.deadlines.policies import DEFAULT_POLICY, POLICIES
 from domain.errors import InvalidInput
 from domain.key_quota import KeyQuota
 from domain.records import PossibleRepeat
-from domain.rules import accountability, assignment, supervision, visits
+from domain.rules import accountability, assignment, proposer_side, supervision, visits
 from domain.rules import deadlines as rules_deadlines
 from domain.vocabulary import CONTACT_CHANNELS, CONTACT_PHASES, DISCLOSURE_OPTIONS
 
@@ -248,11 +248,16 @@ def record_disclosure_preference(
     case: Case, cmd: c.RecordDisclosurePreference, acting: Acting
 ) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
+    # R-F4: through a link the proposer speaks for themselves; a unit or the office records
+    # what the proposers told them, in no one's name.
+    speaking = acting.actor["role"] == "proposer"
+    proposer = proposer_side.check_own_voice(case, cmd.proposer) if speaking else None
     case.disclosure_preference_recorded(
         consent_reply=check_bool(cmd.consent_reply, "consent_reply"),
         consent_original=check_bool(cmd.consent_original, "consent_original"),
         actor=acting.actor,
         occurred_on=cmd.occurred_on,
+        proposer=proposer,
     )
 
 

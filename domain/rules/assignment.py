@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from domain.checks import check_bool, check_codes, check_one_of, check_text
 from domain.commands import RegisterCase
-from domain.errors import InvalidInput, NotFound, RuleViolation
+from domain.errors import InvalidInput, RuleViolation
 from domain.records import ReassignmentRequest
 from domain.rules.communication import check_proposers
+from domain.rules.requests import undecided
 from domain.rules.state import CaseState
 from domain.vocabulary import KINDS, LEVELS
 
@@ -127,12 +128,7 @@ def check_may_request_reassignment(case: CaseState, unit: str) -> None:
 
 
 def open_request(case: CaseState, request_id: str) -> ReassignmentRequest:
-    request = case.requests.get(request_id)
-    if request is None:
-        raise NotFound("改办申请不存在", f"no reassignment request {request_id}")
-    if request.status != "open":
-        raise RuleViolation("R-A3", "该改办申请已处理", "the request was already decided")
-    return request
+    return undecided(case.requests, request_id, "R-A3", "改办申请", "reassignment request")
 
 
 def check_round_available(case: CaseState) -> None:

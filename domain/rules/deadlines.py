@@ -14,8 +14,9 @@ from datetime import date
 from domain.checks import check_one_of
 from domain.deadlines.case_deadlines import Deadline
 from domain.deadlines.periods import add_months
-from domain.errors import NotFound, RuleViolation
+from domain.errors import RuleViolation
 from domain.records import ExtensionRequest
+from domain.rules.requests import undecided
 from domain.rules.state import CaseState
 
 EXTENDABLE = ("reply", "co_opinion", "rehandling")
@@ -77,9 +78,4 @@ def check_extended_date(original_due_on: date, new_due_on: date, current_due_on:
 
 
 def open_extension(case: CaseState, request_id: str) -> ExtensionRequest:
-    request = case.extensions.get(request_id)
-    if request is None:
-        raise NotFound("延期申请不存在", f"no extension request {request_id}")
-    if request.status != "open":
-        raise RuleViolation("R-E1", "该延期申请已处理", "the extension request was already decided")
-    return request
+    return undecided(case.extensions, request_id, "R-E1", "延期申请", "extension request")

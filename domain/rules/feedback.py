@@ -15,6 +15,7 @@ from domain.errors import RuleViolation
 from domain.records import Reply
 from domain.rules.accountability import check_not_before
 from domain.rules.communication import reached_contact_dates
+from domain.rules.proposer_side import check_own_voice
 from domain.rules.replies import has_issued_reply
 from domain.rules.state import CaseState
 
@@ -38,13 +39,7 @@ def check_feedback_allowed(case: CaseState, occurred_on: date) -> None:
 def feedback_source(case: CaseState, actor_role: str, proposer: str | None) -> str:
     """R-F4: ``proposer`` through their link (a proposer of the case), or ``office``."""
     if actor_role == "proposer":
-        names = {p.name for p in (case.merge.proposers if case.merge else case.proposers)}
-        if proposer is None or proposer not in names:
-            raise RuleViolation(
-                "R-F4",
-                "只有该件的代表委员本人可以通过专属链接反馈",
-                "only a proposer of this case gives feedback through their link",
-            )
+        check_own_voice(case, proposer)
         return "proposer"
     if actor_role == "office":
         return "office"

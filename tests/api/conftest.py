@@ -95,6 +95,8 @@ class FakeClock:
 
 
 def start(data_dir: Path, clock: Clock = utc_now, **settings: Any) -> tuple[TestClient, Services]:
+    # Notices are noticed and delivered by the tests that are about them, on a day they name.
+    settings = {"embedded_notices": False, **settings}
     config = Settings(data_dir=data_dir, bootstrap_admin_token=BOOT, **settings)
     services = build_services(config, clock=clock)
     client = TestClient(create_app(services), raise_server_exceptions=False)

@@ -118,6 +118,10 @@ def test_registers_and_measures_match_their_schemas(demo: Demo, who: str) -> Non
     assert {i["status"] for i in register["items"]} >= {"published", "withheld"}
     demo.checked("/v1/commitments", who, include_closed="true")
     demo.checked("/v1/me", who)
+    found = demo.checked("/v1/cases", who, q="改造", limit=3)
+    assert found["items"] and found["next_cursor"] is not None
+    demo.checked("/v1/cases", who, q="改造", cursor=found["next_cursor"])
+    demo.checked("/v1/cases", who, year=2025, kind="proposal", limit=2)
 
 
 def test_audit_verification_and_health_match_their_schemas(demo: Demo) -> None:

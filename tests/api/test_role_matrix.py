@@ -45,6 +45,7 @@ class World:
     reply_id: str  # FIN's submitted reply on case_id
     request_id: str  # HOU's open reassignment request on case_id
     event_id: str  # FIN's contact on case_id, recorded by handler_fin
+    extension_id: str  # FIN's open request for more time on its reply (R-E1)
 
 
 Body = Callable[[World], Any]
@@ -54,12 +55,14 @@ Body = Callable[[World], Any]
 class Endpoint:
     name: str
     method: str
-    path: str  # may name {case}, {reply}, {request}
+    path: str  # may name {case}, {reply}, {request}, {extension}
     body: Body | None
     allowed: tuple[str, ...]
 
     def url(self, w: World) -> str:
-        return self.path.format(case=w.case_id, reply=w.reply_id, request=w.request_id)
+        return self.path.format(
+            case=w.case_id, reply=w.reply_id, request=w.request_id, extension=w.extension_id
+        )
 
     def call(self, w: World, who: str | None) -> httpx.Response:
         token = w.api.tokens.get(who, who) if who else None
@@ -77,6 +80,18 @@ def fixed(body: dict[str, Any]) -> Body:
 
 C = "/v1/cases/{case}"
 T = "/v1/users/matrix-target"  # a user of the matrix's world that no matrix role is
+
+
+def extension_body(unit: str) -> dict[str, Any]:
+    return {
+        "unit": unit,
+        "deadline_kind": "reply" if unit == "FIN" else "co_opinion",
+        "reason": "需协调",
+        "requested_due_on": "2025-05-20",
+        "occurred_on": "2025-03-10",
+    }
+
+
 ENDPOINTS = [
     # Set-up: admin.
     Endpoint("create-unit", "POST", "/v1/units", fixed({"code": "MX", "name": "矩阵"}), ("admin",)),
@@ -183,6 +198,27 @@ ENDPOINTS = [
         ),
         ("handler",),
     ),
+    Endpoint(
+        "request-extension",
+        "POST",
+        C + "/extension-requests",
+        fixed(extension_body("FIN")),
+        ("handler",),
+    ),
+    Endpoint(
+        "decide-extension",
+        "POST",
+        C + "/extension-requests/{extension}/decision",
+        fixed({"approved": True, "note": "同意", "occurred_on": "2025-03-12"}),
+        ("office",),
+    ),
+    Endpoint(
+        "review-repeat",
+        "POST",
+        C + "/repeat-review",
+        fixed({"of_case_id": "x", "confirmed": True, "note": "核实", "occurred_on": "2025-02-03"}),
+        ("office",),
+    ),
     Endpoint("submit-reply", "POST", C + "/replies", fixed(reply_body()), ("handler",)),
     Endpoint(
         "approve-reply",
@@ -288,6 +324,7 @@ ENDPOINTS = [
     Endpoint("read-me", "GET", "/v1/me", None, READERS),
     # Reads.
     Endpoint("read-case", "GET", C, None, READERS),
+    Endpoint("search-cases", "GET", "/v1/cases?q=公路", None, READERS),
     Endpoint("read-history", "GET", C + "/history", None, READERS),
     Endpoint("read-ledger", "GET", "/v1/ledger", None, READERS),
     Endpoint("read-overdue", "GET", "/v1/ledger/overdue", None, READERS),
@@ -322,6 +359,10 @@ def build_world(api: Api) -> World:
         "handler_hou",
     )
     assert request.status_code == 201, request.text
+    extension = api.post(
+        f"/v1/cases/{case_id}/extension-requests", extension_body("FIN"), "handler_fin"
+    )
+    assert extension.status_code == 201, extension.text
     return World(
         api,
         case_id,
@@ -329,6 +370,7 @@ def build_world(api: Api) -> World:
         reply.json()["reply_id"],
         request.json()["request_id"],
         contact.json()["events"][0]["id"],
+        extension.json()["request_id"],
     )
 
 
@@ -490,6 +532,12 @@ def test_every_allowed_role_can_actually_succeed(fresh: World) -> None:
             {"approved": False, "note": "不同意", "occurred_on": "2025-06-03"},
             "ReassignmentDecided",
         ),
+        (
+            "office",
+            f"/extension-requests/{fresh.extension_id}/decision",
+            {"approved": False, "note": "不同意延期", "occurred_on": "2025-06-04"},
+            "ExtensionDecided",
+        ),
     ]
     for who, path, body, event_type in steps:
         response = api.post(f"/v1/cases/{case_id}{path}", body, who)
@@ -572,6 +620,7 @@ HOU_BODIES: dict[str, Body] = {
             "occurred_on": "2025-03-01",
         }
     ),
+    "request-extension": fixed(extension_body("HOU")),
     "submit-reply": fixed(reply_body("HOU")),
     "issue-reply": fixed({"document_number": "建函〔2025〕1号", "occurred_on": "2025-04-05"}),
     "publish-or-withhold": lambda w: {"reply_id": w.reply_id, "withheld_reason": "涉密"},

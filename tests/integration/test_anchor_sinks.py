@@ -136,6 +136,7 @@ def test_verify_over_http_reports_the_anchors_R_X2(
             "anchor_problems": [],
             "findings": [],
             "reason": None,
+            "documents_checked": 0,
         }
         _anchor(d)
         d.move_recorded_at(4, "2099-01-01T00:00:00+00:00")

@@ -8,7 +8,7 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 
 from infra.view_store import ViewStoreBase
-from projections.core import Table
+from projections.core import Table, TextMatch
 from projections.processor import ViewChanges
 
 ROWS = Table(
@@ -162,3 +162,57 @@ def test_an_abandoned_generations_number_is_never_used_again(
     again = store.create_generation("things", (ROWS, LOG), activate=False)
     assert again == building + 1
     assert store.positions([("things", again)]) == {"things": None}
+
+
+WORDS = Table(
+    view="words",
+    name="words",
+    columns={"case_id": "TEXT", "year": "INTEGER", "head": "TEXT", "body": "TEXT"},
+    key=("case_id",),
+    tokens=("head", "body"),
+)
+
+
+def _words(store: ViewStoreBase, rows: list[dict[str, Any]], ids: list[str], at: int = 1) -> None:
+    changes = ViewChanges(replace={"words": (ids, rows)}, position=at)
+    store.write({"words": changes}, {"words": (WORDS,)}, {"words": 1})
+
+
+def test_token_columns_are_searched_with_the_databases_own_full_text_index(
+    stores: tuple[Any, ViewStoreBase],
+) -> None:
+    """Terms (CJK bigrams too, on a C-locale PostgreSQL) are found in one column or in all of
+    them, any or every one, the best first; rows replaced per case leave no stale terms."""
+    _, store = stores
+    store.create_generation("words", (WORDS,), activate=True)
+    rows = [
+        {"case_id": "a", "year": 2024, "head": "农村 村公 公路", "body": "养护 资金"},
+        {"case_id": "b", "year": 2025, "head": "老旧 小区", "body": "公路 资金 jy"},
+        {"case_id": "c", "year": 2025, "head": "", "body": ""},
+    ]
+    _words(store, rows, ["a", "b", "c"])
+
+    def found(
+        columns: tuple[str, ...], terms: tuple[str, ...], every: bool, **kw: Any
+    ) -> list[str]:
+        match = TextMatch(WORDS, columns, terms, every, 10, **kw)
+        return [r["case_id"] for r in store.matching(match)]
+
+    assert found(("head",), ("公路",), False) == ["a"]
+    assert sorted(found(("head", "body"), ("公路",), False)) == ["a", "b"]
+    assert found(("head", "body"), ("公路", "资金", "jy"), True) == ["b"]
+    assert found(("head",), ("公路", "老旧"), False, where="c.year < ?", params=(2025,)) == ["a"]
+    # A case's rows replaced: its old terms are gone from the index.
+    _words(store, [{**rows[0], "head": "城镇 老旧"}], ["a"], at=2)
+    assert found(("head",), ("公路",), False) == []
+    assert sorted(found(("head",), ("老旧",), False)) == ["a", "b"]
+    with pytest.raises(ValueError):  # terms are quoted into the engine's language
+        found(("head",), ('公路" OR "x',), False)
+    # A rebuilt generation has an index of its own; the old one goes with its table.
+    fresh = store.create_generation("words", (WORDS,), activate=False)
+    store.switch_generation("words", fresh, (WORDS,))
+    third = store.create_generation("words", (WORDS,), activate=False)
+    store.switch_generation("words", third, (WORDS,))
+    assert found(("head",), ("老旧",), False) == []
+    with pytest.raises(Exception):  # noqa: B017 - SQLite's FTS5 table is dropped with its table
+        store.fetch(f"SELECT * FROM {store.table(WORDS, 1)}_fts", ())

@@ -31,6 +31,9 @@ def test_the_kafka_consumer_keeps_every_read_model_but_the_tamper_chain() -> Non
         "unit_facts",
         "disclosures",
         "commitments",
+        "case_papers",
+        "public_register",
+        "case_search",
         "audit_trail",
     )
     assert (*registry.KAFKA_FED, "tamper_chain") == registry.NAMES

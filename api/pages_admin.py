@@ -1,0 +1,151 @@
+"""管理 (UI.md § Page map), for admins: units, users (create, disable or enable, a new token),
+and calendar years (R-D7: load a year's 放假/调休 and see which deadlines the load moved).
+
+Each form is the body of its ``/v1`` command (``UnitCreate``, ``UserCreate``, ``UserReason``,
+``TokenCreate``, ``CalendarYear``) run by the same services; a new token is shown once, on the
+answer page, and never stored.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, ValidationError
+
+from api import queries
+from api import schemas as s
+from api import schemas_accounts as a
+from api.commands import context
+from api.pages_web import PageRefused, Posted, Svc, page_errors, render, roles, see_other
+from domain.errors import DomainError
+from domain.vocabulary import ROLES
+from infra.application import CommandContext
+from infra.clock import today
+from infra.directory import Principal
+
+router = APIRouter(include_in_schema=False)
+Admin = Annotated[Principal, Depends(roles("admin"))]
+
+
+def admin_context(svc: Svc) -> dict[str, Any]:
+    with page_errors():
+        found = queries.directory(svc)
+    return {**found, "roles": sorted(ROLES), "today": today()}
+
+
+def page(
+    request: Request, who: Principal, svc: Svc, status: int = 200, **more: Any
+) -> HTMLResponse:
+    return render(request, "admin.html", who, {**admin_context(svc), **more}, status=status)
+
+
+def problem_of(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "；".join(f"{'.'.join(map(str, e['loc']))}：{e['msg']}" for e in error.errors())
+    if isinstance(error, DomainError):
+        return error.zh
+    return str(error)
+
+
+def ctx_for(request: Request, who: Principal, body: BaseModel) -> CommandContext:
+    return context(request, who, a.fingerprinted(body))
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_page(request: Request, who: Admin, svc: Svc) -> HTMLResponse:
+    return page(request, who, svc, done=request.query_params.get("done", ""))
+
+
+@router.post("/admin/units", response_class=HTMLResponse)
+def create_unit(request: Request, who: Admin, svc: Svc, posted: Posted) -> Response:
+    try:
+        body = s.UnitCreate.model_validate({"code": posted.get("code"), "name": posted.get("name")})
+        svc.directory.create_unit(who, body.code, body.name, ctx_for(request, who, body))
+    except (ValidationError, DomainError) as error:
+        return page(request, who, svc, 422, problems={"unit": problem_of(error)}, posted=posted)
+    return see_other("/admin?done=unit")
+
+
+@router.post("/admin/users", response_class=HTMLResponse)
+def create_user(request: Request, who: Admin, svc: Svc, posted: Posted) -> Response:
+    data = {
+        "username": posted.get("username"),
+        "display_name": posted.get("display_name"),
+        "role": posted.get("role"),
+        "unit_code": posted.get("unit_code") or None,
+        "password": posted.get("password") or None,
+    }
+    try:
+        body = a.UserCreate.model_validate(data)
+        answer, _ = svc.directory.create_user(
+            who, **body.model_dump(), ctx=ctx_for(request, who, body)
+        )
+    except (ValidationError, DomainError, ValueError) as error:
+        return page(request, who, svc, 422, problems={"user": problem_of(error)}, posted=posted)
+    return page(request, who, svc, 201, token_for=answer["username"], token=answer["token"])
+
+
+@router.post("/admin/users/{username}/{action}", response_class=HTMLResponse)
+def user_action(
+    request: Request, username: str, action: str, who: Admin, svc: Svc, posted: Posted
+) -> Response:
+    try:
+        if action in ("disable", "enable"):
+            body: BaseModel = a.UserReason.model_validate({"reason": posted.get("reason")})
+            turn = svc.accounts.disable if action == "disable" else svc.accounts.enable
+            turn(ctx_for(request, who, body), username, posted.get("reason"))
+            return see_other(f"/admin?done={action}")
+        if action == "token":
+            expires = posted.get("expires_on") or None
+            token_body = a.TokenCreate.model_validate({"expires_on": expires})
+            change = svc.accounts.grant_token(
+                ctx_for(request, who, token_body), who, username, token_body.expires_on
+            )
+            return page(request, who, svc, 201, token_for=username, token=change.token)
+    except (ValidationError, DomainError) as error:
+        return page(request, who, svc, 422, problems={username: problem_of(error)}, posted=posted)
+    raise PageRefused(404, f"没有操作 {action}")
+
+
+def day_lines(text: str) -> list[str]:
+    return [d.strip() for d in text.replace("、", "\n").replace(",", "\n").split() if d.strip()]
+
+
+@router.post("/admin/calendar", response_class=HTMLResponse)
+def load_calendar(request: Request, who: Admin, svc: Svc, posted: Posted) -> Response:
+    """R-D7: a year's schedule; the answer lists the deadlines it moved (compared before and
+    after in the ledger, which the load re-derives at once)."""
+    year_text = posted.get("year").strip()
+    try:
+        year = int(year_text) if year_text.isascii() and year_text.isdigit() else 0
+        if not 1949 <= year <= 2200:
+            raise ValueError(f"年份 {year_text!r} 无效")
+        body = s.CalendarYear.model_validate(
+            {
+                "holidays": day_lines(posted.get("holidays")),
+                "workdays": day_lines(posted.get("workdays")),
+            }
+        )
+        window = (date(year - 1, 1, 1), date(year + 1, 12, 31))
+        with page_errors():
+            before = queries.deadlines_due_between(svc, *window)
+        ctx = CommandContext(actor=who.actor(), today=today())
+        version = svc.app.load_calendar_year(ctx, year, body.holidays, body.workdays)
+        with page_errors():
+            after = queries.deadlines_due_between(svc, *window)
+    except (ValidationError, DomainError, ValueError) as error:
+        return page(request, who, svc, 422, problems={"calendar": problem_of(error)}, posted=posted)
+    return page(request, who, svc, 200, moved=moved(before, after), loaded=(year, version))
+
+
+def moved(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -> list[Any]:
+    """Deadlines whose due date the load changed: (number, kind, unit, was, now)."""
+    changes = []
+    for key, now in after.items():
+        was = before.get(key)
+        if was is not None and was["due_on"] != now["due_on"]:
+            changes.append((now["number"], now["kind"], now["unit"], was["due_on"], now["due_on"]))
+    return sorted(changes)

@@ -1,0 +1,43 @@
+"""The workbench on the API's server (API.md "The workbench": ``GET /``): its page routers,
+its static files and how its refusals are answered (pages, not problem+json)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from api import (
+    pages_admin,
+    pages_audit,
+    pages_case,
+    pages_dashboard,
+    pages_ledger,
+    pages_login,
+    pages_paperwork,
+)
+from api.pages_web import STATIC_DIR, LoginRequired, PageRefused, login_redirect, refused_page
+
+PAGE_ROUTERS = (
+    pages_login,
+    pages_dashboard,
+    pages_ledger,
+    pages_case,
+    pages_paperwork,
+    pages_audit,
+    pages_admin,
+)
+
+
+def install(app: FastAPI) -> None:
+    for module in PAGE_ROUTERS:
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, error: LoginRequired) -> Response:
+        return login_redirect(request, error)
+
+    @app.exception_handler(PageRefused)
+    async def page_refused(request: Request, error: PageRefused) -> Response:
+        return refused_page(request, error)

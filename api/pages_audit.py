@@ -1,0 +1,88 @@
+"""审计 (UI.md § Page map; R-X1 … R-X3), for auditors and admins: the global event log, the late
+recordings (back-dating), the integrity signals with the events behind each (bursts of late
+recording by one user, feedback keyed in by the office, corrections), the tamper-evidence
+chain's verification, and a case found by number and shown as it was at any moment."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api import queries
+from api.deps import Paging
+from api.pages_case import china_time, parse_moment
+from api.pages_web import PageRefused, Svc, page_errors, query_choice, render, roles, see_other
+from infra.clock import today
+from infra.directory import Principal
+
+router = APIRouter(include_in_schema=False)
+Auditor = Annotated[Principal, Depends(roles("auditor", "admin"))]
+TABS = {
+    "signals": "完整性信号",
+    "late": "补记事件",
+    "log": "事件日志",
+    "verify": "防篡改校验",
+}
+# Events of no case (the directory, sessions, the calendar): listed, but not linked to a case.
+NOT_CASES = frozenset(
+    {
+        "UnitCreated",
+        "UserCreated",
+        "UserDisabled",
+        "UserEnabled",
+        "TokenIssued",
+        "TokenGranted",
+        "TokensRevoked",
+        "PasswordChanged",
+        "SessionStarted",
+        "SessionEnded",
+        "YearScheduleLoaded",
+        "Opened",
+        "KeyCaseCounted",
+    }
+)
+PAGE_SIZE = 100
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, who: Auditor, svc: Svc) -> HTMLResponse:
+    tab = query_choice(request, "tab", TABS) or "signals"
+    cursor = request.query_params.get("cursor") or None
+    context: dict[str, Any] = {
+        "tab": tab,
+        "tabs": TABS,
+        "china_time": china_time,
+        "not_cases": NOT_CASES,
+        "next_cursor": None,
+    }
+    with page_errors():
+        if tab == "log":
+            page = queries.audit_page(svc, Paging(PAGE_SIZE, cursor), after=0)
+            context.update(events=page.items, next_cursor=page.next_cursor)
+        elif tab == "late":
+            late = queries.late_recordings(svc, Paging(PAGE_SIZE, cursor))
+            context.update(events=late["items"], next_cursor=late["next_cursor"])
+            context["late_days"] = svc.settings.late_recording_days
+        elif tab == "signals":
+            context["signals"] = queries.integrity_signals(svc)
+        else:
+            context["verification"] = queries.verification(svc)
+    return render(request, "audit.html", who, context)
+
+
+@router.get("/audit/case")
+def find_case(request: Request, who: Auditor, svc: Svc) -> Response:
+    """A case by its number, on its page as of the moment asked (R-X3)."""
+    number = (request.query_params.get("number") or "").strip()
+    at = request.query_params.get("at") or ""
+    parse_moment(at)  # refused here (400) rather than on the case page
+    if not number:
+        raise PageRefused(400, "请输入件的编号")
+    with page_errors():
+        found = queries.cases_numbered(svc, who, today(), [number], year=None, kind=None)
+    if not found.items:
+        raise PageRefused(404, f"没有编号为 {number} 的件")
+    target = f"/cases/{found.items[0].case_id}"
+    return see_other(target + (f"?at={at}" if at else ""))

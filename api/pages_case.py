@@ -1,0 +1,308 @@
+"""案件 (UI.md § Page map): a case's state, deadlines, replies and feedback, the timeline of
+every event (actor, ``occurred_on`` beside ``recorded_at``, late-recorded and corrected marks),
+the case as it was at any moment (R-X3), and the forms the caller's role may use now.
+
+A form posts the version it was drawn from (``_version``, the API's ``If-Match``): if the case
+moved meanwhile the command is refused (409) and nothing is written. A refusal draws the page
+again with the form open, its values kept, and the rule id and Chinese message beside the
+field; a success sends the browser to the case page with the new event marked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from api import queries
+from api.auth import check_handler_case
+from api.commands import command_context, context
+from api.pages_form_list import CORRECTABLE_TEXT, FORMS, FORMS_BY_NAME
+from api.pages_forms import (
+    CaseForm,
+    applies,
+    body_data,
+    open_requests,
+    replies_for,
+)
+from api.pages_labels import label
+from api.pages_login import safe_next
+from api.pages_web import PageRefused, Posted, Staff, Svc, page_errors, render, see_other
+from api.problems import STATUS_BY_ERROR, ApiProblem
+from api.schemas_audit import AuditEventPublic
+from api.schemas_case import CasePublic
+from domain.errors import DomainError, NotFound
+from infra.application import parse_event_id
+from infra.clock import today
+from infra.directory import Principal
+
+router = APIRouter(include_in_schema=False)
+CHINA = ZoneInfo("Asia/Shanghai")
+# Text of an event's data shown on the timeline, by key (the rest is listed as it is stored).
+FIELD_LABELS = {
+    **CORRECTABLE_TEXT,
+    "unit": "单位",
+    "lead_unit": "主办单位",
+    "co_units": "会办单位",
+    "split_units": "分办单位",
+    "channel": "方式",
+    "reached": "联系到",
+    "contacted_by": "联系人",
+    "visitors": "走访人员",
+    "persons": "走访对象",
+    "organised_by": "组织单位",
+    "reason": "理由",
+    "verdict": "意见",
+    "source": "来源",
+    "means": "方式",
+    "finding": "结论",
+    "approved": "同意",
+    "leader": "领导",
+    "document_number": "文号",
+    "disclosure": "公开选项",
+    "withheld_reason": "不予公开理由",
+    "url": "网址",
+    "published_on": "公开日期",
+    "assigned_on": "交办日期",
+    "title": "标题",
+    "number": "编号",
+    "proposers": "提出人",
+    "corrected": "更正内容",
+    "override_reason": "理由",
+    "request_id": "申请",
+    "reply_id": "答复",
+    "further": "进一步答复",
+    "phase": "阶段",
+    "kind": "类别",
+    "level": "级别",
+    "year": "年度",
+    "received_on": "收到日期",
+    "disclosure_opinion": "公开意见",
+    "proposer_present": "代表委员参加",
+    "consent_reply": "同意公开答复",
+    "consent_original": "同意公开原文",
+    "policy": "办理依据",
+    "reference": "参阅件",
+    "classification": "答复类别",
+    "consultation_form_ref": "征询意见表",
+    "holidays": "放假日",
+    "workdays": "调休上班日",
+    "display_name": "姓名",
+    "username": "用户名",
+    "unit_code": "单位",
+    "code": "代码",
+    "name": "名称",
+}
+# Event data keys whose values are words of a vocabulary (``pages_labels``).
+VALUE_LABELS = {
+    "phase": "phase",
+    "channel": "channel",
+    "kind": "kind",
+    "level": "level",
+    "verdict": "verdict",
+    "means": "means",
+    "finding": "finding",
+    "disclosure": "disclosure",
+    "disclosure_opinion": "disclosure",
+    "source": "source",
+    "role": "role",
+}
+HIDDEN_DATA = {"request_id", "reply_id", "corrects_version", "recipients", "copies", "text"}
+
+
+def china_time(stamp: str) -> str:
+    """A stored UTC timestamp as Beijing time, to the second."""
+    moment = datetime.fromisoformat(stamp)
+    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def event_lines(event: AuditEventPublic) -> list[tuple[str, str]]:
+    lines = []
+    for key, value in event.data.items():
+        if key in HIDDEN_DATA or value in (None, "", [], {}):
+            continue
+        lines.append((FIELD_LABELS.get(key, key), shown(key, value)))
+    return lines
+
+
+def shown(key: str, value: Any) -> str:
+    """An event's value as words: people as 姓名（职务）, vocabularies in Chinese."""
+    if isinstance(value, list):
+        return "、".join(shown(key, v) for v in value)
+    if isinstance(value, dict):
+        if "name" in value:
+            rank = value.get("rank")
+            return f"{value['name']}（{rank}）" if rank else str(value["name"])
+        return "，".join(f"{FIELD_LABELS.get(k, k)}：{shown(k, v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return label(VALUE_LABELS[key], value) if key in VALUE_LABELS else str(value)
+
+
+def parse_moment(text: str | None) -> datetime | None:
+    """``at`` from the page's picker (Beijing time, to the minute or second), as UTC."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise PageRefused(400, f"时间 {text!r} 无效，应为 YYYY-MM-DDTHH:MM") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=CHINA)
+    return moment.astimezone(UTC)
+
+
+def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) -> dict[str, Any]:
+    """What the page shows: the case now (or as it was ``at``) and its events until then."""
+    with page_errors():
+        history = queries.history(svc, who, case_id, at)
+        case = history.state if at else queries.case_state(svc, who, case_id, today())
+    events = history.events
+    codes = [case.lead_unit, *case.co_units, *case.split_units, *(d.unit for d in case.deadlines)]
+    codes += [r.unit for r in case.replies]
+    units = queries.unit_names(svc, codes)
+    forms = [] if at else [f for f in FORMS if applies(f, case, who, events)]
+    return {
+        "case": case,
+        "events": events,
+        "names": units,
+        "at": at,
+        "at_text": china_time(history.as_of) if at else "",
+        "forms": forms,
+        "event_lines": event_lines,
+        "china_time": china_time,
+        "today": today(),
+        "choices": lambda form: _choices(svc, form, case, who, events),
+    }
+
+
+def _choices(
+    svc: Svc, form: CaseForm, case: CasePublic, who: Principal, events: list[AuditEventPublic]
+) -> dict[str, list[tuple[str, str]]]:
+    """The options of a form's case-dependent fields (replies, requests, events, units)."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for f in form.fields:
+        if f.kind == "reply":
+            found[f.name] = replies_for(form, case, who)
+        elif f.kind == "request":
+            found[f.name] = open_requests(events)
+        elif f.kind == "event":
+            mine = [e for e in events if who.role == "office" or e.actor.user == who.user]
+            found[f.name] = [
+                (e.id, f"#{e.id.rsplit(':', 1)[1]} {e.type} {e.occurred_on or ''}") for e in mine
+            ]
+        elif f.kind in ("unit", "units"):
+            directory = queries.directory(svc)["units"]
+            found[f.name] = [(u["code"], f"{u['name']}（{u['code']}）") for u in directory]
+    return found
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_page(request: Request, case_id: str, who: Staff, svc: Svc) -> HTMLResponse:
+    at = parse_moment(request.query_params.get("at"))
+    context_ = case_context(svc, who, case_id, at)
+    context_["done"] = request.query_params.get("done", "")
+    return render(request, "case.html", who, context_)
+
+
+@router.post("/cases/{case_id}/forms/{name}", response_class=HTMLResponse)
+def post_form(
+    request: Request, case_id: str, name: str, who: Staff, svc: Svc, posted: Posted
+) -> Response:
+    form = FORMS_BY_NAME.get(name)
+    if form is None:
+        raise PageRefused(404, f"没有表单 {name}")
+    if who.role not in form.roles:
+        raise PageRefused(403, f"{form.title}：本角色不能使用此表单")
+    version = posted.get("_version")
+    if version and not (version.isascii() and version.isdigit() and len(version) <= 18):
+        raise PageRefused(400, "表单版本号无效")
+    data = body_data(form, posted, who)
+    try:
+        body = form.body.model_validate(data)
+    except ValidationError as invalid:
+        problems = {
+            str(e["loc"][0]) if e["loc"] else "": f"输入无效：{e['msg']}" for e in invalid.errors()
+        }
+        return refused(request, svc, who, case_id, form, posted, problems, None, 422)
+    try:
+        result = run_form(request, svc, who, case_id, form, body, posted, version)
+    except ApiProblem as problem:
+        if problem.status == 404:
+            raise PageRefused(404, "该件不存在") from None
+        return refused(
+            request, svc, who, case_id, form, posted, {"": problem.detail}, None, problem.status
+        )
+    except NotFound as missing:
+        raise PageRefused(404, missing.zh) from None
+    except DomainError as error:
+        where = form.field_for(error.rule) or ""
+        status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(error, t))
+        return refused(
+            request, svc, who, case_id, form, posted, {where: error.zh}, error.rule, status
+        )
+    back = posted.get("_back")
+    if back:
+        return see_other(safe_next(back))
+    last = result.events[-1]["id"] if result.events else ""
+    anchor = f"#ev-{last.rsplit(':', 1)[1]}" if last else ""
+    return see_other(f"/cases/{case_id}?done={last}{anchor}")
+
+
+def run_form(
+    request: Request,
+    svc: Svc,
+    who: Principal,
+    case_id: str,
+    form: CaseForm,
+    body: Any,
+    posted: Any,
+    version: str,
+) -> Any:
+    """The command of the form's body, run as the API runs it (its context: the caller, the
+    handler's scope), with the form's version as ``If-Match``."""
+    expected = int(version) if version else None
+    if form.name == "correction":
+        target, event_version = parse_event_id(body.event_id)
+        if str(target) != case_id:
+            raise NotFound("被更正的事件不属于该件", "the corrected event is not on this case")
+        command = body.command(case_id, event_version)
+        ctx = context(request, who, body)
+        if who.role == "handler":
+            ctx = replace(ctx, guard=lambda case: check_handler_case(who, case))
+    else:
+        ids = {i: posted.get(i) for i in form.ids}
+        command = body.command(case_id, **ids)
+        ctx = command_context(request, who, body, command)
+    return svc.app.execute(replace(ctx, expected_version=expected), command)
+
+
+def refused(
+    request: Request,
+    svc: Svc,
+    who: Principal,
+    case_id: str,
+    form: CaseForm,
+    posted: Any,
+    problems: dict[str, str],
+    rule: str | None,
+    status: int,
+) -> Response:
+    """The case page again, the refused form open with what was posted and why it was
+    refused; nothing was written."""
+    page = case_context(svc, who, case_id, None)
+    if form not in page["forms"]:
+        page["forms"] = [form, *page["forms"]]
+    page.update(
+        refused_form=form.name,
+        problems=problems,
+        rule=rule,
+        posted=posted.values(),
+        posted_lists={k: posted.getlist(k) for k, _ in posted.pairs},
+    )
+    return render(request, "case.html", who, page, status=status)

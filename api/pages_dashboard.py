@@ -1,0 +1,228 @@
+"""总览 (UI.md § Page map): cases by stage, the measures of DOMAIN.md §4 per unit as a table and
+as charts, visit-rate compliance (R-V2, R-V3); every figure links to the cases behind its
+numerator and denominator (``/figures``). A handler sees its own unit only, as in the API.
+
+The charts draw the same numbers as the table: both come from one ``/v1/stats`` read
+(``queries.measures``, ``queries.visit_compliance``), handed to the chart script as JSON.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from api import queries
+from api.pages_labels import label
+from api.pages_web import (
+    PageRefused,
+    Staff,
+    Svc,
+    page_errors,
+    query_choice,
+    query_kind,
+    query_year,
+    render,
+)
+from api.schemas_stats import Measure, UnitFigures, UnitStats, VisitCompliance
+from infra.clock import today
+
+router = APIRouter(include_in_schema=False)
+
+MEASURES = (
+    "communication_rate",
+    "key_meeting_rate",
+    "on_site_participation_rate",
+    "on_time_reply_rate",
+    "satisfaction_rate",
+    "strict_satisfaction_rate",
+    "disclosure_on_time_rate",
+    "rehandling_on_time_rate",
+)
+CLASS_FIGURES = ("class_A", "class_B", "class_C")
+PARTS = {"numerator": "分子", "denominator": "分母", "outside": "分母中未计入分子"}
+
+
+def figure_url(year: int | None, kind: str | None, unit: str | None, figure: str, part: str) -> str:
+    query = {"year": year, "kind": kind, "unit": unit, "figure": figure, "part": part}
+    return "/figures?" + urlencode({k: v for k, v in query.items() if v is not None})
+
+
+def measure_of(figures: UnitFigures, figure: str) -> Measure:
+    if figure in CLASS_FIGURES:
+        found: Measure = getattr(figures.class_shares, figure[-1])
+        return found
+    if figure not in MEASURES:
+        raise PageRefused(400, f"没有指标 {figure!r}")
+    measure: Measure = getattr(figures.measures, figure)
+    return measure
+
+
+def _pct(rate: float | None) -> float | None:
+    return None if rate is None else round(rate * 100, 1)
+
+
+def chart_data(
+    stats: UnitStats, visits: VisitCompliance, names: dict[str, str], year: int, kind: str | None
+) -> dict[str, Any]:
+    """What the charts draw, per unit: the same figures as the table, with their links."""
+    items = stats.items
+    units = [names.get(i.unit or "", i.unit or "") for i in items]
+
+    def series(figure: str, value: str = "rate") -> dict[str, list[Any]]:
+        measures = [measure_of(i, figure) for i in items]
+        return {
+            "values": [_pct(m.rate) if value == "rate" else m.numerator for m in measures],
+            "links": [figure_url(year, kind, i.unit, figure, "numerator") for i in items],
+            "fractions": [f"{m.numerator} / {m.denominator}" for m in measures],
+        }
+
+    return {
+        "units": units,
+        "classes": {c: series(f"class_{c}", "count") for c in "ABC"},
+        "satisfaction": {
+            "broad": series("satisfaction_rate"),
+            "strict": series("strict_satisfaction_rate"),
+        },
+        "on_time": {
+            "reply": series("on_time_reply_rate"),
+            "disclosure": series("disclosure_on_time_rate"),
+            "rehandling": series("rehandling_on_time_rate"),
+        },
+        "visits": {
+            "units": [names.get(v.unit, v.unit) for v in visits.items],
+            "actual": [_pct(v.actual_rate) for v in visits.items],
+            "excluding": [_pct(v.actual_rate_excluding_declined) for v in visits.items],
+            "required": [_pct(v.required_rate) for v in visits.items],
+            "shortfall": [v.shortfall for v in visits.items],
+            "links": [figure_url(year, None, v.unit, "visits", "numerator") for v in visits.items],
+        },
+    }
+
+
+def month_ends(year: int, today_: date) -> list[date]:
+    """The last day of each month of ``year`` up to ``today_`` (the trend's points)."""
+    ends = [date(year, m + 1, 1) - timedelta(days=1) for m in range(1, 12)]
+    ends.append(date(year, 12, 31))
+    return [d for d in ends if d <= today_] or [min(today_, date(year, 12, 31))]
+
+
+def trend_link(year: int, kind: str | None, day: date) -> str:
+    query = {"year": year, "kind": kind, "overdue": 1, "as_of": day.isoformat()}
+    return "/ledger?" + urlencode({k: v for k, v in query.items() if v is not None})
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
+    kind = query_kind(request)
+    with page_errors():
+        years = queries.years(svc)
+        year = query_year(request) or (years[0] if years else today().year)
+        as_of = today()
+        summary = queries.ledger_summary(svc, who, as_of, year=year, kind=kind)
+        stats = queries.measures(svc, who, as_of=as_of, year=year, kind=kind)
+        visits = queries.visit_compliance(svc, who, year=year)
+        days = month_ends(year, as_of)
+        trend = queries.overdue_trend(svc, who, days, year=year, kind=kind)
+    codes = [i.unit for i in stats.items] + [v.unit for v in visits.items]
+    names = queries.unit_names(svc, codes)
+    context = {
+        "years": sorted({*years, year}, reverse=True),
+        "year": year,
+        "kind": kind,
+        "summary": summary,
+        "stats": stats,
+        "visits": visits,
+        "names": names,
+        "measures": MEASURES,
+        "figure_url": figure_url,
+        "charts": {
+            **chart_data(stats, visits, names, year, kind),
+            "trend": {
+                "days": [d.isoformat() for d in days],
+                "values": trend,
+                "links": [trend_link(year, kind, d) for d in days],
+            },
+        },
+        "as_of": as_of,
+    }
+    return render(request, "dashboard.html", who, context)
+
+
+@router.get("/figures", response_class=HTMLResponse)
+def figure_cases(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
+    """The cases behind one figure of the 总览: its numerator, its denominator, or the cases of
+    the denominator the numerator leaves out (those a claimed 100 % would have to explain)."""
+    kind = query_kind(request)
+    part = query_choice(request, "part", PARTS) or "numerator"
+    figure = request.query_params.get("figure", "")
+    unit = request.query_params.get("unit") or None
+    year = query_year(request)
+    as_of = today()
+    with page_errors():
+        if figure == "visits":
+            numerator, denominator, title = _visit_cases(svc, who, as_of, year, unit)
+        else:
+            stats = queries.measures(svc, who, as_of=as_of, year=year, kind=kind)
+            figures = (
+                stats.total
+                if unit is None
+                else next((i for i in stats.items if i.unit == unit), None)
+            )
+            if figures is None:
+                raise PageRefused(404, "没有该单位的数据")
+            measure = measure_of(figures, figure)
+            numerator, denominator = measure.cases, measure.of_cases
+            title = _figure_title(figure)
+        numbers = {
+            "numerator": numerator,
+            "denominator": denominator,
+            "outside": sorted(set(denominator) - set(numerator)),
+        }[part]
+        rows = queries.cases_numbered(svc, who, as_of, numbers, year=year, kind=kind)
+    names = queries.unit_names(svc, _units_of(rows.items, unit))
+    context = {
+        "title": title,
+        "unit": unit,
+        "year": year,
+        "kind": kind,
+        "figure": figure,
+        "part": part,
+        "parts": PARTS,
+        "counts": {"numerator": len(numerator), "denominator": len(denominator)},
+        "rows": rows.items,
+        "names": names,
+        "figure_url": figure_url,
+        "as_of": as_of,
+    }
+    return render(request, "figures.html", who, context)
+
+
+def _figure_title(figure: str) -> str:
+    if figure in CLASS_FIGURES:
+        return f"{figure[-1]} 类答复占比"
+    return label("measure", figure)
+
+
+def _visit_cases(
+    svc: Svc, who: Any, as_of: Any, year: int | None, unit: str | None
+) -> tuple[list[str], list[str], str]:
+    """R-V2: the unit's lead cases visited, of its lead cases (national and provincial)."""
+    if unit is None:
+        raise PageRefused(400, "走访率按单位计算，请指定单位")
+    report = queries.visit_compliance(svc, who, year=year)
+    item = next((v for v in report.items if v.unit == unit), None)
+    if item is None:
+        raise PageRefused(404, "没有该单位的数据")
+    lead = queries.lead_case_numbers(svc, who, as_of, unit=unit, year=year)
+    return item.visited, lead, "面对面走访率"
+
+
+def _units_of(rows: list[Any], unit: str | None) -> list[str | None]:
+    found: list[str | None] = [unit]
+    for row in rows:
+        found += [row.lead_unit, *row.co_units, *row.split_units]
+    return found

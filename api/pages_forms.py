@@ -1,0 +1,168 @@
+"""The case page's forms: one per case command of API.md, each the fields of its request body
+(``schemas_*``) and nothing else, shown to the roles the API admits at the stages where the
+command makes sense.
+
+A posted form becomes that very body (``Body.model_validate``: the same strict, bounded types
+as JSON) and then its typed command (``body.command(…)``), run by ``BanliApplication.execute``
+like the API's: no rule is judged here. Which forms a page offers is a convenience, not a
+rule: a form shown at the wrong moment is refused by the domain, with its rule id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from api import schemas_review as sr
+from api.pages_labels import LABELS
+from api.pages_web import Form
+from api.schemas import Body
+from api.schemas_audit import AuditEventPublic
+from api.schemas_case import CasePublic
+from infra.directory import Principal
+
+OPEN = frozenset({"handling", "replied", "rehandling"})
+ANY = frozenset({"registered", "handling", "replied", "rehandling", "closed"})
+
+
+def options(vocabulary: str) -> tuple[tuple[str, str], ...]:
+    return tuple(LABELS[vocabulary].items())
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input. ``kind``: text, textarea, date, select, bool (是/否), check, units (several
+    unit codes), unit (one), person (name and rank), people (a line per ``姓名 职务``), names
+    (a line each), own_unit (the handler's unit, not editable), reply, request, event."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    choices: tuple[tuple[str, str], ...] = ()
+    required: bool = True
+    default: str = ""
+
+
+@dataclass(frozen=True)
+class CaseForm:
+    name: str  # the form's path: /cases/{id}/forms/{name}
+    title: str
+    roles: frozenset[str]
+    body: type[Body]
+    fields: tuple[Field, ...]
+    stages: frozenset[str] = OPEN
+    # The path ids of the command besides the case (``reply_id``, ``request_id``): fields.
+    ids: tuple[str, ...] = ()
+    # Where a refusal naming a rule is shown (R-X1, a date, is found by itself).
+    rule_fields: dict[str, str] = field(default_factory=dict)
+    # Which replies the ``reply`` field offers: their statuses (None: any).
+    reply_statuses: frozenset[str] | None = None
+    # Handlers only for the units that have this part (co-opinion: co units; replies: lead).
+    handler_part: str | None = None
+    # Extra fixed values of the body (one body, two commands: publish or withhold).
+    fixed: dict[str, Any] = field(default_factory=dict)
+
+    def field_for(self, rule: str | None) -> str | None:
+        if rule in self.rule_fields:
+            return self.rule_fields[rule]
+        dates = [f.name for f in self.fields if f.kind == "date"]
+        return dates[0] if rule == "R-X1" and dates else None
+
+
+def replies_for(form: CaseForm, case: CasePublic, who: Principal) -> list[tuple[str, str]]:
+    """The replies a form may name: of the statuses it acts on, a handler's own unit's only."""
+    found = []
+    for reply in case.replies:
+        if form.reply_statuses is not None and reply.status not in form.reply_statuses:
+            continue
+        if who.role == "handler" and reply.unit != who.unit:
+            continue
+        word = f"{reply.unit} · {reply.classification} 类 · {LABELS['reply_status'][reply.status]}"
+        found.append((reply.reply_id, word + (" · 进一步答复" if reply.further else "")))
+    return found
+
+
+def open_requests(events: list[AuditEventPublic]) -> list[tuple[str, str]]:
+    """Reassignment requests not yet decided nor superseded (from the case's events)."""
+    decided = {
+        str(e.data.get("request_id"))
+        for e in events
+        if e.type in ("ReassignmentDecided", "AssignmentRuled")
+    }
+    ruled = any(e.type == "AssignmentRuled" for e in events)
+    return [
+        (str(e.data["request_id"]), f"{e.data.get('unit')}：{e.data.get('reason')}")
+        for e in events
+        if e.type == "ReassignmentRequested"
+        and not ruled
+        and str(e.data.get("request_id")) not in decided
+    ]
+
+
+def applies(form: CaseForm, case: CasePublic, who: Principal, events: list[Any]) -> bool:
+    """Whether the page offers ``form`` to ``who`` on ``case`` now."""
+    if who.role not in form.roles or case.stage not in form.stages:
+        return False
+    if who.role == "handler" and form.handler_part == "co" and who.unit not in case.co_units:
+        return False
+    replying = [case.lead_unit] if case.lead_unit else case.split_units
+    if who.role == "handler" and form.handler_part == "reply" and who.unit not in replying:
+        return False
+    if any(f.kind == "reply" for f in form.fields) and not replies_for(form, case, who):
+        return False
+    return form.ids != ("request_id",) or bool(open_requests(events))
+
+
+Parsed = dict[str, Any]
+Problems = dict[str, str]
+
+
+def _people(text: str) -> list[dict[str, str]]:
+    people = []
+    for line in filter(None, (line.strip() for line in text.splitlines())):
+        name, _, rank = line.replace("，", " ").replace(",", " ").partition(" ")
+        people.append({"name": name.strip(), "rank": rank.strip()})
+    return people
+
+
+READERS: dict[str, Callable[[Form, str], Any]] = {
+    "check": lambda form, name: form.has(name),
+    "bool": lambda form, name: {"true": True, "false": False}.get(form.get(name), form.get(name)),
+    "units": lambda form, name: [u for u in form.getlist(name) if u],
+    "people": lambda form, name: _people(form.get(name)),
+    "names": lambda form, name: [
+        n.strip() for n in form.get(name).replace("、", "\n").splitlines() if n.strip()
+    ],
+    "person": lambda form, name: {
+        "name": form.get(f"{name}.name").strip(),
+        "rank": form.get(f"{name}.rank").strip(),
+    },
+}
+
+
+def body_data(form: CaseForm, posted: Form, who: Principal) -> Parsed:
+    """The request body the form's fields make (JSON's shapes: lists, booleans, objects).
+
+    An empty optional field is left out, so the body's default applies, as an absent JSON key."""
+    if form.body is sr.Correction:
+        # One field and its new value: the body's ``corrected`` object.
+        corrected = {posted.get("field"): posted.get("value")}
+        return {
+            "event_id": posted.get("event_id"),
+            "reason": posted.get("reason"),
+            "corrected": corrected,
+        }
+    data: Parsed = dict(form.fixed)
+    for f in form.fields:
+        if f.name in form.ids:
+            continue  # a path id of the command (``reply_id`` of an approval), not the body's
+        if f.kind == "own_unit":
+            data[f.name] = who.unit
+            continue
+        read = READERS.get(f.kind)
+        value = read(posted, f.name) if read else posted.get(f.name).strip()
+        if value == "" and not f.required:
+            continue
+        data[f.name] = value
+    return data

@@ -1,0 +1,171 @@
+"""The workbench's Chinese labels (DOMAIN.md §1 glossary, UI.md's deadline words), one table
+per closed vocabulary of ``domain.vocabulary``, and the formats of dates and rates.
+
+A value missing from its table is shown as it is stored: a new vocabulary value is visible
+(in English) rather than hidden until someone names it here.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+LABELS: Final[dict[str, dict[str, str]]] = {
+    "kind": {"suggestion": "建议", "proposal": "提案"},
+    "level": {"national": "全国", "provincial": "省"},
+    "stage": {
+        "registered": "已登记",
+        "handling": "办理中",
+        "replied": "已答复",
+        "rehandling": "进一步办理",
+        "closed": "已办结",
+    },
+    "role": {
+        "admin": "管理员",
+        "office": "办公室",
+        "leader": "厅领导",
+        "handler": "承办人",
+        "supervisor": "督查",
+        "auditor": "审计",
+        "proposer": "代表委员",
+    },
+    "unit_role": {"lead": "主办", "co": "会办", "split": "分办", "reference": "参阅"},
+    "deadline": {
+        "co_opinion": "会办意见",
+        "reply": "答复",
+        "disclosure": "公开",
+        "rehandling": "进一步办理",
+        "reference_contact": "参阅件联系",
+    },
+    # UI.md: one word per status, everywhere; "N 天" is added where the days are known.
+    "status": {
+        "pending": "办理中",
+        "due_soon": "即将到期",
+        "overdue": "已逾期",
+        "met": "按期办结",
+        "met_late": "逾期办结",
+        "missed": "逾期未办",
+        "extended": "已延期",
+    },
+    "measure": {
+        "communication_rate": "主办建议沟通率",
+        "key_meeting_rate": "重点建议见面率",
+        "on_site_participation_rate": "现场办理代表参与率",
+        "on_time_reply_rate": "按时答复办结率",
+        "satisfaction_rate": "满意率（含基本满意）",
+        "strict_satisfaction_rate": "满意率（严格）",
+        "disclosure_on_time_rate": "按时公开率",
+        "rehandling_on_time_rate": "进一步办理按时率",
+    },
+    "phase": {"before": "办理前", "during": "办理中", "after": "答复后"},
+    "channel": {
+        "phone": "电话",
+        "wechat": "微信",
+        "email": "电子邮件",
+        "video": "视频",
+        "letter": "信函",
+        "meeting": "座谈",
+        "visit": "走访",
+        "site": "实地察看",
+    },
+    "verdict": {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"},
+    "means": {
+        "phone": "电话督办",
+        "meeting": "会议督办",
+        "on_site": "实地督办",
+        "circular": "通报",
+    },
+    "finding": {
+        "implemented": "已落实",
+        "not_implemented": "未落实",
+        "advancing": "推进中",
+        "stalled": "停滞",
+        "fulfilled": "已兑现",
+    },
+    "key_source": {
+        "congress": "人大确定",
+        "cppcc": "政协确定",
+        "government": "政府确定",
+        "unit": "本单位确定",
+    },
+    "disclosure": {"proactive": "主动公开", "on_request": "依申请公开", "withheld": "不予公开"},
+    "disclosure_status": {
+        "due": "待公开",
+        "overdue": "逾期未公开",
+        "published": "已公开",
+        "published_late": "逾期公开",
+        "withheld": "不予公开",
+    },
+    "reply_status": {
+        "submitted": "待审批",
+        "returned": "已退回重办",
+        "approved": "已批准",
+        "issued": "已答复",
+    },
+    "proposer_type": {"deputy": "代表", "member": "委员", "unit": "单位"},
+    "proposer_role": {"lead": "领衔", "co_signer": "联名"},
+    "source": {"proposer": "代表委员本人", "office": "办公室代录"},
+    "event": {
+        "Registered": "登记",
+        "Assigned": "交办",
+        "ReassignmentRequested": "申请改办",
+        "ReassignmentDecided": "改办决定",
+        "AssignmentRuled": "领导裁定",
+        "KeyDesignated": "确定为重点",
+        "Reminded": "催办",
+        "PossibleRepeatsFound": "发现疑似重复",
+        "RepeatReviewed": "重复件审核",
+        "ContactRecorded": "沟通联系",
+        "VisitRecorded": "面对面走访",
+        "VisitDeclined": "无需见面",
+        "OnSiteHandled": "现场办理",
+        "DisclosurePreferenceRecorded": "公开意愿",
+        "CoOpinionDelivered": "会办意见",
+        "ExtensionRequested": "申请延期",
+        "ExtensionDecided": "延期决定",
+        "ReplySubmitted": "答复送审",
+        "ReplyDecided": "答复审批",
+        "ReplyIssued": "答复印发",
+        "MergedReplyIssued": "并案答复",
+        "DisclosureReviewed": "公开前审查",
+        "ReplyPublished": "答复公开",
+        "ReplyWithheld": "不予公开",
+        "FeedbackRecorded": "反馈意见",
+        "FollowUpCalled": "电话回访",
+        "Reassessed": "回头看",
+        "ClosedOut": "销号",
+        "Merged": "并案",
+        "Corrected": "更正",
+        "UnitCreated": "新建单位",
+        "UserCreated": "新建用户",
+        "UserDisabled": "停用用户",
+        "UserEnabled": "启用用户",
+        "TokenIssued": "发放令牌",
+        "TokenGranted": "令牌登记",
+        "TokensRevoked": "吊销令牌",
+        "PasswordChanged": "修改密码",
+        "SessionStarted": "登录",
+        "SessionEnded": "退出",
+        "YearScheduleLoaded": "载入年度日历",
+        "KeyCaseCounted": "重点件计数",
+    },
+}
+
+
+def label(vocabulary: str, value: object) -> str:
+    """The Chinese word for ``value``; the value itself when the table has none."""
+    if value is None:
+        return ""
+    return LABELS.get(vocabulary, {}).get(str(value), str(value))
+
+
+def status_word(status: str, days_overdue: int = 0) -> str:
+    """UI.md: 已逾期 N 天 and 逾期未办 N 天 carry their days; the other words stand alone."""
+    word = label("status", status)
+    if status in ("overdue", "missed") and days_overdue:
+        return f"{word} {days_overdue} 天"
+    return word
+
+
+def percent(rate: float | None) -> str:
+    """``53.9 %``; a dash when the denominator is 0 (no rate, not 0 %)."""
+    return "—" if rate is None else f"{rate * 100:.1f} %"

@@ -1,0 +1,164 @@
+"""办理台账 and 督办 (UI.md § Page map; R-S1 … R-S3).
+
+The 台账 is ``/v1/ledger`` as a page: its filters (year, kind, level, unit, stage, key,
+overdue) and its order are the URL's query, so a link reproduces the view; pages follow the
+ledger's cursor. 督办 lists what supervision chases: overdue (most overdue first), due soon,
+key cases and cases in re-handling after a dissatisfied verdict, each row with a reminder form.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, cast, get_args
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from api import queries
+from api.deps import LedgerFilter, LedgerSort, Paging
+from api.pages_web import (
+    PageRefused,
+    Staff,
+    Svc,
+    page_errors,
+    query_choice,
+    query_day,
+    query_flag,
+    query_kind,
+    query_year,
+    render,
+    roles,
+)
+from api.schemas_ledger import LedgerItem
+from domain.vocabulary import LEVELS, REMINDER_MEANS, Level, Stage
+from infra.clock import today
+from infra.directory import Principal
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+STAGES = get_args(Stage)
+SUPERVISORS = ("office", "leader", "supervisor")
+Supervisor = Annotated[Principal, Depends(roles(*SUPERVISORS))]
+TABS = {"overdue": "逾期", "due_soon": "即将到期", "key": "重点件", "dissatisfied": "不满意件"}
+
+
+def ledger_filter(request: Request) -> LedgerFilter:
+    return LedgerFilter(
+        year=query_year(request),
+        unit=request.query_params.get("unit") or None,
+        kind=query_kind(request),
+        stage=cast(Stage | None, query_choice(request, "stage", STAGES)),
+        overdue=query_flag(request, "overdue"),
+        level=cast(Level | None, query_choice(request, "level", LEVELS)),
+        key=query_flag(request, "key"),
+        sort=cast(LedgerSort, query_choice(request, "sort", get_args(LedgerSort)) or "number"),
+        descending=query_flag(request, "desc") or False,
+    )
+
+
+def ledger_query(filters: LedgerFilter, **changes: Any) -> str:
+    """The URL query of the ledger with ``filters`` and ``changes`` (None drops a key)."""
+    flags = {"overdue": filters.overdue, "key": filters.key, "desc": filters.descending or None}
+    query: dict[str, Any] = {
+        **{k: v for k, v in filters.selection().items() if k not in ("overdue", "key")},
+        **{k: (None if v is None else int(v)) for k, v in flags.items()},
+        "sort": None if filters.sort == "number" else filters.sort,
+        **changes,
+    }
+    return urlencode({k: v for k, v in query.items() if v is not None})
+
+
+def sort_link(filters: LedgerFilter, column: str, as_of: date | None) -> tuple[str, str | None]:
+    """A column header's link (the same filters, ordered by it; again: the other way) and
+    its ``aria-sort`` when the ledger is ordered by it."""
+    current = filters.sort == column
+    descending = current and not filters.descending
+    href = "/ledger?" + ledger_query(
+        filters,
+        sort=None if column == "number" else column,
+        desc=1 if descending else None,
+        as_of=as_of,
+    )
+    state = ("descending" if filters.descending else "ascending") if current else None
+    return href, state
+
+
+def unit_names_of(svc: Svc, rows: list[LedgerItem], extra: list[str]) -> dict[str, str]:
+    codes: list[str | None] = list(extra)
+    for row in rows:
+        codes += [row.lead_unit, *row.co_units, *row.split_units]
+        codes += [d.unit for d in row.deadlines]
+    return queries.unit_names(svc, codes)
+
+
+@router.get("/ledger", response_class=HTMLResponse)
+def ledger_page(
+    request: Request,
+    who: Staff,
+    svc: Svc,
+    filters: Annotated[LedgerFilter, Depends(ledger_filter)],
+) -> HTMLResponse:
+    cursor = request.query_params.get("cursor") or None
+    asked = query_day(request)  # the ledger as of another day (the 总览's trend links here)
+    as_of = asked or today()
+    with page_errors():
+        page = queries.ledger_page(svc, who, as_of, filters, Paging(PAGE_SIZE, cursor))
+        total = queries.ledger_total(svc, who, as_of, filters)
+        units = queries.units_in_ledger(svc, who)
+        years = queries.years(svc)
+    context = {
+        "filters": filters,
+        "rows": page.items,
+        "total": total,
+        "next_cursor": page.next_cursor,
+        "first_page": cursor is None,
+        "query": lambda **changes: ledger_query(filters, **{"as_of": asked, **changes}),
+        "sort_link": lambda column: sort_link(filters, column, asked),
+        "asked_as_of": asked,
+        "export_href": export_href(filters, asked),
+        "units": units,
+        "names": unit_names_of(svc, page.items, units),
+        "years": years,
+        "stages": STAGES,
+        "as_of": as_of,
+    }
+    return render(request, "ledger.html", who, context)
+
+
+def export_href(filters: LedgerFilter, as_of: date | None) -> str:
+    """The 办理台账 spreadsheet of what the filters can say to an export (year, kind, unit):
+    the ``/v1`` export itself, which a page's session cookie authenticates."""
+    query = {"year": filters.year, "kind": filters.kind, "unit": filters.unit, "as_of": as_of}
+    return "/v1/exports/ledger.xlsx?" + urlencode({k: v for k, v in query.items() if v})
+
+
+@router.get("/supervision", response_class=HTMLResponse)
+def supervision_page(request: Request, svc: Svc, who: Supervisor) -> HTMLResponse:
+    tab = query_choice(request, "tab", TABS) or "overdue"
+    cursor = request.query_params.get("cursor") or None
+    as_of = today()
+    next_cursor = None
+    with page_errors():
+        if tab == "overdue":
+            page = queries.overdue_page(svc, who, as_of, Paging(PAGE_SIZE, cursor))
+            rows, next_cursor = page.items, page.next_cursor
+        elif tab == "due_soon":
+            rows = queries.due_soon_page(svc, who, as_of).items
+        else:
+            wanted = LedgerFilter(key=True) if tab == "key" else LedgerFilter(stage="rehandling")
+            page = queries.ledger_page(svc, who, as_of, wanted, Paging(PAGE_SIZE, cursor))
+            rows, next_cursor = page.items, page.next_cursor
+    if rows is None:
+        raise PageRefused(404, "没有该列表")
+    context = {
+        "tab": tab,
+        "tabs": TABS,
+        "rows": rows,
+        "next_cursor": next_cursor,
+        "names": unit_names_of(svc, rows, []),
+        "means": sorted(REMINDER_MEANS),
+        "as_of": as_of,
+        "can_remind": who.role in ("office", "supervisor"),
+    }
+    return render(request, "supervision.html", who, context)

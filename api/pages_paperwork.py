@@ -1,0 +1,125 @@
+"""导入导出 (UI.md § Page map): the office's paperwork from the workbench. The clerk uploads
+the year's 交办清单, checks it (a dry run names every error by row, column and rule) and
+imports it; every role downloads the spreadsheets and the annual summary it may read.
+
+The import runs exactly what ``POST /v1/imports/assignments`` runs (``AssignmentImport``: one
+transaction, or nothing); the downloads are links to the ``/v1/exports`` routes, which accept
+the page's session cookie, so a file is the same whichever door it came through.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from starlette.datastructures import UploadFile
+
+from api import queries
+from api.pages_web import (
+    PageRefused,
+    Staff,
+    Svc,
+    csrf_of,
+    page_errors,
+    query_kind,
+    query_year,
+    render,
+    roles,
+    session_secret,
+)
+from domain.vocabulary import Kind
+from infra.assignment_import import AssignmentImport, ImportReport
+from infra.clock import today
+from infra.directory import Principal
+from infra.paper_exports import EXPORTS
+from infra.xlsx_import import MAX_FILE_BYTES, BadFile
+
+router = APIRouter(include_in_schema=False)
+Office = Annotated[Principal, Depends(roles("office"))]
+
+# Who may have the annual summary (API.md v1.1: the report is not a handler's).
+REPORT_READERS = frozenset({"office", "leader", "supervisor", "auditor"})
+
+
+def export_links(who: Principal, year: int | None, kind: Kind | None) -> list[dict[str, str]]:
+    """The files this user may download, each a link to its ``/v1`` route with the filters;
+    a handler's files hold its own unit's rows (the route scopes them)."""
+    query = urlencode({k: v for k, v in {"year": year, "kind": kind}.items() if v is not None})
+    links = [
+        {"name": name, "title": chosen.title, "href": f"/v1/exports/{name}.xlsx?{query}"}
+        for name, chosen in EXPORTS.items()
+    ]
+    if who.role in REPORT_READERS and year is not None:
+        links.append(
+            {
+                "name": "annual",
+                "title": f"{year}年度承办工作总结（Word）",
+                "href": f"/v1/reports/annual.docx?year={year}",
+            }
+        )
+    return links
+
+
+def page(
+    request: Request,
+    who: Principal,
+    svc: Svc,
+    status: int = 200,
+    **more: Any,
+) -> HTMLResponse:
+    year = query_year(request)
+    kind = query_kind(request)
+    with page_errors():
+        years = queries.years(svc)
+    chosen = year if year is not None else (years[-1] if years else today().year)
+    context = {
+        "years": years,
+        "year": chosen,
+        "kind": kind,
+        "links": export_links(who, chosen, kind),
+        "max_mib": MAX_FILE_BYTES // (1024 * 1024),
+        **more,
+    }
+    return render(request, "paperwork.html", who, context, status=status)
+
+
+@router.get("/paperwork", response_class=HTMLResponse)
+def paperwork_page(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
+    return page(request, who, svc)
+
+
+async def uploaded_workbook(request: Request) -> tuple[bytes, bool]:
+    """The posted file and whether only a check was asked. A multipart form carries the same
+    session-derived CSRF token as every form; it is judged before the file is read."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise PageRefused(415, "表单格式不正确")
+    async with request.form(max_files=1, max_fields=8) as form:
+        secret = session_secret(request)
+        token = form.get("_csrf")
+        if (
+            not secret
+            or not isinstance(token, str)
+            or not hmac.compare_digest(token, csrf_of(secret))
+        ):
+            raise PageRefused(403, "表单已失效（缺少或错误的校验码），请刷新页面后重试")
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise PageRefused(422, "请选择要导入的交办清单文件（.xlsx）")
+        data = await upload.read(MAX_FILE_BYTES + 1)
+        return data, form.get("action") != "import"
+
+
+@router.post("/paperwork/import", response_class=HTMLResponse)
+async def import_page(request: Request, who: Office, svc: Svc) -> HTMLResponse:
+    data, dry_run = await uploaded_workbook(request)
+    importer = AssignmentImport(svc.app, who.actor(), today())
+    try:
+        report: ImportReport = importer.run(data, dry_run=dry_run)
+    except BadFile as bad:
+        return page(request, who, svc, status=bad.status, file_problem=bad.message)
+    # A refused import answers 422 as the API does; a check or a written file is a 200 page.
+    status = 422 if report.errors and not dry_run else 200
+    return page(request, who, svc, status=status, report=report)

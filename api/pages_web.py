@@ -1,0 +1,293 @@
+"""The workbench's plumbing (API.md "The workbench"; docs/decisions.md § Workbench): templates,
+security headers, who is logged in, CSRF tokens, posted forms and the pages' own errors.
+
+Pages are for people with a password login: they are judged by the session cookie only (a
+bearer token is for programs, which use ``/v1``). Every form carries a CSRF token derived from
+the session's secret, so only a page this server drew for that session can post it; the cookie
+is SameSite=Strict as well, and no page runs inline script (the Content-Security-Policy says so).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, cast
+from urllib.parse import parse_qsl, quote, urlsplit
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from api.auth import SESSION_COOKIE, services
+from api.pages_labels import LABELS, label, percent, status_word
+from api.problems import ApiProblem
+from domain.errors import DomainError, NotFound
+from domain.vocabulary import KINDS, Kind
+from infra.directory import Principal
+from infra.services import Services
+
+MAX_FORM_FIELDS = 1000
+
+
+def _web_dir() -> Path:
+    """``web/`` beside the ``api`` package (a checkout, an editable install), else in the
+    working directory (the Docker image installs the packages and copies ``web/`` to /app)."""
+    beside = Path(__file__).resolve().parents[1] / "web"
+    return beside if beside.is_dir() else Path.cwd() / "web"
+
+
+WEB_DIR = _web_dir()
+STATIC_DIR = WEB_DIR / "static"
+
+# No inline script anywhere: scripts come from /static only. Inline *styles* are allowed
+# because ECharts writes its tooltips as HTML with style attributes; styles cannot run code.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    # Pages show personal data (proposers' names): no shared cache keeps them.
+    "Cache-Control": "no-store",
+}
+
+templates = Environment(
+    loader=FileSystemLoader(WEB_DIR / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates.globals.update(LABELS=LABELS, label=label, percent=percent, status_word=status_word)
+
+# Pages in the top navigation, and the roles each is for (UI.md § Page map).
+NAVIGATION: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("/", "总览", frozenset({"admin", "office", "leader", "handler", "supervisor", "auditor"})),
+    (
+        "/ledger",
+        "办理台账",
+        frozenset({"admin", "office", "leader", "handler", "supervisor", "auditor"}),
+    ),
+    ("/supervision", "督办", frozenset({"office", "leader", "supervisor"})),
+    (
+        "/paperwork",
+        "导入导出",
+        frozenset({"office", "leader", "handler", "supervisor", "auditor"}),
+    ),
+    ("/audit", "审计", frozenset({"auditor", "admin"})),
+    ("/admin", "管理", frozenset({"admin"})),
+)
+
+
+class LoginRequired(Exception):
+    """No live session: the browser is sent to the login page (and back afterwards)."""
+
+    def __init__(self, expired: bool) -> None:
+        super().__init__("login required")
+        self.expired = expired
+
+
+class PageRefused(Exception):
+    """A page the caller may not see (403), one that is not there (404), a bad form (400)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def session_secret(request: Request) -> str | None:
+    return request.cookies.get(SESSION_COOKIE)
+
+
+def page_user(request: Request) -> Principal:
+    """The logged-in user of a page; read from the store on every request, as the API does,
+    so a logout, a disable or an expiry counts at once."""
+    secret = session_secret(request)
+    found = services(request).sessions.authenticate(secret) if secret else None
+    if found is None:
+        raise LoginRequired(expired=bool(secret))
+    return found
+
+
+def roles(*allowed: str) -> Callable[..., Principal]:
+    """A page dependency admitting only ``allowed`` roles (others get the 403 page)."""
+
+    def check(who: Annotated[Principal, Depends(page_user)]) -> Principal:
+        if who.role not in allowed:
+            raise PageRefused(403, f"{label('role', who.role)}不能查看此页面")
+        return who
+
+    return check
+
+
+Staff = Annotated[Principal, Depends(page_user)]
+Svc = Annotated[Services, Depends(services)]
+
+
+def csrf_of(secret: str) -> str:
+    """The CSRF token of a session: derived from its secret, which only the browser holding
+    the (HttpOnly) cookie has, so no other site can know it; the secret cannot be read back."""
+    return hmac.new(secret.encode(), b"banli-workbench-csrf", hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Form:
+    """A posted form's fields, in order (a name may repeat: lists)."""
+
+    pairs: tuple[tuple[str, str], ...]
+
+    def get(self, name: str, default: str = "") -> str:
+        return next((v for k, v in self.pairs if k == name), default)
+
+    def getlist(self, name: str) -> list[str]:
+        return [v for k, v in self.pairs if k == name]
+
+    def has(self, name: str) -> bool:
+        return any(k == name for k, _ in self.pairs)
+
+    def values(self) -> dict[str, str]:
+        """The first value of each field, to draw the form again as it was posted."""
+        found: dict[str, str] = {}
+        for k, v in self.pairs:
+            found.setdefault(k, v)
+        return found
+
+
+async def read_form(request: Request) -> Form:
+    """The urlencoded body of a form post (the request limits have bounded its size)."""
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        raise PageRefused(415, "表单格式不正确")
+    body = await request.body()
+    try:
+        text = body.decode("utf-8")
+        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+    except (UnicodeDecodeError, ValueError):
+        raise PageRefused(400, "表单内容无法读取") from None
+    # Browsers send a textarea's line ends as CRLF; the stores keep LF.
+    return Form(tuple((k, v.replace("\r\n", "\n")) for k, v in pairs))
+
+
+async def posted_form(request: Request) -> Form:
+    """A form posted by a page of this session: its CSRF token must be the session's."""
+    form = await read_form(request)
+    secret = session_secret(request)
+    if not secret or not hmac.compare_digest(form.get("_csrf"), csrf_of(secret)):
+        raise PageRefused(403, "表单已失效（缺少或错误的校验码），请刷新页面后重试")
+    return form
+
+
+Posted = Annotated[Form, Depends(posted_form)]
+
+
+def render(
+    request: Request,
+    template: str,
+    who: Principal | None,
+    context: Mapping[str, Any] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    secret = session_secret(request)
+    nav = [(href, name) for href, name, allowed in NAVIGATION if who and who.role in allowed]
+    html = templates.get_template(template).render(
+        request=request,
+        who=who,
+        nav=nav,
+        here=request.url.path,
+        csrf=csrf_of(secret) if secret and who else "",
+        **(context or {}),
+    )
+    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+def see_other(url: str) -> RedirectResponse:
+    """After a form post: the browser GETs ``url`` (so a reload does not post again)."""
+    return RedirectResponse(url, status_code=303, headers=SECURITY_HEADERS)
+
+
+def login_redirect(request: Request, error: LoginRequired) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method != "GET":
+        # A form posted after the session ended: back to the page it was on, not to the
+        # form's address (which only takes posts); what it posted is not kept.
+        referer = urlsplit(request.headers.get("referer", ""))
+        same_site = referer.netloc == request.url.netloc
+        target = (
+            (referer.path + (f"?{referer.query}" if referer.query else "")) if same_site else "/"
+        )
+    url = f"/login?next={quote(target, safe='')}" + ("&expired=1" if error.expired else "")
+    response = see_other(url)
+    if error.expired:
+        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+    return response
+
+
+def refused_page(request: Request, error: PageRefused) -> Response:
+    who: Principal | None = None
+    secret = session_secret(request)
+    if secret:
+        who = services(request).sessions.authenticate(secret)
+    context = {"status": error.status, "message": error.message}
+    return render(request, "error.html", who, context, status=error.status)
+
+
+# ---------------------------------------------------------------------- query parameters
+# A page's filters are in its URL (a link reproduces the view); a value the page cannot use is
+# a 400 page naming it, never a silent default nor a 500.
+
+
+def query_choice(request: Request, name: str, allowed: Iterable[str]) -> str | None:
+    value = request.query_params.get(name) or None
+    if value is not None and value not in set(allowed):
+        raise PageRefused(400, f"参数 {name} 的值 {value!r} 无效")
+    return value
+
+
+def query_kind(request: Request) -> Kind | None:
+    return cast(Kind | None, query_choice(request, "kind", KINDS))
+
+
+def query_year(request: Request, name: str = "year") -> int | None:
+    value = request.query_params.get(name) or None
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit() and 1949 <= int(value) <= 2200):
+        raise PageRefused(400, f"参数 {name} 应为年份（1949–2200），而不是 {value!r}")
+    return int(value)
+
+
+def query_day(request: Request, name: str = "as_of") -> date | None:
+    value = request.query_params.get(name) or None
+    if value is None:
+        return None
+    if len(value) == 10:
+        with suppress(ValueError):
+            return date.fromisoformat(value)
+    raise PageRefused(400, f"参数 {name} 应为日期 YYYY-MM-DD，而不是 {value!r}")
+
+
+def query_flag(request: Request, name: str) -> bool | None:
+    value = query_choice(request, name, ("1", "0"))
+    return None if value is None else value == "1"
+
+
+@contextmanager
+def page_errors() -> Iterator[None]:
+    """The API's refusals as pages: a case out of scope is the same 404 as one that is not
+    there; a 403 and a bad parameter keep their status."""
+    try:
+        yield
+    except ApiProblem as problem:
+        raise PageRefused(problem.status, problem.detail) from None
+    except NotFound as missing:
+        raise PageRefused(404, missing.zh) from None
+    except DomainError as error:
+        raise PageRefused(409 if error.rule else 422, error.zh) from None

@@ -1,0 +1,267 @@
+"""The proposer's page (UI.md 代表委员): a small Chinese page on the same server, for a phone.
+
+The office sends ``/p/<token>``. Opening it puts the token in an HttpOnly, ``SameSite=Strict``
+cookie scoped to ``/proposer`` and moves on to ``/proposer`` by a same-site refresh (a redirect
+straight from a mail or WeChat link would still count as cross-site, and a strict cookie would
+not be sent with it); so the token leaves the address bar and the browser's history at once.
+The page's forms post to ``/proposer/…`` with a CSRF token derived from the link's token, the
+page runs no script at all (CSP ``script-src`` is not even allowed), and every answer says
+``no-store`` and ``no-referrer``. What a form records is what the JSON routes record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel, ValidationError
+
+from api.auth import services
+from api.commands import Fingerprinted, context
+from api.proposer_reads import proposer_case
+from api.routes_documents import document_file
+from api.routes_proposer import issued_document
+from api.schemas_proposer import ProposerDisclosurePreference, ProposerFeedback
+from domain.commands import CaseCommand
+from domain.errors import DomainError
+from infra.application import request_fingerprint
+from infra.clock import CHINA, today
+from infra.proposer_links import TOKEN_MARK, LinkHolder
+from infra.services import Services
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates" / "proposer"
+COOKIE = "banli_proposer"
+PAGE = "/proposer"
+HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    ),
+}
+templates = Environment(
+    loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), auto_reload=False
+)
+router = APIRouter(include_in_schema=False)
+
+
+def csrf_token(link_token: str) -> str:
+    """Known to the page the link's holder sees, and to no other site (it cannot read it)."""
+    return hmac.new(link_token.encode(), b"banli proposer form", hashlib.sha256).hexdigest()
+
+
+def _page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
+    return HTMLResponse(templates.get_template(name).render(**values), status, headers=HEADERS)
+
+
+def _invalid(status: int = 401) -> HTMLResponse:
+    return _page("invalid.html", status)
+
+
+def _holder(request: Request) -> tuple[LinkHolder, str] | None:
+    token = request.cookies.get(COOKIE)
+    holder = services(request).links.authenticate(token) if token else None
+    return (holder, token) if holder is not None and token is not None else None
+
+
+@router.get("/p/{token}")
+def open_link(request: Request, token: str) -> Response:
+    holder = services(request).links.authenticate(token)
+    if holder is None:
+        return _invalid(404)
+    response = _page("opened.html", next=PAGE)
+    last = datetime.combine(holder.expires_on + timedelta(days=1), time(), CHINA)
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=max(0, int((last - datetime.now(CHINA)).total_seconds())),
+        path=PAGE,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.get(PAGE)
+def page(request: Request, done: str | None = None) -> Response:
+    found = _holder(request)
+    if found is None:
+        return _invalid()
+    return _render(request, *found, done=done)
+
+
+def _render(
+    request: Request,
+    holder: LinkHolder,
+    token: str,
+    status: int = 200,
+    done: str | None = None,
+    error: tuple[str, str] | None = None,  # (form, message)
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
+    svc: Services = services(request)
+    at = f"{PAGE}/cases/{holder.case_id}/documents"
+    case = proposer_case(svc.app, svc.links.case_of(holder), holder, today(), at)
+    return _page(
+        "cases.html",
+        status,
+        holder=holder,
+        cases=[case],
+        csrf=csrf_token(token),
+        today=today().isoformat(),
+        done=done,
+        error=error,
+        form=form or {},
+    )
+
+
+@router.get(PAGE + "/proposer.css")
+def stylesheet() -> Response:
+    css = (TEMPLATES / "proposer.css").read_text(encoding="utf-8")
+    return Response(css, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+
+
+@router.get(PAGE + "/cases/{case_id}/documents/{document_id}")
+def document(request: Request, case_id: str, document_id: str) -> Response:
+    found = _holder(request)
+    if found is None or found[0].case_id != case_id:
+        return _invalid(404 if found else 401)
+    svc: Services = services(request)
+    try:
+        chosen = issued_document(svc.links.case_of(found[0]), document_id)
+    except DomainError:
+        return _invalid(404)
+    return document_file(svc.documents, chosen, request)
+
+
+Text = Annotated[str, Form()]
+
+
+@router.post(PAGE + "/cases/{case_id}/feedback")
+def feedback(
+    request: Request,
+    case_id: str,
+    csrf: Text = "",
+    verdict: Text = "",
+    comments: Text = "",
+    occurred_on: Text = "",
+) -> Response:
+    fields = {"verdict": verdict, "comments": comments, "occurred_on": occurred_on}
+    return _say(request, case_id, csrf, "feedback", ProposerFeedback, fields)
+
+
+@router.post(PAGE + "/cases/{case_id}/disclosure-preference")
+def disclosure_preference(
+    request: Request,
+    case_id: str,
+    csrf: Text = "",
+    consent_reply: Text = "",
+    consent_original: Text = "",
+    occurred_on: Text = "",
+) -> Response:
+    fields = {
+        "consent_reply": consent_reply,
+        "consent_original": consent_original,
+        "occurred_on": occurred_on,
+    }
+    return _say(request, case_id, csrf, "disclosure", ProposerDisclosurePreference, fields)
+
+
+@router.post(PAGE + "/logout")
+def logout(request: Request, csrf: Text = "") -> Response:
+    found = _holder(request)
+    if found is not None and not hmac.compare_digest(csrf, csrf_token(found[1])):
+        return _invalid(403)
+    response = _page("invalid.html", 200, left=True)
+    response.delete_cookie(COOKIE, path=PAGE)
+    return response
+
+
+FORM_ERRORS = {
+    "verdict": "请选择满意程度",
+    "consent_reply": "请选择是否同意公开答复",
+    "consent_original": "请选择是否同意公开建议原文",
+    "occurred_on": "请填写日期（年-月-日）",
+    "comments": "意见内容过长或含有无法保存的字符",
+}
+YES_NO = {"yes": True, "no": False}
+
+
+def _say(
+    request: Request,
+    case_id: str,
+    csrf: str,
+    which: str,
+    body: type[ProposerFeedback] | type[ProposerDisclosurePreference],
+    fields: dict[str, str],
+) -> Response:
+    """Records what the proposer said through a form, as the JSON route would; a refusal shows
+    on the page beside the form, with the rule it breaks."""
+    found = _holder(request)
+    if found is None:
+        return _invalid()
+    holder, token = found
+    if not hmac.compare_digest(csrf, csrf_token(token)):
+        return _invalid(403)
+    if case_id != holder.case_id:
+        return _invalid(404)
+    values: dict[str, Any] = {
+        k: YES_NO.get(v, v) if k.startswith("consent") else v for k, v in fields.items()
+    }
+    try:
+        said: BaseModel = body.model_validate(values)
+    except ValidationError as invalid:
+        field = str(invalid.errors()[0]["loc"][0])
+        message = FORM_ERRORS.get(field, "填写有误")
+        return _render(request, holder, token, 422, error=(which, message), form=fields)
+    assert isinstance(said, ProposerFeedback | ProposerDisclosurePreference)
+    command: CaseCommand = said.command(case_id, holder.proposer)
+    try:
+        _record(request, holder, said, command)
+    except DomainError as refused:
+        status = 422 if refused.rule is None else 409
+        message = f"{refused.zh}" + (f"（{refused.rule}）" if refused.rule else "")
+        return _render(request, holder, token, status, error=(which, message), form=fields)
+    return RedirectResponse(f"{PAGE}?done={which}#case-{case_id}", 303, headers=HEADERS)
+
+
+def _record(
+    request: Request, holder: LinkHolder, said: Fingerprinted, command: CaseCommand
+) -> None:
+    """A form sent twice (a double tap, a reload) records once: the same words are an
+    idempotent replay, keyed by what was said."""
+    ctx = context(request, holder.principal(), said)
+    key = request_fingerprint(holder.link_id, said.model_dump(mode="json"))
+    ctx = replace(ctx, idempotency_key=f"{ctx.actor['user']}:form:{key}")
+    services(request).app.execute(ctx, command)
+
+
+class RedactLinks(logging.Filter):
+    """Access logs keep the path of a link page without its token."""
+
+    PATTERN = re.compile(r"/p/" + re.escape(TOKEN_MARK) + r"[A-Za-z0-9_\-]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                self.PATTERN.sub("/p/…", a) if isinstance(a, str) else a for a in record.args
+            )
+        return True
+
+
+def redact_link_tokens() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactLinks) for f in access.filters):
+        access.addFilter(RedactLinks())

@@ -1,0 +1,106 @@
+"""A case as its proposer sees it through their link (R-F4): built from the case itself (read
+from the store, like ``GET /v1/cases/{id}``), never from a view, so what a proposer just said
+shows at once; and only what is theirs to see."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from api.schemas_proposer import ProposerCase
+from domain.case import Case
+from domain.deadlines.case_deadlines import case_deadlines
+from domain.documents import reply_documents
+from domain.errors import DomainError
+from domain.rules.feedback import check_feedback_allowed
+from infra.application import BanliApplication
+from infra.proposer_links import LinkHolder
+from infra.unit_names import unit_name
+
+
+def feedback_open(case: Case, today: date) -> bool:
+    try:
+        check_feedback_allowed(case, today)
+    except DomainError:
+        return False
+    return True
+
+
+def proposer_case(
+    app: BanliApplication, case: Case, holder: LinkHolder, today: date, documents_at: str
+) -> ProposerCase:
+    """``documents_at`` is the path a document's bytes are fetched under (JSON or page)."""
+    names: dict[str, str] = {}
+
+    def name(code: str) -> str:
+        if code not in names:
+            names[code] = unit_name(app, code)
+        return names[code]
+
+    replies = [
+        {
+            "reply_id": r.reply_id,
+            "unit": r.unit,
+            "unit_name": name(r.unit),
+            "classification": r.classification,
+            "further": r.further,
+            "issued_on": r.issued_on,
+            "document_number": r.document_number,
+            "documents": [
+                {
+                    "document_id": d.document_id,
+                    "kind": d.kind,
+                    "name": d.name,
+                    "content_type": d.content_type,
+                    "size": d.size,
+                    "sha256": d.sha256,
+                    "url": f"{documents_at}/{d.document_id}",
+                }
+                for d in reply_documents(case, r.reply_id)
+            ],
+        }
+        for r in case.replies.values()
+        if r.issued
+    ]
+    deadlines = [
+        {
+            "kind": d.kind,
+            "unit": d.unit,
+            "unit_name": name(d.unit) if d.unit else None,
+            "due_on": d.due_on,
+            "status": d.status,
+            "days_overdue": d.days_overdue,
+            "original_due_on": d.original_due_on,
+        }
+        for d in case_deadlines(case, app.calendar(), today)
+    ]
+    said = case.disclosure_preferences.get(holder.proposer)
+    own = [f for f in case.feedback if f.source == "proposer" and f.proposer == holder.proposer]
+    return ProposerCase.model_validate(
+        {
+            "case_id": str(case.id),
+            "number": case.number,
+            "kind": case.kind,
+            "year": case.year,
+            "title": case.title,
+            "stage": case.stage,
+            "proposer_name": holder.proposer,
+            "proposers": [p.name for p in case.proposers],
+            "link_expires_on": holder.expires_on,
+            "deadlines": deadlines,
+            "replies": replies,
+            "feedback": [
+                {"verdict": f.verdict, "comments": f.comments, "occurred_on": f.occurred_on}
+                for f in own
+            ],
+            "feedback_open": feedback_open(case, today),
+            "disclosure_preference": (
+                {
+                    "consent_reply": said.consent_reply,
+                    "consent_original": said.consent_original,
+                    "occurred_on": said.occurred_on,
+                }
+                if said
+                else None
+            ),
+        }
+    )

@@ -1,0 +1,198 @@
+"""The public register (API.md v1.1; seeds 003 §五, 004), without a login: published replies as
+JSON, CSV and an Atom feed, and a page listing them.
+
+Only what the read model ``public_register`` holds is answered: published replies, never a
+withheld one, never one whose proposer refused disclosure (R-P2), nothing about the proposer.
+Answers come from the register held in memory (``api/public_snapshot.py``) and carry an
+``ETag`` and ``Cache-Control``, so browsers and proxies spare the server too.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from xml.sax.saxutils import escape
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from api import queries
+from api.deps import Page, Paging, Services, UnitFilter, YearFilter
+from api.problems import ApiProblem
+from api.public_snapshot import PublicSnapshots
+from api.schemas_paperwork import PublicReplies
+from domain.vocabulary import Kind
+from infra import paper_labels as words
+from infra.services import Services as ServiceGraph
+
+router = APIRouter(tags=["public register"])
+
+Search = Annotated[str | None, Query(max_length=100, description="text in the number or title")]
+CACHE_CONTROL = "public, max-age=30"
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parents[1] / "web" / "templates"),
+    autoescape=select_autoescape(["html"]),
+)
+
+
+def snapshots(request: Request, svc: ServiceGraph) -> PublicSnapshots:
+    """This process's snapshot of the register (``app.state.public_fresh``: reload at once)."""
+    state = request.app.state
+    if not hasattr(state, "public_snapshots"):
+        state.public_snapshots = PublicSnapshots(
+            lambda: queries.public_register_position(svc),
+            lambda: queries.public_rows(svc),
+            fresh=getattr(state, "public_fresh", False),
+        )
+    found: PublicSnapshots = state.public_snapshots
+    return found
+
+
+def _page(
+    request: Request, svc: ServiceGraph, filters: tuple[Any, ...], page: Paging
+) -> tuple[PublicReplies, str]:
+    snapshot = snapshots(request, svc).get()
+    year, unit, kind, q = filters
+    try:
+        found = snapshot.page(
+            year=year, unit=unit, kind=kind, q=q, limit=page.limit, cursor=page.cursor
+        )
+    except (ValueError, TypeError):
+        raise ApiProblem(422, "invalid cursor") from None
+    key = (request.url.path, snapshot.position, *filters, page.limit, page.cursor)
+    return found, f'"{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}"'
+
+
+def _cached(request: Request, etag: str, response: Response) -> Response:
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": CACHE_CONTROL})
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+@router.get("/v1/public/replies", response_model=PublicReplies)
+def public_replies(
+    request: Request,
+    svc: Services,
+    page: Page,
+    year: YearFilter = None,
+    unit: UnitFilter = None,
+    kind: Kind | None = None,
+    q: Search = None,
+) -> Response:
+    """Published replies, newest first; ``q`` searches number and title. No login."""
+    found, etag = _page(request, svc, (year, unit, kind, q), page)
+    body = found.model_dump_json().encode()
+    return _cached(request, etag, Response(body, media_type="application/json"))
+
+
+def _every(request: Request, svc: ServiceGraph, filters: tuple[Any, ...]) -> Iterator[Any]:
+    year, unit, kind, q = filters
+    found = (
+        snapshots(request, svc)
+        .get()
+        .page(year=year, unit=unit, kind=kind, q=q, limit=10**9, cursor=None)
+    )
+    yield from found.items
+
+
+@router.get("/v1/public/replies.csv", response_class=StreamingResponse)
+def public_replies_csv(
+    request: Request,
+    svc: Services,
+    year: YearFilter = None,
+    unit: UnitFilter = None,
+    kind: Kind | None = None,
+    q: Search = None,
+) -> StreamingResponse:
+    """Every matching published reply as CSV (UTF-8 with a BOM, so Excel reads the Chinese)."""
+    header = ["编号", "类别", "年度", "标题", "答复单位", "答复类别", "公开日期", "链接"]
+
+    def lines() -> Iterator[bytes]:
+        yield "\ufeff".encode()
+        yield _csv_line(header)
+        for r in _every(request, svc, (year, unit, kind, q)):
+            kind_word = words.label(words.KIND, r.kind)
+            values = [r.number, kind_word, r.year, r.title, r.unit, r.classification]
+            yield _csv_line([*values, r.published_on, r.url or ""])
+
+    disposition = 'attachment; filename="public-replies.csv"'
+    return StreamingResponse(
+        lines(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": disposition, "Cache-Control": CACHE_CONTROL},
+    )
+
+
+def _csv_line(values: list[Any]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(values)
+    return out.getvalue().encode()
+
+
+@router.get("/v1/public/feed.atom", response_class=Response)
+def public_feed(request: Request, svc: Services) -> Response:
+    """The 50 newest published replies as an Atom feed."""
+    found, etag = _page(request, svc, (None, None, None, None), Paging(50, None))
+    base = str(request.base_url).rstrip("/")
+    updated = max((r.published_on for r in found.items), default="1970-01-01")
+    entries = []
+    for r in found.items:
+        link = r.url or f"{base}/public?q={r.number}"
+        title = f"{r.number} {r.title}（{r.unit}答复，{r.classification}类）"
+        entries.append(
+            "<entry>"
+            f"<id>urn:banli:reply:{escape(r.number)}:{escape(r.unit)}</id>"
+            f"<title>{escape(title)}</title>"
+            f'<link href="{escape(link, {chr(34): "&quot;"})}"/>'
+            f"<updated>{r.published_on}T00:00:00Z</updated>"
+            f"<summary>{escape(words.label(words.KIND, r.kind))} {r.year}</summary>"
+            "</entry>"
+        )
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>建议提案办理复文公开</title>"
+        f"<id>{escape(base)}/v1/public/feed.atom</id>"
+        f'<link rel="self" href="{escape(base)}/v1/public/feed.atom"/>'
+        f"<updated>{updated}T00:00:00Z</updated>"
+        f"{''.join(entries)}</feed>"
+    )
+    return _cached(request, etag, Response(feed, media_type="application/atom+xml"))
+
+
+Field = Annotated[str | None, Query(max_length=100)]
+
+
+@router.get("/public", response_class=HTMLResponse, include_in_schema=False)
+def public_page(
+    request: Request,
+    svc: Services,
+    page: Page,
+    year: Field = None,
+    unit: UnitFilter = None,
+    kind: Field = None,
+    q: Search = None,
+) -> Response:
+    """The register as a page anyone can open and search (公开). A form sends its empty fields
+    too (``year=&kind=``): here they mean "any", not a malformed request."""
+    year_ = int(year) if year and year.isascii() and year.isdigit() and len(year) == 4 else None
+    kind_ = kind if kind in words.KIND else None
+    found, etag = _page(request, svc, (year_, unit or None, kind_, q or None), page)
+    html = TEMPLATES.get_template("public/replies.html").render(
+        items=found.items,
+        next_cursor=found.next_cursor,
+        q=q or "",
+        year=year_ or "",
+        kind=kind_ or "",
+        kinds=words.KIND,
+        generated=datetime.now(UTC).date().isoformat(),
+    )
+    return _cached(request, etag, HTMLResponse(html))

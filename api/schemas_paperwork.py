@@ -1,0 +1,46 @@
+"""Answers of the office's paperwork (API.md v1.1 "Excel in and out"): the 交办清单 import's
+report; the exports and the annual report answer files, described by their headers."""
+
+from __future__ import annotations
+
+from api.schemas import Public
+
+
+class RowErrorPublic(Public):
+    row: int  # the row's number as Excel shows it
+    column: str | None  # the header of the column at fault (Chinese, as in the file)
+    rule: str | None  # the DOMAIN.md rule that refuses it; null for a malformed cell
+    message: str  # Chinese, for the office
+
+
+class ImportAnswer(Public):
+    """What the file holds and what was (or, in a dry run, would be) written; with any error
+    nothing is written. Additions to API.md: ``sha256``, ``dry_run``, ``position``."""
+
+    rows: int
+    registered: int
+    assigned: int
+    unchanged: int
+    errors: list[RowErrorPublic]
+    sha256: str  # the file's, recorded in each imported event's provenance
+    dry_run: bool
+    position: int | None  # the log position of the last event written
+
+
+class PublicReply(Public):
+    """A published reply as the public register shows it: what its publication made public,
+    and nothing about the proposer."""
+
+    number: str
+    kind: str
+    year: int
+    title: str
+    unit: str
+    classification: str
+    published_on: str
+    url: str | None
+
+
+class PublicReplies(Public):
+    items: list[PublicReply]
+    next_cursor: str | None

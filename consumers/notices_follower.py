@@ -1,0 +1,89 @@
+"""Embedded notices: the reminders' work (``consumers/reminders.py``) driven from the event
+store's notification log instead of Kafka, in a thread of ``banli serve``.
+
+It reads the log from its own tracked position (``infra/positions.py``), notices what the cases
+it touched owe, and records the new position in the same transaction; now and then it sweeps
+the ledger (time alone makes deadlines due) and makes the week's digest; and after each round it
+delivers what no channel has accepted yet. A crash between noticing and recording is harmless:
+notices are insert-only, so reading the same events again adds nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from eventsourcing.persistence import Tracking
+
+from consumers.reminders import Reminders
+from infra.application import BanliApplication
+from infra.positions import notices_log_name
+from infra.view_store import ViewStoreBase
+
+log = logging.getLogger(__name__)
+CASE_TOPIC = "domain.case:Case."
+BATCH = 500
+
+
+class NoticesFollower:
+    def __init__(
+        self,
+        reminders: Reminders,
+        app: BanliApplication,
+        store: ViewStoreBase,
+        sweep_seconds: float,
+        poll_seconds: float = 1.0,
+    ) -> None:
+        self.reminders = reminders
+        self.app = app
+        self.store = store
+        self.sweep_seconds = sweep_seconds
+        self.poll_seconds = poll_seconds
+        self._last_sweep = float("-inf")
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="banli-notices", daemon=True)
+        app.saved_listeners.append(self.notify)
+
+    def position(self) -> int:
+        return self.store.max_tracking_id(notices_log_name()) or 0
+
+    def follow_once(self) -> bool:
+        """Notices one batch of the log past the tracked position; False when there was none."""
+        page = self.app.recorder.select_notifications(start=self.position() + 1, limit=BATCH)
+        if not page:
+            return False
+        cases = {str(e.originator_id) for e in page if e.topic.startswith(CASE_TOPIC)}
+        self.reminders.notice(cases, [Tracking(notices_log_name(), page[-1].id)])
+        return True
+
+    def round(self) -> int:
+        """Everything due now: the log, a sweep and the digest when their time came, delivery."""
+        while self.follow_once():
+            pass
+        if time.monotonic() - self._last_sweep >= self.sweep_seconds:
+            self.reminders.sweep()
+            self.reminders.weekly_digest()
+            self._last_sweep = time.monotonic()
+        return self.reminders.deliver()
+
+    def notify(self, position: int) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.round()
+            except Exception:  # the store or a channel failed: the next round tries again
+                log.exception("notices round failed; retrying")
+            self._wake.wait(self.poll_seconds)
+            self._wake.clear()

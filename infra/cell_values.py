@@ -1,0 +1,113 @@
+"""What a spreadsheet cell of an office's 交办清单 means: dates as offices type them, years, 是/否,
+lists separated by 、 and closed vocabularies in Chinese words.
+
+A cell that cannot be read raises ``CellError`` with a Chinese message for the office; the import
+reports it with the cell's row and column. What the rules say about the values (R-A1, R-X1, …)
+is the domain's to judge, after these have turned the cells into typed values.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import date, datetime
+
+# Chinese numerals as dates are written out on formal documents (二〇二五年三月一日).
+_NUMERALS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+_ISO_LIKE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+# Names and units in one cell: 、 as API.md says, and the commas and semicolons people also type.
+_SEPARATORS = re.compile(r"[、，,；;]")
+
+
+class CellError(ValueError):
+    """A cell whose content cannot mean what its column asks for (message in Chinese)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def text_of(value: object) -> str:
+    """A cell as text: numbers typed into text columns (编号 2025001) read as they show."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime | date):
+        raise CellError("应为文字，却是日期")
+    return str(value).strip()
+
+
+def _chinese_numeral_year(text: str) -> str:
+    """二〇二五年三月十一日 → 2025年3月11日 (十 as tens, as such dates write days and months)."""
+
+    def number(part: str) -> str:
+        if "十" not in part:
+            return "".join(_NUMERALS.get(c, c) for c in part)
+        tens, _, ones = part.partition("十")
+        return str(int(_NUMERALS.get(tens, "1") if tens else "1") * 10 + int(number(ones) or 0))
+
+    pieces = re.split(r"([年月日])", text)
+    return "".join(p if p in "年月日" else number(p) for p in pieces)
+
+
+def date_of(value: object) -> date:
+    """A date cell, or a date typed as text in the spellings offices use: 2025-03-01, 2025/3/1,
+    2025.3.1, 2025年3月1日, 二〇二五年三月一日, 20250301 (full-width digits too)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise CellError(f"日期写成了数字 {value}，请把单元格设为日期格式")
+    text = unicodedata.normalize("NFKC", text_of(value))
+    text = _TIME_TAIL.sub("", text).strip()
+    if any(c in _NUMERALS or c == "十" for c in text):
+        text = _chinese_numeral_year(text)
+    found = _ISO_LIKE.match(text) or _COMPACT.match(text)
+    if not found:
+        raise CellError(f"无法识别的日期“{text}”，请写成 2025-03-01 或 2025年3月1日")
+    year, month, day = (int(g) for g in found.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise CellError(f"不存在的日期“{text}”") from None
+
+
+def year_of(value: object) -> int:
+    """年度: 2025, "2025" or "2025年"."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = unicodedata.normalize("NFKC", text_of(value)).removesuffix("年").removesuffix("度")
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        raise CellError(f"年度应为四位数字，却是“{text}”")
+    return int(text)
+
+
+def yes_no(value: object) -> bool:
+    """是/否 (an empty cell is 否)."""
+    if isinstance(value, bool):
+        return value
+    text = text_of(value)
+    if text in ("", "否"):
+        return False
+    if text == "是":
+        return True
+    raise CellError(f"应填“是”或“否”，却是“{text}”")
+
+
+def names_of(value: object) -> list[str]:
+    """Names separated by 、 (or commas, semicolons), in order; blanks dropped."""
+    return [name.strip() for name in _SEPARATORS.split(text_of(value)) if name.strip()]
+
+
+def one_of(value: object, words: Mapping[str, str]) -> str:
+    """A closed vocabulary's value from its Chinese word."""
+    text = text_of(value)
+    if text not in words:
+        choices = "、".join(sorted(set(words)))
+        raise CellError(f"“{text}”不是可选值（{choices}）")
+    return words[text]

@@ -1,0 +1,194 @@
+"""The 年度承办工作总结's figures (seed 003 §八, due 15 November) as a Word document: counts by
+kind and level, A/B/C, every measure of DOMAIN.md §4 with its numerator and denominator, visit
+compliance, disclosure, re-handling, the key cases, and the "five 100 %" line when it holds
+(seed 002). Computed as of a log position like every export (``frozen_views``), and saying so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.document import Document as DocumentType
+from docx.shared import Pt
+
+from infra import paper_labels as words
+from infra.application import BanliApplication
+from infra.frozen_views import Basis, figures_at
+from infra.paper_exports import MEASURES, ExportQuery
+from infra.view_store import ViewStoreBase
+from projections.case_papers import NAME as PAPERS
+from projections.case_papers import case_rows
+from projections.core import ViewReader
+from projections.unit_facts import NAME as FACTS
+from projections.unit_facts import unit_stats, visit_compliance_report
+
+# Seed 002's "five 100 %": the first five measures of DOMAIN.md §4.
+FIVE = (
+    "communication_rate",
+    "key_meeting_rate",
+    "on_site_participation_rate",
+    "on_time_reply_rate",
+    "satisfaction_rate",
+)
+
+
+def rate_text(measure: dict[str, Any]) -> str:
+    if measure["rate"] is None:
+        return "—"
+    return f"{measure['rate'] * 100:.1f} %"
+
+
+def five_hundred_percent(measures: dict[str, Any]) -> bool:
+    return all(measures[k]["denominator"] > 0 and measures[k]["rate"] == 1 for k in FIVE)
+
+
+def _table(doc: DocumentType, header: list[str], rows: list[list[Any]]) -> None:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, values, strict=True):
+            cell.text = "" if value is None else str(value)
+
+
+def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path) -> None:
+    stats = unit_stats(reader, as_of=q.as_of, year=q.year)
+    if q.unit is None:
+        figures = stats["total"]
+    else:
+        figures = next((u for u in stats["items"] if u["unit"] == q.unit), None)
+        figures = figures or {**stats["total"], **_empty(stats["total"])}
+    cases = list(case_rows(reader, year=q.year, unit=q.unit))
+    visits = [
+        v
+        for v in visit_compliance_report(reader, year=q.year)["items"]
+        if q.unit is None or v["unit"] == q.unit
+    ]
+    doc = Document()
+    doc.styles["Normal"].font.size = Pt(11)
+    who = q.unit or "全部承办单位"
+    doc.add_heading(f"{q.year}年度建议提案承办工作总结（数据）— {who}", level=1)
+    doc.add_paragraph(
+        f"统计日期 {basis.as_of.isoformat()}；日志位置 {basis.position}；"
+        f"防篡改链头 {basis.chain_head or '（尚未生成）'}。以相同位置重新生成，数字不变。"
+    )
+
+    doc.add_heading("一、承办总体情况", level=2)
+    counts = Counter((c["kind"], c["level"]) for c in cases)
+    rows = [
+        [f"{words.LEVEL[level]}{words.KIND[kind]}", counts[(kind, level)]]
+        for kind in words.KIND
+        for level in words.LEVEL
+    ]
+    _table(doc, ["类别", "件数"], [*rows, ["合计", len(cases)]])
+    doc.add_paragraph(
+        f"其中主办 {figures['lead_cases']} 件，会办 {figures['co_cases']} 件，"
+        f"分办 {figures['split_cases']} 件。"
+    )
+
+    doc.add_heading("二、答复类别", level=2)
+    by_class, shares = figures["replies_by_class"], figures["class_shares"]
+    _table(
+        doc,
+        ["类别", "件数", "占比"],
+        [[f"{c}类", by_class[c], rate_text(shares[c])] for c in "ABC"],
+    )
+
+    doc.add_heading("三、办理指标", level=2)
+    measures = figures["measures"]
+    _table(
+        doc,
+        ["指标", "分子", "分母", "比率"],
+        [
+            [label, measures[k]["numerator"], measures[k]["denominator"], rate_text(measures[k])]
+            for k, label in MEASURES.items()
+        ],
+    )
+    if five_hundred_percent(measures):
+        doc.add_paragraph(
+            "实现“五个100%”：沟通率、重点建议见面率、现场办理代表参与率、按时答复办结率、满意率均为100%。"
+        )
+
+    doc.add_heading("四、面对面走访", level=2)
+    _table(
+        doc,
+        ["单位", "主办件数", "要求走访率", "已走访", "实际走访率", "达标", "尚差"],
+        [
+            [
+                v["unit"],
+                v["lead_cases"],
+                f"{v['required_rate'] * 100:.0f} %",
+                v["visited_cases"],
+                "—" if v["actual_rate"] is None else f"{v['actual_rate'] * 100:.1f} %",
+                words.YES_NO[v["compliant"]],
+                v["shortfall"],
+            ]
+            for v in visits
+        ],
+    )
+
+    doc.add_heading("五、公开与进一步办理", level=2)
+    for key in ("disclosure_on_time_rate", "rehandling_on_time_rate"):
+        m = measures[key]
+        doc.add_paragraph(
+            f"{MEASURES[key]}：{m['numerator']} / {m['denominator']}（{rate_text(m)}）。"
+        )
+
+    doc.add_heading("六、重点建议提案", level=2)
+    key_cases = [c for c in cases if c["key_source"]]
+    _table(
+        doc,
+        ["编号", "标题", "确定方", "包案领导", "主办单位"],
+        [
+            [
+                c["number"],
+                c["title"],
+                words.label(words.KEY_SOURCE, c["key_source"]),
+                c["leader_in_charge"],
+                c["lead_unit"],
+            ]
+            for c in key_cases
+        ],
+    )
+    doc.save(str(path))
+
+
+def _empty(total: dict[str, Any]) -> dict[str, Any]:
+    """A unit with no cases in the year: zero counts, every measure without a denominator."""
+    none: dict[str, Any] = {"numerator": 0, "denominator": 0, "rate": None}
+    none |= {"cases": [], "of_cases": []}
+    return {
+        "lead_cases": 0,
+        "co_cases": 0,
+        "split_cases": 0,
+        "replies_by_class": dict.fromkeys("ABC", 0),
+        "class_shares": dict.fromkeys("ABC", none),
+        "measures": dict.fromkeys(total["measures"], none),
+    }
+
+
+def annual_report(
+    app: BanliApplication,
+    views: ViewStoreBase,
+    query: ExportQuery,
+    path: Path,
+    *,
+    live: bool = True,
+) -> Basis:
+    """Writes the year's summary (of ``query.unit``, or the whole organisation) to ``path``."""
+    _, basis = figures_at(
+        app,
+        views,
+        (FACTS, PAPERS),
+        lambda reader, basis: _write(reader, query, basis, path),
+        as_of=query.as_of,
+        position=query.position,
+        live=live,
+    )
+    return basis

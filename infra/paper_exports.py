@@ -1,0 +1,310 @@
+"""The office's spreadsheets (API.md v1.1 "Excel in and out"), each read from the read models by
+their own queries and written by ``xlsx_export``: 办理台账, 沟通联络总台账, B类滚动台账, visit
+compliance, measures with a drill-down sheet, and the Hebei 责任分解表 and 复查表 (seed 003
+attachments 1 and 7, in their columns' order as docs/decisions.md records it).
+
+``export`` computes one of them as of a log position (``frozen_views``) into a file and answers
+what it was computed from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from infra import paper_labels as words
+from infra.application import BanliApplication
+from infra.frozen_views import Basis, figures_at
+from infra.view_store import ViewStoreBase
+from infra.xlsx_export import Column, SheetSpec, write_workbook
+from projections.case_papers import NAME as PAPERS
+from projections.case_papers import case_rows, contact_rows
+from projections.commitments import NAME as COMMITMENTS
+from projections.commitments import open_commitments
+from projections.core import ViewReader
+from projections.ledger import NAME as LEDGER
+from projections.ledger import ledger
+from projections.unit_facts import NAME as FACTS
+from projections.unit_facts import unit_stats, visit_compliance_report
+
+MEASURES = {
+    "communication_rate": "主办建议沟通率",
+    "key_meeting_rate": "重点建议见面率",
+    "on_site_participation_rate": "现场办理代表参与率",
+    "on_time_reply_rate": "按时答复办结率",
+    "satisfaction_rate": "满意率",
+    "strict_satisfaction_rate": "满意率（仅满意）",
+    "disclosure_on_time_rate": "按时公开率",
+    "rehandling_on_time_rate": "进一步办理按时率",
+}
+
+
+@dataclass(frozen=True)
+class ExportQuery:
+    as_of: date  # the day deadlines and rates are judged on
+    year: int | None = None
+    unit: str | None = None  # a handler's own unit, whatever it asked
+    kind: str | None = None
+    position: int | None = None
+
+
+Sheets = Callable[[ViewReader, ExportQuery], list[SheetSpec]]
+
+
+def _ledger(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
+    columns = [
+        Column("编号", 14), Column("标题", 40), Column("级别", 6), Column("年度", 6, "number"),
+        Column("阶段", 10), Column("主办单位", 10), Column("会办单位", 14),
+        Column("分办单位", 14), Column("参阅件", 6), Column("重点", 6), Column("包案领导", 10),
+        Column("下一时限", 10), Column("时限单位", 10), Column("到期日", 12, "date"),
+        Column("状态", 10), Column("逾期天数", 8, "number"),
+    ]  # fmt: skip
+    kinds = [q.kind] if q.kind else list(words.KIND)
+
+    def rows(kind: str) -> Iterator[list[Any]]:
+        cursor: str | None = None
+        while True:
+            found = ledger(
+                reader, as_of=q.as_of, year=q.year, unit=q.unit, kind=kind, limit=1000,
+                cursor=cursor,
+            )  # fmt: skip
+            for item in found["items"]:
+                following = item["next_deadline"] or {}
+                yield [
+                    item["number"], item["title"], words.label(words.LEVEL, item["level"]),
+                    item["year"], words.label(words.STAGE, item["stage"]), item["lead_unit"],
+                    "、".join(item["co_units"]), "、".join(item["split_units"]),
+                    words.YES_NO[item["reference"]], words.YES_NO[item["key"]],
+                    item["leader_in_charge"],
+                    words.label(words.DEADLINE_KIND, following.get("kind")),
+                    following.get("unit"), following.get("due_on"),
+                    words.label(words.DEADLINE_STATUS, following.get("status")),
+                    item["days_overdue"],
+                ]  # fmt: skip
+            cursor = found["next_cursor"]
+            if cursor is None:
+                return
+
+    return [SheetSpec(f"{words.KIND[k]}办理台账", columns, rows(k)) for k in kinds]
+
+
+def _contacts(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
+    records = {"contact": "沟通联系", "visit": "面对面走访", "visit_declined": "婉拒见面"}
+    columns = [
+        Column("编号", 14), Column("标题", 36), Column("类别", 6), Column("承办单位", 10),
+        Column("记录", 10), Column("阶段", 6), Column("方式", 8), Column("日期", 12, "date"),
+        Column("联系人/走访人", 20), Column("代表委员", 14), Column("联系上", 6),
+        Column("内容摘要", 40), Column("代表委员意见", 30),
+    ]  # fmt: skip
+    rows = (
+        [
+            r["number"],
+            r["title"],
+            words.label(words.KIND, r["kind"]),
+            r["unit"],
+            records.get(r["record"], r["record"]),
+            words.label(words.PHASE, r["phase"]),
+            words.label(words.CHANNEL, r["channel"]),
+            r["occurred_on"],
+            r["by"],
+            r["person"],
+            words.YES_NO[bool(r["reached"])],
+            r["summary"],
+            r["proposer_opinion"],
+        ]
+        for r in contact_rows(reader, year=q.year, unit=q.unit)
+    )
+    return [SheetSpec("沟通联络总台账", columns, rows)]
+
+
+def _commitments(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
+    columns = [
+        Column("编号", 14), Column("年度", 6, "number"), Column("类别", 6),
+        Column("答复单位", 10), Column("答复日期", 12, "date"), Column("最新复查结论", 12),
+        Column("复查日期", 12, "date"), Column("督办中", 6), Column("销号日期", 12, "date"),
+    ]  # fmt: skip
+    items = open_commitments(reader, include_closed=True)["items"]
+    rows = (
+        [
+            r["number"],
+            r["year"],
+            words.label(words.KIND, r["kind"]),
+            r["unit"],
+            r["issued_on"],
+            words.label(words.FINDING, r["latest_finding"]),
+            r["reassessed_on"],
+            words.YES_NO[bool(r["under_supervision"])],
+            r["closed_out_on"],
+        ]
+        for r in items
+        if (q.unit is None or r["unit"] == q.unit) and (q.year is None or r["year"] == q.year)
+    )
+    return [SheetSpec("B类滚动台账", columns, rows)]
+
+
+def _visits(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
+    columns = [
+        Column("单位", 10), Column("主办件数", 8, "number"), Column("要求走访率", 10, "rate"),
+        Column("已走访件数", 10, "number"), Column("婉拒见面件数", 12, "number"),
+        Column("实际走访率", 10, "rate"), Column("剔除婉拒后走访率", 16, "rate"),
+        Column("是否达标", 8), Column("尚差走访件数", 12, "number"),
+    ]  # fmt: skip
+    items = visit_compliance_report(reader, year=q.year)["items"]
+    rows = (
+        [
+            r["unit"],
+            r["lead_cases"],
+            r["required_rate"],
+            r["visited_cases"],
+            r["declined_cases"],
+            r["actual_rate"],
+            r["actual_rate_excluding_declined"],
+            words.YES_NO[r["compliant"]],
+            r["shortfall"],
+        ]
+        for r in items
+        if q.unit is None or r["unit"] == q.unit
+    )
+    return [SheetSpec("走访率", columns, rows)]
+
+
+def _measures(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
+    stats = unit_stats(reader, as_of=q.as_of, year=q.year, kind=q.kind)
+    units = [u for u in stats["items"] if q.unit is None or u["unit"] == q.unit]
+    every = units if q.unit is not None else [*units, {**stats["total"], "unit": "合计"}]
+    columns = [
+        Column("单位", 10), Column("主办", 6, "number"), Column("会办", 6, "number"),
+        Column("分办", 6, "number"), Column("A类", 6, "number"), Column("B类", 6, "number"),
+        Column("C类", 6, "number"),
+    ]  # fmt: skip
+    for label in MEASURES.values():
+        columns += [Column(f"{label}分子", 8, "number"), Column(f"{label}分母", 8, "number")]
+        columns.append(Column(label, 10, "rate"))
+
+    def row(u: dict[str, Any]) -> list[Any]:
+        by_class = u["replies_by_class"]
+        values = [u["unit"], u["lead_cases"], u["co_cases"], u["split_cases"]]
+        values += [by_class["A"], by_class["B"], by_class["C"]]
+        for key in MEASURES:
+            m = u["measures"][key]
+            values += [m["numerator"], m["denominator"], m["rate"]]
+        return values
+
+    drill = [
+        Column("单位", 10), Column("指标", 18), Column("编号", 14), Column("计入分子", 8),
+    ]  # fmt: skip
+
+    def details() -> Iterator[list[Any]]:
+        for u in units:
+            for key, label in MEASURES.items():
+                counted = set(u["measures"][key]["cases"])
+                for number in u["measures"][key]["of_cases"]:
+                    yield [u["unit"], label, number, words.YES_NO[number in counted]]
+
+    return [
+        SheetSpec("办理指标", columns, (row(u) for u in every)),
+        SheetSpec("指标明细", drill, details()),
+    ]
+
+
+def _responsibilities(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
+    """Seed 003 attachment 1, 代表建议政协提案办理责任分解表: a row per case and unit."""
+    columns = [
+        Column("序号", 6, "number"), Column("建议提案号", 14), Column("建议提案标题", 40),
+        Column("代表委员", 18), Column("承办单位", 10), Column("主办/会办/分办", 10),
+        Column("分管负责同志", 12), Column("承办人", 10), Column("联系电话", 14),
+        Column("交办日期", 12, "date"), Column("答复时限", 12, "date"), Column("备注", 16),
+    ]  # fmt: skip
+
+    def rows() -> Iterator[list[Any]]:
+        seq = 0
+        for r in case_rows(reader, year=q.year, kind=q.kind, unit=q.unit):
+            roles = [(r["lead_unit"], "reference" if r["reference"] else "lead")]
+            roles += [(u, "co") for u in _split(r["co_units"])]
+            roles += [(u, "split") for u in _split(r["split_units"])]
+            for unit, role in roles:
+                if unit is None or (q.unit is not None and unit != q.unit):
+                    continue
+                seq += 1
+                yield [
+                    seq, r["number"], r["title"], r["proposers"], unit,
+                    words.UNIT_ROLE[role], r["leader_in_charge"], None, None,
+                    r["assigned_on"], r["reply_due_on"], None,
+                ]  # fmt: skip
+
+    return [SheetSpec("办理责任分解表", columns, rows())]
+
+
+def _reviews(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
+    """Seed 003 attachment 7, 省代表建议政协提案办理情况复查表: A- and B-class replies (C made
+    no commitment, R-Rv1) with their latest 回头看 finding."""
+    columns = [
+        Column("序号", 6, "number"), Column("年度", 6, "number"), Column("建议提案号", 14),
+        Column("建议提案标题", 40), Column("代表委员", 18), Column("承办单位", 10),
+        Column("答复类别", 8), Column("答复文号", 16), Column("答复日期", 12, "date"),
+        Column("落实情况", 10), Column("复查日期", 12, "date"), Column("复查说明", 30),
+        Column("备注", 12),
+    ]  # fmt: skip
+
+    def rows() -> Iterator[list[Any]]:
+        seq = 0
+        for r in case_rows(reader, year=q.year, kind=q.kind):
+            if r["classification"] not in ("A", "B"):
+                continue
+            if q.unit is not None and r["reply_unit"] != q.unit:
+                continue
+            seq += 1
+            yield [
+                seq, r["year"], r["number"], r["title"], r["proposers"], r["reply_unit"],
+                f"{r['classification']}类", r["document_number"], r["issued_on"],
+                words.label(words.FINDING, r["finding"]) or "未复查", r["reassessed_on"],
+                r["reassessment_note"], "已销号" if r["closed_out_on"] else None,
+            ]  # fmt: skip
+
+    return [SheetSpec("办理情况复查表", columns, rows())]
+
+
+def _split(text: str | None) -> list[str]:
+    return [u for u in (text or "").split("、") if u]
+
+
+@dataclass(frozen=True)
+class Export:
+    title: str
+    views: Sequence[str]
+    sheets: Sheets
+
+
+EXPORTS: dict[str, Export] = {
+    "ledger": Export("办理台账", (LEDGER,), _ledger),
+    "contacts": Export("沟通联络总台账", (PAPERS,), _contacts),
+    "commitments": Export("B类滚动台账", (COMMITMENTS,), _commitments),
+    "visit-compliance": Export("走访率达标情况", (FACTS,), _visits),
+    "measures": Export("办理指标", (FACTS,), _measures),
+    "responsibilities": Export("代表建议政协提案办理责任分解表", (PAPERS,), _responsibilities),
+    "reviews": Export("代表建议政协提案办理情况复查表", (PAPERS,), _reviews),
+}
+
+
+def export(
+    app: BanliApplication,
+    views: ViewStoreBase,
+    name: str,
+    query: ExportQuery,
+    path: Path,
+    *,
+    live: bool = True,
+) -> Basis:
+    """Writes export ``name`` to ``path`` as of ``query.position`` (the newest when None)."""
+    chosen = EXPORTS[name]
+
+    def write(reader: ViewReader, basis: Basis) -> None:
+        write_workbook(path, chosen.sheets(reader, query), basis, chosen.title)
+
+    _, basis = figures_at(
+        app, views, chosen.views, write, as_of=query.as_of, position=query.position, live=live
+    )
+    return basis

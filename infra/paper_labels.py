@@ -1,0 +1,69 @@
+"""The Chinese words of the office's paperwork for the vocabularies' values (DOMAIN.md §1, UI.md):
+what an imported 交办清单 says and what an exported 台账 or report prints, stated once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+KIND: Final = {"suggestion": "建议", "proposal": "提案"}
+LEVEL: Final = {"national": "全国", "provincial": "省"}
+PROPOSER_TYPE: Final = {"deputy": "代表", "member": "委员", "unit": "单位"}
+STAGE: Final = {
+    "registered": "已登记",
+    "handling": "办理中",
+    "replied": "已答复",
+    "rehandling": "进一步办理",
+    "closed": "已办结",
+}
+UNIT_ROLE: Final = {"lead": "主办", "co": "会办", "split": "分办", "reference": "参阅"}
+DEADLINE_KIND: Final = {
+    "co_opinion": "会办意见",
+    "reply": "答复",
+    "disclosure": "公开",
+    "rehandling": "进一步办理",
+    "reference_contact": "参阅件联系",
+}
+# UI.md: one word per deadline status, everywhere (printed pages carry no colour).
+DEADLINE_STATUS: Final = {
+    "pending": "办理中",
+    "due_soon": "即将到期",
+    "overdue": "已逾期",
+    "met": "按期办结",
+    "met_late": "逾期办结",
+    "missed": "逾期未办",
+    "extended": "已延期",
+}
+CHANNEL: Final = {
+    "phone": "电话",
+    "wechat": "微信",
+    "email": "邮件",
+    "video": "视频",
+    "letter": "信函",
+    "meeting": "座谈",
+    "visit": "走访",
+    "site": "现场视察",
+}
+PHASE: Final = {"before": "办前", "during": "办中", "after": "办后"}
+VERDICT: Final = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
+FINDING: Final = {
+    "implemented": "已落实",
+    "not_implemented": "未落实",
+    "advancing": "推进中",
+    "stalled": "进展不力",
+    "fulfilled": "已兑现",
+}
+KEY_SOURCE: Final = {"congress": "人大", "cppcc": "政协", "government": "政府", "unit": "本单位"}
+YES_NO: Final = {True: "是", False: "否"}
+
+
+def label(words: Mapping[str, str], value: str | None) -> str:
+    """The Chinese word for ``value`` (the value itself when it has none; empty for None)."""
+    if value is None:
+        return ""
+    return words.get(value, value)
+
+
+def reverse(words: Mapping[str, str], *synonyms: tuple[str, str]) -> dict[str, str]:
+    """Word → value, for reading a sheet; ``synonyms`` add other common spellings."""
+    return {**{word: value for value, word in words.items()}, **dict(synonyms)}

@@ -1,0 +1,222 @@
+"""The office's paperwork about each case (API.md v1.1 "Excel in and out"): a row per contact
+and visit (沟通联络总台账), and a row per case with what the Hebei forms print (seed 003
+attachments 1 and 7: who raised it, who handles it, the reply, the latest 回头看 finding).
+
+A case view: its rows are a pure function of the case, replaced after any event on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from domain.case import Case
+from domain.deadlines.calendar import WorkdayCalendar
+from domain.deadlines.case_deadlines import case_deadlines
+from domain.rules.replies import latest_issued_reply
+from projections.core import CaseView, Row, Table, ViewReader
+from projections.deadline_periods import END_OF_TIME
+
+NAME = "case_papers"
+
+CONTACTS = Table(
+    view=NAME,
+    name="paper_contacts",
+    columns={
+        "case_id": "TEXT",
+        "seq": "INTEGER",
+        "number": "TEXT",
+        "year": "INTEGER",
+        "kind": "TEXT",
+        "title": "TEXT",
+        "unit": "TEXT",
+        "record": "TEXT",  # contact | visit | visit_declined
+        "phase": "TEXT",
+        "channel": "TEXT",
+        "occurred_on": "TEXT",
+        "by": "TEXT",  # who contacted or visited: "name（rank）", 、-separated
+        "person": "TEXT",
+        "reached": "INTEGER",
+        "summary": "TEXT",
+        "proposer_opinion": "TEXT",
+    },
+    key=("case_id", "seq"),
+    indexes=(("year", "unit"),),
+)
+
+CASES = Table(
+    view=NAME,
+    name="paper_cases",
+    columns={
+        "case_id": "TEXT",
+        "number": "TEXT",
+        "year": "INTEGER",
+        "kind": "TEXT",
+        "level": "TEXT",
+        "title": "TEXT",
+        "proposers": "TEXT",  # names, the lead first, 、-separated
+        "reference": "INTEGER",
+        "lead_unit": "TEXT",
+        "co_units": "TEXT",  # 、-separated codes
+        "split_units": "TEXT",
+        "assigned_on": "TEXT",
+        "reply_due_on": "TEXT",  # the lead's (or first split unit's) reply deadline (R-D2)
+        "key_source": "TEXT",
+        "leader_in_charge": "TEXT",
+        "reply_unit": "TEXT",
+        "classification": "TEXT",
+        "document_number": "TEXT",
+        "issued_on": "TEXT",
+        "verdict": "TEXT",
+        "finding": "TEXT",
+        "reassessed_on": "TEXT",
+        "reassessment_note": "TEXT",
+        "closed_out_on": "TEXT",
+    },
+    key=("case_id",),
+    indexes=(("year", "kind"),),
+)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _contacts(case: Case) -> list[Row]:
+    base = {"case_id": str(case.id), "number": case.number, "year": case.year}
+    base |= {"kind": case.kind, "title": case.title}
+    found: list[tuple[date, int, dict[str, Any]]] = []
+    for c in case.contacts:
+        by = f"{c.contacted_by.name}（{c.contacted_by.rank}）"
+        found.append(
+            (c.occurred_on, c.version, {"unit": c.unit, "record": "contact", "phase": c.phase,
+             "channel": c.channel, "by": by, "person": c.person, "reached": int(c.reached),
+             "summary": c.summary, "proposer_opinion": None})
+        )  # fmt: skip
+    for v in case.visits:
+        by = "、".join(f"{p.name}（{p.rank}）" for p in v.visitors)
+        found.append(
+            (v.occurred_on, v.version, {"unit": v.unit, "record": "visit", "phase": None,
+             "channel": "visit", "by": by, "person": "、".join(v.persons), "reached": 1,
+             "summary": v.summary, "proposer_opinion": v.proposer_opinion})
+        )  # fmt: skip
+    for d in case.declined_visits:
+        found.append(
+            (d.occurred_on, d.version, {"unit": d.unit, "record": "visit_declined",
+             "phase": None, "channel": None, "by": None, "person": None, "reached": 0,
+             "summary": d.note, "proposer_opinion": None})
+        )  # fmt: skip
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [
+        {**base, "seq": seq, "occurred_on": on.isoformat(), **row}
+        for seq, (on, _, row) in enumerate(found)
+    ]
+
+
+def _lead_first(case: Case) -> list[Any]:
+    return sorted(case.proposers, key=lambda p: p.role != "lead")
+
+
+def _case(case: Case, calendar: WorkdayCalendar) -> Row:
+    reply = latest_issued_reply(case)
+    deadlines = case_deadlines(case, calendar, END_OF_TIME)
+    due = next((d.due_on for d in deadlines if d.kind == "reply"), None)
+    latest = case.reassessments[-1] if case.reassessments else None
+    key = case.key
+    return {
+        "case_id": str(case.id),
+        "number": case.number,
+        "year": case.year,
+        "kind": case.kind,
+        "level": case.level,
+        "title": case.title,
+        "proposers": "、".join(
+            p.name for p in sorted(case.proposers, key=lambda p: p.role != "lead")
+        ),
+        "reference": int(case.reference),
+        "lead_unit": case.lead_unit,
+        "co_units": "、".join(case.co_units),
+        "split_units": "、".join(case.split_units),
+        "assigned_on": _iso(case.assigned_on),
+        "reply_due_on": _iso(due),
+        "key_source": key.source if key else None,
+        "leader_in_charge": key.leader_in_charge if key else None,
+        "reply_unit": reply.unit if reply else None,
+        "classification": reply.classification if reply else None,
+        "document_number": reply.document_number if reply else None,
+        "issued_on": _iso(reply.issued_on) if reply else None,
+        "verdict": case.feedback[-1].verdict if case.feedback else None,
+        "finding": latest.finding if latest else None,
+        "reassessed_on": _iso(latest.occurred_on) if latest else None,
+        "reassessment_note": latest.note if latest else None,
+        "closed_out_on": _iso(case.closed_out_on),
+    }
+
+
+class CasePapersView(CaseView):
+    name = NAME
+    tables = (CONTACTS, CASES)
+
+    def rows(self, case: Case, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
+        return {CONTACTS.name: _contacts(case), CASES.name: [_case(case, calendar)]}
+
+
+# -- reads ----------------------------------------------------------------------------------
+
+
+def _where(
+    alias: str, year: int | None, kind: str | None, unit: str | None, unit_sql: str
+) -> tuple[str, list[Any]]:
+    clauses, params = ["1 = 1"], []
+    for column, value in (("year", year), ("kind", kind)):
+        if value is not None:
+            clauses.append(f"{alias}.{column} = ?")
+            params.append(value)
+    if unit is not None:
+        clauses.append(unit_sql)
+        params.append(unit)
+    return " AND ".join(clauses), params
+
+
+def contact_rows(
+    reader: ViewReader, *, year: int | None = None, unit: str | None = None, page: int = 2000
+) -> Any:
+    """Every contact and visit (of ``unit``), by case number and date, a page at a time."""
+    where, params = _where("c", year, None, unit, "c.unit = ?")
+    yield from _pages(reader, CONTACTS, where, params, "c.number, c.case_id, c.seq", page)
+
+
+def case_rows(
+    reader: ViewReader,
+    *,
+    year: int | None = None,
+    kind: str | None = None,
+    unit: str | None = None,
+    page: int = 2000,
+) -> Any:
+    """Every case (where ``unit`` leads, co-handles or splits it), by number."""
+    units = "(c.lead_unit = ? OR ('、' || c.co_units || '、' || c.split_units || '、') LIKE ?)"
+    where, params = _where("c", year, kind, None, "")
+    if unit is not None:
+        where += f" AND {units}"
+        params += [unit, f"%、{unit}、%"]
+    yield from _pages(reader, CASES, where, params, "c.number, c.case_id", page)
+
+
+def _pages(
+    reader: ViewReader, table: Table, where: str, params: list[Any], order: str, page: int
+) -> Any:
+    """Rows in pages (bounded memory for any number of cases), by LIMIT/OFFSET on a stable
+    order: callers read from one unchanging position (``infra.frozen_views``)."""
+    offset = 0
+    while True:
+        rows = reader.fetch(
+            f"SELECT * FROM {reader.table(table)} c WHERE {where} ORDER BY {order} "
+            "LIMIT ? OFFSET ?",
+            [*params, page, offset],
+        )
+        yield from rows
+        if len(rows) < page:
+            return
+        offset += page

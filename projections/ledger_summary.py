@@ -1,0 +1,92 @@
+"""Summary reads of the 台账 for the workbench's 总览: how many cases stand at each stage, and
+which years the ledger holds. Counted by the database over the ledger's own filters
+(``ledger_where``), so a figure and the ledger page it links to select the same cases."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from projections.core import ViewReader
+from projections.ledger import (
+    CASES,
+    DEADLINES,
+    UNITS,
+    cases_by_id,
+    deadline_view,
+    deadlines_by_case,
+    ledger_item,
+    ledger_where,
+)
+
+
+def stage_counts(
+    reader: ViewReader,
+    *,
+    as_of: date,
+    year: int | None = None,
+    kind: str | None = None,
+    unit: str | None = None,
+) -> dict[str, int]:
+    """Cases per stage (stages with none are absent)."""
+    where, params = ledger_where(reader, as_of=as_of, year=year, kind=kind, unit=unit)
+    sql = f"SELECT c.stage AS stage, COUNT(*) AS n FROM {reader.table(CASES)} c"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    rows = reader.fetch(sql + " GROUP BY c.stage", params)
+    return {str(r["stage"]): int(r["n"]) for r in rows}
+
+
+def ledger_years(reader: ViewReader) -> list[int]:
+    """The years of the cases in the ledger, newest first."""
+    rows = reader.fetch(f"SELECT DISTINCT year FROM {reader.table(CASES)} ORDER BY year DESC", [])
+    return [int(r["year"]) for r in rows]
+
+
+def deadline_dates(reader: ViewReader, start: date, end: date) -> dict[str, dict[str, Any]]:
+    """Every stored deadline due between ``start`` and ``end`` (inclusive), by case and
+    position, with its case number: what a calendar load may move (R-D7)."""
+    rows = reader.fetch(
+        f"SELECT d.case_id, d.seq, d.kind, d.unit, d.due_on, c.number "
+        f"FROM {reader.table(DEADLINES)} d JOIN {reader.table(CASES)} c "
+        "ON c.case_id = d.case_id WHERE d.due_on >= ? AND d.due_on <= ?",
+        [start.isoformat(), end.isoformat()],
+    )
+    return {f"{r['case_id']}:{r['seq']}": dict(r) for r in rows}
+
+
+def ledger_units(reader: ViewReader) -> list[str]:
+    """Every unit with a role on some case (the 台账's unit filter)."""
+    rows = reader.fetch(f"SELECT DISTINCT unit FROM {reader.table(UNITS)} ORDER BY unit", [])
+    return [str(r["unit"]) for r in rows]
+
+
+# Policies call a deadline due soon within this many days at most (``due_soon_days``).
+DUE_SOON_HORIZON = 31
+
+
+def due_soon(
+    reader: ViewReader, *, as_of: date, unit: str | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
+    """Cases with a deadline due soon (R-S1: not yet overdue, due within the policy's days),
+    the soonest first; each as a ledger row."""
+    day = as_of.isoformat()
+    sql = (
+        f"SELECT * FROM {reader.table(DEADLINES)} d WHERE d.opened_on <= ? AND d.due_on >= ? "
+        "AND d.due_on <= ? AND (d.met_on IS NULL OR d.met_on > ?) "
+        "AND (d.missed_on IS NULL OR d.missed_on > ?)"
+    )
+    params: list[Any] = [day, day, (as_of + timedelta(days=DUE_SOON_HORIZON)).isoformat()]
+    params += [day, day]
+    if unit is not None:
+        sql += f" AND d.case_id IN (SELECT case_id FROM {reader.table(UNITS)} WHERE unit = ?)"
+        params.append(unit)
+    rows = reader.fetch(sql + " ORDER BY d.due_on, d.case_id", params)
+    ids: list[str] = []
+    for row in rows:
+        if deadline_view(row, as_of)["status"] == "due_soon" and row["case_id"] not in ids:
+            ids.append(row["case_id"])
+    ids = ids[:limit]
+    cases = cases_by_id(reader, ids)
+    deadlines = deadlines_by_case(reader, ids, as_of)
+    return [ledger_item(cases[i], deadlines[i]) for i in ids]

@@ -1,0 +1,178 @@
+"""The exports and the annual report, opened with independent readers (openpyxl, python-docx)
+and checked against the JSON reads they restate (/v1/ledger, /v1/stats/units, …)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import docx
+import httpx
+import pytest
+from openpyxl import load_workbook
+from openpyxl.workbook import Workbook
+
+from tests.api.conftest import Api
+from tests.api.test_imports import post
+from tests.paperwork_support import demo_server, row, workbook
+
+AS_OF = "2026-06-30"
+
+
+@pytest.fixture(scope="module")
+def demo_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    with demo_server(tmp_path_factory.mktemp("data")) as api:
+        yield api
+
+
+def download(api: Api, path: str, who: str = "office", **params: Any) -> httpx.Response:
+    response = api.get(path, who, **params)
+    assert response.status_code == 200, response.text
+    return response
+
+
+def book(response: httpx.Response) -> Workbook:
+    return load_workbook(io.BytesIO(response.content))
+
+
+def rows(sheet: Any) -> list[tuple[Any, ...]]:
+    return [r for r in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+def header(sheet: Any) -> list[str]:
+    return [c.value for c in next(sheet.iter_rows(max_row=1))]
+
+
+def test_the_ledger_export_restates_the_ledger_a_sheet_per_kind(demo_api: Api) -> None:
+    response = download(demo_api, "/v1/exports/ledger.xlsx", as_of=AS_OF)
+    assert response.headers["x-banli-as-of"] == AS_OF
+    assert int(response.headers["x-banli-position"]) == demo_api.head()
+    found = book(response)
+    assert found.sheetnames == ["建议办理台账", "提案办理台账", "说明"]
+    for sheet, kind in ((found["建议办理台账"], "suggestion"), (found["提案办理台账"], "proposal")):
+        assert sheet.freeze_panes == "A2"
+        assert header(sheet)[:3] == ["编号", "标题", "级别"]
+        items = demo_api.get("/v1/ledger", "office", kind=kind, as_of=AS_OF, limit=1000).json()
+        expected = {i["number"]: i for i in items["items"]}
+        got = {r[0]: r for r in rows(sheet)}
+        assert set(got) == set(expected)
+        for number, item in expected.items():
+            line = got[number]
+            assert line[1] == item["title"] and line[15] == item["days_overdue"]
+            following = item["next_deadline"]
+            due = line[13]
+            assert (due.date().isoformat() if due else None) == (
+                following["due_on"] if following else None
+            )
+    basis = dict(rows(found["说明"]))
+    assert basis["日志位置 position"] == int(response.headers["x-banli-position"])
+    assert basis["防篡改链头 chain head"] == response.headers["x-banli-chain-head"]
+
+
+def test_the_measures_export_has_every_figure_and_the_cases_behind_it(demo_api: Api) -> None:
+    found = book(download(demo_api, "/v1/exports/measures.xlsx", as_of=AS_OF, year=2025))
+    stats = demo_api.get("/v1/stats/units", "office", as_of=AS_OF, year=2025).json()
+    table = {r[0]: r for r in rows(found["办理指标"])}
+    names = header(found["办理指标"])
+    for unit in [*stats["items"], {**stats["total"], "unit": "合计"}]:
+        line = dict(zip(names, table[unit["unit"]], strict=True))
+        assert line["主办"] == unit["lead_cases"]
+        assert line["A类"] == unit["replies_by_class"]["A"]
+        on_time = unit["measures"]["on_time_reply_rate"]
+        assert (line["按时答复办结率分子"], line["按时答复办结率分母"]) == (
+            on_time["numerator"],
+            on_time["denominator"],
+        )
+    drill = rows(found["指标明细"])
+    first = stats["items"][0]
+    communication = [r for r in drill if r[0] == first["unit"] and r[1] == "主办建议沟通率"]
+    measure = first["measures"]["communication_rate"]
+    assert sorted(r[2] for r in communication) == measure["of_cases"]
+    assert sorted(r[2] for r in communication if r[3] == "是") == measure["cases"]
+
+
+def test_visit_compliance_and_the_other_registers_open_and_agree(demo_api: Api) -> None:
+    found = book(download(demo_api, "/v1/exports/visit-compliance.xlsx", year=2025))
+    report = demo_api.get("/v1/stats/visit-compliance", "office", year=2025).json()["items"]
+    assert [(r[0], r[1], r[3], r[8]) for r in rows(found["走访率"])] == [
+        (i["unit"], i["lead_cases"], i["visited_cases"], i["shortfall"]) for i in report
+    ]
+    commitments = demo_api.get("/v1/commitments", "office", include_closed=True).json()
+    found = book(download(demo_api, "/v1/exports/commitments.xlsx"))
+    assert sorted(r[0] for r in rows(found["B类滚动台账"])) == sorted(
+        i["number"] for i in commitments["items"]
+    )
+    contacts = rows(book(download(demo_api, "/v1/exports/contacts.xlsx"))["沟通联络总台账"])
+    assert contacts and all(isinstance(r[7], datetime) for r in contacts)
+    duties = book(download(demo_api, "/v1/exports/responsibilities.xlsx", year=2025))
+    assert header(duties["办理责任分解表"])[:4] == [
+        "序号",
+        "建议提案号",
+        "建议提案标题",
+        "代表委员",
+    ]
+    reviews = rows(book(download(demo_api, "/v1/exports/reviews.xlsx"))["办理情况复查表"])
+    assert reviews and {r[6] for r in reviews} <= {"A类", "B类"}
+
+
+def test_a_handler_exports_its_own_unit_only(demo_api: Api) -> None:
+    found = book(download(demo_api, "/v1/exports/contacts.xlsx", "handler_fin"))
+    assert {r[3] for r in rows(found["沟通联络总台账"])} == {"FIN"}
+    refused = demo_api.get("/v1/exports/ledger.xlsx", "handler_fin", unit="HOU")
+    assert refused.status_code == 403
+    assert demo_api.get("/v1/reports/annual.docx", "handler_fin", year=2025).status_code == 403
+
+
+def test_the_annual_report_states_the_year_s_figures(demo_api: Api) -> None:
+    response = download(demo_api, "/v1/reports/annual.docx", year=2025, as_of=AS_OF)
+    document = docx.Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert response.headers["x-banli-position"] in text
+    stats = demo_api.get("/v1/stats/units", "office", as_of=AS_OF, year=2025).json()["total"]
+    measures = {t.rows[0].cells[0].text: t for t in document.tables}["指标"]
+    on_time = next(r for r in measures.rows if r.cells[0].text == "按时答复办结率")
+    expected = stats["measures"]["on_time_reply_rate"]
+    assert [c.text for c in on_time.cells[1:3]] == [
+        str(expected["numerator"]),
+        str(expected["denominator"]),
+    ]
+    fin = docx.Document(
+        io.BytesIO(download(demo_api, "/v1/reports/annual.docx", year=2025, unit="FIN").content)
+    )
+    # seed 002: the finance department's "five 100 %" on its lead cases.
+    assert any("五个100%" in p.text for p in fin.paragraphs)
+
+
+def test_figures_asked_at_a_position_stay_the_same_after_later_events(backend_api: Api) -> None:
+    api = backend_api
+    assert post(api, workbook([row(f"2025-{n:03d}") for n in range(5)])).status_code == 201
+    first = download(api, "/v1/exports/measures.xlsx", year=2025, as_of=AS_OF)
+    position = first.headers["x-banli-position"]
+    later = workbook([row(f"2025-{n:03d}", 主办单位="HOU") for n in range(5, 9)])
+    assert post(api, later).status_code == 201
+    again = download(api, "/v1/exports/measures.xlsx", year=2025, as_of=AS_OF, position=position)
+    assert again.headers["x-banli-position"] == position
+    assert again.headers["x-banli-chain-head"] == first.headers["x-banli-chain-head"]
+    before, after = book(first), book(again)
+    assert rows(after["办理指标"]) == rows(before["办理指标"])
+    assert rows(after["指标明细"]) == rows(before["指标明细"])
+    now = book(download(api, "/v1/exports/measures.xlsx", year=2025, as_of=AS_OF))
+    assert rows(now["办理指标"]) != rows(before["办理指标"])  # the newest figures moved on
+    beyond = api.get("/v1/exports/ledger.xlsx", "office", position=10**9)
+    assert beyond.status_code == 422
+
+
+def test_the_cli_writes_the_same_export(demo_api: Api, tmp_path: Path) -> None:
+    from banli.cli import main
+
+    response = download(demo_api, "/v1/exports/ledger.xlsx", as_of=AS_OF)
+    out = tmp_path / "ledger.xlsx"
+    data_dir = str(demo_api.services.settings.data_dir)
+    code = main(["export", "ledger", "--data-dir", data_dir, "--out", str(out), "--as-of", AS_OF])
+    assert code == 0
+    mine = load_workbook(out)
+    theirs = book(response)
+    assert rows(mine["建议办理台账"]) == rows(theirs["建议办理台账"])

@@ -1,0 +1,247 @@
+"""Importing the 交办清单 (API.md v1.1 "Excel in and out"): every row checked by the rules of
+registration and assignment, written all at once or not at all, never twice."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+from msoffcrypto.format.ooxml import OOXMLFile
+from openpyxl import Workbook
+
+from tests.api.conftest import Api, case_body
+from tests.paperwork_support import HEADERS, row, upload, workbook
+
+PATH = "/v1/imports/assignments"
+
+
+def post(api: Api, data: bytes, *, dry_run: bool = False, who: str = "office") -> httpx.Response:
+    response: httpx.Response = api.client.post(
+        PATH,
+        params={"dry_run": str(dry_run).lower()},
+        files=upload(data),
+        headers={"Authorization": f"Bearer {api.tokens[who]}"},
+    )
+    return response
+
+
+def ledger(api: Api) -> dict[str, dict[str, Any]]:
+    items = api.get("/v1/ledger", "office", limit=1000).json()["items"]
+    return {item["number"]: item for item in items}
+
+
+def test_a_dry_run_reports_what_an_import_then_writes_in_one_go(backend_api: Api) -> None:
+    api = backend_api
+    rows = [
+        row("2025-001"),
+        # Columns' words as offices type them: units by name, dates as text, 、-lists.
+        row("2025-002", 主办单位="HOU厅", 协办单位="FIN、EDU", 收到日期="2025.1.21"),
+        row("2025-003", 主办单位="", 分办单位="FIN、HOU", 交办日期="2025年2月3日"),
+        row("2025-004", 主办单位="EDU", 参阅件="是"),
+        row("2025-005", 主办单位="", 交办日期=None),  # registered, assigned later
+        row("2025-006", 类别="提案", 提出人="民盟省委", 提出人类型="单位"),
+    ]
+    data = workbook(rows)
+    head = api.head()
+    dry = post(api, data, dry_run=True)
+    assert dry.status_code == 200, dry.text
+    expected = {"rows": 6, "registered": 6, "assigned": 5, "unchanged": 0, "errors": []}
+    assert {k: dry.json()[k] for k in expected} == expected
+    assert api.head() == head  # a dry run writes nothing
+
+    done = post(api, data)
+    assert done.status_code == 201, done.text
+    assert {k: done.json()[k] for k in expected} == expected
+    found = ledger(api)
+    assert found["2025-002"]["lead_unit"] == "HOU"
+    assert found["2025-002"]["co_units"] == ["FIN", "EDU"]
+    assert found["2025-003"]["split_units"] == ["FIN", "HOU"]
+    assert found["2025-004"]["reference"] is True
+    assert found["2025-005"]["stage"] == "registered"
+    assert found["2025-006"]["kind"] == "proposal"
+    case = api.case(found["2025-002"]["case_id"])
+    assert case["proposers"][0] == {"name": "张三", "type": "deputy", "role": "lead"}
+    # Each event names the file it came from; a migration is not a late recording (R-X1).
+    events = api.get(f"/v1/cases/{case['case_id']}/history", "auditor").json()["events"]
+    assert [e["provenance"] for e in events] == [
+        {"kind": "import", "sha256": done.json()["sha256"], "row": 3}
+    ] * 2
+    assert not any(e["late_recorded"] for e in events)
+
+    # The same file again writes nothing.
+    again = post(api, data)
+    assert again.status_code == 200, again.text
+    assert again.json()["unchanged"] == 6 and again.json()["registered"] == 0
+    assert api.head() == done.json()["position"]
+
+
+def test_every_error_is_listed_with_row_column_and_rule_and_nothing_is_written(api: Api) -> None:
+    tomorrow = date.today() + timedelta(days=1)
+    rows = [
+        row("2025-101"),
+        row("2025-102", 主办单位="FIN", 协办单位="FIN"),  # R-A1: lead and co
+        row("2025-103", 收到日期=tomorrow, 交办日期=tomorrow),  # R-X1
+        row("2025-104", 类别="提案"),  # R-C4: a proposal raised by deputies
+        row("2025-105", 主办单位="XYZ"),  # no such unit
+        row("2025-106", 收到日期="3/1/2025"),  # no date spelling we know
+        row("2025-107", 交办日期=date(2025, 1, 1)),  # R-X1: assigned before received
+        row("2025-101", 标题="另一件"),  # the file names one case twice
+        row("2025-108", 级别="市"),
+        row("2025-109", 标题=""),
+    ]
+    data = workbook(rows)
+    dry = post(api, data, dry_run=True)
+    assert dry.status_code == 200, dry.text
+    errors = {(e["row"], e["column"], e["rule"]) for e in dry.json()["errors"]}
+    assert errors == {
+        (3, "主办单位", "R-A1"),
+        (4, "收到日期", "R-X1"),
+        (5, "提出人类型", "R-C4"),
+        (6, "主办单位", None),
+        (7, "收到日期", None),
+        (8, "交办日期", "R-X1"),
+        (9, "编号", None),
+        (10, "级别", None),
+        (11, "标题", None),
+    }
+    assert all(e["message"] for e in dry.json()["errors"])
+    head = api.head()
+    refused = post(api, data)
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert len(refused.json()["errors"]) == 9
+    assert api.head() == head
+    assert ledger(api) == {}
+
+
+def test_a_known_number_with_other_content_is_an_error_not_an_overwrite_R_X2(api: Api) -> None:
+    assert post(api, workbook([row("2025-201"), row("2025-202")])).status_code == 201
+    head = api.head()
+    changed = workbook([row("2025-201", 标题="改过的标题"), row("2025-202", 主办单位="HOU")])
+    answer = post(api, changed, dry_run=True).json()
+    assert [(e["row"], e["column"], e["rule"]) for e in answer["errors"]] == [
+        (2, "标题", "R-X2"),
+        (3, "主办单位", "R-X2"),
+    ]
+    assert post(api, changed).status_code == 422
+    assert api.head() == head
+
+
+def test_a_case_registered_earlier_is_assigned_by_its_row(api: Api) -> None:
+    body = case_body("2025-301", title="关于2025-301号事项的建议")
+    assert api.post("/v1/cases", body, "office").status_code == 201
+    answer = post(api, workbook([row("2025-301")]))
+    assert answer.status_code == 201, answer.text
+    assert (answer.json()["registered"], answer.json()["assigned"]) == (0, 1)
+    assert ledger(api)["2025-301"]["lead_unit"] == "FIN"
+
+
+def test_columns_come_in_any_order_and_serial_numbers_are_read_past(api: Api) -> None:
+    headers = ("序号", *reversed(HEADERS))
+    rows = [{**row("2025-401"), "序号": 1}]
+    answer = post(api, workbook(rows, headers), dry_run=True)
+    assert answer.status_code == 200 and answer.json()["errors"] == []
+
+
+def test_only_the_office_imports(api: Api) -> None:
+    assert post(api, workbook([row("2025-501")]), who="handler_fin").status_code == 403
+    assert post(api, workbook([row("2025-501")]), who="leader").status_code == 403
+
+
+# ---------------------------------------------------------------------- bad files
+
+
+def sheet_bytes(fill: Any) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    fill(sheet)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def refusal(api: Api, data: bytes, status: int = 422) -> str:
+    answer = post(api, data, dry_run=True)
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    detail: str = answer.json()["detail"]
+    return detail
+
+
+def test_files_that_are_no_xlsx_are_refused_clearly(api: Api) -> None:
+    assert "not an .xlsx" in refusal(api, "编号,类别\n2025-1,建议\n".encode())
+    assert "not an .xlsx" in refusal(api, b"PK\x03\x04broken zip")
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024
+    assert ".xls" in refusal(api, ole)
+
+
+def test_a_password_protected_workbook_is_refused(api: Api) -> None:
+    plain = OOXMLFile(io.BytesIO(workbook([row("2025-601")])))
+    encrypted = io.BytesIO()
+    plain.encrypt("secret", encrypted)
+    assert "password" in refusal(api, encrypted.getvalue())
+
+
+def test_formulas_merged_cells_and_empty_sheets_are_named(api: Api) -> None:
+    def formula(sheet: Any) -> None:
+        sheet.append(list(HEADERS))
+        values = row("2025-701")
+        sheet.append([values[h] for h in HEADERS])
+        sheet["D2"] = "=2024+1"  # 年度 as a formula
+
+    [error] = post(api, sheet_bytes(formula), dry_run=True).json()["errors"]
+    assert (error["row"], error["column"]) == (2, "年度") and "公式" in error["message"]
+
+    def merged_header(sheet: Any) -> None:
+        sheet.append(list(HEADERS))
+        sheet.merge_cells("A1:B1")
+
+    assert "merged cells in the header" in refusal(api, sheet_bytes(merged_header))
+
+    def merged_data(sheet: Any) -> None:
+        sheet.append(list(HEADERS))
+        for number in ("2025-702", "2025-703"):
+            values = row(number)
+            sheet.append([values[h] for h in HEADERS])
+        sheet.merge_cells("I2:I3")  # one 主办单位 for two rows
+
+    errors = post(api, sheet_bytes(merged_data), dry_run=True).json()["errors"]
+    assert {(e["row"], e["column"]) for e in errors if "合并" in e["message"]} == {
+        (2, "主办单位"),
+        (3, "主办单位"),
+    }
+
+    def header_only(sheet: Any) -> None:
+        sheet.append(list(HEADERS))
+        sheet.append([None] * len(HEADERS))  # empty rows are read past
+
+    assert "no data rows" in refusal(api, sheet_bytes(header_only))
+    assert "empty" in refusal(api, sheet_bytes(lambda sheet: None))
+    assert "unknown columns" in refusal(api, workbook([row("1")], (*HEADERS, "承办人")))
+    assert "missing columns" in refusal(api, workbook([row("1")], HEADERS[1:]))
+
+
+def test_empty_rows_between_data_rows_are_read_past(api: Api) -> None:
+    def gappy(sheet: Any) -> None:
+        sheet.append(list(HEADERS))
+        for number in ("2025-801", None, "2025-802"):
+            values = row(number) if number else {}
+            sheet.append([values.get(h) for h in HEADERS])
+
+    answer = post(api, sheet_bytes(gappy), dry_run=True).json()
+    assert (answer["rows"], answer["errors"]) == (2, [])
+
+
+def test_too_large_files_get_413_and_are_never_read_whole(api: Api) -> None:
+    assert refusal(api, b"PK" + b"\x00" * (20 * 1024 * 1024), 413)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["编号", "类别", "级别", "年度", "标题", "提出人", "提出人类型", "收到日期"])
+    for n in range(100_001):
+        sheet.append([n, "建议", "省", 2025, "t", "张三", "代表", "2025-01-20"])
+    out = io.BytesIO()
+    book.save(out)
+    assert "100000" in refusal(api, out.getvalue(), 413)

@@ -1,0 +1,153 @@
+"""Notifications (issue 12) from the embedded runner, on SQLite and PostgreSQL: a proposer told
+through their link of a reply issued (R-F4), a unit of a deadline due soon (R-S1, R-S3), the
+office's weekly digest; by e-mail to a local SMTP server and by the webhook, each notice once,
+retried until accepted, and visible on the case's timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from banli.compose import notices_follower
+from consumers.notices_follower import NoticesFollower
+from infra.mail import message_id
+from tests.api.conftest import Api, create_units_and_users, start
+from tests.api.proposer_support import issued, link, ok
+from tests.notice_receivers import Hook, Mailbox, smtp_server, webhook
+from tests.postgres_fixture import database_url
+
+TODAY = date(2025, 4, 22)  # the reply was issued on 04-10: its disclosure is due 04-25
+EMAILS = {"FIN": "fin@example.gov.cn", "office": "office@example.gov.cn"}
+
+
+class Notified:
+    def __init__(self, api: Api, mailbox: Mailbox, hook: Hook) -> None:
+        self.api = api
+        self.mailbox = mailbox
+        self.hook = hook
+        self.day = TODAY
+        svc = api.services
+        self.follower: NoticesFollower = notices_follower(
+            svc.settings, svc.app, svc.views, lambda: self.day
+        )
+
+    def round(self) -> int:
+        self.api.services.projections.catch_up()  # type: ignore[union-attr]
+        return self.follower.round()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def notified(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Notified]:
+    settings: dict[str, Any] = {}
+    if request.param == "postgres":
+        env: dict[str, str] = request.getfixturevalue("pg_env")
+        settings = {"database_url": database_url(env), "database_schema": env["POSTGRES_SCHEMA"]}
+    with smtp_server() as (mailbox, port), webhook() as (hook, url):
+        client, services = start(
+            tmp_path / "data",
+            smtp_host="127.0.0.1",
+            smtp_port=port,
+            smtp_from="banli@example.gov.cn",
+            notify_emails=EMAILS,
+            reminder_webhook=url,
+            reminder_sweep_seconds=0,
+            **settings,
+        )
+        try:
+            yield Notified(Api(client, services, create_units_and_users(client)), mailbox, hook)
+        finally:
+            services.close()
+
+
+def test_reply_deadline_and_digest_notices_each_once_by_mail_and_webhook_R_F4_R_S3(
+    notified: Notified,
+) -> None:
+    api, mailbox, hook = notified.api, notified.mailbox, notified.hook
+    case_id, _ = issued(api, "N-1")
+    link(api, case_id, "张三", email="zhangsan@example.com")
+    link(api, case_id, "李四")  # no address: told by the webhook only
+
+    assert notified.round() > 0
+    by_address = sorted((m["To"], m["Subject"]) for m in mailbox.messages)
+    assert [to for to, _ in by_address] == [
+        "fin@example.gov.cn",  # the disclosure deadline, due soon, to the unit that owes it
+        "office@example.gov.cn",  # the week's digest
+        "zhangsan@example.com",  # the reply, to the proposer through their link
+    ]
+    subjects = mailbox.subjects()
+    assert any("已答复" in s for s in subjects) and any("每周汇总" in s for s in subjects)
+    letter = next(m for m in mailbox.messages if m["To"] == "zhangsan@example.com")
+    assert "N-1" in letter.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert "pl_" not in letter.as_string()  # a link's token is never mailed
+
+    topics = sorted(body.get("topic", "deadline") for body in hook.received)
+    # The deadline notice reaches the webhook as before; the rest as notifications.
+    assert topics == ["deadline", "reply_issued", "reply_issued", "weekly_digest"]
+    assert all(key == body["notice_id"] for key, body in zip(hook.keys, hook.received, strict=True))
+
+    # Seen again, nothing is noticed or sent twice.
+    notified.round()
+    notified.round()
+    assert len(mailbox.messages) == 3 and len(hook.received) == 4
+
+    timeline = ok(api.get(f"/v1/cases/{case_id}/notices", "office"), 200)["items"]
+    assert sorted(n["topic"] for n in timeline) == ["due_soon", "reply_issued", "reply_issued"]
+    mailed = next(n for n in timeline if n["email"] == "zhangsan@example.com")
+    assert sorted(d["channel"] for d in mailed["deliveries"]) == ["email", "webhook"]
+    deadline = next(n for n in timeline if n["topic"] == "due_soon")
+    assert sorted(d["channel"] for d in deadline["deliveries"]) == ["email", "webhook"]
+    assert api.get(f"/v1/cases/{case_id}/notices", "handler_hou").status_code == 404
+
+
+def test_a_refused_mail_is_retried_until_accepted_and_sent_once_after_R_S3(
+    notified: Notified,
+) -> None:
+    api, mailbox = notified.api, notified.mailbox
+    case_id, _ = issued(api, "N-2")
+    link(api, case_id, "张三", email="zhangsan@example.com")
+    mailbox.refuse = {"已答复"}
+    notified.round()
+    assert len(mailbox.refused) == 1
+    assert not any("已答复" in s for s in mailbox.subjects())
+    notified.round()
+    notified.round()
+    replies = [m for m in mailbox.messages if "zhangsan" in m["To"]]
+    assert len(replies) == 1
+    # Its Message-ID derives from the notice: a resend is recognisably the same message.
+    notice = next(
+        n
+        for n in ok(api.get(f"/v1/cases/{case_id}/notices", "office"), 200)["items"]
+        if n["topic"] == "reply_issued"
+    )
+    assert replies[0]["Message-ID"] == message_id(notice["notice_id"])
+
+
+def test_time_alone_turns_due_soon_into_overdue_and_notices_it_again_R_S1(
+    notified: Notified,
+) -> None:
+    api, mailbox = notified.api, notified.mailbox
+    issued(api, "N-3")
+    notified.round()
+    notified.day = date(2025, 4, 30)  # the disclosure deadline of 04-25 has passed
+    notified.round()
+    fin = [
+        s for m, s in zip(mailbox.messages, mailbox.subjects(), strict=True) if "fin@" in m["To"]
+    ]
+    assert len(fin) == 2 and "将于" in fin[0] and "已逾期" in fin[1]
+    # A new week, a new digest; the same week, none.
+    digests = [s for s in mailbox.subjects() if "每周汇总" in s]
+    assert len(digests) == 2
+
+
+def test_a_revoked_link_is_told_nothing_R_F4(notified: Notified) -> None:
+    api, mailbox = notified.api, notified.mailbox
+    case_id, _ = issued(api, "N-4")
+    made = link(api, case_id, "张三", email="zhangsan@example.com")
+    revoke = f"/v1/cases/{case_id}/proposer-links/{made['link_id']}/revoke"
+    ok(api.post(revoke, {"reason": "号码有误"}, "office"))
+    notified.round()
+    assert not any(m["To"] == "zhangsan@example.com" for m in mailbox.messages)

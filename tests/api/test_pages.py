@@ -1,0 +1,196 @@
+"""The workbench's pages over HTTP, in-process (the browser tests drive them in Chromium): the
+login form and its cookie, CSRF on every form post, the Content-Security-Policy, If-Match from
+a form's version, a handler's 404 for another unit's case, bad parameters as 400 pages, and a
+calendar load showing the deadlines it moved (R-D7)."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+from fastapi.testclient import TestClient
+
+from tests.api.accounts_support import PASSWORD, browser, new_user
+from tests.api.conftest import Api, contact_body, register_and_assign
+
+CSRF = re.compile(r'name="_csrf" value="([^"]+)"')
+
+
+def page_login(client: TestClient, username: str, password: str = PASSWORD) -> httpx.Response:
+    form = client.get("/login")
+    token = CSRF.search(form.text)
+    assert token, form.text
+    body = {"_csrf": token.group(1), "username": username, "password": password, "next": "/"}
+    response: httpx.Response = client.post("/login", data=body, follow_redirects=False)
+    return response
+
+
+def csrf_of(client: TestClient, path: str) -> str:
+    found = CSRF.search(client.get(path).text)
+    assert found, path
+    return found.group(1)
+
+
+def contact_form(version: int, csrf: str) -> dict[str, str]:
+    body = contact_body()
+    return {
+        "_csrf": csrf,
+        "_version": str(version),
+        "phase": body["phase"],
+        "channel": body["channel"],
+        "contacted_by.name": "王科长",
+        "contacted_by.rank": "科长",
+        "person": body["person"],
+        "reached": "1",
+        "summary": "电话沟通",
+        "occurred_on": body["occurred_on"],
+    }
+
+
+def test_pages_forbid_inline_script_and_framing(api: Api) -> None:
+    response = api.client.get("/login")
+    assert response.status_code == 200
+    policy = response.headers["content-security-policy"]
+    script = next(p for p in policy.split(";") if p.strip().startswith("script-src"))
+    assert script.strip() == "script-src 'self'"
+    assert "frame-ancestors 'none'" in policy
+    assert "<script>" not in response.text  # every script is a file under /static
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_the_login_form_sets_an_httponly_strict_cookie_secure_over_tls(api: Api) -> None:
+    new_user(api, "clerk")
+    plain, tls = browser(api), browser(api, https=True)
+    for client, secure in ((plain, False), (tls, True)):
+        response = page_login(client, "clerk")
+        assert response.status_code == 303 and response.headers["location"] == "/"
+        cookie = next(
+            c for c in response.headers.get_list("set-cookie") if c.startswith("banli_session=")
+        )
+        assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+        assert ("Secure" in cookie) is secure
+    assert page_login(browser(api), "clerk", "wrong password!").status_code == 401
+
+
+def test_a_login_without_the_forms_token_is_refused(api: Api) -> None:
+    new_user(api, "clerk")
+    client = browser(api)
+    body = {"_csrf": "forged", "username": "clerk", "password": PASSWORD}
+    response = client.post("/login", data=body, follow_redirects=False)
+    assert response.status_code == 403
+    assert "banli_session" not in response.headers.get("set-cookie", "")
+
+
+def test_a_page_without_a_session_sends_the_browser_to_log_in(api: Api) -> None:
+    response = browser(api).get("/ledger?year=2025", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2Fledger%3Fyear%3D2025"
+    # A form posted after the session ended goes back to the page it was posted from.
+    posted = browser(api).post(
+        "/cases/x/forms/contact",
+        data={"_csrf": "x"},
+        headers={"referer": "http://testserver/cases/x?done=1"},
+        follow_redirects=False,
+    )
+    assert posted.headers["location"] == "/login?next=%2Fcases%2Fx%3Fdone%3D1"
+    # A bearer token is for /v1: pages know sessions only.
+    token = api.tokens["office"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert browser(api).get("/", headers=bearer, follow_redirects=False).status_code == 303
+
+
+def test_a_form_post_needs_the_sessions_csrf_token_and_writes_nothing_without_it(
+    api: Api,
+) -> None:
+    new_user(api, "fin_clerk", role="handler", unit="FIN")
+    case_id = register_and_assign(api, "P-1")
+    version = api.case(case_id)["version"]
+    client = browser(api)
+    page_login(client, "fin_clerk")
+    path = f"/cases/{case_id}/forms/contact"
+    for forged in ("", "0" * 64):
+        response = client.post(path, data=contact_form(version, forged))
+        assert response.status_code == 403
+    assert api.case(case_id)["version"] == version
+
+
+def test_a_form_sends_its_version_as_if_match(api: Api) -> None:
+    new_user(api, "fin_clerk", role="handler", unit="FIN")
+    case_id = register_and_assign(api, "P-2")
+    version = api.case(case_id)["version"]
+    client = browser(api)
+    page_login(client, "fin_clerk")
+    csrf = csrf_of(client, f"/cases/{case_id}")
+    path = f"/cases/{case_id}/forms/contact"
+    first = client.post(path, data=contact_form(version, csrf), follow_redirects=False)
+    assert first.status_code == 303
+    assert first.headers["location"].startswith(f"/cases/{case_id}?done={case_id}:")
+    # The same form again, drawn from the version before the contact: refused, nothing written.
+    again = client.post(path, data=contact_form(version, csrf))
+    assert again.status_code == 409
+    assert "该件已被修改" in again.text
+    assert api.case(case_id)["version"] == version + 1
+
+
+def test_a_handler_gets_404_for_another_units_case_page(api: Api) -> None:
+    new_user(api, "hou_clerk", role="handler", unit="HOU")
+    case_id = register_and_assign(api, "P-3", lead="FIN")
+    client = browser(api)
+    page_login(client, "hou_clerk")
+    assert client.get(f"/cases/{case_id}").status_code == 404
+    missing = client.get("/cases/00000000-0000-0000-0000-000000000000")
+    assert missing.status_code == 404
+    csrf = csrf_of(client, "/ledger")
+    posted = client.post(f"/cases/{case_id}/forms/contact", data=contact_form(1, csrf))
+    assert posted.status_code == 404
+
+
+def test_bad_parameters_are_a_400_page_never_a_500(api: Api) -> None:
+    new_user(api, "clerk")
+    client = browser(api)
+    page_login(client, "clerk")
+    case_id = register_and_assign(api, "P-4")
+    for path in (
+        "/?year=abc",
+        "/?kind=poem",
+        "/ledger?stage=done",
+        "/ledger?overdue=maybe",
+        "/ledger?sort=secret",
+        "/ledger?cursor=%5B1",
+        "/ledger?as_of=2025-13-01",
+        "/supervision?tab=x",
+        f"/cases/{case_id}?at=yesterday",
+        "/figures?figure=nope",
+    ):
+        response = client.get(path)
+        assert response.status_code in (400, 422), (path, response.status_code)
+        assert "text/html" in response.headers["content-type"]
+
+
+def test_the_ledger_as_of_another_day_keeps_that_day_in_its_links(api: Api) -> None:
+    new_user(api, "clerk")
+    register_and_assign(api, "P-6", on="2025-02-01")
+    client = browser(api)
+    page_login(client, "clerk")
+    early = client.get("/ledger?overdue=1&as_of=2025-04-01")
+    late = client.get("/ledger?overdue=1&as_of=2025-06-01&sort=title")
+    assert early.status_code == late.status_code == 200
+    assert "P-6" not in early.text and "P-6" in late.text  # the reply was due 2025-05-06
+    assert 'name="as_of" value="2025-06-01"' in late.text.split('id="row-count"')[0]  # the form
+    assert "改按今天" in late.text
+
+
+def test_a_calendar_load_shows_the_deadlines_it_moved(api: Api) -> None:
+    new_user(api, "root", role="admin")
+    # Assigned 2025-02-01: the reply is due three months on, 2025-05-01, a holiday in the
+    # published schedule, so it rolls to 2025-05-06 (R-D6). A 2025 without holidays moves it.
+    register_and_assign(api, "P-5", on="2025-02-01")
+    client = browser(api)
+    page_login(client, "root")
+    csrf = csrf_of(client, "/admin")
+    response = client.post(
+        "/admin/calendar", data={"_csrf": csrf, "year": "2025", "holidays": "", "workdays": ""}
+    )
+    assert response.status_code == 200, response.text
+    moved = response.text.split('id="moved"', 1)[1]
+    assert "P-5" in moved and "2025-05-06" in moved and "2025-05-01" in moved

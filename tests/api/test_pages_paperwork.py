@@ -1,0 +1,135 @@
+"""导入导出 in the workbench, in-process: the clerk's import through the page runs the same
+checks as the API (errors by row, column and rule; nothing written on any error; a re-import
+writes nothing), the form needs the session's CSRF token, only the office imports, and each
+download link is a file the session may fetch (a handler's holds its own unit only)."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from tests.api.accounts_support import browser, new_user
+from tests.api.conftest import Api, register_and_assign
+from tests.api.test_pages import csrf_of, page_login
+from tests.paperwork_support import row, upload, workbook
+
+DOWNLOAD = re.compile(r'href="([^"]+)" download data-export="([^"]+)"')
+
+
+def logged_in(api: Api, username: str, role: str = "office", unit: str | None = None) -> TestClient:
+    new_user(api, username, role=role, unit=unit)
+    client = browser(api)
+    assert page_login(client, username).status_code == 303
+    return client
+
+
+def import_file(client: TestClient, data: bytes, action: str = "import") -> str:
+    form = {"_csrf": csrf_of(client, "/paperwork"), "action": action}
+    response = client.post("/paperwork/import", data=form, files=upload(data))
+    assert response.status_code in (200, 422), response.text
+    return str(response.text)
+
+
+def test_the_clerk_checks_then_imports_a_file_through_the_page_and_again_writes_nothing(
+    api: Api,
+) -> None:
+    client = logged_in(api, "clerk")
+    data = workbook([row("2025-301"), row("2025-302", 主办单位="EDU")])
+    head = api.head()
+    checked = import_file(client, data, action="check")
+    assert "检查通过：2 行，将登记 2 件、交办 2 件" in checked
+    assert api.head() == head  # a check writes nothing
+    done = import_file(client, data)
+    assert "已导入：2 行，登记 2 件、交办 2 件" in done
+    numbers = {i["number"] for i in api.get("/v1/ledger", "office").json()["items"]}
+    assert numbers == {"2025-301", "2025-302"}
+    position = api.head()
+    assert "均已导入过，没有写入新内容" in import_file(client, data)
+    assert api.head() == position
+
+
+def test_a_file_with_errors_lists_each_by_row_column_and_rule_and_writes_nothing_R_A1(
+    api: Api,
+) -> None:
+    client = logged_in(api, "clerk")
+    data = workbook([row("2025-311"), row("2025-312", 主办单位="FIN", 协办单位="FIN")])
+    head = api.head()
+    response = client.post(
+        "/paperwork/import",
+        data={"_csrf": csrf_of(client, "/paperwork"), "action": "import"},
+        files=upload(data),
+    )
+    assert response.status_code == 422
+    table = response.text.split('id="import-errors"')[1].split("</table>")[0]
+    assert re.search(r">3</td><td>主办单位</td><td><code>R-A1</code>", table)
+    assert "未导入任何内容" in response.text
+    assert api.head() == head
+
+
+def test_a_file_that_is_no_workbook_is_named_on_the_page(api: Api) -> None:
+    client = logged_in(api, "clerk")
+    text = import_file(client, b"not a spreadsheet at all")
+    assert 'id="file-problem"' in text
+
+
+def test_the_import_form_needs_the_sessions_token_and_the_office(api: Api) -> None:
+    clerk = logged_in(api, "clerk")
+    leader = logged_in(api, "boss", role="leader")
+    data = workbook([row("2025-321")])
+    head = api.head()
+    forged = clerk.post(
+        "/paperwork/import", data={"_csrf": "forged", "action": "import"}, files=upload(data)
+    )
+    assert forged.status_code == 403
+    assert 'action="/paperwork/import"' not in leader.get("/paperwork").text
+    form = {"_csrf": csrf_of(leader, "/paperwork"), "action": "import"}
+    assert leader.post("/paperwork/import", data=form, files=upload(data)).status_code == 403
+    assert api.head() == head
+
+
+def test_every_download_link_answers_its_file_with_the_sessions_scope(api: Api) -> None:
+    register_and_assign(api, "P-401", on="2025-02-01")  # led by FIN
+    register_and_assign(api, "P-402", on="2025-02-01", lead="EDU")
+    office = logged_in(api, "clerk")
+    links = dict(
+        (name, href) for href, name in DOWNLOAD.findall(office.get("/paperwork?year=2025").text)
+    )
+    assert set(links) == {
+        "ledger",
+        "contacts",
+        "commitments",
+        "visit-compliance",
+        "measures",
+        "responsibilities",
+        "reviews",
+        "annual",
+    }
+    for name, href in links.items():
+        response = office.get(href.replace("&amp;", "&"))
+        assert response.status_code == 200, (name, response.text)
+        assert response.headers["x-banli-position"]
+    handler = logged_in(api, "fin", role="handler", unit="FIN")
+    own = dict(
+        (name, href) for href, name in DOWNLOAD.findall(handler.get("/paperwork?year=2025").text)
+    )
+    assert "annual" not in own  # the summary is not a handler's (API.md v1.1)
+    sheet = load_workbook(io.BytesIO(handler.get(own["ledger"].replace("&amp;", "&")).content))
+    numbers = {c.value for ws in sheet.worksheets for r in ws.iter_rows() for c in r}
+    assert "P-401" in numbers and "P-402" not in numbers
+
+
+def test_the_ledger_page_exports_what_its_filters_can_say(api: Api) -> None:
+    register_and_assign(api, "P-411", on=str(date(2025, 2, 1)))
+    client = logged_in(api, "clerk")
+    page = client.get("/ledger?year=2025&kind=suggestion&stage=handling").text
+    assert "P-411" in page, page
+    href = re.search(r'id="export-ledger" href="([^"]+)"', page)
+    assert href is not None
+    assert (
+        href.group(1).replace("&amp;", "&") == "/v1/exports/ledger.xlsx?year=2025&kind=suggestion"
+    )
+    assert client.get(href.group(1).replace("&amp;", "&")).status_code == 200

@@ -1,0 +1,201 @@
+"""The proposer's own voice (DOMAIN.md R-F4; API.md v1.1 "The proposer's side") over HTTP, on
+SQLite and PostgreSQL: links made by the office, read and spoken through by the proposer alone,
+revoked or expired at once, every deputy of a joint suggestion with a voice (R-C4 unchanged)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.api.conftest import Api, FakeClock
+from tests.api.proposer_support import (
+    CONSENT,
+    EXPIRES,
+    FEEDBACK,
+    as_link,
+    issued,
+    link,
+    ok,
+    registered,
+)
+
+
+def test_a_link_reads_its_case_and_gives_feedback_as_the_proposer_R_F4(backend_api: Api) -> None:
+    api = backend_api
+    case_id, reply_id = issued(api, "L-1")
+    made = link(api, case_id, "张三")
+    token = made["link_token"]
+    assert made["url"].endswith(f"/p/{token}")
+    assert [e["type"] for e in made["events"]] == ["ProposerLinkCreated"]
+
+    cases = ok(as_link(api, token, "/v1/proposer/cases"), 200)["items"]
+    assert [c["case_id"] for c in cases] == [case_id]
+    assert cases[0]["proposer_name"] == "张三"
+    assert [r["reply_id"] for r in cases[0]["replies"]] == [reply_id]
+    assert cases[0]["feedback_open"] is True
+
+    before = api.head()
+    answer = ok(as_link(api, token, f"/v1/proposer/cases/{case_id}/feedback", FEEDBACK))
+    assert [e["type"] for e in answer["events"]] == ["FeedbackRecorded"]
+    assert api.head() == before + 1
+    feedback = api.case(case_id)["feedback"]
+    assert [(f["source"], f["proposer"]) for f in feedback] == [("proposer", "张三")]
+    history = ok(api.get(f"/v1/cases/{case_id}/history", "auditor"), 200)["events"]
+    assert history[-1]["actor"]["role"] == "proposer"
+
+
+def test_a_link_reads_only_its_own_case_others_are_not_found_R_F4(api: Api) -> None:
+    mine, _ = issued(api, "L-2")
+    other, _ = issued(api, "L-3")
+    token = link(api, mine)["link_token"]
+    for path in (
+        f"/v1/proposer/cases/{other}/feedback",
+        f"/v1/proposer/cases/{other}/disclosure-preference",
+    ):
+        body = FEEDBACK if path.endswith("feedback") else CONSENT
+        before = api.head()
+        response = as_link(api, token, path, body)
+        assert response.status_code == 404
+        assert response.json()["detail"] == f"no case {other} / 该件不存在"
+        assert api.head() == before
+    # A link is no staff token: the staff routes do not know it.
+    assert as_link(api, token, f"/v1/cases/{mine}").status_code == 401
+    assert as_link(api, token, "/v1/ledger").status_code == 401
+
+
+def test_without_a_working_link_the_proposer_routes_answer_401(api: Api) -> None:
+    issued(api, "L-4")
+    for token in ("", "pl_guess", "not-a-link", "pl_" + "x" * 43, "pl_\x7f"):
+        headers = {"Authorization": f"Bearer {token}"}
+        assert api.client.get("/v1/proposer/cases", headers=headers).status_code == 401
+    # A staff token is no link either.
+    assert api.get("/v1/proposer/cases", "office").status_code == 401
+
+
+def test_a_revoked_link_stops_at_once_and_revoking_twice_is_refused_R_F4(api: Api) -> None:
+    case_id, _ = issued(api, "L-5")
+    made = link(api, case_id)
+    token, link_id = made["link_token"], made["link_id"]
+    assert as_link(api, token, "/v1/proposer/cases").status_code == 200
+    revoke = f"/v1/cases/{case_id}/proposer-links/{link_id}/revoke"
+    assert api.post(revoke, {"reason": "代表更换手机"}, "handler_fin").status_code == 403
+    ok(api.post(revoke, {"reason": "代表更换手机"}, "office"))
+    assert as_link(api, token, "/v1/proposer/cases").status_code == 401
+    before = api.head()
+    assert api.post(revoke, {"reason": "再次"}, "office").status_code == 409
+    assert api.head() == before
+    listed = api.case(case_id)["proposer_links"]
+    assert [(x["link_id"], x["status"]) for x in listed] == [(link_id, "revoked")]
+    assert "hashed" not in listed[0] and token not in str(api.case(case_id))
+
+
+def test_a_revocation_through_one_worker_counts_on_another_at_once_R_F4(
+    api: Api, tmp_path: object
+) -> None:
+    from tests.api.conftest import start
+
+    case_id, _ = issued(api, "L-6")
+    made = link(api, case_id)
+    other, services = start(api.services.settings.data_dir)
+    try:
+        headers = {"Authorization": f"Bearer {made['link_token']}"}
+        assert other.get("/v1/proposer/cases", headers=headers).status_code == 200
+        revoke = f"/v1/cases/{case_id}/proposer-links/{made['link_id']}/revoke"
+        ok(api.post(revoke, {"reason": "撤销"}, "office"))
+        assert other.get("/v1/proposer/cases", headers=headers).status_code == 401
+    finally:
+        services.close()
+
+
+def test_a_link_works_through_its_last_day_only_R_F4(timed_api: Api, clock: FakeClock) -> None:
+    api = timed_api
+    case_id, _ = issued(api, "L-7")
+    today = clock.now.date()
+    made = link(api, case_id, expires_on=today.isoformat())
+    token = made["link_token"]
+    assert as_link(api, token, "/v1/proposer/cases").status_code == 200
+    clock.advance(days=2)
+    assert as_link(api, token, "/v1/proposer/cases").status_code == 401
+    assert api.case(case_id)["proposer_links"][0]["status"] in ("live", "expired")
+    past = (today - timedelta(days=1)).isoformat()
+    body = {"proposer_name": "张三", "expires_on": past}
+    assert api.post(f"/v1/cases/{case_id}/proposer-links", body, "office").status_code == 422
+
+
+def test_only_the_office_makes_links_and_only_for_the_case_s_proposers_R_F4(api: Api) -> None:
+    case_id, _ = issued(api, "L-8")
+    body = {"proposer_name": "张三", "expires_on": EXPIRES}
+    for who in ("handler_fin", "leader", "supervisor", "auditor", "admin"):
+        response = api.post(f"/v1/cases/{case_id}/proposer-links", body, who)
+        assert response.status_code == 403, who
+    before = api.head()
+    stranger = {**body, "proposer_name": "王五"}
+    response = api.post(f"/v1/cases/{case_id}/proposer-links", stranger, "office")
+    assert response.status_code == 409 and response.json()["rule"] == "R-F4"
+    bad_mail = {**body, "email": "not an address"}
+    assert api.post(f"/v1/cases/{case_id}/proposer-links", bad_mail, "office").status_code == 422
+    assert api.head() == before
+
+
+def test_every_deputy_of_a_joint_suggestion_has_a_link_and_a_voice_R_F4_R_C4(
+    backend_api: Api,
+) -> None:
+    api = backend_api
+    case_id, _ = issued(api, "L-9")
+    zhang = link(api, case_id, "张三")["link_token"]
+    li = link(api, case_id, "李四")["link_token"]
+    ok(as_link(api, li, f"/v1/proposer/cases/{case_id}/disclosure-preference", CONSENT))
+    refuse = {**CONSENT, "consent_reply": False}
+    ok(as_link(api, zhang, f"/v1/proposer/cases/{case_id}/disclosure-preference", refuse))
+    # Each sees their own word; the case adds them up: one refusal stands (R-P2).
+    mine = ok(as_link(api, li, "/v1/proposer/cases"), 200)["items"][0]
+    assert mine["disclosure_preference"]["consent_reply"] is True
+    theirs = ok(as_link(api, zhang, "/v1/proposer/cases"), 200)["items"][0]
+    assert theirs["disclosure_preference"]["consent_reply"] is False
+    ok(as_link(api, li, f"/v1/proposer/cases/{case_id}/feedback", FEEDBACK))
+    events = ok(api.get(f"/v1/cases/{case_id}/history", "auditor"), 200)["events"]
+    voices = [e["data"].get("proposer") for e in events if e["actor"]["role"] == "proposer"]
+    assert voices == ["李四", "张三", "李四"]
+
+
+def test_a_joint_proposal_s_co_signer_gets_no_link_R_C4(api: Api) -> None:
+    members = [
+        {"name": "周委员", "type": "member", "role": "lead"},
+        {"name": "吴委员", "type": "member", "role": "co_signer"},
+    ]
+    case_id = registered(api, "L-10", kind="proposal", proposers=members)
+    link(api, case_id, "周委员")
+    body = {"proposer_name": "吴委员", "expires_on": EXPIRES}
+    response = api.post(f"/v1/cases/{case_id}/proposer-links", body, "office")
+    assert response.status_code == 409 and response.json()["rule"] == "R-C4"
+
+
+def test_office_feedback_stays_possible_and_is_marked_as_the_office_s_R_F4(api: Api) -> None:
+    case_id, _ = issued(api, "L-11")
+    ok(api.post(f"/v1/cases/{case_id}/feedback", FEEDBACK, "office"))
+    assert [f["source"] for f in api.case(case_id)["feedback"]] == ["office"]
+    assert api.post(f"/v1/cases/{case_id}/feedback", FEEDBACK, "handler_fin").status_code == 403
+
+
+@pytest.mark.parametrize("verdict", ["great", 1, None])
+def test_a_malformed_verdict_through_a_link_is_422_and_writes_nothing(
+    api: Api, verdict: object
+) -> None:
+    case_id, _ = issued(api, f"L-12-{verdict}")
+    token = link(api, case_id)["link_token"]
+    before = api.head()
+    body = {**FEEDBACK, "verdict": verdict}
+    response = as_link(api, token, f"/v1/proposer/cases/{case_id}/feedback", body)
+    assert response.status_code == 422
+    assert api.head() == before
+
+
+def test_an_idempotent_link_replay_answers_no_token(api: Api) -> None:
+    case_id, _ = issued(api, "L-13")
+    body = {"proposer_name": "张三", "expires_on": EXPIRES}
+    path = f"/v1/cases/{case_id}/proposer-links"
+    first = ok(api.post(path, body, "office", **{"Idempotency-Key": "k1"}))
+    again = ok(api.post(path, body, "office", **{"Idempotency-Key": "k1"}), 200)
+    assert first["link_token"] and again["link_token"] is None
+    assert again["link_id"] == first["link_id"]

@@ -1,0 +1,180 @@
+"""The proposer's page (UI.md 代表委员; R-F4): opened from the link, forms that record what the
+JSON routes record, protected against other sites (CSRF, strict cookie, no script), a refusal
+shown beside its form, nothing written by a refused or repeated form."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+from fastapi.testclient import TestClient
+
+from tests import file_samples as f
+from tests.api.conftest import Api, bearer
+from tests.api.proposer_support import issued, link, ok, registered
+
+TODAY_FORM = "2025-04-20"
+
+
+def opened(api: Api, token: str) -> TestClient:
+    """A browser that opened the link: a client of its own, holding the page's cookie."""
+    browser = TestClient(api.client.app)
+    first = browser.get(f"/p/{token}")
+    assert first.status_code == 200
+    assert 'http-equiv="refresh" content="0; url=/proposer"' in first.text
+    return browser
+
+
+def csrf(page: httpx.Response) -> str:
+    found = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text)
+    assert found, page.text
+    return found.group(1)
+
+
+def test_the_link_opens_the_page_with_a_strict_cookie_and_no_script_R_F4(api: Api) -> None:
+    case_id, _ = issued(api, "P-1")
+    token = link(api, case_id, "李四")["link_token"]
+    browser = TestClient(api.client.app)
+    first = browser.get(f"/p/{token}")
+    cookie = first.headers["set-cookie"]
+    for flag in ("HttpOnly", "Path=/proposer", "SameSite=strict"):
+        assert flag in cookie
+    assert first.headers["cache-control"] == "no-store"
+    assert first.headers["referrer-policy"] == "no-referrer"
+    assert "script-src" not in first.headers["content-security-policy"]
+    page = browser.get("/proposer")
+    assert page.status_code == 200
+    assert "李四，您好" in page.text and "关于加强农村公路养护的建议" in page.text
+    assert "<script" not in page.text and " on" + "click=" not in page.text
+    assert token not in page.text  # the token stays in the cookie
+    assert browser.get("/proposer/proposer.css").headers["content-type"].startswith("text/css")
+
+
+def test_feedback_through_the_form_is_the_proposer_s_own_R_F4(api: Api) -> None:
+    case_id, _ = issued(api, "P-2")
+    browser = opened(api, link(api, case_id, "李四")["link_token"])
+    form = {
+        "csrf": csrf(browser.get("/proposer")),
+        "verdict": "basically_satisfied",
+        "comments": "希望加快进度",
+        "occurred_on": TODAY_FORM,
+    }
+    before = api.head()
+    sent = browser.post(f"/proposer/cases/{case_id}/feedback", data=form, follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"].startswith("/proposer?done=")
+    again = browser.post(f"/proposer/cases/{case_id}/feedback", data=form, follow_redirects=False)
+    assert again.status_code == 303
+    assert api.head() == before + 1  # a double tap records once
+    feedback = api.case(case_id)["feedback"]
+    assert [(x["source"], x["proposer"], x["verdict"]) for x in feedback] == [
+        ("proposer", "李四", "basically_satisfied")
+    ]
+    page = browser.get("/proposer?done=feedback")
+    assert "已收到您的反馈意见" in page.text and "基本满意" in page.text
+
+
+def test_a_form_from_another_site_is_refused_and_writes_nothing(api: Api) -> None:
+    case_id, _ = issued(api, "P-3")
+    browser = opened(api, link(api, case_id)["link_token"])
+    before = api.head()
+    for token in ("", "0" * 64):
+        form = {"csrf": token, "verdict": "satisfied", "occurred_on": TODAY_FORM}
+        assert browser.post(f"/proposer/cases/{case_id}/feedback", data=form).status_code == 403
+    # Nor does a request without the cookie get anywhere.
+    form = {"csrf": "0" * 64, "verdict": "satisfied", "occurred_on": TODAY_FORM}
+    assert api.client.post(f"/proposer/cases/{case_id}/feedback", data=form).status_code == 401
+    assert api.head() == before
+
+
+def test_a_refusal_shows_beside_its_form_with_its_rule_and_writes_nothing_R_F1(api: Api) -> None:
+    case_id = registered(api, "P-4")  # assigned, no reply yet
+    browser = opened(api, link(api, case_id)["link_token"])
+    token = csrf(browser.get("/proposer"))
+    before = api.head()
+    form = {"csrf": token, "verdict": "satisfied", "occurred_on": TODAY_FORM}
+    refused = browser.post(f"/proposer/cases/{case_id}/feedback", data=form)
+    assert refused.status_code == 409 and "（R-F1）" in refused.text
+    missing = browser.post(f"/proposer/cases/{case_id}/feedback", data={"csrf": token})
+    assert missing.status_code == 422 and "请选择满意程度" in missing.text
+    assert api.head() == before
+
+
+def test_disclosure_consent_through_the_form_R_P2_R_P4(api: Api) -> None:
+    case_id, _ = issued(api, "P-5")
+    browser = opened(api, link(api, case_id, "张三")["link_token"])
+    form = {
+        "csrf": csrf(browser.get("/proposer")),
+        "consent_reply": "no",
+        "consent_original": "no",
+        "occurred_on": TODAY_FORM,
+    }
+    sent = browser.post(f"/proposer/cases/{case_id}/disclosure-preference", data=form)
+    assert sent.status_code == 200 and "答复不同意公开" in sent.text  # after the redirect
+    # The proposer's refusal binds: publishing is refused (R-P2).
+    review = {"reply_id": api.case(case_id)["replies"][0]["reply_id"], "approved": True}
+    review |= {"note": "同意", "occurred_on": "2025-04-21"}
+    ok(api.post(f"/v1/cases/{case_id}/disclosure-review", review, "office"))
+    publish = {
+        "reply_id": review["reply_id"],
+        "published_on": "2025-04-22",
+        "url": "https://x.cn/1",
+    }
+    refused = api.post(f"/v1/cases/{case_id}/disclosure", publish, "office")
+    assert refused.status_code == 409 and refused.json()["rule"] == "R-P2"
+
+
+def test_the_page_serves_the_reply_letter_and_stops_when_the_link_is_revoked_R_F4(
+    api: Api,
+) -> None:
+    case_id, reply_id = issued(api, "P-6")
+    upload = api.client.post(
+        f"/v1/cases/{case_id}/documents",
+        files={"file": ("答复函.pdf", f.PDF, "application/pdf")},
+        data={"kind": "reply_letter", "occurred_on": "2025-04-10", "reply_id": reply_id},
+        headers=bearer(api.tokens["handler_fin"]),
+    )
+    document_id = ok(upload)["document_id"]
+    made = link(api, case_id)
+    browser = opened(api, made["link_token"])
+    path = f"/proposer/cases/{case_id}/documents/{document_id}"
+    assert path in browser.get("/proposer").text
+    assert browser.get(path).content == f.PDF
+    ok(
+        api.post(
+            f"/v1/cases/{case_id}/proposer-links/{made['link_id']}/revoke",
+            {"reason": "撤"},
+            "office",
+        )
+    )
+    gone = browser.get("/proposer")
+    assert gone.status_code == 401 and "链接不可用" in gone.text
+    assert browser.get(path).status_code == 401
+
+
+def test_an_unknown_link_and_leaving_the_page(api: Api) -> None:
+    assert api.client.get("/p/pl_nothing").status_code == 404
+    assert api.client.get("/proposer").status_code == 401
+    case_id, _ = issued(api, "P-7")
+    browser = opened(api, link(api, case_id)["link_token"])
+    token = csrf(browser.get("/proposer"))
+    left = browser.post("/proposer/logout", data={"csrf": token})
+    assert left.status_code == 200 and "您已退出" in left.text
+    assert browser.get("/proposer").status_code == 401
+
+
+def test_access_logs_keep_no_link_token() -> None:
+    import logging
+
+    from api.proposer_page import RedactLinks
+
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        "",
+        0,
+        '%s - "%s %s"',
+        ("1.2.3.4", "GET", "/p/pl_abc-D_9"),
+        None,
+    )
+    RedactLinks().filter(record)
+    assert record.getMessage() == '1.2.3.4 - "GET /p/…"'

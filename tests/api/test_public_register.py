@@ -1,0 +1,110 @@
+"""The public register (API.md v1.1): published replies without a login, as JSON, CSV, Atom and a
+page; never a withheld reply, never one whose proposer refused disclosure (R-P2), nothing
+about the proposer."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+
+from tests.api.conftest import Api
+from tests.paperwork_support import demo_server
+
+AS_OF = "2026-06-30"
+
+
+@pytest.fixture(scope="module")
+def demo_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    with demo_server(tmp_path_factory.mktemp("data")) as api:
+        # Reload the register at once when it moves (the server reloads it in the background).
+        api.client.app.state.public_fresh = True  # type: ignore[attr-defined]
+        yield api
+
+
+def public(api: Api, **params: Any) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        answer = api.get("/v1/public/replies", None, limit=7, cursor=cursor, **params)
+        assert answer.status_code == 200, answer.text
+        items += answer.json()["items"]
+        cursor = answer.json()["next_cursor"]
+        if cursor is None:
+            return items
+
+
+def test_only_published_replies_are_listed_R_P2(demo_api: Api) -> None:
+    listed = public(demo_api)
+    register = demo_api.get("/v1/disclosures", "office", as_of=AS_OF).json()["items"]
+    published = {
+        (d["number"], d["unit"])
+        for d in register
+        if d["status"] in ("published", "published_late") and d["disclosure"] != "withheld"
+    }
+    withheld = {(d["number"], d["unit"]) for d in register if d["status"] == "withheld"}
+    assert listed and {(r["number"], r["unit"]) for r in listed} <= published
+    assert not {(r["number"], r["unit"]) for r in listed} & withheld
+    for item in listed:
+        # Nothing about the proposer: the published title, the unit, the class, the link.
+        assert set(item) == {
+            "number", "kind", "year", "title", "unit", "classification", "published_on", "url",
+        }  # fmt: skip
+    dates = [r["published_on"] for r in listed]
+    assert dates == sorted(dates, reverse=True)  # newest first, paged without loss
+
+
+def test_a_refusal_recorded_after_publishing_takes_the_reply_off_the_register_R_P2(
+    demo_api: Api,
+) -> None:
+    listed = public(demo_api)
+    register = demo_api.get("/v1/disclosures", "office", as_of=AS_OF).json()["items"]
+    target = next(r for r in listed if r["unit"] in ("FIN", "HOU"))
+    key = (target["number"], target["unit"])
+    case_id = next(d["case_id"] for d in register if (d["number"], d["unit"]) == key)
+    handler = f"handler_{target['unit'].lower()}"
+    refusal = {"consent_reply": False, "consent_original": False, "occurred_on": AS_OF}
+    answer = demo_api.post(f"/v1/cases/{case_id}/disclosure-preference", refusal, handler)
+    assert answer.status_code == 201, answer.text
+    assert target["number"] not in {r["number"] for r in public(demo_api)}
+
+
+def test_search_filters_csv_feed_and_page(demo_api: Api) -> None:
+    listed = public(demo_api)
+    some = listed[0]
+    found = public(demo_api, q=some["number"])
+    assert [r["number"] for r in found] == [some["number"]]
+    word = some["title"][2:6]
+    assert all(word in r["title"] or word in r["number"] for r in public(demo_api, q=word))
+    assert {r["unit"] for r in public(demo_api, unit=some["unit"])} == {some["unit"]}
+    assert public(demo_api, q="%") == []  # LIKE wildcards are searched as text
+
+    sheet = demo_api.get("/v1/public/replies.csv", None)
+    assert sheet.status_code == 200 and sheet.content.startswith("\ufeff".encode())
+    lines = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))
+    assert lines[0][0] == "编号" and len(lines) == len(listed) + 1
+
+    feed = demo_api.get("/v1/public/feed.atom", None)
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    entries = ElementTree.fromstring(feed.content).findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == min(50, len(listed))
+
+    page = demo_api.get("/public", None, q=some["number"], year="", kind="")
+    assert page.status_code == 200 and some["title"] in page.text
+    assert "<script" not in page.text
+
+
+def test_answers_are_cached_and_revalidated_by_etag(demo_api: Api) -> None:
+    first = demo_api.get("/v1/public/replies", None, year=2025)
+    etag = first.headers["etag"]
+    assert "public" in first.headers["cache-control"]
+    again = demo_api.client.get(
+        "/v1/public/replies", params={"year": 2025}, headers={"If-None-Match": etag}
+    )
+    assert again.status_code == 304
+    bad = demo_api.get("/v1/public/replies", None, cursor="not json")
+    assert bad.status_code == 422

@@ -1,0 +1,49 @@
+"""`/v1/stats/units` over HTTP with issue 12's additions (API.md v1.1): satisfaction split by
+who gave the verdict (R-F4: the proposer through their link, or the office keying it in), and
+each A/B/C share beside the previous year's, on both stores."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.api.conftest import Api
+from tests.api.proposer_support import FEEDBACK, as_link, issued, link, ok
+
+
+def fin(api: Api, **query: Any) -> dict[str, Any]:
+    items = ok(api.get("/v1/stats/units", "office", **query), 200)["items"]
+    found: dict[str, Any] = next(i for i in items if i["unit"] == "FIN")
+    return found
+
+
+def fraction(measure: dict[str, Any]) -> tuple[int, int]:
+    return measure["numerator"], measure["denominator"]
+
+
+def test_R_F4_satisfaction_over_http_is_split_by_who_gave_the_verdict(backend_api: Api) -> None:
+    api = backend_api
+    by_link, _ = issued(api, "S-1")
+    token = link(api, by_link)["link_token"]
+    ok(as_link(api, token, f"/v1/proposer/cases/{by_link}/feedback", FEEDBACK))
+    keyed, _ = issued(api, "S-2")
+    verdict = {**FEEDBACK, "verdict": "basically_satisfied"}
+    ok(api.post(f"/v1/cases/{keyed}/feedback", verdict, "office"))
+
+    measures = fin(api, year=2025)["measures"]
+    broad, strict = measures["satisfaction_rate"], measures["strict_satisfaction_rate"]
+    assert fraction(broad) == (2, 2) and fraction(strict) == (1, 2)
+    assert fraction(broad["by_source"]["proposer"]) == (1, 1)
+    assert fraction(broad["by_source"]["office"]) == (1, 1)
+    assert broad["by_source"]["proposer"]["cases"] == ["S-1"]
+    assert fraction(strict["by_source"]["office"]) == (0, 1)  # 基本满意 is not 满意
+
+
+def test_class_shares_over_http_stand_beside_the_previous_years(backend_api: Api) -> None:
+    api = backend_api
+    issued(api, "Y-1", year=2024, received_on="2024-12-20")
+    issued(api, "Y-2")
+    shares = fin(api, year=2025)["class_shares"]
+    assert fraction(shares["A"]) == (1, 1)
+    assert fraction(shares["A"]["previous_year"]) == (1, 1)
+    assert shares["A"]["previous_year"]["cases"] == ["Y-1"]
+    assert fin(api)["class_shares"]["A"]["previous_year"] is None  # no year asked

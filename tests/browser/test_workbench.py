@@ -1,0 +1,212 @@
+"""The workbench in a real browser (issue 10): each role logs in and sees its pages; the ledger
+filters; a case opens; forms record a contact, a reply and its approval; a refusal shows its
+rule id and writes nothing; the auditor sees a case as it was; a handler cannot reach another
+unit's case; no page logs a console error (``Browser.open`` checks every page it opens)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from selenium.webdriver.support.ui import Select
+
+from tests.browser.conftest import Browser
+
+pytestmark = pytest.mark.browser
+
+# Who may see which page of the top navigation (UI.md § Page map).
+NAVIGATION = {
+    "demo-admin": ["总览", "办理台账", "审计", "管理"],
+    "demo-office": ["总览", "办理台账", "督办", "导入导出"],
+    "demo-leader": ["总览", "办理台账", "督办", "导入导出"],
+    "demo-supervisor": ["总览", "办理台账", "督办", "导入导出"],
+    "demo-auditor": ["总览", "办理台账", "导入导出", "审计"],
+    "demo-handler-fin": ["总览", "办理台账", "导入导出"],
+}
+PAGES = {
+    "总览": "/",
+    "办理台账": "/ledger",
+    "督办": "/supervision",
+    "导入导出": "/paperwork",
+    "审计": "/audit",
+    "管理": "/admin",
+}
+
+
+def handling_cases(api: httpx.Client) -> list[dict[str, Any]]:
+    """Cases still in handling with a lead unit (the demo year has a score of them)."""
+    found = api.get("/v1/ledger", params={"stage": "handling", "limit": 50}).json()["items"]
+    return [c for c in found if c["lead_unit"] and not c["reference"]]
+
+
+def handler_of(case: dict[str, Any]) -> str:
+    return f"demo-handler-{case['lead_unit'].lower()}"
+
+
+def case_version(api: httpx.Client, case_id: str) -> int:
+    return int(api.get(f"/v1/cases/{case_id}").json()["version"])
+
+
+def open_form(browser: Browser, name: str) -> None:
+    browser.find(f"#form-{name} > summary").click()
+
+
+def submit(browser: Browser, name: str, status: int | None = None) -> None:
+    browser.follow(browser.find(f"#form-{name} button[type=submit]"))
+    browser.assert_quiet(f"after posting {name}", status)
+
+
+def record_contact(browser: Browser, summary: str) -> None:
+    open_form(browser, "contact")
+    browser.find("#form-contact input[name='contacted_by.rank']").send_keys("科长")
+    browser.find("#contact-reached").click()
+    browser.find("#contact-summary").send_keys(summary)
+    submit(browser, "contact")
+
+
+@pytest.mark.parametrize("username", sorted(NAVIGATION))
+def test_each_role_logs_in_and_sees_its_pages(browser: Browser, username: str) -> None:
+    browser.login(username)
+    assert browser.path == "/"
+    assert "总览" in browser.text("h1")
+    names = [a.text for a in browser.all("header.top nav a")]
+    assert names == NAVIGATION[username]
+    for name in names:
+        browser.open(PAGES[name])
+        assert browser.find("h1").text.startswith(name)
+        browser.shot(f"{username}-{PAGES[name].strip('/') or 'dashboard'}")
+    hidden = set(PAGES) - set(names)
+    for name in hidden:
+        browser.open(PAGES[name], status=403)
+        assert "无权访问" in browser.text("h1"), f"{username} reached {name}"
+
+
+def test_a_wrong_password_is_refused_and_logout_ends_the_session(browser: Browser) -> None:
+    browser.login("demo-office", "not-the-password", status=401)
+    assert browser.path.startswith("/login")
+    assert "用户名或密码错误" in browser.text()
+    browser.login("demo-office")
+    browser.follow(browser.find("header.top form[action='/logout'] button"))
+    assert "已退出" in browser.text()
+    browser.open("/ledger")
+    assert browser.path.startswith("/login?next=%2Fledger")
+
+
+def test_the_ledger_filters_by_the_url_and_opens_a_case(browser: Browser) -> None:
+    browser.login("demo-office")
+    browser.open("/ledger")
+    everything = int(browser.find("#row-count strong").text)
+    Select(browser.find("#f-stage")).select_by_value("handling")
+    Select(browser.find("#f-overdue")).select_by_value("1")
+    browser.follow(browser.find("form.filters button[type=submit]"))
+    browser.assert_quiet("the filtered ledger")
+    assert "stage=handling" in browser.path and "overdue=1" in browser.path
+    filtered = int(browser.find("#row-count strong").text)
+    assert 0 < filtered < everything
+    stages = {row.text for row in browser.all("table.data tbody td:nth-child(4)")}
+    assert stages == {"办理中"}
+    assert all("已逾期" in row.text for row in browser.all("table.data tbody tr"))
+    browser.shot("ledger-filtered")
+    first = browser.find("table.data tbody td a")
+    number = first.text
+    browser.follow(first)
+    browser.assert_quiet("a case page")
+    assert browser.find("h1").text.startswith(number)
+    assert browser.all("#timeline li")
+
+
+def test_a_contact_recorded_through_the_form_is_on_the_timeline(
+    browser: Browser, api: httpx.Client
+) -> None:
+    case = handling_cases(api)[0]
+    browser.login(handler_of(case))
+    browser.open(f"/cases/{case['case_id']}")
+    before = len(browser.all("#timeline li"))
+    record_contact(browser, "浏览器测试：电话沟通办理思路")
+    new = browser.find("#timeline li.new")
+    assert "沟通联系" in new.text and "浏览器测试：电话沟通办理思路" in new.text
+    assert len(browser.all("#timeline li")) == before + 1
+    browser.shot("case-after-contact")
+
+
+def test_a_leader_approves_a_reply_submitted_through_the_form(
+    browser: Browser, api: httpx.Client
+) -> None:
+    case = handling_cases(api)[1]
+    path = f"/cases/{case['case_id']}"
+    browser.login(handler_of(case))
+    browser.open(path)
+    record_contact(browser, "答复前征询意见")  # R-C1: a reached contact before approval
+    open_form(browser, "reply")
+    Select(browser.find("#reply-classification")).select_by_value("B")
+    browser.find("#reply-consultation_form_ref").send_keys("征询-2025-001")
+    browser.find("#reply-summary").send_keys("列入年度计划，分步解决")
+    submit(browser, "reply")
+    assert "答复送审" in browser.find("#timeline li.new").text
+    browser.login("demo-leader")
+    browser.open(path)
+    open_form(browser, "approval")
+    Select(browser.find("#approval-approved")).select_by_value("true")
+    browser.find("#approval-note").send_keys("同意")
+    submit(browser, "approval")
+    assert "答复审批" in browser.find("#timeline li.new").text
+    reply = api.get(f"/v1/cases/{case['case_id']}").json()["replies"][-1]
+    assert reply["status"] == "approved"
+    browser.shot("case-after-approval")
+
+
+def test_a_refused_command_shows_its_rule_beside_the_field_and_writes_nothing(
+    browser: Browser, api: httpx.Client
+) -> None:
+    case = handling_cases(api)[2]
+    version = case_version(api, case["case_id"])
+    browser.login(handler_of(case))
+    browser.open(f"/cases/{case['case_id']}")
+    open_form(browser, "visit")
+    organised = browser.find("#visit-organised_by")
+    organised.clear()
+    organised.send_keys("县财政局")  # delegated downwards: R-V1
+    browser.find("#visit-visitors").send_keys("王五 处长")
+    browser.find("#visit-persons").send_keys(case["title"][:4])
+    browser.find("#visit-summary").send_keys("座谈")
+    browser.find("#visit-proposer_opinion").send_keys("满意")
+    submit(browser, "visit", status=409)
+    problem = browser.find(".field.refused .problem")
+    assert "R-V1" in problem.text
+    assert browser.find(".field.refused input").get_attribute("name") == "organised_by"
+    assert browser.find(".field.refused input").get_attribute("value") == "县财政局"
+    assert case_version(api, case["case_id"]) == version
+    browser.shot("case-refused")
+
+
+def test_the_auditor_sees_a_case_as_it_was(browser: Browser, api: httpx.Client) -> None:
+    case = handling_cases(api)[3]
+    browser.login(handler_of(case))
+    browser.open(f"/cases/{case['case_id']}")
+    record_contact(browser, "审计回看前的最后一次联系")
+    now = len(browser.all("#timeline li"))
+    browser.login("demo-auditor")
+    browser.open(f"/cases/{case['case_id']}")
+    assert len(browser.all("#timeline li")) == now
+    # "此时状态" of the event before the new contact: the contact had not been recorded then.
+    browser.follow(browser.find(f"#ev-{now - 1} .when a"))
+    browser.assert_quiet("the as-of view")
+    assert "时该件的状态" in browser.text("#as-of-banner")
+    assert len(browser.all("#timeline li")) == now - 1
+    assert "审计回看前的最后一次联系" not in browser.text("#timeline")
+    assert not browser.all("details.form")
+    browser.shot("case-as-of")
+
+
+def test_a_handler_cannot_reach_another_units_case_by_url(
+    browser: Browser, api: httpx.Client
+) -> None:
+    cases = api.get("/v1/ledger", params={"limit": 200}).json()["items"]
+    elsewhere = next(c for c in cases if "FIN" not in [c["lead_unit"], *c["co_units"]])
+    browser.login("demo-handler-fin")
+    browser.open(f"/cases/{elsewhere['case_id']}", status=404)
+    assert "未找到" in browser.text("h1")
+    assert elsewhere["title"] not in browser.text()
+    browser.open(f"/cases/{elsewhere['case_id']}?at=2030-01-01T00:00", status=404)
+    assert "未找到" in browser.text("h1")

@@ -1,0 +1,156 @@
+// 总览 charts (ECharts, vendored under /static/vendor). The numbers are those of the page's
+// table, handed over as JSON in data-chart; a click on a bar opens the cases behind it.
+"use strict";
+
+document.addEventListener("DOMContentLoaded", function () {
+  var holder = document.getElementById("chart-classes");
+  if (!holder || typeof echarts === "undefined") return;
+  var data = JSON.parse(holder.getAttribute("data-chart"));
+  var font = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif';
+  var charts = [];
+
+  function axis(units) {
+    return {
+      type: "category",
+      data: units,
+      axisLabel: { interval: 0, rotate: units.length > 6 ? 35 : 0, fontFamily: font, fontSize: 11 },
+    };
+  }
+  function percentAxis() {
+    return { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value} %" } };
+  }
+  function bars(name, series, colour, extra) {
+    var bar = {
+      name: name,
+      type: "bar",
+      data: series.values.map(function (v, i) {
+        return { value: v, link: series.links[i], fraction: series.fractions[i] };
+      }),
+      itemStyle: { color: colour },
+      barMaxWidth: 40,
+    };
+    return Object.assign(bar, extra || {});
+  }
+  function tooltip(suffix) {
+    return {
+      trigger: "item",
+      formatter: function (p) {
+        var f = p.data && p.data.fraction ? "（" + p.data.fraction + "）" : "";
+        var v = p.value === null || p.value === undefined ? "—" : p.value + suffix;
+        return p.name + "<br>" + p.seriesName + "：" + v + f;
+      },
+    };
+  }
+  function draw(id, option) {
+    var el = document.getElementById(id);
+    if (!el) return;
+    var chart = echarts.init(el, null, { renderer: "canvas" });
+    option.animation = false;
+    option.textStyle = { fontFamily: font };
+    option.grid = option.grid || { left: 48, right: 16, top: 36, bottom: 90 };
+    option.legend = option.legend || { top: 0 };
+    chart.setOption(option);
+    chart.on("click", function (p) {
+      if (p.data && p.data.link) window.location.href = p.data.link;
+    });
+    charts.push(chart);
+  }
+
+  draw("chart-classes", {
+    tooltip: tooltip(" 件"),
+    xAxis: axis(data.units),
+    yAxis: { type: "value", name: "件" },
+    series: [
+      bars("A 类", data.classes.A, "#2e8540", { stack: "class" }),
+      bars("B 类", data.classes.B, "#1d4f91", { stack: "class" }),
+      bars("C 类", data.classes.C, "#c8923c", { stack: "class" }),
+    ],
+  });
+  draw("chart-satisfaction", {
+    tooltip: tooltip(" %"),
+    xAxis: axis(data.units),
+    yAxis: percentAxis(),
+    series: [
+      bars("满意（严格）", data.satisfaction.strict, "#1d6b2c"),
+      bars("满意＋基本满意", data.satisfaction.broad, "#8fcf9c"),
+    ],
+  });
+  draw("chart-on-time", {
+    tooltip: tooltip(" %"),
+    xAxis: axis(data.units),
+    yAxis: percentAxis(),
+    series: [
+      bars("按时答复", data.on_time.reply, "#1f3a5f"),
+      bars("按时公开", data.on_time.disclosure, "#5b8bd0"),
+      bars("进一步办理按时", data.on_time.rehandling, "#c8923c"),
+    ],
+  });
+  var v = data.visits;
+  draw("chart-visits", {
+    tooltip: { trigger: "axis" },
+    xAxis: axis(v.units),
+    yAxis: percentAxis(),
+    series: [
+      {
+        name: "实际走访率",
+        type: "bar",
+        barMaxWidth: 40,
+        data: v.actual.map(function (value, i) {
+          return { value: value, link: v.links[i], shortfall: v.shortfall[i] };
+        }),
+        itemStyle: {
+          color: function (p) {
+            return p.data.shortfall > 0 ? "#d9363e" : "#2e8540";
+          },
+        },
+        label: {
+          show: true,
+          position: "top",
+          fontSize: 10,
+          formatter: function (p) {
+            return p.data.shortfall > 0 ? "差" + p.data.shortfall + "件" : "";
+          },
+        },
+      },
+      {
+        name: "剔除无需见面",
+        type: "bar",
+        barMaxWidth: 40,
+        data: v.excluding,
+        itemStyle: { color: "#9db4d6" },
+      },
+      {
+        name: "要求走访率",
+        type: "line",
+        step: "middle",
+        data: v.required,
+        symbol: "none",
+        lineStyle: { color: "#1d2330", type: "dashed", width: 2 },
+        itemStyle: { color: "#1d2330" },
+      },
+    ],
+  });
+  var t = data.trend;
+  draw("chart-trend", {
+    tooltip: { trigger: "axis" },
+    grid: { left: 48, right: 16, top: 36, bottom: 40 },
+    xAxis: { type: "category", data: t.days },
+    yAxis: { type: "value", name: "件", minInterval: 1 },
+    series: [
+      {
+        name: "有逾期期限的件",
+        type: "line",
+        data: t.values.map(function (value, i) {
+          return { value: value, link: t.links[i] };
+        }),
+        itemStyle: { color: "#d9363e" },
+        label: { show: true, position: "top", fontSize: 10 },
+      },
+    ],
+  });
+  window.addEventListener("resize", function () {
+    charts.forEach(function (c) {
+      c.resize();
+    });
+  });
+});

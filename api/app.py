@@ -34,6 +34,7 @@ from api import (
     routes_stats,
 )
 from api.limits import RequestLimits
+from api.telemetry import RequestTelemetry
 from infra.services import Services
 
 # In the order of API.md: set-up, the case and its commands stage by stage, then the reads.
@@ -76,6 +77,8 @@ def create_app(services: Services) -> FastAPI:
     app.state.services = services
     problems.install(app)
     app.add_middleware(RequestLimits)
+    # Outermost: times and logs every answer, the limits' refusals included.
+    app.add_middleware(RequestTelemetry)
     for module in ROUTERS:
         app.include_router(module.router)
     # The web workbench (GET /): pages on the same server, reading through api.queries.

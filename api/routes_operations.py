@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from api import queries
 from api.deps import Services
 from api.schemas_audit import HealthPublic
-from infra.metrics import prometheus_text
+from infra.metrics import exposition
 
 router = APIRouter(tags=["operations"])
 
@@ -20,7 +21,9 @@ def health(svc: Services) -> HealthPublic:
     return queries.health(svc)
 
 
-@router.get("/metrics", response_class=PlainTextResponse)
-def metrics(svc: Services) -> str:
-    """Projection positions and lag, in the Prometheus text format."""
-    return prometheus_text(svc.app, svc.views, svc.settings)
+@router.get("/metrics", response_class=Response)
+def metrics(svc: Services) -> Response:
+    """Requests, commands, projection positions and lag, relay and consumer lag, in the
+    Prometheus text format."""
+    body = exposition(svc.app, svc.views, svc.settings)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -10,7 +10,7 @@ from banli.audit import audit
 from banli.paperwork import export_command, import_command
 from banli.pipeline import consume, relay
 from banli.projection_commands import projections
-from banli.serve import demo, serve
+from banli.serve import demo, migrate_command, serve
 from infra.paper_exports import EXPORTS
 
 
@@ -33,7 +33,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve_.add_argument("--port", type=int, default=8000)
     serve_.add_argument("--demo", action="store_true", help="load the demo year on first start")
     serve_.add_argument("--log-level", default="warning")
+    serve_.add_argument(
+        "--workers", type=int, default=1, help="API processes (the views are kept by one more)"
+    )
     serve_.set_defaults(func=serve)
+
+    migrate_ = command("migrate", "create the store's tables and read models, then exit")
+    migrate_.set_defaults(func=migrate_command)
 
     relay_ = command("relay", "publish stored events to Kafka (one instance)")
     relay_.add_argument("--poll-seconds", type=float, default=0.2)
@@ -46,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     projections_ = command("projections", "read models: status, run, rebuild")
     projections_.add_argument("action", choices=["status", "run", "rebuild", "follow"])
-    projections_.add_argument("--poll-seconds", type=float, default=0.2)
+    # follow on SQLite: how often the log's head is looked at (PostgreSQL notifies at once).
+    projections_.add_argument("--poll-seconds", type=float, default=0.02)
     # Events per transaction for run and follow: smaller batches hold locks for less time.
     projections_.add_argument("--batch-size", type=int, default=2000)
     projections_.add_argument("name", nargs="?", help="one projection to rebuild (default: all)")

@@ -16,6 +16,7 @@ from infra.clock import Clock, today, utc_now
 from infra.directory import Directory
 from infra.documents import build_document_store
 from infra.embedded import EmbeddedProjections
+from infra.leadership import Leadership
 from infra.login_throttle import LoginThrottle
 from infra.mail import smtp_sender
 from infra.proposer_links import ProposerLinks
@@ -25,6 +26,7 @@ from infra.services import Services
 from infra.sessions import Sessions
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
+from projections import registry
 
 
 def settings_for(data_dir: str | None) -> Settings:
@@ -38,17 +40,46 @@ def build_application(settings: Settings | None = None) -> BanliApplication:
     return BanliApplication(env=settings.eventsourcing_env())
 
 
+def migrate(settings: Settings) -> dict[str, int]:
+    """Every table the store needs, and a generation of every registered read model; answers
+    each read model's active generation. Run by ``banli migrate`` and by ``banli serve``
+    before it starts its workers; processes that start together anyway take turns (advisory
+    locks on PostgreSQL, file locks on SQLite).
+    """
+    app = build_application(settings)
+    views = build_view_store(settings)
+    try:
+        return {
+            name: views.current_generation(name, tables)
+            for name, tables in registry.tables().items()
+        }
+    finally:
+        app.close()
+        views.datastore.close()
+
+
 def build_services(
     settings: Settings | None = None, *, embedded: bool = True, clock: Clock = utc_now
 ) -> Services:
     """The running service's graph. ``clock`` decides sessions, lockouts and token expiry
-    (tests move it; nothing sleeps). ``embedded=False`` leaves the views to other processes."""
+    (tests move it; nothing sleeps). ``embedded=False`` leaves the views to other processes;
+    otherwise this process keeps them if it wins the store's log-runner lock (one process of
+    all those sharing the store does), and stands by if it does not."""
     settings = settings or Settings()
     app = build_application(settings)
     views = build_view_store(settings)
     embedded = embedded and settings.embedded_projections
+    # Other processes write here too (PostgreSQL, or several workers on one folder): the
+    # runner must wake on their commits, not only on this process's.
+    shared = settings.database_url is not None or settings.serve_workers > 1
     projections = (
-        EmbeddedProjections(app, views, cache_size=settings.projection_cache_size)
+        EmbeddedProjections(
+            app,
+            views,
+            cache_size=settings.projection_cache_size,
+            leadership=Leadership(views),
+            watch=shared,
+        )
         if embedded
         else None
     )
@@ -64,7 +95,11 @@ def build_services(
     services = Services(
         settings, app, directory, views, projections, accounts, sessions, links, documents
     )
-    if projections is not None and settings.embedded_notices:
+    # One process of those sharing the store delivers notices, or a webhook would hear of one
+    # twice (the first worker to start; if it dies, the others do not take over yet).
+    notices_lock = Leadership(views, name="notices")
+    if projections is not None and settings.embedded_notices and notices_lock.try_acquire():
+        services.on_close.append(notices_lock.release)
         follower = notices_follower(settings, app, views)
         follower.start()
         services.on_close.append(follower.stop)

@@ -11,20 +11,36 @@ from banli.audit import rebuild_guard
 from banli.compose import build_application, settings_for
 from infra.anchoring import AnchorRefused, TamperingDetected
 from infra.application import BanliApplication
+from infra.embedded import TAKEOVER_SECONDS
+from infra.leadership import Leadership
+from infra.log_watch import LogWatcher
 from infra.positions import view_status
-from infra.projection_runner import ProjectionRunner, ProjectionStopped, rebuild
+from infra.projection_runner import Progress, ProjectionRunner, ProjectionStopped, rebuild
 from infra.read_models import build_view_store
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
 from projections.registry import NAMES
 
 
-def progress(position: int, head: int) -> None:
-    width = 40
-    done = int(width * position / head) if head else width
-    share = 100 * position / head if head else 100.0
-    bar = "#" * done + "-" * (width - done)
-    print(f"\r[{bar}] {share:5.1f}% {position}/{head} events", end="", file=sys.stderr)
+def progress_bar() -> Progress:
+    """A progress bar with the rate and the time left, redrawn on stderr."""
+    started = time.monotonic()
+
+    def show(position: int, head: int) -> None:
+        width = 40
+        done = int(width * position / head) if head else width
+        share = 100 * position / head if head else 100.0
+        bar = "#" * done + "-" * (width - done)
+        elapsed = time.monotonic() - started
+        rate = position / elapsed if elapsed > 0 else 0.0
+        left = f"{(head - position) / rate:,.0f} s left" if rate and position < head else "done"
+        print(
+            f"\r[{bar}] {share:5.1f}% {position:,}/{head:,} events, {rate:,.0f}/s, {left}   ",
+            end="",
+            file=sys.stderr,
+        )
+
+    return show
 
 
 def projections(args: argparse.Namespace) -> int:
@@ -32,9 +48,14 @@ def projections(args: argparse.Namespace) -> int:
     app = build_application(settings)
     store = build_view_store(settings)
     if args.action == "run":
+        leadership = Leadership(store)
+        if not leadership.try_acquire():
+            print("another process keeps the read models of this store", file=sys.stderr)
+            return 1
         ProjectionRunner(
             app, store, batch_size=args.batch_size, cache_size=settings.projection_cache_size
-        ).run(progress)
+        ).run(progress_bar())
+        leadership.release()
         print(file=sys.stderr)
     elif args.action == "follow":
         _follow(args, settings, app, store)
@@ -48,7 +69,15 @@ def projections(args: argparse.Namespace) -> int:
 def _follow(
     args: argparse.Namespace, settings: Settings, app: BanliApplication, store: ViewStoreBase
 ) -> None:
+    """Keeps the views current, as the one log runner of the store: stands by while another
+    process holds the store's log-runner lock (an API worker, another follower) and takes over
+    when it goes. Wakes on every commit (PostgreSQL's NOTIFY) or polls the head (SQLite)."""
     names = [args.name] if args.name else list(NAMES)
+    leadership = Leadership(store)
+    if not leadership.try_acquire():
+        print("another process keeps the read models; standing by", flush=True)
+        while not leadership.try_acquire():
+            time.sleep(TAKEOVER_SECONDS)
     follower = ProjectionRunner(
         app,
         store,
@@ -56,10 +85,11 @@ def _follow(
         batch_size=args.batch_size,
         cache_size=settings.projection_cache_size,
     )
+    watcher = LogWatcher(app, poll_seconds=args.poll_seconds)
     print(f"following the event log for {names}", flush=True)
     while True:
         if not follower.run_batch():
-            time.sleep(args.poll_seconds)
+            watcher.wait(timeout=1.0)
 
 
 def _rebuild(
@@ -73,7 +103,7 @@ def _rebuild(
         return 2
     try:
         guard = rebuild_guard(settings, store, names)
-        generations = rebuild(app, store, names, progress, before_switch=guard)
+        generations = rebuild(app, store, names, progress_bar(), before_switch=guard)
     except (AnchorRefused, TamperingDetected, ProjectionStopped) as abandoned:
         print(f"\nrebuild abandoned, the active generations stay: {abandoned}", file=sys.stderr)
         return 1

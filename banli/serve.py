@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
 
-from banli.compose import build_application, build_services, settings_for
+from banli.compose import build_application, build_services, migrate, settings_for
+from infra.json_logs import log_config
 from infra.services import Services
+from infra.settings import Settings
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -27,12 +35,70 @@ def serve(args: argparse.Namespace) -> int:
 
     from api.app import create_app
 
-    services = build_services(settings_for(args.data_dir))
-    if args.demo:
+    settings = settings_for(args.data_dir)
+    migrate(settings)  # before any worker starts: they would otherwise all create tables
+    # The demo loads through a process that keeps the views (R-S4's repeat check reads one).
+    services = build_services(settings) if args.demo or args.workers <= 1 else None
+    if services is not None and args.demo:
         ensure_demo(services)
     print(f"banli serving on http://{args.host}:{args.port}  (OpenAPI: /docs)", flush=True)
     print(f"workbench: open http://{args.host}:{args.port}/ and log in", flush=True)
-    uvicorn.run(create_app(services), host=args.host, port=args.port, log_level=args.log_level)
+    if args.workers <= 1:
+        assert services is not None
+        uvicorn.run(
+            create_app(services),
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            log_config=log_config(args.log_level),
+        )
+        return 0
+    if services is not None:
+        services.close()  # lets the follower take the views' lock
+    # Each worker builds its own services from the environment (uvicorn spawns them); the
+    # views are kept by one process of their own, which every worker can replace if it dies.
+    os.environ.update(
+        BANLI_DATA_DIR=str(settings.data_dir.resolve()), BANLI_SERVE_WORKERS=str(args.workers)
+    )
+    # The workers' counters, summed by whichever worker a scrape reaches (infra/metrics.py).
+    with tempfile.TemporaryDirectory(prefix="banli-metrics-") as counts:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = counts
+        with _follower(args, settings):
+            uvicorn.run(
+                "banli.asgi:app",
+                factory=True,
+                workers=args.workers,
+                host=args.host,
+                port=args.port,
+                log_level=args.log_level,
+                log_config=log_config(args.log_level),
+            )
+    return 0
+
+
+@contextlib.contextmanager
+def _follower(args: argparse.Namespace, settings: Settings) -> Iterator[None]:
+    """``banli projections follow`` beside the workers, while they serve (embedded mode)."""
+    if not settings.embedded_projections:
+        yield
+        return
+    command = [sys.executable, "-m", "banli", "projections", "follow"]
+    follower = subprocess.Popen([*command, "--data-dir", str(settings.data_dir.resolve())])
+    try:
+        yield
+    finally:
+        follower.terminate()
+        try:
+            follower.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            follower.kill()
+            follower.wait()
+
+
+def migrate_command(args: argparse.Namespace) -> int:
+    """``banli migrate``: every table and every read model's first generation, then exit."""
+    generations = migrate(settings_for(args.data_dir))
+    print(f"store ready; {len(generations)} read models", flush=True)
     return 0
 
 

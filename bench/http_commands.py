@@ -54,6 +54,7 @@ from typing import Any
 
 import httpx
 
+from bench.cpu import CpuMeter
 from bench.http_ledger_reads import measure_ledger_reads, projection_lag
 from bench.plumbing import (
     RawApplication,
@@ -143,7 +144,11 @@ def post_case(
 
 
 def http_block(
-    server: Server, tokens: dict[str, str], numbers: Sequence[Sequence[str]], side: Side | None
+    server: Server,
+    tokens: dict[str, str],
+    numbers: Sequence[Sequence[str]],
+    side: Side | None,
+    meter: CpuMeter | None = None,
 ) -> None:
     headers = {who: {"Authorization": f"Bearer {token}"} for who, token in tokens.items()}
     latencies: list[list[float]] = [[] for _ in numbers]
@@ -157,7 +162,11 @@ def http_block(
             for number in numbers[i]:
                 sent[i] += post_case(clients[i], headers, number, latencies[i])
 
+        if meter is not None:
+            meter.start()
         elapsed = run_threads(len(numbers), work)
+        if meter is not None:
+            meter.stop()
     finally:
         for client in clients:
             client.close()
@@ -196,7 +205,8 @@ def measure_commands(
         f"\n== commands: {clients} clients × {per_client} cases × {COMMANDS_PER_CASE} commands "
         f"(+{args.warmup} warm-up cases per client and side), {rounds} alternating rounds"
     )
-    http_side = Side("HTTP commands (201 each)")
+    meter = CpuMeter(server.process.popen.pid)
+    http_side = Side(f"HTTP commands, {args.workers} workers")
     raw_side = Side(f"raw Application.save, {clients} threads")
     serial_side = Side("raw Application.save, 1 thread")
     warm = numbers("W", 0, args.warmup)
@@ -210,7 +220,7 @@ def measure_commands(
         built = [[build_raw_case(n) for n in own] for own in batch]  # not timed
         serial = [[build_raw_case(n) for own in numbers("S", done, count) for n in own]]
         gc.collect()
-        http_block(server, tokens, batch, http_side)
+        http_block(server, tokens, batch, http_side, meter)
         raw_block(raw, built, raw_side)
         raw_block(raw, serial, serial_side)
         done += count
@@ -227,6 +237,7 @@ def measure_commands(
     for side in (http_side, raw_side, serial_side):
         print(f"{side.label:<34}{side.operations:>8}{side.seconds:>10.2f}{side.rate:>10.0f}")
     print(latency_line("HTTP command latency (client)", http_side.latencies))
+    print(meter.line(http_side.operations))
     for raw_label, raw_rate in (
         (f"{clients} threads", raw_side.rate),
         ("1 thread", serial_side.rate),
@@ -246,6 +257,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--dsn", help="PostgreSQL DSN (default: scripts/ensure_postgres.sh)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent HTTP clients")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="banli serve --workers (API processes)"
+    )
     parser.add_argument("--cases-per-client", type=int, default=50, help="timed cases each")
     parser.add_argument("--warmup", type=int, default=2, help="untimed cases per client first")
     parser.add_argument("--rounds", type=int, default=2, help="alternating HTTP/raw rounds")
@@ -276,6 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "BANLI_BOOTSTRAP_ADMIN_TOKEN": admin_token,
             },
             Path(tmp),
+            workers=args.workers,
         ) as server,
     ):
         tokens = create_directory(server, admin_token)

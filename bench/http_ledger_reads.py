@@ -12,7 +12,6 @@ projections catch up (``/metrics`` until every lag is 0) and ``GET /v1/ledger`` 
 from __future__ import annotations
 
 import argparse
-import re
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,6 +19,7 @@ from uuid import UUID
 
 import httpx
 from eventsourcing.domain import CanMutateAggregate
+from prometheus_client.parser import text_string_to_metric_families
 
 from bench.plumbing import Server, latency_line, library_env
 from bench.workload import ACTORS, YEAR
@@ -30,23 +30,19 @@ from domain.records import Actor, Person, Proposer
 from infra import clock
 from infra.application import BanliApplication
 
-METRIC = re.compile(r'^(banli_\w+)(?:\{projection="(\w+)",generation="\d+"\})? (\d+)$')
-
 
 def projection_lag(client: httpx.Client) -> tuple[int, dict[str, int]]:
-    """(events in the store, lag per projection) from /metrics."""
+    """(events in the store, events behind the head per projection) from /metrics."""
     text = client.get("/metrics").raise_for_status().text
     head = 0
     lags: dict[str, int] = {}
-    for line in text.splitlines():
-        found = METRIC.match(line)
-        if found is None:
-            continue
-        name, projection, value = found.group(1), found.group(2), int(found.group(3))
-        if name == "banli_events_total":
-            head = value
-        elif name == "banli_projection_lag" and projection:
-            lags[projection] = max(lags.get(projection, 0), value)
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            projection = sample.labels.get("projection")
+            if sample.name == "banli_events_total":
+                head = int(sample.value)
+            elif sample.name == "banli_projection_events_behind_head" and projection:
+                lags[projection] = max(lags.get(projection, 0), int(sample.value))
     return head, lags
 
 

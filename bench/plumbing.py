@@ -258,11 +258,12 @@ class Server:
 
 
 @contextlib.contextmanager
-def banli_server(settings: Mapping[str, str], workdir: Path) -> Iterator[Server]:
-    """``banli serve`` on a free port with ``settings``, once ``/health`` answers (bounded)."""
+def banli_server(settings: Mapping[str, str], workdir: Path, workers: int = 1) -> Iterator[Server]:
+    """``banli serve`` (``--workers``) on a free port with ``settings``, once ``/health``
+    answers (bounded)."""
     port = free_port()
     serve = ["serve", "--data-dir", str(workdir / "data"), "--host", "127.0.0.1"]
-    serve += ["--port", str(port), "--log-level", "warning"]
+    serve += ["--port", str(port), "--log-level", "warning", "--workers", str(workers)]
     with banli_processes({"server": serve}, settings, workdir) as processes:
         server = Server(processes["server"], f"http://127.0.0.1:{port}")
         deadline = time.monotonic() + READY_TIMEOUT_S

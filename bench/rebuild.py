@@ -28,6 +28,7 @@ import argparse
 import cProfile
 import gc
 import pstats
+import resource
 import shutil
 import sys
 import time
@@ -153,7 +154,14 @@ def rebuild_progress() -> Progress:
     return progress
 
 
-def measure(backend: str, app: BanliApplication, views: Views) -> Result:
+def peak_memory() -> tuple[float, float]:
+    """Peak resident memory (MiB) of this process and of its largest child so far."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def measure(backend: str, app: BanliApplication, views: Views, processes: int) -> Result:
     head = app.recorder.max_notification_id() or 0
     print(f"  log head {head:,}; warm-up raw read (untimed) …", flush=True)
     raw_read(app)
@@ -170,8 +178,11 @@ def measure(backend: str, app: BanliApplication, views: Views) -> Result:
     with views() as store:
         gc.collect()
         started = time.perf_counter()
-        rebuild(app, store, registry.NAMES, progress=rebuild_progress())
+        rebuild(
+            app, store, registry.NAMES, progress=rebuild_progress(), processes=processes or None
+        )
         rebuild_seconds = time.perf_counter() - started
+        peak = peak_memory()
         positions = store.positions(
             (name, store.active_generation(name) or 0) for name in registry.NAMES
         )
@@ -182,6 +193,10 @@ def measure(backend: str, app: BanliApplication, views: Views) -> Result:
         )
         rows = view_rows(store)
         print("  view rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
+        print(
+            f"  peak memory: this process {peak[0]:,.0f} MiB, its largest rebuild process "
+            f"{peak[1]:,.0f} MiB (resident; forked processes share the parent's pages)"
+        )
     if reached != head:
         print(f"!! the rebuild reached position {reached:,}, not the head {head:,}")
     result = Result(backend, head, raw_events, raw_seconds, reached, rebuild_seconds)
@@ -240,7 +255,9 @@ def run_backend(backend: str, args: argparse.Namespace) -> Result | None:
             return fresh_sqlite_views(workdir)
     else:
         dsn = postgres_dsn(args.dsn)
-        schema = prepare_postgres(dsn, args.events, args.seed, reload=args.reload)
+        schema = prepare_postgres(
+            dsn, args.events, args.seed, reload=args.reload, sqlite_folder=workdir
+        )
         env = postgres_env(dsn, schema)
 
         def views() -> AbstractContextManager[ViewStoreBase]:
@@ -250,7 +267,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> Result | None:
         return None
     app = BanliApplication(env=env)
     try:
-        result = measure(backend, app, views)
+        result = measure(backend, app, views, args.processes)
         if args.profile:
             out = f"{args.profile_out}.{backend}" if args.profile_out else None
             profile_prefix(app, views, args.profile, out)
@@ -270,6 +287,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--dsn", help="PostgreSQL DSN (default: scripts/ensure_postgres.sh)")
     parser.add_argument("--seed", type=int, default=2018, help="demo seed (default 2018)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=0,
+        help="rebuild processes (default: one per core)",
+    )
     parser.add_argument(
         "--reload", action="store_true", help="make the event store anew, even if cached"
     )

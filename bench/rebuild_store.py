@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,8 +126,13 @@ def schema_exists(conn: psycopg.Connection[Any], schema: str) -> bool:
     return bool(row and row[0])
 
 
-def prepare_postgres(dsn: str, events: int, seed: int, *, reload: bool) -> str:
-    """The name of a complete event-store schema with ≥ ``events`` events (made once)."""
+def prepare_postgres(
+    dsn: str, events: int, seed: int, *, reload: bool, sqlite_folder: Path | None = None
+) -> str:
+    """The name of a complete event-store schema with ≥ ``events`` events (made once): a copy
+    of the SQLite store of the same size and seed when ``sqlite_folder`` holds a complete one
+    (the same events at the same positions, in seconds rather than an hour), else a demo load.
+    """
     schema = f"bench_rebuild_n{events}_s{seed}"
     ident = sql.Identifier(schema)
     with psycopg.connect(dsn, autocommit=True) as conn:
@@ -143,7 +149,11 @@ def prepare_postgres(dsn: str, events: int, seed: int, *, reload: bool) -> str:
             return schema
         conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(ident))
         conn.execute(sql.SQL("CREATE SCHEMA {}").format(ident))
-    loaded = load(postgres_env(dsn, schema), events, seed)
+    sqlite_store = sqlite_folder / f"events_n{events}_s{seed}" if sqlite_folder else None
+    if sqlite_store is not None and (sqlite_store / DONE_FILE).exists():
+        loaded = copy_from_sqlite(sqlite_store, dsn, schema)
+    else:
+        loaded = load(postgres_env(dsn, schema), events, seed)
     with psycopg.connect(dsn, autocommit=True) as conn:
         table = sql.SQL("{}.{}").format(ident, sql.Identifier(DONE_TABLE))
         conn.execute(sql.SQL("CREATE TABLE {} (info text NOT NULL)").format(table))
@@ -154,3 +164,46 @@ def prepare_postgres(dsn: str, events: int, seed: int, *, reload: bool) -> str:
         for (name,) in tables.fetchall():
             conn.execute(sql.SQL("ANALYZE {}.{}").format(ident, sql.Identifier(name)))
     return schema
+
+
+def copy_from_sqlite(folder: Path, dsn: str, schema: str) -> Loaded:
+    """The SQLite store's events and index rows, copied as stored into the application's
+    PostgreSQL tables (created by the application itself), positions kept."""
+    info = json.loads((folder / DONE_FILE).read_text())
+    print(f"  copying the events of {folder} into schema {schema} …", flush=True)
+    started = time.perf_counter()
+    app = BanliApplication(env=postgres_env(dsn, schema))  # creates the tables
+    events_table = getattr(app.recorder, "events_table_name", "banli_events")
+    app.close()
+    source = sqlite3.connect(folder / "events.sqlite3")
+    ident = sql.Identifier(schema)
+    with psycopg.connect(dsn) as conn, conn.cursor() as cursor:
+        copies = (
+            (
+                sql.SQL(
+                    "COPY {}.{} (notification_id, originator_id, originator_version, topic, "
+                    "state) FROM STDIN"
+                ).format(ident, sql.Identifier(events_table)),
+                "SELECT rowid, originator_id, originator_version, topic, state "
+                "FROM stored_events ORDER BY rowid",
+            ),
+            (
+                sql.SQL("COPY {}.banli_event_index FROM STDIN").format(ident),
+                "SELECT * FROM banli_event_index ORDER BY notification_id",
+            ),
+        )
+        for target, query in copies:
+            with cursor.copy(target) as copy:
+                for row in source.execute(query):
+                    copy.write_row(row)
+        cursor.execute(
+            sql.SQL(
+                "SELECT setval(pg_get_serial_sequence(%s, 'notification_id'), "
+                "(SELECT max(notification_id) FROM {}.{}))"
+            ).format(ident, sql.Identifier(events_table)),
+            (f'"{schema}".{events_table}',),
+        )
+    source.close()
+    seconds = time.perf_counter() - started
+    print(f"  copied {info['events']:,} events in {seconds:.0f} s")
+    return Loaded(info["events"], info["cases"], info["scale"], info["seed"], seconds)

@@ -18,10 +18,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from eventsourcing.persistence import Tracking
-from kafka.partitioner.default import murmur2
 
 from consumers.envelope import Envelope
 from infra.application import BanliApplication
+from infra.partitions import partition_of
 from infra.positions import consumer_offsets, kafka_calendar_name, kafka_offset_name
 from infra.view_feed import decode, loader
 from infra.view_store import ViewStoreBase
@@ -30,12 +30,6 @@ from projections.core import Table
 from projections.processor import BatchProcessor, DecodedEvent
 
 log = logging.getLogger(__name__)
-
-
-def partition_of(case_id: str, partition_count: int) -> int:
-    """The partition the relay's producer sends a case's events to (Kafka's default
-    partitioner: murmur2 of the key), so an instance knows which cases it owns."""
-    return (int(murmur2(case_id.encode())) & 0x7FFFFFFF) % partition_count
 
 
 class KafkaProjections:

@@ -38,13 +38,14 @@ from domain.commands import (
 )
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.calendar_book import CALENDAR_BOOK_ID, CalendarBook
-from domain.errors import Conflict, InvalidInput, NotFound
+from domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from domain.key_quota import KeyQuota
 from domain.proposer_links import ProposerLinkGrant
 from domain.records import Actor, PossibleRepeat
 from domain.vocabulary import MIGRATION_SOURCES
 from infra.recorders import IdempotencyRow, IndexQueries, IndexRow, index_queries
 from infra.stored_calendar import StoredCalendar
+from infra.telemetry import COMMANDS, REFUSALS, request_id
 from infra.transcodings import DateAsISO
 
 # "Up to the newest version": asking the repository for a version bypasses its cache.
@@ -79,6 +80,17 @@ def parse_event_id(value: str) -> tuple[UUID, int]:
 def case_not_found(case_id: UUID | str) -> NotFound:
     """The one answer for a case that is not there, or not there for the asker (404 either way)."""
     return NotFound("该件不存在", f"no case {case_id}")
+
+
+def count_refusal(command: str, error: Exception) -> None:
+    """A refused command in ``/metrics``: by outcome, and by the rule that refused it."""
+    if isinstance(error, RuleViolation):
+        COMMANDS.labels(command, "refused").inc()
+        REFUSALS.labels(command, error.rule or "").inc()
+        return
+    outcomes = ((Conflict, "conflict"), (InvalidInput, "invalid"), (NotFound, "not_found"))
+    outcome = next((name for kind, name in outcomes if isinstance(error, kind)), "error")
+    COMMANDS.labels(command, outcome).inc()
 
 
 def request_fingerprint(*parts: Any) -> str:
@@ -224,11 +236,18 @@ class BanliApplication(Application[UUID]):
         *,
         retry: bool = True,
         case_id: UUID | str | None = None,
+        command: str = "",
     ) -> CommandResult:
         # Commands on one case in this process take turns instead of racing for its next
         # version; races with other processes are settled by the store (and retried below).
-        with self._case_lock(case_id):
-            return self._run_locked(ctx, load, action, retry)
+        try:
+            with self._case_lock(case_id):
+                result = self._run_locked(ctx, load, action, retry)
+        except Exception as error:
+            count_refusal(command, error)
+            raise
+        COMMANDS.labels(command, "replayed" if result.replayed else "ok").inc()
+        return result
 
     def _case_lock(self, case_id: UUID | str | None) -> contextlib.AbstractContextManager[Any]:
         if case_id is None:
@@ -359,7 +378,12 @@ class BanliApplication(Application[UUID]):
         index = [
             IndexRow(type(e).__name__, e.timestamp.astimezone(UTC).isoformat()) for e in pending
         ]
-        recordings = self.save(*pending, banli_index=index, banli_idempotency=idempotency)
+        recordings = self.save(
+            *pending,
+            banli_index=index,
+            banli_idempotency=idempotency,
+            banli_request=request_id.get(),
+        )
         if recordings:
             for listener in self.saved_listeners:
                 listener(recordings[-1].notification.id)
@@ -373,7 +397,7 @@ class BanliApplication(Application[UUID]):
             return [handlers.register(command, self._acting(ctx), alike)]
 
         # A registration that collides is a duplicate number, not a race worth repeating.
-        return self._run(ctx, make, lambda _: None, retry=False)
+        return self._run(ctx, make, lambda _: None, retry=False, command=type(command).__name__)
 
     def execute(self, ctx: CommandContext, command: CaseCommand) -> CommandResult:
         """Runs one command on its case (``domain.handlers`` has the table of what each does).
@@ -413,7 +437,7 @@ class BanliApplication(Application[UUID]):
                 self._answer_partners(cases, command.reply_id, ctx)
             return {command.answers: answer} if command.answers else None
 
-        return self._run(ctx, load, act, case_id=command.case_id)
+        return self._run(ctx, load, act, case_id=command.case_id, command=type(command).__name__)
 
     def _key_quota(self, case: Case) -> KeyQuota:
         """R-S2: the quota of the case's lead unit for its year (opened on first use)."""
@@ -449,7 +473,7 @@ class BanliApplication(Application[UUID]):
             merge_id = handlers.merge_cases(cases, command.occurred_on, self._acting(ctx))
             return {"merge_id": merge_id, "case_ids": [str(c.id) for c in cases]}
 
-        return self._run(ctx, load, act)
+        return self._run(ctx, load, act, command=type(command).__name__)
 
     # ------------------------------------------------------------------ calendar (R-D7)
 

@@ -1,22 +1,38 @@
-"""Embedded mode: keeps the read models current in a background thread of the service.
+"""Embedded mode: keeps the read models current in a background thread of the service, in
+exactly one process of all those sharing the store.
 
-Commands wake the thread when they commit; readers that must see their own writes wait for the
-views they read to pass a given notification position (read-your-writes, API.md § Running).
-A view stopped by an event it cannot apply is reported to its readers at once (``ViewStopped``)
-instead of being waited for; the other views and every command carry on.
+That process (the *leader*) holds the store's log-runner lock (``infra/leadership.py``): a
+dedicated ``banli projections follow``, or the one API worker that took it. The others stand
+by and take over if the leader dies. The leader wakes when a command commits in its own process,
+or in any other (``infra/log_watch.py``).
+
+Readers that must see their own writes wait for the views they read to pass a notification
+position (read-your-writes, API.md § Running): in the leader on the positions it publishes, in
+any other process on the positions the store has tracked. A view stopped by an event it cannot
+apply is reported to its readers at once (``ViewStopped``) instead of being waited for; the
+other views and every command carry on.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable
 
 from infra.application import BanliApplication
+from infra.leadership import Leadership
+from infra.log_watch import LogWatcher
 from infra.projection_runner import ProjectionRunner
 from infra.view_store import ViewFailure, ViewStoreBase
+from projections.registry import NAMES
 
 log = logging.getLogger(__name__)
+
+# How often a process standing by reads the tracked positions it waits for, and how often it
+# tries to become the leader.
+STANDBY_POLL_SECONDS = 0.005
+TAKEOVER_SECONDS = 2.0
 
 
 class ViewStopped(RuntimeError):
@@ -35,21 +51,44 @@ class EmbeddedProjections:
         store: ViewStoreBase,
         poll_seconds: float = 1.0,
         cache_size: int = 500_000,
+        *,
+        leadership: Leadership | None = None,
+        watch: bool = False,
     ) -> None:
+        """``leadership`` None: this process is the only one (tests, one-process serving).
+        ``watch``: wake on commits of other processes too."""
         self.app = app
         self.store = store
         self.cache_size = cache_size
-        self.runner = self._new_runner()
+        self.leadership = leadership
         self.poll_seconds = poll_seconds
+        self.runner: ProjectionRunner | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._progress = threading.Condition()
         self.positions: dict[str, int] = {}
         self.stopped: dict[str, ViewFailure] = {}
-        self._publish()
         self.last_error: Exception | None = None
-        self._thread = threading.Thread(target=self._loop, name="banli-projections", daemon=True)
+        if self._lead():
+            self._publish()
+        self._threads = [threading.Thread(target=self._loop, name="banli-projections", daemon=True)]
+        if watch:
+            self._threads.append(
+                threading.Thread(target=self._watch_log, name="banli-log-watch", daemon=True)
+            )
         app.saved_listeners.append(self.notify)
+
+    @property
+    def leading(self) -> bool:
+        return self.runner is not None
+
+    def _lead(self) -> bool:
+        """Becomes the leader if the lock is free; answers whether this process leads."""
+        if self.runner is None and (self.leadership is None or self.leadership.try_acquire()):
+            self.runner = self._new_runner()
+            if self.leadership is not None:
+                log.info("this process keeps the read models now")
+        return self.runner is not None
 
     def _new_runner(self) -> ProjectionRunner:
         return ProjectionRunner(self.app, self.store, cache_size=self.cache_size)
@@ -60,24 +99,32 @@ class EmbeddedProjections:
         return min(self.positions.values(), default=0)
 
     def start(self) -> None:
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
 
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
-        self._thread.join(timeout=10)
+        for thread in self._threads:
+            thread.join(timeout=10)
+        if self.leadership is not None:
+            self.leadership.release()
 
     def notify(self, position: int) -> None:
         self._wake.set()
 
     def catch_up(self) -> int:
         """Processes everything in the log now (in the caller's thread); returns the position."""
+        if not self._lead():
+            return self.position
+        assert self.runner is not None
         while self.runner.run_batch():
             self._publish()
         self._publish()
         return self.position
 
     def _publish(self) -> None:
+        assert self.runner is not None
         positions = {name: p or 0 for name, p in self.runner.positions().items()}
         stopped = {f.view: f for f in self.runner.failures()}
         with self._progress:
@@ -94,8 +141,19 @@ class EmbeddedProjections:
                 self.last_error = error
                 log.exception("projection batch failed; retrying")
                 self.runner = self._new_runner()
-            self._wake.wait(self.poll_seconds)
+            wait = self.poll_seconds if self.leading else TAKEOVER_SECONDS
+            self._wake.wait(wait)
             self._wake.clear()
+
+    def _watch_log(self) -> None:
+        watcher = LogWatcher(self.app)
+        try:
+            while not self._stop.is_set():
+                watcher.wait(1.0)
+                if self.leading:
+                    self._wake.set()
+        finally:
+            watcher.close()
 
     def wait_for(
         self, position: int, views: Iterable[str] | None = None, timeout: float = 10.0
@@ -105,6 +163,8 @@ class EmbeddedProjections:
         Raises ``ViewStopped`` at once when one of them stopped before reaching it.
         """
         names = list(views) if views is not None else None
+        if not self.leading:
+            return self._wait_in_store(position, names or list(NAMES), timeout)
 
         def reached() -> bool:
             wanted = names if names is not None else list(self.positions)
@@ -122,3 +182,22 @@ class EmbeddedProjections:
         self._wake.set()
         with self._progress:
             return self._progress.wait_for(reached, timeout=timeout)
+
+    def _wait_in_store(self, position: int, names: list[str], timeout: float) -> bool:
+        """Standing by: the positions the leader tracked in the store (one query per view a
+        look), and the failures it recorded."""
+        deadline = time.monotonic() + timeout
+        looks = 0
+        while True:
+            if looks % 100 == 0:  # a view that stopped is not waited for
+                for failure in self.store.failures():
+                    if failure.view in names:
+                        raise ViewStopped(failure)
+            looks += 1
+            generations = [(n, g) for n in names if (g := self.store.readers_generation(n))]
+            found = self.store.positions(generations)
+            if len(found) == len(names) and all((p or 0) >= position for p in found.values()):
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(STANDBY_POLL_SECONDS)

@@ -1,23 +1,36 @@
-"""Prometheus text exposition: event-store head, projection positions and lag, relay position,
-Kafka consumer offsets and lag."""
+"""``/metrics``, through ``prometheus_client``: what this process counted (requests, commands;
+``infra/telemetry.py``) and what the store says at the time of the scrape (the log's head, each
+view's position and lag, the relay's and the Kafka consumers' positions and lag).
+
+Lag is reported in the unit its transport tracks: events of the log for views a log runner
+keeps (``unit="events"``), partition offsets for views the Kafka consumers keep
+(``unit="offsets"``: the group's committed offsets against the topic's end offsets). Every view
+also has one comparable figure, ``banli_projection_events_behind_head``: for a Kafka-fed view,
+the events the relay has yet to publish plus the messages its consumers have yet to apply (the
+relay publishes one message per event).
+
+Under ``banli serve --workers N`` the counters of every worker are summed through
+``prometheus_client``'s multiprocess mode (``PROMETHEUS_MULTIPROC_DIR``, set by ``serve``).
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Generator, Iterator
 from typing import Any
+
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client.metrics_core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
 
 from infra.application import BanliApplication
 from infra.positions import consumer_offsets, relay_position, view_status
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
+from projections.registry import KAFKA_FED
 
 _end_offset_clients: dict[str, Any] = {}
-
-
-def _gauge(lines: list[str], name: str, help_text: str, samples: list[tuple[str, int]]) -> None:
-    lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge"]
-    lines += [
-        f"{name}{{{labels}}} {value}" if labels else f"{name} {value}" for labels, value in samples
-    ]
 
 
 def _end_offsets(settings: Settings) -> dict[int, int]:
@@ -36,68 +49,128 @@ def _end_offsets(settings: Settings) -> dict[int, int]:
         partitions = client.partitions_for_topic(settings.kafka_topic) or set()
         ends = client.end_offsets([TopicPartition(settings.kafka_topic, p) for p in partitions])
         return {tp.partition: int(offset) for tp, offset in ends.items()}
-    except Exception:  # metrics never fail the scrape; the gauge is simply absent
+    except Exception:  # metrics never fail the scrape; the gauges are simply absent
         return {}
 
 
-def prometheus_text(app: BanliApplication, store: ViewStoreBase, settings: Settings) -> str:
-    head = app.recorder.max_notification_id() or 0
-    lines: list[str] = []
-    _gauge(
-        lines, "banli_events_total", "Last notification position of the event store.", [("", head)]
-    )
-    rows = view_status(store, head)
-    labels = [f'projection="{r.projection}",generation="{r.generation}"' for r in rows]
-    _gauge(
-        lines,
-        "banli_projection_position",
-        "Last log position a projection processed.",
-        [(label, r.position) for label, r in zip(labels, rows, strict=True)],
-    )
-    _gauge(
-        lines,
-        "banli_projection_lag",
-        "Events a log-fed projection has yet to process.",
-        [(label, r.lag) for label, r in zip(labels, rows, strict=True)],
-    )
-    _gauge(
-        lines,
-        "banli_projection_stopped",
-        "1 when a projection stopped at an event it cannot apply (its position is the event).",
-        [(label, int(r.stopped_at is not None)) for label, r in zip(labels, rows, strict=True)],
-    )
-    topic = settings.kafka_topic
-    relay = relay_position(store, topic)
-    _gauge(
-        lines,
-        "banli_relay_position",
-        "Last log position the broker acknowledged.",
-        [(f'topic="{topic}"', relay)],
-    )
-    _gauge(
-        lines,
-        "banli_relay_lag",
-        "Stored events not yet acknowledged by the broker.",
-        [(f'topic="{topic}"', head - relay)],
-    )
-    if not settings.kafka_bootstrap:
-        return "\n".join(lines) + "\n"
-    ends = _end_offsets(settings)
-    partitions = sorted(set(ends) | set(range(settings.kafka_partitions)))
-    offsets = consumer_offsets(store, settings.kafka_group, topic, partitions)
-    consumed = []
-    lag = []
-    for partition in partitions:
-        offset = offsets[partition] or 0
-        label = f'group="{settings.kafka_group}",topic="{topic}",partition="{partition}"'
-        consumed.append((label, offset))
-        if partition in ends:
-            lag.append((label, max(0, ends[partition] - offset)))
-    _gauge(
-        lines, "banli_consumer_offset", "Next Kafka offset the projection consumer reads.", consumed
-    )
-    if lag:
-        _gauge(
-            lines, "banli_consumer_lag", "Messages the projection consumer has yet to read.", lag
+class StoreCollector(Collector):
+    """Read from the store at every scrape (any worker answers the same)."""
+
+    def __init__(self, app: BanliApplication, store: ViewStoreBase, settings: Settings) -> None:
+        self.app = app
+        self.store = store
+        self.settings = settings
+
+    def collect(self) -> Iterator[Metric]:
+        settings = self.settings
+        head = self.app.recorder.max_notification_id() or 0
+        yield GaugeMetricFamily(
+            "banli_events_total", "Last notification position of the event store.", value=head
         )
-    return "\n".join(lines) + "\n"
+        topic = settings.kafka_topic
+        relay = relay_position(self.store, topic)
+        relay_labels = ["topic"]
+        yield _gauge(
+            "banli_relay_position",
+            "Last log position the broker acknowledged.",
+            relay_labels,
+            [([topic], relay)],
+        )
+        yield _gauge(
+            "banli_relay_lag",
+            "Stored events not yet acknowledged by the broker.",
+            relay_labels,
+            [([topic], head - relay)],
+        )
+        consumer_lag = yield from self._consumers()
+        yield from self._views(head, head - relay, consumer_lag)
+
+    def _consumers(self) -> Generator[Metric, None, int | None]:
+        """The Kafka consumer group's offsets and lag; answers the total lag (None: unknown)."""
+        settings = self.settings
+        if not settings.kafka_bootstrap:
+            return None
+        topic, group = settings.kafka_topic, settings.kafka_group
+        ends = _end_offsets(settings)
+        partitions = sorted(set(ends) | set(range(settings.kafka_partitions)))
+        offsets = consumer_offsets(self.store, group, topic, partitions)
+        labels = ["group", "topic", "partition"]
+        consumed = [([group, topic, str(p)], offsets[p] or 0) for p in partitions]
+        yield _gauge(
+            "banli_consumer_offset",
+            "Next Kafka offset the projection consumer reads.",
+            labels,
+            consumed,
+        )
+        if not ends:
+            return None
+        lag = [([group, topic, str(p)], max(0, ends[p] - (offsets[p] or 0))) for p in ends]
+        yield _gauge(
+            "banli_consumer_lag", "Messages the projection consumer has yet to read.", labels, lag
+        )
+        return sum(value for _, value in lag)
+
+    def _views(self, head: int, relay_lag: int, consumer_lag: int | None) -> Iterator[Metric]:
+        # In the Kafka shape the consumers keep these views; their log positions mean nothing.
+        kafka_shape = bool(self.settings.kafka_bootstrap) and not self.settings.embedded_projections
+        rows = view_status(self.store, head)
+        labels = ["projection", "generation"]
+        position, lag, behind, stopped = [], [], [], []
+        for r in rows:
+            key = [r.projection, str(r.generation)]
+            stopped.append((key, int(r.stopped_at is not None)))
+            if kafka_shape and r.projection in KAFKA_FED and r.role == "active":
+                if consumer_lag is not None:
+                    lag.append(([*key, "offsets"], consumer_lag))
+                    behind.append((key, relay_lag + consumer_lag))
+                continue
+            position.append((key, r.position))
+            lag.append(([*key, "events"], r.lag))
+            behind.append((key, r.lag))
+        yield _gauge(
+            "banli_projection_position",
+            "Last log position a log-fed projection processed.",
+            labels,
+            position,
+        )
+        yield _gauge(
+            "banli_projection_lag",
+            "What a projection has yet to process, in the unit "
+            "its transport tracks (events of the log, or partition offsets).",
+            [*labels, "unit"],
+            lag,
+        )
+        yield _gauge(
+            "banli_projection_events_behind_head",
+            "Events of the log a projection has yet to reflect, whichever its transport.",
+            labels,
+            behind,
+        )
+        yield _gauge(
+            "banli_projection_stopped",
+            "1 when a projection stopped at an event it cannot apply (its position is the event).",
+            labels,
+            stopped,
+        )
+
+
+def _gauge(
+    name: str, help_text: str, labels: list[str], samples: list[tuple[list[str], int]]
+) -> GaugeMetricFamily:
+    family = GaugeMetricFamily(name, help_text, labels=labels)
+    for values, value in samples:
+        family.add_metric(values, value)
+    return family
+
+
+def exposition(app: BanliApplication, store: ViewStoreBase, settings: Settings) -> bytes:
+    """The text a scrape gets: this process's counts (every worker's, in multiprocess mode),
+    then the store's figures."""
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+        counted = CollectorRegistry()
+        MultiProcessCollector(counted)  # type: ignore[no-untyped-call]  # untyped upstream
+    else:
+        counted = REGISTRY
+    store_registry = CollectorRegistry()
+    store_registry.register(StoreCollector(app, store, settings))
+    return generate_latest(counted) + generate_latest(store_registry)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from eventsourcing.persistence import Notification
 
 from infra.application import BanliApplication
+from infra.rebuild_fill import fill
 from infra.recorders import cases_at
 from infra.view_feed import decode, loader
 from infra.view_store import ViewFailure, ViewStoreBase
@@ -200,17 +201,23 @@ def rebuild(
     progress: Progress | None = None,
     batch_size: int = 5000,
     before_switch: Callable[[Mapping[str, int]], None] | None = None,
+    processes: int | None = None,
 ) -> dict[str, int]:
     """Rebuilds ``names`` into new generations from the whole log, then switches readers over.
 
-    Readers keep using the old generation until the new one has caught up with the log; the
-    last stretch written meanwhile is caught up once more just before the switch.
-    ``before_switch`` may refuse the new generations (raise), and then nothing is switched.
+    The log up to its head is filled by ``processes`` processes at once (one per core when
+    None; ``infra/rebuild_fill.py``), then the runner catches up with what came meanwhile (or
+    does it all, event by event, if the fast path could not). Readers keep using the old
+    generation until the new one has caught up with the log; the last stretch written meanwhile
+    is caught up once more just before the switch. ``before_switch`` may refuse the new
+    generations (raise), and then nothing is switched.
     """
     tables = registry.tables(names)
     generations = {
         name: store.create_generation(name, tables[name], activate=False) for name in names
     }
+    head = app.recorder.max_notification_id() or 0
+    fill(app, store, generations, head, processes=processes, progress=progress)
     runner = ProjectionRunner(
         app, store, names=names, generations=generations, batch_size=batch_size
     )

@@ -6,11 +6,16 @@ SQL they share lives there, what differs (placeholders, schemas, what text can h
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
+from infra.connections import connect_like
 from infra.private_files import private_file
 from infra.settings import Settings
 from infra.text_index import PostgresTextIndex, SQLiteTextIndex
@@ -24,11 +29,24 @@ class SQLiteViewStore(ViewStoreBase, SQLiteTrackingRecorder):
 
     def __init__(self, datastore: SQLiteDatastore) -> None:
         SQLiteTrackingRecorder.__init__(self, datastore)
-        self.create_table()
-        self._ensure_generation_table()
+        with self._ddl_lock():
+            self.create_table()
+            self._ensure_generation_table()
 
     def _datastore(self) -> Datastore:
         return self.datastore
+
+    @contextmanager
+    def _ddl_lock(self) -> Iterator[None]:
+        """An exclusive ``flock`` on a file beside the database (none for a database in memory,
+        which no other process can open)."""
+        pool = self.datastore.pool
+        if pool.is_sqlite_memory_mode:
+            yield
+            return
+        with private_file(Path(f"{pool.db_name}.ddl.lock")).open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
 
     def _create_text_index(self, c: Cursor, table: Table, generation: int) -> None:
         SQLiteTextIndex.create(c, physical(table.name, generation), table)
@@ -56,8 +74,21 @@ class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
 
     def __init__(self, datastore: PostgresDatastore) -> None:
         PostgresTrackingRecorder.__init__(self, datastore, tracking_table_name="view_tracking")
-        self.create_table()
-        self._ensure_generation_table()
+        with self._ddl_lock():
+            self.create_table()
+            self._ensure_generation_table()
+
+    @contextmanager
+    def _ddl_lock(self) -> Iterator[None]:
+        """An advisory lock per schema, as the event store's recorder takes for its own DDL
+        (``infra/recorders.py``): concurrent ``CREATE TABLE IF NOT EXISTS`` of one table fails
+        in PostgreSQL with a duplicate type."""
+        key = (f"banli-views-ddl:{self.datastore.schema}",)
+        # A connection of its own: the statements inside take the pool's.
+        with connect_like(self.datastore) as conn:
+            conn.autocommit = True
+            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", key)
+            yield
 
     def _datastore(self) -> Datastore:
         return self.datastore
@@ -90,6 +121,10 @@ def build_view_store(settings: Settings, env: dict[str, str] | None = None) -> V
             user=env["POSTGRES_USER"],
             password=env["POSTGRES_PASSWORD"],
             schema=env.get("POSTGRES_SCHEMA", ""),
+            # As the event store's: API threads read views concurrently (the library's
+            # default for a datastore of its own is a single connection).
+            pool_size=5,
+            max_overflow=10,
         )
         return PostgresViewStore(datastore)
     views = private_file(settings.data_dir / "views.sqlite3")

@@ -7,6 +7,9 @@
 - ``banli_idempotency``: the first answer to each ``Idempotency-Key``. Written with the events it
   answers, so a crash can never leave events without their key (a retried command would write
   them twice) or a key without its events.
+- ``banli_event_requests``: the id of the HTTP request that wrote an event (``X-Request-ID``),
+  to find a request's log lines from its events and back. Not in the index, whose rows the
+  tamper chain hashes as they were first made.
 - ``banli_login_failures``: failed password logins of the last half hour (the lockout of
   API.md § Users and sessions). Not events: an unauthenticated caller must not be able to grow
   the append-only log, and the rows are pruned. Written on its own, outside event transactions.
@@ -61,6 +64,12 @@ def _rows(
     ]
 
 
+def _request_rows(ids: Sequence[int] | None, kwargs: dict[str, Any]) -> list[tuple[int, str]]:
+    """The request that wrote each event, when a request did (not a load, a migration)."""
+    request: str | None = kwargs.get("banli_request")
+    return [(nid, request) for nid in ids or ()] if request else []
+
+
 SQLITE_SIDE_TABLES = [
     "CREATE TABLE IF NOT EXISTS banli_event_index ("
     "notification_id INTEGER PRIMARY KEY, originator_id TEXT NOT NULL, "
@@ -69,6 +78,9 @@ SQLITE_SIDE_TABLES = [
     "ON banli_event_index (originator_id, recorded_at)",
     "CREATE TABLE IF NOT EXISTS banli_idempotency ("
     "key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, response TEXT NOT NULL)",
+    # Beside the index, not in it: the tamper chain hashes index rows as they were first made.
+    "CREATE TABLE IF NOT EXISTS banli_event_requests ("
+    "notification_id INTEGER PRIMARY KEY, request_id TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS banli_login_failures ("
     "username TEXT NOT NULL, failed_at REAL NOT NULL)",
     "CREATE INDEX IF NOT EXISTS banli_login_failures_user "
@@ -91,6 +103,9 @@ class IndexedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         rows = _rows(stored_events, ids, kwargs)
         if rows:
             c.executemany("INSERT INTO banli_event_index VALUES (?, ?, ?, ?, ?)", rows)
+        requests = _request_rows(ids, kwargs)
+        if requests:
+            c.executemany("INSERT INTO banli_event_requests VALUES (?, ?)", requests)
         key: IdempotencyRow | None = kwargs.get("banli_idempotency")
         if key is not None:
             c.execute(
@@ -106,6 +121,7 @@ class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
         schema = Identifier(self.datastore.schema) if self.datastore.schema else None
         self.index_table = self._qualified(schema, "banli_event_index")
         self.idempotency_table = self._qualified(schema, "banli_idempotency")
+        self.requests_table = self._qualified(schema, "banli_event_requests")
         failures = self._qualified(schema, "banli_login_failures")
         self.sql_create_statements += [
             SQL(
@@ -121,6 +137,10 @@ class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 "CREATE TABLE IF NOT EXISTS {} (key text PRIMARY KEY, "
                 "request_hash text NOT NULL, response text NOT NULL)"
             ).format(self.idempotency_table),
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {} (notification_id bigint PRIMARY KEY, "
+                "request_id text NOT NULL)"
+            ).format(self.requests_table),
             SQL(
                 "CREATE TABLE IF NOT EXISTS {} (username text NOT NULL, "
                 "failed_at double precision NOT NULL)"
@@ -158,6 +178,11 @@ class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
         if rows:
             curs.executemany(
                 SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(self.index_table), rows
+            )
+        requests = _request_rows(ids, kwargs)
+        if requests:
+            curs.executemany(
+                SQL("INSERT INTO {} VALUES (%s, %s)").format(self.requests_table), requests
             )
         key: IdempotencyRow | None = kwargs.get("banli_idempotency")
         if key is not None:
@@ -211,6 +236,16 @@ class IndexQueries:
             (originator_id,),
         )
         return [dict(r) for r in rows]
+
+    def requests_of(self, originator_id: str) -> dict[int, str]:
+        """Version → the id of the request that wrote it, for a case's events written by one."""
+        rows = self._fetch(
+            "SELECT i.originator_version AS v, r.request_id FROM banli_event_index i "
+            "JOIN banli_event_requests r ON r.notification_id = i.notification_id "
+            "WHERE i.originator_id = ?",
+            (originator_id,),
+        )
+        return {int(r["v"]): str(r["request_id"]) for r in rows}
 
     def idempotent_answer(self, key: str) -> tuple[str, str] | None:
         rows = self._fetch(

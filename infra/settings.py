@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     # Embedded: the API keeps its views current itself. Off in the production shape, where
     # `banli consume projections` and `banli projections follow tamper_chain` do it.
     embedded_projections: bool = True
+    # API worker processes of `banli serve --workers N` (set by serve for its workers).
+    serve_workers: Annotated[int, Field(ge=1, le=64)] = 1
     # Reminders (R-S1, R-S3): where notices are posted, and how often time alone is checked.
     reminder_webhook: str | None = None
     reminder_sweep_seconds: float = 300.0

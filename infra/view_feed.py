@@ -30,22 +30,36 @@ def loader(app: BanliApplication) -> CaseLoader:
 
 
 def decode(
-    app: BanliApplication, notification: Notification, index: IndexFacts | None = None
+    app: BanliApplication,
+    notification: Notification,
+    index: IndexFacts | None = None,
+    *,
+    lazy: bool = False,
 ) -> DecodedEvent:
-    """A stored event as the views see it, with its row of the time index when given."""
-    event = app.mapper.to_domain_event(notification)
-    if not isinstance(event, Aggregate.Event):
-        # Every event in the log belongs to an aggregate; anything else cannot be applied.
-        raise TypeError(f"event {notification.id} is a {type(event).__name__}, not an aggregate's")
+    """A stored event as the views see it, with its row of the time index when given.
+
+    Decoded here, so an event that cannot be decoded fails its batch before any view sees it;
+    ``lazy`` leaves decoding to the first view that needs it (a rebuild's pass of the views
+    that read only the stored facts).
+    """
+
+    def domain_event() -> Aggregate.Event:
+        event = app.mapper.to_domain_event(notification)
+        if not isinstance(event, Aggregate.Event):
+            # Every event in the log belongs to an aggregate; anything else cannot be applied.
+            kind = type(event).__name__
+            raise TypeError(f"event {notification.id} is a {kind}, not an aggregate's")
+        return event
+
     info = StoredEventInfo(
         position=notification.id,
         originator_id=str(notification.originator_id),
         version=notification.originator_version,
         topic=notification.topic,
         state=notification.state,
-        event_type=type(event).__name__,
-        recorded_at=event.timestamp,
-        data=event.__dict__,
+        decode=domain_event,
         index=index,
     )
-    return DecodedEvent(info, event)
+    if not lazy:
+        info.event  # noqa: B018  (decoded now: see above)
+    return DecodedEvent(info)

@@ -16,7 +16,7 @@ A view declares its tables with ``Table``; the stores create them in SQLite or P
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -87,21 +87,70 @@ class IndexFacts:
     recorded_at: str  # ISO 8601 UTC text, exactly as stored
 
 
-@dataclass(frozen=True)
 class StoredEventInfo:
-    """One notification, decoded: what EventViews need to know about an event."""
+    """One notification: what EventViews need to know about an event.
 
-    position: int
-    originator_id: str
-    version: int
-    topic: str
-    state: bytes  # as stored (encrypted when the cipher is on): what the tamper chain hashes
-    event_type: str
-    recorded_at: datetime
-    data: Mapping[str, Any]  # the decoded event's attributes
-    # The event's index row; None when the store has none (or the transport does not carry it:
-    # Kafka-fed views do not need it).
-    index: IndexFacts | None = None
+    The stored facts are fields; what only the decoded event knows (its type, ``recorded_at``,
+    its attributes) is decoded the first time a view asks and kept. A view that reads only
+    the stored facts (the tamper chain hashes bytes and index rows) then costs no decoding:
+    a rebuild runs such views over the whole log in one process, where decoding every event
+    would be most of the work.
+    """
+
+    __slots__ = (
+        "_decode",
+        "_event",
+        "index",
+        "originator_id",
+        "position",
+        "state",
+        "topic",
+        "version",
+    )
+
+    def __init__(
+        self,
+        position: int,
+        originator_id: str,
+        version: int,
+        topic: str,
+        state: bytes,  # as stored (encrypted when the cipher is on): what the chain hashes
+        decode: Callable[[], Any],  # the decoded domain event (called once, when first needed)
+        # The event's index row; None when the store has none (or the transport does not carry
+        # it: Kafka-fed views do not need it).
+        index: IndexFacts | None = None,
+    ) -> None:
+        self.position = position
+        self.originator_id = originator_id
+        self.version = version
+        self.topic = topic
+        self.state = state
+        self.index = index
+        self._decode: Callable[[], Any] | None = decode
+        self._event: Any = None
+
+    @property
+    def event(self) -> Any:
+        """The decoded domain event (an ``eventsourcing`` aggregate event)."""
+        if self._decode is not None:
+            self._event = self._decode()
+            self._decode = None
+        return self._event
+
+    @property
+    def event_type(self) -> str:
+        return type(self.event).__name__
+
+    @property
+    def recorded_at(self) -> datetime:
+        recorded: datetime = self.event.timestamp
+        return recorded
+
+    @property
+    def data(self) -> Mapping[str, Any]:
+        """The decoded event's attributes."""
+        attributes: Mapping[str, Any] = self.event.__dict__
+        return attributes
 
 
 class ReadModel(Protocol):

@@ -28,7 +28,12 @@ CaseLister = Callable[[int], Mapping[str, int]]  # position -> {case id: version
 @dataclass(frozen=True)
 class DecodedEvent:
     info: StoredEventInfo
-    event: Aggregate.Event  # as the library's mapper decoded it
+
+    @property
+    def event(self) -> Aggregate.Event:
+        """The event as the library's mapper decoded it (decoded on first use)."""
+        event: Aggregate.Event = self.info.event
+        return event
 
 
 @dataclass
@@ -120,18 +125,17 @@ class BatchProcessor:
         # Every aggregate this batch moved, held for the batch: a small cache may drop one
         # before the batch is over, and the views learn its new version only at the write.
         advanced: dict[str, Aggregate] = {}
+        # Event views need no aggregates: without case views (a rebuild's pass of the views
+        # that keep the log's order) events are not even decoded unless a view reads them.
+        folding = bool(self.case_views) or self.known_version is not None
         for item in batch:
             info = item.info
-            if self._already_applied(info.originator_id, info.version, advanced):
-                continue
-            before = self._aggregate_before(info.originator_id, info.version, advanced)
-            aggregate = item.event.mutate(before)
-            if aggregate is None:  # typed optional for other aggregate styles; ours never are
-                raise TypeError(f"event {info.position} left no {info.originator_id}")
-            advanced[info.originator_id] = aggregate
-            self._remember(info.originator_id, aggregate)
-            if isinstance(aggregate, CalendarBook):
-                calendar_changed_at = info.position
+            if folding:
+                if self._already_applied(info.originator_id, info.version, advanced):
+                    continue
+                aggregate = self._fold(item, advanced)
+                if isinstance(aggregate, CalendarBook):
+                    calendar_changed_at = info.position
             for view in self.event_views:
                 if _is_new(info.position, positions.get(view.name)):
                     _add_append(changes[view.name], view.rows(info), info.position)
@@ -152,6 +156,17 @@ class BatchProcessor:
         for case_view in self.case_views:
             self._case_rows(case_view, touched[case_view.name], calendar, changes[case_view.name])
         return changes
+
+    def _fold(self, item: DecodedEvent, advanced: dict[str, Aggregate]) -> Aggregate:
+        """Applies the event to its aggregate (with the aggregate's own ``mutate``)."""
+        info = item.info
+        before = self._aggregate_before(info.originator_id, info.version, advanced)
+        aggregate = item.event.mutate(before)
+        if aggregate is None:  # typed optional for other aggregate styles; ours never are
+            raise TypeError(f"event {info.position} left no {info.originator_id}")
+        advanced[info.originator_id] = aggregate
+        self._remember(info.originator_id, aggregate)
+        return aggregate
 
     def _recompute(
         self,

@@ -36,16 +36,15 @@ def test_a_stopped_view_is_loud_and_contained(api: Api, monkeypatch: pytest.Monk
         ("ledger", bad_position)
     ]
     metrics = api.client.get("/metrics").text
-    assert 'banli_projection_stopped{projection="ledger",generation="1"} 1' in metrics
-    assert 'banli_projection_stopped{projection="audit_trail",generation="1"} 0' in metrics
+    assert 'banli_projection_stopped{generation="1",projection="ledger"} 1.0' in metrics
+    assert 'banli_projection_stopped{generation="1",projection="audit_trail"} 0.0' in metrics
 
     monkeypatch.setattr(LedgerView, "rows", REAL_ROWS)  # fixed; the runner tries again
     projections = api.services.projections
-    assert projections is not None
-    projections.runner.retry_seconds = 0.0
-    projections.runner.stopped = {
-        name: (failure, 0.0) for name, (failure, _) in projections.runner.stopped.items()
-    }
+    assert projections is not None and projections.runner is not None
+    runner = projections.runner
+    runner.retry_seconds = 0.0
+    runner.stopped = {name: (failure, 0.0) for name, (failure, _) in runner.stopped.items()}
     projections.notify(0)
     deadline = time.monotonic() + 10
     while api.get("/v1/ledger", "office").status_code != 200:

@@ -1,0 +1,101 @@
+"""Bulk writes into a generation being rebuilt: rows are only ever added to its empty tables,
+by several processes at once, each over a connection of its own (never one from a pool made
+before the fork). PostgreSQL takes them with ``COPY``, SQLite with ``executemany``, both in
+large transactions: a rebuild's rows are worth nothing until the switch, so a transaction per
+batch of thousands of events is as safe as one per event and far cheaper.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+import psycopg
+
+from infra.connections import connect_like
+from infra.read_models import PostgresViewStore, SQLiteViewStore
+from infra.view_store import ViewStoreBase, physical
+from projections.core import Row, Table
+
+# Seconds a writer waits for SQLite's write lock, which the rebuild's processes take in turns.
+SQLITE_LOCK_WAIT = 600
+
+
+class BulkWriter(Protocol):
+    def insert(self, table: Table, generation: int, rows: Sequence[Row]) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class SQLiteBulkWriter:
+    def __init__(self, path: str, qualify: Callable[[str], str]) -> None:
+        self.conn = sqlite3.connect(path, timeout=SQLITE_LOCK_WAIT, isolation_level=None)
+        # WAL keeps the file consistent whatever happens; an unfinished rebuild is dropped.
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.qualify = qualify
+        self.open = False
+
+    def insert(self, table: Table, generation: int, rows: Sequence[Row]) -> None:
+        if not rows:
+            return
+        if not self.open:
+            # Taken at once (not on the first write of a deferred transaction, which WAL may
+            # refuse without waiting when another process wrote in between).
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.open = True
+        columns = list(table.columns)
+        marks = ", ".join("?" * len(columns))
+        name = self.qualify(physical(table.name, generation))
+        sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})"
+        self.conn.executemany(sql, [tuple(row.get(c) for c in columns) for row in rows])
+
+    def commit(self) -> None:
+        if self.open:
+            self.conn.execute("COMMIT")
+            self.open = False
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class PostgresBulkWriter:
+    def __init__(
+        self, connect: Callable[[], psycopg.Connection[Any]], store: PostgresViewStore
+    ) -> None:
+        self.conn = connect()
+        self.store = store  # for names and cells only: its pool is the parent's
+
+    def insert(self, table: Table, generation: int, rows: Sequence[Row]) -> None:
+        if not rows:
+            return
+        columns = list(table.columns)
+        name = self.store._qualify(physical(table.name, generation))
+        cell = self.store._cell
+        sql = f"COPY {name} ({', '.join(columns)}) FROM STDIN"
+        with self.conn.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row([cell(row.get(c)) for c in columns])
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def bulk_writers(store: ViewStoreBase) -> Callable[[], BulkWriter] | None:
+    """Makes a writer into ``store``'s database, in whichever process calls it; None where no
+    other process can open the store (an in-memory SQLite database)."""
+    if isinstance(store, SQLiteViewStore):
+        pool = store.datastore.pool
+        if pool.is_sqlite_memory_mode:
+            return None
+        path, qualify = pool.db_name, store._qualify
+        return lambda: SQLiteBulkWriter(path, qualify)
+    if isinstance(store, PostgresViewStore):
+        datastore = store.datastore
+        return lambda: PostgresBulkWriter(lambda: connect_like(datastore), store)
+    return None

@@ -1,0 +1,72 @@
+"""One process of many does a job only one may do (the log runner that keeps the views): the
+one holding a lock. The others stand by, try again now and then, and take over when the holder
+dies, since its lock goes with it.
+
+PostgreSQL: ``pg_try_advisory_lock`` on a connection of its own, in the views' database (held
+as long as that session lives). SQLite: an exclusive ``flock`` on a file beside the views'
+database (released by the kernel when the process dies).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+from pathlib import Path
+from typing import IO, Any
+
+from infra.connections import connect_like
+from infra.private_files import private_file
+from infra.read_models import PostgresViewStore, SQLiteViewStore
+from infra.view_store import ViewStoreBase
+
+# The log runner of a store: one per views database (schema, or SQLite file).
+LOG_RUNNER = "log-runner"
+
+
+def lock_key(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+class Leadership:
+    """``try_acquire`` answers whether this process holds the lock (now or already)."""
+
+    def __init__(self, store: ViewStoreBase, name: str = LOG_RUNNER) -> None:
+        self.store = store
+        self.name = name
+        self._held: Any = None  # the connection or open file that holds the lock
+
+    @property
+    def held(self) -> bool:
+        return self._held is not None
+
+    def try_acquire(self) -> bool:
+        if self._held is None:
+            self._held = self._try()
+        return self._held is not None
+
+    def _try(self) -> Any:
+        store = self.store
+        if isinstance(store, PostgresViewStore):
+            conn = connect_like(store.datastore)
+            conn.autocommit = True
+            key = lock_key(f"{self.name}:{store.datastore.schema}")
+            row = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
+            if row and row[0]:
+                return conn
+            conn.close()
+            return None
+        if isinstance(store, SQLiteViewStore) and not store.datastore.pool.is_sqlite_memory_mode:
+            path = private_file(Path(f"{store.datastore.pool.db_name}.{self.name}.lock"))
+            handle: IO[str] = path.open("w")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                return None
+            return handle
+        return True  # a store no other process can open: this one is the only runner
+
+    def release(self) -> None:
+        held, self._held = self._held, None
+        if held is not None and held is not True:
+            held.close()

@@ -1,0 +1,142 @@
+"""Stored events with their time-index rows, read straight from the event store's tables.
+
+What a rebuild's processes read: each opens its own connection (a connection never crosses a
+fork), and reads either the whole log in log order, or the events of a set of aggregates case by
+case (every event of one aggregate, in version order, before the next aggregate's). The library's
+``select_notifications`` reads pages in log order only and builds a ``Notification`` per row;
+these are the same rows, as ``Notification`` objects too, so decoding is the library's mapper's.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from eventsourcing.persistence import Notification
+
+from infra.connections import connect_like
+from infra.recorders import IndexedPostgresApplicationRecorder, IndexedSQLiteApplicationRecorder
+from projections.core import IndexFacts
+
+# One stored event and its index row (None where the event has none).
+StoredRow = tuple[Notification, IndexFacts | None]
+
+PAGE = 5000  # rows fetched at a time
+
+
+class LogReader:
+    """Reads one event store's log. Made in the parent process; ``pages`` connects anew."""
+
+    def __init__(
+        self,
+        connect: Callable[[], Any],
+        events: str,
+        index: str,
+        *,
+        position: str,
+        placeholder: str,
+        uuid_ids: bool,
+    ) -> None:
+        self._connect = connect
+        self.events = events
+        self.index = index
+        self.position = position  # the column (or rowid) holding the notification id
+        self.placeholder = placeholder
+        self.uuid_ids = uuid_ids
+
+    def _select(self) -> str:
+        return (
+            f"SELECT s.{self.position}, s.originator_id, s.originator_version, s.topic, s.state, "
+            "i.originator_id, i.originator_version, i.event_type, i.recorded_at "
+            f"FROM {self.events} s LEFT JOIN {self.index} i "
+            f"ON i.notification_id = s.{self.position} "
+            f"WHERE s.{self.position} <= {self.placeholder}"
+        )
+
+    def _ids_clause(self) -> str:
+        if self.placeholder == "?":
+            return " AND s.originator_id IN (SELECT value FROM json_each(?))"
+        return " AND s.originator_id = ANY(%s::uuid[])"
+
+    def originators(self, upto: int) -> list[str]:
+        """Every aggregate with an event at or before position ``upto``."""
+        sql = f"SELECT DISTINCT originator_id FROM {self.events} WHERE {self.position} <= "
+        with closing(self._connect()) as conn:
+            rows = conn.execute(sql + self.placeholder, (upto,)).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def pages(
+        self, upto: int, originators: Sequence[str] | None = None
+    ) -> Iterator[list[StoredRow]]:
+        """Events up to position ``upto``: all in log order, or those of ``originators`` case by
+        case (each aggregate's events in version order)."""
+        sql = self._select()
+        params: list[Any] = [upto]
+        if originators is None:
+            sql += f" ORDER BY s.{self.position}"
+        else:
+            sql += self._ids_clause() + " ORDER BY s.originator_id, s.originator_version"
+            params.append(json.dumps(list(originators)) if self.placeholder == "?" else originators)
+        with closing(self._connect()) as conn:
+            cursor = self._cursor(conn)
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(PAGE):
+                yield [self._row(r) for r in rows]
+
+    def _cursor(self, conn: Any) -> Any:
+        if self.placeholder == "?":
+            return conn.cursor()
+        # A server-side cursor: the rows stream instead of arriving all at once.
+        return conn.cursor(name="banli_log_reader")
+
+    def _row(self, r: Sequence[Any]) -> StoredRow:
+        originator = UUID(r[1]) if self.uuid_ids and isinstance(r[1], str) else r[1]
+        state = bytes(r[4])
+        notification = Notification(
+            id=r[0], originator_id=originator, originator_version=r[2], topic=r[3], state=state
+        )
+        index = None if r[5] is None else IndexFacts(str(r[5]), int(r[6]), str(r[7]), str(r[8]))
+        return notification, index
+
+
+def log_reader(recorder: object) -> LogReader | None:
+    """A reader for the application's recorder; None where other processes cannot open the
+    store (an in-memory SQLite database)."""
+    if isinstance(recorder, IndexedSQLiteApplicationRecorder):
+        datastore = recorder.datastore
+        if datastore.pool.is_sqlite_memory_mode:
+            return None
+        path = datastore.pool.db_name
+
+        def sqlite() -> sqlite3.Connection:
+            return sqlite3.connect(path, timeout=600)
+
+        return LogReader(
+            sqlite,
+            recorder.events_table_name,
+            "banli_event_index",
+            position="rowid",
+            placeholder="?",
+            uuid_ids=datastore.originator_id_type == "uuid",
+        )
+    if isinstance(recorder, IndexedPostgresApplicationRecorder):
+        pg = recorder.datastore
+        schema = pg.schema
+
+        def postgres() -> psycopg.Connection[Any]:
+            return connect_like(pg)
+
+        return LogReader(
+            postgres,
+            f'"{schema}"."{recorder.events_table_name}"',
+            f'"{schema}".banli_event_index',
+            position="notification_id",
+            placeholder="%s",
+            uuid_ids=True,
+        )
+    return None

@@ -1,0 +1,228 @@
+"""The fast path of a rebuild: the new generations filled from the log by several processes at
+once, the log split by case id the way a Kafka consumer group splits it (``partition_of``).
+
+- **Partition processes**, one per core: the events of their cases up to the rebuild's head,
+  case by case (every event of one case before the next case's), through the same
+  ``BatchProcessor`` as the runners, with the calendar as the log stands at the head. A batch
+  ends only between cases, so each case's rows are derived once per rebuild, from its final
+  state (a case view is a pure function of its case and the calendar); the Kafka-fed event
+  views' rows (order within a case is all they rely on) come out on the way.
+- **One process for the event views that rely on the order of the whole log** (the tamper
+  chain): the log in order, through a ``BatchProcessor`` without case views, which decodes an
+  event only if such a view reads it (the chain hashes stored bytes and index rows).
+
+Rows go straight into the new generation's empty tables (``infra/bulk_writes.py``: COPY, or
+executemany in large transactions). When every process is done, each view's position is set
+to the head in one transaction; the runner then catches up with what was written meanwhile,
+exactly as after the slow path. The differential tests compare the result with views kept
+incrementally, row for row.
+
+If anything goes wrong here (a view that cannot derive a case's rows, a process that dies, a
+store other processes cannot open) the new tables are emptied and the caller rebuilds from
+the start with the runner, event by event, which stops a failing view at its position.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+from domain.deadlines.calendar import WorkdayCalendar
+from infra.application import BanliApplication
+from infra.bulk_writes import BulkWriter, bulk_writers
+from infra.log_reader import LogReader, log_reader
+from infra.partitions import partition_of
+from infra.view_feed import decode
+from infra.view_store import ViewStoreBase
+from projections import registry
+from projections.core import Table, Views
+from projections.processor import BatchProcessor, DecodedEvent, ViewChanges
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+# Events per batch of a partition process (ended at the next case boundary): one write
+# transaction each.
+BATCH_EVENTS = 20_000
+# How often the parent looks at its processes while none reports.
+POLL_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class Job:
+    """One process's share: its cases (None: the whole log, for the order-keeping views)."""
+
+    index: int
+    views: Sequence[str]
+    cases: Sequence[str] | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    app: BanliApplication
+    reader: LogReader
+    writers: Callable[[], BulkWriter]
+    tables: Mapping[str, Sequence[Table]]
+    generations: Mapping[str, int]
+    head: int
+    calendar: WorkdayCalendar
+
+
+def fill(
+    app: BanliApplication,
+    store: ViewStoreBase,
+    generations: Mapping[str, int],
+    head: int,
+    *,
+    processes: int | None = None,
+    progress: Progress | None = None,
+) -> bool:
+    """Fills the (empty) ``generations`` with every event up to ``head`` and records that
+    position; False when it did not (the tables are then empty again)."""
+    reader = log_reader(app.recorder)
+    writers = bulk_writers(store)
+    if head == 0 or reader is None or writers is None:
+        return False
+    names = list(generations)
+    tables = registry.tables(names)
+    plan = Plan(app, reader, writers, tables, generations, head, app.stored_calendar.at(head))
+    jobs = _jobs(plan, names, processes or os.cpu_count() or 1)
+    try:
+        _run(plan, jobs, progress)
+    except Exception as error:
+        log.warning("the parallel rebuild failed (%s); rebuilding event by event", error)
+        for name in names:
+            for table in tables[name]:
+                store.execute(f"DELETE FROM {store.table(table, generations[name])}", ())
+        return False
+    store.write({name: ViewChanges(position=head) for name in names}, tables, generations)
+    return True
+
+
+def _jobs(plan: Plan, names: Sequence[str], processes: int) -> list[Job]:
+    views = registry.views(names)
+    ordered = [v.name for v in views.event if not v.kafka_fed]
+    split = [v.name for v in views.all() if v.name not in ordered]
+    jobs: list[Job] = []
+    if split:
+        shares: list[list[str]] = [[] for _ in range(processes)]
+        for case_id in plan.reader.originators(plan.head):
+            shares[partition_of(case_id, processes)].append(case_id)
+        jobs += [Job(i, split, sorted(share)) for i, share in enumerate(shares) if share]
+    if ordered:
+        jobs.append(Job(len(jobs), ordered, None))
+    return jobs
+
+
+def _run(plan: Plan, jobs: Sequence[Job], progress: Progress | None) -> None:
+    """Runs every job in a forked process (the parent's read models, patched or not, are the
+    children's) and waits for all, reporting the slowest share's progress."""
+    context = multiprocessing.get_context("fork")
+    reports: Any = context.Queue()
+    running = {job.index: context.Process(target=_work, args=(plan, job, reports)) for job in jobs}
+    for process in running.values():
+        process.start()
+    done: dict[int, int] = {job.index: 0 for job in jobs}
+    finished: set[int] = set()
+    try:
+        while len(finished) < len(jobs):
+            try:
+                kind, index, value = reports.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                _check_alive(running, finished)
+                continue
+            if kind == "failed":
+                raise RuntimeError(f"rebuild process {index}: {value}")
+            done[index] = value
+            if kind == "done":
+                finished.add(index)
+            if progress is not None:
+                progress(_overall(plan.head, jobs, done), plan.head)
+    finally:
+        for process in running.values():
+            if process.is_alive():
+                process.terminate()
+            process.join()
+
+
+def _overall(head: int, jobs: Sequence[Job], done: Mapping[int, int]) -> int:
+    """Events done, as a position: the split shares together, or the whole-log pass when it is
+    behind them."""
+    split = [done[j.index] for j in jobs if j.cases is not None]
+    whole = [done[j.index] for j in jobs if j.cases is None]
+    return min([sum(split)] * bool(split) + whole + [head])
+
+
+def _check_alive(running: Mapping[int, Any], finished: set[int]) -> None:
+    for index, process in running.items():
+        if index not in finished and not process.is_alive() and process.exitcode != 0:
+            raise RuntimeError(f"rebuild process {index} exited with {process.exitcode}")
+
+
+def _work(plan: Plan, job: Job, reports: Any) -> None:
+    """A child process: its share of the log into the new generations."""
+    try:
+        writer = plan.writers()
+        try:
+            done = 0
+            processor = _processor(job)
+            for batch in _batches(plan, job):
+                _write(writer, plan, processor.process(batch, {}, calendar=plan.calendar))
+                done += len(batch)
+                reports.put(("progress", job.index, done))
+        finally:
+            writer.close()
+        reports.put(("done", job.index, done))
+    except BaseException as error:  # reported, never raised: the parent decides
+        reports.put(("failed", job.index, f"{type(error).__name__}: {error}"))
+
+
+def _processor(job: Job) -> BatchProcessor:
+    views: Views = registry.views(job.views)
+    for view in views.event:
+        view.resume(None)  # the new generation is empty
+
+    def mid_stream(aggregate_id: str, version: int) -> Aggregate:
+        # Every case's events are read from its first: meeting one mid-stream is a bug here,
+        # and the slow path takes over.
+        raise RuntimeError(f"{aggregate_id} met at version {version + 1}, not from its start")
+
+    return BatchProcessor(views, load_case=mid_stream, list_cases=None, cache_size=1)
+
+
+def _batches(plan: Plan, job: Job) -> Iterator[list[DecodedEvent]]:
+    """The share's events, decoded, in batches that end between cases."""
+    lazy = job.cases is None  # the order-keeping views may not need the decoded event
+    batch: list[DecodedEvent] = []
+    last_case = None
+    for page in plan.reader.pages(plan.head, job.cases):
+        for notification, index in page:
+            case = notification.originator_id
+            if len(batch) >= BATCH_EVENTS and (job.cases is None or case != last_case):
+                yield batch
+                batch = []
+            batch.append(decode(plan.app, notification, index, lazy=lazy))
+            last_case = case
+    if batch:
+        yield batch
+
+
+def _write(writer: BulkWriter, plan: Plan, changes: Mapping[str, ViewChanges]) -> None:
+    """One transaction: the batch's rows, into tables that hold no row of these cases (so
+    ``replace`` needs no delete)."""
+    for view, change in changes.items():
+        generation = plan.generations[view]
+        by_name = {t.name: t for t in plan.tables[view]}
+        for table_name, (_, rows) in change.replace.items():
+            writer.insert(by_name[table_name], generation, rows)
+        for table_name, rows in change.append.items():
+            writer.insert(by_name[table_name], generation, rows)
+    writer.commit()

@@ -1,0 +1,36 @@
+"""What a process counts about itself, for ``/metrics`` (``prometheus_client``), and the request
+id that ties a request's log lines to the events it wrote.
+
+The counters live in the process that counts; ``banli serve --workers N`` gives its workers one
+``PROMETHEUS_MULTIPROC_DIR`` so a scrape of any worker sums them all (``infra/metrics.py``).
+"""
+
+from __future__ import annotations
+
+import contextvars
+
+from prometheus_client import Counter, Histogram
+
+# The request being served in this context (asyncio task, or the thread a route runs in: the
+# ASGI server copies the context into the worker thread). None outside requests.
+request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "banli_request_id", default=None
+)
+
+REQUEST_SECONDS = Histogram(
+    "banli_http_request_duration_seconds",
+    "Time to answer an HTTP request, by route template, method and status.",
+    ["route", "method", "status"],
+    buckets=(0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0),
+)
+COMMANDS = Counter(
+    "banli_commands",
+    "Commands run, by command type and outcome (ok, replayed, refused, conflict, invalid, "
+    "not_found, error).",
+    ["command", "outcome"],
+)
+REFUSALS = Counter(
+    "banli_command_refusals",
+    "Commands refused by a DOMAIN.md rule, by command type and rule id.",
+    ["command", "rule"],
+)

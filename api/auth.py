@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 from api.problems import ApiProblem
 from domain.case import Case
 from domain.vocabulary import Role
-from infra.application import case_not_found
+from infra.command_context import case_not_found
 from infra.directory import Principal
 from infra.services import Services
 

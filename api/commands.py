@@ -21,8 +21,8 @@ from api.problems import ApiProblem
 from api.schemas import CommandAnswer
 from domain.case import Case
 from domain.commands import CaseCommand
-from infra.application import CommandContext, CommandResult, request_fingerprint
 from infra.clock import today
+from infra.command_context import CommandContext, CommandResult, request_fingerprint
 from infra.directory import Principal
 
 # What every case command answers (API.md § Conventions), for the OpenAPI document.

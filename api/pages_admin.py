@@ -22,8 +22,8 @@ from api.commands import context
 from api.pages_web import PageRefused, Posted, Svc, page_errors, render, roles, see_other
 from domain.errors import DomainError
 from domain.vocabulary import ROLES
-from infra.application import CommandContext
 from infra.clock import today
+from infra.command_context import CommandContext
 from infra.directory import Principal
 
 router = APIRouter(include_in_schema=False)

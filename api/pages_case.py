@@ -38,8 +38,8 @@ from api.problems import STATUS_BY_ERROR, ApiProblem
 from api.schemas_audit import AuditEventPublic
 from api.schemas_case import CasePublic
 from domain.errors import DomainError, NotFound
-from infra.application import parse_event_id
 from infra.clock import today
+from infra.command_context import parse_event_id
 from infra.directory import Principal
 
 router = APIRouter(include_in_schema=False)

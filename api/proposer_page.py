@@ -33,8 +33,8 @@ from api.routes_proposer import issued_document
 from api.schemas_proposer import ProposerDisclosurePreference, ProposerFeedback
 from domain.commands import CaseCommand
 from domain.errors import DomainError
-from infra.application import request_fingerprint
 from infra.clock import CHINA, today
+from infra.command_context import request_fingerprint
 from infra.proposer_links import TOKEN_MARK, LinkHolder
 from infra.services import Services
 

@@ -22,7 +22,7 @@ from api.commands import context
 from api.deps import Admin, AdminOrSelf, Caller, Services, Username
 from api.problems import ApiProblem, problem
 from infra.accounts import AccountChange
-from infra.application import CommandContext
+from infra.command_context import CommandContext
 from infra.directory import Principal
 from infra.login_throttle import LoginLocked
 from infra.passwords import BadCredentials

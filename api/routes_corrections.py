@@ -12,7 +12,7 @@ from api.auth import check_handler_case
 from api.commands import ANSWERS, answer, context
 from api.deps import Office, Recorder, Services
 from domain.errors import NotFound
-from infra.application import parse_event_id
+from infra.command_context import parse_event_id
 
 router = APIRouter(prefix="/v1", tags=["corrections and merges"])
 

@@ -30,8 +30,8 @@ from domain.commands import Acting, AttachDocument
 from domain.errors import NotFound
 from domain.records import Document
 from domain.vocabulary import DocumentKind
-from infra.application import CommandResult
 from infra.clock import today
+from infra.command_context import CommandResult
 from infra.directory import Principal
 from infra.documents import DocumentStore
 from infra.file_types import sniff

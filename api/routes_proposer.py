@@ -36,8 +36,8 @@ from domain.commands import CaseCommand, CreateProposerLink
 from domain.documents import reply_documents
 from domain.errors import NotFound
 from domain.records import Document
-from infra.application import CommandContext, CommandResult, case_not_found
 from infra.clock import today
+from infra.command_context import CommandContext, CommandResult, case_not_found
 from infra.proposer_links import LinkHolder, NewLink, new_link
 from infra.services import Services as ServiceGraph
 

@@ -12,8 +12,8 @@ from api import schemas_accounts as a
 from api.commands import context
 from api.deps import Admin, Services
 from api.fields import WholeNumber
-from infra.application import CommandContext
 from infra.clock import today
+from infra.command_context import CommandContext
 
 router = APIRouter(prefix="/v1", tags=["set-up"])
 

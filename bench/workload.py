@@ -19,7 +19,8 @@ from domain import commands as c
 from domain import handlers
 from domain.commands import Acting
 from domain.records import Actor, Person, Proposer
-from infra.application import BanliApplication, CommandContext, CommandResult
+from infra.application import BanliApplication
+from infra.command_context import CommandContext, CommandResult
 
 TODAY = date(2025, 6, 30)
 YEAR = 2025

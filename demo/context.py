@@ -11,12 +11,8 @@ from demo.dates import DEMO_TODAY, DEMO_YEAR
 from demo.units import UNIT_BY_CODE
 from domain.commands import CaseCommand
 from domain.records import Actor
-from infra.application import (
-    BanliApplication,
-    CommandContext,
-    CommandResult,
-    migration,
-)
+from infra.application import BanliApplication
+from infra.command_context import CommandContext, CommandResult, migration
 
 DEMO_PROVENANCE = migration("demo", year=DEMO_YEAR)
 

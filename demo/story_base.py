@@ -15,7 +15,7 @@ from demo.plan import CasePlan
 from domain import commands as c
 from domain.commands import CaseCommand
 from domain.records import Actor
-from infra.application import CommandResult
+from infra.command_context import CommandResult
 
 
 class StoryBase:

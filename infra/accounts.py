@@ -18,8 +18,8 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.directory import User
 from domain.errors import Conflict, InvalidInput, NotFound
-from infra.application import CommandContext, event_id, parse_event_id
 from infra.clock import china_date
+from infra.command_context import CommandContext, event_id, parse_event_id
 from infra.directory import Directory, Principal
 from infra.login_throttle import LoginThrottle
 from infra.passwords import check_password, hash_password

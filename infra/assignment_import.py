@@ -34,8 +34,9 @@ from domain.directory import Unit
 from domain.errors import Conflict, DomainError
 from domain.records import Actor, Proposer
 from infra import paper_labels as words
-from infra.application import BanliApplication, migration, stamp_provenance
+from infra.application import BanliApplication
 from infra.cell_values import CellError, date_of, names_of, one_of, text_of, year_of, yes_no
+from infra.command_context import migration, stamp_provenance
 from infra.xlsx_import import Columns, Progress, SheetRow, read_sheet
 
 # API.md's columns, in its order; 序号 and 备注 are read past.

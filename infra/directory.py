@@ -19,8 +19,9 @@ from eventsourcing.persistence import IntegrityError
 from domain.directory import TOKEN_PREFIX_LENGTH, TokenGrant, Unit, User, token_hash
 from domain.errors import Conflict, InvalidInput
 from domain.records import Actor
-from infra.application import LATEST, BanliApplication, CommandContext
+from infra.application import LATEST, BanliApplication
 from infra.clock import Clock, china_date, today, utc_now
+from infra.command_context import CommandContext
 from infra.passwords import check_password, hash_password
 
 # Remembered grants (hash → username) before the memory is cleared: a bound, not a policy.

@@ -14,7 +14,8 @@ from domain.case import Case
 from domain.deadlines.case_deadlines import Deadline, case_deadlines
 from domain.errors import RuleViolation
 from domain.records import Actor, Person, Proposer
-from infra.application import BanliApplication, CommandContext, CommandResult, parse_event_id
+from infra.application import BanliApplication
+from infra.command_context import CommandContext, CommandResult, parse_event_id
 from projections import registry
 from projections.core import Row, ViewReader
 

@@ -11,8 +11,9 @@ import pytest
 
 from domain.directory import TokenGrant, User, token_hash
 from infra.accounts import Accounts
-from infra.application import BanliApplication, CommandContext
+from infra.application import BanliApplication
 from infra.clock import china_date, today
+from infra.command_context import CommandContext
 from infra.directory import BOOTSTRAP, Directory, Principal
 from infra.login_throttle import KEPT, LoginLocked, LoginThrottle
 from infra.passwords import BadCredentials

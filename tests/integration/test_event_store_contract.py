@@ -14,7 +14,8 @@ from domain import commands as cmd
 from domain.commands import Acting
 from domain.errors import Conflict, RuleViolation
 from domain.handlers.handling import remind
-from infra.application import BanliApplication, CommandContext
+from infra.application import BanliApplication
+from infra.command_context import CommandContext
 from tests.support import OFFICE, TODAY, Flow, ctx
 
 

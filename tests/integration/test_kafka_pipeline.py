@@ -17,7 +17,8 @@ from consumers.projection_consumer import KafkaProjections
 from consumers.relay import Relay
 from demo import load_demo
 from domain.records import Actor
-from infra.application import BanliApplication, CommandContext
+from infra.application import BanliApplication
+from infra.command_context import CommandContext
 from infra.kafka_clients import ensure_topic, make_consumer, make_producer
 from infra.projection_runner import rebuild
 from infra.settings import Settings

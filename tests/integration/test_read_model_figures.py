@@ -11,8 +11,9 @@ import pytest
 
 from domain import commands as cmd
 from domain.records import Actor, Proposer
-from infra.application import BanliApplication, CommandContext
+from infra.application import BanliApplication
 from infra.chain_audit import verify_chain
+from infra.command_context import CommandContext
 from infra.projection_runner import ProjectionRunner
 from infra.view_store import ViewStoreBase
 from projections.ledger import ledger

@@ -11,7 +11,8 @@ import pytest
 from domain import commands as cmd
 from domain.errors import Conflict, NotFound, RuleViolation
 from domain.records import Correction, Proposer
-from infra.application import BanliApplication, CommandContext, event_id
+from infra.application import BanliApplication
+from infra.command_context import CommandContext, event_id
 from tests.support import CLERK, OFFICE, TODAY, Flow, correct, ctx, deputies, handler, refused
 
 

@@ -7,7 +7,8 @@ from datetime import date
 from domain import commands as cmd
 from domain.deadlines.case_deadlines import Deadline, case_deadlines
 from domain.records import Actor, Proposer
-from infra.application import BanliApplication, CommandContext
+from infra.application import BanliApplication
+from infra.command_context import CommandContext
 from tests.support import OFFICE, Flow
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from eventsourcing.sqlite import SQLiteDatastore
 
 from domain import commands as c
-from infra.application import migration
+from infra.command_context import migration
 from infra.projection_runner import ProjectionRunner
 from infra.read_models import SQLiteViewStore
 from projections.audit_trail import case_history

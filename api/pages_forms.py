@@ -120,8 +120,8 @@ def possible_repeats(case: CasePublic) -> list[tuple[str, str]]:
     return [
         (
             r.case_id,
-            f"{r.number}（{r.year} 年度）· 相似度 {r.score:.0%} · "
-            f"{LABELS['repeat_status'][r.status]}",
+            # Short enough for the form's column; the similarity is in the page's table.
+            f"{r.number}（{r.year}）· {LABELS['repeat_status'][r.status]}",
         )
         for r in case.possible_repeats
     ]

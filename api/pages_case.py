@@ -23,12 +23,15 @@ from pydantic import ValidationError
 from api import queries
 from api.auth import check_handler_case
 from api.commands import command_context, context
+from api.pages_case_related import notice_lines, repeat_titles
 from api.pages_form_list import CORRECTABLE_TEXT, FORMS, FORMS_BY_NAME
 from api.pages_forms import (
     CaseForm,
     applies,
     body_data,
+    open_extensions,
     open_requests,
+    possible_repeats,
     replies_for,
 )
 from api.pages_labels import label
@@ -76,6 +79,14 @@ FIELD_LABELS = {
     "corrected": "更正内容",
     "override_reason": "理由",
     "request_id": "申请",
+    "deadline_kind": "期限",
+    "requested_due_on": "申请延至",
+    "due_on": "延至",
+    "original_due_on": "原定期限",
+    "opened_on": "期限起算",
+    "of_case_id": "往年相似件",
+    "confirmed": "确认重复",
+    "repeats": "疑似重复",
     "reply_id": "答复",
     "further": "进一步答复",
     "phase": "阶段",
@@ -112,6 +123,7 @@ VALUE_LABELS = {
     "disclosure_opinion": "disclosure",
     "source": "source",
     "role": "role",
+    "deadline_kind": "deadline",
 }
 # A new proposer link's expiry offered by the form: about a session's handling and feedback.
 LINK_DAYS = timedelta(days=180)
@@ -135,6 +147,9 @@ def event_lines(event: AuditEventPublic) -> list[tuple[str, str]]:
 
 def shown(key: str, value: Any) -> str:
     """An event's value as words: people as 姓名（职务）, vocabularies in Chinese."""
+    if key == "repeats" and isinstance(value, list):
+        # R-S4: the earlier cases by number and year, not by their ids.
+        return "、".join(f"{r.get('number')}（{r.get('year')} 年度）" for r in value)
     if isinstance(value, list):
         return "、".join(shown(key, v) for v in value)
     if isinstance(value, dict):
@@ -177,6 +192,9 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "at": at,
         "at_text": china_time(history.as_of) if at else "",
         "forms": forms,
+        "repeat_titles": repeat_titles(svc, who, case),
+        # Deliveries are facts of now, not of the log: a past moment's page shows none.
+        "notices": [] if at else notice_lines(svc, who, case_id),
         "event_lines": event_lines,
         "china_time": china_time,
         "today": today(),
@@ -197,6 +215,10 @@ def _choices(
             found[f.name] = replies_for(form, case, who)
         elif f.kind == "request":
             found[f.name] = open_requests(events)
+        elif f.kind == "extension":
+            found[f.name] = open_extensions(case)
+        elif f.kind == "repeat":
+            found[f.name] = possible_repeats(case)
         elif f.kind == "event":
             mine = [e for e in events if who.role == "office" or e.actor.user == who.user]
             found[f.name] = [

@@ -6,9 +6,11 @@ shown beside."""
 from __future__ import annotations
 
 from api import schemas_assignment as sa
+from api import schemas_deadlines as sd
 from api import schemas_handling as sh
 from api import schemas_review as sr
 from api.pages_forms import ANY, CaseForm, Field, options
+from api.pages_labels import LABELS
 from domain.deadlines.policies import POLICIES
 
 DAY = Field("occurred_on", "日期", "date")
@@ -168,6 +170,44 @@ FORMS: tuple[CaseForm, ...] = (
         rule_fields={"R-P2": "consent_reply", "R-P4": "consent_original"},
     ),
     CaseForm(
+        "extension-request",
+        "申请延期",
+        frozenset({"handler"}),
+        sd.ExtensionRequest,
+        (
+            OWN_UNIT,
+            Field(
+                "deadline_kind",
+                "延期的期限",
+                "select",
+                tuple((k, LABELS["deadline"][k]) for k in ("reply", "co_opinion", "rehandling")),
+            ),
+            Field("requested_due_on", "申请延至", "date"),
+            Field("reason", "理由", "textarea"),
+            DAY,
+        ),
+        stages=frozenset({"handling", "rehandling"}),
+        # R-E1 refuses a kind with no open deadline of the unit, a second request, a passed
+        # deadline or a date too far: most are put right by the date, so it is shown there.
+        rule_fields={"R-E1": "requested_due_on", "R-X1": "occurred_on"},
+    ),
+    CaseForm(
+        "extension-decision",
+        "延期决定",
+        frozenset({"office"}),
+        sd.ExtensionDecision,
+        (
+            Field("request_id", "延期申请", "extension"),
+            Field("approved", "决定", "bool", (("true", "同意延期"), ("false", "不同意"))),
+            Field("due_on", "延至（不填即按申请的日期）", "date", required=False),
+            NOTE,
+            DAY,
+        ),
+        stages=frozenset({"handling", "rehandling"}),
+        ids=("request_id",),
+        rule_fields={"R-E1": "due_on", "R-X1": "occurred_on"},
+    ),
+    CaseForm(
         "co-opinion",
         "提交会办意见",
         frozenset({"handler"}),
@@ -307,6 +347,25 @@ FORMS: tuple[CaseForm, ...] = (
         (SUMMARY, DAY),
         stages=frozenset({"replied", "rehandling", "closed"}),
         rule_fields={"R-F3": "summary"},
+    ),
+    CaseForm(
+        "repeat-review",
+        "多年多次提出：确认或排除",
+        frozenset({"office"}),
+        sr.RepeatReview,
+        (
+            Field("of_case_id", "往年相似件", "repeat"),
+            Field(
+                "confirmed",
+                "结论",
+                "bool",
+                (("true", "确认重复（列入重点台账）"), ("false", "不是重复，排除")),
+            ),
+            NOTE,
+            DAY,
+        ),
+        stages=ANY,
+        rule_fields={"R-S4": "of_case_id"},
     ),
     CaseForm(
         "reminder",

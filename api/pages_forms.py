@@ -34,7 +34,8 @@ def options(vocabulary: str) -> tuple[tuple[str, str], ...]:
 class Field:
     """One input. ``kind``: text, textarea, date, select, bool (是/否), check, units (several
     unit codes), unit (one), person (name and rank), people (a line per ``姓名 职务``), names
-    (a line each), own_unit (the handler's unit, not editable), reply, request, event."""
+    (a line each), own_unit (the handler's unit, not editable), reply, request (a reassignment
+    request), extension (an extension request), repeat (a possible repeat), event."""
 
     name: str
     label: str
@@ -100,6 +101,44 @@ def open_requests(events: list[AuditEventPublic]) -> list[tuple[str, str]]:
     ]
 
 
+def open_extensions(case: CasePublic) -> list[tuple[str, str]]:
+    """Extension requests the office has yet to decide (R-E1), as the decision form names them."""
+    return [
+        (
+            x.request_id,
+            f"{x.unit} · {LABELS['deadline'][x.deadline_kind]} · 原定 {x.original_due_on} → "
+            f"申请 {x.requested_due_on}：{x.reason}",
+        )
+        for x in case.extensions
+        if x.status == "open"
+    ]
+
+
+def possible_repeats(case: CasePublic) -> list[tuple[str, str]]:
+    """The earlier cases found alike (R-S4), each with the office's verdict so far: a verdict
+    may be given again (the domain keeps the last), so a reviewed one is offered too."""
+    return [
+        (
+            r.case_id,
+            # Short enough for the form's column; the similarity is in the page's table.
+            f"{r.number}（{r.year}）· {LABELS['repeat_status'][r.status]}",
+        )
+        for r in case.possible_repeats
+    ]
+
+
+def _has_choices(form: CaseForm, case: CasePublic, who: Principal, events: list[Any]) -> bool:
+    """A form naming a reply, a request or a repeat makes sense only when there is one to name."""
+    kinds = {f.kind for f in form.fields}
+    if "reply" in kinds and not replies_for(form, case, who):
+        return False
+    if "request" in kinds and not open_requests(events):
+        return False
+    if "extension" in kinds and not open_extensions(case):
+        return False
+    return "repeat" not in kinds or bool(case.possible_repeats)
+
+
 def applies(form: CaseForm, case: CasePublic, who: Principal, events: list[Any]) -> bool:
     """Whether the page offers ``form`` to ``who`` on ``case`` now."""
     if who.role not in form.roles or case.stage not in form.stages:
@@ -109,9 +148,7 @@ def applies(form: CaseForm, case: CasePublic, who: Principal, events: list[Any])
     replying = [case.lead_unit] if case.lead_unit else case.split_units
     if who.role == "handler" and form.handler_part == "reply" and who.unit not in replying:
         return False
-    if any(f.kind == "reply" for f in form.fields) and not replies_for(form, case, who):
-        return False
-    return form.ids != ("request_id",) or bool(open_requests(events))
+    return _has_choices(form, case, who, events)
 
 
 Parsed = dict[str, Any]

@@ -112,6 +112,16 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "other": "其他",
     },
     "link_status": {"live": "有效", "expired": "已过期", "revoked": "已撤销"},
+    "extension_status": {"open": "待决定", "approved": "已批准", "refused": "未批准"},
+    "repeat_status": {"suggested": "待确认", "confirmed": "已确认重复", "dismissed": "已排除"},
+    "notice_topic": {
+        "reply_issued": "答复已印发",
+        "due_soon": "期限将到",
+        "overdue": "已逾期",
+        "weekly_digest": "每周汇总",
+    },
+    "notice_audience": {"proposer": "代表委员", "unit": "承办单位", "office": "办公室"},
+    "notice_channel": {"email": "电子邮件", "webhook": "接口推送"},
     "event": {
         "Registered": "登记",
         "Assigned": "交办",

@@ -6,6 +6,7 @@ retried until accepted, and visible on the case's timeline."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -40,15 +41,12 @@ class Notified:
         return self.follower.round()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def notified(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Notified]:
-    settings: dict[str, Any] = {}
-    if request.param == "postgres":
-        env: dict[str, str] = request.getfixturevalue("pg_env")
-        settings = {"database_url": database_url(env), "database_schema": env["POSTGRES_SCHEMA"]}
+@contextmanager
+def notifying(data_dir: Path, **settings: Any) -> Iterator[tuple[Api, Mailbox, Hook]]:
+    """A server that notifies by e-mail to a local SMTP server and by a local webhook."""
     with smtp_server() as (mailbox, port), webhook() as (hook, url):
         client, services = start(
-            tmp_path / "data",
+            data_dir,
             smtp_host="127.0.0.1",
             smtp_port=port,
             smtp_from="banli@example.gov.cn",
@@ -58,9 +56,19 @@ def notified(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Notifie
             **settings,
         )
         try:
-            yield Notified(Api(client, services, create_units_and_users(client)), mailbox, hook)
+            yield Api(client, services, create_units_and_users(client)), mailbox, hook
         finally:
             services.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def notified(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Notified]:
+    settings: dict[str, Any] = {}
+    if request.param == "postgres":
+        env: dict[str, str] = request.getfixturevalue("pg_env")
+        settings = {"database_url": database_url(env), "database_schema": env["POSTGRES_SCHEMA"]}
+    with notifying(tmp_path / "data", **settings) as (api, mailbox, hook):
+        yield Notified(api, mailbox, hook)
 
 
 def test_reply_deadline_and_digest_notices_each_once_by_mail_and_webhook_R_F4_R_S3(

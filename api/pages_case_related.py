@@ -1,0 +1,65 @@
+"""What the case page shows beside the case document: the earlier cases a registration found
+alike (R-S4), by title, and the case's notices with where each stands per channel.
+
+Neither is a new read: the titles come from the earlier cases themselves, the notices from
+``queries.notices`` (``GET /v1/cases/{id}/notices``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api import queries
+from api.auth import check_handler_case
+from api.pages_web import Svc
+from api.problems import ApiProblem
+from api.schemas_case import CasePublic
+from api.schemas_proposer import NoticePublic
+from domain.errors import NotFound
+from infra.directory import Principal
+
+
+def repeat_titles(svc: Svc, who: Principal, case: CasePublic) -> dict[str, str]:
+    """The titles of the earlier cases the reader may read, by case id. A handler's scope is
+    its unit's cases: an earlier case of another unit keeps its number and year (the case
+    document gives those to every reader) but not its title nor a link, which would 404."""
+    titles = {}
+    for repeat in case.possible_repeats:
+        try:
+            earlier = svc.app.get_case(repeat.case_id)
+            check_handler_case(who, earlier)
+        except (NotFound, ApiProblem):
+            continue
+        titles[repeat.case_id] = earlier.title
+    return titles
+
+
+@dataclass(frozen=True)
+class Delivery:
+    channel: str
+    accepted_at: str | None  # None: not accepted yet, sent again on every round
+
+
+@dataclass(frozen=True)
+class NoticeLine:
+    notice: NoticePublic
+    deliveries: list[Delivery]
+
+
+def notice_lines(svc: Svc, who: Principal, case_id: str) -> list[NoticeLine]:
+    """Each notice of the case once, with every channel that takes it: accepted (when) or
+    still being retried. A channel counts when it is configured here (e-mail only for a notice
+    with an address) or has accepted the notice (a channel since removed keeps its record)."""
+    settings = svc.settings
+    lines = []
+    for notice in queries.notices(svc, who, case_id).items:
+        accepted = {d.channel: d.delivered_at for d in notice.deliveries}
+        channels = [
+            channel
+            for channel, configured in (
+                ("email", bool(settings.smtp_host and notice.email)),
+                ("webhook", bool(settings.reminder_webhook)),
+            )
+            if configured or channel in accepted
+        ]
+        lines.append(NoticeLine(notice, [Delivery(c, accepted.get(c)) for c in channels]))
+    return lines

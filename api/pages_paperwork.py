@@ -17,8 +17,8 @@ from fastapi.responses import HTMLResponse
 
 from api import queries
 from api.pages_web import (
+    NAVIGATION,
     PageRefused,
-    Staff,
     Svc,
     Uploaded,
     page_errors,
@@ -36,6 +36,9 @@ from infra.xlsx_import import MAX_FILE_BYTES, BadFile
 
 router = APIRouter(include_in_schema=False)
 Office = Annotated[Principal, Depends(roles("office"))]
+# The roles the top navigation offers this page to (an admin keeps the directory, not files).
+PAPERWORK_ROLES = next(allowed for href, _, allowed in NAVIGATION if href == "/paperwork")
+PaperworkReader = Annotated[Principal, Depends(roles(*sorted(PAPERWORK_ROLES)))]
 
 # Who may have the annual summary (API.md v1.1: the report is not a handler's).
 REPORT_READERS = frozenset({"office", "leader", "supervisor", "auditor"})
@@ -87,7 +90,7 @@ def page(
 
 
 @router.get("/paperwork", response_class=HTMLResponse)
-def paperwork_page(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
+def paperwork_page(request: Request, who: PaperworkReader, svc: Svc) -> HTMLResponse:
     return page(request, who, svc)
 
 

@@ -452,8 +452,11 @@ def health(svc: Services) -> HealthPublic:
 # ---------------------------------------------------------------------- the public register
 
 
-def public_register_position(svc: Services) -> int | None:
-    """How far the public register has come (what its answers are cached by)."""
+def public_register_position(svc: Services, *, current: bool = False) -> int | None:
+    """How far the public register has come (what its answers are cached by); ``current``:
+    once it has caught up with the log (read-your-writes, for a process that just wrote)."""
+    if current:
+        views_current(svc, PublicRegisterView.name)
     generation = svc.views.active_generation(PublicRegisterView.name)
     if generation is None:
         return None

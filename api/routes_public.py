@@ -42,13 +42,15 @@ TEMPLATES = Environment(
 
 
 def snapshots(request: Request, svc: ServiceGraph) -> PublicSnapshots:
-    """This process's snapshot of the register (``app.state.public_fresh``: reload at once)."""
+    """This process's snapshot of the register (``app.state.public_fresh``: the register as of
+    the log's head, reloaded at once: read-your-writes, as the tests' writes expect)."""
     state = request.app.state
     if not hasattr(state, "public_snapshots"):
+        fresh = getattr(state, "public_fresh", False)
         state.public_snapshots = PublicSnapshots(
-            lambda: queries.public_register_position(svc),
+            lambda: queries.public_register_position(svc, current=fresh),
             lambda: queries.public_rows(svc),
-            fresh=getattr(state, "public_fresh", False),
+            fresh=fresh,
         )
     found: PublicSnapshots = state.public_snapshots
     return found

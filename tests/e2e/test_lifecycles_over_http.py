@@ -803,7 +803,13 @@ def test_ledger_and_overdue_list_show_overdue_deadlines_most_overdue_first_R_S1(
     assert set(rows) == mine
     assert rows[late]["days_overdue"] == 56  # 2025-05-06 → 2025-07-01
     assert rows[late]["overdue_deadlines"] == [
-        {"kind": "reply", "unit": "AGR", "due_on": "2025-05-06", "days_overdue": 56}
+        {
+            "kind": "reply",
+            "unit": "AGR",
+            "due_on": "2025-05-06",
+            "days_overdue": 56,
+            "original_due_on": None,  # never extended (R-E1)
+        }
     ]
     assert rows[later]["days_overdue"] == 28
     assert (rows[done]["days_overdue"], rows[done]["overdue_deadlines"]) == (0, [])
@@ -813,6 +819,7 @@ def test_ledger_and_overdue_list_show_overdue_deadlines_most_overdue_first_R_S1(
         "unit": "AGR",
         "due_on": "2025-05-06",
         "status": "overdue",
+        "original_due_on": None,
     }
     overdue_only = all_pages(
         api, "office", "/v1/ledger", unit="AGR", overdue=True, as_of="2025-07-01"

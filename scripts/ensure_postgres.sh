@@ -283,7 +283,7 @@ rm -f "$SOCK_DIR/.s.PGSQL.$PORT" "$SOCK_DIR/.s.PGSQL.$PORT.lock" 2>/dev/null || 
 
 log "starting PostgreSQL on $HOST:$PORT (log: $LOG_FILE)"
 opts="-p $PORT -k $SOCK_DIR -c listen_addresses=$HOST -c fsync=off -c synchronous_commit=off"
-opts+=" -c full_page_writes=off -c max_connections=200"
+opts+=" -c full_page_writes=off -c max_connections=500"
 # 9>&-: the postmaster must not inherit (and so hold forever) the provisioning lock.
 as_pg "$PG_CTL" start -D "$DATA_DIR" -l "$LOG_FILE" -w -t 120 -o "$opts" >&2 9>&- \
     || die "pg_ctl start failed"

@@ -29,11 +29,12 @@ rules: $(STAMP)
 # The PostgreSQL tests provision their server themselves (scripts/ensure_postgres.sh, via the
 # `postgres_dsn` fixture), so a fresh machine needs nothing started beforehand.
 # The suite runs on every core (at most TEST_WORKERS processes): each test has its own schema,
-# data folder and topics; the tests of the one shared Kafka broker run in one process, in
-# order, since one of them restarts it (tests/conftest.py).
+# data folder and topics. The tests that stop or restart the one shared Kafka broker run
+# afterwards, alone, or they would pull the broker from under the Kafka tests beside them.
 TEST_WORKERS ?= 4
 test: lint rules
-	$(BIN)/pytest -q -p no:cacheprovider -n auto --maxprocesses=$(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -q -p no:cacheprovider -n auto --maxprocesses=$(TEST_WORKERS) -m "not broker_restart"
+	$(BIN)/pytest -q -p no:cacheprovider -m broker_restart
 
 unit: $(STAMP)
 	$(BIN)/pytest -q tests/unit

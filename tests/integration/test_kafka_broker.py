@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from kafka import KafkaConsumer, KafkaProducer  # type: ignore[import-untyped, unused-ignore]
 
 from tests.kafka_fixture import kafka_bootstrap, kafka_topic, restart_broker  # noqa: F401
@@ -148,6 +149,7 @@ def test_keyed_messages_round_trip_in_order_with_headers(
     assert _consume(kafka_bootstrap, kafka_topic, f"banli-test-{run}", expected=0) == []
 
 
+@pytest.mark.broker_restart
 def test_broker_restart_keeps_data_and_offsets(
     kafka_bootstrap: str,  # noqa: F811
     kafka_topic: str,  # noqa: F811

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from demo import load_demo
 from infra.application import BanliApplication
 from infra.projection_runner import rebuild
@@ -23,6 +25,9 @@ from projections.audit_trail import AUDIT
 from projections.registry import KAFKA_FED
 from tests.integration.test_kafka_pipeline import kafka_snapshot
 from tests.kafka_fixture import restart_broker
+
+# It restarts the shared broker: make test runs it alone, after the rest.
+pytestmark = pytest.mark.broker_restart
 
 BANLI = Path(sys.executable).parent / "banli"
 

@@ -8,7 +8,7 @@ PYTHON ?= python3
 DATA_DIR ?= data
 PORT ?= 8000
 
-.PHONY: run test lint rules unit integration bench clean
+.PHONY: run test lint rules unit clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -25,7 +25,6 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 from banli.compose import build_services, settings_for
@@ -144,7 +143,7 @@ class Browser:
         old = self.find("html")
         element.click()
         wait = WebDriverWait(self.driver, 30)
-        wait.until(staleness_of(old))
+        wait.until(lambda _: replaced(old))
         wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def find(self, css: str) -> WebElement:
@@ -165,6 +164,17 @@ class Browser:
         target = SCREENSHOTS / f"{name}.png"
         self.driver.save_screenshot(str(target))
         return target
+
+
+def replaced(element: WebElement) -> bool:
+    """Whether ``element``'s page has gone. Chromium answers a node of a page being replaced
+    either as stale or, mid-navigation, "Node with given id does not belong to the document"
+    (a plain WebDriverException); both mean the old page is gone."""
+    try:
+        element.is_enabled()
+    except WebDriverException:  # StaleElementReferenceException is one
+        return True
+    return False
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ for tests (with test settings). The pieces are adapters in ``infra``; only here 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -100,7 +101,7 @@ def build_services(
     notices_lock = Leadership(views, name="notices")
     if projections is not None and settings.embedded_notices and notices_lock.try_acquire():
         services.on_close.append(notices_lock.release)
-        follower = notices_follower(settings, app, views)
+        follower = notices_follower(settings, app, views, gate=services.notices_gate)
         follower.start()
         services.on_close.append(follower.stop)
     app.find_alike = repeat_finder(services)  # R-S4: registration asks the search read model
@@ -133,7 +134,9 @@ def notices_follower(
     app: BanliApplication,
     store: ViewStoreBase,
     day: Callable[[], date] = today,
+    gate: threading.Lock | None = None,
 ) -> NoticesFollower:
-    """Embedded notices; ``day`` is the business day they are judged on (tests move it)."""
+    """Embedded notices; ``day`` is the business day they are judged on (tests move it);
+    ``gate``: a round runs only while it can hold it (``Services.notices_gate``)."""
     sweep = settings.reminder_sweep_seconds
-    return NoticesFollower(reminders(settings, app, store, day), app, store, sweep)
+    return NoticesFollower(reminders(settings, app, store, day), app, store, sweep, gate=gate)

@@ -110,7 +110,10 @@ def ensure_demo(services: Services) -> None:
     if not services.app.recorder.max_notification_id():
         print("loading the demo year (first start) …", flush=True)
         # With last year's cases: the search read model flags the demo year's repeats (R-S4).
-        load_demo(services.app, earlier_year=True)
+        # No notices while it loads: a case's history arrives in many transactions, and a
+        # half-loaded case looks late on deadlines its later events met.
+        with services.notices_gate:
+            load_demo(services.app, earlier_year=True)
         create_demo_accounts(services.directory)
     give_demo_passwords(services.directory)  # demo data from before passwords existed
     print(summarise(services.app))

@@ -34,12 +34,14 @@ class NoticesFollower:
         store: ViewStoreBase,
         sweep_seconds: float,
         poll_seconds: float = 1.0,
+        gate: threading.Lock | None = None,
     ) -> None:
         self.reminders = reminders
         self.app = app
         self.store = store
         self.sweep_seconds = sweep_seconds
         self.poll_seconds = poll_seconds
+        self.gate = gate or threading.Lock()  # a round runs only while it holds the gate
         self._last_sweep = float("-inf")
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -82,7 +84,8 @@ class NoticesFollower:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                self.round()
+                with self.gate:
+                    self.round()
             except Exception:  # the store or a channel failed: the next round tries again
                 log.exception("notices round failed; retrying")
             self._wake.wait(self.poll_seconds)

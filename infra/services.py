@@ -3,6 +3,7 @@ builds them)."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ class Services:
     documents: DocumentStore  # the bytes of documents on cases, by SHA-256
     # Background work that stops with the service (the embedded notices follower).
     on_close: list[Callable[[], None]] = field(default_factory=list)
+    # Held while a bulk load writes a case's history in many transactions (the demo year):
+    # notices judged on a half-loaded case would tell a unit of deadlines it met long ago.
+    notices_gate: threading.Lock = field(default_factory=threading.Lock)
 
     def views_current(self, views: Iterable[str] | None = None, timeout: float = 10.0) -> bool:
         """Read-your-writes: wait until ``views`` (all when None) include every event committed

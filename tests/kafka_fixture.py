@@ -27,6 +27,8 @@ from typing import NoReturn
 
 import pytest
 
+from tests.provisioning import report, run_script, unavailable
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ENSURE_SCRIPT = REPO_ROOT / "scripts" / "ensure_kafka.sh"
 STOP_SCRIPT = REPO_ROOT / "scripts" / "stop_kafka.sh"
@@ -45,23 +47,9 @@ class KafkaUnavailableError(RuntimeError):
 
 def _run(script: Path, timeout_s: float) -> subprocess.CompletedProcess[str]:
     try:
-        return subprocess.run(
-            ["bash", str(script)],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout_s,
-            check=False,
-        )
+        return run_script(script, timeout_s)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise KafkaUnavailableError(f"could not run {script}: {exc!r}") from exc
-
-
-def _report(script: Path, proc: subprocess.CompletedProcess[str]) -> str:
-    return (
-        f"{script} exited with {proc.returncode}\n"
-        f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
-    )
 
 
 def ensure_broker() -> str:
@@ -69,7 +57,7 @@ def ensure_broker() -> str:
     proc = _run(ENSURE_SCRIPT, PROVISION_TIMEOUT_S)
     lines = [line.strip() for line in proc.stdout.splitlines() if line.strip()]
     if proc.returncode != 0 or not lines or not _ADDRESS.match(lines[-1]):
-        raise KafkaUnavailableError(_report(ENSURE_SCRIPT, proc))
+        raise KafkaUnavailableError(report(ENSURE_SCRIPT, proc))
     return lines[-1]
 
 
@@ -77,7 +65,7 @@ def stop_broker() -> None:
     """Stop the local test broker (no-op when it is not running); its data is kept."""
     proc = _run(STOP_SCRIPT, STOP_TIMEOUT_S)
     if proc.returncode != 0:
-        raise KafkaUnavailableError(_report(STOP_SCRIPT, proc))
+        raise KafkaUnavailableError(report(STOP_SCRIPT, proc))
 
 
 def restart_broker() -> str:
@@ -97,9 +85,7 @@ def restart_broker() -> str:
 
 
 def _unavailable(reason: str) -> NoReturn:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"Kafka provisioning failed (CI=true):\n{reason}", pytrace=False)
-    pytest.skip(f"Kafka unavailable: {reason}")
+    unavailable("Kafka", reason)
 
 
 @pytest.fixture(scope="session")

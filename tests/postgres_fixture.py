@@ -16,11 +16,14 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import psycopg
 import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
+
+from tests.provisioning import report, run_script, unavailable
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ENSURE_SCRIPT = REPO_ROOT / "scripts" / "ensure_postgres.sh"
@@ -28,31 +31,18 @@ ENSURE_SCRIPT = REPO_ROOT / "scripts" / "ensure_postgres.sh"
 PROVISION_TIMEOUT_S = 900
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"PostgreSQL provisioning failed (CI=true):\n{reason}", pytrace=False)
-    pytest.skip(f"PostgreSQL unavailable: {reason}")
+def _unavailable(reason: str) -> NoReturn:
+    unavailable("PostgreSQL", reason)
 
 
 def _provision() -> str:
     try:
-        proc = subprocess.run(
-            ["bash", str(ENSURE_SCRIPT)],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=PROVISION_TIMEOUT_S,
-            check=False,
-        )
+        proc = run_script(ENSURE_SCRIPT, PROVISION_TIMEOUT_S)
     except (OSError, subprocess.TimeoutExpired) as exc:
         _unavailable(f"could not run {ENSURE_SCRIPT}: {exc!r}")
-        raise AssertionError("unreachable") from exc
     lines = [line.strip() for line in proc.stdout.splitlines() if line.strip()]
     if proc.returncode != 0 or not lines or not lines[-1].startswith("postgresql://"):
-        _unavailable(
-            f"{ENSURE_SCRIPT} exited with {proc.returncode}\n"
-            f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
-        )
+        _unavailable(report(ENSURE_SCRIPT, proc))
     return lines[-1]
 
 

@@ -11,12 +11,12 @@ errors, and screenshots at 1366×768 go to ``.cache/screenshots/`` (git-ignored)
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import httpx
 import pytest
@@ -31,6 +31,7 @@ from banli.compose import build_services, settings_for
 from banli.serve import ensure_demo
 from demo.accounts import DEMO_PASSWORD
 from tests.e2e.conftest import Server, start_server, stop
+from tests.provisioning import run_script, unavailable
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENSURE_SCRIPT = REPO_ROOT / "scripts" / "ensure_chromium.sh"
@@ -53,10 +54,8 @@ CHROMIUM_FLAGS = (
 )
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"Chromium provisioning failed (CI=true):\n{reason}", pytrace=False)
-    pytest.skip(f"Chromium unavailable: {reason}")
+def _unavailable(reason: str) -> NoReturn:
+    unavailable("Chromium", reason)
 
 
 @dataclass(frozen=True)
@@ -68,17 +67,9 @@ class Chromium:
 @pytest.fixture(scope="session")
 def chromium() -> Chromium:
     try:
-        proc = subprocess.run(
-            ["bash", str(ENSURE_SCRIPT)],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=PROVISION_TIMEOUT_S,
-            check=False,
-        )
+        proc = run_script(ENSURE_SCRIPT, PROVISION_TIMEOUT_S)
     except (OSError, subprocess.TimeoutExpired) as exc:
         _unavailable(f"could not run {ENSURE_SCRIPT}: {exc!r}")
-        raise AssertionError("unreachable") from exc
     found = dict(re.findall(r"^(chromium|chromedriver)=(\S+)$", proc.stdout, re.MULTILINE))
     if proc.returncode != 0 or len(found) != 2:
         _unavailable(f"{ENSURE_SCRIPT} exited with {proc.returncode}\n{proc.stderr}")
@@ -188,7 +179,6 @@ def browser(chromium: Chromium, workbench: Server) -> Iterator[Browser]:
         driver = webdriver.Chrome(service=Service(chromium.driver), options=options)
     except WebDriverException as error:
         _unavailable(f"Chromium did not start: {error.msg}")
-        raise AssertionError("unreachable") from error
     driver.set_window_size(WIDTH, HEIGHT)
     try:
         yield Browser(driver, workbench.base_url)

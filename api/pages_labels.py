@@ -1,5 +1,7 @@
 """The workbench's Chinese labels (DOMAIN.md §1 glossary, UI.md's deadline words), one table
-per closed vocabulary of ``domain.vocabulary``, and the formats of dates and rates.
+per closed vocabulary of ``domain.vocabulary``, and the formats of dates and rates. The words a
+spreadsheet also prints or an import reads (kinds, stages, deadline words, channels, …) are
+``infra.paper_labels``' own tables: a page and the 台账 never name one value two ways.
 
 A value missing from its table is shown as it is stored: a new vocabulary value is visible
 (in English) rather than hidden until someone names it here.
@@ -9,16 +11,12 @@ from __future__ import annotations
 
 from typing import Final
 
+from infra import paper_labels as words
+
 LABELS: Final[dict[str, dict[str, str]]] = {
-    "kind": {"suggestion": "建议", "proposal": "提案"},
-    "level": {"national": "全国", "provincial": "省"},
-    "stage": {
-        "registered": "已登记",
-        "handling": "办理中",
-        "replied": "已答复",
-        "rehandling": "进一步办理",
-        "closed": "已办结",
-    },
+    "kind": dict(words.KIND),
+    "level": dict(words.LEVEL),
+    "stage": dict(words.STAGE),
     "role": {
         "admin": "管理员",
         "office": "办公室",
@@ -28,24 +26,9 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "auditor": "审计",
         "proposer": "代表委员",
     },
-    "unit_role": {"lead": "主办", "co": "会办", "split": "分办", "reference": "参阅"},
-    "deadline": {
-        "co_opinion": "会办意见",
-        "reply": "答复",
-        "disclosure": "公开",
-        "rehandling": "进一步办理",
-        "reference_contact": "参阅件联系",
-    },
-    # UI.md: one word per status, everywhere; "N 天" is added where the days are known.
-    "status": {
-        "pending": "办理中",
-        "due_soon": "即将到期",
-        "overdue": "已逾期",
-        "met": "按期办结",
-        "met_late": "逾期办结",
-        "missed": "逾期未办",
-        "extended": "已延期",
-    },
+    "unit_role": dict(words.UNIT_ROLE),
+    "deadline": dict(words.DEADLINE_KIND),
+    "status": dict(words.DEADLINE_STATUS),
     "measure": {
         "communication_rate": "主办建议沟通率",
         "key_meeting_rate": "重点建议见面率",
@@ -56,37 +39,17 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "disclosure_on_time_rate": "按时公开率",
         "rehandling_on_time_rate": "进一步办理按时率",
     },
-    "phase": {"before": "办理前", "during": "办理中", "after": "答复后"},
-    "channel": {
-        "phone": "电话",
-        "wechat": "微信",
-        "email": "电子邮件",
-        "video": "视频",
-        "letter": "信函",
-        "meeting": "座谈",
-        "visit": "走访",
-        "site": "实地察看",
-    },
-    "verdict": {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"},
+    "phase": dict(words.PHASE),
+    "channel": dict(words.CHANNEL),
+    "verdict": dict(words.VERDICT),
     "means": {
         "phone": "电话督办",
         "meeting": "会议督办",
         "on_site": "实地督办",
         "circular": "通报",
     },
-    "finding": {
-        "implemented": "已落实",
-        "not_implemented": "未落实",
-        "advancing": "推进中",
-        "stalled": "停滞",
-        "fulfilled": "已兑现",
-    },
-    "key_source": {
-        "congress": "人大确定",
-        "cppcc": "政协确定",
-        "government": "政府确定",
-        "unit": "本单位确定",
-    },
+    "finding": dict(words.FINDING),
+    "key_source": dict(words.KEY_SOURCE),
     "disclosure": {"proactive": "主动公开", "on_request": "依申请公开", "withheld": "不予公开"},
     "disclosure_status": {
         "due": "待公开",
@@ -101,7 +64,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "approved": "已批准",
         "issued": "已答复",
     },
-    "proposer_type": {"deputy": "代表", "member": "委员", "unit": "单位"},
+    "proposer_type": dict(words.PROPOSER_TYPE),
     "proposer_role": {"lead": "领衔", "co_signer": "联名"},
     "source": {"proposer": "代表委员本人", "office": "办公室代录"},
     "document_kind": {

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from api.auth import services
 from api.commands import Fingerprinted, context
+from api.pages_labels import LABELS, status_word
 from api.proposer_reads import proposer_case
 from api.routes_documents import document_file
 from api.routes_proposer import issued_document
@@ -53,6 +54,8 @@ HEADERS = {
 templates = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), auto_reload=False
 )
+# The deadline words of UI.md and the vocabularies' words, as every other page says them.
+templates.globals.update(status_word=status_word, LABELS=LABELS)
 router = APIRouter(include_in_schema=False)
 
 

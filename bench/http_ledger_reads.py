@@ -163,8 +163,9 @@ def load_cases(args: argparse.Namespace, dsn: str, schema: str, server: Server) 
 
 def wait_for_projections(server: Server, timeout: float) -> float:
     """Polls /metrics until every projection's lag is 0; answers the seconds waited. Only the
-    views the projection runner keeps count: the notices follower's (notices, notifications)
-    are judged by a day and run in one process, or none, so they are no catch-up to wait for."""
+    views the projection runner keeps count: /metrics shows the notices follower's views
+    (reminders, notifications) a whole log behind in the embedded shape, since that follower
+    tracks its place as ``notices:log``, which the metric does not read."""
     began = time.perf_counter()
     last_report = began
     with httpx.Client(base_url=server.base_url, timeout=30.0) as client:

@@ -16,22 +16,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from banli.compose import notices_follower
-from tests.api.accounts_support import browser, new_user
 from tests.api.conftest import Api, register_and_assign
 from tests.api.proposer_support import issued, link
 from tests.api.test_notifications import notifying
-from tests.api.test_pages import csrf_of, page_login
+from tests.api.test_pages import csrf_of, logged_in
 from tests.api.test_repeats_search import ROAD, ROAD_TEXT, earlier_year, register
 from tests.notice_receivers import Mailbox
 
 VERSION = re.compile(r'id="form-{}".*?name="_version" value="(\d+)"', re.S)
-
-
-def logged_in(api: Api, username: str, role: str = "office", unit: str | None = None) -> TestClient:
-    new_user(api, username, role=role, unit=unit)
-    client = browser(api)
-    assert page_login(client, username).status_code == 303
-    return client
 
 
 def form_of(client: TestClient, case_id: str, name: str, **fields: str) -> dict[str, str]:

@@ -25,6 +25,14 @@ def page_login(client: TestClient, username: str, password: str = PASSWORD) -> h
     return response
 
 
+def logged_in(api: Api, username: str, role: str = "office", unit: str | None = None) -> TestClient:
+    """A browser session of a new user with ``role`` (and ``unit``), logged in by the form."""
+    new_user(api, username, role=role, unit=unit)
+    client = browser(api)
+    assert page_login(client, username).status_code == 303
+    return client
+
+
 def csrf_of(client: TestClient, path: str) -> str:
     found = CSRF.search(client.get(path).text)
     assert found, path

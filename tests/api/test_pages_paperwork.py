@@ -12,19 +12,11 @@ from datetime import date
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from tests.api.accounts_support import browser, new_user
 from tests.api.conftest import Api, register_and_assign
-from tests.api.test_pages import csrf_of, page_login
+from tests.api.test_pages import csrf_of, logged_in
 from tests.paperwork_support import row, upload, workbook
 
 DOWNLOAD = re.compile(r'href="([^"]+)" download data-export="([^"]+)"')
-
-
-def logged_in(api: Api, username: str, role: str = "office", unit: str | None = None) -> TestClient:
-    new_user(api, username, role=role, unit=unit)
-    client = browser(api)
-    assert page_login(client, username).status_code == 303
-    return client
 
 
 def import_file(client: TestClient, data: bytes, action: str = "import") -> str:

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.accounts_support import browser, new_user
 from tests.api.conftest import Api
 from tests.api.proposer_support import FEEDBACK, as_link, issued, link, ok
-from tests.api.test_pages import page_login
+from tests.api.test_pages import logged_in
 
 
 def fin(api: Api, **query: Any) -> dict[str, Any]:
@@ -55,9 +54,7 @@ def test_R_F4_the_dashboard_shows_the_proposers_verdicts_apart_from_the_offices(
     by_link, _ = issued(api, "S-3")
     token = link(api, by_link)["link_token"]
     ok(as_link(api, token, f"/v1/proposer/cases/{by_link}/feedback", FEEDBACK))
-    new_user(api, "clerk")
-    client = browser(api)
-    page_login(client, "clerk")
+    client = logged_in(api, "clerk")
     page = client.get("/?year=2025").text
     fin_row = next(r for r in page.split("<tr") if "FIN" in r and "by-source" in r)
     assert "本人 1/1 · 代录 0/0" in fin_row

@@ -133,7 +133,7 @@ def load_calendar(request: Request, who: Admin, svc: Svc, posted: Posted) -> Res
         with page_errors():
             before = queries.deadlines_due_between(svc, *window)
         ctx = CommandContext(actor=who.actor(), today=today())
-        version = svc.app.load_calendar_year(ctx, year, body.holidays, body.workdays)
+        version = svc.app.stored_calendar.load_year(ctx, year, body.holidays, body.workdays)
         with page_errors():
             after = queries.deadlines_due_between(svc, *window)
     except (ValidationError, DomainError, ValueError) as error:

@@ -35,6 +35,7 @@ from infra.command_context import CommandResult
 from infra.directory import Principal
 from infra.documents import DocumentStore
 from infra.file_types import sniff
+from infra.idempotency import stored_answer
 from infra.services import Services as ServiceGraph
 
 router = APIRouter(tags=["documents"])
@@ -95,7 +96,7 @@ def attach(
         kind=kind, occurred_on=occurred_on, reply_id=reply_id, name=found.name, sha256=sha256
     )
     ctx = scoped(context(request, who, upload), who, command)
-    if svc.app.stored_answer(ctx) is None:
+    if stored_answer(svc.app.index, ctx) is None:
         _would_attach(svc, who, command)
         svc.documents.put(sha256, data)
     return svc.app.execute(ctx, command), sha256

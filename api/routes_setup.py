@@ -44,5 +44,5 @@ def load_calendar(
 ) -> JSONResponse:
     """R-D7: an official year's holidays and 调休 make-up workdays; deadlines follow at once."""
     ctx = CommandContext(actor=who.actor(), today=today())
-    version = svc.app.load_calendar_year(ctx, year, body.holidays, body.workdays)
+    version = svc.app.stored_calendar.load_year(ctx, year, body.holidays, body.workdays)
     return JSONResponse({"year": year, "calendar_version": version}, status_code=200)

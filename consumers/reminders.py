@@ -30,8 +30,9 @@ from eventsourcing.persistence import Tracking
 
 from consumers.envelope import Envelope
 from domain.case import Case
-from infra.application import LATEST, BanliApplication
+from infra.application import BanliApplication
 from infra.positions import consumer_offsets, kafka_offset_name
+from infra.recorders import LATEST
 from infra.unit_names import unit_name
 from infra.view_store import ViewStoreBase
 from projections import ledger

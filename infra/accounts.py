@@ -21,6 +21,7 @@ from domain.errors import Conflict, InvalidInput, NotFound
 from infra.clock import china_date
 from infra.command_context import CommandContext, event_id, parse_event_id
 from infra.directory import Directory, Principal
+from infra.idempotency import idempotency_row, stored_answer
 from infra.login_throttle import LoginThrottle
 from infra.passwords import check_password, hash_password
 
@@ -139,7 +140,7 @@ class Accounts:
             )
             answer = AccountChange(user.username, user.enabled, refs, done.revoked)
             try:
-                recordings = app.record(pending, app.idempotency_row(ctx, _stored(answer)))
+                recordings = app.record(pending, idempotency_row(ctx, _stored(answer)))
             except IntegrityError:
                 if (replay := self._replayed(ctx)) is not None:
                     return replay
@@ -152,7 +153,7 @@ class Accounts:
         raise Conflict("用户被并发修改，请重试", f"user {username!r} changed concurrently; retry")
 
     def _replayed(self, ctx: CommandContext) -> AccountChange | None:
-        stored = self.directory.app.stored_answer(ctx)
+        stored = stored_answer(self.directory.app.index, ctx)
         if stored is None:
             return None
         index = self.directory.app.index

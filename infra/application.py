@@ -9,13 +9,12 @@ transaction. A refused command therefore writes nothing.
 from __future__ import annotations
 
 import contextlib
-import json
 import random
 import threading
 import time
 import zlib
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -35,7 +34,6 @@ from domain.commands import (
     RegisterCase,
 )
 from domain.deadlines.calendar import WorkdayCalendar
-from domain.deadlines.calendar_book import CALENDAR_BOOK_ID, CalendarBook
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.key_quota import KeyQuota
 from domain.proposer_links import ProposerLinkGrant
@@ -47,16 +45,14 @@ from infra.command_context import (
     case_not_found,
     count_refusal,
     event_id,
-    parse_event_id,
     stamp_provenance,
 )
-from infra.recorders import IdempotencyRow, IndexQueries, IndexRow, index_queries
+from infra.idempotency import idempotency_row, replayed_result
+from infra.recorders import LATEST, IdempotencyRow, IndexQueries, IndexRow, index_queries
 from infra.stored_calendar import StoredCalendar
 from infra.telemetry import COMMANDS, request_id
 from infra.transcodings import DateAsISO
 
-# "Up to the newest version": asking the repository for a version bypasses its cache.
-LATEST = 2**62
 # How often a command without If-Match is run again on fresh state after losing a race.
 MAX_RETRIES = 10
 
@@ -98,39 +94,6 @@ class BanliApplication(Application[UUID]):
         return self._index
 
     # ------------------------------------------------------------------ the command path
-
-    def stored_answer(self, ctx: CommandContext) -> dict[str, Any] | None:
-        """The first answer given under ``ctx``'s idempotency key (409 if the body differs)."""
-        if ctx.idempotency_key is None:
-            return None
-        found = self.index.idempotent_answer(ctx.idempotency_key)
-        if found is None:
-            return None
-        request_hash, response = found
-        if request_hash != ctx.request_hash:
-            raise Conflict(
-                "同一幂等键已用于不同的请求",
-                "this Idempotency-Key was already used with a different request",
-            )
-        answer: dict[str, Any] = json.loads(response)
-        return answer
-
-    def idempotency_row(self, ctx: CommandContext, answer: dict[str, Any]) -> IdempotencyRow | None:
-        if ctx.idempotency_key is None:
-            return None
-        return IdempotencyRow(ctx.idempotency_key, ctx.request_hash, json.dumps(answer))
-
-    def _replayed(self, ctx: CommandContext) -> CommandResult | None:
-        answer = self.stored_answer(ctx)
-        if answer is None:
-            return None
-        for ev in answer["events"]:
-            case_id, version = parse_event_id(ev["id"])
-            ev["position"] = self.index.notification_id(str(case_id), version)
-        extra = {k: v for k, v in answer.items() if k not in ("case_id", "version", "events")}
-        return CommandResult(
-            answer["case_id"], answer["version"], answer["events"], replayed=True, extra=extra
-        )
 
     def _load(self, case_id: UUID | str, *, fresh: bool = False) -> Case:
         """A case from the command cache, or (``fresh``) rebuilt from the store itself."""
@@ -179,7 +142,7 @@ class BanliApplication(Application[UUID]):
         action: Callable[[Sequence[Case]], dict[str, Any] | None],
         retry: bool,
     ) -> CommandResult:
-        replay = self._replayed(ctx)
+        replay = replayed_result(self.index, ctx)
         if replay is not None:
             return replay
         cases = load()
@@ -265,16 +228,11 @@ class BanliApplication(Application[UUID]):
             for e in reported
         ]
         result = CommandResult(str(primary.id), primary.version, events, extra=extra)
-        idempotency = None
-        if ctx.idempotency_key is not None:
-            idempotency = IdempotencyRow(
-                ctx.idempotency_key, ctx.request_hash, json.dumps(result.as_dict())
-            )
         try:
-            recordings = self.record(pending, idempotency)
+            recordings = self.record(pending, idempotency_row(ctx, result.as_dict()))
         except IntegrityError:
             # Either a concurrent writer got there first, or the same idempotency key raced us.
-            replay = self._replayed(ctx)
+            replay = replayed_result(self.index, ctx)
             if replay is not None:
                 return replay
             raise ConcurrentWrite(
@@ -394,26 +352,6 @@ class BanliApplication(Application[UUID]):
         return self._run(ctx, load, act, command=type(command).__name__)
 
     # ------------------------------------------------------------------ calendar (R-D7)
-
-    def load_calendar_year(
-        self, ctx: CommandContext, year: int, holidays: list[date], workdays: list[date]
-    ) -> int:
-        try:
-            # From the store, not the command cache: events saved here are not aggregates the
-            # library could cache, so a cached book stays at the version first read and the
-            # next load but one would clash with this process's own last load.
-            book: Any = self.repository.get(CALENDAR_BOOK_ID, version=LATEST)
-        except AggregateNotFoundError:
-            book = CalendarBook()
-        assert isinstance(book, CalendarBook)
-        book.load_year(
-            year=year, holidays=holidays, workdays=workdays, actor=ctx.actor, today=ctx.today
-        )
-        try:
-            self.record(book.collect_events())
-        except IntegrityError:
-            raise Conflict("日历被并发修改，请重试", "the calendar changed concurrently") from None
-        return book.version
 
     @property
     def stored_calendar(self) -> StoredCalendar:

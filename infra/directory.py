@@ -19,10 +19,12 @@ from eventsourcing.persistence import IntegrityError
 from domain.directory import TOKEN_PREFIX_LENGTH, TokenGrant, Unit, User, token_hash
 from domain.errors import Conflict, InvalidInput
 from domain.records import Actor
-from infra.application import LATEST, BanliApplication
+from infra.application import BanliApplication
 from infra.clock import Clock, china_date, today, utc_now
 from infra.command_context import CommandContext
+from infra.idempotency import idempotency_row, stored_answer
 from infra.passwords import check_password, hash_password
+from infra.recorders import LATEST
 
 # Remembered grants (hash → username) before the memory is cleared: a bound, not a policy.
 GRANT_MEMORY = 100_000
@@ -132,15 +134,15 @@ class Directory:
     ) -> tuple[dict[str, Any], bool]:
         """Answers the unit, and whether this is an idempotent replay of an earlier request."""
         ctx = ctx or CommandContext(actor.actor(), today())
-        replay = self.app.stored_answer(ctx)
+        replay = stored_answer(self.app.index, ctx)
         if replay is not None:
             return replay, True
         unit = Unit.create(code=code, name=name, actor=actor.actor())
         answer = {"code": unit.code, "name": unit.name, "id": str(unit.id)}
         try:
-            self.app.record(unit.collect_events(), self.app.idempotency_row(ctx, answer))
+            self.app.record(unit.collect_events(), idempotency_row(ctx, answer))
         except IntegrityError:
-            if (replay := self.app.stored_answer(ctx)) is not None:
+            if (replay := stored_answer(self.app.index, ctx)) is not None:
                 return replay, True
             raise Conflict("单位代码已存在", f"unit {code!r} already exists") from None
         return answer, False
@@ -162,7 +164,7 @@ class Directory:
         A replay answers the first answer without the token: the secret is never stored.
         """
         ctx = ctx or CommandContext(actor.actor(), today())
-        replay = self.app.stored_answer(ctx)
+        replay = stored_answer(self.app.index, ctx)
         if replay is not None:
             return replay, True
         user = User.create(
@@ -189,9 +191,9 @@ class Directory:
         try:
             # One transaction: no user without its grant (nor its idempotency answer).
             events = [*user.collect_events(), *grant.collect_events()]
-            self.app.record(events, self.app.idempotency_row(ctx, answer))
+            self.app.record(events, idempotency_row(ctx, answer))
         except IntegrityError:
-            if (replay := self.app.stored_answer(ctx)) is not None:
+            if (replay := stored_answer(self.app.index, ctx)) is not None:
                 return replay, True
             raise Conflict("用户名已存在", f"user {user.username!r} already exists") from None
         return {**answer, "token": secret}, False

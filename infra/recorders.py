@@ -70,6 +70,9 @@ def _request_rows(ids: Sequence[int] | None, kwargs: dict[str, Any]) -> list[tup
     return [(nid, request) for nid in ids or ()] if request else []
 
 
+# "Up to the newest version": asking the repository for a version bypasses its cache.
+LATEST = 2**62
+
 SQLITE_SIDE_TABLES = [
     "CREATE TABLE IF NOT EXISTS banli_event_index ("
     "notification_id INTEGER PRIMARY KEY, originator_id TEXT NOT NULL, "

@@ -16,9 +16,9 @@ from eventsourcing.persistence import IntegrityError
 from domain.directory import token_hash
 from domain.errors import Conflict
 from domain.sessions import Session
-from infra.application import LATEST
 from infra.directory import Directory, Principal, new_secret, principal_of, well_formed_secret
 from infra.login_throttle import LoginThrottle
+from infra.recorders import LATEST
 
 
 @dataclass(frozen=True)

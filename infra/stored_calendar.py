@@ -9,16 +9,21 @@ The decoded book is memoised by its stored version, which the store is asked for
 from __future__ import annotations
 
 import threading
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
 
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.calendar_book import CALENDAR_BOOK_ID, CalendarBook
+from domain.errors import Conflict
+from infra.recorders import LATEST
 
 if TYPE_CHECKING:
     from infra.application import BanliApplication
+    from infra.command_context import CommandContext
 
 
 class StoredCalendar:
@@ -26,6 +31,27 @@ class StoredCalendar:
         self.app = app
         self._lock = threading.Lock()
         self._memo: tuple[int, WorkdayCalendar] | None = None
+
+    def load_year(
+        self, ctx: CommandContext, year: int, holidays: list[date], workdays: list[date]
+    ) -> int:
+        """R-D7: records ``year``'s holidays and working weekends; answers the book's version."""
+        try:
+            # From the store, not the command cache: events saved here are not aggregates the
+            # library could cache, so a cached book stays at the version first read and the
+            # next load but one would clash with this process's own last load.
+            book: Any = self.app.repository.get(CALENDAR_BOOK_ID, version=LATEST)
+        except AggregateNotFoundError:
+            book = CalendarBook()
+        assert isinstance(book, CalendarBook)
+        book.load_year(
+            year=year, holidays=holidays, workdays=workdays, actor=ctx.actor, today=ctx.today
+        )
+        try:
+            self.app.record(book.collect_events())
+        except IntegrityError:
+            raise Conflict("日历被并发修改，请重试", "the calendar changed concurrently") from None
+        return book.version
 
     def version_at(self, position: int | None) -> int:
         """The book's version as of log ``position`` (the newest when None); 0 if never loaded."""

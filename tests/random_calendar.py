@@ -49,5 +49,5 @@ def load_random_schedule(
         if day.year == year and day.weekday() >= 5 and day not in holidays
     }
     workdays = set(rng.sample(sorted(beside), min(len(beside), rng.randint(0, 3))))
-    app.load_calendar_year(ctx(actor, today), year, sorted(holidays), sorted(workdays))
+    app.stored_calendar.load_year(ctx(actor, today), year, sorted(holidays), sorted(workdays))
     return year, sorted(holidays), sorted(workdays)

@@ -67,7 +67,7 @@ def test_kafka_fed_views_equal_a_full_rebuild(
     # A calendar load recomputes every case's deadlines on the consumer side too (R-D7).
     admin = Actor(user="admin", role="admin", unit=None)
     spring = [date(2025, 1, 28), date(2025, 1, 29), date(2025, 2, 4), date(2025, 5, 6)]
-    app.load_calendar_year(CommandContext(admin, date(2026, 6, 30)), 2025, spring, [])
+    app.stored_calendar.load_year(CommandContext(admin, date(2026, 6, 30)), 2025, spring, [])
     head = app.recorder.max_notification_id() or 0
     settings = kafka_settings(kafka_bootstrap, kafka_topic)
     ensure_topic(settings)

@@ -107,7 +107,7 @@ def test_a_loaded_calendar_year_survives_restarts_and_evictions_R_D7(
     from tests.support import ctx
 
     app, store = stores
-    app.load_calendar_year(ctx(), 2027, [date(2027, 3, 1)], [])
+    app.stored_calendar.load_year(ctx(), 2027, [date(2027, 3, 1)], [])
     ProjectionRunner(app, store, cache_size=1 if not restart else 500_000).run()
     runner = ProjectionRunner(app, store, cache_size=1)  # a fresh process, or a tiny cache
     flow = Flow(app, "CAL-1", year=2026, received_on=date(2025, 11, 20))

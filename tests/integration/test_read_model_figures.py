@@ -95,7 +95,7 @@ def test_loading_a_year_moves_ledger_deadlines_R_D7(stores: Stores) -> None:
     assert (reply["due_on"], reply["calendar_provisional"]) == ("2027-02-15", True)
     admin = Actor(user="admin", role="admin", unit=None)
     holidays = [date(2027, 2, d) for d in range(5, 17)]
-    app.load_calendar_year(CommandContext(admin, today), 2027, holidays, [])
+    app.stored_calendar.load_year(CommandContext(admin, today), 2027, holidays, [])
     runner.run()
     [row] = ledger(store, as_of=today)["items"]
     reply = next(d for d in row["deadlines"] if d["kind"] == "reply")

@@ -15,7 +15,7 @@ def test_every_calendar_load_of_a_service_process_is_stored_R_D7(tmp_path: Path)
     the third load of a process clashed with its own second one and answered 409 for good."""
     app = BanliApplication(env=Settings(data_dir=tmp_path).eventsourcing_env())
     versions = [
-        app.load_calendar_year(ctx(), 2027, [date(2027, 3, day)], []) for day in (1, 2, 3, 4)
+        app.stored_calendar.load_year(ctx(), 2027, [date(2027, 3, day)], []) for day in (1, 2, 3, 4)
     ]
     assert versions == [2, 3, 4, 5]
     calendar = app.calendar()

@@ -131,7 +131,9 @@ def test_2027_deadline_is_provisional_until_the_year_is_loaded_R_D7(app: BanliAp
     assert "PROVISIONAL" in before.derivation
     admin = Actor(user="admin", role="admin", unit=None)
     spring_festival = [date(2027, 2, d) for d in range(5, 17)]
-    app.load_calendar_year(CommandContext(admin, today), 2027, spring_festival, [date(2027, 2, 20)])
+    app.stored_calendar.load_year(
+        CommandContext(admin, today), 2027, spring_festival, [date(2027, 2, 20)]
+    )
     after = {d.kind: d for d in case_deadlines(case, app.calendar(), today)}["reply"]
     assert (after.due_on, after.calendar_provisional) == (date(2027, 2, 17), False)
     assert "loaded: 2027" in after.derivation

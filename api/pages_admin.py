@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 
-from api import queries
+from api import queries, queries_ledger
 from api import schemas as s
 from api import schemas_accounts as a
 from api.commands import context
@@ -131,11 +131,11 @@ def load_calendar(request: Request, who: Admin, svc: Svc, posted: Posted) -> Res
         )
         window = (date(year - 1, 1, 1), date(year + 1, 12, 31))
         with page_errors():
-            before = queries.deadlines_due_between(svc, *window)
+            before = queries_ledger.deadlines_due_between(svc, *window)
         ctx = CommandContext(actor=who.actor(), today=today())
         version = svc.app.stored_calendar.load_year(ctx, year, body.holidays, body.workdays)
         with page_errors():
-            after = queries.deadlines_due_between(svc, *window)
+            after = queries_ledger.deadlines_due_between(svc, *window)
     except (ValidationError, DomainError, ValueError) as error:
         return page(request, who, svc, 422, problems={"calendar": problem_of(error)}, posted=posted)
     return page(request, who, svc, 200, moved=moved(before, after), loaded=(year, version))

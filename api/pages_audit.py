@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api import queries
+from api import queries, queries_ledger
 from api.deps import Paging
 from api.pages_case import china_time, parse_moment
 from api.pages_web import PageRefused, Svc, page_errors, query_choice, render, roles, see_other
@@ -81,7 +81,7 @@ def find_case(request: Request, who: Auditor, svc: Svc) -> Response:
     if not number:
         raise PageRefused(400, "请输入件的编号")
     with page_errors():
-        found = queries.cases_numbered(svc, who, today(), [number], year=None, kind=None)
+        found = queries_ledger.cases_numbered(svc, who, today(), [number], year=None, kind=None)
     if not found.items:
         raise PageRefused(404, f"没有编号为 {number} 的件")
     target = f"/cases/{found.items[0].case_id}"

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from api import queries
+from api import queries, queries_ledger
 from api.pages_labels import label
 from api.pages_web import (
     PageRefused,
@@ -119,14 +119,14 @@ def trend_link(year: int, kind: str | None, day: date) -> str:
 def dashboard(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
     kind = query_kind(request)
     with page_errors():
-        years = queries.years(svc)
+        years = queries_ledger.years(svc)
         year = query_year(request) or (years[0] if years else today().year)
         as_of = today()
-        summary = queries.ledger_summary(svc, who, as_of, year=year, kind=kind)
+        summary = queries_ledger.ledger_summary(svc, who, as_of, year=year, kind=kind)
         stats = queries.measures(svc, who, as_of=as_of, year=year, kind=kind)
         visits = queries.visit_compliance(svc, who, year=year)
         days = month_ends(year, as_of)
-        trend = queries.overdue_trend(svc, who, days, year=year, kind=kind)
+        trend = queries_ledger.overdue_trend(svc, who, days, year=year, kind=kind)
     codes = [i.unit for i in stats.items] + [v.unit for v in visits.items]
     names = queries.unit_names(svc, codes)
     context = {
@@ -182,7 +182,7 @@ def figure_cases(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
             "denominator": denominator,
             "outside": sorted(set(denominator) - set(numerator)),
         }[part]
-        rows = queries.cases_numbered(svc, who, as_of, numbers, year=year, kind=kind)
+        rows = queries_ledger.cases_numbered(svc, who, as_of, numbers, year=year, kind=kind)
     names = queries.unit_names(svc, _units_of(rows.items, unit))
     context = {
         "title": title,
@@ -217,7 +217,7 @@ def _visit_cases(
     item = next((v for v in report.items if v.unit == unit), None)
     if item is None:
         raise PageRefused(404, "没有该单位的数据")
-    lead = queries.lead_case_numbers(svc, who, as_of, unit=unit, year=year)
+    lead = queries_ledger.lead_case_numbers(svc, who, as_of, unit=unit, year=year)
     return item.visited, lead, "面对面走访率"
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from api import queries
+from api import queries, queries_ledger
 from api.deps import LedgerFilter, LedgerSort, Paging
 from api.pages_web import (
     PageRefused,
@@ -103,10 +103,10 @@ def ledger_page(
     asked = query_day(request)  # the ledger as of another day (the 总览's trend links here)
     as_of = asked or today()
     with page_errors():
-        page = queries.ledger_page(svc, who, as_of, filters, Paging(PAGE_SIZE, cursor))
-        total = queries.ledger_total(svc, who, as_of, filters)
-        units = queries.units_in_ledger(svc, who)
-        years = queries.years(svc)
+        page = queries_ledger.ledger_page(svc, who, as_of, filters, Paging(PAGE_SIZE, cursor))
+        total = queries_ledger.ledger_total(svc, who, as_of, filters)
+        units = queries_ledger.units_in_ledger(svc, who)
+        years = queries_ledger.years(svc)
     context = {
         "filters": filters,
         "rows": page.items,
@@ -141,13 +141,13 @@ def supervision_page(request: Request, svc: Svc, who: Supervisor) -> HTMLRespons
     next_cursor = None
     with page_errors():
         if tab == "overdue":
-            page = queries.overdue_page(svc, who, as_of, Paging(PAGE_SIZE, cursor))
+            page = queries_ledger.overdue_page(svc, who, as_of, Paging(PAGE_SIZE, cursor))
             rows, next_cursor = page.items, page.next_cursor
         elif tab == "due_soon":
-            rows = queries.due_soon_page(svc, who, as_of).items
+            rows = queries_ledger.due_soon_page(svc, who, as_of).items
         else:
             wanted = LedgerFilter(key=True) if tab == "key" else LedgerFilter(stage="rehandling")
-            page = queries.ledger_page(svc, who, as_of, wanted, Paging(PAGE_SIZE, cursor))
+            page = queries_ledger.ledger_page(svc, who, as_of, wanted, Paging(PAGE_SIZE, cursor))
             rows, next_cursor = page.items, page.next_cursor
     if rows is None:
         raise PageRefused(404, "没有该列表")

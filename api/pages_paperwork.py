@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from api import queries
+from api import queries_ledger
 from api.pages_web import (
     NAVIGATION,
     PageRefused,
@@ -73,7 +73,7 @@ def page(
     year = query_year(request)
     kind = query_kind(request)
     with page_errors():
-        years = queries.years(svc)
+        years = queries_ledger.years(svc)
     chosen = year if year is not None else max(years, default=today().year)
     context = {
         "years": years,

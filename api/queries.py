@@ -1,5 +1,6 @@
 """The read side as the API sees it: every call into ``projections`` (and the case document
-read from the event store) is here, answering the response models of ``schemas_*``.
+read from the event store) is here or in ``queries_ledger`` (the 台账's), answering the
+response models of ``schemas_*``.
 
 A read first waits for the read models it needs (read-your-writes, API.md § Running); a handler
 sees its own unit's rows only (docs/decisions.md § HTTP API).
@@ -7,21 +8,20 @@ sees its own unit's rows only (docs/decisions.md § HTTP API).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import UTC, date, datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
 from api.auth import check_handler_case
-from api.deps import LedgerFilter, Paging
+from api.deps import Paging
 from api.problems import ApiProblem
+from api.read_scope import at_head, own_rows, own_unit, paged, views_current
 from api.schemas_audit import AuditPage, HealthPublic, HistoryPublic, VerificationPublic
 from api.schemas_case import CasePublic, CaseSearchPage
-from api.schemas_ledger import Commitments, DisclosureRegister, LedgerPage
+from api.schemas_ledger import Commitments, DisclosureRegister
 from api.schemas_proposer import CaseNotices
 from api.schemas_stats import UnitStats, VisitCompliance
 from domain.case import Case
@@ -29,7 +29,6 @@ from domain.directory import Unit
 from domain.vocabulary import DisclosureStatus, Kind
 from infra.chain_audit import anchors_from, verify_chain
 from infra.directory import Principal
-from infra.embedded import ViewStopped
 from infra.services import Services
 from projections import trail_reads
 from projections.audit_trail import AuditTrailView, case_history, global_log
@@ -37,61 +36,10 @@ from projections.case_document import case_document
 from projections.case_search import CaseSearchView, search
 from projections.commitments import CommitmentView, open_commitments
 from projections.disclosures import DisclosureView, disclosures
-from projections.ledger import LedgerView, ledger, ledger_count, overdue
-from projections.ledger_summary import (
-    deadline_dates,
-    due_soon,
-    ledger_units,
-    ledger_years,
-    stage_counts,
-)
 from projections.notifications import case_notices
 from projections.public_register import PublicRegisterView, every_reply
 from projections.tamper_chain import TamperChainView
 from projections.unit_facts import UnitFactsView, unit_stats, visit_compliance_report
-
-
-class UnitRow(Protocol):
-    @property
-    def unit(self) -> str | None: ...
-
-
-Row = TypeVar("Row", bound=UnitRow)
-T = TypeVar("T")
-
-
-def views_current(svc: Services, *views: str) -> None:
-    """Read-your-writes: a read after a 201 reflects it. A read model that stopped at an event
-    it cannot apply answers 503 at once, naming the view and the position."""
-    try:
-        current = svc.views_current(views)
-    except ViewStopped as stopped:
-        raise ApiProblem(503, str(stopped)) from None
-    if not current:
-        raise ApiProblem(503, "read models are catching up; retry shortly")
-
-
-def own_rows(who: Principal, rows: Sequence[Row]) -> list[Row]:
-    """A handler's lists keep only its own unit's rows."""
-    return [r for r in rows if who.role != "handler" or r.unit == who.unit]
-
-
-def own_unit(who: Principal, unit: str | None) -> str | None:
-    """A handler sees only its own unit's rows, whatever it asks for."""
-    if who.role != "handler":
-        return unit
-    if unit is not None and unit != who.unit:
-        raise ApiProblem(403, f"a handler of {who.unit} reads only its own unit")
-    return who.unit
-
-
-def paged(read: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """A page read with the caller's cursor; a cursor the read cannot follow is a 422."""
-    try:
-        return read()
-    except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
-        raise ApiProblem(422, "invalid cursor") from None
-
 
 # ---------------------------------------------------------------------- cases
 
@@ -163,77 +111,6 @@ def _aware(moment: datetime) -> datetime:
 # ---------------------------------------------------------------------- registers
 
 
-def ledger_page(
-    svc: Services, who: Principal, as_of: date, filters: LedgerFilter, page: Paging
-) -> LedgerPage:
-    views_current(svc, LedgerView.name)
-    selection = {**filters.selection(), "unit": own_unit(who, filters.unit)}
-    found = paged(
-        lambda: ledger(
-            svc.views,
-            as_of=as_of,
-            limit=page.limit,
-            cursor=page.cursor,
-            sort=filters.sort,
-            descending=filters.descending,
-            **selection,
-        )
-    )
-    return LedgerPage.model_validate(found)
-
-
-def ledger_total(svc: Services, who: Principal, as_of: date, filters: LedgerFilter) -> int:
-    """How many cases the ledger's filters select (the row count beside a page)."""
-    views_current(svc, LedgerView.name)
-    selection = {**filters.selection(), "unit": own_unit(who, filters.unit)}
-    return ledger_count(svc.views, as_of=as_of, **selection)
-
-
-def cases_numbered(
-    svc: Services,
-    who: Principal,
-    as_of: date,
-    numbers: list[str],
-    *,
-    year: int | None,
-    kind: Kind | None,
-    limit: int = 1000,
-) -> LedgerPage:
-    """The ledger rows of the cases a figure names (a measure's numerator or denominator)."""
-    views_current(svc, LedgerView.name)
-    unit = own_unit(who, None)
-    found = ledger(
-        svc.views, as_of=as_of, year=year, kind=kind, unit=unit, numbers=numbers, limit=limit
-    )
-    return LedgerPage.model_validate(found)
-
-
-def lead_case_numbers(
-    svc: Services, who: Principal, as_of: date, *, unit: str, year: int | None
-) -> list[str]:
-    """The numbers of ``unit``'s lead cases (R-V2's denominator)."""
-    views_current(svc, LedgerView.name)
-    unit = own_unit(who, unit) or unit
-    found = ledger(svc.views, as_of=as_of, year=year, unit=unit, unit_role="lead", limit=1_000_000)
-    return [str(item["number"]) for item in found["items"]]
-
-
-def ledger_summary(
-    svc: Services, who: Principal, as_of: date, *, year: int | None, kind: Kind | None
-) -> dict[str, Any]:
-    """The 总览's counts: cases by stage, overdue and key cases, over the caller's scope."""
-    scope: dict[str, Any] = {"year": year, "kind": kind, "unit": own_unit(who, None)}
-
-    def count() -> dict[str, Any]:
-        return {
-            "stages": stage_counts(svc.views, as_of=as_of, **scope),
-            "overdue": ledger_count(svc.views, as_of=as_of, overdue=True, **scope),
-            "key": ledger_count(svc.views, as_of=as_of, key=True, **scope),
-        }
-
-    return at_head(svc, LedgerView.name, ("summary", as_of, *scope.values()), count)
-
-
 # A unit's name never changes (no event renames one): read from its stream once per services.
 _UNIT_NAMES: dict[tuple[int, str], tuple[Services, str]] = {}
 
@@ -259,55 +136,6 @@ def unit_names(svc: Services, codes: Iterable[str | None]) -> dict[str, str]:
     return names
 
 
-def units_in_ledger(svc: Services, who: Principal) -> list[str]:
-    """The units the caller may filter the ledger by (a handler: its own)."""
-    if who.role == "handler":
-        return [who.unit] if who.unit else []
-    views_current(svc, LedgerView.name)
-    return ledger_units(svc.views)
-
-
-def due_soon_page(svc: Services, who: Principal, as_of: date, *, limit: int = 100) -> LedgerPage:
-    """Cases with a deadline due soon, the soonest first (the 督办 page's second list)."""
-    views_current(svc, LedgerView.name)
-    items = due_soon(svc.views, as_of=as_of, unit=own_unit(who, None), limit=limit)
-    return LedgerPage.model_validate({"items": items, "next_cursor": None})
-
-
-def overdue_trend(
-    svc: Services, who: Principal, days: list[date], *, year: int | None, kind: Kind | None
-) -> list[int]:
-    """How many cases had an overdue deadline on each of ``days`` (the 总览's trend line):
-    the ledger's overdue filter as of each day, as the 台账 answers it for that day."""
-    scope: dict[str, Any] = {"year": year, "kind": kind, "unit": own_unit(who, None)}
-
-    def count() -> list[int]:
-        return [ledger_count(svc.views, as_of=d, overdue=True, **scope) for d in days]
-
-    return at_head(svc, LedgerView.name, ("trend", tuple(days), *scope.values()), count)
-
-
-def years(svc: Services) -> list[int]:
-    views_current(svc, LedgerView.name)
-    return ledger_years(svc.views)
-
-
-def deadlines_due_between(svc: Services, start: date, end: date) -> dict[str, dict[str, Any]]:
-    """The ledger's deadlines due in ``[start, end]``: compared before and after a calendar
-    load, they show which deadlines it moved (R-D7)."""
-    views_current(svc, LedgerView.name)
-    return deadline_dates(svc.views, start, end)
-
-
-def overdue_page(svc: Services, who: Principal, as_of: date, page: Paging) -> LedgerPage:
-    views_current(svc, LedgerView.name)
-    unit = own_unit(who, None)
-    found = paged(
-        lambda: overdue(svc.views, as_of=as_of, unit=unit, limit=page.limit, cursor=page.cursor)
-    )
-    return LedgerPage.model_validate(found)
-
-
 def disclosure_register(
     svc: Services, who: Principal, *, as_of: date, status: DisclosureStatus | None
 ) -> DisclosureRegister:
@@ -323,33 +151,6 @@ def commitments(svc: Services, who: Principal, *, include_closed: bool) -> Commi
 
 
 # ---------------------------------------------------------------------- measures
-
-
-# Answers of the aggregate reads (measures over every case of a year), remembered by the log
-# position they were read at: read models change only by applying events, so the same
-# position and parameters give the same answer. A bound, not a policy.
-_AT_HEAD: OrderedDict[tuple[Any, ...], tuple[Services, Any]] = OrderedDict()
-AT_HEAD_ENTRIES = 64
-_AT_HEAD_LOCK = threading.Lock()
-
-
-def at_head(svc: Services, view: str, key: tuple[Any, ...], read: Callable[[], T]) -> T:
-    """``read()`` once per log position: the head is taken before the wait for the view, so
-    the answer remembered under it reflects that position at least (never an older one)."""
-    head = svc.app.recorder.max_notification_id() or 0
-    views_current(svc, view)
-    full = (id(svc), view, head, *key)
-    with _AT_HEAD_LOCK:
-        hit = _AT_HEAD.get(full)
-    if hit is not None and hit[0] is svc:  # the same services, not another at the same id
-        found: T = hit[1]
-        return found
-    answer = read()
-    with _AT_HEAD_LOCK:
-        _AT_HEAD[full] = (svc, answer)
-        while len(_AT_HEAD) > AT_HEAD_ENTRIES:
-            _AT_HEAD.popitem(last=False)
-    return answer
 
 
 def measures(

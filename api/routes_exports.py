@@ -20,7 +20,7 @@ from starlette.background import BackgroundTask
 
 from api.auth import require
 from api.deps import AsOf, Reader, Services, UnitFilter, YearFilter
-from api.queries import own_unit, views_current
+from api.read_scope import own_unit, views_current
 from domain.vocabulary import Kind
 from infra.directory import Principal
 from infra.docx_report import annual_report

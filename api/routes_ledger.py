@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api import queries
+from api import queries, queries_ledger
 from api.deps import AsOf, LedgerQuery, Page, Reader, Services
 from api.schemas_ledger import Commitments, DisclosureRegister, LedgerPage
 from domain.vocabulary import DisclosureStatus
@@ -18,13 +18,13 @@ def get_ledger(
     svc: Services, who: Reader, as_of: AsOf, filters: LedgerQuery, page: Page
 ) -> LedgerPage:
     """A page of the ledger ordered by case number; ``next_cursor`` continues it."""
-    return queries.ledger_page(svc, who, as_of, filters, page)
+    return queries_ledger.ledger_page(svc, who, as_of, filters, page)
 
 
 @router.get("/ledger/overdue")
 def get_overdue(svc: Services, who: Reader, as_of: AsOf, page: Page) -> LedgerPage:
     """Cases with an obligation still open and past due, most overdue first."""
-    return queries.overdue_page(svc, who, as_of, page)
+    return queries_ledger.overdue_page(svc, who, as_of, page)
 
 
 @router.get("/disclosures")

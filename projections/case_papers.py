@@ -15,7 +15,7 @@ from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.case_deadlines import case_deadlines
 from domain.rules.replies import latest_issued_reply
-from projections.core import CaseView, Row, Table, ViewReader
+from projections.core import CaseView, Row, Table, ViewReader, iso_day
 from projections.deadline_periods import END_OF_TIME
 
 NAME = "case_papers"
@@ -79,10 +79,6 @@ CASES = Table(
 )
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def _contacts(case: Case) -> list[Row]:
     base = {"case_id": str(case.id), "number": case.number, "year": case.year}
     base |= {"kind": case.kind, "title": case.title}
@@ -138,19 +134,19 @@ def _case(case: Case, calendar: WorkdayCalendar) -> Row:
         "lead_unit": case.lead_unit,
         "co_units": "、".join(case.co_units),
         "split_units": "、".join(case.split_units),
-        "assigned_on": _iso(case.assigned_on),
-        "reply_due_on": _iso(due),
+        "assigned_on": iso_day(case.assigned_on),
+        "reply_due_on": iso_day(due),
         "key_source": key.source if key else None,
         "leader_in_charge": key.leader_in_charge if key else None,
         "reply_unit": reply.unit if reply else None,
         "classification": reply.classification if reply else None,
         "document_number": reply.document_number if reply else None,
-        "issued_on": _iso(reply.issued_on) if reply else None,
+        "issued_on": iso_day(reply.issued_on) if reply else None,
         "verdict": case.feedback[-1].verdict if case.feedback else None,
         "finding": latest.finding if latest else None,
-        "reassessed_on": _iso(latest.occurred_on) if latest else None,
+        "reassessed_on": iso_day(latest.occurred_on) if latest else None,
         "reassessment_note": latest.note if latest else None,
-        "closed_out_on": _iso(case.closed_out_on),
+        "closed_out_on": iso_day(case.closed_out_on),
     }
 
 

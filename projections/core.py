@@ -18,13 +18,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 
 Row = dict[str, Any]
+
+
+def iso_day(value: date | None) -> str | None:
+    """A day as rows store it (ISO text), or NULL."""
+    return value.isoformat() if value else None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.case_deadlines import Deadline, case_deadlines
 from domain.deadlines.status import deadline_status
+from projections.core import iso_day
 
 # Deadlines are derived with every act known, whatever its date; reads filter by ``as_of``.
 END_OF_TIME = date(9999, 12, 31)
@@ -64,10 +65,6 @@ def deadline_periods(case: Case, calendar: WorkdayCalendar) -> Iterator[Period]:
         yield Period(after, decided_on)
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def period_row(period: Period) -> dict[str, Any]:
     """The stored columns of one period (a view adds its own keys)."""
     d = period.deadline
@@ -76,12 +73,12 @@ def period_row(period: Period) -> dict[str, Any]:
         "unit": d.unit,
         "opened_on": d.opened_on.isoformat(),
         "due_on": d.due_on.isoformat(),
-        "met_on": _iso(d.met_on),
-        "missed_on": _iso(d.missed_on),
-        "original_due_on": _iso(d.original_due_on),
+        "met_on": iso_day(d.met_on),
+        "missed_on": iso_day(d.missed_on),
+        "original_due_on": iso_day(d.original_due_on),
         "extended_by": d.extended_by,
         "valid_from": period.valid_from.isoformat(),
-        "valid_until": _iso(period.valid_until),
+        "valid_until": iso_day(period.valid_until),
         "calendar_provisional": int(d.calendar_provisional),
         "derivation": d.derivation,
     }

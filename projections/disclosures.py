@@ -15,7 +15,7 @@ from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.policies import get_policy
 from domain.records import Disclosure
-from projections.core import CaseView, Row, Table, ViewReader
+from projections.core import CaseView, Row, Table, ViewReader, iso_day
 
 NAME = "disclosures"
 
@@ -68,17 +68,13 @@ class DisclosureView(CaseView):
                     "disclosure": reply.disclosure,
                     "issued_on": issued_on.isoformat(),
                     "due_on": due.isoformat() if due else None,
-                    "published_on": _iso(decided.published_on),
-                    "withheld_on": _iso(withheld_on),
+                    "published_on": iso_day(decided.published_on),
+                    "withheld_on": iso_day(withheld_on),
                     "withheld_reason": decided.withheld_reason or reply.withheld_reason,
                     "url": decided.url,
                 }
             )
         return {REGISTER.name: rows}
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 # -- reads ----------------------------------------------------------------------------------

@@ -20,16 +20,15 @@ from typing import Any
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.policies import get_policy
-from domain.deadlines.status import OPEN_STATUSES
 from domain.rules.supervision import tracked_as_repeat
-from projections.core import CaseView, Row, Table, ViewReader
+from projections.core import CaseView, Row, Table, ViewReader, iso_day
 from projections.deadline_periods import (
     VALID,
     VALID_PARAMS,
     deadline_periods,
-    judged,
     period_row,
 )
+from projections.ledger_items import deadline_view, ledger_item
 
 NAME = "ledger"
 # The key ledger's source for a case that is there as a confirmed repeat only (R-S4).
@@ -127,7 +126,7 @@ class LedgerView(CaseView):
             "co_units": json.dumps(case.co_units),
             "split_units": json.dumps(case.split_units),
             "under_supervision": int(case.under_supervision),
-            "closed_out_on": _iso(case.closed_out_on),
+            "closed_out_on": iso_day(case.closed_out_on),
             "policy": case.policy,
             "version": case.version,
         }
@@ -140,16 +139,7 @@ class LedgerView(CaseView):
         return {CASES.name: [head], UNITS.name: units, DEADLINES.name: deadlines}
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 # -- reads ----------------------------------------------------------------------------------
-
-
-def deadline_view(row: Row, as_of: date) -> dict[str, Any]:
-    """One stored deadline with its status for ``as_of`` (an act after that day is unknown)."""
-    return judged(row, as_of, int(row["due_soon_days"]))
 
 
 def deadlines_by_case(
@@ -167,42 +157,6 @@ def deadlines_by_case(
     for row in rows:
         found[row["case_id"]].append(deadline_view(row, as_of))
     return found
-
-
-def ledger_item(case: Row, deadlines: list[dict[str, Any]]) -> dict[str, Any]:
-    open_ones = sorted(
-        (d for d in deadlines if d["status"] in OPEN_STATUSES), key=lambda d: d["due_on"]
-    )
-    overdue = [d for d in deadlines if d["status"] == "overdue"]
-    following = open_ones[0] if open_ones else None
-    return {
-        "case_id": case["case_id"],
-        "number": case["number"],
-        "title": case["title"],
-        "kind": case["kind"],
-        "level": case["level"],
-        "year": case["year"],
-        "stage": case["stage"],
-        "reference": bool(case["reference"]),
-        "lead_unit": case["lead_unit"],
-        "co_units": json.loads(case["co_units"]),
-        "split_units": json.loads(case["split_units"]),
-        "key": bool(case["key"]),
-        "key_source": case["key_source"],
-        "leader_in_charge": case["leader_in_charge"],
-        "under_supervision": bool(case["under_supervision"]),
-        "next_deadline": (
-            {k: following[k] for k in ("kind", "unit", "due_on", "status", "original_due_on")}
-            if following
-            else None
-        ),
-        "overdue_deadlines": [
-            {k: d[k] for k in ("kind", "unit", "due_on", "days_overdue", "original_due_on")}
-            for d in overdue
-        ],
-        "days_overdue": max((d["days_overdue"] for d in overdue), default=0),
-        "deadlines": deadlines,
-    }
 
 
 # Overdue as of a day: the period valid that day, past due, neither met nor missed by then (R-D8:

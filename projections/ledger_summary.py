@@ -13,11 +13,10 @@ from projections.ledger import (
     DEADLINES,
     UNITS,
     cases_by_id,
-    deadline_view,
     deadlines_by_case,
-    ledger_item,
     ledger_where,
 )
+from projections.ledger_items import deadline_view, ledger_item
 
 
 def stage_counts(

@@ -23,7 +23,7 @@ from domain.deadlines.status import met_on_time
 from domain.records import Reply
 from domain.rules.communication import reached_contact_dates
 from domain.visit_rate import visit_compliance
-from projections.core import CaseView, Row, Table, ViewReader
+from projections.core import CaseView, Row, Table, ViewReader, iso_day
 from projections.deadline_periods import END_OF_TIME
 from projections.ledger import unit_roles
 
@@ -69,10 +69,6 @@ def _first_reply(case: Case, unit: str) -> Reply | None:
     return min(issued, key=lambda r: (r.issued_on or date.min, r.version)) if issued else None
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 class UnitFactsView(CaseView):
     name = NAME
     tables = (FACTS,)
@@ -106,13 +102,15 @@ class UnitFactsView(CaseView):
                     "on_site_present": sum(
                         h.unit == unit and h.proposer_present for h in case.on_site_handlings
                     ),
-                    "reply_due_on": _iso(reply_deadline.due_on) if reply_deadline else None,
+                    "reply_due_on": iso_day(reply_deadline.due_on) if reply_deadline else None,
                     "reply_original_due_on": (
-                        _iso(reply_deadline.original_due_on) if reply_deadline else None
+                        iso_day(reply_deadline.original_due_on) if reply_deadline else None
                     ),
-                    "reply_extended_on": _iso(extended_on),
-                    "reply_missed_on": _iso(reply_deadline.missed_on) if reply_deadline else None,
-                    "reply_issued_on": _iso(reply.issued_on) if reply else None,
+                    "reply_extended_on": iso_day(extended_on),
+                    "reply_missed_on": iso_day(reply_deadline.missed_on)
+                    if reply_deadline
+                    else None,
+                    "reply_issued_on": iso_day(reply.issued_on) if reply else None,
                     "classification": reply.classification if reply else None,
                     "proactive_replies": len(disclosure),
                     "disclosed_on_time": sum(

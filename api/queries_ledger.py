@@ -1,0 +1,143 @@
+"""The 台账's reads as the API and the workbench see them: pages of the ledger, its totals and
+summaries, the due-soon and overdue lists, and the dates the calendar moves (R-S1, R-D7, R-D8).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from api.deps import LedgerFilter, Paging
+from api.read_scope import at_head, own_unit, paged, views_current
+from api.schemas_ledger import LedgerPage
+from domain.vocabulary import Kind
+from infra.directory import Principal
+from infra.services import Services
+from projections.ledger import LedgerView, ledger, ledger_count, overdue
+from projections.ledger_summary import (
+    deadline_dates,
+    due_soon,
+    ledger_units,
+    ledger_years,
+    stage_counts,
+)
+
+
+def ledger_page(
+    svc: Services, who: Principal, as_of: date, filters: LedgerFilter, page: Paging
+) -> LedgerPage:
+    views_current(svc, LedgerView.name)
+    selection = {**filters.selection(), "unit": own_unit(who, filters.unit)}
+    found = paged(
+        lambda: ledger(
+            svc.views,
+            as_of=as_of,
+            limit=page.limit,
+            cursor=page.cursor,
+            sort=filters.sort,
+            descending=filters.descending,
+            **selection,
+        )
+    )
+    return LedgerPage.model_validate(found)
+
+
+def ledger_total(svc: Services, who: Principal, as_of: date, filters: LedgerFilter) -> int:
+    """How many cases the ledger's filters select (the row count beside a page)."""
+    views_current(svc, LedgerView.name)
+    selection = {**filters.selection(), "unit": own_unit(who, filters.unit)}
+    return ledger_count(svc.views, as_of=as_of, **selection)
+
+
+def cases_numbered(
+    svc: Services,
+    who: Principal,
+    as_of: date,
+    numbers: list[str],
+    *,
+    year: int | None,
+    kind: Kind | None,
+    limit: int = 1000,
+) -> LedgerPage:
+    """The ledger rows of the cases a figure names (a measure's numerator or denominator)."""
+    views_current(svc, LedgerView.name)
+    unit = own_unit(who, None)
+    found = ledger(
+        svc.views, as_of=as_of, year=year, kind=kind, unit=unit, numbers=numbers, limit=limit
+    )
+    return LedgerPage.model_validate(found)
+
+
+def lead_case_numbers(
+    svc: Services, who: Principal, as_of: date, *, unit: str, year: int | None
+) -> list[str]:
+    """The numbers of ``unit``'s lead cases (R-V2's denominator)."""
+    views_current(svc, LedgerView.name)
+    unit = own_unit(who, unit) or unit
+    found = ledger(svc.views, as_of=as_of, year=year, unit=unit, unit_role="lead", limit=1_000_000)
+    return [str(item["number"]) for item in found["items"]]
+
+
+def ledger_summary(
+    svc: Services, who: Principal, as_of: date, *, year: int | None, kind: Kind | None
+) -> dict[str, Any]:
+    """The 总览's counts: cases by stage, overdue and key cases, over the caller's scope."""
+    scope: dict[str, Any] = {"year": year, "kind": kind, "unit": own_unit(who, None)}
+
+    def count() -> dict[str, Any]:
+        return {
+            "stages": stage_counts(svc.views, as_of=as_of, **scope),
+            "overdue": ledger_count(svc.views, as_of=as_of, overdue=True, **scope),
+            "key": ledger_count(svc.views, as_of=as_of, key=True, **scope),
+        }
+
+    return at_head(svc, LedgerView.name, ("summary", as_of, *scope.values()), count)
+
+
+def units_in_ledger(svc: Services, who: Principal) -> list[str]:
+    """The units the caller may filter the ledger by (a handler: its own)."""
+    if who.role == "handler":
+        return [who.unit] if who.unit else []
+    views_current(svc, LedgerView.name)
+    return ledger_units(svc.views)
+
+
+def due_soon_page(svc: Services, who: Principal, as_of: date, *, limit: int = 100) -> LedgerPage:
+    """Cases with a deadline due soon, the soonest first (the 督办 page's second list)."""
+    views_current(svc, LedgerView.name)
+    items = due_soon(svc.views, as_of=as_of, unit=own_unit(who, None), limit=limit)
+    return LedgerPage.model_validate({"items": items, "next_cursor": None})
+
+
+def overdue_trend(
+    svc: Services, who: Principal, days: list[date], *, year: int | None, kind: Kind | None
+) -> list[int]:
+    """How many cases had an overdue deadline on each of ``days`` (the 总览's trend line):
+    the ledger's overdue filter as of each day, as the 台账 answers it for that day."""
+    scope: dict[str, Any] = {"year": year, "kind": kind, "unit": own_unit(who, None)}
+
+    def count() -> list[int]:
+        return [ledger_count(svc.views, as_of=d, overdue=True, **scope) for d in days]
+
+    return at_head(svc, LedgerView.name, ("trend", tuple(days), *scope.values()), count)
+
+
+def years(svc: Services) -> list[int]:
+    views_current(svc, LedgerView.name)
+    return ledger_years(svc.views)
+
+
+def deadlines_due_between(svc: Services, start: date, end: date) -> dict[str, dict[str, Any]]:
+    """The ledger's deadlines due in ``[start, end]``: compared before and after a calendar
+    load, they show which deadlines it moved (R-D7)."""
+    views_current(svc, LedgerView.name)
+    return deadline_dates(svc.views, start, end)
+
+
+def overdue_page(svc: Services, who: Principal, as_of: date, page: Paging) -> LedgerPage:
+    views_current(svc, LedgerView.name)
+    unit = own_unit(who, None)
+    found = paged(
+        lambda: overdue(svc.views, as_of=as_of, unit=unit, limit=page.limit, cursor=page.cursor)
+    )
+    return LedgerPage.model_validate(found)

@@ -1,0 +1,56 @@
+"""One 台账 item as read: a stored case row with its deadlines judged for the caller's day.
+
+Shared by the ledger's own reads (the filtered ledger, the overdue list) and its summaries
+(``projections.ledger_summary``), so every list shows a case the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from domain.deadlines.status import OPEN_STATUSES
+from projections.core import Row
+from projections.deadline_periods import judged
+
+
+def deadline_view(row: Row, as_of: date) -> dict[str, Any]:
+    """One stored deadline with its status for ``as_of`` (an act after that day is unknown)."""
+    return judged(row, as_of, int(row["due_soon_days"]))
+
+
+def ledger_item(case: Row, deadlines: list[dict[str, Any]]) -> dict[str, Any]:
+    open_ones = sorted(
+        (d for d in deadlines if d["status"] in OPEN_STATUSES), key=lambda d: d["due_on"]
+    )
+    overdue = [d for d in deadlines if d["status"] == "overdue"]
+    following = open_ones[0] if open_ones else None
+    return {
+        "case_id": case["case_id"],
+        "number": case["number"],
+        "title": case["title"],
+        "kind": case["kind"],
+        "level": case["level"],
+        "year": case["year"],
+        "stage": case["stage"],
+        "reference": bool(case["reference"]),
+        "lead_unit": case["lead_unit"],
+        "co_units": json.loads(case["co_units"]),
+        "split_units": json.loads(case["split_units"]),
+        "key": bool(case["key"]),
+        "key_source": case["key_source"],
+        "leader_in_charge": case["leader_in_charge"],
+        "under_supervision": bool(case["under_supervision"]),
+        "next_deadline": (
+            {k: following[k] for k in ("kind", "unit", "due_on", "status", "original_due_on")}
+            if following
+            else None
+        ),
+        "overdue_deadlines": [
+            {k: d[k] for k in ("kind", "unit", "due_on", "days_overdue", "original_due_on")}
+            for d in overdue
+        ],
+        "days_overdue": max((d["days_overdue"] for d in overdue), default=0),
+        "deadlines": deadlines,
+    }

@@ -79,16 +79,29 @@ def build_load_case(i: int, today: date) -> list[CanMutateAggregate[UUID]]:
     assigned = received + timedelta(days=7)
     lead = LOAD_UNITS[i % len(LOAD_UNITS)]
     co = (LOAD_UNITS[(i + 7) % len(LOAD_UNITS)],) if i % 3 == 0 else ()
-    act(c.Assign(cid, assigned, lead_unit=lead, co_units=co), office)
+    act(c.Assign(case_id=cid, assigned_on=assigned, lead_unit=lead, co_units=co), office)
     handler = Actor(user=f"h-{lead.lower()}", role="handler", unit=lead)
     if i % 50 == 0:
-        act(c.DesignateKey(cid, "government", assigned, leader_in_charge="钱厅长"), office)
+        act(
+            c.DesignateKey(
+                case_id=cid, source="government", occurred_on=assigned, leader_in_charge="钱厅长"
+            ),
+            office,
+        )
     bucket = i % 10
     if bucket < 7:
         contacted_by = Person(name="赵处长", rank="处长")
         on = assigned + timedelta(days=10)
         contact = c.RecordContact(
-            cid, lead, "before", "phone", contacted_by, f"代表{i % 997}", True, "电话沟通", on
+            case_id=cid,
+            unit=lead,
+            phase="before",
+            channel="phone",
+            contacted_by=contacted_by,
+            person=f"代表{i % 997}",
+            reached=True,
+            summary="电话沟通",
+            occurred_on=on,
         )
         act(contact, handler)
     if bucket < 5:
@@ -96,11 +109,17 @@ def build_load_case(i: int, today: date) -> list[CanMutateAggregate[UUID]]:
         for unit in co:
             co_actor = Actor(user=f"h-{unit.lower()}", role="handler", unit=unit)
             act(
-                c.RecordCoOpinion(cid, unit, "会办意见", "proactive", on - timedelta(days=5)),
+                c.RecordCoOpinion(
+                    case_id=cid,
+                    unit=unit,
+                    summary="会办意见",
+                    disclosure_opinion="proactive",
+                    occurred_on=on - timedelta(days=5),
+                ),
                 co_actor,
             )
         reply = c.SubmitReply(
-            cid,
+            case_id=cid,
             unit=lead,
             classification="ABC"[i % 3],
             consultation_form_ref=f"ZX-{i}",
@@ -109,11 +128,29 @@ def build_load_case(i: int, today: date) -> list[CanMutateAggregate[UUID]]:
             disclosure="proactive" if i % 2 else "on_request",
         )
         reply_id = str(act(reply, handler))
-        act(c.DecideReply(cid, reply_id, True, "钱厅长", "同意", on), leader)
-        act(c.IssueReply(cid, reply_id, f"复〔2025〕{i}号", on), handler)
+        act(
+            c.DecideReply(
+                case_id=cid,
+                reply_id=reply_id,
+                approved=True,
+                leader="钱厅长",
+                note="同意",
+                occurred_on=on,
+            ),
+            leader,
+        )
+        act(
+            c.IssueReply(
+                case_id=cid, reply_id=reply_id, document_number=f"复〔2025〕{i}号", occurred_on=on
+            ),
+            handler,
+        )
         if bucket < 2 or bucket == 4:
             verdict = "dissatisfied" if bucket == 4 and i % 20 == 4 else "satisfied"
-            act(c.RecordFeedback(cid, verdict, on + timedelta(days=20)), office)
+            act(
+                c.RecordFeedback(case_id=cid, verdict=verdict, occurred_on=on + timedelta(days=20)),
+                office,
+            )
     return list(case.collect_events())
 
 

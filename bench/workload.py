@@ -75,13 +75,15 @@ LIFECYCLE = [
     Step(
         "office",
         "assignment",
-        lambda case, _: c.Assign(case, date(2025, 3, 5), lead_unit=LEAD_UNIT, co_units=(CO_UNIT,)),
+        lambda case, _: c.Assign(
+            case_id=case, assigned_on=date(2025, 3, 5), lead_unit=LEAD_UNIT, co_units=(CO_UNIT,)
+        ),
     ),
     Step(
         "lead",
         "contacts",
         lambda case, _: c.RecordContact(
-            case,
+            case_id=case,
             unit=LEAD_UNIT,
             phase="before",
             channel="phone",
@@ -96,7 +98,7 @@ LIFECYCLE = [
         "co",
         "co-opinions",
         lambda case, _: c.RecordCoOpinion(
-            case,
+            case_id=case,
             unit=CO_UNIT,
             summary="会办意见：同意主办单位办理方案，资金由本单位统筹。",
             disclosure_opinion="proactive",
@@ -107,7 +109,7 @@ LIFECYCLE = [
         "lead",
         "replies",
         lambda case, _: c.SubmitReply(
-            case,
+            case_id=case,
             unit=LEAD_UNIT,
             classification="B",
             consultation_form_ref="ZX-2025-0001",
@@ -119,8 +121,8 @@ LIFECYCLE = [
         "leader",
         "replies/{reply}/approval",
         lambda case, reply: c.DecideReply(
-            case,
-            reply,
+            case_id=case,
+            reply_id=reply,
             approved=True,
             leader="钱厅长",
             note="同意印发。",
@@ -131,14 +133,17 @@ LIFECYCLE = [
         "lead",
         "replies/{reply}/issue",
         lambda case, reply: c.IssueReply(
-            case, reply, document_number="建复〔2025〕1号", occurred_on=date(2025, 4, 20)
+            case_id=case,
+            reply_id=reply,
+            document_number="建复〔2025〕1号",
+            occurred_on=date(2025, 4, 20),
         ),
     ),
     Step(
         "office",
         "feedback",
         lambda case, _: c.RecordFeedback(
-            case, verdict="satisfied", comments="满意。", occurred_on=date(2025, 5, 10)
+            case_id=case, verdict="satisfied", comments="满意。", occurred_on=date(2025, 5, 10)
         ),
     ),
 ]

@@ -31,12 +31,18 @@ class AssignmentSteps(StoryBase):
         p = self.plan
         self.on = p.assigned_on
         if p.reference:
-            command = c.Assign(self.case_id, self.on, lead_unit=p.unit, reference=True)
+            command = c.Assign(
+                case_id=self.case_id, assigned_on=self.on, lead_unit=p.unit, reference=True
+            )
         elif p.split:
-            command = c.Assign(self.case_id, self.on, split_units=tuple(p.split))
+            command = c.Assign(
+                case_id=self.case_id, assigned_on=self.on, split_units=tuple(p.split)
+            )
         else:
             lead = p.earlier_units[0] if p.earlier_units else p.unit
-            command = c.Assign(self.case_id, self.on, lead_unit=lead, co_units=tuple(p.co))
+            command = c.Assign(
+                case_id=self.case_id, assigned_on=self.on, lead_unit=lead, co_units=tuple(p.co)
+            )
         self.do(OFFICE, command)
 
     def designate_key(self) -> None:

@@ -112,7 +112,12 @@ class ReplySteps(CommunicationSteps):
         self.do(
             OFFICE,
             c.ReviewDisclosure(
-                self.case_id, reply_id, True, "经审核同意公开", self.later(0, 2), secrecy
+                case_id=self.case_id,
+                reply_id=reply_id,
+                approved=True,
+                note="经审核同意公开",
+                occurred_on=self.later(0, 2),
+                secrecy_review_ref=secrecy,
             ),
         )
         self.do(

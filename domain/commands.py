@@ -10,10 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict
 
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.records import Actor, Person, Proposer
+
+
+class Stamp(TypedDict):
+    """What every event of a case records besides its own fields (R-X1): who, and the business
+    date the act happened on."""
+
+    actor: Actor
+    occurred_on: date
 
 
 @dataclass(frozen=True)
@@ -25,8 +33,12 @@ class Acting:
     today: date
     calendar: Callable[[], WorkdayCalendar] = WorkdayCalendar
 
+    def on(self, occurred_on: date) -> Stamp:
+        """The stamp of an event recording an act of ``occurred_on`` by this actor."""
+        return Stamp(actor=self.actor, occurred_on=occurred_on)
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, kw_only=True)
 class CaseCommand:
     """A command on one existing case."""
 
@@ -35,7 +47,29 @@ class CaseCommand:
     answers: ClassVar[str | None] = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class CaseAct(CaseCommand):
+    """A command recording an act of a business day (R-X1: never after the day it is recorded)."""
+
+    occurred_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitAct(CaseAct):
+    """An act of one of the case's units (contact, visit, opinion, reply, a request of it)."""
+
+    unit: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Decision(CaseAct):
+    """A yes or no on something open on the case, with the decider's note."""
+
+    approved: bool
+    note: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class RegisterCase:
     number: str
     kind: str
@@ -47,7 +81,7 @@ class RegisterCase:
     text: str = ""  # the suggestion's own words (its summary or original text), searched too
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Assign(CaseCommand):
     assigned_on: date
     lead_unit: str | None = None
@@ -57,136 +91,109 @@ class Assign(CaseCommand):
     policy: str | None = None
 
 
-@dataclass(frozen=True)
-class RequestReassignment(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class RequestReassignment(UnitAct):
     answers: ClassVar[str | None] = "request_id"
-    unit: str
     reason: str
-    occurred_on: date
 
 
-@dataclass(frozen=True)
-class DecideReassignment(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class DecideReassignment(Decision):
     request_id: str
-    approved: bool
-    note: str
-    occurred_on: date
     lead_unit: str | None = None
     co_units: tuple[str, ...] = ()
     restart_deadlines: bool = False
 
 
-@dataclass(frozen=True)
-class RuleOnAssignment(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class RuleOnAssignment(CaseAct):
     leader: str
     lead_unit: str
     note: str
-    occurred_on: date
     co_units: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class DesignateKey(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class DesignateKey(CaseAct):
     source: str
-    occurred_on: date
     leader_in_charge: str | None = None
 
 
-@dataclass(frozen=True)
-class RecordContact(CaseCommand):
-    unit: str
+@dataclass(frozen=True, kw_only=True)
+class RecordContact(UnitAct):
     phase: str
     channel: str
     contacted_by: Person
     person: str
     reached: bool
     summary: str
-    occurred_on: date
 
 
-@dataclass(frozen=True)
-class RecordVisit(CaseCommand):
-    unit: str
+@dataclass(frozen=True, kw_only=True)
+class RecordVisit(UnitAct):
     organised_by: str
     visitors: tuple[Person, ...]
     persons: tuple[str, ...]
     summary: str
     proposer_opinion: str
-    occurred_on: date
 
 
-@dataclass(frozen=True)
-class RecordVisitDeclined(CaseCommand):
-    unit: str
+@dataclass(frozen=True, kw_only=True)
+class RecordVisitDeclined(UnitAct):
     note: str
-    occurred_on: date
 
 
-@dataclass(frozen=True)
-class RecordOnSiteHandling(CaseCommand):
-    unit: str
+@dataclass(frozen=True, kw_only=True)
+class RecordOnSiteHandling(UnitAct):
     proposer_present: bool
     summary: str
-    occurred_on: date
 
 
-@dataclass(frozen=True)
-class RecordDisclosurePreference(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class RecordDisclosurePreference(CaseAct):
     consent_reply: bool
     consent_original: bool
-    occurred_on: date
     proposer: str | None = None  # R-F4: the proposer speaking through their own link
 
 
-@dataclass(frozen=True)
-class RecordCoOpinion(CaseCommand):
-    unit: str
+@dataclass(frozen=True, kw_only=True)
+class RecordCoOpinion(UnitAct):
     summary: str
     disclosure_opinion: str
-    occurred_on: date
 
 
-@dataclass(frozen=True)
-class SubmitReply(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class SubmitReply(UnitAct):
     answers: ClassVar[str | None] = "reply_id"
-    unit: str
     classification: str
     consultation_form_ref: str
     summary: str
-    occurred_on: date
     disclosure: str | None = None  # unmarked means proactive (R-P1)
     withheld_reason: str | None = None
 
 
-@dataclass(frozen=True)
-class DecideReply(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class DecideReply(Decision):
     reply_id: str
-    approved: bool
     leader: str
-    note: str
-    occurred_on: date
 
 
-@dataclass(frozen=True)
-class IssueReply(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class IssueReply(CaseAct):
     reply_id: str
     document_number: str
-    occurred_on: date
     override_reason: str | None = None
 
 
-@dataclass(frozen=True)
-class ReviewDisclosure(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class ReviewDisclosure(Decision):
     """R-P3: the office's review of an issued reply before it is published."""
 
     reply_id: str
-    approved: bool
-    note: str
-    occurred_on: date
     secrecy_review_ref: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PublishReply(CaseCommand):
     reply_id: str
     published_on: date
@@ -195,81 +202,69 @@ class PublishReply(CaseCommand):
     secrecy_review_ref: str | None = None
 
 
-@dataclass(frozen=True)
-class WithholdReply(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class WithholdReply(CaseAct):
     reply_id: str
     withheld_reason: str
-    occurred_on: date
 
 
-@dataclass(frozen=True)
-class RecordFeedback(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class RecordFeedback(CaseAct):
     verdict: str
-    occurred_on: date
     comments: str = ""
     proposer: str | None = None  # R-F4: the proposer speaking through their own link
 
 
-@dataclass(frozen=True)
-class RecordFollowUpCall(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class RecordFollowUpCall(CaseAct):
     summary: str
-    occurred_on: date
 
 
-@dataclass(frozen=True)
-class Remind(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class Remind(CaseAct):
     means: str
     note: str
-    occurred_on: date
 
 
-@dataclass(frozen=True)
-class Reassess(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class Reassess(CaseAct):
     finding: str
     note: str
-    occurred_on: date
 
 
-@dataclass(frozen=True)
-class CloseOut(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class CloseOut(CaseAct):
     note: str
-    occurred_on: date
 
 
-@dataclass(frozen=True)
-class RequestExtension(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class RequestExtension(UnitAct):
     """R-E1: a unit asks for more time on one of its deadlines, before it passes."""
 
     answers: ClassVar[str | None] = "request_id"
-    unit: str
     deadline_kind: str  # reply | co_opinion | rehandling
     reason: str
     requested_due_on: date
-    occurred_on: date
 
 
-@dataclass(frozen=True)
-class DecideExtension(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class DecideExtension(Decision):
     """R-E1: the office grants a date (by default the one asked for) or refuses."""
 
     request_id: str
-    approved: bool
-    note: str
-    occurred_on: date
     due_on: date | None = None
 
 
-@dataclass(frozen=True)
-class ReviewRepeat(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class ReviewRepeat(CaseAct):
     """R-S4: the office confirms (it joins the key ledger) or dismisses a possible repeat."""
 
     of_case_id: str
     confirmed: bool
     note: str
-    occurred_on: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CreateProposerLink(CaseCommand):
     """R-F4: the office gives a proposer a personal link. Its token is made (and hashed) by the
     caller: the domain sees only the hash, and the grant that finds the case from it."""
@@ -283,14 +278,14 @@ class CreateProposerLink(CaseCommand):
     email: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RevokeProposerLink(CaseCommand):
     link_id: str
     reason: str
 
 
-@dataclass(frozen=True)
-class AttachDocument(CaseCommand):
+@dataclass(frozen=True, kw_only=True)
+class AttachDocument(CaseAct):
     """A file on the case, stored apart by its SHA-256 (which the event keeps)."""
 
     answers: ClassVar[str | None] = "document_id"
@@ -299,11 +294,10 @@ class AttachDocument(CaseCommand):
     content_type: str
     sha256: str
     size: int
-    occurred_on: date
     reply_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Correct(CaseCommand):
     """R-X2: amends fields of the event at ``version`` on this case."""
 
@@ -312,7 +306,7 @@ class Correct(CaseCommand):
     corrected: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MergeCases:
     """R-M1: several cases answered by one reply; the first listed is the primary."""
 

@@ -325,7 +325,9 @@ class CaseActs:
             return
         objected = any(o.disclosure_opinion == "withheld" for o in self.case.co_opinions.values())
         on = self.on(25)
-        review = cmd.ReviewDisclosure(self.id, reply.reply_id, True, "同意公开", on)
+        review = cmd.ReviewDisclosure(
+            case_id=self.id, reply_id=reply.reply_id, approved=True, note="同意公开", occurred_on=on
+        )
         self.do(OFFICE, review)  # R-P3: the office reviews before publishing
         self.do(
             OFFICE,

@@ -123,7 +123,9 @@ class Flow:
         **kw: Any,
     ) -> CommandResult:
         return self.run(
-            c.Assign(self.id, assigned_on=on, lead_unit=lead, co_units=tuple(co or ()), **kw)
+            c.Assign(
+                case_id=self.id, assigned_on=on, lead_unit=lead, co_units=tuple(co or ()), **kw
+            )
         )
 
     def contact(
@@ -140,7 +142,7 @@ class Flow:
             "occurred_on": on,
         }
         fields.update(kw)
-        return self.run(c.RecordContact(self.id, **fields), handler(unit))
+        return self.run(c.RecordContact(case_id=self.id, **fields), handler(unit))
 
     def visit(self, unit: str = "FIN", on: date = date(2025, 2, 15), **kw: Any) -> CommandResult:
         fields: dict[str, Any] = {
@@ -153,12 +155,18 @@ class Flow:
             "occurred_on": on,
         }
         fields.update(kw)
-        return self.run(c.RecordVisit(self.id, **fields), handler(unit))
+        return self.run(c.RecordVisit(case_id=self.id, **fields), handler(unit))
 
     def co_opinion(
         self, unit: str, on: date = date(2025, 3, 1), disclosure_opinion: str = "proactive"
     ) -> CommandResult:
-        command = c.RecordCoOpinion(self.id, unit, "会办意见", disclosure_opinion, on)
+        command = c.RecordCoOpinion(
+            case_id=self.id,
+            unit=unit,
+            summary="会办意见",
+            disclosure_opinion=disclosure_opinion,
+            occurred_on=on,
+        )
         return self.run(command, handler(unit))
 
     def submit(
@@ -172,19 +180,37 @@ class Flow:
             "occurred_on": on,
         }
         fields.update(kw)
-        reply_id: str = self.run(c.SubmitReply(self.id, **fields), handler(unit)).extra["reply_id"]
+        reply_id: str = self.run(c.SubmitReply(case_id=self.id, **fields), handler(unit)).extra[
+            "reply_id"
+        ]
         return reply_id
 
     def approve(
         self, reply_id: str, on: date = date(2025, 4, 3), approved: bool = True
     ) -> CommandResult:
         note = "同意" if approved else "退回"
-        return self.run(c.DecideReply(self.id, reply_id, approved, "钱厅长", note, on), LEADER)
+        return self.run(
+            c.DecideReply(
+                case_id=self.id,
+                reply_id=reply_id,
+                approved=approved,
+                leader="钱厅长",
+                note=note,
+                occurred_on=on,
+            ),
+            LEADER,
+        )
 
     def issue(
         self, reply_id: str, unit: str = "FIN", on: date = date(2025, 4, 5), **kw: Any
     ) -> CommandResult:
-        command = c.IssueReply(self.id, reply_id, "财建函〔2025〕1号", on, **kw)
+        command = c.IssueReply(
+            case_id=self.id,
+            reply_id=reply_id,
+            document_number="财建函〔2025〕1号",
+            occurred_on=on,
+            **kw,
+        )
         return self.run(command, handler(unit))
 
     def replied(self, cls: str = "A", on: date = date(2025, 4, 5), unit: str = "FIN") -> str:
@@ -197,10 +223,19 @@ class Flow:
 
     def review(self, reply_id: str, on: date = date(2025, 4, 8), **kw: Any) -> CommandResult:
         """R-P3: the office's approving review, before the reply is published."""
-        return self.run(c.ReviewDisclosure(self.id, reply_id, True, "同意公开", on, **kw))
+        return self.run(
+            c.ReviewDisclosure(
+                case_id=self.id,
+                reply_id=reply_id,
+                approved=True,
+                note="同意公开",
+                occurred_on=on,
+                **kw,
+            )
+        )
 
     def feedback(self, verdict: str, on: date = date(2025, 5, 1)) -> CommandResult:
-        return self.run(c.RecordFeedback(self.id, verdict, on))
+        return self.run(c.RecordFeedback(case_id=self.id, verdict=verdict, occurred_on=on))
 
     @property
     def case(self) -> Case:
@@ -223,8 +258,10 @@ def correct(
     """R-X2 as the API does it: the public event id names the corrected event's version."""
     target, version = parse_event_id(event_id)
     assert str(target) == case_id, "the corrected event is on another case"
-    return app.execute(context, c.Correct(case_id, version, reason, corrected))
+    return app.execute(
+        context, c.Correct(case_id=case_id, version=version, reason=reason, corrected=corrected)
+    )
 
 
 def merge(app: BanliApplication, *case_ids: str, on: date) -> CommandResult:
-    return app.merge(ctx(), c.MergeCases(tuple(case_ids), on))
+    return app.merge(ctx(), c.MergeCases(case_ids=tuple(case_ids), occurred_on=on))

@@ -26,8 +26,7 @@ def record_feedback(case: Case, cmd: c.RecordFeedback, acting: Acting) -> None:
     case.feedback_recorded(
         verdict=check_one_of(cmd.verdict, VERDICTS, "verdict"),
         comments=check_storable(cmd.comments, "comments") if isinstance(cmd.comments, str) else "",
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
         source=source,
         proposer=cmd.proposer if source == "proposer" else None,
     )
@@ -36,9 +35,7 @@ def record_feedback(case: Case, cmd: c.RecordFeedback, acting: Acting) -> None:
 def record_follow_up_call(case: Case, cmd: c.RecordFollowUpCall, acting: Acting) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
     feedback.check_follow_up_allowed(case)
-    case.follow_up_called(
-        summary=check_text(cmd.summary, "summary"), actor=acting.actor, occurred_on=cmd.occurred_on
-    )
+    case.follow_up_called(summary=check_text(cmd.summary, "summary"), **acting.on(cmd.occurred_on))
 
 
 def reassess(case: Case, cmd: c.Reassess, acting: Acting) -> None:
@@ -48,17 +45,14 @@ def reassess(case: Case, cmd: c.Reassess, acting: Acting) -> None:
         classification=classification,
         finding=review.check_finding(classification, cmd.finding),
         note=check_text(cmd.note, "note"),
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
     )
 
 
 def close_out(case: Case, cmd: c.CloseOut, acting: Acting) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
     review.check_close_out_allowed(case)
-    case.closed_out(
-        note=check_text(cmd.note, "note"), actor=acting.actor, occurred_on=cmd.occurred_on
-    )
+    case.closed_out(note=check_text(cmd.note, "note"), **acting.on(cmd.occurred_on))
 
 
 def correct(case: Case, cmd: c.Correct, acting: Acting) -> None:
@@ -77,8 +71,7 @@ def correct(case: Case, cmd: c.Correct, acting: Acting) -> None:
         corrects_type=original.event_type,
         reason=reason,
         corrected=changes,
-        actor=acting.actor,
-        occurred_on=acting.today,
+        **acting.on(acting.today),
     )
 
 
@@ -98,7 +91,6 @@ def merge_cases(cases: Sequence[Case], occurred_on: date, acting: Acting) -> str
             numbers=[other.number for other in cases],
             proposers=proposers,
             primary_case_id=case_ids[0],
-            actor=acting.actor,
-            occurred_on=occurred_on,
+            **acting.on(occurred_on),
         )
     return merge_id

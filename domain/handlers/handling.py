@@ -52,16 +52,14 @@ def register(command: c.RegisterCase, acting: Acting, alike: Sequence[PossibleRe
         title=checked.title,
         proposers=[asdict(p) for p in checked.proposers],
         received_on=checked.received_on,
-        actor=acting.actor,
-        occurred_on=checked.received_on,
+        **acting.on(checked.received_on),
         text=check_storable(command.text.strip(), "text"),
     )
     repeats = supervision.earlier_repeats(checked.year, checked.kind, alike)
     if repeats:
         case.possible_repeats_found(
             repeats=[asdict(r) for r in repeats],
-            actor=acting.actor,
-            occurred_on=checked.received_on,
+            **acting.on(checked.received_on),
         )
     return case
 
@@ -83,8 +81,7 @@ def assign(case: Case, cmd: c.Assign, acting: Acting) -> None:
         split_units=shape.split_units,
         reference=shape.reference,
         policy=policy,
-        actor=acting.actor,
-        occurred_on=cmd.assigned_on,
+        **acting.on(cmd.assigned_on),
     )
 
 
@@ -98,8 +95,7 @@ def request_reassignment(case: Case, cmd: c.RequestReassignment, acting: Acting)
         request_id=request_id,
         unit=unit,
         reason=reason,
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
     )
     return request_id
 
@@ -121,8 +117,7 @@ def decide_reassignment(case: Case, cmd: c.DecideReassignment, acting: Acting) -
         co_units=shape.co_units,
         note=note,
         restart_deadlines=restart and approved,
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
     )
 
 
@@ -136,8 +131,7 @@ def rule_on_assignment(case: Case, cmd: c.RuleOnAssignment, acting: Acting) -> N
         lead_unit=shape.lead_unit,
         co_units=shape.co_units,
         note=check_text(cmd.note, "note"),
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
     )
 
 
@@ -156,9 +150,7 @@ def _record_key(case: Case, cmd: c.DesignateKey, acting: Acting) -> None:
     accountability.check_not_future(cmd.occurred_on, acting.today)
     accountability.check_not_before(cmd.occurred_on, case.received_on, "收到日期 received date")
     source, leader = supervision.key_designation(cmd.source, cmd.leader_in_charge)
-    case.key_designated(
-        source=source, leader_in_charge=leader, actor=acting.actor, occurred_on=cmd.occurred_on
-    )
+    case.key_designated(source=source, leader_in_charge=leader, **acting.on(cmd.occurred_on))
 
 
 def designate_unit_key(case: Case, quota: KeyQuota, cmd: c.DesignateKey, acting: Acting) -> None:
@@ -166,7 +158,7 @@ def designate_unit_key(case: Case, quota: KeyQuota, cmd: c.DesignateKey, acting:
     supervision.check_unit_quota(case, quota)
     _record_key(case, cmd, acting)
     if str(case.id) not in quota.cases:
-        quota.counted(case_id=str(case.id), actor=acting.actor, occurred_on=cmd.occurred_on)
+        quota.counted(case_id=str(case.id), **acting.on(cmd.occurred_on))
 
 
 def review_repeat(case: Case, cmd: c.ReviewRepeat, acting: Acting) -> None:
@@ -177,15 +169,14 @@ def review_repeat(case: Case, cmd: c.ReviewRepeat, acting: Acting) -> None:
         of_case_id=cmd.of_case_id,
         confirmed=check_bool(cmd.confirmed, "confirmed"),
         note=check_text(cmd.note, "note"),
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
     )
 
 
 def remind(case: Case, cmd: c.Remind, acting: Acting) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
     means, note = supervision.reminder(cmd.means, cmd.note)
-    case.reminded(means=means, note=note, actor=acting.actor, occurred_on=cmd.occurred_on)
+    case.reminded(means=means, note=note, **acting.on(cmd.occurred_on))
 
 
 # ---------------------------------------------------------------------- communication, visits
@@ -201,8 +192,7 @@ def record_contact(case: Case, cmd: c.RecordContact, acting: Acting) -> None:
         person=check_text(cmd.person, "person"),
         reached=check_bool(cmd.reached, "reached"),
         summary=check_text(cmd.summary, "summary"),
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
     )
 
 
@@ -218,8 +208,7 @@ def record_visit(case: Case, cmd: c.RecordVisit, acting: Acting) -> None:
         persons=check_text_list(cmd.persons, "persons"),
         summary=check_text(cmd.summary, "summary"),
         proposer_opinion=check_text(cmd.proposer_opinion, "proposer_opinion"),
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
     )
 
 
@@ -228,8 +217,7 @@ def record_visit_declined(case: Case, cmd: c.RecordVisitDeclined, acting: Acting
     case.visit_declined(
         unit=assignment.check_unit_on_case(case, cmd.unit),
         note=check_text(cmd.note, "note"),
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
     )
 
 
@@ -239,8 +227,7 @@ def record_on_site_handling(case: Case, cmd: c.RecordOnSiteHandling, acting: Act
         unit=assignment.check_unit_on_case(case, cmd.unit),
         proposer_present=check_bool(cmd.proposer_present, "proposer_present"),
         summary=check_text(cmd.summary, "summary"),
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
     )
 
 
@@ -255,8 +242,7 @@ def record_disclosure_preference(
     case.disclosure_preference_recorded(
         consent_reply=check_bool(cmd.consent_reply, "consent_reply"),
         consent_original=check_bool(cmd.consent_original, "consent_original"),
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
         proposer=proposer,
     )
 
@@ -275,8 +261,7 @@ def record_co_opinion(case: Case, cmd: c.RecordCoOpinion, acting: Acting) -> Non
         disclosure_opinion=check_one_of(
             cmd.disclosure_opinion, DISCLOSURE_OPTIONS, "disclosure_opinion"
         ),
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
     )
 
 
@@ -301,8 +286,7 @@ def request_extension(case: Case, cmd: c.RequestExtension, acting: Acting) -> st
         original_due_on=found.due_on,
         reason=reason,
         requested_due_on=cmd.requested_due_on,
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
     )
     return request_id
 
@@ -322,6 +306,5 @@ def decide_extension(case: Case, cmd: c.DecideExtension, acting: Acting) -> None
         approved=approved,
         due_on=due_on,
         note=check_text(cmd.note, "note"),
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
     )

@@ -20,8 +20,7 @@ def create_proposer_link(case: Case, cmd: c.CreateProposerLink, acting: Acting) 
         prefix=check_text(cmd.prefix, "prefix"),
         expires_on=proposer_side.check_link_expiry(cmd.expires_on, acting.today),
         email=proposer_side.check_email(cmd.email),
-        actor=acting.actor,
-        occurred_on=acting.today,
+        **acting.on(acting.today),
     )
     return cmd.link_id
 
@@ -31,8 +30,7 @@ def revoke_proposer_link(case: Case, cmd: c.RevokeProposerLink, acting: Acting) 
     case.proposer_link_revoked(
         link_id=link.link_id,
         reason=check_text(cmd.reason, "reason"),
-        actor=acting.actor,
-        occurred_on=acting.today,
+        **acting.on(acting.today),
     )
 
 
@@ -49,7 +47,6 @@ def attach_document(case: Case, cmd: c.AttachDocument, acting: Acting) -> str:
         content_type=check_text(cmd.content_type, "content_type"),
         sha256=cmd.sha256,
         size=cmd.size,
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
     )
     return document_id

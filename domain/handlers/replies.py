@@ -32,8 +32,7 @@ def submit_reply(case: Case, cmd: c.SubmitReply, acting: Acting) -> str:
         consultation_form_ref=form,
         summary=check_text(cmd.summary, "summary"),
         further=further,
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
     )
     return reply_id
 
@@ -52,8 +51,7 @@ def decide_reply(case: Case, cmd: c.DecideReply, acting: Acting) -> None:
         approved=approved,
         leader=check_text(cmd.leader, "leader"),
         note=check_text(cmd.note, "note"),
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
     )
 
 
@@ -71,8 +69,7 @@ def issue_reply(case: Case, cmd: c.IssueReply, acting: Acting) -> None:
         override_reason=override,
         recipients=communication.reply_recipients(case),
         copies=list(COPIES_BY_KIND[case.kind]),
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
     )
 
 
@@ -108,8 +105,7 @@ def publish_reply(case: Case, cmd: c.PublishReply, acting: Acting) -> None:
         url=check_text(cmd.url, "url"),
         include_original=include_original,
         secrecy_review_ref=review,
-        actor=acting.actor,
-        occurred_on=cmd.published_on,
+        **acting.on(cmd.published_on),
     )
 
 
@@ -124,8 +120,7 @@ def review_disclosure(case: Case, cmd: c.ReviewDisclosure, acting: Acting) -> No
         approved=check_bool(cmd.approved, "approved"),
         secrecy_review_ref=check_optional_text(cmd.secrecy_review_ref, "secrecy_review_ref"),
         note=check_text(cmd.note, "note"),
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
     )
 
 
@@ -136,6 +131,5 @@ def withhold_reply(case: Case, cmd: c.WithholdReply, acting: Acting) -> None:
     case.reply_withheld(
         reply_id=cmd.reply_id,
         withheld_reason=disclosure.check_withheld_reason(cmd.withheld_reason),
-        actor=acting.actor,
-        occurred_on=cmd.occurred_on,
+        **acting.on(cmd.occurred_on),
     )

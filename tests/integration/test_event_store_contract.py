@@ -42,7 +42,7 @@ def test_idempotency_answer_survives_a_restart(store_env: dict[str, str]) -> Non
     app = BanliApplication(env=store_env)
     flow = Flow(app)
     context = CommandContext(OFFICE, TODAY, idempotency_key="assign-1", request_hash="h")
-    assignment = cmd.Assign(flow.id, date(2025, 2, 1), lead_unit="FIN")
+    assignment = cmd.Assign(case_id=flow.id, assigned_on=date(2025, 2, 1), lead_unit="FIN")
     first = app.execute(context, assignment)
     restarted = BanliApplication(env=store_env)
     again = restarted.execute(context, assignment)
@@ -57,7 +57,11 @@ def test_concurrent_writers_one_wins_the_other_gets_a_conflict(store_env: dict[s
     writers = [BanliApplication(env=store_env) for _ in range(2)]
     loaded = [w.get_case(flow.id) for w in writers]
     for case in loaded:
-        remind(case, cmd.Remind(flow.id, "phone", "催办", date(2025, 3, 1)), Acting(OFFICE, TODAY))
+        remind(
+            case,
+            cmd.Remind(case_id=flow.id, means="phone", note="催办", occurred_on=date(2025, 3, 1)),
+            Acting(OFFICE, TODAY),
+        )
     writers[0].save(loaded[0])
     with pytest.raises(Exception) as refused:
         writers[1].save(loaded[1])
@@ -65,7 +69,10 @@ def test_concurrent_writers_one_wins_the_other_gets_a_conflict(store_env: dict[s
     # Through the command path the loser sees a clean 409-style Conflict, nothing written.
     stale = CommandContext(OFFICE, TODAY, expected_version=2)
     with pytest.raises(Conflict):
-        writers[1].execute(stale, cmd.Remind(flow.id, "phone", "n", date(2025, 3, 2)))
+        writers[1].execute(
+            stale,
+            cmd.Remind(case_id=flow.id, means="phone", note="n", occurred_on=date(2025, 3, 2)),
+        )
     assert setup.get_case(flow.id).version == 3
 
 
@@ -83,7 +90,12 @@ def test_parallel_commands_on_one_case_lose_nothing(store_env: dict[str, str]) -
         worker = workers[i]
         for attempt in range(50):
             try:
-                worker.execute(ctx(), cmd.Remind(flow.id, "phone", f"n{i}", date(2025, 3, 1)))
+                worker.execute(
+                    ctx(),
+                    cmd.Remind(
+                        case_id=flow.id, means="phone", note=f"n{i}", occurred_on=date(2025, 3, 1)
+                    ),
+                )
                 accepted.append(i)
                 return
             except Conflict:

@@ -27,9 +27,25 @@ KEYS = ("kind", "unit", "due_on", "status", "days_overdue", "original_due_on", "
 
 
 def extend(flow: Flow, unit: str, kind: str, until: date, asked: date, decided: date) -> str:
-    request = c.RequestExtension(flow.id, unit, kind, "需跨部门协调", until, asked)
+    request = c.RequestExtension(
+        case_id=flow.id,
+        unit=unit,
+        deadline_kind=kind,
+        reason="需跨部门协调",
+        requested_due_on=until,
+        occurred_on=asked,
+    )
     request_id: str = flow.run(request, handler(unit)).extra["request_id"]
-    flow.run(c.DecideExtension(flow.id, request_id, True, "同意延期", decided), OFFICE)
+    flow.run(
+        c.DecideExtension(
+            case_id=flow.id,
+            request_id=request_id,
+            approved=True,
+            note="同意延期",
+            occurred_on=decided,
+        ),
+        OFFICE,
+    )
     return request_id
 
 
@@ -51,9 +67,25 @@ def cases(stores: Stores) -> tuple[Stores, dict[str, Flow]]:
     saved.replied(on=date(2025, 6, 1))
     refused = Flow(app, "E-REFUSED")  # asked, refused: nothing moves
     refused.assign()
-    request = c.RequestExtension(refused.id, "FIN", "reply", "理由", GRANTED, ASKED)
+    request = c.RequestExtension(
+        case_id=refused.id,
+        unit="FIN",
+        deadline_kind="reply",
+        reason="理由",
+        requested_due_on=GRANTED,
+        occurred_on=ASKED,
+    )
     request_id = refused.run(request, handler("FIN")).extra["request_id"]
-    refused.run(c.DecideExtension(refused.id, request_id, False, "不同意", DECIDED), OFFICE)
+    refused.run(
+        c.DecideExtension(
+            case_id=refused.id,
+            request_id=request_id,
+            approved=False,
+            note="不同意",
+            occurred_on=DECIDED,
+        ),
+        OFFICE,
+    )
     ProjectionRunner(app, store).run()
     return stores, {"late": late, "saved": saved, "refused": refused}
 

@@ -42,7 +42,13 @@ def test_satisfaction_is_reported_by_source_R_F4(stores: Stores) -> None:
     app, store = stores
     for number, verdict in (("F-1", "satisfied"), ("F-3", "basically_satisfied")):
         flow = replied(app, number, "A")
-        said = c.RecordFeedback(flow.id, verdict, date(2025, 5, 1), "", proposer="张三")
+        said = c.RecordFeedback(
+            case_id=flow.id,
+            verdict=verdict,
+            occurred_on=date(2025, 5, 1),
+            comments="",
+            proposer="张三",
+        )
         flow.run(said, proposer("张三"))
     replied(app, "F-2", "A").feedback("satisfied")  # keyed in by the office
     ProjectionRunner(app, store).run()

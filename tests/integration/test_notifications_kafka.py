@@ -35,7 +35,13 @@ def test_the_reminders_consumer_tells_the_proposer_of_a_reply_by_mail_R_F4(
     expires = TODAY + timedelta(days=30)
     flow.run(
         c.CreateProposerLink(
-            flow.id, made.link_id, "张三", expires, made.hashed, made.prefix, "zs@example.com"
+            case_id=flow.id,
+            link_id=made.link_id,
+            proposer_name="张三",
+            expires_on=expires,
+            hashed=made.hashed,
+            prefix=made.prefix,
+            email="zs@example.com",
         )
     )
     settings = kafka_settings(kafka_bootstrap, kafka_topic)

@@ -111,7 +111,10 @@ def test_a_loaded_calendar_year_survives_restarts_and_evictions_R_D7(
     ProjectionRunner(app, store, cache_size=1 if not restart else 500_000).run()
     runner = ProjectionRunner(app, store, cache_size=1)  # a fresh process, or a tiny cache
     flow = Flow(app, "CAL-1", year=2026, received_on=date(2025, 11, 20))
-    flow.run(cmd.Assign(flow.id, date(2026, 12, 1), lead_unit="FIN"), today=date(2026, 12, 2))
+    flow.run(
+        cmd.Assign(case_id=flow.id, assigned_on=date(2026, 12, 1), lead_unit="FIN"),
+        today=date(2026, 12, 2),
+    )
     Flow(app, "CAL-2", year=2026, received_on=date(2025, 11, 20))  # evicts CAL-1 (cache of 1)
     runner.run()
     reply = next(d for d in flow.case_deadlines(date(2026, 12, 2)) if d.kind == "reply")

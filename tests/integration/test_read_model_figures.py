@@ -86,7 +86,9 @@ def test_loading_a_year_moves_ledger_deadlines_R_D7(stores: Stores) -> None:
         received_on=date(2026, 11, 1),
     )
     created = app.register(CommandContext(OFFICE, today), registration)
-    assignment = cmd.Assign(created.case_id, date(2026, 11, 15), lead_unit="FIN")
+    assignment = cmd.Assign(
+        case_id=created.case_id, assigned_on=date(2026, 11, 15), lead_unit="FIN"
+    )
     app.execute(CommandContext(OFFICE, today), assignment)
     runner = ProjectionRunner(app, store)
     runner.run()

@@ -148,14 +148,20 @@ def test_repeated_idempotency_key_writes_nothing_and_returns_the_first_answer(
 ) -> None:
     flow = Flow(app)
     context = CommandContext(OFFICE, TODAY, idempotency_key="k-1", request_hash="h-1")
-    first = app.execute(context, cmd.Assign(flow.id, lead_unit="FIN", assigned_on=date(2025, 2, 1)))
+    first = app.execute(
+        context, cmd.Assign(case_id=flow.id, lead_unit="FIN", assigned_on=date(2025, 2, 1))
+    )
     position = app.recorder.max_notification_id()
-    again = app.execute(context, cmd.Assign(flow.id, lead_unit="FIN", assigned_on=date(2025, 2, 1)))
+    again = app.execute(
+        context, cmd.Assign(case_id=flow.id, lead_unit="FIN", assigned_on=date(2025, 2, 1))
+    )
     assert (again.as_dict(), again.replayed) == (first.as_dict(), True)
     assert app.recorder.max_notification_id() == position
     reused = CommandContext(OFFICE, TODAY, idempotency_key="k-1", request_hash="h-2")
     with pytest.raises(Conflict):
-        app.execute(reused, cmd.Assign(flow.id, lead_unit="HOU", assigned_on=date(2025, 2, 1)))
+        app.execute(
+            reused, cmd.Assign(case_id=flow.id, lead_unit="HOU", assigned_on=date(2025, 2, 1))
+        )
 
 
 def test_stale_expected_version_is_refused_and_writes_nothing(app: BanliApplication) -> None:
@@ -163,12 +169,14 @@ def test_stale_expected_version_is_refused_and_writes_nothing(app: BanliApplicat
     position = app.recorder.max_notification_id()
     stale = CommandContext(OFFICE, TODAY, expected_version=5)
     with pytest.raises(Conflict):
-        app.execute(stale, cmd.Assign(flow.id, lead_unit="FIN", assigned_on=date(2025, 2, 1)))
+        app.execute(
+            stale, cmd.Assign(case_id=flow.id, lead_unit="FIN", assigned_on=date(2025, 2, 1))
+        )
     assert app.recorder.max_notification_id() == position
     fresh = CommandContext(OFFICE, TODAY, expected_version=1)
     assert (
         app.execute(
-            fresh, cmd.Assign(flow.id, lead_unit="FIN", assigned_on=date(2025, 2, 1))
+            fresh, cmd.Assign(case_id=flow.id, lead_unit="FIN", assigned_on=date(2025, 2, 1))
         ).version
         == 2
     )
@@ -206,11 +214,21 @@ def test_a_stale_command_cache_never_decides_a_command(tmp_path: Path) -> None:
     first, second = build_application(settings), build_application(settings)
     flow = Flow(first, "CACHE-1")
     second.get_case(flow.id)
-    second.execute(ctx(), cmd.DesignateKey(flow.id, "congress", date(2025, 1, 21)))
-    first.execute(ctx(), cmd.Assign(flow.id, date(2025, 2, 1), lead_unit="FIN"))
+    second.execute(
+        ctx(), cmd.DesignateKey(case_id=flow.id, source="congress", occurred_on=date(2025, 1, 21))
+    )
+    first.execute(ctx(), cmd.Assign(case_id=flow.id, assigned_on=date(2025, 2, 1), lead_unit="FIN"))
     # `second` still caches the case unassigned: a contact would be refused (R-A1) on that copy.
     contact = cmd.RecordContact(
-        flow.id, "FIN", "before", "phone", CLERK, "张三", True, "s", date(2025, 2, 3)
+        case_id=flow.id,
+        unit="FIN",
+        phase="before",
+        channel="phone",
+        contacted_by=CLERK,
+        person="张三",
+        reached=True,
+        summary="s",
+        occurred_on=date(2025, 2, 3),
     )
     done = second.execute(ctx(handler("FIN")), contact)
     assert done.version == 4

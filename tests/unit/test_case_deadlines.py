@@ -87,7 +87,7 @@ def test_disclosure_within_15_days_hebei_or_20_working_days_guangxi_R_D4(
     guangxi.review(reply_id, on=date(2025, 10, 31))
     guangxi.run(
         cmd.PublishReply(
-            guangxi.id,
+            case_id=guangxi.id,
             reply_id=reply_id,
             published_on=date(2025, 10, 31),
             url="https://x/g1",
@@ -101,7 +101,9 @@ def test_disclosure_within_15_days_hebei_or_20_working_days_guangxi_R_D4(
 
 def test_reference_case_contact_by_31_october_R_D5(app: BanliApplication) -> None:
     flow = Flow(app)
-    flow.run(cmd.Assign(flow.id, reference=True, lead_unit="FIN", assigned_on=date(2025, 2, 1)))
+    flow.run(
+        cmd.Assign(case_id=flow.id, reference=True, lead_unit="FIN", assigned_on=date(2025, 2, 1))
+    )
     pending = _by_kind(app, flow, date(2025, 6, 1))[("reference_contact", None)]
     assert (pending.due_on, pending.status) == (date(2025, 10, 31), "pending")
     flow.contact(on=date(2025, 9, 1), reached=False)
@@ -123,7 +125,9 @@ def test_2027_deadline_is_provisional_until_the_year_is_loaded_R_D7(app: BanliAp
         received_on=date(2026, 11, 10),
     )
     created = app.register(CommandContext(OFFICE, today), registration)
-    assignment = cmd.Assign(created.case_id, date(2026, 11, 15), lead_unit="FIN")
+    assignment = cmd.Assign(
+        case_id=created.case_id, assigned_on=date(2026, 11, 15), lead_unit="FIN"
+    )
     app.execute(CommandContext(OFFICE, today), assignment)
     case = app.get_case(created.case_id)
     before = {d.kind: d for d in case_deadlines(case, app.calendar(), today)}["reply"]

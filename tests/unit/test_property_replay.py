@@ -61,10 +61,10 @@ def commands(draw: st.DrawFn, case: Case, clock: date) -> tuple[cmd.CaseCommand,
     )
     if choice == 0:
         co = draw(st.lists(st.sampled_from(UNITS), max_size=2, unique=True))
-        return cmd.Assign(cid, on, lead_unit=unit, co_units=tuple(co)), OFFICE
+        return cmd.Assign(case_id=cid, assigned_on=on, lead_unit=unit, co_units=tuple(co)), OFFICE
     if choice == 1:
         contact = cmd.RecordContact(
-            cid,
+            case_id=cid,
             unit=unit,
             phase=draw(st.sampled_from(["before", "during", "later"])),
             channel=draw(st.sampled_from(["phone", "visit", "telepathy"])),
@@ -77,7 +77,7 @@ def commands(draw: st.DrawFn, case: Case, clock: date) -> tuple[cmd.CaseCommand,
         return contact, who
     if choice == 2:
         visit = cmd.RecordVisit(
-            cid,
+            case_id=cid,
             unit=unit,
             organised_by=draw(st.sampled_from([unit, "COUNTY"])),
             visitors=(Person(name="赵", rank="处长"),),
@@ -89,10 +89,12 @@ def commands(draw: st.DrawFn, case: Case, clock: date) -> tuple[cmd.CaseCommand,
         return visit, who
     if choice == 3:
         opinion = draw(st.sampled_from(["proactive", "withheld"]))
-        return cmd.RecordCoOpinion(cid, unit, "s", opinion, on), who
+        return cmd.RecordCoOpinion(
+            case_id=cid, unit=unit, summary="s", disclosure_opinion=opinion, occurred_on=on
+        ), who
     if choice == 4:
         reply = cmd.SubmitReply(
-            cid,
+            case_id=cid,
             unit=unit,
             classification=draw(st.sampled_from(["A", "B", "C", "D"])),
             disclosure=draw(st.sampled_from([None, "proactive", "withheld"])),
@@ -104,32 +106,68 @@ def commands(draw: st.DrawFn, case: Case, clock: date) -> tuple[cmd.CaseCommand,
         return reply, who
     if choice == 5:
         approved = draw(st.booleans())
-        return cmd.DecideReply(cid, reply_ref(draw, case), approved, "钱", "n", on), LEADER
+        return cmd.DecideReply(
+            case_id=cid,
+            reply_id=reply_ref(draw, case),
+            approved=approved,
+            leader="钱",
+            note="n",
+            occurred_on=on,
+        ), LEADER
     if choice == 6:
         override = draw(st.sampled_from([None, "urgent"]))
-        return cmd.IssueReply(cid, reply_ref(draw, case), "财函1号", on, override), who
+        return cmd.IssueReply(
+            case_id=cid,
+            reply_id=reply_ref(draw, case),
+            document_number="财函1号",
+            occurred_on=on,
+            override_reason=override,
+        ), who
     if choice == 7:
         verdict = draw(st.sampled_from(["satisfied", "dissatisfied", "meh"]))
-        return cmd.RecordFeedback(cid, verdict, on, "c"), OFFICE
+        return cmd.RecordFeedback(
+            case_id=cid, verdict=verdict, occurred_on=on, comments="c"
+        ), OFFICE
     if choice == 8:
         original = draw(st.booleans())
-        return cmd.PublishReply(cid, reply_ref(draw, case), on, "https://x/1", original), OFFICE
+        return cmd.PublishReply(
+            case_id=cid,
+            reply_id=reply_ref(draw, case),
+            published_on=on,
+            url="https://x/1",
+            include_original=original,
+        ), OFFICE
     if choice == 14:
         approved = draw(st.booleans())
-        return cmd.ReviewDisclosure(cid, reply_ref(draw, case), approved, "审核", on), OFFICE
+        return cmd.ReviewDisclosure(
+            case_id=cid,
+            reply_id=reply_ref(draw, case),
+            approved=approved,
+            note="审核",
+            occurred_on=on,
+        ), OFFICE
     if choice == 9:
-        consent = (draw(st.booleans()), draw(st.booleans()))
-        return cmd.RecordDisclosurePreference(cid, *consent, on), who
+        to_reply, to_original = draw(st.booleans()), draw(st.booleans())
+        return cmd.RecordDisclosurePreference(
+            case_id=cid, consent_reply=to_reply, consent_original=to_original, occurred_on=on
+        ), who
     if choice == 10:
-        return cmd.RequestReassignment(cid, unit, "r", on), who
+        return cmd.RequestReassignment(case_id=cid, unit=unit, reason="r", occurred_on=on), who
     if choice == 11:
         request = draw(st.sampled_from([*case.requests, "no-such-request"]))
         approved = draw(st.booleans())
-        return cmd.DecideReassignment(cid, request, approved, "n", on, lead_unit=unit), OFFICE
+        return cmd.DecideReassignment(
+            case_id=cid,
+            request_id=request,
+            approved=approved,
+            note="n",
+            occurred_on=on,
+            lead_unit=unit,
+        ), OFFICE
     if choice == 12:
         finding = draw(st.sampled_from(["implemented", "advancing", "fulfilled"]))
-        return cmd.Reassess(cid, finding, "n", on), OFFICE
-    return cmd.Remind(cid, "phone", "n", on), OFFICE
+        return cmd.Reassess(case_id=cid, finding=finding, note="n", occurred_on=on), OFFICE
+    return cmd.Remind(case_id=cid, means="phone", note="n", occurred_on=on), OFFICE
 
 
 def run_sequence(app: BanliApplication, data: st.DataObject, steps: int) -> None:

@@ -20,7 +20,7 @@ def test_lead_with_co_units_split_or_reference_are_accepted_R_A1(app: BanliAppli
     b = Flow(app, "A-2")
     b.run(
         cmd.Assign(
-            b.id,
+            case_id=b.id,
             split_units=(
                 "FIN",
                 "HOU",
@@ -30,7 +30,7 @@ def test_lead_with_co_units_split_or_reference_are_accepted_R_A1(app: BanliAppli
     )
     assert b.case.replying_units == ["FIN", "HOU"]
     c = Flow(app, "A-3")
-    c.run(cmd.Assign(c.id, reference=True, assigned_on=date(2025, 2, 1)))
+    c.run(cmd.Assign(case_id=c.id, reference=True, assigned_on=date(2025, 2, 1)))
     assert c.case.reference is True
 
 
@@ -51,7 +51,7 @@ def test_malformed_assignment_is_refused_and_writes_nothing_R_A1(
     flow = Flow(app)
     before = app.recorder.max_notification_id()
     with refused("R-A1"):
-        flow.run(cmd.Assign(flow.id, assigned_on=date(2025, 2, 1), **fields))
+        flow.run(cmd.Assign(case_id=flow.id, assigned_on=date(2025, 2, 1), **fields))
     assert app.recorder.max_notification_id() == before
     assert flow.case.stage == "registered"
 
@@ -65,7 +65,9 @@ def test_second_assignment_goes_through_a_request_R_A2(app: BanliApplication) ->
 
 def _request(flow: Flow, unit: str = "FIN", on: date = date(2025, 2, 5)) -> str:
     rid: str = flow.run(
-        cmd.RequestReassignment(flow.id, unit=unit, reason="不属本单位职责", occurred_on=on),
+        cmd.RequestReassignment(
+            case_id=flow.id, unit=unit, reason="不属本单位职责", occurred_on=on
+        ),
         handler(unit),
     ).extra["request_id"]
     return rid
@@ -74,7 +76,7 @@ def _request(flow: Flow, unit: str = "FIN", on: date = date(2025, 2, 5)) -> str:
 def _decide(flow: Flow, rid: str, lead: str, approved: bool = True, **kw: Any) -> None:
     flow.run(
         cmd.DecideReassignment(
-            flow.id,
+            case_id=flow.id,
             request_id=rid,
             approved=approved,
             lead_unit=lead,
@@ -96,7 +98,7 @@ def test_third_assignment_needs_ruling_R_A2(app: BanliApplication) -> None:
         _decide(flow, rid, "EDU")
     flow.run(
         cmd.RuleOnAssignment(
-            flow.id,
+            case_id=flow.id,
             leader="孙副厅长",
             lead_unit="EDU",
             co_units=("HOU",),
@@ -121,7 +123,7 @@ def test_ruling_is_final_no_more_requests_R_A2(app: BanliApplication) -> None:
     _decide(flow, _request(flow, "FIN"), "HOU")
     flow.run(
         cmd.RuleOnAssignment(
-            flow.id,
+            case_id=flow.id,
             leader="孙副厅长",
             lead_unit="EDU",
             co_units=(),
@@ -135,7 +137,7 @@ def test_ruling_is_final_no_more_requests_R_A2(app: BanliApplication) -> None:
     with refused("R-A2"):
         flow.run(
             cmd.RuleOnAssignment(
-                flow.id,
+                case_id=flow.id,
                 leader="孙",
                 lead_unit="FIN",
                 co_units=(),
@@ -152,7 +154,7 @@ def test_ruling_before_two_rounds_is_refused_R_A2(app: BanliApplication) -> None
     with refused("R-A2"):
         flow.run(
             cmd.RuleOnAssignment(
-                flow.id,
+                case_id=flow.id,
                 leader="孙",
                 lead_unit="HOU",
                 co_units=(),

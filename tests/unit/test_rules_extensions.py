@@ -19,13 +19,30 @@ def deadline(
 
 
 def ask(flow: Flow, unit: str, kind: str, until: date, on: date) -> str:
-    request = cmd.RequestExtension(flow.id, unit, kind, "需跨部门协调，请求延期", until, on)
+    request = cmd.RequestExtension(
+        case_id=flow.id,
+        unit=unit,
+        deadline_kind=kind,
+        reason="需跨部门协调，请求延期",
+        requested_due_on=until,
+        occurred_on=on,
+    )
     request_id: str = flow.run(request, handler(unit)).extra["request_id"]
     return request_id
 
 
 def grant(flow: Flow, request_id: str, on: date, due_on: date | None = None) -> None:
-    flow.run(cmd.DecideExtension(flow.id, request_id, True, "同意延期", on, due_on), OFFICE)
+    flow.run(
+        cmd.DecideExtension(
+            case_id=flow.id,
+            request_id=request_id,
+            approved=True,
+            note="同意延期",
+            occurred_on=on,
+            due_on=due_on,
+        ),
+        OFFICE,
+    )
 
 
 def test_a_granted_extension_moves_the_reply_deadline_and_keeps_the_original_R_E1(
@@ -105,7 +122,13 @@ def test_a_refused_request_changes_nothing_and_may_be_asked_again_R_E1(
     flow = Flow(app)
     flow.assign(on=date(2025, 2, 1))
     request_id = ask(flow, "FIN", "reply", date(2025, 6, 30), date(2025, 4, 20))
-    refusal = cmd.DecideExtension(flow.id, request_id, False, "理由不充分", date(2025, 4, 22))
+    refusal = cmd.DecideExtension(
+        case_id=flow.id,
+        request_id=request_id,
+        approved=False,
+        note="理由不充分",
+        occurred_on=date(2025, 4, 22),
+    )
     flow.run(refusal, OFFICE)
     kept = deadline(app, flow, "reply", "FIN", date(2025, 5, 20))
     assert (kept.due_on, kept.original_due_on, kept.status) == (date(2025, 5, 6), None, "overdue")

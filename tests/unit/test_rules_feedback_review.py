@@ -68,9 +68,9 @@ def test_follow_up_call_only_on_a_replied_case_R_F3(app: BanliApplication) -> No
     flow.assign()
     call: dict[str, Any] = {"summary": "电话回访，代表满意", "occurred_on": date(2025, 4, 20)}
     with refused("R-F3"):
-        flow.run(cmd.RecordFollowUpCall(flow.id, **call), OFFICE)
+        flow.run(cmd.RecordFollowUpCall(case_id=flow.id, **call), OFFICE)
     flow.replied()
-    flow.run(cmd.RecordFollowUpCall(flow.id, **call), OFFICE)
+    flow.run(cmd.RecordFollowUpCall(case_id=flow.id, **call), OFFICE)
     assert flow.case.follow_up_calls[0].summary == "电话回访，代表满意"
 
 
@@ -118,10 +118,15 @@ def test_merged_cases_share_one_reply_to_every_proposer_R_M1(app: BanliApplicati
 def test_key_case_records_source_and_leader_in_charge_R_S2(app: BanliApplication) -> None:
     flow = Flow(app)
     with pytest.raises(InvalidInput):
-        flow.run(cmd.DesignateKey(flow.id, source="newspaper", occurred_on=date(2025, 1, 25)))
+        flow.run(
+            cmd.DesignateKey(case_id=flow.id, source="newspaper", occurred_on=date(2025, 1, 25))
+        )
     flow.run(
         cmd.DesignateKey(
-            flow.id, source="government", leader_in_charge="孙副厅长", occurred_on=date(2025, 1, 25)
+            case_id=flow.id,
+            source="government",
+            leader_in_charge="孙副厅长",
+            occurred_on=date(2025, 1, 25),
         )
     )
     assert flow.case.key == KeyDesignation(
@@ -136,11 +141,15 @@ def test_reminders_are_events_on_the_case_R_S3(app: BanliApplication) -> None:
     flow.assign()
     with pytest.raises(InvalidInput):
         flow.run(
-            cmd.Remind(flow.id, means="carrier_pigeon", note="催办", occurred_on=date(2025, 4, 1)),
+            cmd.Remind(
+                case_id=flow.id, means="carrier_pigeon", note="催办", occurred_on=date(2025, 4, 1)
+            ),
             SUPERVISOR,
         )
     flow.run(
-        cmd.Remind(flow.id, means="circular", note="通报催办", occurred_on=date(2025, 4, 1)),
+        cmd.Remind(
+            case_id=flow.id, means="circular", note="通报催办", occurred_on=date(2025, 4, 1)
+        ),
         SUPERVISOR,
     )
     assert flow.case.reminders[0].means == "circular"
@@ -151,24 +160,30 @@ def test_reassessment_findings_follow_the_reply_class_R_Rv1(app: BanliApplicatio
     flow.assign()
     with refused("R-Rv1"):
         flow.run(
-            cmd.Reassess(flow.id, finding="implemented", note="-", occurred_on=date(2025, 4, 1)),
+            cmd.Reassess(
+                case_id=flow.id, finding="implemented", note="-", occurred_on=date(2025, 4, 1)
+            ),
             SUPERVISOR,
         )
     flow.replied("A")
     with refused("R-Rv1"):
         flow.run(
-            cmd.Reassess(flow.id, finding="advancing", note="-", occurred_on=date(2025, 9, 1)),
+            cmd.Reassess(
+                case_id=flow.id, finding="advancing", note="-", occurred_on=date(2025, 9, 1)
+            ),
             SUPERVISOR,
         )
     flow.run(
         cmd.Reassess(
-            flow.id, finding="not_implemented", note="未落实", occurred_on=date(2025, 9, 1)
+            case_id=flow.id, finding="not_implemented", note="未落实", occurred_on=date(2025, 9, 1)
         ),
         SUPERVISOR,
     )
     assert flow.case.under_supervision is True
     flow.run(
-        cmd.Reassess(flow.id, finding="implemented", note="已落实", occurred_on=date(2025, 11, 1)),
+        cmd.Reassess(
+            case_id=flow.id, finding="implemented", note="已落实", occurred_on=date(2025, 11, 1)
+        ),
         SUPERVISOR,
     )
     assert flow.case.under_supervision is False
@@ -178,7 +193,9 @@ def test_reassessment_findings_follow_the_reply_class_R_Rv1(app: BanliApplicatio
     c_class.replied("C")
     with refused("R-Rv1"):
         c_class.run(
-            cmd.Reassess(c_class.id, finding="implemented", note="-", occurred_on=date(2025, 9, 1)),
+            cmd.Reassess(
+                case_id=c_class.id, finding="implemented", note="-", occurred_on=date(2025, 9, 1)
+            ),
             SUPERVISOR,
         )
 
@@ -189,28 +206,32 @@ def test_b_class_commitment_closes_out_only_when_fulfilled_R_Rv2(app: BanliAppli
     flow.replied("B")
     close: dict[str, Any] = {"note": "承诺事项已完成，销号", "occurred_on": date(2025, 12, 20)}
     with refused("R-Rv2"):
-        flow.run(cmd.CloseOut(flow.id, **close), OFFICE)
+        flow.run(cmd.CloseOut(case_id=flow.id, **close), OFFICE)
     flow.run(
-        cmd.Reassess(flow.id, finding="stalled", note="推进缓慢", occurred_on=date(2025, 10, 1)),
+        cmd.Reassess(
+            case_id=flow.id, finding="stalled", note="推进缓慢", occurred_on=date(2025, 10, 1)
+        ),
         SUPERVISOR,
     )
     assert flow.case.under_supervision is True
     with refused("R-Rv2"):
-        flow.run(cmd.CloseOut(flow.id, **close), OFFICE)
+        flow.run(cmd.CloseOut(case_id=flow.id, **close), OFFICE)
     flow.run(
-        cmd.Reassess(flow.id, finding="fulfilled", note="已完成", occurred_on=date(2025, 12, 1)),
+        cmd.Reassess(
+            case_id=flow.id, finding="fulfilled", note="已完成", occurred_on=date(2025, 12, 1)
+        ),
         SUPERVISOR,
     )
-    flow.run(cmd.CloseOut(flow.id, **close), OFFICE)
+    flow.run(cmd.CloseOut(case_id=flow.id, **close), OFFICE)
     assert flow.case.closed_out_on == date(2025, 12, 20)
     with refused("R-Rv2"):
-        flow.run(cmd.CloseOut(flow.id, **close), OFFICE)
+        flow.run(cmd.CloseOut(case_id=flow.id, **close), OFFICE)
 
     a_class = Flow(app, "RV-A")
     a_class.assign()
     a_class.replied("A")
     with refused("R-Rv2"):
-        a_class.run(cmd.CloseOut(a_class.id, **close), OFFICE)
+        a_class.run(cmd.CloseOut(case_id=a_class.id, **close), OFFICE)
 
 
 def _merged_and_answered(app: BanliApplication, cls: str = "B") -> tuple[Flow, Flow]:
@@ -253,10 +274,12 @@ def test_merged_partner_is_reassessed_and_closed_out_by_the_merge_reply_R_Rv1_R_
 ) -> None:
     _, b = _merged_and_answered(app, "B")
     b.run(
-        cmd.Reassess(b.id, finding="fulfilled", note="已完成", occurred_on=date(2025, 9, 1)),
+        cmd.Reassess(
+            case_id=b.id, finding="fulfilled", note="已完成", occurred_on=date(2025, 9, 1)
+        ),
         SUPERVISOR,
     )
-    b.run(cmd.CloseOut(b.id, note="销号", occurred_on=date(2025, 9, 2)), OFFICE)
+    b.run(cmd.CloseOut(case_id=b.id, note="销号", occurred_on=date(2025, 9, 2)), OFFICE)
     assert b.case.closed_out_on == date(2025, 9, 2)
 
 
@@ -268,7 +291,7 @@ def test_feedback_carries_its_source_and_a_handler_cannot_record_it_R_F4(
     flow = Flow(app, proposers=deputies("张三", "李四"))
     flow.assign()
     flow.replied()
-    verdict = cmd.RecordFeedback(flow.id, "satisfied", date(2025, 5, 1))
+    verdict = cmd.RecordFeedback(case_id=flow.id, verdict="satisfied", occurred_on=date(2025, 5, 1))
     with refused("R-F4"):
         flow.run(verdict, handler("FIN"))
     stranger = Actor(user="proposer:王五", role="proposer", unit=None)
@@ -296,7 +319,12 @@ def test_a_unit_designates_at_most_two_key_cases_of_its_own_a_year_R_S2(
     flows = [Flow(app, f"KQ-{i}") for i in range(4)]
     for flow in flows:
         flow.assign("FIN")
-    own = [cmd.DesignateKey(f.id, "unit", date(2025, 2, 5), "孙副厅长") for f in flows]
+    own = [
+        cmd.DesignateKey(
+            case_id=f.id, source="unit", occurred_on=date(2025, 2, 5), leader_in_charge="孙副厅长"
+        )
+        for f in flows
+    ]
     flows[0].run(own[0])
     flows[1].run(own[1])
     flows[1].run(own[1])  # the same case again is not a third

@@ -25,12 +25,27 @@ def app(tmp_path: Path) -> BanliApplication:
 def make_link(flow: Flow, name: str = "张三") -> str:
     made = new_link()
     expires = TODAY + timedelta(days=30)
-    flow.run(c.CreateProposerLink(flow.id, made.link_id, name, expires, made.hashed, made.prefix))
+    flow.run(
+        c.CreateProposerLink(
+            case_id=flow.id,
+            link_id=made.link_id,
+            proposer_name=name,
+            expires_on=expires,
+            hashed=made.hashed,
+            prefix=made.prefix,
+        )
+    )
     return made.link_id
 
 
 def consent(flow: Flow, actor: Actor, reply: bool, proposer: str | None = None) -> None:
-    command = c.RecordDisclosurePreference(flow.id, reply, reply, date(2025, 4, 12), proposer)
+    command = c.RecordDisclosurePreference(
+        case_id=flow.id,
+        consent_reply=reply,
+        consent_original=reply,
+        occurred_on=date(2025, 4, 12),
+        proposer=proposer,
+    )
     flow.run(command, actor)
 
 
@@ -84,10 +99,10 @@ def test_links_go_to_whom_the_replies_go_R_C4(app: BanliApplication) -> None:
 def test_a_link_is_revoked_once(app: BanliApplication) -> None:
     flow = Flow(app, "V-6")
     link_id = make_link(flow)
-    flow.run(c.RevokeProposerLink(flow.id, link_id, "更换"))
+    flow.run(c.RevokeProposerLink(case_id=flow.id, link_id=link_id, reason="更换"))
     assert flow.case.proposer_links[link_id].status(TODAY) == "revoked"
     with pytest.raises(Conflict):
-        flow.run(c.RevokeProposerLink(flow.id, link_id, "再次"))
+        flow.run(c.RevokeProposerLink(case_id=flow.id, link_id=link_id, reason="再次"))
 
 
 def test_a_reply_letter_names_a_reply_of_the_case(app: BanliApplication) -> None:
@@ -95,13 +110,25 @@ def test_a_reply_letter_names_a_reply_of_the_case(app: BanliApplication) -> None
     flow.assign()
     sha = "a" * 64
     letter = c.AttachDocument(
-        flow.id, "reply_letter", "答复函.pdf", "application/pdf", sha, 10, date(2025, 4, 10)
+        case_id=flow.id,
+        kind="reply_letter",
+        name="答复函.pdf",
+        content_type="application/pdf",
+        sha256=sha,
+        size=10,
+        occurred_on=date(2025, 4, 10),
     )
     with pytest.raises(InvalidInput):
         flow.run(letter, handler("FIN"))
     with refused("R-X1"):
         flow.run(
             c.AttachDocument(
-                flow.id, "other", "x.pdf", "application/pdf", sha, 10, TODAY + timedelta(days=1)
+                case_id=flow.id,
+                kind="other",
+                name="x.pdf",
+                content_type="application/pdf",
+                sha256=sha,
+                size=10,
+                occurred_on=TODAY + timedelta(days=1),
             )
         )

@@ -57,10 +57,34 @@ def test_the_office_confirms_or_dismisses_and_a_confirmed_repeat_is_tracked_R_S4
     assert flow.case.text == "养护资金不足"
     assert not tracked_as_repeat(flow.case)
     with refused("R-S4"):
-        flow.run(cmd.ReviewRepeat(flow.id, "c-unknown", True, "确认", date(2025, 2, 1)))
-    flow.run(cmd.ReviewRepeat(flow.id, "c-2024", False, "诉求不同", date(2025, 2, 1)))
+        flow.run(
+            cmd.ReviewRepeat(
+                case_id=flow.id,
+                of_case_id="c-unknown",
+                confirmed=True,
+                note="确认",
+                occurred_on=date(2025, 2, 1),
+            )
+        )
+    flow.run(
+        cmd.ReviewRepeat(
+            case_id=flow.id,
+            of_case_id="c-2024",
+            confirmed=False,
+            note="诉求不同",
+            occurred_on=date(2025, 2, 1),
+        )
+    )
     assert not tracked_as_repeat(flow.case)
-    flow.run(cmd.ReviewRepeat(flow.id, "c-2024", True, "连续两年提出", date(2025, 2, 3)))
+    flow.run(
+        cmd.ReviewRepeat(
+            case_id=flow.id,
+            of_case_id="c-2024",
+            confirmed=True,
+            note="连续两年提出",
+            occurred_on=date(2025, 2, 3),
+        )
+    )
     repeat = flow.case.possible_repeats["c-2024"]
     assert (repeat.status, repeat.note) == ("confirmed", "连续两年提出")
     assert tracked_as_repeat(flow.case)

@@ -67,7 +67,9 @@ def test_lead_reply_waits_for_every_co_opinion_or_an_override_R_R2(
 
 def test_reference_case_gets_no_written_reply_R_R3(app: BanliApplication) -> None:
     flow = Flow(app)
-    flow.run(cmd.Assign(flow.id, reference=True, lead_unit="FIN", assigned_on=date(2025, 2, 1)))
+    flow.run(
+        cmd.Assign(case_id=flow.id, reference=True, lead_unit="FIN", assigned_on=date(2025, 2, 1))
+    )
     flow.contact()
     assert flow.case.replying_units == []
     with refused("R-R3"):
@@ -78,7 +80,7 @@ def test_split_units_each_reply_and_co_units_do_not_R_R3(app: BanliApplication) 
     flow = Flow(app)
     flow.run(
         cmd.Assign(
-            flow.id,
+            case_id=flow.id,
             split_units=(
                 "FIN",
                 "HOU",
@@ -128,7 +130,7 @@ def test_unmarked_reply_is_proactive_R_P1(app: BanliApplication) -> None:
 def _refused_disclosure(flow: Flow, consent_original: bool = False) -> None:
     flow.run(
         cmd.RecordDisclosurePreference(
-            flow.id,
+            case_id=flow.id,
             consent_reply=False,
             consent_original=consent_original,
             occurred_on=date(2025, 2, 10),
@@ -152,7 +154,7 @@ def test_proposer_refusal_forbids_proactive_marking_and_publishing_R_P2(
     with refused("R-P2"):
         flow.run(
             cmd.PublishReply(
-                flow.id,
+                case_id=flow.id,
                 reply_id=reply,
                 published_on=date(2025, 4, 10),
                 url="https://example.gov.cn/r/1",
@@ -162,7 +164,7 @@ def test_proposer_refusal_forbids_proactive_marking_and_publishing_R_P2(
         )
     flow.run(
         cmd.WithholdReply(
-            flow.id,
+            case_id=flow.id,
             reply_id=reply,
             withheld_reason="proposer_refused",
             occurred_on=date(2025, 4, 10),
@@ -190,8 +192,11 @@ def test_co_unit_objection_needs_a_secrecy_review_before_publishing_R_P3(
     }
     flow.review(reply)
     with refused("R-P3"):
-        flow.run(cmd.PublishReply(flow.id, **publish), OFFICE)
-    flow.run(cmd.PublishReply(flow.id, **publish, secrecy_review_ref="保密审查〔2025〕7号"), OFFICE)
+        flow.run(cmd.PublishReply(case_id=flow.id, **publish), OFFICE)
+    flow.run(
+        cmd.PublishReply(case_id=flow.id, **publish, secrecy_review_ref="保密审查〔2025〕7号"),
+        OFFICE,
+    )
     assert flow.case.disclosures[reply].secrecy_review_ref == "保密审查〔2025〕7号"
 
 
@@ -205,10 +210,20 @@ def test_the_office_reviews_a_reply_before_it_is_published_R_P3(app: BanliApplic
     reply = flow.submit()
     flow.approve(reply)
     flow.issue(reply)
-    publish = cmd.PublishReply(flow.id, reply, date(2025, 4, 10), "https://x/1")
+    publish = cmd.PublishReply(
+        case_id=flow.id, reply_id=reply, published_on=date(2025, 4, 10), url="https://x/1"
+    )
     with refused("R-P3"):
         flow.run(publish, OFFICE)  # no review yet
-    flow.run(cmd.ReviewDisclosure(flow.id, reply, False, "需修改后再审", date(2025, 4, 7)))
+    flow.run(
+        cmd.ReviewDisclosure(
+            case_id=flow.id,
+            reply_id=reply,
+            approved=False,
+            note="需修改后再审",
+            occurred_on=date(2025, 4, 7),
+        )
+    )
     with refused("R-P3"):
         flow.run(publish, OFFICE)  # reviewed, not approved
     flow.review(reply, secrecy_review_ref="保密审查〔2025〕9号")
@@ -228,15 +243,15 @@ def test_publishing_the_original_text_needs_consent_R_P4(app: BanliApplication) 
         "url": "https://x/1",
     }
     with refused("R-P4"):
-        flow.run(cmd.PublishReply(flow.id, include_original=True, **publish), OFFICE)
+        flow.run(cmd.PublishReply(case_id=flow.id, include_original=True, **publish), OFFICE)
     flow.run(
         cmd.RecordDisclosurePreference(
-            flow.id, consent_reply=True, consent_original=True, occurred_on=date(2025, 4, 8)
+            case_id=flow.id, consent_reply=True, consent_original=True, occurred_on=date(2025, 4, 8)
         ),
         handler("FIN"),
     )
     flow.review(reply)
-    flow.run(cmd.PublishReply(flow.id, include_original=True, **publish), OFFICE)
+    flow.run(cmd.PublishReply(case_id=flow.id, include_original=True, **publish), OFFICE)
     assert flow.case.disclosures[reply].include_original is True
 
 
@@ -254,7 +269,7 @@ def test_withholding_needs_a_reason_R_P5(app: BanliApplication) -> None:
     with refused("R-P5"):
         flow.run(
             cmd.PublishReply(
-                flow.id,
+                case_id=flow.id,
                 reply_id=reply,
                 published_on=date(2025, 4, 10),
                 url="https://x/1",
@@ -265,13 +280,13 @@ def test_withholding_needs_a_reason_R_P5(app: BanliApplication) -> None:
     with refused("R-P5"):
         flow.run(
             cmd.WithholdReply(
-                flow.id, reply_id=reply, withheld_reason=" ", occurred_on=date(2025, 4, 10)
+                case_id=flow.id, reply_id=reply, withheld_reason=" ", occurred_on=date(2025, 4, 10)
             ),
             OFFICE,
         )
     flow.run(
         cmd.WithholdReply(
-            flow.id,
+            case_id=flow.id,
             reply_id=reply,
             withheld_reason="涉及尚未公布的预算安排",
             occurred_on=date(2025, 4, 10),

@@ -24,7 +24,8 @@ from api import queries
 from api.auth import check_handler_case
 from api.commands import command_context, context
 from api.pages_case_related import notice_lines, repeat_titles
-from api.pages_form_list import CORRECTABLE_TEXT, FORMS, FORMS_BY_NAME
+from api.pages_form_fields import CORRECTABLE_TEXT
+from api.pages_form_list import FORMS, FORMS_BY_NAME
 from api.pages_forms import (
     CaseForm,
     applies,

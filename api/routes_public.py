@@ -13,12 +13,13 @@ import csv
 import hashlib
 import io
 from collections.abc import Iterator
+from dataclasses import astuple, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from xml.sax.saxutils import escape
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -35,6 +36,19 @@ router = APIRouter(tags=["public register"])
 
 Search = Annotated[str | None, Query(max_length=100, description="text in the number or title")]
 CACHE_CONTROL = "public, max-age=30"
+
+
+@dataclass
+class PublicFilter:
+    """The register's filters (API.md v1.1), all optional, all applied together."""
+
+    year: YearFilter = None
+    unit: UnitFilter = None
+    kind: Kind | None = None
+    q: Search = None
+
+
+PublicQuery = Annotated[PublicFilter, Depends()]
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parents[1] / "web" / "templates"),
     autoescape=select_autoescape(["html"]),
@@ -57,17 +71,17 @@ def snapshots(request: Request, svc: ServiceGraph) -> PublicSnapshots:
 
 
 def _page(
-    request: Request, svc: ServiceGraph, filters: tuple[Any, ...], page: Paging
+    request: Request, svc: ServiceGraph, filters: PublicFilter, page: Paging
 ) -> tuple[PublicReplies, str]:
     snapshot = snapshots(request, svc).get()
-    year, unit, kind, q = filters
+    f = filters
     try:
         found = snapshot.page(
-            year=year, unit=unit, kind=kind, q=q, limit=page.limit, cursor=page.cursor
+            year=f.year, unit=f.unit, kind=f.kind, q=f.q, limit=page.limit, cursor=page.cursor
         )
     except (ValueError, TypeError):
         raise ApiProblem(422, "invalid cursor") from None
-    key = (request.url.path, snapshot.position, *filters, page.limit, page.cursor)
+    key = (request.url.path, snapshot.position, *astuple(f), page.limit, page.cursor)
     return found, f'"{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}"'
 
 
@@ -80,47 +94,31 @@ def _cached(request: Request, etag: str, response: Response) -> Response:
 
 
 @router.get("/v1/public/replies", response_model=PublicReplies)
-def public_replies(
-    request: Request,
-    svc: Services,
-    page: Page,
-    year: YearFilter = None,
-    unit: UnitFilter = None,
-    kind: Kind | None = None,
-    q: Search = None,
-) -> Response:
+def public_replies(request: Request, svc: Services, page: Page, filters: PublicQuery) -> Response:
     """Published replies, newest first; ``q`` searches number and title. No login."""
-    found, etag = _page(request, svc, (year, unit, kind, q), page)
+    found, etag = _page(request, svc, filters, page)
     body = found.model_dump_json().encode()
     return _cached(request, etag, Response(body, media_type="application/json"))
 
 
-def _every(request: Request, svc: ServiceGraph, filters: tuple[Any, ...]) -> Iterator[Any]:
-    year, unit, kind, q = filters
+def _every(request: Request, svc: ServiceGraph, f: PublicFilter) -> Iterator[Any]:
     found = (
         snapshots(request, svc)
         .get()
-        .page(year=year, unit=unit, kind=kind, q=q, limit=10**9, cursor=None)
+        .page(year=f.year, unit=f.unit, kind=f.kind, q=f.q, limit=10**9, cursor=None)
     )
     yield from found.items
 
 
 @router.get("/v1/public/replies.csv", response_class=StreamingResponse)
-def public_replies_csv(
-    request: Request,
-    svc: Services,
-    year: YearFilter = None,
-    unit: UnitFilter = None,
-    kind: Kind | None = None,
-    q: Search = None,
-) -> StreamingResponse:
+def public_replies_csv(request: Request, svc: Services, filters: PublicQuery) -> StreamingResponse:
     """Every matching published reply as CSV (UTF-8 with a BOM, so Excel reads the Chinese)."""
     header = ["编号", "类别", "年度", "标题", "答复单位", "答复类别", "公开日期", "链接"]
 
     def lines() -> Iterator[bytes]:
         yield "\ufeff".encode()
         yield _csv_line(header)
-        for r in _every(request, svc, (year, unit, kind, q)):
+        for r in _every(request, svc, filters):
             kind_word = words.label(words.KIND, r.kind)
             values = [r.number, kind_word, r.year, r.title, r.unit, r.classification]
             yield _csv_line([*values, r.published_on, r.url or ""])
@@ -142,7 +140,7 @@ def _csv_line(values: list[Any]) -> bytes:
 @router.get("/v1/public/feed.atom", response_class=Response)
 def public_feed(request: Request, svc: Services) -> Response:
     """The 50 newest published replies as an Atom feed."""
-    found, etag = _page(request, svc, (None, None, None, None), Paging(50, None))
+    found, etag = _page(request, svc, PublicFilter(), Paging(50, None))
     base = str(request.base_url).rstrip("/")
     updated = max((r.published_on for r in found.items), default="1970-01-01")
     entries = []
@@ -186,8 +184,9 @@ def public_page(
     """The register as a page anyone can open and search (公开). A form sends its empty fields
     too (``year=&kind=``): here they mean "any", not a malformed request."""
     year_ = int(year) if year and year.isascii() and year.isdigit() and len(year) == 4 else None
-    kind_ = kind if kind in words.KIND else None
-    found, etag = _page(request, svc, (year_, unit or None, kind_, q or None), page)
+    kind_ = cast("Kind | None", kind if kind in words.KIND else None)  # KIND's keys are kinds
+    chosen = PublicFilter(year_, unit or None, kind_, q or None)
+    found, etag = _page(request, svc, chosen, page)
     html = TEMPLATES.get_template("public/replies.html").render(
         items=found.items,
         # A reader knows a unit by its name, not its code (no event renames a unit, so the

@@ -248,3 +248,24 @@ def backend_api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Api]
 @pytest.fixture
 def client(api: Api) -> TestClient:
     return api.client
+
+
+PROBLEM_FIELDS = {"type", "title", "status", "detail", "rule"}
+
+
+def assert_problem(response: httpx.Response, status: int, rule: str | None) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].split(";")[0] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    assert body.keys() >= PROBLEM_FIELDS
+    assert body["status"] == status
+    assert body["rule"] == rule
+    assert isinstance(body["type"], str) and body["type"]
+    assert isinstance(body["title"], str) and body["title"]
+    assert isinstance(body["detail"], str) and body["detail"]
+    return body
+
+
+def version(api: Api, case_id: str) -> int:
+    found: int = api.case(case_id)["version"]
+    return found

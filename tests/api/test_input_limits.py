@@ -10,8 +10,14 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import Api, case_body, contact_body, register_and_assign, reply_body
-from tests.api.test_http_conventions import assert_problem
+from tests.api.conftest import (
+    Api,
+    assert_problem,
+    case_body,
+    contact_body,
+    register_and_assign,
+    reply_body,
+)
 
 
 def refused_and_nothing_written(

@@ -1,0 +1,25 @@
+"""The fields several case-page forms share (a day, a note, a summary, the acting unit, a
+reply), what a correction may amend (R-X2), and who may record on a case."""
+
+from __future__ import annotations
+
+from api.pages_forms import Field
+
+DAY = Field("occurred_on", "日期", "date")
+NOTE = Field("note", "说明", "textarea")
+SUMMARY = Field("summary", "内容摘要", "textarea")
+OWN_UNIT = Field("unit", "单位", "own_unit")
+REPLY = Field("reply_id", "答复", "reply")
+# R-X2: the descriptive fields a correction may amend that are written as plain text.
+CORRECTABLE_TEXT = {
+    "summary": "内容摘要",
+    "note": "说明",
+    "comments": "具体意见",
+    "person": "联系对象",
+    "proposer_opinion": "代表委员意见",
+    "consultation_form_ref": "征询意见表编号",
+    "occurred_on": "发生日期（YYYY-MM-DD）",
+    "phase": "联系阶段（before/during/after）",
+    "classification": "答复类别（A/B/C，未印发前）",
+}
+ROLES_RECORDING = frozenset({"office", "leader", "handler", "supervisor", "admin"})

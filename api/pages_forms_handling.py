@@ -1,0 +1,210 @@
+"""The case page's forms from assignment to the co-handling opinions: 交办, 改办, 重点, contacts,
+visits, the proposer's disclosure wishes, extensions (R-A…, R-C…, R-V…, R-E1)."""
+
+from __future__ import annotations
+
+from api import schemas_assignment as sa
+from api import schemas_deadlines as sd
+from api import schemas_handling as sh
+from api import schemas_review as sr
+from api.pages_form_fields import (
+    DAY,
+    NOTE,
+    OWN_UNIT,
+    SUMMARY,
+)
+from api.pages_forms import CaseForm, Field, options
+from api.pages_labels import LABELS
+from domain.deadlines.policies import POLICIES
+
+HANDLING_FORMS: tuple[CaseForm, ...] = (
+    CaseForm(
+        "assignment",
+        "交办",
+        frozenset({"office"}),
+        sa.Assignment,
+        (
+            Field("lead_unit", "主办单位", "unit", required=False),
+            Field("co_units", "会办单位", "units", required=False),
+            Field("split_units", "分办单位（各自答复）", "units", required=False),
+            Field("reference", "参阅件", "check", required=False),
+            Field("assigned_on", "交办日期", "date"),
+            Field("policy", "办理依据", "select", tuple((p, p) for p in POLICIES)),
+        ),
+        stages=frozenset({"registered"}),
+        rule_fields={"R-A1": "lead_unit"},
+    ),
+    CaseForm(
+        "reassignment-request",
+        "申请改办",
+        frozenset({"handler"}),
+        sa.ReassignmentRequest,
+        (OWN_UNIT, Field("reason", "理由", "textarea"), DAY),
+        stages=frozenset({"handling"}),
+        rule_fields={"R-A3": "reason", "R-A2": "reason"},
+    ),
+    CaseForm(
+        "reassignment-decision",
+        "改办决定",
+        frozenset({"office"}),
+        sa.ReassignmentDecision,
+        (
+            Field("request_id", "改办申请", "request"),
+            Field("approved", "决定", "bool", (("true", "同意改办"), ("false", "不同意"))),
+            Field("lead_unit", "新主办单位", "unit", required=False),
+            Field("co_units", "会办单位", "units", required=False),
+            NOTE,
+            Field("restart_deadlines", "重新计算办理期限", "check", required=False),
+            DAY,
+        ),
+        stages=frozenset({"handling"}),
+        ids=("request_id",),
+        rule_fields={"R-A2": "request_id", "R-A4": "restart_deadlines"},
+    ),
+    CaseForm(
+        "ruling",
+        "领导裁定交办",
+        frozenset({"leader"}),
+        sa.Ruling,
+        (
+            Field("leader", "裁定领导", "leader"),
+            Field("lead_unit", "主办单位", "unit"),
+            Field("co_units", "会办单位", "units", required=False),
+            NOTE,
+            DAY,
+        ),
+        stages=frozenset({"handling"}),
+        rule_fields={"R-A2": "lead_unit", "R-A1": "lead_unit"},
+    ),
+    CaseForm(
+        "key",
+        "确定为重点建议提案",
+        frozenset({"office"}),
+        sr.KeyDesignation,
+        (
+            Field("source", "确定方", "select", options("key_source")),
+            Field("leader_in_charge", "包案领导", required=False),
+            DAY,
+        ),
+        stages=frozenset({"registered", "handling"}),
+        rule_fields={"R-S2": "source"},
+    ),
+    CaseForm(
+        "contact",
+        "记录沟通联系",
+        frozenset({"handler"}),
+        sh.Contact,
+        (
+            OWN_UNIT,
+            Field("phase", "阶段", "select", options("phase")),
+            Field("channel", "方式", "select", options("channel")),
+            Field("contacted_by", "联系人（姓名、职务）", "person"),
+            Field("person", "联系对象", "proposer"),
+            Field("reached", "已联系到本人", "check", required=False),
+            SUMMARY,
+            DAY,
+        ),
+        rule_fields={"R-C2": "summary"},
+    ),
+    CaseForm(
+        "visit",
+        "记录面对面走访",
+        frozenset({"handler"}),
+        sh.Visit,
+        (
+            OWN_UNIT,
+            Field("organised_by", "组织单位（代码）", "unit_code"),
+            Field("visitors", "走访人员（每行：姓名 职务）", "people"),
+            Field("persons", "走访对象（每行一人）", "names"),
+            SUMMARY,
+            Field("proposer_opinion", "代表委员意见", "textarea"),
+            DAY,
+        ),
+        rule_fields={"R-V1": "organised_by", "R-V4": "visitors"},
+    ),
+    CaseForm(
+        "visit-declined",
+        "代表委员表示无需见面",
+        frozenset({"handler"}),
+        sh.VisitDeclined,
+        (OWN_UNIT, NOTE, DAY),
+        rule_fields={"R-V3": "note"},
+    ),
+    CaseForm(
+        "on-site",
+        "记录现场办理",
+        frozenset({"handler"}),
+        sh.OnSiteHandling,
+        (
+            OWN_UNIT,
+            Field("proposer_present", "代表委员参加", "check", required=False),
+            SUMMARY,
+            DAY,
+        ),
+    ),
+    CaseForm(
+        "disclosure-preference",
+        "记录公开意愿",
+        frozenset({"handler"}),
+        sh.DisclosurePreference,
+        (
+            Field("consent_reply", "同意公开答复", "check", required=False),
+            Field("consent_original", "同意公开建议原文", "check", required=False),
+            DAY,
+        ),
+        rule_fields={"R-P2": "consent_reply", "R-P4": "consent_original"},
+    ),
+    CaseForm(
+        "extension-request",
+        "申请延期",
+        frozenset({"handler"}),
+        sd.ExtensionRequest,
+        (
+            OWN_UNIT,
+            Field(
+                "deadline_kind",
+                "延期的期限",
+                "select",
+                tuple((k, LABELS["deadline"][k]) for k in ("reply", "co_opinion", "rehandling")),
+            ),
+            Field("requested_due_on", "申请延至", "date"),
+            Field("reason", "理由", "textarea"),
+            DAY,
+        ),
+        stages=frozenset({"handling", "rehandling"}),
+        # R-E1 refuses a kind with no open deadline of the unit, a second request, a passed
+        # deadline or a date too far: most are put right by the date, so it is shown there.
+        rule_fields={"R-E1": "requested_due_on", "R-X1": "occurred_on"},
+    ),
+    CaseForm(
+        "extension-decision",
+        "延期决定",
+        frozenset({"office"}),
+        sd.ExtensionDecision,
+        (
+            Field("request_id", "延期申请", "extension"),
+            Field("approved", "决定", "bool", (("true", "同意延期"), ("false", "不同意"))),
+            Field("due_on", "延至（不填即按申请的日期）", "date", required=False),
+            NOTE,
+            DAY,
+        ),
+        stages=frozenset({"handling", "rehandling"}),
+        ids=("request_id",),
+        rule_fields={"R-E1": "due_on", "R-X1": "occurred_on"},
+    ),
+    CaseForm(
+        "co-opinion",
+        "提交会办意见",
+        frozenset({"handler"}),
+        sh.CoOpinion,
+        (
+            OWN_UNIT,
+            SUMMARY,
+            Field("disclosure_opinion", "公开意见", "select", options("disclosure")),
+            DAY,
+        ),
+        stages=frozenset({"handling"}),
+        handler_part="co",
+        rule_fields={"R-D1": "summary", "R-P3": "disclosure_opinion"},
+    ),
+)

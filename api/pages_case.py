@@ -14,7 +14,6 @@ import secrets
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -41,13 +40,13 @@ from api.pages_web import PageRefused, Posted, Staff, Svc, page_errors, render, 
 from api.problems import STATUS_BY_ERROR, ApiProblem
 from api.schemas_audit import AuditEventPublic
 from api.schemas_case import CasePublic
+from domain.business_day import CHINA
 from domain.errors import DomainError, NotFound
 from infra.clock import today
 from infra.command_context import parse_event_id
 from infra.directory import Principal
 
 router = APIRouter(include_in_schema=False)
-CHINA = ZoneInfo("Asia/Shanghai")
 # Text of an event's data shown on the timeline, by key (the rest is listed as it is stored).
 FIELD_LABELS = {
     **CORRECTABLE_TEXT,

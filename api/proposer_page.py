@@ -32,9 +32,10 @@ from api.proposer_reads import proposer_case
 from api.routes_documents import document_file
 from api.routes_proposer import issued_document
 from api.schemas_proposer import ProposerDisclosurePreference, ProposerFeedback
+from domain.business_day import CHINA
 from domain.commands import CaseCommand
 from domain.errors import DomainError
-from infra.clock import CHINA, today
+from infra.clock import today
 from infra.command_context import request_fingerprint
 from infra.proposer_links import TOKEN_MARK, LinkHolder
 from infra.services import Services

@@ -28,6 +28,7 @@ from domain.case import Case
 from domain.directory import Unit
 from domain.vocabulary import DisclosureStatus, Kind
 from infra.chain_audit import anchors_from, verify_chain
+from infra.clock import china_date
 from infra.directory import Principal
 from infra.services import Services
 from projections import trail_reads
@@ -86,7 +87,7 @@ def history(svc: Services, who: Principal, case_id: str, as_of: datetime | None)
     views_current(svc, AuditTrailView.name)
     late_days = svc.settings.late_recording_days
     events = case_history(svc.views, str(then.id), late_days=late_days, until=moment)
-    state = _document(svc, then, moment.date())
+    state = _document(svc, then, china_date(moment))
     return HistoryPublic.model_validate(
         {"case_id": str(then.id), "as_of": moment.isoformat(), "events": events, "state": state}
     )

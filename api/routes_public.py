@@ -14,7 +14,6 @@ import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import astuple, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, cast
 from xml.sax.saxutils import escape
@@ -30,6 +29,7 @@ from api.public_snapshot import PublicSnapshots
 from api.schemas_paperwork import PublicReplies
 from domain.vocabulary import Kind
 from infra import paper_labels as words
+from infra.clock import today
 from infra.services import Services as ServiceGraph
 
 router = APIRouter(tags=["public register"])
@@ -197,6 +197,6 @@ def public_page(
         year=year_ or "",
         kind=kind_ or "",
         kinds=words.KIND,
-        generated=datetime.now(UTC).date().isoformat(),
+        generated=today().isoformat(),
     )
     return _cached(request, etag, HTMLResponse(html))

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-CHINA = ZoneInfo("Asia/Shanghai")
+from domain.business_day import CHINA, business_day
 
 Clock = Callable[[], datetime]  # answers an aware datetime
 
@@ -24,4 +23,4 @@ def utc_now() -> datetime:
 
 
 def china_date(moment: datetime) -> date:
-    return moment.astimezone(CHINA).date()
+    return business_day(moment)

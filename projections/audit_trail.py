@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from domain.business_day import business_day
 from domain.vocabulary import MIGRATION_SOURCES
 from projections.core import EventView, Row, StoredEventInfo, Table, ViewReader
 
@@ -103,7 +104,7 @@ def _event(row: Row, late_days: int, corrected_by: dict[int, list[str]]) -> dict
     corrects = row["corrects_version"]
     provenance = json.loads(row["provenance"]) if row["provenance"] else None
     migrated = provenance is not None and provenance.get("kind") in MIGRATION_SOURCES
-    late = occurred is not None and (recorded.date() - occurred).days > late_days
+    late = occurred is not None and (business_day(recorded) - occurred).days > late_days
     return {
         "id": f"{case_id}:{row['version']}",
         "position": row["position"],

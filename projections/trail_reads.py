@@ -20,16 +20,19 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
+from domain.business_day import business_day
 from projections.audit_trail import AUDIT
 from projections.core import Row, ViewReader
 
-# Recorded on a later day than claimed (ISO text compares as dates do, in both stores).
-LATER_DAY = "occurred_on IS NOT NULL AND occurred_on < substr(recorded_at, 1, 10)"
+# Maybe recorded on a later day than claimed: the UTC day of ``recorded_at`` (ISO text compares
+# as dates do, in both stores) is the Beijing day or the day before it, so a row whose UTC day is
+# its ``occurred_on`` may still be a day late; ``days_late`` decides.
+LATER_DAY = "occurred_on IS NOT NULL AND occurred_on <= substr(recorded_at, 1, 10)"
 BURST_MIN_EVENTS = 20  # late recordings by one user within one hour that make a burst
 
 
 def days_late(row: Row) -> int:
-    recorded = datetime.fromisoformat(row["recorded_at"]).date()
+    recorded = business_day(datetime.fromisoformat(row["recorded_at"]))
     return (recorded - date.fromisoformat(row["occurred_on"])).days
 
 

@@ -31,7 +31,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 hostile = schema.clone()
 hostile.config.generation.update(modes=[GenerationMode.NEGATIVE], allow_x00=True)
 
-READ_BUDGET_S = 2.0
+# A read wedged by a bad record waits out the views' 10 s catch-up and answers 503; one that
+# is merely slow on a loaded machine (2.07 s seen at load average 24 on 2 cores) is no wedge.
+READ_BUDGET_S = 5.0
 
 
 class Target:

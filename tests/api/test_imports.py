@@ -11,6 +11,7 @@ import httpx
 from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import Workbook
 
+from infra.clock import today
 from tests.api.conftest import Api, case_body
 from tests.paperwork_support import HEADERS, row, upload, workbook
 
@@ -78,7 +79,7 @@ def test_a_dry_run_reports_what_an_import_then_writes_in_one_go(backend_api: Api
 
 
 def test_every_error_is_listed_with_row_column_and_rule_and_nothing_is_written(api: Api) -> None:
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = today() + timedelta(days=1)  # the server's Beijing day, not UTC's
     rows = [
         row("2025-101"),
         row("2025-102", 主办单位="FIN", 协办单位="FIN"),  # R-A1: lead and co

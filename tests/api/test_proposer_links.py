@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from infra.clock import china_date
 from tests.api.conftest import Api, FakeClock
 from tests.api.proposer_support import (
     CONSENT,
@@ -111,7 +112,7 @@ def test_a_revocation_through_one_worker_counts_on_another_at_once_R_F4(
 def test_a_link_works_through_its_last_day_only_R_F4(timed_api: Api, clock: FakeClock) -> None:
     api = timed_api
     case_id, _ = issued(api, "L-7")
-    today = clock.now.date()
+    today = china_date(clock.now)  # the business day is Beijing's
     made = link(api, case_id, expires_on=today.isoformat())
     token = made["link_token"]
     assert as_link(api, token, "/v1/proposer/cases").status_code == 200

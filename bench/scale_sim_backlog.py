@@ -10,7 +10,9 @@ the group's membership from the broker. Timed is the window from the first sampl
 group is stable with every consumer holding partitions to the sample at which every partition
 reached its end: a consumer that joins late triggers a rebalance, and counting the time before
 it would credit the first consumer with the work of both. Each partition's own rate (its events
-÷ the time from its first applied batch to its end) is printed too.
+÷ the time from its first applied batch to its end) is printed too, and the consumers' CPU in
+the window (events per CPU-second: what a consumer does on a core of its own, which a shared
+machine's wall clock does not show).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ of a second that ``banli serve`` and the other commands need not pay.
 from __future__ import annotations
 
 import argparse
+import signal
 import threading
 import time
 
@@ -18,6 +19,16 @@ from infra.settings import Settings
 from infra.single_instance import single_instance
 
 
+def stop_on_signals() -> threading.Event:
+    """An event SIGTERM (docker stop, systemd) and SIGINT set: the loop then ends its batch and
+    closes its Kafka client, so a consumer leaves its group instead of holding its partitions
+    until the broker's session timeout, and the relay's last batch is complete."""
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
 def relay(args: argparse.Namespace) -> int:
     from consumers.relay import Relay
     from infra.kafka_clients import ensure_topic, make_producer
@@ -25,7 +36,7 @@ def relay(args: argparse.Namespace) -> int:
     settings = settings_for(args.data_dir)
     app = build_application(settings)
     positions = build_view_store(settings)
-    stop = threading.Event()
+    stop = stop_on_signals()
     # One relay per position it moves: the topic, in this store (schema or data folder).
     with single_instance(settings, f"relay:{settings.database_schema}:{settings.kafka_topic}"):
         ensure_topic(settings)
@@ -68,7 +79,7 @@ def _consume_projections(settings: Settings, app: BanliApplication, store: ViewS
         projections, make_consumer(settings, group), settings.kafka_topic
     )
     print(f"consuming {settings.kafka_topic} as {group}", flush=True)
-    consumer.run(threading.Event())
+    consumer.run(stop_on_signals())
 
 
 def _consume_reminders(settings: Settings, app: BanliApplication, store: ViewStore) -> None:
@@ -91,4 +102,4 @@ def _consume_reminders(settings: Settings, app: BanliApplication, store: ViewSto
             last_sweep = time.monotonic()
         reminders.deliver()
 
-    consumer.run(threading.Event(), sweep_and_deliver)
+    consumer.run(stop_on_signals(), sweep_and_deliver)

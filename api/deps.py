@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Path, Query, Request
 from pydantic import AfterValidator, BeforeValidator
 
 from api.auth import READERS, principal, require, services
@@ -22,7 +22,14 @@ from infra.clock import today
 from infra.directory import Principal
 from infra.services import Services as ServiceGraph
 
-Services = Annotated[ServiceGraph, Depends(services)]
+
+async def _services(request: Request) -> ServiceGraph:
+    """``services`` as a dependency: a coroutine, so FastAPI calls it in its event loop
+    rather than handing it to its thread pool (it only reads the app's state)."""
+    return services(request)
+
+
+Services = Annotated[ServiceGraph, Depends(_services)]
 
 # Who may call, by role (API.md "Who does what").
 Caller = Annotated[Principal, Depends(principal)]  # any authenticated user

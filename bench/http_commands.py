@@ -143,12 +143,28 @@ def post_case(
     return COMMANDS_PER_CASE
 
 
+def view_keeper_pid(server_pid: int) -> int | None:
+    """The ``banli projections follow`` that ``banli serve --workers N`` starts beside its
+    workers (none with one worker: that process keeps the views itself)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            args = (entry / "cmdline").read_bytes().split(b"\0")
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == server_pid and b"projections" in args and b"follow" in args:
+            return int(entry.name)
+    return None
+
+
 def http_block(
     server: Server,
     tokens: dict[str, str],
     numbers: Sequence[Sequence[str]],
     side: Side | None,
-    meter: CpuMeter | None = None,
+    meters: Sequence[CpuMeter] = (),
 ) -> None:
     headers = {who: {"Authorization": f"Bearer {token}"} for who, token in tokens.items()}
     latencies: list[list[float]] = [[] for _ in numbers]
@@ -162,10 +178,10 @@ def http_block(
             for number in numbers[i]:
                 sent[i] += post_case(clients[i], headers, number, latencies[i])
 
-        if meter is not None:
+        for meter in meters:
             meter.start()
         elapsed = run_threads(len(numbers), work)
-        if meter is not None:
+        for meter in meters:
             meter.stop()
     finally:
         for client in clients:
@@ -177,7 +193,12 @@ def http_block(
             side.latencies.extend(own)
 
 
-def raw_block(app: RawApplication, cases: Sequence[Sequence[list[Events]]], side: Side) -> None:
+def raw_block(
+    app: RawApplication,
+    cases: Sequence[Sequence[list[Events]]],
+    side: Side,
+    meter: CpuMeter | None = None,
+) -> None:
     saved = [0] * len(cases)
 
     def work(i: int) -> None:
@@ -186,7 +207,11 @@ def raw_block(app: RawApplication, cases: Sequence[Sequence[list[Events]]], side
                 app.save(*step)
                 saved[i] += len(step)
 
+    if meter is not None:
+        meter.start()
     side.seconds += run_threads(len(cases), work)
+    if meter is not None:
+        meter.stop()
     side.operations += sum(saved)
 
 
@@ -206,6 +231,13 @@ def measure_commands(
         f"(+{args.warmup} warm-up cases per client and side), {rounds} alternating rounds"
     )
     meter = CpuMeter(server.process.popen.pid)
+    # The process keeping the views, measured apart: its cost per command is the projections',
+    # not the request path's.
+    keeper_pid = view_keeper_pid(server.process.popen.pid)
+    keeper = CpuMeter(keeper_pid) if keeper_pid is not None else None
+    # The raw side's CPU: the bench process (its saving threads) and PostgreSQL. On a machine
+    # shared with other work, CPU per operation moves less than operations per second.
+    raw_meter = CpuMeter(os.getpid())
     http_side = Side(f"HTTP commands, {args.workers} workers")
     raw_side = Side(f"raw Application.save, {clients} threads")
     serial_side = Side("raw Application.save, 1 thread")
@@ -220,8 +252,8 @@ def measure_commands(
         built = [[build_raw_case(n) for n in own] for own in batch]  # not timed
         serial = [[build_raw_case(n) for own in numbers("S", done, count) for n in own]]
         gc.collect()
-        http_block(server, tokens, batch, http_side, meter)
-        raw_block(raw, built, raw_side)
+        http_block(server, tokens, batch, http_side, [meter, *([keeper] if keeper else [])])
+        raw_block(raw, built, raw_side, raw_meter)
         raw_block(raw, serial, serial_side)
         done += count
         print(
@@ -238,6 +270,22 @@ def measure_commands(
         print(f"{side.label:<34}{side.operations:>8}{side.seconds:>10.2f}{side.rate:>10.0f}")
     print(latency_line("HTTP command latency (client)", http_side.latencies))
     print(meter.line(http_side.operations))
+    if keeper is not None:
+        per = 1000 / http_side.operations if http_side.operations else 0.0
+        print(
+            f"  of the server's: view keeper (banli projections follow) {keeper.server * per:.2f}"
+            f" ms, API workers {(meter.server - keeper.server) * per:.2f} ms per command"
+        )
+    raw_per = 1000 / raw_side.operations if raw_side.operations else 0.0
+    raw_cpu = (raw_meter.postgres + raw_meter.bench) * raw_per
+    http_per = 1000 / http_side.operations if http_side.operations else 0.0
+    http_cpu = (meter.server + meter.postgres + meter.bench) * http_per
+    print(
+        f"CPU per raw event ({clients} threads): PostgreSQL {raw_meter.postgres * raw_per:.2f} ms,"
+        f" saving threads {raw_meter.bench * raw_per:.2f} ms; CPU ratio raw ÷ HTTP "
+        f"{raw_cpu / http_cpu if http_cpu else 0.0:.2f} (the ratio if both sides were bound by "
+        "CPU alone)"
+    )
     for raw_label, raw_rate in (
         (f"{clients} threads", raw_side.rate),
         ("1 thread", serial_side.rate),

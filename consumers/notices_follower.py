@@ -24,6 +24,11 @@ from infra.view_store import ViewStoreBase
 log = logging.getLogger(__name__)
 CASE_TOPIC = "domain.case:Case."
 BATCH = 500
+# After a round, commits are gathered this long before the next: a round per command would read
+# a case from the store once per event (a busy case has several a second) and write a
+# transaction each time; a second later, a round reads each case touched once. Notices are about
+# days, and a proposer's link notice may well take a second.
+GATHER_SECONDS = 1.0
 
 
 class NoticesFollower:
@@ -35,12 +40,14 @@ class NoticesFollower:
         sweep_seconds: float,
         poll_seconds: float = 1.0,
         gate: threading.Lock | None = None,
+        gather_seconds: float = GATHER_SECONDS,
     ) -> None:
         self.reminders = reminders
         self.app = app
         self.store = store
         self.sweep_seconds = sweep_seconds
         self.poll_seconds = poll_seconds
+        self.gather_seconds = gather_seconds
         self.gate = gate or threading.Lock()  # a round runs only while it holds the gate
         self._last_sweep = float("-inf")
         self._wake = threading.Event()
@@ -88,5 +95,7 @@ class NoticesFollower:
                     self.round()
             except Exception:  # the store or a channel failed: the next round tries again
                 log.exception("notices round failed; retrying")
+            if self._stop.wait(self.gather_seconds):
+                break
             self._wake.wait(self.poll_seconds)
             self._wake.clear()

@@ -8,9 +8,10 @@ or in any other (``infra/log_watch.py``).
 
 Readers that must see their own writes wait for the views they read to pass a notification
 position (read-your-writes, API.md § Running): in the leader on the positions it publishes, in
-any other process on the positions the store has tracked. A view stopped by an event it cannot
-apply is reported to its readers at once (``ViewStopped``) instead of being waited for; the
-other views and every command carry on.
+any other process on the positions the store has tracked, woken by the leader's announcements
+(``infra/view_watch.py``) rather than polling. A view stopped by an event it cannot apply is
+reported to its readers at once (``ViewStopped``) instead of being waited for; the other views
+and every command carry on.
 """
 
 from __future__ import annotations
@@ -23,15 +24,15 @@ from collections.abc import Iterable
 from infra.application import BanliApplication
 from infra.leadership import Leadership
 from infra.log_watch import LogWatcher
+from infra.positions import view_position_name
 from infra.projection_runner import ProjectionRunner
 from infra.view_store import ViewFailure, ViewStoreBase
+from infra.view_watch import ViewWatch
 from projections.registry import NAMES
 
 log = logging.getLogger(__name__)
 
-# How often a process standing by reads the tracked positions it waits for, and how often it
-# tries to become the leader.
-STANDBY_POLL_SECONDS = 0.005
+# How often a process standing by tries to become the leader.
 TAKEOVER_SECONDS = 2.0
 
 
@@ -69,6 +70,8 @@ class EmbeddedProjections:
         self.positions: dict[str, int] = {}
         self.stopped: dict[str, ViewFailure] = {}
         self.last_error: Exception | None = None
+        self._watch: ViewWatch | None = None  # standing by: made by the first wait
+        self._watch_lock = threading.Lock()
         if self._lead():
             self._publish()
         self._threads = [threading.Thread(target=self._loop, name="banli-projections", daemon=True)]
@@ -84,7 +87,8 @@ class EmbeddedProjections:
 
     def _lead(self) -> bool:
         """Becomes the leader if the lock is free; answers whether this process leads."""
-        if self.runner is None and (self.leadership is None or self.leadership.try_acquire()):
+        lock = self.leadership
+        if self.runner is None and (lock is None or lock.try_acquire(again=True)):
             self.runner = self._new_runner()
             if self.leadership is not None:
                 log.info("this process keeps the read models now")
@@ -107,11 +111,15 @@ class EmbeddedProjections:
         self._wake.set()
         for thread in self._threads:
             thread.join(timeout=10)
+        if self._watch is not None:
+            self._watch.close()
         if self.leadership is not None:
             self.leadership.release()
 
     def notify(self, position: int) -> None:
-        self._wake.set()
+        # Standing by, a commit is no reason to try for the lead (that is on a timer).
+        if self.leading:
+            self._wake.set()
 
     def catch_up(self) -> int:
         """Processes everything in the log now (in the caller's thread); returns the position."""
@@ -146,6 +154,11 @@ class EmbeddedProjections:
             self._wake.clear()
 
     def _watch_log(self) -> None:
+        # Only the leader has anything to wake: standing by, listening would only take in a
+        # notification per commit of every process.
+        while not self.leading:
+            if self._stop.wait(TAKEOVER_SECONDS):
+                return
         watcher = LogWatcher(self.app)
         try:
             while not self._stop.is_set():
@@ -184,20 +197,35 @@ class EmbeddedProjections:
             return self._progress.wait_for(reached, timeout=timeout)
 
     def _wait_in_store(self, position: int, names: list[str], timeout: float) -> bool:
-        """Standing by: the positions the leader tracked in the store (one query per view a
-        look), and the failures it recorded."""
+        """Standing by: the positions the leader tracked in the store (one query a look) and
+        the failures it recorded; between looks, its announcements of what it wrote."""
         deadline = time.monotonic() + timeout
-        looks = 0
+        watch = self._standby_watch()
+        failures_seen = float("-inf")
         while True:
-            if looks % 100 == 0:  # a view that stopped is not waited for
-                for failure in self.store.failures():
-                    if failure.view in names:
-                        raise ViewStopped(failure)
-            looks += 1
             generations = [(n, g) for n in names if (g := self.store.readers_generation(n))]
             found = self.store.positions(generations)
             if len(found) == len(names) and all((p or 0) >= position for p in found.values()):
                 return True
-            if time.monotonic() > deadline:
+            now = time.monotonic()
+            if now - failures_seen >= watch.recheck_seconds:
+                failures_seen = now
+                for failure in self.store.failures():  # a view that stopped is not waited for
+                    if failure.view in names:
+                        raise ViewStopped(failure)
+            left = deadline - now
+            if left <= 0:
                 return False
-            time.sleep(STANDBY_POLL_SECONDS)
+            if len(generations) < len(names):  # a view not made yet: nothing to listen for
+                time.sleep(min(left, 0.05))
+                continue
+            tracking = [view_position_name(n, g) for n, g in generations]
+            if watch.wait(tracking, position, left):
+                return True
+            # Otherwise look in the store again: an announcement missed, a new generation.
+
+    def _standby_watch(self) -> ViewWatch:
+        with self._watch_lock:
+            if self._watch is None:
+                self._watch = ViewWatch(self.store)
+            return self._watch

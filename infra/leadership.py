@@ -34,26 +34,40 @@ class Leadership:
         self.store = store
         self.name = name
         self._held: Any = None  # the connection or open file that holds the lock
+        # The connection of a failed try, kept for the next when the caller said it would try
+        # again soon (a standby, every couple of seconds): a PostgreSQL connection starts a
+        # server process, too dear to pay for each try.
+        self._trying: Any = None
 
     @property
     def held(self) -> bool:
         return self._held is not None
 
-    def try_acquire(self) -> bool:
+    def try_acquire(self, *, again: bool = False) -> bool:
+        """``again``: the caller will try again soon if this fails (see ``_trying``)."""
         if self._held is None:
-            self._held = self._try()
+            self._held = self._try(again)
         return self._held is not None
 
-    def _try(self) -> Any:
+    def _try(self, again: bool) -> Any:
         store = self.store
         if isinstance(store, PostgresViewStore):
-            conn = connect_like(store.datastore)
-            conn.autocommit = True
+            conn, self._trying = self._trying, None
+            if conn is None or conn.closed:
+                conn = connect_like(store.datastore)
+                conn.autocommit = True
             key = lock_key(f"{self.name}:{store.datastore.schema}")
-            row = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
+            try:
+                row = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
+            except Exception:
+                conn.close()  # broken: the next try connects afresh
+                raise
             if row and row[0]:
                 return conn
-            conn.close()
+            if again:
+                self._trying = conn
+            else:
+                conn.close()
             return None
         if isinstance(store, SQLiteViewStore) and not store.datastore.pool.is_sqlite_memory_mode:
             path = private_file(Path(f"{store.datastore.pool.db_name}.{self.name}.lock"))
@@ -70,3 +84,6 @@ class Leadership:
         held, self._held = self._held, None
         if held is not None and held is not True:
             held.close()
+        trying, self._trying = self._trying, None
+        if trying is not None:
+            trying.close()

@@ -92,6 +92,11 @@ class ProjectionRunner:
     def _follow_switches(self) -> None:
         if self.pinned:
             return
+        # One read of the generations table before each batch; the full check (layouts, a
+        # generation made for a view that has none) only when a generation changed.
+        known = self.store.generations()
+        if all(known.get(n, (None,))[0] == g for n, g in self.generations.items()):
+            return
         active = self._active_generations()
         if active != self.generations:
             self.generations = active

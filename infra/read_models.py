@@ -7,11 +7,14 @@ SQL they share lives there, what differs (placeholders, schemas, what text can h
 from __future__ import annotations
 
 import fcntl
-from collections.abc import Iterator
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
@@ -35,6 +38,9 @@ class SQLiteViewStore(ViewStoreBase, SQLiteTrackingRecorder):
 
     def _datastore(self) -> Datastore:
         return self.datastore
+
+    def _tracking_table(self) -> str:
+        return "tracking"  # the library's SQLite tracking table
 
     @contextmanager
     def _ddl_lock(self) -> Iterator[None]:
@@ -74,6 +80,10 @@ class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
 
     def __init__(self, datastore: PostgresDatastore) -> None:
         PostgresTrackingRecorder.__init__(self, datastore, tracking_table_name="view_tracking")
+        # Where writes announce their positions (``infra/view_watch.py``): one channel per
+        # schema, named by a digest since a channel name is at most 63 bytes.
+        digest = hashlib.sha256(datastore.schema.encode()).hexdigest()[:24]
+        self.views_channel = f"banli_views_{digest}"
         with self._ddl_lock():
             self.create_table()
             self._ensure_generation_table()
@@ -97,6 +107,12 @@ class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
         schema = self.datastore.schema
         return f'"{schema}".{table}' if schema else table
 
+    def _tracking_table(self) -> str:
+        return self._qualify(self.tracking_table_name)
+
+    def _announce(self, cursor: Cursor, trackings: Sequence[Tracking]) -> None:
+        cursor.execute("SELECT pg_notify(%s, %s)", (self.views_channel, announcement(trackings)))
+
     def _create_text_index(self, c: Cursor, table: Table, generation: int) -> None:
         name = physical(table.name, generation)
         PostgresTextIndex.create(c, name, self._qualify(name), table)
@@ -104,6 +120,17 @@ class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
     def matching(self, match: TextMatch) -> list[Row]:
         sql, params = PostgresTextIndex.query(self.table(match.table), match)
         return self.fetch(sql, params)
+
+
+# PostgreSQL refuses a notification payload of 8,000 bytes or more; a longer announcement is
+# sent empty, which tells listeners only that something moved (they look in the store).
+MAX_ANNOUNCEMENT = 7_000
+
+
+def announcement(trackings: Sequence[Tracking]) -> str:
+    """The payload of a write's notification: each tracking name and its new position."""
+    payload = json.dumps({t.application_name: t.notification_id for t in trackings})
+    return payload if len(payload.encode()) <= MAX_ANNOUNCEMENT else ""
 
 
 # What ``build_view_store`` answers: either store, with the library's tracking methods.

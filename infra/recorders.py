@@ -126,6 +126,14 @@ class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
         self.idempotency_table = self._qualified(schema, "banli_idempotency")
         self.requests_table = self._qualified(schema, "banli_event_requests")
         failures = self._qualified(schema, "banli_login_failures")
+        # Composed once: every command's transaction runs them.
+        self.insert_index = SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(
+            self.index_table
+        )
+        self.insert_request = SQL("INSERT INTO {} VALUES (%s, %s)").format(self.requests_table)
+        self.insert_idempotency = SQL("INSERT INTO {} VALUES (%s, %s, %s)").format(
+            self.idempotency_table
+        )
         self.sql_create_statements += [
             SQL(
                 "CREATE TABLE IF NOT EXISTS {} (notification_id bigint PRIMARY KEY, "
@@ -179,20 +187,13 @@ class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         rows = _rows(stored_events, ids, kwargs)
         if rows:
-            curs.executemany(
-                SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(self.index_table), rows
-            )
+            curs.executemany(self.insert_index, rows)
         requests = _request_rows(ids, kwargs)
         if requests:
-            curs.executemany(
-                SQL("INSERT INTO {} VALUES (%s, %s)").format(self.requests_table), requests
-            )
+            curs.executemany(self.insert_request, requests)
         key: IdempotencyRow | None = kwargs.get("banli_idempotency")
         if key is not None:
-            curs.execute(
-                SQL("INSERT INTO {} VALUES (%s, %s, %s)").format(self.idempotency_table),
-                (key.key, key.request_hash, key.response),
-            )
+            curs.execute(self.insert_idempotency, (key.key, key.request_hash, key.response))
         return ids
 
 

@@ -80,6 +80,7 @@ class ViewStoreBase(Generations):
         (Kafka: one position per partition, since partitions interleave log positions).
         """
         with self._tx(commit=True) as c:
+            tracked = list(trackings or ())
             for view, change in changes.items():
                 if change.position is None and not change.replace and not change.append:
                     continue
@@ -92,9 +93,15 @@ class ViewStoreBase(Generations):
                 for table_name, rows in change.append.items():
                     self._insert(c, by_name[table_name], generation, rows, upsert=True)
                 if trackings is None and change.position is not None:
-                    self._track(c, Tracking(view_position_name(view, generation), change.position))
-            for tracking in trackings or ():
+                    tracked.append(Tracking(view_position_name(view, generation), change.position))
+            for tracking in tracked:
                 self._track(c, tracking)
+            if tracked:
+                self._announce(c, tracked)
+
+    def _announce(self, cursor: Cursor, trackings: Sequence[Tracking]) -> None:
+        """Tells other processes, once committed, which positions moved (see the PostgreSQL
+        store and ``infra/view_watch.py``); SQLite has no way to."""
 
     def _delete_cases(self, c: Cursor, table: Table, generation: int, ids: list[str]) -> None:
         name = self._qualify(physical(table.name, generation))
@@ -164,7 +171,23 @@ class ViewStoreBase(Generations):
         return rows[0] if rows else None
 
     def positions(self, names: Iterable[tuple[str, int]]) -> dict[str, int | None]:
-        out: dict[str, int | None] = {}
-        for view, generation in names:
-            out[view] = self.max_tracking_id(view_position_name(view, generation))
+        """How far each ``(view, generation)`` has come, in one query (the log runner asks for
+        every view before each batch, a reader standing by for its views on each look)."""
+        tracking = {view_position_name(view, generation): view for view, generation in names}
+        out: dict[str, int | None] = dict.fromkeys(tracking.values())
+        if not tracking:
+            return out
+        marks = ", ".join([self.placeholder] * len(tracking))
+        rows = self.fetch(
+            f"SELECT application_name AS name, MAX(notification_id) AS position "
+            f"FROM {self._tracking_table()} WHERE application_name IN ({marks}) "
+            "GROUP BY application_name",
+            list(tracking),
+        )
+        for row in rows:
+            out[tracking[row["name"]]] = int(row["position"])
         return out
+
+    def _tracking_table(self) -> str:
+        """The library's tracking table of this store (qualified)."""
+        raise NotImplementedError

@@ -50,7 +50,7 @@ class SQLiteBulkWriter:
         marks = ", ".join("?" * len(columns))
         name = self.qualify(physical(table.name, generation))
         sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})"
-        self.conn.executemany(sql, [tuple(row.get(c) for c in columns) for row in rows])
+        self.conn.executemany(sql, [tuple(map(row.get, columns)) for row in rows])
 
     def commit(self) -> None:
         if self.open:
@@ -77,7 +77,7 @@ class PostgresBulkWriter:
         sql = f"COPY {name} ({', '.join(columns)}) FROM STDIN"
         with self.conn.cursor() as cursor, cursor.copy(sql) as copy:
             for row in rows:
-                copy.write_row([cell(row.get(c)) for c in columns])
+                copy.write_row(tuple(map(cell, map(row.get, columns))))
 
     def commit(self) -> None:
         self.conn.commit()

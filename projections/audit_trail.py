@@ -56,8 +56,17 @@ ENVELOPE = {
 SECRETS = {"password_hash"}
 
 
+# Neither the envelope nor secrets: what the trail's ``data`` shows of an event.
+HIDDEN = ENVELOPE | SECRETS
+
+
 def _json_default(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+# One encoder for every row (``json.dumps`` with these options builds a new one per call, half
+# the cost of a row); the text is exactly what ``json.dumps`` wrote with them.
+_ENCODER = json.JSONEncoder(default=_json_default, ensure_ascii=False, sort_keys=True)
 
 
 class AuditTrailView(EventView):
@@ -68,9 +77,10 @@ class AuditTrailView(EventView):
         """Nothing to carry over: each row depends on its own event only."""
 
     def rows(self, event: StoredEventInfo) -> Mapping[str, list[Row]]:
-        actor = event.data.get("actor") or {}
-        occurred = event.data.get("occurred_on")
-        payload = {k: v for k, v in event.data.items() if k not in ENVELOPE | SECRETS}
+        data = event.data
+        actor = data.get("actor") or {}
+        occurred = data.get("occurred_on")
+        payload = {k: v for k, v in data.items() if k not in HIDDEN}
         row: Row = {
             "position": event.position,
             "case_id": event.originator_id,
@@ -81,9 +91,9 @@ class AuditTrailView(EventView):
             "actor_unit": actor.get("unit"),
             "occurred_on": occurred.isoformat() if occurred else None,
             "recorded_at": event.recorded_at.isoformat(),
-            "corrects_version": event.data.get("corrects_version"),
-            "data": json.dumps(payload, default=_json_default, ensure_ascii=False, sort_keys=True),
-            "provenance": _provenance_text(event.data.get("provenance")),
+            "corrects_version": data.get("corrects_version"),
+            "data": _ENCODER.encode(payload),
+            "provenance": _provenance_text(data.get("provenance")),
         }
         return {AUDIT.name: [row]}
 
@@ -91,7 +101,7 @@ class AuditTrailView(EventView):
 def _provenance_text(provenance: Any) -> str | None:
     if not isinstance(provenance, Mapping):
         return None
-    return json.dumps(dict(provenance), default=_json_default, ensure_ascii=False, sort_keys=True)
+    return _ENCODER.encode(dict(provenance))
 
 
 # -- reads ----------------------------------------------------------------------------------

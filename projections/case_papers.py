@@ -13,10 +13,9 @@ from typing import Any
 
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
-from domain.deadlines.case_deadlines import case_deadlines
 from domain.rules.replies import latest_issued_reply
 from projections.core import CaseView, Row, Table, ViewReader, iso_day
-from projections.deadline_periods import END_OF_TIME
+from projections.deadline_periods import known_deadlines
 
 NAME = "case_papers"
 
@@ -116,7 +115,7 @@ def _lead_first(case: Case) -> list[Any]:
 
 def _case(case: Case, calendar: WorkdayCalendar) -> Row:
     reply = latest_issued_reply(case)
-    deadlines = case_deadlines(case, calendar, END_OF_TIME)
+    deadlines = known_deadlines(case, calendar)
     due = next((d.due_on for d in deadlines if d.kind == "reply"), None)
     latest = case.reassessments[-1] if case.reassessments else None
     key = case.key

@@ -47,9 +47,30 @@ def _unextended(case: Case) -> Case:
     return plain
 
 
+# The last case asked of ``known_deadlines``: (case, its version, calendar, its deadlines).
+_last: tuple[Case, int, WorkdayCalendar, list[Deadline]] | None = None
+
+
+def known_deadlines(case: Case, calendar: WorkdayCalendar) -> list[Deadline]:
+    """Every deadline of ``case`` with every act known (``END_OF_TIME``); not to be changed.
+
+    The ledger, unit facts and case papers each derive them for the same case in a row, so the
+    last answer is kept: the same case object at the same version (a case changes only by an
+    event, which moves its version) with the same calendar (immutable) has the same deadlines.
+    One tuple is read and replaced at once, so threads deriving other cases only miss.
+    """
+    global _last
+    last = _last
+    if last is not None and last[0] is case and last[1] == case.version and last[2] is calendar:
+        return last[3]
+    found = case_deadlines(case, calendar, END_OF_TIME)
+    _last = (case, case.version, calendar, found)
+    return found
+
+
 def deadline_periods(case: Case, calendar: WorkdayCalendar) -> Iterator[Period]:
     """Every deadline of ``case``; an extended one twice, before and after its decision."""
-    final = case_deadlines(case, calendar, END_OF_TIME)
+    final = known_deadlines(case, calendar)
     if not any(d.extended_by for d in final):
         yield from (Period(d, d.opened_on) for d in final)
         return

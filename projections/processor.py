@@ -18,7 +18,7 @@ from eventsourcing.domain import Aggregate
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.calendar_book import CalendarBook
-from projections.core import CaseView, Row, StoredEventInfo, Views
+from projections.core import Row, StoredEventInfo, Views
 
 # Cases, calendar books, users, sessions …: the log holds every aggregate's events.
 CaseLoader = Callable[[str, int], Aggregate]  # (aggregate id, version) -> it at that version
@@ -153,8 +153,7 @@ class BatchProcessor:
         if more:
             cases = self._cases_at(more, advanced)
             self._recompute(cases, touched, changes, positions, calendar_changed_at, batch)
-        for case_view in self.case_views:
-            self._case_rows(case_view, touched[case_view.name], calendar, changes[case_view.name])
+        self._case_rows(touched, calendar, changes)
         return changes
 
     def _fold(self, item: DecodedEvent, advanced: dict[str, Aggregate]) -> Aggregate:
@@ -205,14 +204,26 @@ class BatchProcessor:
         return found
 
     def _case_rows(
-        self, view: CaseView, cases: Mapping[str, Case], calendar: WorkdayCalendar, out: ViewChanges
+        self,
+        touched: Mapping[str, Mapping[str, Case]],
+        calendar: WorkdayCalendar,
+        changes: Mapping[str, ViewChanges],
     ) -> None:
-        ids = sorted(cases)
-        for table in view.tables:
-            out.replace[table.name] = (ids, [])
-        for case_id in ids:
-            for table_name, rows in view.rows(cases[case_id], calendar).items():
-                out.replace[table_name][1].extend(rows)
+        """Each touched case's rows of every view that touched it, case after case (so views
+        that derive the same facts of one case in a row share them: ``known_deadlines``)."""
+        for view in self.case_views:
+            ids = sorted(touched[view.name])
+            for table in view.tables:
+                changes[view.name].replace[table.name] = (ids, [])
+        every = sorted({case_id for cases in touched.values() for case_id in cases})
+        for case_id in every:
+            for view in self.case_views:
+                case = touched[view.name].get(case_id)
+                if case is None:
+                    continue
+                replace = changes[view.name].replace
+                for table_name, rows in view.rows(case, calendar).items():
+                    replace[table_name][1].extend(rows)
 
 
 def _is_new(position: int, tracked: int | None) -> bool:

@@ -49,6 +49,10 @@ class ChainEntry:
     index: IndexFacts | None  # None: the event has no index row (itself a finding)
 
 
+# One encoder for every link; the text is exactly what ``json.dumps`` wrote with these options.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def link(previous: str, entry: ChainEntry) -> str:
     # A JSON array is self-delimiting and escapes every separator, so two different sets of
     # facts never hash the same bytes (a '|'-joined header could be shifted between fields).
@@ -63,7 +67,7 @@ def link(previous: str, entry: ChainEntry) -> str:
         if index is None
         else [index.originator_id, index.version, index.event_type, index.recorded_at],
     ]
-    header = json.dumps(facts, ensure_ascii=False, separators=(",", ":")).encode()
+    header = _ENCODER.encode(facts).encode()
     return hashlib.sha256(header + b"\n" + entry.state).hexdigest()
 
 

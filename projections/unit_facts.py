@@ -18,13 +18,13 @@ from typing import Any
 
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
-from domain.deadlines.case_deadlines import Deadline, case_deadlines
+from domain.deadlines.case_deadlines import Deadline
 from domain.deadlines.status import met_on_time
 from domain.records import Reply
 from domain.rules.communication import reached_contact_dates
 from domain.visit_rate import visit_compliance
 from projections.core import CaseView, Row, Table, ViewReader, iso_day
-from projections.deadline_periods import END_OF_TIME
+from projections.deadline_periods import known_deadlines
 from projections.ledger import unit_roles
 
 NAME = "unit_facts"
@@ -74,7 +74,7 @@ class UnitFactsView(CaseView):
     tables = (FACTS,)
 
     def rows(self, case: Case, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
-        deadlines = case_deadlines(case, calendar, END_OF_TIME)
+        deadlines = known_deadlines(case, calendar)
         latest = case.feedback[-1] if case.feedback else None
         rows = []
         for unit, role in unit_roles(case):

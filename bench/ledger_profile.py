@@ -52,9 +52,7 @@ def reads(svc: Services, as_of: date) -> dict[str, Callable[[], object]]:
         """What the 台账 page reads besides the page itself (its template not included)."""
 
         def run() -> object:
-            page(filters)()
-            total = queries_ledger.ledger_total(svc, OFFICE, as_of, filters)
-            return total, queries_ledger.units_in_ledger(svc, OFFICE), queries_ledger.years(svc)
+            return queries_ledger.ledger_screen(svc, OFFICE, as_of, filters, Paging(50, None))
 
         return run
 

@@ -12,9 +12,9 @@ with plain predicates, no expression over two dates in its ORDER BY.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from domain.case import Case
@@ -82,46 +82,6 @@ def period_row(period: Period) -> dict[str, Any]:
         "calendar_provisional": int(d.calendar_provisional),
         "derivation": d.derivation,
     }
-
-
-def overdue_span(row: dict[str, Any]) -> tuple[str, str | None] | None:
-    """The days a stored period is overdue on, ``[start, end)`` (``end`` None: open), or None.
-
-    ``UNMET`` in ``projections.ledger`` written as an interval: a period is overdue on day X
-    when it is valid that day (``valid_from <= X < valid_until``), past due (``due_on < X``) and
-    neither met nor missed by then (``X < met_on``, ``X < missed_on``).
-    """
-    start = max(row["valid_from"], (date.fromisoformat(row["due_on"]) + timedelta(1)).isoformat())
-    ends = [row[k] for k in ("valid_until", "met_on", "missed_on") if row[k] is not None]
-    end = min(ends) if ends else None
-    return None if end is not None and end <= start else (start, end)
-
-
-@dataclass(frozen=True)
-class OverdueCover:
-    """When a case has any overdue deadline: from ``start`` until ``end`` (exclusive; None:
-    open), and whether that time has ``gaps`` (days within it with none overdue)."""
-
-    start: str | None = None
-    end: str | None = None
-    gaps: bool = False
-
-
-def overdue_cover(rows: Iterable[dict[str, Any]]) -> OverdueCover:
-    """The union of the periods' overdue spans, as one interval and whether it has holes: a
-    reader decides "overdue on X" from the interval alone unless it has gaps."""
-    spans = sorted((s for s in map(overdue_span, rows) if s is not None), key=lambda s: s[0])
-    if not spans:
-        return OverdueCover()
-    start, end = spans[0]
-    gaps = False
-    for next_start, next_end in spans[1:]:
-        if end is None:
-            break  # open: covers every later span
-        if next_start > end:
-            gaps = True
-        end = None if next_end is None else max(end, next_end)
-    return OverdueCover(start, end, gaps)
 
 
 def judged(row: dict[str, Any], as_of: date, due_soon_days: int) -> dict[str, Any]:

@@ -26,7 +26,6 @@ from projections.deadline_periods import (
     VALID,
     VALID_PARAMS,
     deadline_periods,
-    overdue_cover,
     period_row,
 )
 from projections.ledger_items import deadline_view, ledger_item, page_with_deadlines
@@ -57,11 +56,6 @@ CASES = Table(
         "closed_out_on": "TEXT",
         "policy": "TEXT",
         "version": "INTEGER",
-        # When the case has an overdue deadline (``deadline_periods.overdue_cover``): the
-        # overdue filter and its counts decide from these alone, unless ``overdue_gaps``.
-        "overdue_from": "TEXT",
-        "overdue_until": "TEXT",
-        "overdue_gaps": "INTEGER",
     },
     key=("case_id",),
     indexes=(("year", "kind"), ("stage",), ("number",)),
@@ -116,12 +110,6 @@ class LedgerView(CaseView):
         case_id = str(case.id)
         key = case.key
         repeat = tracked_as_repeat(case)
-        soon = get_policy(case.policy).due_soon_days
-        deadlines = [
-            {"case_id": case_id, "seq": seq, **period_row(p), "due_soon_days": soon}
-            for seq, p in enumerate(deadline_periods(case, calendar))
-        ]
-        cover = overdue_cover(deadlines)
         head: Row = {
             "case_id": case_id,
             "number": case.number,
@@ -141,10 +129,12 @@ class LedgerView(CaseView):
             "closed_out_on": iso_day(case.closed_out_on),
             "policy": case.policy,
             "version": case.version,
-            "overdue_from": cover.start,
-            "overdue_until": cover.end,
-            "overdue_gaps": int(cover.gaps),
         }
+        soon = get_policy(case.policy).due_soon_days
+        deadlines = [
+            {"case_id": case_id, "seq": seq, **period_row(p), "due_soon_days": soon}
+            for seq, p in enumerate(deadline_periods(case, calendar))
+        ]
         units = [{"case_id": case_id, "unit": u, "role": r} for u, r in unit_roles(case)]
         return {CASES.name: [head], UNITS.name: units, DEADLINES.name: deadlines}
 
@@ -179,18 +169,10 @@ UNMET_PARAMS = VALID_PARAMS + 3
 
 
 def _overdue_clause(reader: ViewReader) -> str:
-    """Overdue on the as-of day (``OVERDUE_PARAMS`` parameters, each that day), never NULL
-    (so ``NOT`` of it is the other cases): the case's stored overdue interval holds the day,
-    and, only for a case whose interval has gaps, one of its deadlines is overdue that day."""
     return (
-        "(c.overdue_from IS NOT NULL AND c.overdue_from <= ? "
-        "AND (c.overdue_until IS NULL OR c.overdue_until > ?) "
-        f"AND (c.overdue_gaps = 0 OR EXISTS (SELECT 1 FROM {reader.table(DEADLINES)} d "
-        f"WHERE d.case_id = c.case_id AND {UNMET.format(d='d')})))"
+        f"EXISTS (SELECT 1 FROM {reader.table(DEADLINES)} d "
+        f"WHERE d.case_id = c.case_id AND {UNMET.format(d='d')})"
     )
-
-
-OVERDUE_PARAMS = 2 + UNMET_PARAMS
 
 
 def _of_unit(reader: ViewReader, alias: str, role: str | None = None) -> str:
@@ -252,7 +234,7 @@ def ledger_where(
         params += numbers
     if overdue is not None:
         where.append(_overdue_clause(reader) if overdue else f"NOT {_overdue_clause(reader)}")
-        params += [as_of.isoformat()] * OVERDUE_PARAMS
+        params += [as_of.isoformat()] * UNMET_PARAMS
     return where, params
 
 

@@ -82,7 +82,7 @@ class Recorder:
 
 def shape(sql: str) -> str:
     """A statement without its generation suffixes and schema, for grouping."""
-    return re.sub(r"\s+", " ", re.sub(r'"?bench_[a-z0-9_]+"?\.', "", sql))[:150]
+    return re.sub(r"\s+", " ", re.sub(r'"?bench_[a-z0-9_]+"?\.', "", sql))
 
 
 def main() -> int:
@@ -125,7 +125,7 @@ def main() -> int:
                 f"{share:9.0%}  {len(recorder.calls)}"
             )
             for statement, seconds in sorted(per_shape.items(), key=lambda kv: -kv[1]):
-                print(f"    {1000 * seconds / args.repeat:7.2f} ms  {statement}")
+                print(f"    {1000 * seconds / args.repeat:7.2f} ms  {statement[:150]}")
         if args.explain:
             explain(dsn, plans)
         if args.profile:

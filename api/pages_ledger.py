@@ -103,14 +103,12 @@ def ledger_page(
     asked = query_day(request)  # the ledger as of another day (the 总览's trend links here)
     as_of = asked or today()
     with page_errors():
-        page = queries_ledger.ledger_page(svc, who, as_of, filters, Paging(PAGE_SIZE, cursor))
-        total = queries_ledger.ledger_total(svc, who, as_of, filters)
-        units = queries_ledger.units_in_ledger(svc, who)
-        years = queries_ledger.years(svc)
+        screen = queries_ledger.ledger_screen(svc, who, as_of, filters, Paging(PAGE_SIZE, cursor))
+    page, units = screen.page, screen.units
     context = {
         "filters": filters,
         "rows": page.items,
-        "total": total,
+        "total": screen.total,
         "next_cursor": page.next_cursor,
         "first_page": cursor is None,
         "query": lambda **changes: ledger_query(filters, **{"as_of": asked, **changes}),
@@ -119,7 +117,7 @@ def ledger_page(
         "export_href": export_href(filters, asked),
         "units": units,
         "names": unit_names_of(svc, page.items, units),
-        "years": years,
+        "years": screen.years,
         "stages": STAGES,
         "as_of": as_of,
     }

@@ -4,6 +4,7 @@ summaries, the due-soon and overdue lists, and the dates the calendar moves (R-S
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -27,6 +28,12 @@ def ledger_page(
     svc: Services, who: Principal, as_of: date, filters: LedgerFilter, page: Paging
 ) -> LedgerPage:
     views_current(svc, LedgerView.name)
+    return _page(svc, who, as_of, filters, page)
+
+
+def _page(
+    svc: Services, who: Principal, as_of: date, filters: LedgerFilter, page: Paging
+) -> LedgerPage:
     selection = {**filters.selection(), "unit": own_unit(who, filters.unit)}
     found = paged(
         lambda: ledger(
@@ -45,8 +52,37 @@ def ledger_page(
 def ledger_total(svc: Services, who: Principal, as_of: date, filters: LedgerFilter) -> int:
     """How many cases the ledger's filters select (the row count beside a page)."""
     views_current(svc, LedgerView.name)
+    return _total(svc, who, as_of, filters)
+
+
+def _total(svc: Services, who: Principal, as_of: date, filters: LedgerFilter) -> int:
     selection = {**filters.selection(), "unit": own_unit(who, filters.unit)}
     return ledger_count(svc.views, as_of=as_of, **selection)
+
+
+@dataclass(frozen=True)
+class LedgerScreen:
+    """What the 台账 page shows: a page, its filters' row count, and the choices of its unit
+    and year filters."""
+
+    page: LedgerPage
+    total: int
+    units: list[str]
+    years: list[int]
+
+
+def ledger_screen(
+    svc: Services, who: Principal, as_of: date, filters: LedgerFilter, page: Paging
+) -> LedgerScreen:
+    """The 台账 page's reads after one read-your-writes wait (each wait costs queries, and
+    under a command load a wait for a newer head each), from the same view state."""
+    views_current(svc, LedgerView.name)
+    return LedgerScreen(
+        page=_page(svc, who, as_of, filters, page),
+        total=_total(svc, who, as_of, filters),
+        units=_units(svc, who),
+        years=ledger_years(svc.views),
+    )
 
 
 def cases_numbered(
@@ -99,6 +135,12 @@ def units_in_ledger(svc: Services, who: Principal) -> list[str]:
     if who.role == "handler":
         return [who.unit] if who.unit else []
     views_current(svc, LedgerView.name)
+    return _units(svc, who)
+
+
+def _units(svc: Services, who: Principal) -> list[str]:
+    if who.role == "handler":
+        return [who.unit] if who.unit else []
     return ledger_units(svc.views)
 
 

@@ -28,7 +28,7 @@ from projections.deadline_periods import (
     deadline_periods,
     period_row,
 )
-from projections.ledger_items import deadline_view, ledger_item
+from projections.ledger_items import deadline_view, ledger_item, page_with_deadlines
 
 NAME = "ledger"
 # The key ledger's source for a case that is there as a confirmed repeat only (R-S4).
@@ -264,11 +264,13 @@ def ledger(
         sql += " WHERE " + " AND ".join(where)
     direction = "DESC" if descending else ""
     sql += f" ORDER BY {column} {direction}, c.case_id {direction} LIMIT ?"
-    rows = reader.fetch(sql, [*params, limit + 1])
-    page, more = rows[:limit], len(rows) > limit
-    deadlines = deadlines_by_case(reader, [r["case_id"] for r in page], as_of)
-    items = [ledger_item(r, deadlines[r["case_id"]]) for r in page]
-    last = page[-1] if page else None
+    order = f"{column.replace('c.', 'p.')} {direction}, p.case_id {direction}"
+    found = page_with_deadlines(
+        reader, sql, order, reader.table(DEADLINES), [*params, limit + 1], as_of
+    )
+    page, more = found[:limit], len(found) > limit
+    items = [ledger_item(case, deadlines) for case, deadlines in page]
+    last = page[-1][0] if page else None
     next_cursor = json.dumps([last[sort] or "", last["case_id"]]) if more and last else None
     return {"items": items, "next_cursor": next_cursor}
 
@@ -314,18 +316,18 @@ def overdue(
         "(e.due_on = d.due_on AND e.seq < d.seq)))"
     )
     params += [day] * UNMET_PARAMS
-    rows = reader.fetch(
-        f"SELECT d.case_id, d.due_on FROM {deadlines} d WHERE {' AND '.join(where)} "
-        "ORDER BY d.due_on, d.case_id LIMIT ?",
-        [*params, limit + 1],
+    walk = (
+        f"SELECT c.*, d.due_on AS overdue_since FROM {deadlines} d "
+        f"JOIN {reader.table(CASES)} c ON c.case_id = d.case_id WHERE {' AND '.join(where)} "
+        "ORDER BY d.due_on, d.case_id LIMIT ?"
     )
-    page, more = rows[:limit], len(rows) > limit
-    ids = [r["case_id"] for r in page]
-    cases = cases_by_id(reader, ids)
-    by_case = deadlines_by_case(reader, ids, as_of)
-    items = [ledger_item(cases[i], by_case[i]) for i in ids]
-    last = page[-1] if page else None
-    next_cursor = json.dumps([last["due_on"], last["case_id"]]) if more and last else None
+    found = page_with_deadlines(
+        reader, walk, "p.overdue_since, p.case_id", deadlines, [*params, limit + 1], as_of
+    )
+    page, more = found[:limit], len(found) > limit
+    items = [ledger_item(case, by_case) for case, by_case in page]
+    last = page[-1][0] if page else None
+    next_cursor = json.dumps([last["overdue_since"], last["case_id"]]) if more and last else None
     return {"items": items, "next_cursor": next_cursor}
 
 

@@ -11,8 +11,8 @@ from datetime import date
 from typing import Any
 
 from domain.deadlines.status import OPEN_STATUSES
-from projections.core import Row
-from projections.deadline_periods import judged
+from projections.core import Row, ViewReader
+from projections.deadline_periods import VALID, VALID_PARAMS, judged
 
 
 def deadline_view(row: Row, as_of: date) -> dict[str, Any]:
@@ -54,3 +54,34 @@ def ledger_item(case: Row, deadlines: list[dict[str, Any]]) -> dict[str, Any]:
         "days_overdue": max((d["days_overdue"] for d in overdue), default=0),
         "deadlines": deadlines,
     }
+
+
+# The deadline columns a page's single statement carries beside each case row, prefixed.
+DEADLINE_COLUMNS = (
+    "seq", "kind", "unit", "due_on", "met_on", "missed_on", "original_due_on", "extended_by",
+    "due_soon_days", "calendar_provisional", "derivation",
+)  # fmt: skip
+PREFIX = "dl_"
+
+
+def page_with_deadlines(
+    reader: ViewReader, page: str, order: str, deadlines: str, params: list[Any], as_of: date
+) -> list[tuple[Row, list[dict[str, Any]]]]:
+    """The cases a ``page`` statement selects (as ``p``, in ``order`` over ``p``), each with its
+    deadlines valid on ``as_of`` judged for that day: one statement, where a case query and a
+    deadline query cost two round trips (each a transaction of its own) per page."""
+    picked = ", ".join(f"x.{c} AS {PREFIX}{c}" for c in DEADLINE_COLUMNS)
+    rows = reader.fetch(
+        f"SELECT p.*, {picked} FROM ({page}) p LEFT JOIN {deadlines} x "
+        f"ON x.case_id = p.case_id AND {VALID.format(d='x')} ORDER BY {order}, x.seq",
+        [*params, *[as_of.isoformat()] * VALID_PARAMS],
+    )
+    out: list[tuple[Row, list[dict[str, Any]]]] = []
+    for row in rows:
+        if not out or out[-1][0]["case_id"] != row["case_id"]:
+            case = {k: v for k, v in row.items() if not k.startswith(PREFIX)}
+            out.append((case, []))
+        if row[PREFIX + "seq"] is not None:
+            stored = {c: row[PREFIX + c] for c in DEADLINE_COLUMNS}
+            out[-1][1].append(deadline_view(stored, as_of))
+    return out

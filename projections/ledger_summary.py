@@ -36,10 +36,22 @@ def stage_counts(
     return {str(r["stage"]): int(r["n"]) for r in rows}
 
 
+def distinct(reader: ViewReader, table: str, column: str) -> list[Any]:
+    """The distinct non-NULL values of an indexed ``column``, ascending, by one index probe
+    per value (a "loose index scan"): ``SELECT DISTINCT`` reads every row, which on every
+    台账 page costs a scan of the whole ledger for a few years and a few dozen units."""
+    rows = reader.fetch(
+        f"WITH RECURSIVE v(x) AS (SELECT MIN({column}) FROM {table} UNION ALL "
+        f"SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > v.x) FROM v "
+        "WHERE v.x IS NOT NULL) SELECT x FROM v WHERE x IS NOT NULL",
+        [],
+    )
+    return [r["x"] for r in rows]
+
+
 def ledger_years(reader: ViewReader) -> list[int]:
     """The years of the cases in the ledger, newest first."""
-    rows = reader.fetch(f"SELECT DISTINCT year FROM {reader.table(CASES)} ORDER BY year DESC", [])
-    return [int(r["year"]) for r in rows]
+    return sorted((int(y) for y in distinct(reader, reader.table(CASES), "year")), reverse=True)
 
 
 def deadline_dates(reader: ViewReader, start: date, end: date) -> dict[str, dict[str, Any]]:
@@ -56,8 +68,7 @@ def deadline_dates(reader: ViewReader, start: date, end: date) -> dict[str, dict
 
 def ledger_units(reader: ViewReader) -> list[str]:
     """Every unit with a role on some case (the 台账's unit filter)."""
-    rows = reader.fetch(f"SELECT DISTINCT unit FROM {reader.table(UNITS)} ORDER BY unit", [])
-    return [str(r["unit"]) for r in rows]
+    return [str(u) for u in distinct(reader, reader.table(UNITS), "unit")]
 
 
 # Policies call a deadline due soon within this many days at most (``due_soon_days``).

@@ -1,0 +1,89 @@
+"""Timing GET requests in a row, and the table that sets a quiet run beside one under load.
+
+A read is timed from the request to its last byte on loopback (the server's time plus a
+loopback round trip), sequentially from one client, after a few untimed warm-up requests.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import httpx
+
+from bench.plumbing import percentile
+
+
+@dataclass(frozen=True)
+class Read:
+    label: str
+    path: str  # with its query
+    # The JSON list whose length the bench prints (an API page's "items"); None for HTML.
+    items_key: str | None = "items"
+
+
+@dataclass
+class Timed:
+    seconds: list[float]
+    first_ms: float  # the first request's time: cold for a cache, or behind a catch-up
+    sizes: set[int]  # items per page (API) or bytes (HTML)
+
+    def ms(self) -> list[float]:
+        return sorted(s * 1000 for s in self.seconds)
+
+
+def time_reads(
+    client: httpx.Client, reads: Sequence[Read], requests: int, warmup: int = 5
+) -> dict[str, Timed]:
+    """Each read ``warmup`` + ``requests`` times in a row (in order of ``reads``)."""
+    out: dict[str, Timed] = {}
+    for read in reads:
+        began = time.perf_counter()
+        client.get(read.path).raise_for_status()
+        first = (time.perf_counter() - began) * 1000
+        for _ in range(max(0, warmup - 1)):
+            client.get(read.path).raise_for_status()
+        timed = Timed([], first, set())
+        for _ in range(requests):
+            began = time.perf_counter()
+            response = client.get(read.path)
+            timed.seconds.append(time.perf_counter() - began)
+            response.raise_for_status()
+            if read.items_key is None:
+                timed.sizes.add(len(response.content))
+            else:
+                timed.sizes.add(len(response.json()[read.items_key]))
+        out[read.label] = timed
+    return out
+
+
+def summary(timed: Timed) -> str:
+    ms = timed.ms()
+    return (
+        f"p50 {percentile(ms, 0.5):6.1f}  p95 {percentile(ms, 0.95):6.1f}  "
+        f"p99 {percentile(ms, 0.99):6.1f}  max {ms[-1]:6.1f}"
+    )
+
+
+def print_table(phases: Mapping[str, Mapping[str, Timed]], goal_ms: float) -> None:
+    """One line per read and phase (quiet, under load …): percentiles in ms, and whether the
+    p99 meets the goal."""
+    labels: list[str] = []
+    for timings in phases.values():
+        labels += [label for label in timings if label not in labels]
+    print(f"{'read':<30} {'phase':<11} {'n':>5}  latency ms (to last byte)")
+    for label in labels:
+        for phase, timings in phases.items():
+            timed = timings.get(label)
+            if timed is None:
+                continue
+            ms = timed.ms()
+            verdict = "meets" if percentile(ms, 0.99) < goal_ms else "misses"
+            sizes = sorted(timed.sizes)
+            shown = f"{sizes[0]}" if len(sizes) == 1 else f"{sizes[0]}–{sizes[-1]}"
+            print(
+                f"{label:<30} {phase:<11} {len(ms):>5}  {summary(timed)}  first "
+                f"{timed.first_ms:6.1f}  [{shown}]  p99 {verdict} < {goal_ms:.0f}",
+                flush=True,
+            )

@@ -33,7 +33,7 @@ def test_postgres_and_kafka_come_from_official_images_in_kraft_mode() -> None:
 def test_every_banli_process_is_a_real_command_wired_to_both_services() -> None:
     services = compose()["services"]
     banli = {name: s for name, s in services.items() if name not in ("postgres", "kafka")}
-    assert set(banli) == {"api", "relay", "projections", "tamper-chain", "anchor"}
+    assert set(banli) == {"migrate", "api", "relay", "projections", "tamper-chain", "anchor"}
     parser = build_parser()
     for name, service in banli.items():
         args = parser.parse_args(service["command"])  # each command exists in `banli`
@@ -43,8 +43,24 @@ def test_every_banli_process_is_a_real_command_wired_to_both_services() -> None:
         assert settings.database_url and "@postgres:" in settings.database_url
         assert settings.kafka_bootstrap == "kafka:9092"
         assert settings.embedded_projections is False  # views come from the consumers
-        assert set(service["depends_on"]) == {"postgres", "kafka"}
+        if name != "migrate":
+            assert set(service["depends_on"]) == {"postgres", "kafka", "migrate"}
     assert banli["api"]["ports"] == ["8000:8000"]
+
+
+def test_every_process_starts_after_one_migrate_step() -> None:
+    """Several processes creating the tables at once collide: compose runs ``banli migrate``
+    once, to completion, before any of them (issue 13)."""
+    services = compose()["services"]
+    migrate = services["migrate"]
+    args = build_parser().parse_args(migrate["command"])
+    assert args.command == "migrate" and callable(args.func)
+    assert migrate["restart"] == "no"
+    assert migrate["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    for name, service in services.items():
+        if name not in ("postgres", "kafka", "migrate"):
+            wait = service["depends_on"]["migrate"]
+            assert wait == {"condition": "service_completed_successfully"}, name
 
 
 def test_the_chain_head_is_anchored_periodically_outside_the_database() -> None:

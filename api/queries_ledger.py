@@ -49,13 +49,8 @@ def _page(
     return LedgerPage.model_validate(found)
 
 
-def ledger_total(svc: Services, who: Principal, as_of: date, filters: LedgerFilter) -> int:
-    """How many cases the ledger's filters select (the row count beside a page)."""
-    views_current(svc, LedgerView.name)
-    return _total(svc, who, as_of, filters)
-
-
 def _total(svc: Services, who: Principal, as_of: date, filters: LedgerFilter) -> int:
+    """How many cases the ledger's filters select (the row count beside a page)."""
     selection = {**filters.selection(), "unit": own_unit(who, filters.unit)}
     return ledger_count(svc.views, as_of=as_of, **selection)
 
@@ -130,15 +125,8 @@ def ledger_summary(
     return at_head(svc, LedgerView.name, ("summary", as_of, *scope.values()), count)
 
 
-def units_in_ledger(svc: Services, who: Principal) -> list[str]:
-    """The units the caller may filter the ledger by (a handler: its own)."""
-    if who.role == "handler":
-        return [who.unit] if who.unit else []
-    views_current(svc, LedgerView.name)
-    return _units(svc, who)
-
-
 def _units(svc: Services, who: Principal) -> list[str]:
+    """The units the caller may filter the ledger by (a handler: its own)."""
     if who.role == "handler":
         return [who.unit] if who.unit else []
     return ledger_units(svc.views)

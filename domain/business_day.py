@@ -5,7 +5,7 @@ UTC date is still the day before."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -14,5 +14,5 @@ CHINA = ZoneInfo("Asia/Shanghai")
 def business_day(moment: datetime) -> date:
     """The Beijing day of an aware ``moment`` (a naive one is taken as UTC, as stored)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(CHINA).date()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import kafka
 import psycopg
 
-from bench.plumbing import READY_TIMEOUT_S
+from bench.plumbing import READY_TIMEOUT_S, run_threads
 from bench.workload import CaseStream
 
 
@@ -155,7 +155,6 @@ def drive(
     end (the last commit)."""
     commits: list[Commit] = []
     lock = threading.Lock()
-    errors: list[BaseException] = []
     start = time.perf_counter() + 0.05
     until = start + seconds
     count = len(streams)
@@ -182,21 +181,11 @@ def drive(
                     Commit(positions, done, wall, done - began, max(0.0, began - scheduled))
                 )
                 i += 1
-        except BaseException as exc:
-            errors.append(exc)
-        with lock:
-            commits.extend(mine)
+        finally:  # what was committed counts, also when a command failed (re-raised)
+            with lock:
+                commits.extend(mine)
 
-    threads = [
-        threading.Thread(target=work, args=(i, s), name=f"bench-writer-{i}")
-        for i, s in enumerate(streams)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
+    run_threads(len(streams), lambda i: work(i, streams[i]))
     end = max((c.committed for c in commits), default=start)
     return commits, start, end
 

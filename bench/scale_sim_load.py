@@ -24,6 +24,7 @@ import kafka
 from kafka.admin import KafkaAdminClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from bench.plumbing import run_threads
 from bench.workload import LIFECYCLE, http_body, registration
 from domain.commands import SubmitReply
 from projections.registry import KAFKA_FED
@@ -105,7 +106,6 @@ def drive(
     ``seconds``. Answers what was sent, the start, and the last answer's time."""
     sent: list[Sent] = []
     lock = threading.Lock()
-    errors: list[BaseException] = []
     start = time.perf_counter() + 0.05
     until = start + seconds
     count = len(streams)
@@ -128,22 +128,12 @@ def drive(
                 commits.add(positions, done)
                 mine.append(Sent(done - began, max(0.0, began - scheduled)))
                 i += 1
-        except BaseException as exc:  # reported after the join
-            errors.append(exc)
-        with lock:
-            sent.extend(mine)
-            last[0] = max(last[0], time.perf_counter())
+        finally:  # what was sent counts, also when a command failed (run_threads re-raises)
+            with lock:
+                sent.extend(mine)
+                last[0] = max(last[0], time.perf_counter())
 
-    threads = [
-        threading.Thread(target=work, args=(i, s), name=f"bench-writer-{i}")
-        for i, s in enumerate(streams)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
+    run_threads(len(streams), lambda i: work(i, streams[i]))
     return sent, start, last[0]
 
 

@@ -162,6 +162,16 @@ class Loaded:
     stopped_early: bool
 
 
+def add_load_options(parser: argparse.ArgumentParser) -> None:
+    """The options of a bench that loads its cases with ``load_cases`` and reads them (the
+    database, how many cases, in which batches, for how long, and the projections' catch-up)."""
+    parser.add_argument("--dsn", help="PostgreSQL DSN (default: scripts/ensure_postgres.sh)")
+    parser.add_argument("--load-cases", type=int, default=100_000)
+    parser.add_argument("--load-batch", type=int, default=500, help="cases per transaction")
+    parser.add_argument("--load-budget", type=float, default=1200.0, help="seconds at most")
+    parser.add_argument("--catch-up-timeout", type=float, default=1800.0)
+
+
 def load_cases(args: argparse.Namespace, dsn: str, schema: str, server: Server) -> Loaded:
     """Writes cases in-process through ``BanliApplication.record``, batch by batch."""
     today = clock.today()

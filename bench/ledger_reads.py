@@ -29,7 +29,12 @@ import psycopg
 from psycopg import sql
 
 from bench.command_load import command_load
-from bench.http_ledger_reads import LOAD_UNITS, load_cases, wait_for_projections
+from bench.http_ledger_reads import (
+    LOAD_UNITS,
+    add_load_options,
+    load_cases,
+    wait_for_projections,
+)
 from bench.plumbing import Server, banli_server, fresh_schema, postgres_dsn
 from bench.read_timing import Read, Timed, print_table, time_reads
 from bench.workload import CO_UNIT, LEAD_UNIT
@@ -130,11 +135,7 @@ def schema_for(args: argparse.Namespace, dsn: str) -> Iterator[tuple[str, bool]]
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dsn", help="PostgreSQL DSN (default: scripts/ensure_postgres.sh)")
-    parser.add_argument("--load-cases", type=int, default=100_000)
-    parser.add_argument("--load-batch", type=int, default=500, help="cases per transaction")
-    parser.add_argument("--load-budget", type=float, default=1200.0, help="seconds at most")
-    parser.add_argument("--catch-up-timeout", type=float, default=1800.0)
+    add_load_options(parser)
     parser.add_argument("--requests", type=int, default=200, help="timed requests per read")
     parser.add_argument("--load-clients", type=int, default=6, help="command clients (0: none)")
     parser.add_argument("--workers", type=int, default=2, help="banli serve --workers")

@@ -23,7 +23,12 @@ from pathlib import Path
 
 import httpx
 
-from bench.http_ledger_reads import LOAD_UNITS, load_cases, wait_for_projections
+from bench.http_ledger_reads import (
+    LOAD_UNITS,
+    add_load_options,
+    load_cases,
+    wait_for_projections,
+)
 from bench.plumbing import Server, banli_server, fresh_schema, percentile, postgres_dsn
 
 PASSWORD = "bench-pages-password"
@@ -79,11 +84,7 @@ def time_pages(server: Server, requests: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dsn", help="PostgreSQL DSN (default: scripts/ensure_postgres.sh)")
-    parser.add_argument("--load-cases", type=int, default=100_000)
-    parser.add_argument("--load-batch", type=int, default=500, help="cases per transaction")
-    parser.add_argument("--load-budget", type=float, default=1200.0, help="seconds at most")
-    parser.add_argument("--catch-up-timeout", type=float, default=1800.0)
+    add_load_options(parser)
     parser.add_argument("--requests", type=int, default=100, help="timed requests per page")
     args = parser.parse_args()
     if min(args.load_cases, args.load_batch, args.requests) < 1:

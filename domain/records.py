@@ -152,19 +152,6 @@ class Disclosure:
 
 
 @dataclass
-class PossibleRepeat:
-    """An earlier year's case found alike on registration (R-S4), and the office's verdict."""
-
-    case_id: str
-    number: str
-    year: int
-    score: float
-    status: str = "suggested"  # suggested | confirmed | dismissed
-    note: str | None = None
-    reviewed_on: date | None = None
-
-
-@dataclass
 class ExtensionRequest:
     """A unit asking for more time on one of its deadlines (R-E1), and the office's decision."""
 
@@ -308,6 +295,19 @@ class Recorded:
 
     actor: Actor
     event_type: str
+
+
+@dataclass
+class PossibleRepeat:
+    """An earlier year's case found alike on registration (R-S4), and the office's verdict."""
+
+    case_id: str
+    number: str
+    year: int
+    score: float
+    status: str = "suggested"  # suggested | confirmed | dismissed
+    note: str | None = None
+    reviewed_on: date | None = None
 
 
 def person(data: Any) -> Person:

@@ -163,7 +163,7 @@ class ExtensionRequest:
     reason: str
     requested_due_on: date
     occurred_on: date
-    status: str = "open"  # open | approved | refused
+    status: str  # open | approved | refused
     due_on: date | None = None  # the date granted
     decided_on: date | None = None
     note: str | None = None
@@ -222,11 +222,11 @@ class Document:
 
     document_id: str
     kind: str
-    reply_id: str | None
     name: str
     content_type: str
     sha256: str
     size: int
+    reply_id: str | None  # the reply it belongs to (a reply letter), if any
     occurred_on: date
     version: int
 

@@ -34,12 +34,12 @@ class Session(FoundByHash):
         user_version: int,
         actor: Actor,
     ) -> None:
+        self.ended: bool = False  # by a logout; a password change ends it too
         self.hashed = hashed
         self.username = username
         self.expires_at = expires_at
         # The user's version at login: a later password change ends the session.
         self.user_version = user_version
-        self.ended = False
 
     def admits(self, now: datetime) -> bool:
         return not self.ended and now < self.expires_at

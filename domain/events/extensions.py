@@ -26,6 +26,7 @@ def extension_requested(
     occurred_on: date,
 ) -> None:
     self.extensions[request_id] = ExtensionRequest(
+        status="open",
         request_id=request_id,
         unit=unit,
         deadline_kind=deadline_kind,
@@ -42,8 +43,8 @@ def extension_decided(
     *,
     request_id: str,
     approved: bool,
-    due_on: date | None,
     note: str,
+    due_on: date | None,  # the date granted
     actor: Actor,
     occurred_on: date,
 ) -> None:

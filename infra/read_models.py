@@ -103,6 +103,15 @@ class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
     def _datastore(self) -> Datastore:
         return self.datastore
 
+    def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        """One statement on a pooled connection, outside ``_tx``: the library keeps its
+        connections in autocommit, so a lone statement is a transaction (and a snapshot) of
+        its own, and the BEGIN and ROLLBACK around it would be two more round trips per
+        read, each a wake-up of a server process on a busy machine."""
+        with self.datastore.get_connection() as conn, conn.cursor() as c:
+            c.execute(sql.replace("?", "%s"), params)
+            return [dict(r) for r in c.fetchall()]
+
     def _qualify(self, table: str) -> str:
         schema = self.datastore.schema
         return f'"{schema}".{table}' if schema else table

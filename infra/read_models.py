@@ -10,7 +10,7 @@ import fcntl
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, cast
 
@@ -18,6 +18,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg import Cursor as PgCursor
+from psycopg import Pipeline
 
 from infra.connections import connect_like
 from infra.private_files import private_file
@@ -126,6 +127,8 @@ class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
         batch waiting on while commands ran; the first result read (a tracking row's) or the
         end of the block collects them, and an error among them still raises inside the
         transaction, which rolls back."""
+        if not Pipeline.is_supported():  # a libpq older than 14: one statement at a time
+            return nullcontext()
         # The PostgreSQL datastore's cursors are psycopg's.
         return cast("PgCursor[Any]", cursor).connection.pipeline()
 

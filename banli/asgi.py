@@ -8,8 +8,11 @@ from fastapi import FastAPI
 
 from api.app import create_app
 from banli.compose import build_services
+from banli.heap import settle_heap
 from infra.settings import Settings
 
 
 def app() -> FastAPI:
-    return create_app(build_services(Settings()))
+    built = create_app(build_services(Settings()))
+    settle_heap()
+    return built

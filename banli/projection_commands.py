@@ -9,6 +9,7 @@ import time
 
 from banli.audit import rebuild_guard
 from banli.compose import build_application, settings_for
+from banli.heap import settle_heap
 from infra.anchoring import AnchorRefused, TamperingDetected
 from infra.application import BanliApplication
 from infra.embedded import TAKEOVER_SECONDS
@@ -86,6 +87,7 @@ def _follow(
         cache_size=settings.projection_cache_size,
     )
     watcher = LogWatcher(app, poll_seconds=args.poll_seconds)
+    settle_heap()
     print(f"following the event log for {names}", flush=True)
     while True:
         if not follower.run_batch():

@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterator
 
 from banli.compose import build_application, build_services, migrate, settings_for
+from banli.heap import settle_heap
 from infra.json_logs import log_config
 from infra.services import Services
 from infra.settings import Settings
@@ -45,8 +46,10 @@ def serve(args: argparse.Namespace) -> int:
     print(f"workbench: open http://{args.host}:{args.port}/ and log in", flush=True)
     if args.workers <= 1:
         assert services is not None
+        app = create_app(services)
+        settle_heap()
         uvicorn.run(
-            create_app(services),
+            app,
             host=args.host,
             port=args.port,
             log_level=args.log_level,

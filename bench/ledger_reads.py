@@ -2,16 +2,17 @@
 ``GET /v1/ledger/overdue`` and the workbench pages that show them.
 
     .venv/bin/python -m bench.ledger_reads [--dsn DSN] [--load-cases 100000] [--requests 200]
-                        [--load-clients 6] [--workers 2] [--keep-schema | --schema NAME]
+                        [--load-clients 6] [--load-rate 30] [--no-flat-out] [--workers 2]
+                        [--keep-schema | --schema NAME]
 
 A PostgreSQL schema (fresh, or ``--schema``: one kept by an earlier run with ``--keep-schema``,
 whose cases are not loaded again); ``banli serve`` on it; ``--load-cases`` cases written
 in-process through the service's write path (``bench.http_ledger_reads.load_cases``); the
 server's projections catch up. Then every read is timed ``--requests`` times in a row, first
 on a quiet server, then while ``--load-clients`` clients post the bench workload's case
-lifecycles through the same server (``bench.command_load``, a process of its own). Printed per
-read and phase: p50 / p95 / p99 / max to the last byte (goal: p99 < 20 ms), and the command
-rate the load held meanwhile.
+lifecycles through the same server (``bench.command_load``, a process of its own): paced at
+``--load-rate`` commands/s in all, then flat out. Printed per read and phase: p50 / p95 / p99
+/ max to the last byte (goal: p99 < 20 ms), and the command rate each load held meanwhile.
 """
 
 from __future__ import annotations
@@ -102,6 +103,14 @@ def time_phase(server: Server, office_token: str, run: str, requests: int) -> di
     return timings
 
 
+def load_phases(args: argparse.Namespace) -> list[tuple[str, float | None]]:
+    """The phases under a command load, each with its paced rate (None: flat out)."""
+    if not args.load_clients:
+        return []
+    paced = [("paced", float(args.load_rate))] if args.load_rate else []
+    return paced + ([("flat out", None)] if args.flat_out else [])
+
+
 def vacuum(dsn: str, schema: str) -> None:
     """VACUUM ANALYZE every table of the schema: a view generation just rebuilt (a changed
     layout) holds each case's rows rewritten once per event until autovacuum comes by, which
@@ -138,12 +147,26 @@ def main() -> int:
     add_load_options(parser)
     parser.add_argument("--requests", type=int, default=200, help="timed requests per read")
     parser.add_argument("--load-clients", type=int, default=6, help="command clients (0: none)")
+    parser.add_argument(
+        "--load-rate",
+        type=float,
+        default=30.0,
+        help="commands/s of the paced load phase, over all clients (0: no paced phase)",
+    )
+    parser.add_argument(
+        "--no-flat-out",
+        dest="flat_out",
+        action="store_false",
+        help="no phase with the clients flat out",
+    )
     parser.add_argument("--workers", type=int, default=2, help="banli serve --workers")
     parser.add_argument("--keep-schema", action="store_true", help="keep the loaded schema")
     parser.add_argument("--schema", help="a schema kept by --keep-schema: read it, load nothing")
     args = parser.parse_args()
     if min(args.load_cases, args.load_batch, args.requests, args.workers) < 1:
         parser.error("counts must be positive")
+    if args.load_rate < 0:
+        parser.error("--load-rate must not be negative")
     dsn = postgres_dsn(args.dsn)
     admin_token = secrets.token_urlsafe(24)
     run = secrets.token_hex(3)
@@ -166,11 +189,14 @@ def main() -> int:
             phases: dict[str, dict[str, Timed]] = {}
             print(f"\n== quiet: {args.requests} requests per read; {load_average()}", flush=True)
             phases["quiet"] = time_phase(server, tokens["office"], run, args.requests)
-            if args.load_clients:
-                label = f"{args.load_clients} clients"
+            print(f"quiet phase done; {load_average()}")
+            for phase, rate in load_phases(args):
+                aim = f"{rate:g} commands/s" if rate else "flat out"
+                label = f"{args.load_clients} clients, {aim}"
                 print(f"== under load ({label}); {load_average()}", flush=True)
-                with command_load(server.base_url, tokens, args.load_clients, f"Q{run}") as out:
-                    phases["load"] = time_phase(server, tokens["office"], run, args.requests)
+                prefix = f"{'P' if rate else 'Q'}{run}"
+                with command_load(server.base_url, tokens, args.load_clients, prefix, rate) as out:
+                    phases[phase] = time_phase(server, tokens["office"], run, args.requests)
                 print(f"{out[0].line()}; {load_average()}")
                 for error in out[0].errors[:3]:
                     print(f"  load error: {error}")

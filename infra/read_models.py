@@ -10,13 +10,15 @@ import fcntl
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
+from psycopg import Cursor as PgCursor
+from psycopg import Pipeline
 
 from infra.connections import connect_like
 from infra.private_files import private_file
@@ -103,12 +105,32 @@ class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
     def _datastore(self) -> Datastore:
         return self.datastore
 
+    def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        """One statement on a pooled connection, outside ``_tx``: the library keeps its
+        connections in autocommit, so a lone statement is a transaction (and a snapshot) of
+        its own, and the BEGIN and ROLLBACK around it would be two more round trips per
+        read, each a wake-up of a server process on a busy machine."""
+        with self.datastore.get_connection() as conn, conn.cursor() as c:
+            c.execute(sql.replace("?", "%s"), params)
+            return [dict(r) for r in c.fetchall()]
+
     def _qualify(self, table: str) -> str:
         schema = self.datastore.schema
         return f'"{schema}".{table}' if schema else table
 
     def _tracking_table(self) -> str:
         return self._qualify(self.tracking_table_name)
+
+    def _pipelined(self, cursor: Cursor) -> AbstractContextManager[Any]:
+        """psycopg's pipeline mode: a batch's DELETEs and INSERTs (two per table, some twenty
+        tables) go out without a round trip each, which the view keeper spent most of a
+        batch waiting on while commands ran; the first result read (a tracking row's) or the
+        end of the block collects them, and an error among them still raises inside the
+        transaction, which rolls back."""
+        if not Pipeline.is_supported():  # a libpq older than 14: one statement at a time
+            return nullcontext()
+        # The PostgreSQL datastore's cursors are psycopg's.
+        return cast("PgCursor[Any]", cursor).connection.pipeline()
 
     def _announce(self, cursor: Cursor, trackings: Sequence[Tracking]) -> None:
         cursor.execute("SELECT pg_notify(%s, %s)", (self.views_channel, announcement(trackings)))

@@ -79,7 +79,7 @@ class ViewStoreBase(Generations):
         ``trackings`` replaces the per-view log positions when the events came from elsewhere
         (Kafka: one position per partition, since partitions interleave log positions).
         """
-        with self._tx(commit=True) as c:
+        with self._tx(commit=True) as c, self._pipelined(c):
             tracked = list(trackings or ())
             for view, change in changes.items():
                 if change.position is None and not change.replace and not change.append:
@@ -98,6 +98,11 @@ class ViewStoreBase(Generations):
                 self._track(c, tracking)
             if tracked:
                 self._announce(c, tracked)
+
+    def _pipelined(self, cursor: Cursor) -> AbstractContextManager[Any]:
+        """Around a batch's writes: sends them without waiting for each answer where the
+        database can (see the PostgreSQL store)."""
+        return nullcontext()
 
     def _announce(self, cursor: Cursor, trackings: Sequence[Tracking]) -> None:
         """Tells other processes, once committed, which positions moved (see the PostgreSQL

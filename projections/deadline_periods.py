@@ -12,9 +12,9 @@ with plain predicates, no expression over two dates in its ORDER BY.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from domain.case import Case
@@ -103,6 +103,20 @@ def period_row(period: Period) -> dict[str, Any]:
         "calendar_provisional": int(d.calendar_provisional),
         "derivation": d.derivation,
     }
+
+
+def overdue_window(row: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The days a stored period is overdue on, ``[from, until)`` as ISO days (until None: no
+    end; from None: never). The ledger's overdue test (``projections.ledger.UNMET``: valid that
+    day, due before it, neither met nor missed by then) solved for the day once, when the row
+    is written, so a count of overdue cases compares one stored day instead of joining every
+    case's deadlines."""
+    due = date.fromisoformat(row["due_on"])
+    if due == date.max:
+        return None, None
+    start = max(due + timedelta(days=1), date.fromisoformat(row["valid_from"])).isoformat()
+    ends = [str(row[k]) for k in ("met_on", "missed_on", "valid_until") if row[k]]
+    return start, min(ends) if ends else None
 
 
 def judged(row: dict[str, Any], as_of: date, due_soon_days: int) -> dict[str, Any]:

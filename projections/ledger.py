@@ -26,6 +26,7 @@ from projections.deadline_periods import (
     VALID,
     VALID_PARAMS,
     deadline_periods,
+    overdue_window,
     period_row,
 )
 from projections.ledger_items import deadline_view, ledger_item, page_with_deadlines
@@ -56,6 +57,9 @@ CASES = Table(
         "closed_out_on": "TEXT",
         "policy": "TEXT",
         "version": "INTEGER",
+        # The first day one of the case's deadlines is overdue with no end in sight (neither
+        # met nor missed nor replaced by an extension): ``overdue_window`` of its open rows.
+        "overdue_from": "TEXT",
     },
     key=("case_id",),
     indexes=(("year", "kind"), ("stage",), ("number",)),
@@ -88,10 +92,15 @@ DEADLINES = Table(
         "due_soon_days": "INTEGER",
         "calendar_provisional": "INTEGER",
         "derivation": "TEXT",
+        # The days this row is overdue on, [from, until) (``overdue_window``); until is NULL
+        # while it is open, and the case's ``overdue_from`` stands for those rows.
+        "overdue_from": "TEXT",
+        "overdue_until": "TEXT",
     },
     key=("case_id", "seq"),
-    # due-date order for the overdue list; (case, due) for its "oldest of the case" check.
-    indexes=(("due_on", "case_id"), ("case_id", "due_on")),
+    # due-date order for the overdue list; (case, due) for its "oldest of the case" check;
+    # the end of the overdue windows that have one, for the overdue filter's closed ones.
+    indexes=(("due_on", "case_id"), ("case_id", "due_on"), ("overdue_until",)),
 )
 
 
@@ -135,6 +144,12 @@ class LedgerView(CaseView):
             {"case_id": case_id, "seq": seq, **period_row(p), "due_soon_days": soon}
             for seq, p in enumerate(deadline_periods(case, calendar))
         ]
+        for row in deadlines:
+            row["overdue_from"], row["overdue_until"] = overdue_window(row)
+        head["overdue_from"] = min(
+            (r["overdue_from"] for r in deadlines if r["overdue_from"] and not r["overdue_until"]),
+            default=None,
+        )
         units = [{"case_id": case_id, "unit": u, "role": r} for u, r in unit_roles(case)]
         return {CASES.name: [head], UNITS.name: units, DEADLINES.name: deadlines}
 
@@ -168,10 +183,17 @@ UNMET = (
 UNMET_PARAMS = VALID_PARAMS + 3
 
 
+# Overdue as of a day, over the cases (``c``): the ``UNMET`` test of each deadline, solved for
+# the day when the rows were written (``overdue_window``). Open windows are the case's own
+# ``overdue_from``; those with an end are looked up by their index, once per statement.
+OVERDUE_PARAMS = 3
+
+
 def _overdue_clause(reader: ViewReader) -> str:
     return (
-        f"EXISTS (SELECT 1 FROM {reader.table(DEADLINES)} d "
-        f"WHERE d.case_id = c.case_id AND {UNMET.format(d='d')})"
+        "((c.overdue_from IS NOT NULL AND c.overdue_from <= ?) OR c.case_id IN "
+        f"(SELECT w.case_id FROM {reader.table(DEADLINES)} w "
+        "WHERE w.overdue_until > ? AND w.overdue_from <= ?))"
     )
 
 
@@ -228,7 +250,7 @@ def ledger_where(
         params += numbers
     if overdue is not None:
         where.append(_overdue_clause(reader) if overdue else f"NOT {_overdue_clause(reader)}")
-        params += [as_of.isoformat()] * UNMET_PARAMS
+        params += [as_of.isoformat()] * OVERDUE_PARAMS
     return where, params
 
 

@@ -30,7 +30,7 @@ from infra.view_store import ViewStoreBase
 from projections.audit_trail import case_history, global_log
 from projections.commitments import open_commitments
 from projections.disclosures import disclosures
-from projections.ledger import ledger, overdue
+from projections.ledger import ledger, ledger_count, overdue
 from projections.unit_facts import unit_stats, visit_compliance_report
 from tests.support import sqlite_app
 
@@ -125,6 +125,26 @@ def test_ledger_filters_and_overdue_list_match_the_aggregates(
     assert {r["number"] for r in whole_ledger(store, as_of, kind="proposal", stage="closed")} == {
         c.number for c in cases if c.kind == "proposal" and c.stage == "closed"
     }
+
+
+def test_overdue_filter_and_its_count_match_the_aggregates_on_any_day_R_S1_R_D8(
+    history: tuple[BanliApplication, ViewStoreBase, list[Case]],
+) -> None:
+    """The filter reads each deadline's overdue days as stored when the rows were written
+    (``overdue_window``), a case's open ones on its own row: on days before, between and after
+    deadlines were met, missed or extended, it selects the cases the aggregates call overdue."""
+    app, store, cases = history
+    for as_of in AS_OF_DAYS:
+        late = {
+            c.number
+            for c in cases
+            if any(d.status == "overdue" for d in case_deadlines(c, app.calendar(), as_of))
+        }
+        assert {r["number"] for r in whole_ledger(store, as_of, overdue=True)} == late, as_of
+        rest = {c.number for c in cases} - late
+        assert {r["number"] for r in whole_ledger(store, as_of, overdue=False)} == rest, as_of
+        assert ledger_count(store, as_of=as_of, overdue=True) == len(late), as_of
+        assert ledger_count(store, as_of=as_of, overdue=False) == len(rest), as_of
 
 
 def test_unit_measures_and_visit_compliance_match_the_aggregates(

@@ -9,10 +9,12 @@ from fastapi import FastAPI
 from api.app import create_app
 from banli.compose import build_services
 from banli.heap import settle_heap
+from banli.orphans import terminate_when_serve_goes
 from infra.settings import Settings
 
 
 def app() -> FastAPI:
     built = create_app(build_services(Settings()))
     settle_heap()
+    terminate_when_serve_goes()
     return built

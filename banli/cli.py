@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     projections_.add_argument("action", choices=["status", "run", "rebuild", "follow"])
     # follow on SQLite: how often the log's head is looked at (PostgreSQL notifies at once).
     projections_.add_argument("--poll-seconds", type=float, default=0.02)
+    # follow, started by ``banli serve``: end when serve (this pid) goes, even killed.
+    projections_.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)
     # Events per transaction for run and follow: smaller batches hold locks for less time.
     projections_.add_argument("--batch-size", type=int, default=2000)
     projections_.add_argument("name", nargs="?", help="one projection to rebuild (default: all)")

@@ -10,6 +10,7 @@ import time
 from banli.audit import rebuild_guard
 from banli.compose import build_application, settings_for
 from banli.heap import settle_heap
+from banli.orphans import parent_gone
 from infra.anchoring import AnchorRefused, TamperingDetected
 from infra.application import BanliApplication
 from infra.embedded import TAKEOVER_SECONDS
@@ -74,10 +75,14 @@ def _follow(
     process holds the store's log-runner lock (an API worker, another follower) and takes over
     when it goes. Wakes on every commit (PostgreSQL's NOTIFY) or polls the head (SQLite)."""
     names = [args.name] if args.name else list(NAMES)
+    # Started by serve: stop when it goes, even killed (banli/orphans.py).
+    orphaned = parent_gone(args.parent_pid) if args.parent_pid else (lambda: False)
     leadership = Leadership(store)
     if not leadership.try_acquire():
         print("another process keeps the read models; standing by", flush=True)
         while not leadership.try_acquire():
+            if orphaned():
+                return
             time.sleep(TAKEOVER_SECONDS)
     follower = ProjectionRunner(
         app,
@@ -89,9 +94,10 @@ def _follow(
     watcher = LogWatcher(app, poll_seconds=args.poll_seconds)
     settle_heap()
     print(f"following the event log for {names}", flush=True)
-    while True:
+    while not orphaned():
         if not follower.run_batch():
             watcher.wait(timeout=1.0)
+    print("the process that started this follower is gone; stopping", flush=True)
 
 
 def _rebuild(

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from banli.compose import build_application, build_services, migrate, settings_for
 from banli.heap import settle_heap
+from banli.orphans import SERVE_PID
 from infra.json_logs import log_config
 from infra.services import Services
 from infra.settings import Settings
@@ -61,7 +62,9 @@ def serve(args: argparse.Namespace) -> int:
     # Each worker builds its own services from the environment (uvicorn spawns them); the
     # views are kept by one process of their own, which every worker can replace if it dies.
     os.environ.update(
-        BANLI_DATA_DIR=str(settings.data_dir.resolve()), BANLI_SERVE_WORKERS=str(args.workers)
+        BANLI_DATA_DIR=str(settings.data_dir.resolve()),
+        BANLI_SERVE_WORKERS=str(args.workers),
+        **{SERVE_PID: str(os.getpid())},  # the workers end when serve goes (banli/orphans.py)
     )
     # The workers' counters, summed by whichever worker a scrape reaches (infra/metrics.py).
     with tempfile.TemporaryDirectory(prefix="banli-metrics-") as counts:
@@ -86,7 +89,8 @@ def _follower(args: argparse.Namespace, settings: Settings) -> Iterator[None]:
         yield
         return
     command = [sys.executable, "-m", "banli", "projections", "follow"]
-    follower = subprocess.Popen([*command, "--data-dir", str(settings.data_dir.resolve())])
+    command += ["--parent-pid", str(os.getpid()), "--data-dir", str(settings.data_dir.resolve())]
+    follower = subprocess.Popen(command)
     try:
         yield
     finally:

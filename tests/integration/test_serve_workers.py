@@ -109,3 +109,19 @@ def test_a_worker_takes_over_the_views_when_their_keeper_dies(
     os.kill(followers[0], signal.SIGKILL)
     register(base, token, "AFTER-1")
     wait_for(lambda: "AFTER-1" in ledger_numbers(base, token), "a worker to keep the views")
+
+
+def test_nothing_serve_started_outlives_it_when_it_is_killed(
+    server: tuple[Supervised, str],
+) -> None:
+    """SIGKILL (the OOM killer, ``docker kill``) gives serve no chance to stop its children:
+    the follower notices it was handed to init and stops, the workers see their pipe close.
+    An orphan follower would keep the views' lock from the next serve's follower."""
+    process, _ = server
+    assert process.proc is not None
+    started = children(process.proc.pid)
+    assert any("projections follow" in cmdline(p) for p in started)
+    assert len([p for p in started if "spawn_main" in cmdline(p)]) == 2
+    os.kill(process.proc.pid, signal.SIGKILL)
+    process.proc.wait(timeout=30)
+    wait_for(lambda: not any(cmdline(p) for p in started), "serve's children to stop", seconds=30)

@@ -230,16 +230,18 @@ def _runs(plan: Plan, job: Job) -> Iterator[list[DecodedEvent]]:
     """The share's events, decoded, a run at a time: a run is consecutive events of one case
     (a whole case when the share is split by case), so batches made of runs end between
     cases."""
-    lazy = job.cases is None  # the order-keeping views may not need the decoded event
+    # The order-keeping views may not need the decoded event; the Kafka-fed ones never see an
+    # index row (Kafka does not carry it), so the split shares do not read any.
+    whole = job.cases is None
     run: list[DecodedEvent] = []
     last_case = None
-    for page in plan.reader.pages(plan.head, job.cases):
+    for page in plan.reader.pages(plan.head, job.cases, with_index=whole):
         for notification, index in page:
             case = notification.originator_id
             if case != last_case and run:
                 yield run
                 run = []
-            run.append(decode(plan.app, notification, index, lazy=lazy))
+            run.append(decode(plan.app, notification, index, lazy=whole))
             last_case = case
     if run:
         yield run

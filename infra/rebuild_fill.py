@@ -12,10 +12,10 @@ once, the log split by case id the way a Kafka consumer group splits it (``parti
   event only if such a view reads it (the chain hashes stored bytes and index rows).
 
 Rows go straight into the new generation's empty tables (``infra/bulk_writes.py``: COPY, or
-executemany in large transactions), which ``rebuild`` indexes only after the fill. When every process is done, each view's position is set
-to the head in one transaction; the runner then catches up with what was written meanwhile,
-exactly as after the slow path. The differential tests compare the result with views kept
-incrementally, row for row.
+executemany in large transactions), which ``rebuild`` indexes only after the fill. When every
+process is done, each view's position is set to the head in one transaction; the runner then
+catches up with what was written meanwhile, exactly as after the slow path. The differential
+tests compare the result with views kept incrementally, row for row.
 
 If anything goes wrong here (a view that cannot derive a case's rows, a process that dies, a
 store other processes cannot open) the new tables are emptied and the caller rebuilds from

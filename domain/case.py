@@ -20,7 +20,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from domain.deadlines.policies import DEFAULT_POLICY
-from domain.events import closing, handling, proposer_side, replies
+from domain.events import closing, extensions, handling, proposer_side, replies
 from domain.records import (
     Actor,
     Contact,
@@ -96,10 +96,10 @@ class Case(Aggregate):
         self.number = number
         self.kind = kind
         self.level = level
+        self.proposers: list[Proposer] = [proposer(p) for p in proposers]
         self.year = year
         self.title = title
         self.text = text
-        self.proposers: list[Proposer] = [proposer(p) for p in proposers]
         self.received_on = received_on
         self.stage = "registered"
         self.policy = DEFAULT_POLICY
@@ -180,8 +180,8 @@ class Case(Aggregate):
     )
     co_opinion_delivered = event("CoOpinionDelivered")(handling.co_opinion_delivered)
     # extensions 延期
-    extension_requested = event("ExtensionRequested")(handling.extension_requested)
-    extension_decided = event("ExtensionDecided")(handling.extension_decided)
+    extension_requested = event("ExtensionRequested")(extensions.extension_requested)
+    extension_decided = event("ExtensionDecided")(extensions.extension_decided)
     # replies 答复, disclosure 公开
     reply_submitted = event("ReplySubmitted")(replies.reply_submitted)
     reply_decided = event("ReplyDecided")(replies.reply_decided)

@@ -24,6 +24,13 @@ class Stamp(TypedDict):
     occurred_on: date
 
 
+@dataclass(frozen=True, kw_only=True)
+class Noted:
+    """The note a rule asks of whoever decides or acts: the office, a leader, the supervisors."""
+
+    note: str
+
+
 @dataclass(frozen=True)
 class Acting:
     """Who runs a command, on which day (R-X1: no business date after it), and the working-day
@@ -39,12 +46,26 @@ class Acting:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Summarised:
+    """What was said or done, in the words of whoever records it."""
+
+    summary: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class CaseCommand:
     """A command on one existing case."""
 
     case_id: str
     # The id field a command answers with, when it creates an item (a reply, a request).
     answers: ClassVar[str | None] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reasoned:
+    """The reason a request, a revocation or a correction must give."""
+
+    reason: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,15 +83,24 @@ class UnitAct(CaseAct):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Decision(CaseAct):
+class OnReply:
+    """One reply of the case, by the id ``SubmitReply`` answered with."""
+
+    reply_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Decision(CaseAct, Noted):
     """A yes or no on something open on the case, with the decider's note."""
 
     approved: bool
-    note: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class RegisterCase:
+    """A suggestion or proposal received by the office, with its proposers (R-S4 looks for
+    earlier years' cases alike)."""
+
     number: str
     kind: str
     level: str
@@ -83,6 +113,9 @@ class RegisterCase:
 
 @dataclass(frozen=True, kw_only=True)
 class Assign(CaseCommand):
+    """R-A1: the office names the lead unit and any co-handling or split units, or marks the
+    case for reference; the deadlines run from ``assigned_on`` (R-A4)."""
+
     assigned_on: date
     lead_unit: str | None = None
     co_units: tuple[str, ...] = ()
@@ -92,13 +125,18 @@ class Assign(CaseCommand):
 
 
 @dataclass(frozen=True, kw_only=True)
-class RequestReassignment(UnitAct):
+class RequestReassignment(UnitAct, Reasoned):
+    """R-A3: a unit finds the case outside its remit and asks the office to assign it
+    again, saying why."""
+
     answers: ClassVar[str | None] = "request_id"
-    reason: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class DecideReassignment(Decision):
+    """R-A2, R-A3: the office grants a reassignment (naming the new units) or refuses it;
+    the deadlines restart only when it says so (R-A4)."""
+
     request_id: str
     lead_unit: str | None = None
     co_units: tuple[str, ...] = ()
@@ -106,96 +144,120 @@ class DecideReassignment(Decision):
 
 
 @dataclass(frozen=True, kw_only=True)
-class RuleOnAssignment(CaseAct):
+class RuleOnAssignment(CaseAct, Noted):
+    """R-A2: a leader's ruling settles an assignment after the two rounds are used,
+    with the units it names."""
+
     leader: str
     lead_unit: str
-    note: str
     co_units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
 class DesignateKey(CaseAct):
+    """R-S2: the case becomes a key case, on whose word (``source``), with the
+    leader in charge."""
+
     source: str
     leader_in_charge: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
-class RecordContact(UnitAct):
+class RecordContact(UnitAct, Summarised):
+    """R-C2: a unit's contact with the proposer: the phase, the channel, who made it
+    (name and rank), whom it reached, and what was said."""
+
     phase: str
     channel: str
     contacted_by: Person
     person: str
     reached: bool
-    summary: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class RecordVisit(UnitAct):
+class RecordVisit(UnitAct, Summarised):
+    """R-V1, R-V4: a face-to-face visit organised by the unit itself, with its visit
+    card's people and the proposer's opinion."""
+
     organised_by: str
     visitors: tuple[Person, ...]
     persons: tuple[str, ...]
-    summary: str
     proposer_opinion: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class RecordVisitDeclined(UnitAct):
-    note: str
+class RecordVisitDeclined(UnitAct, Noted):
+    """R-V3: the proposer said a meeting was not needed; the visit rate is reported
+    with and without such cases."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class RecordOnSiteHandling(UnitAct):
+class RecordOnSiteHandling(UnitAct, Summarised):
+    """Handling on site (现场办理), with whether the proposer was there; it counts as
+    face to face (R-F2)."""
+
     proposer_present: bool
-    summary: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class RecordDisclosurePreference(CaseAct):
+    """R-P2, R-P4: what the proposers agree to have published: the reply, and
+    their original text."""
+
     consent_reply: bool
     consent_original: bool
     proposer: str | None = None  # R-F4: the proposer speaking through their own link
 
 
 @dataclass(frozen=True, kw_only=True)
-class RecordCoOpinion(UnitAct):
-    summary: str
+class RecordCoOpinion(UnitAct, Summarised):
+    """R-D1, R-P3: a co-handling unit's opinion to the lead unit, with its view on
+    disclosing the reply."""
+
     disclosure_opinion: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class SubmitReply(UnitAct):
+class SubmitReply(UnitAct, Summarised):
+    """R-R1, R-C3, R-P1: a unit's written reply for approval: its class, the
+    consultation form's reference, and its disclosure option."""
+
     answers: ClassVar[str | None] = "reply_id"
     classification: str
     consultation_form_ref: str
-    summary: str
     disclosure: str | None = None  # unmarked means proactive (R-P1)
     withheld_reason: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
-class DecideReply(Decision):
-    reply_id: str
+class DecideReply(Decision, OnReply):
+    """R-R2: a leader approves the reply for issue or returns it, with a note.
+    An approval needs a contact first (R-C1)."""
+
     leader: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class IssueReply(CaseAct):
-    reply_id: str
+class IssueReply(CaseAct, OnReply):
+    """R-R2: the approved reply goes out under its document number; the lead unit's
+    waits for the co-units' replies unless the office overrides, saying why."""
+
     document_number: str
     override_reason: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
-class ReviewDisclosure(Decision):
+class ReviewDisclosure(Decision, OnReply):
     """R-P3: the office's review of an issued reply before it is published."""
 
-    reply_id: str
     secrecy_review_ref: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
-class PublishReply(CaseCommand):
-    reply_id: str
+class PublishReply(CaseCommand, OnReply):
+    """R-P1, R-D4: the issued reply on the portal, at ``url``; the original text only
+    with consent (R-P4)."""
+
     published_on: date
     url: str
     include_original: bool = False
@@ -203,47 +265,57 @@ class PublishReply(CaseCommand):
 
 
 @dataclass(frozen=True, kw_only=True)
-class WithholdReply(CaseAct):
-    reply_id: str
+class WithholdReply(CaseAct, OnReply):
+    """R-P5: the reply is not published, for a reason the rule names (or other,
+    with its own text)."""
+
     withheld_reason: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class RecordFeedback(CaseAct):
+    """R-F1: the proposer's verdict on the replies, with comments; dissatisfied opens
+    re-handling (R-F2)."""
+
     verdict: str
     comments: str = ""
     proposer: str | None = None  # R-F4: the proposer speaking through their own link
 
 
 @dataclass(frozen=True, kw_only=True)
-class RecordFollowUpCall(CaseAct):
-    summary: str
+class RecordFollowUpCall(CaseAct, Summarised):
+    """R-F3: the office calls the proposer back (电话回访) about a replied case,
+    and notes what was said."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class Remind(CaseAct):
+class Remind(CaseAct, Noted):
+    """R-S3: the supervision office presses the units by phone, meeting, on site or
+    circular; each reminder is an event on the case."""
+
     means: str
-    note: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class Reassess(CaseAct):
+class Reassess(CaseAct, Noted):
+    """R-Rv1: a look back (回头看) at a replied case: was the commitment implemented, or
+    is it advancing or stalled."""
+
     finding: str
-    note: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class CloseOut(CaseAct):
-    note: str
+class CloseOut(CaseAct, Noted):
+    """R-Rv2: a B-class commitment found fulfilled leaves the rolling ledger
+    (销号), with the office's note."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class RequestExtension(UnitAct):
+class RequestExtension(UnitAct, Reasoned):
     """R-E1: a unit asks for more time on one of its deadlines, before it passes."""
 
     answers: ClassVar[str | None] = "request_id"
     deadline_kind: str  # reply | co_opinion | rehandling
-    reason: str
     requested_due_on: date
 
 
@@ -256,12 +328,11 @@ class DecideExtension(Decision):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ReviewRepeat(CaseAct):
+class ReviewRepeat(CaseAct, Noted):
     """R-S4: the office confirms (it joins the key ledger) or dismisses a possible repeat."""
 
     of_case_id: str
     confirmed: bool
-    note: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -272,16 +343,18 @@ class CreateProposerLink(CaseCommand):
     answers: ClassVar[str | None] = "link_id"
     link_id: str
     proposer_name: str
+    email: str | None = None  # where notices to the proposer go
     expires_on: date
     hashed: str
     prefix: str
-    email: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
-class RevokeProposerLink(CaseCommand):
+class RevokeProposerLink(CaseCommand, Reasoned):
+    """R-F4: the office ends a proposer's link before its date, saying why;
+    the link stops working at once."""
+
     link_id: str
-    reason: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -298,11 +371,10 @@ class AttachDocument(CaseAct):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Correct(CaseCommand):
+class Correct(CaseCommand, Reasoned):
     """R-X2: amends fields of the event at ``version`` on this case."""
 
     version: int
-    reason: str
     corrected: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -18,6 +18,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.checks import check_one_of, check_text
 from domain.errors import Conflict, InvalidInput, NotFound
+from domain.found_by_hash import FoundByHash
 from domain.records import Actor
 
 DIRECTORY_NAMESPACE = uuid.UUID("9a1d2c0e-55a3-4c58-9c1e-646972656374")
@@ -104,11 +105,11 @@ class User(Aggregate):
         actor: Actor,
     ) -> None:
         self.username = username
+        self.password_hash: str | None = None  # none until the user or an admin sets one
         self.display_name = display_name
         self.role = role
         self.unit_code = unit_code
         self.enabled = True
-        self.password_hash: str | None = None
         self.tokens: dict[str, IssuedToken] = {}  # token hash → its state
         self.unlisted_tokens_revoked = False  # grants this user never recorded (see class doc)
         # Sessions opened at an earlier version of the user end when the password changes.
@@ -189,12 +190,11 @@ class User(Aggregate):
         self.sessions_valid_from = self.version + 1
 
 
-class TokenGrant(Aggregate):
+class TokenGrant(FoundByHash):
     """Binds the hash of a bearer token to a user's identity and role."""
 
-    @staticmethod
-    def create_id(hashed: str) -> uuid.UUID:
-        return uuid.uuid5(DIRECTORY_NAMESPACE, f"token:{hashed}")
+    id_namespace = DIRECTORY_NAMESPACE
+    id_prefix = "token"
 
     @event("TokenGranted")
     def __init__(

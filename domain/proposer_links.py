@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import uuid
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from domain.found_by_hash import FoundByHash
 from domain.records import Actor
 
 LINK_NAMESPACE = uuid.UUID("0c7d3f4e-2a61-4b8e-9f15-70726f706f73")
 
 
-class ProposerLinkGrant(Aggregate):
-    @staticmethod
-    def create_id(hashed: str) -> uuid.UUID:
-        return uuid.uuid5(LINK_NAMESPACE, f"proposer-link:{hashed}")
+class ProposerLinkGrant(FoundByHash):
+    """Binds the SHA-256 of a proposer's link token to its case and link (R-F4)."""
+
+    id_namespace = LINK_NAMESPACE
+    id_prefix = "proposer-link"
 
     @event("ProposerLinkGranted")
     def __init__(self, *, hashed: str, case_id: str, link_id: str, actor: Actor) -> None:

@@ -152,19 +152,6 @@ class Disclosure:
 
 
 @dataclass
-class PossibleRepeat:
-    """An earlier year's case found alike on registration (R-S4), and the office's verdict."""
-
-    case_id: str
-    number: str
-    year: int
-    score: float
-    status: str = "suggested"  # suggested | confirmed | dismissed
-    note: str | None = None
-    reviewed_on: date | None = None
-
-
-@dataclass
 class ExtensionRequest:
     """A unit asking for more time on one of its deadlines (R-E1), and the office's decision."""
 
@@ -176,7 +163,7 @@ class ExtensionRequest:
     reason: str
     requested_due_on: date
     occurred_on: date
-    status: str = "open"  # open | approved | refused
+    status: str  # open | approved | refused
     due_on: date | None = None  # the date granted
     decided_on: date | None = None
     note: str | None = None
@@ -235,11 +222,11 @@ class Document:
 
     document_id: str
     kind: str
-    reply_id: str | None
     name: str
     content_type: str
     sha256: str
     size: int
+    reply_id: str | None  # the reply it belongs to (a reply letter), if any
     occurred_on: date
     version: int
 
@@ -308,6 +295,19 @@ class Recorded:
 
     actor: Actor
     event_type: str
+
+
+@dataclass
+class PossibleRepeat:
+    """An earlier year's case found alike on registration (R-S4), and the office's verdict."""
+
+    case_id: str
+    number: str
+    year: int
+    score: float
+    status: str = "suggested"  # suggested | confirmed | dismissed
+    note: str | None = None
+    reviewed_on: date | None = None
 
 
 def person(data: Any) -> Person:

@@ -8,20 +8,21 @@ user, so a user's stream (read on every request) stays short however often it lo
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from domain.directory import DIRECTORY_NAMESPACE
 from domain.errors import Conflict
+from domain.found_by_hash import FoundByHash
 from domain.records import Actor
 
 
-class Session(Aggregate):
-    @staticmethod
-    def create_id(hashed: str) -> uuid.UUID:
-        return uuid.uuid5(DIRECTORY_NAMESPACE, f"session:{hashed}")
+class Session(FoundByHash):
+    """A login: who, until when, and whether it was ended (logout, or a password change)."""
+
+    id_namespace = DIRECTORY_NAMESPACE
+    id_prefix = "session"
 
     @event("SessionStarted")
     def __init__(
@@ -33,12 +34,12 @@ class Session(Aggregate):
         user_version: int,
         actor: Actor,
     ) -> None:
+        self.ended: bool = False  # by a logout; a password change ends it too
         self.hashed = hashed
         self.username = username
         self.expires_at = expires_at
         # The user's version at login: a later password change ends the session.
         self.user_version = user_version
-        self.ended = False
 
     def admits(self, now: datetime) -> bool:
         return not self.ended and now < self.expires_at

@@ -8,20 +8,38 @@ from __future__ import annotations
 
 from typing import Any, Final, Literal, get_args
 
+
+def values_of(vocabulary: Any) -> frozenset[str]:
+    """The values of a ``Literal`` vocabulary, for checks at run time."""
+    return frozenset(get_args(vocabulary))
+
+
 Kind = Literal["suggestion", "proposal"]
+KINDS: Final = values_of(Kind)
 Level = Literal["national", "provincial"]
+LEVELS: Final = values_of(Level)
 ProposerType = Literal["deputy", "member", "unit"]
+PROPOSER_TYPES: Final = values_of(ProposerType)
 ProposerRole = Literal["lead", "co_signer"]
+PROPOSER_ROLES: Final = values_of(ProposerRole)
 KeySource = Literal["congress", "cppcc", "government", "unit"]
+KEY_SOURCES: Final = values_of(KeySource)
 ContactPhase = Literal["before", "during", "after"]
+CONTACT_PHASES: Final = values_of(ContactPhase)
 ContactChannel = Literal["phone", "wechat", "email", "video", "letter", "meeting", "visit", "site"]
+CONTACT_CHANNELS: Final = values_of(ContactChannel)
 Classification = Literal["A", "B", "C"]
+CLASSIFICATIONS: Final = values_of(Classification)
 DisclosureOption = Literal["proactive", "on_request", "withheld"]
+DISCLOSURE_OPTIONS: Final = values_of(DisclosureOption)
 Verdict = Literal["satisfied", "basically_satisfied", "dissatisfied"]
+VERDICTS: Final = values_of(Verdict)
 ReminderMeans = Literal["phone", "meeting", "on_site", "circular"]
+REMINDER_MEANS: Final = values_of(ReminderMeans)
 Finding = Literal["implemented", "not_implemented", "advancing", "stalled", "fulfilled"]
 Stage = Literal["registered", "handling", "replied", "rehandling", "closed"]
 Role = Literal["admin", "office", "leader", "handler", "supervisor", "auditor"]
+ROLES: Final = values_of(Role)
 PolicyName = Literal["hebei-2022", "guangxi-2018"]
 ReplyStatus = Literal["submitted", "returned", "approved", "issued"]
 RequestStatus = Literal["open", "approved", "rejected", "superseded_by_ruling"]
@@ -30,30 +48,12 @@ DeadlineKind = Literal["co_opinion", "reply", "disclosure", "rehandling", "refer
 DisclosureStatus = Literal["due", "overdue", "published", "published_late", "withheld"]
 # Documents on a case (API.md v1.1 "Documents").
 DocumentKind = Literal["reply_letter", "visit_card", "consultation_form", "original_text", "other"]
+DOCUMENT_KINDS: Final = values_of(DocumentKind)
 # A proposer's personal link (R-F4), as of a day: it works, its date passed, or it was revoked.
 LinkStatus = Literal["live", "expired", "revoked"]
 # Who a feedback verdict came from (R-F4).
 FeedbackSource = Literal["proposer", "office"]
 
-
-def values_of(vocabulary: Any) -> frozenset[str]:
-    """The values of a ``Literal`` vocabulary, for checks at run time."""
-    return frozenset(get_args(vocabulary))
-
-
-KINDS: Final = values_of(Kind)
-LEVELS: Final = values_of(Level)
-PROPOSER_TYPES: Final = values_of(ProposerType)
-PROPOSER_ROLES: Final = values_of(ProposerRole)
-KEY_SOURCES: Final = values_of(KeySource)
-CONTACT_PHASES: Final = values_of(ContactPhase)
-CONTACT_CHANNELS: Final = values_of(ContactChannel)
-CLASSIFICATIONS: Final = values_of(Classification)
-DISCLOSURE_OPTIONS: Final = values_of(DisclosureOption)
-VERDICTS: Final = values_of(Verdict)
-REMINDER_MEANS: Final = values_of(ReminderMeans)
-ROLES: Final = values_of(Role)
-DOCUMENT_KINDS: Final = values_of(DocumentKind)
 
 # Channels that put the unit face to face with the proposer (R-F2 re-handling needs one).
 FACE_TO_FACE_CHANNELS: Final = frozenset({"meeting", "visit", "site"})

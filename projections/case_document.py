@@ -15,6 +15,7 @@ from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.case_deadlines import case_deadlines
 from domain.documents import reply_letter
 from domain.records import Document, ProposerLink, Reply
+from projections.core import case_heading
 
 
 def _reply(case: Case, reply: Reply) -> dict[str, Any]:
@@ -81,12 +82,7 @@ def plain(value: Any) -> Any:
 def case_document(case: Case, calendar: WorkdayCalendar, as_of: date) -> dict[str, Any]:
     key = case.key
     return {
-        "case_id": str(case.id),
-        "number": case.number,
-        "kind": case.kind,
-        "level": case.level,
-        "year": case.year,
-        "title": case.title,
+        **case_heading(case),
         "text": case.text,
         "stage": case.stage,
         "policy": case.policy,

@@ -14,7 +14,7 @@ from typing import Any
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.rules.replies import latest_issued_reply
-from projections.core import CaseView, Row, Table, ViewReader, iso_day
+from projections.core import CaseView, Row, Table, ViewReader, case_heading, column_equals, iso_day
 from projections.deadline_periods import known_deadlines
 
 NAME = "case_papers"
@@ -120,15 +120,8 @@ def _case(case: Case, calendar: WorkdayCalendar) -> Row:
     latest = case.reassessments[-1] if case.reassessments else None
     key = case.key
     return {
-        "case_id": str(case.id),
-        "number": case.number,
-        "year": case.year,
-        "kind": case.kind,
-        "level": case.level,
-        "title": case.title,
-        "proposers": "、".join(
-            p.name for p in sorted(case.proposers, key=lambda p: p.role != "lead")
-        ),
+        **case_heading(case),
+        "proposers": "、".join(p.name for p in _lead_first(case)),
         "reference": int(case.reference),
         "lead_unit": case.lead_unit,
         "co_units": "、".join(case.co_units),
@@ -163,15 +156,11 @@ class CasePapersView(CaseView):
 def _where(
     alias: str, year: int | None, kind: str | None, unit: str | None, unit_sql: str
 ) -> tuple[str, list[Any]]:
-    clauses, params = ["1 = 1"], []
-    for column, value in (("year", year), ("kind", kind)):
-        if value is not None:
-            clauses.append(f"{alias}.{column} = ?")
-            params.append(value)
+    clauses, params = column_equals(f"{alias}.", year=year, kind=kind)
     if unit is not None:
         clauses.append(unit_sql)
         params.append(unit)
-    return " AND ".join(clauses), params
+    return " AND ".join(clauses or ["1 = 1"]), params
 
 
 def contact_rows(

@@ -20,7 +20,7 @@ from typing import Any
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.similarity import bigrams, similarity
-from projections.core import CaseView, Row, Table, TextMatch, ViewReader
+from projections.core import CaseView, Row, Table, TextMatch, ViewReader, column_equals
 from projections.ledger import unit_roles
 
 NAME = "case_search"
@@ -171,15 +171,11 @@ def _item(row: Row) -> dict[str, Any]:
 def _filters(
     reader: ViewReader, year: int | None, kind: str | None, unit: str | None
 ) -> tuple[str, list[Any]]:
-    where, params = ["1 = 1"], []
-    for column, value in (("year", year), ("kind", kind)):
-        if value is not None:
-            where.append(f"c.{column} = ?")
-            params.append(value)
+    where, params = column_equals("c.", year=year, kind=kind)
     if unit is not None:
         where.append(f"c.case_id IN (SELECT case_id FROM {reader.table(UNITS)} WHERE unit = ?)")
         params.append(unit)
-    return " AND ".join(where), params
+    return " AND ".join(where or ["1 = 1"]), params
 
 
 def _listing(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -30,6 +30,26 @@ Row = dict[str, Any]
 def iso_day(value: date | None) -> str | None:
     """A day as rows store it (ISO text), or NULL."""
     return value.isoformat() if value else None
+
+
+def case_heading(case: Case) -> Row:
+    """What names a case on its papers and pages: its id, number, kind, level, year and title."""
+    return {
+        "case_id": str(case.id),
+        "number": case.number,
+        "kind": case.kind,
+        "level": case.level,
+        "year": case.year,
+        "title": case.title,
+    }
+
+
+def column_equals(prefix: str, **values: object) -> tuple[list[str], list[Any]]:
+    """The read filters a caller gave (None: not filtered by that column) as SQL conditions
+    ``<prefix><column> = ?`` with their parameters; ``prefix`` is a table alias and a dot, or
+    empty."""
+    given = {column: value for column, value in values.items() if value is not None}
+    return [f"{prefix}{column} = ?" for column in given], list(given.values())
 
 
 @dataclass(frozen=True)
@@ -92,6 +112,7 @@ class IndexFacts:
     recorded_at: str  # ISO 8601 UTC text, exactly as stored
 
 
+@dataclass(slots=True, eq=False)
 class StoredEventInfo:
     """One notification: what EventViews need to know about an event.
 
@@ -102,44 +123,24 @@ class StoredEventInfo:
     would be most of the work.
     """
 
-    __slots__ = (
-        "_decode",
-        "_event",
-        "index",
-        "originator_id",
-        "position",
-        "state",
-        "topic",
-        "version",
-    )
-
-    def __init__(
-        self,
-        position: int,
-        originator_id: str,
-        version: int,
-        topic: str,
-        state: bytes,  # as stored (encrypted when the cipher is on): what the chain hashes
-        decode: Callable[[], Any],  # the decoded domain event (called once, when first needed)
-        # The event's index row; None when the store has none (or the transport does not carry
-        # it: Kafka-fed views do not need it).
-        index: IndexFacts | None = None,
-    ) -> None:
-        self.position = position
-        self.originator_id = originator_id
-        self.version = version
-        self.topic = topic
-        self.state = state
-        self.index = index
-        self._decode: Callable[[], Any] | None = decode
-        self._event: Any = None
+    position: int
+    originator_id: str
+    version: int
+    topic: str
+    state: bytes  # as stored (encrypted when the cipher is on): what the chain hashes
+    # Decodes the domain event; called once, when a view first needs it, then dropped.
+    decode: Callable[[], Any] | None
+    # The event's index row; None when the store has none (or the transport does not carry
+    # it: Kafka-fed views do not need it).
+    index: IndexFacts | None = None
+    _event: Any = field(default=None, init=False, repr=False)
 
     @property
     def event(self) -> Any:
         """The decoded domain event (an ``eventsourcing`` aggregate event)."""
-        if self._decode is not None:
-            self._event = self._decode()
-            self._decode = None
+        if self.decode is not None:
+            self._event = self.decode()
+            self.decode = None
         return self._event
 
     @property

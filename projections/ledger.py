@@ -21,7 +21,7 @@ from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.policies import get_policy
 from domain.rules.supervision import tracked_as_repeat
-from projections.core import CaseView, Row, Table, ViewReader, iso_day
+from projections.core import CaseView, Row, Table, ViewReader, column_equals, iso_day
 from projections.deadline_periods import (
     VALID,
     VALID_PARAMS,
@@ -217,15 +217,9 @@ def ledger_where(
 ) -> tuple[list[str], list[Any]]:
     """The ledger's filters as SQL conditions on ``c`` (the cases), all applied together.
     ``unit_role`` narrows ``unit`` to one role (``lead``: its lead cases, R-V2)."""
-    where: list[str] = []
-    params: list[Any] = []
-    for column, value in (("year", year), ("kind", kind), ("stage", stage), ("level", level)):
-        if value is not None:
-            where.append(f"c.{column} = ?")
-            params.append(value)
-    if key is not None:
-        where.append("c.key = ?")
-        params.append(int(key))
+    where, params = column_equals(
+        "c.", year=year, kind=kind, stage=stage, level=level, key=None if key is None else int(key)
+    )
     if unit is not None:
         where.append(_of_unit(reader, "c", unit_role))
         params += [unit] if unit_role is None else [unit, unit_role]

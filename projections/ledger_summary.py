@@ -19,16 +19,10 @@ from projections.ledger import (
 from projections.ledger_items import deadline_view, ledger_item
 
 
-def stage_counts(
-    reader: ViewReader,
-    *,
-    as_of: date,
-    year: int | None = None,
-    kind: str | None = None,
-    unit: str | None = None,
-) -> dict[str, int]:
-    """Cases per stage (stages with none are absent)."""
-    where, params = ledger_where(reader, as_of=as_of, year=year, kind=kind, unit=unit)
+def stage_counts(reader: ViewReader, *, as_of: date, **filters: Any) -> dict[str, int]:
+    """Cases per stage among those ``ledger_where``'s filters select (stages with none are
+    absent)."""
+    where, params = ledger_where(reader, as_of=as_of, **filters)
     sql = f"SELECT c.stage AS stage, COUNT(*) AS n FROM {reader.table(CASES)} c"
     if where:
         sql += " WHERE " + " AND ".join(where)

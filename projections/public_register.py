@@ -21,6 +21,9 @@ NAME = "public_register"
 REPLIES = Table(
     view=NAME,
     name="public_replies",
+    # One row per published reply; the register lists the latest published first.
+    key=("case_id", "reply_id"),
+    indexes=(("published_on", "number"),),
     columns={
         "case_id": "TEXT",
         "reply_id": "TEXT",
@@ -33,8 +36,6 @@ REPLIES = Table(
         "published_on": "TEXT",
         "url": "TEXT",
     },
-    key=("case_id", "reply_id"),
-    indexes=(("published_on", "number"),),
 )
 
 

@@ -23,7 +23,7 @@ from domain.deadlines.status import met_on_time
 from domain.records import Reply
 from domain.rules.communication import reached_contact_dates
 from domain.visit_rate import visit_compliance
-from projections.core import CaseView, Row, Table, ViewReader, iso_day
+from projections.core import CaseView, Row, Table, ViewReader, column_equals, iso_day
 from projections.deadline_periods import known_deadlines
 from projections.ledger import unit_roles
 
@@ -311,11 +311,7 @@ def _class_share(replied: list[Fact], classification: str) -> dict[str, Any]:
 
 
 def _facts(reader: ViewReader, year: int | None, kind: str | None) -> list[Fact]:
-    where, params = [], []
-    for column, value in (("year", year), ("kind", kind)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
+    where, params = column_equals("", year=year, kind=kind)
     sql = f"SELECT * FROM {reader.table(FACTS)}"
     if where:
         sql += " WHERE " + " AND ".join(where)

@@ -101,14 +101,14 @@ class _Judge:
             unit=unit,
             opened_on=opened_on,
             due_on=due_on,
+            original_due_on=period.due_on if extension else None,
+            extended_by=extension.request_id if extension else None,
             met_on=met_on,
             missed_on=missed_on,
             status=status,
             days_overdue=days,
             calendar_provisional=period.provisional,
             derivation=derivation,
-            original_due_on=period.due_on if extension else None,
-            extended_by=extension.request_id if extension else None,
         )
 
     def _extension(self, kind: str, unit: str | None, opened_on: date) -> ExtensionRequest | None:

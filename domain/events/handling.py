@@ -14,7 +14,6 @@ from domain.records import (
     CoOpinion,
     DeclinedVisit,
     DisclosurePreference,
-    ExtensionRequest,
     KeyDesignation,
     OnSiteHandling,
     PossibleRepeat,
@@ -223,46 +222,3 @@ def co_opinion_delivered(
     self.co_opinions[unit] = CoOpinion(
         unit, summary, disclosure_opinion, occurred_on, self.event_version
     )
-
-
-# extensions 延期 (R-E1)
-
-
-def extension_requested(
-    self: Case,
-    *,
-    request_id: str,
-    unit: str,
-    deadline_kind: str,
-    opened_on: date,
-    original_due_on: date,
-    reason: str,
-    requested_due_on: date,
-    actor: Actor,
-    occurred_on: date,
-) -> None:
-    self.extensions[request_id] = ExtensionRequest(
-        request_id=request_id,
-        unit=unit,
-        deadline_kind=deadline_kind,
-        opened_on=opened_on,
-        original_due_on=original_due_on,
-        reason=reason,
-        requested_due_on=requested_due_on,
-        occurred_on=occurred_on,
-    )
-
-
-def extension_decided(
-    self: Case,
-    *,
-    request_id: str,
-    approved: bool,
-    due_on: date | None,
-    note: str,
-    actor: Actor,
-    occurred_on: date,
-) -> None:
-    request = self.extensions[request_id]
-    request.status = "approved" if approved else "refused"
-    request.due_on, request.decided_on, request.note = due_on, occurred_on, note

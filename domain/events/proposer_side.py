@@ -53,11 +53,11 @@ def document_attached(
     self.documents[document_id] = Document(
         document_id,
         kind,
-        reply_id,
         name,
         content_type,
         sha256,
         size,
+        reply_id,
         occurred_on,
         self.event_version,
     )

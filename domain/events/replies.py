@@ -141,8 +141,8 @@ def reply_published(
     occurred_on: date,
 ) -> None:
     self.disclosures[reply_id] = Disclosure(
-        status="published",
         published_on=occurred_on,
+        status="published",
         url=url,
         include_original=include_original,
         secrecy_review_ref=secrecy_review_ref,

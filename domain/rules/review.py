@@ -13,6 +13,19 @@ from domain.rules.state import CaseState
 from domain.vocabulary import FINDINGS_BY_CLASS
 
 
+def check_finding(classification: str, finding: object) -> str:
+    """R-Rv1: an A-class reply is found implemented or not; a B-class one advancing, stalled
+    or fulfilled."""
+    allowed = FINDINGS_BY_CLASS[classification]
+    if finding not in allowed:
+        raise RuleViolation(
+            "R-Rv1",
+            f"{classification}类答复的回头看结论应为 {sorted(allowed)}",
+            f"a {classification}-class reassessment finds one of {sorted(allowed)}: {finding!r}",
+        )
+    return str(finding)
+
+
 def check_reassessable(case: CaseState) -> str:
     """R-Rv1: A replies are checked for implementation, B for progress; C has no commitment."""
     classification = latest_issued_classification(case)
@@ -27,17 +40,6 @@ def check_reassessable(case: CaseState) -> str:
             "a C-class reply made no commitment to reassess",
         )
     return classification
-
-
-def check_finding(classification: str, finding: object) -> str:
-    allowed = FINDINGS_BY_CLASS[classification]
-    if finding not in allowed:
-        raise RuleViolation(
-            "R-Rv1",
-            f"{classification}类答复的回头看结论应为 {sorted(allowed)}",
-            f"a {classification}-class reassessment finds one of {sorted(allowed)}: {finding!r}",
-        )
-    return str(finding)
 
 
 def check_close_out_allowed(case: CaseState) -> None:

@@ -16,7 +16,6 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from projections.core import EventView, IndexFacts, Row, StoredEventInfo, Table, ViewReader
 from projections.json_text import text_encoder
@@ -51,29 +50,13 @@ class ChainEntry:
     index: IndexFacts | None  # None: the event has no index row (itself a finding)
 
 
-class ChainFacts(Protocol):
-    """What a link hashes: a ``ChainEntry`` read back from the store, or the ``StoredEventInfo``
-    a rebuild or a runner meets (the same fields, so no entry is made per event)."""
-
-    @property
-    def position(self) -> int: ...
-    @property
-    def originator_id(self) -> str: ...
-    @property
-    def version(self) -> int: ...
-    @property
-    def topic(self) -> str: ...
-    @property
-    def state(self) -> bytes: ...
-    @property
-    def index(self) -> IndexFacts | None: ...
-
-
 # One encoder for every link; the text is exactly what ``json.dumps`` wrote with these options.
 _ENCODE = text_encoder(json.JSONEncoder(ensure_ascii=False, separators=(",", ":")))
 
 
-def link(previous: str, entry: ChainFacts) -> str:
+def link(previous: str, entry: ChainEntry | StoredEventInfo) -> str:
+    """The link after ``previous`` for a stored entry read back (``chain_check``) or an event
+    met in the log (the same fields, so no entry is made per event)."""
     # A JSON array is self-delimiting and escapes every separator, so two different sets of
     # facts never hash the same bytes (a '|'-joined header could be shifted between fields).
     index = entry.index

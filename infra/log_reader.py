@@ -5,6 +5,10 @@ fork), and reads either the whole log in log order, or the events of a set of ag
 case (every event of one aggregate, in version order, before the next aggregate's). The library's
 ``select_notifications`` reads pages in log order only and builds a ``Notification`` per row;
 these are the same rows, as ``Notification`` objects too, so decoding is the library's mapper's.
+
+Aggregate ids come as text, as the views use them: the mapper makes the ``UUID`` itself when an
+event is decoded (``find_id_convertor``), and an event that is never decoded (the tamper chain's
+pass) never costs one (a ``UUID`` made and printed again was 12 µs an event).
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from typing import Any
-from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import Notification
@@ -28,6 +31,13 @@ StoredRow = tuple[Notification, IndexFacts | None]
 
 PAGE = 5000  # rows fetched at a time
 
+# The library's SQLite recorder stores a UUID as its 32 hex digits (``UUID.hex``): written with
+# the hyphens ``str(UUID)`` puts in, by SQLite.
+SQLITE_UUID_TEXT = (
+    "substr({0}, 1, 8) || '-' || substr({0}, 9, 4) || '-' || substr({0}, 13, 4) || '-' || "
+    "substr({0}, 17, 4) || '-' || substr({0}, 21)"
+)
+
 
 class LogReader:
     """Reads one event store's log. Made in the parent process; ``pages`` connects anew."""
@@ -40,20 +50,26 @@ class LogReader:
         *,
         position: str,
         placeholder: str,
-        uuid_ids: bool,
+        ids: str,
     ) -> None:
         self._connect = connect
         self.events = events
         self.index = index
         self.position = position  # the column (or rowid) holding the notification id
         self.placeholder = placeholder
-        self.uuid_ids = uuid_ids
+        # SQL writing the stored aggregate id ``{}`` as ``str(UUID)`` does (the views' spelling)
+        self.ids = ids
 
-    def _select(self) -> str:
+    def _select(self, with_index: bool) -> str:
+        stored = (
+            f"SELECT s.{self.position}, {self.ids.format('s.originator_id')}, "
+            "s.originator_version, s.topic, s.state"
+        )
+        if not with_index:
+            return f"{stored} FROM {self.events} s WHERE s.{self.position} <= {self.placeholder}"
         return (
-            f"SELECT s.{self.position}, s.originator_id, s.originator_version, s.topic, s.state, "
-            "i.originator_id, i.originator_version, i.event_type, i.recorded_at "
-            f"FROM {self.events} s LEFT JOIN {self.index} i "
+            f"{stored}, i.originator_id, i.originator_version, "
+            f"i.event_type, i.recorded_at FROM {self.events} s LEFT JOIN {self.index} i "
             f"ON i.notification_id = s.{self.position} "
             f"WHERE s.{self.position} <= {self.placeholder}"
         )
@@ -71,11 +87,12 @@ class LogReader:
         return [str(r[0]) for r in rows]
 
     def pages(
-        self, upto: int, originators: Sequence[str] | None = None
+        self, upto: int, originators: Sequence[str] | None = None, *, with_index: bool = True
     ) -> Iterator[list[StoredRow]]:
         """Events up to position ``upto``: all in log order, or those of ``originators`` case by
-        case (each aggregate's events in version order)."""
-        sql = self._select()
+        case (each aggregate's events in version order); without their index rows (None) unless
+        ``with_index``."""
+        sql = self._select(with_index)
         params: list[Any] = [upto]
         if originators is None:
             sql += f" ORDER BY s.{self.position}"
@@ -95,13 +112,13 @@ class LogReader:
         return conn.cursor(name="banli_log_reader")
 
     def _row(self, r: Sequence[Any]) -> StoredRow:
-        originator = UUID(r[1]) if self.uuid_ids and isinstance(r[1], str) else r[1]
         state = bytes(r[4])
         notification = Notification(
-            id=r[0], originator_id=originator, originator_version=r[2], topic=r[3], state=state
+            id=r[0], originator_id=r[1], originator_version=r[2], topic=r[3], state=state
         )
-        index = None if r[5] is None else IndexFacts(str(r[5]), int(r[6]), str(r[7]), str(r[8]))
-        return notification, index
+        if len(r) == 5 or r[5] is None:
+            return notification, None
+        return notification, IndexFacts(str(r[5]), int(r[6]), str(r[7]), str(r[8]))
 
 
 def log_reader(recorder: object) -> LogReader | None:
@@ -122,7 +139,7 @@ def log_reader(recorder: object) -> LogReader | None:
             "banli_event_index",
             position="rowid",
             placeholder="?",
-            uuid_ids=datastore.originator_id_type == "uuid",
+            ids=SQLITE_UUID_TEXT if datastore.originator_id_type == "uuid" else "{}",
         )
     if isinstance(recorder, IndexedPostgresApplicationRecorder):
         pg = recorder.datastore
@@ -137,6 +154,6 @@ def log_reader(recorder: object) -> LogReader | None:
             f'"{schema}".banli_event_index',
             position="notification_id",
             placeholder="%s",
-            uuid_ids=True,
+            ids="{}::text",  # a uuid column: PostgreSQL's text is str(UUID)'s
         )
     return None

@@ -218,11 +218,17 @@ def rebuild(
     generations (raise), and then nothing is switched.
     """
     tables = registry.tables(names)
+    # Indexed after the fill, which only adds rows: built once instead of row by row.
     generations = {
-        name: store.create_generation(name, tables[name], activate=False) for name in names
+        name: store.create_generation(name, tables[name], activate=False, indexed=False)
+        for name in names
     }
     head = app.recorder.max_notification_id() or 0
     fill(app, store, generations, head, processes=processes, progress=progress)
+    # Before the runner, which replaces cases' rows by their case ids (and for the slow path,
+    # when the fill could not run, does everything).
+    for name in names:
+        store.create_indexes(tables[name], generations[name])
     runner = ProjectionRunner(
         app, store, names=names, generations=generations, batch_size=batch_size
     )

@@ -12,10 +12,10 @@ once, the log split by case id the way a Kafka consumer group splits it (``parti
   event only if such a view reads it (the chain hashes stored bytes and index rows).
 
 Rows go straight into the new generation's empty tables (``infra/bulk_writes.py``: COPY, or
-executemany in large transactions). When every process is done, each view's position is set
-to the head in one transaction; the runner then catches up with what was written meanwhile,
-exactly as after the slow path. The differential tests compare the result with views kept
-incrementally, row for row.
+executemany in large transactions), which ``rebuild`` indexes only after the fill. When every
+process is done, each view's position is set to the head in one transaction; the runner then
+catches up with what was written meanwhile, exactly as after the slow path. The differential
+tests compare the result with views kept incrementally, row for row.
 
 If anything goes wrong here (a view that cannot derive a case's rows, a process that dies, a
 store other processes cannot open) the new tables are emptied and the caller rebuilds from
@@ -230,16 +230,18 @@ def _runs(plan: Plan, job: Job) -> Iterator[list[DecodedEvent]]:
     """The share's events, decoded, a run at a time: a run is consecutive events of one case
     (a whole case when the share is split by case), so batches made of runs end between
     cases."""
-    lazy = job.cases is None  # the order-keeping views may not need the decoded event
+    # The order-keeping views may not need the decoded event; the Kafka-fed ones never see an
+    # index row (Kafka does not carry it), so the split shares do not read any.
+    whole = job.cases is None
     run: list[DecodedEvent] = []
     last_case = None
-    for page in plan.reader.pages(plan.head, job.cases):
+    for page in plan.reader.pages(plan.head, job.cases, with_index=whole):
         for notification, index in page:
             case = notification.originator_id
             if case != last_case and run:
                 yield run
                 run = []
-            run.append(decode(plan.app, notification, index, lazy=lazy))
+            run.append(decode(plan.app, notification, index, lazy=whole))
             last_case = case
     if run:
         yield run

@@ -5,7 +5,8 @@ writes character bigrams). Each database indexes them with its own engine, so ne
 extension nor a locale:
 
 - SQLite: an FTS5 table over the token columns with the view table as its external content,
-  kept by triggers on the table (a case's rows are deleted and inserted again); ranked by bm25.
+  kept by triggers on the table (a case's rows are deleted and inserted again), and built over
+  the rows already there when it is made (a rebuild's); ranked by bm25.
   It is joined on ``rowid``, so the views file must never be VACUUMed (a rebuild makes a new
   generation instead; nothing here runs VACUUM);
 - PostgreSQL: GIN indexes over ``array_to_tsvector`` of the terms (one per column, and one over
@@ -59,6 +60,9 @@ class SQLiteTextIndex:
                 f"CREATE TRIGGER IF NOT EXISTS {name}_fts_{event.lower()} AFTER {event} ON {name} "
                 f"BEGIN {body} END"
             )
+        # The rows already in the table (a rebuild's, filled before its indexes) are indexed
+        # too: the triggers see only what comes next.
+        c.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
 
     @staticmethod
     def drop(c: Cursor, name: str) -> None:

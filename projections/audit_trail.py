@@ -16,6 +16,7 @@ from typing import Any
 from domain.business_day import business_day
 from domain.vocabulary import MIGRATION_SOURCES
 from projections.core import EventView, Row, StoredEventInfo, Table, ViewReader
+from projections.json_text import text_encoder
 
 NAME = "audit_trail"
 
@@ -66,7 +67,7 @@ def _json_default(value: Any) -> str:
 
 # One encoder for every row (``json.dumps`` with these options builds a new one per call, half
 # the cost of a row); the text is exactly what ``json.dumps`` wrote with them.
-_ENCODER = json.JSONEncoder(default=_json_default, ensure_ascii=False, sort_keys=True)
+_ENCODE = text_encoder(json.JSONEncoder(default=_json_default, ensure_ascii=False, sort_keys=True))
 
 
 class AuditTrailView(EventView):
@@ -92,7 +93,7 @@ class AuditTrailView(EventView):
             "occurred_on": occurred.isoformat() if occurred else None,
             "recorded_at": event.recorded_at.isoformat(),
             "corrects_version": data.get("corrects_version"),
-            "data": _ENCODER.encode(payload),
+            "data": _ENCODE(payload),
             "provenance": _provenance_text(data.get("provenance")),
         }
         return {AUDIT.name: [row]}
@@ -101,7 +102,7 @@ class AuditTrailView(EventView):
 def _provenance_text(provenance: Any) -> str | None:
     if not isinstance(provenance, Mapping):
         return None
-    return _ENCODER.encode(dict(provenance))
+    return _ENCODE(dict(provenance))
 
 
 # -- reads ----------------------------------------------------------------------------------

@@ -120,7 +120,6 @@ class BatchProcessor:
         """
         names = [v.name for v in self.case_views] + [v.name for v in self.event_views]
         changes = {name: ViewChanges() for name in names}
-        touched: dict[str, dict[str, Case]] = {v.name: {} for v in self.case_views}
         calendar_changed_at: int | None = None
         # Every aggregate this batch moved, held for the batch: a small cache may drop one
         # before the batch is over, and the views learn its new version only at the write.
@@ -128,24 +127,38 @@ class BatchProcessor:
         # Event views need no aggregates: without case views (a rebuild's pass of the views
         # that keep the log's order) events are not even decoded unless a view reads them.
         folding = bool(self.case_views) or self.known_version is not None
+        appending = [(v.rows, changes[v.name], positions.get(v.name)) for v in self.event_views]
+        # Case views at one position take the same events: each event is looked at once per
+        # position held (a rebuild's views all hold none), not once per view.
+        held: dict[int | None, _Taken] = {}
+        for case_view in self.case_views:
+            held.setdefault(positions.get(case_view.name), _Taken()).views.append(case_view.name)
+        taking = list(held.items())
         for item in batch:
             info = item.info
+            position = info.position
             if folding:
                 if self._already_applied(info.originator_id, info.version, advanced):
                     continue
                 aggregate = self._fold(item, advanced)
                 if isinstance(aggregate, CalendarBook):
-                    calendar_changed_at = info.position
-            for view in self.event_views:
-                if _is_new(info.position, positions.get(view.name)):
-                    _add_append(changes[view.name], view.rows(info), info.position)
-            for case_view in self.case_views:
-                if _is_new(info.position, positions.get(case_view.name)):
+                    calendar_changed_at = position
+            for rows, change, tracked in appending:
+                if _is_new(position, tracked):
+                    _add_append(change, rows(info), position)
+            for tracked, taken in taking:
+                if _is_new(position, tracked):
                     # Tracked even when ignored (not a case's event), so the view's position
                     # always reaches the head of the log.
-                    changes[case_view.name].position = info.position
+                    taken.position = position
                     if isinstance(aggregate, Case):
-                        touched[case_view.name][info.originator_id] = aggregate
+                        taken.cases[info.originator_id] = aggregate
+        touched: dict[str, dict[str, Case]] = {}
+        for taken in held.values():
+            for name in taken.views:
+                touched[name] = dict(taken.cases)
+                if taken.position is not None:
+                    changes[name].position = taken.position
         more = dict(recompute or {})
         if calendar_changed_at is not None and self.list_cases is not None:
             # Loading a year's schedule moves due dates (R-D7): every case is recomputed.
@@ -224,6 +237,16 @@ class BatchProcessor:
                 replace = changes[view.name].replace
                 for table_name, rows in view.rows(case, calendar).items():
                     replace[table_name][1].extend(rows)
+
+
+@dataclass
+class _Taken:
+    """What one batch gave the case views that held one position: the last event they took and
+    the cases it moved (as each now stands)."""
+
+    views: list[str] = field(default_factory=list)
+    position: int | None = None
+    cases: dict[str, Case] = field(default_factory=dict)
 
 
 def _is_new(position: int, tracked: int | None) -> bool:

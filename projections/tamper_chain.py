@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from projections.core import EventView, IndexFacts, Row, StoredEventInfo, Table, ViewReader
+from projections.json_text import text_encoder
 
 NAME = "tamper_chain"
 
@@ -50,10 +51,12 @@ class ChainEntry:
 
 
 # One encoder for every link; the text is exactly what ``json.dumps`` wrote with these options.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_ENCODE = text_encoder(json.JSONEncoder(ensure_ascii=False, separators=(",", ":")))
 
 
-def link(previous: str, entry: ChainEntry) -> str:
+def link(previous: str, entry: ChainEntry | StoredEventInfo) -> str:
+    """The link after ``previous`` for a stored entry read back (``chain_check``) or an event
+    met in the log (the same fields, so no entry is made per event)."""
     # A JSON array is self-delimiting and escapes every separator, so two different sets of
     # facts never hash the same bytes (a '|'-joined header could be shifted between fields).
     index = entry.index
@@ -67,14 +70,8 @@ def link(previous: str, entry: ChainEntry) -> str:
         if index is None
         else [index.originator_id, index.version, index.event_type, index.recorded_at],
     ]
-    header = _ENCODER.encode(facts).encode()
+    header = _ENCODE(facts).encode()
     return hashlib.sha256(header + b"\n" + entry.state).hexdigest()
-
-
-def entry_of(event: StoredEventInfo) -> ChainEntry:
-    return ChainEntry(
-        event.position, event.originator_id, event.version, event.topic, event.state, event.index
-    )
 
 
 class TamperChainView(EventView):
@@ -89,7 +86,7 @@ class TamperChainView(EventView):
         self.last_hash = str(last_row["hash"]) if last_row else GENESIS
 
     def rows(self, event: StoredEventInfo) -> Mapping[str, list[Row]]:
-        self.last_hash = link(self.last_hash, entry_of(event))
+        self.last_hash = link(self.last_hash, event)
         return {CHAIN.name: [{"position": event.position, "hash": self.last_hash}]}
 
 

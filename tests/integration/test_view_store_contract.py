@@ -216,3 +216,32 @@ def test_token_columns_are_searched_with_the_databases_own_full_text_index(
     assert found(("head",), ("老旧",), False) == []
     with pytest.raises(Exception):  # noqa: B017 - SQLite's FTS5 table is dropped with its table
         store.fetch(f"SELECT * FROM {store.table(WORDS, 1)}_fts", ())
+
+
+def test_a_generation_indexed_after_its_rows_are_written_finds_them_and_what_comes_next_R_S4(
+    stores: tuple[Any, ViewStoreBase],
+) -> None:
+    """A rebuild fills a generation made without indexes, then adds them: the full-text index
+    covers the rows already there, and keeps following the case's rows replaced afterwards."""
+    _, store = stores
+    store.create_generation("words", (WORDS,), activate=True)
+    building = store.create_generation("words", (WORDS,), activate=False, indexed=False)
+    rows = [
+        {"case_id": "a", "year": 2024, "head": "农村 公路", "body": "养护"},
+        {"case_id": "b", "year": 2025, "head": "老旧 小区", "body": "公路"},
+    ]
+    filled = ViewChanges(append={"words": rows})
+    store.write({"words": filled}, {"words": (WORDS,)}, {"words": building})
+    store.create_indexes((WORDS,), building)
+    store.switch_generation("words", building, (WORDS,))
+
+    def found(column: str, term: str) -> list[str]:
+        match = TextMatch(WORDS, (column,), (term,), False, 10)
+        return sorted(r["case_id"] for r in store.matching(match))
+
+    assert found("head", "公路") == ["a"]
+    assert found("body", "公路") == ["b"]
+    replaced = ViewChanges(replace={"words": (["a"], [{**rows[0], "head": "城镇"}])})
+    store.write({"words": replaced}, {"words": (WORDS,)}, {"words": building})
+    assert found("head", "公路") == []
+    assert found("head", "城镇") == ["a"]

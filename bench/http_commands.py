@@ -23,7 +23,8 @@ raw
     same persistence settings) on the ``raw`` schema; and as many cases again (other numbers)
     saved by one thread. The HTTP and raw blocks alternate (``--rounds``) so all sides meet the
     same database conditions. Printed: events/s and the ratio HTTP commands/s ÷ raw events/s for
-    each raw side (each command writes one event; goal ≥ 0.8).
+    each raw side (each command writes one event; issue 13 is done at ≥ 0.5 with p99 < 100 ms,
+    its table aims at ≥ 0.8).
 ledger reads
     ``--load-cases`` more cases (default 100,000) are written in-process, not over HTTP, through
     ``BanliApplication.record`` (the service's write path: events plus their index rows, 100
@@ -293,7 +294,7 @@ def measure_commands(
         ratio = http_side.rate / raw_rate if raw_rate else 0.0
         print(
             f"ratio {ratio:.2f}  (HTTP commands/s ÷ raw events/s with {raw_label}; "
-            "one event per command; goal ≥ 0.8)"
+            "one event per command; done when ≥ 0.5 with p99 < 100 ms; the table aims at ≥ 0.8)"
         )
     print(f"server projections right after the HTTP blocks: head {head}, lag {lags}")
 

@@ -200,7 +200,10 @@ def measure(backend: str, app: BanliApplication, views: Views, processes: int) -
     if reached != head:
         print(f"!! the rebuild reached position {reached:,}, not the head {head:,}")
     result = Result(backend, head, raw_events, raw_seconds, reached, rebuild_seconds)
-    print(f"  ratio {result.ratio:.3f}  (rebuild events/s ÷ raw events/s; goal ≥ 0.5)")
+    print(
+        f"  ratio {result.ratio:.3f}  (rebuild events/s ÷ raw events/s; "
+        "done when ≥ 0.2, 1M events under 40 s on SQLite; the table aims at ≥ 0.5)"
+    )
     return result
 
 

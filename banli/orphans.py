@@ -11,12 +11,11 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 
 # How often a worker looks at its parent: a worker outlives a killed serve by at most this.
 PARENT_CHECK_SECONDS = 1.0
-
-
 # Set by serve for the processes it starts: its own pid. A child compares its parent with it
 # rather than with the parent it sees when it looks first, since serve may die before that.
 SERVE_PID = "BANLI_SERVE_PID"
@@ -37,7 +36,7 @@ def terminate_when_serve_goes() -> None:
 
     def watch() -> None:
         while not gone():
-            threading.Event().wait(PARENT_CHECK_SECONDS)
+            time.sleep(PARENT_CHECK_SECONDS)
         os.kill(os.getpid(), signal.SIGTERM)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from api.deps import LedgerFilter, Paging
+from api.ledger_totals import ledger_total
 from api.read_scope import at_head, own_unit, paged, views_current
 from api.schemas_ledger import LedgerPage
 from domain.vocabulary import Kind
@@ -49,10 +50,11 @@ def _page(
     return LedgerPage.model_validate(found)
 
 
-def _total(svc: Services, who: Principal, as_of: date, filters: LedgerFilter) -> int:
-    """How many cases the ledger's filters select (the row count beside a page)."""
+def _total(svc: Services, who: Principal, head: int, as_of: date, filters: LedgerFilter) -> int:
+    """How many cases the ledger's filters select (the row count beside a page), the ledger
+    having been waited for up to ``head``."""
     selection = {**filters.selection(), "unit": own_unit(who, filters.unit)}
-    return ledger_count(svc.views, as_of=as_of, **selection)
+    return ledger_total(svc, head, as_of, selection)
 
 
 @dataclass(frozen=True)
@@ -71,10 +73,11 @@ def ledger_screen(
 ) -> LedgerScreen:
     """The 台账 page's reads after one read-your-writes wait (each wait costs queries, and
     under a command load a wait for a newer head each), from the same view state."""
+    head = svc.app.recorder.max_notification_id() or 0  # before the wait: reached by it
     views_current(svc, LedgerView.name)
     return LedgerScreen(
         page=_page(svc, who, as_of, filters, page),
-        total=_total(svc, who, as_of, filters),
+        total=_total(svc, who, head, as_of, filters),
         units=_units(svc, who),
         years=ledger_years(svc.views),
     )

@@ -13,7 +13,7 @@ source ``repeat`` unless the case was designated too.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
 
@@ -298,6 +298,21 @@ def ledger_count(reader: ViewReader, *, as_of: date, **filters: Any) -> int:
     if where:
         sql += " WHERE " + " AND ".join(where)
     return int(reader.fetch(sql, params)[0]["n"])
+
+
+def ledger_case_ids(
+    reader: ViewReader, *, as_of: date, among: Collection[str] | None = None, **filters: Any
+) -> set[str]:
+    """The ids of the cases the filters select, of all or only of those ``among``: what a
+    row count kept between reads is made of (``api/ledger_totals.py``)."""
+    where, params = ledger_where(reader, as_of=as_of, **filters)
+    if among is not None:
+        where.append(f"c.case_id IN ({', '.join('?' * len(among))})" if among else "1 = 0")
+        params += list(among)
+    sql = f"SELECT c.case_id FROM {reader.table(CASES)} c"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return {str(row["case_id"]) for row in reader.fetch(sql, params)}
 
 
 def overdue(

@@ -56,8 +56,11 @@ class ViewStoreBase(Generations):
         with self._datastore().transaction(commit=commit) as c:
             yield c
 
-    def _track(self, cursor: Cursor, tracking: Tracking) -> None:
-        self._insert_tracking(cursor, tracking)
+    def _track_all(self, cursor: Cursor, trackings: Sequence[Tracking]) -> None:
+        """Each view's position, by the library's tracking recorder (which refuses one that
+        does not move forward)."""
+        for tracking in trackings:
+            self._insert_tracking(cursor, tracking)
 
     def _qualify(self, table: str) -> str:
         return table
@@ -94,8 +97,7 @@ class ViewStoreBase(Generations):
                     self._insert(c, by_name[table_name], generation, rows, upsert=True)
                 if trackings is None and change.position is not None:
                     tracked.append(Tracking(view_position_name(view, generation), change.position))
-            for tracking in tracked:
-                self._track(c, tracking)
+            self._track_all(c, tracked)
             if tracked:
                 self._announce(c, tracked)
 

@@ -84,6 +84,28 @@ def test_an_old_position_is_refused_and_writes_nothing(stores: tuple[Any, ViewSt
     assert store.positions([("things", 1)]) == {"things": 5}
 
 
+def test_one_view_behind_refuses_the_whole_write_of_several(
+    stores: tuple[Any, ViewStoreBase],
+) -> None:
+    """Every view's tracking row is checked, not only the first (PostgreSQL sends them all
+    before reading any answer)."""
+    _, store = stores
+    other = Table(
+        view="others", name="others_log", columns=LOG.columns, key=LOG.key, case_column=""
+    )
+    tables = {"things": (ROWS, LOG), "others": (other,)}
+    store.create_generation("things", (ROWS, LOG), activate=True)
+    store.create_generation("others", (other,), activate=True)
+    generations = {"things": 1, "others": 1}
+    at_five = {name: ViewChanges(position=5) for name in tables}
+    store.write(at_five, tables, generations)
+    moved = ViewChanges(append={"log": [{"position": 6, "note": "new"}]}, position=6)
+    with pytest.raises(IntegrityError):
+        store.write({"things": moved, "others": ViewChanges(position=4)}, tables, generations)
+    assert _read(store, LOG) == []
+    assert store.positions(generations.items()) == {"things": 5, "others": 5}
+
+
 def test_a_new_generation_builds_beside_the_active_one_then_takes_over(
     stores: tuple[Any, ViewStoreBase],
 ) -> None:

@@ -95,7 +95,9 @@ def _follow(
     settle_heap()
     print(f"following the event log for {names}", flush=True)
     while not orphaned():
-        if not follower.run_batch():
+        # A short batch read up to the head: nothing more to read until a commit wakes the
+        # watcher (one queued meanwhile wakes it at once), so no empty batch is asked for.
+        if follower.run_batch() < follower.batch_size:
             watcher.wait(timeout=1.0)
     print("the process that started this follower is gone; stopping", flush=True)
 

@@ -125,8 +125,10 @@ class EmbeddedProjections:
         """Processes everything in the log now (in the caller's thread); returns the position."""
         if not self._lead():
             return self.position
-        assert self.runner is not None
-        while self.runner.run_batch():
+        runner = self.runner
+        assert runner is not None
+        # A short batch read up to the head as it was: everything committed before the call.
+        while runner.run_batch() >= runner.batch_size:
             self._publish()
         self._publish()
         return self.position

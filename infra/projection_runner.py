@@ -117,7 +117,7 @@ class ProjectionRunner:
             return 0
         batch = self._decode(notifications)
         # The calendar as the log stood at the batch's end: what a rebuild would see there.
-        calendar = self.app.stored_calendar.at(notifications[-1].id)
+        calendar = self.app.stored_calendar.at_end_of(notifications)
         try:
             changes = self.processor.process(batch, positions, calendar=calendar)
             self.store.write(changes, self.tables, self.generations)

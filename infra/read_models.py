@@ -10,7 +10,7 @@ import fcntl
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -121,16 +121,25 @@ class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
     def _tracking_table(self) -> str:
         return self._qualify(self.tracking_table_name)
 
-    def _pipelined(self, cursor: Cursor) -> AbstractContextManager[Any]:
-        """psycopg's pipeline mode: a batch's DELETEs and INSERTs (two per table, some twenty
-        tables) go out without a round trip each, which the view keeper spent most of a
-        batch waiting on while commands ran; the first result read (a tracking row's) or the
-        end of the block collects them, and an error among them still raises inside the
-        transaction, which rolls back."""
+    @contextmanager
+    def _write_tx(self) -> Iterator[Cursor]:
+        """psycopg's pipeline mode around the transaction: its BEGIN, a batch's DELETEs and
+        INSERTs (two per table, some twenty tables), the tracking rows, the announcement and
+        the COMMIT go out without a round trip each, which the view keeper spent most of a
+        batch waiting on while commands ran. Reading the tracking rows' answers collects all
+        before them and the end of the block the rest: two round trips a batch. An error
+        among them still raises inside the transaction, which rolls back."""
         if not Pipeline.is_supported():  # a libpq older than 14: one statement at a time
-            return nullcontext()
-        # The PostgreSQL datastore's cursors are psycopg's.
-        return cast("PgCursor[Any]", cursor).connection.pipeline()
+            with self._tx(commit=True) as c:
+                yield c
+            return
+        with (
+            self.datastore.get_connection() as conn,
+            conn.pipeline(),
+            conn.transaction(),
+            conn.cursor() as c,
+        ):
+            yield c
 
     def _track_all(self, cursor: Cursor, trackings: Sequence[Tracking]) -> None:
         """The library's tracking statement per view, every answer read after all were sent:

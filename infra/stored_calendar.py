@@ -9,12 +9,13 @@ The decoded book is memoised by its stored version, which the store is asked for
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Notification
 
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.calendar_book import CALENDAR_BOOK_ID, CalendarBook
@@ -31,6 +32,7 @@ class StoredCalendar:
         self.app = app
         self._lock = threading.Lock()
         self._memo: tuple[int, WorkdayCalendar] | None = None
+        self._known: tuple[int, int] | None = None  # (log position, the book's version there)
 
     def load_year(
         self, ctx: CommandContext, year: int, holidays: list[date], workdays: list[date]
@@ -60,6 +62,25 @@ class StoredCalendar:
 
     def at(self, position: int | None = None) -> WorkdayCalendar:
         return self.of_version(self.version_at(position))
+
+    def at_end_of(self, run: Sequence[Notification]) -> WorkdayCalendar:
+        """``at`` the last position of ``run`` (consecutive log positions), asking the store
+        only when the run holds an event of the book or does not follow on from the last run
+        asked about: a log runner's batches follow on, and the calendar changes a few times a
+        year, so the store's answer would be the same one, a round trip per batch. What is
+        kept is a fact of the log (its version as of a position), read from the store first."""
+        first, last = run[0].id, run[-1].id
+        with self._lock:
+            known = self._known
+        if known is not None and first - 1 <= known[0] <= last:
+            book = str(CALENDAR_BOOK_ID)
+            moved = any(n.id > known[0] and str(n.originator_id) == book for n in run)
+            version = self.version_at(last) if moved else known[1]
+        else:
+            version = self.version_at(last)
+        with self._lock:
+            self._known = (last, version)
+        return self.of_version(version)
 
     def of_version(self, version: int) -> WorkdayCalendar:
         if version == 0:

@@ -82,7 +82,7 @@ class ViewStoreBase(Generations):
         ``trackings`` replaces the per-view log positions when the events came from elsewhere
         (Kafka: one position per partition, since partitions interleave log positions).
         """
-        with self._tx(commit=True) as c, self._pipelined(c):
+        with self._write_tx() as c:
             tracked = list(trackings or ())
             for view, change in changes.items():
                 if change.position is None and not change.replace and not change.append:
@@ -101,10 +101,10 @@ class ViewStoreBase(Generations):
             if tracked:
                 self._announce(c, tracked)
 
-    def _pipelined(self, cursor: Cursor) -> AbstractContextManager[Any]:
-        """Around a batch's writes: sends them without waiting for each answer where the
-        database can (see the PostgreSQL store)."""
-        return nullcontext()
+    def _write_tx(self) -> AbstractContextManager[Cursor]:
+        """The transaction of a batch's writes; where the database can, they go out without
+        waiting for each answer (see the PostgreSQL store)."""
+        return self._tx(commit=True)
 
     def _announce(self, cursor: Cursor, trackings: Sequence[Tracking]) -> None:
         """Tells other processes, once committed, which positions moved (see the PostgreSQL

@@ -106,6 +106,30 @@ def test_one_view_behind_refuses_the_whole_write_of_several(
     assert store.positions(generations.items()) == {"things": 5, "others": 5}
 
 
+def test_a_write_that_fails_in_the_database_writes_nothing_and_the_next_one_works(
+    stores: tuple[Any, ViewStoreBase],
+) -> None:
+    """A statement refused by the database (two rows under one key), not by the tracking
+    check: on PostgreSQL it surfaces only when the pipeline is read, and must still roll
+    the whole transaction back and leave the connection fit for the next write."""
+    _, store = stores
+    store.create_generation("things", (ROWS, LOG), activate=True)
+    row = {"case_id": "c1", "seq": 0, "label": "甲", "weight": 1.0}
+    twice = ViewChanges(
+        replace={"things": (["c1"], [row, row])},
+        append={"log": [{"position": 1, "note": "lost"}]},
+        position=1,
+    )
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+        _write(store, twice)
+    assert _read(store, ROWS) == [] and _read(store, LOG) == []
+    assert store.positions([("things", 1)]) == {"things": None}
+    for position in (1, 2, 3):  # on every pooled connection, not only a fresh one
+        _write(store, ViewChanges(replace={"things": (["c1"], [row])}, position=position))
+    assert [r["label"] for r in _read(store, ROWS)] == ["甲"]
+    assert store.positions([("things", 1)]) == {"things": 3}
+
+
 def test_a_new_generation_builds_beside_the_active_one_then_takes_over(
     stores: tuple[Any, ViewStoreBase],
 ) -> None:

@@ -335,8 +335,12 @@ class PostgresIndexQueries(IndexQueries):
         self.prefix = f'"{schema}".' if schema else ""
 
     def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        """One statement on a pooled connection, outside a transaction: the library keeps its
+        connections in autocommit, so a lone statement is its own snapshot, and a BEGIN and
+        ROLLBACK around it were two more round trips (the view keeper's batches and every
+        command read the index this way)."""
         sql = sql.replace("banli_", f"{self.prefix}banli_")
-        with self.recorder.datastore.transaction(commit=False) as c:
+        with self.recorder.datastore.get_connection() as conn, conn.cursor() as c:
             c.execute(self._sql(sql).encode(), params)
             return list(c.fetchall())
 

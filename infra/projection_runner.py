@@ -59,6 +59,7 @@ class ProjectionRunner:
         # Pinned generations (a rebuild) never move; otherwise follow the active ones, which a
         # rebuild may switch at any time.
         self.pinned = generations is not None
+        self._written: dict[str, int | None] | None = None
         self.generations = generations or self._active_generations()
         self.stopped: dict[str, tuple[ViewFailure, float]] = {}  # view → failure, next retry
         for failure in store.failures():
@@ -73,6 +74,7 @@ class ProjectionRunner:
 
     def _new_processor(self, only: Sequence[str] | None = None) -> BatchProcessor:
         """A processor for the running views (or ``only`` these), resumed from the store."""
+        self._written = None  # whatever was written before, the positions are read again
         views = registry.views(only if only is not None else self.running())
         for view in views.event:
             view.resume(self.store.last_row(view.tables[0], self.generations[view.name]))
@@ -87,7 +89,12 @@ class ProjectionRunner:
         return [name for name in self.names if name not in self.stopped]
 
     def positions(self) -> dict[str, int | None]:
-        return self.store.positions(self.generations.items())
+        """How far each view has come: read from the store, then kept from this runner's own
+        writes (it is the only writer of its generations: the store's lock) until anything
+        but a batch written whole happens (a new processor reads them again)."""
+        if self._written is None:
+            self._written = self.store.positions(self.generations.items())
+        return dict(self._written)
 
     def _follow_switches(self) -> None:
         if self.pinned:
@@ -121,6 +128,11 @@ class ProjectionRunner:
         try:
             changes = self.processor.process(batch, positions, calendar=calendar)
             self.store.write(changes, self.tables, self.generations)
+            written = self._written
+            if written is not None:
+                for name, change in changes.items():
+                    if change.position is not None:
+                        written[name] = change.position
         except Exception:
             # In-memory state (cached cases, the chain's last hash) may be ahead of the store.
             self.processor = self._new_processor()

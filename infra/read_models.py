@@ -19,6 +19,7 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg import Cursor as PgCursor
 from psycopg import Pipeline
+from psycopg.pq import TransactionStatus
 
 from infra.connections import connect_like
 from infra.private_files import private_file
@@ -123,23 +124,28 @@ class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
 
     @contextmanager
     def _write_tx(self) -> Iterator[Cursor]:
-        """psycopg's pipeline mode around the transaction: its BEGIN, a batch's DELETEs and
-        INSERTs (two per table, some twenty tables), the tracking rows, the announcement and
-        the COMMIT go out without a round trip each, which the view keeper spent most of a
-        batch waiting on while commands ran. Reading the tracking rows' answers collects all
-        before them and the end of the block the rest: two round trips a batch. An error
-        among them still raises inside the transaction, which rolls back."""
+        """psycopg's pipeline mode around the whole transaction: its BEGIN, a batch's DELETEs
+        and INSERTs (two per table, some twenty tables), the tracking rows, the announcement
+        and the COMMIT go out without a round trip each, which the view keeper spent most of
+        a batch waiting on while commands ran. Reading the tracking rows' answers collects
+        everything before them, the end of the pipeline the rest: two round trips a batch.
+        BEGIN and COMMIT are plain statements in it (the library's connections are in
+        autocommit): psycopg's own transaction block waits for the pipeline on entering and
+        on leaving. Whatever fails, in the database or here, the transaction rolls back."""
         if not Pipeline.is_supported():  # a libpq older than 14: one statement at a time
             with self._tx(commit=True) as c:
                 yield c
             return
-        with (
-            self.datastore.get_connection() as conn,
-            conn.pipeline(),
-            conn.transaction(),
-            conn.cursor() as c,
-        ):
-            yield c
+        with self.datastore.get_connection() as conn:
+            try:
+                with conn.pipeline(), conn.cursor() as c:
+                    c.execute("BEGIN")
+                    yield c
+                    c.execute("COMMIT")
+            except BaseException:
+                if conn.info.transaction_status != TransactionStatus.IDLE:
+                    conn.execute("ROLLBACK")
+                raise
 
     def _track_all(self, cursor: Cursor, trackings: Sequence[Tracking]) -> None:
         """The library's tracking statement per view, every answer read after all were sent:

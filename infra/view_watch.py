@@ -63,6 +63,12 @@ class ViewWatch:
     def listening(self) -> bool:
         return self._thread is not None
 
+    def heard(self, names: Iterable[str], position: int) -> bool:
+        """Whether every tracking name in ``names`` was announced at ``position`` or beyond
+        (committed, so a reader needs no look in the store)."""
+        with self._moved:
+            return all(self._announced.get(name, 0) >= position for name in names)
+
     def wait(self, names: Iterable[str], position: int, timeout: float) -> bool:
         """Until every tracking name in ``names`` was announced at ``position`` or beyond (True),
         or at most ``min(timeout, recheck_seconds)`` (False: look in the store again)."""

@@ -81,6 +81,9 @@ def test_the_standby_hears_what_a_write_tracked(pg_env: dict[str, str]) -> None:
         store.write({}, {}, {}, [Tracking("probe:a", 7), Tracking("probe:b", 5)])
         assert watch.wait(["probe:a", "probe:b"], 5, timeout=30)
         assert watch.wait(["probe:a"], 8, timeout=0.05) is False  # announced 7, not 8
+        assert watch.heard(["probe:a", "probe:b"], 5)  # what a reader looks at first
+        assert not watch.heard(["probe:a", "probe:b"], 6)
+        assert not watch.heard(["probe:a", "probe:c"], 1)  # never announced
     finally:
         watch.close()
 

@@ -257,6 +257,15 @@ class IndexQueries:
         )
         return (rows[0]["request_hash"], rows[0]["response"]) if rows else None
 
+    def originators_between(self, after: int, upto: int) -> set[str]:
+        """The aggregates with an event after position ``after``, up to ``upto``."""
+        rows = self._fetch(
+            "SELECT DISTINCT originator_id FROM banli_event_index "
+            "WHERE notification_id > ? AND notification_id <= ?",
+            (after, upto),
+        )
+        return {str(r["originator_id"]) for r in rows}
+
     def index_facts(
         self, after: int, upto: int | None = None, limit: int = 5000
     ) -> list[tuple[int, IndexFacts]]:

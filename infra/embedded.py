@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 # How often a process standing by tries to become the leader.
 TAKEOVER_SECONDS = 2.0
+# How long a reader standing by waits for the keeper before it looks for a stopped view.
+FAILURES_AFTER_SECONDS = 0.05
 
 
 class ViewStopped(RuntimeError):
@@ -203,7 +205,9 @@ class EmbeddedProjections:
         the failures it recorded; between looks, its announcements of what it wrote."""
         deadline = time.monotonic() + timeout
         watch = self._standby_watch()
-        failures_seen = float("-inf")
+        # A live keeper reaches a new position within milliseconds: the failures (two
+        # queries) are looked at only once a reader has waited a little, then every recheck.
+        failures_due = time.monotonic() + FAILURES_AFTER_SECONDS
         while True:
             generations = [(n, g) for n in names if (g := self.store.readers_generation(n))]
             tracking = [view_position_name(n, g) for n, g in generations]
@@ -215,8 +219,8 @@ class EmbeddedProjections:
             if len(found) == len(names) and all((p or 0) >= position for p in found.values()):
                 return True
             now = time.monotonic()
-            if now - failures_seen >= watch.recheck_seconds:
-                failures_seen = now
+            if now >= failures_due:
+                failures_due = now + watch.recheck_seconds
                 for failure in self.store.failures():  # a view that stopped is not waited for
                     if failure.view in names:
                         raise ViewStopped(failure)
@@ -226,7 +230,7 @@ class EmbeddedProjections:
             if len(generations) < len(names):  # a view not made yet: nothing to listen for
                 time.sleep(min(left, 0.05))
                 continue
-            if watch.wait(tracking, position, left):
+            if watch.wait(tracking, position, min(left, max(failures_due - now, 0.001))):
                 return True
             # Otherwise look in the store again: an announcement missed, a new generation.
 

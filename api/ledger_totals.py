@@ -43,6 +43,8 @@ class _Kept:
     # instead of each walking, and the set changes in place (a copy of 100k ids per read
     # cost more than the walk).
     moving: threading.Lock = field(default_factory=threading.Lock)
+    # More cases than a process keeps ids of: counted in full on every read, as before.
+    too_many: bool = False
 
 
 # Per view store (tests make many; an id could come back for another database), weakly held.
@@ -61,12 +63,12 @@ def ledger_total(svc: Services, head: int, as_of: date, selection: dict[str, Any
         kept = counts.setdefault(key, _Kept(-1))
         counts.move_to_end(key)
     with kept.moving:
-        if kept.position < head:
+        if kept.position < head and not kept.too_many:
             _move(svc, kept, head, as_of, selection)
-        total = len(kept.ids)
+        total = None if kept.too_many else len(kept.ids)
     with _LOCK:
         _trim(counts)
-    return total
+    return ledger_count(svc.views, as_of=as_of, **selection) if total is None else total
 
 
 def _move(svc: Services, kept: _Kept, head: int, as_of: date, selection: dict[str, Any]) -> None:
@@ -80,6 +82,10 @@ def _move(svc: Services, kept: _Kept, head: int, as_of: date, selection: dict[st
             kept.ids |= found
             kept.position = head
             return
+    # Counted first: a filter selecting more cases than are kept is not read id by id.
+    if ledger_count(svc.views, as_of=as_of, **selection) > MOST_IDS_KEPT:
+        kept.ids, kept.too_many = set(), True
+        return
     kept.ids = ledger_case_ids(svc.views, as_of=as_of, **selection)
     kept.position = head
 

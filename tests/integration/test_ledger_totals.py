@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from api import ledger_totals
 from api.ledger_totals import ledger_total
 from banli.compose import build_services
 from infra.settings import Settings
@@ -97,3 +98,26 @@ def _around_due_dates(svc: Any) -> list[date]:
     rows = svc.views.fetch(f"SELECT DISTINCT due_on FROM {svc.views.table(DEADLINES)}", ())
     due = {date.fromisoformat(r["due_on"]) for r in rows if r["due_on"]}
     return sorted({d + timedelta(days=n) for d in due for n in (1, 2)})
+
+
+def test_a_filter_selecting_more_cases_than_are_kept_is_counted_in_full_R_S1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bound on the ids a process holds: past it, the count is a full one on every read
+    (right, and nothing held), not a set of a million ids per filter."""
+    monkeypatch.setattr(ledger_totals, "MOST_IDS_KEPT", 3)
+    svc = build_services(Settings(data_dir=tmp_path, cipher_key=None))
+    try:
+        history = RandomHistory(svc.app, 11, cases=12, calendar_every=10**9)
+        for _ in range(5):
+            history.run(20)
+            head = _current(svc)
+            for selection in SELECTIONS:
+                full = ledger_count(svc.views, as_of=DAYS[4], **selection)
+                assert ledger_total(svc, head, DAYS[4], selection) == full, selection
+        everything = ledger_total(svc, head, DAYS[4], {})  # read last: its entry stays
+        assert everything == ledger_count(svc.views, as_of=DAYS[4]) > 3  # past the bound
+        held = [len(kept.ids) for kept in ledger_totals._KEPT[svc.views].values()]
+        assert max(held) <= 3
+    finally:
+        svc.close()

@@ -75,20 +75,27 @@ class Reminders:
     def _unit_name(self, code: str) -> str:
         return unit_name(self.app, code)
 
-    def _notices(self, case_ids: Iterable[str]) -> tuple[list[Row], list[Row]]:
+    def _stored(self, case_ids: Iterable[str]) -> list[Case]:
+        """The cases as the store holds them now."""
+        found: list[Case] = []
+        for case_id in sorted(set(case_ids)):
+            # From the store: this process's command cache would hold a case as first read.
+            case: Aggregate = self.app.repository.get(UUID(case_id), version=LATEST)
+            if isinstance(case, Case):
+                found.append(case)
+        return found
+
+    def _notices(self, cases: Iterable[Case]) -> tuple[list[Row], list[Row]]:
         """The deadline notices the cases owe today, and every notification (theirs too)."""
         calendar = self.app.calendar()
         today = self.today()
         rows: list[Row] = []
         messages: list[Row] = []
-        for case_id in sorted(set(case_ids)):
-            # From the store: this process's cache would hold a case as first read.
-            case: Aggregate = self.app.repository.get(UUID(case_id), version=LATEST)
-            if isinstance(case, Case):
-                due = notices_for(case, calendar, today)
-                rows += due
-                messages += n.deadline_messages(case, due, self.emails, self._unit_name)
-                messages += n.reply_notices(case, today, self._unit_name)
+        for case in sorted(cases, key=lambda c: str(c.id)):
+            due = notices_for(case, calendar, today)
+            rows += due
+            messages += n.deadline_messages(case, due, self.emails, self._unit_name)
+            messages += n.reply_notices(case, today, self._unit_name)
         return rows, messages
 
     def _insert_new(
@@ -108,7 +115,11 @@ class Reminders:
 
     def notice(self, case_ids: Iterable[str], trackings: Sequence[Tracking] = ()) -> None:
         """Notices what ``case_ids`` owe today, with the positions they were read up to."""
-        self._insert_new(self._notices(case_ids), trackings)
+        self.notice_cases(self._stored(case_ids), trackings)
+
+    def notice_cases(self, cases: Iterable[Case], trackings: Sequence[Tracking] = ()) -> None:
+        """Notices what ``cases`` (as the log up to ``trackings`` leaves them) owe today."""
+        self._insert_new(self._notices(cases), trackings)
 
     def assigned(self, partitions: Sequence[int], partition_count: int) -> None:
         """Notices are keyed by the case they concern, whichever instance noticed them."""

@@ -169,6 +169,14 @@ class BatchProcessor:
         self._case_rows(touched, calendar, changes)
         return changes
 
+    def fold(self, batch: Sequence[DecodedEvent]) -> dict[str, Aggregate]:
+        """Applies the batch's events to their aggregates as ``process`` does, without any
+        view: each aggregate the batch moved, as the batch leaves it (by id)."""
+        advanced: dict[str, Aggregate] = {}
+        for item in batch:
+            self._fold(item, advanced)
+        return advanced
+
     def _fold(self, item: DecodedEvent, advanced: dict[str, Aggregate]) -> Aggregate:
         """Applies the event to its aggregate (with the aggregate's own ``mutate``)."""
         info = item.info

@@ -35,3 +35,22 @@ def stores(store_env: dict[str, str], tmp_path: Path) -> tuple[Any, Any]:
     app = BanliApplication(env=store_env)
     store = build_view_store(Settings(data_dir=tmp_path / "views"), env=store_env)
     return app, store
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """Service settings on each event-store backend, unciphered, without embedded notices
+    (a test drives its own follower)."""
+    from infra.settings import Settings
+    from tests.postgres_fixture import database_url
+
+    if request.param == "sqlite":
+        return Settings(data_dir=tmp_path, cipher_key=None, embedded_notices=False)
+    env: dict[str, str] = request.getfixturevalue("pg_env")
+    return Settings(
+        data_dir=tmp_path,
+        database_url=database_url(env),
+        database_schema=env["POSTGRES_SCHEMA"],
+        cipher_key=None,
+        embedded_notices=False,
+    )

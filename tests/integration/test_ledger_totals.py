@@ -15,7 +15,6 @@ from api.ledger_totals import ledger_total
 from banli.compose import build_services
 from infra.settings import Settings
 from projections.ledger import DEADLINES, LedgerView, ledger_count
-from tests.postgres_fixture import database_url
 from tests.random_acts import UNITS
 from tests.random_history import RandomHistory
 
@@ -32,17 +31,9 @@ SELECTIONS: list[dict[str, Any]] = [
 DAYS = [date(2026, 3, 1) + timedelta(days=d) for d in range(0, 700, 60)]
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    if request.param == "sqlite":
-        return Settings(data_dir=tmp_path, cipher_key=None)
-    env = request.getfixturevalue("pg_env")
-    return Settings(
-        data_dir=tmp_path,
-        database_url=database_url(env),
-        database_schema=env["POSTGRES_SCHEMA"],
-        cipher_key=None,
-    )
+@pytest.fixture
+def settings(store_settings: Settings) -> Settings:
+    return store_settings
 
 
 @pytest.mark.parametrize("seed", [3, 17])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,24 +18,14 @@ from consumers.notices_follower import NoticesFollower
 from domain.case import Case
 from infra.services import Services
 from infra.settings import Settings
-from tests.postgres_fixture import database_url
 from tests.random_history import RandomHistory
 
 TODAY = date(2026, 9, 1)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    if request.param == "sqlite":
-        return Settings(data_dir=tmp_path, cipher_key=None, embedded_notices=False)
-    env = request.getfixturevalue("pg_env")
-    return Settings(
-        data_dir=tmp_path,
-        database_url=database_url(env),
-        database_schema=env["POSTGRES_SCHEMA"],
-        cipher_key=None,
-        embedded_notices=False,
-    )
+@pytest.fixture
+def settings(store_settings: Settings) -> Settings:
+    return store_settings
 
 
 class Judged:

@@ -7,11 +7,12 @@ the ledger (time alone makes deadlines due) and makes the week's digest; and aft
 delivers what no channel has accepted yet. A crash between noticing and recording is harmless:
 notices are insert-only, so reading the same events again adds nothing.
 
-The cases are judged as the page of the log leaves them: the page's events are applied to the
-cases held from earlier pages with the aggregate's own ``mutate`` (the views' batch processor),
-so a case is read from the store only when first met (or dropped from the cache) and each event
-is decoded once. Reading each touched case's whole stream back from the store every round was
-a fifth of a serving worker's CPU under a steady command load (py-spy, issue 13).
+The cases are judged as the page of the log leaves them, those whose newest event it holds:
+the page's events are applied to the cases held from earlier pages with the aggregate's own
+``mutate`` (the views' batch processor), so a case is read from the store only when first met
+(or dropped from the cache) and each event is decoded once. Reading each touched case's whole
+stream back from the store every round was a fifth of a serving worker's CPU under a steady
+command load (py-spy, issue 13).
 """
 
 from __future__ import annotations
@@ -85,6 +86,11 @@ class NoticesFollower:
         # continues is read from the store at the version before it (``BatchProcessor``).
         moved = self.cases.fold(events)
         cases = [case for case in moved.values() if isinstance(case, Case)]
+        # Judged against today, a case as this page leaves it would owe what its later events
+        # (further on in a backlog: a bulk load, a restart) meet: it is judged on the page that
+        # holds its newest event.
+        newest = self.app.index.latest_versions([str(case.id) for case in cases])
+        cases = [case for case in cases if case.version >= newest.get(str(case.id), 0)]
         self.reminders.notice_cases(cases, [Tracking(notices_log_name(), page[-1].id)])
         return True
 

@@ -266,6 +266,20 @@ class IndexQueries:
         )
         return {str(r["originator_id"]) for r in rows}
 
+    def latest_versions(self, originator_ids: Sequence[str]) -> dict[str, int]:
+        """Each aggregate's newest version in the log (none for one without events)."""
+        found: dict[str, int] = {}
+        ids = list(originator_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._fetch(
+                "SELECT originator_id, MAX(originator_version) AS v FROM banli_event_index "
+                f"WHERE originator_id IN ({', '.join('?' * len(chunk))}) GROUP BY originator_id",
+                chunk,
+            )
+            found.update({str(r["originator_id"]): int(r["v"]) for r in rows})
+        return found
+
     def index_facts(
         self, after: int, upto: int | None = None, limit: int = 5000
     ) -> list[tuple[int, IndexFacts]]:

@@ -71,6 +71,14 @@ def at_head(svc: Services, view: str, key: tuple[Any, ...], read: Callable[[], T
     the answer remembered under it reflects that position at least (never an older one)."""
     head = svc.app.recorder.max_notification_id() or 0
     views_current(svc, view)
+    return remembered(svc, view, head, key, read)
+
+
+def remembered(
+    svc: Services, view: str, head: int, key: tuple[Any, ...], read: Callable[[], T]
+) -> T:
+    """``read()`` once per log position, for a caller that took ``head`` before it waited for
+    ``view`` (as ``at_head`` does)."""
     full = (id(svc), view, head, *key)
     with _AT_HEAD_LOCK:
         hit = _AT_HEAD.get(full)

@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
+from api import queries_ledger
 from tests.api.accounts_support import PASSWORD, browser, new_user
-from tests.api.conftest import Api, contact_body, register_and_assign
+from tests.api.conftest import Api, case_body, contact_body, register_and_assign
 
 CSRF = re.compile(r'name="_csrf" value="([^"]+)"')
 
@@ -202,3 +204,33 @@ def test_a_calendar_load_shows_the_deadlines_it_moved(api: Api) -> None:
     assert response.status_code == 200, response.text
     moved = response.text.split('id="moved"', 1)[1]
     assert "P-5" in moved and "2025-05-06" in moved and "2025-05-01" in moved
+
+
+def _choices(page: str, select: str) -> list[str]:
+    found = re.search(rf'<select id="{select}" name="\w+">(.*?)</select>', page)
+    assert found, select
+    return [v for v in re.findall(r'<option value="([^"]*)"', found.group(1)) if v]
+
+
+def test_the_ledgers_unit_and_year_choices_are_read_once_per_log_position_and_follow_it(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 台账's filter choices are remembered while nothing is written, and a write shows in
+    them on the next page (read-your-writes)."""
+    reads: list[str] = []
+    units, years = queries_ledger.ledger_units, queries_ledger.ledger_years
+    monkeypatch.setattr(queries_ledger, "ledger_units", lambda r: reads.append("u") or units(r))
+    monkeypatch.setattr(queries_ledger, "ledger_years", lambda r: reads.append("y") or years(r))
+    register_and_assign(api, "P-9", lead="FIN")
+    client = logged_in(api, "clerk9")
+    first = client.get("/ledger").text
+    assert (_choices(first, "f-unit"), _choices(first, "f-year")) == (["FIN"], ["2025"])
+    again = client.get("/ledger?stage=handling").text
+    assert _choices(again, "f-unit") == ["FIN"] and reads == ["y", "u"]  # nothing read again
+    response = api.post("/v1/cases", case_body("P-10", year=2026), "office")
+    case_id = response.json()["case_id"]
+    body = {"lead_unit": "HOU", "co_units": ["EDU"], "assigned_on": "2025-02-01"}
+    assert api.post(f"/v1/cases/{case_id}/assignment", body, "office").status_code == 201
+    after = client.get("/ledger").text
+    assert _choices(after, "f-unit") == ["EDU", "FIN", "HOU"]
+    assert _choices(after, "f-year") == ["2026", "2025"]

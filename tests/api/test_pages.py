@@ -6,15 +6,20 @@ calendar load showing the deadlines it moved (R-D7)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from api import queries_ledger
+from projections import ledger_summary
+from projections.core import ViewReader
 from tests.api.accounts_support import PASSWORD, browser, new_user
 from tests.api.conftest import Api, case_body, contact_body, register_and_assign
 
+T = TypeVar("T")
 CSRF = re.compile(r'name="_csrf" value="([^"]+)"')
 
 
@@ -218,9 +223,16 @@ def test_the_ledgers_unit_and_year_choices_are_read_once_per_log_position_and_fo
     """The 台账's filter choices are remembered while nothing is written, and a write shows in
     them on the next page (read-your-writes)."""
     reads: list[str] = []
-    units, years = queries_ledger.ledger_units, queries_ledger.ledger_years
-    monkeypatch.setattr(queries_ledger, "ledger_units", lambda r: reads.append("u") or units(r))
-    monkeypatch.setattr(queries_ledger, "ledger_years", lambda r: reads.append("y") or years(r))
+
+    def counted(name: str, read: Callable[[ViewReader], T]) -> Callable[[ViewReader], T]:
+        def reading(reader: ViewReader) -> T:
+            reads.append(name)
+            return read(reader)
+
+        return reading
+
+    monkeypatch.setattr(queries_ledger, "ledger_units", counted("u", ledger_summary.ledger_units))
+    monkeypatch.setattr(queries_ledger, "ledger_years", counted("y", ledger_summary.ledger_years))
     register_and_assign(api, "P-9", lead="FIN")
     client = logged_in(api, "clerk9")
     first = client.get("/ledger").text

@@ -11,8 +11,8 @@ The cases are judged as the page of the log leaves them, those whose newest even
 the page's events are applied to the cases held from earlier pages with the aggregate's own
 ``mutate`` (the views' batch processor), so a case is read from the store only when first met
 (or dropped from the cache) and each event is decoded once. Reading each touched case's whole
-stream back from the store every round was a fifth of a serving worker's CPU under a steady
-command load (py-spy, issue 13).
+stream back from the store every round was a fifth of a serving worker's GIL time under a
+steady command load (py-spy, issue 13).
 """
 
 from __future__ import annotations
@@ -54,7 +54,6 @@ class NoticesFollower:
         poll_seconds: float = 1.0,
         gate: threading.Lock | None = None,
         gather_seconds: float = GATHER_SECONDS,
-        cases_held: int = CASES_HELD,
     ) -> None:
         self.reminders = reminders
         self.app = app
@@ -64,7 +63,7 @@ class NoticesFollower:
         self.gather_seconds = gather_seconds
         self.gate = gate or threading.Lock()  # a round runs only while it holds the gate
         self.cases = BatchProcessor(
-            Views(case=(), event=()), load_case=loader(app), list_cases=None, cache_size=cases_held
+            Views(case=(), event=()), load_case=loader(app), list_cases=None, cache_size=CASES_HELD
         )
         self._last_sweep = float("-inf")
         self._wake = threading.Event()

@@ -31,16 +31,11 @@ SELECTIONS: list[dict[str, Any]] = [
 DAYS = [date(2026, 3, 1) + timedelta(days=d) for d in range(0, 700, 60)]
 
 
-@pytest.fixture
-def settings(store_settings: Settings) -> Settings:
-    return store_settings
-
-
 @pytest.mark.parametrize("seed", [3, 17])
 def test_kept_row_count_is_the_full_count_after_every_step_R_S1_R_D7(
-    settings: Settings, seed: int
+    store_settings: Settings, seed: int
 ) -> None:
-    svc = build_services(settings)
+    svc = build_services(store_settings)
     try:
         history = RandomHistory(svc.app, seed, cases=20, calendar_every=12)
         calendar_loads = 0

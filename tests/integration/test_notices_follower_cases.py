@@ -23,11 +23,6 @@ from tests.random_history import RandomHistory
 TODAY = date(2026, 9, 1)
 
 
-@pytest.fixture
-def settings(store_settings: Settings) -> Settings:
-    return store_settings
-
-
 class Judged:
     """What the follower judged in its rounds, and how often it read a case from the store."""
 
@@ -62,15 +57,15 @@ def _follower(settings: Settings, svc: Services, held: int) -> NoticesFollower:
 
 @pytest.mark.parametrize(("seed", "held", "page"), [(4, 10_000, 500), (9, 3, 500), (6, 10_000, 4)])
 def test_cases_folded_from_the_log_are_the_stored_ones_and_owe_the_same_R_S1_R_S3(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, seed: int, held: int, page: int
+    store_settings: Settings, monkeypatch: pytest.MonkeyPatch, seed: int, held: int, page: int
 ) -> None:
     """With pages of 4 events a round reads a backlog: a case is judged only on the page that
     holds its newest event, never as an earlier page left it (its later events may meet what
     that state owes today)."""
     monkeypatch.setattr("consumers.notices_follower.BATCH", page)
-    svc = build_services(settings)
+    svc = build_services(store_settings)
     try:
-        follower = _follower(settings, svc, held)
+        follower = _follower(store_settings, svc, held)
         judged = Judged(follower)
         history = RandomHistory(svc.app, seed, cases=12, calendar_every=15)
         restarted = False
@@ -78,7 +73,7 @@ def test_cases_folded_from_the_log_are_the_stored_ones_and_owe_the_same_R_S1_R_S
             history.run(5)
             if round_ == 20 and held < 100:
                 # A restart: nothing held, the cases met in the middle of their streams.
-                follower.cases = _follower(settings, svc, held).cases
+                follower.cases = _follower(store_settings, svc, held).cases
                 judged.watch(follower)
                 restarted = True
             judged.cases = []

@@ -54,6 +54,7 @@ class PartitionedConsumer:
         consumer.subscribe([topic], listener=ResumeFromSink())
 
     def poll_once(self, timeout_ms: int = 500) -> int:
+        _finish_stranded_join(self.consumer)
         polled = self.consumer.poll(timeout_ms=timeout_ms, max_records=self.max_records)
         if self.newly_assigned is not None:
             count = len(self.consumer.partitions_for_topic(self.topic) or ())
@@ -74,3 +75,19 @@ class PartitionedConsumer:
             # Leaves the group at once: without it the broker keeps a stopped member's
             # partitions for the whole session timeout (45 s) before another instance gets them.
             self.consumer.close()
+
+
+def _finish_stranded_join(consumer: Any) -> None:
+    """Makes the next poll finish a JoinGroup that kafka-python 3.0 would otherwise abandon.
+
+    A join that outlasts a poll stays in flight for the next poll to finish, but a poll only
+    looks at it while ``need_rejoin()`` holds. When new topic metadata caused the rebalance,
+    the leader's assignment step clears that cause before the join is over, so the join is
+    never finished: the consumer has revoked its partitions and keeps none
+    (``tests/integration/test_kafka_rejoin.py``). Asking for the rejoin again makes the poll
+    finish it (or join afresh if it is over). Private attributes, read defensively: another
+    client version without them is left alone.
+    """
+    coordinator: Any = getattr(consumer, "_coordinator", None)
+    if getattr(coordinator, "_join_task", None) is not None and not coordinator.need_rejoin():
+        coordinator.request_rejoin()

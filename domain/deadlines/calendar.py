@@ -8,13 +8,20 @@ schedule at all falls back to Monday–Friday, and callers flag such results as 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.metadata import version as _dist_version
 from types import MappingProxyType
+from typing import Any, TypeVar
 
 from chinese_calendar import constants as _cc
+
+T = TypeVar("T")
+
+# Results a calendar keeps (``remembered``) before it starts over: far more than one office's
+# years of dates ask for, and a bound on what a long-lived calendar holds.
+REMEMBERED = 50_000
 
 # Read the coverage from the package's own data, so upgrading the package extends it without a
 # code change (and never claims years the data does not actually hold).
@@ -68,10 +75,23 @@ class WorkdayCalendar:
     """
 
     loaded: Mapping[int, YearSchedule] = field(default_factory=dict)
+    # What was computed with this calendar (period ends): it depends on nothing else, and a
+    # rebuild asks for the same few thousand dates for every case.
+    _remembered: dict[Any, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Copy into a read-only view so a caller's dict mutated later cannot change results.
         object.__setattr__(self, "loaded", _freeze(self.loaded))
+
+    def remembered(self, key: Any, compute: Callable[[], T]) -> T:
+        """``compute()``, once per ``key`` for this calendar (the key must name every input
+        of the computation other than the calendar)."""
+        found: T | None = self._remembered.get(key)
+        if found is None:
+            if len(self._remembered) >= REMEMBERED:
+                self._remembered.clear()
+            found = self._remembered[key] = compute()
+        return found
 
     def has_schedule(self, year: int) -> bool:
         """Whether an official schedule (builtin or loaded) exists for ``year``."""
@@ -93,6 +113,9 @@ class WorkdayCalendar:
     @property
     def version(self) -> str:
         """Exactly which data this calendar uses, to be stored alongside computed deadlines."""
+        return self.remembered("version", self._version)
+
+    def _version(self) -> str:
         text = f"chinese-calendar {_PACKAGE_VERSION} ({BUILTIN_FIRST_YEAR}–{BUILTIN_LAST_YEAR})"
         if self.loaded:
             text += "; loaded: " + ", ".join(str(y) for y in sorted(self.loaded))

@@ -59,6 +59,13 @@ def days_after(
     start: date, n: int, cal: WorkdayCalendar, *, roll_to_workday: bool = True
 ) -> PeriodEnd:
     """End of "within n days of start": the start day is not counted, so it ends on start + n."""
+    return cal.remembered(
+        (days_after, start, n, roll_to_workday),
+        lambda: _days_after(start, n, cal, roll_to_workday),
+    )
+
+
+def _days_after(start: date, n: int, cal: WorkdayCalendar, roll_to_workday: bool) -> PeriodEnd:
     _check_n(n)
     end = start + timedelta(days=n)
     due, steps = _roll(end, f"{start} + {_plural(n, 'day')} = {end} (R-D6)", cal, roll_to_workday)
@@ -78,6 +85,13 @@ def months_after(
     start: date, n: int, cal: WorkdayCalendar, *, roll_to_workday: bool = True
 ) -> PeriodEnd:
     """End of "within n months of start": same day-of-month n months later, clamped to month end."""
+    return cal.remembered(
+        (months_after, start, n, roll_to_workday),
+        lambda: _months_after(start, n, cal, roll_to_workday),
+    )
+
+
+def _months_after(start: date, n: int, cal: WorkdayCalendar, roll_to_workday: bool) -> PeriodEnd:
     _check_n(n)
     end = add_months(start, n)
     steps = f"{start} + {_plural(n, 'month')} = {end} (R-D6)"
@@ -87,6 +101,12 @@ def months_after(
 
 def working_days_after(start: date, n: int, cal: WorkdayCalendar) -> PeriodEnd:
     """The n-th working day counted from the day after start (start itself never counts)."""
+    return cal.remembered(
+        (working_days_after, start, n), lambda: _working_days_after(start, n, cal)
+    )
+
+
+def _working_days_after(start: date, n: int, cal: WorkdayCalendar) -> PeriodEnd:
     _check_n(n)
     due, counted = start, 0
     while counted < n:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import domain.deadlines.calendar as calendar_module
 from domain.deadlines.calendar import (
     BUILTIN_FIRST_YEAR,
     BUILTIN_LAST_YEAR,
@@ -119,6 +120,22 @@ def test_negative_period_rejected_R_D6() -> None:
         months_after(date(2025, 7, 1), -1, CAL)
     with pytest.raises(ValueError):
         working_days_after(date(2025, 7, 1), -1, CAL)
+
+
+def test_a_calendar_remembers_each_kind_of_period_apart_R_D6(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A calendar keeps what it computed; the same start and length mean other days in days,
+    # months and working days, and a full memory starts over instead of answering wrongly.
+    monkeypatch.setattr(calendar_module, "REMEMBERED", 2)
+    cal = WorkdayCalendar()
+    start = date(2025, 7, 1)
+    for _ in range(2):
+        assert days_after(start, 1, cal).due_on == date(2025, 7, 2)
+        assert months_after(start, 1, cal).due_on == date(2025, 8, 1)
+        assert working_days_after(start, 6, cal).due_on == date(2025, 7, 9)
+        assert days_after(start, 6, cal).due_on == date(2025, 7, 7)  # a Monday
+    assert len(cal._remembered) <= 2
 
 
 def test_working_days_count_make_up_days_2025_R_D4_R_D6_R_D7() -> None:

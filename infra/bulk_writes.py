@@ -69,9 +69,7 @@ class SQLiteBulkWriter:
         marks = ", ".join("?" * len(columns))
         name = self.qualify(physical(table.name, generation))
         sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})"
-        cells = values(table, rows)
-        key = itemgetter(*(columns.index(c) for c in table.key))
-        self.conn.executemany(sql, cells)
+        self.conn.executemany(sql, values(table, rows))
 
     def commit(self) -> None:
         if self.open:

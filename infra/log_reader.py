@@ -25,6 +25,7 @@ from eventsourcing.persistence import Notification
 from infra.connections import connect_like
 from infra.recorders import IndexedPostgresApplicationRecorder, IndexedSQLiteApplicationRecorder
 from projections.core import IndexFacts
+from projections.tamper_chain import StoredFacts
 
 # One stored event and its index row (None where the event has none).
 StoredRow = tuple[Notification, IndexFacts | None]
@@ -104,6 +105,25 @@ class LogReader:
             cursor.execute(sql, params)
             while rows := cursor.fetchmany(PAGE):
                 yield [self._row(r) for r in rows]
+
+    def stored_facts(self, upto: int) -> Iterator[list[StoredFacts]]:
+        """The whole log up to position ``upto`` in log order, as the tamper chain hashes it:
+        plain tuples, no object per event (``StoredFacts``)."""
+        with closing(self._connect()) as conn:
+            cursor = self._cursor(conn)
+            cursor.execute(self._select(True) + f" ORDER BY s.{self.position}", [upto])
+            while rows := cursor.fetchmany(PAGE):
+                yield [
+                    (
+                        r[0],
+                        r[1],
+                        r[2],
+                        r[3],
+                        bytes(r[4]),
+                        None if r[5] is None else (str(r[5]), int(r[6]), str(r[7]), str(r[8])),
+                    )
+                    for r in rows
+                ]
 
     def _cursor(self, conn: Any) -> Any:
         if self.placeholder == "?":

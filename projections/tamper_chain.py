@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from projections.core import EventView, IndexFacts, Row, StoredEventInfo, Table, ViewReader
@@ -54,24 +54,45 @@ class ChainEntry:
 _ENCODE = text_encoder(json.JSONEncoder(ensure_ascii=False, separators=(",", ":")))
 
 
+# The facts of one stored event a rebuild reads straight from the log, in log order: position,
+# aggregate id, version, topic, stored bytes, and the index row's identity, version, type and
+# recorded-at (None: no index row).
+StoredFacts = tuple[int, str, int, str, bytes, tuple[str, int, str, str] | None]
+
+
 def link(previous: str, entry: ChainEntry | StoredEventInfo) -> str:
     """The link after ``previous`` for a stored entry read back (``chain_check``) or an event
     met in the log (the same fields, so no entry is made per event)."""
-    # A JSON array is self-delimiting and escapes every separator, so two different sets of
-    # facts never hash the same bytes (a '|'-joined header could be shifted between fields).
     index = entry.index
-    facts = [
+    facts = (
+        None
+        if index is None
+        else (index.originator_id, index.version, index.event_type, index.recorded_at)
+    )
+    return _link(
         previous,
         entry.position,
         entry.originator_id,
         entry.version,
         entry.topic,
-        None
-        if index is None
-        else [index.originator_id, index.version, index.event_type, index.recorded_at],
-    ]
-    header = _ENCODE(facts).encode()
-    return hashlib.sha256(header + b"\n" + entry.state).hexdigest()
+        facts,
+        entry.state,
+    )
+
+
+def _link(
+    previous: str,
+    position: int,
+    originator_id: str,
+    version: int,
+    topic: str,
+    index: tuple[str, int, str, str] | None,
+    state: bytes,
+) -> str:
+    # A JSON array is self-delimiting and escapes every separator, so two different sets of
+    # facts never hash the same bytes (a '|'-joined header could be shifted between fields).
+    header = _ENCODE([previous, position, originator_id, version, topic, index]).encode()
+    return hashlib.sha256(header + b"\n" + state).hexdigest()
 
 
 class TamperChainView(EventView):
@@ -88,6 +109,18 @@ class TamperChainView(EventView):
     def rows(self, event: StoredEventInfo) -> Mapping[str, list[Row]]:
         self.last_hash = link(self.last_hash, event)
         return {CHAIN.name: [{"position": event.position, "hash": self.last_hash}]}
+
+    def stored_rows(self, stored: Iterable[StoredFacts]) -> list[Row]:
+        """The rows of events read straight from the log, in log order: the links ``rows``
+        makes, without an event object per event (a rebuild's pass of this view alone, where
+        those objects cost as much as the links; ``infra/rebuild_fill.py``)."""
+        rows: list[Row] = []
+        last = self.last_hash
+        for position, originator_id, version, topic, state, index in stored:
+            last = _link(last, position, originator_id, version, topic, index, state)
+            rows.append({"position": position, "hash": last})
+        self.last_hash = last
+        return rows
 
 
 # -- reads ----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from infra.embedded import EmbeddedProjections
 from infra.leadership import Leadership
 from infra.login_throttle import LoginThrottle
 from infra.mail import smtp_sender
+from infra.positions import reminders_group
 from infra.proposer_links import ProposerLinks
 from infra.read_models import build_view_store
 from infra.repeat_finder import repeat_finder
@@ -115,7 +116,7 @@ def reminders(
     day: Callable[[], date] = today,
 ) -> Reminders:
     """What notices and delivers, with the channels the settings configure (either transport)."""
-    group = f"{settings.kafka_group}-reminders"
+    group = reminders_group(settings.kafka_group)
     webhook = http_webhook(settings.reminder_webhook) if settings.reminder_webhook else None
     return Reminders(
         app,

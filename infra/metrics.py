@@ -16,7 +16,7 @@ Under ``banli serve --workers N`` the counters of every worker are summed throug
 from __future__ import annotations
 
 import os
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Mapping
 from typing import Any
 
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
@@ -25,7 +25,13 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from infra.application import BanliApplication
-from infra.positions import consumer_offsets, relay_position, view_status
+from infra.positions import (
+    NOTICE_VIEWS,
+    consumer_offsets,
+    relay_position,
+    reminders_group,
+    view_status,
+)
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
 from projections.registry import KAFKA_FED
@@ -82,47 +88,57 @@ class StoreCollector(Collector):
             relay_labels,
             [([topic], head - relay)],
         )
-        consumer_lag = yield from self._consumers()
+        groups = [settings.kafka_group, reminders_group(settings.kafka_group)]
+        consumer_lag = yield from self._consumers(groups)
         yield from self._views(head, head - relay, consumer_lag)
 
-    def _consumers(self) -> Generator[Metric, None, int | None]:
-        """The Kafka consumer group's offsets and lag; answers the total lag (None: unknown)."""
+    def _consumers(self, groups: list[str]) -> Generator[Metric, None, dict[str, int]]:
+        """The Kafka consumer groups' offsets and lag; answers each group's total lag (none
+        when the broker's end offsets are unknown)."""
         settings = self.settings
         if not settings.kafka_bootstrap:
-            return None
-        topic, group = settings.kafka_topic, settings.kafka_group
+            return {}
+        topic = settings.kafka_topic
         ends = _end_offsets(settings)
         partitions = sorted(set(ends) | set(range(settings.kafka_partitions)))
-        offsets = consumer_offsets(self.store, group, topic, partitions)
         labels = ["group", "topic", "partition"]
-        consumed = [([group, topic, str(p)], offsets[p] or 0) for p in partitions]
+        consumed, lag, totals = [], [], {}
+        for group in groups:
+            offsets = consumer_offsets(self.store, group, topic, partitions)
+            consumed += [([group, topic, str(p)], offsets[p] or 0) for p in partitions]
+            behind = [([group, topic, str(p)], max(0, ends[p] - (offsets[p] or 0))) for p in ends]
+            lag += behind
+            if ends:
+                totals[group] = sum(value for _, value in behind)
         yield _gauge(
-            "banli_consumer_offset",
-            "Next Kafka offset the projection consumer reads.",
-            labels,
-            consumed,
+            "banli_consumer_offset", "Next Kafka offset a consumer group reads.", labels, consumed
         )
-        if not ends:
-            return None
-        lag = [([group, topic, str(p)], max(0, ends[p] - (offsets[p] or 0))) for p in ends]
-        yield _gauge(
-            "banli_consumer_lag", "Messages the projection consumer has yet to read.", labels, lag
-        )
-        return sum(value for _, value in lag)
+        if ends:
+            yield _gauge(
+                "banli_consumer_lag", "Messages a consumer group has yet to read.", labels, lag
+            )
+        return totals
 
-    def _views(self, head: int, relay_lag: int, consumer_lag: int | None) -> Iterator[Metric]:
-        # In the Kafka shape the consumers keep these views; their log positions mean nothing.
-        kafka_shape = bool(self.settings.kafka_bootstrap) and not self.settings.embedded_projections
+    def _views(
+        self, head: int, relay_lag: int, consumer_lag: Mapping[str, int]
+    ) -> Iterator[Metric]:
+        # In the Kafka shape the consumer groups keep these views; their log positions mean
+        # nothing: the projections group the Kafka-fed views, the reminders group the notices.
+        settings = self.settings
+        kafka_shape = bool(settings.kafka_bootstrap) and not settings.embedded_projections
+        groups = {name: settings.kafka_group for name in KAFKA_FED}
+        groups.update(dict.fromkeys(NOTICE_VIEWS, reminders_group(settings.kafka_group)))
         rows = view_status(self.store, head)
         labels = ["projection", "generation"]
         position, lag, behind, stopped = [], [], [], []
         for r in rows:
             key = [r.projection, str(r.generation)]
             stopped.append((key, int(r.stopped_at is not None)))
-            if kafka_shape and r.projection in KAFKA_FED and r.role == "active":
-                if consumer_lag is not None:
-                    lag.append(([*key, "offsets"], consumer_lag))
-                    behind.append((key, relay_lag + consumer_lag))
+            if kafka_shape and r.projection in groups and r.role == "active":
+                group_lag = consumer_lag.get(groups[r.projection])
+                if group_lag is not None:
+                    lag.append(([*key, "offsets"], group_lag))
+                    behind.append((key, relay_lag + group_lag))
                 continue
             position.append((key, r.position))
             lag.append(([*key, "events"], r.lag))

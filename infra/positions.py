@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from projections import notices, notifications
+
 if TYPE_CHECKING:
     from infra.view_store import ViewStoreBase
 
@@ -25,6 +27,11 @@ def kafka_offset_name(group: str, topic: str, partition: int) -> str:
     return f"kafka:{group}:{topic}:{partition}"
 
 
+def reminders_group(kafka_group: str) -> str:
+    """The consumer group that keeps the notices in the Kafka shape (``NOTICE_VIEWS``)."""
+    return f"{kafka_group}-reminders"
+
+
 def kafka_calendar_name(group: str, topic: str, partition: int) -> str:
     """The calendar version a partition's cases were last derived with, in a consumer group."""
     return f"kafka-calendar:{group}:{topic}:{partition}"
@@ -33,6 +40,10 @@ def kafka_calendar_name(group: str, topic: str, partition: int) -> str:
 def notices_log_name() -> str:
     """The last log position the embedded notices follower has noticed (no Kafka)."""
     return "notices:log"
+
+
+# The read models the notices follower writes, at the position ``notices_log_name`` names.
+NOTICE_VIEWS = (notices.NAME, notifications.NAME)
 
 
 def relay_position_name(topic: str) -> str:
@@ -71,14 +82,22 @@ class ViewStatus:
 
 
 def view_status(store: ViewStoreBase, head: int) -> list[ViewStatus]:
-    """Every read model's active (and any building) generation, against the log's ``head``."""
+    """Every read model's active (and any building) generation, against the log's ``head``.
+
+    The notices' tables (``NOTICE_VIEWS``) are written by the notices follower, whose position
+    is its own (``notices_log_name``): no runner moves their generations' positions, which read
+    0 (a whole log behind, for ever, to an alert on lag).
+    """
     failed = {(f.view, f.generation): f for f in store.failures()}
+    noticed = store.max_tracking_id(notices_log_name())
     found = []
     for name, (active, building) in sorted(store.generations().items()):
         for generation, role in ((active, "active"), (building, "building")):
             if generation is None:
                 continue
             position = store.positions([(name, generation)])[name] or 0
+            if name in NOTICE_VIEWS and noticed is not None:
+                position = max(position, noticed)
             failure = failed.get((name, generation))
             found.append(
                 ViewStatus(

@@ -11,10 +11,11 @@ import pytest
 from eventsourcing.persistence import Tracking, TrackingRecorder
 from prometheus_client.parser import text_string_to_metric_families
 
+from banli.compose import reminders
 from infra import metrics as metrics_module
 from infra.json_logs import JsonFormatter
 from infra.metrics import StoreCollector
-from infra.positions import kafka_offset_name
+from infra.positions import NOTICE_VIEWS, kafka_offset_name, notices_log_name
 from infra.settings import Settings
 from infra.telemetry import request_id
 from projections.registry import KAFKA_FED
@@ -96,6 +97,7 @@ def test_kafka_fed_views_report_their_lag_in_offsets_and_events_behind_the_head(
     )
     store = services.views
     assert isinstance(store, TrackingRecorder)  # where the consumers commit their offsets
+    reminders(settings, services.app, store)  # the notices' tables, as `banli consume reminders`
     group, topic = settings.kafka_group, settings.kafka_topic
     store.insert_tracking(Tracking(kafka_offset_name(group, topic, 0), 3))
     store.insert_tracking(Tracking(kafka_offset_name(group, topic, 1), 1))
@@ -113,3 +115,36 @@ def test_kafka_fed_views_report_their_lag_in_offsets_and_events_behind_the_head(
         assert found[("banli_projection_events_behind_head", view, "")] == head + 3
         assert ("banli_projection_lag", view, "events") not in found
     assert found[("banli_projection_lag", "tamper_chain", "events")] >= 0
+    # The notices are kept by the reminders group, which has read nothing: all 7 messages.
+    for view in NOTICE_VIEWS:
+        assert found[("banli_projection_lag", view, "offsets")] == 7
+        assert found[("banli_projection_events_behind_head", view, "")] == head + 7
+        assert ("banli_projection_lag", view, "events") not in found
+
+
+def collected(api: Api) -> dict[tuple[str, str, str], float]:
+    services = api.services
+    return {
+        (s.name, s.labels.get("projection", ""), s.labels.get("unit", "")): s.value
+        for family in StoreCollector(services.app, services.views, services.settings).collect()
+        for s in family.samples
+    }
+
+
+def test_the_notices_report_the_follower_s_position_not_a_whole_log_behind(api: Api) -> None:
+    """The notices' tables are written by the notices follower, at a position of its own: their
+    generations' positions stayed 0, so /metrics showed them a whole log behind for ever."""
+    register_and_assign(api, "M-5")
+    services = api.services
+    store = services.views
+    assert isinstance(store, TrackingRecorder)
+    reminders(services.settings, services.app, store)  # the notices' tables, as the follower
+    head = services.app.recorder.max_notification_id() or 0
+    store.insert_tracking(Tracking(notices_log_name(), head - 1))  # the follower, one behind
+    found = collected(api)
+    for view in NOTICE_VIEWS:
+        assert found[("banli_projection_position", view, "")] == head - 1
+        assert found[("banli_projection_lag", view, "events")] == 1
+        assert found[("banli_projection_events_behind_head", view, "")] == 1
+    # Only the notices: another view's position is its own.
+    assert found[("banli_projection_position", "ledger", "")] <= head

@@ -21,9 +21,10 @@ from api.problems import ApiProblem
 from api.schemas import CommandAnswer
 from domain.case import Case
 from domain.commands import CaseCommand
+from domain.errors import InvalidInput
 from infra.clock import today
 from infra.command_context import CommandContext, CommandResult, request_fingerprint
-from infra.directory import Principal
+from infra.directory import Directory, Principal
 
 # What every case command answers (API.md § Conventions), for the OpenAPI document.
 ANSWERS: dict[int | str, dict[str, object]] = {
@@ -78,7 +79,23 @@ def run(
 ) -> JSONResponse:
     """Runs one case command (the context says who may, see ``command_context``)."""
     ctx = command_context(request, who, body, command)
-    return answer(services(request).app.execute(ctx, command))
+    found = services(request)
+    check_units_exist(found.directory, command)
+    return answer(found.app.execute(ctx, command))
+
+
+# The fields by which a case command names the units it gives the case to (R-A1 … R-A3).
+UNIT_FIELDS = ("lead_unit", "co_units", "split_units")
+
+
+def check_units_exist(directory: Directory, command: CaseCommand) -> None:
+    """A case given to a unit that does not exist would wait for ever: no user can act for it.
+    Refused before anything is written, as an unknown unit is when a user is created."""
+    for field in UNIT_FIELDS:
+        named = getattr(command, field, None)
+        for code in (named,) if isinstance(named, str) else named or ():
+            if not directory.unit_exists(code):
+                raise InvalidInput(f"单位不存在：{code}", f"unit {code!r} does not exist")
 
 
 def command_context(

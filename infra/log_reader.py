@@ -100,30 +100,23 @@ class LogReader:
         else:
             sql += self._ids_clause() + " ORDER BY s.originator_id, s.originator_version"
             params.append(json.dumps(list(originators)) if self.placeholder == "?" else originators)
-        with closing(self._connect()) as conn:
-            cursor = self._cursor(conn)
-            cursor.execute(sql, params)
-            while rows := cursor.fetchmany(PAGE):
-                yield [self._row(r) for r in rows]
+        for rows in self._fetched(sql, params):
+            yield [self._row(r) for r in rows]
 
     def stored_facts(self, upto: int) -> Iterator[list[StoredFacts]]:
         """The whole log up to position ``upto`` in log order, as the tamper chain hashes it:
         plain tuples, no object per event (``StoredFacts``)."""
+        sql = self._select(True) + f" ORDER BY s.{self.position}"
+        for rows in self._fetched(sql, [upto]):
+            yield [(r[0], r[1], r[2], r[3], bytes(r[4]), _index_facts(r)) for r in rows]
+
+    def _fetched(self, sql: str, params: list[Any]) -> Iterator[Sequence[Sequence[Any]]]:
+        """The rows of ``sql``, ``PAGE`` at a time, over a connection of this reader's own."""
         with closing(self._connect()) as conn:
             cursor = self._cursor(conn)
-            cursor.execute(self._select(True) + f" ORDER BY s.{self.position}", [upto])
+            cursor.execute(sql, params)
             while rows := cursor.fetchmany(PAGE):
-                yield [
-                    (
-                        r[0],
-                        r[1],
-                        r[2],
-                        r[3],
-                        bytes(r[4]),
-                        None if r[5] is None else (str(r[5]), int(r[6]), str(r[7]), str(r[8])),
-                    )
-                    for r in rows
-                ]
+                yield rows
 
     def _cursor(self, conn: Any) -> Any:
         if self.placeholder == "?":
@@ -136,9 +129,15 @@ class LogReader:
         notification = Notification(
             id=r[0], originator_id=r[1], originator_version=r[2], topic=r[3], state=state
         )
-        if len(r) == 5 or r[5] is None:
-            return notification, None
-        return notification, IndexFacts(str(r[5]), int(r[6]), str(r[7]), str(r[8]))
+        facts = _index_facts(r)
+        return notification, None if facts is None else IndexFacts(*facts)
+
+
+def _index_facts(r: Sequence[Any]) -> tuple[str, int, str, str] | None:
+    """A row's index columns (after the five stored ones) as stored; None without them."""
+    if len(r) == 5 or r[5] is None:
+        return None
+    return str(r[5]), int(r[6]), str(r[7]), str(r[8])
 
 
 def log_reader(recorder: object) -> LogReader | None:

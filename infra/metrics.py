@@ -88,9 +88,12 @@ class StoreCollector(Collector):
             relay_labels,
             [([topic], head - relay)],
         )
-        groups = [settings.kafka_group, reminders_group(settings.kafka_group)]
-        consumer_lag = yield from self._consumers(groups)
-        yield from self._views(head, head - relay, consumer_lag)
+        # In the Kafka shape, which consumer group keeps which view: the projections group the
+        # Kafka-fed views, the reminders group the notices.
+        keepers = {name: settings.kafka_group for name in KAFKA_FED}
+        keepers.update(dict.fromkeys(NOTICE_VIEWS, reminders_group(settings.kafka_group)))
+        consumer_lag = yield from self._consumers(list(dict.fromkeys(keepers.values())))
+        yield from self._views(head, head - relay, keepers, consumer_lag)
 
     def _consumers(self, groups: list[str]) -> Generator[Metric, None, dict[str, int]]:
         """The Kafka consumer groups' offsets and lag; answers each group's total lag (none
@@ -120,22 +123,24 @@ class StoreCollector(Collector):
         return totals
 
     def _views(
-        self, head: int, relay_lag: int, consumer_lag: Mapping[str, int]
+        self,
+        head: int,
+        relay_lag: int,
+        keepers: Mapping[str, str],
+        consumer_lag: Mapping[str, int],
     ) -> Iterator[Metric]:
-        # In the Kafka shape the consumer groups keep these views; their log positions mean
-        # nothing: the projections group the Kafka-fed views, the reminders group the notices.
+        # In the Kafka shape the consumer groups (``keepers``) keep these views; their log
+        # positions mean nothing.
         settings = self.settings
         kafka_shape = bool(settings.kafka_bootstrap) and not settings.embedded_projections
-        groups = {name: settings.kafka_group for name in KAFKA_FED}
-        groups.update(dict.fromkeys(NOTICE_VIEWS, reminders_group(settings.kafka_group)))
         rows = view_status(self.store, head)
         labels = ["projection", "generation"]
         position, lag, behind, stopped = [], [], [], []
         for r in rows:
             key = [r.projection, str(r.generation)]
             stopped.append((key, int(r.stopped_at is not None)))
-            if kafka_shape and r.projection in groups and r.role == "active":
-                group_lag = consumer_lag.get(groups[r.projection])
+            if kafka_shape and r.projection in keepers and r.role == "active":
+                group_lag = consumer_lag.get(keepers[r.projection])
                 if group_lag is not None:
                     lag.append(([*key, "offsets"], group_lag))
                     behind.append((key, relay_lag + group_lag))

@@ -35,10 +35,16 @@ from infra.positions import consumer_offsets, kafka_offset_name
 from infra.recorders import LATEST
 from infra.unit_names import unit_name
 from infra.view_store import ViewStoreBase
-from projections import ledger
 from projections import notifications as n
 from projections.core import Row
-from projections.notices import NAME, NOTICES, mark_delivered, notices_for, undelivered
+from projections.notices import (
+    NAME,
+    NOTICES,
+    cases_to_sweep,
+    mark_delivered,
+    notices_for,
+    undelivered,
+)
 from projections.processor import ViewChanges
 
 log = logging.getLogger(__name__)
@@ -141,7 +147,7 @@ class Reminders:
         """Time passes without events: every case with a deadline due soon or late, today."""
         soon = date.fromordinal(self.today().toordinal() + 7)
         try:
-            due = ledger.cases_due_by(self.store, soon, unmet_on=self.today())
+            due = cases_to_sweep(self.store, self.generation, soon, unmet_on=self.today())
         except LookupError:
             return  # no ledger yet: nothing is known to be due
         self.notice(due)

@@ -386,12 +386,16 @@ def case_versions(reader: ViewReader, generation: int | None = None) -> dict[str
     return {str(r["case_id"]): int(r["version"]) for r in rows}
 
 
-def cases_due_by(reader: ViewReader, day: date, *, unmet_on: date) -> list[str]:
+def cases_due_by(
+    reader: ViewReader, day: date, *, unmet_on: date, unless: str | None = None
+) -> list[str]:
     """Cases with a deadline due by ``day`` and not met by ``unmet_on`` (the reminders' sweep),
-    in the period valid on ``unmet_on``: an extended deadline is due by its new date."""
+    in the period valid on ``unmet_on``: an extended deadline is due by its new date. ``unless``,
+    an SQL condition on the deadline row ``d`` without parameters, excuses the rows it holds for."""
+    excused = f" AND NOT ({unless})" if unless else ""
     rows = reader.fetch(
         f"SELECT DISTINCT case_id FROM {reader.table(DEADLINES)} d WHERE due_on <= ? "
-        f"AND (met_on IS NULL OR met_on > ?) AND {VALID.format(d='d')}",
+        f"AND (met_on IS NULL OR met_on > ?) AND {VALID.format(d='d')}{excused}",
         [day.isoformat(), unmet_on.isoformat(), *[unmet_on.isoformat()] * VALID_PARAMS],
     )
     return [str(r["case_id"]) for r in rows]

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.case_deadlines import case_deadlines
+from projections import ledger
 from projections.core import Row, Table, ViewReader
 
 NAME = "reminders"
@@ -42,13 +43,37 @@ NOTICES = Table(
 )
 
 
+def notice_key(case_id: str, kind: str, unit: str | None, due_on: str, status: str) -> str:
+    """A notice's id: one per (case, deadline, status)."""
+    return f"{case_id}:{kind}:{unit or '-'}:{due_on}:{status}"
+
+
+# ``notice_key`` of the ledger's deadline row ``d`` as an overdue notice, spelled in SQL (``||``
+# concatenates in SQLite and PostgreSQL alike); a test holds the two spellings to one id.
+OVERDUE_KEY_SQL = (
+    "d.case_id || ':' || d.kind || ':' || COALESCE(NULLIF(d.unit, ''), '-') || ':' "
+    "|| d.due_on || ':overdue'"
+)
+
+
+def cases_to_sweep(reader: ViewReader, generation: int, day: date, *, unmet_on: date) -> list[str]:
+    """The cases a sweep judges: those with a deadline due by ``day`` and unmet on ``unmet_on``
+    (``ledger.cases_due_by``) that is not noticed overdue yet. A deadline noticed overdue owes
+    nothing more: it stays overdue until met, and an extension makes it another deadline (a new
+    due date, a new key). Judging those again read every late case of every year from the event
+    store each sweep, 78k cases of the 100k-case bench, in a serving worker (py-spy, issue 13)."""
+    notices = reader.table(NOTICES, generation)
+    noticed = f"EXISTS (SELECT 1 FROM {notices} n WHERE n.notice_id = {OVERDUE_KEY_SQL})"
+    return ledger.cases_due_by(reader, day, unmet_on=unmet_on, unless=noticed)
+
+
 def notices_for(case: Case, calendar: WorkdayCalendar, today: date) -> list[Row]:
     """The notices ``case`` owes ``today``: each deadline due soon or overdue."""
     rows = []
     for d in case_deadlines(case, calendar, today):
         if d.status not in NOTICE_STATUSES:
             continue
-        notice_id = f"{case.id}:{d.kind}:{d.unit or '-'}:{d.due_on.isoformat()}:{d.status}"
+        notice_id = notice_key(str(case.id), d.kind, d.unit, d.due_on.isoformat(), d.status)
         rows.append(
             {
                 "notice_id": notice_id,

@@ -1,0 +1,85 @@
+"""The reminders' sweep (R-S1, R-S3) judges only the cases that may still owe a notice: a
+deadline noticed overdue owes nothing more, so its case is not read from the store again."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from consumers.reminders import Reminders
+from infra.application import BanliApplication
+from infra.projection_runner import ProjectionRunner
+from infra.view_store import ViewStoreBase
+from projections.notices import NOTICES, OVERDUE_KEY_SQL, cases_to_sweep, notice_key
+from tests.support import Flow
+
+Stores = tuple[BanliApplication, ViewStoreBase]
+
+
+def statuses(store: ViewStoreBase) -> list[tuple[str, str]]:
+    rows = store.fetch(f"SELECT number, status FROM {store.table(NOTICES)}", ())
+    return sorted((str(r["number"]), str(r["status"])) for r in rows)
+
+
+def test_sweep_reads_only_cases_not_yet_noticed_overdue_R_S1_R_S3(
+    stores: Stores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, store = stores
+    late = Flow(app, "R-LATE", received_on=date(2025, 1, 2))
+    late.assign(on=date(2025, 1, 2))  # reply due 2025-04-02
+    soon = Flow(app, "R-SOON")
+    soon.assign(on=date(2025, 1, 27))  # reply due 2025-04-27
+    ProjectionRunner(app, store).run()  # the sweep reads the ledger
+    today = {"value": date(2025, 4, 22)}
+    reminders = Reminders(app, store, "sweep", "unused", lambda: today["value"])
+    read: list[str] = []
+    get = app.repository.get
+
+    def counted(aggregate_id: Any, **kw: Any) -> Any:
+        if str(aggregate_id) in (late.id, soon.id):  # cases, not the units named in notices
+            read.append(str(aggregate_id))
+        return get(aggregate_id, **kw)
+
+    monkeypatch.setattr(app.repository, "get", counted)
+
+    def to_sweep() -> list[str]:
+        day = today["value"]
+        return cases_to_sweep(store, reminders.generation, day + timedelta(days=7), unmet_on=day)
+
+    assert sorted(to_sweep()) == sorted([late.id, soon.id])
+    reminders.sweep()
+    assert statuses(store) == [("R-LATE", "overdue"), ("R-SOON", "due_soon")]
+    assert sorted(read) == sorted([late.id, soon.id])
+
+    # The late one is noticed overdue: only the due-soon one may still owe a notice.
+    assert to_sweep() == [soon.id]
+    read.clear()
+    reminders.sweep()
+    assert read == [soon.id]
+
+    today["value"] = date(2025, 4, 29)  # time alone makes the due-soon one overdue
+    read.clear()
+    reminders.sweep()
+    assert read == [soon.id]
+    assert statuses(store) == [("R-LATE", "overdue"), ("R-SOON", "due_soon"), ("R-SOON", "overdue")]
+
+    # Both noticed overdue: a sweep reads nothing and notices nothing.
+    assert to_sweep() == []
+    read.clear()
+    reminders.sweep()
+    assert read == []
+    assert len(statuses(store)) == 3
+
+
+@pytest.mark.parametrize("unit", ["FIN", None, ""])
+def test_overdue_key_in_sql_is_the_notice_key_R_S3(stores: Stores, unit: str | None) -> None:
+    """The sweep finds a deadline's overdue notice by its key spelled in SQL; a unit-less
+    deadline (R-D5's reference contact) stores no unit."""
+    _, store = stores
+    row = (
+        "SELECT 'c-1' AS case_id, 'reply' AS kind, CAST(? AS TEXT) AS unit, '2025-04-02' AS due_on"
+    )
+    rows = store.fetch(f"SELECT {OVERDUE_KEY_SQL} AS k FROM ({row}) d", [unit])
+    assert rows[0]["k"] == notice_key("c-1", "reply", unit, "2025-04-02", "overdue")

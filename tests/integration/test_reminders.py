@@ -22,7 +22,7 @@ from infra.projection_runner import ProjectionRunner
 from infra.view_store import ViewStoreBase
 from projections.notices import NOTICES
 from tests.integration.test_kafka_pipeline import kafka_settings, relay_all
-from tests.support import Flow
+from tests.integration.test_reminders_sweep import late_and_soon
 
 Stores = tuple[BanliApplication, ViewStoreBase]
 
@@ -66,10 +66,7 @@ def test_due_soon_and_overdue_notices_once_each_and_delivered_R_S1_R_S3(
     stores: Stores, kafka_bootstrap: str, kafka_topic: str, webhook_url: str
 ) -> None:
     app, store = stores
-    late = Flow(app, "R-LATE", received_on=date(2025, 1, 2))
-    late.assign(on=date(2025, 1, 2))  # reply due 2025-04-02
-    soon = Flow(app, "R-SOON")
-    soon.assign(on=date(2025, 1, 27))  # reply due 2025-04-27
+    late_and_soon(app)
     settings = kafka_settings(kafka_bootstrap, kafka_topic)
     ensure_topic(settings)
     relay_all(app, store, settings)

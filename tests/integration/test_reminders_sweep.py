@@ -18,6 +18,16 @@ from tests.support import Flow
 Stores = tuple[BanliApplication, ViewStoreBase]
 
 
+def late_and_soon(app: BanliApplication) -> tuple[Flow, Flow]:
+    """Two cases assigned on a working day: one's reply is overdue on 2025-04-22 (due on
+    04-02), the other's due soon then (04-27) and overdue from 04-28."""
+    late = Flow(app, "R-LATE", received_on=date(2025, 1, 2))
+    late.assign(on=date(2025, 1, 2))
+    soon = Flow(app, "R-SOON")
+    soon.assign(on=date(2025, 1, 27))
+    return late, soon
+
+
 def statuses(store: ViewStoreBase) -> list[tuple[str, str]]:
     rows = store.fetch(f"SELECT number, status FROM {store.table(NOTICES)}", ())
     return sorted((str(r["number"]), str(r["status"])) for r in rows)
@@ -27,10 +37,7 @@ def test_sweep_reads_only_cases_not_yet_noticed_overdue_R_S1_R_S3(
     stores: Stores, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app, store = stores
-    late = Flow(app, "R-LATE", received_on=date(2025, 1, 2))
-    late.assign(on=date(2025, 1, 2))  # reply due 2025-04-02
-    soon = Flow(app, "R-SOON")
-    soon.assign(on=date(2025, 1, 27))  # reply due 2025-04-27
+    late, soon = late_and_soon(app)
     ProjectionRunner(app, store).run()  # the sweep reads the ledger
     today = {"value": date(2025, 4, 22)}
     reminders = Reminders(app, store, "sweep", "unused", lambda: today["value"])

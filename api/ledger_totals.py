@@ -38,7 +38,11 @@ CALENDAR_BOOK = str(CALENDAR_BOOK_ID)
 @dataclass
 class _Kept:
     position: int  # the log position the ids reflect at least; -1 before the first read
-    ids: set[str] = field(default_factory=set)
+    # The ids as a dict's keys, not a set: a set is a container the collector tracks, and
+    # each full collection walked its 100k entries, 10-20 ms of a serving worker's CPU about
+    # once a second under the command load (gc callbacks, issue 13); a dict holding only
+    # strings is one CPython leaves untracked.
+    ids: dict[str, None] = field(default_factory=dict)
     # Held while the count is brought forward: readers of one filter wait for one walk
     # instead of each walking, and the set changes in place (a copy of 100k ids per read
     # cost more than the walk).
@@ -78,15 +82,16 @@ def _move(svc: Services, kept: _Kept, head: int, as_of: date, selection: dict[st
         cases = svc.app.index.originators_between(kept.position, head)
         if CALENDAR_BOOK not in cases:
             found = ledger_case_ids(svc.views, as_of=as_of, among=sorted(cases), **selection)
-            kept.ids -= cases
-            kept.ids |= found
+            for case in cases:
+                kept.ids.pop(case, None)
+            kept.ids.update(dict.fromkeys(found))
             kept.position = head
             return
     # Counted first: a filter selecting more cases than are kept is not read id by id.
     if ledger_count(svc.views, as_of=as_of, **selection) > MOST_IDS_KEPT:
-        kept.ids, kept.too_many = set(), True
+        kept.ids, kept.too_many = {}, True
         return
-    kept.ids = ledger_case_ids(svc.views, as_of=as_of, **selection)
+    kept.ids = dict.fromkeys(ledger_case_ids(svc.views, as_of=as_of, **selection))
     kept.position = head
 
 

@@ -16,6 +16,7 @@ import uuid
 from typing import Any
 
 from api.limits import ASGIApp, Message, Receive, Scope, Send
+from infra import gc_pauses
 from infra.telemetry import REQUEST_SECONDS, request_id
 
 log = logging.getLogger("banli.requests")
@@ -58,6 +59,7 @@ class RequestTelemetry:
             route: Any = scope.get("route")
             template = str(getattr(route, "path", "unmatched"))
             REQUEST_SECONDS.labels(template, scope["method"], str(status)).observe(elapsed)
+            gc_pauses.flush()
             log.info(
                 "request",
                 extra={

@@ -12,7 +12,8 @@ server's projections catch up. Then every read is timed ``--requests`` times in 
 on a quiet server, then while ``--load-clients`` clients post the bench workload's case
 lifecycles through the same server (``bench.command_load``, a process of its own): paced at
 ``--load-rate`` commands/s in all, then flat out. Printed per read and phase: p50 / p95 / p99
-/ max to the last byte (goal: p99 < 20 ms), and the command rate each load held meanwhile.
+/ max to the last byte (goal: p99 < 20 ms), and the command rate each load held meanwhile;
+per phase, the server's garbage-collection pauses (``/metrics``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from bench.command_load import command_load
 from bench.http_ledger_reads import (
     LOAD_UNITS,
     add_load_options,
+    gc_pauses,
     load_cases,
     wait_for_projections,
 )
@@ -93,6 +95,16 @@ def load_average() -> str:
 
 
 def time_phase(server: Server, office_token: str, run: str, requests: int) -> dict[str, Timed]:
+    """Every read, ``requests`` times; then the server's garbage-collection pauses meanwhile,
+    which land on whatever request is under way."""
+    with httpx.Client(base_url=server.base_url, timeout=30.0) as metrics:
+        before = gc_pauses(metrics)
+        timings = time_reads_of(server, office_token, run, requests)
+        print(f"  server GC pauses: {gc_pauses(metrics).since(before)}")
+    return timings
+
+
+def time_reads_of(server: Server, office_token: str, run: str, requests: int) -> dict[str, Timed]:
     bearer = {"Authorization": f"Bearer {office_token}"}
     with httpx.Client(base_url=server.base_url, headers=bearer, timeout=120.0) as api:
         timings = time_reads(api, API_READS, requests)

@@ -2,7 +2,8 @@
 
 Events from Kafka say which cases changed; the case is read from the event store and its
 deadlines judged for today. A periodic sweep does the same for every case with a deadline due
-soon or overdue in the ledger, since time alone turns a pending deadline into an overdue one.
+soon or overdue in the ledger and not yet noticed overdue (``cases_to_sweep``), since time alone
+turns a pending deadline into an overdue one.
 A notice is keyed by (case, deadline, status): inserting it is idempotent, in the same
 transaction as the consumed Kafka offsets. Delivery to the configured webhook follows the
 commit and is retried until the receiver answers 2xx; the notice id travels as the

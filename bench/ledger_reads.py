@@ -13,7 +13,8 @@ on a quiet server, then while ``--load-clients`` clients post the bench workload
 lifecycles through the same server (``bench.command_load``, a process of its own): paced at
 ``--load-rate`` commands/s in all, then flat out. Printed per read and phase: p50 / p95 / p99
 / max to the last byte (goal: p99 < 20 ms), and the command rate each load held meanwhile;
-per phase, the server's garbage-collection pauses (``/metrics``).
+per phase, the server's garbage-collection pauses (``/metrics``); quiet, the server's CPU per
+read (every process of its tree).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import psycopg
 from psycopg import sql
 
 from bench.command_load import command_load
+from bench.cpu import tree_seconds
 from bench.http_ledger_reads import (
     LOAD_UNITS,
     add_load_options,
@@ -94,24 +96,30 @@ def load_average() -> str:
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
-def time_phase(server: Server, office_token: str, run: str, requests: int) -> dict[str, Timed]:
-    """Every read, ``requests`` times; then the server's garbage-collection pauses meanwhile,
-    which land on whatever request is under way."""
+def time_phase(
+    server: Server, office_token: str, run: str, requests: int, quiet: bool = False
+) -> dict[str, Timed]:
+    """Every read, ``requests`` times (``quiet``: with the server's CPU per read); then the
+    server's garbage-collection pauses meanwhile, which land on whatever request is under way."""
     with httpx.Client(base_url=server.base_url, timeout=30.0) as metrics:
         before = gc_pauses(metrics)
-        timings = time_reads_of(server, office_token, run, requests)
+        timings = time_reads_of(server, office_token, run, requests, quiet)
         print(f"  server GC pauses: {gc_pauses(metrics).since(before)}")
     return timings
 
 
-def time_reads_of(server: Server, office_token: str, run: str, requests: int) -> dict[str, Timed]:
+def time_reads_of(
+    server: Server, office_token: str, run: str, requests: int, quiet: bool
+) -> dict[str, Timed]:
+    pid = server.process.popen.pid
+    cpu = (lambda: tree_seconds([pid])) if quiet else None
     bearer = {"Authorization": f"Bearer {office_token}"}
     with httpx.Client(base_url=server.base_url, headers=bearer, timeout=120.0) as api:
-        timings = time_reads(api, API_READS, requests)
+        timings = time_reads(api, API_READS, requests, server_cpu=cpu)
     with httpx.Client(base_url=server.base_url, timeout=120.0) as pages:
         login = {"username": f"reads-{run}-office", "password": PASSWORD}
         pages.post("/v1/session", json=login).raise_for_status()
-        timings |= time_reads(pages, PAGE_READS, requests)
+        timings |= time_reads(pages, PAGE_READS, requests, server_cpu=cpu)
     return timings
 
 
@@ -200,7 +208,7 @@ def main() -> int:
             vacuum(dsn, schema)
             phases: dict[str, dict[str, Timed]] = {}
             print(f"\n== quiet: {args.requests} requests per read; {load_average()}", flush=True)
-            phases["quiet"] = time_phase(server, tokens["office"], run, args.requests)
+            phases["quiet"] = time_phase(server, tokens["office"], run, args.requests, quiet=True)
             print(f"quiet phase done; {load_average()}")
             for phase, rate in load_phases(args):
                 aim = f"{rate:g} commands/s" if rate else "flat out"

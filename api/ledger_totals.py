@@ -44,7 +44,7 @@ class _Kept:
     # strings is one CPython leaves untracked.
     ids: dict[str, None] = field(default_factory=dict)
     # Held while the count is brought forward: readers of one filter wait for one walk
-    # instead of each walking, and the set changes in place (a copy of 100k ids per read
+    # instead of each walking, and the ids change in place (a copy of 100k ids per read
     # cost more than the walk).
     moving: threading.Lock = field(default_factory=threading.Lock)
     # More cases than a process keeps ids of: counted in full on every read, as before.
@@ -77,7 +77,7 @@ def ledger_total(svc: Services, head: int, as_of: date, selection: dict[str, Any
 
 def _move(svc: Services, kept: _Kept, head: int, as_of: date, selection: dict[str, Any]) -> None:
     """``kept`` brought to ``head`` by the cases the log names since, or by a full read.
-    Every read happens before the set changes, so a failed one leaves it as it was."""
+    Every read happens before the ids change, so a failed one leaves it as it was."""
     if kept.position >= 0 and head - kept.position <= MOST_EVENTS_WALKED:
         cases = svc.app.index.originators_between(kept.position, head)
         if CALENDAR_BOOK not in cases:

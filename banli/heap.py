@@ -4,12 +4,9 @@ A worker's heap after start-up (the web stack, the routes, the templates' machin
 services: some 140,000 tracked objects) lives as long as the process, yet every full (gen 2)
 collection walks it again: 80–150 ms on the development VM, a pause that lands on whichever
 request triggers it (the quiet p99 outliers of ``bench.ledger_reads``). ``gc.freeze`` moves it
-to the permanent generation, which collections skip; what is allocated afterwards is collected
-as before.
-
-What is allocated afterwards is collected less often than CPython's default, too
-(``YOUNG_COLLECTION_OBJECTS``), and every collection's pause is timed for ``/metrics``
-(``infra/gc_pauses.py``).
+to the permanent generation, which collections skip. What is allocated afterwards is still
+collected, though less often than CPython's default (``YOUNG_COLLECTION_OBJECTS``), and every
+collection's pause is timed for ``/metrics`` (``infra/gc_pauses.py``).
 """
 
 from __future__ import annotations

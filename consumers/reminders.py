@@ -145,7 +145,8 @@ class Reminders:
         self.notice(case_ids, trackings)
 
     def sweep(self) -> None:
-        """Time passes without events: every case with a deadline due soon or late, today."""
+        """Time passes without events: every case with a deadline due soon or late today and
+        not yet noticed overdue (``cases_to_sweep``)."""
         soon = date.fromordinal(self.today().toordinal() + 7)
         try:
             due = cases_to_sweep(self.store, self.generation, soon, unmet_on=self.today())

@@ -161,6 +161,13 @@ def peak_memory() -> tuple[float, float]:
     return own, children
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """CPU seconds (user + system) of this process and of its ended children so far."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def measure(backend: str, app: BanliApplication, views: Views, processes: int) -> Result:
     head = app.recorder.max_notification_id() or 0
     print(f"  log head {head:,}; warm-up raw read (untimed) …", flush=True)
@@ -177,11 +184,13 @@ def measure(backend: str, app: BanliApplication, views: Views, processes: int) -
 
     with views() as store:
         gc.collect()
+        cpu_before = cpu_seconds()
         started = time.perf_counter()
         rebuild(
             app, store, registry.NAMES, progress=rebuild_progress(), processes=processes or None
         )
         rebuild_seconds = time.perf_counter() - started
+        own_cpu, children_cpu = (a - b for a, b in zip(cpu_seconds(), cpu_before, strict=True))
         peak = peak_memory()
         positions = store.positions(
             (name, store.active_generation(name) or 0) for name in registry.NAMES
@@ -190,6 +199,10 @@ def measure(backend: str, app: BanliApplication, views: Views, processes: int) -
         print(
             f"  rebuild  {reached:,} events in {rebuild_seconds:.2f} s "
             f"= {reached / rebuild_seconds:,.0f} events/s"
+        )
+        print(
+            f"  CPU: this process {own_cpu:.1f} s, the rebuild's processes {children_cpu:.1f} s; "
+            f"{(own_cpu + children_cpu) / rebuild_seconds:.2f} cores busy on average"
         )
         rows = view_rows(store)
         print("  view rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))

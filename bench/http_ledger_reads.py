@@ -47,50 +47,6 @@ def projection_lag(client: httpx.Client) -> tuple[int, dict[str, int]]:
     return head, lags
 
 
-@dataclass(frozen=True)
-class GcPauses:
-    """The server's garbage-collection pauses (``banli_gc_pause_seconds``), summed over its
-    workers: per generation, how many, their seconds, and the count at or under each bound."""
-
-    counts: dict[str, int]
-    seconds: dict[str, float]
-    under: dict[tuple[str, float], int]
-
-    def since(self, before: GcPauses) -> str:
-        """The pauses between ``before`` and these, one phrase per generation."""
-        parts = []
-        for gen in sorted(self.counts):
-            n = self.counts[gen] - before.counts.get(gen, 0)
-            if n == 0:
-                continue
-            ms = 1000 * (self.seconds[gen] - before.seconds.get(gen, 0.0))
-            bounds = sorted(b for g, b in self.under if g == gen)
-            at_most = next(
-                b for b in bounds if self.under[gen, b] - before.under.get((gen, b), 0) == n
-            )
-            parts.append(f"gen{gen} {n} ({ms:.0f} ms, each ≤ {1000 * at_most:g} ms)")
-        return ", ".join(parts) or "none"
-
-
-def gc_pauses(client: httpx.Client) -> GcPauses:
-    text = client.get("/metrics").raise_for_status().text
-    counts: dict[str, int] = {}
-    seconds: dict[str, float] = {}
-    under: dict[tuple[str, float], int] = {}
-    for family in text_string_to_metric_families(text):
-        if family.name != "banli_gc_pause_seconds":
-            continue
-        for sample in family.samples:
-            gen = sample.labels["generation"]
-            if sample.name.endswith("_count"):
-                counts[gen] = int(sample.value)
-            elif sample.name.endswith("_sum"):
-                seconds[gen] = sample.value
-            elif sample.name.endswith("_bucket"):
-                under[gen, float(sample.labels["le"])] = int(sample.value)
-    return GcPauses(counts, seconds, under)
-
-
 LOAD_UNITS = [f"L-U{i:02d}" for i in range(40)]
 LOAD_BATCH_REPORT = 5000
 

@@ -36,12 +36,12 @@ from bench.cpu import tree_seconds
 from bench.http_ledger_reads import (
     LOAD_UNITS,
     add_load_options,
-    gc_pauses,
     load_cases,
     wait_for_projections,
 )
 from bench.plumbing import Server, banli_server, fresh_schema, postgres_dsn
 from bench.read_timing import Read, Timed, print_table, time_reads
+from bench.server_timings import server_timings
 from bench.workload import CO_UNIT, LEAD_UNIT
 
 PASSWORD = "bench-ledger-reads"
@@ -99,12 +99,14 @@ def load_average() -> str:
 def time_phase(
     server: Server, office_token: str, run: str, requests: int, quiet: bool = False
 ) -> dict[str, Timed]:
-    """Every read, ``requests`` times (``quiet``: with the server's CPU per read); then the
-    server's garbage-collection pauses meanwhile, which land on whatever request is under way."""
+    """Every read, ``requests`` times (``quiet``: with the server's CPU per read); then what
+    the server timed meanwhile: its garbage-collection pauses, which land on whatever request
+    is under way, and how long reads waited for the read models (read-your-writes)."""
     with httpx.Client(base_url=server.base_url, timeout=30.0) as metrics:
-        before = gc_pauses(metrics)
+        before = server_timings(metrics)
         timings = time_reads_of(server, office_token, run, requests, quiet)
-        print(f"  server GC pauses: {gc_pauses(metrics).since(before)}")
+        for line in server_timings(metrics).since(before):
+            print(f"  {line}")
     return timings
 
 

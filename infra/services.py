@@ -16,6 +16,7 @@ from infra.embedded import EmbeddedProjections, ViewStopped
 from infra.proposer_links import ProposerLinks
 from infra.sessions import Sessions
 from infra.settings import Settings
+from infra.telemetry import READ_WAIT_SECONDS
 from infra.view_store import ViewStoreBase
 from projections.audit_trail import has_event_at
 
@@ -44,7 +45,16 @@ class Services:
         Fed from Kafka, views advance per partition, so the check is that the newest event (a
         caller's own last write lands there) is in the audit view, written in the same
         transaction as the case views; earlier events of that case share its partition.
+
+        Timed into ``banli_read_wait_seconds``, refusals and timeouts included.
         """
+        started = time.perf_counter()
+        try:
+            return self._views_current(views, timeout)
+        finally:
+            READ_WAIT_SECONDS.observe(time.perf_counter() - started)
+
+    def _views_current(self, views: Iterable[str] | None, timeout: float) -> bool:
         head = self.app.recorder.max_notification_id() or 0
         if self.projections is not None:
             return self.projections.wait_for(head, views, timeout=timeout)

@@ -29,6 +29,15 @@ COMMANDS = Counter(
     "not_found, error).",
     ["command", "outcome"],
 )
+# Every read first makes sure the read models hold each event committed so far (read-your-writes,
+# ``Services.views_current``): the log head's query, then any wait for the projections. While
+# commands run, that wait is where a read's tail goes (issue 13).
+READ_WAIT_SECONDS = Histogram(
+    "banli_read_wait_seconds",
+    "Time a read spent before reading, making sure the read models hold every event committed "
+    "so far: the log head's query and any wait for the projections.",
+    buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0),
+)
 REFUSALS = Counter(
     "banli_command_refusals",
     "Commands refused by a DOMAIN.md rule, by command type and rule id.",

@@ -14,19 +14,22 @@ from pathlib import Path
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _stat(pid: int) -> tuple[str, int, float] | None:
-    """(command name, parent pid, CPU seconds) of a live process."""
+def _stat(pid: int) -> tuple[str, int, float, float] | None:
+    """(command name, parent pid, CPU seconds, CPU seconds of its ended and reaped children) of
+    a live process."""
     try:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     name = text[text.index("(") + 1 : text.rindex(")")]
     fields = text[text.rindex(")") + 2 :].split()
-    # After the name: state, ppid, …; utime and stime are the 14th and 15th fields overall.
-    return name, int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS
+    # After the name: state, ppid, …; utime, stime, cutime and cstime are the 14th to 17th
+    # fields overall.
+    own = (int(fields[11]) + int(fields[12])) / TICKS
+    return name, int(fields[1]), own, (int(fields[13]) + int(fields[14])) / TICKS
 
 
-def _processes() -> dict[int, tuple[str, int, float]]:
+def _processes() -> dict[int, tuple[str, int, float, float]]:
     found = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit() and (stat := _stat(int(entry))) is not None:
@@ -40,16 +43,17 @@ def tree_seconds(roots: Iterable[int]) -> float:
     wanted = set(roots)
     grew = True
     while grew:
-        more = {pid for pid, (_, ppid, _) in processes.items() if ppid in wanted} - wanted
+        more = {pid for pid, (_, ppid, _, _) in processes.items() if ppid in wanted} - wanted
         wanted |= more
         grew = bool(more)
     return sum(processes[pid][2] for pid in wanted if pid in processes)
 
 
 def postgres_seconds() -> float:
-    """CPU seconds of every PostgreSQL server process on this machine (a shared server counts
-    other users' work too)."""
-    return sum(cpu for name, _, cpu in _processes().values() if name == "postgres")
+    """CPU seconds of every PostgreSQL server process on this machine, those that ended
+    included (a backend's connection closed: the postmaster reaped it and counts its CPU); a
+    shared server counts other users' work too."""
+    return sum(cpu + ended for name, _, cpu, ended in _processes().values() if name == "postgres")
 
 
 def own_seconds() -> float:

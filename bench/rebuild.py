@@ -38,6 +38,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.cpu import postgres_seconds
 from bench.plumbing import REPO_ROOT, fresh_schema, postgres_dsn, print_profile
 from bench.rebuild_store import (
     demo_scale,
@@ -185,12 +186,14 @@ def measure(backend: str, app: BanliApplication, views: Views, processes: int) -
     with views() as store:
         gc.collect()
         cpu_before = cpu_seconds()
+        server_before = postgres_seconds() if backend == "postgres" else 0.0
         started = time.perf_counter()
         rebuild(
             app, store, registry.NAMES, progress=rebuild_progress(), processes=processes or None
         )
         rebuild_seconds = time.perf_counter() - started
         own_cpu, children_cpu = (a - b for a, b in zip(cpu_seconds(), cpu_before, strict=True))
+        server_cpu = postgres_seconds() - server_before if backend == "postgres" else 0.0
         peak = peak_memory()
         positions = store.positions(
             (name, store.active_generation(name) or 0) for name in registry.NAMES
@@ -201,8 +204,10 @@ def measure(backend: str, app: BanliApplication, views: Views, processes: int) -
             f"= {reached / rebuild_seconds:,.0f} events/s"
         )
         print(
-            f"  CPU: this process {own_cpu:.1f} s, the rebuild's processes {children_cpu:.1f} s; "
-            f"{(own_cpu + children_cpu) / rebuild_seconds:.2f} cores busy on average"
+            f"  CPU: this process {own_cpu:.1f} s, the rebuild's processes {children_cpu:.1f} s"
+            + (f", PostgreSQL {server_cpu:.1f} s" if backend == "postgres" else "")
+            + f"; {(own_cpu + children_cpu + server_cpu) / rebuild_seconds:.2f} cores busy on "
+            "average"
         )
         rows = view_rows(store)
         print("  view rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))

@@ -120,7 +120,12 @@ def _jobs(plan: Plan, names: Sequence[str], processes: int) -> list[Job]:
         shares: list[list[str]] = [[] for _ in range(processes)]
         for case_id in plan.reader.originators(plan.head):
             shares[partition_of(case_id, processes)].append(case_id)
-        jobs += [Job(i, split, sorted(share)) for i, share in enumerate(shares) if share]
+        # Numbered as listed, not by share: with fewer cases than processes some shares are
+        # empty, and a share's number could be the next job's (two jobs, one process, and a
+        # parent waiting for ever on the other's report).
+        for share in shares:
+            if share:
+                jobs.append(Job(len(jobs), split, sorted(share)))
     if ordered:
         jobs.append(Job(len(jobs), ordered, None))
     return jobs

@@ -19,6 +19,7 @@ from infra.rebuild_fill import fill
 from infra.recorders import cases_at
 from infra.view_feed import decode, loader
 from infra.view_store import ViewFailure, ViewStoreBase
+from infra.written_rows import WrittenRows
 from projections import registry
 from projections.core import Table
 from projections.processor import BatchProcessor, DecodedEvent
@@ -75,6 +76,7 @@ class ProjectionRunner:
     def _new_processor(self, only: Sequence[str] | None = None) -> BatchProcessor:
         """A processor for the running views (or ``only`` these), resumed from the store."""
         self._written = None  # whatever was written before, the positions are read again
+        self._rows = WrittenRows()  # and no row is taken to stand as last written
         views = registry.views(only if only is not None else self.running())
         for view in views.event:
             view.resume(self.store.last_row(view.tables[0], self.generations[view.name]))
@@ -127,7 +129,9 @@ class ProjectionRunner:
         calendar = self.app.stored_calendar.at_end_of(notifications)
         try:
             changes = self.processor.process(batch, positions, calendar=calendar)
+            rows = self._rows.leave_out_unchanged(changes, self.tables)
             self.store.write(changes, self.tables, self.generations)
+            self._rows.remember(rows)
             written = self._written
             if written is not None:
                 for name, change in changes.items():

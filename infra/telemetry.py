@@ -31,7 +31,7 @@ COMMANDS = Counter(
 )
 # Every read first makes sure the read models hold each event committed so far (read-your-writes,
 # ``Services.views_current``): the log head's query, then any wait for the projections. While
-# commands run, that wait is where a read's tail goes (issue 13).
+# commands run, that wait is a large part of a read's tail (issue 13).
 READ_WAIT_SECONDS = Histogram(
     "banli_read_wait_seconds",
     "Time a read spent before reading, making sure the read models hold every event committed "

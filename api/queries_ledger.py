@@ -74,7 +74,7 @@ def ledger_screen(
     """The 台账 page's reads after one read-your-writes wait (each wait costs queries, and
     under a command load a wait for a newer head each), from the same view state."""
     head = svc.app.recorder.max_notification_id() or 0  # before the wait: reached by it
-    views_current(svc, LedgerView.name)
+    views_current(svc, LedgerView.name, head=head)
     # The filters' choices change only with the log: read once per position (two statements
     # a page, a quarter of its SQL, while nothing is written).
     years = remembered(svc, LedgerView.name, head, ("years",), lambda: ledger_years(svc.views))

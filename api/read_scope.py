@@ -25,11 +25,12 @@ Row = TypeVar("Row", bound=UnitRow)
 T = TypeVar("T")
 
 
-def views_current(svc: Services, *views: str) -> None:
-    """Read-your-writes: a read after a 201 reflects it. A read model that stopped at an event
-    it cannot apply answers 503 at once, naming the view and the position."""
+def views_current(svc: Services, *views: str, head: int | None = None) -> None:
+    """Read-your-writes: a read after a 201 reflects it (``head``: the log's head as this
+    request already read it). A read model that stopped at an event it cannot apply answers
+    503 at once, naming the view and the position."""
     try:
-        current = svc.views_current(views)
+        current = svc.views_current(views, head=head)
     except ViewStopped as stopped:
         raise ApiProblem(503, str(stopped)) from None
     if not current:
@@ -70,7 +71,7 @@ def at_head(svc: Services, view: str, key: tuple[Any, ...], read: Callable[[], T
     """``read()`` once per log position: the head is taken before the wait for the view, so
     the answer remembered under it reflects that position at least (never an older one)."""
     head = svc.app.recorder.max_notification_id() or 0
-    views_current(svc, view)
+    views_current(svc, view, head=head)
     return remembered(svc, view, head, key, read)
 
 

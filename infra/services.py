@@ -38,9 +38,13 @@ class Services:
     # notices judged on a half-loaded case would tell a unit of deadlines it met long ago.
     notices_gate: threading.Lock = field(default_factory=threading.Lock)
 
-    def views_current(self, views: Iterable[str] | None = None, timeout: float = 10.0) -> bool:
+    def views_current(
+        self, views: Iterable[str] | None = None, timeout: float = 10.0, *, head: int | None = None
+    ) -> bool:
         """Read-your-writes: wait until ``views`` (all when None) include every event committed
-        so far. Raises ``ViewStopped`` at once for a view stopped by an event it cannot apply.
+        so far, or up to ``head``, the log's head as the caller already read it during this
+        request (one query fewer, and no wait for what was committed since). Raises
+        ``ViewStopped`` at once for a view stopped by an event it cannot apply.
 
         Fed from Kafka, views advance per partition, so the check is that the newest event (a
         caller's own last write lands there) is in the audit view, written in the same
@@ -50,12 +54,13 @@ class Services:
         """
         started = time.perf_counter()
         try:
-            return self._views_current(views, timeout)
+            if head is None:
+                head = self.app.recorder.max_notification_id() or 0
+            return self._views_current(views, timeout, head)
         finally:
             READ_WAIT_SECONDS.observe(time.perf_counter() - started)
 
-    def _views_current(self, views: Iterable[str] | None, timeout: float) -> bool:
-        head = self.app.recorder.max_notification_id() or 0
+    def _views_current(self, views: Iterable[str] | None, timeout: float, head: int) -> bool:
         if self.projections is not None:
             return self.projections.wait_for(head, views, timeout=timeout)
         wanted = set(views) if views is not None else None

@@ -10,7 +10,7 @@ from typing import Any
 
 from api.deps import LedgerFilter, Paging
 from api.ledger_totals import ledger_total
-from api.read_scope import at_head, own_unit, paged, remembered, views_current
+from api.read_scope import at_head, own_unit, paged, remembered, views_current, waited_head
 from api.schemas_ledger import LedgerPage
 from domain.vocabulary import Kind
 from infra.directory import Principal
@@ -73,8 +73,7 @@ def ledger_screen(
 ) -> LedgerScreen:
     """The 台账 page's reads after one read-your-writes wait (each wait costs queries, and
     under a command load a wait for a newer head each), from the same view state."""
-    head = svc.app.recorder.max_notification_id() or 0  # before the wait: reached by it
-    views_current(svc, LedgerView.name, head=head)
+    head = waited_head(svc, LedgerView.name)
     # The filters' choices change only with the log: read once per position (two statements
     # a page, a quarter of its SQL, while nothing is written).
     years = remembered(svc, LedgerView.name, head, ("years",), lambda: ledger_years(svc.views))

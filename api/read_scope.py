@@ -67,12 +67,18 @@ AT_HEAD_ENTRIES = 64
 _AT_HEAD_LOCK = threading.Lock()
 
 
+def waited_head(svc: Services, view: str) -> int:
+    """The log's head, with ``view`` waited for up to it (read-your-writes): an answer read
+    now reflects that position at least, so it may be remembered under it."""
+    head = svc.app.recorder.max_notification_id() or 0
+    views_current(svc, view, head=head)
+    return head
+
+
 def at_head(svc: Services, view: str, key: tuple[Any, ...], read: Callable[[], T]) -> T:
     """``read()`` once per log position: the head is taken before the wait for the view, so
     the answer remembered under it reflects that position at least (never an older one)."""
-    head = svc.app.recorder.max_notification_id() or 0
-    views_current(svc, view, head=head)
-    return remembered(svc, view, head, key, read)
+    return remembered(svc, view, waited_head(svc, view), key, read)
 
 
 def remembered(

@@ -61,6 +61,13 @@ def own_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def ended_children_seconds() -> float:
+    """CPU seconds of this process's children that ended and were waited for (forked workers
+    that exited)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 @dataclass
 class CpuMeter:
     """CPU seconds spent between ``start`` and ``stop`` by a server tree, PostgreSQL and the

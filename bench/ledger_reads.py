@@ -13,8 +13,8 @@ on a quiet server, then while ``--load-clients`` clients post the bench workload
 lifecycles through the same server (``bench.command_load``, a process of its own): paced at
 ``--load-rate`` commands/s in all, then flat out. Printed per read and phase: p50 / p95 / p99
 / max to the last byte (goal: p99 < 20 ms), and the command rate each load held meanwhile;
-per phase, the server's garbage-collection pauses (``/metrics``); quiet, the server's CPU per
-read (every process of its tree).
+per phase, the server's garbage-collection pauses and its reads' waits for the read models
+(``/metrics``); quiet, the server's CPU per read (every process of its tree).
 """
 
 from __future__ import annotations

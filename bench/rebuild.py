@@ -38,7 +38,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.cpu import postgres_seconds
+from bench.cpu import ended_children_seconds, own_seconds, postgres_seconds
 from bench.plumbing import REPO_ROOT, fresh_schema, postgres_dsn, print_profile
 from bench.rebuild_store import (
     demo_scale,
@@ -162,13 +162,6 @@ def peak_memory() -> tuple[float, float]:
     return own, children
 
 
-def cpu_seconds() -> tuple[float, float]:
-    """CPU seconds (user + system) of this process and of its ended children so far."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
-
-
 def measure(backend: str, app: BanliApplication, views: Views, processes: int) -> Result:
     head = app.recorder.max_notification_id() or 0
     print(f"  log head {head:,}; warm-up raw read (untimed) …", flush=True)
@@ -185,14 +178,15 @@ def measure(backend: str, app: BanliApplication, views: Views, processes: int) -
 
     with views() as store:
         gc.collect()
-        cpu_before = cpu_seconds()
+        own_before, children_before = own_seconds(), ended_children_seconds()
         server_before = postgres_seconds() if backend == "postgres" else 0.0
         started = time.perf_counter()
         rebuild(
             app, store, registry.NAMES, progress=rebuild_progress(), processes=processes or None
         )
         rebuild_seconds = time.perf_counter() - started
-        own_cpu, children_cpu = (a - b for a, b in zip(cpu_seconds(), cpu_before, strict=True))
+        own_cpu = own_seconds() - own_before
+        children_cpu = ended_children_seconds() - children_before
         server_cpu = postgres_seconds() - server_before if backend == "postgres" else 0.0
         peak = peak_memory()
         positions = store.positions(

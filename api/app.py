@@ -34,6 +34,7 @@ from api import (
     routes_stats,
 )
 from api.limits import RequestLimits
+from api.routing import include
 from api.telemetry import RequestTelemetry
 from infra.services import Services
 
@@ -80,10 +81,10 @@ def create_app(services: Services) -> FastAPI:
     # Outermost: times and logs every answer, the limits' refusals included.
     app.add_middleware(RequestTelemetry)
     for module in ROUTERS:
-        app.include_router(module.router)
+        include(app, module.router)
     # The web workbench (GET /): pages on the same server, reading through api.queries.
     pages_app.install(app)
     # The proposer's page (UI.md 代表委员): HTML, outside the JSON API's document.
-    app.include_router(proposer_page.router)
+    include(app, proposer_page.router)
     proposer_page.redact_link_tokens()
     return app

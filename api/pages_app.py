@@ -18,6 +18,7 @@ from api import (
     pages_paperwork,
 )
 from api.pages_web import STATIC_DIR, LoginRequired, PageRefused, login_redirect, refused_page
+from api.routing import include
 
 PAGE_ROUTERS = (
     pages_login,
@@ -33,7 +34,7 @@ PAGE_ROUTERS = (
 
 def install(app: FastAPI) -> None:
     for module in PAGE_ROUTERS:
-        app.include_router(module.router)
+        include(app, module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.exception_handler(LoginRequired)

@@ -22,6 +22,7 @@ from api.deps import Office, Reader, Services
 from api.problems import ApiProblem
 from api.proposer_reads import proposer_case
 from api.routes_documents import document_file
+from api.routing import include
 from api.schemas_proposer import (
     CaseNotices,
     ProposerCases,
@@ -198,4 +199,4 @@ def case_notices(case_id: str, who: Reader, svc: Services) -> CaseNotices:
     return queries.notices(svc, who, case_id)
 
 
-router.include_router(commands)
+include(router, commands)

@@ -28,6 +28,7 @@ from starlette.formparsers import MultiPartException
 
 from api.auth import SESSION_COOKIE, services
 from api.pages_labels import LABELS, label, percent, status_word
+from api.pages_markup import deadline, unit_name
 from api.problems import ApiProblem
 from domain.errors import DomainError, NotFound
 from domain.vocabulary import KINDS, Kind
@@ -72,7 +73,14 @@ templates = Environment(
     # every page (5 % of a 督办 page under py-spy).
     auto_reload=False,
 )
-templates.globals.update(LABELS=LABELS, label=label, percent=percent, status_word=status_word)
+templates.globals.update(
+    LABELS=LABELS,
+    label=label,
+    percent=percent,
+    status_word=status_word,
+    deadline=deadline,
+    unit_name=unit_name,
+)
 
 # Pages in the top navigation, and the roles each is for (UI.md § Page map).
 NAVIGATION: tuple[tuple[str, str, frozenset[str]], ...] = (

@@ -1,0 +1,71 @@
+"""The HTML drawn many times a page, in Python: a deadline's status and a unit's name.
+
+A 台账 page of 50 rows shows about 80 deadlines and 70 unit names. As Jinja macros they were
+a sixth of the page's render (a macro call builds a frame, a context and a ``Markup`` per
+output); as functions the same HTML costs 0.4 ms less a page. Every value is escaped
+(``markupsafe.escape``), as autoescape would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Protocol
+
+from markupsafe import Markup, escape
+
+from api.pages_labels import label, status_word
+
+PROVISIONAL = "该年度放假调休安排尚未载入，暂按周一至周五计算："
+
+
+class ShownDeadline(Protocol):
+    """What a deadline's badge shows: the ledger's and the case page's deadlines have it."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def due_on(self) -> date: ...
+    @property
+    def original_due_on(self) -> date | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def days_overdue(self) -> int: ...
+    @property
+    def calendar_provisional(self) -> bool: ...
+    @property
+    def derivation(self) -> str: ...
+
+
+def unit_name(code: str | None, units: Mapping[str, str]) -> Markup:
+    """The unit's name, its code on hover; nothing for no unit."""
+    if not code:
+        return Markup("")
+    return Markup('<span title="{}">{}</span>').format(code, units.get(code, code))
+
+
+def deadline(
+    d: ShownDeadline, units: Mapping[str, str] | None = None, brief: bool = False
+) -> Markup:
+    """UI.md § Deadline status: the kind and unit (unless ``brief``), the date an extension
+    replaced struck through, the due date, the status word in its colour with the derivation
+    on hover, and ⚠ while the year's calendar is provisional."""
+    derivation = escape(d.derivation or "")
+    due = escape(d.due_on)
+    parts = ['<span class="dl">\n']
+    if not brief:
+        unit = f"·{escape((units or {}).get(d.unit, d.unit))}" if d.unit else ""
+        parts.append(f'<span class="dl-kind">{escape(label("deadline", d.kind))}{unit}</span>')
+    if d.original_due_on:
+        parts.append(f'<s class="dl-was" title="原定期限">{escape(d.original_due_on)}</s>')
+    parts.append(f'  <time datetime="{due}" title="{derivation}">{due}</time>\n')
+    status, word = escape(d.status), escape(status_word(d.status, d.days_overdue or 0))
+    parts.append(f'  <span class="status s-{status}" title="{derivation}">{word}</span>\n')
+    if d.calendar_provisional:
+        title = f"{PROVISIONAL}{derivation}"
+        parts.append(f'<span class="provisional" title="{title}" aria-label="日历暂定">⚠</span>')
+    parts.append("</span>\n")
+    return Markup("".join(parts))

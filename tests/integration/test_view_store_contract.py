@@ -264,11 +264,36 @@ def test_token_columns_are_searched_with_the_databases_own_full_text_index(
         store.fetch(f"SELECT * FROM {store.table(WORDS, 1)}_fts", ())
 
 
+def _bulk_insert(store: ViewStoreBase, generation: int, rows: list[dict[str, Any]]) -> None:
+    """Plain inserts, as a rebuild's bulk writers add rows to a bare generation."""
+    for row in rows:
+        store.execute(
+            f"INSERT INTO {store.table(WORDS, generation)} (case_id, year, head, body) "
+            "VALUES (?, ?, ?, ?)",
+            [row["case_id"], row["year"], row["head"], row["body"]],
+        )
+
+
+def test_a_bare_generation_with_a_key_written_twice_fails_when_indexed(
+    stores: tuple[Any, ViewStoreBase],
+) -> None:
+    """A rebuild's bare tables take rows without checking their key; the key added after the
+    fill refuses a duplicate, as a keyed table would have refused the second insert."""
+    _, store = stores
+    store.create_generation("words", (WORDS,), activate=True)
+    building = store.create_generation("words", (WORDS,), activate=False, indexed=False)
+    row = {"case_id": "a", "year": 2024, "head": "农村 公路", "body": "养护"}
+    _bulk_insert(store, building, [row, row])
+    with pytest.raises(IntegrityError):
+        store.create_indexes((WORDS,), building)
+
+
 def test_a_generation_indexed_after_its_rows_are_written_finds_them_and_what_comes_next_R_S4(
     stores: tuple[Any, ViewStoreBase],
 ) -> None:
-    """A rebuild fills a generation made without indexes, then adds them: the full-text index
-    covers the rows already there, and keeps following the case's rows replaced afterwards."""
+    """A rebuild fills a generation made without keys or indexes, then adds them: the
+    full-text index covers the rows already there, and keeps following the case's rows
+    replaced afterwards (which needs the key: a replacement is an upsert)."""
     _, store = stores
     store.create_generation("words", (WORDS,), activate=True)
     building = store.create_generation("words", (WORDS,), activate=False, indexed=False)
@@ -276,8 +301,7 @@ def test_a_generation_indexed_after_its_rows_are_written_finds_them_and_what_com
         {"case_id": "a", "year": 2024, "head": "农村 公路", "body": "养护"},
         {"case_id": "b", "year": 2025, "head": "老旧 小区", "body": "公路"},
     ]
-    filled = ViewChanges(append={"words": rows})
-    store.write({"words": filled}, {"words": (WORDS,)}, {"words": building})
+    _bulk_insert(store, building, rows)
     store.create_indexes((WORDS,), building)
     store.switch_generation("words", building, (WORDS,))
 

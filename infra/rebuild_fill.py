@@ -31,7 +31,7 @@ import logging
 import multiprocessing
 import os
 import queue
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,9 +98,8 @@ def fill(
     names = list(generations)
     tables = registry.tables(names)
     plan = Plan(app, reader, writers, tables, generations, head, app.stored_calendar.at(head))
-    jobs = _jobs(plan, names, processes or os.cpu_count() or 1)
     try:
-        _run(plan, jobs, progress)
+        _run(plan, _jobs(plan, names, processes or os.cpu_count() or 1), progress)
     except Exception as error:
         log.warning("the parallel rebuild failed (%s); rebuilding event by event", error)
         for name in names:
@@ -111,37 +110,45 @@ def fill(
     return True
 
 
-def _jobs(plan: Plan, names: Sequence[str], processes: int) -> list[Job]:
+def _jobs(plan: Plan, names: Sequence[str], processes: int) -> Iterator[Job]:
+    """The whole-log job first: it needs no split, so its process starts while the parent reads
+    every case id and splits them (0.7 s at 10⁶ events on SQLite, 1.2 s on PostgreSQL, when
+    one core had nothing else to do)."""
     views = registry.views(names)
     ordered = [v.name for v in views.event if not v.kafka_fed]
     split = [v.name for v in views.all() if v.name not in ordered]
-    jobs: list[Job] = []
+    numbered = 0
+    if ordered:
+        yield Job(numbered, ordered, None)
+        numbered += 1
     if split:
         shares: list[list[str]] = [[] for _ in range(processes)]
         for case_id in plan.reader.originators(plan.head):
             shares[partition_of(case_id, processes)].append(case_id)
-        # Numbered as listed, not by share: with fewer cases than processes some shares are
-        # empty, and a share's number could be the next job's (two jobs, one process, and a
+        # Numbered as made, not by share: with fewer cases than processes some shares are
+        # empty, and a share's number could be another job's (two jobs, one process, and a
         # parent waiting for ever on the other's report).
         for share in shares:
             if share:
-                jobs.append(Job(len(jobs), split, sorted(share)))
-    if ordered:
-        jobs.append(Job(len(jobs), ordered, None))
-    return jobs
+                yield Job(numbered, split, sorted(share))
+                numbered += 1
 
 
-def _run(plan: Plan, jobs: Sequence[Job], progress: Progress | None) -> None:
+def _run(plan: Plan, planned: Iterable[Job], progress: Progress | None) -> None:
     """Runs every job in a forked process (the parent's read models, patched or not, are the
-    children's) and waits for all, reporting the slowest share's progress."""
+    children's) as soon as it is planned, and waits for all, reporting the slowest share's
+    progress."""
     context = multiprocessing.get_context("fork")
     reports: Any = context.Queue()
-    running = {job.index: context.Process(target=_work, args=(plan, job, reports)) for job in jobs}
-    for process in running.values():
-        process.start()
-    done: dict[int, int] = {job.index: 0 for job in jobs}
-    finished: set[int] = set()
+    jobs: list[Job] = []
+    running: dict[int, Any] = {}
     try:
+        for job in planned:
+            jobs.append(job)
+            running[job.index] = context.Process(target=_work, args=(plan, job, reports))
+            running[job.index].start()
+        done: dict[int, int] = {job.index: 0 for job in jobs}
+        finished: set[int] = set()
         while len(finished) < len(jobs):
             try:
                 kind, index, value = reports.get(timeout=POLL_SECONDS)

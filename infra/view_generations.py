@@ -289,9 +289,7 @@ class Generations:
                 self._create_key(c, table, generation)
                 self._create_indexes(c, table, generation)
 
-    def _create_view_table(
-        self, c: Cursor, table: Table, generation: int, *, keyed: bool = True
-    ) -> None:
+    def _create_view_table(self, c: Cursor, table: Table, generation: int, *, keyed: bool) -> None:
         types = SQL_TYPES[self.dialect]
         name = physical(table.name, generation)
         columns = ", ".join(f"{col} {types[kind]}" for col, kind in table.columns.items())
@@ -308,7 +306,10 @@ class Generations:
         if self.dialect == "postgres":
             c.execute(f"ALTER TABLE {self._qualify(name)} ADD PRIMARY KEY ({key})")
         else:
-            c.execute(f"CREATE UNIQUE INDEX {name}_key ON {self._qualify(name)} ({key})")
+            # Named as PostgreSQL names a primary key's index. Not ``_key``: that is the name
+            # ``_create_indexes`` gives an index on a column ``key`` (the ledger has one), which
+            # its ``IF NOT EXISTS`` would then skip without a word.
+            c.execute(f"CREATE UNIQUE INDEX {name}_pkey ON {self._qualify(name)} ({key})")
 
     def _create_indexes(self, c: Cursor, table: Table, generation: int) -> None:
         name = physical(table.name, generation)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from infra.view_store import ViewStoreBase
+from infra.view_store import ViewStoreBase, physical
 from projections.core import Table, TextMatch
 from projections.processor import ViewChanges
 
@@ -286,6 +286,32 @@ def test_a_bare_generation_with_a_key_written_twice_fails_when_indexed(
     _bulk_insert(store, building, [row, row])
     with pytest.raises(IntegrityError):
         store.create_indexes((WORDS,), building)
+
+
+def test_a_bare_generation_gets_its_key_and_an_index_on_a_column_named_key(
+    stores: tuple[Any, ViewStoreBase],
+) -> None:
+    """The key added after the fill must not take the name of a secondary index (the ledger has
+    a column ``key``), which ``CREATE INDEX IF NOT EXISTS`` would then skip."""
+    _, store = stores
+    flagged = Table(
+        view="flags",
+        name="flags",
+        columns={"case_id": "TEXT", "key": "INTEGER"},
+        key=("case_id",),
+        indexes=(("key",),),
+    )
+    store.create_generation("flags", (flagged,), activate=True)
+    building = store.create_generation("flags", (flagged,), activate=False, indexed=False)
+    store.create_indexes((flagged,), building)
+    name = physical(flagged.name, building)
+    catalog = (
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+        if store.dialect == "sqlite"
+        else "SELECT indexname AS name FROM pg_indexes WHERE tablename = ?"
+    )
+    names = {row["name"] for row in store.fetch(catalog, (name,))}
+    assert {f"{name}_key", f"{name}_pkey"} <= names
 
 
 def test_a_generation_indexed_after_its_rows_are_written_finds_them_and_what_comes_next_R_S4(

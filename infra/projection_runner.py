@@ -137,11 +137,22 @@ class ProjectionRunner:
                 for name, change in changes.items():
                     if change.position is not None:
                         written[name] = change.position
-        except Exception:
+        except Exception as error:
             # In-memory state (cached cases, the chain's last hash) may be ahead of the store.
             self.processor = self._new_processor()
             if not self.store.reachable():
                 raise  # the store is down, not one view: retry the whole batch later
+            # Said, since what follows is far slower: a batch that keeps failing for a reason
+            # of its own (not one view's) would otherwise only show as a keeper falling behind.
+            log.warning(
+                "a batch of %d events (positions %d-%d) failed (%s: %s); applying each view "
+                "alone, an event per transaction",
+                len(batch),
+                batch[0].info.position,
+                batch[-1].info.position,
+                type(error).__name__,
+                error,
+            )
             for name in running:
                 self._apply_alone(name, batch, positions.get(name))
             self.processor = self._new_processor()

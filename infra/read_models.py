@@ -12,12 +12,12 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import psycopg
 from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
-from psycopg import Pipeline
 from psycopg.pq import TransactionStatus
 
 from infra.connections import connect_like
@@ -131,7 +131,7 @@ class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
         BEGIN and COMMIT are plain statements in it (the library's connections are in
         autocommit): psycopg's own transaction block waits for the pipeline on entering and
         on leaving. Whatever fails, in the database or here, the transaction rolls back."""
-        if not Pipeline.is_supported():  # a libpq older than 14: one statement at a time
+        if not psycopg.Pipeline.is_supported():  # a libpq older than 14: one statement at a time
             with self._tx(commit=True) as c:
                 yield c
             return
@@ -160,15 +160,19 @@ class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
             return
         rows = ", ".join(["(%s, %s)"] * len(trackings))
         table = self._tracking_table()
-        cursor.execute(
-            f"INSERT INTO {table} (application_name, notification_id) VALUES {rows} "
-            "ON CONFLICT (application_name) DO UPDATE "
-            "SET notification_id = EXCLUDED.notification_id "
-            f"WHERE {table}.notification_id < EXCLUDED.notification_id "
-            "RETURNING application_name",
-            [value for t in trackings for value in (t.application_name, t.notification_id)],
-        )
-        moved = {row["application_name"] for row in cursor.fetchall()}
+        # A cursor of its own: in a pipeline, psycopg attaches each answer to the cursor that
+        # sent its statement when it reads it, so on the batch's cursor the answer of an
+        # INSERT sent before, read while this one was sent, would be taken for this one's.
+        with cast("psycopg.Cursor[Any]", cursor).connection.cursor() as own:
+            own.execute(
+                f"INSERT INTO {table} (application_name, notification_id) VALUES {rows} "
+                "ON CONFLICT (application_name) DO UPDATE "
+                "SET notification_id = EXCLUDED.notification_id "
+                f"WHERE {table}.notification_id < EXCLUDED.notification_id "
+                "RETURNING application_name",
+                [value for t in trackings for value in (t.application_name, t.notification_id)],
+            )
+            moved = {row["application_name"] for row in own.fetchall()}
         for tracking in trackings:
             if tracking.application_name not in moved:
                 raise IntegrityError(

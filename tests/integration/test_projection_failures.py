@@ -33,7 +33,7 @@ def poisoned_rows(
 
 
 def test_one_failing_view_stops_alone_at_the_event_and_resumes_after_a_fix(
-    stores: Stores, monkeypatch: pytest.MonkeyPatch
+    stores: Stores, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     app, store = stores
     Flow(app, "OK-1").assign()
@@ -46,6 +46,10 @@ def test_one_failing_view_stops_alone_at_the_event_and_resumes_after_a_fix(
 
     runner = ProjectionRunner(app, store)
     runner.run()
+    # The batch's failure is said before the slower event-by-event pass, with its cause.
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert "applying each view alone" in said
+    assert f"positions 1-{head}" in said and "ValueError" in said and "NUL" in said
     positions = runner.positions()
     assert positions["ledger"] == bad_position - 1  # everything before BAD-1, no further
     assert {n: p for n, p in positions.items() if n != "ledger"} == {

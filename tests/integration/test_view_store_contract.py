@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -341,3 +342,32 @@ def test_a_generation_indexed_after_its_rows_are_written_finds_them_and_what_com
     store.write({"words": replaced}, {"words": (WORDS,)}, {"words": building})
     assert found("head", "公路") == []
     assert found("head", "城镇") == ["a"]
+
+
+def test_a_large_batch_is_tracked_when_answers_arrive_while_it_is_sent(
+    stores: tuple[Any, ViewStoreBase], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL answers a pipeline's statements while later ones are still being sent, and
+    psycopg attaches each answer to the cursor that sent its statement when it reads it. The
+    answers to a large batch's INSERTs, read while the tracking row was sent on the same
+    cursor, were taken for the tracking row's: "the last operation didn't produce records
+    (command status: INSERT 0 1)". Nothing was lost (the batch rolled back), but the view
+    keeper then applied the batch again one event per transaction, silently and far slower:
+    found when a keeper caught up with 470k events at a few hundred events a second. The
+    pause before the tracking row gives the server time to answer what came before it."""
+    _, store = stores
+    store.create_generation("things", (ROWS, LOG), activate=True)
+    track_all = type(store)._track_all
+
+    def late(self: ViewStoreBase, cursor: Any, trackings: Any) -> None:
+        time.sleep(0.05)
+        track_all(self, cursor, trackings)
+
+    monkeypatch.setattr(type(store), "_track_all", late)
+    position = 0
+    for _ in range(12):
+        rows = [{"position": position + i, "note": "x"} for i in range(1, 501)]
+        position += len(rows)
+        _write(store, ViewChanges(append={"log": rows}, position=position))
+    assert store.positions([("things", 1)]) == {"things": position}
+    assert len(_read(store, LOG)) == position

@@ -197,7 +197,11 @@ class ProjectionRunner:
                 continue
             notifications = self.app.recorder.select_notifications(start=failure.position, limit=1)
             del self.stopped[name]
-            if self._apply_alone(name, self._decode(notifications), None):
+            # From where the view's tracking stands: a failure recorded at an event the view
+            # already holds (a keeper that lost its lead mid-batch while the next one wrote it)
+            # is past, not applied again and refused again for ever.
+            held = self.store.positions([(name, self.generations[name])]).get(name)
+            if self._apply_alone(name, self._decode(notifications), held):
                 self.store.clear_failure(name, self.generations[name])
                 log.warning("projection %s resumed after position %s", name, failure.position)
             self.processor = self._new_processor()

@@ -13,7 +13,7 @@ from domain.deadlines.calendar import WorkdayCalendar
 from infra.application import BanliApplication
 from infra.positions import view_status
 from infra.projection_runner import ProjectionRunner, ProjectionStopped, rebuild
-from infra.view_store import ViewStoreBase
+from infra.view_store import ViewFailure, ViewStoreBase
 from projections.core import Row
 from projections.ledger import LedgerView
 from projections.registry import NAMES
@@ -84,3 +84,25 @@ def test_a_stopped_view_is_tried_again_while_running(
     runner.run()
     assert store.failures() == []
     assert set(runner.positions().values()) == {app.recorder.max_notification_id()}
+
+
+def test_a_view_stopped_at_an_event_it_already_holds_resumes(stores: Stores) -> None:
+    """A failure recorded at a position the view's tracking already holds (a keeper that lost
+    its lead mid-batch while the next one wrote it: the tracking row refused the old keeper's
+    write, and it stopped every view there). Trying that event again must not apply it once
+    more (refused again, for ever: every read a 503); the view resumes after it."""
+    app, store = stores
+    Flow(app, "OK-1").assign()
+    runner = ProjectionRunner(app, store)
+    runner.run()
+    head = app.recorder.max_notification_id() or 0
+    for name, generation in runner.generations.items():
+        store.record_failure(
+            ViewFailure(name, generation, head, "IntegrityError: tracking", "2025-01-01T00:00")
+        )
+    restarted = ProjectionRunner(app, store)
+    restarted.run()
+    assert store.failures() == [] and restarted.failures() == []
+    Flow(app, "OK-2").assign()
+    restarted.run()
+    assert set(restarted.positions().values()) == {app.recorder.max_notification_id()}

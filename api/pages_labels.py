@@ -139,6 +139,11 @@ def label(vocabulary: str, value: object) -> str:
     return LABELS.get(vocabulary, {}).get(str(value), str(value))
 
 
+def labelled(value: object, vocabulary: str) -> str:
+    """``label`` with the value first, as a template filter takes it."""
+    return label(vocabulary, value)
+
+
 def status_word(status: str, days_overdue: int = 0) -> str:
     """UI.md: 已逾期 N 天 and 逾期未办 N 天 carry their days; the other words stand alone."""
     word = label("status", status)

@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from api.auth import SESSION_COOKIE, services
-from api.pages_labels import LABELS, label, percent, status_word
+from api.pages_labels import LABELS, label, labelled, percent, status_word
 from api.pages_markup import deadline, unit_name
 from api.problems import ApiProblem
 from domain.errors import DomainError, NotFound
@@ -81,6 +81,9 @@ templates.globals.update(
     deadline=deadline,
     unit_name=unit_name,
 )
+# The same as filters, for what a page repeats per row (``_ledger_table.html``): Jinja calls
+# a filter directly, a function through ``Context.call``.
+templates.filters.update(label=labelled, unit_name=unit_name, deadline=deadline)
 
 # Pages in the top navigation, and the roles each is for (UI.md § Page map).
 NAVIGATION: tuple[tuple[str, str, frozenset[str]], ...] = (

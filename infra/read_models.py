@@ -19,6 +19,7 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.pq import TransactionStatus
+from psycopg.rows import dict_row
 
 from infra.connections import connect_like
 from infra.private_files import private_file
@@ -109,10 +110,11 @@ class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
         """One statement on a pooled connection, outside ``_tx``: the library keeps its
         connections in autocommit, so a lone statement is a transaction (and a snapshot) of
         its own, and the BEGIN and ROLLBACK around it would be two more round trips per
-        read, each a wake-up of a server process on a busy machine."""
-        with self.datastore.get_connection() as conn, conn.cursor() as c:
+        read, each a wake-up of a server process on a busy machine. The rows are made
+        dicts as they are read, not copied into dicts after."""
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=dict_row) as c:
             c.execute(sql.replace("?", "%s"), params)
-            return [dict(r) for r in c.fetchall()]
+            return c.fetchall()
 
     def _qualify(self, table: str) -> str:
         schema = self.datastore.schema

@@ -62,6 +62,7 @@ DEADLINE_COLUMNS = (
     "due_soon_days", "calendar_provisional", "derivation",
 )  # fmt: skip
 PREFIX = "dl_"
+_PREFIXED = tuple((c, PREFIX + c) for c in DEADLINE_COLUMNS)
 
 
 def page_with_deadlines(
@@ -77,11 +78,12 @@ def page_with_deadlines(
         [*params, *[as_of.isoformat()] * VALID_PARAMS],
     )
     out: list[tuple[Row, list[dict[str, Any]]]] = []
+    # Every row has the same columns: the case's are picked out once, not tested per row.
+    case_columns = [k for k in rows[0] if not k.startswith(PREFIX)] if rows else []
     for row in rows:
         if not out or out[-1][0]["case_id"] != row["case_id"]:
-            case = {k: v for k, v in row.items() if not k.startswith(PREFIX)}
-            out.append((case, []))
+            out.append(({k: row[k] for k in case_columns}, []))
         if row[PREFIX + "seq"] is not None:
-            stored = {c: row[PREFIX + c] for c in DEADLINE_COLUMNS}
+            stored = {c: row[prefixed] for c, prefixed in _PREFIXED}
             out[-1][1].append(deadline_view(stored, as_of))
     return out

@@ -20,12 +20,24 @@ def deadline_view(row: Row, as_of: date) -> dict[str, Any]:
     return judged(row, as_of, int(row["due_soon_days"]))
 
 
+def _due_on(deadline: dict[str, Any]) -> str:
+    return str(deadline["due_on"])
+
+
+def _units(stored: str) -> list[str]:
+    """A stored list of unit codes; most cases have no split and many no co-handling units."""
+    if stored == "[]":
+        return []
+    units: list[str] = json.loads(stored)
+    return units
+
+
 def ledger_item(case: Row, deadlines: list[dict[str, Any]]) -> dict[str, Any]:
-    open_ones = sorted(
-        (d for d in deadlines if d["status"] in OPEN_STATUSES), key=lambda d: d["due_on"]
+    # The first of the earliest (``min`` keeps the first of equals, as a stable sort does).
+    following = min(
+        (d for d in deadlines if d["status"] in OPEN_STATUSES), key=_due_on, default=None
     )
     overdue = [d for d in deadlines if d["status"] == "overdue"]
-    following = open_ones[0] if open_ones else None
     return {
         "case_id": case["case_id"],
         "number": case["number"],
@@ -36,8 +48,8 @@ def ledger_item(case: Row, deadlines: list[dict[str, Any]]) -> dict[str, Any]:
         "stage": case["stage"],
         "reference": bool(case["reference"]),
         "lead_unit": case["lead_unit"],
-        "co_units": json.loads(case["co_units"]),
-        "split_units": json.loads(case["split_units"]),
+        "co_units": _units(case["co_units"]),
+        "split_units": _units(case["split_units"]),
         "key": bool(case["key"]),
         "key_source": case["key_source"],
         "leader_in_charge": case["leader_in_charge"],

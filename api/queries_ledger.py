@@ -19,7 +19,7 @@ from projections.ledger import LedgerView, ledger, ledger_count, overdue
 from projections.ledger_summary import (
     deadline_dates,
     due_soon,
-    ledger_units,
+    ledger_choices,
     ledger_years,
     stage_counts,
 )
@@ -74,13 +74,11 @@ def ledger_screen(
     """The 台账 page's reads after one read-your-writes wait (each wait costs queries, and
     under a command load a wait for a newer head each), from the same view state."""
     head = waited_head(svc, LedgerView.name)
-    # The filters' choices change only with the log: read once per position (two statements
-    # a page, a quarter of its SQL, while nothing is written).
-    years = remembered(svc, LedgerView.name, head, ("years",), lambda: ledger_years(svc.views))
+    years, units = _choices(svc, who, head)
     return LedgerScreen(
         page=_page(svc, who, as_of, filters, page),
         total=_total(svc, who, head, as_of, filters),
-        units=_units(svc, who, head),
+        units=units,
         years=years,
     )
 
@@ -130,12 +128,17 @@ def ledger_summary(
     return at_head(svc, LedgerView.name, ("summary", as_of, *scope.values()), count)
 
 
-def _units(svc: Services, who: Principal, head: int) -> list[str]:
-    """The units the caller may filter the ledger by (a handler: its own), the ledger having
-    been waited for up to ``head``."""
+def _choices(svc: Services, who: Principal, head: int) -> tuple[list[int], list[str]]:
+    """The years and the units the caller may filter the ledger by (a handler: its own), the
+    ledger having been waited for up to ``head``. They change only with the log: read once
+    per position, in one statement (under a command load the head moves between pages, and
+    each statement is a round trip of the page's)."""
+    years, units = remembered(
+        svc, LedgerView.name, head, ("choices",), lambda: ledger_choices(svc.views)
+    )
     if who.role == "handler":
-        return [who.unit] if who.unit else []
-    return remembered(svc, LedgerView.name, head, ("units",), lambda: ledger_units(svc.views))
+        return years, [who.unit] if who.unit else []
+    return years, units
 
 
 def due_soon_page(svc: Services, who: Principal, as_of: date, *, limit: int = 100) -> LedgerPage:

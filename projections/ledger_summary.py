@@ -30,22 +30,41 @@ def stage_counts(reader: ViewReader, *, as_of: date, **filters: Any) -> dict[str
     return {str(r["stage"]): int(r["n"]) for r in rows}
 
 
-def distinct(reader: ViewReader, table: str, column: str) -> list[Any]:
-    """The distinct non-NULL values of an indexed ``column``, ascending, by one index probe
-    per value (a "loose index scan"): ``SELECT DISTINCT`` reads every row, which on every
-    台账 page costs a scan of the whole ledger for a few years and a few dozen units."""
-    rows = reader.fetch(
-        f"WITH RECURSIVE v(x) AS (SELECT MIN({column}) FROM {table} UNION ALL "
-        f"SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > v.x) FROM v "
-        "WHERE v.x IS NOT NULL) SELECT x FROM v WHERE x IS NOT NULL",
-        [],
-    )
-    return [r["x"] for r in rows]
+def distinct(reader: ViewReader, *columns: tuple[str, str]) -> list[list[str]]:
+    """The distinct non-NULL values of each indexed ``(table, column)``, ascending, as text:
+    one statement for all of them, each column by one index probe per value (a "loose index
+    scan"), where ``SELECT DISTINCT`` reads every row, which on every 台账 page costs a scan
+    of the whole ledger for a few years and a few dozen units."""
+    scans, picks = [], []
+    for n, (table, column) in enumerate(columns):
+        scans.append(
+            f"v{n}(x) AS (SELECT MIN({column}) FROM {table} UNION ALL "
+            f"SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > v{n}.x) FROM v{n} "
+            f"WHERE v{n}.x IS NOT NULL)"
+        )
+        picks.append(f"SELECT {n} AS n, CAST(x AS TEXT) AS x FROM v{n} WHERE x IS NOT NULL")
+    rows = reader.fetch(f"WITH RECURSIVE {', '.join(scans)} {' UNION ALL '.join(picks)}", [])
+    found: list[list[str]] = [[] for _ in columns]
+    for row in rows:
+        found[int(row["n"])].append(str(row["x"]))
+    return [sorted(values) for values in found]
+
+
+def _years(values: list[str]) -> list[int]:
+    return sorted((int(y) for y in values), reverse=True)
 
 
 def ledger_years(reader: ViewReader) -> list[int]:
     """The years of the cases in the ledger, newest first."""
-    return sorted((int(y) for y in distinct(reader, reader.table(CASES), "year")), reverse=True)
+    (years,) = distinct(reader, (reader.table(CASES), "year"))
+    return _years(years)
+
+
+def ledger_choices(reader: ViewReader) -> tuple[list[int], list[str]]:
+    """The 台账's filter choices, in one statement: its years, newest first (``ledger_years``),
+    and every unit with a role on some case."""
+    years, units = distinct(reader, (reader.table(CASES), "year"), (reader.table(UNITS), "unit"))
+    return _years(years), units
 
 
 def deadline_dates(reader: ViewReader, start: date, end: date) -> dict[str, dict[str, Any]]:
@@ -58,11 +77,6 @@ def deadline_dates(reader: ViewReader, start: date, end: date) -> dict[str, dict
         [start.isoformat(), end.isoformat()],
     )
     return {f"{r['case_id']}:{r['seq']}": dict(r) for r in rows}
-
-
-def ledger_units(reader: ViewReader) -> list[str]:
-    """Every unit with a role on some case (the 台账's unit filter)."""
-    return [str(u) for u in distinct(reader, reader.table(UNITS), "unit")]
 
 
 # Policies call a deadline due soon within this many days at most (``due_soon_days``).

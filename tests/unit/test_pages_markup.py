@@ -60,4 +60,3 @@ def test_a_unit_name_has_its_code_on_hover_and_nothing_for_no_unit() -> None:
     assert str(unit_name(None, NAMES)) == ""
     # A code is escaped like a name, in the attribute as in the text.
     assert str(unit_name('A"<B', {})) == '<span title="A&#34;&lt;B">A&#34;&lt;B</span>'
-

@@ -37,16 +37,22 @@ def _processes() -> dict[int, tuple[str, int, float, float]]:
     return found
 
 
-def tree_seconds(roots: Iterable[int]) -> float:
-    """CPU seconds of ``roots`` and every live descendant."""
+def tree_seconds(roots: Iterable[int], *, leaving_out: Iterable[int] = ()) -> float:
+    """CPU seconds of ``roots`` and every live descendant, but ``leaving_out`` and theirs."""
     processes = _processes()
-    wanted = set(roots)
+    wanted, skipped = set(roots), set(leaving_out)
     grew = True
     while grew:
-        more = {pid for pid, (_, ppid, _, _) in processes.items() if ppid in wanted} - wanted
+        more = {pid for pid, (_, ppid, _, _) in processes.items() if ppid in wanted}
+        more -= wanted | skipped
         wanted |= more
         grew = bool(more)
     return sum(processes[pid][2] for pid in wanted if pid in processes)
+
+
+def children(pid: int) -> list[int]:
+    """The live processes ``pid`` started."""
+    return [child for child, (_, ppid, _, _) in _processes().items() if ppid == pid]
 
 
 def postgres_seconds() -> float:

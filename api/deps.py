@@ -7,9 +7,11 @@ role before the body is judged; ``as_of: AsOf`` is the day asked for, today by d
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar, get_type_hints
 
 from fastapi import Depends, Path, Query, Request
 from pydantic import AfterValidator, BeforeValidator
@@ -22,14 +24,37 @@ from infra.clock import today
 from infra.directory import Principal
 from infra.services import Services as ServiceGraph
 
+# FastAPI hands a plain function (or a class) it depends on to its thread pool and awaits a
+# coroutine in its event loop. Each hop is a wake-up of a worker thread and of the loop, and
+# under a load a wait for the GIL on both sides; what only reads the request or its query is
+# a coroutine, and the pool is left to what waits on the database (the caller's check).
 
-async def _services(request: Request) -> ServiceGraph:
-    """``services`` as a dependency: a coroutine, so FastAPI calls it in its event loop
-    rather than handing it to its thread pool (it only reads the app's state)."""
+
+async def app_services(request: Request) -> ServiceGraph:
+    """``services`` as a dependency, called in the event loop (it only reads the app's state)."""
     return services(request)
 
 
-Services = Annotated[ServiceGraph, Depends(_services)]
+T = TypeVar("T")
+
+
+def in_event_loop(cls: Callable[..., T]) -> Callable[..., Awaitable[T]]:
+    """``cls`` (a class FastAPI fills from the query) as a dependency called in the event
+    loop: the same parameters, so the same query and the same OpenAPI document."""
+
+    async def made(**fields: Any) -> T:
+        return cls(**fields)
+
+    hints = get_type_hints(cls, include_extras=True)
+    parameters = [
+        p.replace(annotation=hints[p.name]) for p in inspect.signature(cls).parameters.values()
+    ]
+    made.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    made.__name__ = made.__qualname__ = getattr(cls, "__name__", "made")
+    return made
+
+
+Services = Annotated[ServiceGraph, Depends(app_services)]
 
 # Who may call, by role (API.md "Who does what").
 Caller = Annotated[Principal, Depends(principal)]  # any authenticated user
@@ -60,7 +85,7 @@ def admin_or_self(username: Username, who: Caller) -> Principal:
 AdminOrSelf = Annotated[Principal, Depends(admin_or_self)]
 
 
-def as_of_day(as_of: Day | None = None) -> date:
+async def as_of_day(as_of: Day | None = None) -> date:
     return as_of or today()
 
 
@@ -126,5 +151,5 @@ class LedgerFilter:
         }
 
 
-Page = Annotated[Paging, Depends()]
-LedgerQuery = Annotated[LedgerFilter, Depends()]
+Page = Annotated[Paging, Depends(in_event_loop(Paging))]
+LedgerQuery = Annotated[LedgerFilter, Depends(in_event_loop(LedgerFilter))]

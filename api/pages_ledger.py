@@ -43,7 +43,8 @@ Supervisor = Annotated[Principal, Depends(roles(*SUPERVISORS))]
 TABS = {"overdue": "逾期", "due_soon": "即将到期", "key": "重点件", "dissatisfied": "不满意件"}
 
 
-def ledger_filter(request: Request) -> LedgerFilter:
+async def ledger_filter(request: Request) -> LedgerFilter:
+    """The 台账's filters from its URL (a coroutine: FastAPI calls it in its event loop)."""
     return LedgerFilter(
         year=query_year(request),
         unit=request.query_params.get("unit") or None,

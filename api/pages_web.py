@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from api.auth import SESSION_COOKIE, services
+from api.deps import app_services
 from api.pages_labels import LABELS, label, labelled, percent, status_word
 from api.pages_markup import deadline, unit_name
 from api.problems import ApiProblem
@@ -135,10 +136,10 @@ def page_user(request: Request) -> Principal:
     return found
 
 
-def roles(*allowed: str) -> Callable[..., Principal]:
+def roles(*allowed: str) -> Callable[..., Awaitable[Principal]]:
     """A page dependency admitting only ``allowed`` roles (others get the 403 page)."""
 
-    def check(who: Annotated[Principal, Depends(page_user)]) -> Principal:
+    async def check(who: Annotated[Principal, Depends(page_user)]) -> Principal:
         if who.role not in allowed:
             raise PageRefused(403, f"{label('role', who.role)}不能查看此页面")
         return who
@@ -147,7 +148,7 @@ def roles(*allowed: str) -> Callable[..., Principal]:
 
 
 Staff = Annotated[Principal, Depends(page_user)]
-Svc = Annotated[Services, Depends(services)]
+Svc = Annotated[Services, Depends(app_services)]
 
 
 def csrf_of(secret: str) -> str:

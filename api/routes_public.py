@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import queries
-from api.deps import Page, Paging, Services, UnitFilter, YearFilter
+from api.deps import Page, Paging, Services, UnitFilter, YearFilter, in_event_loop
 from api.problems import ApiProblem
 from api.public_snapshot import PublicSnapshots
 from api.schemas_paperwork import PublicReplies
@@ -48,7 +48,7 @@ class PublicFilter:
     q: Search = None
 
 
-PublicQuery = Annotated[PublicFilter, Depends()]
+PublicQuery = Annotated[PublicFilter, Depends(in_event_loop(PublicFilter))]
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parents[1] / "web" / "templates"),
     autoescape=select_autoescape(["html"]),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
@@ -54,3 +56,43 @@ def test_a_router_with_start_up_hooks_is_refused() -> None:
     router = APIRouter(on_startup=[lambda: None])
     with pytest.raises(TypeError, match="include_router"):
         include(FastAPI(), router)
+
+
+def _handed_to_the_pool(route: APIRoute) -> list[str]:
+    """The dependencies of ``route`` FastAPI runs in its thread pool (a plain function or a
+    class; a coroutine is awaited in the event loop), by name, nested ones included."""
+    found: list[str] = []
+    pending = list(route.dependant.dependencies)
+    while pending:
+        dependency = pending.pop()
+        pending += dependency.dependencies
+        call = dependency.call
+        if call is not None and (inspect.isclass(call) or not inspect.iscoroutinefunction(call)):
+            found.append(getattr(call, "__qualname__", repr(call)))
+    return sorted(found)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "checked_by"),
+    [
+        ("GET", "/ledger", "page_user"),
+        ("GET", "/supervision", "page_user"),
+        ("GET", "/v1/ledger", "require.<locals>.check"),
+        ("GET", "/v1/ledger/overdue", "require.<locals>.check"),
+        ("GET", "/v1/cases", "require.<locals>.check"),
+        ("GET", "/v1/public/replies", None),
+    ],
+)
+def test_a_read_hands_only_the_callers_check_to_the_thread_pool(
+    method: str, path: str, checked_by: str | None
+) -> None:
+    """Each dependency in the pool is a hop to a worker thread and back, per request; only
+    the caller's check waits on the database (its session or token is read from the store).
+    The query, the services and a role test are coroutines."""
+    app = create_app(NoServices())  # type: ignore[arg-type]
+    route = next(
+        r
+        for r in app.router.routes
+        if isinstance(r, APIRoute) and r.path == path and method in r.methods
+    )
+    assert _handed_to_the_pool(route) == ([checked_by] if checked_by else [])

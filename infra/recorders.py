@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 from psycopg import Cursor
@@ -47,6 +47,27 @@ class IdempotencyRow:
     key: str
     request_hash: str
     response: str  # JSON of the first answer, without notification positions
+
+
+# One stored event and its index row (None where the event has none).
+IndexedNotification = tuple[Notification, IndexFacts | None]
+
+# The index row's columns beside a stored event's, renamed apart from the event's own.
+INDEX_COLUMNS = (
+    "i.originator_id AS index_originator_id, i.originator_version AS index_version, "
+    "i.event_type AS index_event_type, i.recorded_at AS index_recorded_at"
+)
+
+
+def _index_facts(row: Any) -> IndexFacts | None:
+    if row["index_originator_id"] is None:
+        return None
+    return IndexFacts(
+        str(row["index_originator_id"]),
+        int(row["index_version"]),
+        str(row["index_event_type"]),
+        str(row["index_recorded_at"]),
+    )
 
 
 def _rows(
@@ -99,6 +120,31 @@ class IndexedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *SQLITE_SIDE_TABLES]
 
+    def notifications_from(self, start: int, limit: int) -> list[IndexedNotification]:
+        """``select_notifications(start, limit)`` with each event's index row, in one
+        statement (the view keeper reads each batch so, where it made two reads)."""
+        statement = (
+            f"SELECT e.rowid AS position, e.originator_id, e.originator_version, e.topic, "
+            f"e.state, {INDEX_COLUMNS} FROM {self.events_table_name} e "
+            "LEFT JOIN banli_event_index i ON i.notification_id = e.rowid "
+            "WHERE e.rowid >= ? ORDER BY e.rowid LIMIT ?"
+        )
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement, (start, limit))
+            return [
+                (
+                    Notification(
+                        id=row["position"],
+                        originator_id=self.convert_originator_id(row["originator_id"]),
+                        originator_version=row["originator_version"],
+                        topic=row["topic"],
+                        state=row["state"],
+                    ),
+                    _index_facts(row),
+                )
+                for row in c.fetchall()
+            ]
+
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
@@ -131,6 +177,13 @@ class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
             self.index_table
         )
         self.insert_request = SQL("INSERT INTO {} VALUES (%s, %s)").format(self.requests_table)
+        events = self._qualified(schema, self.events_table_name)
+        self.select_indexed_notifications = SQL(
+            "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, "
+            + INDEX_COLUMNS
+            + " FROM {} e LEFT JOIN {} i ON i.notification_id = e.notification_id "
+            "WHERE e.notification_id >= %s ORDER BY e.notification_id LIMIT %s"
+        ).format(events, self.index_table)
         self.insert_idempotency = SQL("INSERT INTO {} VALUES (%s, %s, %s)").format(
             self.idempotency_table
         )
@@ -161,6 +214,25 @@ class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
             SQL("CREATE INDEX IF NOT EXISTS banli_login_failures_time ON {} ").format(failures)
             + SQL("(failed_at)"),
         ]
+
+    def notifications_from(self, start: int, limit: int) -> list[IndexedNotification]:
+        """``select_notifications(start, limit)`` with each event's index row, in one
+        statement (the view keeper reads each batch so, where it made two round trips)."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self.select_indexed_notifications, (start, limit), prepare=True)
+            return [
+                (
+                    Notification(
+                        id=row["notification_id"],
+                        originator_id=row["originator_id"],
+                        originator_version=row["originator_version"],
+                        topic=row["topic"],
+                        state=bytes(row["state"]),
+                    ),
+                    _index_facts(row),
+                )
+                for row in curs.fetchall()
+            ]
 
     def create_table(self) -> None:
         """The library's DDL, one process at a time: every process runs it when it starts, those
@@ -211,6 +283,10 @@ class IndexQueries:
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", self.placeholder)
+
+    def notifications_from(self, start: int, limit: int) -> list[IndexedNotification]:
+        """Up to ``limit`` stored events from position ``start`` on, each with its index row."""
+        raise NotImplementedError
 
     def version_at(self, originator_id: str, recorded_at: str) -> int | None:
         """R-X3: the case's last version recorded at or before ``recorded_at``."""
@@ -339,6 +415,9 @@ class SQLiteIndexQueries(IndexQueries):
     def __init__(self, recorder: IndexedSQLiteApplicationRecorder) -> None:
         self.recorder = recorder
 
+    def notifications_from(self, start: int, limit: int) -> list[IndexedNotification]:
+        return self.recorder.notifications_from(start, limit)
+
     def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
         with self.recorder.datastore.transaction(commit=False) as c:
             c.execute(self._sql(sql), params)
@@ -356,6 +435,9 @@ class PostgresIndexQueries(IndexQueries):
         self.recorder = recorder
         schema = recorder.datastore.schema
         self.prefix = f'"{schema}".' if schema else ""
+
+    def notifications_from(self, start: int, limit: int) -> list[IndexedNotification]:
+        return self.recorder.notifications_from(start, limit)
 
     def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
         """One statement on a pooled connection, outside a transaction: the library keeps its

@@ -38,6 +38,30 @@ def test_lifecycle_round_trips_through_the_store_and_the_log(store_env: dict[str
     assert [n.originator_version for n in log] == list(range(1, case.version + 1))
 
 
+def test_a_batch_of_the_log_reads_with_its_index_rows_in_one_statement(
+    store_env: dict[str, str],
+) -> None:
+    """What the view keeper reads per batch: the library's notifications, each with the row
+    the time index holds for it, the same on both databases."""
+    app = BanliApplication(env=store_env)
+    flow = Flow(app)
+    flow.assign("FIN", ["HOU"])
+    flow.co_opinion("HOU")
+    read = app.index.notifications_from(2, 2)
+    assert read == [
+        (n, facts)
+        for n, (position, facts) in zip(
+            app.recorder.select_notifications(start=2, limit=2),
+            app.index.index_facts(1, 3, 2),
+            strict=True,
+        )
+        if n.id == position
+    ]
+    assert [n.id for n, _ in read] == [2, 3]
+    assert all(facts is not None and facts.version == n.originator_version for n, facts in read)
+    assert app.index.notifications_from(100, 10) == []
+
+
 def test_idempotency_answer_survives_a_restart(store_env: dict[str, str]) -> None:
     app = BanliApplication(env=store_env)
     flow = Flow(app)

@@ -1,7 +1,9 @@
 """Password logins (POST /v1/session): a session per login, found by the hash of its secret.
 
 Like tokens, nothing about a session is trusted from memory: the session (ended?) and its user
-(enabled? password changed since?) are read from the store on every request.
+(enabled? password changed since?) are read from the store on every request. Read again in
+full when the store has a newer event of either, and otherwise kept (``KeptAggregates``: the
+store answers their newest versions, one statement where reading both was two).
 """
 
 from __future__ import annotations
@@ -9,14 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from domain.directory import token_hash
+from domain.directory import User, token_hash
 from domain.errors import Conflict
 from domain.sessions import Session
 from infra.directory import Directory, Principal, new_secret, principal_of, well_formed_secret
+from infra.kept_aggregates import KeptAggregates
 from infra.login_throttle import LoginThrottle
 from infra.recorders import LATEST
 
@@ -33,6 +37,7 @@ class Sessions:
         self.directory = directory
         self.throttle = throttle
         self.lifetime = lifetime
+        self.kept = KeptAggregates(directory.app.index)
 
     def login(self, username: str, password: str) -> OpenedSession:
         """Raises ``LoginLocked`` or ``BadCredentials`` (also for an unknown or disabled user)."""
@@ -60,7 +65,7 @@ class Sessions:
 
     def end(self, secret: str) -> Principal | None:
         """Logs out: the session stops working; None if it was not a live session."""
-        found = self._live(secret)
+        found = self._live(secret, fresh=True)  # its own copy: ending it changes it
         if found is None:
             return None
         session, who = found
@@ -71,18 +76,32 @@ class Sessions:
             return None  # ended meanwhile (another worker, a double click)
         return who
 
-    def _live(self, secret: str) -> tuple[Session, Principal] | None:
+    def _live(self, secret: str, *, fresh: bool = False) -> tuple[Session, Principal] | None:
         if not well_formed_secret(secret):
             return None
-        try:
-            found: Any = self.directory.app.repository.get(
-                Session.create_id(token_hash(secret)), version=LATEST
-            )
-        except AggregateNotFoundError:
-            return None
-        if not isinstance(found, Session) or not found.admits(self.directory.clock()):
-            return None
-        user = self.directory.current_user(found.username)
-        if user is None or not user.admits_session(found.user_version):
+        session_id = Session.create_id(token_hash(secret))
+        kept = None if fresh else self.kept.current(session_id)
+        if kept is not None:
+            found, user = kept
+        else:
+            read = self._read(session_id)
+            if read is None:
+                return None
+            found, user = read
+            if not fresh:
+                self.kept.keep(session_id, (found, user))
+        assert isinstance(found, Session) and isinstance(user, User)
+        if not found.admits(self.directory.clock()) or not user.admits_session(found.user_version):
             return None
         return found, principal_of(user)
+
+    def _read(self, session_id: UUID) -> tuple[Session, User] | None:
+        """The session and its user as the store holds them now; None without either."""
+        try:
+            found: Any = self.directory.app.repository.get(session_id, version=LATEST)
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(found, Session):
+            return None
+        user = self.directory.current_user(found.username)
+        return None if user is None else (found, user)

@@ -218,6 +218,33 @@ def test_logout_ends_the_session(api: Api) -> None:
     assert replayed.delete("/v1/session").status_code == 401
 
 
+def test_a_session_checked_again_reads_only_its_versions_until_the_store_moves(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The session and its user are read in full once, then only their newest versions (one
+    statement) until either has a newer event: a password change counts at the next request."""
+    new_user(api, "wang")
+    client = browser(api)
+    log_in(client, "wang")
+    reads: list[object] = []
+    repository = api.services.app.repository
+    real_get = repository.get
+
+    def counted(aggregate_id: Any, *args: Any, **kwargs: Any) -> Any:
+        reads.append(aggregate_id)
+        return real_get(aggregate_id, *args, **kwargs)
+
+    monkeypatch.setattr(repository, "get", counted)
+    assert me(client) == 200
+    first = len(reads)
+    assert first == 2  # the session, then its user
+    assert me(client) == 200 and me(client) == 200
+    assert len(reads) == first  # kept: nothing of either moved
+    change = {"old_password": PASSWORD, "new_password": "another-long-password-9"}
+    assert client.post("/v1/users/wang/password", json=change).status_code in (200, 201, 204)
+    assert me(client) == 401  # the user moved: read again, and the session no longer admitted
+
+
 def test_logout_without_a_session_is_401(api: Api) -> None:
     response = api.client.delete("/v1/session", headers=bearer(api.tokens["office"]))
     assert response.status_code == 401, response.text

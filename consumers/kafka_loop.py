@@ -54,7 +54,7 @@ class PartitionedConsumer:
         consumer.subscribe([topic], listener=ResumeFromSink())
 
     def poll_once(self, timeout_ms: int = 500) -> int:
-        _finish_stranded_join(self.consumer)
+        finish_stranded_join(self.consumer)
         polled = self.consumer.poll(timeout_ms=timeout_ms, max_records=self.max_records)
         if self.newly_assigned is not None:
             count = len(self.consumer.partitions_for_topic(self.topic) or ())
@@ -77,7 +77,7 @@ class PartitionedConsumer:
             self.consumer.close()
 
 
-def _finish_stranded_join(consumer: Any) -> None:
+def finish_stranded_join(consumer: Any) -> None:
     """Makes the next poll finish a JoinGroup that kafka-python 3.0 would otherwise abandon.
 
     A join that outlasts a poll stays in flight for the next poll to finish, but a poll only

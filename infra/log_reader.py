@@ -23,12 +23,13 @@ import psycopg
 from eventsourcing.persistence import Notification
 
 from infra.connections import connect_like
-from infra.recorders import IndexedPostgresApplicationRecorder, IndexedSQLiteApplicationRecorder
+from infra.recorders import (
+    IndexedNotification,
+    IndexedPostgresApplicationRecorder,
+    IndexedSQLiteApplicationRecorder,
+)
 from projections.core import IndexFacts
 from projections.tamper_chain import StoredFacts
-
-# One stored event and its index row (None where the event has none).
-StoredRow = tuple[Notification, IndexFacts | None]
 
 PAGE = 5000  # rows fetched at a time
 
@@ -89,7 +90,7 @@ class LogReader:
 
     def pages(
         self, upto: int, originators: Sequence[str] | None = None, *, with_index: bool = True
-    ) -> Iterator[list[StoredRow]]:
+    ) -> Iterator[list[IndexedNotification]]:
         """Events up to position ``upto``: all in log order, or those of ``originators`` case by
         case (each aggregate's events in version order); without their index rows (None) unless
         ``with_index``."""
@@ -124,7 +125,7 @@ class LogReader:
         # A server-side cursor: the rows stream instead of arriving all at once.
         return conn.cursor(name="banli_log_reader")
 
-    def _row(self, r: Sequence[Any]) -> StoredRow:
+    def _row(self, r: Sequence[Any]) -> IndexedNotification:
         state = bytes(r[4])
         notification = Notification(
             id=r[0], originator_id=r[1], originator_version=r[2], topic=r[3], state=state

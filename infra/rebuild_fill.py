@@ -31,6 +31,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -58,6 +59,12 @@ Progress = Callable[[int, int], None]
 BATCH_EVENTS = 20_000
 # How often the parent looks at its processes while none reports.
 POLL_SECONDS = 0.5
+# How long the parent waits for a report from any process before it gives them all up. A
+# process reports every BATCH_EVENTS events (a second or two); one that says nothing for this
+# long is stuck, not slow: a process forked while another thread of the parent held a lock
+# (SQLite's allocator mutex, say) waits on it for ever. The event-by-event rebuild then does
+# the work, minutes late rather than never.
+STALL_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -149,12 +156,15 @@ def _run(plan: Plan, planned: Iterable[Job], progress: Progress | None) -> None:
             running[job.index].start()
         done: dict[int, int] = {job.index: 0 for job in jobs}
         finished: set[int] = set()
+        heard = time.monotonic()
         while len(finished) < len(jobs):
             try:
                 kind, index, value = reports.get(timeout=POLL_SECONDS)
             except queue.Empty:
                 _check_alive(running, finished)
+                _check_heard(heard)
                 continue
+            heard = time.monotonic()
             if kind == "failed":
                 raise RuntimeError(f"rebuild process {index}: {value}")
             done[index] = value
@@ -181,6 +191,12 @@ def _check_alive(running: Mapping[int, Any], finished: set[int]) -> None:
     for index, process in running.items():
         if index not in finished and not process.is_alive() and process.exitcode != 0:
             raise RuntimeError(f"rebuild process {index} exited with {process.exitcode}")
+
+
+def _check_heard(heard: float) -> None:
+    silent = time.monotonic() - heard
+    if silent > STALL_SECONDS:
+        raise RuntimeError(f"no rebuild process reported for {silent:.0f} s (stuck)")
 
 
 def _work(plan: Plan, job: Job, reports: Any) -> None:

@@ -5,12 +5,17 @@ fails; here the fast path must succeed, and nothing else writes the new generati
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
+import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from domain.case import Case
+from infra import rebuild_fill
 from infra.application import BanliApplication
 from infra.log_reader import log_reader
 from infra.partitions import partition_of
@@ -110,3 +115,37 @@ def test_fewer_cases_than_processes_fill_every_view_R_D7(
     for name, generation in generations.items():
         store.switch_generation(name, generation, tables[name])
     assert snapshot(store) == kept
+
+
+def test_a_process_that_stops_reporting_gives_the_fill_up_and_empties_its_tables_R_D7(
+    stores: tuple[BanliApplication, ViewStoreBase], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forked process can hang for ever (a lock another thread of the parent held at the
+    fork); the fill once waited on it for ever. Here each split process writes its first batch
+    and then says nothing: the fill gives up, empties what was written, and the caller rebuilds
+    event by event."""
+    app, store = stores
+    for n in range(1, 5):
+        Flow(app, f"2025-{n}").assign()
+    head = app.recorder.max_notification_id() or 0
+    written = rebuild_fill._write
+
+    def write_then_hang(writer: Any, plan: Any, changes: Mapping[str, Any]) -> None:
+        written(writer, plan, changes)
+        time.sleep(600)
+
+    monkeypatch.setattr(rebuild_fill, "_write", write_then_hang)  # forked: the children's too
+    monkeypatch.setattr(rebuild_fill, "STALL_SECONDS", 1.0)
+    tables = registry.tables()
+    generations = {
+        name: store.create_generation(name, tables[name], activate=False) for name in registry.NAMES
+    }
+    assert not fill(app, store, generations, head, processes=2)
+    assert multiprocessing.active_children() == []
+    left = {
+        table.name: store.fetch(f"SELECT COUNT(*) AS n FROM {store.table(table, generation)}", ())
+        for name, generation in generations.items()
+        for table in tables[name]
+    }
+    assert all(count == [{"n": 0}] for count in left.values()), left
+    assert not any(store.positions(generations.items()).values())

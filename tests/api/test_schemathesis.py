@@ -23,7 +23,7 @@ import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.app import create_app
 from banli.compose import build_services
@@ -37,19 +37,24 @@ from tests.api.conftest import (
     reply_body,
 )
 
-# The schema is read from the app at import time, so the app (on a store of its own) exists then.
-DATA_DIR = Path(tempfile.mkdtemp(prefix="banli-schemathesis-"))
-SERVICES = build_services(Settings(data_dir=DATA_DIR, bootstrap_admin_token=BOOT))
-APP = create_app(SERVICES)
-atexit.register(partial(shutil.rmtree, DATA_DIR, ignore_errors=True))
-atexit.register(SERVICES.close)
+# The schema is read from an app at import time, in every test process, whether or not it runs
+# this module. That app keeps no read models, so no thread of it runs from collection on (one
+# inside SQLite at a fork wedges the parallel rebuild's children); the requests go to a live
+# app that the module's fixture starts and closes.
+SCHEMA_DIR = Path(tempfile.mkdtemp(prefix="banli-schemathesis-"))
+atexit.register(partial(shutil.rmtree, SCHEMA_DIR, ignore_errors=True))
+SCHEMA_APP = create_app(
+    build_services(Settings(data_dir=SCHEMA_DIR, bootstrap_admin_token=BOOT), embedded=False)
+)
+LIVE: list[ASGIApp] = []  # the app the running module's fixture serves
 
 
 async def without_lifespan(scope: Scope, receive: Receive, send: Send) -> None:
-    """The app minus its lifespan: schemathesis ends an ASGI app's lifespan after every test
-    item, and the app's shutdown stops its projections for good; the module closes them."""
+    """The live app (the schema's before there is one) minus its lifespan: schemathesis ends an
+    ASGI app's lifespan after every test item, and the app's shutdown stops its projections for
+    good; the module's fixture closes them."""
     if scope["type"] != "lifespan":
-        await APP(scope, receive, send)
+        await (LIVE[-1] if LIVE else SCHEMA_APP)(scope, receive, send)
         return
     while True:
         message = await receive()
@@ -166,12 +171,16 @@ KNOWN_5XX = (
 
 
 @pytest.fixture(scope="module")
-def seeded() -> Iterator[Seeded]:
-    client = TestClient(APP, raise_server_exceptions=False)  # no lifespan: not a context
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), bootstrap_admin_token=BOOT)
+    services = build_services(settings)
+    LIVE.append(create_app(services))
+    client = TestClient(LIVE[-1], raise_server_exceptions=False)  # no lifespan: not a context
     try:
-        yield Seeded(Api(client, SERVICES, create_units_and_users(client)))
+        yield Seeded(Api(client, services, create_units_and_users(client)))
     finally:
-        SERVICES.close()
+        LIVE.clear()
+        services.close()
 
 
 @schema.parametrize()

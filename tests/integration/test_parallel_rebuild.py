@@ -35,6 +35,15 @@ from tests.random_history import RandomHistory
 from tests.support import Flow, snapshot
 
 
+@pytest.fixture(autouse=True)
+def no_service_threads() -> None:
+    """The fill forks: a child inherits any lock another thread held at that moment, and one
+    that was inside SQLite (a read-model runner left going by an earlier test in this process)
+    left a child waiting for ever. Services a test starts are closed by it, not left running."""
+    running = [t.name for t in threading.enumerate() if t.name.startswith("banli-")]
+    assert not running, f"service threads still running in this test process: {running}"
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def stores(
     request: pytest.FixtureRequest, tmp_path: Path

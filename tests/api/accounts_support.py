@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Api
@@ -72,3 +73,17 @@ def audit_events(api: Api) -> list[dict[str, Any]]:
         cursor = page.json()["next_cursor"]
         if cursor is None:
             return items
+
+
+def counted_reads(api: Api, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The ids of the aggregates the server reads from its repository from now on, in order."""
+    reads: list[object] = []
+    repository = api.services.app.repository
+    real_get = repository.get
+
+    def counted(aggregate_id: Any, *args: Any, **kwargs: Any) -> Any:
+        reads.append(aggregate_id)
+        return real_get(aggregate_id, *args, **kwargs)
+
+    monkeypatch.setattr(repository, "get", counted)
+    return reads

@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.accounts_support import PASSWORD, audit_events, browser, log_in, new_user
+from tests.api.accounts_support import (
+    PASSWORD,
+    audit_events,
+    browser,
+    counted_reads,
+    log_in,
+    new_user,
+)
 from tests.api.conftest import Api, FakeClock, bearer, case_body
 
 
@@ -226,15 +233,7 @@ def test_a_session_checked_again_reads_only_its_versions_until_the_store_moves(
     new_user(api, "wang")
     client = browser(api)
     log_in(client, "wang")
-    reads: list[object] = []
-    repository = api.services.app.repository
-    real_get = repository.get
-
-    def counted(aggregate_id: Any, *args: Any, **kwargs: Any) -> Any:
-        reads.append(aggregate_id)
-        return real_get(aggregate_id, *args, **kwargs)
-
-    monkeypatch.setattr(repository, "get", counted)
+    reads = counted_reads(api, monkeypatch)
     assert me(client) == 200
     first = len(reads)
     assert first == 2  # the session, then its user

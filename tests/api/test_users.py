@@ -7,11 +7,13 @@ from typing import Any
 
 import pytest
 
+from domain.directory import User
 from infra.clock import china_date
 from tests.api.accounts_support import (
     PASSWORD,
     audit_events,
     browser,
+    counted_reads,
     grant,
     log_in,
     new_user,
@@ -33,6 +35,24 @@ def test_disable_stops_every_token_of_the_user_at_once_and_enable_restores_them(
     assert api.get("/v1/ledger", first).status_code == 401
     assert api.post("/v1/users/wang/enable", {"reason": "返岗"}, "admin").status_code == 201
     assert works(api, first) and works(api, second)
+
+
+def test_a_token_checked_again_reads_its_user_again_only_once_the_user_moved(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user behind a bearer token is read in full once, then only its newest version (one
+    statement) until it has a newer event: a disable counts at the next request."""
+    token = new_user(api, "wang")
+    user_id = User.create_id("wang")
+    reads = counted_reads(api, monkeypatch)
+    assert works(api, token)
+    before = reads.count(user_id)
+    assert works(api, token) and works(api, token)
+    assert reads.count(user_id) == before  # kept: the user did not move
+    assert api.post("/v1/users/wang/disable", {"reason": "调离"}, "admin").status_code == 201
+    disabled = reads.count(user_id)
+    assert not works(api, token)
+    assert reads.count(user_id) == disabled + 1  # moved: read again, and no longer admitted
 
 
 def test_a_disabled_user_cannot_get_a_new_token_that_works(api: Api) -> None:

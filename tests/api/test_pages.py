@@ -5,6 +5,7 @@ calendar load showing the deadlines it moved (R-D7)."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from typing import TypeVar
@@ -248,3 +249,30 @@ def test_the_ledgers_unit_and_year_choices_are_read_once_per_log_position_and_fo
     assert _choices(after, "f-unit") == ["EDU", "FIN", "HOU"]
     assert _choices(after, "f-year") == ["2026", "2025"]
     assert reads == ["choices", "choices"]  # once more, after the log moved
+
+
+def test_a_reminder_sent_from_the_supervision_page_is_recorded_and_returns_there_R_S3(
+    api: Api,
+) -> None:
+    """督办's rows each carry a reminder form (``pages_markup.reminder_form``): filled in as a
+    browser would, it records the reminder on that case and comes back to the same tab."""
+    case_id = register_and_assign(api, "P-9")  # assigned in 2025: overdue by now
+    client = logged_in(api, "du_ban", role="supervisor")
+    page = client.get("/supervision?tab=overdue")
+    assert page.status_code == 200
+    action = f"/cases/{case_id}/forms/reminder"
+    form = re.search(rf'<form method="post" action="{action}".*?</form>', page.text, re.S)
+    assert form, page.text
+    fields = re.findall(r'name="(_csrf|_back|occurred_on)" value="([^"]*)"', form.group(0))
+    means = re.findall(r'<option value="([^"]+)"', form.group(0))
+    body = {name: html.unescape(value) for name, value in fields}
+    assert body["_back"] == "/supervision?tab=overdue" and means
+    body |= {"means": means[0], "note": "请加快办理"}
+    posted = client.post(action, data=body, follow_redirects=False)
+    assert posted.status_code == 303, posted.text
+    assert posted.headers["location"].startswith("/supervision?tab=overdue")
+    history = api.get(f"/v1/cases/{case_id}/history", "office").json()
+    reminders = [e for e in history["events"] if e["type"] == "Reminded"]
+    assert [(r["data"], r["actor"]["user"]) for r in reminders] == [
+        ({"means": means[0], "note": "请加快办理"}, "du_ban")
+    ]

@@ -2,7 +2,7 @@
 to a page's CPU, on a VM whose speed drifts by a third within the hour.
 
     .venv/bin/python -m bench.pages_ab --schema bench_reads_… --base <commit> [--requests 300]
-                        [--moving] [PATH …]
+                        [--moving] [--bearer] [PATH …]
 
 ``--base`` is checked out in a temporary git worktree and served from there; the working tree
 is the other build. Each serves the schema kept by ``bench.ledger_reads --keep-schema`` with
@@ -12,7 +12,8 @@ alternating which goes first; printed per path and build: its API workers' CPU a
 p99. The ratio of the two CPU figures is what one run can tell: both builds ran through the
 same spells of the VM. ``--moving`` writes an event (a login, from this process, so neither
 server pays for it) before each pair of reads: the log's head moves between pages, as under a
-command load, and what a page reads again per position is read again.
+command load, and what a page reads again per position is read again. ``--bearer`` reads
+with the office user's token instead of a session (``/v1`` paths, as outside clients read).
 """
 
 from __future__ import annotations
@@ -76,6 +77,9 @@ def main() -> int:
     parser.add_argument("--base", required=True, help="the commit to compare with")
     parser.add_argument("--requests", type=int, default=300, help="reads a path and a build")
     parser.add_argument("--moving", action="store_true", help="an event before each pair")
+    parser.add_argument(
+        "--bearer", action="store_true", help="read with the office's token, not a session"
+    )
     parser.add_argument("paths", nargs="*", default=list(PATHS), help="pages to read")
     args = parser.parse_args()
     dsn = postgres_dsn(args.dsn)
@@ -96,13 +100,16 @@ def main() -> int:
             "working tree": stack.enter_context(banli_server(settings, workdirs[1], workers=2)),
         }
         run = secrets.token_hex(3)
-        create_directory(servers["working tree"], admin, run)
+        tokens = create_directory(servers["working tree"], admin, run)
         username = f"reads-{run}-office"
         clients = {}
         for name, server in servers.items():
             client = stack.enter_context(httpx.Client(base_url=server.base_url, timeout=60.0))
-            login = {"username": username, "password": PASSWORD}
-            client.post("/v1/session", json=login).raise_for_status()
+            if args.bearer:  # as an outside client reads /v1
+                client.headers["Authorization"] = f"Bearer {tokens['office']}"
+            else:
+                login = {"username": username, "password": PASSWORD}
+                client.post("/v1/session", json=login).raise_for_status()
             clients[name] = client
         write = None
         if args.moving:

@@ -29,6 +29,8 @@ CHUNK = 500
 class Datastore(Protocol):
     def transaction(self, *, commit: bool) -> AbstractContextManager[Any]: ...
 
+    def close(self) -> None: ...
+
 
 class ViewStoreBase(Generations):
     """The dialect-independent part; subclasses provide the database plumbing, beside the
@@ -50,6 +52,10 @@ class ViewStoreBase(Generations):
     def _datastore(self) -> Datastore:
         """The recorder's datastore (each recorder types its own)."""
         raise NotImplementedError
+
+    def close(self) -> None:
+        """Closes the store's connections (a PostgreSQL pool's threads with them)."""
+        self._datastore().close()
 
     @contextmanager
     def _tx(self, *, commit: bool) -> Iterator[Cursor]:

@@ -14,6 +14,7 @@ import secrets
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -274,10 +275,13 @@ def post_form(
         return refused(
             request, svc, who, case_id, form, posted, {where: error.zh}, error.rule, status
         )
+    last = result.events[-1]["id"] if result.events else ""
     back = posted.get("_back")
     if back:
-        return see_other(safe_next(back))
-    last = result.events[-1]["id"] if result.events else ""
+        # Back to the list the form was on (督办), told what was recorded: a page that came back
+        # unchanged left a reminder looking unsent, and sent again.
+        back = safe_next(back)
+        return see_other(f"{back}{'&' if '?' in back else '?'}{urlencode({'done': last})}")
     anchor = f"#ev-{last.rsplit(':', 1)[1]}" if last else ""
     return see_other(f"/cases/{case_id}?done={last}{anchor}")
 

@@ -150,10 +150,13 @@ def supervision_page(request: Request, svc: Svc, who: Supervisor) -> HTMLRespons
             rows, next_cursor = page.items, page.next_cursor
     if rows is None:
         raise PageRefused(404, "没有该列表")
+    done = request.query_params.get("done", "")  # "case_id:version" of a reminder just sent
     context = {
         "tab": tab,
         "tabs": TABS,
         "rows": rows,
+        "done": done,
+        "done_number": next((r.number for r in rows if done.startswith(f"{r.case_id}:")), ""),
         "next_cursor": next_cursor,
         "names": unit_names_of(svc, rows, []),
         "means": sorted(REMINDER_MEANS),

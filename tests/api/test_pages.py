@@ -255,7 +255,8 @@ def test_a_reminder_sent_from_the_supervision_page_is_recorded_and_returns_there
     api: Api,
 ) -> None:
     """督办's rows each carry a reminder form (``pages_markup.reminder_form``): filled in as a
-    browser would, it records the reminder on that case and comes back to the same tab."""
+    browser would, it records the reminder on that case and comes back to the same tab, which
+    says what was recorded (unchanged, the page left the reminder looking unsent)."""
     case_id = register_and_assign(api, "P-9")  # assigned in 2025: overdue by now
     client = logged_in(api, "du_ban", role="supervisor")
     page = client.get("/supervision?tab=overdue")
@@ -270,7 +271,10 @@ def test_a_reminder_sent_from_the_supervision_page_is_recorded_and_returns_there
     body |= {"means": means[0], "note": "请加快办理"}
     posted = client.post(action, data=body, follow_redirects=False)
     assert posted.status_code == 303, posted.text
-    assert posted.headers["location"].startswith("/supervision?tab=overdue")
+    back = posted.headers["location"]
+    assert back.startswith("/supervision?tab=overdue&done=")
+    assert "已记录催办：P-9。" in client.get(back).text
+    assert "已记录催办" not in page.text
     history = api.get(f"/v1/cases/{case_id}/history", "office").json()
     reminders = [e for e in history["events"] if e["type"] == "Reminded"]
     assert [(r["data"], r["actor"]["user"]) for r in reminders] == [

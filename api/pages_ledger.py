@@ -156,6 +156,8 @@ def supervision_page(request: Request, svc: Svc, who: Supervisor) -> HTMLRespons
         "tabs": TABS,
         "rows": rows,
         "done": done,
+        # Where a row's reminder form comes back to: this tab and page, not the tab's first.
+        "back": "/supervision?" + urlencode({"tab": tab, **({"cursor": cursor} if cursor else {})}),
         "done_number": next((r.number for r in rows if done.startswith(f"{r.case_id}:")), ""),
         "next_cursor": next_cursor,
         "names": unit_names_of(svc, rows, []),

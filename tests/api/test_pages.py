@@ -9,12 +9,13 @@ import html
 import re
 from collections.abc import Callable
 from typing import TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api import queries_ledger
+from api import pages_ledger, queries_ledger
 from projections import ledger_summary
 from projections.core import ViewReader
 from tests.api.accounts_support import PASSWORD, browser, new_user
@@ -280,3 +281,23 @@ def test_a_reminder_sent_from_the_supervision_page_is_recorded_and_returns_there
     assert [(r["data"], r["actor"]["user"]) for r in reminders] == [
         ({"means": means[0], "note": "请加快办理"}, "du_ban")
     ]
+
+
+def test_a_reminder_sent_from_a_later_page_of_supervision_comes_back_to_that_page_R_S3(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages_ledger, "PAGE_SIZE", 1)  # two overdue cases: two pages
+    for number in ("P-10", "P-11"):
+        register_and_assign(api, number)
+    client = logged_in(api, "du_ban", role="supervisor")
+    first = client.get("/supervision?tab=overdue")
+    later = re.search(
+        r'href="(/supervision\?tab=overdue&(?:amp;)?cursor=[^"]+)" rel="next"', first.text
+    )
+    assert later, first.text
+    page = client.get(html.unescape(later.group(1)))
+    back = re.search(r'name="_back" value="([^"]*)"', page.text)
+    assert back
+    query = parse_qs(urlsplit(html.unescape(back.group(1))).query)
+    assert query == parse_qs(urlsplit(html.unescape(later.group(1))).query)
+    assert set(query) == {"tab", "cursor"}

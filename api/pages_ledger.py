@@ -126,10 +126,12 @@ def ledger_page(
 
 
 def export_href(filters: LedgerFilter, as_of: date | None) -> str:
-    """The 办理台账 spreadsheet of what the filters can say to an export (year, kind, unit):
-    the ``/v1`` export itself, which a page's session cookie authenticates."""
-    query = {"year": filters.year, "kind": filters.kind, "unit": filters.unit, "as_of": as_of}
-    return "/v1/exports/ledger.xlsx?" + urlencode({k: v for k, v in query.items() if v})
+    """The 办理台账 spreadsheet of the cases the filters select (in number order, a sheet per
+    kind): the ``/v1`` export itself, which a page's session cookie authenticates."""
+    query = {**filters.selection(), "as_of": as_of}
+    return "/v1/exports/ledger.xlsx?" + urlencode(
+        {k: str(v).lower() if isinstance(v, bool) else v for k, v in query.items() if v is not None}
+    )
 
 
 @router.get("/supervision", response_class=HTMLResponse)

@@ -21,7 +21,7 @@ from starlette.background import BackgroundTask
 from api.auth import require
 from api.deps import AsOf, Reader, Services, UnitFilter, YearFilter
 from api.read_scope import own_unit, views_current
-from domain.vocabulary import Kind
+from domain.vocabulary import Kind, Level, Stage
 from infra.directory import Principal
 from infra.docx_report import annual_report
 from infra.frozen_views import Basis
@@ -65,9 +65,19 @@ def _file(
     )
 
 
-def _xlsx_route(name: str, summary: str) -> None:
+def _xlsx(svc: Services, name: str, query: ExportQuery) -> FileResponse:
     chosen = EXPORTS[name]
+    return _file(
+        svc,
+        chosen.views,
+        lambda path, live: export(svc.app, svc.views, name, query, path, live=live),
+        f"{chosen.title}.xlsx",
+        XLSX,
+        f"{name}.xlsx",
+    )
 
+
+def _xlsx_route(name: str, summary: str) -> None:
     def download(
         svc: Services,
         who: Reader,
@@ -77,26 +87,42 @@ def _xlsx_route(name: str, summary: str) -> None:
         kind: Kind | None = None,
         position: Position = None,
     ) -> FileResponse:
-        query = ExportQuery(as_of, year, own_unit(who, unit), kind, position)
-        return _file(
-            svc,
-            chosen.views,
-            lambda path, live: export(svc.app, svc.views, name, query, path, live=live),
-            f"{chosen.title}.xlsx",
-            XLSX,
-            f"{name}.xlsx",
-        )
+        return _xlsx(svc, name, ExportQuery(as_of, year, own_unit(who, unit), kind, position))
 
     download.__doc__ = summary
-    router.get(
+    _xlsx_get(name)(download)
+
+
+def _xlsx_get(name: str) -> Callable[[Callable[..., FileResponse]], Callable[..., FileResponse]]:
+    """The GET route of the ``name`` spreadsheet."""
+    return router.get(
         f"/v1/exports/{name}.xlsx",
         response_class=FileResponse,
         responses={200: {"content": {XLSX: {}}}},
         operation_id=f"export_{name.replace('-', '_')}",
-    )(download)
+    )
 
 
-_xlsx_route("ledger", "办理台账: a row per case as in /v1/ledger, a sheet per kind.")
+@_xlsx_get("ledger")
+def export_ledger(
+    svc: Services,
+    who: Reader,
+    as_of: AsOf,
+    year: YearFilter = None,
+    unit: UnitFilter = None,
+    kind: Kind | None = None,
+    stage: Stage | None = None,
+    overdue: bool | None = None,
+    level: Level | None = None,
+    key: bool | None = None,
+    position: Position = None,
+) -> FileResponse:
+    """办理台账: a row per case as in /v1/ledger, with its filters, a sheet per kind."""
+    unit = own_unit(who, unit)
+    query = ExportQuery(as_of, year, unit, kind, position, stage, overdue, level, key)
+    return _xlsx(svc, "ledger", query)
+
+
 _xlsx_route("contacts", "沟通联络总台账: a row per contact and visit.")
 _xlsx_route("commitments", "B类滚动台账 (R-Rv2).")
 _xlsx_route("visit-compliance", "Visit compliance (R-V2, R-V3) as /v1/stats/visit-compliance.")

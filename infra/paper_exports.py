@@ -49,6 +49,12 @@ class ExportQuery:
     unit: str | None = None  # a handler's own unit, whatever it asked
     kind: str | None = None
     position: int | None = None
+    # The 办理台账's other filters, as /v1/ledger takes them (the ledger export only): what the
+    # workbench's 台账 shows is what its 导出 Excel writes.
+    stage: str | None = None
+    overdue: bool | None = None
+    level: str | None = None
+    key: bool | None = None
 
 
 Sheets = Callable[[ViewReader, ExportQuery], list[SheetSpec]]
@@ -68,8 +74,8 @@ def _ledger(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
         cursor: str | None = None
         while True:
             found = ledger(
-                reader, as_of=q.as_of, year=q.year, unit=q.unit, kind=kind, limit=1000,
-                cursor=cursor,
+                reader, as_of=q.as_of, year=q.year, unit=q.unit, kind=kind, stage=q.stage,
+                overdue=q.overdue, level=q.level, key=q.key, limit=1000, cursor=cursor,
             )  # fmt: skip
             for item in found["items"]:
                 following = item["next_deadline"] or {}
@@ -116,6 +122,7 @@ def _contacts(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
             r["proposer_opinion"],
         ]
         for r in contact_rows(reader, year=q.year, unit=q.unit)
+        if q.kind is None or r["kind"] == q.kind
     )
     return [SheetSpec("沟通联络总台账", columns, rows)]
 

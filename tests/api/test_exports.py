@@ -72,6 +72,37 @@ def test_the_ledger_export_restates_the_ledger_a_sheet_per_kind(demo_api: Api) -
     assert basis["防篡改链头 chain head"] == response.headers["x-banli-chain-head"]
 
 
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"overdue": "true"},
+        {"overdue": "false", "level": "provincial"},
+        {"stage": "closed", "key": "true"},
+        {"year": 2025, "kind": "proposal", "overdue": "true"},
+    ],
+)
+def test_the_ledger_export_takes_the_ledgers_filters_R_S1(
+    demo_api: Api, filters: dict[str, Any]
+) -> None:
+    """The 台账's 导出 Excel once wrote every case of the year whatever else was chosen: the
+    file now holds exactly the cases /v1/ledger selects with the same filters."""
+    found = book(download(demo_api, "/v1/exports/ledger.xlsx", as_of=AS_OF, **filters))
+    exported = {r[0] for name in found.sheetnames if name != "说明" for r in rows(found[name])}
+    listed = demo_api.get("/v1/ledger", "office", as_of=AS_OF, limit=1000, **filters).json()
+    assert listed["next_cursor"] is None
+    assert exported == {i["number"] for i in listed["items"]}
+    every = book(download(demo_api, "/v1/exports/ledger.xlsx", as_of=AS_OF))
+    all_cases = {r[0] for name in every.sheetnames if name != "说明" for r in rows(every[name])}
+    assert exported and exported < all_cases  # a selection: some cases, not every one
+
+
+def test_the_contacts_export_takes_the_kind_it_is_given(demo_api: Api) -> None:
+    """It took ``kind`` (every export does) and ignored it: 提案 chosen, 建议 rows written."""
+    for kind, word in (("proposal", "提案"), ("suggestion", "建议")):
+        found = book(download(demo_api, "/v1/exports/contacts.xlsx", kind=kind))
+        assert {r[2] for r in rows(found["沟通联络总台账"])} == {word}
+
+
 def test_the_measures_export_has_every_figure_and_the_cases_behind_it(demo_api: Api) -> None:
     found = book(download(demo_api, "/v1/exports/measures.xlsx", as_of=AS_OF, year=2025))
     stats = demo_api.get("/v1/stats/units", "office", as_of=AS_OF, year=2025).json()

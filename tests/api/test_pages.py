@@ -301,3 +301,22 @@ def test_a_reminder_sent_from_a_later_page_of_supervision_comes_back_to_that_pag
     query = parse_qs(urlsplit(html.unescape(back.group(1))).query)
     assert query == parse_qs(urlsplit(html.unescape(later.group(1))).query)
     assert set(query) == {"tab", "cursor"}
+
+
+def test_the_ledgers_export_link_carries_every_filter_the_page_shows_R_S1(api: Api) -> None:
+    for number in ("P-20", "P-21"):
+        register_and_assign(api, number)
+    client = logged_in(api, "clerk")
+    page = client.get("/ledger?year=2025&overdue=1&level=provincial&stage=handling")
+    link = re.search(r'id="export-ledger" href="([^"]+)"', page.text)
+    assert link, page.text
+    href = html.unescape(link.group(1))
+    query = parse_qs(urlsplit(href).query)
+    assert {k: v for k, v in query.items() if k != "as_of"} == {
+        "year": ["2025"],
+        "overdue": ["true"],
+        "level": ["provincial"],
+        "stage": ["handling"],
+    }
+    exported = client.get(href)
+    assert exported.status_code == 200, exported.text

@@ -192,7 +192,14 @@ def figure_cases(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
         "figure": figure,
         "part": part,
         "parts": PARTS,
-        "counts": {"numerator": len(numerator), "denominator": len(denominator)},
+        # A measure of all units counts a split case once per unit that handles it (件次):
+        # its lists can hold a case twice, the table below each case once.
+        "counts": {
+            "numerator": len(numerator),
+            "denominator": len(denominator),
+            "numerator_cases": len(set(numerator)),
+            "denominator_cases": len(set(denominator)),
+        },
         "rows": rows.items,
         "names": names,
         "figure_url": figure_url,

@@ -19,7 +19,7 @@ from api import pages_ledger, queries_ledger
 from projections import ledger_summary
 from projections.core import ViewReader
 from tests.api.accounts_support import PASSWORD, browser, new_user
-from tests.api.conftest import Api, case_body, contact_body, register_and_assign
+from tests.api.conftest import Api, case_body, contact_body, register_and_assign, reply_body
 
 T = TypeVar("T")
 CSRF = re.compile(r'name="_csrf" value="([^"]+)"')
@@ -320,3 +320,35 @@ def test_the_ledgers_export_link_carries_every_filter_the_page_shows_R_S1(api: A
     }
     exported = client.get(href)
     assert exported.status_code == 200, exported.text
+
+
+def test_a_figure_of_all_units_counts_a_split_case_per_unit_and_says_so(api: Api) -> None:
+    """全厅合计 counts a split case once per unit that replied (件次) while its table lists the
+    case once: the page once said 分子 193 件 above a table of 190 without a word why."""
+    case_id = api.post("/v1/cases", case_body("P-30"), "office").json()["case_id"]
+    split = {"split_units": ["FIN", "HOU"], "assigned_on": "2025-02-01"}
+    assert api.post(f"/v1/cases/{case_id}/assignment", split, "office").status_code == 201
+    for unit in ("FIN", "HOU"):
+        handler = f"handler_{unit.lower()}"
+        posted = api.post(f"/v1/cases/{case_id}/contacts", contact_body(unit), handler)
+        assert posted.status_code == 201, posted.text
+        reply = api.post(f"/v1/cases/{case_id}/replies", reply_body(unit), handler)
+        assert reply.status_code == 201, reply.text
+        url = f"/v1/cases/{case_id}/replies/{reply.json()['reply_id']}"
+        approval = {
+            "approved": True,
+            "leader": "钱厅长",
+            "note": "同意",
+            "occurred_on": "2025-04-05",
+        }
+        assert api.post(f"{url}/approval", approval, "leader").status_code == 201
+        issue = {"document_number": f"{unit}〔2025〕1号", "occurred_on": "2025-04-10"}
+        assert api.post(f"{url}/issue", issue, handler).status_code == 201
+    client = logged_in(api, "clerk")
+    total = client.get("/figures?year=2025&figure=class_A&part=numerator")
+    assert total.status_code == 200
+    text = re.sub(r"<[^>]+>", "", total.text)
+    assert "分子 2 件次（1 件）" in text and "在每个单位各计一次" in text
+    assert "共 1 件" in text
+    one_unit = client.get("/figures?year=2025&figure=class_A&part=numerator&unit=FIN")
+    assert "件次" not in one_unit.text

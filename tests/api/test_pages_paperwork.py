@@ -114,7 +114,7 @@ def test_every_download_link_answers_its_file_with_the_sessions_scope(api: Api) 
     assert "P-401" in numbers and "P-402" not in numbers
 
 
-def test_the_ledger_page_exports_what_its_filters_can_say(api: Api) -> None:
+def test_the_ledger_page_exports_what_its_filters_select(api: Api) -> None:
     register_and_assign(api, "P-411", on=str(date(2025, 2, 1)))
     client = logged_in(api, "clerk")
     page = client.get("/ledger?year=2025&kind=suggestion&stage=handling").text
@@ -122,6 +122,7 @@ def test_the_ledger_page_exports_what_its_filters_can_say(api: Api) -> None:
     href = re.search(r'id="export-ledger" href="([^"]+)"', page)
     assert href is not None
     assert (
-        href.group(1).replace("&amp;", "&") == "/v1/exports/ledger.xlsx?year=2025&kind=suggestion"
+        href.group(1).replace("&amp;", "&")
+        == "/v1/exports/ledger.xlsx?year=2025&kind=suggestion&stage=handling"
     )
     assert client.get(href.group(1).replace("&amp;", "&")).status_code == 200

@@ -93,14 +93,14 @@ class Directory:
         asks the store only for the user's newest version (one indexed statement) instead of
         reading and decoding every event of the user. A disable, a revoke or a new token is a
         newer event, so it counts at the next request on any worker."""
-        kept = self._token_users.current(username)
-        if kept is not None:
-            found: Any = kept[0]
-            return found if isinstance(found, User) else None
-        user = self.current_user(username)
-        if user is not None:
-            self._token_users.keep(username, [user])
-        return user
+
+        def read() -> list[User] | None:
+            user = self.current_user(username)
+            return None if user is None else [user]
+
+        kept = self._token_users.current_or_read(username, read)
+        found: Any = kept[0] if kept else None
+        return found if isinstance(found, User) else None
 
     def _grant_user(self, hashed: str) -> str | None:
         known = self._grant_users.get(hashed)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from eventsourcing.domain import Aggregate
@@ -45,6 +45,20 @@ class KeptAggregates:
             return kept
         self.forget(key)
         return None
+
+    def current_or_read(
+        self, key: Any, read: Callable[[], Sequence[Aggregate] | None]
+    ) -> tuple[Aggregate, ...] | None:
+        """``current``, or else what ``read`` finds in the store now, kept for the next call;
+        None when it finds nothing."""
+        kept = self.current(key)
+        if kept is not None:
+            return kept
+        found = read()
+        if found is None:
+            return None
+        self.keep(key, found)
+        return tuple(found)
 
     def keep(self, key: Any, aggregates: Sequence[Aggregate]) -> None:
         with self._lock:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -80,16 +81,11 @@ class Sessions:
         if not well_formed_secret(secret):
             return None
         session_id = Session.create_id(token_hash(secret))
-        kept = None if fresh else self.kept.current(session_id)
-        if kept is not None:
-            found, user = kept
-        else:
-            read = self._read(session_id)
-            if read is None:
-                return None
-            found, user = read
-            if not fresh:
-                self.kept.keep(session_id, (found, user))
+        read = partial(self._read, session_id)
+        both = read() if fresh else self.kept.current_or_read(session_id, read)
+        if both is None:
+            return None
+        found, user = both
         assert isinstance(found, Session) and isinstance(user, User)
         if not found.admits(self.directory.clock()) or not user.admits_session(found.user_version):
             return None

@@ -119,7 +119,9 @@ def export_ledger(
 ) -> FileResponse:
     """办理台账: a row per case as in /v1/ledger, with its filters, a sheet per kind."""
     unit = own_unit(who, unit)
-    query = ExportQuery(as_of, year, unit, kind, position, stage, overdue, level, key)
+    query = ExportQuery(
+        as_of, year, unit, kind, position, stage=stage, overdue=overdue, level=level, key=key
+    )
     return _xlsx(svc, "ledger", query)
 
 

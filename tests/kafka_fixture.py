@@ -22,6 +22,7 @@ import re
 import subprocess
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import NoReturn
 
@@ -107,6 +108,15 @@ def kafka_topic(kafka_bootstrap: str, request: pytest.FixtureRequest) -> Iterato
     topic = f"banli-test-{stem}-{uuid.uuid4().hex[:10]}"
     yield topic
     _delete_topic_quietly(kafka_bootstrap, topic)
+
+
+@pytest.fixture
+def kafka_clients() -> Iterator[ExitStack]:
+    """Closes the Kafka clients a test registers (``kafka_clients.callback(c.close)``) even
+    when it fails: an unclosed producer or consumer keeps its network thread, and a later
+    test that forks (the parallel rebuild) refuses to run beside threads it did not start."""
+    with ExitStack() as clients:
+        yield clients
 
 
 def _delete_topic_quietly(bootstrap: str, topic: str) -> None:

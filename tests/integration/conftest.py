@@ -4,12 +4,13 @@ broker (``tests/kafka_fixture.py``), and the same contract run against every eve
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.kafka_fixture import kafka_bootstrap, kafka_topic  # noqa: F401  (fixtures)
+from tests.kafka_fixture import kafka_bootstrap, kafka_clients, kafka_topic  # noqa: F401  (fixtures)
 from tests.postgres_fixture import pg_env, postgres_dsn  # noqa: F401  (fixtures)
 
 
@@ -26,15 +27,19 @@ def store_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def stores(store_env: dict[str, str], tmp_path: Path) -> tuple[Any, Any]:
-    """An application and its read-model store, on the backend ``store_env`` names."""
+def stores(store_env: dict[str, str], tmp_path: Path) -> Iterator[tuple[Any, Any]]:
+    """An application and its read-model store, on the backend ``store_env`` names; their
+    connections are closed after the test, not whenever the garbage collector gets to them
+    (PostgreSQL refuses clients past its limit, and a pool's threads outlive the test)."""
     from infra.application import BanliApplication
     from infra.read_models import build_view_store
     from infra.settings import Settings
 
     app = BanliApplication(env=store_env)
     store = build_view_store(Settings(data_dir=tmp_path / "views"), env=store_env)
-    return app, store
+    yield app, store
+    app.close()
+    store.close()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -50,10 +51,14 @@ def consume_until(consumer: PartitionedConsumer, store: ViewStoreBase, events: i
 
 
 def relay_all(app: BanliApplication, store: ViewStoreBase, settings: Settings) -> Relay:
+    """Publishes the whole log, then closes the producer (its position stays in ``store``)."""
     producer = make_producer(settings)
     relay = Relay(app, producer, store, settings.kafka_topic, batch_size=250)  # type: ignore[arg-type]
-    while relay.run_batch():
-        pass
+    try:
+        while relay.run_batch():
+            pass
+    finally:
+        producer.close(timeout=10)
     return relay
 
 
@@ -61,6 +66,7 @@ def test_kafka_fed_views_equal_a_full_rebuild(
     stores: Stores,
     kafka_bootstrap: str,
     kafka_topic: str,
+    kafka_clients: ExitStack,
 ) -> None:
     app, store = stores
     load_demo(app, seed=9, scale=0.03)
@@ -79,12 +85,15 @@ def test_kafka_fed_views_equal_a_full_rebuild(
     consumer = PartitionedConsumer(
         projections, make_consumer(settings, group), kafka_topic, max_records=97
     )
+    kafka_clients.callback(consumer.consumer.close, autocommit=False)
     consume_until(consumer, store, head)
     fed = kafka_snapshot(store)
     assert sum(len(rows) for rows in fed.values()) > head
 
     # A relay that crashed after the broker's ack but before saving its position re-publishes.
-    again = Relay(app, make_producer(settings), _Rewound(store, head // 2), kafka_topic)
+    producer = make_producer(settings)
+    kafka_clients.callback(producer.close, timeout=10)
+    again = Relay(app, producer, _Rewound(store, head // 2), kafka_topic)
     while again.run_batch():
         pass
     for _ in range(10):
@@ -113,6 +122,7 @@ def test_a_restarted_consumer_resumes_where_its_views_stopped(
     stores: Stores,
     kafka_bootstrap: str,
     kafka_topic: str,
+    kafka_clients: ExitStack,
     tmp_path: Path,
 ) -> None:
     app, store = stores
@@ -137,6 +147,7 @@ def test_a_restarted_consumer_resumes_where_its_views_stopped(
         kafka_topic,
         max_records=500,
     )
+    kafka_clients.callback(second.consumer.close, autocommit=False)
     consume_until(second, store, head)
     fed = kafka_snapshot(store)
     rebuild(app, store, list(KAFKA_FED))

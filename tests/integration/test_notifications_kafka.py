@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from contextlib import ExitStack
 from datetime import date, timedelta
 
 from consumers.kafka_loop import PartitionedConsumer
@@ -26,7 +27,7 @@ Stores = tuple[BanliApplication, ViewStoreBase]
 
 
 def test_the_reminders_consumer_tells_the_proposer_of_a_reply_by_mail_R_F4(
-    stores: Stores, kafka_bootstrap: str, kafka_topic: str
+    stores: Stores, kafka_bootstrap: str, kafka_topic: str, kafka_clients: ExitStack
 ) -> None:
     app, store = stores
     flow = Flow(app, "K-N-1")
@@ -53,6 +54,7 @@ def test_the_reminders_consumer_tells_the_proposer_of_a_reply_by_mail_R_F4(
         mail = smtp_sender(Settings(smtp_host="127.0.0.1", smtp_port=port))
         reminders = Reminders(app, store, group, kafka_topic, lambda: date(2025, 4, 22), None, mail)
         consumer = PartitionedConsumer(reminders, make_consumer(settings, group), kafka_topic)
+        kafka_clients.callback(consumer.consumer.close, autocommit=False)
         table = store.table(NOTIFICATIONS, reminders.messages)
         deadline = time.monotonic() + 60  # bounded; a fresh group's assignment may be slow
         while time.monotonic() < deadline:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -47,12 +47,16 @@ def no_service_threads() -> None:
 @pytest.fixture(params=["sqlite", "postgres"])
 def stores(
     request: pytest.FixtureRequest, tmp_path: Path
-) -> tuple[BanliApplication, ViewStoreBase]:
+) -> Iterator[tuple[BanliApplication, ViewStoreBase]]:
     if request.param == "sqlite":
         settings = Settings(data_dir=tmp_path / "data")
-        return BanliApplication(env=settings.eventsourcing_env()), build_view_store(settings)
-    pg_env: dict[str, str] = request.getfixturevalue("pg_env")
-    return BanliApplication(env=pg_env), build_view_store(Settings(), env=pg_env)
+        app, store = BanliApplication(env=settings.eventsourcing_env()), build_view_store(settings)
+    else:
+        pg_env: dict[str, str] = request.getfixturevalue("pg_env")
+        app, store = BanliApplication(env=pg_env), build_view_store(Settings(), env=pg_env)
+    yield app, store
+    app.close()
+    store.close()
 
 
 def test_cases_split_across_processes_fill_the_same_rows_as_the_runner_R_D7(

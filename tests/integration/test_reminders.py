@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import date
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any, ClassVar
@@ -63,7 +64,11 @@ def notices(store: ViewStoreBase) -> list[dict[str, Any]]:
 
 
 def test_due_soon_and_overdue_notices_once_each_and_delivered_R_S1_R_S3(
-    stores: Stores, kafka_bootstrap: str, kafka_topic: str, webhook_url: str
+    stores: Stores,
+    kafka_bootstrap: str,
+    kafka_topic: str,
+    kafka_clients: ExitStack,
+    webhook_url: str,
 ) -> None:
     app, store = stores
     late_and_soon(app)
@@ -76,6 +81,7 @@ def test_due_soon_and_overdue_notices_once_each_and_delivered_R_S1_R_S3(
         app, store, group, kafka_topic, lambda: today["value"], http_webhook(webhook_url)
     )
     consumer = PartitionedConsumer(reminders, make_consumer(settings, group), kafka_topic)
+    kafka_clients.callback(consumer.consumer.close, autocommit=False)
     # Until both are noticed, bounded: a fresh group's first assignment took over 10 s once
     # with the suite's other Kafka tests beside it.
     deadline = time.monotonic() + 60

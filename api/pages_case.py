@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from api import queries
 from api.auth import check_handler_case
 from api.commands import command_context, context
+from api.pages_came_from import came_from, safe_next
 from api.pages_case_related import notice_lines, repeat_titles
 from api.pages_form_fields import CORRECTABLE_TEXT
 from api.pages_form_list import FORMS, FORMS_BY_NAME
@@ -36,7 +37,6 @@ from api.pages_forms import (
     replies_for,
 )
 from api.pages_labels import label
-from api.pages_login import safe_next
 from api.pages_web import PageRefused, Posted, Staff, Svc, page_errors, render, see_other
 from api.problems import STATUS_BY_ERROR, ApiProblem
 from api.schemas_audit import AuditEventPublic
@@ -283,7 +283,7 @@ def post_form(
         back = safe_next(back)
         return see_other(f"{back}{'&' if '?' in back else '?'}{urlencode({'done': last})}")
     anchor = f"#ev-{last.rsplit(':', 1)[1]}" if last else ""
-    return see_other(f"/cases/{case_id}?done={last}{anchor}")
+    return see_other(came_from(request).then(f"/cases/{case_id}?done={last}{anchor}"))
 
 
 def run_form(

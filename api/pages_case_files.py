@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from api.commands import context
 from api.fields import Code, Day
+from api.pages_came_from import came_from
 from api.pages_case import case_context
 from api.pages_web import Form, PageRefused, Posted, Staff, Svc, Uploaded, render, see_other
 from api.problems import ApiProblem
@@ -137,7 +138,9 @@ def revoke_link(
     except DomainError as error:
         refusal, status = _judged(error, {}, link_id)
         return _refused(request, svc, who, case_id, "revoke", posted, refusal, status)
-    return see_other(f"/cases/{case_id}?done={result.events[-1]['id']}#links")
+    return see_other(
+        came_from(request).then(f"/cases/{case_id}?done={result.events[-1]['id']}#links")
+    )
 
 
 @router.post("/cases/{case_id}/documents")
@@ -169,4 +172,5 @@ def upload(request: Request, case_id: str, who: Staff, svc: Svc, posted: Uploade
     except (ApiProblem, DomainError) as error:
         refusal, status = _judged(error, UPLOAD_RULES, "file")
         return _refused(request, svc, who, case_id, "upload", form, refusal, status)
-    return see_other(f"/cases/{case_id}?done={result.events[-1]['id']}#documents")
+    done = result.events[-1]["id"]
+    return see_other(came_from(request).then(f"/cases/{case_id}?done={done}#documents"))

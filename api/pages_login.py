@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from api import schemas_accounts as a
+from api.pages_came_from import safe_next
 from api.pages_web import Svc, posted_form, read_form, render, see_other, session_secret
 from api.routes_accounts import clear_session_cookie, set_session_cookie
 from infra.login_throttle import LoginLocked
@@ -25,12 +26,6 @@ from infra.passwords import BadCredentials
 
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF_COOKIE = "banli_login_csrf"
-
-
-def safe_next(target: str) -> str:
-    """Only a path of this site (never ``//host`` nor a scheme): no open redirect."""
-    ok = target.startswith("/") and not target.startswith("//") and "\\" not in target
-    return target if ok else "/"
 
 
 def login_page(

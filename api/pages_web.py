@@ -28,6 +28,7 @@ from starlette.formparsers import MultiPartException
 
 from api.auth import SESSION_COOKIE, services
 from api.deps import app_services
+from api.pages_came_from import came_from
 from api.pages_labels import LABELS, label, labelled, percent, status_word
 from api.pages_markup import deadline, reminder_form, unit_name
 from api.problems import ApiProblem
@@ -76,6 +77,7 @@ templates = Environment(
 )
 templates.globals.update(
     LABELS=LABELS,
+    came_from=came_from,
     label=label,
     percent=percent,
     status_word=status_word,

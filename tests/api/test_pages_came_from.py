@@ -9,9 +9,8 @@ import re
 
 import pytest
 
-from tests.api.accounts_support import browser, new_user
 from tests.api.conftest import Api, register_and_assign
-from tests.api.test_pages import contact_form, csrf_of, logged_in, page_login
+from tests.api.test_pages import contact_form, csrf_of, logged_in
 
 
 def _back_link(page: str) -> tuple[str, str]:
@@ -35,11 +34,9 @@ def test_a_case_opened_from_a_filtered_ledger_page_links_back_to_that_page_R_S1(
 
 
 def test_a_form_posted_on_a_case_opened_from_a_list_keeps_the_way_back_R_S1(api: Api) -> None:
-    new_user(api, "fin_clerk", role="handler", unit="FIN")
     case_id = register_and_assign(api, "P-41")
     version = api.case(case_id)["version"]
-    client = browser(api)
-    page_login(client, "fin_clerk")
+    client = logged_in(api, "fin_clerk", role="handler", unit="FIN")
     opened = f"/cases/{case_id}?from=%2Fledger%3Fyear%3D2025%26overdue%3D1"
     page = client.get(opened)
     action = re.search(r'<form method="post" action="([^"]*/forms/contact[^"]*)"', page.text)

@@ -223,7 +223,8 @@ def _choices(
         elif f.kind == "event":
             mine = [e for e in events if who.role == "office" or e.actor.user == who.user]
             found[f.name] = [
-                (e.id, f"#{e.id.rsplit(':', 1)[1]} {e.type} {e.occurred_on or ''}") for e in mine
+                (e.id, f"#{e.id.rsplit(':', 1)[1]} {label('event', e.type)} {e.occurred_on or ''}")
+                for e in mine
             ]
         elif f.kind in ("unit", "units"):
             directory = queries.directory(svc)["units"]

@@ -4,6 +4,7 @@ reply), what a correction may amend (R-X2), and who may record on a case."""
 from __future__ import annotations
 
 from api.pages_forms import Field
+from infra import paper_labels as words
 
 DAY = Field("occurred_on", "日期", "date")
 NOTE = Field("note", "说明", "textarea")
@@ -19,7 +20,7 @@ CORRECTABLE_TEXT = {
     "proposer_opinion": "代表委员意见",
     "consultation_form_ref": "征询意见表编号",
     "occurred_on": "发生日期（YYYY-MM-DD）",
-    "phase": "联系阶段（before/during/after）",
+    "phase": f"联系阶段（{'/'.join(words.PHASE.values())}）",
     "classification": "答复类别（A/B/C，未印发前）",
 }
 ROLES_RECORDING = frozenset({"office", "leader", "handler", "supervisor", "admin"})

@@ -20,6 +20,7 @@ from api.pages_web import Form
 from api.schemas import Body
 from api.schemas_audit import AuditEventPublic
 from api.schemas_case import CasePublic
+from infra import paper_labels as words
 from infra.directory import Principal
 
 OPEN = frozenset({"handling", "replied", "rehandling"})
@@ -178,13 +179,20 @@ READERS: dict[str, Callable[[Form, str], Any]] = {
 }
 
 
+# A correctable field with fixed values (R-X2) is typed as its word on the page (办前), and
+# stored as its code (before); the code itself is still taken.
+CORRECTABLE_WORDS = {"phase": {word: code for code, word in words.PHASE.items()}}
+
+
 def body_data(form: CaseForm, posted: Form, who: Principal) -> Parsed:
     """The request body the form's fields make (JSON's shapes: lists, booleans, objects).
 
     An empty optional field is left out, so the body's default applies, as an absent JSON key."""
     if form.body is sr.Correction:
         # One field and its new value: the body's ``corrected`` object.
-        corrected = {posted.get("field"): posted.get("value")}
+        field, value = posted.get("field"), posted.get("value")
+        value = CORRECTABLE_WORDS.get(field, {}).get(value.strip(), value)
+        corrected = {field: value}
         return {
             "event_id": posted.get("event_id"),
             "reason": posted.get("reason"),

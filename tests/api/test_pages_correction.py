@@ -1,0 +1,58 @@
+"""The case page's 更正 form (R-X2) speaks the page's language: its events are named as the
+timeline names them, and a field with fixed values (the contact's phase) is typed as its word
+(办后), stored as its code."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from tests.api.conftest import Api, contact_body, register_and_assign
+from tests.api.test_pages import csrf_of, logged_in
+
+
+def _event_options(page: str) -> list[tuple[str, str]]:
+    select = re.search(r'<select[^>]*name="event_id".*?</select>', page, re.S)
+    assert select, page
+    return [
+        (html.unescape(v), html.unescape(t))
+        for v, t in re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', select.group(0))
+    ]
+
+
+def test_the_correction_form_names_events_in_chinese_and_takes_a_phase_as_its_word_R_X2(
+    api: Api,
+) -> None:
+    case_id = register_and_assign(api, "P-50")
+    contact = api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin")
+    assert contact.status_code == 201, contact.text
+    contact_id = contact.json()["events"][-1]["id"]
+    client = logged_in(api, "clerk")
+    path = f"/cases/{case_id}"
+    page = client.get(path).text
+    options = dict(_event_options(page))
+    assert options[contact_id].split() == [
+        "#" + contact_id.rsplit(":", 1)[1],
+        "沟通联系",
+        "2025-02-10",
+    ]
+    assert not any("Recorded" in text or "Assigned" in text for text in options.values())
+    assert "联系阶段（办前/办中/办后）" in page
+
+    version = api.case(case_id)["version"]
+    posted = client.post(
+        f"{path}/forms/correction",
+        data={
+            "_csrf": csrf_of(client, path),
+            "_version": str(version),
+            "event_id": contact_id,
+            "field": "phase",
+            "value": "办后",
+            "reason": "联系发生在答复之后，录入有误",
+        },
+        follow_redirects=False,
+    )
+    assert posted.status_code == 303, posted.text
+    history = api.get(f"/v1/cases/{case_id}/history", "office").json()["events"]
+    correction = [e for e in history if e["type"] == "Corrected"]
+    assert [e["data"]["corrected"] for e in correction] == [{"phase": "after"}]

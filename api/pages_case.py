@@ -11,6 +11,7 @@ field; a success sends the browser to the case page with the new event marked.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -128,6 +129,16 @@ VALUE_LABELS = {
 }
 # A new proposer link's expiry offered by the form: about a session's handling and feedback.
 LINK_DAYS = timedelta(days=180)
+# The event fields that name units: shown by the unit's name, as everywhere else on the page.
+UNIT_DATA = {
+    "unit",
+    "units",
+    "lead_unit",
+    "co_units",
+    "split_units",
+    "replying_units",
+    "disclosure_unit",
+}
 HIDDEN_DATA = {"request_id", "reply_id", "corrects_version", "recipients", "copies", "text"}
 
 
@@ -137,30 +148,46 @@ def china_time(stamp: str) -> str:
     return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def event_lines(event: AuditEventPublic) -> list[tuple[str, str]]:
+def event_lines(event: AuditEventPublic, names: Mapping[str, str]) -> list[tuple[str, str]]:
     lines = []
     for key, value in event.data.items():
         if key in HIDDEN_DATA or value in (None, "", [], {}):
             continue
-        lines.append((FIELD_LABELS.get(key, key), shown(key, value)))
+        lines.append((FIELD_LABELS.get(key, key), shown(key, value, names)))
     return lines
 
 
-def shown(key: str, value: Any) -> str:
-    """An event's value as words: people as 姓名（职务）, vocabularies in Chinese."""
+def shown(key: str, value: Any, names: Mapping[str, str]) -> str:
+    """An event's value as words: people as 姓名（职务）, units by name, vocabularies in
+    Chinese."""
     if key == "repeats" and isinstance(value, list):
         # R-S4: the earlier cases by number and year, not by their ids.
         return "、".join(f"{r.get('number')}（{r.get('year')} 年度）" for r in value)
     if isinstance(value, list):
-        return "、".join(shown(key, v) for v in value)
+        return "、".join(shown(key, v, names) for v in value)
     if isinstance(value, dict):
         if "name" in value:
             rank = value.get("rank")
             return f"{value['name']}（{rank}）" if rank else str(value["name"])
-        return "，".join(f"{FIELD_LABELS.get(k, k)}：{shown(k, v)}" for k, v in value.items())
+        return "，".join(
+            f"{FIELD_LABELS.get(k, k)}：{shown(k, v, names)}" for k, v in value.items()
+        )
     if isinstance(value, bool):
         return "是" if value else "否"
+    if key in UNIT_DATA and isinstance(value, str):
+        return names.get(value, value)
     return label(VALUE_LABELS[key], value) if key in VALUE_LABELS else str(value)
+
+
+def named_units(events: list[AuditEventPublic]) -> list[str]:
+    """The unit codes the events' fields name (a unit since replaced is named in the past)."""
+    codes: list[str] = []
+    for event in events:
+        for key in UNIT_DATA & event.data.keys():
+            value = event.data[key]
+            values = value if isinstance(value, list) else [value]
+            codes += [v for v in values if isinstance(v, str)]
+    return codes
 
 
 def parse_moment(text: str | None) -> datetime | None:
@@ -184,6 +211,7 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
     events = history.events
     codes = [case.lead_unit, *case.co_units, *case.split_units, *(d.unit for d in case.deadlines)]
     codes += [r.unit for r in case.replies]
+    codes += named_units(events)
     units = queries.unit_names(svc, codes)
     forms = [] if at else [f for f in FORMS if applies(f, case, who, events)]
     return {
@@ -199,7 +227,7 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "event_lines": event_lines,
         "china_time": china_time,
         "today": today(),
-        "choices": lambda form: _choices(svc, form, case, who, events),
+        "choices": lambda form: _choices(svc, form, case, who, events, units),
         # The link form's one-time key (api/pages_case_files.py): a repost replays its link.
         "link_once": secrets.token_urlsafe(18),
         "link_expiry": today() + LINK_DAYS,
@@ -207,7 +235,12 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
 
 
 def _choices(
-    svc: Svc, form: CaseForm, case: CasePublic, who: Principal, events: list[AuditEventPublic]
+    svc: Svc,
+    form: CaseForm,
+    case: CasePublic,
+    who: Principal,
+    events: list[AuditEventPublic],
+    names: Mapping[str, str],
 ) -> dict[str, list[tuple[str, str]]]:
     """The options of a form's case-dependent fields (replies, requests, events, units)."""
     found: dict[str, list[tuple[str, str]]] = {}
@@ -215,7 +248,7 @@ def _choices(
         if f.kind == "reply":
             found[f.name] = replies_for(form, case, who)
         elif f.kind == "request":
-            found[f.name] = open_requests(events)
+            found[f.name] = open_requests(events, names)
         elif f.kind == "extension":
             found[f.name] = open_extensions(case)
         elif f.kind == "repeat":
@@ -226,7 +259,7 @@ def _choices(
                 (e.id, f"#{e.id.rsplit(':', 1)[1]} {label('event', e.type)} {e.occurred_on or ''}")
                 for e in mine
             ]
-        elif f.kind in ("unit", "units"):
+        elif f.kind in ("unit", "units", "unit_code"):
             directory = queries.directory(svc)["units"]
             found[f.name] = [(u["code"], f"{u['name']}（{u['code']}）") for u in directory]
     return found

@@ -10,7 +10,7 @@ rule: a form shown at the wrong moment is refused by the domain, with its rule i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,8 +85,12 @@ def replies_for(form: CaseForm, case: CasePublic, who: Principal) -> list[tuple[
     return found
 
 
-def open_requests(events: list[AuditEventPublic]) -> list[tuple[str, str]]:
-    """Reassignment requests not yet decided nor superseded (from the case's events)."""
+def open_requests(
+    events: list[AuditEventPublic], names: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """Reassignment requests not yet decided nor superseded (from the case's events), each
+    shown as the requesting unit's name and its reason."""
+    names = names or {}
     decided = {
         str(e.data.get("request_id"))
         for e in events
@@ -94,7 +98,10 @@ def open_requests(events: list[AuditEventPublic]) -> list[tuple[str, str]]:
     }
     ruled = any(e.type == "AssignmentRuled" for e in events)
     return [
-        (str(e.data["request_id"]), f"{e.data.get('unit')}：{e.data.get('reason')}")
+        (
+            str(e.data["request_id"]),
+            f"{names.get(str(e.data.get('unit')), e.data.get('unit'))}：{e.data.get('reason')}",
+        )
         for e in events
         if e.type == "ReassignmentRequested"
         and not ruled

@@ -113,7 +113,7 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         sh.Visit,
         (
             OWN_UNIT,
-            Field("organised_by", "组织单位（代码）", "unit_code"),
+            Field("organised_by", "组织单位", "unit_code"),
             Field("visitors", "走访人员（每行：姓名 职务）", "people"),
             Field("persons", "走访对象（每行一人）", "names"),
             SUMMARY,

@@ -1,0 +1,40 @@
+"""A case page names units by their names, as the 台账 does, wherever it shows one: the
+timeline's event fields and the visit form's organising unit (R-V1), its code on offer only
+beside the name."""
+
+from __future__ import annotations
+
+import re
+
+from tests.api.conftest import Api, register_and_assign
+from tests.api.test_pages import logged_in
+
+
+def _timeline(page: str) -> str:
+    found = re.search(r'<ol class="timeline".*?</ol>', page, re.S)
+    assert found, page
+    return found.group(0)
+
+
+def test_the_timeline_names_the_units_an_event_names_R_A1(api: Api) -> None:
+    case_id = register_and_assign(api, "P-60", lead="FIN", co=("HOU", "EDU"))
+    client = logged_in(api, "clerk")
+    timeline = _timeline(client.get(f"/cases/{case_id}").text)
+    assert '<span class="muted">主办单位：</span>FIN厅' in timeline
+    assert "HOU厅、EDU厅" in timeline
+    assert not re.search(r"：</span>(FIN|HOU|EDU)\b", timeline)
+
+
+def test_the_visit_form_offers_units_by_name_its_own_chosen_R_V1(api: Api) -> None:
+    case_id = register_and_assign(api, "P-61")
+    client = logged_in(api, "fin_handler", role="handler", unit="FIN")
+    page = client.get(f"/cases/{case_id}").text
+    select = re.search(r'<select id="visit-organised_by".*?</select>', page, re.S)
+    assert select, page
+    options = re.findall(r'<option value="([^"]+)"( selected)?>([^<]*)</option>', select.group(0))
+    assert sorted((code, words) for code, _, words in options) == [
+        ("EDU", "EDU厅（EDU）"),
+        ("FIN", "FIN厅（FIN）"),
+        ("HOU", "HOU厅（HOU）"),
+    ]
+    assert [code for code, chosen, _ in options if chosen] == ["FIN"]

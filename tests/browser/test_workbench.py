@@ -164,9 +164,14 @@ def test_a_refused_command_shows_its_rule_beside_the_field_and_writes_nothing(
     browser.login(handler_of(case))
     browser.open(f"/cases/{case['case_id']}")
     open_form(browser, "visit")
-    organised = browser.find("#visit-organised_by")
-    organised.clear()
-    organised.send_keys("县财政局")  # delegated downwards: R-V1
+    organised = Select(browser.find("#visit-organised_by"))
+    assert organised.first_selected_option.get_attribute("value") == case["lead_unit"]
+    other = next(
+        code
+        for o in organised.options
+        if (code := o.get_attribute("value")) and code != case["lead_unit"]
+    )
+    organised.select_by_value(other)  # organised by another unit, not the handling one: R-V1
     browser.find("#visit-visitors").send_keys("王五 处长")
     browser.find("#visit-persons").send_keys(case["title"][:4])
     browser.find("#visit-summary").send_keys("座谈")
@@ -174,8 +179,9 @@ def test_a_refused_command_shows_its_rule_beside_the_field_and_writes_nothing(
     submit(browser, "visit", status=409)
     problem = browser.find(".field.refused .problem")
     assert "R-V1" in problem.text
-    assert browser.find(".field.refused input").get_attribute("name") == "organised_by"
-    assert browser.find(".field.refused input").get_attribute("value") == "县财政局"
+    refused = Select(browser.find(".field.refused select"))
+    assert browser.find(".field.refused select").get_attribute("name") == "organised_by"
+    assert refused.first_selected_option.get_attribute("value") == other
     assert case_version(api, case["case_id"]) == version
     browser.shot("case-refused")
 

@@ -32,6 +32,7 @@ from api.pages_forms import (
     CaseForm,
     applies,
     body_data,
+    correctable_events,
     open_extensions,
     open_requests,
     possible_repeats,
@@ -246,18 +247,17 @@ def _choices(
     found: dict[str, list[tuple[str, str]]] = {}
     for f in form.fields:
         if f.kind == "reply":
-            found[f.name] = replies_for(form, case, who)
+            found[f.name] = replies_for(form, case, who, names)
         elif f.kind == "request":
             found[f.name] = open_requests(events, names)
         elif f.kind == "extension":
-            found[f.name] = open_extensions(case)
+            found[f.name] = open_extensions(case, names)
         elif f.kind == "repeat":
             found[f.name] = possible_repeats(case)
         elif f.kind == "event":
-            mine = [e for e in events if who.role == "office" or e.actor.user == who.user]
             found[f.name] = [
                 (e.id, f"#{e.id.rsplit(':', 1)[1]} {label('event', e.type)} {e.occurred_on or ''}")
-                for e in mine
+                for e in correctable_events(events, who)
             ]
         elif f.kind in ("unit", "units", "unit_code"):
             directory = queries.directory(svc)["units"]

@@ -72,15 +72,21 @@ class CaseForm:
         return dates[0] if rule == "R-X1" and dates else None
 
 
-def replies_for(form: CaseForm, case: CasePublic, who: Principal) -> list[tuple[str, str]]:
-    """The replies a form may name: of the statuses it acts on, a handler's own unit's only."""
+def replies_for(
+    form: CaseForm, case: CasePublic, who: Principal, names: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """The replies a form may name: of the statuses it acts on, a handler's own unit's only;
+    each shown by its unit's name (``names``), class and status."""
+    names = names or {}
     found = []
     for reply in case.replies:
         if form.reply_statuses is not None and reply.status not in form.reply_statuses:
             continue
         if who.role == "handler" and reply.unit != who.unit:
             continue
-        word = f"{reply.unit} · {reply.classification} 类 · {LABELS['reply_status'][reply.status]}"
+        unit = names.get(reply.unit, reply.unit)
+        status = LABELS["reply_status"][reply.status]
+        word = f"{unit} · {reply.classification} 类 · {status}"
         found.append((reply.reply_id, word + (" · 进一步答复" if reply.further else "")))
     return found
 
@@ -109,13 +115,16 @@ def open_requests(
     ]
 
 
-def open_extensions(case: CasePublic) -> list[tuple[str, str]]:
+def open_extensions(
+    case: CasePublic, names: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
     """Extension requests the office has yet to decide (R-E1), as the decision form names them."""
+    names = names or {}
     return [
         (
             x.request_id,
-            f"{x.unit} · {LABELS['deadline'][x.deadline_kind]} · 原定 {x.original_due_on} → "
-            f"申请 {x.requested_due_on}：{x.reason}",
+            f"{names.get(x.unit, x.unit)} · {LABELS['deadline'][x.deadline_kind]} · "
+            f"原定 {x.original_due_on} → 申请 {x.requested_due_on}：{x.reason}",
         )
         for x in case.extensions
         if x.status == "open"
@@ -135,14 +144,22 @@ def possible_repeats(case: CasePublic) -> list[tuple[str, str]]:
     ]
 
 
+def correctable_events(events: list[Any], who: Principal) -> list[Any]:
+    """The events ``who`` may correct (R-X2): the office any, anyone else those they recorded."""
+    return [e for e in events if who.role == "office" or e.actor.user == who.user]
+
+
 def _has_choices(form: CaseForm, case: CasePublic, who: Principal, events: list[Any]) -> bool:
-    """A form naming a reply, a request or a repeat makes sense only when there is one to name."""
+    """A form naming a reply, a request, an extension, a repeat or an event to correct makes
+    sense only when there is one to name."""
     kinds = {f.kind for f in form.fields}
     if "reply" in kinds and not replies_for(form, case, who):
         return False
     if "request" in kinds and not open_requests(events):
         return False
     if "extension" in kinds and not open_extensions(case):
+        return False
+    if "event" in kinds and not correctable_events(events, who):
         return False
     return "repeat" not in kinds or bool(case.possible_repeats)
 

@@ -8,7 +8,7 @@ import html
 import re
 
 from tests.api.conftest import Api, contact_body, register_and_assign
-from tests.api.test_pages import csrf_of, logged_in
+from tests.api.test_pages import contact_form, csrf_of, logged_in
 
 
 def _event_options(page: str) -> list[tuple[str, str]]:
@@ -56,3 +56,22 @@ def test_the_correction_form_names_events_in_chinese_and_takes_a_phase_as_its_wo
     history = api.get(f"/v1/cases/{case_id}/history", "office").json()["events"]
     correction = [e for e in history if e["type"] == "Corrected"]
     assert [e["data"]["corrected"] for e in correction] == [{"phase": "after"}]
+
+
+def test_the_correction_form_is_offered_only_with_an_event_to_correct_R_X2(api: Api) -> None:
+    """A handler may correct what they recorded: with nothing of theirs on the case the form
+    would be an empty list that can only be refused, so it is not offered."""
+    case_id = register_and_assign(api, "P-51")
+    client = logged_in(api, "fin_clerk", role="handler", unit="FIN")
+    path = f"/cases/{case_id}"
+    assert 'id="form-correction"' not in client.get(path).text
+    csrf = csrf_of(client, path)
+    posted = client.post(
+        f"{path}/forms/contact",
+        data=contact_form(api.case(case_id)["version"], csrf),
+        follow_redirects=False,
+    )
+    assert posted.status_code == 303, posted.text
+    page = client.get(path).text
+    assert 'id="form-correction"' in page
+    assert [text.split()[1] for _, text in _event_options(page)] == ["沟通联系"]

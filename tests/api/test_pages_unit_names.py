@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.api.conftest import Api, register_and_assign
+from tests.api.conftest import Api, register_and_assign, reply_body
 from tests.api.test_pages import logged_in
 
 
@@ -38,3 +38,15 @@ def test_the_visit_form_offers_units_by_name_its_own_chosen_R_V1(api: Api) -> No
         ("HOU", "HOU厅（HOU）"),
     ]
     assert [code for code, chosen, _ in options if chosen] == ["FIN"]
+
+
+def test_a_reply_is_named_by_its_units_name_in_the_approval_form_R_R1(api: Api) -> None:
+    case_id = register_and_assign(api, "P-62")
+    submitted = api.post(f"/v1/cases/{case_id}/replies", reply_body(), "handler_fin")
+    assert submitted.status_code == 201, submitted.text
+    client = logged_in(api, "ting_lingdao", role="leader")
+    page = client.get(f"/cases/{case_id}").text
+    select = re.search(r'<select id="approval-reply_id".*?</select>', page, re.S)
+    assert select, page
+    words = re.findall(r"<option value=\"[^\"]+\"[^>]*>([^<]*)</option>", select.group(0))
+    assert len(words) == 1 and words[0].startswith("FIN厅 · A 类")

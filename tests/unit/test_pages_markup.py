@@ -60,3 +60,11 @@ def test_a_unit_name_has_its_code_on_hover_and_nothing_for_no_unit() -> None:
     assert str(unit_name(None, NAMES)) == ""
     # A code is escaped like a name, in the attribute as in the text.
     assert str(unit_name('A"<B', {})) == '<span title="A&#34;&lt;B">A&#34;&lt;B</span>'
+
+
+def test_a_missed_deadline_says_how_late_and_one_missed_in_time_does_not_say_late_R_D8() -> None:
+    assert ">逾期未办 4 天</span>" in str(
+        deadline(replace(Shown(), status="missed", days_overdue=4))
+    )
+    in_time = str(deadline(replace(Shown(), status="missed", days_overdue=0)))
+    assert ">期内终止未办</span>" in in_time and "逾期" not in in_time

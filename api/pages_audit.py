@@ -5,6 +5,7 @@ chain's verification, and a case found by number and shown as it was at any mome
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -14,6 +15,7 @@ from api import queries, queries_ledger
 from api.deps import Paging
 from api.pages_case import china_time, parse_moment
 from api.pages_web import PageRefused, Svc, page_errors, query_choice, render, roles, see_other
+from domain.business_day import CHINA
 from infra.clock import today
 from infra.directory import Principal
 
@@ -44,6 +46,8 @@ NOT_CASES = frozenset(
     }
 )
 PAGE_SIZE = 100
+# The office-recorded feedback the signals tab lists (their count is shown in full).
+SIGNAL_ROWS = 200
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -66,10 +70,37 @@ def audit_page(request: Request, who: Auditor, svc: Svc) -> HTMLResponse:
             context.update(events=late["items"], next_cursor=late["next_cursor"])
             context["late_days"] = svc.settings.late_recording_days
         elif tab == "signals":
-            context["signals"] = queries.integrity_signals(svc)
+            signals = queries.integrity_signals(svc)
+            shown = signals["feedback"]["by_office"][:SIGNAL_ROWS]
+            context.update(signals=signals, office_feedback=shown)
+            context["events"] = [*shown, *signals["corrections"]]
         else:
             context["verification"] = queries.verification(svc)
+        context.update(_names(svc, context.get("events", [])))
     return render(request, "audit.html", who, context)
+
+
+def _names(svc: Svc, events: list[Any]) -> dict[str, Any]:
+    """What the rows name by code or id, in words: cases by number, users by their names,
+    units by theirs."""
+    users = {u["username"]: u["display_name"] for u in queries.directory(svc)["users"]}
+    return {
+        "numbers": queries.case_numbers(svc, (_get(e, "case_id") for e in events)),
+        "people": users,
+        "units": queries.unit_names(svc, (_get(_get(e, "actor"), "unit") for e in events)),
+        "china_hour": china_hour,
+    }
+
+
+def _get(row: Any, name: str) -> Any:
+    # The log's rows are models; the signals' are dicts of the same fields.
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
+def china_hour(hour: str) -> str:
+    """A burst's hour of recording (UTC, ``YYYY-MM-DD HH:00``) in Beijing time."""
+    moment = datetime.fromisoformat(hour).replace(tzinfo=UTC)
+    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:00")
 
 
 @router.get("/audit/case")

@@ -37,6 +37,7 @@ from projections.case_document import case_document
 from projections.case_search import CaseSearchView, search
 from projections.commitments import CommitmentView, open_commitments
 from projections.disclosures import DisclosureView, disclosures
+from projections.ledger import LedgerView, cases_by_id
 from projections.notifications import case_notices
 from projections.public_register import PublicRegisterView, every_reply
 from projections.tamper_chain import TamperChainView
@@ -213,6 +214,14 @@ def late_recordings(svc: Services, page: Paging) -> dict[str, Any]:
     return trail_reads.late_recordings(
         svc.views, late_days=late_days, after=after, limit=page.limit
     )
+
+
+def case_numbers(svc: Services, case_ids: Iterable[str]) -> dict[str, str]:
+    """The numbers of the cases ``case_ids`` name, from the ledger (an auditor's pages name a
+    case by its number, not its position in a stream)."""
+    views_current(svc, LedgerView.name)
+    rows = cases_by_id(svc.views, sorted({c for c in case_ids if c}))
+    return {case_id: str(row["number"]) for case_id, row in rows.items()}
 
 
 def directory(svc: Services) -> dict[str, list[dict[str, Any]]]:

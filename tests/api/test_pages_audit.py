@@ -1,0 +1,58 @@
+"""The 审计 page names what it lists in words an auditor reads (R-X1, R-X2): a case by its
+number, a person by their name (the login on hover), a unit by its name, and times in
+Beijing time."""
+
+from __future__ import annotations
+
+import re
+
+from api.pages_audit import china_hour
+from tests.api.conftest import Api, contact_body, register_and_assign
+from tests.api.test_pages import logged_in
+
+
+def _li_ke(api: Api) -> str:
+    """A FIN handler whose display name differs from the login; answers their token."""
+    body = {
+        "username": "li_ke",
+        "display_name": "李科长",
+        "role": "handler",
+        "unit_code": "FIN",
+    }
+    made = api.post("/v1/users", body, "boot")
+    assert made.status_code == 201, made.text
+    token: str = made.json()["token"]
+    return token
+
+
+def test_the_event_log_names_cases_people_and_units_R_X1(api: Api) -> None:
+    case_id = register_and_assign(api, "P-70")
+    contact = api.post(f"/v1/cases/{case_id}/contacts", contact_body(), _li_ke(api))
+    assert contact.status_code == 201, contact.text
+    event = contact.json()["events"][-1]["id"].rsplit(":", 1)[1]
+    client = logged_in(api, "shen_ji", role="auditor")
+    page = client.get("/audit?tab=log").text
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "沟通联系" in r)
+    assert '<span title="li_ke">李科长</span>（承办人·FIN厅）' in row
+    assert f'<a href="/cases/{case_id}#ev-{event}">P-70 #{event}</a>' in row
+
+
+def test_the_signals_name_the_corrected_case_and_the_corrector_R_X2(api: Api) -> None:
+    case_id = register_and_assign(api, "P-71")
+    token = _li_ke(api)
+    contact = api.post(f"/v1/cases/{case_id}/contacts", contact_body(), token)
+    contact_id = contact.json()["events"][-1]["id"]
+    body = {"event_id": contact_id, "reason": "对象录错", "corrected": {"person": "李四"}}
+    corrected = api.post(f"/v1/cases/{case_id}/corrections", body, token)
+    assert corrected.status_code == 201, corrected.text
+    client = logged_in(api, "shen_ji", role="auditor")
+    page = client.get("/audit?tab=signals").text
+    section = re.search(r"<h2>更正（R-X2）.*?</section>", page, re.S)
+    assert section, page
+    version = contact_id.rsplit(":", 1)[1]
+    assert f">P-71 #{version}</a>" in section.group(0)
+    assert '<span title="li_ke">李科长</span>' in section.group(0)
+
+
+def test_a_burst_hour_recorded_in_utc_is_shown_in_beijing_time() -> None:
+    assert china_hour("2025-03-01 18:00") == "2025-03-02 02:00"

@@ -18,6 +18,7 @@ from infra import paper_labels as words
 from infra.application import BanliApplication
 from infra.frozen_views import Basis, figures_at
 from infra.paper_exports import MEASURES, ExportQuery
+from infra.unit_names import UnitNames
 from infra.view_store import ViewStoreBase
 from projections.case_papers import NAME as PAPERS
 from projections.case_papers import case_rows
@@ -57,7 +58,7 @@ def _table(doc: DocumentType, header: list[str], rows: list[list[Any]]) -> None:
             cell.text = "" if value is None else str(value)
 
 
-def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path) -> None:
+def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: UnitNames) -> None:
     stats = unit_stats(reader, as_of=q.as_of, year=q.year)
     if q.unit is None:
         figures = stats["total"]
@@ -72,7 +73,7 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path) -> None
     ]
     doc = Document()
     doc.styles["Normal"].font.size = Pt(11)
-    who = q.unit or "全部承办单位"
+    who = names(q.unit) or "全部承办单位"
     doc.add_heading(f"{q.year}年度建议提案承办工作总结（数据）— {who}", level=1)
     doc.add_paragraph(
         f"统计日期 {basis.as_of.isoformat()}；日志位置 {basis.position}；"
@@ -121,7 +122,7 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path) -> None
         ["单位", "主办件数", "要求走访率", "已走访", "实际走访率", "达标", "尚差"],
         [
             [
-                v["unit"],
+                names(v["unit"]),
                 v["lead_cases"],
                 f"{v['required_rate'] * 100:.0f} %",
                 v["visited_cases"],
@@ -186,7 +187,7 @@ def annual_report(
         app,
         views,
         (FACTS, PAPERS),
-        lambda reader, basis: _write(reader, query, basis, path),
+        lambda reader, basis: _write(reader, query, basis, path, UnitNames(app)),
         as_of=query.as_of,
         position=query.position,
         live=live,

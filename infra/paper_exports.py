@@ -18,6 +18,7 @@ from typing import Any
 from infra import paper_labels as words
 from infra.application import BanliApplication
 from infra.frozen_views import Basis, figures_at
+from infra.unit_names import UnitNames
 from infra.view_store import ViewStoreBase
 from infra.xlsx_export import Column, SheetSpec, write_workbook
 from projections.case_papers import NAME as PAPERS
@@ -57,15 +58,17 @@ class ExportQuery:
     key: bool | None = None
 
 
-Sheets = Callable[[ViewReader, ExportQuery], list[SheetSpec]]
+# A sheet's rows name units by name (``UnitNames``): the office reads 财政厅, not FIN, and the
+# assignment import takes a name as well as a code.
+Sheets = Callable[[ViewReader, ExportQuery, UnitNames], list[SheetSpec]]
 
 
-def _ledger(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
+def _ledger(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetSpec]:
     columns = [
         Column("编号", 14), Column("标题", 40), Column("级别", 6), Column("年度", 6, "number"),
-        Column("阶段", 10), Column("主办单位", 10), Column("会办单位", 14),
-        Column("分办单位", 14), Column("参阅件", 6), Column("重点", 6), Column("包案领导", 10),
-        Column("下一时限", 10), Column("时限单位", 10), Column("到期日", 12, "date"),
+        Column("阶段", 10), Column("主办单位", 18), Column("会办单位", 24),
+        Column("分办单位", 24), Column("参阅件", 6), Column("重点", 6), Column("包案领导", 10),
+        Column("下一时限", 10), Column("时限单位", 18), Column("到期日", 12, "date"),
         Column("状态", 10), Column("逾期天数", 8, "number"),
     ]  # fmt: skip
     kinds = [q.kind] if q.kind else list(words.KIND)
@@ -81,12 +84,12 @@ def _ledger(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
                 following = item["next_deadline"] or {}
                 yield [
                     item["number"], item["title"], words.label(words.LEVEL, item["level"]),
-                    item["year"], words.label(words.STAGE, item["stage"]), item["lead_unit"],
-                    "、".join(item["co_units"]), "、".join(item["split_units"]),
+                    item["year"], words.label(words.STAGE, item["stage"]), names(item["lead_unit"]),
+                    names.each(item["co_units"]), names.each(item["split_units"]),
                     words.YES_NO[item["reference"]], words.YES_NO[item["key"]],
                     item["leader_in_charge"],
                     words.label(words.DEADLINE_KIND, following.get("kind")),
-                    following.get("unit"), following.get("due_on"),
+                    names(following.get("unit")), following.get("due_on"),
                     words.label(words.DEADLINE_STATUS, following.get("status")),
                     item["days_overdue"],
                 ]  # fmt: skip
@@ -97,10 +100,10 @@ def _ledger(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
     return [SheetSpec(f"{words.KIND[k]}办理台账", columns, rows(k)) for k in kinds]
 
 
-def _contacts(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
+def _contacts(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetSpec]:
     records = {"contact": "沟通联系", "visit": "面对面走访", "visit_declined": "婉拒见面"}
     columns = [
-        Column("编号", 14), Column("标题", 36), Column("类别", 6), Column("承办单位", 10),
+        Column("编号", 14), Column("标题", 36), Column("类别", 6), Column("承办单位", 18),
         Column("记录", 10), Column("阶段", 6), Column("方式", 8), Column("日期", 12, "date"),
         Column("联系人/走访人", 20), Column("代表委员", 14), Column("联系上", 6),
         Column("内容摘要", 40), Column("代表委员意见", 30),
@@ -110,7 +113,7 @@ def _contacts(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
             r["number"],
             r["title"],
             words.label(words.KIND, r["kind"]),
-            r["unit"],
+            names(r["unit"]),
             records.get(r["record"], r["record"]),
             words.label(words.PHASE, r["phase"]),
             words.label(words.CHANNEL, r["channel"]),
@@ -127,10 +130,10 @@ def _contacts(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
     return [SheetSpec("沟通联络总台账", columns, rows)]
 
 
-def _commitments(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
+def _commitments(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetSpec]:
     columns = [
         Column("编号", 14), Column("年度", 6, "number"), Column("类别", 6),
-        Column("答复单位", 10), Column("答复日期", 12, "date"), Column("最新复查结论", 12),
+        Column("答复单位", 18), Column("答复日期", 12, "date"), Column("最新复查结论", 12),
         Column("复查日期", 12, "date"), Column("督办中", 6), Column("销号日期", 12, "date"),
     ]  # fmt: skip
     items = open_commitments(reader, include_closed=True)["items"]
@@ -139,7 +142,7 @@ def _commitments(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
             r["number"],
             r["year"],
             words.label(words.KIND, r["kind"]),
-            r["unit"],
+            names(r["unit"]),
             r["issued_on"],
             words.label(words.FINDING, r["latest_finding"]),
             r["reassessed_on"],
@@ -152,9 +155,9 @@ def _commitments(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
     return [SheetSpec("B类滚动台账", columns, rows)]
 
 
-def _visits(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
+def _visits(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetSpec]:
     columns = [
-        Column("单位", 10), Column("主办件数", 8, "number"), Column("要求走访率", 10, "rate"),
+        Column("单位", 18), Column("主办件数", 8, "number"), Column("要求走访率", 10, "rate"),
         Column("已走访件数", 10, "number"), Column("婉拒见面件数", 12, "number"),
         Column("实际走访率", 10, "rate"), Column("剔除婉拒后走访率", 16, "rate"),
         Column("是否达标", 8), Column("尚差走访件数", 12, "number"),
@@ -162,7 +165,7 @@ def _visits(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
     items = visit_compliance_report(reader, year=q.year)["items"]
     rows = (
         [
-            r["unit"],
+            names(r["unit"]),
             r["lead_cases"],
             r["required_rate"],
             r["visited_cases"],
@@ -178,12 +181,12 @@ def _visits(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
     return [SheetSpec("走访率", columns, rows)]
 
 
-def _measures(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
+def _measures(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetSpec]:
     stats = unit_stats(reader, as_of=q.as_of, year=q.year, kind=q.kind)
     units = [u for u in stats["items"] if q.unit is None or u["unit"] == q.unit]
     every = units if q.unit is not None else [*units, {**stats["total"], "unit": "合计"}]
     columns = [
-        Column("单位", 10), Column("主办", 6, "number"), Column("会办", 6, "number"),
+        Column("单位", 18), Column("主办", 6, "number"), Column("会办", 6, "number"),
         Column("分办", 6, "number"), Column("A类", 6, "number"), Column("B类", 6, "number"),
         Column("C类", 6, "number"),
     ]  # fmt: skip
@@ -193,7 +196,7 @@ def _measures(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
 
     def row(u: dict[str, Any]) -> list[Any]:
         by_class = u["replies_by_class"]
-        values = [u["unit"], u["lead_cases"], u["co_cases"], u["split_cases"]]
+        values = [names(u["unit"]), u["lead_cases"], u["co_cases"], u["split_cases"]]
         values += [by_class["A"], by_class["B"], by_class["C"]]
         for key in MEASURES:
             m = u["measures"][key]
@@ -201,7 +204,7 @@ def _measures(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
         return values
 
     drill = [
-        Column("单位", 10), Column("指标", 18), Column("编号", 14), Column("计入分子", 8),
+        Column("单位", 18), Column("指标", 18), Column("编号", 14), Column("计入分子", 8),
     ]  # fmt: skip
 
     def details() -> Iterator[list[Any]]:
@@ -209,7 +212,7 @@ def _measures(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
             for key, label in MEASURES.items():
                 counted = set(u["measures"][key]["cases"])
                 for number in u["measures"][key]["of_cases"]:
-                    yield [u["unit"], label, number, words.YES_NO[number in counted]]
+                    yield [names(u["unit"]), label, number, words.YES_NO[number in counted]]
 
     return [
         SheetSpec("办理指标", columns, (row(u) for u in every)),
@@ -217,11 +220,11 @@ def _measures(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
     ]
 
 
-def _responsibilities(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
+def _responsibilities(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetSpec]:
     """Seed 003 attachment 1, 代表建议政协提案办理责任分解表: a row per case and unit."""
     columns = [
         Column("序号", 6, "number"), Column("建议提案号", 14), Column("建议提案标题", 40),
-        Column("代表委员", 18), Column("承办单位", 10), Column("主办/会办/分办", 10),
+        Column("代表委员", 18), Column("承办单位", 18), Column("主办/会办/分办", 10),
         Column("分管负责同志", 12), Column("承办人", 10), Column("联系电话", 14),
         Column("交办日期", 12, "date"), Column("答复时限", 12, "date"), Column("备注", 16),
     ]  # fmt: skip
@@ -237,7 +240,7 @@ def _responsibilities(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
                     continue
                 seq += 1
                 yield [
-                    seq, r["number"], r["title"], r["proposers"], unit,
+                    seq, r["number"], r["title"], r["proposers"], names(unit),
                     words.UNIT_ROLE[role], r["leader_in_charge"], None, None,
                     r["assigned_on"], r["reply_due_on"], None,
                 ]  # fmt: skip
@@ -245,12 +248,12 @@ def _responsibilities(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
     return [SheetSpec("办理责任分解表", columns, rows())]
 
 
-def _reviews(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
+def _reviews(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetSpec]:
     """Seed 003 attachment 7, 省代表建议政协提案办理情况复查表: A- and B-class replies (C made
     no commitment, R-Rv1) with their latest 回头看 finding."""
     columns = [
         Column("序号", 6, "number"), Column("年度", 6, "number"), Column("建议提案号", 14),
-        Column("建议提案标题", 40), Column("代表委员", 18), Column("承办单位", 10),
+        Column("建议提案标题", 40), Column("代表委员", 18), Column("承办单位", 18),
         Column("答复类别", 8), Column("答复文号", 16), Column("答复日期", 12, "date"),
         Column("落实情况", 10), Column("复查日期", 12, "date"), Column("复查说明", 30),
         Column("备注", 12),
@@ -265,7 +268,7 @@ def _reviews(reader: ViewReader, q: ExportQuery) -> list[SheetSpec]:
                 continue
             seq += 1
             yield [
-                seq, r["year"], r["number"], r["title"], r["proposers"], r["reply_unit"],
+                seq, r["year"], r["number"], r["title"], r["proposers"], names(r["reply_unit"]),
                 f"{r['classification']}类", r["document_number"], r["issued_on"],
                 words.label(words.FINDING, r["finding"]) or "未复查", r["reassessed_on"],
                 r["reassessment_note"], "已销号" if r["closed_out_on"] else None,
@@ -309,7 +312,7 @@ def export(
     chosen = EXPORTS[name]
 
     def write(reader: ViewReader, basis: Basis) -> None:
-        write_workbook(path, chosen.sheets(reader, query), basis, chosen.title)
+        write_workbook(path, chosen.sheets(reader, query, UnitNames(app)), basis, chosen.title)
 
     _, basis = figures_at(
         app, views, chosen.views, write, as_of=query.as_of, position=query.position, live=live

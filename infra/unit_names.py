@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
@@ -17,3 +18,23 @@ def unit_name(app: BanliApplication, code: str) -> str:
     except (AggregateNotFoundError, ValueError):
         return code
     return str(getattr(unit, "name", code))
+
+
+class UnitNames:
+    """Each unit's name, read once per code: a spreadsheet names the same few units in
+    thousands of rows."""
+
+    def __init__(self, app: BanliApplication) -> None:
+        self.app = app
+        self.known: dict[str, str] = {}
+
+    def __call__(self, code: str | None) -> str | None:
+        if not code:
+            return code
+        if code not in self.known:
+            self.known[code] = unit_name(self.app, code)
+        return self.known[code]
+
+    def each(self, codes: Iterable[str]) -> str:
+        """Several units' names, joined as the office writes them (、)."""
+        return "、".join(self(code) or "" for code in codes)

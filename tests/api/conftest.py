@@ -26,6 +26,7 @@ from tests.postgres_fixture import database_url, pg_env, postgres_dsn  # noqa: F
 
 BOOT = "boot"  # the bootstrap admin token of every test server
 UNITS = ("FIN", "HOU", "EDU")
+UNIT_NAMES = {code: f"{code}厅" for code in UNITS}
 # Who → (role, unit): one user per role, and a handler in each of two units.
 USERS: dict[str, tuple[str, str | None]] = {
     "office": ("office", None),
@@ -107,7 +108,8 @@ def create_units_and_users(client: TestClient) -> dict[str, str]:
     """Units FIN, HOU, EDU and one user per entry of ``USERS``; answers {who: token}."""
     admin = bearer(BOOT)
     for code in UNITS:
-        response = client.post("/v1/units", json={"code": code, "name": f"{code}厅"}, headers=admin)
+        unit_body = {"code": code, "name": UNIT_NAMES[code]}
+        response = client.post("/v1/units", json=unit_body, headers=admin)
         assert response.status_code == 201, response.text
     tokens = {"boot": BOOT}
     for who, (role, unit) in USERS.items():

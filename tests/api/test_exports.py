@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
-from tests.api.conftest import Api
+from tests.api.conftest import UNIT_NAMES, Api, register_and_assign
 from tests.api.test_imports import post
 from tests.paperwork_support import demo_server, row, workbook
 
@@ -103,13 +103,19 @@ def test_the_contacts_export_takes_the_kind_it_is_given(demo_api: Api) -> None:
         assert {r[2] for r in rows(found["沟通联络总台账"])} == {word}
 
 
+def named(code: str) -> str:
+    """A unit as the spreadsheets name it: the test units by name (``UNIT_NAMES``), the demo's
+    units (no directory entry in this server) by code."""
+    return UNIT_NAMES.get(code, code)
+
+
 def test_the_measures_export_has_every_figure_and_the_cases_behind_it(demo_api: Api) -> None:
     found = book(download(demo_api, "/v1/exports/measures.xlsx", as_of=AS_OF, year=2025))
     stats = demo_api.get("/v1/stats/units", "office", as_of=AS_OF, year=2025).json()
     table = {r[0]: r for r in rows(found["办理指标"])}
     names = header(found["办理指标"])
     for unit in [*stats["items"], {**stats["total"], "unit": "合计"}]:
-        line = dict(zip(names, table[unit["unit"]], strict=True))
+        line = dict(zip(names, table[named(unit["unit"])], strict=True))
         assert line["主办"] == unit["lead_cases"]
         assert line["A类"] == unit["replies_by_class"]["A"]
         on_time = unit["measures"]["on_time_reply_rate"]
@@ -119,7 +125,7 @@ def test_the_measures_export_has_every_figure_and_the_cases_behind_it(demo_api: 
         )
     drill = rows(found["指标明细"])
     first = stats["items"][0]
-    communication = [r for r in drill if r[0] == first["unit"] and r[1] == "主办建议沟通率"]
+    communication = [r for r in drill if r[0] == named(first["unit"]) and r[1] == "主办建议沟通率"]
     measure = first["measures"]["communication_rate"]
     assert sorted(r[2] for r in communication) == measure["of_cases"]
     assert sorted(r[2] for r in communication if r[3] == "是") == measure["cases"]
@@ -129,7 +135,7 @@ def test_visit_compliance_and_the_other_registers_open_and_agree(demo_api: Api) 
     found = book(download(demo_api, "/v1/exports/visit-compliance.xlsx", year=2025))
     report = demo_api.get("/v1/stats/visit-compliance", "office", year=2025).json()["items"]
     assert [(r[0], r[1], r[3], r[8]) for r in rows(found["走访率"])] == [
-        (i["unit"], i["lead_cases"], i["visited_cases"], i["shortfall"]) for i in report
+        (named(i["unit"]), i["lead_cases"], i["visited_cases"], i["shortfall"]) for i in report
     ]
     commitments = demo_api.get("/v1/commitments", "office", include_closed=True).json()
     found = book(download(demo_api, "/v1/exports/commitments.xlsx"))
@@ -151,7 +157,7 @@ def test_visit_compliance_and_the_other_registers_open_and_agree(demo_api: Api) 
 
 def test_a_handler_exports_its_own_unit_only(demo_api: Api) -> None:
     found = book(download(demo_api, "/v1/exports/contacts.xlsx", "handler_fin"))
-    assert {r[3] for r in rows(found["沟通联络总台账"])} == {"FIN"}
+    assert {r[3] for r in rows(found["沟通联络总台账"])} == {"FIN厅"}
     refused = demo_api.get("/v1/exports/ledger.xlsx", "handler_fin", unit="HOU")
     assert refused.status_code == 403
     assert demo_api.get("/v1/reports/annual.docx", "handler_fin", year=2025).status_code == 403
@@ -175,6 +181,7 @@ def test_the_annual_report_states_the_year_s_figures(demo_api: Api) -> None:
     )
     # seed 002: the finance department's "five 100 %" on its lead cases.
     assert any("五个100%" in p.text for p in fin.paragraphs)
+    assert any(p.text.endswith("— FIN厅") for p in fin.paragraphs)  # the unit by its name
 
 
 def test_figures_asked_at_a_position_stay_the_same_after_later_events(backend_api: Api) -> None:
@@ -207,3 +214,14 @@ def test_the_cli_writes_the_same_export(demo_api: Api, tmp_path: Path) -> None:
     mine = load_workbook(out)
     theirs = book(response)
     assert rows(mine["建议办理台账"]) == rows(theirs["建议办理台账"])
+
+
+def test_the_ledger_export_names_units_by_name_R_A1(api: Api) -> None:
+    """The office reads 财政厅 in its spreadsheets, as on its pages (the import takes a name
+    back as well as a code)."""
+    register_and_assign(api, "P-80", lead="FIN", co=("HOU", "EDU"))
+    found = book(download(api, "/v1/exports/ledger.xlsx"))
+    sheet = found["建议办理台账"]
+    line = dict(zip(header(sheet), next(r for r in rows(sheet) if r[0] == "P-80"), strict=True))
+    assert (line["主办单位"], line["会办单位"]) == ("FIN厅", "HOU厅、EDU厅")
+    assert line["下一时限"] == "会办意见" and line["时限单位"] in ("HOU厅", "EDU厅")

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 
 from api import queries, queries_ledger
 from api.deps import LedgerFilter, LedgerSort, Paging
+from api.pages_form_list import FORMS_BY_NAME
 from api.pages_web import (
     PageRefused,
     Staff,
@@ -166,5 +167,7 @@ def supervision_page(request: Request, svc: Svc, who: Supervisor) -> HTMLRespons
         "means": sorted(REMINDER_MEANS),
         "as_of": as_of,
         "can_remind": who.role in ("office", "supervisor"),
+        # A reminder is recorded only where the case form offers one (not on a closed case).
+        "remind_stages": FORMS_BY_NAME["reminder"].stages,
     }
     return render(request, "supervision.html", who, context)

@@ -1,0 +1,37 @@
+"""督办's 重点件 tab lists every key case, closed ones too; a reminder is recorded only on a
+case still being handled (the case page offers none on a closed one), so a closed row gets no
+reminder form that could only be refused (R-S3)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from tests.api.conftest import Api
+from tests.api.test_pages import logged_in
+from tests.paperwork_support import demo_server
+
+
+@pytest.fixture(scope="module")
+def demo_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    with demo_server(tmp_path_factory.mktemp("data")) as api:
+        yield api
+
+
+def test_the_key_tab_offers_reminders_on_open_cases_only_R_S3(demo_api: Api) -> None:
+    stages = {
+        item["number"]: item["stage"]
+        for item in demo_api.get("/v1/ledger", "office", key="true", limit=200).json()["items"]
+    }
+    assert "closed" in stages.values() and set(stages.values()) - {"closed"}
+    client = logged_in(demo_api, "du_ban", role="supervisor")
+    page = client.get("/supervision?tab=key").text
+    rows = re.findall(r"<tr>\s*<td class=\"nowrap\">.*?</tr>", page, re.S)
+    assert len(rows) == len(stages)
+    for row in rows:
+        number = re.search(r"<a [^>]*>([^<]+)</a>", row)
+        assert number
+        has_form = "/forms/reminder" in row
+        assert has_form == (stages[number.group(1)] != "closed"), number.group(1)

@@ -13,9 +13,10 @@ import csv
 import hashlib
 import io
 from collections.abc import Iterator
-from dataclasses import astuple, dataclass
+from dataclasses import asdict, astuple, dataclass
 from pathlib import Path
 from typing import Annotated, Any, cast
+from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -141,12 +142,13 @@ def _csv_line(values: list[Any]) -> bytes:
 def public_feed(request: Request, svc: Services) -> Response:
     """The 50 newest published replies as an Atom feed."""
     found, etag = _page(request, svc, PublicFilter(), Paging(50, None))
+    names = queries.unit_names(svc, (r.unit for r in found.items))
     base = str(request.base_url).rstrip("/")
     updated = max((r.published_on for r in found.items), default="1970-01-01")
     entries = []
     for r in found.items:
         link = r.url or f"{base}/public?q={r.number}"
-        title = f"{r.number} {r.title}（{r.unit}答复，{r.classification}类）"
+        title = f"{r.number} {r.title}（{names.get(r.unit, r.unit)}答复，{r.classification}类）"
         entries.append(
             "<entry>"
             f"<id>urn:banli:reply:{escape(r.number)}:{escape(r.unit)}</id>"
@@ -193,6 +195,8 @@ def public_page(
         # page's ETag, by position and query, still names what it shows).
         names=queries.unit_names(svc, (r.unit for r in found.items)),
         next_cursor=found.next_cursor,
+        # The open-data links and the next page carry the filters the page shows.
+        chosen=urlencode({k: v for k, v in asdict(chosen).items() if v is not None}),
         q=q or "",
         year=year_ or "",
         kind=kind_ or "",

@@ -5,9 +5,12 @@ about the proposer."""
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
 import pytest
@@ -111,3 +114,28 @@ def test_answers_are_cached_and_revalidated_by_etag(demo_api: Api) -> None:
     assert again.status_code == 304
     bad = demo_api.get("/v1/public/replies", None, cursor="not json")
     assert bad.status_code == 422
+
+
+def test_the_pages_open_data_links_carry_its_filters_R_P2(demo_api: Api) -> None:
+    """A reader who filtered the register to one unit's 2025 replies downloads those, not
+    every reply; the next page keeps the unit too."""
+    page = demo_api.get("/public", None, unit="FIN", year="2025", kind="", q="").text
+    csv_link = re.search(r'<a href="([^"]+)" id="open-csv">', page)
+    json_link = re.search(r'<a href="([^"]+)" id="open-json">', page)
+    assert csv_link and json_link, page
+    wanted = {"year": ["2025"], "unit": ["FIN"]}
+    for link in (csv_link, json_link):
+        assert parse_qs(urlsplit(html.unescape(link.group(1))).query) == wanted
+    sheet = demo_api.get(html.unescape(csv_link.group(1)), None)
+    lines = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))
+    assert len(lines) - 1 == len(public(demo_api, unit="FIN", year=2025)) > 0
+
+
+def test_the_feed_names_units_by_name_R_P2(demo_api: Api) -> None:
+    feed = demo_api.get("/v1/public/feed.atom", None)
+    titles = [
+        t.text or ""
+        for t in ElementTree.fromstring(feed.content).iter("{http://www.w3.org/2005/Atom}title")
+    ]
+    assert any("（FIN厅答复" in t for t in titles)
+    assert not any("（FIN答复" in t for t in titles)

@@ -150,7 +150,9 @@ def _commitments(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[S
             r["closed_out_on"],
         ]
         for r in items
-        if (q.unit is None or r["unit"] == q.unit) and (q.year is None or r["year"] == q.year)
+        if (q.unit is None or r["unit"] == q.unit)
+        and (q.year is None or r["year"] == q.year)
+        and (q.kind is None or r["kind"] == q.kind)
     )
     return [SheetSpec("B类滚动台账", columns, rows)]
 

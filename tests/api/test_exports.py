@@ -96,6 +96,16 @@ def test_the_ledger_export_takes_the_ledgers_filters_R_S1(
     assert exported and exported < all_cases  # a selection: some cases, not every one
 
 
+def test_the_b_class_ledger_takes_the_year_and_kind_it_is_given_R_Rv2(demo_api: Api) -> None:
+    """/paperwork links every export with its 年度 and 类别; the B类滚动台账 ignored 类别."""
+    every = rows(book(download(demo_api, "/v1/exports/commitments.xlsx"))["B类滚动台账"])
+    for kind, word in (("proposal", "提案"), ("suggestion", "建议")):
+        found = book(download(demo_api, "/v1/exports/commitments.xlsx", kind=kind, year=2025))
+        chosen = rows(found["B类滚动台账"])
+        assert chosen and {(r[1], r[2]) for r in chosen} == {(2025, word)}
+        assert len(chosen) == sum(1 for r in every if (r[1], r[2]) == (2025, word))
+
+
 def test_the_contacts_export_takes_the_kind_it_is_given(demo_api: Api) -> None:
     """It took ``kind`` (every export does) and ignored it: 提案 chosen, 建议 rows written."""
     for kind, word in (("proposal", "提案"), ("suggestion", "建议")):

@@ -102,6 +102,7 @@ def test_the_ledger_filters_by_the_url_and_opens_a_case(browser: Browser) -> Non
     browser.follow(browser.find("form.filters button[type=submit]"))
     browser.assert_quiet("the filtered ledger")
     assert "stage=handling" in browser.path and "overdue=1" in browser.path
+    listing = browser.path
     filtered = int(browser.find("#row-count strong").text)
     assert 0 < filtered < everything
     stages = {row.text for row in browser.all("table.data tbody td:nth-child(4)")}
@@ -114,6 +115,30 @@ def test_the_ledger_filters_by_the_url_and_opens_a_case(browser: Browser) -> Non
     browser.assert_quiet("a case page")
     assert browser.find("h1").text.startswith(number)
     assert browser.all("#timeline li")
+    # Back to the same filtered list, not the 台账's first page of everything.
+    browser.follow(browser.find("#back-to-list"))
+    assert browser.path == listing
+    assert int(browser.find("#row-count strong").text) == filtered
+
+
+def test_the_visit_chart_draws_each_unit_in_its_verdicts_colour_as_its_legend_says_R_V2(
+    browser: Browser,
+) -> None:
+    browser.login("demo-office")
+    browser.open("/")
+    series = browser.driver.execute_script(
+        "var c = echarts.getInstanceByDom(document.getElementById('chart-visits'));"
+        "return c.getOption().series.map(function (s) { return {name: s.name,"
+        " colour: s.itemStyle && s.itemStyle.color, values: s.data.map(function (d) {"
+        " return d && typeof d === 'object' ? [d.value, d.shortfall] : [d, null]; })}; });"
+    )
+    verdicts = {s["name"]: s for s in series if s["name"].startswith("实际走访率")}
+    met, short = verdicts["实际走访率（达标）"], verdicts["实际走访率（未达标）"]
+    assert (met["colour"], short["colour"]) == ("#2e8540", "#d9363e")  # the legend's too
+    for (kept, shortfall), (missed, _) in zip(met["values"], short["values"], strict=True):
+        assert (kept == "-") != (missed == "-")  # each unit's bar in exactly one of them
+        assert (missed != "-") == (shortfall > 0)
+    assert any(v != "-" for v, _ in short["values"])  # the demo year has a unit short
 
 
 def test_a_contact_recorded_through_the_form_is_on_the_timeline(

@@ -86,32 +86,50 @@ document.addEventListener("DOMContentLoaded", function () {
     ],
   });
   var v = data.visits;
+  function actualBars(name, short, colour) {
+    return {
+      name: name,
+      type: "bar",
+      stack: "actual",
+      barMaxWidth: 40,
+      data: v.actual.map(function (value, i) {
+        var shown = v.shortfall[i] > 0 === short ? value : "-";
+        return { value: shown, link: v.links[i], shortfall: v.shortfall[i] };
+      }),
+      itemStyle: { color: colour },
+      label: {
+        show: short,
+        position: "top",
+        fontSize: 10,
+        formatter: function (p) {
+          return "差" + p.data.shortfall + "件";
+        },
+      },
+    };
+  }
   draw("chart-visits", {
-    tooltip: { trigger: "axis" },
+    tooltip: {
+      trigger: "axis",
+      // The verdict series a unit is not in holds "-": left out of its tooltip.
+      formatter: function (params) {
+        var lines = params
+          .filter(function (p) {
+            return p.value !== "-" && p.value !== null && p.value !== undefined;
+          })
+          .map(function (p) {
+            return p.marker + p.seriesName + "：" + p.value + " %";
+          });
+        return [params[0].name].concat(lines).join("<br>");
+      },
+    },
     xAxis: axis(v.units),
     yAxis: percentAxis(),
     series: [
-      {
-        name: "实际走访率",
-        type: "bar",
-        barMaxWidth: 40,
-        data: v.actual.map(function (value, i) {
-          return { value: value, link: v.links[i], shortfall: v.shortfall[i] };
-        }),
-        itemStyle: {
-          color: function (p) {
-            return p.data.shortfall > 0 ? "#d9363e" : "#2e8540";
-          },
-        },
-        label: {
-          show: true,
-          position: "top",
-          fontSize: 10,
-          formatter: function (p) {
-            return p.data.shortfall > 0 ? "差" + p.data.shortfall + "件" : "";
-          },
-        },
-      },
+      // One bar per unit in the colour of its verdict: two stacked series (each unit's value
+      // in one of them, "-" in the other) so the legend shows the same green and red as the
+      // bars; one series coloured per item showed the palette's blue in the legend.
+      actualBars("实际走访率（达标）", false, "#2e8540"),
+      actualBars("实际走访率（未达标）", true, "#d9363e"),
       {
         name: "剔除无需见面",
         type: "bar",

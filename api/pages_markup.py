@@ -15,6 +15,7 @@ from typing import Protocol
 
 from markupsafe import Markup, escape
 
+from api.derivation_words import derivation_words
 from api.pages_labels import label, status_word
 
 PROVISIONAL = "该年度放假调休安排尚未载入，暂按周一至周五计算："
@@ -56,7 +57,7 @@ def deadline(
     """UI.md § Deadline status: the kind and unit (unless ``brief``), the date an extension
     replaced struck through, the due date, the status word in its colour with the derivation
     on hover, and ⚠ while the year's calendar is provisional."""
-    derivation = escape(d.derivation or "")
+    derivation = escape(derivation_words(d.derivation or ""))
     due = escape(d.due_on)
     parts = ['<span class="dl">\n']
     if not brief:

@@ -33,7 +33,9 @@ Admin = Annotated[Principal, Depends(roles("admin"))]
 def admin_context(svc: Svc) -> dict[str, Any]:
     with page_errors():
         found = queries.directory(svc)
-    return {**found, "roles": sorted(ROLES), "today": today()}
+    # Users' and moved deadlines' units by name (their code on hover), as on every other page.
+    names = {u["code"]: u["name"] for u in found["units"]}
+    return {**found, "unit_names": names, "roles": sorted(ROLES), "today": today()}
 
 
 def page(

@@ -50,3 +50,10 @@ def test_a_reply_is_named_by_its_units_name_in_the_approval_form_R_R1(api: Api) 
     assert select, page
     words = re.findall(r"<option value=\"[^\"]+\"[^>]*>([^<]*)</option>", select.group(0))
     assert len(words) == 1 and words[0].startswith("FIN厅 · A 类")
+
+
+def test_the_admin_page_lists_users_units_by_name(api: Api) -> None:
+    client = logged_in(api, "guan_li", role="admin")
+    page = client.get("/admin").text
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "<td>handler_fin</td>" in r)
+    assert '<td><span title="FIN">FIN厅</span></td>' in row

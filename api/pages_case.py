@@ -127,6 +127,7 @@ VALUE_LABELS = {
     "source": "source",
     "role": "role",
     "deadline_kind": "deadline",
+    "policy": "policy",
 }
 # A new proposer link's expiry offered by the form: about a session's handling and feedback.
 LINK_DAYS = timedelta(days=180)

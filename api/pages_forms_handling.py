@@ -14,7 +14,7 @@ from api.pages_form_fields import (
     SUMMARY,
 )
 from api.pages_forms import CaseForm, Field, options
-from api.pages_labels import LABELS
+from api.pages_labels import LABELS, label
 from domain.deadlines.policies import POLICIES
 
 HANDLING_FORMS: tuple[CaseForm, ...] = (
@@ -29,7 +29,7 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
             Field("split_units", "分办单位（各自答复）", "units", required=False),
             Field("reference", "参阅件", "check", required=False),
             Field("assigned_on", "交办日期", "date"),
-            Field("policy", "办理依据", "select", tuple((p, p) for p in POLICIES)),
+            Field("policy", "办理依据", "select", tuple((p, label("policy", p)) for p in POLICIES)),
         ),
         stages=frozenset({"registered"}),
         rule_fields={"R-A1": "lead_unit"},

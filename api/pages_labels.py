@@ -40,6 +40,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "rehandling_on_time_rate": "进一步办理按时率",
     },
     "phase": dict(words.PHASE),
+    "policy": dict(words.POLICY),
     "channel": dict(words.CHANNEL),
     "verdict": dict(words.VERDICT),
     "means": {

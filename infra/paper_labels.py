@@ -44,6 +44,12 @@ CHANNEL: Final = {
     "visit": "走访",
     "site": "现场视察",
 }
+# The deadline policies (domain/deadlines/policies.py) by the documents they follow (seeds 003
+# and 000).
+POLICY: Final = {
+    "hebei-2022": "河北省 2022 年办理要求",
+    "guangxi-2018": "广西财政厅服务代表委员工作规则",
+}
 PHASE: Final = {"before": "办前", "during": "办中", "after": "办后"}
 VERDICT: Final = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
 FINDING: Final = {

@@ -15,12 +15,13 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, get_args
 
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.policies import get_policy
 from domain.rules.supervision import tracked_as_repeat
+from domain.vocabulary import Stage
 from projections.core import CaseView, Row, Table, ViewReader, column_equals, iso_day
 from projections.deadline_periods import (
     VALID,
@@ -46,6 +47,8 @@ CASES = Table(
         "level": "TEXT",
         "year": "INTEGER",
         "stage": "TEXT",
+        # The stage's place in a case's life (registered … closed): what 阶段 sorts by.
+        "stage_order": "INTEGER",
         "reference": "INTEGER",
         "key": "INTEGER",
         "key_source": "TEXT",
@@ -62,8 +65,11 @@ CASES = Table(
         "overdue_from": "TEXT",
     },
     key=("case_id",),
-    indexes=(("year", "kind"), ("stage",), ("number",)),
+    indexes=(("year", "kind"), ("stage",), ("number",), ("stage_order", "case_id")),
 )
+# A case's life in order (the vocabulary lists it so): sorting by the word's spelling put
+# 已办结 (closed) first and 已登记 (registered) in the middle.
+STAGE_ORDER = {stage: n for n, stage in enumerate(get_args(Stage))}
 
 UNITS = Table(
     view=NAME,
@@ -127,6 +133,7 @@ class LedgerView(CaseView):
             "level": case.level,
             "year": case.year,
             "stage": case.stage,
+            "stage_order": STAGE_ORDER[case.stage],
             "reference": int(case.reference),
             "key": int(key is not None or repeat),
             "key_source": key.source if key else REPEAT_SOURCE if repeat else None,
@@ -219,8 +226,16 @@ def _after(
     return clause, [value, value, case_id]
 
 
-# Columns a ledger page may be ordered by (a keyset cursor follows any of them).
-SORTS = ("number", "title", "lead_unit", "stage", "year")
+# What a ledger page may be ordered by, and the column holding it (a keyset cursor follows
+# any of them; the integer ones are marked).
+SORTS = {
+    "number": "number",
+    "title": "title",
+    "lead_unit": "lead_unit",
+    "stage": "stage_order",
+    "year": "year",
+}
+NUMERIC_SORTS = frozenset({"stage_order", "year"})
 
 
 def ledger_where(
@@ -270,9 +285,10 @@ def ledger(
         raise ValueError(f"cannot sort the ledger by {sort!r}")
     where, params = ledger_where(reader, as_of=as_of, **filters)
     # NULLs (a case not yet assigned has no lead unit) sort as "" so the keyset is total.
-    column = f"COALESCE(c.{sort}, '')" if sort == "lead_unit" else f"c.{sort}"
+    held = SORTS[sort]
+    column = f"COALESCE(c.{held}, '')" if sort == "lead_unit" else f"c.{held}"
     if cursor:
-        clause, after = _after(cursor, column, descending, numeric=sort == "year")
+        clause, after = _after(cursor, column, descending, numeric=held in NUMERIC_SORTS)
         where.append(clause)
         params += after
     sql = f"SELECT * FROM {reader.table(CASES)} c"
@@ -287,7 +303,11 @@ def ledger(
     page, more = found[:limit], len(found) > limit
     items = [ledger_item(case, deadlines) for case, deadlines in page]
     last = page[-1][0] if page else None
-    next_cursor = json.dumps([last[sort] or "", last["case_id"]]) if more and last else None
+    if more and last:
+        value = last[held] if held in NUMERIC_SORTS else last[held] or ""
+        next_cursor = json.dumps([value, last["case_id"]])
+    else:
+        next_cursor = None
     return {"items": items, "next_cursor": next_cursor}
 
 

@@ -92,6 +92,31 @@ def test_ledger_matches_the_aggregates_on_any_day(
             assert got == expected_deadlines(app, case, as_of), (case.number, as_of)
 
 
+# Each sort's key from the aggregate: 阶段 in a case's life order, not its code's spelling.
+LIFE = ["registered", "handling", "replied", "rehandling", "closed"]
+SORT_KEYS: dict[str, Any] = {
+    "number": lambda c: c.number,
+    "title": lambda c: c.title,
+    "lead_unit": lambda c: c.lead_unit or "",
+    "stage": lambda c: LIFE.index(c.stage),
+    "year": lambda c: c.year,
+}
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("sort", sorted(SORT_KEYS))
+def test_every_sort_pages_through_every_case_in_order_R_S1(
+    history: tuple[BanliApplication, ViewStoreBase, list[Case]], sort: str, descending: bool
+) -> None:
+    _, store, cases = history
+    rows = whole_ledger(store, date(2026, 6, 30), sort=sort, descending=descending)
+    key = SORT_KEYS[sort]
+    wanted = sorted(cases, key=lambda c: (key(c), str(c.id)), reverse=descending)
+    assert [r["case_id"] for r in rows] == [str(c.id) for c in wanted]
+    # Alphabetically 'closed' comes before 'handling'; in a case's life, after it.
+    assert {"handling", "closed"} <= {c.stage for c in cases}
+
+
 def test_ledger_filters_and_overdue_list_match_the_aggregates(
     history: tuple[BanliApplication, ViewStoreBase, list[Case]],
 ) -> None:

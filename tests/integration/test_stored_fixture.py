@@ -23,8 +23,10 @@ def test_a_store_written_before_the_redesign_rebuilds_to_identical_views(tmp_pat
     actual = plain(views_and_documents(tmp_path))
     assert actual["as_of"] == expected["as_of"]
     assert sorted(actual["tables"]) == sorted(expected["tables"])
+    # A view's rows may gain columns (a new one is filled by the rebuild, ``stage_order``);
+    # every column they had keeps its value, row for row.
     for table, rows in expected["tables"].items():
-        assert actual["tables"][table] == rows, table
+        assert_contains(actual["tables"][table], rows, table)
     # Documents may gain keys (API.md: add, never rename); every key they had keeps its value.
     assert sorted(actual["documents"]) == sorted(expected["documents"])
     for case_id, document in expected["documents"].items():

@@ -112,7 +112,18 @@ FIELD_LABELS = {
     "unit_code": "单位",
     "code": "代码",
     "name": "名称",
+    "include_original": "公开原文",
+    "secrecy_review_ref": "保密审查编号",
+    "leader_in_charge": "包案领导",
+    "proposer": "代表委员",
+    "restart_deadlines": "重新计算办理期限",
+    "numbers": "合并的件",
+    "primary_number": "主件",
+    "key_source": "确定方",
 }
+# A key one event type uses in another sense than the rest: a key designation's ``source`` is
+# who designated it (R-S2), not who gave feedback.
+SAME_KEY_OTHER_MEANING = {("KeyDesignated", "source"): "key_source"}
 # Event data keys whose values are words of a vocabulary (``pages_labels``).
 VALUE_LABELS = {
     "phase": "phase",
@@ -128,6 +139,8 @@ VALUE_LABELS = {
     "role": "role",
     "deadline_kind": "deadline",
     "policy": "policy",
+    "key_source": "key_source",
+    "withheld_reason": "withheld_reason",
 }
 # A new proposer link's expiry offered by the form: about a session's handling and feedback.
 LINK_DAYS = timedelta(days=180)
@@ -141,7 +154,18 @@ UNIT_DATA = {
     "replying_units",
     "disclosure_unit",
 }
-HIDDEN_DATA = {"request_id", "reply_id", "corrects_version", "recipients", "copies", "text"}
+# Ids a reader has no use for (a merge names its cases by number too).
+HIDDEN_DATA = {
+    "request_id",
+    "reply_id",
+    "corrects_version",
+    "recipients",
+    "copies",
+    "text",
+    "case_ids",
+    "merge_id",
+    "primary_case_id",
+}
 
 
 def china_time(stamp: str) -> str:
@@ -155,7 +179,8 @@ def event_lines(event: AuditEventPublic, names: Mapping[str, str]) -> list[tuple
     for key, value in event.data.items():
         if key in HIDDEN_DATA or value in (None, "", [], {}):
             continue
-        lines.append((FIELD_LABELS.get(key, key), shown(key, value, names)))
+        meant = SAME_KEY_OTHER_MEANING.get((event.type, key), key)
+        lines.append((FIELD_LABELS.get(meant, meant), shown(meant, value, names)))
     return lines
 
 
@@ -178,6 +203,8 @@ def shown(key: str, value: Any, names: Mapping[str, str]) -> str:
         return "是" if value else "否"
     if key in UNIT_DATA and isinstance(value, str):
         return names.get(value, value)
+    if key == "withheld_reason" and isinstance(value, str) and value.startswith("other:"):
+        return f"{label('withheld_reason', 'other')}：{value.removeprefix('other:').strip()}"
     return label(VALUE_LABELS[key], value) if key in VALUE_LABELS else str(value)
 
 

@@ -41,6 +41,12 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     },
     "phase": dict(words.PHASE),
     "policy": dict(words.POLICY),
+    # R-P5: a withheld reply's reason, one of these or the office's own words ("other: …").
+    "withheld_reason": {
+        "proposer_refused": "代表委员不同意公开",
+        "confidential": "涉密",
+        "other": "其他",
+    },
     "channel": dict(words.CHANNEL),
     "verdict": dict(words.VERDICT),
     "means": {

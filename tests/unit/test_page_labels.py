@@ -45,3 +45,7 @@ def test_every_value_a_page_shows_has_its_word(vocabulary: str) -> None:
 
 def test_every_deadline_policy_is_named_by_its_document_R_D1() -> None:
     assert set(POLICIES) == set(get_args(v.PolicyName)) <= set(LABELS["policy"])
+
+
+def test_every_withheld_reason_code_has_its_word_R_P5() -> None:
+    assert set(LABELS["withheld_reason"]) >= v.WITHHELD_REASONS

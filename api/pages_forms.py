@@ -64,6 +64,9 @@ class CaseForm:
     handler_part: str | None = None
     # Extra fixed values of the body (one body, two commands: publish or withhold).
     fixed: dict[str, Any] = field(default_factory=dict)
+    # Only replies whose disclosure is not decided yet (R-P1: a reply is published or withheld
+    # once; the review, publish and withhold forms name only the others).
+    undecided_disclosure: bool = False
 
     def field_for(self, rule: str | None) -> str | None:
         if rule in self.rule_fields:
@@ -84,11 +87,22 @@ def replies_for(
             continue
         if who.role == "handler" and reply.unit != who.unit:
             continue
+        if form.undecided_disclosure and reply.reply_id in decided_disclosures(case):
+            continue
         unit = names.get(reply.unit, reply.unit)
         status = LABELS["reply_status"][reply.status]
         word = f"{unit} · {reply.classification} 类 · {status}"
         found.append((reply.reply_id, word + (" · 进一步答复" if reply.further else "")))
     return found
+
+
+# A disclosure's statuses once it is decided (the others: still due, or overdue).
+DECIDED_DISCLOSURE = frozenset({"published", "published_late", "withheld"})
+
+
+def decided_disclosures(case: CasePublic) -> set[str]:
+    """The replies already published or withheld (R-P1, R-P5)."""
+    return {i for i, d in case.disclosures.items() if d.status in DECIDED_DISCLOSURE}
 
 
 def open_requests(

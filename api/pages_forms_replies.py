@@ -93,6 +93,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         ),
         stages=frozenset({"replied", "rehandling", "closed"}),
         reply_statuses=frozenset({"issued"}),
+        undecided_disclosure=True,
         rule_fields={"R-P3": "secrecy_review_ref"},
     ),
     CaseForm(
@@ -109,6 +110,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         ),
         stages=frozenset({"replied", "rehandling", "closed"}),
         reply_statuses=frozenset({"issued"}),
+        undecided_disclosure=True,
         rule_fields={"R-P2": "reply_id", "R-P3": "secrecy_review_ref", "R-P4": "include_original"},
     ),
     CaseForm(
@@ -119,6 +121,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         (REPLY, Field("withheld_reason", "理由"), DAY),
         stages=frozenset({"replied", "rehandling", "closed"}),
         reply_statuses=frozenset({"issued"}),
+        undecided_disclosure=True,
         rule_fields={"R-P5": "withheld_reason"},
     ),
     CaseForm(

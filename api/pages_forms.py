@@ -81,13 +81,14 @@ def replies_for(
     """The replies a form may name: of the statuses it acts on, a handler's own unit's only;
     each shown by its unit's name (``names``), class and status."""
     names = names or {}
+    decided = decided_disclosures(case) if form.undecided_disclosure else set()
     found = []
     for reply in case.replies:
         if form.reply_statuses is not None and reply.status not in form.reply_statuses:
             continue
         if who.role == "handler" and reply.unit != who.unit:
             continue
-        if form.undecided_disclosure and reply.reply_id in decided_disclosures(case):
+        if reply.reply_id in decided:
             continue
         unit = names.get(reply.unit, reply.unit)
         status = LABELS["reply_status"][reply.status]

@@ -30,6 +30,7 @@ from api.auth import SESSION_COOKIE, services
 from api.deps import app_services
 from api.pages_came_from import came_from
 from api.pages_labels import LABELS, label, labelled, percent, status_word
+from api.pages_ledger_rows import ledger_rows
 from api.pages_markup import deadline, reminder_form, unit_name
 from api.problems import ApiProblem
 from domain.errors import DomainError, NotFound
@@ -83,6 +84,7 @@ templates.globals.update(
     status_word=status_word,
     deadline=deadline,
     unit_name=unit_name,
+    ledger_rows=ledger_rows,
 )
 # The same as filters, for what a page repeats per row (``_ledger_table.html``): Jinja calls
 # a filter directly, a function through ``Context.call``.

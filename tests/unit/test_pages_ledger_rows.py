@@ -1,0 +1,114 @@
+"""api.pages_ledger_rows: the ledger table's rows (办理台账, 督办, 统计明细), every value from a
+row escaped as autoescape would, tags and forms as markup (UI.md § Tables; R-S1 … R-S3)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup
+
+from api.pages_ledger_rows import ledger_rows
+from api.pages_markup import escaped
+from api.schemas_ledger import LedgerItem
+
+NAMES = {"FIN": "财政厅 <综合处>", "EDU": "教育厅", "AGR": "农业农村厅"}
+
+
+def item(**changes: Any) -> LedgerItem:
+    fields: dict[str, Any] = {
+        "case_id": "c-1",
+        "number": "JY-0001",
+        "title": "关于<script>alert(1)</script>的建议 & 其他",
+        "kind": "suggestion",
+        "level": "provincial",
+        "year": 2025,
+        "stage": "handling",
+        "reference": False,
+        "lead_unit": "FIN",
+        "co_units": ["EDU", "AGR"],
+        "split_units": [],
+        "key": False,
+        "key_source": None,
+        "leader_in_charge": None,
+        "under_supervision": False,
+        "next_deadline": None,
+        "overdue_deadlines": [],
+        "days_overdue": 0,
+        "deadlines": [],
+    }
+    return LedgerItem.model_validate({**fields, **changes})
+
+
+def cells(html: str) -> list[str]:
+    return [c.split("</td>")[0] for c in html.split("<td")[1:]]
+
+
+def test_a_row_escapes_its_title_and_names_its_units_R_S1() -> None:
+    html = str(ledger_rows([item()], NAMES, "?from=/ledger%3Fa%3D1&b"))
+    assert '<a href="/cases/c-1?from=/ledger%3Fa%3D1&amp;b">JY-0001</a>' in html
+    assert "关于&lt;script&gt;alert(1)&lt;/script&gt;的建议 &amp; 其他" in html
+    assert "<script>" not in html
+    lead, co = cells(html)[4], cells(html)[5]
+    assert lead == '><span title="FIN">财政厅 &lt;综合处&gt;</span>'
+    assert co == '><span title="EDU">教育厅</span>、<span title="AGR">农业农村厅</span>'
+    assert cells(html)[7] == ' class="num">'  # no days overdue: an empty cell, not 0
+
+
+def test_a_key_supervised_reference_case_carries_its_tags_and_split_units_R_S3() -> None:
+    row = item(
+        key=True,
+        leader_in_charge='王"副厅长"',
+        under_supervision=True,
+        reference=True,
+        lead_unit=None,
+        split_units=["EDU", "AGR"],
+        days_overdue=12,
+    )
+    html = str(ledger_rows([row], NAMES, ""))
+    assert ' <span class="tag key" title="王&#34;副厅长&#34;">重点</span>' in html
+    assert ' <span class="tag bad">挂账督办</span>' in html
+    assert cells(html)[4] == (
+        '><span class="tag">参阅件</span> <span title="EDU">教育厅</span>、'
+        '<span title="AGR">农业农村厅</span>'
+    )
+    assert cells(html)[7] == ' class="num">12'
+    assert '<a href="/cases/c-1">' in html  # no list to come back to: no ``from``
+
+
+def test_each_deadline_is_a_badge_of_its_own() -> None:
+    deadline = {
+        "kind": "reply",
+        "unit": "FIN",
+        "due_on": date(2025, 7, 1),
+        "missed_on": None,
+        "status": "overdue",
+        "days_overdue": 3,
+        "calendar_provisional": False,
+        "derivation": "R-D2",
+        "original_due_on": None,
+        "extended_by": None,
+    }
+    html = str(ledger_rows([item(deadlines=[deadline, {**deadline, "unit": "EDU"}])], NAMES, ""))
+    badges = cells(html)[6].split("<div>")[1:]
+    assert len(badges) == 2
+    assert "答复·财政厅 &lt;综合处&gt;" in badges[0] and "答复·教育厅" in badges[1]
+    assert all(">已逾期 3 天</span>" in b for b in badges)
+
+
+def test_supervision_rows_offer_a_reminder_only_while_the_case_is_open_R_S2() -> None:
+    rows = [item(case_id="open"), item(case_id="done", stage="closed")]
+    csrf = Markup('<input type="hidden" name="_csrf" value="t">')
+    html = str(
+        ledger_rows(rows, NAMES, "", ("handling",), csrf, Markup("<option>x</option>"), "/s", None)
+    )
+    first, second = html.split("</tr>")[:2]
+    assert 'action="/cases/open/forms/reminder"' in first and 'id="means-1"' in first
+    assert csrf in first and "已办结" not in first
+    assert "<form" not in second and '<span class="muted">已办结，无需催办</span>' in second
+    assert "<form" not in str(ledger_rows(rows, NAMES, ""))  # no 催办 column elsewhere
+
+
+def test_escaped_text_is_what_markupsafe_writes() -> None:
+    assert escaped('<a href="x">&\'') == "&lt;a href=&#34;x&#34;&gt;&amp;&#39;"
+    assert type(escaped("纯文本")) is str

@@ -101,9 +101,14 @@ class ProjectionRunner:
     def _follow_switches(self) -> None:
         if self.pinned:
             return
-        # One read of the generations table before each batch; the full check (layouts, a
+        # The generations as readers resolve them: read from the store at most every
+        # ``GENERATION_TTL_SECONDS`` (a switch in this process is seen at once), where a read
+        # before every batch was one of a batch's four round trips while commands ran, and
+        # the readers waiting on the batch waited on it too. The generation a switch replaces
+        # stays writable until the next switch, so writing it a moment longer loses nothing:
+        # the new one carries on from its own tracked position. The full check (layouts, a
         # generation made for a view that has none) only when a generation changed.
-        known = self.store.generations()
+        known = self.store.recent_generations()
         if all(known.get(n, (None,))[0] == g for n, g in self.generations.items()):
             return
         active = self._active_generations()

@@ -182,13 +182,18 @@ class Generations:
         """The generation readers use, looked up at most every ``GENERATION_TTL_SECONDS``."""
         return self._cached_active(view)
 
-    def _cached_active(self, view: str) -> int | None:
+    def recent_generations(self) -> dict[str, tuple[int, int | None]]:
+        """``generations()`` as read at most ``GENERATION_TTL_SECONDS`` ago (or since a switch
+        in this process)."""
         now = time.monotonic()
         cached = self._active_cache
         if cached is None or now - cached[0] > self.GENERATION_TTL_SECONDS:
             cached = (now, self.generations())
             self._active_cache = cached
-        found = cached[1].get(view)
+        return cached[1]
+
+    def _cached_active(self, view: str) -> int | None:
+        found = self.recent_generations().get(view)
         return found[0] if found else None
 
     def create_generation(

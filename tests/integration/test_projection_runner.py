@@ -4,6 +4,7 @@ crashes at random points gives, row for row, what a full rebuild gives."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -71,6 +72,47 @@ def test_views_follow_new_events_after_catching_up(
     assert len(after["audit_events"]) == before + 2
     assert any(r["number"] == "EXTRA-1" for r in after["ledger_cases"])
     assert min(p or 0 for p in runner.positions().values()) == head + 2
+
+
+def test_a_keeper_follows_a_switch_made_by_another_process_and_loses_nothing(
+    stores: tuple[BanliApplication, ViewStoreBase],
+    store_env: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The keeper looks at the generations as readers do, at most once a
+    ``GENERATION_TTL_SECONDS``: a rebuild switched over by another process is followed after
+    that, and what the keeper wrote meanwhile into the generation it replaced is not lost (the
+    new one carries on from its own position)."""
+    from infra.read_models import build_view_store
+    from infra.settings import Settings
+
+    app, store = stores
+    # Within the second however long the rebuild takes on a slow machine; then past it.
+    monkeypatch.setattr(store, "GENERATION_TTL_SECONDS", 3600.0)
+    Flow(app, "SW-1").assign()
+    runner = ProjectionRunner(app, store)
+    runner.run()
+    before = dict(runner.generations)
+    other = build_view_store(Settings(data_dir=tmp_path / "views"), env=store_env)
+    try:
+        rebuild(app, other, NAMES)  # another process's rebuild, with its own switch-over
+    finally:
+        other.close()
+    Flow(app, "SW-2").assign()
+    runner.run()  # within the second: still the old generation, as readers here see it
+    assert runner.generations == before
+    monkeypatch.setattr(store, "GENERATION_TTL_SECONDS", 0.0)  # the second has passed
+    Flow(app, "SW-3").assign()
+    runner.run()
+    assert all(runner.generations[n] > before[n] for n in NAMES)
+    head = app.recorder.max_notification_id()
+    assert set(runner.positions().values()) == {head}
+    numbers = {r["number"] for r in snapshot(store)["ledger_cases"]}
+    assert {"SW-1", "SW-2", "SW-3"} <= numbers
+    followed = snapshot(store)
+    rebuild(app, store, NAMES)
+    assert snapshot(store) == followed
 
 
 def test_views_track_events_they_ignore(stores: tuple[BanliApplication, ViewStoreBase]) -> None:

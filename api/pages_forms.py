@@ -20,6 +20,7 @@ from api.pages_web import Form
 from api.schemas import Body
 from api.schemas_audit import AuditEventPublic
 from api.schemas_case import CasePublic
+from domain.rules.assignment import ruling_refusal
 from infra import paper_labels as words
 from infra.directory import Principal
 
@@ -67,6 +68,8 @@ class CaseForm:
     # Only replies whose disclosure is not decided yet (R-P1: a reply is published or withheld
     # once; the review, publish and withhold forms name only the others).
     undecided_disclosure: bool = False
+    # Offered only when the domain would take it now (None: whenever the stage and roles fit).
+    due: Callable[[CasePublic, list[Any]], bool] | None = None
 
     def field_for(self, rule: str | None) -> str | None:
         if rule in self.rule_fields:
@@ -159,6 +162,12 @@ def possible_repeats(case: CasePublic) -> list[tuple[str, str]]:
     ]
 
 
+def ruling_due(case: CasePublic, events: list[Any]) -> bool:
+    """R-A2: a leader rules only once both assignment rounds are used, and only once."""
+    ruled = any(e.type == "AssignmentRuled" for e in events)
+    return ruling_refusal(case.assignment_rounds, ruled) is None
+
+
 def correctable_events(events: list[Any], who: Principal) -> list[Any]:
     """The events ``who`` may correct (R-X2): the office any, anyone else those they recorded."""
     return [e for e in events if who.role == "office" or e.actor.user == who.user]
@@ -187,6 +196,8 @@ def applies(form: CaseForm, case: CasePublic, who: Principal, events: list[Any])
         return False
     replying = [case.lead_unit] if case.lead_unit else case.split_units
     if who.role == "handler" and form.handler_part == "reply" and who.unit not in replying:
+        return False
+    if form.due is not None and not form.due(case, events):
         return False
     return _has_choices(form, case, who, events)
 

@@ -13,7 +13,7 @@ from api.pages_form_fields import (
     OWN_UNIT,
     SUMMARY,
 )
-from api.pages_forms import CaseForm, Field, options
+from api.pages_forms import CaseForm, Field, options, ruling_due
 from api.pages_labels import LABELS, label
 from domain.deadlines.policies import POLICIES
 
@@ -74,6 +74,7 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
             DAY,
         ),
         stages=frozenset({"handling"}),
+        due=ruling_due,
         rule_fields={"R-A2": "lead_unit", "R-A1": "lead_unit"},
     ),
     CaseForm(

@@ -141,12 +141,21 @@ def check_round_available(case: CaseState) -> None:
         )
 
 
-def check_ruling_allowed(case: CaseState) -> None:
-    if case.ruled:
-        raise RuleViolation("R-A2", "裁定为最终决定", "a ruling is final and was already made")
-    if case.assignment_rounds < 2:
-        raise RuleViolation(
+def ruling_refusal(assignment_rounds: int, ruled: bool) -> RuleViolation | None:
+    """R-A2: why a leader may not rule on the assignment now; None when a ruling is due. Asked
+    by the command and by the case page, which offers the ruling form only then."""
+    if ruled:
+        return RuleViolation("R-A2", "裁定为最终决定", "a ruling is final and was already made")
+    if assignment_rounds < 2:
+        return RuleViolation(
             "R-A2",
             "未超过两次批分，应由办公室决定改办申请",
             "a ruling is only for a third assignment; the office decides the request itself",
         )
+    return None
+
+
+def check_ruling_allowed(case: CaseState) -> None:
+    refusal = ruling_refusal(case.assignment_rounds, case.ruled)
+    if refusal is not None:
+        raise refusal

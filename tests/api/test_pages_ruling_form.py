@@ -1,0 +1,46 @@
+"""A leader rules on an assignment only once both rounds are used, and only once (R-A2): the
+case page offers the leader's 领导裁定交办 form then and only then. Before, it was offered on
+every case being handled, where the domain could only refuse it."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import Api, register_and_assign
+from tests.api.test_pages import logged_in
+
+RULING_FORM = '<details class="form" id="form-ruling">'
+
+
+def offered(client: TestClient, case_id: str) -> bool:
+    return RULING_FORM in client.get(f"/cases/{case_id}").text
+
+
+def request_reassignment(api: Api, case_id: str, unit: str, on: str) -> str:
+    body = {"unit": unit, "reason": "不属本单位职能", "occurred_on": on}
+    handler = f"handler_{unit.lower()}"
+    response = api.post(f"/v1/cases/{case_id}/reassignment-requests", body, handler)
+    assert response.status_code == 201, response.text
+    return str(response.json()["request_id"])
+
+
+def test_the_ruling_form_is_offered_once_two_rounds_are_used_and_until_ruled_R_A2(
+    api: Api,
+) -> None:
+    case_id = register_and_assign(api, "RUL-1", lead="HOU")
+    leader = logged_in(api, "ling_dao", role="leader")
+    assert not offered(leader, case_id)  # one round: the office decides requests itself
+
+    request_id = request_reassignment(api, case_id, "HOU", "2025-02-05")
+    assert not offered(leader, case_id)  # an open request is still the office's to decide
+    decision = {"approved": True, "lead_unit": "FIN", "note": "同意", "occurred_on": "2025-02-06"}
+    path = f"/v1/cases/{case_id}/reassignment-requests/{request_id}/decision"
+    assert api.post(path, decision, "office").status_code == 201
+    assert offered(leader, case_id)  # two rounds used: a third needs the leader's ruling
+
+    office = logged_in(api, "ban_gong", role="office")
+    assert not offered(office, case_id)  # a leader's form only
+
+    ruling = {"leader": "钱厅长", "lead_unit": "HOU", "note": "裁定", "occurred_on": "2025-02-08"}
+    assert api.post(f"/v1/cases/{case_id}/ruling", ruling, "leader").status_code == 201
+    assert not offered(leader, case_id)  # a ruling is final

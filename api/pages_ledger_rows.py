@@ -15,7 +15,7 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from api.pages_labels import label
-from api.pages_markup import deadline, escaped, reminder_form, unit_name
+from api.pages_markup import deadline_html, escaped, reminder_form, unit_html
 from api.schemas_ledger import LedgerItem
 
 CLOSED = '<span class="muted">已办结，无需催办</span>'
@@ -23,7 +23,7 @@ NOTHING = Markup("")
 
 
 def _names(codes: Iterable[str | None], names: Mapping[str, str]) -> str:
-    return "、".join(map(str, (unit_name(code, names) for code in codes)))
+    return "、".join([unit_html(code, names) for code in codes])
 
 
 def ledger_rows(
@@ -50,8 +50,8 @@ def ledger_rows(
         if r.under_supervision:
             title += ' <span class="tag bad">挂账督办</span>'
         lead = '<span class="tag">参阅件</span> ' if r.reference else ""
-        lead += str(unit_name(r.lead_unit, names)) + _names(r.split_units, names)
-        deadlines = "".join(f"<div>{deadline(d, names)}</div>" for d in r.deadlines)
+        lead += unit_html(r.lead_unit, names) + _names(r.split_units, names)
+        deadlines = "".join([f"<div>{deadline_html(d, names)}</div>" for d in r.deadlines])
         out.append(
             "    <tr>\n"
             f'      <td class="nowrap"><a href="/cases/{escape(r.case_id)}{link_tail}">'

@@ -54,11 +54,16 @@ def escaped(text: str) -> str:
 
 def unit_name(code: str | None, units: Mapping[str, str]) -> Markup:
     """The unit's name, its code on hover; nothing for no unit."""
+    return Markup(unit_html(code, units))
+
+
+def unit_html(code: str | None, units: Mapping[str, str]) -> str:
+    """``unit_name`` as plain text, for HTML drawn in Python (no ``Markup`` made per name)."""
     if not code:
-        return Markup("")
+        return ""
     # An f-string of escaped parts: ``Markup.format`` runs Python's string formatter, three
     # times slower, and a 台账 page draws some seventy names.
-    return Markup(f'<span title="{escaped(code)}">{escaped(units.get(code, code))}</span>')
+    return f'<span title="{escaped(code)}">{escaped(units.get(code, code))}</span>'
 
 
 def deadline(
@@ -67,6 +72,14 @@ def deadline(
     """UI.md § Deadline status: the kind and unit (unless ``brief``), the date an extension
     replaced struck through, the due date, the status word in its colour with the derivation
     on hover, and ⚠ while the year's calendar is provisional."""
+    return Markup(deadline_html(d, units, brief))
+
+
+def deadline_html(
+    d: ShownDeadline, units: Mapping[str, str] | None = None, brief: bool = False
+) -> str:
+    """``deadline`` as plain text, for HTML drawn in Python (a 督办 row shows every deadline of
+    an overdue case: no ``Markup`` made per badge)."""
     derivation = escaped(derivation_words(d.derivation or ""))
     due = escaped(str(d.due_on))
     parts = ['<span class="dl">\n']
@@ -82,7 +95,7 @@ def deadline(
         title = f"{PROVISIONAL}{derivation}"
         parts.append(f'<span class="provisional" title="{title}" aria-label="日历暂定">⚠</span>')
     parts.append("</span>\n")
-    return Markup("".join(parts))
+    return "".join(parts)
 
 
 def reminder_form(

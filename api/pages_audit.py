@@ -83,11 +83,11 @@ def audit_page(request: Request, who: Auditor, svc: Svc) -> HTMLResponse:
 def _names(svc: Svc, events: list[Any]) -> dict[str, Any]:
     """What the rows name by code or id, in words: cases by number, users by their names,
     units by theirs."""
-    users = {u["username"]: u["display_name"] for u in queries.directory(svc)["users"]}
+    actors = [_get(e, "actor") for e in events]
     return {
         "numbers": queries.case_numbers(svc, (_get(e, "case_id") for e in events)),
-        "people": users,
-        "units": queries.unit_names(svc, (_get(_get(e, "actor"), "unit") for e in events)),
+        "people": queries.people_names(svc, (_get(a, "user") for a in actors)),
+        "units": queries.unit_names(svc, (_get(a, "unit") for a in actors)),
         "china_hour": china_hour,
     }
 

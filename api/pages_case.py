@@ -153,6 +153,7 @@ UNIT_DATA = {
     "split_units",
     "replying_units",
     "disclosure_unit",
+    "organised_by",
 }
 # Ids a reader has no use for (a merge names its cases by number too).
 HIDDEN_DATA = {
@@ -247,6 +248,7 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "case": case,
         "events": events,
         "names": units,
+        "people": queries.people_names(svc, (e.actor.user for e in events)),
         "at": at,
         "at_text": china_time(history.as_of) if at else "",
         "forms": forms,

@@ -8,7 +8,7 @@ sees its own unit's rows only (docs/decisions.md § HTTP API).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
@@ -120,21 +120,39 @@ _UNIT_NAMES: dict[tuple[int, str], tuple[Services, str]] = {}
 def unit_names(svc: Services, codes: Iterable[str | None]) -> dict[str, str]:
     """The names of the units ``codes`` name, read from their streams once and remembered;
     a code of no unit keeps its code."""
-    names: dict[str, str] = {}
-    for code in {c for c in codes if c}:
-        known = _UNIT_NAMES.get((id(svc), code))
-        if known is not None and known[0] is svc:
-            names[code] = known[1]
-            continue
+
+    def read(code: str) -> str | None:
         try:
             unit: Any = svc.app.repository.get(Unit.create_id(code))
         except AggregateNotFoundError:
-            names[code] = code
+            return None
+        return str(unit.name)
+
+    return _names_once(_UNIT_NAMES, svc, codes, read)
+
+
+def _names_once(
+    kept: dict[tuple[int, str], tuple[Services, str]],
+    svc: Services,
+    keys: Iterable[str | None],
+    read: Callable[[str], str | None],
+) -> dict[str, str]:
+    """Names that never change, each ``read`` once per services and then ``kept``; a key
+    ``read`` finds nothing for keeps itself, and is asked again next time (it may be made)."""
+    names: dict[str, str] = {}
+    for key in {k for k in keys if k}:
+        known = kept.get((id(svc), key))
+        if known is not None and known[0] is svc:
+            names[key] = known[1]
             continue
-        if len(_UNIT_NAMES) > 10_000:
-            _UNIT_NAMES.clear()
-        _UNIT_NAMES[(id(svc), code)] = (svc, str(unit.name))
-        names[code] = str(unit.name)
+        found = read(key)
+        if found is None:
+            names[key] = key
+            continue
+        if len(kept) > 10_000:
+            kept.clear()
+        kept[(id(svc), key)] = (svc, found)
+        names[key] = found
     return names
 
 
@@ -228,6 +246,26 @@ def directory(svc: Services) -> dict[str, list[dict[str, Any]]]:
     """Units, users and loaded calendar years, as their events recorded them."""
     views_current(svc, AuditTrailView.name)
     return trail_reads.directory(svc.views)
+
+
+# Nor does a user's display name: read from the user's stream once per services.
+_PEOPLE: dict[tuple[int, str], tuple[Services, str]] = {}
+PROPOSER_PREFIX = "proposer:"  # a proposer acting through their link (R-F4): "proposer:<name>"
+
+
+def people_names(svc: Services, usernames: Iterable[str | None]) -> dict[str, str]:
+    """The display names of the users ``usernames`` name (a proposer acting through their
+    link by their own name); a login of no user keeps its login."""
+    wanted = {u for u in usernames if u}
+    proposers = {
+        u: u.removeprefix(PROPOSER_PREFIX) for u in wanted if u.startswith(PROPOSER_PREFIX)
+    }
+
+    def read(username: str) -> str | None:
+        user = svc.directory.current_user(username)
+        return None if user is None else str(user.display_name)
+
+    return {**_names_once(_PEOPLE, svc, wanted - proposers.keys(), read), **proposers}
 
 
 def _position_cursor(cursor: str | None) -> int:

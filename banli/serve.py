@@ -112,7 +112,13 @@ def migrate_command(args: argparse.Namespace) -> int:
 def ensure_demo(services: Services) -> None:
     """Loads the demo year and its accounts on first start, then prints how to try it."""
     from demo import load_demo, summarise
-    from demo.accounts import DEMO_PASSWORD, create_demo_accounts, demo_tokens, give_demo_passwords
+    from demo.accounts import (
+        DEMO_PASSWORD,
+        create_demo_accounts,
+        demo_tokens,
+        give_demo_passwords,
+        name_demo_staff,
+    )
 
     if not services.app.recorder.max_notification_id():
         print("loading the demo year (first start) …", flush=True)
@@ -123,6 +129,7 @@ def ensure_demo(services: Services) -> None:
             load_demo(services.app, earlier_year=True)
         create_demo_accounts(services.directory)
     give_demo_passwords(services.directory)  # demo data from before passwords existed
+    name_demo_staff(services.directory)  # and from before its staff were named
     print(summarise(services.app))
     print("demo logins for the workbench (http://…/): each username below with the demo-only")
     print(f"password {DEMO_PASSWORD}; the username is also the user's API token")

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import get_args
 
+from demo.actors import LEADER, OFFICE, handler
 from demo.units import UNITS
 from domain.vocabulary import Role
 from infra.directory import BOOTSTRAP, Directory
+from infra.paper_labels import ROLE
 from infra.passwords import hash_password
 
 # One demo user for each role without a unit, in the vocabulary's order; handlers get one a unit.
@@ -34,7 +36,7 @@ def create_demo_accounts(directory: Directory) -> dict[str, str]:
         directory.create_user(
             BOOTSTRAP,
             username=demo_username(role),
-            display_name=f"演示{role}",
+            display_name=f"演示{ROLE[role]}",
             role=role,
             password=DEMO_PASSWORD,
             token=token,
@@ -53,6 +55,27 @@ def create_demo_accounts(directory: Directory) -> dict[str, str]:
         )
         tokens[f"handler {profile.code}"] = token
     return tokens
+
+
+def name_demo_staff(directory: Directory) -> int:
+    """The people the demo year's events were recorded by (``demo.actors``: office.chen, the
+    leader, each unit's handler) as directory users, so the timeline and 审计 name them as
+    they name any user instead of showing a login. Without a password: nobody logs in as
+    them. Made once (a demo store from before gets them at its next start); answers how many
+    were made."""
+    staff = [
+        (OFFICE["user"], "陈主任", "office", None),
+        (LEADER["user"], "周厅长", "leader", None),
+        *[(handler(p.code)["user"], f"{p.name}经办人", "handler", p.code) for p in UNITS],
+    ]
+    made = 0
+    for username, display_name, role, unit in staff:
+        if directory.current_user(username) is None:
+            directory.create_user(
+                BOOTSTRAP, username=username, display_name=display_name, role=role, unit_code=unit
+            )
+            made += 1
+    return made
 
 
 def demo_username(role: str, unit: str | None = None) -> str:

@@ -17,6 +17,15 @@ STAGE: Final = {
     "closed": "已办结",
 }
 UNIT_ROLE: Final = {"lead": "主办", "co": "会办", "split": "分办", "reference": "参阅"}
+ROLE: Final = {
+    "admin": "管理员",
+    "office": "办公室",
+    "leader": "厅领导",
+    "handler": "承办人",
+    "supervisor": "督查",
+    "auditor": "审计",
+    "proposer": "代表委员",
+}
 DEADLINE_KIND: Final = {
     "co_opinion": "会办意见",
     "reply": "答复",

@@ -250,22 +250,17 @@ def directory(svc: Services) -> dict[str, list[dict[str, Any]]]:
 
 # Nor does a user's display name: read from the user's stream once per services.
 _PEOPLE: dict[tuple[int, str], tuple[Services, str]] = {}
-PROPOSER_PREFIX = "proposer:"  # a proposer acting through their link (R-F4): "proposer:<name>"
 
 
 def people_names(svc: Services, usernames: Iterable[str | None]) -> dict[str, str]:
-    """The display names of the users ``usernames`` name (a proposer acting through their
-    link by their own name); a login of no user keeps its login."""
-    wanted = {u for u in usernames if u}
-    proposers = {
-        u: u.removeprefix(PROPOSER_PREFIX) for u in wanted if u.startswith(PROPOSER_PREFIX)
-    }
+    """The display names of the users ``usernames`` name; a login of no user (a proposer's
+    link, ``proposer-link:<id>``) keeps its login."""
 
     def read(username: str) -> str | None:
         user = svc.directory.current_user(username)
         return None if user is None else str(user.display_name)
 
-    return {**_names_once(_PEOPLE, svc, wanted - proposers.keys(), read), **proposers}
+    return _names_once(_PEOPLE, svc, usernames, read)
 
 
 def _position_cursor(cursor: str | None) -> int:

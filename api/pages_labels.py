@@ -138,11 +138,6 @@ def label(vocabulary: str, value: object) -> str:
     return LABELS.get(vocabulary, {}).get(str(value), str(value))
 
 
-def labelled(value: object, vocabulary: str) -> str:
-    """``label`` with the value first, as a template filter takes it."""
-    return label(vocabulary, value)
-
-
 # R-D8: a deadline that could no longer be met before it fell due (the case closed early, the
 # lead reply issued while a co-opinion was still in time) was missed but never overdue:
 # 逾期未办 would say it ran late.

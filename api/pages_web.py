@@ -29,9 +29,9 @@ from starlette.formparsers import MultiPartException
 from api.auth import SESSION_COOKIE, services
 from api.deps import app_services
 from api.pages_came_from import came_from
-from api.pages_labels import LABELS, label, labelled, percent, status_word
+from api.pages_labels import LABELS, label, percent, status_word
 from api.pages_ledger_rows import ledger_rows
-from api.pages_markup import deadline, reminder_form, unit_name
+from api.pages_markup import deadline, unit_name
 from api.problems import ApiProblem
 from domain.errors import DomainError, NotFound
 from domain.vocabulary import KINDS, Kind
@@ -85,11 +85,6 @@ templates.globals.update(
     deadline=deadline,
     unit_name=unit_name,
     ledger_rows=ledger_rows,
-)
-# The same as filters, for what a page repeats per row (``_ledger_table.html``): Jinja calls
-# a filter directly, a function through ``Context.call``.
-templates.filters.update(
-    label=labelled, unit_name=unit_name, deadline=deadline, reminder_form=reminder_form
 )
 
 # Pages in the top navigation, and the roles each is for (UI.md § Page map).

@@ -100,13 +100,11 @@ def replies_for(
     return found
 
 
-# A disclosure's statuses once it is decided (the others: still due, or overdue).
-DECIDED_DISCLOSURE = frozenset({"published", "published_late", "withheld"})
-
-
 def decided_disclosures(case: CasePublic) -> set[str]:
-    """The replies already published or withheld (R-P1, R-P5)."""
-    return {i for i, d in case.disclosures.items() if d.status in DECIDED_DISCLOSURE}
+    """The replies already published or withheld (R-P1, R-P5): as the domain's
+    ``check_undecided`` asks, those the case holds a disclosure for (only publishing or
+    withholding records one)."""
+    return set(case.disclosures)
 
 
 def open_requests(
@@ -120,7 +118,7 @@ def open_requests(
         for e in events
         if e.type in ("ReassignmentDecided", "AssignmentRuled")
     }
-    ruled = any(e.type == "AssignmentRuled" for e in events)
+    ruled = was_ruled(events)
     return [
         (
             str(e.data["request_id"]),
@@ -162,10 +160,14 @@ def possible_repeats(case: CasePublic) -> list[tuple[str, str]]:
     ]
 
 
+def was_ruled(events: list[Any]) -> bool:
+    """Whether a leader has ruled on the case's assignment (R-A2: final, once)."""
+    return any(e.type == "AssignmentRuled" for e in events)
+
+
 def ruling_due(case: CasePublic, events: list[Any]) -> bool:
     """R-A2: a leader rules only once both assignment rounds are used, and only once."""
-    ruled = any(e.type == "AssignmentRuled" for e in events)
-    return ruling_refusal(case.assignment_rounds, ruled) is None
+    return ruling_refusal(case.assignment_rounds, was_ruled(events)) is None
 
 
 def correctable_events(events: list[Any], who: Principal) -> list[Any]:

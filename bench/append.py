@@ -81,10 +81,15 @@ class Side:
     events: int = 0
     saves: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # this process's CPU: the client's side of every save
 
     @property
     def rate(self) -> float:
         return self.events / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms_per_event(self) -> float:
+        return 1000 * self.cpu_seconds / self.events if self.events else 0.0
 
 
 @dataclass
@@ -131,21 +136,23 @@ def measure(
 
                     if profiler is not None:
                         profiler.enable()
-                    began = time.perf_counter()
+                    began, cpu = time.perf_counter(), time.process_time()
                     for i in range(start, stop):
                         events, saves = run_domain_case(domain_app, case_number("B", i))
                         domain_side.events += events
                         domain_side.saves += saves
                     domain_side.seconds += time.perf_counter() - began
+                    domain_side.cpu_seconds += time.process_time() - cpu
                     if profiler is not None:
                         profiler.disable()
 
-                    began = time.perf_counter()
+                    began, cpu = time.perf_counter(), time.process_time()
                     for i in range(start, stop):
                         events, saves = save_raw_case(raw_app, timed_raw[i])
                         raw_side.events += events
                         raw_side.saves += saves
                     raw_side.seconds += time.perf_counter() - began
+                    raw_side.cpu_seconds += time.process_time() - cpu
             finally:
                 domain_app.close()
                 raw_app.close()
@@ -162,11 +169,13 @@ def measure(
 def report(outcome: Outcome, *, warmup: int) -> None:
     print(f"\n== {outcome.mode}")
     print(outcome.setup)
-    print(f"{'side':<34}{'events':>9}{'saves':>9}{'seconds':>10}{'events/s':>11}")
+    print(
+        f"{'side':<34}{'events':>9}{'saves':>9}{'seconds':>10}{'events/s':>11}{'CPU ms/event':>14}"
+    )
     for side in (outcome.domain, outcome.raw):
         print(
             f"{side.label:<34}{side.events:>9}{side.saves:>9}"
-            f"{side.seconds:>10.2f}{side.rate:>11.0f}"
+            f"{side.seconds:>10.2f}{side.rate:>11.0f}{side.cpu_ms_per_event:>14.3f}"
         )
     print(
         f"stored_events rows (incl. {warmup} warm-up cases/side): "

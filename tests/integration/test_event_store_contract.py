@@ -10,15 +10,18 @@ from typing import Any
 import psycopg
 import pytest
 from eventsourcing.cipher import AESCipher
+from eventsourcing.persistence import IntegrityError
 
 from domain import commands as cmd
+from domain import handlers
 from domain.commands import Acting
 from domain.errors import Conflict, RuleViolation
 from domain.handlers.handling import remind
 from infra.application import BanliApplication
 from infra.command_context import CommandContext
-from infra.recorders import IndexedPostgresApplicationRecorder
-from tests.support import OFFICE, TODAY, Flow, ctx
+from infra.recorders import IdempotencyRow, IndexedPostgresApplicationRecorder
+from infra.telemetry import request_id
+from tests.support import OFFICE, TODAY, Flow, ctx, registration
 
 
 def test_lifecycle_round_trips_through_the_store_and_the_log(store_env: dict[str, str]) -> None:
@@ -169,6 +172,43 @@ def test_parallel_commands_on_one_case_lose_nothing(store_env: dict[str, str]) -
     assert sorted(accepted) == [0, 1, 2, 3]
     assert sorted(r.note for r in case.reminders) == ["n0", "n1", "n2", "n3"]
     assert case.version == 2 + 4
+
+
+def test_a_write_stores_its_events_and_side_rows_together_or_not_at_all(
+    store_env: dict[str, str],
+) -> None:
+    """Events of two cases saved at once get their index rows, their request's id and the
+    idempotency answer; a second write whose idempotency key is taken leaves none of its
+    events, index rows or request rows behind (the one statement on PostgreSQL, the
+    transaction on SQLite)."""
+    app = BanliApplication(env=store_env)
+    cases = [handlers.register(registration(f"2025-0{n}"), Acting(OFFICE, TODAY)) for n in (1, 2)]
+    first = [e for case in cases for e in case.collect_events()]
+    token = request_id.set("req-one")
+    try:
+        saved = app.record(first, IdempotencyRow("key-1", "hash", '{"answer": 1}'))
+    finally:
+        request_id.reset(token)
+    assert [r.notification.id for r in saved] == [1, 2]
+    for case, position in zip(cases, (1, 2), strict=True):
+        assert [
+            (row["notification_id"], row["originator_version"], row["event_type"])
+            for row in app.index.case_index(str(case.id))
+        ] == [(position, 1, "Registered")]
+        assert app.index.requests_of(str(case.id)) == {1: "req-one"}
+    assert app.index.idempotent_answer("key-1") == ("hash", '{"answer": 1}')
+
+    late = handlers.register(registration("2025-03"), Acting(OFFICE, TODAY))
+    token = request_id.set("req-two")
+    try:
+        with pytest.raises(IntegrityError):
+            app.record(late.collect_events(), IdempotencyRow("key-1", "other", "{}"))
+    finally:
+        request_id.reset(token)
+    assert app.recorder.max_notification_id() == 2
+    assert app.index.case_index(str(late.id)) == []
+    assert app.index.requests_of(str(late.id)) == {}
+    assert app.index.idempotent_answer("key-1") == ("hash", '{"answer": 1}')
 
 
 def test_as_of_reads_use_the_time_index(store_env: dict[str, str]) -> None:

@@ -112,33 +112,44 @@ class Side:
     operations: int = 0
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
+    # The same latencies by command: which command makes the tail.
+    by_command: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
         return self.operations / self.seconds if self.seconds else 0.0
 
+    def add(self, timed: Sequence[tuple[str, float]]) -> None:
+        for command, seconds in timed:
+            self.latencies.append(seconds)
+            self.by_command.setdefault(command, []).append(seconds)
+
 
 def post_case(
-    client: httpx.Client, headers: dict[str, dict[str, str]], number: str, out: list[float]
+    client: httpx.Client,
+    headers: dict[str, dict[str, str]],
+    number: str,
+    out: list[tuple[str, float]],
 ) -> int:
-    """One case's lifecycle over HTTP; appends each command's latency; answers commands sent."""
+    """One case's lifecycle over HTTP; appends each command's name and latency; answers
+    commands sent."""
 
-    def post(who: str, path: str, fields: dict[str, Any]) -> dict[str, Any]:
+    def post(command: Any, who: str, path: str) -> dict[str, Any]:
         began = time.perf_counter()
-        response = client.post(path, json=fields, headers=headers[who])
-        out.append(time.perf_counter() - began)
+        response = client.post(path, json=http_body(command), headers=headers[who])
+        out.append((type(command).__name__, time.perf_counter() - began))
         if response.status_code != 201:
             msg = f"POST {path} as {who}: {response.status_code} {response.text}"
             raise RuntimeError(msg)
         answer: dict[str, Any] = response.json()
         return answer
 
-    case_id = str(post("office", "/v1/cases", http_body(registration(number)))["case_id"])
+    case_id = str(post(registration(number), "office", "/v1/cases")["case_id"])
     reply_id = ""
     for step in LIFECYCLE:
         path = f"/v1/cases/{case_id}/{step.path.format(reply=reply_id)}"
         command = step.command(case_id, reply_id)
-        answer = post(step.who, path, http_body(command))
+        answer = post(command, step.who, path)
         if isinstance(command, SubmitReply):
             reply_id = str(answer["reply_id"])
     return COMMANDS_PER_CASE
@@ -168,7 +179,7 @@ def http_block(
     meters: Sequence[CpuMeter] = (),
 ) -> None:
     headers = {who: {"Authorization": f"Bearer {token}"} for who, token in tokens.items()}
-    latencies: list[list[float]] = [[] for _ in numbers]
+    latencies: list[list[tuple[str, float]]] = [[] for _ in numbers]
     sent = [0] * len(numbers)
     clients = [httpx.Client(base_url=server.base_url, timeout=120.0) for _ in numbers]
     try:
@@ -191,7 +202,7 @@ def http_block(
         side.seconds += elapsed
         side.operations += sum(sent)
         for own in latencies:
-            side.latencies.extend(own)
+            side.add(own)
 
 
 def raw_block(
@@ -270,6 +281,8 @@ def measure_commands(
     for side in (http_side, raw_side, serial_side):
         print(f"{side.label:<34}{side.operations:>8}{side.seconds:>10.2f}{side.rate:>10.0f}")
     print(latency_line("HTTP command latency (client)", http_side.latencies))
+    for command, seconds in http_side.by_command.items():
+        print(latency_line(f"  {command}", seconds))
     print(meter.line(http_side.operations))
     if keeper is not None:
         per = 1000 / http_side.operations if http_side.operations else 0.0

@@ -200,6 +200,20 @@ class EmbeddedProjections:
         with self._progress:
             return self._progress.wait_for(reached, timeout=timeout)
 
+    def heard(self, position: int, views: Iterable[str]) -> bool:
+        """Whether ``views`` are known to hold ``position`` without asking the store: the
+        leader's own positions, or, standing by, what the leader announced. False is no
+        answer (an announcement not heard yet), only no knowledge."""
+        names = list(views)
+        if self.leading:
+            with self._progress:
+                return all(self.positions.get(name, 0) >= position for name in names)
+        generations = [(n, g) for n in names if (g := self.store.readers_generation(n))]
+        if len(generations) < len(names):
+            return False
+        watch = self._standby_watch()
+        return watch.heard([view_position_name(n, g) for n, g in generations], position)
+
     def _wait_in_store(self, position: int, names: list[str], timeout: float) -> bool:
         """Standing by: the positions the leader tracked in the store (one query a look) and
         the failures it recorded; between looks, its announcements of what it wrote."""

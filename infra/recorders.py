@@ -22,6 +22,7 @@ one call of a database function (``insert_events``), one round trip instead of s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -110,12 +111,20 @@ def _request_rows(ids: Sequence[int] | None, kwargs: dict[str, Any]) -> list[tup
 # "Up to the newest version": asking the repository for a version bypasses its cache.
 LATEST = 2**62
 
+# The events that began a stream, by type: which streams of a kind exist (every unit), and
+# where the newest of them is in the log (``IndexQueries.newest_start``).
+STARTS_INDEX = (
+    "CREATE INDEX IF NOT EXISTS banli_event_index_starts "
+    "ON banli_event_index (event_type, notification_id) WHERE originator_version = 1"
+)
+
 SQLITE_SIDE_TABLES = [
     "CREATE TABLE IF NOT EXISTS banli_event_index ("
     "notification_id INTEGER PRIMARY KEY, originator_id TEXT NOT NULL, "
     "originator_version INTEGER NOT NULL, event_type TEXT NOT NULL, recorded_at TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS banli_event_index_case_time "
     "ON banli_event_index (originator_id, recorded_at)",
+    STARTS_INDEX,
     "CREATE TABLE IF NOT EXISTS banli_idempotency ("
     "key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, response TEXT NOT NULL)",
     # Beside the index, not in it: the tamper chain hashes index rows as they were first made.
@@ -214,6 +223,7 @@ class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 self.index_table
             )
             + SQL("(originator_id, recorded_at)"),
+            SQL(STARTS_INDEX.replace("banli_event_index (", "{} (")).format(self.index_table),
             SQL(
                 "CREATE TABLE IF NOT EXISTS {} (key text PRIMARY KEY, "
                 "request_hash text NOT NULL, response text NOT NULL)"
@@ -361,6 +371,12 @@ class IndexQueries:
     """Reads of the side tables, shared by both recorders (only the SQL dialect differs)."""
 
     placeholder = "?"
+    events_table: str  # the library's table of stored events, as a statement names it
+    events_position: str  # its column of notification positions
+
+    def _originator_id(self, stored: Any) -> Any:
+        """An originator id as the library's own reads of the log answer it."""
+        return stored
 
     def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
         raise NotImplementedError
@@ -481,6 +497,28 @@ class IndexQueries:
             found.update(str(r["originator_id"]) for r in rows)
         return found
 
+    def newest_starts(self, event_type: str, limit: int) -> list[Notification]:
+        """The newest ``limit`` stored events of ``event_type`` that began their stream, newest
+        first: a probe of an index, however long ago they were, and one statement."""
+        rows = self._fetch(
+            "SELECT i.notification_id, e.originator_id, e.originator_version, e.topic, e.state "
+            f"FROM banli_event_index i JOIN {self.events_table} e "
+            f"ON e.{self.events_position} = i.notification_id "
+            "WHERE i.originator_version = 1 AND i.event_type = ? "
+            "ORDER BY i.notification_id DESC LIMIT ?",
+            (event_type, limit),
+        )
+        return [
+            Notification(
+                id=int(r["notification_id"]),
+                originator_id=self._originator_id(r["originator_id"]),
+                originator_version=int(r["originator_version"]),
+                topic=str(r["topic"]),
+                state=bytes(r["state"]),
+            )
+            for r in rows
+        ]
+
     def first_of_type(self, event_type: str) -> list[str]:
         """The aggregates whose first event has this type (every unit: ``UnitCreated``)."""
         rows = self._fetch(
@@ -502,9 +540,14 @@ class IndexQueries:
 class SQLiteIndexQueries(IndexQueries):
     def __init__(self, recorder: IndexedSQLiteApplicationRecorder) -> None:
         self.recorder = recorder
+        self.events_table = recorder.events_table_name
+        self.events_position = "rowid"
 
     def notifications_from(self, start: int, limit: int) -> list[IndexedNotification]:
         return self.recorder.notifications_from(start, limit)
+
+    def _originator_id(self, stored: Any) -> Any:
+        return self.recorder.convert_originator_id(stored)
 
     def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
         with self.recorder.datastore.transaction(commit=False) as c:
@@ -516,6 +559,9 @@ class SQLiteIndexQueries(IndexQueries):
             c.execute(self._sql(sql), params)
 
 
+BARE_SIDE_TABLE = re.compile(r'(?<![\w".])banli_')
+
+
 class PostgresIndexQueries(IndexQueries):
     placeholder = "%s"
 
@@ -523,6 +569,8 @@ class PostgresIndexQueries(IndexQueries):
         self.recorder = recorder
         schema = recorder.datastore.schema
         self.prefix = f'"{schema}".' if schema else ""
+        self.events_table = f'{self.prefix}"{recorder.events_table_name}"'
+        self.events_position = "notification_id"
 
     def notifications_from(self, start: int, limit: int) -> list[IndexedNotification]:
         return self.recorder.notifications_from(start, limit)
@@ -532,15 +580,19 @@ class PostgresIndexQueries(IndexQueries):
         connections in autocommit, so a lone statement is its own snapshot, and a BEGIN and
         ROLLBACK around it were two more round trips (the view keeper's batches and every
         command read the index this way)."""
-        sql = sql.replace("banli_", f"{self.prefix}banli_")
+        sql = self._qualify(sql)
         with self.recorder.datastore.get_connection() as conn, conn.cursor() as c:
             c.execute(self._sql(sql).encode(), params)
             return list(c.fetchall())
 
     def execute(self, sql: str, params: Sequence[Any]) -> None:
-        sql = sql.replace("banli_", f"{self.prefix}banli_")
+        sql = self._qualify(sql)
         with self.recorder.datastore.transaction(commit=True) as c:
             c.execute(self._sql(sql).encode(), params)
+
+    def _qualify(self, sql: str) -> str:
+        """The side tables' bare names in the schema (a name already quoted is left as is)."""
+        return BARE_SIDE_TABLE.sub(f"{self.prefix}banli_", sql)
 
 
 def index_queries(recorder: object) -> IndexQueries:

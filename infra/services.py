@@ -60,6 +60,12 @@ class Services:
         finally:
             READ_WAIT_SECONDS.observe(time.perf_counter() - started)
 
+    def views_heard(self, views: Iterable[str], position: int) -> bool:
+        """Whether ``views`` are known to hold ``position`` without a query (what the view
+        keeper of this process did or announced); False when that is not known here, as
+        always when Kafka feeds the views."""
+        return self.projections is not None and self.projections.heard(position, views)
+
     def _views_current(self, views: Iterable[str] | None, timeout: float, head: int) -> bool:
         if self.projections is not None:
             return self.projections.wait_for(head, views, timeout=timeout)

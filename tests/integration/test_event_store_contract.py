@@ -211,6 +211,29 @@ def test_a_write_stores_its_events_and_side_rows_together_or_not_at_all(
     assert app.index.idempotent_answer("key-1") == ("hash", '{"answer": 1}')
 
 
+def test_the_newest_starts_of_a_type_are_its_newest_first_events(
+    store_env: dict[str, str],
+) -> None:
+    app = BanliApplication(env=store_env)
+
+    def starts(event_type: str, limit: int) -> list[tuple[int, str, int]]:
+        found = app.index.newest_starts(event_type, limit)
+        return [(n.id, str(n.originator_id), n.originator_version) for n in found]
+
+    assert starts("Registered", 5) == []
+    first = Flow(app, "2025-001")
+    first.assign()
+    second = Flow(app, "2025-002")
+    third = Flow(app, "2025-003")
+    assert starts("Registered", 5) == [(4, third.id, 1), (3, second.id, 1), (1, first.id, 1)]
+    assert starts("Registered", 2) == [(4, third.id, 1), (3, second.id, 1)]
+    assert starts("Assigned", 5) == []  # an assignment begins no stream
+    # As the library's own read of the log has it, state and all: decoded like any event.
+    assert app.index.newest_starts("Registered", 1) == list(
+        app.recorder.select_notifications(start=4, limit=1)
+    )
+
+
 def test_as_of_reads_use_the_time_index(store_env: dict[str, str]) -> None:
     app = BanliApplication(env=store_env)
     flow = Flow(app)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import urllib.request
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from uuid import UUID
@@ -34,7 +35,7 @@ from domain.case import Case
 from infra.application import BanliApplication
 from infra.positions import consumer_offsets, kafka_offset_name
 from infra.recorders import LATEST
-from infra.unit_names import unit_name
+from infra.unit_names import UnitNames
 from infra.view_store import ViewStoreBase
 from projections import notifications as n
 from projections.core import Row
@@ -49,6 +50,8 @@ from projections.notices import (
 from projections.processor import ViewChanges
 
 log = logging.getLogger(__name__)
+# Notice rows remembered as written: a few per case, for the cases of a busy stretch.
+KNOWN_WRITTEN = 100_000
 
 
 class Reminders:
@@ -78,9 +81,10 @@ class Reminders:
         self.messages = store.active_generation(n.NAME) or store.create_generation(
             n.NAME, n.TABLES, activate=True
         )
-
-    def _unit_name(self, code: str) -> str:
-        return unit_name(self.app, code)
+        # Rows known to be in the two insert-only tables (once there, always there): each
+        # round notices again what every touched case owes, and sending those rows again was
+        # most of a round's statements (issue 13). Kept after their transaction commits.
+        self._written: OrderedDict[tuple[str, str], None] = OrderedDict()
 
     def _stored(self, case_ids: Iterable[str]) -> list[Case]:
         """The cases as the store holds them now."""
@@ -96,13 +100,16 @@ class Reminders:
         """The deadline notices the cases owe today, and every notification (theirs too)."""
         calendar = self.app.calendar()
         today = self.today()
+        # A round names the same few units for many cases: each name is read once a round
+        # (a read a notice was a tenth of the embedded notices' time, issue 13).
+        names = UnitNames(self.app)
         rows: list[Row] = []
         messages: list[Row] = []
         for case in sorted(cases, key=lambda c: str(c.id)):
             due = notices_for(case, calendar, today)
             rows += due
-            messages += n.deadline_messages(case, due, self.emails, self._unit_name)
-            messages += n.reply_notices(case, today, self._unit_name)
+            messages += n.deadline_messages(case, due, self.emails, names.name)
+            messages += n.reply_notices(case, today, names.name)
         return rows, messages
 
     def _insert_new(
@@ -111,7 +118,10 @@ class Reminders:
         trackings: Sequence[Tracking] = (),
     ) -> None:
         """Inserts notices not yet known (never touching one) with the offsets, atomically."""
-        rows, messages = found
+        rows, messages = (
+            self._not_written(NOTICES.name, found[0]),
+            self._not_written(n.NOTIFICATIONS.name, found[1]),
+        )
         changes = {
             NAME: ViewChanges(append={NOTICES.name: rows}),
             n.NAME: ViewChanges(append={n.NOTIFICATIONS.name: messages}),
@@ -119,6 +129,21 @@ class Reminders:
         tables = {NAME: (NOTICES,), n.NAME: n.TABLES}
         generations = {NAME: self.generation, n.NAME: self.messages}
         self.store.write(changes, tables, generations, list(trackings))
+        for table, written in ((NOTICES.name, rows), (n.NOTIFICATIONS.name, messages)):
+            for row in written:
+                self._written[(table, row["notice_id"])] = None
+        while len(self._written) > KNOWN_WRITTEN:
+            self._written.popitem(last=False)
+
+    def _not_written(self, table: str, rows: list[Row]) -> list[Row]:
+        fresh = []
+        for row in rows:
+            key = (table, row["notice_id"])
+            if key in self._written:
+                self._written.move_to_end(key)
+            else:
+                fresh.append(row)
+        return fresh
 
     def notice(self, case_ids: Iterable[str], trackings: Sequence[Tracking] = ()) -> None:
         """Notices what ``case_ids`` owe today, with the positions they were read up to."""
@@ -182,7 +207,8 @@ class Reminders:
         return delivered
 
     def revoked(self) -> None:
-        """Nothing cached between batches."""
+        """Nothing to drop: the rows known written are in the store whichever consumer of
+        the group wrote them."""
 
     def offsets(self, partitions: Iterable[int]) -> dict[int, int | None]:
         return consumer_offsets(self.store, self.group, self.topic, partitions)

@@ -29,8 +29,9 @@ class UnitNames:
         self.known: dict[str, str] = {}
 
     def __call__(self, code: str | None) -> str | None:
-        if not code:
-            return code
+        return self.name(code) if code else code
+
+    def name(self, code: str) -> str:
         if code not in self.known:
             self.known[code] = unit_name(self.app, code)
         return self.known[code]

@@ -90,3 +90,46 @@ def test_overdue_key_in_sql_is_the_notice_key_R_S3(stores: Stores, unit: str | N
     )
     rows = store.fetch(f"SELECT {OVERDUE_KEY_SQL} AS k FROM ({row}) d", [unit])
     assert rows[0]["k"] == notice_key("c-1", "reply", unit, "2025-04-02", "overdue")
+
+
+def test_a_case_noticed_again_sends_only_what_is_new_and_names_each_unit_once_R_S3(
+    stores: Stores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each round notices again what the cases it touched owe; the notices already written
+    are not sent to the store again, and a unit named in many notices is read once a round."""
+    app, store = stores
+    late, soon = late_and_soon(app)  # both given to FIN
+    today = {"value": date(2025, 4, 22)}
+    reminders = Reminders(app, store, "again", "unused", lambda: today["value"])
+    sent: list[str] = []
+    write = store.write
+
+    def counted_write(changes: Any, *args: Any, **kw: Any) -> Any:
+        for change in changes.values():
+            sent.extend(row["notice_id"] for rows in change.append.values() for row in rows)
+        return write(changes, *args, **kw)
+
+    monkeypatch.setattr(store, "write", counted_write)
+    units_read: list[str] = []
+    get = app.repository.get
+
+    def counted_get(aggregate_id: Any, **kw: Any) -> Any:
+        if str(aggregate_id) not in (late.id, soon.id):
+            units_read.append(str(aggregate_id))
+        return get(aggregate_id, **kw)
+
+    monkeypatch.setattr(app.repository, "get", counted_get)
+
+    reminders.notice([late.id, soon.id])
+    assert statuses(store) == [("R-LATE", "overdue"), ("R-SOON", "due_soon")]
+    first = list(sent)
+    assert len(first) >= 2 and len(units_read) == 1  # FIN, once for both cases
+
+    sent.clear()
+    reminders.notice([late.id, soon.id])
+    assert sent == []  # nothing new to say
+
+    today["value"] = date(2025, 4, 29)
+    reminders.notice([late.id, soon.id])
+    assert statuses(store) == [("R-LATE", "overdue"), ("R-SOON", "due_soon"), ("R-SOON", "overdue")]
+    assert sent and not set(sent) & set(first)  # only the new overdue notice and its message

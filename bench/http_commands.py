@@ -64,6 +64,7 @@ from bench.plumbing import (
     fresh_schema,
     latency_line,
     library_env,
+    percentile,
     postgres_dsn,
     run_threads,
 )
@@ -104,6 +105,9 @@ def create_directory(server: Server, admin_token: str) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------- part 1: commands
+
+# Issue 13's goal for commands over HTTP.
+GOAL_RATIO, GOAL_P99_MS, GOAL_CLIENTS = 0.5, 100.0, 16
 
 
 @dataclass
@@ -310,6 +314,20 @@ def measure_commands(
             "one event per command; done when ≥ 0.5 with p99 < 100 ms; the table aims at ≥ 0.8)"
         )
     print(f"server projections right after the HTTP blocks: head {head}, lag {lags}")
+    print(goal_line(http_side, raw_side, clients))
+
+
+def goal_line(http_side: Side, raw_side: Side, clients: int) -> str:
+    """Whether this run met issue 13's goal for commands: ratio ≥ 0.5 (against the raw side
+    with as many threads) with p99 < 100 ms, at 16 clients; unrounded, so 0.496 is a miss."""
+    ratio = http_side.rate / raw_side.rate if raw_side.rate else 0.0
+    p99 = percentile(sorted(s * 1000 for s in http_side.latencies), 0.99)
+    met = clients == GOAL_CLIENTS and ratio >= GOAL_RATIO and p99 < GOAL_P99_MS
+    return (
+        f"this run: ratio {ratio:.3f} (goal ≥ {GOAL_RATIO}), p99 {p99:.1f} ms (goal < "
+        f"{GOAL_P99_MS:.0f}) at {clients} clients (goal {GOAL_CLIENTS}): "
+        + ("goal met" if met else "goal missed")
+    )
 
 
 # ---------------------------------------------------------------------- main
@@ -320,7 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dsn", help="PostgreSQL DSN (default: scripts/ensure_postgres.sh)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent HTTP clients")
     parser.add_argument(
-        "--workers", type=int, default=2, help="banli serve --workers (API processes)"
+        "--workers", type=int, default=3, help="banli serve --workers (API processes)"
     )
     parser.add_argument("--cases-per-client", type=int, default=50, help="timed cases each")
     parser.add_argument("--warmup", type=int, default=2, help="untimed cases per client first")

@@ -24,7 +24,7 @@ from psycopg.rows import dict_row
 from infra.connections import connect_like
 from infra.private_files import private_file
 from infra.settings import Settings
-from infra.text_index import PostgresTextIndex, SQLiteTextIndex
+from infra.text_index import PostgresTextIndex, SQLiteTextIndex, union_all
 from infra.view_store import Cursor, Datastore, ViewStoreBase, physical
 from projections.core import Row, Table, TextMatch
 
@@ -64,9 +64,10 @@ class SQLiteViewStore(ViewStoreBase, SQLiteTrackingRecorder):
         SQLiteTextIndex.drop(c, physical(table.name, generation))
         super()._drop_view_table(c, table, generation)
 
-    def matching(self, match: TextMatch) -> list[Row]:
-        sql, params = SQLiteTextIndex.query(self.table(match.table), match)
-        return self.fetch(sql, params)
+    def matching(self, *matches: TextMatch) -> list[Row]:
+        return self.fetch(
+            *union_all(SQLiteTextIndex.query(self.table(m.table), m) for m in matches)
+        )
 
 
 class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
@@ -189,9 +190,10 @@ class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
         name = physical(table.name, generation)
         PostgresTextIndex.create(c, name, self._qualify(name), table)
 
-    def matching(self, match: TextMatch) -> list[Row]:
-        sql, params = PostgresTextIndex.query(self.table(match.table), match)
-        return self.fetch(sql, params)
+    def matching(self, *matches: TextMatch) -> list[Row]:
+        return self.fetch(
+            *union_all(PostgresTextIndex.query(self.table(m.table), m) for m in matches)
+        )
 
 
 # PostgreSQL refuses a notification payload of 8,000 bytes or more; a longer announcement is

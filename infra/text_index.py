@@ -20,11 +20,23 @@ physical table's, so generations never share one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from projections.core import Table, TextMatch
 
 Cursor = Any  # a DB-API cursor of either driver
+
+
+def union_all(queries: Iterable[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
+    """Several matches' queries as one statement: under a load each round trip to the
+    database is milliseconds more of the answer (a registration asks two, R-S4)."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for number, (sql, more) in enumerate(queries):
+        parts.append(f"SELECT * FROM ({sql}) AS match_{number}")
+        params += more
+    return " UNION ALL ".join(parts), params
 
 
 def _checked(match: TextMatch) -> None:

@@ -107,14 +107,15 @@ def alike_cases(
     """
     mine = {"title_grams": bigrams(title), "text_grams": bigrams(text)}
     asked = {"title_grams": mine["title_grams"], "text_grams": bigrams(text[:TEXT_QUERY_CHARS])}
+    where, params = "c.kind = ? AND c.year < ?", (kind, before)
+    matches = [
+        TextMatch(CASES, (column,), words, False, limit, where, params)
+        for column, grams in asked.items()
+        if (words := tuple(terms(grams).split()))
+    ]
     found: dict[str, Row] = {}
-    for column, grams in asked.items():
-        words = tuple(terms(grams).split())
-        if words:
-            where, params = "c.kind = ? AND c.year < ?", (kind, before)
-            match = TextMatch(CASES, (column,), words, False, limit, where, params)
-            for row in reader.matching(match):
-                found.setdefault(row["case_id"], row)
+    for row in reader.matching(*matches) if matches else ():
+        found.setdefault(row["case_id"], row)
     scored = []
     for row in found.values():
         by_title, by_text = (

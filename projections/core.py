@@ -237,6 +237,7 @@ class ViewReader(Protocol):
 
     def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]: ...
 
-    def matching(self, match: TextMatch) -> list[Row]:
-        """The rows a full-text match finds (the dialect's engine over ``Table.tokens``)."""
+    def matching(self, *matches: TextMatch) -> list[Row]:
+        """The rows full-text matches find (the dialect's engine over ``Table.tokens``), each
+        match's in turn, in one statement."""
         ...

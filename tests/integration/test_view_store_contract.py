@@ -249,6 +249,12 @@ def test_token_columns_are_searched_with_the_databases_own_full_text_index(
     assert sorted(found(("head", "body"), ("公路",), False)) == ["a", "b"]
     assert found(("head", "body"), ("公路", "资金", "jy"), True) == ["b"]
     assert found(("head",), ("公路", "老旧"), False, where="c.year < ?", params=(2025,)) == ["a"]
+    # Several matches in one statement: each one's rows, each with its own terms and filter.
+    both = store.matching(
+        TextMatch(WORDS, ("head",), ("老旧",), False, 10),
+        TextMatch(WORDS, ("body",), ("资金",), False, 10, "c.year < ?", (2025,)),
+    )
+    assert sorted(r["case_id"] for r in both) == ["a", "b"]
     # A case's rows replaced: its old terms are gone from the index.
     _words(store, [{**rows[0], "head": "城镇 老旧"}], ["a"], at=2)
     assert found(("head",), ("公路",), False) == []

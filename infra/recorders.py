@@ -112,7 +112,7 @@ def _request_rows(ids: Sequence[int] | None, kwargs: dict[str, Any]) -> list[tup
 LATEST = 2**62
 
 # The events that began a stream, by type: which streams of a kind exist (every unit), and
-# where the newest of them is in the log (``IndexQueries.newest_start``).
+# where the newest of them are in the log (``IndexQueries.newest_starts``).
 STARTS_INDEX = (
     "CREATE INDEX IF NOT EXISTS banli_event_index_starts "
     "ON banli_event_index (event_type, notification_id) WHERE originator_version = 1"

@@ -208,11 +208,14 @@ class EmbeddedProjections:
         if self.leading:
             with self._progress:
                 return all(self.positions.get(name, 0) >= position for name in names)
+        generations, tracking = self._readers_tracking(names)
+        return len(generations) == len(names) and self._standby_watch().heard(tracking, position)
+
+    def _readers_tracking(self, names: list[str]) -> tuple[list[tuple[str, int]], list[str]]:
+        """The views' generations as readers resolve them (those made yet), and the names
+        their positions are tracked and announced under."""
         generations = [(n, g) for n in names if (g := self.store.readers_generation(n))]
-        if len(generations) < len(names):
-            return False
-        watch = self._standby_watch()
-        return watch.heard([view_position_name(n, g) for n, g in generations], position)
+        return generations, [view_position_name(n, g) for n, g in generations]
 
     def _wait_in_store(self, position: int, names: list[str], timeout: float) -> bool:
         """Standing by: the positions the leader tracked in the store (one query a look) and
@@ -223,8 +226,7 @@ class EmbeddedProjections:
         # queries) are looked at only once a reader has waited a little, then every recheck.
         failures_due = time.monotonic() + FAILURES_AFTER_SECONDS
         while True:
-            generations = [(n, g) for n in names if (g := self.store.readers_generation(n))]
-            tracking = [view_position_name(n, g) for n, g in generations]
+            generations, tracking = self._readers_tracking(names)
             # Announced is committed: most reads end here, without a query. A view that
             # reached the position has every event the reader needs, stopped or not.
             if len(generations) == len(names) and watch.heard(tracking, position):

@@ -20,7 +20,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import CanMutateAggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoder
 
 from domain import handlers
 from domain.case import Case
@@ -51,7 +51,7 @@ from infra.idempotency import idempotency_row, replayed_result
 from infra.recorders import LATEST, IdempotencyRow, IndexQueries, IndexRow, index_queries
 from infra.stored_calendar import StoredCalendar
 from infra.telemetry import COMMANDS, request_id
-from infra.transcodings import DateAsISO
+from infra.transcodings import DateAsISO, StoredJSONTranscoder
 
 # How often a command without If-Match is run again on fresh state after losing a race.
 MAX_RETRIES = 10
@@ -82,6 +82,11 @@ class BanliApplication(Application[UUID]):
         if module in RECORDER_TOPICS and not environment.get("APPLICATION_RECORDER_TOPIC"):
             environment["APPLICATION_RECORDER_TOPIC"] = RECORDER_TOPICS[module]
         return environment
+
+    def construct_transcoder(self) -> Transcoder:
+        transcoder = StoredJSONTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

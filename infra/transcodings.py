@@ -1,10 +1,13 @@
-"""JSON transcodings for the value types our events carry beyond the library's defaults."""
+"""JSON transcodings for the value types our events carry beyond the library's defaults, and the
+transcoder that reads them back."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from eventsourcing.persistence import Transcoding
+import orjson
+from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 
 class DateAsISO(Transcoding):
@@ -18,3 +21,51 @@ class DateAsISO(Transcoding):
 
     def decode(self, data: str) -> date:
         return date.fromisoformat(data)
+
+
+# ``orjson`` reads an integer beyond 64 bits as a float: a float this large (or larger) may
+# have been one, and the text is read again the library's way.
+BEYOND_64_BITS = float(2**63)
+
+
+class _ReadAgain(Exception):
+    """A value ``orjson`` may have read otherwise than ``json``."""
+
+
+class StoredJSONTranscoder(JSONTranscoder):
+    """The library's transcoder, reading stored state with ``orjson``'s parser.
+
+    Every event read (a command loading its case, a view decoding the log, a rebuild decoding
+    all of it) goes through ``decode``; the library parses with ``json`` and calls its object
+    hook, in Python, for every JSON object (measured: 17 µs an event of a rebuild's 80, of which
+    parsing was 11). The values are the library's: the same hook (``_decode_obj``) is applied
+    to every object, innermost first, as ``json``'s ``object_hook`` is. Text ``orjson`` refuses
+    and ``json`` takes (numbers beyond 64 bits, ``NaN``, an escaped lone surrogate) goes to the
+    library's own path, which decodes it, or fails, as before; so does text holding a float of
+    64 bits' magnitude or more, which ``orjson`` makes of an integer beyond 64 bits.
+    Writing is unchanged.
+    """
+
+    def decode(self, data: bytes) -> Any:
+        try:
+            return self._revived(orjson.loads(data))
+        except (orjson.JSONDecodeError, _ReadAgain):
+            return super().decode(data)
+
+    def _revived(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is dict:
+            for key, item in value.items():
+                kind = type(item)
+                if kind is dict or kind is list or kind is float:
+                    value[key] = self._revived(item)
+            # What the hook changes: an encoded value, ``{"_type_": …, "_data_": …}``; the hook
+            # is called for that shape only (as the library's hook does).
+            if len(value) == 2 and "_type_" in value and "_data_" in value:
+                return self._decode_obj(value)
+            return value
+        if kind is list:
+            return [self._revived(item) for item in value]
+        if kind is float and not -BEYOND_64_BITS < value < BEYOND_64_BITS:
+            raise _ReadAgain
+        return value

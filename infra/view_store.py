@@ -38,6 +38,9 @@ class ViewStoreBase(Generations):
 
     dialect = "sqlite"
     placeholder = "?"
+    # Generations whose indexes may be built at once, each in a transaction of its own: one
+    # where the database has one writer at a time (SQLite).
+    index_builders = 1
 
     if TYPE_CHECKING:  # the library's tracking recorder's, later in every store's bases
 

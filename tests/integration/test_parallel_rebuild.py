@@ -8,7 +8,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +19,13 @@ from infra import rebuild_fill
 from infra.application import BanliApplication
 from infra.log_reader import log_reader
 from infra.partitions import partition_of
-from infra.projection_runner import ProjectionRunner
-from infra.read_models import build_view_store
+from infra.projection_runner import ProjectionRunner, rebuild
+from infra.read_models import PostgresViewStore, build_view_store
 from infra.rebuild_fill import fill
 from infra.settings import Settings
-from infra.view_store import ViewStoreBase
+from infra.view_store import ViewStoreBase, physical
 from projections import registry
+from projections.core import Table
 from tests.integration.differential import (
     assert_history_exercised,
     assert_same_rows,
@@ -162,3 +163,75 @@ def test_a_process_that_stops_reporting_gives_the_fill_up_and_empties_its_tables
     }
     assert all(count == [{"n": 0}] for count in left.values()), left
     assert not any(store.positions(generations.items()).values())
+
+
+def _indexes(store: ViewStoreBase, tables: Sequence[Table], generation: int) -> set[str]:
+    """Every index of a generation's tables in PostgreSQL's catalog, as written for the table
+    without its generation: comparable across generations."""
+    assert isinstance(store, PostgresViewStore)
+    schema = store.datastore.schema
+    found: set[str] = set()
+    for table in tables:
+        name = physical(table.name, generation)
+        rows = store.fetch(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = ? AND tablename = ?",
+            (schema, name),
+        )
+        found |= {f"{r['indexname']}: {r['indexdef']}".replace(name, table.name) for r in rows}
+    return found
+
+
+@pytest.mark.parametrize("builders", [1, 3])
+def test_a_rebuild_on_several_connections_builds_every_index_of_one_R_D7(
+    pg_env: dict[str, str], builders: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL builds the new generations' keys and indexes on several connections at once:
+    each view's tables get every index they get when built one after another."""
+    app, store = BanliApplication(env=pg_env), build_view_store(Settings(), env=pg_env)
+    try:
+        Flow(app, "2025-1").assign()
+        tables = registry.tables()
+        monkeypatch.setattr(store, "index_builders", 1)
+        one = rebuild(app, store, registry.NAMES)
+        expected = {name: _indexes(store, tables[name], g) for name, g in one.items()}
+        monkeypatch.setattr(store, "index_builders", builders)
+        several = rebuild(app, store, registry.NAMES)
+        for name, generation in several.items():
+            assert generation != one[name]
+            assert expected[name], name  # a key at least
+            assert _indexes(store, tables[name], generation) == expected[name], name
+    finally:
+        app.close()
+        store.close()
+
+
+def test_a_failed_index_build_fails_the_rebuild_once_the_builds_under_way_are_done_R_D7(
+    pg_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key the fill's rows break fails the rebuild and readers keep the active generations;
+    the builds under way on the other connections have finished by then, none is left
+    running."""
+    app, store = BanliApplication(env=pg_env), build_view_store(Settings(), env=pg_env)
+    try:
+        Flow(app, "2025-1").assign()
+        ProjectionRunner(app, store).run()
+        active = {name: store.active_generation(name) for name in registry.NAMES}
+        built: list[str] = []
+        original = store.create_indexes
+
+        def build(tables: Sequence[Table], generation: int) -> None:
+            if tables[0].view == "ledger":
+                raise RuntimeError("a duplicate key")
+            original(tables, generation)
+            built.append(tables[0].view)
+
+        monkeypatch.setattr(store, "index_builders", 3)
+        monkeypatch.setattr(store, "create_indexes", build)
+        with pytest.raises(RuntimeError, match="a duplicate key"):
+            rebuild(app, store, registry.NAMES)
+        assert set(built) <= set(registry.NAMES) - {"ledger"}
+        assert not [t for t in threading.enumerate() if t.name.startswith("banli-index")]
+        assert {name: store.active_generation(name) for name in registry.NAMES} == active
+    finally:
+        app.close()
+        store.close()

@@ -31,6 +31,7 @@ from tests.integration.differential import (
     assert_same_rows,
     history_seed,
     reproduce,
+    run_until_exercised,
 )
 from tests.random_history import RandomHistory
 from tests.support import Flow, snapshot
@@ -67,7 +68,7 @@ def test_cases_split_across_processes_fill_the_same_rows_as_the_runner_R_D7(
     seed = history_seed()
     print(reproduce(seed))
     history = RandomHistory(app, seed)
-    history.run(150)
+    run_until_exercised(history, 150)
     history.load_calendar()
     ProjectionRunner(app, store).run()
     kept = snapshot(store)

@@ -40,9 +40,9 @@ class StoredJSONTranscoder(JSONTranscoder):
     hook, in Python, for every JSON object (measured: 17 µs an event of a rebuild's 80, of which
     parsing was 11). The values are the library's: the same hook (``_decode_obj``) is applied
     to every object, innermost first, as ``json``'s ``object_hook`` is. Text ``orjson`` refuses
-    and ``json`` takes (numbers beyond 64 bits, ``NaN``, an escaped lone surrogate) goes to the
-    library's own path, which decodes it, or fails, as before; so does text holding a float of
-    64 bits' magnitude or more, which ``orjson`` makes of an integer beyond 64 bits.
+    and ``json`` takes (``NaN``, ``Infinity``, an escaped lone surrogate) goes to the library's
+    own path, which decodes it, or fails, as before; so does text holding a float of 2⁶³ or
+    more in magnitude, which is what ``orjson`` makes of an integer beyond 64 bits.
     Writing is unchanged.
     """
 

@@ -182,9 +182,8 @@ def _indexes(store: ViewStoreBase, tables: Sequence[Table], generation: int) -> 
     return found
 
 
-@pytest.mark.parametrize("builders", [1, 3])
 def test_a_rebuild_on_several_connections_builds_every_index_of_one_R_D7(
-    pg_env: dict[str, str], builders: int, monkeypatch: pytest.MonkeyPatch
+    pg_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """PostgreSQL builds the new generations' keys and indexes on several connections at once:
     each view's tables get every index they get when built one after another."""
@@ -195,7 +194,7 @@ def test_a_rebuild_on_several_connections_builds_every_index_of_one_R_D7(
         monkeypatch.setattr(store, "index_builders", 1)
         one = rebuild(app, store, registry.NAMES)
         expected = {name: _indexes(store, tables[name], g) for name, g in one.items()}
-        monkeypatch.setattr(store, "index_builders", builders)
+        monkeypatch.setattr(store, "index_builders", 3)
         several = rebuild(app, store, registry.NAMES)
         for name, generation in several.items():
             assert generation != one[name]
@@ -217,20 +216,17 @@ def test_a_failed_index_build_fails_the_rebuild_once_the_builds_under_way_are_do
         Flow(app, "2025-1").assign()
         ProjectionRunner(app, store).run()
         active = {name: store.active_generation(name) for name in registry.NAMES}
-        built: list[str] = []
         original = store.create_indexes
 
         def build(tables: Sequence[Table], generation: int) -> None:
             if tables[0].view == "ledger":
                 raise RuntimeError("a duplicate key")
             original(tables, generation)
-            built.append(tables[0].view)
 
         monkeypatch.setattr(store, "index_builders", 3)
         monkeypatch.setattr(store, "create_indexes", build)
         with pytest.raises(RuntimeError, match="a duplicate key"):
             rebuild(app, store, registry.NAMES)
-        assert set(built) <= set(registry.NAMES) - {"ledger"}
         assert not [t for t in threading.enumerate() if t.name.startswith("banli-index")]
         assert {name: store.active_generation(name) for name in registry.NAMES} == active
     finally:

@@ -10,10 +10,12 @@ database (released by the kernel when the process dies).
 from __future__ import annotations
 
 import fcntl
-import hashlib
 from pathlib import Path
 from typing import IO, Any
 
+import psycopg
+
+from infra.advisory_locks import let_go, lock_key
 from infra.connections import connect_like
 from infra.private_files import private_file
 from infra.read_models import PostgresViewStore, SQLiteViewStore
@@ -21,10 +23,6 @@ from infra.view_store import ViewStoreBase
 
 # The log runner of a store: one per views database (schema, or SQLite file).
 LOG_RUNNER = "log-runner"
-
-
-def lock_key(name: str) -> int:
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
 class Leadership:
@@ -82,7 +80,9 @@ class Leadership:
 
     def release(self) -> None:
         held, self._held = self._held, None
-        if held is not None and held is not True:
+        if isinstance(held, psycopg.Connection):
+            let_go(held)
+        elif held is not None and held is not True:
             held.close()
         trying, self._trying = self._trying, None
         if trying is not None:

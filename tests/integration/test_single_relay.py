@@ -7,8 +7,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from infra.advisory_locks import lock_key
 from infra.settings import Settings
-from infra.single_instance import AlreadyRunning, _key, single_instance
+from infra.single_instance import AlreadyRunning, single_instance
 
 
 def test_a_second_instance_with_the_same_name_is_refused_on_postgres(postgres_dsn: str) -> None:
@@ -33,7 +34,7 @@ def test_a_stopped_instance_has_let_its_lock_go_when_it_returns_on_postgres(
         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s::oid "
         "AND objid = %s::oid AND objsubid = 1"
     )
-    key = _key("relay:c:topic-1")
+    key = lock_key("relay:c:topic-1")
     halves = ((key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF)
     with psycopg.connect(postgres_dsn, autocommit=True) as watcher:
         for _ in range(20):

@@ -112,7 +112,7 @@ def test_the_standby_takes_over_when_the_keeper_goes(
     two: Two,
 ) -> None:
     _, keeper, app, standby = two
-    keeper.stop()  # its lock goes with its connection's server process, a moment later
+    keeper.stop()  # its lock is let go of as it stops
     deadline = time.monotonic() + 30
     while not standby.leading and time.monotonic() < deadline:
         standby.catch_up()  # what its loop does every couple of seconds
@@ -120,3 +120,21 @@ def test_the_standby_takes_over_when_the_keeper_goes(
     assert standby.leading
     result = Flow(app, "S-5").assign()
     assert standby.wait_for(result.events[-1]["position"], [LedgerView.name], timeout=30)
+
+
+def test_a_released_lead_is_taken_at_once_by_the_next(pg_env: dict[str, str]) -> None:
+    """Released as the holder stops, not a moment later when its connection's server process
+    exits: the next process takes the lead on its first try, every time."""
+    first, second = Leadership(views(pg_env)), Leadership(views(pg_env))
+    try:
+        for _ in range(10):
+            for holder, other in ((first, second), (second, first)):
+                assert holder.try_acquire()
+                assert not other.try_acquire(again=True)
+                holder.release()
+                assert other.try_acquire()
+                other.release()
+    finally:
+        for leadership in (first, second):
+            leadership.release()
+            leadership.store.close()

@@ -232,9 +232,10 @@ def measure(
     result = Result(
         backend, head, raw_events, raw_seconds, reached, rebuild_seconds, raw_after_seconds
     )
+    moved = result.raw_after_rate / result.raw_rate - 1 if result.raw_rate else 0.0
     print(
         f"  raw after the rebuild: {raw_after_seconds:.2f} s = {result.raw_after_rate:,.0f} "
-        f"events/s ({result.raw_after_rate / result.raw_rate - 1:+.0%} on the read before)"
+        f"events/s ({moved:+.0%} on the read before)"
     )
     print(
         f"  ratio {result.ratio:.3f}  (rebuild events/s ÷ raw events/s before it; "

@@ -40,6 +40,7 @@ def principal(request: Request) -> Principal:
     svc = services(request)
     header = request.headers.get("authorization")
     found: Principal | None = None
+    token: str | None = None
     if header is not None:
         token = bearer_token(header)
         found = svc.directory.authenticate(token) if token else None
@@ -49,6 +50,10 @@ def principal(request: Request) -> Principal:
         found = svc.sessions.authenticate(secret) if secret is not None else None
         refusal = "invalid or ended session" if secret else "missing bearer token (or session)"
     if found is None:
+        if token is not None and svc.links.authenticate(token) is not None:
+            # A working proposer link is a caller known by another role: a 403, as for any
+            # role a route does not admit, not the 401 of a token that opens nothing.
+            raise ApiProblem(403, "a proposer link opens only the proposer's pages (/v1/proposer)")
         raise ApiProblem(401, refusal)
     return found
 

@@ -17,8 +17,9 @@ from fastapi import Depends, Path, Query, Request
 from pydantic import AfterValidator, BeforeValidator
 
 from api.auth import READERS, principal, require, services
-from api.fields import MAX_CODE, MAX_NAME, Day, WholeNumber, digits, storable
+from api.fields import Day, WholeNumber, digits, storable
 from api.problems import ApiProblem
+from domain.checks import MAX_CODE, MAX_NAME
 from domain.vocabulary import Kind, Level, Stage
 from infra.clock import today
 from infra.directory import Principal

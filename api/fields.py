@@ -14,14 +14,10 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, StrictInt, StrictStr
 
-from domain.checks import MAX_TEXT, text_problem
+from domain.checks import ISO_DAY, MAX_CODE, MAX_ITEMS, MAX_NAME, MAX_TEXT, text_problem
 
-MAX_NAME = 200
-MAX_CODE = 64
-MAX_ITEMS = 200
-
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DIGITS = re.compile(r"\d{1,18}")
+# ASCII digits only: ``\d`` would take "٢٠٢٦" (Arabic-Indic) or "２０２６" (full-width) too.
+_DIGITS = re.compile("[0-9]{1,18}")
 
 
 def storable(value: str) -> str:
@@ -35,7 +31,7 @@ def iso_day(value: Any) -> Any:
     """Dates only as `YYYY-MM-DD` strings (pydantic alone would also take numbers as Unix time)."""
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
+    if not isinstance(value, str) or not ISO_DAY.fullmatch(value):
         raise ValueError("a date is written YYYY-MM-DD")
     return value
 

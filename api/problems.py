@@ -58,6 +58,16 @@ class ApiProblem(Exception):
         self.rule = rule
 
 
+# A list's cursor that no page of it gave (edited, or from another list): in both languages, as
+# a domain refusal is, so a page can show its Chinese (``pages_web.page_errors``).
+INVALID_CURSOR = "invalid cursor / 翻页位置无效，请从第一页起浏览"
+
+
+def http_problem(error: HTTPException) -> JSONResponse:
+    """Starlette's own refusals (no such route, method not allowed) as problem+json."""
+    return problem(error.status_code, str(error.detail))
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, error: DomainError) -> JSONResponse:
@@ -79,7 +89,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, error: HTTPException) -> JSONResponse:
-        return problem(error.status_code, str(error.detail))
+        return http_problem(error)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, error: Exception) -> JSONResponse:

@@ -17,7 +17,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from api.auth import check_handler_case
 from api.deps import Paging
-from api.problems import ApiProblem
+from api.problems import INVALID_CURSOR, ApiProblem
 from api.read_scope import at_head, own_rows, own_unit, paged, views_current
 from api.schemas_audit import AuditPage, HealthPublic, HistoryPublic, VerificationPublic
 from api.schemas_case import CasePublic, CaseSearchPage
@@ -82,13 +82,15 @@ def history(svc: Services, who: Principal, case_id: str, as_of: datetime | None)
     try:
         # One instant, in UTC like the stored recorded_at, whatever offset the caller used.
         moment = _aware(as_of).astimezone(UTC) if as_of else datetime.now(UTC)
+        # Beijing is 8 h ahead: from 9999-12-31T16:00Z on, its day is past the last date.
+        day = china_date(moment)
     except OverflowError:
         raise ApiProblem(422, f"as_of {as_of} is outside the representable range") from None
     then = svc.app.get_case(case_id, as_of=moment)
     views_current(svc, AuditTrailView.name)
     late_days = svc.settings.late_recording_days
     events = case_history(svc.views, str(then.id), late_days=late_days, until=moment)
-    state = _document(svc, then, china_date(moment))
+    state = _document(svc, then, day)
     return HistoryPublic.model_validate(
         {"case_id": str(then.id), "as_of": moment.isoformat(), "events": events, "state": state}
     )
@@ -268,7 +270,7 @@ def _position_cursor(cursor: str | None) -> int:
         return 0
     # Digits only, and few: int() takes other digits ('²') and SQLite no more than 2**63.
     if not (cursor.isascii() and cursor.isdigit() and len(cursor) <= 18):
-        raise ApiProblem(422, "invalid cursor")
+        raise ApiProblem(422, INVALID_CURSOR)
     return int(cursor)
 
 

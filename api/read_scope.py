@@ -10,7 +10,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
-from api.problems import ApiProblem
+from api.problems import INVALID_CURSOR, ApiProblem
 from infra.directory import Principal
 from infra.embedded import ViewStopped
 from infra.services import Services
@@ -56,7 +56,7 @@ def paged(read: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     try:
         return read()
     except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
-        raise ApiProblem(422, "invalid cursor") from None
+        raise ApiProblem(422, INVALID_CURSOR) from None
 
 
 # Answers of the aggregate reads (measures over every case of a year), remembered by the log

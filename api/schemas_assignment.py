@@ -22,7 +22,7 @@ class CaseCreate(Body):
     kind: Kind
     level: Level
     year: Year
-    title: Annotated[Text, Field(min_length=1, max_length=500)]
+    title: Annotated[Text, Field(min_length=1)]
     proposers: Annotated[Items[Proposer], Field(min_length=1)]
     received_on: Day
     # The suggestion's own words (API.md v1.1 search "over number, title and text"; R-S4).

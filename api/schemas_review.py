@@ -8,9 +8,10 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from api.fields import MAX_ITEMS, Code, Day, Flag, Items, Name, Text
+from api.fields import Code, Day, Flag, Items, Name, Text
 from api.schemas import Body
 from domain import commands as c
+from domain.checks import MAX_ITEMS
 from domain.vocabulary import Finding, KeySource, ReminderMeans, Verdict
 
 

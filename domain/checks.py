@@ -7,15 +7,22 @@ state); refusals that a DOMAIN.md rule makes are in ``domain.rules``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping, Sized
 from datetime import date
 from typing import Any
 
 from domain.errors import InvalidInput
 from domain.records import Person
 
-# Free text holds at most this many characters (API.md v1.1 "Input limits").
+# API.md v1.1 "Input limits", stated once for every way in (the API's request fields, a
+# correction's values, an imported sheet's cells): free text holds at most MAX_TEXT characters,
+# a name (a person's, a rank) MAX_NAME, a code (a unit's, a case's number) MAX_CODE; a list
+# at most MAX_ITEMS entries.
 MAX_TEXT = 10_000
+MAX_NAME = 200
+MAX_CODE = 64
+MAX_ITEMS = 200
 # Tab, newline and carriage return (a Windows line end, as browsers send a textarea's) are
 # the only control characters text may hold: NUL in particular is refused by PostgreSQL, and a
 # lone surrogate by any UTF-8 encoder.
@@ -37,18 +44,46 @@ def check_storable(value: str, field: str, max_length: int = MAX_TEXT) -> str:
     surrogates, at most ``max_length`` characters."""
     problem = text_problem(value)
     if problem is not None:
-        raise InvalidInput(f"{field} 含有不可保存的字符", f"{field} {problem}")
+        raise InvalidInput(f"{field} 含有不可保存的字符", f"{field} {problem}", field=field)
     if len(value) > max_length:
         raise InvalidInput(
-            f"{field} 超过 {max_length} 个字符", f"{field} holds more than {max_length} characters"
+            f"{field} 超过 {max_length} 个字符",
+            f"{field} holds more than {max_length} characters",
+            field=field,
         )
     return value
 
 
-def check_text(value: object, field: str) -> str:
+def check_text(value: object, field: str, max_length: int = MAX_TEXT) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"{field} 不能为空", f"{field} must be a non-empty string")
-    return check_storable(value.strip(), field)
+        raise InvalidInput(f"{field} 不能为空", f"{field} must be a non-empty string", field=field)
+    return check_storable(value.strip(), field, max_length)
+
+
+def check_name(value: object, field: str) -> str:
+    return check_text(value, field, MAX_NAME)
+
+
+def case_number_form(value: str) -> str:
+    """A case's number as its identity is made of it (unique per kind and year): the same
+    number typed another way, full-width digits from an IME or an accent composed or not, is
+    the same number (NFKC, as Python compares identifiers)."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def check_case_number(value: object) -> str:
+    return check_text(
+        case_number_form(value) if isinstance(value, str) else value, "number", MAX_CODE
+    )
+
+
+def check_count(value: Sized, field: str) -> None:
+    if len(value) > MAX_ITEMS:
+        raise InvalidInput(
+            f"{field} 超过 {MAX_ITEMS} 项",
+            f"{field} lists more than {MAX_ITEMS} entries",
+            field=field,
+        )
 
 
 def check_optional_text(value: object, field: str) -> str | None:
@@ -61,6 +96,7 @@ def check_one_of(value: object, allowed: Iterable[str], field: str) -> str:
         raise InvalidInput(
             f"{field} 取值无效：{value!r}，应为 {options}",
             f"{field} must be one of {options}, got {value!r}",
+            field=field,
         )
     assert isinstance(value, str)
     return value
@@ -68,13 +104,34 @@ def check_one_of(value: object, allowed: Iterable[str], field: str) -> str:
 
 def check_bool(value: object, field: str) -> bool:
     if not isinstance(value, bool):
-        raise InvalidInput(f"{field} 应为布尔值", f"{field} must be true or false")
+        raise InvalidInput(f"{field} 应为布尔值", f"{field} must be true or false", field=field)
     return value
+
+
+# A date as JSON and the API write it; ASCII digits only (``\d`` takes any script's).
+ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def check_iso_day(value: object, field: str) -> date:
+    """A date written ``YYYY-MM-DD`` (``date.fromisoformat`` alone also reads ``20260216``
+    and week dates), or a date."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InvalidInput(
+        f"{field} 应写作 YYYY-MM-DD 的日期",
+        f"{field} must be a date written YYYY-MM-DD",
+        field=field,
+    )
 
 
 def check_date(value: object, field: str) -> date:
     if not isinstance(value, date):
-        raise InvalidInput(f"{field} 应为日期", f"{field} must be a date (YYYY-MM-DD)")
+        raise InvalidInput(f"{field} 应为日期", f"{field} must be a date (YYYY-MM-DD)", field=field)
     return value
 
 
@@ -83,26 +140,35 @@ def check_person(value: object, field: str) -> Person:
     if isinstance(value, Person):
         value = {"name": value.name, "rank": value.rank}
     if not isinstance(value, Mapping):
-        raise InvalidInput(f"{field} 应包含姓名和职务", f"{field} must have a name and a rank")
+        raise InvalidInput(
+            f"{field} 应包含姓名和职务", f"{field} must have a name and a rank", field=field
+        )
     return Person(
-        name=check_text(value.get("name"), f"{field}.name"),
-        rank=check_text(value.get("rank"), f"{field}.rank"),
+        name=check_name(value.get("name"), f"{field}.name"),
+        rank=check_name(value.get("rank"), f"{field}.rank"),
     )
 
 
-def check_text_list(value: object, field: str) -> list[str]:
+def check_names(value: object, field: str) -> list[str]:
+    """A non-empty list of names (R-V4's persons visited)."""
     if not isinstance(value, list | tuple) or not value:
-        raise InvalidInput(f"{field} 至少需要一项", f"{field} must list at least one entry")
-    return [check_text(v, field) for v in value]
+        raise InvalidInput(
+            f"{field} 至少需要一项", f"{field} must list at least one entry", field=field
+        )
+    check_count(value, field)
+    return [check_name(v, field) for v in value]
 
 
 def check_codes(value: object, field: str) -> list[str]:
     if not isinstance(value, list | tuple):
-        raise InvalidInput(f"{field} 应为单位代码列表", f"{field} must be a list of unit codes")
-    return [check_text(v, field) for v in value]
+        raise InvalidInput(
+            f"{field} 应为单位代码列表", f"{field} must be a list of unit codes", field=field
+        )
+    check_count(value, field)
+    return [check_text(v, field, MAX_CODE) for v in value]
 
 
 def check_dict(value: object, field: str) -> dict[str, Any]:
     if not isinstance(value, Mapping):
-        raise InvalidInput(f"{field} 应为对象", f"{field} must be an object")
+        raise InvalidInput(f"{field} 应为对象", f"{field} must be an object", field=field)
     return dict(value)

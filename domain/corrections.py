@@ -10,7 +10,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import Any
 
-from domain.checks import check_bool, check_one_of, check_person, check_text, check_text_list
+from domain.checks import (
+    check_bool,
+    check_name,
+    check_names,
+    check_one_of,
+    check_person,
+    check_text,
+)
 from domain.rules.accountability import corrected_date
 from domain.rules.communication import check_consultation_form
 from domain.rules.replies import check_class_correctable
@@ -29,14 +36,14 @@ DESCRIPTIVE: Mapping[str, Check] = {
     "summary": _text("summary"),
     "note": _text("note"),
     "comments": _text("comments"),
-    "person": _text("person"),
+    "person": lambda value: check_name(value, "person"),
     "proposer_opinion": _text("proposer_opinion"),
     "occurred_on": corrected_date,
     "phase": lambda value: check_one_of(value, CONTACT_PHASES, "phase"),
     "proposer_present": lambda value: check_bool(value, "proposer_present"),
     "contacted_by": lambda value: asdict(check_person(value, "contacted_by")),
     "visitors": lambda value: [asdict(v) for v in check_visitors(value)],  # R-V4
-    "persons": lambda value: check_text_list(value, "persons"),
+    "persons": lambda value: check_names(value, "persons"),
     "classification": lambda value: check_one_of(value, CLASSIFICATIONS, "classification"),
     "consultation_form_ref": check_consultation_form,  # R-C3
 }

@@ -24,10 +24,12 @@ class RuleViolation(DomainError):
 
 
 class InvalidInput(DomainError):
-    """Plain validation: a field is missing, empty or out of its allowed values."""
+    """Plain validation: a field is missing, empty or out of its allowed values. ``field`` is
+    the command's field it names (``contacted_by.rank``) when one, so a form shows it there."""
 
-    def __init__(self, zh: str, en: str) -> None:
+    def __init__(self, zh: str, en: str, field: str | None = None) -> None:
         super().__init__(None, zh, en)
+        self.field = field
 
 
 class NotFound(DomainError):

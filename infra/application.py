@@ -24,6 +24,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording,
 
 from domain import handlers
 from domain.case import Case
+from domain.checks import check_case_number
 from domain.commands import (
     Acting,
     CaseCommand,
@@ -277,8 +278,17 @@ class BanliApplication(Application[UUID]):
             alike = self.find_alike(command)
             return [handlers.register(command, self._acting(ctx), alike)]
 
-        # A registration that collides is a duplicate number, not a race worth repeating.
-        return self._run(ctx, make, lambda _: None, retry=False, command=type(command).__name__)
+        # A registration that collides is a duplicate number, not a race worth repeating: the
+        # case's id is made of its kind, year and number, so only that case can hold version 1.
+        try:
+            return self._run(ctx, make, lambda _: None, retry=False, command=type(command).__name__)
+        except ConcurrentWrite:
+            number = check_case_number(command.number)
+            raise Conflict(
+                f"编号 {number} 已登记（同类别、同年度编号唯一）",
+                f"number {number!r} is already registered for {command.kind}s of {command.year} "
+                "(a number is unique per kind and year)",
+            ) from None
 
     def execute(self, ctx: CommandContext, command: CaseCommand) -> CommandResult:
         """Runs one command on its case (``domain.handlers`` has the table of what each does).

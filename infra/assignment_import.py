@@ -29,6 +29,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain import handlers
 from domain.case import Case
+from domain.checks import case_number_form
 from domain.commands import Acting, Assign, RegisterCase
 from domain.directory import Unit
 from domain.errors import Conflict, DomainError
@@ -172,7 +173,8 @@ class AssignmentImport:
     def _case_id(self, row: SheetRow) -> UUID | None:
         try:
             kind = one_of(row.cells["类别"], KINDS)
-            return Case.create_id(kind, year_of(row.cells["年度"]), text_of(row.cells["编号"]))
+            number = case_number_form(text_of(row.cells["编号"]))  # as registration takes it
+            return Case.create_id(kind, year_of(row.cells["年度"]), number)
         except CellError:
             return None  # the row's own checks name the cell
 

@@ -29,8 +29,12 @@ def event_id(case_id: UUID | str, version: int) -> str:
 
 
 def parse_event_id(value: str) -> tuple[UUID, int]:
+    """``<case id>:<version>`` as ``event_id`` writes it; the version in ASCII digits only
+    (``int`` alone also reads "+3", " 3" and other scripts' digits)."""
+    case_part, _, version_part = value.rpartition(":")
     try:
-        case_part, version_part = value.rsplit(":", 1)
+        if not (version_part.isascii() and version_part.isdigit()):
+            raise ValueError(version_part)
         return UUID(case_part), int(version_part)
     except ValueError:
         raise InvalidInput("事件编号无效", f"malformed event id {value!r}") from None
@@ -55,7 +59,9 @@ def count_refusal(command: str, error: Exception) -> None:
 def request_fingerprint(*parts: Any) -> str:
     """A stable hash of a request, to tell a replay from a reuse of the same idempotency key."""
     text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    # A lone surrogate (in a value only the domain checks, as a correction's) is hashed as it
+    # came, not refused here with a 500: the check that refuses it names its field.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)

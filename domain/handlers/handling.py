@@ -12,11 +12,12 @@ from domain import commands as c
 from domain.case import Case
 from domain.checks import (
     check_bool,
+    check_name,
+    check_names,
     check_one_of,
     check_person,
     check_storable,
     check_text,
-    check_text_list,
 )
 from domain.commands import Acting
 from domain.deadlines.case_deadlines import case_deadlines
@@ -189,7 +190,7 @@ def record_contact(case: Case, cmd: c.RecordContact, acting: Acting) -> None:
         phase=check_one_of(cmd.phase, CONTACT_PHASES, "phase"),
         channel=check_one_of(cmd.channel, CONTACT_CHANNELS, "channel"),
         contacted_by=asdict(check_person(cmd.contacted_by, "contacted_by")),
-        person=check_text(cmd.person, "person"),
+        person=check_name(cmd.person, "person"),
         reached=check_bool(cmd.reached, "reached"),
         summary=check_text(cmd.summary, "summary"),
         **acting.on(cmd.occurred_on),
@@ -205,7 +206,7 @@ def record_visit(case: Case, cmd: c.RecordVisit, acting: Acting) -> None:
         unit=unit,
         organised_by=organiser,
         visitors=[asdict(v) for v in visits.check_visitors(cmd.visitors)],
-        persons=check_text_list(cmd.persons, "persons"),
+        persons=check_names(cmd.persons, "persons"),
         summary=check_text(cmd.summary, "summary"),
         proposer_opinion=check_text(cmd.proposer_opinion, "proposer_opinion"),
         **acting.on(cmd.occurred_on),

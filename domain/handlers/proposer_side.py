@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from domain import commands as c
 from domain.case import Case
-from domain.checks import check_storable, check_text
+from domain.checks import check_name, check_text
 from domain.commands import Acting
 from domain.handlers.handling import new_item_id
 from domain.rules import accountability, proposer_side
@@ -43,7 +43,7 @@ def attach_document(case: Case, cmd: c.AttachDocument, acting: Acting) -> str:
         document_id=document_id,
         kind=kind,
         reply_id=cmd.reply_id,
-        name=check_storable(check_text(cmd.name, "name"), "name", 200),
+        name=check_name(cmd.name, "name"),
         content_type=check_text(cmd.content_type, "content_type"),
         sha256=cmd.sha256,
         size=cmd.size,

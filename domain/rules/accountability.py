@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from domain.checks import check_date
+from domain.checks import check_date, check_iso_day
 from domain.errors import InvalidInput, RuleViolation
 from domain.records import Actor, Recorded
 from domain.rules.state import CaseState
@@ -30,12 +30,14 @@ def check_not_future(occurred_on: date, today: date) -> None:
 
 
 def check_not_before(occurred_on: date, earliest: date, what: str) -> None:
-    """R-X1: an act never happens before the act it follows (receipt, assignment, issue …)."""
+    """R-X1: an act never happens before the act it follows (receipt, assignment, issue …);
+    ``what`` names the earlier date in Chinese, then English ("收到日期 received date")."""
     if occurred_on < earliest:
+        zh, _, en = what.partition(" ")
         raise RuleViolation(
             "R-X1",
-            f"发生日期 {occurred_on} 早于{what} {earliest}",
-            f"occurred_on {occurred_on} is before the {what} {earliest}",
+            f"发生日期 {occurred_on} 早于{zh} {earliest}",
+            f"occurred_on {occurred_on} is before the {en or zh} {earliest}",
         )
 
 
@@ -93,11 +95,4 @@ def check_correction(
 
 def corrected_date(value: object) -> date:
     """A corrected business date, as JSON gives it (``YYYY-MM-DD``) or as a date."""
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise InvalidInput("日期格式无效", "occurred_on must be YYYY-MM-DD") from None
-    if not isinstance(value, date):
-        raise InvalidInput("日期格式无效", "occurred_on must be YYYY-MM-DD")
-    return value
+    return check_iso_day(value, "occurred_on")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.checks import check_bool, check_codes, check_one_of, check_text
+from domain.checks import check_bool, check_case_number, check_codes, check_one_of, check_text
 from domain.commands import RegisterCase
 from domain.errors import InvalidInput, RuleViolation
 from domain.records import ReassignmentRequest
@@ -36,7 +36,7 @@ def check_registration(command: RegisterCase) -> RegisterCase:
     if not isinstance(year, int) or isinstance(year, bool) or not 1949 <= year <= 2200:
         raise InvalidInput("年度无效", f"year must be a plausible year, got {year!r}")
     return RegisterCase(
-        number=check_text(command.number, "number"),
+        number=check_case_number(command.number),
         kind=kind,
         level=check_one_of(command.level, LEVELS, "level"),
         year=year,

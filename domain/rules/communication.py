@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from domain.checks import check_one_of, check_text
+from domain.checks import check_count, check_name, check_one_of, check_text
 from domain.errors import InvalidInput, RuleViolation
 from domain.records import Proposer, Reply
 from domain.rules.state import CaseState
@@ -23,9 +23,10 @@ def check_proposers(kind: str, proposers: Sequence[Proposer]) -> list[Proposer]:
     """Exactly one lead; deputies sign suggestions, members or units sign proposals (R-C4)."""
     if not isinstance(proposers, list | tuple) or not proposers:
         raise InvalidInput("至少需要一名提出人", "proposers must list at least one proposer")
+    check_count(proposers, "proposers")
     checked = [
         Proposer(
-            name=check_text(p.name, "proposers.name"),
+            name=check_name(p.name, "proposers.name"),
             type=check_one_of(p.type, PROPOSER_TYPES, "proposers.type"),
             role=check_one_of(p.role, PROPOSER_ROLES, "proposers.role"),
         )

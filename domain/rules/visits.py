@@ -6,7 +6,7 @@ visit has its card: visitors with rank, persons visited, content, the proposer's
 
 from __future__ import annotations
 
-from domain.checks import check_person
+from domain.checks import check_count, check_person
 from domain.errors import RuleViolation
 from domain.records import Person
 
@@ -25,4 +25,5 @@ def check_visitors(visitors: object) -> list[Person]:
     """R-V4: the visit card lists the visitors, each with name and rank."""
     if not isinstance(visitors, list | tuple) or not visitors:
         raise RuleViolation("R-V4", "走访卡须列明走访人员及职务", "a visit card lists the visitors")
+    check_count(visitors, "visitors")
     return [check_person(v, "visitors") for v in visitors]

@@ -60,9 +60,9 @@ def test_a_link_reads_only_its_own_case_others_are_not_found_R_F4(api: Api) -> N
         assert response.status_code == 404
         assert response.json()["detail"] == f"no case {other} / 该件不存在"
         assert api.head() == before
-    # A link is no staff token: the staff routes do not know it.
-    assert as_link(api, token, f"/v1/cases/{mine}").status_code == 401
-    assert as_link(api, token, "/v1/ledger").status_code == 401
+    # A link's role is ``proposer`` (API.md): the staff routes do not admit it, a 403.
+    assert as_link(api, token, f"/v1/cases/{mine}").status_code == 403
+    assert as_link(api, token, "/v1/ledger").status_code == 403
 
 
 def test_without_a_working_link_the_proposer_routes_answer_401(api: Api) -> None:

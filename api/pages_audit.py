@@ -5,6 +5,7 @@ chain's verification, and a case found by number and shown as it was at any mome
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -16,6 +17,7 @@ from api.deps import Paging
 from api.pages_case import china_time, parse_moment
 from api.pages_web import PageRefused, Svc, page_errors, query_choice, render, roles, see_other
 from domain.business_day import CHINA
+from domain.checks import case_number_form
 from infra.clock import today
 from infra.directory import Principal
 
@@ -76,17 +78,19 @@ def audit_page(request: Request, who: Auditor, svc: Svc) -> HTMLResponse:
             context["events"] = [*shown, *signals["corrections"]]
         else:
             context["verification"] = queries.verification(svc)
-        context.update(_names(svc, context.get("events", [])))
+        bursts = context["signals"]["bursts"] if "signals" in context else []
+        context.update(_names(svc, context.get("events", []), [b["user"] for b in bursts]))
     return render(request, "audit.html", who, context)
 
 
-def _names(svc: Svc, events: list[Any]) -> dict[str, Any]:
-    """What the rows name by code or id, in words: cases by number, users by their names,
-    units by theirs."""
+def _names(svc: Svc, events: list[Any], users: Sequence[str] = ()) -> dict[str, Any]:
+    """What the rows name by code or id, in words: cases by number, users by their names
+    (the events' recorders and ``users``, those a burst of late recordings names), units by
+    theirs."""
     actors = [_get(e, "actor") for e in events]
     return {
         "numbers": queries.case_numbers(svc, (_get(e, "case_id") for e in events)),
-        "people": queries.people_names(svc, (_get(a, "user") for a in actors)),
+        "people": queries.people_names(svc, [*(_get(a, "user") for a in actors), *users]),
         "units": queries.unit_names(svc, (_get(a, "unit") for a in actors)),
         "china_hour": china_hour,
     }
@@ -111,9 +115,14 @@ def find_case(request: Request, who: Auditor, svc: Svc) -> Response:
     parse_moment(at)  # refused here (400) rather than on the case page
     if not number:
         raise PageRefused(400, "请输入件的编号")
+    # As registration takes a number (full-width, composed or not), and in any letter case:
+    # "jy-0021" is JY-0021, though the exact spelling comes first.
+    typed = case_number_form(number)
+    spellings = list(dict.fromkeys([typed, typed.upper()]))
     with page_errors():
-        found = queries_ledger.cases_numbered(svc, who, today(), [number], year=None, kind=None)
+        found = queries_ledger.cases_numbered(svc, who, today(), spellings, year=None, kind=None)
     if not found.items:
         raise PageRefused(404, f"没有编号为 {number} 的件")
-    target = f"/cases/{found.items[0].case_id}"
+    first = min(found.items, key=lambda item: item.number != typed)
+    target = f"/cases/{first.case_id}"
     return see_other(target + (f"?at={at}" if at else ""))

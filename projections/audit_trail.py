@@ -108,14 +108,28 @@ def _provenance_text(provenance: Any) -> str | None:
 # -- reads ----------------------------------------------------------------------------------
 
 
+def days_late(row: Row) -> int:
+    """How many (Beijing) days after the day it claims an event was recorded; 0 without one."""
+    if not row["occurred_on"]:
+        return 0
+    recorded = business_day(datetime.fromisoformat(row["recorded_at"]))
+    return (recorded - date.fromisoformat(row["occurred_on"])).days
+
+
+def recorded_late(row: Row, late_days: int) -> bool:
+    """R-X1's signal, the one test of every read (a case's history, the log, the integrity
+    signals): recorded more than ``late_days`` after the day it claims. Events brought in at
+    once, from an imported sheet or as the demo's seeded year, are a migration, never late."""
+    if days_late(row) <= late_days:
+        return False
+    provenance = json.loads(row["provenance"]) if row["provenance"] else None
+    return not (isinstance(provenance, dict) and provenance.get("kind") in MIGRATION_SOURCES)
+
+
 def _event(row: Row, late_days: int, corrected_by: dict[int, list[str]]) -> dict[str, Any]:
     case_id = row["case_id"]
-    recorded = datetime.fromisoformat(row["recorded_at"])
-    occurred = date.fromisoformat(row["occurred_on"]) if row["occurred_on"] else None
     corrects = row["corrects_version"]
     provenance = json.loads(row["provenance"]) if row["provenance"] else None
-    migrated = provenance is not None and provenance.get("kind") in MIGRATION_SOURCES
-    late = occurred is not None and (business_day(recorded) - occurred).days > late_days
     return {
         "id": f"{case_id}:{row['version']}",
         "position": row["position"],
@@ -124,7 +138,7 @@ def _event(row: Row, late_days: int, corrected_by: dict[int, list[str]]) -> dict
         "actor": {"user": row["actor_user"], "role": row["actor_role"], "unit": row["actor_unit"]},
         "occurred_on": row["occurred_on"],
         "recorded_at": row["recorded_at"],
-        "late_recorded": late and not migrated,
+        "late_recorded": recorded_late(row, late_days),
         "data": json.loads(row["data"]),
         "corrects": f"{case_id}:{corrects}" if corrects is not None else None,
         "corrected_by": corrected_by.get(int(row["version"]), []),

@@ -3,7 +3,8 @@ integrity signals only an event log can give, the corrections, and the directory
 loaded calendar years) as its events recorded it.
 
 Signals (R-X1, R-X2, R-F4), each with the events behind it:
-- late recordings: events recorded more than ``late_days`` after the day they claim (back-dating);
+- late recordings: events recorded more than ``late_days`` after the day they claim (back-dating;
+  ``audit_trail.recorded_late``, as a case's history marks them);
 - bursts: many late recordings by one user within one hour, the shape of a ledger filled in
   after the fact;
 - feedback keyed in by the office rather than the proposer through their own link.
@@ -17,11 +18,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date, datetime
 from typing import Any
 
-from domain.business_day import business_day
-from projections.audit_trail import AUDIT
+from projections.audit_trail import AUDIT, days_late, recorded_late
 from projections.core import Row, ViewReader
 
 # Maybe recorded on a later day than claimed: the UTC day of ``recorded_at`` (ISO text compares
@@ -29,11 +28,6 @@ from projections.core import Row, ViewReader
 # its ``occurred_on`` may still be a day late; ``days_late`` decides.
 LATER_DAY = "occurred_on IS NOT NULL AND occurred_on <= substr(recorded_at, 1, 10)"
 BURST_MIN_EVENTS = 20  # late recordings by one user within one hour that make a burst
-
-
-def days_late(row: Row) -> int:
-    recorded = business_day(datetime.fromisoformat(row["recorded_at"]))
-    return (recorded - date.fromisoformat(row["occurred_on"])).days
 
 
 def _summary(row: Row) -> dict[str, Any]:
@@ -45,7 +39,7 @@ def _summary(row: Row) -> dict[str, Any]:
         "actor": {"user": row["actor_user"], "role": row["actor_role"], "unit": row["actor_unit"]},
         "occurred_on": row["occurred_on"],
         "recorded_at": row["recorded_at"],
-        "days_late": days_late(row) if row["occurred_on"] else 0,
+        "days_late": days_late(row),
         "corrects": (
             f"{row['case_id']}:{row['corrects_version']}"
             if row["corrects_version"] is not None
@@ -69,7 +63,7 @@ def late_recordings(
             "ORDER BY position LIMIT ?",
             [position, chunk],
         )
-        found += [_summary(r) for r in rows if days_late(r) > late_days]
+        found += [_summary(r) for r in rows if recorded_late(r, late_days)]
         if len(rows) < chunk:
             break
         position = int(rows[-1]["position"])
@@ -83,13 +77,13 @@ def late_bursts(
     """Per user and hour of recording, the late recordings when there are ``min_events`` or
     more: who, when, how many, how late at most, and the positions of the first and last."""
     rows = reader.fetch(
-        "SELECT position, actor_user, actor_role, recorded_at, occurred_on "
+        "SELECT position, actor_user, actor_role, recorded_at, occurred_on, provenance "
         f"FROM {reader.table(AUDIT)} WHERE {LATER_DAY} ORDER BY position",
         [],
     )
     groups: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for row in rows:
-        if days_late(row) > late_days:
+        if recorded_late(row, late_days):
             groups[(row["actor_user"] or "", row["recorded_at"][:13])].append(row)
     bursts = [
         {

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from api.pages_audit import china_hour
-from tests.api.conftest import Api, contact_body, register_and_assign
+from tests.api.conftest import Api, case_body, contact_body, register_and_assign
 from tests.api.test_pages import logged_in
 
 
@@ -56,3 +56,28 @@ def test_the_signals_name_the_corrected_case_and_the_corrector_R_X2(api: Api) ->
 
 def test_a_burst_hour_recorded_in_utc_is_shown_in_beijing_time() -> None:
     assert china_hour("2025-03-01 18:00") == "2025-03-02 02:00"
+
+
+def test_a_case_is_found_by_its_number_in_any_letter_case_or_width_R_X3(api: Api) -> None:
+    case_id = register_and_assign(api, "JY-0021")
+    client = logged_in(api, "reader", role="auditor")
+    for typed in ("JY-0021", "jy-0021", "ＪＹ－００２１", " jy-0021 "):
+        found = client.get("/audit/case", params={"number": typed}, follow_redirects=False)
+        assert found.status_code == 303, typed
+        assert found.headers["location"] == f"/cases/{case_id}", typed
+    assert client.get("/audit/case", params={"number": "JY-0022"}).status_code == 404
+
+
+def test_a_burst_of_late_recordings_names_its_user_as_every_row_does_R_X1(api: Api) -> None:
+    """The burst table showed the login ("chen.office"), every other row the person."""
+    boot = {"Authorization": "Bearer " + api.tokens["boot"]}
+    body = {"username": "chen.office", "display_name": "陈主任", "role": "office"}
+    made = api.client.post("/v1/users", json=body, headers=boot)
+    assert made.status_code == 201, made.text
+    chen = {"Authorization": "Bearer " + made.json()["token"]}
+    for n in range(20):  # 2025 registrations keyed in today: late, within one hour
+        answer = api.client.post("/v1/cases", json=case_body(f"LATE-{n}"), headers=chen)
+        assert answer.status_code == 201, answer.text
+    page = logged_in(api, "reader", role="auditor").get("/audit?tab=signals").text
+    bursts = page.split("集中补记", 1)[1].split("</table>", 1)[0]
+    assert '<span title="chen.office">陈主任</span>（办公室）' in bursts

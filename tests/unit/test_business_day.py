@@ -8,7 +8,8 @@ import sqlite3
 from datetime import UTC, date, datetime
 
 from domain.business_day import business_day
-from projections.trail_reads import LATER_DAY, days_late
+from projections.audit_trail import days_late
+from projections.trail_reads import LATER_DAY
 
 # 01:30 on 2 March in Beijing, still 1 March in UTC.
 EARLY_MORNING = "2025-03-01T17:30:00+00:00"

@@ -13,6 +13,7 @@ from infra.command_context import migration
 from infra.projection_runner import ProjectionRunner
 from infra.read_models import SQLiteViewStore
 from projections.audit_trail import case_history
+from projections.trail_reads import late_bursts, late_recordings
 from tests.support import ctx, registration, sqlite_app
 
 
@@ -36,6 +37,21 @@ def test_imported_events_carry_their_provenance_and_are_not_late_R_X1(tmp_path: 
     # The provenance is stored with the event itself, not only in the view.
     [event] = app.case_events(imported.case_id)
     assert vars(event)["provenance"] == source
+    # The integrity signals judge lateness as the history does: the keyed events, not the
+    # imported one (an auditor saw the demo's every event in one and none in the other).
+    listed = late_recordings(store, late_days=7)["items"]
+    assert [e["case_id"] for e in listed] == [keyed.case_id] * 2
+    assert late_bursts(store, late_days=7, min_events=2) == [
+        {
+            "user": listed[0]["actor"]["user"],
+            "role": "office",
+            "hour": listed[0]["recorded_at"][:13].replace("T", " ") + ":00",
+            "events": 2,
+            "most_days_late": max(e["days_late"] for e in listed),
+            "first_position": listed[0]["position"],
+            "last_position": listed[1]["position"],
+        }
+    ]
 
 
 def test_the_demo_year_is_loaded_as_a_migration_so_no_event_of_it_is_late_R_X1(
@@ -52,3 +68,5 @@ def test_the_demo_year_is_loaded_as_a_migration_so_no_event_of_it_is_late_R_X1(
     cases = [e for e in events if e["occurred_on"] is not None]
     assert cases and all(e["provenance"]["kind"] == "demo" for e in cases)
     assert not any(e["late_recorded"] for e in events)
+    assert late_recordings(store, late_days=7)["items"] == []
+    assert late_bursts(store, late_days=7) == []

@@ -19,6 +19,7 @@ from api import queries, queries_ledger
 from api import schemas as s
 from api import schemas_accounts as a
 from api.commands import context
+from api.pages_refusals import domain_words, validation_sentence
 from api.pages_web import PageRefused, Posted, Svc, page_errors, render, roles, see_other
 from domain.errors import DomainError
 from domain.vocabulary import ROLES
@@ -44,11 +45,28 @@ def page(
     return render(request, "admin.html", who, {**admin_context(svc), **more}, status=status)
 
 
+# The admin forms' fields as their labels name them (templates/admin.html).
+LABELS = {
+    "code": "代码",
+    "name": "名称",
+    "year": "年度",
+    "holidays": "放假日",
+    "workdays": "调休上班日",
+    "reason": "理由",
+    "expires_on": "有效至",
+    "username": "用户名",
+    "display_name": "姓名",
+    "role": "角色",
+    "unit_code": "单位",
+    "password": "初始密码",
+}
+
+
 def problem_of(error: Exception) -> str:
     if isinstance(error, ValidationError):
-        return "；".join(f"{'.'.join(map(str, e['loc']))}：{e['msg']}" for e in error.errors())
+        return validation_sentence(error, LABELS)
     if isinstance(error, DomainError):
-        return error.zh
+        return domain_words(error, LABELS)
     return str(error)
 
 

@@ -39,6 +39,7 @@ from api.pages_forms import (
     replies_for,
 )
 from api.pages_labels import label
+from api.pages_refusals import domain_words, validation_problems
 from api.pages_web import PageRefused, Posted, Staff, Svc, page_errors, render, see_other
 from api.problems import STATUS_BY_ERROR, ApiProblem
 from api.schemas_audit import AuditEventPublic
@@ -319,9 +320,7 @@ def post_form(
     try:
         body = form.body.model_validate(data)
     except ValidationError as invalid:
-        problems = {
-            str(e["loc"][0]) if e["loc"] else "": f"输入无效：{e['msg']}" for e in invalid.errors()
-        }
+        problems = validation_problems(invalid)
         return refused(request, svc, who, case_id, form, posted, problems, None, 422)
     try:
         result = run_form(request, svc, who, case_id, form, body, posted, version)
@@ -334,11 +333,10 @@ def post_form(
     except NotFound as missing:
         raise PageRefused(404, missing.zh) from None
     except DomainError as error:
-        where = form.field_for(error.rule) or ""
+        where = form.field_for(error.rule) or form.field_named(getattr(error, "field", None))
         status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(error, t))
-        return refused(
-            request, svc, who, case_id, form, posted, {where: error.zh}, error.rule, status
-        )
+        said = domain_words(error, form.labels())
+        return refused(request, svc, who, case_id, form, posted, {where: said}, error.rule, status)
     last = result.events[-1]["id"] if result.events else ""
     back = posted.get("_back")
     if back:

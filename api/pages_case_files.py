@@ -23,6 +23,7 @@ from api.commands import context
 from api.fields import Code, Day
 from api.pages_came_from import came_from
 from api.pages_case import case_context
+from api.pages_refusals import validation_problems
 from api.pages_web import Form, PageRefused, Posted, Staff, Svc, Uploaded, render, see_other
 from api.problems import ApiProblem
 from api.routes_documents import attach
@@ -68,8 +69,8 @@ def _refused(
 
 
 def _invalid(invalid: ValidationError) -> Refusal:
-    first = invalid.errors()[0]
-    return (str(first["loc"][0]) if first["loc"] else "", f"输入无效：{first['msg']}", None)
+    field, said = next(iter(validation_problems(invalid).items()))
+    return (field, said, None)
 
 
 def _judged(

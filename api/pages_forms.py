@@ -77,6 +77,15 @@ class CaseForm:
         dates = [f.name for f in self.fields if f.kind == "date"]
         return dates[0] if rule == "R-X1" and dates else None
 
+    def field_named(self, field: str | None) -> str:
+        """The form's field a plain check names (``contacted_by.rank`` is ``contacted_by``'s),
+        or "" (the form's top) when the form has none such."""
+        top = (field or "").partition(".")[0]
+        return top if any(f.name == top for f in self.fields) else ""
+
+    def labels(self) -> dict[str, str]:
+        return {f.name: f.label for f in self.fields}
+
 
 def replies_for(
     form: CaseForm, case: CasePublic, who: Principal, names: Mapping[str, str] | None = None
@@ -168,6 +177,12 @@ def was_ruled(events: list[Any]) -> bool:
 def ruling_due(case: CasePublic, events: list[Any]) -> bool:
     """R-A2: a leader rules only once both assignment rounds are used, and only once."""
     return ruling_refusal(case.assignment_rounds, was_ruled(events)) is None
+
+
+def owes_a_reply(case: CasePublic, events: list[Any]) -> bool:
+    """R-R3: a reference case (参阅件) owes no written reply, so it has no reply to submit and
+    no reply, co-opinion or re-handling deadline to extend: those forms would only be refused."""
+    return not case.reference
 
 
 def correctable_events(events: list[Any], who: Principal) -> list[Any]:

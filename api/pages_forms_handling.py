@@ -13,7 +13,7 @@ from api.pages_form_fields import (
     OWN_UNIT,
     SUMMARY,
 )
-from api.pages_forms import CaseForm, Field, options, ruling_due
+from api.pages_forms import CaseForm, Field, options, owes_a_reply, ruling_due
 from api.pages_labels import LABELS, label
 from domain.deadlines.policies import POLICIES
 
@@ -173,6 +173,7 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
             DAY,
         ),
         stages=frozenset({"handling", "rehandling"}),
+        due=owes_a_reply,
         # R-E1 refuses a kind with no open deadline of the unit, a second request, a passed
         # deadline or a date too far: most are put right by the date, so it is shown there.
         rule_fields={"R-E1": "requested_due_on", "R-X1": "occurred_on"},

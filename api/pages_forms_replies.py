@@ -14,7 +14,7 @@ from api.pages_form_fields import (
     ROLES_RECORDING,
     SUMMARY,
 )
-from api.pages_forms import ANY, CaseForm, Field, options
+from api.pages_forms import ANY, CaseForm, Field, options, owes_a_reply
 
 REPLY_FORMS: tuple[CaseForm, ...] = (
     CaseForm(
@@ -38,6 +38,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         ),
         stages=frozenset({"handling", "rehandling"}),
         handler_part="reply",
+        due=owes_a_reply,
         rule_fields={
             "R-C1": "summary",
             "R-C3": "consultation_form_ref",
@@ -170,7 +171,11 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         "催办",
         frozenset({"office", "supervisor"}),
         sr.Reminder,
-        (Field("means", "方式", "select", options("means")), NOTE, DAY),
+        (
+            Field("means", "方式", "select", options("means")),
+            Field("note", "催办内容", "textarea"),  # as the 督办 list's 催办 form says
+            DAY,
+        ),
         stages=frozenset({"registered", "handling", "replied", "rehandling"}),
         rule_fields={"R-S3": "means"},
     ),

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from api import queries, queries_ledger
 from api.deps import LedgerFilter, LedgerSort, Paging
 from api.pages_form_list import FORMS_BY_NAME
+from api.pages_labels import LABELS
 from api.pages_web import (
     PageRefused,
     Staff,
@@ -32,7 +33,7 @@ from api.pages_web import (
     roles,
 )
 from api.schemas_ledger import LedgerItem
-from domain.vocabulary import LEVELS, REMINDER_MEANS, Level, Stage
+from domain.vocabulary import LEVELS, Level, Stage
 from infra.clock import today
 from infra.directory import Principal
 
@@ -164,7 +165,7 @@ def supervision_page(request: Request, svc: Svc, who: Supervisor) -> HTMLRespons
         "done_number": next((r.number for r in rows if done.startswith(f"{r.case_id}:")), ""),
         "next_cursor": next_cursor,
         "names": unit_names_of(svc, rows, []),
-        "means": sorted(REMINDER_MEANS),
+        "means": list(LABELS["means"]),  # in the case page's order (its 催办 form)
         "as_of": as_of,
         "can_remind": who.role in ("office", "supervisor"),
         # A reminder is recorded only where the case form offers one (not on a closed case).

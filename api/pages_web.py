@@ -33,6 +33,7 @@ from api.pages_labels import LABELS, label, percent, status_word
 from api.pages_ledger_rows import ledger_rows
 from api.pages_markup import deadline, unit_name
 from api.problems import ApiProblem
+from api.queries import unit_names
 from domain.errors import DomainError, NotFound
 from domain.vocabulary import KINDS, Kind
 from infra.directory import Principal
@@ -252,6 +253,8 @@ def render(
         nav=nav,
         here=request.url.path,
         csrf=csrf_of(secret) if secret and who else "",
+        # The header names a handler's unit as people do, by its name (read once, then kept).
+        own_unit=unit_names(services(request), [who.unit])[who.unit] if who and who.unit else "",
         **(context or {}),
     )
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
@@ -277,6 +280,18 @@ def login_redirect(request: Request, error: LoginRequired) -> Response:
     if error.expired:
         response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
     return response
+
+
+# Paths that answer machines (the API, its documents, health and metrics), never a page.
+MACHINE_PATHS = ("/v1/", "/health", "/metrics", "/docs", "/openapi.json", "/static/")
+
+
+def wants_page(request: Request) -> bool:
+    """A browser's request for a page: it accepts HTML, and the path is none of the API's."""
+    path = request.url.path
+    if path.startswith(MACHINE_PATHS) or path in ("/v1", "/docs"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
 
 
 def refused_page(request: Request, error: PageRefused) -> Response:
@@ -335,7 +350,8 @@ def page_errors() -> Iterator[None]:
     try:
         yield
     except ApiProblem as problem:
-        raise PageRefused(problem.status, problem.detail) from None
+        # A detail in both languages ("en / zh", as domain refusals are) shows its Chinese.
+        raise PageRefused(problem.status, problem.detail.rsplit(" / ", 1)[-1]) from None
     except NotFound as missing:
         raise PageRefused(404, missing.zh) from None
     except DomainError as error:

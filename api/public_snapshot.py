@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,11 @@ from typing import Any
 from api.schemas_paperwork import PublicReplies
 
 Row = dict[str, Any]
+
+
+def folded(text: str) -> str:
+    """Text as a search compares it: "jy-0215" finds JY-0215, full-width "ＪＹ" finds JY."""
+    return unicodedata.normalize("NFKC", text).lower()
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ class Snapshot:
 
     @classmethod
     def of(cls, position: int | None, rows: list[Row]) -> Snapshot:
-        parts = [f"{row['number']}\t{row['title']}\n" for row in rows]
+        parts = [folded(f"{row['number']}\t{row['title']}\n") for row in rows]
         starts, offset = [], 0
         for part in parts:
             starts.append(offset)
@@ -51,6 +57,7 @@ class Snapshot:
             return
         if "\t" in q or "\n" in q:  # cannot be in one number or title
             return
+        q = folded(q)
         at = self.starts[start] if start < len(self.starts) else len(self.text)
         while (found := self.text.find(q, at)) >= 0:
             place = bisect_right(self.starts, found) - 1

@@ -25,7 +25,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import queries
 from api.deps import Page, Paging, Services, UnitFilter, YearFilter, in_event_loop
-from api.problems import ApiProblem
+from api.pages_web import page_errors
+from api.problems import INVALID_CURSOR, ApiProblem
 from api.public_snapshot import PublicSnapshots
 from api.schemas_paperwork import PublicReplies
 from domain.vocabulary import Kind
@@ -81,7 +82,7 @@ def _page(
             year=f.year, unit=f.unit, kind=f.kind, q=f.q, limit=page.limit, cursor=page.cursor
         )
     except (ValueError, TypeError):
-        raise ApiProblem(422, "invalid cursor") from None
+        raise ApiProblem(422, INVALID_CURSOR) from None
     key = (request.url.path, snapshot.position, *astuple(f), page.limit, page.cursor)
     return found, f'"{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}"'
 
@@ -188,7 +189,8 @@ def public_page(
     year_ = int(year) if year and year.isascii() and year.isdigit() and len(year) == 4 else None
     kind_ = cast("Kind | None", kind if kind in words.KIND else None)  # KIND's keys are kinds
     chosen = PublicFilter(year_, unit or None, kind_, q or None)
-    found, etag = _page(request, svc, chosen, page)
+    with page_errors():  # a bad cursor is a page in Chinese, not the API's problem+json
+        found, etag = _page(request, svc, chosen, page)
     html = TEMPLATES.get_template("public/replies.html").render(
         items=found.items,
         # A reader knows a unit by its name, not its code (no event renames a unit, so the

@@ -35,3 +35,30 @@ def test_the_key_tab_offers_reminders_on_open_cases_only_R_S3(demo_api: Api) -> 
         assert number
         has_form = "/forms/reminder" in row
         assert has_form == (stages[number.group(1)] != "closed"), number.group(1)
+
+
+def test_the_rows_and_the_case_pages_reminder_forms_ask_alike_R_S3(demo_api: Api) -> None:
+    """One command, one form: the same label for its text and the same order of its means."""
+    client = logged_in(demo_api, "du_ban_2", role="supervisor")
+    listed = client.get("/supervision?tab=key").text
+    row_form = re.search(
+        r'<form method="post" action="/cases/([^/]+)/forms/reminder".*?</form>', listed, re.S
+    )
+    assert row_form
+    case_form = re.search(
+        r'<details class="form" id="form-reminder">.*?</form>',
+        client.get(f"/cases/{row_form.group(1)}").text,
+        re.S,
+    )
+    assert case_form
+
+    def asked(form: str) -> tuple[list[str], list[str]]:
+        means = re.search(r'name="means"[^>]*>(.*?)</select>', form, re.S)
+        assert means
+        labels = re.findall(r"<label[^>]*>([^<]+)", form)
+        return re.findall(r'<option value="([^"]+)"', means.group(1)), labels
+
+    row_means, row_labels = asked(row_form.group(0))
+    case_means, case_labels = asked(case_form.group(0))
+    assert row_means == case_means and len(row_means) == 4
+    assert "催办内容" in row_labels and "催办内容" in case_labels

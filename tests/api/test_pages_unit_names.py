@@ -57,3 +57,11 @@ def test_the_admin_page_lists_users_units_by_name(api: Api) -> None:
     page = client.get("/admin").text
     row = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "<td>handler_fin</td>" in r)
     assert '<td><span title="FIN">FIN厅</span></td>' in row
+
+
+def test_the_header_names_a_handlers_unit_by_its_name(api: Api) -> None:
+    """It read "… · 承办人 · FIN"; the code stays on hover."""
+    client = logged_in(api, "fin_clerk", role="handler", unit="FIN")
+    page = client.get("/").text
+    assert '承办人 · <span title="FIN">FIN厅</span></span>' in page
+    assert "承办人 · FIN</span>" not in page

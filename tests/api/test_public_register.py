@@ -81,6 +81,10 @@ def test_search_filters_csv_feed_and_page(demo_api: Api) -> None:
     some = listed[0]
     found = public(demo_api, q=some["number"])
     assert [r["number"] for r in found] == [some["number"]]
+    # As a reader types it: in small letters, or full-width from a Chinese IME.
+    wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in some["number"])
+    for typed in (some["number"].lower(), wide):
+        assert [r["number"] for r in public(demo_api, q=typed)] == [some["number"]], typed
     word = some["title"][2:6]
     assert all(word in r["title"] or word in r["number"] for r in public(demo_api, q=word))
     assert {r["unit"] for r in public(demo_api, unit=some["unit"])} == {some["unit"]}

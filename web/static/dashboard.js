@@ -9,11 +9,22 @@ document.addEventListener("DOMContentLoaded", function () {
   var font = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif';
   var charts = [];
 
+  // On a phone's width the units' names stand upright (slanted, they ran into each other),
+  // cut to what the space under the chart holds; the tooltip names the unit in full.
+  var narrow = holder.clientWidth < 600;
   function axis(units) {
+    var rotate = narrow && units.length > 4 ? 90 : units.length > 6 ? 35 : 0;
     return {
       type: "category",
       data: units,
-      axisLabel: { interval: 0, rotate: units.length > 6 ? 35 : 0, fontFamily: font, fontSize: 11 },
+      axisLabel: {
+        interval: 0,
+        rotate: rotate,
+        fontFamily: font,
+        fontSize: 11,
+        width: 84,
+        overflow: "truncate",
+      },
     };
   }
   function percentAxis() {
@@ -47,7 +58,8 @@ document.addEventListener("DOMContentLoaded", function () {
     var chart = echarts.init(el, null, { renderer: "canvas" });
     option.animation = false;
     option.textStyle = { fontFamily: font };
-    option.grid = option.grid || { left: 48, right: 16, top: 36, bottom: 90 };
+    // On a phone's width a legend of four series takes two lines: the plot starts below them.
+    option.grid = option.grid || { left: 48, right: 16, top: narrow ? 64 : 36, bottom: 90 };
     option.legend = option.legend || { top: 0 };
     chart.setOption(option);
     chart.on("click", function (p) {
@@ -101,6 +113,9 @@ document.addEventListener("DOMContentLoaded", function () {
         show: short,
         position: "top",
         fontSize: 10,
+        // On a white ground: the required rate's dashed line runs through these labels.
+        backgroundColor: "#fff",
+        padding: [1, 2],
         formatter: function (p) {
           return "差" + p.data.shortfall + "件";
         },

@@ -1,0 +1,119 @@
+"""Refusals in the workbench's words (UI.md: "a refusal shows the rule id and the Chinese message
+next to the field").
+
+A request schema (pydantic) says what is wrong in English and names a field by its code; so does
+a plain check of the domain (``InvalidInput``: "note 不能为空"), which has no page's labels. A page
+shows the field's own label and the problem in Chinese: "说明不能为空", "放假日第 2 项：日期应写作
+YYYY-MM-DD". A problem without words here keeps pydantic's message, after "输入无效".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from domain.errors import DomainError
+
+# pydantic's error types (``ErrorDetails["type"]``) the workbench's fields can raise; the
+# templates take the error's context (``max_length`` …).
+PROBLEM_WORDS: Mapping[str, str] = {
+    "missing": "必填",
+    "string_too_short": "不能为空",
+    "string_too_long": "超过 {max_length} 个字符",
+    "too_short": "至少需要 {min_length} 项",
+    "too_long": "超过 {max_length} 项",
+    "string_type": "应为文字",
+    "date_type": "日期应写作 YYYY-MM-DD",
+    "date_parsing": "日期应写作 YYYY-MM-DD",
+    "date_from_datetime_parsing": "不是有效日期（应写作 YYYY-MM-DD）",
+    "date_from_datetime_inexact": "日期应写作 YYYY-MM-DD",
+    "bool_type": "应为“是”或“否”",
+    "bool_parsing": "应为“是”或“否”",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}",
+    "literal_error": "取值无效",
+    "enum": "取值无效",
+}
+
+# What our own validators (``api.fields``) say, by a phrase of their message.
+VALUE_WORDS: Mapping[str, str] = {
+    "YYYY-MM-DD": "日期应写作 YYYY-MM-DD",
+    "control character": "含有不可保存的控制字符",
+    "lone surrogate": "含有不可保存的字符",
+    "digits only": "应只用数字书写",
+}
+
+# The parts of a person (``contacted_by.rank``) and of a proposer, as a page names them.
+PART_WORDS: Mapping[str, str] = {"name": "姓名", "rank": "职务", "type": "类型", "role": "身份"}
+
+
+def problem_words(error: Mapping[str, Any]) -> str:
+    """One pydantic error's problem, in Chinese (without the field)."""
+    kind = str(error.get("type", ""))
+    if kind == "value_error":
+        message = str(error.get("msg", ""))
+        found = next((words for phrase, words in VALUE_WORDS.items() if phrase in message), None)
+        return found or f"输入无效：{message}"
+    template = PROBLEM_WORDS.get(kind)
+    if template is None:
+        return f"输入无效：{error.get('msg', '')}"
+    try:
+        return template.format(**error.get("ctx", {}))
+    except (KeyError, IndexError):
+        return f"输入无效：{error.get('msg', '')}"
+
+
+def field_words(location: tuple[Any, ...], labels: Mapping[str, str]) -> str:
+    """Where an error is, in words: ``("holidays", 1)`` → "放假日第 2 项"."""
+    words = ""
+    for step in location:
+        if isinstance(step, int):
+            words += f"第 {step + 1} 项"
+        elif not words:
+            words = _bare(labels.get(str(step), str(step)))
+        else:
+            words += f"的{PART_WORDS.get(str(step), str(step))}"
+    return words
+
+
+def validation_problems(invalid: ValidationError) -> dict[str, str]:
+    """Per top-level field, its first problem in Chinese (shown beside the field)."""
+    found: dict[str, str] = {}
+    for error in invalid.errors():
+        location = tuple(error["loc"])
+        field = str(location[0]) if location else ""
+        rest = field_words(location[1:], {}) if len(location) > 1 else ""
+        found.setdefault(field, f"{rest}：{problem_words(error)}" if rest else problem_words(error))
+    return found
+
+
+def validation_sentence(invalid: ValidationError, labels: Mapping[str, str]) -> str:
+    """Every problem in one line, each named by its field's label (a form with one message)."""
+    return "；".join(
+        f"{field_words(tuple(e['loc']), labels)}：{problem_words(e)}"
+        if e["loc"]
+        else problem_words(e)
+        for e in invalid.errors()
+    )
+
+
+def domain_words(error: DomainError, labels: Mapping[str, str]) -> str:
+    """A domain refusal in a page's words: a plain check names its field by its code at the
+    start of its message ("note 不能为空"); the page names it by its label ("说明不能为空")."""
+    field = getattr(error, "field", None)
+    if not field or not error.zh.startswith(field):
+        return error.zh
+    top, _, part = field.partition(".")
+    if top not in labels:
+        return error.zh
+    words = _bare(labels[top]) + (f"的{PART_WORDS.get(part, part)}" if part else "")
+    return words + error.zh[len(field) :].lstrip()
+
+
+def _bare(label: str) -> str:
+    """A label without its hint in brackets: "联系人（姓名、职务）" → "联系人"."""
+    return label.split("（", 1)[0].strip() or label

@@ -1,0 +1,96 @@
+"""UI.md: "a refusal shows the rule id and the Chinese message next to the field". A review
+found the forms saying ``note 不能为空`` at their top, ``早于交办日期 assignment date`` and
+pydantic's English ("Input should be a valid date or datetime, month value is outside …")."""
+
+from __future__ import annotations
+
+import re
+
+from tests.api.accounts_support import browser, new_user
+from tests.api.conftest import Api, register_and_assign
+from tests.api.test_pages import contact_form, csrf_of, page_login
+
+
+def problem_beside(page: str, form: str, field: str) -> str:
+    found = re.search(rf'id="{form}-{field}-problem"[^>]*>(.*?)</span>\s*(?:</div>|<)', page, re.S)
+    assert found, f"no problem shown beside {form}-{field}"
+    return re.sub(r"<[^>]+>", "", found.group(1)).strip()
+
+
+def test_a_blank_field_is_named_by_its_label_beside_it(api: Api) -> None:
+    new_user(api, "fin_clerk", role="handler", unit="FIN")
+    case_id = register_and_assign(api, "W-1")
+    client = browser(api)
+    page_login(client, "fin_clerk")
+    version = api.case(case_id)["version"]
+    form = {**contact_form(version, csrf_of(client, f"/cases/{case_id}")), "contacted_by.rank": ""}
+    response = client.post(f"/cases/{case_id}/forms/contact", data=form)
+    assert response.status_code == 422
+    said = problem_beside(response.text, "contact", "contacted_by")
+    assert said == "联系人的职务不能为空"
+    assert "contacted_by" not in said
+    assert api.case(case_id)["version"] == version
+
+
+def test_r_x1_an_act_before_the_assignment_is_refused_in_chinese_only(api: Api) -> None:
+    new_user(api, "fin_clerk", role="handler", unit="FIN")
+    case_id = register_and_assign(api, "W-2", on="2025-02-01")
+    client = browser(api)
+    page_login(client, "fin_clerk")
+    version = api.case(case_id)["version"]
+    form = {
+        **contact_form(version, csrf_of(client, f"/cases/{case_id}")),
+        "occurred_on": "2025-01-05",
+    }
+    response = client.post(f"/cases/{case_id}/forms/contact", data=form)
+    assert response.status_code == 409
+    said = problem_beside(response.text, "contact", "occurred_on")
+    assert said == "R-X1 发生日期 2025-01-05 早于交办日期 2025-02-01"
+    assert not re.search("[A-Za-z]{3,}", said.removeprefix("R-X1"))
+
+
+def test_a_calendar_with_an_impossible_day_is_refused_in_chinese(api: Api) -> None:
+    new_user(api, "root", role="admin")
+    client = browser(api)
+    page_login(client, "root")
+    csrf = csrf_of(client, "/admin")
+    posted = {"_csrf": csrf, "year": "2027", "holidays": "2027-01-01\n2027-13-01", "workdays": ""}
+    response = client.post("/admin/calendar", data=posted)
+    assert response.status_code == 422
+    assert "放假日第 2 项：不是有效日期（应写作 YYYY-MM-DD）" in response.text
+    assert "Input should" not in response.text
+    assert "2027-13-01" in response.text  # what was typed stays in the form
+
+
+def test_a_browser_gets_a_page_for_a_path_no_page_has_and_a_client_gets_json(api: Api) -> None:
+    new_user(api, "clerk")
+    client = browser(api)
+    page_login(client, "clerk")
+    html = {"Accept": "text/html,application/xhtml+xml"}
+    missing = client.get("/nonexistent", headers=html)
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("text/html")
+    assert "没有这个页面" in missing.text
+    for path in ["/v1/nonexistent", "/nonexistent"]:
+        answer = client.get(path, headers={} if path == "/nonexistent" else html)
+        assert answer.status_code == 404
+        assert answer.headers["content-type"] == "application/problem+json"
+
+
+def test_a_bad_cursor_is_said_in_chinese_on_the_pages_and_the_public_register(api: Api) -> None:
+    new_user(api, "clerk")
+    new_user(api, "reader", role="auditor")
+    for who, path in [
+        ("clerk", "/ledger?cursor=garbage"),
+        ("reader", "/audit?tab=log&cursor=abc"),
+        ("clerk", "/public?cursor=abc"),
+    ]:
+        client = browser(api)
+        page_login(client, who)
+        page = client.get(path, headers={"Accept": "text/html"})
+        assert page.status_code in (400, 422), (path, page.status_code)
+        assert page.headers["content-type"].startswith("text/html"), path
+        assert "翻页位置无效" in page.text and "invalid cursor" not in page.text, path
+    api_answer = api.get("/v1/public/replies", "office", cursor="abc")
+    assert api_answer.status_code == 422
+    assert api_answer.json()["detail"].startswith("invalid cursor")

@@ -15,6 +15,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
+from infra import frozen_views
 from tests.api.conftest import UNIT_NAMES, Api, register_and_assign
 from tests.api.test_imports import post
 from tests.paperwork_support import demo_server, row, workbook
@@ -211,6 +212,28 @@ def test_figures_asked_at_a_position_stay_the_same_after_later_events(backend_ap
     assert rows(now["办理指标"]) != rows(before["办理指标"])  # the newest figures moved on
     beyond = api.get("/v1/exports/ledger.xlsx", "office", position=10**9)
     assert beyond.status_code == 422
+
+
+def test_figures_at_a_past_position_hold_when_its_cases_take_several_chunks(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each chunk of cases recorded the position again, which a store refuses: any past
+    position of a store with more than ``CHUNK`` aggregates (units and users count) was a 500."""
+    monkeypatch.setattr(frozen_views, "CHUNK", 2)
+    assert post(api, workbook([row(f"2025-{n:03d}") for n in range(5)])).status_code == 201
+    first = download(api, "/v1/exports/measures.xlsx", year=2025, as_of=AS_OF)
+    position = first.headers["x-banli-position"]
+    assert post(api, workbook([row("2025-101", 主办单位="HOU")])).status_code == 201
+    for path in ("/v1/exports/measures.xlsx", "/v1/exports/ledger.xlsx"):
+        again = download(api, path, year=2025, as_of=AS_OF, position=position)
+        assert again.headers["x-banli-position"] == position, path
+    before = book(first)
+    after = book(
+        download(api, "/v1/exports/measures.xlsx", year=2025, as_of=AS_OF, position=position)
+    )
+    assert rows(after["指标明细"]) == rows(before["指标明细"])
+    report = api.get("/v1/reports/annual.docx", "office", year=2025, position=position)
+    assert report.status_code == 200, report.text
 
 
 def test_the_cli_writes_the_same_export(demo_api: Api, tmp_path: Path) -> None:

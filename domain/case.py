@@ -23,6 +23,7 @@ from domain.deadlines.policies import DEFAULT_POLICY
 from domain.events import closing, extensions, handling, proposer_side, replies
 from domain.records import (
     Actor,
+    Closing,
     Contact,
     CoOpinion,
     Correction,
@@ -133,9 +134,9 @@ class Case(Aggregate):
         self.under_supervision = False
         self.closed_out_on: date | None = None
         self.merge: Merge | None = None
-        # The days the case closed (it reopens on a dissatisfied verdict): from then on the
-        # handling obligations still open can no longer be met (R-D8).
-        self.closings: list[date] = []
+        # When the case closed, by which event (it reopens on a dissatisfied verdict): from
+        # then on the handling obligations still open can no longer be met (R-D8).
+        self.closings: list[Closing] = []
         self.extensions: dict[str, ExtensionRequest] = {}  # R-E1, by request id
         self.possible_repeats: dict[str, PossibleRepeat] = {}  # R-S4, by earlier case id
         self.proposer_links: dict[str, ProposerLink] = {}  # R-F4, by link id

@@ -180,6 +180,15 @@ class DisclosureReview:
     version: int
 
 
+@dataclass(frozen=True)
+class Closing:
+    """The case closed (办结) on ``on`` by the event at ``version``; a dissatisfied verdict
+    reopens it (R-F2)."""
+
+    on: date
+    version: int
+
+
 @dataclass
 class Feedback:
     verdict: str

@@ -153,7 +153,7 @@ def _co_opinion_deadlines(case: CaseState, start: date, judge: _Judge) -> list[D
     for unit in case.co_units:
         opinion = case.co_opinions.get(unit)
         met = [opinion.occurred_on] if opinion else []
-        lapses = [*overridden, *case.closings]
+        lapses = [*overridden, *(c.on for c in case.closings)]
         deadlines.append(judge.deadline("co_opinion", unit, start, period, met, "R-D1", lapses))
     return deadlines
 
@@ -171,7 +171,8 @@ def _reply_deadlines(case: CaseState, start: date, judge: _Judge) -> list[Deadli
         ]
         if answered_by is not None:
             met.append(answered_by.issued_on)
-        deadlines.append(judge.deadline("reply", unit, start, period, met, "R-D2", case.closings))
+        closed = [c.on for c in case.closings]
+        deadlines.append(judge.deadline("reply", unit, start, period, met, "R-D2", closed))
     return deadlines
 
 
@@ -212,7 +213,10 @@ def _rehandling_deadlines(case: CaseState, judge: _Judge) -> list[Deadline]:
             continue
         met = [d for d in further_issued if d >= fb.occurred_on]
         period = judge.policy.rehandling_due(fb.occurred_on, judge.calendar)
+        # Only a closing after the verdict ends its obligation: one earlier the same day (a
+        # satisfied verdict, then a co-signer's dissatisfied one) is what the verdict reopened.
+        closed = [c.on for c in case.closings if c.version > fb.version]
         deadlines.append(
-            judge.deadline("rehandling", None, fb.occurred_on, period, met, "R-D3", case.closings)
+            judge.deadline("rehandling", None, fb.occurred_on, period, met, "R-D3", closed)
         )
     return deadlines

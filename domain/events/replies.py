@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from domain.records import Actor, Disclosure, DisclosureReview, MergeAnswer, Reply
+from domain.records import Actor, Closing, Disclosure, DisclosureReview, MergeAnswer, Reply
 
 if TYPE_CHECKING:
     from domain.case import Case
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def close(case: Case, on: date) -> None:
     """The case is closed (办结); it reopens on a dissatisfied verdict (R-F2)."""
     case.stage = "closed"
-    case.closings.append(on)
+    case.closings.append(Closing(on, case.event_version))
 
 
 def reply_submitted(

@@ -210,3 +210,20 @@ def test_a_further_replys_own_disclosure_is_not_missed_when_it_closes_the_case_R
     statuses = {(d.kind, d.opened_on): d.status for d in deadlines}
     assert statuses[("rehandling", date(2025, 5, 6))] == "met"
     assert statuses[("disclosure", date(2025, 5, 22))] == "pending"
+
+
+def test_a_dissatisfied_verdict_after_a_same_day_closing_opens_a_live_rehandling_R_D3_R_D8(
+    app: BanliApplication,
+) -> None:
+    """A satisfied verdict closes the case; a co-signer's dissatisfied one the same day reopens
+    it. The closing came first, so it cannot have ended the re-handling the verdict opened: it
+    was "missed" the day it opened, and nobody chased it."""
+    flow = Flow(app)
+    flow.assign()
+    flow.replied()
+    flow.feedback("satisfied", on=date(2025, 5, 6))
+    flow.feedback("dissatisfied", on=date(2025, 5, 6))
+    rehandling = _by_kind(app, flow, date(2025, 5, 20))[("rehandling", None)]
+    assert (rehandling.status, rehandling.missed_on) == ("pending", None)
+    late = _by_kind(app, flow, date(2025, 6, 10))[("rehandling", None)]
+    assert (late.status, late.days_overdue) == ("overdue", 5)

@@ -9,6 +9,7 @@ what it was computed from.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -237,6 +238,7 @@ def _responsibilities(reader: ViewReader, q: ExportQuery, names: UnitNames) -> l
             roles = [(r["lead_unit"], "reference" if r["reference"] else "lead")]
             roles += [(u, "co") for u in _split(r["co_units"])]
             roles += [(u, "split") for u in _split(r["split_units"])]
+            dues = json.loads(r["unit_dues"] or "{}")
             for unit, role in roles:
                 if unit is None or (q.unit is not None and unit != q.unit):
                     continue
@@ -244,7 +246,7 @@ def _responsibilities(reader: ViewReader, q: ExportQuery, names: UnitNames) -> l
                 yield [
                     seq, r["number"], r["title"], r["proposers"], names(unit),
                     words.UNIT_ROLE[role], r["leader_in_charge"], None, None,
-                    r["assigned_on"], r["reply_due_on"], None,
+                    r["assigned_on"], dues.get(unit), None,
                 ]  # fmt: skip
 
     return [SheetSpec("办理责任分解表", columns, rows())]
@@ -264,17 +266,19 @@ def _reviews(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[Sheet
     def rows() -> Iterator[list[Any]]:
         seq = 0
         for r in case_rows(reader, year=q.year, kind=q.kind):
-            if r["classification"] not in ("A", "B"):
-                continue
-            if q.unit is not None and r["reply_unit"] != q.unit:
-                continue
-            seq += 1
-            yield [
-                seq, r["year"], r["number"], r["title"], r["proposers"], names(r["reply_unit"]),
-                f"{r['classification']}类", r["document_number"], r["issued_on"],
-                words.label(words.FINDING, r["finding"]) or "未复查", r["reassessed_on"],
-                r["reassessment_note"], "已销号" if r["closed_out_on"] else None,
-            ]  # fmt: skip
+            # A row per unit's latest reply: a split case's units each reply (R-R3).
+            for reply in json.loads(r["unit_replies"] or "[]"):
+                if reply["classification"] not in ("A", "B"):
+                    continue
+                if q.unit is not None and reply["unit"] != q.unit:
+                    continue
+                seq += 1
+                yield [
+                    seq, r["year"], r["number"], r["title"], r["proposers"], names(reply["unit"]),
+                    f"{reply['classification']}类", reply["document_number"], reply["issued_on"],
+                    words.label(words.FINDING, r["finding"]) or "未复查", r["reassessed_on"],
+                    r["reassessment_note"], "已销号" if r["closed_out_on"] else None,
+                ]  # fmt: skip
 
     return [SheetSpec("办理情况复查表", columns, rows())]
 

@@ -7,13 +7,14 @@ A case view: its rows are a pure function of the case, replaced after any event 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
-from domain.rules.replies import latest_issued_reply
+from domain.rules.replies import latest_issued_by_unit, latest_issued_reply
 from projections.core import CaseView, Row, Table, ViewReader, case_heading, column_equals, iso_day
 from projections.deadline_periods import known_deadlines
 
@@ -72,10 +73,21 @@ CASES = Table(
         "reassessed_on": "TEXT",
         "reassessment_note": "TEXT",
         "closed_out_on": "TEXT",
+        # JSON: each unit's own reply deadline (a co unit's is its opinion's, R-D1; a
+        # reference case's unit's is its contact's, R-D5) and each replying unit's latest
+        # issued reply (split units each reply, R-R3): the 责任分解表 and the 复查表.
+        "unit_dues": "TEXT",
+        "unit_replies": "TEXT",
     },
     key=("case_id",),
     indexes=(("year", "kind"),),
+    # 2: unit_dues and unit_replies (a co unit was given the lead's reply deadline, a split
+    # case's replies but the last).
+    version=2,
 )
+
+# The deadline a unit answers by, per its role: the one a 责任分解表's 答复时限 names.
+UNIT_DUE_KINDS = frozenset({"reply", "co_opinion", "reference_contact"})
 
 
 def _contacts(case: Case) -> list[Row]:
@@ -139,7 +151,32 @@ def _case(case: Case, calendar: WorkdayCalendar) -> Row:
         "reassessed_on": iso_day(latest.occurred_on) if latest else None,
         "reassessment_note": latest.note if latest else None,
         "closed_out_on": iso_day(case.closed_out_on),
+        "unit_dues": _json(_unit_dues(deadlines)),
+        "unit_replies": _json(
+            [
+                {
+                    "unit": unit,
+                    "classification": r.classification,
+                    "document_number": r.document_number,
+                    "issued_on": iso_day(r.issued_on),
+                }
+                for unit, r in latest_issued_by_unit(case).items()
+            ]
+        ),
     }
+
+
+def _unit_dues(deadlines: list[Any]) -> dict[str, str]:
+    """Each unit's first deadline of its role (later ones are re-handling's)."""
+    dues: dict[str, str] = {}
+    for d in deadlines:
+        if d.kind in UNIT_DUE_KINDS and d.unit is not None:
+            dues.setdefault(d.unit, d.due_on.isoformat())
+    return dues
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 class CasePapersView(CaseView):

@@ -8,7 +8,7 @@ from typing import Any
 
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
-from domain.rules.replies import latest_issued_reply
+from domain.rules.replies import latest_issued_by_unit, latest_issued_classification
 from projections.core import CaseView, Row, Table, ViewReader
 
 NAME = "commitments"
@@ -28,8 +28,11 @@ COMMITMENTS = Table(
         "under_supervision": "INTEGER",
         "closed_out_on": "TEXT",
     },
-    key=("case_id",),
+    key=("case_id", "unit"),
     indexes=(("closed_out_on",),),
+    # 2: a row per unit whose latest reply is B (a split case's units each reply, R-R3); one
+    # row per case kept only the unit that issued last.
+    version=2,
 )
 
 
@@ -38,23 +41,29 @@ class CommitmentView(CaseView):
     tables = (COMMITMENTS,)
 
     def rows(self, case: Case, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
-        reply = latest_issued_reply(case)
-        if reply is None or reply.classification != "B" or reply.issued_on is None:
+        # The case's commitment is its latest reply's class, as R-Rv1/R-Rv2 judge it (its
+        # reassessment and close-out are the case's); a split case lists each unit that
+        # committed B (R-R3: split units each reply).
+        if latest_issued_classification(case) != "B":
             return {COMMITMENTS.name: []}
         latest = case.reassessments[-1] if case.reassessments else None
-        row: Row = {
-            "case_id": str(case.id),
-            "number": case.number,
-            "year": case.year,
-            "kind": case.kind,
-            "unit": reply.unit,
-            "issued_on": reply.issued_on.isoformat(),
-            "latest_finding": latest.finding if latest else None,
-            "reassessed_on": latest.occurred_on.isoformat() if latest else None,
-            "under_supervision": int(case.under_supervision),
-            "closed_out_on": case.closed_out_on.isoformat() if case.closed_out_on else None,
-        }
-        return {COMMITMENTS.name: [row]}
+        rows: list[Row] = [
+            {
+                "case_id": str(case.id),
+                "number": case.number,
+                "year": case.year,
+                "kind": case.kind,
+                "unit": unit,
+                "issued_on": reply.issued_on.isoformat(),
+                "latest_finding": latest.finding if latest else None,
+                "reassessed_on": latest.occurred_on.isoformat() if latest else None,
+                "under_supervision": int(case.under_supervision),
+                "closed_out_on": case.closed_out_on.isoformat() if case.closed_out_on else None,
+            }
+            for unit, reply in latest_issued_by_unit(case).items()
+            if reply.classification == "B" and reply.issued_on is not None
+        ]
+        return {COMMITMENTS.name: rows}
 
 
 def open_commitments(reader: ViewReader, *, include_closed: bool = False) -> dict[str, Any]:
@@ -62,7 +71,7 @@ def open_commitments(reader: ViewReader, *, include_closed: bool = False) -> dic
     sql = f"SELECT * FROM {reader.table(COMMITMENTS)}"
     if not include_closed:
         sql += " WHERE closed_out_on IS NULL"
-    rows = reader.fetch(sql + " ORDER BY year, number", [])
+    rows = reader.fetch(sql + " ORDER BY year, number, unit", [])
     for row in rows:
         row["under_supervision"] = bool(row["under_supervision"])
     return {"items": rows}

@@ -46,6 +46,24 @@ def latest_issued_reply(case: CaseState) -> Reply | MergeAnswer | None:
     return max(issued, key=lambda t: (t[0], t[1]))[2] if issued else None
 
 
+def latest_issued_by_unit(case: CaseState) -> dict[str, Reply | MergeAnswer]:
+    """Each replying unit's latest issued reply: split units each reply (R-R3), so a split
+    case holds one answer per unit; the merge's reply counts for the unit that gave it (R-M1).
+    In the order of the units' first issue."""
+    found: dict[str, tuple[date, int, Reply | MergeAnswer]] = {}
+    issued: list[tuple[date, int, Reply | MergeAnswer]] = [
+        (r.issued_on, r.version, r)
+        for r in case.replies.values()
+        if r.issued and r.issued_on is not None
+    ]
+    answered_by = case.merge.answered_by if case.merge else None
+    if answered_by is not None:
+        issued.append((answered_by.issued_on, 0, answered_by))
+    for on, version, reply in sorted(issued, key=lambda t: (t[0], t[1])):
+        found[reply.unit] = (on, version, reply)
+    return {unit: reply for unit, (_, _, reply) in found.items()}
+
+
 def latest_issued_classification(case: CaseState) -> str | None:
     reply = latest_issued_reply(case)
     return None if reply is None else reply.classification

@@ -16,7 +16,14 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from infra import frozen_views
-from tests.api.conftest import UNIT_NAMES, Api, register_and_assign
+from tests.api.conftest import (
+    UNIT_NAMES,
+    Api,
+    case_body,
+    contact_body,
+    register_and_assign,
+    reply_body,
+)
 from tests.api.test_imports import post
 from tests.paperwork_support import demo_server, row, workbook
 
@@ -258,3 +265,48 @@ def test_the_ledger_export_names_units_by_name_R_A1(api: Api) -> None:
     line = dict(zip(header(sheet), next(r for r in rows(sheet) if r[0] == "P-80"), strict=True))
     assert (line["主办单位"], line["会办单位"]) == ("FIN厅", "HOU厅、EDU厅")
     assert line["下一时限"] == "会办意见" and line["时限单位"] in ("HOU厅", "EDU厅")
+
+
+def _issue(api: Api, case_id: str, unit: str, classification: str) -> None:
+    handler = f"handler_{unit.lower()}"
+    assert api.post(f"/v1/cases/{case_id}/contacts", contact_body(unit), handler).status_code == 201
+    body = {**reply_body(unit), "classification": classification}
+    answer = api.post(f"/v1/cases/{case_id}/replies", body, handler)
+    assert answer.status_code == 201, answer.text
+    path = f"/v1/cases/{case_id}/replies/{answer.json()['reply_id']}"
+    approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-05"}
+    assert api.post(f"{path}/approval", approval, "leader").status_code == 201
+    issue = {"document_number": f"{unit}函〔2025〕1号", "occurred_on": "2025-04-10"}
+    assert api.post(f"{path}/issue", issue, handler).status_code == 201
+
+
+def test_each_split_units_reply_is_on_the_review_and_b_class_ledgers_R_R3_R_Rv2(api: Api) -> None:
+    """A split case's units each reply: the 复查表 and the B类滚动台账 kept the last one only."""
+    case_id = api.post("/v1/cases", case_body("SPLIT-1"), "office").json()["case_id"]
+    body = {"split_units": ["FIN", "HOU"], "assigned_on": "2025-02-01"}
+    assert api.post(f"/v1/cases/{case_id}/assignment", body, "office").status_code == 201
+    _issue(api, case_id, "FIN", "B")
+    _issue(api, case_id, "HOU", "B")
+    reviewed = rows(book(download(api, "/v1/exports/reviews.xlsx", year=2025))["办理情况复查表"])
+    assert sorted((r[5], r[6]) for r in reviewed if r[2] == "SPLIT-1") == [
+        ("FIN厅", "B类"),
+        ("HOU厅", "B类"),
+    ]
+    ledger = api.get("/v1/commitments", "office").json()["items"]
+    assert sorted(i["unit"] for i in ledger if i["number"] == "SPLIT-1") == ["FIN", "HOU"]
+    mine = rows(book(download(api, "/v1/exports/commitments.xlsx", "handler_hou")).worksheets[0])
+    assert any("SPLIT-1" in r for r in mine)
+
+
+def test_a_co_units_row_of_the_responsibilities_names_its_own_deadline_R_D1(api: Api) -> None:
+    """A co unit answers by its opinion's deadline, not by the lead's reply deadline."""
+    case_id = register_and_assign(api, "CO-1", lead="FIN", co=("HOU",))
+    deadlines = api.case(case_id)["deadlines"]
+    due = {(d["kind"], d["unit"]): d["due_on"] for d in deadlines}
+    sheet = book(download(api, "/v1/exports/responsibilities.xlsx", year=2025)).worksheets[0]
+    found = {r[4]: r[10] for r in rows(sheet) if r[1] == "CO-1"}
+    assert found == {
+        "FIN厅": datetime.fromisoformat(due[("reply", "FIN")]),
+        "HOU厅": datetime.fromisoformat(due[("co_opinion", "HOU")]),
+    }
+    assert found["FIN厅"] != found["HOU厅"]

@@ -184,10 +184,25 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# Rows above the header an office's sheet may hold: its title ("2026年省人大代表建议、政协
+# 提案交办清单", merged across the table), a date or issuer line. Each has a cell or two and no
+# column's name; the header is the first row that is not such a line.
+TITLE_ROWS = 3
+
+
+def _is_title(cells: list[Cell], columns: Columns) -> bool:
+    names = {str(value).strip() for _, _, value, _ in cells}
+    return len(cells) <= 2 and not names & {*columns.known, *columns.ignored}
+
+
 def _header(
     rows: Iterator[list[Cell]], merged: list[Range], columns: Columns
 ) -> tuple[list[str], int]:
     first = next(rows, None)
+    for _ in range(TITLE_ROWS):
+        if first is None or not _is_title(first, columns):
+            break
+        first = next(rows, None)
     if first is None:
         raise BadFile(422, "工作表是空的", "the first worksheet is empty")
     number = first[0][0]

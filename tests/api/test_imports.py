@@ -246,3 +246,29 @@ def test_too_large_files_get_413_and_are_never_read_whole(api: Api) -> None:
     out = io.BytesIO()
     book.save(out)
     assert "100000" in refusal(api, out.getvalue(), 413)
+
+
+def test_a_sheet_with_its_title_above_the_header_is_read(api: Api) -> None:
+    """Offices' 交办清单 carry a title merged across the table above the header (and often a
+    date line): it was refused as "merged cells in the header row"."""
+
+    def titled(sheet: Any) -> None:
+        sheet.append(["2025年省人大代表建议、政协提案交办清单"])
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+        sheet.append(
+            [None, None, None, None, None, None, None, None, None, None, None, None, "2025年2月"]
+        )
+        sheet.append(list(HEADERS))
+        values = row("2025-901")
+        sheet.append([values[h] for h in HEADERS])
+
+    answer = post(api, sheet_bytes(titled), dry_run=True)
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["rows"], answer.json()["errors"]) == (1, [])
+
+    def headless(sheet: Any) -> None:  # a title and then data: the data is no header
+        sheet.append(["交办清单"])
+        values = row("2025-902")
+        sheet.append([values[h] for h in HEADERS])
+
+    assert "a header cell holds 2025" in refusal(api, sheet_bytes(headless))

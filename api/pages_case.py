@@ -121,10 +121,19 @@ FIELD_LABELS = {
     "numbers": "合并的件",
     "primary_number": "主件",
     "key_source": "确定方",
+    "document_kind": "文件类别",
+    "content_type": "文件格式",
+    "size": "大小（字节）",
+    "sha256": "校验值（SHA-256）",
+    "expires_on": "有效至",
+    "email": "电子邮箱",
 }
 # A key one event type uses in another sense than the rest: a key designation's ``source`` is
 # who designated it (R-S2), not who gave feedback.
-SAME_KEY_OTHER_MEANING = {("KeyDesignated", "source"): "key_source"}
+SAME_KEY_OTHER_MEANING = {
+    ("KeyDesignated", "source"): "key_source",
+    ("DocumentAttached", "kind"): "document_kind",  # 答复函, 走访卡 …, not 建议/提案
+}
 # Event data keys whose values are words of a vocabulary (``pages_labels``).
 VALUE_LABELS = {
     "phase": "phase",
@@ -142,6 +151,7 @@ VALUE_LABELS = {
     "policy": "policy",
     "key_source": "key_source",
     "withheld_reason": "withheld_reason",
+    "document_kind": "document_kind",
 }
 # A new proposer link's expiry offered by the form: about a session's handling and feedback.
 LINK_DAYS = timedelta(days=180)
@@ -167,6 +177,12 @@ HIDDEN_DATA = {
     "case_ids",
     "merge_id",
     "primary_case_id",
+    # A proposer link's identity and its token's hash and first characters: nothing a reader
+    # needs (the link is named by its proposer and expiry), and a hash is no business of a page.
+    "link_id",
+    "hashed",
+    "prefix",
+    "document_id",
 }
 
 

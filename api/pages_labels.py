@@ -127,6 +127,9 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "SessionEnded": "退出",
         "YearScheduleLoaded": "载入年度日历",
         "KeyCaseCounted": "重点件计数",
+        "DocumentAttached": "上传文件",
+        "ProposerLinkCreated": "生成代表委员专属链接",
+        "ProposerLinkRevoked": "撤销代表委员专属链接",
     },
 }
 

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 import pytest
 
 from tests.api.conftest import UNITS, Api
+from tests.api.proposer_support import issued, link
+from tests.api.test_documents import upload
 from tests.api.test_pages import logged_in
 from tests.paperwork_support import demo_server
 
@@ -47,3 +49,44 @@ def test_every_event_field_on_the_timeline_has_a_chinese_label_R_X1(demo_api: Ap
                 english.setdefault(code, case["number"])
     assert english == {}, " ".join(sorted(english))
     assert len(types) >= 20  # the demo year reached most kinds of event
+
+
+def test_every_event_type_of_a_case_has_a_chinese_name_R_X1() -> None:
+    """The demo year has no document or proposer link: their events showed as DocumentAttached
+    and ProposerLinkCreated, with the link token's hash among their fields."""
+    from api.pages_labels import LABELS
+    from domain.case import Case
+
+    types = {
+        name
+        for name, kind in vars(Case).items()
+        if isinstance(kind, type)
+        and issubclass(kind, Case.Event)
+        and name not in ("Created", "Event")
+    }
+    assert types and not types - LABELS["event"].keys()
+
+
+def test_a_documents_and_a_proposer_links_events_read_in_chinese_R_F4(api: Api) -> None:
+    case_id, reply_id = issued(api, "TL-DOC")
+    link(api, case_id)
+    assert upload(api, case_id, "handler_fin", reply_id=reply_id).status_code == 201
+    client = logged_in(api, "ban_gong_2", role="office")
+    timeline = re.search(
+        r'<ol class="timeline" id="timeline">.*?</ol>', client.get(f"/cases/{case_id}").text, re.S
+    )
+    assert timeline
+    text = timeline.group(0)
+    assert "上传文件" in text and "生成代表委员专属链接" in text and "答复函" in text
+    for english in (
+        "DocumentAttached",
+        "ProposerLink",
+        "hashed",
+        "prefix",
+        "link_id",
+        "content_type",
+    ):
+        assert english not in text, english
+    assert not re.search(
+        r"[0-9a-f]{64}", re.sub(r"校验值（SHA-256）：</span>[0-9a-f]{64}", "", text)
+    )

@@ -62,3 +62,20 @@ def test_the_rows_and_the_case_pages_reminder_forms_ask_alike_R_S3(demo_api: Api
     case_means, case_labels = asked(case_form.group(0))
     assert row_means == case_means and len(row_means) == 4
     assert "催办内容" in row_labels and "催办内容" in case_labels
+
+
+def test_a_printed_ledger_page_says_it_holds_one_page_of_the_ledger(demo_api: Api) -> None:
+    """Printing the 台账 printed the 50 rows on screen under "共 457 件", the pager hidden."""
+    client = logged_in(demo_api, "du_ban_3", role="supervisor")
+    page = client.get("/ledger?year=2025").text
+    total = re.search(r"共 <strong>(\d+)</strong> 件", page)
+    scope = re.search(r'<span class="print-only" id="print-scope">([^<]*)</span>', page)
+    assert total and scope
+    assert int(total.group(1)) > 50
+    assert (
+        scope.group(1)
+        == f"本打印件列出本页的 50 件，不是全部 {total.group(1)} 件；全部件请用“导出 Excel”。"
+    )
+    one = client.get("/ledger?year=2025&overdue=1").text
+    small = re.search(r'id="print-scope">([^<]*)<', one)
+    assert small and "不是全部" not in small.group(1)

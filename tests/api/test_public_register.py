@@ -104,7 +104,7 @@ def test_search_filters_csv_feed_and_page(demo_api: Api) -> None:
     assert page.status_code == 200 and some["title"] in page.text
     # A reader sees a unit's name, not its code (this server knows FIN, HOU and EDU by name).
     fin = demo_api.get("/public", None, unit="FIN").text
-    assert '<td title="FIN">FIN厅</td>' in fin and ">FIN</td>" not in fin
+    assert '<td title="FIN" data-label="答复单位">FIN厅</td>' in fin and ">FIN</td>" not in fin
     assert "<script" not in page.text
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from domain.errors import DomainError
+from domain.errors import PART_WORDS, DomainError, worded
 
 # pydantic's error types (``ErrorDetails["type"]``) the workbench's fields can raise; the
 # templates take the error's context (``max_length`` …).
@@ -46,9 +46,6 @@ VALUE_WORDS: Mapping[str, str] = {
     "lone surrogate": "含有不可保存的字符",
     "digits only": "应只用数字书写",
 }
-
-# The parts of a person (``contacted_by.rank``) and of a proposer, as a page names them.
-PART_WORDS: Mapping[str, str] = {"name": "姓名", "rank": "职务", "type": "类型", "role": "身份"}
 
 
 def problem_words(error: Mapping[str, Any]) -> str:
@@ -102,16 +99,8 @@ def validation_sentence(invalid: ValidationError, labels: Mapping[str, str]) -> 
 
 
 def domain_words(error: DomainError, labels: Mapping[str, str]) -> str:
-    """A domain refusal in a page's words: a plain check names its field by its code at the
-    start of its message ("note 不能为空"); the page names it by its label ("说明不能为空")."""
-    field = getattr(error, "field", None)
-    if not field or not error.zh.startswith(field):
-        return error.zh
-    top, _, part = field.partition(".")
-    if top not in labels:
-        return error.zh
-    words = _bare(labels[top]) + (f"的{PART_WORDS.get(part, part)}" if part else "")
-    return words + error.zh[len(field) :].lstrip()
+    """A domain refusal in a page's words: "note 不能为空" is "说明不能为空" on the page."""
+    return worded(error, {name: _bare(label) for name, label in labels.items()})
 
 
 def _bare(label: str) -> str:

@@ -5,6 +5,8 @@ The API maps the error *class* to an HTTP status once (problem+json); the domain
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class DomainError(Exception):
     """A command was refused; nothing was recorded."""
@@ -44,3 +46,25 @@ class Conflict(DomainError):
 
     def __init__(self, zh: str, en: str, rule: str | None = None) -> None:
         super().__init__(rule, zh, en)
+
+
+# The parts of a person (``contacted_by.rank``) and of a proposer, in words.
+PART_WORDS: Mapping[str, str] = {"name": "姓名", "rank": "职务", "type": "类型", "role": "身份"}
+
+
+def worded(error: DomainError, labels: Mapping[str, str]) -> str:
+    """``error``'s Chinese with the field it names by its code at the start ("title 不能为空",
+    "contacted_by.rank 不能为空") named by ``labels``' word for it instead ("标题不能为空",
+    "联系人的职务不能为空"): a page's label, an imported sheet's column. As it is when it names
+    no field, or ``labels`` has no word for it."""
+    field = getattr(error, "field", None)
+    if not field or not error.zh.startswith(field):
+        return error.zh
+    if field in labels:
+        words = labels[field]
+    else:
+        top, _, part = field.partition(".")
+        if top not in labels:
+            return error.zh
+        words = labels[top] + (f"的{PART_WORDS.get(part, part)}" if part else "")
+    return words + error.zh[len(field) :].lstrip()

@@ -32,7 +32,7 @@ from domain.case import Case
 from domain.checks import case_number_form
 from domain.commands import Acting, Assign, RegisterCase
 from domain.directory import Unit
-from domain.errors import Conflict, DomainError
+from domain.errors import Conflict, DomainError, worded
 from domain.records import Actor, Proposer
 from infra import paper_labels as words
 from infra.application import BanliApplication
@@ -257,7 +257,9 @@ class AssignmentImport:
         try:
             return command()
         except DomainError as refusal:
-            raise RowRefused(_column_of(refusal, step), refusal.zh, refusal.rule) from None
+            # "title 不能为空" is "标题不能为空" to a clerk: the field named by its column.
+            said = worded(refusal, FIELD_COLUMN)
+            raise RowRefused(_column_of(refusal, step), said, refusal.rule) from None
 
     @staticmethod
     def _same(stored: Any, made: Any, fields: Sequence[str]) -> None:
@@ -308,7 +310,11 @@ _FIELD = re.compile(r"^([a-z_]+(?:\.[a-z_]+)?)\b")
 
 
 def _column_of(refusal: DomainError, step: str) -> str | None:
-    """The column a domain refusal is about: the field its message names, else its rule's."""
+    """The column a domain refusal is about: the field it names, else its rule's."""
+    field = getattr(refusal, "field", None) or ""
+    for named in (field, field.partition(".")[0]):
+        if named in FIELD_COLUMN:
+            return FIELD_COLUMN[named]
     found = _FIELD.match(refusal.en)
     if found and found.group(1) in FIELD_COLUMN:
         return FIELD_COLUMN[found.group(1)]

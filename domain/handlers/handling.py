@@ -72,7 +72,10 @@ def assign(case: Case, cmd: c.Assign, acting: Acting) -> None:
     assignment.check_first_assignment(case)
     policy = DEFAULT_POLICY if cmd.policy is None else check_text(cmd.policy, "policy")
     if policy not in POLICIES:
-        raise InvalidInput(f"未知的办理规则 {policy}", f"unknown policy {policy!r}")
+        known = "、".join(sorted(POLICIES))
+        raise InvalidInput(
+            f"policy 应为 {known}，却是 {policy}", f"unknown policy {policy!r}", "policy"
+        )
     shape = assignment.check_shape(cmd.lead_unit, cmd.co_units, cmd.split_units, cmd.reference)
     accountability.check_not_future(cmd.assigned_on, acting.today)
     accountability.check_not_before(cmd.assigned_on, case.received_on, "收到日期 received date")

@@ -39,7 +39,7 @@ def check_proposers(kind: str, proposers: Sequence[Proposer]) -> list[Proposer]:
     if wrong:
         raise RuleViolation(
             "R-C4",
-            f"建议由代表提出、提案由委员或参加单位提出：{wrong}",
+            f"建议由代表提出、提案由委员或参加单位提出：{'、'.join(wrong)}",
             f"a {kind} is raised by {sorted(allowed)} only; wrong type for {wrong}",
         )
     return checked

@@ -4,6 +4,7 @@ registration and assignment, written all at once or not at all, never twice."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -272,3 +273,19 @@ def test_a_sheet_with_its_title_above_the_header_is_read(api: Api) -> None:
         sheet.append([values[h] for h in HEADERS])
 
     assert "a header cell holds 2025" in refusal(api, sheet_bytes(headless))
+
+
+def test_a_rows_errors_are_said_in_a_clerks_words(api: Api) -> None:
+    """The messages named fields by their code ("title 不能为空"), printed a Python list
+    (R-C4: "['赵丽华']") and left an unknown 办理依据 without its column or the known ones."""
+    rows = [
+        row("2025-951", 标题=""),
+        row("2025-952", 类别="提案", 提出人="赵丽华"),
+        row("2025-953", 办理依据="abc"),
+    ]
+    errors = post(api, workbook(rows), dry_run=True).json()["errors"]
+    said = {e["row"]: (e["column"], e["message"]) for e in errors}
+    assert said[2] == ("标题", "标题不能为空")
+    assert said[3][0] == "提出人类型" and "赵丽华" in said[3][1] and "[" not in said[3][1]
+    assert said[4][0] == "办理依据" and "hebei-2022" in said[4][1]
+    assert not any(re.search(r"\b(title|policy|number)\b", e["message"]) for e in errors)

@@ -19,7 +19,9 @@ _ISO_LIKE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 # Names and units in one cell: 、 as API.md says, and the commas and semicolons people also type.
-_SEPARATORS = re.compile(r"[、，,；;]")
+# Between names: 、 as offices write lists, commas and semicolons, and spaces (a full-width
+# one too): "王建国 李秀英　张伟" is three people, not one deputy of that name (R-C4).
+_SEPARATORS = re.compile(r"[、，,；;\s]")
 
 
 class CellError(ValueError):
@@ -78,12 +80,13 @@ def date_of(value: object) -> date:
 
 
 def year_of(value: object) -> int:
-    """年度: 2025, "2025" or "2025年"."""
+    """年度: 2025, "2025", "2025年" or "2025年度" (full-width digits too)."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    text = unicodedata.normalize("NFKC", text_of(value)).removesuffix("年").removesuffix("度")
+    typed = text_of(value)
+    text = unicodedata.normalize("NFKC", typed).removesuffix("度").removesuffix("年")
     if not (text.isascii() and text.isdigit() and len(text) == 4):
-        raise CellError(f"年度应为四位数字，却是“{text}”")
+        raise CellError(f"年度应为四位数字，却是“{typed}”")
     return int(text)
 
 
@@ -100,7 +103,7 @@ def yes_no(value: object) -> bool:
 
 
 def names_of(value: object) -> list[str]:
-    """Names separated by 、 (or commas, semicolons), in order; blanks dropped."""
+    """Names separated by 、 (or commas, semicolons, spaces), in order; blanks dropped."""
     return [name.strip() for name in _SEPARATORS.split(text_of(value)) if name.strip()]
 
 

@@ -289,3 +289,19 @@ def test_a_rows_errors_are_said_in_a_clerks_words(api: Api) -> None:
     assert said[3][0] == "提出人类型" and "赵丽华" in said[3][1] and "[" not in said[3][1]
     assert said[4][0] == "办理依据" and "hebei-2022" in said[4][1]
     assert not any(re.search(r"\b(title|policy|number)\b", e["message"]) for e in errors)
+
+
+def test_proposers_apart_by_spaces_are_several_and_a_year_may_say_nian_du_R_C4(api: Api) -> None:
+    """ "王建国 李秀英　张伟" was saved as one deputy of that name (the co-signers lost, R-C4);
+    "2025年度" was refused as "却是“2025年”"."""
+    rows = [row("2025-961", 提出人="王建国 李秀英　张伟", 年度="2025年度")]
+    assert post(api, workbook(rows)).status_code == 201
+    case = next(c for c in ledger(api).values() if c["number"] == "2025-961")
+    proposers = api.case(case["case_id"])["proposers"]
+    assert [(p["name"], p["role"]) for p in proposers] == [
+        ("王建国", "lead"),
+        ("李秀英", "co_signer"),
+        ("张伟", "co_signer"),
+    ]
+    [error] = post(api, workbook([row("2025-962", 年度="二五年度")]), dry_run=True).json()["errors"]
+    assert error["message"] == "年度应为四位数字，却是“二五年度”"

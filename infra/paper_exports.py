@@ -305,6 +305,27 @@ EXPORTS: dict[str, Export] = {
 }
 
 
+def scope(q: ExportQuery, names: UnitNames) -> list[tuple[str, str]]:
+    """What the rows were chosen by, in words, for the file's 说明 sheet: the year, kind and
+    unit always (全部 when not narrowed; a handler's file is its unit's), the 台账's other
+    filters when given."""
+    every = "全部"
+    found = [
+        ("年度", str(q.year) if q.year is not None else every),
+        ("类别", words.KIND.get(q.kind, q.kind) if q.kind else every),
+        ("承办单位", names.name(q.unit) if q.unit else every),
+    ]
+    if q.stage is not None:
+        found.append(("阶段", words.STAGE.get(q.stage, q.stage)))
+    if q.overdue is not None:
+        found.append(("有逾期期限", words.YES_NO[q.overdue]))
+    if q.level is not None:
+        found.append(("级别", words.LEVEL.get(q.level, q.level)))
+    if q.key is not None:
+        found.append(("重点件", words.YES_NO[q.key]))
+    return found
+
+
 def export(
     app: BanliApplication,
     views: ViewStoreBase,
@@ -318,7 +339,9 @@ def export(
     chosen = EXPORTS[name]
 
     def write(reader: ViewReader, basis: Basis) -> None:
-        write_workbook(path, chosen.sheets(reader, query, UnitNames(app)), basis, chosen.title)
+        names = UnitNames(app)
+        sheets = chosen.sheets(reader, query, names)
+        write_workbook(path, sheets, basis, chosen.title, scope(query, names))
 
     _, basis = figures_at(
         app, views, chosen.views, write, as_of=query.as_of, position=query.position, live=live

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from domain.business_day import CHINA
 from infra.frozen_views import Basis
 
 # openpyxl's stubs know neither a write-only sheet's column widths nor its cells as a type.
@@ -41,11 +42,19 @@ class SheetSpec:
     rows: Iterable[Sequence[Any]]
 
 
-def write_workbook(path: Path, sheets: Iterable[SheetSpec], basis: Basis, title: str) -> None:
+def write_workbook(
+    path: Path,
+    sheets: Iterable[SheetSpec],
+    basis: Basis,
+    title: str,
+    scope: Sequence[tuple[str, str]] = (),
+) -> None:
+    """``scope``: what the rows were chosen by, as (what, which) in words ("年度", "2025"):
+    a file of the overdue cases, or of one unit's, must say so on its face."""
     book = Workbook(write_only=True)
     for spec in sheets:
         _write_sheet(book.create_sheet(spec.title[:31]), spec)
-    _write_basis(book.create_sheet("说明"), basis, title)
+    _write_basis(book.create_sheet("说明"), basis, title, scope)
     book.properties.title = title
     book.properties.description = f"as_of={basis.as_of} position={basis.position}"
     book.save(path)
@@ -82,16 +91,19 @@ def _cell(sheet: Sheet, kind: str, value: Any) -> Any:
     return value
 
 
-def _write_basis(sheet: Sheet, basis: Basis, title: str) -> None:
-    sheet.column_dimensions["A"].width = 16
+def _write_basis(sheet: Sheet, basis: Basis, title: str, scope: Sequence[tuple[str, str]]) -> None:
+    sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 72
-    facts = [
+    made = datetime.now(CHINA).strftime("%Y-%m-%d %H:%M:%S")
+    # The export's parameter names stay beside their words: asking again needs them.
+    facts: list[tuple[str, Any]] = [
         ("表名", title),
-        ("统计日期 as_of", basis.as_of),
-        ("日志位置 position", basis.position),
-        ("防篡改链头 chain head", basis.chain_head or "（尚未生成）"),
-        ("计算来源", "事件库重算" if basis.computed_from == "event_store" else "读模型"),
-        ("生成时间 (UTC)", datetime.now(UTC).replace(microsecond=0).isoformat()),
+        *((f"筛选：{what}", which) for what, which in scope),
+        ("统计日期（as_of）", basis.as_of),
+        ("日志位置（position）", basis.position),
+        ("防篡改链头", basis.chain_head or "（尚未生成）"),
+        ("计算来源", "事件库重算" if basis.computed_from == "event_store" else "实时读模型"),
+        ("生成时间（北京时间）", made),
         ("复核", "以相同 position 再次导出，数字不变；链头可由 banli audit verify 核验"),
     ]
     for name, value in facts:

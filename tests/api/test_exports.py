@@ -76,8 +76,9 @@ def test_the_ledger_export_restates_the_ledger_a_sheet_per_kind(demo_api: Api) -
                 following["due_on"] if following else None
             )
     basis = dict(rows(found["说明"]))
-    assert basis["日志位置 position"] == int(response.headers["x-banli-position"])
-    assert basis["防篡改链头 chain head"] == response.headers["x-banli-chain-head"]
+    assert basis["日志位置（position）"] == int(response.headers["x-banli-position"])
+    assert basis["防篡改链头"] == response.headers["x-banli-chain-head"]
+    assert (basis["筛选：年度"], basis["筛选：类别"], basis["筛选：承办单位"]) == ("全部",) * 3
 
 
 @pytest.mark.parametrize(
@@ -96,6 +97,15 @@ def test_the_ledger_export_takes_the_ledgers_filters_R_S1(
     file now holds exactly the cases /v1/ledger selects with the same filters."""
     found = book(download(demo_api, "/v1/exports/ledger.xlsx", as_of=AS_OF, **filters))
     exported = {r[0] for name in found.sheetnames if name != "说明" for r in rows(found[name])}
+    # The file says what it holds: a 台账 of the overdue cases looked like the whole one.
+    stated = {k.removeprefix("筛选："): v for k, v in rows(found["说明"]) if k.startswith("筛选：")}
+    words = {"true": "是", "false": "否", "provincial": "省", "closed": "已办结"}
+    words |= {"proposal": "提案", 2025: "2025"}
+    named = {"overdue": "有逾期期限", "level": "级别", "stage": "阶段", "key": "重点件"}
+    named |= {"year": "年度", "kind": "类别"}
+    assert {named[k]: words[v] for k, v in filters.items()} == {
+        k: v for k, v in stated.items() if k in {named[f] for f in filters}
+    }
     listed = demo_api.get("/v1/ledger", "office", as_of=AS_OF, limit=1000, **filters).json()
     assert listed["next_cursor"] is None
     assert exported == {i["number"] for i in listed["items"]}
@@ -176,6 +186,7 @@ def test_visit_compliance_and_the_other_registers_open_and_agree(demo_api: Api) 
 def test_a_handler_exports_its_own_unit_only(demo_api: Api) -> None:
     found = book(download(demo_api, "/v1/exports/contacts.xlsx", "handler_fin"))
     assert {r[3] for r in rows(found["沟通联络总台账"])} == {"FIN厅"}
+    assert dict(rows(found["说明"]))["筛选：承办单位"] == "FIN厅"  # the file says whose it is
     refused = demo_api.get("/v1/exports/ledger.xlsx", "handler_fin", unit="HOU")
     assert refused.status_code == 403
     assert demo_api.get("/v1/reports/annual.docx", "handler_fin", year=2025).status_code == 403

@@ -100,10 +100,10 @@ def test_the_ledger_export_takes_the_ledgers_filters_R_S1(
     # The file says what it holds: a 台账 of the overdue cases looked like the whole one.
     stated = {k.removeprefix("筛选："): v for k, v in rows(found["说明"]) if k.startswith("筛选：")}
     words = {"true": "是", "false": "否", "provincial": "省", "closed": "已办结"}
-    words |= {"proposal": "提案", 2025: "2025"}
+    words |= {"proposal": "提案", "2025": "2025"}
     named = {"overdue": "有逾期期限", "level": "级别", "stage": "阶段", "key": "重点件"}
     named |= {"year": "年度", "kind": "类别"}
-    assert {named[k]: words[v] for k, v in filters.items()} == {
+    assert {named[k]: words[str(v)] for k, v in filters.items()} == {
         k: v for k, v in stated.items() if k in {named[f] for f in filters}
     }
     listed = demo_api.get("/v1/ledger", "office", as_of=AS_OF, limit=1000, **filters).json()

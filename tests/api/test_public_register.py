@@ -94,6 +94,10 @@ def test_search_filters_csv_feed_and_page(demo_api: Api) -> None:
     assert sheet.status_code == 200 and sheet.content.startswith("\ufeff".encode())
     lines = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))
     assert lines[0][0] == "编号" and len(lines) == len(listed) + 1
+    # The unit's code where it always was, its name (as the page shows it) added last.
+    assert lines[0][4] == "答复单位" and lines[0][-1] == "答复单位名称"
+    named = {(line[4], line[-1]) for line in lines[1:] if line[4] in ("FIN", "HOU", "EDU")}
+    assert named and all(name == f"{code}厅" for code, name in named)  # units this server knows
 
     feed = demo_api.get("/v1/public/feed.atom", None)
     assert feed.headers["content-type"].startswith("application/atom+xml")

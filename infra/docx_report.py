@@ -12,10 +12,10 @@ from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentType
-from docx.shared import Pt
 
 from infra import paper_labels as words
 from infra.application import BanliApplication
+from infra.docx_page import set_up
 from infra.frozen_views import Basis, figures_at
 from infra.paper_exports import MEASURES, ExportQuery
 from infra.unit_names import UnitNames
@@ -34,6 +34,12 @@ FIVE = (
     "on_time_reply_rate",
     "satisfaction_rate",
 )
+
+
+VISIT_COLUMNS = [
+    "单位", "主办件数", "要求走访率", "已走访", "无需见面", "实际走访率", "剔除无需见面",
+    "达标", "尚差",
+]  # fmt: skip
 
 
 def rate_text(measure: dict[str, Any]) -> str:
@@ -72,9 +78,10 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
         if q.unit is None or v["unit"] == q.unit
     ]
     doc = Document()
-    doc.styles["Normal"].font.size = Pt(11)
     who = names(q.unit) or "全部承办单位"
-    doc.add_heading(f"{q.year}年度建议提案承办工作总结（数据）— {who}", level=1)
+    title = f"{q.year}年度建议提案承办工作总结（数据）——{who}"
+    set_up(doc, title)
+    doc.add_heading(title, level=1)
     doc.add_paragraph(
         f"统计日期 {basis.as_of.isoformat()}；日志位置 {basis.position}；"
         f"防篡改链头 {basis.chain_head or '（尚未生成）'}。以相同位置重新生成，数字不变。"
@@ -88,8 +95,11 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
         for level in words.LEVEL
     ]
     _table(doc, ["类别", "件数"], [*rows, ["合计", len(cases)]])
+    # A case has several units: for all units together the roles are counted per unit and
+    # add up to more than the cases ("其中" would say they were part of them).
+    whose = "本单位" if q.unit else "各承办单位合计"
     doc.add_paragraph(
-        f"其中主办 {figures['lead_cases']} 件，会办 {figures['co_cases']} 件，"
+        f"{whose}：主办 {figures['lead_cases']} 件，会办 {figures['co_cases']} 件，"
         f"分办 {figures['split_cases']} 件。"
     )
 
@@ -113,20 +123,23 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
     )
     if five_hundred_percent(measures):
         doc.add_paragraph(
-            "实现“五个100%”：沟通率、重点建议见面率、现场办理代表参与率、按时答复办结率、满意率均为100%。"
+            "实现“五个100%”：沟通率、重点建议见面率、现场办理代表参与率、按时答复办结率、"
+            "满意率均为 100 %。"
         )
 
     doc.add_heading("四、面对面走访", level=2)
     _table(
         doc,
-        ["单位", "主办件数", "要求走访率", "已走访", "实际走访率", "达标", "尚差"],
+        VISIT_COLUMNS,
         [
             [
                 names(v["unit"]),
                 v["lead_cases"],
                 f"{v['required_rate'] * 100:.0f} %",
                 v["visited_cases"],
-                "—" if v["actual_rate"] is None else f"{v['actual_rate'] * 100:.1f} %",
+                v["declined_cases"],  # R-V3: reported beside the rate, and the rate without them
+                _percent(v["actual_rate"]),
+                _percent(v["actual_rate_excluding_declined"]),
                 words.YES_NO[v["compliant"]],
                 v["shortfall"],
             ]
@@ -143,21 +156,39 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
 
     doc.add_heading("六、重点建议提案", level=2)
     key_cases = [c for c in cases if c["key_source"]]
+    # A unit's report lists the key cases it has any part in, each with that part: the key
+    # meeting rate above counts only those it leads (R-V2), which a list without the part
+    # seemed to contradict.
+    header = ["编号", "标题", "确定方", "包案领导", "主办单位"]
     _table(
         doc,
-        ["编号", "标题", "确定方", "包案领导", "主办单位"],
+        header + (["本单位承办方式"] if q.unit else []),
         [
             [
                 c["number"],
                 c["title"],
                 words.label(words.KEY_SOURCE, c["key_source"]),
                 c["leader_in_charge"],
-                c["lead_unit"],
+                names(c["lead_unit"]) or "—",
+                *([words.UNIT_ROLE[_role_of(c, q.unit)]] if q.unit else []),
             ]
             for c in key_cases
         ],
     )
+    if q.unit:
+        doc.add_paragraph("重点建议见面率按本单位主办的重点件计。")
     doc.save(str(path))
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f} %"
+
+
+def _role_of(case: dict[str, Any], unit: str) -> str:
+    """The unit's part in a case of ``case_rows`` (which selects the cases it has one in)."""
+    if case["lead_unit"] == unit:
+        return "reference" if case["reference"] else "lead"
+    return "co" if unit in (case["co_units"] or "").split("、") else "split"
 
 
 def _empty(total: dict[str, Any]) -> dict[str, Any]:

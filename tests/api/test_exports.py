@@ -210,7 +210,18 @@ def test_the_annual_report_states_the_year_s_figures(demo_api: Api) -> None:
     )
     # seed 002: the finance department's "five 100 %" on its lead cases.
     assert any("五个100%" in p.text for p in fin.paragraphs)
-    assert any(p.text.endswith("— FIN厅") for p in fin.paragraphs)  # the unit by its name
+    assert any(p.text.endswith("——FIN厅") for p in fin.paragraphs)  # the unit by its name
+    # A4, in Chinese, saying what it is (python-docx's template: US Letter, "python-docx").
+    section = fin.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert (
+        fin.core_properties.title.startswith("2025年度") and fin.core_properties.author == "banli"
+    )
+    # The unit's key cases with its part in each: the key meeting rate counts its lead ones.
+    key = {t.rows[0].cells[0].text: t for t in fin.tables if len(t.rows[0].cells) == 6}["编号"]
+    assert [c.text for c in key.rows[0].cells][-1] == "本单位承办方式"
+    parts = {r.cells[5].text for r in key.rows[1:]}
+    assert parts and parts <= {"主办", "会办", "分办", "参阅"}
 
 
 def test_figures_asked_at_a_position_stay_the_same_after_later_events(backend_api: Api) -> None:

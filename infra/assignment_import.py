@@ -151,10 +151,11 @@ class AssignmentImport:
                 first_row[case_id] = row.number
             try:
                 planned = self._plan(row, str(case_id) in existing)
-            except RowRefused as refused:
+            except (RowRefused, RowsRefused) as refused:
+                errors = refused.errors if isinstance(refused, RowsRefused) else [refused.error]
+                named = {column for column, _ in row.problems}
                 # A cell already named (a formula, a merged cell) is not reported twice.
-                if refused.error[0] not in {column for column, _ in row.problems}:
-                    report.errors.append(RowError(row.number, *refused.error))
+                report.errors += [RowError(row.number, *e) for e in errors if e[0] not in named]
                 continue
             report.registered += planned.registered
             report.assigned += planned.assigned
@@ -206,30 +207,42 @@ class AssignmentImport:
 
     def _commands(self, row: SheetRow) -> tuple[RegisterCase, Assign | None]:
         cells = row.cells
-        kind = _cell("类别", lambda: one_of(cells["类别"], KINDS))
-        kind_of_person = _cell("提出人类型", lambda: one_of(cells["提出人类型"], PROPOSER_TYPES))
-        names = names_of(cells["提出人"])
+        # Every cell of the row is read before any is refused: a clerk fixes a row in one pass
+        # (it reported 年度 alone on a row whose 收到日期 and 主办单位 were wrong too).
+        got = _Cells()
+        kind = got.read("类别", lambda: one_of(cells["类别"], KINDS))
+        kind_of_person = got.read("提出人类型", lambda: one_of(cells["提出人类型"], PROPOSER_TYPES))
+        number = got.read("编号", lambda: text_of(cells["编号"]))
+        level = got.read("级别", lambda: one_of(cells["级别"], LEVELS))
+        year = got.read("年度", lambda: year_of(cells["年度"]))
+        title = got.read("标题", lambda: text_of(cells["标题"]))
+        received_on = got.read("收到日期", lambda: date_of(_required(cells["收到日期"])))
+        lead = got.read("主办单位", lambda: self._units(cells, "主办单位"), [])
+        co = got.read("协办单位", lambda: self._units(cells, "协办单位"), [])
+        split = got.read("分办单位", lambda: self._units(cells, "分办单位"), [])
+        reference = got.read("参阅件", lambda: yes_no(cells.get("参阅件")), False)
+        assigned = bool(lead or co or split or reference)
+        on: Any = None
+        if assigned:
+            on = got.read("交办日期", lambda: date_of(_required(cells.get("交办日期"))))
+        got.refuse_if_any()
         registration = RegisterCase(
-            number=_cell("编号", lambda: text_of(cells["编号"])),
+            number=number,
             kind=kind,
-            level=_cell("级别", lambda: one_of(cells["级别"], LEVELS)),
-            year=_cell("年度", lambda: year_of(cells["年度"])),
-            title=_cell("标题", lambda: text_of(cells["标题"])),
+            level=level,
+            year=year,
+            title=title,
             proposers=tuple(
                 Proposer(name, kind_of_person, "lead" if i == 0 else "co_signer")
-                for i, name in enumerate(names)
+                for i, name in enumerate(names_of(cells["提出人"]))
             ),
-            received_on=_cell("收到日期", lambda: date_of(_required(cells["收到日期"]))),
+            received_on=received_on,
         )
-        lead = self._units(cells, "主办单位")
-        co, split = self._units(cells, "协办单位"), self._units(cells, "分办单位")
-        reference = _cell("参阅件", lambda: yes_no(cells.get("参阅件")))
         policy = text_of(cells.get("办理依据")) or None
-        if not (lead or co or split or reference):
+        if not assigned:
             if cells.get("交办日期") is not None:
                 raise RowRefused("主办单位", "填写了交办日期，却没有主办、分办单位或参阅件标记")
             return registration, None
-        on = _cell("交办日期", lambda: date_of(_required(cells.get("交办日期"))))
         if len(lead) > 1:
             raise RowRefused("主办单位", "主办单位只能有一个", "R-A1")
         assignment = Assign(
@@ -299,11 +312,34 @@ def _required(value: Any) -> Any:
     return value
 
 
-def _cell(column: str, read: Callable[[], Any]) -> Any:
-    try:
-        return read()
-    except CellError as error:
-        raise RowRefused(column, error.message) from None
+class RowsRefused(Exception):
+    """Several cells of one row that cannot be read."""
+
+    def __init__(self, refusals: list[RowRefused]) -> None:
+        super().__init__("; ".join(str(r) for r in refusals))
+        self.errors = [r.error for r in refusals]
+
+
+class _Cells:
+    """A row's cells read one by one, each one that cannot be read noted, not raised."""
+
+    def __init__(self) -> None:
+        self.refusals: list[RowRefused] = []
+
+    def read(self, column: str, read: Callable[[], Any], instead: Any = None) -> Any:
+        try:
+            return read()
+        except CellError as error:
+            self.refusals.append(RowRefused(column, error.message))
+        except RowRefused as refused:
+            self.refusals.append(refused)
+        return instead
+
+    def refuse_if_any(self) -> None:
+        if len(self.refusals) == 1:
+            raise self.refusals[0]
+        if self.refusals:
+            raise RowsRefused(self.refusals)
 
 
 _FIELD = re.compile(r"^([a-z_]+(?:\.[a-z_]+)?)\b")

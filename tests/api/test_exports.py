@@ -213,6 +213,7 @@ def test_the_annual_report_states_the_year_s_figures(demo_api: Api) -> None:
     assert any(p.text.endswith("——FIN厅") for p in fin.paragraphs)  # the unit by its name
     # A4, in Chinese, saying what it is (python-docx's template: US Letter, "python-docx").
     section = fin.sections[0]
+    assert section.page_width is not None and section.page_height is not None
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     assert (
         fin.core_properties.title.startswith("2025年度") and fin.core_properties.author == "banli"

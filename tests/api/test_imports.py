@@ -305,3 +305,16 @@ def test_proposers_apart_by_spaces_are_several_and_a_year_may_say_nian_du_R_C4(a
     ]
     [error] = post(api, workbook([row("2025-962", 年度="二五年度")]), dry_run=True).json()["errors"]
     assert error["message"] == "年度应为四位数字，却是“二五年度”"
+
+
+def test_every_unreadable_cell_of_a_row_is_listed_not_only_the_first(api: Api) -> None:
+    """README: the dry run "lists every error by row, column and rule"; a row with a wrong
+    年度, 收到日期 and 主办单位 was reported for its 年度 alone."""
+    rows = [row("2025-971", 年度="2025年年", 收到日期="2025年2月30日", 主办单位="省财政局")]
+    errors = post(api, workbook(rows), dry_run=True).json()["errors"]
+    assert {(e["row"], e["column"]) for e in errors} == {
+        (2, "年度"),
+        (2, "收到日期"),
+        (2, "主办单位"),
+    }
+    assert all(e["message"] for e in errors)

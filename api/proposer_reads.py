@@ -70,6 +70,7 @@ def proposer_case(
             "status": d.status,
             "days_overdue": d.days_overdue,
             "original_due_on": d.original_due_on,
+            "calendar_provisional": d.calendar_provisional,
         }
         for d in case_deadlines(case, app.calendar(), today)
     ]

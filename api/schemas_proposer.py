@@ -141,6 +141,8 @@ class ProposerDeadline(Public):
     status: DeadlineStatus
     days_overdue: int
     original_due_on: date | None  # R-E1: the date an extension replaced
+    # R-D7: counted without the year's official holiday schedule (it may still move)
+    calendar_provisional: bool = False
 
 
 class ProposerVerdict(Public):

@@ -10,7 +10,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from tests import file_samples as f
-from tests.api.conftest import Api, bearer
+from tests.api.conftest import Api, bearer, case_body
 from tests.api.proposer_support import issued, link, ok, registered
 
 TODAY_FORM = "2025-04-20"
@@ -52,7 +52,8 @@ def test_the_link_opens_the_page_with_a_strict_cookie_and_no_script_R_F4(api: Ap
 
 def test_feedback_through_the_form_is_the_proposer_s_own_R_F4(api: Api) -> None:
     case_id, _ = issued(api, "P-2")
-    browser = opened(api, link(api, case_id, "李四")["link_token"])
+    token = link(api, case_id, "李四")["link_token"]
+    browser = opened(api, token)
     form = {
         "csrf": csrf(browser.get("/proposer")),
         "verdict": "basically_satisfied",
@@ -71,6 +72,17 @@ def test_feedback_through_the_form_is_the_proposer_s_own_R_F4(api: Api) -> None:
     ]
     page = browser.get("/proposer?done=feedback")
     assert "已收到您的反馈意见" in page.text and "基本满意" in page.text
+    # The form stays (a new verdict may come), saying what a second one does: a proposer
+    # changing their mind the same day once left the case's re-handling unchased.
+    again_note = re.search(rf'id="feedback-again-{case_id}">([^<]*)<', page.text)
+    assert again_note and "另记为一次新的反馈" in again_note.group(1)
+    assert "不满意" in again_note.group(1)
+    # R-D7: a date counted without the year's holiday schedule is marked (the case page
+    # marks it; the proposer's page did not).
+    read = api.client.get("/v1/proposer/cases", headers={"Authorization": f"Bearer {token}"})
+    assert read.status_code == 200
+    flags = [d["calendar_provisional"] for c in read.json()["items"] for d in c["deadlines"]]
+    assert flags and all(isinstance(flag, bool) for flag in flags)
 
 
 def test_a_form_from_another_site_is_refused_and_writes_nothing(api: Api) -> None:
@@ -178,3 +190,17 @@ def test_access_logs_keep_no_link_token() -> None:
     )
     RedactLinks().filter(record)
     assert record.getMessage() == '1.2.3.4 - "GET /p/…"'
+
+
+def test_a_provisional_date_is_marked_on_the_proposers_page_R_D7(api: Api) -> None:
+    """A reply due in 2027, whose holiday schedule is not out yet, may still move: the case
+    page marked it ⚠ and the proposer's page did not."""
+    answer = api.post("/v1/cases", {**case_body("P-27"), "received_on": "2026-11-01"}, "office")
+    case_id = ok(answer)["case_id"]
+    body = {"lead_unit": "FIN", "co_units": [], "assigned_on": "2026-11-02"}
+    ok(api.post(f"/v1/cases/{case_id}/assignment", body, "office"))
+    reply = next(d for d in api.case(case_id)["deadlines"] if d["kind"] == "reply")
+    assert reply["calendar_provisional"] and reply["due_on"] >= "2027-01-01"
+    browser = opened(api, link(api, case_id, "张三")["link_token"])
+    page = browser.get("/proposer").text
+    assert f'{reply["due_on"]} <span class="provisional"' in page and "⚠ 暂定" in page

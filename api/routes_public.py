@@ -168,6 +168,8 @@ def public_feed(request: Request, svc: Services) -> Response:
         '<?xml version="1.0" encoding="utf-8"?>'
         '<feed xmlns="http://www.w3.org/2005/Atom">'
         "<title>建议提案办理复文公开</title>"
+        # RFC 4287: a feed names its author (or every entry does).
+        "<author><name>建议提案办理复文公开</name></author>"
         f"<id>{escape(base)}/v1/public/feed.atom</id>"
         f'<link rel="self" href="{escape(base)}/v1/public/feed.atom"/>'
         f"<updated>{updated}T00:00:00Z</updated>"

@@ -101,7 +101,9 @@ def test_search_filters_csv_feed_and_page(demo_api: Api) -> None:
 
     feed = demo_api.get("/v1/public/feed.atom", None)
     assert feed.headers["content-type"].startswith("application/atom+xml")
-    entries = ElementTree.fromstring(feed.content).findall("{http://www.w3.org/2005/Atom}entry")
+    root = ElementTree.fromstring(feed.content)
+    entries = root.findall("{http://www.w3.org/2005/Atom}entry")
+    assert root.findtext("{http://www.w3.org/2005/Atom}author/{http://www.w3.org/2005/Atom}name")
     assert len(entries) == min(50, len(listed))
 
     page = demo_api.get("/public", None, q=some["number"], year="", kind="")

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from domain.business_day import CHINA
 from infra.frozen_views import Basis
@@ -25,7 +26,9 @@ from infra.frozen_views import Basis
 # openpyxl's stubs know neither a write-only sheet's column widths nor its cells as a type.
 Sheet = Any
 DATE_FORMAT = "yyyy-mm-dd"
-RATE_FORMAT = "0.0%"
+# UI.md writes a rate "53.9 %": the % of a format multiplies by 100, the space is literal.
+RATE_FORMAT = "0.0 %"
+A4 = 9  # the page setup's paper size code
 
 
 @dataclass(frozen=True)
@@ -62,12 +65,24 @@ def write_workbook(
 
 def _write_sheet(sheet: Sheet, spec: SheetSpec) -> None:
     sheet.freeze_panes = "A2"
+    # Printed as the office prints a 台账: A4 landscape, as wide as the page, the header on
+    # every page (set before the rows: a write-only sheet writes its head first).
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     for index, column in enumerate(spec.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.append([_header(sheet, column.header) for column in spec.columns])
     kinds = [column.kind for column in spec.columns]
+    count = 0
     for row in spec.rows:
         sheet.append([_cell(sheet, kind, value) for kind, value in zip(kinds, row, strict=True)])
+        count += 1
+    # A filter on every column, as an office sets one first thing on a 台账.
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(spec.columns))}{count + 1}"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
 
 
 def _header(sheet: Sheet, text: str) -> Any:

@@ -62,6 +62,11 @@ def test_the_ledger_export_restates_the_ledger_a_sheet_per_kind(demo_api: Api) -
     assert found.sheetnames == ["建议办理台账", "提案办理台账", "说明"]
     for sheet, kind in ((found["建议办理台账"], "suggestion"), (found["提案办理台账"], "proposal")):
         assert sheet.freeze_panes == "A2"
+        # Filtered and printed as an office works a 台账: every column, A4 landscape, the
+        # header on each page.
+        last = sheet.cell(sheet.max_row, sheet.max_column).coordinate
+        assert sheet.auto_filter.ref == f"A1:{last}"
+        assert (sheet.page_setup.orientation, sheet.print_title_rows) == ("landscape", "$1:$1")
         assert header(sheet)[:3] == ["编号", "标题", "级别"]
         items = demo_api.get("/v1/ledger", "office", kind=kind, as_of=AS_OF, limit=1000).json()
         expected = {i["number"]: i for i in items["items"]}
@@ -142,6 +147,11 @@ def test_the_measures_export_has_every_figure_and_the_cases_behind_it(demo_api: 
     stats = demo_api.get("/v1/stats/units", "office", as_of=AS_OF, year=2025).json()
     table = {r[0]: r for r in rows(found["办理指标"])}
     names = header(found["办理指标"])
+    # A rate shows as UI.md writes one, "53.9 %" (the cell holds the fraction).
+    column = names.index("按时答复办结率") + 1
+    cells = next(found["办理指标"].iter_cols(column, column, 2))
+    rates = [cell for cell in cells if cell.value is not None]
+    assert rates and all(c.number_format == "0.0 %" for c in rates)
     for unit in [*stats["items"], {**stats["total"], "unit": "合计"}]:
         line = dict(zip(names, table[named(unit["unit"])], strict=True))
         assert line["主办"] == unit["lead_cases"]

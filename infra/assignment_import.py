@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -44,9 +45,28 @@ from infra.xlsx_import import Columns, Progress, SheetRow, read_sheet
 REGISTRATION = ("编号", "类别", "级别", "年度", "标题", "提出人", "提出人类型", "收到日期")
 ASSIGNMENT = ("主办单位", "协办单位", "分办单位", "参阅件", "交办日期", "办理依据")
 COLUMNS = Columns(known=REGISTRATION + ASSIGNMENT, required=REGISTRATION, ignored=("序号", "备注"))
-KINDS = words.reverse(words.KIND)
-LEVELS = words.reverse(words.LEVEL, ("省级", "provincial"))
-PROPOSER_TYPES = words.reverse(words.PROPOSER_TYPE)
+# The words offices type besides the vocabulary's own (a review found each refused).
+KINDS = words.reverse(
+    words.KIND,
+    ("代表建议", "suggestion"),
+    ("人大代表建议", "suggestion"),
+    ("政协提案", "proposal"),
+    ("委员提案", "proposal"),
+)
+LEVELS = words.reverse(
+    words.LEVEL,
+    ("省级", "provincial"),
+    ("省人大", "provincial"),
+    ("省政协", "provincial"),
+    ("全国人大", "national"),
+    ("全国政协", "national"),
+)
+PROPOSER_TYPES = words.reverse(
+    words.PROPOSER_TYPE,
+    ("人大代表", "deputy"),
+    ("政协委员", "member"),
+    ("参加单位", "unit"),
+)
 # A command field (as the domain's messages name it) → the column that holds it.
 FIELD_COLUMN = {
     "number": "编号", "kind": "类别", "level": "级别", "year": "年度", "title": "标题",
@@ -259,7 +279,10 @@ class AssignmentImport:
     def _units(self, cells: Mapping[str, Any], column: str) -> list[str]:
         found = []
         for name in names_of(cells.get(column)):
-            code = self.units.get(name)
+            # As typed, in half-width (ＦＩＮ), or without the province's 省 (省财政厅).
+            plain = unicodedata.normalize("NFKC", name)
+            code = self.units.get(name) or self.units.get(plain)
+            code = code or self.units.get(plain.removeprefix("省"))
             if code is None:
                 raise RowRefused(column, f"未知的单位“{name}”（填单位代码或全称）")
             found.append(code)

@@ -318,3 +318,20 @@ def test_every_unreadable_cell_of_a_row_is_listed_not_only_the_first(api: Api) -
         (2, "主办单位"),
     }
     assert all(e["message"] for e in errors)
+
+
+def test_the_words_offices_type_are_taken(api: Api) -> None:
+    """人大代表 for 代表, 代表建议 for 建议, 省财政厅 or full-width ＦＩＮ for a unit: each was
+    refused."""
+    rows = [
+        row("2025-981", 提出人类型="人大代表", 类别="代表建议", 级别="省人大", 主办单位="ＦＩＮ"),
+        row(
+            "2025-982", 提出人类型="政协委员", 类别="政协提案", 级别="全国政协", 主办单位="省FIN厅"
+        ),
+    ]
+    answer = post(api, workbook(rows))
+    assert answer.status_code == 201, answer.text
+    found = ledger(api)
+    assert (found["2025-981"]["kind"], found["2025-981"]["level"]) == ("suggestion", "provincial")
+    assert (found["2025-982"]["kind"], found["2025-982"]["level"]) == ("proposal", "national")
+    assert found["2025-981"]["lead_unit"] == found["2025-982"]["lead_unit"] == "FIN"

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from api.deps import Office, Services
 from api.problems import problem
 from api.schemas_paperwork import ImportAnswer
 from infra.assignment_import import AssignmentImport
+from infra.assignment_template import template_workbook
 from infra.clock import today
 from infra.xlsx_import import MAX_FILE_BYTES, BadFile
 
@@ -23,6 +24,17 @@ ANSWERS: dict[int | str, dict[str, Any]] = {
     413: {"description": "over 20 MiB, or over 100,000 data rows"},
     422: {"description": "not a readable xlsx, or rows with errors (nothing written)"},
 }
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/assignments/template.xlsx", response_class=Response)
+def assignment_template(who: Office) -> Response:
+    """The 交办清单 template: the header row the import reads, and what each column takes."""
+    disposition = "attachment; filename*=UTF-8''%E4%BA%A4%E5%8A%9E%E6%B8%85%E5%8D%95.xlsx"
+    headers = {"Content-Disposition": disposition}
+    return Response(template_workbook(), media_type=XLSX, headers=headers)
 
 
 @router.post("/assignments", responses=ANSWERS, response_model=None)

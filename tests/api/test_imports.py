@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 from msoffcrypto.format.ooxml import OOXMLFile
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from infra.clock import today
 from tests.api.conftest import Api, case_body
@@ -335,3 +335,27 @@ def test_the_words_offices_type_are_taken(api: Api) -> None:
     assert (found["2025-981"]["kind"], found["2025-981"]["level"]) == ("suggestion", "provincial")
     assert (found["2025-982"]["kind"], found["2025-982"]["level"]) == ("proposal", "national")
     assert found["2025-981"]["lead_unit"] == found["2025-982"]["lead_unit"] == "FIN"
+
+
+def test_the_template_the_refusals_name_is_there_and_imports_once_filled(api: Api) -> None:
+    """ "列名须与模板一致", said the refusals, and no template could be had."""
+    template = api.get("/v1/imports/assignments/template.xlsx", "office")
+    assert template.status_code == 200
+    assert template.headers["content-type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(template.content))
+    assert book.sheetnames == ["交办清单", "填写说明"]
+    sheet = book["交办清单"]
+    headers = [str(c.value) for c in sheet[1]]
+    assert set(headers) == set(HEADERS) and sheet.max_row == 1
+    guide = {
+        str(r[0]): str(r[1])
+        for r in book["填写说明"].iter_rows(min_row=2, values_only=True)
+        if r[0]
+    }
+    assert set(headers) <= set(guide) and all(guide[h] for h in headers)
+    filled = row("2025-991")
+    sheet.append([filled[h] for h in headers])
+    out = io.BytesIO()
+    book.save(out)
+    assert post(api, out.getvalue()).status_code == 201
+    assert api.get("/v1/imports/assignments/template.xlsx", "handler_fin").status_code == 403

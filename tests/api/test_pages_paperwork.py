@@ -78,6 +78,9 @@ def test_the_import_form_needs_the_sessions_token_and_the_office(api: Api) -> No
     )
     assert forged.status_code == 403
     assert 'action="/paperwork/import"' not in leader.get("/paperwork").text
+    # The office's form offers the template, which a browser session downloads.
+    link = re.search(r'href="([^"]+)" id="import-template"', clerk.get("/paperwork").text)
+    assert link and clerk.get(link.group(1)).status_code == 200
     form = {"_csrf": csrf_of(leader, "/paperwork"), "action": "import"}
     assert leader.post("/paperwork/import", data=form, files=upload(data)).status_code == 403
     assert api.head() == head

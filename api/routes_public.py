@@ -118,7 +118,7 @@ def public_replies_csv(request: Request, svc: Services, filters: PublicQuery) ->
     # 答复单位 holds the unit's code, as it always has; its name, which the page and the feed
     # show, is added last so that no column moves for a reader of the file.
     header = ["编号", "类别", "年度", "标题", "答复单位", "答复类别", "公开日期", "链接"]
-    header.append("答复单位名称")
+    header += ["答复单位名称", "再次答复"]
 
     def lines() -> Iterator[bytes]:
         yield "\ufeff".encode()
@@ -128,7 +128,10 @@ def public_replies_csv(request: Request, svc: Services, filters: PublicQuery) ->
         for r in rows:
             kind_word = words.label(words.KIND, r.kind)
             values = [r.number, kind_word, r.year, r.title, r.unit, r.classification]
-            yield _csv_line([*values, r.published_on, r.url or "", names.get(r.unit, r.unit)])
+            again = words.YES_NO[r.further]
+            yield _csv_line(
+                [*values, r.published_on, r.url or "", names.get(r.unit, r.unit), again]
+            )
 
     disposition = 'attachment; filename="public-replies.csv"'
     return StreamingResponse(
@@ -154,10 +157,15 @@ def public_feed(request: Request, svc: Services) -> Response:
     entries = []
     for r in found.items:
         link = r.url or f"{base}/public?q={r.number}"
-        title = f"{r.number} {r.title}（{names.get(r.unit, r.unit)}答复，{r.classification}类）"
+        again = "再次" if r.further else ""
+        title = (
+            f"{r.number} {r.title}（{names.get(r.unit, r.unit)}{again}答复，{r.classification}类）"
+        )
+        # A further reply's own id (the original's stays as it was for feed readers).
+        ident = f"{r.number}:{r.unit}" + (f":{r.published_on}" if r.further else "")
         entries.append(
             "<entry>"
-            f"<id>urn:banli:reply:{escape(r.number)}:{escape(r.unit)}</id>"
+            f"<id>urn:banli:reply:{escape(ident)}</id>"
             f"<title>{escape(title)}</title>"
             f'<link href="{escape(link, {chr(34): "&quot;"})}"/>'
             f"<updated>{r.published_on}T00:00:00Z</updated>"

@@ -39,6 +39,7 @@ class PublicReply(Public):
     classification: str
     published_on: str
     url: str | None
+    further: bool = False  # R-F2: a further reply, after a dissatisfied verdict
 
 
 class PublicReplies(Public):

@@ -35,7 +35,11 @@ REPLIES = Table(
         "classification": "TEXT",
         "published_on": "TEXT",
         "url": "TEXT",
+        # R-F2: a further reply after a dissatisfied verdict (a case's second row otherwise
+        # looks like its first: same number, unit and class).
+        "further": "INTEGER",
     },
+    version=2,
 )
 
 
@@ -62,6 +66,7 @@ def publishable(case: Case) -> list[Row]:
                 "classification": reply.classification,
                 "published_on": disclosure.published_on.isoformat(),
                 "url": disclosure.url,
+                "further": int(reply.further),
             }
         )
     return rows
@@ -77,7 +82,16 @@ class PublicRegisterView(CaseView):
 
 # -- reads ----------------------------------------------------------------------------------
 
-PUBLIC_FIELDS = ("number", "kind", "year", "title", "unit", "classification", "published_on")
+PUBLIC_FIELDS = (
+    "number",
+    "kind",
+    "year",
+    "title",
+    "unit",
+    "classification",
+    "published_on",
+    "further",
+)
 ORDER = "published_on DESC, number, case_id || reply_id"  # newest first; the key breaks ties
 
 

@@ -56,7 +56,17 @@ def test_only_published_replies_are_listed_R_P2(demo_api: Api) -> None:
         # Nothing about the proposer: the published title, the unit, the class, the link.
         assert set(item) == {
             "number", "kind", "year", "title", "unit", "classification", "published_on", "url",
+            "further",
         }  # fmt: skip
+    # R-F2: a further reply is told from the case's first (a second row looked identical).
+    seen: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for item in listed:
+        seen.setdefault((item["number"], item["unit"]), []).append(item)
+    twice = [rows for rows in seen.values() if len(rows) > 1]
+    assert twice and all(sum(not r["further"] for r in rows) <= 1 for rows in twice)
+    again = next(r for rows in twice for r in rows if r["further"])
+    page = demo_api.get("/public", None, q=again["number"]).text
+    assert "（再次答复）" in page
     dates = [r["published_on"] for r in listed]
     assert dates == sorted(dates, reverse=True)  # newest first, paged without loss
 
@@ -95,8 +105,8 @@ def test_search_filters_csv_feed_and_page(demo_api: Api) -> None:
     lines = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))
     assert lines[0][0] == "编号" and len(lines) == len(listed) + 1
     # The unit's code where it always was, its name (as the page shows it) added last.
-    assert lines[0][4] == "答复单位" and lines[0][-1] == "答复单位名称"
-    named = {(line[4], line[-1]) for line in lines[1:] if line[4] in ("FIN", "HOU", "EDU")}
+    assert lines[0][4] == "答复单位" and lines[0][-2:] == ["答复单位名称", "再次答复"]
+    named = {(line[4], line[-2]) for line in lines[1:] if line[4] in ("FIN", "HOU", "EDU")}
     assert named and all(name == f"{code}厅" for code, name in named)  # units this server knows
 
     feed = demo_api.get("/v1/public/feed.atom", None)

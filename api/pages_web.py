@@ -289,7 +289,7 @@ MACHINE_PATHS = ("/v1/", "/health", "/metrics", "/docs", "/openapi.json", "/stat
 def wants_page(request: Request) -> bool:
     """A browser's request for a page: it accepts HTML, and the path is none of the API's."""
     path = request.url.path
-    if path.startswith(MACHINE_PATHS) or path in ("/v1", "/docs"):
+    if path.startswith(MACHINE_PATHS) or path == "/v1":
         return False
     return "text/html" in request.headers.get("accept", "")
 

@@ -17,7 +17,7 @@ from infra import paper_labels as words
 from infra.application import BanliApplication
 from infra.docx_page import set_up
 from infra.frozen_views import Basis, figures_at
-from infra.paper_exports import MEASURES, ExportQuery
+from infra.paper_exports import MEASURES, ExportQuery, unit_roles
 from infra.unit_names import UnitNames
 from infra.view_store import ViewStoreBase
 from projections.case_papers import NAME as PAPERS
@@ -170,7 +170,8 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
                 words.label(words.KEY_SOURCE, c["key_source"]),
                 c["leader_in_charge"],
                 names(c["lead_unit"]) or "—",
-                *([words.UNIT_ROLE[_role_of(c, q.unit)]] if q.unit else []),
+                # ``case_rows`` of a unit holds the cases it has a part in.
+                *([words.UNIT_ROLE[dict(unit_roles(c))[q.unit]]] if q.unit else []),
             ]
             for c in key_cases
         ],
@@ -182,13 +183,6 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
 
 def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f} %"
-
-
-def _role_of(case: dict[str, Any], unit: str) -> str:
-    """The unit's part in a case of ``case_rows`` (which selects the cases it has one in)."""
-    if case["lead_unit"] == unit:
-        return "reference" if case["reference"] else "lead"
-    return "co" if unit in (case["co_units"] or "").split("、") else "split"
 
 
 def _empty(total: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ what it was computed from.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -235,11 +235,8 @@ def _responsibilities(reader: ViewReader, q: ExportQuery, names: UnitNames) -> l
     def rows() -> Iterator[list[Any]]:
         seq = 0
         for r in case_rows(reader, year=q.year, kind=q.kind, unit=q.unit):
-            roles = [(r["lead_unit"], "reference" if r["reference"] else "lead")]
-            roles += [(u, "co") for u in _split(r["co_units"])]
-            roles += [(u, "split") for u in _split(r["split_units"])]
             dues = json.loads(r["unit_dues"] or "{}")
-            for unit, role in roles:
+            for unit, role in unit_roles(r):
                 if unit is None or (q.unit is not None and unit != q.unit):
                     continue
                 seq += 1
@@ -281,6 +278,17 @@ def _reviews(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[Sheet
                 ]  # fmt: skip
 
     return [SheetSpec("办理情况复查表", columns, rows())]
+
+
+def unit_roles(case: Mapping[str, Any]) -> list[tuple[str | None, str]]:
+    """A ``case_rows`` row's units with their parts: the lead (or a reference case's unit; None
+    before assignment), then the co and the split units."""
+    roles: list[tuple[str | None, str]] = [
+        (case["lead_unit"], "reference" if case["reference"] else "lead")
+    ]
+    roles += [(u, "co") for u in _split(case["co_units"])]
+    roles += [(u, "split") for u in _split(case["split_units"])]
+    return roles
 
 
 def _split(text: str | None) -> list[str]:

@@ -33,8 +33,9 @@ def all_replying_units_issued(case: CaseState) -> bool:
     return all(u in issued for u in case.replying_units)
 
 
-def latest_issued_reply(case: CaseState) -> Reply | MergeAnswer | None:
-    """The case's latest issued reply, or the merge's reply that answered it (R-M1)."""
+def _issued_in_order(case: CaseState) -> list[Reply | MergeAnswer]:
+    """The case's issued replies, and the merge's reply that answered it (R-M1), in the order
+    they were issued (a day's by the version that issued them)."""
     issued: list[tuple[date, int, Reply | MergeAnswer]] = [
         (r.issued_on, r.version, r)
         for r in case.replies.values()
@@ -43,25 +44,23 @@ def latest_issued_reply(case: CaseState) -> Reply | MergeAnswer | None:
     answered_by = case.merge.answered_by if case.merge else None
     if answered_by is not None:
         issued.append((answered_by.issued_on, 0, answered_by))
-    return max(issued, key=lambda t: (t[0], t[1]))[2] if issued else None
+    return [reply for _, _, reply in sorted(issued, key=lambda t: (t[0], t[1]))]
+
+
+def latest_issued_reply(case: CaseState) -> Reply | MergeAnswer | None:
+    """The case's latest issued reply, or the merge's reply that answered it (R-M1)."""
+    issued = _issued_in_order(case)
+    return issued[-1] if issued else None
 
 
 def latest_issued_by_unit(case: CaseState) -> dict[str, Reply | MergeAnswer]:
     """Each replying unit's latest issued reply: split units each reply (R-R3), so a split
     case holds one answer per unit; the merge's reply counts for the unit that gave it (R-M1).
     In the order of the units' first issue."""
-    found: dict[str, tuple[date, int, Reply | MergeAnswer]] = {}
-    issued: list[tuple[date, int, Reply | MergeAnswer]] = [
-        (r.issued_on, r.version, r)
-        for r in case.replies.values()
-        if r.issued and r.issued_on is not None
-    ]
-    answered_by = case.merge.answered_by if case.merge else None
-    if answered_by is not None:
-        issued.append((answered_by.issued_on, 0, answered_by))
-    for on, version, reply in sorted(issued, key=lambda t: (t[0], t[1])):
-        found[reply.unit] = (on, version, reply)
-    return {unit: reply for unit, (_, _, reply) in found.items()}
+    found: dict[str, Reply | MergeAnswer] = {}
+    for reply in _issued_in_order(case):
+        found[reply.unit] = reply  # a later one replaces it, in its first place
+    return found
 
 
 def latest_issued_classification(case: CaseState) -> str | None:

@@ -17,7 +17,7 @@ from infra import paper_labels as words
 from infra.application import BanliApplication
 from infra.docx_page import set_up
 from infra.frozen_views import Basis, figures_at
-from infra.paper_exports import MEASURES, ExportQuery, unit_roles
+from infra.paper_exports import MEASURES, SATISFACTION, ExportQuery, unit_roles
 from infra.unit_names import UnitNames
 from infra.view_store import ViewStoreBase
 from projections.case_papers import NAME as PAPERS
@@ -34,6 +34,8 @@ FIVE = (
     "on_time_reply_rate",
     "satisfaction_rate",
 )
+# A measure with nothing to count: no rate, not 0 %.
+NO_RATE: dict[str, Any] = {"numerator": 0, "denominator": 0, "rate": None}
 
 
 VISIT_COLUMNS = [
@@ -121,6 +123,7 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
             for k, label in MEASURES.items()
         ],
     )
+    doc.add_paragraph(_satisfaction_by_source(measures))
     if five_hundred_percent(measures):
         doc.add_paragraph(
             "实现“五个100%”：沟通率、重点建议见面率、现场办理代表参与率、按时答复办结率、"
@@ -181,14 +184,24 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
     doc.save(str(path))
 
 
+def _satisfaction_by_source(measures: dict[str, Any]) -> str:
+    """R-F4: satisfaction reported by source; a rate the handling side keyed in for itself
+    proves little, so the report says how much of it the proposers gave themselves."""
+    parts = []
+    for source, word in words.FEEDBACK_SOURCE.items():
+        split = [measures[k].get("by_source", {}).get(source, NO_RATE) for k in SATISFACTION]
+        texts = (f"{m['numerator']} / {m['denominator']}（{rate_text(m)}）" for m in split)
+        parts.append(f"{word}反馈的满意率 {next(texts)}，仅满意 {next(texts)}")
+    return "满意率按反馈来源（R-F4）：" + "；".join(parts) + "。"
+
+
 def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f} %"
 
 
 def _empty(total: dict[str, Any]) -> dict[str, Any]:
     """A unit with no cases in the year: zero counts, every measure without a denominator."""
-    none: dict[str, Any] = {"numerator": 0, "denominator": 0, "rate": None}
-    none |= {"cases": [], "of_cases": []}
+    none: dict[str, Any] = {**NO_RATE, "cases": [], "of_cases": []}
     return {
         "lead_cases": 0,
         "co_cases": 0,

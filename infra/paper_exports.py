@@ -191,7 +191,8 @@ def _measures(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[Shee
     columns = [
         Column("单位", 18), Column("主办", 6, "number"), Column("会办", 6, "number"),
         Column("分办", 6, "number"), Column("A类", 6, "number"), Column("B类", 6, "number"),
-        Column("C类", 6, "number"),
+        Column("C类", 6, "number"), Column("A类占比", 8, "rate"), Column("B类占比", 8, "rate"),
+        Column("C类占比", 8, "rate"),
     ]  # fmt: skip
     for label in MEASURES.values():
         columns += [Column(f"{label}分子", 8, "number"), Column(f"{label}分母", 8, "number")]
@@ -201,6 +202,7 @@ def _measures(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[Shee
         by_class = u["replies_by_class"]
         values = [names(u["unit"]), u["lead_cases"], u["co_cases"], u["split_cases"]]
         values += [by_class["A"], by_class["B"], by_class["C"]]
+        values += [u["class_shares"][c]["rate"] for c in "ABC"]
         for key in MEASURES:
             m = u["measures"][key]
             values += [m["numerator"], m["denominator"], m["rate"]]
@@ -208,19 +210,53 @@ def _measures(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[Shee
 
     drill = [
         Column("单位", 18), Column("指标", 18), Column("编号", 14), Column("计入分子", 8),
+        Column("反馈来源", 12),
     ]  # fmt: skip
 
     def details() -> Iterator[list[Any]]:
         for u in units:
             for key, label in MEASURES.items():
-                counted = set(u["measures"][key]["cases"])
-                for number in u["measures"][key]["of_cases"]:
-                    yield [names(u["unit"]), label, number, words.YES_NO[number in counted]]
+                measure = u["measures"][key]
+                counted, source = set(measure["cases"]), _sources(measure)
+                for number in measure["of_cases"]:
+                    counts = words.YES_NO[number in counted]
+                    yield [names(u["unit"]), label, number, counts, source.get(number, "")]
 
     return [
         SheetSpec("办理指标", columns, (row(u) for u in every)),
+        SheetSpec("满意率按反馈来源", BY_SOURCE_COLUMNS, _by_source_rows(every, names)),
         SheetSpec("指标明细", drill, details()),
     ]
+
+
+# R-F4: satisfaction reported by source, each unit's verdicts from the proposers themselves
+# apart from those the office keyed in.
+SATISFACTION = ("satisfaction_rate", "strict_satisfaction_rate")
+BY_SOURCE_COLUMNS = [
+    Column("单位", 18),
+    Column("反馈来源", 14),
+    *(
+        Column(f"{MEASURES[key]}{part}", 10 if part else 12, kind)
+        for key in SATISFACTION
+        for part, kind in (("分子", "number"), ("分母", "number"), ("", "rate"))
+    ),
+]
+
+
+def _by_source_rows(units: list[dict[str, Any]], names: UnitNames) -> Iterator[list[Any]]:
+    for u in units:
+        for source, word in words.FEEDBACK_SOURCE.items():
+            values: list[Any] = [names(u["unit"]), word]
+            for key in SATISFACTION:
+                m = u["measures"][key]["by_source"][source]
+                values += [m["numerator"], m["denominator"], m["rate"]]
+            yield values
+
+
+def _sources(measure: Mapping[str, Any]) -> dict[str, str]:
+    """Each case's feedback source, for a measure reported by source (R-F4); none otherwise."""
+    split = measure.get("by_source", {})
+    return {n: words.FEEDBACK_SOURCE[s] for s, m in split.items() for n in m["of_cases"]}
 
 
 def _responsibilities(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetSpec]:

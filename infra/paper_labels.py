@@ -70,6 +70,8 @@ FINDING: Final = {
 }
 KEY_SOURCE: Final = {"congress": "人大", "cppcc": "政协", "government": "政府", "unit": "本单位"}
 YES_NO: Final = {True: "是", False: "否"}
+# R-F4: who keyed a verdict in, as the satisfaction figures are reported apart.
+FEEDBACK_SOURCE: Final = {"proposer": "代表委员本人", "office": "办公室代录"}
 
 
 def label(words: Mapping[str, str], value: str | None) -> str:

@@ -169,6 +169,52 @@ def test_the_measures_export_has_every_figure_and_the_cases_behind_it(demo_api: 
     assert sorted(r[2] for r in communication if r[3] == "是") == measure["cases"]
 
 
+def test_the_measures_export_reports_satisfaction_by_source_and_the_class_shares_R_F4(
+    demo_api: Api,
+) -> None:
+    found = book(download(demo_api, "/v1/exports/measures.xlsx", as_of=AS_OF, year=2025))
+    stats = demo_api.get("/v1/stats/units", "office", as_of=AS_OF, year=2025).json()
+    every = [*stats["items"], {**stats["total"], "unit": "合计"}]
+    sheet = found["满意率按反馈来源"]
+    names = header(sheet)
+    lines = {(r[0], r[1]): dict(zip(names, r, strict=True)) for r in rows(sheet)}
+    words = {"proposer": "代表委员本人", "office": "办公室代录"}
+    for unit in every:
+        for source, word in words.items():
+            line = lines[(named(unit["unit"]), word)]
+            for key, label in (
+                ("satisfaction_rate", "满意率"),
+                ("strict_satisfaction_rate", "满意率（仅满意）"),
+            ):
+                split = unit["measures"][key]["by_source"][source]
+                assert (line[f"{label}分子"], line[f"{label}分母"]) == (
+                    split["numerator"],
+                    split["denominator"],
+                )
+    total = stats["total"]["measures"]["satisfaction_rate"]["by_source"]
+    assert total["proposer"]["denominator"] and total["office"]["denominator"]  # both in the demo
+    table = {
+        r[0]: dict(zip(header(found["办理指标"]), r, strict=True)) for r in rows(found["办理指标"])
+    }
+    for unit in every:
+        for c in "ABC":
+            share = unit["class_shares"][c]["rate"]
+            assert table[named(unit["unit"])][f"{c}类占比"] == (share and pytest.approx(share))
+    # The drill-down names each satisfaction verdict's source, and no source for other measures.
+    drill = rows(found["指标明细"])
+    first = stats["items"][0]
+    satisfied = [r for r in drill if r[0] == named(first["unit"]) and r[1] == "满意率"]
+    by_source = first["measures"]["satisfaction_rate"]["by_source"]
+    assert (
+        sorted(r[2] for r in satisfied if r[4] == "代表委员本人")
+        == by_source["proposer"]["of_cases"]
+    )
+    assert (
+        sorted(r[2] for r in satisfied if r[4] == "办公室代录") == by_source["office"]["of_cases"]
+    )
+    assert {r[4] for r in drill if r[1] == "主办建议沟通率"} == {None}
+
+
 def test_visit_compliance_and_the_other_registers_open_and_agree(demo_api: Api) -> None:
     found = book(download(demo_api, "/v1/exports/visit-compliance.xlsx", year=2025))
     report = demo_api.get("/v1/stats/visit-compliance", "office", year=2025).json()["items"]
@@ -210,6 +256,13 @@ def test_the_annual_report_states_the_year_s_figures(demo_api: Api) -> None:
     stats = demo_api.get("/v1/stats/units", "office", as_of=AS_OF, year=2025).json()["total"]
     measures = {t.rows[0].cells[0].text: t for t in document.tables}["指标"]
     on_time = next(r for r in measures.rows if r.cells[0].text == "按时答复办结率")
+    # R-F4: satisfaction by source, beside the measures.
+    proposer = stats["measures"]["satisfaction_rate"]["by_source"]["proposer"]
+    office = stats["measures"]["satisfaction_rate"]["by_source"]["office"]
+    assert (
+        f"代表委员本人反馈的满意率 {proposer['numerator']} / {proposer['denominator']}" in text
+        and f"办公室代录反馈的满意率 {office['numerator']} / {office['denominator']}" in text
+    )
     expected = stats["measures"]["on_time_reply_rate"]
     assert [c.text for c in on_time.cells[1:3]] == [
         str(expected["numerator"]),

@@ -30,6 +30,21 @@ def folded(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+def _cursor(row: Row) -> str:
+    """A page's cursor: its last row's (date, number, key), after which the next one starts."""
+    return json.dumps([row["published_on"], row["number"], row["key"]])
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a page of the register stands among the replies its filters match."""
+
+    total: int
+    first: int  # the page's first reply's ordinal among them, from 1 (0: there are none)
+    has_previous: bool
+    previous_cursor: str | None  # None with a page before: that page is the first
+
+
 @dataclass(frozen=True)
 class Snapshot:
     position: int | None
@@ -76,24 +91,54 @@ class Snapshot:
     ) -> PublicReplies:
         start = self._after(cursor) if cursor else 0
         found: list[Row] = []
+        for place in self._matches(start, year=year, unit=unit, kind=kind, q=q):
+            found.append(self.rows[place])
+            if len(found) > limit:
+                break
+        page, more = found[:limit], len(found) > limit
+        items = [{k: v for k, v in r.items() if k != "key"} for r in page]
+        next_cursor = _cursor(page[-1]) if more and page else None
+        return PublicReplies.model_validate({"items": items, "next_cursor": next_cursor})
+
+    def span(
+        self,
+        *,
+        year: int | None,
+        unit: str | None,
+        kind: str | None,
+        q: str | None,
+        limit: int,
+        cursor: str | None,
+    ) -> Span:
+        """Where a page stands among the replies its filters match: how many there are, its
+        first one's ordinal, and the cursor of the page before it (a keyset cursor only
+        leads on; the page's reader also wants to go back)."""
+        start = self._after(cursor) if cursor else 0
+        filtered = any(v is not None for v in (year, unit, kind)) or bool(q)
+        if not filtered:  # every row matches: no walk over the register
+            before, total = list(range(max(0, start - limit - 1), start)), len(self.rows)
+            earlier = start
+        else:
+            places = list(self._matches(0, year=year, unit=unit, kind=kind, q=q))
+            earlier = bisect_right(places, start - 1)
+            before, total = places[max(0, earlier - limit - 1) : earlier], len(places)
+        if earlier == 0:
+            return Span(total, 1 if total else 0, has_previous=False, previous_cursor=None)
+        # The page before starts after the match ``limit`` places back: the first page has none.
+        back = _cursor(self.rows[before[0]]) if earlier > limit else None
+        return Span(total, earlier + 1, has_previous=True, previous_cursor=back)
+
+    def _matches(
+        self, start: int, *, year: int | None, unit: str | None, kind: str | None, q: str | None
+    ) -> Iterator[int]:
+        """The places from ``start`` on of the rows that every given filter matches."""
         for place in self._places(start, q):
             row = self.rows[place]
             if year is not None and row["year"] != year:
                 continue
             if (unit is not None and row["unit"] != unit) or (kind and row["kind"] != kind):
                 continue
-            found.append(row)
-            if len(found) > limit:
-                break
-        page, more = found[:limit], len(found) > limit
-        items = [{k: v for k, v in r.items() if k != "key"} for r in page]
-        last = page[-1] if page else None
-        next_cursor = (
-            json.dumps([last["published_on"], last["number"], last["key"]])
-            if more and last
-            else None
-        )
-        return PublicReplies.model_validate({"items": items, "next_cursor": next_cursor})
+            yield place
 
     def _after(self, cursor: str) -> int:
         """The place after a cursor's row; after a reload that removed it, after where it was."""

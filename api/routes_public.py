@@ -27,7 +27,7 @@ from api import queries
 from api.deps import Page, Paging, Services, UnitFilter, YearFilter, in_event_loop
 from api.pages_web import page_errors
 from api.problems import INVALID_CURSOR, ApiProblem
-from api.public_snapshot import PublicSnapshots
+from api.public_snapshot import PublicSnapshots, Snapshot
 from api.schemas_paperwork import PublicReplies
 from domain.vocabulary import Kind
 from infra import paper_labels as words
@@ -74,7 +74,7 @@ def snapshots(request: Request, svc: ServiceGraph) -> PublicSnapshots:
 
 def _page(
     request: Request, svc: ServiceGraph, filters: PublicFilter, page: Paging
-) -> tuple[PublicReplies, str]:
+) -> tuple[PublicReplies, str, Snapshot]:
     snapshot = snapshots(request, svc).get()
     f = filters
     try:
@@ -84,7 +84,7 @@ def _page(
     except (ValueError, TypeError):
         raise ApiProblem(422, INVALID_CURSOR) from None
     key = (request.url.path, snapshot.position, *astuple(f), page.limit, page.cursor)
-    return found, f'"{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}"'
+    return found, f'"{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}"', snapshot
 
 
 def _cached(request: Request, etag: str, response: Response) -> Response:
@@ -98,7 +98,7 @@ def _cached(request: Request, etag: str, response: Response) -> Response:
 @router.get("/v1/public/replies", response_model=PublicReplies)
 def public_replies(request: Request, svc: Services, page: Page, filters: PublicQuery) -> Response:
     """Published replies, newest first; ``q`` searches number and title. No login."""
-    found, etag = _page(request, svc, filters, page)
+    found, etag, _ = _page(request, svc, filters, page)
     body = found.model_dump_json().encode()
     return _cached(request, etag, Response(body, media_type="application/json"))
 
@@ -150,7 +150,7 @@ def _csv_line(values: list[Any]) -> bytes:
 @router.get("/v1/public/feed.atom", response_class=Response)
 def public_feed(request: Request, svc: Services) -> Response:
     """The 50 newest published replies as an Atom feed."""
-    found, etag = _page(request, svc, PublicFilter(), Paging(50, None))
+    found, etag, _ = _page(request, svc, PublicFilter(), Paging(50, None))
     names = queries.unit_names(svc, (r.unit for r in found.items))
     base = str(request.base_url).rstrip("/")
     updated = max((r.published_on for r in found.items), default="1970-01-01")
@@ -205,13 +205,20 @@ def public_page(
     kind_ = cast("Kind | None", kind if kind in words.KIND else None)  # KIND's keys are kinds
     chosen = PublicFilter(year_, unit or None, kind_, q or None)
     with page_errors():  # a bad cursor is a page in Chinese, not the API's problem+json
-        found, etag = _page(request, svc, chosen, page)
+        found, etag, snapshot = _page(request, svc, chosen, page)
+    # The same snapshot as the page's: its count and its way back agree with what it lists.
+    span = snapshot.span(**asdict(chosen), limit=page.limit, cursor=page.cursor)
     html = TEMPLATES.get_template("public/replies.html").render(
         items=found.items,
         # A reader knows a unit by its name, not its code (no event renames a unit, so the
         # page's ETag, by position and query, still names what it shows).
         names=queries.unit_names(svc, (r.unit for r in found.items)),
-        next_cursor=found.next_cursor,
+        span=span,
+        # The pages before and after carry the filters and the page size the page shows.
+        previous_href=_href(chosen, page.limit, span.previous_cursor)
+        if span.has_previous
+        else None,
+        next_href=_href(chosen, page.limit, found.next_cursor) if found.next_cursor else None,
         # The open-data links and the next page carry the filters the page shows.
         chosen=urlencode({k: v for k, v in asdict(chosen).items() if v is not None}),
         q=q or "",
@@ -221,3 +228,13 @@ def public_page(
         generated=today().isoformat(),
     )
     return _cached(request, etag, HTMLResponse(html))
+
+
+def _href(chosen: PublicFilter, limit: int, cursor: str | None) -> str:
+    """A link to the register's page after ``cursor`` (the first page without one)."""
+    query = {k: v for k, v in asdict(chosen).items() if v is not None}
+    if limit != Paging().limit:  # the default size goes without saying
+        query["limit"] = limit
+    if cursor:
+        query["cursor"] = cursor
+    return "?" + urlencode(query)

@@ -159,3 +159,53 @@ def test_the_feed_names_units_by_name_R_P2(demo_api: Api) -> None:
     ]
     assert any("（FIN厅答复" in t for t in titles)
     assert not any("（FIN答复" in t for t in titles)
+
+
+def _link(page: str, rel: str) -> str | None:
+    found = re.search(rf'<a href="([^"]*)" rel="{rel}">', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def _numbers(page: str) -> list[str]:
+    return re.findall(r'<td class="num" data-label="编号">([^<]+)</td>', page)
+
+
+@pytest.mark.parametrize(
+    "filters", [{}, {"unit": "FIN"}, {"kind": "proposal"}, {"q": "jy-00"}], ids=str
+)
+def test_the_page_counts_what_it_matches_and_goes_back_as_it_went_on_R_P2(
+    demo_api: Api, filters: dict[str, str]
+) -> None:
+    """A reader of the register sees how many replies match and can page back: each 上一页
+    shows again exactly the page 下一页 had left, down to the first."""
+    listed = [r["number"] for r in public(demo_api, **filters)]
+    assert len(listed) > 3, "the demo's register should take more than one page"
+    pages: list[list[str]] = []
+    page = demo_api.get("/public", None, limit=3, **filters).text
+    while True:
+        assert f"共 {len(listed)} 件" in page
+        start = sum(len(p) for p in pages)
+        shown = _numbers(page)
+        assert shown == listed[start : start + 3]
+        assert f"本页第 {start + 1}–{start + len(shown)} 件" in page
+        assert (_link(page, "prev") is None) == (not pages)
+        pages.append(shown)
+        following = _link(page, "next")
+        if following is None:
+            break
+        assert parse_qs(urlsplit(following).query)["limit"] == ["3"]
+        page = demo_api.get("/public" + following, None).text
+    assert [n for shown in pages for n in shown] == listed
+    while pages[1:]:
+        back = _link(page, "prev")
+        assert back is not None
+        page = demo_api.get("/public" + back, None).text
+        pages.pop()
+        assert _numbers(page) == pages[-1]
+    assert _link(page, "prev") is None
+
+
+def test_a_page_with_nothing_to_show_says_none_match(demo_api: Api) -> None:
+    page = demo_api.get("/public", None, q="no such title anywhere").text
+    assert "共 0 件" in page and "没有符合条件的公开答复" in page
+    assert _link(page, "prev") is None and _link(page, "next") is None

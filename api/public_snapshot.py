@@ -30,6 +30,21 @@ def folded(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+class BadCursor(ValueError):
+    """A cursor this register never gave out (only this is the reader's error: anything else
+    raised while answering is the server's, and is not to be reported as a bad cursor)."""
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """The register's filters (API.md v1.1), all applied together; None: any."""
+
+    year: int | None = None
+    unit: str | None = None
+    kind: str | None = None
+    q: str | None = None  # text in the number or title
+
+
 def _cursor(row: Row) -> str:
     """A page's cursor: its last row's (date, number, key), after which the next one starts."""
     return json.dumps([row["published_on"], row["number"], row["key"]])
@@ -79,19 +94,10 @@ class Snapshot:
             yield place
             at = self.starts[place + 1] if place + 1 < len(self.starts) else len(self.text)
 
-    def page(
-        self,
-        *,
-        year: int | None,
-        unit: str | None,
-        kind: str | None,
-        q: str | None,
-        limit: int,
-        cursor: str | None,
-    ) -> PublicReplies:
+    def page(self, wanted: Wanted, *, limit: int, cursor: str | None) -> PublicReplies:
         start = self._after(cursor) if cursor else 0
         found: list[Row] = []
-        for place in self._matches(start, year=year, unit=unit, kind=kind, q=q):
+        for place in self._matches(start, wanted):
             found.append(self.rows[place])
             if len(found) > limit:
                 break
@@ -100,26 +106,16 @@ class Snapshot:
         next_cursor = _cursor(page[-1]) if more and page else None
         return PublicReplies.model_validate({"items": items, "next_cursor": next_cursor})
 
-    def span(
-        self,
-        *,
-        year: int | None,
-        unit: str | None,
-        kind: str | None,
-        q: str | None,
-        limit: int,
-        cursor: str | None,
-    ) -> Span:
+    def span(self, wanted: Wanted, *, limit: int, cursor: str | None) -> Span:
         """Where a page stands among the replies its filters match: how many there are, its
         first one's ordinal, and the cursor of the page before it (a keyset cursor only
         leads on; the page's reader also wants to go back)."""
         start = self._after(cursor) if cursor else 0
-        filtered = any(v is not None for v in (year, unit, kind)) or bool(q)
-        if not filtered:  # every row matches: no walk over the register
+        if wanted == Wanted():  # every row matches: no walk over the register
             before, total = list(range(max(0, start - limit - 1), start)), len(self.rows)
             earlier = start
         else:
-            places = list(self._matches(0, year=year, unit=unit, kind=kind, q=q))
+            places = list(self._matches(0, wanted))
             earlier = bisect_right(places, start - 1)
             before, total = places[max(0, earlier - limit - 1) : earlier], len(places)
         if earlier == 0:
@@ -128,11 +124,10 @@ class Snapshot:
         back = _cursor(self.rows[before[0]]) if earlier > limit else None
         return Span(total, earlier + 1, has_previous=True, previous_cursor=back)
 
-    def _matches(
-        self, start: int, *, year: int | None, unit: str | None, kind: str | None, q: str | None
-    ) -> Iterator[int]:
+    def _matches(self, start: int, wanted: Wanted) -> Iterator[int]:
         """The places from ``start`` on of the rows that every given filter matches."""
-        for place in self._places(start, q):
+        year, unit, kind = wanted.year, wanted.unit, wanted.kind
+        for place in self._places(start, wanted.q):
             row = self.rows[place]
             if year is not None and row["year"] != year:
                 continue
@@ -142,9 +137,12 @@ class Snapshot:
 
     def _after(self, cursor: str) -> int:
         """The place after a cursor's row; after a reload that removed it, after where it was."""
-        published, number, key = json.loads(cursor)
+        try:
+            published, number, key = json.loads(cursor)
+        except (ValueError, TypeError):
+            raise BadCursor(cursor) from None
         if not all(isinstance(v, str) for v in (published, number, key)):
-            raise ValueError("cursor")
+            raise BadCursor(cursor)
         if key in self.index:
             return self.index[key] + 1
         for place, row in enumerate(self.rows):

@@ -27,7 +27,7 @@ from api import queries
 from api.deps import Page, Paging, Services, UnitFilter, YearFilter, in_event_loop
 from api.pages_web import page_errors
 from api.problems import INVALID_CURSOR, ApiProblem
-from api.public_snapshot import PublicSnapshots, Snapshot
+from api.public_snapshot import BadCursor, PublicSnapshots, Snapshot, Wanted
 from api.schemas_paperwork import PublicReplies
 from domain.vocabulary import Kind
 from infra import paper_labels as words
@@ -78,10 +78,8 @@ def _page(
     snapshot = snapshots(request, svc).get()
     f = filters
     try:
-        found = snapshot.page(
-            year=f.year, unit=f.unit, kind=f.kind, q=f.q, limit=page.limit, cursor=page.cursor
-        )
-    except (ValueError, TypeError):
+        found = snapshot.page(Wanted(**asdict(f)), limit=page.limit, cursor=page.cursor)
+    except BadCursor:
         raise ApiProblem(422, INVALID_CURSOR) from None
     key = (request.url.path, snapshot.position, *astuple(f), page.limit, page.cursor)
     return found, f'"{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}"', snapshot
@@ -104,11 +102,7 @@ def public_replies(request: Request, svc: Services, page: Page, filters: PublicQ
 
 
 def _every(request: Request, svc: ServiceGraph, f: PublicFilter) -> Iterator[Any]:
-    found = (
-        snapshots(request, svc)
-        .get()
-        .page(year=f.year, unit=f.unit, kind=f.kind, q=f.q, limit=10**9, cursor=None)
-    )
+    found = snapshots(request, svc).get().page(Wanted(**asdict(f)), limit=10**9, cursor=None)
     yield from found.items
 
 
@@ -207,7 +201,7 @@ def public_page(
     with page_errors():  # a bad cursor is a page in Chinese, not the API's problem+json
         found, etag, snapshot = _page(request, svc, chosen, page)
     # The same snapshot as the page's: its count and its way back agree with what it lists.
-    span = snapshot.span(**asdict(chosen), limit=page.limit, cursor=page.cursor)
+    span = snapshot.span(Wanted(**asdict(chosen)), limit=page.limit, cursor=page.cursor)
     html = TEMPLATES.get_template("public/replies.html").render(
         items=found.items,
         # A reader knows a unit by its name, not its code (no event renames a unit, so the

@@ -31,6 +31,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
+from api.public_snapshot import Wanted
 from bench.plumbing import fresh_schema, percentile, postgres_dsn
 from domain.directory import Unit
 from domain.records import Actor
@@ -134,9 +135,9 @@ def bench_public(cases: int, reads: int) -> None:
                 answer = client.get("/v1/public/replies", params=params)
                 http.append(time.perf_counter() - begin)
                 assert answer.status_code == 200, answer.text
-                filters = {k: params.get(k) for k in ("year", "unit", "kind", "q", "cursor")}
+                wanted = Wanted(**{k: params.get(k) for k in ("year", "unit", "kind", "q")})
                 begin = time.perf_counter()
-                snapshot.page(**filters, limit=20)
+                snapshot.page(wanted, limit=20, cursor=params.get("cursor"))
                 register.append(time.perf_counter() - begin)
             for label, timings in (("HTTP in process", http), ("register query", register)):
                 ms = sorted(t * 1000 for t in timings)
@@ -156,6 +157,7 @@ def _reply(rng: random.Random, n: int) -> dict[str, Any]:
         "title": f"关于{rng.choice(['教育', '医疗', '交通', '财政', '住房'])}第{n}项的建议",
         "unit": rng.choice(UNITS), "classification": rng.choice("ABC"),
         "published_on": published.isoformat(), "url": f"https://example.gov.cn/r/{n}",
+        "further": 0,
     }  # fmt: skip
 
 

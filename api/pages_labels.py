@@ -141,17 +141,9 @@ def label(vocabulary: str, value: object) -> str:
     return LABELS.get(vocabulary, {}).get(str(value), str(value))
 
 
-# R-D8: a deadline that could no longer be met before it fell due (the case closed early, the
-# lead reply issued while a co-opinion was still in time) was missed but never overdue:
-# 逾期未办 would say it ran late.
-MISSED_IN_TIME = "期内终止未办"
-
-
 def status_word(status: str, days_overdue: int = 0) -> str:
     """UI.md: 已逾期 N 天 and 逾期未办 N 天 carry their days; the other words stand alone."""
-    if status == "missed" and not days_overdue:
-        return MISSED_IN_TIME
-    word = label("status", status)
+    word = words.deadline_status(status, days_overdue)
     if status in ("overdue", "missed") and days_overdue:
         return f"{word} {days_overdue} 天"
     return word

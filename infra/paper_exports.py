@@ -74,31 +74,58 @@ def _ledger(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetS
     ]  # fmt: skip
     kinds = [q.kind] if q.kind else list(words.KIND)
 
-    def rows(kind: str) -> Iterator[list[Any]]:
+    def items(kind: str) -> Iterator[dict[str, Any]]:
         cursor: str | None = None
         while True:
             found = ledger(
                 reader, as_of=q.as_of, year=q.year, unit=q.unit, kind=kind, stage=q.stage,
                 overdue=q.overdue, level=q.level, key=q.key, limit=1000, cursor=cursor,
             )  # fmt: skip
-            for item in found["items"]:
-                following = item["next_deadline"] or {}
-                yield [
-                    item["number"], item["title"], words.label(words.LEVEL, item["level"]),
-                    item["year"], words.label(words.STAGE, item["stage"]), names(item["lead_unit"]),
-                    names.each(item["co_units"]), names.each(item["split_units"]),
-                    words.YES_NO[item["reference"]], words.YES_NO[item["key"]],
-                    item["leader_in_charge"],
-                    words.label(words.DEADLINE_KIND, following.get("kind")),
-                    names(following.get("unit")), following.get("due_on"),
-                    words.label(words.DEADLINE_STATUS, following.get("status")),
-                    item["days_overdue"],
-                ]  # fmt: skip
+            yield from found["items"]
             cursor = found["next_cursor"]
             if cursor is None:
                 return
 
-    return [SheetSpec(f"{words.KIND[k]}办理台账", columns, rows(k)) for k in kinds]
+    def rows(kind: str) -> Iterator[list[Any]]:
+        for item in items(kind):
+            following = item["next_deadline"] or {}
+            yield [
+                item["number"], item["title"], words.label(words.LEVEL, item["level"]),
+                item["year"], words.label(words.STAGE, item["stage"]), names(item["lead_unit"]),
+                names.each(item["co_units"]), names.each(item["split_units"]),
+                words.YES_NO[item["reference"]], words.YES_NO[item["key"]],
+                item["leader_in_charge"],
+                words.label(words.DEADLINE_KIND, following.get("kind")),
+                names(following.get("unit")), following.get("due_on"),
+                words.label(words.DEADLINE_STATUS, following.get("status")),
+                item["days_overdue"],
+            ]  # fmt: skip
+
+    # R-S1: every deadline of every case with its status, a row each, beside the case rows
+    # (which name the next one only).
+    def deadline_rows(kind: str) -> Iterator[list[Any]]:
+        for item in items(kind):
+            for d in item["deadlines"]:
+                yield [
+                    item["number"], item["title"], words.label(words.DEADLINE_KIND, d["kind"]),
+                    names(d["unit"]), d["due_on"], d["original_due_on"],
+                    words.deadline_status(d["status"], d["days_overdue"]), d["days_overdue"],
+                    words.YES_NO[d["calendar_provisional"]],
+                ]  # fmt: skip
+
+    # The case sheets first, where they always were.
+    cases = [SheetSpec(f"{words.KIND[k]}办理台账", columns, rows(k)) for k in kinds]
+    times = [
+        SheetSpec(f"{words.KIND[k]}办理时限", DEADLINE_COLUMNS, deadline_rows(k)) for k in kinds
+    ]
+    return cases + times
+
+
+DEADLINE_COLUMNS = [
+    Column("编号", 14), Column("标题", 40), Column("时限", 10), Column("时限单位", 18),
+    Column("到期日", 12, "date"), Column("延期前到期日", 12, "date"), Column("状态", 12),
+    Column("逾期天数", 8, "number"), Column("日历暂定", 8),
+]  # fmt: skip
 
 
 def _contacts(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetSpec]:

@@ -43,6 +43,20 @@ DEADLINE_STATUS: Final = {
     "missed": "逾期未办",
     "extended": "已延期",
 }
+# R-D8: a deadline that could no longer be met before it fell due (the case closed early, the
+# lead reply issued while a co-opinion was still in time) was missed but never overdue:
+# 逾期未办 would say it ran late.
+MISSED_IN_TIME: Final = "期内终止未办"
+
+
+def deadline_status(status: str, days_overdue: int) -> str:
+    """A deadline's status word (UI.md) without its days, which a page adds and a sheet
+    gives a column of their own."""
+    if status == "missed" and not days_overdue:
+        return MISSED_IN_TIME
+    return DEADLINE_STATUS.get(status, status)
+
+
 CHANNEL: Final = {
     "phone": "电话",
     "wechat": "微信",

@@ -59,7 +59,13 @@ def test_the_ledger_export_restates_the_ledger_a_sheet_per_kind(demo_api: Api) -
     assert response.headers["x-banli-as-of"] == AS_OF
     assert int(response.headers["x-banli-position"]) == demo_api.head()
     found = book(response)
-    assert found.sheetnames == ["建议办理台账", "提案办理台账", "说明"]
+    assert found.sheetnames == [
+        "建议办理台账",
+        "提案办理台账",
+        "建议办理时限",
+        "提案办理时限",
+        "说明",
+    ]
     for sheet, kind in ((found["建议办理台账"], "suggestion"), (found["提案办理台账"], "proposal")):
         assert sheet.freeze_panes == "A2"
         # Filtered and printed as an office works a 台账: every column, A4 landscape, the
@@ -84,6 +90,42 @@ def test_the_ledger_export_restates_the_ledger_a_sheet_per_kind(demo_api: Api) -
     assert basis["日志位置（position）"] == int(response.headers["x-banli-position"])
     assert basis["防篡改链头"] == response.headers["x-banli-chain-head"]
     assert (basis["筛选：年度"], basis["筛选：类别"], basis["筛选：承办单位"]) == ("全部",) * 3
+
+
+def test_the_ledger_export_lists_every_deadline_with_its_status_R_S1_R_D8(demo_api: Api) -> None:
+    """R-S1: the 台账 shows every deadline with its status and days overdue; the case sheet
+    names the next one only, so a sheet beside it has a row per deadline."""
+    found = book(download(demo_api, "/v1/exports/ledger.xlsx", as_of=AS_OF, kind="suggestion"))
+    assert found.sheetnames == ["建议办理台账", "建议办理时限", "说明"]
+    sheet = found["建议办理时限"]
+    names = header(sheet)
+    got = [dict(zip(names, r, strict=True)) for r in rows(sheet)]
+    items = demo_api.get("/v1/ledger", "office", kind="suggestion", as_of=AS_OF, limit=1000).json()
+    kinds = {"co_opinion": "会办意见", "reply": "答复", "disclosure": "公开"}
+    kinds |= {"rehandling": "进一步办理", "reference_contact": "参阅件联系"}
+    expected = [
+        (i["number"], kinds[d["kind"]], named(d["unit"]), d["due_on"], d["days_overdue"])
+        for i in items["items"]
+        for d in i["deadlines"]
+    ]
+    assert sorted(
+        (g["编号"], g["时限"], g["时限单位"], g["到期日"].date().isoformat(), g["逾期天数"])
+        for g in got
+    ) == sorted(expected)
+    statuses = {g["状态"] for g in got}
+    assert {"按期办结", "已逾期"} <= statuses, statuses
+    # R-D8: a deadline missed in time says so, as the case page does, not 逾期未办.
+    in_time = [
+        (i["number"], kinds[d["kind"]])
+        for i in items["items"]
+        for d in i["deadlines"]
+        if d["status"] == "missed" and not d["days_overdue"]
+    ]
+    assert in_time, "the demo has a deadline missed in time"
+    for number, kind in in_time:
+        assert any(
+            g["编号"] == number and g["时限"] == kind and g["状态"] == "期内终止未办" for g in got
+        )
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,11 @@ with the original beside it, and a refused request moves nothing."""
 
 from __future__ import annotations
 
+import io
+from datetime import date
 from typing import Any
+
+from openpyxl import load_workbook
 
 from tests.api.conftest import Api, register_and_assign
 
@@ -131,3 +135,23 @@ def test_refused_late_or_repeated_requests_move_nothing_R_E1(backend_api: Api) -
     assert (again.status_code, again.json()["rule"]) == (409, "R-E1")
     # Refused, the deadline may be asked about again (before it passes).
     assert api.post(path, {**ASK, "occurred_on": "2025-04-26"}, "handler_fin").status_code == 201
+
+
+def test_the_ledger_export_shows_the_extended_date_beside_the_original_R_E1_R_S1(
+    backend_api: Api,
+) -> None:
+    api = backend_api
+    case_id = register_and_assign(api, "EXT-9")
+    assert decide(api, case_id, ask(api, case_id)).status_code == 201
+    answer = api.get("/v1/exports/ledger.xlsx", "office", as_of="2025-05-20", kind="suggestion")
+    assert answer.status_code == 200, answer.text
+    sheet = load_workbook(io.BytesIO(answer.content))["建议办理时限"]
+    head, *lines = list(sheet.iter_rows(values_only=True))
+    reply: dict[Any, Any] = next(
+        dict(zip(head, line, strict=True)) for line in lines if line[2] == "答复"
+    )
+    assert (reply["编号"], reply["时限单位"], reply["状态"]) == ("EXT-9", "FIN厅", "已延期")
+    assert (reply["到期日"].date(), reply["延期前到期日"].date()) == (
+        date(2025, 6, 30),
+        date(2025, 5, 6),
+    )

@@ -13,7 +13,7 @@ source ``repeat`` unless the case was designated too.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any, get_args
 
@@ -65,7 +65,7 @@ CASES = Table(
         "overdue_from": "TEXT",
     },
     key=("case_id",),
-    indexes=(("year", "kind"), ("stage",), ("number",), ("stage_order", "case_id")),
+    indexes=(("year", "kind"), ("stage",), ("number",), ("stage_order", "number", "case_id")),
 )
 # A case's life in order (the vocabulary lists it so): sorting by the word's spelling put
 # 已办结 (closed) first and 已登记 (registered) in the middle.
@@ -213,17 +213,23 @@ def _of_unit(reader: ViewReader, alias: str, role: str | None = None) -> str:
 
 
 def _after(
-    cursor: str, column: str, descending: bool = False, *, numeric: bool = False
+    cursor: str, keys: Sequence[tuple[str, type]], descending: bool = False
 ) -> tuple[str, list[Any]]:
-    """Keyset paging: the rows after the (``column``, case id) a page's cursor holds;
-    ``column`` is qualified by its table's alias, whose ``case_id`` breaks ties."""
-    value, case_id = json.loads(cursor)
-    if not isinstance(value, int if numeric else str) or not isinstance(case_id, str):
+    """Keyset paging: the rows after the values a page's cursor holds for ``keys`` (each an
+    SQL expression qualified by its table's alias, and the type its value has), in order: the
+    last key breaks the ties of the others."""
+    values = json.loads(cursor)
+    if not isinstance(values, list) or len(values) != len(keys):
         raise ValueError("cursor")
-    alias = column.removeprefix("COALESCE(").split(".")[0]
+    if not all(isinstance(v, kind) for v, (_, kind) in zip(values, keys, strict=True)):
+        raise ValueError("cursor")
     beyond = "<" if descending else ">"
-    clause = f"({column} {beyond} ? OR ({column} = ? AND {alias}.case_id {beyond} ?))"
-    return clause, [value, value, case_id]
+    alternatives, params = [], []
+    for n, (expression, _) in enumerate(keys):
+        equal = [f"{earlier} = ?" for earlier, _ in keys[:n]]
+        alternatives.append("(" + " AND ".join([*equal, f"{expression} {beyond} ?"]) + ")")
+        params += values[: n + 1]
+    return "(" + " OR ".join(alternatives) + ")", params
 
 
 # What a ledger page may be ordered by, and the column holding it (a keyset cursor follows
@@ -287,16 +293,21 @@ def ledger(
     # NULLs (a case not yet assigned has no lead unit) sort as "" so the keyset is total.
     held = SORTS[sort]
     column = f"COALESCE(c.{held}, '')" if sort == "lead_unit" else f"c.{held}"
+    # Ties in number order, as a clerk reads a 台账 sorted by unit or stage (the case id, a
+    # uuid, only makes the order total: one number may recur in another year).
+    keys = [(column, int if held in NUMERIC_SORTS else str)]
+    keys += [("c.number", str)] if held != "number" else []
+    keys.append(("c.case_id", str))
     if cursor:
-        clause, after = _after(cursor, column, descending, numeric=held in NUMERIC_SORTS)
+        clause, after = _after(cursor, keys, descending)
         where.append(clause)
         params += after
     sql = f"SELECT * FROM {reader.table(CASES)} c"
     if where:
         sql += " WHERE " + " AND ".join(where)
     direction = "DESC" if descending else ""
-    sql += f" ORDER BY {column} {direction}, c.case_id {direction} LIMIT ?"
-    order = f"{column.replace('c.', 'p.')} {direction}, p.case_id {direction}"
+    sql += " ORDER BY " + ", ".join(f"{k} {direction}" for k, _ in keys) + " LIMIT ?"
+    order = ", ".join(f"{k.replace('c.', 'p.')} {direction}" for k, _ in keys)
     found = page_with_deadlines(
         reader, sql, order, reader.table(DEADLINES), [*params, limit + 1], as_of
     )
@@ -305,7 +316,8 @@ def ledger(
     last = page[-1][0] if page else None
     if more and last:
         value = last[held] if held in NUMERIC_SORTS else last[held] or ""
-        next_cursor = json.dumps([value, last["case_id"]])
+        ties = [last["number"]] if held != "number" else []
+        next_cursor = json.dumps([value, *ties, last["case_id"]])
     else:
         next_cursor = None
     return {"items": items, "next_cursor": next_cursor}
@@ -354,7 +366,7 @@ def overdue(
     params: list[Any] = [day] * UNMET_PARAMS
     where = [UNMET.format(d="d")]
     if cursor:
-        clause, after = _after(cursor, "d.due_on")
+        clause, after = _after(cursor, [("d.due_on", str), ("d.case_id", str)])
         where.append(clause)
         params += after
     if unit is not None:

@@ -139,6 +139,22 @@ def test_the_visit_chart_draws_each_unit_in_its_verdicts_colour_as_its_legend_sa
         assert (kept == "-") != (missed == "-")  # each unit's bar in exactly one of them
         assert (missed != "-") == (shortfall > 0)
     assert any(v != "-" for v, _ in short["values"])  # the demo year has a unit short
+    # "差N件" over each short bar, drawn above the required rate's dashed line so that the
+    # line's steps do not cross the labels out; not in the legend.
+    names = [s["name"] for s in series]
+    layers = browser.driver.execute_script(
+        "return echarts.getInstanceByDom(document.getElementById('chart-visits'))"
+        ".getOption().series.map(function (s) { return s.z; });"
+    )
+    assert layers[names.index("shortfall")] > layers[names.index("要求走访率")]
+    labels = series[names.index("shortfall")]["values"]
+    assert [value != "-" for value, _ in labels] == [m != "-" for m, _ in short["values"]]
+    assert [v for v in labels if v[0] != "-"] == [v for v in short["values"] if v[0] != "-"]
+    legend = browser.driver.execute_script(
+        "return echarts.getInstanceByDom(document.getElementById('chart-visits'))"
+        ".getOption().legend[0].data;"
+    )
+    assert "shortfall" not in legend and "要求走访率" in legend
 
 
 def test_a_contact_recorded_through_the_form_is_on_the_timeline(

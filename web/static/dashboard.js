@@ -109,27 +109,44 @@ document.addEventListener("DOMContentLoaded", function () {
         return { value: shown, link: v.links[i], shortfall: v.shortfall[i] };
       }),
       itemStyle: { color: colour },
-      label: {
-        show: short,
-        position: "top",
-        fontSize: 10,
-        // On a white ground: the required rate's dashed line runs through these labels.
-        backgroundColor: "#fff",
-        padding: [1, 2],
-        formatter: function (p) {
-          return "差" + p.data.shortfall + "件";
-        },
-      },
     };
   }
+  // "差N件" over each short unit's bar, in a series of its own drawn above the required
+  // rate's line: on a phone a label is wider than its unit's column, and the line's steps,
+  // drawn over the bars' own labels, crossed them out.
+  var shortfallLabels = {
+    name: "shortfall",
+    type: "scatter",
+    z: 4, // above the line series (z 3 by default; a scatter is 2)
+    silent: true,
+    symbolSize: 0,
+    data: v.actual.map(function (value, i) {
+      return v.shortfall[i] > 0 ? { value: value, shortfall: v.shortfall[i] } : "-";
+    }),
+    label: {
+      show: true,
+      position: "top",
+      fontSize: 10,
+      backgroundColor: "#fff",
+      padding: [1, 2],
+      formatter: function (p) {
+        return "差" + p.data.shortfall + "件";
+      },
+    },
+  };
   draw("chart-visits", {
+    legend: {
+      top: 0,
+      data: ["实际走访率（达标）", "实际走访率（未达标）", "剔除无需见面", "要求走访率"],
+    },
     tooltip: {
       trigger: "axis",
       // The verdict series a unit is not in holds "-": left out of its tooltip.
       formatter: function (params) {
         var lines = params
           .filter(function (p) {
-            return p.value !== "-" && p.value !== null && p.value !== undefined;
+            var shown = p.value !== "-" && p.value !== null && p.value !== undefined;
+            return shown && p.seriesName !== shortfallLabels.name;
           })
           .map(function (p) {
             return p.marker + p.seriesName + "：" + p.value + " %";
@@ -161,6 +178,7 @@ document.addEventListener("DOMContentLoaded", function () {
         lineStyle: { color: "#1d2330", type: "dashed", width: 2 },
         itemStyle: { color: "#1d2330" },
       },
+      shortfallLabels,
     ],
   });
   var t = data.trend;

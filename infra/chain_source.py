@@ -9,9 +9,12 @@ mistaken for index rows without an event (rows above the head are looked at one 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+
+from eventsourcing.persistence import Notification
 
 from infra.application import BanliApplication
-from projections.chain_check import OrphanIndexRow
+from projections.chain_check import OrphanIndexRow, UnreadableEvent
 from projections.core import IndexFacts
 from projections.tamper_chain import ChainEntry
 
@@ -28,28 +31,29 @@ def _index_rows(app: BanliApplication, head: int) -> Iterator[tuple[int, IndexFa
         after = page[-1][0]
 
 
-def stored_chain(app: BanliApplication) -> Iterator[ChainEntry | OrphanIndexRow]:
+Stored = ChainEntry | OrphanIndexRow | UnreadableEvent
+
+
+def stored_chain(app: BanliApplication) -> Iterator[Stored]:
     """Every event up to the current head with its index row, and any index row without one."""
     head = app.recorder.max_notification_id() or 0
     index = _index_rows(app, head)
     pending = next(index, None)
     start = 1
     while start <= head:
-        page = app.recorder.select_notifications(start=start, limit=PAGE, stop=head)
+        page = _page(app, start, head)
         if not page:
             break
         for n in page:
-            while pending is not None and pending[0] < n.id:
+            while pending is not None and pending[0] < n.position:
                 yield OrphanIndexRow(pending[0])
                 pending = next(index, None)
             facts = None
-            if pending is not None and pending[0] == n.id:
+            if pending is not None and pending[0] == n.position:
                 facts = pending[1]
                 pending = next(index, None)
-            yield ChainEntry(
-                n.id, str(n.originator_id), n.originator_version, n.topic, n.state, facts
-            )
-        start = page[-1].id + 1
+            yield replace(n, index=facts) if isinstance(n, ChainEntry) else n
+        start = page[-1].position + 1
     while pending is not None:
         yield OrphanIndexRow(pending[0])
         pending = next(index, None)
@@ -62,3 +66,27 @@ def _tail_orphans(app: BanliApplication, head: int) -> Iterator[OrphanIndexRow]:
         found = app.recorder.select_notifications(start=position, limit=1, stop=position)
         if not found:
             yield OrphanIndexRow(position)
+
+
+def _page(app: BanliApplication, start: int, head: int) -> list[ChainEntry | UnreadableEvent]:
+    """The events of a page from ``start`` (without their index rows). A page the store cannot
+    hand back is read again one position at a time, so that only the positions that fail are
+    reported, each as unreadable, and every other event is still checked."""
+    try:
+        return [_entry(n) for n in app.recorder.select_notifications(start, PAGE, stop=head)]
+    except Exception:  # the driver's error for bytes no write put there: any of several kinds
+        found: list[ChainEntry | UnreadableEvent] = []
+        position = start - 1
+        while len(found) < PAGE and position < head:
+            position += 1
+            try:
+                one = app.recorder.select_notifications(position, 1, stop=position)
+            except Exception as error:
+                found.append(UnreadableEvent(position, f"{type(error).__name__}: {error}"))
+                continue
+            found += [_entry(n) for n in one]
+        return found
+
+
+def _entry(n: Notification) -> ChainEntry:
+    return ChainEntry(n.id, str(n.originator_id), n.originator_version, n.topic, n.state, None)

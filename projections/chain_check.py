@@ -9,7 +9,7 @@ consistency with the events (an index row for every event, none without one, the
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from projections.tamper_chain import GENESIS, ChainEntry, link
@@ -36,6 +36,16 @@ class OrphanIndexRow:
     """An index row whose position holds no event: it would steer "as of" reads all the same."""
 
     position: int
+
+
+@dataclass(frozen=True)
+class UnreadableEvent:
+    """A position whose stored event the store cannot hand back (bytes that are not what any
+    write put there: text in a binary column, invalid UTF-8): a change like any other, to be
+    reported at its position, not to stop the check."""
+
+    position: int
+    error: str
 
 
 @dataclass(frozen=True)
@@ -100,10 +110,29 @@ class _Pass:
     def orphan(self, row: OrphanIndexRow) -> None:
         self.find(row.position, f"the time index has a row at {row.position} without an event")
 
+    def unreadable(self, item: UnreadableEvent) -> None:
+        self.settle_anchors(item.position)
+        self.missing_rows(item.position)
+        self.find(
+            item.position, f"the stored event at {item.position} cannot be read: {item.error}"
+        )
+        # No link can be computed from here on: later positions are not reported again.
+        self.chain_broken = True
+        self.last = item.position
+        self.checked += 1
+        if self.next_row < len(self.covered) and self.covered[self.next_row] == item.position:
+            self.next_row += 1
+
     def event(self, entry: ChainEntry) -> None:
         self.settle_anchors(entry.position)
         self.missing_rows(entry.position)
         self.check_index(entry)
+        if not isinstance(entry.state, bytes):  # every write stores bytes
+            self.find(
+                entry.position,
+                f"the stored event at {entry.position} holds text where its bytes were written",
+            )
+            entry = replace(entry, state=str(entry.state).encode("utf-8", "surrogateescape"))
         self.previous = link(self.previous, entry)
         self.last = entry.position
         self.checked += 1
@@ -147,7 +176,7 @@ class _Pass:
 
 
 def verify(
-    stored: Iterable[ChainEntry | OrphanIndexRow],
+    stored: Iterable[ChainEntry | OrphanIndexRow | UnreadableEvent],
     chain: Mapping[int, str],
     anchors: Sequence[AnchoredHead] = (),
 ) -> Verification:
@@ -160,6 +189,8 @@ def verify(
     for item in stored:
         if isinstance(item, OrphanIndexRow):
             check.orphan(item)
+        elif isinstance(item, UnreadableEvent):
+            check.unreadable(item)
         else:
             check.event(item)
     return check.result()

@@ -81,3 +81,14 @@ def test_a_burst_of_late_recordings_names_its_user_as_every_row_does_R_X1(api: A
     page = logged_in(api, "reader", role="auditor").get("/audit?tab=signals").text
     bursts = page.split("集中补记", 1)[1].split("</table>", 1)[0]
     assert '<span title="chen.office">陈主任</span>（办公室）' in bursts
+
+
+def test_a_check_without_anchors_says_what_it_cannot_prove_R_X2(api: Api) -> None:
+    """Without an anchor outside the database, an edit followed by a rebuild of the chain
+    passes the check: "未发现改动" alone would claim more than it proved."""
+    register_and_assign(api, "P-72")
+    answer = api.get("/v1/audit/verify", "boot").json()
+    assert (answer["ok"], answer["anchors_checked"]) == (True, 0)
+    page = logged_in(api, "shen_ji", role="auditor").get("/audit?tab=verify").text
+    assert 'id="verify-result">完整' in page
+    assert 'id="verify-unanchored">本次校验未经外部锚点核对' in page

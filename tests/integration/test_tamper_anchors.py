@@ -219,3 +219,27 @@ def test_a_rebuild_that_contradicts_an_anchor_is_refused_and_keeps_the_active_ch
     assert main(["projections", "rebuild", "tamper_chain"]) == 0
     assert d.store.active_generation(TamperChainView.name) != active
     assert d.verify().ok
+
+
+@pytest.mark.parametrize("kind", ["as_text", "invalid_utf8"])
+def test_an_event_the_store_cannot_hand_back_is_a_finding_not_a_crash_R_X2(
+    deployment: Deployment, kind: str
+) -> None:
+    """SQLite keeps whatever a cell is given: the same JSON as text instead of bytes, or text
+    that is not UTF-8, which its driver refuses to read. Either is a change at its position;
+    the check reports it there and goes on to every other event."""
+    d = deployment
+    if d.settings.database_url:
+        pytest.skip("PostgreSQL's bytea column holds bytes only")
+    if kind == "as_text":
+        d.events_sql("UPDATE {events} SET state = CAST(state AS TEXT) WHERE {pos} = 4")
+    else:
+        d.events_sql("UPDATE {events} SET state = CAST(x'7bff' AS TEXT) WHERE {pos} = 4")
+    d.edit_event(6, b'"lead_unit":"FIN"', b'"lead_unit":"EDU"')  # a second change, later on
+    found = d.verify()
+    assert (found.ok, found.first_bad_position) == (False, 4)
+    assert found.events_checked == 6
+    assert found.reason is not None and "at 4" in found.reason
+    # The later change is still found: at its own position where the chain can be followed
+    # past the text, else by the anchor at 6.
+    assert 6 in {f.position for f in found.findings}

@@ -185,6 +185,12 @@ def owes_a_reply(case: CasePublic, events: list[Any]) -> bool:
     return not case.reference
 
 
+def co_opinion_outstanding(case: CasePublic, events: list[Any]) -> bool:
+    """R-R2: the office overrides only while a co unit's opinion is still awaited."""
+    waiting = {"pending", "due_soon", "overdue", "extended"}
+    return any(d.kind == "co_opinion" and d.status in waiting for d in case.deadlines)
+
+
 def correctable_events(events: list[Any], who: Principal) -> list[Any]:
     """The events ``who`` may correct (R-X2): the office any, anyone else those they recorded."""
     return [e for e in events if who.role == "office" or e.actor.user == who.user]

@@ -14,7 +14,7 @@ from api.pages_form_fields import (
     ROLES_RECORDING,
     SUMMARY,
 )
-from api.pages_forms import ANY, CaseForm, Field, options, owes_a_reply
+from api.pages_forms import ANY, CaseForm, Field, co_opinion_outstanding, options, owes_a_reply
 
 REPLY_FORMS: tuple[CaseForm, ...] = (
     CaseForm(
@@ -69,16 +69,29 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         "印发答复",
         frozenset({"handler"}),
         sh.Issue,
+        (REPLY, Field("document_number", "文号"), DAY),
+        stages=frozenset({"handling", "rehandling"}),
+        ids=("reply_id",),
+        reply_statuses=frozenset({"approved"}),
+        rule_fields={"R-R2": "reply_id", "R-C4": "document_number"},
+    ),
+    # R-R2: going ahead without a co-opinion is the office's decision, recorded with its reason.
+    CaseForm(
+        "issue-override",
+        "会办意见未到齐先行印发",
+        frozenset({"office"}),
+        sh.Issue,
         (
             REPLY,
             Field("document_number", "文号"),
             DAY,
-            Field("override_reason", "会办意见未到仍印发的理由", "textarea", required=False),
+            Field("override_reason", "先行印发的理由", "textarea"),
         ),
         stages=frozenset({"handling", "rehandling"}),
         ids=("reply_id",),
         reply_statuses=frozenset({"approved"}),
         rule_fields={"R-R2": "override_reason", "R-C4": "document_number"},
+        due=co_opinion_outstanding,
     ),
     CaseForm(
         "disclosure-review",

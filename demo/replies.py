@@ -77,7 +77,7 @@ class ReplySteps(CommunicationSteps):
             override = f"{UNIT_BY_CODE[missing].name}逾期未送会办意见，经办公室同意先行答复"
         on = self.later(1, 3)
         self.do(
-            handler(unit),
+            OFFICE if override else handler(unit),  # R-R2: the office records an override
             c.IssueReply(
                 case_id=self.case_id,
                 reply_id=reply_id,

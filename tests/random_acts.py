@@ -299,7 +299,7 @@ class CaseActs:
         missing = reply.unit == c.lead_unit and any(u not in c.co_opinions for u in c.co_units)
         override = "领导同意先行答复" if missing or self.rng.random() < 0.1 else None
         self.do(
-            handler(reply.unit),
+            OFFICE if override else handler(reply.unit),  # R-R2: the office overrides
             cmd.IssueReply(
                 case_id=self.id,
                 reply_id=reply.reply_id,

@@ -211,7 +211,8 @@ class Flow:
             occurred_on=on,
             **kw,
         )
-        return self.run(command, handler(unit))
+        # R-R2: the office records an override; the unit issues otherwise.
+        return self.run(command, OFFICE if kw.get("override_reason") else handler(unit))
 
     def replied(self, cls: str = "A", on: date = date(2025, 4, 5), unit: str = "FIN") -> str:
         """Contact → submit → approve → issue, for tests that need a replied case."""

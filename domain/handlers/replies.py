@@ -62,6 +62,7 @@ def issue_reply(case: Case, cmd: c.IssueReply, acting: Acting) -> None:
     assert reply.approved_on is not None
     accountability.check_not_before(cmd.occurred_on, reply.approved_on, "审签日期 approval date")
     override = check_optional_text(cmd.override_reason, "override_reason")
+    replies.check_override_by_office(override, acting.actor["role"])
     replies.check_co_opinions_arrived(case, reply, override)
     case.reply_issued(
         reply_id=cmd.reply_id,

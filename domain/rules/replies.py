@@ -108,16 +108,32 @@ def check_approved(reply: Reply) -> None:
         )
 
 
+def check_override_by_office(override_reason: str | None, role: str) -> None:
+    """R-R2: issuing before every co opinion has arrived is the office's decision, recorded
+    with its reason; the unit waiting for the opinions does not waive them itself."""
+    if override_reason is not None and role != "office":
+        raise RuleViolation(
+            "R-R2",
+            "会办意见未到齐而先行印发，须由办公室记录理由",
+            "only the office records an override of the co-handling opinions",
+        )
+
+
 def check_co_opinions_arrived(case: CaseState, reply: Reply, override_reason: str | None) -> None:
-    """R-R2: the lead's reply waits for every co opinion unless the office records an override."""
+    """R-R2: the lead's reply waits for every co opinion unless the office records an override.
+    An override already recorded for the case's first reply stands for its further one: the
+    opinions it went without can no longer arrive in time (R-D8)."""
     if reply.unit != case.lead_unit or override_reason is not None:
+        return
+    if any(r.unit == reply.unit and r.issued and r.override_reason for r in case.replies.values()):
         return
     missing = [u for u in case.co_units if u not in case.co_opinions]
     if missing:
         raise RuleViolation(
             "R-R2",
-            f"会办单位意见未到齐：{missing}",
-            f"co-handling opinions missing from {missing}; wait, or record an override reason",
+            f"会办单位意见未到齐：{'、'.join(missing)}",
+            f"co-handling opinions missing from {', '.join(missing)}; wait, or have the office "
+            "record an override reason",
         )
 
 

@@ -230,7 +230,7 @@ ENDPOINTS = [
         "POST",
         C + "/replies/{reply}/issue",
         fixed({"document_number": "财建函〔2025〕1号", "occurred_on": "2025-04-05"}),
-        ("handler",),
+        ("handler", "office"),  # the office when it overrides a missing co-opinion (R-R2)
     ),
     Endpoint(
         "review-disclosure",

@@ -65,6 +65,37 @@ def test_lead_reply_waits_for_every_co_opinion_or_an_override_R_R2(
     assert (urgent.case.replies[reply].override_reason or "").startswith("代表要求")
 
 
+def test_only_the_office_overrides_a_missing_co_opinion_and_once_for_the_case_R_R2(
+    app: BanliApplication,
+) -> None:
+    """The unit waiting for HOU's opinion may not waive it itself; once the office has, the
+    further reply after a dissatisfied verdict does not wait for it again (it can no longer
+    arrive in time, R-D8)."""
+    flow = Flow(app)
+    flow.assign("FIN", ["HOU"])
+    flow.contact()
+    reply = flow.submit()
+    flow.approve(reply)
+    issue = cmd.IssueReply(
+        case_id=flow.id,
+        reply_id=reply,
+        document_number="财建函〔2025〕1号",
+        occurred_on=date(2025, 4, 5),
+        override_reason="我们先发了",
+    )
+    version = flow.case.version
+    with refused("R-R2"):
+        flow.run(issue, handler("FIN"))
+    assert flow.case.version == version  # refused: nothing written
+    flow.run(issue, OFFICE)
+    flow.feedback("dissatisfied", on=date(2025, 4, 10))
+    flow.visit(on=date(2025, 4, 12))
+    further = flow.submit(on=date(2025, 4, 14))
+    flow.approve(further, on=date(2025, 4, 15))
+    flow.issue(further, on=date(2025, 4, 16))  # by FIN, without a second override
+    assert flow.case.replies[further].status == "issued"
+
+
 def test_reference_case_gets_no_written_reply_R_R3(app: BanliApplication) -> None:
     flow = Flow(app)
     flow.run(

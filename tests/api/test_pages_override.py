@@ -1,0 +1,59 @@
+"""R-R2 on the case page: the unit issues its approved reply; going ahead without a co unit's
+opinion is the office's decision, recorded with its reason through a form of its own."""
+
+from __future__ import annotations
+
+import re
+
+from tests.api.conftest import Api, contact_body, register_and_assign, reply_body
+from tests.api.test_case_page_more import form_of, send
+from tests.api.test_pages import logged_in
+
+
+def approved_reply_awaiting_hou(api: Api) -> tuple[str, str]:
+    case_id = register_and_assign(api, "OV-1", co=("HOU",))
+    assert api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin").is_success
+    submitted = api.post(f"/v1/cases/{case_id}/replies", reply_body(), "handler_fin")
+    reply_id: str = submitted.json()["reply_id"]
+    approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-02"}
+    path = f"/v1/cases/{case_id}/replies/{reply_id}/approval"
+    assert api.post(path, approval, "leader").is_success
+    return case_id, reply_id
+
+
+def form_html(page: str, name: str) -> str:
+    found = re.search(rf'<details class="form" id="form-{name}".*?</details>', page, re.S)
+    return found.group(0) if found else ""
+
+
+def test_the_unit_issues_without_an_override_field_and_the_office_overrides_R_R2(
+    api: Api,
+) -> None:
+    case_id, reply_id = approved_reply_awaiting_hou(api)
+    handler = logged_in(api, "fin_clerk", role="handler", unit="FIN")
+    page = handler.get(f"/cases/{case_id}").text
+    assert form_html(page, "issue") and 'name="override_reason"' not in form_html(page, "issue")
+    assert not form_html(page, "issue-override")
+
+    office = logged_in(api, "office_clerk")
+    assert 'name="override_reason"' in form_html(
+        office.get(f"/cases/{case_id}").text, "issue-override"
+    )
+    fields = {
+        "reply_id": reply_id,
+        "document_number": "财建函〔2025〕9号",
+        "occurred_on": "2025-04-05",
+        "override_reason": "代表要求两会前答复，住房城乡建设厅意见逾期未到",
+    }
+    answer = send(
+        office, case_id, "issue-override", form_of(office, case_id, "issue-override", **fields)
+    )
+    assert answer.status_code == 303, answer.text
+    history = api.get(f"/v1/cases/{case_id}/history", "office").json()
+    event = next(e for e in history["events"] if e["type"] == "ReplyIssued")
+    assert (event["actor"]["role"], event["data"]["override_reason"]) == (
+        "office",
+        fields["override_reason"],
+    )
+    # Issued: nothing left to override.
+    assert not form_html(office.get(f"/cases/{case_id}").text, "issue-override")

@@ -10,6 +10,7 @@ who gave the verdict (R-F4); A/B/C shares stand beside the previous year's (DOMA
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
@@ -51,13 +52,13 @@ FACTS = Table(
         "reply_missed_on": "TEXT",
         "reply_issued_on": "TEXT",
         "classification": "TEXT",
-        "proactive_replies": "INTEGER",
-        "disclosed_on_time": "INTEGER",
+        # Each proactive reply's disclosure deadline and each re-handling's, as JSON
+        # [[due, met, missed, extended], …]: judged at read time for the day asked, as the
+        # reply's are, so that one still running is not yet a failure.
+        "disclosure_deadlines": "TEXT",
         "verdict": "TEXT",
         "verdict_source": "TEXT",  # R-F4: proposer | office
-        "rehandlings": "INTEGER",
-        "rehandlings_on_time": "INTEGER",
-        "rehandlings_extended": "INTEGER",
+        "rehandling_deadlines": "TEXT",
     },
     key=("case_id", "unit"),
     indexes=(("year", "kind", "unit"),),
@@ -112,17 +113,10 @@ class UnitFactsView(CaseView):
                     else None,
                     "reply_issued_on": iso_day(reply.issued_on) if reply else None,
                     "classification": reply.classification if reply else None,
-                    "proactive_replies": len(disclosure),
-                    "disclosed_on_time": sum(
-                        met_on_time(d.due_on, d.met_on, d.missed_on) for d in disclosure
-                    ),
+                    "disclosure_deadlines": _stored_periods(disclosure),
                     "verdict": latest.verdict if latest and owns_reply else None,
                     "verdict_source": latest.source if latest and owns_reply else None,
-                    "rehandlings": len(rehandling),
-                    "rehandlings_on_time": sum(
-                        met_on_time(d.due_on, d.met_on, d.missed_on) for d in rehandling
-                    ),
-                    "rehandlings_extended": sum(d.extended_by is not None for d in rehandling),
+                    "rehandling_deadlines": _stored_periods(rehandling),
                 }
             )
         return {FACTS.name: rows}
@@ -211,25 +205,51 @@ def on_time_reply_measure(replying: list[Fact], as_of: str) -> dict[str, Any]:
     }
 
 
-def _per_count(facts: list[Fact], total: str, hits: str) -> dict[str, Any]:
-    """A measure counted in events per case (proactive replies, re-handlings)."""
-    denominator = sum(int(f[total]) for f in facts)
-    numerator = sum(int(f[hits]) for f in facts)
+def _stored_periods(deadlines: list[Deadline]) -> str:
+    return json.dumps(
+        [
+            [iso_day(d.due_on), iso_day(d.met_on), iso_day(d.missed_on), d.extended_by is not None]
+            for d in deadlines
+        ]
+    )
+
+
+def _periods_due(f: Fact, column: str, as_of: str) -> list[list[Any]]:
+    """The deadlines of ``column`` due by ``as_of``: past their date, met, or no longer
+    meetable (R-D8), as a reply counts once due (``_reply_due``); one still running is not
+    yet counted either way."""
+    return [
+        p
+        for p in json.loads(f[column] or "[]")
+        if p[0] <= as_of or (p[1] and p[1] <= as_of) or (p[2] and p[2] <= as_of)
+    ]
+
+
+def _met_on_time(period: list[Any], as_of: str) -> bool:
+    due, met, missed, _ = period
+    met_then = date.fromisoformat(met) if met and met <= as_of else None
+    return met_on_time(
+        date.fromisoformat(due), met_then, date.fromisoformat(missed) if missed else None
+    )
+
+
+def _per_deadline(facts: list[Fact], column: str, as_of: str) -> dict[str, Any]:
+    """A measure counted per deadline due by ``as_of`` (proactive replies, re-handlings):
+    met on time ÷ due, with the extended ones among them (R-E1)."""
+    due = [(f["number"], _periods_due(f, column, as_of)) for f in facts]
+    due = [(number, periods) for number, periods in due if periods]
+    on_time = [(n, sum(_met_on_time(p, as_of) for p in periods)) for n, periods in due]
+    extended = [(n, sum(bool(p[3]) for p in periods)) for n, periods in due]
+    denominator = sum(len(periods) for _, periods in due)
+    numerator = sum(hits for _, hits in on_time)
     return {
         "numerator": numerator,
         "denominator": denominator,
         "rate": (numerator / denominator) if denominator else None,
-        "cases": sorted(f["number"] for f in facts if f[hits]),
-        "of_cases": sorted(f["number"] for f in facts if f[total]),
-    }
-
-
-def rehandling_measure(replying: list[Fact]) -> dict[str, Any]:
-    """Re-handling on time (R-D3), counted per re-handling, with the extended ones (R-E1)."""
-    return {
-        **_per_count(replying, "rehandlings", "rehandlings_on_time"),
-        "extended": sum(int(f["rehandlings_extended"]) for f in replying),
-        "extended_cases": sorted(f["number"] for f in replying if f["rehandlings_extended"]),
+        "cases": sorted(n for n, hits in on_time if hits),
+        "of_cases": sorted(n for n, _ in due),
+        "extended": sum(count for _, count in extended),
+        "extended_cases": sorted(n for n, count in extended if count),
     }
 
 
@@ -298,12 +318,17 @@ def unit_measures(
             "strict_satisfaction_rate": by_source(
                 with_feedback, lambda f: f["verdict"] == "satisfied"
             ),
-            "disclosure_on_time_rate": _per_count(
-                replying, "proactive_replies", "disclosed_on_time"
+            "disclosure_on_time_rate": measure_only(
+                _per_deadline(replying, "disclosure_deadlines", day)
             ),
-            "rehandling_on_time_rate": rehandling_measure(replying),
+            "rehandling_on_time_rate": _per_deadline(replying, "rehandling_deadlines", day),
         },
     }
+
+
+def measure_only(found: dict[str, Any]) -> dict[str, Any]:
+    """A measure without the extension counts (a disclosure deadline is not extended)."""
+    return {k: v for k, v in found.items() if k not in ("extended", "extended_cases")}
 
 
 def _class_share(replied: list[Fact], classification: str) -> dict[str, Any]:

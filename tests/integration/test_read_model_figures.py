@@ -198,3 +198,36 @@ def test_missed_deadlines_leave_the_overdue_list_and_count_as_late_R_D8(stores: 
         1,
         ["MISS-SPLIT"],
     )
+
+
+def test_a_deadline_still_running_is_not_yet_counted_on_time_or_late_R_D4_R_D3(
+    stores: Stores,
+) -> None:
+    """按时公开率 and 进一步办理按时率 count a deadline once it is due (past its date, met, or no
+    longer meetable), as 按时答复办结率 counts a reply: a reply issued today was a 0 % unit the
+    day it went out, and one published later was on time before it was published."""
+    app, store = stores
+    flow = Flow(app, "RUN-1")
+    flow.assign("FIN", on=date(2025, 2, 1))
+    reply_id = flow.replied(on=date(2025, 4, 7))  # proactive: published within 15 days
+    flow.review(reply_id, on=date(2025, 4, 14))
+    publish = cmd.PublishReply(
+        case_id=flow.id,
+        reply_id=reply_id,
+        published_on=date(2025, 4, 15),
+        url="https://x/run-1",
+        include_original=False,
+    )
+    flow.run(publish, OFFICE)
+    flow.feedback("dissatisfied", on=date(2025, 5, 6))  # re-handling due 30 days later
+    ProjectionRunner(app, store).run()
+
+    def figures(day: date, key: str) -> tuple[int, int]:
+        [fin] = unit_stats(store, as_of=day, year=2025)["items"]
+        m = fin["measures"][key]
+        return m["numerator"], m["denominator"]
+
+    assert figures(date(2025, 4, 10), "disclosure_on_time_rate") == (0, 0)  # running
+    assert figures(date(2025, 4, 16), "disclosure_on_time_rate") == (1, 1)  # published
+    assert figures(date(2025, 5, 20), "rehandling_on_time_rate") == (0, 0)  # running
+    assert figures(date(2025, 6, 30), "rehandling_on_time_rate") == (0, 1)  # past due, unmet

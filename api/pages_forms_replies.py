@@ -16,6 +16,11 @@ from api.pages_form_fields import (
 )
 from api.pages_forms import ANY, CaseForm, Field, co_opinion_outstanding, options, owes_a_reply
 
+# A reply is published or withheld once issued, whatever the case's stage: a split unit's
+# reply goes out while the other split unit's is still awaited and the case is 办理中, and its
+# 15 days (R-D4) run from then (these forms list only issued, undecided replies).
+ISSUED_ANY_STAGE = frozenset({"handling", "replied", "rehandling", "closed"})
+
 REPLY_FORMS: tuple[CaseForm, ...] = (
     CaseForm(
         "reply",
@@ -105,7 +110,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
             NOTE,
             DAY,
         ),
-        stages=frozenset({"replied", "rehandling", "closed"}),
+        stages=ISSUED_ANY_STAGE,
         reply_statuses=frozenset({"issued"}),
         undecided_disclosure=True,
         rule_fields={"R-P3": "secrecy_review_ref"},
@@ -122,7 +127,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
             Field("include_original", "同时公开建议原文", "check", required=False),
             Field("secrecy_review_ref", "保密审查编号", required=False),
         ),
-        stages=frozenset({"replied", "rehandling", "closed"}),
+        stages=ISSUED_ANY_STAGE,
         reply_statuses=frozenset({"issued"}),
         undecided_disclosure=True,
         rule_fields={"R-P2": "reply_id", "R-P3": "secrecy_review_ref", "R-P4": "include_original"},
@@ -133,7 +138,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         frozenset({"office", "handler"}),
         sh.DisclosureDecision,
         (REPLY, Field("withheld_reason", "理由"), DAY),
-        stages=frozenset({"replied", "rehandling", "closed"}),
+        stages=ISSUED_ANY_STAGE,
         reply_statuses=frozenset({"issued"}),
         undecided_disclosure=True,
         rule_fields={"R-P5": "withheld_reason"},

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.api.conftest import Api
+from tests.api.conftest import Api, case_body, contact_body, reply_body
 from tests.api.test_pages import logged_in
 from tests.paperwork_support import demo_server
 
@@ -47,3 +47,33 @@ def test_disclosure_forms_name_only_replies_not_yet_published_or_withheld_R_P1(
             assert named == open_, (item["number"], name)
             seen["offered"] += 1
     assert seen["offered"] and seen["not offered"]
+
+
+def test_a_split_units_issued_reply_is_offered_for_publishing_while_the_case_is_handled_R_D4(
+    api: Api,
+) -> None:
+    """FIN's part of a split case is issued while HOU's is still awaited: the case is 办理中,
+    FIN's 15 days to publish run (R-D4), and the forms to review and publish it are there."""
+    created = api.post("/v1/cases", case_body("SPLIT-P"), "office")
+    case_id = created.json()["case_id"]
+    body = {"split_units": ["FIN", "HOU"], "assigned_on": "2025-02-01"}
+    assert api.post(f"/v1/cases/{case_id}/assignment", body, "office").status_code == 201
+    assert api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin").is_success
+    reply_id = api.post(f"/v1/cases/{case_id}/replies", reply_body(), "handler_fin").json()[
+        "reply_id"
+    ]
+    approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-02"}
+    assert api.post(
+        f"/v1/cases/{case_id}/replies/{reply_id}/approval", approval, "leader"
+    ).is_success
+    issue = {"document_number": "财建函〔2025〕3号", "occurred_on": "2025-04-05"}
+    path = f"/v1/cases/{case_id}/replies/{reply_id}/issue"
+    assert api.post(path, issue, "handler_fin").is_success
+    assert api.case(case_id)["stage"] == "handling"
+
+    office = logged_in(api, "ban_gong_2", role="office").get(f"/cases/{case_id}").text
+    handler = logged_in(api, "fin_2", role="handler", unit="FIN").get(f"/cases/{case_id}").text
+    for page, names in ((office, FORMS), (handler, ("publish", "withhold"))):
+        for name in names:
+            form = re.search(rf'<details class="form" id="form-{name}">.*?</details>', page, re.S)
+            assert form and f'<option value="{reply_id}"' in form.group(0), name

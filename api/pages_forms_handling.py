@@ -17,6 +17,9 @@ from api.pages_forms import CaseForm, Field, options, owes_a_reply, ruling_due
 from api.pages_labels import LABELS, label
 from domain.deadlines.policies import POLICIES
 
+# A required choice that starts on "请选择": submitting it unchosen is refused beside it.
+PICK_CONSENT = (("", "请选择"), ("true", "同意"), ("false", "不同意"))
+
 HANDLING_FORMS: tuple[CaseForm, ...] = (
     CaseForm(
         "assignment",
@@ -149,8 +152,10 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         frozenset({"handler"}),
         sh.DisclosurePreference,
         (
-            Field("consent_reply", "同意公开答复", "check", required=False),
-            Field("consent_original", "同意公开建议原文", "check", required=False),
+            # An explicit answer each (R-P1: unmarked means proactive; R-P2 counts only an
+            # explicit refusal): two unticked boxes recorded a refusal of both by default.
+            Field("consent_reply", "是否同意公开答复", "bool", PICK_CONSENT),
+            Field("consent_original", "是否同意公开建议原文", "bool", PICK_CONSENT),
             DAY,
         ),
         rule_fields={"R-P2": "consent_reply", "R-P4": "consent_original"},

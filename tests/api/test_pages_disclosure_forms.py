@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.api.conftest import Api, case_body, contact_body, reply_body
+from tests.api.conftest import Api, case_body, contact_body, register_and_assign, reply_body
+from tests.api.test_case_page_more import form_of, refused_field, send
 from tests.api.test_pages import logged_in
 from tests.paperwork_support import demo_server
 
@@ -77,3 +78,34 @@ def test_a_split_units_issued_reply_is_offered_for_publishing_while_the_case_is_
         for name in names:
             form = re.search(rf'<details class="form" id="form-{name}">.*?</details>', page, re.S)
             assert form and f'<option value="{reply_id}"' in form.group(0), name
+
+
+def test_a_disclosure_preference_is_an_explicit_answer_not_two_unticked_boxes_R_P1_R_P2(
+    api: Api,
+) -> None:
+    """R-P1: unmarked means proactive, and R-P2 counts only an explicit refusal. Two unticked
+    boxes submitted as they came recorded a refusal of both; each is now a choice that starts
+    on 请选择, and submitting it unchosen is refused beside it and writes nothing."""
+    case_id = register_and_assign(api, "PREF-1")
+    handler = logged_in(api, "fin_3", role="handler", unit="FIN")
+    page = handler.get(f"/cases/{case_id}").text
+    form = re.search(
+        r'<details class="form" id="form-disclosure-preference">.*?</details>', page, re.S
+    )
+    assert form and '<option value="" selected>请选择</option>' in form.group(0)
+    version = api.case(case_id)["version"]
+    unchosen = form_of(
+        handler,
+        case_id,
+        "disclosure-preference",
+        consent_reply="",
+        consent_original="",
+        occurred_on="2025-03-01",
+    )
+    answer = send(handler, case_id, "disclosure-preference", unchosen)
+    assert answer.status_code == 422 and refused_field(answer.text) == "consent_reply"
+    assert api.case(case_id)["version"] == version  # nothing written
+    chosen = {**unchosen, "consent_reply": "true", "consent_original": "false"}
+    chosen.update(form_of(handler, case_id, "disclosure-preference"))
+    assert send(handler, case_id, "disclosure-preference", chosen).status_code == 303
+    assert api.case(case_id)["version"] == version + 1

@@ -112,8 +112,9 @@ class _Judge:
         )
 
     def _extension(self, kind: str, unit: str | None, opened_on: date) -> ExtensionRequest | None:
-        """The extension granted for this deadline by ``as_of`` (R-E1), if any: re-handling is
-        the replying unit's, named on the request though the deadline has no unit."""
+        """The extension granted for this deadline by ``as_of`` (R-E1), if any: a split case's
+        re-handling is the replying unit's, named on the request though the deadline has no
+        unit."""
         for request in self.extensions:
             granted = request.decided_on is not None and request.decided_on <= self.as_of
             if not granted or request.status != "approved":
@@ -216,7 +217,10 @@ def _rehandling_deadlines(case: CaseState, judge: _Judge) -> list[Deadline]:
         # Only a closing after the verdict ends its obligation: one earlier the same day (a
         # satisfied verdict, then a co-signer's dissatisfied one) is what the verdict reopened.
         closed = [c.on for c in case.closings if c.version > fb.version]
+        # The lead unit owes the further reply (R-S1: every deadline names whose it is); a
+        # split case's is any split unit's, so it names none.
+        owner = case.lead_unit if not case.split_units else None
         deadlines.append(
-            judge.deadline("rehandling", None, fb.occurred_on, period, met, "R-D3", closed)
+            judge.deadline("rehandling", owner, fb.occurred_on, period, met, "R-D3", closed)
         )
     return deadlines

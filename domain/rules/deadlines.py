@@ -38,7 +38,7 @@ def extendable_deadline(
     check_one_of(kind, EXTENDABLE, "deadline_kind")
     found: Deadline | None
     if kind == "rehandling":
-        # Re-handling is the replying unit's; the deadline itself names no unit.
+        # Re-handling is the replying unit's (a split case's deadline names no unit).
         current = [d for d in deadlines if d.kind == kind] if unit in case.replying_units else []
         found = current[-1] if current else None
     else:

@@ -49,12 +49,14 @@ def test_reply_due_three_months_rolled_past_national_day_R_D2_R_D6(app: BanliApp
     assert (earlier.status, earlier.days_overdue) == ("due_soon", 0)
 
 
-def test_rehandling_overdue_after_thirty_days_R_D3(app: BanliApplication) -> None:
+def test_rehandling_overdue_after_thirty_days_and_the_lead_owes_it_R_D3_R_S1(
+    app: BanliApplication,
+) -> None:
     flow = Flow(app)
     flow.assign()
     flow.replied()
     flow.feedback("dissatisfied", on=date(2025, 5, 6))
-    rehandling = _by_kind(app, flow, date(2025, 6, 10))[("rehandling", None)]
+    rehandling = _by_kind(app, flow, date(2025, 6, 10))[("rehandling", "FIN")]
     assert (rehandling.due_on, rehandling.status, rehandling.days_overdue) == (
         date(2025, 6, 5),
         "overdue",
@@ -223,7 +225,7 @@ def test_a_dissatisfied_verdict_after_a_same_day_closing_opens_a_live_rehandling
     flow.replied()
     flow.feedback("satisfied", on=date(2025, 5, 6))
     flow.feedback("dissatisfied", on=date(2025, 5, 6))
-    rehandling = _by_kind(app, flow, date(2025, 5, 20))[("rehandling", None)]
+    rehandling = _by_kind(app, flow, date(2025, 5, 20))[("rehandling", "FIN")]
     assert (rehandling.status, rehandling.missed_on) == ("pending", None)
-    late = _by_kind(app, flow, date(2025, 6, 10))[("rehandling", None)]
+    late = _by_kind(app, flow, date(2025, 6, 10))[("rehandling", "FIN")]
     assert (late.status, late.days_overdue) == ("overdue", 5)

@@ -159,7 +159,7 @@ def test_co_opinion_and_re_handling_deadlines_extend_for_their_own_units_R_E1(
     grant(
         flow, ask(flow, "FIN", "rehandling", date(2025, 7, 1), date(2025, 5, 20)), date(2025, 5, 21)
     )
-    rehandling = deadline(app, flow, "rehandling", None, date(2025, 6, 15))
+    rehandling = deadline(app, flow, "rehandling", "FIN", date(2025, 6, 15))
     assert (rehandling.due_on, rehandling.original_due_on, rehandling.status) == (
         date(2025, 7, 1),
         date(2025, 6, 9),

@@ -136,6 +136,8 @@ class LedgerFilter:
     overdue: bool | None = None
     level: Level | None = None
     key: bool | None = None
+    # Put back under supervision (挂账督办) by a 回头看 (R-Rv1) or by R-F2's re-handling.
+    under_supervision: bool | None = None
     sort: LedgerSort = "number"
     descending: bool = False
 
@@ -149,6 +151,7 @@ class LedgerFilter:
             "overdue": self.overdue,
             "level": self.level,
             "key": self.key,
+            "under_supervision": self.under_supervision,
         }
 
 

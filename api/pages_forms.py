@@ -191,6 +191,20 @@ def co_opinion_outstanding(case: CasePublic, events: list[Any]) -> bool:
     return any(d.kind == "co_opinion" and d.status in waiting for d in case.deadlines)
 
 
+def remindable(case: CasePublic, events: list[Any]) -> bool:
+    """R-S3: a case is chased while open, and once closed while a 回头看 has put it back under
+    supervision (R-Rv1: 挂账督办)."""
+    return is_remindable(case.stage, case.under_supervision)
+
+
+# The stages a case is chased in (R-S3) whatever else holds: every one but closed.
+CHASED = frozenset({"registered", "handling", "replied", "rehandling"})
+
+
+def is_remindable(stage: str, under_supervision: bool) -> bool:
+    return stage in CHASED or under_supervision
+
+
 def correctable_events(events: list[Any], who: Principal) -> list[Any]:
     """The events ``who`` may correct (R-X2): the office any, anyone else those they recorded."""
     return [e for e in events if who.role == "office" or e.actor.user == who.user]

@@ -14,7 +14,15 @@ from api.pages_form_fields import (
     ROLES_RECORDING,
     SUMMARY,
 )
-from api.pages_forms import ANY, CaseForm, Field, co_opinion_outstanding, options, owes_a_reply
+from api.pages_forms import (
+    ANY,
+    CaseForm,
+    Field,
+    co_opinion_outstanding,
+    options,
+    owes_a_reply,
+    remindable,
+)
 
 # A reply is published or withheld once issued, whatever the case's stage: a split unit's
 # reply goes out while the other split unit's is still awaited and the case is 办理中, and its
@@ -194,8 +202,9 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
             Field("note", "催办内容", "textarea"),  # as the 督办 list's 催办 form says
             DAY,
         ),
-        stages=frozenset({"registered", "handling", "replied", "rehandling"}),
+        stages=ANY,
         rule_fields={"R-S3": "means"},
+        due=remindable,
     ),
     CaseForm(
         "reassessment",

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 
 from api import queries, queries_ledger
 from api.deps import LedgerFilter, LedgerSort, Paging
-from api.pages_form_list import FORMS_BY_NAME
+from api.pages_forms import CHASED
 from api.pages_labels import LABELS
 from api.pages_web import (
     PageRefused,
@@ -42,7 +42,19 @@ PAGE_SIZE = 50
 STAGES = get_args(Stage)
 SUPERVISORS = ("office", "leader", "supervisor")
 Supervisor = Annotated[Principal, Depends(roles(*SUPERVISORS))]
-TABS = {"overdue": "逾期", "due_soon": "即将到期", "key": "重点件", "dissatisfied": "不满意件"}
+TABS = {
+    "overdue": "逾期",
+    "due_soon": "即将到期",
+    "key": "重点件",
+    "dissatisfied": "不满意件",
+    "under_supervision": "挂账督办",
+}
+# The tabs that are a ledger filter: what each lists.
+TAB_FILTERS = {
+    "key": LedgerFilter(key=True),
+    "dissatisfied": LedgerFilter(stage="rehandling"),
+    "under_supervision": LedgerFilter(under_supervision=True),
+}
 
 
 async def ledger_filter(request: Request) -> LedgerFilter:
@@ -55,6 +67,7 @@ async def ledger_filter(request: Request) -> LedgerFilter:
         overdue=query_flag(request, "overdue"),
         level=cast(Level | None, query_choice(request, "level", LEVELS)),
         key=query_flag(request, "key"),
+        under_supervision=query_flag(request, "under_supervision"),
         sort=cast(LedgerSort, query_choice(request, "sort", get_args(LedgerSort)) or "number"),
         descending=query_flag(request, "desc") or False,
     )
@@ -62,9 +75,14 @@ async def ledger_filter(request: Request) -> LedgerFilter:
 
 def ledger_query(filters: LedgerFilter, **changes: Any) -> str:
     """The URL query of the ledger with ``filters`` and ``changes`` (None drops a key)."""
-    flags = {"overdue": filters.overdue, "key": filters.key, "desc": filters.descending or None}
+    flags = {
+        "overdue": filters.overdue,
+        "key": filters.key,
+        "under_supervision": filters.under_supervision,
+        "desc": filters.descending or None,
+    }
     query: dict[str, Any] = {
-        **{k: v for k, v in filters.selection().items() if k not in ("overdue", "key")},
+        **{k: v for k, v in filters.selection().items() if k not in flags},
         **{k: (None if v is None else int(v)) for k, v in flags.items()},
         "sort": None if filters.sort == "number" else filters.sort,
         **changes,
@@ -149,7 +167,7 @@ def supervision_page(request: Request, svc: Svc, who: Supervisor) -> HTMLRespons
         elif tab == "due_soon":
             rows = queries_ledger.due_soon_page(svc, who, as_of).items
         else:
-            wanted = LedgerFilter(key=True) if tab == "key" else LedgerFilter(stage="rehandling")
+            wanted = TAB_FILTERS[tab]
             page = queries_ledger.ledger_page(svc, who, as_of, wanted, Paging(PAGE_SIZE, cursor))
             rows, next_cursor = page.items, page.next_cursor
     if rows is None:
@@ -168,7 +186,8 @@ def supervision_page(request: Request, svc: Svc, who: Supervisor) -> HTMLRespons
         "means": list(LABELS["means"]),  # in the case page's order (its 催办 form)
         "as_of": as_of,
         "can_remind": who.role in ("office", "supervisor"),
-        # A reminder is recorded only where the case form offers one (not on a closed case).
-        "remind_stages": FORMS_BY_NAME["reminder"].stages,
+        # A reminder is recorded where the case form offers one: on an open case, or a
+        # closed one put back under supervision (the rows test ``under_supervision`` too).
+        "remind_stages": CHASED,
     }
     return render(request, "supervision.html", who, context)

@@ -68,7 +68,7 @@ def ledger_rows(
         if remind:
             form = (
                 reminder_form(r.case_id, n, csrf_input, means_options, back, as_of)
-                if r.stage in remind
+                if r.stage in remind or r.under_supervision
                 else CLOSED
             )
             out.append(f"      <td>\n{form}      </td>\n")

@@ -115,13 +115,15 @@ def export_ledger(
     overdue: bool | None = None,
     level: Level | None = None,
     key: bool | None = None,
+    under_supervision: bool | None = None,
     position: Position = None,
 ) -> FileResponse:
     """办理台账: a row per case as in /v1/ledger, with its filters, a sheet per kind."""
     unit = own_unit(who, unit)
     query = ExportQuery(
-        as_of, year, unit, kind, position, stage=stage, overdue=overdue, level=level, key=key
-    )
+        as_of, year, unit, kind, position, stage=stage, overdue=overdue, level=level, key=key,
+        under_supervision=under_supervision,
+    )  # fmt: skip
     return _xlsx(svc, "ledger", query)
 
 

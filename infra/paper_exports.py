@@ -57,6 +57,7 @@ class ExportQuery:
     overdue: bool | None = None
     level: str | None = None
     key: bool | None = None
+    under_supervision: bool | None = None
 
 
 # A sheet's rows name units by name (``UnitNames``): the office reads 财政厅, not FIN, and the
@@ -79,7 +80,8 @@ def _ledger(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetS
         while True:
             found = ledger(
                 reader, as_of=q.as_of, year=q.year, unit=q.unit, kind=kind, stage=q.stage,
-                overdue=q.overdue, level=q.level, key=q.key, limit=1000, cursor=cursor,
+                overdue=q.overdue, level=q.level, key=q.key,
+                under_supervision=q.under_supervision, limit=1000, cursor=cursor,
             )  # fmt: skip
             yield from found["items"]
             cursor = found["next_cursor"]
@@ -394,6 +396,8 @@ def scope(q: ExportQuery, names: UnitNames) -> list[tuple[str, str]]:
         found.append(("级别", words.LEVEL.get(q.level, q.level)))
     if q.key is not None:
         found.append(("重点件", words.YES_NO[q.key]))
+    if q.under_supervision is not None:
+        found.append(("挂账督办", words.YES_NO[q.under_supervision]))
     return found
 
 

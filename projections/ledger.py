@@ -257,11 +257,18 @@ def ledger_where(
     key: bool | None = None,
     unit_role: str | None = None,
     numbers: list[str] | None = None,
+    under_supervision: bool | None = None,
 ) -> tuple[list[str], list[Any]]:
     """The ledger's filters as SQL conditions on ``c`` (the cases), all applied together.
     ``unit_role`` narrows ``unit`` to one role (``lead``: its lead cases, R-V2)."""
+    flags = {"key": key, "under_supervision": under_supervision}
     where, params = column_equals(
-        "c.", year=year, kind=kind, stage=stage, level=level, key=None if key is None else int(key)
+        "c.",
+        year=year,
+        kind=kind,
+        stage=stage,
+        level=level,
+        **{k: None if v is None else int(v) for k, v in flags.items()},
     )
     if unit is not None:
         where.append(_of_unit(reader, "c", unit_role))

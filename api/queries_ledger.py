@@ -10,7 +10,15 @@ from typing import Any
 
 from api.deps import LedgerFilter, Paging
 from api.ledger_totals import ledger_total
-from api.read_scope import at_head, own_unit, paged, remembered, views_current, waited_head
+from api.read_scope import (
+    at_head,
+    overdue_of,
+    own_unit,
+    paged,
+    remembered,
+    views_current,
+    waited_head,
+)
 from api.schemas_ledger import LedgerPage
 from domain.vocabulary import Kind
 from infra.directory import Principal
@@ -25,6 +33,16 @@ from projections.ledger_summary import (
 )
 
 
+def scoped(who: Principal, filters: LedgerFilter) -> dict[str, Any]:
+    """The ledger's filters as ``who`` may read them (a handler: its unit's cases, its own
+    overdue deadlines)."""
+    return {
+        **filters.selection(),
+        "unit": own_unit(who, filters.unit),
+        "overdue_of": overdue_of(who),
+    }
+
+
 def ledger_page(
     svc: Services, who: Principal, as_of: date, filters: LedgerFilter, page: Paging
 ) -> LedgerPage:
@@ -35,7 +53,7 @@ def ledger_page(
 def _page(
     svc: Services, who: Principal, as_of: date, filters: LedgerFilter, page: Paging
 ) -> LedgerPage:
-    selection = {**filters.selection(), "unit": own_unit(who, filters.unit)}
+    selection = scoped(who, filters)
     found = paged(
         lambda: ledger(
             svc.views,
@@ -53,8 +71,7 @@ def _page(
 def _total(svc: Services, who: Principal, head: int, as_of: date, filters: LedgerFilter) -> int:
     """How many cases the ledger's filters select (the row count beside a page), the ledger
     having been waited for up to ``head``."""
-    selection = {**filters.selection(), "unit": own_unit(who, filters.unit)}
-    return ledger_total(svc, head, as_of, selection)
+    return ledger_total(svc, head, as_of, scoped(who, filters))
 
 
 @dataclass(frozen=True)
@@ -117,11 +134,12 @@ def ledger_summary(
 ) -> dict[str, Any]:
     """The 总览's counts: cases by stage, overdue and key cases, over the caller's scope."""
     scope: dict[str, Any] = {"year": year, "kind": kind, "unit": own_unit(who, None)}
+    owed = {"overdue_of": overdue_of(who)}
 
     def count() -> dict[str, Any]:
         return {
             "stages": stage_counts(svc.views, as_of=as_of, **scope),
-            "overdue": ledger_count(svc.views, as_of=as_of, overdue=True, **scope),
+            "overdue": ledger_count(svc.views, as_of=as_of, overdue=True, **scope, **owed),
             "key": ledger_count(svc.views, as_of=as_of, key=True, **scope),
         }
 
@@ -154,6 +172,7 @@ def overdue_trend(
     """How many cases had an overdue deadline on each of ``days`` (the 总览's trend line):
     the ledger's overdue filter as of each day, as the 台账 answers it for that day."""
     scope: dict[str, Any] = {"year": year, "kind": kind, "unit": own_unit(who, None)}
+    scope["overdue_of"] = overdue_of(who)
 
     def count() -> list[int]:
         return [ledger_count(svc.views, as_of=d, overdue=True, **scope) for d in days]
@@ -175,8 +194,10 @@ def deadlines_due_between(svc: Services, start: date, end: date) -> dict[str, di
 
 def overdue_page(svc: Services, who: Principal, as_of: date, page: Paging) -> LedgerPage:
     views_current(svc, LedgerView.name)
-    unit = own_unit(who, None)
+    unit, owed_by = own_unit(who, None), overdue_of(who)
     found = paged(
-        lambda: overdue(svc.views, as_of=as_of, unit=unit, limit=page.limit, cursor=page.cursor)
+        lambda: overdue(
+            svc.views, as_of=as_of, unit=unit, owed_by=owed_by, limit=page.limit, cursor=page.cursor
+        )
     )
     return LedgerPage.model_validate(found)

@@ -51,6 +51,12 @@ def own_unit(who: Principal, unit: str | None) -> str | None:
     return who.unit
 
 
+def overdue_of(who: Principal) -> str | None:
+    """Whose deadlines make a case overdue for ``who``: a handler's own unit's (another unit
+    late on a case it co-handles is not its lateness), anyone else's any unit's."""
+    return who.unit if who.role == "handler" else None
+
+
 def paged(read: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """A page read with the caller's cursor; a cursor the read cannot follow is a 422."""
     try:

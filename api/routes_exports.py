@@ -20,7 +20,7 @@ from starlette.background import BackgroundTask
 
 from api.auth import require
 from api.deps import AsOf, Reader, Services, UnitFilter, YearFilter
-from api.read_scope import own_unit, views_current
+from api.read_scope import overdue_of, own_unit, views_current
 from domain.vocabulary import Kind, Level, Stage
 from infra.directory import Principal
 from infra.docx_report import annual_report
@@ -122,7 +122,7 @@ def export_ledger(
     unit = own_unit(who, unit)
     query = ExportQuery(
         as_of, year, unit, kind, position, stage=stage, overdue=overdue, level=level, key=key,
-        under_supervision=under_supervision,
+        under_supervision=under_supervision, overdue_of=overdue_of(who),
     )  # fmt: skip
     return _xlsx(svc, "ledger", query)
 

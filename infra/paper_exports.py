@@ -58,6 +58,7 @@ class ExportQuery:
     level: str | None = None
     key: bool | None = None
     under_supervision: bool | None = None
+    overdue_of: str | None = None  # a handler's file: its own unit's overdue deadlines
 
 
 # A sheet's rows name units by name (``UnitNames``): the office reads 财政厅, not FIN, and the
@@ -81,7 +82,8 @@ def _ledger(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetS
             found = ledger(
                 reader, as_of=q.as_of, year=q.year, unit=q.unit, kind=kind, stage=q.stage,
                 overdue=q.overdue, level=q.level, key=q.key,
-                under_supervision=q.under_supervision, limit=1000, cursor=cursor,
+                under_supervision=q.under_supervision, overdue_of=q.overdue_of,
+                limit=1000, cursor=cursor,
             )  # fmt: skip
             yield from found["items"]
             cursor = found["next_cursor"]
@@ -391,7 +393,8 @@ def scope(q: ExportQuery, names: UnitNames) -> list[tuple[str, str]]:
     if q.stage is not None:
         found.append(("阶段", words.STAGE.get(q.stage, q.stage)))
     if q.overdue is not None:
-        found.append(("有逾期期限", words.YES_NO[q.overdue]))
+        whose = "（本单位的期限）" if q.overdue_of else ""
+        found.append((f"有逾期期限{whose}", words.YES_NO[q.overdue]))
     if q.level is not None:
         found.append(("级别", words.LEVEL.get(q.level, q.level)))
     if q.key is not None:

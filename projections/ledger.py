@@ -106,7 +106,7 @@ DEADLINES = Table(
     key=("case_id", "seq"),
     # due-date order for the overdue list; (case, due) for its "oldest of the case" check;
     # the end of the overdue windows that have one, for the overdue filter's closed ones.
-    indexes=(("due_on", "case_id"), ("case_id", "due_on"), ("overdue_until",)),
+    indexes=(("due_on", "case_id"), ("case_id", "due_on"), ("overdue_until",), ("unit", "due_on")),
 )
 
 
@@ -258,9 +258,12 @@ def ledger_where(
     unit_role: str | None = None,
     numbers: list[str] | None = None,
     under_supervision: bool | None = None,
+    overdue_of: str | None = None,
 ) -> tuple[list[str], list[Any]]:
     """The ledger's filters as SQL conditions on ``c`` (the cases), all applied together.
-    ``unit_role`` narrows ``unit`` to one role (``lead``: its lead cases, R-V2)."""
+    ``unit_role`` narrows ``unit`` to one role (``lead``: its lead cases, R-V2); ``overdue_of``
+    narrows ``overdue`` to the deadlines that unit owes (a handler's overdue cases are those
+    its own unit is late on, not another unit's on a case it co-handles)."""
     flags = {"key": key, "under_supervision": under_supervision}
     where, params = column_equals(
         "c.",
@@ -276,10 +279,22 @@ def ledger_where(
     if numbers is not None:
         where.append(f"c.number IN ({', '.join('?' * len(numbers))})" if numbers else "1 = 0")
         params += numbers
-    if overdue is not None:
+    if overdue is not None and overdue_of is not None:
+        owed = _owed_overdue_clause(reader)
+        where.append(owed if overdue else f"NOT {owed}")
+        params += [overdue_of, *[as_of.isoformat()] * UNMET_PARAMS]
+    elif overdue is not None:
         where.append(_overdue_clause(reader) if overdue else f"NOT {_overdue_clause(reader)}")
         params += [as_of.isoformat()] * OVERDUE_PARAMS
     return where, params
+
+
+def _owed_overdue_clause(reader: ViewReader) -> str:
+    """Cases with an overdue deadline owed by one unit (the first parameter), as of a day."""
+    return (
+        f"c.case_id IN (SELECT o.case_id FROM {reader.table(DEADLINES)} o "
+        f"WHERE o.unit = ? AND {UNMET.format(d='o')})"
+    )
 
 
 def ledger(
@@ -361,8 +376,10 @@ def overdue(
     unit: str | None = None,
     limit: int = 50,
     cursor: str | None = None,
+    owed_by: str | None = None,
 ) -> dict[str, Any]:
-    """Cases with any overdue deadline, most overdue (earliest unmet due date) first.
+    """Cases with any overdue deadline, most overdue (earliest unmet due date) first; with
+    ``owed_by``, only the deadlines that unit owes count (a handler's own lateness).
 
     Walks the deadlines in due-date order (an index scan that stops after one page) and keeps
     each case at its earliest overdue deadline, instead of grouping the whole ledger per read.
@@ -379,9 +396,14 @@ def overdue(
     if unit is not None:
         where.append(_of_unit(reader, "d"))
         params.append(unit)
-    # Not an earlier overdue deadline of the same case: this row is the case's oldest.
+    if owed_by is not None:
+        where.append("d.unit = ?")
+        params.append(owed_by)
+    # Not an earlier overdue deadline of the same case (of the same unit, with ``owed_by``):
+    # this row is the case's oldest.
+    same_owner = " AND e.unit = d.unit" if owed_by is not None else ""
     where.append(
-        f"NOT EXISTS (SELECT 1 FROM {deadlines} e WHERE e.case_id = d.case_id "
+        f"NOT EXISTS (SELECT 1 FROM {deadlines} e WHERE e.case_id = d.case_id{same_owner} "
         f"AND {UNMET.format(d='e')} AND (e.due_on < d.due_on OR "
         "(e.due_on = d.due_on AND e.seq < d.seq)))"
     )

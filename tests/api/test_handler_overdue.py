@@ -1,0 +1,60 @@
+"""A handler's overdue cases are those its own unit is late on (R-S1, R-D8): a case it
+co-handles whose lead unit is late is not its lateness. The 总览's count, the 台账's 逾期
+filter, the 督办 list and the export agree; the office still sees every late unit."""
+
+from __future__ import annotations
+
+import re
+from io import BytesIO
+from typing import Any
+
+from openpyxl import load_workbook
+
+from tests.api.conftest import Api, register_and_assign
+from tests.api.test_pages import logged_in
+
+AS_OF = "2025-12-31"
+
+
+def cases(api: Api) -> None:
+    """HOU leads both; FIN co-handles. On OWN-1 FIN sent its opinion in time (only HOU is late,
+    on its reply); on OWN-2 FIN never did (FIN is late too)."""
+    on_time = register_and_assign(api, "OWN-1", lead="HOU", co=("FIN",))
+    opinion = {
+        "unit": "FIN",
+        "summary": "会办意见",
+        "disclosure_opinion": "proactive",
+        "occurred_on": "2025-02-20",
+    }
+    answer = api.post(f"/v1/cases/{on_time}/co-opinions", opinion, "handler_fin")
+    assert answer.status_code == 201, answer.text
+    register_and_assign(api, "OWN-2", lead="HOU", co=("FIN",))
+
+
+def numbers(api: Api, path: str, who: str, **params: Any) -> list[str]:
+    answer = api.get(path, who, as_of=AS_OF, **params)
+    assert answer.status_code == 200, answer.text
+    return sorted(i["number"] for i in answer.json()["items"])
+
+
+def test_a_handler_is_overdue_only_on_its_own_units_deadlines_R_S1(api: Api) -> None:
+    cases(api)
+    assert numbers(api, "/v1/ledger", "office", overdue="true") == ["OWN-1", "OWN-2"]
+    assert numbers(api, "/v1/ledger/overdue", "office") == ["OWN-1", "OWN-2"]
+    assert numbers(api, "/v1/ledger", "handler_hou", overdue="true") == ["OWN-1", "OWN-2"]
+    assert numbers(api, "/v1/ledger", "handler_fin", overdue="true") == ["OWN-2"]
+    assert numbers(api, "/v1/ledger", "handler_fin", overdue="false") == ["OWN-1"]
+    assert numbers(api, "/v1/ledger/overdue", "handler_fin") == ["OWN-2"]
+    sheet = api.get("/v1/exports/ledger.xlsx", "handler_fin", as_of=AS_OF, overdue="true")
+    assert sheet.status_code == 200
+    rows = list(load_workbook(BytesIO(sheet.content))["建议办理台账"].iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ["OWN-2"]
+
+
+def test_the_handlers_overview_counts_its_own_lateness_R_S1(api: Api) -> None:
+    cases(api)
+    page = logged_in(api, "fin_4", role="handler", unit="FIN").get("/?year=2025").text
+    card = re.search(r'<span class="n alert">(\d+)</span>(本单位有逾期期限)', page)
+    assert card and card.group(1) == "1"
+    office = logged_in(api, "ban_4").get("/?year=2025").text
+    assert re.search(r'<span class="n alert">2</span>有逾期期限', office)

@@ -47,7 +47,11 @@ def own_unit(who: Principal, unit: str | None) -> str | None:
     if who.role != "handler":
         return unit
     if unit is not None and unit != who.unit:
-        raise ApiProblem(403, f"a handler of {who.unit} reads only its own unit")
+        raise ApiProblem(
+            403,
+            f"承办人只能查看本单位（{who.unit}）的件 / "
+            f"a handler of {who.unit} reads only its own unit",
+        )
     return who.unit
 
 

@@ -63,6 +63,21 @@ FINDINGS_BY_CLASS: Final = {
     "A": frozenset({"implemented", "not_implemented"}),
     "B": frozenset({"advancing", "stalled", "fulfilled"}),
 }
+# The findings' and the deadline kinds' words, as refusals and the paperwork say them.
+FINDING_WORDS: Final = {
+    "implemented": "已落实",
+    "not_implemented": "未落实",
+    "advancing": "推进中",
+    "stalled": "进展不力",
+    "fulfilled": "已兑现",
+}
+DEADLINE_KIND_WORDS: Final = {
+    "co_opinion": "会办意见",
+    "reply": "答复",
+    "disclosure": "公开",
+    "rehandling": "进一步办理",
+    "reference_contact": "参阅件联系",
+}
 # Findings that put a case back under supervision (R-Rv1).
 SUPERVISION_FINDINGS: Final = frozenset({"not_implemented", "stalled"})
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
+from domain.vocabulary import DEADLINE_KIND_WORDS, FINDING_WORDS
+
 KIND: Final = {"suggestion": "建议", "proposal": "提案"}
 LEVEL: Final = {"national": "全国", "provincial": "省"}
 PROPOSER_TYPE: Final = {"deputy": "代表", "member": "委员", "unit": "单位"}
@@ -26,13 +28,7 @@ ROLE: Final = {
     "auditor": "审计",
     "proposer": "代表委员",
 }
-DEADLINE_KIND: Final = {
-    "co_opinion": "会办意见",
-    "reply": "答复",
-    "disclosure": "公开",
-    "rehandling": "进一步办理",
-    "reference_contact": "参阅件联系",
-}
+DEADLINE_KIND: Final = DEADLINE_KIND_WORDS
 # UI.md: one word per deadline status, everywhere (printed pages carry no colour).
 DEADLINE_STATUS: Final = {
     "pending": "办理中",
@@ -75,13 +71,7 @@ POLICY: Final = {
 }
 PHASE: Final = {"before": "办前", "during": "办中", "after": "办后"}
 VERDICT: Final = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
-FINDING: Final = {
-    "implemented": "已落实",
-    "not_implemented": "未落实",
-    "advancing": "推进中",
-    "stalled": "进展不力",
-    "fulfilled": "已兑现",
-}
+FINDING: Final = FINDING_WORDS
 KEY_SOURCE: Final = {"congress": "人大", "cppcc": "政协", "government": "政府", "unit": "本单位"}
 YES_NO: Final = {True: "是", False: "否"}
 # R-F4: who keyed a verdict in, as the satisfaction figures are reported apart.

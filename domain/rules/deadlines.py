@@ -18,6 +18,7 @@ from domain.errors import RuleViolation
 from domain.records import ExtensionRequest
 from domain.rules.requests import undecided
 from domain.rules.state import CaseState
+from domain.vocabulary import DEADLINE_KIND_WORDS
 
 EXTENDABLE = ("reply", "co_opinion", "rehandling")
 MAX_EXTENSION_MONTHS = 3
@@ -45,7 +46,9 @@ def extendable_deadline(
         found = next((d for d in deadlines if d.kind == kind and d.unit == unit), None)
     if found is None:
         raise RuleViolation(
-            "R-E1", f"{unit} 没有可延期的{kind}时限", f"unit {unit} has no {kind} deadline here"
+            "R-E1",
+            f"{unit} 没有可延期的{DEADLINE_KIND_WORDS.get(kind, kind)}期限",
+            f"unit {unit} has no {kind} deadline here",
         )
     if found.status not in ("pending", "due_soon") or on > found.due_on:
         raise RuleViolation(

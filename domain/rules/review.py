@@ -10,7 +10,7 @@ from __future__ import annotations
 from domain.errors import RuleViolation
 from domain.rules.replies import latest_issued_classification
 from domain.rules.state import CaseState
-from domain.vocabulary import FINDINGS_BY_CLASS
+from domain.vocabulary import FINDING_WORDS, FINDINGS_BY_CLASS
 
 
 def check_finding(classification: str, finding: object) -> str:
@@ -20,7 +20,8 @@ def check_finding(classification: str, finding: object) -> str:
     if finding not in allowed:
         raise RuleViolation(
             "R-Rv1",
-            f"{classification}类答复的回头看结论应为 {sorted(allowed)}",
+            f"{classification}类答复的回头看结论应为"
+            f"{'、'.join(FINDING_WORDS[f] for f in sorted(allowed))}之一",
             f"a {classification}-class reassessment finds one of {sorted(allowed)}: {finding!r}",
         )
     return str(finding)

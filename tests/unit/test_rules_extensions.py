@@ -154,8 +154,9 @@ def test_co_opinion_and_re_handling_deadlines_extend_for_their_own_units_R_E1(
     flow.co_opinion("HOU", on=date(2025, 5, 2))
     flow.replied(on=date(2025, 5, 5))
     flow.feedback("dissatisfied", on=date(2025, 5, 10))
-    with refused("R-E1"):  # re-handling is the lead's, not the co unit's
+    with refused("R-E1") as theirs:  # re-handling is the lead's, not the co unit's
         ask(flow, "HOU", "rehandling", date(2025, 7, 1), date(2025, 5, 20))
+    assert theirs.value.zh == "HOU 没有可延期的进一步办理期限"  # the kind in words
     grant(
         flow, ask(flow, "FIN", "rehandling", date(2025, 7, 1), date(2025, 5, 20)), date(2025, 5, 21)
     )

@@ -166,13 +166,15 @@ def test_reassessment_findings_follow_the_reply_class_R_Rv1(app: BanliApplicatio
             SUPERVISOR,
         )
     flow.replied("A")
-    with refused("R-Rv1"):
+    with refused("R-Rv1") as wrong:
         flow.run(
             cmd.Reassess(
                 case_id=flow.id, finding="advancing", note="-", occurred_on=date(2025, 9, 1)
             ),
             SUPERVISOR,
         )
+    # Said in the words the form offers, not as a list of codes.
+    assert wrong.value.zh == "A类答复的回头看结论应为已落实、未落实之一"
     flow.run(
         cmd.Reassess(
             case_id=flow.id, finding="not_implemented", note="未落实", occurred_on=date(2025, 9, 1)

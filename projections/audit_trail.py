@@ -109,11 +109,23 @@ def _provenance_text(provenance: Any) -> str | None:
 
 
 def days_late(row: Row) -> int:
-    """How many (Beijing) days after the day it claims an event was recorded; 0 without one."""
-    if not row["occurred_on"]:
+    """How many (Beijing) days after the day it claims an event was recorded; 0 without one.
+    A correction that moves an act's date claims that date too (R-X1: moving an act late
+    recorded back before its deadline is itself a late recording)."""
+    claimed = [d for d in (row["occurred_on"], _corrected_day(row)) if d]
+    if not claimed:
         return 0
     recorded = business_day(datetime.fromisoformat(row["recorded_at"]))
-    return (recorded - date.fromisoformat(row["occurred_on"])).days
+    return (recorded - date.fromisoformat(min(claimed))).days
+
+
+def _corrected_day(row: Row) -> str | None:
+    """The ``occurred_on`` a correction gives the event it corrects, if it gives one."""
+    if row.get("corrects_version") is None or not row.get("data"):
+        return None
+    corrected = json.loads(row["data"]).get("corrected")
+    day = corrected.get("occurred_on") if isinstance(corrected, dict) else None
+    return day if isinstance(day, str) else None
 
 
 def recorded_late(row: Row, late_days: int) -> bool:

@@ -77,8 +77,8 @@ def late_bursts(
     """Per user and hour of recording, the late recordings when there are ``min_events`` or
     more: who, when, how many, how late at most, and the positions of the first and last."""
     rows = reader.fetch(
-        "SELECT position, actor_user, actor_role, recorded_at, occurred_on, provenance "
-        f"FROM {reader.table(AUDIT)} WHERE {LATER_DAY} ORDER BY position",
+        "SELECT position, actor_user, actor_role, recorded_at, occurred_on, provenance, "
+        f"corrects_version, data FROM {reader.table(AUDIT)} WHERE {LATER_DAY} ORDER BY position",
         [],
     )
     groups: dict[tuple[str, str], list[Row]] = defaultdict(list)

@@ -5,6 +5,7 @@ Beijing time."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from api.pages_audit import china_hour
 from tests.api.conftest import Api, case_body, contact_body, register_and_assign
@@ -92,3 +93,25 @@ def test_a_check_without_anchors_says_what_it_cannot_prove_R_X2(api: Api) -> Non
     page = logged_in(api, "shen_ji", role="auditor").get("/audit?tab=verify").text
     assert 'id="verify-result">完整' in page
     assert 'id="verify-unanchored">本次校验未经外部锚点核对' in page
+
+
+def test_a_correction_moving_an_act_long_back_is_a_late_recording_R_X1(api: Api) -> None:
+    """Recorded today as happening today, then corrected to a day months ago: the act's date
+    is now claimed months after it, which R-X1 makes visible like any late recording (it had
+    turned a late co-opinion into one "met" on time with no signal)."""
+    case_id = register_and_assign(api, "P-73")
+    today = date.today().isoformat()
+    contact = api.post(f"/v1/cases/{case_id}/contacts", contact_body(on=today), "handler_fin")
+    assert contact.status_code == 201, contact.text
+    event_id = contact.json()["events"][-1]["id"]
+    history = api.get(f"/v1/cases/{case_id}/history", "office").json()["events"]
+    assert not next(e for e in history if e["id"] == event_id)["late_recorded"]
+    body = {"event_id": event_id, "reason": "日期录错", "corrected": {"occurred_on": "2025-02-10"}}
+    corrected = api.post(f"/v1/cases/{case_id}/corrections", body, "handler_fin")
+    assert corrected.status_code == 201, corrected.text
+    history = api.get(f"/v1/cases/{case_id}/history", "office").json()["events"]
+    correction = next(e for e in history if e["corrects"] == event_id)
+    assert correction["late_recorded"]
+    # The 补记事件 tab lists it too.
+    page = logged_in(api, "shen_ji_3", role="auditor").get("/audit?tab=late").text
+    assert f">P-73 #{correction['id'].rsplit(':', 1)[1]}</a>" in page

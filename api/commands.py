@@ -56,9 +56,19 @@ class CommandBody(Fingerprinted, Protocol):
     def command(self) -> Callable[..., CaseCommand]: ...
 
 
+MAX_IDEMPOTENCY_KEY = 255
+
+
 def context(request: Request, who: Principal, body: Fingerprinted) -> CommandContext:
     """The command's context; an idempotency key is scoped to its user and bound to the body."""
     key = request.headers.get("idempotency-key")
+    if key is not None and len(key) > MAX_IDEMPOTENCY_KEY:
+        # Stored with every command it answers: a client's retry token, not a payload.
+        raise ApiProblem(
+            400,
+            f"Idempotency-Key 至多 {MAX_IDEMPOTENCY_KEY} 个字符 / "
+            f"an Idempotency-Key has at most {MAX_IDEMPOTENCY_KEY} characters",
+        )
     content = body.model_dump(mode="json")
     return CommandContext(
         actor=who.actor(),

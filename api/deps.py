@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Annotated, Any, Literal, TypeVar, get_type_hints
 
 from fastapi import Depends, Path, Query, Request
@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BeforeValidator
 from api.auth import READERS, principal, require, services
 from api.fields import Day, WholeNumber, digits, storable
 from api.problems import ApiProblem
+from domain.business_day import CHINA
 from domain.checks import MAX_CODE, MAX_NAME
 from domain.vocabulary import Kind, Level, Stage
 from infra.clock import today
@@ -92,9 +93,29 @@ async def as_of_day(as_of: Day | None = None) -> date:
 
 # The day a read is asked "as of" (API.md § Conventions): today unless the caller names one.
 AsOf = Annotated[date, Depends(as_of_day)]
+
+
 # The moment a case's history is asked "as of" (R-X3): an instant, not a day.
+def _day_ends(value: object) -> object:
+    """A bare day (``2026-12-05``) is the end of that day in Beijing, as the workbench shows
+    times: "as of 5 December" holds what was recorded that day (read as midnight UTC, it held
+    nothing of the Beijing day, and a case registered that morning "did not exist")."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return value  # pydantic says what is wrong with it
+        return datetime.combine(day, time.max, tzinfo=CHINA)
+    return value
+
+
 AsOfMoment = Annotated[
-    datetime | None, Query(description="ISO 8601; UTC when it names no zone; now by default")
+    datetime | None,
+    BeforeValidator(_day_ends),
+    Query(
+        description="ISO 8601; UTC when it names no zone; a bare date is the end of that day "
+        "in Beijing time; now by default"
+    ),
 ]
 # The bounds come before the digits-only validator (``fields.digits``): behind it, FastAPI would
 # document them as unknown "ge"/"le" keys instead of minimum and maximum (they hold either way).

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -255,3 +256,27 @@ def test_health_metrics_openapi_and_docs_are_reachable(api: Api) -> None:
         assert path in paths
     docs = api.client.get("/docs")
     assert docs.status_code == 200 and "text/html" in docs.headers["content-type"]
+
+
+def test_history_as_of_a_bare_day_holds_that_beijing_days_records_R_X3(api: Api) -> None:
+    """ "As of 5 December" is the end of that day as the workbench shows days (Beijing time):
+    a case registered this morning is in its history as of today."""
+    case_id = register_and_assign(api, "AS-D")
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    answer = api.get(f"/v1/cases/{case_id}/history", "office", as_of=today)
+    assert answer.status_code == 200, answer.text
+    assert [e["type"] for e in answer.json()["events"]][:2] == ["Registered", "Assigned"]
+    before = api.get(f"/v1/cases/{case_id}/history", "office", as_of="2000-01-01")
+    assert before.status_code == 404  # it did not exist then
+
+
+def test_an_overlong_idempotency_key_is_refused_and_writes_nothing(api: Api) -> None:
+    """A retry token is stored with the command it answers: 100,000 characters of one were."""
+    case_id = register_and_assign(api, "IK-1")
+    version = api.case(case_id)["version"]
+    path = f"/v1/cases/{case_id}/key"
+    body = {"source": "cppcc", "leader_in_charge": "王厅长", "occurred_on": "2025-02-05"}
+    answer = api.post(path, body, "office", **{"Idempotency-Key": "k" * 256})
+    assert_problem(answer, 400, None)
+    assert api.case(case_id)["version"] == version
+    assert api.post(path, body, "office", **{"Idempotency-Key": "k" * 255}).status_code == 201

@@ -25,6 +25,7 @@ from api.schemas_ledger import Commitments, DisclosureRegister
 from api.schemas_proposer import CaseNotices
 from api.schemas_stats import UnitStats, VisitCompliance
 from domain.case import Case
+from domain.deadlines.calendar import WorkdayCalendar
 from domain.directory import Unit
 from domain.vocabulary import DisclosureStatus, Kind
 from infra.chain_audit import anchors_from, verify_chain
@@ -46,8 +47,12 @@ from projections.unit_facts import UnitFactsView, unit_stats, visit_compliance_r
 # ---------------------------------------------------------------------- cases
 
 
-def _document(svc: Services, case: Case, as_of: date) -> CasePublic:
-    return CasePublic.model_validate(case_document(case, svc.app.calendar(), as_of))
+def _document(
+    svc: Services, case: Case, as_of: date, calendar: WorkdayCalendar | None = None
+) -> CasePublic:
+    """The case's document, its deadlines by ``calendar`` (the one in force now by default)."""
+    used = calendar if calendar is not None else svc.app.calendar()
+    return CasePublic.model_validate(case_document(case, used, as_of))
 
 
 def case_state(svc: Services, who: Principal, case_id: str, as_of: date) -> CasePublic:
@@ -90,7 +95,9 @@ def history(svc: Services, who: Principal, case_id: str, as_of: datetime | None)
     views_current(svc, AuditTrailView.name)
     late_days = svc.settings.late_recording_days
     events = case_history(svc.views, str(then.id), late_days=late_days, until=moment)
-    state = _document(svc, then, day)
+    # R-X3: the state as it was then, with the calendar in force then (a year loaded later
+    # moves its deadlines in today's reads, not in this one).
+    state = _document(svc, then, day, svc.app.stored_calendar.as_of(moment))
     return HistoryPublic.model_validate(
         {"case_id": str(then.id), "as_of": moment.isoformat(), "events": events, "state": state}
     )

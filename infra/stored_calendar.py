@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -62,6 +62,12 @@ class StoredCalendar:
 
     def at(self, position: int | None = None) -> WorkdayCalendar:
         return self.of_version(self.version_at(position))
+
+    def as_of(self, moment: datetime) -> WorkdayCalendar:
+        """The calendar in force at ``moment`` (R-X3: a past state with the rules then): the
+        book as the time index had recorded it by then."""
+        found = self.app.index.version_at(str(CALENDAR_BOOK_ID), moment.astimezone(UTC).isoformat())
+        return self.of_version(int(found or 0))
 
     def at_end_of(self, run: Sequence[Notification]) -> WorkdayCalendar:
         """``at`` the last position of ``run`` (consecutive log positions), asking the store

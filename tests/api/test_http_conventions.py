@@ -280,3 +280,26 @@ def test_an_overlong_idempotency_key_is_refused_and_writes_nothing(api: Api) -> 
     assert_problem(answer, 400, None)
     assert api.case(case_id)["version"] == version
     assert api.post(path, body, "office", **{"Idempotency-Key": "k" * 255}).status_code == 201
+
+
+def test_history_as_of_judges_deadlines_by_the_calendar_in_force_then_R_X3_R_D7(
+    api: Api,
+) -> None:
+    """A year loaded after the moment asked about moves today's deadlines, not the past
+    state's: "as of" is the case with the rule set in force then."""
+    case_id = register_and_assign(api, "AS-C")  # assigned 2025-02-01: the reply due in May
+
+    def reply_due(document: dict[str, Any]) -> str:
+        return str(next(d["due_on"] for d in document["deadlines"] if d["kind"] == "reply"))
+
+    before = reply_due(api.case(case_id))
+    moment = datetime.now(ZoneInfo("UTC")).isoformat()
+    loaded = api.client.put(
+        "/v1/calendar/2025",
+        json={"holidays": [before], "workdays": []},
+        headers={"Authorization": f"Bearer {api.tokens['admin']}"},
+    )
+    assert loaded.status_code in (200, 201), loaded.text
+    assert reply_due(api.case(case_id)) != before  # today's reads follow the new year
+    then = api.get(f"/v1/cases/{case_id}/history", "office", as_of=moment).json()
+    assert reply_due(then["state"]) == before

@@ -10,12 +10,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from domain.errors import Conflict, DomainError, InvalidInput, NotFound, RuleViolation
+from domain.errors import (
+    Conflict,
+    DamagedRecord,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+)
 
 log = logging.getLogger(__name__)
 
 STATUS_BY_ERROR: dict[type[DomainError], int] = {
     RuleViolation: 409,
+    DamagedRecord: 409,
     Conflict: 409,
     NotFound: 404,
     InvalidInput: 422,

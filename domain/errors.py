@@ -48,6 +48,14 @@ class Conflict(DomainError):
         super().__init__(rule, zh, en)
 
 
+class DamagedRecord(DomainError):
+    """A case's stored events cannot be replayed: something edited or deleted them in the
+    database (R-X2: nothing is edited or deleted), which ``/v1/audit/verify`` locates."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__("R-X2", zh, en)
+
+
 # The parts of a person (``contacted_by.rank``) and of a proposer, in words.
 PART_WORDS: Mapping[str, str] = {"name": "姓名", "rank": "职务", "type": "类型", "role": "身份"}
 

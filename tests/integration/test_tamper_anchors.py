@@ -8,17 +8,20 @@ store. The anchors, published outside the database, still contradict it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from banli.cli import main
+from domain.errors import DamagedRecord
 from infra.anchor_sinks import configured_sinks
 from infra.anchoring import AnchorRun, anchor_once
 from infra.anchors import sign
 from infra.chain_audit import anchor_key, verify_chain
+from infra.frozen_views import figures_at
 from infra.projection_runner import ProjectionRunner, rebuild
+from projections.ledger import NAME as LEDGER
 from projections.tamper_chain import TamperChainView
 from tests.support import Flow
 from tests.tampering import Deployment, settings_for
@@ -243,3 +246,24 @@ def test_an_event_the_store_cannot_hand_back_is_a_finding_not_a_crash_R_X2(
     # The later change is still found: at its own position where the chain can be followed
     # past the text, else by the anchor at 6.
     assert 6 in {f.position for f in found.findings}
+
+
+@pytest.mark.parametrize("kind", ["deleted", "undecodable"])
+def test_a_case_whose_events_cannot_be_replayed_is_refused_by_name_not_a_crash_R_X2(
+    deployment: Deployment, kind: str
+) -> None:
+    """One event deleted (its case now starts at version 2) or turned into bytes that do not
+    decode: reading the case, a command on it, and figures at a past position are refused
+    with R-X2 naming the case (they were the library's error: a 500 on every read of it)."""
+    d = deployment
+    [(case_id,)] = d.events_sql("SELECT originator_id FROM {index} WHERE notification_id = 3")
+    if kind == "deleted":
+        d.delete_event(3)  # T-1's registration
+    else:
+        d.events_sql("UPDATE {events} SET state = ? WHERE {pos} = 4", (b"\x00not json",))
+    with pytest.raises(DamagedRecord, check=lambda e: e.rule == "R-X2" and str(case_id) in e.zh):
+        d.app.get_case(str(case_id))
+    with pytest.raises(DamagedRecord):
+        figures_at(d.app, d.store, [LEDGER], lambda r, b: None, as_of=date(2025, 6, 30), position=5)
+    [(other,)] = d.events_sql("SELECT originator_id FROM {index} WHERE notification_id = 1")
+    Flow.of(d.app, str(other)).contact()  # the other cases still read and take commands

@@ -9,6 +9,7 @@ A value missing from its table is shown as it is stored: a new vocabulary value 
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from infra import paper_labels as words
@@ -152,3 +153,9 @@ def status_word(status: str, days_overdue: int = 0) -> str:
 def percent(rate: float | None) -> str:
     """``53.9 %``; a dash when the denominator is 0 (no rate, not 0 %)."""
     return "—" if rate is None else f"{rate * 100:.1f} %"
+
+
+def chinese_part(text: str) -> str:
+    """A name stored with its English after it ("政府办公厅 government office", R-R4's copies
+    of early events) as a Chinese page shows it; a name without one as it is."""
+    return re.split(r"\s+(?=[A-Za-z])", text, maxsplit=1)[0]

@@ -29,7 +29,7 @@ from starlette.formparsers import MultiPartException
 from api.auth import SESSION_COOKIE, services
 from api.deps import app_services
 from api.pages_came_from import came_from
-from api.pages_labels import LABELS, label, percent, status_word
+from api.pages_labels import LABELS, chinese_part, label, percent, status_word
 from api.pages_ledger_rows import ledger_rows
 from api.pages_markup import deadline, unit_name
 from api.problems import ApiProblem
@@ -87,6 +87,7 @@ templates.globals.update(
     unit_name=unit_name,
     ledger_rows=ledger_rows,
 )
+templates.filters["chinese_part"] = chinese_part
 
 # Pages in the top navigation, and the roles each is for (UI.md § Page map).
 NAVIGATION: tuple[tuple[str, str, frozenset[str]], ...] = (

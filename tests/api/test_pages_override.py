@@ -57,3 +57,27 @@ def test_the_unit_issues_without_an_override_field_and_the_office_overrides_R_R2
     )
     # Issued: nothing left to override.
     assert not form_html(office.get(f"/cases/{case_id}").text, "issue-override")
+
+
+def test_the_case_page_says_whom_an_issued_reply_went_to_and_the_copies_R_C4_R_R4(
+    api: Api,
+) -> None:
+    case_id, reply_id = approved_reply_awaiting_hou(api)
+    office = logged_in(api, "office_clerk_2")
+    fields = {
+        "reply_id": reply_id,
+        "document_number": "财建函〔2025〕10号",
+        "occurred_on": "2025-04-05",
+        "override_reason": "住房城乡建设厅意见逾期未到",
+    }
+    form = form_of(office, case_id, "issue-override", **fields)
+    assert send(office, case_id, "issue-override", form).status_code == 303
+    reply = next(r for r in api.case(case_id)["replies"] if r["reply_id"] == reply_id)
+    sent = re.search(
+        rf'<span class="hint" id="sent-{reply_id}">(.*?)</span>',
+        office.get(f"/cases/{case_id}").text,
+    )
+    assert sent, "no 送达 line"
+    assert sent.group(1).startswith("送达：" + "、".join(reply["recipients"]))
+    assert "抄送：人大常委会代表工作委员会、政府办公厅" in sent.group(1)
+    assert not re.search("[A-Za-z]", sent.group(1))  # in Chinese, as the page is

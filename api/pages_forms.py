@@ -205,6 +205,34 @@ def is_remindable(stage: str, under_supervision: bool) -> bool:
     return stage in CHASED or under_supervision
 
 
+def _handlers_part_open(form: CaseForm, case: CasePublic, unit: str | None) -> bool:
+    """Whether a handler's unit still has the part ``form`` acts for: a co-opinion not yet
+    given by a co unit, a reply the replying unit owes."""
+    if form.handler_part == "co":
+        return unit in case.co_units and not co_opinion_given(case, unit)
+    if form.handler_part == "reply":
+        replying = [case.lead_unit] if case.lead_unit else case.split_units
+        return unit in replying and owes_a_submission(case, unit)
+    return True
+
+
+def co_opinion_given(case: CasePublic, unit: str | None) -> bool:
+    """R-D1: a co unit gives its opinion once (a second is refused, R-X2)."""
+    done = {"met", "met_late"}
+    return any(
+        d.kind == "co_opinion" and d.unit == unit and d.status in done for d in case.deadlines
+    )
+
+
+def owes_a_submission(case: CasePublic, unit: str | None) -> bool:
+    """A unit submits a reply while it has none awaiting approval or issue, and none issued
+    unless re-handling asks for a further one (R-F2): otherwise 答复送审 is only refused."""
+    mine = [r for r in case.replies if r.unit == unit]
+    if any(r.status in ("submitted", "approved") for r in mine):
+        return False
+    return not any(r.status == "issued" for r in mine) or case.stage == "rehandling"
+
+
 def correctable_events(events: list[Any], who: Principal) -> list[Any]:
     """The events ``who`` may correct (R-X2): the office any, anyone else those they recorded."""
     return [e for e in events if who.role == "office" or e.actor.user == who.user]
@@ -229,10 +257,7 @@ def applies(form: CaseForm, case: CasePublic, who: Principal, events: list[Any])
     """Whether the page offers ``form`` to ``who`` on ``case`` now."""
     if who.role not in form.roles or case.stage not in form.stages:
         return False
-    if who.role == "handler" and form.handler_part == "co" and who.unit not in case.co_units:
-        return False
-    replying = [case.lead_unit] if case.lead_unit else case.split_units
-    if who.role == "handler" and form.handler_part == "reply" and who.unit not in replying:
+    if who.role == "handler" and not _handlers_part_open(form, case, who.unit):
         return False
     if form.due is not None and not form.due(case, events):
         return False

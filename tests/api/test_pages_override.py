@@ -4,6 +4,7 @@ opinion is the office's decision, recorded with its reason through a form of its
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from tests.api.conftest import Api, contact_body, register_and_assign, reply_body
 from tests.api.test_case_page_more import form_of, send
@@ -81,3 +82,34 @@ def test_the_case_page_says_whom_an_issued_reply_went_to_and_the_copies_R_C4_R_R
     assert sent.group(1).startswith("送达：" + "、".join(reply["recipients"]))
     assert "抄送：人大常委会代表工作委员会、政府办公厅" in sent.group(1)
     assert not re.search("[A-Za-z]", sent.group(1))  # in Chinese, as the page is
+
+
+def test_a_handler_is_offered_a_units_part_only_while_it_still_owes_it_R_D1_R_F2(
+    api: Api,
+) -> None:
+    """A co unit's opinion is given once and a reply submitted once (until returned or a
+    further one is owed): the forms for a second one were offered, and only refused."""
+    case_id = register_and_assign(api, "PART-1", lead="HOU", co=("FIN",))
+    fin = logged_in(api, "fin_part", role="handler", unit="FIN")
+    hou = logged_in(api, "hou_part", role="handler", unit="HOU")
+
+    def offered(client: Any, name: str) -> bool:
+        return bool(form_html(client.get(f"/cases/{case_id}").text, name))
+
+    assert offered(fin, "co-opinion") and offered(hou, "reply")
+    opinion = {
+        "unit": "FIN",
+        "summary": "会办意见",
+        "disclosure_opinion": "proactive",
+        "occurred_on": "2025-02-20",
+    }
+    assert api.post(f"/v1/cases/{case_id}/co-opinions", opinion, "handler_fin").status_code == 201
+    assert not offered(fin, "co-opinion")
+    assert api.post(f"/v1/cases/{case_id}/contacts", contact_body("HOU"), "handler_hou").is_success
+    reply = api.post(f"/v1/cases/{case_id}/replies", reply_body("HOU"), "handler_hou")
+    assert reply.status_code == 201, reply.text
+    assert not offered(hou, "reply")  # awaiting the leader
+    back = {"approved": False, "leader": "钱厅长", "note": "退回重办", "occurred_on": "2025-04-02"}
+    path = f"/v1/cases/{case_id}/replies/{reply.json()['reply_id']}/approval"
+    assert api.post(path, back, "leader").status_code == 201
+    assert offered(hou, "reply")  # returned: a new one is owed

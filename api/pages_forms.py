@@ -45,6 +45,9 @@ class Field:
     choices: tuple[tuple[str, str], ...] = ()
     required: bool = True
     default: str = ""
+    # A required date starts on today (the business date, R-X1); one the user must choose
+    # (the date an extension asks for, never today) starts empty.
+    starts_today: bool = True
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,7 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
                 "select",
                 tuple((k, LABELS["deadline"][k]) for k in ("reply", "co_opinion", "rehandling")),
             ),
-            Field("requested_due_on", "申请延至", "date"),
+            Field("requested_due_on", "申请延至", "date", starts_today=False),
             Field("reason", "理由", "textarea"),
             DAY,
         ),

@@ -60,6 +60,15 @@ def test_R_E1_handler_asks_office_grants_and_the_page_strikes_the_original_throu
 ) -> None:
     case_id = register_and_assign(api, "PX-1")
     handler = logged_in(api, "fin_page", role="handler", unit="FIN")
+    # The date asked for starts empty (today, its old default, is always refused); the
+    # business date beside it starts on today (R-X1).
+    drawn = handler.get(f"/cases/{case_id}").text
+    assert re.search(
+        r'id="extension-request-requested_due_on" name="requested_due_on" required value=""', drawn
+    )
+    assert re.search(
+        r'id="extension-request-occurred_on" name="occurred_on" required value="\d{4}-', drawn
+    )
     form = form_of(handler, case_id, "extension-request", unit="HOU", **ASK)
     asked = send(handler, case_id, "extension-request", form)
     assert asked.status_code == 303, asked.text

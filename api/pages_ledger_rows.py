@@ -71,6 +71,7 @@ def ledger_rows(
                 if r.stage in remind or r.under_supervision
                 else CLOSED
             )
-            out.append(f"      <td>\n{form}      </td>\n")
+            # Forms are not printed: nor is their column (an empty one on paper).
+            out.append(f'      <td class="no-print">\n{form}      </td>\n')
         out.append("    </tr>\n")
     return Markup("".join(out))

@@ -159,6 +159,8 @@ class LedgerFilter:
     key: bool | None = None
     # Put back under supervision (挂账督办) by a 回头看 (R-Rv1) or by R-F2's re-handling.
     under_supervision: bool | None = None
+    # Waiting on a decision: a reply on a leader's approval, an extension on the office's.
+    awaiting: Literal["approval", "extension"] | None = None
     sort: LedgerSort = "number"
     descending: bool = False
 
@@ -173,6 +175,7 @@ class LedgerFilter:
             "level": self.level,
             "key": self.key,
             "under_supervision": self.under_supervision,
+            "awaiting": self.awaiting,
         }
 
 

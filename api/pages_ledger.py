@@ -9,7 +9,7 @@ key cases and cases in re-handling after a dissatisfied verdict, each row with a
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, cast, get_args
+from typing import Annotated, Any, Literal, cast, get_args
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -48,12 +48,16 @@ TABS = {
     "key": "重点件",
     "dissatisfied": "不满意件",
     "under_supervision": "挂账督办",
+    "approval": "待审批",
+    "extension": "延期待决定",
 }
 # The tabs that are a ledger filter: what each lists.
 TAB_FILTERS = {
     "key": LedgerFilter(key=True),
     "dissatisfied": LedgerFilter(stage="rehandling"),
     "under_supervision": LedgerFilter(under_supervision=True),
+    "approval": LedgerFilter(awaiting="approval"),
+    "extension": LedgerFilter(awaiting="extension"),
 }
 
 
@@ -68,6 +72,10 @@ async def ledger_filter(request: Request) -> LedgerFilter:
         level=cast(Level | None, query_choice(request, "level", LEVELS)),
         key=query_flag(request, "key"),
         under_supervision=query_flag(request, "under_supervision"),
+        awaiting=cast(
+            Literal["approval", "extension"] | None,
+            query_choice(request, "awaiting", ("approval", "extension")),
+        ),
         sort=cast(LedgerSort, query_choice(request, "sort", get_args(LedgerSort)) or "number"),
         descending=query_flag(request, "desc") or False,
     )

@@ -11,7 +11,7 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query
@@ -116,13 +116,14 @@ def export_ledger(
     level: Level | None = None,
     key: bool | None = None,
     under_supervision: bool | None = None,
+    awaiting: Literal["approval", "extension"] | None = None,
     position: Position = None,
 ) -> FileResponse:
     """办理台账: a row per case as in /v1/ledger, with its filters, a sheet per kind."""
     unit = own_unit(who, unit)
     query = ExportQuery(
         as_of, year, unit, kind, position, stage=stage, overdue=overdue, level=level, key=key,
-        under_supervision=under_supervision, overdue_of=overdue_of(who),
+        under_supervision=under_supervision, overdue_of=overdue_of(who), awaiting=awaiting,
     )  # fmt: skip
     return _xlsx(svc, "ledger", query)
 

@@ -59,6 +59,7 @@ class ExportQuery:
     key: bool | None = None
     under_supervision: bool | None = None
     overdue_of: str | None = None  # a handler's file: its own unit's overdue deadlines
+    awaiting: str | None = None  # approval | extension: a decision pending
 
 
 # A sheet's rows name units by name (``UnitNames``): the office reads 财政厅, not FIN, and the
@@ -83,6 +84,7 @@ def _ledger(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetS
                 reader, as_of=q.as_of, year=q.year, unit=q.unit, kind=kind, stage=q.stage,
                 overdue=q.overdue, level=q.level, key=q.key,
                 under_supervision=q.under_supervision, overdue_of=q.overdue_of,
+                awaiting=q.awaiting,
                 limit=1000, cursor=cursor,
             )  # fmt: skip
             yield from found["items"]
@@ -401,6 +403,8 @@ def scope(q: ExportQuery, names: UnitNames) -> list[tuple[str, str]]:
         found.append(("重点件", words.YES_NO[q.key]))
     if q.under_supervision is not None:
         found.append(("挂账督办", words.YES_NO[q.under_supervision]))
+    if q.awaiting is not None:
+        found.append(("待决定", {"approval": "答复待审批", "extension": "延期待决定"}[q.awaiting]))
     return found
 
 

@@ -63,6 +63,10 @@ CASES = Table(
         # The first day one of the case's deadlines is overdue with no end in sight (neither
         # met nor missed nor replaced by an extension): ``overdue_window`` of its open rows.
         "overdue_from": "TEXT",
+        # What waits on someone's decision: replies submitted for a leader's approval, and
+        # extension requests for the office's (the 督办 page's 待审批 and 延期待决定 lists).
+        "awaiting_approval": "INTEGER",
+        "awaiting_extension": "INTEGER",
     },
     key=("case_id",),
     indexes=(("year", "kind"), ("stage",), ("number",), ("stage_order", "number", "case_id")),
@@ -145,6 +149,8 @@ class LedgerView(CaseView):
             "closed_out_on": iso_day(case.closed_out_on),
             "policy": case.policy,
             "version": case.version,
+            "awaiting_approval": sum(r.status == "submitted" for r in case.replies.values()),
+            "awaiting_extension": sum(e.status == "open" for e in case.extensions.values()),
         }
         soon = get_policy(case.policy).due_soon_days
         deadlines = [
@@ -244,6 +250,10 @@ SORTS = {
 NUMERIC_SORTS = frozenset({"stage_order", "year"})
 
 
+# The decisions a case may await, and the column counting them.
+AWAITING = {"approval": "awaiting_approval", "extension": "awaiting_extension"}
+
+
 def ledger_where(
     reader: ViewReader,
     *,
@@ -259,6 +269,7 @@ def ledger_where(
     numbers: list[str] | None = None,
     under_supervision: bool | None = None,
     overdue_of: str | None = None,
+    awaiting: str | None = None,
 ) -> tuple[list[str], list[Any]]:
     """The ledger's filters as SQL conditions on ``c`` (the cases), all applied together.
     ``unit_role`` narrows ``unit`` to one role (``lead``: its lead cases, R-V2); ``overdue_of``
@@ -276,6 +287,8 @@ def ledger_where(
     if unit is not None:
         where.append(_of_unit(reader, "c", unit_role))
         params += [unit] if unit_role is None else [unit, unit_role]
+    if awaiting is not None:  # a decision pending: ``approval`` (a leader's) or ``extension``
+        where.append(f"c.{AWAITING[awaiting]} > 0")
     if numbers is not None:
         where.append(f"c.number IN ({', '.join('?' * len(numbers))})" if numbers else "1 = 0")
         params += numbers

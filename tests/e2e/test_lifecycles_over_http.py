@@ -324,7 +324,7 @@ def test_dissatisfied_feedback_reopens_handling_until_a_face_to_face_further_rep
 
     case = api.case(case_id, as_of="2025-05-12")
     assert case["stage"] == "rehandling"
-    rehandling = deadline(case, "rehandling")
+    rehandling = deadline(case, "rehandling", "FIN")
     assert (rehandling["due_on"], rehandling["status"]) == ("2025-06-09", "pending")  # R-D3
     rows = all_pages(api, "office", "/v1/ledger", stage="rehandling", as_of="2025-05-12")
     assert case_id in {r["case_id"] for r in rows}  # stays on the ledger (挂账督办)
@@ -356,7 +356,7 @@ def test_dissatisfied_feedback_reopens_handling_until_a_face_to_face_further_rep
 
     case = api.case(case_id, as_of="2025-06-30")
     assert case["stage"] == "closed"
-    assert deadline(case, "rehandling")["status"] == "met"
+    assert deadline(case, "rehandling", "FIN")["status"] == "met"
     assert [r["further"] for r in case["replies"]] == [False, True]
     closed = all_pages(api, "office", "/v1/ledger", stage="closed", as_of="2025-06-30")
     assert case_id in {r["case_id"] for r in closed}

@@ -54,7 +54,7 @@ def test_a_handler_is_overdue_only_on_its_own_units_deadlines_R_S1(api: Api) -> 
 def test_the_handlers_overview_counts_its_own_lateness_R_S1(api: Api) -> None:
     cases(api)
     page = logged_in(api, "fin_4", role="handler", unit="FIN").get("/?year=2025").text
-    card = re.search(r'<span class="n alert">(\d+)</span>(本单位有逾期期限)', page)
+    card = re.search(r'<span class="n alert">(\d+)</span>(本单位逾期)', page)
     assert card and card.group(1) == "1"
     office = logged_in(api, "ban_4").get("/?year=2025").text
     assert re.search(r'<span class="n alert">2</span>有逾期期限', office)

@@ -11,6 +11,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from tests.api.conftest import Api, register_and_assign
+from tests.api.test_pages import logged_in
 
 # Assigned 2025-02-01: FIN's reply is due 2025-05-06 (after the May Day holiday).
 ASK = {
@@ -154,4 +155,22 @@ def test_the_ledger_export_shows_the_extended_date_beside_the_original_R_E1_R_S1
     assert (reply["到期日"].date(), reply["延期前到期日"].date()) == (
         date(2025, 6, 30),
         date(2025, 5, 6),
+    )
+
+
+def test_the_overview_says_how_many_on_time_figures_were_extended_R_E1(backend_api: Api) -> None:
+    """R-E1: on-time measures also report how many were extended; the API did, the 总览 did
+    not."""
+    api = backend_api
+    case_id = register_and_assign(api, "EXT-O")
+    assert decide(api, case_id, ask(api, case_id)).status_code == 201
+    stats = api.get("/v1/stats/units", "office", year=2025).json()["items"]
+    assert (
+        next(u for u in stats if u["unit"] == "FIN")["measures"]["on_time_reply_rate"]["extended"]
+        == 1
+    )
+    page = logged_in(api, "ext_office").get("/?year=2025").text
+    assert (
+        '<span class="by-source extended" title="R-E1：按批准延期后的期限计算">其中延期 1 件</span>'
+        in page
     )

@@ -113,3 +113,14 @@ def test_a_handler_is_offered_a_units_part_only_while_it_still_owes_it_R_D1_R_F2
     path = f"/v1/cases/{case_id}/replies/{reply.json()['reply_id']}/approval"
     assert api.post(path, back, "leader").status_code == 201
     assert offered(hou, "reply")  # returned: a new one is owed
+
+
+def test_the_upload_forms_reply_choices_name_the_unit_in_plain_text(api: Api) -> None:
+    """An <option> holds text only: the unit's name wrapped in a <span> showed as nothing
+    ("· A 类 · 财建函…")."""
+    case_id, reply_id = approved_reply_awaiting_hou(api)
+    page = logged_in(api, "fin_upload", role="handler", unit="FIN").get(f"/cases/{case_id}").text
+    select = re.search(r'<select id="upload-reply_id".*?</select>', page, re.S)
+    assert select, "no reply choice on the upload form"
+    option = re.search(rf'<option value="{reply_id}"[^>]*>([^<]*)</option>', select.group(0))
+    assert option and option.group(1).startswith("FIN厅 · A 类")

@@ -73,6 +73,7 @@ class VerificationPublic(Public):
     findings: list[FindingPublic]
     reason: str | None
     documents_checked: int  # document events whose stored file was hashed again
+    trail_rows_checked: int  # audit-trail rows derived again from their events and compared
 
 
 class StoppedView(Public):

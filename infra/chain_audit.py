@@ -13,6 +13,7 @@ from infra.chain_source import stored_chain
 from infra.document_audit import DocumentCheck, check_documents
 from infra.documents import DocumentStore
 from infra.settings import Settings
+from infra.trail_audit import TrailCheck, check_trail
 from infra.view_store import ViewStoreBase
 from projections.chain_check import Finding, Verification, verify
 from projections.tamper_chain import chain_links
@@ -52,6 +53,9 @@ class ChainAudit:
     reading: AnchorReading
     # Each document event's file against the hash it recorded (a swapped file is tampering).
     documents: DocumentCheck = field(default_factory=DocumentCheck)
+    # The audit trail's rows against the events they restate (an edited row is tampering
+    # with what auditors read, though no event changed).
+    trail: TrailCheck = field(default_factory=TrailCheck)
 
     @property
     def anchor_problems(self) -> list[str]:
@@ -59,12 +63,17 @@ class ChainAudit:
 
     @property
     def findings(self) -> list[Finding]:
-        found = [*self.verification.findings, *self.documents.findings]
+        found = [*self.verification.findings, *self.documents.findings, *self.trail.findings]
         return sorted(found, key=lambda f: f.position)
 
     @property
     def ok(self) -> bool:
-        return self.verification.ok and not self.documents.findings and not self.anchor_problems
+        return (
+            self.verification.ok
+            and not self.documents.findings
+            and not self.trail.findings
+            and not self.anchor_problems
+        )
 
     @property
     def events_checked(self) -> int:
@@ -72,7 +81,8 @@ class ChainAudit:
 
     @property
     def first_bad_position(self) -> int | None:
-        bad = [self.verification.first_bad_position, *(f.position for f in self.documents.findings)]
+        others = [*self.documents.findings, *self.trail.findings]
+        bad = [self.verification.first_bad_position, *(f.position for f in others)]
         return min((p for p in bad if p is not None), default=None)
 
     @property
@@ -95,6 +105,7 @@ class ChainAudit:
             "findings": [{"position": f.position, "reason": f.reason} for f in self.findings],
             "reason": self.reason,
             "documents_checked": self.documents.checked,
+            "trail_rows_checked": self.trail.checked,
         }
 
 
@@ -107,4 +118,4 @@ def verify_chain(
     reading = anchors if anchors is not None else AnchorReading()
     verification = verify(stored_chain(app), chain_links(store), reading.anchors)
     checked = check_documents(app, documents) if documents is not None else DocumentCheck()
-    return ChainAudit(verification, reading, checked)
+    return ChainAudit(verification, reading, checked, check_trail(app, store))

@@ -69,22 +69,27 @@ def _tail_orphans(app: BanliApplication, head: int) -> Iterator[OrphanIndexRow]:
 
 
 def _page(app: BanliApplication, start: int, head: int) -> list[ChainEntry | UnreadableEvent]:
-    """The events of a page from ``start`` (without their index rows). A page the store cannot
-    hand back is read again one position at a time, so that only the positions that fail are
-    reported, each as unreadable, and every other event is still checked."""
+    """The events of a page from ``start`` (without their index rows)."""
+    return [n if isinstance(n, UnreadableEvent) else _entry(n) for n in readable(app, start, head)]
+
+
+def readable(
+    app: BanliApplication, start: int, head: int, size: int = PAGE
+) -> list[Notification | UnreadableEvent]:
+    """A page of the log from ``start`` up to ``head``. A page the store cannot hand back is
+    read again one position at a time, so that only the positions that fail are reported,
+    each as unreadable, and every other event is still read."""
     try:
-        return [_entry(n) for n in app.recorder.select_notifications(start, PAGE, stop=head)]
+        return list(app.recorder.select_notifications(start, size, stop=head))
     except Exception:  # the driver's error for bytes no write put there: any of several kinds
-        found: list[ChainEntry | UnreadableEvent] = []
+        found: list[Notification | UnreadableEvent] = []
         position = start - 1
-        while len(found) < PAGE and position < head:
+        while len(found) < size and position < head:
             position += 1
             try:
-                one = app.recorder.select_notifications(position, 1, stop=position)
+                found += app.recorder.select_notifications(position, 1, stop=position)
             except Exception as error:
                 found.append(UnreadableEvent(position, f"{type(error).__name__}: {error}"))
-                continue
-            found += [_entry(n) for n in one]
         return found
 
 

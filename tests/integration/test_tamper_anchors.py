@@ -21,6 +21,7 @@ from infra.anchors import sign
 from infra.chain_audit import anchor_key, verify_chain
 from infra.frozen_views import figures_at
 from infra.projection_runner import ProjectionRunner, rebuild
+from projections.audit_trail import AUDIT, AuditTrailView
 from projections.ledger import NAME as LEDGER
 from projections.tamper_chain import TamperChainView
 from tests.support import Flow
@@ -52,8 +53,10 @@ def anchor(d: Deployment) -> AnchorRun:
 
 
 def rebuild_chain_as_the_attacker(d: Deployment) -> None:
-    """The insider's rebuild: no anchor settings, so nothing stops the switch."""
-    rebuild(d.app, d.store, [TamperChainView.name])
+    """The insider's rebuild: no anchor settings, so nothing stops the switch. The audit
+    trail too: verify compares its rows with the events, so a thorough insider rebuilds it
+    over the rewritten store as well."""
+    rebuild(d.app, d.store, [TamperChainView.name, AuditTrailView.name])
 
 
 def reassign_t1(d: Deployment) -> None:
@@ -267,3 +270,27 @@ def test_a_case_whose_events_cannot_be_replayed_is_refused_by_name_not_a_crash_R
         figures_at(d.app, d.store, [LEDGER], lambda r, b: None, as_of=date(2025, 6, 30), position=5)
     [(other,)] = d.events_sql("SELECT originator_id FROM {index} WHERE notification_id = 1")
     Flow.of(d.app, str(other)).contact()  # the other cases still read and take commands
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("actor_user", "someone-else"),
+        ("recorded_at", "2025-01-01T01:00:00+00:00"),
+        ("data", '{"lead_unit": "EDU"}'),
+    ],
+)
+def test_an_edited_audit_row_is_found_though_no_event_changed_R_X1_R_X2(
+    deployment: Deployment, column: str, value: str
+) -> None:
+    """The trail is a read model: an edit of one of its rows (who did it, when it was
+    recorded: what hides a late recording) changed what auditors read, and verify said ok."""
+    d = deployment
+    trail = d.store.table(AUDIT)
+    d.store.execute(f"UPDATE {trail} SET {column} = ? WHERE position = ?", (value, 4))
+    found = d.verify()
+    assert (found.ok, found.first_bad_position) == (False, 4)
+    assert found.reason is not None and column in found.reason
+    assert found.as_dict()["trail_rows_checked"] == 6
+    d.store.execute(f"DELETE FROM {trail} WHERE position = ?", (5,))
+    assert {4, 5} <= {f.position for f in d.verify().findings}

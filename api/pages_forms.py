@@ -16,10 +16,12 @@ from typing import Any
 
 from api import schemas_review as sr
 from api.pages_labels import LABELS
+from api.pages_ledger_rows import is_remindable
 from api.pages_web import Form
 from api.schemas import Body
 from api.schemas_audit import AuditEventPublic
 from api.schemas_case import CasePublic
+from domain.deadlines.status import OPEN_STATUSES
 from domain.rules.assignment import ruling_refusal
 from infra import paper_labels as words
 from infra.directory import Principal
@@ -190,22 +192,12 @@ def owes_a_reply(case: CasePublic, events: list[Any]) -> bool:
 
 def co_opinion_outstanding(case: CasePublic, events: list[Any]) -> bool:
     """R-R2: the office overrides only while a co unit's opinion is still awaited."""
-    waiting = {"pending", "due_soon", "overdue", "extended"}
-    return any(d.kind == "co_opinion" and d.status in waiting for d in case.deadlines)
+    return any(d.kind == "co_opinion" and d.status in OPEN_STATUSES for d in case.deadlines)
 
 
 def remindable(case: CasePublic, events: list[Any]) -> bool:
-    """R-S3: a case is chased while open, and once closed while a 回头看 has put it back under
-    supervision (R-Rv1: 挂账督办)."""
+    """R-S3: the 催办 form, where the 督办 rows offer one (``is_remindable``)."""
     return is_remindable(case.stage, case.under_supervision)
-
-
-# The stages a case is chased in (R-S3) whatever else holds: every one but closed.
-CHASED = frozenset({"registered", "handling", "replied", "rehandling"})
-
-
-def is_remindable(stage: str, under_supervision: bool) -> bool:
-    return stage in CHASED or under_supervision
 
 
 def _handlers_part_open(form: CaseForm, case: CasePublic, unit: str | None) -> bool:

@@ -17,7 +17,6 @@ from fastapi.responses import HTMLResponse
 
 from api import queries, queries_ledger
 from api.deps import LedgerFilter, LedgerSort, Paging
-from api.pages_forms import CHASED
 from api.pages_labels import LABELS
 from api.pages_web import (
     PageRefused,
@@ -193,9 +192,7 @@ def supervision_page(request: Request, svc: Svc, who: Supervisor) -> HTMLRespons
         "names": unit_names_of(svc, rows, []),
         "means": list(LABELS["means"]),  # in the case page's order (its 催办 form)
         "as_of": as_of,
+        # A row offers 催办 where the case page does (``is_remindable``).
         "can_remind": who.role in ("office", "supervisor"),
-        # A reminder is recorded where the case form offers one: on an open case, or a
-        # closed one put back under supervision (the rows test ``under_supervision`` too).
-        "remind_stages": CHASED,
     }
     return render(request, "supervision.html", who, context)

@@ -9,7 +9,7 @@ value from a row is escaped (``markupsafe.escape``), as autoescape would.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from markupsafe import Markup, escape
@@ -26,11 +26,21 @@ def _names(codes: Iterable[str | None], names: Mapping[str, str]) -> str:
     return "、".join([unit_html(code, names) for code in codes])
 
 
+# The stages a case is chased in (R-S3) whatever else holds: every one but closed.
+CHASED = frozenset({"registered", "handling", "replied", "rehandling"})
+
+
+def is_remindable(stage: str, under_supervision: bool) -> bool:
+    """R-S3: a case is chased while open, and once closed while a 回头看 has put it back under
+    supervision (R-Rv1: 挂账督办); the 督办 rows and the case page's 催办 form ask this."""
+    return stage in CHASED or under_supervision
+
+
 def ledger_rows(
     rows: Iterable[LedgerItem],
     names: Mapping[str, str],
     from_q: str,
-    remind: Collection[str] = (),
+    remind: bool = False,
     csrf_input: Markup = NOTHING,
     means_options: Markup = NOTHING,
     back: str = "",
@@ -38,7 +48,7 @@ def ledger_rows(
 ) -> Markup:
     """Each row: number (a link to the case that comes back with ``from_q``), title with its
     tags, class, stage, lead or split units, co-handling units, deadlines, days overdue; with
-    ``remind`` (督办) a reminder form for a case in one of those stages."""
+    ``remind`` (督办) a reminder form for each case that is chased (``is_remindable``)."""
     link_tail = escape(from_q)
     out: list[str] = []
     for n, r in enumerate(rows, start=1):
@@ -68,7 +78,7 @@ def ledger_rows(
         if remind:
             form = (
                 reminder_form(r.case_id, n, csrf_input, means_options, back, as_of)
-                if r.stage in remind or r.under_supervision
+                if is_remindable(r.stage, r.under_supervision)
                 else CLOSED
             )
             # Forms are not printed: nor is their column (an empty one on paper).

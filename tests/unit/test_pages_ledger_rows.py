@@ -97,12 +97,15 @@ def test_each_deadline_is_a_badge_of_its_own() -> None:
 
 
 def test_supervision_rows_offer_a_reminder_only_while_the_case_is_open_R_S2() -> None:
-    rows = [item(case_id="open"), item(case_id="done", stage="closed")]
+    rows = [
+        item(case_id="open"),
+        item(case_id="done", stage="closed"),
+        item(case_id="back", stage="closed", under_supervision=True),  # 挂账督办 (R-Rv1)
+    ]
     csrf = Markup('<input type="hidden" name="_csrf" value="t">')
-    html = str(
-        ledger_rows(rows, NAMES, "", ("handling",), csrf, Markup("<option>x</option>"), "/s", None)
-    )
-    first, second = html.split("</tr>")[:2]
+    html = str(ledger_rows(rows, NAMES, "", True, csrf, Markup("<option>x</option>"), "/s", None))
+    first, second, third = html.split("</tr>")[:3]
+    assert 'action="/cases/back/forms/reminder"' in third
     assert 'action="/cases/open/forms/reminder"' in first and 'id="means-1"' in first
     assert csrf in first and "已办结" not in first
     assert "<form" not in second and '<span class="muted">已办结，无需催办</span>' in second

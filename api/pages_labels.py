@@ -150,9 +150,7 @@ def status_word(status: str, days_overdue: int = 0) -> str:
     return word
 
 
-def percent(rate: float | None) -> str:
-    """``53.9 %``; a dash when the denominator is 0 (no rate, not 0 %)."""
-    return "—" if rate is None else f"{rate * 100:.1f} %"
+percent = words.percent
 
 
 def chinese_part(text: str) -> str:

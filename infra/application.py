@@ -56,9 +56,9 @@ from infra.stored_calendar import StoredCalendar
 from infra.telemetry import COMMANDS, request_id
 from infra.transcodings import DateAsISO, StoredJSONTranscoder
 
-# How often a command without If-Match is run again on fresh state after losing a race.
 log = logging.getLogger(__name__)
 
+# How often a command without If-Match is run again on fresh state after losing a race.
 MAX_RETRIES = 10
 
 

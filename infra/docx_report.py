@@ -45,9 +45,7 @@ VISIT_COLUMNS = [
 
 
 def rate_text(measure: dict[str, Any]) -> str:
-    if measure["rate"] is None:
-        return "—"
-    return f"{measure['rate'] * 100:.1f} %"
+    return words.percent(measure["rate"])
 
 
 def five_hundred_percent(measures: dict[str, Any]) -> bool:
@@ -141,8 +139,8 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
                 f"{v['required_rate'] * 100:.0f} %",
                 v["visited_cases"],
                 v["declined_cases"],  # R-V3: reported beside the rate, and the rate without them
-                _percent(v["actual_rate"]),
-                _percent(v["actual_rate_excluding_declined"]),
+                words.percent(v["actual_rate"]),
+                words.percent(v["actual_rate_excluding_declined"]),
                 words.YES_NO[v["compliant"]],
                 v["shortfall"],
             ]
@@ -193,10 +191,6 @@ def _satisfaction_by_source(measures: dict[str, Any]) -> str:
         texts = (f"{m['numerator']} / {m['denominator']}（{rate_text(m)}）" for m in split)
         parts.append(f"{word}反馈的满意率 {next(texts)}，仅满意 {next(texts)}")
     return "满意率按反馈来源（R-F4）：" + "；".join(parts) + "。"
-
-
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f} %"
 
 
 def _empty(total: dict[str, Any]) -> dict[str, Any]:

@@ -88,3 +88,9 @@ def label(words: Mapping[str, str], value: str | None) -> str:
 def reverse(words: Mapping[str, str], *synonyms: tuple[str, str]) -> dict[str, str]:
     """Word → value, for reading a sheet; ``synonyms`` add other common spellings."""
     return {**{word: value for value, word in words.items()}, **dict(synonyms)}
+
+
+def percent(rate: float | None) -> str:
+    """A rate as UI.md writes one, ``53.9 %``; a dash when the denominator is 0 (no rate, not
+    0 %). The pages, the sheets' text and the annual report say it alike."""
+    return "—" if rate is None else f"{rate * 100:.1f} %"

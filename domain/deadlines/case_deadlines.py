@@ -208,6 +208,9 @@ def _rehandling_deadlines(case: CaseState, judge: _Judge) -> list[Deadline]:
     further_issued = sorted(
         r.issued_on for r in case.replies.values() if r.further and r.issued and r.issued_on
     )
+    # The lead unit owes the further reply (R-S1: every deadline names whose it is); a split
+    # case's is any split unit's, so it names none.
+    owner = case.lead_unit if not case.split_units else None
     deadlines = []
     for fb in case.feedback:
         if fb.verdict != "dissatisfied" or fb.occurred_on > judge.as_of:
@@ -217,9 +220,6 @@ def _rehandling_deadlines(case: CaseState, judge: _Judge) -> list[Deadline]:
         # Only a closing after the verdict ends its obligation: one earlier the same day (a
         # satisfied verdict, then a co-signer's dissatisfied one) is what the verdict reopened.
         closed = [c.on for c in case.closings if c.version > fb.version]
-        # The lead unit owes the further reply (R-S1: every deadline names whose it is); a
-        # split case's is any split unit's, so it names none.
-        owner = case.lead_unit if not case.split_units else None
         deadlines.append(
             judge.deadline("rehandling", owner, fb.occurred_on, period, met, "R-D3", closed)
         )

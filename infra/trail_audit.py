@@ -80,7 +80,7 @@ def _changed(wanted: dict[str, Any], found: dict[str, Any] | None) -> str | None
     position = wanted["position"]
     if found is None:
         return f"the audit trail has no row for the event at {position}"
-    differ = [k for k in wanted if k not in TEXTS and _plain(found.get(k)) != _plain(wanted[k])]
+    differ = [k for k in wanted if k not in TEXTS and found.get(k) != wanted[k]]
     differ += [k for k in TEXTS if not _agree(_json(wanted.get(k)), _json(found.get(k)))]
     if differ:
         return (
@@ -103,8 +103,3 @@ def _agree(wanted: Any, found: Any) -> bool:
     if isinstance(wanted, dict) and isinstance(found, dict):
         return all(_agree(wanted[k], found[k]) for k in wanted.keys() & found.keys())
     return bool(wanted == found)
-
-
-def _plain(value: Any) -> Any:
-    """A stored cell as comparable (PostgreSQL answers integers, SQLite may too)."""
-    return int(value) if isinstance(value, bool) else value

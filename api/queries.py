@@ -32,7 +32,7 @@ from infra.chain_audit import anchors_from, verify_chain
 from infra.clock import china_date
 from infra.directory import Principal
 from infra.services import Services
-from projections import trail_reads
+from projections import registry, trail_reads
 from projections.audit_trail import AuditTrailView, case_history, global_log
 from projections.case_document import case_document
 from projections.case_search import CaseSearchView, search
@@ -282,7 +282,8 @@ def _position_cursor(cursor: str | None) -> int:
 
 
 def verification(svc: Services) -> VerificationPublic:
-    views_current(svc, TamperChainView.name)
+    # The case views too: verify compares them with a recomputation at the position they hold.
+    views_current(svc, TamperChainView.name, *(view.name for view in registry.views().case))
     # Checked against every anchor of every configured sink, not only the chain view.
     found = verify_chain(svc.app, svc.views, anchors_from(svc.settings), svc.documents)
     return VerificationPublic.model_validate(found.as_dict())

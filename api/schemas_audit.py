@@ -74,6 +74,8 @@ class VerificationPublic(Public):
     reason: str | None
     documents_checked: int  # document events whose stored file was hashed again
     trail_rows_checked: int  # audit-trail rows derived again from their events and compared
+    view_rows_checked: int  # case views' rows compared with the views recomputed from events
+    views_checked_at: int | None  # the log position they were compared at (None: not compared)
 
 
 class StoppedView(Public):

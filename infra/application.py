@@ -22,7 +22,13 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import CanMutateAggregate, OriginatorVersionError
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoder
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    OperationalError,
+    Recording,
+    Transcoder,
+)
 
 from domain import handlers
 from domain.case import Case
@@ -412,13 +418,24 @@ DAMAGE = (
 )
 
 
+def _damage(error: Exception) -> bool:
+    """Whether ``error`` says the stored events are not what was written. SQLite hands back
+    text that is not UTF-8 (an edited cell) as the library's ``OperationalError``, as it does
+    a locked database, which is no damage: the driver's words tell them apart."""
+    if isinstance(error, DAMAGE):
+        return True
+    return isinstance(error, OperationalError) and "Could not decode" in str(error)
+
+
 def replayed(app: Application[UUID], uid: UUID, version: int | None) -> Any:
     """The aggregate ``uid`` at ``version`` (the latest when None), or ``DamagedRecord`` when
     its stored events cannot be replayed: a clear refusal naming the case, where one edited
     row answered every read and command of the case with a 500."""
     try:
         return app.repository.get(uid, version=version)
-    except DAMAGE as error:
+    except Exception as error:
+        if not _damage(error):
+            raise
         log.warning("case %s cannot be replayed: %r", uid, error)
         raise DamagedRecord(
             f"该件（{uid}）的事件记录已损坏，无法读取，请由审计运行防篡改链校验",

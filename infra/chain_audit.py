@@ -14,6 +14,7 @@ from infra.document_audit import DocumentCheck, check_documents
 from infra.documents import DocumentStore
 from infra.settings import Settings
 from infra.trail_audit import TrailCheck, check_trail
+from infra.view_audit import ViewCheck, check_case_views
 from infra.view_store import ViewStoreBase
 from projections.chain_check import Finding, Verification, verify
 from projections.tamper_chain import chain_links
@@ -56,6 +57,9 @@ class ChainAudit:
     # The audit trail's rows against the events they restate (an edited row is tampering
     # with what auditors read, though no event changed).
     trail: TrailCheck = field(default_factory=TrailCheck)
+    # The case views (ledger, unit facts, …) against a recomputation from the events (an
+    # edited verdict changes every dashboard and export, though no event changed).
+    views: ViewCheck = field(default_factory=ViewCheck)
 
     @property
     def anchor_problems(self) -> list[str]:
@@ -63,17 +67,15 @@ class ChainAudit:
 
     @property
     def findings(self) -> list[Finding]:
-        found = [*self.verification.findings, *self.documents.findings, *self.trail.findings]
-        return sorted(found, key=lambda f: f.position)
+        return sorted([*self.verification.findings, *self._others()], key=lambda f: f.position)
+
+    def _others(self) -> list[Finding]:
+        """The findings of the checks beside the chain's."""
+        return [*self.documents.findings, *self.trail.findings, *self.views.findings]
 
     @property
     def ok(self) -> bool:
-        return (
-            self.verification.ok
-            and not self.documents.findings
-            and not self.trail.findings
-            and not self.anchor_problems
-        )
+        return self.verification.ok and not self._others() and not self.anchor_problems
 
     @property
     def events_checked(self) -> int:
@@ -81,8 +83,8 @@ class ChainAudit:
 
     @property
     def first_bad_position(self) -> int | None:
-        others = [*self.documents.findings, *self.trail.findings]
-        bad = [self.verification.first_bad_position, *(f.position for f in others)]
+        others = (f.position for f in self._others())
+        bad = [self.verification.first_bad_position, *others]
         return min((p for p in bad if p is not None), default=None)
 
     @property
@@ -106,6 +108,8 @@ class ChainAudit:
             "reason": self.reason,
             "documents_checked": self.documents.checked,
             "trail_rows_checked": self.trail.checked,
+            "view_rows_checked": self.views.checked,
+            "views_checked_at": self.views.position,
         }
 
 
@@ -118,4 +122,5 @@ def verify_chain(
     reading = anchors if anchors is not None else AnchorReading()
     verification = verify(stored_chain(app), chain_links(store), reading.anchors)
     checked = check_documents(app, documents) if documents is not None else DocumentCheck()
-    return ChainAudit(verification, reading, checked, check_trail(app, store))
+    trail = check_trail(app, store)
+    return ChainAudit(verification, reading, checked, trail, check_case_views(app, store))

@@ -8,12 +8,14 @@ says which), through the registered case views' own ``rows`` with the calendar a
 there, into a scratch SQLite store in a temporary folder, and the same queries read that.
 Cases are taken a chunk at a time, so memory stays bounded whatever the number of cases.
 
-The live read models answer instead when they provably stand at one position: every view
-asked for has the same tracked position before and after the read (views write their rows and
-position in one transaction), and that is the position asked for, or none was asked. The
-result is the same as a recomputation there: a case view is a pure function of the case and
-of the calendar as of the position (a calendar change recomputes every case). Views fed from
-Kafka track partition offsets, not log positions, so with them every export is recomputed.
+The live read models answer instead when no position was asked and they provably stand at
+one: every view asked for has the same tracked position before and after the read (views write
+their rows and position in one transaction). The result is the same as a recomputation there:
+a case view is a pure function of the case and of the calendar as of the position (a calendar
+change recomputes every case). Views fed from Kafka track partition offsets, not log
+positions, so with them every export is recomputed. A position asked for is always recomputed,
+even the live views' own: that is how an auditor re-derives a figure, and the live views are
+rows in a database an insider can edit (``verify`` compares them with a recomputation too).
 """
 
 from __future__ import annotations
@@ -79,12 +81,12 @@ def figures_at(
             f"日志位置 {position} 不存在（当前为 {head}）",
             f"position {position} is outside the log (its head is {head})",
         )
-    if live:
-        at = _single_position(views, names)
-        if at is not None and position in (None, at):
+    if live and position is None:
+        at = single_position(views, names)
+        if at is not None:
             basis = Basis(as_of, at, chain_head(views, at), "read_model")
             result = compute(views, basis)
-            if _single_position(views, names) == at:
+            if single_position(views, names) == at:
                 return result, basis
     target = head if position is None else position
     basis = Basis(as_of, target, chain_head(views, target), "event_store")
@@ -97,7 +99,8 @@ def figures_at(
     return result, basis
 
 
-def _single_position(views: ViewStoreBase, names: Sequence[str]) -> int | None:
+def single_position(views: ViewStoreBase, names: Sequence[str]) -> int | None:
+    """The log position every view of ``names`` stands at, when they all stand at one."""
     generations = views.generations()
     if any(name not in generations for name in names):
         return None

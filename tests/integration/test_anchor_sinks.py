@@ -17,8 +17,7 @@ from infra.anchor_sinks import KafkaSink, configured_sinks
 from infra.anchoring import anchor_once
 from infra.chain_audit import anchor_key
 from infra.projection_runner import ProjectionRunner, rebuild
-from projections.audit_trail import AuditTrailView
-from projections.tamper_chain import TamperChainView
+from projections import registry
 from tests.support import Flow
 from tests.tampering import Deployment, settings_for
 
@@ -52,7 +51,7 @@ def test_anchors_on_a_kafka_topic_outlive_a_rewritten_store_R_X2(
     assert settings.anchor_file is not None
     settings.anchor_file.unlink()
     d.edit_event(4, b'"lead_unit":"FIN"', b'"lead_unit":"EDU"')
-    rebuild(d.app, d.store, [TamperChainView.name, AuditTrailView.name])  # a thorough insider
+    rebuild(d.app, d.store, registry.NAMES)  # a thorough insider
     found = d.verify()
     assert (found.ok, found.first_bad_position, found.verification.anchors_checked) == (
         False,
@@ -139,10 +138,12 @@ def test_verify_over_http_reports_the_anchors_R_X2(
             "reason": None,
             "documents_checked": 0,
             "trail_rows_checked": 6,
+            "view_rows_checked": 21,
+            "views_checked_at": 6,
         }
         _anchor(d)
         d.move_recorded_at(4, "2099-01-01T00:00:00+00:00")
-        rebuild(d.app, d.store, [TamperChainView.name, AuditTrailView.name])  # a thorough insider
+        rebuild(d.app, d.store, registry.NAMES)  # a thorough insider
         found = client.get("/v1/audit/verify", headers=verify).json()
         assert (found["ok"], found["first_bad_position"], found["anchors_checked"]) == (
             False,

@@ -19,10 +19,14 @@ from infra.anchor_sinks import configured_sinks
 from infra.anchoring import AnchorRun, anchor_once
 from infra.anchors import sign
 from infra.chain_audit import anchor_key, verify_chain
-from infra.frozen_views import figures_at
+from infra.frozen_views import Basis, figures_at
 from infra.projection_runner import ProjectionRunner, rebuild
-from projections.audit_trail import AUDIT, AuditTrailView
+from projections import registry
+from projections.audit_trail import AUDIT
+from projections.core import ViewReader
+from projections.ledger import CASES as LEDGER_CASES
 from projections.ledger import NAME as LEDGER
+from projections.ledger import UNITS as LEDGER_UNITS
 from projections.tamper_chain import TamperChainView
 from tests.support import Flow
 from tests.tampering import Deployment, settings_for
@@ -53,10 +57,10 @@ def anchor(d: Deployment) -> AnchorRun:
 
 
 def rebuild_chain_as_the_attacker(d: Deployment) -> None:
-    """The insider's rebuild: no anchor settings, so nothing stops the switch. The audit
-    trail too: verify compares its rows with the events, so a thorough insider rebuilds it
-    over the rewritten store as well."""
-    rebuild(d.app, d.store, [TamperChainView.name, AuditTrailView.name])
+    """The insider's rebuild: no anchor settings, so nothing stops the switch. Every other
+    view too: verify compares the audit trail and the case views with the events, so a
+    thorough insider rebuilds them over the rewritten store as well."""
+    rebuild(d.app, d.store, registry.NAMES)
 
 
 def reassign_t1(d: Deployment) -> None:
@@ -251,17 +255,22 @@ def test_an_event_the_store_cannot_hand_back_is_a_finding_not_a_crash_R_X2(
     assert 6 in {f.position for f in found.findings}
 
 
-@pytest.mark.parametrize("kind", ["deleted", "undecodable"])
+@pytest.mark.parametrize("kind", ["deleted", "undecodable", "invalid_utf8"])
 def test_a_case_whose_events_cannot_be_replayed_is_refused_by_name_not_a_crash_R_X2(
     deployment: Deployment, kind: str
 ) -> None:
-    """One event deleted (its case now starts at version 2) or turned into bytes that do not
-    decode: reading the case, a command on it, and figures at a past position are refused
-    with R-X2 naming the case (they were the library's error: a 500 on every read of it)."""
+    """One event deleted (its case now starts at version 2), turned into bytes that do not
+    decode, or into text SQLite's driver refuses to read: reading the case, a command on it,
+    and figures at a past position are refused with R-X2 naming the case (they were the
+    library's error: a 500 on every read of it)."""
     d = deployment
     [(case_id,)] = d.events_sql("SELECT originator_id FROM {index} WHERE notification_id = 3")
     if kind == "deleted":
         d.delete_event(3)  # T-1's registration
+    elif kind == "invalid_utf8":
+        if d.settings.database_url:
+            pytest.skip("PostgreSQL's bytea column holds bytes only")
+        d.events_sql("UPDATE {events} SET state = CAST(x'7bff' AS TEXT) WHERE {pos} = 4")
     else:
         d.events_sql("UPDATE {events} SET state = ? WHERE {pos} = 4", (b"\x00not json",))
     with pytest.raises(DamagedRecord, check=lambda e: e.rule == "R-X2" and str(case_id) in e.zh):
@@ -294,3 +303,70 @@ def test_an_edited_audit_row_is_found_though_no_event_changed_R_X1_R_X2(
     assert found.as_dict()["trail_rows_checked"] == 6
     d.store.execute(f"DELETE FROM {trail} WHERE position = ?", (5,))
     assert {4, 5} <= {f.position for f in d.verify().findings}
+
+
+def _ledger_stage(d: Deployment, case_position: int) -> tuple[str, str]:
+    [(case_id,)] = d.events_sql(
+        "SELECT originator_id FROM {index} WHERE notification_id = ?", (case_position,)
+    )
+    [row] = d.store.fetch(
+        f"SELECT stage FROM {d.store.table(LEDGER_CASES)} WHERE case_id = ?", [str(case_id)]
+    )
+    return str(case_id), str(row["stage"])
+
+
+@pytest.mark.parametrize(
+    ("edit", "changed"),
+    [
+        ("UPDATE {cases} SET stage = 'closed' WHERE case_id = ?", "(stage)"),
+        ("UPDATE {cases} SET key = 1 WHERE case_id = ?", "(key)"),
+        ("DELETE FROM {units} WHERE case_id = ?", "are 0 where its events give 1"),
+    ],
+)
+def test_an_edited_case_view_is_found_though_no_event_changed_R_X2(
+    deployment: Deployment, edit: str, changed: str
+) -> None:
+    """The ledger is a read model: a verdict or a stage edited in it changed every dashboard
+    and export, and verify said ok. Verify now recomputes the case views at the position they
+    stand at and names the case, at its last event, with what differs."""
+    d = deployment
+    clean = d.verify().as_dict()
+    assert (clean["ok"], clean["views_checked_at"]) == (True, 6)
+    assert clean["view_rows_checked"] > 6  # every row of every case view, not one a case
+    case_id, _ = _ledger_stage(d, 3)  # T-1, registered at 3 and assigned at 4
+    tables = {"cases": d.store.table(LEDGER_CASES), "units": d.store.table(LEDGER_UNITS)}
+    d.store.execute(edit.format(**tables), (case_id,))
+    found = d.verify()
+    assert (found.ok, found.first_bad_position) == (False, 6)
+    assert found.reason is not None and changed in found.reason
+    assert f"case T-1 ({case_id})" in found.reason  # by number, as the office knows it
+
+
+def test_a_row_for_no_case_in_a_case_view_is_found_R_X2(deployment: Deployment) -> None:
+    d = deployment
+    case_id, _ = _ledger_stage(d, 1)
+    table = d.store.table(LEDGER_UNITS)
+    insert = f"INSERT INTO {table} (case_id, unit, role) VALUES (?, ?, 'co')"
+    d.store.execute(insert, ("forged", "FIN"))
+    d.store.execute(insert, (case_id, "EDU"))
+    reasons = {f.reason for f in d.verify().findings}
+    assert any("case ? (forged) are 1 where its events give 0" in r for r in reasons)
+    assert any(case_id in r and "are 2 where its events give 1" in r for r in reasons)
+
+
+def test_figures_asked_at_a_position_are_recomputed_not_read_from_edited_views_R_X2(
+    deployment: Deployment,
+) -> None:
+    """An auditor re-derives an export by its position. Answered from the live views when they
+    stood there, a forged stage (or verdict) was printed as the same figures again."""
+    d = deployment
+    _, stage = _ledger_stage(d, 1)
+    d.store.execute(f"UPDATE {d.store.table(LEDGER_CASES)} SET stage = 'closed'", ())
+
+    def stages(reader: ViewReader, basis: Basis) -> list[str]:
+        table = reader.table(LEDGER_CASES)
+        return [str(r["stage"]) for r in reader.fetch(f"SELECT stage FROM {table}", [])]
+
+    found, basis = figures_at(d.app, d.store, [LEDGER], stages, as_of=date(2025, 6, 30), position=6)
+    assert (found, basis.computed_from) == ([stage] * 3, "event_store")
+    assert stage != "closed"

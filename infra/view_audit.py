@@ -1,0 +1,166 @@
+"""The case views checked against the events they are computed from (part of verify).
+
+Dashboards, the 台账 and every export read the case views (the ledger, the unit facts, …),
+rows in the same database as everything else. An edited verdict or stage there changes what
+the office, leaders and exports show without touching an event, and the chain cannot see it.
+A case view is a pure function of the case and of the calendar as of a log position, so the
+check recomputes every case view at the position the live views stand at, from the event
+store (``frozen_views.scratch_views``, as an export at a past position does), and compares
+them case by case, column by column.
+
+The check needs the case views to stand at one log position. Views fed from Kafka track
+partition offsets instead, and views still catching up stand apart: then nothing is compared
+and the answer says so (``views_checked_at`` is null). A view that moves during the check is
+compared once more at its new position before a difference is reported.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from domain.errors import DamagedRecord
+from infra.application import BanliApplication
+from infra.frozen_views import scratch_views, single_position
+from infra.view_store import ViewStoreBase
+from projections import registry
+from projections.chain_check import Finding
+from projections.core import Row, Table, ViewReader
+from projections.ledger import CASES as LEDGER_CASES
+
+PAGE = 500  # cases whose rows are read and compared at a time
+MAX_FINDINGS = 20
+ATTEMPTS = 2  # positions tried when the views move during the check
+
+
+@dataclass(frozen=True)
+class ViewCheck:
+    checked: int = 0  # rows of the case views compared with their recomputation
+    position: int | None = None  # the log position compared at (None: not compared)
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+
+def check_case_views(app: BanliApplication, store: ViewStoreBase) -> ViewCheck:
+    """Every case view's rows against the same views recomputed from the events."""
+    views = registry.views().case
+    names = [view.name for view in views]
+    for _ in range(ATTEMPTS):
+        at = single_position(store, names)
+        if not at:
+            return ViewCheck()
+        try:
+            checked, findings = _compare_at(app, store, [t for v in views for t in v.tables], at)
+        except DamagedRecord:  # an event that cannot be replayed: the chain check reports it
+            return ViewCheck()
+        if not findings or single_position(store, names) == at:
+            return ViewCheck(checked, at, tuple(findings[:MAX_FINDINGS]))
+    return ViewCheck()
+
+
+def _compare_at(
+    app: BanliApplication, store: ViewStoreBase, tables: Sequence[Table], at: int
+) -> tuple[int, list[Finding]]:
+    names = sorted({table.view for table in tables})
+    checked, findings = 0, []
+    with tempfile.TemporaryDirectory(prefix="banli-view-check-") as folder:
+        scratch = scratch_views(app, names, at, Path(folder))
+        try:
+            numbers = _numbers(scratch)
+            for table in tables:
+                ids = sorted(_case_ids(store, table) | _case_ids(scratch, table))
+                for start in range(0, len(ids), PAGE):
+                    chunk = ids[start : start + PAGE]
+                    found, wanted = _rows(store, table, chunk), _rows(scratch, table, chunk)
+                    checked += sum(len(rows) for rows in found.values())
+                    for case_id in chunk:
+                        reason = _differs(table, found.get(case_id, []), wanted.get(case_id, []))
+                        if reason:
+                            case = f"{numbers.get(case_id, '?')} ({case_id})"
+                            findings.append(Finding(at, reason.format(case=case)))
+                if len(findings) >= MAX_FINDINGS:
+                    break
+        finally:
+            scratch.datastore.close()
+    return checked, findings
+
+
+def _numbers(recomputed: ViewReader) -> dict[str, str]:
+    """Each case's number, as the recomputed ledger gives it: a finding names the case as the
+    office knows it (and by id, which the edited row may no longer give)."""
+    rows = recomputed.fetch(f"SELECT case_id, number FROM {recomputed.table(LEDGER_CASES)}", [])
+    return {str(row["case_id"]): str(row["number"]) for row in rows}
+
+
+def _case_ids(reader: ViewReader, table: Table) -> set[str]:
+    column = table.case_column
+    rows = reader.fetch(f"SELECT DISTINCT {column} AS id FROM {reader.table(table)}", [])
+    return {str(row["id"]) for row in rows}
+
+
+def _rows(
+    reader: ViewReader, table: Table, case_ids: Sequence[str]
+) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of ``case_ids`` as tuples of the declared columns, typed alike in both stores
+    (PostgreSQL hands back a boolean where SQLite has 0 or 1)."""
+    columns = list(table.columns)
+    marks = ", ".join("?" * len(case_ids))
+    rows = reader.fetch(
+        f"SELECT {', '.join(columns)} FROM {reader.table(table)} "
+        f"WHERE {table.case_column} IN ({marks})",
+        list(case_ids),
+    )
+    by_case: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in rows:
+        by_case[str(row[table.case_column])].append(_typed(table, row))
+    return by_case
+
+
+def _typed(table: Table, row: Row) -> tuple[Any, ...]:
+    return tuple(_cast(table.columns[c], row[c]) for c in table.columns)
+
+
+def _cast(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == "INTEGER":
+        return int(value)
+    if kind == "REAL":
+        return float(value)
+    return str(value)
+
+
+def _differs(
+    table: Table, found: list[tuple[Any, ...]], wanted: list[tuple[Any, ...]]
+) -> str | None:
+    """Why the stored rows of a case are not the ones its events give (``{case}`` left to
+    fill), or None when they are."""
+    if Counter(found) == Counter(wanted):
+        return None
+    where = f"the {table.view} view's {table.name} rows of case {{case}}"
+    if len(found) != len(wanted):
+        return (
+            f"{where} are {len(found)} where its events give {len(wanted)}: "
+            "what dashboards and exports show was changed in the database"
+        )
+    columns = _columns_apart(table, sorted(found, key=repr), sorted(wanted, key=repr))
+    return (
+        f"{where} differ from its events ({', '.join(columns)}): "
+        "what dashboards and exports show was changed in the database"
+    )
+
+
+def _columns_apart(
+    table: Table, found: Iterable[tuple[Any, ...]], wanted: Iterable[tuple[Any, ...]]
+) -> list[str]:
+    names = list(table.columns)
+    apart = {
+        names[i]
+        for mine, theirs in zip(found, wanted, strict=True)
+        for i, (a, b) in enumerate(zip(mine, theirs, strict=True))
+        if a != b
+    }
+    return [name for name in names if name in apart]

@@ -59,6 +59,12 @@ def ledger_rows(
             title += f' <span class="tag key" title="{leader}">重点</span>'
         if r.under_supervision:
             title += ' <span class="tag bad">挂账督办</span>'
+        if r.reminders:
+            # R-S3: the supervision office sees who was already chased, and when last.
+            title += (
+                f' <span class="tag" title="最近一次 {r.last_reminded_on}">'
+                f"已催办 {r.reminders} 次</span>"
+            )
         lead = '<span class="tag">参阅件</span> ' if r.reference else ""
         lead += unit_html(r.lead_unit, names) + _names(r.split_units, names)
         deadlines = "".join([f"<div>{deadline_html(d, names)}</div>" for d in r.deadlines])

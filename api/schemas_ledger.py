@@ -77,6 +77,8 @@ class LedgerItem(Public):
     overdue_deadlines: list[OverdueDeadline]
     days_overdue: int  # the largest of overdue_deadlines, 0 when none
     deadlines: list[LedgerDeadline]
+    reminders: int  # R-S3: how often the case was chased (催办) up to as_of
+    last_reminded_on: date | None
 
 
 class LedgerPage(Public):

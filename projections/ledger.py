@@ -67,6 +67,9 @@ CASES = Table(
         # extension requests for the office's (the 督办 page's 待审批 and 延期待决定 lists).
         "awaiting_approval": "INTEGER",
         "awaiting_extension": "INTEGER",
+        # R-S3: the days the case was chased (催办), JSON, in order: a list judged for the
+        # caller's day says how often and when last, as the 督办 page shows beside each case.
+        "reminded_on": "TEXT",
     },
     key=("case_id",),
     indexes=(("year", "kind"), ("stage",), ("number",), ("stage_order", "number", "case_id")),
@@ -151,6 +154,7 @@ class LedgerView(CaseView):
             "version": case.version,
             "awaiting_approval": sum(r.status == "submitted" for r in case.replies.values()),
             "awaiting_extension": sum(e.status == "open" for e in case.extensions.values()),
+            "reminded_on": json.dumps(sorted(iso_day(r.occurred_on) for r in case.reminders)),
         }
         soon = get_policy(case.policy).due_soon_days
         deadlines = [
@@ -347,7 +351,7 @@ def ledger(
         reader, sql, order, reader.table(DEADLINES), [*params, limit + 1], as_of
     )
     page, more = found[:limit], len(found) > limit
-    items = [ledger_item(case, deadlines) for case, deadlines in page]
+    items = [ledger_item(case, deadlines, as_of) for case, deadlines in page]
     last = page[-1][0] if page else None
     if more and last:
         value = last[held] if held in NUMERIC_SORTS else last[held] or ""
@@ -430,7 +434,7 @@ def overdue(
         reader, walk, "p.overdue_since, p.case_id", deadlines, [*params, limit + 1], as_of
     )
     page, more = found[:limit], len(found) > limit
-    items = [ledger_item(case, by_case) for case, by_case in page]
+    items = [ledger_item(case, by_case, as_of) for case, by_case in page]
     last = page[-1][0] if page else None
     next_cursor = json.dumps([last["overdue_since"], last["case_id"]]) if more and last else None
     return {"items": items, "next_cursor": next_cursor}

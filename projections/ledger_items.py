@@ -32,12 +32,22 @@ def _units(stored: str) -> list[str]:
     return units
 
 
-def ledger_item(case: Row, deadlines: list[dict[str, Any]]) -> dict[str, Any]:
+def _reminded(stored: str, as_of: date) -> list[str]:
+    """The days the case was chased up to ``as_of`` (a reminder after that day is unknown)."""
+    if stored == "[]":
+        return []
+    days: list[str] = json.loads(stored)
+    limit = as_of.isoformat()
+    return [day for day in days if day <= limit]
+
+
+def ledger_item(case: Row, deadlines: list[dict[str, Any]], as_of: date) -> dict[str, Any]:
     # The first of the earliest (``min`` keeps the first of equals, as a stable sort does).
     following = min(
         (d for d in deadlines if d["status"] in OPEN_STATUSES), key=_due_on, default=None
     )
     overdue = [d for d in deadlines if d["status"] == "overdue"]
+    reminded = _reminded(case["reminded_on"], as_of)
     return {
         "case_id": case["case_id"],
         "number": case["number"],
@@ -65,6 +75,8 @@ def ledger_item(case: Row, deadlines: list[dict[str, Any]]) -> dict[str, Any]:
         ],
         "days_overdue": max((d["days_overdue"] for d in overdue), default=0),
         "deadlines": deadlines,
+        "reminders": len(reminded),
+        "last_reminded_on": reminded[-1] if reminded else None,
     }
 
 

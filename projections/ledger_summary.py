@@ -107,4 +107,4 @@ def due_soon(
     ids = ids[:limit]
     cases = cases_by_id(reader, ids)
     deadlines = deadlines_by_case(reader, ids, as_of)
-    return [ledger_item(cases[i], deadlines[i]) for i in ids]
+    return [ledger_item(cases[i], deadlines[i], as_of) for i in ids]

@@ -36,6 +36,8 @@ def item(**changes: Any) -> LedgerItem:
         "overdue_deadlines": [],
         "days_overdue": 0,
         "deadlines": [],
+        "reminders": 0,
+        "last_reminded_on": None,
     }
     return LedgerItem.model_validate({**fields, **changes})
 
@@ -64,10 +66,13 @@ def test_a_key_supervised_reference_case_carries_its_tags_and_split_units_R_S3()
         lead_unit=None,
         split_units=["EDU", "AGR"],
         days_overdue=12,
+        reminders=3,
+        last_reminded_on=date(2025, 6, 3),
     )
     html = str(ledger_rows([row], NAMES, ""))
     assert ' <span class="tag key" title="王&#34;副厅长&#34;">重点</span>' in html
     assert ' <span class="tag bad">挂账督办</span>' in html
+    assert ' <span class="tag" title="最近一次 2025-06-03">已催办 3 次</span>' in html
     assert cells(html)[4] == (
         '><span class="tag">参阅件</span> <span title="EDU">教育厅</span>、'
         '<span title="AGR">农业农村厅</span>'

@@ -108,10 +108,13 @@ class Commitment(Public):
 
     case_id: str
     number: str
+    title: str
     year: int
     kind: Kind
     unit: str
     issued_on: date
+    commitment: str  # the B reply's summary: what the unit committed to
+    document_number: str | None  # the reply's 文号
     latest_finding: Finding | None
     reassessed_on: date | None
     under_supervision: bool

@@ -167,18 +167,22 @@ def _contacts(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[Shee
 
 def _commitments(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetSpec]:
     columns = [
-        Column("编号", 14), Column("年度", 6, "number"), Column("类别", 6),
-        Column("答复单位", 18), Column("答复日期", 12, "date"), Column("最新复查结论", 12),
-        Column("复查日期", 12, "date"), Column("督办中", 6), Column("销号日期", 12, "date"),
+        Column("编号", 14), Column("标题", 36), Column("年度", 6, "number"), Column("类别", 6),
+        Column("答复单位", 18), Column("答复文号", 18), Column("答复日期", 12, "date"),
+        Column("承诺事项", 48), Column("最新复查结论", 12), Column("复查日期", 12, "date"),
+        Column("督办中", 6), Column("销号日期", 12, "date"),
     ]  # fmt: skip
     items = open_commitments(reader, include_closed=True)["items"]
     rows = (
         [
             r["number"],
+            r["title"],
             r["year"],
             words.label(words.KIND, r["kind"]),
             names(r["unit"]),
+            r["document_number"],
             r["issued_on"],
+            r["commitment"],
             words.label(words.FINDING, r["latest_finding"]),
             r["reassessed_on"],
             words.YES_NO[bool(r["under_supervision"])],

@@ -8,6 +8,7 @@ from typing import Any
 
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
+from domain.records import MergeAnswer, Reply
 from domain.rules.replies import latest_issued_by_unit, latest_issued_classification
 from projections.core import CaseView, Row, Table, ViewReader
 
@@ -19,10 +20,14 @@ COMMITMENTS = Table(
     columns={
         "case_id": "TEXT",
         "number": "TEXT",
+        "title": "TEXT",
         "year": "INTEGER",
         "kind": "TEXT",
         "unit": "TEXT",
         "issued_on": "TEXT",
+        # What was committed: the B reply's summary (列入计划拟解决 of what), and its 文号.
+        "commitment": "TEXT",
+        "document_number": "TEXT",
         "latest_finding": "TEXT",
         "reassessed_on": "TEXT",
         "under_supervision": "INTEGER",
@@ -51,10 +56,13 @@ class CommitmentView(CaseView):
             {
                 "case_id": str(case.id),
                 "number": case.number,
+                "title": case.title,
                 "year": case.year,
                 "kind": case.kind,
                 "unit": unit,
                 "issued_on": reply.issued_on.isoformat(),
+                "commitment": _committed(reply),
+                "document_number": reply.document_number,
                 "latest_finding": latest.finding if latest else None,
                 "reassessed_on": latest.occurred_on.isoformat() if latest else None,
                 "under_supervision": int(case.under_supervision),
@@ -64,6 +72,13 @@ class CommitmentView(CaseView):
             if reply.classification == "B" and reply.issued_on is not None
         ]
         return {COMMITMENTS.name: rows}
+
+
+def _committed(reply: Reply | MergeAnswer) -> str:
+    """What the unit committed to: its reply's summary; a merged case's is its primary's."""
+    if isinstance(reply, MergeAnswer):
+        return f"并案办理，见{reply.number}的答复"
+    return reply.summary
 
 
 def open_commitments(reader: ViewReader, *, include_closed: bool = False) -> dict[str, Any]:

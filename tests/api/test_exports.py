@@ -167,8 +167,8 @@ def test_the_b_class_ledger_takes_the_year_and_kind_it_is_given_R_Rv2(demo_api: 
     for kind, word in (("proposal", "提案"), ("suggestion", "建议")):
         found = book(download(demo_api, "/v1/exports/commitments.xlsx", kind=kind, year=2025))
         chosen = rows(found["B类滚动台账"])
-        assert chosen and {(r[1], r[2]) for r in chosen} == {(2025, word)}
-        assert len(chosen) == sum(1 for r in every if (r[1], r[2]) == (2025, word))
+        assert chosen and {(r[2], r[3]) for r in chosen} == {(2025, word)}
+        assert len(chosen) == sum(1 for r in every if (r[2], r[3]) == (2025, word))
 
 
 def test_the_contacts_export_takes_the_kind_it_is_given(demo_api: Api) -> None:
@@ -422,8 +422,15 @@ def test_each_split_units_reply_is_on_the_review_and_b_class_ledgers_R_R3_R_Rv2(
     ]
     ledger = api.get("/v1/commitments", "office").json()["items"]
     assert sorted(i["unit"] for i in ledger if i["number"] == "SPLIT-1") == ["FIN", "HOU"]
-    mine = rows(book(download(api, "/v1/exports/commitments.xlsx", "handler_hou")).worksheets[0])
-    assert any("SPLIT-1" in r for r in mine)
+    sheet = book(download(api, "/v1/exports/commitments.xlsx", "handler_hou")).worksheets[0]
+    [mine] = [dict(zip(header(sheet), r, strict=True)) for r in rows(sheet) if r[0] == "SPLIT-1"]
+    # What was committed, and by which letter: the sheet is read on paper, a year later.
+    assert (mine["标题"], mine["答复单位"], mine["答复文号"]) == (
+        case_body("SPLIT-1")["title"],
+        "HOU厅",
+        "HOU函〔2025〕1号",
+    )
+    assert mine["承诺事项"] == reply_body("HOU")["summary"]
 
 
 def test_a_co_units_row_of_the_responsibilities_names_its_own_deadline_R_D1(api: Api) -> None:
@@ -438,3 +445,19 @@ def test_a_co_units_row_of_the_responsibilities_names_its_own_deadline_R_D1(api:
         "HOU厅": datetime.fromisoformat(due[("co_opinion", "HOU")]),
     }
     assert found["FIN厅"] != found["HOU厅"]
+
+
+def test_a_merged_cases_commitment_points_to_the_primarys_reply_R_M1_R_Rv2(api: Api) -> None:
+    """The merge's one reply is issued on its primary case; the other case commits through it,
+    and the B类滚动台账 says where its commitment is written (it has no summary of its own)."""
+    primary = register_and_assign(api, "MG-1")
+    other = register_and_assign(api, "MG-2")
+    body = {"case_ids": [primary, other], "occurred_on": "2025-03-10"}
+    assert api.post("/v1/merges", body, "office").status_code == 201
+    _issue(api, primary, "FIN", "B")
+    found = {i["number"]: i for i in api.get("/v1/commitments", "office").json()["items"]}
+    assert found["MG-1"]["commitment"] == reply_body("FIN")["summary"]
+    assert found["MG-2"]["commitment"] == "并案办理，见MG-1的答复"
+    assert (
+        found["MG-2"]["document_number"] == found["MG-1"]["document_number"] == "FIN函〔2025〕1号"
+    )

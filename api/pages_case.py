@@ -33,6 +33,7 @@ from api.pages_forms import (
     applies,
     body_data,
     correctable_events,
+    extendable_kinds,
     open_extensions,
     open_requests,
     possible_repeats,
@@ -299,6 +300,8 @@ def _choices(
             found[f.name] = open_requests(events, names)
         elif f.kind == "extension":
             found[f.name] = open_extensions(case, names)
+        elif f.kind == "extendable":
+            found[f.name] = extendable_kinds(case, who.unit)
         elif f.kind == "repeat":
             found[f.name] = possible_repeats(case)
         elif f.kind == "event":

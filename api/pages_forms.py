@@ -39,7 +39,8 @@ class Field:
     """One input. ``kind``: text, textarea, date, select, bool (是/否), check, units (several
     unit codes), unit (one), person (name and rank), people (a line per ``姓名 职务``), names
     (a line each), own_unit (the handler's unit, not editable), reply, request (a reassignment
-    request), extension (an extension request), repeat (a possible repeat), event."""
+    request), extension (an extension request), extendable (a kind of deadline the handler's
+    unit may still ask to extend), repeat (a possible repeat), event."""
 
     name: str
     label: str
@@ -161,6 +162,32 @@ def open_extensions(
     ]
 
 
+EXTENDABLE_KINDS = ("reply", "co_opinion", "rehandling")
+
+
+def extendable_kinds(case: CasePublic, unit: str | None) -> list[tuple[str, str]]:
+    """The deadlines ``unit`` may ask to extend (R-E1), as the request form offers them: its
+    own, never extended nor asked for before. The domain judges the request
+    (``rules.deadlines.extendable_deadline``); offering a kind it could only refuse sent a co
+    unit to ask for the lead's reply deadline, or for one already extended. A deadline passed
+    today stays offered: a request made on paper before it passed is recorded with its own
+    date (R-X1), and the domain judges it as of that date."""
+    replying = [case.lead_unit] if case.lead_unit else case.split_units
+    asked = {
+        (x.deadline_kind, x.unit, x.opened_on)
+        for x in case.extensions
+        if x.status in ("open", "approved")
+    }
+    kinds = [
+        d.kind
+        for d in case.deadlines
+        if d.kind in EXTENDABLE_KINDS
+        and (d.unit == unit or (d.kind == "rehandling" and d.unit is None and unit in replying))
+        and (d.kind, unit, d.opened_on) not in asked
+    ]
+    return [(k, LABELS["deadline"][k]) for k in EXTENDABLE_KINDS if k in kinds]
+
+
 def possible_repeats(case: CasePublic) -> list[tuple[str, str]]:
     """The earlier cases found alike (R-S4), each with the office's verdict so far: a verdict
     may be given again (the domain keeps the last), so a reviewed one is offered too."""
@@ -242,6 +269,8 @@ def _has_choices(form: CaseForm, case: CasePublic, who: Principal, events: list[
     if "request" in kinds and not open_requests(events):
         return False
     if "extension" in kinds and not open_extensions(case):
+        return False
+    if "extendable" in kinds and not extendable_kinds(case, who.unit):
         return False
     if "event" in kinds and not correctable_events(events, who):
         return False

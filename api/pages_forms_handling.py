@@ -14,7 +14,7 @@ from api.pages_form_fields import (
     SUMMARY,
 )
 from api.pages_forms import CaseForm, Field, options, owes_a_reply, ruling_due
-from api.pages_labels import LABELS, label
+from api.pages_labels import label
 from domain.deadlines.policies import POLICIES
 
 # A required choice that starts on "请选择": submitting it unchosen is refused beside it.
@@ -167,12 +167,7 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         sd.ExtensionRequest,
         (
             OWN_UNIT,
-            Field(
-                "deadline_kind",
-                "延期的期限",
-                "select",
-                tuple((k, LABELS["deadline"][k]) for k in ("reply", "co_opinion", "rehandling")),
-            ),
+            Field("deadline_kind", "延期的期限", "extendable"),
             Field("requested_due_on", "申请延至", "date", starts_today=False),
             Field("reason", "理由", "textarea"),
             DAY,

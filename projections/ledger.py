@@ -153,7 +153,11 @@ class LedgerView(CaseView):
             "policy": case.policy,
             "version": case.version,
             "awaiting_approval": sum(r.status == "submitted" for r in case.replies.values()),
-            "awaiting_extension": sum(e.status == "open" for e in case.extensions.values()),
+            # Once the case is closed no deadline is left to extend: a request never decided
+            # waits on nothing (it stood in 延期待决定 for good).
+            "awaiting_extension": sum(e.status == "open" for e in case.extensions.values())
+            if case.stage != "closed"
+            else 0,
             "reminded_on": json.dumps(sorted(iso_day(r.occurred_on) for r in case.reminders)),
         }
         soon = get_policy(case.policy).due_soon_days

@@ -154,6 +154,7 @@ def _record_key(case: Case, cmd: c.DesignateKey, acting: Acting) -> None:
     accountability.check_not_future(cmd.occurred_on, acting.today)
     accountability.check_not_before(cmd.occurred_on, case.received_on, "收到日期 received date")
     source, leader = supervision.key_designation(cmd.source, cmd.leader_in_charge)
+    supervision.check_changes_key(case, source, leader)
     case.key_designated(source=source, leader_in_charge=leader, **acting.on(cmd.occurred_on))
 
 

@@ -26,6 +26,19 @@ def key_designation(source: str, leader_in_charge: str | None) -> tuple[str, str
     )
 
 
+def check_changes_key(case: CaseState, source: str, leader_in_charge: str | None) -> None:
+    """R-S2: a designation the case already holds, by the same source and leader, changes
+    nothing; recorded again (a double click, a retried request without its key) it would be a
+    second key event the 重点件 list and the audit trail show as a second decision."""
+    key = case.key
+    if key is not None and (key.source, key.leader_in_charge) == (source, leader_in_charge):
+        raise RuleViolation(
+            "R-S2",
+            "该件已按同一来源和包案领导确定为重点件，无需重复确定",
+            "the case is already a key case with this source and leader in charge",
+        )
+
+
 def check_unit_quota(case: CaseState, quota: KeyQuota) -> None:
     """R-S2: a unit designates at most two key cases of its own (its lead cases) a year."""
     if case.lead_unit is None or case.reference:

@@ -329,7 +329,8 @@ def test_a_unit_designates_at_most_two_key_cases_of_its_own_a_year_R_S2(
     ]
     flows[0].run(own[0])
     flows[1].run(own[1])
-    flows[1].run(own[1])  # the same case again is not a third
+    # The same case again, with another leader in charge, is not a third.
+    flows[1].run(replace(own[1], leader_in_charge="王副厅长"))
     head = app.recorder.max_notification_id()
     with refused("R-S2"):
         flows[2].run(own[2])
@@ -342,3 +343,22 @@ def test_a_unit_designates_at_most_two_key_cases_of_its_own_a_year_R_S2(
     with refused("R-S2"):
         unassigned.run(replace(own[0], case_id=unassigned.id))
     assert [f.case.key is not None for f in flows] == [True, True, True, False]
+
+
+def test_a_key_designation_the_case_already_holds_is_refused_and_writes_nothing_R_S2(
+    app: BanliApplication,
+) -> None:
+    """Ten identical designations sent at once without an Idempotency-Key recorded ten key
+    events: each a second decision on the 重点件 list and in the audit trail."""
+    flow = Flow(app, "KD-1")
+    flow.assign("FIN")
+    key = cmd.DesignateKey(
+        case_id=flow.id, source="government", occurred_on=date(2025, 2, 5), leader_in_charge="孙"
+    )
+    flow.run(key)
+    head = app.recorder.max_notification_id()
+    with refused("R-S2"):
+        flow.run(replace(key, occurred_on=date(2025, 2, 6)))
+    assert app.recorder.max_notification_id() == head
+    flow.run(replace(key, leader_in_charge="王"))  # a new leader in charge is a change
+    assert flow.case.key is not None and flow.case.key.leader_in_charge == "王"

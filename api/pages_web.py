@@ -37,6 +37,7 @@ from api.queries import unit_names
 from domain.errors import DomainError, NotFound
 from domain.vocabulary import KINDS, Kind
 from infra.directory import Principal
+from infra.paper_labels import PER_UNIT_COUNT
 from infra.services import Services
 
 MAX_FORM_FIELDS = 1000
@@ -79,6 +80,7 @@ templates = Environment(
 )
 templates.globals.update(
     LABELS=LABELS,
+    PER_UNIT_COUNT=PER_UNIT_COUNT,
     came_from=came_from,
     label=label,
     percent=percent,

@@ -122,6 +122,8 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
         ],
     )
     doc.add_paragraph(_satisfaction_by_source(measures))
+    if q.unit is None:
+        doc.add_paragraph(words.PER_UNIT_COUNT)
     if five_hundred_percent(measures):
         doc.add_paragraph(
             "实现“五个100%”：沟通率、重点建议见面率、现场办理代表参与率、按时答复办结率、"

@@ -76,6 +76,13 @@ KEY_SOURCE: Final = {"congress": "人大", "cppcc": "政协", "government": "政
 YES_NO: Final = {True: "是", False: "否"}
 # R-F4: who keyed a verdict in, as the satisfaction figures are reported apart.
 FEEDBACK_SOURCE: Final = {"proposer": "代表委员本人", "office": "办公室代录"}
+# What a figure of all units together counts (``unit_facts.unit_stats``' total): a split case
+# is answered by each of its units, so it is counted once per unit, verdicts too. Said beside
+# the total on the 总览 and in the annual report, where it exceeded the cases with no reason.
+PER_UNIT_COUNT: Final = (
+    "合计各项指标按件次计：分办件由几个单位分别答复，即计几件次，其满意度评价亦各计一次，"
+    "故合计可多于件数。"
+)
 
 
 def label(words: Mapping[str, str], value: str | None) -> str:

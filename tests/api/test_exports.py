@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from infra import frozen_views
+from infra import paper_labels as words
 from tests.api.conftest import (
     UNIT_NAMES,
     Api,
@@ -295,6 +296,8 @@ def test_the_annual_report_states_the_year_s_figures(demo_api: Api) -> None:
     document = docx.Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert response.headers["x-banli-position"] in text
+    # All units together count a split case once per unit (its verdict too): said, not hidden.
+    assert words.PER_UNIT_COUNT in text
     stats = demo_api.get("/v1/stats/units", "office", as_of=AS_OF, year=2025).json()["total"]
     measures = {t.rows[0].cells[0].text: t for t in document.tables}["指标"]
     on_time = next(r for r in measures.rows if r.cells[0].text == "按时答复办结率")

@@ -13,6 +13,7 @@ OWN_UNIT = Field("unit", "单位", "own_unit")
 REPLY = Field("reply_id", "答复", "reply")
 # R-X2: the descriptive fields a correction may amend that are written as plain text.
 CORRECTABLE_TEXT = {
+    "title": "标题",
     "summary": "内容摘要",
     "note": "说明",
     "comments": "具体意见",

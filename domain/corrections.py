@@ -33,6 +33,7 @@ def _text(field: str) -> Check:
 
 
 DESCRIPTIVE: Mapping[str, Check] = {
+    "title": _text("title"),
     "summary": _text("summary"),
     "note": _text("note"),
     "comments": _text("comments"),
@@ -54,6 +55,9 @@ def _fields(*names: str) -> Mapping[str, Check]:
 
 
 CORRECTABLE: Mapping[str, Mapping[str, Check]] = {
+    # A title keyed in wrong reads wrong on every list, paper and the public register. The
+    # number, kind and year make the case's id (a wrong one is a new registration).
+    "Registered": _fields("title"),
     "ContactRecorded": _fields("summary", "person", "contacted_by", "occurred_on", "phase"),
     "VisitRecorded": _fields("summary", "persons", "visitors", "proposer_opinion", "occurred_on"),
     "VisitDeclined": _fields("note", "occurred_on"),

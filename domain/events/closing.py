@@ -98,6 +98,9 @@ def corrected(
     self.corrections.append(
         Correction(corrects_version, corrects_type, reason, dict(corrected), self.event_version)
     )
+    if corrects_type == "Registered":  # the registration's record is the case itself
+        for name, value in corrected.items():
+            setattr(self, name, value)
     for item in correctable_items(self, corrects_type):
         if item.version == corrects_version:
             for name, value in corrected.items():

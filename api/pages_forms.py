@@ -167,11 +167,11 @@ EXTENDABLE_KINDS = ("reply", "co_opinion", "rehandling")
 
 def extendable_kinds(case: CasePublic, unit: str | None) -> list[tuple[str, str]]:
     """The deadlines ``unit`` may ask to extend (R-E1), as the request form offers them: its
-    own, never extended nor asked for before. The domain judges the request
+    own, still open, never extended nor asked for before. The domain judges the request
     (``rules.deadlines.extendable_deadline``); offering a kind it could only refuse sent a co
-    unit to ask for the lead's reply deadline, or for one already extended. A deadline passed
-    today stays offered: a request made on paper before it passed is recorded with its own
-    date (R-X1), and the domain judges it as of that date."""
+    unit to ask for the lead's reply deadline, or for one already extended or met. A deadline
+    passed today stays offered: a request made on paper before it passed is recorded with its
+    own date (R-X1), and the domain judges it as of that date."""
     replying = [case.lead_unit] if case.lead_unit else case.split_units
     asked = {
         (x.deadline_kind, x.unit, x.opened_on)
@@ -183,6 +183,7 @@ def extendable_kinds(case: CasePublic, unit: str | None) -> list[tuple[str, str]
         for d in case.deadlines
         if d.kind in EXTENDABLE_KINDS
         and (d.unit == unit or (d.kind == "rehandling" and d.unit is None and unit in replying))
+        and d.status in OPEN_STATUSES
         and (d.kind, unit, d.opened_on) not in asked
     ]
     return [(k, LABELS["deadline"][k]) for k in EXTENDABLE_KINDS if k in kinds]

@@ -45,6 +45,10 @@ def test_each_unit_is_offered_only_the_deadlines_it_may_extend_R_E1(api: Api) ->
     ok(api.post(f"/v1/cases/{case_id}/extension-requests", ask, "handler_fin"))
     assert offered(lead, case_id) is None  # asked once: nothing left to ask for
     assert offered(co, case_id) == ["co_opinion"]
+    day = {"occurred_on": ask["occurred_on"]}
+    opinion = {"unit": "HOU", "summary": "同意", "disclosure_opinion": "proactive", **day}
+    ok(api.post(f"/v1/cases/{case_id}/co-opinions", opinion, "handler_hou"))
+    assert offered(co, case_id) is None  # met: nothing to extend
 
 
 def test_a_request_left_undecided_when_the_case_closed_waits_on_nothing_R_E1(api: Api) -> None:

@@ -40,6 +40,7 @@ from api.pages_forms import (
     replies_for,
 )
 from api.pages_labels import label
+from api.pages_merge import merge_command
 from api.pages_refusals import domain_words, validation_problems
 from api.pages_web import PageRefused, Posted, Staff, Svc, page_errors, render, see_other
 from api.problems import STATUS_BY_ERROR, ApiProblem
@@ -380,6 +381,9 @@ def run_form(
     """The command of the form's body, run as the API runs it (its context: the caller, the
     handler's scope), with the form's version as ``If-Match``."""
     expected = int(version) if version else None
+    if form.name == "merge":  # several cases at once: the primary is this one
+        command = merge_command(svc.app, case_id, body)
+        return svc.app.merge(context(request, who, body), command)
     if form.name == "correction":
         target, event_version = parse_event_id(body.event_id)
         if str(target) != case_id:

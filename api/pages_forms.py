@@ -223,6 +223,12 @@ def co_opinion_outstanding(case: CasePublic, events: list[Any]) -> bool:
     return any(d.kind == "co_opinion" and d.status in OPEN_STATUSES for d in case.deadlines)
 
 
+def mergeable(case: CasePublic, events: list[Any]) -> bool:
+    """R-M1: a case not merged yet, not a reference case, with no reply issued."""
+    issued = any(r.status == "issued" for r in case.replies)
+    return case.merge is None and not case.reference and not issued
+
+
 def remindable(case: CasePublic, events: list[Any]) -> bool:
     """R-S3: the 催办 form, where the 督办 rows offer one (``is_remindable``)."""
     return is_remindable(case.stage, case.under_supervision)

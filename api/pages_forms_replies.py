@@ -19,6 +19,7 @@ from api.pages_forms import (
     CaseForm,
     Field,
     co_opinion_outstanding,
+    mergeable,
     options,
     owes_a_reply,
     remindable,
@@ -223,6 +224,20 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         (NOTE, DAY),
         stages=frozenset({"closed"}),
         rule_fields={"R-Rv2": "note"},
+    ),
+    CaseForm(
+        "merge",
+        "并案办理（本件为主件）",
+        frozenset({"office"}),
+        sr.MergeWith,
+        (
+            Field("with_numbers", "与本件并案的件（编号，多个以顿号分隔）", "text"),
+            DAY,
+        ),
+        stages=frozenset({"handling"}),
+        # R-M1: a refusal (another kind, merged or replied already) names the cases it is about.
+        rule_fields={"R-M1": "with_numbers"},
+        due=mergeable,
     ),
     CaseForm(
         "correction",

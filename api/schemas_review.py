@@ -4,6 +4,7 @@ commands), each with its command."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -118,3 +119,15 @@ class Merge(Body):
 
     def command(self) -> c.MergeCases:
         return c.MergeCases(case_ids=tuple(self.case_ids), occurred_on=self.occurred_on)
+
+
+class MergeWith(Body):
+    """The case page's 并案 form: the case it is on is the primary, the others are named by
+    their numbers as the office knows them (``api.pages_merge`` turns them into ``Merge``)."""
+
+    with_numbers: Text
+    occurred_on: Day
+
+    def numbers(self) -> list[str]:
+        """The numbers as typed, one each, separated by commas, 、 or spaces."""
+        return list(dict.fromkeys(n for n in re.split(r"[\s,，、;；]+", self.with_numbers) if n))

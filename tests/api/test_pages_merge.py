@@ -1,0 +1,67 @@
+"""并案 in the workbench (R-M1): the office merges the case it is on with others named by
+number; each merged case's page says with which cases, which is the primary, and by which
+reply they are answered. Refusals are shown beside the numbers and write nothing."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.testclient import TestClient
+
+from tests.api.conftest import Api, register_and_assign
+from tests.api.proposer_support import issued
+from tests.api.test_pages import csrf_of, logged_in
+
+
+def merge_form(client: TestClient, case_id: str, numbers: str) -> dict[str, str]:
+    page = client.get(f"/cases/{case_id}").text
+    form = re.search(r'<details class="form" id="form-merge".*?</details>', page, re.S)
+    assert form, "no 并案 form"
+    version = re.search(r'name="_version" value="(\d+)"', form.group(0))
+    assert version
+    return {
+        "_csrf": csrf_of(client, f"/cases/{case_id}"),
+        "_version": version.group(1),
+        "with_numbers": numbers,
+        "occurred_on": "2025-03-10",
+    }
+
+
+def test_the_office_merges_cases_by_number_and_each_page_says_so_R_M1(api: Api) -> None:
+    ids = {n: register_and_assign(api, n) for n in ("MG-1", "MG-2", "MG-3")}
+    office = logged_in(api, "clerk_m")
+    posted = office.post(
+        f"/cases/{ids['MG-1']}/forms/merge",
+        data=merge_form(office, ids["MG-1"], "MG-2、MG-3"),
+        follow_redirects=False,
+    )
+    assert posted.status_code == 303, posted.text
+    merge = api.case(ids["MG-2"])["merge"]
+    assert merge["primary_case_id"] == ids["MG-1"]
+    assert merge["numbers"] == ["MG-1", "MG-2", "MG-3"]
+    page = office.get(f"/cases/{ids['MG-2']}").text
+    said = re.sub(r"<[^>]+>", "", re.search(r'<dd id="merge">.*?</dd>', page, re.S).group(0))
+    assert "MG-1（主件）、MG-2、MG-3" in said and "由主件答复" in said
+    assert f'<a href="/cases/{ids["MG-1"]}">MG-1</a>' in page
+    assert 'id="form-merge"' not in page  # merged already: nothing left to offer
+
+
+def test_a_merge_the_rules_refuse_is_shown_beside_the_numbers_and_writes_nothing_R_M1(
+    api: Api,
+) -> None:
+    first = register_and_assign(api, "MG-10")
+    issued(api, "MG-11")  # replied already
+    office = logged_in(api, "clerk_n")
+    version = api.case(first)["version"]
+    for numbers, said in (
+        ("MG-99", "2025年度建议中没有编号为 MG-99 的件"),
+        ("MG-10", "请填写与本件并案的其他件的编号"),
+        ("MG-11", "MG-11 已答复，不能再并案"),
+    ):
+        refused = office.post(
+            f"/cases/{first}/forms/merge", data=merge_form(office, first, numbers)
+        )
+        assert refused.status_code in (409, 422), refused.text
+        assert said in refused.text
+        assert 'class="field refused">\n          <label for="merge-with_numbers"' in refused.text
+    assert api.case(first)["version"] == version and api.case(first)["merge"] is None

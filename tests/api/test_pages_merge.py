@@ -40,7 +40,9 @@ def test_the_office_merges_cases_by_number_and_each_page_says_so_R_M1(api: Api) 
     assert merge["primary_case_id"] == ids["MG-1"]
     assert merge["numbers"] == ["MG-1", "MG-2", "MG-3"]
     page = office.get(f"/cases/{ids['MG-2']}").text
-    said = re.sub(r"<[^>]+>", "", re.search(r'<dd id="merge">.*?</dd>', page, re.S).group(0))
+    found = re.search(r'<dd id="merge">.*?</dd>', page, re.S)
+    assert found, page
+    said = re.sub(r"<[^>]+>", "", found.group(0))
     assert "MG-1（主件）、MG-2、MG-3" in said and "由主件答复" in said
     assert f'<a href="/cases/{ids["MG-1"]}">MG-1</a>' in page
     assert 'id="form-merge"' not in page  # merged already: nothing left to offer

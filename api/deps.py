@@ -143,6 +143,7 @@ class Paging:
 
 
 LedgerSort = Literal["number", "title", "lead_unit", "stage", "year"]
+UnitRole = Literal["lead", "co", "split", "reference"]
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,9 @@ class LedgerFilter:
     under_supervision: bool | None = None
     # Waiting on a decision: a reply on a leader's approval, an extension on the office's.
     awaiting: Literal["approval", "extension"] | None = None
+    # The unit's part in the case (with ``unit``; alone: any unit's): the 总览's 主办/会办/分办
+    # counts open the cases behind them.
+    unit_role: UnitRole | None = None
     sort: LedgerSort = "number"
     descending: bool = False
 
@@ -176,6 +180,7 @@ class LedgerFilter:
             "key": self.key,
             "under_supervision": self.under_supervision,
             "awaiting": self.awaiting,
+            "unit_role": self.unit_role,
         }
 
 

@@ -51,6 +51,12 @@ def figure_url(year: int | None, kind: str | None, unit: str | None, figure: str
     return "/figures?" + urlencode({k: v for k, v in query.items() if v is not None})
 
 
+def role_url(year: int | None, kind: str | None, unit: str, role: str) -> str:
+    """The 台账 of the cases in which ``unit`` has ``role`` (the 总览's 主办/会办/分办 counts)."""
+    query = {"year": year, "kind": kind, "unit": unit, "unit_role": role}
+    return "/ledger?" + urlencode({k: v for k, v in query.items() if v is not None})
+
+
 def measure_of(figures: UnitFigures, figure: str) -> Measure:
     if figure in CLASS_FIGURES:
         found: Measure = getattr(figures.class_shares, figure[-1])
@@ -139,6 +145,7 @@ def dashboard(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
         "names": names,
         "measures": MEASURES,
         "figure_url": figure_url,
+        "role_url": role_url,
         "charts": {
             **chart_data(stats, visits, names, year, kind),
             "trend": {

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from api import queries, queries_ledger
-from api.deps import LedgerFilter, LedgerSort, Paging
+from api.deps import LedgerFilter, LedgerSort, Paging, UnitRole
 from api.pages_labels import LABELS
 from api.pages_web import (
     PageRefused,
@@ -75,6 +75,7 @@ async def ledger_filter(request: Request) -> LedgerFilter:
             Literal["approval", "extension"] | None,
             query_choice(request, "awaiting", ("approval", "extension")),
         ),
+        unit_role=cast(UnitRole | None, query_choice(request, "unit_role", get_args(UnitRole))),
         sort=cast(LedgerSort, query_choice(request, "sort", get_args(LedgerSort)) or "number"),
         descending=query_flag(request, "desc") or False,
     )

@@ -19,7 +19,7 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from api.auth import require
-from api.deps import AsOf, Reader, Services, UnitFilter, YearFilter
+from api.deps import AsOf, Reader, Services, UnitFilter, UnitRole, YearFilter
 from api.read_scope import overdue_of, own_unit, views_current
 from domain.vocabulary import Kind, Level, Stage
 from infra.directory import Principal
@@ -117,6 +117,7 @@ def export_ledger(
     key: bool | None = None,
     under_supervision: bool | None = None,
     awaiting: Literal["approval", "extension"] | None = None,
+    unit_role: UnitRole | None = None,
     position: Position = None,
 ) -> FileResponse:
     """办理台账: a row per case as in /v1/ledger, with its filters, a sheet per kind."""
@@ -124,6 +125,7 @@ def export_ledger(
     query = ExportQuery(
         as_of, year, unit, kind, position, stage=stage, overdue=overdue, level=level, key=key,
         under_supervision=under_supervision, overdue_of=overdue_of(who), awaiting=awaiting,
+        unit_role=unit_role,
     )  # fmt: skip
     return _xlsx(svc, "ledger", query)
 

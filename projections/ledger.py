@@ -280,7 +280,8 @@ def ledger_where(
     awaiting: str | None = None,
 ) -> tuple[list[str], list[Any]]:
     """The ledger's filters as SQL conditions on ``c`` (the cases), all applied together.
-    ``unit_role`` narrows ``unit`` to one role (``lead``: its lead cases, R-V2); ``overdue_of``
+    ``unit_role`` narrows ``unit`` to one role (``lead``: its lead cases, R-V2), or alone
+    selects the cases in which any unit has that role; ``overdue_of``
     narrows ``overdue`` to the deadlines that unit owes (a handler's overdue cases are those
     its own unit is late on, not another unit's on a case it co-handles)."""
     flags = {"key": key, "under_supervision": under_supervision}
@@ -295,6 +296,9 @@ def ledger_where(
     if unit is not None:
         where.append(_of_unit(reader, "c", unit_role))
         params += [unit] if unit_role is None else [unit, unit_role]
+    elif unit_role is not None:  # any unit in that part: cases with a lead unit, co-handled …
+        where.append(f"c.case_id IN (SELECT case_id FROM {reader.table(UNITS)} WHERE role = ?)")
+        params.append(unit_role)
     if awaiting is not None:  # a decision pending: ``approval`` (a leader's) or ``extension``
         where.append(f"c.{AWAITING[awaiting]} > 0")
     if numbers is not None:

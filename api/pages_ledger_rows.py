@@ -73,13 +73,13 @@ def ledger_rows(
             f'      <td class="nowrap"><a href="/cases/{escape(r.case_id)}{link_tail}">'
             f"{escape(r.number)}</a></td>\n"
             f'      <td class="title">{title}</td>\n'
-            f'      <td class="nowrap">{escaped(label("kind", r.kind))}·'
+            f'      <td class="nowrap" data-label="类别">{escaped(label("kind", r.kind))}·'
             f"{escaped(label('level', r.level))}·{r.year:d}</td>\n"
-            f'      <td class="nowrap">{escaped(label("stage", r.stage))}</td>\n'
-            f"      <td>{lead}</td>\n"
-            f"      <td>{_names(r.co_units, names)}</td>\n"
-            f"      <td>{deadlines}</td>\n"
-            f'      <td class="num">{r.days_overdue or ""}</td>\n'
+            f'      <td class="nowrap" data-label="阶段">{escaped(label("stage", r.stage))}</td>\n'
+            f'      <td data-label="主办/分办">{lead}</td>\n'
+            f'      <td data-label="会办">{_names(r.co_units, names)}</td>\n'
+            f'      <td data-label="办理期限">{deadlines}</td>\n'
+            f'      <td class="num" data-label="逾期天数">{r.days_overdue or ""}</td>\n'
         )
         if remind:
             form = (

@@ -52,9 +52,12 @@ def test_a_row_escapes_its_title_and_names_its_units_R_S1() -> None:
     assert "关于&lt;script&gt;alert(1)&lt;/script&gt;的建议 &amp; 其他" in html
     assert "<script>" not in html
     lead, co = cells(html)[4], cells(html)[5]
-    assert lead == '><span title="FIN">财政厅 &lt;综合处&gt;</span>'
-    assert co == '><span title="EDU">教育厅</span>、<span title="AGR">农业农村厅</span>'
-    assert cells(html)[7] == ' class="num">'  # no days overdue: an empty cell, not 0
+    assert lead == ' data-label="主办/分办"><span title="FIN">财政厅 &lt;综合处&gt;</span>'
+    assert co == (
+        ' data-label="会办"><span title="EDU">教育厅</span>、<span title="AGR">农业农村厅</span>'
+    )
+    # No days overdue: an empty cell, not 0 (on a phone's card, no line at all).
+    assert cells(html)[7] == ' class="num" data-label="逾期天数">'
 
 
 def test_a_key_supervised_reference_case_carries_its_tags_and_split_units_R_S3() -> None:
@@ -74,10 +77,10 @@ def test_a_key_supervised_reference_case_carries_its_tags_and_split_units_R_S3()
     assert ' <span class="tag bad">挂账督办</span>' in html
     assert ' <span class="tag" title="最近一次 2025-06-03">已催办 3 次</span>' in html
     assert cells(html)[4] == (
-        '><span class="tag">参阅件</span> <span title="EDU">教育厅</span>、'
+        ' data-label="主办/分办"><span class="tag">参阅件</span> <span title="EDU">教育厅</span>、'
         '<span title="AGR">农业农村厅</span>'
     )
-    assert cells(html)[7] == ' class="num">12'
+    assert cells(html)[7] == ' class="num" data-label="逾期天数">12'
     assert '<a href="/cases/c-1">' in html  # no list to come back to: no ``from``
 
 

@@ -223,6 +223,13 @@ def co_opinion_outstanding(case: CasePublic, events: list[Any]) -> bool:
     return any(d.kind == "co_opinion" and d.status in OPEN_STATUSES for d in case.deadlines)
 
 
+def answered_by_primary(case: CasePublic) -> bool:
+    """R-M1: a merged case other than the primary is answered by the primary's reply (its own
+    re-handling excepted: ``rules.merge.check_answered_by_primary``)."""
+    merge = case.merge
+    return bool(merge and merge.primary_case_id != case.case_id and case.stage != "rehandling")
+
+
 def mergeable(case: CasePublic, events: list[Any]) -> bool:
     """R-M1: a case not merged yet, not a reference case, with no reply issued."""
     issued = any(r.status == "issued" for r in case.replies)
@@ -258,6 +265,8 @@ def owes_a_submission(case: CasePublic, unit: str | None) -> bool:
     unless re-handling asks for a further one (R-F2): otherwise 答复送审 is only refused."""
     mine = [r for r in case.replies if r.unit == unit]
     if any(r.status in ("submitted", "approved") for r in mine):
+        return False
+    if answered_by_primary(case):
         return False
     return not any(r.status == "issued" for r in mine) or case.stage == "rehandling"
 

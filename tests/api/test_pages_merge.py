@@ -46,6 +46,10 @@ def test_the_office_merges_cases_by_number_and_each_page_says_so_R_M1(api: Api) 
     assert "MG-1（主件）、MG-2、MG-3" in said and "由主件答复" in said
     assert f'<a href="/cases/{ids["MG-1"]}">MG-1</a>' in page
     assert 'id="form-merge"' not in page  # merged already: nothing left to offer
+    # The partner's unit sends no reply of its own (R-M1): 答复送审 is on the primary only.
+    handler = logged_in(api, "fin_m", role="handler", unit="FIN")
+    assert 'id="form-reply"' not in handler.get(f"/cases/{ids['MG-2']}").text
+    assert 'id="form-reply"' in handler.get(f"/cases/{ids['MG-1']}").text
 
 
 def test_a_merge_the_rules_refuse_is_shown_beside_the_numbers_and_writes_nothing_R_M1(

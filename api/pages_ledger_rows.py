@@ -15,7 +15,7 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from api.pages_labels import label
-from api.pages_markup import deadline_html, escaped, reminder_form, unit_html
+from api.pages_markup import deadline_html, escaped, kind_words, reminder_form, unit_html
 from api.schemas_ledger import LedgerItem
 
 CLOSED = '<span class="muted">已办结，无需催办</span>'
@@ -67,7 +67,13 @@ def ledger_rows(
             )
         lead = '<span class="tag">参阅件</span> ' if r.reference else ""
         lead += unit_html(r.lead_unit, names) + _names(r.split_units, names)
-        deadlines = "".join([f"<div>{deadline_html(d, names)}</div>" for d in r.deadlines])
+        kinds = kind_words(r.deadlines)
+        deadlines = "".join(
+            [
+                f"<div>{deadline_html(d, names, kind_word=k)}</div>"
+                for d, k in zip(r.deadlines, kinds, strict=True)
+            ]
+        )
         out.append(
             "    <tr>\n"
             f'      <td class="nowrap"><a href="/cases/{escape(r.case_id)}{link_tail}">'

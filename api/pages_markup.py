@@ -9,7 +9,8 @@ output); as functions the same HTML costs 0.4 ms less a page. Every value is esc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Protocol
@@ -75,17 +76,38 @@ def deadline(
     return Markup(deadline_html(d, units, brief))
 
 
+def kind_words(deadlines: Sequence[ShownDeadline]) -> list[str]:
+    """Each deadline's kind in words, in order. A unit's second and later 公开 are those of its
+    further replies (R-F2): two rows both called 公开 could not be told apart."""
+    seen: Counter[str | None] = Counter()
+    words = []
+    for d in deadlines:
+        word = label("deadline", d.kind)
+        if d.kind == "disclosure":
+            seen[d.unit] += 1
+            word = FURTHER_DISCLOSURE if seen[d.unit] > 1 else word
+        words.append(word)
+    return words
+
+
+FURTHER_DISCLOSURE = "进一步答复公开"
+
+
 def deadline_html(
-    d: ShownDeadline, units: Mapping[str, str] | None = None, brief: bool = False
+    d: ShownDeadline,
+    units: Mapping[str, str] | None = None,
+    brief: bool = False,
+    kind_word: str | None = None,
 ) -> str:
     """``deadline`` as plain text, for HTML drawn in Python (a 督办 row shows every deadline of
-    an overdue case: no ``Markup`` made per badge)."""
+    an overdue case: no ``Markup`` made per badge); ``kind_word`` from ``kind_words``."""
     derivation = escaped(derivation_words(d.derivation or ""))
     due = escaped(str(d.due_on))
     parts = ['<span class="dl">\n']
     if not brief:
         unit = f"·{escaped((units or {}).get(d.unit, d.unit))}" if d.unit else ""
-        parts.append(f'<span class="dl-kind">{escaped(label("deadline", d.kind))}{unit}</span>')
+        kind = escaped(kind_word or label("deadline", d.kind))
+        parts.append(f'<span class="dl-kind">{kind}{unit}</span>')
     if d.original_due_on:
         parts.append(f'<s class="dl-was" title="原定期限">{escaped(str(d.original_due_on))}</s>')
     parts.append(f'  <time datetime="{due}" title="{derivation}">{due}</time>\n')

@@ -3,6 +3,7 @@ row escaped as autoescape would, tags and forms as markup (UI.md § Tables; R-S1
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -123,3 +124,25 @@ def test_supervision_rows_offer_a_reminder_only_while_the_case_is_open_R_S2() ->
 def test_escaped_text_is_what_markupsafe_writes() -> None:
     assert escaped('<a href="x">&\'') == "&lt;a href=&#34;x&#34;&gt;&amp;&#39;"
     assert type(escaped("纯文本")) is str
+
+
+def test_a_units_further_reply_is_published_under_its_own_name_R_F2_R_D4() -> None:
+    """A unit's first and further replies each have a 公开 deadline: two badges both called
+    公开 could not be told apart."""
+    disclosure = {
+        "kind": "disclosure",
+        "unit": "FIN",
+        "due_on": date(2025, 6, 1),
+        "missed_on": None,
+        "status": "met",
+        "days_overdue": 0,
+        "calendar_provisional": False,
+        "derivation": "R-D4",
+        "original_due_on": None,
+        "extended_by": None,
+    }
+    later = {**disclosure, "due_on": date(2025, 9, 1), "status": "pending"}
+    other = {**disclosure, "unit": "EDU"}  # a split unit's own first 公开
+    html = str(ledger_rows([item(deadlines=[disclosure, other, later])], NAMES, ""))
+    kinds = re.findall(r'<span class="dl-kind">([^<·]+)', html)
+    assert kinds == ["公开", "公开", "进一步答复公开"]

@@ -41,7 +41,7 @@ from api.pages_forms import (
 )
 from api.pages_labels import label
 from api.pages_merge import merge_command
-from api.pages_refusals import domain_words, validation_problems
+from api.pages_refusals import UNIT_CODE, domain_words, validation_problems, with_unit_names
 from api.pages_web import PageRefused, Posted, Staff, Svc, page_errors, render, see_other
 from api.problems import STATUS_BY_ERROR, ApiProblem
 from api.schemas_audit import AuditEventPublic
@@ -356,6 +356,7 @@ def post_form(
         where = form.field_for(error.rule) or form.field_named(getattr(error, "field", None))
         status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(error, t))
         said = domain_words(error, form.labels())
+        said = with_unit_names(said, queries.unit_names(svc, UNIT_CODE.findall(said)))
         return refused(request, svc, who, case_id, form, posted, {where: said}, error.rule, status)
     last = result.events[-1]["id"] if result.events else ""
     back = posted.get("_back")

@@ -84,7 +84,10 @@ def _judged(
         return (field, error.detail, None), error.status
     if isinstance(error, NotFound):
         raise PageRefused(404, error.zh) from None
-    return (rules.get(error.rule or "", field), error.zh, error.rule), 409 if error.rule else 422
+    # Beside the field the rule is about, or the one the refusal names (``reply_id``: a reply
+    # letter without its reply), else beside ``field``.
+    where = rules.get(error.rule or "") or getattr(error, "field", None) or field
+    return (where, error.zh, error.rule), 409 if error.rule else 422
 
 
 def _office(who: Principal) -> None:

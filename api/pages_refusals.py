@@ -9,6 +9,7 @@ YYYY-MM-DD". A problem without words here keeps pydantic's message, after "输�
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -101,6 +102,17 @@ def validation_sentence(invalid: ValidationError, labels: Mapping[str, str]) -> 
 def domain_words(error: DomainError, labels: Mapping[str, str]) -> str:
     """A domain refusal in a page's words: "note 不能为空" is "说明不能为空" on the page."""
     return worded(error, {name: _bare(label) for name, label in labels.items()})
+
+
+# A unit code as the domain's refusals name a unit ("承办单位 FIN"): capitals, digits, _ and -,
+# not inside a longer run of them (a CJK neighbour is no letter of it).
+UNIT_CODE = re.compile(r"(?<![A-Za-z0-9_-])[A-Z][A-Z0-9_-]*(?![A-Za-z0-9_-])")
+
+
+def with_unit_names(text: str, names: Mapping[str, str]) -> str:
+    """``text`` with each unit code ``names`` knows replaced by the unit's name: the domain
+    speaks in codes, a page in the names the office reads everywhere else."""
+    return UNIT_CODE.sub(lambda m: names.get(m.group(0), m.group(0)), text)
 
 
 def _bare(label: str) -> str:

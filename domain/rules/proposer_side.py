@@ -93,7 +93,9 @@ def check_document(
     if reply_id is not None and reply_id not in case.replies:
         raise NotFound("该答复不存在", f"no reply {reply_id} on this case")
     if checked == "reply_letter" and reply_id is None:
-        raise InvalidInput("答复函须注明所属答复 reply_id", "a reply letter names its reply_id")
+        raise InvalidInput(
+            "答复函须注明所属答复", "a reply letter names its reply_id", field="reply_id"
+        )
     if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
         raise InvalidInput("文件摘要无效", "sha256 must be 64 lowercase hex digits")
     if not isinstance(size, int) or isinstance(size, bool) or size <= 0:

@@ -116,6 +116,12 @@ def test_an_upload_form_keeps_the_file_and_the_page_links_its_download(api: Api)
     refused = client.post(path, data={**fields, "_csrf": csrf}, files=exe)
     assert refused.status_code == 422 and 'id="form-upload" open' in refused.text
     assert re.search(r'class="field refused">\s*<label for="upload-file"', refused.text)
+    # A reply letter without its reply: said beside 所属答复, where it is put right.
+    letterless = {**fields, "reply_id": "", "_csrf": csrf}
+    refused = client.post(path, data=letterless, files=files)
+    assert refused.status_code == 422
+    assert re.search(r'class="field refused">\s*<label for="upload-reply_id"', refused.text)
+    assert "答复函须注明所属答复" in refused.text
     assert api.case(case_id)["version"] == version
     sent = client.post(path, data={**fields, "_csrf": csrf}, files=files, follow_redirects=False)
     assert sent.status_code == 303 and sent.headers["location"].endswith("#documents")

@@ -269,3 +269,25 @@ def test_a_case_without_notices_says_so(api: Api) -> None:
     case_id = register_and_assign(api, "PN-2")
     page = logged_in(api, "clerk").get(f"/cases/{case_id}").text
     assert notice_items(page) == [] and "尚无通知。" in page
+
+
+def test_R_V1_a_refusal_names_the_units_by_their_names(api: Api) -> None:
+    """The domain speaks in unit codes ("承办单位 FIN"); the page the office reads says 财政厅
+    (FIN厅 in these tests), as everywhere else on it."""
+    case_id = register_and_assign(api, "PX-V1")
+    handler = logged_in(api, "fin_v1", role="handler", unit="FIN")
+    form = form_of(
+        handler,
+        case_id,
+        "visit",
+        organised_by="HOU",
+        visitors="王科长 科长",
+        persons="张三",
+        summary="走访",
+        proposer_opinion="满意",
+        occurred_on="2025-03-01",
+    )
+    refused = send(handler, case_id, "visit", form)
+    assert refused.status_code == 409, refused.text
+    assert "走访须由承办单位 FIN厅 自行组织" in refused.text
+    assert "承办单位 FIN " not in refused.text

@@ -165,6 +165,8 @@ class LedgerFilter:
     # The unit's part in the case (with ``unit``; alone: any unit's): the 总览's 主办/会办/分办
     # counts open the cases behind them.
     unit_role: UnitRole | None = None
+    # R-S2: cases a proposer declared 不满意 (by ``as_of``), also those satisfied since.
+    dissatisfied: bool | None = None
     sort: LedgerSort = "number"
     descending: bool = False
 
@@ -181,6 +183,7 @@ class LedgerFilter:
             "under_supervision": self.under_supervision,
             "awaiting": self.awaiting,
             "unit_role": self.unit_role,
+            "dissatisfied": self.dissatisfied,
         }
 
 

@@ -53,7 +53,8 @@ TABS = {
 # The tabs that are a ledger filter: what each lists.
 TAB_FILTERS = {
     "key": LedgerFilter(key=True),
-    "dissatisfied": LedgerFilter(stage="rehandling"),
+    # R-S2: every case declared 不满意, in re-handling or satisfied since (its stage says which).
+    "dissatisfied": LedgerFilter(dissatisfied=True),
     "under_supervision": LedgerFilter(under_supervision=True),
     "approval": LedgerFilter(awaiting="approval"),
     "extension": LedgerFilter(awaiting="extension"),
@@ -71,6 +72,7 @@ async def ledger_filter(request: Request) -> LedgerFilter:
         level=cast(Level | None, query_choice(request, "level", LEVELS)),
         key=query_flag(request, "key"),
         under_supervision=query_flag(request, "under_supervision"),
+        dissatisfied=query_flag(request, "dissatisfied"),
         awaiting=cast(
             Literal["approval", "extension"] | None,
             query_choice(request, "awaiting", ("approval", "extension")),
@@ -87,6 +89,7 @@ def ledger_query(filters: LedgerFilter, **changes: Any) -> str:
         "overdue": filters.overdue,
         "key": filters.key,
         "under_supervision": filters.under_supervision,
+        "dissatisfied": filters.dissatisfied,
         "desc": filters.descending or None,
     }
     query: dict[str, Any] = {

@@ -118,6 +118,7 @@ def export_ledger(
     under_supervision: bool | None = None,
     awaiting: Literal["approval", "extension"] | None = None,
     unit_role: UnitRole | None = None,
+    dissatisfied: bool | None = None,
     position: Position = None,
 ) -> FileResponse:
     """办理台账: a row per case as in /v1/ledger, with its filters, a sheet per kind."""
@@ -125,7 +126,7 @@ def export_ledger(
     query = ExportQuery(
         as_of, year, unit, kind, position, stage=stage, overdue=overdue, level=level, key=key,
         under_supervision=under_supervision, overdue_of=overdue_of(who), awaiting=awaiting,
-        unit_role=unit_role,
+        unit_role=unit_role, dissatisfied=dissatisfied,
     )  # fmt: skip
     return _xlsx(svc, "ledger", query)
 

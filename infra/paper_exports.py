@@ -61,6 +61,7 @@ class ExportQuery:
     overdue_of: str | None = None  # a handler's file: its own unit's overdue deadlines
     awaiting: str | None = None  # approval | extension: a decision pending
     unit_role: str | None = None  # lead | co | split | reference: the unit's part
+    dissatisfied: bool | None = None  # R-S2: declared 不满意 by as_of
 
 
 # A sheet's rows name units by name (``UnitNames``): the office reads 财政厅, not FIN, and the
@@ -86,7 +87,7 @@ def _ledger(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetS
                 reader, as_of=q.as_of, year=q.year, unit=q.unit, kind=kind, stage=q.stage,
                 overdue=q.overdue, level=q.level, key=q.key,
                 under_supervision=q.under_supervision, overdue_of=q.overdue_of,
-                awaiting=q.awaiting, unit_role=q.unit_role,
+                awaiting=q.awaiting, unit_role=q.unit_role, dissatisfied=q.dissatisfied,
                 limit=1000, cursor=cursor,
             )  # fmt: skip
             yield from found["items"]
@@ -411,6 +412,8 @@ def scope(q: ExportQuery, names: UnitNames) -> list[tuple[str, str]]:
         found.append(("挂账督办", words.YES_NO[q.under_supervision]))
     if q.awaiting is not None:
         found.append(("待决定", {"approval": "答复待审批", "extension": "延期待决定"}[q.awaiting]))
+    if q.dissatisfied is not None:
+        found.append(("不满意件", words.YES_NO[q.dissatisfied]))
     if q.unit_role is not None:
         found.append(("承办方式", words.UNIT_ROLE.get(q.unit_role, q.unit_role)))
     return found

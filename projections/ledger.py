@@ -70,6 +70,9 @@ CASES = Table(
         # R-S3: the days the case was chased (催办), JSON, in order: a list judged for the
         # caller's day says how often and when last, as the 督办 page shows beside each case.
         "reminded_on": "TEXT",
+        # R-S2: the day of the case's first 不满意 (any unit's): the office tracks a case once
+        # dissatisfied, also after a further reply satisfied its proposer.
+        "dissatisfied_on": "TEXT",
     },
     key=("case_id",),
     indexes=(("year", "kind"), ("stage",), ("number",), ("stage_order", "number", "case_id")),
@@ -159,6 +162,12 @@ class LedgerView(CaseView):
             if case.stage != "closed"
             else 0,
             "reminded_on": json.dumps(sorted(iso_day(r.occurred_on) for r in case.reminders)),
+            "dissatisfied_on": iso_day(
+                min(
+                    (f.occurred_on for f in case.feedback if f.verdict == "dissatisfied"),
+                    default=None,
+                )
+            ),
         }
         soon = get_policy(case.policy).due_soon_days
         deadlines = [
@@ -278,6 +287,7 @@ def ledger_where(
     under_supervision: bool | None = None,
     overdue_of: str | None = None,
     awaiting: str | None = None,
+    dissatisfied: bool | None = None,
 ) -> tuple[list[str], list[Any]]:
     """The ledger's filters as SQL conditions on ``c`` (the cases), all applied together.
     ``unit_role`` narrows ``unit`` to one role (``lead``: its lead cases, R-V2), or alone
@@ -301,6 +311,10 @@ def ledger_where(
         params.append(unit_role)
     if awaiting is not None:  # a decision pending: ``approval`` (a leader's) or ``extension``
         where.append(f"c.{AWAITING[awaiting]} > 0")
+    if dissatisfied is not None:  # R-S2: 不满意 by the day asked, whatever followed
+        once = "(c.dissatisfied_on IS NOT NULL AND c.dissatisfied_on <= ?)"
+        where.append(once if dissatisfied else f"NOT {once}")
+        params.append(as_of.isoformat())
     if numbers is not None:
         where.append(f"c.number IN ({', '.join('?' * len(numbers))})" if numbers else "1 = 0")
         params += numbers

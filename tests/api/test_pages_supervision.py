@@ -81,3 +81,18 @@ def test_a_printed_ledger_page_says_it_holds_one_page_of_the_ledger(demo_api: Ap
     one = client.get("/ledger?year=2025&overdue=1").text
     small = re.search(r'id="print-scope">([^<]*)<', one)
     assert small and "不是全部" not in small.group(1)
+
+
+def test_the_dissatisfied_tab_keeps_a_case_satisfied_after_its_further_reply_R_S2(
+    demo_api: Api,
+) -> None:
+    """不满意件 listed only cases in re-handling: one whose further reply then satisfied its
+    proposer vanished from the office's tracking (the demo year has 8 such first verdicts)."""
+    client = logged_in(demo_api, "du_cha_bm", role="supervisor")
+    page = client.get("/supervision?tab=dissatisfied").text
+    stages = re.findall(r'<td class="nowrap" data-label="阶段">([^<]+)</td>', page)
+    tracked = demo_api.get("/v1/ledger", "office", dissatisfied="true", limit="200").json()
+    assert len(stages) == len(tracked["items"]) > 0
+    assert "已办结" in stages  # satisfied since: still listed, its stage says so
+    rehandling = demo_api.get("/v1/ledger", "office", stage="rehandling", limit="200").json()
+    assert {i["case_id"] for i in rehandling["items"]} <= {i["case_id"] for i in tracked["items"]}

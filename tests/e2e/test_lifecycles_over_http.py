@@ -360,3 +360,7 @@ def test_dissatisfied_feedback_reopens_handling_until_a_face_to_face_further_rep
     assert [r["further"] for r in case["replies"]] == [False, True]
     closed = all_pages(api, "office", "/v1/ledger", stage="closed", as_of="2025-06-30")
     assert case_id in {r["case_id"] for r in closed}
+    # R-S2: tracked as a dissatisfied case from the verdict's day on, also once satisfied.
+    for day, tracked in (("2025-05-09", False), ("2025-05-10", True), ("2025-06-30", True)):
+        rows = all_pages(api, "office", "/v1/ledger", dissatisfied="true", as_of=day)
+        assert (case_id in {r["case_id"] for r in rows}) is tracked, day

@@ -35,6 +35,10 @@ def test_a_stopped_view_is_loud_and_contained(api: Api, monkeypatch: pytest.Monk
     assert [(v["view"], v["position"]) for v in health["stopped_views"]] == [
         ("ledger", bad_position)
     ]
+    # Verify still answers: the chain is intact; the case views are not compared, and it says so.
+    verified = api.get("/v1/audit/verify", "auditor")
+    assert verified.status_code == 200, verified.text
+    assert (verified.json()["ok"], verified.json()["views_checked_at"]) == (True, None)
     metrics = api.client.get("/metrics").text
     assert 'banli_projection_stopped{generation="1",projection="ledger"} 1.0' in metrics
     assert 'banli_projection_stopped{generation="1",projection="audit_trail"} 0.0' in metrics

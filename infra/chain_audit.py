@@ -83,14 +83,20 @@ class ChainAudit:
 
     @property
     def first_bad_position(self) -> int | None:
-        others = (f.position for f in self._others())
-        bad = [self.verification.first_bad_position, *others]
-        return min((p for p in bad if p is not None), default=None)
+        """The first event changed; else (the read models alone were edited) the last event
+        of the first case whose view rows differ. A changed event explains its views."""
+        events = (f.position for f in [*self.documents.findings, *self.trail.findings])
+        bad = [p for p in (self.verification.first_bad_position, *events) if p is not None]
+        views = (f.position for f in self.views.findings)
+        return min(bad) if bad else min(views, default=None)
 
     @property
     def reason(self) -> str | None:
-        if self.findings:
-            return self.findings[0].reason
+        """The first finding's reason, the events' before the views' (as the position)."""
+        events = [*self.verification.findings, *self.documents.findings, *self.trail.findings]
+        found = sorted(events or self.views.findings, key=lambda f: f.position)
+        if found:
+            return found[0].reason
         problems = self.anchor_problems
         return problems[0] if problems else None
 

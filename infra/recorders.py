@@ -603,9 +603,20 @@ def index_queries(recorder: object) -> IndexQueries:
 
 def cases_at(queries: IndexQueries, position: int) -> dict[str, int]:
     """Every aggregate with its version as of notification ``position`` (for recomputation)."""
+    return {uid: head.version for uid, head in case_heads_at(queries, position).items()}
+
+
+@dataclass(frozen=True)
+class CaseHead:
+    version: int  # the aggregate's version as of a position
+    position: int  # the position of the event that gave it that version
+
+
+def case_heads_at(queries: IndexQueries, position: int) -> dict[str, CaseHead]:
+    """Every aggregate with its last event as of notification ``position``."""
     rows = queries._fetch(
-        "SELECT originator_id, MAX(originator_version) AS v FROM banli_event_index "
-        "WHERE notification_id <= ? GROUP BY originator_id",
+        "SELECT originator_id, MAX(originator_version) AS v, MAX(notification_id) AS p "
+        "FROM banli_event_index WHERE notification_id <= ? GROUP BY originator_id",
         (position,),
     )
-    return {str(r["originator_id"]): int(r["v"]) for r in rows}
+    return {str(r["originator_id"]): CaseHead(int(r["v"]), int(r["p"])) for r in rows}

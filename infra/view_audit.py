@@ -6,7 +6,9 @@ the office, leaders and exports show without touching an event, and the chain ca
 A case view is a pure function of the case and of the calendar as of a log position, so the
 check recomputes every case view at the position the live views stand at, from the event
 store (``frozen_views.scratch_views``, as an export at a past position does), and compares
-them case by case, column by column.
+them case by case, column by column. A difference is a finding at the case's last event (where
+an auditor opens the case), naming the case by number, the table, and each column that differs
+with what the table holds and what the events give.
 
 The check needs the case views to stand at one log position. Views fed from Kafka track
 partition offsets instead, and views still catching up stand apart: then nothing is compared
@@ -27,6 +29,7 @@ from typing import Any
 from domain.errors import DamagedRecord
 from infra.application import BanliApplication
 from infra.frozen_views import scratch_views, single_position
+from infra.recorders import case_heads_at
 from infra.view_store import ViewStoreBase
 from projections import registry
 from projections.chain_check import Finding
@@ -72,6 +75,7 @@ def _compare_at(
     app: BanliApplication, store: ViewStoreBase, tables: Sequence[Table], at: int
 ) -> tuple[int, list[Finding]]:
     names = sorted({table.view for table in tables})
+    heads = case_heads_at(app.index, at)
     checked, findings = 0, []
     with tempfile.TemporaryDirectory(prefix="banli-view-check-") as folder:
         scratch = scratch_views(app, names, at, Path(folder))
@@ -87,7 +91,9 @@ def _compare_at(
                         reason = _differs(table, found.get(case_id, []), wanted.get(case_id, []))
                         if reason:
                             case = f"{numbers.get(case_id, '?')} ({case_id})"
-                            findings.append(Finding(at, reason.format(case=case)))
+                            head = heads.get(case_id)
+                            position = head.position if head else at  # a row for no case
+                            findings.append(Finding(position, reason.format(case=case)))
                 if len(findings) >= MAX_FINDINGS:
                     break
         finally:
@@ -148,26 +154,32 @@ def _differs(
     if Counter(found) == Counter(wanted):
         return None
     where = f"the {table.view} view's {table.name} rows of case {{case}}"
+    zh = f"读模型 {table.name} 中 {{case}} 的记录与其事件不符"
+    changed = "页面、统计、导出或公开所示已在数据库中被改动"
     if len(found) != len(wanted):
         return (
-            f"{where} are {len(found)} where its events give {len(wanted)}: "
-            "what dashboards and exports show was changed in the database"
+            f"{zh}：库中 {len(found)} 行，按事件应为 {len(wanted)} 行；{changed}"
+            f"（{where} are {len(found)} where its events give {len(wanted)}）"
         )
-    columns = _columns_apart(table, sorted(found, key=repr), sorted(wanted, key=repr))
-    return (
-        f"{where} differ from its events ({', '.join(columns)}): "
-        "what dashboards and exports show was changed in the database"
-    )
+    apart = _columns_apart(table, sorted(found, key=repr), sorted(wanted, key=repr))
+    said = "；".join(f"{c} 库中为 {_short(a)}，按事件应为 {_short(b)}" for c, a, b in apart[:3])
+    columns = ", ".join(c for c, _, _ in apart)
+    return f"{zh}：{said}；{changed}（{where} differ from its events ({columns})）"
+
+
+def _short(value: Any) -> str:
+    text = "空" if value is None else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _columns_apart(
     table: Table, found: Iterable[tuple[Any, ...]], wanted: Iterable[tuple[Any, ...]]
-) -> list[str]:
+) -> list[tuple[str, Any, Any]]:
+    """Each column that differs, once, with the first pair of values that differ in it."""
     names = list(table.columns)
-    apart = {
-        names[i]
-        for mine, theirs in zip(found, wanted, strict=True)
-        for i, (a, b) in enumerate(zip(mine, theirs, strict=True))
-        if a != b
-    }
-    return [name for name in names if name in apart]
+    apart: dict[str, tuple[str, Any, Any]] = {}
+    for mine, theirs in zip(found, wanted, strict=True):
+        for name, a, b in zip(names, mine, theirs, strict=True):
+            if a != b:
+                apart.setdefault(name, (name, a, b))
+    return [apart[name] for name in names if name in apart]

@@ -260,6 +260,8 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
     events = history.events
     codes = [case.lead_unit, *case.co_units, *case.split_units, *(d.unit for d in case.deadlines)]
     codes += [r.unit for r in case.replies]
+    if case.merge and case.merge.answered_by:  # R-M1: the primary's unit answers a partner
+        codes.append(case.merge.answered_by.unit)
     codes += named_units(events)
     units = queries.unit_names(svc, codes)
     forms = [] if at else [f for f in FORMS if applies(f, case, who, events)]

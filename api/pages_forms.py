@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from api import schemas_review as sr
-from api.pages_labels import LABELS
+from api.pages_labels import LABELS, status_word
 from api.pages_ledger_rows import is_remindable
 from api.pages_web import Form
 from api.schemas import Body
@@ -178,15 +178,21 @@ def extendable_kinds(case: CasePublic, unit: str | None) -> list[tuple[str, str]
         for x in case.extensions
         if x.status in ("open", "approved")
     }
-    kinds = [
-        d.kind
+    due = {
+        d.kind: d
         for d in case.deadlines
         if d.kind in EXTENDABLE_KINDS
         and (d.unit == unit or (d.kind == "rehandling" and d.unit is None and unit in replying))
         and d.status in OPEN_STATUSES
         and (d.kind, unit, d.opened_on) not in asked
+    }
+    # Each with its due date and status: one passed today is asked for only with the date of
+    # a request made before it passed.
+    return [
+        (k, f"{LABELS['deadline'][k]}（{due[k].due_on} 到期，{status_word(due[k].status)}）")
+        for k in EXTENDABLE_KINDS
+        if k in due
     ]
-    return [(k, LABELS["deadline"][k]) for k in EXTENDABLE_KINDS if k in kinds]
 
 
 def possible_repeats(case: CasePublic) -> list[tuple[str, str]]:

@@ -80,8 +80,8 @@ FEEDBACK_SOURCE: Final = {"proposer": "代表委员本人", "office": "办公室
 # is answered by each of its units, so it is counted once per unit, verdicts too. Said beside
 # the total on the 总览 and in the annual report, where it exceeded the cases with no reason.
 PER_UNIT_COUNT: Final = (
-    "全厅合计的各项指标按件次计：分办件由几个单位分别答复，即计几件次，满意度评价亦各计一次，"
-    "故合计可多于件数。"
+    "全厅合计按件次计：会办、分办件在每个承办单位各计一次（分办件的答复类别、满意度评价等"
+    "指标也按各分办单位分别计），故合计可多于件数。"
 )
 
 

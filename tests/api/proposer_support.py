@@ -56,3 +56,17 @@ def as_link(api: Api, token: str, path: str, body: Json | None = None) -> httpx.
 
 FEEDBACK = {"verdict": "satisfied", "comments": "答复很具体", "occurred_on": "2025-04-20"}
 CONSENT = {"consent_reply": True, "consent_original": False, "occurred_on": "2025-04-15"}
+
+
+def reply_issued(api: Api, case_id: str, unit: str, classification: str) -> None:
+    """``unit``'s reply of ``classification`` on the case, contacted, approved and issued."""
+    handler = f"handler_{unit.lower()}"
+    assert api.post(f"/v1/cases/{case_id}/contacts", contact_body(unit), handler).status_code == 201
+    body = {**reply_body(unit), "classification": classification}
+    answer = api.post(f"/v1/cases/{case_id}/replies", body, handler)
+    assert answer.status_code == 201, answer.text
+    path = f"/v1/cases/{case_id}/replies/{answer.json()['reply_id']}"
+    approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-05"}
+    assert api.post(f"{path}/approval", approval, "leader").status_code == 201
+    issue = {"document_number": f"{unit}函〔2025〕1号", "occurred_on": "2025-04-10"}
+    assert api.post(f"{path}/issue", issue, handler).status_code == 201

@@ -21,10 +21,10 @@ from tests.api.conftest import (
     UNIT_NAMES,
     Api,
     case_body,
-    contact_body,
     register_and_assign,
     reply_body,
 )
+from tests.api.proposer_support import reply_issued
 from tests.api.test_imports import post
 from tests.paperwork_support import demo_server, row, workbook
 
@@ -398,26 +398,13 @@ def test_the_ledger_export_names_units_by_name_R_A1(api: Api) -> None:
     assert line["下一时限"] == "会办意见" and line["时限单位"] in ("HOU厅", "EDU厅")
 
 
-def _issue(api: Api, case_id: str, unit: str, classification: str) -> None:
-    handler = f"handler_{unit.lower()}"
-    assert api.post(f"/v1/cases/{case_id}/contacts", contact_body(unit), handler).status_code == 201
-    body = {**reply_body(unit), "classification": classification}
-    answer = api.post(f"/v1/cases/{case_id}/replies", body, handler)
-    assert answer.status_code == 201, answer.text
-    path = f"/v1/cases/{case_id}/replies/{answer.json()['reply_id']}"
-    approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-05"}
-    assert api.post(f"{path}/approval", approval, "leader").status_code == 201
-    issue = {"document_number": f"{unit}函〔2025〕1号", "occurred_on": "2025-04-10"}
-    assert api.post(f"{path}/issue", issue, handler).status_code == 201
-
-
 def test_each_split_units_reply_is_on_the_review_and_b_class_ledgers_R_R3_R_Rv2(api: Api) -> None:
     """A split case's units each reply: the 复查表 and the B类滚动台账 kept the last one only."""
     case_id = api.post("/v1/cases", case_body("SPLIT-1"), "office").json()["case_id"]
     body = {"split_units": ["FIN", "HOU"], "assigned_on": "2025-02-01"}
     assert api.post(f"/v1/cases/{case_id}/assignment", body, "office").status_code == 201
-    _issue(api, case_id, "FIN", "B")
-    _issue(api, case_id, "HOU", "B")
+    reply_issued(api, case_id, "FIN", "B")
+    reply_issued(api, case_id, "HOU", "B")
     reviewed = rows(book(download(api, "/v1/exports/reviews.xlsx", year=2025))["办理情况复查表"])
     assert sorted((r[5], r[6]) for r in reviewed if r[2] == "SPLIT-1") == [
         ("FIN厅", "B类"),
@@ -457,7 +444,7 @@ def test_a_merged_cases_commitment_points_to_the_primarys_reply_R_M1_R_Rv2(api: 
     other = register_and_assign(api, "MG-2")
     body = {"case_ids": [primary, other], "occurred_on": "2025-03-10"}
     assert api.post("/v1/merges", body, "office").status_code == 201
-    _issue(api, primary, "FIN", "B")
+    reply_issued(api, primary, "FIN", "B")
     found = {i["number"]: i for i in api.get("/v1/commitments", "office").json()["items"]}
     assert found["MG-1"]["commitment"] == reply_body("FIN")["summary"]
     assert found["MG-2"]["commitment"] == "并案办理，见MG-1的答复"

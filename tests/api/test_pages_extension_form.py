@@ -35,6 +35,11 @@ def test_each_unit_is_offered_only_the_deadlines_it_may_extend_R_E1(api: Api) ->
     assert offered(lead, case_id) == ["reply"]
     assert offered(co, case_id) == ["co_opinion"]
     due = {d["kind"]: d["due_on"] for d in api.case(case_id)["deadlines"] if d["unit"] == "FIN"}
+    # Each with its due date and status: a passed one is asked for with an earlier date only.
+    assert (
+        f'<option value="reply">答复（{due["reply"]} 到期，办理中）</option>'
+        in lead.get(f"/cases/{case_id}").text
+    )
     ask = {
         "unit": "FIN",
         "deadline_kind": "reply",

@@ -9,7 +9,7 @@ import re
 from starlette.testclient import TestClient
 
 from tests.api.conftest import Api, register_and_assign
-from tests.api.proposer_support import issued
+from tests.api.proposer_support import issued, reply_issued
 from tests.api.test_pages import csrf_of, logged_in
 
 
@@ -50,6 +50,12 @@ def test_the_office_merges_cases_by_number_and_each_page_says_so_R_M1(api: Api) 
     handler = logged_in(api, "fin_m", role="handler", unit="FIN")
     assert 'id="form-reply"' not in handler.get(f"/cases/{ids['MG-2']}").text
     assert 'id="form-reply"' in handler.get(f"/cases/{ids['MG-1']}").text
+    # Once the primary's reply is issued, the partner's 答复 says which one answers it (its
+    # unit may not be able to open the primary's page).
+    reply_issued(api, ids["MG-1"], "FIN", "A")
+    answer = re.search(r'<p id="merge-answer">(.*?)</p>', office.get(f"/cases/{ids['MG-2']}").text)
+    assert answer, "no answer on the partner's page"
+    assert "由主件 MG-1 统一答复：" in answer.group(1) and "FIN函〔2025〕1号" in answer.group(1)
 
 
 def test_a_merge_the_rules_refuse_is_shown_beside_the_numbers_and_writes_nothing_R_M1(

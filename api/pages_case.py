@@ -360,7 +360,9 @@ def post_form(
         said = domain_words(error, form.labels())
         said = with_unit_names(said, queries.unit_names(svc, UNIT_CODE.findall(said)))
         return refused(request, svc, who, case_id, form, posted, {where: said}, error.rule, status)
-    last = result.events[-1]["id"] if result.events else ""
+    # This case's newest event: a merge, or the primary's issue, writes the partners' too.
+    own = [e["id"] for e in result.events if e["id"].startswith(f"{case_id}:")]
+    last = own[-1] if own else ""
     back = posted.get("_back")
     if back:
         # Back to the list the form was on (督办), told what was recorded: a page that came back

@@ -36,6 +36,8 @@ def test_the_office_merges_cases_by_number_and_each_page_says_so_R_M1(api: Api) 
         follow_redirects=False,
     )
     assert posted.status_code == 303, posted.text
+    # Back on the primary, at its own merge event (the partners' were written after it).
+    assert posted.headers["location"].endswith(f"?done={ids['MG-1']}:3#ev-3")
     merge = api.case(ids["MG-2"])["merge"]
     assert merge["primary_case_id"] == ids["MG-1"]
     assert merge["numbers"] == ["MG-1", "MG-2", "MG-3"]

@@ -3,10 +3,12 @@ reply answers every case) with others it names by number, of the same kind and y
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from api.schemas_review import MergeWith
 from domain import commands as c
 from domain.case import Case
-from domain.errors import InvalidInput, NotFound
+from domain.errors import InvalidInput, NotFound, RuleViolation
 from infra.application import BanliApplication
 from infra.paper_labels import KIND
 
@@ -22,16 +24,29 @@ def merge_command(app: BanliApplication, case_id: str, body: MergeWith) -> c.Mer
         raise InvalidInput(
             "请填写与本件并案的其他件的编号", "name the other cases to merge with", FIELD
         )
-    others = []
-    for number in numbers:
-        other = Case.create_id(primary.kind, primary.year, number)
-        try:
-            app.get_case(other)
-        except NotFound:
-            raise InvalidInput(
-                f"{primary.year}年度{KIND[primary.kind]}中没有编号为 {number} 的件",
-                f"no {primary.kind} numbered {number} in {primary.year}",
-                FIELD,
-            ) from None
-        others.append(str(other))
+    others = [str(_case_numbered(app, primary, number)) for number in numbers]
     return c.MergeCases(case_ids=(str(primary.id), *others), occurred_on=body.occurred_on)
+
+
+def _case_numbered(app: BanliApplication, primary: Case, number: str) -> UUID:
+    """The case of the primary's year and kind numbered ``number`` (as typed, or in capitals as
+    the office registers them); one of the other kind is R-M1's refusal, said as such."""
+    for kind in (primary.kind, *(k for k in KIND if k != primary.kind)):
+        for typed in dict.fromkeys((number, number.upper())):
+            found = Case.create_id(kind, primary.year, typed)
+            try:
+                app.get_case(found)
+            except NotFound:
+                continue
+            if kind != primary.kind:
+                raise RuleViolation(
+                    "R-M1",
+                    f"{typed} 为{KIND[kind]}，建议和提案不得并案",
+                    "suggestions and proposals are never merged together",
+                )
+            return found
+    raise InvalidInput(
+        f"{primary.year}年度{KIND[primary.kind]}中没有编号为 {number} 的件",
+        f"no {primary.kind} numbered {number} in {primary.year}",
+        FIELD,
+    )

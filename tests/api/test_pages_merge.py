@@ -8,7 +8,7 @@ import re
 
 from starlette.testclient import TestClient
 
-from tests.api.conftest import Api, register_and_assign
+from tests.api.conftest import Api, case_body, register_and_assign
 from tests.api.proposer_support import issued, reply_issued
 from tests.api.test_pages import csrf_of, logged_in
 
@@ -67,8 +67,12 @@ def test_a_merge_the_rules_refuse_is_shown_beside_the_numbers_and_writes_nothing
     issued(api, "MG-11")  # replied already
     office = logged_in(api, "clerk_n")
     version = api.case(first)["version"]
+    member = [{"name": "王委员", "type": "member", "role": "lead"}]
+    proposal = case_body("MG-12", kind="proposal", proposers=member)
+    assert api.post("/v1/cases", proposal, "office").status_code == 201
     for numbers, said in (
         ("MG-99", "2025年度建议中没有编号为 MG-99 的件"),
+        ("mg-12", "MG-12 为提案，建议和提案不得并案"),
         ("MG-10", "请填写与本件并案的其他件的编号"),
         ("MG-11", "MG-11 已答复，不能再并案"),
     ):

@@ -41,7 +41,13 @@ from api.pages_forms import (
 )
 from api.pages_labels import label
 from api.pages_merge import merge_command
-from api.pages_refusals import UNIT_CODE, domain_words, validation_problems, with_unit_names
+from api.pages_refusals import (
+    UNIT_CODE,
+    domain_words,
+    validation_problems,
+    with_field_words,
+    with_unit_names,
+)
 from api.pages_web import PageRefused, Posted, Staff, Svc, page_errors, render, see_other
 from api.problems import STATUS_BY_ERROR, ApiProblem
 from api.schemas_audit import AuditEventPublic
@@ -83,6 +89,7 @@ FIELD_LABELS = {
     "number": "编号",
     "proposers": "提出人",
     "corrected": "更正内容",
+    "corrects_type": "被更正的事件",
     "override_reason": "理由",
     "request_id": "申请",
     "deadline_kind": "期限",
@@ -154,6 +161,7 @@ VALUE_LABELS = {
     "key_source": "key_source",
     "withheld_reason": "withheld_reason",
     "document_kind": "document_kind",
+    "corrects_type": "event",  # a correction names the kind of event it corrects
 }
 # A new proposer link's expiry offered by the form: about a session's handling and feedback.
 LINK_DAYS = timedelta(days=180)
@@ -358,6 +366,8 @@ def post_form(
         where = form.field_for(error.rule) or form.field_named(getattr(error, "field", None))
         status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(error, t))
         said = domain_words(error, form.labels())
+        if form.name == "correction":  # it names the corrected event's fields, by their codes
+            said = with_field_words(said, CORRECTABLE_TEXT)
         said = with_unit_names(said, queries.unit_names(svc, UNIT_CODE.findall(said)))
         return refused(request, svc, who, case_id, form, posted, {where: said}, error.rule, status)
     # This case's newest event: a merge, or the primary's issue, writes the partners' too.

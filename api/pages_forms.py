@@ -21,6 +21,7 @@ from api.pages_web import Form
 from api.schemas import Body
 from api.schemas_audit import AuditEventPublic
 from api.schemas_case import CasePublic
+from domain.corrections import CORRECTABLE
 from domain.deadlines.status import OPEN_STATUSES
 from domain.rules.assignment import ruling_refusal
 from infra import paper_labels as words
@@ -278,8 +279,10 @@ def owes_a_submission(case: CasePublic, unit: str | None) -> bool:
 
 
 def correctable_events(events: list[Any], who: Principal) -> list[Any]:
-    """The events ``who`` may correct (R-X2): the office any, anyone else those they recorded."""
-    return [e for e in events if who.role == "office" or e.actor.user == who.user]
+    """The events ``who`` may correct (R-X2): the office any, anyone else those they recorded;
+    of a type with something to correct (an assignment, a correction itself has nothing)."""
+    mine = [e for e in events if who.role == "office" or e.actor.user == who.user]
+    return [e for e in mine if CORRECTABLE.get(e.type)]
 
 
 def _has_choices(form: CaseForm, case: CasePublic, who: Principal, events: list[Any]) -> bool:

@@ -115,6 +115,16 @@ def with_unit_names(text: str, names: Mapping[str, str]) -> str:
     return UNIT_CODE.sub(lambda m: names.get(m.group(0), m.group(0)), text)
 
 
+# A field's code as a domain refusal names it ("summary", "occurred_on").
+FIELD_CODE = re.compile(r"(?<![A-Za-z0-9_])[a-z][a-z_]*(?![A-Za-z0-9_])")
+
+
+def with_field_words(text: str, labels: Mapping[str, str]) -> str:
+    """``text`` with each field code ``labels`` has a word for replaced by that word (without
+    its hint): a correction's refusal names the corrected event's fields, not the form's."""
+    return FIELD_CODE.sub(lambda m: _bare(labels.get(m.group(0), m.group(0))), text)
+
+
 def _bare(label: str) -> str:
     """A label without its hint in brackets: "联系人（姓名、职务）" → "联系人"."""
     return label.split("（", 1)[0].strip() or label

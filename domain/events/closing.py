@@ -107,6 +107,20 @@ def corrected(
                 setattr(item, name, _as_stored(name, value))
 
 
+def already_holds(case: Case, corrects_type: str, version: int, corrected: dict[str, Any]) -> bool:
+    """Whether the record of the event at ``version`` already holds every corrected value: a
+    correction that changes nothing (R-X2)."""
+    if corrects_type == "Registered":
+        records: list[Any] = [case]
+    else:
+        records = [i for i in correctable_items(case, corrects_type) if i.version == version]
+    return bool(records) and all(
+        getattr(record, name, None) == _as_stored(name, value)
+        for record in records
+        for name, value in corrected.items()
+    )
+
+
 def correctable_items(case: Case, event_type: str) -> list[Any]:
     """The records an event type makes, which a correction of that type may amend (R-X2)."""
     lists: dict[str, list[Any]] = {

@@ -14,6 +14,7 @@ from domain.checks import check_dict, check_one_of, check_storable, check_text
 from domain.commands import Acting
 from domain.corrections import CORRECTABLE, check_corrected_reply
 from domain.errors import NotFound
+from domain.events.closing import already_holds
 from domain.handlers.handling import check_handling
 from domain.rules import accountability, feedback, merge, review
 from domain.vocabulary import VERDICTS
@@ -66,6 +67,9 @@ def correct(case: Case, cmd: c.Correct, acting: Acting) -> None:
     if "classification" in fields:
         check_corrected_reply(case, cmd.version)
     changes = accountability.check_correction(case, original, fields, CORRECTABLE, acting.today)
+    accountability.check_changes_record(
+        already_holds(case, original.event_type, cmd.version, changes)
+    )
     case.corrected(
         corrects_version=cmd.version,
         corrects_type=original.event_type,

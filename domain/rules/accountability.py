@@ -80,9 +80,11 @@ def check_correction(
         raise InvalidInput("更正内容不能为空", "corrected must name at least one field")
     unknown = sorted(set(fields) - set(allowed))
     if unknown:
+        # Fields named bare, one 、 between each: a page puts its words for them in their place.
+        may = f"只能更正 {'、'.join(sorted(allowed))}" if allowed else "没有可更正的内容"
         raise RuleViolation(
             "R-X2",
-            f"{original.event_type} 不可更正字段 {unknown}；可更正 {sorted(allowed)}",
+            f"所选事件不可更正 {'、'.join(unknown)}，{may}",
             f"{original.event_type} cannot have {unknown} corrected; "
             f"correctable: {sorted(allowed)}",
         )
@@ -91,6 +93,17 @@ def check_correction(
         check_not_future(changes["occurred_on"], today)
         check_after_assignment(case, changes["occurred_on"])
     return changes
+
+
+def check_changes_record(already_held: bool) -> None:
+    """R-X2: a correction that changes nothing would be an event saying the record was wrong
+    when it was not (a double submit, a form sent unchanged)."""
+    if already_held:
+        raise RuleViolation(
+            "R-X2",
+            "更正内容与原记录相同，无需更正",
+            "the correction changes nothing: the record already holds these values",
+        )
 
 
 def corrected_date(value: object) -> date:

@@ -4,9 +4,12 @@ the history. The number (the case's id) is not correctable: it is a new registra
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from tests.api.conftest import Api, register_and_assign
+from tests.api.test_case_page_more import form_of, send
 from tests.api.test_pages import logged_in
 
 
@@ -37,3 +40,28 @@ def test_only_the_title_of_a_registration_is_correctable_R_X2(api: Api) -> None:
         refused = correct(api, case_id, who, corrected)  # the handler's: not its record
         assert (refused.status_code, refused.json()["rule"]) == (409, "R-X2"), refused.text
     assert api.case(case_id)["version"] == version
+
+
+def test_the_correction_form_speaks_of_fields_and_events_in_words_R_X2(api: Api) -> None:
+    """Its refusal named the event type and the fields by their codes ("Registered 不可更正字段
+    ['summary']"), and the timeline showed "corrects_type：Registered"."""
+    case_id = register_and_assign(api, "TI-4")
+    office = logged_in(api, "clerk_w")
+    fields = {"event_id": f"{case_id}:1", "field": "summary", "value": "x", "reason": "录错"}
+    refused = send(office, case_id, "correction", form_of(office, case_id, "correction", **fields))
+    assert refused.status_code == 409, refused.text
+    assert "所选事件不可更正 内容摘要，只能更正 标题" in refused.text
+    right = {**fields, "field": "title", "value": "关于加强农村公路养护管理的建议"}
+    done = send(office, case_id, "correction", form_of(office, case_id, "correction", **right))
+    assert done.status_code == 303, done.text
+    page = office.get(f"/cases/{case_id}").text
+    assert "被更正的事件：登记" in re.sub(r"<[^>]+>", "", page)
+    assert "Registered" not in re.sub(r"<[^>]+>", "", page)
+    # The same title again changes nothing: refused, nothing written.
+    again = send(office, case_id, "correction", form_of(office, case_id, "correction", **right))
+    assert again.status_code == 409 and "更正内容与原记录相同，无需更正" in again.text
+    # Only events with something to correct are offered: not the assignment, not a correction.
+    form = re.search(r'<details class="form" id="form-correction".*?</details>', page, re.S)
+    assert form
+    offered = re.findall(r'<option value="[^":]+:(\d+)"', form.group(0))
+    assert offered == ["1"]  # 登记; 交办 (2) and the correction (3) have nothing to correct

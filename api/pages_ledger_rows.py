@@ -59,6 +59,11 @@ def ledger_rows(
             title += f' <span class="tag key" title="{leader}">重点</span>'
         if r.under_supervision:
             title += ' <span class="tag bad">挂账督办</span>'
+        if r.merged_with:
+            # R-M1: answered by one reply; the primary named, the others on hover.
+            primary = r.merged_with[0]
+            word = "并案主件" if primary == r.number else f"并案·主件 {escaped(primary)}"
+            title += f' <span class="tag" title="{escaped("、".join(r.merged_with))}">{word}</span>'
         if r.reminders:
             # R-S3: the supervision office sees who was already chased, and when last.
             title += (

@@ -77,6 +77,7 @@ class LedgerItem(Public):
     overdue_deadlines: list[OverdueDeadline]
     days_overdue: int  # the largest of overdue_deadlines, 0 when none
     deadlines: list[LedgerDeadline]
+    merged_with: list[str]  # R-M1: the merge's case numbers, its primary first (empty: none)
     reminders: int  # R-S3: how often the case was chased (催办) up to as_of
     last_reminded_on: date | None
 

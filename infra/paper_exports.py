@@ -76,7 +76,7 @@ def _ledger(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetS
         Column("分办单位", 24), Column("参阅件", 6), Column("重点", 6), Column("包案领导", 10),
         Column("下一时限", 10), Column("时限单位", 18), Column("到期日", 12, "date"),
         Column("状态", 10), Column("逾期天数", 8, "number"), Column("催办次数", 8, "number"),
-        Column("最近催办", 12, "date"),
+        Column("最近催办", 12, "date"), Column("并案（主件在前）", 24),
     ]  # fmt: skip
     kinds = [q.kind] if q.kind else list(words.KIND)
 
@@ -108,6 +108,7 @@ def _ledger(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetS
                 names(following.get("unit")), following.get("due_on"),
                 words.label(words.DEADLINE_STATUS, following.get("status")),
                 item["days_overdue"], item["reminders"], item["last_reminded_on"],
+                "、".join(item["merged_with"]),
             ]  # fmt: skip
 
     # R-S1: every deadline of every case with its status, a row each, beside the case rows

@@ -20,6 +20,7 @@ from typing import Any, get_args
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.policies import get_policy
+from domain.records import Merge
 from domain.rules.supervision import tracked_as_repeat
 from domain.vocabulary import Stage
 from projections.core import CaseView, Row, Table, ViewReader, column_equals, iso_day
@@ -73,6 +74,8 @@ CASES = Table(
         # R-S2: the day of the case's first 不满意 (any unit's): the office tracks a case once
         # dissatisfied, also after a further reply satisfied its proposer.
         "dissatisfied_on": "TEXT",
+        # R-M1: the merge's case numbers, the primary first (NULL: not merged).
+        "merged_numbers": "TEXT",
     },
     key=("case_id",),
     indexes=(("year", "kind"), ("stage",), ("number",), ("stage_order", "number", "case_id")),
@@ -135,6 +138,7 @@ class LedgerView(CaseView):
         case_id = str(case.id)
         key = case.key
         repeat = tracked_as_repeat(case)
+        merge = case.merge
         head: Row = {
             "case_id": case_id,
             "number": case.number,
@@ -168,6 +172,7 @@ class LedgerView(CaseView):
                     default=None,
                 )
             ),
+            "merged_numbers": json.dumps(_primary_first(merge)) if merge else None,
         }
         soon = get_policy(case.policy).due_soon_days
         deadlines = [
@@ -182,6 +187,11 @@ class LedgerView(CaseView):
         )
         units = [{"case_id": case_id, "unit": u, "role": r} for u, r in unit_roles(case)]
         return {CASES.name: [head], UNITS.name: units, DEADLINES.name: deadlines}
+
+
+def _primary_first(merge: Merge) -> list[str]:
+    primary = merge.numbers[merge.case_ids.index(merge.primary_case_id)]
+    return [primary, *(n for n in merge.numbers if n != primary)]
 
 
 # -- reads ----------------------------------------------------------------------------------

@@ -75,6 +75,8 @@ def ledger_item(case: Row, deadlines: list[dict[str, Any]], as_of: date) -> dict
         ],
         "days_overdue": max((d["days_overdue"] for d in overdue), default=0),
         "deadlines": deadlines,
+        # R-M1: the merge's numbers, the primary first (empty: not merged).
+        "merged_with": json.loads(case["merged_numbers"]) if case["merged_numbers"] else [],
         "reminders": len(reminded),
         "last_reminded_on": reminded[-1] if reminded else None,
     }

@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 
 from tests.api.conftest import Api, case_body, register_and_assign
 from tests.api.proposer_support import issued, reply_issued
+from tests.api.test_exports import book, download, header, rows
 from tests.api.test_pages import csrf_of, logged_in
 
 
@@ -48,6 +49,17 @@ def test_the_office_merges_cases_by_number_and_each_page_says_so_R_M1(api: Api) 
     assert "MG-1（主件）、MG-2、MG-3" in said and "由主件答复" in said
     assert f'<a href="/cases/{ids["MG-1"]}">MG-1</a>' in page
     assert 'id="form-merge"' not in page  # merged already: nothing left to offer
+    # On the lists too: each merged case says so, naming the primary (R-M1).
+    items = {i["number"]: i for i in api.get("/v1/ledger", "office").json()["items"]}
+    assert items["MG-3"]["merged_with"] == ["MG-1", "MG-2", "MG-3"]
+    ledger = office.get("/ledger").text
+    assert '<span class="tag" title="MG-1、MG-2、MG-3">并案·主件 MG-1</span>' in ledger
+    assert '<span class="tag" title="MG-1、MG-2、MG-3">并案主件</span>' in ledger
+    sheet = book(download(api, "/v1/exports/ledger.xlsx"))["建议办理台账"]
+    merged = {
+        r[0]: dict(zip(header(sheet), r, strict=True))["并案（主件在前）"] for r in rows(sheet)
+    }
+    assert merged["MG-2"] == "MG-1、MG-2、MG-3"
     # The partner's unit sends no reply of its own (R-M1): 答复送审 is on the primary only.
     handler = logged_in(api, "fin_m", role="handler", unit="FIN")
     assert 'id="form-reply"' not in handler.get(f"/cases/{ids['MG-2']}").text

@@ -39,6 +39,7 @@ def item(**changes: Any) -> LedgerItem:
         "deadlines": [],
         "reminders": 0,
         "last_reminded_on": None,
+        "merged_with": [],
     }
     return LedgerItem.model_validate({**fields, **changes})
 

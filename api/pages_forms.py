@@ -24,6 +24,7 @@ from api.schemas_case import CasePublic
 from domain.corrections import CORRECTABLE
 from domain.deadlines.status import OPEN_STATUSES
 from domain.rules.assignment import ruling_refusal
+from domain.rules.deadlines import EXTENDABLE
 from infra import paper_labels as words
 from infra.directory import Principal
 
@@ -163,9 +164,6 @@ def open_extensions(
     ]
 
 
-EXTENDABLE_KINDS = ("reply", "co_opinion", "rehandling")
-
-
 def extendable_kinds(case: CasePublic, unit: str | None) -> list[tuple[str, str]]:
     """The deadlines ``unit`` may ask to extend (R-E1), as the request form offers them: its
     own, still open, never extended nor asked for before. The domain judges the request
@@ -182,7 +180,7 @@ def extendable_kinds(case: CasePublic, unit: str | None) -> list[tuple[str, str]
     due = {
         d.kind: d
         for d in case.deadlines
-        if d.kind in EXTENDABLE_KINDS
+        if d.kind in EXTENDABLE
         and (d.unit == unit or (d.kind == "rehandling" and d.unit is None and unit in replying))
         and d.status in OPEN_STATUSES
         and (d.kind, unit, d.opened_on) not in asked
@@ -191,7 +189,7 @@ def extendable_kinds(case: CasePublic, unit: str | None) -> list[tuple[str, str]
     # a request made before it passed.
     return [
         (k, f"{LABELS['deadline'][k]}（{due[k].due_on} 到期，{status_word(due[k].status)}）")
-        for k in EXTENDABLE_KINDS
+        for k in EXTENDABLE
         if k in due
     ]
 

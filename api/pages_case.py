@@ -365,10 +365,7 @@ def post_form(
     except DomainError as error:
         where = form.field_for(error.rule) or form.field_named(getattr(error, "field", None))
         status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(error, t))
-        said = domain_words(error, form.labels())
-        if form.name == "correction":  # it names the corrected event's fields, by their codes
-            said = with_field_words(said, CORRECTABLE_TEXT)
-        said = with_unit_names(said, queries.unit_names(svc, UNIT_CODE.findall(said)))
+        said = refusal_words(svc, form, error)
         return refused(request, svc, who, case_id, form, posted, {where: said}, error.rule, status)
     # This case's newest event: a merge, or the primary's issue, writes the partners' too.
     own = [e["id"] for e in result.events if e["id"].startswith(f"{case_id}:")]
@@ -381,6 +378,15 @@ def post_form(
         return see_other(f"{back}{'&' if '?' in back else '?'}{urlencode({'done': last})}")
     anchor = f"#ev-{last.rsplit(':', 1)[1]}" if last else ""
     return see_other(came_from(request).then(f"/cases/{case_id}?done={last}{anchor}"))
+
+
+def refusal_words(svc: Svc, form: CaseForm, error: DomainError) -> str:
+    """A domain refusal as the page says it: a field by its label (a correction's by the
+    corrected event's field), a unit by its name, where the domain speaks in codes."""
+    said = domain_words(error, form.labels())
+    if form.name == "correction":
+        said = with_field_words(said, CORRECTABLE_TEXT)
+    return with_unit_names(said, queries.unit_names(svc, UNIT_CODE.findall(said)))
 
 
 def run_form(

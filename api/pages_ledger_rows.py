@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from api.pages_labels import label
 from api.pages_markup import deadline_html, escaped, kind_words, reminder_form, unit_html
-from api.schemas_ledger import LedgerItem
+from api.schemas_ledger import AskedExtension, LedgerItem
 
 CLOSED = '<span class="muted">已办结，无需催办</span>'
 NOTHING = Markup("")
@@ -34,6 +34,16 @@ def is_remindable(stage: str, under_supervision: bool) -> bool:
     """R-S3: a case is chased while open, and once closed while a 回头看 has put it back under
     supervision (R-Rv1: 挂账督办); the 督办 rows and the case page's 催办 form ask this."""
     return stage in CHASED or under_supervision
+
+
+def _asked(x: AskedExtension, names: Mapping[str, str]) -> str:
+    """R-E1: an open extension request under the deadlines, what it asks: the office decides
+    from the 延期待决定 list without opening every case."""
+    kind = escaped(label("deadline", x.deadline_kind))
+    return (
+        f'<div class="asked">申请延期：{kind}·{unit_html(x.unit, names)} '
+        f"{x.original_due_on} → {x.requested_due_on}</div>"
+    )
 
 
 def ledger_rows(
@@ -72,13 +82,11 @@ def ledger_rows(
             )
         lead = '<span class="tag">参阅件</span> ' if r.reference else ""
         lead += unit_html(r.lead_unit, names) + _names(r.split_units, names)
-        kinds = kind_words(r.deadlines)
+        shown = zip(r.deadlines, kind_words(r.deadlines), strict=True)
         deadlines = "".join(
-            [
-                f"<div>{deadline_html(d, names, kind_word=k)}</div>"
-                for d, k in zip(r.deadlines, kinds, strict=True)
-            ]
+            [f"<div>{deadline_html(d, names, kind_word=k)}</div>" for d, k in shown]
         )
+        deadlines += "".join([_asked(x, names) for x in r.open_extensions])
         out.append(
             "    <tr>\n"
             f'      <td class="nowrap"><a href="/cases/{escape(r.case_id)}{link_tail}">'

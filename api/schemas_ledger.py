@@ -57,6 +57,15 @@ class OverdueDeadline(Public):
     original_due_on: date | None  # R-E1
 
 
+class AskedExtension(Public):
+    """An extension request the office has yet to decide: whose deadline, from when to when."""
+
+    unit: str
+    deadline_kind: DeadlineKind
+    original_due_on: date
+    requested_due_on: date
+
+
 class LedgerItem(Public):
     case_id: str
     number: str
@@ -78,6 +87,7 @@ class LedgerItem(Public):
     days_overdue: int  # the largest of overdue_deadlines, 0 when none
     deadlines: list[LedgerDeadline]
     merged_with: list[str]  # R-M1: the merge's case numbers, its primary first (empty: none)
+    open_extensions: list[AskedExtension]  # R-E1: requests awaiting the office's decision
     reminders: int  # R-S3: how often the case was chased (催办) up to as_of
     last_reminded_on: date | None
 

@@ -76,6 +76,8 @@ CASES = Table(
         "dissatisfied_on": "TEXT",
         # R-M1: the merge's case numbers, the primary first (NULL: not merged).
         "merged_numbers": "TEXT",
+        # R-E1: what the open extension requests ask (JSON), as 延期待决定 shows the office.
+        "open_extensions": "TEXT",
     },
     key=("case_id",),
     indexes=(("year", "kind"), ("stage",), ("number",), ("stage_order", "number", "case_id")),
@@ -173,6 +175,7 @@ class LedgerView(CaseView):
                 )
             ),
             "merged_numbers": json.dumps(_primary_first(merge)) if merge else None,
+            "open_extensions": json.dumps(_asked(case)) if case.stage != "closed" else "[]",
         }
         soon = get_policy(case.policy).due_soon_days
         deadlines = [
@@ -187,6 +190,19 @@ class LedgerView(CaseView):
         )
         units = [{"case_id": case_id, "unit": u, "role": r} for u, r in unit_roles(case)]
         return {CASES.name: [head], UNITS.name: units, DEADLINES.name: deadlines}
+
+
+def _asked(case: Case) -> list[dict[str, str]]:
+    return [
+        {
+            "unit": x.unit,
+            "deadline_kind": x.deadline_kind,
+            "original_due_on": x.original_due_on.isoformat(),
+            "requested_due_on": x.requested_due_on.isoformat(),
+        }
+        for x in case.extensions.values()
+        if x.status == "open"
+    ]
 
 
 def _primary_first(merge: Merge) -> list[str]:

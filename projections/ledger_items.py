@@ -24,12 +24,12 @@ def _due_on(deadline: dict[str, Any]) -> str:
     return str(deadline["due_on"])
 
 
-def _units(stored: str) -> list[str]:
-    """A stored list of unit codes; most cases have no split and many no co-handling units."""
+def _listed(stored: str) -> list[Any]:
+    """A stored JSON list (unit codes, open requests): most are empty, read without parsing."""
     if stored == "[]":
         return []
-    units: list[str] = json.loads(stored)
-    return units
+    found: list[Any] = json.loads(stored)
+    return found
 
 
 def _reminded(stored: str, as_of: date) -> list[str]:
@@ -58,8 +58,8 @@ def ledger_item(case: Row, deadlines: list[dict[str, Any]], as_of: date) -> dict
         "stage": case["stage"],
         "reference": bool(case["reference"]),
         "lead_unit": case["lead_unit"],
-        "co_units": _units(case["co_units"]),
-        "split_units": _units(case["split_units"]),
+        "co_units": _listed(case["co_units"]),
+        "split_units": _listed(case["split_units"]),
         "key": bool(case["key"]),
         "key_source": case["key_source"],
         "leader_in_charge": case["leader_in_charge"],
@@ -77,6 +77,8 @@ def ledger_item(case: Row, deadlines: list[dict[str, Any]], as_of: date) -> dict
         "deadlines": deadlines,
         # R-M1: the merge's numbers, the primary first (empty: not merged).
         "merged_with": json.loads(case["merged_numbers"]) if case["merged_numbers"] else [],
+        # R-E1: the open extension requests, what each asks (the office decides from a list).
+        "open_extensions": _listed(case["open_extensions"]),
         "reminders": len(reminded),
         "last_reminded_on": reminded[-1] if reminded else None,
     }

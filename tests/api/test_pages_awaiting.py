@@ -38,6 +38,15 @@ def test_replies_awaiting_approval_and_requests_awaiting_the_office_are_listed_R
     asked = api.post(f"/v1/cases/{waiting}/extension-requests", ask, "handler_fin")
     assert asked.status_code == 201, asked.text
     assert listed(api, "approval") == ["AW-1"] and listed(api, "extension") == ["AW-1"]
+    [item] = api.get("/v1/ledger", "office", awaiting="extension").json()["items"]
+    assert item["open_extensions"] == [
+        {
+            "unit": "FIN",
+            "deadline_kind": "reply",
+            "original_due_on": next(d["due_on"] for d in item["deadlines"] if d["kind"] == "reply"),
+            "requested_due_on": "2025-06-30",
+        }
+    ]
 
     leader = logged_in(api, "qian", role="leader")
     page = leader.get("/supervision?tab=approval").text

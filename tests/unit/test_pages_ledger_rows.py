@@ -40,6 +40,7 @@ def item(**changes: Any) -> LedgerItem:
         "reminders": 0,
         "last_reminded_on": None,
         "merged_with": [],
+        "open_extensions": [],
     }
     return LedgerItem.model_validate({**fields, **changes})
 
@@ -147,3 +148,18 @@ def test_a_units_further_reply_is_published_under_its_own_name_R_F2_R_D4() -> No
     html = str(ledger_rows([item(deadlines=[disclosure, other, later])], NAMES, ""))
     kinds = re.findall(r'<span class="dl-kind">([^<·]+)', html)
     assert kinds == ["公开", "公开", "进一步答复公开"]
+
+
+def test_an_open_extension_request_says_what_it_asks_R_E1() -> None:
+    """The office decides from 延期待决定: the row says whose deadline, from when to when."""
+    asked = {
+        "unit": "FIN",
+        "deadline_kind": "reply",
+        "original_due_on": date(2025, 5, 13),
+        "requested_due_on": date(2025, 6, 30),
+    }
+    html = str(ledger_rows([item(open_extensions=[asked])], NAMES, ""))
+    assert (
+        '<div class="asked">申请延期：答复·<span title="FIN">财政厅 &lt;综合处&gt;</span> '
+        "2025-05-13 → 2025-06-30</div>"
+    ) in html

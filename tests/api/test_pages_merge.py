@@ -60,10 +60,13 @@ def test_the_office_merges_cases_by_number_and_each_page_says_so_R_M1(api: Api) 
         r[0]: dict(zip(header(sheet), r, strict=True))["并案（主件在前）"] for r in rows(sheet)
     }
     assert merged["MG-2"] == "MG-1、MG-2、MG-3"
-    # The partner's unit sends no reply of its own (R-M1): 答复送审 is on the primary only.
+    # The partner's unit sends no reply of its own (R-M1): 答复送审 is on the primary only,
+    # which says before the reply is written that it answers the partners too.
     handler = logged_in(api, "fin_m", role="handler", unit="FIN")
     assert 'id="form-reply"' not in handler.get(f"/cases/{ids['MG-2']}").text
-    assert 'id="form-reply"' in handler.get(f"/cases/{ids['MG-1']}").text
+    primary = handler.get(f"/cases/{ids['MG-1']}").text
+    assert 'id="form-reply"' in primary
+    assert "本件的答复将同时答复并案的 MG-2、MG-3，送达全部提出人" in primary
     # Once the primary's reply is issued, the partner's 答复 says which one answers it (its
     # unit may not be able to open the primary's page).
     reply_issued(api, ids["MG-1"], "FIN", "A")

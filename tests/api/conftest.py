@@ -171,6 +171,28 @@ def visit_body(unit: str = "FIN", organised_by: str = "FIN") -> dict[str, Any]:
     }
 
 
+def extension_body(
+    requested_due_on: str, on: str, unit: str = "FIN", kind: str = "reply"
+) -> dict[str, Any]:
+    """``unit`` asks on ``on`` for its ``kind`` deadline to move to ``requested_due_on``."""
+    return {
+        "unit": unit,
+        "deadline_kind": kind,
+        "reason": "涉及多部门协调",
+        "requested_due_on": requested_due_on,
+        "occurred_on": on,
+    }
+
+
+def co_opinion_body(unit: str, on: str) -> dict[str, Any]:
+    return {
+        "unit": unit,
+        "summary": "会办意见",
+        "disclosure_opinion": "proactive",
+        "occurred_on": on,
+    }
+
+
 def reply_body(unit: str = "FIN") -> dict[str, Any]:
     return {
         "unit": unit,

@@ -10,7 +10,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from tests.api.conftest import Api, register_and_assign
+from tests.api.conftest import Api, co_opinion_body, register_and_assign
 from tests.api.test_pages import logged_in
 
 AS_OF = "2025-12-31"
@@ -20,12 +20,7 @@ def cases(api: Api) -> None:
     """HOU leads both; FIN co-handles. On OWN-1 FIN sent its opinion in time (only HOU is late,
     on its reply); on OWN-2 FIN never did (FIN is late too)."""
     on_time = register_and_assign(api, "OWN-1", lead="HOU", co=("FIN",))
-    opinion = {
-        "unit": "FIN",
-        "summary": "会办意见",
-        "disclosure_opinion": "proactive",
-        "occurred_on": "2025-02-20",
-    }
+    opinion = co_opinion_body("FIN", "2025-02-20")
     answer = api.post(f"/v1/cases/{on_time}/co-opinions", opinion, "handler_fin")
     assert answer.status_code == 201, answer.text
     register_and_assign(api, "OWN-2", lead="HOU", co=("FIN",))

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import re
 
-from tests.api.conftest import Api, contact_body, register_and_assign, reply_body
+from tests.api.conftest import (
+    Api,
+    contact_body,
+    extension_body,
+    register_and_assign,
+    reply_body,
+)
 from tests.api.test_pages import logged_in
 
 
@@ -28,13 +34,7 @@ def test_replies_awaiting_approval_and_requests_awaiting_the_office_are_listed_R
     assert api.post(f"/v1/cases/{waiting}/contacts", contact_body(), "handler_fin").is_success
     reply = api.post(f"/v1/cases/{waiting}/replies", reply_body(), "handler_fin")
     assert reply.status_code == 201, reply.text
-    ask = {
-        "unit": "FIN",
-        "deadline_kind": "reply",
-        "reason": "涉及多部门协调",
-        "requested_due_on": "2025-06-30",
-        "occurred_on": "2025-03-20",
-    }
+    ask = extension_body("2025-06-30", "2025-03-20")
     asked = api.post(f"/v1/cases/{waiting}/extension-requests", ask, "handler_fin")
     assert asked.status_code == 201, asked.text
     assert listed(api, "approval") == ["AW-1"] and listed(api, "extension") == ["AW-1"]

@@ -10,7 +10,14 @@ from datetime import date, timedelta
 
 from starlette.testclient import TestClient
 
-from tests.api.conftest import Api, contact_body, register_and_assign, reply_body
+from tests.api.conftest import (
+    Api,
+    co_opinion_body,
+    contact_body,
+    extension_body,
+    register_and_assign,
+    reply_body,
+)
 from tests.api.proposer_support import ok
 from tests.api.test_pages import logged_in
 
@@ -40,31 +47,19 @@ def test_each_unit_is_offered_only_the_deadlines_it_may_extend_R_E1(api: Api) ->
         f'<option value="reply">答复（{due["reply"]} 到期，办理中）</option>'
         in lead.get(f"/cases/{case_id}").text
     )
-    ask = {
-        "unit": "FIN",
-        "deadline_kind": "reply",
-        "reason": "涉及多部门协调",
-        "requested_due_on": (date.fromisoformat(due["reply"]) + timedelta(days=20)).isoformat(),
-        "occurred_on": date.today().isoformat(),
-    }
+    later = (date.fromisoformat(due["reply"]) + timedelta(days=20)).isoformat()
+    ask = extension_body(later, date.today().isoformat())
     ok(api.post(f"/v1/cases/{case_id}/extension-requests", ask, "handler_fin"))
     assert offered(lead, case_id) is None  # asked once: nothing left to ask for
     assert offered(co, case_id) == ["co_opinion"]
-    day = {"occurred_on": ask["occurred_on"]}
-    opinion = {"unit": "HOU", "summary": "同意", "disclosure_opinion": "proactive", **day}
+    opinion = co_opinion_body("HOU", ask["occurred_on"])
     ok(api.post(f"/v1/cases/{case_id}/co-opinions", opinion, "handler_hou"))
     assert offered(co, case_id) is None  # met: nothing to extend
 
 
 def test_a_request_left_undecided_when_the_case_closed_waits_on_nothing_R_E1(api: Api) -> None:
     case_id = register_and_assign(api, "EX-3")
-    ask = {
-        "unit": "FIN",
-        "deadline_kind": "reply",
-        "reason": "涉及多部门协调",
-        "requested_due_on": "2025-06-30",
-        "occurred_on": "2025-02-10",
-    }
+    ask = extension_body("2025-06-30", "2025-02-10")
     ok(api.post(f"/v1/cases/{case_id}/extension-requests", ask, "handler_fin"))
     awaiting = api.get("/v1/ledger", "office", awaiting="extension").json()["items"]
     assert [i["number"] for i in awaiting] == ["EX-3"]

@@ -164,6 +164,12 @@ def open_extensions(
     ]
 
 
+def replying_units(case: CasePublic) -> list[str]:
+    """The units that reply (R-R3): the lead unit, or each split unit (the domain's
+    ``Case.replying_units``, on the page's copy of the case)."""
+    return [case.lead_unit] if case.lead_unit else list(case.split_units)
+
+
 def extendable_kinds(case: CasePublic, unit: str | None) -> list[tuple[str, str]]:
     """The deadlines ``unit`` may ask to extend (R-E1), as the request form offers them: its
     own, still open, never extended nor asked for before. The domain judges the request
@@ -171,7 +177,7 @@ def extendable_kinds(case: CasePublic, unit: str | None) -> list[tuple[str, str]
     unit to ask for the lead's reply deadline, or for one already extended or met. A deadline
     passed today stays offered: a request made on paper before it passed is recorded with its
     own date (R-X1), and the domain judges it as of that date."""
-    replying = [case.lead_unit] if case.lead_unit else case.split_units
+    replying = replying_units(case)
     asked = {
         (x.deadline_kind, x.unit, x.opened_on)
         for x in case.extensions
@@ -252,8 +258,7 @@ def _handlers_part_open(form: CaseForm, case: CasePublic, unit: str | None) -> b
     if form.handler_part == "co":
         return unit in case.co_units and not co_opinion_given(case, unit)
     if form.handler_part == "reply":
-        replying = [case.lead_unit] if case.lead_unit else case.split_units
-        return unit in replying and owes_a_submission(case, unit)
+        return unit in replying_units(case) and owes_a_submission(case, unit)
     return True
 
 

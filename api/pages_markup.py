@@ -76,6 +76,9 @@ def deadline(
     return Markup(deadline_html(d, units, brief))
 
 
+FURTHER_DISCLOSURE = "进一步答复公开"
+
+
 def kind_words(deadlines: Sequence[ShownDeadline]) -> list[str]:
     """Each deadline's kind in words, in order. A unit's second and later 公开 are those of its
     further replies (R-F2): two rows both called 公开 could not be told apart."""
@@ -88,9 +91,6 @@ def kind_words(deadlines: Sequence[ShownDeadline]) -> list[str]:
             word = FURTHER_DISCLOSURE if seen[d.unit] > 1 else word
         words.append(word)
     return words
-
-
-FURTHER_DISCLOSURE = "进一步答复公开"
 
 
 def deadline_html(

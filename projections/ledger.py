@@ -141,6 +141,7 @@ class LedgerView(CaseView):
         key = case.key
         repeat = tracked_as_repeat(case)
         merge = case.merge
+        asked = _asked(case)
         head: Row = {
             "case_id": case_id,
             "number": case.number,
@@ -162,11 +163,7 @@ class LedgerView(CaseView):
             "policy": case.policy,
             "version": case.version,
             "awaiting_approval": sum(r.status == "submitted" for r in case.replies.values()),
-            # Once the case is closed no deadline is left to extend: a request never decided
-            # waits on nothing (it stood in 延期待决定 for good).
-            "awaiting_extension": sum(e.status == "open" for e in case.extensions.values())
-            if case.stage != "closed"
-            else 0,
+            "awaiting_extension": len(asked),
             "reminded_on": json.dumps(sorted(iso_day(r.occurred_on) for r in case.reminders)),
             "dissatisfied_on": iso_day(
                 min(
@@ -175,7 +172,7 @@ class LedgerView(CaseView):
                 )
             ),
             "merged_numbers": json.dumps(_primary_first(merge)) if merge else None,
-            "open_extensions": json.dumps(_asked(case)) if case.stage != "closed" else "[]",
+            "open_extensions": json.dumps(asked),
         }
         soon = get_policy(case.policy).due_soon_days
         deadlines = [
@@ -193,6 +190,11 @@ class LedgerView(CaseView):
 
 
 def _asked(case: Case) -> list[dict[str, str]]:
+    """The extension requests awaiting the office (R-E1), what each asks. Once the case is
+    closed no deadline is left to extend: a request never decided waits on nothing (it stood
+    in 延期待决定 for good)."""
+    if case.stage == "closed":
+        return []
     return [
         {
             "unit": x.unit,

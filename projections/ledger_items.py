@@ -34,11 +34,8 @@ def _listed(stored: str) -> list[Any]:
 
 def _reminded(stored: str, as_of: date) -> list[str]:
     """The days the case was chased up to ``as_of`` (a reminder after that day is unknown)."""
-    if stored == "[]":
-        return []
-    days: list[str] = json.loads(stored)
     limit = as_of.isoformat()
-    return [day for day in days if day <= limit]
+    return [day for day in _listed(stored) if day <= limit]
 
 
 def ledger_item(case: Row, deadlines: list[dict[str, Any]], as_of: date) -> dict[str, Any]:

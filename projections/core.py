@@ -18,8 +18,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
+
+import orjson
 
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
@@ -30,6 +32,15 @@ Row = dict[str, Any]
 def iso_day(value: date | None) -> str | None:
     """A day as rows store it (ISO text), or NULL."""
     return value.isoformat() if value else None
+
+
+def iso_time(value: datetime) -> str:
+    """``value.isoformat()``. Every recorded time is in UTC (the library stamps events so), and
+    ``orjson`` writes such a time as ``isoformat`` does in a third of the time (a row of the
+    audit trail per event of every rebuild); any other zone is left to ``isoformat``."""
+    if value.tzinfo is UTC:
+        return orjson.dumps(value)[1:-1].decode()
+    return value.isoformat()
 
 
 def case_heading(case: Case) -> Row:

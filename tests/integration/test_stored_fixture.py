@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from projections.audit_trail import json_text
 from tests.fixtures.make_store import FIXTURE, views_and_documents
 
 
@@ -61,7 +62,9 @@ def as_changed_since(expected: dict[str, Any], actual: dict[str, Any]) -> dict[s
     - 2026-12-05, R-S1: a re-handling deadline names the lead unit that owes it (a split
       case's still names none);
     - 2026-12-05, DOMAIN.md §4: the disclosure and re-handling counts of ``unit_case_facts``
-      became the deadlines behind them; the counts must follow from those.
+      became the deadlines behind them; the counts must follow from those;
+    - 2026-12-05 (later), R-X1: the audit trail's ``data`` and ``provenance`` are written
+      without spaces (``audit_trail.json_text``): the same JSON values, in today's text.
     """
     cases = {c["case_id"]: c for c in expected["ledger_cases"]}
     deadlines = []
@@ -85,7 +88,19 @@ def as_changed_since(expected: dict[str, Any], actual: dict[str, Any]) -> dict[s
         assert sum(bool(p[3]) for p in rehandling) == old["rehandlings_extended"]
         kept = {k: v for k, v in old.items() if k not in (*COUNTED, "rehandlings_extended")}
         facts.append(kept)
-    return {**expected, "ledger_deadlines": deadlines, "unit_case_facts": facts}
+    trail = [
+        {**row, **{k: json_text(json.loads(row[k])) for k in TRAIL_JSON if row[k] is not None}}
+        for row in expected["audit_events"]
+    ]
+    return {
+        **expected,
+        "ledger_deadlines": deadlines,
+        "unit_case_facts": facts,
+        "audit_events": trail,
+    }
+
+
+TRAIL_JSON = ("data", "provenance")
 
 
 def on_time(period: list[Any]) -> bool:

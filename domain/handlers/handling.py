@@ -277,9 +277,14 @@ def request_extension(case: Case, cmd: c.RequestExtension, acting: Acting) -> st
     check_handling(case, cmd.occurred_on, acting.today)
     unit = assignment.check_unit_on_case(case, cmd.unit)
     reason = check_text(cmd.reason, "reason")
-    deadlines = case_deadlines(case, acting.calendar(), cmd.occurred_on)
+    calendar = acting.calendar()
     found = rules_deadlines.extendable_deadline(
-        case, unit, cmd.deadline_kind, deadlines, cmd.occurred_on
+        case,
+        unit,
+        cmd.deadline_kind,
+        case_deadlines(case, calendar, cmd.occurred_on),
+        cmd.occurred_on,
+        known=case_deadlines(case, calendar, date.max),
     )
     rules_deadlines.check_extended_date(found.due_on, cmd.requested_due_on, found.due_on)
     request_id = new_item_id()

@@ -32,10 +32,16 @@ def check_co_unit(case: CaseState, unit: str) -> None:
 
 
 def extendable_deadline(
-    case: CaseState, unit: str, kind: str, deadlines: Sequence[Deadline], on: date
+    case: CaseState,
+    unit: str,
+    kind: str,
+    deadlines: Sequence[Deadline],
+    on: date,
+    known: Sequence[Deadline],
 ) -> Deadline:
     """R-E1: the unit's own open deadline of ``kind``, not yet passed on ``on`` and never
-    extended (nor asked to be) before."""
+    extended (nor asked to be) before; ``deadlines`` as they stood on ``on``, ``known`` with
+    every act recorded so far."""
     check_one_of(kind, EXTENDABLE, "deadline_kind")
     found: Deadline | None
     if kind == "rehandling":
@@ -56,11 +62,29 @@ def extendable_deadline(
             f"时限 {found.due_on} 已过或已办结，不能申请延期",
             f"the {kind} deadline of {found.due_on} has passed or is met ({found.status})",
         )
+    _check_not_closed_since(found, known)
     if any(_same_deadline(r, kind, unit, found.opened_on) for r in case.extensions.values()):
         raise RuleViolation(
             "R-E1", "每个时限只能延期一次", "a deadline is extended at most once (or asked once)"
         )
     return found
+
+
+def _check_not_closed_since(found: Deadline, known: Sequence[Deadline]) -> None:
+    """A request dated before the due day, recorded after the deadline was met (or closed),
+    could only move the due date past an act already done: a reply issued late would count as
+    on time. Asked in time and recorded late (R-X1 marks it) it stands; asked after the act,
+    it is refused."""
+    same = (found.kind, found.unit, found.opened_on)
+    now = next((d for d in known if (d.kind, d.unit, d.opened_on) == same), None)
+    closed_on = now.met_on or now.missed_on if now is not None else None
+    if closed_on is not None:
+        raise RuleViolation(
+            "R-E1",
+            f"时限 {found.due_on} 已于 {closed_on} 办结，不能再申请延期",
+            f"the {found.kind} deadline of {found.due_on} was met or closed on {closed_on}: "
+            "an extension asked for afterwards would only change whether it was met in time",
+        )
 
 
 def _same_deadline(request: ExtensionRequest, kind: str, unit: str, opened_on: date) -> bool:

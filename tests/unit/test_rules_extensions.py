@@ -166,3 +166,38 @@ def test_co_opinion_and_re_handling_deadlines_extend_for_their_own_units_R_E1(
         date(2025, 6, 9),
         "extended",
     )
+
+
+def test_a_request_dated_before_the_due_day_but_asked_after_a_late_reply_is_refused_R_E1(
+    app: BanliApplication,
+) -> None:
+    """The reply was due 2025-05-06 and issued 2025-05-10 (逾期办结). A request dated 04-20,
+    recorded after that and granted, would have made the late reply count as on time."""
+    flow = Flow(app)
+    flow.assign(on=date(2025, 2, 1))
+    flow.replied(on=date(2025, 5, 10))
+    head = app.recorder.max_notification_id()
+    with refused("R-E1") as refusal:
+        ask(flow, "FIN", "reply", date(2025, 6, 30), date(2025, 4, 20))
+    assert "2025-05-10" in refusal.value.zh
+    assert app.recorder.max_notification_id() == head
+    late = deadline(app, flow, "reply", "FIN", date(2025, 12, 31))
+    assert (late.due_on, late.met_on, late.extended_by) == (
+        date(2025, 5, 6),
+        date(2025, 5, 10),
+        None,
+    )
+
+
+def test_a_request_asked_in_time_still_counts_when_the_reply_came_before_the_decision_R_E1(
+    app: BanliApplication,
+) -> None:
+    """Asked on 04-20, before the due day; the office decided after the reply of 05-10: the
+    reply counts against the date granted (R-E1: on-time measures use the new date)."""
+    flow = Flow(app)
+    flow.assign(on=date(2025, 2, 1))
+    request_id = ask(flow, "FIN", "reply", date(2025, 6, 30), date(2025, 4, 20))
+    flow.replied(on=date(2025, 5, 10))
+    grant(flow, request_id, date(2025, 5, 12))
+    extended = deadline(app, flow, "reply", "FIN", date(2025, 12, 31))
+    assert (extended.due_on, extended.met_on) == (date(2025, 6, 30), date(2025, 5, 10))

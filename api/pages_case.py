@@ -11,7 +11,7 @@ field; a success sends the browser to the case page with the new event marked.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -53,6 +53,7 @@ from api.problems import STATUS_BY_ERROR, ApiProblem
 from api.schemas_audit import AuditEventPublic
 from api.schemas_case import CasePublic
 from domain.business_day import CHINA
+from domain.corrections import CORRECTABLE
 from domain.errors import DomainError, NotFound
 from infra.clock import today
 from infra.command_context import parse_event_id
@@ -301,9 +302,10 @@ def _choices(
     who: Principal,
     events: list[AuditEventPublic],
     names: Mapping[str, str],
-) -> dict[str, list[tuple[str, str]]]:
-    """The options of a form's case-dependent fields (replies, requests, events, units)."""
-    found: dict[str, list[tuple[str, str]]] = {}
+) -> dict[str, Sequence[tuple[str, ...]]]:
+    """The options of a form's case-dependent fields (replies, requests, events, units): value
+    and words, and for an event the fields it can have corrected."""
+    found: dict[str, Sequence[tuple[str, ...]]] = {}
     for f in form.fields:
         if f.kind == "reply":
             found[f.name] = replies_for(form, case, who, names)
@@ -316,8 +318,13 @@ def _choices(
         elif f.kind == "repeat":
             found[f.name] = possible_repeats(case)
         elif f.kind == "event":
+            # Each with the fields its type can have corrected, which the page then offers.
             found[f.name] = [
-                (e.id, f"#{e.id.rsplit(':', 1)[1]} {label('event', e.type)} {e.occurred_on or ''}")
+                (
+                    e.id,
+                    f"#{e.id.rsplit(':', 1)[1]} {label('event', e.type)} {e.occurred_on or ''}",
+                    " ".join(CORRECTABLE[e.type]),
+                )
                 for e in correctable_events(events, who)
             ]
         elif f.kind in ("unit", "units", "unit_code"):

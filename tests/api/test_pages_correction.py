@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 
+from domain.corrections import CORRECTABLE
 from tests.api.conftest import Api, contact_body, register_and_assign
 from tests.api.test_pages import contact_form, csrf_of, logged_in
 
@@ -75,3 +76,26 @@ def test_the_correction_form_is_offered_only_with_an_event_to_correct_R_X2(api: 
     page = client.get(path).text
     assert 'id="form-correction"' in page
     assert [text.split()[1] for _, text in _event_options(page)] == ["沟通联系"]
+
+
+def test_each_event_to_correct_names_the_fields_its_type_can_have_corrected_R_X2(
+    api: Api,
+) -> None:
+    """The event chosen governs the field list beside it (``data-limits``): a registration has
+    only its title to correct, a contact what CORRECTABLE lists for it."""
+    case_id = register_and_assign(api, "P-52")
+    contact = api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin")
+    assert contact.status_code == 201, contact.text
+    page = logged_in(api, "clerk").get(f"/cases/{case_id}").text
+    select = re.search(r'<select[^>]*name="event_id"[^>]*>', page)
+    assert select and 'data-limits="correction-field"' in select.group(0)
+    assert re.search(r'<select[^>]*id="correction-field"', page)
+    fields = dict(re.findall(r'<option value="([^"]+)" data-fields="([^"]*)"', page))
+    history = api.get(f"/v1/cases/{case_id}/history", "office").json()["events"]
+    events = {e["id"]: e["type"] for e in history}
+    assert {events[event_id]: found for event_id, found in fields.items()} == {
+        event_type: " ".join(CORRECTABLE[event_type])
+        for event_type in events.values()
+        if CORRECTABLE.get(event_type)
+    }
+    assert fields and "title" in fields.values()

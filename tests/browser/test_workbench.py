@@ -227,6 +227,33 @@ def test_a_refused_command_shows_its_rule_beside_the_field_and_writes_nothing(
     browser.shot("case-refused")
 
 
+def test_the_correction_form_offers_the_fields_of_the_event_chosen_R_X2(
+    browser: Browser, api: httpx.Client
+) -> None:
+    """A registration has only its title to correct, a contact its summary, person, date …:
+    the 更正的字段 list follows the event chosen, so the page never offers what R-X2 refuses."""
+    case = handling_cases(api)[4]
+    browser.login("demo-office")
+    browser.open(f"/cases/{case['case_id']}")
+    open_form(browser, "correction")
+    events = Select(browser.find("#correction-event_id"))
+    fields = Select(browser.find("#correction-field"))
+
+    def offered() -> list[str]:
+        return [str(o.get_attribute("value")) for o in fields.options if o.is_enabled()]
+
+    registered = next(o for o in events.options if "登记" in o.text)
+    events.select_by_value(str(registered.get_attribute("value")))
+    assert offered() == ["title"]
+    assert fields.first_selected_option.get_attribute("value") == "title"
+    contact = next((o for o in events.options if "沟通联系" in o.text), None)
+    if contact is not None:
+        events.select_by_value(str(contact.get_attribute("value")))
+        assert "title" not in offered() and "summary" in offered()
+        assert fields.first_selected_option.is_enabled()
+    browser.shot("case-correction-fields")
+
+
 def test_the_auditor_sees_a_case_as_it_was(browser: Browser, api: httpx.Client) -> None:
     case = handling_cases(api)[3]
     browser.login(handler_of(case))

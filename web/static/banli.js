@@ -1,5 +1,6 @@
 // banli workbench: progressive enhancement only. Every page works without this file; with it,
-// tables are walked with the arrow keys and a form's submit button cannot be pressed twice.
+// tables are walked with the arrow keys, a form's submit button cannot be pressed twice, and a
+// choice limits the choices it governs (the 更正 form's fields follow the event chosen).
 "use strict";
 
 document.addEventListener("DOMContentLoaded", function () {
@@ -24,6 +25,28 @@ document.addEventListener("DOMContentLoaded", function () {
         b.disabled = true;
       });
     });
+  });
+  // A select marked data-limits="<id>" governs the select of that id: its chosen option's
+  // data-fields lists the values still offered there (R-X2: a 催办 has no 标题 to correct).
+  // Without this file every value is offered, and the server refuses the ones that do not apply.
+  document.querySelectorAll("select[data-limits]").forEach(function (chooser) {
+    var limited = document.getElementById(chooser.dataset.limits);
+    if (!limited) return;
+    function limit() {
+      var chosen = chooser.options[chooser.selectedIndex];
+      var fields = chosen && chosen.dataset.fields ? chosen.dataset.fields.split(" ") : null;
+      var first = null;
+      Array.prototype.forEach.call(limited.options, function (option) {
+        var offered = !fields || fields.indexOf(option.value) >= 0;
+        option.disabled = !offered;
+        option.hidden = !offered;
+        if (offered && first === null) first = option;
+      });
+      var current = limited.options[limited.selectedIndex];
+      if ((!current || current.disabled) && first) first.selected = true;
+    }
+    chooser.addEventListener("change", limit);
+    limit();
   });
   // A form opened by a refusal (or a #form-… link) is scrolled to and its first problem focused.
   var refused = document.querySelector(".field.refused input, .field.refused select, .field.refused textarea");

@@ -412,6 +412,9 @@ def run_form(
     if form.name == "merge":  # several cases at once: the primary is this one
         command = merge_command(svc.app, case_id, body)
         return svc.app.merge(context(request, who, body), command)
+    if form.name == "unmerge":  # every case of the merge at once, this one first
+        ctx = context(request, who, body)
+        return svc.app.undo_merge(replace(ctx, expected_version=expected), body.command(case_id))
     if form.name == "correction":
         target, event_version = parse_event_id(body.event_id)
         if str(target) != case_id:

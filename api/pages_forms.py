@@ -247,6 +247,11 @@ def mergeable(case: CasePublic, events: list[Any]) -> bool:
     return case.merge is None and not case.reference and not issued
 
 
+def undoable_merge(case: CasePublic, events: list[Any]) -> bool:
+    """R-M1: a merge not yet answered by its reply can be undone (on every case of it)."""
+    return case.merge is not None and case.merge.answered_by is None
+
+
 def remindable(case: CasePublic, events: list[Any]) -> bool:
     """R-S3: the 催办 form, where the 督办 rows offer one (``is_remindable``)."""
     return is_remindable(case.stage, case.under_supervision)

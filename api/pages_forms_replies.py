@@ -23,6 +23,7 @@ from api.pages_forms import (
     options,
     owes_a_reply,
     remindable,
+    undoable_merge,
 )
 
 # A reply is published or withheld once issued, whatever the case's stage: a split unit's
@@ -238,6 +239,16 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         # R-M1: a refusal (another kind, merged or replied already) names the cases it is about.
         rule_fields={"R-M1": "with_numbers"},
         due=mergeable,
+    ),
+    CaseForm(
+        "unmerge",
+        "撤销并案（各件恢复各自答复）",
+        frozenset({"office"}),
+        sr.UndoMerge,
+        (Field("reason", "撤销理由", "textarea"), DAY),
+        stages=frozenset({"handling"}),
+        rule_fields={"R-M1": "reason"},
+        due=undoable_merge,
     ),
     CaseForm(
         "correction",

@@ -115,6 +115,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "Reassessed": "回头看",
         "ClosedOut": "销号",
         "Merged": "并案",
+        "MergeUndone": "撤销并案",
         "Corrected": "更正",
         "UnitCreated": "新建单位",
         "UserCreated": "新建用户",

@@ -35,3 +35,12 @@ def correct(
 def merge(request: Request, body: s.Merge, who: Office, svc: Services) -> JSONResponse:
     """Answers the ``merge_id`` and the ``case_ids``; the first listed is the primary."""
     return answer(svc.app.merge(context(request, who, body), body.command()))
+
+
+@router.post("/cases/{case_id}/merge/undo", status_code=201, responses=ANSWERS)
+def undo_merge(
+    request: Request, case_id: str, body: s.UndoMerge, who: Office, svc: Services
+) -> JSONResponse:
+    """R-M1: the office undoes the merge the case is part of, on every case of it, until the
+    merge's reply is issued. Answers the ``merge_id`` and the ``case_ids`` (this one first)."""
+    return answer(svc.app.undo_merge(context(request, who, body), body.command(case_id)))

@@ -121,6 +121,16 @@ class Merge(Body):
         return c.MergeCases(case_ids=tuple(self.case_ids), occurred_on=self.occurred_on)
 
 
+class UndoMerge(Body):
+    """R-M1: the merge the case is part of, undone on every case of it before its reply."""
+
+    reason: Text
+    occurred_on: Day
+
+    def command(self, case_id: str) -> c.UndoMerge:
+        return c.UndoMerge(case_id=case_id, reason=self.reason, occurred_on=self.occurred_on)
+
+
 class MergeWith(Body):
     """The case page's 并案 form: the case it is on is the primary, the others are named by
     their numbers as the office knows them (``api.pages_merge`` turns them into ``Merge``)."""

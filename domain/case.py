@@ -197,6 +197,7 @@ class Case(Aggregate):
     reassessed = event("Reassessed")(closing.reassessed)
     closed_out = event("ClosedOut")(closing.closed_out)
     merged = event("Merged")(closing.merged)
+    merge_undone = event("MergeUndone")(closing.merge_undone)
     corrected = event("Corrected")(closing.corrected)
     # the proposer's own voice (R-F4: personal links) and documents
     proposer_link_created = event("ProposerLinkCreated")(proposer_side.proposer_link_created)

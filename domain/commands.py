@@ -384,3 +384,9 @@ class MergeCases:
 
     case_ids: tuple[str, ...]
     occurred_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class UndoMerge(CaseAct, Reasoned):
+    """R-M1: the merge ``case_id`` is part of is undone, on every case of it, before its reply
+    is issued; each case is then answered by its own units again."""

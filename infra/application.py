@@ -41,6 +41,7 @@ from domain.commands import (
     IssueReply,
     MergeCases,
     RegisterCase,
+    UndoMerge,
 )
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.errors import Conflict, DamagedRecord, InvalidInput, NotFound
@@ -375,6 +376,23 @@ class BanliApplication(Application[UUID]):
             return {"merge_id": merge_id, "case_ids": [str(c.id) for c in cases]}
 
         return self._run(ctx, load, act, command=type(command).__name__)
+
+    def undo_merge(self, ctx: CommandContext, command: UndoMerge) -> CommandResult:
+        """R-M1: the merge of ``command.case_id`` undone on every case it holds, in one
+        transaction; the case named comes first (an ``If-Match`` is its version)."""
+
+        def load() -> Sequence[Case]:
+            case = self._load(command.case_id)
+            others = case.merge.case_ids if case.merge else []
+            return [case, *(self._load(i) for i in others if i != str(case.id))]
+
+        def act(cases: Sequence[Case]) -> dict[str, Any]:
+            merge_id = handlers.undo_merge(
+                cases, command.reason, command.occurred_on, self._acting(ctx)
+            )
+            return {"merge_id": merge_id, "case_ids": [str(c.id) for c in cases]}
+
+        return self._run(ctx, load, act, case_id=command.case_id, command=type(command).__name__)
 
     # ------------------------------------------------------------------ calendar (R-D7)
 

@@ -266,3 +266,9 @@ def correct(
 
 def merge(app: BanliApplication, *case_ids: str, on: date) -> CommandResult:
     return app.merge(ctx(), c.MergeCases(case_ids=tuple(case_ids), occurred_on=on))
+
+
+def undo_merge(
+    app: BanliApplication, case_id: str, on: date, reason: str = "误并案，内容不同"
+) -> CommandResult:
+    return app.undo_merge(ctx(), c.UndoMerge(case_id=case_id, reason=reason, occurred_on=on))

@@ -85,6 +85,12 @@ def merged(
     )
 
 
+def merge_undone(
+    self: Case, *, merge_id: str, reason: str, actor: Actor, occurred_on: date
+) -> None:
+    self.merge = None
+
+
 def corrected(
     self: Case,
     *,

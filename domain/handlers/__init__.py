@@ -66,6 +66,7 @@ def handler_for(command: c.CaseCommand) -> Handler:
 
 register = handling.register
 merge_cases = closing.merge_cases
+undo_merge = closing.undo_merge
 designate_unit_key = handling.designate_unit_key
 answer_merged_partner = replies.answer_merged_partner
 
@@ -76,4 +77,5 @@ __all__ = [
     "handler_for",
     "merge_cases",
     "register",
+    "undo_merge",
 ]

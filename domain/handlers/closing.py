@@ -79,6 +79,19 @@ def correct(case: Case, cmd: c.Correct, acting: Acting) -> None:
     )
 
 
+def undo_merge(cases: Sequence[Case], reason: str, occurred_on: date, acting: Acting) -> str:
+    """R-M1: one ``MergeUndone`` on each case of the merge (saved together): each is answered
+    by its own units again, and each history keeps the merge and its undoing."""
+    undone = merge.undoable_merge(cases)
+    why = check_text(reason, "reason")
+    for case in cases:
+        check_handling(case, occurred_on, acting.today)
+        accountability.check_not_before(occurred_on, undone.occurred_on, "并案日期 merge date")
+    for case in cases:
+        case.merge_undone(merge_id=undone.merge_id, reason=why, **acting.on(occurred_on))
+    return undone.merge_id
+
+
 def merge_cases(cases: Sequence[Case], occurred_on: date, acting: Acting) -> str:
     """R-M1 across all the cases, then one ``Merged`` event on each (saved together), so each
     case's own history shows the merge, its partners, and every proposer the reply goes to."""

@@ -53,6 +53,15 @@ def check_answered_by_primary(case: CaseState) -> None:
         )
 
 
+def undoable_merge(cases: Sequence[CaseState]) -> Merge:
+    """R-M1: a merge is undone whole, on every case it holds, until its reply is issued (the
+    reply then answers every case; after it, each case's history keeps the merge)."""
+    merge = unanswered_merge(cases[0])
+    if sorted(str(c.id) for c in cases) != sorted(merge.case_ids):
+        raise InvalidInput("撤销并案须包括该并案的全部件", "undo a merge on every case it holds")
+    return merge
+
+
 def unanswered_merge(case: CaseState) -> Merge:
     if case.merge is None:
         raise RuleViolation("R-M1", "该件未并案", "this case is not part of a merge")

@@ -98,3 +98,44 @@ def test_a_merge_the_rules_refuse_is_shown_beside_the_numbers_and_writes_nothing
         assert said in refused.text
         assert 'class="field refused">\n          <label for="merge-with_numbers"' in refused.text
     assert api.case(first)["version"] == version and api.case(first)["merge"] is None
+
+
+def test_the_office_undoes_a_merge_and_each_case_is_answered_for_itself_again_R_M1(
+    api: Api,
+) -> None:
+    ids = {n: register_and_assign(api, n) for n in ("MG-20", "MG-21")}
+    merged = api.post(
+        "/v1/merges", {"case_ids": list(ids.values()), "occurred_on": "2025-03-01"}, "office"
+    )
+    assert merged.status_code == 201, merged.text
+    body = {"reason": "内容不同，误并案", "occurred_on": "2025-03-05"}
+    refused = api.post(f"/v1/cases/{ids['MG-21']}/merge/undo", body, "handler_fin")
+    assert refused.status_code == 403, refused.text
+    office = logged_in(api, "clerk_u")
+    partner = office.get(f"/cases/{ids['MG-21']}").text
+    form = re.search(r'<details class="form" id="form-unmerge".*?</details>', partner, re.S)
+    assert form and "撤销并案" in form.group(0)
+    version = re.search(r'name="_version" value="(\d+)"', form.group(0))
+    assert version
+    posted = office.post(
+        f"/cases/{ids['MG-21']}/forms/unmerge",
+        data={
+            "_csrf": csrf_of(office, f"/cases/{ids['MG-21']}"),
+            "_version": version.group(1),
+            "reason": "内容不同，误并案",
+            "occurred_on": "2025-03-05",
+        },
+        follow_redirects=False,
+    )
+    assert posted.status_code == 303, posted.text
+    for case_id in ids.values():
+        assert api.case(case_id)["merge"] is None
+        page = office.get(f"/cases/{case_id}").text
+        assert '<dd id="merge">' not in page and 'id="form-merge"' in page
+        assert "撤销并案" in page and "内容不同，误并案" in page  # on the timeline, with why
+    items = {i["number"]: i for i in api.get("/v1/ledger", "office").json()["items"]}
+    assert items["MG-21"]["merged_with"] == []
+    handler = logged_in(api, "fin_u", role="handler", unit="FIN")
+    assert 'id="form-reply"' in handler.get(f"/cases/{ids['MG-21']}").text
+    again = api.post(f"/v1/cases/{ids['MG-20']}/merge/undo", body, "office")
+    assert again.status_code == 409 and again.json()["rule"] == "R-M1", again.text

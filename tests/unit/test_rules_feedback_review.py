@@ -13,7 +13,17 @@ from domain.deadlines.case_deadlines import case_deadlines
 from domain.errors import InvalidInput
 from domain.records import Actor, KeyDesignation, Proposer
 from infra.application import BanliApplication
-from tests.support import OFFICE, SUPERVISOR, TODAY, Flow, deputies, handler, merge, refused
+from tests.support import (
+    OFFICE,
+    SUPERVISOR,
+    TODAY,
+    Flow,
+    deputies,
+    handler,
+    merge,
+    refused,
+    undo_merge,
+)
 
 
 def test_feedback_needs_an_issued_reply_R_F1(app: BanliApplication) -> None:
@@ -113,6 +123,54 @@ def test_merged_cases_share_one_reply_to_every_proposer_R_M1(app: BanliApplicati
     assert due["reply"] == "met"
     with refused("R-M1"):
         merge(app, a.id, b.id, on=date(2025, 5, 1))
+
+
+def test_a_merge_is_undone_on_every_case_and_each_answers_for_itself_again_R_M1(
+    app: BanliApplication,
+) -> None:
+    a, b, _ = _three_cases(app)
+    merged = merge(app, a.id, b.id, on=date(2025, 3, 1))
+    result = undo_merge(app, b.id, on=date(2025, 3, 5))  # named by a partner: the whole merge
+    assert [e["type"] for e in result.events] == ["MergeUndone", "MergeUndone"]
+    assert result.extra["merge_id"] == merged.extra["merge_id"]
+    assert result.extra["case_ids"] == [b.id, a.id]
+    assert a.case.merge is None and b.case.merge is None
+    reply = b.submit()  # the partner's own unit answers it again
+    assert b.case.replies[reply].status == "submitted"
+    own = a.replied()
+    assert a.case.replies[own].recipients == ["张三", "李四"]  # its own proposers only
+    assert b.case.stage == "handling"
+    kinds = [e.__class__.__name__ for e in app.case_events(b.id)]
+    assert kinds[-3:-1] == ["Merged", "MergeUndone"]
+    merge(app, b.id, _fourth_case(app).id, on=date(2025, 3, 6))  # and may merge anew
+
+
+def _fourth_case(app: BanliApplication) -> Flow:
+    d = Flow(app, "M-4", proposers=deputies("赵六"))
+    d.assign()
+    return d
+
+
+def test_a_merge_is_undone_only_before_its_reply_and_with_a_reason_R_M1(
+    app: BanliApplication,
+) -> None:
+    a, b, c = _three_cases(app)
+    merge(app, a.id, b.id, on=date(2025, 3, 1))
+    before = app.recorder.max_notification_id()
+    with refused("R-M1"):  # not merged
+        undo_merge(app, c.id, on=date(2025, 3, 5))
+    with pytest.raises(InvalidInput):
+        undo_merge(app, a.id, on=date(2025, 3, 5), reason=" ")
+    with refused("R-X1"):  # before the merge it undoes
+        undo_merge(app, a.id, on=date(2025, 2, 20))
+    assert app.recorder.max_notification_id() == before
+    a.replied()
+    before = app.recorder.max_notification_id()
+    with refused("R-M1"):  # answered: every proposer has the merged reply
+        undo_merge(app, b.id, on=date(2025, 4, 10))
+    assert app.recorder.max_notification_id() == before
+    partner = b.case.merge
+    assert partner is not None and partner.answered_by is not None
 
 
 def test_key_case_records_source_and_leader_in_charge_R_S2(app: BanliApplication) -> None:

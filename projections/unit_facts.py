@@ -21,8 +21,9 @@ from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.case_deadlines import Deadline
 from domain.deadlines.status import met_on_time
-from domain.records import Reply
+from domain.records import MergeAnswer, Reply
 from domain.rules.communication import reached_contact_dates
+from domain.rules.replies import unit_answers
 from domain.visit_rate import visit_compliance
 from projections.core import CaseView, Row, Table, ViewReader, column_equals, iso_day
 from projections.deadline_periods import known_deadlines
@@ -65,9 +66,11 @@ FACTS = Table(
 )
 
 
-def _first_reply(case: Case, unit: str) -> Reply | None:
-    issued = [r for r in case.replies.values() if r.unit == unit and r.issued and not r.further]
-    return min(issued, key=lambda r: (r.issued_on or date.min, r.version)) if issued else None
+def _first_reply(case: Case, unit: str) -> Reply | MergeAnswer | None:
+    """The unit's first answer: its own reply, or the merge's that answered its part (R-M1:
+    a partner's reply deadline is met by it, so its 按时答复 and class count it too)."""
+    answers = unit_answers(case, unit)
+    return answers[0] if answers else None
 
 
 class UnitFactsView(CaseView):

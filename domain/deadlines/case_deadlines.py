@@ -17,6 +17,7 @@ from domain.deadlines.periods import PeriodEnd
 from domain.deadlines.policies import Policy, get_policy
 from domain.deadlines.status import DeadlineStatus, deadline_status
 from domain.records import ExtensionRequest
+from domain.rules.replies import unit_answers
 from domain.rules.state import CaseState
 
 
@@ -161,17 +162,10 @@ def _co_opinion_deadlines(case: CaseState, start: date, judge: _Judge) -> list[D
 
 def _reply_deadlines(case: CaseState, start: date, judge: _Judge) -> list[Deadline]:
     """R-D2: the lead, or each split unit, replies; a merge's reply answers its partners."""
-    answered_by = case.merge.answered_by if case.merge else None
     period = judge.policy.reply_due(start, judge.calendar)
     deadlines = []
     for unit in case.replying_units:
-        met = [
-            r.issued_on
-            for r in case.replies.values()
-            if r.unit == unit and r.issued and not r.further and r.issued_on
-        ]
-        if answered_by is not None:
-            met.append(answered_by.issued_on)
+        met = [a.issued_on for a in unit_answers(case, unit) if a.issued_on is not None]
         closed = [c.on for c in case.closings]
         deadlines.append(judge.deadline("reply", unit, start, period, met, "R-D2", closed))
     return deadlines

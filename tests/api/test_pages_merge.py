@@ -139,3 +139,21 @@ def test_the_office_undoes_a_merge_and_each_case_is_answered_for_itself_again_R_
     assert 'id="form-reply"' in handler.get(f"/cases/{ids['MG-21']}").text
     again = api.post(f"/v1/cases/{ids['MG-20']}/merge/undo", body, "office")
     assert again.status_code == 409 and again.json()["rule"] == "R-M1", again.text
+
+
+def test_a_merged_partner_counts_as_answered_in_time_by_the_merge_reply_R_M1(api: Api) -> None:
+    """The 总览's 按时答复办结率 had the partner in its denominator only: its deadline was met
+    by the merge's reply (按期办结), but the unit's figures looked for a reply of its own."""
+    ids = [register_and_assign(api, n) for n in ("MG-30", "MG-31")]
+    merged = api.post("/v1/merges", {"case_ids": ids, "occurred_on": "2025-03-01"}, "office")
+    assert merged.status_code == 201, merged.text
+    reply_issued(api, ids[0], "FIN", "B")
+    partner = next(
+        d for d in api.case(ids[1])["deadlines"] if (d["kind"], d["unit"]) == ("reply", "FIN")
+    )
+    assert partner["status"] == "met"
+    stats = api.get("/v1/stats/units", "office", year=2025, as_of="2025-06-30").json()
+    fin = next(u for u in stats["items"] if u["unit"] == "FIN")
+    on_time = fin["measures"]["on_time_reply_rate"]
+    assert (on_time["numerator"], on_time["denominator"]) == (2, 2)
+    assert fin["replies_by_class"]["B"] == 2

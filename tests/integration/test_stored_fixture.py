@@ -64,7 +64,10 @@ def as_changed_since(expected: dict[str, Any], actual: dict[str, Any]) -> dict[s
     - 2026-12-05, DOMAIN.md §4: the disclosure and re-handling counts of ``unit_case_facts``
       became the deadlines behind them; the counts must follow from those;
     - 2026-12-05 (later), R-X1: the audit trail's ``data`` and ``provenance`` are written
-      without spaces (``audit_trail.json_text``): the same JSON values, in today's text.
+      without spaces (``audit_trail.json_text``): the same JSON values, in today's text;
+    - 2026-12-05 (later), R-M1: a merged partner's replying unit is answered by the merge's
+      reply (it met the partner's reply deadline already): its reply day and class are the
+      primary's.
     """
     cases = {c["case_id"]: c for c in expected["ledger_cases"]}
     deadlines = []
@@ -88,6 +91,7 @@ def as_changed_since(expected: dict[str, Any], actual: dict[str, Any]) -> dict[s
         assert sum(bool(p[3]) for p in rehandling) == old["rehandlings_extended"]
         kept = {k: v for k, v in old.items() if k not in (*COUNTED, "rehandlings_extended")}
         facts.append(kept)
+    facts = [_answered_by_merge(row, actual["ledger_cases"], facts) for row in facts]
     trail = [
         {**row, **{k: json_text(json.loads(row[k])) for k in TRAIL_JSON if row[k] is not None}}
         for row in expected["audit_events"]
@@ -101,6 +105,19 @@ def as_changed_since(expected: dict[str, Any], actual: dict[str, Any]) -> dict[s
 
 
 TRAIL_JSON = ("data", "provenance")
+
+
+def _answered_by_merge(
+    row: dict[str, Any], cases: list[dict[str, Any]], facts: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The partner's row with the primary's reply day and class (R-M1, 2026-12-05)."""
+    case = next(c for c in cases if c["number"] == row["number"])
+    merged: list[str] = json.loads(case["merged_numbers"] or "[]")
+    if not merged or merged[0] == row["number"] or row["role"] not in ("lead", "split"):
+        return row
+    primary = next(f for f in facts if f["number"] == merged[0] and f["role"] == "lead")
+    answer = {k: primary[k] for k in ("reply_issued_on", "classification")}
+    return {**row, **answer} if primary["reply_issued_on"] else row
 
 
 def on_time(period: list[Any]) -> bool:

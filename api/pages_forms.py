@@ -242,9 +242,10 @@ def answered_by_primary(case: CasePublic) -> bool:
 
 
 def mergeable(case: CasePublic, events: list[Any]) -> bool:
-    """R-M1: a case not merged yet, not a reference case, with no reply issued."""
-    issued = any(r.status == "issued" for r in case.replies)
-    return case.merge is None and not case.reference and not issued
+    """R-M1: a case not merged yet, not a reference case, with no reply issued, awaiting
+    approval or awaiting its issue (a reply written for one case is not the merge's)."""
+    replied = any(r.status in ("submitted", "approved", "issued") for r in case.replies)
+    return case.merge is None and not case.reference and not replied
 
 
 def undoable_merge(case: CasePublic, events: list[Any]) -> bool:

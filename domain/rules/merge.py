@@ -25,6 +25,14 @@ def check_mergeable(cases: Sequence[CaseState]) -> None:
             raise RuleViolation(
                 "R-M1", f"{c.number} 已答复，不能再并案", f"case {c.number} is already replied"
             )
+        if any(r.status in ("submitted", "approved") for r in c.replies.values()):
+            # A reply written and approved for one case would go out as the merge's, to
+            # proposers and for cases its leader never saw (R-M1: it lists every case).
+            raise RuleViolation(
+                "R-M1",
+                f"{c.number} 已有送审或待印发的答复，须退回后再并案",
+                f"case {c.number} has a reply submitted or approved: it is returned before a merge",
+            )
         if c.reference:
             raise RuleViolation(
                 "R-M1", f"{c.number} 为参阅件", f"case {c.number} is a reference case"

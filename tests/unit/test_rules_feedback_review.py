@@ -125,6 +125,29 @@ def test_merged_cases_share_one_reply_to_every_proposer_R_M1(app: BanliApplicati
         merge(app, a.id, b.id, on=date(2025, 5, 1))
 
 
+def test_a_case_whose_reply_awaits_approval_or_issue_is_not_merged_R_M1(
+    app: BanliApplication,
+) -> None:
+    """A reply approved for one case would go out as the merge's reply, for a case and to
+    proposers its leader never saw: it is returned first."""
+    a, b, _ = _three_cases(app)
+    d = _fourth_case(app)
+    a.contact()
+    reply = a.submit()
+    before = app.recorder.max_notification_id()
+    with refused("R-M1") as submitted:
+        merge(app, b.id, a.id, on=date(2025, 4, 2))
+    assert "M-1 已有送审或待印发的答复" in submitted.value.zh
+    assert app.recorder.max_notification_id() == before
+    d.contact()
+    d.approve(d.submit())
+    with refused("R-M1"):  # approved, awaiting its issue
+        merge(app, b.id, d.id, on=date(2025, 4, 4))
+    a.approve(reply, approved=False)  # returned: the merge's reply is written anew
+    merge(app, a.id, b.id, on=date(2025, 4, 4))
+    assert d.case.merge is None
+
+
 def test_a_merge_is_undone_on_every_case_and_each_answers_for_itself_again_R_M1(
     app: BanliApplication,
 ) -> None:
@@ -137,12 +160,12 @@ def test_a_merge_is_undone_on_every_case_and_each_answers_for_itself_again_R_M1(
     assert a.case.merge is None and b.case.merge is None
     reply = b.submit()  # the partner's own unit answers it again
     assert b.case.replies[reply].status == "submitted"
-    own = a.replied()
-    assert a.case.replies[own].recipients == ["张三", "李四"]  # its own proposers only
-    assert b.case.stage == "handling"
     kinds = [e.__class__.__name__ for e in app.case_events(b.id)]
     assert kinds[-3:-1] == ["Merged", "MergeUndone"]
-    merge(app, b.id, _fourth_case(app).id, on=date(2025, 3, 6))  # and may merge anew
+    merge(app, a.id, _fourth_case(app).id, on=date(2025, 3, 6))  # and a case may merge anew
+    own = a.replied()
+    assert a.case.replies[own].recipients == ["张三", "李四", "赵六"]  # not 王五: B's is apart
+    assert b.case.stage == "handling"
 
 
 def _fourth_case(app: BanliApplication) -> Flow:

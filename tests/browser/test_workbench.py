@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.browser.conftest import Browser
 
@@ -169,6 +169,27 @@ def test_a_contact_recorded_through_the_form_is_on_the_timeline(
     assert "沟通联系" in new.text and "浏览器测试：电话沟通办理思路" in new.text
     assert len(browser.all("#timeline li")) == before + 1
     browser.shot("case-after-contact")
+
+
+def test_going_back_after_a_form_shows_the_case_as_it_now_stands(
+    browser: Browser, api: httpx.Client
+) -> None:
+    """Back after a command restored the page from the browser's cache: the case as it was,
+    and a 提交 button disabled by the first press that then did nothing at all."""
+    case = handling_cases(api)[5]
+    browser.login(handler_of(case))
+    browser.open(f"/cases/{case['case_id']}")
+    record_contact(browser, "浏览器测试：返回后再记录")
+    version = case_version(api, case["case_id"])
+    browser.driver.back()
+
+    def current(_: Any) -> bool:
+        field = browser.find("#form-contact input[name=_version]")
+        return bool(field.get_attribute("value") == str(version))
+
+    WebDriverWait(browser.driver, 15).until(current)
+    assert browser.find("#form-contact button[type=submit]").is_enabled()
+    browser.assert_quiet("after going back")
 
 
 def test_a_leader_approves_a_reply_submitted_through_the_form(

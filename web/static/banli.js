@@ -1,7 +1,15 @@
 // banli workbench: progressive enhancement only. Every page works without this file; with it,
-// tables are walked with the arrow keys, a form's submit button cannot be pressed twice, and a
-// choice limits the choices it governs (the 更正 form's fields follow the event chosen).
+// tables are walked with the arrow keys, a form's submit button cannot be pressed twice, a page
+// brought back from the browser's cache is loaded anew, and a choice limits the choices it
+// governs (the 更正 form's fields follow the event chosen).
 "use strict";
+
+// Back (or forward) to a page the browser kept in its cache shows it as it was: a case at an
+// old version, and a 提交 button the first press disabled, that then does nothing. Such a page
+// is loaded again, as the case now stands.
+window.addEventListener("pageshow", function (event) {
+  if (event.persisted) window.location.reload();
+});
 
 document.addEventListener("DOMContentLoaded", function () {
   // ↑/↓ in a table marked data-nav-rows moves the focus to the previous/next row's first link.

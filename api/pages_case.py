@@ -25,7 +25,7 @@ from api import queries
 from api.auth import check_handler_case
 from api.commands import command_context, context
 from api.pages_came_from import came_from, safe_next
-from api.pages_case_related import notice_lines, repeat_titles
+from api.pages_case_related import merged_titles, notice_lines, repeat_titles
 from api.pages_form_fields import CORRECTABLE_TEXT
 from api.pages_form_list import FORMS, FORMS_BY_NAME
 from api.pages_forms import (
@@ -283,6 +283,7 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "at_text": china_time(history.as_of) if at else "",
         "forms": forms,
         "repeat_titles": repeat_titles(svc, who, case),
+        "merged_titles": merged_titles(svc, who, case),
         # Deliveries are facts of now, not of the log: a past moment's page shows none.
         "notices": [] if at else notice_lines(svc, who, case_id),
         "event_lines": event_lines,

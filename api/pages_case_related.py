@@ -22,14 +22,26 @@ def repeat_titles(svc: Svc, who: Principal, case: CasePublic) -> dict[str, str]:
     """The titles of the earlier cases the reader may read, by case id. A handler's scope is
     its unit's cases: an earlier case of another unit keeps its number and year (the case
     document gives those to every reader) but not its title nor a link, which would 404."""
+    return _readable_titles(svc, who, [repeat.case_id for repeat in case.possible_repeats])
+
+
+def merged_titles(svc: Svc, who: Principal, case: CasePublic) -> dict[str, str]:
+    """The titles of the other merged cases the reader may open, by case id (R-M1): a handler
+    of a partner sees the primary's number, not a link that would 404 (its reply is named on
+    the partner's own page)."""
+    others = [i for i in case.merge.case_ids if i != case.case_id] if case.merge else []
+    return _readable_titles(svc, who, others)
+
+
+def _readable_titles(svc: Svc, who: Principal, case_ids: list[str]) -> dict[str, str]:
     titles = {}
-    for repeat in case.possible_repeats:
+    for case_id in case_ids:
         try:
-            earlier = svc.app.get_case(repeat.case_id)
-            check_handler_case(who, earlier)
+            found = svc.app.get_case(case_id)
+            check_handler_case(who, found)
         except (NotFound, ApiProblem):
             continue
-        titles[repeat.case_id] = earlier.title
+        titles[case_id] = found.title
     return titles
 
 

@@ -47,7 +47,7 @@ def test_the_office_merges_cases_by_number_and_each_page_says_so_R_M1(api: Api) 
     assert found, page
     said = re.sub(r"<[^>]+>", "", found.group(0))
     assert "MG-1（主件）、MG-2、MG-3" in said and "由主件答复" in said
-    assert f'<a href="/cases/{ids["MG-1"]}">MG-1</a>' in page
+    assert f'<a href="/cases/{ids["MG-1"]}" title="' in page
     assert 'id="form-merge"' not in page  # merged already: nothing left to offer
     # On the lists too: each merged case says so, naming the primary (R-M1).
     items = {i["number"]: i for i in api.get("/v1/ledger", "office").json()["items"]}
@@ -157,3 +157,20 @@ def test_a_merged_partner_counts_as_answered_in_time_by_the_merge_reply_R_M1(api
     on_time = fin["measures"]["on_time_reply_rate"]
     assert (on_time["numerator"], on_time["denominator"]) == (2, 2)
     assert fin["replies_by_class"]["B"] == 2
+
+
+def test_a_partners_handler_is_not_linked_to_a_primary_it_may_not_open_R_M1(api: Api) -> None:
+    """A handler reads its own unit's cases only (another is a 404, so numbers cannot be
+    probed): on a partner's page the primary of another unit is named, not linked."""
+    primary = register_and_assign(api, "MG-40", lead="FIN")
+    partner = register_and_assign(api, "MG-41", lead="HOU")
+    body = {"case_ids": [primary, partner], "occurred_on": "2025-03-01"}
+    assert api.post("/v1/merges", body, "office").status_code == 201
+    hou = logged_in(api, "hou_m", role="handler", unit="HOU")
+    page = hou.get(f"/cases/{partner}").text
+    merge = re.search(r'<dd id="merge">.*?</dd>', page, re.S)
+    assert merge and "MG-40" in merge.group(0)
+    assert f'href="/cases/{primary}"' not in page
+    assert hou.get(f"/cases/{primary}").status_code == 404
+    office = logged_in(api, "clerk_l").get(f"/cases/{partner}").text
+    assert f'<a href="/cases/{primary}" title="' in office

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from markupsafe import Markup, escape
 
@@ -51,6 +51,24 @@ def escaped(text: str) -> str:
     per call, and a 台账 page of 50 rows made about a thousand of them (a fifth of its rows'
     drawing)."""
     return str(escape(text))
+
+
+# The logins a proposer acts under: the demo's and an import's ``proposer:<name>``, and a
+# personal link's ``proposer-link:<link id>`` (R-F4), which names no one.
+PROPOSER_LOGIN = "proposer:"
+LINK_LOGIN = "proposer-link:"
+
+
+def actor_words(user: str, people: Mapping[str, str], data: Mapping[str, Any] | None) -> str:
+    """Who recorded an event, in words: a user by display name; a proposer by their name, and
+    said to have used their personal link when they did (R-F4: the event names the proposer
+    speaking; a link's id means nothing to a reader)."""
+    if user.startswith(LINK_LOGIN):
+        name = (data or {}).get("proposer")
+        return f"{name}·专属链接" if isinstance(name, str) and name else "本人·专属链接"
+    if user.startswith(PROPOSER_LOGIN):
+        return user.removeprefix(PROPOSER_LOGIN)
+    return people.get(user) or user
 
 
 def unit_name(code: str | None, units: Mapping[str, str]) -> Markup:

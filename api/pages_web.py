@@ -31,7 +31,7 @@ from api.deps import app_services
 from api.pages_came_from import came_from
 from api.pages_labels import LABELS, chinese_part, label, percent, status_word
 from api.pages_ledger_rows import ledger_rows
-from api.pages_markup import deadline, kind_words, unit_name
+from api.pages_markup import actor_words, deadline, kind_words, unit_name
 from api.problems import ApiProblem
 from api.queries import unit_names
 from domain.errors import DomainError, NotFound
@@ -88,6 +88,7 @@ templates.globals.update(
     deadline=deadline,
     kind_words=kind_words,
     unit_name=unit_name,
+    actor_words=actor_words,
     ledger_rows=ledger_rows,
 )
 templates.filters["chinese_part"] = chinese_part

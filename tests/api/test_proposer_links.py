@@ -4,6 +4,7 @@ revoked or expired at once, every deputy of a joint suggestion with a voice (R-C
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -20,6 +21,7 @@ from tests.api.proposer_support import (
     ok,
     registered,
 )
+from tests.api.test_pages import logged_in
 
 
 def test_a_link_reads_its_case_and_gives_feedback_as_the_proposer_R_F4(backend_api: Api) -> None:
@@ -200,3 +202,21 @@ def test_an_idempotent_link_replay_answers_no_token(api: Api) -> None:
     again = ok(api.post(path, body, "office", **{"Idempotency-Key": "k1"}), 200)
     assert first["link_token"] and again["link_token"] is None
     assert again["link_id"] == first["link_id"]
+
+
+def test_the_case_page_and_the_audit_log_name_the_proposer_who_used_their_link_R_F4(
+    api: Api,
+) -> None:
+    """The timeline said proposer-link:033769cd7cf7（代表委员）: a link's id means nothing to a
+    reader; the event names the proposer speaking."""
+    case_id, _ = issued(api, "PL-60")
+    token = link(api, case_id, "张三")["link_token"]
+    ok(as_link(api, token, f"/v1/proposer/cases/{case_id}/feedback", FEEDBACK))
+    office = logged_in(api, "clerk_pl")
+    page = office.get(f"/cases/{case_id}").text
+    said = re.sub(r"<[^>]+>", "", page)
+    assert "张三·专属链接（代表委员）" in said
+    assert not re.search(r">proposer-link:[0-9a-f]+<", page)
+    auditor = logged_in(api, "auditor_pl", role="auditor")
+    log = re.sub(r"<[^>]+>", "", auditor.get("/audit?tab=log").text)
+    assert "张三·专属链接（代表委员）" in log

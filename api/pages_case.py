@@ -29,6 +29,7 @@ from api.pages_case_related import merged_titles, notice_lines, repeat_titles
 from api.pages_form_fields import CORRECTABLE_TEXT
 from api.pages_form_list import FORMS, FORMS_BY_NAME
 from api.pages_forms import (
+    CORRECTABLE_VOCABULARIES,
     CaseForm,
     applies,
     body_data,
@@ -47,6 +48,7 @@ from api.pages_refusals import (
     validation_problems,
     with_field_words,
     with_unit_names,
+    with_value_words,
 )
 from api.pages_web import PageRefused, Posted, Staff, Svc, page_errors, render, see_other
 from api.problems import STATUS_BY_ERROR, ApiProblem
@@ -394,6 +396,7 @@ def refusal_words(svc: Svc, form: CaseForm, error: DomainError) -> str:
     said = domain_words(error, form.labels())
     if form.name == "correction":
         said = with_field_words(said, CORRECTABLE_TEXT)
+        said = with_value_words(said, list(CORRECTABLE_VOCABULARIES.values()))
     return with_unit_names(said, queries.unit_names(svc, UNIT_CODE.findall(said)))
 
 

@@ -351,7 +351,11 @@ READERS: dict[str, Callable[[Form, str], Any]] = {
 
 # A correctable field with fixed values (R-X2) is typed as its word on the page (办前), and
 # stored as its code (before); the code itself is still taken.
-CORRECTABLE_WORDS = {"phase": {word: code for code, word in words.PHASE.items()}}
+CORRECTABLE_VOCABULARIES = {"phase": words.PHASE}
+CORRECTABLE_WORDS = {
+    field: {word: code for code, word in vocabulary.items()}
+    for field, vocabulary in CORRECTABLE_VOCABULARIES.items()
+}
 
 
 def body_data(form: CaseForm, posted: Form, who: Principal) -> Parsed:

@@ -10,7 +10,7 @@ YYYY-MM-DD". A problem without words here keeps pydantic's message, after "输�
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -123,6 +123,22 @@ def with_field_words(text: str, labels: Mapping[str, str]) -> str:
     """``text`` with each field code ``labels`` has a word for replaced by that word (without
     its hint): a correction's refusal names the corrected event's fields, not the form's."""
     return FIELD_CODE.sub(lambda m: _bare(labels.get(m.group(0), m.group(0))), text)
+
+
+# A refusal's list of the values a field takes, as ``check_one_of`` writes it: ['a', 'b'].
+VALUE_LIST = re.compile(r"\[('[^'\]]*'(?:, '[^'\]]*')*)\]")
+
+
+def with_value_words(text: str, vocabularies: Sequence[Mapping[str, str]]) -> str:
+    """``text`` with a list of codes that is one of ``vocabularies`` (code → word) said as its
+    words, in the vocabulary's order: 应为 ['after', 'before', 'during'] → 应为 办前、办中、办后."""
+
+    def said(found: re.Match[str]) -> str:
+        codes = set(re.findall(r"'([^']*)'", found.group(1)))
+        words = next((v for v in vocabularies if set(v) == codes), None)
+        return "、".join(words.values()) if words else found.group(0)
+
+    return VALUE_LIST.sub(said, text)
 
 
 def _bare(label: str) -> str:

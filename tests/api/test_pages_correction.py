@@ -99,3 +99,30 @@ def test_each_event_to_correct_names_the_fields_its_type_can_have_corrected_R_X2
         if CORRECTABLE.get(event_type)
     }
     assert fields and "title" in fields.values()
+
+
+def test_a_phase_the_correction_cannot_take_is_refused_in_the_pages_words_R_X2(
+    api: Api,
+) -> None:
+    """The refusal listed the codes (应为 ['after', 'before', 'during']) where the field's
+    label says 办前/办中/办后: it names the words, in that order."""
+    case_id = register_and_assign(api, "P-53")
+    contact = api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin")
+    assert contact.status_code == 201, contact.text
+    client = logged_in(api, "clerk_p")
+    path = f"/cases/{case_id}"
+    refused = client.post(
+        f"{path}/forms/correction",
+        data={
+            "_csrf": csrf_of(client, path),
+            "_version": str(api.case(case_id)["version"]),
+            "event_id": contact.json()["events"][-1]["id"],
+            "field": "phase",
+            "value": "办完",
+            "reason": "阶段录错",
+        },
+    )
+    assert refused.status_code == 422, refused.text
+    said = html.unescape(re.sub(r"<[^>]+>", "", refused.text))
+    assert "联系阶段 取值无效：'办完'，应为 办前、办中、办后" in said
+    assert "'after'" not in said

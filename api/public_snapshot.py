@@ -81,18 +81,19 @@ class Snapshot:
         return cls(position, rows, index, "".join(parts), starts)
 
     def _places(self, start: int, q: str | None) -> Iterator[int]:
-        """The places from ``start`` on whose number or title holds ``q``, in order."""
-        if not q:
+        """The places from ``start`` on whose number or title holds every word of ``q`` (words
+        apart by spaces, in any order: "乡村 教师" finds 乡村教师 and 教师…乡村), in order."""
+        words = folded(q).split() if q else []
+        if not words:
             yield from range(start, len(self.rows))
             return
-        if "\t" in q or "\n" in q:  # cannot be in one number or title
-            return
-        q = folded(q)
+        first, others = words[0], words[1:]
         at = self.starts[start] if start < len(self.starts) else len(self.text)
-        while (found := self.text.find(q, at)) >= 0:
+        while (found := self.text.find(first, at)) >= 0:
             place = bisect_right(self.starts, found) - 1
-            yield place
             at = self.starts[place + 1] if place + 1 < len(self.starts) else len(self.text)
+            if all(word in self.text[self.starts[place] : at] for word in others):
+                yield place
 
     def page(self, wanted: Wanted, *, limit: int, cursor: str | None) -> PublicReplies:
         start = self._after(cursor) if cursor else 0

@@ -100,6 +100,14 @@ def test_search_filters_csv_feed_and_page(demo_api: Api) -> None:
     assert {r["unit"] for r in public(demo_api, unit=some["unit"])} == {some["unit"]}
     assert public(demo_api, q="%") == []  # LIKE wildcards are searched as text
 
+    # Words apart by a space, as readers type them, in any order: each must be in the title.
+    first, second = some["title"][2:4], some["title"][6:8]
+    for typed in (f"{first} {second}", f"{second}　{first}"):
+        both = public(demo_api, q=typed)
+        assert some["number"] in {r["number"] for r in both}, typed
+        assert all(first in r["title"] and second in r["title"] for r in both), typed
+    assert public(demo_api, q=f"{first} 无此词语") == []
+
     sheet = demo_api.get("/v1/public/replies.csv", None)
     assert sheet.status_code == 200 and sheet.content.startswith("\ufeff".encode())
     lines = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))

@@ -57,6 +57,7 @@ from api.schemas_case import CasePublic
 from domain.business_day import CHINA
 from domain.corrections import CORRECTABLE
 from domain.errors import DomainError, NotFound
+from domain.rules.disclosure import refused_by_proposer
 from infra.clock import today
 from infra.command_context import parse_event_id
 from infra.directory import Principal
@@ -276,6 +277,10 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
     codes += named_units(events)
     units = queries.unit_names(svc, codes)
     forms = [] if at else [f for f in FORMS if applies(f, case, who, events)]
+    undecided = [
+        r for r in case.replies if r.status == "issued" and r.reply_id not in case.disclosures
+    ]
+    refused = bool(forms and undecided) and refused_by_proposer(svc.app.get_case(case_id))
     return {
         "case": case,
         "events": events,
@@ -284,6 +289,8 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "at": at,
         "at_text": china_time(history.as_of) if at else "",
         "forms": forms,
+        # R-P2: the proposer refused publishing a reply not yet published nor withheld.
+        "disclosure_refused": refused,
         "repeat_titles": repeat_titles(svc, who, case),
         "merged_titles": merged_titles(svc, who, case),
         # Deliveries are facts of now, not of the log: a past moment's page shows none.

@@ -116,9 +116,11 @@ def review_disclosure(case: Case, cmd: c.ReviewDisclosure, acting: Acting) -> No
     disclosure.check_undecided(case, reply)
     assert reply.issued_on is not None
     accountability.check_not_before(cmd.occurred_on, reply.issued_on, "印发日期 issue date")
+    approved = check_bool(cmd.approved, "approved")
+    disclosure.check_review_verdict(case, approved)
     case.disclosure_reviewed(
         reply_id=cmd.reply_id,
-        approved=check_bool(cmd.approved, "approved"),
+        approved=approved,
         secrecy_review_ref=check_optional_text(cmd.secrecy_review_ref, "secrecy_review_ref"),
         note=check_text(cmd.note, "note"),
         **acting.on(cmd.occurred_on),

@@ -59,7 +59,7 @@ def check_publishable(case: CaseState, reply: Reply, include_original: bool) -> 
     if reply.disclosure == "withheld":
         raise RuleViolation("R-P5", "该答复标为不予公开", "the reply is marked withheld")
     pref = case.disclosure_preference
-    if pref is not None and not pref.consent_reply:
+    if refused_by_proposer(case):
         raise RuleViolation(
             "R-P2", "代表委员明确不同意公开", "the proposer explicitly refused disclosure"
         )
@@ -68,6 +68,23 @@ def check_publishable(case: CaseState, reply: Reply, include_original: bool) -> 
             "R-P4",
             "公开建议提案原文须征得代表委员同意",
             "publishing the original text needs the proposer's recorded consent",
+        )
+
+
+def refused_by_proposer(case: CaseState) -> bool:
+    """R-P2: the proposers' recorded preference refuses publishing the reply."""
+    pref = case.disclosure_preference
+    return pref is not None and not pref.consent_reply
+
+
+def check_review_verdict(case: CaseState, approved: bool) -> None:
+    """R-P2: the office's review cannot approve publishing what the proposer refused: the
+    reply is withheld instead (R-P5, 代表委员不同意), which ends its 公开 deadline (R-D4)."""
+    if approved and refused_by_proposer(case):
+        raise RuleViolation(
+            "R-P2",
+            "代表委员明确不同意公开，不能同意公开；请登记不予公开（理由：代表委员不同意公开）",
+            "the proposer refused disclosure: the review cannot approve it; withhold the reply",
         )
 
 

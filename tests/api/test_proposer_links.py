@@ -220,3 +220,29 @@ def test_the_case_page_and_the_audit_log_name_the_proposer_who_used_their_link_R
     auditor = logged_in(api, "auditor_pl", role="auditor")
     log = re.sub(r"<[^>]+>", "", auditor.get("/audit?tab=log").text)
     assert "张三·专属链接（代表委员）" in log
+
+
+def test_a_refusal_after_the_reply_went_out_tells_the_office_to_withhold_it_R_P2(
+    api: Api,
+) -> None:
+    """The proposer refused through their link after the reply was issued (主动公开): the
+    case page says the reply is withheld, not reviewed for publishing, and the office's
+    approving review is refused."""
+    case_id, reply_id = issued(api, "PL-61")
+    token = link(api, case_id, "张三")["link_token"]
+    refusal = {**CONSENT, "consent_reply": False}
+    ok(as_link(api, token, f"/v1/proposer/cases/{case_id}/disclosure-preference", refusal))
+    page = logged_in(api, "clerk_pr").get(f"/cases/{case_id}").text
+    notice = re.search(r'<p class="notice" id="disclosure-refused">(.*?)</p>', page, re.S)
+    assert notice and "请登记「不予公开」" in notice.group(1)
+    review = {"reply_id": reply_id, "approved": True, "note": "同意", "occurred_on": "2025-04-16"}
+    answer = api.post(f"/v1/cases/{case_id}/disclosure-review", review, "office")
+    assert answer.status_code == 409 and answer.json()["rule"] == "R-P2", answer.text
+    withhold = {"reply_id": reply_id, "withheld_reason": "proposer_refused"}
+    ok(
+        api.post(
+            f"/v1/cases/{case_id}/disclosure", {**withhold, "occurred_on": "2025-04-16"}, "office"
+        )
+    )
+    page = logged_in(api, "clerk_pr2").get(f"/cases/{case_id}").text
+    assert 'id="disclosure-refused"' not in page

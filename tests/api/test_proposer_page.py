@@ -122,10 +122,12 @@ def test_disclosure_consent_through_the_form_R_P2_R_P4(api: Api) -> None:
     }
     sent = browser.post(f"/proposer/cases/{case_id}/disclosure-preference", data=form)
     assert sent.status_code == 200 and "答复不同意公开" in sent.text  # after the redirect
-    # The proposer's refusal binds: publishing is refused (R-P2).
+    # The proposer's refusal binds: neither the office's review nor publishing can approve
+    # it (R-P2); the reply is withheld instead.
     review = {"reply_id": api.case(case_id)["replies"][0]["reply_id"], "approved": True}
     review |= {"note": "同意", "occurred_on": "2025-04-21"}
-    ok(api.post(f"/v1/cases/{case_id}/disclosure-review", review, "office"))
+    approving = api.post(f"/v1/cases/{case_id}/disclosure-review", review, "office")
+    assert approving.status_code == 409 and approving.json()["rule"] == "R-P2"
     publish = {
         "reply_id": review["reply_id"],
         "published_on": "2025-04-22",

@@ -205,6 +205,50 @@ def test_proposer_refusal_forbids_proactive_marking_and_publishing_R_P2(
     assert flow.case.disclosures[reply].status == "withheld"
 
 
+def test_a_refusal_after_the_reply_is_issued_is_withheld_not_approved_for_publishing_R_P2(
+    app: BanliApplication,
+) -> None:
+    """The reply went out marked 主动公开; the proposer refused afterwards. The office's review
+    approving publication was accepted and the 公开 deadline ran on: the review is refused,
+    and withholding (代表委员不同意公开) ends the deadline."""
+    flow = Flow(app)
+    flow.assign()
+    reply = flow.replied()
+    flow.run(
+        cmd.RecordDisclosurePreference(
+            case_id=flow.id,
+            consent_reply=False,
+            consent_original=False,
+            occurred_on=date(2025, 4, 6),
+        ),
+        handler("FIN"),
+    )
+    before = app.recorder.max_notification_id()
+    with refused("R-P2") as approving:
+        flow.review(reply)
+    assert "请登记不予公开" in approving.value.zh
+    assert app.recorder.max_notification_id() == before
+    not_approving = cmd.ReviewDisclosure(
+        case_id=flow.id,
+        reply_id=reply,
+        approved=False,
+        note="代表不同意公开",
+        occurred_on=date(2025, 4, 8),
+    )
+    flow.run(not_approving, OFFICE)  # a review that does not approve is recorded
+    flow.run(
+        cmd.WithholdReply(
+            case_id=flow.id,
+            reply_id=reply,
+            withheld_reason="proposer_refused",
+            occurred_on=date(2025, 4, 9),
+        ),
+        OFFICE,
+    )
+    disclosure = next(d for d in flow.case_deadlines() if d.kind == "disclosure")
+    assert (disclosure.status, disclosure.met_on) == ("met", date(2025, 4, 9))
+
+
 def test_co_unit_objection_needs_a_secrecy_review_before_publishing_R_P3(
     app: BanliApplication,
 ) -> None:

@@ -74,7 +74,8 @@ class ReplySteps(CommunicationSteps):
         missing = self.plan.missing_co
         override = None
         if missing is not None and unit == self.plan.unit:
-            override = f"{UNIT_BY_CODE[missing].name}逾期未送会办意见，经办公室同意先行答复"
+            # Not "逾期": the opinion may still be within its deadline when the reply goes out.
+            override = f"{UNIT_BY_CODE[missing].name}会办意见尚未送达，经办公室同意先行答复"
         on = self.later(1, 3)
         self.do(
             OFFICE if override else handler(unit),  # R-R2: the office records an override

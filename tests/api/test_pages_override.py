@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.api.conftest import Api, contact_body, register_and_assign, reply_body
+from tests.api.conftest import Api, co_opinion_body, contact_body, register_and_assign, reply_body
 from tests.api.test_case_page_more import form_of, send
 from tests.api.test_pages import logged_in
 
@@ -124,3 +124,27 @@ def test_the_upload_forms_reply_choices_name_the_unit_in_plain_text(api: Api) ->
     assert select, "no reply choice on the upload form"
     option = re.search(rf'<option value="{reply_id}"[^>]*>([^<]*)</option>', select.group(0))
     assert option and option.group(1).startswith("FIN厅 · A 类")
+
+
+def test_a_co_opinion_ended_by_the_override_is_not_shown_as_completed_later_R_D8(
+    api: Api,
+) -> None:
+    """Issued over HOU's missing opinion on 04-05, the co-opinion deadline (due 04-01) ended
+    unmet that day (逾期未办 4 天); the opinion HOU sent on 04-10 sat in the 完成 column as if
+    it had completed it."""
+    case_id, reply_id = approved_reply_awaiting_hou(api)
+    issue = {
+        "document_number": "财建函〔2025〕11号",
+        "occurred_on": "2025-04-05",
+        "override_reason": "住房城乡建设厅意见未到",
+    }
+    assert api.post(f"/v1/cases/{case_id}/replies/{reply_id}/issue", issue, "office").is_success
+    opinion = co_opinion_body("HOU", "2025-04-10")
+    answer = api.post(f"/v1/cases/{case_id}/co-opinions", opinion, "handler_hou")
+    assert answer.is_success, answer.text
+    page = logged_in(api, "office_clerk_3").get(f"/cases/{case_id}").text
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "会办意见" in r)
+    cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+    completed = re.sub(r"<[^>]+>", "", cells[-1])
+    assert "逾期未办 4 天" in cells[3]
+    assert completed.startswith("2025-04-05 终止") and "2025-04-10 才办（已终止后）" in completed

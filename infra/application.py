@@ -415,7 +415,10 @@ class BanliApplication(Application[UUID]):
         case = self._load(case_id, fresh=True)
         version = self.index.version_at(str(case.id), as_of.astimezone(UTC).isoformat())
         if version is None:
-            raise NotFound("该时间点该件尚未登记", f"case {case_id} did not exist at {as_of}")
+            raise NotFound(
+                "该时间点该件尚未记录（回看按记录时间，不按发生日期）",
+                f"case {case_id} was not recorded yet at {as_of} (as of the recorded time)",
+            )
         found: Any = replayed(self, case.id, version)
         assert isinstance(found, Case)
         return found

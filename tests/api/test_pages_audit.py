@@ -115,3 +115,16 @@ def test_a_correction_moving_an_act_long_back_is_a_late_recording_R_X1(api: Api)
     # The 补记事件 tab lists it too.
     page = logged_in(api, "shen_ji_3", role="auditor").get("/audit?tab=late").text
     assert f">P-73 #{correction['id'].rsplit(':', 1)[1]}</a>" in page
+
+
+def test_a_moment_before_the_case_was_recorded_says_the_view_goes_by_recorded_time_R_X3(
+    api: Api,
+) -> None:
+    """A reviewer asked for 2025-01-01 on a case registered (occurred) in January 2025 but
+    recorded today, and read only 该时间点该件尚未登记: the answer says why."""
+    case_id = register_and_assign(api, "AU-40")
+    auditor = logged_in(api, "auditor_t", role="auditor")
+    page = auditor.get(f"/cases/{case_id}", params={"at": "2025-01-01T00:00"})
+    assert page.status_code == 404
+    assert "回看按记录时间，不按发生日期" in page.text
+    assert "按记录时间回看（R-X3）" in auditor.get(f"/cases/{case_id}").text

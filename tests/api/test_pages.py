@@ -323,6 +323,18 @@ def test_the_ledgers_export_link_carries_every_filter_the_page_shows_R_S1(api: A
     assert exported.status_code == 200, exported.text
 
 
+def test_a_unit_without_cases_named_by_the_url_shows_as_chosen_not_as_all_R_S1(
+    api: Api,
+) -> None:
+    """/ledger?unit=XXX said 共 0 件 under a unit filter reading 全部."""
+    register_and_assign(api, "P-22")
+    page = logged_in(api, "clerk_x").get("/ledger?unit=XXX").text
+    select = re.search(r'<select id="f-unit" name="unit">.*?</select>', page, re.S)
+    assert select, page
+    chosen = re.findall(r'<option value="([^"]*)" selected>([^<]*)</option>', select.group(0))
+    assert chosen == [("XXX", "XXX（无此单位的件）")]
+
+
 def test_a_figure_of_all_units_counts_a_split_case_per_unit_and_says_so(api: Api) -> None:
     """全厅合计 counts a split case once per unit that replied (件次) while its table lists the
     case once: the page once said 分子 193 件 above a table of 190 without a word why."""

@@ -142,7 +142,7 @@ class Paging:
     cursor: Cursor = None
 
 
-LedgerSort = Literal["number", "title", "lead_unit", "stage", "year"]
+LedgerSort = Literal["number", "title", "lead_unit", "stage", "year", "due", "overdue"]
 UnitRole = Literal["lead", "co", "split", "reference"]
 
 

@@ -101,9 +101,16 @@ def ledger_query(filters: LedgerFilter, **changes: Any) -> str:
     return urlencode({k: v for k, v in query.items() if v is not None})
 
 
+# Orders by the case as it stands (``projections.ledger.SORTS``): no link on a past day's page.
+SORTS_OF_NOW = frozenset({"due", "overdue"})
+
+
 def sort_link(filters: LedgerFilter, column: str, as_of: date | None) -> tuple[str, str | None]:
     """A column header's link (the same filters, ordered by it; again: the other way) and
-    its ``aria-sort`` when the ledger is ordered by it."""
+    its ``aria-sort`` when the ledger is ordered by it; no link ("") for an order by the
+    case as it stands on a ledger as of another day."""
+    if as_of is not None and column in SORTS_OF_NOW:
+        return "", None
     current = filters.sort == column
     descending = current and not filters.descending
     href = "/ledger?" + ledger_query(

@@ -64,6 +64,9 @@ CASES = Table(
         # The first day one of the case's deadlines is overdue with no end in sight (neither
         # met nor missed nor replaced by an extension): ``overdue_window`` of its open rows.
         "overdue_from": "TEXT",
+        # The earliest due date of the deadlines still open (neither met nor missed nor
+        # replaced): what 办理期限 sorts by, the case as it stands (overdue ones come first).
+        "next_due_on": "TEXT",
         # What waits on someone's decision: replies submitted for a leader's approval, and
         # extension requests for the office's (the 督办 page's 待审批 and 延期待决定 lists).
         "awaiting_approval": "INTEGER",
@@ -185,8 +188,16 @@ class LedgerView(CaseView):
             (r["overdue_from"] for r in deadlines if r["overdue_from"] and not r["overdue_until"]),
             default=None,
         )
+        head["next_due_on"] = min((r["due_on"] for r in deadlines if _open(r)), default=None)
         units = [{"case_id": case_id, "unit": u, "role": r} for u, r in unit_roles(case)]
         return {CASES.name: [head], UNITS.name: units, DEADLINES.name: deadlines}
+
+
+def _open(period: Row) -> bool:
+    """A deadline period still running as the case stands: not met, not missed, not replaced
+    by an extension's later period; one due on no day (``date.max``) is never due."""
+    ended = period["met_on"] or period["missed_on"] or period["valid_until"]
+    return not ended and period["due_on"] != date.max.isoformat()
 
 
 def _asked(case: Case) -> list[dict[str, str]]:
@@ -291,8 +302,14 @@ SORTS = {
     "lead_unit": "lead_unit",
     "stage": "stage_order",
     "year": "year",
+    # The case as it stands: the next open deadline's due day, and the day it fell overdue
+    # (most overdue first); a case with none sorts after every day.
+    "due": "next_due_on",
+    "overdue": "overdue_from",
 }
 NUMERIC_SORTS = frozenset({"stage_order", "year"})
+# Columns that are NULL for some cases, and what a NULL sorts as (so the keyset is total).
+NULL_SORTS_AS = {"lead_unit": "", "next_due_on": "9999-12-31", "overdue_from": "9999-12-31"}
 
 
 # The decisions a case may await, and the column counting them.
@@ -379,9 +396,10 @@ def ledger(
     if sort not in SORTS:
         raise ValueError(f"cannot sort the ledger by {sort!r}")
     where, params = ledger_where(reader, as_of=as_of, **filters)
-    # NULLs (a case not yet assigned has no lead unit) sort as "" so the keyset is total.
+    # NULLs (a case not yet assigned has no lead unit) sort as a value, so the keyset is total.
     held = SORTS[sort]
-    column = f"COALESCE(c.{held}, '')" if sort == "lead_unit" else f"c.{held}"
+    absent = NULL_SORTS_AS.get(held)
+    column = f"COALESCE(c.{held}, '{absent}')" if absent is not None else f"c.{held}"
     # Ties in number order, as a clerk reads a 台账 sorted by unit or stage (the case id, a
     # uuid, only makes the order total: one number may recur in another year).
     keys = [(column, int if held in NUMERIC_SORTS else str)]
@@ -404,7 +422,7 @@ def ledger(
     items = [ledger_item(case, deadlines, as_of) for case, deadlines in page]
     last = page[-1][0] if page else None
     if more and last:
-        value = last[held] if held in NUMERIC_SORTS else last[held] or ""
+        value = last[held] if held in NUMERIC_SORTS else last[held] or absent or ""
         ties = [last["number"]] if held != "number" else []
         next_cursor = json.dumps([value, *ties, last["case_id"]])
     else:

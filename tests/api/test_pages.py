@@ -335,6 +335,22 @@ def test_a_unit_without_cases_named_by_the_url_shows_as_chosen_not_as_all_R_S1(
     assert chosen == [("XXX", "XXX（无此单位的件）")]
 
 
+def test_the_ledger_sorts_by_its_deadlines_as_the_cases_stand_R_S1(api: Api) -> None:
+    """UI.md: sortable columns. 办理期限 orders by the next open deadline (the most overdue
+    first); on a ledger as of another day its header is no link (the order is today's)."""
+    for number, day in (("P-23", "2025-03-01"), ("P-24", "2025-02-01")):
+        register_and_assign(api, number, on=day)
+    client = logged_in(api, "clerk_s")
+    page = client.get("/ledger").text
+    heads = dict(re.findall(r'<a class="sort" href="([^"]+)"[^>]*>([^<]+)</a>', page))
+    links = {title: html.unescape(href) for href, title in heads.items()}
+    assert links["办理期限"].endswith("sort=due") and links["逾期天数"].endswith("sort=overdue")
+    ordered = client.get(links["办理期限"]).text
+    assert ordered.index(">P-24<") < ordered.index(">P-23<")  # assigned first, due first
+    past = client.get("/ledger?as_of=2025-06-01").text
+    assert "sort=due" not in past and "sort=overdue" not in past
+
+
 def test_a_figure_of_all_units_counts_a_split_case_per_unit_and_says_so(api: Api) -> None:
     """全厅合计 counts a split case once per unit that replied (件次) while its table lists the
     case once: the page once said 分子 193 件 above a table of 190 without a word why."""

@@ -249,8 +249,10 @@ def mergeable(case: CasePublic, events: list[Any]) -> bool:
 
 
 def undoable_merge(case: CasePublic, events: list[Any]) -> bool:
-    """R-M1: a merge not yet answered by its reply can be undone (on every case of it)."""
-    return case.merge is not None and case.merge.answered_by is None
+    """R-M1: a merge with no reply under way can be undone (on every case of it); a partner's
+    page cannot see the primary's reply, and the domain's refusal then says why."""
+    under_way = any(r.status in ("submitted", "approved", "issued") for r in case.replies)
+    return case.merge is not None and case.merge.answered_by is None and not under_way
 
 
 def remindable(case: CasePublic, events: list[Any]) -> bool:

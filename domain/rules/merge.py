@@ -62,11 +62,26 @@ def check_answered_by_primary(case: CaseState) -> None:
 
 
 def undoable_merge(cases: Sequence[CaseState]) -> Merge:
-    """R-M1: a merge is undone whole, on every case it holds, until its reply is issued (the
-    reply then answers every case; after it, each case's history keeps the merge)."""
+    """R-M1: a merge is undone whole, on every case it holds, while no reply is under way:
+    once issued the reply answers every case (each history keeps the merge); submitted or
+    approved, it was written and approved as the merge's, for every case and proposer."""
     merge = unanswered_merge(cases[0])
     if sorted(str(c.id) for c in cases) != sorted(merge.case_ids):
         raise InvalidInput("撤销并案须包括该并案的全部件", "undo a merge on every case it holds")
+    for c in cases:
+        statuses = {r.status for r in c.replies.values()}
+        if "issued" in statuses or (c.merge is not None and c.merge.answered_by is not None):
+            raise RuleViolation(
+                "R-M1",
+                "并案答复已印发，不能撤销并案",
+                "the merge's reply was issued: it answers every case",
+            )
+        if statuses & {"submitted", "approved"}:
+            raise RuleViolation(
+                "R-M1",
+                f"{c.number} 的并案答复在审批或待印发中，须退回后再撤销并案",
+                f"case {c.number} has the merge's reply submitted or approved: return it first",
+            )
     return merge
 
 

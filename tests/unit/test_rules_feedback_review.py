@@ -187,10 +187,17 @@ def test_a_merge_is_undone_only_before_its_reply_and_with_a_reason_R_M1(
     with refused("R-X1"):  # before the merge it undoes
         undo_merge(app, a.id, on=date(2025, 2, 20))
     assert app.recorder.max_notification_id() == before
-    a.replied()
+    a.contact()
+    reply = a.submit()
+    with refused("R-M1") as under_way:  # written and submitted as the merge's reply
+        undo_merge(app, b.id, on=date(2025, 4, 2))
+    assert "须退回后再撤销并案" in under_way.value.zh
+    a.approve(reply)
+    a.issue(reply)
     before = app.recorder.max_notification_id()
-    with refused("R-M1"):  # answered: every proposer has the merged reply
-        undo_merge(app, b.id, on=date(2025, 4, 10))
+    for named in (a, b):  # answered: every proposer has the merged reply, named from either
+        with refused("R-M1"):
+            undo_merge(app, named.id, on=date(2025, 4, 10))
     assert app.recorder.max_notification_id() == before
     partner = b.case.merge
     assert partner is not None and partner.answered_by is not None

@@ -25,7 +25,7 @@ from api import queries
 from api.auth import check_handler_case
 from api.commands import command_context, context
 from api.pages_came_from import came_from, safe_next
-from api.pages_case_related import merged_titles, notice_lines, repeat_titles
+from api.pages_case_related import disclosure_refused, merged_titles, notice_lines, repeat_titles
 from api.pages_form_fields import CORRECTABLE_TEXT
 from api.pages_form_list import FORMS, FORMS_BY_NAME
 from api.pages_forms import (
@@ -57,7 +57,6 @@ from api.schemas_case import CasePublic
 from domain.business_day import CHINA
 from domain.corrections import CORRECTABLE
 from domain.errors import DomainError, NotFound
-from domain.rules.disclosure import refused_by_proposer
 from infra.clock import today
 from infra.command_context import parse_event_id
 from infra.directory import Principal
@@ -277,10 +276,7 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
     codes += named_units(events)
     units = queries.unit_names(svc, codes)
     forms = [] if at else [f for f in FORMS if applies(f, case, who, events)]
-    undecided = [
-        r for r in case.replies if r.status == "issued" and r.reply_id not in case.disclosures
-    ]
-    refused = bool(forms and undecided) and refused_by_proposer(svc.app.get_case(case_id))
+    refused = bool(forms) and disclosure_refused(svc, case)
     return {
         "case": case,
         "events": events,

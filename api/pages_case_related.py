@@ -15,6 +15,7 @@ from api.problems import ApiProblem
 from api.schemas_case import CasePublic
 from api.schemas_proposer import NoticePublic
 from domain.errors import NotFound
+from domain.rules.disclosure import refused_by_proposer, refusing_partners
 from infra.directory import Principal
 
 
@@ -31,6 +32,26 @@ def merged_titles(svc: Svc, who: Principal, case: CasePublic) -> dict[str, str]:
     the partner's own page)."""
     others = [i for i in case.merge.case_ids if i != case.case_id] if case.merge else []
     return _readable_titles(svc, who, others)
+
+
+def disclosure_refused(svc: Svc, case: CasePublic) -> bool:
+    """R-P2: a reply issued, neither published nor withheld yet, whose proposers refused its
+    publication; a merge's reply (R-M1) is refused by any merged case's proposers."""
+    undecided = [
+        r.reply_id
+        for r in case.replies
+        if r.status == "issued" and r.reply_id not in case.disclosures
+    ]
+    if not undecided:
+        return False
+    found = svc.app.get_case(case.case_id)
+    if refused_by_proposer(found):
+        return True
+    merge = found.merge
+    if merge is None or merge.primary_case_id != case.case_id:
+        return False
+    partners = [svc.app.get_case(i) for i in merge.case_ids if i != case.case_id]
+    return any(refusing_partners(found.replies[r], partners) for r in undecided)
 
 
 def _readable_titles(svc: Svc, who: Principal, case_ids: list[str]) -> dict[str, str]:

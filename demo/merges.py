@@ -24,6 +24,7 @@ def run_group(demo: Demo, plans: Sequence[CasePlan]) -> None:
     merge = c.MergeCases(case_ids=tuple(s.case_id for s in stories), occurred_on=merged_on)
     demo.app.merge(demo.ctx(OFFICE), merge)
     primary.on = merged_on
+    primary.partner_refused = any(s.consent is not None and not s.consent[0] for s in partners)
     primary.finish()
     assert primary.issued_on is not None, "merge groups are planned on time"
     for story in partners:

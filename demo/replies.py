@@ -33,7 +33,7 @@ class ReplySteps(CommunicationSteps):
         self.disclose(reply_id, option, reason)
 
     def disclosure_option(self) -> tuple[str, str | None]:
-        if self.consent is not None and not self.consent[0]:
+        if self.partner_refused or (self.consent is not None and not self.consent[0]):
             return "withheld", "proposer_refused"
         roll = self.rng.random()
         if roll < 0.05:

@@ -28,6 +28,8 @@ class StoryBase:
         self.case_id = ""
         self.on = plan.received_on
         self.consent: tuple[bool, bool] | None = None  # (reply, original text) R-P2/R-P4
+        # R-P2 with R-M1: a merged partner's proposer refused publishing the merge's reply.
+        self.partner_refused = False
         self.classification = plan.classification
         self.co_objects = False  # a co unit advised against disclosure (R-P3)
         self.issued_on: date | None = None

@@ -40,7 +40,9 @@ from domain.commands import (
     DesignateKey,
     IssueReply,
     MergeCases,
+    PublishReply,
     RegisterCase,
+    ReviewDisclosure,
     UndoMerge,
 )
 from domain.deadlines.calendar import WorkdayCalendar
@@ -64,6 +66,9 @@ from infra.telemetry import COMMANDS, request_id
 from infra.transcodings import DateAsISO, StoredJSONTranscoder
 
 log = logging.getLogger(__name__)
+
+# Commands on a merge's primary that load its partners too (``execute``).
+ANSWERING_PARTNERS = (IssueReply, ReviewDisclosure, PublishReply)
 
 # How often a command without If-Match is run again on fresh state after losing a race.
 MAX_RETRIES = 10
@@ -323,7 +328,9 @@ class BanliApplication(Application[UUID]):
                     actor=ctx.actor,
                 )
                 return [case, grant]
-            if not isinstance(command, IssueReply) or case.merge is None:
+            # A merge's primary with its partners: its issue answers them (R-M1), and their
+            # proposers' refusals stand against publishing it (R-P2).
+            if not isinstance(command, ANSWERING_PARTNERS) or case.merge is None:
                 return [case]
             if case.merge.primary_case_id != str(case.id):
                 return [case]
@@ -334,6 +341,8 @@ class BanliApplication(Application[UUID]):
             if isinstance(command, DesignateKey) and command.source == "unit":
                 handlers.designate_unit_key(cases[0], cases[1], command, self._acting(ctx))
                 return None
+            if isinstance(command, ReviewDisclosure | PublishReply) and len(cases) > 1:
+                handlers.check_merged_disclosure(cases[0], command, cases[1:])
             answer = handler(cases[0], command, self._acting(ctx))
             if isinstance(command, IssueReply):
                 self._answer_partners(cases, command.reply_id, ctx)

@@ -69,10 +69,12 @@ merge_cases = closing.merge_cases
 undo_merge = closing.undo_merge
 designate_unit_key = handling.designate_unit_key
 answer_merged_partner = replies.answer_merged_partner
+check_merged_disclosure = replies.check_merged_disclosure
 
 __all__ = [
     "HANDLERS",
     "answer_merged_partner",
+    "check_merged_disclosure",
     "designate_unit_key",
     "handler_for",
     "merge_cases",

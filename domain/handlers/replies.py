@@ -3,6 +3,8 @@ partners too), publish or withhold. Each checks the rules, then records one even
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from domain import commands as c
 from domain.case import Case
 from domain.checks import check_bool, check_one_of, check_optional_text, check_text
@@ -125,6 +127,16 @@ def review_disclosure(case: Case, cmd: c.ReviewDisclosure, acting: Acting) -> No
         note=check_text(cmd.note, "note"),
         **acting.on(cmd.occurred_on),
     )
+
+
+def check_merged_disclosure(
+    primary: Case, cmd: c.ReviewDisclosure | c.PublishReply, partners: Sequence[Case]
+) -> None:
+    """R-P2 with R-M1: the merge's reply is not approved for publishing, nor published, when
+    a partner's proposer refused (the partners are loaded with the primary for this)."""
+    reply = replies.reply_of(primary, cmd.reply_id)
+    approving = not isinstance(cmd, c.ReviewDisclosure) or bool(cmd.approved)
+    disclosure.check_partners_consent(reply, partners, approving)
 
 
 def withhold_reply(case: Case, cmd: c.WithholdReply, acting: Acting) -> None:

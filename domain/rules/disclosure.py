@@ -8,6 +8,8 @@ published only with the proposer's consent. R-P5 withholding names a reason.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from domain.checks import check_one_of, check_text
 from domain.errors import RuleViolation
 from domain.records import DisclosureReview, Reply
@@ -75,6 +77,28 @@ def refused_by_proposer(case: CaseState) -> bool:
     """R-P2: the proposers' recorded preference refuses publishing the reply."""
     pref = case.disclosure_preference
     return pref is not None and not pref.consent_reply
+
+
+def refusing_partners(reply: Reply, partners: Sequence[CaseState]) -> list[str]:
+    """R-P2 for a merge's reply (R-M1): it answers every merged case, so a refusal recorded on
+    any of them stands against it; a further reply answers the primary's proposer only (R-F2).
+    The numbers of the cases whose proposers refused."""
+    if reply.further:
+        return []
+    return [p.number for p in partners if refused_by_proposer(p)]
+
+
+def check_partners_consent(reply: Reply, partners: Sequence[CaseState], approving: bool) -> None:
+    """R-P2: neither an approving review nor publishing a merge's reply against a refusal."""
+    refusing = refusing_partners(reply, partners)
+    if approving and refusing:
+        raise RuleViolation(
+            "R-P2",
+            f"并案件 {'、'.join(refusing)} 的代表委员明确不同意公开，并案答复不得公开；"
+            "请登记不予公开（理由：代表委员不同意公开）",
+            f"the proposers of merged case(s) {', '.join(refusing)} refused disclosure: the "
+            "merge's reply is withheld",
+        )
 
 
 def check_review_verdict(case: CaseState, approved: bool) -> None:

@@ -20,6 +20,7 @@ from tests.api.proposer_support import (
     link,
     ok,
     registered,
+    reply_issued,
 )
 from tests.api.test_pages import logged_in
 
@@ -246,3 +247,34 @@ def test_a_refusal_after_the_reply_went_out_tells_the_office_to_withhold_it_R_P2
     )
     page = logged_in(api, "clerk_pr2").get(f"/cases/{case_id}").text
     assert 'id="disclosure-refused"' not in page
+
+
+def test_a_merged_partners_refusal_stands_against_publishing_the_merge_reply_R_P2_R_M1(
+    api: Api,
+) -> None:
+    """The merge's reply answers every merged case: a partner's proposer refusing through
+    their link kept neither the office's approving review nor publishing from going ahead."""
+    primary, partner = (registered(api, n) for n in ("PL-70", "PL-71"))
+    body = {"case_ids": [primary, partner], "occurred_on": "2025-03-01"}
+    ok(api.post("/v1/merges", body, "office"))
+    reply_issued(api, primary, "FIN", "A")
+    reply_id = api.case(primary)["replies"][0]["reply_id"]
+    name = api.case(partner)["proposers"][0]["name"]
+    token = link(api, partner, name)["link_token"]
+    refusal = {**CONSENT, "consent_reply": False}
+    ok(as_link(api, token, f"/v1/proposer/cases/{partner}/disclosure-preference", refusal))
+    page = logged_in(api, "clerk_mr").get(f"/cases/{primary}").text
+    assert 'id="disclosure-refused"' in page
+    review = {"reply_id": reply_id, "approved": True, "note": "同意", "occurred_on": "2025-04-16"}
+    approving = api.post(f"/v1/cases/{primary}/disclosure-review", review, "office")
+    assert approving.status_code == 409 and approving.json()["rule"] == "R-P2", approving.text
+    assert "PL-71" in approving.json()["detail"]
+    publish = {"reply_id": reply_id, "published_on": "2025-04-17", "url": "https://x.cn/2"}
+    published = api.post(f"/v1/cases/{primary}/disclosure", publish, "office")
+    assert published.status_code == 409 and published.json()["rule"] == "R-P2"
+    withhold = {"reply_id": reply_id, "withheld_reason": "proposer_refused"}
+    ok(
+        api.post(
+            f"/v1/cases/{primary}/disclosure", {**withhold, "occurred_on": "2025-04-17"}, "office"
+        )
+    )

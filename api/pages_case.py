@@ -131,6 +131,7 @@ FIELD_LABELS = {
     "proposer": "代表委员",
     "restart_deadlines": "重新计算办理期限",
     "numbers": "合并的件",
+    "separated": "分开的件",
     "primary_number": "主件",
     "key_source": "确定方",
     "document_kind": "文件类别",

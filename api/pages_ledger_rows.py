@@ -72,7 +72,7 @@ def ledger_rows(
         if r.merged_with:
             # R-M1: answered by one reply; the primary named, the others on hover.
             primary = r.merged_with[0]
-            word = "并案主件" if primary == r.number else f"并案·主件 {escaped(primary)}"
+            word = "并案主件" if primary == r.number else f"并案·由 {escaped(primary)} 答复"
             title += f' <span class="tag" title="{escaped("、".join(r.merged_with))}">{word}</span>'
         if r.reminders:
             # R-S3: the supervision office sees who was already chased, and when last.

@@ -86,7 +86,13 @@ def merged(
 
 
 def merge_undone(
-    self: Case, *, merge_id: str, reason: str, actor: Actor, occurred_on: date
+    self: Case,
+    *,
+    merge_id: str,
+    separated: list[str],
+    reason: str,
+    actor: Actor,
+    occurred_on: date,
 ) -> None:
     self.merge = None
 

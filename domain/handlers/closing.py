@@ -88,7 +88,12 @@ def undo_merge(cases: Sequence[Case], reason: str, occurred_on: date, acting: Ac
         check_handling(case, occurred_on, acting.today)
         accountability.check_not_before(occurred_on, undone.occurred_on, "并案日期 merge date")
     for case in cases:
-        case.merge_undone(merge_id=undone.merge_id, reason=why, **acting.on(occurred_on))
+        case.merge_undone(
+            merge_id=undone.merge_id,
+            separated=list(undone.numbers),
+            reason=why,
+            **acting.on(occurred_on),
+        )
     return undone.merge_id
 
 

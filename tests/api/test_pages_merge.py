@@ -53,7 +53,7 @@ def test_the_office_merges_cases_by_number_and_each_page_says_so_R_M1(api: Api) 
     items = {i["number"]: i for i in api.get("/v1/ledger", "office").json()["items"]}
     assert items["MG-3"]["merged_with"] == ["MG-1", "MG-2", "MG-3"]
     ledger = office.get("/ledger").text
-    assert '<span class="tag" title="MG-1、MG-2、MG-3">并案·主件 MG-1</span>' in ledger
+    assert '<span class="tag" title="MG-1、MG-2、MG-3">并案·由 MG-1 答复</span>' in ledger
     assert '<span class="tag" title="MG-1、MG-2、MG-3">并案主件</span>' in ledger
     sheet = book(download(api, "/v1/exports/ledger.xlsx"))["建议办理台账"]
     merged = {
@@ -133,6 +133,8 @@ def test_the_office_undoes_a_merge_and_each_case_is_answered_for_itself_again_R_
         page = office.get(f"/cases/{case_id}").text
         assert '<dd id="merge">' not in page and 'id="form-merge"' in page
         assert "撤销并案" in page and "内容不同，误并案" in page  # on the timeline, with why
+        said = re.sub(r"<[^>]+>", "", page)
+        assert "分开的件：MG-20、MG-21" in said  # and which cases it separated
     items = {i["number"]: i for i in api.get("/v1/ledger", "office").json()["items"]}
     assert items["MG-21"]["merged_with"] == []
     handler = logged_in(api, "fin_u", role="handler", unit="FIN")
@@ -174,3 +176,13 @@ def test_a_partners_handler_is_not_linked_to_a_primary_it_may_not_open_R_M1(api:
     assert hou.get(f"/cases/{primary}").status_code == 404
     office = logged_in(api, "clerk_l").get(f"/cases/{partner}").text
     assert f'<a href="/cases/{primary}" title="' in office
+
+
+def test_a_proposals_publish_form_names_the_proposals_original_text(api: Api) -> None:
+    """The 公开 form said 同时公开建议原文 on a proposal (提案)."""
+    member = [{"name": "王委员", "type": "member", "role": "lead"}]
+    case_id, reply_id = issued(api, "TA-90", kind="proposal", proposers=member)
+    review = {"reply_id": reply_id, "approved": True, "note": "同意", "occurred_on": "2025-04-11"}
+    assert api.post(f"/v1/cases/{case_id}/disclosure-review", review, "office").is_success
+    page = logged_in(api, "clerk_tp").get(f"/cases/{case_id}").text
+    assert "同时公开提案原文" in page and "建议原文" not in page

@@ -28,9 +28,8 @@ from pydantic import BaseModel, ValidationError
 from api.auth import services
 from api.commands import Fingerprinted, context
 from api.pages_labels import LABELS, status_word
-from api.proposer_reads import proposer_case
+from api.proposer_reads import issued_document, proposer_case
 from api.routes_documents import document_file
-from api.routes_proposer import issued_document
 from api.schemas_proposer import ProposerDisclosurePreference, ProposerFeedback
 from domain.business_day import CHINA
 from domain.commands import CaseCommand
@@ -144,7 +143,7 @@ def document(request: Request, case_id: str, document_id: str) -> Response:
         return _invalid(404 if found else 401)
     svc: Services = services(request)
     try:
-        chosen = issued_document(svc.links.case_of(found[0]), document_id)
+        chosen = issued_document(svc.app, svc.links.case_of(found[0]), document_id)
     except DomainError:
         return _invalid(404)
     return document_file(svc.documents, chosen, request)

@@ -10,7 +10,8 @@ from api.schemas_proposer import ProposerCase
 from domain.case import Case
 from domain.deadlines.case_deadlines import case_deadlines
 from domain.documents import reply_documents
-from domain.errors import DomainError
+from domain.errors import DomainError, NotFound
+from domain.records import Document, Reply
 from domain.rules.feedback import check_feedback_allowed
 from infra.application import BanliApplication
 from infra.proposer_links import LinkHolder
@@ -23,6 +24,26 @@ def feedback_open(case: Case, today: date) -> bool:
     except DomainError:
         return False
     return True
+
+
+def issued_replies(app: BanliApplication, case: Case) -> list[tuple[Case, Reply]]:
+    """The replies issued to the case's proposers, each with the case that carries it: its
+    own, and for a merged partner the merge's reply, which its primary carries (R-M1)."""
+    found = [(case, r) for r in case.replies.values() if r.issued]
+    answer = case.merge.answered_by if case.merge else None
+    if answer is not None:
+        primary = app.get_case(answer.case_id)
+        found.insert(0, (primary, primary.replies[answer.reply_id]))
+    return found
+
+
+def issued_document(app: BanliApplication, case: Case, document_id: str) -> Document:
+    """A document of a reply issued to the case's proposers; any other is not found."""
+    for carrier, reply in issued_replies(app, case):
+        for document in reply_documents(carrier, reply.reply_id):
+            if document.document_id == document_id:
+                return document
+    raise NotFound("该文件不存在", f"no document {document_id} of an issued reply")
 
 
 def proposer_case(
@@ -55,11 +76,12 @@ def proposer_case(
                     "sha256": d.sha256,
                     "url": f"{documents_at}/{d.document_id}",
                 }
-                for d in reply_documents(case, r.reply_id)
+                for d in reply_documents(carrier, r.reply_id)
             ],
+            # R-M1: the merge's reply, carried by its primary (None: the case's own).
+            "merge_primary": carrier.number if carrier is not case else None,
         }
-        for r in case.replies.values()
-        if r.issued
+        for carrier, r in issued_replies(app, case)
     ]
     deadlines = [
         {

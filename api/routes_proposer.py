@@ -20,7 +20,7 @@ from api.auth import bearer_token, services
 from api.commands import ANSWERS, CaseCommands, Fingerprinted, answer, context
 from api.deps import Office, Reader, Services
 from api.problems import ApiProblem
-from api.proposer_reads import proposer_case
+from api.proposer_reads import issued_document, proposer_case
 from api.routes_documents import document_file
 from api.routing import include
 from api.schemas_proposer import (
@@ -32,11 +32,7 @@ from api.schemas_proposer import (
     ProposerLinkCreate,
     ProposerLinkRevoke,
 )
-from domain.case import Case
 from domain.commands import CaseCommand, CreateProposerLink
-from domain.documents import reply_documents
-from domain.errors import NotFound
-from domain.records import Document
 from infra.clock import today
 from infra.command_context import CommandContext, CommandResult, case_not_found
 from infra.proposer_links import LinkHolder, NewLink, new_link
@@ -180,16 +176,7 @@ def proposer_document(
     """A document of a reply issued to the proposer (nothing the units keep for themselves)."""
     own_case(holder, case_id)
     case = svc.links.case_of(holder)
-    return document_file(svc.documents, issued_document(case, document_id), request)
-
-
-def issued_document(case: Case, document_id: str) -> Document:
-    """A document of one of the case's issued replies; any other is not found."""
-    for reply in case.replies.values():
-        for document in reply_documents(case, reply.reply_id) if reply.issued else []:
-            if document.document_id == document_id:
-                return document
-    raise NotFound("该文件不存在", f"no document {document_id} of an issued reply")
+    return document_file(svc.documents, issued_document(svc.app, case, document_id), request)
 
 
 @router.get("/v1/cases/{case_id}/notices", response_model=CaseNotices, name="case_notices")

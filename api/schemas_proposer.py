@@ -131,6 +131,7 @@ class ProposerReply(Public):
     issued_on: date
     document_number: str | None
     documents: list[ProposerDocument]
+    merge_primary: str | None = None  # R-M1: the merge's reply, carried by this case number
 
 
 class ProposerDeadline(Public):

@@ -10,7 +10,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from tests import file_samples as f
-from tests.api.conftest import Api, bearer, case_body
+from tests.api.conftest import Api, bearer, case_body, contact_body, reply_body
 from tests.api.proposer_support import issued, link, ok, registered
 
 TODAY_FORM = "2025-04-20"
@@ -206,3 +206,43 @@ def test_a_provisional_date_is_marked_on_the_proposers_page_R_D7(api: Api) -> No
     browser = opened(api, link(api, case_id, "张三")["link_token"])
     page = browser.get("/proposer").text
     assert f'{reply["due_on"]} <span class="provisional"' in page and "⚠ 暂定" in page
+
+
+def test_a_merged_partners_proposer_reads_the_merge_reply_and_its_letter_R_M1_R_F4(
+    api: Api,
+) -> None:
+    """A partner answered by the merge's reply said 尚未答复 on its proposer's page while the
+    same page asked whether they were satisfied with the reply."""
+    primary, partner = (registered(api, n) for n in ("P-70", "P-71"))
+    ok(
+        api.post(
+            "/v1/merges", {"case_ids": [primary, partner], "occurred_on": "2025-03-01"}, "office"
+        )
+    )
+    ok(api.post(f"/v1/cases/{primary}/contacts", contact_body(), "handler_fin"))
+    reply = {**reply_body(), "occurred_on": "2025-04-01"}
+    reply_id = ok(api.post(f"/v1/cases/{primary}/replies", reply, "handler_fin"))["reply_id"]
+    url = f"/v1/cases/{primary}/replies/{reply_id}"
+    approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-05"}
+    ok(api.post(f"{url}/approval", approval, "leader"))
+    ok(
+        api.post(
+            f"{url}/issue",
+            {"document_number": "财建函〔2025〕70号", "occurred_on": "2025-04-10"},
+            "handler_fin",
+        )
+    )
+    upload = api.client.post(
+        f"/v1/cases/{primary}/documents",
+        files={"file": ("答复函.pdf", f.PDF, "application/pdf")},
+        data={"kind": "reply_letter", "occurred_on": "2025-04-10", "reply_id": reply_id},
+        headers=bearer(api.tokens["handler_fin"]),
+    )
+    document_id = ok(upload)["document_id"]
+    name = api.case(partner)["proposers"][0]["name"]
+    browser = opened(api, link(api, partner, name)["link_token"])
+    page = browser.get("/proposer").text
+    assert "尚未答复" not in page and "财建函〔2025〕70号" in page
+    assert "并案答复（与 P-70 等件合并答复）" in page
+    path = f"/proposer/cases/{partner}/documents/{document_id}"
+    assert path in page and browser.get(path).content == f.PDF

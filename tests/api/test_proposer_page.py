@@ -10,8 +10,8 @@ import httpx
 from fastapi.testclient import TestClient
 
 from tests import file_samples as f
-from tests.api.conftest import Api, bearer, case_body, contact_body, reply_body
-from tests.api.proposer_support import issued, link, ok, registered
+from tests.api.conftest import Api, bearer, case_body
+from tests.api.proposer_support import issued, link, ok, registered, reply_issued
 
 TODAY_FORM = "2025-04-20"
 
@@ -137,17 +137,23 @@ def test_disclosure_consent_through_the_form_R_P2_R_P4(api: Api) -> None:
     assert refused.status_code == 409 and refused.json()["rule"] == "R-P2"
 
 
-def test_the_page_serves_the_reply_letter_and_stops_when_the_link_is_revoked_R_F4(
-    api: Api,
-) -> None:
-    case_id, reply_id = issued(api, "P-6")
+def uploaded_letter(api: Api, case_id: str, reply_id: str) -> str:
+    """The reply's letter (a PDF), uploaded by its unit: its document id."""
     upload = api.client.post(
         f"/v1/cases/{case_id}/documents",
         files={"file": ("答复函.pdf", f.PDF, "application/pdf")},
         data={"kind": "reply_letter", "occurred_on": "2025-04-10", "reply_id": reply_id},
         headers=bearer(api.tokens["handler_fin"]),
     )
-    document_id = ok(upload)["document_id"]
+    document_id: str = ok(upload)["document_id"]
+    return document_id
+
+
+def test_the_page_serves_the_reply_letter_and_stops_when_the_link_is_revoked_R_F4(
+    api: Api,
+) -> None:
+    case_id, reply_id = issued(api, "P-6")
+    document_id = uploaded_letter(api, case_id, reply_id)
     made = link(api, case_id)
     browser = opened(api, made["link_token"])
     path = f"/proposer/cases/{case_id}/documents/{document_id}"
@@ -214,35 +220,14 @@ def test_a_merged_partners_proposer_reads_the_merge_reply_and_its_letter_R_M1_R_
     """A partner answered by the merge's reply said 尚未答复 on its proposer's page while the
     same page asked whether they were satisfied with the reply."""
     primary, partner = (registered(api, n) for n in ("P-70", "P-71"))
-    ok(
-        api.post(
-            "/v1/merges", {"case_ids": [primary, partner], "occurred_on": "2025-03-01"}, "office"
-        )
-    )
-    ok(api.post(f"/v1/cases/{primary}/contacts", contact_body(), "handler_fin"))
-    reply = {**reply_body(), "occurred_on": "2025-04-01"}
-    reply_id = ok(api.post(f"/v1/cases/{primary}/replies", reply, "handler_fin"))["reply_id"]
-    url = f"/v1/cases/{primary}/replies/{reply_id}"
-    approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-05"}
-    ok(api.post(f"{url}/approval", approval, "leader"))
-    ok(
-        api.post(
-            f"{url}/issue",
-            {"document_number": "财建函〔2025〕70号", "occurred_on": "2025-04-10"},
-            "handler_fin",
-        )
-    )
-    upload = api.client.post(
-        f"/v1/cases/{primary}/documents",
-        files={"file": ("答复函.pdf", f.PDF, "application/pdf")},
-        data={"kind": "reply_letter", "occurred_on": "2025-04-10", "reply_id": reply_id},
-        headers=bearer(api.tokens["handler_fin"]),
-    )
-    document_id = ok(upload)["document_id"]
+    merge = {"case_ids": [primary, partner], "occurred_on": "2025-03-01"}
+    ok(api.post("/v1/merges", merge, "office"))
+    reply_issued(api, primary, "FIN", "A")
+    document_id = uploaded_letter(api, primary, api.case(primary)["replies"][0]["reply_id"])
     name = api.case(partner)["proposers"][0]["name"]
     browser = opened(api, link(api, partner, name)["link_token"])
     page = browser.get("/proposer").text
-    assert "尚未答复" not in page and "财建函〔2025〕70号" in page
+    assert "尚未答复" not in page and "FIN函〔2025〕1号" in page
     assert "并案答复（与 P-70 等件合并答复）" in page
     path = f"/proposer/cases/{partner}/documents/{document_id}"
     assert path in page and browser.get(path).content == f.PDF

@@ -275,6 +275,29 @@ def test_the_correction_form_offers_the_fields_of_the_event_chosen_R_X2(
     browser.shot("case-correction-fields")
 
 
+def test_back_after_a_refused_then_recorded_form_reads_the_case_not_a_resubmission(
+    browser: Browser, api: httpx.Client
+) -> None:
+    """A refused form is answered by its POST; Back to that entry asked Chrome to resubmit
+    it (ERR_CACHE_MISS). The entry is the case page's instead."""
+    case = handling_cases(api)[6]
+    browser.login(handler_of(case))
+    browser.open(f"/cases/{case['case_id']}")
+    open_form(browser, "contact")
+    browser.find("#form-contact input[name='contacted_by.rank']").send_keys("科长")
+    submit(browser, "contact", status=422)  # no summary: refused beside the field
+    assert browser.path == f"/cases/{case['case_id']}#form-contact"
+    browser.find("#contact-summary").send_keys("浏览器测试：补上摘要后记录")
+    browser.find("#contact-reached").click()
+    submit(browser, "contact")
+    browser.driver.back()
+    WebDriverWait(browser.driver, 15).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
+    assert browser.path.startswith(f"/cases/{case['case_id']}")
+    assert browser.all("#timeline li")  # the case page, not the browser's error page
+
+
 def test_the_auditor_sees_a_case_as_it_was(browser: Browser, api: httpx.Client) -> None:
     case = handling_cases(api)[3]
     browser.login(handler_of(case))

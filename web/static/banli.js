@@ -11,6 +11,15 @@ window.addEventListener("pageshow", function (event) {
   if (event.persisted) window.location.reload();
 });
 
+// A refused form is answered by its POST (what was typed stays in the form): that history entry
+// is the case page's instead, so Back or a reload later reads the case, not "resubmit the form?".
+document.addEventListener("DOMContentLoaded", function () {
+  var refused = document.querySelector("[data-replace-url]");
+  if (refused && window.history.replaceState) {
+    window.history.replaceState(null, "", refused.dataset.replaceUrl);
+  }
+});
+
 document.addEventListener("DOMContentLoaded", function () {
   // ↑/↓ in a table marked data-nav-rows moves the focus to the previous/next row's first link.
   document.querySelectorAll("table[data-nav-rows]").forEach(function (table) {

@@ -388,5 +388,5 @@ class MergeCases:
 
 @dataclass(frozen=True, kw_only=True)
 class UndoMerge(CaseAct, Reasoned):
-    """R-M1: the merge ``case_id`` is part of is undone, on every case of it, before its reply
-    is issued; each case is then answered by its own units again."""
+    """R-M1: the merge ``case_id`` is part of is undone, on every case of it, while no reply
+    is under way; each case is then answered by its own units again."""

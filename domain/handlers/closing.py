@@ -84,9 +84,9 @@ def undo_merge(cases: Sequence[Case], reason: str, occurred_on: date, acting: Ac
     by its own units again, and each history keeps the merge and its undoing."""
     undone = merge.undoable_merge(cases)
     why = check_text(reason, "reason")
+    accountability.check_not_before(occurred_on, undone.occurred_on, "并案日期 merge date")
     for case in cases:
         check_handling(case, occurred_on, acting.today)
-        accountability.check_not_before(occurred_on, undone.occurred_on, "并案日期 merge date")
     for case in cases:
         case.merge_undone(
             merge_id=undone.merge_id,

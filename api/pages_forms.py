@@ -241,18 +241,22 @@ def answered_by_primary(case: CasePublic) -> bool:
     return bool(merge and merge.primary_case_id != case.case_id and case.stage != "rehandling")
 
 
+def reply_under_way(case: CasePublic) -> bool:
+    """A reply of the case submitted, approved or issued: written for what the case is now
+    (merged or not), so a merge is neither made nor undone under it (R-M1)."""
+    return any(r.status in ("submitted", "approved", "issued") for r in case.replies)
+
+
 def mergeable(case: CasePublic, events: list[Any]) -> bool:
-    """R-M1: a case not merged yet, not a reference case, with no reply issued, awaiting
-    approval or awaiting its issue (a reply written for one case is not the merge's)."""
-    replied = any(r.status in ("submitted", "approved", "issued") for r in case.replies)
-    return case.merge is None and not case.reference and not replied
+    """R-M1: a case not merged yet, not a reference case, with no reply under way."""
+    return case.merge is None and not case.reference and not reply_under_way(case)
 
 
 def undoable_merge(case: CasePublic, events: list[Any]) -> bool:
     """R-M1: a merge with no reply under way can be undone (on every case of it); a partner's
     page cannot see the primary's reply, and the domain's refusal then says why."""
-    under_way = any(r.status in ("submitted", "approved", "issued") for r in case.replies)
-    return case.merge is not None and case.merge.answered_by is None and not under_way
+    merge = case.merge
+    return merge is not None and merge.answered_by is None and not reply_under_way(case)
 
 
 def remindable(case: CasePublic, events: list[Any]) -> bool:

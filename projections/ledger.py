@@ -184,20 +184,13 @@ class LedgerView(CaseView):
         ]
         for row in deadlines:
             row["overdue_from"], row["overdue_until"] = overdue_window(row)
-        head["overdue_from"] = min(
-            (r["overdue_from"] for r in deadlines if r["overdue_from"] and not r["overdue_until"]),
-            default=None,
-        )
-        head["next_due_on"] = min((r["due_on"] for r in deadlines if _open(r)), default=None)
+        # Periods still running as the case stands: overdue from a day, with no end in sight
+        # (neither met nor missed nor replaced by an extension's later period).
+        running = [r for r in deadlines if r["overdue_from"] and not r["overdue_until"]]
+        head["overdue_from"] = min((r["overdue_from"] for r in running), default=None)
+        head["next_due_on"] = min((r["due_on"] for r in running), default=None)
         units = [{"case_id": case_id, "unit": u, "role": r} for u, r in unit_roles(case)]
         return {CASES.name: [head], UNITS.name: units, DEADLINES.name: deadlines}
-
-
-def _open(period: Row) -> bool:
-    """A deadline period still running as the case stands: not met, not missed, not replaced
-    by an extension's later period; one due on no day (``date.max``) is never due."""
-    ended = period["met_on"] or period["missed_on"] or period["valid_until"]
-    return not ended and period["due_on"] != date.max.isoformat()
 
 
 def _asked(case: Case) -> list[dict[str, str]]:

@@ -37,15 +37,13 @@ def unit_answers(case: CaseState, unit: str) -> list[Reply | MergeAnswer]:
     """What answers ``unit``'s part of the case, in the order issued: its issued replies (not a
     further one, R-F2) and, where it is a replying unit of a merged case, the merge's reply
     (R-M1). What meets its reply deadline, and what its 按时答复 and A/B/C count."""
-    issued: list[tuple[date, int, Reply | MergeAnswer]] = [
-        (r.issued_on, r.version, r)
-        for r in case.replies.values()
-        if r.unit == unit and r.issued and not r.further and r.issued_on is not None
-    ]
-    answered_by = case.merge.answered_by if case.merge else None
-    if answered_by is not None and unit in case.replying_units:
-        issued.append((answered_by.issued_on, 0, answered_by))
-    return [answer for _, _, answer in sorted(issued, key=lambda t: (t[0], t[1]))]
+    return [a for a in _issued_in_order(case) if _answers_unit(case, a, unit)]
+
+
+def _answers_unit(case: CaseState, answer: Reply | MergeAnswer, unit: str) -> bool:
+    if isinstance(answer, MergeAnswer):  # the merge's reply, issued by its primary's unit
+        return unit in case.replying_units
+    return answer.unit == unit and not answer.further
 
 
 def _issued_in_order(case: CaseState) -> list[Reply | MergeAnswer]:

@@ -158,16 +158,26 @@ def test_unmarked_reply_is_proactive_R_P1(app: BanliApplication) -> None:
         other.submit(disclosure="secret")
 
 
-def _refused_disclosure(flow: Flow, consent_original: bool = False) -> None:
+def _refused_disclosure(
+    flow: Flow, consent_original: bool = False, on: date = date(2025, 2, 10)
+) -> None:
     flow.run(
         cmd.RecordDisclosurePreference(
             case_id=flow.id,
             consent_reply=False,
             consent_original=consent_original,
-            occurred_on=date(2025, 2, 10),
+            occurred_on=on,
         ),
         handler("FIN"),
     )
+
+
+def _withhold(flow: Flow, reply: str, on: date) -> None:
+    """R-P5: the office withholds the reply, the proposer having refused."""
+    withhold = cmd.WithholdReply(
+        case_id=flow.id, reply_id=reply, withheld_reason="proposer_refused", occurred_on=on
+    )
+    flow.run(withhold, OFFICE)
 
 
 def test_proposer_refusal_forbids_proactive_marking_and_publishing_R_P2(
@@ -193,15 +203,7 @@ def test_proposer_refusal_forbids_proactive_marking_and_publishing_R_P2(
             ),
             OFFICE,
         )
-    flow.run(
-        cmd.WithholdReply(
-            case_id=flow.id,
-            reply_id=reply,
-            withheld_reason="proposer_refused",
-            occurred_on=date(2025, 4, 10),
-        ),
-        OFFICE,
-    )
+    _withhold(flow, reply, date(2025, 4, 10))
     assert flow.case.disclosures[reply].status == "withheld"
 
 
@@ -214,15 +216,7 @@ def test_a_refusal_after_the_reply_is_issued_is_withheld_not_approved_for_publis
     flow = Flow(app)
     flow.assign()
     reply = flow.replied()
-    flow.run(
-        cmd.RecordDisclosurePreference(
-            case_id=flow.id,
-            consent_reply=False,
-            consent_original=False,
-            occurred_on=date(2025, 4, 6),
-        ),
-        handler("FIN"),
-    )
+    _refused_disclosure(flow, on=date(2025, 4, 6))
     before = app.recorder.max_notification_id()
     with refused("R-P2") as approving:
         flow.review(reply)
@@ -236,15 +230,7 @@ def test_a_refusal_after_the_reply_is_issued_is_withheld_not_approved_for_publis
         occurred_on=date(2025, 4, 8),
     )
     flow.run(not_approving, OFFICE)  # a review that does not approve is recorded
-    flow.run(
-        cmd.WithholdReply(
-            case_id=flow.id,
-            reply_id=reply,
-            withheld_reason="proposer_refused",
-            occurred_on=date(2025, 4, 9),
-        ),
-        OFFICE,
-    )
+    _withhold(flow, reply, date(2025, 4, 9))
     disclosure = next(d for d in flow.case_deadlines() if d.kind == "disclosure")
     assert (disclosure.status, disclosure.met_on) == ("met", date(2025, 4, 9))
 

@@ -86,6 +86,8 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
         f"统计日期 {basis.as_of.isoformat()}；日志位置 {basis.position}；"
         f"防篡改链头 {basis.chain_head or '（尚未生成）'}。以相同位置重新生成，数字不变。"
     )
+    if left_out := basis.left_out_words():
+        doc.add_paragraph(left_out)
 
     doc.add_heading("一、承办总体情况", level=2)
     counts = Counter((c["kind"], c["level"]) for c in cases)

@@ -16,6 +16,11 @@ change recomputes every case). Views fed from Kafka track partition offsets, not
 positions, so with them every export is recomputed. A position asked for is always recomputed,
 even the live views' own: that is how an auditor re-derives a figure, and the live views are
 rows in a database an insider can edit (``verify`` compares them with a recomputation too).
+
+A case whose stored events cannot be replayed (edited or deleted in the database, R-X2) is left
+out of a recomputation and named on the figures (``Basis.left_out``): one damaged case used to
+refuse every export at a past position, and every export of the Kafka shape, with 409. Figures
+that leave a case out say which, in the export's 数据依据 and in a response header.
 """
 
 from __future__ import annotations
@@ -25,19 +30,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.sqlite import SQLiteDatastore
 
 from domain.case import Case
-from domain.errors import InvalidInput
+from domain.errors import DamagedRecord, InvalidInput
 from infra.application import BanliApplication, replayed
 from infra.read_models import SQLiteViewStore
 from infra.recorders import cases_at
 from infra.view_store import ViewStoreBase
 from projections import registry
 from projections.core import Row, ViewReader
+from projections.ledger import CASES as LEDGER_CASES
+from projections.ledger import NAME as LEDGER
 from projections.processor import ViewChanges
 from projections.tamper_chain import NAME as CHAIN
 from projections.tamper_chain import links_at
@@ -54,13 +61,29 @@ class Basis:
     position: int  # the log position the figures are as of
     chain_head: str | None  # the tamper chain's link at that position (None: not yet built)
     computed_from: str  # "read_model" | "event_store"
+    # Cases whose events cannot be replayed, left out of the figures: (case id, the number the
+    # live 台账 last gave it, None when it has none).
+    left_out: tuple[tuple[str, str | None], ...] = ()
 
     def headers(self) -> dict[str, str]:
         return {
             "X-Banli-As-Of": self.as_of.isoformat(),
             "X-Banli-Position": str(self.position),
             "X-Banli-Chain-Head": self.chain_head or "",
+            "X-Banli-Damaged-Cases": ",".join(case_id for case_id, _ in self.left_out),
         }
+
+    def left_out_words(self) -> str | None:
+        """What an export prints about the cases it left out; None when it left out none."""
+        if not self.left_out:
+            return None
+        named = "、".join(
+            f"{number}（{case_id}）" if number else case_id for case_id, number in self.left_out
+        )
+        return (
+            f"{len(self.left_out)} 件的事件记录已损坏（R-X2），未计入本表：{named}。"
+            "请由审计运行防篡改链校验（banli audit verify）"
+        )
 
 
 def figures_at(
@@ -89,13 +112,14 @@ def figures_at(
             if single_position(views, names) == at:
                 return result, basis
     target = head if position is None else position
-    basis = Basis(as_of, target, chain_head(views, target), "event_store")
     with tempfile.TemporaryDirectory(prefix="banli-frozen-") as folder:
         scratch = scratch_views(app, names, target, Path(folder))
         try:
-            result = compute(scratch, basis)
+            left_out = _numbered(views, scratch.left_out)
+            basis = Basis(as_of, target, chain_head(views, target), "event_store", left_out)
+            result = compute(scratch.store, basis)
         finally:
-            scratch.datastore.close()
+            scratch.store.datastore.close()
     return result, basis
 
 
@@ -119,10 +143,31 @@ def chain_head(views: ViewStoreBase, position: int) -> str | None:
     return links_at(views, [position], generation).get(position)
 
 
+def _numbered(views: ViewStoreBase, case_ids: Sequence[str]) -> tuple[tuple[str, str | None], ...]:
+    """Each case id with its number as the live 台账 holds it: the events that would give it
+    cannot be read, and the office knows a case by its number."""
+    numbers: dict[str, str] = {}
+    if case_ids and views.active_generation(LEDGER) is not None:
+        marks = ", ".join("?" * len(case_ids))
+        rows = views.fetch(
+            f"SELECT case_id, number FROM {views.table(LEDGER_CASES)} WHERE case_id IN ({marks})",
+            list(case_ids),
+        )
+        numbers = {str(row["case_id"]): str(row["number"]) for row in rows}
+    return tuple((case_id, numbers.get(case_id)) for case_id in case_ids)
+
+
+@dataclass(frozen=True)
+class Scratch:
+    store: SQLiteViewStore
+    left_out: tuple[str, ...]  # cases whose events cannot be replayed, in id order
+
+
 def scratch_views(
     app: BanliApplication, names: Sequence[str], position: int, folder: Path
-) -> SQLiteViewStore:
-    """The case views ``names`` as of ``position``, derived from the event store."""
+) -> Scratch:
+    """The case views ``names`` as of ``position``, derived from the event store, but for the
+    cases whose events cannot be replayed (named in ``left_out``)."""
     store = SQLiteViewStore(SQLiteDatastore(str(folder / "views.sqlite3")))
     chosen = registry.views(names)
     tables = chosen.tables()
@@ -133,9 +178,17 @@ def scratch_views(
     calendar = app.stored_calendar.at(position)
     versions = sorted(cases_at(app.index, position).items())
     starts = range(0, len(versions), CHUNK)
+    left_out: list[str] = []
     for start in starts:
-        cases = [_case_at(app, uid, version) for uid, version in versions[start : start + CHUNK]]
-        found = [case for case in cases if case is not None]
+        found: list[Case] = []
+        for uid, version in versions[start : start + CHUNK]:
+            try:
+                case = replayed(app, UUID(uid), version)
+            except DamagedRecord:
+                left_out.append(uid)
+                continue
+            if isinstance(case, Case):
+                found.append(case)
         ids = [str(case.id) for case in found]
         changes: dict[str, ViewChanges] = {}
         for view in chosen.case:
@@ -151,11 +204,4 @@ def scratch_views(
             last = start == starts[-1]
             changes[view.name] = ViewChanges(replace=replace, position=position if last else None)
         store.write(changes, tables, generations)
-    return store
-
-
-def _case_at(app: BanliApplication, uid: str, version: int) -> Case | None:
-    # A case whose events cannot be replayed is refused by name (DamagedRecord): figures that
-    # left it out would be wrong without saying so.
-    found: Any = replayed(app, UUID(uid), version)
-    return found if isinstance(found, Case) else None
+    return Scratch(store, tuple(left_out))

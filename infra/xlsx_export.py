@@ -118,6 +118,7 @@ def _write_basis(sheet: Sheet, basis: Basis, title: str, scope: Sequence[tuple[s
         ("日志位置（position）", basis.position),
         ("防篡改链头", basis.chain_head or "（尚未生成）"),
         ("计算来源", "事件库重算" if basis.computed_from == "event_store" else "实时读模型"),
+        *((("未计入（记录损坏）", words),) if (words := basis.left_out_words()) else ()),
         ("生成时间（北京时间）", made),
         ("复核", "以相同 position 再次导出，数字不变；链头可由 banli audit verify 核验"),
     ]

@@ -27,6 +27,7 @@ from tests.api.conftest import (
 from tests.api.proposer_support import reply_issued
 from tests.api.test_imports import post
 from tests.paperwork_support import demo_server, row, workbook
+from tests.tampering import Deployment
 
 AS_OF = "2026-06-30"
 
@@ -451,3 +452,34 @@ def test_a_merged_cases_commitment_points_to_the_primarys_reply_R_M1_R_Rv2(api: 
     assert (
         found["MG-2"]["document_number"] == found["MG-1"]["document_number"] == "FIN函〔2025〕1号"
     )
+
+
+def test_figures_at_a_position_leave_out_a_damaged_case_and_name_it_R_X2(
+    backend_api: Api,
+) -> None:
+    """One case whose stored events were broken in the database refused every export at a
+    position with 409 (and in the Kafka shape every export, always recomputed). The other
+    cases' figures come, the broken case named in the 说明 sheet, the report and a header."""
+    api = backend_api
+    damaged = register_and_assign(api, "D-1")
+    register_and_assign(api, "D-2")
+    position = api.head()
+    insider = Deployment(api.services.settings, api.services.app, api.services.views)
+    [(first,)] = insider.events_sql(
+        "SELECT notification_id FROM {index} WHERE originator_id = ? AND originator_version = 1",
+        (damaged,),
+    )
+    insider.events_sql("UPDATE {events} SET state = ? WHERE {pos} = ?", (b"\x00not json", first))
+
+    response = download(api, "/v1/exports/ledger.xlsx", as_of=AS_OF, position=position)
+    assert response.headers["x-banli-damaged-cases"] == damaged
+    found = book(response)
+    assert [r[0] for r in rows(found["建议办理台账"])] == ["D-2"]
+    said = {r[0]: r[1] for r in found["说明"].iter_rows(values_only=True)}
+    assert f"D-1（{damaged}）" in str(said["未计入（记录损坏）"])
+    report = api.get("/v1/reports/annual.docx", "office", year=2025, position=position)
+    assert report.status_code == 200, report.text
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(report.content)).paragraphs)
+    assert f"未计入本表：D-1（{damaged}）" in text
+    # Figures that need no position still come from the live 台账, which holds the case.
+    assert download(api, "/v1/exports/ledger.xlsx").headers["x-banli-damaged-cases"] == ""

@@ -260,9 +260,10 @@ def test_a_case_whose_events_cannot_be_replayed_is_refused_by_name_not_a_crash_R
     deployment: Deployment, kind: str
 ) -> None:
     """One event deleted (its case now starts at version 2), turned into bytes that do not
-    decode, or into text SQLite's driver refuses to read: reading the case, a command on it,
-    and figures at a past position are refused with R-X2 naming the case (they were the
-    library's error: a 500 on every read of it)."""
+    decode, or into text SQLite's driver refuses to read: reading the case and a command on it
+    are refused with R-X2 naming the case (they were the library's error: a 500 on every read
+    of it). Figures at a past position leave the case out and name it (they were refused as a
+    whole: one damaged case wedged every export at a position)."""
     d = deployment
     [(case_id,)] = d.events_sql("SELECT originator_id FROM {index} WHERE notification_id = 3")
     if kind == "deleted":
@@ -275,8 +276,15 @@ def test_a_case_whose_events_cannot_be_replayed_is_refused_by_name_not_a_crash_R
         d.events_sql("UPDATE {events} SET state = ? WHERE {pos} = 4", (b"\x00not json",))
     with pytest.raises(DamagedRecord, check=lambda e: e.rule == "R-X2" and str(case_id) in e.zh):
         d.app.get_case(str(case_id))
-    with pytest.raises(DamagedRecord):
-        figures_at(d.app, d.store, [LEDGER], lambda r, b: None, as_of=date(2025, 6, 30), position=5)
+    numbers, basis = figures_at(
+        d.app, d.store, [LEDGER], _numbers, as_of=date(2025, 6, 30), position=5
+    )
+    assert (numbers, basis.left_out) == (["T-0", "T-2"], ((str(case_id), "T-1"),))
+    assert basis.headers()["X-Banli-Damaged-Cases"] == str(case_id)
+    assert basis.left_out_words() == (
+        f"1 件的事件记录已损坏（R-X2），未计入本表：T-1（{case_id}）。"
+        "请由审计运行防篡改链校验（banli audit verify）"
+    )
     [(other,)] = d.events_sql("SELECT originator_id FROM {index} WHERE notification_id = 1")
     Flow.of(d.app, str(other)).contact()  # the other cases still read and take commands
 
@@ -356,6 +364,31 @@ def test_a_row_for_no_case_in_a_case_view_is_found_R_X2(deployment: Deployment) 
     reasons = {f.reason for f in d.verify().findings}
     assert any("case ? (forged) are 1 where its events give 0" in r for r in reasons)
     assert any(case_id in r and "are 2 where its events give 1" in r for r in reasons)
+
+
+def _numbers(reader: ViewReader, basis: Basis) -> list[str]:
+    table = reader.table(LEDGER_CASES)
+    return sorted(str(r["number"]) for r in reader.fetch(f"SELECT number FROM {table}", []))
+
+
+def test_an_edited_case_view_is_found_beside_a_case_that_cannot_be_replayed_R_X2(
+    deployment: Deployment,
+) -> None:
+    """An insider who also broke one case's events turned the case views' comparison off:
+    verify reported the broken event, and an edited stage of another case went unseen. The
+    other cases are compared still; the broken one is the chain's finding."""
+    d = deployment
+    damaged, _ = _ledger_stage(d, 1)  # T-0, registered at 1
+    edited, _ = _ledger_stage(d, 3)  # T-1, assigned at 4
+    d.events_sql("UPDATE {events} SET state = ? WHERE {pos} = 1", (b"\x00not json",))
+    d.store.execute(
+        f"UPDATE {d.store.table(LEDGER_CASES)} SET stage = 'closed' WHERE case_id = ?", (edited,)
+    )
+    found = d.verify().as_dict()
+    assert found["views_checked_at"] == 6
+    reasons = [f["reason"] for f in found["findings"]]
+    assert any(f"case T-1 ({edited})" in r and "(stage)" in r for r in reasons), reasons
+    assert not any(damaged in r for r in reasons if "(stage)" in r)
 
 
 def test_figures_asked_at_a_position_are_recomputed_not_read_from_edited_views_R_X2(

@@ -17,6 +17,7 @@ from domain.deadlines.calendar import WorkdayCalendar
 from domain.rules.replies import latest_issued_by_unit, latest_issued_reply
 from projections.core import CaseView, Row, Table, ViewReader, case_heading, column_equals, iso_day
 from projections.deadline_periods import known_deadlines
+from projections.json_text import text_encoder
 
 NAME = "case_papers"
 
@@ -175,8 +176,8 @@ def _unit_dues(deadlines: list[Any]) -> dict[str, str]:
     return dues
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+# ``json.dumps(value, ensure_ascii=False, sort_keys=True)``'s text, from an encoder made once.
+_json = text_encoder(json.JSONEncoder(ensure_ascii=False, sort_keys=True))
 
 
 class CasePapersView(CaseView):

@@ -31,6 +31,7 @@ from projections.deadline_periods import (
     overdue_window,
     period_row,
 )
+from projections.json_text import dumps
 from projections.ledger_items import deadline_view, ledger_item, page_with_deadlines
 
 NAME = "ledger"
@@ -159,23 +160,23 @@ class LedgerView(CaseView):
             "key_source": key.source if key else REPEAT_SOURCE if repeat else None,
             "leader_in_charge": key.leader_in_charge if key else None,
             "lead_unit": case.lead_unit,
-            "co_units": json.dumps(case.co_units),
-            "split_units": json.dumps(case.split_units),
+            "co_units": dumps(case.co_units),
+            "split_units": dumps(case.split_units),
             "under_supervision": int(case.under_supervision),
             "closed_out_on": iso_day(case.closed_out_on),
             "policy": case.policy,
             "version": case.version,
             "awaiting_approval": sum(r.status == "submitted" for r in case.replies.values()),
             "awaiting_extension": len(asked),
-            "reminded_on": json.dumps(sorted(iso_day(r.occurred_on) for r in case.reminders)),
+            "reminded_on": dumps(sorted(iso_day(r.occurred_on) for r in case.reminders)),
             "dissatisfied_on": iso_day(
                 min(
                     (f.occurred_on for f in case.feedback if f.verdict == "dissatisfied"),
                     default=None,
                 )
             ),
-            "merged_numbers": json.dumps(_primary_first(merge)) if merge else None,
-            "open_extensions": json.dumps(asked),
+            "merged_numbers": dumps(_primary_first(merge)) if merge else None,
+            "open_extensions": dumps(asked),
         }
         soon = get_policy(case.policy).due_soon_days
         deadlines = [

@@ -27,6 +27,7 @@ from domain.rules.replies import unit_answers
 from domain.visit_rate import visit_compliance
 from projections.core import CaseView, Row, Table, ViewReader, column_equals, iso_day
 from projections.deadline_periods import known_deadlines
+from projections.json_text import dumps
 from projections.ledger import unit_roles
 
 NAME = "unit_facts"
@@ -209,7 +210,7 @@ def on_time_reply_measure(replying: list[Fact], as_of: str) -> dict[str, Any]:
 
 
 def _stored_periods(deadlines: list[Deadline]) -> str:
-    return json.dumps(
+    return dumps(
         [
             [iso_day(d.due_on), iso_day(d.met_on), iso_day(d.missed_on), d.extended_by is not None]
             for d in deadlines

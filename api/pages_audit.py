@@ -15,7 +15,16 @@ from fastapi.responses import HTMLResponse, Response
 from api import queries, queries_ledger
 from api.deps import Paging
 from api.pages_case import china_time, parse_moment
-from api.pages_web import PageRefused, Svc, page_errors, query_choice, render, roles, see_other
+from api.pages_web import (
+    PageRefused,
+    Posted,
+    Svc,
+    page_errors,
+    query_choice,
+    render,
+    roles,
+    see_other,
+)
 from domain.business_day import CHINA
 from domain.checks import case_number_form
 from infra.clock import today
@@ -77,10 +86,41 @@ def audit_page(request: Request, who: Auditor, svc: Svc) -> HTMLResponse:
             context.update(signals=signals, office_feedback=shown)
             context["events"] = [*shown, *signals["corrections"]]
         else:
-            context["verification"] = queries.verification(svc)
+            context.update(_verify_tab(svc))
         bursts = context["signals"]["bursts"] if "signals" in context else []
         context.update(_names(svc, context.get("events", []), [b["user"] for b in bursts]))
     return render(request, "audit.html", who, context)
+
+
+# What a verification run is doing, in the page's words.
+VERIFY_STAGES = {
+    "chain": "防篡改链（按日志位置）",
+    "documents": "附件文件",
+    "trail": "审计日志（按日志位置）",
+    "views": "台账等读模型重算（按件）",
+    "compare": "台账等读模型比对（按表）",
+}
+
+
+def _verify_tab(svc: Svc) -> dict[str, Any]:
+    """The latest verification run (it runs in the background: at scale it takes minutes),
+    with who started it, by name."""
+    run = svc.verify_runs.latest()
+    people = queries.people_names(svc, [run.started_by]) if run else {}
+    return {
+        "run": run,
+        "verification": run.result if run else None,
+        "stages": VERIFY_STAGES,
+        "started_by": people.get(run.started_by, run.started_by) if run else "",
+    }
+
+
+@router.post("/audit/verify")
+def start_verify(request: Request, who: Auditor, svc: Svc, posted: Posted) -> Response:
+    """The 开始校验 button: a run in the background (or the one under way), then its tab."""
+    del posted  # the session's CSRF token, checked on the way in
+    queries.start_verification(svc, who.user)
+    return see_other("/audit?tab=verify")
 
 
 def _names(svc: Svc, events: list[Any], users: Sequence[str] = ()) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from infra.chain_audit import anchors_from, verify_chain
 from infra.clock import china_date
 from infra.directory import Principal
 from infra.services import Services
+from infra.verify_runs import Progress, VerifyRun
 from projections import registry, trail_reads
 from projections.audit_trail import AuditTrailView, case_history, global_log
 from projections.case_document import case_document
@@ -282,7 +283,7 @@ def _position_cursor(cursor: str | None) -> int:
     return int(cursor)
 
 
-def verification(svc: Services) -> VerificationPublic:
+def verification(svc: Services, progress: Progress | None = None) -> VerificationPublic:
     views_current(svc, TamperChainView.name)
     # The case views too, which verify compares with a recomputation at the position they
     # hold; one stopped at a bad event (or lagging) must not keep an auditor from the chain:
@@ -290,8 +291,16 @@ def verification(svc: Services) -> VerificationPublic:
     with contextlib.suppress(ApiProblem):
         views_current(svc, *(view.name for view in registry.views().case))
     # Checked against every anchor of every configured sink, not only the chain view.
-    found = verify_chain(svc.app, svc.views, anchors_from(svc.settings), svc.documents)
+    found = verify_chain(svc.app, svc.views, anchors_from(svc.settings), svc.documents, progress)
     return VerificationPublic.model_validate(found.as_dict())
+
+
+def start_verification(svc: Services, user: str) -> tuple[VerifyRun, bool]:
+    """``verification`` in the background (``infra/verify_runs.py``): the new run and True, or
+    the run under way and False."""
+    return svc.verify_runs.start(
+        user, lambda report: verification(svc, report).model_dump(mode="json")
+    )
 
 
 def health(svc: Services) -> HealthPublic:

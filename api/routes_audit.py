@@ -3,11 +3,13 @@ for auditors and admins."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from api import queries
 from api.deps import After, Auditor, Page, Services
-from api.schemas_audit import AuditPage, VerificationPublic
+from api.schemas_audit import AuditPage, VerificationPublic, VerifyRunPublic
+from domain.errors import NotFound
+from infra.verify_runs import VerifyRun
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -22,3 +24,44 @@ def get_audit_events(svc: Services, who: Auditor, page: Page, after: After = 0) 
 def get_verify(svc: Services, who: Auditor) -> VerificationPublic:
     """Recomputes the tamper-evidence chain over all stored events and checks the anchors."""
     return queries.verification(svc)
+
+
+@router.post("/verify/runs", status_code=202)
+def start_verify_run(svc: Services, who: Auditor, response: Response) -> VerifyRunPublic:
+    """Starts the verification in the background (202), or answers the one under way (200):
+    at scale it outlasts a request. Poll its ``Location``."""
+    run, started = queries.start_verification(svc, who.user)
+    response.status_code = 202 if started else 200
+    response.headers["Location"] = f"/v1/audit/verify/runs/{run.run_id}"
+    return run_public(run)
+
+
+@router.get("/verify/runs/latest")
+def get_latest_verify_run(svc: Services, who: Auditor) -> VerifyRunPublic:
+    run = svc.verify_runs.latest()
+    if run is None:
+        raise NotFound("尚未运行过防篡改校验", "no verification has been run yet")
+    return run_public(run)
+
+
+@router.get("/verify/runs/{run_id}")
+def get_verify_run(svc: Services, who: Auditor, run_id: str) -> VerifyRunPublic:
+    run = svc.verify_runs.get(run_id)
+    if run is None:
+        raise NotFound("没有这次校验", f"no verification run {run_id}")
+    return run_public(run)
+
+
+def run_public(run: VerifyRun) -> VerifyRunPublic:
+    return VerifyRunPublic(
+        run_id=run.run_id,
+        status=run.status,
+        stage=run.stage,
+        done=run.done,
+        total=run.total,
+        started_by=run.started_by,
+        started_at=run.started_at.isoformat(),
+        finished_at=run.finished_at.isoformat() if run.finished_at else None,
+        result=VerificationPublic.model_validate(run.result) if run.result else None,
+        error=run.error,
+    )

@@ -78,6 +78,23 @@ class VerificationPublic(Public):
     views_checked_at: int | None  # the log position they were compared at (None: not compared)
 
 
+class VerifyRunPublic(Public):
+    """A verification run in the background (an addition to API.md): where it is, and once done
+    the answer ``/v1/audit/verify`` gives."""
+
+    run_id: str
+    status: Literal["running", "done", "failed", "abandoned"]
+    # chain | documents | trail | views | compare: the check under way, and how far it is
+    stage: str | None
+    done: int
+    total: int
+    started_by: str
+    started_at: Timestamp
+    finished_at: Timestamp | None
+    result: VerificationPublic | None
+    error: str | None  # why a failed run failed
+
+
 class StoppedView(Public):
     """A read model stopped at ``position``: applying that event failed with ``error``."""
 

@@ -32,9 +32,17 @@ def _verify(settings: Settings) -> int:
     """Prints the verification (as ``/v1/audit/verify`` answers it); exits 1 unless ok."""
     app = build_application(settings)
     documents = build_document_store(settings, app)
-    audit = verify_chain(app, build_view_store(settings), anchors_from(settings), documents)
+    audit = verify_chain(
+        app, build_view_store(settings), anchors_from(settings), documents, _progress_line
+    )
+    print(file=sys.stderr)
     print(json.dumps(audit.as_dict(), ensure_ascii=False, indent=2))
     return 0 if audit.ok else 1
+
+
+def _progress_line(stage: str, done: int, total: int) -> None:
+    """Where a verify is (minutes at scale), redrawn on stderr: the answer is stdout's."""
+    print(f"\rverifying {stage}: {done:,}/{total:,}          ", end="", file=sys.stderr)
 
 
 def _report(run: AnchorRun) -> None:

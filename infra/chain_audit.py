@@ -3,17 +3,19 @@ its index, judged against the chain view and against every anchor of every confi
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from infra.anchor_sinks import AnchorSink, configured_sinks
 from infra.anchors import AnchorReading, SinkLine, judge
 from infra.application import BanliApplication
-from infra.chain_source import stored_chain
+from infra.chain_source import Stored, stored_chain
 from infra.document_audit import DocumentCheck, check_documents
 from infra.documents import DocumentStore
 from infra.settings import Settings
 from infra.trail_audit import TrailCheck, check_trail
+from infra.verify_runs import Progress
 from infra.view_audit import ViewCheck, check_case_views
 from infra.view_store import ViewStoreBase
 from projections.chain_check import Finding, Verification, verify
@@ -124,9 +126,32 @@ def verify_chain(
     store: ViewStoreBase,
     anchors: AnchorReading | None = None,
     documents: DocumentStore | None = None,
+    progress: Progress | None = None,
 ) -> ChainAudit:
+    """Every check, each reporting its stage to ``progress`` as it goes (a background run)."""
+    report = progress or _unreported
     reading = anchors if anchors is not None else AnchorReading()
-    verification = verify(stored_chain(app), chain_links(store), reading.anchors)
+    head = app.recorder.max_notification_id() or 0
+    stored = _counted(stored_chain(app), head, report)
+    verification = verify(stored, chain_links(store), reading.anchors)
+    report("documents", 0, 0)
     checked = check_documents(app, documents) if documents is not None else DocumentCheck()
-    trail = check_trail(app, store)
-    return ChainAudit(verification, reading, checked, trail, check_case_views(app, store))
+    trail = check_trail(app, store, report)
+    return ChainAudit(verification, reading, checked, trail, check_case_views(app, store, report))
+
+
+def _unreported(stage: str, done: int, total: int) -> None:
+    """No one is told: a verify answered in the request."""
+
+
+# Positions of the chain between two reports of its progress.
+REPORT_EVERY = 5000
+
+
+def _counted(stored: Iterable[Stored], head: int, report: Progress) -> Iterator[Stored]:
+    report("chain", 0, head)
+    for number, item in enumerate(stored, 1):
+        if number % REPORT_EVERY == 0:
+            report("chain", min(item.position, head), head)
+        yield item
+    report("chain", head, head)

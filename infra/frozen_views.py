@@ -164,10 +164,15 @@ class Scratch:
 
 
 def scratch_views(
-    app: BanliApplication, names: Sequence[str], position: int, folder: Path
+    app: BanliApplication,
+    names: Sequence[str],
+    position: int,
+    folder: Path,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Scratch:
     """The case views ``names`` as of ``position``, derived from the event store, but for the
-    cases whose events cannot be replayed (named in ``left_out``)."""
+    cases whose events cannot be replayed (named in ``left_out``); ``progress`` is told the
+    aggregates done of all, a chunk at a time."""
     store = SQLiteViewStore(SQLiteDatastore(str(folder / "views.sqlite3")))
     chosen = registry.views(names)
     tables = chosen.tables()
@@ -180,6 +185,8 @@ def scratch_views(
     starts = range(0, len(versions), CHUNK)
     left_out: list[str] = []
     for start in starts:
+        if progress is not None:
+            progress(start, len(versions))
         found: list[Case] = []
         for uid, version in versions[start : start + CHUNK]:
             try:

@@ -13,6 +13,8 @@
 - ``banli_login_failures``: failed password logins of the last half hour (the lockout of
   API.md § Users and sessions). Not events: an unauthenticated caller must not be able to grow
   the append-only log, and the rows are pruned. Written on its own, outside event transactions.
+- ``banli_verify_runs``: verifications run in the background, their progress and answer
+  (``infra/verify_runs.py``), for every worker to read. Not events either: a read's bookkeeping.
 
 The library passes keyword arguments of ``Application.save`` down to its recorder; that is the
 seam used here (selected with the library's ``APPLICATION_RECORDER_TOPIC`` setting). On SQLite
@@ -118,6 +120,17 @@ STARTS_INDEX = (
     "ON banli_event_index (event_type, notification_id) WHERE originator_version = 1"
 )
 
+# ``{}``: the table's name (qualified by its schema on PostgreSQL). One running row at a time,
+# whichever worker took the request.
+VERIFY_RUNS = [
+    "CREATE TABLE IF NOT EXISTS {} (run_id text PRIMARY KEY, started_by text NOT NULL, "
+    "started_at text NOT NULL, status text NOT NULL, stage text, done bigint NOT NULL, "
+    "total bigint NOT NULL, heartbeat text NOT NULL, finished_at text, result text, error text)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS banli_verify_runs_running ON {} (status) "
+    "WHERE status = 'running'",
+    "CREATE INDEX IF NOT EXISTS banli_verify_runs_started ON {} (started_at)",
+]
+
 SQLITE_SIDE_TABLES = [
     "CREATE TABLE IF NOT EXISTS banli_event_index ("
     "notification_id INTEGER PRIMARY KEY, originator_id TEXT NOT NULL, "
@@ -135,6 +148,7 @@ SQLITE_SIDE_TABLES = [
     "CREATE INDEX IF NOT EXISTS banli_login_failures_user "
     "ON banli_login_failures (username, failed_at)",
     "CREATE INDEX IF NOT EXISTS banli_login_failures_time ON banli_login_failures (failed_at)",
+    *(statement.format("banli_verify_runs") for statement in VERIFY_RUNS),
 ]
 
 
@@ -240,6 +254,10 @@ class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
             + SQL("(username, failed_at)"),
             SQL("CREATE INDEX IF NOT EXISTS banli_login_failures_time ON {} ").format(failures)
             + SQL("(failed_at)"),
+            *(
+                SQL(statement).format(self._qualified(schema, "banli_verify_runs"))
+                for statement in VERIFY_RUNS
+            ),
             self._create_insert_function(events),
         ]
 

@@ -7,9 +7,11 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from infra.accounts import Accounts
 from infra.application import BanliApplication
+from infra.clock import utc_now
 from infra.directory import Directory
 from infra.documents import DocumentStore
 from infra.embedded import EmbeddedProjections, ViewStopped
@@ -17,8 +19,13 @@ from infra.proposer_links import ProposerLinks
 from infra.sessions import Sessions
 from infra.settings import Settings
 from infra.telemetry import READ_WAIT_SECONDS
+from infra.verify_runs import VerifyRuns
 from infra.view_store import ViewStoreBase
 from projections.audit_trail import has_event_at
+
+# Seconds ``close`` waits for a verification under way before the stores close under it (its
+# row then goes stale and reads as abandoned).
+RUN_WAIT_AT_CLOSE = 30.0
 
 
 @dataclass
@@ -82,6 +89,14 @@ class Services:
 
     def _has_applied(self, position: int) -> bool:
         return position == 0 or has_event_at(self.views, position)
+
+    @cached_property
+    def verify_runs(self) -> VerifyRuns:
+        """The verifications this process runs in the background (their rows are every
+        worker's to read). Stopping waits a while for one under way: its answer is kept."""
+        runs = VerifyRuns(self.app.index, utc_now)
+        self.on_close.append(lambda: runs.wait(RUN_WAIT_AT_CLOSE))
+        return runs
 
     def close(self) -> None:
         """Stops the background work, then closes the event store's and the views' database

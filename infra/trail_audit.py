@@ -14,6 +14,7 @@ from typing import Any
 
 from infra.application import BanliApplication
 from infra.chain_source import readable
+from infra.verify_runs import Progress
 from infra.view_feed import decode
 from infra.view_store import ViewStoreBase
 from projections.audit_trail import AUDIT, AuditTrailView
@@ -29,8 +30,11 @@ class TrailCheck:
     findings: tuple[Finding, ...] = field(default_factory=tuple)
 
 
-def check_trail(app: BanliApplication, store: ViewStoreBase) -> TrailCheck:
-    """Every audit row up to the trail's position against the row its event gives now."""
+def check_trail(
+    app: BanliApplication, store: ViewStoreBase, progress: Progress | None = None
+) -> TrailCheck:
+    """Every audit row up to the trail's position against the row its event gives now, telling
+    ``progress`` a page at a time."""
     generation = store.active_generation(AUDIT.view)
     if generation is None:
         return TrailCheck()
@@ -40,6 +44,8 @@ def check_trail(app: BanliApplication, store: ViewStoreBase) -> TrailCheck:
     findings: list[Finding] = []
     checked, start = 0, 1
     while start <= reached and len(findings) < MAX_FINDINGS:
+        if progress is not None:
+            progress("trail", start - 1, reached)
         read = readable(app, start, reached, PAGE)
         if not read:
             break

@@ -27,12 +27,14 @@ import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from infra.application import BanliApplication
 from infra.frozen_views import scratch_views, single_position
 from infra.recorders import case_heads_at
+from infra.verify_runs import Progress
 from infra.view_store import ViewStoreBase
 from projections import registry
 from projections.chain_check import Finding
@@ -52,8 +54,11 @@ class ViewCheck:
     findings: tuple[Finding, ...] = field(default_factory=tuple)
 
 
-def check_case_views(app: BanliApplication, store: ViewStoreBase) -> ViewCheck:
-    """Every case view's rows against the same views recomputed from the events."""
+def check_case_views(
+    app: BanliApplication, store: ViewStoreBase, progress: Progress | None = None
+) -> ViewCheck:
+    """Every case view's rows against the same views recomputed from the events, telling
+    ``progress`` the cases recomputed (``views``), then the tables compared (``compare``)."""
     views = registry.views().case
     names = [view.name for view in views]
     for _ in range(ATTEMPTS):
@@ -61,7 +66,8 @@ def check_case_views(app: BanliApplication, store: ViewStoreBase) -> ViewCheck:
         if not at:
             return ViewCheck()
         try:
-            checked, findings = _compare_at(app, store, [t for v in views for t in v.tables], at)
+            tables = [t for v in views for t in v.tables]
+            checked, findings = _compare_at(app, store, tables, at, progress)
         except Exception:
             # A view that cannot compute a case's rows has stopped at it, which /health reports;
             # the chain's verdict must still reach the auditor, without this comparison.
@@ -73,17 +79,24 @@ def check_case_views(app: BanliApplication, store: ViewStoreBase) -> ViewCheck:
 
 
 def _compare_at(
-    app: BanliApplication, store: ViewStoreBase, tables: Sequence[Table], at: int
+    app: BanliApplication,
+    store: ViewStoreBase,
+    tables: Sequence[Table],
+    at: int,
+    progress: Progress | None,
 ) -> tuple[int, list[Finding]]:
     names = sorted({table.view for table in tables})
     heads = case_heads_at(app.index, at)
     checked, findings = 0, []
     with tempfile.TemporaryDirectory(prefix="banli-view-check-") as folder:
-        scratch = scratch_views(app, names, at, Path(folder))
+        recomputing = None if progress is None else partial(progress, "views")
+        scratch = scratch_views(app, names, at, Path(folder), recomputing)
         recomputed = scratch.store
         try:
             numbers = _numbers(recomputed)
-            for table in tables:
+            for compared, table in enumerate(tables):
+                if progress is not None:
+                    progress("compare", compared, len(tables))
                 ids = sorted(
                     (_case_ids(store, table) | _case_ids(recomputed, table)) - set(scratch.left_out)
                 )

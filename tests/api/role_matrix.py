@@ -333,6 +333,9 @@ ENDPOINTS = [
     # "the global event log (auditor, admin)"; /v1/audit/verify is read the same way.
     Endpoint("read-audit-events", "GET", "/v1/audit/events", None, ("auditor", "admin")),
     Endpoint("read-audit-verify", "GET", "/v1/audit/verify", None, ("auditor", "admin")),
+    # Verify in the background (an addition): started and read as verify is.
+    Endpoint("start-verify-run", "POST", "/v1/audit/verify/runs", fixed({}), ("auditor", "admin")),
+    Endpoint("read-verify-run", "GET", "/v1/audit/verify/runs/latest", None, ("auditor", "admin")),
     Endpoint("health", "GET", "/health", None, PUBLIC),
     Endpoint("metrics", "GET", "/metrics", None, PUBLIC),
 ]

@@ -5,11 +5,14 @@ Beijing time."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import date
+
+from fastapi.testclient import TestClient
 
 from api.pages_audit import china_hour
 from tests.api.conftest import Api, case_body, contact_body, register_and_assign
-from tests.api.test_pages import logged_in
+from tests.api.test_pages import csrf_of, logged_in
 
 
 def _li_ke(api: Api) -> str:
@@ -90,9 +93,44 @@ def test_a_check_without_anchors_says_what_it_cannot_prove_R_X2(api: Api) -> Non
     register_and_assign(api, "P-72")
     answer = api.get("/v1/audit/verify", "boot").json()
     assert (answer["ok"], answer["anchors_checked"]) == (True, 0)
-    page = logged_in(api, "shen_ji", role="auditor").get("/audit?tab=verify").text
+    page = _verified(logged_in(api, "shen_ji", role="auditor"))
     assert 'id="verify-result">完整' in page
     assert 'id="verify-unanchored">本次校验未经外部锚点核对' in page
+
+
+def _verified(client: TestClient) -> str:
+    """The verify tab after its 开始校验 button, once the run it started is done."""
+    started = client.post(
+        "/audit/verify",
+        data={"_csrf": csrf_of(client, "/audit?tab=verify")},
+        follow_redirects=False,
+    )
+    assert (started.status_code, started.headers["location"]) == (303, "/audit?tab=verify")
+    deadline = time.monotonic() + 30
+    while True:
+        page: str = client.get("/audit?tab=verify").text
+        if 'id="verify-running"' not in page:
+            return page
+        assert '<meta http-equiv="refresh" content="3">' in page  # the tab follows the run
+        assert time.monotonic() < deadline, "the verification did not finish"
+        time.sleep(0.05)
+
+
+def test_the_verify_tab_runs_the_check_in_the_background_and_keeps_its_answer_R_X2(
+    api: Api,
+) -> None:
+    """Opening the tab ran the whole verify in the request: minutes at scale, past any proxy's
+    timeout, on every visit. The tab now shows the last run and starts one on request."""
+    register_and_assign(api, "P-73")
+    client = logged_in(api, "shen_ji", role="auditor")
+    first = client.get("/audit?tab=verify").text
+    assert 'id="verify-none">尚未运行过校验' in first and ">开始校验</button>" in first
+    assert api.services.verify_runs.latest() is None  # looking started nothing
+    page = _verified(client)
+    assert 'id="verify-when">shen_ji于 ' in page and ">重新校验</button>" in page
+    assert f"已校验 {api.head():,} 个事件" in page
+    refused = client.post("/audit/verify", data={"_csrf": "forged"})
+    assert refused.status_code == 403  # not this session's form
 
 
 def test_a_correction_moving_an_act_long_back_is_a_late_recording_R_X1(api: Api) -> None:

@@ -233,6 +233,9 @@ def test_auditor_reads_everything_and_writes_nothing(fresh: World) -> None:
     before = api.head()
     for endpoint in WRITES:
         response = endpoint.call(fresh, "auditor")
+        if endpoint.name == "start-verify-run":  # the auditor's own check, no event
+            assert response.status_code == 202, response.text
+            continue
         assert response.status_code == 403, (endpoint.name, response.text)
     assert api.head() == before
     for endpoint in READS:

@@ -1,0 +1,167 @@
+"""Verify in the background (docs/decisions.md § Anchoring): at 10⁶ events a verify takes
+minutes, which outlasts a request. A run is started, reports its stage as it goes, keeps its
+answer for any worker to read, runs one at a time, and says so when it failed or its process
+stopped."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from api import queries
+from infra import verify_runs
+from infra.verify_runs import VerifyRuns
+from tests.api.conftest import Api, register_and_assign
+from tests.api.test_pages import csrf_of, logged_in
+
+
+@pytest.fixture(autouse=True)
+def quick_beat(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(verify_runs, "BEAT", 0.02)
+
+
+def finished(api: Api, location: str, timeout: float = 30.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        run: dict[str, Any] = api.get(location, "auditor").json()
+        if run["status"] != "running":
+            return run
+        assert time.monotonic() < deadline, f"the run did not finish: {run}"
+        time.sleep(0.02)
+
+
+def test_a_run_gives_the_answer_verify_gives_and_keeps_it(backend_api: Api) -> None:
+    api = backend_api
+    register_and_assign(api, "V-1")
+    assert api.get("/v1/audit/verify/runs/latest", "auditor").status_code == 404
+    started = api.post("/v1/audit/verify/runs", {}, "auditor")
+    assert started.status_code == 202, started.text
+    location = started.headers["location"]
+    assert location == f"/v1/audit/verify/runs/{started.json()['run_id']}"
+    run = finished(api, location)
+    assert run["status"] == "done" and run["error"] is None
+    assert run["started_by"] == api.get("/v1/me", "auditor").json()["username"]
+    assert run["finished_at"] >= run["started_at"]
+    asked = api.get("/v1/audit/verify", "auditor").json()
+    assert run["result"] == asked
+    assert run["result"]["ok"] is True and run["result"]["events_checked"] == api.head()
+    assert api.get("/v1/audit/verify/runs/latest", "admin").json() == run
+    assert api.get("/v1/audit/verify/runs/latest", "office").status_code == 403
+    assert api.get("/v1/audit/verify/runs/no-such-run", "auditor").status_code == 404
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The verification reports a stage, then waits until the test lets it go."""
+    release = threading.Event()
+    real = queries.verification
+
+    def verification(svc: Any, progress: Any = None) -> Any:
+        progress("trail", 1200, 5000)
+        assert release.wait(30)
+        return real(svc, progress)
+
+    monkeypatch.setattr(queries, "verification", verification)
+    yield release
+    release.set()
+
+
+def test_a_run_under_way_shows_its_stage_and_is_the_only_one(
+    backend_api: Api, held: threading.Event
+) -> None:
+    api = backend_api
+    started = api.post("/v1/audit/verify/runs", {}, "auditor")
+    assert started.status_code == 202
+    location = started.headers["location"]
+    deadline = time.monotonic() + 10
+    while (run := api.get(location, "auditor").json())["stage"] != "trail":
+        assert time.monotonic() < deadline, run
+        time.sleep(0.02)
+    assert (run["status"], run["done"], run["total"], run["result"]) == (
+        "running",
+        1200,
+        5000,
+        None,
+    )
+    again = api.post("/v1/audit/verify/runs", {}, "admin")  # a second auditor's button
+    assert again.status_code == 200 and again.json()["run_id"] == run["run_id"]
+    held.set()
+    assert finished(api, location)["status"] == "done"
+    after = api.post("/v1/audit/verify/runs", {}, "admin")
+    assert after.status_code == 202 and after.json()["run_id"] != run["run_id"]
+    finished(api, after.headers["location"])
+
+
+def test_a_failed_run_says_why(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    def verification(svc: Any, progress: Any = None) -> Any:
+        raise RuntimeError("the chain view could not be read")
+
+    monkeypatch.setattr(queries, "verification", verification)
+    started = api.post("/v1/audit/verify/runs", {}, "auditor")
+    run = finished(api, started.headers["location"])
+    assert run["status"] == "failed" and run["result"] is None
+    assert run["error"] == "RuntimeError: the chain view could not be read"
+
+
+def test_a_run_whose_process_stopped_reads_as_abandoned_and_another_may_start(
+    backend_api: Api, held: threading.Event
+) -> None:
+    """Its row stays running without a heartbeat: the next run must not wait for it forever."""
+    api = backend_api
+    index = api.services.app.index
+    now = [datetime.now(UTC)]
+    elsewhere = VerifyRuns(index, lambda: now[0])  # another worker, soon stopped
+    stopped, _ = elsewhere.start("auditor-1", lambda report: {})
+    elsewhere.wait()
+    index.execute(
+        "UPDATE banli_verify_runs SET status = 'running' WHERE run_id = ?", (stopped.run_id,)
+    )
+    assert api.post("/v1/audit/verify/runs", {}, "auditor").status_code == 200  # still fresh
+    now[0] += verify_runs.STALE + timedelta(seconds=1)
+    assert elsewhere.get(stopped.run_id).status == "abandoned"  # type: ignore[union-attr]
+    later = VerifyRuns(index, lambda: now[0])
+    run, started = later.start("auditor-2", lambda report: {"ok": True})
+    assert started and run.run_id != stopped.run_id
+    later.wait()
+    assert later.get(stopped.run_id).status == "abandoned"  # type: ignore[union-attr]
+
+
+def test_verify_reports_each_check_as_it_goes(api: Api) -> None:
+    """What a run shows: the chain by position up to the head, then the documents, the audit
+    trail by position, the case views' recomputation by aggregate and their comparison by
+    table."""
+    register_and_assign(api, "V-2")
+    reports: list[tuple[str, int, int]] = []
+    answer = queries.verification(api.services, lambda *report: reports.append(report))
+    assert answer.ok and answer.views_checked_at == api.head()
+    stages = list(dict.fromkeys(stage for stage, _, _ in reports))
+    assert stages == ["chain", "documents", "trail", "views", "compare"]
+    head = api.head()
+    chain = [(done, total) for stage, done, total in reports if stage == "chain"]
+    assert chain[0] == (0, head) and chain[-1] == (head, head)
+    assert all(done <= total for _, done, total in reports)
+
+
+def test_the_verify_tab_follows_a_run_under_way(api: Api, held: threading.Event) -> None:
+    client = logged_in(api, "shen_ji", role="auditor")
+    client.post("/audit/verify", data={"_csrf": csrf_of(client, "/audit?tab=verify")})
+    deadline = time.monotonic() + 10
+    while "审计日志（按日志位置），1,200 / 5,000" not in (
+        page := client.get("/audit?tab=verify").text
+    ):
+        assert time.monotonic() < deadline, page
+        time.sleep(0.02)
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert '<progress id="verify-progress" max="5000" value="1200">' in page
+    assert 'id="verify-start"' not in page  # one run at a time
+    held.set()
+    deadline = time.monotonic() + 30
+    while 'id="verify-result">完整' not in (page := client.get("/audit?tab=verify").text):
+        assert time.monotonic() < deadline, page
+        time.sleep(0.02)
+    assert "http-equiv" not in page

@@ -8,7 +8,7 @@ batch of thousands of events is as safe as one per event and far cheaper.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any, Protocol
 
@@ -18,6 +18,7 @@ from infra.connections import connect_like
 from infra.read_models import PostgresViewStore, SQLiteViewStore
 from infra.view_store import ViewStoreBase, physical
 from projections.core import Row, Table
+from projections.processor import ViewChanges
 
 # Seconds a writer waits for SQLite's write lock, which the rebuild's processes take in turns.
 SQLITE_LOCK_WAIT = 600
@@ -47,6 +48,24 @@ class BulkWriter(Protocol):
     def commit(self) -> None: ...
 
     def close(self) -> None: ...
+
+
+def insert_changes(
+    writer: BulkWriter,
+    tables: Mapping[str, Sequence[Table]],
+    generations: Mapping[str, int],
+    changes: Mapping[str, ViewChanges],
+) -> None:
+    """One transaction: the views' rows of ``changes``, into tables that hold no row of these
+    cases yet (so ``replace`` needs no delete)."""
+    for view, change in changes.items():
+        generation = generations[view]
+        by_name = {t.name: t for t in tables[view]}
+        for table_name, (_, rows) in change.replace.items():
+            writer.insert(by_name[table_name], generation, rows)
+        for table_name, rows in change.append.items():
+            writer.insert(by_name[table_name], generation, rows)
+    writer.commit()
 
 
 class SQLiteBulkWriter:

@@ -25,6 +25,7 @@ that leave a case out say which, in the export's 数据依据 and in a response 
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,22 +34,28 @@ from pathlib import Path
 from typing import TypeVar
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
 from eventsourcing.sqlite import SQLiteDatastore
 
 from domain.case import Case
+from domain.deadlines.calendar import WorkdayCalendar
 from domain.errors import DamagedRecord, InvalidInput
 from infra.application import BanliApplication, replayed
+from infra.bulk_writes import bulk_writers, insert_changes
+from infra.log_reader import LogReader, log_reader
 from infra.read_models import SQLiteViewStore
 from infra.recorders import cases_at
+from infra.view_feed import decode
 from infra.view_store import ViewStoreBase
 from projections import registry
-from projections.core import Row, ViewReader
+from projections.core import CaseView, Row, ViewReader, Views
 from projections.ledger import CASES as LEDGER_CASES
 from projections.ledger import NAME as LEDGER
-from projections.processor import ViewChanges
+from projections.processor import BatchProcessor, ViewChanges
 from projections.tamper_chain import NAME as CHAIN
 from projections.tamper_chain import links_at
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 CHUNK = 500  # cases loaded, derived and written at a time
 
@@ -176,39 +183,96 @@ def scratch_views(
     store = SQLiteViewStore(SQLiteDatastore(str(folder / "views.sqlite3")))
     chosen = registry.views(names)
     tables = chosen.tables()
+    # Bare tables filled in bulk, then indexed once, as a rebuild fills a generation: through
+    # the store's own writes (a transaction and its wait for the disk per chunk, indexes kept
+    # row by row) writing took a third of a verify's recomputation at 10⁶ events.
     generations = {
-        view.name: store.create_generation(view.name, view.tables, activate=True)
+        view.name: store.create_generation(view.name, view.tables, activate=True, indexed=False)
         for view in chosen.case
     }
     calendar = app.stored_calendar.at(position)
     versions = sorted(cases_at(app.index, position).items())
-    starts = range(0, len(versions), CHUNK)
+    reader = log_reader(app.recorder)
+    writers = bulk_writers(store)
+    assert writers is not None  # a store in a folder
+    writer = writers()
     left_out: list[str] = []
-    for start in starts:
-        if progress is not None:
-            progress(start, len(versions))
-        found: list[Case] = []
-        for uid, version in versions[start : start + CHUNK]:
-            try:
-                case = replayed(app, UUID(uid), version)
-            except DamagedRecord:
-                left_out.append(uid)
-                continue
-            if isinstance(case, Case):
-                found.append(case)
-        ids = [str(case.id) for case in found]
-        changes: dict[str, ViewChanges] = {}
-        for view in chosen.case:
-            replace: dict[str, tuple[list[str], list[Row]]] = {
-                t.name: (ids, []) for t in view.tables
-            }
-            for case in found:
-                for table, rows in view.rows(case, calendar).items():
-                    replace[table][1].extend(rows)
-            # The position once, with the last chunk: a store records a view's position
-            # only moving forward, so a second chunk at the same one was refused (a 500 for
-            # any past position of a store with more than CHUNK aggregates).
-            last = start == starts[-1]
-            changes[view.name] = ViewChanges(replace=replace, position=position if last else None)
-        store.write(changes, tables, generations)
+    try:
+        for start in range(0, len(versions), CHUNK):
+            if progress is not None:
+                progress(start, len(versions))
+            chunk = versions[start : start + CHUNK]
+            changes = None
+            if reader is not None:
+                changes = _in_one_read(app, reader, chosen.case, chunk, position, calendar)
+            if changes is None:
+                changes, damaged = _case_by_case(app, chosen.case, chunk, calendar)
+                left_out += damaged
+            insert_changes(writer, tables, generations, changes)
+    finally:
+        writer.close()
+    for view in chosen.case:
+        store.create_indexes(view.tables, generations[view.name])
+    store.write({name: ViewChanges(position=position) for name in generations}, tables, generations)
     return Scratch(store, tuple(left_out))
+
+
+def _in_one_read(
+    app: BanliApplication,
+    reader: LogReader,
+    views: Sequence[CaseView],
+    chunk: Sequence[tuple[str, int]],
+    position: int,
+    calendar: WorkdayCalendar,
+) -> dict[str, ViewChanges] | None:
+    """The chunk's aggregates read in one query (their events up to ``position``, case by
+    case) and folded as the log runner folds them: at 10⁶ events a verify spent 84 s here
+    loading each case with a query of its own. None when an event cannot be read or
+    replayed: the case-by-case pass then names the damaged case."""
+    processor = BatchProcessor(
+        Views(list(views), []), load_case=_from_the_start, list_cases=None, cache_size=1
+    )
+    try:
+        stored = [reader.stored_id(uid) for uid, _ in chunk]
+        pages = reader.pages(position, stored, with_index=False)
+        batch = [decode(app, notification, None) for page in pages for notification, _ in page]
+        last = {item.info.originator_id: item.info.version for item in batch}
+        if last != dict(chunk):  # an event missing, or one more than the index has
+            raise LookupError("the events read are not those the time index lists")
+        return processor.process(batch, {}, calendar=calendar)
+    except Exception as error:  # damage (or a store that reads otherwise): case by case
+        log.info("aggregates read together failed (%r); reading them one by one", error)
+        return None
+
+
+def _from_the_start(aggregate_id: str, version: int) -> Aggregate:
+    # Every aggregate's events are read from its first: one met mid-stream lost an event.
+    raise LookupError(f"{aggregate_id} starts at version {version + 1}")
+
+
+def _case_by_case(
+    app: BanliApplication,
+    views: Sequence[CaseView],
+    chunk: Sequence[tuple[str, int]],
+    calendar: WorkdayCalendar,
+) -> tuple[dict[str, ViewChanges], list[str]]:
+    """Each case loaded alone; those whose events cannot be replayed left out, by id."""
+    found: list[Case] = []
+    damaged: list[str] = []
+    for uid, version in chunk:
+        try:
+            case = replayed(app, UUID(uid), version)
+        except DamagedRecord:
+            damaged.append(uid)
+            continue
+        if isinstance(case, Case):
+            found.append(case)
+    ids = [str(case.id) for case in found]
+    changes: dict[str, ViewChanges] = {}
+    for view in views:
+        replace: dict[str, tuple[list[str], list[Row]]] = {t.name: (ids, []) for t in view.tables}
+        for case in found:
+            for table, rows in view.rows(case, calendar).items():
+                replace[table][1].extend(rows)
+        changes[view.name] = ViewChanges(replace=replace)
+    return changes, damaged

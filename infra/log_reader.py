@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from typing import Any
+from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import Notification
@@ -88,12 +89,17 @@ class LogReader:
             rows = conn.execute(sql + self.placeholder, (upto,)).fetchall()
         return [str(r[0]) for r in rows]
 
+    def stored_id(self, text: str) -> str:
+        """An aggregate id as the views spell it (``str(UUID)``) as the store holds it, for
+        ``pages``' ``originators`` (``originators`` answers them so already)."""
+        return UUID(text).hex if self.ids == SQLITE_UUID_TEXT else text
+
     def pages(
         self, upto: int, originators: Sequence[str] | None = None, *, with_index: bool = True
     ) -> Iterator[list[IndexedNotification]]:
-        """Events up to position ``upto``: all in log order, or those of ``originators`` case by
-        case (each aggregate's events in version order); without their index rows (None) unless
-        ``with_index``."""
+        """Events up to position ``upto``: all in log order, or those of ``originators`` (as
+        stored: ``stored_id``) case by case (each aggregate's events in version order); without
+        their index rows (None) unless ``with_index``."""
         sql = self._select(with_index)
         params: list[Any] = [upto]
         if originators is None:

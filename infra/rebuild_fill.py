@@ -40,7 +40,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.deadlines.calendar import WorkdayCalendar
 from infra.application import BanliApplication
-from infra.bulk_writes import BulkWriter, bulk_writers
+from infra.bulk_writes import BulkWriter, bulk_writers, insert_changes
 from infra.log_reader import LogReader, log_reader
 from infra.partitions import partition_of
 from infra.view_feed import decode
@@ -253,7 +253,8 @@ def _apply(
 ) -> int:
     """One batch, one transaction; the events it holds."""
     if batch:
-        _write(writer, plan, processor.process(batch, {}, calendar=plan.calendar))
+        changes = processor.process(batch, {}, calendar=plan.calendar)
+        insert_changes(writer, plan.tables, plan.generations, changes)
     return len(batch)
 
 
@@ -301,16 +302,3 @@ def _runs(plan: Plan, job: Job) -> Iterator[list[DecodedEvent]]:
             last_case = case
     if run:
         yield run
-
-
-def _write(writer: BulkWriter, plan: Plan, changes: Mapping[str, ViewChanges]) -> None:
-    """One transaction: the batch's rows, into tables that hold no row of these cases (so
-    ``replace`` needs no delete)."""
-    for view, change in changes.items():
-        generation = plan.generations[view]
-        by_name = {t.name: t for t in plan.tables[view]}
-        for table_name, (_, rows) in change.replace.items():
-            writer.insert(by_name[table_name], generation, rows)
-        for table_name, rows in change.append.items():
-            writer.insert(by_name[table_name], generation, rows)
-    writer.commit()

@@ -32,13 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from infra.application import BanliApplication
+from infra.bulk_writes import values
 from infra.frozen_views import scratch_views, single_position
 from infra.recorders import case_heads_at
 from infra.verify_runs import Progress
 from infra.view_store import ViewStoreBase
 from projections import registry
 from projections.chain_check import Finding
-from projections.core import Row, Table, ViewReader
+from projections.core import Table, ViewReader
 from projections.ledger import CASES as LEDGER_CASES
 
 log = logging.getLogger(__name__)
@@ -134,8 +135,8 @@ def _case_ids(reader: ViewReader, table: Table) -> set[str]:
 def _rows(
     reader: ViewReader, table: Table, case_ids: Sequence[str]
 ) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows of ``case_ids`` as tuples of the declared columns, typed alike in both stores
-    (PostgreSQL hands back a boolean where SQLite has 0 or 1)."""
+    """The rows of ``case_ids`` as tuples of the declared columns, as the store hands them
+    back (``_differs`` types them alike where the stores differ)."""
     columns = list(table.columns)
     marks = ", ".join("?" * len(case_ids))
     rows = reader.fetch(
@@ -144,13 +145,16 @@ def _rows(
         list(case_ids),
     )
     by_case: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in rows:
-        by_case[str(row[table.case_column])].append(_typed(table, row))
+    for row, cells in zip(rows, values(table, rows), strict=True):
+        by_case[str(row[table.case_column])].append(cells)
     return by_case
 
 
-def _typed(table: Table, row: Row) -> tuple[Any, ...]:
-    return tuple(_cast(table.columns[c], row[c]) for c in table.columns)
+def _typed(table: Table, rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows typed alike in both stores (PostgreSQL hands back a boolean where SQLite has 0 or
+    1, a number where a column is declared text)."""
+    kinds = list(table.columns.values())
+    return [tuple(map(_cast, kinds, row)) for row in rows]
 
 
 def _cast(kind: str, value: Any) -> Any:
@@ -168,6 +172,11 @@ def _differs(
 ) -> str | None:
     """Why the stored rows of a case are not the ones its events give (``{case}`` left to
     fill), or None when they are."""
+    # The same values compare equal as handed back (True == 1, 1.0 == 1): most cases end here,
+    # without typing a cell (typing every cell was a third of a verify's comparison at 10⁶).
+    if Counter(found) == Counter(wanted):
+        return None
+    found, wanted = _typed(table, found), _typed(table, wanted)
     if Counter(found) == Counter(wanted):
         return None
     where = f"the {table.view} view's {table.name} rows of case {{case}}"

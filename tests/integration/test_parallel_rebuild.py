@@ -8,14 +8,14 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from domain.case import Case
-from infra import rebuild_fill
+from infra import bulk_writes, rebuild_fill
 from infra.application import BanliApplication
 from infra.log_reader import log_reader
 from infra.partitions import partition_of
@@ -143,13 +143,14 @@ def test_a_process_that_stops_reporting_gives_the_fill_up_and_empties_its_tables
     for n in range(1, 5):
         Flow(app, f"2025-{n}").assign()
     head = app.recorder.max_notification_id() or 0
-    written = rebuild_fill._write
+    written = bulk_writes.insert_changes
 
-    def write_then_hang(writer: Any, plan: Any, changes: Mapping[str, Any]) -> None:
-        written(writer, plan, changes)
+    def write_then_hang(writer: Any, *changed: Any) -> None:
+        written(writer, *changed)
         time.sleep(600)
 
-    monkeypatch.setattr(rebuild_fill, "_write", write_then_hang)  # forked: the children's too
+    # Forked: the children's too.
+    monkeypatch.setattr(rebuild_fill, "insert_changes", write_then_hang)
     monkeypatch.setattr(rebuild_fill, "STALL_SECONDS", 1.0)
     tables = registry.tables()
     generations = {

@@ -20,7 +20,7 @@ rows in a database an insider can edit (``verify`` compares them with a recomput
 A case whose stored events cannot be replayed (edited or deleted in the database, R-X2) is left
 out of a recomputation and named on the figures (``Basis.left_out``): one damaged case used to
 refuse every export at a past position, and every export of the Kafka shape, with 409. Figures
-that leave a case out say which, in the export's 数据依据 and in a response header.
+that leave a case out say which: in an export's 说明 sheet, the report and a response header.
 """
 
 from __future__ import annotations

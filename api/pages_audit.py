@@ -102,16 +102,21 @@ VERIFY_STAGES = {
 }
 
 
+# Runs listed under the latest one: the record of the checks made.
+RUNS_SHOWN = 10
+
+
 def _verify_tab(svc: Svc) -> dict[str, Any]:
-    """The latest verification run (it runs in the background: at scale it takes minutes),
-    with who started it, by name."""
-    run = svc.verify_runs.latest()
-    people = queries.people_names(svc, [run.started_by]) if run else {}
+    """The latest verification run (it runs in the background: at scale it takes minutes) and
+    the ones before it, with who started each, by name."""
+    runs = svc.verify_runs.recent(RUNS_SHOWN)
+    run = runs[0] if runs else None
     return {
         "run": run,
+        "runs": runs,
         "verification": run.result if run else None,
         "stages": VERIFY_STAGES,
-        "started_by": people.get(run.started_by, run.started_by) if run else "",
+        "starters": queries.people_names(svc, [r.started_by for r in runs]),
     }
 
 

@@ -3,11 +3,13 @@ for auditors and admins."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
 
 from api import queries
 from api.deps import After, Auditor, Page, Services
-from api.schemas_audit import AuditPage, VerificationPublic, VerifyRunPublic
+from api.schemas_audit import AuditPage, VerificationPublic, VerifyRunPublic, VerifyRunsPage
 from domain.errors import NotFound
 from infra.verify_runs import VerifyRun
 
@@ -34,6 +36,14 @@ def start_verify_run(svc: Services, who: Auditor, response: Response) -> VerifyR
     response.status_code = 202 if started else 200
     response.headers["Location"] = f"/v1/audit/verify/runs/{run.run_id}"
     return run_public(run)
+
+
+@router.get("/verify/runs")
+def get_verify_runs(
+    svc: Services, who: Auditor, limit: Annotated[int, Query(ge=1, le=100)] = 20
+) -> VerifyRunsPage:
+    """The last ``limit`` verification runs, newest first."""
+    return VerifyRunsPage(items=[run_public(run) for run in svc.verify_runs.recent(limit)])
 
 
 @router.get("/verify/runs/latest")

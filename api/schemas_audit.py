@@ -95,6 +95,10 @@ class VerifyRunPublic(Public):
     error: str | None  # why a failed run failed
 
 
+class VerifyRunsPage(Public):
+    items: list[VerifyRunPublic]  # newest first
+
+
 class StoppedView(Public):
     """A read model stopped at ``position``: applying that event failed with ``error``."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -12,6 +12,7 @@ from demo.summary import CLASSES, class_totals
 from demo.units import UNIT_BY_CODE, UNITS
 from domain.case import Case
 from domain.deadlines.case_deadlines import case_deadlines
+from domain.errors import DamagedRecord
 from domain.visit_rate import visit_compliance
 from infra.application import BanliApplication
 
@@ -97,7 +98,7 @@ def _rows(lines: dict[str, _UnitLine]) -> Iterator[str]:
 def summarise(app: BanliApplication, as_of: date = DEMO_TODAY) -> str:
     """A short human summary read back from the store: totals, stages, overdue, per unit."""
     events, case_ids = _scan(app)
-    cases = [app.get_case(i) for i in case_ids]
+    cases, unreadable = _readable(app, case_ids)
     kinds = Counter(c.kind for c in cases)
     levels = Counter(c.level for c in cases)
     stages = Counter(c.stage for c in cases)
@@ -116,5 +117,29 @@ def summarise(app: BanliApplication, as_of: date = DEMO_TODAY) -> str:
             + "".join(f" · {k} {n}" for k, n in sorted(overdue.items())),
             "  replies issued: " + " · ".join(f"{c} {classes[c]}" for c in CLASSES),
             *(f"  {row}" for row in _rows(lines)),
+            *_unreadable_lines(unreadable),
         ]
     )
+
+
+def _readable(app: BanliApplication, case_ids: Iterable[str]) -> tuple[list[Case], list[str]]:
+    """The cases that replay, and the ids of those that do not: the summary is printed at every
+    start, and one unreadable case stopped the service from starting."""
+    cases: list[Case] = []
+    unreadable: list[str] = []
+    for case_id in case_ids:
+        try:
+            cases.append(app.get_case(case_id))
+        except DamagedRecord:
+            unreadable.append(case_id)
+    return cases, unreadable
+
+
+def _unreadable_lines(case_ids: Sequence[str]) -> list[str]:
+    if not case_ids:
+        return []
+    return [
+        f"  {len(case_ids)} cases cannot be replayed (R-X2), left out above: "
+        + ", ".join(case_ids)
+        + "; run `banli audit verify`"
+    ]

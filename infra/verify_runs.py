@@ -84,10 +84,15 @@ class VerifyRuns:
         return self._run(rows[0]) if rows else None
 
     def latest(self) -> VerifyRun | None:
+        found = self.recent(1)
+        return found[0] if found else None
+
+    def recent(self, limit: int) -> list[VerifyRun]:
+        """The last ``limit`` runs, newest first: the record of the checks made."""
         rows = self.queries._fetch(
-            "SELECT * FROM banli_verify_runs ORDER BY started_at DESC LIMIT 1", ()
+            "SELECT * FROM banli_verify_runs ORDER BY started_at DESC LIMIT ?", (limit,)
         )
-        return self._run(rows[0]) if rows else None
+        return [self._run(row) for row in rows]
 
     def running(self) -> VerifyRun | None:
         rows = self.queries._fetch("SELECT * FROM banli_verify_runs WHERE status = 'running'", ())

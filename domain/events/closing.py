@@ -3,6 +3,7 @@ merge, and corrections. ``domain.case`` declares them as events."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -89,10 +90,12 @@ def merge_undone(
     self: Case,
     *,
     merge_id: str,
-    separated: list[str],
     reason: str,
     actor: Actor,
     occurred_on: date,
+    # The merge's numbers, for the history. Optional: the first undos were stored without it,
+    # and a stored event must replay whatever the code has added since (R-X3).
+    separated: Sequence[str] = (),
 ) -> None:
     self.merge = None
 

@@ -336,6 +336,7 @@ ENDPOINTS = [
     # Verify in the background (an addition): started and read as verify is.
     Endpoint("start-verify-run", "POST", "/v1/audit/verify/runs", fixed({}), ("auditor", "admin")),
     Endpoint("read-verify-run", "GET", "/v1/audit/verify/runs/latest", None, ("auditor", "admin")),
+    Endpoint("read-verify-runs", "GET", "/v1/audit/verify/runs", None, ("auditor", "admin")),
     Endpoint("health", "GET", "/health", None, PUBLIC),
     Endpoint("metrics", "GET", "/metrics", None, PUBLIC),
 ]

@@ -5,6 +5,7 @@ stopped."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -16,8 +17,9 @@ import pytest
 from api import queries
 from infra import verify_runs
 from infra.verify_runs import VerifyRuns
+from tests.api.accounts_support import PASSWORD, browser
 from tests.api.conftest import Api, register_and_assign
-from tests.api.test_pages import csrf_of, logged_in
+from tests.api.test_pages import csrf_of, logged_in, page_login
 
 
 @pytest.fixture(autouse=True)
@@ -165,3 +167,30 @@ def test_the_verify_tab_follows_a_run_under_way(api: Api, held: threading.Event)
         assert time.monotonic() < deadline, page
         time.sleep(0.02)
     assert "http-equiv" not in page
+
+
+def test_the_runs_are_kept_newest_first_as_a_record_of_the_checks(api: Api) -> None:
+    register_and_assign(api, "V-3")
+    auditor = {"username": "shen_ji", "display_name": "沈计", "role": "auditor"}
+    assert api.post("/v1/users", {**auditor, "password": PASSWORD}, "boot").status_code == 201
+    client = browser(api)
+    assert page_login(client, "shen_ji").status_code == 303
+    form = {"_csrf": csrf_of(client, "/audit?tab=verify")}
+    first = api.post("/v1/audit/verify/runs", {}, "auditor").headers["location"]
+    finished(api, first)
+    register_and_assign(api, "V-4")
+    client.post("/audit/verify", data=form)
+    latest = finished(api, "/v1/audit/verify/runs/latest")
+    runs = api.get("/v1/audit/verify/runs", "auditor").json()["items"]
+    assert [r["run_id"] for r in runs] == [latest["run_id"], first.rsplit("/", 1)[1]]
+    assert runs[0]["result"]["events_checked"] > runs[1]["result"]["events_checked"]
+    assert len(api.get("/v1/audit/verify/runs", "auditor", limit=1).json()["items"]) == 1
+    assert api.get("/v1/audit/verify/runs", "auditor", limit=0).status_code == 422
+    page = client.get("/audit?tab=verify").text
+    table = page.split('id="verify-runs"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]  # under the header
+    assert len(rows) == 2
+    # By name, as the header names them (the page's "people" are its events' recorders).
+    assert "<td>沈计</td>" in rows[0] and "<td>完整</td>" in rows[0]  # the page's own run
+    assert 'id="verify-when">沈计于 ' in page
+    assert f'<td class="num">{runs[1]["result"]["events_checked"]:,}</td>' in rows[1]

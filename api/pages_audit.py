@@ -74,8 +74,11 @@ def audit_page(request: Request, who: Auditor, svc: Svc) -> HTMLResponse:
     }
     with page_errors():
         if tab == "log":
-            page = queries.audit_page(svc, Paging(PAGE_SIZE, cursor), after=0)
+            page = queries.audit_page(svc, Paging(PAGE_SIZE, cursor), after=_after(request))
             context.update(events=page.items, next_cursor=page.next_cursor)
+            # The log reads oldest first; today's events were some fifty pages on.
+            head = svc.app.recorder.max_notification_id() or 0
+            context.update(latest_after=max(0, head - PAGE_SIZE), page_size=PAGE_SIZE)
         elif tab == "late":
             late = queries.late_recordings(svc, Paging(PAGE_SIZE, cursor))
             context.update(events=late["items"], next_cursor=late["next_cursor"])
@@ -126,6 +129,14 @@ def start_verify(request: Request, who: Auditor, svc: Svc, posted: Posted) -> Re
     del posted  # the session's CSRF token, checked on the way in
     queries.start_verification(svc, who.user)
     return see_other("/audit?tab=verify")
+
+
+def _after(request: Request) -> int:
+    """The log position the event log starts after (``after``, as the API's): 0 when none."""
+    after = request.query_params.get("after") or "0"
+    if not (after.isascii() and after.isdigit()) or len(after) > 18:
+        raise PageRefused(400, f"日志位置 {after!r} 无效，应为非负整数")
+    return int(after)
 
 
 def _names(svc: Svc, events: list[Any], users: Sequence[str] = ()) -> dict[str, Any]:

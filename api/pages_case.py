@@ -81,6 +81,7 @@ FIELD_LABELS = {
     "means": "方式",
     "finding": "结论",
     "approved": "同意",
+    "reply_approved": "审批意见",
     "leader": "领导",
     "document_number": "文号",
     "disclosure": "公开选项",
@@ -145,6 +146,7 @@ FIELD_LABELS = {
 # who designated it (R-S2), not who gave feedback.
 SAME_KEY_OTHER_MEANING = {
     ("KeyDesignated", "source"): "key_source",
+    ("ReplyDecided", "approved"): "reply_approved",  # the form's 批准 / 退回重办, not 是 / 否
     ("DocumentAttached", "kind"): "document_kind",  # 答复函, 走访卡 …, not 建议/提案
 }
 # Event data keys whose values are words of a vocabulary (``pages_labels``).
@@ -231,6 +233,8 @@ def shown(key: str, value: Any, names: Mapping[str, str]) -> str:
         return "，".join(
             f"{FIELD_LABELS.get(k, k)}：{shown(k, v, names)}" for k, v in value.items()
         )
+    if key == "reply_approved" and isinstance(value, bool):
+        return "批准" if value else "退回重办"
     if isinstance(value, bool):
         return "是" if value else "否"
     if key in UNIT_DATA and isinstance(value, str):

@@ -53,6 +53,8 @@ class Field:
     # A required date starts on today (the business date, R-X1); one the user must choose
     # (the date an extension asks for, never today) starts empty.
     starts_today: bool = True
+    # When a field the form does not require is needed after all (shown for "选填").
+    needed_when: str = ""
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,10 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
                 (("A", "A 类"), ("B", "B 类"), ("C", "C 类")),
             ),
             Field("disclosure", "公开选项", "select", options("disclosure")),
-            Field("withheld_reason", "不予公开理由", required=False),
+            # R-P5: a reason only when the reply is not to be published.
+            Field(
+                "withheld_reason", "不予公开理由", required=False, needed_when="选不予公开时必填"
+            ),
             Field("consultation_form_ref", "征询意见表编号"),
             SUMMARY,
             DAY,

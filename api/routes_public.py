@@ -25,7 +25,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import queries
 from api.deps import Page, Paging, Services, UnitFilter, YearFilter, in_event_loop
-from api.pages_web import page_errors
 from api.problems import INVALID_CURSOR, ApiProblem
 from api.public_snapshot import BadCursor, PublicSnapshots, Snapshot, Wanted
 from api.schemas_paperwork import PublicReplies
@@ -198,7 +197,14 @@ def public_page(
     year_ = int(year) if year and year.isascii() and year.isdigit() and len(year) == 4 else None
     kind_ = cast("Kind | None", kind if kind in words.KIND else None)  # KIND's keys are kinds
     chosen = PublicFilter(year_, unit or None, kind_, q or None)
-    with page_errors():  # a bad cursor is a page in Chinese, not the API's problem+json
+    stale = False
+    try:
+        found, etag, snapshot = _page(request, svc, chosen, page)
+    except ApiProblem:
+        # A cursor this register never gave out (an old link, one edited by hand): its first
+        # page, saying so, on the register's own page. The workbench's error page offered the
+        # public a way back to the workbench, which needs a login.
+        stale, page = True, Paging(page.limit, None)
         found, etag, snapshot = _page(request, svc, chosen, page)
     # The same snapshot as the page's: its count and its way back agree with what it lists.
     span = snapshot.span(Wanted(**asdict(chosen)), limit=page.limit, cursor=page.cursor)
@@ -220,7 +226,10 @@ def public_page(
         kind=kind_ or "",
         kinds=words.KIND,
         generated=today().isoformat(),
+        stale=stale,
     )
+    if stale:
+        return HTMLResponse(html)  # not cached as the first page's answer: its URL differs
     return _cached(request, etag, HTMLResponse(html))
 
 

@@ -144,7 +144,7 @@ def test_a_co_opinion_ended_by_the_override_is_not_shown_as_completed_later_R_D8
     assert answer.is_success, answer.text
     page = logged_in(api, "office_clerk_3").get(f"/cases/{case_id}").text
     row = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "会办意见" in r)
-    cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
     completed = re.sub(r"<[^>]+>", "", cells[-1])
     assert "逾期未办 4 天" in cells[3]
     assert completed.startswith("2025-04-05 终止") and "2025-04-10 才办（已终止后）" in completed

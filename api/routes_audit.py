@@ -3,9 +3,10 @@ for auditors and admins."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from pydantic import ValidationError
 
 from api import queries
 from api.deps import After, Auditor, Page, Services
@@ -72,6 +73,18 @@ def run_public(run: VerifyRun) -> VerifyRunPublic:
         started_by=run.started_by,
         started_at=run.started_at.isoformat(),
         finished_at=run.finished_at.isoformat() if run.finished_at else None,
-        result=VerificationPublic.model_validate(run.result) if run.result else None,
+        result=_kept_answer(run.result),
         error=run.error,
     )
+
+
+def _kept_answer(result: dict[str, Any] | None) -> VerificationPublic | None:
+    """A finished run's stored answer; None when it no longer has the answer's shape (a run
+    kept from a build whose answer lacked a field added since): a past run must never make the
+    list of runs fail."""
+    if result is None:
+        return None
+    try:
+        return VerificationPublic.model_validate(result)
+    except ValidationError:
+        return None

@@ -194,3 +194,17 @@ def test_the_runs_are_kept_newest_first_as_a_record_of_the_checks(api: Api) -> N
     assert "<td>沈计</td>" in rows[0] and "<td>完整</td>" in rows[0]  # the page's own run
     assert 'id="verify-when">沈计于 ' in page
     assert f'<td class="num">{runs[1]["result"]["events_checked"]:,}</td>' in rows[1]
+
+
+def test_a_run_kept_in_an_older_shape_is_listed_without_its_answer(api: Api) -> None:
+    """A run's answer is kept as JSON; a field the answer gains later must not make every
+    list of runs fail on the rows written before it."""
+    runs = VerifyRuns(api.services.app.index, lambda: datetime.now(UTC))
+    runs.start("auditor-1", lambda report: {"ok": True, "events_checked": 7})
+    runs.wait()
+    answer = api.get("/v1/audit/verify/runs/latest", "auditor")
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["status"], answer.json()["result"]) == ("done", None)
+    assert api.get("/v1/audit/verify/runs", "auditor").status_code == 200
+    page = logged_in(api, "shen_ji", role="auditor").get("/audit?tab=verify")
+    assert page.status_code == 200 and "已校验 7 个事件" in page.text

@@ -53,10 +53,14 @@ API_READS = (
     Read("GET /v1/ledger?limit=50", "/v1/ledger?limit=50"),
     Read("GET /v1/ledger?overdue=true", "/v1/ledger?overdue=true&limit=50"),
     Read("GET /v1/ledger/overdue", "/v1/ledger/overdue?limit=50"),
+    # The 台账 by its deadlines (``next_due_on``), most pressing first: a top-N sort.
+    Read("GET /v1/ledger?sort=due", "/v1/ledger?sort=due&limit=50"),
+    Read("GET /v1/ledger?sort=overdue", "/v1/ledger?sort=overdue&limit=50"),
 )
 PAGE_READS = (
     Read("page 台账 /ledger", "/ledger", None),
     Read("page 台账 year+overdue", "/ledger?year=2025&overdue=1", None),
+    Read("page 台账 by 办理期限", "/ledger?sort=due", None),
     Read("page 督办 /supervision", "/supervision", None),
 )
 # Who posts the load's commands, by the workload's names: (role, unit).

@@ -63,11 +63,15 @@ CASES = Table(
         "policy": "TEXT",
         "version": "INTEGER",
         # The first day one of the case's deadlines is overdue with no end in sight (neither
-        # met nor missed nor replaced by an extension): ``overdue_window`` of its open rows.
+        # met nor missed nor replaced by an extension): ``overdue_window`` of its open rows;
+        # what 逾期天数 sorts by (most overdue first).
         "overdue_from": "TEXT",
         # The earliest due date of the deadlines still open (neither met nor missed nor
         # replaced): what 办理期限 sorts by, the case as it stands (overdue ones come first).
         "next_due_on": "TEXT",
+        # Both hold ``NO_DAY``, after every day, for a case with no such deadline: the sorts
+        # then read them as stored, in the order of their indexes. A NULL sorted as a day took
+        # a sort of every case: p99 54–57 ms at 100k cases against 9 for the 台账 by number.
         # What waits on someone's decision: replies submitted for a leader's approval, and
         # extension requests for the office's (the 督办 page's 待审批 and 延期待决定 lists).
         "awaiting_approval": "INTEGER",
@@ -84,8 +88,16 @@ CASES = Table(
         "open_extensions": "TEXT",
     },
     key=("case_id",),
-    indexes=(("year", "kind"), ("stage",), ("number",), ("stage_order", "number", "case_id")),
+    indexes=(
+        ("year", "kind"),
+        ("stage",),
+        ("number",),
+        ("stage_order", "number", "case_id"),
+        ("next_due_on", "number", "case_id"),
+        ("overdue_from", "number", "case_id"),
+    ),
 )
+NO_DAY = "9999-12-31"
 # A case's life in order (the vocabulary lists it so): sorting by the word's spelling put
 # 已办结 (closed) first and 已登记 (registered) in the middle.
 STAGE_ORDER = {stage: n for n, stage in enumerate(get_args(Stage))}
@@ -188,8 +200,8 @@ class LedgerView(CaseView):
         # Periods still running as the case stands: overdue from a day, with no end in sight
         # (neither met nor missed nor replaced by an extension's later period).
         running = [r for r in deadlines if r["overdue_from"] and not r["overdue_until"]]
-        head["overdue_from"] = min((r["overdue_from"] for r in running), default=None)
-        head["next_due_on"] = min((r["due_on"] for r in running), default=None)
+        head["overdue_from"] = min((r["overdue_from"] for r in running), default=NO_DAY)
+        head["next_due_on"] = min((r["due_on"] for r in running), default=NO_DAY)
         units = [{"case_id": case_id, "unit": u, "role": r} for u, r in unit_roles(case)]
         return {CASES.name: [head], UNITS.name: units, DEADLINES.name: deadlines}
 
@@ -254,7 +266,7 @@ OVERDUE_PARAMS = 3
 
 def _overdue_clause(reader: ViewReader) -> str:
     return (
-        "((c.overdue_from IS NOT NULL AND c.overdue_from <= ?) OR c.case_id IN "
+        "(c.overdue_from <= ? OR c.case_id IN "
         f"(SELECT w.case_id FROM {reader.table(DEADLINES)} w "
         "WHERE w.overdue_until > ? AND w.overdue_from <= ?))"
     )
@@ -303,7 +315,7 @@ SORTS = {
 }
 NUMERIC_SORTS = frozenset({"stage_order", "year"})
 # Columns that are NULL for some cases, and what a NULL sorts as (so the keyset is total).
-NULL_SORTS_AS = {"lead_unit": "", "next_due_on": "9999-12-31", "overdue_from": "9999-12-31"}
+NULL_SORTS_AS = {"lead_unit": ""}
 
 
 # The decisions a case may await, and the column counting them.

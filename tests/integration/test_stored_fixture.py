@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from projections.audit_trail import json_text
+from projections.ledger import NO_DAY
 from tests.fixtures.make_store import FIXTURE, views_and_documents
 
 
@@ -67,7 +68,10 @@ def as_changed_since(expected: dict[str, Any], actual: dict[str, Any]) -> dict[s
       without spaces (``audit_trail.json_text``): the same JSON values, in today's text;
     - 2026-12-05 (later), R-M1: a merged partner's replying unit is answered by the merge's
       reply (it met the partner's reply deadline already): its reply day and class are the
-      primary's.
+      primary's;
+    - 2026-12-05 (next session), R-S1: a case with no deadline overdue holds ``NO_DAY``
+      (9999-12-31) in ``ledger_cases.overdue_from`` instead of NULL, so that 逾期天数 sorts
+      by the column's index; every day it held stays.
     """
     cases = {c["case_id"]: c for c in expected["ledger_cases"]}
     deadlines = []
@@ -96,8 +100,11 @@ def as_changed_since(expected: dict[str, Any], actual: dict[str, Any]) -> dict[s
         {**row, **{k: json_text(json.loads(row[k])) for k in TRAIL_JSON if row[k] is not None}}
         for row in expected["audit_events"]
     ]
+    ledger = [{**c, "overdue_from": c["overdue_from"] or NO_DAY} for c in expected["ledger_cases"]]
+    assert any(c["overdue_from"] is None for c in expected["ledger_cases"])
     return {
         **expected,
+        "ledger_cases": ledger,
         "ledger_deadlines": deadlines,
         "unit_case_facts": facts,
         "audit_events": trail,

@@ -56,6 +56,8 @@ API_READS = (
     # The 台账 by its deadlines (``next_due_on``), most pressing first: a top-N sort.
     Read("GET /v1/ledger?sort=due", "/v1/ledger?sort=due&limit=50"),
     Read("GET /v1/ledger?sort=overdue", "/v1/ledger?sort=overdue&limit=50"),
+    Read("GET /v1/ledger?sort=lead_unit", "/v1/ledger?sort=lead_unit&limit=50"),
+    Read("GET /v1/ledger?sort=title", "/v1/ledger?sort=title&limit=50"),
 )
 PAGE_READS = (
     Read("page 台账 /ledger", "/ledger", None),

@@ -9,6 +9,7 @@ rebuilt. A view that cannot apply an event records where and why (``view_failure
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
@@ -16,6 +17,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from projections.core import Row, Table, schema_fingerprint
+
+# What an index's name cannot hold of an expression it is on.
+NOT_A_NAME = re.compile(r"\W+")
 
 SQL_TYPES = {
     "sqlite": {"TEXT": "TEXT", "INTEGER": "INTEGER", "REAL": "REAL"},
@@ -322,7 +326,9 @@ class Generations:
         if table.case_column and (table.case_column,) != table.key[:1]:
             indexes.append((table.case_column,))
         for index in indexes:
-            index_name = f"{name}_{'_'.join(index)}"
+            # An expression (a sort key reading NULL as a value) named by its words alone.
+            words = NOT_A_NAME.sub("_", "_".join(index)).strip("_")
+            index_name = f"{name}_{words}"
             c.execute(
                 f"CREATE INDEX IF NOT EXISTS {index_name} ON {self._qualify(name)} "
                 f"({', '.join(index)})"

@@ -73,6 +73,8 @@ class Table:
     name: str
     columns: Mapping[str, str]
     key: tuple[str, ...]
+    # Each a tuple of columns, or of SQL expressions over them that both stores take (a sort
+    # key reading NULL as a value: ``COALESCE(lead_unit, '')``, as the sort's ORDER BY has it).
     indexes: Sequence[tuple[str, ...]] = ()
     # The column holding the case id, for CaseView tables (rows replaced per case).
     case_column: str = "case_id"

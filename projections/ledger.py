@@ -95,6 +95,9 @@ CASES = Table(
         ("stage_order", "number", "case_id"),
         ("next_due_on", "number", "case_id"),
         ("overdue_from", "number", "case_id"),
+        # 主办单位 and 标题 as the 台账 sorts by them (``SORTS``, ``NULL_SORTS_AS``).
+        ("COALESCE(lead_unit, '')", "number", "case_id"),
+        ("title", "number", "case_id"),
     ),
 )
 NO_DAY = "9999-12-31"

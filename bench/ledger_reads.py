@@ -58,6 +58,8 @@ API_READS = (
     Read("GET /v1/ledger?sort=overdue", "/v1/ledger?sort=overdue&limit=50"),
     Read("GET /v1/ledger?sort=lead_unit", "/v1/ledger?sort=lead_unit&limit=50"),
     Read("GET /v1/ledger?sort=title", "/v1/ledger?sort=title&limit=50"),
+    Read("GET /v1/ledger?sort=year", "/v1/ledger?sort=year&limit=50"),
+    Read("GET /v1/ledger?sort=stage", "/v1/ledger?sort=stage&limit=50"),
 )
 PAGE_READS = (
     Read("page 台账 /ledger", "/ledger", None),

@@ -95,9 +95,10 @@ CASES = Table(
         ("stage_order", "number", "case_id"),
         ("next_due_on", "number", "case_id"),
         ("overdue_from", "number", "case_id"),
-        # 主办单位 and 标题 as the 台账 sorts by them (``SORTS``, ``NULL_SORTS_AS``).
+        # 主办单位, 标题 and 年度 as the 台账 sorts by them (``SORTS``, ``NULL_SORTS_AS``).
         ("COALESCE(lead_unit, '')", "number", "case_id"),
         ("title", "number", "case_id"),
+        ("year", "number", "case_id"),
     ),
 )
 NO_DAY = "9999-12-31"

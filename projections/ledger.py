@@ -38,6 +38,31 @@ NAME = "ledger"
 # The key ledger's source for a case that is there as a confirmed repeat only (R-S4).
 REPEAT_SOURCE = "repeat"
 
+# What a ledger page may be ordered by, and the column holding it (a keyset cursor follows
+# any of them; the integer ones are marked).
+SORTS = {
+    "number": "number",
+    "title": "title",
+    "lead_unit": "lead_unit",
+    "stage": "stage_order",
+    "year": "year",
+    # The case as it stands: the next open deadline's due day, and the day it fell overdue
+    # (most overdue first); a case with none sorts after every day.
+    "due": "next_due_on",
+    "overdue": "overdue_from",
+}
+NUMERIC_SORTS = frozenset({"stage_order", "year"})
+# Columns that are NULL for some cases, and what a NULL sorts as (so the keyset is total).
+NULL_SORTS_AS = {"lead_unit": ""}
+
+
+def sort_key(column: str, prefix: str = "") -> str:
+    """The SQL a page of the 台账 orders by for ``column`` (of the cases' table, named with
+    ``prefix``): the one its index holds, so that the order reads the index."""
+    absent = NULL_SORTS_AS.get(column)
+    return f"COALESCE({prefix}{column}, '{absent}')" if absent is not None else prefix + column
+
+
 CASES = Table(
     view=NAME,
     name="ledger_cases",
@@ -92,13 +117,12 @@ CASES = Table(
         ("year", "kind"),
         ("stage",),
         ("number",),
-        ("stage_order", "number", "case_id"),
-        ("next_due_on", "number", "case_id"),
-        ("overdue_from", "number", "case_id"),
-        # 主办单位, 标题 and 年度 as the 台账 sorts by them (``SORTS``, ``NULL_SORTS_AS``).
-        ("COALESCE(lead_unit, '')", "number", "case_id"),
-        ("title", "number", "case_id"),
-        ("year", "number", "case_id"),
+        # Each order of a 台账 page, by its keys (a sort of every case took 24–73 ms at 100k).
+        *(
+            (sort_key(column), "number", "case_id")
+            for column in SORTS.values()
+            if column != "number"  # ("number",), above
+        ),
     ),
 )
 NO_DAY = "9999-12-31"
@@ -304,24 +328,6 @@ def _after(
     return "(" + " OR ".join(alternatives) + ")", params
 
 
-# What a ledger page may be ordered by, and the column holding it (a keyset cursor follows
-# any of them; the integer ones are marked).
-SORTS = {
-    "number": "number",
-    "title": "title",
-    "lead_unit": "lead_unit",
-    "stage": "stage_order",
-    "year": "year",
-    # The case as it stands: the next open deadline's due day, and the day it fell overdue
-    # (most overdue first); a case with none sorts after every day.
-    "due": "next_due_on",
-    "overdue": "overdue_from",
-}
-NUMERIC_SORTS = frozenset({"stage_order", "year"})
-# Columns that are NULL for some cases, and what a NULL sorts as (so the keyset is total).
-NULL_SORTS_AS = {"lead_unit": ""}
-
-
 # The decisions a case may await, and the column counting them.
 AWAITING = {"approval": "awaiting_approval", "extension": "awaiting_extension"}
 
@@ -409,7 +415,7 @@ def ledger(
     # NULLs (a case not yet assigned has no lead unit) sort as a value, so the keyset is total.
     held = SORTS[sort]
     absent = NULL_SORTS_AS.get(held)
-    column = f"COALESCE(c.{held}, '{absent}')" if absent is not None else f"c.{held}"
+    column = sort_key(held, "c.")
     # Ties in number order, as a clerk reads a 台账 sorted by unit or stage (the case id, a
     # uuid, only makes the order total: one number may recur in another year).
     keys = [(column, int if held in NUMERIC_SORTS else str)]

@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import TypeVar
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
 from eventsourcing.sqlite import SQLiteDatastore
 
 from domain.case import Case
@@ -51,7 +50,7 @@ from projections import registry
 from projections.core import CaseView, Row, ViewReader, Views
 from projections.ledger import CASES as LEDGER_CASES
 from projections.ledger import NAME as LEDGER
-from projections.processor import BatchProcessor, ViewChanges
+from projections.processor import ViewChanges, whole_streams
 from projections.tamper_chain import NAME as CHAIN
 from projections.tamper_chain import links_at
 
@@ -229,9 +228,7 @@ def _in_one_read(
     case) and folded as the log runner folds them: at 10⁶ events a verify spent 84 s here
     loading each case with a query of its own. None when an event cannot be read or
     replayed: the case-by-case pass then names the damaged case."""
-    processor = BatchProcessor(
-        Views(list(views), []), load_case=_from_the_start, list_cases=None, cache_size=1
-    )
+    processor = whole_streams(Views(list(views), []))
     try:
         stored = [reader.stored_id(uid) for uid, _ in chunk]
         pages = reader.pages(position, stored, with_index=False)
@@ -243,11 +240,6 @@ def _in_one_read(
     except Exception as error:  # damage (or a store that reads otherwise): case by case
         log.info("aggregates read together failed (%r); reading them one by one", error)
         return None
-
-
-def _from_the_start(aggregate_id: str, version: int) -> Aggregate:
-    # Every aggregate's events are read from its first: one met mid-stream lost an event.
-    raise LookupError(f"{aggregate_id} starts at version {version + 1}")
 
 
 def _case_by_case(

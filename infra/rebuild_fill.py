@@ -36,8 +36,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eventsourcing.domain import Aggregate
-
 from domain.deadlines.calendar import WorkdayCalendar
 from infra.application import BanliApplication
 from infra.bulk_writes import BulkWriter, bulk_writers, insert_changes
@@ -47,7 +45,7 @@ from infra.view_feed import decode
 from infra.view_store import ViewStoreBase
 from projections import registry, tamper_chain
 from projections.core import Row, Table, Views
-from projections.processor import BatchProcessor, DecodedEvent, ViewChanges
+from projections.processor import BatchProcessor, DecodedEvent, ViewChanges, whole_streams
 from projections.tamper_chain import CHAIN, TamperChainView
 
 log = logging.getLogger(__name__)
@@ -274,13 +272,9 @@ def _processor(job: Job) -> BatchProcessor:
     views: Views = registry.views(job.views)
     for view in views.event:
         view.resume(None)  # the new generation is empty
-
-    def mid_stream(aggregate_id: str, version: int) -> Aggregate:
-        # Every case's events are read from its first: meeting one mid-stream is a bug here,
-        # and the slow path takes over.
-        raise RuntimeError(f"{aggregate_id} met at version {version + 1}, not from its start")
-
-    return BatchProcessor(views, load_case=mid_stream, list_cases=None, cache_size=1)
+    # Every case's events are read from its first: meeting one mid-stream is a bug here, and
+    # the slow path takes over.
+    return whole_streams(views)
 
 
 def _runs(plan: Plan, job: Job) -> Iterator[list[DecodedEvent]]:

@@ -92,15 +92,13 @@ def _compare_at(
     with tempfile.TemporaryDirectory(prefix="banli-view-check-") as folder:
         recomputing = None if progress is None else partial(progress, "views")
         scratch = scratch_views(app, names, at, Path(folder), recomputing)
-        recomputed = scratch.store
+        recomputed, left_out = scratch.store, set(scratch.left_out)
         try:
             numbers = _numbers(recomputed)
             for compared, table in enumerate(tables):
                 if progress is not None:
                     progress("compare", compared, len(tables))
-                ids = sorted(
-                    (_case_ids(store, table) | _case_ids(recomputed, table)) - set(scratch.left_out)
-                )
+                ids = sorted((_case_ids(store, table) | _case_ids(recomputed, table)) - left_out)
                 for start in range(0, len(ids), PAGE):
                     chunk = ids[start : start + PAGE]
                     found, wanted = _rows(store, table, chunk), _rows(recomputed, table, chunk)

@@ -247,6 +247,17 @@ class BatchProcessor:
                     replace[table_name][1].extend(rows)
 
 
+def whole_streams(views: Views) -> BatchProcessor:
+    """A processor for aggregates whose events come whole, each from its first (a rebuild's
+    share, a recomputation's chunk): an aggregate met mid-stream lost an event, and loading it
+    raises ``LookupError`` so that the caller takes its slower way."""
+
+    def mid_stream(aggregate_id: str, version: int) -> Aggregate:
+        raise LookupError(f"{aggregate_id} met at version {version + 1}, not from its start")
+
+    return BatchProcessor(views, load_case=mid_stream, list_cases=None, cache_size=1)
+
+
 @dataclass
 class _Taken:
     """What one batch gave the case views that held one position: the last event they took and

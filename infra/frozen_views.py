@@ -44,7 +44,7 @@ from infra.bulk_writes import bulk_writers, insert_changes
 from infra.log_reader import LogReader, log_reader
 from infra.read_models import SQLiteViewStore
 from infra.recorders import cases_at
-from infra.view_feed import decode
+from infra.view_feed import decoded_runs
 from infra.view_store import ViewStoreBase
 from projections import registry
 from projections.core import CaseView, Row, ViewReader, Views
@@ -231,8 +231,8 @@ def _in_one_read(
     processor = whole_streams(Views(list(views), []))
     try:
         stored = [reader.stored_id(uid) for uid, _ in chunk]
-        pages = reader.pages(position, stored, with_index=False)
-        batch = [decode(app, notification, None) for page in pages for notification, _ in page]
+        runs = decoded_runs(app, reader.case_rows(position, stored))
+        batch = [item for run in runs for item in run]
         last = {item.info.originator_id: item.info.version for item in batch}
         if last != dict(chunk):  # an event missing, or one more than the index has
             raise LookupError("the events read are not those the time index lists")

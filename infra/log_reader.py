@@ -94,21 +94,22 @@ class LogReader:
         ``pages``' ``originators`` (``originators`` answers them so already)."""
         return UUID(text).hex if self.ids == SQLITE_UUID_TEXT else text
 
-    def pages(
-        self, upto: int, originators: Sequence[str] | None = None, *, with_index: bool = True
-    ) -> Iterator[list[IndexedNotification]]:
-        """Events up to position ``upto``: all in log order, or those of ``originators`` (as
-        stored: ``stored_id``) case by case (each aggregate's events in version order); without
-        their index rows (None) unless ``with_index``."""
-        sql = self._select(with_index)
-        params: list[Any] = [upto]
-        if originators is None:
-            sql += f" ORDER BY s.{self.position}"
-        else:
-            sql += self._ids_clause() + " ORDER BY s.originator_id, s.originator_version"
-            params.append(json.dumps(list(originators)) if self.placeholder == "?" else originators)
-        for rows in self._fetched(sql, params):
+    def pages(self, upto: int, *, with_index: bool = True) -> Iterator[list[IndexedNotification]]:
+        """Every event up to position ``upto`` in log order; without their index rows (None)
+        unless ``with_index``."""
+        sql = self._select(with_index) + f" ORDER BY s.{self.position}"
+        for rows in self._fetched(sql, [upto]):
             yield [self._row(r) for r in rows]
+
+    def case_rows(self, upto: int, originators: Sequence[str]) -> Iterator[Sequence[Sequence[Any]]]:
+        """The events of ``originators`` (as stored: ``stored_id``) up to position ``upto``,
+        case by case (each aggregate's events in version order), as the stored rows
+        ``(position, aggregate id as the views spell it, version, topic, state)``, a page at a
+        time, for ``view_feed.decoded_runs``: no object per row here."""
+        sql = self._select(False) + self._ids_clause()
+        sql += " ORDER BY s.originator_id, s.originator_version"
+        ids = json.dumps(list(originators)) if self.placeholder == "?" else originators
+        yield from self._fetched(sql, [upto, ids])
 
     def stored_facts(self, upto: int) -> Iterator[list[StoredFacts]]:
         """The whole log up to position ``upto`` in log order, as the tamper chain hashes it:

@@ -41,7 +41,7 @@ from infra.application import BanliApplication
 from infra.bulk_writes import BulkWriter, bulk_writers, insert_changes
 from infra.log_reader import LogReader, log_reader
 from infra.partitions import partition_of
-from infra.view_feed import decode
+from infra.view_feed import decode, decoded_runs
 from infra.view_store import ViewStoreBase
 from projections import registry, tamper_chain
 from projections.core import Row, Table, Views
@@ -281,18 +281,21 @@ def _runs(plan: Plan, job: Job) -> Iterator[list[DecodedEvent]]:
     """The share's events, decoded, a run at a time: a run is consecutive events of one case
     (a whole case when the share is split by case), so batches made of runs end between
     cases."""
-    # The order-keeping views may not need the decoded event; the Kafka-fed ones never see an
-    # index row (Kafka does not carry it), so the split shares do not read any.
-    whole = job.cases is None
+    if job.cases is not None:
+        # The Kafka-fed views never see an index row (Kafka does not carry it), so the split
+        # shares do not read any.
+        yield from decoded_runs(plan.app, plan.reader.case_rows(plan.head, job.cases))
+        return
+    # The order-keeping views may not need the decoded event.
     run: list[DecodedEvent] = []
     last_case = None
-    for page in plan.reader.pages(plan.head, job.cases, with_index=whole):
+    for page in plan.reader.pages(plan.head):
         for notification, index in page:
             case = notification.originator_id
             if case != last_case and run:
                 yield run
                 run = []
-            run.append(decode(plan.app, notification, index, lazy=whole))
+            run.append(decode(plan.app, notification, index, lazy=True))
             last_case = case
     if run:
         yield run

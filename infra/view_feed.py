@@ -8,6 +8,9 @@ batch processor has not seen from the same store, so neither transport depends o
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
+from typing import Any, NamedTuple, cast
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -44,12 +47,7 @@ def decode(
     """
 
     def domain_event() -> Aggregate.Event:
-        event = app.mapper.to_domain_event(notification)
-        if not isinstance(event, Aggregate.Event):
-            # Every event in the log belongs to an aggregate; anything else cannot be applied.
-            kind = type(event).__name__
-            raise TypeError(f"event {notification.id} is a {kind}, not an aggregate's")
-        return event
+        return _domain_event(app, notification)
 
     info = StoredEventInfo(
         position=notification.id,
@@ -63,3 +61,60 @@ def decode(
     if not lazy:
         info.event  # noqa: B018  (decoded now: see above)
     return DecodedEvent(info)
+
+
+def decoded_runs(
+    app: BanliApplication, pages: Iterable[Sequence[Sequence[Any]]]
+) -> Iterator[list[DecodedEvent]]:
+    """Stored rows that come case by case (``LogReader.case_rows``: a rebuild's share, a
+    recomputation's chunk), decoded now as ``decode`` decodes them, one list per aggregate.
+
+    What ``decode`` costs per event beside the mapper's work, this pays per aggregate: the
+    aggregate's ``UUID`` (made from its text for every event by the mapper, and printed again
+    for the views) and a ``Notification`` (a frozen dataclass) for the mapper, which reads the
+    same attributes of a ``_Stored`` tuple. Measured on a rebuild's share of 228k events: 45.6
+    against 42.9 µs of CPU an event.
+    """
+    run: list[DecodedEvent] = []
+    last: str | None = None
+    uid: UUID | None = None
+    for page in pages:
+        for position, case, version, topic, state in page:
+            if case != last:
+                if run:
+                    yield run
+                    run = []
+                uid, last = UUID(case), case
+            stored = _Stored(position, uid, version, topic, bytes(state))
+            info = StoredEventInfo(
+                position=position,
+                originator_id=case,
+                version=version,
+                topic=topic,
+                state=stored.state,
+                decode=partial(_domain_event, app, stored),
+            )
+            info.event  # noqa: B018  (decoded now, as ``decode`` does)
+            run.append(DecodedEvent(info))
+    if run:
+        yield run
+
+
+class _Stored(NamedTuple):
+    """A stored event as the library's mapper reads it (these attributes, as a ``Notification``
+    has them), the aggregate's id already a ``UUID``."""
+
+    id: int
+    originator_id: UUID | None
+    originator_version: int
+    topic: str
+    state: bytes
+
+
+def _domain_event(app: BanliApplication, stored: Notification | _Stored) -> Aggregate.Event:
+    event = app.mapper.to_domain_event(cast(Notification, stored))
+    if not isinstance(event, Aggregate.Event):
+        # Every event in the log belongs to an aggregate; anything else cannot be applied.
+        kind = type(event).__name__
+        raise TypeError(f"event {stored.id} is a {kind}, not an aggregate's")
+    return event

@@ -32,25 +32,22 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
-from uuid import UUID
 
 from eventsourcing.sqlite import SQLiteDatastore
 
-from domain.case import Case
-from domain.deadlines.calendar import WorkdayCalendar
-from domain.errors import DamagedRecord, InvalidInput
-from infra.application import BanliApplication, replayed
-from infra.bulk_writes import bulk_writers, insert_changes
-from infra.log_reader import LogReader, log_reader
+from domain.errors import InvalidInput
+from infra import split_recompute
+from infra.application import BanliApplication
+from infra.case_recompute import Plan, fill_chunks
+from infra.log_reader import log_reader
 from infra.read_models import SQLiteViewStore
 from infra.recorders import cases_at
-from infra.view_feed import decoded_runs
 from infra.view_store import ViewStoreBase
 from projections import registry
-from projections.core import CaseView, Row, ViewReader, Views
+from projections.core import ViewReader
 from projections.ledger import CASES as LEDGER_CASES
 from projections.ledger import NAME as LEDGER
-from projections.processor import ViewChanges, whole_streams
+from projections.processor import ViewChanges
 from projections.tamper_chain import NAME as CHAIN
 from projections.tamper_chain import links_at
 
@@ -189,82 +186,18 @@ def scratch_views(
         view.name: store.create_generation(view.name, view.tables, activate=True, indexed=False)
         for view in chosen.case
     }
-    calendar = app.stored_calendar.at(position)
     versions = sorted(cases_at(app.index, position).items())
-    reader = log_reader(app.recorder)
-    writers = bulk_writers(store)
-    assert writers is not None  # a store in a folder
-    writer = writers()
-    left_out: list[str] = []
-    try:
-        for start in range(0, len(versions), CHUNK):
-            if progress is not None:
-                progress(start, len(versions))
-            chunk = versions[start : start + CHUNK]
-            changes = None
-            if reader is not None:
-                changes = _in_one_read(app, reader, chosen.case, chunk, position, calendar)
-            if changes is None:
-                changes, damaged = _case_by_case(app, chosen.case, chunk, calendar)
-                left_out += damaged
-            insert_changes(writer, tables, generations, changes)
-    finally:
-        writer.close()
+    chunks = [versions[start : start + CHUNK] for start in range(0, len(versions), CHUNK)]
+    plan = Plan(dict(app.env), tuple(names), position, store.datastore.pool.db_name, generations)
+    left_out = None
+    if log_reader(app.recorder) is not None:  # other processes can open the event store
+        left_out = split_recompute.recompute(plan, chunks, progress)
+    if left_out is None:  # not split (too few cases, or a process failed): here, in turn
+        for view in chosen.case:
+            for table in view.tables:  # empty unless a split began
+                store.execute(f"DELETE FROM {store.table(table, generations[view.name])}", ())
+        left_out = fill_chunks(app, plan, chunks, progress)
     for view in chosen.case:
         store.create_indexes(view.tables, generations[view.name])
     store.write({name: ViewChanges(position=position) for name in generations}, tables, generations)
     return Scratch(store, tuple(left_out))
-
-
-def _in_one_read(
-    app: BanliApplication,
-    reader: LogReader,
-    views: Sequence[CaseView],
-    chunk: Sequence[tuple[str, int]],
-    position: int,
-    calendar: WorkdayCalendar,
-) -> dict[str, ViewChanges] | None:
-    """The chunk's aggregates read in one query (their events up to ``position``, case by
-    case) and folded as the log runner folds them: at 10⁶ events a verify spent 84 s here
-    loading each case with a query of its own. None when an event cannot be read or
-    replayed: the case-by-case pass then names the damaged case."""
-    processor = whole_streams(Views(list(views), []))
-    try:
-        stored = [reader.stored_id(uid) for uid, _ in chunk]
-        runs = decoded_runs(app, reader.case_rows(position, stored))
-        batch = [item for run in runs for item in run]
-        last = {item.info.originator_id: item.info.version for item in batch}
-        if last != dict(chunk):  # an event missing, or one more than the index has
-            raise LookupError("the events read are not those the time index lists")
-        return processor.process(batch, {}, calendar=calendar)
-    except Exception as error:  # damage (or a store that reads otherwise): case by case
-        log.info("aggregates read together failed (%r); reading them one by one", error)
-        return None
-
-
-def _case_by_case(
-    app: BanliApplication,
-    views: Sequence[CaseView],
-    chunk: Sequence[tuple[str, int]],
-    calendar: WorkdayCalendar,
-) -> tuple[dict[str, ViewChanges], list[str]]:
-    """Each case loaded alone; those whose events cannot be replayed left out, by id."""
-    found: list[Case] = []
-    damaged: list[str] = []
-    for uid, version in chunk:
-        try:
-            case = replayed(app, UUID(uid), version)
-        except DamagedRecord:
-            damaged.append(uid)
-            continue
-        if isinstance(case, Case):
-            found.append(case)
-    ids = [str(case.id) for case in found]
-    changes: dict[str, ViewChanges] = {}
-    for view in views:
-        replace: dict[str, tuple[list[str], list[Row]]] = {t.name: (ids, []) for t in view.tables}
-        for case in found:
-            for table, rows in view.rows(case, calendar).items():
-                replace[table][1].extend(rows)
-        changes[view.name] = ViewChanges(replace=replace)
-    return changes, damaged

@@ -30,8 +30,6 @@ import gc
 import logging
 import multiprocessing
 import os
-import queue
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +39,7 @@ from infra.application import BanliApplication
 from infra.bulk_writes import BulkWriter, bulk_writers, insert_changes
 from infra.log_reader import LogReader, log_reader
 from infra.partitions import partition_of
+from infra.process_reports import gathered
 from infra.view_feed import decode, decoded_runs
 from infra.view_store import ViewStoreBase
 from projections import registry, tamper_chain
@@ -55,8 +54,6 @@ Progress = Callable[[int, int], None]
 # Events per batch of a partition process (ended at the next case boundary): one write
 # transaction each.
 BATCH_EVENTS = 20_000
-# How often the parent looks at its processes while none reports.
-POLL_SECONDS = 0.5
 # How long the parent waits for a report from any process before it gives them all up. A
 # process reports every BATCH_EVENTS events (a second or two); one that says nothing for this
 # long is stuck, not slow: a process forked while another thread of the parent held a lock
@@ -153,21 +150,10 @@ def _run(plan: Plan, planned: Iterable[Job], progress: Progress | None) -> None:
             running[job.index] = context.Process(target=_work, args=(plan, job, reports))
             running[job.index].start()
         done: dict[int, int] = {job.index: 0 for job in jobs}
-        finished: set[int] = set()
-        heard = time.monotonic()
-        while len(finished) < len(jobs):
-            try:
-                kind, index, value = reports.get(timeout=POLL_SECONDS)
-            except queue.Empty:
-                _check_alive(running, finished)
-                _check_heard(heard)
-                continue
-            heard = time.monotonic()
-            if kind == "failed":
-                raise RuntimeError(f"rebuild process {index}: {value}")
+        for _, index, value in gathered(
+            running, reports, what="rebuild", stall_seconds=STALL_SECONDS
+        ):
             done[index] = value
-            if kind == "done":
-                finished.add(index)
             if progress is not None:
                 progress(_overall(plan.head, jobs, done), plan.head)
     finally:
@@ -183,18 +169,6 @@ def _overall(head: int, jobs: Sequence[Job], done: Mapping[int, int]) -> int:
     split = [done[j.index] for j in jobs if j.cases is not None]
     whole = [done[j.index] for j in jobs if j.cases is None]
     return min([sum(split)] * bool(split) + whole + [head])
-
-
-def _check_alive(running: Mapping[int, Any], finished: set[int]) -> None:
-    for index, process in running.items():
-        if index not in finished and not process.is_alive() and process.exitcode != 0:
-            raise RuntimeError(f"rebuild process {index} exited with {process.exitcode}")
-
-
-def _check_heard(heard: float) -> None:
-    silent = time.monotonic() - heard
-    if silent > STALL_SECONDS:
-        raise RuntimeError(f"no rebuild process reported for {silent:.0f} s (stuck)")
 
 
 def _work(plan: Plan, job: Job, reports: Any) -> None:

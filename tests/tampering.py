@@ -99,6 +99,15 @@ class Deployment:
         changed = bytes(state).replace(old, new)
         self.events_sql("UPDATE {events} SET state = ? WHERE {pos} = ?", (changed, position))
 
+    def break_registration(self, case_id: str) -> None:
+        """The case's first event made unreadable: the case can no longer be replayed."""
+        [(first,)] = self.events_sql(
+            "SELECT notification_id FROM {index} WHERE originator_id = ? "
+            "AND originator_version = 1",
+            (case_id,),
+        )
+        self.events_sql("UPDATE {events} SET state = ? WHERE {pos} = ?", (b"\x00not json", first))
+
     def delete_event(self, position: int) -> None:
         """A thorough insider: the event and its index row go together."""
         self.events_sql("DELETE FROM {events} WHERE {pos} = ?", (position,))

@@ -464,12 +464,9 @@ def test_figures_at_a_position_leave_out_a_damaged_case_and_name_it_R_X2(
     damaged = register_and_assign(api, "D-1")
     register_and_assign(api, "D-2")
     position = api.head()
-    insider = Deployment(api.services.settings, api.services.app, api.services.views)
-    [(first,)] = insider.events_sql(
-        "SELECT notification_id FROM {index} WHERE originator_id = ? AND originator_version = 1",
-        (damaged,),
+    Deployment(api.services.settings, api.services.app, api.services.views).break_registration(
+        damaged
     )
-    insider.events_sql("UPDATE {events} SET state = ? WHERE {pos} = ?", (b"\x00not json", first))
 
     response = download(api, "/v1/exports/ledger.xlsx", as_of=AS_OF, position=position)
     assert response.headers["x-banli-damaged-cases"] == damaged

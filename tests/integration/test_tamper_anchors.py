@@ -15,7 +15,7 @@ import pytest
 
 from banli.cli import main
 from domain.errors import DamagedRecord
-from infra import frozen_views
+from infra import case_recompute, frozen_views
 from infra.anchor_sinks import configured_sinks
 from infra.anchoring import AnchorRun, anchor_once
 from infra.anchors import sign
@@ -403,7 +403,7 @@ def test_a_recomputation_reads_each_chunk_of_cases_in_one_query_R_X2(
     def one_by_one(*args: object) -> None:
         raise AssertionError("a chunk of sound cases was loaded case by case")
 
-    monkeypatch.setattr(frozen_views, "_case_by_case", one_by_one)
+    monkeypatch.setattr(case_recompute, "_case_by_case", one_by_one)
     monkeypatch.setattr(frozen_views, "CHUNK", 2)  # the three cases and their units, in chunks
     d = deployment
     found = d.verify().as_dict()

@@ -16,7 +16,7 @@ from infra.documents import DocumentStore
 from infra.settings import Settings
 from infra.trail_audit import TrailCheck, check_trail
 from infra.verify_runs import Progress
-from infra.view_audit import ViewCheck, check_case_views
+from infra.view_audit import ViewCheck, check_case_views, recomputing_early
 from infra.view_store import ViewStoreBase
 from projections.chain_check import Finding, Verification, verify
 from projections.tamper_chain import chain_links
@@ -131,13 +131,15 @@ def verify_chain(
     """Every check, each reporting its stage to ``progress`` as it goes (a background run)."""
     report = progress or _unreported
     reading = anchors if anchors is not None else AnchorReading()
-    head = app.recorder.max_notification_id() or 0
-    stored = _counted(stored_chain(app), head, report)
-    verification = verify(stored, chain_links(store), reading.anchors)
-    report("documents", 0, 0)
-    checked = check_documents(app, documents) if documents is not None else DocumentCheck()
-    trail = check_trail(app, store, report)
-    return ChainAudit(verification, reading, checked, trail, check_case_views(app, store, report))
+    with recomputing_early(app, store) as early:
+        head = app.recorder.max_notification_id() or 0
+        stored = _counted(stored_chain(app), head, report)
+        verification = verify(stored, chain_links(store), reading.anchors)
+        report("documents", 0, 0)
+        checked = check_documents(app, documents) if documents is not None else DocumentCheck()
+        trail = check_trail(app, store, report)
+        views = check_case_views(app, store, report, early)
+    return ChainAudit(verification, reading, checked, trail, views)
 
 
 def _unreported(stage: str, done: int, total: int) -> None:

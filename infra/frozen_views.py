@@ -38,7 +38,7 @@ from eventsourcing.sqlite import SQLiteDatastore
 from domain.errors import InvalidInput
 from infra import split_recompute
 from infra.application import BanliApplication
-from infra.case_recompute import Plan, fill_chunks
+from infra.case_recompute import Chunk, Plan, fill_chunks
 from infra.log_reader import log_reader
 from infra.read_models import SQLiteViewStore
 from infra.recorders import cases_at
@@ -175,29 +175,67 @@ def scratch_views(
 ) -> Scratch:
     """The case views ``names`` as of ``position``, derived from the event store, but for the
     cases whose events cannot be replayed (named in ``left_out``); ``progress`` is told the
-    aggregates done of all, a chunk at a time."""
+    aggregates done of all."""
+    return begin_scratch(app, names, position, folder).finish(progress)
+
+
+def begin_scratch(
+    app: BanliApplication, names: Sequence[str], position: int, folder: Path
+) -> ScratchBuild:
+    """``scratch_views`` begun: its tables made and, when it is split, its processes at work
+    while the caller does something else (verify checks the chain meanwhile)."""
     store = SQLiteViewStore(SQLiteDatastore(str(folder / "views.sqlite3")))
-    chosen = registry.views(names)
-    tables = chosen.tables()
     # Bare tables filled in bulk, then indexed once, as a rebuild fills a generation: through
     # the store's own writes (a transaction and its wait for the disk per chunk, indexes kept
     # row by row) writing took a third of a verify's recomputation at 10⁶ events.
     generations = {
         view.name: store.create_generation(view.name, view.tables, activate=True, indexed=False)
-        for view in chosen.case
+        for view in registry.views(names).case
     }
     versions = sorted(cases_at(app.index, position).items())
     chunks = [versions[start : start + CHUNK] for start in range(0, len(versions), CHUNK)]
     plan = Plan(dict(app.env), tuple(names), position, store.datastore.pool.db_name, generations)
-    left_out = None
+    split = None
     if log_reader(app.recorder) is not None:  # other processes can open the event store
-        left_out = split_recompute.recompute(plan, chunks, progress)
-    if left_out is None:  # not split (too few cases, or a process failed): here, in turn
-        for view in chosen.case:
-            for table in view.tables:  # empty unless a split began
-                store.execute(f"DELETE FROM {store.table(table, generations[view.name])}", ())
-        left_out = fill_chunks(app, plan, chunks, progress)
-    for view in chosen.case:
-        store.create_indexes(view.tables, generations[view.name])
-    store.write({name: ViewChanges(position=position) for name in generations}, tables, generations)
-    return Scratch(store, tuple(left_out))
+        split = split_recompute.start(plan, chunks)
+    return ScratchBuild(app, store, plan, chunks, split)
+
+
+@dataclass
+class ScratchBuild:
+    """Scratch views under way (``begin_scratch``): ``finish`` them, or ``stop`` them unused."""
+
+    app: BanliApplication
+    store: SQLiteViewStore
+    plan: Plan
+    chunks: Sequence[Chunk]
+    split: split_recompute.Split | None
+    finished: bool = False
+
+    def finish(self, progress: Callable[[int, int], None] | None = None) -> Scratch:
+        """The scratch views, ``progress`` told the aggregates done of all; the caller closes
+        their store."""
+        left_out = None if self.split is None else self.split.wait(progress)
+        store, plan = self.store, self.plan
+        views = registry.views(plan.names).case
+        if left_out is None:  # not split (too few cases, or a process failed): here, in turn
+            for view in views:
+                for table in view.tables:  # empty unless a split began
+                    generation = plan.generations[view.name]
+                    store.execute(f"DELETE FROM {store.table(table, generation)}", ())
+            left_out = fill_chunks(self.app, plan, self.chunks, progress)
+        for view in views:
+            store.create_indexes(view.tables, plan.generations[view.name])
+        tables = {view.name: view.tables for view in views}
+        reached = {name: ViewChanges(position=plan.position) for name in tables}
+        store.write(reached, tables, plan.generations)
+        self.finished = True
+        return Scratch(store, tuple(left_out))
+
+    def stop(self) -> None:
+        """Its processes ended and its store closed, unless it was finished (the caller has
+        the store then)."""
+        if self.split is not None:
+            self.split.stop()
+        if not self.finished:
+            self.store.datastore.close()

@@ -33,6 +33,9 @@ SPLIT_FROM_CHUNKS = 20
 # How long the parent waits for a word from any process before it gives the split up. A chunk
 # of 500 cases takes under a second; a process silent this long is stuck.
 STALL_SECONDS = 120.0
+# The processes' niceness: the scheduler gives a busy asking process (nice 0) about ten times
+# their share of a core they contend for.
+NICENESS = 10
 
 
 def processes_for(chunks: int) -> int:
@@ -42,33 +45,52 @@ def processes_for(chunks: int) -> int:
     return min(os.cpu_count() or 1, chunks)
 
 
-def recompute(
-    plan: Plan,
-    chunks: Sequence[Chunk],
-    progress: Callable[[int, int], None] | None = None,
-    processes: int | None = None,
-) -> list[str] | None:
-    """Fills ``plan``'s scratch tables with the chunks' cases across ``processes`` (one per core
-    when None); the cases left out, or None when it was not split or did not finish."""
+def start(plan: Plan, chunks: Sequence[Chunk], processes: int | None = None) -> Split | None:
+    """Starts filling ``plan``'s scratch tables with the chunks' cases across ``processes`` (one
+    per core when None); None when it is not split (too few chunks) or could not start."""
     count = processes or processes_for(len(chunks))
     if count <= 1:
         return None
     context = multiprocessing.get_context("spawn")
     reports: Any = context.Queue()
-    shares = [list(chunks[index::count]) for index in range(count)]
     running = {
-        index: context.Process(target=_share, args=(plan, share, index, reports), daemon=True)
-        for index, share in enumerate(shares)
+        index: context.Process(
+            target=_share, args=(plan, chunks[index::count], index, reports), daemon=True
+        )
+        for index in range(count)
     }
+    split = Split(running, reports, sum(len(chunk) for chunk in chunks))
     try:
         for process in running.values():
             process.start()
-        return _gathered(running, reports, sum(len(chunk) for chunk in chunks), progress)
     except Exception as error:
-        log.warning("the split recomputation failed (%s); recomputing in one process", error)
+        log.warning("the split recomputation did not start (%s)", error)
+        split.stop()
         return None
-    finally:
-        for process in running.values():
+    return split
+
+
+class Split:
+    """A recomputation under way in spawned processes."""
+
+    def __init__(self, running: Mapping[int, Any], reports: Any, total: int) -> None:
+        self.running = running
+        self.reports = reports
+        self.total = total  # cases
+
+    def wait(self, progress: Callable[[int, int], None] | None = None) -> list[str] | None:
+        """Until every process is done: the cases they left out (in id order), or None when one
+        failed (the scratch tables then hold part of the rows)."""
+        try:
+            return _gathered(self.running, self.reports, self.total, progress)
+        except Exception as error:
+            log.warning("the split recomputation failed (%s); recomputing in one process", error)
+            return None
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        for process in self.running.values():
             if process.is_alive():
                 process.terminate()
             if process.pid is not None:
@@ -97,6 +119,9 @@ def _gathered(
 def _share(plan: Plan, chunks: Sequence[Chunk], index: int, reports: Any) -> None:
     """A spawned process: its chunks into the scratch tables, reporting each."""
     try:
+        # Behind the process that asked, which has its own work meanwhile (the chain's check,
+        # an API's requests): a core it leaves idle is this one's.
+        os.nice(NICENESS)
         app = BanliApplication(env=dict(plan.env))
         try:
             done = [0]

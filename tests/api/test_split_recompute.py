@@ -9,27 +9,40 @@ from typing import Any
 
 import pytest
 
+from api.read_scope import views_current
 from infra import frozen_views, split_recompute
+from infra.chain_audit import verify_chain
+from projections import registry
 from projections.ledger import CASES as LEDGER_CASES
 from tests.api.conftest import Api, register_and_assign
 from tests.api.test_exports import AS_OF, book, download, rows
 from tests.tampering import Deployment
 
+CASE_VIEWS = [view.name for view in registry.views().case]
+
 
 @pytest.fixture
 def split(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """Every recomputation split, a case a chunk; the answers of each split, in order."""
+    """Every recomputation split, a case a chunk; what each gave: the cases its processes left
+    out, or None when it was not split (or gave up)."""
     monkeypatch.setattr(frozen_views, "CHUNK", 1)
     monkeypatch.setattr(split_recompute, "SPLIT_FROM_CHUNKS", 2)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     answers: list[Any] = []
-    real = split_recompute.recompute
+    real_start, real_wait = split_recompute.start, split_recompute.Split.wait
 
-    def recompute(*args: Any, **kwargs: Any) -> Any:
-        answers.append(real(*args, **kwargs))
+    def start(*args: Any, **kwargs: Any) -> Any:
+        begun = real_start(*args, **kwargs)
+        if begun is None:
+            answers.append(None)
+        return begun
+
+    def wait(self: Any, *args: Any, **kwargs: Any) -> Any:
+        answers.append(real_wait(self, *args, **kwargs))
         return answers[-1]
 
-    monkeypatch.setattr(split_recompute, "recompute", recompute)
+    monkeypatch.setattr(split_recompute, "start", start)
+    monkeypatch.setattr(split_recompute.Split, "wait", wait)
     return answers
 
 
@@ -96,3 +109,45 @@ def test_a_split_whose_process_dies_is_recomputed_by_the_asking_process_R_X2(
     monkeypatch.setattr(split_recompute, "_share", _dies)
     assert ledger_at(api, position) == whole
     assert split[-1] is None  # given up, then done by the process that asked
+
+
+def test_verify_begins_the_views_recomputation_before_it_checks_the_chain_R_X2(
+    api: Api, split: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its processes work while the chain and the trail are checked in the asking process."""
+    register_and_assign(api, "S-6")
+    said: list[str] = []
+    real_start = split_recompute.start
+
+    def start(*args: Any, **kwargs: Any) -> Any:
+        said.append("recomputation begun")
+        return real_start(*args, **kwargs)
+
+    monkeypatch.setattr(split_recompute, "start", start)
+    svc = api.services
+    views_current(svc, *CASE_VIEWS)  # as the API waits before a verify
+    found = verify_chain(svc.app, svc.views, progress=lambda stage, *_: said.append(stage))
+    assert found.ok and found.views.position == api.head()
+    assert said.index("recomputation begun") < said.index("chain") < said.index("views")
+    assert said.count("recomputation begun") == 1 and split[-1] == []
+
+
+def test_views_that_moved_since_the_recomputation_began_are_compared_at_their_new_place_R_X2(
+    api: Api, split: list[Any]
+) -> None:
+    """A case recorded while the chain is checked moves the views on; the recomputation begun
+    before it holds no such case, and compared with it the new case's rows were findings."""
+    register_and_assign(api, "S-7")
+    svc = api.services
+    views_current(svc, *CASE_VIEWS)
+    moved: list[int] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "trail" and not moved:
+            register_and_assign(api, "S-8")
+            views_current(svc, *CASE_VIEWS)
+            moved.append(api.head())
+
+    found = verify_chain(svc.app, svc.views, progress=progress)
+    assert found.views.position == moved[0] and found.ok, found.as_dict()
+    assert found.views.checked > 0

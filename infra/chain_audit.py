@@ -131,8 +131,11 @@ def verify_chain(
     """Every check, each reporting its stage to ``progress`` as it goes (a background run)."""
     report = progress or _unreported
     reading = anchors if anchors is not None else AnchorReading()
+    head = app.recorder.max_notification_id() or 0
+    # Said at once: the chain's links are read and the views' recomputation begun first (10 s
+    # at 10⁶ events in the API's process, which showed no stage meanwhile).
+    report("chain", 0, head)
     with recomputing_early(app, store) as early:
-        head = app.recorder.max_notification_id() or 0
         stored = _counted(stored_chain(app), head, report)
         verification = verify(stored, chain_links(store), reading.anchors)
         report("documents", 0, 0)

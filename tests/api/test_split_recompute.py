@@ -126,9 +126,14 @@ def test_verify_begins_the_views_recomputation_before_it_checks_the_chain_R_X2(
     monkeypatch.setattr(split_recompute, "start", start)
     svc = api.services
     views_current(svc, *CASE_VIEWS)  # as the API waits before a verify
-    found = verify_chain(svc.app, svc.views, progress=lambda stage, *_: said.append(stage))
-    assert found.ok and found.views.position == api.head()
-    assert said.index("recomputation begun") < said.index("chain") < said.index("views")
+    head = api.head()
+    found = verify_chain(
+        svc.app, svc.views, progress=lambda stage, done, _: said.append(f"{stage} {done}")
+    )
+    assert found.ok and found.views.position == head
+    # The chain's stage said at once, the recomputation begun before the chain is checked.
+    assert said[:2] == ["chain 0", "recomputation begun"]
+    assert said.index(f"chain {head}") < said.index("views 0")
     assert said.count("recomputation begun") == 1 and split[-1] == []
 
 

@@ -35,9 +35,10 @@ from typing import Any
 from infra.application import BanliApplication
 from infra.bulk_writes import values
 from infra.frozen_views import ScratchBuild, begin_scratch, single_position
-from infra.recorders import case_heads_at
+from infra.recorders import CaseHead, case_heads_at
 from infra.verify_runs import Progress
 from infra.view_store import ViewStoreBase
+from infra.view_suspects import suspects
 from projections import registry
 from projections.chain_check import Finding
 from projections.core import Table, ViewReader
@@ -135,27 +136,57 @@ def _compare_at(
         scratch = build.finish(recomputing)
         recomputed, left_out = scratch.store, set(scratch.left_out)
         try:
-            numbers = _numbers(recomputed)
-            for compared, table in enumerate(tables):
-                if progress is not None:
-                    progress("compare", compared, len(tables))
-                ids = sorted((_case_ids(store, table) | _case_ids(recomputed, table)) - left_out)
-                for start in range(0, len(ids), PAGE):
-                    chunk = ids[start : start + PAGE]
-                    found, wanted = _rows(store, table, chunk), _rows(recomputed, table, chunk)
-                    checked += sum(len(rows) for rows in found.values())
-                    for case_id in chunk:
-                        reason = _differs(table, found.get(case_id, []), wanted.get(case_id, []))
-                        if reason:
-                            case = f"{numbers.get(case_id, '?')} ({case_id})"
-                            head = heads.get(case_id)
-                            position = head.position if head else at  # a row for no case
-                            findings.append(Finding(position, reason.format(case=case)))
-                if len(findings) >= MAX_FINDINGS:
-                    break
+            naming = _Naming(_numbers(recomputed), heads, at)
+            compare = partial(_compare_table, store, recomputed, naming)
+            with suspects(store, recomputed, left_out) as narrowed:
+                for compared, table in enumerate(tables):
+                    if progress is not None:
+                        progress("compare", compared, len(tables))
+                    if narrowed is None:
+                        ids = _case_ids(store, table) | _case_ids(recomputed, table)
+                        read, found = compare(table, sorted(ids - left_out))
+                        checked += read
+                    else:  # rows SQLite finds the same are the same: counted, not read
+                        _, found = compare(table, sorted(narrowed.cases(table)))
+                        checked += narrowed.rows(table)
+                    findings += found
+                    if len(findings) >= MAX_FINDINGS:
+                        break
         finally:
             recomputed.datastore.close()
     return checked, findings
+
+
+@dataclass(frozen=True)
+class _Naming:
+    """How a finding names its case (by number and id) and where (its last event by ``at``)."""
+
+    numbers: dict[str, str]
+    heads: dict[str, CaseHead]
+    at: int
+
+    def finding(self, case_id: str, reason: str) -> Finding:
+        case = f"{self.numbers.get(case_id, '?')} ({case_id})"
+        head = self.heads.get(case_id)
+        position = head.position if head else self.at  # a row for no case
+        return Finding(position, reason.format(case=case))
+
+
+def _compare_table(
+    store: ViewReader, recomputed: ViewReader, naming: _Naming, table: Table, ids: Sequence[str]
+) -> tuple[int, list[Finding]]:
+    """The rows of the cases ``ids`` in both stores, compared: the live rows read, and what
+    differs."""
+    read, findings = 0, []
+    for start in range(0, len(ids), PAGE):
+        chunk = ids[start : start + PAGE]
+        found, wanted = _rows(store, table, chunk), _rows(recomputed, table, chunk)
+        read += sum(len(rows) for rows in found.values())
+        for case_id in chunk:
+            reason = _differs(table, found.get(case_id, []), wanted.get(case_id, []))
+            if reason:
+                findings.append(naming.finding(case_id, reason))
+    return read, findings
 
 
 def _numbers(recomputed: ViewReader) -> dict[str, str]:

@@ -35,7 +35,9 @@ Chunk = Sequence[tuple[str, int]]  # cases (id, version at the position), in id 
 class Plan:
     """What any process needs to fill a scratch store: all of it plain, to be sent to one."""
 
-    env: Mapping[str, Any]  # the event store's application environment (``app.env``)
+    # The event store's application environment (``app.env``: its database, its cipher key),
+    # sent to a spawned process through its pipe, never on a command line.
+    env: Mapping[str, Any]
     names: tuple[str, ...]  # the case views
     position: int  # of the log: each case as it stood there, the calendar too
     path: str  # the scratch SQLite file
@@ -83,7 +85,7 @@ def _in_one_read(
     app: BanliApplication,
     reader: LogReader,
     views: Sequence[CaseView],
-    chunk: Sequence[tuple[str, int]],
+    chunk: Chunk,
     position: int,
     calendar: WorkdayCalendar,
 ) -> dict[str, ViewChanges] | None:
@@ -108,7 +110,7 @@ def _in_one_read(
 def _case_by_case(
     app: BanliApplication,
     views: Sequence[CaseView],
-    chunk: Sequence[tuple[str, int]],
+    chunk: Chunk,
     calendar: WorkdayCalendar,
 ) -> tuple[dict[str, ViewChanges], list[str]]:
     """Each case loaded alone; those whose events cannot be replayed left out, by id."""

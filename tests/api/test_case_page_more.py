@@ -80,7 +80,7 @@ def test_R_E1_handler_asks_office_grants_and_the_page_strikes_the_original_throu
         "2025-06-30",
     )
     page = handler.get(asked.headers["location"]).text
-    assert "延期申请（1 件）" in page and "待决定" in page
+    assert "延期申请（1 件）" in page and '<span class="tag waiting">待决定</span>' in page
     assert 'id="form-extension-decision"' not in page  # the office decides
 
     office = logged_in(api, "clerk")
@@ -162,7 +162,8 @@ def test_R_S4_the_page_lists_earlier_alike_cases_and_the_office_confirms_one(api
     row = re.search(rf'id="repeat-{earlier["road"]}">(.*?)</tr>', page, re.S)
     assert row and "S-2024-01" in row.group(1) and "2024" in row.group(1)
     assert f'<a href="/cases/{earlier["road"]}">{ROAD}</a>' in row.group(1)
-    assert "待确认" in row.group(1)
+    # Awaiting the office, in a colour of its own: amber is 即将到期's (UI.md), red 已逾期's.
+    assert '<span class="tag waiting">待确认</span>' in row.group(1)
 
     # A case that was not found alike is refused beside the field (R-S4), nothing written.
     version = api.case(case_id)["version"]
@@ -188,6 +189,7 @@ def test_R_S4_the_page_lists_earlier_alike_cases_and_the_office_confirms_one(api
     assert api.case(case_id)["key"] is False  # on the key ledger as a repeat, not designated
     page = office.get(done.headers["location"]).text
     assert "已确认重复" in page and "S-2024-01（2024 年度）" in page  # the timeline, by number
+    assert '<span class="tag settled">已确认重复</span>' in page
 
 
 def test_R_S4_a_handler_sees_the_repeats_without_other_units_titles_or_the_form(api: Api) -> None:
@@ -245,8 +247,8 @@ def test_notices_show_once_each_with_channels_retried_until_accepted_R_F4_R_S3(
     assert len(items) == 2  # the reply to 张三, the disclosure deadline to FIN
     to_proposer = next(i for i in items if "答复已印发" in i)
     assert "zhangsan@example.com" in to_proposer
-    assert re.search(r"电子邮件：<span[^>]*>未送达，重试中", to_proposer)
-    assert re.search(r"接口推送：<span[^>]*>已送达</span> <time", to_proposer)
+    assert '电子邮件：<span class="tag waiting">未送达，重试中' in to_proposer
+    assert re.search(r'接口推送：<span class="tag ok">已送达</span> <time', to_proposer)
 
     noticed.mailbox.refuse = set()
     noticed.round()

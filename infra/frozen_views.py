@@ -238,4 +238,5 @@ class ScratchBuild:
         if self.split is not None:
             self.split.stop()
         if not self.finished:
+            self.finished = True  # no more to do, and its store not closed twice
             self.store.datastore.close()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -33,6 +34,10 @@ SPLIT_FROM_CHUNKS = 20
 # How long the parent waits for a word from any process before it gives the split up. A chunk
 # of 500 cases takes under a second; a process silent this long is stuck.
 STALL_SECONDS = 120.0
+# One split at a time in a process: exports at a past position asked at once (each its own
+# request) would otherwise each start a process per core. The others recompute in the process
+# that asked, as below the floor.
+_ONE_AT_A_TIME = threading.Lock()
 # The processes' niceness: the scheduler gives a busy asking process (nice 0) about ten times
 # their share of a core they contend for.
 NICENESS = 10
@@ -49,23 +54,27 @@ def start(plan: Plan, chunks: Sequence[Chunk], processes: int | None = None) -> 
     """Starts filling ``plan``'s scratch tables with the chunks' cases across ``processes`` (one
     per core when None); None when it is not split (too few chunks) or could not start."""
     count = processes or processes_for(len(chunks))
-    if count <= 1:
+    if count <= 1 or not _ONE_AT_A_TIME.acquire(blocking=False):
         return None
-    context = multiprocessing.get_context("spawn")
-    reports: Any = context.Queue()
-    running = {
-        index: context.Process(
-            target=_share, args=(plan, chunks[index::count], index, reports), daemon=True
-        )
-        for index in range(count)
-    }
-    split = Split(running, reports, sum(len(chunk) for chunk in chunks))
+    split = None
     try:
+        context = multiprocessing.get_context("spawn")
+        reports: Any = context.Queue()
+        running = {
+            index: context.Process(
+                target=_share, args=(plan, chunks[index::count], index, reports), daemon=True
+            )
+            for index in range(count)
+        }
+        split = Split(running, reports, sum(len(chunk) for chunk in chunks))
         for process in running.values():
             process.start()
     except Exception as error:
         log.warning("the split recomputation did not start (%s)", error)
-        split.stop()
+        if split is None:
+            _ONE_AT_A_TIME.release()
+        else:
+            split.stop()
         return None
     return split
 
@@ -77,6 +86,7 @@ class Split:
         self.running = running
         self.reports = reports
         self.total = total  # cases
+        self.stopped = False
 
     def wait(self, progress: Callable[[int, int], None] | None = None) -> list[str] | None:
         """Until every process is done: the cases they left out (in id order), or None when one
@@ -90,11 +100,18 @@ class Split:
             self.stop()
 
     def stop(self) -> None:
-        for process in self.running.values():
-            if process.is_alive():
-                process.terminate()
-            if process.pid is not None:
-                process.join()
+        """Its processes ended, and the next recomputation free to split."""
+        if self.stopped:
+            return
+        self.stopped = True
+        try:
+            for process in self.running.values():
+                if process.is_alive():
+                    process.terminate()
+                if process.pid is not None:
+                    process.join()
+        finally:
+            _ONE_AT_A_TIME.release()
 
 
 def _gathered(

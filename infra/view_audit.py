@@ -104,8 +104,13 @@ def check_case_views(
         at = single_position(store, names)
         if not at:
             return ViewCheck()
-        begun = early.build if early is not None and early.position == at else None
-        early = None  # a second attempt is at another position
+        begun = None
+        if early is not None:
+            if early.position == at:
+                begun = early.build
+            else:  # its processes make way for the recomputation at the views' new place
+                early.build.stop()
+            early = None  # a second attempt is at another position
         try:
             tables = [t for v in views for t in v.tables]
             checked, findings = _compare_at(app, store, tables, at, progress, begun)

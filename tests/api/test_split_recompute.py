@@ -5,6 +5,7 @@ damaged cases named the same; a process that fails leaves the work to the one th
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -156,3 +157,28 @@ def test_views_that_moved_since_the_recomputation_began_are_compared_at_their_ne
     found = verify_chain(svc.app, svc.views, progress=progress)
     assert found.views.position == moved[0] and found.ok, found.as_dict()
     assert found.views.checked > 0
+
+
+def test_one_split_at_a_time_the_next_recomputes_in_the_asking_process_R_X2(
+    api: Api, split: list[Any], tmp_path: Path
+) -> None:
+    """Exports at a past position asked at once each started a process per core."""
+    register_and_assign(api, "S-9")
+    register_and_assign(api, "S-10")
+    app, at = api.services.app, api.head()
+    first = frozen_views.begin_scratch(app, CASE_VIEWS, at, tmp_path / "a")
+    second = frozen_views.begin_scratch(app, CASE_VIEWS, at, tmp_path / "b")
+    assert first.split is not None and second.split is None
+    apart, here = first.finish(), second.finish()
+    try:
+        table = apart.store.table(LEDGER_CASES)
+        rows = "SELECT * FROM {} ORDER BY case_id"
+        assert apart.store.fetch(rows.format(table), []) == here.store.fetch(
+            rows.format(here.store.table(LEDGER_CASES)), []
+        )
+    finally:
+        apart.store.datastore.close()
+        here.store.datastore.close()
+    third = frozen_views.begin_scratch(app, CASE_VIEWS, at, tmp_path / "c")
+    assert third.split is not None  # the first one's processes are done: free again
+    third.stop()

@@ -91,7 +91,7 @@ class LogReader:
 
     def stored_id(self, text: str) -> str:
         """An aggregate id as the views spell it (``str(UUID)``) as the store holds it, for
-        ``pages``' ``originators`` (``originators`` answers them so already)."""
+        ``case_rows``' ``originators`` (``originators`` answers them so already)."""
         return UUID(text).hex if self.ids == SQLITE_UUID_TEXT else text
 
     def pages(self, upto: int, *, with_index: bool = True) -> Iterator[list[IndexedNotification]]:

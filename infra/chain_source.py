@@ -9,7 +9,6 @@ mistaken for index rows without an event (rows above the head are looked at one 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from eventsourcing.persistence import Notification
 
@@ -41,19 +40,21 @@ def stored_chain(app: BanliApplication) -> Iterator[Stored]:
     pending = next(index, None)
     start = 1
     while start <= head:
-        page = _page(app, start, head)
+        page = readable(app, start, head)
         if not page:
             break
         for n in page:
-            while pending is not None and pending[0] < n.position:
+            position = n.position if isinstance(n, UnreadableEvent) else n.id
+            while pending is not None and pending[0] < position:
                 yield OrphanIndexRow(pending[0])
                 pending = next(index, None)
             facts = None
-            if pending is not None and pending[0] == n.position:
+            if pending is not None and pending[0] == position:
                 facts = pending[1]
                 pending = next(index, None)
-            yield replace(n, index=facts) if isinstance(n, ChainEntry) else n
-        start = page[-1].position + 1
+            # The entry made once, with its index row (a copy per event was a tenth of this).
+            yield n if isinstance(n, UnreadableEvent) else _entry(n, facts)
+        start = position + 1
     while pending is not None:
         yield OrphanIndexRow(pending[0])
         pending = next(index, None)
@@ -66,11 +67,6 @@ def _tail_orphans(app: BanliApplication, head: int) -> Iterator[OrphanIndexRow]:
         found = app.recorder.select_notifications(start=position, limit=1, stop=position)
         if not found:
             yield OrphanIndexRow(position)
-
-
-def _page(app: BanliApplication, start: int, head: int) -> list[ChainEntry | UnreadableEvent]:
-    """The events of a page from ``start`` (without their index rows)."""
-    return [n if isinstance(n, UnreadableEvent) else _entry(n) for n in readable(app, start, head)]
 
 
 def readable(
@@ -93,5 +89,5 @@ def readable(
         return found
 
 
-def _entry(n: Notification) -> ChainEntry:
-    return ChainEntry(n.id, str(n.originator_id), n.originator_version, n.topic, n.state, None)
+def _entry(n: Notification, index: IndexFacts | None) -> ChainEntry:
+    return ChainEntry(n.id, str(n.originator_id), n.originator_version, n.topic, n.state, index)

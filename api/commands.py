@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.auth import check_handler_case, check_handler_unit, services
+from api.fields import whole_number
 from api.problems import ApiProblem
 from api.schemas import CommandAnswer
 from domain.case import Case
@@ -38,9 +39,10 @@ def expected_version(request: Request) -> int | None:
     if raw is None:
         return None
     value = raw.strip().removeprefix("W/").strip('"')
-    if not (value.isascii() and value.isdigit() and len(value) <= 18):
+    version = whole_number(value)
+    if version is None:
         raise ApiProblem(422, f"If-Match must be a case version number, got {raw!r}")
-    return int(value)
+    return version
 
 
 class Fingerprinted(Protocol):

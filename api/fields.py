@@ -20,6 +20,13 @@ from domain.checks import ISO_DAY, MAX_CODE, MAX_ITEMS, MAX_NAME, MAX_TEXT, text
 _DIGITS = re.compile("[0-9]{1,18}")
 
 
+def whole_number(text: str) -> int | None:
+    """The whole number ``text`` spells in ASCII digits, at most 18 of them (a log position, a
+    case version, a cursor: ``int`` also takes '²' or '٢', and SQLite holds no more than 2**63);
+    None when it spells none."""
+    return int(text) if _DIGITS.fullmatch(text) else None
+
+
 def storable(value: str) -> str:
     problem = text_problem(value)
     if problem is not None:

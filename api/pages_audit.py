@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api import queries, queries_ledger
 from api.deps import Paging
+from api.fields import whole_number
 from api.pages_case import china_time, parse_moment
 from api.pages_web import (
     PageRefused,
@@ -134,9 +135,10 @@ def start_verify(request: Request, who: Auditor, svc: Svc, posted: Posted) -> Re
 def _after(request: Request) -> int:
     """The log position the event log starts after (``after``, as the API's): 0 when none."""
     after = request.query_params.get("after") or "0"
-    if not (after.isascii() and after.isdigit()) or len(after) > 18:
+    position = whole_number(after)
+    if position is None:
         raise PageRefused(400, f"日志位置 {after!r} 无效，应为非负整数")
-    return int(after)
+    return position
 
 
 def _names(svc: Svc, events: list[Any], users: Sequence[str] = ()) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from api import queries
 from api.auth import check_handler_case
 from api.commands import command_context, context
+from api.fields import whole_number
 from api.pages_came_from import came_from, safe_next
 from api.pages_case_related import disclosure_refused, merged_titles, notice_lines, repeat_titles
 from api.pages_form_fields import CORRECTABLE_TEXT
@@ -362,7 +363,7 @@ def post_form(
     if who.role not in form.roles:
         raise PageRefused(403, f"{form.title}：本角色不能使用此表单")
     version = posted.get("_version")
-    if version and not (version.isascii() and version.isdigit() and len(version) <= 18):
+    if version and whole_number(version) is None:
         raise PageRefused(400, "表单版本号无效")
     data = body_data(form, posted, who)
     try:

@@ -18,6 +18,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from api.auth import check_handler_case
 from api.deps import Paging
+from api.fields import whole_number
 from api.problems import INVALID_CURSOR, ApiProblem
 from api.read_scope import at_head, own_rows, own_unit, paged, views_current
 from api.schemas_audit import AuditPage, HealthPublic, HistoryPublic, VerificationPublic
@@ -277,10 +278,10 @@ def people_names(svc: Services, usernames: Iterable[str | None]) -> dict[str, st
 def _position_cursor(cursor: str | None) -> int:
     if cursor is None:
         return 0
-    # Digits only, and few: int() takes other digits ('²') and SQLite no more than 2**63.
-    if not (cursor.isascii() and cursor.isdigit() and len(cursor) <= 18):
+    position = whole_number(cursor)
+    if position is None:
         raise ApiProblem(422, INVALID_CURSOR)
-    return int(cursor)
+    return position
 
 
 def verification(svc: Services, progress: Progress | None = None) -> VerificationPublic:

@@ -96,7 +96,7 @@ def _in_one_read(
     processor = whole_streams(Views(list(views), []))
     try:
         stored = [reader.stored_id(uid) for uid, _ in chunk]
-        runs = decoded_runs(app, reader.case_rows(position, stored))
+        runs = decoded_runs(app, reader.case_rows(position, stored), reader.spelled)
         batch = [item for run in runs for item in run]
         last = {item.info.originator_id: item.info.version for item in batch}
         if last != dict(chunk):  # an event missing, or one more than the index has

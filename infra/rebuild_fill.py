@@ -258,7 +258,8 @@ def _runs(plan: Plan, job: Job) -> Iterator[list[DecodedEvent]]:
     if job.cases is not None:
         # The Kafka-fed views never see an index row (Kafka does not carry it), so the split
         # shares do not read any.
-        yield from decoded_runs(plan.app, plan.reader.case_rows(plan.head, job.cases))
+        rows = plan.reader.case_rows(plan.head, job.cases)
+        yield from decoded_runs(plan.app, rows, plan.reader.spelled)
         return
     # The order-keeping views may not need the decoded event.
     run: list[DecodedEvent] = []

@@ -8,7 +8,7 @@ batch processor has not seen from the same store, so neither transport depends o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any, NamedTuple, cast
 from uuid import UUID
@@ -64,10 +64,13 @@ def decode(
 
 
 def decoded_runs(
-    app: BanliApplication, pages: Iterable[Sequence[Sequence[Any]]]
+    app: BanliApplication,
+    pages: Iterable[Sequence[Sequence[Any]]],
+    spelled: Callable[[str], str],
 ) -> Iterator[list[DecodedEvent]]:
     """Stored rows that come case by case (``LogReader.case_rows``: a rebuild's share, a
-    recomputation's chunk), decoded now as ``decode`` decodes them, one list per aggregate.
+    recomputation's chunk), decoded now as ``decode`` decodes them, one list per aggregate;
+    ``spelled`` writes a stored aggregate id as the views spell it (``LogReader.spelled``).
 
     What ``decode`` costs per event beside the mapper's work, this pays per aggregate: the
     aggregate's ``UUID`` (made from its text for every event by the mapper, and printed again
@@ -78,13 +81,15 @@ def decoded_runs(
     run: list[DecodedEvent] = []
     last: str | None = None
     uid: UUID | None = None
+    case = ""
     for page in pages:
-        for position, case, version, topic, state in page:
-            if case != last:
+        for position, stored_id, version, topic, state in page:
+            if stored_id != last:
                 if run:
                     yield run
                     run = []
-                uid, last = UUID(case), case
+                last, case = stored_id, spelled(stored_id)
+                uid = UUID(case)
             stored = _Stored(position, uid, version, topic, bytes(state))
             info = StoredEventInfo(
                 position=position,

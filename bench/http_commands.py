@@ -10,7 +10,8 @@ One run, one PostgreSQL (``scripts/ensure_postgres.sh`` unless ``--dsn``), fresh
 commands
     ``banli serve`` runs as a subprocess on the ``http`` schema (``BANLI_DATABASE_URL`` +
     ``BANLI_DATABASE_SCHEMA``, embedded projections as in production). Units and users are
-    created over HTTP. ``--clients`` threads, each with its own ``httpx.Client`` and its own
+    created over HTTP. ``--clients`` threads, each with its own kept-alive connection
+    (``bench/kept_connection.py``) and its own
     cases, POST a case's lifecycle one command at a time: register, assignment (lead + one co
     unit), contact, co-opinion, reply, approval, issue, feedback (8 commands, 8 events). Every
     command must answer 201. Printed: commands/s (commands ÷ wall time of the block) and the
@@ -43,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import secrets
 import sys
@@ -57,6 +59,7 @@ import httpx
 
 from bench.cpu import CpuMeter
 from bench.http_ledger_reads import measure_ledger_reads, projection_lag
+from bench.kept_connection import KeptConnection
 from bench.plumbing import (
     RawApplication,
     Server,
@@ -130,7 +133,7 @@ class Side:
 
 
 def post_case(
-    client: httpx.Client,
+    client: KeptConnection,
     headers: dict[str, dict[str, str]],
     number: str,
     out: list[tuple[str, float]],
@@ -140,12 +143,12 @@ def post_case(
 
     def post(command: Any, who: str, path: str) -> dict[str, Any]:
         began = time.perf_counter()
-        response = client.post(path, json=http_body(command), headers=headers[who])
+        status, content = client.post_json(path, http_body(command), headers[who])
         out.append((type(command).__name__, time.perf_counter() - began))
-        if response.status_code != 201:
-            msg = f"POST {path} as {who}: {response.status_code} {response.text}"
+        if status != 201:
+            msg = f"POST {path} as {who}: {status} {content.decode(errors='replace')}"
             raise RuntimeError(msg)
-        answer: dict[str, Any] = response.json()
+        answer: dict[str, Any] = json.loads(content)
         return answer
 
     case_id = str(post(registration(number), "office", "/v1/cases")["case_id"])
@@ -185,10 +188,12 @@ def http_block(
     headers = {who: {"Authorization": f"Bearer {token}"} for who, token in tokens.items()}
     latencies: list[list[tuple[str, float]]] = [[] for _ in numbers]
     sent = [0] * len(numbers)
-    clients = [httpx.Client(base_url=server.base_url, timeout=120.0) for _ in numbers]
+    clients = [KeptConnection(server.base_url, timeout=120.0) for _ in numbers]
     try:
         for client in clients:  # open the keep-alive connections before timing
-            client.get("/health").raise_for_status()
+            status, _ = client.get("/health")
+            if status != 200:
+                raise RuntimeError(f"GET /health answered {status}")
 
         def work(i: int) -> None:
             for number in numbers[i]:

@@ -343,7 +343,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dsn", help="PostgreSQL DSN (default: scripts/ensure_postgres.sh)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent HTTP clients")
     parser.add_argument(
-        "--workers", type=int, default=3, help="banli serve --workers (API processes)"
+        "--workers",
+        type=int,
+        # One API process a core: on two cores, alternated, 2 workers gave 0.521 / 0.510 /
+        # 0.505 and 3 gave 0.527 / 0.488 (bench/README.md, nineteenth round).
+        default=os.cpu_count() or 2,
+        help="banli serve --workers (API processes; default: one a core)",
     )
     parser.add_argument("--cases-per-client", type=int, default=50, help="timed cases each")
     parser.add_argument("--warmup", type=int, default=2, help="untimed cases per client first")

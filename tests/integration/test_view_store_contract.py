@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from eventsourcing.persistence import IntegrityError
 
+from infra.bulk_writes import bulk_writers
 from infra.view_store import ViewStoreBase, physical
 from projections.core import Table, TextMatch
 from projections.processor import ViewChanges
@@ -377,3 +378,30 @@ def test_a_large_batch_is_tracked_when_answers_arrive_while_it_is_sent(
         _write(store, ViewChanges(append={"log": rows}, position=position))
     assert store.positions([("things", 1)]) == {"things": position}
     assert len(_read(store, LOG)) == position
+
+
+def test_a_rebuilds_bulk_writes_store_nul_as_every_write_does(
+    stores: tuple[Any, ViewStoreBase],
+) -> None:
+    """The rebuild's writer checks a whole batch for NUL at once and guards it cell by cell
+    only then: a NUL is stored as ``write`` stores it (U+FFFD on PostgreSQL), and text that
+    spells ``\\u0000`` out, which the batch check cannot tell from one, is kept as written."""
+    _, store = stores
+    building = store.create_generation("things", (ROWS, LOG), activate=False, indexed=False)
+    writers = bulk_writers(store)
+    assert writers is not None
+    rows = [
+        {"case_id": "c1", "seq": 0, "label": "bad\x00title", "weight": 0.0},
+        {"case_id": "c2", "seq": 0, "label": "spelled \\u0000 out", "weight": 1.0},
+        {"case_id": "c3", "seq": 0, "label": "plain", "weight": 2.0},
+    ]
+    writer = writers()
+    try:
+        writer.insert(ROWS, building, rows[2:])  # a batch with no NUL: taken as it is
+        writer.insert(ROWS, building, rows[:2])
+        writer.commit()
+    finally:
+        writer.close()
+    stored = {r["case_id"]: r["label"] for r in _read(store, ROWS, building)}
+    nul = "\ufffd" if store.dialect == "postgres" else "\x00"
+    assert stored == {"c1": f"bad{nul}title", "c2": "spelled \\u0000 out", "c3": "plain"}

@@ -3,10 +3,13 @@ its static files and how its refusals are answered (pages, not problem+json)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from api import (
     pages_admin,
@@ -24,6 +27,7 @@ from api.pages_web import (
     PageRefused,
     login_redirect,
     refused_page,
+    see_other,
     wants_page,
 )
 from api.problems import http_problem
@@ -60,4 +64,26 @@ def install(app: FastAPI) -> None:
         Chinese, not the API's problem+json (which the API's clients still get)."""
         if error.status_code == 404 and wants_page(request):
             return refused_page(request, PageRefused(404, "没有这个页面"))
+        if error.status_code == 405 and request.method in ("GET", "HEAD") and wants_page(request):
+            # A form's answer is shown at the address it was posted to (a refusal beside its
+            # fields, a proposer link or a token shown once); reloading or reopening that
+            # address asks it with GET, which only the page the form belongs to answers.
+            return see_other(nearest_page(request))
         return http_problem(error)
+
+
+def nearest_page(request: Request) -> str:
+    """The longest leading part of the request's path that a page answers with GET (a form's
+    ``/cases/{id}/forms/contact`` → ``/cases/{id}``); the workbench's home when none does."""
+    segments = request.url.path.rstrip("/").split("/")
+    while len(segments) > 2:
+        segments.pop()
+        scope = {"type": "http", "path": "/".join(segments), "method": "GET", "root_path": ""}
+        if any(_answers_get(route, scope) for route in request.app.router.routes):
+            return str(scope["path"])
+    return "/"
+
+
+def _answers_get(route: Any, scope: dict[str, Any]) -> bool:
+    match, _ = route.matches(scope)
+    return bool(match == Match.FULL)

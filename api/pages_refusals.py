@@ -57,6 +57,9 @@ def problem_words(error: Mapping[str, Any]) -> str:
         found = next((words for phrase, words in VALUE_WORDS.items() if phrase in message), None)
         return found or f"输入无效：{message}"
     template = PROBLEM_WORDS.get(kind)
+    if kind == "string_too_short" and error.get("ctx", {}).get("min_length", 1) > 1:
+        # Something typed, too short (an initial password of 11 characters): not "empty".
+        template = "至少 {min_length} 个字符"
     if template is None:
         return f"输入无效：{error.get('msg', '')}"
     try:

@@ -77,6 +77,50 @@ def test_a_browser_gets_a_page_for_a_path_no_page_has_and_a_client_gets_json(api
         assert answer.headers["content-type"] == "application/problem+json"
 
 
+def test_text_too_short_says_how_long_it_must_be_not_that_it_is_empty(api: Api) -> None:
+    """A review typed an 11-character initial password and read 初始密码：不能为空 under a label
+    saying 至少 12 位."""
+    new_user(api, "root", role="admin")
+    client = browser(api)
+    page_login(client, "root")
+    posted = {
+        "_csrf": csrf_of(client, "/admin"),
+        "username": "new_clerk",
+        "display_name": "新办事员",
+        "role": "office",
+        "unit_code": "",
+        "password": "short-11chr",
+    }
+    response = client.post("/admin/users", data=posted)
+    assert response.status_code == 422
+    assert "初始密码：至少 12 个字符" in response.text
+    assert "不能为空" not in response.text
+
+
+def test_reopening_the_address_a_form_answered_at_leads_to_its_page_not_json(api: Api) -> None:
+    """A form's answer is shown at the address it was posted to (a refusal, a proposer link, a
+    new user's token); reloading or reopening it asks that address with GET, which only the
+    form's page answers. A browser is sent there; an API client still gets the 405."""
+    new_user(api, "root", role="admin")
+    case_id = register_and_assign(api, "W-9")
+    client = browser(api)
+    page_login(client, "root")
+    html = {"Accept": "text/html,application/xhtml+xml"}
+    for posted_to, page in [
+        (f"/cases/{case_id}/links", f"/cases/{case_id}"),
+        (f"/cases/{case_id}/forms/contact", f"/cases/{case_id}"),
+        ("/admin/users", "/admin"),
+        ("/paperwork/import", "/paperwork"),
+        ("/logout", "/"),
+    ]:
+        answer = client.get(posted_to, headers=html, follow_redirects=False)
+        assert (answer.status_code, answer.headers.get("location")) == (303, page), posted_to
+    api_client = client.get(f"/v1/cases/{case_id}/contacts", headers=html)
+    assert api_client.status_code == 405
+    assert api_client.headers["content-type"] == "application/problem+json"
+    assert client.get("/admin/users", follow_redirects=False).status_code == 405  # no HTML asked
+
+
 def test_a_bad_cursor_is_said_in_chinese_on_the_pages_and_the_public_register(api: Api) -> None:
     new_user(api, "clerk")
     new_user(api, "reader", role="auditor")

@@ -103,6 +103,9 @@ def ledger_query(filters: LedgerFilter, **changes: Any) -> str:
 
 # Orders by the case as it stands (``projections.ledger.SORTS``): no link on a past day's page.
 SORTS_OF_NOW = frozenset({"due", "overdue"})
+# Columns whose words run against their order: 逾期天数 shows days overdue, ordered by the day
+# a case fell overdue, earliest (the most days) first; its arrow says what the reader sees.
+SHOWN_REVERSED = frozenset({"overdue"})
 
 
 def sort_link(filters: LedgerFilter, column: str, as_of: date | None) -> tuple[str, str | None]:
@@ -119,8 +122,10 @@ def sort_link(filters: LedgerFilter, column: str, as_of: date | None) -> tuple[s
         desc=1 if descending else None,
         as_of=as_of,
     )
-    state = ("descending" if filters.descending else "ascending") if current else None
-    return href, state
+    if not current:
+        return href, None
+    shown_descending = filters.descending != (column in SHOWN_REVERSED)
+    return href, "descending" if shown_descending else "ascending"
 
 
 def unit_names_of(svc: Svc, rows: list[LedgerItem], extra: list[str]) -> dict[str, str]:

@@ -347,6 +347,14 @@ def test_the_ledger_sorts_by_its_deadlines_as_the_cases_stand_R_S1(api: Api) -> 
     assert links["办理期限"].endswith("sort=due") and links["逾期天数"].endswith("sort=overdue")
     ordered = client.get(links["办理期限"]).text
     assert ordered.index(">P-24<") < ordered.index(">P-23<")  # assigned first, due first
+    # The arrow says what the reader sees: due dates rising, days overdue falling (a review
+    # read 逾期天数▲ above 572, 571, 565 days).
+    assert re.search(r'aria-sort="ascending">办理期限<', ordered)
+    most_overdue = client.get(links["逾期天数"]).text
+    assert most_overdue.index(">P-24<") < most_overdue.index(">P-23<")
+    assert re.search(r'aria-sort="descending">逾期天数<', most_overdue)
+    fewest = client.get(links["逾期天数"] + "&desc=1").text
+    assert re.search(r'aria-sort="ascending">逾期天数<', fewest)
     past = client.get("/ledger?as_of=2025-06-01").text
     assert "sort=due" not in past and "sort=overdue" not in past
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tests.browser.conftest import Browser
+from tests.browser.conftest import HEIGHT, WIDTH, Browser
 
 pytestmark = pytest.mark.browser
 
@@ -328,3 +328,26 @@ def test_a_handler_cannot_reach_another_units_case_by_url(
     assert elsewhere["title"] not in browser.text()
     browser.open(f"/cases/{elsewhere['case_id']}?at=2030-01-01T00:00", status=404)
     assert "未找到" in browser.text("h1")
+
+
+@pytest.mark.parametrize("width", [390, 1024])
+def test_a_case_page_is_never_wider_than_the_screen(
+    browser: Browser, api: httpx.Client, width: int
+) -> None:
+    """UI.md: the workbench at a phone's and a small laptop's width. A closed case's 答复
+    table (文号, 送达, 抄送, 公开) was wider than a phone: its column grew to the table and every
+    card was cut off at the screen's edge. A wide table now scrolls inside its card."""
+    closed = api.get("/v1/ledger", params={"stage": "closed", "limit": 50}).json()["items"]
+    replied = [c for c in closed if c["lead_unit"] and not c["reference"]]
+    assert replied
+    browser.login("demo-office")
+    browser.driver.set_window_size(width, 844)
+    try:
+        browser.open(f"/cases/{replied[0]['case_id']}")
+        assert "〔" in browser.text()  # an issued reply's 文号, in the 答复 table
+        page, screen = browser.driver.execute_script(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert page <= screen, f"the page is {page} px wide on a {screen} px screen"
+    finally:
+        browser.driver.set_window_size(WIDTH, HEIGHT)

@@ -351,3 +351,18 @@ def test_a_case_page_is_never_wider_than_the_screen(
         assert page <= screen, f"the page is {page} px wide on a {screen} px screen"
     finally:
         browser.driver.set_window_size(WIDTH, HEIGHT)
+
+
+def test_a_handlers_visit_chart_draws_its_units_required_rate_R_V2(browser: Browser) -> None:
+    """A handler's dashboard charts its own unit: one point, which a line does not draw. The
+    legend said 要求走访率 over a chart without it."""
+    browser.login("demo-handler-fin")
+    browser.open("/")
+    required = browser.driver.execute_script(
+        "var c = echarts.getInstanceByDom(document.getElementById('chart-visits'));"
+        "var s = c.getOption().series.filter(function (s) { return s.name === '要求走访率'; })[0];"
+        "return {points: s.data, marked: s.markLine ? s.markLine.data : null};"
+    )
+    assert len(required["points"]) == 1
+    assert required["marked"] is not None
+    assert [line["yAxis"] for line in required["marked"]] == required["points"]

@@ -177,6 +177,18 @@ document.addEventListener("DOMContentLoaded", function () {
         symbol: "none",
         lineStyle: { color: "#1d2330", type: "dashed", width: 2 },
         itemStyle: { color: "#1d2330" },
+        // One unit (a handler's own dashboard) is one point, and a line of one point is not
+        // drawn: its rate is then a line across the chart.
+        markLine:
+          v.required.length === 1
+            ? {
+                silent: true,
+                symbol: "none",
+                data: [{ yAxis: v.required[0] }],
+                lineStyle: { color: "#1d2330", type: "dashed", width: 2 },
+                label: { formatter: "要求 {c}%", position: "insideEndTop" },
+              }
+            : undefined,
       },
       shortfallLabels,
     ],

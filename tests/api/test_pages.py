@@ -357,6 +357,10 @@ def test_the_ledger_sorts_by_its_deadlines_as_the_cases_stand_R_S1(api: Api) -> 
     assert re.search(r'aria-sort="ascending">逾期天数<', fewest)
     past = client.get("/ledger?as_of=2025-06-01").text
     assert "sort=due" not in past and "sort=overdue" not in past
+    # Only the deadlines are judged as of that day: the stage is today's, and says so (a
+    # review read 已办结 beside 已逾期 12 天 on a 台账 as of a day the case was still open).
+    assert ">阶段（今日）</a>" in past and "阶段、单位和催办为今天所见" in past
+    assert "（今日）" not in ordered and "为今天所见" not in ordered
 
 
 def test_a_figure_of_all_units_counts_a_split_case_per_unit_and_says_so(api: Api) -> None:

@@ -14,6 +14,7 @@ from datetime import date
 from demo.actors import OFFICE
 from demo.context import Demo
 from demo.dates import DEMO_YEAR
+from demo.people import GIVEN_NAMES, SURNAMES
 from domain import commands as c
 from domain.records import Proposer
 
@@ -89,17 +90,23 @@ def repeated_subjects() -> dict[str, str | None]:
     return {number: case.repeats for number, _, _, case in earlier_cases()}
 
 
+def earlier_name(i: int) -> str:
+    """The ``i``-th earlier case's proposer: a name like the demo year's, drawn without its
+    random source, so the demo year itself is the same as ever (the page showed 往年JY-…)."""
+    return SURNAMES[i * 7 % len(SURNAMES)] + GIVEN_NAMES[i * 5 % len(GIVEN_NAMES)]
+
+
 def load_earlier_year(demo: Demo) -> None:
     """Registers the earlier year's cases, before the demo year's."""
     proposer_types = {kind: proposer_type for kind, _, _, proposer_type in KINDS}
-    for number, kind, title, case in earlier_cases():
+    for i, (number, kind, title, case) in enumerate(earlier_cases()):
         command = c.RegisterCase(
             number=number,
             kind=kind,
             level="provincial",
             year=EARLIER_YEAR,
             title=title,
-            proposers=(Proposer(name=f"往年{number}", type=proposer_types[kind], role="lead"),),
+            proposers=(Proposer(name=earlier_name(i), type=proposer_types[kind], role="lead"),),
             received_on=RECEIVED_ON,
             text=case.text,
         )

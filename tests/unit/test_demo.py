@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from demo import DEMO_TODAY, DemoSummary, load_demo, summarise
+from demo.earlier_year import earlier_cases, earlier_name
 from domain.case import Case
 from domain.deadlines.case_deadlines import case_deadlines
 from domain.visit_rate import visit_compliance
@@ -193,3 +194,10 @@ def test_summary_reports_the_totals_read_back_from_the_store(
     # lead, co, visited, declined, visits short of R-V2, then replies A, B, C
     assert fin.split()[2:] == ["76", "297", "40", "0", "0", "41", "17", "18"]
     assert "open " in text and "overdue" in text
+
+
+def test_the_earlier_years_proposers_are_named_as_people_are() -> None:
+    """A case page listed an earlier case's proposer as 往年JY-2024-0001."""
+    names = [earlier_name(i) for i, _ in enumerate(earlier_cases())]
+    assert len(set(names)) == len(names)
+    assert all(re.fullmatch(r"[\u4e00-\u9fff]{2,3}", name) for name in names), names

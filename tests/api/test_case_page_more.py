@@ -273,6 +273,14 @@ def test_a_case_without_notices_says_so(api: Api) -> None:
     assert notice_items(page) == [] and "尚无通知。" in page
 
 
+def test_on_paper_the_deadlines_say_what_the_warning_means_not_to_hover(api: Api) -> None:
+    """A printed case page told its reader to hover over a date for its derivation."""
+    case_id = register_and_assign(api, "PN-3")
+    page = logged_in(api, "clerk").get(f"/cases/{case_id}").text
+    hint = re.search(r'<p class="hint">(<span class="no-print">悬停[^<]*</span>)⚠', page)
+    assert hint is not None, "the hover hint is printed"
+
+
 def test_R_V1_a_refusal_names_the_units_by_their_names(api: Api) -> None:
     """The domain speaks in unit codes ("承办单位 FIN"); the page the office reads says 财政厅
     (FIN厅 in these tests), as everywhere else on it."""

@@ -355,6 +355,11 @@ def test_the_ledger_sorts_by_its_deadlines_as_the_cases_stand_R_S1(api: Api) -> 
     assert re.search(r'aria-sort="descending">逾期天数<', most_overdue)
     fewest = client.get(links["逾期天数"] + "&desc=1").text
     assert re.search(r'aria-sort="ascending">逾期天数<', fewest)
+    # On paper the filter form is not printed: the page says what it lists.
+    filtered = client.get("/ledger?stage=handling&key=0&overdue=1").text
+    printed = re.search(r'id="print-filters">(.*?)</p>', filtered)
+    assert printed and printed.group(1) == "筛选：阶段 办理中；非重点件；有逾期"
+    assert 'id="print-filters">筛选：全部件</p>' in page
     past = client.get("/ledger?as_of=2025-06-01").text
     assert "sort=due" not in past and "sort=overdue" not in past
     # Only the deadlines are judged as of that day: the stage is today's, and says so (a

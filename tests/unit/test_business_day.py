@@ -28,9 +28,12 @@ def test_an_act_recorded_after_midnight_in_beijing_is_a_day_late_R_X1() -> None:
 
 def test_the_late_recording_filter_keeps_rows_late_only_in_beijing_time_R_X1() -> None:
     db = sqlite3.connect(":memory:")
-    db.execute("CREATE TABLE audit (position INTEGER, occurred_on TEXT, recorded_at TEXT)")
+    db.execute(
+        "CREATE TABLE audit (position INTEGER, occurred_on TEXT, recorded_at TEXT,"
+        " corrects_version INTEGER)"
+    )
     db.executemany(
-        "INSERT INTO audit VALUES (?, ?, ?)",
+        "INSERT INTO audit (position, occurred_on, recorded_at) VALUES (?, ?, ?)",
         [
             (1, "2025-03-01", EARLY_MORNING),  # a day late in Beijing, the same day in UTC
             (2, "2025-03-02", EARLY_MORNING),  # on the day in Beijing
@@ -42,3 +45,23 @@ def test_the_late_recording_filter_keeps_rows_late_only_in_beijing_time_R_X1() -
     rows = db.execute(f"SELECT occurred_on, recorded_at FROM audit WHERE {LATER_DAY}")
     late = [r for r in rows if days_late({"occurred_on": r[0], "recorded_at": r[1]}) > 0]
     assert late == [("2025-03-01", EARLY_MORNING)]
+
+
+def test_a_correction_made_after_midnight_in_beijing_is_kept_by_the_filter_R_X1() -> None:
+    """A correction's own day is Beijing's today, a day after its UTC date until 08:00; what
+    it claims is the day it moves the act to (``days_late``). The filter left it out, and the
+    补记 tab missed a correction moving an act months back whenever it was made before 08:00
+    in Beijing (a test failed every evening, UTC)."""
+    db = sqlite3.connect(":memory:")
+    db.execute(
+        "CREATE TABLE audit (position INTEGER, occurred_on TEXT, recorded_at TEXT,"
+        " corrects_version INTEGER, data TEXT)"
+    )
+    moved_back = '{"corrected": {"occurred_on": "2025-02-10"}}'
+    db.execute("INSERT INTO audit VALUES (1, '2025-03-02', ?, 3, ?)", (EARLY_MORNING, moved_back))
+    kept = db.execute(
+        f"SELECT occurred_on, recorded_at, corrects_version, data FROM audit WHERE {LATER_DAY}"
+    )
+    columns = ("occurred_on", "recorded_at", "corrects_version", "data")
+    rows = [dict(zip(columns, r, strict=True)) for r in kept]
+    assert [days_late(r) for r in rows] == [20]

@@ -102,6 +102,7 @@ def test_the_ledger_filters_by_the_url_and_opens_a_case(browser: Browser) -> Non
     browser.follow(browser.find("form.filters button[type=submit]"))
     browser.assert_quiet("the filtered ledger")
     assert "stage=handling" in browser.path and "overdue=1" in browser.path
+    assert "year=" not in browser.path and "kind=" not in browser.path  # 全部 is left out
     listing = browser.path
     filtered = int(browser.find("#row-count strong").text)
     assert 0 < filtered < everything

@@ -1,7 +1,8 @@
 // banli workbench: progressive enhancement only. Every page works without this file; with it,
 // tables are walked with the arrow keys, a form's submit button cannot be pressed twice, a page
-// brought back from the browser's cache is loaded anew, and a choice limits the choices it
-// governs (the 更正 form's fields follow the event chosen).
+// brought back from the browser's cache is loaded anew, a choice limits the choices it governs
+// (the 更正 form's fields follow the event chosen), and a filter's address holds only what was
+// chosen.
 "use strict";
 
 // Back (or forward) to a page the browser kept in its cache shows it as it was: a case at an
@@ -40,6 +41,16 @@ document.addEventListener("DOMContentLoaded", function () {
     form.addEventListener("submit", function () {
       form.querySelectorAll("button[type=submit]").forEach(function (b) {
         b.disabled = true;
+      });
+    });
+  });
+  // A filter left at 全部 is left out of the address: /ledger?stage=handling, not
+  // /ledger?year=&kind=&level=&unit=&unit_role=&stage=handling&key=&overdue= (the server reads
+  // both alike; the short one is what a clerk copies into a message).
+  document.querySelectorAll("form[method=get].filters").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (field.name && field.value === "") field.disabled = true;
       });
     });
   });

@@ -5,6 +5,7 @@ unit's case; no page logs a console error (``Browser.open`` checks every page it
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ import pytest
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.browser.conftest import HEIGHT, WIDTH, Browser
+from tests.paperwork_support import row, workbook
 
 pytestmark = pytest.mark.browser
 
@@ -367,3 +369,21 @@ def test_a_handlers_visit_chart_draws_its_units_required_rate_R_V2(browser: Brow
     assert len(required["points"]) == 1
     assert required["marked"] is not None
     assert [line["yAxis"] for line in required["marked"]] == required["points"]
+
+
+def test_check_and_import_in_the_browser_imports(
+    browser: Browser, api: httpx.Client, tmp_path: Path
+) -> None:
+    """The form's two buttons send action=check or action=import. The double-submit guard
+    disabled the pressed button while the form was sent, so its value never went: a review
+    pressed 检查并导入 and read 可点“检查并导入”写入, with nothing written."""
+    sheet = tmp_path / "交办清单.xlsx"
+    sheet.write_bytes(workbook([row("BT-9001", 标题="关于浏览器导入检查的建议")]))
+    browser.login("demo-office")
+    browser.open("/paperwork")
+    browser.find("#i-file").send_keys(str(sheet))
+    browser.follow(browser.find("button[name=action][value=import]"))
+    browser.assert_quiet("after importing")
+    assert "已导入：1 行" in browser.text("#import-report")
+    found = api.get("/v1/cases", params={"q": "BT-9001"}).json()["items"]
+    assert [c["number"] for c in found] == ["BT-9001"]

@@ -37,11 +37,21 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
   // A command posted twice would be refused (If-Match) or recorded twice: one press is enough.
+  // The buttons are disabled once the form has gone, not while it is sent: a disabled button's
+  // name and value are not sent, and 检查并导入 (action=import) was sent as 只检查 (a review
+  // clicked it and nothing was ever imported). A second press meanwhile is ignored.
   document.querySelectorAll("form[method=post]").forEach(function (form) {
-    form.addEventListener("submit", function () {
-      form.querySelectorAll("button[type=submit]").forEach(function (b) {
-        b.disabled = true;
-      });
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sent) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sent = "1";
+      window.setTimeout(function () {
+        form.querySelectorAll("button[type=submit]").forEach(function (b) {
+          b.disabled = true;
+        });
+      }, 0);
     });
   });
   // A filter left at 全部 is left out of the address: /ledger?stage=handling, not

@@ -26,7 +26,13 @@ from api.auth import check_handler_case
 from api.commands import command_context, context
 from api.fields import whole_number
 from api.pages_came_from import came_from, safe_next
-from api.pages_case_related import disclosure_refused, merged_titles, notice_lines, repeat_titles
+from api.pages_case_related import (
+    disclosure_refused,
+    merged_titles,
+    notice_lines,
+    repeat_titles,
+    withdrawn_from_register,
+)
 from api.pages_form_fields import CORRECTABLE_TEXT
 from api.pages_form_list import FORMS, FORMS_BY_NAME
 from api.pages_forms import (
@@ -293,6 +299,8 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "forms": forms,
         # R-P2: the proposer refused publishing a reply not yet published nor withheld.
         "disclosure_refused": refused,
+        # R-P2: published replies whose proposers refused publication afterwards.
+        "withdrawn": set() if at else withdrawn_from_register(svc, case),
         "repeat_titles": repeat_titles(svc, who, case),
         "merged_titles": merged_titles(svc, who, case),
         # Deliveries are facts of now, not of the log: a past moment's page shows none.

@@ -54,6 +54,21 @@ def disclosure_refused(svc: Svc, case: CasePublic) -> bool:
     return any(refusing_partners(found.replies[r], partners) for r in undecided)
 
 
+def withdrawn_from_register(svc: Svc, case: CasePublic) -> set[str]:
+    """R-P2 after the fact: the published replies whose proposers have since refused their
+    publication. The public register no longer lists them (``public_register.publishable``
+    reads the same preference); what the office put on other sites it must take down itself,
+    and the case page says so."""
+    published = [
+        r.reply_id
+        for r in case.replies
+        if (d := case.disclosures.get(r.reply_id)) is not None and d.status == "published"
+    ]
+    if not published or not refused_by_proposer(svc.app.get_case(case.case_id)):
+        return set()
+    return set(published)
+
+
 def _readable_titles(svc: Svc, who: Principal, case_ids: list[str]) -> dict[str, str]:
     titles = {}
     for case_id in case_ids:

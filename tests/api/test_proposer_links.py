@@ -278,3 +278,25 @@ def test_a_merged_partners_refusal_stands_against_publishing_the_merge_reply_R_P
             f"/v1/cases/{primary}/disclosure", {**withhold, "occurred_on": "2025-04-17"}, "office"
         )
     )
+
+
+def test_a_refusal_after_publishing_says_the_reply_left_the_register_R_P2(api: Api) -> None:
+    """A review published a reply, then the proposer refused through their link: the public
+    register dropped it, and the case page still said 主动公开 · 已公开 with no word, though
+    the office must take down what it published elsewhere."""
+    case_id, reply_id = issued(api, "PL-62")
+    review = {"reply_id": reply_id, "approved": True, "note": "同意", "occurred_on": "2025-04-16"}
+    ok(api.post(f"/v1/cases/{case_id}/disclosure-review", review, "office"))
+    publish = {"reply_id": reply_id, "published_on": "2025-04-17", "url": "https://x.cn/62"}
+    ok(api.post(f"/v1/cases/{case_id}/disclosure", publish, "office"))
+    page = logged_in(api, "clerk_pw").get(f"/cases/{case_id}").text
+    assert 'id="disclosure-withdrawn"' not in page and "已从公开目录撤下" not in page
+    token = link(api, case_id, "张三")["link_token"]
+    refusal = {**CONSENT, "consent_reply": False}
+    ok(as_link(api, token, f"/v1/proposer/cases/{case_id}/disclosure-preference", refusal))
+    page = logged_in(api, "clerk_pw2").get(f"/cases/{case_id}").text
+    assert '<span class="tag bad">已从公开目录撤下</span>' in page
+    notice = re.search(r'<p class="notice" id="disclosure-withdrawn">(.*?)</p>', page, re.S)
+    assert notice and "请一并撤下" in notice.group(1)
+    listed = api.client.get("/v1/public/replies", params={"q": "PL-62"}).json()["items"]
+    assert listed == []

@@ -67,13 +67,16 @@ def _file(
 
 def _xlsx(svc: Services, name: str, query: ExportQuery) -> FileResponse:
     chosen = EXPORTS[name]
+    # A year's file says so in its name: two years' 办理台账.xlsx were told apart only by
+    # opening them (a review downloaded 2025's while meaning 2024).
+    year = f"-{query.year}" if query.year is not None else ""
     return _file(
         svc,
         chosen.views,
         lambda path, live: export(svc.app, svc.views, name, query, path, live=live),
-        f"{chosen.title}.xlsx",
+        f"{chosen.title}{year}.xlsx",
         XLSX,
-        f"{name}.xlsx",
+        f"{name}{year}.xlsx",
     )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import docx
 import httpx
@@ -171,6 +172,15 @@ def test_the_b_class_ledger_takes_the_year_and_kind_it_is_given_R_Rv2(demo_api: 
         chosen = rows(found["B类滚动台账"])
         assert chosen and {(r[2], r[3]) for r in chosen} == {(2025, word)}
         assert len(chosen) == sum(1 for r in every if (r[2], r[3]) == (2025, word))
+
+
+def test_a_years_file_names_its_year(demo_api: Api) -> None:
+    """Two years' 办理台账.xlsx were told apart only by opening them."""
+    one_year = download(demo_api, "/v1/exports/ledger.xlsx", year=2025)
+    said = one_year.headers["content-disposition"]
+    assert 'filename="ledger-2025.xlsx"' in said and quote("办理台账-2025.xlsx") in said
+    every = download(demo_api, "/v1/exports/ledger.xlsx").headers["content-disposition"]
+    assert 'filename="ledger.xlsx"' in every and quote("办理台账.xlsx") in every
 
 
 def test_the_contacts_export_takes_the_kind_it_is_given(demo_api: Api) -> None:

@@ -387,3 +387,18 @@ def test_check_and_import_in_the_browser_imports(
     assert "已导入：1 行" in browser.text("#import-report")
     found = api.get("/v1/cases", params={"q": "BT-9001"}).json()["items"]
     assert [c["number"] for c in found] == ["BT-9001"]
+
+
+def test_the_export_links_follow_the_year_chosen_at_once(browser: Browser) -> None:
+    """A review chose 2024 under 导出 and downloaded 2025's files: the links changed only
+    after 更新下载链接. The choice now sends the form."""
+    browser.login("demo-office")
+    browser.open("/paperwork")
+    years = [str(o.get_attribute("value")) for o in browser.all("#e-year option")]
+    before = str(browser.find("#downloads a").get_attribute("href"))
+    other = next(y for y in years if f"year={y}" not in before)
+    Select(browser.find("#e-year")).select_by_value(other)
+    WebDriverWait(browser.driver, 10).until(lambda _: f"year={other}" in browser.path)
+    browser.assert_quiet("the export links for another year")
+    links = [str(a.get_attribute("href")) for a in browser.all("#downloads a")]
+    assert links and all(f"year={other}" in href for href in links)

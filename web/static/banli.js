@@ -64,6 +64,15 @@ document.addEventListener("DOMContentLoaded", function () {
       });
     });
   });
+  // A form marked data-auto-submit is sent as soon as a choice changes: 导入导出's links are
+  // made for the year chosen, and a review chose 2024 and downloaded 2025 (the links stayed
+  // until 更新下载链接, which remains for pages without this file).
+  document.querySelectorAll("form[data-auto-submit]").forEach(function (form) {
+    form.addEventListener("change", function () {
+      if (form.requestSubmit) form.requestSubmit();
+      else form.submit();
+    });
+  });
   // A select marked data-limits="<id>" governs the select of that id: its chosen option's
   // data-fields lists the values still offered there (R-X2: a 催办 has no 标题 to correct).
   // Without this file every value is offered, and the server refuses the ones that do not apply.

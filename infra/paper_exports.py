@@ -377,27 +377,36 @@ class Export:
     title: str
     views: Sequence[str]
     sheets: Sheets
+    # Whether its rows are chosen by 类别: visit compliance is not (R-V2 counts a unit's lead
+    # cases of every kind, national and provincial together).
+    by_kind: bool = True
 
 
 EXPORTS: dict[str, Export] = {
     "ledger": Export("办理台账", (LEDGER,), _ledger),
     "contacts": Export("沟通联络总台账", (PAPERS,), _contacts),
     "commitments": Export("B类滚动台账", (COMMITMENTS,), _commitments),
-    "visit-compliance": Export("走访率达标情况", (FACTS,), _visits),
+    "visit-compliance": Export("走访率达标情况", (FACTS,), _visits, by_kind=False),
     "measures": Export("办理指标", (FACTS,), _measures),
     "responsibilities": Export("代表建议政协提案办理责任分解表", (PAPERS,), _responsibilities),
     "reviews": Export("代表建议政协提案办理情况复查表", (PAPERS,), _reviews),
 }
 
 
-def scope(q: ExportQuery, names: UnitNames) -> list[tuple[str, str]]:
+# What the 说明 sheet says of 类别 for an export that does not choose by it, whatever was asked
+# (a review's 提案 file said 筛选：类别 提案 above every kind's figures).
+EVERY_KIND_BY_RULE = "全部（R-V2：走访率按单位全年全部主办件计，不分类别）"
+
+
+def scope(q: ExportQuery, names: UnitNames, *, by_kind: bool = True) -> list[tuple[str, str]]:
     """What the rows were chosen by, in words, for the file's 说明 sheet: the year, kind and
     unit always (全部 when not narrowed; a handler's file is its unit's), the 台账's other
     filters when given."""
     every = "全部"
+    kind = (words.KIND.get(q.kind, q.kind) if q.kind else every) if by_kind else EVERY_KIND_BY_RULE
     found = [
         ("年度", str(q.year) if q.year is not None else every),
-        ("类别", words.KIND.get(q.kind, q.kind) if q.kind else every),
+        ("类别", kind),
         ("承办单位", names.name(q.unit) if q.unit else every),
     ]
     if q.stage is not None:
@@ -435,7 +444,8 @@ def export(
     def write(reader: ViewReader, basis: Basis) -> None:
         names = UnitNames(app)
         sheets = chosen.sheets(reader, query, names)
-        write_workbook(path, sheets, basis, chosen.title, scope(query, names))
+        said = scope(query, names, by_kind=chosen.by_kind)
+        write_workbook(path, sheets, basis, chosen.title, said)
 
     _, basis = figures_at(
         app, views, chosen.views, write, as_of=query.as_of, position=query.position, live=live

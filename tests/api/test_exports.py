@@ -174,6 +174,20 @@ def test_the_b_class_ledger_takes_the_year_and_kind_it_is_given_R_Rv2(demo_api: 
         assert len(chosen) == sum(1 for r in every if (r[2], r[3]) == (2025, word))
 
 
+def test_visit_compliance_says_it_counts_every_kind_when_asked_for_one_R_V2(demo_api: Api) -> None:
+    """R-V2 counts a unit's lead cases of every kind: the 提案 file's figures are every kind's,
+    and its 说明 said 筛选：类别 提案 above them."""
+    asked = book(
+        download(demo_api, "/v1/exports/visit-compliance.xlsx", year=2025, kind="proposal")
+    )
+    every = book(download(demo_api, "/v1/exports/visit-compliance.xlsx", year=2025))
+    assert rows(asked["走访率"]) == rows(every["走访率"])
+    stated = dict(rows(asked["说明"]))["筛选：类别"]
+    assert stated.startswith("全部") and "R-V2" in stated
+    ledger = book(download(demo_api, "/v1/exports/ledger.xlsx", year=2025, kind="proposal"))
+    assert dict(rows(ledger["说明"]))["筛选：类别"] == "提案"
+
+
 def test_a_years_file_names_its_year(demo_api: Api) -> None:
     """Two years' 办理台账.xlsx were told apart only by opening them."""
     one_year = download(demo_api, "/v1/exports/ledger.xlsx", year=2025)

@@ -99,6 +99,10 @@ def open_link(request: Request, token: str) -> Response:
 
 @router.get(PAGE)
 def page(request: Request, done: str | None = None) -> Response:
+    if not request.cookies.get(COOKIE):
+        # No link opened in this browser (or the proposer left): nothing is wrong with a link,
+        # and saying it was revoked sent a review's proposer to the office for a new one.
+        return _page("invalid.html", 401, missing=True)
     found = _holder(request)
     if found is None:
         return _invalid()

@@ -50,6 +50,21 @@ def test_the_link_opens_the_page_with_a_strict_cookie_and_no_script_R_F4(api: Ap
     assert browser.get("/proposer/proposer.css").headers["content-type"].startswith("text/css")
 
 
+def test_the_page_without_a_link_asks_for_the_link_and_blames_no_link_R_F4(api: Api) -> None:
+    """After 退出 (or in a browser that never opened the link) the page said the link was
+    invalid, expired or revoked, and sent a review's proposer to the office for a new one."""
+    case_id, _ = issued(api, "P-2")
+    token = link(api, case_id, "李四")["link_token"]
+    browser = opened(api, token)
+    page = browser.get("/proposer")
+    left = browser.post("/proposer/logout", data={"csrf": csrf(page)})
+    assert "您已退出" in left.text
+    again = browser.get("/proposer")
+    assert again.status_code == 401
+    assert "请从专属链接打开" in again.text and "已被撤销" not in again.text
+    assert "李四，您好" in opened(api, token).get("/proposer").text  # the link still opens
+
+
 def test_feedback_through_the_form_is_the_proposer_s_own_R_F4(api: Api) -> None:
     case_id, _ = issued(api, "P-2")
     token = link(api, case_id, "李四")["link_token"]

@@ -35,7 +35,11 @@ class CameFrom:
 
 def came_from(request: Request) -> CameFrom:
     """The list named by ``?from=``; the 台账 when there is none, or it is not one of ours."""
-    target = request.query_params.get("from", "")
+    return came_from_list(request.query_params.get("from", ""))
+
+
+def came_from_list(target: str) -> CameFrom:
+    """The list ``target`` (a path and query) names; the 台账 when it is not one of ours."""
     label = LISTS.get(target.split("?", 1)[0])
     if label is None or safe_next(target) != target:
         return CameFrom()

@@ -25,7 +25,7 @@ from api import queries
 from api.auth import check_handler_case
 from api.commands import command_context, context
 from api.fields import whole_number
-from api.pages_came_from import came_from, safe_next
+from api.pages_came_from import came_from, came_from_list, safe_next
 from api.pages_case_related import (
     disclosure_refused,
     merged_titles,
@@ -474,4 +474,8 @@ def refused(
         posted=posted.values(),
         posted_lists={k: posted.getlist(k) for k, _ in posted.pairs},
     )
+    if posted.get("_back"):
+        # A form posted from a list's row (督办's 催办) is refused here, on the case page: its
+        # back link returns to that list as it was, not to the 台账.
+        page["came"] = came_from_list(posted.get("_back"))
     return render(request, "case.html", who, page, status=status)

@@ -282,6 +282,13 @@ def test_a_reminder_sent_from_the_supervision_page_is_recorded_and_returns_there
     assert [(r["data"], r["actor"]["user"]) for r in reminders] == [
         ({"means": means[0], "note": "请加快办理"}, "du_ban")
     ]
+    # Refused (a day to come), it is shown on the case page, whose way back is to 督办's tab
+    # (a review was left with « 办理台账 only).
+    refused = client.post(action, data={**body, "occurred_on": "2099-01-01"})
+    assert refused.status_code == 409 and "R-X1" in refused.text  # a rule, not a form error
+    assert re.search(
+        r'<a href="/supervision\?tab=overdue" id="back-to-list">« 督办</a>', refused.text
+    )
 
 
 def test_a_reminder_sent_from_a_later_page_of_supervision_comes_back_to_that_page_R_S3(

@@ -22,16 +22,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "unit_role": dict(words.UNIT_ROLE),
     "deadline": dict(words.DEADLINE_KIND),
     "status": dict(words.DEADLINE_STATUS),
-    "measure": {
-        "communication_rate": "主办建议沟通率",
-        "key_meeting_rate": "重点建议见面率",
-        "on_site_participation_rate": "现场办理代表参与率",
-        "on_time_reply_rate": "按时答复办结率",
-        "satisfaction_rate": "满意率（含基本满意）",
-        "strict_satisfaction_rate": "满意率（严格）",
-        "disclosure_on_time_rate": "按时公开率",
-        "rehandling_on_time_rate": "进一步办理按时率",
-    },
+    "measure": dict(words.MEASURE),
     "phase": dict(words.PHASE),
     "policy": dict(words.POLICY),
     # R-P5: a withheld reply's reason, one of these or the office's own words ("other: …").

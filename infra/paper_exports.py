@@ -32,16 +32,7 @@ from projections.ledger import ledger
 from projections.unit_facts import NAME as FACTS
 from projections.unit_facts import unit_stats, visit_compliance_report
 
-MEASURES = {
-    "communication_rate": "主办建议沟通率",
-    "key_meeting_rate": "重点建议见面率",
-    "on_site_participation_rate": "现场办理代表参与率",
-    "on_time_reply_rate": "按时答复办结率",
-    "satisfaction_rate": "满意率",
-    "strict_satisfaction_rate": "满意率（仅满意）",
-    "disclosure_on_time_rate": "按时公开率",
-    "rehandling_on_time_rate": "进一步办理按时率",
-}
+MEASURES = words.MEASURE
 
 
 @dataclass(frozen=True)
@@ -139,7 +130,7 @@ DEADLINE_COLUMNS = [
 
 
 def _contacts(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetSpec]:
-    records = {"contact": "沟通联系", "visit": "面对面走访", "visit_declined": "婉拒见面"}
+    records = {"contact": "沟通联系", "visit": "面对面走访", "visit_declined": "无需见面"}
     columns = [
         Column("编号", 14), Column("标题", 36), Column("类别", 6), Column("承办单位", 18),
         Column("记录", 10), Column("阶段", 6), Column("方式", 8), Column("日期", 12, "date"),
@@ -202,8 +193,8 @@ def _commitments(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[S
 def _visits(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetSpec]:
     columns = [
         Column("单位", 18), Column("主办件数", 8, "number"), Column("要求走访率", 10, "rate"),
-        Column("已走访件数", 10, "number"), Column("婉拒见面件数", 12, "number"),
-        Column("实际走访率", 10, "rate"), Column("剔除婉拒后走访率", 16, "rate"),
+        Column("已走访件数", 10, "number"), Column("无需见面件数", 12, "number"),
+        Column("实际走访率", 10, "rate"), Column("剔除无需见面后走访率", 18, "rate"),
         Column("是否达标", 8), Column("尚差走访件数", 12, "number"),
     ]  # fmt: skip
     items = visit_compliance_report(reader, year=q.year)["items"]

@@ -74,6 +74,18 @@ VERDICT: Final = {"satisfied": "满意", "basically_satisfied": "基本满意", 
 FINDING: Final = FINDING_WORDS
 KEY_SOURCE: Final = {"congress": "人大", "cppcc": "政协", "government": "政府", "unit": "本单位"}
 YES_NO: Final = {True: "是", False: "否"}
+# The measures (DOMAIN.md § Measures) as the pages, the spreadsheets and the report name them:
+# the 总览 and the exports once called the strict rate 满意率（严格） and 满意率（仅满意）.
+MEASURE: Final = {
+    "communication_rate": "主办建议沟通率",
+    "key_meeting_rate": "重点建议见面率",
+    "on_site_participation_rate": "现场办理代表参与率",
+    "on_time_reply_rate": "按时答复办结率",
+    "satisfaction_rate": "满意率（含基本满意）",
+    "strict_satisfaction_rate": "满意率（仅满意）",
+    "disclosure_on_time_rate": "按时公开率",
+    "rehandling_on_time_rate": "进一步办理按时率",
+}
 # R-F4: who keyed a verdict in, as the satisfaction figures are reported apart.
 FEEDBACK_SOURCE: Final = {"proposer": "代表委员本人", "office": "办公室代录"}
 # What a figure of all units together counts (``unit_facts.unit_stats``' total): a split case

@@ -182,6 +182,11 @@ def test_visit_compliance_says_it_counts_every_kind_when_asked_for_one_R_V2(demo
     )
     every = book(download(demo_api, "/v1/exports/visit-compliance.xlsx", year=2025))
     assert rows(asked["走访率"]) == rows(every["走访率"])
+    # In the words of R-V3 (主动提出无需见面) and of the 总览's chart (剔除无需见面), where the
+    # file said 婉拒见面.
+    said = header(every["走访率"])
+    assert "无需见面件数" in said and "剔除无需见面后走访率" in said
+    assert not any("婉拒" in str(h) for h in said)
     stated = dict(rows(asked["说明"]))["筛选：类别"]
     assert stated.startswith("全部") and "R-V2" in stated
     ledger = book(download(demo_api, "/v1/exports/ledger.xlsx", year=2025, kind="proposal"))
@@ -251,7 +256,7 @@ def test_the_measures_export_reports_satisfaction_by_source_and_the_class_shares
         for source, word in words.items():
             line = lines[(named(unit["unit"]), word)]
             for key, label in (
-                ("satisfaction_rate", "满意率"),
+                ("satisfaction_rate", "满意率（含基本满意）"),
                 ("strict_satisfaction_rate", "满意率（仅满意）"),
             ):
                 split = unit["measures"][key]["by_source"][source]
@@ -271,7 +276,9 @@ def test_the_measures_export_reports_satisfaction_by_source_and_the_class_shares
     # The drill-down names each satisfaction verdict's source, and no source for other measures.
     drill = rows(found["指标明细"])
     first = stats["items"][0]
-    satisfied = [r for r in drill if r[0] == named(first["unit"]) and r[1] == "满意率"]
+    satisfied = [
+        r for r in drill if r[0] == named(first["unit"]) and r[1] == "满意率（含基本满意）"
+    ]
     by_source = first["measures"]["satisfaction_rate"]["by_source"]
     assert (
         sorted(r[2] for r in satisfied if r[4] == "代表委员本人")

@@ -16,6 +16,7 @@ from infra.documents import FolderDocuments, PostgresDocuments
 from tests import file_samples as f
 from tests.api.conftest import Api, bearer, contact_body
 from tests.api.proposer_support import as_link, issued, link, ok, registered
+from tests.api.test_pages import logged_in
 
 
 def upload(
@@ -194,3 +195,11 @@ def test_a_document_of_a_reply_not_yet_issued_is_not_the_proposer_s(api: Api) ->
     assert ok(as_link(api, token, "/v1/proposer/cases"), 200)["items"][0]["replies"] == []
     path = f"/v1/proposer/cases/{case_id}/documents/{draft}"
     assert as_link(api, token, path).status_code == 404
+
+
+def test_the_case_page_gives_a_small_files_size_in_bytes(api: Api) -> None:
+    """A 76-byte file was listed as 1 KB."""
+    case_id, reply_id = issued(api, "D-9")
+    ok(upload(api, case_id, "handler_fin", reply_id=reply_id))
+    page = logged_in(api, "clerk_d9").get(f"/cases/{case_id}").text
+    assert f"<td>{len(f.PDF)} 字节</td>" in page and "<td>1 KB</td>" not in page

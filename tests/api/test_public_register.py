@@ -130,6 +130,9 @@ def test_search_filters_csv_feed_and_page(demo_api: Api) -> None:
     fin = demo_api.get("/public", None, unit="FIN").text
     assert '<td title="FIN" data-label="答复单位">FIN厅</td>' in fin and ">FIN</td>" not in fin
     assert "<script" not in page.text
+    # A keyboard reader skips the 50 titles to the pager (a review tabbed through them all).
+    assert '<a class="skip" href="#pager">跳到翻页</a>' in page.text
+    assert '<div class="links" id="pager">' in page.text
 
 
 def test_answers_are_cached_and_revalidated_by_etag(demo_api: Api) -> None:

@@ -1,15 +1,17 @@
 """How a Word document banli writes is set up: A4 (python-docx's template is US Letter), Chinese
 fonts (its template names none for East Asian text, so Word falls back to whatever the machine
-has), black headings (the template's are blue Calibri), and document properties that say what
-it is (the template says "python-docx", created 2013)."""
+has), black headings (the template's are blue Calibri), page numbers in the footer, and document
+properties that say what it is (the template says "python-docx", created 2013)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from docx.document import Document as DocumentType
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Mm, Pt, RGBColor
 
 from domain.business_day import CHINA
@@ -26,12 +28,30 @@ def set_up(doc: DocumentType, title: str) -> None:
     _font(doc, "Normal", BODY_FONT, Pt(11))
     for level in (1, 2):
         _font(doc, f"Heading {level}", HEADING_FONT, Pt(16 if level == 1 else 13))
+    _page_numbers(section)
     properties = doc.core_properties
     properties.title = title
     properties.author = properties.last_modified_by = "banli"
     properties.comments = ""
     properties.language = "zh-CN"
     properties.created = properties.modified = datetime.now(CHINA).replace(tzinfo=None)
+
+
+def _page_numbers(section: Section) -> None:
+    """第 N 页 centred in the footer: Word fills the PAGE field in (a printed report of several
+    pages had no numbers)."""
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("第 ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    number = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    number.append(text)
+    field.append(number)
+    paragraph._p.append(field)
+    paragraph.add_run(" 页")
 
 
 def _font(doc: DocumentType, style_name: str, east_asian: str, size: Pt) -> None:

@@ -110,7 +110,10 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
     _table(
         doc,
         ["类别", "件数", "占比"],
-        [[f"{c}类", by_class[c], rate_text(shares[c])] for c in "ABC"],
+        [
+            *([f"{c}类", by_class[c], rate_text(shares[c])] for c in "ABC"),
+            ["合计", sum(by_class[c] for c in "ABC"), "100 %" if any(by_class.values()) else "—"],
+        ],
     )
 
     doc.add_heading("三、办理指标", level=2)
@@ -194,7 +197,7 @@ def _satisfaction_by_source(measures: dict[str, Any]) -> str:
         split = [measures[k].get("by_source", {}).get(source, NO_RATE) for k in SATISFACTION]
         texts = (f"{m['numerator']} / {m['denominator']}（{rate_text(m)}）" for m in split)
         parts.append(f"{word}反馈的满意率 {next(texts)}，仅满意 {next(texts)}")
-    return "满意率按反馈来源（R-F4）：" + "；".join(parts) + "。"
+    return "满意率按反馈来源：" + "；".join(parts) + "。"
 
 
 def _empty(total: dict[str, Any]) -> dict[str, Any]:

@@ -345,6 +345,21 @@ def test_the_annual_report_states_the_year_s_figures(demo_api: Api) -> None:
         str(expected["numerator"]),
         str(expected["denominator"]),
     ]
+    # For a reader of the printed report (a review): numbered pages, a total under A/B/C, and
+    # no rule ids in the text.
+    footer = document.sections[0].footer._element.xml
+    assert 'w:instr="PAGE"' in footer and "第 " in footer
+    classes = next(
+        t
+        for t in document.tables
+        if [c.text for c in t.rows[0].cells][:2] == ["类别", "件数"]
+        and t.rows[1].cells[0].text == "A类"
+    )
+    total = [c.text for c in classes.rows[-1].cells]
+    assert total[0] == "合计" and int(total[1]) == sum(
+        int(r.cells[1].text) for r in classes.rows[1:-1]
+    )
+    assert "R-F4" not in text
     fin = docx.Document(
         io.BytesIO(download(demo_api, "/v1/reports/annual.docx", year=2025, unit="FIN").content)
     )

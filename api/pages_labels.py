@@ -145,6 +145,12 @@ def status_word(status: str, days_overdue: int = 0) -> str:
 percent = words.percent
 
 
+def file_size(size: int) -> str:
+    """A file's size as the pages give it: bytes under 1 KB (a 76-byte file read 1 KB), else
+    whole KB rounded up."""
+    return f"{size} 字节" if size < 1024 else f"{-(-size // 1024)} KB"
+
+
 def chinese_part(text: str) -> str:
     """A name stored with its English after it ("政府办公厅 government office", R-R4's copies
     of early events) as a Chinese page shows it; a name without one as it is."""

@@ -29,7 +29,7 @@ from starlette.formparsers import MultiPartException
 from api.auth import SESSION_COOKIE, services
 from api.deps import app_services
 from api.pages_came_from import came_from
-from api.pages_labels import LABELS, chinese_part, label, percent, status_word
+from api.pages_labels import LABELS, chinese_part, file_size, label, percent, status_word
 from api.pages_ledger_rows import ledger_rows
 from api.pages_markup import actor_words, deadline, kind_words, unit_name
 from api.problems import ApiProblem
@@ -84,6 +84,7 @@ templates.globals.update(
     came_from=came_from,
     label=label,
     percent=percent,
+    file_size=file_size,
     status_word=status_word,
     deadline=deadline,
     kind_words=kind_words,

@@ -172,7 +172,9 @@ def test_the_page_serves_the_reply_letter_and_stops_when_the_link_is_revoked_R_F
     made = link(api, case_id)
     browser = opened(api, made["link_token"])
     path = f"/proposer/cases/{case_id}/documents/{document_id}"
-    assert path in browser.get("/proposer").text
+    listed = browser.get("/proposer").text
+    assert path in listed
+    assert f"（{len(f.PDF)} 字节）" in listed  # not 1 KB, as the office's page says it too
     assert browser.get(path).content == f.PDF
     ok(
         api.post(

@@ -32,9 +32,9 @@ from domain import handlers
 from domain.case import Case
 from domain.checks import case_number_form
 from domain.commands import Acting, Assign, RegisterCase
-from domain.deadlines.policies import POLICIES
 from domain.directory import Unit
 from domain.errors import Conflict, DomainError, worded
+from domain.handlers.handling import known_policy
 from domain.records import Actor, Proposer
 from infra import paper_labels as words
 from infra.application import BanliApplication
@@ -346,11 +346,14 @@ def _filled(value: Any) -> Any:
 
 
 def _known_policy(name: str) -> str | None:
-    """办理依据: empty for the default rules, else one the service knows (the domain checks it
-    again; read here so it is said with the row's other cells)."""
-    if name and name not in POLICIES:
-        raise CellError(f"未知的办理依据“{name}”（可填：{'、'.join(sorted(POLICIES))}，或留空）")
-    return name or None
+    """办理依据: empty for the default rules, else one the service knows, by the assignment's
+    own check (``known_policy``), read here so it is said with the row's other cells."""
+    if not name:
+        return None
+    try:
+        return known_policy(name)
+    except DomainError as refusal:
+        raise RowRefused("办理依据", worded(refusal, FIELD_COLUMN), refusal.rule) from None
 
 
 class RowsRefused(Exception):

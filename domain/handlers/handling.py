@@ -68,14 +68,21 @@ def register(command: c.RegisterCase, acting: Acting, alike: Sequence[PossibleRe
 # ---------------------------------------------------------------------- assignment 交办
 
 
-def assign(case: Case, cmd: c.Assign, acting: Acting) -> None:
-    assignment.check_first_assignment(case)
-    policy = DEFAULT_POLICY if cmd.policy is None else check_text(cmd.policy, "policy")
+def known_policy(policy: str) -> str:
+    """A deadline policy the service knows (an assignment's, an import's 办理依据)."""
     if policy not in POLICIES:
         known = "、".join(sorted(POLICIES))
         raise InvalidInput(
             f"policy 应为 {known}，却是 {policy}", f"unknown policy {policy!r}", "policy"
         )
+    return policy
+
+
+def assign(case: Case, cmd: c.Assign, acting: Acting) -> None:
+    assignment.check_first_assignment(case)
+    policy = known_policy(
+        DEFAULT_POLICY if cmd.policy is None else check_text(cmd.policy, "policy")
+    )
     shape = assignment.check_shape(cmd.lead_unit, cmd.co_units, cmd.split_units, cmd.reference)
     accountability.check_not_future(cmd.assigned_on, acting.today)
     accountability.check_not_before(cmd.assigned_on, case.received_on, "收到日期 received date")

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
+from domain.rules.disclosure import refused_by_proposer
 from projections.core import CaseView, Row, Table, ViewReader
 
 NAME = "public_register"
@@ -44,8 +45,7 @@ REPLIES = Table(
 
 
 def publishable(case: Case) -> list[Row]:
-    preference = case.disclosure_preference
-    if preference is not None and not preference.consent_reply:
+    if refused_by_proposer(case):
         return []  # R-P2: the proposer refused disclosure
     rows = []
     for reply in case.replies.values():

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from api.pages_labels import label
 from api.pages_markup import deadline_html, escaped, kind_words, reminder_form, unit_html
-from api.schemas_ledger import AskedExtension, LedgerItem
+from api.schemas_ledger import AskedExtension, LedgerItem, SubmittedReply
 
 CLOSED = '<span class="muted">已办结，无需催办</span>'
 NOTHING = Markup("")
@@ -43,6 +43,16 @@ def _asked(x: AskedExtension, names: Mapping[str, str]) -> str:
     return (
         f'<div class="asked">申请延期：{kind}·{unit_html(x.unit, names)} '
         f"{x.original_due_on} → {x.requested_due_on}</div>"
+    )
+
+
+def _submitted(x: SubmittedReply, names: Mapping[str, str]) -> str:
+    """R-R2: a reply awaiting a leader's approval, under the deadlines: a leader sees from the
+    待审批 list whose reply of which class has waited since when."""
+    kind = "进一步答复" if x.further else "答复"
+    return (
+        f'<div class="asked">待审批：{kind}·{unit_html(x.unit, names)} '
+        f"{x.classification} 类，{x.submitted_on} 提交</div>"
     )
 
 
@@ -86,6 +96,7 @@ def ledger_rows(
         deadlines = "".join(
             [f"<div>{deadline_html(d, names, kind_word=k)}</div>" for d, k in shown]
         )
+        deadlines += "".join([_submitted(x, names) for x in r.submitted_replies])
         deadlines += "".join([_asked(x, names) for x in r.open_extensions])
         out.append(
             "    <tr>\n"

@@ -12,6 +12,7 @@ from typing import Literal
 from api.schemas import Public
 from domain.deadlines.status import DeadlineStatus
 from domain.vocabulary import (
+    Classification,
     DeadlineKind,
     DisclosureOption,
     DisclosureStatus,
@@ -66,6 +67,15 @@ class AskedExtension(Public):
     requested_due_on: date
 
 
+class SubmittedReply(Public):
+    """A reply submitted for a leader's approval and not yet approved or returned (R-R2)."""
+
+    unit: str
+    classification: Classification
+    further: bool  # a further reply after dissatisfaction (R-F2)
+    submitted_on: date
+
+
 class LedgerItem(Public):
     case_id: str
     number: str
@@ -88,6 +98,7 @@ class LedgerItem(Public):
     deadlines: list[LedgerDeadline]
     merged_with: list[str]  # R-M1: the merge's case numbers, its primary first (empty: none)
     open_extensions: list[AskedExtension]  # R-E1: requests awaiting the office's decision
+    submitted_replies: list[SubmittedReply]  # R-R2: replies awaiting a leader's approval
     reminders: int  # R-S3: how often the case was chased (催办) up to as_of
     last_reminded_on: date | None
 

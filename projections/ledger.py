@@ -111,6 +111,9 @@ CASES = Table(
         "merged_numbers": "TEXT",
         # R-E1: what the open extension requests ask (JSON), as 延期待决定 shows the office.
         "open_extensions": "TEXT",
+        # R-R2: the replies submitted and not yet approved or returned (JSON), what each is, as
+        # 待审批 shows the leaders.
+        "submitted_replies": "TEXT",
     },
     key=("case_id",),
     indexes=(
@@ -186,6 +189,7 @@ class LedgerView(CaseView):
         repeat = tracked_as_repeat(case)
         merge = case.merge
         asked = _asked(case)
+        submitted = _submitted(case)
         head: Row = {
             "case_id": case_id,
             "number": case.number,
@@ -206,7 +210,7 @@ class LedgerView(CaseView):
             "closed_out_on": iso_day(case.closed_out_on),
             "policy": case.policy,
             "version": case.version,
-            "awaiting_approval": sum(r.status == "submitted" for r in case.replies.values()),
+            "awaiting_approval": len(submitted),
             "awaiting_extension": len(asked),
             "reminded_on": dumps(sorted(iso_day(r.occurred_on) for r in case.reminders)),
             "dissatisfied_on": iso_day(
@@ -217,6 +221,7 @@ class LedgerView(CaseView):
             ),
             "merged_numbers": dumps(_primary_first(merge)) if merge else None,
             "open_extensions": dumps(asked),
+            "submitted_replies": dumps(submitted),
         }
         soon = get_policy(case.policy).due_soon_days
         deadlines = [
@@ -249,6 +254,21 @@ def _asked(case: Case) -> list[dict[str, str]]:
         }
         for x in case.extensions.values()
         if x.status == "open"
+    ]
+
+
+def _submitted(case: Case) -> list[dict[str, Any]]:
+    """The replies awaiting a leader's approval (R-R2), what each is: whose, its class, whether
+    a further reply (R-F2), and the day it was submitted."""
+    return [
+        {
+            "unit": r.unit,
+            "classification": r.classification,
+            "further": r.further,
+            "submitted_on": r.submitted_on.isoformat(),
+        }
+        for r in case.replies.values()
+        if r.status == "submitted"
     ]
 
 

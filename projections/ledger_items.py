@@ -76,6 +76,8 @@ def ledger_item(case: Row, deadlines: list[dict[str, Any]], as_of: date) -> dict
         "merged_with": json.loads(case["merged_numbers"]) if case["merged_numbers"] else [],
         # R-E1: the open extension requests, what each asks (the office decides from a list).
         "open_extensions": _listed(case["open_extensions"]),
+        # R-R2: the replies awaiting a leader's approval, what each is (待审批).
+        "submitted_replies": _listed(case["submitted_replies"]),
         "reminders": len(reminded),
         "last_reminded_on": reminded[-1] if reminded else None,
     }

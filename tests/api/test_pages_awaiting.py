@@ -48,9 +48,14 @@ def test_replies_awaiting_approval_and_requests_awaiting_the_office_are_listed_R
         }
     ]
 
+    [item] = api.get("/v1/ledger", "office", awaiting="approval").json()["items"]
+    submitted = {"unit": "FIN", "classification": "A", "further": False}
+    assert item["submitted_replies"] == [{**submitted, "submitted_on": "2025-04-01"}]
+
     leader = logged_in(api, "qian", role="leader")
     page = leader.get("/supervision?tab=approval").text
     assert "待审批：本页 <strong>1</strong> 件" in page and "AW-1" in tab_numbers(page)
+    assert "A 类，2025-04-01 提交" in page  # what waits, not only which case
 
     approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-02"}
     path = f"/v1/cases/{waiting}/replies/{reply.json()['reply_id']}/approval"
@@ -59,3 +64,5 @@ def test_replies_awaiting_approval_and_requests_awaiting_the_office_are_listed_R
     decide = f"/v1/cases/{waiting}/extension-requests/{asked.json()['request_id']}/decision"
     assert api.post(decide, decision, "office").status_code == 201
     assert listed(api, "approval") == [] and listed(api, "extension") == []
+    [done] = [i for i in api.get("/v1/ledger", "office").json()["items"] if i["number"] == "AW-1"]
+    assert done["submitted_replies"] == [] and done["open_extensions"] == []

@@ -41,6 +41,7 @@ def item(**changes: Any) -> LedgerItem:
         "last_reminded_on": None,
         "merged_with": [],
         "open_extensions": [],
+        "submitted_replies": [],
     }
     return LedgerItem.model_validate({**fields, **changes})
 
@@ -163,3 +164,16 @@ def test_an_open_extension_request_says_what_it_asks_R_E1() -> None:
         '<div class="asked">申请延期：答复·<span title="FIN">财政厅 &lt;综合处&gt;</span> '
         "2025-05-13 → 2025-06-30</div>"
     ) in html
+
+
+def test_a_reply_awaiting_approval_says_whose_of_which_class_since_when_R_R2() -> None:
+    """Leaders approve from 待审批: the row says whose reply waits, its class, since when, and
+    a further reply (R-F2) as one."""
+    first = {"unit": "FIN", "classification": "A", "further": False, "submitted_on": "2025-04-01"}
+    further = {**first, "unit": "EDU", "classification": "B", "further": True}
+    html = str(ledger_rows([item(submitted_replies=[first, further])], NAMES, ""))
+    assert (
+        '<div class="asked">待审批：答复·<span title="FIN">财政厅 &lt;综合处&gt;</span> '
+        "A 类，2025-04-01 提交</div>"
+    ) in html
+    assert '待审批：进一步答复·<span title="EDU">教育厅</span> B 类，2025-04-01 提交' in html

@@ -69,6 +69,8 @@ class Snapshot:
     # a search is str.find over it (C speed), never a Python test per row.
     text: str = field(repr=False, default="")
     starts: list[int] = field(repr=False, default_factory=list)
+    # The units with a reply in the register, by code: what the page's 答复单位 offers.
+    units: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, position: int | None, rows: list[Row]) -> Snapshot:
@@ -78,7 +80,8 @@ class Snapshot:
             starts.append(offset)
             offset += len(part)
         index = {row["key"]: place for place, row in enumerate(rows)}
-        return cls(position, rows, index, "".join(parts), starts)
+        units = tuple(sorted({row["unit"] for row in rows}))
+        return cls(position, rows, index, "".join(parts), starts, units)
 
     def _places(self, start: int, q: str | None) -> Iterator[int]:
         """The places from ``start`` on whose number or title holds every word of ``q`` (words

@@ -212,7 +212,9 @@ def public_page(
         items=found.items,
         # A reader knows a unit by its name, not its code (no event renames a unit, so the
         # page's ETag, by position and query, still names what it shows).
-        names=queries.unit_names(svc, (r.unit for r in found.items)),
+        names=queries.unit_names(svc, [*snapshot.units, unit]),
+        units=snapshot.units,
+        unit=unit or "",
         span=span,
         # The pages before and after carry the filters and the page size the page shows.
         previous_href=_href(chosen, page.limit, span.previous_cursor)

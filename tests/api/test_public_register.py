@@ -220,3 +220,15 @@ def test_a_page_with_nothing_to_show_says_none_match(demo_api: Api) -> None:
     page = demo_api.get("/public", None, q="no such title anywhere").text
     assert "共 0 件" in page and "没有符合条件的公开答复" in page
     assert _link(page, "prev") is None and _link(page, "next") is None
+
+
+def test_a_reader_picks_the_answering_unit_by_its_name_R_P2(demo_api: Api) -> None:
+    """The register could be narrowed to one unit only by editing the address: the form now
+    offers every unit with a published reply, by name, and keeps the one chosen."""
+    page = demo_api.get("/public", None).text
+    offered = re.findall(r'<option value="([A-Z]+)" >([^<]+)</option>', page)
+    assert {code for code, _ in offered} == {r["unit"] for r in public(demo_api)}
+    assert ("FIN", "FIN厅") in offered  # this server knows FIN by name
+    chosen = demo_api.get("/public", None, unit="FIN", q="", year="", kind="").text
+    assert '<option value="FIN" selected>FIN厅</option>' in chosen
+    assert set(re.findall(r'<td title="([A-Z]+)" data-label="答复单位">', chosen)) == {"FIN"}

@@ -56,11 +56,17 @@ def extendable_deadline(
             f"{unit} 没有可延期的{DEADLINE_KIND_WORDS.get(kind, kind)}期限",
             f"unit {unit} has no {kind} deadline here",
         )
+    if found.status in ("met", "met_late"):
+        raise RuleViolation(
+            "R-E1",
+            f"时限 {found.due_on} 已办结，无需延期",
+            f"the {kind} deadline of {found.due_on} is met ({found.status})",
+        )
     if found.status not in ("pending", "due_soon") or on > found.due_on:
         raise RuleViolation(
             "R-E1",
-            f"时限 {found.due_on} 已过或已办结，不能申请延期",
-            f"the {kind} deadline of {found.due_on} has passed or is met ({found.status})",
+            f"时限 {found.due_on} 已过，延期须在到期前申请",
+            f"the {kind} deadline of {found.due_on} has passed ({found.status})",
         )
     _check_not_closed_since(found, known)
     if any(_same_deadline(r, kind, unit, found.opened_on) for r in case.extensions.values()):

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from domain import commands as cmd
 from domain.deadlines.case_deadlines import Deadline, case_deadlines
+from domain.errors import RuleViolation
 from infra.application import BanliApplication
 from tests.support import OFFICE, Flow, handler, refused
 
@@ -201,3 +204,24 @@ def test_a_request_asked_in_time_still_counts_when_the_reply_came_before_the_dec
     grant(flow, request_id, date(2025, 5, 12))
     extended = deadline(app, flow, "reply", "FIN", date(2025, 12, 31))
     assert (extended.due_on, extended.met_on) == (date(2025, 6, 30), date(2025, 5, 10))
+
+
+def test_a_refusal_says_whether_the_deadline_passed_or_was_met_R_E1(
+    app: BanliApplication,
+) -> None:
+    """One message had said 已过或已办结 for both: a unit that replied in time and one that
+    asked too late learn different things."""
+    late = Flow(app)
+    late.assign(on=date(2025, 2, 1))
+    with pytest.raises(RuleViolation) as passed:
+        ask(late, "FIN", "reply", date(2025, 6, 30), date(2025, 5, 7))
+    assert (passed.value.rule, passed.value.zh) == (
+        "R-E1",
+        "时限 2025-05-06 已过，延期须在到期前申请",
+    )
+    answered = Flow(app, number="2025-002")
+    answered.assign(on=date(2025, 2, 1))
+    answered.replied(on=date(2025, 4, 5))
+    with pytest.raises(RuleViolation) as met:
+        ask(answered, "FIN", "reply", date(2025, 6, 30), date(2025, 4, 20))
+    assert (met.value.rule, met.value.zh) == ("R-E1", "时限 2025-05-06 已办结，无需延期")

@@ -82,10 +82,9 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
     title = f"{q.year}年度建议提案承办工作总结（数据）——{who}"
     set_up(doc, title)
     doc.add_heading(title, level=1)
-    doc.add_paragraph(
-        f"统计日期 {basis.as_of.isoformat()}；日志位置 {basis.position}；"
-        f"防篡改链头 {basis.chain_head or '（尚未生成）'}。以相同位置重新生成，数字不变。"
-    )
+    # The day first; where the figures come from, for whoever checks them, at the end (a
+    # 64-character hash opened the report a leader reads).
+    doc.add_paragraph(f"统计日期 {basis.as_of.isoformat()}。")
     if left_out := basis.left_out_words():
         doc.add_paragraph(left_out)
 
@@ -186,6 +185,11 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
     )
     if q.unit:
         doc.add_paragraph("重点建议见面率按本单位主办的重点件计。")
+    doc.add_heading("七、数据来源", level=2)
+    doc.add_paragraph(
+        f"本报告据办理日志第 {basis.position} 条及以前的记录生成，防篡改链头 "
+        f"{basis.chain_head or '（尚未生成）'}。以相同位置重新生成，数字不变。"
+    )
     doc.save(str(path))
 
 

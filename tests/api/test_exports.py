@@ -327,7 +327,13 @@ def test_the_annual_report_states_the_year_s_figures(demo_api: Api) -> None:
     response = download(demo_api, "/v1/reports/annual.docx", year=2025, as_of=AS_OF)
     document = docx.Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert response.headers["x-banli-position"] in text
+    # The day under the title; the log position and chain head, for whoever checks the
+    # figures, at the end rather than in the opening lines a leader reads.
+    assert document.paragraphs[1].text == f"统计日期 {AS_OF}。"
+    position, head = response.headers["x-banli-position"], response.headers["x-banli-chain-head"]
+    assert head not in document.paragraphs[1].text
+    assert document.paragraphs[-1].text.startswith(f"本报告据办理日志第 {position} 条")
+    assert head in document.paragraphs[-1].text
     # All units together count a split case once per unit (its verdict too): said, not hidden.
     assert words.PER_UNIT_COUNT in text
     stats = demo_api.get("/v1/stats/units", "office", as_of=AS_OF, year=2025).json()["total"]

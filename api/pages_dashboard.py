@@ -121,6 +121,11 @@ def trend_link(year: int, kind: str | None, day: date) -> str:
     return "/ledger?" + urlencode({k: v for k, v in query.items() if v is not None})
 
 
+# What waits on the caller's own decision, by role: a leader approves replies (R-R2), the office
+# decides extension requests (R-E1). The 总览 says how many, with the 督办 list that holds them.
+DECIDES = {"leader": ("approval", "待审批的答复"), "office": ("extension", "待决定的延期申请")}
+
+
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
     kind = query_kind(request)
@@ -133,6 +138,10 @@ def dashboard(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
         visits = queries.visit_compliance(svc, who, year=year)
         days = month_ends(year, as_of)
         trend = queries_ledger.overdue_trend(svc, who, days, year=year, kind=kind)
+        decides = DECIDES.get(who.role)
+        waiting = (
+            (*decides, queries_ledger.awaiting_count(svc, as_of, decides[0])) if decides else None
+        )
     codes = [i.unit for i in stats.items] + [v.unit for v in visits.items]
     names = queries.unit_names(svc, codes)
     context = {
@@ -140,6 +149,7 @@ def dashboard(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
         "year": year,
         "kind": kind,
         "summary": summary,
+        "waiting": waiting,  # (督办 tab, words, cases) or None
         "stats": stats,
         "visits": visits,
         "names": names,

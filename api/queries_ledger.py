@@ -146,6 +146,16 @@ def ledger_summary(
     return at_head(svc, LedgerView.name, ("summary", as_of, *scope.values()), count)
 
 
+def awaiting_count(svc: Services, as_of: date, awaiting: str) -> int:
+    """How many cases wait on a decision (``approval``: a leader's, R-R2; ``extension``: the
+    office's, R-E1), every year's: the 督办 list the 总览 links to holds them all."""
+
+    def count() -> int:
+        return ledger_count(svc.views, as_of=as_of, awaiting=awaiting)
+
+    return at_head(svc, LedgerView.name, ("awaiting", as_of, awaiting), count)
+
+
 def _choices(svc: Services, who: Principal, head: int) -> tuple[list[int], list[str]]:
     """The years and the units the caller may filter the ledger by (a handler: its own), the
     ledger having been waited for up to ``head``. They change only with the log: read once

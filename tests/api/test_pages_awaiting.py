@@ -26,6 +26,16 @@ def tab_numbers(page: str) -> list[str]:
     return re.findall(r'<a href="/cases/[^"]+">([^<]+)</a>', page)
 
 
+def waits_on_reader(page: str) -> tuple[str, str, str] | None:
+    """The 总览's line of what waits on the reader: words, 督办 tab, count."""
+    found = re.search(
+        r'<p class="waiting" id="waiting">([^：]+)：<a href="/supervision\?tab=(\w+)">'
+        r"<strong>(\d+)</strong> 件</a>",
+        page,
+    )
+    return (found[1], found[2], found[3]) if found else None
+
+
 def test_replies_awaiting_approval_and_requests_awaiting_the_office_are_listed_R_R2_R_E1(
     api: Api,
 ) -> None:
@@ -57,6 +67,12 @@ def test_replies_awaiting_approval_and_requests_awaiting_the_office_are_listed_R
     assert "待审批：本页 <strong>1</strong> 件" in page and "AW-1" in tab_numbers(page)
     assert "A 类，2025-04-01 提交" in page  # what waits, not only which case
 
+    # Each decider's 总览 says how many wait on it, with the 督办 list that holds them.
+    assert waits_on_reader(leader.get("/").text) == ("待审批的答复", "approval", "1")
+    office = logged_in(api, "zhao", role="office")
+    assert waits_on_reader(office.get("/").text) == ("待决定的延期申请", "extension", "1")
+    assert waits_on_reader(logged_in(api, "sun", role="supervisor").get("/").text) is None
+
     approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-02"}
     path = f"/v1/cases/{waiting}/replies/{reply.json()['reply_id']}/approval"
     assert api.post(path, approval, "leader").status_code == 201
@@ -64,5 +80,6 @@ def test_replies_awaiting_approval_and_requests_awaiting_the_office_are_listed_R
     decide = f"/v1/cases/{waiting}/extension-requests/{asked.json()['request_id']}/decision"
     assert api.post(decide, decision, "office").status_code == 201
     assert listed(api, "approval") == [] and listed(api, "extension") == []
+    assert waits_on_reader(leader.get("/").text) == ("待审批的答复", "approval", "0")
     [done] = [i for i in api.get("/v1/ledger", "office").json()["items"] if i["number"] == "AW-1"]
     assert done["submitted_replies"] == [] and done["open_extensions"] == []

@@ -144,6 +144,9 @@ class Paging:
 
 LedgerSort = Literal["number", "title", "lead_unit", "stage", "year", "due", "overdue"]
 UnitRole = Literal["lead", "co", "split", "reference"]
+# Decisions a case may wait on: a reply on a leader's approval (R-R2), an extension (R-E1) or a
+# reassignment (R-A3) on the office's.
+Awaiting = Literal["approval", "extension", "reassignment"]
 
 
 @dataclass(frozen=True)
@@ -160,8 +163,8 @@ class LedgerFilter:
     key: bool | None = None
     # Put back under supervision (挂账督办) by a 回头看 (R-Rv1) or by R-F2's re-handling.
     under_supervision: bool | None = None
-    # Waiting on a decision: a reply on a leader's approval, an extension on the office's.
-    awaiting: Literal["approval", "extension"] | None = None
+    # Waiting on a decision (``Awaiting``).
+    awaiting: Awaiting | None = None
     # The unit's part in the case (with ``unit``; alone: any unit's): the 总览's 主办/会办/分办
     # counts open the cases behind them.
     unit_role: UnitRole | None = None

@@ -123,7 +123,10 @@ def trend_link(year: int, kind: str | None, day: date) -> str:
 
 # What waits on the caller's own decision, by role: a leader approves replies (R-R2), the office
 # decides extension requests (R-E1). The 总览 says how many, with the 督办 list that holds them.
-DECIDES = {"leader": ("approval", "待审批的答复"), "office": ("extension", "待决定的延期申请")}
+DECIDES = {
+    "leader": [("approval", "待审批的答复")],
+    "office": [("extension", "待决定的延期申请"), ("reassignment", "待决定的改办申请")],
+}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -138,10 +141,10 @@ def dashboard(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
         visits = queries.visit_compliance(svc, who, year=year)
         days = month_ends(year, as_of)
         trend = queries_ledger.overdue_trend(svc, who, days, year=year, kind=kind)
-        decides = DECIDES.get(who.role)
-        waiting = (
-            (*decides, queries_ledger.awaiting_count(svc, as_of, decides[0])) if decides else None
-        )
+        waiting = [
+            (tab, words, queries_ledger.awaiting_count(svc, as_of, tab))
+            for tab, words in DECIDES.get(who.role, [])
+        ]
     codes = [i.unit for i in stats.items] + [v.unit for v in visits.items]
     names = queries.unit_names(svc, codes)
     context = {
@@ -149,7 +152,7 @@ def dashboard(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
         "year": year,
         "kind": kind,
         "summary": summary,
-        "waiting": waiting,  # (督办 tab, words, cases) or None
+        "waiting": waiting,  # [(督办 tab, words, cases)]
         "stats": stats,
         "visits": visits,
         "names": names,

@@ -9,14 +9,14 @@ key cases and cases in re-handling after a dissatisfied verdict, each row with a
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal, cast, get_args
+from typing import Annotated, Any, cast, get_args
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from api import queries, queries_ledger
-from api.deps import LedgerFilter, LedgerSort, Paging, UnitRole
+from api.deps import Awaiting, LedgerFilter, LedgerSort, Paging, UnitRole
 from api.pages_labels import LABELS
 from api.pages_web import (
     PageRefused,
@@ -49,6 +49,7 @@ TABS = {
     "under_supervision": "挂账督办",
     "approval": "待审批",
     "extension": "延期待决定",
+    "reassignment": "改办待决定",
 }
 # The tabs that are a ledger filter: what each lists.
 TAB_FILTERS = {
@@ -58,6 +59,7 @@ TAB_FILTERS = {
     "under_supervision": LedgerFilter(under_supervision=True),
     "approval": LedgerFilter(awaiting="approval"),
     "extension": LedgerFilter(awaiting="extension"),
+    "reassignment": LedgerFilter(awaiting="reassignment"),
 }
 
 
@@ -73,10 +75,7 @@ async def ledger_filter(request: Request) -> LedgerFilter:
         key=query_flag(request, "key"),
         under_supervision=query_flag(request, "under_supervision"),
         dissatisfied=query_flag(request, "dissatisfied"),
-        awaiting=cast(
-            Literal["approval", "extension"] | None,
-            query_choice(request, "awaiting", ("approval", "extension")),
-        ),
+        awaiting=cast(Awaiting | None, query_choice(request, "awaiting", get_args(Awaiting))),
         unit_role=cast(UnitRole | None, query_choice(request, "unit_role", get_args(UnitRole))),
         sort=cast(LedgerSort, query_choice(request, "sort", get_args(LedgerSort)) or "number"),
         descending=query_flag(request, "desc") or False,

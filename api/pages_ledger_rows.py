@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from api.pages_labels import label
 from api.pages_markup import deadline_html, escaped, kind_words, reminder_form, unit_html
-from api.schemas_ledger import AskedExtension, LedgerItem, SubmittedReply
+from api.schemas_ledger import AskedExtension, AskedReassignment, LedgerItem, SubmittedReply
 
 CLOSED = '<span class="muted">已办结，无需催办</span>'
 NOTHING = Markup("")
@@ -44,6 +44,21 @@ def _asked(x: AskedExtension, names: Mapping[str, str]) -> str:
         f'<div class="asked">申请延期：{kind}·{unit_html(x.unit, names)} '
         f"{x.original_due_on} → {x.requested_due_on}</div>"
     )
+
+
+def _reassigning(x: AskedReassignment, names: Mapping[str, str]) -> str:
+    """R-A3: an open reassignment (改办) request, whose and why: the office decides from the
+    改办待决定 list. A long reason is cut, whole on hover."""
+    reason = x.reason if len(x.reason) <= REASON_SHOWN else x.reason[: REASON_SHOWN - 1] + "…"
+    return (
+        f'<div class="asked" title="{escape(x.reason)}">申请改办：{unit_html(x.unit, names)}'
+        f"，{x.requested_on}<br>理由：{escape(reason)}</div>"
+    )
+
+
+# The characters of a request's reason a row shows (the rest on hover): a line about as wide as
+# a deadline's, which the column is sized by.
+REASON_SHOWN = 16
 
 
 def _submitted(x: SubmittedReply, names: Mapping[str, str]) -> str:
@@ -98,6 +113,7 @@ def ledger_rows(
         )
         deadlines += "".join([_submitted(x, names) for x in r.submitted_replies])
         deadlines += "".join([_asked(x, names) for x in r.open_extensions])
+        deadlines += "".join([_reassigning(x, names) for x in r.open_reassignments])
         out.append(
             "    <tr>\n"
             f'      <td class="nowrap"><a href="/cases/{escape(r.case_id)}{link_tail}">'

@@ -11,7 +11,7 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query
@@ -19,7 +19,7 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from api.auth import require
-from api.deps import AsOf, Reader, Services, UnitFilter, UnitRole, YearFilter
+from api.deps import AsOf, Awaiting, Reader, Services, UnitFilter, UnitRole, YearFilter
 from api.read_scope import overdue_of, own_unit, views_current
 from domain.vocabulary import Kind, Level, Stage
 from infra.directory import Principal
@@ -119,7 +119,7 @@ def export_ledger(
     level: Level | None = None,
     key: bool | None = None,
     under_supervision: bool | None = None,
-    awaiting: Literal["approval", "extension"] | None = None,
+    awaiting: Awaiting | None = None,
     unit_role: UnitRole | None = None,
     dissatisfied: bool | None = None,
     position: Position = None,

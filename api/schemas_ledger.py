@@ -67,6 +67,14 @@ class AskedExtension(Public):
     requested_due_on: date
 
 
+class AskedReassignment(Public):
+    """A reassignment (改办) request the office has yet to decide (R-A3): whose, why, when."""
+
+    unit: str
+    reason: str
+    requested_on: date
+
+
 class SubmittedReply(Public):
     """A reply submitted for a leader's approval and not yet approved or returned (R-R2)."""
 
@@ -99,6 +107,7 @@ class LedgerItem(Public):
     merged_with: list[str]  # R-M1: the merge's case numbers, its primary first (empty: none)
     open_extensions: list[AskedExtension]  # R-E1: requests awaiting the office's decision
     submitted_replies: list[SubmittedReply]  # R-R2: replies awaiting a leader's approval
+    open_reassignments: list[AskedReassignment]  # R-A3: requests awaiting the office's decision
     reminders: int  # R-S3: how often the case was chased (催办) up to as_of
     last_reminded_on: date | None
 

@@ -50,7 +50,7 @@ class ExportQuery:
     key: bool | None = None
     under_supervision: bool | None = None
     overdue_of: str | None = None  # a handler's file: its own unit's overdue deadlines
-    awaiting: str | None = None  # approval | extension: a decision pending
+    awaiting: str | None = None  # a decision pending: a key of ``paper_labels.AWAITING``
     unit_role: str | None = None  # lead | co | split | reference: the unit's part
     dissatisfied: bool | None = None  # R-S2: declared 不满意 by as_of
 
@@ -412,7 +412,7 @@ def scope(q: ExportQuery, names: UnitNames, *, by_kind: bool = True) -> list[tup
     if q.under_supervision is not None:
         found.append(("挂账督办", words.YES_NO[q.under_supervision]))
     if q.awaiting is not None:
-        found.append(("待决定", {"approval": "答复待审批", "extension": "延期待决定"}[q.awaiting]))
+        found.append(("待决定", words.AWAITING[q.awaiting]))
     if q.dissatisfied is not None:
         found.append(("不满意件", words.YES_NO[q.dissatisfied]))
     if q.unit_role is not None:

@@ -74,6 +74,12 @@ VERDICT: Final = {"satisfied": "满意", "basically_satisfied": "基本满意", 
 FINDING: Final = FINDING_WORDS
 KEY_SOURCE: Final = {"congress": "人大", "cppcc": "政协", "government": "政府", "unit": "本单位"}
 YES_NO: Final = {True: "是", False: "否"}
+# The decisions a case may wait on (``awaiting``), as an export's 说明 names the filter.
+AWAITING: Final = {
+    "approval": "答复待审批",
+    "extension": "延期待决定",
+    "reassignment": "改办待决定",
+}
 # The measures (DOMAIN.md § Measures) as the pages, the spreadsheets and the report name them:
 # the 总览 and the exports once called the strict rate 满意率（严格） and 满意率（仅满意）.
 MEASURE: Final = {

@@ -101,6 +101,7 @@ CASES = Table(
         # extension requests for the office's (the 督办 page's 待审批 and 延期待决定 lists).
         "awaiting_approval": "INTEGER",
         "awaiting_extension": "INTEGER",
+        "awaiting_reassignment": "INTEGER",
         # R-S3: the days the case was chased (催办), JSON, in order: a list judged for the
         # caller's day says how often and when last, as the 督办 page shows beside each case.
         "reminded_on": "TEXT",
@@ -114,6 +115,8 @@ CASES = Table(
         # R-R2: the replies submitted and not yet approved or returned (JSON), what each is, as
         # 待审批 shows the leaders.
         "submitted_replies": "TEXT",
+        # R-A3: what the open reassignment (改办) requests ask (JSON), as 改办待决定 shows them.
+        "open_reassignments": "TEXT",
     },
     key=("case_id",),
     indexes=(
@@ -190,6 +193,7 @@ class LedgerView(CaseView):
         merge = case.merge
         asked = _asked(case)
         submitted = _submitted(case)
+        reassigning = _reassigning(case)
         head: Row = {
             "case_id": case_id,
             "number": case.number,
@@ -212,6 +216,7 @@ class LedgerView(CaseView):
             "version": case.version,
             "awaiting_approval": len(submitted),
             "awaiting_extension": len(asked),
+            "awaiting_reassignment": len(reassigning),
             "reminded_on": dumps(sorted(iso_day(r.occurred_on) for r in case.reminders)),
             "dissatisfied_on": iso_day(
                 min(
@@ -222,6 +227,7 @@ class LedgerView(CaseView):
             "merged_numbers": dumps(_primary_first(merge)) if merge else None,
             "open_extensions": dumps(asked),
             "submitted_replies": dumps(submitted),
+            "open_reassignments": dumps(reassigning),
         }
         soon = get_policy(case.policy).due_soon_days
         deadlines = [
@@ -269,6 +275,18 @@ def _submitted(case: Case) -> list[dict[str, Any]]:
         }
         for r in case.replies.values()
         if r.status == "submitted"
+    ]
+
+
+def _reassigning(case: Case) -> list[dict[str, str]]:
+    """The reassignment requests awaiting the office (R-A3), what each asks: whose, why, since
+    when. As with extensions, a closed case has nothing left to reassign."""
+    if case.stage == "closed":
+        return []
+    return [
+        {"unit": r.unit, "reason": r.reason, "requested_on": r.occurred_on.isoformat()}
+        for r in case.requests.values()
+        if r.status == "open"
     ]
 
 
@@ -349,7 +367,11 @@ def _after(
 
 
 # The decisions a case may await, and the column counting them.
-AWAITING = {"approval": "awaiting_approval", "extension": "awaiting_extension"}
+AWAITING = {
+    "approval": "awaiting_approval",
+    "extension": "awaiting_extension",
+    "reassignment": "awaiting_reassignment",
+}
 
 
 def ledger_where(

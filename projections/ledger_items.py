@@ -78,6 +78,8 @@ def ledger_item(case: Row, deadlines: list[dict[str, Any]], as_of: date) -> dict
         "open_extensions": _listed(case["open_extensions"]),
         # R-R2: the replies awaiting a leader's approval, what each is (待审批).
         "submitted_replies": _listed(case["submitted_replies"]),
+        # R-A3: the open reassignment requests, what each asks (改办待决定).
+        "open_reassignments": _listed(case["open_reassignments"]),
         "reminders": len(reminded),
         "last_reminded_on": reminded[-1] if reminded else None,
     }

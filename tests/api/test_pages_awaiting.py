@@ -4,7 +4,10 @@ office's (R-E1). They had been visible only on each case's page."""
 
 from __future__ import annotations
 
+import io
 import re
+
+import openpyxl
 
 from tests.api.conftest import (
     Api,
@@ -83,3 +86,40 @@ def test_replies_awaiting_approval_and_requests_awaiting_the_office_are_listed_R
     assert waits_on_reader(leader.get("/").text) == ("待审批的答复", "approval", "0")
     [done] = [i for i in api.get("/v1/ledger", "office").json()["items"] if i["number"] == "AW-1"]
     assert done["submitted_replies"] == [] and done["open_extensions"] == []
+
+
+def test_reassignment_requests_wait_in_their_own_list_for_the_office_R_A3(api: Api) -> None:
+    """A unit's 改办 request waited on the office with no list naming it: the office learned of
+    it only by opening the case. It now has a 督办 tab, says whose and why, and counts on the
+    office's 总览; a decided request leaves them."""
+    case_id = register_and_assign(api, "RA-1")
+    register_and_assign(api, "RA-2")  # nothing pending
+    reason = "本件所提事项属住房城乡建设厅职责，建议改由其主办。" * 2  # longer than a row shows
+    ask = {"unit": "FIN", "reason": reason, "occurred_on": "2025-02-05"}
+    asked = api.post(f"/v1/cases/{case_id}/reassignment-requests", ask, "handler_fin")
+    assert asked.status_code == 201, asked.text
+    assert listed(api, "reassignment") == ["RA-1"]
+    [item] = api.get("/v1/ledger", "office", awaiting="reassignment").json()["items"]
+    wanted = {"unit": "FIN", "reason": reason, "requested_on": "2025-02-05"}
+    assert item["open_reassignments"] == [wanted]
+
+    office = logged_in(api, "zhou", role="office")
+    page = office.get("/supervision?tab=reassignment").text
+    assert ">改办待决定</a>" in page and tab_numbers(page) == ["RA-1"]
+    # Cut in the row, whole on hover.
+    assert f'<div class="asked" title="{reason}">申请改办：' in page
+    assert f"，2025-02-05<br>理由：{reason[:15]}…</div>" in page
+    assert "待决定的改办申请：<a" in office.get("/").text
+    sheet = office.get("/v1/exports/ledger.xlsx", params={"awaiting": "reassignment"})
+    assert sheet.status_code == 200, sheet.text
+    said = dict(
+        openpyxl.load_workbook(io.BytesIO(sheet.content))["说明"].iter_rows(values_only=True)
+    )
+    assert said["筛选：待决定"] == "改办待决定"
+
+    decision = {"approved": False, "note": "不同意改办", "occurred_on": "2025-02-08"}
+    decide = f"/v1/cases/{case_id}/reassignment-requests/{asked.json()['request_id']}/decision"
+    assert api.post(decide, decision, "office").status_code == 201, "decided"
+    assert listed(api, "reassignment") == []
+    [case] = [i for i in api.get("/v1/ledger", "office").json()["items"] if i["number"] == "RA-1"]
+    assert case["open_reassignments"] == []

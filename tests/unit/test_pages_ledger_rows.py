@@ -42,6 +42,7 @@ def item(**changes: Any) -> LedgerItem:
         "merged_with": [],
         "open_extensions": [],
         "submitted_replies": [],
+        "open_reassignments": [],
     }
     return LedgerItem.model_validate({**fields, **changes})
 

@@ -112,9 +112,8 @@ def test_reassignment_requests_wait_in_their_own_list_for_the_office_R_A3(api: A
     assert "待决定的改办申请：<a" in office.get("/").text
     sheet = office.get("/v1/exports/ledger.xlsx", params={"awaiting": "reassignment"})
     assert sheet.status_code == 200, sheet.text
-    said = dict(
-        openpyxl.load_workbook(io.BytesIO(sheet.content))["说明"].iter_rows(values_only=True)
-    )
+    notes = openpyxl.load_workbook(io.BytesIO(sheet.content))["说明"]
+    said = {row[0]: row[1] for row in notes.iter_rows(values_only=True)}
     assert said["筛选：待决定"] == "改办待决定"
 
     decision = {"approved": False, "note": "不同意改办", "occurred_on": "2025-02-08"}

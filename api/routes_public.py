@@ -37,6 +37,16 @@ router = APIRouter(tags=["public register"])
 
 Search = Annotated[str | None, Query(max_length=100, description="text in the number or title")]
 CACHE_CONTROL = "public, max-age=30"
+# The register's page runs no script at all (its styles are its own, inline): a link a
+# publisher got wrong cannot run code on this site, and no other site may frame it.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 
 @dataclass
@@ -230,9 +240,9 @@ def public_page(
         generated=today().isoformat(),
         stale=stale,
     )
-    if stale:
-        return HTMLResponse(html)  # not cached as the first page's answer: its URL differs
-    return _cached(request, etag, HTMLResponse(html))
+    if stale:  # not cached as the first page's answer: its URL differs
+        return HTMLResponse(html, headers=PAGE_HEADERS)
+    return _cached(request, etag, HTMLResponse(html, headers=PAGE_HEADERS))
 
 
 def _href(chosen: PublicFilter, limit: int, cursor: str | None) -> str:

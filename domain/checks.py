@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sized
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from domain.errors import InvalidInput
 from domain.records import Person
@@ -23,6 +24,7 @@ MAX_TEXT = 10_000
 MAX_NAME = 200
 MAX_CODE = 64
 MAX_ITEMS = 200
+MAX_ADDRESS = 2_000  # a web address (API.md: a published reply's ``url``)
 # Tab, newline and carriage return (a Windows line end, as browsers send a textarea's) are
 # the only control characters text may hold: NUL in particular is refused by PostgreSQL, and a
 # lone surrogate by any UTF-8 encoder.
@@ -58,6 +60,28 @@ def check_text(value: object, field: str, max_length: int = MAX_TEXT) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"{field} 不能为空", f"{field} must be a non-empty string", field=field)
     return check_storable(value.strip(), field, max_length)
+
+
+def web_address(value: str | None) -> str | None:
+    """``value`` when it is a whole web address (``http://`` or ``https://``, a host, nothing
+    unprintable), else None. A reply's published address becomes a link on the public register
+    and in its feed: anything else there (``javascript:`` above all) ran on our own site."""
+    if value is None or any(c.isspace() or not c.isprintable() for c in value):
+        return None
+    parts = urlsplit(value)
+    return value if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+
+
+def check_web_address(value: object, field: str) -> str:
+    """A whole ``http(s)`` address (``web_address``), as a reply is published at (R-D4)."""
+    text = check_text(value, field, MAX_ADDRESS)
+    if web_address(text) is None:
+        raise InvalidInput(
+            f"{field} 须为以 http:// 或 https:// 开头的完整网址",
+            f"{field} must be a whole http:// or https:// address",
+            field=field,
+        )
+    return text
 
 
 def check_name(value: object, field: str) -> str:

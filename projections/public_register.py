@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from domain.case import Case
+from domain.checks import web_address
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.rules.disclosure import refused_by_proposer
 from projections.core import CaseView, Row, Table, ViewReader
@@ -40,7 +41,7 @@ REPLIES = Table(
         # looks like its first: same number, unit and class).
         "further": "INTEGER",
     },
-    version=2,
+    version=3,  # 3: ``url`` only when a web address
 )
 
 
@@ -65,7 +66,9 @@ def publishable(case: Case) -> list[Row]:
                 "unit": reply.unit,
                 "classification": reply.classification,
                 "published_on": disclosure.published_on.isoformat(),
-                "url": disclosure.url,
+                # A link only to a web address: one stored before addresses were checked
+                # (``javascript:`` …) is left out, the title shown without a link.
+                "url": web_address(disclosure.url),
                 "further": int(reply.further),
             }
         )

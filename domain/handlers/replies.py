@@ -7,7 +7,13 @@ from collections.abc import Sequence
 
 from domain import commands as c
 from domain.case import Case
-from domain.checks import check_bool, check_one_of, check_optional_text, check_text
+from domain.checks import (
+    check_bool,
+    check_one_of,
+    check_optional_text,
+    check_text,
+    check_web_address,
+)
 from domain.commands import Acting
 from domain.handlers.handling import check_handling, new_item_id
 from domain.records import Actor, Reply
@@ -105,7 +111,7 @@ def publish_reply(case: Case, cmd: c.PublishReply, acting: Acting) -> None:
     )
     case.reply_published(
         reply_id=cmd.reply_id,
-        url=check_text(cmd.url, "url"),
+        url=check_web_address(cmd.url, "url"),
         include_original=include_original,
         secrecy_review_ref=review,
         **acting.on(cmd.published_on),

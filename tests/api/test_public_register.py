@@ -232,3 +232,11 @@ def test_a_reader_picks_the_answering_unit_by_its_name_R_P2(demo_api: Api) -> No
     chosen = demo_api.get("/public", None, unit="FIN", q="", year="", kind="").text
     assert '<option value="FIN" selected>FIN厅</option>' in chosen
     assert set(re.findall(r'<td title="([A-Z]+)" data-label="答复单位">', chosen)) == {"FIN"}
+
+
+def test_the_page_runs_no_script_whatever_a_link_holds_R_D4(demo_api: Api) -> None:
+    """Defence beside the address check: a link that got onto the register anyway could not
+    run code on this site, and no other site may frame the page."""
+    for answer in (demo_api.get("/public", None), demo_api.get("/public", None, cursor="x")):
+        policy = answer.headers["content-security-policy"]
+        assert "script-src 'none'" in policy and "frame-ancestors 'none'" in policy

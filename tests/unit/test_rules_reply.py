@@ -355,3 +355,35 @@ def test_withholding_needs_a_reason_R_P5(app: BanliApplication) -> None:
         OFFICE,
     )
     assert flow.case.disclosures[reply].withheld_reason == "涉及尚未公布的预算安排"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(document.cookie)",
+        "not a url",
+        "/jyta/2025/JY-0001.html",
+        "ftp://www.example.gov.cn/r/1",
+        "https://",
+        "https://www.example.gov.cn/r 1.html",
+    ],
+)
+def test_a_reply_is_published_at_a_whole_web_address_R_D4(app: BanliApplication, url: str) -> None:
+    """The address becomes a link on the public register and in its feed: a ``javascript:``
+    address ran on the register's own site, text went to a broken link on it."""
+    flow = Flow(app)
+    flow.assign()
+    reply = flow.replied()
+    flow.review(reply)
+    head = app.recorder.max_notification_id()
+
+    def publish(at: str) -> cmd.PublishReply:
+        return cmd.PublishReply(
+            case_id=flow.id, reply_id=reply, published_on=date(2025, 4, 10), url=at
+        )
+
+    with pytest.raises(InvalidInput) as bad:
+        flow.run(publish(url), OFFICE)
+    assert bad.value.field == "url" and "http:// 或 https://" in bad.value.zh
+    assert app.recorder.max_notification_id() == head
+    flow.run(publish("HTTPS://www.example.gov.cn/r/1.html"), OFFICE)

@@ -35,13 +35,13 @@ def record_feedback(case: Case, cmd: c.RecordFeedback, acting: Acting) -> None:
 
 def record_follow_up_call(case: Case, cmd: c.RecordFollowUpCall, acting: Acting) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
-    feedback.check_follow_up_allowed(case)
+    feedback.check_follow_up_allowed(case, cmd.occurred_on)
     case.follow_up_called(summary=check_text(cmd.summary, "summary"), **acting.on(cmd.occurred_on))
 
 
 def reassess(case: Case, cmd: c.Reassess, acting: Acting) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
-    classification = review.check_reassessable(case)
+    classification = review.check_reassessable(case, cmd.occurred_on)
     case.reassessed(
         classification=classification,
         finding=review.check_finding(classification, cmd.finding),

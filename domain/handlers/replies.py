@@ -28,6 +28,7 @@ def submit_reply(case: Case, cmd: c.SubmitReply, acting: Acting) -> str:
     merge.check_answered_by_primary(case)
     replies.check_no_reply_in_progress(case, unit)
     further = feedback.is_further_reply(case, unit)
+    feedback.check_after_verdict(case, cmd.occurred_on)
     option, reason = disclosure.disclosure_option(case, cmd.disclosure, cmd.withheld_reason)
     form = communication.check_consultation_form(cmd.consultation_form_ref)
     reply_id = new_item_id()

@@ -16,7 +16,7 @@ from domain.records import Reply
 from domain.rules.accountability import check_not_before
 from domain.rules.communication import reached_contact_dates
 from domain.rules.proposer_side import check_own_voice
-from domain.rules.replies import has_issued_reply
+from domain.rules.replies import has_issued_reply, issue_dates
 from domain.rules.state import CaseState
 
 
@@ -30,10 +30,7 @@ def check_feedback_allowed(case: CaseState, occurred_on: date) -> None:
             "正在进一步办理，待再次答复后反馈",
             "re-handling is open: feedback follows the further reply",
         )
-    issued = [r.issued_on for r in case.replies.values() if r.issued_on is not None]
-    if case.merge and case.merge.answered_by:
-        issued.append(case.merge.answered_by.issued_on)
-    check_not_before(occurred_on, max(issued), "答复日期 reply date")
+    check_not_before(occurred_on, issue_dates(case)[-1], "答复日期 reply date")
 
 
 def feedback_source(case: CaseState, actor_role: str, proposer: str | None) -> str:
@@ -64,6 +61,13 @@ def is_further_reply(case: CaseState, unit: str) -> bool:
     return False
 
 
+def check_after_verdict(case: CaseState, occurred_on: date) -> None:
+    """R-F2: a further reply answers the dissatisfied verdict that opened re-handling, so it is
+    not submitted before it (R-X1: a date before it could not be corrected afterwards)."""
+    if case.stage == "rehandling" and case.rehandling_opened_on is not None:
+        check_not_before(occurred_on, case.rehandling_opened_on, "不满意反馈日期 verdict date")
+
+
 def check_face_to_face_since_verdict(case: CaseState, reply: Reply) -> None:
     """R-F2: a further reply needs a face-to-face contact on or after the dissatisfied verdict."""
     if not reply.further:
@@ -78,6 +82,8 @@ def check_face_to_face_since_verdict(case: CaseState, reply: Reply) -> None:
         )
 
 
-def check_follow_up_allowed(case: CaseState) -> None:
+def check_follow_up_allowed(case: CaseState, occurred_on: date) -> None:
+    """R-F3: a call back on a replied case, made after its first reply (R-X1)."""
     if not has_issued_reply(case):
         raise RuleViolation("R-F3", "回访须在答复之后", "a follow-up call needs a replied case")
+    check_not_before(occurred_on, issue_dates(case)[0], "答复日期 reply date")

@@ -60,6 +60,12 @@ def _issued_in_order(case: CaseState) -> list[Reply | MergeAnswer]:
     return [reply for _, _, reply in sorted(issued, key=lambda t: (t[0], t[1]))]
 
 
+def issue_dates(case: CaseState) -> list[date]:
+    """The days the case's replies were issued (the merge's that answered it included), in
+    order: what feedback, a follow-up call and a reassessment come after (R-X1)."""
+    return [reply.issued_on for reply in _issued_in_order(case) if reply.issued_on is not None]
+
+
 def latest_issued_reply(case: CaseState) -> Reply | MergeAnswer | None:
     """The case's latest issued reply, or the merge's reply that answered it (R-M1)."""
     issued = _issued_in_order(case)

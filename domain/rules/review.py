@@ -7,8 +7,11 @@ the rolling ledger until closed out (销号) after a reassessment found them ful
 
 from __future__ import annotations
 
+from datetime import date
+
 from domain.errors import RuleViolation
-from domain.rules.replies import latest_issued_classification
+from domain.rules.accountability import check_not_before
+from domain.rules.replies import issue_dates, latest_issued_classification
 from domain.rules.state import CaseState
 from domain.vocabulary import FINDING_WORDS, FINDINGS_BY_CLASS
 
@@ -27,13 +30,15 @@ def check_finding(classification: str, finding: object) -> str:
     return str(finding)
 
 
-def check_reassessable(case: CaseState) -> str:
-    """R-Rv1: A replies are checked for implementation, B for progress; C has no commitment."""
+def check_reassessable(case: CaseState, occurred_on: date) -> str:
+    """R-Rv1: A replies are checked for implementation, B for progress; C has no commitment.
+    What a reply promised is looked at after it was issued (R-X1)."""
     classification = latest_issued_classification(case)
     if classification is None:
         raise RuleViolation(
             "R-Rv1", "只有已答复的件可以回头看", "only a replied case is reassessed"
         )
+    check_not_before(occurred_on, issue_dates(case)[0], "答复日期 reply date")
     if classification not in FINDINGS_BY_CLASS:
         raise RuleViolation(
             "R-Rv1",

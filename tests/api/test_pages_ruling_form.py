@@ -4,6 +4,8 @@ every case being handled, where the domain could only refuse it."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Api, register_and_assign
@@ -37,6 +39,11 @@ def test_the_ruling_form_is_offered_once_two_rounds_are_used_and_until_ruled_R_A
     path = f"/v1/cases/{case_id}/reassignment-requests/{request_id}/decision"
     assert api.post(path, decision, "office").status_code == 201
     assert offered(leader, case_id)  # two rounds used: a third needs the leader's ruling
+    # The new lead unit is chosen, never the directory's first by default (a review's leader
+    # typed a note only and would have handed the case to 财政厅).
+    form = leader.get(f"/cases/{case_id}").text.split(RULING_FORM, 1)[1].split("</form>", 1)[0]
+    lead = form.split('name="lead_unit"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r"<option [^>]*selected", lead) == ['<option value="" disabled selected']
 
     office = logged_in(api, "ban_gong", role="office")
     assert not offered(office, case_id)  # a leader's form only

@@ -23,6 +23,8 @@ from api.schemas_audit import AuditEventPublic
 from api.schemas_case import CasePublic
 from domain.corrections import CORRECTABLE
 from domain.deadlines.status import OPEN_STATUSES
+from domain.records import Actor
+from domain.rules.accountability import correction_refusal
 from domain.rules.assignment import ruling_refusal
 from domain.rules.deadlines import EXTENDABLE
 from infra import paper_labels as words
@@ -296,10 +298,21 @@ def owes_a_submission(case: CasePublic, unit: str | None) -> bool:
 
 
 def correctable_events(events: list[Any], who: Principal) -> list[Any]:
-    """The events ``who`` may correct (R-X2): the office any, anyone else those they recorded;
-    of a type with something to correct (an assignment, a correction itself has nothing)."""
-    mine = [e for e in events if who.role == "office" or e.actor.user == who.user]
-    return [e for e in mine if CORRECTABLE.get(e.type)]
+    """The events ``who`` may correct (R-X2: the office any but a proposer's own words, anyone
+    else those they recorded; ``correction_refusal``), of a type with something to correct
+    (an assignment, a correction itself has nothing)."""
+    actor = who.actor()
+    return [
+        e
+        for e in events
+        if CORRECTABLE.get(e.type) and correction_refusal(actor, recorded_by(e)) is None
+    ]
+
+
+def recorded_by(event: AuditEventPublic) -> Actor:
+    """Who recorded ``event``, as the domain names an actor (an event of no user: no one)."""
+    who = event.actor
+    return Actor(user=who.user or "", role=who.role or "", unit=who.unit)
 
 
 def _has_choices(form: CaseForm, case: CasePublic, who: Principal, events: list[Any]) -> bool:

@@ -52,14 +52,32 @@ def refuse_recording_again(zh: str, en: str) -> None:
     raise RuleViolation("R-X2", f"{zh}；如需修改请提交更正", f"{en}; record a correction instead")
 
 
-def check_may_correct(actor: Actor, original: Recorded) -> None:
-    if actor["role"] == "office" or actor["user"] == original.actor["user"]:
-        return
-    raise RuleViolation(
+def correction_refusal(actor: Actor, recorded_by: Actor) -> RuleViolation | None:
+    """Why ``actor`` may not correct an event ``recorded_by`` recorded, or None when they may
+    (R-X2: its recorder or the office). What a proposer said through their own link is theirs
+    alone (R-F4): the office correcting it would put words in their mouth, the very thing the
+    link and the satisfaction by source exist to rule out."""
+    if actor["user"] == recorded_by["user"]:
+        return None
+    if recorded_by["role"] == "proposer":
+        return RuleViolation(
+            "R-F4",
+            "代表委员本人提交的反馈不能由他人更正",
+            "what a proposer said through their own link is corrected by no one else",
+        )
+    if actor["role"] == "office":
+        return None
+    return RuleViolation(
         "R-X2",
         "只有原记录人或办公室可以更正",
         "only whoever recorded the event, or the office, may correct it",
     )
+
+
+def check_may_correct(actor: Actor, original: Recorded) -> None:
+    refusal = correction_refusal(actor, original.actor)
+    if refusal is not None:
+        raise refusal
 
 
 # Per corrected event type, the fields a correction may amend and how each is re-checked (by

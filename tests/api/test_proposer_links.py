@@ -221,6 +221,9 @@ def test_the_case_page_and_the_audit_log_name_the_proposer_who_used_their_link_R
     auditor = logged_in(api, "auditor_pl", role="auditor")
     log = re.sub(r"<[^>]+>", "", auditor.get("/audit?tab=log").text)
     assert "张三·专属链接（代表委员）" in log
+    # What the proposer said is theirs (R-F4): the office's correction form does not offer it.
+    form = page.split('id="form-correction"', 1)[1].split("</form>", 1)[0]
+    assert "反馈意见" not in form and "#" in form  # other events are still offered
 
 
 def test_a_refusal_after_the_reply_went_out_tells_the_office_to_withhold_it_R_P2(

@@ -450,3 +450,43 @@ def test_a_key_designation_the_case_already_holds_is_refused_and_writes_nothing_
     assert app.recorder.max_notification_id() == head
     flow.run(replace(key, leader_in_charge="王"))  # a new leader in charge is a change
     assert flow.case.key is not None and flow.case.key.leader_in_charge == "王"
+
+
+def test_what_a_proposer_said_through_their_link_is_corrected_by_no_one_else_R_F4_R_X2(
+    app: BanliApplication,
+) -> None:
+    """The office could rewrite the comments a deputy gave through their own link, the words
+    R-F4's link and satisfaction by source exist to keep theirs. The office still corrects
+    feedback it keyed in itself."""
+    flow = Flow(app, proposers=deputies("张三"))
+    flow.assign()
+    flow.replied()
+    deputy = Actor(user="proposer:张三", role="proposer", unit=None)
+    said = cmd.RecordFeedback(
+        case_id=flow.id,
+        verdict="dissatisfied",
+        comments="答复未回应核心诉求",
+        proposer="张三",
+        occurred_on=date(2025, 5, 1),
+    )
+    own = flow.run(said, deputy).version
+    rewrite = cmd.Correct(
+        case_id=flow.id, version=own, corrected={"comments": "基本满意"}, reason="代录更正"
+    )
+    head = app.recorder.max_notification_id()
+    with refused("R-F4"):
+        flow.run(rewrite)  # the office
+    with refused("R-F4"):
+        flow.run(rewrite, handler("FIN"))
+    assert app.recorder.max_notification_id() == head
+    flow.visit(on=date(2025, 5, 5))
+    further = flow.submit(on=date(2025, 5, 10))
+    flow.approve(further, on=date(2025, 5, 11))
+    flow.issue(further, on=date(2025, 5, 12))
+    keyed = flow.run(
+        cmd.RecordFeedback(
+            case_id=flow.id, verdict="satisfied", comments="满意", occurred_on=date(2025, 5, 20)
+        )
+    ).version
+    flow.run(replace(rewrite, version=keyed, corrected={"comments": "满意，望持续推进"}))
+    assert flow.case.feedback[-1].comments == "满意，望持续推进"

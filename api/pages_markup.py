@@ -10,7 +10,7 @@ output); as functions the same HTML costs 0.4 ms less a page. Every value is esc
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any, Protocol
@@ -97,18 +97,24 @@ def deadline(
 FURTHER_DISCLOSURE = "进一步答复公开"
 
 
-def kind_words(deadlines: Sequence[ShownDeadline]) -> list[str]:
-    """Each deadline's kind in words, in order. A unit's second and later 公开 are those of its
-    further replies (R-F2): two rows both called 公开 could not be told apart."""
+def further_disclosures(deadlines: Iterable[tuple[str, str | None]]) -> list[bool]:
+    """For each deadline's (kind, unit), in order: whether it is a unit's second or later 公开,
+    that of a further reply (R-F2). Two rows both called 公开 could not be told apart."""
     seen: Counter[str | None] = Counter()
-    words = []
-    for d in deadlines:
-        word = label("deadline", d.kind)
-        if d.kind == "disclosure":
-            seen[d.unit] += 1
-            word = FURTHER_DISCLOSURE if seen[d.unit] > 1 else word
-        words.append(word)
-    return words
+    found = []
+    for kind, unit in deadlines:
+        seen[unit] += kind == "disclosure"
+        found.append(kind == "disclosure" and seen[unit] > 1)
+    return found
+
+
+def kind_words(deadlines: Sequence[ShownDeadline]) -> list[str]:
+    """Each deadline's kind in words, in order; a further reply's 公开 as such."""
+    further = further_disclosures((d.kind, d.unit) for d in deadlines)
+    return [
+        FURTHER_DISCLOSURE if again else label("deadline", d.kind)
+        for d, again in zip(deadlines, further, strict=True)
+    ]
 
 
 def deadline_html(

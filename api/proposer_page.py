@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from api.auth import services
 from api.commands import Fingerprinted, context
 from api.pages_labels import LABELS, file_size, status_word
+from api.pages_markup import further_disclosures
 from api.proposer_reads import issued_document, proposer_case
 from api.routes_documents import document_file
 from api.schemas_proposer import ProposerDisclosurePreference, ProposerFeedback
@@ -55,7 +56,13 @@ templates = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), auto_reload=False
 )
 # The deadline words of UI.md and the vocabularies' words, as every other page says them.
-templates.globals.update(status_word=status_word, LABELS=LABELS, file_size=file_size)
+templates.globals.update(
+    status_word=status_word,
+    LABELS=LABELS,
+    file_size=file_size,
+    zip=zip,
+    further_disclosures=lambda deadlines: further_disclosures((d.kind, d.unit) for d in deadlines),
+)
 router = APIRouter(include_in_schema=False)
 
 

@@ -387,7 +387,8 @@ def body_data(form: CaseForm, posted: Form, who: Principal) -> Parsed:
         # One field and its new value: the body's ``corrected`` object.
         field, value = posted.get("field"), posted.get("value")
         value = CORRECTABLE_WORDS.get(field, {}).get(value.strip(), value)
-        corrected = {field: value}
+        # No field chosen is no correction ("更正内容不能为空"), not a field named "".
+        corrected = {field: value} if field else {}
         return {
             "event_id": posted.get("event_id"),
             "reason": posted.get("reason"),

@@ -52,6 +52,9 @@ VALUE_WORDS: Mapping[str, str] = {
 def problem_words(error: Mapping[str, Any]) -> str:
     """One pydantic error's problem, in Chinese (without the field)."""
     kind = str(error.get("type", ""))
+    if error.get("input") == "" and kind != "string_too_short":
+        # A field left empty (a form sends its empty date as ""): not "应写作 YYYY-MM-DD".
+        return "不能为空"
     if kind == "value_error":
         message = str(error.get("msg", ""))
         found = next((words for phrase, words in VALUE_WORDS.items() if phrase in message), None)

@@ -29,6 +29,7 @@ from api.auth import services
 from api.commands import Fingerprinted, context
 from api.pages_labels import LABELS, file_size, status_word
 from api.pages_markup import further_disclosures
+from api.pages_refusals import problem_words
 from api.proposer_reads import issued_document, proposer_case
 from api.routes_documents import document_file
 from api.schemas_proposer import ProposerDisclosurePreference, ProposerFeedback
@@ -208,8 +209,9 @@ FORM_ERRORS = {
     "consent_reply": "请选择是否同意公开答复",
     "consent_original": "请选择是否同意公开建议原文",
     "occurred_on": "请填写日期（年-月-日）",
-    "comments": "意见内容过长或含有无法保存的字符",
 }
+# Said with what is wrong with it (its length, a character): the workbench names the limit too.
+FORM_LABELS = {"comments": "意见内容"}
 YES_NO = {"yes": True, "no": False}
 
 
@@ -237,8 +239,12 @@ def _say(
     try:
         said: BaseModel = body.model_validate(values)
     except ValidationError as invalid:
-        field = str(invalid.errors()[0]["loc"][0])
-        message = FORM_ERRORS.get(field, "填写有误")
+        first = invalid.errors()[0]
+        field = str(first["loc"][0])
+        if field in FORM_LABELS:
+            message = FORM_LABELS[field] + problem_words(first)
+        else:
+            message = FORM_ERRORS.get(field, "填写有误")
         return _render(request, holder, token, 422, error=(which, message), form=fields)
     assert isinstance(said, ProposerFeedback | ProposerDisclosurePreference)
     command: CaseCommand = said.command(case_id, holder.proposer)

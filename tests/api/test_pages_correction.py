@@ -126,3 +126,35 @@ def test_a_phase_the_correction_cannot_take_is_refused_in_the_pages_words_R_X2(
     said = html.unescape(re.sub(r"<[^>]+>", "", refused.text))
     assert "联系阶段 取值无效：'办完'，应为 办前、办中、办后" in said
     assert "'after'" not in said
+
+
+def test_a_correction_with_no_field_chosen_says_so_and_a_date_left_empty_is_empty_R_X2(
+    api: Api,
+) -> None:
+    """A review posted the form with no field chosen and read 所选事件不可更正 ，只能更正 …: a
+    field named by nothing. A contact's date left empty read 日期应写作 YYYY-MM-DD."""
+    case_id = register_and_assign(api, "P-52")
+    contact = api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin")
+    client = logged_in(api, "clerk_nf")
+    handler = logged_in(api, "fin_nf", role="handler", unit="FIN")
+    path = f"/cases/{case_id}"
+    head = api.head()
+    posted = client.post(
+        f"{path}/forms/correction",
+        data={
+            "_csrf": csrf_of(client, path),
+            "event_id": contact.json()["events"][-1]["id"],
+            "field": "",
+            "value": "2025-02-11",
+            "reason": "日期有误",
+        },
+    )
+    said = re.sub(r"<[^>]+>", "", posted.text)
+    assert posted.status_code == 422 and "更正内容不能为空" in said
+    assert "所选事件不可更正" not in said
+    undated = {**contact_form(api.case(case_id)["version"], csrf_of(handler, path)), "unit": "FIN"}
+    posted = handler.post(f"{path}/forms/contact", data={**undated, "occurred_on": ""})
+    said = re.sub(r"<[^>]+>", "", posted.text)
+    problems = re.findall(r'id="([^"]+)-problem" role="alert">([^<]*)<', posted.text)
+    assert posted.status_code == 422 and problems == [("contact-occurred_on", "不能为空")], problems
+    assert api.head() == head

@@ -123,6 +123,10 @@ def test_a_refusal_shows_beside_its_form_with_its_rule_and_writes_nothing_R_F1(a
     assert refused.status_code == 409 and "（R-F1）" in refused.text
     missing = browser.post(f"/proposer/cases/{case_id}/feedback", data={"csrf": token})
     assert missing.status_code == 422 and "请选择满意程度" in missing.text
+    # What is wrong with the comments, with the limit (the page said only 过长或含有无法保存的字符).
+    long = {**form, "comments": "意" * 10_001}
+    too_long = browser.post(f"/proposer/cases/{case_id}/feedback", data=long)
+    assert too_long.status_code == 422 and "意见内容超过 10000 个字符" in too_long.text
     assert api.head() == before
 
 

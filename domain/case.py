@@ -131,7 +131,8 @@ class Case(Aggregate):
         self.follow_up_calls: list[FollowUpCall] = []
         self.reminders: list[Reminder] = []
         self.reassessments: list[Reassessment] = []
-        self.under_supervision = False
+        # R-Rv1: put back under supervision by the latest 回头看 (stalled, not implemented).
+        self.supervised_after_reassessment = False
         self.closed_out_on: date | None = None
         self.merge: Merge | None = None
         # When the case closed, by which event (it reopens on a dissatisfied verdict): from
@@ -143,6 +144,12 @@ class Case(Aggregate):
         self.documents: dict[str, Document] = {}  # by document id
         self.corrections: list[Correction] = []
         self.recorded_by: dict[int, Recorded] = {}
+
+    @property
+    def under_supervision(self) -> bool:
+        """挂账督办: a 回头看 found its commitment stalled or not implemented (R-Rv1), or a
+        dissatisfied verdict holds it on the ledger until the further reply (R-F2)."""
+        return self.supervised_after_reassessment or self.stage == "rehandling"
 
     @property
     def units(self) -> list[str]:

@@ -37,7 +37,7 @@ COMMITMENTS = Table(
     indexes=(("closed_out_on",),),
     # 2: a row per unit whose latest reply is B (a split case's units each reply, R-R3); one
     # row per case kept only the unit that issued last.
-    version=2,
+    version=3,  # 3: 挂账督办 also while re-handling (R-F2)
 )
 
 

@@ -57,12 +57,12 @@ def reassessed(
     self.reassessments.append(
         Reassessment(classification, finding, note, occurred_on, self.event_version)
     )
-    self.under_supervision = finding in SUPERVISION_FINDINGS
+    self.supervised_after_reassessment = finding in SUPERVISION_FINDINGS
 
 
 def closed_out(self: Case, *, note: str, actor: Actor, occurred_on: date) -> None:
     self.closed_out_on = occurred_on
-    self.under_supervision = False
+    self.supervised_after_reassessment = False
 
 
 def merged(

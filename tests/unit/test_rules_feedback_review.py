@@ -490,3 +490,22 @@ def test_what_a_proposer_said_through_their_link_is_corrected_by_no_one_else_R_F
     ).version
     flow.run(replace(rewrite, version=keyed, corrected={"comments": "满意，望持续推进"}))
     assert flow.case.feedback[-1].comments == "满意，望持续推进"
+
+
+def test_a_dissatisfied_case_is_under_supervision_until_its_further_reply_R_F2(
+    app: BanliApplication,
+) -> None:
+    """R-F2: 挂账督办 until the further reply. Only a 回头看 had put a case under supervision,
+    so a case in re-handling was missing from the 挂账督办 list."""
+    flow = Flow(app)
+    flow.assign()
+    flow.replied()
+    assert flow.case.under_supervision is False
+    flow.feedback("dissatisfied", on=date(2025, 5, 1))
+    assert flow.case.under_supervision is True
+    flow.visit(on=date(2025, 5, 5))
+    further = flow.submit(on=date(2025, 5, 10))
+    flow.approve(further, on=date(2025, 5, 11))
+    assert flow.case.under_supervision is True  # approved, not yet issued
+    flow.issue(further, on=date(2025, 5, 12))
+    assert flow.case.under_supervision is False

@@ -328,7 +328,7 @@ def _choices(
     found: dict[str, Sequence[tuple[str, ...]]] = {}
     for f in form.fields:
         if f.kind == "reply":
-            found[f.name] = replies_for(form, case, who, names)
+            found[f.name] = replies_for(form, case, who, events, names)
         elif f.kind == "request":
             found[f.name] = open_requests(events, names)
         elif f.kind == "extension":

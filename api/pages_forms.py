@@ -80,6 +80,9 @@ class CaseForm:
     # Only replies whose disclosure is not decided yet (R-P1: a reply is published or withheld
     # once; the review, publish and withhold forms name only the others).
     undecided_disclosure: bool = False
+    # Only replies the office's latest review approved for publishing (R-P3): publishing any
+    # other could only be refused.
+    reviewed_disclosure: bool = False
     # Offered only when the domain would take it now (None: whenever the stage and roles fit).
     due: Callable[[CasePublic, list[Any]], bool] | None = None
 
@@ -100,7 +103,11 @@ class CaseForm:
 
 
 def replies_for(
-    form: CaseForm, case: CasePublic, who: Principal, names: Mapping[str, str] | None = None
+    form: CaseForm,
+    case: CasePublic,
+    who: Principal,
+    events: list[AuditEventPublic],
+    names: Mapping[str, str] | None = None,
 ) -> list[tuple[str, str]]:
     """The replies a form may name: of the statuses it acts on, a handler's own unit's only;
     each shown by its unit's name (``names``), class and status."""
@@ -109,6 +116,8 @@ def replies_for(
     found = []
     for reply in case.replies:
         if form.reply_statuses is not None and reply.status not in form.reply_statuses:
+            continue
+        if form.reviewed_disclosure and not approved_for_publishing(events, reply.reply_id):
             continue
         if who.role == "handler" and reply.unit != who.unit:
             continue
@@ -119,6 +128,15 @@ def replies_for(
         word = f"{unit} · {reply.classification} 类 · {status}"
         found.append((reply.reply_id, word + (" · 进一步答复" if reply.further else "")))
     return found
+
+
+def approved_for_publishing(events: list[AuditEventPublic], reply_id: str) -> bool:
+    """R-P3: whether the office's latest review of the reply approved publishing it (as the
+    domain's ``check_reviewed`` asks of the case)."""
+    reviews = [
+        e for e in events if e.type == "DisclosureReviewed" and e.data.get("reply_id") == reply_id
+    ]
+    return bool(reviews) and reviews[-1].data.get("approved") is True
 
 
 def decided_disclosures(case: CasePublic) -> set[str]:
@@ -215,6 +233,11 @@ def possible_repeats(case: CasePublic) -> list[tuple[str, str]]:
         )
         for r in case.possible_repeats
     ]
+
+
+def not_ruled(case: CasePublic, events: list[Any]) -> bool:
+    """R-A2: after a leader's ruling no reassignment request is taken."""
+    return not was_ruled(events)
 
 
 def was_ruled(events: list[Any]) -> bool:
@@ -319,7 +342,7 @@ def _has_choices(form: CaseForm, case: CasePublic, who: Principal, events: list[
     """A form naming a reply, a request, an extension, a repeat or an event to correct makes
     sense only when there is one to name."""
     kinds = {f.kind for f in form.fields}
-    if "reply" in kinds and not replies_for(form, case, who):
+    if "reply" in kinds and not replies_for(form, case, who, events):
         return False
     if "request" in kinds and not open_requests(events):
         return False

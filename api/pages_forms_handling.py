@@ -13,7 +13,7 @@ from api.pages_form_fields import (
     OWN_UNIT,
     SUMMARY,
 )
-from api.pages_forms import CaseForm, Field, options, owes_a_reply, ruling_due
+from api.pages_forms import CaseForm, Field, not_ruled, options, owes_a_reply, ruling_due
 from api.pages_labels import label
 from domain.deadlines.policies import POLICIES
 
@@ -44,6 +44,7 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         sa.ReassignmentRequest,
         (OWN_UNIT, Field("reason", "理由", "textarea"), DAY),
         stages=frozenset({"handling"}),
+        due=not_ruled,
         rule_fields={"R-A3": "reason", "R-A2": "reason"},
     ),
     CaseForm(

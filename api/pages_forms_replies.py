@@ -143,6 +143,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         stages=ISSUED_ANY_STAGE,
         reply_statuses=frozenset({"issued"}),
         undecided_disclosure=True,
+        reviewed_disclosure=True,
         rule_fields={"R-P2": "reply_id", "R-P3": "secrecy_review_ref", "R-P4": "include_original"},
     ),
     CaseForm(

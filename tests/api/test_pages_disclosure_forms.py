@@ -37,17 +37,30 @@ def test_disclosure_forms_name_only_replies_not_yet_published_or_withheld_R_P1(
         decided = {i for i, d in case["disclosures"].items() if d["status"] in DECIDED}
         open_ = {r["reply_id"] for r in case["replies"] if r["status"] == "issued"} - decided
         page = client.get(f"/cases/{item['case_id']}").text
+        history = demo_api.get(f"/v1/cases/{item['case_id']}/history", "office").json()["events"]
         for name in FORMS:
             form = re.search(rf'<details class="form" id="form-{name}">.*?</details>', page, re.S)
-            if not open_:
+            # R-P3: publishing waits for the office's approving review.
+            wanted = open_ & approved(history) if name == "publish" else open_
+            if not wanted:
                 assert form is None, (item["number"], name)
                 seen["not offered"] += 1
                 continue
             assert form, (item["number"], name)
             named = set(re.findall(r'<option value="([^"]+)"', form.group(0))) - {"true", "false"}
-            assert named == open_, (item["number"], name)
+            assert named == wanted, (item["number"], name)
             seen["offered"] += 1
     assert seen["offered"] and seen["not offered"]
+
+
+def approved(history: list[dict[str, object]]) -> set[str]:
+    """The replies whose latest disclosure review approved publishing them (R-P3)."""
+    latest: dict[str, object] = {}
+    for event in history:
+        data = event["data"]
+        if event["type"] == "DisclosureReviewed" and isinstance(data, dict):
+            latest[str(data["reply_id"])] = data["approved"]
+    return {reply for reply, yes in latest.items() if yes is True}
 
 
 def test_a_split_units_issued_reply_is_offered_for_publishing_while_the_case_is_handled_R_D4(
@@ -72,9 +85,15 @@ def test_a_split_units_issued_reply_is_offered_for_publishing_while_the_case_is_
     assert api.post(path, issue, "handler_fin").is_success
     assert api.case(case_id)["stage"] == "handling"
 
-    office = logged_in(api, "ban_gong_2", role="office").get(f"/cases/{case_id}").text
-    handler = logged_in(api, "fin_2", role="handler", unit="FIN").get(f"/cases/{case_id}").text
-    for page, names in ((office, FORMS), (handler, ("publish", "withhold"))):
+    office = logged_in(api, "ban_gong_2", role="office")
+    handler = logged_in(api, "fin_2", role="handler", unit="FIN")
+    # Before the office's review (R-P3) publishing could only be refused: not offered.
+    for client in (office, handler):
+        assert 'id="form-publish"' not in client.get(f"/cases/{case_id}").text
+    review = {"reply_id": reply_id, "approved": True, "note": "同意", "occurred_on": "2025-04-06"}
+    assert api.post(f"/v1/cases/{case_id}/disclosure-review", review, "office").is_success
+    office_page, handler_page = (c.get(f"/cases/{case_id}").text for c in (office, handler))
+    for page, names in ((office_page, ("publish", "withhold")), (handler_page, FORMS[1:])):
         for name in names:
             form = re.search(rf'<details class="form" id="form-{name}">.*?</details>', page, re.S)
             assert form and f'<option value="{reply_id}"' in form.group(0), name

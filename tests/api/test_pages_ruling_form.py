@@ -51,3 +51,7 @@ def test_the_ruling_form_is_offered_once_two_rounds_are_used_and_until_ruled_R_A
     ruling = {"leader": "钱厅长", "lead_unit": "HOU", "note": "裁定", "occurred_on": "2025-02-08"}
     assert api.post(f"/v1/cases/{case_id}/ruling", ruling, "leader").status_code == 201
     assert not offered(leader, case_id)  # a ruling is final
+    # ... and takes no more requests (R-A2): the handler's form, which could only be refused,
+    # is not offered either.
+    handler = logged_in(api, "hou_clerk", role="handler", unit="HOU")
+    assert 'id="form-reassignment-request"' not in handler.get(f"/cases/{case_id}").text

@@ -41,6 +41,7 @@ from api.pages_forms import (
     applies,
     body_data,
     correctable_events,
+    corrected_day,
     extendable_kinds,
     open_extensions,
     open_requests,
@@ -342,7 +343,8 @@ def _choices(
             found[f.name] = [
                 (
                     e.id,
-                    f"#{e.id.rsplit(':', 1)[1]} {label('event', e.type)} {e.occurred_on or ''}",
+                    f"#{e.id.rsplit(':', 1)[1]} {label('event', e.type)} "
+                    f"{corrected_day(e, events) or ''}",
                     " ".join(CORRECTABLE[e.type]),
                 )
                 for e in correctable_events(events, who)

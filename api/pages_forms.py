@@ -332,6 +332,17 @@ def correctable_events(events: list[Any], who: Principal) -> list[Any]:
     ]
 
 
+def corrected_day(event: AuditEventPublic, events: list[AuditEventPublic]) -> object:
+    """The day ``event`` happened as it now stands: its latest correction's, if one moved it
+    (R-X2; a corrected contact was still listed under its first date)."""
+    day: object = event.occurred_on
+    for later in events:
+        moved = later.data.get("corrected") if later.corrects == event.id else None
+        if isinstance(moved, dict) and "occurred_on" in moved:
+            day = moved["occurred_on"]
+    return day
+
+
 def recorded_by(event: AuditEventPublic) -> Actor:
     """Who recorded ``event``, as the domain names an actor (an event of no user: no one)."""
     who = event.actor

@@ -57,6 +57,22 @@ def test_the_correction_form_names_events_in_chinese_and_takes_a_phase_as_its_wo
     history = api.get(f"/v1/cases/{case_id}/history", "office").json()["events"]
     correction = [e for e in history if e["type"] == "Corrected"]
     assert [e["data"]["corrected"] for e in correction] == [{"phase": "after"}]
+    # The timeline read "#4 更正 更正 #3": the tag names what the correction corrects.
+    target = contact_id.rsplit(":", 1)[1]
+    timeline = re.sub(r"<[^>]+>", " ", client.get(path).text)
+    assert f"更正 → #{target}" in " ".join(timeline.split())
+    assert "更正 更正" not in " ".join(timeline.split())
+
+
+def test_a_corrected_event_is_offered_again_under_its_corrected_date_R_X2(api: Api) -> None:
+    """The 更正 list still named a contact by the date a correction had replaced."""
+    case_id = register_and_assign(api, "P-53")
+    contact = api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin")
+    contact_id = contact.json()["events"][-1]["id"]
+    fix = {"event_id": contact_id, "corrected": {"occurred_on": "2025-02-12"}, "reason": "日期误"}
+    assert api.post(f"/v1/cases/{case_id}/corrections", fix, "office").status_code == 201
+    page = logged_in(api, "clerk_cd").get(f"/cases/{case_id}").text
+    assert dict(_event_options(page))[contact_id].split()[-1] == "2025-02-12"
 
 
 def test_the_correction_form_is_offered_only_with_an_event_to_correct_R_X2(api: Api) -> None:

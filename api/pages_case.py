@@ -65,7 +65,7 @@ from api.schemas_case import CasePublic
 from domain.business_day import CHINA
 from domain.corrections import CORRECTABLE
 from domain.errors import DomainError, NotFound
-from infra.clock import today
+from infra.clock import today, utc_now
 from infra.command_context import parse_event_id
 from infra.directory import Principal
 
@@ -273,6 +273,9 @@ def parse_moment(text: str | None) -> datetime | None:
         raise PageRefused(400, f"时间 {text!r} 无效，应为 YYYY-MM-DDTHH:MM") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=CHINA)
+    if moment > utc_now():
+        # "以下是 2030-01-01 时该件的状态" would claim to know a state no one has seen yet.
+        raise PageRefused(400, f"时间 {text} 晚于现在：只能查看过去某一时刻的状态")
     return moment.astimezone(UTC)
 
 

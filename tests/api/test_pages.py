@@ -178,6 +178,7 @@ def test_bad_parameters_are_a_400_page_never_a_500(api: Api) -> None:
         "/ledger?as_of=2025-13-01",
         "/supervision?tab=x",
         f"/cases/{case_id}?at=yesterday",
+        f"/cases/{case_id}?at=2999-01-01T00:00",  # a state no one has seen yet
         "/figures?figure=nope",
     ):
         response = client.get(path)

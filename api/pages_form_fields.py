@@ -23,5 +23,7 @@ CORRECTABLE_TEXT = {
     "occurred_on": "发生日期（YYYY-MM-DD）",
     "phase": f"联系阶段（{'/'.join(words.PHASE.values())}）",
     "classification": "答复类别（A/B/C，未印发前）",
+    "document_number": "文号",
+    "url": "网址（http:// 或 https://）",
 }
 ROLES_RECORDING = frozenset({"office", "leader", "handler", "supervisor", "admin"})

@@ -17,7 +17,9 @@ from domain.checks import (
     check_one_of,
     check_person,
     check_text,
+    check_web_address,
 )
+from domain.errors import RuleViolation
 from domain.rules.accountability import corrected_date
 from domain.rules.communication import check_consultation_form
 from domain.rules.replies import check_class_correctable
@@ -47,6 +49,8 @@ DESCRIPTIVE: Mapping[str, Check] = {
     "persons": lambda value: check_names(value, "persons"),
     "classification": lambda value: check_one_of(value, CLASSIFICATIONS, "classification"),
     "consultation_form_ref": check_consultation_form,  # R-C3
+    "document_number": _text("document_number"),
+    "url": lambda value: check_web_address(value, "url"),  # R-D4
 }
 
 
@@ -64,6 +68,10 @@ CORRECTABLE: Mapping[str, Mapping[str, Check]] = {
     "OnSiteHandled": _fields("summary", "proposer_present", "occurred_on"),
     "CoOpinionDelivered": _fields("summary", "occurred_on"),
     "ReplySubmitted": _fields("summary", "classification", "consultation_form_ref"),
+    # A 文号 or an address typed wrong would otherwise stand for good on every paper and on
+    # the public register; the dates are what the deadlines were met by, and stay.
+    "ReplyIssued": _fields("document_number"),
+    "ReplyPublished": _fields("url"),
     "FeedbackRecorded": _fields("comments"),
     "FollowUpCalled": _fields("summary", "occurred_on"),
     "Reminded": _fields("note", "occurred_on"),
@@ -76,3 +84,14 @@ def check_corrected_reply(case: CaseState, version: int) -> None:
     reply = next((r for r in case.replies.values() if r.version == version), None)
     if reply is not None:
         check_class_correctable(reply)
+
+
+def check_corrected_number(case: CaseState) -> None:
+    """R-M1: a merge's reply answers every merged case under one 文号, which each of them
+    holds: corrected on one case, the others would keep the wrong one."""
+    if case.merge is not None:
+        raise RuleViolation(
+            "R-M1",
+            "并案答复的文号为各并案件共有，不能在一件上更正",
+            "a merged reply's document number is every merged case's; it is not corrected on one",
+        )

@@ -132,6 +132,7 @@ class Reply:
     override_reason: str | None = None
     recipients: list[str] = field(default_factory=list)
     copies: list[str] = field(default_factory=list)
+    issued_version: int | None = None  # the event that issued it: a correction names it (R-X2)
 
     @property
     def issued(self) -> bool:
@@ -149,6 +150,7 @@ class Disclosure:
     include_original: bool = False
     secrecy_review_ref: str | None = None
     withheld_reason: str | None = None
+    version: int | None = None  # the event that published or withheld it (R-X2)
 
 
 @dataclass

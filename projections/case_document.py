@@ -14,7 +14,7 @@ from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.case_deadlines import case_deadlines
 from domain.documents import reply_letter
-from domain.records import Document, ProposerLink, Reply
+from domain.records import Disclosure, Document, ProposerLink, Reply
 from projections.core import case_heading
 
 
@@ -35,6 +35,13 @@ def _reply(case: Case, reply: Reply) -> dict[str, Any]:
         "document_number": reply.document_number,
         "document_id": letter.document_id if letter else None,
     }
+
+
+def _disclosure(disclosure: Disclosure) -> dict[str, Any]:
+    """As the API shows it: the record without the event that made it (kept for R-X2)."""
+    shown: dict[str, Any] = plain(disclosure)
+    shown.pop("version")
+    return shown
 
 
 def document_item(document: Document) -> dict[str, Any]:
@@ -98,7 +105,7 @@ def case_document(case: Case, calendar: WorkdayCalendar, as_of: date) -> dict[st
         "proposers": plain(case.proposers),
         "replies": [_reply(case, r) for r in case.replies.values()],
         "feedback": plain(case.feedback),
-        "disclosures": plain(case.disclosures),
+        "disclosures": {reply_id: _disclosure(d) for reply_id, d in case.disclosures.items()},
         "merge": plain(case.merge),
         "under_supervision": case.under_supervision,
         "closed_out_on": _iso(case.closed_out_on),

@@ -116,10 +116,9 @@ def corrected(
     if corrects_type == "Registered":  # the registration's record is the case itself
         for name, value in corrected.items():
             setattr(self, name, value)
-    for item in correctable_items(self, corrects_type):
-        if item.version == corrects_version:
-            for name, value in corrected.items():
-                setattr(item, name, _as_stored(name, value))
+    for item in correctable_items(self, corrects_type, corrects_version):
+        for name, value in corrected.items():
+            setattr(item, name, _as_stored(name, value))
 
 
 def already_holds(case: Case, corrects_type: str, version: int, corrected: dict[str, Any]) -> bool:
@@ -128,7 +127,7 @@ def already_holds(case: Case, corrects_type: str, version: int, corrected: dict[
     if corrects_type == "Registered":
         records: list[Any] = [case]
     else:
-        records = [i for i in correctable_items(case, corrects_type) if i.version == version]
+        records = correctable_items(case, corrects_type, version)
     return bool(records) and all(
         getattr(record, name, None) == _as_stored(name, value)
         for record in records
@@ -136,8 +135,20 @@ def already_holds(case: Case, corrects_type: str, version: int, corrected: dict[
     )
 
 
-def correctable_items(case: Case, event_type: str) -> list[Any]:
-    """The records an event type makes, which a correction of that type may amend (R-X2)."""
+# The record's field naming the event that made it, where it is not ``version`` (a reply is
+# submitted by one event and issued by another).
+MADE_BY = {"ReplyIssued": "issued_version"}
+
+
+def correctable_items(case: Case, event_type: str, version: int) -> list[Any]:
+    """The records the event of ``event_type`` at ``version`` made, which a correction of it
+    may amend (R-X2)."""
+    made_by = MADE_BY.get(event_type, "version")
+    return [i for i in _records(case, event_type) if getattr(i, made_by, None) == version]
+
+
+def _records(case: Case, event_type: str) -> list[Any]:
+    """The records an event type makes."""
     lists: dict[str, list[Any]] = {
         "ContactRecorded": case.contacts,
         "VisitRecorded": case.visits,
@@ -145,6 +156,8 @@ def correctable_items(case: Case, event_type: str) -> list[Any]:
         "OnSiteHandled": case.on_site_handlings,
         "CoOpinionDelivered": list(case.co_opinions.values()),
         "ReplySubmitted": list(case.replies.values()),
+        "ReplyIssued": list(case.replies.values()),
+        "ReplyPublished": list(case.disclosures.values()),
         "FeedbackRecorded": case.feedback,
         "FollowUpCalled": case.follow_up_calls,
         "Reminded": case.reminders,

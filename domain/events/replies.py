@@ -80,6 +80,7 @@ def reply_issued(
     reply.status, reply.issued_on = "issued", occurred_on
     reply.document_number, reply.override_reason = document_number, override_reason
     reply.recipients, reply.copies = list(recipients), list(copies)
+    reply.issued_version = self.event_version
     if reply.further:
         close(self, occurred_on)  # API.md: closed after the further reply is issued
         self.rehandling_opened_on = None
@@ -146,6 +147,7 @@ def reply_published(
         url=url,
         include_original=include_original,
         secrecy_review_ref=secrecy_review_ref,
+        version=self.event_version,
     )
 
 

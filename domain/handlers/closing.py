@@ -12,7 +12,7 @@ from domain import commands as c
 from domain.case import Case
 from domain.checks import check_dict, check_one_of, check_storable, check_text
 from domain.commands import Acting
-from domain.corrections import CORRECTABLE, check_corrected_reply
+from domain.corrections import CORRECTABLE, check_corrected_number, check_corrected_reply
 from domain.errors import NotFound
 from domain.events.closing import already_holds
 from domain.handlers.handling import check_handling
@@ -66,6 +66,8 @@ def correct(case: Case, cmd: c.Correct, acting: Acting) -> None:
     accountability.check_may_correct(acting.actor, original)
     if "classification" in fields:
         check_corrected_reply(case, cmd.version)
+    if "document_number" in fields:
+        check_corrected_number(case)
     changes = accountability.check_correction(case, original, fields, CORRECTABLE, acting.today)
     accountability.check_changes_record(
         already_holds(case, original.event_type, cmd.version, changes)

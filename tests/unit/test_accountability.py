@@ -9,11 +9,22 @@ from pathlib import Path
 import pytest
 
 from domain import commands as cmd
-from domain.errors import Conflict, NotFound, RuleViolation
+from domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from domain.records import Correction, Proposer
 from infra.application import BanliApplication
 from infra.command_context import CommandContext, event_id
-from tests.support import CLERK, OFFICE, TODAY, Flow, correct, ctx, deputies, handler, refused
+from tests.support import (
+    CLERK,
+    OFFICE,
+    TODAY,
+    Flow,
+    correct,
+    ctx,
+    deputies,
+    handler,
+    merge,
+    refused,
+)
 
 
 def test_future_business_dates_are_refused_R_X1(app: BanliApplication) -> None:
@@ -235,3 +246,61 @@ def test_a_stale_command_cache_never_decides_a_command(tmp_path: Path) -> None:
     stored = first.get_case(flow.id)
     assert stored.key is not None and stored.key.source == "congress"
     assert stored.lead_unit == "FIN" and len(stored.contacts) == 1
+
+
+def test_a_reply_s_document_number_and_published_address_are_correctable_R_X2(
+    app: BanliApplication,
+) -> None:
+    """A 文号 or an address typed wrong stood for good: the issue and publish events offered
+    nothing to correct. Their dates, which met the deadlines, stay as recorded."""
+    flow = Flow(app)
+    flow.assign()
+    flow.contact()
+    reply = flow.submit()
+    flow.approve(reply)
+    issued = flow.issue(reply).version
+    flow.review(reply)
+    publish = cmd.PublishReply(
+        case_id=flow.id,
+        reply_id=reply,
+        published_on=date(2025, 4, 10),
+        url="https://www.example.gov.cn/jyta/2025/1.htm",
+    )
+    published = flow.run(publish, OFFICE).version
+
+    def fix(version: int, **corrected: str) -> None:
+        target = event_id(flow.id, version)
+        correct(app, ctx(OFFICE), flow.id, event_id=target, reason="录入有误", corrected=corrected)
+
+    fix(issued, document_number="财建函〔2025〕11号")
+    fix(published, url="https://www.example.gov.cn/jyta/2025/1.html")
+    case = flow.case
+    assert case.replies[reply].document_number == "财建函〔2025〕11号"
+    assert case.disclosures[reply].url == "https://www.example.gov.cn/jyta/2025/1.html"
+    with refused("R-X2"):
+        fix(issued, occurred_on="2025-04-04")  # the day the deadline was met by
+    with pytest.raises(InvalidInput):
+        fix(published, url="javascript:alert(1)")  # re-checked as when published (R-D4)
+    assert case.replies[reply].issued_on == date(2025, 4, 5)
+
+
+def test_a_merged_reply_s_document_number_is_not_corrected_on_one_case_R_M1_R_X2(
+    app: BanliApplication,
+) -> None:
+    primary, partner = Flow(app, "2025-101"), Flow(app, "2025-102")
+    for flow in (primary, partner):
+        flow.assign()
+    merge(app, primary.id, partner.id, on=date(2025, 3, 1))
+    primary.contact()
+    reply = primary.submit()
+    primary.approve(reply)
+    issued = primary.issue(reply).version
+    with refused("R-M1"):
+        correct(
+            app,
+            ctx(OFFICE),
+            primary.id,
+            event_id=event_id(primary.id, issued),
+            reason="录入有误",
+            corrected={"document_number": "财建函〔2025〕2号"},
+        )

@@ -155,5 +155,8 @@ def reply_withheld(
     self: Case, *, reply_id: str, withheld_reason: str, actor: Actor, occurred_on: date
 ) -> None:
     self.disclosures[reply_id] = Disclosure(
-        status="withheld", withheld_on=occurred_on, withheld_reason=withheld_reason
+        status="withheld",
+        withheld_on=occurred_on,
+        withheld_reason=withheld_reason,
+        version=self.event_version,
     )

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from api import queries, queries_ledger
 from api.deps import Paging
 from api.fields import whole_number
-from api.pages_case import china_time, parse_moment
+from api.pages_case import check_past, china_time, parse_moment
 from api.pages_web import (
     PageRefused,
     Posted,
@@ -170,7 +170,7 @@ def find_case(request: Request, who: Auditor, svc: Svc) -> Response:
     """A case by its number, on its page as of the moment asked (R-X3)."""
     number = (request.query_params.get("number") or "").strip()
     at = request.query_params.get("at") or ""
-    parse_moment(at)  # refused here (400) rather than on the case page
+    check_past(parse_moment(at))  # refused here (400) rather than on the case page
     if not number:
         raise PageRefused(400, "请输入件的编号")
     # As registration takes a number (full-width, composed or not), and in any letter case:

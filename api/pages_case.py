@@ -273,10 +273,16 @@ def parse_moment(text: str | None) -> datetime | None:
         raise PageRefused(400, f"时间 {text!r} 无效，应为 YYYY-MM-DDTHH:MM") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=CHINA)
-    if moment > utc_now():
-        # "以下是 2030-01-01 时该件的状态" would claim to know a state no one has seen yet.
-        raise PageRefused(400, f"时间 {text} 晚于现在：只能查看过去某一时刻的状态")
     return moment.astimezone(UTC)
+
+
+def check_past(at: datetime | None) -> None:
+    """R-X3 reconstructs a case as it stood: "以下是 2030-01-01 时该件的状态" would claim to know
+    a state no one has seen yet. Asked after the case's own access check (a handler probing
+    another unit's case learns nothing from a 400 instead of a 404)."""
+    if at is not None and at > utc_now():
+        said = at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+        raise PageRefused(400, f"时间 {said} 晚于现在：只能查看过去某一时刻的状态")
 
 
 def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) -> dict[str, Any]:
@@ -284,6 +290,7 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
     with page_errors():
         history = queries.history(svc, who, case_id, at)
         case = history.state if at else queries.case_state(svc, who, case_id, today())
+    check_past(at)
     events = history.events
     codes = [case.lead_unit, *case.co_units, *case.split_units, *(d.unit for d in case.deadlines)]
     codes += [r.unit for r in case.replies]

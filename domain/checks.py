@@ -11,7 +11,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sized
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from domain.errors import InvalidInput
 from domain.records import Person
@@ -62,14 +61,23 @@ def check_text(value: object, field: str, max_length: int = MAX_TEXT) -> str:
     return check_storable(value.strip(), field, max_length)
 
 
+# http(s)://, then a host (after any user@, before any :port), then the end or a path, query or
+# fragment. A pattern, not ``urlsplit``: that caches what it parsed, and a rebuild asks once for
+# each of many addresses (7.7 µs a call there against 0.7 in a loop over one).
+_WEB_ADDRESS = re.compile(
+    r"https?://(?:[^/?#@]*@)?(?:\[[0-9A-Fa-f:.]+\]|[^/?#:@\[\]]+)(?::[0-9]*)?(?:[/?#]|$)",
+    re.IGNORECASE,
+)
+
+
 def web_address(value: str | None) -> str | None:
     """``value`` when it is a whole web address (``http://`` or ``https://``, a host, nothing
     unprintable), else None. A reply's published address becomes a link on the public register
     and in its feed: anything else there (``javascript:`` above all) ran on our own site."""
-    if value is None or any(c.isspace() or not c.isprintable() for c in value):
+    # ``isprintable`` is false for every separator but the ASCII space, and for every control.
+    if value is None or not value.isprintable() or " " in value:
         return None
-    parts = urlsplit(value)
-    return value if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+    return value if _WEB_ADDRESS.match(value) else None
 
 
 def check_web_address(value: object, field: str) -> str:

@@ -46,6 +46,10 @@ def test_a_stored_address_that_is_no_web_address_is_not_linked_R_D4(
     [
         ("https://www.example.gov.cn/a.html?x=1#y", "https://www.example.gov.cn/a.html?x=1#y"),
         ("http://10.1.2.3:8080/r", "http://10.1.2.3:8080/r"),
+        ("HTTPS://[::1]:8443/r", "HTTPS://[::1]:8443/r"),
+        ("https://user@www.example.gov.cn", "https://user@www.example.gov.cn"),
+        ("https://:8080/r", None),  # a port, no host
+        ("https://www.example.gov.cn:port/r", None),
         ("JavaScript:alert(1)", None),
         ("data:text/html,<script>alert(1)</script>", None),
         ("https://example.gov.cn/\u202e.html", None),  # an unprintable direction mark

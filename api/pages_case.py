@@ -340,7 +340,7 @@ def _choices(
     for f in form.fields:
         if f.kind == "reply":
             found[f.name] = replies_for(form, case, who, events, names)
-        elif f.kind == "request":
+        elif f.kind in ("request", "shown_requests"):
             found[f.name] = open_requests(events, names)
         elif f.kind == "extension":
             found[f.name] = open_extensions(case, names)

@@ -43,8 +43,9 @@ class Field:
     """One input. ``kind``: text, textarea, date, select, bool (是/否), check, units (several
     unit codes), unit (one), person (name and rank), people (a line per ``姓名 职务``), names
     (a line each), own_unit (the handler's unit, not editable), reply, request (a reassignment
-    request), extension (an extension request), extendable (a kind of deadline the handler's
-    unit may still ask to extend), repeat (a possible repeat), event."""
+    request), shown_requests (the open reassignment requests, shown and not sent), extension
+    (an extension request), extendable (a kind of deadline the handler's unit may still ask to
+    extend), repeat (a possible repeat), event."""
 
     name: str
     label: str
@@ -435,6 +436,8 @@ def body_data(form: CaseForm, posted: Form, who: Principal) -> Parsed:
         if f.kind == "own_unit":
             data[f.name] = who.unit
             continue
+        if f.kind == "shown_requests":
+            continue  # shown to the decider, no part of the body
         read = READERS.get(f.kind)
         value = read(posted, f.name) if read else posted.get(f.name).strip()
         if value == "" and not f.required:

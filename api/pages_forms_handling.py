@@ -71,6 +71,8 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         frozenset({"leader"}),
         sa.Ruling,
         (
+            # What the ruling answers (R-A2): shown, not sent.
+            Field("requests", "待裁定的改办申请", "shown_requests", required=False),
             Field("leader", "裁定领导", "leader"),
             Field("lead_unit", "主办单位", "unit"),
             Field("co_units", "会办单位", "units", required=False),

@@ -9,7 +9,7 @@ import re
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Api, register_and_assign
-from tests.api.test_pages import logged_in
+from tests.api.test_pages import csrf_of, logged_in
 
 RULING_FORM = '<details class="form" id="form-ruling">'
 
@@ -48,8 +48,28 @@ def test_the_ruling_form_is_offered_once_two_rounds_are_used_and_until_ruled_R_A
     office = logged_in(api, "ban_gong", role="office")
     assert not offered(office, case_id)  # a leader's form only
 
-    ruling = {"leader": "钱厅长", "lead_unit": "HOU", "note": "裁定", "occurred_on": "2025-02-08"}
-    assert api.post(f"/v1/cases/{case_id}/ruling", ruling, "leader").status_code == 201
+    # FIN asks for a third round: the leader's form shows what the ruling answers (a review's
+    # leader had to find the request in the timeline), and is sent without it.
+    request_reassignment(api, case_id, "FIN", "2025-02-07")
+    page = leader.get(f"/cases/{case_id}").text
+    form = page.split(RULING_FORM, 1)[1].split("</form>", 1)[0]
+    assert '<span class="label">待裁定的改办申请</span>' in form
+    assert re.search(r"<li>[^<]*：不属本单位职能</li>", form), form
+    posted = leader.post(
+        f"/cases/{case_id}/forms/ruling",
+        data={
+            "_csrf": csrf_of(leader, f"/cases/{case_id}"),
+            "_version": str(api.case(case_id)["version"]),
+            "requests": "ignored",
+            "leader": "钱厅长",
+            "lead_unit": "HOU",
+            "note": "裁定",
+            "occurred_on": "2025-02-08",
+        },
+        follow_redirects=False,
+    )
+    assert posted.status_code == 303, posted.text
+    assert api.case(case_id)["lead_unit"] == "HOU"
     assert not offered(leader, case_id)  # a ruling is final
     # ... and takes no more requests (R-A2): the handler's form, which could only be refused,
     # is not offered either.

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api import queries, queries_ledger
+from api.deps import Awaiting
 from api.pages_labels import label
 from api.pages_web import (
     PageRefused,
@@ -123,8 +124,9 @@ def trend_link(year: int, kind: str | None, day: date) -> str:
 
 
 # What waits on the caller's own decision, by role: a leader approves replies (R-R2), the office
-# decides extension requests (R-E1). The 总览 says how many, with the 督办 list that holds them.
-DECIDES = {
+# decides extension (R-E1) and reassignment (R-A3) requests. The 总览 says how many, with the 督办
+# list that holds them.
+DECIDES: dict[str, list[tuple[Awaiting, str]]] = {
     "leader": [("approval", "待审批的答复")],
     "office": [("extension", "待决定的延期申请"), ("reassignment", "待决定的改办申请")],
 }

@@ -46,6 +46,11 @@ def _asked(x: AskedExtension, names: Mapping[str, str]) -> str:
     )
 
 
+# The characters of a request's reason a row shows (the rest on hover): a line about as wide as
+# a deadline's, which the column is sized by.
+REASON_SHOWN = 16
+
+
 def _reassigning(x: AskedReassignment, names: Mapping[str, str]) -> str:
     """R-A3: an open reassignment (改办) request, whose and why: the office decides from the
     改办待决定 list. A long reason is cut, whole on hover."""
@@ -54,11 +59,6 @@ def _reassigning(x: AskedReassignment, names: Mapping[str, str]) -> str:
         f'<div class="asked" title="{escape(x.reason)}">申请改办：{unit_html(x.unit, names)}'
         f"，{x.requested_on}<br>理由：{escape(reason)}</div>"
     )
-
-
-# The characters of a request's reason a row shows (the rest on hover): a line about as wide as
-# a deadline's, which the column is sized by.
-REASON_SHOWN = 16
 
 
 def _submitted(x: SubmittedReply, names: Mapping[str, str]) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from api.deps import LedgerFilter, Paging
+from api.deps import Awaiting, LedgerFilter, Paging
 from api.ledger_totals import ledger_total
 from api.read_scope import (
     at_head,
@@ -146,9 +146,10 @@ def ledger_summary(
     return at_head(svc, LedgerView.name, ("summary", as_of, *scope.values()), count)
 
 
-def awaiting_count(svc: Services, as_of: date, awaiting: str) -> int:
-    """How many cases wait on a decision (``approval``: a leader's, R-R2; ``extension``: the
-    office's, R-E1), every year's: the 督办 list the 总览 links to holds them all."""
+def awaiting_count(svc: Services, as_of: date, awaiting: Awaiting) -> int:
+    """How many cases wait on a decision (``Awaiting``: a leader's approval, R-R2, or the
+    office's decision on an extension, R-E1, or a reassignment, R-A3), every year's: the 督办
+    list the 总览 links to holds them all."""
 
     def count() -> int:
         return ledger_count(svc.views, as_of=as_of, awaiting=awaiting)

@@ -23,12 +23,10 @@ from typing import Any
 from projections.audit_trail import AUDIT, days_late, recorded_late
 from projections.core import Row, ViewReader
 
-# Maybe recorded on a later day than claimed: the UTC day of ``recorded_at`` (ISO text compares
-# as dates do, in both stores) is the Beijing day or the day before it, so a row whose UTC day is
-# its ``occurred_on`` may still be a day late; ``days_late`` decides.
 # Rows that may have been recorded late (``recorded_late`` decides): a business date no later
-# than the UTC date recorded (Beijing's is that day or the next, so nothing late is left out),
-# or a correction, which claims the day it moves an act to (in its ``data``), not its own.
+# than the UTC day of ``recorded_at`` (ISO text compares as dates do, in both stores; Beijing's
+# day is that one or the next, so nothing late is left out), or a correction, which claims the
+# day it moves an act to (in its ``data``), not its own.
 LATER_DAY = (
     "occurred_on IS NOT NULL AND "
     "(occurred_on <= substr(recorded_at, 1, 10) OR corrects_version IS NOT NULL)"

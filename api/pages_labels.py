@@ -54,6 +54,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "returned": "已退回重办",
         "approved": "已批准",
         "issued": "已答复",
+        "superseded": "改办后作废",
     },
     "proposer_type": dict(words.PROPOSER_TYPE),
     "proposer_role": {"lead": "领衔", "co_signer": "联名"},

@@ -122,7 +122,7 @@ class Reply:
     further: bool  # a further reply after dissatisfaction (R-F2)
     submitted_on: date
     version: int
-    status: str = "submitted"  # submitted | returned | approved | issued
+    status: str = "submitted"  # submitted | returned | approved | issued | superseded (R-A3)
     approved_on: date | None = None
     returned_on: date | None = None
     leader: str | None = None

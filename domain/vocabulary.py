@@ -41,7 +41,8 @@ Stage = Literal["registered", "handling", "replied", "rehandling", "closed"]
 Role = Literal["admin", "office", "leader", "handler", "supervisor", "auditor"]
 ROLES: Final = values_of(Role)
 PolicyName = Literal["hebei-2022", "guangxi-2018"]
-ReplyStatus = Literal["submitted", "returned", "approved", "issued"]
+# "superseded": waiting still when its unit stopped owing the reply (R-A3, a reassignment).
+ReplyStatus = Literal["submitted", "returned", "approved", "issued", "superseded"]
 RequestStatus = Literal["open", "approved", "rejected", "superseded_by_ruling"]
 DeadlineKind = Literal["co_opinion", "reply", "disclosure", "rehandling", "reference_contact"]
 # A reply on the disclosure register, as of a day (R-D4, R-P1 … R-P5).

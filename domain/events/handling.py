@@ -35,6 +35,18 @@ def _handled_by(case: Case, lead: str | None, co: list[str], split: list[str], r
     case.lead_unit, case.co_units, case.split_units = lead, list(co), list(split)
     case.reference = ref
     case.assignment_rounds += 1
+    _set_aside_replies(case)
+
+
+def _set_aside_replies(case: Case) -> None:
+    """R-A3: a reply still waiting for approval or issue from a unit that no longer owes one
+    (the lead a reassignment or a ruling replaced) answers nothing: it is set aside, so it is
+    neither approved nor issued for a case now handled by another unit, nor listed as waiting
+    on a leader. Derived from the assignment's own event: the log says what happened."""
+    owing = case.replying_units
+    for reply in case.replies.values():
+        if reply.status in ("submitted", "approved") and reply.unit not in owing:
+            reply.status = "superseded"
 
 
 # assignment 交办

@@ -111,7 +111,18 @@ def check_no_reply_in_progress(case: CaseState, unit: str) -> None:
         )
 
 
+def check_not_superseded(reply: Reply) -> None:
+    """R-A3: the reply of a unit a reassignment (or a ruling) relieved answers nothing now."""
+    if reply.status == "superseded":
+        raise RuleViolation(
+            "R-A3",
+            f"该件已改办，{reply.unit} 的答复已作废，由现主办单位答复",
+            f"the case was reassigned: the reply of {reply.unit} is set aside",
+        )
+
+
 def check_awaiting_decision(reply: Reply) -> None:
+    check_not_superseded(reply)
     if reply.status != "submitted":
         raise RuleViolation(
             "R-R2",
@@ -121,6 +132,7 @@ def check_awaiting_decision(reply: Reply) -> None:
 
 
 def check_approved(reply: Reply) -> None:
+    check_not_superseded(reply)
     if reply.status != "approved":
         raise RuleViolation(
             "R-R2", "答复须经领导审签后方可印发", "a reply is issued only after approval"

@@ -122,3 +122,29 @@ def test_reassignment_requests_wait_in_their_own_list_for_the_office_R_A3(api: A
     assert listed(api, "reassignment") == []
     [case] = [i for i in api.get("/v1/ledger", "office").json()["items"] if i["number"] == "RA-1"]
     assert case["open_reassignments"] == []
+
+
+def test_a_replaced_leads_reply_stops_waiting_on_the_leader_R_A3(api: Api) -> None:
+    """A reassignment approved while the old lead's reply awaited approval left that reply
+    待审批, under a unit no longer on the case, and a leader could still approve and issue it.
+    It is set aside: out of the leader's list, shown as such on the case, refused if decided."""
+    case_id = register_and_assign(api, "RA-3")
+    assert api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin").is_success
+    reply = api.post(f"/v1/cases/{case_id}/replies", reply_body(), "handler_fin")
+    assert reply.status_code == 201, reply.text
+    assert listed(api, "approval") == ["RA-3"]
+    ask = {"unit": "FIN", "reason": "不属本单位职责", "occurred_on": "2025-04-02"}
+    asked = api.post(f"/v1/cases/{case_id}/reassignment-requests", ask, "handler_fin")
+    decide = f"/v1/cases/{case_id}/reassignment-requests/{asked.json()['request_id']}/decision"
+    decision = {"approved": True, "lead_unit": "HOU", "note": "同意", "occurred_on": "2025-04-03"}
+    assert api.post(decide, decision, "office").status_code == 201
+
+    assert listed(api, "approval") == []
+    [shown] = api.get(f"/v1/cases/{case_id}", "office").json()["replies"]
+    assert shown["status"] == "superseded"
+    approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-04"}
+    path = f"/v1/cases/{case_id}/replies/{reply.json()['reply_id']}/approval"
+    refused = api.post(path, approval, "leader")
+    assert refused.status_code == 409 and refused.json()["rule"] == "R-A3", refused.text
+    page = logged_in(api, "qian", role="leader").get(f"/cases/{case_id}").text
+    assert "改办后作废" in page

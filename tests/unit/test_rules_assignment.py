@@ -88,6 +88,20 @@ def _decide(flow: Flow, rid: str, lead: str, approved: bool = True, **kw: Any) -
     )
 
 
+def _rule(flow: Flow, lead: str, co: tuple[str, ...] = ()) -> None:
+    flow.run(
+        cmd.RuleOnAssignment(
+            case_id=flow.id,
+            leader="孙副厅长",
+            lead_unit=lead,
+            co_units=co,
+            note="办公室建议由教育厅主办",
+            occurred_on=date(2025, 2, 12),
+        ),
+        LEADER,
+    )
+
+
 def test_third_assignment_needs_ruling_R_A2(app: BanliApplication) -> None:
     flow = Flow(app)
     flow.assign("FIN")
@@ -96,17 +110,7 @@ def test_third_assignment_needs_ruling_R_A2(app: BanliApplication) -> None:
     rid = _request(flow, "HOU", date(2025, 2, 9))
     with refused("R-A2"):
         _decide(flow, rid, "EDU")
-    flow.run(
-        cmd.RuleOnAssignment(
-            case_id=flow.id,
-            leader="孙副厅长",
-            lead_unit="EDU",
-            co_units=("HOU",),
-            note="办公室建议由教育厅主办",
-            occurred_on=date(2025, 2, 12),
-        ),
-        LEADER,
-    )
+    _rule(flow, "EDU", ("HOU",))
     case = flow.case
     assert (case.lead_unit, case.co_units, case.ruled, case.assignment_rounds) == (
         "EDU",
@@ -205,3 +209,47 @@ def test_handling_before_assignment_is_refused_R_A1(app: BanliApplication) -> No
     flow = Flow(app)
     with refused("R-A1"):
         flow.contact()
+
+
+def test_reassignment_sets_aside_the_replaced_leads_pending_replies_R_A3(
+    app: BanliApplication,
+) -> None:
+    flow = Flow(app)
+    flow.assign("FIN")
+    flow.contact("FIN", on=date(2025, 2, 2))
+    submitted = flow.submit("FIN", on=date(2025, 2, 3))
+    _decide(flow, _request(flow, "FIN"), "HOU")
+    assert flow.case.replies[submitted].status == "superseded"
+    before = app.recorder.max_notification_id()
+    with refused("R-A3"):
+        flow.approve(submitted, on=date(2025, 2, 9))
+    assert app.recorder.max_notification_id() == before
+    # The new lead owes the reply and gives its own.
+    flow.contact("HOU", on=date(2025, 2, 10))
+    own = flow.submit("HOU", on=date(2025, 2, 11))
+    assert flow.case.replies[own].status == "submitted"
+
+
+def test_a_ruling_sets_aside_an_approved_reply_of_the_replaced_lead_R_A3(
+    app: BanliApplication,
+) -> None:
+    flow = Flow(app)
+    flow.assign("FIN")
+    _decide(flow, _request(flow, "FIN"), "HOU")
+    flow.contact("HOU", on=date(2025, 2, 9))
+    approved = flow.submit("HOU", on=date(2025, 2, 9))
+    flow.approve(approved, on=date(2025, 2, 10))
+    _rule(flow, "EDU", ("HOU",))
+    assert flow.case.replies[approved].status == "superseded"
+    with refused("R-A3"):
+        flow.issue(approved, "HOU", on=date(2025, 2, 13))
+
+
+def test_a_reassignment_keeping_the_lead_keeps_its_reply_R_A3(app: BanliApplication) -> None:
+    flow = Flow(app)
+    flow.assign("FIN", ["HOU"])
+    flow.contact("FIN", on=date(2025, 2, 2))
+    submitted = flow.submit("FIN", on=date(2025, 2, 3))
+    _decide(flow, _request(flow, "HOU"), "FIN")  # the co unit leaves; the lead stays
+    assert flow.case.replies[submitted].status == "submitted"
+    flow.approve(submitted, on=date(2025, 2, 9))

@@ -145,8 +145,10 @@ class Paging:
 LedgerSort = Literal["number", "title", "lead_unit", "stage", "year", "due", "overdue"]
 UnitRole = Literal["lead", "co", "split", "reference"]
 # Decisions a case may wait on: a reply on a leader's approval (R-R2), an extension (R-E1) or a
-# reassignment (R-A3) on the office's.
-Awaiting = Literal["approval", "extension", "reassignment"]
+# reassignment (R-A3) on the office's; or a unit's own reply on the unit (R-R2): approved, to
+# be issued (``issue``), or returned, to be submitted again (``redo``); the filtered unit's
+# (a handler's own) when there is one.
+Awaiting = Literal["approval", "extension", "reassignment", "issue", "redo"]
 
 
 @dataclass(frozen=True)

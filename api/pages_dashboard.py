@@ -31,6 +31,7 @@ from api.pages_web import (
 )
 from api.schemas_stats import Measure, UnitFigures, UnitStats, VisitCompliance
 from infra.clock import today
+from infra.directory import Principal
 
 router = APIRouter(include_in_schema=False)
 
@@ -123,13 +124,22 @@ def trend_link(year: int, kind: str | None, day: date) -> str:
     return "/ledger?" + urlencode({k: v for k, v in query.items() if v is not None})
 
 
-# What waits on the caller's own decision, by role: a leader approves replies (R-R2), the office
-# decides extension (R-E1) and reassignment (R-A3) requests. The 总览 says how many, with the 督办
-# list that holds them.
+# What waits on the caller, by role: a leader approves replies (R-R2), the office decides
+# extension (R-E1) and reassignment (R-A3) requests, each from its 督办 list; a handler issues
+# its unit's approved replies and submits its returned ones again (R-R2), from its 台账. The
+# 总览 says how many, with the list that holds them.
 DECIDES: dict[str, list[tuple[Awaiting, str]]] = {
     "leader": [("approval", "待审批的答复")],
     "office": [("extension", "待决定的延期申请"), ("reassignment", "待决定的改办申请")],
+    "handler": [("issue", "待印发的答复"), ("redo", "退回待重报的答复")],
 }
+
+
+def waiting_list(who: Principal, awaiting: Awaiting) -> str:
+    """The list that holds what waits on ``who``: a 督办 tab, or a handler's own 台账."""
+    if who.role == "handler":
+        return f"/ledger?awaiting={awaiting}"
+    return f"/supervision?tab={awaiting}"
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -145,7 +155,7 @@ def dashboard(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
         days = month_ends(year, as_of)
         trend = queries_ledger.overdue_trend(svc, who, days, year=year, kind=kind)
         waiting = [
-            (tab, words, queries_ledger.awaiting_count(svc, as_of, tab))
+            (waiting_list(who, tab), words, queries_ledger.awaiting_count(svc, who, as_of, tab))
             for tab, words in DECIDES.get(who.role, [])
         ]
     codes = [i.unit for i in stats.items] + [v.unit for v in visits.items]
@@ -155,7 +165,7 @@ def dashboard(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
         "year": year,
         "kind": kind,
         "summary": summary,
-        "waiting": waiting,  # [(督办 tab, words, cases)]
+        "waiting": waiting,  # [(the list's address, words, cases)]
         "stats": stats,
         "visits": visits,
         "names": names,

@@ -18,6 +18,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "kind": dict(words.KIND),
     "level": dict(words.LEVEL),
     "stage": dict(words.STAGE),
+    "awaiting": dict(words.AWAITING),
     "role": dict(words.ROLE),
     "unit_role": dict(words.UNIT_ROLE),
     "deadline": dict(words.DEADLINE_KIND),

@@ -16,7 +16,13 @@ from markupsafe import Markup, escape
 
 from api.pages_labels import label
 from api.pages_markup import deadline_html, escaped, kind_words, reminder_form, unit_html
-from api.schemas_ledger import AskedExtension, AskedReassignment, LedgerItem, SubmittedReply
+from api.schemas_ledger import (
+    AskedExtension,
+    AskedReassignment,
+    LedgerItem,
+    SubmittedReply,
+    UnitStep,
+)
 
 CLOSED = '<span class="muted">已办结，无需催办</span>'
 NOTHING = Markup("")
@@ -71,6 +77,21 @@ def _submitted(x: SubmittedReply, names: Mapping[str, str]) -> str:
     )
 
 
+# A unit's step (``UnitStep.step``): what the row says, and what the leader's day was.
+STEP_WORDS = {"issue": ("待印发", "批准"), "redo": ("退回待重报", "退回")}
+
+
+def _step(x: UnitStep, names: Mapping[str, str]) -> str:
+    """R-R2: a reply waiting on its own unit, under the deadlines: a handler sees from its
+    待办 which reply of which class to issue, or to submit again, since the leader's day."""
+    kind = "进一步答复" if x.further else "答复"
+    words, decided = STEP_WORDS[x.step]
+    return (
+        f'<div class="asked">{words}：{kind}·{unit_html(x.unit, names)} '
+        f"{x.classification} 类，{x.decided_on} {decided}</div>"
+    )
+
+
 def ledger_rows(
     rows: Iterable[LedgerItem],
     names: Mapping[str, str],
@@ -114,6 +135,7 @@ def ledger_rows(
         deadlines += "".join([_submitted(x, names) for x in r.submitted_replies])
         deadlines += "".join([_asked(x, names) for x in r.open_extensions])
         deadlines += "".join([_reassigning(x, names) for x in r.open_reassignments])
+        deadlines += "".join([_step(x, names) for x in r.unit_steps])
         out.append(
             "    <tr>\n"
             f'      <td class="nowrap"><a href="/cases/{escape(r.case_id)}{link_tail}">'

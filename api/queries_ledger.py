@@ -146,15 +146,16 @@ def ledger_summary(
     return at_head(svc, LedgerView.name, ("summary", as_of, *scope.values()), count)
 
 
-def awaiting_count(svc: Services, as_of: date, awaiting: Awaiting) -> int:
+def awaiting_count(svc: Services, who: Principal, as_of: date, awaiting: Awaiting) -> int:
     """How many cases wait on a decision (``Awaiting``: a leader's approval, R-R2, or the
-    office's decision on an extension, R-E1, or a reassignment, R-A3), every year's: the 督办
-    list the 总览 links to holds them all."""
+    office's decision on an extension, R-E1, or a reassignment, R-A3) or on a unit's own step
+    (a handler's unit's, R-R2), every year's: the list the 总览 links to holds them all."""
+    unit = overdue_of(who)  # a handler's own unit; anyone else's: every unit's
 
     def count() -> int:
-        return ledger_count(svc.views, as_of=as_of, awaiting=awaiting)
+        return ledger_count(svc.views, as_of=as_of, awaiting=awaiting, unit=unit)
 
-    return at_head(svc, LedgerView.name, ("awaiting", as_of, awaiting), count)
+    return at_head(svc, LedgerView.name, ("awaiting", as_of, awaiting, unit), count)
 
 
 def _choices(svc: Services, who: Principal, head: int) -> tuple[list[int], list[str]]:

@@ -84,6 +84,17 @@ class SubmittedReply(Public):
     submitted_on: date
 
 
+class UnitStep(Public):
+    """A replying unit's latest reply waiting on the unit itself (R-R2): approved by a leader
+    and to be issued (``issue``, 待印发), or returned and to be submitted again (``redo``)."""
+
+    unit: str
+    step: Literal["issue", "redo"]
+    classification: Classification
+    further: bool  # a further reply after dissatisfaction (R-F2)
+    decided_on: date  # the leader's approval, or return
+
+
 class LedgerItem(Public):
     case_id: str
     number: str
@@ -108,6 +119,7 @@ class LedgerItem(Public):
     open_extensions: list[AskedExtension]  # R-E1: requests awaiting the office's decision
     submitted_replies: list[SubmittedReply]  # R-R2: replies awaiting a leader's approval
     open_reassignments: list[AskedReassignment]  # R-A3: requests awaiting the office's decision
+    unit_steps: list[UnitStep]  # R-R2: replies waiting on their own unit (待印发, 退回待重报)
     reminders: int  # R-S3: how often the case was chased (催办) up to as_of
     last_reminded_on: date | None
 

@@ -412,7 +412,7 @@ def scope(q: ExportQuery, names: UnitNames, *, by_kind: bool = True) -> list[tup
     if q.under_supervision is not None:
         found.append(("挂账督办", words.YES_NO[q.under_supervision]))
     if q.awaiting is not None:
-        found.append(("待决定", words.AWAITING[q.awaiting]))
+        found.append(("待办", words.AWAITING[q.awaiting]))
     if q.dissatisfied is not None:
         found.append(("不满意件", words.YES_NO[q.dissatisfied]))
     if q.unit_role is not None:

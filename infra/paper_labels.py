@@ -79,6 +79,8 @@ AWAITING: Final = {
     "approval": "答复待审批",
     "extension": "延期待决定",
     "reassignment": "改办待决定",
+    "issue": "答复待印发",
+    "redo": "答复退回待重报",
 }
 # The measures (DOMAIN.md § Measures) as the pages, the spreadsheets and the report name them:
 # the 总览 and the exports once called the strict rate 满意率（严格） and 满意率（仅满意）.

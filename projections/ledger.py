@@ -20,7 +20,7 @@ from typing import Any, get_args
 from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.policies import get_policy
-from domain.records import Merge
+from domain.records import Merge, Reply
 from domain.rules.supervision import tracked_as_repeat
 from domain.vocabulary import Stage
 from projections.core import CaseView, Row, Table, ViewReader, column_equals, iso_day
@@ -117,6 +117,9 @@ CASES = Table(
         "submitted_replies": "TEXT",
         # R-A3: what the open reassignment (改办) requests ask (JSON), as 改办待决定 shows them.
         "open_reassignments": "TEXT",
+        # R-R2: the replies that wait on their own unit (JSON): approved and not yet issued
+        # (待印发), or returned by a leader with none submitted since (退回待重报).
+        "unit_steps": "TEXT",
     },
     key=("case_id",),
     indexes=(
@@ -141,9 +144,16 @@ STAGE_ORDER = {stage: n for n, stage in enumerate(get_args(Stage))}
 UNITS = Table(
     view=NAME,
     name="ledger_units",
-    columns={"case_id": "TEXT", "unit": "TEXT", "role": "TEXT"},
+    columns={
+        "case_id": "TEXT",
+        "unit": "TEXT",
+        "role": "TEXT",
+        # R-R2: what the unit's own reply waits on it for (``Step``), NULL for nothing: the
+        # handler's 待办, read by unit (its index).
+        "next_step": "TEXT",
+    },
     key=("case_id", "unit"),
-    indexes=(("unit",),),
+    indexes=(("unit",), ("next_step", "unit")),
 )
 
 DEADLINES = Table(
@@ -243,7 +253,13 @@ class LedgerView(CaseView):
         running = [r for r in deadlines if r["overdue_from"] and not r["overdue_until"]]
         head["overdue_from"] = min((r["overdue_from"] for r in running), default=NO_DAY)
         head["next_due_on"] = min((r["due_on"] for r in running), default=NO_DAY)
-        units = [{"case_id": case_id, "unit": u, "role": r} for u, r in unit_roles(case)]
+        steps = unit_steps(case)
+        head["unit_steps"] = dumps(steps)
+        step_of = {s["unit"]: s["step"] for s in steps}
+        units = [
+            {"case_id": case_id, "unit": u, "role": r, "next_step": step_of.get(u)}
+            for u, r in unit_roles(case)
+        ]
         return {CASES.name: [head], UNITS.name: units, DEADLINES.name: deadlines}
 
 
@@ -278,6 +294,36 @@ def _submitted(case: Case) -> list[dict[str, Any]]:
         for r in case.replies.values()
         if r.status == "submitted"
     ]
+
+
+# What a unit's own reply may wait on it for (``unit_steps``), by the reply's status.
+STEP_OF_STATUS = {"approved": "issue", "returned": "redo"}
+
+
+def unit_steps(case: Case) -> list[dict[str, Any]]:
+    """R-R2: each replying unit whose latest reply waits on the unit itself, and for what:
+    ``issue`` (approved by a leader, to be issued, 待印发) or ``redo`` (returned, to be
+    submitted again, 退回待重报), with the reply's class and the day of the leader's decision."""
+    latest: dict[str, Reply] = {}
+    for each in case.replies.values():  # in the order submitted: the last one stands
+        latest[each.unit] = each
+    steps = []
+    for unit in case.replying_units:
+        reply = latest.get(unit)
+        if reply is None or reply.status not in STEP_OF_STATUS:
+            continue
+        decided = reply.approved_on if reply.status == "approved" else reply.returned_on
+        assert decided is not None
+        steps.append(
+            {
+                "unit": unit,
+                "step": STEP_OF_STATUS[reply.status],
+                "classification": reply.classification,
+                "further": reply.further,
+                "decided_on": decided.isoformat(),
+            }
+        )
+    return steps
 
 
 def _reassigning(case: Case) -> list[dict[str, str]]:
@@ -398,7 +444,9 @@ def ledger_where(
     ``unit_role`` narrows ``unit`` to one role (``lead``: its lead cases, R-V2), or alone
     selects the cases in which any unit has that role; ``overdue_of``
     narrows ``overdue`` to the deadlines that unit owes (a handler's overdue cases are those
-    its own unit is late on, not another unit's on a case it co-handles)."""
+    its own unit is late on, not another unit's on a case it co-handles). ``awaiting`` is a
+    decision pending (``AWAITING``) or a unit's own step (``STEP_OF_STATUS``): ``unit``'s
+    when given (a handler's own replies, not a split partner's), any unit's otherwise."""
     flags = {"key": key, "under_supervision": under_supervision}
     where, params = column_equals(
         "c.",
@@ -414,8 +462,11 @@ def ledger_where(
     elif unit_role is not None:  # any unit in that part: cases with a lead unit, co-handled …
         where.append(f"c.case_id IN (SELECT case_id FROM {reader.table(UNITS)} WHERE role = ?)")
         params.append(unit_role)
-    if awaiting is not None:  # a decision pending: ``approval`` (a leader's) or ``extension``
+    if awaiting in AWAITING:  # a decision pending: a leader's approval, the office's decision
         where.append(f"c.{AWAITING[awaiting]} > 0")
+    elif awaiting is not None:  # a unit's own step (``issue``, ``redo``), the unit's if named
+        where.append(_unit_step(reader, unit is not None))
+        params += [awaiting] if unit is None else [awaiting, unit]
     if dissatisfied is not None:  # R-S2: 不满意 by the day asked, whatever followed
         once = "(c.dissatisfied_on IS NOT NULL AND c.dissatisfied_on <= ?)"
         where.append(once if dissatisfied else f"NOT {once}")
@@ -431,6 +482,14 @@ def ledger_where(
         where.append(_overdue_clause(reader) if overdue else f"NOT {_overdue_clause(reader)}")
         params += [as_of.isoformat()] * OVERDUE_PARAMS
     return where, params
+
+
+def _unit_step(reader: ViewReader, of_one_unit: bool) -> str:
+    """Cases where a unit's reply waits on the unit for a step (the first parameter), that
+    unit being the second parameter when ``of_one_unit`` (a handler's own), any otherwise."""
+    and_unit = " AND unit = ?" if of_one_unit else ""
+    units = reader.table(UNITS)
+    return f"c.case_id IN (SELECT case_id FROM {units} WHERE next_step = ?{and_unit})"
 
 
 def _owed_overdue_clause(reader: ViewReader) -> str:

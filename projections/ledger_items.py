@@ -80,6 +80,8 @@ def ledger_item(case: Row, deadlines: list[dict[str, Any]], as_of: date) -> dict
         "submitted_replies": _listed(case["submitted_replies"]),
         # R-A3: the open reassignment requests, what each asks (改办待决定).
         "open_reassignments": _listed(case["open_reassignments"]),
+        # R-R2: the replies waiting on their own unit (待印发, 退回待重报).
+        "unit_steps": _listed(case["unit_steps"]),
         "reminders": len(reminded),
         "last_reminded_on": reminded[-1] if reminded else None,
     }

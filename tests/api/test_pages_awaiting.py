@@ -114,7 +114,7 @@ def test_reassignment_requests_wait_in_their_own_list_for_the_office_R_A3(api: A
     assert sheet.status_code == 200, sheet.text
     notes = openpyxl.load_workbook(io.BytesIO(sheet.content))["说明"]
     said = {row[0]: row[1] for row in notes.iter_rows(values_only=True)}
-    assert said["筛选：待决定"] == "改办待决定"
+    assert said["筛选：待办"] == "改办待决定"
 
     decision = {"approved": False, "note": "不同意改办", "occurred_on": "2025-02-08"}
     decide = f"/v1/cases/{case_id}/reassignment-requests/{asked.json()['request_id']}/decision"

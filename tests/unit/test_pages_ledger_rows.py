@@ -43,6 +43,7 @@ def item(**changes: Any) -> LedgerItem:
         "open_extensions": [],
         "submitted_replies": [],
         "open_reassignments": [],
+        "unit_steps": [],
     }
     return LedgerItem.model_validate({**fields, **changes})
 
@@ -178,3 +179,17 @@ def test_a_reply_awaiting_approval_says_whose_of_which_class_since_when_R_R2() -
         "A 类，2025-04-01 提交</div>"
     ) in html
     assert '待审批：进一步答复·<span title="EDU">教育厅</span> B 类，2025-04-01 提交' in html
+
+
+def test_a_reply_waiting_on_its_unit_says_what_to_do_since_when_R_R2() -> None:
+    """A handler works from its 待办: the row says which reply to issue or submit again, of
+    which class, since the leader's decision of which day."""
+    issue = {"unit": "FIN", "step": "issue", "classification": "B", "further": False}
+    redo = {"unit": "EDU", "step": "redo", "classification": "C", "further": True}
+    steps = [{**issue, "decided_on": "2025-04-02"}, {**redo, "decided_on": "2025-04-03"}]
+    html = str(ledger_rows([item(unit_steps=steps)], NAMES, ""))
+    assert (
+        '<div class="asked">待印发：答复·<span title="FIN">财政厅 &lt;综合处&gt;</span> '
+        "B 类，2025-04-02 批准</div>"
+    ) in html
+    assert '退回待重报：进一步答复·<span title="EDU">教育厅</span> C 类，2025-04-03 退回' in html

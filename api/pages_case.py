@@ -339,7 +339,7 @@ def _choices(
     found: dict[str, Sequence[tuple[str, ...]]] = {}
     for f in form.fields:
         if f.kind == "reply":
-            found[f.name] = replies_for(form, case, who, events, names)
+            found[f.name] = replies_for(form, case, who, names)
         elif f.kind in ("request", "shown_requests"):
             found[f.name] = open_requests(events, names)
         elif f.kind == "extension":

@@ -27,6 +27,7 @@ from domain.records import Actor
 from domain.rules.accountability import correction_refusal
 from domain.rules.assignment import ruling_refusal
 from domain.rules.deadlines import EXTENDABLE
+from domain.rules.disclosure import approves_publishing
 from infra import paper_labels as words
 from infra.directory import Principal
 
@@ -107,7 +108,6 @@ def replies_for(
     form: CaseForm,
     case: CasePublic,
     who: Principal,
-    events: list[AuditEventPublic],
     names: Mapping[str, str] | None = None,
 ) -> list[tuple[str, str]]:
     """The replies a form may name: of the statuses it acts on, a handler's own unit's only;
@@ -118,7 +118,8 @@ def replies_for(
     for reply in case.replies:
         if form.reply_statuses is not None and reply.status not in form.reply_statuses:
             continue
-        if form.reviewed_disclosure and not approved_for_publishing(events, reply.reply_id):
+        review = case.disclosure_reviews.get(reply.reply_id)
+        if form.reviewed_disclosure and not approves_publishing(review):
             continue
         if who.role == "handler" and reply.unit != who.unit:
             continue
@@ -129,15 +130,6 @@ def replies_for(
         word = f"{unit} · {reply.classification} 类 · {status}"
         found.append((reply.reply_id, word + (" · 进一步答复" if reply.further else "")))
     return found
-
-
-def approved_for_publishing(events: list[AuditEventPublic], reply_id: str) -> bool:
-    """R-P3: whether the office's latest review of the reply approved publishing it (as the
-    domain's ``check_reviewed`` asks of the case)."""
-    reviews = [
-        e for e in events if e.type == "DisclosureReviewed" and e.data.get("reply_id") == reply_id
-    ]
-    return bool(reviews) and reviews[-1].data.get("approved") is True
 
 
 def decided_disclosures(case: CasePublic) -> set[str]:
@@ -354,7 +346,7 @@ def _has_choices(form: CaseForm, case: CasePublic, who: Principal, events: list[
     """A form naming a reply, a request, an extension, a repeat or an event to correct makes
     sense only when there is one to name."""
     kinds = {f.kind for f in form.fields}
-    if "reply" in kinds and not replies_for(form, case, who, events):
+    if "reply" in kinds and not replies_for(form, case, who):
         return False
     if "request" in kinds and not open_requests(events):
         return False

@@ -76,6 +76,15 @@ class DisclosurePublic(Public):
     withheld_reason: str | None
 
 
+class DisclosureReviewPublic(Public):
+    """The office's latest review of a reply before it is published (R-P3)."""
+
+    approved: bool
+    secrecy_review_ref: str | None
+    note: str
+    occurred_on: date
+
+
 class MergeAnswerPublic(Public):
     case_id: str
     number: str
@@ -193,6 +202,7 @@ class CasePublic(Public):
     replies: list[ReplyPublic]
     feedback: list[FeedbackPublic]
     disclosures: dict[str, DisclosurePublic]  # by reply id
+    disclosure_reviews: dict[str, DisclosureReviewPublic]  # R-P3: the latest, by reply id
     merge: MergePublic | None
     under_supervision: bool
     closed_out_on: date | None

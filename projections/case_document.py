@@ -14,7 +14,7 @@ from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.case_deadlines import case_deadlines
 from domain.documents import reply_letter
-from domain.records import Disclosure, Document, ProposerLink, Reply
+from domain.records import Disclosure, DisclosureReview, Document, ProposerLink, Reply
 from projections.core import case_heading
 
 
@@ -42,6 +42,15 @@ def _disclosure(disclosure: Disclosure) -> dict[str, Any]:
     shown: dict[str, Any] = plain(disclosure)
     shown.pop("version")
     return shown
+
+
+def _review(review: DisclosureReview) -> dict[str, Any]:
+    return {
+        "approved": review.approved,
+        "secrecy_review_ref": review.secrecy_review_ref,
+        "note": review.note,
+        "occurred_on": review.occurred_on.isoformat(),
+    }
 
 
 def document_item(document: Document) -> dict[str, Any]:
@@ -106,6 +115,9 @@ def case_document(case: Case, calendar: WorkdayCalendar, as_of: date) -> dict[st
         "replies": [_reply(case, r) for r in case.replies.values()],
         "feedback": plain(case.feedback),
         "disclosures": {reply_id: _disclosure(d) for reply_id, d in case.disclosures.items()},
+        "disclosure_reviews": {
+            reply_id: _review(r) for reply_id, r in case.disclosure_reviews.items()
+        },
         "merge": plain(case.merge),
         "under_supervision": case.under_supervision,
         "closed_out_on": _iso(case.closed_out_on),

@@ -9,6 +9,7 @@ published only with the proposer's consent. R-P5 withholding names a reason.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from domain.checks import check_one_of, check_text
 from domain.errors import RuleViolation
@@ -112,10 +113,24 @@ def check_review_verdict(case: CaseState, approved: bool) -> None:
         )
 
 
+class Review(Protocol):
+    """An office's review of a reply as the domain or a reader holds it (R-P3)."""
+
+    @property
+    def approved(self) -> bool: ...
+
+
+def approves_publishing(review: Review | None) -> bool:
+    """R-P3: the latest review of a reply (None: none yet) lets it be published. The case
+    page's publish form offers the replies this holds for, as ``check_reviewed`` refuses the
+    others."""
+    return review is not None and review.approved
+
+
 def check_reviewed(case: CaseState, reply: Reply) -> DisclosureReview:
     """R-P3: the office reviews a reply before it is published; its latest review approves."""
     review = case.disclosure_reviews.get(reply.reply_id)
-    if review is None or not review.approved:
+    if review is None or not approves_publishing(review):
         raise RuleViolation(
             "R-P3",
             "答复公开前须经办公室审核同意",

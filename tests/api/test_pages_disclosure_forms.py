@@ -92,6 +92,11 @@ def test_a_split_units_issued_reply_is_offered_for_publishing_while_the_case_is_
         assert 'id="form-publish"' not in client.get(f"/cases/{case_id}").text
     review = {"reply_id": reply_id, "approved": True, "note": "同意", "occurred_on": "2025-04-06"}
     assert api.post(f"/v1/cases/{case_id}/disclosure-review", review, "office").is_success
+    # The case says so itself (an addition), as the domain holds it: the form reads that.
+    shown = {"approved": True, "secrecy_review_ref": None, "note": "同意"}
+    assert api.case(case_id)["disclosure_reviews"] == {
+        reply_id: {**shown, "occurred_on": "2025-04-06"}
+    }
     office_page, handler_page = (c.get(f"/cases/{case_id}").text for c in (office, handler))
     for page, names in ((office_page, ("publish", "withhold")), (handler_page, FORMS[1:])):
         for name in names:

@@ -10,7 +10,9 @@ store on every request.
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -23,6 +25,63 @@ from domain.records import Actor
 
 DIRECTORY_NAMESPACE = uuid.UUID("9a1d2c0e-55a3-4c58-9c1e-646972656374")
 ROLES = frozenset({"admin", "office", "leader", "handler", "supervisor", "auditor"})
+
+
+# A username and a unit code stand in addresses (``/admin/users/<name>/disable``), files and
+# sheets: letters, digits and a few marks, no space or slash (a user named ``a/b`` was created
+# and could never be disabled: its address named another page).
+_USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]*")
+_UNIT_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def check_username(value: object) -> str:
+    username = check_text(value, "username")
+    if not _USERNAME.fullmatch(username):
+        raise InvalidInput(
+            "用户名只能由字母、数字和 . _ - @ 组成，并以字母或数字开头",
+            f"a username is letters, digits and . _ - @, beginning with a letter or digit: "
+            f"{username!r}",
+        )
+    return username
+
+
+def check_unit_code(value: object) -> str:
+    code = check_text(value, "code")
+    if not _UNIT_CODE.fullmatch(code):
+        raise InvalidInput(
+            "单位代码只能由字母、数字和 . _ - 组成，并以字母或数字开头",
+            f"a unit code is letters, digits and . _ -, beginning with a letter or digit: {code!r}",
+        )
+    return code
+
+
+def check_new_unit(code: str, name: str, units: Iterable[tuple[str, str]]) -> None:
+    """A new unit is told apart from every unit there is (``units``: code and name): by a code
+    that differs in more than letter case (``fin`` beside ``FIN`` is one unit to a reader, two
+    to the store), and by its name (the import and every page find a unit by its name)."""
+    for other_code, other_name in units:
+        if other_code.casefold() == code.casefold() and other_code != code:
+            raise Conflict(
+                f"单位代码 {code} 与已有单位 {other_code} 只差大小写",
+                f"unit code {code!r} differs from the existing {other_code!r} only in case",
+            )
+        if other_name == name and other_code != code:
+            raise Conflict(
+                f"单位名称“{name}”已由单位 {other_code} 使用",
+                f"unit name {name!r} is already the name of unit {other_code!r}",
+            )
+
+
+def check_new_username(username: str, usernames: Iterable[str]) -> None:
+    """A new user's name differs from every other in more than letter case: people type
+    names as they remember them, and ``TST.ZHANG`` beside ``tst.zhang`` is two accounts to the
+    store and one person to everyone else."""
+    for other in usernames:
+        if other.casefold() == username.casefold() and other != username:
+            raise Conflict(
+                f"用户名 {username} 与已有用户 {other} 只差大小写",
+                f"username {username!r} differs from the existing {other!r} only in case",
+            )
 
 
 # A token is named by its first characters (API.md: revoke by ``token_prefix``).
@@ -49,7 +108,7 @@ class Unit(Aggregate):
 
     @classmethod
     def create(cls, *, code: object, name: object, actor: Actor) -> Unit:
-        return cls(code=check_text(code, "code"), name=check_text(name, "name"), actor=actor)
+        return cls(code=check_unit_code(code), name=check_text(name, "name"), actor=actor)
 
     @event("UnitCreated")
     def __init__(self, *, code: str, name: str, actor: Actor) -> None:
@@ -87,7 +146,7 @@ class User(Aggregate):
                 "a handler is bound to exactly one unit; other roles to none",
             )
         return cls(
-            username=check_text(username, "username"),
+            username=check_username(username),
             display_name=check_text(display_name, "display_name"),
             role=checked_role,
             unit_code=unit,

@@ -122,8 +122,9 @@ class Planned:
     assigned: bool
 
 
-def units_by_code_and_name(app: BanliApplication) -> dict[str, str]:
-    """Every unit's code and name → its code (an ambiguous name maps to nothing)."""
+def units_by_code_and_name(app: BanliApplication) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Every unit's code and name → its code; and the names several units share (made before
+    names were told apart), each → their codes: such a name maps to no code."""
     found: dict[str, str] = {}
     names: dict[str, list[str]] = {}
     for unit_id in app.index.first_of_type("UnitCreated"):
@@ -134,14 +135,14 @@ def units_by_code_and_name(app: BanliApplication) -> dict[str, str]:
     for name, codes in names.items():
         if len(codes) == 1 and name not in found:
             found[name] = codes[0]
-    return found
+    return found, {name: codes for name, codes in names.items() if len(codes) > 1}
 
 
 class AssignmentImport:
     def __init__(self, app: BanliApplication, actor: Actor, today: date) -> None:
         self.app = app
         self.acting = Acting(actor, today, app.calendar)
-        self.units = units_by_code_and_name(app)
+        self.units, self.shared_names = units_by_code_and_name(app)
 
     def run(
         self,
@@ -285,6 +286,9 @@ class AssignmentImport:
             plain = unicodedata.normalize("NFKC", name)
             code = self.units.get(name) or self.units.get(plain)
             code = code or self.units.get(plain.removeprefix("省"))
+            if code is None and (shared := self.shared_names.get(plain)):
+                codes = "、".join(shared)
+                raise RowRefused(column, f"单位名称“{name}”为多个单位所用（{codes}），请填单位代码")
             if code is None:
                 raise RowRefused(column, f"未知的单位“{name}”（填单位代码或全称）")
             found.append(code)

@@ -12,11 +12,20 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from domain.directory import TOKEN_PREFIX_LENGTH, TokenGrant, Unit, User, token_hash
+from domain.directory import (
+    TOKEN_PREFIX_LENGTH,
+    TokenGrant,
+    Unit,
+    User,
+    check_new_unit,
+    check_new_username,
+    token_hash,
+)
 from domain.errors import Conflict, InvalidInput
 from domain.records import Actor
 from infra.application import BanliApplication
@@ -29,6 +38,9 @@ from infra.recorders import LATEST
 
 # Remembered grants (hash → username) before the memory is cleared: a bound, not a policy.
 GRANT_MEMORY = 100_000
+# The first events of a unit's and of a user's stream: the store's index lists each kind.
+CREATED = "UnitCreated"
+JOINED = "UserCreated"
 # Longer "tokens" are not ours: refused before any hashing or lookup.
 MAX_SECRET_LENGTH = 512
 
@@ -145,6 +157,19 @@ class Directory:
     def unit_exists(self, code: str) -> bool:
         return Unit.create_id(code) in self.app.repository
 
+    def units(self) -> list[Unit]:
+        """Every unit there is (a few dozen: read when one is created, or a sheet imported)."""
+        return [unit for unit in self._first_of(CREATED) if isinstance(unit, Unit)]
+
+    def usernames(self) -> list[str]:
+        """Every user's name (hundreds at most: read when a user is created)."""
+        return [user.username for user in self._first_of(JOINED) if isinstance(user, User)]
+
+    def _first_of(self, event_type: str) -> list[Any]:
+        """The aggregates whose streams begin with ``event_type``, as they stand."""
+        ids = self.app.index.first_of_type(event_type)
+        return [self.app.repository.get(UUID(i)) for i in ids]
+
     def create_unit(
         self, actor: Principal, code: object, name: object, ctx: CommandContext | None = None
     ) -> tuple[dict[str, Any], bool]:
@@ -154,6 +179,7 @@ class Directory:
         if replay is not None:
             return replay, True
         unit = Unit.create(code=code, name=name, actor=actor.actor())
+        check_new_unit(unit.code, unit.name, [(u.code, u.name) for u in self.units()])
         answer = {"code": unit.code, "name": unit.name, "id": str(unit.id)}
         try:
             self.app.record(unit.collect_events(), idempotency_row(ctx, answer))
@@ -190,6 +216,7 @@ class Directory:
             unit_code=unit_code,
             actor=actor.actor(),
         )
+        check_new_username(user.username, self.usernames())
         if user.unit_code is not None and not self.unit_exists(user.unit_code):
             raise InvalidInput("单位不存在", f"unit {user.unit_code!r} does not exist")
         if password is not None:

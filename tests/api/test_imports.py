@@ -12,7 +12,9 @@ import httpx
 from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import Workbook, load_workbook
 
+from domain.directory import Unit
 from infra.clock import today
+from infra.directory import BOOTSTRAP
 from tests.api.conftest import Api, case_body
 from tests.paperwork_support import HEADERS, row, upload, workbook
 
@@ -376,3 +378,13 @@ def test_the_template_the_refusals_name_is_there_and_imports_once_filled(api: Ap
     book.save(out)
     assert post(api, out.getvalue()).status_code == 201
     assert api.get("/v1/imports/assignments/template.xlsx", "handler_fin").status_code == 403
+
+
+def test_a_unit_name_two_older_units_share_is_said_so_not_unknown(api: Api) -> None:
+    """Units made before names were told apart may share one (a browser review made a second
+    FIN厅 under TS2): a row naming it was refused as an unknown unit, which it is not."""
+    second = Unit.create(code="TS2", name="FIN厅", actor=BOOTSTRAP.actor())
+    api.services.app.record(second.collect_events())  # as an older store holds it
+    errors = post(api, workbook([row("2025-961", 主办单位="FIN厅")]), dry_run=True).json()["errors"]
+    [said] = [(e["column"], e["message"]) for e in errors]
+    assert said == ("主办单位", "单位名称“FIN厅”为多个单位所用（FIN、TS2），请填单位代码")

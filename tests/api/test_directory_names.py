@@ -1,0 +1,74 @@
+"""Names the directory tells apart (the admin's 新建用户 / 新建单位, `POST /v1/users` and
+`/v1/units`): a browser review created a user named ``tst zhao/x`` who could never be
+disabled (its address named another page), a second 财政厅 under another code that made every
+import row naming 财政厅 fail, and ``fin`` beside ``FIN``. Each is refused and writes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.accounts_support import browser, new_user
+from tests.api.conftest import Api
+from tests.api.test_pages import csrf_of, page_login
+
+
+def user_body(username: str) -> dict[str, str]:
+    return {"username": username, "display_name": "张三", "role": "office"}
+
+
+@pytest.mark.parametrize("username", ["tst zhao/x", "a/b", "张三", "-dash", "x?y"])
+def test_a_username_an_address_cannot_carry_is_refused(api: Api, username: str) -> None:
+    before = api.head()
+    answer = api.post("/v1/users", user_body(username), "boot")
+    assert answer.status_code == 422, answer.text
+    assert "用户名只能由字母、数字和 . _ - @ 组成" in answer.json()["detail"]
+    assert api.head() == before
+
+
+@pytest.mark.parametrize("username", ["zhang.san", "Li_Si-2", "wang@fin", "u7"])
+def test_usernames_of_letters_digits_and_marks_are_taken_and_can_be_disabled(
+    api: Api, username: str
+) -> None:
+    new_user(api, username)
+    reason = {"reason": "调离"}
+    assert api.post(f"/v1/users/{username}/disable", reason, "boot").status_code == 201
+
+
+def test_a_username_differing_only_in_case_is_refused(api: Api) -> None:
+    new_user(api, "tst.zhang")
+    before = api.head()
+    answer = api.post("/v1/users", user_body("TST.ZHANG"), "boot")
+    assert answer.status_code == 409, answer.text
+    assert "用户名 TST.ZHANG 与已有用户 tst.zhang 只差大小写" in answer.json()["detail"]
+    assert api.head() == before
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "said"),
+    [
+        ("T S/4", "测试单位", "单位代码只能由字母、数字和 . _ - 组成"),
+        ("fin", "另一个单位", "单位代码 fin 与已有单位 FIN 只差大小写"),
+        ("TS2", "FIN厅", "单位名称“FIN厅”已由单位 FIN 使用"),
+    ],
+)
+def test_a_unit_not_told_apart_from_the_others_is_refused(
+    api: Api, code: str, name: str, said: str
+) -> None:
+    before = api.head()
+    answer = api.post("/v1/units", {"code": code, "name": name}, "boot")
+    assert answer.status_code in (409, 422), answer.text
+    assert said in answer.json()["detail"]
+    assert api.head() == before
+
+
+def test_the_admin_page_says_why_and_offers_no_role_until_one_is_chosen(api: Api) -> None:
+    new_user(api, "root", role="admin")
+    client = browser(api)
+    assert page_login(client, "root").status_code == 303
+    page = client.get("/admin").text
+    assert '<select id="n-role" name="role" required><option value="" selected>请选择</option>' in (
+        page
+    )
+    form = {"code": "TS2", "name": "FIN厅", "_csrf": csrf_of(client, "/admin")}
+    refused = client.post("/admin/units", data=form)
+    assert refused.status_code == 422 and "单位名称“FIN厅”已由单位 FIN 使用" in refused.text

@@ -19,8 +19,10 @@ from api import queries, queries_ledger
 from api import schemas as s
 from api import schemas_accounts as a
 from api.commands import context
+from api.pages_case import china_time
 from api.pages_refusals import domain_words, validation_sentence
 from api.pages_web import PageRefused, Posted, Svc, page_errors, render, roles, see_other
+from domain.deadlines.calendar import BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR
 from domain.errors import DomainError
 from domain.vocabulary import ROLES
 from infra.clock import today
@@ -36,7 +38,15 @@ def admin_context(svc: Svc) -> dict[str, Any]:
         found = queries.directory(svc)
     # Users' and moved deadlines' units by name (their code on hover), as on every other page.
     names = {u["code"]: u["name"] for u in found["units"]}
-    return {**found, "unit_names": names, "roles": sorted(ROLES), "today": today()}
+    return {
+        **found,
+        "unit_names": names,
+        "roles": sorted(ROLES),
+        "today": today(),
+        "china_time": china_time,
+        # R-D7: the years the package's official schedules cover, which a load replaces.
+        "builtin_years": (BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR),
+    }
 
 
 def page(

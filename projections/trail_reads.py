@@ -168,7 +168,12 @@ def directory(reader: ViewReader) -> dict[str, list[dict[str, Any]]]:
             else:
                 user["enabled"] = kind == "UserEnabled"
     years = [
-        {**_summary(r), "year": r_data.get("year"), "holidays": r_data.get("holidays", [])}
+        {
+            **_summary(r),
+            "year": r_data.get("year"),
+            "holidays": r_data.get("holidays", []),
+            "workdays": r_data.get("workdays", []),
+        }
         for r in reader.fetch(
             f"SELECT * FROM {reader.table(AUDIT)} WHERE event_type = ? ORDER BY position DESC",
             ["YearScheduleLoaded"],

@@ -21,6 +21,9 @@ from api import (
     pages_login,
     pages_paperwork,
 )
+from api.fields import whole_number
+from api.limits import MAX_UPLOAD_BYTES
+from api.page_paths import TOO_LARGE_PATH
 from api.pages_web import (
     STATIC_DIR,
     LoginRequired,
@@ -49,6 +52,16 @@ def install(app: FastAPI) -> None:
     for module in PAGE_ROUTERS:
         include(app, module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get(TOO_LARGE_PATH, include_in_schema=False)
+    async def too_large(request: Request) -> Response:
+        """What the request limits answer a browser's form too large to take (``limits``)."""
+        limit = whole_number(request.query_params.get("limit") or "") or MAX_UPLOAD_BYTES
+        megabytes = limit // (1024 * 1024)
+        message = (
+            f"提交的内容超过 {megabytes} MB 的上限，未收下，什么也没有记录。请缩小文件后重试。"
+        )
+        return refused_page(request, PageRefused(413, message))
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, error: LoginRequired) -> Response:

@@ -28,7 +28,8 @@ from starlette.formparsers import MultiPartException
 
 from api.auth import SESSION_COOKIE, services
 from api.deps import app_services
-from api.pages_came_from import came_from
+from api.page_paths import is_page_request
+from api.pages_came_from import came_from, safe_next
 from api.pages_labels import LABELS, chinese_part, file_size, label, percent, status_word
 from api.pages_ledger_rows import ledger_rows
 from api.pages_markup import actor_words, deadline, kind_words, unit_name
@@ -276,11 +277,7 @@ def login_redirect(request: Request, error: LoginRequired) -> Response:
     if request.method != "GET":
         # A form posted after the session ended: back to the page it was on, not to the
         # form's address (which only takes posts); what it posted is not kept.
-        referer = urlsplit(request.headers.get("referer", ""))
-        same_site = referer.netloc == request.url.netloc
-        target = (
-            (referer.path + (f"?{referer.query}" if referer.query else "")) if same_site else "/"
-        )
+        target = referer_page(request) or "/"
     url = f"/login?next={quote(target, safe='')}" + ("&expired=1" if error.expired else "")
     response = see_other(url)
     if error.expired:
@@ -288,16 +285,9 @@ def login_redirect(request: Request, error: LoginRequired) -> Response:
     return response
 
 
-# Paths that answer machines (the API, its documents, health and metrics), never a page.
-MACHINE_PATHS = ("/v1/", "/health", "/metrics", "/docs", "/openapi.json", "/static/")
-
-
 def wants_page(request: Request) -> bool:
-    """A browser's request for a page: it accepts HTML, and the path is none of the API's."""
-    path = request.url.path
-    if path.startswith(MACHINE_PATHS) or path == "/v1":
-        return False
-    return "text/html" in request.headers.get("accept", "")
+    """A browser's request for a page (``page_paths.is_page_request``)."""
+    return is_page_request(request.url.path, request.headers.get("accept", ""))
 
 
 def refused_page(request: Request, error: PageRefused) -> Response:
@@ -305,8 +295,23 @@ def refused_page(request: Request, error: PageRefused) -> Response:
     secret = session_secret(request)
     if secret:
         who = services(request).sessions.authenticate(secret)
-    context = {"status": error.status, "message": error.message}
+    context = {"status": error.status, "message": error.message, "back": page_before(request)}
     return render(request, "error.html", who, context, status=error.status)
+
+
+def referer_page(request: Request) -> str | None:
+    """The page of this site the browser came from (its ``Referer``); None from elsewhere."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path:
+        return None
+    return safe_next(referer.path + (f"?{referer.query}" if referer.query else ""))
+
+
+def page_before(request: Request) -> str | None:
+    """A link back to the form a refusal answers: the page the browser came from, unless it
+    is the refusal's own address."""
+    back = referer_page(request)
+    return None if back == request.url.path else back
 
 
 # ---------------------------------------------------------------------- query parameters

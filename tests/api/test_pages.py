@@ -202,13 +202,14 @@ def test_the_ledger_as_of_another_day_keeps_that_day_in_its_links(api: Api) -> N
 def test_a_calendar_load_shows_the_deadlines_it_moved(api: Api) -> None:
     new_user(api, "root", role="admin")
     # Assigned 2025-02-01: the reply is due three months on, 2025-05-01, a holiday in the
-    # published schedule, so it rolls to 2025-05-06 (R-D6). A 2025 without holidays moves it.
+    # published schedule, so it rolls to 2025-05-06 (R-D6). A 2025 with only 元旦 moves it.
     register_and_assign(api, "P-5", on="2025-02-01")
     client = browser(api)
     page_login(client, "root")
     csrf = csrf_of(client, "/admin")
     response = client.post(
-        "/admin/calendar", data={"_csrf": csrf, "year": "2025", "holidays": "", "workdays": ""}
+        "/admin/calendar",
+        data={"_csrf": csrf, "year": "2025", "holidays": "2025-01-01", "workdays": ""},
     )
     assert response.status_code == 200, response.text
     moved = response.text.split('id="moved"', 1)[1]

@@ -1,0 +1,17 @@
+"""Which requests are a browser's, for a page: both the pages' own handlers and the request
+limits (which answer before any route) tell them from the API's clients the same way."""
+
+from __future__ import annotations
+
+# Paths that answer machines (the API, its documents, health and metrics), never a page.
+MACHINE_PATHS = ("/v1/", "/health", "/metrics", "/docs", "/openapi.json", "/static/")
+
+# Where a page request the limits refused is answered, as a page (``pages_app``).
+TOO_LARGE_PATH = "/refused/too-large"
+
+
+def is_page_request(path: str, accept: str) -> bool:
+    """A browser's request for a page: it accepts HTML, and the path is none of the API's."""
+    if path.startswith(MACHINE_PATHS) or path == "/v1":
+        return False
+    return "text/html" in accept

@@ -346,6 +346,10 @@ def test_the_annual_report_states_the_year_s_figures(demo_api: Api) -> None:
         f"代表委员本人反馈的满意率 {proposer['numerator']} / {proposer['denominator']}" in text
         and f"办公室代录反馈的满意率 {office['numerator']} / {office['denominator']}" in text
     )
+    # What the rate counts, and how often dissatisfaction sent a case back, in its words.
+    rehandled = stats["measures"]["rehandling_on_time_rate"]["denominator"]
+    assert rehandled > 0 and "满意率按每件最后一次反馈计算" in text
+    assert f"本年度因不满意进一步办理 {rehandled} 次" in text
     expected = stats["measures"]["on_time_reply_rate"]
     assert [c.text for c in on_time.cells[1:3]] == [
         str(expected["numerator"]),

@@ -288,9 +288,10 @@ class AssignmentImport:
             code = code or self.units.get(plain.removeprefix("省"))
             if code is None and (shared := self.shared_names.get(plain)):
                 codes = "、".join(shared)
-                raise RowRefused(column, f"单位名称“{name}”为多个单位所用（{codes}），请填单位代码")
+                said = f"单位名称“{name}”为多个单位所用（{codes}），请填单位代码"
+                raise RowRefused(column, said, "R-A1")
             if code is None:
-                raise RowRefused(column, f"未知的单位“{name}”（填单位代码或全称）")
+                raise RowRefused(column, f"未知的单位“{name}”（填单位代码或全称）", "R-A1")
             found.append(code)
         return found
 

@@ -88,7 +88,7 @@ def test_every_error_is_listed_with_row_column_and_rule_and_nothing_is_written(a
         row("2025-102", 主办单位="FIN", 协办单位="FIN"),  # R-A1: lead and co
         row("2025-103", 收到日期=tomorrow, 交办日期=tomorrow),  # R-X1
         row("2025-104", 类别="提案"),  # R-C4: a proposal raised by deputies
-        row("2025-105", 主办单位="XYZ"),  # no such unit
+        row("2025-105", 主办单位="XYZ"),  # R-A1: no such unit
         row("2025-106", 收到日期="3/1/2025"),  # no date spelling we know
         row("2025-107", 交办日期=date(2025, 1, 1)),  # R-X1: assigned before received
         row("2025-101", 标题="另一件"),  # the file names one case twice
@@ -103,7 +103,7 @@ def test_every_error_is_listed_with_row_column_and_rule_and_nothing_is_written(a
         (3, "主办单位", "R-A1"),
         (4, "收到日期", "R-X1"),
         (5, "提出人类型", "R-C4"),
-        (6, "主办单位", None),
+        (6, "主办单位", "R-A1"),
         (7, "收到日期", None),
         (8, "交办日期", "R-X1"),
         (9, "编号", None),

@@ -203,3 +203,18 @@ def test_the_case_page_gives_a_small_files_size_in_bytes(api: Api) -> None:
     ok(upload(api, case_id, "handler_fin", reply_id=reply_id))
     page = logged_in(api, "clerk_d9").get(f"/cases/{case_id}").text
     assert f"<td>{len(f.PDF)} 字节</td>" in page and "<td>1 KB</td>" not in page
+
+
+def test_a_reply_letter_is_shown_with_its_reply_and_its_reply_beside_it(api: Api) -> None:
+    """A review uploaded a 答复函 and found it neither in its reply's row nor said to be its."""
+    case_id, reply_id = issued(api, "D-10")
+    document_id = ok(upload(api, case_id, "handler_fin", reply_id=reply_id))["document_id"]
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    ok(upload(api, case_id, "handler_fin", f.DOCX, "走访记录.docx", docx, kind="other"))
+    page = logged_in(api, "clerk_d10").get(f"/cases/{case_id}").text
+    href = f"/v1/cases/{case_id}/documents/{document_id}"
+    assert f'<a class="doc-of-reply" href="{href}">答复函：答复函.pdf</a>' in page
+    assert page.count('class="doc-of-reply"') == 1  # the other file is no reply's
+    documents = page[page.index('id="documents"') : page.index('id="form-upload"')]
+    [letter] = [r for r in documents.split("<tr>") if "答复函.pdf" in r]
+    assert '<td class="nowrap"><span title="FIN">FIN厅</span> A 类</td>' in letter

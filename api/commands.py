@@ -26,6 +26,7 @@ from domain.errors import InvalidInput
 from infra.clock import today
 from infra.command_context import CommandContext, CommandResult, request_fingerprint
 from infra.directory import Directory, Principal
+from infra.services import Services
 
 # What every case command answers (API.md § Conventions), for the OpenAPI document.
 ANSWERS: dict[int | str, dict[str, object]] = {
@@ -91,9 +92,14 @@ def run(
 ) -> JSONResponse:
     """Runs one case command (the context says who may, see ``command_context``)."""
     ctx = command_context(request, who, body, command)
-    found = services(request)
+    return answer(execute(services(request), ctx, command))
+
+
+def execute(found: Services, ctx: CommandContext, command: CaseCommand) -> CommandResult:
+    """One case command, from the API or a page's form alike: the units it names exist
+    (checked here, before the domain), then the command on its case."""
     check_units_exist(found.directory, command)
-    return answer(found.app.execute(ctx, command))
+    return found.app.execute(ctx, command)
 
 
 # The fields by which a case command names the units it gives the case to (R-A1 … R-A3).

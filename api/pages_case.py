@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from api import queries
 from api.auth import check_handler_case
-from api.commands import command_context, context
+from api.commands import command_context, context, execute
 from api.fields import whole_number
 from api.pages_came_from import came_from, came_from_list, safe_next
 from api.pages_case_related import (
@@ -460,7 +460,7 @@ def run_form(
         ids = {i: posted.get(i) for i in form.ids}
         command = body.command(case_id, **ids)
         ctx = command_context(request, who, body, command)
-    return svc.app.execute(replace(ctx, expected_version=expected), command)
+    return execute(svc, replace(ctx, expected_version=expected), command)
 
 
 def refused(

@@ -4,6 +4,8 @@ ever, since no user can act for that unit. The refusal writes nothing."""
 from __future__ import annotations
 
 from tests.api.conftest import Api, assert_problem, case_body, register_and_assign, version
+from tests.api.test_case_page_more import form_of, send
+from tests.api.test_pages import logged_in
 
 
 def registered(api: Api, number: str) -> str:
@@ -48,3 +50,16 @@ def test_a_reassignment_to_an_unknown_unit_is_refused_R_A1_R_A3(api: Api) -> Non
     path = f"/v1/cases/{case_id}/reassignment-requests/{request_id}/decision"
     assert_problem(api.post(path, decision, "office"), 422, None)
     assert version(api, case_id) == before
+
+
+def test_the_case_pages_form_refuses_an_unknown_unit_as_the_api_does_R_A1(api: Api) -> None:
+    """The pages ran the command without the API's check: a form posted with a unit the select
+    never offered gave the case to a unit no one can act for."""
+    case_id = registered(api, "U-9")
+    client = logged_in(api, "clerk_u9")
+    before, head = version(api, case_id), api.head()
+    form = form_of(client, case_id, "assignment", lead_unit="NOPE", assigned_on="2025-02-01")
+    form["policy"] = "hebei-2022"
+    answer = send(client, case_id, "assignment", form)
+    assert answer.status_code == 422 and "单位不存在：NOPE" in answer.text
+    assert (version(api, case_id), api.head()) == (before, head)

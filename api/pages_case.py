@@ -46,6 +46,8 @@ from api.pages_forms import (
     open_extensions,
     open_requests,
     possible_repeats,
+    recommendation_shown,
+    recommended_units,
     replies_for,
 )
 from api.pages_labels import label
@@ -320,6 +322,8 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "china_time": china_time,
         "today": today(),
         "choices": lambda form: _choices(svc, form, case, who, events, units),
+        # What a form's unit fields start on (a ruling: the office's recommendation, R-A2).
+        "presets": lambda form: recommended_units(form, case),
         # The link form's one-time key (api/pages_case_files.py): a repost replays its link.
         "link_once": secrets.token_urlsafe(18),
         "link_expiry": today() + LINK_DAYS,
@@ -342,6 +346,8 @@ def _choices(
             found[f.name] = replies_for(form, case, who, names)
         elif f.kind in ("request", "shown_requests"):
             found[f.name] = open_requests(events, names)
+        elif f.kind == "shown_recommendation":
+            found[f.name] = recommendation_shown(case, names)
         elif f.kind == "extension":
             found[f.name] = open_extensions(case, names)
         elif f.kind == "extendable":

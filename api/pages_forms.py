@@ -45,7 +45,8 @@ class Field:
     unit codes), unit (one), person (name and rank), people (a line per ``姓名 职务``), names
     (a line each), own_unit (the handler's unit, not editable), reply, request (a reassignment
     request), shown_requests (the open reassignment requests, shown and not sent), extension
-    (an extension request), extendable (a kind of deadline the handler's unit may still ask to
+    (an extension request), shown_recommendation (the office's recommendation a ruling
+    answers, shown and not sent), extendable (a kind of deadline the handler's unit may still ask to
     extend), repeat (a possible repeat), event."""
 
     name: str
@@ -161,6 +162,29 @@ def open_requests(
         and not ruled
         and str(e.data.get("request_id")) not in decided
     ]
+
+
+def recommendation_shown(
+    case: CasePublic, names: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """R-A2: the office's recommendation a ruling answers, in words (none: nothing to show)."""
+    names = names or {}
+    rec = case.ruling_recommendation
+    if rec is None:
+        return []
+    words = f"主办 {names.get(rec.lead_unit, rec.lead_unit)}"
+    if rec.co_units:
+        words += "，会办 " + "、".join(names.get(u, u) for u in rec.co_units)
+    return [("", f"{words}（{rec.occurred_on}）：{rec.note}")]
+
+
+def recommended_units(form: CaseForm, case: CasePublic) -> dict[str, list[str]]:
+    """R-A2: the units a leader's ruling form starts on, the office's recommendation's (the
+    leader may choose others); nothing for any other form, or without a recommendation."""
+    rec = case.ruling_recommendation
+    if form.name != "ruling" or rec is None:
+        return {}
+    return {"lead_unit": [rec.lead_unit], "co_units": list(rec.co_units)}
 
 
 def open_extensions(
@@ -428,7 +452,7 @@ def body_data(form: CaseForm, posted: Form, who: Principal) -> Parsed:
         if f.kind == "own_unit":
             data[f.name] = who.unit
             continue
-        if f.kind == "shown_requests":
+        if f.kind in ("shown_requests", "shown_recommendation"):
             continue  # shown to the decider, no part of the body
         read = READERS.get(f.kind)
         value = read(posted, f.name) if read else posted.get(f.name).strip()

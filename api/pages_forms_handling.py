@@ -66,6 +66,22 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         rule_fields={"R-A2": "request_id", "R-A4": "restart_deadlines"},
     ),
     CaseForm(
+        "ruling-recommendation",
+        "建议领导裁定",
+        frozenset({"office"}),
+        sa.RulingRecommendation,
+        (
+            Field("requests", "待裁定的改办申请", "shown_requests", required=False),
+            Field("lead_unit", "建议主办单位", "unit"),
+            Field("co_units", "建议会办单位", "units", required=False),
+            NOTE,
+            DAY,
+        ),
+        stages=frozenset({"handling"}),
+        due=ruling_due,
+        rule_fields={"R-A2": "lead_unit", "R-A1": "lead_unit"},
+    ),
+    CaseForm(
         "ruling",
         "领导裁定交办",
         frozenset({"leader"}),
@@ -73,6 +89,7 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         (
             # What the ruling answers (R-A2): shown, not sent.
             Field("requests", "待裁定的改办申请", "shown_requests", required=False),
+            Field("recommendation", "办公室建议", "shown_recommendation", required=False),
             Field("leader", "裁定领导", "leader"),
             Field("lead_unit", "主办单位", "unit"),
             Field("co_units", "会办单位", "units", required=False),

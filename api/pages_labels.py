@@ -83,6 +83,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "Assigned": "交办",
         "ReassignmentRequested": "申请改办",
         "ReassignmentDecided": "改办决定",
+        "RulingRecommended": "办公室建议裁定",
         "AssignmentRuled": "领导裁定",
         "KeyDesignated": "确定为重点",
         "Reminded": "催办",

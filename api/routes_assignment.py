@@ -1,6 +1,6 @@
 """Assignment 交办 (API.md § Case commands; DOMAIN.md R-A1 … R-A4): the first assignment, a
 unit's request to be relieved of its part (answers the ``request_id``), the office's decision on
-it, and a leader's ruling after two rounds."""
+it, and after two rounds the office's recommendation and a leader's ruling (R-A2)."""
 
 from __future__ import annotations
 
@@ -17,4 +17,5 @@ router.command(
     Office,
     "decide_reassignment",
 )
+router.command("/ruling-recommendation", s.RulingRecommendation, Office, "recommend_ruling")
 router.command("/ruling", s.Ruling, Leader, "rule")

@@ -93,6 +93,24 @@ class ReassignmentDecision(Body):
         )
 
 
+class RulingRecommendation(Body):
+    """R-A2: the office's recommendation for a third assignment, which the leader rules on."""
+
+    lead_unit: Code
+    co_units: Items[Code] = Field(default=[])
+    note: Text
+    occurred_on: Day
+
+    def command(self, case_id: str) -> c.RecommendRuling:
+        return c.RecommendRuling(
+            case_id=case_id,
+            lead_unit=self.lead_unit,
+            note=self.note,
+            occurred_on=self.occurred_on,
+            co_units=tuple(self.co_units),
+        )
+
+
 class Ruling(Body):
     leader: Name
     lead_unit: Code

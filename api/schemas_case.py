@@ -179,6 +179,15 @@ class ProposerLinkPublic(Public):
     status: LinkStatus
 
 
+class RulingRecommendationPublic(Public):
+    """R-A2: the office's recommendation for a third assignment, which a leader rules on."""
+
+    lead_unit: str
+    co_units: list[str]
+    note: str
+    occurred_on: date
+
+
 class CasePublic(Public):
     case_id: str
     number: str
@@ -198,6 +207,7 @@ class CasePublic(Public):
     split_units: list[str]
     assignment_rounds: int
     assigned_on: date | None
+    ruling_recommendation: RulingRecommendationPublic | None  # R-A2, the office's
     proposers: list[ProposerPublic]
     replies: list[ReplyPublic]
     feedback: list[FeedbackPublic]

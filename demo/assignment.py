@@ -75,6 +75,18 @@ class AssignmentSteps(StoryBase):
         self.decide_reassignment(request, second, "同意改办", restart=restart)
         if p.reassignment == "ruled":  # R-A2: a third round only by the leader's ruling
             self.request_reassignment(second, f"该件应由{UNIT_BY_CODE[p.unit].name}主办")
+            on = self.later(1, 3)
+            # On the office's recommendation, made the day the leader rules.
+            self.do(
+                OFFICE,
+                c.RecommendRuling(
+                    case_id=self.case_id,
+                    lead_unit=p.unit,
+                    co_units=tuple(p.co),
+                    note=f"已两次批分，建议由{UNIT_BY_CODE[p.unit].name}主办，报分管厅领导裁定",
+                    occurred_on=on,
+                ),
+            )
             self.do(
                 LEADER,
                 c.RuleOnAssignment(
@@ -83,7 +95,7 @@ class AssignmentSteps(StoryBase):
                     lead_unit=p.unit,
                     co_units=tuple(p.co),
                     note="已两次批分，经办公室建议报分管厅领导裁定",
-                    occurred_on=self.later(1, 3),
+                    occurred_on=on,
                 ),
             )
 

@@ -46,6 +46,7 @@ from domain.records import (
     Recorded,
     Reminder,
     Reply,
+    RulingRecommendation,
     Visit,
     proposer,
 )
@@ -112,6 +113,7 @@ class Case(Aggregate):
         self.split_units: list[str] = []
         self.assignment_rounds = 0
         self.ruled = False
+        self.ruling_recommendation: RulingRecommendation | None = None  # R-A2, the office's
         self.requests: dict[str, ReassignmentRequest] = {}
         self.key: KeyDesignation | None = None
         self.contacts: list[Contact] = []
@@ -172,6 +174,7 @@ class Case(Aggregate):
     assigned = event("Assigned")(handling.assigned)
     reassignment_requested = event("ReassignmentRequested")(handling.reassignment_requested)
     reassignment_decided = event("ReassignmentDecided")(handling.reassignment_decided)
+    ruling_recommended = event("RulingRecommended")(handling.ruling_recommended)
     assignment_ruled = event("AssignmentRuled")(handling.assignment_ruled)
     # supervision 督办
     key_designated = event("KeyDesignated")(handling.key_designated)

@@ -144,6 +144,15 @@ class DecideReassignment(Decision):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RecommendRuling(CaseAct, Noted):
+    """R-A2: the office recommends to the leader in charge whom a third assignment should go
+    to; the leader's ruling decides."""
+
+    lead_unit: str
+    co_units: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class RuleOnAssignment(CaseAct, Noted):
     """R-A2: a leader's ruling settles an assignment after the two rounds are used,
     with the units it names."""

@@ -43,6 +43,16 @@ class ReassignmentRequest:
 
 
 @dataclass
+class RulingRecommendation:
+    """R-A2: the office's recommendation to the leader in charge, for a third assignment."""
+
+    lead_unit: str
+    co_units: list[str]
+    note: str
+    occurred_on: date
+
+
+@dataclass
 class KeyDesignation:
     source: str
     leader_in_charge: str | None

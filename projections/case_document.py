@@ -111,6 +111,8 @@ def case_document(case: Case, calendar: WorkdayCalendar, as_of: date) -> dict[st
         "split_units": case.split_units,
         "assignment_rounds": case.assignment_rounds,
         "assigned_on": _iso(case.assigned_on),
+        # R-A2: the office's recommendation a leader's ruling answers (None: none made).
+        "ruling_recommendation": plain(case.ruling_recommendation),
         "proposers": plain(case.proposers),
         "replies": [_reply(case, r) for r in case.replies.values()],
         "feedback": plain(case.feedback),

@@ -19,6 +19,7 @@ from domain.records import (
     PossibleRepeat,
     ReassignmentRequest,
     Reminder,
+    RulingRecommendation,
     Visit,
 )
 from domain.records import (
@@ -92,6 +93,18 @@ def reassignment_decided(
         _handled_by(self, lead_unit, co_units, [], False)
         if restart_deadlines:
             self.deadline_start = occurred_on
+
+
+def ruling_recommended(
+    self: Case,
+    *,
+    lead_unit: str,
+    co_units: list[str],
+    note: str,
+    actor: Actor,
+    occurred_on: date,
+) -> None:
+    self.ruling_recommendation = RulingRecommendation(lead_unit, list(co_units), note, occurred_on)
 
 
 def assignment_ruled(

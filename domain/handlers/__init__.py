@@ -30,6 +30,7 @@ HANDLERS: Mapping[type[c.CaseCommand], Handler] = dict(
         _entry(c.Assign, handling.assign),
         _entry(c.RequestReassignment, handling.request_reassignment),
         _entry(c.DecideReassignment, handling.decide_reassignment),
+        _entry(c.RecommendRuling, handling.recommend_ruling),
         _entry(c.RuleOnAssignment, handling.rule_on_assignment),
         _entry(c.DesignateKey, handling.designate_key),
         _entry(c.Remind, handling.remind),

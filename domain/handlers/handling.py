@@ -132,6 +132,21 @@ def decide_reassignment(case: Case, cmd: c.DecideReassignment, acting: Acting) -
     )
 
 
+def recommend_ruling(case: Case, cmd: c.RecommendRuling, acting: Acting) -> None:
+    """R-A2: only while a ruling is due (two rounds used, none made); a later recommendation
+    replaces an earlier one."""
+    check_handling(case, cmd.occurred_on, acting.today)
+    assignment.check_ruling_allowed(case)
+    shape = assignment.check_shape(cmd.lead_unit, cmd.co_units, (), False)
+    assert shape.lead_unit is not None
+    case.ruling_recommended(
+        lead_unit=shape.lead_unit,
+        co_units=shape.co_units,
+        note=check_text(cmd.note, "note"),
+        **acting.on(cmd.occurred_on),
+    )
+
+
 def rule_on_assignment(case: Case, cmd: c.RuleOnAssignment, acting: Acting) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
     assignment.check_ruling_allowed(case)

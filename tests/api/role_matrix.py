@@ -131,6 +131,15 @@ ENDPOINTS = [
         ("office",),
     ),
     Endpoint(
+        "recommend-ruling",
+        "POST",
+        C + "/ruling-recommendation",
+        fixed(
+            {"lead_unit": "FIN", "co_units": ["HOU"], "note": "建议", "occurred_on": "2025-02-07"}
+        ),
+        ("office",),
+    ),
+    Endpoint(
         "rule-on-assignment",
         "POST",
         C + "/ruling",

@@ -75,3 +75,61 @@ def test_the_ruling_form_is_offered_once_two_rounds_are_used_and_until_ruled_R_A
     # is not offered either.
     handler = logged_in(api, "hou_clerk", role="handler", unit="HOU")
     assert 'id="form-reassignment-request"' not in handler.get(f"/cases/{case_id}").text
+
+
+RECOMMENDATION_FORM = '<details class="form" id="form-ruling-recommendation">'
+
+
+def test_the_office_recommends_and_the_leaders_ruling_starts_from_it_R_A2(api: Api) -> None:
+    """R-A2: a third assignment is the leader's ruling "on the office's recommendation", which
+    the office had no way to record (its 改办决定 is refused then): it wrote it into the
+    leader's note. The office's form is offered when a ruling is due; the leader's form shows
+    the recommendation and starts on its units, and the leader may still rule otherwise."""
+    case_id = register_and_assign(api, "RUL-2", lead="HOU")
+    office = logged_in(api, "ban_gong_2", role="office")
+    recommend = f"/v1/cases/{case_id}/ruling-recommendation"
+    early = {"lead_unit": "EDU", "note": "建议教育厅主办", "occurred_on": "2025-02-04"}
+    refused = api.post(recommend, early, "office")
+    assert refused.status_code == 409 and refused.json()["rule"] == "R-A2", refused.text
+    assert RECOMMENDATION_FORM not in office.get(f"/cases/{case_id}").text
+
+    request_id = request_reassignment(api, case_id, "HOU", "2025-02-05")
+    decision = {"approved": True, "lead_unit": "FIN", "note": "同意", "occurred_on": "2025-02-06"}
+    path = f"/v1/cases/{case_id}/reassignment-requests/{request_id}/decision"
+    assert api.post(path, decision, "office").status_code == 201
+    request_reassignment(api, case_id, "FIN", "2025-02-07")
+    assert RECOMMENDATION_FORM in office.get(f"/cases/{case_id}").text
+    posted = office.post(
+        f"/cases/{case_id}/forms/ruling-recommendation",
+        data={
+            "_csrf": csrf_of(office, f"/cases/{case_id}"),
+            "_version": str(api.case(case_id)["version"]),
+            "lead_unit": "EDU",
+            "co_units": "HOU",
+            "note": "属教育厅职责，住建厅会办",
+            "occurred_on": "2025-02-08",
+        },
+        follow_redirects=False,
+    )
+    assert posted.status_code == 303, posted.text
+    assert api.case(case_id)["ruling_recommendation"] == {
+        "lead_unit": "EDU",
+        "co_units": ["HOU"],
+        "note": "属教育厅职责，住建厅会办",
+        "occurred_on": "2025-02-08",
+    }
+
+    leader = logged_in(api, "ling_dao_2", role="leader")
+    form = leader.get(f"/cases/{case_id}").text.split(RULING_FORM, 1)[1].split("</form>", 1)[0]
+    assert '<span class="label">办公室建议</span>' in form
+    assert "<li>主办 EDU厅，会办 HOU厅（2025-02-08）：属教育厅职责，住建厅会办</li>" in form
+    lead = form.split('name="lead_unit"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r'<option value="(\w+)" selected', lead) == ["EDU"]
+    co = form.split('name="co_units"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r'<option value="(\w+)" selected', co) == ["HOU"]
+    # The leader rules otherwise: the ruling decides, the recommendation stays on record.
+    ruling = {"leader": "钱厅长", "lead_unit": "FIN", "note": "裁定", "occurred_on": "2025-02-09"}
+    assert api.post(f"/v1/cases/{case_id}/ruling", ruling, "leader").status_code == 201
+    assert api.case(case_id)["lead_unit"] == "FIN"
+    after = api.post(recommend, {**early, "occurred_on": "2025-02-10"}, "office")
+    assert after.status_code == 409 and after.json()["rule"] == "R-A2"  # ruled: final

@@ -16,7 +16,13 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from api.page_paths import TOO_LARGE_PATH, is_page_request
+from api.page_paths import (
+    BAD_ADDRESS_PATH,
+    PUBLIC_REGISTER_PATH,
+    QUERY_SET_ASIDE,
+    TOO_LARGE_PATH,
+    is_page_request,
+)
 from domain.checks import text_problem
 
 Scope = MutableMapping[str, Any]
@@ -100,7 +106,7 @@ class RequestLimits:
             return
         refused = _bad_text_in_url(scope)
         if refused is not None:
-            await self._answer(send, _problem(422, "Unprocessable content", refused))
+            await self._bad_address(scope, receive, send, refused)
             return
         if scope["method"] not in ("POST", "PUT", "PATCH", "DELETE"):
             await self.app(scope, receive, send)
@@ -129,6 +135,19 @@ class RequestLimits:
             return
         await self.app(scope, _replay(bytes(body), receive), send)
 
+    async def _bad_address(self, scope: Scope, receive: Receive, send: Send, why: str) -> None:
+        """A 422: for a browser, a page in Chinese (``/public?q=%00`` showed the public the
+        problem+json, in English): the public register's first page saying it set the
+        search aside, or the workbench's page saying why; problem+json for the API."""
+        path = scope.get("path", "")
+        accept = _headers(scope).get(b"accept", b"").decode("latin-1")
+        if not is_page_request(path, accept):
+            await self._answer(send, _problem(422, "Unprocessable content", why))
+        elif path == PUBLIC_REGISTER_PATH and scope["method"] == "GET":
+            await self.app({**scope, "query_string": b"", QUERY_SET_ASIDE: True}, receive, send)
+        else:
+            await self.app(_asked_instead(scope, BAD_ADDRESS_PATH, b""), _no_body, send)
+
     async def _too_large(self, scope: Scope, send: Send, limit: int) -> None:
         """A 413: for a browser's form, the workbench's page saying so in Chinese (a 21 MB
         upload showed the problem+json, in English, in place of the case page); for the API's
@@ -137,13 +156,7 @@ class RequestLimits:
         if not is_page_request(scope.get("path", ""), accept):
             await self._answer(send, _too_large(limit))
             return
-        page = {
-            **scope,
-            "method": "GET",
-            "path": TOO_LARGE_PATH,
-            "raw_path": TOO_LARGE_PATH.encode(),
-            "query_string": f"limit={limit}".encode(),
-        }
+        page = _asked_instead(scope, TOO_LARGE_PATH, f"limit={limit}".encode())
         await self.app(page, _no_body, send)
 
     @staticmethod
@@ -164,6 +177,18 @@ class RequestLimits:
 
 def _too_large(limit: int) -> tuple[int, bytes]:
     return _problem(413, "Content too large", f"the request body is over {limit} bytes")
+
+
+def _asked_instead(scope: Scope, path: str, query: bytes) -> Scope:
+    """The request as a GET of the workbench's page at ``path`` that says why it was refused
+    (its headers kept: the session says who asks, the Referer where to go back to)."""
+    return {
+        **scope,
+        "method": "GET",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query,
+    }
 
 
 async def _no_body() -> Message:

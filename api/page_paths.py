@@ -6,8 +6,14 @@ from __future__ import annotations
 # Paths that answer machines (the API, its documents, health and metrics), never a page.
 MACHINE_PATHS = ("/v1/", "/health", "/metrics", "/docs", "/openapi.json", "/static/")
 
-# Where a page request the limits refused is answered, as a page (``pages_app``).
+# Where a page request the limits refused is answered, as a page (``pages_app``): a body too
+# large, an address holding text no store can hold.
 TOO_LARGE_PATH = "/refused/too-large"
+BAD_ADDRESS_PATH = "/refused/bad-address"
+# The public register, which answers such an address with its own first page, saying so.
+PUBLIC_REGISTER_PATH = "/public"
+# The scope's mark of a public register's request whose query the limits set aside.
+QUERY_SET_ASIDE = "banli.query_set_aside"
 
 
 def is_page_request(path: str, accept: str) -> bool:

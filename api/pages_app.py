@@ -23,7 +23,7 @@ from api import (
 )
 from api.fields import whole_number
 from api.limits import MAX_UPLOAD_BYTES
-from api.page_paths import TOO_LARGE_PATH
+from api.page_paths import BAD_ADDRESS_PATH, TOO_LARGE_PATH
 from api.pages_web import (
     STATIC_DIR,
     LoginRequired,
@@ -62,6 +62,13 @@ def install(app: FastAPI) -> None:
             f"提交的内容超过 {megabytes} MB 的上限，未收下，什么也没有记录。请缩小文件后重试。"
         )
         return refused_page(request, PageRefused(413, message))
+
+    @app.get(BAD_ADDRESS_PATH, include_in_schema=False)
+    async def bad_address(request: Request) -> Response:
+        """What the request limits answer a browser's address holding text no store can hold
+        (a control character, a lone surrogate) in its path or query (``limits``)."""
+        message = "网址中含有无法处理的字符（如控制字符），未执行。请检查搜索或筛选的内容后重试。"
+        return refused_page(request, PageRefused(422, message))
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, error: LoginRequired) -> Response:

@@ -25,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import queries
 from api.deps import Page, Paging, Services, UnitFilter, YearFilter, in_event_loop
+from api.page_paths import QUERY_SET_ASIDE
 from api.problems import INVALID_CURSOR, ApiProblem
 from api.public_snapshot import BadCursor, PublicSnapshots, Snapshot, Wanted
 from api.schemas_paperwork import PublicReplies
@@ -208,6 +209,9 @@ def public_page(
     kind_ = cast("Kind | None", kind if kind in words.KIND else None)  # KIND's keys are kinds
     chosen = PublicFilter(year_, unit or None, kind_, q or None)
     stale = False
+    # A search holding text no store can hold (``/public?q=%00``): set aside by the request
+    # limits, and the first page says so.
+    set_aside = bool(request.scope.get(QUERY_SET_ASIDE))
     try:
         found, etag, snapshot = _page(request, svc, chosen, page)
     except ApiProblem:
@@ -239,8 +243,9 @@ def public_page(
         kinds=words.KIND,
         generated=today().isoformat(),
         stale=stale,
+        set_aside=set_aside,
     )
-    if stale:  # not cached as the first page's answer: its URL differs
+    if stale or set_aside:  # not cached as the first page's answer: its URL differs
         return HTMLResponse(html, headers=PAGE_HEADERS)
     return _cached(request, etag, HTMLResponse(html, headers=PAGE_HEADERS))
 

@@ -1,6 +1,7 @@
-"""A form too large to take, as a browser sees it: the workbench's page saying so in Chinese,
-with a way back to the form, and nothing recorded. A browser review uploaded a 21 MB file
-from a case page and was shown the API's problem+json, in English, in place of the page."""
+"""A form too large to take, or an address no store can hold, as a browser sees it: a page
+saying so in Chinese, with a way back to the form, and nothing recorded. A browser review
+uploaded a 21 MB file from a case page and was shown the API's problem+json, in English, in
+place of the page."""
 
 from __future__ import annotations
 
@@ -40,4 +41,18 @@ def test_the_apis_clients_still_get_problem_json(api: Api) -> None:
     body = {"name": "x" * (2 * 1024 * 1024)}
     answer = api.post("/v1/units", body, "admin")
     assert answer.status_code == 413
+    assert answer.headers["content-type"] == "application/problem+json"
+
+
+def test_an_address_holding_a_control_character_is_said_in_chinese(api: Api) -> None:
+    """``/public?q=%00`` showed the public the API's problem+json, in English."""
+    public = api.client.get("/public?q=%00&year=2025", headers=HTML)
+    assert public.status_code == 200 and public.headers["content-type"].startswith("text/html")
+    assert "搜索内容含有无法处理的字符（如控制字符），已忽略；以下为全部答复。" in public.text
+    assert 'value="2025"' not in public.text  # the whole query was set aside, not half of it
+    clerk = logged_in(api, "clerk_nul")
+    page = clerk.get("/ledger?unit=%00", headers=HTML)
+    assert page.status_code == 422 and "网址中含有无法处理的字符" in page.text
+    answer = api.get("/v1/ledger?unit=%00", "office")
+    assert answer.status_code == 422
     assert answer.headers["content-type"] == "application/problem+json"

@@ -167,11 +167,12 @@ def open_requests(
 def recommendation_shown(
     case: CasePublic, names: Mapping[str, str] | None = None
 ) -> list[tuple[str, str]]:
-    """R-A2: the office's recommendation a ruling answers, in words (none: nothing to show)."""
+    """R-A2: the office's recommendation a ruling answers, in words; without one, that the
+    office has made none (a ruling is accepted without one: API.md's ruling takes none)."""
     names = names or {}
     rec = case.ruling_recommendation
     if rec is None:
-        return []
+        return [("", "办公室尚未提出建议（R-A2：第三次交办由分管领导依办公室的建议裁定）")]
     words = f"主办 {names.get(rec.lead_unit, rec.lead_unit)}"
     if rec.co_units:
         words += "，会办 " + "、".join(names.get(u, u) for u in rec.co_units)

@@ -99,6 +99,9 @@ def test_the_office_recommends_and_the_leaders_ruling_starts_from_it_R_A2(api: A
     assert api.post(path, decision, "office").status_code == 201
     request_reassignment(api, case_id, "FIN", "2025-02-07")
     assert RECOMMENDATION_FORM in office.get(f"/cases/{case_id}").text
+    leader = logged_in(api, "ling_dao_2", role="leader")
+    form = leader.get(f"/cases/{case_id}").text.split(RULING_FORM, 1)[1].split("</form>", 1)[0]
+    assert "<li>办公室尚未提出建议（R-A2" in form  # the leader sees that none was made
     posted = office.post(
         f"/cases/{case_id}/forms/ruling-recommendation",
         data={
@@ -119,7 +122,6 @@ def test_the_office_recommends_and_the_leaders_ruling_starts_from_it_R_A2(api: A
         "occurred_on": "2025-02-08",
     }
 
-    leader = logged_in(api, "ling_dao_2", role="leader")
     form = leader.get(f"/cases/{case_id}").text.split(RULING_FORM, 1)[1].split("</form>", 1)[0]
     assert '<span class="label">办公室建议</span>' in form
     assert "<li>主办 EDU厅，会办 HOU厅（2025-02-08）：属教育厅职责，住建厅会办</li>" in form

@@ -5,13 +5,15 @@ shows at once; and only what is theirs to see."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from api.schemas_proposer import ProposerCase
 from domain.case import Case
+from domain.checks import web_address
 from domain.deadlines.case_deadlines import case_deadlines
 from domain.documents import reply_documents
 from domain.errors import DomainError, NotFound
-from domain.records import Document, Reply
+from domain.records import Disclosure, Document, Reply
 from domain.rules.feedback import check_feedback_allowed
 from infra.application import BanliApplication
 from infra.proposer_links import LinkHolder
@@ -80,6 +82,8 @@ def proposer_case(
             ],
             # R-M1: the merge's reply, carried by its primary (None: the case's own).
             "merge_primary": carrier.number if carrier is not case else None,
+            "summary": r.summary,
+            **_published(carrier.disclosures.get(r.reply_id)),
         }
         for carrier, r in issued_replies(app, case)
     ]
@@ -127,3 +131,11 @@ def proposer_case(
             ),
         }
     )
+
+
+def _published(disclosure: Disclosure | None) -> dict[str, Any]:
+    """Where and when a reply was published (R-P1), for the proposer to read it there."""
+    if disclosure is None or disclosure.status != "published":
+        return {"published_on": None, "published_url": None}
+    # Only a whole http(s) address is linked, as on the register (R-D4: stored ones too).
+    return {"published_on": disclosure.published_on, "published_url": web_address(disclosure.url)}

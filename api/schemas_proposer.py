@@ -132,6 +132,11 @@ class ProposerReply(Public):
     document_number: str | None
     documents: list[ProposerDocument]
     merge_primary: str | None = None  # R-M1: the merge's reply, carried by this case number
+    # What the reply says in brief (the unit's summary), which the proposer judges; and where
+    # it was published, when it was (R-P1).
+    summary: str = ""
+    published_on: date | None = None
+    published_url: str | None = None
 
 
 class ProposerDeadline(Public):

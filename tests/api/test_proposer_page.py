@@ -274,3 +274,22 @@ def test_a_further_reply_s_disclosure_deadline_is_named_as_such_R_F2(api: Api) -
     page = browser.get("/proposer").text
     kinds = re.findall(r'<span class="what">([^<·]+?)(?: · [^<]*)?</span>', page)
     assert kinds.count("答复公开") == 1 and kinds.count("进一步答复公开") == 1, kinds
+
+
+def test_the_proposer_reads_what_the_reply_says_before_judging_it_R_F4_R_P1(api: Api) -> None:
+    """A review's proposer was asked 您对答复是否满意？ under the reply's class and 文号 only:
+    nothing of what it said, nor where it was published, nor that a no to publishing came
+    after it was published."""
+    case_id, reply_id = issued(api, "P-30")
+    browser = opened(api, link(api, case_id, "李四")["link_token"])
+    page = browser.get("/proposer").text
+    assert "答复要点：答复正文摘要" in page
+    assert "查看公开的答复" not in page and 'id="published-' not in page
+    review = {"reply_id": reply_id, "approved": True, "note": "同意", "occurred_on": "2025-04-11"}
+    assert api.post(f"/v1/cases/{case_id}/disclosure-review", review, "office").is_success
+    url = "https://www.example.gov.cn/jyta/2025/P-30.html"
+    publish = {"reply_id": reply_id, "published_on": "2025-04-12", "url": url}
+    assert api.post(f"/v1/cases/{case_id}/disclosure", publish, "office").status_code == 201
+    page = browser.get("/proposer").text
+    assert f'已于 2025-04-12 在政府网站公开：<a href="{url}" rel="noopener noreferrer">' in page
+    assert f'id="published-{case_id}">答复已公开。如不同意公开' in page

@@ -67,7 +67,7 @@ from api.schemas_case import CasePublic
 from domain.business_day import CHINA
 from domain.corrections import CORRECTABLE
 from domain.errors import DomainError, NotFound
-from infra.clock import today, utc_now
+from infra.clock import china_date, today, utc_now
 from infra.command_context import parse_event_id
 from infra.directory import Principal
 
@@ -321,6 +321,9 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "event_lines": event_lines,
         "china_time": china_time,
         "today": today(),
+        # The day the deadlines' statuses are judged for (a printed page said 已逾期 573 天
+        # without saying as of when).
+        "deadlines_as_of": china_date(at) if at else today(),
         "choices": lambda form: _choices(svc, form, case, who, events, units),
         # What a form's unit fields start on (a ruling: the office's recommendation, R-A2).
         "presets": lambda form: recommended_units(form, case),

@@ -358,12 +358,12 @@ def test_the_ledger_sorts_by_its_deadlines_as_the_cases_stand_R_S1(api: Api) -> 
     assert ordered.index(">P-24<") < ordered.index(">P-23<")  # assigned first, due first
     # The arrow says what the reader sees: due dates rising, days overdue falling (a review
     # read 逾期天数▲ above 572, 571, 565 days).
-    assert re.search(r'aria-sort="ascending">办理期限<', ordered)
+    assert re.search(r'aria-sort="ascending"><a class="sort" href="[^"]*">办理期限<', ordered)
     most_overdue = client.get(links["逾期天数"]).text
     assert most_overdue.index(">P-24<") < most_overdue.index(">P-23<")
-    assert re.search(r'aria-sort="descending">逾期天数<', most_overdue)
+    assert re.search(r'aria-sort="descending"><a class="sort" href="[^"]*">逾期天数<', most_overdue)
     fewest = client.get(links["逾期天数"] + "&desc=1").text
-    assert re.search(r'aria-sort="ascending">逾期天数<', fewest)
+    assert re.search(r'aria-sort="ascending"><a class="sort" href="[^"]*">逾期天数<', fewest)
     # On paper the filter form is not printed: the page says what it lists.
     filtered = client.get("/ledger?stage=handling&key=0&overdue=1").text
     printed = re.search(r'id="print-filters">(.*?)</p>', filtered)

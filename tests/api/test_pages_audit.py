@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 
 from fastapi.testclient import TestClient
 
 from api.pages_audit import china_hour
+from infra.clock import china_date, today
 from tests.api.conftest import Api, case_body, contact_body, register_and_assign
 from tests.api.test_pages import csrf_of, logged_in
 
@@ -166,3 +167,15 @@ def test_a_moment_before_the_case_was_recorded_says_the_view_goes_by_recorded_ti
     assert page.status_code == 404
     assert "回看按记录时间，不按发生日期" in page.text
     assert "按记录时间回看（R-X3）" in auditor.get(f"/cases/{case_id}").text
+
+
+def test_a_case_page_says_the_day_its_deadlines_are_judged_for_R_X3(api: Api) -> None:
+    """A printed case page read 已逾期 573 天 without saying as of when; a past moment's page
+    judges them for that moment's day."""
+    case_id = register_and_assign(api, "AU-41")
+    auditor = logged_in(api, "auditor_d", role="auditor")
+    now = auditor.get(f"/cases/{case_id}").text
+    assert f'id="deadlines-as-of">期限状态按 {today().isoformat()} 计算' in now
+    moment = datetime.now(UTC)
+    then = auditor.get(f"/cases/{case_id}", params={"at": moment.isoformat()}).text
+    assert f'id="deadlines-as-of">期限状态按 {china_date(moment).isoformat()} 计算' in then

@@ -127,8 +127,9 @@ def test_the_office_recommends_and_the_leaders_ruling_starts_from_it_R_A2(api: A
     assert "<li>主办 EDU厅，会办 HOU厅（2025-02-08）：属教育厅职责，住建厅会办</li>" in form
     lead = form.split('name="lead_unit"', 1)[1].split("</select>", 1)[0]
     assert re.findall(r'<option value="(\w+)" selected', lead) == ["EDU"]
-    co = form.split('name="co_units"', 1)[1].split("</select>", 1)[0]
+    co, after = form.split('name="co_units"', 1)[1].split("</select>", 1)
     assert re.findall(r'<option value="(\w+)" selected', co) == ["HOU"]
+    assert "按住 Ctrl（Mac 为 ⌘）点选，可选多个" in after  # how to choose several
     # The leader rules otherwise: the ruling decides, the recommendation stays on record.
     ruling = {"leader": "钱厅长", "lead_unit": "FIN", "note": "裁定", "occurred_on": "2025-02-09"}
     assert api.post(f"/v1/cases/{case_id}/ruling", ruling, "leader").status_code == 201

@@ -194,11 +194,11 @@ def test_the_page_counts_what_it_matches_and_goes_back_as_it_went_on_R_P2(
     pages: list[list[str]] = []
     page = demo_api.get("/public", None, limit=3, **filters).text
     while True:
-        assert f"共 {len(listed)} 件" in page
+        assert f"共 {len(listed)} 份答复" in page
         start = sum(len(p) for p in pages)
         shown = _numbers(page)
         assert shown == listed[start : start + 3]
-        assert f"本页第 {start + 1}–{start + len(shown)} 件" in page
+        assert f"本页第 {start + 1}–{start + len(shown)} 份" in page
         assert (_link(page, "prev") is None) == (not pages)
         pages.append(shown)
         following = _link(page, "next")
@@ -218,7 +218,7 @@ def test_the_page_counts_what_it_matches_and_goes_back_as_it_went_on_R_P2(
 
 def test_a_page_with_nothing_to_show_says_none_match(demo_api: Api) -> None:
     page = demo_api.get("/public", None, q="no such title anywhere").text
-    assert "共 0 件" in page and "没有符合条件的公开答复" in page
+    assert "共 0 份答复" in page and "没有符合条件的公开答复" in page
     assert _link(page, "prev") is None and _link(page, "next") is None
 
 

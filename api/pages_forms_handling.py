@@ -20,6 +20,9 @@ from domain.deadlines.policies import POLICIES
 # A required choice that starts on "请选择": submitting it unchosen is refused beside it.
 PICK_CONSENT = (("", "请选择"), ("true", "同意"), ("false", "不同意"))
 
+# The open 改办 requests a third assignment answers (R-A2): shown to who decides it, not sent.
+REQUESTS_SHOWN = Field("requests", "待裁定的改办申请", "shown_requests", required=False)
+
 HANDLING_FORMS: tuple[CaseForm, ...] = (
     CaseForm(
         "assignment",
@@ -71,7 +74,7 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         frozenset({"office"}),
         sa.RulingRecommendation,
         (
-            Field("requests", "待裁定的改办申请", "shown_requests", required=False),
+            REQUESTS_SHOWN,
             Field("lead_unit", "建议主办单位", "unit"),
             Field("co_units", "建议会办单位", "units", required=False),
             NOTE,
@@ -88,7 +91,7 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         sa.Ruling,
         (
             # What the ruling answers (R-A2): shown, not sent.
-            Field("requests", "待裁定的改办申请", "shown_requests", required=False),
+            REQUESTS_SHOWN,
             Field("recommendation", "办公室建议", "shown_recommendation", required=False),
             Field("leader", "裁定领导", "leader"),
             Field("lead_unit", "主办单位", "unit"),

@@ -9,9 +9,11 @@ import re
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Api, register_and_assign
-from tests.api.test_pages import csrf_of, logged_in
+from tests.api.test_case_page_more import form_of, send
+from tests.api.test_pages import logged_in
 
 RULING_FORM = '<details class="form" id="form-ruling">'
+DAY = "2025-02-08"
 
 
 def offered(client: TestClient, case_id: str) -> bool:
@@ -26,6 +28,13 @@ def request_reassignment(api: Api, case_id: str, unit: str, on: str) -> str:
     return str(response.json()["request_id"])
 
 
+def reassigned(api: Api, case_id: str, request_id: str, lead: str) -> None:
+    """The office approves the request, ``lead`` taking the case: the second round (R-A2)."""
+    decision = {"approved": True, "lead_unit": lead, "note": "同意", "occurred_on": "2025-02-06"}
+    path = f"/v1/cases/{case_id}/reassignment-requests/{request_id}/decision"
+    assert api.post(path, decision, "office").status_code == 201
+
+
 def test_the_ruling_form_is_offered_once_two_rounds_are_used_and_until_ruled_R_A2(
     api: Api,
 ) -> None:
@@ -35,9 +44,7 @@ def test_the_ruling_form_is_offered_once_two_rounds_are_used_and_until_ruled_R_A
 
     request_id = request_reassignment(api, case_id, "HOU", "2025-02-05")
     assert not offered(leader, case_id)  # an open request is still the office's to decide
-    decision = {"approved": True, "lead_unit": "FIN", "note": "同意", "occurred_on": "2025-02-06"}
-    path = f"/v1/cases/{case_id}/reassignment-requests/{request_id}/decision"
-    assert api.post(path, decision, "office").status_code == 201
+    reassigned(api, case_id, request_id, "FIN")
     assert offered(leader, case_id)  # two rounds used: a third needs the leader's ruling
     # The new lead unit is chosen, never the directory's first by default (a review's leader
     # typed a note only and would have handed the case to 财政厅).
@@ -55,18 +62,9 @@ def test_the_ruling_form_is_offered_once_two_rounds_are_used_and_until_ruled_R_A
     form = page.split(RULING_FORM, 1)[1].split("</form>", 1)[0]
     assert '<span class="label">待裁定的改办申请</span>' in form
     assert re.search(r"<li>[^<]*：不属本单位职能</li>", form), form
-    posted = leader.post(
-        f"/cases/{case_id}/forms/ruling",
-        data={
-            "_csrf": csrf_of(leader, f"/cases/{case_id}"),
-            "_version": str(api.case(case_id)["version"]),
-            "requests": "ignored",
-            "leader": "钱厅长",
-            "lead_unit": "HOU",
-            "note": "裁定",
-            "occurred_on": "2025-02-08",
-        },
-        follow_redirects=False,
+    ruling = {"requests": "ignored", "leader": "钱厅长", "lead_unit": "HOU", "note": "裁定"}
+    posted = send(
+        leader, case_id, "ruling", form_of(leader, case_id, "ruling", **ruling, occurred_on=DAY)
     )
     assert posted.status_code == 303, posted.text
     assert api.case(case_id)["lead_unit"] == "HOU"
@@ -93,27 +91,15 @@ def test_the_office_recommends_and_the_leaders_ruling_starts_from_it_R_A2(api: A
     assert refused.status_code == 409 and refused.json()["rule"] == "R-A2", refused.text
     assert RECOMMENDATION_FORM not in office.get(f"/cases/{case_id}").text
 
-    request_id = request_reassignment(api, case_id, "HOU", "2025-02-05")
-    decision = {"approved": True, "lead_unit": "FIN", "note": "同意", "occurred_on": "2025-02-06"}
-    path = f"/v1/cases/{case_id}/reassignment-requests/{request_id}/decision"
-    assert api.post(path, decision, "office").status_code == 201
+    reassigned(api, case_id, request_reassignment(api, case_id, "HOU", "2025-02-05"), "FIN")
     request_reassignment(api, case_id, "FIN", "2025-02-07")
     assert RECOMMENDATION_FORM in office.get(f"/cases/{case_id}").text
     leader = logged_in(api, "ling_dao_2", role="leader")
     form = leader.get(f"/cases/{case_id}").text.split(RULING_FORM, 1)[1].split("</form>", 1)[0]
     assert "<li>办公室尚未提出建议（R-A2" in form  # the leader sees that none was made
-    posted = office.post(
-        f"/cases/{case_id}/forms/ruling-recommendation",
-        data={
-            "_csrf": csrf_of(office, f"/cases/{case_id}"),
-            "_version": str(api.case(case_id)["version"]),
-            "lead_unit": "EDU",
-            "co_units": "HOU",
-            "note": "属教育厅职责，住建厅会办",
-            "occurred_on": "2025-02-08",
-        },
-        follow_redirects=False,
-    )
+    advice = {"lead_unit": "EDU", "co_units": "HOU", "note": "属教育厅职责，住建厅会办"}
+    name = "ruling-recommendation"
+    posted = send(office, case_id, name, form_of(office, case_id, name, **advice, occurred_on=DAY))
     assert posted.status_code == 303, posted.text
     assert api.case(case_id)["ruling_recommendation"] == {
         "lead_unit": "EDU",

@@ -277,7 +277,11 @@ def test_on_paper_the_deadlines_say_what_the_warning_means_not_to_hover(api: Api
     """A printed case page told its reader to hover over a date for its derivation."""
     case_id = register_and_assign(api, "PN-3")
     page = logged_in(api, "clerk").get(f"/cases/{case_id}").text
-    hint = re.search(r'<p class="hint">(<span class="no-print">悬停[^<]*</span>)⚠', page)
+    hint = re.search(
+        r'<p class="hint" id="deadlines-as-of">期限状态按 [\d-]+ 计算；'
+        r'(<span class="no-print">悬停[^<]*</span>)⚠',
+        page,
+    )
     assert hint is not None, "the hover hint is printed"
 
 

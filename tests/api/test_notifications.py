@@ -37,7 +37,11 @@ class Notified:
         )
 
     def round(self) -> int:
-        self.api.services.projections.catch_up()  # type: ignore[union-attr]
+        # Waits for the service's own runner: catching up from this thread as well raced it,
+        # and views stopped on a duplicate tracking row (logged, then retried).
+        svc = self.api.services
+        assert svc.projections is not None
+        assert svc.projections.wait_for(svc.app.recorder.max_notification_id() or 0)
         return self.follower.round()
 
 

@@ -74,6 +74,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "reply_issued": "答复已印发",
         "due_soon": "期限将到",
         "overdue": "已逾期",
+        "rehandling": "不满意·请进一步办理",
         "weekly_digest": "每周汇总",
     },
     "notice_audience": {"proposer": "代表委员", "unit": "承办单位", "office": "办公室"},

@@ -193,7 +193,7 @@ class NoticePublic(Public):
     """A notice about the case: who was told what, and which channels accepted it."""
 
     notice_id: str
-    topic: str  # reply_issued | due_soon | overdue
+    topic: str  # reply_issued | due_soon | overdue | rehandling | weekly_digest
     audience: str  # proposer | unit | office
     recipient: str  # the link id, the unit's code, or "office"
     email: str | None

@@ -32,6 +32,7 @@ from eventsourcing.persistence import Tracking
 
 from consumers.envelope import Envelope
 from domain.case import Case
+from domain.deadlines.case_deadlines import case_deadlines
 from infra.application import BanliApplication
 from infra.positions import consumer_offsets, kafka_offset_name
 from infra.recorders import LATEST
@@ -106,10 +107,12 @@ class Reminders:
         rows: list[Row] = []
         messages: list[Row] = []
         for case in sorted(cases, key=lambda c: str(c.id)):
-            due = notices_for(case, calendar, today)
+            deadlines = case_deadlines(case, calendar, today)
+            due = notices_for(case, deadlines, today)
             rows += due
             messages += n.deadline_messages(case, due, self.emails, names.name)
             messages += n.reply_notices(case, today, names.name)
+            messages += n.rehandling_notices(case, deadlines, today, self.emails, names.name)
         return rows, messages
 
     def _insert_new(

@@ -14,8 +14,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from domain.case import Case
-from domain.deadlines.calendar import WorkdayCalendar
-from domain.deadlines.case_deadlines import case_deadlines
+from domain.deadlines.case_deadlines import Deadline
 from projections import ledger
 from projections.core import Row, Table, ViewReader
 
@@ -67,10 +66,11 @@ def cases_to_sweep(reader: ViewReader, generation: int, day: date, *, unmet_on: 
     return ledger.cases_due_by(reader, day, unmet_on=unmet_on, unless=noticed)
 
 
-def notices_for(case: Case, calendar: WorkdayCalendar, today: date) -> list[Row]:
-    """The notices ``case`` owes ``today``: each deadline due soon or overdue."""
+def notices_for(case: Case, deadlines: Sequence[Deadline], today: date) -> list[Row]:
+    """The notices ``case`` owes ``today``: each of its ``deadlines`` (``case_deadlines`` for
+    that day) due soon or overdue."""
     rows = []
-    for d in case_deadlines(case, calendar, today):
+    for d in deadlines:
         if d.status not in NOTICE_STATUSES:
             continue
         notice_id = notice_key(str(case.id), d.kind, d.unit, d.due_on.isoformat(), d.status)

@@ -3,10 +3,11 @@ accepted each. Beside the deadline notices of ``projections/notices.py``, and li
 read model: a delivery records what an SMTP server or a webhook accepted, a fact no event holds,
 so the tables are never rebuilt (their first generation is kept; a new layout needs a migration).
 
-Three kinds, each keyed so it is noticed once however often its cause is seen again:
+Four kinds, each keyed so it is noticed once however often its cause is seen again:
 - ``reply_issued`` to a proposer, through their link (R-F4): per issued reply and live link;
 - ``due_soon`` / ``overdue`` to the unit that owes the deadline (R-S1, R-S3): the deadline
   notice's own id, so both tables tell of one notice;
+- ``rehandling`` to the unit that owes a further reply, when dissatisfaction opens it (R-F2);
 - ``weekly_digest`` to the office: per ISO week.
 
 A notice's e-mail address is resolved when it is noticed (the link's, or the unit's or the
@@ -20,6 +21,8 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from domain.case import Case
+from domain.deadlines.case_deadlines import Deadline
+from domain.deadlines.status import OPEN_STATUSES
 from domain.documents import reply_letter
 from projections import ledger
 from projections.core import Row, Table, ViewReader
@@ -31,7 +34,7 @@ NOTIFICATIONS = Table(
     name="notifications",
     columns={
         "notice_id": "TEXT",
-        "topic": "TEXT",  # reply_issued | due_soon | overdue | weekly_digest
+        "topic": "TEXT",  # reply_issued | due_soon | overdue | rehandling | weekly_digest
         "audience": "TEXT",  # proposer | unit | office
         "recipient": "TEXT",  # the link id, the unit's code, or "office"
         "email": "TEXT",  # where the e-mail goes; NULL: by the webhook alone
@@ -129,6 +132,45 @@ def reply_notices(case: Case, today: date, unit_name: UnitName) -> list[Row]:
                     today,
                 )
             )
+    return rows
+
+
+def rehandling_notices(
+    case: Case,
+    deadlines: Sequence[Deadline],
+    today: date,
+    emails: Mapping[str, str],
+    unit_name: UnitName,
+) -> list[Row]:
+    """R-F2, R-D3: the unit that owes a further reply is told when a proposer's dissatisfaction
+    opens re-handling, not only as its 30 days run out (a review found the unit told nothing).
+    One notice per re-handling period still open: a period met long ago is not told again."""
+    kind = KIND_WORDS.get(case.kind, "建议")
+    rows = []
+    for d in deadlines:
+        if d.kind != "rehandling" or d.unit is None or d.status not in OPEN_STATUSES:
+            continue
+        subject = (
+            f"【进一步办理】第 {case.number} 号{kind}代表委员不满意，请于 {d.due_on} 前再次答复"
+        )
+        body = (
+            f"{unit_name(d.unit)}：第 {case.number} 号{kind}《{case.title}》的答复，代表委员于 "
+            f"{d.opened_on} 表示不满意。请与代表委员面对面沟通，进一步办理，并于 {d.due_on} "
+            "前再次答复。"
+        )
+        rows.append(
+            _row(
+                f"{case.id}:rehandling:{d.unit}:{d.opened_on.isoformat()}",
+                "rehandling",
+                "unit",
+                d.unit,
+                emails.get(d.unit),
+                case,
+                subject,
+                body,
+                today,
+            )
+        )
     return rows
 
 

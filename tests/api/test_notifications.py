@@ -163,3 +163,25 @@ def test_a_revoked_link_is_told_nothing_R_F4(notified: Notified) -> None:
     ok(api.post(revoke, {"reason": "号码有误"}, "office"))
     notified.round()
     assert not any(m["To"] == "zhangsan@example.com" for m in mailbox.messages)
+
+
+def test_a_dissatisfied_verdict_tells_the_unit_at_once_R_F2(notified: Notified) -> None:
+    """A review's proposer said 不满意: the case went to 进一步办理, and the unit owing the
+    further reply was told nothing until its 30 days ran short."""
+    api, mailbox = notified.api, notified.mailbox
+    case_id, _ = issued(api, "N-9")
+    notified.round()
+    before = len(mailbox.messages)
+    verdict = {"verdict": "dissatisfied", "comments": "未解决", "occurred_on": "2025-04-20"}
+    ok(api.post(f"/v1/cases/{case_id}/feedback", verdict, "office"))
+    notified.round()
+    sent = list(zip(mailbox.messages, mailbox.subjects(), strict=True))[before:]
+    told = [(m["To"], subject) for m, subject in sent if "进一步办理" in subject]
+    due = next(d["due_on"] for d in api.case(case_id)["deadlines"] if d["kind"] == "rehandling")
+    assert told == [
+        ("fin@example.gov.cn", f"【进一步办理】第 N-9 号建议代表委员不满意，请于 {due} 前再次答复")
+    ]
+    notified.round()  # seen again: told once
+    assert sum("进一步办理" in subject for subject in mailbox.subjects()) == 1
+    timeline = ok(api.get(f"/v1/cases/{case_id}/notices", "office"), 200)["items"]
+    assert [n["recipient"] for n in timeline if n["topic"] == "rehandling"] == ["FIN"]

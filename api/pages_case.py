@@ -295,7 +295,7 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
     check_past(at)
     events = history.events
     codes = [case.lead_unit, *case.co_units, *case.split_units, *(d.unit for d in case.deadlines)]
-    codes += [r.unit for r in case.replies]
+    codes += [r.unit for r in case.replies] + [r.unit for r in case.reassignment_requests]
     if case.merge and case.merge.answered_by:  # R-M1: the primary's unit answers a partner
         codes.append(case.merge.answered_by.unit)
     codes += named_units(events)
@@ -348,7 +348,7 @@ def _choices(
         if f.kind == "reply":
             found[f.name] = replies_for(form, case, who, names)
         elif f.kind in ("request", "shown_requests"):
-            found[f.name] = open_requests(events, names)
+            found[f.name] = open_requests(case, names)
         elif f.kind == "shown_recommendation":
             found[f.name] = recommendation_shown(case, names)
         elif f.kind == "extension":

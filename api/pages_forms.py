@@ -141,26 +141,15 @@ def decided_disclosures(case: CasePublic) -> set[str]:
 
 
 def open_requests(
-    events: list[AuditEventPublic], names: Mapping[str, str] | None = None
+    case: CasePublic, names: Mapping[str, str] | None = None
 ) -> list[tuple[str, str]]:
-    """Reassignment requests not yet decided nor superseded (from the case's events), each
-    shown as the requesting unit's name and its reason."""
+    """Reassignment requests not yet decided nor superseded (R-A3), each shown as the
+    requesting unit's name and its reason."""
     names = names or {}
-    decided = {
-        str(e.data.get("request_id"))
-        for e in events
-        if e.type in ("ReassignmentDecided", "AssignmentRuled")
-    }
-    ruled = was_ruled(events)
     return [
-        (
-            str(e.data["request_id"]),
-            f"{names.get(str(e.data.get('unit')), e.data.get('unit'))}：{e.data.get('reason')}",
-        )
-        for e in events
-        if e.type == "ReassignmentRequested"
-        and not ruled
-        and str(e.data.get("request_id")) not in decided
+        (r.request_id, f"{names.get(r.unit, r.unit)}：{r.reason}")
+        for r in case.reassignment_requests
+        if r.status == "open"
     ]
 
 
@@ -373,7 +362,7 @@ def _has_choices(form: CaseForm, case: CasePublic, who: Principal, events: list[
     kinds = {f.kind for f in form.fields}
     if "reply" in kinds and not replies_for(form, case, who):
         return False
-    if "request" in kinds and not open_requests(events):
+    if "request" in kinds and not open_requests(case):
         return False
     if "extension" in kinds and not open_extensions(case):
         return False

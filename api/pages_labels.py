@@ -69,6 +69,12 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     },
     "link_status": {"live": "有效", "expired": "已过期", "revoked": "已撤销"},
     "extension_status": {"open": "待决定", "approved": "已批准", "refused": "未批准"},
+    "request_status": {
+        "open": "待决定",
+        "approved": "已同意改办",
+        "rejected": "未同意",
+        "superseded_by_ruling": "已由领导裁定",
+    },
     "repeat_status": {"suggested": "待确认", "confirmed": "已确认重复", "dismissed": "已排除"},
     "notice_topic": {
         "reply_issued": "答复已印发",

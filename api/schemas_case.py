@@ -179,6 +179,16 @@ class ProposerLinkPublic(Public):
     status: LinkStatus
 
 
+class ReassignmentRequestPublic(Public):
+    """A unit's request to be relieved of the case (改办, R-A3) and what became of it."""
+
+    request_id: str
+    unit: str
+    reason: str
+    occurred_on: date
+    status: Literal["open", "approved", "rejected", "superseded_by_ruling"]
+
+
 class RulingRecommendationPublic(Public):
     """R-A2: the office's recommendation for a third assignment, which a leader rules on."""
 
@@ -208,6 +218,7 @@ class CasePublic(Public):
     assignment_rounds: int
     assigned_on: date | None
     ruling_recommendation: RulingRecommendationPublic | None  # R-A2, the office's
+    reassignment_requests: list[ReassignmentRequestPublic]  # R-A3, in the order asked
     proposers: list[ProposerPublic]
     replies: list[ReplyPublic]
     feedback: list[FeedbackPublic]

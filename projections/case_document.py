@@ -113,6 +113,8 @@ def case_document(case: Case, calendar: WorkdayCalendar, as_of: date) -> dict[st
         "assigned_on": _iso(case.assigned_on),
         # R-A2: the office's recommendation a leader's ruling answers (None: none made).
         "ruling_recommendation": plain(case.ruling_recommendation),
+        # R-A3: every 改办 request and what became of it (the timeline alone had told).
+        "reassignment_requests": plain(list(case.requests.values())),
         "proposers": plain(case.proposers),
         "replies": [_reply(case, r) for r in case.replies.values()],
         "feedback": plain(case.feedback),

@@ -69,6 +69,18 @@ def test_the_ruling_form_is_offered_once_two_rounds_are_used_and_until_ruled_R_A
     assert posted.status_code == 303, posted.text
     assert api.case(case_id)["lead_unit"] == "HOU"
     assert not offered(leader, case_id)  # a ruling is final
+    # Each request and what became of it, on the case (R-A3; the timeline alone had told).
+    asked = api.case(case_id)["reassignment_requests"]
+    assert [(r["unit"], r["status"]) for r in asked] == [
+        ("HOU", "approved"),
+        ("FIN", "superseded_by_ruling"),
+    ]
+    table = leader.get(f"/cases/{case_id}").text.split('id="reassignment-requests"', 1)[1]
+    table = table.split("</table>", 1)[0]
+    assert re.findall(r'<span class="[^"]*">([^<]+)</span></td></tr>', table) == [
+        "已同意改办",
+        "已由领导裁定",
+    ]
     # ... and takes no more requests (R-A2): the handler's form, which could only be refused,
     # is not offered either.
     handler = logged_in(api, "hou_clerk", role="handler", unit="HOU")

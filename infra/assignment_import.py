@@ -32,7 +32,6 @@ from domain import handlers
 from domain.case import Case
 from domain.checks import case_number_form
 from domain.commands import Acting, Assign, RegisterCase
-from domain.directory import Unit
 from domain.errors import Conflict, DomainError, worded
 from domain.handlers.handling import known_policy
 from domain.records import Actor, Proposer
@@ -40,6 +39,7 @@ from infra import paper_labels as words
 from infra.application import BanliApplication
 from infra.cell_values import CellError, date_of, names_of, one_of, text_of, year_of, yes_no
 from infra.command_context import migration, stamp_provenance
+from infra.unit_names import every_unit
 from infra.xlsx_import import Columns, Progress, SheetRow, read_sheet
 
 # API.md's columns, in its order; 序号 and 备注 are read past.
@@ -127,11 +127,9 @@ def units_by_code_and_name(app: BanliApplication) -> tuple[dict[str, str], dict[
     names were told apart), each → their codes: such a name maps to no code."""
     found: dict[str, str] = {}
     names: dict[str, list[str]] = {}
-    for unit_id in app.index.first_of_type("UnitCreated"):
-        unit: Any = app.repository.get(UUID(unit_id))
-        if isinstance(unit, Unit):
-            found[unit.code] = unit.code
-            names.setdefault(unit.name, []).append(unit.code)
+    for unit in every_unit(app):
+        found[unit.code] = unit.code
+        names.setdefault(unit.name, []).append(unit.code)
     for name, codes in names.items():
         if len(codes) == 1 and name not in found:
             found[name] = codes[0]

@@ -35,12 +35,10 @@ from infra.idempotency import idempotency_row, stored_answer
 from infra.kept_aggregates import KeptAggregates
 from infra.passwords import check_password, hash_password
 from infra.recorders import LATEST
+from infra.unit_names import every_unit
 
 # Remembered grants (hash → username) before the memory is cleared: a bound, not a policy.
 GRANT_MEMORY = 100_000
-# The first events of a unit's and of a user's stream: the store's index lists each kind.
-CREATED = "UnitCreated"
-JOINED = "UserCreated"
 # Longer "tokens" are not ours: refused before any hashing or lookup.
 MAX_SECRET_LENGTH = 512
 
@@ -157,18 +155,12 @@ class Directory:
     def unit_exists(self, code: str) -> bool:
         return Unit.create_id(code) in self.app.repository
 
-    def units(self) -> list[Unit]:
-        """Every unit there is (a few dozen: read when one is created, or a sheet imported)."""
-        return [unit for unit in self._first_of(CREATED) if isinstance(unit, Unit)]
-
     def usernames(self) -> list[str]:
-        """Every user's name (hundreds at most: read when a user is created)."""
-        return [user.username for user in self._first_of(JOINED) if isinstance(user, User)]
-
-    def _first_of(self, event_type: str) -> list[Any]:
-        """The aggregates whose streams begin with ``event_type``, as they stand."""
-        ids = self.app.index.first_of_type(event_type)
-        return [self.app.repository.get(UUID(i)) for i in ids]
+        """Every user's name (hundreds at most: read when a user is created); the store's
+        index lists each stream that begins with ``UserCreated``."""
+        ids = self.app.index.first_of_type("UserCreated")
+        found: list[Any] = [self.app.repository.get(UUID(i)) for i in ids]
+        return [user.username for user in found if isinstance(user, User)]
 
     def create_unit(
         self, actor: Principal, code: object, name: object, ctx: CommandContext | None = None
@@ -179,7 +171,7 @@ class Directory:
         if replay is not None:
             return replay, True
         unit = Unit.create(code=code, name=name, actor=actor.actor())
-        check_new_unit(unit.code, unit.name, [(u.code, u.name) for u in self.units()])
+        check_new_unit(unit.code, unit.name, [(u.code, u.name) for u in every_unit(self.app)])
         answer = {"code": unit.code, "name": unit.name, "id": str(unit.id)}
         try:
             self.app.record(unit.collect_events(), idempotency_row(ctx, answer))

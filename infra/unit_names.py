@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.directory import Unit
 from infra.application import BanliApplication
+
+
+def every_unit(app: BanliApplication) -> list[Unit]:
+    """Every unit there is, as it stands (a few dozen: the store's index lists each stream
+    that begins with ``UnitCreated``)."""
+    ids = app.index.first_of_type("UnitCreated")
+    found: list[Any] = [app.repository.get(UUID(i)) for i in ids]
+    return [unit for unit in found if isinstance(unit, Unit)]
 
 
 def unit_name(app: BanliApplication, code: str) -> str:

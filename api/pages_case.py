@@ -47,7 +47,6 @@ from api.pages_forms import (
     open_requests,
     possible_repeats,
     recommendation_shown,
-    recommended_units,
     replies_for,
 )
 from api.pages_labels import label
@@ -326,7 +325,7 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "deadlines_as_of": china_date(at) if at else today(),
         "choices": lambda form: _choices(svc, form, case, who, events, units),
         # What a form's unit fields start on (a ruling: the office's recommendation, R-A2).
-        "presets": lambda form: recommended_units(form, case),
+        "presets": lambda form: form.presets(case) if form.presets else {},
         # The link form's one-time key (api/pages_case_files.py): a repost replays its link.
         "link_once": secrets.token_urlsafe(18),
         "link_expiry": today() + LINK_DAYS,

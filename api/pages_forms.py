@@ -88,6 +88,8 @@ class CaseForm:
     reviewed_disclosure: bool = False
     # Offered only when the domain would take it now (None: whenever the stage and roles fit).
     due: Callable[[CasePublic, list[Any]], bool] | None = None
+    # What its unit fields start on, from the case (None: nothing chosen).
+    presets: Callable[[CasePublic], dict[str, list[str]]] | None = None
 
     def field_for(self, rule: str | None) -> str | None:
         if rule in self.rule_fields:
@@ -168,11 +170,11 @@ def recommendation_shown(
     return [("", f"{words}（{rec.occurred_on}）：{rec.note}")]
 
 
-def recommended_units(form: CaseForm, case: CasePublic) -> dict[str, list[str]]:
+def recommended_units(case: CasePublic) -> dict[str, list[str]]:
     """R-A2: the units a leader's ruling form starts on, the office's recommendation's (the
-    leader may choose others); nothing for any other form, or without a recommendation."""
+    leader may choose others); nothing without a recommendation."""
     rec = case.ruling_recommendation
-    if form.name != "ruling" or rec is None:
+    if rec is None:
         return {}
     return {"lead_unit": [rec.lead_unit], "co_units": list(rec.co_units)}
 

@@ -13,7 +13,15 @@ from api.pages_form_fields import (
     OWN_UNIT,
     SUMMARY,
 )
-from api.pages_forms import CaseForm, Field, not_ruled, options, owes_a_reply, ruling_due
+from api.pages_forms import (
+    CaseForm,
+    Field,
+    not_ruled,
+    options,
+    owes_a_reply,
+    recommended_units,
+    ruling_due,
+)
 from api.pages_labels import label
 from domain.deadlines.policies import POLICIES
 
@@ -101,6 +109,7 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         ),
         stages=frozenset({"handling"}),
         due=ruling_due,
+        presets=recommended_units,
         rule_fields={"R-A2": "lead_unit", "R-A1": "lead_unit"},
     ),
     CaseForm(

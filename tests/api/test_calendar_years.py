@@ -67,3 +67,12 @@ def test_the_years_loaded_show_their_days_in_beijing_time_R_D7(api: Api) -> None
 
 def time_cells(table: str) -> list[str]:
     return re.findall(r'<td class="nowrap">(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)</td>', table)
+
+
+def test_both_stores_refuse_an_empty_year_alike_and_still_answer_R_D7(backend_api: Api) -> None:
+    api = backend_api
+    before = api.head()
+    answer = load(api, 2027, [], ("2027-02-06",))
+    assert answer.status_code == 409 and answer.json()["rule"] == "R-D7", answer.text
+    assert api.head() == before
+    assert api.get("/v1/ledger", "office").status_code == 200

@@ -72,3 +72,15 @@ def test_the_admin_page_says_why_and_offers_no_role_until_one_is_chosen(api: Api
     form = {"code": "TS2", "name": "FIN厅", "_csrf": csrf_of(client, "/admin")}
     refused = client.post("/admin/units", data=form)
     assert refused.status_code == 422 and "单位名称“FIN厅”已由单位 FIN 使用" in refused.text
+
+
+def test_both_stores_refuse_such_names_alike_and_still_answer(backend_api: Api) -> None:
+    """The refusals come before any write, on PostgreSQL as on SQLite; reads answer after."""
+    api = backend_api
+    before = api.head()
+    assert api.post("/v1/users", user_body("tst zhao/x"), "boot").status_code == 422
+    assert api.post("/v1/units", {"code": "T S/4", "name": "测试单位"}, "boot").status_code == 422
+    assert api.post("/v1/units", {"code": "fin", "name": "另一单位"}, "boot").status_code == 409
+    assert api.head() == before
+    assert api.get("/v1/ledger", "office").status_code == 200
+    assert api.get("/v1/cases", "office", q="测试").status_code == 200

@@ -43,6 +43,7 @@ TABS = {
 NOT_CASES = frozenset(
     {
         "UnitCreated",
+        "NameClaimed",
         "UserCreated",
         "UserDisabled",
         "UserEnabled",

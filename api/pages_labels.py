@@ -119,6 +119,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "MergeUndone": "撤销并案",
         "Corrected": "更正",
         "UnitCreated": "新建单位",
+        "NameClaimed": "登记名称（唯一）",
         "UserCreated": "新建用户",
         "UserDisabled": "停用用户",
         "UserEnabled": "启用用户",

@@ -27,6 +27,7 @@ from domain.directory import (
     token_hash,
 )
 from domain.errors import Conflict, InvalidInput
+from domain.name_claims import claims_of_unit, claims_of_user
 from domain.records import Actor
 from infra.application import BanliApplication
 from infra.clock import Clock, china_date, today, utc_now
@@ -171,15 +172,23 @@ class Directory:
         if replay is not None:
             return replay, True
         unit = Unit.create(code=code, name=name, actor=actor.actor())
-        check_new_unit(unit.code, unit.name, [(u.code, u.name) for u in every_unit(self.app)])
+        self._check_new_unit(unit)
         answer = {"code": unit.code, "name": unit.name, "id": str(unit.id)}
         try:
-            self.app.record(unit.collect_events(), idempotency_row(ctx, answer))
+            # One transaction with the claims of its code and name: a twin created meanwhile
+            # (after the check read the directory) clashes on a claim.
+            claims = claims_of_unit(unit, actor.actor())
+            events = [*unit.collect_events(), *(e for c in claims for e in c.collect_events())]
+            self.app.record(events, idempotency_row(ctx, answer))
         except IntegrityError:
             if (replay := stored_answer(self.app.index, ctx)) is not None:
                 return replay, True
+            self._check_new_unit(unit)  # names the twin, now in the directory
             raise Conflict("单位代码已存在", f"unit {code!r} already exists") from None
         return answer, False
+
+    def _check_new_unit(self, unit: Unit) -> None:
+        check_new_unit(unit.code, unit.name, [(u.code, u.name) for u in every_unit(self.app)])
 
     def create_user(
         self,
@@ -224,11 +233,14 @@ class Directory:
             "token": None,
         }
         try:
-            # One transaction: no user without its grant (nor its idempotency answer).
-            events = [*user.collect_events(), *grant.collect_events()]
+            # One transaction: no user without its grant (nor its idempotency answer), nor
+            # without the claim of its name, on which a case twin created meanwhile clashes.
+            (claim,) = claims_of_user(user, actor.actor())
+            events = [*user.collect_events(), *grant.collect_events(), *claim.collect_events()]
             self.app.record(events, idempotency_row(ctx, answer))
         except IntegrityError:
             if (replay := stored_answer(self.app.index, ctx)) is not None:
                 return replay, True
+            check_new_username(user.username, self.usernames())  # names the twin
             raise Conflict("用户名已存在", f"user {user.username!r} already exists") from None
         return {**answer, "token": secret}, False

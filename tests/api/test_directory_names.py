@@ -5,8 +5,12 @@ import row naming 财政厅 fail, and ``fin`` beside ``FIN``. Each is refused an
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
+from infra.unit_names import every_unit
 from tests.api.accounts_support import browser, new_user
 from tests.api.conftest import Api
 from tests.api.test_pages import csrf_of, page_login
@@ -32,15 +36,6 @@ def test_usernames_of_letters_digits_and_marks_are_taken_and_can_be_disabled(
     new_user(api, username)
     reason = {"reason": "调离"}
     assert api.post(f"/v1/users/{username}/disable", reason, "boot").status_code == 201
-
-
-def test_a_username_differing_only_in_case_is_refused(api: Api) -> None:
-    new_user(api, "tst.zhang")
-    before = api.head()
-    answer = api.post("/v1/users", user_body("TST.ZHANG"), "boot")
-    assert answer.status_code == 409, answer.text
-    assert "用户名 TST.ZHANG 与已有用户 tst.zhang 只差大小写" in answer.json()["detail"]
-    assert api.head() == before
 
 
 @pytest.mark.parametrize(
@@ -84,3 +79,53 @@ def test_both_stores_refuse_such_names_alike_and_still_answer(backend_api: Api) 
     assert api.head() == before
     assert api.get("/v1/ledger", "office").status_code == 200
     assert api.get("/v1/cases", "office", q="测试").status_code == 200
+
+
+def stale_once(real: Callable[..., list[Any]]) -> Callable[..., list[Any]]:
+    """A directory read that misses, the first time, what another admin is creating at that
+    moment (its transaction not committed yet); read again, it sees it."""
+    calls = iter([True])
+
+    def read(*args: Any) -> list[Any]:
+        return [] if next(calls, False) else real(*args)
+
+    return read
+
+
+@pytest.mark.parametrize("read_before_the_other_wrote", [False, True])
+def test_a_username_differing_only_in_case_is_refused(
+    backend_api: Api, monkeypatch: pytest.MonkeyPatch, read_before_the_other_wrote: bool
+) -> None:
+    """Refused by the check; and when the check read the directory before the other user
+    existed (created at the same moment), by the write's own transaction, which names the
+    twin and writes nothing."""
+    api = backend_api
+    new_user(api, "tst.zhang")
+    if read_before_the_other_wrote:
+        directory = api.services.directory
+        monkeypatch.setattr(directory, "usernames", stale_once(directory.usernames))
+    before = api.head()
+    answer = api.post("/v1/users", user_body("TST.ZHANG"), "boot")
+    assert answer.status_code == 409, answer.text
+    assert "用户名 TST.ZHANG 与已有用户 tst.zhang 只差大小写" in answer.json()["detail"]
+    assert api.head() == before
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "said"),
+    [
+        ("fin", "另一个单位", "单位代码 fin 与已有单位 FIN 只差大小写"),
+        ("TS2", "FIN厅", "单位名称“FIN厅”已由单位 FIN 使用"),
+    ],
+)
+def test_a_unit_created_at_the_same_moment_as_its_twin_is_refused_by_the_write(
+    backend_api: Api, monkeypatch: pytest.MonkeyPatch, code: str, name: str, said: str
+) -> None:
+    api = backend_api
+    monkeypatch.setattr("infra.directory.every_unit", stale_once(every_unit))
+    before = api.head()
+    answer = api.post("/v1/units", {"code": code, "name": name}, "boot")
+    assert answer.status_code == 409, answer.text
+    assert said in answer.json()["detail"]
+    assert api.head() == before
+    assert api.get("/v1/ledger", "office").status_code == 200

@@ -179,3 +179,12 @@ def test_a_case_page_says_the_day_its_deadlines_are_judged_for_R_X3(api: Api) ->
     moment = datetime.now(UTC)
     then = auditor.get(f"/cases/{case_id}", params={"at": moment.isoformat()}).text
     assert f'id="deadlines-as-of">期限状态按 {china_date(moment).isoformat()} 计算' in then
+
+
+def test_the_event_log_lists_a_name_claim_in_words_and_links_no_case_R_X1(api: Api) -> None:
+    _li_ke(api)
+    client = logged_in(api, "shen_ji", role="auditor")
+    page = client.get("/audit?tab=log").text
+    rows = [r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "登记名称（唯一）" in r]
+    assert rows, "the claim of li_ke's name is not in the log"
+    assert not any("/cases/" in r for r in rows)

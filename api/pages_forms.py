@@ -10,6 +10,7 @@ rule: a form shown at the wrong moment is refused by the domain, with its rule i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -390,10 +391,23 @@ Parsed = dict[str, Any]
 Problems = dict[str, str]
 
 
+# People apart: a line each, or on one line after 、 or ；. One person: 姓名 职务 (any space, the
+# full-width one an input method types, or a comma between), or 姓名（职务）, as the timeline
+# and the 沟通联络总台账 print them. Read otherwise, 蒋振华（处长） had no rank, and 张三 处长、
+# 李四 科长 was one person ranked 处长、李四 科长.
+_PEOPLE_APART = re.compile(r"[\n、；;]")
+_NAME_AND_RANK_APART = re.compile(r"[\s,，]+")
+_RANK_IN_BRACKETS = re.compile(r"(.+?)\s*[（(](.+)[）)]")
+
+
 def _people(text: str) -> list[dict[str, str]]:
     people = []
-    for line in filter(None, (line.strip() for line in text.splitlines())):
-        name, _, rank = line.replace("，", " ").replace(",", " ").partition(" ")
+    for person in filter(None, (part.strip() for part in _PEOPLE_APART.split(text))):
+        bracketed = _RANK_IN_BRACKETS.fullmatch(person)
+        if bracketed:
+            name, rank = bracketed.groups()
+        else:
+            name, _, rank = _NAME_AND_RANK_APART.sub(" ", person).partition(" ")
         people.append({"name": name.strip(), "rank": rank.strip()})
     return people
 

@@ -41,6 +41,22 @@ def send(client: TestClient, case_id: str, name: str, form: dict[str, str]) -> h
     return response
 
 
+def visit_form(
+    client: TestClient, case_id: str, organised_by: str, visitors: str
+) -> dict[str, str]:
+    return form_of(
+        client,
+        case_id,
+        "visit",
+        organised_by=organised_by,
+        visitors=visitors,
+        persons="张三",
+        summary="走访",
+        proposer_opinion="满意",
+        occurred_on="2025-03-01",
+    )
+
+
 def refused_field(page: str) -> str:
     found = re.search(r'class="field refused">\s*<label for="[\w-]+?-(\w+)"', page)
     assert found, "no field marked refused"
@@ -290,18 +306,30 @@ def test_R_V1_a_refusal_names_the_units_by_their_names(api: Api) -> None:
     (FIN厅 in these tests), as everywhere else on it."""
     case_id = register_and_assign(api, "PX-V1")
     handler = logged_in(api, "fin_v1", role="handler", unit="FIN")
-    form = form_of(
-        handler,
-        case_id,
-        "visit",
-        organised_by="HOU",
-        visitors="王科长 科长",
-        persons="张三",
-        summary="走访",
-        proposer_opinion="满意",
-        occurred_on="2025-03-01",
-    )
+    form = visit_form(handler, case_id, organised_by="HOU", visitors="王科长 科长")
     refused = send(handler, case_id, "visit", form)
     assert refused.status_code == 409, refused.text
     assert "走访须由承办单位 FIN厅 自行组织" in refused.text
     assert "承办单位 FIN " not in refused.text
+
+
+@pytest.mark.parametrize(
+    "visitors",
+    [
+        "蒋振华（处长）\n李四(科长)",  # as the timeline and the 沟通联络总台账 print them
+        "蒋振华\u3000处长\n李四\u3000科长",  # the space a Chinese input method types
+        "蒋振华 处长、李四 科长",  # several on one line
+        "蒋振华，处长；李四,科长",
+    ],
+)
+def test_R_V4_visitors_are_read_as_clerks_write_them(api: Api, visitors: str) -> None:
+    case_id = register_and_assign(api, "PX-V4")
+    handler = logged_in(api, "fin_v4", role="handler", unit="FIN")
+    form = visit_form(handler, case_id, organised_by="FIN", visitors=visitors)
+    assert send(handler, case_id, "visit", form).status_code == 303
+    history = api.get(f"/v1/cases/{case_id}/history", "auditor").json()
+    visit = next(e for e in history["events"] if e["type"] == "VisitRecorded")
+    assert visit["data"]["visitors"] == [
+        {"name": "蒋振华", "rank": "处长"},
+        {"name": "李四", "rank": "科长"},
+    ]

@@ -356,6 +356,8 @@ def _choices(
             found[f.name] = extendable_kinds(case, who.unit)
         elif f.kind == "repeat":
             found[f.name] = possible_repeats(case)
+        elif f.kind == "finding":
+            found[f.name] = [(v, label("finding", v)) for v in case.reassessment_findings]
         elif f.kind == "event":
             # Each with the fields its type can have corrected, which the page then offers.
             found[f.name] = [

@@ -43,7 +43,8 @@ def options(vocabulary: str) -> tuple[tuple[str, str], ...]:
 @dataclass(frozen=True)
 class Field:
     """One input. ``kind``: text, textarea, date, select, bool (是/否), check, units (several
-    unit codes), unit (one), person (name and rank), people (a line per ``姓名 职务``), names
+    unit codes), unit (one), person (name and rank), people (a line per ``姓名 职务``), finding
+    (a 回头看's, those the case's reply class allows), names
     (a line each), own_unit (the handler's unit, not editable), reply, request (a reassignment
     request), shown_requests (the open reassignment requests, shown and not sent), extension
     (an extension request), shown_recommendation (the office's recommendation a ruling
@@ -294,6 +295,11 @@ def undoable_merge(case: CasePublic, events: list[Any]) -> bool:
     page cannot see the primary's reply, and the domain's refusal then says why."""
     merge = case.merge
     return merge is not None and merge.answered_by is None and not reply_under_way(case)
+
+
+def reassessable(case: CasePublic, events: list[Any]) -> bool:
+    """R-Rv1: a 回头看 has something it may find (an A- or B-class reply issued)."""
+    return bool(case.reassessment_findings)
 
 
 def remindable(case: CasePublic, events: list[Any]) -> bool:

@@ -22,6 +22,7 @@ from api.pages_forms import (
     mergeable,
     options,
     owes_a_reply,
+    reassessable,
     remindable,
     undoable_merge,
 )
@@ -217,9 +218,11 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         "回头看",
         frozenset({"office", "supervisor"}),
         sr.Reassessment,
-        (Field("finding", "结论", "select", options("finding")), NOTE, DAY),
+        # R-Rv1: the findings the latest issued reply's class allows; no form without any.
+        (Field("finding", "结论", "finding"), NOTE, DAY),
         stages=frozenset({"replied", "rehandling", "closed"}),
         rule_fields={"R-Rv1": "finding"},
+        due=reassessable,
     ),
     CaseForm(
         "close-out",

@@ -19,6 +19,7 @@ from domain.vocabulary import (
     DisclosureStatus,
     DocumentKind,
     FeedbackSource,
+    Finding,
     KeySource,
     Kind,
     Level,
@@ -227,6 +228,7 @@ class CasePublic(Public):
     merge: MergePublic | None
     under_supervision: bool
     closed_out_on: date | None
+    reassessment_findings: list[Finding]  # R-Rv1: by the latest issued reply's class
     deadlines: list[DeadlinePublic]
     extensions: list[ExtensionPublic]
     possible_repeats: list[PossibleRepeatPublic]

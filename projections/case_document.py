@@ -15,6 +15,7 @@ from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.case_deadlines import case_deadlines
 from domain.documents import reply_letter
 from domain.records import Disclosure, DisclosureReview, Document, ProposerLink, Reply
+from domain.rules.review import reassessment_findings
 from projections.core import case_heading
 
 
@@ -125,6 +126,8 @@ def case_document(case: Case, calendar: WorkdayCalendar, as_of: date) -> dict[st
         "merge": plain(case.merge),
         "under_supervision": case.under_supervision,
         "closed_out_on": _iso(case.closed_out_on),
+        # R-Rv1: what a 回头看 may find now (the form offers these, and none when empty).
+        "reassessment_findings": reassessment_findings(case),
         "deadlines": [d.as_dict() for d in case_deadlines(case, calendar, as_of)],
         # R-E1: every request for more time and the office's decision; R-S4: earlier years'
         # cases found alike on registration, with the office's verdict.

@@ -30,6 +30,13 @@ def check_finding(classification: str, finding: object) -> str:
     return str(finding)
 
 
+def reassessment_findings(case: CaseState) -> list[str]:
+    """R-Rv1: what a reassessment of the case may find, by its latest issued reply's class
+    (``check_finding``), in the findings' order: none before a reply, nor after a C-class one."""
+    allowed = FINDINGS_BY_CLASS.get(latest_issued_classification(case) or "", frozenset())
+    return [finding for finding in FINDING_WORDS if finding in allowed]
+
+
 def check_reassessable(case: CaseState, occurred_on: date) -> str:
     """R-Rv1: A replies are checked for implementation, B for progress; C has no commitment.
     What a reply promised is looked at after it was issued (R-X1)."""

@@ -48,6 +48,7 @@ from api.pages_forms import (
     possible_repeats,
     recommendation_shown,
     replies_for,
+    reply_words,
 )
 from api.pages_labels import label
 from api.pages_merge import merge_command
@@ -324,6 +325,7 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         # without saying as of when).
         "deadlines_as_of": china_date(at) if at else today(),
         "choices": lambda form: _choices(svc, form, case, who, events, units),
+        "reply_words": reply_words,
         # What a form's unit fields start on (a ruling: the office's recommendation, R-A2).
         "presets": lambda form: form.presets(case) if form.presets else {},
         # The link form's one-time key (api/pages_case_files.py): a repost replays its link.

@@ -21,7 +21,7 @@ from api.pages_ledger_rows import is_remindable
 from api.pages_web import Form
 from api.schemas import Body
 from api.schemas_audit import AuditEventPublic
-from api.schemas_case import CasePublic
+from api.schemas_case import CasePublic, ReplyPublic
 from domain.corrections import CORRECTABLE
 from domain.deadlines.status import OPEN_STATUSES
 from domain.records import Actor
@@ -130,11 +130,23 @@ def replies_for(
             continue
         if reply.reply_id in decided:
             continue
-        unit = names.get(reply.unit, reply.unit)
-        status = LABELS["reply_status"][reply.status]
-        word = f"{unit} · {reply.classification} 类 · {status}"
-        found.append((reply.reply_id, word + (" · 进一步答复" if reply.further else "")))
+        found.append((reply.reply_id, reply_words(reply, names)))
     return found
+
+
+def reply_words(reply: ReplyPublic, names: Mapping[str, str]) -> str:
+    """A reply as a choice names it: unit, class, status, the day it was submitted and its 文号
+    once issued. Unit and class alone named a returned reply and its resubmission alike, and a
+    reply letter could be filed under the returned one."""
+    words = [
+        names.get(reply.unit, reply.unit),
+        f"{reply.classification} 类",
+        LABELS["reply_status"][reply.status],
+        *(["进一步答复"] if reply.further else []),
+        f"{reply.submitted_on.isoformat()} 送审",
+        *([reply.document_number] if reply.document_number else []),
+    ]
+    return " · ".join(words)
 
 
 def decided_disclosures(case: CasePublic) -> set[str]:

@@ -148,3 +148,25 @@ def test_a_co_opinion_ended_by_the_override_is_not_shown_as_completed_later_R_D8
     completed = re.sub(r"<[^>]+>", "", cells[-1])
     assert "逾期未办 4 天" in cells[3]
     assert completed.startswith("2025-04-05 终止") and "2025-04-10 才办（已终止后）" in completed
+
+
+def test_the_upload_forms_reply_choices_tell_a_returned_reply_from_its_resubmission(
+    api: Api,
+) -> None:
+    """A review found 卫生健康委 · A 类 offered twice once a returned reply was resubmitted:
+    the letter could go to the returned one. Each choice says its status and when it was
+    submitted."""
+    case_id = register_and_assign(api, "PX-UP2")
+    assert api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin").status_code
+    first = api.post(f"/v1/cases/{case_id}/replies", reply_body(), "handler_fin").json()
+    back = {"approved": False, "leader": "钱厅长", "note": "请先沟通", "occurred_on": "2025-04-02"}
+    returned = api.post(f"/v1/cases/{case_id}/replies/{first['reply_id']}/approval", back, "leader")
+    assert returned.status_code == 201, returned.text
+    again = {**reply_body(), "occurred_on": "2025-04-03"}
+    second = api.post(f"/v1/cases/{case_id}/replies", again, "handler_fin").json()
+    page = logged_in(api, "fin_up2", role="handler", unit="FIN").get(f"/cases/{case_id}").text
+    select = re.search(r'<select id="upload-reply_id".*?</select>', page, re.S)
+    assert select, "no reply choice on the upload form"
+    words = dict(re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', select.group(0)))
+    assert words[first["reply_id"]] == "FIN厅 · A 类 · 已退回重办 · 2025-04-01 送审"
+    assert words[second["reply_id"]] == "FIN厅 · A 类 · 待审批 · 2025-04-03 送审"

@@ -30,6 +30,7 @@ from domain.business_day import CHINA
 from domain.checks import case_number_form
 from infra.clock import today
 from infra.directory import Principal
+from projections.audit_trail import correction_day
 
 router = APIRouter(include_in_schema=False)
 Auditor = Annotated[Principal, Depends(roles("auditor", "admin"))]
@@ -72,6 +73,7 @@ def audit_page(request: Request, who: Auditor, svc: Svc) -> HTMLResponse:
         "tabs": TABS,
         "china_time": china_time,
         "not_cases": NOT_CASES,
+        "correction_day": correction_day,
         "next_cursor": None,
     }
     with page_errors():

@@ -54,6 +54,7 @@ from api.pages_labels import label
 from api.pages_merge import merge_command
 from api.pages_refusals import (
     UNIT_CODE,
+    bare_label,
     domain_words,
     validation_problems,
     with_field_words,
@@ -74,7 +75,8 @@ from infra.directory import Principal
 router = APIRouter(include_in_schema=False)
 # Text of an event's data shown on the timeline, by key (the rest is listed as it is stored).
 FIELD_LABELS = {
-    **CORRECTABLE_TEXT,
+    # Without the form's hint of how to type it: 发生日期, not 发生日期（YYYY-MM-DD）.
+    **{key: bare_label(label) for key, label in CORRECTABLE_TEXT.items()},
     "unit": "单位",
     "lead_unit": "主办单位",
     "co_units": "会办单位",
@@ -228,6 +230,21 @@ def event_lines(event: AuditEventPublic, names: Mapping[str, str]) -> list[tuple
     return lines
 
 
+def correction_lines(
+    events: list[AuditEventPublic], names: Mapping[str, str]
+) -> dict[str, list[tuple[str, str]]]:
+    """History shows both (R-X2): each corrected event's corrections, in order, as the
+    correcting event's number and what it changed in words, shown beside what was first
+    recorded (the corrected contact still read only its first date)."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for event in events:
+        changed = event.data.get("corrected")
+        if event.corrects and isinstance(changed, dict):
+            version = event.id.rsplit(":", 1)[1]
+            found.setdefault(event.corrects, []).append((version, shown("", changed, names)))
+    return found
+
+
 def shown(key: str, value: Any, names: Mapping[str, str]) -> str:
     """An event's value as words: people as 姓名（职务）, units by name, vocabularies in
     Chinese."""
@@ -319,6 +336,7 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         # Deliveries are facts of now, not of the log: a past moment's page shows none.
         "notices": [] if at else notice_lines(svc, who, case_id),
         "event_lines": event_lines,
+        "corrections": correction_lines(events, units),
         "china_time": china_time,
         "today": today(),
         # The day the deadlines' statuses are judged for (a printed page said 已逾期 573 天

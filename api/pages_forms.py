@@ -31,6 +31,7 @@ from domain.rules.deadlines import EXTENDABLE
 from domain.rules.disclosure import approves_publishing
 from infra import paper_labels as words
 from infra.directory import Principal
+from projections.audit_trail import correction_day
 
 OPEN = frozenset({"handling", "replied", "rehandling"})
 ANY = frozenset({"registered", "handling", "replied", "rehandling", "closed"})
@@ -365,9 +366,8 @@ def corrected_day(event: AuditEventPublic, events: list[AuditEventPublic]) -> ob
     (R-X2; a corrected contact was still listed under its first date)."""
     day: object = event.occurred_on
     for later in events:
-        moved = later.data.get("corrected") if later.corrects == event.id else None
-        if isinstance(moved, dict) and "occurred_on" in moved:
-            day = moved["occurred_on"]
+        moved = correction_day(later.data) if later.corrects == event.id else None
+        day = moved or day
     return day
 
 

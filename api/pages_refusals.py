@@ -78,7 +78,7 @@ def field_words(location: tuple[Any, ...], labels: Mapping[str, str]) -> str:
         if isinstance(step, int):
             words += f"第 {step + 1} 项"
         elif not words:
-            words = _bare(labels.get(str(step), str(step)))
+            words = bare_label(labels.get(str(step), str(step)))
         else:
             words += f"的{PART_WORDS.get(str(step), str(step))}"
     return words
@@ -107,7 +107,7 @@ def validation_sentence(invalid: ValidationError, labels: Mapping[str, str]) -> 
 
 def domain_words(error: DomainError, labels: Mapping[str, str]) -> str:
     """A domain refusal in a page's words: "note 不能为空" is "说明不能为空" on the page."""
-    return worded(error, {name: _bare(label) for name, label in labels.items()})
+    return worded(error, {name: bare_label(label) for name, label in labels.items()})
 
 
 # A unit code as the domain's refusals name a unit ("承办单位 FIN"): capitals, digits, _ and -,
@@ -128,7 +128,7 @@ FIELD_CODE = re.compile(r"(?<![A-Za-z0-9_])[a-z][a-z_]*(?![A-Za-z0-9_])")
 def with_field_words(text: str, labels: Mapping[str, str]) -> str:
     """``text`` with each field code ``labels`` has a word for replaced by that word (without
     its hint): a correction's refusal names the corrected event's fields, not the form's."""
-    return FIELD_CODE.sub(lambda m: _bare(labels.get(m.group(0), m.group(0))), text)
+    return FIELD_CODE.sub(lambda m: bare_label(labels.get(m.group(0), m.group(0))), text)
 
 
 # A refusal's list of the values a field takes, as ``check_one_of`` writes it: ['a', 'b'].
@@ -147,6 +147,6 @@ def with_value_words(text: str, vocabularies: Sequence[Mapping[str, str]]) -> st
     return VALUE_LIST.sub(said, text)
 
 
-def _bare(label: str) -> str:
+def bare_label(label: str) -> str:
     """A label without its hint in brackets: "联系人（姓名、职务）" → "联系人"."""
     return label.split("（", 1)[0].strip() or label

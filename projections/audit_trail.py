@@ -140,10 +140,15 @@ def days_late(row: Row) -> int:
 
 
 def _corrected_day(row: Row) -> str | None:
-    """The ``occurred_on`` a correction gives the event it corrects, if it gives one."""
     if row.get("corrects_version") is None or not row.get("data"):
         return None
-    corrected = json.loads(row["data"]).get("corrected")
+    return correction_day(json.loads(row["data"]))
+
+
+def correction_day(data: Mapping[str, Any]) -> str | None:
+    """The ``occurred_on`` a correction's data gives the event it corrects, if it gives one:
+    the day it claims, from which R-X1 counts it late too."""
+    corrected = data.get("corrected")
     day = corrected.get("occurred_on") if isinstance(corrected, dict) else None
     return day if isinstance(day, str) else None
 

@@ -188,3 +188,29 @@ def test_the_event_log_lists_a_name_claim_in_words_and_links_no_case_R_X1(api: A
     rows = [r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "登记名称（唯一）" in r]
     assert rows, "the claim of li_ke's name is not in the log"
     assert not any("/cases/" in r for r in rows)
+
+
+def test_a_corrected_date_is_shown_beside_the_first_with_links_both_ways_R_X2(api: Api) -> None:
+    """History shows both (R-X2): the corrected contact links to its correction and says what
+    it changed, beside the date first recorded; the 补记事件 tab shows the day the correction
+    claims, from which its days late count (R-X1), and says 更正 once."""
+    case_id = register_and_assign(api, "P-74")
+    today = date.today().isoformat()
+    contact = api.post(f"/v1/cases/{case_id}/contacts", contact_body(on=today), "handler_fin")
+    event_id = contact.json()["events"][-1]["id"]
+    body = {"event_id": event_id, "reason": "日期录错", "corrected": {"occurred_on": "2025-02-10"}}
+    corrected = api.post(f"/v1/cases/{case_id}/corrections", body, "handler_fin")
+    assert corrected.status_code == 201, corrected.text
+    fix = corrected.json()["events"][-1]["id"].rsplit(":", 1)[1]
+    shen_ji = logged_in(api, "shen_ji_4", role="auditor")
+    page = shen_ji.get(f"/cases/{case_id}").text
+    entry = re.search(rf'<li id="ev-{event_id.rsplit(":", 1)[1]}".*?</li>', page, re.S)
+    assert entry is not None
+    assert f'href="#ev-{fix}"' in entry.group(0)
+    assert f"#{fix} 更正为：发生日期：2025-02-10" in re.sub(r"<[^>]+>", "", entry.group(0))
+    assert f'发生：<time datetime="{today}">{today}</time>' in entry.group(0)
+    late = shen_ji.get("/audit?tab=late").text
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", late, re.S) if f"P-74 #{fix}<" in r)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
+    assert "更正所称 2025-02-10" in text
+    assert "更正 更正" not in text

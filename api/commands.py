@@ -22,7 +22,6 @@ from api.problems import ApiProblem
 from api.schemas import CommandAnswer
 from domain.case import Case
 from domain.commands import CaseCommand
-from domain.errors import InvalidInput
 from infra.clock import today
 from infra.command_context import CommandContext, CommandResult, request_fingerprint
 from infra.directory import Directory, Principal
@@ -112,8 +111,7 @@ def check_units_exist(directory: Directory, command: CaseCommand) -> None:
     for field in UNIT_FIELDS:
         named = getattr(command, field, None)
         for code in (named,) if isinstance(named, str) else named or ():
-            if not directory.unit_exists(code):
-                raise InvalidInput(f"单位不存在：{code}", f"unit {code!r} does not exist")
+            directory.check_unit_exists(code)
 
 
 def command_context(

@@ -40,6 +40,7 @@ ReportReader = Annotated[Principal, Depends(require("office", "leader", "supervi
 def _file(
     svc: Services,
     views: Sequence[str],
+    unit: str | None,
     write: Callable[[Path, bool], Basis],
     name: str,
     media_type: str,
@@ -47,6 +48,10 @@ def _file(
 ) -> FileResponse:
     """The file ``write`` makes, sent from disk and removed once sent."""
     views_current(svc, *views)  # read-your-writes, as every read
+    if unit is not None:
+        # A paper states whose it is (its title, its 说明): one for a unit no one can find,
+        # all zeros, was written for a review's hand-made address.
+        svc.directory.check_unit_exists(unit)
     handle, raw = tempfile.mkstemp(prefix="banli-export-", suffix=Path(name).suffix)
     os.close(handle)
     path = Path(raw)
@@ -73,6 +78,7 @@ def _xlsx(svc: Services, name: str, query: ExportQuery) -> FileResponse:
     return _file(
         svc,
         chosen.views,
+        query.unit,
         lambda path, live: export(svc.app, svc.views, name, query, path, live=live),
         f"{chosen.title}{year}.xlsx",
         XLSX,
@@ -160,6 +166,7 @@ def annual_docx(
     return _file(
         svc,
         (FACTS, PAPERS),
+        unit,
         lambda path, live: annual_report(svc.app, svc.views, query, path, live=live),
         f"{year}年度承办工作总结.docx",
         DOCX,

@@ -156,6 +156,10 @@ class Directory:
     def unit_exists(self, code: str) -> bool:
         return Unit.create_id(code) in self.app.repository
 
+    def check_unit_exists(self, code: str) -> None:
+        if not self.unit_exists(code):
+            raise InvalidInput(f"单位不存在：{code}", f"unit {code!r} does not exist")
+
     def usernames(self) -> list[str]:
         """Every user's name (hundreds at most: read when a user is created); the store's
         index lists each stream that begins with ``UserCreated``."""
@@ -218,8 +222,8 @@ class Directory:
             actor=actor.actor(),
         )
         check_new_username(user.username, self.usernames())
-        if user.unit_code is not None and not self.unit_exists(user.unit_code):
-            raise InvalidInput("单位不存在", f"unit {user.unit_code!r} does not exist")
+        if user.unit_code is not None:
+            self.check_unit_exists(user.unit_code)
         if password is not None:
             user.change_password(
                 password_hash=hash_password(check_password(password)), actor=actor.actor()

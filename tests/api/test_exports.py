@@ -536,3 +536,15 @@ def test_figures_at_a_position_leave_out_a_damaged_case_and_name_it_R_X2(
     assert f"未计入本表：D-1（{damaged}）" in text
     # Figures that need no position still come from the live 台账, which holds the case.
     assert download(api, "/v1/exports/ledger.xlsx").headers["x-banli-damaged-cases"] == ""
+
+
+@pytest.mark.parametrize("path", ["/v1/reports/annual.docx", "/v1/exports/ledger.xlsx"])
+def test_a_paper_for_a_unit_that_does_not_exist_is_refused_not_written_for_it(
+    demo_api: Api, path: str
+) -> None:
+    """A review's hand-made address gave 2025年度承办工作总结——ZZZ, full of zeros: a paper
+    titled for a unit no one can find. It is refused, naming the code."""
+    refused = demo_api.get(path, "office", year=2025, unit="ZZZ")
+    assert refused.status_code == 422, refused.text
+    assert "单位不存在：ZZZ" in refused.json()["detail"]
+    assert demo_api.get(path, "office", year=2025, unit="FIN").status_code == 200

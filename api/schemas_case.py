@@ -50,6 +50,10 @@ class ReplyPublic(Public):
     copies: list[str]
     further: bool  # a further reply after dissatisfaction (R-F2)
     submitted_on: date
+    # R-R2: the leader's decision (approved, or returned to be redone) and its note
+    leader: str | None
+    decided_on: date | None
+    decision_note: str | None
     issued_on: date | None
     document_number: str | None
     document_id: str | None  # its letter (答复函), for the public register to link

@@ -32,6 +32,10 @@ def _reply(case: Case, reply: Reply) -> dict[str, Any]:
         "copies": reply.copies,
         "further": reply.further,
         "submitted_on": _iso(reply.submitted_on),
+        "leader": reply.leader,
+        # One of the two: a returned reply is redone as a new one, never approved.
+        "decided_on": _iso(reply.approved_on or reply.returned_on),
+        "decision_note": reply.decision_note,
         "issued_on": _iso(reply.issued_on),
         "document_number": reply.document_number,
         "document_id": letter.document_id if letter else None,

@@ -150,23 +150,49 @@ def test_a_co_opinion_ended_by_the_override_is_not_shown_as_completed_later_R_D8
     assert completed.startswith("2025-04-05 终止") and "2025-04-10 才办（已终止后）" in completed
 
 
+def returned_reply(api: Api, number: str) -> tuple[str, str]:
+    """A case whose FIN reply (submitted 2025-04-01) 钱厅长 returned on 2025-04-02 with the note
+    请先沟通: (case id, reply id)."""
+    case_id = register_and_assign(api, number)
+    assert api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin").status_code
+    reply_id: str = api.post(f"/v1/cases/{case_id}/replies", reply_body(), "handler_fin").json()[
+        "reply_id"
+    ]
+    back = {"approved": False, "leader": "钱厅长", "note": "请先沟通", "occurred_on": "2025-04-02"}
+    returned = api.post(f"/v1/cases/{case_id}/replies/{reply_id}/approval", back, "leader")
+    assert returned.status_code == 201, returned.text
+    return case_id, reply_id
+
+
 def test_the_upload_forms_reply_choices_tell_a_returned_reply_from_its_resubmission(
     api: Api,
 ) -> None:
     """A review found 卫生健康委 · A 类 offered twice once a returned reply was resubmitted:
     the letter could go to the returned one. Each choice says its status and when it was
     submitted."""
-    case_id = register_and_assign(api, "PX-UP2")
-    assert api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin").status_code
-    first = api.post(f"/v1/cases/{case_id}/replies", reply_body(), "handler_fin").json()
-    back = {"approved": False, "leader": "钱厅长", "note": "请先沟通", "occurred_on": "2025-04-02"}
-    returned = api.post(f"/v1/cases/{case_id}/replies/{first['reply_id']}/approval", back, "leader")
-    assert returned.status_code == 201, returned.text
+    case_id, first = returned_reply(api, "PX-UP2")
     again = {**reply_body(), "occurred_on": "2025-04-03"}
     second = api.post(f"/v1/cases/{case_id}/replies", again, "handler_fin").json()
     page = logged_in(api, "fin_up2", role="handler", unit="FIN").get(f"/cases/{case_id}").text
     select = re.search(r'<select id="upload-reply_id".*?</select>', page, re.S)
     assert select, "no reply choice on the upload form"
     words = dict(re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', select.group(0)))
-    assert words[first["reply_id"]] == "FIN厅 · A 类 · 已退回重办 · 2025-04-01 送审"
+    assert words[first] == "FIN厅 · A 类 · 已退回重办 · 2025-04-01 送审"
     assert words[second["reply_id"]] == "FIN厅 · A 类 · 待审批 · 2025-04-03 送审"
+
+
+def test_a_reply_row_says_who_decided_it_when_and_why(api: Api) -> None:
+    """A returned reply said only 已退回重办: the leader's reason was in the timeline alone,
+    where the unit redoing it had to look for it. The row names the leader, the day and the
+    note (R-R2), and the case's replies carry them (``leader``, ``decided_on``,
+    ``decision_note``)."""
+    case_id, _ = returned_reply(api, "PX-RET")
+    (shown,) = api.case(case_id)["replies"]
+    assert (shown["leader"], shown["decided_on"], shown["decision_note"]) == (
+        "钱厅长",
+        "2025-04-02",
+        "请先沟通",
+    )
+    page = logged_in(api, "fin_ret", role="handler", unit="FIN").get(f"/cases/{case_id}").text
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "已退回重办" in r)
+    assert "钱厅长 2025-04-02 退回：请先沟通" in re.sub(r"<[^>]+>", "", row)

@@ -59,6 +59,24 @@ NOT_CASES = frozenset(
         "KeyCaseCounted",
     }
 )
+# What a decision decided, beside its event's word (an approval and a return both read 答复审批,
+# and an auditor opened each to tell them apart): by its ``approved``, as its form says it.
+DECISION_WORDS = {
+    "ReplyDecided": ("批准", "退回重办"),
+    "ExtensionDecided": ("同意", "不同意"),
+    "ReassignmentDecided": ("同意", "不同意"),
+}
+
+
+def decision_word(event_type: str, data: dict[str, Any]) -> str:
+    """The decision an event records, in words ("" for an event that decides nothing)."""
+    words = DECISION_WORDS.get(event_type)
+    approved = data.get("approved")
+    if words is None or not isinstance(approved, bool):
+        return ""
+    return words[0] if approved else words[1]
+
+
 PAGE_SIZE = 100
 # The office-recorded feedback the signals tab lists (their count is shown in full).
 SIGNAL_ROWS = 200
@@ -74,6 +92,7 @@ def audit_page(request: Request, who: Auditor, svc: Svc) -> HTMLResponse:
         "china_time": china_time,
         "not_cases": NOT_CASES,
         "correction_day": correction_day,
+        "decision_word": decision_word,
         "next_cursor": None,
     }
     with page_errors():

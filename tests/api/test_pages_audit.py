@@ -14,6 +14,7 @@ from api.pages_audit import china_hour
 from infra.clock import china_date, today
 from tests.api.conftest import Api, case_body, contact_body, register_and_assign
 from tests.api.test_pages import csrf_of, logged_in
+from tests.api.test_pages_override import returned_reply
 
 
 def _li_ke(api: Api) -> str:
@@ -214,3 +215,11 @@ def test_a_corrected_date_is_shown_beside_the_first_with_links_both_ways_R_X2(ap
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
     assert "更正所称 2025-02-10" in text
     assert "更正 更正" not in text
+
+
+def test_the_event_log_says_what_a_decision_decided_R_X1(api: Api) -> None:
+    """An approval and a return both read 答复审批: an auditor opened each to tell them apart."""
+    returned_reply(api, "P-75")
+    page = logged_in(api, "shen_ji_5", role="auditor").get("/audit?tab=log").text
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "P-75 #" in r and "审批" in r)
+    assert "答复审批 · 退回重办" in re.sub(r"<[^>]+>", "", row)

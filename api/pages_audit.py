@@ -6,6 +6,7 @@ chain's verification, and a case found by number and shown as it was at any mome
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -84,9 +85,17 @@ SIGNAL_ROWS = 200
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, who: Auditor, svc: Svc) -> HTMLResponse:
+    return _audit(request, who, svc)
+
+
+def _audit(
+    request: Request, who: Principal, svc: Svc, lookup: Lookup | None = None, status: int = 200
+) -> HTMLResponse:
+    """The page on its tab; ``lookup``: a refused case lookup, said beside its field."""
     tab = query_choice(request, "tab", TABS) or "signals"
     cursor = request.query_params.get("cursor") or None
     context: dict[str, Any] = {
+        "lookup": lookup or Lookup(),
         "tab": tab,
         "tabs": TABS,
         "china_time": china_time,
@@ -115,7 +124,7 @@ def audit_page(request: Request, who: Auditor, svc: Svc) -> HTMLResponse:
             context.update(_verify_tab(svc))
         bursts = context["signals"]["bursts"] if "signals" in context else []
         context.update(_names(svc, context.get("events", []), [b["user"] for b in bursts]))
-    return render(request, "audit.html", who, context)
+    return render(request, "audit.html", who, context, status)
 
 
 # What a verification run is doing, in the page's words.
@@ -187,12 +196,36 @@ def china_hour(hour: str) -> str:
     return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:00")
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """The case lookup as typed, and why it was refused (``field``: the one at fault)."""
+
+    number: str = ""
+    at: str = ""
+    field: str = ""
+    problem: str = ""
+
+
 @router.get("/audit/case")
 def find_case(request: Request, who: Auditor, svc: Svc) -> Response:
-    """A case by its number, on its page as of the moment asked (R-X3)."""
+    """A case by its number, on its page as of the moment asked (R-X3). A refusal is said
+    beside its field on the 审计 page, the form keeping what was typed (a page of its own
+    had lost it)."""
     number = (request.query_params.get("number") or "").strip()
     at = request.query_params.get("at") or ""
-    check_past(parse_moment(at))  # refused here (400) rather than on the case page
+    try:
+        check_past(parse_moment(at))  # refused here (400) rather than on the case page
+    except PageRefused as refused:
+        return _audit(request, who, svc, Lookup(number, at, "at", refused.message), 400)
+    try:
+        return see_other(_case_at(svc, who, number, at))
+    except PageRefused as refused:
+        lookup = Lookup(number, at, "number", refused.message)
+        return _audit(request, who, svc, lookup, refused.status)
+
+
+def _case_at(svc: Svc, who: Principal, number: str, at: str) -> str:
+    """The address of the case numbered ``number``, as of ``at``."""
     if not number:
         raise PageRefused(400, "请输入件的编号")
     # As registration takes a number (full-width, composed or not), and in any letter case:
@@ -204,5 +237,4 @@ def find_case(request: Request, who: Auditor, svc: Svc) -> Response:
     if not found.items:
         raise PageRefused(404, f"没有编号为 {number} 的件")
     first = min(found.items, key=lambda item: item.number != typed)
-    target = f"/cases/{first.case_id}"
-    return see_other(target + (f"?at={at}" if at else ""))
+    return f"/cases/{first.case_id}" + (f"?at={at}" if at else "")

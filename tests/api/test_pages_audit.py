@@ -8,6 +8,7 @@ import re
 import time
 from datetime import UTC, date, datetime
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.pages_audit import china_hour
@@ -223,3 +224,28 @@ def test_the_event_log_says_what_a_decision_decided_R_X1(api: Api) -> None:
     page = logged_in(api, "shen_ji_5", role="auditor").get("/audit?tab=log").text
     row = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "P-75 #" in r and "审批" in r)
     assert "答复审批 · 退回重办" in re.sub(r"<[^>]+>", "", row)
+
+
+@pytest.mark.parametrize(
+    ("number", "at", "field", "said"),
+    [
+        ("JY-0099", "", "number", "没有编号为 JY-0099 的件"),
+        ("JY-0021", "2099-01-01T09:00", "at", "晚于现在"),
+        ("JY-0021", "明天", "at", "无效"),
+    ],
+)
+def test_a_refused_lookup_is_said_beside_the_field_and_keeps_what_was_typed_R_X3(
+    api: Api, number: str, at: str, field: str, said: str
+) -> None:
+    """A refused lookup went to a page of its own, and the form was typed again."""
+    register_and_assign(api, "JY-0021")
+    client = logged_in(api, "reader_2", role="auditor")
+    page = client.get("/audit/case", params={"number": number, "at": at})
+    assert page.status_code in (400, 404)
+    form = re.search(r'<form method="get" action="/audit/case".*?</form>', page.text, re.S)
+    assert form is not None, "the lookup form is on the refusal"
+    refused = re.search(
+        rf'<div class="field refused">\s*<label for="a-{field}">.*?</div>', form[0], re.S
+    )
+    assert refused is not None and said in refused[0]
+    assert f'value="{number}"' in form[0] and f'value="{at}"' in form[0]

@@ -163,6 +163,7 @@ SAME_KEY_OTHER_MEANING = {
 }
 # Event data keys whose values are words of a vocabulary (``pages_labels``).
 VALUE_LABELS = {
+    "content_type": "content_type",
     "phase": "phase",
     "channel": "channel",
     "kind": "kind",

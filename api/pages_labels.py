@@ -13,6 +13,7 @@ import re
 from typing import Final
 
 from infra import paper_labels as words
+from infra.file_types import FORMAT_WORDS
 
 LABELS: Final[dict[str, dict[str, str]]] = {
     "kind": dict(words.KIND),
@@ -50,6 +51,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "published_late": "逾期公开",
         "withheld": "不予公开",
     },
+    "content_type": FORMAT_WORDS,
     "reply_status": {
         "submitted": "待审批",
         "returned": "已退回重办",

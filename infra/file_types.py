@@ -26,6 +26,15 @@ PDF, DOCX, OFD, JPEG, PNG, TEXT = (
     "image/png",
     "text/plain; charset=utf-8",
 )
+# Each format as people name it (the timeline's 文件格式).
+FORMAT_WORDS = {
+    PDF: "PDF",
+    DOCX: "Word 文档（DOCX）",
+    OFD: "OFD 版式文件",
+    JPEG: "JPEG 图片",
+    PNG: "PNG 图片",
+    TEXT: "文本",
+}
 BY_EXTENSION = {
     ".pdf": PDF,
     ".docx": DOCX,

@@ -149,3 +149,20 @@ def test_the_feedback_section_shows_the_proposer_and_the_office_apart_R_F4(api: 
     proposer, office = section.split('class="source-office"')
     assert "代表委员本人" in proposer and "1 条" in proposer and "答复很具体" in proposer
     assert "办公室代录" in office and "0 条" in office and "答复很具体" not in office
+
+
+def test_the_timeline_names_a_files_format_in_words(api: Api) -> None:
+    """It read 文件格式：application/pdf, a word for machines."""
+    case_id, reply_id = issued(api, "P-5")
+    client = office_page(api)
+    fields = {"kind": "reply_letter", "reply_id": reply_id, "occurred_on": "2025-04-10"}
+    files = {"file": ("答复函.pdf", f.PDF, "application/pdf")}
+    sent = client.post(
+        f"/cases/{case_id}/documents",
+        data={**fields, "_csrf": csrf_of(client, f"/cases/{case_id}")},
+        files=files,
+    )
+    assert sent.status_code in (200, 303), sent.text
+    page = client.get(f"/cases/{case_id}").text
+    assert '<span class="muted">文件格式：</span>PDF' in page
+    assert "application/pdf" not in page

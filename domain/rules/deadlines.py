@@ -62,6 +62,12 @@ def extendable_deadline(
             f"时限 {found.due_on} 已办结，无需延期",
             f"the {kind} deadline of {found.due_on} is met ({found.status})",
         )
+    # Before the passed check: an extended deadline is no longer pending, and a second request
+    # was refused as if its date had passed, the granted date months away.
+    if any(_same_deadline(r, kind, unit, found.opened_on) for r in case.extensions.values()):
+        raise RuleViolation(
+            "R-E1", "每个时限只能延期一次", "a deadline is extended at most once (or asked once)"
+        )
     if found.status not in ("pending", "due_soon") or on > found.due_on:
         raise RuleViolation(
             "R-E1",
@@ -69,10 +75,6 @@ def extendable_deadline(
             f"the {kind} deadline of {found.due_on} has passed ({found.status})",
         )
     _check_not_closed_since(found, known)
-    if any(_same_deadline(r, kind, unit, found.opened_on) for r in case.extensions.values()):
-        raise RuleViolation(
-            "R-E1", "每个时限只能延期一次", "a deadline is extended at most once (or asked once)"
-        )
     return found
 
 

@@ -174,3 +174,16 @@ def test_the_overview_says_how_many_on_time_figures_were_extended_R_E1(backend_a
         '<span class="by-source extended" title="R-E1：按批准延期后的期限计算">其中延期 1 件</span>'
         in page
     )
+
+
+def test_a_second_request_after_a_grant_is_refused_as_a_second_one_R_E1(backend_api: Api) -> None:
+    """It was refused as if the deadline had passed (时限 … 已过), the new date months away."""
+    api = backend_api
+    case_id = register_and_assign(api, "EXT-4")
+    assert decide(api, case_id, ask(api, case_id)).status_code == 201
+    head = api.head()
+    path = f"/v1/cases/{case_id}/extension-requests"
+    again = api.post(path, {**ASK, "occurred_on": "2025-05-02"}, "handler_fin")
+    assert (again.status_code, again.json()["rule"]) == (409, "R-E1")
+    assert "每个时限只能延期一次" in again.json()["detail"]
+    assert api.head() == head

@@ -195,6 +195,8 @@ UNIT_DATA = {
     "disclosure_unit",
     "organised_by",
 }
+# The event fields that name an earlier year's case (R-S4): shown by its number and year.
+CASE_DATA = {"of_case_id"}
 # Ids a reader has no use for (a merge names its cases by number too).
 HIDDEN_DATA = {
     "request_id",
@@ -265,7 +267,7 @@ def shown(key: str, value: Any, names: Mapping[str, str]) -> str:
         return "批准" if value else "退回重办"
     if isinstance(value, bool):
         return "是" if value else "否"
-    if key in UNIT_DATA and isinstance(value, str):
+    if key in UNIT_DATA | CASE_DATA and isinstance(value, str):
         return names.get(value, value)
     if key == "withheld_reason" and isinstance(value, str) and value.startswith("other:"):
         return f"{label('withheld_reason', 'other')}：{value.removeprefix('other:').strip()}"
@@ -317,7 +319,10 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
     if case.merge and case.merge.answered_by:  # R-M1: the primary's unit answers a partner
         codes.append(case.merge.answered_by.unit)
     codes += named_units(events)
-    units = queries.unit_names(svc, codes)
+    # With the earlier years' cases found alike, by number (their ids are in the events).
+    units = queries.unit_names(svc, codes) | {
+        r.case_id: f"{r.number}（{r.year} 年度）" for r in case.possible_repeats
+    }
     forms = [] if at else [f for f in FORMS if applies(f, case, who, events)]
     refused = bool(forms) and disclosure_refused(svc, case)
     return {

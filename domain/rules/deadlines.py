@@ -40,8 +40,8 @@ def extendable_deadline(
     known: Sequence[Deadline],
 ) -> Deadline:
     """R-E1: the unit's own open deadline of ``kind``, not yet passed on ``on`` and never
-    extended (nor asked to be) before; ``deadlines`` as they stood on ``on``, ``known`` with
-    every act recorded so far."""
+    extended before, nor asked to be while a request is open; ``deadlines`` as they stood on
+    ``on``, ``known`` with every act recorded so far."""
     check_one_of(kind, EXTENDABLE, "deadline_kind")
     found: Deadline | None
     if kind == "rehandling":

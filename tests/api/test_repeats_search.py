@@ -4,9 +4,11 @@ ledger) or dismisses; ``GET /v1/cases?q=`` finds cases by number, title and text
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.api.conftest import Api, case_body
+from tests.api.test_pages import logged_in
 
 ROAD = "关于加强农村公路养护的建议"
 ROAD_TEXT = "农村公路养护资金不足，建议建立县乡村三级养护责任体系，落实养护经费。"
@@ -165,3 +167,15 @@ def test_R_S4_search_refuses_bad_input_with_problem_json(backend_api: Api) -> No
     for words in ('"公路" OR "x"', "公路 AND", "NEAR(公路)", "公路*", "'; DROP TABLE x; --", "%_"):
         response = api.get("/v1/cases", "office", q=words)
         assert response.status_code == 200, (words, response.text)
+
+
+def test_R_S4_the_timeline_names_the_earlier_case_by_its_number(backend_api: Api) -> None:
+    """It read 往年相似件：47f37bff-…, an id no reader can use."""
+    api = backend_api
+    earlier = earlier_year(api)
+    case_id = register(api, "S-2025-04", 2025, ROAD, ROAD_TEXT)
+    assert review(api, case_id, earlier["road"], True).status_code == 201
+    page = logged_in(api, "office_s4", role="office").get(f"/cases/{case_id}").text
+    assert '<span class="muted">往年相似件：</span>S-2024-01（2024 年度）' in page
+    words = re.sub(r"<[^>]+>", "", re.sub(r"<select.*?</select>", "", page, flags=re.S))
+    assert earlier["road"] not in words  # in links, never in what is read

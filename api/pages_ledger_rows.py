@@ -23,8 +23,10 @@ from api.schemas_ledger import (
     SubmittedReply,
     UnitStep,
 )
+from projections.ledger import REPEAT_SOURCE
 
 CLOSED = '<span class="muted">已办结，无需催办</span>'
+REPEAT_HINT = "多年多次提出（R-S4）：与往年件相似，办公室已确认"
 NOTHING = Markup("")
 
 
@@ -110,7 +112,11 @@ def ledger_rows(
     for n, r in enumerate(rows, start=1):
         # Plain ``str`` throughout: ``Markup + str`` would escape the tags added to it.
         title = str(escape(r.title))
-        if r.key:
+        if r.key_source == REPEAT_SOURCE:
+            # On the key ledger as a repeat (R-S4): no designation, no leader in charge, and
+            # not in the key-case measures; it wore 重点 with an empty hover.
+            title += f' <span class="tag repeat" title="{REPEAT_HINT}">多年多次</span>'
+        elif r.key:
             leader = escape(r.leader_in_charge or "")
             title += f' <span class="tag key" title="{leader}">重点</span>'
         if r.under_supervision:

@@ -179,3 +179,27 @@ def test_R_S4_the_timeline_names_the_earlier_case_by_its_number(backend_api: Api
     assert '<span class="muted">往年相似件：</span>S-2024-01（2024 年度）' in page
     words = re.sub(r"<[^>]+>", "", re.sub(r"<select.*?</select>", "", page, flags=re.S))
     assert earlier["road"] not in words  # in links, never in what is read
+
+
+def test_R_S4_a_confirmed_repeat_is_marked_as_one_not_as_a_designated_key_case(
+    backend_api: Api,
+) -> None:
+    """It wore the 重点 tag on the 台账 (its hover, a leader's name, empty) while the case page
+    and the key measures knew no key case: a confirmed repeat is on the key ledger (R-S4) as
+    a repeat, said so on both pages, and the 总览 counts the ledger it links to."""
+    api = backend_api
+    earlier = earlier_year(api)
+    case_id = register(api, "S-2025-05", 2025, ROAD, ROAD_TEXT)
+    body = {"lead_unit": "FIN", "co_units": [], "assigned_on": "2025-02-01"}
+    assert api.post(f"/v1/cases/{case_id}/assignment", body, "office").status_code == 201
+    assert review(api, case_id, earlier["road"], True).status_code == 201
+    office = logged_in(api, "office_s5", role="office")
+    ledger = office.get("/ledger", params={"year": 2025, "key": 1}).text
+    row = next(r for r in re.findall(r"<tr.*?</tr>", ledger, re.S) if "S-2025-05" in r)
+    hint = "多年多次提出（R-S4）：与往年件相似，办公室已确认"
+    assert f'<span class="tag repeat" title="{hint}">多年多次</span>' in row
+    assert ">重点<" not in row
+    case_page = office.get(f"/cases/{case_id}").text
+    assert '<span class="tag repeat">多年多次提出 · 已确认（R-S4）</span>' in case_page
+    overview = office.get("/", params={"year": 2025}).text
+    assert "重点台账" in overview

@@ -146,7 +146,8 @@ def waiting_list(who: Principal, awaiting: Awaiting) -> str:
 def dashboard(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
     kind = query_kind(request)
     with page_errors():
-        years = queries_ledger.years(svc)
+        # A handler's own unit's years: another unit's latest showed it empty rows and charts.
+        years = queries_ledger.years(svc, who.unit if who.role == "handler" else None)
         year = query_year(request) or (years[0] if years else today().year)
         as_of = today()
         summary = queries_ledger.ledger_summary(svc, who, as_of, year=year, kind=kind)
@@ -158,7 +159,8 @@ def dashboard(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
             (waiting_list(who, tab), words, queries_ledger.awaiting_count(svc, who, as_of, tab))
             for tab, words in DECIDES.get(who.role, [])
         ]
-    codes = [i.unit for i in stats.items] + [v.unit for v in visits.items]
+    # With the handler's own unit, which its heading names (in a year without its rows too).
+    codes = [i.unit for i in stats.items] + [v.unit for v in visits.items] + [who.unit]
     names = queries.unit_names(svc, codes)
     context = {
         "years": sorted({*years, year}, reverse=True),

@@ -30,6 +30,7 @@ from projections.ledger_summary import (
     ledger_choices,
     ledger_years,
     stage_counts,
+    unit_years,
 )
 
 
@@ -202,9 +203,10 @@ def overdue_trend(
     return at_head(svc, LedgerView.name, ("trend", tuple(days), *scope.values()), count)
 
 
-def years(svc: Services) -> list[int]:
+def years(svc: Services, unit: str | None = None) -> list[int]:
+    """The ledger's years, newest first; those of ``unit``'s cases when one is given."""
     views_current(svc, LedgerView.name)
-    return ledger_years(svc.views)
+    return ledger_years(svc.views) if unit is None else unit_years(svc.views, unit)
 
 
 def deadlines_due_between(svc: Services, start: date, end: date) -> dict[str, dict[str, Any]]:

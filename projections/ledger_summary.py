@@ -60,6 +60,17 @@ def ledger_years(reader: ViewReader) -> list[int]:
     return _years(years)
 
 
+def unit_years(reader: ViewReader, unit: str) -> list[int]:
+    """The years of the cases ``unit`` has a part in, newest first (a unit's handler lands on
+    its own latest year, not on another unit's)."""
+    rows = reader.fetch(
+        f"SELECT DISTINCT c.year AS year FROM {reader.table(UNITS)} u "
+        f"JOIN {reader.table(CASES)} c ON c.case_id = u.case_id WHERE u.unit = ?",
+        [unit],
+    )
+    return _years([str(row["year"]) for row in rows])
+
+
 def ledger_choices(reader: ViewReader) -> tuple[list[int], list[str]]:
     """The 台账's filter choices, in one statement: its years, newest first (``ledger_years``),
     and every unit with a role on some case."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.api.conftest import Api, register_and_assign, reply_body
+from tests.api.conftest import Api, case_body, register_and_assign, reply_body
 from tests.api.test_pages import logged_in
 
 
@@ -65,3 +65,17 @@ def test_the_header_names_a_handlers_unit_by_its_name(api: Api) -> None:
     page = client.get("/").text
     assert '承办人 · <span title="FIN">FIN厅</span></span>' in page
     assert "承办人 · FIN</span>" not in page
+
+
+def test_a_handlers_overview_opens_on_its_own_units_latest_year_under_its_name(api: Api) -> None:
+    """A unit with cases up to 2025 landed on 2026 (another unit's year): headers with no rows,
+    blank charts, and the heading said its code (the name was looked up in that year's rows)."""
+    register_and_assign(api, "P-62", lead="FIN")
+    later = api.post("/v1/cases", case_body("P-63", year=2026, received_on="2026-01-20"), "office")
+    assert later.status_code == 201, later.text
+    body = {"lead_unit": "HOU", "co_units": [], "assigned_on": "2026-02-01"}
+    case_id = later.json()["case_id"]
+    assert api.post(f"/v1/cases/{case_id}/assignment", body, "office").status_code == 201
+    page = logged_in(api, "fin_62", role="handler", unit="FIN").get("/").text
+    assert re.search(r"<h1>总览 · 2025 年度 · FIN厅</h1>", page), re.search(r"<h1>.*?</h1>", page)
+    assert logged_in(api, "clerk_62").get("/").text.count("<h1>总览 · 2026 年度</h1>") == 1

@@ -83,6 +83,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "due_soon": "期限将到",
         "overdue": "已逾期",
         "rehandling": "不满意·请进一步办理",
+        "reminded": "催办",
+        "extension_decided": "延期决定",
         "weekly_digest": "每周汇总",
     },
     "notice_audience": {"proposer": "代表委员", "unit": "承办单位", "office": "办公室"},

@@ -113,6 +113,8 @@ class Reminders:
             messages += n.deadline_messages(case, due, self.emails, names.name)
             messages += n.reply_notices(case, today, names.name)
             messages += n.rehandling_notices(case, deadlines, today, self.emails, names.name)
+            messages += n.reminder_notices(case, deadlines, today, self.emails, names.name)
+            messages += n.extension_notices(case, today, self.emails, names.name)
         return rows, messages
 
     def _insert_new(

@@ -3,11 +3,13 @@ accepted each. Beside the deadline notices of ``projections/notices.py``, and li
 read model: a delivery records what an SMTP server or a webhook accepted, a fact no event holds,
 so the tables are never rebuilt (their first generation is kept; a new layout needs a migration).
 
-Four kinds, each keyed so it is noticed once however often its cause is seen again:
+Six kinds, each keyed so it is noticed once however often its cause is seen again:
 - ``reply_issued`` to a proposer, through their link (R-F4): per issued reply and live link;
 - ``due_soon`` / ``overdue`` to the unit that owes the deadline (R-S1, R-S3): the deadline
   notice's own id, so both tables tell of one notice;
 - ``rehandling`` to the unit that owes a further reply, when dissatisfaction opens it (R-F2);
+- ``reminded`` to the units a 催办 chases (R-S3), ``extension_decided`` to the unit that asked
+  for more time (R-E1);
 - ``weekly_digest`` to the office: per ISO week.
 
 A notice's e-mail address is resolved when it is noticed (the link's, or the unit's or the
@@ -34,7 +36,9 @@ NOTIFICATIONS = Table(
     name="notifications",
     columns={
         "notice_id": "TEXT",
-        "topic": "TEXT",  # reply_issued | due_soon | overdue | rehandling | weekly_digest
+        # reply_issued | due_soon | overdue | rehandling | reminded | extension_decided |
+        # weekly_digest
+        "topic": "TEXT",
         "audience": "TEXT",  # proposer | unit | office
         "recipient": "TEXT",  # the link id, the unit's code, or "office"
         "email": "TEXT",  # where the e-mail goes; NULL: by the webhook alone
@@ -167,6 +171,88 @@ def rehandling_notices(
                 emails.get(d.unit),
                 case,
                 subject,
+                body,
+                today,
+            )
+        )
+    return rows
+
+
+# What a unit is told as it happens, beside its deadlines: a 催办 (R-S3) and the office's
+# decision on its extension request (R-E1). Acts of the last ``RECENT_DAYS`` only: a store that
+# had none of these notices is not told of every reminder it ever recorded the next time one
+# of its cases moves.
+RECENT_DAYS = 14
+SUBJECT_NOTE = 40  # a reminder's note in its subject, at most (the body has it whole)
+
+
+def reminder_notices(
+    case: Case,
+    deadlines: Sequence[Deadline],
+    today: date,
+    emails: Mapping[str, str],
+    unit_name: UnitName,
+) -> list[Row]:
+    """R-S3: a reminder chases the units that owe the case an open deadline; each is told (a
+    review's 催办 showed only on the case's timeline, which the unit had to open)."""
+    owing = sorted({d.unit for d in deadlines if d.unit and d.status in OPEN_STATUSES})
+    kind = KIND_WORDS.get(case.kind, "建议")
+    rows = []
+    for reminder in case.reminders:
+        if reminder.occurred_on < today - timedelta(days=RECENT_DAYS):
+            continue
+        note = reminder.note.strip()
+        short = note if len(note) <= SUBJECT_NOTE else note[:SUBJECT_NOTE] + "…"
+        for unit in owing:
+            body = (
+                f"{unit_name(unit)}：第 {case.number} 号{kind}《{case.title}》于 "
+                f"{reminder.occurred_on} 被催办：{note}\n请抓紧办理，按期答复。"
+            )
+            rows.append(
+                _row(
+                    f"{case.id}:reminded:{reminder.version}:{unit}",
+                    "reminded",
+                    "unit",
+                    unit,
+                    emails.get(unit),
+                    case,
+                    f"【催办】第 {case.number} 号{kind}：{short}",
+                    body,
+                    today,
+                )
+            )
+    return rows
+
+
+def extension_notices(
+    case: Case, today: date, emails: Mapping[str, str], unit_name: UnitName
+) -> list[Row]:
+    """R-E1: the unit that asked for more time is told the office's decision (a review's
+    handlers saw it only in the case's 延期申请 table)."""
+    kind = KIND_WORDS.get(case.kind, "建议")
+    rows = []
+    for request in case.extensions.values():
+        decided = request.decided_on
+        if decided is None or decided < today - timedelta(days=RECENT_DAYS):
+            continue
+        deadline = DEADLINE_WORDS.get(request.deadline_kind, request.deadline_kind)
+        if request.status == "approved":
+            said = f"同意延期至 {request.due_on}"
+        else:
+            said = "不同意延期" + (f"（{request.note}）" if request.note else "")
+        body = (
+            f"{unit_name(request.unit)}：第 {case.number} 号{kind}《{case.title}》的{deadline}"
+            f"期限（原定 {request.original_due_on}），办公室于 {decided} 决定：{said}。"
+        )
+        rows.append(
+            _row(
+                f"{case.id}:extension_decided:{request.request_id}",
+                "extension_decided",
+                "unit",
+                request.unit,
+                emails.get(request.unit),
+                case,
+                f"【延期决定】第 {case.number} 号{kind}{deadline}期限：{said}",
                 body,
                 today,
             )

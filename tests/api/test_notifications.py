@@ -16,7 +16,13 @@ import pytest
 from banli.compose import notices_follower
 from consumers.notices_follower import NoticesFollower
 from infra.mail import message_id
-from tests.api.conftest import Api, create_units_and_users, start
+from tests.api.conftest import (
+    Api,
+    create_units_and_users,
+    extension_body,
+    register_and_assign,
+    start,
+)
 from tests.api.proposer_support import issued, link, ok
 from tests.notice_receivers import Hook, Mailbox, smtp_server, webhook
 from tests.postgres_fixture import database_url
@@ -185,3 +191,38 @@ def test_a_dissatisfied_verdict_tells_the_unit_at_once_R_F2(notified: Notified) 
     assert sum("进一步办理" in subject for subject in mailbox.subjects()) == 1
     timeline = ok(api.get(f"/v1/cases/{case_id}/notices", "office"), 200)["items"]
     assert [n["recipient"] for n in timeline if n["topic"] == "rehandling"] == ["FIN"]
+
+
+def test_a_reminder_and_an_extension_decision_tell_the_unit_R_S3_R_E1(notified: Notified) -> None:
+    """A review's supervisor sent a 催办 and the office decided two extension requests: the
+    units heard of none of it unless they opened the case. Each is told once, by mail and the
+    webhook, and listed with the case's notices."""
+    api, mailbox, hook = notified.api, notified.mailbox, notified.hook
+    case_id = register_and_assign(api, "N-10")
+    notified.round()
+    before = len(mailbox.messages)
+    chase = {"means": "phone", "note": "请加快办理", "occurred_on": "2025-04-21"}
+    ok(api.post(f"/v1/cases/{case_id}/reminders", chase, "supervisor"))
+    ask = {**extension_body("2025-06-30", "2025-04-20")}
+    request_id = ok(api.post(f"/v1/cases/{case_id}/extension-requests", ask, "handler_fin"))[
+        "request_id"
+    ]
+    decision = {"approved": True, "note": "同意延期", "occurred_on": "2025-04-22"}
+    path = f"/v1/cases/{case_id}/extension-requests/{request_id}/decision"
+    ok(api.post(path, decision, "office"))
+    notified.round()
+    notified.round()  # seen again: told once
+    sent = list(zip(mailbox.messages, mailbox.subjects(), strict=True))[before:]
+    assert sorted((m["To"], subject) for m, subject in sent) == [
+        ("fin@example.gov.cn", "【催办】第 N-10 号建议：请加快办理"),
+        ("fin@example.gov.cn", "【延期决定】第 N-10 号建议答复期限：同意延期至 2025-06-30"),
+    ]
+    # A reminder weeks old when these notices came (a store that had none) is not told.
+    old = register_and_assign(api, "N-11")
+    ok(api.post(f"/v1/cases/{old}/reminders", {**chase, "occurred_on": "2025-03-01"}, "office"))
+    notified.round()
+    assert not any("N-11" in subject for subject in mailbox.subjects() if "催办" in subject)
+    timeline = ok(api.get(f"/v1/cases/{case_id}/notices", "office"), 200)["items"]
+    topics = [(n["topic"], n["recipient"]) for n in timeline]
+    assert ("reminded", "FIN") in topics and ("extension_decided", "FIN") in topics
+    assert {"reminded", "extension_decided"} <= {b.get("topic") for b in hook.received}

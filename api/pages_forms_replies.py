@@ -243,8 +243,9 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
             DAY,
         ),
         stages=frozenset({"handling"}),
-        # R-M1: a refusal (another kind, merged or replied already) names the cases it is about.
-        rule_fields={"R-M1": "with_numbers"},
+        # R-M1: a refusal (another kind, merged or replied already) names the cases it is about;
+        # R-A1 here is about one of them (this one is assigned: the form is offered in 办理中).
+        rule_fields={"R-M1": "with_numbers", "R-A1": "with_numbers"},
         due=mergeable,
     ),
     CaseForm(

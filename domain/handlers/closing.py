@@ -13,7 +13,7 @@ from domain.case import Case
 from domain.checks import check_dict, check_one_of, check_storable, check_text
 from domain.commands import Acting
 from domain.corrections import CORRECTABLE, check_corrected_number, check_corrected_reply
-from domain.errors import NotFound
+from domain.errors import NotFound, RuleViolation
 from domain.events.closing import already_holds
 from domain.handlers.handling import check_handling
 from domain.rules import accountability, feedback, merge, review
@@ -104,7 +104,16 @@ def merge_cases(cases: Sequence[Case], occurred_on: date, acting: Acting) -> str
     case's own history shows the merge, its partners, and every proposer the reply goes to."""
     merge.check_mergeable(cases)
     for case in cases:
-        check_handling(case, occurred_on, acting.today)
+        try:
+            check_handling(case, occurred_on, acting.today)
+        except RuleViolation as refused:
+            # Said of the case it is about: 该件尚未交办 read as the case on screen (R-M1: a
+            # refusal names the cases it is about).
+            raise RuleViolation(
+                refused.rule or "R-M1",
+                f"{case.number}：{refused.zh}",
+                f"{case.number}: {refused.en}",
+            ) from None
     merge_id = uuid.uuid4().hex[:12]
     case_ids = [str(case.id) for case in cases]
     proposers = [asdict(p) for p in merge.merged_proposers(cases)]

@@ -85,7 +85,10 @@ def test_a_merge_the_rules_refuse_is_shown_beside_the_numbers_and_writes_nothing
     member = [{"name": "王委员", "type": "member", "role": "lead"}]
     proposal = case_body("MG-12", kind="proposal", proposers=member)
     assert api.post("/v1/cases", proposal, "office").status_code == 201
+    assert api.post("/v1/cases", case_body("MG-13"), "office").status_code == 201  # unassigned
     for numbers, said in (
+        # It read 该件尚未交办, at the form's top: 该件 is the case on screen, assigned.
+        ("MG-13", "MG-13：该件尚未交办"),
         ("MG-99", "2025年度建议中没有编号为 MG-99 的件"),
         ("mg-12", "MG-12 为提案，建议和提案不得并案"),
         ("MG-10", "请填写与本件并案的其他件的编号"),

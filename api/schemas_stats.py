@@ -70,6 +70,7 @@ class UnitFigures(Public):
     lead_cases: int
     co_cases: int
     split_cases: int
+    reference_cases: int  # R-R3: 参阅件 the unit leads (no written reply)
     replies_by_class: ByClass
     class_shares: ClassShares
     measures: Measures

@@ -101,7 +101,7 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
     whose = "本单位" if q.unit else "各承办单位合计"
     doc.add_paragraph(
         f"{whose}：主办 {figures['lead_cases']} 件，会办 {figures['co_cases']} 件，"
-        f"分办 {figures['split_cases']} 件。"
+        f"分办 {figures['split_cases']} 件，参阅 {figures['reference_cases']} 件。"
     )
 
     doc.add_heading("二、答复类别", level=2)
@@ -222,6 +222,7 @@ def _empty(total: dict[str, Any]) -> dict[str, Any]:
         "lead_cases": 0,
         "co_cases": 0,
         "split_cases": 0,
+        "reference_cases": 0,
         "replies_by_class": dict.fromkeys("ABC", 0),
         "class_shares": dict.fromkeys("ABC", none),
         "measures": dict.fromkeys(total["measures"], none),

@@ -222,9 +222,9 @@ def _measures(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[Shee
     every = units if q.unit is not None else [*units, {**stats["total"], "unit": "合计"}]
     columns = [
         Column("单位", 18), Column("主办", 6, "number"), Column("会办", 6, "number"),
-        Column("分办", 6, "number"), Column("A类", 6, "number"), Column("B类", 6, "number"),
-        Column("C类", 6, "number"), Column("A类占比", 8, "rate"), Column("B类占比", 8, "rate"),
-        Column("C类占比", 8, "rate"),
+        Column("分办", 6, "number"), Column("参阅", 6, "number"), Column("A类", 6, "number"),
+        Column("B类", 6, "number"), Column("C类", 6, "number"), Column("A类占比", 8, "rate"),
+        Column("B类占比", 8, "rate"), Column("C类占比", 8, "rate"),
     ]  # fmt: skip
     for label in MEASURES.values():
         columns += [Column(f"{label}分子", 8, "number"), Column(f"{label}分母", 8, "number")]
@@ -233,6 +233,7 @@ def _measures(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[Shee
     def row(u: dict[str, Any]) -> list[Any]:
         by_class = u["replies_by_class"]
         values = [names(u["unit"]), u["lead_cases"], u["co_cases"], u["split_cases"]]
+        values.append(u["reference_cases"])
         values += [by_class["A"], by_class["B"], by_class["C"]]
         values += [u["class_shares"][c]["rate"] for c in "ABC"]
         for key in MEASURES:

@@ -307,6 +307,8 @@ def unit_measures(
         "lead_cases": len(lead),
         "co_cases": sum(f["role"] == "co" for f in facts),
         "split_cases": sum(f["role"] == "split" for f in facts),
+        # R-R3: led as 参阅件, no written reply; counted so the parts add up to the 台账's.
+        "reference_cases": sum(f["role"] == "reference" for f in facts),
         "replies_by_class": {c: sum(f["classification"] == c for f in replied) for c in "ABC"},
         "class_shares": class_shares(facts, day, previous),
         "measures": {

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import re
 
-from tests.api.conftest import Api, register_and_assign
+from tests.api.conftest import Api, case_body, register_and_assign
 from tests.api.test_exports import book, download, rows
 from tests.api.test_pages import logged_in
 
@@ -44,3 +44,20 @@ def test_a_units_cases_by_its_part_in_them_R_S1(api: Api) -> None:
     sheet = book(download(api, "/v1/exports/ledger.xlsx", unit="FIN", unit_role="co"))
     assert [r[0] for r in rows(sheet["建议办理台账"])] == ["UR-2"]
     assert ("筛选：承办方式", "会办") in rows(sheet["说明"])
+
+
+def test_a_units_reference_cases_are_counted_and_open_their_cases_R_R3(api: Api) -> None:
+    """FIN's 主办 + 会办 + 分办 read one case short of its 台账: its 参阅件 were counted nowhere
+    on the 总览 (R-R3: no written reply, yet the unit's to contact)."""
+    register_and_assign(api, "UR-4", lead="FIN")
+    answer = api.post("/v1/cases", case_body("UR-5"), "office")
+    body = {"lead_unit": "FIN", "reference": True, "assigned_on": "2025-02-01"}
+    case_id = answer.json()["case_id"]
+    assert api.post(f"/v1/cases/{case_id}/assignment", body, "office").status_code == 201
+    stats = api.get("/v1/stats/units", "office", year=2025).json()["items"]
+    fin = next(i for i in stats if i["unit"] == "FIN")
+    assert (fin["lead_cases"], fin["reference_cases"]) == (1, 1)
+    overview = logged_in(api, "clerk_ref").get("/?year=2025").text
+    row = re.search(r'<th scope="row">FIN厅</th>.*?</tr>', overview, re.S)
+    assert row and "/ledger?year=2025&amp;unit=FIN&amp;unit_role=reference" in row.group(0)
+    assert numbers(api, unit="FIN", unit_role="reference") == ["UR-5"]

@@ -45,10 +45,14 @@ def check_link_proposer(case: CaseState, name: object) -> str:
 
 def check_link_expiry(expires_on: date, today: date) -> date:
     if expires_on < today:
-        raise InvalidInput("链接有效期不能早于今天", f"expires_on {expires_on} is before today")
+        raise InvalidInput(
+            "链接有效期不能早于今天", f"expires_on {expires_on} is before today", "expires_on"
+        )
     if expires_on - today > LONGEST_LINK:
         raise InvalidInput(
-            "链接有效期不能超过两年", f"expires_on {expires_on} is more than two years away"
+            "链接有效期不能超过两年",
+            f"expires_on {expires_on} is more than two years away",
+            "expires_on",
         )
     return expires_on
 
@@ -58,7 +62,7 @@ def check_email(value: object) -> str | None:
         return None
     email = check_storable(check_text(value, "email"), "email", 200)
     if not _EMAIL.fullmatch(email):
-        raise InvalidInput("电子邮箱格式不正确", f"{email!r} is not an e-mail address")
+        raise InvalidInput("电子邮箱格式不正确", f"{email!r} is not an e-mail address", "email")
     return email
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests import file_samples as f
@@ -166,3 +167,32 @@ def test_the_timeline_names_a_files_format_in_words(api: Api) -> None:
     page = client.get(f"/cases/{case_id}").text
     assert '<span class="muted">文件格式：</span>PDF' in page
     assert "application/pdf" not in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("expires_on", "2020-01-01", "链接有效期不能早于今天"),
+        ("expires_on", "2099-01-01", "链接有效期不能超过两年"),
+        ("email", "not-an-address", "电子邮箱格式不正确"),
+    ],
+)
+def test_a_refused_link_is_said_beside_the_field_it_is_about_R_F4(
+    api: Api, field: str, value: str, said: str
+) -> None:
+    """Said above the form's fields, where a review looked for it beside 有效期至."""
+    case_id, _ = issued(api, "P-6")
+    client = office_page(api)
+    form = {
+        "_csrf": csrf_of(client, f"/cases/{case_id}"),
+        "proposer_name": "张三",
+        "expires_on": EXPIRES,
+        "email": "",
+        field: value,
+    }
+    refused = client.post(f"/cases/{case_id}/links", data=form)
+    assert refused.status_code == 422, refused.text
+    beside = re.search(
+        rf'class="field refused">\s*<label for="link-{field}".*?</div>', refused.text, re.S
+    )
+    assert beside is not None and said in beside.group(0)

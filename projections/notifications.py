@@ -195,12 +195,14 @@ def reminder_notices(
 ) -> list[Row]:
     """R-S3: a reminder chases the units that owe the case an open deadline; each is told (a
     review's 催办 showed only on the case's timeline, which the unit had to open)."""
+    since = today - timedelta(days=RECENT_DAYS)
+    recent = [r for r in case.reminders if r.occurred_on >= since]
+    if not recent:  # most cases, every round: no deadline is looked at
+        return []
     owing = sorted({d.unit for d in deadlines if d.unit and d.status in OPEN_STATUSES})
     kind = KIND_WORDS.get(case.kind, "建议")
     rows = []
-    for reminder in case.reminders:
-        if reminder.occurred_on < today - timedelta(days=RECENT_DAYS):
-            continue
+    for reminder in recent:
         note = reminder.note.strip()
         short = note if len(note) <= SUBJECT_NOTE else note[:SUBJECT_NOTE] + "…"
         for unit in owing:

@@ -193,7 +193,8 @@ class NoticePublic(Public):
     """A notice about the case: who was told what, and which channels accepted it."""
 
     notice_id: str
-    topic: str  # reply_issued | due_soon | overdue | rehandling | weekly_digest
+    topic: str  # reply_issued | due_soon | overdue | rehandling | reminded | extension_decided |
+    # weekly_digest
     audience: str  # proposer | unit | office
     recipient: str  # the link id, the unit's code, or "office"
     email: str | None

@@ -214,18 +214,26 @@ def find_case(request: Request, who: Auditor, svc: Svc) -> Response:
     number = (request.query_params.get("number") or "").strip()
     at = request.query_params.get("at") or ""
     try:
-        check_past(parse_moment(at))  # refused here (400) rather than on the case page
+        moment = parse_moment(at)
+        check_past(moment)  # refused here (400) rather than on the case page
     except PageRefused as refused:
         return _audit(request, who, svc, Lookup(number, at, "at", refused.message), 400)
     try:
-        return see_other(_case_at(svc, who, number, at))
+        case_id = _case_numbered(svc, who, number)
     except PageRefused as refused:
         lookup = Lookup(number, at, "number", refused.message)
         return _audit(request, who, svc, lookup, refused.status)
+    if moment is not None:
+        try:
+            with page_errors():
+                svc.app.get_case(case_id, as_of=moment)
+        except PageRefused as refused:  # a moment before the case was recorded
+            return _audit(request, who, svc, Lookup(number, at, "at", refused.message), 404)
+    return see_other(f"/cases/{case_id}" + (f"?at={at}" if at else ""))
 
 
-def _case_at(svc: Svc, who: Principal, number: str, at: str) -> str:
-    """The address of the case numbered ``number``, as of ``at``."""
+def _case_numbered(svc: Svc, who: Principal, number: str) -> str:
+    """The id of the case numbered ``number``."""
     if not number:
         raise PageRefused(400, "请输入件的编号")
     # As registration takes a number (full-width, composed or not), and in any letter case:
@@ -237,4 +245,4 @@ def _case_at(svc: Svc, who: Principal, number: str, at: str) -> str:
     if not found.items:
         raise PageRefused(404, f"没有编号为 {number} 的件")
     first = min(found.items, key=lambda item: item.number != typed)
-    return f"/cases/{first.case_id}" + (f"?at={at}" if at else "")
+    return first.case_id

@@ -71,6 +71,7 @@ from domain.errors import DomainError, NotFound
 from infra.clock import china_date, today, utc_now
 from infra.command_context import parse_event_id
 from infra.directory import Principal
+from projections.audit_trail import correction_day
 
 router = APIRouter(include_in_schema=False)
 # Text of an event's data shown on the timeline, by key (the rest is listed as it is stored).
@@ -343,6 +344,7 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "notices": [] if at else notice_lines(svc, who, case_id),
         "event_lines": event_lines,
         "corrections": correction_lines(events, units),
+        "correction_day": correction_day,
         "china_time": china_time,
         "today": today(),
         # The day the deadlines' statuses are judged for (a printed page said 已逾期 573 天

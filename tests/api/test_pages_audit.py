@@ -211,6 +211,9 @@ def test_a_corrected_date_is_shown_beside_the_first_with_links_both_ways_R_X2(ap
     assert f'href="#ev-{fix}"' in entry.group(0)
     assert f"#{fix} 更正为：发生日期：2025-02-10" in re.sub(r"<[^>]+>", "", entry.group(0))
     assert f'发生：<time datetime="{today}">{today}</time>' in entry.group(0)
+    # The correction's own entry says the day it claims, from which its 补记 counts.
+    own = re.search(rf'<li id="ev-{fix}".*?</li>', page, re.S)
+    assert own is not None and '更正所称：<time datetime="2025-02-10">2025-02-10</time>' in own[0]
     late = shen_ji.get("/audit?tab=late").text
     row = next(r for r in re.findall(r"<tr>.*?</tr>", late, re.S) if f"P-74 #{fix}<" in r)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
@@ -232,6 +235,8 @@ def test_the_event_log_says_what_a_decision_decided_R_X1(api: Api) -> None:
         ("JY-0099", "", "number", "没有编号为 JY-0099 的件"),
         ("JY-0021", "2099-01-01T09:00", "at", "晚于现在"),
         ("JY-0021", "明天", "at", "无效"),
+        # Before the case was recorded: it went to an error page of its own.
+        ("JY-0021", "2020-01-01T09:00", "at", "该时间点该件尚未记录"),
     ],
 )
 def test_a_refused_lookup_is_said_beside_the_field_and_keeps_what_was_typed_R_X3(

@@ -413,7 +413,8 @@ Problems = dict[str, str]
 # full-width one an input method types, or a comma between), or 姓名（职务）, as the timeline
 # and the 沟通联络总台账 print them. Read otherwise, 蒋振华（处长） had no rank, and 张三 处长、
 # 李四 科长 was one person ranked 处长、李四 科长.
-_PEOPLE_APART = re.compile(r"[\n、；;]")
+# (Not a 、 inside a rank's brackets: 钱七（副处长、一级调研员） is one person.)
+_PEOPLE_APART = re.compile(r"[\n；;]|、(?![^（(]*[）)])")
 _NAME_AND_RANK_APART = re.compile(r"[\s,，]+")
 _RANK_IN_BRACKETS = re.compile(r"(.+?)\s*[（(](.+)[）)]")
 

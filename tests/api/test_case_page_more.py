@@ -313,23 +313,30 @@ def test_R_V1_a_refusal_names_the_units_by_their_names(api: Api) -> None:
     assert "承办单位 FIN " not in refused.text
 
 
+JIANG_LI = [{"name": "蒋振华", "rank": "处长"}, {"name": "李四", "rank": "科长"}]
+
+
 @pytest.mark.parametrize(
-    "visitors",
+    ("visitors", "read"),
     [
-        "蒋振华（处长）\n李四(科长)",  # as the timeline and the 沟通联络总台账 print them
-        "蒋振华\u3000处长\n李四\u3000科长",  # the space a Chinese input method types
-        "蒋振华 处长、李四 科长",  # several on one line
-        "蒋振华，处长；李四,科长",
+        ("蒋振华（处长）\n李四(科长)", JIANG_LI),  # as the timeline and the 总台账 print them
+        ("蒋振华\u3000处长\n李四\u3000科长", JIANG_LI),  # a Chinese input method's space
+        ("蒋振华 处长、李四 科长", JIANG_LI),  # several on one line
+        ("蒋振华，处长；李四,科长", JIANG_LI),
+        # A 、 inside a rank's brackets is the rank's: it was cut there and refused.
+        (
+            "钱七（副处长、一级调研员）、李四 科长",
+            [{"name": "钱七", "rank": "副处长、一级调研员"}, {"name": "李四", "rank": "科长"}],
+        ),
     ],
 )
-def test_R_V4_visitors_are_read_as_clerks_write_them(api: Api, visitors: str) -> None:
+def test_R_V4_visitors_are_read_as_clerks_write_them(
+    api: Api, visitors: str, read: list[dict[str, str]]
+) -> None:
     case_id = register_and_assign(api, "PX-V4")
     handler = logged_in(api, "fin_v4", role="handler", unit="FIN")
     form = visit_form(handler, case_id, organised_by="FIN", visitors=visitors)
     assert send(handler, case_id, "visit", form).status_code == 303
     history = api.get(f"/v1/cases/{case_id}/history", "auditor").json()
     visit = next(e for e in history["events"] if e["type"] == "VisitRecorded")
-    assert visit["data"]["visitors"] == [
-        {"name": "蒋振华", "rank": "处长"},
-        {"name": "李四", "rank": "科长"},
-    ]
+    assert visit["data"]["visitors"] == read

@@ -193,13 +193,18 @@ def reminder_notices(
     emails: Mapping[str, str],
     unit_name: UnitName,
 ) -> list[Row]:
-    """R-S3: a reminder chases the units that owe the case an open deadline; each is told (a
-    review's 催办 showed only on the case's timeline, which the unit had to open)."""
+    """R-S3: a reminder chases the units that owe the case an open deadline (none owing: its
+    replying units or its lead); each is told (a review's 催办 showed only on the case's
+    timeline, which the unit had to open)."""
     since = today - timedelta(days=RECENT_DAYS)
     recent = [r for r in case.reminders if r.occurred_on >= since]
     if not recent:  # most cases, every round: no deadline is looked at
         return []
     owing = sorted({d.unit for d in deadlines if d.unit and d.status in OPEN_STATUSES})
+    # A case owing no open deadline (a 参阅件, a replied case) is still chased: its replying
+    # units, or its lead (a review's 催办 on either told no one).
+    lead = [case.lead_unit] if case.lead_unit else []
+    owing = owing or sorted(case.replying_units) or lead
     kind = KIND_WORDS.get(case.kind, "建议")
     rows = []
     for reminder in recent:

@@ -18,6 +18,7 @@ from consumers.notices_follower import NoticesFollower
 from infra.mail import message_id
 from tests.api.conftest import (
     Api,
+    case_body,
     create_units_and_users,
     extension_body,
     register_and_assign,
@@ -217,6 +218,13 @@ def test_a_reminder_and_an_extension_decision_tell_the_unit_R_S3_R_E1(notified: 
         ("fin@example.gov.cn", "【催办】第 N-10 号建议：请加快办理"),
         ("fin@example.gov.cn", "【延期决定】第 N-10 号建议答复期限：同意延期至 2025-06-30"),
     ]
+    # A 参阅件's deadline names no unit, and it is still chased: its lead, FIN, is told.
+    reference = ok(api.post("/v1/cases", case_body("N-12"), "office"))["case_id"]
+    led = {"lead_unit": "FIN", "reference": True, "assigned_on": "2025-02-01"}
+    ok(api.post(f"/v1/cases/{reference}/assignment", led, "office"))
+    ok(api.post(f"/v1/cases/{reference}/reminders", chase, "supervisor"))
+    notified.round()
+    assert "【催办】第 N-12 号建议：请加快办理" in mailbox.subjects()
     # A reminder weeks old when these notices came (a store that had none) is not told.
     old = register_and_assign(api, "N-11")
     ok(api.post(f"/v1/cases/{old}/reminders", {**chase, "occurred_on": "2025-03-01"}, "office"))

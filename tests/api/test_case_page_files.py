@@ -121,7 +121,7 @@ def test_an_upload_form_keeps_the_file_and_the_page_links_its_download(api: Api)
     letterless = {**fields, "reply_id": "", "_csrf": csrf}
     refused = client.post(path, data=letterless, files=files)
     assert refused.status_code == 422
-    assert re.search(r'class="field refused">\s*<label for="upload-reply_id"', refused.text)
+    assert re.search(r'class="field wide refused">\s*<label for="upload-reply_id"', refused.text)
     assert "答复函须注明所属答复" in refused.text
     assert api.case(case_id)["version"] == version
     sent = client.post(path, data={**fields, "_csrf": csrf}, files=files, follow_redirects=False)

@@ -101,6 +101,20 @@ def _row(
     }
 
 
+def _to_unit(
+    notice_id: str,
+    topic: str,
+    unit: str,
+    emails: Mapping[str, str],
+    case: Case,
+    subject: str,
+    body: str,
+    today: date,
+) -> Row:
+    """A notice to ``unit``, by e-mail at the unit's address when it has one."""
+    return _row(notice_id, topic, "unit", unit, emails.get(unit), case, subject, body, today)
+
+
 def reply_notices(case: Case, today: date, unit_name: UnitName) -> list[Row]:
     """R-F4: each live link of the case is told of each reply issued to its proposer."""
     issued = [
@@ -162,27 +176,16 @@ def rehandling_notices(
             f"{d.opened_on} 表示不满意。请与代表委员面对面沟通，进一步办理，并于 {d.due_on} "
             "前再次答复。"
         )
-        rows.append(
-            _row(
-                f"{case.id}:rehandling:{d.unit}:{d.opened_on.isoformat()}",
-                "rehandling",
-                "unit",
-                d.unit,
-                emails.get(d.unit),
-                case,
-                subject,
-                body,
-                today,
-            )
-        )
+        notice_id = f"{case.id}:rehandling:{d.unit}:{d.opened_on.isoformat()}"
+        rows.append(_to_unit(notice_id, "rehandling", d.unit, emails, case, subject, body, today))
     return rows
 
 
 # What a unit is told as it happens, beside its deadlines: a 催办 (R-S3) and the office's
-# decision on its extension request (R-E1). Acts of the last ``RECENT_DAYS`` only: a store that
+# decision on its extension request (R-E1). Acts of the last ``RECENT`` only: a store that
 # had none of these notices is not told of every reminder it ever recorded the next time one
 # of its cases moves.
-RECENT_DAYS = 14
+RECENT = timedelta(days=14)
 SUBJECT_NOTE = 40  # a reminder's note in its subject, at most (the body has it whole)
 
 
@@ -196,8 +199,7 @@ def reminder_notices(
     """R-S3: a reminder chases the units that owe the case an open deadline (none owing: its
     replying units or its lead); each is told (a review's 催办 showed only on the case's
     timeline, which the unit had to open)."""
-    since = today - timedelta(days=RECENT_DAYS)
-    recent = [r for r in case.reminders if r.occurred_on >= since]
+    recent = [r for r in case.reminders if r.occurred_on >= today - RECENT]
     if not recent:  # most cases, every round: no deadline is looked at
         return []
     owing = sorted({d.unit for d in deadlines if d.unit and d.status in OPEN_STATUSES})
@@ -215,19 +217,9 @@ def reminder_notices(
                 f"{unit_name(unit)}：第 {case.number} 号{kind}《{case.title}》于 "
                 f"{reminder.occurred_on} 被催办：{note}\n请抓紧办理，按期答复。"
             )
-            rows.append(
-                _row(
-                    f"{case.id}:reminded:{reminder.version}:{unit}",
-                    "reminded",
-                    "unit",
-                    unit,
-                    emails.get(unit),
-                    case,
-                    f"【催办】第 {case.number} 号{kind}：{short}",
-                    body,
-                    today,
-                )
-            )
+            subject = f"【催办】第 {case.number} 号{kind}：{short}"
+            notice_id = f"{case.id}:reminded:{reminder.version}:{unit}"
+            rows.append(_to_unit(notice_id, "reminded", unit, emails, case, subject, body, today))
     return rows
 
 
@@ -240,7 +232,7 @@ def extension_notices(
     rows = []
     for request in case.extensions.values():
         decided = request.decided_on
-        if decided is None or decided < today - timedelta(days=RECENT_DAYS):
+        if decided is None or decided < today - RECENT:
             continue
         deadline = DEADLINE_WORDS.get(request.deadline_kind, request.deadline_kind)
         if request.status == "approved":
@@ -251,19 +243,10 @@ def extension_notices(
             f"{unit_name(request.unit)}：第 {case.number} 号{kind}《{case.title}》的{deadline}"
             f"期限（原定 {request.original_due_on}），办公室于 {decided} 决定：{said}。"
         )
-        rows.append(
-            _row(
-                f"{case.id}:extension_decided:{request.request_id}",
-                "extension_decided",
-                "unit",
-                request.unit,
-                emails.get(request.unit),
-                case,
-                f"【延期决定】第 {case.number} 号{kind}{deadline}期限：{said}",
-                body,
-                today,
-            )
-        )
+        subject = f"【延期决定】第 {case.number} 号{kind}{deadline}期限：{said}"
+        notice_id = f"{case.id}:extension_decided:{request.request_id}"
+        topic = "extension_decided"
+        rows.append(_to_unit(notice_id, topic, request.unit, emails, case, subject, body, today))
     return rows
 
 

@@ -548,3 +548,13 @@ def test_a_paper_for_a_unit_that_does_not_exist_is_refused_not_written_for_it(
     assert refused.status_code == 422, refused.text
     assert "单位不存在：ZZZ" in refused.json()["detail"]
     assert demo_api.get(path, "office", year=2025, unit="FIN").status_code == 200
+
+
+def test_both_stores_refuse_a_paper_for_an_unknown_unit_and_still_answer(backend_api: Api) -> None:
+    """The refusal comes before anything is written or read for the paper, on PostgreSQL as on
+    SQLite; the ledger answers after."""
+    refused = backend_api.get("/v1/reports/annual.docx", "office", year=2025, unit="ZZZ")
+    assert refused.status_code == 422 and "单位不存在：ZZZ" in refused.json()["detail"]
+    export = backend_api.get("/v1/exports/ledger.xlsx", "office", unit="Z\u00e9Z")
+    assert export.status_code == 422
+    assert backend_api.get("/v1/ledger", "office").status_code == 200

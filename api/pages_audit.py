@@ -17,6 +17,7 @@ from api import queries, queries_ledger
 from api.deps import Paging
 from api.fields import whole_number
 from api.pages_case import check_past, china_time, parse_moment
+from api.pages_labels import label
 from api.pages_web import (
     PageRefused,
     Posted,
@@ -69,6 +70,31 @@ DECISION_WORDS = {
 }
 
 
+# Two streams name their first event ``Opened``; what it holds tells which (R-X1: the log in
+# words): a unit's key-case quota for a year holds both, the calendar book neither.
+OPENED_WORDS = ("开立重点件名额", "建立工作日历")
+
+
+def event_word(event_type: str, data: dict[str, Any]) -> str:
+    """An event's word in the audit tables."""
+    if event_type == "Opened":
+        return OPENED_WORDS[0] if _quota(data) else OPENED_WORDS[1]
+    return label("event", event_type)
+
+
+def _quota(data: dict[str, Any]) -> bool:
+    return "unit" in data and "year" in data
+
+
+def not_case_subject(data: dict[str, Any], units: dict[str, str]) -> str:
+    """What an event of no case is about, for the 对象 column: a unit's quota by the unit's
+    name and year; else the user, unit or name it records, or the calendar's year."""
+    if _quota(data):
+        return f"{units.get(data['unit'], data['unit'])} {data['year']} 年"
+    found = data.get("username") or data.get("code") or data.get("name") or data.get("year")
+    return str(found or "")
+
+
 def decision_word(event_type: str, data: dict[str, Any]) -> str:
     """The decision an event records, in words ("" for an event that decides nothing)."""
     words = DECISION_WORDS.get(event_type)
@@ -102,6 +128,8 @@ def _audit(
         "not_cases": NOT_CASES,
         "correction_day": correction_day,
         "decision_word": decision_word,
+        "event_word": event_word,
+        "not_case_subject": not_case_subject,
         "next_cursor": None,
     }
     with page_errors():
@@ -177,10 +205,11 @@ def _names(svc: Svc, events: list[Any], users: Sequence[str] = ()) -> dict[str, 
     (the events' recorders and ``users``, those a burst of late recordings names), units by
     theirs."""
     actors = [_get(e, "actor") for e in events]
+    quotas = [data["unit"] for data in (_get(e, "data") for e in events) if _quota(data)]
     return {
         "numbers": queries.case_numbers(svc, (_get(e, "case_id") for e in events)),
         "people": queries.people_names(svc, [*(_get(a, "user") for a in actors), *users]),
-        "units": queries.unit_names(svc, (_get(a, "unit") for a in actors)),
+        "units": queries.unit_names(svc, [*(_get(a, "unit") for a in actors), *quotas]),
         "china_hour": china_hour,
     }
 

@@ -254,3 +254,20 @@ def test_a_refused_lookup_is_said_beside_the_field_and_keeps_what_was_typed_R_X3
     )
     assert refused is not None and said in refused[0]
     assert f'value="{number}"' in form[0] and f'value="{at}"' in form[0]
+
+
+def test_the_event_log_tells_the_two_opened_streams_apart_in_words_R_X1(api: Api) -> None:
+    """Two streams name their first event ``Opened``: a unit's key-case quota for a year, and
+    the calendar book. The log read the English word for both."""
+    case_id = register_and_assign(api, "AU-50")
+    key = {"source": "unit", "occurred_on": "2025-02-03"}
+    assert api.post(f"/v1/cases/{case_id}/key", key, "office").status_code == 201
+    holidays = {"holidays": ["2031-01-01"], "workdays": []}
+    headers = {"Authorization": f"Bearer {api.tokens['admin']}"}
+    assert api.client.put("/v1/calendar/2031", json=holidays, headers=headers).is_success
+    page = logged_in(api, "shen_ji_5", role="auditor").get("/audit?tab=log").text
+    rows = re.findall(r"<tr>.*?</tr>", page, re.S)
+    assert not [r for r in rows if ">Opened<" in r]
+    quota = [r for r in rows if "开立重点件名额" in r]
+    assert len(quota) == 1 and "FIN厅 2025 年" in quota[0]  # the unit by its name
+    assert [r for r in rows if "建立工作日历" in r]

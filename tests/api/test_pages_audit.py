@@ -256,6 +256,19 @@ def test_a_refused_lookup_is_said_beside_the_field_and_keeps_what_was_typed_R_X3
     assert f'value="{number}"' in form[0] and f'value="{at}"' in form[0]
 
 
+def test_a_refused_lookup_comes_back_on_the_tab_it_was_made_from_R_X3(api: Api) -> None:
+    """An auditor reading the 事件日志 looked a case up, mistyped it, and was sent to the
+    完整性信号 tab with the refusal."""
+    client = logged_in(api, "reader_3", role="auditor")
+    page = client.get("/audit?tab=log").text
+    form = re.search(r'<form method="get" action="/audit/case".*?</form>', page, re.S)
+    assert form is not None and '<input type="hidden" name="tab" value="log">' in form[0]
+    refused = client.get("/audit/case", params={"number": "JY-0098", "at": "", "tab": "log"})
+    assert refused.status_code == 404 and "没有编号为 JY-0098 的件" in refused.text
+    current = re.search(r'<a href="/audit\?tab=(\w+)" aria-current="page">', refused.text)
+    assert current is not None and current[1] == "log"
+
+
 def test_the_event_log_tells_the_two_opened_streams_apart_in_words_R_X1(api: Api) -> None:
     """Two streams name their first event ``Opened``: a unit's key-case quota for a year, and
     the calendar book. The log read the English word for both."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -293,10 +293,14 @@ class Generations:
         written case by case, 5–7 µs a row bare against 7–9 keyed (its key is SQLite's rowid,
         which then takes them out of order). A duplicate key fails here, as it would have
         failed the insert."""
-        with self._tx(commit=True) as c:
+        with self._tx(commit=True) as c, self._index_sorting(c):
             for table in tables:
                 self._create_key(c, table, generation)
                 self._create_indexes(c, table, generation)
+
+    def _index_sorting(self, c: Cursor) -> AbstractContextManager[None]:
+        """How the database sorts an index's rows while ``create_indexes`` builds them."""
+        return nullcontext()
 
     def _create_view_table(self, c: Cursor, table: Table, generation: int, *, keyed: bool) -> None:
         types = SQL_TYPES[self.dialect]

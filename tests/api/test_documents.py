@@ -217,4 +217,5 @@ def test_a_reply_letter_is_shown_with_its_reply_and_its_reply_beside_it(api: Api
     assert page.count('class="doc-of-reply"') == 1  # the other file is no reply's
     documents = page[page.index('id="documents"') : page.index('id="form-upload"')]
     [letter] = [r for r in documents.split("<tr>") if "答复函.pdf" in r]
-    assert '<td class="nowrap"><span title="FIN">FIN厅</span> A 类</td>' in letter
+    # Named as the upload's choices name it (unit and class alone fit a returned reply too).
+    assert "<td>FIN厅 · A 类 · 已答复 · 2025-04-01 送审 · 财建函〔2025〕12号</td>" in letter

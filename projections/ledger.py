@@ -133,8 +133,9 @@ CASES = Table(
             if column != "number"  # ("number",), above
         ),
     ),
-    # 2: 挂账督办 also while re-handling (R-F2); 3: a replaced lead's reply waits no more (R-A3)
-    version=3,
+    # 2: 挂账督办 also while re-handling (R-F2); 3: a replaced lead's reply waits no more (R-A3);
+    # 4: a reference case's contact deadline names its unit (R-D5, R-S1)
+    version=4,
 )
 NO_DAY = "9999-12-31"
 # A case's life in order (the vocabulary lists it so): sorting by the word's spelling put

@@ -42,16 +42,22 @@ NOTICES = Table(
 )
 
 
+# A reference case's contact deadline (R-D5) names its unit since 2026-12-06; its notices keep
+# the key they were noticed under before, or each would be noticed (and sent) again.
+KEYED_WITHOUT_UNIT = "reference_contact"
+
+
 def notice_key(case_id: str, kind: str, unit: str | None, due_on: str, status: str) -> str:
     """A notice's id: one per (case, deadline, status)."""
-    return f"{case_id}:{kind}:{unit or '-'}:{due_on}:{status}"
+    owner = "-" if kind == KEYED_WITHOUT_UNIT else unit or "-"
+    return f"{case_id}:{kind}:{owner}:{due_on}:{status}"
 
 
 # ``notice_key`` of the ledger's deadline row ``d`` as an overdue notice, spelled in SQL (``||``
 # concatenates in SQLite and PostgreSQL alike); a test holds the two spellings to one id.
 OVERDUE_KEY_SQL = (
-    "d.case_id || ':' || d.kind || ':' || COALESCE(NULLIF(d.unit, ''), '-') || ':' "
-    "|| d.due_on || ':overdue'"
+    f"d.case_id || ':' || d.kind || ':' || CASE WHEN d.kind = '{KEYED_WITHOUT_UNIT}' THEN '-' "
+    "ELSE COALESCE(NULLIF(d.unit, ''), '-') END || ':' || d.due_on || ':overdue'"
 )
 
 

@@ -176,7 +176,9 @@ def _reference_deadline(case: CaseState, start: date, judge: _Judge) -> Deadline
     period = PeriodEnd(due_on=due, provisional=False, derivation=f"fixed date {due} (R-D5)")
     met = [c.occurred_on for c in case.contacts if c.reached]
     met += [v.occurred_on for v in case.visits]
-    return judge.deadline("reference_contact", None, start, period, met, "R-D5")
+    # The unit the reference case went to owes it (R-S1: every deadline names whose it is); it
+    # named none, so a handler's overdue count and list left it out while its ledger said 已逾期.
+    return judge.deadline("reference_contact", case.lead_unit, start, period, met, "R-D5")
 
 
 def _disclosure_deadlines(case: CaseState, judge: _Judge) -> list[Deadline]:

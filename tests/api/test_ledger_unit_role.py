@@ -61,3 +61,18 @@ def test_a_units_reference_cases_are_counted_and_open_their_cases_R_R3(api: Api)
     row = re.search(r'<th scope="row">FIN厅</th>.*?</tr>', overview, re.S)
     assert row and "/ledger?year=2025&amp;unit=FIN&amp;unit_role=reference" in row.group(0)
     assert numbers(api, unit="FIN", unit_role="reference") == ["UR-5"]
+
+
+def test_a_handlers_overdue_cases_include_its_overdue_reference_case_R_D5(api: Api) -> None:
+    """A handler's 台账 said 已逾期 on its 参阅件 while its overdue filter and the 总览's count
+    left it out: the contact deadline (R-D5) named no unit to owe it (R-S1)."""
+    answer = api.post("/v1/cases", case_body("UR-6"), "office")
+    body = {"lead_unit": "FIN", "reference": True, "assigned_on": "2025-02-01"}
+    case_id = answer.json()["case_id"]
+    assert api.post(f"/v1/cases/{case_id}/assignment", body, "office").status_code == 201
+    contact = next(d for d in api.case(case_id)["deadlines"] if d["kind"] == "reference_contact")
+    assert (contact["unit"], contact["status"]) == ("FIN", "overdue")
+    owed = api.get("/v1/ledger", "handler_fin", overdue="true").json()["items"]
+    assert [i["number"] for i in owed] == ["UR-6"]
+    overdue = api.get("/v1/ledger/overdue", "handler_fin").json()["items"]
+    assert [i["number"] for i in overdue] == ["UR-6"]

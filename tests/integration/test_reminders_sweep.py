@@ -80,16 +80,25 @@ def test_sweep_reads_only_cases_not_yet_noticed_overdue_R_S1_R_S3(
     assert len(statuses(store)) == 3
 
 
-@pytest.mark.parametrize("unit", ["FIN", None, ""])
-def test_overdue_key_in_sql_is_the_notice_key_R_S3(stores: Stores, unit: str | None) -> None:
+@pytest.mark.parametrize(
+    ("kind", "unit"),
+    [("reply", "FIN"), ("rehandling", None), ("reply", ""), ("reference_contact", "FIN")],
+)
+def test_overdue_key_in_sql_is_the_notice_key_R_S3(
+    stores: Stores, kind: str, unit: str | None
+) -> None:
     """The sweep finds a deadline's overdue notice by its key spelled in SQL; a unit-less
-    deadline (R-D5's reference contact) stores no unit."""
+    deadline (a split case's further reply) stores no unit, and a reference case's contact
+    deadline (R-D5) keeps the unit-less key it had before it named its unit."""
     _, store = stores
     row = (
-        "SELECT 'c-1' AS case_id, 'reply' AS kind, CAST(? AS TEXT) AS unit, '2025-04-02' AS due_on"
+        "SELECT 'c-1' AS case_id, CAST(? AS TEXT) AS kind, CAST(? AS TEXT) AS unit, "
+        "'2025-04-02' AS due_on"
     )
-    rows = store.fetch(f"SELECT {OVERDUE_KEY_SQL} AS k FROM ({row}) d", [unit])
-    assert rows[0]["k"] == notice_key("c-1", "reply", unit, "2025-04-02", "overdue")
+    rows = store.fetch(f"SELECT {OVERDUE_KEY_SQL} AS k FROM ({row}) d", [kind, unit])
+    assert rows[0]["k"] == notice_key("c-1", kind, unit, "2025-04-02", "overdue")
+    if kind == "reference_contact":
+        assert rows[0]["k"] == "c-1:reference_contact:-:2025-04-02:overdue"
 
 
 def test_a_case_noticed_again_sends_only_what_is_new_and_names_each_unit_once_R_S3(

@@ -72,12 +72,17 @@ def as_changed_since(expected: dict[str, Any], actual: dict[str, Any]) -> dict[s
     - 2026-12-05 (next session), R-S1: a case with no deadline overdue holds ``NO_DAY``
       (9999-12-31) in ``ledger_cases.overdue_from`` instead of NULL, so that 逾期天数 sorts
       by the column's index; every day it held stays.
+    - 2026-12-06, R-S1: a reference case's contact deadline (R-D5) names the unit the case
+      went to, as the re-handling deadline names its lead.
     """
     cases = {c["case_id"]: c for c in expected["ledger_cases"]}
     deadlines = []
     for row in expected["ledger_deadlines"]:
         case = cases[row["case_id"]]
-        if row["kind"] == "rehandling" and row["unit"] is None and case["split_units"] == "[]":
+        owned = row["kind"] == "reference_contact" or (
+            row["kind"] == "rehandling" and case["split_units"] == "[]"
+        )
+        if owned and row["unit"] is None:
             row = {**row, "unit": case["lead_unit"]}
         deadlines.append(row)
     facts = []
@@ -134,10 +139,14 @@ def on_time(period: list[Any]) -> bool:
 
 
 def named_rehandling(document: dict[str, Any]) -> dict[str, Any]:
-    """A case document's re-handling deadlines naming the lead unit (R-S1, 2026-12-05)."""
-    owner = document["lead_unit"] if not document["split_units"] else None
+    """A case document's re-handling deadlines naming the lead unit (R-S1, 2026-12-05), and
+    a reference case's contact deadline naming its unit (R-S1, 2026-12-06)."""
+    owners = {
+        "rehandling": document["lead_unit"] if not document["split_units"] else None,
+        "reference_contact": document["lead_unit"],
+    }
     deadlines = [
-        {**d, "unit": owner} if d["kind"] == "rehandling" and d["unit"] is None else d
+        {**d, "unit": owners[d["kind"]]} if d["kind"] in owners and d["unit"] is None else d
         for d in document["deadlines"]
     ]
     return {**document, "deadlines": deadlines}

@@ -106,12 +106,12 @@ def test_reference_case_contact_by_31_october_R_D5(app: BanliApplication) -> Non
     flow.run(
         cmd.Assign(case_id=flow.id, reference=True, lead_unit="FIN", assigned_on=date(2025, 2, 1))
     )
-    pending = _by_kind(app, flow, date(2025, 6, 1))[("reference_contact", None)]
+    pending = _by_kind(app, flow, date(2025, 6, 1))[("reference_contact", "FIN")]
     assert (pending.due_on, pending.status) == (date(2025, 10, 31), "pending")
     flow.contact(on=date(2025, 9, 1), reached=False)
-    assert _by_kind(app, flow, date(2025, 11, 3))[("reference_contact", None)].status == "overdue"
+    assert _by_kind(app, flow, date(2025, 11, 3))[("reference_contact", "FIN")].status == "overdue"
     flow.contact(on=date(2025, 11, 4))
-    done = _by_kind(app, flow, date(2025, 11, 5))[("reference_contact", None)]
+    done = _by_kind(app, flow, date(2025, 11, 5))[("reference_contact", "FIN")]
     assert (done.status, done.days_overdue) == ("met_late", 4)
 
 

@@ -68,8 +68,8 @@ def context(request: Request, who: Principal, body: Fingerprinted) -> CommandCon
         # Stored with every command it answers: a client's retry token, not a payload.
         raise ApiProblem(
             400,
-            f"Idempotency-Key 至多 {MAX_IDEMPOTENCY_KEY} 个字符 / "
-            f"an Idempotency-Key has at most {MAX_IDEMPOTENCY_KEY} characters",
+            f"an Idempotency-Key has at most {MAX_IDEMPOTENCY_KEY} characters / "
+            f"Idempotency-Key 至多 {MAX_IDEMPOTENCY_KEY} 个字符",
         )
     content = body.model_dump(mode="json")
     return CommandContext(

@@ -49,8 +49,9 @@ def own_unit(who: Principal, unit: str | None) -> str | None:
     if unit is not None and unit != who.unit:
         raise ApiProblem(
             403,
-            f"承办人只能查看本单位（{who.unit}）的件 / "
-            f"a handler of {who.unit} reads only its own unit",
+            # English first, as every refusal's detail: a page shows the part after " / ".
+            f"a handler of {who.unit} reads only its own unit / "
+            f"承办人只能查看本单位（{who.unit}）的件",
         )
     return who.unit
 

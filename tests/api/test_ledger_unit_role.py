@@ -76,3 +76,13 @@ def test_a_handlers_overdue_cases_include_its_overdue_reference_case_R_D5(api: A
     assert [i["number"] for i in owed] == ["UR-6"]
     overdue = api.get("/v1/ledger/overdue", "handler_fin").json()["items"]
     assert [i["number"] for i in overdue] == ["UR-6"]
+
+
+def test_a_handler_asking_for_another_units_ledger_is_refused_in_chinese_alone(api: Api) -> None:
+    """The page said 承办人只能查看本单位（COM）的件 / a handler of COM reads only its own unit:
+    the refusal's two languages were the other way round from every other refusal's."""
+    page = logged_in(api, "fin_scope", role="handler", unit="FIN").get("/ledger?unit=HOU")
+    assert page.status_code == 403
+    assert "承办人只能查看本单位（FIN）的件" in page.text and "reads only" not in page.text
+    answer = api.get("/v1/ledger", "handler_fin", unit="HOU")
+    assert answer.status_code == 403 and "reads only its own unit" in answer.json()["detail"]

@@ -119,9 +119,11 @@ AsOfMoment = Annotated[
 ]
 # The bounds come before the digits-only validator (``fields.digits``): behind it, FastAPI would
 # document them as unknown "ge"/"le" keys instead of minimum and maximum (they hold either way).
-Limit = Annotated[int, Query(ge=1, le=1000), BeforeValidator(digits)]
+MAX_LIMIT = 1000  # the most rows a page of any list holds
+MAX_CURSOR = 500
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT), BeforeValidator(digits)]
 After = Annotated[int, Query(ge=0, le=2**62), BeforeValidator(digits)]  # an event position
-Cursor = Annotated[str | None, Query(max_length=500)]
+Cursor = Annotated[str | None, Query(max_length=MAX_CURSOR)]
 YearFilter = Annotated[WholeNumber | None, Query(ge=1949, le=2200)]
 UnitFilter = Annotated[str | None, Query(max_length=MAX_CODE)]
 

@@ -24,11 +24,21 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import queries
-from api.deps import Page, Paging, Services, UnitFilter, YearFilter, in_event_loop
+from api.deps import (
+    MAX_CURSOR,
+    MAX_LIMIT,
+    Page,
+    Paging,
+    Services,
+    UnitFilter,
+    YearFilter,
+    in_event_loop,
+)
 from api.page_paths import QUERY_SET_ASIDE
 from api.problems import INVALID_CURSOR, ApiProblem
 from api.public_snapshot import BadCursor, PublicSnapshots, Snapshot, Wanted
 from api.schemas_paperwork import PublicReplies
+from domain.checks import MAX_CODE
 from domain.vocabulary import Kind
 from infra import paper_labels as words
 from infra.clock import today
@@ -36,7 +46,10 @@ from infra.services import Services as ServiceGraph
 
 router = APIRouter(tags=["public register"])
 
-Search = Annotated[str | None, Query(max_length=100, description="text in the number or title")]
+MAX_SEARCH = 100
+Search = Annotated[
+    str | None, Query(max_length=MAX_SEARCH, description="text in the number or title")
+]
 CACHE_CONTROL = "public, max-age=30"
 # The register's page runs no script at all (its styles are its own, inline): a link a
 # publisher got wrong cannot run code on this site, and no other site may frame it.
@@ -190,25 +203,31 @@ def public_feed(request: Request, svc: Services) -> Response:
     return _cached(request, etag, Response(feed, media_type="application/atom+xml"))
 
 
-Field = Annotated[str | None, Query(max_length=100)]
+# The page's parameters, taken as typed: a link beyond the API's bounds (a pasted search of
+# 101 characters, ``limit=100000``) is the register's page with a notice, not the API's
+# problem+json in English.
+Typed = Annotated[str | None, Query()]
 
 
 @router.get("/public", response_class=HTMLResponse, include_in_schema=False)
 def public_page(
     request: Request,
     svc: Services,
-    page: Page,
-    year: Field = None,
-    unit: UnitFilter = None,
-    kind: Field = None,
-    q: Search = None,
+    year: Typed = None,
+    unit: Typed = None,
+    kind: Typed = None,
+    q: Typed = None,
+    limit: Typed = None,
+    cursor: Typed = None,
 ) -> Response:
     """The register as a page anyone can open and search (公开). A form sends its empty fields
     too (``year=&kind=``): here they mean "any", not a malformed request."""
     year_ = int(year) if year and year.isascii() and year.isdigit() and len(year) == 4 else None
     kind_ = cast("Kind | None", kind if kind in words.KIND else None)  # KIND's keys are kinds
-    chosen = PublicFilter(year_, unit or None, kind_, q or None)
-    stale = False
+    too_long = q is not None and len(q) > MAX_SEARCH
+    unit = unit if unit is None or len(unit) <= MAX_CODE else None  # no unit has such a code
+    chosen = PublicFilter(year_, unit or None, kind_, None if too_long else q or None)
+    page, stale = _paging(limit, cursor)
     # A search holding text no store can hold (``/public?q=%00``): set aside by the request
     # limits, and the first page says so.
     set_aside = bool(request.scope.get(QUERY_SET_ASIDE))
@@ -237,17 +256,32 @@ def public_page(
         next_href=_href(chosen, page.limit, found.next_cursor) if found.next_cursor else None,
         # The open-data links and the next page carry the filters the page shows.
         chosen=urlencode({k: v for k, v in asdict(chosen).items() if v is not None}),
-        q=q or "",
+        q=chosen.q or "",
         year=year_ or "",
         kind=kind_ or "",
         kinds=words.KIND,
         generated=today().isoformat(),
         stale=stale,
         set_aside=set_aside,
+        too_long=too_long,
+        max_search=MAX_SEARCH,
     )
-    if stale or set_aside:  # not cached as the first page's answer: its URL differs
+    if stale or set_aside or too_long:  # not cached as the first page's answer: its URL differs
         return HTMLResponse(html, headers=PAGE_HEADERS)
     return _cached(request, etag, HTMLResponse(html, headers=PAGE_HEADERS))
+
+
+def _paging(limit: str | None, cursor: str | None) -> tuple[Paging, bool]:
+    """The page a link asks for, and whether its paging was unusable (then its first page at
+    the usual size: the link is stale, as one with a cursor never given out is)."""
+    size = Paging().limit
+    if limit:
+        if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= MAX_LIMIT):
+            return Paging(), True
+        size = int(limit)
+    if cursor is not None and len(cursor) > MAX_CURSOR:
+        return Paging(size, None), True
+    return Paging(size, cursor or None), False
 
 
 def _href(chosen: PublicFilter, limit: int, cursor: str | None) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.api.accounts_support import browser, new_user
 from tests.api.conftest import Api, register_and_assign
 from tests.api.test_pages import contact_form, csrf_of, page_login
@@ -143,3 +145,25 @@ def test_a_bad_cursor_is_said_in_chinese_on_the_pages_and_the_public_register(ap
     api_answer = api.get("/v1/public/replies", "office", cursor="abc")
     assert api_answer.status_code == 422
     assert api_answer.json()["detail"].startswith("invalid cursor")
+
+
+@pytest.mark.parametrize(
+    ("query", "notice"),
+    [
+        ("q=" + "税" * 101, 'id="too-long">搜索内容过长'),
+        ("limit=100000", 'id="stale-link">该翻页链接已失效'),
+        ("limit=abc&kind=suggestion", 'id="stale-link">该翻页链接已失效'),
+        ("cursor=" + "x" * 600, 'id="stale-link">该翻页链接已失效'),
+        ("unit=" + "U" * 65, 'id="count"'),
+    ],
+)
+def test_a_register_link_beyond_its_bounds_is_its_page_with_a_notice(
+    api: Api, query: str, notice: str
+) -> None:
+    """A shared link with a search of 101 characters, or a page size of 100000, showed the
+    public the API's problem+json in English (query.q: String should have at most 100
+    characters); the search box stops typing at 100, a pasted link does not."""
+    public = browser(api).get(f"/public?{query}")
+    assert public.status_code == 200 and public.headers["content-type"].startswith("text/html")
+    assert notice in public.text and "should have" not in public.text
+    assert api.get("/v1/public/replies", "office", q="税" * 101).status_code == 422

@@ -225,6 +225,7 @@ class CasePublic(Public):
     ruling_recommendation: RulingRecommendationPublic | None  # R-A2, the office's
     reassignment_requests: list[ReassignmentRequestPublic]  # R-A3, in the order asked
     proposers: list[ProposerPublic]
+    reply_recipients: list[str]  # R-C4: whom a reply goes to, and who may have a link (R-F4)
     replies: list[ReplyPublic]
     feedback: list[FeedbackPublic]
     disclosures: dict[str, DisclosurePublic]  # by reply id

@@ -15,6 +15,7 @@ from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.case_deadlines import case_deadlines
 from domain.documents import reply_letter
 from domain.records import Disclosure, DisclosureReview, Document, ProposerLink, Reply
+from domain.rules.communication import reply_recipients
 from domain.rules.review import reassessment_findings
 from projections.core import case_heading
 
@@ -121,6 +122,8 @@ def case_document(case: Case, calendar: WorkdayCalendar, as_of: date) -> dict[st
         # R-A3: every 改办 request and what became of it (the timeline alone had told).
         "reassignment_requests": plain(list(case.requests.values())),
         "proposers": plain(case.proposers),
+        # R-C4: whom a reply goes to, and so who may have a personal link (R-F4).
+        "reply_recipients": reply_recipients(case),
         "replies": [_reply(case, r) for r in case.replies.values()],
         "feedback": plain(case.feedback),
         "disclosures": {reply_id: _disclosure(d) for reply_id, d in case.disclosures.items()},

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from tests import file_samples as f
 from tests.api.accounts_support import browser, new_user
 from tests.api.conftest import Api
-from tests.api.proposer_support import EXPIRES, FEEDBACK, as_link, issued, ok
+from tests.api.proposer_support import EXPIRES, FEEDBACK, as_link, issued, ok, registered
 from tests.api.test_pages import csrf_of, page_login
 
 ONCE = re.compile(r'name="_once" value="([^"]+)"')
@@ -85,6 +85,23 @@ def test_a_link_for_someone_not_a_proposer_is_refused_beside_the_field_R_F4(api:
     assert problem and problem.group(1) == "proposer_name"
     assert '<span class="rule">R-F4</span>' in refused.text
     assert api.case(case_id)["version"] == version
+
+
+def test_the_link_form_offers_only_whom_the_replies_go_to_R_C4(api: Api) -> None:
+    """A joint proposal's form offered its co-signers, each then refused by R-C4."""
+    members = [
+        {"name": "周委员", "type": "member", "role": "lead"},
+        {"name": "吴委员", "type": "member", "role": "co_signer"},
+    ]
+    proposal = registered(api, "P-20", kind="proposal", proposers=members)
+    suggestion = registered(api, "P-21")
+    assert api.case(proposal)["reply_recipients"] == ["周委员"]
+    client = office_page(api)
+    for case_id, offered in [(proposal, ["周委员"]), (suggestion, ["张三", "李四"])]:
+        page = client.get(f"/cases/{case_id}").text
+        choice = re.search(r'<select id="link-proposer_name".*?</select>', page, re.S)
+        assert choice is not None
+        assert re.findall(r"<option[^>]*>([^<]+)</option>", choice[0]) == offered
 
 
 def test_only_the_office_has_the_link_forms(api: Api) -> None:

@@ -192,6 +192,8 @@ def test_the_timeline_names_a_files_format_in_words(api: Api) -> None:
         ("expires_on", "2020-01-01", "链接有效期不能早于今天"),
         ("expires_on", "2099-01-01", "链接有效期不能超过两年"),
         ("email", "not-an-address", "电子邮箱格式不正确"),
+        # Refilled with the default date, the field read 2027-06-04 beside 不能为空.
+        ("expires_on", "", "不能为空"),
     ],
 )
 def test_a_refused_link_is_said_beside_the_field_it_is_about_R_F4(
@@ -213,3 +215,4 @@ def test_a_refused_link_is_said_beside_the_field_it_is_about_R_F4(
         rf'class="field refused">\s*<label for="link-{field}".*?</div>', refused.text, re.S
     )
     assert beside is not None and said in beside.group(0)
+    assert f'value="{value}"' in beside.group(0)  # what was typed, not the default

@@ -516,7 +516,12 @@ def refused(
     refused; nothing was written."""
     page = case_context(svc, who, case_id, None)
     if form not in page["forms"]:
-        page["forms"] = [form, *page["forms"]]
+        # Nothing left for it to do (the step was taken meanwhile, by another hand): said at the
+        # top, the form not drawn again. Drawn with nothing to choose, it was sent again and led
+        # off the case to 未找到.
+        said = "；".join(problems.values())
+        page.update(refused_form="", gone_refusal=said, rule=rule)
+        return render(request, "case.html", who, page, status=status)
     page.update(
         refused_form=form.name,
         problems=problems,

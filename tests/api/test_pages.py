@@ -410,3 +410,24 @@ def test_a_figure_of_all_units_counts_a_split_case_per_unit_and_says_so(api: Api
     # The 总览's 全厅合计 row says so too (its satisfaction counted 389 verdicts of 385).
     overview = client.get("/?year=2025").text
     assert f'<p class="hint" id="per-unit-count">{PER_UNIT_COUNT}</p>' in overview
+
+
+def test_a_stale_form_for_a_step_already_taken_is_not_offered_again(api: Api) -> None:
+    """Two leaders had one case open; the second's approval, refused as stale, came back with
+    the form and an empty 答复 choice, and sending it again led off the case to 未找到."""
+    case_id = register_and_assign(api, "P-40")
+    assert api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin").is_success
+    reply = api.post(f"/v1/cases/{case_id}/replies", reply_body(), "handler_fin").json()
+    client = logged_in(api, "qian_2", role="leader")
+    csrf, version = csrf_of(client, f"/cases/{case_id}"), api.case(case_id)["version"]
+    approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-02"}
+    url = f"/v1/cases/{case_id}/replies/{reply['reply_id']}/approval"
+    assert api.post(url, approval, "leader").status_code == 201  # the other leader, first
+    form = {**approval, "approved": "true", "reply_id": reply["reply_id"]}
+    again = client.post(
+        f"/cases/{case_id}/forms/approval", data={**form, "_csrf": csrf, "_version": str(version)}
+    )
+    assert again.status_code == 409 and "该件已被修改" in again.text
+    assert 'id="form-approval"' not in again.text
+    assert "此项已无需办理" in again.text
+    assert api.case(case_id)["version"] == version + 1

@@ -63,6 +63,11 @@ TAB_FILTERS = {
 }
 
 
+# Each tab as the 台账 lists it, to be filtered, sorted and exported there (the 台账's links
+# and count); 即将到期 has no such filter.
+TAB_LEDGERS = {"overdue": LedgerFilter(overdue=True, sort="overdue"), **TAB_FILTERS}
+
+
 async def ledger_filter(request: Request) -> LedgerFilter:
     """The 台账's filters from its URL (a coroutine: FastAPI calls it in its event loop)."""
     return LedgerFilter(
@@ -192,6 +197,8 @@ def supervision_page(request: Request, svc: Svc, who: Supervisor) -> HTMLRespons
             wanted = TAB_FILTERS[tab]
             page = queries_ledger.ledger_page(svc, who, as_of, wanted, Paging(PAGE_SIZE, cursor))
             rows, next_cursor = page.items, page.next_cursor
+        on_ledger = TAB_LEDGERS.get(tab)
+        total = len(rows) if on_ledger is None else queries_ledger.total(svc, who, as_of, on_ledger)
     if rows is None:
         raise PageRefused(404, "没有该列表")
     done = request.query_params.get("done", "")  # "case_id:version" of a reminder just sent
@@ -204,6 +211,8 @@ def supervision_page(request: Request, svc: Svc, who: Supervisor) -> HTMLRespons
         "back": "/supervision?" + urlencode({"tab": tab, **({"cursor": cursor} if cursor else {})}),
         "done_number": next((r.number for r in rows if done.startswith(f"{r.case_id}:")), ""),
         "next_cursor": next_cursor,
+        "total": total,
+        "ledger_href": None if on_ledger is None else "/ledger?" + ledger_query(on_ledger),
         "names": unit_names_of(svc, rows, []),
         "means": list(LABELS["means"]),  # in the case page's order (its 催办 form)
         "as_of": as_of,

@@ -75,6 +75,11 @@ def _total(svc: Services, who: Principal, head: int, as_of: date, filters: Ledge
     return ledger_total(svc, head, as_of, scoped(who, filters))
 
 
+def total(svc: Services, who: Principal, as_of: date, filters: LedgerFilter) -> int:
+    """How many cases the ledger's filters select for ``who`` (a 督办 tab's count)."""
+    return _total(svc, who, waited_head(svc, LedgerView.name), as_of, filters)
+
+
 @dataclass(frozen=True)
 class LedgerScreen:
     """What the 台账 page shows: a page, its filters' row count, and the choices of its unit

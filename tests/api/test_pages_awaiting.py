@@ -67,7 +67,7 @@ def test_replies_awaiting_approval_and_requests_awaiting_the_office_are_listed_R
 
     leader = logged_in(api, "qian", role="leader")
     page = leader.get("/supervision?tab=approval").text
-    assert "待审批：本页 <strong>1</strong> 件" in page and "AW-1" in tab_numbers(page)
+    assert "待审批：共 <strong>1</strong> 件" in page and "AW-1" in tab_numbers(page)
     assert "A 类，2025-04-01 提交" in page  # what waits, not only which case
 
     # Each decider's 总览 says how many wait on it, with the 督办 list that holds them.

@@ -96,3 +96,26 @@ def test_the_dissatisfied_tab_keeps_a_case_satisfied_after_its_further_reply_R_S
     assert "已办结" in stages  # satisfied since: still listed, its stage says so
     rehandling = demo_api.get("/v1/ledger", "office", stage="rehandling", limit="200").json()
     assert {i["case_id"] for i in rehandling["items"]} <= {i["case_id"] for i in tracked["items"]}
+
+
+@pytest.mark.parametrize(
+    ("tab", "filters", "ledger"),
+    [
+        ("overdue", {"overdue": "true"}, "/ledger?overdue=1&amp;sort=overdue"),
+        ("key", {"key": "true"}, "/ledger?key=1"),
+        ("dissatisfied", {"dissatisfied": "true"}, "/ledger?dissatisfied=1"),
+    ],
+)
+def test_a_tab_says_how_many_it_lists_and_opens_them_on_the_ledger_R_S3(
+    demo_api: Api, tab: str, filters: dict[str, str], ledger: str
+) -> None:
+    """A review read 本页 17 件 and no more: not how many the tab holds past its first page,
+    and no way to filter or sort them (the 台账 does both, and exports)."""
+    items = demo_api.get("/v1/ledger", "office", limit=1000, **filters).json()["items"]
+    page = logged_in(demo_api, f"du_ban_{tab}", role="supervisor").get(f"/supervision?tab={tab}")
+    count = re.search(r'<p class="count" id="tab-count">(.*?)</p>', page.text, re.S)
+    assert count is not None
+    assert f"共 <strong>{len(items)}</strong> 件" in count[1]
+    shown = len(re.findall(r"<tr>\s*<td class=\"nowrap\">", page.text))
+    assert (f"本页 {shown} 件" in count[1]) == (shown < len(items))
+    assert f'href="{ledger}"' in count[1]

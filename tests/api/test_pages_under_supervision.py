@@ -30,12 +30,12 @@ def test_a_case_back_under_supervision_is_listed_and_chased_R_Rv1_R_S3(api: Api)
 
     client = logged_in(api, "du_cha", role="supervisor")
     page = client.get("/supervision?tab=under_supervision").text
-    assert "挂账督办：本页 <strong>1</strong> 件" in page
+    assert "挂账督办：共 <strong>1</strong> 件" in page
     row = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "SUP-1" in r)
     assert f'action="/cases/{case_id}/forms/reminder"' in row
     # On paper: no forms, no empty 催办 column, no export buttons.
     assert '<td class="no-print">' in row and '<th scope="col" class="no-print">催办</th>' in page
-    assert page.count('class="button no-print"') == 2
+    assert page.count('class="button no-print"') == 3  # the 台账 link and two exports
     assert 'id="form-reminder"' in client.get(f"/cases/{case_id}").text
 
 

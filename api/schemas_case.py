@@ -45,6 +45,9 @@ class ReplyPublic(Public):
     classification: Classification
     disclosure: DisclosureOption
     withheld_reason: str | None
+    # What it says and its consultation form (R-C3): what a leader approves (R-R2)
+    summary: str
+    consultation_form_ref: str
     status: ReplyStatus
     recipients: list[str]
     copies: list[str]

@@ -28,6 +28,8 @@ def _reply(case: Case, reply: Reply) -> dict[str, Any]:
         "classification": reply.classification,
         "disclosure": reply.disclosure,
         "withheld_reason": reply.withheld_reason,
+        "summary": reply.summary,
+        "consultation_form_ref": reply.consultation_form_ref,
         "status": reply.status,
         "recipients": reply.recipients,
         "copies": reply.copies,

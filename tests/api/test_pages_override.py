@@ -196,3 +196,21 @@ def test_a_reply_row_says_who_decided_it_when_and_why(api: Api) -> None:
     page = logged_in(api, "fin_ret", role="handler", unit="FIN").get(f"/cases/{case_id}").text
     row = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "已退回重办" in r)
     assert "钱厅长 2025-04-02 退回：请先沟通" in re.sub(r"<[^>]+>", "", row)
+
+
+def test_a_leader_reads_the_reply_it_is_asked_to_approve_R_R2(api: Api) -> None:
+    """The approval panel named the reply by unit, class and day; what it says and its
+    consultation form (R-C3) were only in the timeline."""
+    case_id = register_and_assign(api, "PX-SUM")
+    assert api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin").is_success
+    reply_id = api.post(f"/v1/cases/{case_id}/replies", reply_body(), "handler_fin").json()[
+        "reply_id"
+    ]
+    [reply] = api.case(case_id)["replies"]
+    assert (reply["summary"], reply["consultation_form_ref"]) == ("答复正文摘要", "征询表-001")
+    page = logged_in(api, "qian_sum", role="leader").get(f"/cases/{case_id}").text
+    row = re.search(rf'<tr id="summary-{reply_id}"[^>]*>.*?</tr>', page, re.S)
+    assert row is not None
+    assert "内容摘要：答复正文摘要" in row[0] and "征询意见表：征询表-001" in row[0]
+    # The choice on a row of its own: in a grid cell it read 财政厅 · A 类 · 待审批 · 202….
+    assert re.search(r'<div class="field wide">\s*<label for="approval-reply_id"', page)

@@ -93,7 +93,18 @@ def check_web_address(value: object, field: str) -> str:
 
 
 def check_name(value: object, field: str) -> str:
-    return check_text(value, field, MAX_NAME)
+    """A name as people read it: no invisible format character (Unicode's Cf: a zero-width
+    space or joiner, a direction mark). 财政厅 with a zero-width space reads as 财政厅 and is
+    another name, so a second unit, user or proposer would look like the first."""
+    name = check_text(value, field, MAX_NAME)
+    hidden = next((c for c in name if unicodedata.category(c) == "Cf"), None)
+    if hidden is not None:
+        raise InvalidInput(
+            f"{field} 含有不可见字符 U+{ord(hidden):04X}",
+            f"{field} holds the invisible character U+{ord(hidden):04X}",
+            field=field,
+        )
+    return name
 
 
 def case_number_form(value: str) -> str:

@@ -18,7 +18,7 @@ from datetime import date
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.checks import check_one_of, check_text
+from domain.checks import check_name, check_one_of, check_text
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.found_by_hash import FoundByHash
 from domain.records import Actor
@@ -108,7 +108,7 @@ class Unit(Aggregate):
 
     @classmethod
     def create(cls, *, code: object, name: object, actor: Actor) -> Unit:
-        return cls(code=check_unit_code(code), name=check_text(name, "name"), actor=actor)
+        return cls(code=check_unit_code(code), name=check_name(name, "name"), actor=actor)
 
     @event("UnitCreated")
     def __init__(self, *, code: str, name: str, actor: Actor) -> None:
@@ -147,7 +147,7 @@ class User(Aggregate):
             )
         return cls(
             username=check_username(username),
-            display_name=check_text(display_name, "display_name"),
+            display_name=check_name(display_name, "display_name"),
             role=checked_role,
             unit_code=unit,
             actor=actor,

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.api.conftest import (
+    PROPOSERS,
     Api,
     assert_problem,
     case_body,
@@ -172,3 +173,25 @@ def test_a_calendar_year_is_written_in_digits(api: Api, year: str) -> None:
 def test_query_numbers_and_dates_are_strict(api: Api, query: str) -> None:
     name, value = query.split("=")
     assert_problem(api.get("/v1/ledger", "office", **{name: value}), 422, None)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "who"),
+    [
+        # 财政厅 with a zero-width space reads as 财政厅: a second unit beside FIN.
+        ("/v1/units", {"code": "ZZ3", "name": "财政厅\u200b"}, "boot"),
+        ("/v1/users", {"username": "zw", "display_name": "\u202e王科长", "role": "office"}, "boot"),
+        (
+            "/v1/cases",
+            case_body("IN-9", proposers=[{**PROPOSERS[0], "name": "张\u200d三"}]),
+            "office",
+        ),
+    ],
+)
+def test_a_name_holding_an_invisible_character_is_refused(
+    api: Api, path: str, body: dict[str, Any], who: str
+) -> None:
+    """A name is read by people: one holding an invisible format character (a zero-width
+    space, a direction mark) looks like another name and is not one."""
+    problem = refused_and_nothing_written(api, path, body, who, 422)
+    assert "不可见字符" in problem["detail"]

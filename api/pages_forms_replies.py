@@ -165,11 +165,12 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         sr.Feedback,
         (
             Field("verdict", "意见", "select", options("verdict")),
-            Field("comments", "具体意见", "textarea", required=False),
+            Field("comments", "具体意见", "textarea", required=False, needed_when="不满意时必填"),
             DAY,
         ),
         stages=frozenset({"replied"}),
-        rule_fields={"R-F1": "verdict", "R-F2": "verdict"},
+        # R-F1's refusal here is a 不满意 without comments (the form needs an issued reply).
+        rule_fields={"R-F1": "comments", "R-F2": "verdict"},
     ),
     CaseForm(
         "follow-up-call",

@@ -171,10 +171,17 @@ def rehandling_notices(
         subject = (
             f"【进一步办理】第 {case.number} 号{kind}代表委员不满意，请于 {d.due_on} 前再次答复"
         )
+        said = [
+            f.comments
+            for f in case.feedback
+            if f.verdict == "dissatisfied" and f.occurred_on == d.opened_on and f.comments
+        ]
+        # What the proposer said (R-F1), which the further reply answers.
+        opinion = f"代表委员的意见：{said[-1]}。" if said else ""
         body = (
             f"{unit_name(d.unit)}：第 {case.number} 号{kind}《{case.title}》的答复，代表委员于 "
-            f"{d.opened_on} 表示不满意。请与代表委员面对面沟通，进一步办理，并于 {d.due_on} "
-            "前再次答复。"
+            f"{d.opened_on} 表示不满意。{opinion}请与代表委员面对面沟通，进一步办理，并于 "
+            f"{d.due_on} 前再次答复。"
         )
         notice_id = f"{case.id}:rehandling:{d.unit}:{d.opened_on.isoformat()}"
         rows.append(_to_unit(notice_id, "rehandling", d.unit, emails, case, subject, body, today))

@@ -346,7 +346,10 @@ class CaseActs:
         self.do(
             OFFICE,
             cmd.RecordFeedback(
-                case_id=self.id, verdict=verdict, comments="", occurred_on=self.on()
+                case_id=self.id,
+                verdict=verdict,
+                comments="措施不够具体" if verdict == "dissatisfied" else "",  # R-F1
+                occurred_on=self.on(),
             ),
         )
 

@@ -236,7 +236,11 @@ class Flow:
         )
 
     def feedback(self, verdict: str, on: date = date(2025, 5, 1)) -> CommandResult:
-        return self.run(c.RecordFeedback(case_id=self.id, verdict=verdict, occurred_on=on))
+        # R-F1: a dissatisfied verdict says why.
+        said = "措施不够具体" if verdict == "dissatisfied" else ""
+        return self.run(
+            c.RecordFeedback(case_id=self.id, verdict=verdict, comments=said, occurred_on=on)
+        )
 
     @property
     def case(self) -> Case:

@@ -24,9 +24,11 @@ def record_feedback(case: Case, cmd: c.RecordFeedback, acting: Acting) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
     feedback.check_feedback_allowed(case, cmd.occurred_on)
     source = feedback.feedback_source(case, acting.actor["role"], cmd.proposer)
+    verdict = check_one_of(cmd.verdict, VERDICTS, "verdict")
+    said = check_storable(cmd.comments, "comments") if isinstance(cmd.comments, str) else ""
     case.feedback_recorded(
-        verdict=check_one_of(cmd.verdict, VERDICTS, "verdict"),
-        comments=check_storable(cmd.comments, "comments") if isinstance(cmd.comments, str) else "",
+        verdict=verdict,
+        comments=feedback.check_comments(verdict, said),
         **acting.on(cmd.occurred_on),
         source=source,
         proposer=cmd.proposer if source == "proposer" else None,

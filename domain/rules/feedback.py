@@ -33,6 +33,18 @@ def check_feedback_allowed(case: CaseState, occurred_on: date) -> None:
     check_not_before(occurred_on, issue_dates(case)[-1], "答复日期 reply date")
 
 
+def check_comments(verdict: str, comments: str) -> str:
+    """R-F1: feedback comes with comments; a dissatisfied verdict cannot go without them, for
+    they are what the further handling answers (R-F2). Other verdicts may say nothing more."""
+    if verdict == "dissatisfied" and not comments.strip():
+        raise RuleViolation(
+            "R-F1",
+            "不满意时请写明具体意见：进一步办理据此答复",
+            "a dissatisfied verdict says why: the further handling answers it",
+        )
+    return comments
+
+
 def feedback_source(case: CaseState, actor_role: str, proposer: str | None) -> str:
     """R-F4: ``proposer`` through their link (a proposer of the case), or ``office``."""
     if actor_role == "proposer":

@@ -340,3 +340,19 @@ def test_R_V4_visitors_are_read_as_clerks_write_them(
     history = api.get(f"/v1/cases/{case_id}/history", "auditor").json()
     visit = next(e for e in history["events"] if e["type"] == "VisitRecorded")
     assert visit["data"]["visitors"] == read
+
+
+def test_the_office_keying_in_a_dissatisfied_verdict_is_asked_what_was_said_R_F1(
+    api: Api,
+) -> None:
+    case_id, _ = issued(api, "PM-F1")
+    client = logged_in(api, "clerk_f1")
+    page = client.get(f"/cases/{case_id}").text
+    assert '具体意见 <span class="hint">（不满意时必填）</span>' in page
+    form = form_of(client, case_id, "feedback", verdict="dissatisfied", occurred_on="2025-04-20")
+    refused = send(client, case_id, "feedback", {**form, "comments": ""})
+    assert refused.status_code == 409
+    assert re.search(r'class="field wide refused">\s*<label for="feedback-comments"', refused.text)
+    assert "不满意时请写明具体意见" in refused.text
+    said = send(client, case_id, "feedback", {**form, "comments": "措施不具体"})
+    assert said.status_code == 303 and api.case(case_id)["stage"] == "rehandling"

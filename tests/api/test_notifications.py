@@ -188,6 +188,10 @@ def test_a_dissatisfied_verdict_tells_the_unit_at_once_R_F2(notified: Notified) 
     assert told == [
         ("fin@example.gov.cn", f"【进一步办理】第 N-9 号建议代表委员不满意，请于 {due} 前再次答复")
     ]
+    # What the proposer said (R-F1), which the further reply answers.
+    [letter] = [m for m, subject in sent if "进一步办理" in subject]
+    body = letter.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert "代表委员的意见：未解决。" in body
     notified.round()  # seen again: told once
     assert sum("进一步办理" in subject for subject in mailbox.subjects()) == 1
     timeline = ok(api.get(f"/v1/cases/{case_id}/notices", "office"), 200)["items"]

@@ -130,6 +130,19 @@ def test_a_refusal_shows_beside_its_form_with_its_rule_and_writes_nothing_R_F1(a
     assert api.head() == before
 
 
+def test_a_dissatisfied_verdict_without_comments_is_refused_saying_why_R_F1(api: Api) -> None:
+    """A 不满意 with no word opened re-handling, and the unit was told only to reply again."""
+    case_id, _ = issued(api, "P-41")
+    browser = opened(api, link(api, case_id)["link_token"])
+    page = browser.get("/proposer")
+    assert "具体意见（选“不满意”时必填" in page.text
+    before = api.head()
+    form = {"csrf": csrf(page), "verdict": "dissatisfied", "occurred_on": TODAY_FORM}
+    refused = browser.post(f"/proposer/cases/{case_id}/feedback", data=form)
+    assert refused.status_code == 409 and "不满意时请写明具体意见" in refused.text
+    assert "（R-F1）" in refused.text and api.head() == before
+
+
 def test_disclosure_consent_through_the_form_R_P2_R_P4(api: Api) -> None:
     case_id, _ = issued(api, "P-5")
     browser = opened(api, link(api, case_id, "张三")["link_token"])

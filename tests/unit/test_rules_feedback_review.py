@@ -38,6 +38,22 @@ def test_feedback_needs_an_issued_reply_R_F1(app: BanliApplication) -> None:
     assert (flow.case.stage, flow.case.feedback[0].verdict) == ("closed", "basically_satisfied")
 
 
+def test_a_dissatisfied_verdict_says_what_is_wanted_R_F1(app: BanliApplication) -> None:
+    """R-F1: feedback comes "with comments". A 不满意 without any opened re-handling whose
+    unit was told only to reply again by a date, not what to answer (R-F2)."""
+    flow = Flow(app)
+    flow.assign()
+    flow.replied()
+    version = flow.case.version
+    said = cmd.RecordFeedback(case_id=flow.id, verdict="dissatisfied", occurred_on=TODAY)
+    for blank in ("", "  \n"):
+        with refused("R-F1"):
+            flow.run(replace(said, comments=blank))
+    assert flow.case.version == version
+    flow.run(replace(said, comments="措施不具体"))
+    assert (flow.case.stage, flow.case.feedback[0].comments) == ("rehandling", "措施不具体")
+
+
 def test_dissatisfied_verdict_opens_rehandling_until_the_further_reply_R_F2(
     app: BanliApplication,
 ) -> None:
@@ -388,7 +404,8 @@ def test_feedback_carries_its_source_and_a_handler_cannot_record_it_R_F4(
     with refused("R-F4"):  # not a proposer of this case
         flow.run(replace(verdict, proposer="王五"), stranger)
     deputy = Actor(user="proposer:李四", role="proposer", unit=None)
-    flow.run(replace(verdict, verdict="dissatisfied", proposer="李四"), deputy)
+    said = replace(verdict, verdict="dissatisfied", comments="不具体", proposer="李四")
+    flow.run(said, deputy)
     keyed = flow.case.feedback[-1]
     assert (keyed.source, keyed.proposer) == ("proposer", "李四")
     flow.visit(on=date(2025, 5, 5))

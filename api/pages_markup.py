@@ -159,11 +159,12 @@ def reminder_form(
         f'            <input type="hidden" name="_back" value="{escape(back)}">\n'
         f'            <div class="field"><label for="means-{n}">方式</label>\n'
         f'              <select id="means-{n}" name="means">{means_options}</select></div>\n'
+        # In the case page's order (方式, 内容, 日期): one command, one form.
+        f'            <div class="field wide"><label for="note-{n}">催办内容</label>\n'
+        f'              <textarea id="note-{n}" name="note" required></textarea></div>\n'
         f'            <div class="field"><label for="occ-{n}">日期</label>\n'
         f'              <input type="date" id="occ-{n}" name="occurred_on" value="{escape(as_of)}"'
         " required></div>\n"
-        f'            <div class="field wide"><label for="note-{n}">催办内容</label>\n'
-        f'              <textarea id="note-{n}" name="note" required></textarea></div>\n'
         '            <div class="actions"><button type="submit" class="primary">记录催办</button>'
         "</div>\n"
         "          </form>\n"

@@ -64,6 +64,8 @@ def test_the_rows_and_the_case_pages_reminder_forms_ask_alike_R_S3(demo_api: Api
     case_means, case_labels = asked(case_form.group(0))
     assert row_means == case_means and len(row_means) == 4
     assert "催办内容" in row_labels and "催办内容" in case_labels
+    # In one order: the row asked 方式, 日期, 内容 and the case page 方式, 内容, 日期.
+    assert [w.split("（")[0] for w in row_labels] == [w.split("（")[0] for w in case_labels]
 
 
 def test_a_printed_ledger_page_says_it_holds_one_page_of_the_ledger(demo_api: Api) -> None:

@@ -147,8 +147,11 @@ def build_load_case(i: int, today: date) -> list[CanMutateAggregate[UUID]]:
         )
         if bucket < 2 or bucket == 4:
             verdict = "dissatisfied" if bucket == 4 and i % 20 == 4 else "satisfied"
+            said = "措施不够具体" if verdict == "dissatisfied" else ""  # R-F1: says why
             act(
-                c.RecordFeedback(case_id=cid, verdict=verdict, occurred_on=on + timedelta(days=20)),
+                c.RecordFeedback(
+                    case_id=cid, verdict=verdict, comments=said, occurred_on=on + timedelta(days=20)
+                ),
                 office,
             )
     return list(case.collect_events())

@@ -20,6 +20,8 @@ from domain.errors import RuleViolation
 from domain.records import Actor
 
 CALENDAR_BOOK_ID = uuid.UUID("0c4e1d9a-3b52-4f1e-8a77-63616c656e64")
+SATURDAY = 5
+WEEKDAY_WORDS = "一二三四五六日"
 
 
 def check_schedule(year: int, holidays: list[date], workdays: list[date]) -> None:
@@ -46,6 +48,16 @@ def check_schedule(year: int, holidays: list[date], workdays: list[date]) -> Non
             "R-D7",
             f"{year} 年的安排没有放假日：每年都有法定节假日，请按国务院办公厅的通知填写",
             f"the schedule for {year} has no holiday; every year has statutory holidays",
+        )
+    # A make-up workday is a Saturday or Sunday worked (each of the 150 in 2004–2026 was): a
+    # weekday listed as one is a slip of the date, and would change nothing.
+    weekdays = sorted(d for d in set(workdays) if d.weekday() < SATURDAY)
+    if weekdays:
+        named = "、".join(f"{d.isoformat()}（星期{WEEKDAY_WORDS[d.weekday()]}）" for d in weekdays)
+        raise RuleViolation(
+            "R-D7",
+            f"调休上班日应为周六或周日：{named}",
+            f"a make-up workday is a Saturday or Sunday: {_days(weekdays)}",
         )
 
 

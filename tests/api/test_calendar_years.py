@@ -32,6 +32,9 @@ def load(
         (["2027-01-01", "2026-12-31"], [], "2027 年的安排含其他年份的日期：2026-12-31"),
         (["2027-10-01"], ["2027-10-01"], "日期既列为放假日又列为调休上班日：2027-10-01"),
         ([], ["2027-02-06"], "2027 年的安排没有放假日"),
+        # A make-up workday is a weekend day worked (every one of 2004–2026 was): a Monday
+        # listed as one was taken without a word, and changed nothing.
+        (["2027-01-01"], ["2027-01-04"], "调休上班日应为周六或周日：2027-01-04（星期一）"),
     ],
 )
 def test_a_schedule_that_cannot_be_the_years_is_refused_in_words_R_D7(

@@ -18,9 +18,11 @@ from urllib.parse import parse_qsl, unquote
 
 from api.page_paths import (
     BAD_ADDRESS_PATH,
+    PROPOSER_PATHS,
     PUBLIC_REGISTER_PATH,
     QUERY_SET_ASIDE,
     TOO_LARGE_PATH,
+    UNUSABLE_LINK_PATH,
     is_page_request,
 )
 from domain.checks import text_problem
@@ -145,6 +147,8 @@ class RequestLimits:
             await self._answer(send, _problem(422, "Unprocessable content", why))
         elif path == PUBLIC_REGISTER_PATH and scope["method"] == "GET":
             await self.app({**scope, "query_string": b"", QUERY_SET_ASIDE: True}, receive, send)
+        elif path.startswith(PROPOSER_PATHS):
+            await self.app(_asked_instead(scope, UNUSABLE_LINK_PATH, b""), _no_body, send)
         else:
             await self.app(_asked_instead(scope, BAD_ADDRESS_PATH, b""), _no_body, send)
 

@@ -12,6 +12,10 @@ TOO_LARGE_PATH = "/refused/too-large"
 BAD_ADDRESS_PATH = "/refused/bad-address"
 # The public register, which answers such an address with its own first page, saying so.
 PUBLIC_REGISTER_PATH = "/public"
+# The proposer's pages (a personal link, the page it opens): such an address is a link that
+# cannot work, answered as one (the workbench's error page led the proposer to 总览).
+PROPOSER_PATHS = ("/p/", "/proposer")
+UNUSABLE_LINK_PATH = "/p/-"
 # The scope's mark of a public register's request whose query the limits set aside.
 QUERY_SET_ASIDE = "banli.query_set_aside"
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 from tests import file_samples as f
@@ -214,6 +215,16 @@ def test_an_unknown_link_and_leaving_the_page(api: Api) -> None:
     left = browser.post("/proposer/logout", data={"csrf": token})
     assert left.status_code == 200 and "您已退出" in left.text
     assert browser.get("/proposer").status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/p/%00", "/p/pl_%01x", "/proposer?done=%00"])
+def test_a_link_holding_a_control_character_is_an_unusable_link_not_the_workbench(
+    api: Api, path: str
+) -> None:
+    """The proposer was shown the workbench's error page, whose only link led to 总览."""
+    page = TestClient(api.client.app).get(path, headers={"Accept": "text/html"})
+    assert page.status_code == 404 and "链接不可用" in page.text
+    assert "返回总览" not in page.text
 
 
 def test_access_logs_keep_no_link_token() -> None:

@@ -170,6 +170,27 @@ def test_disclosure_consent_through_the_form_R_P2_R_P4(api: Api) -> None:
     assert refused.status_code == 409 and refused.json()["rule"] == "R-P2"
 
 
+def test_a_published_reply_the_proposer_refused_says_it_left_the_register_R_P2(api: Api) -> None:
+    """After 不同意, the page still offered 查看公开的答复 and asked the proposer to choose
+    不同意, though the register had dropped the reply."""
+    case_id, reply_id = issued(api, "P-42")
+    review = {"reply_id": reply_id, "approved": True, "note": "同意", "occurred_on": "2025-04-16"}
+    ok(api.post(f"/v1/cases/{case_id}/disclosure-review", review, "office"))
+    publish = {"reply_id": reply_id, "published_on": "2025-04-17", "url": "https://x.cn/42"}
+    ok(api.post(f"/v1/cases/{case_id}/disclosure", publish, "office"))
+    browser = opened(api, link(api, case_id, "张三")["link_token"])
+    page = browser.get("/proposer")
+    assert "查看公开的答复" in page.text and "如不同意公开，请选" in page.text
+    form = {"csrf": csrf(page), "consent_reply": "no", "consent_original": "no"}
+    sent = browser.post(
+        f"/proposer/cases/{case_id}/disclosure-preference",
+        data={**form, "occurred_on": TODAY_FORM},
+    )
+    assert sent.status_code == 200
+    assert "您已表示不同意公开，公开目录已不再列出该答复" in sent.text
+    assert "查看公开的答复" not in sent.text and "如不同意公开，请选" not in sent.text
+
+
 def uploaded_letter(api: Api, case_id: str, reply_id: str) -> str:
     """The reply's letter (a PDF), uploaded by its unit: its document id."""
     upload = api.client.post(

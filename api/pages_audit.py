@@ -52,6 +52,7 @@ NOT_CASES = frozenset(
         "UserEnabled",
         "TokenIssued",
         "TokenGranted",
+        "ProposerLinkGranted",
         "TokensRevoked",
         "PasswordChanged",
         "SessionStarted",
@@ -86,11 +87,18 @@ def _quota(data: dict[str, Any]) -> bool:
     return "unit" in data and "year" in data
 
 
-def not_case_subject(data: dict[str, Any], units: dict[str, str]) -> str:
+def _link_grant(data: dict[str, Any]) -> bool:
+    return "link_id" in data and "case_id" in data
+
+
+def not_case_subject(data: dict[str, Any], units: dict[str, str], numbers: dict[str, str]) -> str:
     """What an event of no case is about, for the 对象 column: a unit's quota by the unit's
-    name and year; else the user, unit or name it records, or the calendar's year."""
+    name and year, a proposer link's grant by its case's number; else the user, unit or name
+    it records, or the calendar's year."""
     if _quota(data):
         return f"{units.get(data['unit'], data['unit'])} {data['year']} 年"
+    if _link_grant(data):
+        return f"{numbers.get(data['case_id'], data['case_id'])} 的专属链接"
     found = data.get("username") or data.get("code") or data.get("name") or data.get("year")
     return str(found or "")
 
@@ -205,9 +213,11 @@ def _names(svc: Svc, events: list[Any], users: Sequence[str] = ()) -> dict[str, 
     (the events' recorders and ``users``, those a burst of late recordings names), units by
     theirs."""
     actors = [_get(e, "actor") for e in events]
-    quotas = [data["unit"] for data in (_get(e, "data") for e in events) if _quota(data)]
+    held = [_get(e, "data") for e in events]
+    quotas = [data["unit"] for data in held if _quota(data)]
+    linked = [data["case_id"] for data in held if _link_grant(data)]
     return {
-        "numbers": queries.case_numbers(svc, (_get(e, "case_id") for e in events)),
+        "numbers": queries.case_numbers(svc, [*(_get(e, "case_id") for e in events), *linked]),
         "people": queries.people_names(svc, [*(_get(a, "user") for a in actors), *users]),
         "units": queries.unit_names(svc, [*(_get(a, "unit") for a in actors), *quotas]),
         "china_hour": china_hour,

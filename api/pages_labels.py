@@ -129,6 +129,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "UserEnabled": "启用用户",
         "TokenIssued": "发放令牌",
         "TokenGranted": "令牌登记",
+        "ProposerLinkGranted": "专属链接登记",
         "TokensRevoked": "吊销令牌",
         "PasswordChanged": "修改密码",
         "SessionStarted": "登录",

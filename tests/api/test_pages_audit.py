@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -284,3 +284,15 @@ def test_the_event_log_tells_the_two_opened_streams_apart_in_words_R_X1(api: Api
     quota = [r for r in rows if "开立重点件名额" in r]
     assert len(quota) == 1 and "FIN厅 2025 年" in quota[0]  # the unit by its name
     assert [r for r in rows if "建立工作日历" in r]
+
+
+def test_the_event_log_names_a_proposer_links_grant_by_its_case_R_X1(api: Api) -> None:
+    """A link's grant (the stream that finds it by its token) read ProposerLinkGranted, and
+    its 对象 linked to a case page that does not exist (件 #1)."""
+    case_id = register_and_assign(api, "AU-51")
+    body = {"proposer_name": "张三", "expires_on": (date.today() + timedelta(days=30)).isoformat()}
+    assert api.post(f"/v1/cases/{case_id}/proposer-links", body, "office").status_code == 201
+    page = logged_in(api, "shen_ji_6", role="auditor").get("/audit?tab=log").text
+    rows = [r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "专属链接登记" in r]
+    assert len(rows) == 1 and "ProposerLinkGranted" not in page
+    assert "AU-51 的专属链接" in rows[0] and "/cases/" not in rows[0]

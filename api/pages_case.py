@@ -518,9 +518,9 @@ def refused(
     if form not in page["forms"]:
         # Nothing left for it to do (the step was taken meanwhile, by another hand): said at the
         # top, the form not drawn again. Drawn with nothing to choose, it was sent again and led
-        # off the case to 未找到.
-        said = "；".join(problems.values())
-        page.update(refused_form="", gone_refusal=said, rule=rule)
+        # off the case to 未找到. Its own refusal (该件已被修改，请刷新后重试) would ask for a
+        # retry that has nothing left to do.
+        page.update(refused_form="", step_gone=True, rule=rule)
         return render(request, "case.html", who, page, status=status)
     page.update(
         refused_form=form.name,

@@ -207,7 +207,7 @@ def logout(request: Request, csrf: Text = "") -> Response:
 FORM_ERRORS = {
     "verdict": "请选择满意程度",
     "consent_reply": "请选择是否同意公开答复",
-    "consent_original": "请选择是否同意公开建议原文",
+    "consent_original": "请选择是否同意公开原文",
     "occurred_on": "请填写日期（年-月-日）",
 }
 # Said with what is wrong with it (its length, a character): the workbench names the limit too.

@@ -191,6 +191,17 @@ def test_a_published_reply_the_proposer_refused_says_it_left_the_register_R_P2(a
     assert "查看公开的答复" not in sent.text and "如不同意公开，请选" not in sent.text
 
 
+def test_a_proposals_consent_is_said_of_the_proposals_text_R_P4(api: Api) -> None:
+    """A proposal's member read 建议原文不同意公开 of the text they had proposed."""
+    member = [{"name": "周委员", "type": "member", "role": "lead"}]
+    case_id, _ = issued(api, "P-43", kind="proposal", proposers=member)
+    browser = opened(api, link(api, case_id, "周委员")["link_token"])
+    form = {"csrf": csrf(browser.get("/proposer")), "consent_reply": "yes"}
+    form |= {"consent_original": "no", "occurred_on": TODAY_FORM}
+    sent = browser.post(f"/proposer/cases/{case_id}/disclosure-preference", data=form)
+    assert "提案原文不同意公开" in sent.text and "建议原文" not in sent.text
+
+
 def uploaded_letter(api: Api, case_id: str, reply_id: str) -> str:
     """The reply's letter (a PDF), uploaded by its unit: its document id."""
     upload = api.client.post(

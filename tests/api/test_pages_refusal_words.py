@@ -151,7 +151,7 @@ def test_a_bad_cursor_is_said_in_chinese_on_the_pages_and_the_public_register(ap
     ("query", "notice"),
     [
         ("q=" + "税" * 101, 'id="too-long">搜索内容过长'),
-        ("limit=100000", 'id="stale-link">该翻页链接已失效'),
+        ("limit=100000", "或每页条数超出 1–1000"),
         ("limit=abc&kind=suggestion", 'id="stale-link">该翻页链接已失效'),
         ("cursor=" + "x" * 600, 'id="stale-link">该翻页链接已失效'),
         ("unit=" + "U" * 65, 'id="count"'),

@@ -76,6 +76,8 @@ def test_a_printed_ledger_page_says_it_holds_one_page_of_the_ledger(demo_api: Ap
     scope = re.search(r'<span class="print-only" id="print-scope">([^<]*)</span>', page)
     assert total and scope
     assert int(total.group(1)) > 50
+    # On screen too, as 督办 says it: the count line named the whole only.
+    assert f"共 <strong>{total.group(1)}</strong> 件，本页 50 件" in page
     assert (
         scope.group(1)
         == f"本打印件列出本页的 50 件，不是全部 {total.group(1)} 件；全部件请用“导出 Excel”。"

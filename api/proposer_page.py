@@ -123,7 +123,7 @@ def _render(
     token: str,
     status: int = 200,
     done: str | None = None,
-    error: tuple[str, str] | None = None,  # (form, message)
+    error: tuple[str, str, str] | None = None,  # (form, message, the field it is about)
     form: dict[str, str] | None = None,
 ) -> HTMLResponse:
     svc: Services = services(request)
@@ -210,6 +210,9 @@ FORM_ERRORS = {
     "consent_original": "请选择是否同意公开原文",
     "occurred_on": "请填写日期（年-月-日）",
 }
+# A rule's refusal said beside the field it is about (R-F1: a 不满意 without comments; the form
+# is offered only once a reply is issued, R-F1's other refusal); else under the form.
+RULE_FIELDS = {"R-F1": "comments"}
 # Said with what is wrong with it (its length, a character): the workbench names the limit too.
 FORM_LABELS = {"comments": "意见内容"}
 YES_NO = {"yes": True, "no": False}
@@ -245,7 +248,7 @@ def _say(
             message = FORM_LABELS[field] + problem_words(first)
         else:
             message = FORM_ERRORS.get(field, "填写有误")
-        return _render(request, holder, token, 422, error=(which, message), form=fields)
+        return _render(request, holder, token, 422, error=(which, message, field), form=fields)
     assert isinstance(said, ProposerFeedback | ProposerDisclosurePreference)
     command: CaseCommand = said.command(case_id, holder.proposer)
     try:
@@ -253,7 +256,8 @@ def _say(
     except DomainError as refused:
         status = 422 if refused.rule is None else 409
         message = f"{refused.zh}" + (f"（{refused.rule}）" if refused.rule else "")
-        return _render(request, holder, token, status, error=(which, message), form=fields)
+        field = RULE_FIELDS.get(refused.rule or "", getattr(refused, "field", None) or "")
+        return _render(request, holder, token, status, error=(which, message, field), form=fields)
     return RedirectResponse(f"{PAGE}?done={which}#{which}-{case_id}", 303, headers=HEADERS)
 
 

@@ -140,8 +140,15 @@ def test_a_dissatisfied_verdict_without_comments_is_refused_saying_why_R_F1(api:
     before = api.head()
     form = {"csrf": csrf(page), "verdict": "dissatisfied", "occurred_on": TODAY_FORM}
     refused = browser.post(f"/proposer/cases/{case_id}/feedback", data=form)
-    assert refused.status_code == 409 and "不满意时请写明具体意见" in refused.text
-    assert "（R-F1）" in refused.text and api.head() == before
+    assert refused.status_code == 409 and api.head() == before
+    # Beside 具体意见, which is marked: it sat above the submit button, the field unmarked.
+    beside = re.search(
+        r'name="comments"[^>]*aria-invalid="true"[^>]*>\s*</textarea>\s*<p class="notice bad"'
+        r' role="alert" id="comments-problem-1">([^<]*)</p>',
+        refused.text,
+    )
+    assert beside is not None and beside[1] == "不满意时请写明具体意见：进一步办理据此答复（R-F1）"
+    assert refused.text.count('role="alert"') == 1
 
 
 def test_disclosure_consent_through_the_form_R_P2_R_P4(api: Api) -> None:

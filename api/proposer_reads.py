@@ -84,6 +84,7 @@ def proposer_case(
             "merge_primary": carrier.number if carrier is not case else None,
             "summary": r.summary,
             **_published(carrier.disclosures.get(r.reply_id)),
+            "withheld": _withheld(r, carrier.disclosures.get(r.reply_id)),
         }
         for carrier, r in issued_replies(app, case)
     ]
@@ -131,6 +132,14 @@ def proposer_case(
             ),
         }
     )
+
+
+def _withheld(reply: Reply, disclosure: Disclosure | None) -> bool:
+    """Whether the reply is not to be published (R-P5): withheld when the office recorded it,
+    or meant to be when submitted, and not published since. Its reason stays the office's."""
+    if disclosure is not None:
+        return disclosure.status == "withheld"
+    return reply.disclosure == "withheld"
 
 
 def _published(disclosure: Disclosure | None) -> dict[str, Any]:

@@ -137,6 +137,7 @@ class ProposerReply(Public):
     summary: str = ""
     published_on: date | None = None
     published_url: str | None = None
+    withheld: bool = False  # R-P5: not to be published (its reason stays the office's)
 
 
 class ProposerDeadline(Public):

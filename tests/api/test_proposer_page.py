@@ -209,6 +209,24 @@ def test_a_proposals_consent_is_said_of_the_proposals_text_R_P4(api: Api) -> Non
     assert "提案原文不同意公开" in sent.text and "建议原文" not in sent.text
 
 
+def test_a_withheld_reply_is_said_to_be_withheld_to_its_proposer_R_P5(api: Api) -> None:
+    """The page asked 答复是否可以在政府网站公开？ of a reply the office had withheld, and did not
+    say it would not be published."""
+    case_id, reply_id = issued(api, "P-44")
+    withhold = {"reply_id": reply_id, "withheld_reason": "confidential"}
+    ok(
+        api.post(
+            f"/v1/cases/{case_id}/disclosure", {**withhold, "occurred_on": "2025-04-16"}, "office"
+        )
+    )
+    token = link(api, case_id, "张三")["link_token"]
+    [reply] = ok(as_link(api, token, "/v1/proposer/cases"), 200)["items"][0]["replies"]
+    assert reply["withheld"] is True
+    page = opened(api, token).get("/proposer").text
+    assert "该答复不予公开" in page
+    assert 'id="withheld-' in page and "您的意见仍会记录" in page
+
+
 def uploaded_letter(api: Api, case_id: str, reply_id: str) -> str:
     """The reply's letter (a PDF), uploaded by its unit: its document id."""
     upload = api.client.post(

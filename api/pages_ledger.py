@@ -188,17 +188,20 @@ def supervision_page(request: Request, svc: Svc, who: Supervisor) -> HTMLRespons
     as_of = today()
     next_cursor = None
     with page_errors():
-        if tab == "overdue":
-            page = queries_ledger.overdue_page(svc, who, as_of, Paging(PAGE_SIZE, cursor))
-            rows, next_cursor = page.items, page.next_cursor
-        elif tab == "due_soon":
-            rows = queries_ledger.due_soon_page(svc, who, as_of).items
-        else:
-            wanted = TAB_FILTERS[tab]
-            page = queries_ledger.ledger_page(svc, who, as_of, wanted, Paging(PAGE_SIZE, cursor))
-            rows, next_cursor = page.items, page.next_cursor
         on_ledger = TAB_LEDGERS.get(tab)
-        total = len(rows) if on_ledger is None else queries_ledger.total(svc, who, as_of, on_ledger)
+        if on_ledger is None:  # 即将到期: no 台账 filter, one short list
+            rows = queries_ledger.due_soon_page(svc, who, as_of).items
+            total = len(rows)
+        else:
+            page, total = queries_ledger.supervision_list(
+                svc,
+                who,
+                as_of,
+                on_ledger,
+                Paging(PAGE_SIZE, cursor),
+                most_overdue_first=tab == "overdue",
+            )
+            rows, next_cursor = page.items, page.next_cursor
     if rows is None:
         raise PageRefused(404, "没有该列表")
     done = request.query_params.get("done", "")  # "case_id:version" of a reminder just sent

@@ -75,11 +75,6 @@ def _total(svc: Services, who: Principal, head: int, as_of: date, filters: Ledge
     return ledger_total(svc, head, as_of, scoped(who, filters))
 
 
-def total(svc: Services, who: Principal, as_of: date, filters: LedgerFilter) -> int:
-    """How many cases the ledger's filters select for ``who`` (a 督办 tab's count)."""
-    return _total(svc, who, waited_head(svc, LedgerView.name), as_of, filters)
-
-
 @dataclass(frozen=True)
 class LedgerScreen:
     """What the 台账 page shows: a page, its filters' row count, and the choices of its unit
@@ -223,6 +218,31 @@ def deadlines_due_between(svc: Services, start: date, end: date) -> dict[str, di
 
 def overdue_page(svc: Services, who: Principal, as_of: date, page: Paging) -> LedgerPage:
     views_current(svc, LedgerView.name)
+    return _overdue(svc, who, as_of, page)
+
+
+def supervision_list(
+    svc: Services,
+    who: Principal,
+    as_of: date,
+    filters: LedgerFilter,
+    page: Paging,
+    *,
+    most_overdue_first: bool,
+) -> tuple[LedgerPage, int]:
+    """A 督办 list and its count (``filters``: the list as the 台账 selects it) after one
+    read-your-writes wait, as ``ledger_screen`` reads its page and count; the overdue list in
+    its own order (``overdue``)."""
+    head = waited_head(svc, LedgerView.name)
+    found = (
+        _overdue(svc, who, as_of, page)
+        if most_overdue_first
+        else _page(svc, who, as_of, filters, page)
+    )
+    return found, _total(svc, who, head, as_of, filters)
+
+
+def _overdue(svc: Services, who: Principal, as_of: date, page: Paging) -> LedgerPage:
     unit, owed_by = own_unit(who, None), overdue_of(who)
     found = paged(
         lambda: overdue(

@@ -42,6 +42,8 @@ TABS = {
     "log": "事件日志",
     "verify": "防篡改校验",
 }
+# A proposer link's grant: the stream that finds the link by its token, named by its case.
+LINK_GRANTED = "ProposerLinkGranted"
 # Events of no case (the directory, sessions, the calendar): listed, but not linked to a case.
 NOT_CASES = frozenset(
     {
@@ -52,7 +54,7 @@ NOT_CASES = frozenset(
         "UserEnabled",
         "TokenIssued",
         "TokenGranted",
-        "ProposerLinkGranted",
+        LINK_GRANTED,
         "TokensRevoked",
         "PasswordChanged",
         "SessionStarted",
@@ -79,25 +81,23 @@ OPENED_WORDS = ("开立重点件名额", "建立工作日历")
 def event_word(event_type: str, data: dict[str, Any]) -> str:
     """An event's word in the audit tables."""
     if event_type == "Opened":
-        return OPENED_WORDS[0] if _quota(data) else OPENED_WORDS[1]
+        return OPENED_WORDS[0] if _quota(event_type, data) else OPENED_WORDS[1]
     return label("event", event_type)
 
 
-def _quota(data: dict[str, Any]) -> bool:
-    return "unit" in data and "year" in data
+def _quota(event_type: str, data: dict[str, Any]) -> bool:
+    return event_type == "Opened" and "unit" in data
 
 
-def _link_grant(data: dict[str, Any]) -> bool:
-    return "link_id" in data and "case_id" in data
-
-
-def not_case_subject(data: dict[str, Any], units: dict[str, str], numbers: dict[str, str]) -> str:
+def not_case_subject(
+    event_type: str, data: dict[str, Any], units: dict[str, str], numbers: dict[str, str]
+) -> str:
     """What an event of no case is about, for the 对象 column: a unit's quota by the unit's
     name and year, a proposer link's grant by its case's number; else the user, unit or name
     it records, or the calendar's year."""
-    if _quota(data):
+    if _quota(event_type, data):
         return f"{units.get(data['unit'], data['unit'])} {data['year']} 年"
-    if _link_grant(data):
+    if event_type == LINK_GRANTED:
         return f"{numbers.get(data['case_id'], data['case_id'])} 的专属链接"
     found = data.get("username") or data.get("code") or data.get("name") or data.get("year")
     return str(found or "")
@@ -213,9 +213,9 @@ def _names(svc: Svc, events: list[Any], users: Sequence[str] = ()) -> dict[str, 
     (the events' recorders and ``users``, those a burst of late recordings names), units by
     theirs."""
     actors = [_get(e, "actor") for e in events]
-    held = [_get(e, "data") for e in events]
-    quotas = [data["unit"] for data in held if _quota(data)]
-    linked = [data["case_id"] for data in held if _link_grant(data)]
+    held = [(_get(e, "type"), _get(e, "data")) for e in events]
+    quotas = [data["unit"] for kind, data in held if _quota(kind, data)]
+    linked = [data["case_id"] for kind, data in held if kind == LINK_GRANTED]
     return {
         "numbers": queries.case_numbers(svc, [*(_get(e, "case_id") for e in events), *linked]),
         "people": queries.people_names(svc, [*(_get(a, "user") for a in actors), *users]),

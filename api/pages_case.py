@@ -515,22 +515,22 @@ def refused(
     """The case page again, the refused form open with what was posted and why it was
     refused; nothing was written."""
     page = case_context(svc, who, case_id, None)
+    if posted.get("_back"):
+        # A form posted from a list's row (督办's 催办) is refused here, on the case page: its
+        # back link returns to that list as it was, not to the 台账.
+        page["came"] = came_from_list(posted.get("_back"))
     if form not in page["forms"]:
         # Nothing left for it to do (the step was taken meanwhile, by another hand): said at the
         # top, the form not drawn again. Drawn with nothing to choose, it was sent again and led
         # off the case to 未找到. Its own refusal (该件已被修改，请刷新后重试) would ask for a
         # retry that has nothing left to do.
         page.update(refused_form="", step_gone=True, rule=rule)
-        return render(request, "case.html", who, page, status=status)
-    page.update(
-        refused_form=form.name,
-        problems=problems,
-        rule=rule,
-        posted=posted.values(),
-        posted_lists={k: posted.getlist(k) for k, _ in posted.pairs},
-    )
-    if posted.get("_back"):
-        # A form posted from a list's row (督办's 催办) is refused here, on the case page: its
-        # back link returns to that list as it was, not to the 台账.
-        page["came"] = came_from_list(posted.get("_back"))
+    else:
+        page.update(
+            refused_form=form.name,
+            problems=problems,
+            rule=rule,
+            posted=posted.values(),
+            posted_lists={k: posted.getlist(k) for k, _ in posted.pairs},
+        )
     return render(request, "case.html", who, page, status=status)

@@ -21,6 +21,7 @@ from projections import ledger_summary
 from projections.core import ViewReader
 from tests.api.accounts_support import PASSWORD, browser, new_user
 from tests.api.conftest import Api, case_body, contact_body, register_and_assign, reply_body
+from tests.api.proposer_support import issued
 
 T = TypeVar("T")
 CSRF = re.compile(r'name="_csrf" value="([^"]+)"')
@@ -431,3 +432,25 @@ def test_a_stale_form_for_a_step_already_taken_is_not_offered_again(api: Api) ->
     assert "该件已有变化，此项已无需办理" in again.text
     assert "请刷新后重试" not in again.text  # a retry would have nothing left to do
     assert api.case(case_id)["version"] == version + 1
+
+
+def test_a_reminder_left_with_nothing_to_chase_still_returns_to_supervision_R_S3(
+    api: Api,
+) -> None:
+    """A 督办 row's 催办, refused (a day to come), on a case closed meanwhile: the page says the
+    step is gone, and its way back is still the tab it was sent from (the early return for a
+    form no longer offered had skipped it)."""
+    case_id, _ = issued(api, "P-46")
+    client = logged_in(api, "du_ban_46", role="supervisor")
+    body = {
+        "_csrf": csrf_of(client, f"/cases/{case_id}"),
+        "_back": "/supervision?tab=key",
+        "means": "phone",
+        "note": "请加快办理",
+        "occurred_on": "2099-01-01",
+    }
+    satisfied = {"verdict": "satisfied", "comments": "", "occurred_on": "2025-04-20"}
+    assert api.post(f"/v1/cases/{case_id}/feedback", satisfied, "office").status_code == 201
+    refused = client.post(f"/cases/{case_id}/forms/reminder", data=body)
+    assert "此项已无需办理" in refused.text and 'id="form-reminder"' not in refused.text
+    assert re.search(r'<a href="/supervision\?tab=key" id="back-to-list">« 督办</a>', refused.text)

@@ -83,8 +83,7 @@ def proposer_case(
             # R-M1: the merge's reply, carried by its primary (None: the case's own).
             "merge_primary": carrier.number if carrier is not case else None,
             "summary": r.summary,
-            **_published(carrier.disclosures.get(r.reply_id)),
-            "withheld": _withheld(r, carrier.disclosures.get(r.reply_id)),
+            **_disclosed(r, carrier.disclosures.get(r.reply_id)),
         }
         for carrier, r in issued_replies(app, case)
     ]
@@ -134,17 +133,20 @@ def proposer_case(
     )
 
 
-def _withheld(reply: Reply, disclosure: Disclosure | None) -> bool:
-    """Whether the reply is not to be published (R-P5): withheld when the office recorded it,
-    or meant to be when submitted, and not published since. Its reason stays the office's."""
-    if disclosure is not None:
-        return disclosure.status == "withheld"
-    return reply.disclosure == "withheld"
-
-
-def _published(disclosure: Disclosure | None) -> dict[str, Any]:
-    """Where and when a reply was published (R-P1), for the proposer to read it there."""
-    if disclosure is None or disclosure.status != "published":
-        return {"published_on": None, "published_url": None}
-    # Only a whole http(s) address is linked, as on the register (R-D4: stored ones too).
-    return {"published_on": disclosure.published_on, "published_url": web_address(disclosure.url)}
+def _disclosed(reply: Reply, disclosure: Disclosure | None) -> dict[str, Any]:
+    """Where and when a reply was published (R-P1), for the proposer to read it there; or that
+    it is not to be (R-P5): withheld by the office's record, or meant to be when submitted and
+    not published since. The reason stays the office's."""
+    if disclosure is None:
+        return {
+            "published_on": None,
+            "published_url": None,
+            "withheld": reply.disclosure == "withheld",
+        }
+    published = disclosure.status == "published"
+    return {
+        "published_on": disclosure.published_on if published else None,
+        # Only a whole http(s) address is linked, as on the register (R-D4: stored ones too).
+        "published_url": web_address(disclosure.url) if published else None,
+        "withheld": disclosure.status == "withheld",
+    }

@@ -189,9 +189,12 @@ def test_query_numbers_and_dates_are_strict(api: Api, query: str) -> None:
     ],
 )
 def test_a_name_holding_an_invisible_character_is_refused(
-    api: Api, path: str, body: dict[str, Any], who: str
+    backend_api: Api, path: str, body: dict[str, Any], who: str
 ) -> None:
     """A name is read by people: one holding an invisible format character (a zero-width
-    space, a direction mark) looks like another name and is not one."""
-    problem = refused_and_nothing_written(api, path, body, who, 422)
+    space, a direction mark) looks like another name and is not one; on either store, and the
+    lists read afterwards as before."""
+    problem = refused_and_nothing_written(backend_api, path, body, who, 422)
     assert "不可见字符" in problem["detail"]
+    assert backend_api.get("/v1/me", "admin").status_code == 200
+    assert backend_api.get("/v1/ledger", "office").status_code == 200

@@ -397,9 +397,11 @@ def _choices(
                 )
                 for e in correctable_events(events, who)
             ]
-        elif f.kind in ("unit", "units", "unit_code"):
+        elif f.kind in ("unit", "units"):
             directory = queries.directory(svc)["units"]
             found[f.name] = [(u["code"], f"{u['name']}（{u['code']}）") for u in directory]
+        elif f.kind == "unit_code" and who.unit:  # R-V1: the handler's own unit, by its name
+            found[f.name] = [(who.unit, queries.unit_names(svc, [who.unit])[who.unit])]
     return found
 
 

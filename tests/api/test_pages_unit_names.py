@@ -25,19 +25,19 @@ def test_the_timeline_names_the_units_an_event_names_R_A1(api: Api) -> None:
     assert not re.search(r"：</span>(FIN|HOU|EDU)\b", timeline)
 
 
-def test_the_visit_form_offers_units_by_name_its_own_chosen_R_V1(api: Api) -> None:
+def test_the_visit_form_names_its_own_unit_and_offers_no_other_R_V1(api: Api) -> None:
+    """The form offered every unit of the directory, its own chosen: peer departments, each of
+    which R-V1 could only refuse (a review chose 住房城乡建设厅 and was refused)."""
     case_id = register_and_assign(api, "P-61")
     client = logged_in(api, "fin_handler", role="handler", unit="FIN")
     page = client.get(f"/cases/{case_id}").text
-    select = re.search(r'<select id="visit-organised_by".*?</select>', page, re.S)
-    assert select, page
-    options = re.findall(r'<option value="([^"]+)"( selected)?>([^<]*)</option>', select.group(0))
-    assert sorted((code, words) for code, _, words in options) == [
-        ("EDU", "EDU厅（EDU）"),
-        ("FIN", "FIN厅（FIN）"),
-        ("HOU", "HOU厅（HOU）"),
-    ]
-    assert [code for code, chosen, _ in options if chosen] == ["FIN"]
+    form = re.search(r'<details class="form" id="form-visit".*?</details>', page, re.S)
+    assert form, page
+    assert '<select id="visit-organised_by"' not in form.group(0)
+    assert '<input type="hidden" name="organised_by" value="FIN">' in form.group(0)
+    field = re.search(r'<span class="label">组织单位</span>\s*<span>([^<]*)</span>', form.group(0))
+    assert field and field.group(1) == "FIN厅"
+    assert "HOU厅" not in form.group(0) and "EDU厅" not in form.group(0)
 
 
 def test_a_reply_is_named_by_its_units_name_in_the_approval_form_R_R1(api: Api) -> None:

@@ -5,11 +5,13 @@ unit's case; no page logs a console error (``Browser.open`` checks every page it
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.browser.conftest import HEIGHT, WIDTH, Browser
@@ -229,24 +231,23 @@ def test_a_refused_command_shows_its_rule_beside_the_field_and_writes_nothing(
     browser.login(handler_of(case))
     browser.open(f"/cases/{case['case_id']}")
     open_form(browser, "visit")
-    organised = Select(browser.find("#visit-organised_by"))
-    assert organised.first_selected_option.get_attribute("value") == case["lead_unit"]
-    other = next(
-        code
-        for o in organised.options
-        if (code := o.get_attribute("value")) and code != case["lead_unit"]
-    )
-    organised.select_by_value(other)  # organised by another unit, not the handling one: R-V1
+    # The organising unit is the handler's own, shown and not chosen (R-V1); a visit on a day
+    # still to come is what R-X1 refuses.
+    assert not browser.driver.find_elements(By.CSS_SELECTOR, "#visit-organised_by")
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()  # ahead in China too
+    day = browser.find("#visit-occurred_on")
+    browser.driver.execute_script("arguments[0].value = arguments[1]", day, tomorrow)
     browser.find("#visit-visitors").send_keys("王五 处长")
     browser.find("#visit-persons").send_keys(case["title"][:4])
     browser.find("#visit-summary").send_keys("座谈")
     browser.find("#visit-proposer_opinion").send_keys("满意")
     submit(browser, "visit", status=409)
     problem = browser.find(".field.refused .problem")
-    assert "R-V1" in problem.text
-    refused = Select(browser.find(".field.refused select"))
-    assert browser.find(".field.refused select").get_attribute("name") == "organised_by"
-    assert refused.first_selected_option.get_attribute("value") == other
+    assert "R-X1" in problem.text
+    refused = browser.find(".field.refused input")
+    assert refused.get_attribute("name") == "occurred_on"
+    assert refused.get_attribute("value") == tomorrow
+    assert browser.find("#visit-visitors").get_attribute("value") == "王五 处长"
     assert case_version(api, case["case_id"]) == version
     browser.shot("case-refused")
 

@@ -162,6 +162,20 @@ def test_the_visit_chart_draws_each_unit_in_its_verdicts_colour_as_its_legend_sa
     assert "shortfall" not in legend and "要求走访率" in legend
 
 
+def test_the_class_chart_counts_cases_in_whole_numbers_R_R1(browser: Browser) -> None:
+    """A unit with a reply or two (a handler's new year) saw its axis count 0.2, 0.4 … 件."""
+    browser.login("demo-office")
+    browser.open("/")
+    ticks = browser.driver.execute_script(
+        "var c = echarts.getInstanceByDom(document.getElementById('chart-classes'));"
+        "c.setOption({series: c.getOption().series.map(function (s, n) {"
+        " return {data: s.data.map(function () { return n === 0 ? 1 : 0; })}; })});"
+        "return c.getModel().getComponent('yAxis').axis.scale.getTicks()"
+        ".map(function (t) { return t.value; });"
+    )
+    assert ticks and all(float(t).is_integer() for t in ticks), ticks
+
+
 def test_a_contact_recorded_through_the_form_is_on_the_timeline(
     browser: Browser, api: httpx.Client
 ) -> None:

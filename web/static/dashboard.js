@@ -71,7 +71,7 @@ document.addEventListener("DOMContentLoaded", function () {
   draw("chart-classes", {
     tooltip: tooltip(" 件"),
     xAxis: axis(data.units),
-    yAxis: { type: "value", name: "件" },
+    yAxis: { type: "value", name: "件", minInterval: 1 },  // counts of cases: no 0.2 件
     series: [
       bars("A 类", data.classes.A, "#2e8540", { stack: "class" }),
       bars("B 类", data.classes.B, "#1d4f91", { stack: "class" }),

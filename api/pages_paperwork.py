@@ -9,13 +9,15 @@ the page's session cookie, so a file is the same whichever door it came through.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from api import queries_ledger
+from api import queries, queries_ledger
+from api.pages_refusals import UNIT_CODE, with_unit_names
 from api.pages_web import (
     NAVIGATION,
     PageRefused,
@@ -107,4 +109,13 @@ async def import_page(request: Request, who: Office, svc: Svc, posted: Uploaded)
         return page(request, who, svc, status=bad.status, file_problem=bad.message)
     # A refused import answers 422 as the API does; a check or a written file is a 200 page.
     status = 422 if report.errors and not dry_run else 200
-    return page(request, who, svc, status=status, report=report)
+    return page(request, who, svc, status=status, report=_named(svc, report))
+
+
+def _named(svc: Svc, report: ImportReport) -> ImportReport:
+    """The report with each unit the domain's messages name by code (FIN 不能同时为主办和会办)
+    named as the file and the office name it (财政厅)."""
+    said = " ".join(e.message for e in report.errors)
+    names = queries.unit_names(svc, UNIT_CODE.findall(said))
+    errors = [replace(e, message=with_unit_names(e.message, names)) for e in report.errors]
+    return replace(report, errors=errors)

@@ -114,6 +114,8 @@ def _every(step: int, progress: Progress | None, estimate: int | None) -> Progre
 
 
 def _archive(data: bytes) -> zipfile.ZipFile:
+    if not data:  # a file saved before anything was written to it, or a copy that failed
+        raise BadFile(422, "文件为空（0 字节），请重新选择文件", "the file is empty (0 bytes)")
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTED_STREAM in data:
             raise BadFile(

@@ -58,6 +58,8 @@ def test_a_file_with_errors_lists_each_by_row_column_and_rule_and_writes_nothing
     assert response.status_code == 422
     table = response.text.split('id="import-errors"')[1].split("</table>")[0]
     assert re.search(r">3</td><td>主办单位</td><td><code>R-A1</code>", table)
+    # The unit by its name, as the file and the office name it (it said FIN 不能同时为主办和会办).
+    assert "FIN厅 不能同时为主办和会办" in table
     assert "未导入任何内容" in response.text
     assert api.head() == head
 
@@ -66,6 +68,14 @@ def test_a_file_that_is_no_workbook_is_named_on_the_page(api: Api) -> None:
     client = logged_in(api, "clerk")
     text = import_file(client, b"not a spreadsheet at all")
     assert 'id="file-problem"' in text
+
+
+def test_an_empty_file_is_called_empty_not_another_kind_of_file(api: Api) -> None:
+    """A file of 0 bytes was told 不是 xlsx 文件, which sends the clerk looking at its type."""
+    client = logged_in(api, "clerk")
+    text = import_file(client, b"")
+    problem = text.split('id="file-problem"')[1].split("</p>")[0]
+    assert "文件为空" in problem and "不是 xlsx" not in problem
 
 
 def test_the_import_form_needs_the_sessions_token_and_the_office(api: Api) -> None:

@@ -318,6 +318,16 @@ def _responsibilities(reader: ViewReader, q: ExportQuery, names: UnitNames) -> l
     return [SheetSpec("办理责任分解表", columns, rows())]
 
 
+# The 复查表 checks what each unit last promised: its latest issued reply, a further reply
+# (R-F2) included, where the A/B/C shares count each unit's first (a review found 198 A类 rows
+# against the 办理指标's 196 and no word of why).
+REPLY_CLASS = "答复类别"
+LATEST_REPLY_READING = (
+    "各承办单位最近一次印发的答复（含进一步答复）的类别、文号和日期；"
+    "办理指标和年度报告的 A/B/C 类占比按各单位首次答复计，两者可能不同"
+)
+
+
 def _reviews(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetSpec]:
     """Seed 003 attachment 7, 省代表建议政协提案办理情况复查表: A- and B-class replies (C made
     no commitment, R-Rv1) with their latest 回头看 finding."""
@@ -372,6 +382,9 @@ class Export:
     # Whether its rows are chosen by 类别: visit compliance is not (R-V2 counts a unit's lead
     # cases of every kind, national and provincial together).
     by_kind: bool = True
+    # How a column is read where another paper counts the same thing otherwise (口径), for
+    # the 说明 sheet: (column, how).
+    reading: tuple[tuple[str, str], ...] = ()
 
 
 EXPORTS: dict[str, Export] = {
@@ -381,7 +394,12 @@ EXPORTS: dict[str, Export] = {
     "visit-compliance": Export("走访率达标情况", (FACTS,), _visits, by_kind=False),
     "measures": Export("办理指标", (FACTS,), _measures),
     "responsibilities": Export("代表建议政协提案办理责任分解表", (PAPERS,), _responsibilities),
-    "reviews": Export("代表建议政协提案办理情况复查表", (PAPERS,), _reviews),
+    "reviews": Export(
+        "代表建议政协提案办理情况复查表",
+        (PAPERS,),
+        _reviews,
+        reading=((REPLY_CLASS, LATEST_REPLY_READING),),
+    ),
 }
 
 
@@ -437,7 +455,7 @@ def export(
         names = UnitNames(app)
         sheets = chosen.sheets(reader, query, names)
         said = scope(query, names, by_kind=chosen.by_kind)
-        write_workbook(path, sheets, basis, chosen.title, said)
+        write_workbook(path, sheets, basis, chosen.title, said, chosen.reading)
 
     _, basis = figures_at(
         app, views, chosen.views, write, as_of=query.as_of, position=query.position, live=live

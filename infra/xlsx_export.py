@@ -51,13 +51,15 @@ def write_workbook(
     basis: Basis,
     title: str,
     scope: Sequence[tuple[str, str]] = (),
+    reading: Sequence[tuple[str, str]] = (),
 ) -> None:
     """``scope``: what the rows were chosen by, as (what, which) in words ("年度", "2025"):
-    a file of the overdue cases, or of one unit's, must say so on its face."""
+    a file of the overdue cases, or of one unit's, must say so on its face. ``reading``: how a
+    column is to be read where another paper counts the same thing otherwise (口径)."""
     book = Workbook(write_only=True)
     for spec in sheets:
         _write_sheet(book.create_sheet(spec.title[:31]), spec)
-    _write_basis(book.create_sheet("说明"), basis, title, scope)
+    _write_basis(book.create_sheet("说明"), basis, title, scope, reading)
     book.properties.title = title
     book.properties.description = f"as_of={basis.as_of} position={basis.position}"
     book.save(path)
@@ -106,7 +108,13 @@ def _cell(sheet: Sheet, kind: str, value: Any) -> Any:
     return value
 
 
-def _write_basis(sheet: Sheet, basis: Basis, title: str, scope: Sequence[tuple[str, str]]) -> None:
+def _write_basis(
+    sheet: Sheet,
+    basis: Basis,
+    title: str,
+    scope: Sequence[tuple[str, str]],
+    reading: Sequence[tuple[str, str]] = (),
+) -> None:
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 72
     made = datetime.now(CHINA).strftime("%Y-%m-%d %H:%M:%S")
@@ -114,6 +122,7 @@ def _write_basis(sheet: Sheet, basis: Basis, title: str, scope: Sequence[tuple[s
     facts: list[tuple[str, Any]] = [
         ("表名", title),
         *((f"筛选：{what}", which) for what, which in scope),
+        *((f"口径：{what}", how) for what, how in reading),
         ("统计日期（as_of）", basis.as_of),
         ("日志位置（position）", basis.position),
         ("防篡改链头", basis.chain_head or "（尚未生成）"),

@@ -15,7 +15,7 @@ class RowErrorPublic(Public):
 
 class ImportAnswer(Public):
     """What the file holds and what was (or, in a dry run, would be) written; with any error
-    nothing is written. Additions to API.md: ``sha256``, ``dry_run``, ``position``."""
+    nothing is written. Additions to API.md: ``sha256``, ``dry_run``, ``position``, ``warnings``."""
 
     rows: int
     registered: int
@@ -25,6 +25,9 @@ class ImportAnswer(Public):
     sha256: str  # the file's, recorded in each imported event's provenance
     dry_run: bool
     position: int | None  # the log position of the last event written
+    # Rows written as the rules have them that the office should know of: a deadline due
+    # before the assignment that opens it (a 参阅件 assigned after 31 October, R-D5).
+    warnings: list[RowErrorPublic]
 
 
 class PublicReply(Public):

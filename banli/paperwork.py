@@ -74,7 +74,8 @@ def import_command(args: argparse.Namespace) -> int:
         state = "已导入" if report.position is not None else "无新内容（此前已导入）"
     bar.show(
         f"{state}：{report.rows} 行，新登记 {report.registered}，交办 {report.assigned}，"
-        f"未变 {report.unchanged}，错误 {len(report.errors)}",
+        f"未变 {report.unchanged}，错误 {len(report.errors)}"
+        + (f"，提醒 {len(report.warnings)}（交办即逾期）" if report.warnings else ""),
         done=True,
     )
     print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))

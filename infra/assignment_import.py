@@ -32,6 +32,7 @@ from domain import handlers
 from domain.case import Case
 from domain.checks import case_number_form
 from domain.commands import Acting, Assign, RegisterCase
+from domain.deadlines.case_deadlines import due_before_opening
 from domain.errors import Conflict, DomainError, worded
 from domain.handlers.handling import known_policy
 from domain.records import Actor, Proposer
@@ -102,9 +103,12 @@ class ImportReport:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     position: int | None = None  # the log position of the last event written
+    # What is written as the rules have it, yet the office should know before it is: a
+    # deadline due before the assignment that opens it (``due_before_opening``).
+    warnings: list[RowError] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "errors": [asdict(e) for e in self.errors]}
+        return asdict(self)
 
 
 class RowRefused(Exception):
@@ -179,6 +183,8 @@ class AssignmentImport:
                 continue
             report.registered += planned.registered
             report.assigned += planned.assigned
+            if planned.assigned and planned.case is not None:
+                report.warnings += self._due_before_opening(row.number, planned.case)
             report.unchanged += not (planned.registered or planned.assigned)
             if planned.case is not None and not row.problems:
                 events = planned.case.collect_events()
@@ -190,6 +196,18 @@ class AssignmentImport:
             on_write(len(pending))
         report.position = self._write(pending)
         return report
+
+    def _due_before_opening(self, row: int, case: Case) -> list[RowError]:
+        return [
+            RowError(
+                row,
+                "交办日期",
+                d.derivation.split(" ", 1)[0],  # the rule the deadline is derived by
+                f"{words.label(words.DEADLINE_KIND, d.kind)}应于 {d.due_on.isoformat()} 前完成，"
+                f"交办日期 {d.opened_on.isoformat()} 已过此日：该件交办即逾期",
+            )
+            for d in due_before_opening(case, self.app.calendar())
+        ]
 
     def _case_id(self, row: SheetRow) -> UUID | None:
         try:

@@ -142,6 +142,13 @@ def case_deadlines(case: CaseState, calendar: WorkdayCalendar, as_of: date) -> l
     ]
 
 
+def due_before_opening(case: CaseState, calendar: WorkdayCalendar) -> list[Deadline]:
+    """The deadlines ``case`` owes from a day already past their due day: a reference case
+    assigned after its R-D5 date (31 October, a fixed date not counted from the assignment)
+    is overdue from the day it is assigned. The rule's letter stands; the office is told."""
+    return [d for d in case_deadlines(case, calendar, date.max) if d.due_on < d.opened_on]
+
+
 def _co_opinion_deadlines(case: CaseState, start: date, judge: _Judge) -> list[Deadline]:
     """R-D1, and R-D8: a co opinion still outstanding when the lead's reply went out under an
     override can no longer inform it; closing the case ends every handling obligation."""

@@ -81,6 +81,27 @@ def test_a_dry_run_reports_what_an_import_then_writes_in_one_go(backend_api: Api
     assert api.head() == done.json()["position"]
 
 
+def test_a_reference_case_assigned_after_31_october_is_imported_with_a_warning_R_D5(
+    api: Api,
+) -> None:
+    """R-D5's 31 October is a fixed date: a 参阅件 assigned after it is overdue the day it is
+    assigned. The rule stands; the check said nothing, and the case page then read 起算
+    2025-11-03 · 到期 2025-10-31 已逾期."""
+    late = row("2025-041", 参阅件="是", 交办日期=date(2025, 11, 3))
+    data = workbook(
+        [row("2025-040", 参阅件="是"), late, row("2025-042", 交办日期=date(2025, 11, 3))]
+    )
+    dry = post(api, data, dry_run=True)
+    assert dry.status_code == 200 and dry.json()["errors"] == [], dry.text
+    [warning] = dry.json()["warnings"]
+    assert (warning["row"], warning["column"], warning["rule"]) == (3, "交办日期", "R-D5")
+    assert "2025-10-31" in warning["message"] and "交办即逾期" in warning["message"]
+    done = post(api, data)
+    assert done.status_code == 201 and done.json()["warnings"] == [warning], done.text
+    # Written as the rule has it: overdue from the day it was assigned.
+    assert ledger(api)["2025-041"]["stage"] != "registered"
+
+
 def test_every_error_is_listed_with_row_column_and_rule_and_nothing_is_written(api: Api) -> None:
     tomorrow = today() + timedelta(days=1)  # the server's Beijing day, not UTC's
     rows = [

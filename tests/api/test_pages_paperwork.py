@@ -64,6 +64,16 @@ def test_a_file_with_errors_lists_each_by_row_column_and_rule_and_writes_nothing
     assert api.head() == head
 
 
+def test_the_check_warns_of_a_reference_case_overdue_as_it_is_assigned_R_D5(api: Api) -> None:
+    client = logged_in(api, "clerk")
+    data = workbook([row("2025-321", 参阅件="是", 交办日期=date(2025, 11, 25))])
+    checked = import_file(client, data, action="check")
+    assert "检查通过：1 行" in checked
+    table = checked.split('id="import-warnings"')[1].split("</table>")[0]
+    assert re.search(r">2</td><td>交办日期</td><td><code>R-D5</code></td><td>参阅件联系应于", table)
+    assert "请注意：以下 1 行按规则交办即逾期。" in checked
+
+
 def test_a_file_that_is_no_workbook_is_named_on_the_page(api: Api) -> None:
     client = logged_in(api, "clerk")
     text = import_file(client, b"not a spreadsheet at all")

@@ -23,6 +23,7 @@ from api.pages_case import china_time
 from api.pages_refusals import domain_words, validation_sentence
 from api.pages_web import PageRefused, Posted, Svc, page_errors, render, roles, see_other
 from domain.deadlines.calendar import BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR
+from domain.deadlines.calendar_book import statutory_days, weekday_holidays
 from domain.errors import DomainError
 from domain.vocabulary import ROLES
 from infra.clock import today
@@ -152,13 +153,19 @@ def load_calendar(request: Request, who: Admin, svc: Svc, posted: Posted) -> Res
     try:
         year = int(year_text) if year_text.isascii() and year_text.isdigit() else 0
         if not 1949 <= year <= 2200:
-            raise ValueError(f"年份 {year_text!r} 无效")
+            raise ValueError(f"年份“{year_text}”无效")
         body = s.CalendarYear.model_validate(
             {
                 "holidays": day_lines(posted.get("holidays")),
                 "workdays": day_lines(posted.get("workdays")),
             }
         )
+        short = _short_of_statutory(year, body.holidays)
+        if short and posted.get("short_ok") != "1":
+            problems = {"calendar": short}
+            return page(
+                request, who, svc, 422, problems=problems, posted=posted, confirm_short=True
+            )
         window = (date(year - 1, 1, 1), date(year + 1, 12, 31))
         with page_errors():
             before = queries_ledger.deadlines_due_between(svc, *window)
@@ -168,7 +175,26 @@ def load_calendar(request: Request, who: Admin, svc: Svc, posted: Posted) -> Res
             after = queries_ledger.deadlines_due_between(svc, *window)
     except (ValidationError, DomainError, ValueError) as error:
         return page(request, who, svc, 422, problems={"calendar": problem_of(error)}, posted=posted)
-    return page(request, who, svc, 200, moved=moved(before, after), loaded=(year, version))
+    listed = [*body.holidays, *body.workdays]  # a day twice in one list is taken once
+    merged = sorted({d for d in listed if listed.count(d) > 1})
+    return page(
+        request, who, svc, 200, moved=moved(before, after), loaded=(year, version), merged=merged
+    )
+
+
+def _short_of_statutory(year: int, holidays: list[date]) -> str | None:
+    """What to ask the administrator before loading a year that lists fewer weekday holidays
+    than the statutory ones: a year of 元旦 alone was loaded without a word, and cleared the
+    provisional mark (⚠) of every deadline in it. A schedule is the administrator's to load
+    (the API takes it); the page asks once."""
+    listed, least = weekday_holidays(holidays), statutory_days(year)
+    if listed >= least:
+        return None
+    return (
+        f"{year} 年的安排只列了 {listed} 个工作日放假，少于每年的法定节假日（{least} 天）："
+        "载入后该年期限不再标为暂定（⚠）。请对照国务院办公厅的通知核对；"
+        "如确为全部安排，请勾选“确认按此载入”后再次提交。"
+    )
 
 
 def moved(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -> list[Any]:

@@ -61,6 +61,19 @@ def check_schedule(year: int, holidays: list[date], workdays: list[date]) -> Non
         )
 
 
+def statutory_days(year: int) -> int:
+    """The statutory holidays every year has (全国年节及纪念日放假办法): 13 days since 2025
+    (春节 and 劳动节 one more each), 11 from 2008, 10 before. Each falls on a workday or is
+    given one (补休), so an official schedule lists at least as many holidays on weekdays: the
+    package's years 2004–2026 list 16 to 23."""
+    return 13 if year >= 2025 else 11 if year >= 2008 else 10
+
+
+def weekday_holidays(holidays: list[date]) -> int:
+    """How many of ``holidays`` fall Monday to Friday (the days a schedule takes off)."""
+    return len({d for d in holidays if d.weekday() < SATURDAY})
+
+
 def _days(days: list[date]) -> str:
     return "、".join(d.isoformat() for d in days)
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import parse_qs, urlsplit
 
+import chinese_calendar
 import httpx
 import pytest
 from fastapi.testclient import TestClient
@@ -210,11 +211,48 @@ def test_a_calendar_load_shows_the_deadlines_it_moved(api: Api) -> None:
     csrf = csrf_of(client, "/admin")
     response = client.post(
         "/admin/calendar",
-        data={"_csrf": csrf, "year": "2025", "holidays": "2025-01-01", "workdays": ""},
+        # Fewer holidays than the statutory ones: loaded once confirmed (below).
+        data={
+            "_csrf": csrf,
+            "year": "2025",
+            "holidays": "2025-01-01",
+            "workdays": "",
+            "short_ok": "1",
+        },
     )
     assert response.status_code == 200, response.text
     moved = response.text.split('id="moved"', 1)[1]
     assert "P-5" in moved and "2025-05-06" in moved and "2025-05-01" in moved
+
+
+def test_a_year_short_of_the_statutory_holidays_is_loaded_only_once_confirmed_R_D7(
+    api: Api,
+) -> None:
+    """A 2027 of 元旦 alone (typed twice) was loaded without a word, and every 2027 deadline
+    lost its provisional mark (⚠)."""
+    new_user(api, "root2", role="admin")
+    client = browser(api)
+    page_login(client, "root2")
+    csrf = csrf_of(client, "/admin")
+    posted = {"_csrf": csrf, "year": "2027", "holidays": "2027-01-01\n2027-01-01", "workdays": ""}
+    head = api.head()
+    asked = client.post("/admin/calendar", data=posted)
+    assert asked.status_code == 422
+    assert "只列了 1 个工作日放假，少于每年的法定节假日（13 天）" in asked.text
+    assert 'name="short_ok"' in asked.text and "2027-01-01\n2027-01-01" in asked.text
+    assert api.head() == head  # nothing loaded
+    loaded = client.post("/admin/calendar", data={**posted, "short_ok": "1"})
+    assert loaded.status_code == 200, loaded.text
+    said = loaded.text.split('id="calendar-loaded"', 1)[1].split("</p>", 1)[0]
+    assert "已载入 2027 年安排" in said
+    assert '重复填写的日期已按一天计：<span class="nowrap">2027-01-01</span>' in said
+    # A whole year (2026's published schedule: 19 weekdays off) is not asked about.
+    whole = {**posted, "year": "2026", "holidays": "\n".join(_weekdays_off_2026())}
+    assert client.post("/admin/calendar", data=whole).status_code == 200
+
+
+def _weekdays_off_2026() -> list[str]:
+    return [d.isoformat() for d in chinese_calendar.holidays if d.year == 2026 and d.weekday() < 5]
 
 
 def _choices(page: str, select: str) -> list[str]:

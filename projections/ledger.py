@@ -52,6 +52,9 @@ SORTS = {
     "overdue": "overdue_from",
 }
 NUMERIC_SORTS = frozenset({"stage_order", "year"})
+# The orders that follow a case's deadlines: a handler's (``overdue_of``) follow the deadlines
+# its own unit owes, as its overdue filter does (``UNITS``' own columns).
+OWED_SORTS = frozenset({"next_due_on", "overdue_from"})
 # Columns that are NULL for some cases, and what a NULL sorts as (so the keyset is total).
 NULL_SORTS_AS = {"lead_unit": ""}
 
@@ -134,8 +137,9 @@ CASES = Table(
         ),
     ),
     # 2: 挂账督办 also while re-handling (R-F2); 3: a replaced lead's reply waits no more (R-A3);
-    # 4: a reference case's contact deadline names its unit (R-D5, R-S1)
-    version=4,
+    # 4: a reference case's contact deadline names its unit (R-D5, R-S1); 5: each unit's own
+    # next due day and overdue day (``UNITS``)
+    version=5,
 )
 NO_DAY = "9999-12-31"
 # A case's life in order (the vocabulary lists it so): sorting by the word's spelling put
@@ -152,6 +156,10 @@ UNITS = Table(
         # R-R2: what the unit's own reply waits on it for (``Step``), NULL for nothing: the
         # handler's 待办, read by unit (its index).
         "next_step": "TEXT",
+        # The case's ``next_due_on`` and ``overdue_from`` over the deadlines this unit owes: a
+        # handler's 台账 sorted by 办理期限 or 逾期 put other units' lateness first (R-S1).
+        "next_due_on": "TEXT",
+        "overdue_from": "TEXT",
     },
     key=("case_id", "unit"),
     indexes=(("unit",), ("next_step", "unit")),
@@ -252,16 +260,29 @@ class LedgerView(CaseView):
         # Periods still running as the case stands: overdue from a day, with no end in sight
         # (neither met nor missed nor replaced by an extension's later period).
         running = [r for r in deadlines if r["overdue_from"] and not r["overdue_until"]]
-        head["overdue_from"] = min((r["overdue_from"] for r in running), default=NO_DAY)
-        head["next_due_on"] = min((r["due_on"] for r in running), default=NO_DAY)
+        head |= _next_days(running)
         steps = unit_steps(case)
         head["unit_steps"] = dumps(steps)
         step_of = {s["unit"]: s["step"] for s in steps}
         units = [
-            {"case_id": case_id, "unit": u, "role": r, "next_step": step_of.get(u)}
+            {
+                "case_id": case_id,
+                "unit": u,
+                "role": r,
+                "next_step": step_of.get(u),
+                **_next_days([d for d in running if d["unit"] == u]),
+            }
             for u, r in unit_roles(case)
         ]
         return {CASES.name: [head], UNITS.name: units, DEADLINES.name: deadlines}
+
+
+def _next_days(running: list[Row]) -> dict[str, str]:
+    """Of periods still running: the earliest day one falls overdue, and the earliest due."""
+    return {
+        "overdue_from": min((r["overdue_from"] for r in running), default=NO_DAY),
+        "next_due_on": min((r["due_on"] for r in running), default=NO_DAY),
+    }
 
 
 def _asked(case: Case) -> list[dict[str, str]]:
@@ -519,7 +540,9 @@ def ledger(
     # NULLs (a case not yet assigned has no lead unit) sort as a value, so the keyset is total.
     held = SORTS[sort]
     absent = NULL_SORTS_AS.get(held)
-    column = sort_key(held, "c.")
+    owed_by = filters.get("overdue_of")
+    owned = owed_by is not None and held in OWED_SORTS
+    column = f"u.{held}" if owned else sort_key(held, "c.")
     # Ties in number order, as a clerk reads a 台账 sorted by unit or stage (the case id, a
     # uuid, only makes the order total: one number may recur in another year).
     keys = [(column, int if held in NUMERIC_SORTS else str)]
@@ -529,20 +552,27 @@ def ledger(
         clause, after = _after(cursor, keys, descending)
         where.append(clause)
         params += after
-    sql = f"SELECT * FROM {reader.table(CASES)} c"
+    sql = f"SELECT c.* FROM {reader.table(CASES)} c"
+    joined: list[Any] = []
+    if owned:  # the unit's own row of the case holds the day the page is ordered by
+        sql = f"SELECT c.*, u.{held} AS owed_sort FROM {reader.table(CASES)} c "
+        sql += f"JOIN {reader.table(UNITS)} u ON u.case_id = c.case_id AND u.unit = ?"
+        joined = [owed_by]
     if where:
         sql += " WHERE " + " AND ".join(where)
     direction = "DESC" if descending else ""
     sql += " ORDER BY " + ", ".join(f"{k} {direction}" for k, _ in keys) + " LIMIT ?"
-    order = ", ".join(f"{k.replace('c.', 'p.')} {direction}" for k, _ in keys)
+    outer = ["p.owed_sort" if k == column and owned else k.replace("c.", "p.") for k, _ in keys]
+    order = ", ".join(f"{k} {direction}" for k in outer)
     found = page_with_deadlines(
-        reader, sql, order, reader.table(DEADLINES), [*params, limit + 1], as_of
+        reader, sql, order, reader.table(DEADLINES), [*joined, *params, limit + 1], as_of
     )
     page, more = found[:limit], len(found) > limit
-    items = [ledger_item(case, deadlines, as_of) for case, deadlines in page]
+    items = [ledger_item(case, deadlines, as_of, owed_by) for case, deadlines in page]
     last = page[-1][0] if page else None
     if more and last:
-        value = last[held] if held in NUMERIC_SORTS else last[held] or absent or ""
+        value = last["owed_sort"] if owned else last[held]
+        value = value if held in NUMERIC_SORTS else value or absent or ""
         ties = [last["number"]] if held != "number" else []
         next_cursor = json.dumps([value, *ties, last["case_id"]])
     else:
@@ -622,7 +652,7 @@ def overdue(
         reader, walk, "p.overdue_since, p.case_id", deadlines, [*params, limit + 1], as_of
     )
     page, more = found[:limit], len(found) > limit
-    items = [ledger_item(case, by_case, as_of) for case, by_case in page]
+    items = [ledger_item(case, by_case, as_of, owed_by) for case, by_case in page]
     last = page[-1][0] if page else None
     next_cursor = json.dumps([last["overdue_since"], last["case_id"]]) if more and last else None
     return {"items": items, "next_cursor": next_cursor}

@@ -38,12 +38,17 @@ def _reminded(stored: str, as_of: date) -> list[str]:
     return [day for day in _listed(stored) if day <= limit]
 
 
-def ledger_item(case: Row, deadlines: list[dict[str, Any]], as_of: date) -> dict[str, Any]:
+def ledger_item(
+    case: Row, deadlines: list[dict[str, Any]], as_of: date, owed_by: str | None = None
+) -> dict[str, Any]:
+    """A 台账 row. With ``owed_by`` (a handler's unit) its next deadline, overdue deadlines and
+    days overdue are of the deadlines that unit owes, as its overdue filter (``overdue_of``):
+    a handler's row read 逾期 573 天 for another unit's reply on a case it co-handled. The
+    row's ``deadlines`` stay every unit's."""
+    owed = deadlines if owed_by is None else [d for d in deadlines if d["unit"] == owed_by]
     # The first of the earliest (``min`` keeps the first of equals, as a stable sort does).
-    following = min(
-        (d for d in deadlines if d["status"] in OPEN_STATUSES), key=_due_on, default=None
-    )
-    overdue = [d for d in deadlines if d["status"] == "overdue"]
+    following = min((d for d in owed if d["status"] in OPEN_STATUSES), key=_due_on, default=None)
+    overdue = [d for d in owed if d["status"] == "overdue"]
     reminded = _reminded(case["reminded_on"], as_of)
     return {
         "case_id": case["case_id"],

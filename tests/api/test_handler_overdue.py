@@ -53,3 +53,35 @@ def test_the_handlers_overview_counts_its_own_lateness_R_S1(api: Api) -> None:
     assert card and card.group(1) == "1"
     office = logged_in(api, "ban_4").get("/?year=2025").text
     assert re.search(r'<span class="n alert">2</span>有逾期期限', office)
+
+
+def test_a_handlers_ledger_sorts_and_counts_days_by_its_own_deadlines_R_S1(
+    backend_api: Api,
+) -> None:
+    """FIN's 台账 sorted by 办理期限 led with cases where HOU was late, each 逾期 hundreds of
+    days, while its own overdue filter (rightly) left them out; the office's order stays the
+    cases' own."""
+    api = backend_api
+    cases(api)  # OWN-1: FIN's opinion in time, HOU late; OWN-2: FIN late on its opinion
+    register_and_assign(api, "OWN-3", lead="FIN", on="2025-11-03")  # FIN's reply, due later
+
+    def ordered(who: str, sort: str) -> list[tuple[str, int]]:
+        answer = api.get("/v1/ledger", who, as_of=AS_OF, sort=sort, limit=2)
+        assert answer.status_code == 200, answer.text
+        found = [(i["number"], i["days_overdue"]) for i in answer.json()["items"]]
+        cursor = answer.json()["next_cursor"]
+        while cursor:  # the keyset follows the unit's own order across pages
+            answer = api.get("/v1/ledger", who, as_of=AS_OF, sort=sort, limit=2, cursor=cursor)
+            found += [(i["number"], i["days_overdue"]) for i in answer.json()["items"]]
+            cursor = answer.json()["next_cursor"]
+        return found
+
+    fin_due = ordered("handler_fin", "due")
+    assert [n for n, _ in fin_due] == ["OWN-2", "OWN-3", "OWN-1"]  # OWN-1: FIN owes nothing
+    days = dict(fin_due)
+    assert days["OWN-1"] == 0 and days["OWN-3"] == 0 and days["OWN-2"] > 0
+    # Falling overdue first: OWN-3's reply will, in 2026; on OWN-1 FIN owes nothing.
+    assert [n for n, _ in ordered("handler_fin", "overdue")] == ["OWN-2", "OWN-3", "OWN-1"]
+    office = dict(ordered("office", "due"))
+    assert office["OWN-1"] > 0  # HOU's lateness, as the office reads it
+    assert [n for n, _ in ordered("office", "due")][-1] == "OWN-3"

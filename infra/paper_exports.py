@@ -248,8 +248,10 @@ def _measures(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[Shee
 
     def details() -> Iterator[list[Any]]:
         for u in units:
-            for key, label in MEASURES.items():
-                measure = u["measures"][key]
+            # The A/B/C shares too (each unit's first replies): every rate of the table has
+            # the cases behind it here (a review found the shares alone without).
+            shares = [(f"{c}类占比", u["class_shares"][c]) for c in "ABC"]
+            for label, measure in [*((MEASURES[k], u["measures"][k]) for k in MEASURES), *shares]:
                 counted, source = set(measure["cases"]), _sources(measure)
                 for number in measure["of_cases"]:
                     counts = words.YES_NO[number in counted]

@@ -240,6 +240,11 @@ def test_the_measures_export_has_every_figure_and_the_cases_behind_it(demo_api: 
     measure = first["measures"]["communication_rate"]
     assert sorted(r[2] for r in communication) == measure["of_cases"]
     assert sorted(r[2] for r in communication if r[3] == "是") == measure["cases"]
+    # The class shares have their cases too (the first replies: R-R1, DOMAIN.md §4).
+    a_class = [r for r in drill if r[0] == named(first["unit"]) and r[1] == "A类占比"]
+    share = first["class_shares"]["A"]
+    assert sorted(r[2] for r in a_class) == share["of_cases"] and share["of_cases"]
+    assert sorted(r[2] for r in a_class if r[3] == "是") == share["cases"]
 
 
 def test_the_measures_export_reports_satisfaction_by_source_and_the_class_shares_R_F4(

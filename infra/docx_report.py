@@ -22,7 +22,7 @@ from infra.unit_names import UnitNames
 from infra.view_store import ViewStoreBase
 from projections.case_papers import NAME as PAPERS
 from projections.case_papers import case_rows
-from projections.core import ViewReader
+from projections.core import Row, ViewReader
 from projections.unit_facts import NAME as FACTS
 from projections.unit_facts import unit_stats, visit_compliance_report
 
@@ -85,6 +85,8 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
     # The day first; where the figures come from, for whoever checks them, at the end (a
     # 64-character hash opened the report a leader reads).
     doc.add_paragraph(f"统计日期 {basis.as_of.isoformat()}。")
+    if not cases:  # said first, not left to a page of zeros (a review asked for 2031)
+        doc.add_paragraph(f"截至统计日期，{who}在{q.year}年度没有承办建议提案，以下各项均为 0。")
     if left_out := basis.left_out_words():
         doc.add_paragraph(left_out)
 
@@ -164,6 +166,19 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
 
     doc.add_heading("六、重点建议提案", level=2)
     key_cases = [c for c in cases if c["key_source"]]
+    if key_cases:
+        _key_cases(doc, q, key_cases, names)
+    else:  # a table of headers alone read as a table left unfilled
+        doc.add_paragraph("本年度没有确定重点建议提案。")
+    doc.add_heading("七、数据来源", level=2)
+    doc.add_paragraph(
+        f"本报告据办理日志第 {basis.position} 条及以前的记录生成，防篡改链头 "
+        f"{basis.chain_head or '（尚未生成）'}。以相同位置重新生成，数字不变。"
+    )
+    doc.save(str(path))
+
+
+def _key_cases(doc: DocumentType, q: ExportQuery, key_cases: list[Row], names: UnitNames) -> None:
     # A unit's report lists the key cases it has any part in, each with that part: the key
     # meeting rate above counts only those it leads (R-V2), which a list without the part
     # seemed to contradict.
@@ -186,12 +201,6 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
     )
     if q.unit:
         doc.add_paragraph("重点建议见面率按本单位主办的重点件计。")
-    doc.add_heading("七、数据来源", level=2)
-    doc.add_paragraph(
-        f"本报告据办理日志第 {basis.position} 条及以前的记录生成，防篡改链头 "
-        f"{basis.chain_head or '（尚未生成）'}。以相同位置重新生成，数字不变。"
-    )
-    doc.save(str(path))
 
 
 def _satisfaction_by_source(measures: dict[str, Any]) -> str:

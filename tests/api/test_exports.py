@@ -575,3 +575,17 @@ def test_the_review_table_says_its_class_is_the_latest_replys_R_F2(api: Api) -> 
     assert "进一步答复" in reading["口径：答复类别"] and "首次答复" in reading["口径：答复类别"]
     ledger = book(download(api, "/v1/exports/ledger.xlsx", year=2025))
     assert not [k for k, _ in rows(ledger["说明"]) if k.startswith("口径：")]
+
+
+def test_an_annual_report_of_a_year_without_cases_says_so_first(api: Api) -> None:
+    """A report for 2031 was a page of zeros, and its 重点建议提案 a table of headers alone."""
+    register_and_assign(api, "YR-1")  # 2025, no key case
+    empty = docx.Document(io.BytesIO(download(api, "/v1/reports/annual.docx", year=2031).content))
+    lines = [p.text for p in empty.paragraphs]
+    assert lines[2] == "截至统计日期，全部承办单位在2031年度没有承办建议提案，以下各项均为 0。"
+    year = docx.Document(io.BytesIO(download(api, "/v1/reports/annual.docx", year=2025).content))
+    text = [p.text for p in year.paragraphs]
+    assert "以下各项均为 0" not in "\n".join(text)
+    key = text.index("六、重点建议提案")
+    assert text[key + 1] == "本年度没有确定重点建议提案。"
+    assert not [t for t in year.tables if t.rows[0].cells[0].text == "编号"]

@@ -46,15 +46,18 @@ SORTS = {
     "lead_unit": "lead_unit",
     "stage": "stage_order",
     "year": "year",
-    # The case as it stands: the next open deadline's due day, and the day it fell overdue
-    # (most overdue first); a case with none sorts after every day.
+    # The case as it stands: the next open deadline's due day; a case with none sorts after
+    # every day. 逾期天数 (most overdue first) follows the same day: the days a row shows are
+    # counted from its due day (``deadline_status``), where the day it fell overdue is its
+    # assignment's for a 参阅件 assigned after 31 October (R-D5), overdue 766 days and sorted
+    # after cases overdue 36.
     "due": "next_due_on",
-    "overdue": "overdue_from",
+    "overdue": "next_due_on",
 }
 NUMERIC_SORTS = frozenset({"stage_order", "year"})
 # The orders that follow a case's deadlines: a handler's (``overdue_of``) follow the deadlines
 # its own unit owes, as its overdue filter does (``UNITS``' own columns).
-OWED_SORTS = frozenset({"next_due_on", "overdue_from"})
+OWED_SORTS = frozenset({"next_due_on"})
 # Columns that are NULL for some cases, and what a NULL sorts as (so the keyset is total).
 NULL_SORTS_AS = {"lead_unit": ""}
 
@@ -92,7 +95,7 @@ CASES = Table(
         "version": "INTEGER",
         # The first day one of the case's deadlines is overdue with no end in sight (neither
         # met nor missed nor replaced by an extension): ``overdue_window`` of its open rows;
-        # what 逾期天数 sorts by (most overdue first).
+        # what the overdue filter reads (``_overdue_clause``).
         "overdue_from": "TEXT",
         # The earliest due date of the deadlines still open (neither met nor missed nor
         # replaced): what 办理期限 sorts by, the case as it stands (overdue ones come first).
@@ -129,16 +132,17 @@ CASES = Table(
         ("year", "kind"),
         ("stage",),
         ("number",),
+        ("overdue_from",),  # the overdue filter's open windows
         # Each order of a 台账 page, by its keys (a sort of every case took 24–73 ms at 100k).
         *(
             (sort_key(column), "number", "case_id")
-            for column in SORTS.values()
+            for column in dict.fromkeys(SORTS.values())  # 办理期限 and 逾期 share theirs
             if column != "number"  # ("number",), above
         ),
     ),
     # 2: 挂账督办 also while re-handling (R-F2); 3: a replaced lead's reply waits no more (R-A3);
     # 4: a reference case's contact deadline names its unit (R-D5, R-S1); 5: each unit's own
-    # next due day and overdue day (``UNITS``)
+    # next due day (``UNITS``)
     version=5,
 )
 NO_DAY = "9999-12-31"
@@ -156,10 +160,9 @@ UNITS = Table(
         # R-R2: what the unit's own reply waits on it for (``Step``), NULL for nothing: the
         # handler's 待办, read by unit (its index).
         "next_step": "TEXT",
-        # The case's ``next_due_on`` and ``overdue_from`` over the deadlines this unit owes: a
-        # handler's 台账 sorted by 办理期限 or 逾期 put other units' lateness first (R-S1).
+        # The case's ``next_due_on`` over the deadlines this unit owes: a handler's 台账 sorted
+        # by 办理期限 or 逾期 put other units' lateness first (R-S1).
         "next_due_on": "TEXT",
-        "overdue_from": "TEXT",
     },
     key=("case_id", "unit"),
     indexes=(("unit",), ("next_step", "unit")),
@@ -260,7 +263,8 @@ class LedgerView(CaseView):
         # Periods still running as the case stands: overdue from a day, with no end in sight
         # (neither met nor missed nor replaced by an extension's later period).
         running = [r for r in deadlines if r["overdue_from"] and not r["overdue_until"]]
-        head |= _next_days(running)
+        head["overdue_from"] = min((r["overdue_from"] for r in running), default=NO_DAY)
+        head["next_due_on"] = _next_due(running)
         steps = unit_steps(case)
         head["unit_steps"] = dumps(steps)
         step_of = {s["unit"]: s["step"] for s in steps}
@@ -270,19 +274,16 @@ class LedgerView(CaseView):
                 "unit": u,
                 "role": r,
                 "next_step": step_of.get(u),
-                **_next_days([d for d in running if d["unit"] == u]),
+                "next_due_on": _next_due([d for d in running if d["unit"] == u]),
             }
             for u, r in unit_roles(case)
         ]
         return {CASES.name: [head], UNITS.name: units, DEADLINES.name: deadlines}
 
 
-def _next_days(running: list[Row]) -> dict[str, str]:
-    """Of periods still running: the earliest day one falls overdue, and the earliest due."""
-    return {
-        "overdue_from": min((r["overdue_from"] for r in running), default=NO_DAY),
-        "next_due_on": min((r["due_on"] for r in running), default=NO_DAY),
-    }
+def _next_due(running: list[Row]) -> str:
+    """The earliest due day of periods still running (``NO_DAY``: none)."""
+    return min((r["due_on"] for r in running), default=NO_DAY)
 
 
 def _asked(case: Case) -> list[dict[str, str]]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from tests.api.conftest import Api, co_opinion_body, register_and_assign
+from tests.api.conftest import Api, case_body, co_opinion_body, register_and_assign
 from tests.api.test_pages import logged_in
 
 AS_OF = "2025-12-31"
@@ -85,3 +85,22 @@ def test_a_handlers_ledger_sorts_and_counts_days_by_its_own_deadlines_R_S1(
     office = dict(ordered("office", "due"))
     assert office["OWN-1"] > 0  # HOU's lateness, as the office reads it
     assert [n for n, _ in ordered("office", "due")][-1] == "OWN-3"
+
+
+def test_most_overdue_first_follows_the_days_shown_for_a_late_reference_case_R_D5(
+    backend_api: Api,
+) -> None:
+    """A 参阅件 assigned after 31 October is overdue from its due day (R-D5), counted so in its
+    逾期天数, yet it fell overdue only on its assignment: sorted by that day it came after a
+    case overdue fewer days (766 after 36 in a review)."""
+    api = backend_api
+    register_and_assign(api, "LATE-2", on="2025-08-20")  # reply due in November: ~40 days
+    answer = api.post("/v1/cases", case_body("LATE-1"), "office")
+    body = {"lead_unit": "FIN", "reference": True, "assigned_on": "2025-12-20"}
+    late = answer.json()["case_id"]
+    assert api.post(f"/v1/cases/{late}/assignment", body, "office").status_code == 201
+    for who in ("office", "handler_fin"):
+        answer = api.get("/v1/ledger", who, as_of=AS_OF, sort="overdue")
+        items = [(i["number"], i["days_overdue"]) for i in answer.json()["items"]]
+        assert [n for n, _ in items] == ["LATE-1", "LATE-2"], items
+        assert items[0][1] > items[1][1] > 0

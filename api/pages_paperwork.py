@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from api import queries, queries_ledger
-from api.pages_refusals import UNIT_CODE, with_unit_names
+from api.pages_refusals import UNIT_CODE, with_field_words, with_unit_names
 from api.pages_web import (
     NAVIGATION,
     PageRefused,
@@ -30,7 +30,7 @@ from api.pages_web import (
     roles,
 )
 from domain.vocabulary import Kind
-from infra.assignment_import import COLUMNS, AssignmentImport, ImportReport
+from infra.assignment_import import COLUMNS, FIELD_COLUMN, AssignmentImport, ImportReport
 from infra.clock import today
 from infra.directory import Principal
 from infra.paper_exports import EXPORTS
@@ -114,8 +114,13 @@ async def import_page(request: Request, who: Office, svc: Svc, posted: Uploaded)
 
 def _named(svc: Svc, report: ImportReport) -> ImportReport:
     """The report with each unit the domain's messages name by code (FIN 不能同时为主办和会办)
-    named as the file and the office name it (财政厅)."""
+    named as the file and the office name it (财政厅), and each field by its column
+    (co_units 中单位重复 read so on the page)."""
     said = " ".join(e.message for e in report.errors)
     names = queries.unit_names(svc, UNIT_CODE.findall(said))
-    errors = [replace(e, message=with_unit_names(e.message, names)) for e in report.errors]
+
+    def worded(message: str) -> str:
+        return with_field_words(with_unit_names(message, names), FIELD_COLUMN)
+
+    errors = [replace(e, message=worded(e.message)) for e in report.errors]
     return replace(report, errors=errors)

@@ -48,8 +48,12 @@ def check_registration(command: RegisterCase) -> RegisterCase:
 
 def check_units(value: object, field: str) -> list[str]:
     codes = check_codes(value, field)
-    if len(set(codes)) != len(codes):
-        raise RuleViolation("R-A1", f"{field} 中单位重复", f"{field} lists a unit twice")
+    twice = sorted({c for c in codes if codes.count(c) > 1})
+    if twice:  # named: in a list of several the clerk looked for which
+        named = "、".join(twice)
+        raise RuleViolation(
+            "R-A1", f"{field} 中单位重复：{named}", f"{field} lists {', '.join(twice)} twice"
+        )
     return codes
 
 

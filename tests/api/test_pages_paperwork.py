@@ -80,6 +80,15 @@ def test_a_file_that_is_no_workbook_is_named_on_the_page(api: Api) -> None:
     assert 'id="file-problem"' in text
 
 
+def test_a_unit_listed_twice_is_named_in_the_files_words_R_A1(api: Api) -> None:
+    """The page said R-A1 co_units 中单位重复: a field's code, and not which unit."""
+    client = logged_in(api, "clerk")
+    data = workbook([row("2025-331", 协办单位="HOU、EDU、HOU")])
+    table = import_file(client, data, action="check").split('id="import-errors"')[1]
+    assert "协办单位 中单位重复：HOU厅" in table.split("</table>")[0]
+    assert "co_units" not in table
+
+
 def test_an_empty_file_is_called_empty_not_another_kind_of_file(api: Api) -> None:
     """A file of 0 bytes was told 不是 xlsx 文件, which sends the clerk looking at its type."""
     client = logged_in(api, "clerk")

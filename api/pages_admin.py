@@ -8,6 +8,7 @@ answer page, and never stored.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Annotated, Any
 
@@ -23,7 +24,7 @@ from api.pages_case import china_time
 from api.pages_refusals import domain_words, validation_sentence
 from api.pages_web import PageRefused, Posted, Svc, page_errors, render, roles, see_other
 from domain.deadlines.calendar import BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR
-from domain.deadlines.calendar_book import statutory_days, weekday_holidays
+from domain.deadlines.calendar_book import check_schedule, statutory_days, weekday_holidays
 from domain.errors import DomainError
 from domain.vocabulary import ROLES
 from infra.clock import today
@@ -149,17 +150,20 @@ def day_lines(text: str) -> list[str]:
 def load_calendar(request: Request, who: Admin, svc: Svc, posted: Posted) -> Response:
     """R-D7: a year's schedule; the answer lists the deadlines it moved (compared before and
     after in the ledger, which the load re-derives at once)."""
-    year_text = posted.get("year").strip()
+    # As typed with a Chinese input method too (２０２７).
+    year_text = unicodedata.normalize("NFKC", posted.get("year")).strip()
     try:
         year = int(year_text) if year_text.isascii() and year_text.isdigit() else 0
         if not 1949 <= year <= 2200:
-            raise ValueError(f"年份“{year_text}”无效")
+            raise ValueError(f"年度“{year_text}”无效")
         body = s.CalendarYear.model_validate(
             {
                 "holidays": day_lines(posted.get("holidays")),
                 "workdays": day_lines(posted.get("workdays")),
             }
         )
+        # What the load refuses first, so the question below counts the year's own days.
+        check_schedule(year, body.holidays, body.workdays)
         short = _short_of_statutory(year, body.holidays)
         if short and posted.get("short_ok") != "1":
             problems = {"calendar": short}

@@ -251,6 +251,28 @@ def test_a_year_short_of_the_statutory_holidays_is_loaded_only_once_confirmed_R_
     assert client.post("/admin/calendar", data=whole).status_code == 200
 
 
+def test_a_schedule_the_rules_refuse_is_refused_before_the_short_year_question_R_D7(
+    api: Api,
+) -> None:
+    """A 2027 holding a 2026 day was asked 确认按此载入 first (counting the 2026 day), and
+    refused for it only once confirmed."""
+    new_user(api, "root3", role="admin")
+    client = browser(api)
+    page_login(client, "root3")
+    csrf = csrf_of(client, "/admin")
+    posted = {"_csrf": csrf, "year": "２０２７", "holidays": "2026-05-01\n2027-01-01"}
+    refused = client.post("/admin/calendar", data={**posted, "workdays": ""})
+    assert refused.status_code == 422
+    assert "2027 年的安排含其他年份的日期：2026-05-01" in refused.text  # ２０２７ read as 2027
+    assert 'name="short_ok"' not in refused.text and "法定节假日" not in refused.text
+    both = {**posted, "holidays": "2027-01-01", "workdays": "2027-01-01"}
+    assert "日期既列为放假日又列为调休上班日" in client.post("/admin/calendar", data=both).text
+    assert (
+        "年度“二〇二七”无效"
+        in client.post("/admin/calendar", data={**both, "year": "二〇二七"}).text
+    )
+
+
 def _weekdays_off_2026() -> list[str]:
     return [d.isoformat() for d in chinese_calendar.holidays if d.year == 2026 and d.weekday() < 5]
 

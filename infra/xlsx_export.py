@@ -108,6 +108,10 @@ def _cell(sheet: Sheet, kind: str, value: Any) -> Any:
     return value
 
 
+# Characters of Chinese text the 说明 sheet's second column (72 wide) shows on one line.
+BASIS_LINE = 36
+
+
 def _write_basis(
     sheet: Sheet,
     basis: Basis,
@@ -136,6 +140,11 @@ def _write_basis(
         if isinstance(value, date):
             shown = WriteOnlyCell(sheet, value=_midnight(value))
             shown.number_format = DATE_FORMAT
+            sheet.append([cell, shown])
+        elif isinstance(value, str) and len(value) > BASIS_LINE:
+            # Wrapped in its column: a 口径 line spilled into the next, cut off on paper.
+            shown = WriteOnlyCell(sheet, value=value)
+            shown.alignment = Alignment(wrap_text=True, vertical="top")
             sheet.append([cell, shown])
         else:
             sheet.append([cell, value])

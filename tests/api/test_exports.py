@@ -573,6 +573,8 @@ def test_the_review_table_says_its_class_is_the_latest_replys_R_F2(api: Api) -> 
     reading = {k: v for k, v in rows(found["说明"]) if k.startswith("口径：")}
     assert list(reading) == ["口径：答复类别"]
     assert "进一步答复" in reading["口径：答复类别"] and "首次答复" in reading["口径：答复类别"]
+    line = next(r for r in found["说明"].iter_rows() if r[0].value == "口径：答复类别")
+    assert line[1].alignment.wrap_text  # within its column, on screen and on paper
     ledger = book(download(api, "/v1/exports/ledger.xlsx", year=2025))
     assert not [k for k, _ in rows(ledger["说明"]) if k.startswith("口径：")]
 

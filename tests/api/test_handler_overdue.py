@@ -104,3 +104,27 @@ def test_most_overdue_first_follows_the_days_shown_for_a_late_reference_case_R_D
         items = [(i["number"], i["days_overdue"]) for i in answer.json()["items"]]
         assert [n for n, _ in items] == ["LATE-1", "LATE-2"], items
         assert items[0][1] > items[1][1] > 0
+
+
+def test_the_pages_say_whose_days_and_which_start_passed_the_due_day_R_S1_R_D5(
+    api: Api,
+) -> None:
+    """A handler's row showed another unit's red 已逾期 573 天 beside an empty 逾期天数; a late
+    参阅件's deadline read 起算 2026-12-06 · 到期 2024-10-31 with no word between them."""
+    cases(api)
+    handler = logged_in(api, "fin_5", role="handler", unit="FIN").get("/ledger?year=2025").text
+    assert ">逾期天数（本单位）<" in handler
+    office = logged_in(api, "ban_5").get("/ledger?year=2025").text
+    assert ">逾期天数<" in office and "（本单位）" not in office
+    answer = api.post("/v1/cases", case_body("LATE-3"), "office")
+    late = answer.json()["case_id"]
+    body = {"lead_unit": "FIN", "reference": True, "assigned_on": "2025-12-20"}
+    assert api.post(f"/v1/cases/{late}/assignment", body, "office").status_code == 201
+    page = logged_in(api, "ban_6").get(f"/cases/{late}").text
+    assert '2025-12-20<br><span class="hint">起算时已过到期日</span>' in page
+    on_time = next(
+        i for i in api.get("/v1/ledger", "office").json()["items"] if i["number"] == "OWN-1"
+    )
+    assert (
+        "起算时已过到期日" not in logged_in(api, "ban_7").get(f"/cases/{on_time['case_id']}").text
+    )

@@ -19,7 +19,6 @@ from api import queries, queries_ledger
 from api.deps import Awaiting, LedgerFilter, LedgerSort, Paging, UnitRole
 from api.pages_labels import LABELS
 from api.pages_web import (
-    PageRefused,
     Staff,
     Svc,
     page_errors,
@@ -202,8 +201,6 @@ def supervision_page(request: Request, svc: Svc, who: Supervisor) -> HTMLRespons
                 most_overdue_first=tab == "overdue",
             )
             rows, next_cursor = page.items, page.next_cursor
-    if rows is None:
-        raise PageRefused(404, "没有该列表")
     done = request.query_params.get("done", "")  # "case_id:version" of a reminder just sent
     context = {
         "tab": tab,

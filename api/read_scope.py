@@ -51,7 +51,8 @@ def own_unit(who: Principal, unit: str | None) -> str | None:
             403,
             # English first, as every refusal's detail: a page shows the part after " / ".
             f"a handler of {who.unit} reads only its own unit / "
-            f"承办人只能查看本单位（{who.unit}）的件",
+            # The unit unnamed: a page read it by its code (COM), the handler's own anyway.
+            "承办人只能查看本单位的件",
         )
     return who.unit
 

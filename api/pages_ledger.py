@@ -172,9 +172,15 @@ def ledger_page(
 
 
 def export_href(filters: LedgerFilter, as_of: date | None) -> str:
-    """The 办理台账 spreadsheet of the cases the filters select (in number order, a sheet per
-    kind): the ``/v1`` export itself, which a page's session cookie authenticates."""
-    query = {**filters.selection(), "as_of": as_of}
+    """The 办理台账 spreadsheet of the cases the filters select, in the page's order (a sheet
+    per kind): the ``/v1`` export itself, which a page's session cookie authenticates."""
+    order = {"sort": filters.sort if filters.sort != "number" else None}
+    query = {
+        **filters.selection(),
+        "as_of": as_of,
+        **order,
+        "descending": filters.descending or None,
+    }
     return "/v1/exports/ledger.xlsx?" + urlencode(
         {k: str(v).lower() if isinstance(v, bool) else v for k, v in query.items() if v is not None}
     )

@@ -19,7 +19,7 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from api.auth import require
-from api.deps import AsOf, Awaiting, Reader, Services, UnitFilter, UnitRole, YearFilter
+from api.deps import AsOf, Awaiting, LedgerSort, Reader, Services, UnitFilter, UnitRole, YearFilter
 from api.read_scope import overdue_of, own_unit, views_current
 from domain.vocabulary import Kind, Level, Stage
 from infra.directory import Principal
@@ -129,13 +129,16 @@ def export_ledger(
     unit_role: UnitRole | None = None,
     dissatisfied: bool | None = None,
     position: Position = None,
+    sort: LedgerSort = "number",
+    descending: bool = False,
 ) -> FileResponse:
-    """办理台账: a row per case as in /v1/ledger, with its filters, a sheet per kind."""
+    """办理台账: a row per case as in /v1/ledger, with its filters and its order (``sort``,
+    ``descending``: additions, as the workbench's 台账 was sorted), a sheet per kind."""
     unit = own_unit(who, unit)
     query = ExportQuery(
         as_of, year, unit, kind, position, stage=stage, overdue=overdue, level=level, key=key,
         under_supervision=under_supervision, overdue_of=overdue_of(who), awaiting=awaiting,
-        unit_role=unit_role, dissatisfied=dissatisfied,
+        unit_role=unit_role, dissatisfied=dissatisfied, sort=sort, descending=descending,
     )  # fmt: skip
     return _xlsx(svc, "ledger", query)
 

@@ -53,6 +53,9 @@ class ExportQuery:
     awaiting: str | None = None  # a decision pending: a key of ``paper_labels.AWAITING``
     unit_role: str | None = None  # lead | co | split | reference: the unit's part
     dissatisfied: bool | None = None  # R-S2: declared 不满意 by as_of
+    # The 台账's order (``projections.ledger.SORTS``), as the page that asked was sorted.
+    sort: str = "number"
+    descending: bool = False
 
 
 # A sheet's rows name units by name (``UnitNames``): the office reads 财政厅, not FIN, and the
@@ -79,7 +82,7 @@ def _ledger(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetS
                 overdue=q.overdue, level=q.level, key=q.key,
                 under_supervision=q.under_supervision, overdue_of=q.overdue_of,
                 awaiting=q.awaiting, unit_role=q.unit_role, dissatisfied=q.dissatisfied,
-                limit=1000, cursor=cursor,
+                sort=q.sort, descending=q.descending, limit=1000, cursor=cursor,
             )  # fmt: skip
             yield from found["items"]
             cursor = found["next_cursor"]
@@ -441,6 +444,13 @@ def scope(q: ExportQuery, names: UnitNames, *, by_kind: bool = True) -> list[tup
     return found
 
 
+def order(q: ExportQuery) -> str | None:
+    """How the rows are ordered, in words, where not by number (a 台账 sorted on the page)."""
+    if q.sort == "number" and not q.descending:
+        return None
+    return words.LEDGER_SORT.get(q.sort, q.sort) + ("（降序）" if q.descending else "（升序）")
+
+
 def export(
     app: BanliApplication,
     views: ViewStoreBase,
@@ -457,7 +467,7 @@ def export(
         names = UnitNames(app)
         sheets = chosen.sheets(reader, query, names)
         said = scope(query, names, by_kind=chosen.by_kind)
-        write_workbook(path, sheets, basis, chosen.title, said, chosen.reading)
+        write_workbook(path, sheets, basis, chosen.title, said, chosen.reading, order(query))
 
     _, basis = figures_at(
         app, views, chosen.views, write, as_of=query.as_of, position=query.position, live=live

@@ -75,6 +75,16 @@ FINDING: Final = FINDING_WORDS
 KEY_SOURCE: Final = {"congress": "人大", "cppcc": "政协", "government": "政府", "unit": "本单位"}
 YES_NO: Final = {True: "是", False: "否"}
 # The decisions a case may wait on (``awaiting``), as an export's 说明 names the filter.
+# The 台账's orders (``projections.ledger.SORTS``), as its column headers name them.
+LEDGER_SORT: Final = {
+    "number": "编号",
+    "title": "标题",
+    "lead_unit": "主办单位",
+    "stage": "阶段",
+    "year": "年度",
+    "due": "办理期限",
+    "overdue": "逾期天数",
+}
 AWAITING: Final = {
     "approval": "答复待审批",
     "extension": "延期待决定",

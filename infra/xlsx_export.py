@@ -52,14 +52,16 @@ def write_workbook(
     title: str,
     scope: Sequence[tuple[str, str]] = (),
     reading: Sequence[tuple[str, str]] = (),
+    order: str | None = None,
 ) -> None:
     """``scope``: what the rows were chosen by, as (what, which) in words ("年度", "2025"):
     a file of the overdue cases, or of one unit's, must say so on its face. ``reading``: how a
-    column is to be read where another paper counts the same thing otherwise (口径)."""
+    column is to be read where another paper counts the same thing otherwise (口径).
+    ``order``: how the rows are ordered, where not by number."""
     book = Workbook(write_only=True)
     for spec in sheets:
         _write_sheet(book.create_sheet(spec.title[:31]), spec)
-    _write_basis(book.create_sheet("说明"), basis, title, scope, reading)
+    _write_basis(book.create_sheet("说明"), basis, title, scope, reading, order)
     book.properties.title = title
     book.properties.description = f"as_of={basis.as_of} position={basis.position}"
     book.save(path)
@@ -118,6 +120,7 @@ def _write_basis(
     title: str,
     scope: Sequence[tuple[str, str]],
     reading: Sequence[tuple[str, str]] = (),
+    order: str | None = None,
 ) -> None:
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 72
@@ -127,6 +130,7 @@ def _write_basis(
         ("表名", title),
         *((f"筛选：{what}", which) for what, which in scope),
         *((f"口径：{what}", how) for what, how in reading),
+        *((("排列顺序", order),) if order else ()),
         ("统计日期（as_of）", basis.as_of),
         ("日志位置（position）", basis.position),
         ("防篡改链头", basis.chain_head or "（尚未生成）"),

@@ -158,3 +158,26 @@ def test_the_ledger_page_exports_what_its_filters_select(api: Api) -> None:
         == "/v1/exports/ledger.xlsx?year=2025&kind=suggestion&stage=handling"
     )
     assert client.get(href.group(1).replace("&amp;", "&")).status_code == 200
+
+
+def test_the_ledger_page_exports_in_its_own_order(api: Api) -> None:
+    """The 导出 Excel link kept a sorted 台账's filters and dropped its order: the file came in
+    number order, where the clerk had sorted by 办理期限."""
+    register_and_assign(api, "P-421", on="2025-03-01")  # due later
+    register_and_assign(api, "P-422", on="2025-02-01")  # due first
+    client = logged_in(api, "clerk")
+    page = client.get("/ledger?year=2025&sort=due&desc=1").text
+    href = re.search(r'id="export-ledger" href="([^"]+)"', page)
+    assert href is not None
+    link = href.group(1).replace("&amp;", "&")
+    assert link == "/v1/exports/ledger.xlsx?year=2025&sort=due&descending=true"
+    book = load_workbook(io.BytesIO(client.get(link).content))
+    sheet = book.worksheets[0]
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["P-421", "P-422"]
+    basis = {r[0]: r[1] for r in book["说明"].iter_rows(values_only=True)}
+    assert basis["排列顺序"] == "办理期限（降序）"
+    ascending = load_workbook(io.BytesIO(client.get(link.replace("&descending=true", "")).content))
+    rows = ascending.worksheets[0].iter_rows(min_row=2, values_only=True)
+    assert [r[0] for r in rows] == ["P-422", "P-421"]
+    plain = load_workbook(io.BytesIO(client.get("/v1/exports/ledger.xlsx?year=2025").content))
+    assert "排列顺序" not in {r[0] for r in plain["说明"].iter_rows(values_only=True)}

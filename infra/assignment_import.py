@@ -202,7 +202,7 @@ class AssignmentImport:
             RowError(
                 row,
                 "交办日期",
-                d.derivation.split(" ", 1)[0],  # the rule the deadline is derived by
+                d.rule,
                 f"{words.label(words.DEADLINE_KIND, d.kind)}应于 {d.due_on.isoformat()} 前完成，"
                 f"交办日期 {d.opened_on.isoformat()} 已过此日：该件交办即逾期",
             )

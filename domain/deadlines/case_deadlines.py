@@ -35,6 +35,7 @@ class Deadline:
     derivation: str
     original_due_on: date | None = None  # R-E1: the date an extension replaced
     extended_by: str | None = None  # R-E1: the extension request that moved it
+    rule: str = ""  # the rule it is derived by (R-D1 …), as ``derivation`` begins
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -110,6 +111,7 @@ class _Judge:
             days_overdue=days,
             calendar_provisional=period.provisional,
             derivation=derivation,
+            rule=rule,
         )
 
     def _extension(self, kind: str, unit: str | None, opened_on: date) -> ExtensionRequest | None:

@@ -174,11 +174,10 @@ def ledger_page(
 def export_href(filters: LedgerFilter, as_of: date | None) -> str:
     """The 办理台账 spreadsheet of the cases the filters select, in the page's order (a sheet
     per kind): the ``/v1`` export itself, which a page's session cookie authenticates."""
-    order = {"sort": filters.sort if filters.sort != "number" else None}
     query = {
         **filters.selection(),
         "as_of": as_of,
-        **order,
+        "sort": filters.sort if filters.sort != "number" else None,
         "descending": filters.descending or None,
     }
     return "/v1/exports/ledger.xlsx?" + urlencode(

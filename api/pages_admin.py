@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -27,7 +28,7 @@ from domain.deadlines.calendar import BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR
 from domain.deadlines.calendar_book import check_schedule, statutory_days, weekday_holidays
 from domain.errors import DomainError
 from domain.vocabulary import ROLES
-from infra.clock import today
+from infra.clock import china_date, today
 from infra.command_context import CommandContext
 from infra.directory import Principal
 
@@ -40,6 +41,12 @@ def admin_context(svc: Svc) -> dict[str, Any]:
         found = queries.directory(svc)
     # Users' and moved deadlines' units by name (their code on hover), as on every other page.
     names = {u["code"]: u["name"] for u in found["units"]}
+    # Tokens past their day no longer work (judged as a request is: the day in Beijing).
+    day = china_date(svc.directory.clock()).isoformat()
+    for user in found["users"]:
+        user["live_tokens"] = [
+            t for t in user["live_tokens"] if not t["expires_on"] or t["expires_on"] >= day
+        ]
     return {
         **found,
         "unit_names": names,
@@ -71,6 +78,8 @@ LABELS = {
     "role": "角色",
     "unit_code": "单位",
     "password": "初始密码",
+    "new_password": "新密码",
+    "token_prefix": "令牌",
 }
 
 
@@ -88,7 +97,29 @@ def ctx_for(request: Request, who: Principal, body: BaseModel) -> CommandContext
 
 @router.get("/admin", response_class=HTMLResponse)
 def admin_page(request: Request, who: Admin, svc: Svc) -> HTMLResponse:
-    return page(request, who, svc, done=request.query_params.get("done", ""))
+    params = request.query_params
+    return page(request, who, svc, done=done_message(params.get("done", ""), params.get("user")))
+
+
+# What the page says after a command it redirected from (``?done=``), by the command.
+DONE = {
+    "unit": "已新建单位。",
+    "disable": "已停用用户{user}：其令牌和登录随即失效。",
+    "enable": "已启用用户{user}。",
+    "password": (
+        "已重设用户{user}的密码：其此前打开的登录已结束，令牌不受影响。请把新密码当面交给本人。"
+    ),
+    "revoke": "已吊销用户{user}的令牌：用它们的请求随即被拒绝。",
+}
+
+
+def done_message(done: str, user: str | None) -> str:
+    """The success line for ``done`` (empty for none); a command of an unknown name says
+    only that it was done."""
+    if not done:
+        return ""
+    named = f"“{user}”" if user else ""
+    return DONE.get(done, "已完成。").format(user=named)
 
 
 @router.post("/admin/units", response_class=HTMLResponse)
@@ -129,7 +160,30 @@ def user_action(
             body: BaseModel = a.UserReason.model_validate({"reason": posted.get("reason")})
             turn = svc.accounts.disable if action == "disable" else svc.accounts.enable
             turn(ctx_for(request, who, body), username, posted.get("reason"))
-            return see_other(f"/admin?done={action}")
+            return see_other(f"/admin?done={action}&user={quote(username)}")
+        if action == "password":
+            # An admin sets it without the old one (API.md: POST /v1/users/{username}/password);
+            # the user's open sessions end, its tokens keep working.
+            password_body = a.PasswordChange.model_validate(
+                {"new_password": posted.get("new_password")}
+            )
+            svc.accounts.change_password(
+                ctx_for(request, who, password_body),
+                who,
+                username,
+                None,
+                password_body.new_password,
+            )
+            return see_other(f"/admin?done=password&user={quote(username)}")
+        if action == "revoke":
+            # One token by its first 8 characters (as the list shows them), else every one.
+            revoke_body = a.TokenRevoke.model_validate(
+                {"token_prefix": posted.get("token_prefix") or None}
+            )
+            svc.accounts.revoke_tokens(
+                ctx_for(request, who, revoke_body), username, revoke_body.token_prefix
+            )
+            return see_other(f"/admin?done=revoke&user={quote(username)}")
         if action == "token":
             expires = posted.get("expires_on") or None
             token_body = a.TokenCreate.model_validate({"expires_on": expires})

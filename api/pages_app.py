@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from api import (
+    pages_account,
     pages_admin,
     pages_audit,
     pages_case,
@@ -45,6 +46,7 @@ PAGE_ROUTERS = (
     pages_case_files,
     pages_audit,
     pages_admin,
+    pages_account,
 )
 
 

@@ -37,6 +37,7 @@ def login_page(
         "next": safe_next(request.query_params.get("next", "/")),
         "expired": request.query_params.get("expired") == "1",
         "bye": request.query_params.get("bye") == "1",
+        "changed": request.query_params.get("changed") == "1",
         "message": message,
         "username": username,
     }

@@ -136,9 +136,17 @@ def corrections(reader: ViewReader, *, limit: int = 500) -> list[dict[str, Any]]
 
 
 def directory(reader: ViewReader) -> dict[str, list[dict[str, Any]]]:
-    """Units, users (enabled or not, tokens issued) and loaded calendar years, from their
-    events: every change of the directory is an event, so the trail holds all of it."""
-    kinds = ("UnitCreated", "UserCreated", "UserDisabled", "UserEnabled", "TokenIssued")
+    """Units, users (enabled or not, tokens issued, the tokens not revoked) and loaded calendar
+    years, from their events: every change of the directory is an event, so the trail holds all
+    of it. A token's expiry is the reader's to judge (it is judged by the day it is read)."""
+    kinds = (
+        "UnitCreated",
+        "UserCreated",
+        "UserDisabled",
+        "UserEnabled",
+        "TokenIssued",
+        "TokensRevoked",
+    )
     rows = reader.fetch(
         f"SELECT * FROM {reader.table(AUDIT)} WHERE event_type IN "
         f"({', '.join('?' * len(kinds))}) ORDER BY position",
@@ -159,12 +167,18 @@ def directory(reader: ViewReader) -> dict[str, list[dict[str, Any]]]:
                 "unit_code": data.get("unit_code"),
                 "enabled": True,
                 "tokens": 0,
+                "live_tokens": {},  # hash → {"prefix", "expires_on"}, in order of issue
                 "created_at": row["recorded_at"],
             }
         elif row["case_id"] in users:
             user = users[row["case_id"]]
             if kind == "TokenIssued":
                 user["tokens"] += 1
+                token = {"prefix": data.get("prefix"), "expires_on": data.get("expires_on")}
+                user["live_tokens"][data.get("hashed")] = token
+            elif kind == "TokensRevoked":
+                for hashed in data.get("hashes") or []:
+                    user["live_tokens"].pop(hashed, None)
             else:
                 user["enabled"] = kind == "UserEnabled"
     years = [
@@ -180,4 +194,6 @@ def directory(reader: ViewReader) -> dict[str, list[dict[str, Any]]]:
         )
         for r_data in [json.loads(r["data"])]
     ]
+    for user in users.values():
+        user["live_tokens"] = list(user["live_tokens"].values())
     return {"units": units, "users": list(users.values()), "calendar_years": years}

@@ -63,7 +63,7 @@ def test_the_header_names_a_handlers_unit_by_its_name(api: Api) -> None:
     """It read "… · 承办人 · FIN"; the code stays on hover."""
     client = logged_in(api, "fin_clerk", role="handler", unit="FIN")
     page = client.get("/").text
-    assert '承办人 · <span title="FIN">FIN厅</span></span>' in page
+    assert '承办人 · <span title="FIN">FIN厅</span></a>' in page
     assert "承办人 · FIN</span>" not in page
 
 

@@ -268,6 +268,16 @@ def test_an_admin_sets_a_password_without_the_old_one(api: Api) -> None:
     assert log_in(browser(api), "office").status_code == 201
 
 
+def test_an_old_password_an_admin_gives_is_checked_too(api: Api) -> None:
+    """The workbench's own-password form sends it for every role: a wrong one is 403 and
+    writes nothing, as for anyone."""
+    before = api.head()
+    wrong = {"old_password": "not the password", "new_password": PASSWORD}
+    response = api.post("/v1/users/office/password", wrong, "admin")
+    assert response.status_code == 403, response.text
+    assert api.head() == before
+
+
 def test_a_user_changes_its_own_password_with_the_old_one(api: Api) -> None:
     token = new_user(api, "wang")
     body = {"old_password": PASSWORD, "new_password": "a new passphrase here"}

@@ -33,6 +33,7 @@ from api.pages_case_related import (
     repeat_titles,
     withdrawn_from_register,
 )
+from api.pages_form_checks import typed_problems
 from api.pages_form_fields import CORRECTABLE_TEXT
 from api.pages_form_list import FORMS, FORMS_BY_NAME
 from api.pages_forms import (
@@ -429,7 +430,7 @@ def post_form(
     try:
         body = form.body.model_validate(data)
     except ValidationError as invalid:
-        problems = validation_problems(invalid)
+        problems = {**typed_problems(form, data), **validation_problems(invalid)}
         return refused(request, svc, who, case_id, form, posted, problems, None, 422)
     try:
         result = run_form(request, svc, who, case_id, form, body, posted, version)
@@ -445,7 +446,11 @@ def post_form(
         where = form.field_for(error.rule) or form.field_named(getattr(error, "field", None))
         status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(error, t))
         said = refusal_words(svc, form, error)
-        return refused(request, svc, who, case_id, form, posted, {where: said}, error.rule, status)
+        # The domain stopped at its first refusal: the other fields it would refuse, too.
+        problems = {**typed_problems(form, data), where: said}
+        return refused(
+            request, svc, who, case_id, form, posted, problems, error.rule, status, rule_at=where
+        )
     # This case's newest event: a merge, or the primary's issue, writes the partners' too.
     own = [e["id"] for e in result.events if e["id"].startswith(f"{case_id}:")]
     last = own[-1] if own else ""
@@ -513,9 +518,11 @@ def refused(
     problems: dict[str, str],
     rule: str | None,
     status: int,
+    rule_at: str | None = None,
 ) -> Response:
     """The case page again, the refused form open with what was posted and why it was
-    refused; nothing was written."""
+    refused; nothing was written. ``rule``, if any, is cited beside the problem at ``rule_at``
+    (a field's name, "" the form's top; None: beside each)."""
     page = case_context(svc, who, case_id, None)
     if posted.get("_back"):
         # A form posted from a list's row (督办's 催办) is refused here, on the case page: its
@@ -532,6 +539,7 @@ def refused(
             refused_form=form.name,
             problems=problems,
             rule=rule,
+            rule_at=rule_at,
             posted=posted.values(),
             posted_lists={k: posted.getlist(k) for k, _ in posted.pairs},
         )

@@ -21,6 +21,7 @@ from api import (
     pages_ledger,
     pages_login,
     pages_paperwork,
+    pages_register,
 )
 from api.fields import whole_number
 from api.limits import MAX_UPLOAD_BYTES
@@ -41,6 +42,7 @@ PAGE_ROUTERS = (
     pages_login,
     pages_dashboard,
     pages_ledger,
+    pages_register,
     pages_case,
     pages_paperwork,
     pages_case_files,

@@ -8,6 +8,7 @@ answer page, and never stored.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
 from typing import Annotated, Any
@@ -196,8 +197,21 @@ def user_action(
     raise PageRefused(404, f"没有操作 {action}")
 
 
+# The words offices write beside a day, copying the State Council's notice (2027-01-01 元旦,
+# 2027-02-20（周六）补班): read past, as a name in brackets is. Any other word is taken for a day
+# and refused as one, so a date typed some other way (二〇二七年一月一日) is said, not dropped.
+DAY_NAMES = frozenset(
+    {"元旦", "除夕", "春节", "清明", "清明节", "劳动节", "五一", "端午", "端午节", "中秋", "中秋节"}
+    | {"国庆", "国庆节", "放假", "休息", "调休", "补班", "上班"}
+    | {f"{week}{day}" for week in ("周", "星期") for day in "一二三四五六日天"}
+)
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+_DAYS_APART = re.compile(r"[\s、,，;；:：]+")
+
+
 def day_lines(text: str) -> list[str]:
-    return [d.strip() for d in text.replace("、", "\n").replace(",", "\n").split() if d.strip()]
+    """The days a 放假日 or 调休上班日 box lists: a line each, or a 、 or comma apart."""
+    return [d for d in _DAYS_APART.split(_BRACKETED.sub(" ", text)) if d and d not in DAY_NAMES]
 
 
 @router.post("/admin/calendar", response_class=HTMLResponse)

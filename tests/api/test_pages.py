@@ -273,6 +273,34 @@ def test_a_schedule_the_rules_refuse_is_refused_before_the_short_year_question_R
     )
 
 
+def test_a_schedule_copied_with_its_holiday_names_is_read_for_its_days_R_D7(api: Api) -> None:
+    """``2027-01-01 元旦`` was refused (元旦 is no date): the names, weekdays and bracketed
+    words of the State Council's notice are read past; any other word is still refused, so a
+    day written some other way is said, not dropped."""
+    new_user(api, "root4", role="admin")
+    client = browser(api)
+    page_login(client, "root4")
+    csrf = csrf_of(client, "/admin")
+    named = {
+        "_csrf": csrf,
+        "year": "2027",
+        "holidays": "2027-01-01 元旦\n2027-02-05（除夕）、2027-02-08 春节：周一",
+        "workdays": "2027-02-20（周六）补班",
+        "short_ok": "1",
+    }
+    loaded = client.post("/admin/calendar", data=named)
+    assert loaded.status_code == 200, loaded.text
+    events = api.get("/v1/audit/events?limit=500", "admin").json()["items"]
+    year = next(e["data"] for e in events if e["type"] == "YearScheduleLoaded")
+    assert year["holidays"] == ["2027-01-01", "2027-02-05", "2027-02-08"]
+    assert year["workdays"] == ["2027-02-20"]
+    head = api.head()
+    chinese = {**named, "holidays": "二〇二七年一月一日 元旦"}
+    refused = client.post("/admin/calendar", data=chinese)
+    assert refused.status_code == 422 and "二〇二七年一月一日" in refused.text
+    assert api.head() == head
+
+
 def _weekdays_off_2026() -> list[str]:
     return [d.isoformat() for d in chinese_calendar.holidays if d.year == 2026 and d.weekday() < 5]
 

@@ -22,7 +22,9 @@ from api.pages_refusals import domain_words, validation_problems
 from api.pages_web import Form, Posted, Svc, render, roles, see_other
 from api.problems import STATUS_BY_ERROR
 from api.schemas_assignment import CaseCreate
-from domain.errors import DomainError
+from domain.case import Case
+from domain.checks import check_case_number
+from domain.errors import Conflict, DomainError
 from infra import paper_labels as words
 from infra.cell_values import names_of
 from infra.clock import today
@@ -53,12 +55,14 @@ def page(
     problems: dict[str, str] | None = None,
     rule: tuple[str, str] | None = None,
     status: int = 200,
+    existing: str | None = None,
 ) -> HTMLResponse:
     day = today()
     context_ = {
         "posted": posted.values() if posted else {},
         "problems": problems or {},
         "rule": rule,  # (rule id, the field it stands beside)
+        "existing": existing,  # the case a duplicate number names
         "kinds": words.KIND,
         "levels": words.LEVEL,
         "proposer_types": words.PROPOSER_TYPE,
@@ -109,7 +113,9 @@ def register_case(request: Request, who: Office, svc: Svc, posted: Posted) -> Re
         status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(error, t))
         rule = (error.rule, where) if error.rule else None
         said = domain_words(error, LABELS)
-        return page(request, who, posted, {where: said}, rule, status)
+        # A number already registered (a form sent twice, say): the way to the case it names.
+        existing = _case_of(body) if isinstance(error, Conflict) else None
+        return page(request, who, posted, {where: said}, rule, status, existing)
     return see_other(f"/cases/{result.case_id}?done={result.case_id}:{result.version}")
 
 
@@ -118,3 +124,8 @@ def _on_fields(problems: dict[str, str]) -> dict[str, str]:
     if "proposers" in problems and "类型" in problems["proposers"]:
         problems["proposer_type"] = problems.pop("proposers")
     return problems
+
+
+def _case_of(body: CaseCreate) -> str:
+    """The id of the case registered under the body's kind, year and number."""
+    return str(Case.create_id(body.kind, body.year, check_case_number(body.number)))

@@ -90,6 +90,8 @@ def test_a_number_already_registered_is_refused_and_said_at_the_top(api: Api) ->
     assert again.status_code == 409
     top = again.text.split('id="register-refused"', 1)[1].split("</p>")[0]
     assert "编号 JY-0999 已登记" in top
+    first = api.get("/v1/cases?q=JY-0999", "office").json()["items"][0]["case_id"]
+    assert f'href="/cases/{first}" id="existing-case"' in top
     assert api.head() == before
 
 

@@ -164,7 +164,11 @@ def user_action(
             return see_other(f"/admin?done={action}&user={quote(username)}")
         if action == "password":
             # An admin sets it without the old one (API.md: POST /v1/users/{username}/password);
-            # the user's open sessions end, its tokens keep working.
+            # the user's open sessions end, its tokens keep working. Its own is changed on 我的账户,
+            # proving the old one: a desk left open must not hand the admin's account over.
+            if username == who.user:
+                problem = "修改本人的密码请到“我的账户”，须提供原密码；密码未修改。"
+                return page(request, who, svc, 403, problems={username: problem})
             password_body = a.PasswordChange.model_validate(
                 {"new_password": posted.get("new_password")}
             )

@@ -106,6 +106,13 @@ class Accounts:
         attempt, like a login: ``LoginLocked``, ``BadCredentials``). An old password given is
         checked whoever gives it: the workbench's own-password form asks an admin for it too,
         since a session left open at a desk must not change its owner's password."""
+        if old_password is not None and new_password == old_password:
+            # It would only end the user's sessions (a review's did, for nothing).
+            raise InvalidInput(
+                "新密码不能与原密码相同",
+                "new_password is the same as old_password",
+                field="new_password",
+            )
         new_hash = hash_password(check_password(new_password))
 
         def change(user: User) -> _Done:

@@ -46,4 +46,7 @@ def check_password(value: object) -> str:
         raise InvalidInput(
             f"密码至少 {MIN_LENGTH} 个字符", f"password must have at least {MIN_LENGTH} characters"
         )
+    if not value.strip():
+        # Twelve spaces passed the length: a password no one would choose, guessed at once.
+        raise InvalidInput("密码不能全是空白字符", "a password must not be whitespace only")
     return value

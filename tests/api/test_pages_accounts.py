@@ -176,3 +176,28 @@ def test_a_token_past_its_day_is_no_longer_listed_as_live(timed_api: Api, clock:
     page_login(page, "root")
     assert last_day[:8] not in user_row(page.get("/admin").text, "wang")
     assert not works(timed_api, last_day)
+
+
+def test_an_admin_cannot_reset_its_own_password_in_the_users_table(api: Api) -> None:
+    """管理's 重设密码 asks no old password: on the admin's own row it would hand the account
+    to whoever finds the desk open. Its row links to 我的账户 instead."""
+    admin = admin_client(api)
+    row = user_row(admin.get("/admin").text, "root")
+    assert 'id="own-password"' in row and "/admin/users/root/password" not in row
+    form = {"_csrf": csrf_of(admin, "/admin"), "new_password": NEW}
+    refused = admin.post("/admin/users/root/password", data=form)
+    assert refused.status_code == 403
+    assert "修改本人的密码请到“我的账户”" in user_row(refused.text, "root")
+    assert "PasswordChanged" not in audit_types(api, "root")
+    assert page_login(browser(api), "root", PASSWORD).status_code == 303
+
+
+def test_a_new_password_of_blanks_or_the_old_one_again_is_refused(api: Api) -> None:
+    new_user(api, "wang")
+    client = browser(api)
+    page_login(client, "wang")
+    blanks = own_change(client, PASSWORD, " " * 12)
+    assert blanks.status_code == 422 and "密码不能全是空白字符" in blanks.text
+    same = own_change(client, PASSWORD, PASSWORD)
+    assert same.status_code == 422 and "新密码不能与原密码相同" in same.text
+    assert "PasswordChanged" not in audit_types(api, "wang")

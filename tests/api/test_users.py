@@ -247,8 +247,10 @@ def test_a_user_created_with_a_password_can_log_in(api: Api) -> None:
     assert response.status_code == 201, response.text
 
 
-@pytest.mark.parametrize("password", ["short", "elevenchars", "", 123456789012], ids=repr)
-def test_a_password_shorter_than_12_characters_is_422_and_writes_nothing(
+@pytest.mark.parametrize(
+    "password", ["short", "elevenchars", "", 123456789012, " " * 12, "\t" * 16], ids=repr
+)
+def test_a_password_shorter_than_12_characters_or_blank_is_422_and_writes_nothing(
     api: Api, password: Any
 ) -> None:
     before = api.head()
@@ -266,6 +268,15 @@ def test_an_admin_sets_a_password_without_the_old_one(api: Api) -> None:
     assert response.status_code == 201, response.text
     assert [e["type"] for e in response.json()["events"]] == ["PasswordChanged"]
     assert log_in(browser(api), "office").status_code == 201
+
+
+def test_a_new_password_equal_to_the_old_one_is_422_and_writes_nothing(api: Api) -> None:
+    token = new_user(api, "wang")
+    before = api.head()
+    same = {"old_password": PASSWORD, "new_password": PASSWORD}
+    response = api.post("/v1/users/wang/password", same, token)
+    assert response.status_code == 422, response.text
+    assert api.head() == before
 
 
 def test_an_old_password_an_admin_gives_is_checked_too(api: Api) -> None:

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from api import queries
 from api.auth import check_handler_case
-from api.commands import command_context, context, execute
+from api.commands import check_units_exist, command_context, context, execute
 from api.fields import whole_number
 from api.pages_came_from import came_from, came_from_list, safe_next
 from api.pages_case_related import (
@@ -33,12 +33,13 @@ from api.pages_case_related import (
     repeat_titles,
     withdrawn_from_register,
 )
-from api.pages_form_checks import typed_problems
+from api.pages_form_checks import Judge, later_refusals, typed_problems
 from api.pages_form_fields import CORRECTABLE_TEXT
 from api.pages_form_list import FORMS, FORMS_BY_NAME
 from api.pages_forms import (
     CORRECTABLE_VOCABULARIES,
     CaseForm,
+    Parsed,
     applies,
     body_data,
     correctable_events,
@@ -70,7 +71,7 @@ from domain.business_day import CHINA
 from domain.corrections import CORRECTABLE
 from domain.errors import DomainError, NotFound
 from infra.clock import china_date, today, utc_now
-from infra.command_context import parse_event_id
+from infra.command_context import CommandContext, parse_event_id
 from infra.directory import Principal
 from projections.audit_trail import correction_day
 
@@ -445,11 +446,16 @@ def post_form(
     except DomainError as error:
         where = form.field_for(error.rule) or form.field_named(getattr(error, "field", None))
         status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(error, t))
-        said = refusal_words(svc, form, error)
-        # The domain stopped at its first refusal: the other fields it would refuse, too.
-        problems = {**typed_problems(form, data), where: said}
+        # The domain stopped at its first refusal: what it would refuse next, field by field.
+        later = later_refusals(form, data, where, judging(svc, who, case_id, form, posted), today())
+        problems = {
+            **typed_problems(form, data),
+            **{field: refusal_words(svc, form, e) for field, e in later.items()},
+            where: refusal_words(svc, form, error),
+        }
+        rules = {field: e.rule for field, e in [*later.items(), (where, error)] if e.rule}
         return refused(
-            request, svc, who, case_id, form, posted, problems, error.rule, status, rule_at=where
+            request, svc, who, case_id, form, posted, problems, error.rule, status, rules=rules
         )
     # This case's newest event: a merge, or the primary's issue, writes the partners' too.
     own = [e["id"] for e in result.events if e["id"].startswith(f"{case_id}:")]
@@ -462,6 +468,23 @@ def post_form(
         return see_other(f"{back}{'&' if '?' in back else '?'}{urlencode({'done': last})}")
     anchor = f"#ev-{last.rsplit(':', 1)[1]}" if last else ""
     return see_other(came_from(request).then(f"/cases/{case_id}?done={last}{anchor}"))
+
+
+def judging(svc: Svc, who: Principal, case_id: str, form: CaseForm, posted: Any) -> Judge:
+    """Asks the domain what it would refuse a form's data for, recording nothing (the units it
+    names exist, then the command's handler on the case: ``BanliApplication.judge``)."""
+    ids = {i: posted.get(i) for i in form.ids}
+
+    def judge(data: Parsed) -> DomainError | None:
+        body: Any = form.body.model_validate(data)  # each form's body makes its command
+        command = body.command(case_id, **ids)
+        try:
+            check_units_exist(svc.directory, command)
+        except DomainError as refused:
+            return refused
+        return svc.app.judge(CommandContext(actor=who.actor(), today=today()), command)
+
+    return judge
 
 
 def refusal_words(svc: Svc, form: CaseForm, error: DomainError) -> str:
@@ -518,11 +541,11 @@ def refused(
     problems: dict[str, str],
     rule: str | None,
     status: int,
-    rule_at: str | None = None,
+    rules: Mapping[str, str] | None = None,
 ) -> Response:
     """The case page again, the refused form open with what was posted and why it was
-    refused; nothing was written. ``rule``, if any, is cited beside the problem at ``rule_at``
-    (a field's name, "" the form's top; None: beside each)."""
+    refused; nothing was written. ``rules``: the rule each field's problem cites (by field
+    name, "" the form's top); None: ``rule`` beside each."""
     page = case_context(svc, who, case_id, None)
     if posted.get("_back"):
         # A form posted from a list's row (督办's 催办) is refused here, on the case page: its
@@ -539,7 +562,7 @@ def refused(
             refused_form=form.name,
             problems=problems,
             rule=rule,
-            rule_at=rule_at,
+            rules=rules,
             posted=posted.values(),
             posted_lists={k: posted.getlist(k) for k, _ in posted.pairs},
         )

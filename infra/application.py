@@ -46,7 +46,7 @@ from domain.commands import (
     UndoMerge,
 )
 from domain.deadlines.calendar import WorkdayCalendar
-from domain.errors import Conflict, DamagedRecord, InvalidInput, NotFound
+from domain.errors import Conflict, DamagedRecord, DomainError, InvalidInput, NotFound
 from domain.key_quota import KeyQuota
 from domain.proposer_links import ProposerLinkGrant
 from domain.records import PossibleRepeat
@@ -349,6 +349,20 @@ class BanliApplication(Application[UUID]):
             return {command.answers: answer} if command.answers else None
 
         return self._run(ctx, load, act, case_id=command.case_id, command=type(command).__name__)
+
+    def judge(self, ctx: CommandContext, command: CaseCommand) -> DomainError | None:
+        """What the domain would refuse ``command`` for now, recording nothing: its handler run
+        on the case as the commands load it (the repository hands out a copy of what it
+        caches), then dropped, its events never saved (a form names every field it would be
+        refused for: ``api/pages_form_checks``). None when the handler takes it. Commands that
+        need more than their case (a unit's key quota, a link's grant, a merge's partners) are
+        judged on their case alone."""
+        try:
+            case = self._load(command.case_id)
+            handlers.handler_for(command)(case, command, self._acting(ctx))
+        except DomainError as refused:
+            return refused
+        return None
 
     def _key_quota(self, case: Case) -> KeyQuota:
         """R-S2: the quota of the case's lead unit for its year (opened on first use)."""

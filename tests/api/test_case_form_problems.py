@@ -8,7 +8,7 @@ import re
 
 import httpx
 
-from tests.api.conftest import Api, register_and_assign
+from tests.api.conftest import Api, contact_body, register_and_assign, reply_body
 from tests.api.test_case_page_more import form_of, send
 from tests.api.test_pages import logged_in
 
@@ -66,4 +66,63 @@ def test_a_body_refused_before_the_domain_names_the_blank_fields_too(api: Api) -
     assert refused.status_code == 422
     assert problem_at(refused.text, "occurred_on")
     assert "代表委员意见不能为空" in problem_at(refused.text, "proposer_opinion")
+    assert api.case(case_id)["version"] == before
+
+
+def reply_refused(api: Api, number: str, **changed: str) -> tuple[httpx.Response, str, int]:
+    """A FIN handler's reply on a contacted case, ``changed`` from a complete one."""
+    case_id = register_and_assign(api, number)
+    assert api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin").status_code
+    handler = logged_in(api, f"fin_{number.lower()}", role="handler", unit="FIN")
+    before = api.case(case_id)["version"]
+    complete = {**reply_body(), "disclosure": "proactive"}
+    del complete["unit"]
+    form = form_of(handler, case_id, "reply", **{**complete, **changed})
+    return send(handler, case_id, "reply", form), case_id, before
+
+
+def problem_in(page: str, form: str, field: str) -> str:
+    found = re.search(
+        rf'id="{form}-{field}-problem" role="alert">(.*?)</span>\s*(?:</div>|<)', page
+    )
+    return re.sub(r"<[^>]+>", "", found.group(1)) if found else ""
+
+
+def test_a_reply_refused_for_its_form_of_consultation_says_its_summary_and_date_too_R_C3_R_X1(
+    api: Api,
+) -> None:
+    """The domain stopped at R-C3; asked again with a stand-in there, it names the blank
+    内容摘要 and the future date (R-X1), each with its own rule."""
+    refused, case_id, before = reply_refused(
+        api, "PX-B4", consultation_form_ref="", summary="", occurred_on="2099-01-01"
+    )
+    assert refused.status_code == 409, refused.text
+    ref = problem_in(refused.text, "reply", "consultation_form_ref")
+    summary = problem_in(refused.text, "reply", "summary")
+    day = problem_in(refused.text, "reply", "occurred_on")
+    assert ref.startswith("R-C3"), ref
+    assert "内容摘要" in summary and "R-C3" not in summary, summary
+    assert day.startswith("R-X1"), day
+    # Asked with stand-ins for all three, the domain took the reply: on a copy of the case,
+    # dropped. The case the commands and reads hold has none.
+    assert api.case(case_id)["version"] == before and api.case(case_id)["replies"] == []
+    submitted = api.post(f"/v1/cases/{case_id}/replies", reply_body(), "handler_fin")
+    assert submitted.status_code == 201, submitted.text
+    assert len(api.case(case_id)["replies"]) == 1
+
+
+def test_a_contact_card_emptied_names_each_blank_and_shows_them_empty(api: Api) -> None:
+    """联系对象 emptied came back filled with the proposer's name beside 联系对象不能为空."""
+    case_id = register_and_assign(api, "PX-B5")
+    handler = logged_in(api, "fin_b5", role="handler", unit="FIN")
+    before = api.case(case_id)["version"]
+    card = {**contact_body(), "contacted_by.name": "王科长", "contacted_by.rank": ""}
+    del card["unit"], card["contacted_by"], card["reached"]
+    form = form_of(handler, case_id, "contact", **{**card, "person": "", "summary": ""})
+    refused = send(handler, case_id, "contact", form)
+    assert refused.status_code == 422, refused.text
+    assert "联系人的职务不能为空" in problem_in(refused.text, "contact", "contacted_by")
+    assert "联系对象不能为空" in problem_in(refused.text, "contact", "person")
+    assert "内容摘要" in problem_in(refused.text, "contact", "summary")
+    assert re.search(r'id="contact-person" name="person"[^>]* value=""', refused.text)
     assert api.case(case_id)["version"] == before

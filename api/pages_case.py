@@ -412,6 +412,8 @@ def case_page(request: Request, case_id: str, who: Staff, svc: Svc) -> HTMLRespo
     at = parse_moment(request.query_params.get("at"))
     context_ = case_context(svc, who, case_id, at)
     context_["done"] = request.query_params.get("done", "")
+    # The form a page that sent the user here names as the next step (登记新件: 交办).
+    context_["opened_form"] = request.query_params.get("open", "")
     return render(request, "case.html", who, context_)
 
 

@@ -11,6 +11,9 @@ and writes nothing.
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -24,8 +27,12 @@ from api.problems import STATUS_BY_ERROR
 from api.schemas_assignment import CaseCreate
 from domain.case import Case
 from domain.checks import check_case_number
+from domain.commands import RegisterCase
 from domain.errors import Conflict, DomainError
+from domain.rules.accountability import check_not_future
+from domain.rules.assignment import check_registration
 from infra import paper_labels as words
+from infra.application import number_taken
 from infra.cell_values import names_of
 from infra.clock import today
 from infra.directory import Principal
@@ -53,7 +60,7 @@ def page(
     who: Principal,
     posted: Form | None = None,
     problems: dict[str, str] | None = None,
-    rule: tuple[str, str] | None = None,
+    rules: dict[str, str] | None = None,
     status: int = 200,
     existing: str | None = None,
 ) -> HTMLResponse:
@@ -61,7 +68,7 @@ def page(
     context_ = {
         "posted": posted.values() if posted else {},
         "problems": problems or {},
-        "rule": rule,  # (rule id, the field it stands beside)
+        "rules": rules or {},  # the rule each field's problem cites
         "existing": existing,  # the case a duplicate number names
         "kinds": words.KIND,
         "levels": words.LEVEL,
@@ -79,7 +86,8 @@ def new_case_page(request: Request, who: Office) -> HTMLResponse:
 
 def body_of(posted: Form) -> dict[str, Any]:
     """``CaseCreate``'s JSON as the form's fields make it."""
-    year = posted.get("year").strip()
+    # As typed with a Chinese input method too (２０２６), as 编号 is read.
+    year = unicodedata.normalize("NFKC", posted.get("year")).strip()
     kind_of_person = posted.get("proposer_type")
     names = names_of(posted.get("proposers").replace("\n", "、"))
     return {
@@ -99,24 +107,81 @@ def body_of(posted: Form) -> dict[str, Any]:
 
 @router.post("/cases/new", response_class=HTMLResponse)
 def register_case(request: Request, who: Office, svc: Svc, posted: Posted) -> Response:
+    chosen = posted.get("proposer_type") in words.PROPOSER_TYPE
+    unchosen = {} if chosen else {"proposer_type": "请选择提出人类型"}
     try:
         # Every field's problem at once: the body's own bounds (a blank 编号, 标题 or 提出人
         # among them) are checked together, before the domain's, which stops at its first.
         body = CaseCreate.model_validate(body_of(posted))
-        result = svc.app.register(context(request, who, body), body.command())
     except ValidationError as invalid:
-        problems = _on_fields(validation_problems(invalid))
+        problems = {**unchosen, **_on_fields(validation_problems(invalid))}
         return page(request, who, posted, problems, status=422)
+    command = body.command()
+    if far := far_off(command, today()):
+        return page(request, who, posted, far, status=422)
+    try:
+        result = svc.app.register(context(request, who, body), command)
     except DomainError as error:
-        named = (getattr(error, "field", None) or "").partition(".")[0]
-        where = RULE_FIELDS.get(error.rule or "") or (named if named in LABELS else "")
+        refusals = {**each_refusal(svc, command), _field_of(error): error}
+        problems = {field: domain_words(e, LABELS) for field, e in refusals.items()}
+        rules = {field: e.rule for field, e in refusals.items() if e.rule}
         status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(error, t))
-        rule = (error.rule, where) if error.rule else None
-        said = domain_words(error, LABELS)
-        # A number already registered (a form sent twice, say): the way to the case it names.
-        existing = _case_of(body) if isinstance(error, Conflict) else None
-        return page(request, who, posted, {where: said}, rule, status, existing)
-    return see_other(f"/cases/{result.case_id}?done={result.case_id}:{result.version}")
+        existing = _case_of(command) if _registered(svc, command) else None
+        return page(request, who, posted, problems, rules, status, existing)
+    # The case opens on 交办, the next step.
+    done = f"{result.case_id}:{result.version}"
+    return see_other(f"/cases/{result.case_id}?done={done}&open=assignment#form-assignment")
+
+
+def far_off(command: RegisterCase, day: date) -> dict[str, str]:
+    """A year or a received day far from today, said before anything is registered: a
+    review's 2099 was taken and headed every 台账's and 总览's years, and a 2026 case received
+    in 1900 was taken too. The form registers this session's items (a year either side);
+    earlier years come in with the import, which takes a whole list as it stands."""
+    found: dict[str, str] = {}
+    first, last = day.year - 1, day.year + 1
+    if not first <= command.year <= last:
+        found["year"] = f"单件登记只收 {first}–{last} 年度的件；其他年度的件请导入交办清单"
+    if command.received_on < date(command.year - 1, 1, 1):
+        found["received_on"] = f"收到日期早于 {command.year - 1} 年，与年度 {command.year} 不符"
+    return found
+
+
+def each_refusal(svc: Svc, command: RegisterCase) -> dict[str, DomainError]:
+    """Field → the refusal of each of a registration's checks run on its own (``register``
+    stops at its first): the registration's own fields and rules (R-C4), its date (R-X1),
+    and whether its number is taken."""
+    found: dict[str, DomainError] = {}
+    checks: list[Callable[[], object]] = [
+        lambda: check_registration(command),
+        lambda: check_not_future(command.received_on, today()),
+    ]
+    for check in checks:
+        try:
+            check()
+        except DomainError as refused:
+            found.setdefault(_field_of(refused), refused)
+    if _registered(svc, command):
+        found["number"] = number_taken(command)
+    return found
+
+
+def _field_of(error: DomainError) -> str:
+    """The form's field a refusal is about ("" when none: the form's top)."""
+    named = (getattr(error, "field", None) or "").partition(".")[0]
+    if isinstance(error, Conflict):
+        return "number"  # a number already registered: the only conflict a registration has
+    return RULE_FIELDS.get(error.rule or "") or (named if named in LABELS else "")
+
+
+def _registered(svc: Svc, command: RegisterCase) -> bool:
+    try:
+        return (
+            Case.create_id(command.kind, command.year, check_case_number(command.number))
+            in svc.app.repository
+        )
+    except DomainError:
+        return False
 
 
 def _on_fields(problems: dict[str, str]) -> dict[str, str]:
@@ -126,6 +191,6 @@ def _on_fields(problems: dict[str, str]) -> dict[str, str]:
     return problems
 
 
-def _case_of(body: CaseCreate) -> str:
-    """The id of the case registered under the body's kind, year and number."""
-    return str(Case.create_id(body.kind, body.year, check_case_number(body.number)))
+def _case_of(command: RegisterCase) -> str:
+    """The id of the case registered under the command's kind, year and number."""
+    return str(Case.create_id(command.kind, command.year, check_case_number(command.number)))

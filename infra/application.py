@@ -299,12 +299,7 @@ class BanliApplication(Application[UUID]):
         try:
             return self._run(ctx, make, lambda _: None, retry=False, command=type(command).__name__)
         except ConcurrentWrite:
-            number = check_case_number(command.number)
-            raise Conflict(
-                f"编号 {number} 已登记（同类别、同年度编号唯一）",
-                f"number {number!r} is already registered for {command.kind}s of {command.year} "
-                "(a number is unique per kind and year)",
-            ) from None
+            raise number_taken(command) from None
 
     def execute(self, ctx: CommandContext, command: CaseCommand) -> CommandResult:
         """Runs one command on its case (``domain.handlers`` has the table of what each does).
@@ -469,6 +464,16 @@ def _damage(error: Exception) -> bool:
     if isinstance(error, DAMAGE):
         return True
     return isinstance(error, OperationalError) and "Could not decode" in str(error)
+
+
+def number_taken(command: RegisterCase) -> Conflict:
+    """The refusal of a registration whose number its kind and year already hold."""
+    number = check_case_number(command.number)
+    return Conflict(
+        f"编号 {number} 已登记（同类别、同年度编号唯一）",
+        f"number {number!r} is already registered for {command.kind}s of {command.year} "
+        "(a number is unique per kind and year)",
+    )
 
 
 def replayed(app: Application[UUID], uid: UUID, version: int | None) -> Any:

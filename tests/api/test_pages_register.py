@@ -9,18 +9,21 @@ import re
 import httpx
 from fastapi.testclient import TestClient
 
+from infra.clock import today
 from tests.api.conftest import Api
 from tests.api.test_pages import csrf_of, logged_in
 
+# Last year's: the form takes a year either side of today's, and a day received in the past.
+LAST_YEAR = today().year - 1
 CASE = {
     "number": "JY-0999",
     "kind": "suggestion",
     "level": "provincial",
-    "year": "2025",
+    "year": str(LAST_YEAR),
     "title": "关于加快农村公路养护的建议",
     "proposers": "张三\n李四、王五",
     "proposer_type": "deputy",
-    "received_on": "2025-02-10",
+    "received_on": f"{LAST_YEAR}-02-10",
     "text": "",
 }
 
@@ -32,7 +35,7 @@ def post(client: TestClient, **changed: str) -> httpx.Response:
 
 
 def problem_at(page: str, field: str) -> str:
-    found = re.search(rf'id="r-{field}-problem" role="alert">(.*?)</span>\s*</div>', page)
+    found = re.search(rf'id="r-{field}-problem" role="alert">(.*?)</span>\s*(?:</div>|<a )', page)
     return re.sub(r"<[^>]+>", "", found.group(1)) if found else ""
 
 
@@ -46,7 +49,7 @@ def test_the_office_registers_one_case_and_lands_on_its_page_to_assign_it(api: A
     assert (case["number"], case["kind"], case["year"], case["stage"]) == (
         "JY-0999",
         "suggestion",
-        2025,
+        LAST_YEAR,
         "registered",
     )
     proposers = [(p["name"], p["type"], p["role"]) for p in case["proposers"]]
@@ -55,7 +58,9 @@ def test_the_office_registers_one_case_and_lands_on_its_page_to_assign_it(api: A
         ("李四", "deputy", "co_signer"),
         ("王五", "deputy", "co_signer"),
     ]
-    assert 'id="form-assignment"' in client.get(registered.headers["location"]).text
+    # The case opens on 交办, the next step.
+    opened = client.get(registered.headers["location"]).text
+    assert '<details class="form" id="form-assignment" open>' in opened
 
 
 def test_a_blank_form_names_every_missing_field_and_writes_nothing(api: Api) -> None:
@@ -82,20 +87,67 @@ def test_a_suggestion_of_members_is_refused_beside_the_proposer_type_R_C4(api: A
     assert api.head() == before
 
 
-def test_a_number_already_registered_is_refused_and_said_at_the_top(api: Api) -> None:
+def test_a_number_already_registered_is_said_beside_it_with_the_way_to_that_case(
+    api: Api,
+) -> None:
     client = logged_in(api, "clerk_r4")
     assert post(client).status_code == 303
     before = api.head()
     again = post(client, title="另一件")
     assert again.status_code == 409
-    top = again.text.split('id="register-refused"', 1)[1].split("</p>")[0]
-    assert "编号 JY-0999 已登记" in top
+    assert "编号 JY-0999 已登记" in problem_at(again.text, "number")
     first = api.get("/v1/cases?q=JY-0999", "office").json()["items"][0]["case_id"]
-    assert f'href="/cases/{first}" id="existing-case"' in top
+    assert f'href="/cases/{first}" id="existing-case"' in again.text
     assert api.head() == before
+
+
+def test_every_refusal_of_a_registration_is_named_at_once_R_C4_R_X1(api: Api) -> None:
+    """A 建议 of 委员, received in the future, under a number taken: the domain stops at R-C4;
+    the page names the date (R-X1) and the number too, each beside its field."""
+    client = logged_in(api, "clerk_r6")
+    assert post(client).status_code == 303
+    before = api.head()
+    refused = post(client, proposer_type="member", received_on="2099-01-01")
+    assert refused.status_code == 409
+    assert problem_at(refused.text, "proposer_type").startswith("R-C4")
+    assert problem_at(refused.text, "received_on").startswith("R-X1")
+    assert "已登记" in problem_at(refused.text, "number")
+    assert api.head() == before
+
+
+def test_no_proposer_and_no_type_are_both_named(api: Api) -> None:
+    client = logged_in(api, "clerk_r7")
+    refused = post(client, proposers="", proposer_type="")
+    assert refused.status_code == 422
+    assert problem_at(refused.text, "proposers") and problem_at(refused.text, "proposer_type")
+
+
+def test_a_year_typed_in_full_width_digits_is_read(api: Api) -> None:
+    client = logged_in(api, "clerk_r8")
+    full_width = str(LAST_YEAR).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    registered = post(client, year=full_width)
+    assert registered.status_code == 303, registered.text
+    case_id = registered.headers["location"].split("/cases/")[1].split("?")[0]
+    assert api.case(case_id)["year"] == LAST_YEAR
 
 
 def test_only_the_office_registers(api: Api) -> None:
     handler = logged_in(api, "fin_r5", role="handler", unit="FIN")
     assert handler.get("/cases/new").status_code == 403
     assert 'href="/cases/new"' not in handler.get("/ledger").text
+
+
+def test_a_year_or_received_day_far_from_today_is_refused_before_anything_is_written(
+    api: Api,
+) -> None:
+    """2099 was taken and headed every 台账's years; a case received in 1900 too."""
+    client = logged_in(api, "clerk_r9")
+    before = api.head()
+    this_year = today().year
+    far = post(client, year=str(this_year + 73), received_on=f"{this_year}-01-05")
+    assert far.status_code == 422
+    assert f"单件登记只收 {this_year - 1}–{this_year + 1} 年度的件" in problem_at(far.text, "year")
+    early = post(client, year=str(this_year), received_on="1900-01-01")
+    assert early.status_code == 422
+    assert "收到日期早于" in problem_at(early.text, "received_on")
+    assert api.head() == before

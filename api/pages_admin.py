@@ -12,7 +12,7 @@ import re
 import unicodedata
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -99,7 +99,8 @@ def ctx_for(request: Request, who: Principal, body: BaseModel) -> CommandContext
 @router.get("/admin", response_class=HTMLResponse)
 def admin_page(request: Request, who: Admin, svc: Svc) -> HTMLResponse:
     params = request.query_params
-    return page(request, who, svc, done=done_message(params.get("done", ""), params.get("user")))
+    said = done_message(params.get("done", ""), params.get("user"), params.get("tokens"))
+    return page(request, who, svc, done=said)
 
 
 # What the page says after a command it redirected from (``?done=``), by the command.
@@ -110,17 +111,23 @@ DONE = {
     "password": (
         "已重设用户{user}的密码：其此前打开的登录已结束，令牌不受影响。请把新密码当面交给本人。"
     ),
-    "revoke": "已吊销用户{user}的令牌：用它们的请求随即被拒绝。",
+    "revoke": "已吊销用户{user}的令牌{tokens}：用它们的请求随即被拒绝。",
 }
 
 
-def done_message(done: str, user: str | None) -> str:
+# Tokens as the list names them: their first 8 characters (``TokenRevoke.token_prefix``).
+_PREFIXES = re.compile(r"[A-Za-z0-9_-]{8}(?:,[A-Za-z0-9_-]{8})*")
+
+
+def done_message(done: str, user: str | None, tokens: str | None = None) -> str:
     """The success line for ``done`` (empty for none); a command of an unknown name says
-    only that it was done."""
+    only that it was done. Revoked tokens are named by their first 8 characters."""
     if not done:
         return ""
     named = f"“{user}”" if user else ""
-    return DONE.get(done, "已完成。").format(user=named)
+    listed = tokens.split(",") if tokens and _PREFIXES.fullmatch(tokens) else []
+    which = f" {'、'.join(listed)}（{len(listed)} 个）" if listed else ""
+    return DONE.get(done, "已完成。").format(user=named, tokens=which)
 
 
 @router.post("/admin/units", response_class=HTMLResponse)
@@ -185,10 +192,11 @@ def user_action(
             revoke_body = a.TokenRevoke.model_validate(
                 {"token_prefix": posted.get("token_prefix") or None}
             )
-            svc.accounts.revoke_tokens(
+            revoked = svc.accounts.revoke_tokens(
                 ctx_for(request, who, revoke_body), username, revoke_body.token_prefix
-            )
-            return see_other(f"/admin?done=revoke&user={quote(username)}")
+            ).revoked
+            query = urlencode({"done": "revoke", "user": username, "tokens": ",".join(revoked)})
+            return see_other(f"/admin?{query}")
         if action == "token":
             expires = posted.get("expires_on") or None
             token_body = a.TokenCreate.model_validate({"expires_on": expires})

@@ -150,7 +150,7 @@ def test_the_admin_page_lists_live_tokens_and_revokes_one_by_its_prefix(api: Api
     assert first[:8] in row and second[:8] in row and "吊销全部 2 个令牌" in row
     form = {"_csrf": csrf_of(admin, "/admin"), "token_prefix": first[:8]}
     revoked = admin.post("/admin/users/wang/revoke", data=form, follow_redirects=True)
-    assert "已吊销用户“wang”的令牌" in revoked.text
+    assert f"已吊销用户“wang”的令牌 {first[:8]}（1 个）" in revoked.text
     assert not works(api, first) and works(api, second)
     row = user_row(revoked.text, "wang")
     assert first[:8] not in row and second[:8] in row and "吊销全部" not in row

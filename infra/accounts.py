@@ -102,27 +102,29 @@ class Accounts:
         old_password: str | None,
         new_password: object,
     ) -> AccountChange:
-        """An admin sets any password; anyone else only its own, proving the old one (a counted
-        attempt, like a login: ``LoginLocked``, ``BadCredentials``). An old password given is
-        checked whoever gives it: the workbench's own-password form asks an admin for it too,
-        since a session left open at a desk must not change its owner's password."""
-        if old_password is not None and new_password == old_password:
-            # It would only end the user's sessions (a review's did, for nothing).
-            raise InvalidInput(
-                "新密码不能与原密码相同",
-                "new_password is the same as old_password",
-                field="new_password",
-            )
+        """An admin sets another user's password; everyone changes its own proving the old one
+        (a counted attempt, like a login: ``LoginLocked``, ``BadCredentials``), an admin too:
+        a session or token left open at a desk must not hand its owner's account over (a review
+        reset an admin's own through the API's /docs page). An old password given is checked
+        whoever gives it."""
         new_hash = hash_password(check_password(new_password))
 
         def change(user: User) -> _Done:
-            if who.role != "admin" and old_password is None:
+            own = user.username == who.user
+            if (own or who.role != "admin") and old_password is None:
                 raise InvalidInput(
                     "修改自己的密码须提供原密码", "old_password is needed to change your own"
                 )
             if old_password is not None:
                 now = self.directory.clock()
                 self.throttle.verify(user.username, user.password_hash, old_password, now)
+                if new_password == old_password:
+                    # It would only end the user's sessions (a review's did, for nothing).
+                    raise InvalidInput(
+                        "新密码不能与原密码相同",
+                        "new_password is the same as old_password",
+                        field="new_password",
+                    )
             user.change_password(password_hash=new_hash, actor=ctx.actor)
             return _Done()
 

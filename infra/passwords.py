@@ -5,6 +5,7 @@ A hash records its own parameters, so stronger parameters later still verify old
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -46,7 +47,13 @@ def check_password(value: object) -> str:
         raise InvalidInput(
             f"密码至少 {MIN_LENGTH} 个字符", f"password must have at least {MIN_LENGTH} characters"
         )
-    if not value.strip():
-        # Twelve spaces passed the length: a password no one would choose, guessed at once.
-        raise InvalidInput("密码不能全是空白字符", "a password must not be whitespace only")
+    if not any(_visible(c) for c in value):
+        # Twelve spaces (or zero-width spaces) passed the length: guessed at once.
+        raise InvalidInput(
+            "密码不能全是空白或不可见字符", "a password must not be blanks or invisible only"
+        )
     return value
+
+
+def _visible(character: str) -> bool:
+    return not character.isspace() and unicodedata.category(character) not in ("Cf", "Cc")

@@ -197,7 +197,7 @@ def test_a_new_password_of_blanks_or_the_old_one_again_is_refused(api: Api) -> N
     client = browser(api)
     page_login(client, "wang")
     blanks = own_change(client, PASSWORD, " " * 12)
-    assert blanks.status_code == 422 and "密码不能全是空白字符" in blanks.text
+    assert blanks.status_code == 422 and "密码不能全是空白或不可见字符" in blanks.text
     same = own_change(client, PASSWORD, PASSWORD)
     assert same.status_code == 422 and "新密码不能与原密码相同" in same.text
     assert "PasswordChanged" not in audit_types(api, "wang")

@@ -248,7 +248,9 @@ def test_a_user_created_with_a_password_can_log_in(api: Api) -> None:
 
 
 @pytest.mark.parametrize(
-    "password", ["short", "elevenchars", "", 123456789012, " " * 12, "\t" * 16], ids=repr
+    "password",
+    ["short", "elevenchars", "", 123456789012, " " * 12, "\t" * 16, "\u200b" * 12],
+    ids=repr,
 )
 def test_a_password_shorter_than_12_characters_or_blank_is_422_and_writes_nothing(
     api: Api, password: Any
@@ -277,6 +279,24 @@ def test_a_new_password_equal_to_the_old_one_is_422_and_writes_nothing(api: Api)
     response = api.post("/v1/users/wang/password", same, token)
     assert response.status_code == 422, response.text
     assert api.head() == before
+
+
+def test_an_admin_changes_its_own_password_only_with_the_old_one(api: Api) -> None:
+    """A token or session left open must not hand an admin's account over: the old password
+    is asked of an admin changing its own, as of anyone (another's it sets without)."""
+    token = new_user(api, "root", role="admin")
+    before = api.head()
+    response = api.post("/v1/users/root/password", {"new_password": "taken over account"}, token)
+    assert response.status_code == 422, response.text
+    assert api.head() == before
+    body = {"old_password": PASSWORD, "new_password": "a new passphrase here"}
+    assert api.post("/v1/users/root/password", body, token).status_code == 201
+
+
+def test_a_wrong_old_password_is_said_before_the_new_one_is_judged_against_it(api: Api) -> None:
+    token = new_user(api, "wang")
+    wrong = {"old_password": "not the password", "new_password": "not the password"}
+    assert api.post("/v1/users/wang/password", wrong, token).status_code == 403
 
 
 def test_an_old_password_an_admin_gives_is_checked_too(api: Api) -> None:

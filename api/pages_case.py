@@ -434,7 +434,13 @@ def post_form(
         body = form.body.model_validate(data)
     except ValidationError as invalid:
         problems = {**typed_problems(form, data), **validation_problems(invalid)}
-        return refused(request, svc, who, case_id, form, posted, problems, None, 422)
+        # What the domain would refuse besides, the fields the body refused stood in for.
+        judge = judging(svc, who, case_id, form, posted)
+        shaped = validation_problems(invalid)
+        later = later_refusals(form, data, shaped, judge, today())
+        problems.update({field: refusal_words(svc, form, e) for field, e in later.items()})
+        rules = {field: e.rule for field, e in later.items() if e.rule}
+        return refused(request, svc, who, case_id, form, posted, problems, None, 422, rules)
     try:
         result = run_form(request, svc, who, case_id, form, body, posted, version)
     except ApiProblem as problem:
@@ -449,7 +455,9 @@ def post_form(
         where = form.field_for(error.rule) or form.field_named(getattr(error, "field", None))
         status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(error, t))
         # The domain stopped at its first refusal: what it would refuse next, field by field.
-        later = later_refusals(form, data, where, judging(svc, who, case_id, form, posted), today())
+        later = later_refusals(
+            form, data, [where], judging(svc, who, case_id, form, posted), today()
+        )
         problems = {
             **typed_problems(form, data),
             **{field: refusal_words(svc, form, e) for field, e in later.items()},

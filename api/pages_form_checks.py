@@ -21,7 +21,7 @@ case (a merge, a unit's key designation) are not asked again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -77,20 +77,23 @@ Judge = Callable[[Parsed], DomainError | None]
 
 
 def later_refusals(
-    form: CaseForm, data: Parsed, first: str, judge: Judge, today: date
+    form: CaseForm, data: Parsed, first: Iterable[str], judge: Judge, today: date
 ) -> dict[str, DomainError]:
     """Field name → the domain's refusal of it, for each field it would refuse once the
-    fields before were mended (``first`` is the field of the refusal already had)."""
+    fields before were mended; ``first``: the fields already refused (by the domain, or by
+    the body's own bounds: a date left blank)."""
     if form.name in NOT_JUDGED_AGAIN:
         return {}
     kinds = {f.name: f.kind for f in form.fields}
+    refused_first = set(first)
     found: dict[str, DomainError] = {}
-    trying, field = dict(data), first
+    trying, mending = dict(data), list(refused_first)
     for _ in form.fields:
-        stand_in = _stand_in(kinds.get(field), today)
-        if stand_in is None:
-            break
-        trying[field] = stand_in
+        for field in mending:
+            stand_in = _stand_in(kinds.get(field), today)
+            if stand_in is None:
+                return found
+            trying[field] = stand_in
         try:
             refused = judge(trying)
         except ValidationError:
@@ -98,9 +101,10 @@ def later_refusals(
         if refused is None:
             break
         field = form.field_for(refused.rule) or form.field_named(getattr(refused, "field", None))
-        if not field or field == first or field in found:
+        if not field or field in refused_first or field in found:
             break
         found[field] = refused
+        mending = [field]
     return found
 
 

@@ -126,3 +126,17 @@ def test_a_contact_card_emptied_names_each_blank_and_shows_them_empty(api: Api) 
     assert "内容摘要" in problem_in(refused.text, "contact", "summary")
     assert re.search(r'id="contact-person" name="person"[^>]* value=""', refused.text)
     assert api.case(case_id)["version"] == before
+
+
+def test_a_date_left_blank_hides_no_other_refusal_and_stays_blank_R_C3(api: Api) -> None:
+    """The body refused the blank date first, and the page said only that; the domain, asked
+    with today in its place, names the form of consultation (R-C3) and the summary too."""
+    refused, case_id, before = reply_refused(
+        api, "PX-B6", consultation_form_ref="", summary="", occurred_on=""
+    )
+    assert refused.status_code == 422, refused.text
+    assert problem_in(refused.text, "reply", "occurred_on")
+    assert problem_in(refused.text, "reply", "consultation_form_ref").startswith("R-C3")
+    assert "内容摘要" in problem_in(refused.text, "reply", "summary")
+    assert re.search(r'id="reply-occurred_on" name="occurred_on"[^>]* value=""', refused.text)
+    assert api.case(case_id)["version"] == before

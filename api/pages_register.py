@@ -107,30 +107,79 @@ def body_of(posted: Form) -> dict[str, Any]:
 
 @router.post("/cases/new", response_class=HTMLResponse)
 def register_case(request: Request, who: Office, svc: Svc, posted: Posted) -> Response:
-    chosen = posted.get("proposer_type") in words.PROPOSER_TYPE
-    unchosen = {} if chosen else {"proposer_type": "请选择提出人类型"}
+    data = body_of(posted)
+    problems, rules, status, command = judged(svc, data, posted.get("proposer_type"))
+    if command is not None and not problems:
+        body = CaseCreate.model_validate(data)
+        try:
+            result = svc.app.register(context(request, who, body), command)
+        except DomainError as error:  # what the checks before could not see (a race)
+            problems, rules = {_field_of(error): domain_words(error, LABELS)}, {}
+            status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(error, t))
+        else:
+            # The case opens on 交办, the next step.
+            done = f"{result.case_id}:{result.version}"
+            return see_other(f"/cases/{result.case_id}?done={done}&open=assignment#form-assignment")
+    existing = _case_of(command) if command and _registered(svc, command) else None
+    return page(request, who, posted, problems, rules, status, existing)
+
+
+def judged(
+    svc: Svc, data: dict[str, Any], proposer_type: str
+) -> tuple[dict[str, str], dict[str, str], int, RegisterCase | None]:
+    """Every problem of a registration at once (field → words, field → rule, the answer's
+    status) and its command when the body takes it. The body's own bounds come first (a
+    blank 编号, 标题 or 提出人 among them); the fields they refuse are then stood in for, so
+    the form's other checks (``far_off``, each of the domain's: ``each_refusal``) still speak."""
+    problems: dict[str, str] = {}
+    status = 422
     try:
-        # Every field's problem at once: the body's own bounds (a blank 编号, 标题 or 提出人
-        # among them) are checked together, before the domain's, which stops at its first.
-        body = CaseCreate.model_validate(body_of(posted))
+        command: RegisterCase | None = CaseCreate.model_validate(data).command()
+        checked = command
     except ValidationError as invalid:
-        problems = {**unchosen, **_on_fields(validation_problems(invalid))}
-        return page(request, who, posted, problems, status=422)
-    command = body.command()
-    if far := far_off(command, today()):
-        return page(request, who, posted, far, status=422)
+        problems = _on_fields(validation_problems(invalid))
+        command, checked = None, _stood_in(data, problems)
+    if proposer_type not in words.PROPOSER_TYPE:
+        problems["proposer_type"] = "请选择提出人类型"
+    rules: dict[str, str] = {}
+    if checked is not None:
+        for field, said in far_off(checked, today()).items():
+            problems.setdefault(field, said)
+        for field, refused in each_refusal(svc, checked).items():
+            if field not in problems:
+                problems[field] = domain_words(refused, LABELS)
+                rules.update({field: refused.rule} if refused.rule else {})
+                status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(refused, t))
+    return problems, rules, status, command
+
+
+# What stands in for a field the body refused, to judge the others: not blank, of its kind.
+STAND_INS: dict[str, Any] = {"number": "待填", "title": "待填", "text": ""}
+
+
+def _stood_in(data: dict[str, Any], refused: dict[str, str]) -> RegisterCase | None:
+    """The registration with the refused fields stood in for (the received day by today, a
+    proposer by a name of the type the kind takes); None when a choice the others hang on
+    (类别, 年度, 级别) is itself refused: which one would be a guess."""
+    if {"kind", "year", "level"} & set(refused):
+        return None
+    trying = dict(data)
+    for field in refused:
+        if field in STAND_INS:
+            trying[field] = STAND_INS[field]
+    if "received_on" in refused:
+        trying["received_on"] = today().isoformat()
+    if "proposers" in refused or "proposer_type" in refused:
+        usual = "deputy" if data["kind"] == "suggestion" else "member"
+        names = [p["name"] for p in data["proposers"]] or ["待填"]
+        trying["proposers"] = [
+            {"name": name, "type": usual, "role": "lead" if i == 0 else "co_signer"}
+            for i, name in enumerate(names)
+        ]
     try:
-        result = svc.app.register(context(request, who, body), command)
-    except DomainError as error:
-        refusals = {**each_refusal(svc, command), _field_of(error): error}
-        problems = {field: domain_words(e, LABELS) for field, e in refusals.items()}
-        rules = {field: e.rule for field, e in refusals.items() if e.rule}
-        status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(error, t))
-        existing = _case_of(command) if _registered(svc, command) else None
-        return page(request, who, posted, problems, rules, status, existing)
-    # The case opens on 交办, the next step.
-    done = f"{result.case_id}:{result.version}"
-    return see_other(f"/cases/{result.case_id}?done={done}&open=assignment#form-assignment")
+        return CaseCreate.model_validate(trying).command()
+    except ValidationError:
+        return None
 
 
 def far_off(command: RegisterCase, day: date) -> dict[str, str]:

@@ -151,3 +151,27 @@ def test_a_year_or_received_day_far_from_today_is_refused_before_anything_is_wri
     assert early.status_code == 422
     assert "收到日期早于" in problem_at(early.text, "received_on")
     assert api.head() == before
+
+
+def test_a_blank_title_hides_no_other_refusal_R_C4_R_X1(api: Api) -> None:
+    """A blank 标题 (the body's refusal) said only that; the number taken, R-C4 and R-X1 came
+    one round after another."""
+    client = logged_in(api, "clerk_r10")
+    assert post(client).status_code == 303
+    before = api.head()
+    refused = post(client, title="", proposer_type="member", received_on="2099-01-01")
+    assert refused.status_code == 409, refused.text
+    assert problem_at(refused.text, "title")
+    assert "已登记" in problem_at(refused.text, "number")
+    assert problem_at(refused.text, "proposer_type").startswith("R-C4")
+    assert problem_at(refused.text, "received_on").startswith("R-X1")
+    assert api.head() == before
+
+
+def test_a_year_far_off_hides_no_other_refusal_R_C4(api: Api) -> None:
+    client = logged_in(api, "clerk_r11")
+    before = api.head()
+    refused = post(client, year=str(today().year + 73), proposer_type="member")
+    assert "单件登记只收" in problem_at(refused.text, "year")
+    assert problem_at(refused.text, "proposer_type").startswith("R-C4")
+    assert api.head() == before

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from infra.clock import today
 from tests.api.conftest import Api, case_body, register_and_assign, reply_body
 from tests.api.test_pages import logged_in
 
@@ -79,3 +80,15 @@ def test_a_handlers_overview_opens_on_its_own_units_latest_year_under_its_name(a
     page = logged_in(api, "fin_62", role="handler", unit="FIN").get("/").text
     assert re.search(r"<h1>总览 · 2025 年度 · FIN厅</h1>", page), re.search(r"<h1>.*?</h1>", page)
     assert logged_in(api, "clerk_62").get("/").text.count("<h1>总览 · 2026 年度</h1>") == 1
+
+
+def test_a_case_of_a_mistyped_far_year_does_not_move_the_overview_to_it(api: Api) -> None:
+    """One case registered under 2099 (the API takes years to 2200) opened every role's 总览
+    on 2099: it opens on the newest year with cases up to next year's, 2099 one choice away."""
+    register_and_assign(api, "P-64")
+    far = today().year + 73
+    body = case_body("P-65", year=far, received_on="2025-01-20")
+    assert api.post("/v1/cases", body, "office").status_code == 201
+    page = logged_in(api, "clerk_64").get("/").text
+    assert "<h1>总览 · 2025 年度</h1>" in page
+    assert f"<h1>总览 · {far} 年度</h1>" in logged_in(api, "clerk_65").get(f"/?year={far}").text

@@ -25,6 +25,7 @@ from api.commands import context
 from api.pages_case import china_time
 from api.pages_refusals import domain_words, validation_sentence
 from api.pages_web import PageRefused, Posted, Svc, page_errors, render, roles, see_other
+from domain.checks import ISO_DAY
 from domain.deadlines.calendar import BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR
 from domain.deadlines.calendar_book import check_schedule, statutory_days, weekday_holidays
 from domain.errors import DomainError
@@ -209,21 +210,42 @@ def user_action(
     raise PageRefused(404, f"没有操作 {action}")
 
 
-# The words offices write beside a day, copying the State Council's notice (2027-01-01 元旦,
-# 2027-02-20（周六）补班): read past, as a name in brackets is. Any other word is taken for a day
-# and refused as one, so a date typed some other way (二〇二七年一月一日) is said, not dropped.
+# The words offices write beside a day, copying the State Council's notice (元旦, 2027-02-20
+# 补班): a word standing alone that is one of these, or anything in brackets, is read past.
 DAY_NAMES = frozenset(
     {"元旦", "除夕", "春节", "清明", "清明节", "劳动节", "五一", "端午", "端午节", "中秋", "中秋节"}
     | {"国庆", "国庆节", "放假", "休息", "调休", "补班", "上班"}
     | {f"{week}{day}" for week in ("周", "星期") for day in "一二三四五六日天"}
 )
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
-_DAYS_APART = re.compile(r"[\s、,，;；:：]+")
+_ITEMS_APART = re.compile(r"[、,;]")  # full-width ，；： are these once NFKC-read
+_WORDS_APART = re.compile(r"[\s:]+")
 
 
-def day_lines(text: str) -> list[str]:
-    """The days a 放假日 or 调休上班日 box lists: a line each, or a 、 or comma apart."""
-    return [d for d in _DAYS_APART.split(_BRACKETED.sub(" ", text)) if d and d not in DAY_NAMES]
+def day_lines(text: str, box: str) -> list[str]:
+    """The days a 放假日 or 调休上班日 box lists: a line each, or a 、 or comma apart, in
+    full-width digits too. Words beside a day are its name or a note (2029-02-13 春节假期);
+    a line with no day but a word that is no day's name is refused, by its line and quoted
+    (ValueError), as is a word with digits that is no day: 放假日第 4 项 named an item no line
+    showed once names were read past."""
+    days: list[str] = []
+    lines = unicodedata.normalize("NFKC", text).splitlines()
+    for number, line in enumerate(lines, start=1):
+        for item in _ITEMS_APART.split(_BRACKETED.sub(" ", line)):
+            words = [w for w in _WORDS_APART.split(item) if w]
+            dated = [w for w in words if any(c.isdigit() for c in w)]
+            for word in dated if dated else [w for w in words if w not in DAY_NAMES]:
+                if not _is_day(word):
+                    raise ValueError(f"{box}第 {number} 行“{word}”不是日期（应写作 YYYY-MM-DD）")
+                days.append(word)
+    return days
+
+
+def _is_day(word: str) -> bool:
+    try:
+        return bool(ISO_DAY.fullmatch(word)) and bool(date.fromisoformat(word))
+    except ValueError:
+        return False
 
 
 @router.post("/admin/calendar", response_class=HTMLResponse)
@@ -238,8 +260,8 @@ def load_calendar(request: Request, who: Admin, svc: Svc, posted: Posted) -> Res
             raise ValueError(f"年度“{year_text}”无效")
         body = s.CalendarYear.model_validate(
             {
-                "holidays": day_lines(posted.get("holidays")),
-                "workdays": day_lines(posted.get("workdays")),
+                "holidays": day_lines(posted.get("holidays"), "放假日"),
+                "workdays": day_lines(posted.get("workdays"), "调休上班日"),
             }
         )
         # What the load refuses first, so the question below counts the year's own days.

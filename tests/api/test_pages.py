@@ -284,8 +284,8 @@ def test_a_schedule_copied_with_its_holiday_names_is_read_for_its_days_R_D7(api:
     named = {
         "_csrf": csrf,
         "year": "2027",
-        "holidays": "2027-01-01 元旦\n2027-02-05（除夕）、2027-02-08 春节：周一",
-        "workdays": "2027-02-20（周六）补班",
+        "holidays": "2027-01-01 元旦节\n2027-02-05（除夕）、２０２７-02-08 春节假期：周一",
+        "workdays": "2027-02-20 周六补班",
         "short_ok": "1",
     }
     loaded = client.post("/admin/calendar", data=named)
@@ -297,7 +297,10 @@ def test_a_schedule_copied_with_its_holiday_names_is_read_for_its_days_R_D7(api:
     head = api.head()
     chinese = {**named, "holidays": "二〇二七年一月一日 元旦"}
     refused = client.post("/admin/calendar", data=chinese)
-    assert refused.status_code == 422 and "二〇二七年一月一日" in refused.text
+    assert refused.status_code == 422
+    assert "放假日第 1 行“二〇二七年一月一日”不是日期" in refused.text
+    typo = {**named, "holidays": "2027-01-01\n2027-02-05\n2027-02-30 春节"}
+    assert "放假日第 3 行“2027-02-30”不是日期" in client.post("/admin/calendar", data=typo).text
     assert api.head() == head
 
 

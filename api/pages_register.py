@@ -107,10 +107,9 @@ def body_of(posted: Form) -> dict[str, Any]:
 
 @router.post("/cases/new", response_class=HTMLResponse)
 def register_case(request: Request, who: Office, svc: Svc, posted: Posted) -> Response:
-    data = body_of(posted)
-    problems, rules, status, command = judged(svc, data, posted.get("proposer_type"))
-    if command is not None and not problems:
-        body = CaseCreate.model_validate(data)
+    body, problems, rules, status = judged(svc, body_of(posted), posted.get("proposer_type"))
+    command = body.command() if body is not None else None
+    if body is not None and command is not None and not problems:
         try:
             result = svc.app.register(context(request, who, body), command)
         except DomainError as error:  # what the checks before could not see (a race)
@@ -126,19 +125,19 @@ def register_case(request: Request, who: Office, svc: Svc, posted: Posted) -> Re
 
 def judged(
     svc: Svc, data: dict[str, Any], proposer_type: str
-) -> tuple[dict[str, str], dict[str, str], int, RegisterCase | None]:
-    """Every problem of a registration at once (field → words, field → rule, the answer's
-    status) and its command when the body takes it. The body's own bounds come first (a
+) -> tuple[CaseCreate | None, dict[str, str], dict[str, str], int]:
+    """The body when its own bounds take it, and every problem of the registration at once
+    (field → words, field → rule, the answer's status). The body's bounds come first (a
     blank 编号, 标题 or 提出人 among them); the fields they refuse are then stood in for, so
     the form's other checks (``far_off``, each of the domain's: ``each_refusal``) still speak."""
     problems: dict[str, str] = {}
     status = 422
     try:
-        command: RegisterCase | None = CaseCreate.model_validate(data).command()
-        checked = command
+        body: CaseCreate | None = CaseCreate.model_validate(data)
+        checked = body.command() if body is not None else None
     except ValidationError as invalid:
         problems = _on_fields(validation_problems(invalid))
-        command, checked = None, _stood_in(data, problems)
+        body, checked = None, _stood_in(data, problems)
     if proposer_type not in words.PROPOSER_TYPE:
         problems["proposer_type"] = "请选择提出人类型"
     rules: dict[str, str] = {}
@@ -150,11 +149,11 @@ def judged(
                 problems[field] = domain_words(refused, LABELS)
                 rules.update({field: refused.rule} if refused.rule else {})
                 status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(refused, t))
-    return problems, rules, status, command
+    return body, problems, rules, status
 
 
 # What stands in for a field the body refused, to judge the others: not blank, of its kind.
-STAND_INS: dict[str, Any] = {"number": "待填", "title": "待填", "text": ""}
+STAND_INS: dict[str, Any] = {"number": "待填", "title": "待填"}
 
 
 def _stood_in(data: dict[str, Any], refused: dict[str, str]) -> RegisterCase | None:

@@ -28,6 +28,7 @@ from api.pages_web import PageRefused, Posted, Svc, page_errors, render, roles, 
 from domain.checks import ISO_DAY
 from domain.deadlines.calendar import BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR
 from domain.deadlines.calendar_book import check_schedule, statutory_days, weekday_holidays
+from domain.directory import IssuedToken
 from domain.errors import DomainError
 from domain.vocabulary import ROLES
 from infra.clock import china_date, today
@@ -44,11 +45,9 @@ def admin_context(svc: Svc) -> dict[str, Any]:
     # Users' and moved deadlines' units by name (their code on hover), as on every other page.
     names = {u["code"]: u["name"] for u in found["units"]}
     # Tokens past their day no longer work (judged as a request is: the day in Beijing).
-    day = china_date(svc.directory.clock()).isoformat()
+    day = china_date(svc.directory.clock())
     for user in found["users"]:
-        user["live_tokens"] = [
-            t for t in user["live_tokens"] if not t["expires_on"] or t["expires_on"] >= day
-        ]
+        user["live_tokens"] = [t for t in user["live_tokens"] if _in_force(t, day)]
     return {
         **found,
         "unit_names": names,
@@ -58,6 +57,13 @@ def admin_context(svc: Svc) -> dict[str, Any]:
         # R-D7: the years the package's official schedules cover, which a load replaces.
         "builtin_years": (BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR),
     }
+
+
+def _in_force(token: dict[str, Any], day: date) -> bool:
+    """A listed token (as the trail holds it) judged as a request's token is."""
+    expires = token["expires_on"]
+    issued = IssuedToken(token["prefix"], date.fromisoformat(expires) if expires else None)
+    return issued.in_force_on(day)
 
 
 def page(

@@ -100,6 +100,10 @@ class IssuedToken:
     expires_on: date | None
     revoked: bool = False
 
+    def in_force_on(self, today: date) -> bool:
+        """Whether it works on ``today``: not revoked, and ``expires_on`` is its last day."""
+        return not self.revoked and (self.expires_on is None or today <= self.expires_on)
+
 
 class Unit(Aggregate):
     @staticmethod
@@ -182,7 +186,7 @@ class User(Aggregate):
         issued = self.tokens.get(hashed)
         if issued is None:
             return not self.unlisted_tokens_revoked
-        return not issued.revoked and (issued.expires_on is None or today <= issued.expires_on)
+        return issued.in_force_on(today)
 
     def admits_session(self, opened_at_version: int) -> bool:
         return self.enabled and opened_at_version >= self.sessions_valid_from

@@ -9,14 +9,13 @@ included, so the page sends the browser to the login form with a word of why.
 
 from __future__ import annotations
 
-import math
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from api import schemas_accounts as a
 from api.commands import context
+from api.pages_login import minutes_locked
 from api.pages_refusals import domain_words, validation_sentence
 from api.pages_web import Posted, Staff, Svc, render, see_other
 from api.routes_accounts import clear_session_cookie
@@ -60,8 +59,7 @@ def change_own_password(request: Request, who: Staff, svc: Svc, posted: Posted) 
     except BadCredentials:
         return page(request, who, "原密码不正确，密码未修改（计为一次登录失败）。", 403)
     except LoginLocked as locked:
-        wait = (locked.until - svc.directory.clock()).total_seconds()
-        minutes = max(1, math.ceil(wait / 60))
+        minutes = minutes_locked(locked, svc)
         return page(request, who, f"失败次数过多，已锁定，请 {minutes} 分钟后再试。", 429)
     response = see_other("/login?changed=1")
     clear_session_cookie(response, request)

@@ -77,7 +77,7 @@ async def post_login(request: Request) -> Response:
     try:
         opened = await run_in_threadpool(svc.sessions.login, body.username, body.password)
     except LoginLocked as locked:
-        minutes = max(1, math.ceil((locked.until - svc.directory.clock()).total_seconds() / 60))
+        minutes = minutes_locked(locked, svc)
         message = f"登录失败次数过多，该用户名已锁定，请 {minutes} 分钟后再试"
         return login_page(request, message, status=429, username=username)
     except BadCredentials:
@@ -86,6 +86,12 @@ async def post_login(request: Request) -> Response:
     set_session_cookie(response, request, svc, opened.secret)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
+
+
+def minutes_locked(locked: LoginLocked, svc: Svc) -> int:
+    """Whole minutes, at least one, until a locked name may try again (the pages' words; the
+    API answers seconds in ``Retry-After``)."""
+    return max(1, math.ceil((locked.until - svc.directory.clock()).total_seconds() / 60))
 
 
 @router.post("/logout")

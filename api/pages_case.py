@@ -68,6 +68,7 @@ from api.problems import STATUS_BY_ERROR, ApiProblem
 from api.schemas_audit import AuditEventPublic
 from api.schemas_case import CasePublic
 from domain.business_day import CHINA
+from domain.commands import CaseCommand
 from domain.corrections import CORRECTABLE
 from domain.errors import DomainError, NotFound
 from infra.clock import china_date, today, utc_now
@@ -433,13 +434,8 @@ def post_form(
     try:
         body = form.body.model_validate(data)
     except ValidationError as invalid:
-        problems = {**typed_problems(form, data), **validation_problems(invalid)}
-        # What the domain would refuse besides, the fields the body refused stood in for.
-        judge = judging(svc, who, case_id, form, posted)
-        shaped = validation_problems(invalid)
-        later = later_refusals(form, data, shaped, judge, today())
-        problems.update({field: refusal_words(svc, form, e) for field, e in later.items()})
-        rules = {field: e.rule for field, e in later.items() if e.rule}
+        first = validation_problems(invalid)
+        problems, rules = every_problem(svc, who, case_id, form, posted, data, first, {})
         return refused(request, svc, who, case_id, form, posted, problems, None, 422, rules)
     try:
         result = run_form(request, svc, who, case_id, form, body, posted, version)
@@ -454,18 +450,11 @@ def post_form(
     except DomainError as error:
         where = form.field_for(error.rule) or form.field_named(getattr(error, "field", None))
         status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(error, t))
-        # The domain stopped at its first refusal: what it would refuse next, field by field.
-        later = later_refusals(
-            form, data, [where], judging(svc, who, case_id, form, posted), today()
-        )
-        problems = {
-            **typed_problems(form, data),
-            **{field: refusal_words(svc, form, e) for field, e in later.items()},
-            where: refusal_words(svc, form, error),
-        }
-        rules = {field: e.rule for field, e in [*later.items(), (where, error)] if e.rule}
+        first = {where: refusal_words(svc, form, error)}
+        ruled = {where: error.rule} if error.rule else {}
+        problems, rules = every_problem(svc, who, case_id, form, posted, data, first, ruled)
         return refused(
-            request, svc, who, case_id, form, posted, problems, error.rule, status, rules=rules
+            request, svc, who, case_id, form, posted, problems, error.rule, status, rules
         )
     # This case's newest event: a merge, or the primary's issue, writes the partners' too.
     own = [e["id"] for e in result.events if e["id"].startswith(f"{case_id}:")]
@@ -480,14 +469,41 @@ def post_form(
     return see_other(came_from(request).then(f"/cases/{case_id}?done={last}{anchor}"))
 
 
+def every_problem(
+    svc: Svc,
+    who: Principal,
+    case_id: str,
+    form: CaseForm,
+    posted: Any,
+    data: Parsed,
+    first: dict[str, str],
+    first_rules: dict[str, str],
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Every problem of a refused form and the rule each cites: the ``first`` refusals (the
+    body's bounds, or the domain's first), what the domain would refuse next with those fields
+    stood in for (``later_refusals``), and the plain checks of the other typed fields."""
+    later = later_refusals(form, data, first, judging(svc, who, case_id, form, posted), today())
+    problems = {
+        **typed_problems(form, data),
+        **{field: refusal_words(svc, form, e) for field, e in later.items()},
+        **first,
+    }
+    return problems, {**{field: e.rule for field, e in later.items() if e.rule}, **first_rules}
+
+
+def form_command(form: CaseForm, body: Any, case_id: str, posted: Any) -> CaseCommand:
+    """The command a case form's body makes (its path ids, a reply's or a request's, posted
+    beside the body's fields)."""
+    command: CaseCommand = body.command(case_id, **{i: posted.get(i) for i in form.ids})
+    return command
+
+
 def judging(svc: Svc, who: Principal, case_id: str, form: CaseForm, posted: Any) -> Judge:
     """Asks the domain what it would refuse a form's data for, recording nothing (the units it
     names exist, then the command's handler on the case: ``BanliApplication.judge``)."""
-    ids = {i: posted.get(i) for i in form.ids}
 
     def judge(data: Parsed) -> DomainError | None:
-        body: Any = form.body.model_validate(data)  # each form's body makes its command
-        command = body.command(case_id, **ids)
+        command = form_command(form, form.body.model_validate(data), case_id, posted)
         try:
             check_units_exist(svc.directory, command)
         except DomainError as refused:
@@ -521,8 +537,8 @@ def run_form(
     handler's scope), with the form's version as ``If-Match``."""
     expected = int(version) if version else None
     if form.name == "merge":  # several cases at once: the primary is this one
-        command = merge_command(svc.app, case_id, body)
-        return svc.app.merge(context(request, who, body), command)
+        merging = merge_command(svc.app, case_id, body)
+        return svc.app.merge(context(request, who, body), merging)
     if form.name == "unmerge":  # every case of the merge at once, this one first
         ctx = context(request, who, body)
         return svc.app.undo_merge(replace(ctx, expected_version=expected), body.command(case_id))
@@ -535,8 +551,7 @@ def run_form(
         if who.role == "handler":
             ctx = replace(ctx, guard=lambda case: check_handler_case(who, case))
     else:
-        ids = {i: posted.get(i) for i in form.ids}
-        command = body.command(case_id, **ids)
+        command = form_command(form, body, case_id, posted)
         ctx = command_context(request, who, body, command)
     return execute(svc, replace(ctx, expected_version=expected), command)
 

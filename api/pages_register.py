@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
@@ -107,29 +108,37 @@ def body_of(posted: Form) -> dict[str, Any]:
 
 @router.post("/cases/new", response_class=HTMLResponse)
 def register_case(request: Request, who: Office, svc: Svc, posted: Posted) -> Response:
-    body, problems, rules, status = judged(svc, body_of(posted), posted.get("proposer_type"))
-    command = body.command() if body is not None else None
-    if body is not None and command is not None and not problems:
+    found = judged(svc, body_of(posted), posted.get("proposer_type"))
+    if found.body is not None and not found.problems:
+        command = found.body.command()
         try:
-            result = svc.app.register(context(request, who, body), command)
+            result = svc.app.register(context(request, who, found.body), command)
         except DomainError as error:  # what the checks before could not see (a race)
-            problems, rules = {_field_of(error): domain_words(error, LABELS)}, {}
-            status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(error, t))
+            found.problems, found.rules = {_field_of(error): domain_words(error, LABELS)}, {}
+            found.status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(error, t))
+            found.existing = _case_of(command) if isinstance(error, Conflict) else None
         else:
             # The case opens on 交办, the next step.
             done = f"{result.case_id}:{result.version}"
             return see_other(f"/cases/{result.case_id}?done={done}&open=assignment#form-assignment")
-    existing = _case_of(command) if command and _registered(svc, command) else None
-    return page(request, who, posted, problems, rules, status, existing)
+    return page(request, who, posted, found.problems, found.rules, found.status, found.existing)
 
 
-def judged(
-    svc: Svc, data: dict[str, Any], proposer_type: str
-) -> tuple[CaseCreate | None, dict[str, str], dict[str, str], int]:
-    """The body when its own bounds take it, and every problem of the registration at once
-    (field → words, field → rule, the answer's status). The body's bounds come first (a
-    blank 编号, 标题 or 提出人 among them); the fields they refuse are then stood in for, so
-    the form's other checks (``far_off``, each of the domain's: ``each_refusal``) still speak."""
+@dataclass
+class Judged:
+    """A registration as the form's checks found it."""
+
+    body: CaseCreate | None  # when its own bounds take it
+    problems: dict[str, str]  # field → words
+    rules: dict[str, str]  # field → the rule its problem cites
+    status: int  # the answer's
+    existing: str | None  # the case its number names, when that is taken
+
+
+def judged(svc: Svc, data: dict[str, Any], proposer_type: str) -> Judged:
+    """Every problem of a registration at once. The body's bounds come first (a blank 编号,
+    标题 or 提出人 among them); the fields they refuse are then stood in for, so the form's
+    other checks (``far_off``, each of the domain's: ``each_refusal``) still speak."""
     problems: dict[str, str] = {}
     status = 422
     try:
@@ -141,15 +150,17 @@ def judged(
     if proposer_type not in words.PROPOSER_TYPE:
         problems["proposer_type"] = "请选择提出人类型"
     rules: dict[str, str] = {}
+    existing = None
     if checked is not None:
+        existing = _case_of(checked) if _registered(svc, checked) else None
         for field, said in far_off(checked, today()).items():
             problems.setdefault(field, said)
-        for field, refused in each_refusal(svc, checked).items():
+        for field, refused in each_refusal(checked, existing is not None).items():
             if field not in problems:
                 problems[field] = domain_words(refused, LABELS)
                 rules.update({field: refused.rule} if refused.rule else {})
                 status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(refused, t))
-    return body, problems, rules, status
+    return Judged(body, problems, rules, status, existing)
 
 
 # What stands in for a field the body refused, to judge the others: not blank, of its kind.
@@ -195,10 +206,10 @@ def far_off(command: RegisterCase, day: date) -> dict[str, str]:
     return found
 
 
-def each_refusal(svc: Svc, command: RegisterCase) -> dict[str, DomainError]:
+def each_refusal(command: RegisterCase, taken: bool) -> dict[str, DomainError]:
     """Field → the refusal of each of a registration's checks run on its own (``register``
     stops at its first): the registration's own fields and rules (R-C4), its date (R-X1),
-    and whether its number is taken."""
+    and its number, when ``taken``."""
     found: dict[str, DomainError] = {}
     checks: list[Callable[[], object]] = [
         lambda: check_registration(command),
@@ -209,7 +220,7 @@ def each_refusal(svc: Svc, command: RegisterCase) -> dict[str, DomainError]:
             check()
         except DomainError as refused:
             found.setdefault(_field_of(refused), refused)
-    if _registered(svc, command):
+    if taken:
         found["number"] = number_taken(command)
     return found
 

@@ -230,9 +230,7 @@ def test_a_year_short_of_the_statutory_holidays_is_loaded_only_once_confirmed_R_
 ) -> None:
     """A 2027 of 元旦 alone (typed twice) was loaded without a word, and every 2027 deadline
     lost its provisional mark (⚠)."""
-    new_user(api, "root2", role="admin")
-    client = browser(api)
-    page_login(client, "root2")
+    client = logged_in(api, "root2", role="admin")
     csrf = csrf_of(client, "/admin")
     posted = {"_csrf": csrf, "year": "2027", "holidays": "2027-01-01\n2027-01-01", "workdays": ""}
     head = api.head()
@@ -256,9 +254,7 @@ def test_a_schedule_the_rules_refuse_is_refused_before_the_short_year_question_R
 ) -> None:
     """A 2027 holding a 2026 day was asked 确认按此载入 first (counting the 2026 day), and
     refused for it only once confirmed."""
-    new_user(api, "root3", role="admin")
-    client = browser(api)
-    page_login(client, "root3")
+    client = logged_in(api, "root3", role="admin")
     csrf = csrf_of(client, "/admin")
     posted = {"_csrf": csrf, "year": "２０２７", "holidays": "2026-05-01\n2027-01-01"}
     refused = client.post("/admin/calendar", data={**posted, "workdays": ""})
@@ -277,9 +273,7 @@ def test_a_schedule_copied_with_its_holiday_names_is_read_for_its_days_R_D7(api:
     """``2027-01-01 元旦`` was refused (元旦 is no date): the names, weekdays and bracketed
     words of the State Council's notice are read past; any other word is still refused, so a
     day written some other way is said, not dropped."""
-    new_user(api, "root4", role="admin")
-    client = browser(api)
-    page_login(client, "root4")
+    client = logged_in(api, "root4", role="admin")
     csrf = csrf_of(client, "/admin")
     named = {
         "_csrf": csrf,

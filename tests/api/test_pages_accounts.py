@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from infra.clock import china_date
 from tests.api.accounts_support import PASSWORD, browser, grant, log_in, new_user, works
 from tests.api.conftest import Api, FakeClock
-from tests.api.test_pages import csrf_of, page_login
+from tests.api.test_pages import csrf_of, logged_in, page_login
 
 NEW = "a brand new passphrase"
 
@@ -105,10 +105,7 @@ def test_two_different_new_passwords_or_a_short_one_are_refused_and_write_nothin
 
 
 def admin_client(api: Api) -> TestClient:
-    new_user(api, "root", role="admin")
-    client = browser(api)
-    page_login(client, "root")
-    return client
+    return logged_in(api, "root", role="admin")
 
 
 def user_row(page: str, username: str) -> str:

@@ -391,3 +391,19 @@ def test_a_token_without_expires_on_never_expires(timed_api: Api, clock: FakeClo
     token = new_user(api, "wang")
     clock.advance(days=400)
     assert works(api, token)
+
+
+@pytest.mark.parametrize("password", [" " * 12, "\u200b" * 12, "\x00" * 12], ids=repr)
+def test_a_blank_or_invisible_password_is_refused_alike_on_both_stores(
+    backend_api: Api, password: str
+) -> None:
+    """Refused before anything is written, on SQLite as on PostgreSQL (which holds no NUL),
+    and the user reads on afterwards."""
+    api = backend_api
+    token = new_user(api, "wang")
+    before = api.head()
+    body = {"old_password": PASSWORD, "new_password": password}
+    assert api.post("/v1/users/wang/password", body, token).status_code == 422
+    assert api.head() == before
+    assert works(api, token)
+    assert log_in(browser(api), "wang").status_code == 201

@@ -4,6 +4,7 @@ for tests (with test settings). The pieces are adapters in ``infra``; only here 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -29,6 +30,8 @@ from infra.sessions import Sessions
 from infra.settings import Settings
 from infra.view_store import ViewStoreBase
 from projections import registry
+
+log = logging.getLogger(__name__)
 
 
 def settings_for(data_dir: str | None) -> Settings:
@@ -97,16 +100,36 @@ def build_services(
     services = Services(
         settings, app, directory, views, projections, accounts, sessions, links, documents
     )
-    # One process of those sharing the store delivers notices, or a webhook would hear of one
-    # twice (the first worker to start; if it dies, the others do not take over yet).
-    notices_lock = Leadership(views, name="notices")
-    if projections is not None and settings.embedded_notices and notices_lock.try_acquire():
-        services.on_close.append(notices_lock.release)
-        follower = notices_follower(settings, app, views, gate=services.notices_gate)
-        follower.start()
-        services.on_close.append(follower.stop)
+    if projections is not None:
+        projections.when_leading(
+            lambda: keep_notices(settings, app, views, services.notices_gate, services.on_close)
+        )
     app.find_alike = repeat_finder(services)  # R-S4: registration asks the search read model
     return services
+
+
+def keep_notices(
+    settings: Settings,
+    app: BanliApplication,
+    views: ViewStoreBase,
+    gate: threading.Lock,
+    on_close: list[Callable[[], None]],
+) -> bool:
+    """Starts the embedded notices in this process, the one keeping the views, unless another
+    process delivers them already: one of those sharing the store does, or a webhook would hear
+    of a notice twice. Under ``serve --workers N`` that is the views' own process (``banli
+    projections follow``), so the notices' rounds (a burst of work every second under load)
+    hold no API worker's interpreter lock while requests wait; a worker that takes the views
+    over takes the notices with them. Answers whether it started them; ``on_close`` gets what
+    stops them."""
+    lock = Leadership(views, name="notices")
+    if not settings.embedded_notices or not lock.try_acquire():
+        return False
+    follower = notices_follower(settings, app, views, gate=gate)
+    follower.start()
+    on_close += [follower.stop, lock.release]
+    log.info("this process notices and delivers reminders")
+    return True
 
 
 def reminders(

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
+from collections.abc import Callable
 
 from banli.audit import rebuild_guard
-from banli.compose import build_application, settings_for
+from banli.compose import build_application, keep_notices, settings_for
 from banli.heap import settle_heap
 from banli.orphans import parent_gone
 from infra.anchoring import AnchorRefused, TamperingDetected
@@ -92,13 +94,21 @@ def _follow(
         cache_size=settings.projection_cache_size,
     )
     watcher = LogWatcher(app, poll_seconds=args.poll_seconds)
+    # The notices go with the views (banli/compose.py, keep_notices): here, not in a worker.
+    stops: list[Callable[[], None]] = []
+    if keep_notices(settings, app, store, threading.Lock(), stops):
+        print("noticing and delivering reminders (R-S3) in this process", flush=True)
     settle_heap()
     print(f"following the event log for {names}", flush=True)
-    while not orphaned():
-        # A short batch read up to the head: nothing more to read until a commit wakes the
-        # watcher (one queued meanwhile wakes it at once), so no empty batch is asked for.
-        if follower.run_batch() < follower.batch_size:
-            watcher.wait(timeout=1.0)
+    try:
+        while not orphaned():
+            # A short batch read up to the head: nothing more to read until a commit wakes the
+            # watcher (one queued meanwhile wakes it at once), so no empty batch is asked for.
+            if follower.run_batch() < follower.batch_size:
+                watcher.wait(timeout=1.0)
+    finally:
+        for stop in stops:
+            stop()
     print("the process that started this follower is gone; stopping", flush=True)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from infra.application import BanliApplication
 from infra.leadership import Leadership
@@ -74,6 +74,8 @@ class EmbeddedProjections:
         self.last_error: Exception | None = None
         self._watch: ViewWatch | None = None  # standing by: made by the first wait
         self._watch_lock = threading.Lock()
+        self._on_lead: list[Callable[[], object]] = []
+        self._lead_lock = threading.Lock()
         if self._lead():
             self._publish()
         self._threads = [threading.Thread(target=self._loop, name="banli-projections", daemon=True)]
@@ -94,7 +96,23 @@ class EmbeddedProjections:
             self.runner = self._new_runner()
             if self.leadership is not None:
                 log.info("this process keeps the read models now")
+            self._led()
         return self.runner is not None
+
+    def when_leading(self, start: Callable[[], object]) -> None:
+        """Runs ``start`` once this process keeps the views: now if it does, else when it
+        takes them over (the work that goes with them: the notices)."""
+        with self._lead_lock:
+            if self.runner is None:
+                self._on_lead.append(start)
+                return
+        start()
+
+    def _led(self) -> None:
+        with self._lead_lock:
+            starts, self._on_lead = self._on_lead, []
+        for start in starts:
+            start()
 
     def _new_runner(self) -> ProjectionRunner:
         return ProjectionRunner(self.app, self.store, cache_size=self.cache_size)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from tests.api.conftest import case_body
 from tests.e2e.conftest import free_port
 from tests.integration.supervised import Supervised, banli_env, supervising, wait_for
+from tests.notice_receivers import Hook, webhook
 
 BOOT = "boot"
 
@@ -35,13 +37,19 @@ def cmdline(pid: int) -> str:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[Supervised, str]]:
+def hook() -> Iterator[tuple[Hook, str]]:
+    with webhook() as received:
+        yield received
+
+
+@pytest.fixture
+def server(tmp_path: Path, hook: tuple[Hook, str]) -> Iterator[tuple[Supervised, str]]:
+    _, webhook_url = hook
     port = free_port()
     args = ["serve", "--data-dir", str(tmp_path / "data"), "--host", "127.0.0.1"]
     args += ["--port", str(port), "--workers", "2"]
-    process = Supervised(
-        "server", args, banli_env(bootstrap_admin_token=BOOT), tmp_path / "banli.log"
-    )
+    env = banli_env(bootstrap_admin_token=BOOT, reminder_webhook=webhook_url)
+    process = Supervised("server", args, env, tmp_path / "banli.log")
     base = f"http://127.0.0.1:{port}"
 
     def healthy() -> bool:
@@ -125,3 +133,31 @@ def test_nothing_serve_started_outlives_it_when_it_is_killed(
     os.kill(process.proc.pid, signal.SIGKILL)
     process.proc.wait(timeout=30)
     wait_for(lambda: not any(cmdline(p) for p in started), "serve's children to stop", seconds=30)
+
+
+def test_R_S3_the_views_keeper_delivers_the_notices_not_an_api_worker(
+    server: tuple[Supervised, str], hook: tuple[Hook, str]
+) -> None:
+    """The notices' rounds go with the views to their own process: an API worker serving
+    requests under load paid for them in its interpreter lock (issue 13). Still one deliverer:
+    each notice reaches the webhook once."""
+    process, base = server
+    token = office_token(base)
+    answer = call(base, "POST", "/v1/units", BOOT, {"code": "FIN", "name": "财政厅"})
+    assert answer.status_code == 201, answer.text
+    case = call(base, "POST", "/v1/cases", token, case_body("N-1")).json()
+    body = {"lead_unit": "FIN", "co_units": [], "assigned_on": "2025-02-01"}
+    answer = call(base, "POST", f"/v1/cases/{case['case_id']}/assignment", token, body)
+    assert answer.status_code == 201, answer.text
+
+    received, _ = hook
+
+    def overdue() -> list[str]:
+        return [k for k in received.keys if k.endswith(":reply:FIN:2025-05-06:overdue")]
+
+    wait_for(lambda: bool(overdue()), "the reply's overdue notice at the webhook")
+    time.sleep(2.5)  # two more rounds: a second deliverer would have sent it again by now
+    assert len(overdue()) == 1
+    assert len(received.keys) == len(set(received.keys))  # the week's digest too
+    log = process.log.read_text(encoding="utf-8")
+    assert log.count("noticing and delivering reminders (R-S3) in this process") == 1

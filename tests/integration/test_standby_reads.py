@@ -108,16 +108,23 @@ def test_a_stopped_view_is_reported_to_a_standby_reader_at_once(
         standby.wait_for(position + 1_000, [LedgerView.name], timeout=30)
 
 
-def test_the_standby_takes_over_when_the_keeper_goes(
+def test_the_standby_takes_over_the_views_and_what_goes_with_them_when_the_keeper_goes(
     two: Two,
 ) -> None:
     _, keeper, app, standby = two
+    started: list[str] = []  # what goes with the views (the notices: banli/compose.py)
+    keeper.when_leading(lambda: started.append("keeper"))
+    standby.when_leading(lambda: started.append("standby"))
+    assert started == ["keeper"]  # at once where they are kept, not yet standing by
     keeper.stop()  # its lock is let go of as it stops
     deadline = time.monotonic() + 30
     while not standby.leading and time.monotonic() < deadline:
         standby.catch_up()  # what its loop does every couple of seconds
         time.sleep(0.05)
     assert standby.leading
+    assert started == ["keeper", "standby"]  # once, as it took the views over
+    standby.catch_up()
+    assert started == ["keeper", "standby"]
     result = Flow(app, "S-5").assign()
     assert standby.wait_for(result.events[-1]["position"], [LedgerView.name], timeout=30)
 

@@ -15,6 +15,7 @@ from consumers.reminders import Reminders, http_webhook
 from infra.accounts import Accounts
 from infra.application import BanliApplication
 from infra.clock import Clock, today, utc_now
+from infra.database_schema import ensure_database
 from infra.directory import Directory
 from infra.documents import build_document_store
 from infra.embedded import EmbeddedProjections
@@ -41,7 +42,10 @@ def settings_for(data_dir: str | None) -> Settings:
 
 
 def build_application(settings: Settings | None = None) -> BanliApplication:
+    """The event store's application; first its PostgreSQL database is checked and its schema
+    made if missing (``infra/database_schema.py``: a clear ``DatabaseUnavailable`` otherwise)."""
     settings = settings or Settings()
+    ensure_database(settings)
     return BanliApplication(env=settings.eventsourcing_env())
 
 
@@ -123,7 +127,8 @@ def keep_notices(
     over takes the notices with them. Answers whether it started them; ``on_close`` gets what
     stops them."""
     lock = Leadership(views, name="notices")
-    if not settings.embedded_notices or not lock.try_acquire():
+    embedded = settings.embedded_projections and settings.embedded_notices
+    if not embedded or not lock.try_acquire():
         return False
     follower = notices_follower(settings, app, views, gate=gate)
     follower.start()

@@ -4,6 +4,7 @@ is in its own module (``serve``, ``pipeline``, ``projection_commands``, ``audit`
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 from banli.audit import audit
@@ -11,6 +12,7 @@ from banli.paperwork import export_command, import_command
 from banli.pipeline import consume, relay
 from banli.projection_commands import projections
 from banli.serve import demo, migrate_command, serve
+from infra.database_schema import DatabaseUnavailable
 from infra.paper_exports import EXPORTS
 
 
@@ -89,5 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+    except DatabaseUnavailable as unusable:  # what the operator must fix, not a traceback
+        print(f"banli: {unusable}", file=sys.stderr)
+        return 2
     return result

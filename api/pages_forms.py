@@ -311,6 +311,22 @@ def undoable_merge(case: CasePublic, events: list[Any]) -> bool:
     return merge is not None and merge.answered_by is None and not reply_under_way(case)
 
 
+def awaits_feedback(case: CasePublic, events: list[Any]) -> bool:
+    """R-F1/R-F2: a verdict answers an issued reply; the further reply after a dissatisfied
+    one closes the case, which still awaits the verdict on it (the last verdict counts) while
+    the last on record is that dissatisfied one."""
+    if case.stage == "replied":
+        return True
+    further_issued = any(r.further and r.status == "issued" for r in case.replies)
+    last = case.feedback[-1] if case.feedback else None
+    return (
+        case.stage == "closed"
+        and further_issued
+        and last is not None
+        and last.verdict == "dissatisfied"
+    )
+
+
 def reassessable(case: CasePublic, events: list[Any]) -> bool:
     """R-Rv1: a 回头看 has something it may find (an A- or B-class reply issued)."""
     return bool(case.reassessment_findings)

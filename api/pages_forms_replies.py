@@ -18,6 +18,7 @@ from api.pages_forms import (
     ANY,
     CaseForm,
     Field,
+    awaits_feedback,
     co_opinion_outstanding,
     mergeable,
     options,
@@ -168,7 +169,8 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
             Field("comments", "具体意见", "textarea", required=False, needed_when="不满意时必填"),
             DAY,
         ),
-        stages=frozenset({"replied"}),
+        stages=frozenset({"replied", "closed"}),
+        due=awaits_feedback,
         # R-F1's refusal here is a 不满意 without comments (the form needs an issued reply).
         rule_fields={"R-F1": "comments", "R-F2": "verdict"},
     ),

@@ -175,3 +175,20 @@ def test_a_year_far_off_hides_no_other_refusal_R_C4(api: Api) -> None:
     assert "单件登记只收" in problem_at(refused.text, "year")
     assert problem_at(refused.text, "proposer_type").startswith("R-C4")
     assert api.head() == before
+
+
+def test_the_case_page_shows_what_the_deputy_wrote_to_everyone_who_handles_it(api: Api) -> None:
+    """A review's handler writing the reply and leader approving it could not read the
+    suggestion's text: it was taken at registration and shown nowhere. Long texts fold."""
+    client = logged_in(api, "clerk_r7")
+    said = "建议：\n一、加大养护资金投入；\n二、<建立>长效机制。"
+    registered = post(client, text=said)
+    case_id = registered.headers["location"].split("/cases/")[1].split("?")[0]
+    page = client.get(f"/cases/{case_id}").text
+    shown = re.search(r'<dd id="case-text"><div class="prose">(.*?)</div></dd>', page, re.S)
+    assert shown and shown.group(1) == said.replace("<", "&lt;").replace(">", "&gt;")
+    long = post(client, number="JY-0998", text="养护" * 400)
+    page = client.get(long.headers["location"].split("?")[0]).text
+    assert "（展开全文，共 800 字）</summary>" in page
+    bare = post(client, number="JY-0997")
+    assert "登记时未录入" in client.get(bare.headers["location"].split("?")[0]).text

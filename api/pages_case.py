@@ -551,6 +551,8 @@ def run_form(
         if who.role == "handler":
             ctx = replace(ctx, guard=lambda case: check_handler_case(who, case))
     else:
+        if form.page_check is not None:
+            form.page_check(body)
         command = form_command(form, body, case_id, posted)
         ctx = command_context(request, who, body, command)
     return execute(svc, replace(ctx, expected_version=expected), command)

@@ -94,6 +94,8 @@ class CaseForm:
     due: Callable[[CasePublic, list[Any]], bool] | None = None
     # What its unit fields start on, from the case (None: nothing chosen).
     presets: Callable[[CasePublic], dict[str, list[str]]] | None = None
+    # What the workbench refuses beyond the API, before the command runs (a RuleViolation).
+    page_check: Callable[[Any], None] | None = None
 
     def field_for(self, rule: str | None) -> str | None:
         if rule in self.rule_fields:

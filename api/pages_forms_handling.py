@@ -24,12 +24,27 @@ from api.pages_forms import (
 )
 from api.pages_labels import label
 from domain.deadlines.policies import POLICIES
+from domain.errors import RuleViolation
 
 # A required choice that starts on "请选择": submitting it unchosen is refused beside it.
 PICK_CONSENT = (("", "请选择"), ("true", "同意"), ("false", "不同意"))
 
 # The open 改办 requests a third assignment answers (R-A2): shown to who decides it, not sent.
 REQUESTS_SHOWN = Field("requests", "待裁定的改办申请", "shown_requests", required=False)
+
+
+def reference_names_its_unit(body: sa.Assignment) -> None:
+    """R-D5: a 参阅件 owes a registered contact by 31 October, which only the unit it is sent
+    to can record. The API takes one sent to no unit (R-A1: "or marks it a reference case");
+    from the workbench such a case sat overdue with nobody able to meet its deadline, and a
+    reference case is never reassigned (R-A3)."""
+    if body.reference and not body.lead_unit:
+        raise RuleViolation(
+            "R-D5",
+            "参阅件须在“主办单位”中选定负责联系代表委员的单位：只有该单位能登记联系",
+            "a reference case names the unit that contacts the proposer",
+        )
+
 
 HANDLING_FORMS: tuple[CaseForm, ...] = (
     CaseForm(
@@ -41,12 +56,19 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
             Field("lead_unit", "主办单位", "unit", required=False),
             Field("co_units", "会办单位", "units", required=False),
             Field("split_units", "分办单位（各自答复）", "units", required=False),
-            Field("reference", "参阅件", "check", required=False),
+            Field(
+                "reference",
+                "参阅件",
+                "check",
+                required=False,
+                needed_when="在“主办单位”中选定联系代表委员的单位",
+            ),
             Field("assigned_on", "交办日期", "date"),
             Field("policy", "办理依据", "select", tuple((p, label("policy", p)) for p in POLICIES)),
         ),
         stages=frozenset({"registered"}),
-        rule_fields={"R-A1": "lead_unit"},
+        rule_fields={"R-A1": "lead_unit", "R-D5": "lead_unit"},
+        page_check=reference_names_its_unit,
     ),
     CaseForm(
         "reassignment-request",

@@ -3,9 +3,11 @@ would only be refused (a review found 答复送审 and 申请延期 on one, refu
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.api.conftest import Api, case_body
+from tests.api.test_case_page_more import form_of, send
 from tests.api.test_pages import logged_in
 
 
@@ -34,3 +36,25 @@ def test_r_r3_a_reference_case_offers_no_reply_nor_extension_form(api: Api) -> N
         "extension-request",
         "contact",
     }
+
+
+def test_r_d5_the_workbench_sends_a_reference_case_to_a_unit_that_can_contact(api: Api) -> None:
+    """A review assigned a 参阅件 to no unit: nobody could then record the contact its 31 October
+    deadline asks for, and a reference case is never reassigned, so it sat overdue for good.
+    The API still takes one (R-A1 reads "or marks it a reference case")."""
+    case_id = api.post("/v1/cases", case_body("REF-2"), "office").json()["case_id"]
+    client = logged_in(api, "ref_clerk")
+    form = form_of(client, case_id, "assignment", reference="true", assigned_on="2025-02-01")
+    form["policy"] = "hebei-2022"
+    refused = send(client, case_id, "assignment", form)
+    assert refused.status_code == 409, re.findall(r'role="alert">(.*?)</', refused.text)
+    beside = re.search(
+        r'id="assignment-lead_unit-problem" role="alert">(.*?)</span>\s*</div>', refused.text, re.S
+    )
+    assert beside and "参阅件须在“主办单位”中选定负责联系代表委员的单位" in beside.group(1)
+    assert '<span class="rule">R-D5</span>' in beside.group(1)
+    assert api.case(case_id)["version"] == 1  # nothing written
+    taken = send(client, case_id, "assignment", {**form, "lead_unit": "FIN"})
+    assert taken.status_code == 303
+    case = api.case(case_id)
+    assert (case["reference"], case["lead_unit"]) == (True, "FIN")

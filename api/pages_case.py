@@ -70,7 +70,9 @@ from api.schemas_case import CasePublic
 from domain.business_day import CHINA
 from domain.commands import CaseCommand
 from domain.corrections import CORRECTABLE
-from domain.errors import DomainError, NotFound
+from domain.errors import DomainError, NotFound, RuleViolation
+from domain.rules.approval import approval_refusal
+from domain.rules.feedback import is_further_reply
 from infra.clock import china_date, today, utc_now
 from infra.command_context import CommandContext, parse_event_id
 from infra.directory import Principal
@@ -363,6 +365,33 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
     }
 
 
+def approval_obstacles(
+    svc: Svc, form: CaseForm, case: CasePublic, who: Principal, names: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """What approving would be refused for now (R-C1, R-F2: the domain's ``approval_refusal``),
+    rule and words: for the reply a handler's unit is about to submit, or for each reply
+    awaiting the leader's decision, by its unit's name. The leader could only return it."""
+    state = svc.app.get_case(case.case_id)
+    if form.name == "reply":
+        unit = who.unit or ""
+        try:
+            owed = [(unit, is_further_reply(state, unit), "")]
+        except RuleViolation:
+            return []  # no reply is owed: the form says so when sent
+    else:
+        owed = [
+            (r.unit, r.further, f"{names.get(r.unit, r.unit)}的答复：")
+            for r in case.replies
+            if r.status == "submitted"
+        ]
+    found = []
+    for unit, further, whose in owed:
+        refused = approval_refusal(state, unit, further)
+        if refused is not None:
+            found.append((refused.rule or "", f"{whose}{refused.zh}"))
+    return found
+
+
 def _choices(
     svc: Svc,
     form: CaseForm,
@@ -381,6 +410,8 @@ def _choices(
             found[f.name] = open_requests(case, names)
         elif f.kind == "shown_recommendation":
             found[f.name] = recommendation_shown(case, names)
+        elif f.kind == "shown_obstacles":
+            found[f.name] = approval_obstacles(svc, form, case, who, names)
         elif f.kind == "extension":
             found[f.name] = open_extensions(case, names)
         elif f.kind == "extendable":

@@ -41,6 +41,11 @@ def options(vocabulary: str) -> tuple[tuple[str, str], ...]:
     return tuple(LABELS[vocabulary].items())
 
 
+# Field kinds shown beside a form and never sent: a ruling's open 改办 requests, the office's
+# recommendation, what approving a reply would be refused for now.
+SHOWN_ONLY = frozenset({"shown_requests", "shown_recommendation", "shown_obstacles"})
+
+
 @dataclass(frozen=True)
 class Field:
     """One input. ``kind``: text, textarea, date, select, bool (是/否), check, units (several
@@ -50,7 +55,8 @@ class Field:
     unit: the handler's own, shown by name and sent, R-V1), reply, request (a reassignment
     request), shown_requests (the open reassignment requests, shown and not sent), extension
     (an extension request), shown_recommendation (the office's recommendation a ruling
-    answers, shown and not sent), extendable (a kind of deadline the handler's unit may still ask to
+    answers, shown and not sent), shown_obstacles (what approving a reply would be refused for
+    now, shown and not sent), extendable (a kind of deadline the handler's unit may still ask to
     extend), repeat (a possible repeat), event."""
 
     name: str
@@ -496,7 +502,7 @@ def body_data(form: CaseForm, posted: Form, who: Principal) -> Parsed:
         if f.kind == "own_unit":
             data[f.name] = who.unit
             continue
-        if f.kind in ("shown_requests", "shown_recommendation"):
+        if f.kind in SHOWN_ONLY:
             continue  # shown to the decider, no part of the body
         read = READERS.get(f.kind)
         value = read(posted, f.name) if read else posted.get(f.name).strip()

@@ -33,6 +33,10 @@ from api.pages_forms import (
 # 15 days (R-D4) run from then (these forms list only issued, undecided replies).
 ISSUED_ANY_STAGE = frozenset({"handling", "replied", "rehandling", "closed"})
 
+# What approving would be refused for now (R-C1, R-F2): shown to who submits or decides a
+# reply (``api/pages_case.py``, ``approval_obstacles``), not sent.
+APPROVAL_OBSTACLES = Field("obstacles", "批准前须补齐", "shown_obstacles", required=False)
+
 REPLY_FORMS: tuple[CaseForm, ...] = (
     CaseForm(
         "reply",
@@ -41,6 +45,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         sh.Reply,
         (
             OWN_UNIT,
+            APPROVAL_OBSTACLES,
             Field(
                 "classification",
                 "答复类别",
@@ -73,6 +78,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         frozenset({"leader"}),
         sh.Approval,
         (
+            APPROVAL_OBSTACLES,
             REPLY,
             Field("approved", "审批意见", "bool", (("true", "批准"), ("false", "退回重办"))),
             Field("leader", "审批领导", "leader"),

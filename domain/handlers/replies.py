@@ -17,7 +17,15 @@ from domain.checks import (
 from domain.commands import Acting
 from domain.handlers.handling import check_handling, new_item_id
 from domain.records import Actor, Reply
-from domain.rules import accountability, communication, disclosure, feedback, merge, replies
+from domain.rules import (
+    accountability,
+    approval,
+    communication,
+    disclosure,
+    feedback,
+    merge,
+    replies,
+)
 from domain.vocabulary import CLASSIFICATIONS, COPIES_BY_KIND
 
 
@@ -53,8 +61,7 @@ def decide_reply(case: Case, cmd: c.DecideReply, acting: Acting) -> None:
     replies.check_awaiting_decision(reply)
     approved = check_bool(cmd.approved, "approved")
     if approved:
-        communication.check_contact_before_approval(case, reply)
-        feedback.check_face_to_face_since_verdict(case, reply)
+        approval.check_approvable(case, reply)
     case.reply_decided(
         reply_id=cmd.reply_id,
         approved=approved,

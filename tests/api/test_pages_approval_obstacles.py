@@ -1,0 +1,52 @@
+"""What approving a reply would be refused for, said to who submits or decides it (R-C1, R-F2):
+a review's handler sent a reply up with no contact made, and a further reply after only a phone
+call, both taken; the leader learned of it on clicking 批准."""
+
+from __future__ import annotations
+
+import re
+
+from tests.api.conftest import Api, contact_body, register_and_assign, reply_body
+from tests.api.proposer_support import issued, ok
+from tests.api.test_pages import logged_in
+
+
+def warning(page: str, form: str) -> str:
+    found = re.search(rf'<p class="warning wide" id="{form}-obstacles" role="note">(.*?)</p>', page)
+    return re.sub(r"<[^>]+>", "", found.group(1)) if found else ""
+
+
+def test_R_C1_a_reply_sent_up_before_any_contact_is_said_to_both_sides(api: Api) -> None:
+    case_id = register_and_assign(api, "AO-1")
+    handler = logged_in(api, "fin_ao1", role="handler", unit="FIN")
+    said = warning(handler.get(f"/cases/{case_id}").text, "reply")
+    assert said.startswith("R-C1 答复前未与代表委员沟通联系到") and "领导审批时只能退回" in said
+    # Still taken (the rules let the leader return it); the leader is told what 批准 meets.
+    ok(api.post(f"/v1/cases/{case_id}/replies", reply_body(), "handler_fin"))
+    leader = logged_in(api, "leader_ao1", role="leader")
+    said = warning(leader.get(f"/cases/{case_id}").text, "approval")
+    assert "R-C1" in said and "的答复：答复前未与代表委员沟通联系到" in said
+    assert "现在只能退回重办" in said
+    ok(api.post(f"/v1/cases/{case_id}/contacts", contact_body("FIN", "2025-02-10"), "handler_fin"))
+    assert warning(leader.get(f"/cases/{case_id}").text, "approval") == ""
+
+
+def test_R_C1_no_warning_once_a_contact_reached_the_proposer(api: Api) -> None:
+    case_id = register_and_assign(api, "AO-2")
+    ok(api.post(f"/v1/cases/{case_id}/contacts", contact_body("FIN", "2025-02-10"), "handler_fin"))
+    handler = logged_in(api, "fin_ao2", role="handler", unit="FIN")
+    page = handler.get(f"/cases/{case_id}").text
+    assert 'id="form-reply"' in page and warning(page, "reply") == ""
+
+
+def test_R_F2_a_further_reply_after_a_phone_call_only_is_said_before_it_goes_up(api: Api) -> None:
+    case_id, _ = issued(api, "AO-3")
+    verdict = {"verdict": "dissatisfied", "comments": "未回应", "occurred_on": "2025-04-20"}
+    ok(api.post(f"/v1/cases/{case_id}/feedback", verdict, "office"))
+    ok(api.post(f"/v1/cases/{case_id}/contacts", contact_body("FIN", "2025-04-21"), "handler_fin"))
+    handler = logged_in(api, "fin_ao3", role="handler", unit="FIN")
+    said = warning(handler.get(f"/cases/{case_id}").text, "reply")
+    assert said.startswith("R-F2 不满意件须当面沟通后再次答复")
+    met = {**contact_body("FIN", "2025-04-22"), "channel": "meeting"}
+    ok(api.post(f"/v1/cases/{case_id}/contacts", met, "handler_fin"))
+    assert warning(handler.get(f"/cases/{case_id}").text, "reply") == ""

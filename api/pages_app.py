@@ -22,6 +22,7 @@ from api import (
     pages_login,
     pages_paperwork,
     pages_register,
+    pages_search,
 )
 from api.fields import whole_number
 from api.limits import MAX_UPLOAD_BYTES
@@ -49,6 +50,7 @@ PAGE_ROUTERS = (
     pages_audit,
     pages_admin,
     pages_account,
+    pages_search,
 )
 
 

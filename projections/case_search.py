@@ -207,8 +207,14 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def asked_grams(asked: str) -> frozenset[str]:
+    """The bigrams a search asks for: each space-separated word's own, so that 山区 供暖 asks
+    山区 and 供暖 (run together, it asked 区供 too, which no title holds)."""
+    return frozenset().union(*(bigrams(word) for word in asked.split()))
+
+
 def _ranked(reader: ViewReader, asked: str, where: str, params: list[Any]) -> list[Row]:
-    grams = bigrams(asked)
+    grams = asked_grams(asked)
     words = tuple(terms(grams).split())
     table = reader.table(CASES)
     found: dict[str, Row] = {}

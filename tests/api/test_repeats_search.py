@@ -119,6 +119,7 @@ def test_R_S4_search_finds_cases_by_number_title_and_text(backend_api: Api) -> N
     assert found(q="公路", year=2023) == ["S-2023-07"]
     assert found(q="公路", kind="proposal") == []
     assert found(q="路") == ["S-2024-01", "S-2023-07"]  # one character: titles holding it
+    assert found(q="老旧 改造") == ["S-2025-04"]  # words apart in the title, each held
     item = api.get("/v1/cases", "office", q="老旧小区").json()["items"][0]
     assert item == {
         "case_id": mine,

@@ -15,8 +15,24 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from api.pages_labels import label
+from domain.deadlines.calendar import BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR, calendar_version
+from domain.deadlines.policies import POLICIES
+
+# The names a derivation quotes, in the office's words: the policy it follows (its document)
+# and the calendar data (the package's name and version mean nothing to a clerk).
+NAMED: tuple[tuple[str, str], ...] = (
+    *((f" [{p}]: ", f"［{label('policy', p)}］：") for p in POLICIES),
+    (
+        f"; calendar chinese-calendar {calendar_version()} "
+        f"({BUILTIN_FIRST_YEAR}–{BUILTIN_LAST_YEAR})",
+        f"；日历：法定节假日数据 {calendar_version()} 版"
+        f"（收录 {BUILTIN_FIRST_YEAR}–{BUILTIN_LAST_YEAR} 年）",
+    ),
+)
 # In order: a longer phrase before any phrase inside it.
 PHRASES: tuple[tuple[str, str], ...] = (
+    *NAMED,
     (" working days (counted from the next day) = ", " 个工作日（次日起算）= "),
     (" working day (counted from the next day) = ", " 个工作日（次日起算）= "),
     (" months = ", " 个月 = "),

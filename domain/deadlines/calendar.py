@@ -32,6 +32,11 @@ BUILTIN_LAST_YEAR: int = max(d.year for d in _BUILTIN_HOLIDAYS)
 _PACKAGE_VERSION: str = _dist_version("chinesecalendar")
 
 
+def calendar_version() -> str:
+    """The version of the built-in holiday data (the ``chinese-calendar`` package)."""
+    return _PACKAGE_VERSION
+
+
 def _is_weekday(d: date) -> bool:
     return d.weekday() < 5
 
@@ -116,7 +121,7 @@ class WorkdayCalendar:
         return self.remembered("version", self._version)
 
     def _version(self) -> str:
-        text = f"chinese-calendar {_PACKAGE_VERSION} ({BUILTIN_FIRST_YEAR}–{BUILTIN_LAST_YEAR})"
+        text = f"chinese-calendar {calendar_version()} ({BUILTIN_FIRST_YEAR}–{BUILTIN_LAST_YEAR})"
         if self.loaded:
             text += "; loaded: " + ", ".join(str(y) for y in sorted(self.loaded))
         return text

@@ -1,6 +1,7 @@
 """api.derivation_words: every shape of derivation the domain writes, rendered by the domain
 itself and put into Chinese for the pages' hover text, with nothing English left over but the
-names it quotes (a rule id, a policy, the calendar package, a request id)."""
+names it quotes (a rule id, a request id): the policy by its document, the calendar data by
+its version and years."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tests.unit.test_rules_extensions import ask, grant
 
 CAL = WorkdayCalendar()
 # What a translated derivation may still hold in Latin letters: names, not words.
-NAMES = re.compile(r"R-[A-Z]+\d+|chinese-calendar|[a-z]+-\d{4}|(?<=申请 )[^）]+")
+NAMES = re.compile(r"R-[A-Z]+\d+|(?<=申请 )[^）]+")
 
 
 def _english_left(text: str) -> list[str]:
@@ -48,6 +49,7 @@ def test_each_period_shape_reads_in_chinese_R_D6_R_D7() -> None:
         in words["provisional"]
     )
     assert "，另载入年度 2027" in words["loaded year"]
+    assert re.search(r"；日历：法定节假日数据 [\d.]+ 版（收录 \d{4}–\d{4} 年）", words["months"])
 
 
 def test_a_case_deadline_with_its_rule_policy_and_extension_reads_in_chinese_R_E1(
@@ -64,6 +66,7 @@ def test_a_case_deadline_with_its_rule_policy_and_extension_reads_in_chinese_R_E
         text = derivation_words(d.derivation)
         assert _english_left(text) == [], (d.derivation, text)
         assert re.match(r"R-[A-Z]+\d+［[^］]+］：", text), text
+        assert "［河北省 2022 年办理要求］：" in text
     reply = next(d for d in extended if d.kind == "reply")
     assert "；2025-04-25 批准延期至 2025-06-30（R-E1，申请 " in derivation_words(reply.derivation)
     fixed = next(d for d in reference if d.kind == "reference_contact")

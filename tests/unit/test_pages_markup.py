@@ -73,6 +73,9 @@ def test_a_missed_deadline_says_how_late_and_one_missed_in_time_does_not_say_lat
 def test_a_badge_hovers_the_derivation_in_chinese_R_D6() -> None:
     english = "R-D2 [hebei-2022]: 2025-04-01 + 3 months = 2025-07-01 (R-D6); calendar c <1>"
     html = str(deadline(replace(Shown(), derivation=english)))
-    expected = "R-D2［河北省 2022 年办理要求］：2025-04-01 起 3 个月 = 2025-07-01（R-D6）；日历 c &lt;1&gt;"
+    expected = (
+        "R-D2［河北省 2022 年办理要求］："
+        "2025-04-01 起 3 个月 = 2025-07-01（R-D6）；日历 c &lt;1&gt;"
+    )
     assert f'<time datetime="2025-07-01" title="{expected}">' in html
     assert "months" not in html

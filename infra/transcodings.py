@@ -69,7 +69,14 @@ class StoredJSONTranscoder(JSONTranscoder):
                 # An encoded value of text (a time, a day, an id: most of an event's) goes to
                 # the hook at once, as ``_revived_object`` would send it after finding nothing
                 # inside to revive: a call less per such value (a fifth of the decoding).
-                if len(item) == 2 and type(item.get("_data_")) is str and "_type_" in item:
+                # Its ``_type_`` a name too: one that is itself an object is revived first, as
+                # ``json`` would (found by the differential test: a dict there raised TypeError
+                # where the library's lookup of the revived value says it is not registered).
+                if (
+                    len(item) == 2
+                    and type(item.get("_data_")) is str
+                    and type(item.get("_type_")) is str
+                ):
                     value[key] = self._decode_obj(item)
                 else:
                     value[key] = self._revived_object(item)

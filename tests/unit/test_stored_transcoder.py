@@ -96,6 +96,8 @@ def test_stored_transcoder_decodes_what_the_library_decodes(state: dict[str, Any
         b'{"_type_":"decimal_str","_data_":"1.50","x":1}',
         b'{"x":{"_type_":["a"],"_data_":1}}',
         b'{"x":{"_type_":null,"_data_":1}}',
+        # An encoded value whose name is itself one (found by the test above).
+        b'{"":{"_data_":"","_type_":{"_type_":"date_iso","_data_":"2000-01-01"}}}',
         b'{"huge":1e400,"big_negative":-98765432109876543210}',
         b'"text"',
         b"3",

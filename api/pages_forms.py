@@ -86,7 +86,8 @@ class CaseForm:
     rule_fields: dict[str, str] = field(default_factory=dict)
     # Which replies the ``reply`` field offers: their statuses (None: any).
     reply_statuses: frozenset[str] | None = None
-    # Handlers only for the units that have this part (co-opinion: co units; replies: lead).
+    # Handlers only for the units that have this part (co-opinion: co units; replies: lead;
+    # reassign: a unit with no 改办 request awaiting the office).
     handler_part: str | None = None
     # Extra fixed values of the body (one body, two commands: publish or withhold).
     fixed: dict[str, Any] = field(default_factory=dict)
@@ -347,11 +348,13 @@ def remindable(case: CasePublic, events: list[Any]) -> bool:
 
 def _handlers_part_open(form: CaseForm, case: CasePublic, unit: str | None) -> bool:
     """Whether a handler's unit still has the part ``form`` acts for: a co-opinion not yet
-    given by a co unit, a reply the replying unit owes."""
+    given by a co unit, a reply the replying unit owes, a 改办 request it has none open of."""
     if form.handler_part == "co":
         return unit in case.co_units and not co_opinion_given(case, unit)
     if form.handler_part == "reply":
         return unit in replying_units(case) and owes_a_submission(case, unit)
+    if form.handler_part == "reassign":  # R-A3: one open request per unit
+        return not any(r.unit == unit and r.status == "open" for r in case.reassignment_requests)
     return True
 
 

@@ -77,6 +77,7 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         sa.ReassignmentRequest,
         (OWN_UNIT, Field("reason", "理由", "textarea"), DAY),
         stages=frozenset({"handling"}),
+        handler_part="reassign",
         due=not_ruled,
         rule_fields={"R-A3": "reason", "R-A2": "reason"},
     ),

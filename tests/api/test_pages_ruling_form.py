@@ -134,3 +134,21 @@ def test_the_office_recommends_and_the_leaders_ruling_starts_from_it_R_A2(api: A
     assert api.case(case_id)["lead_unit"] == "FIN"
     after = api.post(recommend, {**early, "occurred_on": "2025-02-10"}, "office")
     assert after.status_code == 409 and after.json()["rule"] == "R-A2"  # ruled: final
+
+
+def test_a_unit_with_a_request_awaiting_the_office_is_not_offered_another_R_A3(
+    api: Api,
+) -> None:
+    """A review's handler was offered 申请改办 again while its request waited, and was refused
+    (R-A3: one open request per unit); once the office decided it, the form came back."""
+    case_id = register_and_assign(api, "RR-1", lead="FIN", co=("EDU",))
+    handler = logged_in(api, "fin_rr1", role="handler", unit="FIN")
+    assert 'id="form-reassignment-request"' in handler.get(f"/cases/{case_id}").text
+    request_id = request_reassignment(api, case_id, "FIN", "2025-02-05")
+    assert 'id="form-reassignment-request"' not in handler.get(f"/cases/{case_id}").text
+    co_handler = logged_in(api, "edu_rr1", role="handler", unit="EDU")
+    assert 'id="form-reassignment-request"' in co_handler.get(f"/cases/{case_id}").text
+    decision = {"approved": False, "note": "属于本单位职责", "occurred_on": "2025-02-06"}
+    path = f"/v1/cases/{case_id}/reassignment-requests/{request_id}/decision"
+    assert api.post(path, decision, "office").status_code == 201
+    assert 'id="form-reassignment-request"' in handler.get(f"/cases/{case_id}").text

@@ -50,7 +50,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
                 "classification",
                 "答复类别",
                 "select",
-                (("A", "A 类"), ("B", "B 类"), ("C", "C 类")),
+                (("", "请选择"), ("A", "A 类"), ("B", "B 类"), ("C", "C 类")),
             ),
             Field("disclosure", "公开选项", "select", options("disclosure")),
             # R-P5: a reason only when the reply is not to be published.
@@ -80,7 +80,12 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         (
             APPROVAL_OBSTACLES,
             REPLY,
-            Field("approved", "审批意见", "bool", (("true", "批准"), ("false", "退回重办"))),
+            Field(
+                "approved",
+                "审批意见",
+                "bool",
+                (("", "请选择"), ("true", "批准"), ("false", "退回重办")),
+            ),
             Field("leader", "审批领导", "leader"),
             NOTE,
             DAY,
@@ -171,7 +176,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         frozenset({"office"}),
         sr.Feedback,
         (
-            Field("verdict", "意见", "select", options("verdict")),
+            Field("verdict", "意见", "select", (("", "请选择"), *options("verdict"))),
             Field("comments", "具体意见", "textarea", required=False, needed_when="不满意时必填"),
             DAY,
         ),

@@ -40,6 +40,9 @@ PROBLEM_WORDS: Mapping[str, str] = {
     "enum": "取值无效",
 }
 
+# A choice's errors (a select's Literal, a 是/否): left empty, it was not chosen.
+CHOICE_ERRORS = frozenset({"literal_error", "enum", "bool_type", "bool_parsing"})
+
 # What our own validators (``api.fields``) say, by a phrase of their message.
 VALUE_WORDS: Mapping[str, str] = {
     "YYYY-MM-DD": "日期应写作 YYYY-MM-DD",
@@ -53,8 +56,9 @@ def problem_words(error: Mapping[str, Any]) -> str:
     """One pydantic error's problem, in Chinese (without the field)."""
     kind = str(error.get("type", ""))
     if error.get("input") == "" and kind != "string_too_short":
-        # A field left empty (a form sends its empty date as ""): not "应写作 YYYY-MM-DD".
-        return "不能为空"
+        # A field left empty (a form sends its empty date as ""): not "应写作 YYYY-MM-DD"; a
+        # choice left on 请选择 is asked to be chosen.
+        return "请选择" if kind in CHOICE_ERRORS else "不能为空"
     if kind == "value_error":
         message = str(error.get("msg", ""))
         found = next((words for phrase, words in VALUE_WORDS.items() if phrase in message), None)

@@ -8,6 +8,7 @@ import re
 
 from tests.api.conftest import Api, contact_body, register_and_assign, reply_body
 from tests.api.proposer_support import issued, ok
+from tests.api.test_case_page_more import form_of, send
 from tests.api.test_pages import logged_in
 
 
@@ -50,3 +51,37 @@ def test_R_F2_a_further_reply_after_a_phone_call_only_is_said_before_it_goes_up(
     met = {**contact_body("FIN", "2025-04-22"), "channel": "meeting"}
     ok(api.post(f"/v1/cases/{case_id}/contacts", met, "handler_fin"))
     assert warning(handler.get(f"/cases/{case_id}").text, "reply") == ""
+
+
+def test_a_reply_s_class_a_verdict_and_a_decision_are_chosen_not_defaulted_R_R2_R_F1(
+    api: Api,
+) -> None:
+    """A review found 答复类别 starting on A 类, 审批意见 on 批准 and the office's 意见 on 满意: a
+    submit without a look recorded a choice nobody made. Each starts on 请选择 now, and is
+    refused beside itself when left there, writing nothing."""
+    case_id = register_and_assign(api, "AO-4")
+    ok(api.post(f"/v1/cases/{case_id}/contacts", contact_body("FIN", "2025-02-10"), "handler_fin"))
+    handler = logged_in(api, "fin_ao4", role="handler", unit="FIN")
+    page = handler.get(f"/cases/{case_id}").text
+    chosen = re.search(r'<select id="reply-classification"[^>]*>\s*<option([^>]*)>([^<]*)<', page)
+    assert chosen and chosen.group(2) == "请选择" and "selected" in chosen.group(1)
+    form = form_of(handler, case_id, "reply", classification="", disclosure="proactive")
+    form |= {"unit": "FIN", "consultation_form_ref": "征询表-4", "summary": "答复要点"}
+    form["occurred_on"] = "2025-04-01"
+    refused = send(handler, case_id, "reply", form)
+    assert refused.status_code == 422
+    said = re.search(r'id="reply-classification-problem" role="alert">(.*?)</span>', refused.text)
+    assert said and said.group(1) == "请选择"
+    assert api.case(case_id)["replies"] == []
+    assert send(handler, case_id, "reply", {**form, "classification": "B"}).status_code == 303
+    leader = logged_in(api, "leader_ao4", role="leader")
+    assert first_option(leader.get(f"/cases/{case_id}").text, "approval-approved") == "请选择"
+    case_id, _ = issued(api, "AO-5")
+    clerk = logged_in(api, "clerk_ao5")
+    assert first_option(clerk.get(f"/cases/{case_id}").text, "feedback-verdict") == "请选择"
+
+
+def first_option(page: str, select_id: str) -> str:
+    """The option a select starts on (the first, marked selected)."""
+    found = re.search(rf'<select id="{select_id}"[^>]*>\s*<option([^>]*)>([^<]*)<', page)
+    return found.group(2) if found and "selected" in found.group(1) else ""

@@ -214,6 +214,12 @@ class Feedback:
     proposer: str | None = None
 
 
+def after_verdict(on: date, version: int, verdict: Feedback) -> bool:
+    """Whether what happened ``on`` (recorded as ``version``) came after ``verdict`` (R-F2,
+    R-D3): a later day, or its day and recorded after it."""
+    return on > verdict.occurred_on or (on == verdict.occurred_on and version > verdict.version)
+
+
 @dataclass
 class ProposerLink:
     """A proposer's personal link to their case (R-F4). Only the SHA-256 of its token is kept:

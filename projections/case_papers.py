@@ -84,7 +84,8 @@ CASES = Table(
     indexes=(("year", "kind"),),
     # 2: unit_dues and unit_replies (a co unit was given the lead's reply deadline, a split
     # case's replies but the last); 3: a reference unit's 答复时限, its contact deadline (R-D5).
-    version=3,
+    # 4: a further reply answers only a verdict recorded before it (R-D3)
+    version=4,
 )
 
 # The deadline a unit answers by, per its role: the one a 责任分解表's 答复时限 names.

@@ -64,6 +64,8 @@ FACTS = Table(
     },
     key=("case_id", "unit"),
     indexes=(("year", "kind", "unit"),),
+    # 2: a further reply answers only a verdict recorded before it (R-D3)
+    version=2,
 )
 
 

@@ -16,7 +16,7 @@ from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.periods import PeriodEnd
 from domain.deadlines.policies import Policy, get_policy
 from domain.deadlines.status import DeadlineStatus, deadline_status
-from domain.records import ExtensionRequest
+from domain.records import ExtensionRequest, after_verdict
 from domain.rules.replies import unit_answers
 from domain.rules.state import CaseState
 
@@ -211,7 +211,9 @@ def _disclosure_deadlines(case: CaseState, judge: _Judge) -> list[Deadline]:
 def _rehandling_deadlines(case: CaseState, judge: _Judge) -> list[Deadline]:
     """R-D3: each dissatisfied verdict is answered by a further reply within 30 days."""
     further_issued = sorted(
-        r.issued_on for r in case.replies.values() if r.further and r.issued and r.issued_on
+        (r.issued_on, r.issued_version or 0)
+        for r in case.replies.values()
+        if r.further and r.issued and r.issued_on
     )
     # The lead unit owes the further reply (R-S1: every deadline names whose it is); a split
     # case's is any split unit's, so it names none.
@@ -220,7 +222,9 @@ def _rehandling_deadlines(case: CaseState, judge: _Judge) -> list[Deadline]:
     for fb in case.feedback:
         if fb.verdict != "dissatisfied" or fb.occurred_on > judge.as_of:
             continue
-        met = [d for d in further_issued if d >= fb.occurred_on]
+        # Only a further reply issued after the verdict answers it: one issued earlier the same
+        # day answered the verdict before (a second 不满意 that day showed its new 30 days met).
+        met = [d for d, v in further_issued if after_verdict(d, v, fb)]
         period = judge.policy.rehandling_due(fb.occurred_on, judge.calendar)
         # Only a closing after the verdict ends its obligation: one earlier the same day (a
         # satisfied verdict, then a co-signer's dissatisfied one) is what the verdict reopened.

@@ -55,12 +55,18 @@ def reply_recipients(case: CaseState) -> list[str]:
 
 def reached_contact_dates(case: CaseState, unit: str) -> list[tuple[date, bool]]:
     """(date, face-to-face) of every contact by ``unit`` that reached the proposer; visits count."""
+    return [(on, face) for on, face, _ in reached_contacts(case, unit)]
+
+
+def reached_contacts(case: CaseState, unit: str) -> list[tuple[date, bool, int]]:
+    """(date, face-to-face, the version recording it) of every contact by ``unit`` that reached
+    the proposer, visits included: the version orders what one day holds."""
     contacts = [
-        (c.occurred_on, c.channel in FACE_TO_FACE_CHANNELS)
+        (c.occurred_on, c.channel in FACE_TO_FACE_CHANNELS, c.version)
         for c in case.contacts
         if c.unit == unit and c.reached
     ]
-    return contacts + [(v.occurred_on, True) for v in case.visits if v.unit == unit]
+    return contacts + [(v.occurred_on, True, v.version) for v in case.visits if v.unit == unit]
 
 
 def check_contact_before_approval(case: CaseState, reply: Reply) -> None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import date
 
 from domain.errors import RuleViolation
-from domain.records import Reply
+from domain.records import Feedback, Reply, after_verdict
 from domain.rules.accountability import check_not_before
-from domain.rules.communication import reached_contact_dates
+from domain.rules.communication import reached_contacts
 from domain.rules.proposer_side import check_own_voice
 from domain.rules.replies import has_issued_reply, issue_dates
 from domain.rules.state import CaseState
@@ -81,17 +81,28 @@ def check_after_verdict(case: CaseState, occurred_on: date) -> None:
 
 
 def check_face_to_face_since_verdict(case: CaseState, reply: Reply) -> None:
-    """R-F2: a further reply needs a face-to-face contact on or after the dissatisfied verdict."""
+    """R-F2: a further reply needs a face-to-face contact after the dissatisfied verdict: on a
+    later day, or on its day recorded after it (a visit earlier that day, before the verdict,
+    answered nothing of it)."""
     if not reply.further:
         return
-    since = case.rehandling_opened_on
-    reached = reached_contact_dates(case, reply.unit)
-    if not any(face and (since is None or on >= since) for on, face in reached):
+    verdict = last_dissatisfied(case)
+    reached = reached_contacts(case, reply.unit)
+    if not any(
+        face and (verdict is None or after_verdict(on, v, verdict)) for on, face, v in reached
+    ):
         raise RuleViolation(
             "R-F2",
             "不满意件须当面沟通后再次答复",
             "a further reply needs a face-to-face contact after the dissatisfied verdict",
         )
+
+
+def last_dissatisfied(case: CaseState) -> Feedback | None:
+    """The dissatisfied verdict that opened the re-handling under way (none is taken during
+    it: R-F2), or the latest one."""
+    verdicts = [f for f in case.feedback if f.verdict == "dissatisfied"]
+    return verdicts[-1] if verdicts else None
 
 
 def check_follow_up_allowed(case: CaseState, occurred_on: date) -> None:

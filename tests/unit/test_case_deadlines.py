@@ -229,3 +229,22 @@ def test_a_dissatisfied_verdict_after_a_same_day_closing_opens_a_live_rehandling
     assert (rehandling.status, rehandling.missed_on) == ("pending", None)
     late = _by_kind(app, flow, date(2025, 6, 10))[("rehandling", "FIN")]
     assert (late.status, late.days_overdue) == ("overdue", 5)
+
+
+def test_a_second_dissatisfied_verdict_the_day_of_the_further_reply_is_still_owed_R_D3(
+    app: BanliApplication,
+) -> None:
+    """The further reply went out, then a second 不满意 the same day: its new 30 days showed
+    按期办结 at once, met by the reply it answered, and could never be overdue."""
+    flow = Flow(app)
+    flow.assign()
+    flow.replied()
+    flow.feedback("dissatisfied", on=date(2025, 5, 6))
+    flow.visit(on=date(2025, 5, 10))
+    further = flow.submit(on=date(2025, 5, 20))
+    flow.approve(further, on=date(2025, 5, 21))
+    flow.issue(further, on=date(2025, 5, 22))
+    flow.feedback("dissatisfied", on=date(2025, 5, 22))
+    deadlines = case_deadlines(flow.case, app.calendar(), date(2025, 6, 1))
+    statuses = {d.opened_on: d.status for d in deadlines if d.kind == "rehandling"}
+    assert statuses == {date(2025, 5, 6): "met", date(2025, 5, 22): "pending"}

@@ -526,3 +526,21 @@ def test_a_dissatisfied_case_is_under_supervision_until_its_further_reply_R_F2(
     assert flow.case.under_supervision is True  # approved, not yet issued
     flow.issue(further, on=date(2025, 5, 12))
     assert flow.case.under_supervision is False
+
+
+def test_a_visit_earlier_the_day_of_the_verdict_does_not_answer_it_R_F2(
+    app: BanliApplication,
+) -> None:
+    """A visit recorded before a 不满意 of the same day answered nothing of it: the further
+    reply needs a face-to-face contact recorded after the verdict (a later one that day does)."""
+    flow = Flow(app)
+    flow.assign()
+    flow.replied()
+    flow.visit(on=date(2025, 5, 1))
+    flow.feedback("dissatisfied", on=date(2025, 5, 1))
+    further = flow.submit(on=date(2025, 5, 2))
+    with refused("R-F2"):
+        flow.approve(further, on=date(2025, 5, 3))
+    flow.visit(on=date(2025, 5, 1))  # that afternoon, recorded after the verdict
+    flow.approve(further, on=date(2025, 5, 3))
+    assert flow.case.replies[further].status == "approved"

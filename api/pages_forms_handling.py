@@ -38,7 +38,9 @@ def reference_names_its_unit(body: sa.Assignment) -> None:
     to can record. The API takes one sent to no unit (R-A1: "or marks it a reference case");
     from the workbench such a case sat overdue with nobody able to meet its deadline, and a
     reference case is never reassigned (R-A3)."""
-    if body.reference and not body.lead_unit:
+    # With 会办 or 分办 units beside it the domain's own R-A1 refusal speaks first (a 参阅件
+    # takes neither); this one would hide it until 主办单位 was chosen.
+    if body.reference and not (body.lead_unit or body.co_units or body.split_units):
         raise RuleViolation(
             "R-D5",
             "参阅件须在“主办单位”中选定负责联系代表委员的单位：只有该单位能登记联系",

@@ -58,3 +58,9 @@ def test_r_d5_the_workbench_sends_a_reference_case_to_a_unit_that_can_contact(ap
     assert taken.status_code == 303
     case = api.case(case_id)
     assert (case["reference"], case["lead_unit"]) == (True, "FIN")
+    # With a 会办 unit beside it, the domain's R-A1 speaks (a 参阅件 takes none), not R-D5.
+    other = api.post("/v1/cases", case_body("REF-3"), "office").json()["case_id"]
+    form = form_of(client, other, "assignment", reference="true", assigned_on="2025-02-01")
+    mixed = send(client, other, "assignment", {**form, "policy": "hebei-2022", "co_units": "EDU"})
+    assert mixed.status_code == 409 and '<span class="rule">R-A1</span>' in mixed.text
+    assert '<span class="rule">R-D5</span>' not in mixed.text

@@ -189,6 +189,7 @@ def test_the_case_page_shows_what_the_deputy_wrote_to_everyone_who_handles_it(ap
     assert shown and shown.group(1) == said.replace("<", "&lt;").replace(">", "&gt;")
     long = post(client, number="JY-0998", text="养护" * 400)
     page = client.get(long.headers["location"].split("?")[0]).text
-    assert "（展开全文，共 800 字）</summary>" in page
+    assert '<span class="when-closed">展开全文（共 800 字）</span>' in page
+    assert f'<div class="prose excerpt">{"养护" * 60}…</div>' in page
     bare = post(client, number="JY-0997")
     assert "登记时未录入" in client.get(bare.headers["location"].split("?")[0]).text

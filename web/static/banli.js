@@ -99,3 +99,18 @@ document.addEventListener("DOMContentLoaded", function () {
   var refused = document.querySelector(".field.refused input, .field.refused select, .field.refused textarea");
   if (refused) refused.focus();
 });
+
+// A suggestion's text folded on the case page prints whole: a paper copy for a leader carried
+// its first lines only. Opened for the print, folded again after.
+window.addEventListener("beforeprint", function () {
+  document.querySelectorAll("details.case-text:not([open])").forEach(function (details) {
+    details.open = true;
+    details.dataset.printOpened = "1";
+  });
+});
+window.addEventListener("afterprint", function () {
+  document.querySelectorAll("details.case-text[data-print-opened]").forEach(function (details) {
+    details.open = false;
+    delete details.dataset.printOpened;
+  });
+});

@@ -73,3 +73,18 @@ def reply_issued(api: Api, case_id: str, unit: str, classification: str) -> None
     assert api.post(f"{path}/approval", approval, "leader").status_code == 201
     issue = {"document_number": f"{unit}函〔2025〕1号", "occurred_on": "2025-04-10"}
     assert api.post(f"{path}/issue", issue, handler).status_code == 201
+
+
+def further_reply_issued(api: Api, case_id: str) -> str:
+    """After a 不满意: a face-to-face meeting (R-F2), then the further reply submitted (25 April),
+    approved and issued (28 April); answers its id."""
+    met = {**contact_body("FIN", "2025-04-22"), "channel": "meeting"}
+    ok(api.post(f"/v1/cases/{case_id}/contacts", met, "handler_fin"))
+    further = {**reply_body(), "occurred_on": "2025-04-25"}
+    reply_id = str(ok(api.post(f"/v1/cases/{case_id}/replies", further, "handler_fin"))["reply_id"])
+    path = f"/v1/cases/{case_id}/replies/{reply_id}"
+    approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-26"}
+    ok(api.post(f"{path}/approval", approval, "leader"))
+    issue = {"document_number": "财建函〔2025〕20号", "occurred_on": "2025-04-28"}
+    ok(api.post(f"{path}/issue", issue, "handler_fin"))
+    return reply_id

@@ -16,8 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from banli.compose import notices_follower
-from tests.api.conftest import Api, contact_body, register_and_assign, reply_body
-from tests.api.proposer_support import issued, link, ok
+from tests.api.conftest import Api, register_and_assign
+from tests.api.proposer_support import further_reply_issued, issued, link, ok
 from tests.api.test_notifications import notifying
 from tests.api.test_pages import csrf_of, logged_in
 from tests.api.test_repeats_search import ROAD, ROAD_TEXT, earlier_year, register
@@ -364,15 +364,7 @@ def test_the_office_keys_in_the_verdict_on_a_further_reply_too_R_F1_R_F2(api: Ap
     case_id, _ = issued(api, "PM-F2")
     dissatisfied = {"verdict": "dissatisfied", "comments": "未回应", "occurred_on": "2025-04-20"}
     ok(api.post(f"/v1/cases/{case_id}/feedback", dissatisfied, "office"))
-    met = {**contact_body("FIN", "2025-04-22"), "channel": "meeting"}
-    ok(api.post(f"/v1/cases/{case_id}/contacts", met, "handler_fin"))
-    further = {**reply_body(), "occurred_on": "2025-04-25"}
-    reply_id = ok(api.post(f"/v1/cases/{case_id}/replies", further, "handler_fin"))["reply_id"]
-    path = f"/v1/cases/{case_id}/replies/{reply_id}"
-    approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-26"}
-    ok(api.post(f"{path}/approval", approval, "leader"))
-    issue = {"document_number": "财建函〔2025〕20号", "occurred_on": "2025-04-28"}
-    ok(api.post(f"{path}/issue", issue, "handler_fin"))
+    further_reply_issued(api, case_id)
     assert api.case(case_id)["stage"] == "closed"
     client = logged_in(api, "clerk_f2")
     form = form_of(client, case_id, "feedback", verdict="basically_satisfied")

@@ -11,8 +11,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests import file_samples as f
-from tests.api.conftest import Api, bearer, case_body, contact_body, reply_body
-from tests.api.proposer_support import as_link, issued, link, ok, registered, reply_issued
+from tests.api.conftest import Api, bearer, case_body
+from tests.api.proposer_support import (
+    as_link,
+    further_reply_issued,
+    issued,
+    link,
+    ok,
+    registered,
+    reply_issued,
+)
 
 TODAY_FORM = "2025-04-20"
 
@@ -343,15 +351,7 @@ def test_a_further_reply_s_disclosure_deadline_is_named_as_such_R_F2(api: Api) -
     browser = opened(api, token)
     verdict = {"verdict": "dissatisfied", "comments": "未回应核心诉求", "occurred_on": TODAY_FORM}
     ok(as_link(api, token, f"/v1/proposer/cases/{case_id}/feedback", verdict))
-    met = {**contact_body("FIN", "2025-04-22"), "channel": "meeting"}
-    ok(api.post(f"/v1/cases/{case_id}/contacts", met, "handler_fin"))
-    further = {**reply_body(), "occurred_on": "2025-04-25"}
-    reply_id = ok(api.post(f"/v1/cases/{case_id}/replies", further, "handler_fin"))["reply_id"]
-    path = f"/v1/cases/{case_id}/replies/{reply_id}"
-    approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-26"}
-    ok(api.post(f"{path}/approval", approval, "leader"))
-    issue = {"document_number": "财建函〔2025〕20号", "occurred_on": "2025-04-28"}
-    ok(api.post(f"{path}/issue", issue, "handler_fin"))
+    further_reply_issued(api, case_id)
     page = browser.get("/proposer").text
     kinds = re.findall(r'<span class="what">([^<·]+?)(?: · [^<]*)?</span>', page)
     assert kinds.count("答复公开") == 1 and kinds.count("进一步答复公开") == 1, kinds

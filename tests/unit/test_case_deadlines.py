@@ -18,6 +18,19 @@ def _by_kind(
     return {(d.kind, d.unit): d for d in case_deadlines(flow.case, app.calendar(), as_of)}
 
 
+def _further_reply_issued_on_22_may(app: BanliApplication) -> Flow:
+    """Replied, 不满意 on 6 May, a visit, and the further reply issued on 22 May (R-F2)."""
+    flow = Flow(app)
+    flow.assign()
+    flow.replied()
+    flow.feedback("dissatisfied", on=date(2025, 5, 6))
+    flow.visit(on=date(2025, 5, 10))
+    further = flow.submit(on=date(2025, 5, 20))
+    flow.approve(further, on=date(2025, 5, 21))
+    flow.issue(further, on=date(2025, 5, 22))
+    return flow
+
+
 def test_co_opinion_due_two_months_after_assignment_per_unit_R_D1(app: BanliApplication) -> None:
     flow = Flow(app)
     flow.assign("FIN", ["HOU", "EDU"], on=date(2025, 3, 3))
@@ -200,14 +213,7 @@ def test_a_further_replys_own_disclosure_is_not_missed_when_it_closes_the_case_R
 ) -> None:
     """Issuing the further reply closes the case the same day it opens that reply's disclosure
     deadline; publishing stays possible and owed (R-D4), so that deadline is not missed."""
-    flow = Flow(app)
-    flow.assign()
-    flow.replied()
-    flow.feedback("dissatisfied", on=date(2025, 5, 6))
-    flow.visit(on=date(2025, 5, 10))
-    further = flow.submit(on=date(2025, 5, 20))
-    flow.approve(further, on=date(2025, 5, 21))
-    flow.issue(further, on=date(2025, 5, 22))
+    flow = _further_reply_issued_on_22_may(app)
     deadlines = case_deadlines(flow.case, app.calendar(), date(2025, 5, 23))
     statuses = {(d.kind, d.opened_on): d.status for d in deadlines}
     assert statuses[("rehandling", date(2025, 5, 6))] == "met"
@@ -236,14 +242,7 @@ def test_a_second_dissatisfied_verdict_the_day_of_the_further_reply_is_still_owe
 ) -> None:
     """The further reply went out, then a second 不满意 the same day: its new 30 days showed
     按期办结 at once, met by the reply it answered, and could never be overdue."""
-    flow = Flow(app)
-    flow.assign()
-    flow.replied()
-    flow.feedback("dissatisfied", on=date(2025, 5, 6))
-    flow.visit(on=date(2025, 5, 10))
-    further = flow.submit(on=date(2025, 5, 20))
-    flow.approve(further, on=date(2025, 5, 21))
-    flow.issue(further, on=date(2025, 5, 22))
+    flow = _further_reply_issued_on_22_may(app)
     flow.feedback("dissatisfied", on=date(2025, 5, 22))
     deadlines = case_deadlines(flow.case, app.calendar(), date(2025, 6, 1))
     statuses = {d.opened_on: d.status for d in deadlines if d.kind == "rehandling"}

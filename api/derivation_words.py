@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 
 from api.pages_labels import label
-from domain.deadlines.calendar import BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR, calendar_version
+from domain.deadlines.calendar import BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR, HOLIDAY_DATA_VERSION
 from domain.deadlines.policies import POLICIES
 
 # The names a derivation quotes, in the office's words: the policy it follows (its document)
@@ -24,9 +24,9 @@ from domain.deadlines.policies import POLICIES
 NAMED: tuple[tuple[str, str], ...] = (
     *((f" [{p}]: ", f"［{label('policy', p)}］：") for p in POLICIES),
     (
-        f"; calendar chinese-calendar {calendar_version()} "
+        f"; calendar chinese-calendar {HOLIDAY_DATA_VERSION} "
         f"({BUILTIN_FIRST_YEAR}–{BUILTIN_LAST_YEAR})",
-        f"；日历：法定节假日数据 {calendar_version()} 版"
+        f"；日历：法定节假日数据 {HOLIDAY_DATA_VERSION} 版"
         f"（收录 {BUILTIN_FIRST_YEAR}–{BUILTIN_LAST_YEAR} 年）",
     ),
 )

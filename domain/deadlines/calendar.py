@@ -29,12 +29,8 @@ _BUILTIN_HOLIDAYS: frozenset[date] = frozenset(_cc.holidays)
 _BUILTIN_WORKDAYS: frozenset[date] = frozenset(_cc.workdays)
 BUILTIN_FIRST_YEAR: int = min(d.year for d in _BUILTIN_HOLIDAYS)
 BUILTIN_LAST_YEAR: int = max(d.year for d in _BUILTIN_HOLIDAYS)
-_PACKAGE_VERSION: str = _dist_version("chinesecalendar")
-
-
-def calendar_version() -> str:
-    """The version of the built-in holiday data (the ``chinese-calendar`` package)."""
-    return _PACKAGE_VERSION
+# The version of the built-in holiday data (the ``chinese-calendar`` package).
+HOLIDAY_DATA_VERSION: str = _dist_version("chinesecalendar")
 
 
 def _is_weekday(d: date) -> bool:
@@ -121,7 +117,7 @@ class WorkdayCalendar:
         return self.remembered("version", self._version)
 
     def _version(self) -> str:
-        text = f"chinese-calendar {calendar_version()} ({BUILTIN_FIRST_YEAR}–{BUILTIN_LAST_YEAR})"
+        text = f"chinese-calendar {HOLIDAY_DATA_VERSION} ({BUILTIN_FIRST_YEAR}–{BUILTIN_LAST_YEAR})"
         if self.loaded:
             text += "; loaded: " + ", ".join(str(y) for y in sorted(self.loaded))
         return text

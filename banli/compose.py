@@ -126,9 +126,10 @@ def keep_notices(
     hold no API worker's interpreter lock while requests wait; a worker that takes the views
     over takes the notices with them. Answers whether it started them; ``on_close`` gets what
     stops them."""
+    if not (settings.embedded_projections and settings.embedded_notices):
+        return False
     lock = Leadership(views, name="notices")
-    embedded = settings.embedded_projections and settings.embedded_notices
-    if not embedded or not lock.try_acquire():
+    if not lock.try_acquire():
         return False
     follower = notices_follower(settings, app, views, gate=gate)
     follower.start()

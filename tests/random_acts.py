@@ -16,7 +16,7 @@ from typing import Any
 from domain import commands as cmd
 from domain.case import Case
 from domain.records import Actor, Person, Reply
-from domain.rules.communication import reached_contact_dates
+from domain.rules.approval import approval_refusal
 from domain.rules.replies import has_issued_reply, latest_issued_classification
 from domain.vocabulary import FINDINGS_BY_CLASS
 from tests.support import LEADER, OFFICE, handler
@@ -120,14 +120,9 @@ class CaseActs:
         )
 
     def _ready_for_approval(self, reply: Reply) -> bool:
-        """R-C1 a reached contact first; R-F2 a further reply after a face-to-face one."""
-        reached = reached_contact_dates(self.case, reply.unit)
-        if not reached:
-            return False
-        since = self.case.rehandling_opened_on
-        if not reply.further:
-            return True
-        return any(face and (since is None or on >= since) for on, face in reached)
+        """R-C1 a reached contact first; R-F2 a further reply after a face-to-face one: the
+        domain's own ``approval_refusal``, so the history never asks what it would refuse."""
+        return approval_refusal(self.case, reply.unit, reply.further) is None
 
     # ------------------------------------------------------------------ acts
 

@@ -10,15 +10,17 @@ import fcntl
 import hashlib
 import json
 import os
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
 
 import psycopg
 from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
-from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
@@ -28,6 +30,21 @@ from infra.settings import Settings
 from infra.text_index import PostgresTextIndex, SQLiteTextIndex, union_all
 from infra.view_store import Cursor, Datastore, ViewStoreBase, physical
 from projections.core import Row, Table, TextMatch
+
+
+def dict_rows(names: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> list[Row]:
+    """``rows`` as dicts by column name. A name given twice (``p.*`` beside a column of the
+    same name) keeps its first column, as reading a row by name always has."""
+    if len(set(names)) == len(names):
+        return [dict(zip(names, row, strict=True)) for row in rows]
+    first: dict[str, int] = {}
+    for i, name in enumerate(names):
+        first.setdefault(name, i)
+    take = itemgetter(*first.values())
+    picked = list(first)
+    if len(picked) == 1:
+        return [{picked[0]: take(row)} for row in rows]
+    return [dict(zip(picked, take(row), strict=True)) for row in rows]
 
 
 class SQLiteViewStore(ViewStoreBase, SQLiteTrackingRecorder):
@@ -70,6 +87,19 @@ class SQLiteViewStore(ViewStoreBase, SQLiteTrackingRecorder):
             yield
         finally:
             c.execute("PRAGMA threads = 0")
+
+    def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        """The rows as dicts made from plain tuples: ``dict`` over the library's
+        ``sqlite3.Row`` looks each name up again, comparing it with every column in turn. A
+        台账 page of the demo year (50 cases and their deadlines, some 50 columns) took 3.0–3.5
+        ms of CPU to read against 4.2–4.4 ms (alternated runs)."""
+        with self._tx(commit=False) as c:
+            cursor: sqlite3.Cursor = cast(SQLiteCursor, c).sqlite_cursor
+            cursor.row_factory = None
+            cursor.execute(sql, params)
+            if cursor.description is None:
+                return []
+            return dict_rows([d[0] for d in cursor.description], cursor.fetchall())
 
     def _create_text_index(self, c: Cursor, table: Table, generation: int) -> None:
         SQLiteTextIndex.create(c, physical(table.name, generation), table)

@@ -14,6 +14,7 @@ from api import queries
 from api.deps import Paging
 from api.pages_web import Staff, Svc, page_errors, render
 from domain.checks import MAX_NAME, text_problem
+from projections.case_search import CANDIDATES
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,18 +35,20 @@ def asked_words(request: Request) -> tuple[str, str]:
 def search_page(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
     words, problem = asked_words(request)
     cursor = request.query_params.get("cursor") or None
-    found, next_cursor = [], None
+    found, next_cursor, total = [], None, 0
     if words:
         with page_errors():
             page = queries.case_search(
                 svc, who, q=words, year=None, kind=None, page=Paging(PAGE_SIZE, cursor)
             )
-        found, next_cursor = page.items, page.next_cursor
+        found, next_cursor, total = page.items, page.next_cursor, page.total or 0
     context = {
         "words": words,
         "problem": problem,
         "found": found,
         "next_cursor": next_cursor,
+        "total": total,
+        "ranked_at_most": CANDIDATES,
         "first_page": cursor is None,
     }
     return render(request, "search.html", who, context, status=422 if problem else 200)

@@ -260,3 +260,5 @@ class CaseFound(Public):
 class CaseSearchPage(Public):
     items: list[CaseFound]
     next_cursor: str | None
+    # With ``q``: the cases found, at most the 500 a search ranks (an addition); None without.
+    total: int | None = None

@@ -147,7 +147,8 @@ def search(
 
     Ranked: the number asked exactly, then numbers holding it; then cases whose title holds
     every word asked, by how much of the title they are; then those whose text holds them.
-    Up to ``CANDIDATES`` matches are ranked, and a cursor is a position in that ranking.
+    Up to ``CANDIDATES`` matches are ranked, and a cursor is a position in that ranking;
+    ``total`` says how many (None for a listing, which counts nothing).
     """
     where, params = _filters(reader, year, kind, unit)
     asked = unicodedata.normalize("NFKC", q or "").strip()
@@ -162,6 +163,7 @@ def search(
     return {
         "items": [_item(r) for r in page],
         "next_cursor": json.dumps(start + limit) if more else None,
+        "total": len(ranked),
     }
 
 
@@ -199,7 +201,7 @@ def _listing(
     if len(rows) > limit:
         last = page[-1]
         following = json.dumps([last["year"], last["number"], last["case_id"]])
-    return {"items": [_item(r) for r in page], "next_cursor": following}
+    return {"items": [_item(r) for r in page], "next_cursor": following, "total": None}
 
 
 def _like(text: str) -> str:
@@ -213,33 +215,42 @@ def asked_grams(asked: str) -> frozenset[str]:
     return frozenset().union(*(bigrams(word) for word in asked.split()))
 
 
+def _may_be_number(word: str) -> bool:
+    """Whether a word may be (part of) a case number: numbers are letters and digits."""
+    return any(ch.isascii() and ch.isalnum() for ch in word)
+
+
 def _ranked(reader: ViewReader, asked: str, where: str, params: list[Any]) -> list[Row]:
+    """Every case holding every word asked, ranked (``rank``); the whole text asked may also be
+    (part of) a number, and a word that may be one is also tried as one, beside the others
+    (S-2024 公路: the cases numbered S-2024… whose title or text holds 公路)."""
     grams = asked_grams(asked)
-    words = tuple(terms(grams).split())
-    table = reader.table(CASES)
     found: dict[str, Row] = {}
 
     def add(rows: list[Row]) -> None:
         for row in rows:
             found.setdefault(row["case_id"], row)
 
-    if any(ch.isascii() and ch.isalnum() for ch in asked):  # numbers are letters and digits
+    if _may_be_number(asked):
         add(reader.fetch(
-            f"SELECT * FROM {table} c WHERE {where} AND lower(c.number) LIKE ? ESCAPE '\\' "
-            "LIMIT ?",
+            f"SELECT * FROM {reader.table(CASES)} c WHERE {where} "
+            "AND lower(c.number) LIKE ? ESCAPE '\\' LIMIT ?",
             [*params, _like(asked.lower()), CANDIDATES],
         ))  # fmt: skip
-    if words:
+    words = asked.split()
+    add(_holding(reader, words, where, params))
+    numbers = [w for w in words if _may_be_number(w)]
+    if numbers and len(numbers) < len(words):
+        numbered = " AND ".join(["lower(c.number) LIKE ? ESCAPE '\\'"] * len(numbers))
+        rest = [w for w in words if w not in numbers]
         add(
-            reader.matching(
-                TextMatch(CASES, CASES.tokens, words, True, CANDIDATES, where, tuple(params))
+            _holding(
+                reader,
+                rest,
+                f"{where} AND {numbered}",
+                [*params, *(_like(n.lower()) for n in numbers)],
             )
         )
-    else:  # one character, or only what every title says (关于, 建议): titles that hold it
-        add(reader.fetch(
-            f"SELECT * FROM {table} c WHERE {where} AND c.title LIKE ? ESCAPE '\\' LIMIT ?",
-            [*params, _like(asked), CANDIDATES],
-        ))  # fmt: skip
     number = asked.lower()
 
     def rank(row: Row) -> tuple[Any, ...]:
@@ -256,3 +267,32 @@ def _ranked(reader: ViewReader, asked: str, where: str, params: list[Any]) -> li
         )
 
     return sorted(found.values(), key=rank)[:CANDIDATES]
+
+
+# A word in a title, whatever the case of its letters (PostgreSQL's LIKE heeds it, SQLite's not).
+IN_TITLE = "lower(c.title) LIKE ? ESCAPE '\\'"
+
+
+def _holding(reader: ViewReader, words: list[str], where: str, params: list[Any]) -> list[Row]:
+    """Cases whose title or text holds every one of ``words``: the bigrams of those that have
+    any through the store's full-text index, a one-character word in the title or among the
+    text's bigrams (each character of a text is in one). A word of only what every title says
+    (关于, 建议) stands for no bigram: beside other words it is left out, alone it is looked for
+    in the titles."""
+    asked = tuple(terms(asked_grams(" ".join(words))).split())
+    chars = [w.lower() for w in words if len(w) == 1 and w.isalnum()]
+    if asked or chars:
+        clauses = [f"({IN_TITLE} OR c.text_grams LIKE ? ESCAPE '\\')"] * len(chars)
+        patterns = [_like(ch) for ch in chars for _ in ("title", "text")]
+    else:
+        clauses = [IN_TITLE] * len(words)
+        patterns = [_like(w.lower()) for w in words]
+    narrowed = " AND ".join([where, *clauses])
+    held = (*params, *patterns)
+    if asked:
+        return reader.matching(
+            TextMatch(CASES, CASES.tokens, asked, True, CANDIDATES, narrowed, held)
+        )
+    return reader.fetch(
+        f"SELECT * FROM {reader.table(CASES)} c WHERE {narrowed} LIMIT ?", [*held, CANDIDATES]
+    )

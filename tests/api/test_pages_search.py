@@ -25,7 +25,7 @@ def test_the_office_finds_a_case_by_number_or_title_words_from_any_page(api: Api
     assert numbers_found(client.get("/search", params={"q": "SR-0002"}).text)[0] == "SR-0002"
     page = client.get("/search", params={"q": "山区 供暖"}).text
     assert numbers_found(page) == ["SR-0002"]
-    assert "含“山区 供暖”的件，最相关的在前：本页 1 件" in page
+    assert "含“山区 供暖”的件共 1 件，最相关的在前" in page
     nothing = client.get("/search", params={"q": "无此字词"}).text
     assert "没有找到含“无此字词”的件" in nothing and numbers_found(nothing) == []
     # Full-width input reads as typed half-width (an input method's ＳＲ－０００２).

@@ -147,6 +147,34 @@ def test_R_S4_search_finds_cases_by_number_title_and_text(backend_api: Api) -> N
     assert found("auditor", q="小区") == ["S-2025-04"]
 
 
+def test_R_S4_search_holds_every_word_a_number_or_one_character_included(
+    backend_api: Api,
+) -> None:
+    """Each word asked is held by the case: a number beside words (S-2024 公路) narrows the
+    words to the cases so numbered, and a one-character word (障) must be in the title or the
+    text, where both had been dropped and the other words answered alone (a browser review)."""
+    api = backend_api
+    earlier_year(api)
+    register(api, "S-2025-04", 2025, "关于推进城镇老旧小区改造的建议", "加装电梯")
+
+    def found(q: str) -> list[str]:
+        response = api.get("/v1/cases", "office", q=q)
+        assert response.status_code == 200, response.text
+        return [i["number"] for i in response.json()["items"]]
+
+    assert found("S-2024 公路") == ["S-2024-01"]
+    assert found("公路 s-2023") == ["S-2023-07"]
+    assert found("S-2024-02 公路") == []  # that case's title holds no 公路
+    assert found("公路 障") == ["S-2023-07"]  # 经费保障: in one title only
+    assert found("小区 梯") == ["S-2025-04"]  # 电梯: in the text
+    assert found("小区 桥") == []
+    assert found("养护 路") == ["S-2024-01", "S-2023-07"]
+    # A total beside the page: how many cases hold the words.
+    page = api.get("/v1/cases", "office", q="公路", limit=1).json()
+    assert page["total"] == 2 and len(page["items"]) == 1
+    assert api.get("/v1/cases", "office", limit=1).json()["total"] is None  # a listing
+
+
 def test_R_S4_search_refuses_bad_input_with_problem_json(backend_api: Api) -> None:
     api = backend_api
     earlier_year(api)

@@ -63,7 +63,9 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
                 "参阅件",
                 "check",
                 required=False,
-                needed_when="在“主办单位”中选定联系代表委员的单位",
+                # R-D5's fixed day, which a late assignment has already passed (overdue from
+                # its first day): said where the clerk decides, not only on the case after.
+                needed_when="在“主办单位”中选定联系代表委员的单位；须于当年 10 月 31 日前登记联系",
             ),
             Field("assigned_on", "交办日期", "date"),
             Field("policy", "办理依据", "select", tuple((p, label("policy", p)) for p in POLICIES)),

@@ -93,8 +93,10 @@ def check_face_to_face_since_verdict(case: CaseState, reply: Reply) -> None:
     ):
         raise RuleViolation(
             "R-F2",
-            "不满意件须当面沟通后再次答复",
-            "a further reply needs a face-to-face contact after the dissatisfied verdict",
+            "不满意件须当面沟通（座谈、走访或现场视察，联系到代表委员）后再次答复；"
+            "不满意反馈之前的沟通、电话或视频都不算",
+            "a further reply needs a face-to-face contact (a meeting, a visit or a site visit) "
+            "that reached the proposer after the dissatisfied verdict",
         )
 
 

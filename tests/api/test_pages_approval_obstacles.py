@@ -47,7 +47,9 @@ def test_R_F2_a_further_reply_after_a_phone_call_only_is_said_before_it_goes_up(
     ok(api.post(f"/v1/cases/{case_id}/contacts", contact_body("FIN", "2025-04-21"), "handler_fin"))
     handler = logged_in(api, "fin_ao3", role="handler", unit="FIN")
     said = warning(handler.get(f"/cases/{case_id}").text, "reply")
-    assert said.startswith("R-F2 不满意件须当面沟通后再次答复")
+    assert said.startswith(
+        "R-F2 不满意件须当面沟通（座谈、走访或现场视察，联系到代表委员）后再次答复"
+    )
     met = {**contact_body("FIN", "2025-04-22"), "channel": "meeting"}
     ok(api.post(f"/v1/cases/{case_id}/contacts", met, "handler_fin"))
     assert warning(handler.get(f"/cases/{case_id}").text, "reply") == ""

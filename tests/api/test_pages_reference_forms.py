@@ -44,6 +44,11 @@ def test_r_d5_the_workbench_sends_a_reference_case_to_a_unit_that_can_contact(ap
     The API still takes one (R-A1 reads "or marks it a reference case")."""
     case_id = api.post("/v1/cases", case_body("REF-2"), "office").json()["case_id"]
     client = logged_in(api, "ref_clerk")
+    # Its fixed day is said where the clerk ticks it (assigned later, it is overdue at once).
+    offered = re.search(
+        r'id="form-assignment"(.*?)</form>', client.get(f"/cases/{case_id}").text, re.S
+    )
+    assert offered and "须于当年 10 月 31 日前登记联系" in offered.group(1)
     form = form_of(client, case_id, "assignment", reference="true", assigned_on="2025-02-01")
     form["policy"] = "hebei-2022"
     refused = send(client, case_id, "assignment", form)

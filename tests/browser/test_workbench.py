@@ -12,9 +12,10 @@ from typing import Any
 import httpx
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tests.browser.conftest import HEIGHT, WIDTH, Browser
+from tests.browser.conftest import HEIGHT, WIDTH, Browser, replaced
 from tests.paperwork_support import row, workbook
 
 pytestmark = pytest.mark.browser
@@ -417,3 +418,43 @@ def test_the_export_links_follow_the_year_chosen_at_once(browser: Browser) -> No
     browser.assert_quiet("the export links for another year")
     links = [str(a.get_attribute("href")) for a in browser.all("#downloads a")]
     assert links and all(f"year={other}" in href for href in links)
+
+
+def test_revoking_a_token_asks_first_and_cancelling_keeps_it(browser: Browser) -> None:
+    """管理's 吊销 and 重设密码 cannot be undone and ran at one click: a mis-aimed press cut off
+    a unit's program or logged a user out. Each asks first; 取消 sends nothing."""
+    user = "demo-handler-wat"
+    mine = f"/admin/users/{user}"
+    revoke = f"form.inline[action='{mine}/revoke']"
+
+    def live() -> list[str]:
+        fields = browser.all(f"{revoke} input[name=token_prefix]")
+        return [str(f.get_attribute("value")) for f in fields]
+
+    browser.login("demo-admin")
+    browser.open("/admin")
+    before = live()
+    browser.driver.execute_script(
+        "document.querySelector(arguments[0]).closest('details').open = true",
+        f"form[action='{mine}/token']",
+    )
+    browser.follow(browser.find(f"form[action='{mine}/token'] button[type=submit]"))
+    browser.assert_quiet("after a new token")
+    tokens = live()
+    (new,) = set(tokens) - set(before)
+    form = browser.find(f"{revoke}:has(input[value='{new}'])")
+    assert user in str(form.get_attribute("data-confirm"))
+    browser.driver.execute_script("arguments[0].closest('details').open = true", form)
+    button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    button.click()
+    asked = WebDriverWait(browser.driver, 10).until(expected_conditions.alert_is_present())
+    assert asked and new in asked.text and "不能恢复" in asked.text
+    asked.dismiss()
+    assert live() == tokens  # nothing sent: the page and its tokens as they were
+    old = browser.find("html")
+    button.click()
+    WebDriverWait(browser.driver, 10).until(expected_conditions.alert_is_present()).accept()
+    WebDriverWait(browser.driver, 30).until(lambda _: replaced(old))
+    browser.assert_quiet("after revoking")
+    assert sorted(live()) == sorted(before)
+    assert f"已吊销用户“{user}”的令牌 {new}" in browser.text()

@@ -1,8 +1,8 @@
 // banli workbench: progressive enhancement only. Every page works without this file; with it,
-// tables are walked with the arrow keys, a form's submit button cannot be pressed twice, a page
-// brought back from the browser's cache is loaded anew, a choice limits the choices it governs
-// (the 更正 form's fields follow the event chosen), and a filter's address holds only what was
-// chosen.
+// tables are walked with the arrow keys, a form's submit button cannot be pressed twice (and one
+// that cannot be undone asks first), a page brought back from the browser's cache is loaded
+// anew, a choice limits the choices it governs (the 更正 form's fields follow the event
+// chosen), and a filter's address holds only what was chosen.
 "use strict";
 
 // Back (or forward) to a page the browser kept in its cache shows it as it was: a case at an
@@ -33,6 +33,17 @@ document.addEventListener("DOMContentLoaded", function () {
       if (link) {
         event.preventDefault();
         link.focus();
+      }
+    });
+  });
+  // A form marked data-confirm asks before it is sent (管理's 吊销 and 重设密码 cannot be undone
+  // and took one click); 取消 leaves the page as it was. Registered before the guard below, so
+  // a cancelled press does not count as the one press a form gets.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
       }
     });
   });

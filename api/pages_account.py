@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from api import schemas_accounts as a
 from api.commands import context
-from api.pages_login import minutes_locked
+from api.pages_login import locked_now, minutes_locked
 from api.pages_refusals import domain_words, validation_sentence
 from api.pages_web import Posted, Staff, Svc, render, see_other
 from api.routes_accounts import clear_session_cookie
@@ -57,7 +57,9 @@ def change_own_password(request: Request, who: Staff, svc: Svc, posted: Posted) 
     except DomainError as error:
         return page(request, who, domain_words(error, LABELS), 422)
     except BadCredentials:
-        return page(request, who, "原密码不正确，密码未修改（计为一次登录失败）。", 403)
+        locked = locked_now(svc, who.user)
+        refusal = "原密码不正确，密码未修改" + (locked or "（计为一次登录失败）")
+        return page(request, who, refusal + "。", 403)
     except LoginLocked as locked:
         minutes = minutes_locked(locked, svc)
         return page(request, who, f"失败次数过多，已锁定，请 {minutes} 分钟后再试。", 429)

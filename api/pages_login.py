@@ -81,7 +81,8 @@ async def post_login(request: Request) -> Response:
         message = f"登录失败次数过多，该用户名已锁定，请 {minutes} 分钟后再试"
         return login_page(request, message, status=429, username=username)
     except BadCredentials:
-        return login_page(request, "用户名或密码错误", status=401, username=username)
+        message = "用户名或密码错误" + locked_now(svc, body.username)
+        return login_page(request, message, status=401, username=username)
     response = see_other(safe_next(form.get("next", "/")))
     set_session_cookie(response, request, svc, opened.secret)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
@@ -92,6 +93,18 @@ def minutes_locked(locked: LoginLocked, svc: Svc) -> int:
     """Whole minutes, at least one, until a locked name may try again (the pages' words; the
     API answers seconds in ``Retry-After``)."""
     return max(1, math.ceil((locked.until - svc.directory.clock()).total_seconds() / 60))
+
+
+def locked_now(svc: Svc, username: str) -> str:
+    """What a wrong password adds when it was the failure that locked ``username``: the page
+    that took the fifth said only that it was wrong, and the user learned of the lock from the
+    next attempt, their right password refused. The API's answer stays a 401 (the next one is
+    the 429)."""
+    until = svc.sessions.throttle.locked_until(username, svc.directory.clock())
+    if until is None:
+        return ""
+    minutes = minutes_locked(LoginLocked(until), svc)
+    return f"；失败次数过多，该用户名已锁定，请 {minutes} 分钟后再试"
 
 
 @router.post("/logout")

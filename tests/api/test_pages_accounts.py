@@ -72,6 +72,27 @@ def test_a_wrong_old_password_changes_nothing_and_counts_as_a_failed_login(api: 
     assert "PasswordChanged" not in audit_types(api, "wang")
 
 
+def test_the_failure_that_locks_the_name_says_so_on_both_pages(api: Api) -> None:
+    """The fifth wrong password within 15 minutes locks the name (API.md § Users and
+    sessions), yet the page that took it said only 原密码不正确 (or 用户名或密码错误): the user
+    learned of the lock from the next attempt, their right password refused."""
+    new_user(api, "wang")
+    new_user(api, "li")
+    client = browser(api)
+    page_login(client, "wang")
+    for _ in range(4):
+        assert "已锁定" not in own_change(client, "not my password", NEW).text
+    fifth = own_change(client, "not my password", NEW)
+    assert fifth.status_code == 403
+    assert "原密码不正确" in fifth.text and "已锁定，请 15 分钟后再试" in fifth.text
+    other = browser(api)
+    for _ in range(4):
+        assert "已锁定" not in page_login(other, "li", "not my password").text
+    refused = page_login(other, "li", "not my password")
+    assert refused.status_code == 401
+    assert "用户名或密码错误" in refused.text and "已锁定，请 15 分钟后再试" in refused.text
+
+
 def test_an_admin_changing_its_own_password_on_the_page_must_give_the_old_one(
     api: Api,
 ) -> None:

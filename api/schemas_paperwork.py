@@ -11,6 +11,7 @@ class RowErrorPublic(Public):
     column: str | None  # the header of the column at fault (Chinese, as in the file)
     rule: str | None  # the DOMAIN.md rule that refuses it; null for a malformed cell
     message: str  # Chinese, for the office
+    case_number: str | None  # the row's 编号 as the file writes it; null when blank (an addition)
 
 
 class ImportAnswer(Public):

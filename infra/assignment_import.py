@@ -91,6 +91,9 @@ class RowError:
     column: str | None
     rule: str | None
     message: str
+    # The row's 编号 as the file writes it (None when blank or unreadable): a clerk fixing a
+    # sheet sorted otherwise finds a row by its case sooner than by its number.
+    case_number: str | None = None
 
 
 @dataclass
@@ -165,11 +168,12 @@ class AssignmentImport:
         for count, row in enumerate(sheet.rows, start=1):
             if checked is not None and (count % 500 == 0 or count == report.rows):
                 checked(count, report.rows)
-            report.errors += [RowError(row.number, c, None, m) for c, m in row.problems]
+            number = _case_number(row)
+            report.errors += [RowError(row.number, c, None, m, number) for c, m in row.problems]
             case_id = ids[row.number]
             if case_id is not None and case_id in first_row:
                 message = f"与第 {first_row[case_id]} 行的编号重复"
-                report.errors.append(RowError(row.number, "编号", None, message))
+                report.errors.append(RowError(row.number, "编号", None, message, number))
                 continue
             if case_id is not None:
                 first_row[case_id] = row.number
@@ -179,7 +183,11 @@ class AssignmentImport:
                 errors = refused.errors if isinstance(refused, RowsRefused) else [refused.error]
                 named = {column for column, _ in row.problems}
                 # A cell already named (a formula, a merged cell) is not reported twice.
-                report.errors += [RowError(row.number, *e) for e in errors if e[0] not in named]
+                report.errors += [
+                    RowError(row.number, *e, case_number=number)
+                    for e in errors
+                    if e[0] not in named
+                ]
                 continue
             report.registered += planned.registered
             report.assigned += planned.assigned
@@ -205,6 +213,7 @@ class AssignmentImport:
                 d.rule,
                 f"{words.label(words.DEADLINE_KIND, d.kind)}应于 {d.due_on.isoformat()} 前完成，"
                 f"交办日期 {d.opened_on.isoformat()} 已过此日：该件交办即逾期",
+                case.number,
             )
             for d in due_before_opening(case, self.app.calendar())
         ]
@@ -346,6 +355,14 @@ class AssignmentImport:
             with contextlib.suppress(KeyError, AttributeError):
                 cache.get(event.originator_id, evict=True)  # type: ignore[union-attr]
         return recordings[-1].notification.id
+
+
+def _case_number(row: SheetRow) -> str | None:
+    """The row's 编号 as written, for its errors; None when blank or not text."""
+    try:
+        return text_of(row.cells.get("编号")) or None
+    except CellError:
+        return None
 
 
 def _first(events: Sequence[Any], type_name: str) -> Any:

@@ -95,6 +95,7 @@ def test_a_reference_case_assigned_after_31_october_is_imported_with_a_warning_R
     assert dry.status_code == 200 and dry.json()["errors"] == [], dry.text
     [warning] = dry.json()["warnings"]
     assert (warning["row"], warning["column"], warning["rule"]) == (3, "交办日期", "R-D5")
+    assert warning["case_number"] == "2025-041"
     assert "2025-10-31" in warning["message"] and "交办即逾期" in warning["message"]
     done = post(api, data)
     assert done.status_code == 201 and done.json()["warnings"] == [warning], done.text
@@ -132,6 +133,9 @@ def test_every_error_is_listed_with_row_column_and_rule_and_nothing_is_written(a
         (11, "标题", None),
     }
     assert all(e["message"] for e in dry.json()["errors"])
+    # Each names its row's 编号 too, as written (the clerk's sheet may be sorted otherwise).
+    numbers = {e["row"]: e["case_number"] for e in dry.json()["errors"]}
+    assert numbers[3] == "2025-102" and numbers[9] == "2025-101" and numbers[11] == "2025-109"
     head = api.head()
     refused = post(api, data)
     assert refused.status_code == 422

@@ -57,7 +57,11 @@ def test_a_file_with_errors_lists_each_by_row_column_and_rule_and_writes_nothing
     )
     assert response.status_code == 422
     table = response.text.split('id="import-errors"')[1].split("</table>")[0]
-    assert re.search(r">3</td><td>主办单位</td><td><code>R-A1</code>", table)
+    assert re.search(
+        r'>3</td><td class="nowrap">2025-312</td><td class="nowrap">主办单位</td>'
+        r'<td class="nowrap"><code>R-A1</code>',
+        table,
+    )
     # The unit by its name, as the file and the office name it (it said FIN 不能同时为主办和会办).
     assert "FIN厅 不能同时为主办和会办" in table
     assert "未导入任何内容" in response.text
@@ -70,7 +74,11 @@ def test_the_check_warns_of_a_reference_case_overdue_as_it_is_assigned_R_D5(api:
     checked = import_file(client, data, action="check")
     assert "检查通过：1 行" in checked
     table = checked.split('id="import-warnings"')[1].split("</table>")[0]
-    assert re.search(r">2</td><td>交办日期</td><td><code>R-D5</code></td><td>参阅件联系应于", table)
+    assert re.search(
+        r'>2</td><td class="nowrap">2025-321</td><td class="nowrap">交办日期</td>'
+        r'<td class="nowrap"><code>R-D5</code></td><td>参阅件联系应于',
+        table,
+    )
     assert "请注意：以下 1 行按规则交办即逾期。" in checked
 
 

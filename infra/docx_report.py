@@ -162,6 +162,7 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
         m = measures[key]
         doc.add_paragraph(
             f"{MEASURES[key]}：{m['numerator']} / {m['denominator']}（{rate_text(m)}）。"
+            + WITHHELD_NOT_PUBLISHED * (key == "disclosure_on_time_rate")
         )
 
     doc.add_heading("六、重点建议提案", level=2)
@@ -212,6 +213,11 @@ def _satisfaction_by_source(measures: dict[str, Any]) -> str:
         texts = (f"{m['numerator']} / {m['denominator']}（{rate_text(m)}）" for m in split)
         parts.append(f"{word}反馈的满意率 {next(texts)}，仅满意 {next(texts)}")
     return "满意率按反馈来源：" + "；".join(parts) + "。"
+
+
+# What 按时公开率 counts (DOMAIN.md §4: published by the deadline ÷ replies marked proactive),
+# said where it is read, as on the workbench's figure page.
+WITHHELD_NOT_PUBLISHED = "标为主动公开、后经说明理由不予公开的答复计入分母、不计入分子。"
 
 
 def _latest_verdicts(measures: dict[str, Any]) -> str:

@@ -355,6 +355,11 @@ def test_the_annual_report_states_the_year_s_figures(demo_api: Api) -> None:
     rehandled = stats["measures"]["rehandling_on_time_rate"]["denominator"]
     assert rehandled > 0 and "满意率按每件最后一次反馈计算" in text
     assert f"本年度因不满意进一步办理 {rehandled} 次" in text
+    disclosed = stats["measures"]["disclosure_on_time_rate"]
+    assert (
+        f"按时公开率：{disclosed['numerator']} / {disclosed['denominator']}" in text
+        and "不予公开的答复计入分母、不计入分子" in text
+    )
     expected = stats["measures"]["on_time_reply_rate"]
     assert [c.text for c in on_time.cells[1:3]] == [
         str(expected["numerator"]),

@@ -58,3 +58,28 @@ def test_every_figure_page_says_the_overview_s_figure(demo_api: Api) -> None:
             assert f"共 <strong>{listed}</strong> 件" in page.text, (unit, figure)
             counted_twice += listed != measure["numerator"]
     assert counted_twice, "the demo has figures that count a case more than once"
+
+
+def test_a_withheld_reply_is_outside_the_on_time_publication_figure_and_the_page_says_why(
+    demo_api: Api,
+) -> None:
+    """DOMAIN.md §4 按时公开率: published by the deadline ÷ replies marked proactive. A review
+    found the demo's fourteen proactive replies withheld with a reason counted as published on
+    time (their R-D4 deadline is met by withholding), and 满意率's 100 % beside eight 不满意
+    verdicts with nothing saying it counts each case's latest verdict."""
+    register = demo_api.get("/v1/disclosures", "office", status="withheld").json()["items"]
+    withheld = {i["number"] for i in register if i["disclosure"] == "proactive"}
+    assert withheld, "the demo withholds proactive replies"
+    client = logged_in(demo_api, "figures-reader")
+    query = {"year": 2025, "figure": "disclosure_on_time_rate", "part": "outside"}
+    page = client.get("/figures", params=query).text
+    listed = set(re.findall(r'<a href="/cases/[^"]+">([^<]+)</a>', page))
+    assert withheld <= listed
+    assert "不予公开的答复计入分母、不计入分子" in page
+    page = client.get("/figures", params={**query, "figure": "satisfaction_rate"}).text
+    basis = re.search(r'<p class="hint" id="figure-basis">(.*?)</p>', page, re.S)
+    assert (
+        basis
+        and "最后一次反馈" in basis[1]
+        and 'href="/ledger?dissatisfied=1&amp;year=2025"' in basis[1]
+    )

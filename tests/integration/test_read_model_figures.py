@@ -200,6 +200,19 @@ def test_missed_deadlines_leave_the_overdue_list_and_count_as_late_R_D8(stores: 
     )
 
 
+def _published_on_15_april(flow: Flow, reply_id: str) -> None:
+    """The office reviews the issued reply on 14 April and publishes it the next day."""
+    flow.review(reply_id, on=date(2025, 4, 14))
+    publish = cmd.PublishReply(
+        case_id=flow.id,
+        reply_id=reply_id,
+        published_on=date(2025, 4, 15),
+        url=f"https://x/{flow.id}",
+        include_original=False,
+    )
+    flow.run(publish, OFFICE)
+
+
 def test_a_deadline_still_running_is_not_yet_counted_on_time_or_late_R_D4_R_D3(
     stores: Stores,
 ) -> None:
@@ -210,15 +223,7 @@ def test_a_deadline_still_running_is_not_yet_counted_on_time_or_late_R_D4_R_D3(
     flow = Flow(app, "RUN-1")
     flow.assign("FIN", on=date(2025, 2, 1))
     reply_id = flow.replied(on=date(2025, 4, 7))  # proactive: published within 15 days
-    flow.review(reply_id, on=date(2025, 4, 14))
-    publish = cmd.PublishReply(
-        case_id=flow.id,
-        reply_id=reply_id,
-        published_on=date(2025, 4, 15),
-        url="https://x/run-1",
-        include_original=False,
-    )
-    flow.run(publish, OFFICE)
+    _published_on_15_april(flow, reply_id)
     flow.feedback("dissatisfied", on=date(2025, 5, 6))  # re-handling due 30 days later
     ProjectionRunner(app, store).run()
 
@@ -231,3 +236,34 @@ def test_a_deadline_still_running_is_not_yet_counted_on_time_or_late_R_D4_R_D3(
     assert figures(date(2025, 4, 16), "disclosure_on_time_rate") == (1, 1)  # published
     assert figures(date(2025, 5, 20), "rehandling_on_time_rate") == (0, 0)  # running
     assert figures(date(2025, 6, 30), "rehandling_on_time_rate") == (0, 1)  # past due, unmet
+
+
+def test_a_reply_withheld_is_not_counted_as_published_on_time(stores: Stores) -> None:
+    """DOMAIN.md §4 按时公开率: published by the R-D4 deadline ÷ replies marked proactive. A
+    proactive reply withheld with a reason meets its R-D4 deadline (the office acted in time),
+    yet it was not published: a review read 96.6 % with fourteen withheld replies among the
+    numerator's. It stays in the denominator (it was marked proactive) and says so."""
+    app, store = stores
+    cases = {}
+    for number in ("PUB-1", "HELD-1"):
+        flow = Flow(app, number)
+        flow.assign("FIN", on=date(2025, 2, 1))
+        cases[number] = (flow, flow.replied(on=date(2025, 4, 7)))  # proactive
+    _published_on_15_april(*cases["PUB-1"])
+    held, reply = cases["HELD-1"]
+    withhold = cmd.WithholdReply(
+        case_id=held.id,
+        reply_id=reply,
+        withheld_reason="代表不同意公开",
+        occurred_on=date(2025, 4, 10),
+    )
+    held.run(withhold, OFFICE)
+    ProjectionRunner(app, store).run()
+    [fin] = unit_stats(store, as_of=date(2025, 6, 30), year=2025)["items"]
+    m = fin["measures"]["disclosure_on_time_rate"]
+    assert (m["numerator"], m["denominator"]) == (1, 2)
+    assert (m["cases"], m["of_cases"]) == (["PUB-1"], ["HELD-1", "PUB-1"])
+    # The deadline itself was met: withholding with a reason is acting on it in time (R-D4).
+    [row] = [r for r in ledger(store, as_of=date(2025, 6, 30))["items"] if r["number"] == "HELD-1"]
+    [deadline] = [d for d in row["deadlines"] if d["kind"] == "disclosure"]
+    assert deadline["status"] == "met"

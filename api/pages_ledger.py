@@ -34,6 +34,7 @@ from api.schemas_ledger import LedgerItem
 from domain.vocabulary import LEVELS, Level, Stage
 from infra.clock import today
 from infra.directory import Principal
+from projections.ledger import SHOWN_REVERSED
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -106,9 +107,6 @@ def ledger_query(filters: LedgerFilter, **changes: Any) -> str:
 
 # Orders by the case as it stands (``projections.ledger.SORTS``): no link on a past day's page.
 SORTS_OF_NOW = frozenset({"due", "overdue"})
-# Columns whose words run against their order: 逾期天数 shows days overdue, ordered by the day
-# a case fell overdue, earliest (the most days) first; its arrow says what the reader sees.
-SHOWN_REVERSED = frozenset({"overdue"})
 
 
 def sort_link(filters: LedgerFilter, column: str, as_of: date | None) -> tuple[str, str | None]:
@@ -127,6 +125,7 @@ def sort_link(filters: LedgerFilter, column: str, as_of: date | None) -> tuple[s
     )
     if not current:
         return href, None
+    # The arrow says what the reader sees (``SHOWN_REVERSED``).
     shown_descending = filters.descending != (column in SHOWN_REVERSED)
     return href, "descending" if shown_descending else "ascending"
 

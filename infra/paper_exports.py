@@ -28,7 +28,7 @@ from projections.commitments import NAME as COMMITMENTS
 from projections.commitments import open_commitments
 from projections.core import ViewReader
 from projections.ledger import NAME as LEDGER
-from projections.ledger import ledger
+from projections.ledger import SHOWN_REVERSED, ledger
 from projections.unit_facts import NAME as FACTS
 from projections.unit_facts import unit_stats, visit_compliance_report
 
@@ -448,7 +448,8 @@ def order(q: ExportQuery) -> str | None:
     """How the rows are ordered, in words, where not by number (a 台账 sorted on the page)."""
     if q.sort == "number" and not q.descending:
         return None
-    return words.LEDGER_SORT.get(q.sort, q.sort) + ("（降序）" if q.descending else "（升序）")
+    shown_descending = q.descending != (q.sort in SHOWN_REVERSED)
+    return words.LEDGER_SORT.get(q.sort, q.sort) + ("（降序）" if shown_descending else "（升序）")
 
 
 def export(

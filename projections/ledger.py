@@ -55,6 +55,10 @@ SORTS = {
     "overdue": "next_due_on",
 }
 NUMERIC_SORTS = frozenset({"stage_order", "year"})
+# Orders whose column's words run against their key: 逾期天数 shows days overdue, ordered by the
+# due day, earliest (the most days) first. A page's arrow and an export's 排列顺序 say what the
+# reader sees (an export sorted most overdue first had said 逾期天数（升序）).
+SHOWN_REVERSED = frozenset({"overdue"})
 # The orders that follow a case's deadlines: a handler's (``overdue_of``) follow the deadlines
 # its own unit owes, as its overdue filter does (``UNITS``' own columns).
 OWED_SORTS = frozenset({"next_due_on"})

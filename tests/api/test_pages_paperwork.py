@@ -187,5 +187,14 @@ def test_the_ledger_page_exports_in_its_own_order(api: Api) -> None:
     ascending = load_workbook(io.BytesIO(client.get(link.replace("&descending=true", "")).content))
     rows = ascending.worksheets[0].iter_rows(min_row=2, values_only=True)
     assert [r[0] for r in rows] == ["P-422", "P-421"]
+    # 逾期天数 runs against the due day: its ascending order (by due day) is the most overdue
+    # first, which the page marks ▼, and the sheet said 升序 (a review's export).
+    most_overdue = load_workbook(
+        io.BytesIO(client.get(link.replace("sort=due&descending=true", "sort=overdue")).content)
+    )
+    rows = most_overdue.worksheets[0].iter_rows(min_row=2, values_only=True)
+    assert [r[0] for r in rows] == ["P-422", "P-421"]
+    basis = {r[0]: r[1] for r in most_overdue["说明"].iter_rows(values_only=True)}
+    assert basis["排列顺序"] == "逾期天数（降序）"
     plain = load_workbook(io.BytesIO(client.get("/v1/exports/ledger.xlsx?year=2025").content))
     assert "排列顺序" not in {r[0] for r in plain["说明"].iter_rows(values_only=True)}

@@ -36,11 +36,11 @@ from projections.ledger_summary import (
 
 def scoped(who: Principal, filters: LedgerFilter) -> dict[str, Any]:
     """The ledger's filters as ``who`` may read them (a handler: its unit's cases, its own
-    overdue deadlines)."""
+    overdue deadlines; a unit chosen: that unit's overdue deadlines)."""
     return {
         **filters.selection(),
         "unit": own_unit(who, filters.unit),
-        "overdue_of": overdue_of(who),
+        "overdue_of": overdue_of(who, filters.unit),
     }
 
 

@@ -57,10 +57,12 @@ def own_unit(who: Principal, unit: str | None) -> str | None:
     return who.unit
 
 
-def overdue_of(who: Principal) -> str | None:
+def overdue_of(who: Principal, unit: str | None = None) -> str | None:
     """Whose deadlines make a case overdue for ``who``: a handler's own unit's (another unit
-    late on a case it co-handles is not its lateness), anyone else's any unit's."""
-    return who.unit if who.role == "handler" else None
+    late on a case it co-handles is not its lateness); for anyone else the ``unit`` chosen, if
+    any (a supervisor reading one unit's 台账 chases that unit: it had read 13 cases where the
+    lead unit was late and the chosen one in time), else any unit's."""
+    return who.unit if who.role == "handler" else unit
 
 
 def paged(read: Callable[[], dict[str, Any]]) -> dict[str, Any]:

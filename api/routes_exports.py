@@ -137,7 +137,7 @@ def export_ledger(
     unit = own_unit(who, unit)
     query = ExportQuery(
         as_of, year, unit, kind, position, stage=stage, overdue=overdue, level=level, key=key,
-        under_supervision=under_supervision, overdue_of=overdue_of(who), awaiting=awaiting,
+        under_supervision=under_supervision, overdue_of=overdue_of(who, unit), awaiting=awaiting,
         unit_role=unit_role, dissatisfied=dissatisfied, sort=sort, descending=descending,
     )  # fmt: skip
     return _xlsx(svc, "ledger", query)

@@ -49,7 +49,7 @@ class ExportQuery:
     level: str | None = None
     key: bool | None = None
     under_supervision: bool | None = None
-    overdue_of: str | None = None  # a handler's file: its own unit's overdue deadlines
+    overdue_of: str | None = None  # the unit whose overdue deadlines count (``unit``'s)
     awaiting: str | None = None  # a decision pending: a key of ``paper_labels.AWAITING``
     unit_role: str | None = None  # lead | co | split | reference: the unit's part
     dissatisfied: bool | None = None  # R-S2: declared 不满意 by as_of
@@ -427,7 +427,8 @@ def scope(q: ExportQuery, names: UnitNames, *, by_kind: bool = True) -> list[tup
     if q.stage is not None:
         found.append(("阶段", words.STAGE.get(q.stage, q.stage)))
     if q.overdue is not None:
-        whose = "（本单位的期限）" if q.overdue_of else ""
+        # The 承办单位 above: a handler's own, or the one a supervisor chose.
+        whose = "（该单位的期限）" if q.overdue_of else ""
         found.append((f"有逾期期限{whose}", words.YES_NO[q.overdue]))
     if q.level is not None:
         found.append(("级别", words.LEVEL.get(q.level, q.level)))

@@ -128,3 +128,25 @@ def test_the_pages_say_whose_days_and_which_start_passed_the_due_day_R_S1_R_D5(
     assert (
         "起算时已过到期日" not in logged_in(api, "ban_7").get(f"/cases/{on_time['case_id']}").text
     )
+
+
+def test_the_office_filtering_one_unit_sees_that_units_lateness_R_S1(api: Api) -> None:
+    """A review's supervisor filtered the 台账 by 财政厅 and 有逾期 and read 13 cases, 逾期 up
+    to 573 天, where 财政厅's own opinions were all in time and the lead unit was late: chased,
+    the wrong unit. With a unit chosen, the office reads that unit's lateness, as the unit's own
+    handler does; without one, every unit's."""
+    cases(api)
+    assert numbers(api, "/v1/ledger", "office", unit="FIN", overdue="true") == ["OWN-2"]
+    assert numbers(api, "/v1/ledger", "office", unit="FIN", overdue="false") == ["OWN-1"]
+    assert numbers(api, "/v1/ledger", "office", unit="HOU", overdue="true") == ["OWN-1", "OWN-2"]
+    [own_1] = api.get("/v1/ledger", "office", as_of=AS_OF, unit="FIN", overdue="false").json()[
+        "items"
+    ]
+    assert own_1["days_overdue"] == 0 and own_1["overdue_deadlines"] == []
+    sheet = api.get("/v1/exports/ledger.xlsx", "office", as_of=AS_OF, unit="FIN", overdue="true")
+    book = load_workbook(BytesIO(sheet.content))
+    assert [r[0] for r in list(book["建议办理台账"].iter_rows(values_only=True))[1:]] == ["OWN-2"]
+    basis = {r[0]: r[1] for r in book["说明"].iter_rows(values_only=True)}
+    assert basis["筛选：有逾期期限（该单位的期限）"] == "是"
+    page = logged_in(api, "ban_5").get("/ledger", params={"unit": "FIN", "overdue": "1"}).text
+    assert "逾期天数（所选单位）" in page and "OWN-2" in page and "OWN-1" not in page

@@ -30,6 +30,7 @@ from api.pages_web import (
 )
 from domain.business_day import CHINA
 from domain.checks import case_number_form
+from domain.directory import User
 from infra.clock import today
 from infra.directory import Principal
 from projections.audit_trail import correction_day
@@ -90,17 +91,22 @@ def _quota(event_type: str, data: dict[str, Any]) -> bool:
 
 
 def not_case_subject(
-    event_type: str, data: dict[str, Any], units: dict[str, str], numbers: dict[str, str]
+    event_type: str,
+    data: dict[str, Any],
+    units: dict[str, str],
+    numbers: dict[str, str],
+    account: str = "",
 ) -> str:
     """What an event of no case is about, for the 对象 column: a unit's quota by the unit's
     name and year, a proposer link's grant by its case's number; else the user, unit or name
-    it records, or the calendar's year."""
+    it records, or the calendar's year; else the account whose stream it is (``account``: a
+    password reset or a token names no user in its data, and the column was empty)."""
     if _quota(event_type, data):
         return f"{units.get(data['unit'], data['unit'])} {data['year']} 年"
     if event_type == LINK_GRANTED:
         return f"{numbers.get(data['case_id'], data['case_id'])} 的专属链接"
     found = data.get("username") or data.get("code") or data.get("name") or data.get("year")
-    return str(found or "")
+    return str(found or account)
 
 
 def decision_word(event_type: str, data: dict[str, Any]) -> str:
@@ -217,10 +223,21 @@ def _names(svc: Svc, events: list[Any], users: Sequence[str] = ()) -> dict[str, 
     quotas = [data["unit"] for kind, data in held if _quota(kind, data)]
     linked = [data["case_id"] for kind, data in held if kind == LINK_GRANTED]
     return {
+        "accounts": _accounts(svc, {str(_get(e, "case_id")) for e in events}),
         "numbers": queries.case_numbers(svc, [*(_get(e, "case_id") for e in events), *linked]),
         "people": queries.people_names(svc, [*(_get(a, "user") for a in actors), *users]),
         "units": queries.unit_names(svc, [*(_get(a, "unit") for a in actors), *quotas]),
         "china_hour": china_hour,
+    }
+
+
+def _accounts(svc: Svc, streams: set[str]) -> dict[str, str]:
+    """The usernames of the user accounts among ``streams`` (a user's stream id is made from
+    its name, ``User.create_id``)."""
+    return {
+        stream: username
+        for username in svc.directory.usernames()
+        if (stream := str(User.create_id(username))) in streams
     }
 
 

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.pages_audit import china_hour
 from infra.clock import china_date, today
+from tests.api.accounts_support import new_user
 from tests.api.conftest import Api, case_body, contact_body, register_and_assign
 from tests.api.test_pages import csrf_of, logged_in
 from tests.api.test_pages_override import returned_reply
@@ -296,3 +297,16 @@ def test_the_event_log_names_a_proposer_links_grant_by_its_case_R_X1(api: Api) -
     rows = [r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "专属链接登记" in r]
     assert len(rows) == 1 and "ProposerLinkGranted" not in page
     assert "AU-51 的专属链接" in rows[0] and "/cases/" not in rows[0]
+
+
+def test_the_event_log_names_the_user_a_password_reset_or_token_is_for_R_X1(api: Api) -> None:
+    """A review reset demo-handler-cul's password and issued demo-handler-wat a token: the log
+    read 修改密码 · 演示管理员 and 发放令牌 with 对象 empty, so nobody could say whose."""
+    new_user(api, "li_si", role="handler", unit="FIN")
+    body = {"new_password": "another pass phrase"}
+    assert api.post("/v1/users/li_si/password", body, "admin").status_code == 201
+    assert api.post("/v1/users/li_si/tokens", {}, "admin").status_code == 201
+    page = logged_in(api, "shen_ji_7", role="auditor").get("/audit?tab=log").text
+    rows = re.findall(r"<tr>.*?</tr>", page, re.S)
+    for word in ("修改密码", "发放令牌"):
+        assert any(word in r and "li_si" in r for r in rows), [r for r in rows if word in r]

@@ -170,6 +170,8 @@ def test_disclosure_consent_through_the_form_R_P2_R_P4(api: Api) -> None:
     }
     sent = browser.post(f"/proposer/cases/{case_id}/disclosure-preference", data=form)
     assert sent.status_code == 200 and "答复不同意公开" in sent.text  # after the redirect
+    # Its 答复公开 time limit no longer reads 办理中, as if publishing were on its way.
+    assert disclosure_limit(sent.text).endswith("不公开（您已表示不同意）")
     # The proposer's refusal binds: neither the office's review nor publishing can approve
     # it (R-P2); the reply is withheld instead.
     review = {"reply_id": api.case(case_id)["replies"][0]["reply_id"], "approved": True}
@@ -233,6 +235,19 @@ def test_a_withheld_reply_is_said_to_be_withheld_to_its_proposer_R_P5(api: Api) 
     page = opened(api, token).get("/proposer").text
     assert "该答复不予公开" in page
     assert 'id="withheld-' in page and "您的意见仍会记录" in page
+    assert disclosure_limit(page).endswith("不予公开")  # not 按期办结 above 该答复不予公开
+
+
+def disclosure_limit(page: str) -> str:
+    """The 答复公开 line of the page's 办理时限, as text."""
+    found = re.search(r'<ul class="deadlines">(.*?)</ul>', page, re.S)
+    assert found
+    lines = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", li)).strip()
+        for li in re.findall(r"<li>(.*?)</li>", found[1], re.S)
+    ]
+    [line] = [li for li in lines if li.startswith("答复公开")]
+    return line
 
 
 def uploaded_letter(api: Api, case_id: str, reply_id: str) -> str:

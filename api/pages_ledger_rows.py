@@ -117,8 +117,15 @@ def ledger_rows(
             # not in the key-case measures; it wore 重点 with an empty hover.
             title += f' <span class="tag repeat" title="{REPEAT_HINT}">多年多次</span>'
         elif r.key:
-            leader = escape(r.leader_in_charge or "")
-            title += f' <span class="tag key" title="{leader}">重点</span>'
+            title += ' <span class="tag key"'
+            if r.leader_in_charge:
+                # R-S1 lists the leader in charge among the ledger's contents: written out, as
+                # the case page's tag had it on hover only (and paper has no hover).
+                leader = escape(r.leader_in_charge)
+                title += f' title="包案领导 {leader}">重点</span>'
+                title += f' <span class="leader">包案 {leader}</span>'
+            else:
+                title += ">重点</span>"
         if r.under_supervision:
             title += ' <span class="tag bad">挂账督办</span>'
         if r.merged_with:

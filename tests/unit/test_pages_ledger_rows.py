@@ -79,7 +79,11 @@ def test_a_key_supervised_reference_case_carries_its_tags_and_split_units_R_S3()
         last_reminded_on=date(2025, 6, 3),
     )
     html = str(ledger_rows([row], NAMES, ""))
-    assert ' <span class="tag key" title="王&#34;副厅长&#34;">重点</span>' in html
+    # R-S1: the leader in charge is on the ledger, not only on hover (nor lost on paper).
+    assert (
+        ' <span class="tag key" title="包案领导 王&#34;副厅长&#34;">重点</span>'
+        ' <span class="leader">包案 王&#34;副厅长&#34;</span>'
+    ) in html
     assert ' <span class="tag bad">挂账督办</span>' in html
     assert ' <span class="tag" title="最近一次 2025-06-03">已催办 3 次</span>' in html
     assert cells(html)[4] == (

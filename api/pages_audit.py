@@ -181,6 +181,9 @@ VERIFY_STAGES = {
 
 # Runs listed under the latest one: the record of the checks made.
 RUNS_SHOWN = 10
+# How the findings of what is derived from the events begin: the read models'
+# (``infra.view_audit``) and the audit trail's (``infra.trail_audit``).
+DERIVED_FINDINGS = ("读模型", "审计日志")
 
 
 def _verify_tab(svc: Svc) -> dict[str, Any]:
@@ -192,9 +195,19 @@ def _verify_tab(svc: Svc) -> dict[str, Any]:
         "run": run,
         "runs": runs,
         "verification": run.result if run else None,
+        "views_follow": run is not None and _views_follow(run.result),
         "stages": VERIFY_STAGES,
         "starters": queries.people_names(svc, [r.started_by for r in runs]),
     }
+
+
+def _views_follow(result: dict[str, Any] | None) -> bool:
+    """Whether the findings of the audit trail and the read models may follow from a changed
+    event: both kinds were found. A review's auditor read the views' 按事件应为 of a tampered
+    event as the truth."""
+    reasons = [str(f["reason"]) for f in (result or {}).get("findings", [])]
+    derived = [r.startswith(DERIVED_FINDINGS) for r in reasons]
+    return any(derived) and not all(derived)
 
 
 @router.post("/audit/verify")

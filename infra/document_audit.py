@@ -12,7 +12,7 @@ from typing import Any
 
 from infra.application import BanliApplication
 from infra.documents import DocumentStore
-from projections.chain_check import Finding
+from projections.chain_check import Finding, said
 
 TOPIC = "domain.case:Case.DocumentAttached"
 PAGE = 500
@@ -49,12 +49,19 @@ def _problem(documents: DocumentStore, document_id: str, sha256: str) -> str | N
     try:
         stored = documents.get(sha256)
     except Exception as error:  # undecryptable or unreadable bytes are not the file either
-        return f"the file of document {document_id} cannot be read: {error!r}"
+        return said(
+            f"文件 {document_id} 无法读出",
+            f"the file of document {document_id} cannot be read: {error!r}",
+        )
     if stored is None:
-        return f"the file of document {document_id} is missing from the document store"
+        return said(
+            f"文件 {document_id} 已不在文件库中：被删除",
+            f"the file of document {document_id} is missing from the document store",
+        )
     if hashlib.sha256(stored).hexdigest() != sha256:
-        return (
+        return said(
+            f"文件 {document_id} 的内容与其事件记录的 SHA-256 不符：文件被改动或调换",
             f"the stored file of document {document_id} no longer hashes to the SHA-256 its "
-            "event recorded: it was changed or swapped"
+            "event recorded: it was changed or swapped",
         )
     return None

@@ -18,7 +18,7 @@ from infra.verify_runs import Progress
 from infra.view_feed import decode
 from infra.view_store import ViewStoreBase
 from projections.audit_trail import AUDIT, AuditTrailView
-from projections.chain_check import Finding, UnreadableEvent
+from projections.chain_check import Finding, UnreadableEvent, said
 
 PAGE = 2000
 MAX_FINDINGS = 20
@@ -76,7 +76,14 @@ def check_trail(
             if changed:
                 findings.append(Finding(notification.id, changed))
         findings += [
-            Finding(p, f"the audit trail has a row at {p} for no event") for p in sorted(stored)
+            Finding(
+                p,
+                said(
+                    f"审计日志在位置 {p} 有一行，却没有对应的事件：审计日志被插入记录",
+                    f"the audit trail has a row at {p} for no event",
+                ),
+            )
+            for p in sorted(stored)
         ]
         start = last + 1
     return TrailCheck(checked, tuple(findings[:MAX_FINDINGS]))
@@ -85,7 +92,10 @@ def check_trail(
 def _changed(wanted: dict[str, Any], found: dict[str, Any] | None) -> str | None:
     position = wanted["position"]
     if found is None:
-        return f"the audit trail has no row for the event at {position}"
+        return said(
+            f"位置 {position} 的事件在审计日志中没有对应的行：审计日志被删除记录",
+            f"the audit trail has no row for the event at {position}",
+        )
     differ = [k for k in wanted if k not in TEXTS and found.get(k) != wanted[k]]
     # The same text is the same value: rows written since the trail's JSON became compact are
     # not parsed (two parses an event were a sixth of a verify's trail check at 10⁶ events).
@@ -95,9 +105,11 @@ def _changed(wanted: dict[str, Any], found: dict[str, Any] | None) -> str | None
         if wanted.get(k) != found.get(k) and not _agree(_json(wanted.get(k)), _json(found.get(k)))
     ]
     if differ:
-        return (
+        return said(
+            f"审计日志位置 {position} 的行与其事件不符（{', '.join(differ)}）："
+            "审计人员看到的记录已在数据库中被改动",
             f"the audit trail's row at {position} differs from its event ({', '.join(differ)}): "
-            "what auditors read was changed in the database"
+            "what auditors read was changed in the database",
         )
     return None
 

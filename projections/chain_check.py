@@ -18,6 +18,12 @@ from projections.tamper_chain import GENESIS, ChainEntry, link
 MAX_FINDINGS = 20
 
 
+def said(zh: str, en: str) -> str:
+    """A finding in the auditor's words first (the 审计 page shows it as it is), and in
+    English after, as the view checks say theirs (``infra/view_audit.py``)."""
+    return f"{zh}（{en}）"
+
+
 class AnchoredHead(Protocol):
     """A chain head published outside the database: the hash after the event at ``position``."""
 
@@ -95,26 +101,46 @@ class _Pass:
             if (self.last, self.previous) != (anchor.position, anchor.head):
                 self.find(
                     anchor.position,
-                    f"the store no longer matches the anchor of position {anchor.position} "
-                    f"(anchored {anchor.anchored_at}): an event or index row at or before it "
-                    "was changed, deleted or inserted",
+                    said(
+                        f"库中事件与位置 {anchor.position} 的外部锚点（{anchor.anchored_at} 发布）"
+                        "不符：该位置及以前的事件或索引行被改动、删除或插入",
+                        f"the store no longer matches the anchor of position {anchor.position} "
+                        f"(anchored {anchor.anchored_at}): an event or index row at or before it "
+                        "was changed, deleted or inserted",
+                    ),
                 )
             self.next_anchor += 1
 
     def missing_rows(self, before: float) -> None:
         while self.next_row < len(self.covered) and self.covered[self.next_row] < before:
             position = self.covered[self.next_row]
-            self.find(position, f"the chain covers position {position}; the store has no event")
+            self.find(
+                position,
+                said(
+                    f"防篡改链记有位置 {position}，库中却没有该事件：事件被删除",
+                    f"the chain covers position {position}; the store has no event",
+                ),
+            )
             self.next_row += 1
 
     def orphan(self, row: OrphanIndexRow) -> None:
-        self.find(row.position, f"the time index has a row at {row.position} without an event")
+        self.find(
+            row.position,
+            said(
+                f"时间索引在位置 {row.position} 有一行，库中却没有该事件",
+                f"the time index has a row at {row.position} without an event",
+            ),
+        )
 
     def unreadable(self, item: UnreadableEvent) -> None:
         self.settle_anchors(item.position)
         self.missing_rows(item.position)
         self.find(
-            item.position, f"the stored event at {item.position} cannot be read: {item.error}"
+            item.position,
+            said(
+                f"位置 {item.position} 的事件无法读出",
+                f"the stored event at {item.position} cannot be read: {item.error}",
+            ),
         )
         # No link can be computed from here on: later positions are not reported again.
         self.chain_broken = True
@@ -130,7 +156,10 @@ class _Pass:
         if not isinstance(entry.state, bytes):  # every write stores bytes
             self.find(
                 entry.position,
-                f"the stored event at {entry.position} holds text where its bytes were written",
+                said(
+                    f"位置 {entry.position} 的事件存的是文字，而写入的是字节：事件被改写",
+                    f"the stored event at {entry.position} holds text where its bytes were written",
+                ),
             )
             entry = replace(entry, state=str(entry.state).encode("utf-8", "surrogateescape"))
         self.previous = link(self.previous, entry)
@@ -139,7 +168,13 @@ class _Pass:
         if self.next_row == len(self.covered):
             return  # events the chain view has not reached yet: anchors and the index judge them
         if self.covered[self.next_row] != entry.position:
-            self.find(entry.position, f"event {entry.position} is not in the chain (inserted)")
+            self.find(
+                entry.position,
+                said(
+                    f"位置 {entry.position} 的事件不在防篡改链中：事件是后插入的",
+                    f"event {entry.position} is not in the chain (inserted)",
+                ),
+            )
             return
         self.next_row += 1
         if not self.chain_broken and self.chain[entry.position] != self.previous:
@@ -147,18 +182,31 @@ class _Pass:
             self.chain_broken = True
             self.find(
                 entry.position,
-                f"the stored event or its index row at {entry.position} does not match the chain",
+                said(
+                    f"位置 {entry.position} 的事件或其索引行与防篡改链不符：该事件在写入后被改动",
+                    f"the stored event or its index row at {entry.position} does not match the "
+                    "chain",
+                ),
             )
 
     def check_index(self, entry: ChainEntry) -> None:
         index = entry.index
         if index is None:
-            self.find(entry.position, f"event {entry.position} has no row in the time index")
+            self.find(
+                entry.position,
+                said(
+                    f"位置 {entry.position} 的事件在时间索引中没有对应的行",
+                    f"event {entry.position} has no row in the time index",
+                ),
+            )
         elif (index.originator_id, index.version) != (entry.originator_id, entry.version):
             self.find(
                 entry.position,
-                f"the time index row at {entry.position} names {index.originator_id} "
-                f"v{index.version}; the event is {entry.originator_id} v{entry.version}",
+                said(
+                    f"位置 {entry.position} 的时间索引行与事件不符：索引行被改动",
+                    f"the time index row at {entry.position} names {index.originator_id} "
+                    f"v{index.version}; the event is {entry.originator_id} v{entry.version}",
+                ),
             )
 
     def result(self) -> Verification:

@@ -5,8 +5,10 @@ Beijing time."""
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -310,3 +312,33 @@ def test_the_event_log_names_the_user_a_password_reset_or_token_is_for_R_X1(api:
     rows = re.findall(r"<tr>.*?</tr>", page, re.S)
     for word in ("修改密码", "发放令牌"):
         assert any(word in r and "li_si" in r for r in rows), [r for r in rows if word in r]
+
+
+def test_a_changed_event_is_said_as_a_change_in_chinese_at_a_linked_position_R_X2(
+    api: Api, tmp_path: Path
+) -> None:
+    """A review's auditor edited a stored event: the page said 不完整 (a check cut short?), the
+    chain's reason in English, positions unlinked, and the read models' 按事件应为 (the tampered
+    value) as if the views had been changed."""
+    register_and_assign(api, "TP-1")
+    with sqlite3.connect(tmp_path / "data" / "events.sqlite3") as conn:
+        [(position, state)] = [
+            (p, bytes(s))
+            for p, s in conn.execute("SELECT rowid, state FROM stored_events")
+            if b'"TP-1"' in bytes(s)
+        ]
+        conn.execute(
+            "UPDATE stored_events SET state = ? WHERE rowid = ?",
+            (state.replace(b'"TP-1"', b'"TP-9"'), position),
+        )
+    client = logged_in(api, "shen_ji_8", role="auditor")
+    client.post("/audit/verify", data={"_csrf": csrf_of(client, "/audit?tab=verify")})
+    deadline = time.monotonic() + 30
+    while 'id="verify-result"' not in (page := client.get("/audit?tab=verify").text):
+        assert time.monotonic() < deadline, page
+        time.sleep(0.05)
+    link = f'<a href="/audit?tab=log&amp;after={position - 1}">{position}</a>'
+    assert f'id="verify-result">发现改动：第一个异常位置 {link}。' in page
+    assert f"位置 {position} 的事件或其索引行与防篡改链不符" in page
+    assert 'id="verify-views-follow"' in page and "请先查明被改动的事件" in page
+    assert "不完整" not in page

@@ -46,3 +46,21 @@ def test_index_rows_must_match_their_events() -> None:
     found = verify([entry(1, index=False), OrphanIndexRow(2), entry(3)], {})
     assert [f.position for f in found.findings] == [1, 2]
     assert found.events_checked == 2
+
+
+def test_each_finding_is_said_in_chinese_first_for_the_auditor_R_X2() -> None:
+    """The 审计 page shows a finding's reason as it is: a review's auditor read "the stored
+    event or its index row at 3267 does not match the chain" on a Chinese page."""
+    chained = [entry(1), entry(3)]
+    anchored = Head(4, "0" * 64)
+    found = verify(
+        [entry(1, index=False), entry(2), entry(3), OrphanIndexRow(5)],
+        chain_of(chained),
+        [anchored],
+    )
+    reasons = [f.reason for f in found.findings]
+    assert len(reasons) >= 4
+    for reason in reasons:
+        assert "\u4e00" <= reason[0] <= "\u9fff", reason  # Chinese first, English after
+    broken = verify([entry(1), entry(2)], chain_of([entry(1), entry(3, version=2)]))
+    assert any("防篡改链" in f.reason for f in broken.findings), broken.findings

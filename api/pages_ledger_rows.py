@@ -25,7 +25,9 @@ from api.schemas_ledger import (
 )
 from projections.ledger import REPEAT_SOURCE
 
-CLOSED = '<span class="muted">已办结，无需催办</span>'
+# A closed case is not chased: said in the column's width (已办结，无需催办 ran past the
+# table's edge); its stage is beside it.
+CLOSED = '<span class="muted" title="已办结，无需催办">无需催办</span>'
 REPEAT_HINT = "多年多次提出（R-S4）：与往年件相似，办公室已确认"
 NOTHING = Markup("")
 
@@ -169,6 +171,6 @@ def ledger_rows(
                 else CLOSED
             )
             # Forms are not printed: nor is their column (an empty one on paper).
-            out.append(f'      <td class="no-print">\n{form}      </td>\n')
+            out.append(f'      <td class="no-print remind">\n{form}      </td>\n')
         out.append("    </tr>\n")
     return Markup("".join(out))

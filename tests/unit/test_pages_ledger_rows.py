@@ -125,8 +125,11 @@ def test_supervision_rows_offer_a_reminder_only_while_the_case_is_open_R_S2() ->
     first, second, third = html.split("</tr>")[:3]
     assert 'action="/cases/back/forms/reminder"' in third
     assert 'action="/cases/open/forms/reminder"' in first and 'id="means-1"' in first
-    assert csrf in first and "已办结" not in first
-    assert "<form" not in second and '<span class="muted">已办结，无需催办</span>' in second
+    assert csrf in first and "无需催办" not in first
+    assert "<form" not in second
+    assert '<span class="muted" title="已办结，无需催办">无需催办</span>' in second
+    # The column keeps its button and words on one line (banli.css: td.remind).
+    assert all('<td class="no-print remind">' in row for row in (first, second, third))
     assert "<form" not in str(ledger_rows(rows, NAMES, ""))  # no 催办 column elsewhere
 
 

@@ -34,7 +34,8 @@ def test_a_case_back_under_supervision_is_listed_and_chased_R_Rv1_R_S3(api: Api)
     row = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "SUP-1" in r)
     assert f'action="/cases/{case_id}/forms/reminder"' in row
     # On paper: no forms, no empty 催办 column, no export buttons.
-    assert '<td class="no-print">' in row and '<th scope="col" class="no-print">催办</th>' in page
+    assert '<td class="no-print remind">' in row
+    assert '<th scope="col" class="no-print">催办</th>' in page
     assert page.count('class="button no-print"') == 3  # the 台账 link and two exports
     assert 'id="form-reminder"' in client.get(f"/cases/{case_id}").text
 

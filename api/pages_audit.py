@@ -236,7 +236,9 @@ def _names(svc: Svc, events: list[Any], users: Sequence[str] = ()) -> dict[str, 
     quotas = [data["unit"] for kind, data in held if _quota(kind, data)]
     linked = [data["case_id"] for kind, data in held if kind == LINK_GRANTED]
     return {
-        "accounts": _accounts(svc, {str(_get(e, "case_id")) for e in events}),
+        "accounts": _accounts(
+            svc, {str(_get(e, "case_id")) for e in events if _get(e, "type") in NOT_CASES}
+        ),
         "numbers": queries.case_numbers(svc, [*(_get(e, "case_id") for e in events), *linked]),
         "people": queries.people_names(svc, [*(_get(a, "user") for a in actors), *users]),
         "units": queries.unit_names(svc, [*(_get(a, "unit") for a in actors), *quotas]),
@@ -246,7 +248,10 @@ def _names(svc: Svc, events: list[Any], users: Sequence[str] = ()) -> dict[str, 
 
 def _accounts(svc: Svc, streams: set[str]) -> dict[str, str]:
     """The usernames of the user accounts among ``streams`` (a user's stream id is made from
-    its name, ``User.create_id``)."""
+    its name, ``User.create_id``): every user's id is made, so only for a page that holds an
+    event of no case (most pages of the log hold none)."""
+    if not streams:
+        return {}
     return {
         stream: username
         for username in svc.directory.usernames()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import math
 import secrets
+from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -92,7 +93,11 @@ async def post_login(request: Request) -> Response:
 def minutes_locked(locked: LoginLocked, svc: Svc) -> int:
     """Whole minutes, at least one, until a locked name may try again (the pages' words; the
     API answers seconds in ``Retry-After``)."""
-    return max(1, math.ceil((locked.until - svc.directory.clock()).total_seconds() / 60))
+    return _minutes_until(locked.until, svc)
+
+
+def _minutes_until(until: datetime, svc: Svc) -> int:
+    return max(1, math.ceil((until - svc.directory.clock()).total_seconds() / 60))
 
 
 def locked_now(svc: Svc, username: str) -> str:
@@ -103,8 +108,7 @@ def locked_now(svc: Svc, username: str) -> str:
     until = svc.sessions.throttle.locked_until(username, svc.directory.clock())
     if until is None:
         return ""
-    minutes = minutes_locked(LoginLocked(until), svc)
-    return f"；失败次数过多，该用户名已锁定，请 {minutes} 分钟后再试"
+    return f"；失败次数过多，该用户名已锁定，请 {_minutes_until(until, svc)} 分钟后再试"
 
 
 @router.post("/logout")

@@ -40,7 +40,7 @@ from infra.verify_runs import Progress
 from infra.view_store import ViewStoreBase
 from infra.view_suspects import suspects
 from projections import registry
-from projections.chain_check import Finding
+from projections.chain_check import Finding, said
 from projections.core import Table, ViewReader
 from projections.ledger import CASES as LEDGER_CASES
 
@@ -258,14 +258,14 @@ def _differs(
     zh = f"读模型 {table.name} 中 {{case}} 的记录与其事件不符"
     changed = "页面、统计、导出或公开所示已在数据库中被改动"
     if len(found) != len(wanted):
-        return (
-            f"{zh}：库中 {len(found)} 行，按事件应为 {len(wanted)} 行；{changed}"
-            f"（{where} are {len(found)} where its events give {len(wanted)}）"
+        return said(
+            f"{zh}：库中 {len(found)} 行，按事件应为 {len(wanted)} 行；{changed}",
+            f"{where} are {len(found)} where its events give {len(wanted)}",
         )
     apart = _columns_apart(table, sorted(found, key=repr), sorted(wanted, key=repr))
-    said = "；".join(f"{c} 库中为 {_short(a)}，按事件应为 {_short(b)}" for c, a, b in apart[:3])
+    cells = "；".join(f"{c} 库中为 {_short(a)}，按事件应为 {_short(b)}" for c, a, b in apart[:3])
     columns = ", ".join(c for c, _, _ in apart)
-    return f"{zh}：{said}；{changed}（{where} differ from its events ({columns})）"
+    return said(f"{zh}：{cells}；{changed}", f"{where} differ from its events ({columns})")
 
 
 def _short(value: Any) -> str:

@@ -20,7 +20,8 @@ MAX_FINDINGS = 20
 
 def said(zh: str, en: str) -> str:
     """A finding in the auditor's words first (the 审计 page shows it as it is), and in
-    English after, as the view checks say theirs (``infra/view_audit.py``)."""
+    English after: every check's findings (the chain's, the trail's, the documents', the
+    views')."""
     return f"{zh}（{en}）"
 
 

@@ -206,6 +206,8 @@ def test_a_published_reply_the_proposer_refused_says_it_left_the_register_R_P2(a
     assert sent.status_code == 200
     assert "您已表示不同意公开，公开目录已不再列出该答复" in sent.text
     assert "查看公开的答复" not in sent.text and "如不同意公开，请选" not in sent.text
+    # Its time limit says the same, not 不公开 beside 已于 … 公开.
+    assert disclosure_limit(sent.text).endswith("已从公开目录撤下（您已表示不同意）")
 
 
 def test_a_proposals_consent_is_said_of_the_proposals_text_R_P4(api: Api) -> None:

@@ -10,7 +10,13 @@ from urllib.parse import quote
 from starlette.requests import Request
 
 # The lists that link to case pages, and the back link's words for each.
-LISTS = {"/ledger": "办理台账", "/supervision": "督办", "/figures": "统计明细"}
+LISTS = {
+    "/ledger": "办理台账",
+    "/supervision": "督办",
+    "/figures": "统计明细",
+    "/audit": "审计",
+    "/search": "查找结果",
+}
 
 
 def safe_next(target: str) -> str:

@@ -44,7 +44,9 @@ def test_the_event_log_names_cases_people_and_units_R_X1(api: Api) -> None:
     page = client.get("/audit?tab=log").text
     row = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "沟通联系" in r)
     assert '<span title="li_ke">李科长</span>（承办人·FIN厅）' in row
-    assert f'<a href="/cases/{case_id}#ev-{event}">P-70 #{event}</a>' in row
+    # Back to this page of the log from the case (``?from=``, api/pages_came_from.py).
+    back = "?from=/audit%3Ftab%3Dlog"
+    assert f'<a href="/cases/{case_id}{back}#ev-{event}">P-70 #{event}</a>' in row
 
 
 def test_the_signals_name_the_corrected_case_and_the_corrector_R_X2(api: Api) -> None:

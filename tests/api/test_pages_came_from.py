@@ -8,6 +8,7 @@ import html
 import re
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.api.conftest import Api, register_and_assign
 from tests.api.test_pages import contact_form, csrf_of, logged_in
@@ -19,18 +20,23 @@ def _back_link(page: str) -> tuple[str, str]:
     return html.unescape(found.group(1)), found.group(2)
 
 
+def _back_from(client: TestClient, listing: str, case_id: str, link_text: str) -> tuple[str, str]:
+    """The back link of the case page opened from its row on ``listing``."""
+    page = client.get(listing)
+    row = re.search(rf'<a href="(/cases/{case_id}[^"#]*)(?:#[^"]*)?">{link_text}</a>', page.text)
+    assert row, page.text
+    case_page = client.get(html.unescape(row.group(1)))
+    assert case_page.status_code == 200
+    return _back_link(case_page.text)
+
+
 def test_a_case_opened_from_a_filtered_ledger_page_links_back_to_that_page_R_S1(
     api: Api,
 ) -> None:
     case_id = register_and_assign(api, "P-40")
     client = logged_in(api, "clerk")
     listing = "/ledger?year=2025&stage=handling&sort=title"
-    page = client.get(listing)
-    row = re.search(rf'<a href="(/cases/{case_id}[^"]*)">P-40</a>', page.text)
-    assert row, page.text
-    case_page = client.get(html.unescape(row.group(1)))
-    assert case_page.status_code == 200
-    assert _back_link(case_page.text) == (listing, "办理台账")
+    assert _back_from(client, listing, case_id, "P-40") == (listing, "办理台账")
 
 
 def test_a_form_posted_on_a_case_opened_from_a_list_keeps_the_way_back_R_S1(api: Api) -> None:
@@ -75,8 +81,21 @@ def test_a_from_that_is_not_one_of_our_lists_is_not_followed_R_S1(api: Api, fore
 def test_a_case_opened_from_supervision_goes_back_to_its_tab_R_S3(api: Api) -> None:
     case_id = register_and_assign(api, "P-43")  # assigned in 2025: overdue by now
     client = logged_in(api, "du_ban", role="supervisor")
-    page = client.get("/supervision?tab=overdue")
-    row = re.search(rf'<a href="(/cases/{case_id}[^"]*)">P-43</a>', page.text)
-    assert row, page.text
-    case_page = client.get(html.unescape(row.group(1)))
-    assert _back_link(case_page.text) == ("/supervision?tab=overdue", "督办")
+    listing = "/supervision?tab=overdue"
+    assert _back_from(client, listing, case_id, "P-43") == (listing, "督办")
+
+
+def test_a_case_opened_from_the_audit_log_goes_back_to_that_log_page_R_X1(api: Api) -> None:
+    """An auditor following an event of the log to its case was offered « 办理台账, a list
+    it had not come from (and may not be able to filter as it was)."""
+    case_id = register_and_assign(api, "P-44")
+    client = logged_in(api, "shen_ji", role="auditor")
+    listing = "/audit?tab=log&after=0"
+    assert _back_from(client, listing, case_id, "P-44 #1") == (listing, "审计")
+
+
+def test_a_case_found_by_search_goes_back_to_the_search_R_S1(api: Api) -> None:
+    case_id = register_and_assign(api, "P-45")
+    client = logged_in(api, "cha_zhao")
+    listing = "/search?q=P-4"
+    assert _back_from(client, listing, case_id, "P-45") == (listing, "查找结果")

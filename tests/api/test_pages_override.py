@@ -212,5 +212,19 @@ def test_a_leader_reads_the_reply_it_is_asked_to_approve_R_R2(api: Api) -> None:
     row = re.search(rf'<tr id="summary-{reply_id}"[^>]*>.*?</tr>', page, re.S)
     assert row is not None
     assert "内容摘要：答复正文摘要" in row[0] and "征询意见表：征询表-001" in row[0]
+
+
+def test_a_reply_summary_ending_in_a_stop_is_not_followed_by_another_R_R2(api: Api) -> None:
+    """A summary is written as a sentence: it read …建设。；征询意见表 when the line joined the two
+    with a semicolon."""
+    case_id = register_and_assign(api, "PX-STOP")
+    assert api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin").is_success
+    body = {**reply_body(), "summary": "将加快推进乡村公路建设。"}
+    reply_id = api.post(f"/v1/cases/{case_id}/replies", body, "handler_fin").json()["reply_id"]
+    page = logged_in(api, "qian_stop", role="leader").get(f"/cases/{case_id}").text
+    row = re.search(rf'<tr id="summary-{reply_id}"[^>]*>.*?</tr>', page, re.S)
+    assert row is not None
+    assert "内容摘要：将加快推进乡村公路建设。" in row[0] and "征询意见表：征询表-001" in row[0]
+    assert "。；" not in row[0]
     # The choice on a row of its own: in a grid cell it read 财政厅 · A 类 · 待审批 · 202….
     assert re.search(r'<div class="field wide">\s*<label for="approval-reply_id"', page)

@@ -52,7 +52,7 @@ from api.pages_forms import (
     replies_for,
     reply_words,
 )
-from api.pages_labels import label
+from api.pages_labels import label, reason_words
 from api.pages_merge import merge_command
 from api.pages_refusals import (
     UNIT_CODE,
@@ -275,8 +275,8 @@ def shown(key: str, value: Any, names: Mapping[str, str]) -> str:
         return "是" if value else "否"
     if key in UNIT_DATA | CASE_DATA and isinstance(value, str):
         return names.get(value, value)
-    if key == "withheld_reason" and isinstance(value, str) and value.startswith("other:"):
-        return f"{label('withheld_reason', 'other')}：{value.removeprefix('other:').strip()}"
+    if key == "withheld_reason" and isinstance(value, str):
+        return reason_words(value)
     return label(VALUE_LABELS[key], value) if key in VALUE_LABELS else str(value)
 
 
@@ -358,11 +358,20 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "choices": lambda form: _choices(svc, form, case, who, events, units),
         "reply_words": reply_words,
         # What a form's unit fields start on (a ruling: the office's recommendation, R-A2).
-        "presets": lambda form: form.presets(case) if form.presets else {},
+        "presets": lambda form: _presets(form, case, refused),
         # The link form's one-time key (api/pages_case_files.py): a repost replays its link.
         "link_once": secrets.token_urlsafe(18),
         "link_expiry": today() + LINK_DAYS,
     }
+
+
+def _presets(form: CaseForm, case: CasePublic, refused: bool) -> dict[str, list[str]]:
+    """What a form's fields start on: a ruling's units (R-A2), and the reason to withhold a
+    reply whose proposers refused its publication (R-P2, R-P5)."""
+    found = form.presets(case) if form.presets else {}
+    if refused and form.name == "withhold":
+        found = {**found, "withheld_reason": ["proposer_refused"]}
+    return found
 
 
 def approval_obstacles(

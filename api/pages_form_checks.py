@@ -111,7 +111,7 @@ def later_refusals(
 def _stand_in(kind: str | None, today: date) -> Any:
     """A value of ``kind`` that is not blank, for a field already refused; None where none
     fits (a choice: which one would be a guess)."""
-    if kind in ("text", "textarea", "proposer", "leader"):
+    if kind in ("text", "textarea", "proposer", "leader", "reason"):
         return STAND_IN
     if kind == "names":
         return [STAND_IN]

@@ -57,7 +57,8 @@ class Field:
     (an extension request), shown_recommendation (the office's recommendation a ruling
     answers, shown and not sent), shown_obstacles (what approving a reply would be refused for
     now, shown and not sent), extendable (a kind of deadline the handler's unit may still ask to
-    extend), repeat (a possible repeat), event."""
+    extend), repeat (a possible repeat), event, reason (R-P5: one of ``choices`` and words
+    beside it, sent as one text: ``confidential``, ``other: 涉及…``)."""
 
     name: str
     label: str
@@ -459,7 +460,18 @@ def _people(text: str) -> list[dict[str, str]]:
     return people
 
 
+def _reason(form: Form, name: str) -> str:
+    """R-P5: the reason chosen, with the words written beside it (``confidential: 含工作秘密``;
+    其他 alone is no reason, and the domain refuses it); words with no reason chosen, as
+    written."""
+    kind, words = form.get(f"{name}.kind").strip(), form.get(f"{name}.text").strip()
+    if kind and words:
+        return f"{kind}: {words}"
+    return kind or words
+
+
 READERS: dict[str, Callable[[Form, str], Any]] = {
+    "reason": _reason,
     "check": lambda form, name: form.has(name),
     "bool": lambda form, name: {"true": True, "false": False}.get(form.get(name), form.get(name)),
     "units": lambda form, name: [u for u in form.getlist(name) if u],

@@ -33,6 +33,13 @@ from api.pages_forms import (
 # 15 days (R-D4) run from then (these forms list only issued, undecided replies).
 ISSUED_ANY_STAGE = frozenset({"handling", "replied", "rehandling", "closed"})
 
+# R-P5's reasons to withhold a reply, chosen; 其他 with its words (the ``reason`` field kind).
+WITHHELD_REASONS = (
+    ("proposer_refused", "代表委员不同意公开"),
+    ("confidential", "涉密"),
+    ("other", "其他（请写明）"),
+)
+
 # What approving would be refused for now (R-C1, R-F2): shown to who submits or decides a
 # reply (``api/pages_case.py``, ``approval_obstacles``), not sent.
 APPROVAL_OBSTACLES = Field("obstacles", "批准前须补齐", "shown_obstacles", required=False)
@@ -55,7 +62,12 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
             Field("disclosure", "公开选项", "select", options("disclosure")),
             # R-P5: a reason only when the reply is not to be published.
             Field(
-                "withheld_reason", "不予公开理由", required=False, needed_when="选不予公开时必填"
+                "withheld_reason",
+                "不予公开理由",
+                "reason",
+                WITHHELD_REASONS,
+                required=False,
+                needed_when="选不予公开时必填",
             ),
             Field("consultation_form_ref", "征询意见表编号"),
             SUMMARY,
@@ -164,7 +176,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         "不予公开",
         frozenset({"office", "handler"}),
         sh.DisclosureDecision,
-        (REPLY, Field("withheld_reason", "理由"), DAY),
+        (REPLY, Field("withheld_reason", "理由", "reason", WITHHELD_REASONS), DAY),
         stages=ISSUED_ANY_STAGE,
         reply_statuses=frozenset({"issued"}),
         undecided_disclosure=True,

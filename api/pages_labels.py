@@ -150,6 +150,19 @@ def label(vocabulary: str, value: object) -> str:
     return LABELS.get(vocabulary, {}).get(str(value), str(value))
 
 
+def reason_words(reason: str | None) -> str:
+    """R-P5: a withheld reply's reason in words: its kind (代表委员不同意公开, 涉密, 其他) and
+    the detail written beside it (``confidential: 含工作秘密`` reads 涉密：含工作秘密); words
+    of no kind as they were written."""
+    if not reason:
+        return ""
+    kind, _, detail = reason.partition(":")
+    words_of_kind = LABELS["withheld_reason"].get(kind.strip())
+    if words_of_kind is None:
+        return reason
+    return f"{words_of_kind}：{detail.strip()}" if detail.strip() else words_of_kind
+
+
 def status_word(status: str, days_overdue: int = 0) -> str:
     """UI.md: 已逾期 N 天 and 逾期未办 N 天 carry their days; the other words stand alone."""
     word = words.deadline_status(status, days_overdue)

@@ -30,7 +30,15 @@ from api.auth import SESSION_COOKIE, services
 from api.deps import app_services
 from api.page_paths import is_page_request
 from api.pages_came_from import came_from, safe_next
-from api.pages_labels import LABELS, chinese_part, file_size, label, percent, status_word
+from api.pages_labels import (
+    LABELS,
+    chinese_part,
+    file_size,
+    label,
+    percent,
+    reason_words,
+    status_word,
+)
 from api.pages_ledger_rows import ledger_rows
 from api.pages_markup import actor_words, deadline, kind_words, unit_name
 from api.problems import ApiProblem
@@ -84,6 +92,7 @@ templates.globals.update(
     PER_UNIT_COUNT=PER_UNIT_COUNT,
     came_from=came_from,
     label=label,
+    reason_words=reason_words,
     percent=percent,
     file_size=file_size,
     status_word=status_word,

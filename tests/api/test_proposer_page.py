@@ -169,7 +169,10 @@ def test_disclosure_consent_through_the_form_R_P2_R_P4(api: Api) -> None:
         "occurred_on": TODAY_FORM,
     }
     sent = browser.post(f"/proposer/cases/{case_id}/disclosure-preference", data=form)
-    assert sent.status_code == 200 and "答复不同意公开" in sent.text  # after the redirect
+    assert sent.status_code == 200  # after the redirect
+    # What was said, verb before object: 答复不同意公开 read as if the reply refused.
+    said = re.search(r'<p class="said">(.*?)</p>', sent.text)
+    assert said and said.group(1) == f"您于 {TODAY_FORM} 表示：不同意公开答复，不同意公开建议原文。"
     # Its 答复公开 time limit no longer reads 办理中, as if publishing were on its way.
     assert disclosure_limit(sent.text).endswith("不公开（您已表示不同意）")
     # The proposer's refusal binds: neither the office's review nor publishing can approve
@@ -218,7 +221,7 @@ def test_a_proposals_consent_is_said_of_the_proposals_text_R_P4(api: Api) -> Non
     form = {"csrf": csrf(browser.get("/proposer")), "consent_reply": "yes"}
     form |= {"consent_original": "no", "occurred_on": TODAY_FORM}
     sent = browser.post(f"/proposer/cases/{case_id}/disclosure-preference", data=form)
-    assert "提案原文不同意公开" in sent.text and "建议原文" not in sent.text
+    assert "同意公开答复，不同意公开提案原文" in sent.text and "建议原文" not in sent.text
 
 
 def test_a_withheld_reply_is_said_to_be_withheld_to_its_proposer_R_P5(api: Api) -> None:

@@ -137,7 +137,7 @@ def test_the_proposer_reads_the_case_and_gives_feedback_R_F4(
     browser.find("input[name=consent_original][value=no]").click()
     browser.follow(browser.find("form[action*='/disclosure-preference#'] button[type=submit]"))
     browser.assert_quiet("after consent")
-    assert "答复同意公开，建议原文不同意公开" in browser.text().replace("提案原文", "建议原文")
+    assert "同意公开答复，不同意公开建议原文" in browser.text().replace("提案原文", "建议原文")
     events = api.get(f"/v1/cases/{case['case_id']}/history").json()["events"]
     said = [e for e in events if e["type"] == "DisclosurePreferenceRecorded"]
     assert said and said[-1]["actor"]["role"] == "proposer"

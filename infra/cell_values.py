@@ -19,9 +19,13 @@ _ISO_LIKE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 # Names and units in one cell: 、 as API.md says, and the commas and semicolons people also type.
-# Between names: 、 as offices write lists, commas and semicolons, and spaces (a full-width
-# one too): "王建国 李秀英　张伟" is three people, not one deputy of that name (R-C4).
-_SEPARATORS = re.compile(r"[、，,；;\s]")
+# Between names: 、 as offices write lists, commas and semicolons, new lines, and spaces (a
+# full-width one too) between whole names: "王建国 李秀英　张伟" is three people, not one
+# deputy of that name (R-C4). A space beside a lone Chinese character is padding, not a
+# parting: official lists pad two-character names to three (王　五), and the form had made
+# 王 and 五 two proposers. A space between letters is part of a name (Alice Smith).
+_SEPARATORS = re.compile(r"[、，,；;\n\r]")
+_CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 
 class CellError(ValueError):
@@ -103,8 +107,35 @@ def yes_no(value: object) -> bool:
 
 
 def names_of(value: object) -> list[str]:
-    """Names separated by 、 (or commas, semicolons, spaces), in order; blanks dropped."""
-    return [name.strip() for name in _SEPARATORS.split(text_of(value)) if name.strip()]
+    """Names separated by 、 (or commas, semicolons, new lines, spaces between whole names), in
+    order; blanks dropped."""
+    names: list[str] = []
+    for part in _SEPARATORS.split(text_of(value)):
+        names += _spaced_names(part.split())
+    return names
+
+
+def _spaced_names(words: list[str]) -> list[str]:
+    """The names that space-separated ``words`` make: a Chinese word parts from the name before
+    it only when both are whole names (two characters or more); else it is the same name's."""
+    names: list[str] = []
+    for word in words:
+        if not names:
+            names.append(word)
+        elif _chinese(names[-1]) and _chinese(word):
+            if len(names[-1]) > 1 and len(word) > 1:
+                names.append(word)
+            else:
+                names[-1] += word  # padding: 王　五
+        elif _chinese(names[-1]) or _chinese(word):
+            names.append(word)
+        else:
+            names[-1] += " " + word  # letters: Alice Smith
+    return names
+
+
+def _chinese(word: str) -> bool:
+    return _CHINESE.fullmatch(word) is not None
 
 
 def one_of(value: object, words: Mapping[str, str]) -> str:

@@ -32,6 +32,16 @@ def check_proposers(kind: str, proposers: Sequence[Proposer]) -> list[Proposer]:
         )
         for p in proposers
     ]
+    named = [p.name for p in checked]
+    twice = sorted({name for name in named if named.count(name) > 1}, key=named.index)
+    if twice:
+        # One person signs once: a name listed twice is a list typed wrong, and its reply
+        # would go to that person twice (R-C4), its links and contacts offered twice.
+        raise InvalidInput(
+            f"提出人重复：{'、'.join(twice)}",
+            f"proposers listed more than once: {twice}",
+            "proposers",
+        )
     if sum(p.role == "lead" for p in checked) != 1:
         raise InvalidInput("须有且只有一名领衔人", "exactly one proposer must have role 'lead'")
     allowed = {"deputy"} if kind == "suggestion" else {"member", "unit"}

@@ -193,3 +193,24 @@ def test_the_case_page_shows_what_the_deputy_wrote_to_everyone_who_handles_it(ap
     assert f'<div class="prose excerpt">{"养护" * 60}…</div>' in page
     bare = post(client, number="JY-0997")
     assert "登记时未录入" in client.get(bare.headers["location"].split("?")[0]).text
+
+
+def test_a_name_padded_with_spaces_is_one_proposer_R_C4(api: Api) -> None:
+    """Official lists pad a two-character name to three (王　五): the form made 王 and 五 two
+    proposers, and that list went on to the reply's recipients and the proposer links."""
+    client = logged_in(api, "clerk_r9")
+    registered = post(client, number="JY-0998", proposers="王  五、李四\n赵　六 钱七七")
+    assert registered.status_code == 303, registered.text
+    case_id = registered.headers["location"].split("/cases/")[1].split("?")[0]
+    names = [p["name"] for p in api.case(case_id)["proposers"]]
+    assert names == ["王五", "李四", "赵六", "钱七七"]
+
+
+def test_a_proposer_named_twice_is_refused_beside_the_proposers_R_C4(api: Api) -> None:
+    client = logged_in(api, "clerk_r10")
+    before = api.head()
+    refused = post(client, number="JY-0997", proposers="王  五、李四\n赵六、、王五")
+    assert refused.status_code == 422, refused.text
+    assert "王五" in problem_at(refused.text, "proposers")
+    assert "重复" in problem_at(refused.text, "proposers")
+    assert api.head() == before

@@ -113,6 +113,22 @@ def test_suggestion_signed_by_a_member_is_refused_R_C4(app: BanliApplication) ->
         Flow(app, proposers=[Proposer(name="陈委员", type="member", role="lead")])
 
 
+def test_a_proposer_listed_twice_is_refused_and_nothing_is_registered_R_C4(
+    app: BanliApplication,
+) -> None:
+    """Their reply would go to them twice, their links and contacts be offered twice."""
+    twice = [
+        Proposer(name="王五", type="deputy", role="lead"),
+        Proposer(name="李四", type="deputy", role="co_signer"),
+        Proposer(name="王五", type="deputy", role="co_signer"),
+    ]
+    before = app.recorder.max_notification_id()
+    with pytest.raises(InvalidInput, match="提出人重复：王五") as caught:
+        Flow(app, proposers=twice)
+    assert caught.value.field == "proposers"
+    assert app.recorder.max_notification_id() == before
+
+
 def test_visit_delegated_to_a_subordinate_unit_is_refused_R_V1(app: BanliApplication) -> None:
     flow = Flow(app)
     flow.assign()

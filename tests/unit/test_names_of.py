@@ -1,0 +1,30 @@
+"""How a cell or a form's box of names is read (``infra.cell_values.names_of``): 、, commas,
+semicolons and new lines part names; spaces part two names, not the halves of one padded to
+line up in an official list (王　五)."""
+
+from __future__ import annotations
+
+import pytest
+
+from infra.cell_values import names_of
+
+
+@pytest.mark.parametrize(
+    ("cell", "names"),
+    [
+        ("张三、李四；王五", ["张三", "李四", "王五"]),
+        ("张三 李四", ["张三", "李四"]),  # the import template's own way: 空格分开
+        ("王  五", ["王五"]),
+        ("王　五、李四", ["王五", "李四"]),
+        ("王 五 李四", ["王五", "李四"]),
+        ("欧阳 娜", ["欧阳娜"]),
+        ("张三\n李四", ["张三", "李四"]),
+        ("Alice Smith、张三", ["Alice Smith", "张三"]),
+        ("、、 张三 、", ["张三"]),
+        ("", []),
+    ],
+)
+def test_names_are_parted_by_separators_and_by_spaces_between_whole_names(
+    cell: str, names: list[str]
+) -> None:
+    assert names_of(cell) == names

@@ -30,6 +30,7 @@ from api.pages_case_related import (
     disclosure_refused,
     merged_titles,
     notice_lines,
+    proposer_refused,
     repeat_titles,
     withdrawn_from_register,
 )
@@ -358,19 +359,22 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "choices": lambda form: _choices(svc, form, case, who, events, units),
         "reply_words": reply_words,
         # What a form's unit fields start on (a ruling: the office's recommendation, R-A2).
-        "presets": lambda form: _presets(form, case, refused),
+        "presets": lambda form: _presets(svc, form, case, refused),
         # The link form's one-time key (api/pages_case_files.py): a repost replays its link.
         "link_once": secrets.token_urlsafe(18),
         "link_expiry": today() + LINK_DAYS,
     }
 
 
-def _presets(form: CaseForm, case: CasePublic, refused: bool) -> dict[str, list[str]]:
-    """What a form's fields start on: a ruling's units (R-A2), and the reason to withhold a
-    reply whose proposers refused its publication (R-P2, R-P5)."""
+def _presets(svc: Svc, form: CaseForm, case: CasePublic, refused: bool) -> dict[str, list[str]]:
+    """What a form's fields start on: a ruling's units (R-A2); and when the proposers refused
+    publication (R-P2), a reply to be submitted as not to be published and the reason to
+    withhold an issued one (R-P5): 主动公开, where the reply form started, was always refused."""
     found = form.presets(case) if form.presets else {}
     if refused and form.name == "withhold":
         found = {**found, "withheld_reason": ["proposer_refused"]}
+    if form.name == "reply" and proposer_refused(svc, case):
+        found = {**found, "disclosure": ["withheld"], "withheld_reason": ["proposer_refused"]}
     return found
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from api import queries
 from api.auth import check_handler_case
+from api.pages_forms import decided_disclosures
 from api.pages_web import Svc
 from api.problems import ApiProblem
 from api.schemas_case import CasePublic
@@ -37,10 +38,9 @@ def merged_titles(svc: Svc, who: Principal, case: CasePublic) -> dict[str, str]:
 def disclosure_refused(svc: Svc, case: CasePublic) -> bool:
     """R-P2: a reply issued, neither published nor withheld yet, whose proposers refused its
     publication; a merge's reply (R-M1) is refused by any merged case's proposers."""
+    decided = decided_disclosures(case)
     undecided = [
-        r.reply_id
-        for r in case.replies
-        if r.status == "issued" and r.reply_id not in case.disclosures
+        r.reply_id for r in case.replies if r.status == "issued" and r.reply_id not in decided
     ]
     if not undecided:
         return False
@@ -52,6 +52,11 @@ def disclosure_refused(svc: Svc, case: CasePublic) -> bool:
         return False
     partners = [svc.app.get_case(i) for i in merge.case_ids if i != case.case_id]
     return any(refusing_partners(found.replies[r], partners) for r in undecided)
+
+
+def proposer_refused(svc: Svc, case: CasePublic) -> bool:
+    """R-P2: the case's proposers have refused publishing its replies (as recorded last)."""
+    return refused_by_proposer(svc.app.get_case(case.case_id))
 
 
 def withdrawn_from_register(svc: Svc, case: CasePublic) -> set[str]:

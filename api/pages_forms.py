@@ -162,10 +162,12 @@ def reply_words(reply: ReplyPublic, names: Mapping[str, str]) -> str:
 
 
 def decided_disclosures(case: CasePublic) -> set[str]:
-    """The replies already published or withheld (R-P1, R-P5): as the domain's
-    ``check_undecided`` asks, those the case holds a disclosure for (only publishing or
-    withholding records one)."""
-    return set(case.disclosures)
+    """The replies already published or withheld (R-P1, R-P5): those the case holds a
+    disclosure for (publishing or withholding records one, as the domain's ``check_undecided``
+    asks), and those submitted as 不予公开 with their reason, which the register lists as
+    withheld and which may never be published (``check_publishable``)."""
+    withheld = {r.reply_id for r in case.replies if r.disclosure == "withheld"}
+    return withheld | set(case.disclosures)
 
 
 def open_requests(

@@ -110,3 +110,46 @@ def test_the_withhold_form_starts_on_the_proposers_refusal_when_one_is_recorded_
     assert answer.status_code == 201, answer.text
     after = form.search(client.get(f"/cases/{case_id}").text)
     assert after and '<option value="proposer_refused" selected>' in after.group(0)
+
+
+def _refused_by_proposer(api: Api, case_id: str, on: str) -> None:
+    refusal = {"consent_reply": False, "consent_original": False, "occurred_on": on}
+    answer = api.post(f"/v1/cases/{case_id}/disclosure-preference", refusal, "handler_fin")
+    assert answer.status_code == 201, answer.text
+
+
+def test_a_reply_the_proposer_refused_starts_as_withheld_for_that_reason_R_P2_R_P5(
+    api: Api,
+) -> None:
+    """After 不同意, the reply form still started on 主动公开, the one choice always refused."""
+    case_id = register_and_assign(api, "WR-6")
+    assert api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin").is_success
+    _refused_by_proposer(api, case_id, "2025-03-20")
+    page = logged_in(api, "fin_p5f", role="handler", unit="FIN").get(f"/cases/{case_id}").text
+    form = re.search(r'<details class="form" id="form-reply">.*?</details>', page, re.S)
+    assert form
+    assert '<option value="withheld" selected>' in form.group(0)
+    assert '<option value="proposer_refused" selected>' in form.group(0)
+
+
+def test_a_reply_withheld_when_submitted_is_not_offered_for_withholding_again_R_P5(
+    api: Api,
+) -> None:
+    """A reply submitted as 不予公开 with its reason had its disclosure decided (the register
+    lists it withheld), yet the closed case still asked the office to withhold it (R-P2) and
+    offered the form."""
+    case_id = register_and_assign(api, "WR-7")
+    assert api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin").is_success
+    _refused_by_proposer(api, case_id, "2025-03-20")
+    body = {**reply_body(), "disclosure": "withheld", "withheld_reason": "proposer_refused"}
+    reply_id = api.post(f"/v1/cases/{case_id}/replies", body, "handler_fin").json()["reply_id"]
+    approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-02"}
+    reply = f"/v1/cases/{case_id}/replies/{reply_id}"
+    assert api.post(f"{reply}/approval", approval, "leader").is_success
+    issue = {"document_number": "财建函〔2025〕8号", "occurred_on": "2025-04-05"}
+    assert api.post(f"{reply}/issue", issue, "handler_fin").is_success
+    page = logged_in(api, "clerk_p5g").get(f"/cases/{case_id}").text
+    assert 'id="disclosure-refused"' not in page
+    for name in ("disclosure-review", "publish", "withhold"):
+        assert f'id="form-{name}"' not in page, name
+    assert "不予公开（代表委员不同意公开）" in _shown(page, reply_id)

@@ -207,6 +207,12 @@ def recommended_units(case: CasePublic) -> dict[str, list[str]]:
     return {"lead_unit": [rec.lead_unit], "co_units": list(rec.co_units)}
 
 
+def current_co_units(case: CasePublic) -> dict[str, list[str]]:
+    """R-A3: the co-units a 改办 decision starts on, the case's own (the office removes one
+    that is to leave)."""
+    return {"co_units": list(case.co_units)}
+
+
 def open_extensions(
     case: CasePublic, names: Mapping[str, str] | None = None
 ) -> list[tuple[str, str]]:

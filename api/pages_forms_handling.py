@@ -16,6 +16,7 @@ from api.pages_form_fields import (
 from api.pages_forms import (
     CaseForm,
     Field,
+    current_co_units,
     not_ruled,
     options,
     owes_a_reply,
@@ -93,7 +94,8 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         (
             Field("request_id", "改办申请", "request"),
             Field("approved", "决定", "bool", (("true", "同意改办"), ("false", "不同意"))),
-            Field("lead_unit", "新主办单位", "unit", required=False),
+            # R-A1: a grant names the units anew; a refusal names none.
+            Field("lead_unit", "新主办单位", "unit", required=False, needed_when="同意改办时必填"),
             Field("co_units", "会办单位", "units", required=False),
             NOTE,
             Field("restart_deadlines", "重新计算办理期限", "check", required=False),
@@ -101,6 +103,8 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         ),
         stages=frozenset({"handling"}),
         ids=("request_id",),
+        # The co-units the case has: a grant naming a new lead had dropped them unasked.
+        presets=current_co_units,
         rule_fields={"R-A2": "request_id", "R-A4": "restart_deadlines"},
     ),
     CaseForm(

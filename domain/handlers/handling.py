@@ -112,7 +112,7 @@ def request_reassignment(case: Case, cmd: c.RequestReassignment, acting: Acting)
 
 
 def decide_reassignment(case: Case, cmd: c.DecideReassignment, acting: Acting) -> None:
-    assignment.open_request(case, cmd.request_id)
+    request = assignment.open_request(case, cmd.request_id)
     check_handling(case, cmd.occurred_on, acting.today)
     approved = check_bool(cmd.approved, "approved")
     note = check_text(cmd.note, "note")
@@ -121,6 +121,7 @@ def decide_reassignment(case: Case, cmd: c.DecideReassignment, acting: Acting) -
     if approved:
         assignment.check_round_available(case)
         shape = assignment.check_shape(cmd.lead_unit, cmd.co_units, (), False)
+        assignment.check_reassigned(case, request, shape)
     case.reassignment_decided(
         request_id=cmd.request_id,
         approved=approved,

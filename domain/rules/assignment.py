@@ -8,6 +8,7 @@ from the first assignment unless restarted, is in the case's ``deadline_start``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from domain.checks import check_bool, check_case_number, check_codes, check_one_of, check_text
@@ -133,6 +134,28 @@ def check_may_request_reassignment(case: CaseState, unit: str) -> None:
 
 def open_request(case: CaseState, request_id: str) -> ReassignmentRequest:
     return undecided(case.requests, request_id, "R-A3", "改办申请", "reassignment request")
+
+
+def _role_of(unit: str, lead: str | None, co: Sequence[str], split: Sequence[str]) -> str:
+    if unit == lead:
+        return "主办"
+    if unit in co:
+        return "会办"
+    return "分办" if unit in split else ""
+
+
+def check_reassigned(case: CaseState, request: ReassignmentRequest, shape: Shape) -> None:
+    """R-A3: granting a unit's request moves that unit: it does not hold the part it asked to
+    be relieved of (a grant naming the asking lead the lead again reassigned nothing, yet
+    spent the round, R-A2)."""
+    now = _role_of(request.unit, case.lead_unit, case.co_units, case.split_units)
+    then = _role_of(request.unit, shape.lead_unit, shape.co_units, shape.split_units)
+    if now and now == then:
+        raise RuleViolation(
+            "R-A3",
+            f"同意改办须调整申请单位的承办：{request.unit} 仍为{then}单位；如不调整，请选“不同意”",
+            f"granting the request must move {request.unit}: it stays a {then} unit",
+        )
 
 
 def check_round_available(case: CaseState) -> None:

@@ -201,10 +201,11 @@ def test_every_allowed_role_can_actually_succeed(fresh: World) -> None:
 def test_leader_rules_once_two_assignment_rounds_are_used(fresh: World) -> None:
     """R-A2 through HTTP: office decides round two, then only the leader may rule."""
     api, url = fresh.api, f"/v1/cases/{fresh.case_id}"
+    # HOU, a co unit, asked to be relieved: granted, it leads instead (R-A3: a grant moves it).
     decision = {
         "approved": True,
-        "lead_unit": "FIN",
-        "co_units": ["HOU"],
+        "lead_unit": "HOU",
+        "co_units": ["FIN"],
         "note": "同意调整",
         "occurred_on": "2025-02-06",
     }

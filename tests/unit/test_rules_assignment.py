@@ -187,6 +187,37 @@ def test_only_an_assigned_unit_may_request_and_rejection_keeps_it_R_A3(
         _decide(flow, rid, "HOU")  # already decided
 
 
+def test_approving_a_reassignment_that_leaves_the_asking_unit_where_it_was_is_refused_R_A3(
+    app: BanliApplication,
+) -> None:
+    """A review approved 交通运输厅's own request naming it the lead again: nothing was
+    reassigned, yet the round was spent (R-A2) and the request read 已同意改办."""
+    flow = Flow(app)
+    flow.assign("FIN", ["HOU"])
+    rid = _request(flow, "FIN")
+    before = app.recorder.max_notification_id()
+    with refused("R-A3"):
+        _decide(flow, rid, "FIN")
+    assert app.recorder.max_notification_id() == before
+    asked_by_co = _request(flow, "HOU")
+    with refused("R-A3"):
+        flow.run(
+            cmd.DecideReassignment(
+                case_id=flow.id,
+                request_id=asked_by_co,
+                approved=True,
+                lead_unit="FIN",
+                co_units=("HOU", "EDU"),
+                note="同意改办",
+                occurred_on=date(2025, 2, 8),
+            )
+        )
+    case = flow.case
+    assert (case.lead_unit, case.co_units, case.assignment_rounds) == ("FIN", ["HOU"], 1)
+    _decide(flow, rid, "EDU")  # the lead's request, granted: another unit leads
+    assert (flow.case.lead_unit, flow.case.assignment_rounds) == ("EDU", 2)
+
+
 def test_reassignment_keeps_deadlines_unless_restart_is_recorded_R_A4(
     app: BanliApplication,
 ) -> None:

@@ -31,7 +31,7 @@ from domain.checks import check_case_number
 from domain.commands import RegisterCase
 from domain.errors import Conflict, DomainError
 from domain.rules.accountability import check_not_future
-from domain.rules.assignment import check_registration
+from domain.rules.assignment import check_received_in_its_year, check_registration
 from infra import paper_labels as words
 from infra.application import number_taken
 from infra.cell_values import names_of
@@ -193,16 +193,14 @@ def _stood_in(data: dict[str, Any], refused: dict[str, str]) -> RegisterCase | N
 
 
 def far_off(command: RegisterCase, day: date) -> dict[str, str]:
-    """A year or a received day far from today, said before anything is registered: a
-    review's 2099 was taken and headed every 台账's and 总览's years, and a 2026 case received
-    in 1900 was taken too. The form registers this session's items (a year either side);
-    earlier years come in with the import, which takes a whole list as it stands."""
+    """A year far from today, said before anything is registered: a review's 2099 was taken
+    and headed every 台账's and 总览's years. The form registers this session's items (a year
+    either side); earlier years come in with the import, which takes a whole list as it
+    stands. (A received day outside its year is the domain's: ``check_received_in_its_year``.)"""
     found: dict[str, str] = {}
     first, last = day.year - 1, day.year + 1
     if not first <= command.year <= last:
         found["year"] = f"单件登记只收 {first}–{last} 年度的件；其他年度的件请导入交办清单"
-    if command.received_on < date(command.year - 1, 1, 1):
-        found["received_on"] = f"收到日期早于 {command.year - 1} 年，与年度 {command.year} 不符"
     return found
 
 
@@ -214,6 +212,7 @@ def each_refusal(command: RegisterCase, taken: bool) -> dict[str, DomainError]:
     checks: list[Callable[[], object]] = [
         lambda: check_registration(command),
         lambda: check_not_future(command.received_on, today()),
+        lambda: check_received_in_its_year(command.year, command.received_on),
     ]
     for check in checks:
         try:

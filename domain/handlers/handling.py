@@ -45,6 +45,7 @@ def register(command: c.RegisterCase, acting: Acting, alike: Sequence[PossibleRe
     """A new case; ``alike`` are cases found alike in a search of earlier years (R-S4)."""
     checked = assignment.check_registration(command)
     accountability.check_not_future(checked.received_on, acting.today)
+    assignment.check_received_in_its_year(checked.year, checked.received_on)
     case = Case(
         number=checked.number,
         kind=checked.kind,

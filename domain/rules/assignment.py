@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from domain.checks import check_bool, check_case_number, check_codes, check_one_of, check_text
 from domain.commands import RegisterCase
@@ -44,6 +45,20 @@ def check_registration(command: RegisterCase) -> RegisterCase:
         title=check_text(command.title, "title"),
         proposers=tuple(check_proposers(kind, command.proposers)),
         received_on=command.received_on,
+    )
+
+
+def check_received_in_its_year(year: int, received_on: date) -> None:
+    """An item of a year is received that year, or a year either side (a session's items come
+    in from the winter before it; items raised between sessions are forwarded the next
+    spring): 年度 2031 received in 2026, or 1990 received in 2025, is a year or a date typed
+    wrong. (Not received in the future is R-X1's.)"""
+    if not isinstance(received_on, date) or year - 1 <= received_on.year <= year + 1:
+        return
+    raise InvalidInput(
+        f"收到日期 {received_on} 与年度 {year} 不符：应在 {year - 1}–{year + 1} 年之间",
+        f"received on {received_on}, outside {year - 1}-{year + 1} for a {year} item",
+        "received_on",
     )
 
 

@@ -334,6 +334,26 @@ def test_proposers_apart_by_spaces_are_several_and_a_year_may_say_nian_du_R_C4(a
     assert error["message"] == "年度应为四位数字，却是“二五年度”"
 
 
+def test_a_year_its_received_day_does_not_fall_in_is_refused_as_the_form_refuses_it(
+    api: Api,
+) -> None:
+    """A review imported 年度 2031 received 2026-11-02, and 年度 1990, unflagged: the 登记 form
+    refused the same mismatch. The domain now refuses it for both, under 收到日期."""
+    rows = [
+        row("2031-001", 年度="2031", 收到日期="2026-11-02"),
+        row("1990-001", 年度="1990", 收到日期="2025-01-20"),
+        row("2025-981", 年度="2025", 收到日期="2024-12-20"),  # the winter before its session
+        row("2024-981", 年度="2024", 收到日期="2025-03-20", 交办日期="2025-03-25"),  # next spring
+    ]
+    before = api.head()
+    errors = post(api, workbook(rows), dry_run=True).json()["errors"]
+    said = {e["row"]: (e["column"], e["message"]) for e in errors}
+    assert said[2] == ("收到日期", "收到日期 2026-11-02 与年度 2031 不符：应在 2030–2032 年之间")
+    assert said[3][0] == "收到日期" and "与年度 1990 不符" in said[3][1]
+    assert 4 not in said and 5 not in said
+    assert api.head() == before
+
+
 def test_every_unreadable_cell_of_a_row_is_listed_not_only_the_first(api: Api) -> None:
     """README: the dry run "lists every error by row, column and rule"; a row with a wrong
     年度, 收到日期 and 主办单位 was reported for its 年度 alone."""

@@ -149,7 +149,8 @@ def test_a_year_or_received_day_far_from_today_is_refused_before_anything_is_wri
     assert f"单件登记只收 {this_year - 1}–{this_year + 1} 年度的件" in problem_at(far.text, "year")
     early = post(client, year=str(this_year), received_on="1900-01-01")
     assert early.status_code == 422
-    assert "收到日期早于" in problem_at(early.text, "received_on")
+    said = problem_at(early.text, "received_on")
+    assert f"收到日期 1900-01-01 与年度 {this_year} 不符" in said, said
     assert api.head() == before
 
 
@@ -198,7 +199,7 @@ def test_the_case_page_shows_what_the_deputy_wrote_to_everyone_who_handles_it(ap
 def test_a_name_padded_with_spaces_is_one_proposer_R_C4(api: Api) -> None:
     """Official lists pad a two-character name to three (王　五): the form made 王 and 五 two
     proposers, and that list went on to the reply's recipients and the proposer links."""
-    client = logged_in(api, "clerk_r9")
+    client = logged_in(api, "clerk_r19")
     registered = post(client, number="JY-0998", proposers="王  五、李四\n赵　六 钱七七")
     assert registered.status_code == 303, registered.text
     case_id = registered.headers["location"].split("/cases/")[1].split("?")[0]
@@ -207,7 +208,7 @@ def test_a_name_padded_with_spaces_is_one_proposer_R_C4(api: Api) -> None:
 
 
 def test_a_proposer_named_twice_is_refused_beside_the_proposers_R_C4(api: Api) -> None:
-    client = logged_in(api, "clerk_r10")
+    client = logged_in(api, "clerk_r20")
     before = api.head()
     refused = post(client, number="JY-0997", proposers="王  五、李四\n赵六、、王五")
     assert refused.status_code == 422, refused.text

@@ -83,12 +83,17 @@ def test_a_handlers_overview_opens_on_its_own_units_latest_year_under_its_name(a
 
 
 def test_a_case_of_a_mistyped_far_year_does_not_move_the_overview_to_it(api: Api) -> None:
-    """One case registered under 2099 (the API takes years to 2200) opened every role's 总览
-    on 2099: it opens on the newest year with cases up to next year's, 2099 one choice away."""
+    """One case registered under 2099 opened every role's 总览 on 2099. A year its received
+    day does not fall in is now refused, naming 收到日期, and nothing is written; the 总览 opens
+    on the newest year with cases up to next year's, a far one a choice away."""
     register_and_assign(api, "P-64")
     far = today().year + 73
+    before = api.head()
     body = case_body("P-65", year=far, received_on="2025-01-20")
-    assert api.post("/v1/cases", body, "office").status_code == 201
+    refused = api.post("/v1/cases", body, "office")
+    assert refused.status_code == 422 and refused.json()["rule"] is None
+    assert f"与年度 {far} 不符" in refused.json()["detail"]
+    assert api.head() == before
     page = logged_in(api, "clerk_64").get("/").text
     assert "<h1>总览 · 2025 年度</h1>" in page
     assert f"<h1>总览 · {far} 年度</h1>" in logged_in(api, "clerk_65").get(f"/?year={far}").text

@@ -350,6 +350,25 @@ def reassessable(case: CasePublic, events: list[Any]) -> bool:
     return bool(case.reassessment_findings)
 
 
+def replied(case: CasePublic, events: list[Any]) -> bool:
+    """R-F3: a call back follows a reply issued (a merge's answers a partner); a 参阅件 gets
+    none (R-R3), closed though it is once its proposer is reached (R-D5)."""
+    answered = case.merge is not None and case.merge.answered_by is not None
+    return answered or any(r.status == "issued" for r in case.replies)
+
+
+def closable_out(case: CasePublic, events: list[Any]) -> bool:
+    """R-Rv2: 销号 closes out a B-class commitment the latest 回头看 found fulfilled, once
+    (``review.check_close_out_allowed``)."""
+    if case.closed_out_on is not None:
+        return False
+    found = [e.data for e in events if e.type == "Reassessed"]
+    return bool(found) and (found[-1].get("classification"), found[-1].get("finding")) == (
+        "B",
+        "fulfilled",
+    )
+
+
 def remindable(case: CasePublic, events: list[Any]) -> bool:
     """R-S3: the 催办 form, where the 督办 rows offer one (``is_remindable``)."""
     return is_remindable(case.stage, case.under_supervision)

@@ -19,12 +19,14 @@ from api.pages_forms import (
     CaseForm,
     Field,
     awaits_feedback,
+    closable_out,
     co_opinion_outstanding,
     mergeable,
     options,
     owes_a_reply,
     reassessable,
     remindable,
+    replied,
     undoable_merge,
 )
 
@@ -205,6 +207,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         (SUMMARY, DAY),
         stages=frozenset({"replied", "rehandling", "closed"}),
         rule_fields={"R-F3": "summary"},
+        due=replied,
     ),
     CaseForm(
         "repeat-review",
@@ -258,6 +261,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         (NOTE, DAY),
         stages=frozenset({"closed"}),
         rule_fields={"R-Rv2": "note"},
+        due=closable_out,
     ),
     CaseForm(
         "merge",

@@ -41,6 +41,8 @@ CASES = Table(
     key=("case_id",),
     indexes=(("number",), ("year", "kind")),
     tokens=("title_grams", "text_grams"),
+    # 2: a reference case whose proposer was reached is closed (R-R3, R-D5)
+    version=2,
 )
 
 UNITS = Table(

@@ -147,8 +147,9 @@ CASES = Table(
     # 2: 挂账督办 also while re-handling (R-F2); 3: a replaced lead's reply waits no more (R-A3);
     # 4: a reference case's contact deadline names its unit (R-D5, R-S1); 5: each unit's own
     # next due day (``UNITS``); 6: a further reply answers only a verdict recorded before it
-    # (R-D3: the same day's second 不满意 showed its 30 days met)
-    version=6,
+    # (R-D3: the same day's second 不满意 showed its 30 days met); 7: a reference case whose
+    # proposer was reached is closed (R-R3, R-D5)
+    version=7,
 )
 NO_DAY = "9999-12-31"
 # A case's life in order (the vocabulary lists it so): sorting by the word's spelling put

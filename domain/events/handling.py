@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from domain.events.replies import close
 from domain.records import (
     Actor,
     Contact,
@@ -177,6 +178,8 @@ def contact_recorded(
     self.contacts.append(
         Contact(unit, phase, channel, by, person, reached, summary, occurred_on, self.event_version)
     )
+    if reached:
+        _reference_done(self, occurred_on)
 
 
 def visit_recorded(
@@ -204,6 +207,15 @@ def visit_recorded(
             self.event_version,
         )
     )
+    _reference_done(self, occurred_on)
+
+
+def _reference_done(self: Case, occurred_on: date) -> None:
+    """R-R3, R-D5: a reference case owes no reply, only its proposer reached (a contact that
+    reached them, or a visit: what meets its deadline, ``case_deadlines._reference_deadline``);
+    reached, it is done (办结), where it had stayed 办理中 for good."""
+    if self.reference and self.stage == "handling":
+        close(self, occurred_on)
 
 
 def visit_declined(self: Case, *, unit: str, note: str, actor: Actor, occurred_on: date) -> None:

@@ -107,6 +107,30 @@ def test_reference_case_gets_no_written_reply_R_R3(app: BanliApplication) -> Non
         flow.submit()
 
 
+def test_a_reference_case_is_done_once_its_proposer_is_reached_R_R3_R_D5(
+    app: BanliApplication,
+) -> None:
+    """A 参阅件 owes no reply (R-R3), only a contact registered by 31 October (R-D5): met,
+    it stayed 办理中 for good, counted among the cases in hand and offered 改办 and visits."""
+    flow = Flow(app)
+    flow.run(
+        cmd.Assign(case_id=flow.id, reference=True, lead_unit="FIN", assigned_on=date(2025, 2, 1))
+    )
+    flow.contact(reached=False)  # an attempt that did not reach them (R-C2) is not the contact
+    assert flow.case.stage == "handling"
+    flow.contact(on=date(2025, 3, 3))
+    assert flow.case.stage == "closed"
+    assert [c.on for c in flow.case.closings] == [date(2025, 3, 3)]
+    visited = Flow(app, "REF-V")
+    visited.run(
+        cmd.Assign(
+            case_id=visited.id, reference=True, lead_unit="FIN", assigned_on=date(2025, 2, 1)
+        )
+    )
+    visited.visit(on=date(2025, 3, 4))
+    assert visited.case.stage == "closed"
+
+
 def test_split_units_each_reply_and_co_units_do_not_R_R3(app: BanliApplication) -> None:
     flow = Flow(app)
     flow.run(

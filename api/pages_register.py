@@ -30,6 +30,7 @@ from domain.case import Case
 from domain.checks import check_case_number
 from domain.commands import RegisterCase
 from domain.errors import Conflict, DomainError
+from domain.handlers.handling import RECEIVED
 from domain.rules.accountability import check_not_future
 from domain.rules.assignment import check_received_in_its_year, check_registration
 from infra import paper_labels as words
@@ -211,7 +212,7 @@ def each_refusal(command: RegisterCase, taken: bool) -> dict[str, DomainError]:
     found: dict[str, DomainError] = {}
     checks: list[Callable[[], object]] = [
         lambda: check_registration(command),
-        lambda: check_not_future(command.received_on, today()),
+        lambda: check_not_future(command.received_on, today(), RECEIVED),
         lambda: check_received_in_its_year(command.year, command.received_on),
     ]
     for check in checks:

@@ -112,7 +112,9 @@ def publish_reply(case: Case, cmd: c.PublishReply, acting: Acting) -> None:
     include_original = check_bool(cmd.include_original, "include_original")
     disclosure.check_publishable(case, reply, include_original)
     assert reply.issued_on is not None
-    accountability.check_not_before(cmd.published_on, reply.issued_on, "印发日期 issue date")
+    accountability.check_not_before(
+        cmd.published_on, reply.issued_on, "印发日期 issue date", "公开日期 published_on"
+    )
     reviewed = disclosure.check_reviewed(case, reply)
     review = disclosure.check_secrecy_review(
         case, cmd.secrecy_review_ref or reviewed.secrecy_review_ref

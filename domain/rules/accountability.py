@@ -17,27 +17,35 @@ from domain.errors import InvalidInput, RuleViolation
 from domain.records import Actor, Recorded
 from domain.rules.state import CaseState
 
+# The date a command carries, named as its form and its sheet name it: a received day read
+# "发生日期 … 晚于今天" beside 收到日期.
+OCCURRED = "发生日期 occurred_on"
 
-def check_not_future(occurred_on: date, today: date) -> None:
-    """R-X1: business dates come from the user but may never lie in the future."""
-    check_date(occurred_on, "occurred_on")
+
+def check_not_future(occurred_on: date, today: date, subject: str = OCCURRED) -> None:
+    """R-X1: business dates come from the user but may never lie in the future; ``subject``
+    names the date in Chinese, then English ("收到日期 received_on")."""
+    zh, _, en = subject.partition(" ")
+    check_date(occurred_on, en or "occurred_on")
     if occurred_on > today:
         raise RuleViolation(
             "R-X1",
-            f"发生日期 {occurred_on} 晚于今天 {today}",
-            f"occurred_on {occurred_on} is in the future (today is {today})",
+            f"{zh} {occurred_on} 晚于今天 {today}",
+            f"{en or zh} {occurred_on} is in the future (today is {today})",
         )
 
 
-def check_not_before(occurred_on: date, earliest: date, what: str) -> None:
+def check_not_before(occurred_on: date, earliest: date, what: str, subject: str = OCCURRED) -> None:
     """R-X1: an act never happens before the act it follows (receipt, assignment, issue …);
-    ``what`` names the earlier date in Chinese, then English ("收到日期 received date")."""
+    ``what`` names the earlier date in Chinese, then English ("收到日期 received date"), and
+    ``subject`` the later one."""
     if occurred_on < earliest:
         zh, _, en = what.partition(" ")
+        subject_zh, _, subject_en = subject.partition(" ")
         raise RuleViolation(
             "R-X1",
-            f"发生日期 {occurred_on} 早于{zh} {earliest}",
-            f"occurred_on {occurred_on} is before the {en or zh} {earliest}",
+            f"{subject_zh} {occurred_on} 早于{zh} {earliest}",
+            f"{subject_en or subject_zh} {occurred_on} is before the {en or zh} {earliest}",
         )
 
 

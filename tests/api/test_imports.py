@@ -354,6 +354,14 @@ def test_a_year_its_received_day_does_not_fall_in_is_refused_as_the_form_refuses
     assert api.head() == before
 
 
+def test_a_date_refused_is_named_as_its_column_names_it_R_X1(api: Api) -> None:
+    """交办日期 before 收到日期 was said "发生日期 … 早于收到日期" under 交办日期."""
+    rows = [row("2025-991", 收到日期="2025-03-20", 交办日期="2025-03-01")]
+    [error] = post(api, workbook(rows), dry_run=True).json()["errors"]
+    assert (error["column"], error["rule"]) == ("交办日期", "R-X1")
+    assert error["message"] == "交办日期 2025-03-01 早于收到日期 2025-03-20"
+
+
 def test_every_unreadable_cell_of_a_row_is_listed_not_only_the_first(api: Api) -> None:
     """README: the dry run "lists every error by row, column and rule"; a row with a wrong
     年度, 收到日期 and 主办单位 was reported for its 年度 alone."""

@@ -165,7 +165,9 @@ def test_a_blank_title_hides_no_other_refusal_R_C4_R_X1(api: Api) -> None:
     assert problem_at(refused.text, "title")
     assert "已登记" in problem_at(refused.text, "number")
     assert problem_at(refused.text, "proposer_type").startswith("R-C4")
-    assert problem_at(refused.text, "received_on").startswith("R-X1")
+    said = problem_at(refused.text, "received_on")
+    # The date named as the form names it: it read 发生日期 beside 收到日期.
+    assert said.startswith("R-X1 收到日期 2099-01-01 晚于今天"), said
     assert api.head() == before
 
 

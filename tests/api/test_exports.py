@@ -379,6 +379,8 @@ def test_the_annual_report_states_the_year_s_figures(demo_api: Api) -> None:
     assert total[0] == "合计" and int(total[1]) == sum(
         int(r.cells[1].text) for r in classes.rows[1:-1]
     )
+    # Its share written as the rows' are (it read 100 % under 42.9 %).
+    assert total[2] == "100.0 %"
     assert "R-F4" not in text
     fin = docx.Document(
         io.BytesIO(download(demo_api, "/v1/reports/annual.docx", year=2025, unit="FIN").content)

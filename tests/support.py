@@ -204,13 +204,10 @@ class Flow:
     def issue(
         self, reply_id: str, unit: str = "FIN", on: date = date(2025, 4, 5), **kw: Any
     ) -> CommandResult:
-        command = c.IssueReply(
-            case_id=self.id,
-            reply_id=reply_id,
-            document_number="财建函〔2025〕1号",
-            occurred_on=on,
-            **kw,
-        )
+        # A number of its own: two replies of a case share none (``check_document_number``).
+        number = f"财建函〔2025〕{list(self.case.replies).index(reply_id) + 1}号"
+        fields: dict[str, Any] = {"document_number": number, **kw}
+        command = c.IssueReply(case_id=self.id, reply_id=reply_id, occurred_on=on, **fields)
         # R-R2: the office records an override; the unit issues otherwise.
         return self.run(command, OFFICE if kw.get("override_reason") else handler(unit))
 

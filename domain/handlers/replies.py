@@ -82,7 +82,7 @@ def issue_reply(case: Case, cmd: c.IssueReply, acting: Acting) -> None:
     replies.check_co_opinions_arrived(case, reply, override)
     case.reply_issued(
         reply_id=cmd.reply_id,
-        document_number=check_text(cmd.document_number, "document_number"),
+        document_number=replies.check_document_number(case, reply, cmd.document_number),
         override_reason=override,
         recipients=communication.reply_recipients(case),
         copies=list(COPIES_BY_KIND[case.kind]),

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.errors import NotFound, RuleViolation
+from domain.checks import check_text
+from domain.errors import InvalidInput, NotFound, RuleViolation
 from domain.records import MergeAnswer, Reply
 from domain.rules.state import CaseState
 
@@ -174,3 +175,18 @@ def check_class_correctable(reply: Reply) -> None:
         raise RuleViolation(
             "R-R1", "已印发的答复不能更改类别", "an issued reply's class cannot be corrected"
         )
+
+
+def check_document_number(case: CaseState, reply: Reply, number: object) -> str:
+    """A 文号 names one document: a second reply of the case issued under another reply's
+    number (a further reply is a letter of its own) would make two letters one on every paper,
+    the register and the case page."""
+    checked = check_text(number, "document_number")
+    taken = [r for r in case.replies.values() if r is not reply and r.document_number == checked]
+    if taken:
+        raise InvalidInput(
+            f"文号 {checked} 已用于本件的另一份答复（{taken[0].issued_on} 印发）",
+            f"document number {checked} is another reply's of this case",
+            "document_number",
+        )
+    return checked

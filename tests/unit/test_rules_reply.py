@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -129,6 +130,25 @@ def test_a_reference_case_is_done_once_its_proposer_is_reached_R_R3_R_D5(
     )
     visited.visit(on=date(2025, 3, 4))
     assert visited.case.stage == "closed"
+
+
+def test_a_further_reply_under_the_first_replys_number_is_refused(app: BanliApplication) -> None:
+    """A review issued the further reply under the first one's 文号: the 答复 table and the
+    复查表 listed two letters as one."""
+    flow = Flow(app)
+    flow.assign()
+    first = flow.replied()
+    number = flow.case.replies[first].document_number
+    flow.feedback("dissatisfied", on=date(2025, 5, 1))
+    flow.visit(on=date(2025, 5, 3))
+    further = flow.submit(on=date(2025, 5, 4))
+    flow.approve(further, on=date(2025, 5, 5))
+    before = app.recorder.max_notification_id()
+    with pytest.raises(InvalidInput, match=f"文号 {re.escape(str(number))} 已用于本件的另一份答复"):
+        flow.issue(further, on=date(2025, 5, 6), document_number=number)
+    assert app.recorder.max_notification_id() == before
+    flow.issue(further, on=date(2025, 5, 6))
+    assert flow.case.replies[further].status == "issued"
 
 
 def test_split_units_each_reply_and_co_units_do_not_R_R3(app: BanliApplication) -> None:

@@ -16,6 +16,7 @@ from domain.directory import Unit
 from infra.clock import today
 from infra.directory import BOOTSTRAP
 from tests.api.conftest import Api, case_body
+from tests.api.test_pages import logged_in
 from tests.paperwork_support import HEADERS, row, upload, workbook
 
 PATH = "/v1/imports/assignments"
@@ -360,6 +361,20 @@ def test_a_date_refused_is_named_as_its_column_names_it_R_X1(api: Api) -> None:
     [error] = post(api, workbook(rows), dry_run=True).json()["errors"]
     assert (error["column"], error["rule"]) == ("交办日期", "R-X1")
     assert error["message"] == "交办日期 2025-03-01 早于收到日期 2025-03-20"
+
+
+def test_an_imported_event_says_so_on_the_timeline_where_a_late_one_says_bu_ji_R_X1(
+    api: Api,
+) -> None:
+    """An import is a migration, never 补记 (R-X1), but the timeline said nothing at all: a
+    review read a 交办 dated weeks before it was recorded, unflagged, beside a form's 补记."""
+    assert post(api, workbook([row("2025-995"), row("2025-996")])).status_code == 201
+    case = ledger(api)["2025-996"]
+    page = logged_in(api, "clerk_imp").get(f"/cases/{case['case_id']}").text
+    timeline = page.split('id="timeline"', 1)[1]
+    tags = re.findall(r'<span class="tag imported" title="([^"]*)">导入</span>', timeline)
+    assert len(tags) == 2  # 登记 and 交办
+    assert all("交办清单第 3 行" in t and "不计补记" in t for t in tags), tags
 
 
 def test_every_unreadable_cell_of_a_row_is_listed_not_only_the_first(api: Api) -> None:

@@ -192,6 +192,13 @@ def test_the_office_makes_a_link_and_a_document_on_the_case_page_R_F4(
     browser.assert_quiet("after making a link")
     url = str(browser.find("#new-link-url").get_attribute("value"))
     assert "/p/pl_" in url
+    # Shown once: a press copies the whole link (selected, and said so).
+    browser.find("#copy-new-link").click()
+    assert browser.text("#copy-new-link") == "已复制"
+    chosen = browser.driver.execute_script(
+        "var b = document.getElementById('new-link-url');return [b.selectionStart, b.selectionEnd];"
+    )
+    assert chosen == [0, len(url)]
     browser.shot("case-new-link")
 
     letter = tmp_path / "答复函.pdf"

@@ -19,10 +19,13 @@ class DomainError(Exception):
 
 
 class RuleViolation(DomainError):
-    """The command breaks a rule of DOMAIN.md §3 given the case as it stands."""
+    """The command breaks a rule of DOMAIN.md §3 given the case as it stands. ``field``: the
+    command's field it is about, when the rule has several (R-A1's split units, not its
+    lead), so a form or a sheet says it there."""
 
-    def __init__(self, rule: str, zh: str, en: str) -> None:
+    def __init__(self, rule: str, zh: str, en: str, field: str | None = None) -> None:
         super().__init__(rule, zh, en)
+        self.field = field
 
 
 class InvalidInput(DomainError):

@@ -305,6 +305,9 @@ class AssignmentImport:
         return registration, assignment
 
     def _units(self, cells: Mapping[str, Any], column: str) -> list[str]:
+        """The units a column names, by code; a name no unit has, or several have, is refused
+        with no rule's id: R-A1 is the assignment's shape, and the API's ``/assignment`` does
+        not ask whether a unit exists."""
         found = []
         for name in names_of(cells.get(column)):
             # As typed, in half-width (ＦＩＮ), or without the province's 省 (省财政厅).
@@ -314,9 +317,9 @@ class AssignmentImport:
             if code is None and (shared := self.shared_names.get(plain)):
                 codes = "、".join(shared)
                 said = f"单位名称“{name}”为多个单位所用（{codes}），请填单位代码"
-                raise RowRefused(column, said, "R-A1")
+                raise RowRefused(column, said)
             if code is None:
-                raise RowRefused(column, f"未知的单位“{name}”（填单位代码或全称）", "R-A1")
+                raise RowRefused(column, f"未知的单位“{name}”（填单位代码或全称）")
             found.append(code)
         return found
 

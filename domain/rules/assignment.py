@@ -98,7 +98,7 @@ def check_shape(
         )
     if split and len(split) < 2:
         raise RuleViolation(
-            "R-A1", "分办至少两个单位", "a split assignment needs two or more units"
+            "R-A1", "分办至少两个单位", "a split assignment needs two or more units", "split_units"
         )
     return Shape(lead, co, split, is_reference)
 

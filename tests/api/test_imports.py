@@ -111,7 +111,7 @@ def test_every_error_is_listed_with_row_column_and_rule_and_nothing_is_written(a
         row("2025-102", 主办单位="FIN", 协办单位="FIN"),  # R-A1: lead and co
         row("2025-103", 收到日期=tomorrow, 交办日期=tomorrow),  # R-X1
         row("2025-104", 类别="提案"),  # R-C4: a proposal raised by deputies
-        row("2025-105", 主办单位="XYZ"),  # R-A1: no such unit
+        row("2025-105", 主办单位="XYZ"),  # no such unit (no rule's: R-A1 is the shape)
         row("2025-106", 收到日期="3/1/2025"),  # no date spelling we know
         row("2025-107", 交办日期=date(2025, 1, 1)),  # R-X1: assigned before received
         row("2025-101", 标题="另一件"),  # the file names one case twice
@@ -126,7 +126,7 @@ def test_every_error_is_listed_with_row_column_and_rule_and_nothing_is_written(a
         (3, "主办单位", "R-A1"),
         (4, "收到日期", "R-X1"),
         (5, "提出人类型", "R-C4"),
-        (6, "主办单位", "R-A1"),
+        (6, "主办单位", None),
         (7, "收到日期", None),
         (8, "交办日期", "R-X1"),
         (9, "编号", None),
@@ -375,6 +375,19 @@ def test_an_imported_event_says_so_on_the_timeline_where_a_late_one_says_bu_ji_R
     tags = re.findall(r'<span class="tag imported" title="([^"]*)">导入</span>', timeline)
     assert len(tags) == 2  # 登记 and 交办
     assert all("交办清单第 3 行" in t and "不计补记" in t for t in tags), tags
+
+
+def test_a_units_refusal_is_said_under_its_own_column_with_its_own_rule(api: Api) -> None:
+    """A review read 分办至少两个单位 under 主办单位, and an unknown unit tagged R-A1 (a rule
+    about the assignment's shape, which names no unit's existence)."""
+    rows = [
+        row("2025-993", 主办单位="", 分办单位="FIN"),
+        row("2025-994", 主办单位="省财政局"),
+    ]
+    errors = post(api, workbook(rows), dry_run=True).json()["errors"]
+    said = {e["row"]: (e["column"], e["rule"], e["message"]) for e in errors}
+    assert said[2] == ("分办单位", "R-A1", "分办至少两个单位")
+    assert said[3][:2] == ("主办单位", None) and "未知的单位“省财政局”" in said[3][2]
 
 
 def test_every_unreadable_cell_of_a_row_is_listed_not_only_the_first(api: Api) -> None:

@@ -29,17 +29,18 @@ from api.pages_forms import (
     replied,
     undoable_merge,
 )
+from api.pages_labels import LABELS
 
 # A reply is published or withheld once issued, whatever the case's stage: a split unit's
 # reply goes out while the other split unit's is still awaited and the case is 办理中, and its
 # 15 days (R-D4) run from then (these forms list only issued, undecided replies).
 ISSUED_ANY_STAGE = frozenset({"handling", "replied", "rehandling", "closed"})
 
-# R-P5's reasons to withhold a reply, chosen; 其他 with its words (the ``reason`` field kind).
-WITHHELD_REASONS = (
-    ("proposer_refused", "代表委员不同意公开"),
-    ("confidential", "涉密"),
-    ("other", "其他（请写明）"),
+# R-P5's reasons to withhold a reply, chosen (the ``reason`` field kind); 其他 asks for its
+# words.
+WITHHELD_REASONS = tuple(
+    (code, words + "（请写明）" * (code == "other"))
+    for code, words in LABELS["withheld_reason"].items()
 )
 
 # What approving would be refused for now (R-C1, R-F2): shown to who submits or decides a

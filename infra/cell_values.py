@@ -23,7 +23,7 @@ _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 # full-width one too) between whole names: "王建国 李秀英　张伟" is three people, not one
 # deputy of that name (R-C4). A space beside a lone Chinese character is padding, not a
 # parting: official lists pad two-character names to three (王　五), and the form had made
-# 王 and 五 two proposers. A space between letters is part of a name (Alice Smith).
+# 王 and 五 two proposers. Words of letters part as before (unit codes: FIN HOU).
 _SEPARATORS = re.compile(r"[、，,；;\n\r]")
 _CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
@@ -116,21 +116,15 @@ def names_of(value: object) -> list[str]:
 
 
 def _spaced_names(words: list[str]) -> list[str]:
-    """The names that space-separated ``words`` make: a Chinese word parts from the name before
-    it only when both are whole names (two characters or more); else it is the same name's."""
+    """The names that space-separated ``words`` make: a Chinese word joins the Chinese name
+    before it when either is a lone character (padding: 王　五); else each is a name."""
     names: list[str] = []
     for word in words:
-        if not names:
-            names.append(word)
-        elif _chinese(names[-1]) and _chinese(word):
-            if len(names[-1]) > 1 and len(word) > 1:
-                names.append(word)
-            else:
-                names[-1] += word  # padding: 王　五
-        elif _chinese(names[-1]) or _chinese(word):
-            names.append(word)
+        padded = names and _chinese(names[-1]) and _chinese(word)
+        if padded and (len(names[-1]) == 1 or len(word) == 1):
+            names[-1] += word
         else:
-            names[-1] += " " + word  # letters: Alice Smith
+            names.append(word)
     return names
 
 

@@ -1,6 +1,6 @@
 """How a cell or a form's box of names is read (``infra.cell_values.names_of``): 、, commas,
 semicolons and new lines part names; spaces part two names, not the halves of one padded to
-line up in an official list (王　五)."""
+line up in an official list (王　五). Words of letters (unit codes) part as spaces part them."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from infra.cell_values import names_of
         ("王 五 李四", ["王五", "李四"]),
         ("欧阳 娜", ["欧阳娜"]),
         ("张三\n李四", ["张三", "李四"]),
-        ("Alice Smith、张三", ["Alice Smith", "张三"]),
+        ("FIN HOU、EDU", ["FIN", "HOU", "EDU"]),  # unit codes
+        ("王 FIN", ["王", "FIN"]),
         ("、、 张三 、", ["张三"]),
         ("", []),
     ],

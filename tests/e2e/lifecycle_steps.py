@@ -132,13 +132,14 @@ def approve(api: Api, case_id: str, reply_id: str, on: str = "2025-04-05") -> Js
     return api.ok("leader", f"/v1/cases/{case_id}/replies/{reply_id}/approval", approval_body(on))
 
 
-def issue_body(on: str) -> Json:
-    return {"document_number": "财建函〔2025〕12号", "occurred_on": on}
+def issue_body(on: str, reply_id: str = "12") -> Json:
+    """A reply's issue, under a 文号 of its own (two replies of a case share none)."""
+    return {"document_number": f"财建函〔2025〕{reply_id}号", "occurred_on": on}
 
 
 def issue(api: Api, case_id: str, reply_id: str, unit: str = "FIN", on: str = "2025-04-10") -> Json:
     path = f"/v1/cases/{case_id}/replies/{reply_id}/issue"
-    return api.ok(f"handler:{unit}", path, issue_body(on))
+    return api.ok(f"handler:{unit}", path, issue_body(on, reply_id))
 
 
 def replied(

@@ -61,7 +61,7 @@ def change_own_password(request: Request, who: Staff, svc: Svc, posted: Posted) 
         refusal = "原密码不正确，密码未修改" + (locked or "（计为一次登录失败）")
         return page(request, who, refusal + "。", 403)
     except LoginLocked as locked:
-        minutes = minutes_locked(locked, svc)
+        minutes = minutes_locked(locked.until, svc)
         return page(request, who, f"失败次数过多，已锁定，请 {minutes} 分钟后再试。", 429)
     response = see_other("/login?changed=1")
     clear_session_cookie(response, request)

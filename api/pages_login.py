@@ -78,7 +78,7 @@ async def post_login(request: Request) -> Response:
     try:
         opened = await run_in_threadpool(svc.sessions.login, body.username, body.password)
     except LoginLocked as locked:
-        minutes = minutes_locked(locked, svc)
+        minutes = minutes_locked(locked.until, svc)
         message = f"登录失败次数过多，该用户名已锁定，请 {minutes} 分钟后再试"
         return login_page(request, message, status=429, username=username)
     except BadCredentials:
@@ -90,13 +90,9 @@ async def post_login(request: Request) -> Response:
     return response
 
 
-def minutes_locked(locked: LoginLocked, svc: Svc) -> int:
-    """Whole minutes, at least one, until a locked name may try again (the pages' words; the
-    API answers seconds in ``Retry-After``)."""
-    return _minutes_until(locked.until, svc)
-
-
-def _minutes_until(until: datetime, svc: Svc) -> int:
+def minutes_locked(until: datetime, svc: Svc) -> int:
+    """Whole minutes, at least one, until a name locked ``until`` may try again (the pages'
+    words; the API answers seconds in ``Retry-After``)."""
     return max(1, math.ceil((until - svc.directory.clock()).total_seconds() / 60))
 
 
@@ -108,7 +104,7 @@ def locked_now(svc: Svc, username: str) -> str:
     until = svc.sessions.throttle.locked_until(username, svc.directory.clock())
     if until is None:
         return ""
-    return f"；失败次数过多，该用户名已锁定，请 {_minutes_until(until, svc)} 分钟后再试"
+    return f"；失败次数过多，该用户名已锁定，请 {minutes_locked(until, svc)} 分钟后再试"
 
 
 @router.post("/logout")

@@ -73,14 +73,16 @@ def _request(flow: Flow, unit: str = "FIN", on: date = date(2025, 2, 5)) -> str:
     return rid
 
 
-def _decide(flow: Flow, rid: str, lead: str, approved: bool = True, **kw: Any) -> None:
+def _decide(
+    flow: Flow, rid: str, lead: str, approved: bool = True, co: tuple[str, ...] = (), **kw: Any
+) -> None:
     flow.run(
         cmd.DecideReassignment(
             case_id=flow.id,
             request_id=rid,
             approved=approved,
             lead_unit=lead,
-            co_units=(),
+            co_units=co,
             note="同意改办",
             occurred_on=date(2025, 2, 8),
             **kw,
@@ -201,17 +203,7 @@ def test_approving_a_reassignment_that_leaves_the_asking_unit_where_it_was_is_re
     assert app.recorder.max_notification_id() == before
     asked_by_co = _request(flow, "HOU")
     with refused("R-A3"):
-        flow.run(
-            cmd.DecideReassignment(
-                case_id=flow.id,
-                request_id=asked_by_co,
-                approved=True,
-                lead_unit="FIN",
-                co_units=("HOU", "EDU"),
-                note="同意改办",
-                occurred_on=date(2025, 2, 8),
-            )
-        )
+        _decide(flow, asked_by_co, "FIN", co=("HOU", "EDU"))
     case = flow.case
     assert (case.lead_unit, case.co_units, case.assignment_rounds) == ("FIN", ["HOU"], 1)
     _decide(flow, rid, "EDU")  # the lead's request, granted: another unit leads

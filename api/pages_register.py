@@ -30,8 +30,7 @@ from domain.case import Case
 from domain.checks import check_case_number
 from domain.commands import RegisterCase
 from domain.errors import Conflict, DomainError
-from domain.handlers.handling import RECEIVED
-from domain.rules.accountability import check_not_future
+from domain.rules.accountability import RECEIVED, check_not_future
 from domain.rules.assignment import check_received_in_its_year, check_registration
 from infra import paper_labels as words
 from infra.application import number_taken

@@ -29,10 +29,6 @@ from domain.rules import accountability, assignment, proposer_side, supervision,
 from domain.rules import deadlines as rules_deadlines
 from domain.vocabulary import CONTACT_CHANNELS, CONTACT_PHASES, DISCLOSURE_OPTIONS
 
-# The registration's and the assignment's own dates, as their forms and sheets name them.
-RECEIVED = "收到日期 received_on"
-ASSIGNED = "交办日期 assigned_on"
-
 
 def new_item_id() -> str:
     return uuid.uuid4().hex[:12]
@@ -48,7 +44,7 @@ def check_handling(case: Case, occurred_on: date, today: date) -> None:
 def register(command: c.RegisterCase, acting: Acting, alike: Sequence[PossibleRepeat] = ()) -> Case:
     """A new case; ``alike`` are cases found alike in a search of earlier years (R-S4)."""
     checked = assignment.check_registration(command)
-    accountability.check_not_future(checked.received_on, acting.today, RECEIVED)
+    accountability.check_not_future(checked.received_on, acting.today, accountability.RECEIVED)
     assignment.check_received_in_its_year(checked.year, checked.received_on)
     case = Case(
         number=checked.number,
@@ -89,9 +85,9 @@ def assign(case: Case, cmd: c.Assign, acting: Acting) -> None:
         DEFAULT_POLICY if cmd.policy is None else check_text(cmd.policy, "policy")
     )
     shape = assignment.check_shape(cmd.lead_unit, cmd.co_units, cmd.split_units, cmd.reference)
-    accountability.check_not_future(cmd.assigned_on, acting.today, ASSIGNED)
+    accountability.check_not_future(cmd.assigned_on, acting.today, accountability.ASSIGNED)
     accountability.check_not_before(
-        cmd.assigned_on, case.received_on, "收到日期 received date", ASSIGNED
+        cmd.assigned_on, case.received_on, "收到日期 received date", accountability.ASSIGNED
     )
     case.assigned(
         lead_unit=shape.lead_unit,

@@ -20,6 +20,8 @@ from domain.rules.state import CaseState
 # The date a command carries, named as its form and its sheet name it: a received day read
 # "发生日期 … 晚于今天" beside 收到日期.
 OCCURRED = "发生日期 occurred_on"
+RECEIVED = "收到日期 received_on"
+ASSIGNED = "交办日期 assigned_on"
 
 
 def check_not_future(occurred_on: date, today: date, subject: str = OCCURRED) -> None:

@@ -39,6 +39,12 @@ class CameFrom:
         return f"{path}{'&' if '?' in path else '?'}{self.query}{hash_}{anchor}"
 
 
+def from_here(request: Request) -> str:
+    """What a list page's case links carry (``?from=`` its own path and query) to come back to
+    it, as the 台账's rows write theirs (``_ledger_table.html``)."""
+    return "?from=" + quote(f"{request.url.path}?{request.url.query}", safe="/")
+
+
 def came_from(request: Request) -> CameFrom:
     """The list named by ``?from=``; the 台账 when there is none, or it is not one of ours."""
     return came_from_list(request.query_params.get("from", ""))

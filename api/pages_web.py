@@ -29,7 +29,7 @@ from starlette.formparsers import MultiPartException
 from api.auth import SESSION_COOKIE, services
 from api.deps import app_services
 from api.page_paths import is_page_request
-from api.pages_came_from import came_from, safe_next
+from api.pages_came_from import came_from, from_here, safe_next
 from api.pages_labels import (
     LABELS,
     chinese_part,
@@ -91,6 +91,7 @@ templates.globals.update(
     LABELS=LABELS,
     PER_UNIT_COUNT=PER_UNIT_COUNT,
     came_from=came_from,
+    from_here=from_here,
     label=label,
     reason_words=reason_words,
     percent=percent,

@@ -148,6 +148,9 @@ FIELD_LABELS = {
     "include_original": "公开原文",
     "secrecy_review_ref": "保密审查编号",
     "leader_in_charge": "包案领导",
+    "unit_leader": "分管负责同志",
+    "handler": "承办人",
+    "phone": "联系电话",
     "proposer": "代表委员",
     "restart_deadlines": "重新计算办理期限",
     "numbers": "合并的件",
@@ -359,18 +362,20 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "choices": lambda form: _choices(svc, form, case, who, events, units),
         "reply_words": reply_words,
         # What a form's unit fields start on (a ruling: the office's recommendation, R-A2).
-        "presets": lambda form: _presets(svc, form, case, refused),
+        "presets": lambda form: _presets(svc, form, case, who, refused),
         # The link form's one-time key (api/pages_case_files.py): a repost replays its link.
         "link_once": secrets.token_urlsafe(18),
         "link_expiry": today() + LINK_DAYS,
     }
 
 
-def _presets(svc: Svc, form: CaseForm, case: CasePublic, refused: bool) -> dict[str, list[str]]:
+def _presets(
+    svc: Svc, form: CaseForm, case: CasePublic, who: Principal, refused: bool
+) -> dict[str, list[str]]:
     """What a form's fields start on: a ruling's units (R-A2); and when the proposers refused
     publication (R-P2), a reply to be submitted as not to be published and the reason to
     withhold an issued one (R-P5): 主动公开, where the reply form started, was always refused."""
-    found = form.presets(case) if form.presets else {}
+    found = form.presets(case, who) if form.presets else {}
     if refused and form.name == "withhold":
         found = {**found, "withheld_reason": ["proposer_refused"]}
     if form.name == "reply" and proposer_refused(svc, case):

@@ -100,8 +100,8 @@ class CaseForm:
     reviewed_disclosure: bool = False
     # Offered only when the domain would take it now (None: whenever the stage and roles fit).
     due: Callable[[CasePublic, list[Any]], bool] | None = None
-    # What its unit fields start on, from the case (None: nothing chosen).
-    presets: Callable[[CasePublic], dict[str, list[str]]] | None = None
+    # What its fields start on, from the case and who fills it in (None: nothing chosen).
+    presets: Callable[[CasePublic, Principal], dict[str, list[str]]] | None = None
     # What the workbench refuses beyond the API, before the command runs (a RuleViolation).
     page_check: Callable[[Any], None] | None = None
 
@@ -198,7 +198,7 @@ def recommendation_shown(
     return [("", f"{words}（{rec.occurred_on}）：{rec.note}")]
 
 
-def recommended_units(case: CasePublic) -> dict[str, list[str]]:
+def recommended_units(case: CasePublic, who: Principal) -> dict[str, list[str]]:
     """R-A2: the units a leader's ruling form starts on, the office's recommendation's (the
     leader may choose others); nothing without a recommendation."""
     rec = case.ruling_recommendation
@@ -207,10 +207,19 @@ def recommended_units(case: CasePublic) -> dict[str, list[str]]:
     return {"lead_unit": [rec.lead_unit], "co_units": list(rec.co_units)}
 
 
-def current_co_units(case: CasePublic) -> dict[str, list[str]]:
+def current_co_units(case: CasePublic, who: Principal) -> dict[str, list[str]]:
     """R-A3: the co-units a 改办 decision starts on, the case's own (the office removes one
     that is to leave)."""
     return {"co_units": list(case.co_units)}
+
+
+def recorded_people(case: CasePublic, who: Principal) -> dict[str, list[str]]:
+    """R-A1: the 责任分解 form starts on the people the handler's unit has on record (so a
+    change is one field's), or on the handler as the person handling it."""
+    held = next((r for r in case.responsibilities if r.unit == who.unit), None)
+    if held is None:
+        return {"handler": [who.display_name]}
+    return {"unit_leader": [held.unit_leader], "handler": [held.handler], "phone": [held.phone]}
 
 
 def open_extensions(

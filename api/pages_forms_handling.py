@@ -21,6 +21,7 @@ from api.pages_forms import (
     options,
     owes_a_reply,
     recommended_units,
+    recorded_people,
     ruling_due,
 )
 from api.pages_labels import label
@@ -155,6 +156,22 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         ),
         stages=frozenset({"registered", "handling"}),
         rule_fields={"R-S2": "source"},
+    ),
+    CaseForm(
+        "responsibility",
+        "责任分解（分管负责同志、承办人、联系电话）",
+        frozenset({"handler"}),
+        sh.Responsibility,
+        (
+            OWN_UNIT,
+            Field("unit_leader", "分管负责同志"),
+            Field("handler", "承办人"),
+            Field("phone", "联系电话"),
+            DAY,
+        ),
+        # A handler who changes years later is still the one a 回头看 calls (R-Rv1).
+        stages=frozenset({"handling", "replied", "rehandling", "closed"}),
+        presets=recorded_people,
     ),
     CaseForm(
         "contact",

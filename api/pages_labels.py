@@ -104,6 +104,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "VisitRecorded": "面对面走访",
         "VisitDeclined": "无需见面",
         "OnSiteHandled": "现场办理",
+        "ResponsibilityRecorded": "责任分解",
         "DisclosurePreferenceRecorded": "公开意愿",
         "CoOpinionDelivered": "会办意见",
         "ExtensionRequested": "申请延期",

@@ -28,6 +28,13 @@ def feedback_open(case: Case, today: date) -> bool:
     return True
 
 
+def unit_parts(case: Case) -> list[tuple[str, str]]:
+    """Each unit on the case with its part: the lead (a 参阅件's unit: ``reference``), the co
+    units, the split units (R-A1)."""
+    lead = [(case.lead_unit, "reference" if case.reference else "lead")] if case.lead_unit else []
+    return lead + [(u, "co") for u in case.co_units] + [(u, "split") for u in case.split_units]
+
+
 def issued_replies(app: BanliApplication, case: Case) -> list[tuple[Case, Reply]]:
     """The replies issued to the case's proposers, each with the case that carries it: its
     own, and for a merged partner the merge's reply, which its primary carries (R-M1)."""
@@ -87,6 +94,18 @@ def proposer_case(
         }
         for carrier, r in issued_replies(app, case)
     ]
+    units = [
+        {
+            "unit": unit,
+            "unit_name": name(unit),
+            "role": role,
+            "unit_leader": people.unit_leader if people else None,
+            "handler": people.handler if people else None,
+            "phone": people.phone if people else None,
+        }
+        for unit, role in unit_parts(case)
+        for people in [case.responsibilities.get(unit)]
+    ]
     deadlines = [
         {
             "kind": d.kind,
@@ -113,6 +132,7 @@ def proposer_case(
             "proposer_name": holder.proposer,
             "proposers": [p.name for p in case.proposers],
             "link_expires_on": holder.expires_on,
+            "units": units,
             "deadlines": deadlines,
             "replies": replies,
             "feedback": [

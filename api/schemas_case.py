@@ -39,6 +39,16 @@ class ProposerPublic(Public):
     role: ProposerRole
 
 
+class ResponsibilityPublic(Public):
+    """Who in a unit answers for its part of the case (its 责任分解表 row), as last recorded."""
+
+    unit: str
+    unit_leader: str  # 分管负责同志
+    handler: str  # 承办人
+    phone: str  # 联系电话
+    occurred_on: date
+
+
 class ReplyPublic(Public):
     reply_id: str
     unit: str
@@ -227,6 +237,8 @@ class CasePublic(Public):
     assigned_on: date | None
     ruling_recommendation: RulingRecommendationPublic | None  # R-A2, the office's
     reassignment_requests: list[ReassignmentRequestPublic]  # R-A3, in the order asked
+    # Who answers for each unit's part, the units on the case now, in their order (an addition)
+    responsibilities: list[ResponsibilityPublic]
     proposers: list[ProposerPublic]
     reply_recipients: list[str]  # R-C4: whom a reply goes to, and who may have a link (R-F4)
     replies: list[ReplyPublic]

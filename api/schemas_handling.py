@@ -88,6 +88,30 @@ class OnSiteHandling(Body):
         )
 
 
+class Responsibility(Body):
+    """Who in the unit answers for its part of the case (its row of the 责任分解表, seed 003
+    §三): the leader in charge (分管负责同志), the person handling it (承办人) and the phone
+    number the proposer may call (联系电话). A handler records its own unit's; recorded again
+    when one of them changes (the case keeps the latest, its timeline every record). R-A1: only
+    a unit with a part in the case; the same people again are refused."""
+
+    unit: Code
+    unit_leader: Name
+    handler: Name
+    phone: Code
+    occurred_on: Day
+
+    def command(self, case_id: str) -> c.RecordResponsibility:
+        return c.RecordResponsibility(
+            case_id=case_id,
+            unit=self.unit,
+            unit_leader=self.unit_leader,
+            handler=self.handler,
+            phone=self.phone,
+            occurred_on=self.occurred_on,
+        )
+
+
 class DisclosurePreference(Body):
     consent_reply: Flag
     consent_original: Flag

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from api.deps import UnitRole
 from api.fields import Code, Day, Flag, Name, Text
 from api.schemas import Body, EventRef, Public
 from domain import commands as c
@@ -152,6 +153,18 @@ class ProposerDeadline(Public):
     calendar_provisional: bool = False
 
 
+class ProposerUnit(Public):
+    """A unit handling the case and, once it recorded them, who answers for its part and the
+    number to call (its 责任分解表 row, which the unit sends the proposer: seed 003 §三)."""
+
+    unit: str
+    unit_name: str
+    role: UnitRole
+    unit_leader: str | None
+    handler: str | None
+    phone: str | None
+
+
 class ProposerVerdict(Public):
     verdict: Verdict
     comments: str
@@ -174,6 +187,7 @@ class ProposerCase(Public):
     proposer_name: str  # whose link this is
     proposers: list[str]
     link_expires_on: date
+    units: list[ProposerUnit]  # an addition: who handles it, and whom to call
     deadlines: list[ProposerDeadline]
     replies: list[ProposerReply]
     feedback: list[ProposerVerdict]  # this proposer's own verdicts

@@ -3,6 +3,7 @@ units' opinions (R-C1..R-C4, R-V1..R-V4, R-D1, R-D5)."""
 
 from __future__ import annotations
 
+import zlib
 from datetime import date
 
 from demo.actors import handler
@@ -38,6 +39,26 @@ class CommunicationSteps(StoryBase):
                 occurred_on=self.later(1, 4),
             ),
         )
+
+    def responsibilities(self) -> None:
+        """Seed 003 §三: most units record who answers for their part soon after assignment
+        (the 责任分解表). Chosen by the case's number, not the demo's random draws, so the rest
+        of the demo year is drawn as before."""
+        for unit in self.demo.app.get_case(self.case_id).units:
+            if _drawn(f"{self.plan.number}:{unit}") % 10 >= 8:
+                continue  # not recorded yet: the 责任分解表 says so
+            staff = self.staff(unit)
+            self.do(
+                handler(unit),
+                c.RecordResponsibility(
+                    case_id=self.case_id,
+                    unit=unit,
+                    unit_leader=staff.leader_title,
+                    handler=staff.clerk.name,
+                    phone=f"0771-{_drawn(unit) % 9_000_000 + 1_000_000}",
+                    occurred_on=self.on,
+                ),
+            )
 
     def first_contact(self, unit: str) -> None:
         """R-C1/R-C2: failed attempts are kept; a returned case has only a failed one."""
@@ -148,3 +169,8 @@ class CommunicationSteps(StoryBase):
                 occurred_on=on,
             ),
         )
+
+
+def _drawn(text: str) -> int:
+    """A number fixed by ``text`` (the same in every run and process, unlike ``hash``)."""
+    return zlib.crc32(text.encode())

@@ -23,6 +23,7 @@ class Story(AssignmentSteps, FeedbackSteps, ReviewSteps):
             return
         self.reassign()
         self.designate_key()
+        self.responsibilities()
         for unit in self.replying_units:
             self.first_contact(unit)
         self.disclosure_preference()

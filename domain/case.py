@@ -46,6 +46,7 @@ from domain.records import (
     Recorded,
     Reminder,
     Reply,
+    Responsibility,
     RulingRecommendation,
     Visit,
     proposer,
@@ -120,6 +121,7 @@ class Case(Aggregate):
         self.visits: list[Visit] = []
         self.declined_visits: list[DeclinedVisit] = []
         self.on_site_handlings: list[OnSiteHandling] = []
+        self.responsibilities: dict[str, Responsibility] = {}  # the latest, by unit
         # Every voice's latest preference (R-F4: co-signers speak for themselves), and what
         # they add up to: the rules of disclosure read the latter (R-P2, R-P4).
         self.disclosure_preferences: dict[str, DisclosurePreference] = {}
@@ -186,6 +188,7 @@ class Case(Aggregate):
     visit_recorded = event("VisitRecorded")(handling.visit_recorded)
     visit_declined = event("VisitDeclined")(handling.visit_declined)
     on_site_handled = event("OnSiteHandled")(handling.on_site_handled)
+    responsibility_recorded = event("ResponsibilityRecorded")(handling.responsibility_recorded)
     disclosure_preference_recorded = event("DisclosurePreferenceRecorded")(
         handling.disclosure_preference_recorded
     )

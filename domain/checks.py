@@ -107,6 +107,27 @@ def check_name(value: object, field: str) -> str:
     return name
 
 
+# A phone number as offices write one: digits, with an area code's hyphen, a country code's
+# plus, brackets, 转 before an extension, and 、 / , between two numbers.
+_PHONE = re.compile(r"[0-9+\-() 转/、,]+")
+MIN_PHONE_DIGITS = 7  # a local number without its area code
+
+
+def check_phone(value: object, field: str) -> str:
+    """A number someone can dial, as typed (full-width digits from an input method read as
+    digits): 0311-87801234, 13800000000, 0311-87801234转8012."""
+    text = unicodedata.normalize("NFKC", check_text(value, field, MAX_CODE)).strip()
+    digits = sum(c.isdigit() for c in text)
+    if not _PHONE.fullmatch(text) or digits < MIN_PHONE_DIGITS:
+        raise InvalidInput(
+            f"{field} 应为电话号码（数字，可含区号“-”和“转”分机），如 0311-87801234",
+            f"{field} must be a phone number (digits, an area code's hyphen, 转 and an "
+            f"extension), such as 0311-87801234: {text!r}",
+            field=field,
+        )
+    return text
+
+
 def case_number_form(value: str) -> str:
     """A case's number as its identity is made of it (unique per kind and year): the same
     number typed another way, full-width digits from an IME or an accent composed or not, is

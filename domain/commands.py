@@ -209,6 +209,16 @@ class RecordOnSiteHandling(UnitAct, Summarised):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RecordResponsibility(UnitAct):
+    """R-A1: who in the unit answers for its part (its 责任分解表 row): the leader in charge,
+    the person handling it and their phone number. Recorded again when one of them changes."""
+
+    unit_leader: str
+    handler: str
+    phone: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class RecordDisclosurePreference(CaseAct):
     """R-P2, R-P4: what the proposers agree to have published: the reply, and
     their original text."""

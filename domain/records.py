@@ -93,6 +93,20 @@ class DeclinedVisit:
 
 
 @dataclass
+class Responsibility:
+    """Who in a unit answers for its part of a case (seed 003 §三, the "3+1" division of
+    responsibility that its 责任分解表 records): the unit's leader in charge (分管负责同志), the
+    person handling it (承办人) and the number the proposer may call (联系电话)."""
+
+    unit: str
+    unit_leader: str
+    handler: str
+    phone: str
+    occurred_on: date
+    version: int
+
+
+@dataclass
 class OnSiteHandling:
     unit: str
     proposer_present: bool

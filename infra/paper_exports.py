@@ -310,13 +310,17 @@ def _responsibilities(reader: ViewReader, q: ExportQuery, names: UnitNames) -> l
         seq = 0
         for r in case_rows(reader, year=q.year, kind=q.kind, unit=q.unit):
             dues = json.loads(r["unit_dues"] or "{}")
+            people = json.loads(r["unit_people"] or "{}")
             for unit, role in unit_roles(r):
                 if unit is None or (q.unit is not None and unit != q.unit):
                     continue
                 seq += 1
+                # As the unit recorded them; a key case's 包案领导 where it recorded no one.
+                own = people.get(unit, {})
                 yield [
                     seq, r["number"], r["title"], r["proposers"], names(unit),
-                    words.UNIT_ROLE[role], r["leader_in_charge"], None, None,
+                    words.UNIT_ROLE[role], own.get("unit_leader", r["leader_in_charge"]),
+                    own.get("handler"), own.get("phone"),
                     r["assigned_on"], dues.get(unit), None,
                 ]  # fmt: skip
 

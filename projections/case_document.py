@@ -14,7 +14,14 @@ from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.case_deadlines import case_deadlines
 from domain.documents import reply_letter
-from domain.records import Disclosure, DisclosureReview, Document, ProposerLink, Reply
+from domain.records import (
+    Disclosure,
+    DisclosureReview,
+    Document,
+    ProposerLink,
+    Reply,
+    Responsibility,
+)
 from domain.rules.communication import reply_recipients
 from domain.rules.review import reassessment_findings
 from projections.core import case_heading
@@ -88,6 +95,16 @@ def _link(link: ProposerLink, as_of: date) -> dict[str, Any]:
     }
 
 
+def _responsibility(people: Responsibility) -> dict[str, Any]:
+    return {
+        "unit": people.unit,
+        "unit_leader": people.unit_leader,
+        "handler": people.handler,
+        "phone": people.phone,
+        "occurred_on": _iso(people.occurred_on),
+    }
+
+
 def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
@@ -123,6 +140,12 @@ def case_document(case: Case, calendar: WorkdayCalendar, as_of: date) -> dict[st
         "ruling_recommendation": plain(case.ruling_recommendation),
         # R-A3: every 改办 request and what became of it (the timeline alone had told).
         "reassignment_requests": plain(list(case.requests.values())),
+        # Who answers for each unit's part now (a unit that left keeps its record in the log).
+        "responsibilities": [
+            _responsibility(case.responsibilities[u])
+            for u in case.units
+            if u in case.responsibilities
+        ],
         "proposers": plain(case.proposers),
         # R-C4: whom a reply goes to, and so who may have a personal link (R-F4).
         "reply_recipients": reply_recipients(case),

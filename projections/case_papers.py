@@ -79,13 +79,16 @@ CASES = Table(
         # issued reply (split units each reply, R-R3): the 责任分解表 and the 复查表.
         "unit_dues": "TEXT",
         "unit_replies": "TEXT",
+        # JSON: who answers for each unit's part, as last recorded (the 责任分解表's 分管负责同志,
+        # 承办人, 联系电话), the units on the case now.
+        "unit_people": "TEXT",
     },
     key=("case_id",),
     indexes=(("year", "kind"),),
     # 2: unit_dues and unit_replies (a co unit was given the lead's reply deadline, a split
     # case's replies but the last); 3: a reference unit's 答复时限, its contact deadline (R-D5).
-    # 4: a further reply answers only a verdict recorded before it (R-D3)
-    version=4,
+    # 4: a further reply answers only a verdict recorded before it (R-D3). 5: unit_people.
+    version=5,
 )
 
 # The deadline a unit answers by, per its role: the one a 责任分解表's 答复时限 names.
@@ -164,6 +167,13 @@ def _case(case: Case, calendar: WorkdayCalendar) -> Row:
                 }
                 for unit, r in latest_issued_by_unit(case).items()
             ]
+        ),
+        "unit_people": _json(
+            {
+                unit: {"unit_leader": p.unit_leader, "handler": p.handler, "phone": p.phone}
+                for unit in case.units
+                if (p := case.responsibilities.get(unit)) is not None
+            }
         ),
     }
 

@@ -53,7 +53,7 @@ class CaseActs:
             return found
         found.append((0.15, self.remind))
         if c.units:
-            found += [(1, self.contact), (0.6, self.visit)]
+            found += [(1, self.contact), (0.6, self.visit), (0.3, self.responsibility)]
         if c.disclosure_preference is None:
             found.append((0.4, self.disclosure_preference))
         if any(u not in c.co_opinions for u in c.co_units):
@@ -223,6 +223,23 @@ class CaseActs:
         self.do(
             OFFICE,
             cmd.Remind(case_id=self.id, means=means, note="请抓紧办理", occurred_on=self.on()),
+        )
+
+    def responsibility(self) -> None:
+        """R-A1: a unit's people, never the very ones on record (that is refused)."""
+        unit = self._acting_unit()
+        held = self.case.responsibilities.get(unit)
+        handlers = [n for n in ("王五", "赵六", "孙七") if held is None or n != held.handler]
+        self.do(
+            handler(unit),
+            cmd.RecordResponsibility(
+                case_id=self.id,
+                unit=unit,
+                unit_leader="李副厅长",
+                handler=self.rng.choice(handlers),
+                phone=self.rng.choice(["0311-87801234", "13800000000"]),
+                occurred_on=self.on(),
+            ),
         )
 
     def disclosure_preference(self) -> None:

@@ -20,6 +20,7 @@ from domain.records import (
     PossibleRepeat,
     ReassignmentRequest,
     Reminder,
+    Responsibility,
     RulingRecommendation,
     Visit,
 )
@@ -227,6 +228,22 @@ def on_site_handled(
 ) -> None:
     self.on_site_handlings.append(
         OnSiteHandling(unit, proposer_present, summary, occurred_on, self.event_version)
+    )
+
+
+def responsibility_recorded(
+    self: Case,
+    *,
+    unit: str,
+    unit_leader: str,
+    handler: str,
+    phone: str,
+    actor: Actor,
+    occurred_on: date,
+) -> None:
+    """The unit's people now: a later record replaces an earlier one (the timeline keeps it)."""
+    self.responsibilities[unit] = Responsibility(
+        unit, unit_leader, handler, phone, occurred_on, self.event_version
     )
 
 

@@ -39,6 +39,7 @@ HANDLERS: Mapping[type[c.CaseCommand], Handler] = dict(
         _entry(c.RecordVisit, handling.record_visit),
         _entry(c.RecordVisitDeclined, handling.record_visit_declined),
         _entry(c.RecordOnSiteHandling, handling.record_on_site_handling),
+        _entry(c.RecordResponsibility, handling.record_responsibility),
         _entry(c.RecordDisclosurePreference, handling.record_disclosure_preference),
         _entry(c.RecordCoOpinion, handling.record_co_opinion),
         _entry(c.RequestExtension, handling.request_extension),

@@ -25,7 +25,14 @@ from domain.deadlines.policies import DEFAULT_POLICY, POLICIES
 from domain.errors import InvalidInput
 from domain.key_quota import KeyQuota
 from domain.records import PossibleRepeat
-from domain.rules import accountability, assignment, proposer_side, supervision, visits
+from domain.rules import (
+    accountability,
+    assignment,
+    proposer_side,
+    responsibility,
+    supervision,
+    visits,
+)
 from domain.rules import deadlines as rules_deadlines
 from domain.vocabulary import CONTACT_CHANNELS, CONTACT_PHASES, DISCLOSURE_OPTIONS
 
@@ -258,6 +265,20 @@ def record_on_site_handling(case: Case, cmd: c.RecordOnSiteHandling, acting: Act
         unit=assignment.check_unit_on_case(case, cmd.unit),
         proposer_present=check_bool(cmd.proposer_present, "proposer_present"),
         summary=check_text(cmd.summary, "summary"),
+        **acting.on(cmd.occurred_on),
+    )
+
+
+def record_responsibility(case: Case, cmd: c.RecordResponsibility, acting: Acting) -> None:
+    check_handling(case, cmd.occurred_on, acting.today)
+    people = responsibility.check_responsibility(
+        case, cmd.unit, cmd.unit_leader, cmd.handler, cmd.phone
+    )
+    case.responsibility_recorded(
+        unit=people.unit,
+        unit_leader=people.unit_leader,
+        handler=people.handler,
+        phone=people.phone,
         **acting.on(cmd.occurred_on),
     )
 

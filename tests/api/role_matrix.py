@@ -161,6 +161,21 @@ ENDPOINTS = [
         fixed({"source": "government", "leader_in_charge": "钱厅长", "occurred_on": "2025-02-03"}),
         ("office",),
     ),
+    Endpoint(
+        "record-responsibility",
+        "POST",
+        C + "/responsibilities",
+        fixed(
+            {
+                "unit": "FIN",
+                "unit_leader": "李副厅长",
+                "handler": "王五",
+                "phone": "0311-87801234",
+                "occurred_on": "2025-02-05",
+            }
+        ),
+        ("office", "handler"),
+    ),
     Endpoint("record-contact", "POST", C + "/contacts", fixed(contact_body()), ("handler",)),
     Endpoint("record-visit", "POST", C + "/visits", fixed(visit_body()), ("handler",)),
     Endpoint(

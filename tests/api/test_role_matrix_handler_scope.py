@@ -37,6 +37,15 @@ HOU_BODIES: dict[str, Body] = {
     "request-reassignment": fixed(
         {"unit": "HOU", "reason": "职能不符", "occurred_on": "2025-02-05"}
     ),
+    "record-responsibility": fixed(
+        {
+            "unit": "HOU",
+            "unit_leader": "李副厅长",
+            "handler": "王五",
+            "phone": "0311-87801234",
+            "occurred_on": "2025-02-05",
+        }
+    ),
     "record-contact": fixed(contact_body("HOU")),
     "record-visit": fixed(visit_body("HOU", "HOU")),
     "record-visit-declined": fixed(

@@ -73,6 +73,7 @@ ROLE_BY_SUFFIX = {
     "/reassignment-requests": "handler_fin",
     "/ruling": "leader",
     "/approval": "leader",
+    "/responsibilities": "handler_fin",
     "/contacts": "handler_fin",
     "/visits": "handler_fin",
     "/visit-declined": "handler_fin",

@@ -1,0 +1,101 @@
+"""承办责任: who in a unit answers for its part of a case (R-A1; seed 003 §三, the 责任分解表)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from domain import commands as c
+from domain.errors import InvalidInput
+from infra.application import BanliApplication
+from tests.support import Flow, handler, refused
+
+
+def _record(flow: Flow, unit: str = "FIN", **kw: Any) -> None:
+    fields: dict[str, Any] = {
+        "unit": unit,
+        "unit_leader": "李副厅长",
+        "handler": "王五",
+        "phone": "0311-87801234",
+        "occurred_on": date(2025, 2, 5),
+    }
+    fields.update(kw)
+    flow.run(c.RecordResponsibility(case_id=flow.id, **fields), handler(unit))
+
+
+def test_each_unit_records_its_own_people_and_a_later_record_replaces_R_A1(
+    app: BanliApplication,
+) -> None:
+    flow = Flow(app)
+    flow.assign("FIN", ["HOU"])
+    _record(flow)
+    _record(flow, "HOU", unit_leader="赵处长", handler="钱六", phone="13800000000")
+    _record(flow, handler="孙七", occurred_on=date(2025, 3, 1))  # the handler changed
+    held = flow.case.responsibilities
+    assert (held["FIN"].handler, held["FIN"].unit_leader) == ("孙七", "李副厅长")
+    assert held["FIN"].occurred_on == date(2025, 3, 1)
+    assert (held["HOU"].handler, held["HOU"].phone) == ("钱六", "13800000000")
+
+
+def test_a_unit_without_a_part_in_the_case_records_no_one_R_A1(app: BanliApplication) -> None:
+    flow = Flow(app)
+    flow.assign("FIN")
+    with refused("R-A1"):
+        _record(flow, "HOU")
+    assert flow.case.responsibilities == {}
+
+
+def test_the_same_people_recorded_again_change_nothing_R_A1(app: BanliApplication) -> None:
+    flow = Flow(app)
+    flow.assign()
+    _record(flow)
+    version = flow.case.version
+    with refused("R-A1"):
+        _record(flow, occurred_on=date(2025, 2, 6))
+    assert flow.case.version == version
+
+
+def test_responsibility_needs_the_assignment_first_R_A1(app: BanliApplication) -> None:
+    flow = Flow(app)
+    with refused("R-A1"):
+        _record(flow)
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("0311-87801234", "0311-87801234"),
+        ("13800000000", "13800000000"),
+        ("０３１１－８７８０１２３４转８０１２", "0311-87801234转8012"),  # an input method's
+        ("(0311) 87801234、13800000000", "(0311) 87801234、13800000000"),
+    ],
+)
+def test_a_phone_number_is_kept_as_digits_R_A1(
+    app: BanliApplication, typed: str, kept: str
+) -> None:
+    flow = Flow(app)
+    flow.assign()
+    _record(flow, phone=typed)
+    assert flow.case.responsibilities["FIN"].phone == kept
+
+
+@pytest.mark.parametrize("typed", ["王五", "12345", "0311-8780abcd", "   "])
+def test_a_phone_that_is_no_number_is_refused_under_phone_R_A1(
+    app: BanliApplication, typed: str
+) -> None:
+    flow = Flow(app)
+    flow.assign()
+    with pytest.raises(InvalidInput) as refusal:
+        _record(flow, phone=typed)
+    assert refusal.value.field == "phone"
+    assert flow.case.responsibilities == {}
+
+
+def test_a_leader_and_a_handler_are_named_R_A1(app: BanliApplication) -> None:
+    flow = Flow(app)
+    flow.assign()
+    with pytest.raises(InvalidInput) as refusal:
+        _record(flow, handler="")
+    assert refusal.value.field == "handler"

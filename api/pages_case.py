@@ -30,7 +30,6 @@ from api.pages_case_related import (
     disclosure_refused,
     merged_titles,
     notice_lines,
-    proposer_refused,
     repeat_titles,
     withdrawn_from_register,
 )
@@ -39,6 +38,7 @@ from api.pages_form_fields import CORRECTABLE_TEXT
 from api.pages_form_list import FORMS, FORMS_BY_NAME
 from api.pages_forms import (
     CORRECTABLE_VOCABULARIES,
+    AtHand,
     CaseForm,
     Parsed,
     applies,
@@ -67,12 +67,12 @@ from api.pages_refusals import (
 from api.pages_web import PageRefused, Posted, Staff, Svc, page_errors, render, see_other
 from api.problems import STATUS_BY_ERROR, ApiProblem
 from api.schemas_audit import AuditEventPublic
-from api.schemas_case import CasePublic
 from domain.business_day import CHINA
 from domain.commands import CaseCommand
 from domain.corrections import CORRECTABLE
 from domain.errors import DomainError, NotFound, RuleViolation
 from domain.rules.approval import approval_refusal
+from domain.rules.disclosure import refused_by_proposer
 from domain.rules.feedback import is_further_reply
 from infra.clock import china_date, today, utc_now
 from infra.command_context import CommandContext, parse_event_id
@@ -320,10 +320,16 @@ def check_past(at: datetime | None) -> None:
 def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) -> dict[str, Any]:
     """What the page shows: the case now (or as it was ``at``) and its events until then."""
     with page_errors():
-        history = queries.history(svc, who, case_id, at)
-        case = history.state if at else queries.case_state(svc, who, case_id, today())
+        if at:  # R-X3: the case and its events as recorded by then; no form is offered
+            history = queries.history(svc, who, case_id, at)
+            state, case, events = None, history.state, history.events
+            at_text = china_time(history.as_of)
+        else:
+            # The domain's state and the document shown, from one load: the forms and what
+            # the page says about disclosure ask the domain's rules about that state.
+            state, case = queries.loaded_case(svc, who, case_id, today())
+            events, at_text = queries.timeline(svc, state, utc_now()), ""
     check_past(at)
-    events = history.events
     codes = [case.lead_unit, *case.co_units, *case.split_units, *(d.unit for d in case.deadlines)]
     codes += [r.unit for r in case.replies] + [r.unit for r in case.reassignment_requests]
     if case.merge and case.merge.answered_by:  # R-M1: the primary's unit answers a partner
@@ -333,20 +339,21 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
     units = queries.unit_names(svc, codes) | {
         r.case_id: f"{r.number}（{r.year} 年度）" for r in case.possible_repeats
     }
-    forms = [] if at else [f for f in FORMS if applies(f, case, who, events)]
-    refused = bool(forms) and disclosure_refused(svc, case)
+    hand = AtHand(case, events, state) if state is not None else None
+    forms = [f for f in FORMS if applies(f, hand, who)] if hand else []
+    refused = hand is not None and bool(forms) and disclosure_refused(svc, case, hand.state)
     return {
         "case": case,
         "events": events,
         "names": units,
         "people": queries.people_names(svc, (e.actor.user for e in events)),
         "at": at,
-        "at_text": china_time(history.as_of) if at else "",
+        "at_text": at_text,
         "forms": forms,
         # R-P2: the proposer refused publishing a reply not yet published nor withheld.
         "disclosure_refused": refused,
         # R-P2: published replies whose proposers refused publication afterwards.
-        "withdrawn": set() if at else withdrawn_from_register(svc, case),
+        "withdrawn": withdrawn_from_register(case, hand.state) if hand else set(),
         "repeat_titles": repeat_titles(svc, who, case),
         "merged_titles": merged_titles(svc, who, case),
         # Deliveries are facts of now, not of the log: a past moment's page shows none.
@@ -359,10 +366,10 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         # The day the deadlines' statuses are judged for (a printed page said 已逾期 573 天
         # without saying as of when).
         "deadlines_as_of": china_date(at) if at else today(),
-        "choices": lambda form: _choices(svc, form, case, who, events, units),
+        "choices": lambda form: _choices(svc, form, hand, who, units),
         "reply_words": reply_words,
         # What a form's unit fields start on (a ruling: the office's recommendation, R-A2).
-        "presets": lambda form: _presets(svc, form, case, who, refused),
+        "presets": lambda form: _presets(form, hand, who, refused),
         # The link form's one-time key (api/pages_case_files.py): a repost replays its link.
         "link_once": secrets.token_urlsafe(18),
         "link_expiry": today() + LINK_DAYS,
@@ -370,26 +377,28 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
 
 
 def _presets(
-    svc: Svc, form: CaseForm, case: CasePublic, who: Principal, refused: bool
+    form: CaseForm, hand: AtHand | None, who: Principal, refused: bool
 ) -> dict[str, list[str]]:
     """What a form's fields start on: a ruling's units (R-A2); and when the proposers refused
     publication (R-P2), a reply to be submitted as not to be published and the reason to
     withhold an issued one (R-P5): 主动公开, where the reply form started, was always refused."""
-    found = form.presets(case, who) if form.presets else {}
+    if hand is None:
+        return {}
+    found = form.presets(hand.case, who) if form.presets else {}
     if refused and form.name == "withhold":
         found = {**found, "withheld_reason": ["proposer_refused"]}
-    if form.name == "reply" and proposer_refused(svc, case):
+    if form.name == "reply" and refused_by_proposer(hand.state):
         found = {**found, "disclosure": ["withheld"], "withheld_reason": ["proposer_refused"]}
     return found
 
 
 def approval_obstacles(
-    svc: Svc, form: CaseForm, case: CasePublic, who: Principal, names: Mapping[str, str]
+    form: CaseForm, hand: AtHand, who: Principal, names: Mapping[str, str]
 ) -> list[tuple[str, str]]:
     """What approving would be refused for now (R-C1, R-F2: the domain's ``approval_refusal``),
     rule and words: for the reply a handler's unit is about to submit, or for each reply
     awaiting the leader's decision, by its unit's name. The leader could only return it."""
-    state = svc.app.get_case(case.case_id)
+    case, state = hand.case, hand.state
     if form.name == "reply":
         unit = who.unit or ""
         try:
@@ -411,16 +420,14 @@ def approval_obstacles(
 
 
 def _choices(
-    svc: Svc,
-    form: CaseForm,
-    case: CasePublic,
-    who: Principal,
-    events: list[AuditEventPublic],
-    names: Mapping[str, str],
+    svc: Svc, form: CaseForm, hand: AtHand | None, who: Principal, names: Mapping[str, str]
 ) -> dict[str, Sequence[tuple[str, ...]]]:
     """The options of a form's case-dependent fields (replies, requests, events, units): value
     and words, and for an event the fields it can have corrected."""
     found: dict[str, Sequence[tuple[str, ...]]] = {}
+    if hand is None:
+        return found  # a past moment's page offers no form
+    case, events = hand.case, hand.events
     for f in form.fields:
         if f.kind == "reply":
             found[f.name] = replies_for(form, case, who, names)
@@ -429,7 +436,7 @@ def _choices(
         elif f.kind == "shown_recommendation":
             found[f.name] = recommendation_shown(case, names)
         elif f.kind == "shown_obstacles":
-            found[f.name] = approval_obstacles(svc, form, case, who, names)
+            found[f.name] = approval_obstacles(form, hand, who, names)
         elif f.kind == "extension":
             found[f.name] = open_extensions(case, names)
         elif f.kind == "extendable":

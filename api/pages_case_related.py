@@ -15,6 +15,7 @@ from api.pages_web import Svc
 from api.problems import ApiProblem
 from api.schemas_case import CasePublic
 from api.schemas_proposer import NoticePublic
+from domain.case import Case
 from domain.errors import NotFound
 from domain.rules.disclosure import refused_by_proposer, refusing_partners
 from infra.directory import Principal
@@ -35,7 +36,7 @@ def merged_titles(svc: Svc, who: Principal, case: CasePublic) -> dict[str, str]:
     return _readable_titles(svc, who, others)
 
 
-def disclosure_refused(svc: Svc, case: CasePublic) -> bool:
+def disclosure_refused(svc: Svc, case: CasePublic, found: Case) -> bool:
     """R-P2: a reply issued, neither published nor withheld yet, whose proposers refused its
     publication; a merge's reply (R-M1) is refused by any merged case's proposers."""
     decided = decided_disclosures(case)
@@ -44,7 +45,6 @@ def disclosure_refused(svc: Svc, case: CasePublic) -> bool:
     ]
     if not undecided:
         return False
-    found = svc.app.get_case(case.case_id)
     if refused_by_proposer(found):
         return True
     merge = found.merge
@@ -54,12 +54,7 @@ def disclosure_refused(svc: Svc, case: CasePublic) -> bool:
     return any(refusing_partners(found.replies[r], partners) for r in undecided)
 
 
-def proposer_refused(svc: Svc, case: CasePublic) -> bool:
-    """R-P2: the case's proposers have refused publishing its replies (as recorded last)."""
-    return refused_by_proposer(svc.app.get_case(case.case_id))
-
-
-def withdrawn_from_register(svc: Svc, case: CasePublic) -> set[str]:
+def withdrawn_from_register(case: CasePublic, found: Case) -> set[str]:
     """R-P2 after the fact: the published replies whose proposers have since refused their
     publication. The public register no longer lists them (``public_register.publishable``
     reads the same preference); what the office put on other sites it must take down itself,
@@ -69,7 +64,7 @@ def withdrawn_from_register(svc: Svc, case: CasePublic) -> set[str]:
         for r in case.replies
         if (d := case.disclosures.get(r.reply_id)) is not None and d.status == "published"
     ]
-    if not published or not refused_by_proposer(svc.app.get_case(case.case_id)):
+    if not published or not refused_by_proposer(found):
         return set()
     return set(published)
 

@@ -22,13 +22,17 @@ from api.pages_web import Form
 from api.schemas import Body
 from api.schemas_audit import AuditEventPublic
 from api.schemas_case import CasePublic, ReplyPublic
+from domain.case import Case
 from domain.corrections import CORRECTABLE
 from domain.deadlines.status import OPEN_STATUSES
+from domain.errors import DomainError
 from domain.records import Actor
 from domain.rules.accountability import correction_refusal
 from domain.rules.assignment import ruling_refusal
 from domain.rules.deadlines import EXTENDABLE
 from domain.rules.disclosure import approves_publishing
+from domain.rules.replies import has_issued_reply
+from domain.rules.review import check_close_out_allowed
 from infra import paper_labels as words
 from infra.directory import Principal
 from projections.audit_trail import correction_day
@@ -74,6 +78,26 @@ class Field:
 
 
 @dataclass(frozen=True)
+class AtHand:
+    """A case as its page holds it: the document it shows, its events, and the domain's state
+    both were read from, loaded once, which a form's ``due`` asks the domain's rules about
+    (a page that restated a rule on the document could drift from it)."""
+
+    case: CasePublic
+    events: list[AuditEventPublic]
+    state: Case
+
+
+def allowed(check: Callable[[], object]) -> bool:
+    """Whether the domain's ``check`` takes the case as it stands (it raises if not)."""
+    try:
+        check()
+    except DomainError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
 class CaseForm:
     name: str  # the form's path: /cases/{id}/forms/{name}
     title: str
@@ -99,7 +123,7 @@ class CaseForm:
     # other could only be refused.
     reviewed_disclosure: bool = False
     # Offered only when the domain would take it now (None: whenever the stage and roles fit).
-    due: Callable[[CasePublic, list[Any]], bool] | None = None
+    due: Callable[[AtHand], bool] | None = None
     # What its fields start on, from the case and who fills it in (None: nothing chosen).
     presets: Callable[[CasePublic, Principal], dict[str, list[str]]] | None = None
     # What the workbench refuses beyond the API, before the command runs (a RuleViolation).
@@ -287,30 +311,26 @@ def possible_repeats(case: CasePublic) -> list[tuple[str, str]]:
     ]
 
 
-def not_ruled(case: CasePublic, events: list[Any]) -> bool:
+def not_ruled(hand: AtHand) -> bool:
     """R-A2: after a leader's ruling no reassignment request is taken."""
-    return not was_ruled(events)
+    return not hand.state.ruled
 
 
-def was_ruled(events: list[Any]) -> bool:
-    """Whether a leader has ruled on the case's assignment (R-A2: final, once)."""
-    return any(e.type == "AssignmentRuled" for e in events)
-
-
-def ruling_due(case: CasePublic, events: list[Any]) -> bool:
+def ruling_due(hand: AtHand) -> bool:
     """R-A2: a leader rules only once both assignment rounds are used, and only once."""
-    return ruling_refusal(case.assignment_rounds, was_ruled(events)) is None
+    return ruling_refusal(hand.state.assignment_rounds, hand.state.ruled) is None
 
 
-def owes_a_reply(case: CasePublic, events: list[Any]) -> bool:
+def owes_a_reply(hand: AtHand) -> bool:
     """R-R3: a reference case (参阅件) owes no written reply, so it has no reply to submit and
     no reply, co-opinion or re-handling deadline to extend: those forms would only be refused."""
-    return not case.reference
+    return not hand.state.reference
 
 
-def co_opinion_outstanding(case: CasePublic, events: list[Any]) -> bool:
+def co_opinion_outstanding(hand: AtHand) -> bool:
     """R-R2: the office overrides only while a co unit's opinion is still awaited."""
-    return any(d.kind == "co_opinion" and d.status in OPEN_STATUSES for d in case.deadlines)
+    deadlines = hand.case.deadlines
+    return any(d.kind == "co_opinion" and d.status in OPEN_STATUSES for d in deadlines)
 
 
 def answered_by_primary(case: CasePublic) -> bool:
@@ -326,22 +346,27 @@ def reply_under_way(case: CasePublic) -> bool:
     return any(r.status in ("submitted", "approved", "issued") for r in case.replies)
 
 
-def mergeable(case: CasePublic, events: list[Any]) -> bool:
+def mergeable(hand: AtHand) -> bool:
     """R-M1: a case not merged yet, not a reference case, with no reply under way."""
+    case = hand.case
     return case.merge is None and not case.reference and not reply_under_way(case)
 
 
-def undoable_merge(case: CasePublic, events: list[Any]) -> bool:
+def undoable_merge(hand: AtHand) -> bool:
     """R-M1: a merge with no reply under way can be undone (on every case of it); a partner's
     page cannot see the primary's reply, and the domain's refusal then says why."""
+    case = hand.case
     merge = case.merge
     return merge is not None and merge.answered_by is None and not reply_under_way(case)
 
 
-def awaits_feedback(case: CasePublic, events: list[Any]) -> bool:
+def awaits_feedback(hand: AtHand) -> bool:
     """R-F1/R-F2: a verdict answers an issued reply; the further reply after a dissatisfied
     one closes the case, which still awaits the verdict on it (the last verdict counts) while
-    the last on record is that dissatisfied one."""
+    the last on record is that dissatisfied one. (The domain takes a verdict on any replied
+    case not being re-handled, a later one counting: the page offers the form where one is
+    awaited, not wherever one would be taken.)"""
+    case = hand.case
     if case.stage == "replied":
         return True
     further_issued = any(r.further and r.status == "issued" for r in case.replies)
@@ -354,33 +379,25 @@ def awaits_feedback(case: CasePublic, events: list[Any]) -> bool:
     )
 
 
-def reassessable(case: CasePublic, events: list[Any]) -> bool:
+def reassessable(hand: AtHand) -> bool:
     """R-Rv1: a 回头看 has something it may find (an A- or B-class reply issued)."""
-    return bool(case.reassessment_findings)
+    return bool(hand.case.reassessment_findings)
 
 
-def replied(case: CasePublic, events: list[Any]) -> bool:
+def replied(hand: AtHand) -> bool:
     """R-F3: a call back follows a reply issued (a merge's answers a partner); a 参阅件 gets
     none (R-R3), closed though it is once its proposer is reached (R-D5)."""
-    answered = case.merge is not None and case.merge.answered_by is not None
-    return answered or any(r.status == "issued" for r in case.replies)
+    return has_issued_reply(hand.state)
 
 
-def closable_out(case: CasePublic, events: list[Any]) -> bool:
-    """R-Rv2: 销号 closes out a B-class commitment the latest 回头看 found fulfilled, once
-    (``review.check_close_out_allowed``)."""
-    if case.closed_out_on is not None:
-        return False
-    found = [e.data for e in events if e.type == "Reassessed"]
-    return bool(found) and (found[-1].get("classification"), found[-1].get("finding")) == (
-        "B",
-        "fulfilled",
-    )
+def closable_out(hand: AtHand) -> bool:
+    """R-Rv2: 销号 closes out a B-class commitment the latest 回头看 found fulfilled, once."""
+    return allowed(lambda: check_close_out_allowed(hand.state))
 
 
-def remindable(case: CasePublic, events: list[Any]) -> bool:
+def remindable(hand: AtHand) -> bool:
     """R-S3: the 催办 form, where the 督办 rows offer one (``is_remindable``)."""
-    return is_remindable(case.stage, case.under_supervision)
+    return is_remindable(hand.case.stage, hand.case.under_supervision)
 
 
 def _handlers_part_open(form: CaseForm, case: CasePublic, unit: str | None) -> bool:
@@ -459,15 +476,16 @@ def _has_choices(form: CaseForm, case: CasePublic, who: Principal, events: list[
     return "repeat" not in kinds or bool(case.possible_repeats)
 
 
-def applies(form: CaseForm, case: CasePublic, who: Principal, events: list[Any]) -> bool:
-    """Whether the page offers ``form`` to ``who`` on ``case`` now."""
+def applies(form: CaseForm, hand: AtHand, who: Principal) -> bool:
+    """Whether the page offers ``form`` to ``who`` on the case now."""
+    case = hand.case
     if who.role not in form.roles or case.stage not in form.stages:
         return False
     if who.role == "handler" and not _handlers_part_open(form, case, who.unit):
         return False
-    if form.due is not None and not form.due(case, events):
+    if form.due is not None and not form.due(hand):
         return False
-    return _has_choices(form, case, who, events)
+    return _has_choices(form, case, who, hand.events)
 
 
 Parsed = dict[str, Any]

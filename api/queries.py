@@ -21,7 +21,13 @@ from api.deps import Paging
 from api.fields import whole_number
 from api.problems import INVALID_CURSOR, ApiProblem
 from api.read_scope import at_head, own_rows, own_unit, paged, views_current
-from api.schemas_audit import AuditPage, HealthPublic, HistoryPublic, VerificationPublic
+from api.schemas_audit import (
+    AuditEventPublic,
+    AuditPage,
+    HealthPublic,
+    HistoryPublic,
+    VerificationPublic,
+)
 from api.schemas_case import CasePublic, CaseSearchPage
 from api.schemas_ledger import Commitments, DisclosureRegister
 from api.schemas_proposer import CaseNotices
@@ -59,9 +65,17 @@ def _document(
 
 
 def case_state(svc: Services, who: Principal, case_id: str, as_of: date) -> CasePublic:
+    return loaded_case(svc, who, case_id, as_of)[1]
+
+
+def loaded_case(
+    svc: Services, who: Principal, case_id: str, as_of: date
+) -> tuple[Case, CasePublic]:
+    """The case as the domain holds it and its document, from one load (a page that asks the
+    domain's rules about what it shows)."""
     case = svc.app.get_case(case_id)
     check_handler_case(who, case)
-    return _document(svc, case, as_of)
+    return case, _document(svc, case, as_of)
 
 
 def case_search(
@@ -95,15 +109,21 @@ def history(svc: Services, who: Principal, case_id: str, as_of: datetime | None)
     except OverflowError:
         raise ApiProblem(422, f"as_of {as_of} is outside the representable range") from None
     then = svc.app.get_case(case_id, as_of=moment)
-    views_current(svc, AuditTrailView.name)
-    late_days = svc.settings.late_recording_days
-    events = case_history(svc.views, str(then.id), late_days=late_days, until=moment)
+    events = timeline(svc, then, moment)
     # R-X3: the state as it was then, with the calendar in force then (a year loaded later
     # moves its deadlines in today's reads, not in this one).
     state = _document(svc, then, day, svc.app.stored_calendar.as_of(moment))
     return HistoryPublic.model_validate(
         {"case_id": str(then.id), "as_of": moment.isoformat(), "events": events, "state": state}
     )
+
+
+def timeline(svc: Services, case: Case, until: datetime) -> list[AuditEventPublic]:
+    """The case's events recorded up to ``until`` (R-X3), each with its late-recording flag."""
+    views_current(svc, AuditTrailView.name)
+    late_days = svc.settings.late_recording_days
+    found = case_history(svc.views, str(case.id), late_days=late_days, until=until)
+    return [AuditEventPublic.model_validate(event) for event in found]
 
 
 def notices(svc: Services, who: Principal, case_id: str) -> CaseNotices:

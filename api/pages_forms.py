@@ -53,16 +53,17 @@ SHOWN_ONLY = frozenset({"shown_requests", "shown_recommendation", "shown_obstacl
 @dataclass(frozen=True)
 class Field:
     """One input. ``kind``: text, textarea, date, select, bool (是/否), check, units (several
-    unit codes), unit (one), person (name and rank), people (a line per ``姓名 职务``), finding
-    (a 回头看's, those the case's reply class allows), names
-    (a line each), own_unit (the handler's unit, not editable), unit_code (a visit's organising
-    unit: the handler's own, shown by name and sent, R-V1), reply, request (a reassignment
-    request), shown_requests (the open reassignment requests, shown and not sent), extension
-    (an extension request), shown_recommendation (the office's recommendation a ruling
-    answers, shown and not sent), shown_obstacles (what approving a reply would be refused for
-    now, shown and not sent), extendable (a kind of deadline the handler's unit may still ask to
-    extend), repeat (a possible repeat), event, reason (R-P5: one of ``choices`` and words
-    beside it, sent as one text: ``confidential``, ``other: 涉及…``)."""
+    unit codes), unit (one), case_unit (one of the case's units), person (name and rank),
+    people (a line per ``姓名 职务``), finding (a 回头看's, those the case's reply class allows),
+    names (a line each), own_unit (the handler's unit, not editable), unit_code (a visit's
+    organising unit: the handler's own, shown by name and sent, R-V1), reply, request (a
+    reassignment request), shown_requests (the open reassignment requests, shown and not
+    sent), extension (an extension request), shown_recommendation (the office's
+    recommendation a ruling answers, shown and not sent), shown_obstacles (what approving a
+    reply would be refused for now, shown and not sent), extendable (a kind of deadline the
+    handler's unit may still ask to extend), repeat (a possible repeat), event, reason
+    (R-P5: one of ``choices`` and words beside it, sent as one text: ``confidential``,
+    ``other: 涉及…``)."""
 
     name: str
     label: str

@@ -50,6 +50,15 @@ def reference_names_its_unit(body: sa.Assignment) -> None:
         )
 
 
+# R-A1: who answers for a unit's part (its 责任分解表 row), recorded from assignment on: a
+# handler who changes years later is still the one a 回头看 calls (R-Rv1).
+PEOPLE = (
+    Field("unit_leader", "分管负责同志"),
+    Field("handler", "承办人"),
+    Field("phone", "联系电话"),
+)
+ASSIGNED = frozenset({"handling", "replied", "rehandling", "closed"})
+
 HANDLING_FORMS: tuple[CaseForm, ...] = (
     CaseForm(
         "assignment",
@@ -162,16 +171,21 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         "责任分解（分管负责同志、承办人、联系电话）",
         frozenset({"handler"}),
         sh.Responsibility,
-        (
-            OWN_UNIT,
-            Field("unit_leader", "分管负责同志"),
-            Field("handler", "承办人"),
-            Field("phone", "联系电话"),
-            DAY,
-        ),
-        # A handler who changes years later is still the one a 回头看 calls (R-Rv1).
-        stages=frozenset({"handling", "replied", "rehandling", "closed"}),
+        (OWN_UNIT, *PEOPLE, DAY),
+        stages=ASSIGNED,
         presets=recorded_people,
+    ),
+    # What a unit reported on paper, keyed in by the office for it.
+    CaseForm(
+        "responsibility-office",
+        "责任分解（代承办单位登记）",
+        frozenset({"office"}),
+        sh.Responsibility,
+        (Field("unit", "承办单位", "case_unit"), *PEOPLE, DAY),
+        # While the case is in hand: on a closed case the unit's own handler records a change,
+        # and the office's list there leads with 电话回访 and 回头看.
+        stages=frozenset({"handling", "replied", "rehandling"}),
+        rule_fields={"R-A1": "unit"},
     ),
     CaseForm(
         "contact",

@@ -138,3 +138,23 @@ def test_a_handler_records_its_people_from_the_case_page_R_A1(api: Api) -> None:
     assert again.status_code == 409
     assert "R-A1" in again.text and "无需重复登记" in again.text
     assert api.case(case_id)["version"] == version
+
+
+def test_the_office_keys_in_a_units_people_choosing_among_the_cases_units_R_A1(
+    api: Api,
+) -> None:
+    case_id = register_and_assign(api, "RESP-7", co=("HOU",))
+    client = logged_in(api, "clerk_resp")
+    page = client.get(f"/cases/{case_id}").text
+    form = page.split('id="form-responsibility-office"', 1)[1].split("</details>", 1)[0]
+    units = re.findall(r'<option value="([A-Z]+)"', form)
+    assert units == ["FIN", "HOU"]  # the case's units only, the lead first
+    fields = {"unit": "HOU", "unit_leader": "赵处长", "handler": "钱六", "phone": "13800000000"}
+    posted = form_of(client, case_id, "responsibility-office", occurred_on="2025-02-05", **fields)
+    answer = send(client, case_id, "responsibility-office", posted)
+    assert answer.status_code == 303, answer.text
+    held = api.case(case_id)["responsibilities"]
+    assert [(r["unit"], r["handler"]) for r in held] == [("HOU", "钱六")]
+    # The handler's own form is not the office's: a handler sees no unit to choose.
+    handler = logged_in(api, "handler_resp7", role="handler", unit="FIN")
+    assert 'id="form-responsibility-office"' not in handler.get(f"/cases/{case_id}").text

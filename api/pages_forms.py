@@ -28,11 +28,12 @@ from domain.deadlines.status import OPEN_STATUSES
 from domain.errors import DomainError
 from domain.records import Actor
 from domain.rules.accountability import correction_refusal
-from domain.rules.assignment import ruling_refusal
-from domain.rules.deadlines import EXTENDABLE
+from domain.rules.assignment import check_may_request_reassignment, ruling_refusal
+from domain.rules.deadlines import EXTENDABLE, check_co_opinion_open
 from domain.rules.disclosure import approves_publishing
 from domain.rules.replies import has_issued_reply
 from domain.rules.review import check_close_out_allowed
+from domain.rules.submission import check_may_submit
 from infra import paper_labels as words
 from infra.directory import Principal
 from projections.audit_trail import correction_day
@@ -334,13 +335,6 @@ def co_opinion_outstanding(hand: AtHand) -> bool:
     return any(d.kind == "co_opinion" and d.status in OPEN_STATUSES for d in deadlines)
 
 
-def answered_by_primary(case: CasePublic) -> bool:
-    """R-M1: a merged case other than the primary is answered by the primary's reply (its own
-    re-handling excepted: ``rules.merge.check_answered_by_primary``)."""
-    merge = case.merge
-    return bool(merge and merge.primary_case_id != case.case_id and case.stage != "rehandling")
-
-
 def reply_under_way(case: CasePublic) -> bool:
     """A reply of the case submitted, approved or issued: written for what the case is now
     (merged or not), so a merge is neither made nor undone under it (R-M1)."""
@@ -401,35 +395,18 @@ def remindable(hand: AtHand) -> bool:
     return is_remindable(hand.case.stage, hand.case.under_supervision)
 
 
-def _handlers_part_open(form: CaseForm, case: CasePublic, unit: str | None) -> bool:
-    """Whether a handler's unit still has the part ``form`` acts for: a co-opinion not yet
-    given by a co unit, a reply the replying unit owes, a 改办 request it has none open of."""
+def _handlers_part_open(form: CaseForm, hand: AtHand, unit: str | None) -> bool:
+    """Whether a handler's unit still has the part ``form`` acts for, as the domain judges it:
+    a co-opinion not yet given by a co unit (R-D1), a reply the unit may submit now (R-R3, R-M1,
+    R-R2, R-F2), a 改办 request while it has none open (R-A3)."""
+    state, own = hand.state, unit or ""
     if form.handler_part == "co":
-        return unit in case.co_units and not co_opinion_given(case, unit)
+        return allowed(lambda: check_co_opinion_open(state, own))
     if form.handler_part == "reply":
-        return unit in replying_units(case) and owes_a_submission(case, unit)
-    if form.handler_part == "reassign":  # R-A3: one open request per unit
-        return not any(r.unit == unit and r.status == "open" for r in case.reassignment_requests)
+        return allowed(lambda: check_may_submit(state, own))
+    if form.handler_part == "reassign":
+        return allowed(lambda: check_may_request_reassignment(state, own))
     return True
-
-
-def co_opinion_given(case: CasePublic, unit: str | None) -> bool:
-    """R-D1: a co unit gives its opinion once (a second is refused, R-X2)."""
-    done = {"met", "met_late"}
-    return any(
-        d.kind == "co_opinion" and d.unit == unit and d.status in done for d in case.deadlines
-    )
-
-
-def owes_a_submission(case: CasePublic, unit: str | None) -> bool:
-    """A unit submits a reply while it has none awaiting approval or issue, and none issued
-    unless re-handling asks for a further one (R-F2): otherwise 答复送审 is only refused."""
-    mine = [r for r in case.replies if r.unit == unit]
-    if any(r.status in ("submitted", "approved") for r in mine):
-        return False
-    if answered_by_primary(case):
-        return False
-    return not any(r.status == "issued" for r in mine) or case.stage == "rehandling"
 
 
 def correctable_events(events: list[Any], who: Principal) -> list[Any]:
@@ -482,7 +459,7 @@ def applies(form: CaseForm, hand: AtHand, who: Principal) -> bool:
     case = hand.case
     if who.role not in form.roles or case.stage not in form.stages:
         return False
-    if who.role == "handler" and not _handlers_part_open(form, case, who.unit):
+    if who.role == "handler" and not _handlers_part_open(form, hand, who.unit):
         return False
     if form.due is not None and not form.due(hand):
         return False

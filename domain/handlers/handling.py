@@ -302,11 +302,7 @@ def record_disclosure_preference(
 def record_co_opinion(case: Case, cmd: c.RecordCoOpinion, acting: Acting) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
     unit = check_text(cmd.unit, "unit")
-    rules_deadlines.check_co_unit(case, unit)
-    if unit in case.co_opinions:
-        accountability.refuse_recording_again(
-            "会办意见已提交", "the co-handling opinion was already delivered"
-        )
+    rules_deadlines.check_co_opinion_open(case, unit)
     case.co_opinion_delivered(
         unit=unit,
         summary=check_text(cmd.summary, "summary"),

@@ -25,6 +25,7 @@ from domain.rules import (
     feedback,
     merge,
     replies,
+    submission,
 )
 from domain.vocabulary import CLASSIFICATIONS, COPIES_BY_KIND
 
@@ -32,10 +33,7 @@ from domain.vocabulary import CLASSIFICATIONS, COPIES_BY_KIND
 def submit_reply(case: Case, cmd: c.SubmitReply, acting: Acting) -> str:
     check_handling(case, cmd.occurred_on, acting.today)
     unit = check_text(cmd.unit, "unit")
-    replies.check_may_reply(case, unit)
-    merge.check_answered_by_primary(case)
-    replies.check_no_reply_in_progress(case, unit)
-    further = feedback.is_further_reply(case, unit)
+    further = submission.check_may_submit(case, unit)
     feedback.check_after_verdict(case, cmd.occurred_on)
     option, reason = disclosure.disclosure_option(case, cmd.disclosure, cmd.withheld_reason)
     form = communication.check_consultation_form(cmd.consultation_form_ref)

@@ -16,6 +16,7 @@ from domain.deadlines.case_deadlines import Deadline
 from domain.deadlines.periods import add_months
 from domain.errors import RuleViolation
 from domain.records import ExtensionRequest
+from domain.rules.accountability import refuse_recording_again
 from domain.rules.requests import undecided
 from domain.rules.state import CaseState
 from domain.vocabulary import DEADLINE_KIND_WORDS
@@ -29,6 +30,13 @@ def check_co_unit(case: CaseState, unit: str) -> None:
         raise RuleViolation(
             "R-D1", f"{unit} 不是该件的会办单位", f"unit {unit} is not a co-handling unit here"
         )
+
+
+def check_co_opinion_open(case: CaseState, unit: str) -> None:
+    """R-D1: a co unit delivers its opinion once; a second version is a correction (R-X2)."""
+    check_co_unit(case, unit)
+    if unit in case.co_opinions:
+        refuse_recording_again("会办意见已提交", "the co-handling opinion was already delivered")
 
 
 def extendable_deadline(

@@ -185,7 +185,6 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         # While the case is in hand: on a closed case the unit's own handler records a change,
         # and the office's list there leads with 电话回访 and 回头看.
         stages=frozenset({"handling", "replied", "rehandling"}),
-        rule_fields={"R-A1": "unit"},
     ),
     CaseForm(
         "contact",

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from api.derivation_words import derivation_words
 from api.pages_labels import label, status_word
+from domain.checks import phone_numbers
 
 PROVISIONAL = "该年度放假调休安排尚未载入，暂按周一至周五计算："
 
@@ -95,6 +96,13 @@ def deadline(
 
 
 FURTHER_DISCLOSURE = "进一步答复公开"
+
+
+def phones(text: str) -> Markup:
+    """A recorded phone text with each number kept whole on its line (``phone`` spans), parted
+    by 、: on a phone's screen a list of them ran off the card, cut mid-number."""
+    numbers = (f'<span class="phone">{escape(n)}</span>' for n in phone_numbers(text))
+    return Markup("、".join(numbers))
 
 
 def further_disclosures(deadlines: Iterable[tuple[str, str | None]]) -> list[bool]:

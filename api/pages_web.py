@@ -40,7 +40,7 @@ from api.pages_labels import (
     status_word,
 )
 from api.pages_ledger_rows import ledger_rows
-from api.pages_markup import actor_words, deadline, kind_words, unit_name
+from api.pages_markup import actor_words, deadline, kind_words, phones, unit_name
 from api.problems import ApiProblem
 from api.queries import unit_names
 from domain.errors import DomainError, NotFound
@@ -102,6 +102,7 @@ templates.globals.update(
     unit_name=unit_name,
     actor_words=actor_words,
     ledger_rows=ledger_rows,
+    phones=phones,
 )
 templates.filters["chinese_part"] = chinese_part
 

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 from api.auth import services
 from api.commands import Fingerprinted, context
 from api.pages_labels import LABELS, file_size, status_word
-from api.pages_markup import further_disclosures
+from api.pages_markup import further_disclosures, phones
 from api.pages_refusals import problem_words
 from api.proposer_reads import issued_document, proposer_case
 from api.routes_documents import document_file
@@ -62,6 +62,7 @@ templates.globals.update(
     LABELS=LABELS,
     file_size=file_size,
     zip=zip,
+    phones=phones,
     further_disclosures=lambda deadlines: further_disclosures((d.kind, d.unit) for d in deadlines),
 )
 router = APIRouter(include_in_schema=False)

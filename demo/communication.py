@@ -55,7 +55,7 @@ class CommunicationSteps(StoryBase):
                     unit=unit,
                     unit_leader=staff.leader_title,
                     handler=staff.clerk.name,
-                    phone=f"0771-{_drawn(unit) % 9_000_000 + 1_000_000}",
+                    phone=f"0311-{_drawn(unit) % 9_000_000 + 1_000_000}",
                     occurred_on=self.on,
                 ),
             )

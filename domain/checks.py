@@ -107,25 +107,42 @@ def check_name(value: object, field: str) -> str:
     return name
 
 
-# A phone number as offices write one: digits, with an area code's hyphen, a country code's
-# plus, brackets, 转 before an extension, and 、 / , between two numbers.
-_PHONE = re.compile(r"[0-9+\-() 转/、,]+")
-MIN_PHONE_DIGITS = 7  # a local number without its area code
+# A phone number as offices write one: a country code, an area code in brackets or before a
+# hyphen, the number (in groups, as printed), an extension after 转 or 分机 (or in brackets);
+# two numbers apart after 、 / , or ;.
+_PHONE_NUMBER = re.compile(
+    r"(\+\d{1,3} ?)?(\(\d{2,5}\) ?|\d{2,5}[- ])?\d{3,12}([- ]\d{2,8}){0,2}"
+    r"((转|分机|ext\.? ?|x)\d{1,6}|\((转|分机)\d{1,6}\))?",
+    re.IGNORECASE,
+)
+_PHONES_APART = re.compile(r" *[、/,;] *")
+PHONE_DIGITS = (7, 20)  # a local number without its area code; the longest one dialled
 
 
 def check_phone(value: object, field: str) -> str:
-    """A number someone can dial, as typed (full-width digits from an input method read as
-    digits): 0311-87801234, 13800000000, 0311-87801234转8012."""
+    """One or two numbers someone can dial, as typed (full-width digits and brackets from an
+    input method read as such): 0311-87801234, 13800000000, 0311-87801234转8012,
+    0311-87801234（分机8012）, 0311-87801234、13800000000."""
     text = unicodedata.normalize("NFKC", check_text(value, field, MAX_CODE)).strip()
-    digits = sum(c.isdigit() for c in text)
-    if not _PHONE.fullmatch(text) or digits < MIN_PHONE_DIGITS:
+    if not all(_dialable(number) for number in phone_numbers(text)):
         raise InvalidInput(
-            f"{field} 应为电话号码（数字，可含区号“-”和“转”分机），如 0311-87801234",
-            f"{field} must be a phone number (digits, an area code's hyphen, 转 and an "
-            f"extension), such as 0311-87801234: {text!r}",
+            f"{field} 应为电话号码，如 0311-87801234、13800000000 或 0311-87801234转8012；"
+            "两个号码之间用“、”分隔",
+            f"{field} must be one or two phone numbers such as 0311-87801234 or 13800000000 "
+            f"(转 before an extension, 、 between two): {text!r}",
             field=field,
         )
     return text
+
+
+def phone_numbers(text: str) -> list[str]:
+    """The numbers of a checked phone text, each as typed (0311-87801234、13800000000: two)."""
+    return _PHONES_APART.split(text)
+
+
+def _dialable(number: str) -> bool:
+    low, high = PHONE_DIGITS
+    return bool(_PHONE_NUMBER.fullmatch(number)) and low <= sum(map(str.isdigit, number)) <= high
 
 
 def case_number_form(value: str) -> str:

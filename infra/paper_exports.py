@@ -302,7 +302,7 @@ def _responsibilities(reader: ViewReader, q: ExportQuery, names: UnitNames) -> l
     columns = [
         Column("序号", 6, "number"), Column("建议提案号", 14), Column("建议提案标题", 40),
         Column("代表委员", 18), Column("承办单位", 18), Column("主办/会办/分办", 10),
-        Column("分管负责同志", 12), Column("承办人", 10), Column("联系电话", 14),
+        Column("分管负责同志", 12), Column("承办人", 10), Column("联系电话", 24),
         Column("交办日期", 12, "date"), Column("答复时限", 12, "date"), Column("备注", 16),
     ]  # fmt: skip
 
@@ -315,11 +315,12 @@ def _responsibilities(reader: ViewReader, q: ExportQuery, names: UnitNames) -> l
                 if unit is None or (q.unit is not None and unit != q.unit):
                     continue
                 seq += 1
-                # As the unit recorded them; a key case's 包案领导 where it recorded no one.
+                # As the unit recorded them, empty until it has: a key case's 包案领导 there
+                # read as every unrecorded unit's own leader on a sheet sent to the deputies.
                 own = people.get(unit, {})
                 yield [
                     seq, r["number"], r["title"], r["proposers"], names(unit),
-                    words.UNIT_ROLE[role], own.get("unit_leader", r["leader_in_charge"]),
+                    words.UNIT_ROLE[role], own.get("unit_leader"),
                     own.get("handler"), own.get("phone"),
                     r["assigned_on"], dues.get(unit), None,
                 ]  # fmt: skip

@@ -107,7 +107,18 @@ def _cell(sheet: Sheet, kind: str, value: Any) -> Any:
         cell = WriteOnlyCell(sheet, value=float(value))
         cell.number_format = RATE_FORMAT
         return cell
-    return value
+    return _plain(sheet, value)
+
+
+def _plain(sheet: Sheet, value: Any) -> Any:
+    """A value as it is, and text beginning with = as text: openpyxl writes such a string as a
+    formula, so a title or a name typed as =HYPERLINK(…) became a live link (or a formula that
+    reads other cells) in a file the office forwards."""
+    if not (isinstance(value, str) and value.startswith("=")):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 # Characters of Chinese text the 说明 sheet's second column (72 wide) shows on one line.
@@ -148,10 +159,11 @@ def _write_basis(
         elif isinstance(value, str) and len(value) > BASIS_LINE:
             # Wrapped in its column: a 口径 line spilled into the next, cut off on paper.
             shown = WriteOnlyCell(sheet, value=value)
+            shown.data_type = "s"  # text, even when it begins with = (``_plain``)
             shown.alignment = Alignment(wrap_text=True, vertical="top")
             sheet.append([cell, shown])
         else:
-            sheet.append([cell, value])
+            sheet.append([cell, _plain(sheet, value)])
 
 
 def _midnight(day: date) -> datetime:

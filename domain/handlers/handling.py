@@ -272,7 +272,7 @@ def record_on_site_handling(case: Case, cmd: c.RecordOnSiteHandling, acting: Act
 def record_responsibility(case: Case, cmd: c.RecordResponsibility, acting: Acting) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
     people = responsibility.check_responsibility(
-        case, cmd.unit, cmd.unit_leader, cmd.handler, cmd.phone
+        case, cmd.unit, cmd.unit_leader, cmd.handler, cmd.phone, cmd.occurred_on
     )
     case.responsibility_recorded(
         unit=people.unit,

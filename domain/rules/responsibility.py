@@ -9,6 +9,7 @@ part), and records them again when one changes; the same people recorded twice c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from domain.checks import check_name, check_phone
 from domain.errors import RuleViolation
@@ -25,10 +26,17 @@ class People:
 
 
 def check_responsibility(
-    case: CaseState, unit: object, unit_leader: object, handler: object, phone: object
+    case: CaseState,
+    unit: object,
+    unit_leader: object,
+    handler: object,
+    phone: object,
+    occurred_on: date,
 ) -> People:
     """The unit's people, each field checked in the form's order; refused when the unit has no
-    part in the case (R-A1) or when they are the ones already on record."""
+    part in the case (R-A1), when they are the ones already on record, or when the record is
+    dated before the one it would replace (a paper form keyed in late would undo a later
+    change the unit recorded itself, and the proposer be given the earlier number)."""
     people = People(
         check_unit_on_case(case, unit),
         check_name(unit_leader, "unit_leader"),
@@ -36,14 +44,24 @@ def check_responsibility(
         check_phone(phone, "phone"),
     )
     held = case.responsibilities.get(people.unit)
-    if held is not None and (held.unit_leader, held.handler, held.phone) == (
+    if held is None:
+        return people
+    if occurred_on < held.occurred_on:
+        raise RuleViolation(
+            "R-A1",
+            f"该单位已于 {held.occurred_on} 登记了承办人（{held.handler}），"
+            "早于该日期的登记不能替代它",
+            f"the unit recorded its people on {held.occurred_on}; an earlier-dated record "
+            "cannot replace them",
+        )
+    if (held.unit_leader, held.handler, held.phone) == (
         people.unit_leader,
         people.handler,
         people.phone,
     ):
         raise RuleViolation(
             "R-A1",
-            "该单位的分管负责同志、承办人和联系电话已如此登记，无需重复登记",
+            "与已登记的分管负责同志、承办人和联系电话相同，无需重复登记",
             "the unit's leader in charge, handler and phone are already recorded as these",
         )
     return people

@@ -80,21 +80,27 @@ def test_refusals_name_their_rule_or_field_and_write_nothing_R_A1(backend_api: A
 def test_the_responsibility_sheet_prints_each_units_people_R_A1(backend_api: Api) -> None:
     api = backend_api
     case_id = register_and_assign(api, "RESP-4", co=("HOU",))
+    key = {"source": "government", "leader_in_charge": "钱厅长", "occurred_on": "2025-02-03"}
+    assert api.post(f"/v1/cases/{case_id}/key", key, "office").status_code == 201
     assert record(api, case_id).status_code == 201
     sheet = book(download(api, "/v1/exports/responsibilities.xlsx", year=2025))
     found = {r[5]: r[6:9] for r in rows(sheet["办理责任分解表"]) if r[1] == "RESP-4"}
-    # 分管负责同志, 承办人, 联系电话 as FIN recorded them; HOU has recorded no one yet.
+    # 分管负责同志, 承办人, 联系电话 as FIN recorded them; HOU has recorded no one yet, and
+    # the key case's 包案领导 is not HOU's own leader on a sheet sent to the deputies.
     assert found == {"主办": ("李副厅长", "王五", "0311-87801234"), "会办": (None, None, None)}
 
 
 def test_the_proposer_sees_whom_to_call_for_each_unit_R_A1(api: Api) -> None:
     case_id = register_and_assign(api, "RESP-5", co=("HOU",))
-    assert record(api, case_id, phone="0311-8780 1234").status_code == 201
+    assert record(api, case_id, phone="0311-8780 1234、13800000000").status_code == 201
     token = link(api, case_id, "李四")["link_token"]
     page = opened(api, token).get("/proposer")
     units = page.text.split('id="units-', 1)[1].split("</ul>", 1)[0]
-    assert '承办人 王五，联系电话 <span class="phone">0311-8780 1234</span>' in units
-    assert "分管负责同志 李副厅长" in units
+    # Each number kept whole on its line: on a phone a list of them ran off the card.
+    phones = '<span class="phone">0311-8780 1234</span>、<span class="phone">13800000000</span>'
+    assert f"承办人 王五，联系电话 {phones}" in units
+    # A title and a name each kept whole (分管负 / 责同志 王 / 建军 on a phone).
+    assert '<span class="nowrap">分管负责同志</span> <span class="nowrap">李副厅长</span>' in units
     assert "会办" in units and "承办人尚未登记" in units  # HOU has recorded no one yet
     mine = as_link(api, token, "/v1/proposer/cases").json()["items"][0]["units"]
     assert [(u["unit"], u["role"], u["handler"]) for u in mine] == [
@@ -158,3 +164,13 @@ def test_the_office_keys_in_a_units_people_choosing_among_the_cases_units_R_A1(
     # The handler's own form is not the office's: a handler sees no unit to choose.
     handler = logged_in(api, "handler_resp7", role="handler", unit="FIN")
     assert 'id="form-responsibility-office"' not in handler.get(f"/cases/{case_id}").text
+
+
+def test_text_beginning_with_equals_is_exported_as_text_not_a_formula(backend_api: Api) -> None:
+    api = backend_api
+    case_id = register_and_assign(api, "RESP-8")
+    typed = '=HYPERLINK("http://example.com","点我")'
+    assert record(api, case_id, handler=typed).status_code == 201
+    sheet = book(download(api, "/v1/exports/responsibilities.xlsx", year=2025))["办理责任分解表"]
+    cell = next(row[7] for row in sheet.iter_rows(min_row=2) if row[1].value == "RESP-8")
+    assert (cell.value, cell.data_type) == (typed, "s")

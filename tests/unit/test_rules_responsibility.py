@@ -70,6 +70,8 @@ def test_responsibility_needs_the_assignment_first_R_A1(app: BanliApplication) -
         ("13800000000", "13800000000"),
         ("０３１１－８７８０１２３４转８０１２", "0311-87801234转8012"),  # an input method's
         ("(0311) 87801234、13800000000", "(0311) 87801234、13800000000"),
+        ("0311-87801234（分机8012）", "0311-87801234(分机8012)"),
+        ("+86 138 0000 0000", "+86 138 0000 0000"),
     ],
 )
 def test_a_phone_number_is_kept_as_digits_R_A1(
@@ -81,7 +83,21 @@ def test_a_phone_number_is_kept_as_digits_R_A1(
     assert flow.case.responsibilities["FIN"].phone == kept
 
 
-@pytest.mark.parametrize("typed", ["王五", "12345", "0311-8780abcd", "   "])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "王五",
+        "12345",
+        "0311-8780abcd",
+        "   ",
+        "0-0-0-0-0-0-0",  # digits enough, no number
+        "1/2/3/4/5/6/7",
+        "(((1234567",
+        "1234567转",  # an extension with no number
+        "、、、1234567",
+        "1" * 30,
+    ],
+)
 def test_a_phone_that_is_no_number_is_refused_under_phone_R_A1(
     app: BanliApplication, typed: str
 ) -> None:
@@ -99,3 +115,18 @@ def test_a_leader_and_a_handler_are_named_R_A1(app: BanliApplication) -> None:
     with pytest.raises(InvalidInput) as refusal:
         _record(flow, handler="")
     assert refusal.value.field == "handler"
+
+
+def test_a_record_dated_before_the_one_on_file_does_not_replace_it_R_A1(
+    app: BanliApplication,
+) -> None:
+    """A paper form keyed in late would undo a later change the unit recorded itself, and the
+    proposer be given the earlier number."""
+    flow = Flow(app)
+    flow.assign()
+    _record(flow, occurred_on=date(2025, 3, 1))
+    with refused("R-A1"):
+        _record(flow, handler="赵六", occurred_on=date(2025, 2, 20))
+    assert flow.case.responsibilities["FIN"].handler == "王五"
+    _record(flow, handler="赵六", occurred_on=date(2025, 3, 1))  # the same day is a change
+    assert flow.case.responsibilities["FIN"].handler == "赵六"

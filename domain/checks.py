@@ -120,7 +120,7 @@ PHONE_DIGITS = (7, 20)  # a local number without its area code; the longest one 
 
 
 def check_phone(value: object, field: str) -> str:
-    """One or two numbers someone can dial, as typed (full-width digits and brackets from an
+    """One or more numbers someone can dial, as typed (full-width digits and brackets from an
     input method read as such): 0311-87801234, 13800000000, 0311-87801234转8012,
     0311-87801234（分机8012）, 0311-87801234、13800000000."""
     text = unicodedata.normalize("NFKC", check_text(value, field, MAX_CODE)).strip()
@@ -128,7 +128,7 @@ def check_phone(value: object, field: str) -> str:
         raise InvalidInput(
             f"{field} 应为电话号码，如 0311-87801234、13800000000 或 0311-87801234转8012；"
             "两个号码之间用“、”分隔",
-            f"{field} must be one or two phone numbers such as 0311-87801234 or 13800000000 "
+            f"{field} must be phone numbers such as 0311-87801234 or 13800000000 "
             f"(转 before an extension, 、 between two): {text!r}",
             field=field,
         )

@@ -3,7 +3,8 @@ responsibility, 主要负责同志负总责、分管负责同志直接抓、承�
 writes into its 责任分解表 and sends to the proposers.
 
 A unit records its own people for a case it has a part in (R-A1: each unit answers for its
-part), and records them again when one changes; the same people recorded twice change nothing.
+part), and records them again when one changes; the same people recorded twice change nothing,
+and a record dated before the one on file does not replace it.
 """
 
 from __future__ import annotations

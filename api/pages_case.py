@@ -457,9 +457,7 @@ def _choices(
                 for e in correctable_events(events, who)
             ]
         elif f.kind == "case_unit":  # the units on the case, by name
-            on_case = [case.lead_unit] if case.lead_unit else []
-            on_case += [*case.co_units, *case.split_units]
-            found[f.name] = [(u, names.get(u, u)) for u in on_case]
+            found[f.name] = [(u, names.get(u, u)) for u in case.units]
         elif f.kind in ("unit", "units"):
             directory = queries.directory(svc)["units"]
             found[f.name] = [(u["code"], f"{u['name']}（{u['code']}）") for u in directory]

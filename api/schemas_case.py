@@ -257,6 +257,13 @@ class CasePublic(Public):
     proposer_links: list[ProposerLinkPublic]
     version: int
 
+    @property
+    def units(self) -> list[str]:
+        """Every unit with a part in the case, the lead first, as the domain's ``Case.units``
+        lists them (the case page's 责任分解 line and the office's choice of a unit)."""
+        lead = [self.lead_unit] if self.lead_unit else []
+        return lead + self.co_units + self.split_units
+
 
 class CaseFound(Public):
     """A case a search found (API.md v1.1 ``GET /v1/cases?q=``)."""

@@ -112,6 +112,7 @@ class Case(Aggregate):
         self.lead_unit: str | None = None
         self.co_units: list[str] = []
         self.split_units: list[str] = []
+        self.joined_on: dict[str, date] = {}  # each unit on the case: since when (R-X1)
         self.assignment_rounds = 0
         self.ruled = False
         self.ruling_recommendation: RulingRecommendation | None = None  # R-A2, the office's

@@ -34,9 +34,14 @@ if TYPE_CHECKING:
 Item = dict[str, Any]  # a record's values as an event stores them
 
 
-def _handled_by(case: Case, lead: str | None, co: list[str], split: list[str], ref: bool) -> None:
+def _handled_by(
+    case: Case, lead: str | None, co: list[str], split: list[str], ref: bool, on: date
+) -> None:
     case.lead_unit, case.co_units, case.split_units = lead, list(co), list(split)
     case.reference = ref
+    # A unit kept on the case keeps the day it first had it; one the change brings in has it
+    # from ``on`` (R-X1: none of its acts precede that day).
+    case.joined_on = {unit: case.joined_on.get(unit, on) for unit in case.units}
     case.assignment_rounds += 1
     _set_aside_replies(case)
 
@@ -66,7 +71,7 @@ def assigned(
     actor: Actor,
     occurred_on: date,
 ) -> None:
-    _handled_by(self, lead_unit, co_units, split_units, reference)
+    _handled_by(self, lead_unit, co_units, split_units, reference, occurred_on)
     self.policy = policy
     self.assigned_on = self.deadline_start = occurred_on
     self.stage = "handling"
@@ -92,7 +97,7 @@ def reassignment_decided(
 ) -> None:
     self.requests[request_id].status = "approved" if approved else "rejected"
     if approved:
-        _handled_by(self, lead_unit, co_units, [], False)
+        _handled_by(self, lead_unit, co_units, [], False, occurred_on)
         if restart_deadlines:
             self.deadline_start = occurred_on
 
@@ -122,7 +127,7 @@ def assignment_ruled(
     for request in self.requests.values():
         if request.status == "open":
             request.status = "superseded_by_ruling"
-    _handled_by(self, lead_unit, co_units, [], False)
+    _handled_by(self, lead_unit, co_units, [], False, occurred_on)
     self.ruled = True
 
 

@@ -14,7 +14,7 @@ from domain.checks import check_dict, check_one_of, check_storable, check_text
 from domain.commands import Acting
 from domain.corrections import CORRECTABLE, check_corrected_number, check_corrected_reply
 from domain.errors import NotFound, RuleViolation
-from domain.events.closing import already_holds
+from domain.events.closing import already_holds, correctable_items
 from domain.handlers.handling import check_handling
 from domain.rules import accountability, feedback, merge, review
 from domain.vocabulary import VERDICTS
@@ -71,6 +71,10 @@ def correct(case: Case, cmd: c.Correct, acting: Acting) -> None:
     if "document_number" in fields:
         check_corrected_number(case)
     changes = accountability.check_correction(case, original, fields, CORRECTABLE, acting.today)
+    if "occurred_on" in changes:  # an act moved to a day its unit did not yet have the case
+        for record in correctable_items(case, original.event_type, cmd.version):
+            unit = getattr(record, "unit", None)
+            accountability.check_after_joining(case, unit, changes["occurred_on"])
     accountability.check_changes_record(
         already_holds(case, original.event_type, cmd.version, changes)
     )

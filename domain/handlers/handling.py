@@ -48,6 +48,13 @@ def check_handling(case: Case, occurred_on: date, today: date) -> None:
     accountability.check_after_assignment(case, occurred_on)
 
 
+def unit_acting(case: Case, unit: object, occurred_on: date) -> str:
+    """The unit whose act this is: one on the case (R-A1), on a day it had the case (R-X1)."""
+    code = assignment.check_unit_on_case(case, unit)
+    accountability.check_after_joining(case, code, occurred_on)
+    return code
+
+
 def register(command: c.RegisterCase, acting: Acting, alike: Sequence[PossibleRepeat] = ()) -> Case:
     """A new case; ``alike`` are cases found alike in a search of earlier years (R-S4)."""
     checked = assignment.check_registration(command)
@@ -108,7 +115,7 @@ def assign(case: Case, cmd: c.Assign, acting: Acting) -> None:
 
 def request_reassignment(case: Case, cmd: c.RequestReassignment, acting: Acting) -> str:
     check_handling(case, cmd.occurred_on, acting.today)
-    unit = assignment.check_unit_on_case(case, cmd.unit)
+    unit = unit_acting(case, cmd.unit, cmd.occurred_on)
     reason = check_text(cmd.reason, "reason")
     assignment.check_may_request_reassignment(case, unit)
     request_id = new_item_id()
@@ -223,7 +230,7 @@ def remind(case: Case, cmd: c.Remind, acting: Acting) -> None:
 def record_contact(case: Case, cmd: c.RecordContact, acting: Acting) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
     case.contact_recorded(
-        unit=assignment.check_unit_on_case(case, cmd.unit),
+        unit=unit_acting(case, cmd.unit, cmd.occurred_on),
         phase=check_one_of(cmd.phase, CONTACT_PHASES, "phase"),
         channel=check_one_of(cmd.channel, CONTACT_CHANNELS, "channel"),
         contacted_by=asdict(check_person(cmd.contacted_by, "contacted_by")),
@@ -236,7 +243,7 @@ def record_contact(case: Case, cmd: c.RecordContact, acting: Acting) -> None:
 
 def record_visit(case: Case, cmd: c.RecordVisit, acting: Acting) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
-    unit = assignment.check_unit_on_case(case, cmd.unit)
+    unit = unit_acting(case, cmd.unit, cmd.occurred_on)
     organiser = check_text(cmd.organised_by, "organised_by")
     visits.check_organised_by_unit(unit, organiser)
     case.visit_recorded(
@@ -253,7 +260,7 @@ def record_visit(case: Case, cmd: c.RecordVisit, acting: Acting) -> None:
 def record_visit_declined(case: Case, cmd: c.RecordVisitDeclined, acting: Acting) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
     case.visit_declined(
-        unit=assignment.check_unit_on_case(case, cmd.unit),
+        unit=unit_acting(case, cmd.unit, cmd.occurred_on),
         note=check_text(cmd.note, "note"),
         **acting.on(cmd.occurred_on),
     )
@@ -262,7 +269,7 @@ def record_visit_declined(case: Case, cmd: c.RecordVisitDeclined, acting: Acting
 def record_on_site_handling(case: Case, cmd: c.RecordOnSiteHandling, acting: Acting) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
     case.on_site_handled(
-        unit=assignment.check_unit_on_case(case, cmd.unit),
+        unit=unit_acting(case, cmd.unit, cmd.occurred_on),
         proposer_present=check_bool(cmd.proposer_present, "proposer_present"),
         summary=check_text(cmd.summary, "summary"),
         **acting.on(cmd.occurred_on),
@@ -274,6 +281,7 @@ def record_responsibility(case: Case, cmd: c.RecordResponsibility, acting: Actin
     people = responsibility.check_responsibility(
         case, cmd.unit, cmd.unit_leader, cmd.handler, cmd.phone, cmd.occurred_on
     )
+    accountability.check_after_joining(case, people.unit, cmd.occurred_on)
     case.responsibility_recorded(
         unit=people.unit,
         unit_leader=people.unit_leader,
@@ -303,6 +311,7 @@ def record_co_opinion(case: Case, cmd: c.RecordCoOpinion, acting: Acting) -> Non
     check_handling(case, cmd.occurred_on, acting.today)
     unit = check_text(cmd.unit, "unit")
     rules_deadlines.check_co_opinion_open(case, unit)
+    accountability.check_after_joining(case, unit, cmd.occurred_on)
     case.co_opinion_delivered(
         unit=unit,
         summary=check_text(cmd.summary, "summary"),
@@ -318,7 +327,7 @@ def record_co_opinion(case: Case, cmd: c.RecordCoOpinion, acting: Acting) -> Non
 
 def request_extension(case: Case, cmd: c.RequestExtension, acting: Acting) -> str:
     check_handling(case, cmd.occurred_on, acting.today)
-    unit = assignment.check_unit_on_case(case, cmd.unit)
+    unit = unit_acting(case, cmd.unit, cmd.occurred_on)
     reason = check_text(cmd.reason, "reason")
     calendar = acting.calendar()
     found = rules_deadlines.extendable_deadline(

@@ -34,6 +34,7 @@ def submit_reply(case: Case, cmd: c.SubmitReply, acting: Acting) -> str:
     check_handling(case, cmd.occurred_on, acting.today)
     unit = check_text(cmd.unit, "unit")
     further = submission.check_may_submit(case, unit)
+    accountability.check_after_joining(case, unit, cmd.occurred_on)
     feedback.check_after_verdict(case, cmd.occurred_on)
     option, reason = disclosure.disclosure_option(case, cmd.disclosure, cmd.withheld_reason)
     form = communication.check_consultation_form(cmd.consultation_form_ref)

@@ -57,6 +57,16 @@ def check_after_assignment(case: CaseState, occurred_on: date) -> None:
         check_not_before(occurred_on, case.assigned_on, "交办日期 assignment date")
 
 
+def check_after_joining(case: CaseState, unit: str | None, occurred_on: date) -> None:
+    """R-X1 for a unit's own acts: never before the day the unit had the case. A unit that a
+    reassignment or a ruling (改办, 裁定) brought in has it from that decision, not from the
+    first assignment: its contact dated earlier would count towards a communication rate for
+    a case it did not yet handle. A unit no longer on the case is not asked about."""
+    joined = case.joined_on.get(unit) if unit is not None else None
+    if joined is not None:
+        check_not_before(occurred_on, joined, "该单位承办本件之日 day the unit took the case on")
+
+
 def refuse_recording_again(zh: str, en: str) -> None:
     """R-X2: what is recorded stays; a second version of it is a correction, not a new event."""
     raise RuleViolation("R-X2", f"{zh}；如需修改请提交更正", f"{en}; record a correction instead")

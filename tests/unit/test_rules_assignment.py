@@ -10,7 +10,7 @@ import pytest
 from domain import commands as cmd
 from domain.deadlines.case_deadlines import case_deadlines
 from infra.application import BanliApplication
-from tests.support import LEADER, Flow, handler, refused
+from tests.support import LEADER, OFFICE, Flow, correct, ctx, handler, refused
 
 
 def test_lead_with_co_units_split_or_reference_are_accepted_R_A1(app: BanliApplication) -> None:
@@ -276,3 +276,77 @@ def test_a_reassignment_keeping_the_lead_keeps_its_reply_R_A3(app: BanliApplicat
     _decide(flow, _request(flow, "HOU"), "FIN")  # the co unit leaves; the lead stays
     assert flow.case.replies[submitted].status == "submitted"
     flow.approve(submitted, on=date(2025, 2, 9))
+
+
+def _joined_late(app: BanliApplication) -> Flow:
+    """FIN leads with EDU from 2025-02-01; 改办 on 2025-02-08 makes HOU the lead, EDU and
+    CUL co units."""
+    flow = Flow(app)
+    flow.assign("FIN", ["EDU"])
+    _decide(flow, _request(flow, "FIN"), "HOU", co=("EDU", "CUL"))
+    return flow
+
+
+def test_a_unit_brought_in_by_reassignment_records_nothing_dated_before_it_R_X1(
+    app: BanliApplication,
+) -> None:
+    flow = _joined_late(app)
+    assert flow.case.joined_on == {
+        "HOU": date(2025, 2, 8),
+        "EDU": date(2025, 2, 1),
+        "CUL": date(2025, 2, 8),
+    }
+    before = app.recorder.max_notification_id()
+    with refused("R-X1") as refusal:
+        flow.contact("HOU", on=date(2025, 2, 7))
+    assert "早于该单位承办本件之日 2025-02-08" in refusal.value.zh
+    with refused("R-X1"):
+        flow.visit("HOU", on=date(2025, 2, 7))
+    with refused("R-X1"):
+        flow.submit("HOU", on=date(2025, 2, 7))
+    with refused("R-X1"):
+        flow.co_opinion("CUL", on=date(2025, 2, 7))
+    with refused("R-X1"):
+        flow.run(
+            cmd.RecordResponsibility(
+                case_id=flow.id,
+                unit="CUL",
+                unit_leader="钱处长",
+                handler="孙科员",
+                phone="0311-87801234",
+                occurred_on=date(2025, 2, 7),
+            ),
+            handler("CUL"),
+        )
+    assert app.recorder.max_notification_id() == before  # refused commands wrote nothing
+    flow.contact("EDU", on=date(2025, 2, 2))  # EDU has had the case since the assignment
+    flow.contact("HOU", on=date(2025, 2, 8))
+    flow.co_opinion("CUL", on=date(2025, 2, 8))
+    assert [c.unit for c in flow.case.contacts] == ["EDU", "HOU"]
+
+
+def test_a_unit_brought_in_by_a_ruling_acts_from_the_ruling_R_X1(app: BanliApplication) -> None:
+    flow = Flow(app)
+    flow.assign("FIN")
+    _decide(flow, _request(flow, "FIN"), "HOU")
+    _rule(flow, "EDU", ("HOU",))  # on 2025-02-12
+    with refused("R-X1"):
+        flow.contact("EDU", on=date(2025, 2, 11))
+    flow.contact("HOU", on=date(2025, 2, 10))  # HOU kept: it has had the case since 02-08
+    flow.contact("EDU", on=date(2025, 2, 12))
+
+
+def test_a_correction_moves_no_act_to_before_its_unit_had_the_case_R_X1_R_X2(
+    app: BanliApplication,
+) -> None:
+    flow = _joined_late(app)
+    target = flow.contact("HOU", on=date(2025, 2, 9)).events[0]["id"]
+
+    def moved_to(day: str) -> None:
+        reason, corrected = "日期记错", {"occurred_on": day}
+        correct(app, ctx(OFFICE), flow.id, event_id=target, reason=reason, corrected=corrected)
+
+    with refused("R-X1"):
+        moved_to("2025-02-07")
+    moved_to("2025-02-08")
+    assert flow.case.contacts[0].occurred_on == date(2025, 2, 8)

@@ -235,6 +235,9 @@ class CasePublic(Public):
     split_units: list[str]
     assignment_rounds: int
     assigned_on: date | None
+    # Since when each unit on the case has had it, by unit: a unit 改办 or a 裁定 brought in
+    # acts from that day (R-X1; an addition)
+    joined_on: dict[str, date]
     ruling_recommendation: RulingRecommendationPublic | None  # R-A2, the office's
     reassignment_requests: list[ReassignmentRequestPublic]  # R-A3, in the order asked
     # Who answers for each unit's part, the units on the case now, in their order (an addition)

@@ -136,6 +136,8 @@ def case_document(case: Case, calendar: WorkdayCalendar, as_of: date) -> dict[st
         "split_units": case.split_units,
         "assignment_rounds": case.assignment_rounds,
         "assigned_on": _iso(case.assigned_on),
+        # Since when each unit on the case has had it (R-X1: none of its acts is dated earlier).
+        "joined_on": {unit: _iso(day) for unit, day in case.joined_on.items()},
         # R-A2: the office's recommendation a leader's ruling answers (None: none made).
         "ruling_recommendation": plain(case.ruling_recommendation),
         # R-A3: every 改办 request and what became of it (the timeline alone had told).

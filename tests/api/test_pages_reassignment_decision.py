@@ -54,3 +54,43 @@ def test_granting_the_asking_lead_the_lead_again_is_refused_on_the_page_R_A3(api
     assert "R-A3" in answer.text and "仍为主办单位" in answer.text
     assert api.case(case_id)["version"] == version
     assert api.case(case_id)["assignment_rounds"] == 1
+
+
+def test_a_unit_brought_in_is_shown_acting_from_the_decision_R_X1(api: Api) -> None:
+    """The page says since when a unit 改办 brought in has the case, as the refusal of an
+    earlier-dated act names that day; a unit kept on the case shows no such day."""
+    case_id = _asked(api, "RD-3")
+    request_id = api.case(case_id)["reassignment_requests"][0]["request_id"]
+    decision = {
+        "approved": True,
+        "lead_unit": "EDU",
+        "co_units": ["HOU"],
+        "note": "同意改办",
+        "occurred_on": "2025-02-08",
+    }
+    decided = api.post(
+        f"/v1/cases/{case_id}/reassignment-requests/{request_id}/decision", decision, "office"
+    )
+    assert decided.status_code == 201, decided.text
+    assert api.case(case_id)["joined_on"] == {"EDU": "2025-02-08", "HOU": "2025-02-01"}
+    early = {
+        "unit": "EDU",
+        "phase": "before",
+        "channel": "phone",
+        "contacted_by": {"name": "钱处长", "rank": "处长"},
+        "person": "张三",
+        "reached": True,
+        "summary": "电话沟通",
+        "occurred_on": "2025-02-07",
+    }
+    user = {"username": "h-edu-rd3", "display_name": "教育厅承办人", "role": "handler"}
+    made = api.post("/v1/users", {**user, "unit_code": "EDU"}, "admin")
+    assert made.status_code == 201, made.text
+    refused = api.post(f"/v1/cases/{case_id}/contacts", early, made.json()["token"])
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["rule"] == "R-X1" and "2025-02-08" in refused.json()["detail"]
+    page = logged_in(api, "clerk_rd3").get(f"/cases/{case_id}").text
+    lead = re.search(r"<dt>主办单位</dt><dd>(.*?)</dd>", page, re.S)
+    co = re.search(r"<dt>会办单位</dt><dd>(.*?)</dd>", page, re.S)
+    assert lead and "（2025-02-08 起承办）" in lead.group(1)
+    assert co and "起承办" not in co.group(1)

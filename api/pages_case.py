@@ -33,6 +33,7 @@ from api.pages_case_related import (
     repeat_titles,
     withdrawn_from_register,
 )
+from api.pages_event_order import in_reading_order
 from api.pages_form_checks import Judge, later_refusals, typed_problems
 from api.pages_form_fields import CORRECTABLE_TEXT
 from api.pages_form_list import FORMS, FORMS_BY_NAME
@@ -235,7 +236,7 @@ def china_time(stamp: str) -> str:
 
 def event_lines(event: AuditEventPublic, names: Mapping[str, str]) -> list[tuple[str, str]]:
     lines = []
-    for key, value in event.data.items():
+    for key, value in in_reading_order(event.type, event.data):
         if key in HIDDEN_DATA or value in (None, "", [], {}):
             continue
         meant = SAME_KEY_OTHER_MEANING.get((event.type, key), key)
@@ -254,7 +255,9 @@ def correction_lines(
         changed = event.data.get("corrected")
         if event.corrects and isinstance(changed, dict):
             version = event.id.rsplit(":", 1)[1]
-            found.setdefault(event.corrects, []).append((version, shown("", changed, names)))
+            # As the corrected event reads its fields, not in the stored (sorted) order.
+            ordered = dict(in_reading_order(str(event.data.get("corrects_type")), changed))
+            found.setdefault(event.corrects, []).append((version, shown("", ordered, names)))
     return found
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.api.conftest import Api, register_and_assign
+from tests.api.conftest import Api, contact_body, register_and_assign
 from tests.api.test_case_page_more import form_of, send
 from tests.api.test_pages import logged_in
 
@@ -73,16 +73,7 @@ def test_a_unit_brought_in_is_shown_acting_from_the_decision_R_X1(api: Api) -> N
     )
     assert decided.status_code == 201, decided.text
     assert api.case(case_id)["joined_on"] == {"EDU": "2025-02-08", "HOU": "2025-02-01"}
-    early = {
-        "unit": "EDU",
-        "phase": "before",
-        "channel": "phone",
-        "contacted_by": {"name": "钱处长", "rank": "处长"},
-        "person": "张三",
-        "reached": True,
-        "summary": "电话沟通",
-        "occurred_on": "2025-02-07",
-    }
+    early = contact_body("EDU", on="2025-02-07")
     user = {"username": "h-edu-rd3", "display_name": "教育厅承办人", "role": "handler"}
     made = api.post("/v1/users", {**user, "unit_code": "EDU"}, "admin")
     assert made.status_code == 201, made.text

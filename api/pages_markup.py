@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from api.derivation_words import derivation_words
 from api.pages_labels import label, status_word
-from domain.checks import phone_numbers
+from domain.checks import dialled, phone_numbers
 
 PROVISIONAL = "该年度放假调休安排尚未载入，暂按周一至周五计算："
 
@@ -98,11 +98,18 @@ def deadline(
 FURTHER_DISCLOSURE = "进一步答复公开"
 
 
-def phones(text: str) -> Markup:
+def phones(text: str, *, dial: bool = False) -> Markup:
     """A recorded phone text with each number kept whole on its line (``phone`` spans), parted
-    by 、: on a phone's screen a list of them ran off the card, cut mid-number."""
-    numbers = (f'<span class="phone">{escape(n)}</span>' for n in phone_numbers(text))
-    return Markup("、".join(numbers))
+    by 、: on a phone's screen a list of them ran off the card, cut mid-number. ``dial``: each
+    number a ``tel:`` link, which a phone calls when tapped (the proposer's page, read on one)."""
+    return Markup("、".join(_phone(number, dial) for number in phone_numbers(text)))
+
+
+def _phone(number: str, dial: bool) -> str:
+    dials = dialled(number) if dial else None
+    if dials is None:
+        return f'<span class="phone">{escape(number)}</span>'
+    return f'<a class="phone" href="tel:{dials}">{escape(number)}</a>'
 
 
 def further_disclosures(deadlines: Iterable[tuple[str, str | None]]) -> list[bool]:

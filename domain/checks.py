@@ -140,6 +140,18 @@ def phone_numbers(text: str) -> list[str]:
     return _PHONES_APART.split(text)
 
 
+def dialled(number: str) -> str | None:
+    """What a phone dials for one number of a checked phone text (``phone_numbers``): the
+    country code's ``+`` and the digits, up to an extension, which whoever answers is asked
+    for (0311-87801234转8012 dials 031187801234); None for text that is no number (a record
+    kept from before numbers were checked as such)."""
+    found = _PHONE_NUMBER.fullmatch(number)
+    if found is None or not _dialable(number):
+        return None
+    main = number[: found.start(4)] if found.group(4) else number
+    return ("+" if main.startswith("+") else "") + "".join(filter(str.isdigit, main))
+
+
 def _dialable(number: str) -> bool:
     low, high = PHONE_DIGITS
     return bool(_PHONE_NUMBER.fullmatch(number)) and low <= sum(map(str.isdigit, number)) <= high

@@ -96,8 +96,12 @@ def test_the_proposer_sees_whom_to_call_for_each_unit_R_A1(api: Api) -> None:
     token = link(api, case_id, "李四")["link_token"]
     page = opened(api, token).get("/proposer")
     units = page.text.split('id="units-', 1)[1].split("</ul>", 1)[0]
-    # Each number kept whole on its line: on a phone a list of them ran off the card.
-    phones = '<span class="phone">0311-8780 1234</span>、<span class="phone">13800000000</span>'
+    # Each number kept whole on its line: on a phone a list of them ran off the card. Each a
+    # link the deputy's phone calls when tapped.
+    phones = (
+        '<a class="phone" href="tel:031187801234">0311-8780 1234</a>、'
+        '<a class="phone" href="tel:13800000000">13800000000</a>'
+    )
     assert f"承办人 王五，联系电话 {phones}" in units
     # A title and a name each kept whole (分管负 / 责同志 王 / 建军 on a phone).
     assert '<span class="nowrap">分管负责同志</span> <span class="nowrap">李副厅长</span>' in units

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from domain import commands as c
+from domain.checks import dialled
 from domain.errors import InvalidInput
 from infra.application import BanliApplication
 from tests.support import Flow, handler, refused
@@ -130,3 +131,23 @@ def test_a_record_dated_before_the_one_on_file_does_not_replace_it_R_A1(
     assert flow.case.responsibilities["FIN"].handler == "王五"
     _record(flow, handler="赵六", occurred_on=date(2025, 3, 1))  # the same day is a change
     assert flow.case.responsibilities["FIN"].handler == "赵六"
+
+
+@pytest.mark.parametrize(
+    ("number", "dials"),
+    [
+        ("0311-87801234", "031187801234"),
+        ("13800000000", "13800000000"),
+        ("0311-8780 1234", "031187801234"),
+        ("(0311) 87801234", "031187801234"),
+        ("+86 311-87801234", "+8631187801234"),
+        ("0311-87801234转8012", "031187801234"),  # the extension is asked for, not dialled
+        ("0311-87801234(分机8012)", "031187801234"),
+        ("王五", None),  # no number: shown, never linked
+        ("0-0-0-0-0-0-0", None),
+    ],
+)
+def test_a_phone_number_dials_its_digits_up_to_the_extension_R_A1(
+    number: str, dials: str | None
+) -> None:
+    assert dialled(number) == dials

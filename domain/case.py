@@ -113,6 +113,8 @@ class Case(Aggregate):
         self.co_units: list[str] = []
         self.split_units: list[str] = []
         self.joined_on: dict[str, date] = {}  # each unit on the case: since when (R-X1)
+        # Each unit a reassignment or a ruling took off the case: from when to when it had it.
+        self.held_before: dict[str, list[tuple[date, date]]] = {}
         self.assignment_rounds = 0
         self.ruled = False
         self.ruling_recommendation: RulingRecommendation | None = None  # R-A2, the office's

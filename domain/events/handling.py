@@ -40,7 +40,10 @@ def _handled_by(
     case.lead_unit, case.co_units, case.split_units = lead, list(co), list(split)
     case.reference = ref
     # A unit kept on the case keeps the day it first had it; one the change brings in has it
-    # from ``on`` (R-X1: none of its acts precede that day).
+    # from ``on``; one it drops had it until ``on`` (R-X1: its acts fall in those days).
+    for unit, since in case.joined_on.items():
+        if unit not in case.units:
+            case.held_before.setdefault(unit, []).append((since, on))
     case.joined_on = {unit: case.joined_on.get(unit, on) for unit in case.units}
     case.assignment_rounds += 1
     _set_aside_replies(case)

@@ -295,6 +295,7 @@ def record_disclosure_preference(
     case: Case, cmd: c.RecordDisclosurePreference, acting: Acting
 ) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
+    accountability.check_handler_after_joining(case, acting.actor, cmd.occurred_on)
     # R-F4: through a link the proposer speaks for themselves; a unit or the office records
     # what the proposers told them, in no one's name.
     speaking = acting.actor["role"] == "proposer"

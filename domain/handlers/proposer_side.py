@@ -38,6 +38,7 @@ def attach_document(case: Case, cmd: c.AttachDocument, acting: Acting) -> str:
     kind = proposer_side.check_document(case, cmd.kind, cmd.reply_id, cmd.sha256, cmd.size)
     accountability.check_not_future(cmd.occurred_on, acting.today)
     accountability.check_not_before(cmd.occurred_on, case.received_on, "收到日期 received date")
+    accountability.check_handler_after_joining(case, acting.actor, cmd.occurred_on)
     document_id = new_item_id()
     case.document_attached(
         document_id=document_id,

@@ -61,10 +61,23 @@ def check_after_joining(case: CaseState, unit: str | None, occurred_on: date) ->
     """R-X1 for a unit's own acts: never before the day the unit had the case. A unit that a
     reassignment or a ruling (改办, 裁定) brought in has it from that decision, not from the
     first assignment: its contact dated earlier would count towards a communication rate for
-    a case it did not yet handle. A unit no longer on the case is not asked about."""
+    a case it did not yet handle. A unit that had the case before, left it and has it again
+    may date an act in either stretch (a contact of its first weeks recorded late); a unit no
+    longer on the case is not asked about."""
     joined = case.joined_on.get(unit) if unit is not None else None
-    if joined is not None:
-        check_not_before(occurred_on, joined, "该单位承办本件之日 day the unit took the case on")
+    if joined is None or occurred_on >= joined:
+        return
+    earlier = case.held_before.get(unit, ()) if unit is not None else ()
+    if any(start <= occurred_on <= end for start, end in earlier):
+        return
+    check_not_before(occurred_on, joined, f"{unit}承办本件之日 day {unit} took the case on")
+
+
+def check_handler_after_joining(case: CaseState, actor: Actor, occurred_on: date) -> None:
+    """R-X1 for an act that names no unit but is a unit's when its handler records it (a
+    document it uploads, a disclosure preference it heard): as ``check_after_joining``."""
+    if actor["role"] == "handler":
+        check_after_joining(case, actor["unit"], occurred_on)
 
 
 def refuse_recording_again(zh: str, en: str) -> None:

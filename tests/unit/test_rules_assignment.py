@@ -299,7 +299,7 @@ def test_a_unit_brought_in_by_reassignment_records_nothing_dated_before_it_R_X1(
     before = app.recorder.max_notification_id()
     with refused("R-X1") as refusal:
         flow.contact("HOU", on=date(2025, 2, 7))
-    assert "早于该单位承办本件之日 2025-02-08" in refusal.value.zh
+    assert "早于HOU承办本件之日 2025-02-08" in refusal.value.zh
     with refused("R-X1"):
         flow.visit("HOU", on=date(2025, 2, 7))
     with refused("R-X1"):
@@ -318,6 +318,25 @@ def test_a_unit_brought_in_by_reassignment_records_nothing_dated_before_it_R_X1(
             ),
             handler("CUL"),
         )
+    with refused("R-X1"):  # what a unit's handler heard or uploads is its act too
+        preference = cmd.RecordDisclosurePreference(
+            case_id=flow.id,
+            consent_reply=True,
+            consent_original=False,
+            occurred_on=date(2025, 2, 7),
+        )
+        flow.run(preference, handler("HOU"))
+    with refused("R-X1"):
+        document = cmd.AttachDocument(
+            case_id=flow.id,
+            kind="other",
+            name="走访记录.pdf",
+            content_type="application/pdf",
+            sha256="0" * 64,
+            size=10,
+            occurred_on=date(2025, 2, 7),
+        )
+        flow.run(document, handler("HOU"))
     assert app.recorder.max_notification_id() == before  # refused commands wrote nothing
     flow.contact("EDU", on=date(2025, 2, 2))  # EDU has had the case since the assignment
     flow.contact("HOU", on=date(2025, 2, 8))
@@ -350,3 +369,20 @@ def test_a_correction_moves_no_act_to_before_its_unit_had_the_case_R_X1_R_X2(
         moved_to("2025-02-07")
     moved_to("2025-02-08")
     assert flow.case.contacts[0].occurred_on == date(2025, 2, 8)
+
+
+def test_a_unit_that_left_and_came_back_dates_acts_in_either_stretch_R_X1(
+    app: BanliApplication,
+) -> None:
+    """FIN leads from 02-01, EDU co; 改办 on 02-08 leaves HOU alone; a ruling on 02-12 brings
+    EDU back: EDU's acts may fall in 02-01…02-08 or from 02-12, never in between."""
+    flow = Flow(app)
+    flow.assign("FIN", ["EDU"])
+    _decide(flow, _request(flow, "FIN"), "HOU")
+    _rule(flow, "HOU", ("EDU",))
+    assert flow.case.held_before["EDU"] == [(date(2025, 2, 1), date(2025, 2, 8))]
+    flow.contact("EDU", on=date(2025, 2, 3))  # recorded late, from its first stretch
+    with refused("R-X1") as refusal:
+        flow.contact("EDU", on=date(2025, 2, 10))
+    assert "早于EDU承办本件之日 2025-02-12" in refusal.value.zh
+    flow.contact("EDU", on=date(2025, 2, 12))

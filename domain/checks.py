@@ -111,10 +111,14 @@ def check_name(value: object, field: str) -> str:
 # hyphen, the number (in groups, as printed), an extension after 转 or 分机 (or in brackets);
 # two numbers apart after 、 / , or ;.
 _PHONE_NUMBER = re.compile(
-    r"(\+\d{1,3} ?)?(\(\d{2,5}\) ?|\d{2,5}[- ])?\d{3,12}([- ]\d{2,8}){0,2}"
-    r"((转|分机|ext\.? ?|x)\d{1,6}|\((转|分机)\d{1,6}\))?",
+    r"(\+\d{1,3}[- ]?)?(\(\d{2,5}\) ?|\d{2,5}[- ])?\d{3,12}([- ]\d{2,8}){0,2}"
+    r"( ?(转|分机|ext\.? ?|x)\d{1,6}| ?\((转|分机)\d{1,6}\))?",
     re.IGNORECASE,
 )
+# China's numbers: a local number of at most 8 digits after its area code, a mobile one of 11;
+# a group written after a whole number is its extension (0311-87801234-8012).
+LOCAL_DIGITS = 8
+MOBILE_DIGITS = 11
 _PHONES_APART = re.compile(r" *[、/,;] *")
 PHONE_DIGITS = (7, 20)  # a local number without its area code; the longest one dialled
 
@@ -148,8 +152,21 @@ def dialled(number: str) -> str | None:
     found = _PHONE_NUMBER.fullmatch(number)
     if found is None or not _dialable(number):
         return None
-    main = number[: found.start(4)] if found.group(4) else number
-    return ("+" if main.startswith("+") else "") + "".join(filter(str.isdigit, main))
+    country = _digits(found.group(1) or "")
+    area = _digits(found.group(2) or "")
+    if country and area.startswith("0"):
+        area = area[1:]  # the trunk 0 is not dialled after a country code: +86 (0311) …
+    local_start = max(found.end(1), found.end(2), 0)
+    local_end = found.start(4) if found.group(4) else len(number)
+    groups = re.findall(r"\d+", number[local_start:local_end])
+    whole = LOCAL_DIGITS if area else MOBILE_DIGITS
+    while len(groups) > 1 and sum(map(len, groups)) > whole:
+        groups.pop()  # an extension written as one more group
+    return ("+" + country if country else "") + area + "".join(groups)
+
+
+def _digits(text: str) -> str:
+    return "".join(filter(str.isdigit, text))
 
 
 def _dialable(number: str) -> bool:

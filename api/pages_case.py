@@ -240,8 +240,18 @@ def event_lines(event: AuditEventPublic, names: Mapping[str, str]) -> list[tuple
         if key in HIDDEN_DATA or value in (None, "", [], {}):
             continue
         meant = SAME_KEY_OTHER_MEANING.get((event.type, key), key)
-        lines.append((FIELD_LABELS.get(meant, meant), shown(meant, value, names)))
+        lines.append(
+            (FIELD_LABELS.get(meant, meant), shown(meant, corrected_order(event, value), names))
+        )
     return lines
+
+
+def corrected_order(event: AuditEventPublic, value: Any) -> Any:
+    """A correction's amended fields in the corrected event's order (its 更正内容 and the
+    corrected event's 更正为 alike); any other value as it is."""
+    if not (event.corrects and isinstance(value, dict) and value is event.data.get("corrected")):
+        return value
+    return dict(in_reading_order(str(event.data.get("corrects_type")), value))
 
 
 def correction_lines(
@@ -255,8 +265,7 @@ def correction_lines(
         changed = event.data.get("corrected")
         if event.corrects and isinstance(changed, dict):
             version = event.id.rsplit(":", 1)[1]
-            # As the corrected event reads its fields, not in the stored (sorted) order.
-            ordered = dict(in_reading_order(str(event.data.get("corrects_type")), changed))
+            ordered = corrected_order(event, changed)
             found.setdefault(event.corrects, []).append((version, shown("", ordered, names)))
     return found
 

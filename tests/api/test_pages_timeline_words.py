@@ -127,3 +127,6 @@ def test_an_events_fields_read_in_the_order_the_event_declares_them_R_X1(api: Ap
     page = logged_in(api, "ban_gong_4", role="office").get(f"/cases/{case_id}").text
     said = re.search(r'<div class="data corrected-by">(.*?)</div>', page, re.S)
     assert said and said.group(1).index("当面沟通办理思路") < said.group(1).index("2025-02-05")
+    # The correction's own entry (更正内容) reads them in the same order.
+    own = re.search(r'<div class="what">#\d+ 更正.*?<div class="data">(.*?)</div>', page, re.S)
+    assert own and own.group(1).index("当面沟通办理思路") < own.group(1).index("2025-02-05")

@@ -29,12 +29,13 @@ Item = dict[str, Any]  # a record's values as an event stores them
 def feedback_recorded(
     self: Case,
     *,
+    # Who spoke first, as the form and the timeline read it (both were added after R-F4).
+    proposer: str | None = None,
+    source: str = "office",
     verdict: str,
     comments: str,
     actor: Actor,
     occurred_on: date,
-    source: str = "office",
-    proposer: str | None = None,
 ) -> None:
     further = any(r.further and r.issued for r in self.replies.values())
     self.feedback.append(

@@ -20,8 +20,8 @@ def extension_requested(
     deadline_kind: str,
     opened_on: date,
     original_due_on: date,
-    reason: str,
     requested_due_on: date,
+    reason: str,
     actor: Actor,
     occurred_on: date,
 ) -> None:
@@ -43,8 +43,8 @@ def extension_decided(
     *,
     request_id: str,
     approved: bool,
-    note: str,
     due_on: date | None,  # the date granted
+    note: str,
     actor: Actor,
     occurred_on: date,
 ) -> None:

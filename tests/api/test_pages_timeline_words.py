@@ -120,10 +120,23 @@ def test_an_events_fields_read_in_the_order_the_event_declares_them_R_X1(api: Ap
     moved = {"summary": "当面沟通办理思路", "occurred_on": "2025-02-05"}
     correction = {"event_id": made.json()["events"][0]["id"], "reason": "记错", "corrected": moved}
     assert api.post(f"/v1/cases/{case_id}/corrections", correction, "office").status_code == 201
+    ask = {
+        "unit": "FIN",
+        "deadline_kind": "reply",
+        "reason": "需跨部门协调",
+        "requested_due_on": "2025-06-30",
+        "occurred_on": "2025-02-06",
+    }
+    asked = api.post(f"/v1/cases/{case_id}/extension-requests", ask, "handler_fin")
+    assert asked.status_code == 201, asked.text
     labels = _timeline_labels(api, "ban_gong_3", case_id)
     assert labels["登记"][:5] == ["编号", "类别", "级别", "年度", "标题"]
     assert labels["交办"][:2] == ["主办单位", "会办单位"]
     assert labels["责任分解"] == ["单位", "分管负责同志", "承办人", "联系电话"]
+    # What is asked follows what it extends; the reason comes after both.
+    asked_labels = labels["申请延期"]
+    assert asked_labels.index("原定期限") + 1 == asked_labels.index("申请延至")
+    assert asked_labels.index("申请延至") < asked_labels.index("理由")
     page = logged_in(api, "ban_gong_4", role="office").get(f"/cases/{case_id}").text
     said = re.search(r'<div class="data corrected-by">(.*?)</div>', page, re.S)
     assert said and said.group(1).index("当面沟通办理思路") < said.group(1).index("2025-02-05")

@@ -64,11 +64,12 @@ def check_after_joining(case: CaseState, unit: str | None, occurred_on: date) ->
     a case it did not yet handle. A unit that had the case before, left it and has it again
     may date an act in either stretch (a contact of its first weeks recorded late); a unit no
     longer on the case is not asked about."""
-    joined = case.joined_on.get(unit) if unit is not None else None
+    if unit is None:
+        return
+    joined = case.joined_on.get(unit)
     if joined is None or occurred_on >= joined:
         return
-    earlier = case.held_before.get(unit, ()) if unit is not None else ()
-    if any(start <= occurred_on <= end for start, end in earlier):
+    if any(start <= occurred_on <= end for start, end in case.held_before.get(unit, ())):
         return
     check_not_before(occurred_on, joined, f"{unit}承办本件之日 day {unit} took the case on")
 

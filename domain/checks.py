@@ -128,7 +128,7 @@ def check_phone(value: object, field: str) -> str:
     input method read as such): 0311-87801234, 13800000000, 0311-87801234转8012,
     0311-87801234（分机8012）, 0311-87801234、13800000000."""
     text = unicodedata.normalize("NFKC", check_text(value, field, MAX_CODE)).strip()
-    if not all(_dialable(number) for number in phone_numbers(text)):
+    if not all(_dialable(number) is not None for number in phone_numbers(text)):
         raise InvalidInput(
             f"{field} 应为电话号码，如 0311-87801234、13800000000 或 0311-87801234转8012；"
             "两个号码之间用“、”分隔",
@@ -149,8 +149,8 @@ def dialled(number: str) -> str | None:
     country code's ``+`` and the digits, up to an extension, which whoever answers is asked
     for (0311-87801234转8012 dials 031187801234); None for text that is no number (a record
     kept from before numbers were checked as such)."""
-    found = _PHONE_NUMBER.fullmatch(number)
-    if found is None or not _dialable(number):
+    found = _dialable(number)
+    if found is None:
         return None
     country = _digits(found.group(1) or "")
     area = _digits(found.group(2) or "")
@@ -169,9 +169,11 @@ def _digits(text: str) -> str:
     return "".join(filter(str.isdigit, text))
 
 
-def _dialable(number: str) -> bool:
+def _dialable(number: str) -> re.Match[str] | None:
+    """The number's parts when it is one a phone can dial, else None."""
     low, high = PHONE_DIGITS
-    return bool(_PHONE_NUMBER.fullmatch(number)) and low <= sum(map(str.isdigit, number)) <= high
+    found = _PHONE_NUMBER.fullmatch(number)
+    return found if found and low <= sum(map(str.isdigit, number)) <= high else None
 
 
 def case_number_form(value: str) -> str:

@@ -38,7 +38,7 @@ from api.page_paths import QUERY_SET_ASIDE
 from api.problems import INVALID_CURSOR, ApiProblem
 from api.public_snapshot import BadCursor, PublicSnapshots, Snapshot, Wanted
 from api.schemas_paperwork import PublicReplies
-from domain.checks import MAX_CODE
+from domain.checks import MAX_CODE, legible
 from domain.vocabulary import Kind
 from infra import paper_labels as words
 from infra.clock import today
@@ -200,7 +200,8 @@ def public_feed(request: Request, svc: Services) -> Response:
         f"<updated>{updated}T00:00:00Z</updated>"
         f"{''.join(entries)}</feed>"
     )
-    return _cached(request, etag, Response(feed, media_type="application/atom+xml"))
+    # ``legible``: text recorded before U+FFFE and U+FFFF were refused made the feed no XML.
+    return _cached(request, etag, Response(legible(feed), media_type="application/atom+xml"))
 
 
 # The page's parameters, taken as typed: a link beyond the API's bounds (a pasted search of

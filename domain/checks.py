@@ -26,8 +26,11 @@ MAX_ITEMS = 200
 MAX_ADDRESS = 2_000  # a web address (API.md: a published reply's ``url``)
 # Tab, newline and carriage return (a Windows line end, as browsers send a textarea's) are
 # the only control characters text may hold: NUL in particular is refused by PostgreSQL, and a
-# lone surrogate by any UTF-8 encoder.
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+# lone surrogate by any UTF-8 encoder. The noncharacters U+FFFE and U+FFFF are not XML, which
+# every document made of the records is (a spreadsheet, a Word report, the Atom feed): one in
+# a contact's summary failed the year's contacts register for every reader.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_KINDS = ((0xFFFE, "the noncharacter"), (0xD800, "a lone surrogate"), (0, "the control character"))
 
 
 def text_problem(value: str) -> str | None:
@@ -36,8 +39,14 @@ def text_problem(value: str) -> str | None:
     if found is None:
         return None
     code = ord(found.group())
-    kind = "a lone surrogate" if code >= 0xD800 else "the control character"
+    kind = next(kind for start, kind in _KINDS if code >= start)
     return f"contains {kind} U+{code:04X} at position {found.start()}"
+
+
+def legible(value: str) -> str:
+    """``value`` with each character ``text_problem`` refuses as U+FFFD, for a document made of
+    records kept from before it was refused (an event keeps the text it was given)."""
+    return _UNSTORABLE.sub("\ufffd", value)
 
 
 def check_storable(value: str, field: str, max_length: int = MAX_TEXT) -> str:

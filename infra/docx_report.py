@@ -13,6 +13,7 @@ from typing import Any
 from docx import Document
 from docx.document import Document as DocumentType
 
+from domain.checks import legible
 from infra import paper_labels as words
 from infra.application import BanliApplication
 from infra.docx_page import set_up
@@ -61,7 +62,9 @@ def _table(doc: DocumentType, header: list[str], rows: list[list[Any]]) -> None:
     for values in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, values, strict=True):
-            cell.text = "" if value is None else str(value)
+            # ``legible``: a document is XML, and a character it cannot hold (recorded before
+            # text refused it) failed the whole report.
+            cell.text = "" if value is None else legible(str(value))
 
 
 def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: UnitNames) -> None:
@@ -78,7 +81,7 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
         if q.unit is None or v["unit"] == q.unit
     ]
     doc = Document()
-    who = names(q.unit) or "全部承办单位"
+    who = legible(names(q.unit) or "全部承办单位")
     title = f"{q.year}年度建议提案承办工作总结（数据）——{who}"
     set_up(doc, title)
     doc.add_heading(title, level=1)

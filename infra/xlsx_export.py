@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from domain.business_day import CHINA
+from domain.checks import legible
 from infra.frozen_views import Basis
 
 # openpyxl's stubs know neither a write-only sheet's column widths nor its cells as a type.
@@ -62,7 +63,7 @@ def write_workbook(
     for spec in sheets:
         _write_sheet(book.create_sheet(spec.title[:31]), spec)
     _write_basis(book.create_sheet("说明"), basis, title, scope, reading, order)
-    book.properties.title = title
+    book.properties.title = legible(title)
     book.properties.description = f"as_of={basis.as_of} position={basis.position}"
     book.save(path)
 
@@ -113,10 +114,13 @@ def _cell(sheet: Sheet, kind: str, value: Any) -> Any:
 def _plain(sheet: Sheet, value: Any) -> Any:
     """A value as it is, and text beginning with = as text: openpyxl writes such a string as a
     formula, so a title or a name typed as =HYPERLINK(…) became a live link (or a formula that
-    reads other cells) in a file the office forwards."""
-    if not (isinstance(value, str) and value.startswith("=")):
+    reads other cells) in a file the office forwards. Text is written ``legible``: a file is
+    XML, and a character it cannot hold failed the whole download."""
+    if not isinstance(value, str):
         return value
-    cell = WriteOnlyCell(sheet, value=value)
+    if not value.startswith("="):
+        return legible(value)
+    cell = WriteOnlyCell(sheet, value=legible(value))
     cell.data_type = "s"
     return cell
 
@@ -158,7 +162,7 @@ def _write_basis(
             sheet.append([cell, shown])
         elif isinstance(value, str) and len(value) > BASIS_LINE:
             # Wrapped in its column: a 口径 line spilled into the next, cut off on paper.
-            shown = WriteOnlyCell(sheet, value=value)
+            shown = WriteOnlyCell(sheet, value=legible(value))
             shown.data_type = "s"  # text, even when it begins with = (``_plain``)
             shown.alignment = Alignment(wrap_text=True, vertical="top")
             sheet.append([cell, shown])

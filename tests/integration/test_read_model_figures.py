@@ -4,7 +4,7 @@ projections, on both stores; and the tamper-evidence chain against edited stored
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 
 import psycopg
 import pytest
@@ -267,3 +267,32 @@ def test_a_reply_withheld_is_not_counted_as_published_on_time(stores: Stores) ->
     [row] = [r for r in ledger(store, as_of=date(2025, 6, 30))["items"] if r["number"] == "HELD-1"]
     [deadline] = [d for d in row["deadlines"] if d["kind"] == "disclosure"]
     assert deadline["status"] == "met"
+
+
+def test_a_deadline_counts_in_the_on_time_measures_from_the_day_after_its_date_R_D8(
+    stores: Stores,
+) -> None:
+    """On its due date a reply, a publication or a re-handling can still be done on time: the
+    deadline shows 即将到期 that day, not 逾期. A review saw 水利厅's 按时答复办结率 at 0 / 1 on
+    the very day its reply was due."""
+    app, store = stores
+    waiting = Flow(app, "DAY-1")
+    waiting.assign("FIN", on=date(2025, 2, 1))
+    published = Flow(app, "DAY-2")
+    published.assign("FIN", on=date(2025, 2, 1))
+    published.replied(on=date(2025, 4, 7))
+    published.feedback("dissatisfied", on=date(2025, 5, 6))
+    ProjectionRunner(app, store).run()
+
+    def counted(day: date, key: str) -> list[str]:
+        [fin] = unit_stats(store, as_of=day, year=2025)["items"]
+        return list(fin["measures"][key]["of_cases"])
+
+    for flow, number, key, kind in [
+        (waiting, "DAY-1", "on_time_reply_rate", "reply"),
+        (published, "DAY-2", "disclosure_on_time_rate", "disclosure"),
+        (published, "DAY-2", "rehandling_on_time_rate", "rehandling"),
+    ]:
+        [day] = [d.due_on for d in flow.case_deadlines() if d.kind == kind]
+        assert number not in counted(day, key), (key, day)
+        assert number in counted(day + timedelta(days=1), key), (key, day)

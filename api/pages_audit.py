@@ -28,9 +28,11 @@ from api.pages_web import (
     roles,
     see_other,
 )
+from api.schemas_ledger import LedgerItem
 from domain.business_day import CHINA
 from domain.checks import case_number_form
 from domain.directory import User
+from infra import paper_labels as words
 from infra.clock import today
 from infra.directory import Principal
 from projections.audit_trail import correction_day
@@ -136,6 +138,7 @@ def _audit(
     cursor = request.query_params.get("cursor") or None
     context: dict[str, Any] = {
         "lookup": lookup or Lookup(),
+        "kinds": words.KIND,
         "tab": tab,
         "tabs": TABS,
         "china_time": china_time,
@@ -272,12 +275,14 @@ def china_hour(hour: str) -> str:
 
 @dataclass(frozen=True)
 class Lookup:
-    """The case lookup as typed, and why it was refused (``field``: the one at fault)."""
+    """The case lookup as typed, and why it was refused (``field``: the one at fault), or the
+    cases it could mean (``choices``: a number two cases hold)."""
 
     number: str = ""
     at: str = ""
     field: str = ""
     problem: str = ""
+    choices: Sequence[LedgerItem] = ()
 
 
 @router.get("/audit/case")
@@ -293,10 +298,14 @@ def find_case(request: Request, who: Auditor, svc: Svc) -> Response:
     except PageRefused as refused:
         return _audit(request, who, svc, Lookup(number, at, "at", refused.message), 400)
     try:
-        case_id = _case_numbered(svc, who, number)
+        found = _cases_numbered(svc, who, number)
     except PageRefused as refused:
         lookup = Lookup(number, at, "number", refused.message)
         return _audit(request, who, svc, lookup, refused.status)
+    if len(found) > 1:  # 300 Multiple Choices: the page lists them
+        lookup = Lookup(number, at, "choices", f"编号为 {number} 的件有 {len(found)} 件", found)
+        return _audit(request, who, svc, lookup, 300)
+    case_id = found[0].case_id
     if moment is not None:
         try:
             with page_errors():
@@ -306,17 +315,18 @@ def find_case(request: Request, who: Auditor, svc: Svc) -> Response:
     return see_other(f"/cases/{case_id}" + (f"?at={at}" if at else ""))
 
 
-def _case_numbered(svc: Svc, who: Principal, number: str) -> str:
-    """The id of the case numbered ``number``."""
+def _cases_numbered(svc: Svc, who: Principal, number: str) -> list[LedgerItem]:
+    """The cases numbered ``number``, newest year first: a number is unique per kind and year
+    only (offices number each year from 0001), and the lookup that opened one of them left
+    the others out of reach."""
     if not number:
         raise PageRefused(400, "请输入件的编号")
     # As registration takes a number (full-width, composed or not), and in any letter case:
-    # "jy-0021" is JY-0021, though the exact spelling comes first.
+    # "jy-0021" is JY-0021.
     typed = case_number_form(number)
     spellings = list(dict.fromkeys([typed, typed.upper()]))
     with page_errors():
         found = queries_ledger.cases_numbered(svc, who, today(), spellings, year=None, kind=None)
     if not found.items:
         raise PageRefused(404, f"没有编号为 {number} 的件")
-    first = min(found.items, key=lambda item: item.number != typed)
-    return first.case_id
+    return sorted(found.items, key=lambda item: (-item.year, item.kind, item.number))

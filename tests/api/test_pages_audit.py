@@ -80,6 +80,26 @@ def test_a_case_is_found_by_its_number_in_any_letter_case_or_width_R_X3(api: Api
     assert client.get("/audit/case", params={"number": "JY-0022"}).status_code == 404
 
 
+def test_a_number_two_cases_hold_asks_which_one_R_X3(api: Api) -> None:
+    """A number is unique per kind and year only: offices number each year from 0001. The
+    lookup opened one of them and left the other out of reach (a review: JY-0001 of 2026 hid
+    the 2025 one); it now lists both, each opening as of the moment asked."""
+    old = register_and_assign(api, "JY-0001")
+    body = case_body("JY-0001", year=2026, received_on="2026-01-20", title="关于2026年的建议")
+    new = api.post("/v1/cases", body, "office").json()["case_id"]
+    client = logged_in(api, "reader", role="auditor")
+    at = "2026-03-01T09:00:00"
+    page = client.get("/audit/case", params={"number": "jy-0001", "at": at})
+    assert page.status_code == 300, page.status_code
+    choice = re.search(r'<ul class="choices" id="a-number-choices">(.*?)</ul>', page.text, re.S)
+    assert choice, page.text
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', choice.group(1))
+    assert [href for href, _ in links] == [f"/cases/{new}?at={at}", f"/cases/{old}?at={at}"]
+    assert ["2026" in text and "JY-0001" in text for _, text in links] == [True, False]
+    assert "关于2026年的建议" in choice.group(1)
+    assert "编号为 jy-0001 的件有 2 件" in page.text
+
+
 def test_a_burst_of_late_recordings_names_its_user_as_every_row_does_R_X1(api: Api) -> None:
     """The burst table showed the login ("chen.office"), every other row the person."""
     boot = {"Authorization": "Bearer " + api.tokens["boot"]}

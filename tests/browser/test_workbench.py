@@ -163,6 +163,24 @@ def test_the_visit_chart_draws_each_unit_in_its_verdicts_colour_as_its_legend_sa
     assert "shortfall" not in legend and "要求走访率" in legend
 
 
+def test_a_charts_tooltip_shows_a_units_name_as_text_not_markup(browser: Browser) -> None:
+    """ECharts writes a tooltip formatter's answer as HTML: an attack probe's unit named
+    <img src=x onerror=…> put a live element in the 总览 tooltip (the CSP kept its script
+    from running)."""
+    browser.login("demo-office")
+    browser.open("/")
+    shown = browser.driver.execute_script(
+        "function tip(id, p) { var c = echarts.getInstanceByDom(document.getElementById(id));"
+        " return c.getOption().tooltip[0].formatter(p); }"
+        "var unit = '<img src=x>财政厅', series = '<b>按时</b>';"
+        "return [tip('chart-classes', {name: unit, seriesName: series, value: 2, data: {}}),"
+        " tip('chart-visits', [{name: unit, seriesName: series, value: 50, marker: ''}])];"
+    )
+    for html in shown:
+        assert "<img" not in html and "<b>" not in html, html
+        assert "&#60;img src=x&#62;财政厅" in html and "&#60;b&#62;按时&#60;/b&#62;" in html, html
+
+
 def test_the_class_chart_counts_cases_in_whole_numbers_R_R1(browser: Browser) -> None:
     """A unit with a reply or two (a handler's new year) saw its axis count 0.2, 0.4 … 件."""
     browser.login("demo-office")

@@ -42,13 +42,19 @@ document.addEventListener("DOMContentLoaded", function () {
     };
     return Object.assign(bar, extra || {});
   }
+  // A formatter's answer is written as HTML: names (a unit's is anyone's to type) as text.
+  function text(value) {
+    return String(value).replace(/[&<>"']/g, function (c) {
+      return "&#" + c.charCodeAt(0) + ";";
+    });
+  }
   function tooltip(suffix) {
     return {
       trigger: "item",
       formatter: function (p) {
         var f = p.data && p.data.fraction ? "（" + p.data.fraction + "）" : "";
         var v = p.value === null || p.value === undefined ? "—" : p.value + suffix;
-        return p.name + "<br>" + p.seriesName + "：" + v + f;
+        return text(p.name) + "<br>" + text(p.seriesName) + "：" + v + f;
       },
     };
   }
@@ -149,9 +155,9 @@ document.addEventListener("DOMContentLoaded", function () {
             return shown && p.seriesName !== shortfallLabels.name;
           })
           .map(function (p) {
-            return p.marker + p.seriesName + "：" + p.value + " %";
+            return p.marker + text(p.seriesName) + "：" + p.value + " %";
           });
-        return [params[0].name].concat(lines).join("<br>");
+        return [text(params[0].name)].concat(lines).join("<br>");
       },
     },
     xAxis: axis(v.units),

@@ -230,3 +230,26 @@ def test_the_office_makes_a_link_and_a_document_on_the_case_page_R_F4(
     browser.shot("case-link-revoked")
     open_link(browser, url, status=404)
     assert "链接不可用" in browser.text("h1")
+
+
+def test_the_links_card_holds_a_link_with_an_email_at_the_desks_width(
+    browser: Browser, api: httpx.Client
+) -> None:
+    """A link's email under the name stretched the table past its card at 1366 px: the 撤销
+    button was cut to 撤 behind a scroll bar (a review)."""
+    case = replied_cases(api)[-1]
+    body = {
+        "proposer_name": case["proposers"][0]["name"],
+        "expires_on": EXPIRES,
+        "email": "zeng.zhiqiang.deputy@provincial-congress.gov.cn",
+    }
+    assert api.post(f"/v1/cases/{case['case_id']}/proposer-links", json=body).status_code == 201
+    browser.login("demo-office")
+    browser.open(f"/cases/{case['case_id']}")
+    widths = browser.driver.execute_script(
+        "var card = document.getElementById('links');"
+        "return [card.scrollWidth, card.clientWidth, window.innerWidth];"
+    )
+    assert widths[2] >= 1300, widths  # the desk's width, not a phone's
+    assert widths[0] <= widths[1], widths
+    browser.shot("case-links-email")

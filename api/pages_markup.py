@@ -168,8 +168,10 @@ def reminder_form(
     return Markup(
         '<details class="form">\n'
         "          <summary>催办</summary>\n"
+        # ``novalidate``: an empty field is said beside it in the page's words, as every
+        # command form says it, not in the browser's bubble and language.
         f'          <form method="post" action="/cases/{escape(case_id)}/forms/reminder"'
-        ' class="command">\n'
+        ' class="command" novalidate>\n'
         f"            {csrf_input}\n"
         f'            <input type="hidden" name="_back" value="{escape(back)}">\n'
         f'            <div class="field"><label for="means-{n}">方式</label>\n'

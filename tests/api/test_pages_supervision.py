@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.api.conftest import Api
-from tests.api.test_pages import logged_in
+from tests.api.test_pages import csrf_of, logged_in
 from tests.paperwork_support import demo_server
 
 
@@ -62,6 +62,22 @@ def test_the_rows_and_the_case_pages_reminder_forms_ask_alike_R_S3(demo_api: Api
 
     row_means, row_labels = asked(row_form.group(0))
     case_means, case_labels = asked(case_form.group(0))
+    # Both leave an empty field to the page's own words beside it (UI.md Forms): the row's
+    # form had the browser's bubble, in the browser's language ("Please fill out this field").
+    for form in (row_form.group(0), case_form.group(0)):
+        tag = re.search(r"<form [^>]*>", form)
+        assert tag and " novalidate" in tag.group(0), tag
+    body = {
+        "_csrf": csrf_of(client, f"/cases/{row_form.group(1)}"),
+        "_back": "/supervision?tab=key",
+        "means": "phone",
+        "note": "",
+        "occurred_on": "2025-06-01",
+    }
+    refused = client.post(f"/cases/{row_form.group(1)}/forms/reminder", data=body)
+    assert refused.status_code == 422
+    said = '<span class="problem" id="reminder-note-problem" role="alert">催办内容不能为空</span>'
+    assert said in refused.text
     assert row_means == case_means and len(row_means) == 4
     assert "催办内容" in row_labels and "催办内容" in case_labels
     # In one order: the row asked 方式, 日期, 内容 and the case page 方式, 内容, 日期.

@@ -105,15 +105,25 @@ def check_name(value: object, field: str) -> str:
     """A name as people read it: no invisible format character (Unicode's Cf: a zero-width
     space or joiner, a direction mark). 财政厅 with a zero-width space reads as 财政厅 and is
     another name, so a second unit, user or proposer would look like the first."""
-    name = check_text(value, field, MAX_NAME)
-    hidden = next((c for c in name if unicodedata.category(c) == "Cf"), None)
+    return check_visible(check_text(value, field, MAX_NAME), field)
+
+
+def check_title(value: object) -> str:
+    """A case's title, read on every list, paper and the public register: no invisible
+    format character either, a direction mark reversing what follows it (关于\u202egnp.exe)."""
+    return check_visible(check_text(value, "title"), "title")
+
+
+def check_visible(text: str, field: str) -> str:
+    """``text`` when it holds no invisible format character (Unicode's Cf)."""
+    hidden = next((c for c in text if unicodedata.category(c) == "Cf"), None)
     if hidden is not None:
         raise InvalidInput(
             f"{field} 含有不可见字符 U+{ord(hidden):04X}",
             f"{field} holds the invisible character U+{ord(hidden):04X}",
             field=field,
         )
-    return name
+    return text
 
 
 # A phone number as offices write one: a country code, an area code in brackets or before a
@@ -193,9 +203,10 @@ def case_number_form(value: str) -> str:
 
 
 def check_case_number(value: object) -> str:
-    return check_text(
-        case_number_form(value) if isinstance(value, str) else value, "number", MAX_CODE
-    )
+    """A number, as its case's identity is made of it (``case_number_form``), with nothing
+    invisible in it: JY-0001 with a zero-width space was a second JY-0001 beside the first."""
+    typed = case_number_form(value) if isinstance(value, str) else value
+    return check_visible(check_text(typed, "number", MAX_CODE), "number")
 
 
 def check_count(value: Sized, field: str) -> None:

@@ -17,6 +17,7 @@ from domain.checks import (
     check_one_of,
     check_person,
     check_text,
+    check_title,
     check_web_address,
 )
 from domain.errors import RuleViolation
@@ -35,7 +36,7 @@ def _text(field: str) -> Check:
 
 
 DESCRIPTIVE: Mapping[str, Check] = {
-    "title": _text("title"),
+    "title": check_title,
     "summary": _text("summary"),
     "note": _text("note"),
     "comments": _text("comments"),

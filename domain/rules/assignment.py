@@ -12,7 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from domain.checks import check_bool, check_case_number, check_codes, check_one_of, check_text
+from domain.checks import (
+    check_bool,
+    check_case_number,
+    check_codes,
+    check_one_of,
+    check_text,
+    check_title,
+)
 from domain.commands import RegisterCase
 from domain.errors import InvalidInput, RuleViolation
 from domain.records import ReassignmentRequest
@@ -42,7 +49,7 @@ def check_registration(command: RegisterCase) -> RegisterCase:
         kind=kind,
         level=check_one_of(command.level, LEVELS, "level"),
         year=year,
-        title=check_text(command.title, "title"),
+        title=check_title(command.title),
         proposers=tuple(check_proposers(kind, command.proposers)),
         received_on=command.received_on,
     )

@@ -186,6 +186,10 @@ def test_query_numbers_and_dates_are_strict(api: Api, query: str) -> None:
             case_body("IN-9", proposers=[{**PROPOSERS[0], "name": "张\u200d三"}]),
             "office",
         ),
+        # A number is a case's name: JY-0001 with a zero-width space was a second JY-0001.
+        ("/v1/cases", case_body("IN-10\u200b"), "office"),
+        # A title is read on every list and the public register: a direction mark reversed it.
+        ("/v1/cases", case_body("IN-11", title="关于\u202egnp.exe的建议"), "office"),
     ],
 )
 def test_a_name_holding_an_invisible_character_is_refused(

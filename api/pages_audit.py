@@ -321,10 +321,10 @@ def _cases_numbered(svc: Svc, who: Principal, number: str) -> list[LedgerItem]:
     the others out of reach."""
     if not number:
         raise PageRefused(400, "请输入件的编号")
-    # As registration takes a number (full-width, composed or not), and in any letter case:
-    # "jy-0021" is JY-0021.
+    # As registration takes a number (full-width, composed or not, any dash), and in any
+    # letter case: "jy-0021" is JY-0021.
     typed = case_number_form(number)
-    spellings = list(dict.fromkeys([typed, typed.upper()]))
+    spellings = list(dict.fromkeys([typed, typed.upper(), typed.lower()]))
     with page_errors():
         found = queries_ledger.cases_numbered(svc, who, today(), spellings, year=None, kind=None)
     if not found.items:

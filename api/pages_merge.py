@@ -8,6 +8,7 @@ from uuid import UUID
 from api.schemas_review import MergeWith
 from domain import commands as c
 from domain.case import Case
+from domain.checks import case_number_form
 from domain.errors import InvalidInput, NotFound, RuleViolation
 from infra.application import BanliApplication
 from infra.paper_labels import KIND
@@ -29,22 +30,22 @@ def merge_command(app: BanliApplication, case_id: str, body: MergeWith) -> c.Mer
 
 
 def _case_numbered(app: BanliApplication, primary: Case, number: str) -> UUID:
-    """The case of the primary's year and kind numbered ``number`` (as typed, or in capitals as
-    the office registers them); one of the other kind is R-M1's refusal, said as such."""
+    """The case of the primary's year and kind numbered ``number`` (in any letter case: a
+    case's id ignores it); one of the other kind is R-M1's refusal, said as such."""
+    typed = case_number_form(number)
     for kind in (primary.kind, *(k for k in KIND if k != primary.kind)):
-        for typed in dict.fromkeys((number, number.upper())):
-            found = Case.create_id(kind, primary.year, typed)
-            try:
-                app.get_case(found)
-            except NotFound:
-                continue
-            if kind != primary.kind:
-                raise RuleViolation(
-                    "R-M1",
-                    f"{typed} 为{KIND[kind]}，建议和提案不得并案",
-                    "suggestions and proposals are never merged together",
-                )
-            return found
+        found = Case.create_id(kind, primary.year, typed)
+        try:
+            other = app.get_case(found)
+        except NotFound:
+            continue
+        if kind != primary.kind:
+            raise RuleViolation(
+                "R-M1",
+                f"{other.number} 为{KIND[kind]}，建议和提案不得并案",
+                "suggestions and proposals are never merged together",
+            )
+        return found
     raise InvalidInput(
         f"{primary.year}年度{KIND[primary.kind]}中没有编号为 {number} 的件",
         f"no {primary.kind} numbered {number} in {primary.year}",

@@ -79,7 +79,10 @@ class Case(Aggregate):
     def create_id(kind: str, year: int, number: str) -> uuid.UUID:
         # A deterministic id makes "number unique per kind+year" a property of the event store:
         # a second registration collides on (id, version 1) even under concurrent writers.
-        return uuid.uuid5(CASE_NAMESPACE, f"{kind}:{year}:{number}")
+        # Made of the number in capitals: jy-0001 reads as JY-0001 on every list (an attack
+        # probe registered both), and a number in capitals, as offices write them, keeps the
+        # id it always had.
+        return uuid.uuid5(CASE_NAMESPACE, f"{kind}:{year}:{number.upper()}")
 
     @event("Registered")
     def __init__(

@@ -195,11 +195,20 @@ def _dialable(number: str) -> re.Match[str] | None:
     return found if found and low <= sum(map(str.isdigit, number)) <= high else None
 
 
+# Dashes a number may be typed with that read as its hyphen: hyphen, non-breaking hyphen,
+# figure dash, en and em dash, horizontal bar, minus sign, small hyphen-minus and em dash.
+_DASHES = str.maketrans(
+    dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63", "-")
+)
+
+
 def case_number_form(value: str) -> str:
-    """A case's number as its identity is made of it (unique per kind and year): the same
-    number typed another way, full-width digits from an IME or an accent composed or not, is
-    the same number (NFKC, as Python compares identifiers)."""
-    return unicodedata.normalize("NFKC", value).strip()
+    """A case's number as it is kept (unique per kind and year): the same number typed another
+    way, full-width digits from an IME or an accent composed or not, is the same number (NFKC,
+    as Python compares identifiers), and so is one typed with another dash (JY–0001 is
+    JY-0001). Letter case is kept as typed; the case's identity ignores it
+    (``Case.create_id``)."""
+    return unicodedata.normalize("NFKC", value).strip().translate(_DASHES)
 
 
 def check_case_number(value: object) -> str:

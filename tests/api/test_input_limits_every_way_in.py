@@ -121,6 +121,12 @@ def test_query_numbers_and_dates_in_another_scripts_digits_are_422(api: Api, que
         ("NFD-1\u00e9", "NFD-1e\u0301"),  # é composed, and e with a combining accent
         ("JY-0023", "ＪＹ－００２３"),  # full-width, as a Chinese IME types it
         ("2025-7", " 2025-7 "),
+        # In small letters, or with another dash (an attack probe registered both beside the
+        # first): read alike on every list, so one number.
+        ("JY-0024", "jy-0024"),
+        ("jy-0025", "JY-0025"),
+        ("JY-0026", "JY\u20110026"),  # a non-breaking hyphen
+        ("JY-0027", "JY\u20130027"),  # an en dash
     ],
 )
 def test_a_number_typed_another_way_is_the_same_number_409(
@@ -139,6 +145,12 @@ def test_a_number_typed_another_way_is_the_same_number_409(
     stored = api.case(answer.json()["case_id"])["number"]
     assert stored == stored.strip() and stored.isascii() == first.strip().isascii()
     reads_still_answer(api)
+
+
+def test_a_number_typed_with_another_dash_is_stored_with_a_hyphen(api: Api) -> None:
+    answer = api.post("/v1/cases", case_body("JY\u20140028"), "office")  # an em dash
+    assert answer.status_code == 201, answer.text
+    assert api.case(answer.json()["case_id"])["number"] == "JY-0028"
 
 
 def test_a_title_holds_ten_thousand_characters_as_all_free_text_does(api: Api) -> None:

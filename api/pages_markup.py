@@ -124,12 +124,20 @@ def further_disclosures(deadlines: Iterable[tuple[str, str | None]]) -> list[boo
 
 
 def kind_words(deadlines: Sequence[ShownDeadline]) -> list[str]:
-    """Each deadline's kind in words, in order; a further reply's 公开 as such."""
+    """Each deadline's kind in words, in order; a further reply's 公开 as such, and a unit's
+    rounds of re-handling numbered when it has several (R-F2: a co-signer dissatisfied after
+    the first round opens another, often on the same day, and two rows read alike)."""
     further = further_disclosures((d.kind, d.unit) for d in deadlines)
-    return [
-        FURTHER_DISCLOSURE if again else label("deadline", d.kind)
-        for d, again in zip(deadlines, further, strict=True)
-    ]
+    rounds = Counter(d.unit for d in deadlines if d.kind == "rehandling")
+    numbered: Counter[str | None] = Counter()
+    words = []
+    for d, again in zip(deadlines, further, strict=True):
+        word = FURTHER_DISCLOSURE if again else label("deadline", d.kind)
+        if d.kind == "rehandling" and rounds[d.unit] > 1:
+            numbered[d.unit] += 1
+            word += f"（第{numbered[d.unit]}次）"
+        words.append(word)
+    return words
 
 
 def deadline_html(

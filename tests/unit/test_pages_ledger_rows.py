@@ -160,6 +160,28 @@ def test_a_units_further_reply_is_published_under_its_own_name_R_F2_R_D4() -> No
     assert kinds == ["公开", "公开", "进一步答复公开"]
 
 
+def test_a_units_rounds_of_re_handling_are_numbered_R_F2_R_D3() -> None:
+    """A co-signer dissatisfied after the first round, the same day, opened a second: two rows
+    进一步办理 · 水利厅 with the same dates, one met and one running (a review)."""
+    first = {
+        "kind": "rehandling",
+        "unit": "FIN",
+        "due_on": date(2027, 1, 6),
+        "missed_on": None,
+        "status": "met",
+        "days_overdue": 0,
+        "calendar_provisional": False,
+        "derivation": "R-D3",
+        "original_due_on": None,
+        "extended_by": None,
+    }
+    second = {**first, "status": "pending"}
+    alone = {**first, "unit": "EDU"}  # a unit's only round keeps the plain word
+    html = str(ledger_rows([item(deadlines=[first, alone, second])], NAMES, ""))
+    kinds = re.findall(r'<span class="dl-kind">([^<·]+)', html)
+    assert kinds == ["进一步办理（第1次）", "进一步办理", "进一步办理（第2次）"]
+
+
 def test_an_open_extension_request_says_what_it_asks_R_E1() -> None:
     """The office decides from 延期待决定: the row says whose deadline, from when to when."""
     asked = {

@@ -196,7 +196,7 @@ def _dialable(number: str) -> re.Match[str] | None:
 
 
 # Dashes a number may be typed with that read as its hyphen: hyphen, non-breaking hyphen,
-# figure dash, en and em dash, horizontal bar, minus sign, small hyphen-minus and em dash.
+# figure dash, en and em dash, horizontal bar, minus sign, small em dash, small hyphen-minus.
 _DASHES = str.maketrans(
     dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63", "-")
 )

@@ -118,9 +118,10 @@ def _plain(sheet: Sheet, value: Any) -> Any:
     XML, and a character it cannot hold failed the whole download."""
     if not isinstance(value, str):
         return value
-    if not value.startswith("="):
-        return legible(value)
-    cell = WriteOnlyCell(sheet, value=legible(value))
+    text = legible(value)
+    if not text.startswith("="):
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"
     return cell
 

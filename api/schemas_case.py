@@ -49,6 +49,16 @@ class ResponsibilityPublic(Public):
     occurred_on: date
 
 
+class CoOpinionPublic(Public):
+    """A co unit's opinion to the lead (R-D1), as last corrected; ``version`` is its event."""
+
+    unit: str
+    summary: str
+    disclosure_opinion: DisclosureOption  # R-P1: what the unit advises for the reply
+    occurred_on: date
+    version: int
+
+
 class ReplyPublic(Public):
     reply_id: str
     unit: str
@@ -242,6 +252,7 @@ class CasePublic(Public):
     reassignment_requests: list[ReassignmentRequestPublic]  # R-A3, in the order asked
     # Who answers for each unit's part, the units on the case now, in their order (an addition)
     responsibilities: list[ResponsibilityPublic]
+    co_opinions: list[CoOpinionPublic]  # R-D1: each co unit's, in the order given
     proposers: list[ProposerPublic]
     reply_recipients: list[str]  # R-C4: whom a reply goes to, and who may have a link (R-F4)
     replies: list[ReplyPublic]

@@ -148,6 +148,8 @@ def case_document(case: Case, calendar: WorkdayCalendar, as_of: date) -> dict[st
             for u in case.units
             if u in case.responsibilities
         ],
+        # R-D1: what each co unit told the lead, read where the reply is drafted.
+        "co_opinions": plain(sorted(case.co_opinions.values(), key=lambda o: o.version)),
         "proposers": plain(case.proposers),
         # R-C4: whom a reply goes to, and so who may have a personal link (R-F4).
         "reply_recipients": reply_recipients(case),

@@ -375,3 +375,25 @@ def test_the_office_keys_in_the_verdict_on_a_further_reply_too_R_F1_R_F2(api: Ap
     assert case["feedback"][-1]["on_further_reply"] is True
     # Answered now: the form is not offered again on the closed case.
     assert 'id="form-feedback"' not in client.get(f"/cases/{case_id}").text
+
+
+def test_the_lead_reads_each_co_units_opinion_on_the_case_page_R_D1(api: Api) -> None:
+    """A lead unit drafting its reply read the co units' opinions only in the timeline, among
+    every other event (a review): the case page says each one, and who has not given it."""
+    case_id = register_and_assign(api, "CO-1", co=("HOU", "EDU"))
+    opinion = {
+        "unit": "HOU",
+        "summary": "建议从住房保障角度\n补充两项措施",
+        "disclosure_opinion": "withheld",
+        "occurred_on": "2025-03-01",
+    }
+    ok(api.post(f"/v1/cases/{case_id}/co-opinions", opinion, "handler_hou"))
+    assert [o["unit"] for o in api.case(case_id)["co_opinions"]] == ["HOU"]
+    page = logged_in(api, "fin_reader", role="handler", unit="FIN").get(f"/cases/{case_id}").text
+    section = re.search(r'<section class="card" id="co-opinions">(.*?)</section>', page, re.S)
+    assert section, page
+    rows = re.findall(r"<tr>(.*?)</tr>", section.group(1), re.S)
+    said = [re.sub(r"<[^>]+>", "|", r) for r in rows[1:]]
+    assert "HOU厅" in said[0] and "2025-03-01" in said[0] and "不予公开" in said[0]
+    assert '<td class="prose">建议从住房保障角度\n补充两项措施</td>' in rows[1]  # its lines kept
+    assert "EDU厅" in said[1] and "尚未提交" in said[1]

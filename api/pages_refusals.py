@@ -48,6 +48,7 @@ VALUE_WORDS: Mapping[str, str] = {
     "YYYY-MM-DD": "日期应写作 YYYY-MM-DD",
     "control character": "含有不可保存的控制字符",
     "lone surrogate": "含有不可保存的字符",
+    "noncharacter": "含有不可保存的字符",
     "digits only": "应只用数字书写",
 }
 

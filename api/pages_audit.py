@@ -302,17 +302,23 @@ def find_case(request: Request, who: Auditor, svc: Svc) -> Response:
     except PageRefused as refused:
         lookup = Lookup(number, at, "number", refused.message)
         return _audit(request, who, svc, lookup, refused.status)
+    if moment is not None:
+        # Only the cases recorded by then: a later one offered opened 该时间点该件尚未记录.
+        recorded, refusal = [], None
+        for item in found:
+            try:
+                with page_errors():
+                    svc.app.get_case(item.case_id, as_of=moment)
+                recorded.append(item)
+            except PageRefused as refused:  # a moment before the case was recorded
+                refusal = refusal or refused
+        if not recorded and refusal is not None:
+            return _audit(request, who, svc, Lookup(number, at, "at", refusal.message), 404)
+        found = recorded
     if len(found) > 1:  # 300 Multiple Choices: the page lists them
         lookup = Lookup(number, at, "choices", f"编号为 {number} 的件有 {len(found)} 件", found)
         return _audit(request, who, svc, lookup, 300)
-    case_id = found[0].case_id
-    if moment is not None:
-        try:
-            with page_errors():
-                svc.app.get_case(case_id, as_of=moment)
-        except PageRefused as refused:  # a moment before the case was recorded
-            return _audit(request, who, svc, Lookup(number, at, "at", refused.message), 404)
-    return see_other(f"/cases/{case_id}" + (f"?at={at}" if at else ""))
+    return see_other(f"/cases/{found[0].case_id}" + (f"?at={at}" if at else ""))
 
 
 def _cases_numbered(svc: Svc, who: Principal, number: str) -> list[LedgerItem]:

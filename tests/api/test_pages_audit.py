@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.pages_audit import china_hour
+from domain.business_day import CHINA
 from infra.clock import china_date, today
 from tests.api.accounts_support import new_user
 from tests.api.conftest import Api, case_body, contact_body, register_and_assign
@@ -83,12 +84,20 @@ def test_a_case_is_found_by_its_number_in_any_letter_case_or_width_R_X3(api: Api
 def test_a_number_two_cases_hold_asks_which_one_R_X3(api: Api) -> None:
     """A number is unique per kind and year only: offices number each year from 0001. The
     lookup opened one of them and left the other out of reach (a review: JY-0001 of 2026 hid
-    the 2025 one); it now lists both, each opening as of the moment asked."""
+    the 2025 one); it now lists those recorded by the moment asked, each opening as of it."""
+
+    def beijing_now() -> str:
+        return datetime.now(UTC).astimezone(CHINA).strftime("%Y-%m-%dT%H:%M:%S")
+
     old = register_and_assign(api, "JY-0001")
+    time.sleep(1.1)
+    between = beijing_now()
+    time.sleep(1.1)
     body = case_body("JY-0001", year=2026, received_on="2026-01-20", title="关于2026年的建议")
     new = api.post("/v1/cases", body, "office").json()["case_id"]
+    time.sleep(1.1)
+    at = beijing_now()
     client = logged_in(api, "reader", role="auditor")
-    at = "2026-03-01T09:00:00"
     page = client.get("/audit/case", params={"number": "jy-0001", "at": at})
     assert page.status_code == 300, page.status_code
     choice = re.search(r'<ul class="choices" id="a-number-choices">(.*?)</ul>', page.text, re.S)
@@ -98,6 +107,14 @@ def test_a_number_two_cases_hold_asks_which_one_R_X3(api: Api) -> None:
     assert ["2026" in text and "JY-0001" in text for _, text in links] == [True, False]
     assert "关于2026年的建议" in choice.group(1)
     assert "编号为 jy-0001 的件有 2 件" in page.text
+    # At a moment only the first was recorded by, there is nothing to choose (a re-probe's
+    # choice of the other opened 该时间点该件尚未记录); before both, the moment is refused.
+    found = client.get(
+        "/audit/case", params={"number": "JY-0001", "at": between}, follow_redirects=False
+    )
+    assert (found.status_code, found.headers["location"]) == (303, f"/cases/{old}?at={between}")
+    before = client.get("/audit/case", params={"number": "JY-0001", "at": "2026-03-01T09:00:00"})
+    assert before.status_code == 404 and "该时间点该件尚未记录" in before.text
 
 
 def test_a_burst_of_late_recordings_names_its_user_as_every_row_does_R_X1(api: Api) -> None:

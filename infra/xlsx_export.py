@@ -8,6 +8,7 @@ of cases is written in bounded memory (rows arrive from generators that read a p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -63,7 +64,7 @@ def write_workbook(
     for spec in sheets:
         _write_sheet(book.create_sheet(spec.title[:31]), spec)
     _write_basis(book.create_sheet("说明"), basis, title, scope, reading, order)
-    book.properties.title = legible(title)
+    book.properties.title = legible(title)  # a property, not a cell: no escapes are read
     book.properties.description = f"as_of={basis.as_of} position={basis.position}"
     book.save(path)
 
@@ -114,16 +115,27 @@ def _cell(sheet: Sheet, kind: str, value: Any) -> Any:
 def _plain(sheet: Sheet, value: Any) -> Any:
     """A value as it is, and text beginning with = as text: openpyxl writes such a string as a
     formula, so a title or a name typed as =HYPERLINK(…) became a live link (or a formula that
-    reads other cells) in a file the office forwards. Text is written ``legible``: a file is
-    XML, and a character it cannot hold failed the whole download."""
+    reads other cells) in a file the office forwards. Text is written as ``cell_text``."""
     if not isinstance(value, str):
         return value
-    text = legible(value)
+    text = cell_text(value)
     if not text.startswith("="):
         return text
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"
     return cell
+
+
+# ECMA-376's escape of a character in a cell's text (ST_Xstring), which a spreadsheet decodes.
+_ESCAPE_LIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
+
+
+def cell_text(value: str) -> str:
+    """``value`` as a cell holds it to be read as written: ``legible`` (a file is XML, and a
+    character it cannot hold failed the whole download), and text that spells an escape,
+    _xHHHH_, with its underscore escaped (_x005F_): openpyxl writes it as it is, and a
+    spreadsheet read _x202E_ as a direction mark and _xFFFF_ as a character the API refuses."""
+    return _ESCAPE_LIKE.sub(r"_x005F_\1", legible(value))
 
 
 # Characters of Chinese text the 说明 sheet's second column (72 wide) shows on one line.
@@ -163,7 +175,7 @@ def _write_basis(
             sheet.append([cell, shown])
         elif isinstance(value, str) and len(value) > BASIS_LINE:
             # Wrapped in its column: a 口径 line spilled into the next, cut off on paper.
-            shown = WriteOnlyCell(sheet, value=legible(value))
+            shown = WriteOnlyCell(sheet, value=cell_text(value))
             shown.data_type = "s"  # text, even when it begins with = (``_plain``)
             shown.alignment = Alignment(wrap_text=True, vertical="top")
             sheet.append([cell, shown])

@@ -89,3 +89,20 @@ def test_old_text_no_document_can_hold_is_written_as_a_replacement_character(
     root = etree.fromstring(feed.content)  # libxml2: strict about the characters XML allows
     titles = root.findall("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}title")
     assert any("关于\ufffd\ufffd的建议" in (t.text or "") for t in titles)
+
+
+def spreadsheet_reading(text: str) -> str:
+    """What Excel shows for a cell's stored text (ECMA-376's ST_Xstring: _xHHHH_ is the
+    character HHHH)."""
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def test_text_that_spells_an_escape_reads_as_typed_in_a_spreadsheet(api: Api) -> None:
+    """A title typed as 关于_x202E_exe_xFFFF_ was written as is, and a spreadsheet read the
+    escapes in it: a direction mark and U+FFFF, which the API refuses (a re-probe)."""
+    title = "关于_x202E_exe_xFFFF_的建议"
+    ok(api.post("/v1/cases", case_body("XML-3", title=title), "office"))
+    answer = api.get("/v1/exports/ledger.xlsx", "office", year=2025)
+    assert answer.status_code == 200
+    shown = [spreadsheet_reading(c) for c in cells(answer.content) if isinstance(c, str)]
+    assert title in shown

@@ -114,9 +114,26 @@ def check_title(value: object) -> str:
     return check_visible(check_text(value, "title"), "title")
 
 
+# Characters that draw nothing, beside Unicode's format characters (Cf): the rest of its
+# Default_Ignorable_Code_Point (combining grapheme joiner, Hangul fillers, Khmer inherent
+# vowels, Mongolian and other variation selectors, tags) and the blank braille pattern. A
+# re-probe registered JY-0001 followed by U+FE0F, U+180B or U+3164 and named a unit 财政厅
+# followed by U+FE0F: each read as the one it copied.
+_BLANK = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0"
+    "\U000e0000-\U000e0fff]"
+)
+
+
+def _hidden(c: str) -> bool:
+    """Whether ``c`` draws nothing or a box: a format character, a control (DEL and the C1
+    ones too, which text may otherwise hold), or one of ``_BLANK``."""
+    return (unicodedata.category(c) in ("Cf", "Cc") and c not in "\t\n\r") or bool(_BLANK.match(c))
+
+
 def check_visible(text: str, field: str) -> str:
-    """``text`` when it holds no invisible format character (Unicode's Cf)."""
-    hidden = next((c for c in text if unicodedata.category(c) == "Cf"), None)
+    """``text`` when it holds no character that draws nothing (``_hidden``)."""
+    hidden = next((c for c in text if _hidden(c)), None)
     if hidden is not None:
         raise InvalidInput(
             f"{field} 含有不可见字符 U+{ord(hidden):04X}",
@@ -211,11 +228,30 @@ def case_number_form(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip().translate(_DASHES)
 
 
+# What a number is written with: ASCII, Latin letters with their accents, Chinese characters
+# (〇 too) and the brackets of document numbers (〔2025〕, 【】, 《》, 「」). Not Greek or
+# Cyrillic letters: a re-probe registered JΥ-0001 (a Greek Υ) beside JY-0001.
+_NUMBER_ALPHABET = re.compile(
+    "[\x20-\x7e\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u3007-\u3011\u3014-\u3017"
+    "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]*"
+)
+
+
 def check_case_number(value: object) -> str:
-    """A number, as its case's identity is made of it (``case_number_form``), with nothing
-    invisible in it: JY-0001 with a zero-width space was a second JY-0001 beside the first."""
+    """A number, as its case's identity is made of it (``case_number_form``), in the
+    characters numbers are written with: JY-0001 with a zero-width space, a variation
+    selector or a Greek letter was a second JY-0001 beside the first."""
     typed = case_number_form(value) if isinstance(value, str) else value
-    return check_visible(check_text(typed, "number", MAX_CODE), "number")
+    number = check_visible(check_text(typed, "number", MAX_CODE), "number")
+    if not _NUMBER_ALPHABET.fullmatch(number):
+        odd = next(c for c in number if not _NUMBER_ALPHABET.fullmatch(c))
+        raise InvalidInput(
+            f"number 只能由字母、数字、汉字和常用符号组成，不能含 {odd}（U+{ord(odd):04X}）",
+            f"number holds {odd!r} (U+{ord(odd):04X}), no letter, digit, Chinese character or "
+            "common sign",
+            field="number",
+        )
+    return number
 
 
 def check_count(value: Sized, field: str) -> None:

@@ -190,6 +190,11 @@ def test_query_numbers_and_dates_are_strict(api: Api, query: str) -> None:
         ("/v1/cases", case_body("IN-10\u200b"), "office"),
         # A title is read on every list and the public register: a direction mark reversed it.
         ("/v1/cases", case_body("IN-11", title="关于\u202egnp.exe的建议"), "office"),
+        # Nor what draws nothing beyond the format characters: a variation selector, a
+        # Hangul filler, a C1 control (a re-probe's second 财政厅 and JY-0001s).
+        ("/v1/units", {"code": "ZZ4", "name": "财政厅\ufe0f"}, "boot"),
+        ("/v1/cases", case_body("IN-12\u3164"), "office"),
+        ("/v1/cases", case_body("IN-13", title="关于\u0085的建议"), "office"),
     ],
 )
 def test_a_name_holding_an_invisible_character_is_refused(

@@ -43,6 +43,14 @@ def issued(
     return case_id, reply_id
 
 
+def published(api: Api, case_id: str, reply_id: str, url: str) -> None:
+    """The issued reply reviewed (2025-04-16, R-P3) and published at ``url`` (2025-04-17)."""
+    review = {"reply_id": reply_id, "approved": True, "note": "同意", "occurred_on": "2025-04-16"}
+    ok(api.post(f"/v1/cases/{case_id}/disclosure-review", review, "office"))
+    publish = {"reply_id": reply_id, "published_on": "2025-04-17", "url": url}
+    ok(api.post(f"/v1/cases/{case_id}/disclosure", publish, "office"))
+
+
 def link(api: Api, case_id: str, name: str = "张三", **extra: Any) -> Json:
     body = {"proposer_name": name, "expires_on": EXPIRES, **extra}
     return ok(api.post(f"/v1/cases/{case_id}/proposer-links", body, "office"))

@@ -19,6 +19,7 @@ from tests.api.proposer_support import (
     issued,
     link,
     ok,
+    published,
     registered,
     reply_issued,
 )
@@ -288,10 +289,7 @@ def test_a_refusal_after_publishing_says_the_reply_left_the_register_R_P2(api: A
     register dropped it, and the case page still said 主动公开 · 已公开 with no word, though
     the office must take down what it published elsewhere."""
     case_id, reply_id = issued(api, "PL-62")
-    review = {"reply_id": reply_id, "approved": True, "note": "同意", "occurred_on": "2025-04-16"}
-    ok(api.post(f"/v1/cases/{case_id}/disclosure-review", review, "office"))
-    publish = {"reply_id": reply_id, "published_on": "2025-04-17", "url": "https://x.cn/62"}
-    ok(api.post(f"/v1/cases/{case_id}/disclosure", publish, "office"))
+    published(api, case_id, reply_id, "https://x.cn/62")
     page = logged_in(api, "clerk_pw").get(f"/cases/{case_id}").text
     assert 'id="disclosure-withdrawn"' not in page and "已从公开目录撤下" not in page
     token = link(api, case_id, "张三")["link_token"]

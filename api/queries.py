@@ -267,11 +267,12 @@ def late_recordings(svc: Services, page: Paging) -> dict[str, Any]:
 
 
 def case_numbers(svc: Services, case_ids: Iterable[str]) -> dict[str, str]:
-    """The numbers of the cases ``case_ids`` name, from the ledger (an auditor's pages name a
-    case by its number, not its position in a stream)."""
+    """The cases ``case_ids`` name, by year and number (2025年 JY-0001), from the ledger: an
+    auditor's pages name a case so, not by its position in a stream, and with its year since
+    offices number each year from 0001."""
     views_current(svc, LedgerView.name)
     rows = cases_by_id(svc.views, sorted({c for c in case_ids if c}))
-    return {case_id: str(row["number"]) for case_id, row in rows.items()}
+    return {case_id: f"{row['year']}年 {row['number']}" for case_id, row in rows.items()}
 
 
 def directory(svc: Services) -> dict[str, list[dict[str, Any]]]:

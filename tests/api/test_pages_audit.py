@@ -47,7 +47,7 @@ def test_the_event_log_names_cases_people_and_units_R_X1(api: Api) -> None:
     assert '<span title="li_ke">李科长</span>（承办人·FIN厅）' in row
     # Back to this page of the log from the case (``?from=``, api/pages_came_from.py).
     back = "?from=/audit%3Ftab%3Dlog"
-    assert f'<a href="/cases/{case_id}{back}#ev-{event}">P-70 #{event}</a>' in row
+    assert f'<a href="/cases/{case_id}{back}#ev-{event}">2025年 P-70 #{event}</a>' in row
 
 
 def test_the_signals_name_the_corrected_case_and_the_corrector_R_X2(api: Api) -> None:
@@ -63,7 +63,7 @@ def test_the_signals_name_the_corrected_case_and_the_corrector_R_X2(api: Api) ->
     section = re.search(r"<h2>更正（R-X2）.*?</section>", page, re.S)
     assert section, page
     version = contact_id.rsplit(":", 1)[1]
-    assert f">P-71 #{version}</a>" in section.group(0)
+    assert f">2025年 P-71 #{version}</a>" in section.group(0)
     assert '<span title="li_ke">李科长</span>' in section.group(0)
 
 
@@ -115,6 +115,17 @@ def test_a_number_two_cases_hold_asks_which_one_R_X3(api: Api) -> None:
     assert (found.status_code, found.headers["location"]) == (303, f"/cases/{old}?at={between}")
     before = client.get("/audit/case", params={"number": "JY-0001", "at": "2026-03-01T09:00:00"})
     assert before.status_code == 404 and "该时间点该件尚未记录" in before.text
+
+
+def test_the_event_log_names_a_case_by_its_year_and_number_R_X1(api: Api) -> None:
+    """Offices number each year from 0001: the log named the 2025 and the 2026 JY-0001 alike
+    (JY-0001 #1 twice), so an auditor could not tell whose registration a row was."""
+    old = register_and_assign(api, "JY-0001")
+    body = case_body("JY-0001", year=2026, received_on="2026-01-20", title="关于2026年的建议")
+    new = api.post("/v1/cases", body, "office").json()["case_id"]
+    page = logged_in(api, "shen_ji_8", role="auditor").get("/audit?tab=log").text
+    named = dict(re.findall(r'<a href="/cases/([^"?#]+)[^"]*#ev-1">([^<]+)</a>', page))
+    assert (named[old], named[new]) == ("2025年 JY-0001 #1", "2026年 JY-0001 #1"), named
 
 
 def test_a_burst_of_late_recordings_names_its_user_as_every_row_does_R_X1(api: Api) -> None:
@@ -197,7 +208,7 @@ def test_a_correction_moving_an_act_long_back_is_a_late_recording_R_X1(api: Api)
     assert correction["late_recorded"]
     # The 补记事件 tab lists it too.
     page = logged_in(api, "shen_ji_3", role="auditor").get("/audit?tab=late").text
-    assert f">P-73 #{correction['id'].rsplit(':', 1)[1]}</a>" in page
+    assert f">2025年 P-73 #{correction['id'].rsplit(':', 1)[1]}</a>" in page
 
 
 def test_a_moment_before_the_case_was_recorded_says_the_view_goes_by_recorded_time_R_X3(

@@ -91,7 +91,7 @@ def test_a_case_opened_from_the_audit_log_goes_back_to_that_log_page_R_X1(api: A
     case_id = register_and_assign(api, "P-44")
     client = logged_in(api, "shen_ji", role="auditor")
     listing = "/audit?tab=log&after=0"
-    assert _back_from(client, listing, case_id, "P-44 #1") == (listing, "审计")
+    assert _back_from(client, listing, case_id, "2025年 P-44 #1") == (listing, "审计")
 
 
 def test_a_case_found_by_search_goes_back_to_the_search_R_S1(api: Api) -> None:

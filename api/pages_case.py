@@ -365,7 +365,7 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         # R-P2: the proposer refused publishing a reply not yet published nor withheld.
         "disclosure_refused": refused,
         # R-P2: published replies whose proposers refused publication afterwards.
-        "withdrawn": withdrawn_from_register(case, hand.state) if hand else set(),
+        "withdrawn": withdrawn_from_register(svc, case, hand.state) if hand else {},
         "repeat_titles": repeat_titles(svc, who, case),
         "merged_titles": merged_titles(svc, who, case),
         # Deliveries are facts of now, not of the log: a past moment's page shows none.

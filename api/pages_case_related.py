@@ -54,19 +54,27 @@ def disclosure_refused(svc: Svc, case: CasePublic, found: Case) -> bool:
     return any(refusing_partners(found.replies[r], partners) for r in undecided)
 
 
-def withdrawn_from_register(case: CasePublic, found: Case) -> set[str]:
+def withdrawn_from_register(svc: Svc, case: CasePublic, found: Case) -> dict[str, list[str]]:
     """R-P2 after the fact: the published replies whose proposers have since refused their
-    publication. The public register no longer lists them (``public_register.publishable``
-    reads the same preference); what the office put on other sites it must take down itself,
-    and the case page says so."""
+    publication, each with the merged cases whose proposers refused (R-M1; none: the case's
+    own). The public register no longer lists them (``public_register`` reads the same
+    preferences); what the office put on other sites it must take down itself, and the case
+    page says so."""
     published = [
         r.reply_id
         for r in case.replies
         if (d := case.disclosures.get(r.reply_id)) is not None and d.status == "published"
     ]
-    if not published or not refused_by_proposer(found):
-        return set()
-    return set(published)
+    if not published:
+        return {}
+    if refused_by_proposer(found):
+        return {r: [] for r in published}
+    merge = found.merge
+    if merge is None or merge.primary_case_id != case.case_id:
+        return {}
+    partners = [svc.app.get_case(i) for i in merge.case_ids if i != case.case_id]
+    refusing = {r: refusing_partners(found.replies[r], partners) for r in published}
+    return {r: numbers for r, numbers in refusing.items() if numbers}
 
 
 def _readable_titles(svc: Svc, who: Principal, case_ids: list[str]) -> dict[str, str]:

@@ -3,7 +3,8 @@ public may see, and its read, searched and paged without a login.
 
 Listed: a reply issued and published (R-D4) — never one marked ``withheld`` or withheld by a
 decision, never one whose proposer refused disclosure (R-P2: also when the refusal was recorded
-after publishing, the reply leaves the register). A row holds only what the publication itself
+after publishing, the reply leaves the register; a merge's reply, R-M1, leaves it when
+the proposers of any case it answers refuse). A row holds only what the publication itself
 made public: number, kind, year, title, the replying unit, its class, the date and the url;
 no proposer's name, no summary.
 """
@@ -40,14 +41,29 @@ REPLIES = Table(
         # R-F2: a further reply after a dissatisfied verdict (a case's second row otherwise
         # looks like its first: same number, unit and class).
         "further": "INTEGER",
+        # R-M1: the merge a primary's first reply answers for every merged case (else NULL).
+        "merge_id": "TEXT",
     },
     version=3,  # 3: ``url`` only when a web address
+)
+
+# R-P2 across a merge (R-M1): each merged case whose proposers refused disclosure. The merge's
+# reply is the primary's row, yet the refusal is a partner's fact, recorded on the partner's
+# stream: each case writes its own row, and the register's read leaves out a merge's reply
+# while any of its cases has one here (``every_reply``), also when it came after publishing.
+MERGE_REFUSALS = Table(
+    view=NAME,
+    name="public_merge_refusals",
+    key=("case_id",),
+    columns={"case_id": "TEXT", "merge_id": "TEXT", "number": "TEXT"},
 )
 
 
 def publishable(case: Case) -> list[Row]:
     if refused_by_proposer(case):
         return []  # R-P2: the proposer refused disclosure
+    merge = case.merge  # the primary's reply answers every merged case (R-M1)
+    merge_id = merge.merge_id if merge and merge.primary_case_id == str(case.id) else None
     rows = []
     for reply in case.replies.values():
         disclosure = case.disclosures.get(reply.reply_id)
@@ -70,17 +86,26 @@ def publishable(case: Case) -> list[Row]:
                 # (``javascript:`` …) is left out, the title shown without a link.
                 "url": web_address(disclosure.url),
                 "further": int(reply.further),
+                # A further reply answers the primary's own proposer only (R-F2).
+                "merge_id": None if reply.further else merge_id,
             }
         )
     return rows
 
 
+def merge_refusal(case: Case) -> list[Row]:
+    """The case's row of ``MERGE_REFUSALS``: merged, and its proposers refused (R-P2)."""
+    if case.merge is None or not refused_by_proposer(case):
+        return []
+    return [{"case_id": str(case.id), "merge_id": case.merge.merge_id, "number": case.number}]
+
+
 class PublicRegisterView(CaseView):
     name = NAME
-    tables = (REPLIES,)
+    tables = (REPLIES, MERGE_REFUSALS)
 
     def rows(self, case: Case, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
-        return {REPLIES.name: publishable(case)}
+        return {REPLIES.name: publishable(case), MERGE_REFUSALS.name: merge_refusal(case)}
 
 
 # -- reads ----------------------------------------------------------------------------------
@@ -102,8 +127,11 @@ def every_reply(reader: ViewReader) -> list[Row]:
     """The whole register in its order (the public API keeps it in memory, see
     ``api/public_snapshot.py``); each row with its ``key``."""
     fields = ", ".join(PUBLIC_FIELDS)
+    refusals = reader.table(MERGE_REFUSALS)
     return reader.fetch(
-        f"SELECT {fields}, url, case_id || reply_id AS key FROM {reader.table(REPLIES)} "
+        f"SELECT {fields}, url, case_id || reply_id AS key FROM {reader.table(REPLIES)} r "
+        "WHERE r.merge_id IS NULL OR NOT EXISTS "
+        f"(SELECT 1 FROM {refusals} f WHERE f.merge_id = r.merge_id) "
         f"ORDER BY {ORDER}",
         [],
     )

@@ -301,3 +301,35 @@ def test_a_refusal_after_publishing_says_the_reply_left_the_register_R_P2(api: A
     assert notice and "请一并撤下" in notice.group(1)
     listed = api.client.get("/v1/public/replies", params={"q": "PL-62"}).json()["items"]
     assert listed == []
+
+
+def test_a_merged_partners_refusal_after_publishing_takes_the_merge_reply_off_the_register_R_P2_R_M1(  # noqa: E501
+    backend_api: Api,
+) -> None:
+    """A review merged two cases and published their one reply; the partner's deputy then
+    refused through their link. Their page said the register no longer listed the reply, yet
+    it stayed there, and the primary's page told the office nothing."""
+    api = backend_api
+    # Reload the register at once when it moves (the server reloads it in the background).
+    api.client.app.state.public_fresh = True  # type: ignore[attr-defined]
+    primary, partner = (registered(api, n) for n in ("PL-80", "PL-81"))
+    ok(
+        api.post(
+            "/v1/merges", {"case_ids": [primary, partner], "occurred_on": "2025-03-01"}, "office"
+        )
+    )
+    reply_issued(api, primary, "FIN", "A")
+    reply_id = api.case(primary)["replies"][0]["reply_id"]
+    published(api, primary, reply_id, "https://x.cn/80")
+    assert api.client.get("/v1/public/replies", params={"q": "PL-80"}).json()["items"]
+    token = link(api, partner, api.case(partner)["proposers"][0]["name"])["link_token"]
+    refusal = {**CONSENT, "consent_reply": False}
+    ok(as_link(api, token, f"/v1/proposer/cases/{partner}/disclosure-preference", refusal))
+    for q in ("PL-80", "PL-81"):
+        assert api.client.get("/v1/public/replies", params={"q": q}).json()["items"] == [], q
+    page = logged_in(api, "clerk_mw").get(f"/cases/{primary}").text
+    notice = re.search(r'<p class="notice" id="disclosure-withdrawn">(.*?)</p>', page, re.S)
+    assert notice and "PL-81" in notice.group(1) and "请一并撤下" in notice.group(1)
+    # Consent given again puts the reply back, as for a case of its own.
+    ok(as_link(api, token, f"/v1/proposer/cases/{partner}/disclosure-preference", CONSENT))
+    assert api.client.get("/v1/public/replies", params={"q": "PL-80"}).json()["items"]

@@ -74,7 +74,11 @@ class Snapshot:
 
     @classmethod
     def of(cls, position: int | None, rows: list[Row]) -> Snapshot:
-        parts = [folded(f"{row['number']}\t{row['title']}\n") for row in rows]
+        # A merge's reply is found by every number it answers (R-M1).
+        parts = [
+            folded(f"{' '.join([row['number'], *row['merged_numbers']])}\t{row['title']}\n")
+            for row in rows
+        ]
         starts, offset = [], 0
         for part in parts:
             starts.append(offset)

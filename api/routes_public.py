@@ -135,7 +135,7 @@ def public_replies_csv(request: Request, svc: Services, filters: PublicQuery) ->
     # 答复单位 holds the unit's code, as it always has; its name, which the page and the feed
     # show, is added last so that no column moves for a reader of the file.
     header = ["编号", "类别", "年度", "标题", "答复单位", "答复类别", "公开日期", "链接"]
-    header += ["答复单位名称", "再次答复"]
+    header += ["答复单位名称", "再次答复", "并案编号"]
 
     def lines() -> Iterator[bytes]:
         yield "\ufeff".encode()
@@ -146,8 +146,9 @@ def public_replies_csv(request: Request, svc: Services, filters: PublicQuery) ->
             kind_word = words.label(words.KIND, r.kind)
             values = [r.number, kind_word, r.year, r.title, r.unit, r.classification]
             again = words.YES_NO[r.further]
+            merged = "、".join(r.merged_numbers)  # R-M1: the other cases the reply answers
             yield _csv_line(
-                [*values, r.published_on, r.url or "", names.get(r.unit, r.unit), again]
+                [*values, r.published_on, r.url or "", names.get(r.unit, r.unit), again, merged]
             )
 
     disposition = 'attachment; filename="public-replies.csv"'
@@ -185,6 +186,7 @@ def public_feed(request: Request, svc: Services) -> Response:
     for r in found.items:
         link = r.url or f"{base}/public?q={r.number}"
         again = "再次" if r.further else ""
+        merged = f"；并案：{'、'.join(r.merged_numbers)}" if r.merged_numbers else ""  # R-M1
         title = (
             f"{r.number} {r.title}（{names.get(r.unit, r.unit)}{again}答复，{r.classification}类）"
         )
@@ -196,7 +198,7 @@ def public_feed(request: Request, svc: Services) -> Response:
             f"<title>{escape(title)}</title>"
             f'<link href="{escape(link, {chr(34): "&quot;"})}"/>'
             f"<updated>{r.published_on}T00:00:00Z</updated>"
-            f"<summary>{escape(words.label(words.KIND, r.kind))} {r.year}</summary>"
+            f"<summary>{escape(words.label(words.KIND, r.kind))} {r.year}{escape(merged)}</summary>"
             "</entry>"
         )
     feed = (

@@ -3,6 +3,8 @@ report; the exports and the annual report answer files, described by their heade
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from api.schemas import Public
 
 
@@ -44,6 +46,8 @@ class PublicReply(Public):
     published_on: str
     url: str | None
     further: bool = False  # R-F2: a further reply, after a dissatisfied verdict
+    # R-M1: a merge's reply answers every merged case: the others' numbers (v1.1 addition).
+    merged_numbers: list[str] = Field(default_factory=list)
 
 
 class PublicReplies(Public):

@@ -11,6 +11,7 @@ no proposer's name, no summary.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 from domain.case import Case
@@ -41,8 +42,10 @@ REPLIES = Table(
         # R-F2: a further reply after a dissatisfied verdict (a case's second row otherwise
         # looks like its first: same number, unit and class).
         "further": "INTEGER",
-        # R-M1: the merge a primary's first reply answers for every merged case (else NULL).
+        # R-M1: the merge a primary's first reply answers for every merged case (else NULL),
+        # and the other cases' numbers it lists (a JSON array; the reply is found by each).
         "merge_id": "TEXT",
+        "merged_numbers": "TEXT",
     },
     version=3,  # 3: ``url`` only when a web address
 )
@@ -63,7 +66,9 @@ def publishable(case: Case) -> list[Row]:
     if refused_by_proposer(case):
         return []  # R-P2: the proposer refused disclosure
     merge = case.merge  # the primary's reply answers every merged case (R-M1)
-    merge_id = merge.merge_id if merge and merge.primary_case_id == str(case.id) else None
+    answers_merge = merge is not None and merge.primary_case_id == str(case.id)
+    merge_id = merge.merge_id if merge and answers_merge else None
+    others = [n for n in merge.numbers if n != case.number] if merge and answers_merge else []
     rows = []
     for reply in case.replies.values():
         disclosure = case.disclosures.get(reply.reply_id)
@@ -88,6 +93,7 @@ def publishable(case: Case) -> list[Row]:
                 "further": int(reply.further),
                 # A further reply answers the primary's own proposer only (R-F2).
                 "merge_id": None if reply.further else merge_id,
+                "merged_numbers": json.dumps([] if reply.further else others, ensure_ascii=False),
             }
         )
     return rows
@@ -119,6 +125,7 @@ PUBLIC_FIELDS = (
     "classification",
     "published_on",
     "further",
+    "merged_numbers",
 )
 ORDER = "published_on DESC, number, case_id || reply_id"  # newest first; the key breaks ties
 
@@ -128,10 +135,13 @@ def every_reply(reader: ViewReader) -> list[Row]:
     ``api/public_snapshot.py``); each row with its ``key``."""
     fields = ", ".join(PUBLIC_FIELDS)
     refusals = reader.table(MERGE_REFUSALS)
-    return reader.fetch(
+    rows = reader.fetch(
         f"SELECT {fields}, url, case_id || reply_id AS key FROM {reader.table(REPLIES)} r "
         "WHERE r.merge_id IS NULL OR NOT EXISTS "
         f"(SELECT 1 FROM {refusals} f WHERE f.merge_id = r.merge_id) "
         f"ORDER BY {ORDER}",
         [],
     )
+    for row in rows:
+        row["merged_numbers"] = json.loads(row["merged_numbers"] or "[]")
+    return rows

@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 import pytest
 
 from tests.api.conftest import Api
-from tests.api.proposer_support import issued, published
+from tests.api.proposer_support import issued, ok, published, registered, reply_issued
 from tests.paperwork_support import demo_server
 
 AS_OF = "2026-06-30"
@@ -57,7 +57,7 @@ def test_only_published_replies_are_listed_R_P2(demo_api: Api) -> None:
         # Nothing about the proposer: the published title, the unit, the class, the link.
         assert set(item) == {
             "number", "kind", "year", "title", "unit", "classification", "published_on", "url",
-            "further",
+            "further", "merged_numbers",
         }  # fmt: skip
     # R-F2: a further reply is told from the case's first (a second row looked identical).
     seen: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -114,8 +114,8 @@ def test_search_filters_csv_feed_and_page(demo_api: Api) -> None:
     lines = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))
     assert lines[0][0] == "编号" and len(lines) == len(listed) + 1
     # The unit's code where it always was, its name (as the page shows it) added last.
-    assert lines[0][4] == "答复单位" and lines[0][-2:] == ["答复单位名称", "再次答复"]
-    named = {(line[4], line[-2]) for line in lines[1:] if line[4] in ("FIN", "HOU", "EDU")}
+    assert lines[0][4] == "答复单位" and lines[0][-3:] == ["答复单位名称", "再次答复", "并案编号"]
+    named = {(line[4], line[-3]) for line in lines[1:] if line[4] in ("FIN", "HOU", "EDU")}
     assert named and all(name == f"{code}厅" for code, name in named)  # units this server knows
 
     feed = demo_api.get("/v1/public/feed.atom", None)
@@ -179,7 +179,9 @@ def _link(page: str, rel: str) -> str | None:
 
 
 def _numbers(page: str) -> list[str]:
-    return re.findall(r'<td class="num" data-label="编号">([^<]+)</td>', page)
+    return re.findall(
+        r'<td class="num" data-label="编号">([^<]+)(?:<span class="merged">|</td>)', page
+    )
 
 
 @pytest.mark.parametrize(
@@ -263,3 +265,23 @@ def test_the_open_data_file_holds_no_formula_for_a_spreadsheet_to_run_R_P2(
     # The JSON is data, not a spreadsheet: it says what was typed.
     listed = api.get("/v1/public/replies", None).json()["items"]
     assert sorted(r["title"] for r in listed) == sorted(titles)
+
+
+def test_a_merge_reply_lists_and_is_found_by_every_case_it_answers_R_M1(backend_api: Api) -> None:
+    """R-M1: one reply lists every case number. A review's deputy of a merged case looked for
+    it by their own number and found 共 0 份答复, and the primary's row named none of the
+    others."""
+    api = backend_api
+    cases = [registered(api, n) for n in ("PM-1", "PM-2", "PM-3")]
+    ok(api.post("/v1/merges", {"case_ids": cases, "occurred_on": "2025-03-01"}, "office"))
+    reply_issued(api, cases[0], "FIN", "A")
+    published(api, cases[0], api.case(cases[0])["replies"][0]["reply_id"], "https://x.cn/pm")
+    for q in ("PM-1", "pm-3"):
+        items = api.get("/v1/public/replies", None, q=q).json()["items"]
+        assert [(i["number"], i["merged_numbers"]) for i in items] == [("PM-1", ["PM-2", "PM-3"])]
+    page = api.client.get("/public", params={"q": "PM-2"}).text
+    row = re.search(r'<td class="num" data-label="编号">(.*?)</td>', page, re.S)
+    assert row and "PM-1" in row.group(1) and "并案：PM-2、PM-3" in html.unescape(row.group(1))
+    sheet = api.get("/v1/public/replies.csv", None, q="PM-3")
+    lines = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))
+    assert lines[0][-1] == "并案编号" and [line[-1] for line in lines[1:]] == ["PM-2、PM-3"]

@@ -35,7 +35,7 @@ from api.pages_case_related import (
 )
 from api.pages_event_order import in_reading_order
 from api.pages_form_checks import Judge, later_refusals, typed_problems
-from api.pages_form_fields import CORRECTABLE_TEXT
+from api.pages_form_fields import CORRECTABLE_TEXT, PICK
 from api.pages_form_list import FORMS, FORMS_BY_NAME
 from api.pages_forms import (
     CORRECTABLE_VOCABULARIES,
@@ -456,7 +456,7 @@ def _choices(
         elif f.kind == "repeat":
             found[f.name] = possible_repeats(case)
         elif f.kind == "finding":
-            found[f.name] = [(v, label("finding", v)) for v in case.reassessment_findings]
+            found[f.name] = [PICK, *((v, label("finding", v)) for v in case.reassessment_findings)]
         elif f.kind == "event":
             # Each with the fields its type can have corrected, which the page then offers.
             found[f.name] = [

@@ -11,6 +11,9 @@ NOTE = Field("note", "说明", "textarea")
 SUMMARY = Field("summary", "内容摘要", "textarea")
 OWN_UNIT = Field("unit", "单位", "own_unit")
 REPLY = Field("reply_id", "答复", "reply")
+# A decision's choice starts here: a submit without a look is refused beside it (请选择),
+# where starting on the first choice recorded the most favourable one, which nobody made.
+PICK = ("", "请选择")
 # R-X2: the descriptive fields a correction may amend that are written as plain text.
 CORRECTABLE_TEXT = {
     "title": "标题",

@@ -11,6 +11,7 @@ from api.pages_form_fields import (
     DAY,
     NOTE,
     OWN_UNIT,
+    PICK,
     SUMMARY,
 )
 from api.pages_forms import (
@@ -28,8 +29,7 @@ from api.pages_labels import label
 from domain.deadlines.policies import POLICIES
 from domain.errors import RuleViolation
 
-# A required choice that starts on "请选择": submitting it unchosen is refused beside it.
-PICK_CONSENT = (("", "请选择"), ("true", "同意"), ("false", "不同意"))
+PICK_CONSENT = (PICK, ("true", "同意"), ("false", "不同意"))
 
 # The open 改办 requests a third assignment answers (R-A2): shown to who decides it, not sent.
 REQUESTS_SHOWN = Field("requests", "待裁定的改办申请", "shown_requests", required=False)
@@ -103,7 +103,7 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         sa.ReassignmentDecision,
         (
             Field("request_id", "改办申请", "request"),
-            Field("approved", "决定", "bool", (("true", "同意改办"), ("false", "不同意"))),
+            Field("approved", "决定", "bool", (PICK, ("true", "同意改办"), ("false", "不同意"))),
             # R-A1: a grant names the units anew; a refusal names none.
             Field("lead_unit", "新主办单位", "unit", required=False, needed_when="同意改办时必填"),
             Field("co_units", "会办单位", "units", required=False),
@@ -278,7 +278,7 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         sd.ExtensionDecision,
         (
             Field("request_id", "延期申请", "extension"),
-            Field("approved", "决定", "bool", (("true", "同意延期"), ("false", "不同意"))),
+            Field("approved", "决定", "bool", (PICK, ("true", "同意延期"), ("false", "不同意"))),
             Field("due_on", "延至（不填即按申请的日期）", "date", required=False),
             NOTE,
             DAY,

@@ -10,6 +10,7 @@ from api.pages_form_fields import (
     DAY,
     NOTE,
     OWN_UNIT,
+    PICK,
     REPLY,
     ROLES_RECORDING,
     SUMMARY,
@@ -36,6 +37,9 @@ from api.pages_labels import LABELS
 # 15 days (R-D4) run from then (these forms list only issued, undecided replies).
 ISSUED_ANY_STAGE = frozenset({"handling", "replied", "rehandling", "closed"})
 
+# R-P3: the office's review before publishing, chosen as every decision is (``PICK``).
+PICK_PUBLISHING = (PICK, ("true", "同意公开"), ("false", "不同意"))
+
 # R-P5's reasons to withhold a reply, chosen (the ``reason`` field kind); 其他 asks for its
 # words.
 WITHHELD_REASONS = tuple(
@@ -60,7 +64,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
                 "classification",
                 "答复类别",
                 "select",
-                (("", "请选择"), ("A", "A 类"), ("B", "B 类"), ("C", "C 类")),
+                (PICK, ("A", "A 类"), ("B", "B 类"), ("C", "C 类")),
             ),
             Field("disclosure", "公开选项", "select", options("disclosure")),
             # R-P5: a reason only when the reply is not to be published.
@@ -99,7 +103,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
                 "approved",
                 "审批意见",
                 "bool",
-                (("", "请选择"), ("true", "批准"), ("false", "退回重办")),
+                (PICK, ("true", "批准"), ("false", "退回重办")),
             ),
             Field("leader", "审批领导", "leader"),
             NOTE,
@@ -146,7 +150,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         sh.DisclosureReview,
         (
             REPLY,
-            Field("approved", "审查结论", "bool", (("true", "同意公开"), ("false", "不同意"))),
+            Field("approved", "审查结论", "bool", PICK_PUBLISHING),
             Field("secrecy_review_ref", "保密审查编号", required=False),
             NOTE,
             DAY,
@@ -191,7 +195,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         frozenset({"office"}),
         sr.Feedback,
         (
-            Field("verdict", "意见", "select", (("", "请选择"), *options("verdict"))),
+            Field("verdict", "意见", "select", (PICK, *options("verdict"))),
             Field("comments", "具体意见", "textarea", required=False, needed_when="不满意时必填"),
             DAY,
         ),
@@ -221,7 +225,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
                 "confirmed",
                 "结论",
                 "bool",
-                (("true", "确认重复（列入重点台账）"), ("false", "不是重复，排除")),
+                (PICK, ("true", "确认重复（列入重点台账）"), ("false", "不是重复，排除")),
             ),
             NOTE,
             DAY,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.api.conftest import Api, contact_body, register_and_assign, reply_body
+from tests.api.conftest import Api, contact_body, extension_body, register_and_assign, reply_body
 from tests.api.proposer_support import issued, ok
 from tests.api.test_case_page_more import form_of, send
 from tests.api.test_pages import logged_in
@@ -87,3 +87,38 @@ def first_option(page: str, select_id: str) -> str:
     """The option a select starts on (the first, marked selected)."""
     found = re.search(rf'<select id="{select_id}"[^>]*>\s*<option([^>]*)>([^<]*)<', page)
     return found.group(2) if found and "selected" in found.group(1) else ""
+
+
+def test_a_decision_on_more_time_units_publishing_or_a_reassessment_is_chosen_R_E1_R_A3_R_P3_R_Rv1(
+    api: Api,
+) -> None:
+    """A review's supervisor typed only 说明 on 回头看 and recorded 已落实, which nobody chose:
+    回头看's 结论, 延期决定, 改办决定 and 公开审查 started on their most favourable choice. They
+    start on 请选择, and one left there is refused beside itself, writing nothing."""
+    case_id = register_and_assign(api, "AO-6", co=("HOU",))
+    asks = extension_body("2025-05-20", "2025-03-10")
+    ok(api.post(f"/v1/cases/{case_id}/extension-requests", asks, "handler_fin"))
+    moving = {"unit": "HOU", "reason": "不属本单位职能", "occurred_on": "2025-02-04"}
+    ok(api.post(f"/v1/cases/{case_id}/reassignment-requests", moving, "handler_hou"))
+    page = logged_in(api, "clerk_ao6").get(f"/cases/{case_id}").text
+    for select in ("extension-decision-approved", "reassignment-decision-approved"):
+        assert first_option(page, select) == "请选择", select
+    case_id, _ = issued(api, "AO-7")
+    clerk = logged_in(api, "clerk_ao7")
+    page = clerk.get(f"/cases/{case_id}").text
+    for select in ("disclosure-review-approved", "reassessment-finding"):
+        assert first_option(page, select) == "请选择", select
+    version = api.case(case_id)["version"]
+    for form, field in (("reassessment", "finding"), ("disclosure-review", "approved")):
+        sent = form_of(clerk, case_id, form, note="电话了解落实情况", occurred_on="2025-04-16")
+        reply = re.search(rf'<select id="{form}-reply_id"[^>]*>\s*<option value="([^"]+)"', page)
+        refused = send(
+            clerk,
+            case_id,
+            form,
+            {**sent, field: ""} | ({"reply_id": reply.group(1)} if reply else {}),
+        )
+        assert refused.status_code == 422, form
+        said = re.search(rf'id="{form}-{field}-problem" role="alert">(.*?)</span>', refused.text)
+        assert said and said.group(1) == "请选择", form
+    assert api.case(case_id)["version"] == version

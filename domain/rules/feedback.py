@@ -51,12 +51,30 @@ def feedback_source(case: CaseState, actor_role: str, proposer: str | None) -> s
         check_own_voice(case, proposer)
         return "proposer"
     if actor_role == "office":
+        check_not_over_the_proposer(case)
         return "office"
     raise RuleViolation(
         "R-F4",
         "承办单位不得自行登记满意度",
         f"a {actor_role} cannot record feedback: the proposer gives it, or the office keys it in",
     )
+
+
+def check_not_over_the_proposer(case: CaseState) -> None:
+    """R-F4: once a proposer has given their own verdict on the latest reply, the office keys
+    in none over it (the latest verdict is what satisfaction counts: the office's 满意 would
+    stand for the deputy's 基本满意). A reply issued since opens a new round; the proposer may
+    change their mind through their own link."""
+    own = [f for f in case.feedback if f.source == "proposer"]
+    issued = [r.issued_version or 0 for r in case.replies.values() if r.issued]
+    if own and own[-1].version > max(issued, default=0):
+        raise RuleViolation(
+            "R-F4",
+            "代表委员已通过专属链接对本次答复反馈意见，办公室不能另行代录；"
+            "代表委员如改变意见，可通过其专属链接再次反馈",
+            "the proposer gave their own verdict on the latest reply: the office keys in none "
+            "over it",
+        )
 
 
 def is_further_reply(case: CaseState, unit: str) -> bool:

@@ -16,6 +16,7 @@ from tests.api.proposer_support import (
     EXPIRES,
     FEEDBACK,
     as_link,
+    further_reply_issued,
     issued,
     link,
     ok,
@@ -333,3 +334,27 @@ def test_a_merged_partners_refusal_after_publishing_takes_the_merge_reply_off_th
     # Consent given again puts the reply back, as for a case of its own.
     ok(as_link(api, token, f"/v1/proposer/cases/{partner}/disclosure-preference", CONSENT))
     assert api.client.get("/v1/public/replies", params={"q": "PL-80"}).json()["items"]
+
+
+def test_the_office_cannot_key_in_another_verdict_over_the_proposer_s_own_R_F4(
+    backend_api: Api,
+) -> None:
+    """A review's office posted 满意 over a deputy's own 基本满意 through the API: the latest
+    verdict won, and the unit's strict satisfaction rose from 2/4 to 3/4. What the proposer
+    said of a reply is theirs (its correction was already refused); a new reply opens a new
+    round, where the office may key in again."""
+    api = backend_api
+    case_id, _ = issued(api, "PL-90")
+    token = link(api, case_id, "张三")["link_token"]
+    said = {**FEEDBACK, "verdict": "dissatisfied", "comments": "没有回应具体问题"}
+    ok(as_link(api, token, f"/v1/proposer/cases/{case_id}/feedback", said))
+    further_reply_issued(api, case_id)
+    own = {**FEEDBACK, "verdict": "basically_satisfied", "occurred_on": "2025-04-29"}
+    ok(as_link(api, token, f"/v1/proposer/cases/{case_id}/feedback", own))
+    version = api.case(case_id)["version"]
+    keyed = {**FEEDBACK, "occurred_on": "2025-04-30"}
+    refused = api.post(f"/v1/cases/{case_id}/feedback", keyed, "office")
+    assert refused.status_code == 409 and refused.json()["rule"] == "R-F4", refused.text
+    assert api.case(case_id)["version"] == version
+    # The proposer may still change their mind, through their own link.
+    ok(as_link(api, token, f"/v1/proposer/cases/{case_id}/feedback", keyed))

@@ -228,7 +228,7 @@ def _say(
     fields: dict[str, str],
 ) -> Response:
     """Records what the proposer said through a form, as the JSON route would; a refusal shows
-    on the page beside the form, with the rule it breaks."""
+    on the page beside the field or the form, in the proposer's words (``proposer_words``)."""
     found = _holder(request)
     if found is None:
         return _invalid()
@@ -256,10 +256,17 @@ def _say(
         _record(request, holder, said, command)
     except DomainError as refused:
         status = 422 if refused.rule is None else 409
-        message = f"{refused.zh}" + (f"（{refused.rule}）" if refused.rule else "")
+        message = proposer_words(refused)
         field = RULE_FIELDS.get(refused.rule or "", getattr(refused, "field", None) or "")
         return _render(request, holder, token, status, error=(which, message, field), form=fields)
     return RedirectResponse(f"{PAGE}?done={which}#{which}-{case_id}", 303, headers=HEADERS)
+
+
+def proposer_words(refused: DomainError) -> str:
+    """A refusal as the proposer's page says it: without the rule's id, which the workbench's
+    staff look up and a deputy does not (a review's read （R-X1）), and a date by the name
+    their form gives it (日期)."""
+    return refused.zh.replace("发生日期", "日期")
 
 
 def _record(

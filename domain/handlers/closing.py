@@ -21,8 +21,10 @@ from domain.vocabulary import VERDICTS
 
 
 def record_feedback(case: Case, cmd: c.RecordFeedback, acting: Acting) -> None:
-    check_handling(case, cmd.occurred_on, acting.today)
+    # The reply first: a verdict answers it, and its date is the bound a proposer knows (a date
+    # before it was refused as before the assignment, a step they never saw).
     feedback.check_feedback_allowed(case, cmd.occurred_on)
+    check_handling(case, cmd.occurred_on, acting.today)
     source = feedback.feedback_source(case, acting.actor["role"], cmd.proposer)
     verdict = check_one_of(cmd.verdict, VERDICTS, "verdict")
     said = check_storable(cmd.comments, "comments") if isinstance(cmd.comments, str) else ""

@@ -123,14 +123,16 @@ def test_a_form_from_another_site_is_refused_and_writes_nothing(api: Api) -> Non
     assert api.head() == before
 
 
-def test_a_refusal_shows_beside_its_form_with_its_rule_and_writes_nothing_R_F1(api: Api) -> None:
+def test_a_refusal_shows_beside_its_form_in_plain_words_and_writes_nothing_R_F1(api: Api) -> None:
     case_id = registered(api, "P-4")  # assigned, no reply yet
     browser = opened(api, link(api, case_id)["link_token"])
     token = csrf(browser.get("/proposer"))
     before = api.head()
     form = {"csrf": token, "verdict": "satisfied", "occurred_on": TODAY_FORM}
     refused = browser.post(f"/proposer/cases/{case_id}/feedback", data=form)
-    assert refused.status_code == 409 and "（R-F1）" in refused.text
+    # A deputy does not look rules up: no rule id (a review read （R-X1） and （R-F1） there).
+    assert refused.status_code == 409 and "尚未答复，不能反馈" in refused.text
+    assert not re.search(r"R-[A-Z]+\d", refused.text)
     missing = browser.post(f"/proposer/cases/{case_id}/feedback", data={"csrf": token})
     assert missing.status_code == 422 and "请选择满意程度" in missing.text
     # What is wrong with the comments, with the limit (the page said only 过长或含有无法保存的字符).
@@ -156,7 +158,7 @@ def test_a_dissatisfied_verdict_without_comments_is_refused_saying_why_R_F1(api:
         r' role="alert" id="comments-problem-1">([^<]*)</p>',
         refused.text,
     )
-    assert beside is not None and beside[1] == "不满意时请写明具体意见：进一步办理据此答复（R-F1）"
+    assert beside is not None and beside[1] == "不满意时请写明具体意见：进一步办理据此答复"
     assert refused.text.count('role="alert"') == 1
 
 
@@ -392,3 +394,24 @@ def test_the_proposer_reads_what_the_reply_says_before_judging_it_R_F4_R_P1(api:
     page = browser.get("/proposer").text
     assert f'已于 2025-04-12 在政府网站公开：<a href="{url}" rel="noopener noreferrer">' in page
     assert f'id="published-{case_id}">答复已公开。如不同意公开' in page
+
+
+def test_a_date_before_the_reply_or_no_choice_is_said_where_the_proposer_looks_R_X1(
+    api: Api,
+) -> None:
+    """A review's deputy dated their feedback 2025-01-01 and read 发生日期 2025-01-01 早于交办日期
+    2025-02-14（R-X1）: a field their form does not call so, a step they never saw."""
+    case_id, _ = issued(api, "P-42")
+    browser = opened(api, link(api, case_id)["link_token"])
+    form = {"csrf": csrf(browser.get("/proposer")), "verdict": "satisfied"}
+    refused = browser.post(
+        f"/proposer/cases/{case_id}/feedback", data={**form, "occurred_on": "2025-01-01"}
+    )
+    assert refused.status_code == 409
+    said = re.findall(r'<p class="notice bad" role="alert">([^<]*)</p>', refused.text)
+    assert said == ["日期 2025-01-01 早于答复日期 2025-04-10"], said
+    # No choice made is said beside the question it answers: it stood under 日期.
+    missing = browser.post(f"/proposer/cases/{case_id}/feedback", data={"csrf": form["csrf"]})
+    asked = re.search(r"<legend>您对答复是否满意？</legend>(.*?)</fieldset>", missing.text, re.S)
+    assert missing.status_code == 422 and asked and "请选择满意程度" in asked.group(1)
+    assert missing.text.count('role="alert"') == 1

@@ -109,7 +109,8 @@ def test_the_proposer_reads_the_case_and_gives_feedback_R_F4(
     assert not wide, "the page scrolls sideways"
     browser.shot(f"proposer-{size}-case")
 
-    # A refused feedback (dated before the reply: R-X1) shows its rule and writes nothing.
+    # A refused feedback (dated before the reply: R-X1) says so in the proposer's words (no
+    # rule id, the reply's date) and writes nothing.
     version = case_of(api, case["case_id"])["version"]
     browser.find("input[name=verdict][value=basically_satisfied]").click()
     browser.find("form[action*='/feedback#'] textarea").send_keys("希望尽快落实")
@@ -117,7 +118,7 @@ def test_the_proposer_reads_the_case_and_gives_feedback_R_F4(
     browser.follow(browser.find("form[action*='/feedback#'] button[type=submit]"))
     browser.assert_quiet("a refused feedback", status=409)
     alert = browser.find("form[action*='/feedback#'] .notice.bad")
-    assert "R-X1" in alert.text
+    assert alert.text.startswith("日期 2000-01-01 早于答复日期") and "R-X1" not in alert.text
     assert in_view(browser, "form[action*='/feedback#'] .notice.bad")
     assert browser.find("input[name=verdict][value=basically_satisfied]").is_selected()
     assert case_of(api, case["case_id"])["version"] == version

@@ -598,3 +598,19 @@ def test_an_annual_report_of_a_year_without_cases_says_so_first(api: Api) -> Non
     key = text.index("六、重点建议提案")
     assert text[key + 1] == "本年度没有确定重点建议提案。"
     assert not [t for t in year.tables if t.rows[0].cells[0].text == "编号"]
+
+
+def test_the_annual_report_says_how_many_cases_wait_to_be_assigned(api: Api) -> None:
+    """A review's 2024 report read 主办 0 件，会办 0 件… under a table of 44 cases: registered,
+    never assigned, so no unit's. The report says so rather than contradicting itself."""
+    register_and_assign(api, "AR-1")
+    for number in ("AR-2", "AR-3"):
+        assert api.post("/v1/cases", case_body(number), "office").status_code == 201
+    response = download(api, "/v1/reports/annual.docx", year=2025)
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    assert "各承办单位合计：主办 1 件" in text
+    assert "另有 2 件已登记、尚未交办，不计入各单位件数。" in text
+    fin = download(api, "/v1/reports/annual.docx", year=2025, unit="FIN")
+    assert "尚未交办" not in "\n".join(
+        p.text for p in docx.Document(io.BytesIO(fin.content)).paragraphs
+    )

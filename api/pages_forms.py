@@ -221,6 +221,8 @@ def recommendation_shown(
     words = f"主办 {names.get(rec.lead_unit, rec.lead_unit)}"
     if rec.co_units:
         words += "，会办 " + "、".join(names.get(u, u) for u in rec.co_units)
+    if rec.restart_deadlines:
+        words += "，重新计算办理期限"
     return [("", f"{words}（{rec.occurred_on}）：{rec.note}")]
 
 
@@ -230,7 +232,12 @@ def recommended_units(case: CasePublic, who: Principal) -> dict[str, list[str]]:
     rec = case.ruling_recommendation
     if rec is None:
         return {}
-    return {"lead_unit": [rec.lead_unit], "co_units": list(rec.co_units)}
+    restart = ["1"] if rec.restart_deadlines else []  # R-A4, as the office proposed
+    return {
+        "lead_unit": [rec.lead_unit],
+        "co_units": list(rec.co_units),
+        "restart_deadlines": restart,
+    }
 
 
 def current_co_units(case: CasePublic, who: Principal) -> dict[str, list[str]]:

@@ -31,6 +31,9 @@ from domain.errors import RuleViolation
 
 PICK_CONSENT = (PICK, ("true", "同意"), ("false", "不同意"))
 
+# R-A4: deadlines run from the first assignment unless the office (or a ruling) says so.
+RESTART = Field("restart_deadlines", "重新计算办理期限", "check", required=False)
+
 # The open 改办 requests a third assignment answers (R-A2): shown to who decides it, not sent.
 REQUESTS_SHOWN = Field("requests", "待裁定的改办申请", "shown_requests", required=False)
 
@@ -108,7 +111,7 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
             Field("lead_unit", "新主办单位", "unit", required=False, needed_when="同意改办时必填"),
             Field("co_units", "会办单位", "units", required=False),
             NOTE,
-            Field("restart_deadlines", "重新计算办理期限", "check", required=False),
+            RESTART,
             DAY,
         ),
         stages=frozenset({"handling"}),
@@ -127,11 +130,12 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
             Field("lead_unit", "建议主办单位", "unit"),
             Field("co_units", "建议会办单位", "units", required=False),
             NOTE,
+            RESTART,
             DAY,
         ),
         stages=frozenset({"handling"}),
         due=ruling_due,
-        rule_fields={"R-A2": "lead_unit", "R-A1": "lead_unit"},
+        rule_fields={"R-A2": "lead_unit", "R-A1": "lead_unit", "R-A4": "restart_deadlines"},
     ),
     CaseForm(
         "ruling",
@@ -146,12 +150,13 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
             Field("lead_unit", "主办单位", "unit"),
             Field("co_units", "会办单位", "units", required=False),
             NOTE,
+            RESTART,
             DAY,
         ),
         stages=frozenset({"handling"}),
         due=ruling_due,
         presets=recommended_units,
-        rule_fields={"R-A2": "lead_unit", "R-A1": "lead_unit"},
+        rule_fields={"R-A2": "lead_unit", "R-A1": "lead_unit", "R-A4": "restart_deadlines"},
     ),
     CaseForm(
         "key",

@@ -100,6 +100,7 @@ class RulingRecommendation(Body):
     co_units: Items[Code] = Field(default=[])
     note: Text
     occurred_on: Day
+    restart_deadlines: Flag = False  # R-A4 (an addition to API.md)
 
     def command(self, case_id: str) -> c.RecommendRuling:
         return c.RecommendRuling(
@@ -108,6 +109,7 @@ class RulingRecommendation(Body):
             note=self.note,
             occurred_on=self.occurred_on,
             co_units=tuple(self.co_units),
+            restart_deadlines=self.restart_deadlines,
         )
 
 
@@ -117,6 +119,7 @@ class Ruling(Body):
     co_units: Items[Code] = Field(default=[])
     note: Text
     occurred_on: Day
+    restart_deadlines: Flag = False  # R-A4 (an addition to API.md)
 
     def command(self, case_id: str) -> c.RuleOnAssignment:
         return c.RuleOnAssignment(
@@ -126,4 +129,5 @@ class Ruling(Body):
             note=self.note,
             occurred_on=self.occurred_on,
             co_units=tuple(self.co_units),
+            restart_deadlines=self.restart_deadlines,
         )

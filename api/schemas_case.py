@@ -224,6 +224,7 @@ class RulingRecommendationPublic(Public):
     co_units: list[str]
     note: str
     occurred_on: date
+    restart_deadlines: bool = False  # R-A4 (an addition to API.md)
 
 
 class CasePublic(Public):

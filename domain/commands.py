@@ -150,6 +150,7 @@ class RecommendRuling(CaseAct, Noted):
 
     lead_unit: str
     co_units: tuple[str, ...] = ()
+    restart_deadlines: bool = False  # R-A4: the office proposes the deadlines run anew
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -160,6 +161,7 @@ class RuleOnAssignment(CaseAct, Noted):
     leader: str
     lead_unit: str
     co_units: tuple[str, ...] = ()
+    restart_deadlines: bool = False  # R-A4: the deadlines run anew from the ruling
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -50,6 +50,7 @@ class RulingRecommendation:
     co_units: list[str]
     note: str
     occurred_on: date
+    restart_deadlines: bool = False  # R-A4: proposed that the deadlines run anew
 
 
 @dataclass

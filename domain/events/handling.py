@@ -113,8 +113,11 @@ def ruling_recommended(
     note: str,
     actor: Actor,
     occurred_on: date,
+    restart_deadlines: bool = False,  # recorded from 2026-12-07 on (R-A4)
 ) -> None:
-    self.ruling_recommendation = RulingRecommendation(lead_unit, list(co_units), note, occurred_on)
+    self.ruling_recommendation = RulingRecommendation(
+        lead_unit, list(co_units), note, occurred_on, restart_deadlines
+    )
 
 
 def assignment_ruled(
@@ -126,11 +129,14 @@ def assignment_ruled(
     note: str,
     actor: Actor,
     occurred_on: date,
+    restart_deadlines: bool = False,  # recorded from 2026-12-07 on (R-A4)
 ) -> None:
     for request in self.requests.values():
         if request.status == "open":
             request.status = "superseded_by_ruling"
     _handled_by(self, lead_unit, co_units, [], False, occurred_on)
+    if restart_deadlines:
+        self.deadline_start = occurred_on
     self.ruled = True
 
 

@@ -161,6 +161,7 @@ def recommend_ruling(case: Case, cmd: c.RecommendRuling, acting: Acting) -> None
         lead_unit=shape.lead_unit,
         co_units=shape.co_units,
         note=check_text(cmd.note, "note"),
+        restart_deadlines=check_bool(cmd.restart_deadlines, "restart_deadlines"),
         **acting.on(cmd.occurred_on),
     )
 
@@ -175,6 +176,7 @@ def rule_on_assignment(case: Case, cmd: c.RuleOnAssignment, acting: Acting) -> N
         lead_unit=shape.lead_unit,
         co_units=shape.co_units,
         note=check_text(cmd.note, "note"),
+        restart_deadlines=check_bool(cmd.restart_deadlines, "restart_deadlines"),
         **acting.on(cmd.occurred_on),
     )
 

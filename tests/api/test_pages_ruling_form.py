@@ -118,6 +118,7 @@ def test_the_office_recommends_and_the_leaders_ruling_starts_from_it_R_A2(api: A
         "co_units": ["HOU"],
         "note": "属教育厅职责，住建厅会办",
         "occurred_on": "2025-02-08",
+        "restart_deadlines": False,
     }
 
     form = leader.get(f"/cases/{case_id}").text.split(RULING_FORM, 1)[1].split("</form>", 1)[0]
@@ -152,3 +153,33 @@ def test_a_unit_with_a_request_awaiting_the_office_is_not_offered_another_R_A3(
     path = f"/v1/cases/{case_id}/reassignment-requests/{request_id}/decision"
     assert api.post(path, decision, "office").status_code == 201
     assert 'id="form-reassignment-request"' in handler.get(f"/cases/{case_id}").text
+
+
+def test_a_ruling_may_restart_the_deadlines_as_the_office_recommends_R_A4_R_A2(api: Api) -> None:
+    """R-A4: deadlines run from the first assignment unless the office says so explicitly. A
+    review's leader ruled a co unit in on 7 December: its 会办意见 was 已逾期 27 天 the day it
+    joined, and neither the recommendation nor the ruling could say otherwise (the office's
+    改办决定 can)."""
+    case_id = register_and_assign(api, "RUL-3", lead="HOU")
+    reassigned(api, case_id, request_reassignment(api, case_id, "HOU", "2025-02-05"), "FIN")
+    request_reassignment(api, case_id, "FIN", "2025-02-07")
+    office = logged_in(api, "ban_gong_3", role="office")
+    advice = {
+        "lead_unit": "EDU",
+        "co_units": "HOU",
+        "note": "属教育厅职责",
+        "restart_deadlines": "1",
+    }
+    name = "ruling-recommendation"
+    sent = form_of(office, case_id, name, **advice, occurred_on="2025-06-02")
+    assert send(office, case_id, name, sent).status_code == 303
+    assert api.case(case_id)["ruling_recommendation"]["restart_deadlines"] is True
+    leader = logged_in(api, "ling_dao_3", role="leader")
+    form = leader.get(f"/cases/{case_id}").text.split(RULING_FORM, 1)[1].split("</form>", 1)[0]
+    assert "，重新计算办理期限（2025-06-02）" in form
+    assert re.search(r'name="restart_deadlines" value="1" checked', form)
+    ruling: dict[str, object] = {"leader": "钱厅长", "lead_unit": "EDU", "co_units": ["HOU"]}
+    ruling |= {"note": "裁定", "occurred_on": "2025-06-03", "restart_deadlines": True}
+    assert api.post(f"/v1/cases/{case_id}/ruling", ruling, "leader").status_code == 201
+    due = {(d["unit"], d["kind"]): d["due_on"] for d in api.case(case_id)["deadlines"]}
+    assert due[("HOU", "co_opinion")] > "2025-06-03" and due[("EDU", "reply")] > "2025-08-01", due

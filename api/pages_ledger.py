@@ -50,6 +50,7 @@ TABS = {
     "approval": "待审批",
     "extension": "延期待决定",
     "reassignment": "改办待决定",
+    "ruling": "待裁定",
 }
 # The tabs that are a ledger filter: what each lists.
 TAB_FILTERS = {
@@ -60,6 +61,7 @@ TAB_FILTERS = {
     "approval": LedgerFilter(awaiting="approval"),
     "extension": LedgerFilter(awaiting="extension"),
     "reassignment": LedgerFilter(awaiting="reassignment"),
+    "ruling": LedgerFilter(awaiting="ruling"),
 }
 
 
@@ -135,6 +137,8 @@ def unit_names_of(svc: Svc, rows: list[LedgerItem], extra: list[str]) -> dict[st
     for row in rows:
         codes += [row.lead_unit, *row.co_units, *row.split_units]
         codes += [d.unit for d in row.deadlines]
+        # R-A2: a recommendation may name units not on the case yet.
+        codes += [u for x in row.ruling_recommended for u in (x.lead_unit, *x.co_units)]
     return queries.unit_names(svc, codes)
 
 

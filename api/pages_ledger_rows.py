@@ -20,6 +20,7 @@ from api.schemas_ledger import (
     AskedExtension,
     AskedReassignment,
     LedgerItem,
+    RecommendedRuling,
     SubmittedReply,
     UnitStep,
 )
@@ -68,6 +69,16 @@ def _reassigning(x: AskedReassignment, names: Mapping[str, str]) -> str:
     return (
         f'<div class="asked" title="{escape(x.reason)}">申请改办：{unit_html(x.unit, names)}'
         f"，{x.requested_on}<br>理由：{escape(reason)}</div>"
+    )
+
+
+def _ruling(x: RecommendedRuling, names: Mapping[str, str]) -> str:
+    """R-A2: the office's recommendation a leader is to rule on, from the 待裁定 list."""
+    co = "，会办 " + "、".join(unit_html(u, names) for u in x.co_units) if x.co_units else ""
+    anew = "，重新计算办理期限" if x.restart_deadlines else ""
+    return (
+        f'<div class="asked">待裁定：办公室建议主办 {unit_html(x.lead_unit, names)}{co}{anew}'
+        f"，{x.recommended_on}</div>"
     )
 
 
@@ -150,6 +161,7 @@ def ledger_rows(
         deadlines += "".join([_submitted(x, names) for x in r.submitted_replies])
         deadlines += "".join([_asked(x, names) for x in r.open_extensions])
         deadlines += "".join([_reassigning(x, names) for x in r.open_reassignments])
+        deadlines += "".join([_ruling(x, names) for x in r.ruling_recommended])
         deadlines += "".join([_step(x, names) for x in r.unit_steps])
         out.append(
             "    <tr>\n"

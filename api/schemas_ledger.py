@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+from pydantic import Field
+
 from api.schemas import Public
 from domain.deadlines.status import DeadlineStatus
 from domain.vocabulary import (
@@ -75,6 +77,16 @@ class AskedReassignment(Public):
     requested_on: date
 
 
+class RecommendedRuling(Public):
+    """The office's recommendation a leader has yet to rule on (R-A2): the units it proposes,
+    since when, and whether the deadlines are to run anew (R-A4)."""
+
+    lead_unit: str
+    co_units: list[str]
+    recommended_on: date
+    restart_deadlines: bool
+
+
 class SubmittedReply(Public):
     """A reply submitted for a leader's approval and not yet approved or returned (R-R2)."""
 
@@ -119,6 +131,8 @@ class LedgerItem(Public):
     open_extensions: list[AskedExtension]  # R-E1: requests awaiting the office's decision
     submitted_replies: list[SubmittedReply]  # R-R2: replies awaiting a leader's approval
     open_reassignments: list[AskedReassignment]  # R-A3: requests awaiting the office's decision
+    # R-A2: the office's recommendation awaiting a leader's ruling (an addition to API.md).
+    ruling_recommended: list[RecommendedRuling] = Field(default_factory=list)
     unit_steps: list[UnitStep]  # R-R2: replies waiting on their own unit (待印发, 退回待重报)
     reminders: int  # R-S3: how often the case was chased (催办) up to as_of
     last_reminded_on: date | None

@@ -112,6 +112,8 @@ CASES = Table(
         "awaiting_approval": "INTEGER",
         "awaiting_extension": "INTEGER",
         "awaiting_reassignment": "INTEGER",
+        # R-A2: the office's recommendation a leader is to rule on (1), none or ruled (0).
+        "awaiting_ruling": "INTEGER",
         # R-S3: the days the case was chased (催办), JSON, in order: a list judged for the
         # caller's day says how often and when last, as the 督办 page shows beside each case.
         "reminded_on": "TEXT",
@@ -127,6 +129,9 @@ CASES = Table(
         "submitted_replies": "TEXT",
         # R-A3: what the open reassignment (改办) requests ask (JSON), as 改办待决定 shows them.
         "open_reassignments": "TEXT",
+        # R-A2: the office's recommendation awaiting a leader's ruling (JSON, [] or one), as
+        # 待裁定 shows the leaders.
+        "ruling_recommended": "TEXT",
         # R-R2: the replies that wait on their own unit (JSON): approved and not yet issued
         # (待印发), or returned by a leader with none submitted since (退回待重报).
         "unit_steps": "TEXT",
@@ -224,6 +229,7 @@ class LedgerView(CaseView):
         asked = _asked(case)
         submitted = _submitted(case)
         reassigning = _reassigning(case)
+        ruling = _ruling_recommended(case)
         head: Row = {
             "case_id": case_id,
             "number": case.number,
@@ -247,6 +253,7 @@ class LedgerView(CaseView):
             "awaiting_approval": len(submitted),
             "awaiting_extension": len(asked),
             "awaiting_reassignment": len(reassigning),
+            "awaiting_ruling": len(ruling),
             "reminded_on": dumps(sorted(iso_day(r.occurred_on) for r in case.reminders)),
             "dissatisfied_on": iso_day(
                 min(
@@ -258,6 +265,7 @@ class LedgerView(CaseView):
             "open_extensions": dumps(asked),
             "submitted_replies": dumps(submitted),
             "open_reassignments": dumps(reassigning),
+            "ruling_recommended": dumps(ruling),
         }
         soon = get_policy(case.policy).due_soon_days
         deadlines = [
@@ -367,6 +375,22 @@ def _reassigning(case: Case) -> list[dict[str, str]]:
     ]
 
 
+def _ruling_recommended(case: Case) -> list[dict[str, Any]]:
+    """The office's recommendation a leader is to rule on (R-A2), what it proposes: none once
+    ruled (final) or closed. A ruling due without one is the office's to recommend first."""
+    rec = case.ruling_recommendation
+    if rec is None or case.ruled or case.stage == "closed":
+        return []
+    return [
+        {
+            "lead_unit": rec.lead_unit,
+            "co_units": list(rec.co_units),
+            "recommended_on": rec.occurred_on.isoformat(),
+            "restart_deadlines": rec.restart_deadlines,
+        }
+    ]
+
+
 def _primary_first(merge: Merge) -> list[str]:
     primary = merge.numbers[merge.case_ids.index(merge.primary_case_id)]
     return [primary, *(n for n in merge.numbers if n != primary)]
@@ -448,6 +472,7 @@ AWAITING = {
     "approval": "awaiting_approval",
     "extension": "awaiting_extension",
     "reassignment": "awaiting_reassignment",
+    "ruling": "awaiting_ruling",
 }
 
 

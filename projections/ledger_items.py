@@ -85,6 +85,8 @@ def ledger_item(
         "submitted_replies": _listed(case["submitted_replies"]),
         # R-A3: the open reassignment requests, what each asks (改办待决定).
         "open_reassignments": _listed(case["open_reassignments"]),
+        # R-A2: the office's recommendation awaiting a leader's ruling (待裁定).
+        "ruling_recommended": _listed(case["ruling_recommended"]),
         # R-R2: the replies waiting on their own unit (待印发, 退回待重报).
         "unit_steps": _listed(case["unit_steps"]),
         "reminders": len(reminded),

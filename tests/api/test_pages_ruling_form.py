@@ -183,3 +183,30 @@ def test_a_ruling_may_restart_the_deadlines_as_the_office_recommends_R_A4_R_A2(a
     assert api.post(f"/v1/cases/{case_id}/ruling", ruling, "leader").status_code == 201
     due = {(d["unit"], d["kind"]): d["due_on"] for d in api.case(case_id)["deadlines"]}
     assert due[("HOU", "co_opinion")] > "2025-06-03" and due[("EDU", "reply")] > "2025-08-01", due
+
+
+def test_a_recommendation_waits_on_the_leaders_in_their_own_list_R_A2(api: Api) -> None:
+    """A review's leader was told of 待审批的答复 only: the office's recommendation, which only a
+    leader can rule on, waited unseen unless the leader opened the case. It counts on the
+    leader's 总览 (待裁定的交办) and has a 督办 tab saying what the office proposes."""
+    case_id = register_and_assign(api, "RUL-4", lead="HOU")
+    reassigned(api, case_id, request_reassignment(api, case_id, "HOU", "2025-02-05"), "FIN")
+    request_reassignment(api, case_id, "FIN", "2025-02-07")
+    leader = logged_in(api, "ling_dao_4", role="leader")
+    waiting = '待裁定的交办：<a href="/supervision?tab=ruling"><strong>{}</strong> 件</a>'
+    assert waiting.format(0) in leader.get("/").text
+    advice = {"lead_unit": "EDU", "co_units": ["HOU"], "note": "属教育厅职责", "occurred_on": DAY}
+    assert api.post(f"/v1/cases/{case_id}/ruling-recommendation", advice, "office").is_success
+    assert waiting.format(1) in leader.get("/").text
+    tab = leader.get("/supervision?tab=ruling").text
+    assert "待裁定：共 <strong>1</strong> 件" in tab and ">RUL-4</a>" in tab
+    said = re.sub(r"<[^>]+>", "", tab)
+    assert f"待裁定：办公室建议主办 EDU厅，会办 HOU厅，{DAY}" in said
+    [item] = api.get("/v1/ledger", "leader", awaiting="ruling").json()["items"]
+    assert item["ruling_recommended"] == [
+        {"lead_unit": "EDU", "co_units": ["HOU"], "recommended_on": DAY, "restart_deadlines": False}
+    ]
+    ruling = {"leader": "钱厅长", "lead_unit": "EDU", "note": "裁定", "occurred_on": "2025-02-09"}
+    assert api.post(f"/v1/cases/{case_id}/ruling", ruling, "leader").status_code == 201
+    assert waiting.format(0) in leader.get("/").text
+    assert api.get("/v1/ledger", "leader", awaiting="ruling").json()["items"] == []

@@ -221,6 +221,9 @@ def supervision_page(request: Request, svc: Svc, who: Supervisor) -> HTMLRespons
         "next_cursor": next_cursor,
         "total": total,
         "ledger_href": None if on_ledger is None else "/ledger?" + ledger_query(on_ledger),
+        # The list on screen as a spreadsheet (the 台账's export, its filter and order): a
+        # review's supervisor had only 导出 B类滚动台账 on every tab, 逾期 included.
+        "export_href": None if on_ledger is None else export_href(on_ledger, None),
         "names": unit_names_of(svc, rows, []),
         "means": list(LABELS["means"]),  # in the case page's order (its 催办 form)
         "as_of": as_of,

@@ -4,12 +4,16 @@ reminder form that could only be refused (R-S3)."""
 
 from __future__ import annotations
 
+import html
+import io
 import re
 from collections.abc import Iterator
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.api.conftest import Api
+from tests.api.test_exports import rows
 from tests.api.test_pages import csrf_of, logged_in
 from tests.paperwork_support import demo_server
 
@@ -132,10 +136,20 @@ def test_a_tab_says_how_many_it_lists_and_opens_them_on_the_ledger_R_S3(
     """A review read 本页 17 件 and no more: not how many the tab holds past its first page,
     and no way to filter or sort them (the 台账 does both, and exports)."""
     items = demo_api.get("/v1/ledger", "office", limit=1000, **filters).json()["items"]
-    page = logged_in(demo_api, f"du_ban_{tab}", role="supervisor").get(f"/supervision?tab={tab}")
+    client = logged_in(demo_api, f"du_ban_{tab}", role="supervisor")
+    page = client.get(f"/supervision?tab={tab}")
     count = re.search(r'<p class="count" id="tab-count">(.*?)</p>', page.text, re.S)
     assert count is not None
     assert f"共 <strong>{len(items)}</strong> 件" in count[1]
     shown = len(re.findall(r"<tr>\s*<td class=\"nowrap\">", page.text))
     assert (f"本页 {shown} 件" in count[1]) == (shown < len(items))
     assert f'href="{ledger}"' in count[1]
+    # The list on screen as a spreadsheet, from the tab itself (a review found only 导出 B类
+    # 滚动台账 on every tab): the 台账's export with the tab's filter, the same cases.
+    export = re.search(r'<a class="button no-print" id="tab-export" href="([^"]+)"', count[1])
+    assert export is not None
+    sheet = client.get(html.unescape(export[1]))
+    assert sheet.status_code == 200
+    found = load_workbook(io.BytesIO(sheet.content))
+    exported = {r[0] for name in found.sheetnames if name != "说明" for r in rows(found[name])}
+    assert exported == {i["number"] for i in items}

@@ -36,7 +36,7 @@ def test_a_case_back_under_supervision_is_listed_and_chased_R_Rv1_R_S3(api: Api)
     # On paper: no forms, no empty 催办 column, no export buttons.
     assert '<td class="no-print remind">' in row
     assert '<th scope="col" class="no-print">催办</th>' in page
-    assert page.count('class="button no-print"') == 3  # the 台账 link and two exports
+    assert page.count('class="button no-print"') == 3  # the 台账 link, the tab's export, 更多导出
     assert 'id="form-reminder"' in client.get(f"/cases/{case_id}").text
 
 

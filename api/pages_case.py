@@ -73,6 +73,7 @@ from domain.commands import CaseCommand
 from domain.corrections import CORRECTABLE
 from domain.errors import DomainError, NotFound, RuleViolation
 from domain.rules.approval import approval_refusal
+from domain.rules.assignment import round_refusal
 from domain.rules.disclosure import refused_by_proposer
 from domain.rules.feedback import is_further_reply
 from infra.clock import china_date, today, utc_now
@@ -409,8 +410,12 @@ def approval_obstacles(
 ) -> list[tuple[str, str]]:
     """What approving would be refused for now (R-C1, R-F2: the domain's ``approval_refusal``),
     rule and words: for the reply a handler's unit is about to submit, or for each reply
-    awaiting the leader's decision, by its unit's name. The leader could only return it."""
+    awaiting the leader's decision, by its unit's name. The leader could only return it. On
+    the office's 改办决定, why granting is refused once both rounds are used (R-A2)."""
     case, state = hand.case, hand.state
+    if form.name == "reassignment-decision":
+        refused = round_refusal(state)
+        return [] if refused is None else [(refused.rule or "", refused.zh)]
     if form.name == "reply":
         unit = who.unit or ""
         try:

@@ -105,6 +105,8 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         frozenset({"office"}),
         sa.ReassignmentDecision,
         (
+            # R-A2: with both rounds used only a refusal is taken; said before it is chosen.
+            Field("obstacles", "同意前须知", "shown_obstacles", required=False),
             Field("request_id", "改办申请", "request"),
             Field("approved", "决定", "bool", (PICK, ("true", "同意改办"), ("false", "不同意"))),
             # R-A1: a grant names the units anew; a refusal names none.

@@ -182,12 +182,21 @@ def check_reassigned(case: CaseState, request: ReassignmentRequest, shape: Shape
 
 def check_round_available(case: CaseState) -> None:
     """R-A2: initial assignment + one reassignment; a third round needs the leader's ruling."""
-    if case.assignment_rounds >= 2:
-        raise RuleViolation(
-            "R-A2",
-            "批分原则上不超过两次，再次改办须报分管厅领导裁定",
-            "two assignment rounds are used; a further reassignment needs a leader's ruling",
-        )
+    refused = round_refusal(case)
+    if refused is not None:
+        raise refused
+
+
+def round_refusal(case: CaseState) -> RuleViolation | None:
+    """Why the office may not reassign the case itself now (R-A2); None while it may. Asked by
+    the command and by the case page, which says it on the 改办决定 form."""
+    if case.assignment_rounds < 2:
+        return None
+    return RuleViolation(
+        "R-A2",
+        "批分原则上不超过两次，再次改办须报分管厅领导裁定",
+        "two assignment rounds are used; a further reassignment needs a leader's ruling",
+    )
 
 
 def ruling_refusal(assignment_rounds: int, ruled: bool) -> RuleViolation | None:

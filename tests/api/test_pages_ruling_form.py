@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from tests.api.conftest import Api, register_and_assign
 from tests.api.test_case_page_more import form_of, send
 from tests.api.test_pages import logged_in
+from tests.api.test_pages_approval_obstacles import warning
 
 RULING_FORM = '<details class="form" id="form-ruling">'
 DAY = "2025-02-08"
@@ -210,3 +211,20 @@ def test_a_recommendation_waits_on_the_leaders_in_their_own_list_R_A2(api: Api) 
     assert api.post(f"/v1/cases/{case_id}/ruling", ruling, "leader").status_code == 201
     assert waiting.format(0) in leader.get("/").text
     assert api.get("/v1/ledger", "leader", awaiting="ruling").json()["items"] == []
+
+
+def test_the_office_is_told_before_deciding_that_a_third_round_is_the_leaders_R_A2(
+    api: Api,
+) -> None:
+    """A review's office was offered 改办决定 on a third request, where only 不同意 is taken: it
+    learned so from the refusal. The form now says it above its fields, and where to go."""
+    case_id = register_and_assign(api, "RUL-5", lead="HOU")
+    request_reassignment(api, case_id, "HOU", "2025-02-05")
+    office = logged_in(api, "ban_gong_5", role="office")
+    assert warning(office.get(f"/cases/{case_id}").text, "reassignment-decision") == ""
+    first = api.case(case_id)["reassignment_requests"][0]["request_id"]
+    reassigned(api, case_id, first, "FIN")  # the second round
+    request_reassignment(api, case_id, "FIN", "2025-02-07")
+    said = warning(office.get(f"/cases/{case_id}").text, "reassignment-decision")
+    assert said.startswith("R-A2 批分原则上不超过两次，再次改办须报分管厅领导裁定"), said
+    assert said.endswith("现在只能决定“不同意”；如需改办，请用“建议领导裁定”。")

@@ -14,7 +14,7 @@ from domain.deadlines.case_deadlines import case_deadlines
 from domain.documents import reply_documents
 from domain.errors import DomainError, NotFound
 from domain.records import Disclosure, Document, Reply
-from domain.rules.feedback import check_feedback_allowed
+from domain.rules.feedback import check_feedback_allowed, since_latest_reply
 from infra.application import BanliApplication
 from infra.proposer_links import LinkHolder
 from infra.unit_names import unit_name
@@ -136,9 +136,15 @@ def proposer_case(
             "deadlines": deadlines,
             "replies": replies,
             "feedback": [
-                {"verdict": f.verdict, "comments": f.comments, "occurred_on": f.occurred_on}
+                {
+                    "verdict": f.verdict,
+                    "comments": f.comments,
+                    "occurred_on": f.occurred_on,
+                    "on_further_reply": f.on_further_reply,
+                }
                 for f in own
             ],
+            "answered_latest_reply": bool(since_latest_reply(case, own)),
             "feedback_open": feedback_open(case, today),
             "disclosure_preference": (
                 {

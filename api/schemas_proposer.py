@@ -169,6 +169,7 @@ class ProposerVerdict(Public):
     verdict: Verdict
     comments: str
     occurred_on: date
+    on_further_reply: bool = False  # R-F2: on a further reply (an addition to API.md)
 
 
 class ProposerConsent(Public):
@@ -192,6 +193,9 @@ class ProposerCase(Public):
     replies: list[ProposerReply]
     feedback: list[ProposerVerdict]  # this proposer's own verdicts
     feedback_open: bool  # whether a verdict can be given now (R-F1, R-F2)
+    # Whether this proposer's verdicts include one on the latest reply (an addition): after a
+    # further reply, the earlier ones were on the reply before.
+    answered_latest_reply: bool = False
     disclosure_preference: ProposerConsent | None  # this proposer's own latest word
 
 

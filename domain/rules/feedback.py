@@ -9,6 +9,7 @@ handling unit never records its own satisfaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from domain.errors import RuleViolation
@@ -65,9 +66,7 @@ def check_not_over_the_proposer(case: CaseState) -> None:
     in none over it (the latest verdict is what satisfaction counts: the office's 满意 would
     stand for the deputy's 基本满意). A reply issued since opens a new round; the proposer may
     change their mind through their own link."""
-    own = [f for f in case.feedback if f.source == "proposer"]
-    issued = [r.issued_version or 0 for r in case.replies.values() if r.issued]
-    if own and own[-1].version > max(issued, default=0):
+    if since_latest_reply(case, [f for f in case.feedback if f.source == "proposer"]):
         raise RuleViolation(
             "R-F4",
             "代表委员已通过专属链接对本次答复反馈意见，办公室不能另行代录；"
@@ -75,6 +74,13 @@ def check_not_over_the_proposer(case: CaseState) -> None:
             "the proposer gave their own verdict on the latest reply: the office keys in none "
             "over it",
         )
+
+
+def since_latest_reply(case: CaseState, verdicts: Sequence[Feedback]) -> list[Feedback]:
+    """Of ``verdicts``, those recorded after the latest reply was issued: the verdicts on it
+    (a merged partner's one reply is its primary's, recorded on no event of its own)."""
+    issued = max((r.issued_version or 0 for r in case.replies.values() if r.issued), default=0)
+    return [f for f in verdicts if f.version > issued]
 
 
 def is_further_reply(case: CaseState, unit: str) -> bool:

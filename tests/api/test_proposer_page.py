@@ -415,3 +415,27 @@ def test_a_date_before_the_reply_or_no_choice_is_said_where_the_proposer_looks_R
     asked = re.search(r"<legend>您对答复是否满意？</legend>(.*?)</fieldset>", missing.text, re.S)
     assert missing.status_code == 422 and asked and "请选择满意程度" in asked.group(1)
     assert missing.text.count('role="alert"') == 1
+
+
+def test_after_a_further_reply_the_page_asks_for_a_verdict_on_it_R_F2(api: Api) -> None:
+    """A review's deputy, after the further reply, read 您已反馈过意见。如再次提交，将另记为一次新的
+    反馈 about their 不满意 with the first reply, and their verdicts did not say which reply each
+    was on."""
+    case_id, _ = issued(api, "P-43")
+    token = link(api, case_id)["link_token"]
+    said = {"verdict": "dissatisfied", "comments": "没有回应具体问题", "occurred_on": "2025-04-20"}
+    ok(as_link(api, token, f"/v1/proposer/cases/{case_id}/feedback", said))
+    browser = opened(api, token)
+    note = re.search(rf'id="feedback-again-{case_id}">([^<]*)<', browser.get("/proposer").text)
+    assert note is None  # re-handling: no form until the further reply
+    further_reply_issued(api, case_id)
+    page = browser.get("/proposer").text
+    note = re.search(rf'id="feedback-again-{case_id}">([^<]*)<', page)
+    assert note and note.group(1) == "承办单位已再次答复，请对再次答复反馈意见。"
+    again = {**said, "verdict": "satisfied", "comments": "", "occurred_on": "2025-04-29"}
+    ok(as_link(api, token, f"/v1/proposer/cases/{case_id}/feedback", again))
+    page = browser.get("/proposer").text
+    verdicts = re.findall(r'<p class="said">([^：]*)：<strong>([^<]*)</strong>', page)
+    assert verdicts == [("2025-04-20", "不满意"), ("2025-04-29（对再次答复）", "满意")]
+    note = re.search(rf'id="feedback-again-{case_id}">([^<]*)<', page)
+    assert note and note.group(1).startswith("您已对本次答复反馈过意见")

@@ -342,6 +342,9 @@ def test_a_provisional_date_is_marked_on_the_proposers_page_R_D7(api: Api) -> No
     browser = opened(api, link(api, case_id, "张三")["link_token"])
     page = browser.get("/proposer").text
     assert f'{reply["due_on"]} <span class="provisional"' in page and "⚠ 暂定" in page
+    # What it means, said under the dates: a phone shows no hover (a review's deputy).
+    said = re.search(rf'<p class="muted" id="provisional-{case_id}">([^<]*)</p>', page)
+    assert said and said.group(1) == "⚠ 暂定：该年度节假日安排尚未公布，日期可能顺延。"
 
 
 def test_a_merged_partners_proposer_reads_the_merge_reply_and_its_letter_R_M1_R_F4(

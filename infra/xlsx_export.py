@@ -130,12 +130,22 @@ def _plain(sheet: Sheet, value: Any) -> Any:
 _ESCAPE_LIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 
 
+# What a cell holds at most (Excel's limit; openpyxl cuts longer text there without a word),
+# and what a cut cell ends with, so that no reader takes it for whole.
+CELL_LIMIT = 32_767
+CUT_MARK = "……（超出 Excel 单元格长度上限，以下略去）"
+
+
 def cell_text(value: str) -> str:
     """``value`` as a cell holds it to be read as written: ``legible`` (a file is XML, and a
     character it cannot hold failed the whole download), and text that spells an escape,
     _xHHHH_, with its underscore escaped (_x005F_): openpyxl writes it as it is, and a
-    spreadsheet read _x202E_ as a direction mark and _xFFFF_ as a character the API refuses."""
-    return _ESCAPE_LIKE.sub(r"_x005F_\1", legible(value))
+    spreadsheet read _x202E_ as a direction mark and _xFFFF_ as a character the API refuses.
+    Past ``CELL_LIMIT`` it is cut, and says so (``CUT_MARK``)."""
+    text = _ESCAPE_LIKE.sub(r"_x005F_\1", legible(value))
+    if len(text) > CELL_LIMIT:
+        return text[: CELL_LIMIT - len(CUT_MARK)] + CUT_MARK
+    return text
 
 
 # Characters of Chinese text the 说明 sheet's second column (72 wide) shows on one line.

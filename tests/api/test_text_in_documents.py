@@ -13,9 +13,10 @@ from typing import Any
 import docx
 import pytest
 from lxml import etree
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from domain import checks
+from infra.xlsx_export import CELL_LIMIT, CUT_MARK, cell_text
 from tests.api.conftest import Api, assert_problem, case_body, contact_body
 from tests.api.proposer_support import issued, ok, published
 from tests.api.test_input_limits import reads_still_answer
@@ -108,3 +109,17 @@ def test_text_that_spells_an_escape_reads_as_typed_in_a_spreadsheet(backend_api:
     assert answer.status_code == 200
     shown = [spreadsheet_reading(c) for c in cells(answer.content) if isinstance(c, str)]
     assert title in shown
+
+
+def test_text_past_a_cell_s_limit_is_cut_with_a_mark() -> None:
+    """A spreadsheet cell holds 32,767 characters, and openpyxl cut longer text there without
+    a word (a probe's 200 visitors of 200 characters each): the reader took it for whole."""
+    long = "走访人员" * 10_000
+    written = cell_text(long)
+    assert len(written) == CELL_LIMIT and written.endswith(CUT_MARK)
+    assert written.startswith("走访人员走访人员") and cell_text("走访人员") == "走访人员"
+    book = Workbook()
+    book.create_sheet("访问").append([written])
+    saved = io.BytesIO()
+    book.save(saved)
+    assert load_workbook(saved)["访问"]["A1"].value == written  # openpyxl cuts nothing more

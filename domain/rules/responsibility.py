@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from domain.checks import check_name, check_phone
+from domain.checks import check_name, check_phone, phone_digits
 from domain.errors import RuleViolation
 from domain.rules.assignment import check_unit_on_case
 from domain.rules.state import CaseState
@@ -55,10 +55,11 @@ def check_responsibility(
             f"the unit recorded its people on {held.occurred_on}; an earlier-dated record "
             "cannot replace them",
         )
-    if (held.unit_leader, held.handler, held.phone) == (
+    # The same number typed otherwise (0311 87801234, 0311-87801234) is the same phone.
+    if (held.unit_leader, held.handler, phone_digits(held.phone)) == (
         people.unit_leader,
         people.handler,
-        people.phone,
+        phone_digits(people.phone),
     ):
         raise RuleViolation(
             "R-A1",

@@ -147,6 +147,17 @@ def test_a_handler_records_its_people_from_the_case_page_R_A1(api: Api) -> None:
     )
     assert again.status_code == 409
     assert "R-A1" in again.text and "无需重复登记" in again.text
+    # So is the same number typed with a space, or full-width: the same phone (a probe made
+    # two records of 0311 87801234 and 0311-87801234).
+    for typed in ("0311 87801234", "０３１１－８７８０１２３４"):
+        same = {**fields, "phone": typed, "occurred_on": "2025-02-06"}
+        again = send(
+            client,
+            case_id,
+            "responsibility",
+            {**form_of(client, case_id, "responsibility"), **same},
+        )
+        assert again.status_code == 409 and "无需重复登记" in again.text, typed
     assert api.case(case_id)["version"] == version
 
 

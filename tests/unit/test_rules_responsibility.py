@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from domain import commands as c
-from domain.checks import dialled
+from domain.checks import dialled, phone_digits
 from domain.errors import InvalidInput
 from infra.application import BanliApplication
 from tests.support import Flow, handler, refused
@@ -160,3 +160,10 @@ def test_a_phone_number_dials_its_digits_up_to_the_extension_R_A1(
     number: str, dials: str | None
 ) -> None:
     assert dialled(number) == dials
+
+
+def test_R_A1_the_same_phone_typed_otherwise_is_the_same_and_an_extension_tells_apart() -> None:
+    same = ("0311 87801234", "0311-87801234", "(0311)87801234")
+    assert len({tuple(phone_digits(p)) for p in same}) == 1
+    assert phone_digits("0311-87801234转8012") != phone_digits("0311-87801234转8013")
+    assert phone_digits("0311-87801234、13800000000") == ["031187801234", "13800000000"]

@@ -27,6 +27,7 @@ from api.commands import check_units_exist, command_context, context, execute
 from api.fields import whole_number
 from api.pages_came_from import came_from, came_from_list, safe_next
 from api.pages_case_related import (
+    MergedCases,
     disclosure_refused,
     merged_titles,
     notice_lines,
@@ -354,7 +355,11 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
     }
     hand = AtHand(case, events, state) if state is not None else None
     forms = [f for f in FORMS if applies(f, hand, who)] if hand else []
-    refused = hand is not None and bool(forms) and disclosure_refused(svc, case, hand.state)
+    merged = MergedCases(svc, case)
+    refused, withdrawn = False, {}
+    if hand is not None:
+        refused = bool(forms) and disclosure_refused(case, hand.state, merged)
+        withdrawn = withdrawn_from_register(case, hand.state, merged)
     return {
         "case": case,
         "events": events,
@@ -366,9 +371,9 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         # R-P2: the proposer refused publishing a reply not yet published nor withheld.
         "disclosure_refused": refused,
         # R-P2: published replies whose proposers refused publication afterwards.
-        "withdrawn": withdrawn_from_register(svc, case, hand.state) if hand else {},
+        "withdrawn": withdrawn,
         "repeat_titles": repeat_titles(svc, who, case),
-        "merged_titles": merged_titles(svc, who, case),
+        "merged_titles": merged_titles(who, merged),
         # Deliveries are facts of now, not of the log: a past moment's page shows none.
         "notices": [] if at else notice_lines(svc, who, case_id),
         "event_lines": event_lines,

@@ -6,6 +6,7 @@ Neither is a new read: the titles come from the earlier cases themselves, the no
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from api import queries
@@ -28,15 +29,34 @@ def repeat_titles(svc: Svc, who: Principal, case: CasePublic) -> dict[str, str]:
     return _readable_titles(svc, who, [repeat.case_id for repeat in case.possible_repeats])
 
 
-def merged_titles(svc: Svc, who: Principal, case: CasePublic) -> dict[str, str]:
+@dataclass
+class MergedCases:
+    """The other cases merged with this one (R-M1), each loaded once for the whole page: its
+    titles and what it says of disclosure both ask for them (a replay each)."""
+
+    svc: Svc
+    case: CasePublic
+
+    @functools.cached_property
+    def others(self) -> list[Case]:
+        merge = self.case.merge
+        ids = [i for i in merge.case_ids if i != self.case.case_id] if merge else []
+        return [self.svc.app.get_case(i) for i in ids]
+
+    def partners(self) -> list[Case]:
+        """The others when this case is the merge's primary, whose reply answers them all."""
+        merge = self.case.merge
+        return self.others if merge and merge.primary_case_id == self.case.case_id else []
+
+
+def merged_titles(who: Principal, merged: MergedCases) -> dict[str, str]:
     """The titles of the other merged cases the reader may open, by case id (R-M1): a handler
     of a partner sees the primary's number, not a link that would 404 (its reply is named on
     the partner's own page)."""
-    others = [i for i in case.merge.case_ids if i != case.case_id] if case.merge else []
-    return _readable_titles(svc, who, others)
+    return {str(c.id): c.title for c in merged.others if _readable(who, c)}
 
 
-def disclosure_refused(svc: Svc, case: CasePublic, found: Case) -> bool:
+def disclosure_refused(case: CasePublic, found: Case, merged: MergedCases) -> bool:
     """R-P2: a reply issued, neither published nor withheld yet, whose proposers refused its
     publication; a merge's reply (R-M1) is refused by any merged case's proposers."""
     decided = decided_disclosures(case)
@@ -47,14 +67,12 @@ def disclosure_refused(svc: Svc, case: CasePublic, found: Case) -> bool:
         return False
     if refused_by_proposer(found):
         return True
-    merge = found.merge
-    if merge is None or merge.primary_case_id != case.case_id:
-        return False
-    partners = [svc.app.get_case(i) for i in merge.case_ids if i != case.case_id]
-    return any(refusing_partners(found.replies[r], partners) for r in undecided)
+    return any(refusing_partners(found.replies[r], merged.partners()) for r in undecided)
 
 
-def withdrawn_from_register(svc: Svc, case: CasePublic, found: Case) -> dict[str, list[str]]:
+def withdrawn_from_register(
+    case: CasePublic, found: Case, merged: MergedCases
+) -> dict[str, list[str]]:
     """R-P2 after the fact: the published replies whose proposers have since refused their
     publication, each with the merged cases whose proposers refused (R-M1; none: the case's
     own). The public register no longer lists them (``public_register`` reads the same
@@ -69,11 +87,7 @@ def withdrawn_from_register(svc: Svc, case: CasePublic, found: Case) -> dict[str
         return {}
     if refused_by_proposer(found):
         return {r: [] for r in published}
-    merge = found.merge
-    if merge is None or merge.primary_case_id != case.case_id:
-        return {}
-    partners = [svc.app.get_case(i) for i in merge.case_ids if i != case.case_id]
-    refusing = {r: refusing_partners(found.replies[r], partners) for r in published}
+    refusing = {r: refusing_partners(found.replies[r], merged.partners()) for r in published}
     return {r: numbers for r, numbers in refusing.items() if numbers}
 
 
@@ -82,11 +96,19 @@ def _readable_titles(svc: Svc, who: Principal, case_ids: list[str]) -> dict[str,
     for case_id in case_ids:
         try:
             found = svc.app.get_case(case_id)
-            check_handler_case(who, found)
-        except (NotFound, ApiProblem):
+        except NotFound:
             continue
-        titles[case_id] = found.title
+        if _readable(who, found):
+            titles[case_id] = found.title
     return titles
+
+
+def _readable(who: Principal, case: Case) -> bool:
+    try:
+        check_handler_case(who, case)
+    except (NotFound, ApiProblem):  # out of a handler's scope: answered as not found
+        return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -336,6 +336,40 @@ def test_a_merged_partners_refusal_after_publishing_takes_the_merge_reply_off_th
     assert api.client.get("/v1/public/replies", params={"q": "PL-80"}).json()["items"]
 
 
+def test_a_merge_primary_s_page_loads_each_partner_once_R_P2_R_M1(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one reply published and a further one issued, what the page says of disclosure
+    asked about both and replayed every partner twice: a merge's page pays per partner."""
+    primary, partner = (registered(api, n) for n in ("PL-84", "PL-85"))
+    ok(
+        api.post(
+            "/v1/merges", {"case_ids": [primary, partner], "occurred_on": "2025-03-01"}, "office"
+        )
+    )
+    reply_issued(api, primary, "FIN", "A")
+    published(api, primary, api.case(primary)["replies"][0]["reply_id"], "https://x.cn/84")
+    unsatisfied = {**FEEDBACK, "verdict": "dissatisfied", "comments": "未回应"}
+    ok(api.post(f"/v1/cases/{primary}/feedback", unsatisfied, "office"))
+    further_reply_issued(api, primary)
+    token = link(api, partner, api.case(partner)["proposers"][0]["name"])["link_token"]
+    refusal = {**CONSENT, "consent_reply": False, "occurred_on": "2025-04-29"}
+    ok(as_link(api, token, f"/v1/proposer/cases/{partner}/disclosure-preference", refusal))
+    browser = logged_in(api, "clerk_m1")
+    app = api.services.app
+    loads: list[str] = []
+    real = app.get_case
+
+    def counted(case_id: str, *args: object, **kwargs: object) -> object:
+        loads.append(case_id)
+        return real(case_id, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app, "get_case", counted)
+    page = browser.get(f"/cases/{primary}").text
+    assert 'id="disclosure-withdrawn"' in page
+    assert loads.count(partner) == 1, loads
+
+
 def test_the_office_cannot_key_in_another_verdict_over_the_proposer_s_own_R_F4(
     backend_api: Api,
 ) -> None:

@@ -145,11 +145,13 @@ def test_verify_over_http_reports_the_anchors_R_X2(
         d.move_recorded_at(4, "2099-01-01T00:00:00+00:00")
         rebuild(d.app, d.store, registry.NAMES)  # a thorough insider
         found = client.get("/v1/audit/verify", headers=verify).json()
+        # It failed once in CI reading 4 (not reproduced in 20 runs under load): the findings
+        # in the message say which check saw what, should it fail again.
         assert (found["ok"], found["first_bad_position"], found["anchors_checked"]) == (
             False,
             6,
             1,
-        )
+        ), found["findings"]
         assert found["anchored_position"] == 6 and "anchor of position 6" in found["reason"]
     finally:
         services.close()

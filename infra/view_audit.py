@@ -157,9 +157,23 @@ def _compare_at(
                     findings += found
                     if len(findings) >= MAX_FINDINGS:
                         break
+        except Exception as exc:
+            # The views were recomputed but could not be compared: not "not checked" (which
+            # the answer reads as views still moving), and never a pass. The stored rows are
+            # what failed to compare, so the auditor is told to look.
+            log.exception("the case views could not be compared at %s", at)
+            findings.append(Finding(at, _not_compared(exc)))
         finally:
             recomputed.datastore.close()
     return checked, findings
+
+
+def _not_compared(exc: Exception) -> str:
+    return said(
+        f"读模型（台账等）与事件核对时出错，未能核对完毕：{type(exc).__name__}；"
+        "库中读模型的记录可能已被改动，请查看服务日志",
+        f"the case views could not be compared with their events: {exc!r}",
+    )
 
 
 @dataclass(frozen=True)
@@ -269,8 +283,11 @@ def _differs(
 
 
 def _short(value: Any) -> str:
+    """The value as a finding quotes it: braces doubled, as the finding's ``{case}`` is filled
+    by ``str.format`` (a forged ``{`` raised there, and verify then compared no view at all)."""
     text = "空" if value is None else str(value)
-    return text if len(text) <= 40 else text[:39] + "…"
+    text = text if len(text) <= 40 else text[:39] + "…"
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _columns_apart(

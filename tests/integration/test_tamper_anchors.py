@@ -331,6 +331,8 @@ def _ledger_stage(d: Deployment, case_position: int) -> tuple[str, str]:
     [
         ("UPDATE {cases} SET stage = 'closed' WHERE case_id = ?", "(stage)"),
         ("UPDATE {cases} SET key = 1 WHERE case_id = ?", "(key)"),
+        # Braces in a forged value once broke the finding's wording, and verify said 完整.
+        ("UPDATE {cases} SET title = '{{case}} {{伪造' WHERE case_id = ?", "(title)"),
         ("DELETE FROM {units} WHERE case_id = ?", "are 0 where its events give 1"),
     ],
 )
@@ -351,10 +353,32 @@ def test_an_edited_case_view_is_found_though_no_event_changed_R_X2(
     if "stage" in edit:  # what the row holds against what the events give, in Chinese too
         said = "stage 库中为 closed，按事件应为 handling"
         assert found.reason is not None and said in found.reason
+    if "title" in edit:  # quoted as it is, braces and all
+        assert found.reason is not None and "title 库中为 {case} {伪造，" in found.reason
     # At the case's last event (its assignment), where an auditor opens it: not at the head.
     assert (found.ok, found.first_bad_position) == (False, 4)
     assert found.reason is not None and changed in found.reason
     assert f"case T-1 ({case_id})" in found.reason  # by number, as the office knows it
+
+
+def test_case_views_that_cannot_be_compared_are_a_finding_not_a_pass_R_X2(
+    deployment: Deployment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The comparison once failed on a forged value (its braces broke the wording) and
+    verify answered 完整 with the views "not checked", as if they were still moving."""
+    d = deployment
+    case_id, _ = _ledger_stage(d, 3)
+    d.store.execute(
+        f"UPDATE {d.store.table(LEDGER_CASES)} SET key = 1 WHERE case_id = ?", (case_id,)
+    )
+
+    def failing(*args: object) -> object:
+        raise RuntimeError("the comparison itself failed")
+
+    monkeypatch.setattr(view_audit, "_rows", failing)
+    found = d.verify()
+    assert (found.ok, found.first_bad_position) == (False, 6)
+    assert found.reason is not None and "未能核对完毕：RuntimeError" in found.reason
 
 
 def test_a_row_for_no_case_in_a_case_view_is_found_R_X2(deployment: Deployment) -> None:

@@ -39,9 +39,9 @@ def snapshot(store: ViewReader, names: Collection[str] | None = None) -> dict[st
     return tables
 
 
-def refused(rule: str) -> pytest.RaisesExc[RuleViolation]:
-    """Expect a refusal that names ``rule``."""
-    return pytest.raises(RuleViolation, check=lambda e: e.rule == rule)
+def refused(rule: str, saying: str = "") -> pytest.RaisesExc[RuleViolation]:
+    """Expect a refusal that names ``rule`` (and says ``saying`` in Chinese, when given)."""
+    return pytest.raises(RuleViolation, check=lambda e: e.rule == rule and saying in e.zh)
 
 
 def handler(unit: str) -> Actor:

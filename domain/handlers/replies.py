@@ -35,6 +35,7 @@ def submit_reply(case: Case, cmd: c.SubmitReply, acting: Acting) -> str:
     unit = check_text(cmd.unit, "unit")
     further = submission.check_may_submit(case, unit)
     accountability.check_after_joining(case, unit, cmd.occurred_on)
+    submission.check_after_return(case, unit, cmd.occurred_on)
     feedback.check_after_verdict(case, cmd.occurred_on)
     option, reason = disclosure.disclosure_option(case, cmd.disclosure, cmd.withheld_reason)
     form = communication.check_consultation_form(cmd.consultation_form_ref)
@@ -60,7 +61,7 @@ def decide_reply(case: Case, cmd: c.DecideReply, acting: Acting) -> None:
     replies.check_awaiting_decision(reply)
     approved = check_bool(cmd.approved, "approved")
     if approved:
-        approval.check_approvable(case, reply)
+        approval.check_approvable(case, reply, cmd.occurred_on)
     case.reply_decided(
         reply_id=cmd.reply_id,
         approved=approved,
@@ -78,7 +79,7 @@ def issue_reply(case: Case, cmd: c.IssueReply, acting: Acting) -> None:
     accountability.check_not_before(cmd.occurred_on, reply.approved_on, "审签日期 approval date")
     override = check_optional_text(cmd.override_reason, "override_reason")
     replies.check_override_by_office(override, acting.actor["role"])
-    replies.check_co_opinions_arrived(case, reply, override)
+    replies.check_co_opinions_arrived(case, reply, override, cmd.occurred_on)
     case.reply_issued(
         reply_id=cmd.reply_id,
         document_number=replies.check_document_number(case, reply, cmd.document_number),

@@ -15,16 +15,19 @@ from domain.rules.feedback import check_face_to_face_since_verdict
 from domain.rules.state import CaseState
 
 
-def check_approvable(case: CaseState, reply: Reply) -> None:
-    check_contact_before_approval(case, reply)
-    check_face_to_face_since_verdict(case, reply)
+def check_approvable(case: CaseState, reply: Reply, approved_on: date) -> None:
+    """The contacts that count are those made by the day of the approval (the approval's
+    date is a fact of the world, R-X1: one of 4-3 does not stand on a contact of 4-4)."""
+    check_contact_before_approval(case, reply, approved_on)
+    check_face_to_face_since_verdict(case, reply, approved_on)
 
 
 def approval_refusal(case: CaseState, unit: str, further: bool) -> RuleViolation | None:
-    """What approving a reply of ``unit`` (a further one or not) would be refused for now."""
+    """What approving a reply of ``unit`` (a further one or not) would be refused for now,
+    whatever day the leader gives: every contact recorded so far counts."""
     stand_in = Reply("", unit, "A", "", None, "", "", further, date.min, 0)
     try:
-        check_approvable(case, stand_in)
+        check_approvable(case, stand_in, date.max)
     except RuleViolation as refused:
         return refused
     return None

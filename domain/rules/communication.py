@@ -79,13 +79,21 @@ def reached_contacts(case: CaseState, unit: str) -> list[tuple[date, bool, int]]
     return contacts + [(v.occurred_on, True, v.version) for v in case.visits if v.unit == unit]
 
 
-def check_contact_before_approval(case: CaseState, reply: Reply) -> None:
-    """R-C1 先协商、后答复: a contact by the replying unit reached the proposer."""
-    if not reached_contact_dates(case, reply.unit):
+def check_contact_before_approval(case: CaseState, reply: Reply, approved_on: date) -> None:
+    """R-C1 先协商、后答复: a contact by the replying unit reached the proposer, on or before
+    the day of the approval."""
+    reached = sorted(on for on, _ in reached_contact_dates(case, reply.unit))
+    if not reached:
         raise RuleViolation(
             "R-C1",
             "答复前未与代表委员沟通联系到，应退回重办",
             "no contact reached the proposer before the reply; return it instead",
+        )
+    if reached[0] > approved_on:
+        raise RuleViolation(
+            "R-C1",
+            f"审签日期 {approved_on} 早于首次联系到代表委员的日期 {reached[0]}：先协商、后答复",
+            f"approved on {approved_on}, before the proposer was first reached on {reached[0]}",
         )
 
 

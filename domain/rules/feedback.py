@@ -104,16 +104,17 @@ def check_after_verdict(case: CaseState, occurred_on: date) -> None:
         check_not_before(occurred_on, case.rehandling_opened_on, "不满意反馈日期 verdict date")
 
 
-def check_face_to_face_since_verdict(case: CaseState, reply: Reply) -> None:
+def check_face_to_face_since_verdict(case: CaseState, reply: Reply, approved_on: date) -> None:
     """R-F2: a further reply needs a face-to-face contact after the dissatisfied verdict: on a
     later day, or on its day recorded after it (a visit earlier that day, before the verdict,
-    answered nothing of it)."""
+    answered nothing of it); and by the day of the approval."""
     if not reply.further:
         return
     verdict = last_dissatisfied(case)
     reached = reached_contacts(case, reply.unit)
     if not any(
-        face and (verdict is None or after_verdict(on, v, verdict)) for on, face, v in reached
+        face and on <= approved_on and (verdict is None or after_verdict(on, v, verdict))
+        for on, face, v in reached
     ):
         raise RuleViolation(
             "R-F2",

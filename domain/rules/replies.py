@@ -151,10 +151,14 @@ def check_override_by_office(override_reason: str | None, role: str) -> None:
         )
 
 
-def check_co_opinions_arrived(case: CaseState, reply: Reply, override_reason: str | None) -> None:
-    """R-R2: the lead's reply waits for every co opinion unless the office records an override.
-    An override already recorded for the case's first reply stands for its further one: the
-    opinions it went without can no longer arrive in time (R-D8)."""
+def check_co_opinions_arrived(
+    case: CaseState, reply: Reply, override_reason: str | None, issued_on: date
+) -> None:
+    """R-R2: the lead's reply waits for every co opinion unless the office records an override,
+    by the days too: issued no earlier than the last opinion arrived (a back-dated issue read
+    按期办结 where the reply had been 已逾期). An override already recorded for the case's
+    first reply stands for its further one: the opinions it went without can no longer arrive
+    in time (R-D8)."""
     if reply.unit != case.lead_unit or override_reason is not None:
         return
     if any(r.unit == reply.unit and r.issued and r.override_reason for r in case.replies.values()):
@@ -166,6 +170,16 @@ def check_co_opinions_arrived(case: CaseState, reply: Reply, override_reason: st
             f"会办单位意见未到齐：{'、'.join(missing)}",
             f"co-handling opinions missing from {', '.join(missing)}; wait, or have the office "
             "record an override reason",
+        )
+    arrived = [case.co_opinions[u] for u in case.co_units]
+    last = max(arrived, key=lambda o: o.occurred_on, default=None)
+    if last is not None and issued_on < last.occurred_on:
+        raise RuleViolation(
+            "R-R2",
+            f"印发日期 {issued_on} 早于会办意见送达日期 {last.occurred_on}（{last.unit}）："
+            "答复须在会办意见到齐后印发",
+            f"issued on {issued_on}, before the co opinion of {last.unit} arrived on "
+            f"{last.occurred_on}",
         )
 
 

@@ -6,6 +6,9 @@ these take and to no other."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from domain.rules.accountability import check_not_before
 from domain.rules.feedback import is_further_reply
 from domain.rules.merge import check_answered_by_primary
 from domain.rules.replies import check_may_reply, check_no_reply_in_progress
@@ -18,3 +21,12 @@ def check_may_submit(case: CaseState, unit: str) -> bool:
     check_answered_by_primary(case)
     check_no_reply_in_progress(case, unit)
     return is_further_reply(case, unit)
+
+
+def check_after_return(case: CaseState, unit: str, submitted_on: date) -> None:
+    """R-X1: a reply resubmitted after 退回重办 is not dated before the return it answers."""
+    returned = [r.returned_on for r in case.replies.values() if r.unit == unit and r.returned_on]
+    if returned:
+        check_not_before(
+            submitted_on, max(returned), "退回日期 return date", "报送日期 submitted_on"
+        )

@@ -68,7 +68,8 @@ def test_returned_replies_wait_until_the_unit_submits_again_R_R2(api: Api) -> No
     decide(api, case_id, submitted(api, case_id), approved=False)
     assert steps_listed(api, "redo") == ["US-3"]
     assert [s["step"] for s in steps_of(api, "US-3")] == ["redo"]
-    again = api.post(f"/v1/cases/{case_id}/replies", reply_body(), "handler_fin")
+    resubmitted = {**reply_body(), "occurred_on": "2025-04-03"}  # after the return (R-X1)
+    again = api.post(f"/v1/cases/{case_id}/replies", resubmitted, "handler_fin")
     assert again.status_code == 201, again.text
     assert steps_listed(api, "redo") == [] and steps_of(api, "US-3") == []
 

@@ -28,6 +28,21 @@ def test_approval_needs_a_reached_contact_R_C1(app: BanliApplication) -> None:
     assert flow.case.replies[again].status == "approved"
 
 
+def test_an_approval_is_not_dated_before_the_proposer_was_reached_R_C1(
+    app: BanliApplication,
+) -> None:
+    """先协商、后答复 by the days: a leader's approval of 4-3 stood on a contact of 4-4."""
+    flow = Flow(app)
+    flow.assign()
+    flow.contact(reached=False, on=date(2025, 2, 10))
+    flow.contact(on=date(2025, 4, 4))
+    reply = flow.submit(on=date(2025, 4, 1))
+    with refused("R-C1", "2025-04-04"):
+        flow.approve(reply, on=date(2025, 4, 3))
+    flow.approve(reply, on=date(2025, 4, 4))
+    assert flow.case.replies[reply].status == "approved"
+
+
 def test_a_visit_counts_as_reaching_the_proposer_R_C1(app: BanliApplication) -> None:
     flow = Flow(app)
     flow.assign()

@@ -54,3 +54,22 @@ def test_a_follow_up_call_and_a_reassessment_come_after_the_reply_R_F3_R_Rv1_R_X
         "答复日期 2025-04-05",
     )
     flow.run(cmd.Reassess(**look, occurred_on=date(2025, 4, 5)), SUPERVISOR)
+
+
+def test_a_further_reply_is_not_approved_before_its_face_to_face_contact_R_F2(
+    app: BanliApplication,
+) -> None:
+    """The meeting after a 不满意 is what the further reply answers from (R-F2): an approval
+    dated before it stood on a meeting that had not happened yet."""
+    flow = Flow(app)
+    flow.assign()
+    flow.replied(on=date(2025, 4, 5))
+    flow.feedback("dissatisfied", on=date(2025, 5, 1))
+    reply = flow.submit(on=date(2025, 5, 2))
+    flow.visit(on=date(2025, 5, 10))
+    head = app.recorder.max_notification_id()
+    with pytest.raises(RuleViolation) as refused:
+        flow.approve(reply, on=date(2025, 5, 9))
+    assert refused.value.rule == "R-F2" and app.recorder.max_notification_id() == head
+    flow.approve(reply, on=date(2025, 5, 10))
+    assert flow.case.replies[reply].status == "approved"

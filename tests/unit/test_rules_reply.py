@@ -66,6 +66,42 @@ def test_lead_reply_waits_for_every_co_opinion_or_an_override_R_R2(
     assert (urgent.case.replies[reply].override_reason or "").startswith("代表要求")
 
 
+def test_a_reply_is_not_issued_before_its_last_co_opinion_arrived_R_R2(
+    app: BanliApplication,
+) -> None:
+    """A review back-dated the issue of a reply to before the co opinion it waited for: the
+    reply read 按期办结 where it had been 已逾期 6 天. Waiting is by the days, not only by
+    the order the clerks typed them in."""
+    flow = Flow(app)
+    flow.assign("FIN", ["HOU", "EDU"])
+    flow.contact()
+    flow.co_opinion("HOU", on=date(2025, 3, 1))
+    flow.co_opinion("EDU", on=date(2025, 4, 10))
+    reply = flow.submit()
+    flow.approve(reply)
+    version = flow.case.version
+    with refused("R-R2", "会办意见送达日期 2025-04-10"):
+        flow.issue(reply, on=date(2025, 4, 9))
+    assert flow.case.version == version
+    flow.issue(reply, on=date(2025, 4, 10))  # the same day: the opinion was at hand
+    assert flow.case.replies[reply].issued_on == date(2025, 4, 10)
+
+
+def test_a_returned_reply_is_not_resubmitted_before_it_was_returned_R_X1(
+    app: BanliApplication,
+) -> None:
+    """A resubmission dated 12-05 stood under a 退回 of 12-06 on the case page."""
+    flow = Flow(app)
+    flow.assign()
+    flow.contact()
+    first = flow.submit(on=date(2025, 4, 1))
+    flow.approve(first, on=date(2025, 4, 3), approved=False)
+    with refused("R-X1", "退回日期 2025-04-03"):
+        flow.submit(on=date(2025, 4, 2))
+    again = flow.submit(on=date(2025, 4, 3))
+    assert flow.case.replies[again].status == "submitted"
+
+
 def test_only_the_office_overrides_a_missing_co_opinion_and_once_for_the_case_R_R2(
     app: BanliApplication,
 ) -> None:

@@ -3,6 +3,7 @@ and corrections. Each checks the rules, then records events."""
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -16,7 +17,7 @@ from domain.corrections import CORRECTABLE, check_corrected_number, check_correc
 from domain.errors import NotFound, RuleViolation
 from domain.events.closing import already_holds, correctable_items
 from domain.handlers.handling import check_handling
-from domain.rules import accountability, feedback, merge, review
+from domain.rules import accountability, date_order, feedback, merge, review
 from domain.vocabulary import VERDICTS
 
 
@@ -80,13 +81,21 @@ def correct(case: Case, cmd: c.Correct, acting: Acting) -> None:
     accountability.check_changes_record(
         already_holds(case, original.event_type, cmd.version, changes)
     )
-    case.corrected(
-        corrects_version=cmd.version,
-        corrects_type=original.event_type,
-        reason=reason,
-        corrected=changes,
-        **acting.on(acting.today),
-    )
+
+    def amend(on: Case) -> None:
+        on.corrected(
+            corrects_version=cmd.version,
+            corrects_type=original.event_type,
+            reason=reason,
+            corrected=changes,
+            **acting.on(acting.today),
+        )
+
+    if "occurred_on" in changes:  # applied to a copy first: what the case would then hold
+        after = copy.deepcopy(case)
+        amend(after)
+        date_order.check_order_kept(case, after)
+    amend(case)
 
 
 def undo_merge(cases: Sequence[Case], reason: str, occurred_on: date, acting: Acting) -> str:

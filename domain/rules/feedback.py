@@ -17,7 +17,7 @@ from domain.records import Feedback, Reply, after_verdict
 from domain.rules.accountability import check_not_before
 from domain.rules.communication import reached_contacts
 from domain.rules.proposer_side import check_own_voice
-from domain.rules.replies import has_issued_reply, issue_dates
+from domain.rules.replies import has_issued_reply, issue_dates, units_yet_to_reply
 from domain.rules.state import CaseState
 
 
@@ -25,6 +25,16 @@ def check_feedback_allowed(case: CaseState, occurred_on: date) -> None:
     """R-F1 feedback answers an issued reply; during re-handling the further reply comes first."""
     if not has_issued_reply(case):
         raise RuleViolation("R-F1", "尚未答复，不能反馈", "feedback needs an issued reply")
+    waiting = units_yet_to_reply(case)
+    if waiting:
+        # R-R3: split units each reply, and a verdict closes the case: taken after one of them,
+        # it ended the others' reply deadlines as missed (R-D8) while they still had weeks.
+        raise RuleViolation(
+            "R-F1",
+            f"分办单位 {'、'.join(waiting)} 尚未答复：各单位答复后再反馈",
+            f"split unit(s) {', '.join(waiting)} have not replied yet: feedback follows "
+            "every unit's reply",
+        )
     if case.stage == "rehandling":
         raise RuleViolation(
             "R-F2",

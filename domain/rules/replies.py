@@ -29,9 +29,13 @@ def has_issued_reply(case: CaseState) -> bool:
     )
 
 
-def all_replying_units_issued(case: CaseState) -> bool:
+def units_yet_to_reply(case: CaseState) -> list[str]:
+    """The replying units (the lead, or each split unit: R-R3) with no issued reply, unless a
+    merge's reply answered the case (R-M1)."""
+    if case.merge is not None and case.merge.answered_by is not None:
+        return []
     issued = {r.unit for r in case.replies.values() if r.issued}
-    return all(u in issued for u in case.replying_units)
+    return [u for u in case.replying_units if u not in issued]
 
 
 def unit_answers(case: CaseState, unit: str) -> list[Reply | MergeAnswer]:

@@ -9,7 +9,7 @@ from domain.deadlines.case_deadlines import Deadline, case_deadlines
 from domain.records import Actor, Proposer
 from infra.application import BanliApplication
 from infra.command_context import CommandContext
-from tests.support import OFFICE, Flow
+from tests.support import OFFICE, Flow, refused
 
 
 def _by_kind(
@@ -184,12 +184,12 @@ def test_co_opinion_outstanding_at_an_overridden_reply_is_missed_and_frozen_R_D8
     assert (late.status, late.days_overdue) == ("missed", 10)
 
 
-def test_a_closed_case_ends_the_open_reply_of_a_split_unit_as_missed_R_D8(
+def test_a_split_units_reply_stays_owed_when_the_other_unit_has_replied_R_D8_R_R3(
     app: BanliApplication,
 ) -> None:
-    """Split units reply separately; the proposer is satisfied with FIN's reply and the case
-    closes before HOU replied (due 2025-05-06): HOU's reply is missed on the closing day, not
-    overdue for ever; FIN's reply stays met."""
+    """Split units reply separately. A verdict on FIN's reply alone used to close the case and
+    end HOU's reply (due 2025-05-06) as missed weeks before it was due; the verdict now waits
+    for HOU's reply (R-F1), which stays owed and is chased once overdue."""
     flow = Flow(app)
     flow.assign(
         None,
@@ -200,12 +200,13 @@ def test_a_closed_case_ends_the_open_reply_of_a_split_unit_as_missed_R_D8(
         on=date(2025, 2, 6),
     )
     flow.replied(on=date(2025, 4, 5), unit="FIN")
-    flow.feedback("satisfied", on=date(2025, 4, 20))
+    with refused("R-F1"):
+        flow.feedback("satisfied", on=date(2025, 4, 20))
+    assert _by_kind(app, flow, date(2025, 4, 20))[("reply", "HOU")].status == "pending"
     due = _by_kind(app, flow, date(2025, 9, 1))
     assert due[("reply", "FIN")].status == "met"
     hou = due[("reply", "HOU")]
-    assert (hou.status, hou.days_overdue, hou.missed_on) == ("missed", 0, date(2025, 4, 20))
-    assert _by_kind(app, flow, date(2025, 4, 19))[("reply", "HOU")].status == "pending"
+    assert (hou.status, hou.missed_on) == ("overdue", None)
 
 
 def test_a_further_replys_own_disclosure_is_not_missed_when_it_closes_the_case_R_D8(

@@ -38,6 +38,23 @@ def test_feedback_needs_an_issued_reply_R_F1(app: BanliApplication) -> None:
     assert (flow.case.stage, flow.case.feedback[0].verdict) == ("closed", "basically_satisfied")
 
 
+def test_a_split_case_takes_a_verdict_once_every_split_unit_replied_R_F1_R_R3(
+    app: BanliApplication,
+) -> None:
+    """A review recorded 满意 after HOU's reply alone: the case closed, and EDU's reply, due
+    weeks later, counted as missed for good (R-D8) and against EDU's 按时答复率."""
+    flow = Flow(app)
+    flow.run(cmd.Assign(case_id=flow.id, split_units=("FIN", "HOU"), assigned_on=date(2025, 2, 1)))
+    flow.replied(unit="FIN", on=date(2025, 4, 5))
+    version = flow.case.version
+    with refused("R-F1", "HOU"):
+        flow.feedback("satisfied", on=date(2025, 4, 20))
+    assert flow.case.version == version
+    flow.replied(unit="HOU", on=date(2025, 5, 10))
+    flow.feedback("satisfied", on=date(2025, 5, 20))
+    assert flow.case.stage == "closed"
+
+
 def test_a_dissatisfied_verdict_says_what_is_wanted_R_F1(app: BanliApplication) -> None:
     """R-F1: feedback comes "with comments". A 不满意 without any opened re-handling whose
     unit was told only to reply again by a date, not what to answer (R-F2)."""

@@ -44,7 +44,11 @@ class Deadline:
             "opened_on": self.opened_on.isoformat(),
             "due_on": self.due_on.isoformat(),
             "met_on": self.met_on.isoformat() if self.met_on else None,
-            "missed_on": self.missed_on.isoformat() if self.missed_on else None,
+            # The day it was missed, once it is: a deadline met before the case closed was
+            # never missed, though the closing is a lapse day for it (the ledger says the same).
+            "missed_on": self.missed_on.isoformat()
+            if self.missed_on and self.status == "missed"
+            else None,
             "status": self.status,
             "days_overdue": self.days_overdue,
             "calendar_provisional": self.calendar_provisional,

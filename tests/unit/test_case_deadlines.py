@@ -184,6 +184,25 @@ def test_co_opinion_outstanding_at_an_overridden_reply_is_missed_and_frozen_R_D8
     assert (late.status, late.days_overdue) == ("missed", 10)
 
 
+def test_a_deadline_met_before_the_case_closed_says_no_missed_day_R_D8(
+    app: BanliApplication,
+) -> None:
+    """The case document gave HOU's co opinion, met on 3-1, a ``missed_on`` of the closing
+    day: a deadline is met or missed, never both (what the ledger's rows already said)."""
+    flow = Flow(app)
+    flow.assign("FIN", ["HOU"], on=date(2025, 2, 1))
+    flow.co_opinion("HOU", on=date(2025, 3, 1))
+    flow.replied(on=date(2025, 4, 5))
+    flow.feedback("satisfied", on=date(2025, 4, 20))
+    deadlines = case_deadlines(flow.case, app.calendar(), date(2025, 12, 31))
+    opinion = next(d for d in deadlines if d.kind == "co_opinion").as_dict()
+    assert (opinion["status"], opinion["met_on"], opinion["missed_on"]) == (
+        "met",
+        "2025-03-01",
+        None,
+    )
+
+
 def test_a_split_units_reply_stays_owed_when_the_other_unit_has_replied_R_D8_R_R3(
     app: BanliApplication,
 ) -> None:

@@ -81,3 +81,15 @@ def test_a_request_left_undecided_when_the_case_closed_waits_on_nothing_R_E1(api
     assert api.get("/v1/ledger", "office", awaiting="extension").json()["items"] == []
     page = logged_in(api, "office_x").get(f"/cases/{case_id}").text
     assert "未决定，件已办结" in page
+
+
+def test_a_passed_deadline_is_offered_only_for_a_request_made_before_it_R_E1(api: Api) -> None:
+    """A review asked to extend a reply deadline offered as 已逾期 and was refused (延期须在
+    到期前申请): the choice says what it is still for, a request made on paper in time."""
+    case_id = register_and_assign(api, "EX-4", on="2025-02-10")
+    lead = logged_in(api, "fin_h4", role="handler", unit="FIN")
+    assert offered(lead, case_id) == ["reply"]
+    [option] = re.findall(
+        r'<option value="reply">([^<]*)</option>', lead.get(f"/cases/{case_id}").text
+    )
+    assert "已逾期" in option and "只可补记到期前已提出的申请" in option

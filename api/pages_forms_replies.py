@@ -51,6 +51,15 @@ WITHHELD_REASONS = tuple(
 # reply (``api/pages_case.py``, ``approval_obstacles``), not sent.
 APPROVAL_OBSTACLES = Field("obstacles", "批准前须补齐", "shown_obstacles", required=False)
 
+# R-P3: named on the review or when publishing, and needed only where a co unit advised
+# against disclosure (a review read 选填 and met the refusal at 公开).
+SECRECY_REVIEW = Field(
+    "secrecy_review_ref",
+    "保密审查编号",
+    required=False,
+    needed_when="会办单位意见不予公开时必填（审查或公开时填写）",
+)
+
 REPLY_FORMS: tuple[CaseForm, ...] = (
     CaseForm(
         "reply",
@@ -151,7 +160,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         (
             REPLY,
             Field("approved", "审查结论", "bool", PICK_PUBLISHING),
-            Field("secrecy_review_ref", "保密审查编号", required=False),
+            SECRECY_REVIEW,
             NOTE,
             DAY,
         ),
@@ -170,7 +179,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
             Field("published_on", "公开日期", "date"),
             Field("url", "网址"),
             Field("include_original", "同时公开建议原文", "check", required=False),
-            Field("secrecy_review_ref", "保密审查编号", required=False),
+            SECRECY_REVIEW,
         ),
         stages=ISSUED_ANY_STAGE,
         reply_statuses=frozenset({"issued"}),

@@ -148,7 +148,8 @@ def check_secrecy_review(case: CaseState, secrecy_review_ref: str | None) -> str
     if not isinstance(secrecy_review_ref, str) or not secrecy_review_ref.strip():
         raise RuleViolation(
             "R-P3",
-            f"会办单位 {objecting} 意见不予公开，公开前须经保密审查",
-            f"co units {objecting} advised against disclosure; a secrecy review is required",
+            f"会办单位 {'、'.join(objecting)} 意见不予公开，公开前须经保密审查（填写保密审查编号）",
+            f"co units {', '.join(objecting)} advised against disclosure; a secrecy review is "
+            "required",
         )
     return check_text(secrecy_review_ref, "secrecy_review_ref")

@@ -332,7 +332,8 @@ def test_co_unit_objection_needs_a_secrecy_review_before_publishing_R_P3(
         "include_original": False,
     }
     flow.review(reply)
-    with refused("R-P3"):
+    # The units by name, as a sentence: a review read 会办单位 ['财政厅'].
+    with refused("R-P3", "会办单位 HOU 意见不予公开"):
         flow.run(cmd.PublishReply(case_id=flow.id, **publish), OFFICE)
     flow.run(
         cmd.PublishReply(case_id=flow.id, **publish, secrecy_review_ref="保密审查〔2025〕7号"),

@@ -36,7 +36,7 @@ from api.pages_case_related import (
 )
 from api.pages_event_order import in_reading_order
 from api.pages_form_checks import Judge, later_refusals, typed_problems
-from api.pages_form_fields import CORRECTABLE_TEXT, PICK
+from api.pages_form_fields import CORRECTABLE_PARTS, CORRECTABLE_TEXT, PICK
 from api.pages_form_list import FORMS, FORMS_BY_NAME
 from api.pages_forms import (
     CORRECTABLE_VOCABULARIES,
@@ -598,7 +598,7 @@ def refusal_words(svc: Svc, form: CaseForm, error: DomainError) -> str:
     corrected event's field), a unit by its name, where the domain speaks in codes."""
     said = domain_words(error, form.labels())
     if form.name == "correction":
-        said = with_field_words(said, CORRECTABLE_TEXT)
+        said = with_field_words(said, {**CORRECTABLE_TEXT, **CORRECTABLE_PARTS})
         said = with_value_words(said, list(CORRECTABLE_VOCABULARIES.values()))
     return with_unit_names(said, queries.unit_names(svc, UNIT_CODE.findall(said)))
 

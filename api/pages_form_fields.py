@@ -29,4 +29,11 @@ CORRECTABLE_TEXT = {
     "document_number": "文号",
     "url": "网址（http:// 或 https://）",
 }
+# The corrected fields that are not plain text (a person, a list of people): the API takes
+# them, and a refusal of one names it by the word its own form uses.
+CORRECTABLE_PARTS = {
+    "contacted_by": "联系人",
+    "visitors": "走访人员",
+    "persons": "走访对象",
+}
 ROLES_RECORDING = frozenset({"office", "leader", "handler", "supervisor", "admin"})

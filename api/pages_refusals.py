@@ -82,8 +82,8 @@ def field_words(location: tuple[Any, ...], labels: Mapping[str, str]) -> str:
     for step in location:
         if isinstance(step, int):
             words += f"第 {step + 1} 项"
-        elif not words:
-            words = bare_label(labels.get(str(step), str(step)))
+        elif not words:  # a field by its label; a part of one (a person's name) by its word
+            words = bare_label(labels.get(str(step)) or PART_WORDS.get(str(step), str(step)))
         else:
             words += f"的{PART_WORDS.get(str(step), str(step))}"
     return words

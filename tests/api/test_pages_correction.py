@@ -174,3 +174,26 @@ def test_a_correction_with_no_field_chosen_says_so_and_a_date_left_empty_is_empt
     problems = re.findall(r'id="([^"]+)-problem" role="alert">([^<]*)<', posted.text)
     assert posted.status_code == 422 and problems == [("contact-occurred_on", "不能为空")], problems
     assert api.head() == head
+
+
+def test_a_person_the_correction_cannot_take_is_named_by_its_word_R_X2(api: Api) -> None:
+    """A review posted a 联系人 without a rank and read "contacted_by 应包含姓名和职务"."""
+    case_id = register_and_assign(api, "P-54")
+    contact = api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin")
+    assert contact.status_code == 201, contact.text
+    client = logged_in(api, "clerk_p4")
+    path = f"/cases/{case_id}"
+    refused = client.post(
+        f"{path}/forms/correction",
+        data={
+            "_csrf": csrf_of(client, path),
+            "_version": str(api.case(case_id)["version"]),
+            "event_id": contact.json()["events"][-1]["id"],
+            "field": "contacted_by",
+            "value": "王五",
+            "reason": "联系人录错",
+        },
+    )
+    assert refused.status_code == 422, refused.text
+    said = html.unescape(re.sub(r"<[^>]+>", "", refused.text))
+    assert "contacted_by" not in said and "联系人" in said

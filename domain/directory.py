@@ -218,6 +218,12 @@ class User(Aggregate):
     def issue_token(
         self, *, hashed: str, prefix: str, expires_on: date | None, actor: Actor
     ) -> None:
+        if not self.enabled:
+            # It would fail now and work the day the user is enabled again, unseen till then.
+            raise Conflict(
+                "该用户已停用，不能签发令牌；启用后再签发",
+                f"user {self.username!r} is disabled: no token is issued",
+            )
         self._token_issued(hashed=hashed, prefix=prefix, expires_on=expires_on, actor=actor)
 
     @event("TokenIssued")

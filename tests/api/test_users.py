@@ -56,10 +56,16 @@ def test_a_token_checked_again_reads_its_user_again_only_once_the_user_moved(
 
 
 def test_a_disabled_user_cannot_get_a_new_token_that_works(api: Api) -> None:
+    """A token issued while the user was disabled failed, then worked the day the user was
+    enabled again, with nothing said when it was issued (a review): it is refused instead."""
     new_user(api, "wang")
     api.post("/v1/users/wang/disable", {"reason": "调离"}, "admin")
-    token = grant(api, "wang")
-    assert not works(api, token)
+    before = api.head()
+    refused = api.post("/v1/users/wang/tokens", {}, "admin")
+    assert refused.status_code == 409 and "已停用" in refused.json()["detail"], refused.text
+    assert api.head() == before
+    api.post("/v1/users/wang/enable", {"reason": "调回"}, "admin")
+    assert works(api, grant(api, "wang"))
 
 
 def test_disable_answers_the_event_it_recorded(api: Api) -> None:

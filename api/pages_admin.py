@@ -28,6 +28,7 @@ from api.pages_web import PageRefused, Posted, Svc, page_errors, render, roles, 
 from domain.checks import ISO_DAY
 from domain.deadlines.calendar import BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR
 from domain.deadlines.calendar_book import check_schedule, statutory_days, weekday_holidays
+from domain.deadlines.status import met_on_time
 from domain.directory import IssuedToken
 from domain.errors import DomainError
 from domain.vocabulary import ROLES
@@ -310,10 +311,32 @@ def _short_of_statutory(year: int, holidays: list[date]) -> str | None:
 
 
 def moved(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -> list[Any]:
-    """Deadlines whose due date the load changed: (number, kind, unit, was, now)."""
+    """Deadlines whose due date the load changed: (number, kind, unit, was, now, turned), with
+    ``turned`` the on-time verdict of a met deadline when the load changed it ("按期办结 →
+    逾期办结"), else "": a reload of a past year re-judges what was done, and the units'
+    on-time rates with it."""
     changes = []
     for key, now in after.items():
         was = before.get(key)
         if was is not None and was["due_on"] != now["due_on"]:
-            changes.append((now["number"], now["kind"], now["unit"], was["due_on"], now["due_on"]))
+            turned = _turned(was, now)
+            changes.append(
+                (now["number"], now["kind"], now["unit"], was["due_on"], now["due_on"], turned)
+            )
     return sorted(changes)
+
+
+def _turned(was: dict[str, Any], now: dict[str, Any]) -> str:
+    if not now["met_on"]:
+        return ""
+    verdicts = [
+        met_on_time(*(_day(row[k]) for k in ("due_on", "met_on", "missed_on")))
+        for row in (was, now)
+    ]
+    if verdicts[0] == verdicts[1]:
+        return ""
+    return " → ".join("按期办结" if on_time else "逾期办结" for on_time in verdicts)
+
+
+def _day(text: Any) -> Any:
+    return date.fromisoformat(str(text)) if text else None

@@ -82,7 +82,7 @@ def deadline_dates(reader: ViewReader, start: date, end: date) -> dict[str, dict
     """Every stored deadline due between ``start`` and ``end`` (inclusive), by case and
     position, with its case number: what a calendar load may move (R-D7)."""
     rows = reader.fetch(
-        f"SELECT d.case_id, d.seq, d.kind, d.unit, d.due_on, c.number "
+        f"SELECT d.case_id, d.seq, d.kind, d.unit, d.due_on, d.met_on, d.missed_on, c.number "
         f"FROM {reader.table(DEADLINES)} d JOIN {reader.table(CASES)} c "
         "ON c.case_id = d.case_id WHERE d.due_on >= ? AND d.due_on <= ?",
         [start.isoformat(), end.isoformat()],

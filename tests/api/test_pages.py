@@ -225,6 +225,26 @@ def test_a_calendar_load_shows_the_deadlines_it_moved(api: Api) -> None:
     assert "P-5" in moved and "2025-05-06" in moved and "2025-05-01" in moved
 
 
+def test_a_calendar_load_says_which_met_deadlines_it_turned_late_R_D7(api: Api) -> None:
+    """A review reloaded 2025 with a make-up workday: a reply issued the day before its new due
+    date read 逾期办结 from then on, and the unit's on-time rate fell, with only the dates said."""
+    case_id = register_and_assign(api, "P-7", on="2025-02-01")  # reply due 2025-05-06
+    assert api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin").is_success
+    reply = api.post(f"/v1/cases/{case_id}/replies", reply_body(), "handler_fin").json()
+    path = f"/v1/cases/{case_id}/replies/{reply['reply_id']}"
+    approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-03"}
+    assert api.post(f"{path}/approval", approval, "leader").is_success
+    issue = {"document_number": "财建函〔2025〕7号", "occurred_on": "2025-05-05"}
+    assert api.post(f"{path}/issue", issue, "handler_fin").is_success
+    client = logged_in(api, "root7", role="admin")
+    posted = {"year": "2025", "holidays": "2025-01-01", "workdays": "", "short_ok": "1"}
+    loaded = client.post("/admin/calendar", data={"_csrf": csrf_of(client, "/admin"), **posted})
+    assert loaded.status_code == 200, loaded.text
+    [row] = re.findall(r"<tr>(<td>P-7</td>.*?)</tr>", loaded.text.split('id="moved"', 1)[1])
+    assert "按期办结 → 逾期办结" in row
+    assert "其中 1 个已办结的期限由按期变为逾期" in loaded.text
+
+
 def test_a_year_short_of_the_statutory_holidays_is_loaded_only_once_confirmed_R_D7(
     api: Api,
 ) -> None:

@@ -84,6 +84,20 @@ def check_new_username(username: str, usernames: Iterable[str]) -> None:
             )
 
 
+def check_new_display_name(display_name: str, users: Iterable[tuple[str, str]]) -> None:
+    """A new user's 姓名 is no other user's (``users``: username, 姓名): every page, paper and
+    audit row names the actor by it, and a second 陈主任 read as the first on the timeline,
+    the corrections and the event log (a review). Two people of one name are told apart by
+    what the office calls them (陈主任（督查室）)."""
+    for other, name in users:
+        if name == display_name:
+            raise Conflict(
+                f"姓名“{display_name}”已是用户 {other} 的：页面和审计记录按姓名显示操作人，"
+                f"同名的请加以区分（如 {display_name}（所在处室））",
+                f"display name {display_name!r} is already user {other!r}'s",
+            )
+
+
 # A token is named by its first characters (API.md: revoke by ``token_prefix``).
 TOKEN_PREFIX_LENGTH = 8
 

@@ -22,6 +22,7 @@ from domain.directory import (
     TokenGrant,
     Unit,
     User,
+    check_new_display_name,
     check_new_unit,
     check_new_username,
     token_hash,
@@ -161,11 +162,14 @@ class Directory:
             raise InvalidInput(f"单位不存在：{code}", f"unit {code!r} does not exist")
 
     def usernames(self) -> list[str]:
-        """Every user's name (hundreds at most: read when a user is created); the store's
-        index lists each stream that begins with ``UserCreated``."""
+        return [user.username for user in self.every_user()]
+
+    def every_user(self) -> list[User]:
+        """Every user (hundreds at most: read when a user is created); the store's index
+        lists each stream that begins with ``UserCreated``."""
         ids = self.app.index.first_of_type("UserCreated")
         found: list[Any] = [self.app.repository.get(UUID(i)) for i in ids]
-        return [user.username for user in found if isinstance(user, User)]
+        return [user for user in found if isinstance(user, User)]
 
     def create_unit(
         self, actor: Principal, code: object, name: object, ctx: CommandContext | None = None
@@ -221,7 +225,9 @@ class Directory:
             unit_code=unit_code,
             actor=actor.actor(),
         )
-        check_new_username(user.username, self.usernames())
+        existing = self.every_user()
+        check_new_username(user.username, [u.username for u in existing])
+        check_new_display_name(user.display_name, [(u.username, u.display_name) for u in existing])
         if user.unit_code is not None:
             self.check_unit_exists(user.unit_code)
         if password is not None:

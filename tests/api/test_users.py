@@ -413,3 +413,17 @@ def test_a_blank_or_invisible_password_is_refused_alike_on_both_stores(
     assert api.head() == before
     assert works(api, token)
     assert log_in(browser(api), "wang").status_code == 201
+
+
+def test_a_second_user_of_the_same_name_is_refused_and_nothing_written(api: Api) -> None:
+    """A review created office2 as 陈主任 beside office.chen: its reminders and corrections read
+    陈主任（办公室） on the timeline, the 更正 signals and the event log, exactly as the first's."""
+    first = {"username": "chen1", "display_name": "陈主任", "role": "office"}
+    assert api.post("/v1/users", first, "admin").status_code == 201
+    before = api.head()
+    body = {**first, "username": "chen2"}
+    refused = api.post("/v1/users", body, "admin")
+    assert refused.status_code == 409, refused.text
+    assert "chen1" in refused.json()["detail"] and api.head() == before
+    apart = {**body, "display_name": "陈主任（督查室）"}
+    assert api.post("/v1/users", apart, "admin").status_code == 201

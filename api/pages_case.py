@@ -72,7 +72,7 @@ from api.schemas_audit import AuditEventPublic
 from domain.business_day import CHINA
 from domain.commands import CaseCommand
 from domain.corrections import CORRECTABLE
-from domain.errors import DomainError, NotFound, RuleViolation
+from domain.errors import DomainError, NotFound, RuleViolation, StaleVersion
 from domain.rules.approval import approval_refusal
 from domain.rules.assignment import round_refusal
 from domain.rules.disclosure import refused_by_proposer
@@ -596,6 +596,13 @@ def judging(svc: Svc, who: Principal, case_id: str, form: CaseForm, posted: Any)
 def refusal_words(svc: Svc, form: CaseForm, error: DomainError) -> str:
     """A domain refusal as the page says it: a field by its label (a correction's by the
     corrected event's field), a unit by its name, where the domain speaks in codes."""
+    if isinstance(error, StaleVersion):
+        # The refused form is drawn again from the new version with what was typed: sending it
+        # again is what to do once the new records are read (refreshing threw the text away).
+        return (
+            f"该件已被他人修改（现为第 {error.version} 版）：请先看时间线上的新记录；"
+            "您填写的内容已保留，核对无误后可再次提交"
+        )
     said = domain_words(error, form.labels())
     if form.name == "correction":
         said = with_field_words(said, {**CORRECTABLE_TEXT, **CORRECTABLE_PARTS})

@@ -51,6 +51,18 @@ class Conflict(DomainError):
         super().__init__(rule, zh, en)
 
 
+class StaleVersion(Conflict):
+    """The case moved on since the version a command was drawn from (``If-Match``, a form's
+    ``_version``): ``version`` is where it stands now."""
+
+    def __init__(self, version: int, expected: int) -> None:
+        super().__init__(
+            "该件已被修改，请刷新后重试",
+            f"case is at version {version}, not {expected}",
+        )
+        self.version = version
+
+
 class DamagedRecord(DomainError):
     """A case's stored events cannot be replayed: something edited or deleted them in the
     database (R-X2: nothing is edited or deleted), which ``/v1/audit/verify`` locates."""

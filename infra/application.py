@@ -46,7 +46,14 @@ from domain.commands import (
     UndoMerge,
 )
 from domain.deadlines.calendar import WorkdayCalendar
-from domain.errors import Conflict, DamagedRecord, DomainError, InvalidInput, NotFound
+from domain.errors import (
+    Conflict,
+    DamagedRecord,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    StaleVersion,
+)
 from domain.key_quota import KeyQuota
 from domain.proposer_links import ProposerLinkGrant
 from domain.records import PossibleRepeat
@@ -230,10 +237,7 @@ class BanliApplication(Application[UUID]):
         if ctx.guard is not None:
             ctx.guard(primary)
         if ctx.expected_version is not None and primary.version != ctx.expected_version:
-            raise Conflict(
-                "该件已被修改，请刷新后重试",
-                f"case is at version {primary.version}, not {ctx.expected_version}",
-            )
+            raise StaleVersion(primary.version, ctx.expected_version)
         extra = action(cases) or {}
         pending: list[CanMutateAggregate[UUID]] = []
         answered: set[int] = set()  # which of them the answer names: the cases' own

@@ -255,6 +255,24 @@ def recorded_people(case: CasePublic, who: Principal) -> dict[str, list[str]]:
     return {"unit_leader": [held.unit_leader], "handler": [held.handler], "phone": [held.phone]}
 
 
+def returned_draft(case: CasePublic, who: Principal) -> dict[str, list[str]]:
+    """R-R2 退回重办: the 答复送审 form starts on the unit's returned reply, to be redone, not
+    typed again (a review retyped class, form number and text after every return)."""
+    own = [r for r in case.replies if r.unit == who.unit]
+    last = own[-1] if own else None
+    if last is None or last.status != "returned":
+        return {}
+    draft: dict[str, list[str]] = {
+        "classification": [last.classification],
+        "disclosure": [last.disclosure],
+        "consultation_form_ref": [last.consultation_form_ref],
+        "summary": [last.summary],
+    }
+    if last.withheld_reason:
+        draft["withheld_reason"] = [last.withheld_reason]
+    return draft
+
+
 def open_extensions(
     case: CasePublic, names: Mapping[str, str] | None = None
 ) -> list[tuple[str, str]]:

@@ -28,6 +28,7 @@ from api.pages_forms import (
     reassessable,
     remindable,
     replied,
+    returned_draft,
     undoable_merge,
 )
 from api.pages_labels import LABELS
@@ -92,6 +93,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         stages=frozenset({"handling", "rehandling"}),
         handler_part="reply",
         due=owes_a_reply,
+        presets=returned_draft,
         rule_fields={
             "R-C1": "summary",
             "R-C3": "consultation_form_ref",

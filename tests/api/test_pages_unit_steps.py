@@ -82,3 +82,19 @@ def test_a_split_units_step_is_its_own_not_its_partners_R_R2(api: Api) -> None:
     assert steps_listed(api, "issue", "handler_fin") == ["US-4"]
     assert steps_listed(api, "issue", "handler_hou") == []  # HOU's own reply waits on nobody
     assert steps_listed(api, "issue", "office") == ["US-4"]  # the office sees every unit's
+
+
+def test_a_returned_reply_is_redone_from_its_draft_R_R2(api: Api) -> None:
+    """退回重办 asks for the reply to be redone: the form came up blank after every return, and
+    a review retyped class, consultation form and text."""
+    import re
+
+    case_id = register_and_assign(api, "US-5")
+    handler = logged_in(api, "wang5", role="handler", unit="FIN")
+    blank = re.search(r'id="form-reply".*?</details>', handler.get(f"/cases/{case_id}").text, re.S)
+    assert blank and "答复正文摘要" not in blank.group(0)
+    decide(api, case_id, submitted(api, case_id), approved=False)
+    form = re.search(r'id="form-reply".*?</details>', handler.get(f"/cases/{case_id}").text, re.S)
+    assert form, "no 答复送审 form after the return"
+    assert '<option value="A" selected>' in form.group(0)
+    assert 'value="征询表-001"' in form.group(0) and ">答复正文摘要</textarea>" in form.group(0)

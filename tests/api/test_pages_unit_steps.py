@@ -4,6 +4,7 @@ them: they learned of a decision only by opening each case."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.api.conftest import Api, case_body, contact_body, register_and_assign, reply_body
@@ -87,8 +88,6 @@ def test_a_split_units_step_is_its_own_not_its_partners_R_R2(api: Api) -> None:
 def test_a_returned_reply_is_redone_from_its_draft_R_R2(api: Api) -> None:
     """退回重办 asks for the reply to be redone: the form came up blank after every return, and
     a review retyped class, consultation form and text."""
-    import re
-
     case_id = register_and_assign(api, "US-5")
     handler = logged_in(api, "wang5", role="handler", unit="FIN")
     blank = re.search(r'id="form-reply".*?</details>', handler.get(f"/cases/{case_id}").text, re.S)

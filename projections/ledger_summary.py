@@ -98,7 +98,7 @@ def due_soon(
     reader: ViewReader, *, as_of: date, unit: str | None = None, limit: int = 100
 ) -> list[dict[str, Any]]:
     """Cases with a deadline due soon (R-S1: not yet overdue, due within the policy's days),
-    the soonest first; each as a ledger row."""
+    the soonest first; each as a ledger row. With ``unit``, the deadlines that unit owes."""
     day = as_of.isoformat()
     sql = (
         f"SELECT * FROM {reader.table(DEADLINES)} d WHERE d.opened_on <= ? AND d.due_on >= ? "
@@ -108,8 +108,13 @@ def due_soon(
     params: list[Any] = [day, day, (as_of + timedelta(days=DUE_SOON_HORIZON)).isoformat()]
     params += [day, day]
     if unit is not None:
-        sql += f" AND d.case_id IN (SELECT case_id FROM {reader.table(UNITS)} WHERE unit = ?)"
-        params.append(unit)
+        # The deadlines ``unit`` owes (or its case owes, naming no unit): a lead's 即将到期
+        # listed a co unit's opinion due, which the lead cannot meet.
+        sql += (
+            " AND (d.unit = ? OR d.unit IS NULL) AND d.case_id IN "
+            f"(SELECT case_id FROM {reader.table(UNITS)} WHERE unit = ?)"
+        )
+        params += [unit, unit]
     rows = reader.fetch(sql + " ORDER BY d.due_on, d.case_id", params)
     ids: list[str] = []
     for row in rows:

@@ -322,10 +322,7 @@ def extendable_kinds(case: CasePublic, unit: str | None) -> list[tuple[str, str]
 
 
 def _extendable_label(kind: str, due: DeadlinePublic) -> str:
-    said = f"{LABELS['deadline'][kind]}（{due.due_on} 到期，{status_word(due.status)}"
-    # Asked for today it is refused (R-E1: before it passes); a review took the offer for one.
-    passed = "：只可补记到期前已提出的申请" if due.status == "overdue" else ""
-    return f"{said}{passed}）"
+    return f"{LABELS['deadline'][kind]}（{due.due_on} 到期，{status_word(due.status)}）"
 
 
 def possible_repeats(case: CasePublic) -> list[tuple[str, str]]:

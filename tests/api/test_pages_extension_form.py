@@ -89,7 +89,12 @@ def test_a_passed_deadline_is_offered_only_for_a_request_made_before_it_R_E1(api
     case_id = register_and_assign(api, "EX-4", on="2025-02-10")
     lead = logged_in(api, "fin_h4", role="handler", unit="FIN")
     assert offered(lead, case_id) == ["reply"]
-    [option] = re.findall(
-        r'<option value="reply">([^<]*)</option>', lead.get(f"/cases/{case_id}").text
+    form = FORM.search(lead.get(f"/cases/{case_id}").text)
+    assert form and re.search(
+        r'<option value="reply">答复（[^<]*已逾期[^<]*）</option>', form.group(0)
     )
-    assert "已逾期" in option and "只可补记到期前已提出的申请" in option
+    assert "已逾期的期限只可补记到期前已提出的申请" in form.group(0)
+    recently = (date.today() - timedelta(days=2)).isoformat()
+    fresh = register_and_assign(api, "EX-5", on=recently)
+    form = FORM.search(lead.get(f"/cases/{fresh}").text)
+    assert form and "只可补记" not in form.group(0)  # said only where a deadline has passed

@@ -323,7 +323,7 @@ def moved(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -
             changes.append(
                 (now["number"], now["kind"], now["unit"], was["due_on"], now["due_on"], turned)
             )
-    return sorted(changes)
+    return sorted(changes, key=lambda change: (not change[5], change))  # re-judged ones first
 
 
 def _turned(was: dict[str, Any], now: dict[str, Any]) -> str:

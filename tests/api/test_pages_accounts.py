@@ -158,6 +158,13 @@ def test_an_admin_reset_to_a_short_password_is_refused_beside_the_user(api: Api)
     assert refused.status_code == 422
     assert "新密码" in user_row(refused.text, "wang")
     assert "PasswordChanged" not in audit_types(api, "root")
+    # Said at the top as well, where the page opens: a review missed it far below.
+    top = re.search(
+        r'<p class="error" id="refused">未能完成：([^<]*)<a href="#problem-wang">', refused.text
+    )
+    assert top and "新密码" in top.group(1)
+    unknown = admin.post("/admin/users/nosuchuser/disable", data={**form, "reason": "离职"})
+    assert unknown.status_code in (404, 422) and 'id="refused"' in unknown.text
 
 
 def test_the_admin_page_lists_live_tokens_and_revokes_one_by_its_prefix(api: Api) -> None:

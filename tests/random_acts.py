@@ -17,7 +17,11 @@ from domain import commands as cmd
 from domain.case import Case
 from domain.records import Actor, Person, Reply
 from domain.rules.approval import approval_refusal
-from domain.rules.replies import has_issued_reply, latest_issued_classification
+from domain.rules.replies import (
+    has_issued_reply,
+    latest_issued_classification,
+    units_yet_to_reply,
+)
 from domain.vocabulary import FINDINGS_BY_CLASS
 from tests.support import LEADER, OFFICE, handler
 
@@ -68,7 +72,8 @@ class CaseActs:
             found.append((2, self.disclose))
         if has_issued_reply(c):
             found.append((0.2, self.follow_up_call))
-            if c.stage != "rehandling" and len(c.feedback) < 3:
+            # R-F1: a split case's verdict waits for every split unit's reply.
+            if c.stage != "rehandling" and len(c.feedback) < 3 and not units_yet_to_reply(c):
                 found.append((2.5, self.feedback))
         if latest_issued_classification(c) in FINDINGS_BY_CLASS:
             found.append((1.2, self.reassess))

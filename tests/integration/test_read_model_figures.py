@@ -151,7 +151,8 @@ def test_tampered_stored_event_is_found_by_verification(
 
 def test_missed_deadlines_leave_the_overdue_list_and_count_as_late_R_D8(stores: Stores) -> None:
     """The trust issue's reproduction in miniature: a co opinion outstanding when the lead reply
-    went out under an override, and a split unit's reply never given before the case closed.
+    went out under an override, and a split unit's reply never given before the case closed
+    (a history the commands no longer make, which stores hold).
     Both stay on the ledger as ``missed`` with their days frozen; neither is chased in the
     overdue list any more; the unreplied split unit's reply counts as not on time."""
     from projections.ledger import overdue
@@ -178,7 +179,18 @@ def test_missed_deadlines_leave_the_overdue_list_and_count_as_late_R_D8(stores: 
     split_reply = split.submit("FIN", on=date(2025, 4, 5), disclosure="on_request")
     split.approve(split_reply, on=date(2025, 4, 5))
     split.issue(split_reply, on=date(2025, 4, 5))
-    split.feedback("satisfied", on=date(2025, 4, 20))
+    # A verdict on FIN's reply alone, as stores recorded it before R-F1 waited for every split
+    # unit (2026-12-07): written through the aggregate, the command now refuses it.
+    case = split.case
+    case.feedback_recorded(
+        verdict="satisfied",
+        comments="",
+        proposer=None,
+        source="office",
+        actor=OFFICE,
+        occurred_on=date(2025, 4, 20),
+    )
+    app.record(case.collect_events())
     ProjectionRunner(app, store).run()
 
     as_of = date(2025, 12, 31)

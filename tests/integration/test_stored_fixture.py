@@ -148,7 +148,9 @@ def on_time(period: list[Any]) -> bool:
 
 def named_rehandling(document: dict[str, Any]) -> dict[str, Any]:
     """A case document's re-handling deadlines naming the lead unit (R-S1, 2026-12-05), and
-    a reference case's contact deadline naming its unit (R-S1, 2026-12-06)."""
+    a reference case's contact deadline naming its unit (R-S1, 2026-12-06); a ``missed_on``
+    only on a deadline that was missed (R-D8, 2026-12-07: one met before the case closed had
+    the closing day)."""
     owners = {
         "rehandling": document["lead_unit"] if not document["split_units"] else None,
         "reference_contact": document["lead_unit"],
@@ -157,4 +159,5 @@ def named_rehandling(document: dict[str, Any]) -> dict[str, Any]:
         {**d, "unit": owners[d["kind"]]} if d["kind"] in owners and d["unit"] is None else d
         for d in document["deadlines"]
     ]
+    deadlines = [d if d["status"] == "missed" else {**d, "missed_on": None} for d in deadlines]
     return {**document, "deadlines": deadlines}

@@ -132,7 +132,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "TokenGranted": "令牌登记",
         "ProposerLinkGranted": "专属链接登记",
         "TokensRevoked": "吊销令牌",
-        "PasswordChanged": "修改密码",
+        "PasswordChanged": "设置密码",  # a user's first one too: "修改" misnamed it
         "SessionStarted": "登录",
         "SessionEnded": "退出",
         "YearScheduleLoaded": "载入年度日历",

@@ -10,7 +10,7 @@ output); as functions the same HTML costs 0.4 ms less a page. Every value is esc
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any, Protocol
@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from api.derivation_words import derivation_words
 from api.pages_labels import label, status_word
 from domain.checks import dialled, phone_numbers
+from infra.paper_labels import FURTHER_DISCLOSURE, further_disclosures
 
 PROVISIONAL = "该年度放假调休安排尚未载入，暂按周一至周五计算："
 
@@ -95,9 +96,6 @@ def deadline(
     return Markup(deadline_html(d, units, brief))
 
 
-FURTHER_DISCLOSURE = "进一步答复公开"
-
-
 def phones(text: str, *, dial: bool = False) -> Markup:
     """A recorded phone text with each number kept whole on its line (``phone`` spans), parted
     by 、: on a phone's screen a list of them ran off the card, cut mid-number. ``dial``: each
@@ -110,17 +108,6 @@ def _phone(number: str, dial: bool) -> str:
     if dials is None:
         return f'<span class="phone">{escape(number)}</span>'
     return f'<a class="phone" href="tel:{dials}">{escape(number)}</a>'
-
-
-def further_disclosures(deadlines: Iterable[tuple[str, str | None]]) -> list[bool]:
-    """For each deadline's (kind, unit), in order: whether it is a unit's second or later 公开,
-    that of a further reply (R-F2). Two rows both called 公开 could not be told apart."""
-    seen: Counter[str | None] = Counter()
-    found = []
-    for kind, unit in deadlines:
-        seen[unit] += kind == "disclosure"
-        found.append(kind == "disclosure" and seen[unit] > 1)
-    return found
 
 
 def kind_words(deadlines: Sequence[ShownDeadline]) -> list[str]:

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 from api.auth import services
 from api.commands import Fingerprinted, context
 from api.pages_labels import LABELS, file_size, status_word
-from api.pages_markup import further_disclosures, phones
+from api.pages_markup import phones
 from api.pages_refusals import problem_words
 from api.proposer_reads import issued_document, proposer_case
 from api.routes_documents import document_file
@@ -38,6 +38,7 @@ from domain.commands import CaseCommand
 from domain.errors import DomainError
 from infra.clock import today
 from infra.command_context import request_fingerprint
+from infra.paper_labels import further_disclosures
 from infra.proposer_links import TOKEN_MARK, LinkHolder
 from infra.services import Services
 

@@ -109,9 +109,12 @@ def _ledger(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetS
     # (which name the next one only).
     def deadline_rows(kind: str) -> Iterator[list[Any]]:
         for item in items(kind):
-            for d in item["deadlines"]:
+            deadlines = item["deadlines"]
+            again = words.further_disclosures((d["kind"], d["unit"]) for d in deadlines)
+            for d, further in zip(deadlines, again, strict=True):
+                said = words.label(words.DEADLINE_KIND, d["kind"])
                 yield [
-                    item["number"], item["title"], words.label(words.DEADLINE_KIND, d["kind"]),
+                    item["number"], item["title"], words.FURTHER_DISCLOSURE if further else said,
                     names(d["unit"]), d["due_on"], d["original_due_on"],
                     words.deadline_status(d["status"], d["days_overdue"]), d["days_overdue"],
                     words.YES_NO[d["calendar_provisional"]],

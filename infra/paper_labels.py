@@ -3,7 +3,8 @@ what an imported 交办清单 says and what an exported 台账 or report prints,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 from domain.vocabulary import DEADLINE_KIND_WORDS, FINDING_WORDS
@@ -131,3 +132,19 @@ def percent(rate: float | None) -> str:
     """A rate as UI.md writes one, ``53.9 %``; a dash when the denominator is 0 (no rate, not
     0 %). The pages, the sheets' text and the annual report say it alike."""
     return "—" if rate is None else f"{rate * 100:.1f} %"
+
+
+# A unit's second or later 公开 is that of a further reply (R-F2): named so on pages and
+# papers alike, where two rows both called 公开 could not be told apart.
+FURTHER_DISCLOSURE: Final = "进一步答复公开"
+
+
+def further_disclosures(deadlines: Iterable[tuple[str, str | None]]) -> list[bool]:
+    """For each deadline's (kind, unit), in order: whether it is a unit's second or later 公开,
+    that of a further reply (R-F2). Two rows both called 公开 could not be told apart."""
+    seen: Counter[str | None] = Counter()
+    found = []
+    for kind, unit in deadlines:
+        seen[unit] += kind == "disclosure"
+        found.append(kind == "disclosure" and seen[unit] > 1)
+    return found

@@ -360,7 +360,7 @@ def test_the_event_log_names_the_user_a_password_reset_or_token_is_for_R_X1(api:
     assert api.post("/v1/users/li_si/tokens", {}, "admin").status_code == 201
     page = logged_in(api, "shen_ji_7", role="auditor").get("/audit?tab=log").text
     rows = re.findall(r"<tr>.*?</tr>", page, re.S)
-    for word in ("修改密码", "发放令牌"):
+    for word in ("设置密码", "发放令牌"):
         assert any(word in r and "li_si" in r for r in rows), [r for r in rows if word in r]
 
 

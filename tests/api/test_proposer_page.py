@@ -442,3 +442,18 @@ def test_after_a_further_reply_the_page_asks_for_a_verdict_on_it_R_F2(api: Api) 
     assert verdicts == [("2025-04-20", "不满意"), ("2025-04-29（对再次答复）", "满意")]
     note = re.search(rf'id="feedback-again-{case_id}">([^<]*)<', page)
     assert note and note.group(1).startswith("您已对本次答复反馈过意见")
+
+
+def test_a_split_case_s_deputy_is_told_the_other_units_reply_is_awaited_R_F1_R_R3(
+    api: Api,
+) -> None:
+    """A split case takes a verdict once every unit has replied: the deputy holding one reply
+    read 答复后可在此反馈意见, as if none had come."""
+    case_id = ok(api.post("/v1/cases", case_body("P-SPLIT"), "office"))["case_id"]
+    split = {"split_units": ["FIN", "HOU"], "assigned_on": "2025-02-01"}
+    ok(api.post(f"/v1/cases/{case_id}/assignment", split, "office"))
+    reply_issued(api, case_id, "FIN", "A")
+    token = link(api, case_id, api.case(case_id)["proposers"][0]["name"])["link_token"]
+    page = opened(api, token).get("/proposer").text
+    assert "其他承办单位尚未答复" in page and "答复后可在此反馈意见" not in page
+    assert 'name="verdict"' not in page

@@ -30,7 +30,7 @@ from api.pages_web import (
 )
 from api.schemas_ledger import LedgerItem
 from domain.business_day import CHINA
-from domain.checks import case_number_form
+from domain.checks import case_number_form, text_problem
 from domain.directory import User
 from infra import paper_labels as words
 from infra.clock import today
@@ -151,8 +151,15 @@ def _audit(
     }
     with page_errors():
         if tab == "log":
-            page = queries.audit_page(svc, Paging(PAGE_SIZE, cursor), after=_after(request))
-            context.update(events=page.items, next_cursor=page.next_cursor)
+            user = _log_user(request)
+            paging = Paging(PAGE_SIZE, cursor)
+            page = queries.audit_page(svc, paging, after=_after(request), user=user)
+            context.update(events=page.items, next_cursor=page.next_cursor, log_user=user)
+            # 操作人: every account by name (and login), to read one person's acts alone.
+            people = queries.directory(svc)["users"]
+            context["log_users"] = sorted(
+                ((u["username"], u["display_name"]) for u in people), key=lambda u: u[1]
+            )
             # The log reads oldest first; today's events were some fifty pages on.
             head = svc.app.recorder.max_notification_id() or 0
             context.update(latest_after=max(0, head - PAGE_SIZE), page_size=PAGE_SIZE)
@@ -219,6 +226,14 @@ def start_verify(request: Request, who: Auditor, svc: Svc, posted: Posted) -> Re
     del posted  # the session's CSRF token, checked on the way in
     queries.start_verification(svc, who.user)
     return see_other("/audit?tab=verify")
+
+
+def _log_user(request: Request) -> str | None:
+    """The account the event log is narrowed to (``user``, as the API's): None for all."""
+    user = request.query_params.get("user") or None
+    if user is not None and (len(user) > 100 or text_problem(user)):
+        raise PageRefused(400, "操作人无效")
+    return user
 
 
 def _after(request: Request) -> int:

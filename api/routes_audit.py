@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import ValidationError
 
 from api import queries
-from api.deps import After, Auditor, Page, Services
+from api.deps import After, Auditor, Page, Services, UserFilter
 from api.schemas_audit import AuditPage, VerificationPublic, VerifyRunPublic, VerifyRunsPage
 from domain.errors import NotFound
 from infra.verify_runs import VerifyRun
@@ -18,9 +18,16 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
 @router.get("/events")
-def get_audit_events(svc: Services, who: Auditor, page: Page, after: After = 0) -> AuditPage:
-    """The global event log in order, from after position ``after`` (or the ``cursor``)."""
-    return queries.audit_page(svc, page, after=after)
+def get_audit_events(
+    svc: Services,
+    who: Auditor,
+    page: Page,
+    after: After = 0,
+    user: UserFilter = None,
+) -> AuditPage:
+    """The global event log in order, from after position ``after`` (or the ``cursor``);
+    with ``user``, the events that user recorded (by username)."""
+    return queries.audit_page(svc, page, after=after, user=user)
 
 
 @router.get("/verify")

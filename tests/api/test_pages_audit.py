@@ -50,6 +50,25 @@ def test_the_event_log_names_cases_people_and_units_R_X1(api: Api) -> None:
     assert f'<a href="/cases/{case_id}{back}#ev-{event}">2025年 P-70 #{event}</a>' in row
 
 
+def test_the_event_log_reads_one_person_s_acts_alone_R_X1(api: Api) -> None:
+    """ "Who did what when" from the log meant paging through everyone's events by hand (a
+    review): the log (and ``GET /v1/audit/events``) takes ``user``."""
+    case_id = register_and_assign(api, "P-75")
+    contact = api.post(f"/v1/cases/{case_id}/contacts", contact_body(), _li_ke(api))
+    assert contact.status_code == 201, contact.text
+    mine = api.get("/v1/audit/events", "auditor", user="li_ke").json()["items"]
+    assert [e["type"] for e in mine] == ["ContactRecorded"]
+    assert {e["actor"]["user"] for e in mine} == {"li_ke"}
+    assert api.get("/v1/audit/events", "auditor", user="a\x00b").status_code == 422
+    client = logged_in(api, "shen_ji_5", role="auditor")
+    page = client.get("/audit?tab=log&user=li_ke").text
+    rows = re.findall(r"<tr>.*?</tr>", page, re.S)[1:]  # the header row first
+    assert len(rows) == 1 and "沟通联系" in rows[0]
+    assert '<option value="li_ke" selected>李科长（li_ke）</option>' in page
+    assert "李科长（li_ke）记录的事件" in page
+    assert client.get("/audit?tab=log&user=%00").status_code in (400, 422)  # never a 500
+
+
 def test_the_signals_name_the_corrected_case_and_the_corrector_R_X2(api: Api) -> None:
     case_id = register_and_assign(api, "P-71")
     token = _li_ke(api)

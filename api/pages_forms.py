@@ -21,7 +21,7 @@ from api.pages_ledger_rows import is_remindable
 from api.pages_web import Form
 from api.schemas import Body
 from api.schemas_audit import AuditEventPublic
-from api.schemas_case import CasePublic, DeadlinePublic, ReplyPublic
+from api.schemas_case import CasePublic, ReplyPublic
 from domain.case import Case
 from domain.corrections import CORRECTABLE
 from domain.deadlines.status import OPEN_STATUSES
@@ -318,11 +318,11 @@ def extendable_kinds(case: CasePublic, unit: str | None) -> list[tuple[str, str]
     }
     # Each with its due date and status: one passed today is asked for only with the date of
     # a request made before it passed.
-    return [(k, _extendable_label(k, due[k])) for k in EXTENDABLE if k in due]
-
-
-def _extendable_label(kind: str, due: DeadlinePublic) -> str:
-    return f"{LABELS['deadline'][kind]}（{due.due_on} 到期，{status_word(due.status)}）"
+    return [
+        (k, f"{LABELS['deadline'][k]}（{due[k].due_on} 到期，{status_word(due[k].status)}）")
+        for k in EXTENDABLE
+        if k in due
+    ]
 
 
 def possible_repeats(case: CasePublic) -> list[tuple[str, str]]:

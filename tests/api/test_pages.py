@@ -485,6 +485,9 @@ def test_the_ledger_sorts_by_its_deadlines_as_the_cases_stand_R_S1(api: Api) -> 
     # review read 已办结 beside 已逾期 12 天 on a 台账 as of a day the case was still open).
     assert ">阶段（今日）</a>" in past and "阶段、单位和催办为今天所见" in past
     assert "（今日）" not in ordered and "为今天所见" not in ordered
+    # Nor are the cases that day's: a review read 413 cases, all 已办结, as of a day before
+    # any was registered.
+    assert "该日之后登记的件也在列" in past and "该日之后登记" not in ordered
 
 
 def test_a_figure_of_all_units_counts_a_split_case_per_unit_and_says_so(api: Api) -> None:

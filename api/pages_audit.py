@@ -155,10 +155,12 @@ def _audit(
             paging = Paging(PAGE_SIZE, cursor)
             page = queries.audit_page(svc, paging, after=_after(request), user=user)
             context.update(events=page.items, next_cursor=page.next_cursor, log_user=user)
-            # 操作人: every account by name (and login), to read one person's acts alone.
-            people = queries.directory(svc)["users"]
+            # 操作人: every account by name (and login), to read one person's acts alone. From
+            # the directory's index of users, not the trail's directory events: those are read
+            # by a scan of the whole trail, on every page of the log.
+            people = svc.directory.every_user()
             context["log_users"] = sorted(
-                ((u["username"], u["display_name"]) for u in people), key=lambda u: u[1]
+                ((u.username, u.display_name) for u in people), key=lambda u: u[1]
             )
             # The log reads oldest first; today's events were some fifty pages on.
             head = svc.app.recorder.max_notification_id() or 0

@@ -117,15 +117,13 @@ def test_each_event_to_correct_names_the_fields_its_type_can_have_corrected_R_X2
     assert fields and "title" in fields.values()
 
 
-def test_a_phase_the_correction_cannot_take_is_refused_in_the_pages_words_R_X2(
-    api: Api,
-) -> None:
-    """The refusal listed the codes (应为 ['after', 'before', 'during']) where the field's
-    label says 办前/办中/办后: it names the words, in that order."""
-    case_id = register_and_assign(api, "P-53")
+def _contact_correction_refused(api: Api, number: str, field: str, value: str, why: str) -> str:
+    """A case's contact corrected on the page with ``field`` set to ``value``: refused (422);
+    answers the page's text."""
+    case_id = register_and_assign(api, number)
     contact = api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin")
     assert contact.status_code == 201, contact.text
-    client = logged_in(api, "clerk_p")
+    client = logged_in(api, f"clerk_{number.lower()}")
     path = f"/cases/{case_id}"
     refused = client.post(
         f"{path}/forms/correction",
@@ -133,13 +131,21 @@ def test_a_phase_the_correction_cannot_take_is_refused_in_the_pages_words_R_X2(
             "_csrf": csrf_of(client, path),
             "_version": str(api.case(case_id)["version"]),
             "event_id": contact.json()["events"][-1]["id"],
-            "field": "phase",
-            "value": "办完",
-            "reason": "阶段录错",
+            "field": field,
+            "value": value,
+            "reason": why,
         },
     )
     assert refused.status_code == 422, refused.text
-    said = html.unescape(re.sub(r"<[^>]+>", "", refused.text))
+    return html.unescape(re.sub(r"<[^>]+>", "", refused.text))
+
+
+def test_a_phase_the_correction_cannot_take_is_refused_in_the_pages_words_R_X2(
+    api: Api,
+) -> None:
+    """The refusal listed the codes (应为 ['after', 'before', 'during']) where the field's
+    label says 办前/办中/办后: it names the words, in that order."""
+    said = _contact_correction_refused(api, "P-53", "phase", "办完", "阶段录错")
     assert "联系阶段 取值无效：'办完'，应为 办前、办中、办后" in said
     assert "'after'" not in said
 
@@ -178,22 +184,5 @@ def test_a_correction_with_no_field_chosen_says_so_and_a_date_left_empty_is_empt
 
 def test_a_person_the_correction_cannot_take_is_named_by_its_word_R_X2(api: Api) -> None:
     """A review posted a 联系人 without a rank and read "contacted_by 应包含姓名和职务"."""
-    case_id = register_and_assign(api, "P-54")
-    contact = api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin")
-    assert contact.status_code == 201, contact.text
-    client = logged_in(api, "clerk_p4")
-    path = f"/cases/{case_id}"
-    refused = client.post(
-        f"{path}/forms/correction",
-        data={
-            "_csrf": csrf_of(client, path),
-            "_version": str(api.case(case_id)["version"]),
-            "event_id": contact.json()["events"][-1]["id"],
-            "field": "contacted_by",
-            "value": "王五",
-            "reason": "联系人录错",
-        },
-    )
-    assert refused.status_code == 422, refused.text
-    said = html.unescape(re.sub(r"<[^>]+>", "", refused.text))
+    said = _contact_correction_refused(api, "P-54", "contacted_by", "王五", "联系人录错")
     assert "contacted_by" not in said and "联系人" in said

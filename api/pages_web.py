@@ -207,7 +207,10 @@ async def read_form(request: Request) -> Form:
     body = await request.body()
     try:
         text = body.decode("utf-8")
-        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+        # Strict escapes too: ``%FF`` would otherwise be read as U+FFFD and stored as typed.
+        pairs = parse_qsl(
+            text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS, errors="strict"
+        )
     except (UnicodeDecodeError, ValueError):
         raise PageRefused(400, "表单内容无法读取") from None
     # Browsers send a textarea's line ends as CRLF; the stores keep LF.

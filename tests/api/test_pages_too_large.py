@@ -6,7 +6,7 @@ place of the page."""
 from __future__ import annotations
 
 from tests.api.conftest import Api, register_and_assign
-from tests.api.test_pages import logged_in
+from tests.api.test_pages import csrf_of, logged_in
 
 HTML = {"accept": "text/html,application/xhtml+xml"}
 
@@ -56,3 +56,18 @@ def test_an_address_holding_a_control_character_is_said_in_chinese(api: Api) -> 
     answer = api.get("/v1/ledger?unit=%00", "office")
     assert answer.status_code == 422
     assert answer.headers["content-type"] == "application/problem+json"
+
+
+def test_a_form_whose_escapes_are_not_utf_8_is_refused_and_writes_nothing(api: Api) -> None:
+    """``name=%FF`` was read as U+FFFD and stored: a unit named ``�`` no one had typed."""
+    client = logged_in(api, "clerk_bytes", role="admin")
+    csrf = csrf_of(client, "/admin")
+    before = api.get("/v1/units", "admin").json()
+    for body in (f"_csrf={csrf}&code=BAD&name=%FF%FE", f"_csrf={csrf}&code=BAD&name=\udcff"):
+        answer = client.post(
+            "/admin/units",
+            content=body.encode("utf-8", "surrogateescape"),
+            headers={**HTML, "content-type": "application/x-www-form-urlencoded"},
+        )
+        assert answer.status_code == 400 and "表单内容无法读取" in answer.text
+    assert api.get("/v1/units", "admin").json() == before

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -310,32 +310,45 @@ def _short_of_statutory(year: int, holidays: list[date]) -> str | None:
     )
 
 
-def moved(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -> list[Any]:
-    """Deadlines whose due date the load changed: (number, kind, unit, was, now, turned), with
-    ``turned`` the on-time verdict of a met deadline when the load changed it ("按期办结 →
-    逾期办结"), else "": a reload of a past year re-judges what was done, and the units'
-    on-time rates with it."""
+class MovedDeadline(NamedTuple):
+    """A deadline whose due date a calendar load changed. ``turned_late``: the on-time verdict
+    of a met deadline the load turned, True when on time became late, False the other way,
+    None when it stands (or the deadline is not met): a reload of a past year re-judges what
+    was done, and the units' on-time rates with it."""
+
+    number: str
+    kind: str
+    unit: str
+    was: str
+    now: str
+    turned_late: bool | None
+
+
+def moved(
+    before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
+) -> list[MovedDeadline]:
+    """Deadlines whose due date the load changed, the re-judged ones first."""
     changes = []
     for key, now in after.items():
         was = before.get(key)
         if was is not None and was["due_on"] != now["due_on"]:
-            turned = _turned(was, now)
+            turned = _turned_late(was, now)
             changes.append(
-                (now["number"], now["kind"], now["unit"], was["due_on"], now["due_on"], turned)
+                MovedDeadline(
+                    now["number"], now["kind"], now["unit"], was["due_on"], now["due_on"], turned
+                )
             )
-    return sorted(changes, key=lambda change: (not change[5], change))  # re-judged ones first
+    return sorted(changes, key=lambda change: (change.turned_late is None, change[:5]))
 
 
-def _turned(was: dict[str, Any], now: dict[str, Any]) -> str:
+def _turned_late(was: dict[str, Any], now: dict[str, Any]) -> bool | None:
     if not now["met_on"]:
-        return ""
-    verdicts = [
+        return None
+    before, after = (
         met_on_time(*(_day(row[k]) for k in ("due_on", "met_on", "missed_on")))
         for row in (was, now)
-    ]
-    if verdicts[0] == verdicts[1]:
-        return ""
-    return " → ".join("按期办结" if on_time else "逾期办结" for on_time in verdicts)
+    )
+    return None if before == after else not after
 
 
 def _day(text: Any) -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import chinese_calendar
@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import pages_ledger, queries_ledger
+from api.pages_admin import moved
 from infra.paper_labels import PER_UNIT_COUNT
 from projections import ledger_summary
 from projections.core import ViewReader
@@ -566,3 +567,30 @@ def test_a_reminder_left_with_nothing_to_chase_still_returns_to_supervision_R_S3
     refused = client.post(f"/cases/{case_id}/forms/reminder", data=body)
     assert "此项已无需办理" in refused.text and 'id="form-reminder"' not in refused.text
     assert re.search(r'<a href="/supervision\?tab=key" id="back-to-list">« 督办</a>', refused.text)
+
+
+def test_a_calendar_load_lists_met_deadlines_it_re_judged_first_either_way_R_D7() -> None:
+    def row(due: str, met: str | None, number: str) -> dict[str, Any]:
+        return {"number": number, "kind": "reply", "unit": "FIN", "due_on": due, "met_on": met}
+
+    before = {
+        "a": row("2025-05-06", None, "P-1"),
+        "b": row("2025-05-06", "2025-05-07", "P-2"),
+        "c": row("2025-05-06", "2025-05-05", "P-3"),
+        "d": row("2025-05-06", "2025-05-01", "P-4"),
+    }
+    after = {
+        "a": row("2025-05-07", None, "P-1"),
+        "b": row("2025-05-07", "2025-05-07", "P-2"),  # late became on time
+        "c": row("2025-05-02", "2025-05-05", "P-3"),  # on time became late
+        "d": row("2025-05-02", "2025-05-01", "P-4"),  # on time still
+    }
+    for rows in (before, after):
+        for r in rows.values():
+            r["missed_on"] = None
+    assert [(m.number, m.turned_late) for m in moved(before, after)] == [
+        ("P-2", False),
+        ("P-3", True),
+        ("P-1", None),
+        ("P-4", None),
+    ]

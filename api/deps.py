@@ -135,7 +135,10 @@ def _searchable(words: str | None) -> str | None:
 
 SearchWords = Annotated[str | None, Query(max_length=MAX_NAME), AfterValidator(_searchable)]
 # A username a list is narrowed to (the audit log's ``user``), held to the same text.
-UserFilter = Annotated[str | None, Query(min_length=1, max_length=100), AfterValidator(_searchable)]
+MAX_USER_FILTER = 100
+UserFilter = Annotated[
+    str | None, Query(min_length=1, max_length=MAX_USER_FILTER), AfterValidator(_searchable)
+]
 
 
 @dataclass(frozen=True)

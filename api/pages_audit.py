@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api import queries, queries_ledger
-from api.deps import Paging
+from api.deps import MAX_USER_FILTER, Paging
 from api.fields import whole_number
 from api.pages_case import check_past, china_time, parse_moment
 from api.pages_labels import label
@@ -231,9 +231,10 @@ def start_verify(request: Request, who: Auditor, svc: Svc, posted: Posted) -> Re
 
 
 def _log_user(request: Request) -> str | None:
-    """The account the event log is narrowed to (``user``, as the API's): None for all."""
+    """The account the event log is narrowed to (``user``, held as the API's ``UserFilter``):
+    None for all."""
     user = request.query_params.get("user") or None
-    if user is not None and (len(user) > 100 or text_problem(user)):
+    if user is not None and (len(user) > MAX_USER_FILTER or text_problem(user)):
         raise PageRefused(400, "操作人无效")
     return user
 

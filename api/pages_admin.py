@@ -116,6 +116,7 @@ DONE = {
     "unit": "已新建单位。",
     "disable": "已停用用户{user}：其令牌和登录随即失效。",
     "enable": "已启用用户{user}。",
+    "reassign": "已调整用户{user}的角色或单位：其令牌和登录自下一次请求起按新的角色和单位办理。",
     "password": (
         "已重设用户{user}的密码：其此前打开的登录已结束，令牌不受影响。请把新密码当面交给本人。"
     ),
@@ -205,6 +206,22 @@ def user_action(
             ).revoked
             query = urlencode({"done": "revoke", "user": username, "tokens": ",".join(revoked)})
             return see_other(f"/admin?{query}")
+        if action == "reassign":
+            reassign_body = a.UserReassign.model_validate(
+                {
+                    "role": posted.get("role"),
+                    "unit_code": posted.get("unit_code") or None,
+                    "reason": posted.get("reason"),
+                }
+            )
+            svc.accounts.reassign(
+                ctx_for(request, who, reassign_body),
+                username,
+                role=reassign_body.role,
+                unit_code=reassign_body.unit_code,
+                reason=reassign_body.reason,
+            )
+            return see_other(f"/admin?done=reassign&user={quote(username)}")
         if action == "token":
             expires = posted.get("expires_on") or None
             token_body = a.TokenCreate.model_validate({"expires_on": expires})
@@ -213,7 +230,8 @@ def user_action(
             )
             return page(request, who, svc, 201, token_for=username, token=change.token)
     except (ValidationError, DomainError) as error:
-        return page(request, who, svc, 422, problems={username: problem_of(error)}, posted=posted)
+        problems = {username: problem_of(error)}
+        return page(request, who, svc, 422, problems=problems, posted=posted, posted_to=action)
     raise PageRefused(404, f"没有操作 {action}")
 
 

@@ -55,6 +55,7 @@ NOT_CASES = frozenset(
         "UserCreated",
         "UserDisabled",
         "UserEnabled",
+        "UserReassigned",
         "TokenIssued",
         "TokenGranted",
         LINK_GRANTED,

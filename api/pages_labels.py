@@ -128,6 +128,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "UserCreated": "新建用户",
         "UserDisabled": "停用用户",
         "UserEnabled": "启用用户",
+        "UserReassigned": "调整角色或单位",
         "TokenIssued": "发放令牌",
         "TokenGranted": "令牌登记",
         "ProposerLinkGranted": "专属链接登记",

@@ -72,6 +72,24 @@ for action, enabled in (("disable", False), ("enable", True)):
     )
 
 
+@router.post(
+    "/users/{username}/reassign",
+    status_code=201,
+    response_model=a.AccountChangePublic,
+    name="reassign_user",
+)
+def reassign_user(
+    request: Request, body: a.UserReassign, username: Username, who: Admin, svc: Services
+) -> JSONResponse:
+    """调岗: the user's role and unit from now on; its tokens and sessions act with them at
+    their next request, and its earlier events keep the role and unit they were recorded with."""
+    ctx = command_context(request, who, body)
+    change = svc.accounts.reassign(
+        ctx, username, role=body.role, unit_code=body.unit_code, reason=body.reason
+    )
+    return answer(change, a.AccountChangePublic)
+
+
 @dataclass(frozen=True)
 class UserCommand:
     """A command on the user the path names, by an admin or by that user itself."""

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Self
 from pydantic import AfterValidator, BaseModel, Field, StrictStr
 
 from api import schemas as s
-from api.fields import Day, Text, storable
+from api.fields import Code, Day, Text, storable
 from domain.vocabulary import Role
 from infra.directory import Principal
 from infra.passwords import MIN_LENGTH
@@ -38,6 +38,14 @@ class UserCreate(s.UserCreate):
 
 
 class UserReason(s.Body):
+    reason: Reason
+
+
+class UserReassign(s.Body):
+    """调岗: the user's role and unit from now on (a handler's unit; none for other roles)."""
+
+    role: Role
+    unit_code: Code | None = None
     reason: Reason
 
 

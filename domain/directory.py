@@ -119,6 +119,18 @@ class IssuedToken:
         return not self.revoked and (self.expires_on is None or today <= self.expires_on)
 
 
+def check_role_and_unit(role: object, unit_code: object) -> tuple[str, str | None]:
+    """A role with its unit: a handler is bound to one unit, every other role to none."""
+    checked_role = check_one_of(role, ROLES, "role")
+    unit = None if unit_code is None else check_text(unit_code, "unit_code")
+    if (checked_role == "handler") != (unit is not None):
+        raise InvalidInput(
+            "承办人必须且只有承办人绑定单位",
+            "a handler is bound to exactly one unit; other roles to none",
+        )
+    return checked_role, unit
+
+
 class Unit(Aggregate):
     @staticmethod
     def create_id(code: str) -> uuid.UUID:
@@ -156,13 +168,7 @@ class User(Aggregate):
         unit_code: object,
         actor: Actor,
     ) -> User:
-        checked_role = check_one_of(role, ROLES, "role")
-        unit = None if unit_code is None else check_text(unit_code, "unit_code")
-        if (checked_role == "handler") != (unit is not None):
-            raise InvalidInput(
-                "承办人必须且只有承办人绑定单位",
-                "a handler is bound to exactly one unit; other roles to none",
-            )
+        checked_role, unit = check_role_and_unit(role, unit_code)
         return cls(
             username=check_username(username),
             display_name=check_name(display_name, "display_name"),
@@ -262,6 +268,27 @@ class User(Aggregate):
             self.tokens[hashed] = replace(self.tokens[hashed], revoked=True)
         if every_token:
             self.unlisted_tokens_revoked = True
+
+    def reassign(self, *, role: object, unit_code: object, reason: object, actor: Actor) -> None:
+        """调岗: the user's role and unit from now on. Its earlier events keep the role and
+        unit they were recorded with (each event's actor); its tokens and sessions act with
+        the new ones at their next request."""
+        checked_role, unit = check_role_and_unit(role, unit_code)
+        text = check_text(reason, "reason")
+        if (checked_role, unit) == (self.role, self.unit_code):
+            raise Conflict(
+                "角色和单位与现在相同，未作调整",
+                f"user {self.username!r} already has role {checked_role!r} and unit {unit!r}",
+            )
+        if actor.get("user") == self.username:
+            # An administrator's own role is another's to change: one slip would lock it out.
+            raise Conflict("不能调整自己的角色或单位", "a user cannot reassign itself")
+        self._reassigned(role=checked_role, unit_code=unit, reason=text, actor=actor)
+
+    @event("UserReassigned")
+    def _reassigned(self, *, role: str, unit_code: str | None, reason: str, actor: Actor) -> None:
+        self.role = role
+        self.unit_code = unit_code
 
     def change_password(self, *, password_hash: str, actor: Actor) -> None:
         self._password_changed(password_hash=password_hash, actor=actor)

@@ -73,6 +73,23 @@ class Accounts:
 
         return self._change(ctx, username, enable)
 
+    def reassign(
+        self,
+        ctx: CommandContext,
+        username: str,
+        *,
+        role: object,
+        unit_code: object,
+        reason: object,
+    ) -> AccountChange:
+        def reassign(user: User) -> _Done:
+            if isinstance(unit_code, str):
+                self.directory.check_unit_exists(unit_code)
+            user.reassign(role=role, unit_code=unit_code, reason=reason, actor=ctx.actor)
+            return _Done()
+
+        return self._change(ctx, username, reassign)
+
     def grant_token(
         self, ctx: CommandContext, who: Principal, username: str, expires_on: date | None
     ) -> AccountChange:

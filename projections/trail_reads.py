@@ -144,6 +144,7 @@ def directory(reader: ViewReader) -> dict[str, list[dict[str, Any]]]:
         "UserCreated",
         "UserDisabled",
         "UserEnabled",
+        "UserReassigned",
         "TokenIssued",
         "TokensRevoked",
     )
@@ -179,6 +180,8 @@ def directory(reader: ViewReader) -> dict[str, list[dict[str, Any]]]:
             elif kind == "TokensRevoked":
                 for hashed in data.get("hashes") or []:
                     user["live_tokens"].pop(hashed, None)
+            elif kind == "UserReassigned":
+                user["role"], user["unit_code"] = data.get("role"), data.get("unit_code")
             else:
                 user["enabled"] = kind == "UserEnabled"
     years = [

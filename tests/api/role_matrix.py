@@ -334,6 +334,13 @@ ENDPOINTS = [
     # session cookie, not a token: tests/api/test_sessions.py.
     Endpoint("disable-user", "POST", T + "/disable", fixed({"reason": "矩阵"}), ("admin",)),
     Endpoint("enable-user", "POST", T + "/enable", fixed({"reason": "矩阵"}), ("admin",)),
+    Endpoint(
+        "reassign-user",
+        "POST",
+        T + "/reassign",
+        fixed({"role": "auditor", "reason": "矩阵"}),
+        ("admin",),
+    ),
     Endpoint("grant-token", "POST", T + "/tokens", fixed({}), ("admin",)),
     Endpoint("revoke-tokens", "POST", T + "/tokens/revoke", fixed({}), ("admin",)),
     Endpoint(

@@ -207,10 +207,13 @@ def user_action(
             query = urlencode({"done": "revoke", "user": username, "tokens": ",".join(revoked)})
             return see_other(f"/admin?{query}")
         if action == "reassign":
+            # The form shows the user's unit as it stands: moving a handler to the office, the
+            # unit left selected is not asked for, and only a handler's unit is sent.
+            role = posted.get("role")
             reassign_body = a.UserReassign.model_validate(
                 {
-                    "role": posted.get("role"),
-                    "unit_code": posted.get("unit_code") or None,
+                    "role": role,
+                    "unit_code": (posted.get("unit_code") or None) if role == "handler" else None,
                     "reason": posted.get("reason"),
                 }
             )

@@ -121,6 +121,16 @@ def decision_word(event_type: str, data: dict[str, Any]) -> str:
     return words[0] if approved else words[1]
 
 
+def reassigned_word(event_type: str, data: dict[str, Any], units: dict[str, str]) -> str:
+    """What a 调岗 made the user ("" for any other event): its new role, and a handler's
+    unit by name, as 管理 lists users."""
+    if event_type != "UserReassigned":
+        return ""
+    role = label("role", str(data.get("role")))
+    unit = data.get("unit_code")
+    return f"改为{role}（{units.get(unit, unit)}）" if unit else f"改为{role}"
+
+
 PAGE_SIZE = 100
 # The office-recorded feedback the signals tab lists (their count is shown in full).
 SIGNAL_ROWS = 200
@@ -146,6 +156,7 @@ def _audit(
         "not_cases": NOT_CASES,
         "correction_day": correction_day,
         "decision_word": decision_word,
+        "reassigned_word": reassigned_word,
         "event_word": event_word,
         "not_case_subject": not_case_subject,
         "next_cursor": None,
@@ -256,6 +267,7 @@ def _names(svc: Svc, events: list[Any], users: Sequence[str] = ()) -> dict[str, 
     actors = [_get(e, "actor") for e in events]
     held = [(_get(e, "type"), _get(e, "data")) for e in events]
     quotas = [data["unit"] for kind, data in held if _quota(kind, data)]
+    moved_to = [data.get("unit_code") for kind, data in held if kind == "UserReassigned"]
     linked = [data["case_id"] for kind, data in held if kind == LINK_GRANTED]
     return {
         "accounts": _accounts(
@@ -263,7 +275,9 @@ def _names(svc: Svc, events: list[Any], users: Sequence[str] = ()) -> dict[str, 
         ),
         "numbers": queries.case_numbers(svc, [*(_get(e, "case_id") for e in events), *linked]),
         "people": queries.people_names(svc, [*(_get(a, "user") for a in actors), *users]),
-        "units": queries.unit_names(svc, [*(_get(a, "unit") for a in actors), *quotas]),
+        "units": queries.unit_names(
+            svc, [*(_get(a, "unit") for a in actors), *quotas, *filter(None, moved_to)]
+        ),
         "china_hour": china_hour,
     }
 

@@ -121,3 +121,15 @@ def test_the_admin_page_moves_a_handler_to_the_office_with_its_unit_left_selecte
     assert moved.status_code == 200 and "已调整用户“zhou”" in moved.text, moved.text
     me = api.get("/v1/me", token).json()
     assert (me["role"], me["unit_code"]) == ("office", None)
+
+
+def test_the_event_log_says_what_a_reassignment_made_the_user(api: Api) -> None:
+    """The log read 调整角色或单位 alone: an auditor could not tell a move from a promotion."""
+    new_user(api, "wu", role="handler", unit="FIN")
+    assert reassign(api, "wu", role="handler", unit_code="EDU").status_code == 201
+    assert reassign(api, "wu", role="leader").status_code == 201
+    auditor = logged_in(api, "audit_wu", role="auditor")
+    page = auditor.get("/audit?tab=log&user=admin")
+    assert page.status_code == 200
+    assert "调整角色或单位 · 改为承办人（EDU厅）" in page.text
+    assert "调整角色或单位 · 改为厅领导" in page.text

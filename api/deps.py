@@ -136,6 +136,10 @@ def _searchable(words: str | None) -> str | None:
 SearchWords = Annotated[str | None, Query(max_length=MAX_NAME), AfterValidator(_searchable)]
 # A username a list is narrowed to (the audit log's ``user``), held to the same text.
 MAX_USER_FILTER = 100
+# An event type the audit log is narrowed to (``type``): a name as the domain spells its events
+# (``UserDisabled``); one no event has lists nothing, as an unknown ``user`` does.
+EVENT_TYPE_NAME = r"^[A-Za-z]{1,80}$"
+EventTypeFilter = Annotated[str | None, Query(alias="type", pattern=EVENT_TYPE_NAME)]
 UserFilter = Annotated[
     str | None, Query(min_length=1, max_length=MAX_USER_FILTER), AfterValidator(_searchable)
 ]

@@ -5,19 +5,21 @@ chain's verification, and a case found by number and shown as it was at any mome
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api import queries, queries_ledger
-from api.deps import MAX_USER_FILTER, Paging
+from api.deps import EVENT_TYPE_NAME, MAX_USER_FILTER, Paging
 from api.fields import whole_number
 from api.pages_case import check_past, china_time, parse_moment
-from api.pages_labels import label
+from api.pages_labels import LABELS, label
 from api.pages_web import (
     PageRefused,
     Posted,
@@ -163,10 +165,20 @@ def _audit(
     }
     with page_errors():
         if tab == "log":
-            user = _log_user(request)
+            user, event_type = _log_user(request), _log_type(request)
             paging = Paging(PAGE_SIZE, cursor)
-            page = queries.audit_page(svc, paging, after=_after(request), user=user)
-            context.update(events=page.items, next_cursor=page.next_cursor, log_user=user)
+            page = queries.audit_page(
+                svc, paging, after=_after(request), user=user, event_type=event_type
+            )
+            context.update(
+                events=page.items,
+                next_cursor=page.next_cursor,
+                log_user=user,
+                log_type=event_type,
+                # 事件: every kind of event by its word, to read one kind alone (every 停用用户).
+                log_types=sorted(LABELS["event"].items(), key=lambda kind: kind[1]),
+                log_query=urlencode({k: v for k, v in (("user", user), ("type", event_type)) if v}),
+            )
             # 操作人: every account by name (and login), to read one person's acts alone. From
             # the directory's index of users, not the trail's directory events: those are read
             # by a scan of the whole trail, on every page of the log.
@@ -249,6 +261,15 @@ def _log_user(request: Request) -> str | None:
     if user is not None and (len(user) > MAX_USER_FILTER or text_problem(user)):
         raise PageRefused(400, "操作人无效")
     return user
+
+
+def _log_type(request: Request) -> str | None:
+    """The event type the event log is narrowed to (``type``, held as the API's
+    ``EventTypeFilter``): None for all."""
+    event_type = request.query_params.get("type") or None
+    if event_type is not None and not re.fullmatch(EVENT_TYPE_NAME, event_type):
+        raise PageRefused(400, "事件类型无效")
+    return event_type
 
 
 def _after(request: Request) -> int:

@@ -233,14 +233,27 @@ def visit_compliance(svc: Services, who: Principal, *, year: int | None) -> Visi
 # ---------------------------------------------------------------------- audit, operations
 
 
-def audit_page(svc: Services, page: Paging, *, after: int, user: str | None = None) -> AuditPage:
+def audit_page(
+    svc: Services,
+    page: Paging,
+    *,
+    after: int,
+    user: str | None = None,
+    event_type: str | None = None,
+) -> AuditPage:
     views_current(svc, AuditTrailView.name)
     if page.cursor is not None:
         after = _position_cursor(page.cursor)
     late_days = svc.settings.late_recording_days
-    return AuditPage.model_validate(
-        global_log(svc.views, after=after, limit=page.limit, late_days=late_days, user=user)
+    found = global_log(
+        svc.views,
+        after=after,
+        limit=page.limit,
+        late_days=late_days,
+        user=user,
+        event_type=event_type,
     )
+    return AuditPage.model_validate(found)
 
 
 def integrity_signals(svc: Services) -> dict[str, Any]:

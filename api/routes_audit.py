@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import ValidationError
 
 from api import queries
-from api.deps import After, Auditor, Page, Services, UserFilter
+from api.deps import After, Auditor, EventTypeFilter, Page, Services, UserFilter
 from api.schemas_audit import AuditPage, VerificationPublic, VerifyRunPublic, VerifyRunsPage
 from domain.errors import NotFound
 from infra.verify_runs import VerifyRun
@@ -24,10 +24,12 @@ def get_audit_events(
     page: Page,
     after: After = 0,
     user: UserFilter = None,
+    event_type: EventTypeFilter = None,
 ) -> AuditPage:
     """The global event log in order, from after position ``after`` (or the ``cursor``);
-    with ``user``, the events that user recorded (by username)."""
-    return queries.audit_page(svc, page, after=after, user=user)
+    with ``user``, the events that user recorded (by username); with ``type``, the events of
+    that type (``UserDisabled``, ``SessionStarted``, …). Both narrow together."""
+    return queries.audit_page(svc, page, after=after, user=user, event_type=event_type)
 
 
 @router.get("/verify")

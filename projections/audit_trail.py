@@ -209,12 +209,20 @@ def global_log(
     limit: int = 100,
     late_days: int = 7,
     user: str | None = None,
+    event_type: str | None = None,
 ) -> dict[str, Any]:
     """The log in order after ``after``; with ``user``, that user's events only (an auditor's
-    "who did what": the log alone had to be paged through by hand)."""
-    mine, params = ("", [after]) if user is None else (" AND actor_user = ?", [after, user])
+    "who did what": the log alone had to be paged through by hand); with ``event_type``,
+    events of that type only (every 停用用户, every login)."""
+    narrowed = ""
+    params: list[Any] = [after]
+    for column, value in (("actor_user", user), ("event_type", event_type)):
+        if value is not None:
+            narrowed += f" AND {column} = ?"
+            params.append(value)
     rows = reader.fetch(
-        f"SELECT * FROM {reader.table(AUDIT)} WHERE position > ?{mine} ORDER BY position LIMIT ?",
+        f"SELECT * FROM {reader.table(AUDIT)} WHERE position > ?{narrowed} "
+        "ORDER BY position LIMIT ?",
         [*params, limit + 1],
     )
     page, more = rows[:limit], len(rows) > limit

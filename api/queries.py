@@ -38,7 +38,7 @@ from domain.directory import Unit
 from domain.vocabulary import DisclosureStatus, Kind
 from infra.chain_audit import anchors_from, verify_chain
 from infra.clock import china_date
-from infra.directory import Principal
+from infra.directory import BOOTSTRAP, Principal
 from infra.services import Services
 from infra.verify_runs import Progress, VerifyRun
 from projections import registry, trail_reads
@@ -303,6 +303,8 @@ def people_names(svc: Services, usernames: Iterable[str | None]) -> dict[str, st
     link, ``proposer-link:<id>``) keeps its login."""
 
     def read(username: str) -> str | None:
+        if username == BOOTSTRAP.user:  # the set-up token's acts (the demo's users, say)
+            return BOOTSTRAP.display_name
         user = svc.directory.current_user(username)
         return None if user is None else str(user.display_name)
 

@@ -225,6 +225,13 @@ class Directory:
             unit_code=unit_code,
             actor=actor.actor(),
         )
+        if user.username.casefold() == BOOTSTRAP.user.casefold():
+            # The trail records the set-up token's acts under this name: an account of it
+            # would act in the trail as that token.
+            raise Conflict(
+                f"用户名 {user.username} 留给初始管理员令牌：审计记录以此名记录该令牌的操作",
+                f"username {user.username!r} is the bootstrap token's in the audit trail",
+            )
         existing = self.every_user()
         check_new_username(user.username, [u.username for u in existing])
         check_new_display_name(user.display_name, [(u.username, u.display_name) for u in existing])

@@ -129,3 +129,21 @@ def test_a_unit_created_at_the_same_moment_as_its_twin_is_refused_by_the_write(
     assert said in answer.json()["detail"]
     assert api.head() == before
     assert api.get("/v1/ledger", "office").status_code == 200
+
+
+@pytest.mark.parametrize("username", ["bootstrap-admin", "Bootstrap-Admin"])
+def test_the_set_up_tokens_name_is_no_accounts_R_X1(api: Api, username: str) -> None:
+    """The trail records the set-up token's acts as ``bootstrap-admin``: an account of that
+    name was taken, and its acts read in the event log as the set-up token's."""
+    before = api.head()
+    refused = api.post("/v1/users", user_body(username), "admin")
+    assert refused.status_code == 409 and "留给初始管理员令牌" in refused.json()["detail"]
+    assert api.head() == before
+
+
+def test_the_event_log_names_the_set_up_tokens_acts_in_chinese_R_X1(api: Api) -> None:
+    client = browser(api)
+    new_user(api, "shen_ji_b", role="auditor")
+    assert page_login(client, "shen_ji_b").status_code == 303
+    page = client.get("/audit?tab=log&type=UnitCreated").text
+    assert '<span title="bootstrap-admin">初始管理员</span>（管理员）' in page

@@ -173,9 +173,8 @@ def feedback(
     csrf: Text = "",
     verdict: Text = "",
     comments: Text = "",
-    occurred_on: Text = "",
 ) -> Response:
-    fields = {"verdict": verdict, "comments": comments, "occurred_on": occurred_on}
+    fields = {"verdict": verdict, "comments": comments}
     return _say(request, case_id, csrf, "feedback", ProposerFeedback, fields)
 
 
@@ -186,13 +185,8 @@ def disclosure_preference(
     csrf: Text = "",
     consent_reply: Text = "",
     consent_original: Text = "",
-    occurred_on: Text = "",
 ) -> Response:
-    fields = {
-        "consent_reply": consent_reply,
-        "consent_original": consent_original,
-        "occurred_on": occurred_on,
-    }
+    fields = {"consent_reply": consent_reply, "consent_original": consent_original}
     return _say(request, case_id, csrf, "disclosure", ProposerDisclosurePreference, fields)
 
 
@@ -210,7 +204,6 @@ FORM_ERRORS = {
     "verdict": "请选择满意程度",
     "consent_reply": "请选择是否同意公开答复",
     "consent_original": "请选择是否同意公开原文",
-    "occurred_on": "请填写日期（年-月-日）",
 }
 # A rule's refusal said beside the field it is about (R-F1: a 不满意 without comments; the form
 # is offered only once a reply is issued, R-F1's other refusal); else under the form.
@@ -241,6 +234,9 @@ def _say(
     values: dict[str, Any] = {
         k: YES_NO.get(v, v) if k.startswith("consent") else v for k, v in fields.items()
     }
+    # Dated the day it is sent (R-X1): through the link the proposer says it now, and a date
+    # to choose let a deputy back-date a 不满意 and start the unit's 30 days already overdue.
+    values["occurred_on"] = today().isoformat()
     try:
         said: BaseModel = body.model_validate(values)
     except ValidationError as invalid:

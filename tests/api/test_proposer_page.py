@@ -10,6 +10,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from infra.clock import today
 from tests import file_samples as f
 from tests.api.conftest import Api, bearer, case_body
 from tests.api.proposer_support import (
@@ -175,7 +176,8 @@ def test_disclosure_consent_through_the_form_R_P2_R_P4(api: Api) -> None:
     assert sent.status_code == 200  # after the redirect
     # What was said, verb before object: 答复不同意公开 read as if the reply refused.
     said = re.search(r'<p class="said">(.*?)</p>', sent.text)
-    assert said and said.group(1) == f"您于 {TODAY_FORM} 表示：不同意公开答复，不同意公开建议原文。"
+    sent_on = today().isoformat()  # the day it is sent, whatever date is posted (R-X1)
+    assert said and said.group(1) == f"您于 {sent_on} 表示：不同意公开答复，不同意公开建议原文。"
     # Its 答复公开 time limit no longer reads 办理中, as if publishing were on its way.
     assert disclosure_limit(sent.text).endswith("不公开（您已表示不同意）")
     # The proposer's refusal binds: neither the office's review nor publishing can approve
@@ -399,25 +401,31 @@ def test_the_proposer_reads_what_the_reply_says_before_judging_it_R_F4_R_P1(api:
     assert f'id="published-{case_id}">答复已公开。如不同意公开' in page
 
 
-def test_a_date_before_the_reply_or_no_choice_is_said_where_the_proposer_looks_R_X1(
+def test_the_form_asks_no_date_and_dates_what_is_sent_the_day_it_is_sent_R_X1(
     api: Api,
 ) -> None:
-    """A review's deputy dated their feedback 2025-01-01 and read 发生日期 2025-01-01 早于交办日期
-    2025-02-14（R-X1）: a field their form does not call so, a step they never saw."""
+    """A review's deputy set the form's 日期 to 2025-10-08 on a link issued in 2026 and chose
+    不满意: the unit's 30 days of re-handling started overdue (已逾期 395 天). Through the link
+    the proposer says it now; no date is asked, and one posted is not taken."""
     case_id, _ = issued(api, "P-42")
     browser = opened(api, link(api, case_id)["link_token"])
-    form = {"csrf": csrf(browser.get("/proposer")), "verdict": "satisfied"}
-    refused = browser.post(
-        f"/proposer/cases/{case_id}/feedback", data={**form, "occurred_on": "2025-01-01"}
-    )
-    assert refused.status_code == 409
-    said = re.findall(r'<p class="notice bad" role="alert">([^<]*)</p>', refused.text)
-    assert said == ["日期 2025-01-01 早于答复日期 2025-04-10"], said
-    # No choice made is said beside the question it answers: it stood under 日期.
+    page = browser.get("/proposer")
+    assert 'name="occurred_on"' not in page.text
+    assert f"反馈日期记为提交之日（{today().isoformat()}）" in page.text
+    form = {"csrf": csrf(page), "verdict": "dissatisfied", "comments": "未解决"}
+    # No choice made is said beside the question it answers, and only there.
     missing = browser.post(f"/proposer/cases/{case_id}/feedback", data={"csrf": form["csrf"]})
     asked = re.search(r"<legend>您对答复是否满意？</legend>(.*?)</fieldset>", missing.text, re.S)
     assert missing.status_code == 422 and asked and "请选择满意程度" in asked.group(1)
     assert missing.text.count('role="alert"') == 1
+    sent = browser.post(
+        f"/proposer/cases/{case_id}/feedback", data={**form, "occurred_on": "2025-04-12"}
+    )
+    assert sent.status_code == 200, sent.text
+    [given] = api.case(case_id)["feedback"]
+    assert given["occurred_on"] == today().isoformat()
+    rehandling = [d for d in api.case(case_id)["deadlines"] if d["kind"] == "rehandling"]
+    assert rehandling and all(d["status"] != "overdue" for d in rehandling)
 
 
 def test_after_a_further_reply_the_page_asks_for_a_verdict_on_it_R_F2(api: Api) -> None:

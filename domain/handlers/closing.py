@@ -58,6 +58,7 @@ def reassess(case: Case, cmd: c.Reassess, acting: Acting) -> None:
 def close_out(case: Case, cmd: c.CloseOut, acting: Acting) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
     review.check_close_out_allowed(case)
+    review.check_close_out_day(case, cmd.occurred_on)
     case.closed_out(note=check_text(cmd.note, "note"), **acting.on(cmd.occurred_on))
 
 

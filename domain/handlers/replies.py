@@ -115,7 +115,7 @@ def publish_reply(case: Case, cmd: c.PublishReply, acting: Acting) -> None:
     accountability.check_not_before(
         cmd.published_on, reply.issued_on, "印发日期 issue date", "公开日期 published_on"
     )
-    reviewed = disclosure.check_reviewed(case, reply)
+    reviewed = disclosure.check_reviewed(case, reply, cmd.published_on)
     review = disclosure.check_secrecy_review(
         case, cmd.secrecy_review_ref or reviewed.secrecy_review_ref
     )

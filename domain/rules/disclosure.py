@@ -9,6 +9,7 @@ published only with the proposer's consent. R-P5 withholding names a reason.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Protocol
 
 from domain.checks import check_one_of, check_text
@@ -127,9 +128,16 @@ def approves_publishing(review: Review | None) -> bool:
     return review is not None and review.approved
 
 
-def check_reviewed(case: CaseState, reply: Reply) -> DisclosureReview:
-    """R-P3: the office reviews a reply before it is published; its latest review approves."""
+def check_reviewed(case: CaseState, reply: Reply, published_on: date) -> DisclosureReview:
+    """R-P3: the office reviews a reply before it is published; its latest review approves,
+    no later than the publishing (one dated 05-05 let a publication of 05-01 count on time)."""
     review = case.disclosure_reviews.get(reply.reply_id)
+    if review is not None and approves_publishing(review) and published_on < review.occurred_on:
+        raise RuleViolation(
+            "R-P3",
+            f"公开日期 {published_on} 早于公开前审查日期 {review.occurred_on}",
+            f"published_on {published_on} is before the office's review ({review.occurred_on})",
+        )
     if review is None or not approves_publishing(review):
         raise RuleViolation(
             "R-P3",

@@ -69,3 +69,17 @@ def check_close_out_allowed(case: CaseState) -> None:
             "回头看确认落实后方可销号",
             "close-out needs a latest reassessment finding 'fulfilled'",
         )
+
+
+def check_close_out_day(case: CaseState, occurred_on: date) -> None:
+    """R-Rv2: a close-out is dated no earlier than the reassessment that found the commitment
+    fulfilled (a 销号 dated 10-01 on a finding of 11-01 was taken). ``check_close_out_allowed``
+    first."""
+    found_on = case.reassessments[-1].occurred_on
+    if occurred_on < found_on:
+        raise RuleViolation(
+            "R-Rv2",
+            f"销号日期 {occurred_on} 早于确认落实的回头看日期 {found_on}",
+            f"close-out on {occurred_on} is before the reassessment that found it fulfilled "
+            f"({found_on})",
+        )

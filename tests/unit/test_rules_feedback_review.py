@@ -357,6 +357,28 @@ def test_b_class_commitment_closes_out_only_when_fulfilled_R_Rv2(app: BanliAppli
         a_class.run(cmd.CloseOut(case_id=a_class.id, **close), OFFICE)
 
 
+def test_a_close_out_is_dated_no_earlier_than_the_finding_it_rests_on_R_Rv2(
+    app: BanliApplication,
+) -> None:
+    """A 销号 dated 10-01 on a 回头看 of 11-01 that found the commitment fulfilled was taken (a
+    review); the same day is in order."""
+    flow = Flow(app)
+    flow.assign()
+    flow.replied("B")
+    found: dict[str, Any] = {
+        "finding": "fulfilled",
+        "note": "已完成",
+        "occurred_on": date(2025, 11, 1),
+    }
+    flow.run(cmd.Reassess(case_id=flow.id, **found), SUPERVISOR)
+    before = flow.case.version
+    with refused("R-Rv2", "早于确认落实的回头看日期 2025-11-01"):
+        flow.run(cmd.CloseOut(case_id=flow.id, note="销号", occurred_on=date(2025, 10, 1)), OFFICE)
+    assert flow.case.version == before
+    flow.run(cmd.CloseOut(case_id=flow.id, note="销号", occurred_on=date(2025, 11, 1)), OFFICE)
+    assert flow.case.closed_out_on == date(2025, 11, 1)
+
+
 def _merged_and_answered(app: BanliApplication, cls: str = "B") -> tuple[Flow, Flow]:
     a, b, _ = _three_cases(app)
     merge(app, a.id, b.id, on=date(2025, 3, 1))

@@ -468,3 +468,28 @@ def test_a_reply_is_published_at_a_whole_web_address_R_D4(app: BanliApplication,
     assert bad.value.field == "url" and "http:// 或 https://" in bad.value.zh
     assert app.recorder.max_notification_id() == head
     flow.run(publish("HTTPS://www.example.gov.cn/r/1.html"), OFFICE)
+
+
+def test_a_reply_is_published_no_earlier_than_the_review_that_approved_it_R_P3(
+    app: BanliApplication,
+) -> None:
+    """A review dated 05-05 let a publication dated 05-01 be taken, and its 公开 deadline read
+    按期办结 2025-05-01 (a review): the office reviews before publishing. The same day is in
+    order."""
+    flow = Flow(app)
+    flow.assign()
+    flow.contact()
+    reply = flow.submit()
+    flow.approve(reply)
+    flow.issue(reply)
+    flow.review(reply, on=date(2025, 4, 20))
+
+    def publish(on: date) -> cmd.PublishReply:
+        return cmd.PublishReply(case_id=flow.id, reply_id=reply, published_on=on, url="https://x/1")
+
+    before = flow.case.version
+    with refused("R-P3", "早于公开前审查日期 2025-04-20"):
+        flow.run(publish(date(2025, 4, 19)), OFFICE)
+    assert flow.case.version == before
+    flow.run(publish(date(2025, 4, 20)), OFFICE)
+    assert reply in flow.case.disclosures

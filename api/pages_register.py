@@ -34,7 +34,7 @@ from domain.rules.accountability import RECEIVED, check_not_future
 from domain.rules.assignment import check_received_in_its_year, check_registration
 from infra import paper_labels as words
 from infra.application import number_taken
-from infra.cell_values import names_of
+from infra.cell_values import CellError, names_of, person_names_of
 from infra.clock import today
 from infra.directory import Principal
 
@@ -109,6 +109,11 @@ def body_of(posted: Form) -> dict[str, Any]:
 @router.post("/cases/new", response_class=HTMLResponse)
 def register_case(request: Request, who: Office, svc: Svc, posted: Posted) -> Response:
     found = judged(svc, body_of(posted), posted.get("proposer_type"))
+    try:
+        person_names_of(posted.get("proposers").replace("\n", "、"))
+    except CellError as unclear:  # 欧阳 娜娜: one name, or two?
+        found.problems["proposers"] = unclear.message
+        found.body = None
     if found.body is not None and not found.problems:
         command = found.body.command()
         try:

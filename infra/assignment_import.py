@@ -38,7 +38,16 @@ from domain.handlers.handling import known_policy
 from domain.records import Actor, Proposer
 from infra import paper_labels as words
 from infra.application import BanliApplication
-from infra.cell_values import CellError, date_of, names_of, one_of, text_of, year_of, yes_no
+from infra.cell_values import (
+    CellError,
+    date_of,
+    names_of,
+    one_of,
+    person_names_of,
+    text_of,
+    year_of,
+    yes_no,
+)
 from infra.command_context import migration, stamp_provenance
 from infra.unit_names import every_unit
 from infra.xlsx_import import Columns, Progress, SheetRow, read_sheet
@@ -263,7 +272,7 @@ class AssignmentImport:
         level = got.read("级别", lambda: one_of(cells["级别"], LEVELS))
         year = got.read("年度", lambda: year_of(cells["年度"]))
         title = got.read("标题", lambda: _filled(text_of(cells["标题"])))
-        proposers = got.read("提出人", lambda: _filled(names_of(cells["提出人"])), [])
+        proposers = got.read("提出人", lambda: _filled(person_names_of(cells["提出人"])), [])
         received_on = got.read("收到日期", lambda: date_of(_required(cells["收到日期"])))
         lead = got.read("主办单位", lambda: self._units(cells, "主办单位"), [])
         co = got.read("协办单位", lambda: self._units(cells, "协办单位"), [])
@@ -391,10 +400,18 @@ def _known_policy(name: str) -> str | None:
     own check (``known_policy``), read here so it is said with the row's other cells."""
     if not name:
         return None
+    # By the name the 交办 form shows (河北省 2022 年办理要求), spaced or not, or by its code.
+    by_name = {_unspaced(word): code for code, word in words.POLICY.items()}
+    code = by_name.get(_unspaced(name), name)
     try:
-        return known_policy(name)
-    except DomainError as refusal:
-        raise RowRefused("办理依据", worded(refusal, FIELD_COLUMN), refusal.rule) from None
+        return known_policy(code)
+    except DomainError:
+        known = "、".join(words.POLICY.values())
+        raise RowRefused("办理依据", f"应为 {known} 之一（或空为默认规则），却是 {name}") from None
+
+
+def _unspaced(text: str) -> str:
+    return "".join(text.split())
 
 
 class RowsRefused(Exception):

@@ -217,3 +217,17 @@ def test_a_proposer_named_twice_is_refused_beside_the_proposers_R_C4(api: Api) -
     assert "王五" in problem_at(refused.text, "proposers")
     assert "重复" in problem_at(refused.text, "proposers")
     assert api.head() == before
+
+
+def test_two_whole_names_apart_by_a_space_are_asked_about_beside_the_proposers_R_C4(
+    api: Api,
+) -> None:
+    """欧阳 娜娜 (one name padded) and 张三 李四 (two names) look alike: read as two, a review's
+    欧阳娜娜 became two deputies. The form asks for 、 and writes nothing."""
+    client = logged_in(api, "clerk_r21")
+    before = api.head()
+    refused = post(client, number="JY-0996", proposers="欧阳 娜娜、李四")
+    assert refused.status_code == 422, refused.text
+    assert "多人请用 、 分开" in problem_at(refused.text, "proposers")
+    assert "欧阳 娜娜、李四" in refused.text  # kept as typed
+    assert api.head() == before

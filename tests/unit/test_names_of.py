@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from infra.cell_values import names_of
+from infra.cell_values import CellError, names_of, person_names_of
 
 
 @pytest.mark.parametrize(
@@ -29,3 +29,23 @@ def test_names_are_parted_by_separators_and_by_spaces_between_whole_names(
     cell: str, names: list[str]
 ) -> None:
     assert names_of(cell) == names
+
+
+@pytest.mark.parametrize("cell", ["欧阳 娜娜", "张三 李四", "王五、欧阳　娜娜"])
+def test_a_space_between_two_whole_chinese_names_is_asked_about_not_guessed_R_C4(
+    cell: str,
+) -> None:
+    """A review's import read 欧阳 娜娜 as two deputies, 欧阳 and 娜娜: the reply's recipients
+    (R-C4) then held a co-signer who does not exist. One name padded or two names look alike."""
+    with pytest.raises(CellError, match="多人请用 、 分开"):
+        person_names_of(cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "names"),
+    [("张三、李四", ["张三", "李四"]), ("欧阳 娜", ["欧阳娜"]), ("王 五\n李四", ["王五", "李四"])],
+)
+def test_people_apart_by_separators_or_padded_are_read_as_before(
+    cell: str, names: list[str]
+) -> None:
+    assert person_names_of(cell) == names

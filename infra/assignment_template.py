@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from infra.assignment_import import ASSIGNMENT, KINDS, LEVELS, PROPOSER_TYPES, REGISTRATION
+from infra.paper_labels import POLICY
 
 # What each column takes, as a clerk reads it.
 GUIDE = {
@@ -19,7 +20,7 @@ GUIDE = {
     "级别": "必填。" + "、".join(LEVELS),
     "年度": "必填。四位数字，如 2025（也可写 2025年、2025年度）",
     "标题": "必填",
-    "提出人": "必填。领衔人在前，多人用 、 或空格分开",
+    "提出人": "必填。领衔人在前，多人用 、 分开（姓名中不留空格）",
     "提出人类型": "必填。" + "、".join(PROPOSER_TYPES),
     "收到日期": "必填。如 2025-01-20、2025.1.20、2025年1月20日",
     "主办单位": "交办时填。单位代码或名称；参阅件填其送达单位",
@@ -27,7 +28,7 @@ GUIDE = {
     "分办单位": "可选。两个以上，用 、 分开（与主办单位不同时填）",
     "参阅件": "可选。是/否（空为否）",
     "交办日期": "填了主办、分办单位或参阅件时必填",
-    "办理依据": "可选。空为默认规则",
+    "办理依据": "可选。空为默认规则；或填 " + " / ".join(POLICY.values()),
 }
 
 

@@ -315,14 +315,25 @@ def test_a_rows_errors_are_said_in_a_clerks_words(api: Api) -> None:
     said = {e["row"]: (e["column"], e["message"]) for e in errors}
     assert said[2] == ("标题", "不能为空")  # read with the row's cells: the column says which
     assert said[3][0] == "提出人类型" and "赵丽华" in said[3][1] and "[" not in said[3][1]
-    assert said[4][0] == "办理依据" and "hebei-2022" in said[4][1]
+    assert said[4][0] == "办理依据" and "河北省 2022 年办理要求" in said[4][1]
     assert not any(re.search(r"\b(title|policy|number)\b", e["message"]) for e in errors)
 
 
-def test_proposers_apart_by_spaces_are_several_and_a_year_may_say_nian_du_R_C4(api: Api) -> None:
+def test_proposers_apart_by_spaces_are_asked_about_and_a_year_may_say_nian_du_R_C4(
+    api: Api,
+) -> None:
     """ "王建国 李秀英　张伟" was saved as one deputy of that name (the co-signers lost, R-C4);
-    "2025年度" was refused as "却是“2025年”"."""
-    rows = [row("2025-961", 提出人="王建国 李秀英　张伟", 年度="2025年度")]
+    read as three, 欧阳 娜娜 then became two deputies (a later review). Whole Chinese names
+    apart by a space are asked about, by row and column, and nothing is written; apart by 、
+    they are several. "2025年度" was refused as "却是“2025年”"."""
+    before = api.head()
+    for cell in ("王建国 李秀英　张伟", "欧阳 娜娜"):
+        [error] = post(api, workbook([row("2025-960", 提出人=cell)]), dry_run=False).json()[
+            "errors"
+        ]
+        assert error["column"] == "提出人" and "多人请用 、 分开" in error["message"], error
+    assert api.head() == before
+    rows = [row("2025-961", 提出人="王建国、李秀英、张伟", 年度="2025年度")]
     assert post(api, workbook(rows)).status_code == 201
     case = next(c for c in ledger(api).values() if c["number"] == "2025-961")
     proposers = api.case(case["case_id"])["proposers"]
@@ -417,7 +428,7 @@ def test_a_rows_empty_and_unknown_cells_are_listed_with_its_unreadable_ones(api:
     }
     said = {e["column"]: e["message"] for e in errors}
     assert "不能为空" in said["标题"] and "不能为空" in said["提出人"]
-    assert "hebei-1999" in said["办理依据"] and "hebei-2022" in said["办理依据"]
+    assert "hebei-1999" in said["办理依据"] and "河北省 2022 年办理要求" in said["办理依据"]
 
 
 def test_the_words_offices_type_are_taken(api: Api) -> None:
@@ -435,6 +446,34 @@ def test_the_words_offices_type_are_taken(api: Api) -> None:
     assert (found["2025-981"]["kind"], found["2025-981"]["level"]) == ("suggestion", "provincial")
     assert (found["2025-982"]["kind"], found["2025-982"]["level"]) == ("proposal", "national")
     assert found["2025-981"]["lead_unit"] == found["2025-982"]["lead_unit"] == "FIN"
+
+
+def test_the_rules_a_case_follows_are_taken_by_the_name_the_assignment_form_shows(
+    api: Api,
+) -> None:
+    """办理依据 took only hebei-2022 and guangxi-2018, and refused the names the 交办 form's own
+    list shows (a review)."""
+    rows = [
+        row("2025-991", 办理依据="河北省 2022 年办理要求"),
+        row("2025-992", 办理依据="广西财政厅服务代表委员工作规则"),
+        row("2025-993", 办理依据="河北省2022年办理要求"),
+    ]
+    answer = post(api, workbook(rows))
+    assert answer.status_code == 201, answer.text
+    found = ledger(api)
+    policies = {
+        n: api.case(found[n]["case_id"])["policy"] for n in ("2025-991", "2025-992", "2025-993")
+    }
+    assert policies == {
+        "2025-991": "hebei-2022",
+        "2025-992": "guangxi-2018",
+        "2025-993": "hebei-2022",
+    }
+    notes = load_workbook(
+        io.BytesIO(api.get("/v1/imports/assignments/template.xlsx", "office").content)
+    )["填写说明"]
+    said = " ".join(str(c.value) for line in notes.iter_rows() for c in line if c.value)
+    assert "河北省 2022 年办理要求" in said and "广西财政厅服务代表委员工作规则" in said
 
 
 def test_the_template_the_refusals_name_is_there_and_imports_once_filled(api: Api) -> None:

@@ -144,6 +144,19 @@ def proposer_case(
                 }
                 for f in own
             ],
+            # R-F4: what the office keyed in for the proposers (a call, a letter), shown to the
+            # proposer it speaks for, who may say otherwise (a review's deputy never saw the
+            # 满意 the office had recorded for her).
+            "office_feedback": [
+                {
+                    "verdict": f.verdict,
+                    "comments": f.comments,
+                    "occurred_on": f.occurred_on,
+                    "on_further_reply": f.on_further_reply,
+                }
+                for f in case.feedback
+                if f.source != "proposer"
+            ],
             "answered_latest_reply": bool(since_latest_reply(case, own)),
             "feedback_open": feedback_open(case, today),
             "disclosure_preference": (

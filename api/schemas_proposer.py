@@ -192,6 +192,8 @@ class ProposerCase(Public):
     deadlines: list[ProposerDeadline]
     replies: list[ProposerReply]
     feedback: list[ProposerVerdict]  # this proposer's own verdicts
+    # An addition (R-F4): the verdicts the office keyed in for the case's proposers, in order.
+    office_feedback: list[ProposerVerdict] = Field(default_factory=list)
     feedback_open: bool  # whether a verdict can be given now (R-F1, R-F2)
     # Whether this proposer's verdicts include one on the latest reply (an addition): after a
     # further reply, the earlier ones were on the reply before.

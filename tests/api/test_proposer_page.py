@@ -465,3 +465,39 @@ def test_a_split_case_s_deputy_is_told_the_other_units_reply_is_awaited_R_F1_R_R
     page = opened(api, token).get("/proposer").text
     assert "其他承办单位尚未答复" in page and "答复后可在此反馈意见" not in page
     assert 'name="verdict"' not in page
+
+
+def test_a_proposals_a_class_reply_is_said_of_the_proposal_R_R1(api: Api) -> None:
+    """A proposal's member read A 类：…建议已采纳 of their proposal."""
+    member = [{"name": "吴委员", "type": "member", "role": "lead"}]
+    case_id, _ = issued(api, "P-44", kind="proposal", proposers=member)
+    page = opened(api, link(api, case_id, "吴委员")["link_token"]).get("/proposer").text
+    assert "A 类：所提问题已经解决或基本解决、提案已采纳" in page and "建议已采纳" not in page
+
+
+def test_a_reference_cases_proposer_is_promised_no_written_reply_R_R3(api: Api) -> None:
+    """A 参阅件's deputy read 尚未答复。答复印发后，将在此显示答复内容和答复函 and was asked
+    whether the reply might be published: no reply is written (R-R3)."""
+    case_id = ok(api.post("/v1/cases", case_body("P-45"), "office"))["case_id"]
+    body = {"reference": True, "lead_unit": "FIN", "co_units": [], "assigned_on": "2025-02-01"}
+    ok(api.post(f"/v1/cases/{case_id}/assignment", body, "office"))
+    page = opened(api, link(api, case_id)["link_token"]).get("/proposer").text
+    assert "本件为参阅件：按规定不作书面答复，由承办单位与您沟通联系。" in page
+    assert "答复印发后" not in page and "答复是否可以在政府网站公开" not in page
+
+
+def test_the_proposer_reads_what_the_office_keyed_in_for_them_R_F4(api: Api) -> None:
+    """A review's deputy never saw the 满意 the office had recorded for her, and was offered an
+    empty form as if nothing had been said (R-F4: office-keyed feedback is marked as such)."""
+    case_id, _ = issued(api, "P-46")
+    said = {"verdict": "satisfied", "comments": "电话回访表示满意", "occurred_on": "2025-04-21"}
+    ok(api.post(f"/v1/cases/{case_id}/feedback", said, "office"))
+    token = link(api, case_id, "张三")["link_token"]
+    page = opened(api, token).get("/proposer").text
+    assert "办公室代为记录 2025-04-21：<strong>满意</strong>。电话回访表示满意" in page
+    assert "如与您的意见不符，请在下面提交您本人的反馈" in page
+    [read] = as_link(api, token, "/v1/proposer/cases").json()["items"]
+    assert read["feedback"] == []  # the proposer's own: none yet
+    assert [(f["verdict"], f["occurred_on"]) for f in read["office_feedback"]] == [
+        ("satisfied", "2025-04-21")
+    ]

@@ -14,6 +14,7 @@ from domain.deadlines.case_deadlines import case_deadlines
 from domain.documents import reply_documents
 from domain.errors import DomainError, NotFound
 from domain.records import Disclosure, Document, Reply
+from domain.rules.disclosure import refused_by_proposer
 from domain.rules.feedback import check_feedback_allowed, since_latest_reply
 from infra.application import BanliApplication
 from infra.proposer_links import LinkHolder
@@ -158,6 +159,9 @@ def proposer_case(
                 if f.source != "proposer"
             ],
             "answered_latest_reply": bool(since_latest_reply(case, own)),
+            # R-P2: every voice's consent is needed, so another proposer's 不同意 binds this
+            # one's reply too (a co-signer read 即将到期 of a publication that would not come).
+            "disclosure_refused": refused_by_proposer(case),
             "feedback_open": feedback_open(case, today),
             "disclosure_preference": (
                 {

@@ -199,6 +199,8 @@ class ProposerCase(Public):
     # further reply, the earlier ones were on the reply before.
     answered_latest_reply: bool = False
     disclosure_preference: ProposerConsent | None  # this proposer's own latest word
+    # An addition (R-P2): whether any proposer's latest word refuses publishing the reply.
+    disclosure_refused: bool = False
 
 
 class ProposerCases(Public):

@@ -501,3 +501,28 @@ def test_the_proposer_reads_what_the_office_keyed_in_for_them_R_F4(api: Api) -> 
     assert [(f["verdict"], f["occurred_on"]) for f in read["office_feedback"]] == [
         ("satisfied", "2025-04-21")
     ]
+
+
+def test_a_co_signer_reads_that_another_proposers_refusal_keeps_the_reply_unpublished_R_P2(
+    api: Api,
+) -> None:
+    """The lead deputy said 不同意; the co-signer's page still read 答复公开 … 即将到期, of a
+    publication the refusal forbids (every voice's consent is needed)."""
+    joint = [
+        {"name": "王建国", "type": "deputy", "role": "lead"},
+        {"name": "李秀梅", "type": "deputy", "role": "co_signer"},
+    ]
+    case_id, _ = issued(api, "P-47", proposers=joint)
+    lead = link(api, case_id, "王建国")["link_token"]
+    refusal = {"consent_reply": False, "consent_original": False, "occurred_on": "2025-04-12"}
+    ok(as_link(api, lead, f"/v1/proposer/cases/{case_id}/disclosure-preference", refusal))
+    co = link(api, case_id, "李秀梅")["link_token"]
+    page = opened(api, co).get("/proposer").text
+    assert disclosure_limit(page).endswith("不公开（其他提出人已表示不同意）")
+    [read] = as_link(api, co, "/v1/proposer/cases").json()["items"]
+    assert read["disclosure_refused"] is True and read["disclosure_preference"] is None
+    [own] = as_link(api, lead, "/v1/proposer/cases").json()["items"]
+    assert own["disclosure_refused"] is True
+    assert disclosure_limit(opened(api, lead).get("/proposer").text).endswith(
+        "不公开（您已表示不同意）"
+    )

@@ -153,8 +153,9 @@ CASES = Table(
     # 4: a reference case's contact deadline names its unit (R-D5, R-S1); 5: each unit's own
     # next due day (``UNITS``); 6: a further reply answers only a verdict recorded before it
     # (R-D3: the same day's second 不满意 showed its 30 days met); 7: a reference case whose
-    # proposer was reached is closed (R-R3, R-D5)
-    version=7,
+    # proposer was reached is closed (R-R3, R-D5); 8: a merged partner's outstanding co
+    # opinions are missed once the merge's reply is issued (R-D8, R-M1)
+    version=8,
 )
 NO_DAY = "9999-12-31"
 # A case's life in order (the vocabulary lists it so): sorting by the word's spelling put

@@ -157,12 +157,17 @@ def due_before_opening(case: CaseState, calendar: WorkdayCalendar) -> list[Deadl
 
 def _co_opinion_deadlines(case: CaseState, start: date, judge: _Judge) -> list[Deadline]:
     """R-D1, and R-D8: a co opinion still outstanding when the lead's reply went out under an
-    override can no longer inform it; closing the case ends every handling obligation."""
+    override can no longer inform it, nor can a merged partner's once the merge's reply went
+    out from its primary (R-M1: a review's partner had its co units chased 241 days after);
+    closing the case ends every handling obligation."""
     overridden = [
         r.issued_on
         for r in case.replies.values()
         if r.unit == case.lead_unit and r.issued and r.override_reason and r.issued_on
     ]
+    answered = case.merge.answered_by if case.merge is not None else None
+    if answered is not None and answered.case_id != str(case.id):
+        overridden.append(answered.issued_on)
     period = judge.policy.co_opinion_due(start, judge.calendar)
     deadlines = []
     for unit in case.co_units:

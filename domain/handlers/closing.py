@@ -132,6 +132,7 @@ def merge_cases(cases: Sequence[Case], occurred_on: date, acting: Acting) -> str
                 f"{case.number}：{refused.zh}",
                 f"{case.number}: {refused.en}",
             ) from None
+    merge.check_same_replying_units(cases)
     merge_id = uuid.uuid4().hex[:12]
     case_ids = [str(case.id) for case in cases]
     proposers = [asdict(p) for p in merge.merged_proposers(cases)]

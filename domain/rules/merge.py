@@ -39,6 +39,25 @@ def check_mergeable(cases: Sequence[CaseState]) -> None:
             )
 
 
+def check_same_replying_units(cases: Sequence[CaseState]) -> None:
+    """R-M1: one reply answers every merged case, written by the primary's unit(s): merged
+    cases are led by the same unit (or split among the same units). A case of another lead
+    was answered by a unit that never had it, and its own lead was credited with a reply it
+    never wrote (a review): it is reassigned first (改办), then merged."""
+    primary = cases[0]
+    theirs = sorted(primary.replying_units)
+    for c in cases[1:]:
+        if sorted(c.replying_units) != theirs:
+            mine, lead = "、".join(sorted(c.replying_units)), "、".join(theirs)
+            raise RuleViolation(
+                "R-M1",
+                f"{c.number} 的答复单位（{mine}）与主件 {primary.number} 的（{lead}）不同："
+                "并案的件由同一单位答复，请先改办或交办一致后再并案",
+                f"case {c.number} is answered by {mine}, the primary {primary.number} by "
+                f"{lead}: merged cases share their replying units",
+            )
+
+
 def merged_proposers(cases: Sequence[CaseState]) -> list[Proposer]:
     """Every proposer of every merged case, in case order, each person once (R-M1, R-C4); a
     person who leads any merged case leads the merged reply."""

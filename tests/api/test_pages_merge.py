@@ -166,9 +166,9 @@ def test_a_merged_partner_counts_as_answered_in_time_by_the_merge_reply_R_M1(api
 
 def test_a_partners_handler_is_not_linked_to_a_primary_it_may_not_open_R_M1(api: Api) -> None:
     """A handler reads its own unit's cases only (another is a 404, so numbers cannot be
-    probed): on a partner's page the primary of another unit is named, not linked."""
+    probed): on a partner's page the primary its unit has no part in is named, not linked."""
     primary = register_and_assign(api, "MG-40", lead="FIN")
-    partner = register_and_assign(api, "MG-41", lead="HOU")
+    partner = register_and_assign(api, "MG-41", lead="FIN", co=("HOU",))
     body = {"case_ids": [primary, partner], "occurred_on": "2025-03-01"}
     assert api.post("/v1/merges", body, "office").status_code == 201
     hou = logged_in(api, "hou_m", role="handler", unit="HOU")
@@ -179,6 +179,23 @@ def test_a_partners_handler_is_not_linked_to_a_primary_it_may_not_open_R_M1(api:
     assert hou.get(f"/cases/{primary}").status_code == 404
     office = logged_in(api, "clerk_l").get(f"/cases/{partner}").text
     assert f'<a href="/cases/{primary}" title="' in office
+
+
+def test_cases_answered_by_different_units_are_not_merged_R_M1(api: Api) -> None:
+    """A review merged a 财政厅-led case into a 水利厅-led one: 水利厅's reply answered a case it
+    never had, and 财政厅 was credited 按期办结 and a B 类 for a reply it never wrote. Merged
+    cases share their replying units; another is reassigned (改办) first."""
+    primary = register_and_assign(api, "MG-50", lead="HOU")
+    other = register_and_assign(api, "MG-51", lead="FIN", co=("HOU",))
+    same = register_and_assign(api, "MG-52", lead="HOU", co=("EDU",))  # co units may differ
+    before = api.head()
+    body = {"case_ids": [primary, other], "occurred_on": "2025-03-01"}
+    refused = api.post("/v1/merges", body, "office")
+    assert refused.status_code == 409 and refused.json()["rule"] == "R-M1", refused.text
+    assert "MG-51 的答复单位（FIN）与主件 MG-50 的（HOU）不同" in refused.json()["detail"]
+    assert api.head() == before
+    body = {"case_ids": [primary, same], "occurred_on": "2025-03-01"}
+    assert api.post("/v1/merges", body, "office").status_code == 201
 
 
 def test_a_proposals_publish_form_names_the_proposals_original_text(api: Api) -> None:

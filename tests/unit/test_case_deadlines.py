@@ -9,7 +9,7 @@ from domain.deadlines.case_deadlines import Deadline, case_deadlines
 from domain.records import Actor, Proposer
 from infra.application import BanliApplication
 from infra.command_context import CommandContext
-from tests.support import OFFICE, Flow, refused
+from tests.support import OFFICE, Flow, merge, refused
 
 
 def _by_kind(
@@ -267,3 +267,22 @@ def test_a_second_dissatisfied_verdict_the_day_of_the_further_reply_is_still_owe
     deadlines = case_deadlines(flow.case, app.calendar(), date(2025, 6, 1))
     statuses = {d.opened_on: d.status for d in deadlines if d.kind == "rehandling"}
     assert statuses == {date(2025, 5, 6): "met", date(2025, 5, 22): "pending"}
+
+
+def test_a_merged_partners_co_opinion_outstanding_at_the_merges_reply_is_missed_R_D8_R_M1(
+    app: BanliApplication,
+) -> None:
+    """A review's partner had its co units chased (已逾期 241 天, a 催办 each round) after the
+    merge's reply went out from its primary: their opinions could no longer inform it."""
+    primary, partner = Flow(app, "MG-P"), Flow(app, "MG-Q")
+    primary.assign("FIN", on=date(2025, 2, 1))
+    partner.assign("FIN", ["HOU"], on=date(2025, 2, 1))
+    merge(app, primary.id, partner.id, on=date(2025, 3, 1))
+    primary.contact("FIN")
+    reply_id = primary.submit("FIN", on=date(2025, 4, 8))
+    primary.approve(reply_id, on=date(2025, 4, 9))
+    primary.issue(reply_id, on=date(2025, 4, 11))
+    for as_of in (date(2025, 4, 11), date(2025, 12, 31)):
+        missed = _by_kind(app, partner, as_of)[("co_opinion", "HOU")]
+        assert (missed.status, missed.missed_on) == ("missed", date(2025, 4, 11))
+    assert _by_kind(app, partner, date(2025, 12, 31))[("reply", "FIN")].status == "met"

@@ -37,6 +37,7 @@ from api.pages_web import (
     wants_page,
 )
 from api.problems import http_problem
+from api.routes_public import public_not_found
 from api.routing import include
 
 PAGE_ROUTERS = (
@@ -89,6 +90,8 @@ def install(app: FastAPI) -> None:
         """A browser asking for a path no page has gets the workbench's 404 page, in
         Chinese, not the API's problem+json (which the API's clients still get)."""
         if error.status_code == 404 and wants_page(request):
+            if request.url.path.startswith("/public/"):
+                return public_not_found()
             return refused_page(request, PageRefused(404, "没有这个页面"))
         if error.status_code == 405 and request.method in ("GET", "HEAD") and wants_page(request):
             # A form's answer is shown at the address it was posted to (a refusal beside its

@@ -236,6 +236,7 @@ def public_page(
     """The register as a page anyone can open and search (公开). A form sends its empty fields
     too (``year=&kind=``): here they mean "any", not a malformed request."""
     year_ = int(year) if year and year.isascii() and year.isdigit() and len(year) == 4 else None
+    bad_year = bool(year) and year_ is None  # said on the page, as a search too long is
     kind_ = cast("Kind | None", kind if kind in words.KIND else None)  # KIND's keys are kinds
     too_long = q is not None and len(q) > MAX_SEARCH
     unit = unit if unit is None or len(unit) <= MAX_CODE else None  # no unit has such a code
@@ -277,9 +278,10 @@ def public_page(
         stale=stale,
         set_aside=set_aside,
         too_long=too_long,
+        bad_year=year if bad_year else None,
         max_search=MAX_SEARCH,
     )
-    if stale or set_aside or too_long:  # not cached as the first page's answer: its URL differs
+    if stale or set_aside or too_long or bad_year:  # not cached: its URL differs
         return HTMLResponse(html, headers=PAGE_HEADERS)
     return _cached(request, etag, HTMLResponse(html, headers=PAGE_HEADERS))
 
@@ -305,3 +307,10 @@ def _href(chosen: PublicFilter, limit: int, cursor: str | None) -> str:
     if cursor:
         query["cursor"] = cursor
     return "?" + urlencode(query)
+
+
+def public_not_found() -> HTMLResponse:
+    """A path under ``/public`` no page has, on the register's own page with its way back: the
+    workbench's 404 offered the public 返回总览, which needs a login."""
+    html = TEMPLATES.get_template("public/not_found.html").render()
+    return HTMLResponse(html, status_code=404, headers=PAGE_HEADERS)

@@ -156,6 +156,8 @@ def test_a_bad_cursor_is_said_in_chinese_on_the_pages_and_the_public_register(ap
         ("limit=abc&kind=suggestion", 'id="stale-link">该翻页链接已失效'),
         ("cursor=" + "x" * 600, 'id="stale-link">该翻页链接已失效'),
         ("unit=" + "U" * 65, 'id="count"'),
+        # A year that is none was dropped without a word, and every year listed (a review).
+        ("year=abc", 'id="bad-year">年度“abc”不是四位数字的年份，已忽略'),
     ],
 )
 def test_a_register_link_beyond_its_bounds_is_its_page_with_a_notice(
@@ -168,3 +170,17 @@ def test_a_register_link_beyond_its_bounds_is_its_page_with_a_notice(
     assert public.status_code == 200 and public.headers["content-type"].startswith("text/html")
     assert notice in public.text and "should have" not in public.text
     assert api.get("/v1/public/replies", "office", q="税" * 101).status_code == 422
+
+
+def test_a_register_address_no_page_has_leads_back_to_the_register_not_the_workbench(
+    api: Api,
+) -> None:
+    """``/public/nothing`` showed the workbench's 404, whose 返回总览 led the public to the
+    staff login."""
+    missing = browser(api).get("/public/nothing", headers={"accept": "text/html"})
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert 'id="not-found">没有这个页面' in missing.text
+    assert '<a href="/public">返回答复公开目录</a>' in missing.text
+    assert "工作台" not in missing.text and "返回总览" not in missing.text
+    staff = browser(api).get("/nothing", headers={"accept": "text/html"})
+    assert staff.status_code == 404 and "返回总览" in staff.text  # the workbench's own, kept

@@ -330,7 +330,9 @@ def unit_measures(
     lead = [f for f in facts if f["role"] == "lead"]
     replying = [f for f in facts if f["role"] in REPLYING]
     replied = _replied(facts, day)
-    with_feedback = [f for f in replying if f["verdict"]]
+    # A verdict is the case's, not a unit's: a split case's counts once in the organisation's
+    # total (its three units' rows counted one verdict three times), once in each unit's row.
+    with_feedback = _one_per_case(f for f in replying if f["verdict"])
     return {
         "lead_cases": len(lead),
         "co_cases": sum(f["role"] == "co" for f in facts),
@@ -358,6 +360,17 @@ def unit_measures(
             "rehandling_on_time_rate": _per_deadline(replying, "rehandling_deadlines", day),
         },
     }
+
+
+def _one_per_case(facts: Iterable[Fact]) -> list[Fact]:
+    """The first fact of each case, in order."""
+    seen: set[str] = set()
+    found = []
+    for f in facts:
+        if f["case_id"] not in seen:
+            seen.add(f["case_id"])
+            found.append(f)
+    return found
 
 
 def measure_only(found: dict[str, Any]) -> dict[str, Any]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.conftest import Api
-from tests.api.proposer_support import FEEDBACK, as_link, issued, link, ok
+from tests.api.conftest import Api, case_body
+from tests.api.proposer_support import FEEDBACK, as_link, issued, link, ok, reply_issued
 from tests.api.test_pages import logged_in
 
 
@@ -58,3 +58,21 @@ def test_R_F4_the_dashboard_shows_the_proposers_verdicts_apart_from_the_offices(
     page = client.get("/?year=2025").text
     fin_row = next(r for r in page.split("<tr") if "FIN" in r and "by-source" in r)
     assert "本人 1/1 · 代录 0/0" in fin_row
+
+
+def test_a_split_cases_verdict_counts_once_in_the_organisations_satisfaction(
+    api: Api,
+) -> None:
+    """A review found one verdict on a split case of three units counted three times in 全厅合计
+    (307 verdicts over 303 cases): a verdict is the case's. Each unit's row still counts it."""
+    case_id = ok(api.post("/v1/cases", case_body("S-9"), "office"))["case_id"]
+    split = {"split_units": ["FIN", "HOU"], "co_units": [], "assigned_on": "2025-02-01"}
+    ok(api.post(f"/v1/cases/{case_id}/assignment", split, "office"))
+    reply_issued(api, case_id, "FIN", "A")
+    reply_issued(api, case_id, "HOU", "B")
+    ok(api.post(f"/v1/cases/{case_id}/feedback", FEEDBACK, "office"))
+    stats = ok(api.get("/v1/stats/units", "office", year=2025), 200)
+    total = stats["total"]["measures"]["satisfaction_rate"]
+    assert fraction(total) == (1, 1) and total["of_cases"] == ["S-9"]
+    for row in stats["items"]:
+        assert fraction(row["measures"]["satisfaction_rate"]) == (1, 1), row["unit"]

@@ -528,7 +528,7 @@ def post_form(
     except NotFound as missing:
         raise PageRefused(404, missing.zh) from None
     except DomainError as error:
-        where = form.field_for(error.rule) or form.field_named(getattr(error, "field", None))
+        where = form.field_of(error)
         status = next(s for t, s in STATUS_BY_ERROR.items() if isinstance(error, t))
         first = {where: refusal_words(svc, form, error)}
         ruled = {where: error.rule} if error.rule else {}

@@ -100,7 +100,7 @@ def later_refusals(
             break
         if refused is None:
             break
-        field = form.field_for(refused.rule) or form.field_named(getattr(refused, "field", None))
+        field = form.field_of(refused)
         if not field or field in refused_first or field in found:
             break
         found[field] = refused

@@ -137,6 +137,13 @@ class CaseForm:
         dates = [f.name for f in self.fields if f.kind == "date"]
         return dates[0] if rule == "R-X1" and dates else None
 
+    def field_of(self, error: Exception) -> str:
+        """Where a refusal is said: the form's field the refusal names itself (R-A1's
+        分办至少两个单位 names 分办单位), else the field its rule speaks for, else the form's
+        top (a refusal of split units was said under 主办单位, the rule's usual field)."""
+        rule = getattr(error, "rule", None)
+        return self.field_named(getattr(error, "field", None)) or self.field_for(rule) or ""
+
     def field_named(self, field: str | None) -> str:
         """The form's field a plain check names (``contacted_by.rank`` is ``contacted_by``'s),
         or "" (the form's top) when the form has none such."""

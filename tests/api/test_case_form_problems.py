@@ -8,9 +8,9 @@ import re
 
 import httpx
 
-from tests.api.conftest import Api, contact_body, register_and_assign, reply_body
+from tests.api.conftest import Api, case_body, contact_body, register_and_assign, reply_body
 from tests.api.test_case_page_more import form_of, send
-from tests.api.test_pages import logged_in
+from tests.api.test_pages import csrf_of, logged_in
 
 CARD = {
     "organised_by": "FIN",
@@ -140,3 +140,25 @@ def test_a_date_left_blank_hides_no_other_refusal_and_stays_blank_R_C3(api: Api)
     assert "内容摘要" in problem_in(refused.text, "reply", "summary")
     assert re.search(r'id="reply-occurred_on" name="occurred_on"[^>]* value=""', refused.text)
     assert api.case(case_id)["version"] == before
+
+
+def test_a_refusal_naming_its_own_field_is_said_beside_it_R_A1(api: Api) -> None:
+    """分办至少两个单位 was said under 主办单位, the field R-A1's refusals usually concern, while
+    the clerk had chosen one 分办单位."""
+    case_id = api.post("/v1/cases", case_body("MG-60"), "office").json()["case_id"]
+    office = logged_in(api, "clerk_sp")
+    page = office.get(f"/cases/{case_id}").text
+    version = re.search(r'name="_version" value="(\d+)"', page)
+    assert version
+    form = {
+        "_csrf": csrf_of(office, f"/cases/{case_id}"),
+        "_version": version.group(1),
+        "split_units": "FIN",
+        "assigned_on": "2025-02-01",
+        "policy": "hebei-2022",
+    }
+    refused = office.post(f"/cases/{case_id}/forms/assignment", data=form)
+    assert refused.status_code == 409, refused.text
+    assert 'class="field refused">\n          <label for="assignment-split_units"' in refused.text
+    assert 'class="field refused">\n          <label for="assignment-lead_unit"' not in refused.text
+    assert "分办至少两个单位" in refused.text

@@ -34,7 +34,7 @@ from domain.rules.accountability import RECEIVED, check_not_future
 from domain.rules.assignment import check_received_in_its_year, check_registration
 from infra import paper_labels as words
 from infra.application import number_taken
-from infra.cell_values import CellError, names_of, person_names_of
+from infra.cell_values import CellError, names_of, person_names_of, typed_names
 from infra.clock import today
 from infra.directory import Principal
 
@@ -98,8 +98,8 @@ def body_of(posted: Form) -> dict[str, Any]:
         "year": int(year) if year.isascii() and year.isdigit() else year,
         "title": posted.get("title").strip(),
         "proposers": [
-            {"name": name, "type": kind_of_person, "role": "lead" if i == 0 else "co_signer"}
-            for i, name in enumerate(names)
+            {"name": name, "type": person_type, "role": "lead" if i == 0 else "co_signer"}
+            for i, (name, person_type) in enumerate(typed_names(names, kind_of_person))
         ],
         "received_on": posted.get("received_on").strip(),
         "text": posted.get("text").strip(),

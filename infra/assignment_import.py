@@ -45,6 +45,7 @@ from infra.cell_values import (
     one_of,
     person_names_of,
     text_of,
+    typed_names,
     year_of,
     yes_no,
 )
@@ -291,8 +292,8 @@ class AssignmentImport:
             year=year,
             title=title,
             proposers=tuple(
-                Proposer(name, kind_of_person, "lead" if i == 0 else "co_signer")
-                for i, name in enumerate(proposers)
+                Proposer(name, person_type, "lead" if i == 0 else "co_signer")
+                for i, (name, person_type) in enumerate(typed_names(proposers, kind_of_person))
             ),
             received_on=received_on,
         )

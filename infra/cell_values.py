@@ -129,6 +129,22 @@ def person_names_of(value: object) -> list[str]:
     return names_of(value)
 
 
+# A proposer's own type written after the name, where the list mixes them (a proposal led by
+# a participating unit with members co-signing: 民盟省委会（单位）、陈立群).
+_OWN_TYPE = re.compile(r"^(.+?)\s*[（(](代表|委员|单位)[）)]$")
+_TYPE_WORDS = {"代表": "deputy", "委员": "member", "单位": "unit"}
+
+
+def typed_names(names: list[str], default: str) -> list[tuple[str, str]]:
+    """Each name with its proposer type: the one written after it in brackets, else
+    ``default`` (the 提出人类型 chosen for the list)."""
+    typed = []
+    for name in names:
+        own = _OWN_TYPE.fullmatch(name)
+        typed.append((own.group(1), _TYPE_WORDS[own.group(2)]) if own else (name, default))
+    return typed
+
+
 def _spaced_names(words: list[str]) -> list[str]:
     """The names that space-separated ``words`` make: a Chinese word joins the Chinese name
     before it when either is a lone character (padding: 王　五); else each is a name."""

@@ -508,3 +508,12 @@ def test_a_unit_name_two_older_units_share_is_said_so_not_unknown(api: Api) -> N
     errors = post(api, workbook([row("2025-961", 主办单位="FIN厅")]), dry_run=True).json()["errors"]
     [said] = [(e["column"], e["message"]) for e in errors]
     assert said == ("主办单位", "单位名称“FIN厅”为多个单位所用（FIN、TS2），请填单位代码")
+
+
+def test_an_imported_proposer_of_another_type_says_so_after_the_name_R_C4(api: Api) -> None:
+    rows = [row("2025-995", 类别="提案", 提出人="民盟省委会（单位）、陈立群", 提出人类型="委员")]
+    answer = post(api, workbook(rows))
+    assert answer.status_code == 201, answer.text
+    case = api.case(ledger(api)["2025-995"]["case_id"])
+    found = [(p["name"], p["type"], p["role"]) for p in case["proposers"]]
+    assert found == [("民盟省委会", "unit", "lead"), ("陈立群", "member", "co_signer")]

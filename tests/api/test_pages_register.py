@@ -231,3 +231,18 @@ def test_two_whole_names_apart_by_a_space_are_asked_about_beside_the_proposers_R
     assert "多人请用 、 分开" in problem_at(refused.text, "proposers")
     assert "欧阳 娜娜、李四" in refused.text  # kept as typed
     assert api.head() == before
+
+
+def test_a_proposal_led_by_a_unit_with_members_co_signing_is_recorded_so_R_C4(api: Api) -> None:
+    client = logged_in(api, "clerk_r22")
+    registered = post(
+        client,
+        number="TA-0990",
+        kind="proposal",
+        proposers="民盟省委会（单位）、陈立群",
+        proposer_type="member",
+    )
+    assert registered.status_code == 303, registered.text
+    case_id = registered.headers["location"].split("/cases/")[1].split("?")[0]
+    found = [(p["name"], p["type"], p["role"]) for p in api.case(case_id)["proposers"]]
+    assert found == [("民盟省委会", "unit", "lead"), ("陈立群", "member", "co_signer")]

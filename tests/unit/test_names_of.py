@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from infra.cell_values import CellError, names_of, person_names_of
+from infra.cell_values import CellError, names_of, person_names_of, typed_names
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,15 @@ def test_people_apart_by_separators_or_padded_are_read_as_before(
     cell: str, names: list[str]
 ) -> None:
     assert person_names_of(cell) == names
+
+
+def test_a_proposer_whose_type_differs_from_the_lists_says_so_after_the_name_R_C4() -> None:
+    """A proposal led by a participating unit with members co-signing was recorded as led by a
+    member: the form and the import took one type for every name."""
+    names = names_of("民盟省委会（单位）、陈立群、周华(委员)")
+    assert typed_names(names, "member") == [
+        ("民盟省委会", "unit"),
+        ("陈立群", "member"),
+        ("周华", "member"),
+    ]
+    assert typed_names(["王五（测试）"], "deputy") == [("王五（测试）", "deputy")]  # no type word

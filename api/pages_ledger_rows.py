@@ -153,6 +153,9 @@ def ledger_rows(
                 f"已催办 {r.reminders} 次</span>"
             )
         lead = '<span class="tag">参阅件</span> ' if r.reference else ""
+        # A split case's units each reply (R-R3): said, as a 参阅件 is (two names alone read as
+        # a lead and another).
+        lead += '<span class="tag">分办</span> ' if r.split_units else ""
         lead += unit_html(r.lead_unit, names) + _names(r.split_units, names)
         shown = zip(r.deadlines, kind_words(r.deadlines), strict=True)
         deadlines = "".join(

@@ -87,11 +87,20 @@ def test_a_key_supervised_reference_case_carries_its_tags_and_split_units_R_S3()
     assert ' <span class="tag bad">挂账督办</span>' in html
     assert ' <span class="tag" title="最近一次 2025-06-03">已催办 3 次</span>' in html
     assert cells(html)[4] == (
-        ' data-label="主办/分办"><span class="tag">参阅件</span> <span title="EDU">教育厅</span>、'
-        '<span title="AGR">农业农村厅</span>'
+        ' data-label="主办/分办"><span class="tag">参阅件</span> <span class="tag">分办</span> '
+        '<span title="EDU">教育厅</span>、<span title="AGR">农业农村厅</span>'
     )
     assert cells(html)[7] == ' class="num" data-label="逾期天数">12'
     assert '<a href="/cases/c-1">' in html  # no list to come back to: no ``from``
+
+
+def test_a_split_case_says_so_beside_its_units_R_R3() -> None:
+    """Two unit names alone read as a lead and another (a review): a split case is tagged, as
+    a 参阅件 is."""
+    split = cells(str(ledger_rows([item(lead_unit=None, split_units=["EDU", "AGR"])], NAMES, "")))
+    led = cells(str(ledger_rows([item(lead_unit="EDU")], NAMES, "")))
+    assert split[4].startswith(' data-label="主办/分办"><span class="tag">分办</span> ')
+    assert '<span class="tag">分办</span>' not in led[4]
 
 
 def test_each_deadline_is_a_badge_of_its_own() -> None:

@@ -108,11 +108,12 @@ MEASURE: Final = {
 # R-F4: who keyed a verdict in, as the satisfaction figures are reported apart.
 FEEDBACK_SOURCE: Final = {"proposer": "代表委员本人", "office": "办公室代录"}
 # What a figure of all units together counts (``unit_facts.unit_stats``' total): a split case
-# is answered by each of its units, so it is counted once per unit, verdicts too. Said beside
-# the total on the 总览 and in the annual report, where it exceeded the cases with no reason.
+# is answered by each of its units, so it is counted once per unit; a verdict is the case's,
+# counted once. Said beside the total on the 总览 and in the annual report, where it exceeded
+# the cases with no reason.
 PER_UNIT_COUNT: Final = (
-    "全厅合计按件次计：会办、分办件在每个承办单位各计一次（分办件的答复类别、满意度评价等"
-    "指标也按各分办单位分别计），故合计可多于件数。"
+    "全厅合计按件次计：会办、分办件在每个承办单位各计一次（分办件的答复类别等指标也按各分办"
+    "单位分别计），故合计可多于件数；满意率除外，按件计，一件的反馈在合计中只计一次。"
 )
 
 

@@ -521,7 +521,7 @@ def test_a_figure_of_all_units_counts_a_split_case_per_unit_and_says_so(api: Api
     assert "共 1 件" in text
     one_unit = client.get("/figures?year=2025&figure=class_A&part=numerator&unit=FIN")
     assert "件次" not in one_unit.text
-    # The 总览's 全厅合计 row says so too (its satisfaction counted 389 verdicts of 385).
+    # The 总览's 全厅合计 row says so too (its satisfaction once counted 389 verdicts of 385).
     overview = client.get("/?year=2025").text
     assert f'<p class="hint" id="per-unit-count">{PER_UNIT_COUNT}</p>' in overview
 

@@ -524,6 +524,11 @@ def test_a_figure_of_all_units_counts_a_split_case_per_unit_and_says_so(api: Api
     # The 总览's 全厅合计 row says so too (its satisfaction once counted 389 verdicts of 385).
     overview = client.get("/?year=2025").text
     assert f'<p class="hint" id="per-unit-count">{PER_UNIT_COUNT}</p>' in overview
+    # A leader read 满意率 100 % beside 8 cases once dissatisfied: the 总览 says what it counts
+    # and where those cases are, as the figure page does.
+    basis = re.search(r'<p class="hint" id="satisfaction-basis">(.*?)</p>', overview)
+    assert basis and "最后一次反馈计" in basis.group(1)
+    assert 'href="/ledger?dissatisfied=1&amp;year=2025"' in basis.group(1)
 
 
 def test_a_stale_form_for_a_step_already_taken_is_not_offered_again(api: Api) -> None:

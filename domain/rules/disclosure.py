@@ -132,17 +132,17 @@ def check_reviewed(case: CaseState, reply: Reply, published_on: date) -> Disclos
     """R-P3: the office reviews a reply before it is published; its latest review approves,
     no later than the publishing (one dated 05-05 let a publication of 05-01 count on time)."""
     review = case.disclosure_reviews.get(reply.reply_id)
-    if review is not None and approves_publishing(review) and published_on < review.occurred_on:
-        raise RuleViolation(
-            "R-P3",
-            f"公开日期 {published_on} 早于公开前审查日期 {review.occurred_on}",
-            f"published_on {published_on} is before the office's review ({review.occurred_on})",
-        )
     if review is None or not approves_publishing(review):
         raise RuleViolation(
             "R-P3",
             "答复公开前须经办公室审核同意",
             "the office reviews (and approves) a reply before it is published",
+        )
+    if published_on < review.occurred_on:
+        raise RuleViolation(
+            "R-P3",
+            f"公开日期 {published_on} 早于公开前审查日期 {review.occurred_on}",
+            f"published_on {published_on} is before the office's review ({review.occurred_on})",
         )
     return review
 

@@ -401,9 +401,7 @@ def _known_policy(name: str) -> str | None:
     own check (``known_policy``), read here so it is said with the row's other cells."""
     if not name:
         return None
-    # By the name the 交办 form shows (河北省 2022 年办理要求), spaced or not, or by its code.
-    by_name = {_unspaced(word): code for code, word in words.POLICY.items()}
-    code = by_name.get(_unspaced(name), name)
+    code = _POLICY_BY_NAME.get(_unspaced(name), name)
     try:
         return known_policy(code)
     except DomainError:
@@ -413,6 +411,10 @@ def _known_policy(name: str) -> str | None:
 
 def _unspaced(text: str) -> str:
     return "".join(text.split())
+
+
+# 办理依据 by the name the 交办 form shows (河北省 2022 年办理要求), spaced or not; else its code.
+_POLICY_BY_NAME = {_unspaced(word): code for code, word in words.POLICY.items()}
 
 
 class RowsRefused(Exception):

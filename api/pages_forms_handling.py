@@ -302,7 +302,8 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         (
             OWN_UNIT,
             SUMMARY,
-            Field("disclosure_opinion", "公开意见", "select", options("disclosure")),
+            # R-P3: the co unit states its opinion; starting on 主动公开 recorded one unstated.
+            Field("disclosure_opinion", "公开意见", "select", (PICK, *options("disclosure"))),
             DAY,
         ),
         stages=frozenset({"handling"}),

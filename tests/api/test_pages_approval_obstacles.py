@@ -122,3 +122,25 @@ def test_a_decision_on_more_time_units_publishing_or_a_reassessment_is_chosen_R_
         said = re.search(rf'id="{form}-{field}-problem" role="alert">(.*?)</span>', refused.text)
         assert said and said.group(1) == "请选择", form
     assert api.case(case_id)["version"] == version
+
+
+def test_R_P3_a_co_unit_s_disclosure_opinion_is_chosen_not_defaulted(api: Api) -> None:
+    """A review's co-handling handler typed only 内容摘要 and recorded 主动公开, which nobody
+    chose: R-P3 asks the co unit to state its opinion, and 公开意见 started on 主动公开. It starts
+    on 请选择, and left there it is refused beside itself, writing nothing."""
+    case_id = register_and_assign(api, "AO-8", co=("HOU",))
+    handler = logged_in(api, "hou_ao8", role="handler", unit="HOU")
+    page = handler.get(f"/cases/{case_id}").text
+    assert first_option(page, "co-opinion-disclosure_opinion") == "请选择"
+    form = form_of(handler, case_id, "co-opinion", summary="同意安排资金", occurred_on="2025-02-20")
+    version = api.case(case_id)["version"]
+    refused = send(handler, case_id, "co-opinion", {**form, "disclosure_opinion": ""})
+    assert refused.status_code == 422
+    said = re.search(
+        r'id="co-opinion-disclosure_opinion-problem" role="alert">(.*?)</span>', refused.text
+    )
+    assert said and said.group(1) == "请选择"
+    assert api.case(case_id)["version"] == version
+    sent = send(handler, case_id, "co-opinion", {**form, "disclosure_opinion": "on_request"})
+    assert sent.status_code == 303
+    assert api.case(case_id)["version"] == version + 1

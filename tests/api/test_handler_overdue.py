@@ -150,3 +150,22 @@ def test_the_office_filtering_one_unit_sees_that_units_lateness_R_S1(api: Api) -
     assert basis["筛选：有逾期期限（该单位的期限）"] == "是"
     page = logged_in(api, "ban_5").get("/ledger", params={"unit": "FIN", "overdue": "1"}).text
     assert "逾期天数（所选单位）" in page and "OWN-2" in page and "OWN-1" not in page
+
+
+def test_the_ledgers_overdue_filter_says_whose_lateness_it_picks_R_S1(api: Api) -> None:
+    """A review's handler saw 13 co-handled rows in red (the lead unit late) and chose 逾期 ·
+    有逾期 to get none: the filter picks its own unit's lateness, as the 逾期天数（本单位）
+    column counts it, and now says so; a unit chosen by the office narrows it the same way."""
+    cases(api)
+
+    def label(page: str) -> str:
+        found = re.search(r'<label for="f-overdue">([^<]*)</label>', page)
+        return found.group(1) if found else ""
+
+    handler = logged_in(api, "fin_5", role="handler", unit="FIN")
+    assert label(handler.get("/ledger").text) == "逾期（本单位）"
+    clerk = logged_in(api, "ban_5")
+    assert label(clerk.get("/ledger").text) == "逾期"
+    assert label(clerk.get("/ledger?unit=FIN").text) == "逾期（所选单位）"
+    printed = re.search(r'id="print-filters">([^<]*)<', handler.get("/ledger?overdue=1").text)
+    assert printed and "本单位有逾期" in printed.group(1)

@@ -44,7 +44,7 @@ def check_withheld_reason(reason: object) -> str:
     if not isinstance(reason, str) or not reason.strip() or reason.strip() == "other":
         raise RuleViolation(
             "R-P5",
-            "不予公开须说明理由（代表不同意、涉密或其他具体理由）",
+            "不予公开须说明理由（代表委员不同意、涉密或其他具体理由）",
             f"withholding needs a reason: one of {sorted(WITHHELD_REASONS - {'other'})} or text",
         )
     return check_text(reason, "withheld_reason")

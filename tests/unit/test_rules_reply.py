@@ -401,7 +401,8 @@ def test_withholding_needs_a_reason_R_P5(app: BanliApplication) -> None:
     flow = Flow(app)
     flow.assign()
     flow.contact()
-    with refused("R-P5"):
+    # A proposal's member is no 代表: the reason offered names both, as R-P2's refusal does.
+    with refused("R-P5", "代表委员不同意"):
         flow.submit(disclosure="withheld")
     with refused("R-P5"):
         flow.submit(disclosure="withheld", withheld_reason="other")

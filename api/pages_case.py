@@ -77,6 +77,7 @@ from domain.rules.approval import approval_refusal
 from domain.rules.assignment import round_refusal
 from domain.rules.disclosure import refused_by_proposer
 from domain.rules.feedback import is_further_reply
+from domain.rules.replies import issue_refusal
 from infra.clock import china_date, today, utc_now
 from infra.command_context import CommandContext, parse_event_id
 from infra.directory import Principal
@@ -416,11 +417,17 @@ def approval_obstacles(
     """What approving would be refused for now (R-C1, R-F2: the domain's ``approval_refusal``),
     rule and words: for the reply a handler's unit is about to submit, or for each reply
     awaiting the leader's decision, by its unit's name. The leader could only return it. On
-    the office's 改办决定, why granting is refused once both rounds are used (R-A2)."""
+    the office's 改办决定, why granting is refused once both rounds are used (R-A2); on 印发答复,
+    the co opinions an approved reply still waits for (R-R2)."""
     case, state = hand.case, hand.state
     if form.name == "reassignment-decision":
         refused = round_refusal(state)
         return [] if refused is None else [(refused.rule or "", refused.zh)]
+    if form.name == "issue":
+        # The unit's own approved reply: only a handler issues, and only its unit's.
+        mine = any(r.unit == who.unit and r.status == "approved" for r in case.replies)
+        refused = issue_refusal(state, who.unit or "") if mine else None
+        return [] if refused is None else [(refused.rule or "", with_unit_names(refused.zh, names))]
     if form.name == "reply":
         unit = who.unit or ""
         try:

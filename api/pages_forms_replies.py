@@ -130,7 +130,12 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         "印发答复",
         frozenset({"handler"}),
         sh.Issue,
-        (REPLY, Field("document_number", "文号"), DAY),
+        (
+            Field("obstacles", "印发前须补齐", "shown_obstacles", required=False),
+            REPLY,
+            Field("document_number", "文号"),
+            DAY,
+        ),
         stages=frozenset({"handling", "rehandling"}),
         ids=("reply_id",),
         reply_statuses=frozenset({"approved"}),

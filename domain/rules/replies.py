@@ -187,6 +187,18 @@ def check_co_opinions_arrived(
         )
 
 
+def issue_refusal(case: CaseState, unit: str) -> RuleViolation | None:
+    """What issuing the approved reply of ``unit`` would be refused for now under R-R2 (a co
+    opinion awaited), whatever day is given: asked beforehand for the unit that issues it.
+    Only the office goes past it, with a reason (``check_override_by_office``)."""
+    stand_in = Reply("", unit, "A", "", None, "", "", False, date.min, 0)
+    try:
+        check_co_opinions_arrived(case, stand_in, None, date.max)
+    except RuleViolation as refused:
+        return refused
+    return None
+
+
 def check_class_correctable(reply: Reply) -> None:
     """R-R1: an issued reply's class is what the proposer was told; it is not corrected."""
     if reply.issued:

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import re
 
-from tests.api.conftest import Api, contact_body, extension_body, register_and_assign, reply_body
+from tests.api.conftest import (
+    UNIT_NAMES,
+    Api,
+    co_opinion_body,
+    contact_body,
+    extension_body,
+    register_and_assign,
+    reply_body,
+)
 from tests.api.proposer_support import issued, ok
 from tests.api.test_case_page_more import form_of, send
 from tests.api.test_pages import logged_in
@@ -144,3 +152,25 @@ def test_R_P3_a_co_unit_s_disclosure_opinion_is_chosen_not_defaulted(api: Api) -
     sent = send(handler, case_id, "co-opinion", {**form, "disclosure_opinion": "on_request"})
     assert sent.status_code == 303
     assert api.case(case_id)["version"] == version + 1
+
+
+def test_R_R2_issuing_before_every_co_opinion_is_said_on_the_issue_form(api: Api) -> None:
+    """A review's handler learned that 住建厅's opinion was missing only on pressing 提交 of
+    印发答复: the form says it beforehand, as 答复送审 and 审批答复 say theirs, and names the
+    office's 先行印发 as the way past it."""
+    case_id = register_and_assign(api, "AO-9", co=("HOU",))
+    ok(api.post(f"/v1/cases/{case_id}/contacts", contact_body("FIN", "2025-02-10"), "handler_fin"))
+    reply = {**reply_body(), "occurred_on": "2025-04-01"}
+    reply_id = ok(api.post(f"/v1/cases/{case_id}/replies", reply, "handler_fin"))["reply_id"]
+    approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-05"}
+    ok(api.post(f"/v1/cases/{case_id}/replies/{reply_id}/approval", approval, "leader"))
+    handler = logged_in(api, "fin_ao9", role="handler", unit="FIN")
+    said = warning(handler.get(f"/cases/{case_id}").text, "issue")
+    assert said.startswith(f"R-R2 会办单位意见未到齐：{UNIT_NAMES['HOU']}"), said
+    assert "先行印发" in said
+    ok(
+        api.post(
+            f"/v1/cases/{case_id}/co-opinions", co_opinion_body("HOU", "2025-04-06"), "handler_hou"
+        )
+    )
+    assert warning(handler.get(f"/cases/{case_id}").text, "issue") == ""

@@ -45,7 +45,7 @@ TABS = {
     "overdue": "逾期",
     "due_soon": "即将到期",
     "key": "重点件",
-    "dissatisfied": "不满意件",
+    "dissatisfied": "曾不满意",
     "under_supervision": "挂账督办",
     "approval": "待审批",
     "extension": "延期待决定",

@@ -447,7 +447,7 @@ def scope(q: ExportQuery, names: UnitNames, *, by_kind: bool = True) -> list[tup
     if q.awaiting is not None:
         found.append(("待办", words.AWAITING[q.awaiting]))
     if q.dissatisfied is not None:
-        found.append(("不满意件", words.YES_NO[q.dissatisfied]))
+        found.append(("曾不满意", words.YES_NO[q.dissatisfied]))
     if q.unit_role is not None:
         found.append(("承办方式", words.UNIT_ROLE.get(q.unit_role, q.unit_role)))
     return found

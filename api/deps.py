@@ -134,6 +134,10 @@ def _searchable(words: str | None) -> str | None:
 
 
 SearchWords = Annotated[str | None, Query(max_length=MAX_NAME), AfterValidator(_searchable)]
+# A leader in charge the 台账 is narrowed to (R-S2): a name, as the designation took it.
+LeaderFilter = Annotated[
+    str | None, Query(min_length=1, max_length=MAX_NAME), AfterValidator(_searchable)
+]
 # A username a list is narrowed to (the audit log's ``user``), held to the same text.
 MAX_USER_FILTER = 100
 # An event type the audit log is narrowed to (``type``): a name as the domain spells its events
@@ -183,6 +187,8 @@ class LedgerFilter:
     unit_role: UnitRole | None = None
     # R-S2: cases a proposer declared 不满意 (by ``as_of``), also those satisfied since.
     dissatisfied: bool | None = None
+    # R-S2: the cases one leader took charge of (包案), by the name the designation gave.
+    leader_in_charge: LeaderFilter = None
     sort: LedgerSort = "number"
     descending: bool = False
 
@@ -200,6 +206,7 @@ class LedgerFilter:
             "awaiting": self.awaiting,
             "unit_role": self.unit_role,
             "dissatisfied": self.dissatisfied,
+            "leader_in_charge": self.leader_in_charge,
         }
 
 

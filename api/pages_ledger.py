@@ -19,6 +19,7 @@ from api import queries, queries_ledger
 from api.deps import Awaiting, LedgerFilter, LedgerSort, Paging, UnitRole
 from api.pages_labels import LABELS
 from api.pages_web import (
+    PageRefused,
     Staff,
     Svc,
     page_errors,
@@ -31,6 +32,7 @@ from api.pages_web import (
     roles,
 )
 from api.schemas_ledger import LedgerItem
+from domain.checks import MAX_NAME, text_problem
 from domain.vocabulary import LEVELS, Level, Stage
 from infra.clock import today
 from infra.directory import Principal
@@ -82,11 +84,20 @@ async def ledger_filter(request: Request) -> LedgerFilter:
         key=query_flag(request, "key"),
         under_supervision=query_flag(request, "under_supervision"),
         dissatisfied=query_flag(request, "dissatisfied"),
+        leader_in_charge=_leader(request),
         awaiting=cast(Awaiting | None, query_choice(request, "awaiting", get_args(Awaiting))),
         unit_role=cast(UnitRole | None, query_choice(request, "unit_role", get_args(UnitRole))),
         sort=cast(LedgerSort, query_choice(request, "sort", get_args(LedgerSort)) or "number"),
         descending=query_flag(request, "desc") or False,
     )
+
+
+def _leader(request: Request) -> str | None:
+    """The leader in charge the 台账 is narrowed to (held as the API's ``LeaderFilter``)."""
+    leader = request.query_params.get("leader_in_charge") or None
+    if leader is not None and (len(leader) > MAX_NAME or text_problem(leader)):
+        raise PageRefused(400, "包案领导无效")
+    return leader
 
 
 def ledger_query(filters: LedgerFilter, **changes: Any) -> str:
@@ -166,6 +177,7 @@ def ledger_page(
         "asked_as_of": asked,
         "export_href": export_href(filters, asked),
         "units": units,
+        "leaders": screen.leaders,
         "names": unit_names_of(svc, page.items, units),
         "years": screen.years,
         "stages": STAGES,

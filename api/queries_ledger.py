@@ -78,12 +78,13 @@ def _total(svc: Services, who: Principal, head: int, as_of: date, filters: Ledge
 @dataclass(frozen=True)
 class LedgerScreen:
     """What the 台账 page shows: a page, its filters' row count, and the choices of its unit
-    and year filters."""
+    year and 包案领导 filters."""
 
     page: LedgerPage
     total: int
     units: list[str]
     years: list[int]
+    leaders: list[str]  # none for a handler: another unit's key cases are not its business
 
 
 def ledger_screen(
@@ -92,12 +93,13 @@ def ledger_screen(
     """The 台账 page's reads after one read-your-writes wait (each wait costs queries, and
     under a command load a wait for a newer head each), from the same view state."""
     head = waited_head(svc, LedgerView.name)
-    years, units = _choices(svc, who, head)
+    years, units, leaders = _choices(svc, who, head)
     return LedgerScreen(
         page=_page(svc, who, as_of, filters, page),
         total=_total(svc, who, head, as_of, filters),
         units=units,
         years=years,
+        leaders=leaders,
     )
 
 
@@ -169,17 +171,18 @@ def awaiting_count(svc: Services, who: Principal, as_of: date, awaiting: Awaitin
     return at_head(svc, LedgerView.name, ("awaiting", as_of, awaiting, unit), count)
 
 
-def _choices(svc: Services, who: Principal, head: int) -> tuple[list[int], list[str]]:
-    """The years and the units the caller may filter the ledger by (a handler: its own), the
+def _choices(svc: Services, who: Principal, head: int) -> tuple[list[int], list[str], list[str]]:
+    """The years, units and leaders in charge the caller may filter the ledger by (a handler:
+    its own unit, no leader), the
     ledger having been waited for up to ``head``. They change only with the log: read once
     per position, in one statement (under a command load the head moves between pages, and
     each statement is a round trip of the page's)."""
-    years, units = remembered(
+    years, units, leaders = remembered(
         svc, LedgerView.name, head, ("choices",), lambda: ledger_choices(svc.views)
     )
     if who.role == "handler":
-        return years, [who.unit] if who.unit else []
-    return years, units
+        return years, [who.unit] if who.unit else [], []
+    return years, units, leaders
 
 
 def due_soon_page(svc: Services, who: Principal, as_of: date, *, limit: int = 100) -> LedgerPage:

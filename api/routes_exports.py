@@ -19,7 +19,17 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from api.auth import require
-from api.deps import AsOf, Awaiting, LedgerSort, Reader, Services, UnitFilter, UnitRole, YearFilter
+from api.deps import (
+    AsOf,
+    Awaiting,
+    LeaderFilter,
+    LedgerSort,
+    Reader,
+    Services,
+    UnitFilter,
+    UnitRole,
+    YearFilter,
+)
 from api.read_scope import overdue_of, own_unit, views_current
 from domain.vocabulary import Kind, Level, Stage
 from infra.directory import Principal
@@ -128,6 +138,7 @@ def export_ledger(
     awaiting: Awaiting | None = None,
     unit_role: UnitRole | None = None,
     dissatisfied: bool | None = None,
+    leader_in_charge: LeaderFilter = None,
     position: Position = None,
     sort: LedgerSort = "number",
     descending: bool = False,
@@ -138,7 +149,8 @@ def export_ledger(
     query = ExportQuery(
         as_of, year, unit, kind, position, stage=stage, overdue=overdue, level=level, key=key,
         under_supervision=under_supervision, overdue_of=overdue_of(who, unit), awaiting=awaiting,
-        unit_role=unit_role, dissatisfied=dissatisfied, sort=sort, descending=descending,
+        unit_role=unit_role, dissatisfied=dissatisfied, leader_in_charge=leader_in_charge,
+        sort=sort, descending=descending,
     )  # fmt: skip
     return _xlsx(svc, "ledger", query)
 

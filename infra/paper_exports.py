@@ -53,6 +53,7 @@ class ExportQuery:
     awaiting: str | None = None  # a decision pending: a key of ``paper_labels.AWAITING``
     unit_role: str | None = None  # lead | co | split | reference: the unit's part
     dissatisfied: bool | None = None  # R-S2: declared 不满意 by as_of
+    leader_in_charge: str | None = None  # R-S2: the leader who took charge (包案)
     # The 台账's order (``projections.ledger.SORTS``), as the page that asked was sorted.
     sort: str = "number"
     descending: bool = False
@@ -82,6 +83,7 @@ def _ledger(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetS
                 overdue=q.overdue, level=q.level, key=q.key,
                 under_supervision=q.under_supervision, overdue_of=q.overdue_of,
                 awaiting=q.awaiting, unit_role=q.unit_role, dissatisfied=q.dissatisfied,
+                leader_in_charge=q.leader_in_charge,
                 sort=q.sort, descending=q.descending, limit=1000, cursor=cursor,
             )  # fmt: skip
             yield from found["items"]
@@ -448,6 +450,8 @@ def scope(q: ExportQuery, names: UnitNames, *, by_kind: bool = True) -> list[tup
         found.append(("待办", words.AWAITING[q.awaiting]))
     if q.dissatisfied is not None:
         found.append(("曾不满意", words.YES_NO[q.dissatisfied]))
+    if q.leader_in_charge is not None:
+        found.append(("包案领导", q.leader_in_charge))
     if q.unit_role is not None:
         found.append(("承办方式", words.UNIT_ROLE.get(q.unit_role, q.unit_role)))
     return found

@@ -142,6 +142,8 @@ CASES = Table(
         ("stage",),
         ("number",),
         ("overdue_from",),  # the overdue filter's open windows
+        # The 台账's 包案领导: its filter and the names it offers (``ledger_choices``).
+        ("leader_in_charge",),
         # Each order of a 台账 page, by its keys (a sort of every case took 24–73 ms at 100k).
         *(
             (sort_key(column), "number", "case_id")
@@ -154,8 +156,9 @@ CASES = Table(
     # next due day (``UNITS``); 6: a further reply answers only a verdict recorded before it
     # (R-D3: the same day's second 不满意 showed its 30 days met); 7: a reference case whose
     # proposer was reached is closed (R-R3, R-D5); 8: a merged partner's outstanding co
-    # opinions are missed once the merge's reply is issued (R-D8, R-M1)
-    version=8,
+    # opinions are missed once the merge's reply is issued (R-D8, R-M1); 9: an index on the
+    # leader in charge (the 台账's 包案领导, R-S2)
+    version=9,
 )
 NO_DAY = "9999-12-31"
 # A case's life in order (the vocabulary lists it so): sorting by the word's spelling put
@@ -494,6 +497,7 @@ def ledger_where(
     overdue_of: str | None = None,
     awaiting: str | None = None,
     dissatisfied: bool | None = None,
+    leader_in_charge: str | None = None,
 ) -> tuple[list[str], list[Any]]:
     """The ledger's filters as SQL conditions on ``c`` (the cases), all applied together.
     ``unit_role`` narrows ``unit`` to one role (``lead``: its lead cases, R-V2), or alone
@@ -509,6 +513,7 @@ def ledger_where(
         kind=kind,
         stage=stage,
         level=level,
+        leader_in_charge=leader_in_charge,
         **{k: None if v is None else int(v) for k, v in flags.items()},
     )
     if unit is not None:

@@ -71,11 +71,14 @@ def unit_years(reader: ViewReader, unit: str) -> list[int]:
     return _years([str(row["year"]) for row in rows])
 
 
-def ledger_choices(reader: ViewReader) -> tuple[list[int], list[str]]:
+def ledger_choices(reader: ViewReader) -> tuple[list[int], list[str], list[str]]:
     """The 台账's filter choices, in one statement: its years, newest first (``ledger_years``),
-    and every unit with a role on some case."""
-    years, units = distinct(reader, (reader.table(CASES), "year"), (reader.table(UNITS), "unit"))
-    return _years(years), units
+    every unit with a role on some case, and every leader in charge of one (R-S2)."""
+    cases = reader.table(CASES)
+    years, units, leaders = distinct(
+        reader, (cases, "year"), (reader.table(UNITS), "unit"), (cases, "leader_in_charge")
+    )
+    return _years(years), units, leaders
 
 
 def deadline_dates(reader: ViewReader, start: date, end: date) -> dict[str, dict[str, Any]]:

@@ -31,7 +31,7 @@ from api.pages_web import (
     query_year,
     render,
 )
-from api.schemas_stats import Measure, UnitFigures, UnitStats, VisitCompliance
+from api.schemas_stats import Measure, UnitFigures, UnitStats, VisitCompliance, VisitComplianceItem
 from infra.clock import today
 from infra.directory import Principal
 
@@ -218,9 +218,13 @@ def figure_cases(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
     unit = request.query_params.get("unit") or None
     year = query_year(request)
     as_of = today()
+    visit = None  # the unit's row of the visit compliance report, for 走访率
     with page_errors():
         if figure == "visits":
-            numerator, denominator, title, counted = _visit_cases(svc, who, as_of, year, unit)
+            visit = _visit_item(svc, who, year, unit)
+            lead = queries_ledger.lead_case_numbers(svc, who, as_of, unit=visit.unit, year=year)
+            numerator, denominator, title = visit.visited, lead, "面对面走访率"
+            counted = Counted(visit.visited_cases, visit.lead_cases, visit.actual_rate)
         else:
             stats = queries.measures(svc, who, as_of=as_of, year=year, kind=kind)
             figures = (
@@ -257,6 +261,7 @@ def figure_cases(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
         "cases": {"numerator": len(set(numerator)), "denominator": len(set(denominator))},
         "rows": rows.items,
         "names": names,
+        "visit": visit,
         "figure_url": figure_url,
         "as_of": as_of,
     }
@@ -278,19 +283,16 @@ class Counted:
     rate: float | None  # a fraction; None without a denominator
 
 
-def _visit_cases(
-    svc: Svc, who: Any, as_of: Any, year: int | None, unit: str | None
-) -> tuple[list[str], list[str], str, Counted]:
-    """R-V2: the unit's lead cases visited, of its lead cases (national and provincial)."""
+def _visit_item(svc: Svc, who: Any, year: int | None, unit: str | None) -> VisitComplianceItem:
+    """R-V2: the unit's row of the visit compliance report: its lead cases (national and
+    provincial) visited, of its lead cases, and what the rate asked of it leaves to do."""
     if unit is None:
         raise PageRefused(400, "走访率按单位计算，请指定单位")
     report = queries.visit_compliance(svc, who, year=year)
     item = next((v for v in report.items if v.unit == unit), None)
     if item is None:
         raise PageRefused(404, "没有该单位的数据")
-    lead = queries_ledger.lead_case_numbers(svc, who, as_of, unit=unit, year=year)
-    counted = Counted(item.visited_cases, item.lead_cases, item.actual_rate)
-    return item.visited, lead, "面对面走访率", counted
+    return item
 
 
 def _units_of(rows: list[Any], unit: str | None) -> list[str | None]:

@@ -83,3 +83,29 @@ def test_a_withheld_reply_is_outside_the_on_time_publication_figure_and_the_page
         and "最后一次反馈" in basis[1]
         and 'href="/ledger?dissatisfied=1&amp;year=2025"' in basis[1]
     )
+
+
+def test_a_units_visit_shortfall_opens_on_what_it_asks_R_V2_R_V3(demo_api: Api) -> None:
+    """A review clicked 生态环境厅's 尚差走访 3 and read 分母中未计入分子：共 18 件, with nothing
+    about the 3, the 50 % asked or the case whose deputy declined a meeting. The page says
+    them, from the compliance report the 总览's row shows."""
+    report = demo_api.get("/v1/stats/visit-compliance", "office", year=2025).json()["items"]
+    short = [v for v in report if v["shortfall"]]
+    declining = [v for v in report if v["declined_cases"]]
+    assert short and declining, "the demo has units short of visits and declined meetings"
+    client = logged_in(demo_api, "figures-visits")
+    for v in {v["unit"]: v for v in [*short, *declining]}.values():
+        query = {"year": 2025, "figure": "visits", "part": "outside", "unit": v["unit"]}
+        page = client.get("/figures", params=query).text
+        basis = re.search(r'<p class="hint" id="figure-basis">(.*?)</p>', page, re.S)
+        assert basis, v["unit"]
+        text = basis[1]
+        assert f"主办件 {v['lead_cases']} 件，已走访 {v['visited_cases']} 件" in text, text
+        unvisited = v["lead_cases"] - v["visited_cases"]
+        if v["shortfall"]:
+            assert f"尚差 {v['shortfall']} 件达标" in text, text
+            assert f"尚未走访的 {unvisited} 件中再走访 {v['shortfall']} 件" in text, text
+        else:
+            assert "已达标" in text, text
+        if v["declined_cases"]:
+            assert f"{v['declined_cases']} 件代表委员主动提出无需见面" in text, text

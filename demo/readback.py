@@ -115,7 +115,10 @@ def summarise(app: BanliApplication, as_of: date = DEMO_TODAY) -> str:
             "  stages: " + " · ".join(f"{s} {n}" for s, n in sorted(stages.items())),
             f"  open {open_cases} · with an overdue deadline {overdue.pop('*', 0)}"
             + "".join(f" · {k} {n}" for k, n in sorted(overdue.items())),
-            "  replies issued: " + " · ".join(f"{c} {classes[c]}" for c in CLASSES),
+            # Every letter a unit issued: the 总览's A/B/C count each case's first reply once
+            # (a merge's class for each merged case), so the two differ (a review compared them).
+            "  reply letters issued (further replies too; 总览 counts each case's first): "
+            + " · ".join(f"{c} {classes[c]}" for c in CLASSES),
             *(f"  {row}" for row in _rows(lines)),
             *_unreadable_lines(unreadable),
         ]

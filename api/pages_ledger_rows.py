@@ -86,9 +86,15 @@ def _submitted(x: SubmittedReply, names: Mapping[str, str]) -> str:
     """R-R2: a reply awaiting a leader's approval, under the deadlines: a leader sees from the
     待审批 list whose reply of which class has waited since when."""
     kind = "进一步答复" if x.further else "答复"
+    # What 批准 would be refused for (R-C1, R-F2), said where the leader picks what to approve.
+    refused = (
+        f'<br><span class="obstacle">{escape(x.obstacle)}：现在只能退回重办</span>'
+        if x.obstacle
+        else ""
+    )
     return (
         f'<div class="asked">待审批：{kind}·{unit_html(x.unit, names)} '
-        f"{x.classification} 类，{x.submitted_on} 提交</div>"
+        f"{x.classification} 类，{x.submitted_on} 提交{refused}</div>"
     )
 
 

@@ -94,6 +94,9 @@ class SubmittedReply(Public):
     classification: Classification
     further: bool  # a further reply after dissatisfaction (R-F2)
     submitted_on: date
+    # What approving it would be refused for now, rule and words ("R-F2 …"; R-C1, R-F2: the
+    # leader could only return it), None when nothing (an addition to API.md).
+    obstacle: str | None = None
 
 
 class UnitStep(Public):

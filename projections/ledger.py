@@ -21,6 +21,7 @@ from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.policies import get_policy
 from domain.records import Merge, Reply
+from domain.rules.approval import approval_refusal
 from domain.rules.supervision import tracked_as_repeat
 from domain.vocabulary import Stage
 from projections.core import CaseView, Row, Table, ViewReader, column_equals, iso_day
@@ -157,7 +158,8 @@ CASES = Table(
     # (R-D3: the same day's second 不满意 showed its 30 days met); 7: a reference case whose
     # proposer was reached is closed (R-R3, R-D5); 8: a merged partner's outstanding co
     # opinions are missed once the merge's reply is issued (R-D8, R-M1); 9: an index on the
-    # leader in charge (the 台账's 包案领导, R-S2)
+    # leader in charge (the 台账's 包案领导, R-S2), and a submitted reply says what approving
+    # it would be refused for (R-C1, R-F2)
     version=9,
 )
 NO_DAY = "9999-12-31"
@@ -324,17 +326,23 @@ def _asked(case: Case) -> list[dict[str, str]]:
 
 def _submitted(case: Case) -> list[dict[str, Any]]:
     """The replies awaiting a leader's approval (R-R2), what each is: whose, its class, whether
-    a further reply (R-F2), and the day it was submitted."""
-    return [
-        {
-            "unit": r.unit,
-            "classification": r.classification,
-            "further": r.further,
-            "submitted_on": r.submitted_on.isoformat(),
-        }
-        for r in case.replies.values()
-        if r.status == "submitted"
-    ]
+    a further reply (R-F2), the day it was submitted, and what approving it would be refused
+    for now (R-C1, R-F2: the leader could only return it), rule and words."""
+    found = []
+    for r in case.replies.values():
+        if r.status != "submitted":
+            continue
+        refused = approval_refusal(case, r.unit, r.further)
+        found.append(
+            {
+                "unit": r.unit,
+                "classification": r.classification,
+                "further": r.further,
+                "submitted_on": r.submitted_on.isoformat(),
+                "obstacle": None if refused is None else f"{refused.rule} {refused.zh}",
+            }
+        )
+    return found
 
 
 # What a unit's own reply may wait on it for (``unit_steps``), by the reply's status.

@@ -174,3 +174,30 @@ def test_R_R2_issuing_before_every_co_opinion_is_said_on_the_issue_form(api: Api
         )
     )
     assert warning(handler.get(f"/cases/{case_id}").text, "issue") == ""
+
+
+def test_R_F2_a_further_reply_that_cannot_be_approved_says_so_on_the_ledger(api: Api) -> None:
+    """A review's 台账 row read only 待审批：进一步答复·财政厅 B 类 for a further reply sent up
+    after a phone call: the leader's list did not say that 批准 would be refused. The row
+    carries what approving would be refused for (``obstacle``), and loses it once met."""
+    case_id, _ = issued(api, "AO-10")
+    verdict = {"verdict": "dissatisfied", "comments": "未回应", "occurred_on": "2025-04-20"}
+    ok(api.post(f"/v1/cases/{case_id}/feedback", verdict, "office"))
+    ok(api.post(f"/v1/cases/{case_id}/contacts", contact_body("FIN", "2025-04-21"), "handler_fin"))
+    further = {**reply_body(), "occurred_on": "2025-04-25"}
+    ok(api.post(f"/v1/cases/{case_id}/replies", further, "handler_fin"))
+
+    def submitted() -> list[dict[str, object]]:
+        items = api.get("/v1/ledger", "leader", awaiting="approval").json()["items"]
+        return [x for i in items if i["case_id"] == case_id for x in i["submitted_replies"]]
+
+    (reply,) = submitted()
+    assert str(reply["obstacle"]).startswith("R-F2 不满意件须当面沟通"), reply
+    leader = logged_in(api, "leader_ao10", role="leader")
+    page = leader.get("/ledger").text
+    row = re.search(r'<div class="asked">待审批：进一步答复.*?</div>', page, re.S)
+    assert row and "R-F2" in row.group(0) and "只能退回" in row.group(0)
+    met = {**contact_body("FIN", "2025-04-26"), "channel": "meeting"}
+    ok(api.post(f"/v1/cases/{case_id}/contacts", met, "handler_fin"))
+    (reply,) = submitted()
+    assert reply["obstacle"] is None

@@ -63,7 +63,9 @@ def test_replies_awaiting_approval_and_requests_awaiting_the_office_are_listed_R
 
     [item] = api.get("/v1/ledger", "office", awaiting="approval").json()["items"]
     submitted = {"unit": "FIN", "classification": "A", "further": False}
-    assert item["submitted_replies"] == [{**submitted, "submitted_on": "2025-04-01"}]
+    assert item["submitted_replies"] == [
+        {**submitted, "submitted_on": "2025-04-01", "obstacle": None}
+    ]
 
     leader = logged_in(api, "qian", role="leader")
     page = leader.get("/supervision?tab=approval").text

@@ -25,7 +25,7 @@ CORRECTABLE_TEXT = {
     "consultation_form_ref": "征询意见表编号",
     "occurred_on": "发生日期（YYYY-MM-DD）",
     "phase": f"联系阶段（{'/'.join(words.PHASE.values())}）",
-    "classification": "答复类别（A/B/C，未印发前）",
+    "classification": "答复类别（A/B/C，领导批准前）",
     "document_number": "文号",
     "url": "网址（http:// 或 https://）",
 }

@@ -125,6 +125,25 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         reply_statuses=frozenset({"submitted"}),
         rule_fields={"R-C1": "approved", "R-R2": "approved"},
     ),
+    # R-R2: what is issued is what a leader approved; an approved reply's class is no longer
+    # corrected, so the leader takes the approval back while it is not issued.
+    CaseForm(
+        "approval-return",
+        "退回已批准的答复",
+        frozenset({"leader"}),
+        sh.Approval,
+        (
+            REPLY,
+            Field("approved", "审批意见", "bool", (PICK, ("false", "退回重办"))),
+            Field("leader", "审批领导", "leader"),
+            NOTE,
+            DAY,
+        ),
+        stages=frozenset({"handling", "rehandling"}),
+        ids=("reply_id",),
+        reply_statuses=frozenset({"approved"}),
+        rule_fields={"R-R2": "approved"},
+    ),
     CaseForm(
         "issue",
         "印发答复",

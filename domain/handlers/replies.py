@@ -58,8 +58,12 @@ def decide_reply(case: Case, cmd: c.DecideReply, acting: Acting) -> None:
     reply = replies.reply_of(case, cmd.reply_id)
     check_handling(case, cmd.occurred_on, acting.today)
     accountability.check_not_before(cmd.occurred_on, reply.submitted_on, "报送日期 submission date")
-    replies.check_awaiting_decision(reply)
     approved = check_bool(cmd.approved, "approved")
+    replies.check_awaiting_decision(reply, approved)
+    if reply.approved_on is not None and reply.status == "approved":  # returned after approval
+        accountability.check_not_before(
+            cmd.occurred_on, reply.approved_on, "审签日期 approval date"
+        )
     if approved:
         approval.check_approvable(case, reply, cmd.occurred_on)
     case.reply_decided(

@@ -126,13 +126,22 @@ def check_not_superseded(reply: Reply) -> None:
         )
 
 
-def check_awaiting_decision(reply: Reply) -> None:
+def check_awaiting_decision(reply: Reply, approved: bool) -> None:
+    """R-R2: a leader approves a reply awaiting the decision, and returns one awaiting it or
+    approved and not yet issued (退回重办: the way to change what was approved, whose class
+    and words are no longer corrected, ``check_class_correctable``)."""
     check_not_superseded(reply)
-    if reply.status != "submitted":
+    if approved and reply.status != "submitted":
         raise RuleViolation(
             "R-R2",
             "只有待审批的答复可以审批",
-            "only a submitted reply can be approved or returned",
+            "only a submitted reply can be approved",
+        )
+    if not approved and reply.status not in ("submitted", "approved"):
+        raise RuleViolation(
+            "R-R2",
+            "只有待审批或已批准未印发的答复可以退回",
+            "only a submitted reply, or an approved one not yet issued, can be returned",
         )
 
 
@@ -200,10 +209,18 @@ def issue_refusal(case: CaseState, unit: str) -> RuleViolation | None:
 
 
 def check_class_correctable(reply: Reply) -> None:
-    """R-R1: an issued reply's class is what the proposer was told; it is not corrected."""
+    """R-R1: an issued reply's class is what the proposer was told; it is not corrected. R-R2:
+    an approved one's is what the leader approved, and what is issued is approved: a review's
+    handler corrected an approved C to A and issued it alone. The leader returns it instead."""
     if reply.issued:
         raise RuleViolation(
             "R-R1", "已印发的答复不能更改类别", "an issued reply's class cannot be corrected"
+        )
+    if reply.status == "approved":
+        raise RuleViolation(
+            "R-R2",
+            "答复已经领导批准，类别以批准的为准，不能更正；如需更改，请领导退回重办后重新送审",
+            "an approved reply's class is the one approved; the leader returns it to change it",
         )
 
 

@@ -201,3 +201,25 @@ def test_R_F2_a_further_reply_that_cannot_be_approved_says_so_on_the_ledger(api:
     ok(api.post(f"/v1/cases/{case_id}/contacts", met, "handler_fin"))
     (reply,) = submitted()
     assert reply["obstacle"] is None
+
+
+def test_R_R2_a_leader_returns_an_approved_reply_from_the_case_page(api: Api) -> None:
+    """An approved reply's class is no longer corrected (R-R2): the leader's case page offers
+    退回已批准的答复 while it is not issued, and the unit sends it up again."""
+    case_id = register_and_assign(api, "AO-11")
+    ok(api.post(f"/v1/cases/{case_id}/contacts", contact_body("FIN", "2025-02-10"), "handler_fin"))
+    reply = {**reply_body(), "occurred_on": "2025-04-01"}
+    reply_id = ok(api.post(f"/v1/cases/{case_id}/replies", reply, "handler_fin"))["reply_id"]
+    leader = logged_in(api, "leader_ao11", role="leader")
+    assert 'id="form-approval-return"' not in leader.get(f"/cases/{case_id}").text
+    approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-05"}
+    ok(api.post(f"/v1/cases/{case_id}/replies/{reply_id}/approval", approval, "leader"))
+    assert first_option(leader.get(f"/cases/{case_id}").text, "approval-return-approved") == (
+        "请选择"
+    )
+    form = form_of(leader, case_id, "approval-return", reply_id=reply_id, approved="false")
+    form |= {"leader": "钱厅长", "note": "类别须改为 B 类", "occurred_on": "2025-04-06"}
+    assert send(leader, case_id, "approval-return", form).status_code == 303
+    (returned,) = api.case(case_id)["replies"]
+    assert returned["status"] == "returned"
+    assert 'id="form-approval-return"' not in leader.get(f"/cases/{case_id}").text

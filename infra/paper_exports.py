@@ -18,6 +18,7 @@ from typing import Any
 
 from infra import paper_labels as words
 from infra.application import BanliApplication
+from infra.clock import today
 from infra.frozen_views import Basis, figures_at
 from infra.unit_names import UnitNames
 from infra.view_store import ViewStoreBase
@@ -64,10 +65,25 @@ class ExportQuery:
 Sheets = Callable[[ViewReader, ExportQuery, UnitNames], list[SheetSpec]]
 
 
+# A 台账 as of another day judges its deadlines and reminders for that day; its stage, units,
+# leader and merges are the case's today (as the page says under its count, R-X3): a review's
+# export as of 2025-06-01 read 已办结 beside 已逾期 20 天 with nothing saying why.
+PAST_DAY_STAGE = "阶段（今日）"
+PAST_DAY_READING = (
+    "阶段、承办单位、包案领导和并案为导出当天所见；期限状态、逾期天数和催办按统计日期计算；"
+    "统计日期之后登记的件也在列。某件在那天的全貌请在件页“查看某一时刻的状态”"
+)
+
+
+def past_day(q: ExportQuery) -> bool:
+    return q.as_of != today()
+
+
 def _ledger(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetSpec]:
+    stage = PAST_DAY_STAGE if past_day(q) else "阶段"
     columns = [
         Column("编号", 14), Column("标题", 40), Column("级别", 6), Column("年度", 6, "number"),
-        Column("阶段", 10), Column("主办单位", 18), Column("会办单位", 24),
+        Column(stage, 10), Column("主办单位", 18), Column("会办单位", 24),
         Column("分办单位", 24), Column("参阅件", 6), Column("重点", 6), Column("包案领导", 10),
         Column("下一时限", 10), Column("时限单位", 18), Column("到期日", 12, "date"),
         Column("状态", 10), Column("逾期天数", 8, "number"), Column("催办次数", 8, "number"),
@@ -400,10 +416,14 @@ class Export:
     # How a column is read where another paper counts the same thing otherwise (口径), for
     # the 说明 sheet: (column, how).
     reading: tuple[tuple[str, str], ...] = ()
+    # The same, said only of a file as of another day than today (``past_day``).
+    past_day_reading: tuple[tuple[str, str], ...] = ()
 
 
 EXPORTS: dict[str, Export] = {
-    "ledger": Export("办理台账", (LEDGER,), _ledger),
+    "ledger": Export(
+        "办理台账", (LEDGER,), _ledger, past_day_reading=((PAST_DAY_STAGE, PAST_DAY_READING),)
+    ),
     "contacts": Export("沟通联络总台账", (PAPERS,), _contacts),
     "commitments": Export("B类滚动台账", (COMMITMENTS,), _commitments),
     "visit-compliance": Export("走访率达标情况", (FACTS,), _visits, by_kind=False),
@@ -481,7 +501,8 @@ def export(
         names = UnitNames(app)
         sheets = chosen.sheets(reader, query, names)
         said = scope(query, names, by_kind=chosen.by_kind)
-        write_workbook(path, sheets, basis, chosen.title, said, chosen.reading, order(query))
+        reading = chosen.reading + chosen.past_day_reading * past_day(query)
+        write_workbook(path, sheets, basis, chosen.title, said, reading, order(query))
 
     _, basis = figures_at(
         app, views, chosen.views, write, as_of=query.as_of, position=query.position, live=live

@@ -175,7 +175,12 @@ def _write_basis(
         ("计算来源", "事件库重算" if basis.computed_from == "event_store" else "实时读模型"),
         *((("未计入（记录损坏）", words),) if (words := basis.left_out_words()) else ()),
         ("生成时间（北京时间）", made),
-        ("复核", "以相同 position 再次导出，数字不变；链头可由 banli audit verify 核验"),
+        # The clerk who reads this has the workbench, not a shell: the page first.
+        (
+            "复核",
+            "以相同 position 再次导出，数字不变；"
+            "链头可在 审计 › 防篡改校验 中核验（命令行：banli audit verify）",
+        ),
     ]
     for name, value in facts:
         cell = _header(sheet, name)

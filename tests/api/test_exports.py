@@ -639,3 +639,10 @@ def test_the_annual_report_says_how_many_cases_wait_to_be_assigned(api: Api) -> 
     assert "尚未交办" not in "\n".join(
         p.text for p in docx.Document(io.BytesIO(fin.content)).paragraphs
     )
+
+
+def test_the_basis_sheet_says_where_a_clerk_checks_the_chain_head(api: Api) -> None:
+    """A review's clerk read 链头可由 banli audit verify 核验: a command it cannot run. The 说明
+    sheet names the workbench's page first."""
+    said = dict(rows(book(download(api, "/v1/exports/ledger.xlsx"))["说明"]))
+    assert "审计 › 防篡改校验" in said["复核"]

@@ -227,14 +227,31 @@ def _verify_tab(svc: Svc) -> dict[str, Any]:
     the ones before it, with who started each, by name."""
     runs = svc.verify_runs.recent(RUNS_SHOWN)
     run = runs[0] if runs else None
+    result = run.result if run else None
     return {
         "run": run,
         "runs": runs,
-        "verification": run.result if run else None,
+        "verification": result,
+        "first_bad": _event_at(svc, (result or {}).get("first_bad_position")),
         "views_follow": run is not None and _views_follow(run.result),
         "stages": VERIFY_STAGES,
         "starters": queries.people_names(svc, [r.started_by for r in runs]),
     }
+
+
+def _event_at(svc: Svc, position: int | None) -> dict[str, Any] | None:
+    """What the log holds at a verification's first bad position: the case (by year and number)
+    and the event's place in it, said beside the position (a review's auditor had to open the
+    log to learn which case a finding was about); ``missing`` when no event is there (deleted)."""
+    if position is None:
+        return None
+    found = svc.app.recorder.select_notifications(start=position, limit=1, stop=position)
+    if not found:
+        return {"missing": True}
+    event = found[0]
+    case_id = str(event.originator_id)
+    number = queries.case_numbers(svc, [case_id]).get(case_id)
+    return {"case_id": case_id, "number": number, "version": event.originator_version}
 
 
 def _views_follow(result: dict[str, Any] | None) -> bool:

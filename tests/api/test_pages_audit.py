@@ -432,7 +432,7 @@ def test_a_changed_event_is_said_as_a_change_in_chinese_at_a_linked_position_R_X
     """A review's auditor edited a stored event: the page said 不完整 (a check cut short?), the
     chain's reason in English, positions unlinked, and the read models' 按事件应为 (the tampered
     value) as if the views had been changed."""
-    register_and_assign(api, "TP-1")
+    case_id = register_and_assign(api, "TP-1")
     with sqlite3.connect(tmp_path / "data" / "events.sqlite3") as conn:
         [(position, state)] = [
             (p, bytes(s))
@@ -450,7 +450,29 @@ def test_a_changed_event_is_said_as_a_change_in_chinese_at_a_linked_position_R_X
         assert time.monotonic() < deadline, page
         time.sleep(0.05)
     link = f'<a href="/audit?tab=log&amp;after={position - 1}">{position}</a>'
-    assert f'id="verify-result">发现改动：第一个异常位置 {link}。' in page
+    # The case and the event at that position are named: a review's auditor had to open
+    # the log to learn which case a finding was about.
+    named = f'（2025年 TP-1 的第 1 个事件，<a href="/cases/{case_id}">打开该件</a>）'
+    assert f'id="verify-result">发现改动：第一个异常位置 {link}{named}。' in page
     assert f"位置 {position} 的事件或其索引行与防篡改链不符" in page
     assert 'id="verify-views-follow"' in page and "请先查明被改动的事件" in page
     assert "不完整" not in page
+
+
+def test_a_deleted_event_is_said_as_missing_at_its_position_R_X2(api: Api, tmp_path: Path) -> None:
+    register_and_assign(api, "TP-2")
+    with sqlite3.connect(tmp_path / "data" / "events.sqlite3") as conn:
+        [position] = [
+            p
+            for p, s in conn.execute("SELECT rowid, state FROM stored_events")
+            if b'"TP-2"' in bytes(s)
+        ]
+        conn.execute("DELETE FROM stored_events WHERE rowid = ?", (position,))
+    client = logged_in(api, "shen_ji_9", role="auditor")
+    client.post("/audit/verify", data={"_csrf": csrf_of(client, "/audit?tab=verify")})
+    deadline = time.monotonic() + 30
+    while 'id="verify-result"' not in (page := client.get("/audit?tab=verify").text):
+        assert time.monotonic() < deadline, page
+        time.sleep(0.05)
+    link = f'<a href="/audit?tab=log&amp;after={position - 1}">{position}</a>'
+    assert f"第一个异常位置 {link}（该位置已无事件：事件被删除）。" in page

@@ -197,7 +197,10 @@ def _audit(
             signals = queries.integrity_signals(svc)
             shown = signals["feedback"]["by_office"][:SIGNAL_ROWS]
             context.update(signals=signals, office_feedback=shown)
-            context["events"] = [*shown, *signals["corrections"]]
+            met = signals["met_after_due"]
+            acts = [{**m["event"], "case_id": m["case_id"], "data": {}} for m in met]
+            context["events"] = [*shown, *signals["corrections"], *acts]
+            context["met_units"] = queries.unit_names(svc, [m["unit"] for m in met])
         else:
             context.update(_verify_tab(svc))
         bursts = context["signals"]["bursts"] if "signals" in context else []

@@ -48,6 +48,7 @@ from projections.case_search import CaseSearchView, search
 from projections.commitments import CommitmentView, open_commitments
 from projections.disclosures import DisclosureView, disclosures
 from projections.ledger import LedgerView, cases_by_id
+from projections.met_after_due import met_after_due
 from projections.notifications import case_notices
 from projections.public_register import PublicRegisterView, every_reply
 from projections.tamper_chain import TamperChainView
@@ -258,12 +259,15 @@ def audit_page(
 
 def integrity_signals(svc: Services) -> dict[str, Any]:
     """What only an event log can show (R-X1, R-X2, R-F4): bursts of late recording by one
-    user, the corrections, and feedback keyed in by the office; each with its events."""
+    user, deadlines met by an act recorded after their due day, the corrections, and feedback
+    keyed in by the office; each with its events."""
     views_current(svc, AuditTrailView.name)
+    views_current(svc, LedgerView.name)
     late_days = svc.settings.late_recording_days
     return {
         "late_days": late_days,
         "bursts": trail_reads.late_bursts(svc.views, late_days=late_days),
+        "met_after_due": met_after_due(svc.views),
         "corrections": trail_reads.corrections(svc.views),
         "feedback": trail_reads.office_feedback(svc.views),
     }

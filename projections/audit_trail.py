@@ -157,10 +157,14 @@ def recorded_late(row: Row, late_days: int) -> bool:
     """R-X1's signal, the one test of every read (a case's history, the log, the integrity
     signals): recorded more than ``late_days`` after the day it claims. Events brought in at
     once, from an imported sheet or as the demo's seeded year, are a migration, never late."""
-    if days_late(row) <= late_days:
-        return False
+    return days_late(row) > late_days and not migrated(row)
+
+
+def migrated(row: Row) -> bool:
+    """Brought in at once (an imported sheet, the demo's seeded year): a migration, whose
+    recording day says nothing about when the act was done."""
     provenance = json.loads(row["provenance"]) if row["provenance"] else None
-    return not (isinstance(provenance, dict) and provenance.get("kind") in MIGRATION_SOURCES)
+    return isinstance(provenance, dict) and provenance.get("kind") in MIGRATION_SOURCES
 
 
 def _event(row: Row, late_days: int, corrected_by: dict[int, list[str]]) -> dict[str, Any]:

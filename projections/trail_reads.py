@@ -26,9 +26,11 @@ from projections.core import Row, ViewReader
 # Rows that may have been recorded late (``recorded_late`` decides): a business date no later
 # than the UTC day of ``recorded_at`` (ISO text compares as dates do, in both stores; Beijing's
 # day is that one or the next, so nothing late is left out), or a correction, which claims the
-# day it moves an act to (in its ``data``), not its own.
+# day it moves an act to (in its ``data``), not its own; never an event with a provenance, which
+# only a migration gives (``command_context.migration``; ``migrated``): a demo year's every row
+# came back to be dropped, the 集中补记 signal took 8.3 s at 10⁶ events.
 LATER_DAY = (
-    "occurred_on IS NOT NULL AND "
+    "occurred_on IS NOT NULL AND provenance IS NULL AND "
     "(occurred_on <= substr(recorded_at, 1, 10) OR corrects_version IS NOT NULL)"
 )
 BURST_MIN_EVENTS = 20  # late recordings by one user within one hour that make a burst

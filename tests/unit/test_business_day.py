@@ -30,7 +30,7 @@ def test_the_late_recording_filter_keeps_rows_late_only_in_beijing_time_R_X1() -
     db = sqlite3.connect(":memory:")
     db.execute(
         "CREATE TABLE audit (position INTEGER, occurred_on TEXT, recorded_at TEXT,"
-        " corrects_version INTEGER)"
+        " corrects_version INTEGER, provenance TEXT)"
     )
     db.executemany(
         "INSERT INTO audit (position, occurred_on, recorded_at) VALUES (?, ?, ?)",
@@ -40,8 +40,13 @@ def test_the_late_recording_filter_keeps_rows_late_only_in_beijing_time_R_X1() -
             (3, None, EARLY_MORNING),  # no business date
         ],
     )
+    migrated = '{"kind": "demo"}'  # a migration is never late (``audit_trail.migrated``)
+    db.execute(
+        "INSERT INTO audit (position, occurred_on, recorded_at, provenance) VALUES (4, ?, ?, ?)",
+        ("2025-01-01", EARLY_MORNING, migrated),
+    )
     kept = [r[0] for r in db.execute(f"SELECT position FROM audit WHERE {LATER_DAY}")]
-    assert 1 in kept and 3 not in kept
+    assert 1 in kept and 3 not in kept and 4 not in kept
     rows = db.execute(f"SELECT occurred_on, recorded_at FROM audit WHERE {LATER_DAY}")
     late = [r for r in rows if days_late({"occurred_on": r[0], "recorded_at": r[1]}) > 0]
     assert late == [("2025-03-01", EARLY_MORNING)]
@@ -55,10 +60,12 @@ def test_a_correction_made_after_midnight_in_beijing_is_kept_by_the_filter_R_X1(
     db = sqlite3.connect(":memory:")
     db.execute(
         "CREATE TABLE audit (position INTEGER, occurred_on TEXT, recorded_at TEXT,"
-        " corrects_version INTEGER, data TEXT)"
+        " corrects_version INTEGER, data TEXT, provenance TEXT)"
     )
     moved_back = '{"corrected": {"occurred_on": "2025-02-10"}}'
-    db.execute("INSERT INTO audit VALUES (1, '2025-03-02', ?, 3, ?)", (EARLY_MORNING, moved_back))
+    db.execute(
+        "INSERT INTO audit VALUES (1, '2025-03-02', ?, 3, ?, NULL)", (EARLY_MORNING, moved_back)
+    )
     kept = db.execute(
         f"SELECT occurred_on, recorded_at, corrects_version, data FROM audit WHERE {LATER_DAY}"
     )

@@ -377,6 +377,8 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "merged_titles": merged_titles(who, merged),
         # Deliveries are facts of now, not of the log: a past moment's page shows none.
         "notices": [] if at else notice_lines(svc, who, case_id),
+        # R-X1, R-D8: deadlines met by an act recorded after their due day (now, as notices).
+        "met_late_recorded": {} if at else queries.deadlines_met_after_due(svc, case_id),
         "event_lines": event_lines,
         "corrections": correction_lines(events, units),
         "correction_day": correction_day,

@@ -273,6 +273,22 @@ def integrity_signals(svc: Services) -> dict[str, Any]:
     }
 
 
+def deadlines_met_after_due(svc: Services, case_id: str) -> dict[tuple[str, str, str], str]:
+    """A case's deadlines met by an act recorded after their due day (R-X1, R-D8), by kind,
+    unit and due day: the Beijing day the act was recorded, as its deadline table says it."""
+    views_current(svc, AuditTrailView.name)
+    views_current(svc, LedgerView.name)
+    return {
+        (m["kind"], m["unit"] or "", m["due_on"]): recorded_day(m["event"]["recorded_at"])
+        for m in met_after_due(svc.views, case_id=case_id)
+    }
+
+
+def recorded_day(recorded_at: str) -> str:
+    """The Beijing day of a stored ``recorded_at``."""
+    return china_date(datetime.fromisoformat(recorded_at)).isoformat()
+
+
 def late_recordings(svc: Services, page: Paging) -> dict[str, Any]:
     """Events recorded more than the allowed days after the day they claim (back-dating)."""
     views_current(svc, AuditTrailView.name)

@@ -39,10 +39,14 @@ def _pairs() -> tuple[str, list[str]]:
     return f"({' OR '.join(conditions)})", params
 
 
-def met_after_due(reader: ViewReader, *, limit: int = 500) -> list[dict[str, Any]]:
-    """The deadlines met by an act recorded after their due day, in log order of the act: the
-    case, the deadline (kind, unit, due day, the day met), and the act."""
+def met_after_due(
+    reader: ViewReader, *, case_id: str | None = None, limit: int = 500
+) -> list[dict[str, Any]]:
+    """The deadlines met by an act recorded after their due day (of one case, when given), in
+    log order of the act: the case, the deadline (kind, unit, due day, the day met), the act."""
     pairs, params = _pairs()
+    of_case = "AND d.case_id = ? " if case_id is not None else ""
+    params += [case_id] if case_id is not None else []
     # Two prefilters that leave nothing out, ``_after_due`` and ``migrated`` deciding: the UTC
     # day of ``recorded_at`` is the Beijing day or the one before, and an event with a
     # provenance is one brought in (``command_context.migration``), whose every met deadline
@@ -54,7 +58,7 @@ def met_after_due(reader: ViewReader, *, limit: int = 500) -> list[dict[str, Any
         f"ON e.case_id = d.case_id AND e.occurred_on = d.met_on "
         f"WHERE d.valid_until IS NULL AND d.met_on IS NOT NULL AND d.met_on <= d.due_on "
         f"AND substr(e.recorded_at, 1, 10) >= d.due_on AND e.provenance IS NULL AND {pairs} "
-        f"ORDER BY e.position, d.kind, d.unit",
+        f"{of_case}ORDER BY e.position, d.kind, d.unit",
         params,
     )
     found = [_item(row) for row in rows if _after_due(row) and not migrated(row)]

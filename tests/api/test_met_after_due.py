@@ -55,3 +55,23 @@ def test_a_deadline_met_by_an_act_recorded_after_its_due_day_is_a_signal_R_X1(ap
     row = re.search(r"<tr><td[^>]*>答复·[^<]*</td>.*?</tr>", section, re.S)
     assert row and f">{reply_due}<" in row.group(0) and "MAD-1" in row.group(0)
     assert "MAD-2" not in section
+
+
+def test_the_case_page_says_a_deadline_was_met_on_paper_R_X1(api: Api) -> None:
+    """Where 按期办结 is read: the deadline table's 完成 says the day the act was recorded."""
+    late = register_and_assign(api, "MAD-3", on="2025-02-01")
+    reply_due = next(d for d in api.case(late)["deadlines"] if d["kind"] == "reply")["due_on"]
+    issued_on(api, late, reply_due)
+    recent = (today() - timedelta(days=3)).isoformat()
+    in_time = register_and_assign(api, "MAD-4", on=recent)
+    issued_on(api, in_time, today().isoformat())
+    clerk = logged_in(api, "ban_mad")
+
+    def marked(case_id: str) -> list[str]:
+        page = clerk.get(f"/cases/{case_id}").text
+        table = re.search(r"<h2>办理期限</h2>(.*?)</table>", page, re.S)
+        assert table, page
+        return re.findall(r'<span class="tag late"[^>]*>([^<]*)</span>', table.group(1))
+
+    assert marked(late) == [f"{today().isoformat()} 补记"]
+    assert marked(in_time) == []

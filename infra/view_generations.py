@@ -337,6 +337,11 @@ class Generations:
                 f"CREATE INDEX IF NOT EXISTS {index_name} ON {self._qualify(name)} "
                 f"({', '.join(index)})"
             )
+        for column in table.sparse_indexes:
+            c.execute(
+                f"CREATE INDEX IF NOT EXISTS {name}_{column}_set ON {self._qualify(name)} "
+                f"({column}) WHERE {column} IS NOT NULL"
+            )
         if table.tokens:
             self._create_text_index(c, table, generation)
 

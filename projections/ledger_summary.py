@@ -37,8 +37,10 @@ def distinct(reader: ViewReader, *columns: tuple[str, str]) -> list[list[str]]:
     of the whole ledger for a few years and a few dozen units."""
     scans, picks = [], []
     for n, (table, column) in enumerate(columns):
+        # ``IS NOT NULL``: a column indexed only where set (``Table.sparse_indexes``) is read
+        # by that index; the other columns' indexes serve it as before.
         scans.append(
-            f"v{n}(x) AS (SELECT MIN({column}) FROM {table} UNION ALL "
+            f"v{n}(x) AS (SELECT MIN({column}) FROM {table} WHERE {column} IS NOT NULL UNION ALL "
             f"SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > v{n}.x) FROM v{n} "
             f"WHERE v{n}.x IS NOT NULL)"
         )

@@ -75,7 +75,8 @@ def page(
     year = query_year(request)
     kind = query_kind(request)
     with page_errors():
-        years = queries_ledger.years(svc)
+        # A handler's own unit's years, as its 台账 offers them.
+        years = queries_ledger.years(svc, who.unit if who.role == "handler" else None)
     chosen = year if year is not None else max(years, default=today().year)
     context = {
         "years": years,

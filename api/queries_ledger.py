@@ -177,11 +177,17 @@ def _choices(svc: Services, who: Principal, head: int) -> tuple[list[int], list[
     ledger having been waited for up to ``head``. They change only with the log: read once
     per position, in one statement (under a command load the head moves between pages, and
     each statement is a round trip of the page's)."""
+    if who.role == "handler":  # its unit's years (a review's handler was offered one with none)
+        unit = who.unit
+        if not unit:
+            return [], [], []
+        mine = remembered(
+            svc, LedgerView.name, head, ("unit_years", unit), lambda: unit_years(svc.views, unit)
+        )
+        return mine, [unit], []
     years, units, leaders = remembered(
         svc, LedgerView.name, head, ("choices",), lambda: ledger_choices(svc.views)
     )
-    if who.role == "handler":
-        return years, [who.unit] if who.unit else [], []
     return years, units, leaders
 
 

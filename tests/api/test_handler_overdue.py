@@ -169,3 +169,27 @@ def test_the_ledgers_overdue_filter_says_whose_lateness_it_picks_R_S1(api: Api) 
     assert label(clerk.get("/ledger?unit=FIN").text) == "逾期（所选单位）"
     printed = re.search(r'id="print-filters">([^<]*)<', handler.get("/ledger?overdue=1").text)
     assert printed and "本单位有逾期" in printed.group(1)
+
+
+def test_a_handlers_year_choices_are_its_units_years(api: Api) -> None:
+    """A review's handler was offered 2024 on 办理台账 and 导入导出, a year its unit had no
+    case in (choosing it listed nothing): its years are its unit's, as its 总览's are."""
+    register_and_assign(api, "YR-1", lead="HOU")
+    other_year = api.post("/v1/cases", case_body("YR-2", year=2024), "office")
+    assert other_year.status_code == 201, other_year.text
+    case_id = other_year.json()["case_id"]
+    body = {"lead_unit": "HOU", "co_units": [], "assigned_on": "2025-02-01"}
+    assert api.post(f"/v1/cases/{case_id}/assignment", body, "office").status_code == 201
+    register_and_assign(api, "YR-3", lead="FIN")
+
+    def years(page: str, select: str) -> list[str]:
+        found = re.search(rf'<select id="{select}"[^>]*>(.*?)</select>', page, re.S)
+        assert found, select
+        return [v for v in re.findall(r'<option value="([^"]*)"', found.group(1)) if v]
+
+    handler = logged_in(api, "fin_yr", role="handler", unit="FIN")
+    assert years(handler.get("/ledger").text, "f-year") == ["2025"]
+    clerk = logged_in(api, "ban_yr")
+    assert years(clerk.get("/ledger").text, "f-year") == ["2025", "2024"]
+    paperwork = handler.get("/paperwork").text
+    assert "2024" not in re.findall(r'<option value="(\d{4})"', paperwork)

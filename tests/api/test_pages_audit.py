@@ -426,6 +426,16 @@ def test_the_event_log_names_the_user_a_password_reset_or_token_is_for_R_X1(api:
         assert any(word in r and "li_si" in r for r in rows), [r for r in rows if word in r]
 
 
+def verified(client: TestClient) -> str:
+    """The 防篡改校验 tab once a run its button started has a result."""
+    client.post("/audit/verify", data={"_csrf": csrf_of(client, "/audit?tab=verify")})
+    deadline = time.monotonic() + 30
+    while 'id="verify-result"' not in (page := str(client.get("/audit?tab=verify").text)):
+        assert time.monotonic() < deadline, page
+        time.sleep(0.05)
+    return page
+
+
 def test_a_changed_event_is_said_as_a_change_in_chinese_at_a_linked_position_R_X2(
     api: Api, tmp_path: Path
 ) -> None:
@@ -443,12 +453,7 @@ def test_a_changed_event_is_said_as_a_change_in_chinese_at_a_linked_position_R_X
             "UPDATE stored_events SET state = ? WHERE rowid = ?",
             (state.replace(b'"TP-1"', b'"TP-9"'), position),
         )
-    client = logged_in(api, "shen_ji_8", role="auditor")
-    client.post("/audit/verify", data={"_csrf": csrf_of(client, "/audit?tab=verify")})
-    deadline = time.monotonic() + 30
-    while 'id="verify-result"' not in (page := client.get("/audit?tab=verify").text):
-        assert time.monotonic() < deadline, page
-        time.sleep(0.05)
+    page = verified(logged_in(api, "shen_ji_8", role="auditor"))
     link = f'<a href="/audit?tab=log&amp;after={position - 1}">{position}</a>'
     # The case and the event at that position are named: a review's auditor had to open
     # the log to learn which case a finding was about.
@@ -468,11 +473,6 @@ def test_a_deleted_event_is_said_as_missing_at_its_position_R_X2(api: Api, tmp_p
             if b'"TP-2"' in bytes(s)
         ]
         conn.execute("DELETE FROM stored_events WHERE rowid = ?", (position,))
-    client = logged_in(api, "shen_ji_9", role="auditor")
-    client.post("/audit/verify", data={"_csrf": csrf_of(client, "/audit?tab=verify")})
-    deadline = time.monotonic() + 30
-    while 'id="verify-result"' not in (page := client.get("/audit?tab=verify").text):
-        assert time.monotonic() < deadline, page
-        time.sleep(0.05)
+    page = verified(logged_in(api, "shen_ji_9", role="auditor"))
     link = f'<a href="/audit?tab=log&amp;after={position - 1}">{position}</a>'
     assert f"第一个异常位置 {link}（该位置已无事件：事件被删除）。" in page

@@ -26,13 +26,14 @@ from api.pages_web import (
     Svc,
     page_errors,
     query_choice,
+    query_text,
     render,
     roles,
     see_other,
 )
 from api.schemas_ledger import LedgerItem
 from domain.business_day import CHINA
-from domain.checks import case_number_form, text_problem
+from domain.checks import case_number_form
 from domain.directory import User
 from infra import paper_labels as words
 from infra.clock import today
@@ -277,10 +278,7 @@ def start_verify(request: Request, who: Auditor, svc: Svc, posted: Posted) -> Re
 def _log_user(request: Request) -> str | None:
     """The account the event log is narrowed to (``user``, held as the API's ``UserFilter``):
     None for all."""
-    user = request.query_params.get("user") or None
-    if user is not None and (len(user) > MAX_USER_FILTER or text_problem(user)):
-        raise PageRefused(400, "操作人无效")
-    return user
+    return query_text(request, "user", MAX_USER_FILTER, "操作人无效")
 
 
 def _log_type(request: Request) -> str | None:

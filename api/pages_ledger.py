@@ -19,7 +19,6 @@ from api import queries, queries_ledger
 from api.deps import Awaiting, LedgerFilter, LedgerSort, Paging, UnitRole
 from api.pages_labels import LABELS
 from api.pages_web import (
-    PageRefused,
     Staff,
     Svc,
     page_errors,
@@ -27,12 +26,13 @@ from api.pages_web import (
     query_day,
     query_flag,
     query_kind,
+    query_text,
     query_year,
     render,
     roles,
 )
 from api.schemas_ledger import LedgerItem
-from domain.checks import MAX_NAME, text_problem
+from domain.checks import MAX_NAME
 from domain.vocabulary import LEVELS, Level, Stage
 from infra.clock import today
 from infra.directory import Principal
@@ -94,10 +94,7 @@ async def ledger_filter(request: Request) -> LedgerFilter:
 
 def _leader(request: Request) -> str | None:
     """The leader in charge the 台账 is narrowed to (held as the API's ``LeaderFilter``)."""
-    leader = request.query_params.get("leader_in_charge") or None
-    if leader is not None and (len(leader) > MAX_NAME or text_problem(leader)):
-        raise PageRefused(400, "包案领导无效")
-    return leader
+    return query_text(request, "leader_in_charge", MAX_NAME, "包案领导无效")
 
 
 def ledger_query(filters: LedgerFilter, **changes: Any) -> str:

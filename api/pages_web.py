@@ -43,6 +43,7 @@ from api.pages_ledger_rows import ledger_rows
 from api.pages_markup import actor_words, deadline, kind_words, phones, unit_name
 from api.problems import ApiProblem
 from api.queries import unit_names
+from domain.checks import text_problem
 from domain.errors import DomainError, NotFound
 from domain.vocabulary import KINDS, Kind
 from infra.directory import Principal
@@ -361,6 +362,15 @@ def query_day(request: Request, name: str = "as_of") -> date | None:
         with suppress(ValueError):
             return date.fromisoformat(value)
     raise PageRefused(400, f"参数 {name} 应为日期 YYYY-MM-DD，而不是 {value!r}")
+
+
+def query_text(request: Request, name: str, most: int, refusal: str) -> str | None:
+    """A query's text held as the API's filter of it holds it: at most ``most`` characters of
+    storable text (``refusal`` says otherwise, 400); None when absent or empty."""
+    value = request.query_params.get(name) or None
+    if value is not None and (len(value) > most or text_problem(value)):
+        raise PageRefused(400, refusal)
+    return value
 
 
 def query_flag(request: Request, name: str) -> bool | None:

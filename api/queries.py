@@ -279,14 +279,9 @@ def deadlines_met_after_due(svc: Services, case_id: str) -> dict[tuple[str, str,
     views_current(svc, AuditTrailView.name)
     views_current(svc, LedgerView.name)
     return {
-        (m["kind"], m["unit"] or "", m["due_on"]): recorded_day(m["event"]["recorded_at"])
+        (m["kind"], m["unit"] or "", m["due_on"]): m["event"]["recorded_on"]
         for m in met_after_due(svc.views, case_id=case_id)
     }
-
-
-def recorded_day(recorded_at: str) -> str:
-    """The Beijing day of a stored ``recorded_at``."""
-    return china_date(datetime.fromisoformat(recorded_at)).isoformat()
 
 
 def late_recordings(svc: Services, page: Paging) -> dict[str, Any]:

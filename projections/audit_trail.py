@@ -135,8 +135,12 @@ def days_late(row: Row) -> int:
     claimed = [d for d in (row["occurred_on"], _corrected_day(row)) if d]
     if not claimed:
         return 0
-    recorded = business_day(datetime.fromisoformat(row["recorded_at"]))
-    return (recorded - date.fromisoformat(min(claimed))).days
+    return (recorded_day(row) - date.fromisoformat(min(claimed))).days
+
+
+def recorded_day(row: Row) -> date:
+    """The (Beijing) day an event was recorded: the day its lateness counts from."""
+    return business_day(datetime.fromisoformat(str(row["recorded_at"])))
 
 
 def _corrected_day(row: Row) -> str | None:

@@ -12,11 +12,10 @@ recorded after the due day. Migrated events (an import, the demo year) are no la
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from domain.business_day import business_day
-from projections.audit_trail import AUDIT, migrated
+from projections.audit_trail import AUDIT, migrated, recorded_day
 from projections.core import Row, ViewReader
 from projections.ledger import DEADLINES
 
@@ -66,8 +65,7 @@ def met_after_due(
 
 
 def _after_due(row: Row) -> bool:
-    recorded = business_day(datetime.fromisoformat(str(row["recorded_at"])))
-    return recorded > date.fromisoformat(str(row["due_on"]))
+    return recorded_day(row) > date.fromisoformat(str(row["due_on"]))
 
 
 def _item(row: Row) -> dict[str, Any]:
@@ -87,5 +85,6 @@ def _item(row: Row) -> dict[str, Any]:
                 "unit": row["actor_unit"],
             },
             "recorded_at": row["recorded_at"],
+            "recorded_on": recorded_day(row).isoformat(),
         },
     }

@@ -29,6 +29,7 @@ from api.pages_web import (
     render,
     roles,
 )
+from api.read_scope import own_unit
 from domain.vocabulary import Kind
 from infra.assignment_import import COLUMNS, FIELD_COLUMN, AssignmentImport, ImportReport
 from infra.clock import today
@@ -76,7 +77,7 @@ def page(
     kind = query_kind(request)
     with page_errors():
         # A handler's own unit's years, as its 台账 offers them.
-        years = queries_ledger.years(svc, who.unit if who.role == "handler" else None)
+        years = queries_ledger.years(svc, own_unit(who, None))
     chosen = year if year is not None else max(years, default=today().year)
     context = {
         "years": years,

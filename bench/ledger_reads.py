@@ -88,7 +88,10 @@ def create_directory(server: Server, admin_token: str, run: str) -> dict[str, st
             if answer.status_code != 409:  # there from an earlier run on a kept schema
                 answer.raise_for_status()
         for who, (role, unit) in LOAD_USERS.items():
-            body = {"username": f"reads-{run}-{who}", "display_name": who, "role": role}
+            # A 姓名 is no other user's (``check_new_display_name``): this run's own, so a
+            # kept schema is read again.
+            name = f"reads-{run}-{who}"
+            body = {"username": name, "display_name": name, "role": role}
             if unit is not None:
                 body["unit_code"] = unit
             if who == "office":

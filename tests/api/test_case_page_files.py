@@ -151,6 +151,40 @@ def test_an_upload_form_keeps_the_file_and_the_page_links_its_download(api: Api)
     assert client.get(download).content == f.PDF
 
 
+def test_the_page_says_which_files_go_to_the_proposer_with_their_reply_R_F4(api: Api) -> None:
+    """A review filed an internal note (其他) under a reply and it reached the deputy's phone: a
+    reply's files go to its proposers (API.md: issued replies with their documents), and the
+    case page says so, on the upload form and on each such file."""
+    case_id, reply_id = issued(api, "P-4")
+    client = office_page(api)
+    csrf = csrf_of(client, f"/cases/{case_id}")
+    page = client.get(f"/cases/{case_id}").text
+    assert "选了答复的文件随答复交代表委员查看" in page
+    for name, reply in (("随答复.txt", reply_id), ("内部.txt", "")):
+        fields = {"kind": "other", "reply_id": reply, "occurred_on": "2025-04-10", "_csrf": csrf}
+        files = {"file": (name, f.TEXT, "text/plain")}
+        sent = client.post(f"/cases/{case_id}/documents", data=fields, files=files)
+        assert sent.status_code in (200, 303), sent.text
+    rows = client.get(f"/cases/{case_id}").text.split('id="documents"', 1)[1].split("</table>")[0]
+    shown = {
+        name: "代表委员可见" in row
+        for row in rows.split("<tr>")[2:]
+        for name in ("随答复.txt", "内部.txt")
+        if name in row
+    }
+    assert shown == {"随答复.txt": True, "内部.txt": False}
+    token = ok(
+        api.post(
+            f"/v1/cases/{case_id}/proposer-links",
+            {"proposer_name": "张三", "expires_on": EXPIRES},
+            "office",
+        )
+    )["link_token"]
+    cases = as_link(api, token, "/v1/proposer/cases")
+    seen = [d["name"] for c in cases.json()["items"] for r in c["replies"] for d in r["documents"]]
+    assert seen == ["随答复.txt"]
+
+
 def test_the_feedback_section_shows_the_proposer_and_the_office_apart_R_F4(api: Api) -> None:
     case_id, _ = issued(api, "P-5")
     token = ok(

@@ -159,6 +159,7 @@ def proposer_case(
                 if f.source != "proposer"
             ],
             "answered_latest_reply": bool(since_latest_reply(case, own)),
+            "rehandling_for_another": _rehandling_for_another(case, holder.proposer),
             # R-P2: every voice's consent is needed, so another proposer's 不同意 binds this
             # one's reply too (a co-signer read 即将到期 of a publication that would not come).
             "disclosure_refused": refused_by_proposer(case),
@@ -193,3 +194,13 @@ def _disclosed(reply: Reply, disclosure: Disclosure | None) -> dict[str, Any]:
         "published_url": web_address(disclosure.url) if published else None,
         "withheld": disclosure.status == "withheld",
     }
+
+
+def _rehandling_for_another(case: Case, proposer: str) -> bool:
+    """Whether the case is in re-handling on a 不满意 that is not ``proposer``'s own: the
+    latest dissatisfied verdict opened it (R-F2), through another proposer's link or keyed in
+    by the office for another (one it keyed in naming no proposer is taken as everyone's)."""
+    if case.stage != "rehandling":
+        return False
+    opened = [f for f in case.feedback if f.verdict == "dissatisfied"]
+    return bool(opened) and opened[-1].proposer not in (None, proposer)

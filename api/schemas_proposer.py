@@ -198,6 +198,9 @@ class ProposerCase(Public):
     # Whether this proposer's verdicts include one on the latest reply (an addition): after a
     # further reply, the earlier ones were on the reply before.
     answered_latest_reply: bool = False
+    # R-F2 with R-C4: the re-handling under way answers another proposer's 不满意, not this
+    # one's (an addition): a co-signer who was satisfied read that work went on for them.
+    rehandling_for_another: bool = False
     disclosure_preference: ProposerConsent | None  # this proposer's own latest word
     # An addition (R-P2): whether any proposer's latest word refuses publishing the reply.
     disclosure_refused: bool = False

@@ -526,3 +526,49 @@ def test_a_co_signer_reads_that_another_proposers_refusal_keeps_the_reply_unpubl
     assert disclosure_limit(opened(api, lead).get("/proposer").text).endswith(
         "不公开（您已表示不同意）"
     )
+
+
+def test_a_satisfied_co_signer_reads_whose_dissatisfaction_reopened_the_case_R_F2_R_C4(
+    api: Api,
+) -> None:
+    """A review's co-signer said 满意; the lead's 不满意 then reopened the case, and the
+    co-signer's page read 承办单位正在进一步办理 as if the work went on for them."""
+    joint = [
+        {"name": "王建国", "type": "deputy", "role": "lead"},
+        {"name": "李秀梅", "type": "deputy", "role": "co_signer"},
+    ]
+    case_id, _ = issued(api, "P-48", proposers=joint)
+    lead, co = (link(api, case_id, name)["link_token"] for name in ("王建国", "李秀梅"))
+    satisfied = {"verdict": "satisfied", "comments": "", "occurred_on": "2025-04-20"}
+    ok(as_link(api, co, f"/v1/proposer/cases/{case_id}/feedback", satisfied))
+    dissatisfied = {"verdict": "dissatisfied", "comments": "未答资金", "occurred_on": "2025-04-21"}
+    ok(as_link(api, lead, f"/v1/proposer/cases/{case_id}/feedback", dissatisfied))
+    assert api.case(case_id)["stage"] == "rehandling"
+    said = {
+        who: as_link(api, token, "/v1/proposer/cases").json()["items"][0]["rehandling_for_another"]
+        for who, token in (("lead", lead), ("co", co))
+    }
+    assert said == {"lead": False, "co": True}
+    page = opened(api, co).get("/proposer").text
+    assert "联名的其他代表对答复不满意，承办单位正在进一步办理" in page
+    own = opened(api, lead).get("/proposer").text
+    assert "联名的其他" not in own and "承办单位正在进一步办理" in own
+
+
+def test_the_consent_form_says_both_questions_are_answered_R_P2_R_P4(api: Api) -> None:
+    """A deputy who only wanted the reply taken down was refused for not answering the
+    question about the original text, which the form had not said it needed."""
+    case_id, _ = issued(api, "P-49")
+    page = opened(api, link(api, case_id)["link_token"]).get("/proposer").text
+    assert "请对答复和建议原文各选一项后提交" in page
+
+
+def test_a_reply_without_its_letter_on_the_page_says_so_R_F4(api: Api) -> None:
+    """A review's deputy was asked to judge a reply whose letter the page did not hold, and
+    nothing said so; once the letter is attached the note goes."""
+    case_id, reply_id = issued(api, "P-50")
+    token = link(api, case_id)["link_token"]
+    note = f'id="no-letter-{reply_id}"'
+    assert note in opened(api, token).get("/proposer").text
+    uploaded_letter(api, case_id, reply_id)
+    assert note not in opened(api, token).get("/proposer").text

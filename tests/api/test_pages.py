@@ -79,6 +79,14 @@ def test_pages_forbid_inline_script_and_framing(api: Api) -> None:
     assert response.headers["cache-control"] == "no-store"
 
 
+def test_the_login_page_shows_the_public_the_way_to_the_register_R_P1(api: Api) -> None:
+    """The public had no way from the site's front page to the published replies."""
+    page = browser(api).get("/login").text
+    way = page.split('id="public-register"', 1)[1].split("</p>", 1)[0]
+    assert '<a href="/public">公开目录</a>' in way
+    assert browser(api).get("/public").status_code == 200
+
+
 def test_the_login_form_sets_an_httponly_strict_cookie_secure_over_tls(api: Api) -> None:
     new_user(api, "clerk")
     plain, tls = browser(api), browser(api, https=True)

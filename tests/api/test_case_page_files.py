@@ -14,7 +14,15 @@ from fastapi.testclient import TestClient
 from tests import file_samples as f
 from tests.api.accounts_support import browser, new_user
 from tests.api.conftest import Api
-from tests.api.proposer_support import EXPIRES, FEEDBACK, as_link, issued, ok, registered
+from tests.api.proposer_support import (
+    EXPIRES,
+    FEEDBACK,
+    as_link,
+    issued,
+    link,
+    ok,
+    registered,
+)
 from tests.api.test_pages import csrf_of, page_login
 
 ONCE = re.compile(r'name="_once" value="([^"]+)"')
@@ -173,13 +181,7 @@ def test_the_page_says_which_files_go_to_the_proposer_with_their_reply_R_F4(api:
         if name in row
     }
     assert shown == {"随答复.txt": True, "内部.txt": False}
-    token = ok(
-        api.post(
-            f"/v1/cases/{case_id}/proposer-links",
-            {"proposer_name": "张三", "expires_on": EXPIRES},
-            "office",
-        )
-    )["link_token"]
+    token = link(api, case_id)["link_token"]
     cases = as_link(api, token, "/v1/proposer/cases")
     seen = [d["name"] for c in cases.json()["items"] for r in c["replies"] for d in r["documents"]]
     assert seen == ["随答复.txt"]

@@ -218,4 +218,6 @@ def test_a_reply_letter_is_shown_with_its_reply_and_its_reply_beside_it(api: Api
     documents = page[page.index('id="documents"') : page.index('id="form-upload"')]
     [letter] = [r for r in documents.split("<tr>") if "答复函.pdf" in r]
     # Named as the upload's choices name it (unit and class alone fit a returned reply too).
-    assert "<td>FIN厅 · A 类 · 已答复 · 2025-04-01 送审 · 财建函〔2025〕12号</td>" in letter
+    # And said to go to the proposers with the reply (R-F4: the link page lists its files).
+    assert "<td>FIN厅 · A 类 · 已答复 · 2025-04-01 送审 · 财建函〔2025〕12号 <span" in letter
+    assert ">代表委员可见</span></td>" in letter

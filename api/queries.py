@@ -192,7 +192,7 @@ def _names_once(
 def disclosure_register(
     svc: Services, who: Principal, *, as_of: date, status: DisclosureStatus | None
 ) -> DisclosureRegister:
-    views_current(svc, DisclosureView.name)
+    views_current(svc, DisclosureView.name, PublicRegisterView.name)  # take_down reads both
     register = DisclosureRegister.model_validate(disclosures(svc.views, as_of=as_of, status=status))
     return DisclosureRegister(items=own_rows(who, register.items))
 

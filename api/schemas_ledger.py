@@ -157,6 +157,10 @@ class DisclosureItem(Public):
     published_on: date | None
     withheld_reason: str | None
     url: str | None
+    # R-P2 after the fact (an addition to API.md): published, and its proposers (or a merged
+    # case's) have refused publication since; the public register no longer lists it, and
+    # wherever else it was put it is to be taken down. Of now, whatever ``as_of``.
+    take_down: bool = False
 
 
 class DisclosureRegister(Public):

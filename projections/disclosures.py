@@ -16,6 +16,7 @@ from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.policies import get_policy
 from domain.records import Disclosure
 from projections.core import CaseView, Row, Table, ViewReader, iso_day
+from projections.public_register import unlisted
 
 NAME = "disclosures"
 
@@ -93,9 +94,11 @@ def disclosure_status(row: Row, as_of: date) -> str:
 
 
 def disclosures(reader: ViewReader, *, as_of: date, status: str | None = None) -> dict[str, Any]:
+    """Each reply's disclosure as of ``as_of``; a published one says whether the public
+    register lists it now (``take_down``: R-P2 after the fact, read beside the register)."""
     rows = reader.fetch(
-        f"SELECT * FROM {reader.table(REGISTER)} "
-        "WHERE issued_on <= ? ORDER BY due_on, number, reply_id",
+        f"SELECT d.*, {unlisted(reader, 'd')} AS unlisted FROM {reader.table(REGISTER)} d "
+        "WHERE d.issued_on <= ? ORDER BY d.due_on, d.number, d.reply_id",
         [as_of.isoformat()],
     )
     items = []
@@ -115,6 +118,10 @@ def disclosures(reader: ViewReader, *, as_of: date, status: str | None = None) -
                 "published_on": row["published_on"] if current.startswith("published") else None,
                 "withheld_reason": row["withheld_reason"] if current == "withheld" else None,
                 "url": row["url"] if current.startswith("published") else None,
+                # R-P2: published, and its proposers (or a merged case's) refused since: the
+                # register no longer lists it, and wherever else it was put it comes down.
+                # A portal's sync read "published" and kept it up (a review).
+                "take_down": current.startswith("published") and bool(row["unlisted"]),
             }
         )
     return {"items": items}

@@ -130,16 +130,32 @@ PUBLIC_FIELDS = (
 ORDER = "published_on DESC, number, case_id || reply_id"  # newest first; the key breaks ties
 
 
+def _listed(reader: ViewReader) -> str:
+    """SQL: whether the register's row ``r`` is listed (a merge's reply not while any of its
+    cases refuses, R-M1 with R-P2)."""
+    refusals = reader.table(MERGE_REFUSALS)
+    return (
+        f"(r.merge_id IS NULL OR NOT EXISTS "
+        f"(SELECT 1 FROM {refusals} f WHERE f.merge_id = r.merge_id))"
+    )
+
+
+def unlisted(reader: ViewReader, alias: str) -> str:
+    """SQL: whether the reply of row ``alias`` (its ``case_id`` and ``reply_id``) is not
+    listed now, for another view's read (the disclosure register's ``take_down``)."""
+    return (
+        f"NOT EXISTS (SELECT 1 FROM {reader.table(REPLIES)} r WHERE r.case_id = {alias}.case_id "
+        f"AND r.reply_id = {alias}.reply_id AND {_listed(reader)})"
+    )
+
+
 def every_reply(reader: ViewReader) -> list[Row]:
     """The whole register in its order (the public API keeps it in memory, see
     ``api/public_snapshot.py``); each row with its ``key``."""
     fields = ", ".join(PUBLIC_FIELDS)
-    refusals = reader.table(MERGE_REFUSALS)
     rows = reader.fetch(
         f"SELECT {fields}, url, case_id || reply_id AS key FROM {reader.table(REPLIES)} r "
-        "WHERE r.merge_id IS NULL OR NOT EXISTS "
-        f"(SELECT 1 FROM {refusals} f WHERE f.merge_id = r.merge_id) "
-        f"ORDER BY {ORDER}",
+        f"WHERE {_listed(reader)} ORDER BY {ORDER}",
         [],
     )
     for row in rows:

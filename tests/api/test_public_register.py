@@ -85,6 +85,17 @@ def test_a_refusal_recorded_after_publishing_takes_the_reply_off_the_register_R_
     answer = demo_api.post(f"/v1/cases/{case_id}/disclosure-preference", refusal, handler)
     assert answer.status_code == 201, answer.text
     assert target["number"] not in {r["number"] for r in public(demo_api)}
+    # The disclosure register says it comes down (a portal's sync read "published" and kept it
+    # up), and says so of a published reply exactly when the public register leaves it out.
+    on_register = {(r["number"], r["unit"], r["published_on"]) for r in public(demo_api)}
+    now = demo_api.get("/v1/disclosures", "office", as_of=AS_OF).json()["items"]
+    [taken] = [d for d in now if (d["number"], d["unit"]) == key]
+    assert taken["status"].startswith("published") and taken["take_down"] is True
+    for d in now:
+        shown = d["status"].startswith("published") and d["disclosure"] != "withheld"
+        assert d["take_down"] == (
+            shown and (d["number"], d["unit"], d["published_on"]) not in on_register
+        )
 
 
 def test_search_filters_csv_feed_and_page(demo_api: Api) -> None:

@@ -23,6 +23,7 @@ from domain.case import Case
 from domain.deadlines.case_deadlines import Deadline, case_deadlines
 from domain.records import Reply
 from domain.rules.communication import reached_contact_dates
+from domain.rules.disclosure import refused_by_proposer
 from domain.rules.replies import latest_issued_reply
 from infra.application import BanliApplication
 from infra.projection_runner import ProjectionRunner
@@ -32,6 +33,7 @@ from projections.audit_trail import case_history, global_log
 from projections.commitments import open_commitments
 from projections.disclosures import disclosures
 from projections.ledger import ledger, ledger_count, overdue
+from projections.public_register import every_reply
 from projections.unit_facts import unit_stats, visit_compliance_report
 from tests.support import sqlite_app
 
@@ -243,6 +245,16 @@ def test_disclosures_commitments_and_audit_match_the_aggregates(
     assert {
         (r["number"], r["reply_id"]) for r in register if r["status"].startswith("published")
     } == published
+    # R-P2 after the fact: a published reply comes down exactly when the public register, a
+    # view of its own, leaves it out; for a case in no merge, when its proposers refused.
+    listed = {(r["key"]) for r in every_reply(store)}
+    by_id = {str(c.id): c for c in cases}
+    for r in register:
+        out = r["status"].startswith("published") and r["case_id"] + r["reply_id"] not in listed
+        assert r["take_down"] == out
+        case = by_id[r["case_id"]]
+        if r["status"].startswith("published") and case.merge is None:
+            assert r["take_down"] == refused_by_proposer(case)
     proactive = {
         (c.number, r.reply_id)
         for c in cases

@@ -30,7 +30,12 @@ class ReplySteps(CommunicationSteps):
             reply_id = self.submit(unit, option, reason)
         self.decide(unit, reply_id, approved=True, note="同意印发")
         self.issue(unit, reply_id)
-        self.disclose(reply_id, option, reason)
+        self.disclose(
+            reply_id,
+            option,
+            reason,
+            page=None if not further and unit == self.plan.unit else reply_id,
+        )
 
     def disclosure_option(self) -> tuple[str, str | None]:
         if self.partner_refused or (self.consent is not None and not self.consent[0]):
@@ -90,8 +95,11 @@ class ReplySteps(CommunicationSteps):
         self.demo.tally_reply(unit, self.classification)
         self.issued_on = on
 
-    def disclose(self, reply_id: str, option: str, reason: str | None) -> None:
-        """R-D4: published within 15 days (a few late), or withheld with a reason (R-P5)."""
+    def disclose(self, reply_id: str, option: str, reason: str | None, page: str | None) -> None:
+        """R-D4: published within 15 days (a few late), or withheld with a reason (R-P5).
+        Published at a page of its own: the lead's first reply at the case's number, any other
+        (a further reply, a split unit's) beside it (``page``): a review's reader found a case's
+        two rows on the register opening one page."""
         if option == "on_request":
             return
         if option == "withheld" or self.rng.random() < 0.04:  # the office's review says no
@@ -127,7 +135,9 @@ class ReplySteps(CommunicationSteps):
                 case_id=self.case_id,
                 reply_id=reply_id,
                 published_on=self.later(16, 25) if late else self.later(2, 12),
-                url=f"https://www.example.gov.cn/jyta/{DEMO_YEAR}/{self.plan.number}.html",
+                url=f"https://www.example.gov.cn/jyta/{DEMO_YEAR}/{self.plan.number}"
+                + (f"-{page}" if page else "")
+                + ".html",
                 include_original=self.consent is not None and self.consent[1],
             ),
         )

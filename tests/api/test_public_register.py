@@ -72,6 +72,13 @@ def test_only_published_replies_are_listed_R_P2(demo_api: Api) -> None:
     assert dates == sorted(dates, reverse=True)  # newest first, paged without loss
 
 
+def test_each_published_reply_of_the_demo_opens_a_page_of_its_own_R_P1(demo_api: Api) -> None:
+    """A review's reader found a case's first reply and its 再次答复 on the register opening one
+    page: the demo published every reply of a case at the case's address."""
+    urls = [r["url"] for r in public(demo_api)]
+    assert urls and len(set(urls)) == len(urls)
+
+
 def test_a_refusal_recorded_after_publishing_takes_the_reply_off_the_register_R_P2(
     demo_api: Api,
 ) -> None:

@@ -13,6 +13,8 @@ from domain import commands as c
 class ReplySteps(CommunicationSteps):
     """From the office's reminders to a reply issued and disclosed (or withheld)."""
 
+    publications = 0  # of this case's replies so far: each is published at a page of its own
+
     def chase(self, *, overdue: bool) -> None:
         """R-S3: the office reminds slow units, before and after the reply falls due."""
         self.since_assignment(75, 85)
@@ -30,12 +32,7 @@ class ReplySteps(CommunicationSteps):
             reply_id = self.submit(unit, option, reason)
         self.decide(unit, reply_id, approved=True, note="同意印发")
         self.issue(unit, reply_id)
-        self.disclose(
-            reply_id,
-            option,
-            reason,
-            page=None if not further and unit == self.plan.unit else reply_id,
-        )
+        self.disclose(reply_id, option, reason)
 
     def disclosure_option(self) -> tuple[str, str | None]:
         if self.partner_refused or (self.consent is not None and not self.consent[0]):
@@ -95,11 +92,11 @@ class ReplySteps(CommunicationSteps):
         self.demo.tally_reply(unit, self.classification)
         self.issued_on = on
 
-    def disclose(self, reply_id: str, option: str, reason: str | None, page: str | None) -> None:
+    def disclose(self, reply_id: str, option: str, reason: str | None) -> None:
         """R-D4: published within 15 days (a few late), or withheld with a reason (R-P5).
-        Published at a page of its own: the lead's first reply at the case's number, any other
-        (a further reply, a split unit's) beside it (``page``): a review's reader found a case's
-        two rows on the register opening one page."""
+        Each publication at a page of its own: the case's first at its number, the next ones
+        numbered beside it (a review's reader found a case's two rows on the register opening
+        one page)."""
         if option == "on_request":
             return
         if option == "withheld" or self.rng.random() < 0.04:  # the office's review says no
@@ -116,6 +113,8 @@ class ReplySteps(CommunicationSteps):
             )
             return
         late = not self.plan.exemplary and self.rng.random() < 0.05
+        self.publications += 1
+        page = "" if self.publications == 1 else f"-{self.publications}"
         # R-P3: the office reviews the reply (and names the secrecy review) before it is published.
         secrecy = f"保密审查-{self.plan.number}" if self.co_objects else None
         self.do(
@@ -135,9 +134,7 @@ class ReplySteps(CommunicationSteps):
                 case_id=self.case_id,
                 reply_id=reply_id,
                 published_on=self.later(16, 25) if late else self.later(2, 12),
-                url=f"https://www.example.gov.cn/jyta/{DEMO_YEAR}/{self.plan.number}"
-                + (f"-{page}" if page else "")
-                + ".html",
+                url=f"https://www.example.gov.cn/jyta/{DEMO_YEAR}/{self.plan.number}{page}.html",
                 include_original=self.consent is not None and self.consent[1],
             ),
         )

@@ -15,7 +15,7 @@ from domain.documents import reply_documents
 from domain.errors import DomainError, NotFound
 from domain.records import Disclosure, Document, Reply
 from domain.rules.disclosure import refused_by_proposer
-from domain.rules.feedback import check_feedback_allowed, since_latest_reply
+from domain.rules.feedback import check_feedback_allowed, last_dissatisfied, since_latest_reply
 from infra.application import BanliApplication
 from infra.proposer_links import LinkHolder
 from infra.unit_names import unit_name
@@ -200,7 +200,5 @@ def _rehandling_for_another(case: Case, proposer: str) -> bool:
     """Whether the case is in re-handling on a 不满意 that is not ``proposer``'s own: the
     latest dissatisfied verdict opened it (R-F2), through another proposer's link or keyed in
     by the office for another (one it keyed in naming no proposer is taken as everyone's)."""
-    if case.stage != "rehandling":
-        return False
-    opened = [f for f in case.feedback if f.verdict == "dissatisfied"]
-    return bool(opened) and opened[-1].proposer not in (None, proposer)
+    opened = last_dissatisfied(case) if case.stage == "rehandling" else None
+    return opened is not None and opened.proposer not in (None, proposer)

@@ -40,7 +40,11 @@ AUDIT = Table(
         "provenance": "TEXT",  # JSON: an import's file hash, the demo (None: keyed in)
     },
     key=("position",),
-    indexes=(("case_id", "version"),),
+    # The log narrowed to a user or an event type (``global_log``) reads that user's or that
+    # type's rows in order: without these a rare one read every row after the cursor, 0.4-0.5
+    # s a page at 1.28 million events on SQLite. Built once after a rebuild's fill (2.4 s
+    # for both there), one entry each per event after it.
+    indexes=(("case_id", "version"), ("actor_user", "position"), ("event_type", "position")),
     case_column="",
 )
 

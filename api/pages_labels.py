@@ -152,6 +152,24 @@ def label(vocabulary: str, value: object) -> str:
     return LABELS.get(vocabulary, {}).get(str(value), str(value))
 
 
+# R-R1's words for a reply's class (seed 003 §五); A's names the case's kind.
+CLASS_WORDS: Final = {
+    "A": "所提问题已经解决或基本解决、{kind}已采纳",
+    "B": "已列入计划，逐步解决",
+    "C": "因条件限制，暂时难以解决",
+}
+
+
+def class_words(classification: str, kind: str | None = None) -> str:
+    """R-R1: what a reply's class means, "A 类：…", in the words of the case's kind (a
+    proposal's A reads 提案已采纳); without a kind, of both (a list holding either)."""
+    meaning = CLASS_WORDS.get(classification)
+    if meaning is None:
+        return f"{classification} 类"
+    kind_word = label("kind", kind) if kind else "建议或提案"
+    return f"{classification} 类：{meaning.format(kind=kind_word)}"
+
+
 def reason_words(reason: str | None) -> str:
     """R-P5: a withheld reply's reason in words: its kind (代表委员不同意公开, 涉密, 其他) and
     the detail written beside it (``confidential: 含工作秘密`` reads 涉密：含工作秘密); words

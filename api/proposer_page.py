@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from api.auth import services
 from api.commands import Fingerprinted, context
-from api.pages_labels import LABELS, file_size, status_word
+from api.pages_labels import LABELS, class_words, file_size, status_word
 from api.pages_markup import phones
 from api.pages_refusals import problem_words
 from api.proposer_reads import issued_document, proposer_case
@@ -54,16 +54,19 @@ HEADERS = {
         "base-uri 'none'; frame-ancestors 'none'"
     ),
 }
+
+
 templates = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), auto_reload=False
 )
 # The deadline words of UI.md and the vocabularies' words, as every other page says them.
 templates.globals.update(
     status_word=status_word,
+    class_words=class_words,
     LABELS=LABELS,
     file_size=file_size,
-    zip=zip,
     phones=phones,
+    zip=zip,
     further_disclosures=lambda deadlines: further_disclosures((d.kind, d.unit) for d in deadlines),
 )
 router = APIRouter(include_in_schema=False)

@@ -35,6 +35,7 @@ from api.deps import (
     in_event_loop,
 )
 from api.page_paths import QUERY_SET_ASIDE
+from api.pages_labels import class_words
 from api.problems import INVALID_CURSOR, ApiProblem
 from api.public_snapshot import BadCursor, PublicSnapshots, Snapshot, Wanted
 from api.schemas_paperwork import PublicReplies
@@ -78,6 +79,7 @@ TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parents[1] / "web" / "templates"),
     autoescape=select_autoescape(["html"]),
 )
+TEMPLATES.globals.update(class_words=class_words)  # R-R1's words, as the proposer's page has them
 
 
 def snapshots(request: Request, svc: ServiceGraph) -> PublicSnapshots:

@@ -255,6 +255,33 @@ def test_a_reader_picks_the_answering_unit_by_its_name_R_P2(demo_api: Api) -> No
     assert set(re.findall(r'<td title="([A-Z]+)" data-label="答复单位">', chosen)) == {"FIN"}
 
 
+def test_the_page_says_what_each_reply_class_means_R_R1(demo_api: Api) -> None:
+    """The public read 答复类别 A类 with nothing saying what A means (R-R1): the page says it
+    under the table, and each row's class in the words of its own kind (a proposal's A reads
+    提案已采纳), as its proposer's page does."""
+    page = demo_api.get("/public", None).text
+    legend = re.search(r'<p class="legend" id="classes">(.*?)</p>', page, re.S)
+    assert legend is not None
+    for words in (
+        "A 类：所提问题已经解决或基本解决、建议或提案已采纳",
+        "B 类：已列入计划，逐步解决",
+        "C 类：因条件限制，暂时难以解决",
+    ):
+        assert words in legend.group(1)
+    row = (
+        r'<td data-label="类别">([^<]+)</td>.*?<td data-label="答复类别" title="([^"]+)">([ABC])类'
+    )
+    cells = re.findall(row, page, re.S)
+    assert {kind for kind, _, _ in cells} == {"建议", "提案"}
+    for kind, title, classification in cells:
+        expected = {
+            "A": f"所提问题已经解决或基本解决、{kind}已采纳",
+            "B": "已列入计划，逐步解决",
+            "C": "因条件限制，暂时难以解决",
+        }[classification]
+        assert title == f"{classification} 类：{expected}"
+
+
 def test_the_page_runs_no_script_whatever_a_link_holds_R_D4(demo_api: Api) -> None:
     """Defence beside the address check: a link that got onto the register anyway could not
     run code on this site, and no other site may frame the page."""

@@ -32,7 +32,7 @@ from api.pages_markup import phones
 from api.pages_refusals import problem_words
 from api.proposer_reads import issued_document, proposer_case
 from api.routes_documents import document_file
-from api.schemas_proposer import ProposerDisclosurePreference, ProposerFeedback
+from api.schemas_proposer import ProposerDeadline, ProposerDisclosurePreference, ProposerFeedback
 from domain.business_day import CHINA
 from domain.commands import CaseCommand
 from domain.errors import DomainError
@@ -56,6 +56,14 @@ HEADERS = {
 }
 
 
+def deadline_rows(deadlines: list[ProposerDeadline]) -> list[tuple[ProposerDeadline, bool]]:
+    """Each deadline with whether it is a further reply's 公开 (``further_disclosures``), the
+    co-handling units' 会办意见 (R-D1: owed to the lead unit, not to the proposer) after the
+    others: listed first, a case's co-units filled a phone's first screen ahead of its reply."""
+    further = further_disclosures((d.kind, d.unit) for d in deadlines)
+    return sorted(zip(deadlines, further, strict=True), key=lambda row: row[0].kind == "co_opinion")
+
+
 templates = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), auto_reload=False
 )
@@ -66,8 +74,7 @@ templates.globals.update(
     LABELS=LABELS,
     file_size=file_size,
     phones=phones,
-    zip=zip,
-    further_disclosures=lambda deadlines: further_disclosures((d.kind, d.unit) for d in deadlines),
+    deadline_rows=deadline_rows,
 )
 router = APIRouter(include_in_schema=False)
 

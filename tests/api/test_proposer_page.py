@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from infra.clock import today
 from tests import file_samples as f
-from tests.api.conftest import Api, bearer, case_body
+from tests.api.conftest import Api, bearer, case_body, co_opinion_body
 from tests.api.proposer_support import (
     as_link,
     further_reply_issued,
@@ -572,3 +572,20 @@ def test_a_reply_without_its_letter_on_the_page_says_so_R_F4(api: Api) -> None:
     assert note in opened(api, token).get("/proposer").text
     uploaded_letter(api, case_id, reply_id)
     assert note not in opened(api, token).get("/proposer").text
+
+
+def test_the_co_handling_units_opinion_deadlines_follow_the_reply_s_R_D1_R_D2(api: Api) -> None:
+    """The co-handling units' 会办意见 are owed to the lead unit, not to the proposer: listed
+    first, a case with three of them filled a phone's first screen ahead of the reply's own
+    deadline. They now come after the reply's and its publication's, in their own order."""
+    case_id = ok(api.post("/v1/cases", case_body("PP-CO"), "office"))["case_id"]
+    body = {"lead_unit": "FIN", "co_units": ["HOU"], "assigned_on": "2025-02-01"}
+    ok(api.post(f"/v1/cases/{case_id}/assignment", body, "office"))
+    opinion = co_opinion_body("HOU", "2025-03-01")
+    ok(api.post(f"/v1/cases/{case_id}/co-opinions", opinion, "handler_hou"))
+    reply_issued(api, case_id, "FIN", "A")
+    page = opened(api, link(api, case_id)["link_token"]).get("/proposer").text
+    deadlines = page.split('<ul class="deadlines">')[1].split("</ul>")[0]
+    rows = re.findall(r'<span class="what">([^<·]+?)(?: · ([^<]*))?</span>', deadlines)
+    assert rows[:2] == [("书面答复", "FIN厅"), ("答复公开", "FIN厅")], rows
+    assert rows[2:] == [("会办意见", "HOU厅")], rows

@@ -180,19 +180,23 @@ def proposer_case(
 def _disclosed(reply: Reply, disclosure: Disclosure | None) -> dict[str, Any]:
     """Where and when a reply was published (R-P1), for the proposer to read it there; or that
     it is not to be (R-P5): withheld by the office's record, or meant to be when submitted and
-    not published since. The reason stays the office's."""
+    not published since. The reason stays the office's. Or that it is given on request (R-P1,
+    依申请公开), unless the office published or withheld it since."""
     if disclosure is None:
         return {
             "published_on": None,
             "published_url": None,
             "withheld": reply.disclosure == "withheld",
+            "on_request": reply.disclosure == "on_request",
         }
     published = disclosure.status == "published"
+    withheld = disclosure.status == "withheld"
     return {
         "published_on": disclosure.published_on if published else None,
         # Only a whole http(s) address is linked, as on the register (R-D4: stored ones too).
         "published_url": web_address(disclosure.url) if published else None,
-        "withheld": disclosure.status == "withheld",
+        "withheld": withheld,
+        "on_request": reply.disclosure == "on_request" and not (published or withheld),
     }
 
 

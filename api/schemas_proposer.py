@@ -139,6 +139,9 @@ class ProposerReply(Public):
     published_on: date | None = None
     published_url: str | None = None
     withheld: bool = False  # R-P5: not to be published (its reason stays the office's)
+    # R-P1: marked 依申请公开 and neither published nor withheld: given to whoever asks for it,
+    # not put on the register (no 答复公开 deadline is owed).
+    on_request: bool = False
 
 
 class ProposerDeadline(Public):

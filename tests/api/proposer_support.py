@@ -27,13 +27,23 @@ def registered(api: Api, number: str, **overrides: Any) -> str:
 
 
 def issued(
-    api: Api, number: str, *, classification: str = "A", **overrides: Any
+    api: Api,
+    number: str,
+    *,
+    classification: str = "A",
+    disclosure: str = "proactive",
+    **overrides: Any,
 ) -> tuple[str, str]:
-    """A case led by FIN with its reply (of ``classification``) issued on 2025-04-10: (case
-    id, reply id)."""
+    """A case led by FIN with its reply (of ``classification``, marked ``disclosure``) issued
+    on 2025-04-10: (case id, reply id)."""
     case_id = registered(api, number, **overrides)
     ok(api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin"))
-    reply = {**reply_body(), "occurred_on": "2025-04-01", "classification": classification}
+    reply = {
+        **reply_body(),
+        "occurred_on": "2025-04-01",
+        "classification": classification,
+        "disclosure": disclosure,
+    }
     reply_id: str = ok(api.post(f"/v1/cases/{case_id}/replies", reply, "handler_fin"))["reply_id"]
     url = f"/v1/cases/{case_id}/replies/{reply_id}"
     approval = {"approved": True, "leader": "钱厅长", "note": "同意", "occurred_on": "2025-04-05"}

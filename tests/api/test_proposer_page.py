@@ -245,6 +245,23 @@ def test_a_withheld_reply_is_said_to_be_withheld_to_its_proposer_R_P5(api: Api) 
     assert disclosure_limit(page).endswith("不予公开")  # not 按期办结 above 该答复不予公开
 
 
+def test_a_reply_given_on_request_is_said_not_to_be_published_R_P1(api: Api) -> None:
+    """A reply marked 依申请公开 owes no publication (no 答复公开 deadline), and its proposer's
+    page said nothing of it: neither published nor withheld, the deputy could not tell whether
+    the reply would appear on the government's site."""
+    case_id, _ = issued(api, "P-OR", disclosure="on_request")
+    token = link(api, case_id, "张三")["link_token"]
+    [reply] = ok(as_link(api, token, "/v1/proposer/cases"), 200)["items"][0]["replies"]
+    assert reply["on_request"] is True and reply["withheld"] is False
+    page = opened(api, token).get("/proposer").text
+    assert "该答复依申请公开：不在政府网站主动公开" in page
+    proactive, _ = issued(api, "P-PA")
+    token = link(api, proactive, "张三")["link_token"]
+    [reply] = ok(as_link(api, token, "/v1/proposer/cases"), 200)["items"][0]["replies"]
+    assert reply["on_request"] is False
+    assert "依申请公开" not in opened(api, token).get("/proposer").text
+
+
 def disclosure_limit(page: str) -> str:
     """The 答复公开 line of the page's 办理时限, as text."""
     found = re.search(r'<ul class="deadlines">(.*?)</ul>', page, re.S)

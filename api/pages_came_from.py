@@ -16,6 +16,7 @@ LISTS = {
     "/figures": "统计明细",
     "/audit": "审计",
     "/search": "查找结果",
+    "/disclosures": "答复公开",
 }
 
 

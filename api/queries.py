@@ -298,9 +298,18 @@ def case_numbers(svc: Services, case_ids: Iterable[str]) -> dict[str, str]:
     """The cases ``case_ids`` name, by year and number (2025年 JY-0001), from the ledger: an
     auditor's pages name a case so, not by its position in a stream, and with its year since
     offices number each year from 0001."""
-    views_current(svc, LedgerView.name)
-    rows = cases_by_id(svc.views, sorted({c for c in case_ids if c}))
+    rows = _ledger_rows(svc, case_ids)
     return {case_id: f"{row['year']}年 {row['number']}" for case_id, row in rows.items()}
+
+
+def case_titles(svc: Services, case_ids: Iterable[str]) -> dict[str, str]:
+    """The titles of the cases ``case_ids`` name, from the ledger."""
+    return {case_id: str(row["title"]) for case_id, row in _ledger_rows(svc, case_ids).items()}
+
+
+def _ledger_rows(svc: Services, case_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    views_current(svc, LedgerView.name)
+    return cases_by_id(svc.views, sorted({c for c in case_ids if c}))
 
 
 def directory(svc: Services) -> dict[str, list[dict[str, Any]]]:

@@ -23,16 +23,17 @@ pytestmark = pytest.mark.browser
 # Who may see which page of the top navigation (UI.md § Page map).
 NAVIGATION = {
     "demo-admin": ["总览", "办理台账", "审计", "管理"],
-    "demo-office": ["总览", "办理台账", "督办", "导入导出"],
-    "demo-leader": ["总览", "办理台账", "督办", "导入导出"],
-    "demo-supervisor": ["总览", "办理台账", "督办", "导入导出"],
-    "demo-auditor": ["总览", "办理台账", "导入导出", "审计"],
+    "demo-office": ["总览", "办理台账", "督办", "答复公开", "导入导出"],
+    "demo-leader": ["总览", "办理台账", "督办", "答复公开", "导入导出"],
+    "demo-supervisor": ["总览", "办理台账", "督办", "答复公开", "导入导出"],
+    "demo-auditor": ["总览", "办理台账", "答复公开", "导入导出", "审计"],
     "demo-handler-fin": ["总览", "办理台账", "导入导出"],
 }
 PAGES = {
     "总览": "/",
     "办理台账": "/ledger",
     "督办": "/supervision",
+    "答复公开": "/disclosures",
     "导入导出": "/paperwork",
     "审计": "/audit",
     "管理": "/admin",

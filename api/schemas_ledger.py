@@ -152,6 +152,9 @@ class DisclosureItem(Public):
     reply_id: str
     unit: str
     disclosure: DisclosureOption
+    # The day the reply was issued (an addition to API.md): a case's first reply and its
+    # further reply (R-F2) are two items, told apart by it.
+    issued_on: date
     due_on: date | None
     status: DisclosureStatus
     published_on: date | None

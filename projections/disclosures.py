@@ -113,6 +113,9 @@ def disclosures(reader: ViewReader, *, as_of: date, status: str | None = None) -
                 "reply_id": row["reply_id"],
                 "unit": row["unit"],
                 "disclosure": row["disclosure"],
+                # Which of a case's replies this is (a first reply's and its further reply's
+                # rows were told apart by their ids alone).
+                "issued_on": row["issued_on"],
                 "due_on": row["due_on"],
                 "status": current,
                 "published_on": row["published_on"] if current.startswith("published") else None,

@@ -56,6 +56,7 @@ def test_the_office_sees_what_to_take_down_publish_and_what_was_withheld_R_D4_R_
     withheld = office.get("/disclosures", params={"tab": "withheld"}).text
     assert _rows(withheld) == [("D-KEPT", "不予公开")]
     assert "涉密：含工作秘密" in withheld
+    assert '<td class="nowrap" data-label="印发日期">2025-04-10</td>' in withheld
     every = office.get("/disclosures", params={"tab": "all"}).text
     assert sorted(number for number, _ in _rows(every)) == ["D-DOWN", "D-KEPT", "D-LATE", "D-SHOWN"]
 

@@ -257,6 +257,9 @@ def test_disclosures_commitments_and_audit_match_the_aggregates(
         case = by_id[r["case_id"]]
         if r["status"].startswith("published") and case.merge is None:
             assert r["take_down"] == refused_by_proposer(case)
+        # Which of a case's replies the row is: two of one case differ by the day each issued.
+        if r["reply_id"] in case.replies:
+            assert r["issued_on"] == case.replies[r["reply_id"]].issued_on.isoformat()
     proactive = {
         (c.number, r.reply_id)
         for c in cases

@@ -164,6 +164,10 @@ class DisclosureItem(Public):
     # case's) have refused publication since; the public register no longer lists it, and
     # wherever else it was put it is to be taken down. Of now, whatever ``as_of``.
     take_down: bool = False
+    # R-P2 (an addition to API.md): its proposers (or, once published, a merged case's) have
+    # refused publication: not yet decided, it is to be withheld (R-P5), not published; once
+    # published, it is to be taken down (``take_down``). Of now, whatever ``as_of``.
+    proposer_refused: bool = False
 
 
 class DisclosureRegister(Public):

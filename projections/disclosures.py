@@ -15,6 +15,7 @@ from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.policies import get_policy
 from domain.records import Disclosure
+from domain.rules.disclosure import refused_by_proposer
 from projections.core import CaseView, Row, Table, ViewReader, iso_day
 from projections.public_register import unlisted
 
@@ -35,6 +36,7 @@ REGISTER = Table(
         "withheld_on": "TEXT",
         "withheld_reason": "TEXT",
         "url": "TEXT",
+        "refused": "INTEGER",  # R-P2: the case's proposers refused publication (of now)
     },
     key=("case_id", "reply_id"),
     indexes=(("due_on",),),
@@ -47,6 +49,7 @@ class DisclosureView(CaseView):
 
     def rows(self, case: Case, calendar: WorkdayCalendar) -> Mapping[str, list[Row]]:
         policy = get_policy(case.policy)
+        refused = int(refused_by_proposer(case))
         rows = []
         for reply in case.replies.values():
             issued_on = reply.issued_on
@@ -73,6 +76,7 @@ class DisclosureView(CaseView):
                     "withheld_on": iso_day(withheld_on),
                     "withheld_reason": decided.withheld_reason or reply.withheld_reason,
                     "url": decided.url,
+                    "refused": refused,
                 }
             )
         return {REGISTER.name: rows}
@@ -125,6 +129,11 @@ def disclosures(reader: ViewReader, *, as_of: date, status: str | None = None) -
                 # register no longer lists it, and wherever else it was put it comes down.
                 # A portal's sync read "published" and kept it up (a review).
                 "take_down": current.startswith("published") and bool(row["unlisted"]),
+                # R-P2 before the fact too: its proposers refused, so a reply not yet
+                # published is to be withheld (R-P5's first reason), not published. A
+                # review's clerk read 待公开 beside the case page's 答复不得公开.
+                "proposer_refused": bool(row["refused"])
+                or (current.startswith("published") and bool(row["unlisted"])),
             }
         )
     return {"items": items}

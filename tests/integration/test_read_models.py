@@ -257,6 +257,8 @@ def test_disclosures_commitments_and_audit_match_the_aggregates(
         case = by_id[r["case_id"]]
         if r["status"].startswith("published") and case.merge is None:
             assert r["take_down"] == refused_by_proposer(case)
+        if case.merge is None:
+            assert r["proposer_refused"] == refused_by_proposer(case)
         # Which of a case's replies the row is: two of one case differ by the day each issued.
         if (own := case.replies.get(r["reply_id"])) is not None:
             assert own.issued_on is not None and r["issued_on"] == own.issued_on.isoformat()

@@ -1,10 +1,12 @@
 """答复公开: the disclosure register as a page (GET /v1/disclosures; R-D4, R-P1 … R-P5).
 
-The office publishes replies by the R-D4 date, withholds some with a reason (R-P5) and takes a
-published one down once its proposer refuses (R-P2). It learned each from the case pages one at
-a time: an overdue publication showed on the 台账 among every other deadline, and a reply to
-take down only on its own case page. Here every reply's publication is one list, split into
-what is to be done (应撤下, 逾期未公开, 待公开), what was published and what was withheld.
+The office (or the replying unit's handler) publishes a reply by the R-D4 date, withholds one
+with a reason (R-P5), and withholds rather than publishes one whose proposers refused (R-P2).
+It learned each from the case pages one at a time: an overdue publication showed on the 台账
+among every other deadline. Here every reply's publication is one list: what is to be done
+(应不予公开, 逾期未公开, 待公开), what its proposers refused after it was published (the
+public register stopped listing it; a copy elsewhere is to come down), what was published and
+what was withheld.
 """
 
 from __future__ import annotations
@@ -23,18 +25,25 @@ from infra.clock import today
 from infra.directory import Principal
 
 router = APIRouter(include_in_schema=False)
-# As the top navigation offers it: the office publishes; the others read (a handler's unit
-# publishes nothing, and reads its replies' publication on their case pages).
-Reader = Annotated[Principal, Depends(roles("office", "leader", "supervisor", "auditor"))]
+# A handler's unit publishes and withholds its own replies (the API's rows are its unit's).
+Reader = Annotated[
+    Principal, Depends(roles("office", "leader", "supervisor", "auditor", "handler"))
+]
 
 
-def _to_do(item: DisclosureItem) -> bool:
-    return item.take_down or item.status in ("due", "overdue")
+def _undecided(item: DisclosureItem) -> bool:
+    return item.status in ("due", "overdue")
+
+
+def _to_withhold(item: DisclosureItem) -> bool:
+    """R-P2: refused by its proposers and not decided yet: to be withheld, not published."""
+    return _undecided(item) and item.proposer_refused
 
 
 # Each tab: its words and which replies it lists.
 TABS: dict[str, tuple[str, Callable[[DisclosureItem], bool]]] = {
-    "to_do": ("待办", _to_do),
+    "to_do": ("待办", _undecided),
+    "taken_down": ("公开后不同意", lambda i: i.take_down),
     "published": ("已公开", lambda i: i.status.startswith("published") and not i.take_down),
     "withheld": ("不予公开", lambda i: i.status == "withheld"),
     "all": ("全部", lambda i: True),
@@ -42,19 +51,24 @@ TABS: dict[str, tuple[str, Callable[[DisclosureItem], bool]]] = {
 
 
 def _urgency(item: DisclosureItem) -> tuple[int, date, str]:
-    """To do first what comes down (R-P2), then what is late, then the earliest due."""
-    rank = 0 if item.take_down else 1 if item.status == "overdue" else 2
+    """To withhold first what its proposers refused, then what is late, then the earliest."""
+    rank = 0 if _to_withhold(item) else 1 if item.status == "overdue" else 2
     return rank, item.due_on or date.max, item.number
 
 
-# The UI.md colour a disclosure's status wears (its deadline's: published late is met late).
-STATUS_COLOURS = {
-    "due": "pending",
-    "overdue": "overdue",
-    "published": "met",
-    "published_late": "met_late",
-    "withheld": "pending",
-}
+def status_of(item: DisclosureItem, as_of: date) -> tuple[str, str]:
+    """The row's status: (UI.md's colour, its words), days counted as the 台账 counts them."""
+    if item.take_down:
+        return "overdue", "公开后代表委员不同意"
+    if _to_withhold(item):
+        return "overdue", "应不予公开（代表委员不同意）"
+    if item.status == "overdue" and item.due_on is not None:
+        return "overdue", f"逾期未公开 {(as_of - item.due_on).days} 天"
+    if item.status == "due" and item.due_on is not None:
+        return "pending", f"待公开，还剩 {(item.due_on - as_of).days} 天"
+    colours = {"published": "met", "published_late": "met_late"}
+    words = {"published": "已公开", "published_late": "逾期公开", "withheld": "不予公开"}
+    return colours.get(item.status, "pending"), words.get(item.status, item.status)
 
 
 @router.get("/disclosures", response_class=HTMLResponse)
@@ -71,10 +85,9 @@ def disclosures_page(request: Request, who: Reader, svc: Svc) -> HTMLResponse:
         "tab": tab,
         "tabs": {name: words for name, (words, _) in TABS.items()},
         "counts": counts,
-        "rows": shown,
+        "rows": [(i, *status_of(i, as_of)) for i in shown],
         "titles": queries.case_titles(svc, [i.case_id for i in shown]),
         "names": queries.unit_names(svc, [i.unit for i in shown]),
-        "colours": STATUS_COLOURS,
         "as_of": as_of,
     }
     return render(request, "disclosures.html", who, context)

@@ -116,8 +116,12 @@ NAVIGATION: tuple[tuple[str, str, frozenset[str]], ...] = (
         frozenset({"admin", "office", "leader", "handler", "supervisor", "auditor"}),
     ),
     ("/supervision", "督办", frozenset({"office", "leader", "supervisor"})),
-    # R-D4, R-P1 … R-P5: the office publishes; the others read what was published or withheld.
-    ("/disclosures", "答复公开", frozenset({"office", "leader", "supervisor", "auditor"})),
+    # R-D4, R-P1 … R-P5: the office and the replying unit publish; the others read.
+    (
+        "/disclosures",
+        "答复公开",
+        frozenset({"office", "leader", "supervisor", "auditor", "handler"}),
+    ),
     (
         "/paperwork",
         "导入导出",

@@ -1,5 +1,5 @@
 """答复公开: the disclosure register as a page (R-D4, R-P1 … R-P5). The office learned what to
-publish, what was late and what to take down from the case pages one at a time."""
+publish, what was late and what its proposers refused from the case pages one at a time."""
 
 from __future__ import annotations
 
@@ -9,29 +9,36 @@ from tests.api.conftest import Api
 from tests.api.proposer_support import as_link, issued, link, ok, published
 from tests.api.test_pages import logged_in
 
+REFUSAL = {"consent_reply": False, "consent_original": False, "occurred_on": "2025-05-01"}
+
 
 def _rows(page: str) -> list[tuple[str, str]]:
-    """Each row's case number and status word, in the page's order."""
+    """Each row's case number and status words, in the page's order."""
     found = re.findall(
         r'<tr id="reply-[^"]+">\s*<td class="nowrap"><a href="[^"]+">([^<]+)</a>.*?'
-        r'<td data-label="状态"><span class="status [^"]+"[^>]*>([^<]+)</span>',
+        r'<td data-label="状态"><span class="status [^"]+">([^<]+)</span>',
         page,
         re.S,
     )
-    return [(number, word) for number, word in found]
+    return [(number, words) for number, words in found]
 
 
-def test_the_office_sees_what_to_take_down_publish_and_what_was_withheld_R_D4_R_P2_R_P5(
+def _refused(api: Api, case_id: str) -> None:
+    token = link(api, case_id, "张三")["link_token"]
+    ok(as_link(api, token, f"/v1/proposer/cases/{case_id}/disclosure-preference", REFUSAL))
+
+
+def test_the_office_sees_what_to_withhold_publish_and_what_was_refused_R_D4_R_P2_R_P5(
     api: Api,
 ) -> None:
     issued(api, "D-LATE")  # proactive, issued 2025-04-10, never published: late now
+    refused, _ = issued(api, "D-REF")  # its proposer refused before it was published
+    _refused(api, refused)
     shown, shown_reply = issued(api, "D-SHOWN")
     published(api, shown, shown_reply, "https://x.cn/shown")
     down, down_reply = issued(api, "D-DOWN")
     published(api, down, down_reply, "https://x.cn/down")
-    token = link(api, down, "张三")["link_token"]
-    refusal = {"consent_reply": False, "consent_original": False, "occurred_on": "2025-05-01"}
-    ok(as_link(api, token, f"/v1/proposer/cases/{down}/disclosure-preference", refusal))
+    _refused(api, down)
     kept, kept_reply = issued(api, "D-KEPT")
     withhold = {"reply_id": kept_reply, "withheld_reason": "confidential: 含工作秘密"}
     ok(
@@ -44,12 +51,18 @@ def test_the_office_sees_what_to_take_down_publish_and_what_was_withheld_R_D4_R_
 
     page = office.get("/disclosures").text
     assert re.search(r'<a href="/disclosures"[^>]*>答复公开</a>', page)  # in the top navigation
-    for tab, count in (("待办", 2), ("已公开", 1), ("不予公开", 1), ("全部", 4)):
+    tabs = (("待办", 2), ("公开后不同意", 1), ("已公开", 1), ("不予公开", 1), ("全部", 5))
+    for tab, count in tabs:
         assert f"{tab}（{count}）" in page, tab
-    # What comes down first (R-P2), then what is late (R-D4).
-    assert _rows(page) == [("D-DOWN", "应撤下"), ("D-LATE", "逾期未公开")]
-    assert f'href="/cases/{down}?from=/disclosures' in page  # the case page comes back here
+    # What its proposers refused is withheld first (R-P2), not published; then what is late.
+    (first, said), (second, late) = _rows(page)
+    assert (first, said) == ("D-REF", "应不予公开（代表委员不同意）")
+    assert second == "D-LATE" and re.fullmatch(r"逾期未公开 \d+ 天", late), late
+    assert f'href="/cases/{refused}?from=/disclosures' in page  # the case page comes back here
 
+    taken = office.get("/disclosures", params={"tab": "taken_down"}).text
+    assert _rows(taken) == [("D-DOWN", "公开后代表委员不同意")]
+    assert "公开目录已不再列出" in taken
     done = office.get("/disclosures", params={"tab": "published"}).text
     assert _rows(done) == [("D-SHOWN", "已公开")]
     assert "https://x.cn/shown" in done
@@ -58,14 +71,15 @@ def test_the_office_sees_what_to_take_down_publish_and_what_was_withheld_R_D4_R_
     assert "涉密：含工作秘密" in withheld
     assert '<td class="nowrap" data-label="印发日期">2025-04-10</td>' in withheld
     every = office.get("/disclosures", params={"tab": "all"}).text
-    assert sorted(number for number, _ in _rows(every)) == ["D-DOWN", "D-KEPT", "D-LATE", "D-SHOWN"]
+    numbers = sorted(number for number, _ in _rows(every))
+    assert numbers == ["D-DOWN", "D-KEPT", "D-LATE", "D-REF", "D-SHOWN"]
 
 
-def test_the_page_is_the_offices_and_its_readers_not_a_handlers(api: Api) -> None:
-    handler = logged_in(api, "handler-d", "handler", unit="FIN")
-    refused = handler.get("/disclosures")
-    assert refused.status_code == 403
-    assert "答复公开" not in handler.get("/").text.split("<main")[0]  # not offered either
-    auditor = logged_in(api, "auditor-d", "auditor")
-    assert auditor.get("/disclosures").status_code == 200
+def test_a_handler_reads_its_own_units_replies_and_the_admin_none(api: Api) -> None:
+    issued(api, "D-FIN")  # FIN's reply, late
+    fin = logged_in(api, "handler-d", "handler", unit="FIN").get("/disclosures").text
+    assert [number for number, _ in _rows(fin)] == ["D-FIN"]
+    hou = logged_in(api, "handler-e", "handler", unit="HOU").get("/disclosures").text
+    assert "全部（0）" in hou and "没有待办的公开事项" in hou
+    assert logged_in(api, "admin-d", "admin").get("/disclosures").status_code == 403
     assert logged_in(api, "clerk-e", "office").get("/disclosures?tab=nope").status_code == 400

@@ -57,7 +57,16 @@ def admin_context(svc: Svc) -> dict[str, Any]:
         "china_time": china_time,
         # R-D7: the years the package's official schedules cover, which a load replaces.
         "builtin_years": (BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR),
+        "unscheduled": unscheduled_years(today(), [y["year"] for y in found["calendar_years"]]),
     }
+
+
+def unscheduled_years(day: date, loaded: list[int]) -> list[int]:
+    """This year and the next, where neither the package nor a load gives the official
+    schedule: their deadlines are counted Monday to Friday, provisional (R-D7), until it is
+    loaded. A review's admin in December learned it from one grey line of the page."""
+    covered = set(loaded) | set(range(BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR + 1))
+    return [year for year in (day.year, day.year + 1) if year not in covered]
 
 
 def _in_force(token: dict[str, Any], day: date) -> bool:

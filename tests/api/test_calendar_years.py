@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from domain.deadlines.calendar import BUILTIN_LAST_YEAR
+from infra.clock import today
 from tests.api.conftest import Api
 from tests.api.test_pages import logged_in
 
@@ -79,3 +80,14 @@ def test_both_stores_refuse_an_empty_year_alike_and_still_answer_R_D7(backend_ap
     assert answer.status_code == 409 and answer.json()["rule"] == "R-D7", answer.text
     assert api.head() == before
     assert api.get("/v1/ledger", "office").status_code == 200
+
+
+def test_the_admin_is_told_which_coming_year_has_no_schedule_yet_R_D7(api: Api) -> None:
+    """Deadlines of a year without the official schedule are provisional (R-D7). In December
+    a review's admin learned that the coming year had none from one grey line."""
+    coming = today().year + 1
+    said = f"{coming} 年的放假与调休安排尚未载入"
+    page = logged_in(api, "root", role="admin").get("/admin").text
+    assert (said in page) == (coming > BUILTIN_LAST_YEAR)
+    assert load(api, coming, [f"{coming}-01-01", f"{coming}-10-01"]).status_code == 200
+    assert said not in logged_in(api, "root2", role="admin").get("/admin").text

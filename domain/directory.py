@@ -125,7 +125,7 @@ def check_role_and_unit(role: object, unit_code: object) -> tuple[str, str | Non
     unit = None if unit_code is None else check_text(unit_code, "unit_code")
     if (checked_role == "handler") != (unit is not None):
         raise InvalidInput(
-            "承办人必须且只有承办人绑定单位",
+            "承办人须选择所属单位；其他角色不选单位",
             "a handler is bound to exactly one unit; other roles to none",
         )
     return checked_role, unit

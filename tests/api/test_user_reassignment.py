@@ -51,8 +51,8 @@ def test_a_user_given_another_role_keeps_its_earlier_events_as_recorded(api: Api
     ("body", "status", "saying"),
     [
         ({"role": "handler", "unit_code": "FIN"}, 409, "与现在相同"),
-        ({"role": "handler"}, 422, "承办人必须且只有承办人绑定单位"),
-        ({"role": "office", "unit_code": "FIN"}, 422, "承办人必须且只有承办人绑定单位"),
+        ({"role": "handler"}, 422, "承办人须选择所属单位；其他角色不选单位"),
+        ({"role": "office", "unit_code": "FIN"}, 422, "承办人须选择所属单位；其他角色不选单位"),
         ({"role": "handler", "unit_code": "NOPE"}, 422, "单位不存在"),
         ({"role": "chief"}, 422, None),
         ({"role": "office", "reason": ""}, 422, None),
@@ -101,7 +101,7 @@ def test_the_admin_page_keeps_a_refused_reassignment_as_typed(api: Api) -> None:
     posted = {"_csrf": csrf_of(client, "/admin"), "role": "handler", "unit_code": ""}
     refused = client.post("/admin/users/qian/reassign", data={**posted, "reason": "调岗"})
     assert refused.status_code == 422
-    assert "承办人必须且只有承办人绑定单位" in refused.text
+    assert "承办人须选择所属单位；其他角色不选单位" in refused.text
     assert 'value="调岗"' in refused.text
     # The 新建用户 form below is not drawn with the row's values (a screenshot showed it so).
     new_form = refused.text.split("<h3>新建用户</h3>", 1)[1]
@@ -113,7 +113,7 @@ def test_the_admin_page_moves_a_handler_to_the_office_with_its_unit_left_selecte
     api: Api,
 ) -> None:
     """The form shows the user's unit as it stands; choosing 办公室 and leaving it selected
-    was refused (承办人必须且只有承办人绑定单位), a trap the page set itself."""
+    was refused (承办人须选择所属单位；其他角色不选单位), a trap the page set itself."""
     token = new_user(api, "zhou", role="handler", unit="FIN")
     client = logged_in(api, "root5", role="admin")
     posted = {"_csrf": csrf_of(client, "/admin"), "role": "office", "unit_code": "FIN"}

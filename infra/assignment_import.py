@@ -187,8 +187,9 @@ class AssignmentImport:
                 continue
             if case_id is not None:
                 first_row[case_id] = row.number
+            registered = str(case_id) in existing
             try:
-                planned = self._plan(row, str(case_id) in existing)
+                planned = self._plan(row, registered)
             except (RowRefused, RowsRefused) as refused:
                 errors = refused.errors if isinstance(refused, RowsRefused) else [refused.error]
                 named = {column for column, _ in row.problems}
@@ -198,6 +199,10 @@ class AssignmentImport:
                     for e in errors
                     if e[0] not in named
                 ]
+                if registered and all(rule != "R-X2" for _, rule, _ in errors):
+                    # Said now, not after the cell is mended: a clerk fixed a blank 交办日期
+                    # and only then learned the number was taken (two rounds, a review).
+                    report.warnings.append(RowError(row.number, "编号", "R-X2", TAKEN, number))
                 continue
             report.registered += planned.registered
             report.assigned += planned.assigned
@@ -368,6 +373,9 @@ class AssignmentImport:
             with contextlib.suppress(KeyError, AttributeError):
                 cache.get(event.originator_id, evict=True)  # type: ignore[union-attr]
         return recordings[-1].notification.id
+
+
+TAKEN = "编号已登记：导入不覆盖已登记的件，本行改正后须与已登记的记录一致，否则仍不能导入"
 
 
 def _case_number(row: SheetRow) -> str | None:

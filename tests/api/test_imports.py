@@ -155,6 +155,7 @@ def test_a_known_number_with_other_content_is_an_error_not_an_overwrite_R_X2(api
         (2, "标题", "R-X2"),
         (3, "主办单位", "R-X2"),
     ]
+    assert answer["warnings"] == []  # refused for R-X2 itself: no second word of it
     assert post(api, changed).status_code == 422
     assert api.head() == head
 
@@ -517,3 +518,17 @@ def test_an_imported_proposer_of_another_type_says_so_after_the_name_R_C4(api: A
     case = api.case(ledger(api)["2025-995"]["case_id"])
     found = [(p["name"], p["type"], p["role"]) for p in case["proposers"]]
     assert found == [("民盟省委会", "unit", "lead"), ("陈立群", "member", "co_signer")]
+
+
+def test_a_refused_row_of_a_registered_number_says_so_at_once_R_X2(api: Api) -> None:
+    """A row of a number already registered and a blank cell was refused for the cell alone;
+    once the clerk filled it, the next check said the number was taken (R-X2): two rounds. The
+    first now also warns that the number is registered and the row must match it."""
+    assert post(api, workbook([row("2025-501")])).status_code == 201
+    answer = post(api, workbook([row("2025-501", 交办日期=None)]), dry_run=True).json()
+    assert [(e["row"], e["column"]) for e in answer["errors"]] == [(2, "交办日期")]
+    [warning] = [w for w in answer["warnings"] if w["column"] == "编号"]
+    assert (warning["row"], warning["rule"]) == (2, "R-X2")
+    assert "已登记" in warning["message"] and warning["case_number"] == "2025-501"
+    fresh = post(api, workbook([row("2025-502", 交办日期=None)]), dry_run=True).json()
+    assert [w for w in fresh["warnings"] if w["column"] == "编号"] == []

@@ -79,7 +79,7 @@ def test_the_check_warns_of_a_reference_case_overdue_as_it_is_assigned_R_D5(api:
         r'<td class="nowrap"><code>R-D5</code></td><td>参阅件联系应于',
         table,
     )
-    assert "请注意：以下 1 行按规则交办即逾期。" in checked
+    assert "请注意以下 1 处：" in checked and "交办即逾期" in checked
 
 
 def test_a_file_that_is_no_workbook_is_named_on_the_page(api: Api) -> None:

@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from api import queries
-from api.pages_web import Svc, page_errors, query_choice, render, roles
+from api.pages_web import Svc, page_errors, query_choice, query_year, render, roles
 from api.schemas_ledger import DisclosureItem
 from infra.clock import today
 from infra.directory import Principal
@@ -71,23 +72,44 @@ def status_of(item: DisclosureItem, as_of: date) -> tuple[str, str]:
     return colours.get(item.status, "pending"), words.get(item.status, item.status)
 
 
+# The rows a page draws at most: every year's replies of a province run to thousands, and a
+# page of all of them is megabytes. The count says how many more the filters would show.
+MOST_SHOWN = 500
+
+
 @router.get("/disclosures", response_class=HTMLResponse)
 def disclosures_page(request: Request, who: Reader, svc: Svc) -> HTMLResponse:
     tab = query_choice(request, "tab", TABS) or "to_do"
+    year, unit = query_year(request), request.query_params.get("unit") or None
     as_of = today()
     with page_errors():
-        items = queries.disclosure_register(svc, who, as_of=as_of, status=None).items
-    counts = {name: sum(1 for i in items if wanted(i)) for name, (_, wanted) in TABS.items()}
-    shown = [i for i in items if TABS[tab][1](i)]
+        every = queries.disclosure_register(svc, who, as_of=as_of, status=None).items
+        headings = queries.case_headings(svc, [i.case_id for i in every])
+    chosen = [
+        i
+        for i in every
+        if (year is None or headings.get(i.case_id, (None, ""))[0] == year)
+        and (unit is None or i.unit == unit)
+    ]
+    counts = {name: sum(1 for i in chosen if wanted(i)) for name, (_, wanted) in TABS.items()}
+    shown = [i for i in chosen if TABS[tab][1](i)]
     if tab == "to_do":
         shown.sort(key=_urgency)
+    units = sorted({i.unit for i in every})
     context = {
         "tab": tab,
         "tabs": {name: words for name, (words, _) in TABS.items()},
         "counts": counts,
-        "rows": [(i, *status_of(i, as_of)) for i in shown],
-        "titles": queries.case_titles(svc, [i.case_id for i in shown]),
-        "names": queries.unit_names(svc, [i.unit for i in shown]),
+        "rows": [(i, *status_of(i, as_of)) for i in shown[:MOST_SHOWN]],
+        "more": max(0, len(shown) - MOST_SHOWN),
+        "titles": {case_id: title for case_id, (_, title) in headings.items()},
+        "names": queries.unit_names(svc, [*units, unit]),
+        "years": sorted({y for y, _ in headings.values()}, reverse=True),
+        "units": units,
+        "year": year,
+        "unit": unit,
+        # The tabs and the filters keep each other.
+        "chosen": urlencode({k: v for k, v in (("year", year), ("unit", unit)) if v}),
         "as_of": as_of,
     }
     return render(request, "disclosures.html", who, context)

@@ -302,9 +302,10 @@ def case_numbers(svc: Services, case_ids: Iterable[str]) -> dict[str, str]:
     return {case_id: f"{row['year']}年 {row['number']}" for case_id, row in rows.items()}
 
 
-def case_titles(svc: Services, case_ids: Iterable[str]) -> dict[str, str]:
-    """The titles of the cases ``case_ids`` name, from the ledger."""
-    return {case_id: str(row["title"]) for case_id, row in _ledger_rows(svc, case_ids).items()}
+def case_headings(svc: Services, case_ids: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """The year and title of each case ``case_ids`` name, from the ledger."""
+    rows = _ledger_rows(svc, case_ids).items()
+    return {case_id: (int(row["year"]), str(row["title"])) for case_id, row in rows}
 
 
 def _ledger_rows(svc: Services, case_ids: Iterable[str]) -> dict[str, dict[str, Any]]:

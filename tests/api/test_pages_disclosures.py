@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from api import pages_disclosures
 from tests.api.conftest import Api
 from tests.api.proposer_support import as_link, issued, link, ok, published
 from tests.api.test_pages import logged_in
@@ -83,3 +86,25 @@ def test_a_handler_reads_its_own_units_replies_and_the_admin_none(api: Api) -> N
     assert "全部（0）" in hou and "没有待办的公开事项" in hou
     assert logged_in(api, "admin-d", "admin").get("/disclosures").status_code == 403
     assert logged_in(api, "clerk-e", "office").get("/disclosures?tab=nope").status_code == 400
+
+
+def test_the_list_is_narrowed_by_year_and_unit_and_drawn_at_most_so_long(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A province's replies of every year run to thousands: one page of them all was
+    megabytes. The year and the unit narrow every tab and its count; a page draws at most
+    ``MOST_SHOWN`` rows and says how many it holds."""
+    issued(api, "D-NEW")
+    issued(api, "D-OLD", year=2024, received_on="2024-01-20")
+    office = logged_in(api, "clerk-y", "office")
+    both = office.get("/disclosures", params={"tab": "all"}).text
+    assert '<option value="2025">2025</option><option value="2024">2024</option>' in both
+    old = office.get("/disclosures", params={"tab": "all", "year": "2024"}).text
+    assert [number for number, _ in _rows(old)] == ["D-OLD"]
+    assert "全部（1）" in old and 'href="/disclosures?tab=to_do&amp;year=2024"' in old
+    hou = office.get("/disclosures", params={"tab": "all", "unit": "HOU"}).text
+    assert _rows(hou) == [] and "全部（0）" in hou
+    monkeypatch.setattr(pages_disclosures, "MOST_SHOWN", 1)
+    cut = office.get("/disclosures", params={"tab": "all"}).text
+    assert len(_rows(cut)) == 1 and "共 <strong>2</strong> 份答复，本页显示前 1 份" in cut
+    assert office.get("/disclosures", params={"year": "abc"}).status_code == 400

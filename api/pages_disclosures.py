@@ -20,6 +20,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from api import queries
+from api.pages_labels import label
 from api.pages_web import Svc, page_errors, query_choice, query_year, render, roles
 from api.schemas_ledger import DisclosureItem
 from infra.clock import today
@@ -63,13 +64,13 @@ def status_of(item: DisclosureItem, as_of: date) -> tuple[str, str]:
         return "overdue", "公开后代表委员不同意"
     if _to_withhold(item):
         return "overdue", "应不予公开（代表委员不同意）"
+    words = label("disclosure_status", item.status)  # the 台账's and the case page's words
     if item.status == "overdue" and item.due_on is not None:
-        return "overdue", f"逾期未公开 {(as_of - item.due_on).days} 天"
+        return "overdue", f"{words} {(as_of - item.due_on).days} 天"
     if item.status == "due" and item.due_on is not None:
-        return "pending", f"待公开，还剩 {(item.due_on - as_of).days} 天"
+        return "pending", f"{words}，还剩 {(item.due_on - as_of).days} 天"
     colours = {"published": "met", "published_late": "met_late"}
-    words = {"published": "已公开", "published_late": "逾期公开", "withheld": "不予公开"}
-    return colours.get(item.status, "pending"), words.get(item.status, item.status)
+    return colours.get(item.status, "pending"), words
 
 
 # The rows a page draws at most: every year's replies of a province run to thousands, and a

@@ -108,6 +108,10 @@ def disclosures(reader: ViewReader, *, as_of: date, status: str | None = None) -
     items = []
     for row in rows:
         current = disclosure_status(row, as_of)
+        # R-P2: published, and its proposers (or a merged case's) refused since: the register
+        # no longer lists it, and wherever else it was put it comes down. A portal's sync read
+        # "published" and kept it up (a review).
+        take_down = current.startswith("published") and bool(row["unlisted"])
         if status is not None and current != status:
             continue
         items.append(
@@ -125,15 +129,11 @@ def disclosures(reader: ViewReader, *, as_of: date, status: str | None = None) -
                 "published_on": row["published_on"] if current.startswith("published") else None,
                 "withheld_reason": row["withheld_reason"] if current == "withheld" else None,
                 "url": row["url"] if current.startswith("published") else None,
-                # R-P2: published, and its proposers (or a merged case's) refused since: the
-                # register no longer lists it, and wherever else it was put it comes down.
-                # A portal's sync read "published" and kept it up (a review).
-                "take_down": current.startswith("published") and bool(row["unlisted"]),
+                "take_down": take_down,
                 # R-P2 before the fact too: its proposers refused, so a reply not yet
                 # published is to be withheld (R-P5's first reason), not published. A
                 # review's clerk read 待公开 beside the case page's 答复不得公开.
-                "proposer_refused": bool(row["refused"])
-                or (current.startswith("published") and bool(row["unlisted"])),
+                "proposer_refused": bool(row["refused"]) or take_down,
             }
         )
     return {"items": items}

@@ -109,6 +109,7 @@ FIELD_LABELS = {
     "document_number": "文号",
     "disclosure": "公开选项",
     "withheld_reason": "不予公开理由",
+    "taken_down_from": "撤下位置",
     "url": "网址",
     "published_on": "公开日期",
     "assigned_on": "交办日期",
@@ -361,6 +362,9 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
     if hand is not None:
         refused = bool(forms) and disclosure_refused(case, hand.state, merged)
         withdrawn = withdrawn_from_register(case, hand.state, merged)
+    # R-P2 after publishing: 登记撤下 while a reply refused since is not recorded as taken down.
+    to_take_down = {r: by for r, by in withdrawn.items() if not case.disclosures[r].taken_down_on}
+    forms = [f for f in forms if f.name != "take-down" or to_take_down]
     return {
         "case": case,
         "events": events,
@@ -373,6 +377,7 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "disclosure_refused": refused,
         # R-P2: published replies whose proposers refused publication afterwards.
         "withdrawn": withdrawn,
+        "to_take_down": to_take_down,
         "repeat_titles": repeat_titles(svc, who, case),
         "merged_titles": merged_titles(who, merged),
         # Deliveries are facts of now, not of the log: a past moment's page shows none.

@@ -4,9 +4,9 @@ The office (or the replying unit's handler) publishes a reply by the R-D4 date, 
 with a reason (R-P5), and withholds rather than publishes one whose proposers refused (R-P2).
 It learned each from the case pages one at a time: an overdue publication showed on the 台账
 among every other deadline. Here every reply's publication is one list: what is to be done
-(应不予公开, 逾期未公开, 待公开), what its proposers refused after it was published (the
-public register stopped listing it; a copy elsewhere is to come down), what was published and
-what was withheld.
+(应不予公开, 应撤下, 逾期未公开, 待公开), what its proposers refused after it was published (the
+public register stopped listing it; a copy elsewhere is to come down, and its take-down is
+recorded, 登记撤下), what was published and what was withheld.
 """
 
 from __future__ import annotations
@@ -42,26 +42,39 @@ def _to_withhold(item: DisclosureItem) -> bool:
     return _undecided(item) and item.proposer_refused
 
 
+def _refused_since(item: DisclosureItem) -> bool:
+    """R-P2 after publishing: refused since, whether its take-down is recorded yet or not."""
+    return item.take_down or item.taken_down_on is not None
+
+
 # Each tab: its words and which replies it lists.
 TABS: dict[str, tuple[str, Callable[[DisclosureItem], bool]]] = {
-    "to_do": ("待办", _undecided),
-    "taken_down": ("公开后不同意", lambda i: i.take_down),
-    "published": ("已公开", lambda i: i.status.startswith("published") and not i.take_down),
+    "to_do": ("待办", lambda i: _undecided(i) or i.take_down),
+    "taken_down": ("公开后不同意", _refused_since),
+    "published": (
+        "已公开",
+        lambda i: i.status.startswith("published") and not _refused_since(i),
+    ),
     "withheld": ("不予公开", lambda i: i.status == "withheld"),
     "all": ("全部", lambda i: True),
 }
 
 
 def _urgency(item: DisclosureItem) -> tuple[int, date, str]:
-    """To withhold first what its proposers refused, then what is late, then the earliest."""
-    rank = 0 if _to_withhold(item) else 1 if item.status == "overdue" else 2
+    """To withhold first what its proposers refused, then to take down what they refused
+    after its publication, then what is late, then the earliest."""
+    rank = (
+        0 if _to_withhold(item) else 1 if item.take_down else 2 if item.status == "overdue" else 3
+    )
     return rank, item.due_on or date.max, item.number
 
 
 def status_of(item: DisclosureItem, as_of: date) -> tuple[str, str]:
     """The row's status: (UI.md's colour, its words), days counted as the 台账 counts them."""
     if item.take_down:
-        return "overdue", "公开后代表委员不同意"
+        return "overdue", "应撤下（公开后代表委员不同意）"
+    if item.taken_down_on is not None:
+        return "met", f"已撤下（公开后代表委员不同意），{item.taken_down_on}"
     if _to_withhold(item):
         return "overdue", "应不予公开（代表委员不同意）"
     words = label("disclosure_status", item.status)  # the 台账's and the case page's words

@@ -124,6 +124,8 @@ class CaseForm:
     # Only replies the office's latest review approved for publishing (R-P3): publishing any
     # other could only be refused.
     reviewed_disclosure: bool = False
+    # Which replies it may name besides (None: any the options above let through).
+    reply_if: Callable[[CasePublic, ReplyPublic], bool] | None = None
     # Offered only when the domain would take it now (None: whenever the stage and roles fit).
     due: Callable[[AtHand], bool] | None = None
     # What its fields start on, from the case and who fills it in (None: nothing chosen).
@@ -175,6 +177,8 @@ def replies_for(
             continue
         if reply.reply_id in decided:
             continue
+        if form.reply_if is not None and not form.reply_if(case, reply):
+            continue
         found.append((reply.reply_id, reply_words(reply, names)))
     return found
 
@@ -201,6 +205,12 @@ def decided_disclosures(case: CasePublic) -> set[str]:
     withheld and which may never be published (``check_publishable``)."""
     withheld = {r.reply_id for r in case.replies if r.disclosure == "withheld"}
     return withheld | set(case.disclosures)
+
+
+def published_up(case: CasePublic, reply: ReplyPublic) -> bool:
+    """A reply published and not recorded as taken down since (R-P2's 登记撤下 names one)."""
+    published = case.disclosures.get(reply.reply_id)
+    return published is not None and published.status == "published" and not published.taken_down_on
 
 
 def open_requests(

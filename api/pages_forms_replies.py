@@ -25,6 +25,7 @@ from api.pages_forms import (
     mergeable,
     options,
     owes_a_reply,
+    published_up,
     reassessable,
     remindable,
     replied,
@@ -223,6 +224,20 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         reply_statuses=frozenset({"issued"}),
         undecided_disclosure=True,
         rule_fields={"R-P5": "withheld_reason"},
+    ),
+    CaseForm(
+        # R-P2 after publishing: offered while a published reply's proposers have refused
+        # since and its take-down is not recorded (``pages_case``: the partners of a merge
+        # are read there).
+        "take-down",
+        "登记撤下",
+        frozenset({"office", "handler"}),
+        sh.TakeDown,
+        (REPLY, Field("taken_down_from", "撤下位置（网站、栏目）"), DAY),
+        stages=ISSUED_ANY_STAGE,
+        reply_statuses=frozenset({"issued"}),
+        reply_if=published_up,
+        rule_fields={"R-P2": "reply_id"},
     ),
     CaseForm(
         "feedback",

@@ -116,6 +116,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "DisclosureReviewed": "公开前审查",
         "ReplyPublished": "答复公开",
         "ReplyWithheld": "不予公开",
+        "ReplyTakenDown": "登记撤下",
         "FeedbackRecorded": "反馈意见",
         "FollowUpCalled": "电话回访",
         "Reassessed": "回头看",

@@ -197,6 +197,9 @@ def _disclosed(reply: Reply, disclosure: Disclosure | None) -> dict[str, Any]:
         "published_url": web_address(disclosure.url) if published else None,
         "withheld": withheld,
         "on_request": reply.disclosure == "on_request" and not (published or withheld),
+        # R-P2: a proposer who refused after publishing reads that the reply came down.
+        "taken_down_on": disclosure.taken_down_on,
+        "taken_down_from": disclosure.taken_down_from,
     }
 
 

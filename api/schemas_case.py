@@ -102,6 +102,10 @@ class DisclosurePublic(Public):
     include_original: bool
     secrecy_review_ref: str | None
     withheld_reason: str | None
+    # R-P2 after publishing (an addition to API.md): the day a reply its proposers came to
+    # refuse was taken down, and where from (登记撤下); None while it is not.
+    taken_down_on: date | None = None
+    taken_down_from: str | None = None
 
 
 class DisclosureReviewPublic(Public):

@@ -216,6 +216,23 @@ class DisclosureReview(Body):
         )
 
 
+class TakeDown(Body):
+    """R-P2 after publishing: a published reply its proposers came to refuse was taken down
+    from where it was published (登记撤下)."""
+
+    reply_id: Code
+    taken_down_from: Name
+    occurred_on: Day
+
+    def command(self, case_id: str) -> c.RecordTakeDown:
+        return c.RecordTakeDown(
+            case_id=case_id,
+            reply_id=self.reply_id,
+            taken_down_from=self.taken_down_from,
+            occurred_on=self.occurred_on,
+        )
+
+
 class DisclosureDecision(Body):
     """Publish (``published_on`` + ``url``) or withhold (``withheld_reason``) a reply."""
 

@@ -162,8 +162,13 @@ class DisclosureItem(Public):
     url: str | None
     # R-P2 after the fact (an addition to API.md): published, and its proposers (or a merged
     # case's) have refused publication since; the public register no longer lists it, and
-    # wherever else it was put it is to be taken down. Of now, whatever ``as_of``.
+    # wherever else it was put it is to be taken down. Of now, whatever ``as_of``; false once
+    # its take-down is recorded (``taken_down_on``).
     take_down: bool = False
+    # R-P2 after the fact (an addition to API.md): the day its take-down was recorded as done
+    # (登记撤下, ``/disclosure-take-down``), by ``as_of``, and where it was taken down from.
+    taken_down_on: date | None = None
+    taken_down_from: str | None = None
     # R-P2 (an addition to API.md): its proposers (or, once published, a merged case's) have
     # refused publication: not yet decided, it is to be withheld (R-P5), not published; once
     # published, it is to be taken down (``take_down``). Of now, whatever ``as_of``.

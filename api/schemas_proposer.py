@@ -142,6 +142,10 @@ class ProposerReply(Public):
     # R-P1: marked 依申请公开 and neither published nor withheld: given to whoever asks for it,
     # not put on the register (no 答复公开 deadline is owed).
     on_request: bool = False
+    # R-P2 after publishing (an addition to API.md): the day the reply the proposers came to
+    # refuse was recorded as taken down, and where from (登记撤下).
+    taken_down_on: date | None = None
+    taken_down_from: str | None = None
 
 
 class ProposerDeadline(Public):

@@ -210,6 +210,7 @@ class Case(Aggregate):
     disclosure_reviewed = event("DisclosureReviewed")(replies.disclosure_reviewed)
     reply_published = event("ReplyPublished")(replies.reply_published)
     reply_withheld = event("ReplyWithheld")(replies.reply_withheld)
+    reply_taken_down = event("ReplyTakenDown")(replies.reply_taken_down)
     # feedback 反馈, reassessment 回头看, merge 并案, corrections
     feedback_recorded = event("FeedbackRecorded")(closing.feedback_recorded)
     follow_up_called = event("FollowUpCalled")(closing.follow_up_called)

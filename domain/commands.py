@@ -294,6 +294,14 @@ class WithholdReply(CaseAct, OnReply):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RecordTakeDown(CaseAct, OnReply):
+    """R-P2 after publishing: a published reply whose proposers have since refused
+    publication was taken down from ``taken_down_from`` (the portal, another site), 登记撤下."""
+
+    taken_down_from: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class RecordFeedback(CaseAct):
     """R-F1: the proposer's verdict on the replies, with comments; dissatisfied opens
     re-handling (R-F2)."""

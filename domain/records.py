@@ -176,6 +176,10 @@ class Disclosure:
     secrecy_review_ref: str | None = None
     withheld_reason: str | None = None
     version: int | None = None  # the event that published or withheld it (R-X2)
+    # R-P2 after publishing: the day the office (or the unit) took a reply its proposers had
+    # come to refuse down from where it was published, and where that was (登记撤下).
+    taken_down_on: date | None = None
+    taken_down_from: str | None = None
 
 
 @dataclass

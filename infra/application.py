@@ -41,6 +41,7 @@ from domain.commands import (
     IssueReply,
     MergeCases,
     PublishReply,
+    RecordTakeDown,
     RegisterCase,
     ReviewDisclosure,
     UndoMerge,
@@ -75,7 +76,7 @@ from infra.transcodings import DateAsISO, StoredJSONTranscoder
 log = logging.getLogger(__name__)
 
 # Commands on a merge's primary that load its partners too (``execute``).
-ANSWERING_PARTNERS = (IssueReply, ReviewDisclosure, PublishReply)
+ANSWERING_PARTNERS = (IssueReply, ReviewDisclosure, PublishReply, RecordTakeDown)
 
 # How often a command without If-Match is run again on fresh state after losing a race.
 MAX_RETRIES = 10
@@ -342,6 +343,8 @@ class BanliApplication(Application[UUID]):
                 return None
             if isinstance(command, ReviewDisclosure | PublishReply) and len(cases) > 1:
                 handlers.check_merged_disclosure(cases[0], command, cases[1:])
+            if isinstance(command, RecordTakeDown) and len(cases) > 1:
+                handlers.check_merged_take_down(cases[0], command, cases[1:])
             answer = handler(cases[0], command, self._acting(ctx))
             if isinstance(command, IssueReply):
                 self._answer_partners(cases, command.reply_id, ctx)

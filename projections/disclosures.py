@@ -37,6 +37,9 @@ REGISTER = Table(
         "withheld_reason": "TEXT",
         "url": "TEXT",
         "refused": "INTEGER",  # R-P2: the case's proposers refused publication (of now)
+        # R-P2 after publishing: recorded as taken down, that day, from there (登记撤下).
+        "taken_down_on": "TEXT",
+        "taken_down_from": "TEXT",
     },
     key=("case_id", "reply_id"),
     indexes=(("due_on",),),
@@ -77,6 +80,8 @@ class DisclosureView(CaseView):
                     "withheld_reason": decided.withheld_reason or reply.withheld_reason,
                     "url": decided.url,
                     "refused": refused,
+                    "taken_down_on": iso_day(decided.taken_down_on),
+                    "taken_down_from": decided.taken_down_from,
                 }
             )
         return {REGISTER.name: rows}
@@ -100,18 +105,23 @@ def disclosure_status(row: Row, as_of: date) -> str:
 def disclosures(reader: ViewReader, *, as_of: date, status: str | None = None) -> dict[str, Any]:
     """Each reply's disclosure as of ``as_of``; a published one says whether the public
     register lists it now (``take_down``: R-P2 after the fact, read beside the register)."""
+    day = as_of.isoformat()
     rows = reader.fetch(
         f"SELECT d.*, {unlisted(reader, 'd')} AS unlisted FROM {reader.table(REGISTER)} d "
         "WHERE d.issued_on <= ? ORDER BY d.due_on, d.number, d.reply_id",
-        [as_of.isoformat()],
+        [day],
     )
     items = []
     for row in rows:
         current = disclosure_status(row, as_of)
+        published = current.startswith("published")
         # R-P2: published, and its proposers (or a merged case's) refused since: the register
-        # no longer lists it, and wherever else it was put it comes down. A portal's sync read
-        # "published" and kept it up (a review).
-        take_down = current.startswith("published") and bool(row["unlisted"])
+        # no longer lists it, and wherever else it was put it comes down (``take_down``) until
+        # that is recorded (by ``as_of``). A portal's sync read "published" and kept it up.
+        refused_since = published and bool(row["unlisted"])
+        recorded = row["taken_down_on"]
+        taken_down = recorded if published and recorded and recorded <= day else None
+        take_down = refused_since and taken_down is None
         if status is not None and current != status:
             continue
         items.append(
@@ -133,7 +143,9 @@ def disclosures(reader: ViewReader, *, as_of: date, status: str | None = None) -
                 # R-P2 before the fact too: its proposers refused, so a reply not yet
                 # published is to be withheld (R-P5's first reason), not published. A
                 # review's clerk read 待公开 beside the case page's 答复不得公开.
-                "proposer_refused": bool(row["refused"]) or take_down,
+                "proposer_refused": bool(row["refused"]) or refused_since,
+                "taken_down_on": taken_down,
+                "taken_down_from": row["taken_down_from"] if taken_down else None,
             }
         )
     return {"items": items}

@@ -70,6 +70,10 @@ class CaseActs:
             found.append((4, self.issue))
         if self._undisclosed():
             found.append((2, self.disclose))
+        if self._up() and self._consents()[0]:
+            found.append((0.15, self.refuse_since))  # R-P2: refused after publishing
+        if self._up() and not self._consents()[0]:
+            found.append((1, self.take_down))
         if has_issued_reply(c):
             found.append((0.2, self.follow_up_call))
             # R-F1: a split case's verdict waits for every split unit's reply.
@@ -108,6 +112,14 @@ class CaseActs:
 
     def _undisclosed(self) -> list[Reply]:
         return [r for r in self._replies("issued") if r.reply_id not in self.case.disclosures]
+
+    def _up(self) -> list[str]:
+        """The published replies not recorded as taken down."""
+        return [
+            reply_id
+            for reply_id, d in self.case.disclosures.items()
+            if d.status == "published" and d.taken_down_on is None
+        ]
 
     def _consents(self) -> tuple[bool, bool]:
         pref = self.case.disclosure_preference
@@ -255,6 +267,26 @@ class CaseActs:
                 consent_reply=self.rng.random() < 0.8,
                 consent_original=self.rng.random() < 0.5,
                 occurred_on=self.on(),
+            ),
+        )
+
+    def refuse_since(self) -> None:
+        self.do(
+            OFFICE,
+            cmd.RecordDisclosurePreference(
+                case_id=self.id, consent_reply=False, consent_original=False, occurred_on=self.on()
+            ),
+        )
+
+    def take_down(self) -> None:
+        reply_id = self.rng.choice(self._up())
+        self.do(
+            OFFICE,
+            cmd.RecordTakeDown(
+                case_id=self.id,
+                reply_id=reply_id,
+                taken_down_from="政府门户网站",
+                occurred_on=self.on(5),
             ),
         )
 

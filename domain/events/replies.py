@@ -1,8 +1,10 @@
 """The bodies of a case's reply events: a reply submitted, decided, issued (or the merge's reply
-answering a partner), published or withheld. ``domain.case`` declares them as events."""
+answering a partner), published or withheld, and a published one taken down (R-P2).
+``domain.case`` declares them as events."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -159,4 +161,12 @@ def reply_withheld(
         withheld_on=occurred_on,
         withheld_reason=withheld_reason,
         version=self.event_version,
+    )
+
+
+def reply_taken_down(
+    self: Case, *, reply_id: str, taken_down_from: str, actor: Actor, occurred_on: date
+) -> None:
+    self.disclosures[reply_id] = replace(
+        self.disclosures[reply_id], taken_down_on=occurred_on, taken_down_from=taken_down_from
     )

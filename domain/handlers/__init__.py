@@ -50,6 +50,7 @@ HANDLERS: Mapping[type[c.CaseCommand], Handler] = dict(
         _entry(c.ReviewDisclosure, replies.review_disclosure),
         _entry(c.PublishReply, replies.publish_reply),
         _entry(c.WithholdReply, replies.withhold_reply),
+        _entry(c.RecordTakeDown, replies.record_take_down),
         _entry(c.RecordFeedback, closing.record_feedback),
         _entry(c.RecordFollowUpCall, closing.record_follow_up_call),
         _entry(c.Reassess, closing.reassess),
@@ -72,11 +73,13 @@ undo_merge = closing.undo_merge
 designate_unit_key = handling.designate_unit_key
 answer_merged_partner = replies.answer_merged_partner
 check_merged_disclosure = replies.check_merged_disclosure
+check_merged_take_down = replies.check_merged_take_down
 
 __all__ = [
     "HANDLERS",
     "answer_merged_partner",
     "check_merged_disclosure",
+    "check_merged_take_down",
     "designate_unit_key",
     "handler_for",
     "merge_cases",

@@ -159,6 +159,36 @@ def check_merged_disclosure(
     disclosure.check_partners_consent(reply, partners, approving)
 
 
+def record_take_down(case: Case, cmd: c.RecordTakeDown, acting: Acting) -> None:
+    """R-P2 after publishing: the reply its proposers came to refuse was taken down. A merge's
+    reply is taken down for a partner's refusal too: ``check_merged_take_down`` weighs that
+    with the partners loaded."""
+    reply = replies.reply_of(case, cmd.reply_id)
+    check_handling(case, cmd.occurred_on, acting.today)
+    published = disclosure.check_take_down(case, reply)
+    assert published.published_on is not None
+    accountability.check_not_before(
+        cmd.occurred_on,
+        published.published_on,
+        "公开日期 published date",
+        "撤下日期 taken-down date",
+    )
+    if not disclosure.answers_merge(case, reply):
+        disclosure.check_refused_since(case, reply, ())
+    case.reply_taken_down(
+        reply_id=cmd.reply_id,
+        taken_down_from=check_text(cmd.taken_down_from, "taken_down_from"),
+        **acting.on(cmd.occurred_on),
+    )
+
+
+def check_merged_take_down(primary: Case, cmd: c.RecordTakeDown, partners: Sequence[Case]) -> None:
+    """R-P2 with R-M1: a merge's reply comes down when any merged case's proposers refused."""
+    reply = replies.reply_of(primary, cmd.reply_id)
+    if disclosure.answers_merge(primary, reply):
+        disclosure.check_refused_since(primary, reply, partners)
+
+
 def withhold_reply(case: Case, cmd: c.WithholdReply, acting: Acting) -> None:
     reply = replies.reply_of(case, cmd.reply_id)
     check_handling(case, cmd.occurred_on, acting.today)

@@ -3,7 +3,8 @@
 R-P1 every reply carries a disclosure option (unmarked is proactive); only an issued reply is
 published or withheld. R-P2 a proposer's refusal forbids publishing, and marking proactive.
 R-P3 a co unit's objection needs a secrecy review before publishing. R-P4 the original text is
-published only with the proposer's consent. R-P5 withholding names a reason.
+published only with the proposer's consent. R-P5 withholding names a reason. R-P2 after the
+fact: a published reply whose proposers have since refused comes down (登记撤下), once.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Protocol
 
 from domain.checks import check_one_of, check_text
 from domain.errors import RuleViolation
-from domain.records import DisclosureReview, Reply
+from domain.records import Disclosure, DisclosureReview, Reply
 from domain.rules.accountability import refuse_recording_again
 from domain.rules.state import CaseState
 from domain.vocabulary import DISCLOSURE_OPTIONS, WITHHELD_REASONS
@@ -101,6 +102,38 @@ def check_partners_consent(reply: Reply, partners: Sequence[CaseState], approvin
             f"the proposers of merged case(s) {', '.join(refusing)} refused disclosure: the "
             "merge's reply is withheld",
         )
+
+
+def answers_merge(case: CaseState, reply: Reply) -> bool:
+    """R-M1: the reply is a merge primary's first reply, which answers every merged case (a
+    further reply answers the primary's own proposer only, R-F2)."""
+    merge = case.merge
+    return merge is not None and merge.primary_case_id == str(case.id) and not reply.further
+
+
+def check_take_down(case: CaseState, reply: Reply) -> Disclosure:
+    """R-P2 after publishing: only a published reply is taken down, and its take-down is
+    recorded once (R-X2). The publication recorded."""
+    published = case.disclosures.get(reply.reply_id)
+    if published is None or published.status != "published" or published.published_on is None:
+        raise RuleViolation(
+            "R-P2", "只有已公开的答复才能登记撤下", "only a published reply is taken down"
+        )
+    if published.taken_down_on is not None:
+        refuse_recording_again("该答复已登记撤下", "the reply's take-down is already recorded")
+    return published
+
+
+def check_refused_since(case: CaseState, reply: Reply, partners: Sequence[CaseState]) -> None:
+    """R-P2: a published reply comes down because its proposers refused publication: the
+    case's own, or for a merge's reply (R-M1) any merged case's (``partners``)."""
+    if refused_by_proposer(case) or refusing_partners(reply, partners):
+        return
+    raise RuleViolation(
+        "R-P2",
+        "代表委员未表示不同意公开，已公开的答复无须撤下",
+        "the proposers have not refused disclosure: the published reply stays up",
+    )
 
 
 def check_review_verdict(case: CaseState, approved: bool) -> None:

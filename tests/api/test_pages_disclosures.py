@@ -10,7 +10,7 @@ import pytest
 from api import pages_disclosures
 from tests.api.conftest import Api
 from tests.api.proposer_support import as_link, issued, link, ok, published
-from tests.api.test_pages import logged_in
+from tests.api.test_pages import CSRF, logged_in
 
 REFUSAL = {"consent_reply": False, "consent_original": False, "occurred_on": "2025-05-01"}
 
@@ -54,17 +54,19 @@ def test_the_office_sees_what_to_withhold_publish_and_what_was_refused_R_D4_R_P2
 
     page = office.get("/disclosures").text
     assert re.search(r'<a href="/disclosures"[^>]*>答复公开</a>', page)  # in the top navigation
-    tabs = (("待办", 2), ("公开后不同意", 1), ("已公开", 1), ("不予公开", 1), ("全部", 5))
+    tabs = (("待办", 3), ("公开后不同意", 1), ("已公开", 1), ("不予公开", 1), ("全部", 5))
     for tab, count in tabs:
         assert f"{tab}（{count}）" in page, tab
-    # What its proposers refused is withheld first (R-P2), not published; then what is late.
-    (first, said), (second, late) = _rows(page)
+    # What its proposers refused is withheld first (R-P2), not published; then what they
+    # refused once it was published comes down; then what is late.
+    (first, said), (second, down_said), (third, late) = _rows(page)
     assert (first, said) == ("D-REF", "应不予公开（代表委员不同意）")
-    assert second == "D-LATE" and re.fullmatch(r"逾期未公开 \d+ 天", late), late
+    assert (second, down_said) == ("D-DOWN", "应撤下（公开后代表委员不同意）")
+    assert third == "D-LATE" and re.fullmatch(r"逾期未公开 \d+ 天", late), late
     assert f'href="/cases/{refused}?from=/disclosures' in page  # the case page comes back here
 
     taken = office.get("/disclosures", params={"tab": "taken_down"}).text
-    assert _rows(taken) == [("D-DOWN", "公开后代表委员不同意")]
+    assert _rows(taken) == [("D-DOWN", "应撤下（公开后代表委员不同意）")]
     assert "公开目录已不再列出" in taken
     done = office.get("/disclosures", params={"tab": "published"}).text
     assert _rows(done) == [("D-SHOWN", "已公开")]
@@ -108,3 +110,40 @@ def test_the_list_is_narrowed_by_year_and_unit_and_drawn_at_most_so_long(
     cut = office.get("/disclosures", params={"tab": "all"}).text
     assert len(_rows(cut)) == 1 and "共 <strong>2</strong> 份答复，本页显示前 1 份" in cut
     assert office.get("/disclosures", params={"year": "abc"}).status_code == 400
+
+
+def test_a_reply_refused_after_publishing_is_taken_down_from_the_list_R_P2(api: Api) -> None:
+    """From 应撤下 in the office's 待办 to the case page's 登记撤下 and back: the row said
+    公开后代表委员不同意 for ever, since nothing recorded that it had come down."""
+    down, down_reply = issued(api, "D-DOWN")
+    published(api, down, down_reply, "https://x.cn/down")
+    _refused(api, down)
+    office = logged_in(api, "clerk-t", "office")
+    page = office.get("/disclosures").text
+    assert _rows(page) == [("D-DOWN", "应撤下（公开后代表委员不同意）")]
+    link = re.search(r'<a class="take-down" href="([^"]+)">登记撤下</a>', page)
+    assert link, page
+    target = link.group(1).replace("&amp;", "&")
+    assert target.startswith(f"/cases/{down}?from=/disclosures") and "open=take-down" in target
+    case_page = office.get(target).text
+    assert '<details class="form" id="form-take-down" open>' in case_page
+    assert "请一并撤下，并用" in case_page  # the R-P2 notice says how
+    form = {
+        "_csrf": CSRF.search(case_page).group(1),  # type: ignore[union-attr]
+        "_version": str(api.case(down)["version"]),
+        "reply_id": down_reply,
+        "taken_down_from": "省政府门户网站",
+        "occurred_on": "2025-05-02",
+    }
+    sent = office.post(f"/cases/{down}/forms/take-down", data=form, follow_redirects=False)
+    assert sent.status_code == 303, sent.text
+
+    after = office.get(f"/cases/{down}").text
+    assert "2025-05-02 已从省政府门户网站撤下" in after
+    assert 'id="form-take-down"' not in after and "请一并撤下" not in after
+    assert re.search(r"#\d+ 登记撤下", after) and "taken_down_from" not in after  # timeline
+    listed = office.get("/disclosures").text
+    assert "待办（0）" in listed and "公开后不同意（1）" in listed
+    taken = office.get("/disclosures", params={"tab": "taken_down"}).text
+    assert _rows(taken) == [("D-DOWN", "已撤下（公开后代表委员不同意），2025-05-02")]
+    assert "撤下位置：省政府门户网站" in taken

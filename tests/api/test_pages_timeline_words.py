@@ -68,6 +68,23 @@ def test_every_event_type_of_a_case_has_a_chinese_name_R_X1() -> None:
     assert types and not types - LABELS["event"].keys()
 
 
+def test_every_field_an_event_declares_has_a_chinese_label_or_is_hidden_R_X1() -> None:
+    """The demo year has no take-down (登记撤下): its place read ``taken_down_from：`` on the
+    timeline. Every field of every event type is labelled, or hidden as an id."""
+    from api.pages_case import FIELD_LABELS, HIDDEN_DATA
+    from domain.case import Case
+
+    said_elsewhere = {"actor", "occurred_on"}  # the timeline's own who and 发生
+    unlabelled = {
+        f"{name}.{field}"
+        for name, kind in vars(Case).items()
+        if isinstance(kind, type) and issubclass(kind, Case.Event)
+        for field in getattr(kind, "__annotations__", {})
+        if field not in FIELD_LABELS and field not in HIDDEN_DATA | said_elsewhere
+    }
+    assert unlabelled == set()
+
+
 def test_a_documents_and_a_proposer_links_events_read_in_chinese_R_F4(api: Api) -> None:
     case_id, reply_id = issued(api, "TL-DOC")
     link(api, case_id)

@@ -139,6 +139,8 @@ def decide_reassignment(case: Case, cmd: c.DecideReassignment, acting: Acting) -
         assignment.check_round_available(case)
         shape = assignment.check_shape(cmd.lead_unit, cmd.co_units, (), False)
         assignment.check_reassigned(case, request, shape)
+    # After what may not be decided at all (R-A2): a third round is refused as such.
+    assignment.check_decided_after_request(request, cmd.occurred_on)
     case.reassignment_decided(
         request_id=cmd.request_id,
         approved=approved,
@@ -155,6 +157,7 @@ def recommend_ruling(case: Case, cmd: c.RecommendRuling, acting: Acting) -> None
     replaces an earlier one."""
     check_handling(case, cmd.occurred_on, acting.today)
     assignment.check_ruling_allowed(case)
+    assignment.check_ruling_dated(case, cmd.occurred_on)
     shape = assignment.check_shape(cmd.lead_unit, cmd.co_units, (), False)
     assert shape.lead_unit is not None
     case.ruling_recommended(
@@ -169,6 +172,7 @@ def recommend_ruling(case: Case, cmd: c.RecommendRuling, acting: Acting) -> None
 def rule_on_assignment(case: Case, cmd: c.RuleOnAssignment, acting: Acting) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
     assignment.check_ruling_allowed(case)
+    assignment.check_ruling_dated(case, cmd.occurred_on, case.ruling_recommendation)
     shape = assignment.check_shape(cmd.lead_unit, cmd.co_units, (), False)
     assert shape.lead_unit is not None
     case.assignment_ruled(

@@ -22,7 +22,8 @@ from domain.checks import (
 )
 from domain.commands import RegisterCase
 from domain.errors import InvalidInput, RuleViolation
-from domain.records import ReassignmentRequest
+from domain.records import ReassignmentRequest, RulingRecommendation
+from domain.rules.accountability import check_not_before
 from domain.rules.communication import check_proposers
 from domain.rules.requests import undecided
 from domain.rules.state import CaseState
@@ -211,6 +212,26 @@ def ruling_refusal(assignment_rounds: int, ruled: bool) -> RuleViolation | None:
             "a ruling is only for a third assignment; the office decides the request itself",
         )
     return None
+
+
+def check_decided_after_request(request: ReassignmentRequest, occurred_on: date) -> None:
+    """R-X1: the office decides a reassignment request after it was made."""
+    check_not_before(occurred_on, request.occurred_on, "改办申请日期 reassignment request date")
+
+
+def check_ruling_dated(
+    case: CaseState, occurred_on: date, recommendation: RulingRecommendation | None = None
+) -> None:
+    """R-X1 with R-A2: the office's recommendation and the leader's ruling answer the requests
+    before them: neither is dated before the latest request, nor the ruling before the
+    recommendation it rules on (a review's ruling of 11-13 answered one of 11-14)."""
+    asked = [r.occurred_on for r in case.requests.values()]
+    if asked:
+        check_not_before(occurred_on, max(asked), "改办申请日期 reassignment request date")
+    if recommendation is not None:
+        check_not_before(
+            occurred_on, recommendation.occurred_on, "办公室建议日期 office's recommendation date"
+        )
 
 
 def check_ruling_allowed(case: CaseState) -> None:

@@ -386,3 +386,48 @@ def test_a_unit_that_left_and_came_back_dates_acts_in_either_stretch_R_X1(
         flow.contact("EDU", on=date(2025, 2, 10))
     assert "早于EDU承办本件之日 2025-02-12" in refusal.value.zh
     flow.contact("EDU", on=date(2025, 2, 12))
+
+
+def test_a_decision_recommendation_or_ruling_is_not_dated_before_what_it_answers_R_X1(
+    app: BanliApplication,
+) -> None:
+    """A review's leader ruled on 11-13 on the office's recommendation of 11-14, and the
+    timeline read the answer before the question; a reassignment could be decided before it
+    was asked for. Each is refused and writes nothing."""
+    flow = Flow(app)
+    flow.assign("FIN")
+    rid = _request(flow, "FIN", date(2025, 2, 5))
+
+    def decision(on: date) -> cmd.DecideReassignment:
+        return cmd.DecideReassignment(
+            case_id=flow.id, request_id=rid, approved=True, lead_unit="HOU", co_units=(),
+            note="同意改办", occurred_on=on,
+        )  # fmt: skip
+
+    def recommendation(on: date) -> cmd.RecommendRuling:
+        return cmd.RecommendRuling(
+            case_id=flow.id, lead_unit="EDU", note="建议教育厅主办", occurred_on=on
+        )
+
+    def ruling(on: date) -> cmd.RuleOnAssignment:
+        return cmd.RuleOnAssignment(
+            case_id=flow.id, leader="孙副厅长", lead_unit="EDU", note="裁定", occurred_on=on
+        )
+
+    before = flow.case.version
+    with refused("R-X1"):
+        flow.run(decision(date(2025, 2, 4)))  # before the request of 02-05
+    assert flow.case.version == before
+    flow.run(decision(date(2025, 2, 8)))
+    _request(flow, "HOU", date(2025, 2, 10))
+    asked = flow.case.version
+    with refused("R-X1"):
+        flow.run(recommendation(date(2025, 2, 9)))  # before the request of 02-10
+    with refused("R-X1"):
+        flow.run(ruling(date(2025, 2, 9)), LEADER)
+    flow.run(recommendation(date(2025, 2, 12)))
+    with refused("R-X1"):
+        flow.run(ruling(date(2025, 2, 11)), LEADER)  # before the office's recommendation
+    assert flow.case.version == asked + 1  # the recommendation alone was recorded
+    flow.run(ruling(date(2025, 2, 12)), LEADER)  # the same day: the leader rules at once
+    assert (flow.case.lead_unit, flow.case.ruled) == ("EDU", True)

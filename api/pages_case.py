@@ -614,7 +614,7 @@ def refusal_words(svc: Svc, form: CaseForm, error: DomainError) -> str:
         # The refused form is drawn again from the new version with what was typed: sending it
         # again is what to do once the new records are read (refreshing threw the text away).
         return (
-            f"该件已被他人修改（现为第 {error.version} 版）：请先看时间线上的新记录；"
+            f"该件已被他人修改（现为第 {error.version} 版）：请先看时间轴上的新记录；"
             "您填写的内容已保留，核对无误后可再次提交"
         )
     said = domain_words(error, form.labels())

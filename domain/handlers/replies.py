@@ -57,12 +57,12 @@ def submit_reply(case: Case, cmd: c.SubmitReply, acting: Acting) -> str:
 def decide_reply(case: Case, cmd: c.DecideReply, acting: Acting) -> None:
     reply = replies.reply_of(case, cmd.reply_id)
     check_handling(case, cmd.occurred_on, acting.today)
-    accountability.check_not_before(cmd.occurred_on, reply.submitted_on, "报送日期 submission date")
+    accountability.check_not_before(cmd.occurred_on, reply.submitted_on, "送审日期 submission date")
     approved = check_bool(cmd.approved, "approved")
     replies.check_awaiting_decision(reply, approved)
     if reply.approved_on is not None and reply.status == "approved":  # returned after approval
         accountability.check_not_before(
-            cmd.occurred_on, reply.approved_on, "审签日期 approval date"
+            cmd.occurred_on, reply.approved_on, "批准日期 approval date"
         )
     if approved:
         approval.check_approvable(case, reply, cmd.occurred_on)
@@ -80,7 +80,7 @@ def issue_reply(case: Case, cmd: c.IssueReply, acting: Acting) -> None:
     check_handling(case, cmd.occurred_on, acting.today)
     replies.check_approved(reply)
     assert reply.approved_on is not None
-    accountability.check_not_before(cmd.occurred_on, reply.approved_on, "审签日期 approval date")
+    accountability.check_not_before(cmd.occurred_on, reply.approved_on, "批准日期 approval date")
     override = check_optional_text(cmd.override_reason, "override_reason")
     replies.check_override_by_office(override, acting.actor["role"])
     replies.check_co_opinions_arrived(case, reply, override, cmd.occurred_on)

@@ -92,7 +92,7 @@ def check_contact_before_approval(case: CaseState, reply: Reply, approved_on: da
     if reached[0] > approved_on:
         raise RuleViolation(
             "R-C1",
-            f"审签日期 {approved_on} 早于首次联系到代表委员的日期 {reached[0]}：先协商、后答复",
+            f"批准日期 {approved_on} 早于首次联系到代表委员的日期 {reached[0]}：先协商、后答复",
             f"approved on {approved_on}, before the proposer was first reached on {reached[0]}",
         )
 

@@ -28,5 +28,5 @@ def check_after_return(case: CaseState, unit: str, submitted_on: date) -> None:
     returned = [r.returned_on for r in case.replies.values() if r.unit == unit and r.returned_on]
     if returned:
         check_not_before(
-            submitted_on, max(returned), "退回日期 return date", "报送日期 submitted_on"
+            submitted_on, max(returned), "退回日期 return date", "送审日期 submitted_on"
         )

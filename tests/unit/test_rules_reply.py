@@ -494,3 +494,19 @@ def test_a_reply_is_published_no_earlier_than_the_review_that_approved_it_R_P3(
     assert flow.case.version == before
     flow.run(publish(date(2025, 4, 20)), OFFICE)
     assert reply in flow.case.disclosures
+
+
+def test_a_reply_is_not_approved_before_it_was_submitted_nor_issued_before_approval_R_X1(
+    app: BanliApplication,
+) -> None:
+    """The refusals name the dates as the reply table heads them (送审, 批准): a review's
+    leader read 早于报送日期 beside a column headed 送审, and 审签日期 beside 批准."""
+    flow = Flow(app)
+    flow.assign()
+    flow.contact()
+    reply = flow.submit(on=date(2025, 4, 3))
+    with refused("R-X1", "早于送审日期 2025-04-03"):
+        flow.approve(reply, on=date(2025, 4, 2))
+    flow.approve(reply, on=date(2025, 4, 5))
+    with refused("R-X1", "早于批准日期 2025-04-05"):
+        flow.issue(reply, on=date(2025, 4, 4))

@@ -69,6 +69,10 @@ def _urgency(item: DisclosureItem) -> tuple[int, date, str]:
     return rank, item.due_on or date.max, item.number
 
 
+# R-P3: an undecided reply's office review, when it is what publishing waits for.
+REVIEW_WAIT = {None: "待办公室公开前审查", "not_approved": "公开前审查未同意"}
+
+
 def status_of(item: DisclosureItem, as_of: date) -> tuple[str, str]:
     """The row's status: (UI.md's colour, its words), days counted as the 台账 counts them."""
     if item.take_down:
@@ -78,10 +82,13 @@ def status_of(item: DisclosureItem, as_of: date) -> tuple[str, str]:
     if _to_withhold(item):
         return "overdue", "应不予公开（代表委员不同意）"
     words = label("disclosure_status", item.status)  # the 台账's and the case page's words
+    # R-P3: what publishing waits for (a handler found no 公开 form after 印发, and no word
+    # of the office's review it waited for).
+    waiting = f"（{REVIEW_WAIT[item.office_review]}）" if item.office_review in REVIEW_WAIT else ""
     if item.status == "overdue" and item.due_on is not None:
-        return "overdue", f"{words} {(as_of - item.due_on).days} 天"
+        return "overdue", f"{words} {(as_of - item.due_on).days} 天{waiting}"
     if item.status == "due" and item.due_on is not None:
-        return "pending", f"{words}，还剩 {(item.due_on - as_of).days} 天"
+        return "pending", f"{words}，还剩 {(item.due_on - as_of).days} 天{waiting}"
     colours = {"published": "met", "published_late": "met_late"}
     return colours.get(item.status, "pending"), words
 

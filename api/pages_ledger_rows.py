@@ -107,9 +107,16 @@ def _step(x: UnitStep, names: Mapping[str, str]) -> str:
     待办 which reply of which class to issue, or to submit again, since the leader's day."""
     kind = "进一步答复" if x.further else "答复"
     words, decided = STEP_WORDS[x.step]
+    # R-R2: what it still waits for (a review's handler read 待印发 and found it could not be).
+    awaiting = (
+        f'<br><span class="obstacle">待会办意见：{_names(x.awaiting_co_opinions, names)}'
+        "，到齐后方可印发</span>"
+        if x.awaiting_co_opinions
+        else ""
+    )
     return (
         f'<div class="asked">{words}：{kind}·{unit_html(x.unit, names)} '
-        f"{x.classification} 类，{x.decided_on} {decided}</div>"
+        f"{x.classification} 类，{x.decided_on} {decided}{awaiting}</div>"
     )
 
 

@@ -108,6 +108,9 @@ class UnitStep(Public):
     classification: Classification
     further: bool  # a further reply after dissatisfaction (R-F2)
     decided_on: date  # the leader's approval, or return
+    # R-R2 (an addition to API.md): the co units whose opinions an approved lead reply still
+    # waits for before it is issued (the office may issue it first, with a reason).
+    awaiting_co_opinions: list[str] = Field(default_factory=list)
 
 
 class LedgerItem(Public):
@@ -169,6 +172,9 @@ class DisclosureItem(Public):
     # (登记撤下, ``/disclosure-take-down``), by ``as_of``, and where it was taken down from.
     taken_down_on: date | None = None
     taken_down_from: str | None = None
+    # R-P3 (an addition to API.md): the office's latest review before publishing, ``approved``
+    # or ``not_approved`` (None: not reviewed yet); publishing waits for an approval. Of now.
+    office_review: Literal["approved", "not_approved"] | None = None
     # R-P2 (an addition to API.md): its proposers (or, once published, a merged case's) have
     # refused publication: not yet decided, it is to be withheld (R-P5), not published; once
     # published, it is to be taken down (``take_down``). Of now, whatever ``as_of``.

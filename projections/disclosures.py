@@ -40,6 +40,8 @@ REGISTER = Table(
         # R-P2 after publishing: recorded as taken down, that day, from there (登记撤下).
         "taken_down_on": "TEXT",
         "taken_down_from": "TEXT",
+        # R-P3: the office's latest review before publishing (1 approves, 0 does not; NULL none).
+        "review_approved": "INTEGER",
     },
     key=("case_id", "reply_id"),
     indexes=(("due_on",),),
@@ -82,14 +84,21 @@ class DisclosureView(CaseView):
                     "refused": refused,
                     "taken_down_on": iso_day(decided.taken_down_on),
                     "taken_down_from": decided.taken_down_from,
+                    "review_approved": _review(case, reply.reply_id),
                 }
             )
         return {REGISTER.name: rows}
 
 
+def _review(case: Case, reply_id: str) -> int | None:
+    review = case.disclosure_reviews.get(reply_id)
+    return None if review is None else int(review.approved)
+
+
 # -- reads ----------------------------------------------------------------------------------
 
 STATUSES = ("due", "overdue", "published", "published_late", "withheld")
+REVIEWS = {1: "approved", 0: "not_approved"}  # the stored verdict as the API says it
 
 
 def disclosure_status(row: Row, as_of: date) -> str:
@@ -146,6 +155,9 @@ def disclosures(reader: ViewReader, *, as_of: date, status: str | None = None) -
                 "proposer_refused": bool(row["refused"]) or refused_since,
                 "taken_down_on": taken_down,
                 "taken_down_from": row["taken_down_from"] if taken_down else None,
+                # R-P3: what the office's latest review said (publishing waits for it to
+                # approve); of now, whatever ``as_of``.
+                "office_review": REVIEWS.get(row["review_approved"]),
             }
         )
     return {"items": items}

@@ -22,6 +22,7 @@ from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.policies import get_policy
 from domain.records import Merge, Reply
 from domain.rules.approval import approval_refusal
+from domain.rules.replies import awaited_co_opinions
 from domain.rules.supervision import tracked_as_repeat
 from domain.vocabulary import Stage
 from projections.core import CaseView, Row, Table, ViewReader, column_equals, iso_day
@@ -157,8 +158,8 @@ CASES = Table(
     # proposer was reached is closed (R-R3, R-D5); 8: a merged partner's outstanding co
     # opinions are missed once the merge's reply is issued (R-D8, R-M1); 9: an index on the
     # leader in charge (the 台账's 包案领导, R-S2), and a submitted reply says what approving
-    # it would be refused for (R-C1, R-F2)
-    version=9,
+    # it would be refused for (R-C1, R-F2); 10: 待印发 names the co opinions it waits for (R-R2)
+    version=10,
     # The 台账's 包案领导: its filter and the names it offers (``ledger_choices``), over the
     # key cases alone (a full index cost every command's rewrite of its case row: the HTTP
     # bench's ratio fell from 0.52 to 0.46).
@@ -372,6 +373,10 @@ def unit_steps(case: Case) -> list[dict[str, Any]]:
                 "classification": reply.classification,
                 "further": reply.further,
                 "decided_on": decided.isoformat(),
+                # R-R2: what an approved reply still waits for (待印发 read as if it could go).
+                "awaiting_co_opinions": (
+                    awaited_co_opinions(case, unit) if reply.status == "approved" else []
+                ),
             }
         )
     return steps

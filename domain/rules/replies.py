@@ -164,6 +164,20 @@ def check_override_by_office(override_reason: str | None, role: str) -> None:
         )
 
 
+def _overridden(case: CaseState, unit: str) -> bool:
+    """An override the office recorded for the unit's issued reply, which stands for its
+    further one (R-R2 with R-D8)."""
+    return any(r.unit == unit and r.issued and r.override_reason for r in case.replies.values())
+
+
+def awaited_co_opinions(case: CaseState, unit: str) -> list[str]:
+    """R-R2: the co units whose opinions the reply of ``unit`` waits for before it is issued:
+    the lead's, unless an override of the office already stands for the case."""
+    if unit != case.lead_unit or _overridden(case, unit):
+        return []
+    return [u for u in case.co_units if u not in case.co_opinions]
+
+
 def check_co_opinions_arrived(
     case: CaseState, reply: Reply, override_reason: str | None, issued_on: date
 ) -> None:
@@ -172,11 +186,9 @@ def check_co_opinions_arrived(
     按期办结 where the reply had been 已逾期). An override already recorded for the case's
     first reply stands for its further one: the opinions it went without can no longer arrive
     in time (R-D8)."""
-    if reply.unit != case.lead_unit or override_reason is not None:
+    if override_reason is not None:
         return
-    if any(r.unit == reply.unit and r.issued and r.override_reason for r in case.replies.values()):
-        return
-    missing = [u for u in case.co_units if u not in case.co_opinions]
+    missing = awaited_co_opinions(case, reply.unit)
     if missing:
         raise RuleViolation(
             "R-R2",
@@ -184,6 +196,8 @@ def check_co_opinions_arrived(
             f"co-handling opinions missing from {', '.join(missing)}; wait, or have the office "
             "record an override reason",
         )
+    if reply.unit != case.lead_unit or _overridden(case, reply.unit):
+        return
     arrived = [case.co_opinions[u] for u in case.co_units]
     last = max(arrived, key=lambda o: o.occurred_on, default=None)
     if last is not None and issued_on < last.occurred_on:

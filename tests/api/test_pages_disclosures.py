@@ -62,7 +62,9 @@ def test_the_office_sees_what_to_withhold_publish_and_what_was_refused_R_D4_R_P2
     (first, said), (second, down_said), (third, late) = _rows(page)
     assert (first, said) == ("D-REF", "应不予公开（代表委员不同意）")
     assert (second, down_said) == ("D-DOWN", "应撤下（公开后代表委员不同意）")
-    assert third == "D-LATE" and re.fullmatch(r"逾期未公开 \d+ 天", late), late
+    assert third == "D-LATE" and re.fullmatch(r"逾期未公开 \d+ 天（待办公室公开前审查）", late), (
+        late
+    )
     assert f'href="/cases/{refused}?from=/disclosures' in page  # the case page comes back here
 
     taken = office.get("/disclosures", params={"tab": "taken_down"}).text
@@ -147,3 +149,41 @@ def test_a_reply_refused_after_publishing_is_taken_down_from_the_list_R_P2(api: 
     taken = office.get("/disclosures", params={"tab": "taken_down"}).text
     assert _rows(taken) == [("D-DOWN", "已撤下（公开后代表委员不同意），2025-05-02")]
     assert "撤下位置：省政府门户网站" in taken
+
+
+def test_a_reply_waiting_for_the_offices_review_says_so_R_P3(api: Api) -> None:
+    """A review's handler issued a reply and found no 公开 form, and no word why: publishing
+    waits for the office's review (R-P3). The list, the API and the case page say what it
+    waits for."""
+    case_id, reply_id = issued(api, "D-WAIT")
+    handler = logged_in(api, "handler-w", "handler", unit="FIN")
+    [(number, words)] = _rows(handler.get("/disclosures").text)
+    assert number == "D-WAIT" and re.fullmatch(r"逾期未公开 \d+ 天（待办公室公开前审查）", words)
+    case_page = handler.get(f"/cases/{case_id}").text
+    assert "待办公室公开前审查（R-P3），审查同意后方可公开" in case_page
+    assert 'id="form-publish"' not in case_page
+
+    def review(approved: bool) -> None:
+        body = {
+            "reply_id": reply_id,
+            "approved": approved,
+            "note": "审查",
+            "occurred_on": "2025-04-16",
+        }
+        ok(api.post(f"/v1/cases/{case_id}/disclosure-review", body, "office"))
+
+    def office_review() -> object:
+        [item] = api.get("/v1/disclosures", "office").json()["items"]
+        return item["office_review"]
+
+    assert office_review() is None
+    review(False)
+    assert office_review() == "not_approved"
+    [(_, words)] = _rows(handler.get("/disclosures").text)
+    assert words.endswith("天（公开前审查未同意）"), words
+    review(True)
+    assert office_review() == "approved"
+    [(_, words)] = _rows(handler.get("/disclosures").text)
+    assert re.fullmatch(r"逾期未公开 \d+ 天", words), words
+    case_page = handler.get(f"/cases/{case_id}").text
+    assert "2025-04-16 审查同意，待公开" in case_page and 'id="form-publish"' in case_page

@@ -7,7 +7,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.api.conftest import Api, case_body, contact_body, register_and_assign, reply_body
+from tests.api.conftest import (
+    Api,
+    case_body,
+    co_opinion_body,
+    contact_body,
+    register_and_assign,
+    reply_body,
+)
 from tests.api.test_pages import logged_in
 
 
@@ -48,7 +55,9 @@ def test_approved_replies_wait_on_their_unit_to_be_issued_R_R2(api: Api) -> None
 
     assert steps_listed(api, "issue") == ["US-1"] and steps_listed(api, "redo") == []
     wanted = {"step": "issue", "classification": "A", "further": False}
-    assert steps_of(api, "US-1") == [{"unit": "FIN", **wanted, "decided_on": "2025-04-02"}]
+    assert steps_of(api, "US-1") == [
+        {"unit": "FIN", **wanted, "decided_on": "2025-04-02", "awaiting_co_opinions": []}
+    ]
     handler = logged_in(api, "wang", role="handler", unit="FIN")
     overview = handler.get("/").text
     assert '待印发的答复：<a href="/ledger?awaiting=issue"><strong>1</strong> 件</a>' in overview
@@ -97,3 +106,20 @@ def test_a_returned_reply_is_redone_from_its_draft_R_R2(api: Api) -> None:
     assert form, "no 答复送审 form after the return"
     assert '<option value="A" selected>' in form.group(0)
     assert 'value="征询表-001"' in form.group(0) and ">答复正文摘要</textarea>" in form.group(0)
+
+
+def test_an_approved_reply_says_which_co_opinions_it_waits_for_R_R2(api: Api) -> None:
+    """A review's handler read 待印发 on its 总览 and 台账 and found the reply could not be
+    issued: HOU's 会办意见 had not come. The row names what it waits for."""
+    case_id = register_and_assign(api, "US-6", co=("HOU",))
+    decide(api, case_id, submitted(api, case_id), approved=True)
+    [step] = steps_of(api, "US-6")
+    assert step["awaiting_co_opinions"] == ["HOU"]
+    handler = logged_in(api, "wang6", role="handler", unit="FIN")
+    page = handler.get("/ledger?awaiting=issue").text
+    assert "待会办意见：" in page and "到齐后方可印发" in page
+    opinion = co_opinion_body("HOU", "2025-04-03")
+    assert api.post(f"/v1/cases/{case_id}/co-opinions", opinion, "handler_hou").status_code == 201
+    [step] = steps_of(api, "US-6")
+    assert step["awaiting_co_opinions"] == []
+    assert "待会办意见：" not in handler.get("/ledger?awaiting=issue").text

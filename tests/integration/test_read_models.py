@@ -252,9 +252,17 @@ def test_disclosures_commitments_and_audit_match_the_aggregates(
     listed = {(r["key"]) for r in every_reply(store)}
     by_id = {str(c.id): c for c in cases}
     for r in register:
-        out = r["status"].startswith("published") and r["case_id"] + r["reply_id"] not in listed
-        assert r["take_down"] == out
         case = by_id[r["case_id"]]
+        out = r["status"].startswith("published") and r["case_id"] + r["reply_id"] not in listed
+        # Until its take-down is recorded (登记撤下), by the day read.
+        decided = case.disclosures.get(r["reply_id"])
+        down = decided.taken_down_on if decided else None
+        taken = down.isoformat() if down and down <= as_of else None
+        assert (r["take_down"], r["taken_down_on"]) == (out and taken is None, taken)
+        # R-P3: the office's latest review, which publishing waits for.
+        review = case.disclosure_reviews.get(r["reply_id"])
+        said = None if review is None else "approved" if review.approved else "not_approved"
+        assert r["office_review"] == said
         if r["status"].startswith("published") and case.merge is None:
             assert r["take_down"] == refused_by_proposer(case)
         if case.merge is None:

@@ -61,6 +61,7 @@ from api.pages_refusals import (
     UNIT_CODE,
     bare_label,
     domain_words,
+    problem_list,
     validation_problems,
     with_field_words,
     with_unit_names,
@@ -689,6 +690,9 @@ def refused(
         page.update(
             refused_form=form.name,
             problems=problems,
+            problem_list=problem_list(
+                form.name, [(f.name, f.label) for f in form.fields], problems
+            ),
             rule=rule,
             rules=rules,
             posted=posted.values(),

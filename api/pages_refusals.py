@@ -155,3 +155,17 @@ def with_value_words(text: str, vocabularies: Sequence[Mapping[str, str]]) -> st
 def bare_label(label: str) -> str:
     """A label without its hint in brackets: "联系人（姓名、职务）" → "联系人"."""
     return label.split("（", 1)[0].strip() or label
+
+
+def problem_list(
+    form: str, fields: Sequence[tuple[str, str]], problems: Mapping[str, str]
+) -> list[tuple[str, str, str]]:
+    """A refused form's problems for the page's top, in the form's order: (the anchor of the
+    problem beside its field, the field's label, the problem); the form's own problem (field
+    "") first, with neither. A review's phone user read 请选择 beside a field a long scroll
+    below a banner that said only 见下方表单."""
+    found = [("", "", problems[""])] if problems.get("") else []
+    for name, label in fields:
+        if problems.get(name):
+            found.append((f"{form}-{name}-problem", bare_label(label), problems[name]))
+    return found

@@ -162,3 +162,20 @@ def test_a_refusal_naming_its_own_field_is_said_beside_it_R_A1(api: Api) -> None
     assert 'class="field refused">\n          <label for="assignment-split_units"' in refused.text
     assert 'class="field refused">\n          <label for="assignment-lead_unit"' not in refused.text
     assert "分办至少两个单位" in refused.text
+
+
+def test_the_refusal_at_the_pages_top_names_each_problem_with_a_link_to_it_R_V4(
+    api: Api,
+) -> None:
+    """A review's phone user read only 见下方表单 at the top, and 请选择 beside a field a long
+    scroll below; the top now names each field and links to its problem, in the form's
+    order."""
+    refused, _, _ = visit(api, "PX-B9", summary="", occurred_on="")
+    top = re.search(r'<p class="error" role="alert"[^>]*>(.*?)</p>', refused.text, re.S)
+    assert top, refused.text
+    links = re.findall(r'<a href="#(visit-[a-z_]+-problem)">([^<]+)</a>', top.group(1))
+    assert [anchor for anchor, _ in links] == ["visit-summary-problem", "visit-occurred_on-problem"]
+    assert [label for _, label in links] == ["内容摘要", "日期"]
+    assert "见下方表单" not in top.group(1) and "请修改后重新提交" in top.group(1)
+    for anchor, _ in links:
+        assert f'id="{anchor}"' in refused.text  # each link finds its problem

@@ -34,6 +34,7 @@ from api.pages_case_related import (
     repeat_titles,
     withdrawn_from_register,
 )
+from api.pages_contact_summary import contact_summary
 from api.pages_event_order import in_reading_order
 from api.pages_form_checks import Judge, later_refusals, typed_problems
 from api.pages_form_fields import CORRECTABLE_PARTS, CORRECTABLE_TEXT, PICK
@@ -378,6 +379,8 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "disclosure_refused": refused,
         # R-P2: published replies whose proposers refused publication afterwards.
         "withdrawn": withdrawn,
+        # R-C1, R-V2: each unit's contacts and visits (not for a past moment: its timeline).
+        "contacts": contact_summary(state) if state is not None else [],
         "to_take_down": to_take_down,
         "repeat_titles": repeat_titles(svc, who, case),
         "merged_titles": merged_titles(who, merged),

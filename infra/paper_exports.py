@@ -24,10 +24,10 @@ from infra.unit_names import UnitNames
 from infra.view_store import ViewStoreBase
 from infra.xlsx_export import Column, SheetSpec, write_workbook
 from projections.case_papers import NAME as PAPERS
-from projections.case_papers import case_rows, contact_rows
+from projections.case_papers import case_rows, cases_by_id, contact_rows
 from projections.commitments import NAME as COMMITMENTS
 from projections.commitments import open_commitments
-from projections.core import ViewReader
+from projections.core import Row, ViewReader
 from projections.ledger import NAME as LEDGER
 from projections.ledger import SHOWN_REVERSED, ledger
 from projections.unit_facts import NAME as FACTS
@@ -70,7 +70,8 @@ Sheets = Callable[[ViewReader, ExportQuery, UnitNames], list[SheetSpec]]
 # export as of 2025-06-01 read 已办结 beside 已逾期 20 天 with nothing saying why.
 PAST_DAY_STAGE = "阶段（今日）"
 PAST_DAY_READING = (
-    "阶段、承办单位、包案领导和并案为导出当天所见；期限状态、逾期天数和催办按统计日期计算；"
+    "阶段、承办单位、交办日期、包案领导、答复、反馈意见和并案为导出当天所见；"
+    "期限状态、逾期天数和催办按统计日期计算；"
     "统计日期之后登记的件也在列。某件在那天的全貌请在件页“查看某一时刻的状态”"
 )
 
@@ -82,16 +83,26 @@ def past_day(q: ExportQuery) -> bool:
 def _ledger(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetSpec]:
     stage = PAST_DAY_STAGE if past_day(q) else "阶段"
     columns = [
-        Column("编号", 14), Column("标题", 40), Column("级别", 6), Column("年度", 6, "number"),
-        Column(stage, 10), Column("主办单位", 18), Column("会办单位", 24),
-        Column("分办单位", 24), Column("参阅件", 6), Column("重点", 6), Column("包案领导", 10),
+        Column("编号", 14), Column("标题", 40), Column("提出人", 14), Column("级别", 6),
+        Column("年度", 6, "number"), Column(stage, 10), Column("主办单位", 18),
+        Column("会办单位", 24), Column("分办单位", 24), Column("交办日期", 12, "date"),
+        Column("参阅件", 6), Column("重点", 6), Column("包案领导", 10), Column(REPLY_CLASS, 10),
+        Column("答复文号", 18), Column("答复日期", 12, "date"), Column("反馈意见", 10),
         Column("下一时限", 10), Column("时限单位", 18), Column("到期日", 12, "date"),
         Column("状态", 10), Column("逾期天数", 8, "number"), Column("催办次数", 8, "number"),
         Column("最近催办", 12, "date"), Column("并案（主件在前）", 24),
     ]  # fmt: skip
     kinds = [q.kind] if q.kind else list(words.KIND)
 
-    def items(kind: str) -> Iterator[dict[str, Any]]:
+    def items(kind: str) -> Iterator[tuple[dict[str, Any], Row | None]]:
+        """The ledger's rows, each with its case's paper row (who raised it, its reply and
+        verdict: a clerk's 台账 names them, and the export had none of them)."""
+        for page in pages(kind):
+            papers = cases_by_id(reader, [item["case_id"] for item in page])
+            for item in page:
+                yield item, papers.get(item["case_id"])
+
+    def pages(kind: str) -> Iterator[list[dict[str, Any]]]:
         cursor: str | None = None
         while True:
             found = ledger(
@@ -102,20 +113,23 @@ def _ledger(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetS
                 leader_in_charge=q.leader_in_charge,
                 sort=q.sort, descending=q.descending, limit=1000, cursor=cursor,
             )  # fmt: skip
-            yield from found["items"]
+            yield found["items"]
             cursor = found["next_cursor"]
             if cursor is None:
                 return
 
     def rows(kind: str) -> Iterator[list[Any]]:
-        for item in items(kind):
+        for item, paper in items(kind):
             following = item["next_deadline"] or {}
+            paper = paper or {}
             yield [
-                item["number"], item["title"], words.label(words.LEVEL, item["level"]),
-                item["year"], words.label(words.STAGE, item["stage"]), names(item["lead_unit"]),
+                item["number"], item["title"], paper.get("proposers"),
+                words.label(words.LEVEL, item["level"]), item["year"],
+                words.label(words.STAGE, item["stage"]), names(item["lead_unit"]),
                 names.each(item["co_units"]), names.each(item["split_units"]),
-                words.YES_NO[item["reference"]], words.YES_NO[item["key"]],
-                item["leader_in_charge"],
+                paper.get("assigned_on"), words.YES_NO[item["reference"]],
+                words.YES_NO[item["key"]], item["leader_in_charge"],
+                *_replies(paper, names), words.label(words.VERDICT, paper.get("verdict")),
                 words.label(words.DEADLINE_KIND, following.get("kind")),
                 names(following.get("unit")), following.get("due_on"),
                 words.label(words.DEADLINE_STATUS, following.get("status")),
@@ -123,20 +137,9 @@ def _ledger(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetS
                 "、".join(item["merged_with"]),
             ]  # fmt: skip
 
-    # R-S1: every deadline of every case with its status, a row each, beside the case rows
-    # (which name the next one only).
     def deadline_rows(kind: str) -> Iterator[list[Any]]:
-        for item in items(kind):
-            deadlines = item["deadlines"]
-            again = words.further_disclosures((d["kind"], d["unit"]) for d in deadlines)
-            for d, further in zip(deadlines, again, strict=True):
-                said = words.label(words.DEADLINE_KIND, d["kind"])
-                yield [
-                    item["number"], item["title"], words.FURTHER_DISCLOSURE if further else said,
-                    names(d["unit"]), d["due_on"], d["original_due_on"],
-                    words.deadline_status(d["status"], d["days_overdue"]), d["days_overdue"],
-                    words.YES_NO[d["calendar_provisional"]],
-                ]  # fmt: skip
+        for page in pages(kind):
+            yield from _deadline_rows(page, names)
 
     # The case sheets first, where they always were.
     cases = [SheetSpec(f"{words.KIND[k]}办理台账", columns, rows(k)) for k in kinds]
@@ -144,6 +147,38 @@ def _ledger(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetS
         SheetSpec(f"{words.KIND[k]}办理时限", DEADLINE_COLUMNS, deadline_rows(k)) for k in kinds
     ]
     return cases + times
+
+
+def _replies(paper: Mapping[str, Any], names: UnitNames) -> list[Any]:
+    """The 台账's 答复类别, 答复文号 and 答复日期: each replying unit's latest issued reply (a
+    split case's units each reply, R-R3: each is named before its own), the latest day."""
+    replies = json.loads(paper.get("unit_replies") or "[]")
+    if not replies:
+        return [None, None, None]
+    if len(replies) == 1:
+        [only] = replies
+        return [f"{only['classification']}类", only["document_number"], only["issued_on"]]
+    return [
+        "；".join(f"{names(r['unit'])} {r['classification']}类" for r in replies),
+        "；".join(f"{names(r['unit'])} {r['document_number']}" for r in replies),
+        max(r["issued_on"] for r in replies),
+    ]
+
+
+def _deadline_rows(page: list[dict[str, Any]], names: UnitNames) -> Iterator[list[Any]]:
+    """R-S1: every deadline of every case with its status, a row each, beside the case rows
+    (which name the next one only)."""
+    for item in page:
+        deadlines = item["deadlines"]
+        again = words.further_disclosures((d["kind"], d["unit"]) for d in deadlines)
+        for d, further in zip(deadlines, again, strict=True):
+            said = words.label(words.DEADLINE_KIND, d["kind"])
+            yield [
+                item["number"], item["title"], words.FURTHER_DISCLOSURE if further else said,
+                names(d["unit"]), d["due_on"], d["original_due_on"],
+                words.deadline_status(d["status"], d["days_overdue"]), d["days_overdue"],
+                words.YES_NO[d["calendar_provisional"]],
+            ]  # fmt: skip
 
 
 DEADLINE_COLUMNS = [
@@ -422,7 +457,11 @@ class Export:
 
 EXPORTS: dict[str, Export] = {
     "ledger": Export(
-        "办理台账", (LEDGER,), _ledger, past_day_reading=((PAST_DAY_STAGE, PAST_DAY_READING),)
+        "办理台账",
+        (LEDGER, PAPERS),
+        _ledger,
+        reading=((REPLY_CLASS, LATEST_REPLY_READING),),
+        past_day_reading=((PAST_DAY_STAGE, PAST_DAY_READING),),
     ),
     "contacts": Export("沟通联络总台账", (PAPERS,), _contacts),
     "commitments": Export("B类滚动台账", (COMMITMENTS,), _commitments),

@@ -46,7 +46,7 @@ from projections.audit_trail import AuditTrailView, case_history, global_log
 from projections.case_document import case_document
 from projections.case_search import CaseSearchView, search
 from projections.commitments import CommitmentView, open_commitments
-from projections.disclosures import DisclosureView, disclosures
+from projections.disclosures import DisclosureView, disclosure_choices, disclosures
 from projections.ledger import LedgerView, cases_by_id
 from projections.met_after_due import met_after_due
 from projections.notifications import case_notices
@@ -190,11 +190,40 @@ def _names_once(
 
 
 def disclosure_register(
-    svc: Services, who: Principal, *, as_of: date, status: DisclosureStatus | None
+    svc: Services,
+    who: Principal,
+    *,
+    as_of: date,
+    status: DisclosureStatus | None,
+    year: int | None = None,
+    unit: str | None = None,
 ) -> DisclosureRegister:
+    found = disclosure_rows(svc, who, as_of=as_of, status=status, year=year, unit=unit)
+    return DisclosureRegister.model_validate({"items": found})
+
+
+def disclosure_rows(
+    svc: Services,
+    who: Principal,
+    *,
+    as_of: date,
+    status: DisclosureStatus | None = None,
+    year: int | None = None,
+    unit: str | None = None,
+) -> list[dict[str, Any]]:
+    """The register's items as read, not yet validated (the 答复公开 page validates the rows it
+    draws, at most 500 of a province's thousands); a handler's of its own unit."""
     views_current(svc, DisclosureView.name, PublicRegisterView.name)  # take_down reads both
-    register = DisclosureRegister.model_validate(disclosures(svc.views, as_of=as_of, status=status))
-    return DisclosureRegister(items=own_rows(who, register.items))
+    unit = own_unit(who, unit)
+    found = disclosures(svc.views, as_of=as_of, status=status, year=year, unit=unit)
+    items: list[dict[str, Any]] = found["items"]
+    return items
+
+
+def disclosure_filters(svc: Services, who: Principal) -> dict[str, list[Any]]:
+    """The years and answering units the register holds (a handler's: its own unit's)."""
+    views_current(svc, DisclosureView.name)
+    return disclosure_choices(svc.views, unit=own_unit(who, None))
 
 
 def commitments(svc: Services, who: Principal, *, include_closed: bool) -> Commitments:

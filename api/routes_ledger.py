@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api import queries, queries_ledger
-from api.deps import AsOf, LedgerQuery, Page, Reader, Services
+from api.deps import AsOf, LedgerQuery, Page, Reader, Services, UnitFilter, YearFilter
 from api.schemas_ledger import Commitments, DisclosureRegister, LedgerPage
 from domain.vocabulary import DisclosureStatus
 
@@ -29,9 +29,16 @@ def get_overdue(svc: Services, who: Reader, as_of: AsOf, page: Page) -> LedgerPa
 
 @router.get("/disclosures")
 def get_disclosures(
-    svc: Services, who: Reader, as_of: AsOf, status: DisclosureStatus | None = None
+    svc: Services,
+    who: Reader,
+    as_of: AsOf,
+    status: DisclosureStatus | None = None,
+    year: YearFilter = None,
+    unit: UnitFilter = None,
 ) -> DisclosureRegister:
-    return queries.disclosure_register(svc, who, as_of=as_of, status=status)
+    """Each reply's disclosure; ``year`` (the case's) and ``unit`` (the answering unit's)
+    narrow it (additions to API.md)."""
+    return queries.disclosure_register(svc, who, as_of=as_of, status=status, year=year, unit=unit)
 
 
 @router.get("/commitments")

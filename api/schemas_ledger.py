@@ -152,6 +152,9 @@ class LedgerPage(Public):
 class DisclosureItem(Public):
     case_id: str
     number: str
+    # The case's year and title (additions to API.md): what a list of replies is read by.
+    year: int
+    title: str
     reply_id: str
     unit: str
     disclosure: DisclosureOption

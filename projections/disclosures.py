@@ -16,7 +16,7 @@ from domain.deadlines.calendar import WorkdayCalendar
 from domain.deadlines.policies import get_policy
 from domain.records import Disclosure
 from domain.rules.disclosure import refused_by_proposer
-from projections.core import CaseView, Row, Table, ViewReader, iso_day
+from projections.core import CaseView, Row, Table, ViewReader, column_equals, iso_day
 from projections.public_register import unlisted
 
 NAME = "disclosures"
@@ -28,6 +28,10 @@ REGISTER = Table(
         "case_id": "TEXT",
         "reply_id": "TEXT",
         "number": "TEXT",
+        # The case's year and title: the 答复公开 page lists and narrows by them, and read them
+        # from the ledger for every row (0.4 s of its 0.65 s at 23k replies, 100k cases).
+        "year": "INTEGER",
+        "title": "TEXT",
         "unit": "TEXT",
         "disclosure": "TEXT",
         "issued_on": "TEXT",
@@ -44,7 +48,7 @@ REGISTER = Table(
         "review_approved": "INTEGER",
     },
     key=("case_id", "reply_id"),
-    indexes=(("due_on",),),
+    indexes=(("due_on",), ("year", "unit")),
 )
 
 
@@ -73,6 +77,8 @@ class DisclosureView(CaseView):
                     "case_id": str(case.id),
                     "reply_id": reply.reply_id,
                     "number": case.number,
+                    "year": case.year,
+                    "title": case.title,
                     "unit": reply.unit,
                     "disclosure": reply.disclosure,
                     "issued_on": issued_on.isoformat(),
@@ -111,14 +117,24 @@ def disclosure_status(row: Row, as_of: date) -> str:
     return "due" if due is None or day <= due else "overdue"
 
 
-def disclosures(reader: ViewReader, *, as_of: date, status: str | None = None) -> dict[str, Any]:
-    """Each reply's disclosure as of ``as_of``; a published one says whether the public
-    register lists it now (``take_down``: R-P2 after the fact, read beside the register)."""
+def disclosures(
+    reader: ViewReader,
+    *,
+    as_of: date,
+    status: str | None = None,
+    year: int | None = None,
+    unit: str | None = None,
+) -> dict[str, Any]:
+    """Each reply's disclosure as of ``as_of`` (of the cases of ``year``, the replies of
+    ``unit``); a published one says whether the public register lists it now (``take_down``:
+    R-P2 after the fact, read beside the register)."""
     day = as_of.isoformat()
+    narrowed, params = column_equals("d.", year=year, unit=unit)
     rows = reader.fetch(
         f"SELECT d.*, {unlisted(reader, 'd')} AS unlisted FROM {reader.table(REGISTER)} d "
-        "WHERE d.issued_on <= ? ORDER BY d.due_on, d.number, d.reply_id",
-        [day],
+        f"WHERE {' AND '.join(['d.issued_on <= ?', *narrowed])} "
+        "ORDER BY d.due_on, d.number, d.reply_id",
+        [day, *params],
     )
     items = []
     for row in rows:
@@ -137,6 +153,8 @@ def disclosures(reader: ViewReader, *, as_of: date, status: str | None = None) -
             {
                 "case_id": row["case_id"],
                 "number": row["number"],
+                "year": row["year"],
+                "title": row["title"],
                 "reply_id": row["reply_id"],
                 "unit": row["unit"],
                 "disclosure": row["disclosure"],
@@ -161,3 +179,14 @@ def disclosures(reader: ViewReader, *, as_of: date, status: str | None = None) -
             }
         )
     return {"items": items}
+
+
+def disclosure_choices(reader: ViewReader, *, unit: str | None = None) -> dict[str, list[Any]]:
+    """The years (newest first) and answering units the register holds (of ``unit``'s
+    replies): what the 答复公开 page offers to narrow by."""
+    narrowed, params = column_equals("", unit=unit)
+    where = f" WHERE {' AND '.join(narrowed)}" if narrowed else ""
+    table = reader.table(REGISTER)
+    years = reader.fetch(f"SELECT DISTINCT year FROM {table}{where} ORDER BY year DESC", params)
+    units = reader.fetch(f"SELECT DISTINCT unit FROM {table}{where} ORDER BY unit", params)
+    return {"years": [r["year"] for r in years], "units": [r["unit"] for r in units]}

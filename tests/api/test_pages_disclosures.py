@@ -108,6 +108,12 @@ def test_the_list_is_narrowed_by_year_and_unit_and_drawn_at_most_so_long(
     assert "全部（1）" in old and 'href="/disclosures?tab=to_do&amp;year=2024"' in old
     hou = office.get("/disclosures", params={"tab": "all", "unit": "HOU"}).text
     assert _rows(hou) == [] and "全部（0）" in hou
+    # The API narrows as the page does, and names each case's year and title (additions).
+    [old_item] = api.get("/v1/disclosures", "office", year=2024).json()["items"]
+    assert (old_item["number"], old_item["year"]) == ("D-OLD", 2024) and old_item["title"]
+    assert api.get("/v1/disclosures", "office", unit="HOU").json()["items"] == []
+    assert len(api.get("/v1/disclosures", "office", unit="FIN").json()["items"]) == 2
+    assert api.get("/v1/disclosures", "handler_fin", unit="HOU").status_code == 403
     monkeypatch.setattr(pages_disclosures, "MOST_SHOWN", 1)
     cut = office.get("/disclosures", params={"tab": "all"}).text
     assert len(_rows(cut)) == 1 and "共 <strong>2</strong> 份答复，本页显示前 1 份" in cut

@@ -259,6 +259,7 @@ def test_disclosures_commitments_and_audit_match_the_aggregates(
         down = decided.taken_down_on if decided else None
         taken = down.isoformat() if down and down <= as_of else None
         assert (r["take_down"], r["taken_down_on"]) == (out and taken is None, taken)
+        assert (r["year"], r["title"]) == (case.year, case.title)
         # R-P3: the office's latest review, which publishing waits for.
         review = case.disclosure_reviews.get(r["reply_id"])
         said = None if review is None else "approved" if review.approved else "not_approved"

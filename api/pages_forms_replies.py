@@ -233,7 +233,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         "登记撤下",
         frozenset({"office", "handler"}),
         sh.TakeDown,
-        (REPLY, Field("taken_down_from", "撤下位置（网站、栏目）"), DAY),
+        (REPLY, Field("taken_down_from", "撤下位置（网站、栏目；多处用、分隔）"), DAY),
         stages=ISSUED_ANY_STAGE,
         reply_statuses=frozenset({"issued"}),
         reply_if=published_up,

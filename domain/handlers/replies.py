@@ -174,7 +174,7 @@ def record_take_down(case: Case, cmd: c.RecordTakeDown, acting: Acting) -> None:
         "撤下日期 taken-down date",
     )
     if not disclosure.answers_merge(case, reply):
-        disclosure.check_refused_since(case, reply, ())
+        disclosure.check_refused_since(case, reply, (), cmd.occurred_on)
     case.reply_taken_down(
         reply_id=cmd.reply_id,
         taken_down_from=check_text(cmd.taken_down_from, "taken_down_from"),
@@ -186,7 +186,7 @@ def check_merged_take_down(primary: Case, cmd: c.RecordTakeDown, partners: Seque
     """R-P2 with R-M1: a merge's reply comes down when any merged case's proposers refused."""
     reply = replies.reply_of(primary, cmd.reply_id)
     if disclosure.answers_merge(primary, reply):
-        disclosure.check_refused_since(primary, reply, partners)
+        disclosure.check_refused_since(primary, reply, partners, cmd.occurred_on)
 
 
 def withhold_reply(case: Case, cmd: c.WithholdReply, acting: Acting) -> None:

@@ -16,7 +16,7 @@ from typing import Protocol
 from domain.checks import check_one_of, check_text
 from domain.errors import RuleViolation
 from domain.records import Disclosure, DisclosureReview, Reply
-from domain.rules.accountability import refuse_recording_again
+from domain.rules.accountability import check_not_before, refuse_recording_again
 from domain.rules.state import CaseState
 from domain.vocabulary import DISCLOSURE_OPTIONS, WITHHELD_REASONS
 
@@ -124,16 +124,36 @@ def check_take_down(case: CaseState, reply: Reply) -> Disclosure:
     return published
 
 
-def check_refused_since(case: CaseState, reply: Reply, partners: Sequence[CaseState]) -> None:
+def check_refused_since(
+    case: CaseState, reply: Reply, partners: Sequence[CaseState], taken_down_on: date
+) -> None:
     """R-P2: a published reply comes down because its proposers refused publication: the
-    case's own, or for a merge's reply (R-M1) any merged case's (``partners``)."""
-    if refused_by_proposer(case) or refusing_partners(reply, partners):
-        return
-    raise RuleViolation(
-        "R-P2",
-        "代表委员未表示不同意公开，已公开的答复无须撤下",
-        "the proposers have not refused disclosure: the published reply stays up",
+    case's own, or for a merge's reply (R-M1) any merged case's (``partners``). R-X1: not
+    before the first refusal that stands (a review recorded a take-down 18 months before the
+    deputy refused)."""
+    cases = [case, *(p for p in partners if p.number in refusing_partners(reply, partners))]
+    refused_on = [day for c in cases if (day := refusal_day(c)) is not None]
+    if not refused_on:
+        raise RuleViolation(
+            "R-P2",
+            "代表委员未表示不同意公开，已公开的答复无须撤下",
+            "the proposers have not refused disclosure: the published reply stays up",
+        )
+    check_not_before(
+        taken_down_on,
+        min(refused_on),
+        "代表委员表示不同意公开的日期 proposers' refusal date",
+        "撤下日期 taken-down date",
     )
+
+
+def refusal_day(case: CaseState) -> date | None:
+    """R-P2: the day of the earliest refusal that stands among the proposers' latest words
+    (None: they do not refuse)."""
+    if not refused_by_proposer(case):
+        return None
+    said = case.disclosure_preferences.values()
+    return min((v.occurred_on for v in said if not v.consent_reply), default=None)
 
 
 def check_review_verdict(case: CaseState, approved: bool) -> None:

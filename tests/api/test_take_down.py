@@ -57,6 +57,10 @@ def test_a_reply_refused_after_publishing_is_recorded_taken_down_once_R_P2(
     version = api.case(case_id)["version"]
     early = _take_down(api, case_id, reply_id, "office", occurred_on="2025-04-16")
     assert "早于公开日期" in _refused(api, early, case_id, version, "R-X1")
+    # Nor before the proposers refused: a review recorded one 18 months before the refusal.
+    before_refusal = _take_down(api, case_id, reply_id, "office", occurred_on="2025-04-19")
+    said = _refused(api, before_refusal, case_id, version, "R-X1")
+    assert "早于代表委员表示不同意公开的日期 2025-04-20" in said
 
     ok(_take_down(api, case_id, reply_id, "handler_fin"))  # the replying unit's handler
 
@@ -109,6 +113,9 @@ def test_a_merge_reply_comes_down_for_a_merged_cases_refusal_R_M1_R_P2(backend_a
     # The partner's proposers refuse: the primary's reply, which answers them, comes down.
     ok(api.post(f"/v1/cases/{cases[1]}/disclosure-preference", REFUSAL, "handler_fin"))
     assert _item(api, reply_id)["take_down"] is True
+    version = api.case(cases[0])["version"]
+    early = _take_down(api, cases[0], reply_id, "office", occurred_on="2025-04-19")
+    assert "2025-04-20" in _refused(api, early, cases[0], version, "R-X1")  # the partner's
     ok(_take_down(api, cases[0], reply_id, "office"))
     item = _item(api, reply_id)
     assert (item["take_down"], item["taken_down_on"], item["proposer_refused"]) == (

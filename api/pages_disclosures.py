@@ -87,8 +87,34 @@ def _urgency(item: Found) -> tuple[int, str, str]:
     return rank, item["due_on"] or "9999-12-31", item["number"]
 
 
-# R-P3: an undecided reply's office review, when it is what publishing waits for.
-REVIEW_WAIT = {None: "待办公室公开前审查", "not_approved": "公开前审查未同意"}
+# R-P3, R-P5: a reply the office's review did not approve is withheld with a reason, or
+# reviewed again.
+NOT_APPROVED = "公开前审查未同意：请登记不予公开，或重新审查"
+
+# The case page's form each row's next step is (``?open=``): its words, and the roles that
+# may use it (as the form itself admits them).
+ACTIONS = {
+    "disclosure-review": ("公开前审查", frozenset({"office"})),
+    "publish": ("公开", frozenset({"office", "handler"})),
+    "withhold": ("不予公开", frozenset({"office", "handler"})),
+    "take-down": ("登记撤下", frozenset({"office", "handler"})),
+}
+
+
+def next_step(item: DisclosureItem, role: str) -> tuple[str, str] | None:
+    """The case page's form for the row's next step, and its words, when ``role`` may take it:
+    a review's clerk had a link to 登记撤下 alone, and looked for the 公开前审查 form."""
+    if item.take_down:
+        form: str | None = "take-down"
+    elif item.status not in UNDECIDED:
+        form = None
+    elif item.proposer_refused or item.office_review == "not_approved":
+        form = "withhold"
+    else:
+        form = "publish" if item.office_review == "approved" else "disclosure-review"
+    if form is None or role not in ACTIONS[form][1]:
+        return None
+    return form, ACTIONS[form][0]
 
 
 def status_of(item: DisclosureItem, as_of: date) -> tuple[str, str]:
@@ -100,9 +126,16 @@ def status_of(item: DisclosureItem, as_of: date) -> tuple[str, str]:
     if _withholding(item.status, item.proposer_refused):
         return "overdue", "应不予公开（代表委员不同意）"
     words = label("disclosure_status", item.status)  # the 台账's and the case page's words
+    if item.office_review == "not_approved" and item.due_on is not None:
+        # R-P3, R-P5: the review refused publishing; not a countdown to publishing (a review
+        # read 待公开，还剩 14 天 beside it) but what is to be done, the time limit after.
+        late = item.status == "overdue"
+        days = (as_of - item.due_on).days if late else (item.due_on - as_of).days
+        left = f"逾期 {days} 天" if late else f"还剩 {days} 天"
+        return ("overdue" if late else "pending"), f"{NOT_APPROVED}（{left}）"
     # R-P3: what publishing waits for (a handler found no 公开 form after 印发, and no word
     # of the office's review it waited for).
-    waiting = f"（{REVIEW_WAIT[item.office_review]}）" if item.office_review in REVIEW_WAIT else ""
+    waiting = "（待办公室公开前审查）" if item.office_review is None else ""
     if item.status == "overdue" and item.due_on is not None:
         return "overdue", f"{words} {(as_of - item.due_on).days} 天{waiting}"
     if item.status == "due" and item.due_on is not None:
@@ -134,7 +167,7 @@ def disclosures_page(request: Request, who: Reader, svc: Svc) -> HTMLResponse:
         "tab": tab,
         "tabs": {name: words for name, (words, _) in TABS.items()},
         "counts": counts,
-        "rows": [(i, *status_of(i, as_of)) for i in drawn],
+        "rows": [(i, *status_of(i, as_of), next_step(i, who.role)) for i in drawn],
         "more": max(0, len(shown) - MOST_SHOWN),
         "names": queries.unit_names(svc, [*units, unit]),
         "years": choices["years"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from fastapi.testclient import TestClient
 
 from api import pages_disclosures
 from tests.api.conftest import Api
@@ -129,7 +130,7 @@ def test_a_reply_refused_after_publishing_is_taken_down_from_the_list_R_P2(api: 
     office = logged_in(api, "clerk-t", "office")
     page = office.get("/disclosures").text
     assert _rows(page) == [("D-DOWN", "应撤下（公开后代表委员不同意）")]
-    link = re.search(r'<a class="take-down" href="([^"]+)">登记撤下</a>', page)
+    link = re.search(r'<a class="act" data-form="take-down" href="([^"]+)">登记撤下</a>', page)
     assert link, page
     target = link.group(1).replace("&amp;", "&")
     assert target.startswith(f"/cases/{down}?from=/disclosures") and "open=take-down" in target
@@ -182,14 +183,24 @@ def test_a_reply_waiting_for_the_offices_review_says_so_R_P3(api: Api) -> None:
         [item] = api.get("/v1/disclosures", "office").json()["items"]
         return item["office_review"]
 
+    def step(client: TestClient) -> list[str]:
+        """The forms the rows link to as their next step."""
+        page = client.get("/disclosures").text
+        return re.findall(r'<a class="act" data-form="([a-z-]+)"', page)
+
+    office = logged_in(api, "clerk-w", "office")
     assert office_review() is None
+    assert (step(office), step(handler)) == (["disclosure-review"], [])  # the office reviews
     review(False)
     assert office_review() == "not_approved"
     [(_, words)] = _rows(handler.get("/disclosures").text)
-    assert words.endswith("天（公开前审查未同意）"), words
+    # Not a countdown to publishing: what is to be done, then the time limit (a review).
+    assert re.fullmatch(r"公开前审查未同意：请登记不予公开，或重新审查（逾期 \d+ 天）", words)
+    assert step(handler) == ["withhold"]
     review(True)
     assert office_review() == "approved"
     [(_, words)] = _rows(handler.get("/disclosures").text)
     assert re.fullmatch(r"逾期未公开 \d+ 天", words), words
+    assert step(handler) == ["publish"]
     case_page = handler.get(f"/cases/{case_id}").text
     assert "2025-04-16 审查同意，待公开" in case_page and 'id="form-publish"' in case_page

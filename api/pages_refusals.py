@@ -167,5 +167,7 @@ def problem_list(
     found = [("", "", problems[""])] if problems.get("") else []
     for name, label in fields:
         if problems.get(name):
-            found.append((f"{form}-{name}-problem", bare_label(label), problems[name]))
+            said, words = bare_label(label), problems[name]
+            # Said once: a problem in words of its own may name its field first (内容摘要不能为空).
+            found.append((f"{form}-{name}-problem", said, words.removeprefix(said) or words))
     return found

@@ -177,5 +177,6 @@ def test_the_refusal_at_the_pages_top_names_each_problem_with_a_link_to_it_R_V4(
     assert [anchor for anchor, _ in links] == ["visit-summary-problem", "visit-occurred_on-problem"]
     assert [label for _, label in links] == ["内容摘要", "日期"]
     assert "见下方表单" not in top.group(1) and "请修改后重新提交" in top.group(1)
+    assert "内容摘要</a> 内容摘要" not in top.group(1)  # the label said once (a review)
     for anchor, _ in links:
         assert f'id="{anchor}"' in refused.text  # each link finds its problem

@@ -129,7 +129,7 @@ def _ledger(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetS
                 names.each(item["co_units"]), names.each(item["split_units"]),
                 paper.get("assigned_on"), words.YES_NO[item["reference"]],
                 words.YES_NO[item["key"]], item["leader_in_charge"],
-                *_replies(paper, names), words.label(words.VERDICT, paper.get("verdict")),
+                *_replies(paper, names), _verdict(paper),
                 words.label(words.DEADLINE_KIND, following.get("kind")),
                 names(following.get("unit")), following.get("due_on"),
                 words.label(words.DEADLINE_STATUS, following.get("status")),
@@ -163,6 +163,13 @@ def _replies(paper: Mapping[str, Any], names: UnitNames) -> list[Any]:
         "；".join(f"{names(r['unit'])} {r['document_number']}" for r in replies),
         max(r["issued_on"] for r in replies),
     ]
+
+
+def _verdict(paper: Mapping[str, Any]) -> str | None:
+    """The latest verdict, and whether the office keyed it in (R-F4: the case page and 审计
+    tell the proposers' own verdicts from the office's; the export said 满意 alike)."""
+    said = words.label(words.VERDICT, paper.get("verdict"))
+    return f"{said}（办公室代录）" if said and paper.get("verdict_source") == "office" else said
 
 
 def _deadline_rows(page: list[dict[str, Any]], names: UnitNames) -> Iterator[list[Any]]:
@@ -387,6 +394,8 @@ def _responsibilities(reader: ViewReader, q: ExportQuery, names: UnitNames) -> l
 # The 复查表 checks what each unit last promised: its latest issued reply, a further reply
 # (R-F2) included, where the A/B/C shares count each unit's first (a review found 198 A类 rows
 # against the 办理指标's 196 and no word of why).
+# A split case's units each reply (R-R3): one day stands for them all.
+SPLIT_REPLY_DAY_READING = "分办件各单位分别答复，此处为其中最晚的印发日期；各单位的日期见复查表"
 REPLY_CLASS = "答复类别"
 LATEST_REPLY_READING = (
     "各承办单位最近一次印发的答复（含进一步答复）的类别、文号和日期；"
@@ -460,7 +469,7 @@ EXPORTS: dict[str, Export] = {
         "办理台账",
         (LEDGER, PAPERS),
         _ledger,
-        reading=((REPLY_CLASS, LATEST_REPLY_READING),),
+        reading=((REPLY_CLASS, LATEST_REPLY_READING), ("答复日期", SPLIT_REPLY_DAY_READING)),
         past_day_reading=((PAST_DAY_STAGE, PAST_DAY_READING),),
     ),
     "contacts": Export("沟通联络总台账", (PAPERS,), _contacts),

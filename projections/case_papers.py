@@ -70,6 +70,9 @@ CASES = Table(
         "document_number": "TEXT",
         "issued_on": "TEXT",
         "verdict": "TEXT",
+        # R-F4: who gave the latest verdict: ``proposer`` through their own link, or the
+        # ``office`` keying it in (the 台账 export said 满意 alike for both).
+        "verdict_source": "TEXT",
         "finding": "TEXT",
         "reassessed_on": "TEXT",
         "reassessment_note": "TEXT",
@@ -152,6 +155,7 @@ def _case(case: Case, calendar: WorkdayCalendar) -> Row:
         "document_number": reply.document_number if reply else None,
         "issued_on": iso_day(reply.issued_on) if reply else None,
         "verdict": case.feedback[-1].verdict if case.feedback else None,
+        "verdict_source": case.feedback[-1].source if case.feedback else None,
         "finding": latest.finding if latest else None,
         "reassessed_on": iso_day(latest.occurred_on) if latest else None,
         "reassessment_note": latest.note if latest else None,

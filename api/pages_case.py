@@ -57,6 +57,7 @@ from api.pages_forms import (
     reply_words,
 )
 from api.pages_labels import label, reason_words
+from api.pages_markup import actor_words
 from api.pages_merge import merge_command
 from api.pages_refusals import (
     UNIT_CODE,
@@ -367,11 +368,20 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
     # R-P2 after publishing: 登记撤下 while a reply refused since is not recorded as taken down.
     to_take_down = {r: by for r, by in withdrawn.items() if not case.disclosures[r].taken_down_on}
     forms = [f for f in forms if f.name != "take-down" or to_take_down]
+    people = queries.people_names(svc, (e.actor.user for e in events))
     return {
         "case": case,
         "events": events,
         "names": units,
-        "people": queries.people_names(svc, (e.actor.user for e in events)),
+        "people": people,
+        # R-R2: who recorded each leader's decision, where the reply names the leader typed in
+        # (a review's leader recorded 李四副厅长 as the approver; the user who did showed only
+        # in the timeline).
+        "decided_by": {
+            str(e.data.get("reply_id")): actor_words(e.actor.user or "", people, e.data)
+            for e in events
+            if e.type == "ReplyDecided"
+        },
         "at": at,
         "at_text": at_text,
         "forms": forms,

@@ -179,7 +179,12 @@ def replies_for(
             continue
         if form.reply_if is not None and not form.reply_if(case, reply):
             continue
-        found.append((reply.reply_id, reply_words(reply, names)))
+        words = reply_words(reply, names)
+        published = case.disclosures.get(reply.reply_id)
+        if published is not None and published.published_on is not None:
+            # 登记撤下 names published replies: the day it went up bounds the take-down's (R-X1).
+            words += f" · {published.published_on.isoformat()} 公开"
+        found.append((reply.reply_id, words))
     return found
 
 

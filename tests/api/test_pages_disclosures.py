@@ -136,6 +136,8 @@ def test_a_reply_refused_after_publishing_is_taken_down_from_the_list_R_P2(api: 
     assert target.startswith(f"/cases/{down}?from=/disclosures") and "open=take-down" in target
     case_page = office.get(target).text
     assert '<details class="form" id="form-take-down" open>' in case_page
+    drawn = re.search(r'id="form-take-down".*?</details>', case_page, re.S)
+    assert drawn and "2025-04-17 公开</option>" in drawn.group(0)  # the day it went up
     assert "请一并撤下，并用" in case_page  # the R-P2 notice says how
     form = {
         "_csrf": CSRF.search(case_page).group(1),  # type: ignore[union-attr]

@@ -12,8 +12,10 @@ and a future date (R-X1) took as many round trips. When a form is refused, the p
   handler on the case as stored and records nothing;
 - runs the domain's own plain check (``check_text`` and its kin) of every other required
   typed field (``typed_problems``), for what a pass stopped before (a body the schema refused
-  first, a choice no stand-in fits). A field a rule speaks for (``rule_fields``) is left to
-  the domain, whose refusal cites the rule.
+  first, a choice no stand-in fits). A field a rule speaks for (``rule_fields``) is checked
+  too, and the domain's refusal of it, citing the rule, stands in its place when the domain
+  was asked: a reply sent without its 答复类别 said only 请选择, and its blank 征询意见表编号
+  and 内容摘要 came a round later (a review).
 
 A correction, whose one value may be any field's, and the commands judged on more than their
 case (a merge, a unit's key designation) are not asked again.
@@ -54,15 +56,14 @@ STAND_IN = "（待填）"
 
 def typed_problems(form: CaseForm, data: Parsed) -> dict[str, str]:
     """Field name → what the domain's plain check of it refuses, for each required typed field
-    no rule speaks for."""
+    (the domain's own refusal of a field, when it was asked, is said in its place)."""
     if form.name == "correction":
         return {}
-    ruled = set(form.rule_fields.values())
     labels = form.labels()
     found: dict[str, str] = {}
     for field in form.fields:
         check = CHECKS.get(field.kind)
-        if check is None or not field.required or field.name in ruled:
+        if check is None or not field.required:
             continue
         try:
             check(data.get(field.name), field.name)

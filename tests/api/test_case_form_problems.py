@@ -180,3 +180,27 @@ def test_the_refusal_at_the_pages_top_names_each_problem_with_a_link_to_it_R_V4(
     assert "内容摘要</a> 内容摘要" not in top.group(1)  # the label said once (a review)
     for anchor, _ in links:
         assert f'id="{anchor}"' in refused.text  # each link finds its problem
+
+
+def test_a_reply_without_its_class_also_names_its_blank_fields_R_C3(api: Api) -> None:
+    """A review's reply sent without its 答复类别 said only 请选择: no class could stand in for
+    the domain's further checks, and the blank 征询意见表编号 (R-C3) and 内容摘要 came a round
+    later."""
+    case_id = register_and_assign(api, "PX-R1")
+    contact = api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin")
+    assert contact.status_code == 201, contact.text
+    handler = logged_in(api, "fin_px_r1", role="handler", unit="FIN")
+    before = api.case(case_id)["version"]
+    fields = {"unit": "FIN", "classification": "", "disclosure": "proactive"}
+    form = form_of(handler, case_id, "reply", **fields, consultation_form_ref="", summary="")
+    refused = send(handler, case_id, "reply", {**form, "occurred_on": "2025-04-01"})
+    assert refused.status_code == 422, refused.text
+    said = dict(
+        re.findall(r'id="reply-([a-z_]+)-problem" role="alert">(?:<[^>]+>)*([^<]+)', refused.text)
+    )
+    assert said == {
+        "classification": "请选择",
+        "consultation_form_ref": "征询意见表编号不能为空",
+        "summary": "内容摘要不能为空",
+    }
+    assert api.case(case_id)["version"] == before

@@ -126,7 +126,7 @@ def status_of(item: DisclosureItem, as_of: date) -> tuple[str, str]:
     if _withholding(item.status, item.proposer_refused):
         return "overdue", "应不予公开（代表委员不同意）"
     words = label("disclosure_status", item.status)  # the 台账's and the case page's words
-    if item.office_review == "not_approved" and item.due_on is not None:
+    if item.status in UNDECIDED and item.office_review == "not_approved" and item.due_on:
         # R-P3, R-P5: the review refused publishing; not a countdown to publishing (a review
         # read 待公开，还剩 14 天 beside it) but what is to be done, the time limit after.
         late = item.status == "overdue"

@@ -206,3 +206,20 @@ def test_a_reply_waiting_for_the_offices_review_says_so_R_P3(api: Api) -> None:
     assert step(handler) == ["publish"]
     case_page = handler.get(f"/cases/{case_id}").text
     assert "2025-04-16 审查同意，待公开" in case_page and 'id="form-publish"' in case_page
+    # Withheld after it, it reads 不予公开, not the review's words (the decision stands).
+    kept, kept_reply = issued(api, "D-WAIT2")
+    refusal = {
+        "reply_id": kept_reply,
+        "approved": False,
+        "note": "审查",
+        "occurred_on": "2025-04-16",
+    }
+    ok(api.post(f"/v1/cases/{kept}/disclosure-review", refusal, "office"))
+    withhold = {
+        "reply_id": kept_reply,
+        "withheld_reason": "confidential",
+        "occurred_on": "2025-04-17",
+    }
+    ok(api.post(f"/v1/cases/{kept}/disclosure", withhold, "office"))
+    withheld = _rows(handler.get("/disclosures", params={"tab": "withheld"}).text)
+    assert withheld == [("D-WAIT2", "不予公开")]

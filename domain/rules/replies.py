@@ -164,18 +164,21 @@ def check_override_by_office(override_reason: str | None, role: str) -> None:
         )
 
 
-def _overridden(case: CaseState, unit: str) -> bool:
-    """An override the office recorded for the unit's issued reply, which stands for its
-    further one (R-R2 with R-D8)."""
-    return any(r.unit == unit and r.issued and r.override_reason for r in case.replies.values())
+def _waits_for_co_opinions(case: CaseState, unit: str) -> bool:
+    """R-R2: the reply of ``unit`` waits for the co opinions: the lead's, unless an override
+    the office recorded for its issued reply stands for its further one (R-D8)."""
+    if unit != case.lead_unit:
+        return False
+    return not any(r.unit == unit and r.issued and r.override_reason for r in case.replies.values())
+
+
+def _missing_co_opinions(case: CaseState) -> list[str]:
+    return [u for u in case.co_units if u not in case.co_opinions]
 
 
 def awaited_co_opinions(case: CaseState, unit: str) -> list[str]:
-    """R-R2: the co units whose opinions the reply of ``unit`` waits for before it is issued:
-    the lead's, unless an override of the office already stands for the case."""
-    if unit != case.lead_unit or _overridden(case, unit):
-        return []
-    return [u for u in case.co_units if u not in case.co_opinions]
+    """R-R2: the co units whose opinions the reply of ``unit`` waits for before it is issued."""
+    return _missing_co_opinions(case) if _waits_for_co_opinions(case, unit) else []
 
 
 def check_co_opinions_arrived(
@@ -186,9 +189,9 @@ def check_co_opinions_arrived(
     按期办结 where the reply had been 已逾期). An override already recorded for the case's
     first reply stands for its further one: the opinions it went without can no longer arrive
     in time (R-D8)."""
-    if override_reason is not None:
+    if override_reason is not None or not _waits_for_co_opinions(case, reply.unit):
         return
-    missing = awaited_co_opinions(case, reply.unit)
+    missing = _missing_co_opinions(case)
     if missing:
         raise RuleViolation(
             "R-R2",
@@ -196,8 +199,6 @@ def check_co_opinions_arrived(
             f"co-handling opinions missing from {', '.join(missing)}; wait, or have the office "
             "record an override reason",
         )
-    if reply.unit != case.lead_unit or _overridden(case, reply.unit):
-        return
     arrived = [case.co_opinions[u] for u in case.co_units]
     last = max(arrived, key=lambda o: o.occurred_on, default=None)
     if last is not None and issued_on < last.occurred_on:

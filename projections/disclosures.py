@@ -139,6 +139,8 @@ def disclosures(
     items = []
     for row in rows:
         current = disclosure_status(row, as_of)
+        if status is not None and current != status:
+            continue
         published = current.startswith("published")
         # R-P2: published, and its proposers (or a merged case's) refused since: the register
         # no longer lists it, and wherever else it was put it comes down (``take_down``) until
@@ -147,8 +149,6 @@ def disclosures(
         recorded = row["taken_down_on"]
         taken_down = recorded if published and recorded and recorded <= day else None
         take_down = refused_since and taken_down is None
-        if status is not None and current != status:
-            continue
         items.append(
             {
                 "case_id": row["case_id"],
@@ -163,9 +163,9 @@ def disclosures(
                 "issued_on": row["issued_on"],
                 "due_on": row["due_on"],
                 "status": current,
-                "published_on": row["published_on"] if current.startswith("published") else None,
+                "published_on": row["published_on"] if published else None,
                 "withheld_reason": row["withheld_reason"] if current == "withheld" else None,
-                "url": row["url"] if current.startswith("published") else None,
+                "url": row["url"] if published else None,
                 "take_down": take_down,
                 # R-P2 before the fact too: its proposers refused, so a reply not yet
                 # published is to be withheld (R-P5's first reason), not published. A

@@ -331,12 +331,6 @@ def case_numbers(svc: Services, case_ids: Iterable[str]) -> dict[str, str]:
     return {case_id: f"{row['year']}年 {row['number']}" for case_id, row in rows.items()}
 
 
-def case_headings(svc: Services, case_ids: Iterable[str]) -> dict[str, tuple[int, str]]:
-    """The year and title of each case ``case_ids`` name, from the ledger."""
-    rows = _ledger_rows(svc, case_ids).items()
-    return {case_id: (int(row["year"]), str(row["title"])) for case_id, row in rows}
-
-
 def _ledger_rows(svc: Services, case_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     views_current(svc, LedgerView.name)
     return cases_by_id(svc.views, sorted({c for c in case_ids if c}))

@@ -172,14 +172,14 @@ def test_a_reply_waiting_for_the_offices_review_says_so_R_P3(api: Api) -> None:
     assert "待办公室公开前审查（R-P3），审查同意后方可公开" in case_page
     assert 'id="form-publish"' not in case_page
 
-    def review(approved: bool) -> None:
+    def review(approved: bool, case: str = case_id, reply: str = reply_id) -> None:
         body = {
-            "reply_id": reply_id,
+            "reply_id": reply,
             "approved": approved,
             "note": "审查",
             "occurred_on": "2025-04-16",
         }
-        ok(api.post(f"/v1/cases/{case_id}/disclosure-review", body, "office"))
+        ok(api.post(f"/v1/cases/{case}/disclosure-review", body, "office"))
 
     def office_review() -> object:
         [item] = api.get("/v1/disclosures", "office").json()["items"]
@@ -208,13 +208,7 @@ def test_a_reply_waiting_for_the_offices_review_says_so_R_P3(api: Api) -> None:
     assert "2025-04-16 审查同意，待公开" in case_page and 'id="form-publish"' in case_page
     # Withheld after it, it reads 不予公开, not the review's words (the decision stands).
     kept, kept_reply = issued(api, "D-WAIT2")
-    refusal = {
-        "reply_id": kept_reply,
-        "approved": False,
-        "note": "审查",
-        "occurred_on": "2025-04-16",
-    }
-    ok(api.post(f"/v1/cases/{kept}/disclosure-review", refusal, "office"))
+    review(False, kept, kept_reply)
     withhold = {
         "reply_id": kept_reply,
         "withheld_reason": "confidential",

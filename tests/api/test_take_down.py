@@ -84,7 +84,10 @@ def test_a_reply_refused_after_publishing_is_recorded_taken_down_once_R_P2(
     assert listed == []
 
 
-def test_only_a_published_reply_is_taken_down_and_only_by_its_unit_R_P2(api: Api) -> None:
+def test_only_a_published_reply_is_taken_down_and_only_by_its_unit_R_P2(
+    backend_api: Api,
+) -> None:
+    api = backend_api
     case_id, reply_id = issued(api, "TD-2")  # issued, never published
     ok(api.post(f"/v1/cases/{case_id}/disclosure-preference", REFUSAL, "handler_fin"))
     version = api.case(case_id)["version"]
@@ -98,7 +101,10 @@ def test_only_a_published_reply_is_taken_down_and_only_by_its_unit_R_P2(api: Api
     assert _take_down(api, other, other_reply, "leader").status_code == 403
     blank = _take_down(api, other, other_reply, "office", taken_down_from="  ")
     assert blank.status_code == 422, blank.text
+    nul = _take_down(api, other, other_reply, "office", taken_down_from="门户\x00网站")
+    assert nul.status_code == 422, nul.text  # refused before either store sees it
     assert api.case(other)["disclosures"][other_reply]["taken_down_on"] is None
+    assert _item(api, other_reply)["take_down"] is True  # the register still reads
 
 
 def test_a_merge_reply_comes_down_for_a_merged_cases_refusal_R_M1_R_P2(backend_api: Api) -> None:

@@ -197,9 +197,24 @@ def disclosure_register(
     status: DisclosureStatus | None,
     year: int | None = None,
     unit: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
 ) -> DisclosureRegister:
-    found = disclosure_rows(svc, who, as_of=as_of, status=status, year=year, unit=unit)
-    return DisclosureRegister.model_validate({"items": found})
+    """The register's items (a page of them with ``limit``); a handler's of its own unit."""
+    views_current(svc, DisclosureView.name, PublicRegisterView.name)  # take_down reads both
+    unit = own_unit(who, unit)
+    found = paged(
+        lambda: disclosures(
+            svc.views,
+            as_of=as_of,
+            status=status,
+            year=year,
+            unit=unit,
+            limit=limit,
+            cursor=cursor,
+        )
+    )
+    return DisclosureRegister.model_validate(found)
 
 
 def disclosure_rows(
@@ -207,15 +222,13 @@ def disclosure_rows(
     who: Principal,
     *,
     as_of: date,
-    status: DisclosureStatus | None = None,
     year: int | None = None,
     unit: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The register's items as read, not yet validated (the 答复公开 page validates the rows it
-    draws, at most 500 of a province's thousands); a handler's of its own unit."""
-    views_current(svc, DisclosureView.name, PublicRegisterView.name)  # take_down reads both
-    unit = own_unit(who, unit)
-    found = disclosures(svc.views, as_of=as_of, status=status, year=year, unit=unit)
+    """Every item of the register as read, not yet validated (the 答复公开 page validates the
+    rows it draws, at most 500 of a province's thousands); a handler's of its own unit."""
+    views_current(svc, DisclosureView.name, PublicRegisterView.name)
+    found = disclosures(svc.views, as_of=as_of, year=year, unit=own_unit(who, unit))
     items: list[dict[str, Any]] = found["items"]
     return items
 

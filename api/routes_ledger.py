@@ -6,7 +6,17 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api import queries, queries_ledger
-from api.deps import AsOf, LedgerQuery, Page, Reader, Services, UnitFilter, YearFilter
+from api.deps import (
+    AsOf,
+    Cursor,
+    LedgerQuery,
+    Limit,
+    Page,
+    Reader,
+    Services,
+    UnitFilter,
+    YearFilter,
+)
 from api.schemas_ledger import Commitments, DisclosureRegister, LedgerPage
 from domain.vocabulary import DisclosureStatus
 
@@ -35,10 +45,15 @@ def get_disclosures(
     status: DisclosureStatus | None = None,
     year: YearFilter = None,
     unit: UnitFilter = None,
+    limit: Limit | None = None,
+    cursor: Cursor = None,
 ) -> DisclosureRegister:
-    """Each reply's disclosure; ``year`` (the case's) and ``unit`` (the answering unit's)
-    narrow it (additions to API.md)."""
-    return queries.disclosure_register(svc, who, as_of=as_of, status=status, year=year, unit=unit)
+    """Each reply's disclosure, by the day its publication is due; ``year`` (the case's) and
+    ``unit`` (the answering unit's) narrow it, and ``limit`` pages it, ``next_cursor``
+    continuing (additions to API.md: without ``limit`` every item, as before)."""
+    return queries.disclosure_register(
+        svc, who, as_of=as_of, status=status, year=year, unit=unit, limit=limit, cursor=cursor
+    )
 
 
 @router.get("/commitments")

@@ -186,6 +186,9 @@ class DisclosureItem(Public):
 
 class DisclosureRegister(Public):
     items: list[DisclosureItem]
+    # Paged when ``limit`` is asked (an addition to API.md: a list's ``?limit=&cursor=``);
+    # without it every item, and null.
+    next_cursor: str | None = None
 
 
 class Commitment(Public):

@@ -16,6 +16,7 @@ A view declares its tables with ``Table``; the stores create them in SQLite or P
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -27,6 +28,11 @@ from domain.case import Case
 from domain.deadlines.calendar import WorkdayCalendar
 
 Row = dict[str, Any]
+
+
+# A day after every day: what a row with no such day holds or sorts as, so a sort by it (and
+# its keyset cursor) is the same on every store, where NULL sorts first on one, last on another.
+NO_DAY = "9999-12-31"
 
 
 def iso_day(value: date | None) -> str | None:
@@ -61,6 +67,26 @@ def column_equals(prefix: str, **values: object) -> tuple[list[str], list[Any]]:
     empty."""
     given = {column: value for column, value in values.items() if value is not None}
     return [f"{prefix}{column} = ?" for column in given], list(given.values())
+
+
+def keyset_after(
+    cursor: str, keys: Sequence[tuple[str, type]], descending: bool = False
+) -> tuple[str, list[Any]]:
+    """Keyset paging: the rows after the values a page's cursor holds for ``keys`` (each an
+    SQL expression qualified by its table's alias, and the type its value has), in order: the
+    last key breaks the ties of the others."""
+    values = json.loads(cursor)
+    if not isinstance(values, list) or len(values) != len(keys):
+        raise ValueError("cursor")
+    if not all(isinstance(v, kind) for v, (_, kind) in zip(values, keys, strict=True)):
+        raise ValueError("cursor")
+    beyond = "<" if descending else ">"
+    alternatives, params = [], []
+    for n, (expression, _) in enumerate(keys):
+        equal = [f"{earlier} = ?" for earlier, _ in keys[:n]]
+        alternatives.append("(" + " AND ".join([*equal, f"{expression} {beyond} ?"]) + ")")
+        params += values[: n + 1]
+    return "(" + " OR ".join(alternatives) + ")", params
 
 
 @dataclass(frozen=True)

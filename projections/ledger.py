@@ -13,7 +13,7 @@ source ``repeat`` unless the case was designated too.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any, get_args
 
@@ -25,7 +25,16 @@ from domain.rules.approval import approval_refusal
 from domain.rules.replies import awaited_co_opinions
 from domain.rules.supervision import tracked_as_repeat
 from domain.vocabulary import Stage
-from projections.core import CaseView, Row, Table, ViewReader, column_equals, iso_day
+from projections.core import (
+    NO_DAY,
+    CaseView,
+    Row,
+    Table,
+    ViewReader,
+    column_equals,
+    iso_day,
+    keyset_after,
+)
 from projections.deadline_periods import (
     VALID,
     VALID_PARAMS,
@@ -165,7 +174,6 @@ CASES = Table(
     # bench's ratio fell from 0.52 to 0.46).
     sparse_indexes=("leader_in_charge",),
 )
-NO_DAY = "9999-12-31"
 # A case's life in order (the vocabulary lists it so): sorting by the word's spelling put
 # 已办结 (closed) first and 已登记 (registered) in the middle.
 STAGE_ORDER = {stage: n for n, stage in enumerate(get_args(Stage))}
@@ -466,26 +474,6 @@ def _of_unit(reader: ViewReader, alias: str, role: str | None = None) -> str:
     return f"{alias}.case_id IN (SELECT case_id FROM {units} WHERE unit = ?{and_role})"
 
 
-def _after(
-    cursor: str, keys: Sequence[tuple[str, type]], descending: bool = False
-) -> tuple[str, list[Any]]:
-    """Keyset paging: the rows after the values a page's cursor holds for ``keys`` (each an
-    SQL expression qualified by its table's alias, and the type its value has), in order: the
-    last key breaks the ties of the others."""
-    values = json.loads(cursor)
-    if not isinstance(values, list) or len(values) != len(keys):
-        raise ValueError("cursor")
-    if not all(isinstance(v, kind) for v, (_, kind) in zip(values, keys, strict=True)):
-        raise ValueError("cursor")
-    beyond = "<" if descending else ">"
-    alternatives, params = [], []
-    for n, (expression, _) in enumerate(keys):
-        equal = [f"{earlier} = ?" for earlier, _ in keys[:n]]
-        alternatives.append("(" + " AND ".join([*equal, f"{expression} {beyond} ?"]) + ")")
-        params += values[: n + 1]
-    return "(" + " OR ".join(alternatives) + ")", params
-
-
 # The decisions a case may await, and the column counting them.
 AWAITING = {
     "approval": "awaiting_approval",
@@ -602,7 +590,7 @@ def ledger(
     keys += [("c.number", str)] if held != "number" else []
     keys.append(("c.case_id", str))
     if cursor:
-        clause, after = _after(cursor, keys, descending)
+        clause, after = keyset_after(cursor, keys, descending)
         where.append(clause)
         params += after
     sql = f"SELECT c.* FROM {reader.table(CASES)} c"
@@ -678,7 +666,7 @@ def overdue(
     params: list[Any] = [day] * UNMET_PARAMS
     where = [UNMET.format(d="d")]
     if cursor:
-        clause, after = _after(cursor, [("d.due_on", str), ("d.case_id", str)])
+        clause, after = keyset_after(cursor, [("d.due_on", str), ("d.case_id", str)])
         where.append(clause)
         params += after
     if unit is not None:

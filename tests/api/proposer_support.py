@@ -32,10 +32,11 @@ def issued(
     *,
     classification: str = "A",
     disclosure: str = "proactive",
+    withheld_reason: str | None = None,
     **overrides: Any,
 ) -> tuple[str, str]:
-    """A case led by FIN with its reply (of ``classification``, marked ``disclosure``) issued
-    on 2025-04-10: (case id, reply id)."""
+    """A case led by FIN with its reply (of ``classification``, marked ``disclosure``, withheld
+    for ``withheld_reason`` if given) issued on 2025-04-10: (case id, reply id)."""
     case_id = registered(api, number, **overrides)
     ok(api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin"))
     reply = {
@@ -43,6 +44,7 @@ def issued(
         "occurred_on": "2025-04-01",
         "classification": classification,
         "disclosure": disclosure,
+        **({"withheld_reason": withheld_reason} if withheld_reason else {}),
     }
     reply_id: str = ok(api.post(f"/v1/cases/{case_id}/replies", reply, "handler_fin"))["reply_id"]
     url = f"/v1/cases/{case_id}/replies/{reply_id}"

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from projections.audit_trail import json_text
-from projections.ledger import NO_DAY
+from projections.core import NO_DAY
 from tests.fixtures.make_store import FIXTURE, views_and_documents
 
 
@@ -82,6 +82,9 @@ def as_changed_since(expected: dict[str, Any], actual: dict[str, Any]) -> dict[s
       by the column's index; every day it held stays.
     - 2026-12-06, R-S1: a reference case's contact deadline (R-D5) names the unit the case
       went to, as the re-handling deadline names its lead.
+    - 2026-12-07, R-D4: a reply that owes no publication holds ``NO_DAY`` in
+      ``disclosure_register.due_on`` instead of NULL, so the register's pages follow its index
+      in one order on every store; every day it held stays.
     """
     cases = {c["case_id"]: c for c in expected["ledger_cases"]}
     deadlines = []
@@ -115,9 +118,12 @@ def as_changed_since(expected: dict[str, Any], actual: dict[str, Any]) -> dict[s
     ]
     ledger = [{**c, "overdue_from": c["overdue_from"] or NO_DAY} for c in expected["ledger_cases"]]
     assert any(c["overdue_from"] is None for c in expected["ledger_cases"])
+    register = [{**r, "due_on": r["due_on"] or NO_DAY} for r in expected["disclosure_register"]]
+    assert any(r["due_on"] is None for r in expected["disclosure_register"])
     return {
         **expected,
         "ledger_cases": ledger,
+        "disclosure_register": register,
         "ledger_deadlines": deadlines,
         "unit_case_facts": facts,
         "audit_events": trail,

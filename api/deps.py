@@ -96,16 +96,24 @@ AsOf = Annotated[date, Depends(as_of_day)]
 
 
 # The moment a case's history is asked "as of" (R-X3): an instant, not a day.
-def _day_ends(value: object) -> object:
-    """A bare day (``2026-12-05``) is the end of that day in Beijing, as the workbench shows
+def bare_day_end(text: str) -> datetime | None:
+    """A bare day (``2026-12-05``) as the end of that day in Beijing, as the workbench shows
     times: "as of 5 December" holds what was recorded that day (read as midnight UTC, it held
-    nothing of the Beijing day, and a case registered that morning "did not exist")."""
-    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
+    nothing of the Beijing day, and a case registered that morning "did not exist"). None for
+    anything else."""
+    if len(text) == 10 and text[4] == text[7] == "-":
         try:
-            day = date.fromisoformat(value)
+            return datetime.combine(date.fromisoformat(text), time.max, tzinfo=CHINA)
         except ValueError:
-            return value  # pydantic says what is wrong with it
-        return datetime.combine(day, time.max, tzinfo=CHINA)
+            return None
+    return None
+
+
+def _day_ends(value: object) -> object:
+    """The moment a history is asked as of: a bare day ends in Beijing (``bare_day_end``);
+    anything else goes on to pydantic, which says what is wrong with it."""
+    if isinstance(value, str):
+        return bare_day_end(value) or value
     return value
 
 

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from api import queries
 from api.auth import check_handler_case
 from api.commands import check_units_exist, command_context, context, execute
+from api.deps import bare_day_end
 from api.fields import whole_number
 from api.pages_came_from import came_from, came_from_list, safe_next
 from api.pages_case_related import (
@@ -315,9 +316,14 @@ def named_units(events: list[AuditEventPublic]) -> list[str]:
 
 
 def parse_moment(text: str | None) -> datetime | None:
-    """``at`` from the page's picker (Beijing time, to the minute or second), as UTC."""
+    """``at`` from the page's picker (Beijing time, to the minute or second), as UTC; a bare
+    day, typed into the address, is the end of that day, as ``history?as_of=`` reads it (it
+    was its start here: a case registered that day "did not exist" yet), or now, today."""
     if not text:
         return None
+    day_end = bare_day_end(text)
+    if day_end is not None:
+        return min(day_end.astimezone(UTC), utc_now())
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:

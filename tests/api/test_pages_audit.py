@@ -284,6 +284,24 @@ def test_a_moment_before_the_case_was_recorded_says_the_view_goes_by_recorded_ti
     assert "按记录时间回看（R-X3）" in auditor.get(f"/cases/{case_id}").text
 
 
+def test_a_case_page_as_of_a_bare_day_reads_it_as_history_does_R_X3(api: Api) -> None:
+    """``/cases/…?at=2026-12-08`` said 该时间点该件尚未记录 of a case recorded that day, while
+    ``history?as_of=2026-12-08`` gave it whole: a bare day is the end of that day in Beijing,
+    on the page as in the API (today's end being to come, today's is now)."""
+    case_id = register_and_assign(api, "AU-42")
+    auditor = logged_in(api, "auditor_b", role="auditor")
+    day = china_date(datetime.now(UTC)).isoformat()
+    page = auditor.get(f"/cases/{case_id}", params={"at": day})
+    assert page.status_code == 200, page.text
+    history = api.get(f"/v1/cases/{case_id}/history", "auditor", as_of=day).json()
+    assert f"此前记录的 {len(history['events'])} 个事件" in page.text
+    assert f"<strong>{day} " in page.text
+    yesterday = (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+    then = auditor.get(f"/cases/{case_id}", params={"at": yesterday})
+    assert then.status_code == 404  # recorded today: it did not exist by yesterday's end
+    assert api.get(f"/v1/cases/{case_id}/history", "auditor", as_of=yesterday).status_code == 404
+
+
 def test_a_case_page_says_the_day_its_deadlines_are_judged_for_R_X3(api: Api) -> None:
     """A printed case page read 已逾期 573 天 without saying as of when; a past moment's page
     judges them for that moment's day."""

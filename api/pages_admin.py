@@ -25,7 +25,7 @@ from api.commands import context
 from api.pages_case import china_time
 from api.pages_refusals import domain_words, validation_sentence
 from api.pages_web import PageRefused, Posted, Svc, page_errors, render, roles, see_other
-from domain.checks import ISO_DAY
+from domain.checks import ISO_DAY, text_problem
 from domain.deadlines.calendar import BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR
 from domain.deadlines.calendar_book import check_schedule, statutory_days, weekday_holidays
 from domain.deadlines.status import met_on_time
@@ -268,6 +268,10 @@ def day_lines(text: str, box: str) -> list[str]:
     days: list[str] = []
     lines = unicodedata.normalize("NFKC", text).splitlines()
     for number, line in enumerate(lines, start=1):
+        problem = text_problem(line)
+        if problem is not None:  # unseen, it made a day that looked right "no day"
+            kind = "控制字符" if "control" in problem else "字符"
+            raise ValueError(f"{box}第 {number} 行含有不可保存的{kind}")
         for item in _ITEMS_APART.split(_BRACKETED.sub(" ", line)):
             words = [w for w in _WORDS_APART.split(item) if w]
             dated = [w for w in words if any(c.isdigit() for c in w)]

@@ -480,6 +480,16 @@ def test_a_changed_event_is_said_as_a_change_in_chinese_at_a_linked_position_R_X
     assert f"位置 {position} 的事件或其索引行与防篡改链不符" in page
     assert 'id="verify-views-follow"' in page and "请先查明被改动的事件" in page
     assert "不完整" not in page
+    # Each finding in Chinese; the English the API gives beside it only on hover (every
+    # finding ended in it: "(the stored event or its index row at 60 does not match …)").
+    shown = re.sub(r'title="[^"]*"', "", _between(page, 'id="verify-result"', "<form"))
+    assert not re.search("[A-Za-z]{3,} [A-Za-z]{3,}", re.sub(r"<[^>]+>", "", shown)), shown
+    assert f'title="the stored event or its index row at {position} does not match' in page
+
+
+def _between(page: str, start: str, end: str) -> str:
+    begun = page.index(start)
+    return page[begun : page.index(end, begun)]
 
 
 def test_a_deleted_event_is_said_as_missing_at_its_position_R_X2(api: Api, tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from domain.case import Case
 from domain.deadlines.case_deadlines import Deadline
 from domain.deadlines.status import OPEN_STATUSES
 from domain.documents import reply_letter
+from domain.records import ProposerLink
 from projections import ledger
 from projections.core import Row, Table, ViewReader
 from projections.notices import NOTICES
@@ -115,8 +116,23 @@ def _to_unit(
     return _row(notice_id, topic, "unit", unit, emails.get(unit), case, subject, body, today)
 
 
+def _told_through(case: Case, today: date) -> list[ProposerLink]:
+    """The links a notice to the case's proposers goes through: one for each proposer and
+    address that a live link has, the first link made for them (so its id, which names the
+    notice, stays what it was). A second link for the same deputy, made while the first still
+    worked, sent the same notice twice, though the case page says each is sent once."""
+    first: dict[tuple[str, str | None], ProposerLink] = {}
+    live: set[tuple[str, str | None]] = set()
+    for link in case.proposer_links.values():  # in the order they were made
+        reached = (link.proposer, link.email)
+        first.setdefault(reached, link)
+        if link.status(today) == "live":
+            live.add(reached)
+    return [link for reached, link in first.items() if reached in live]
+
+
 def reply_notices(case: Case, today: date, unit_name: UnitName) -> list[Row]:
-    """R-F4: each live link of the case is told of each reply issued to its proposer."""
+    """R-F4: each proposer with a live link is told of each reply issued to them, once."""
     issued = [
         (r.reply_id, r.unit, r.issued_on, r.document_number)
         for r in case.replies.values()
@@ -127,9 +143,7 @@ def reply_notices(case: Case, today: date, unit_name: UnitName) -> list[Row]:
         issued.append((answer.reply_id, answer.unit, answer.issued_on, answer.document_number))
     kind = KIND_WORDS.get(case.kind, "建议")
     rows = []
-    for link in case.proposer_links.values():
-        if link.status(today) != "live":
-            continue
+    for link in _told_through(case, today):
         for reply_id, unit, issued_on, number in issued:
             letter = "，答复函可在链接页面查看" if reply_letter(case, reply_id) else ""
             body = (

@@ -172,6 +172,35 @@ def test_a_revoked_link_is_told_nothing_R_F4(notified: Notified) -> None:
     assert not any(m["To"] == "zhangsan@example.com" for m in mailbox.messages)
 
 
+def test_a_second_link_for_the_same_deputy_tells_them_of_a_reply_once_R_F4(
+    notified: Notified,
+) -> None:
+    """A review made a second link for a deputy while the first still worked: the case page
+    listed two identical 答复已印发 notices, where it says each notice is sent once. A link
+    for another address of theirs is told: it may be the one they read."""
+    api, mailbox = notified.api, notified.mailbox
+    case_id, _ = issued(api, "N-5")
+    first = link(api, case_id, "张三", email="zhangsan@example.com")
+    notified.round()
+    link(api, case_id, "张三", email="zhangsan@example.com")
+    link(api, case_id, "张三")  # no address, both times: told by the webhook, once
+    link(api, case_id, "张三")
+    notified.round()
+    notified.round()
+    assert [m["To"] for m in mailbox.messages].count("zhangsan@example.com") == 1
+    told = ok(api.get(f"/v1/cases/{case_id}/notices", "office"), 200)["items"]
+    to_proposer = sorted(str(n["email"]) for n in told if n["topic"] == "reply_issued")
+    assert to_proposer == ["None", "zhangsan@example.com"]
+
+    revoke = f"/v1/cases/{case_id}/proposer-links/{first['link_id']}/revoke"
+    ok(api.post(revoke, {"reason": "换发新链接"}, "office"))
+    notified.round()  # the second link still works: nothing is told again
+    assert [m["To"] for m in mailbox.messages].count("zhangsan@example.com") == 1
+    link(api, case_id, "张三", email="zhang.san@example.com")  # another address
+    notified.round()
+    assert [m["To"] for m in mailbox.messages].count("zhang.san@example.com") == 1
+
+
 def test_a_dissatisfied_verdict_tells_the_unit_at_once_R_F2(notified: Notified) -> None:
     """A review's proposer said 不满意: the case went to 进一步办理, and the unit owing the
     further reply was told nothing until its 30 days ran short."""

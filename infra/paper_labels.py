@@ -90,6 +90,7 @@ AWAITING: Final = {
     "approval": "答复待审批",
     "extension": "延期待决定",
     "reassignment": "改办待决定",
+    "ruling": "待裁定",  # R-A2: the office's recommendation, for a leader to rule on
     "issue": "答复待印发",
     "redo": "答复退回待重报",
 }

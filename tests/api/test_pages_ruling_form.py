@@ -5,8 +5,10 @@ every case being handled, where the domain could only refuse it."""
 from __future__ import annotations
 
 import re
+from io import BytesIO
 
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
 from tests.api.conftest import Api, register_and_assign
 from tests.api.test_case_page_more import form_of, send
@@ -207,6 +209,20 @@ def test_a_recommendation_waits_on_the_leaders_in_their_own_list_R_A2(api: Api) 
     assert item["ruling_recommended"] == [
         {"lead_unit": "EDU", "co_units": ["HOU"], "recommended_on": DAY, "restart_deadlines": False}
     ]
+    # The tab's 导出本表 and 在台账中筛选排序: the export answered 500 (no word for the filter),
+    # and the 台账's 待办 choice read 全部 over a list of one.
+    exported = leader.get("/v1/exports/ledger.xlsx", params={"awaiting": "ruling"})
+    assert exported.status_code == 200, exported.text
+    book = load_workbook(BytesIO(exported.content))
+    cells = [
+        str(c)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for c in row
+    ]
+    assert "RUL-4" in cells and "待裁定" in cells  # its row, and the filter said (说明)
+    filtered = leader.get("/ledger", params={"awaiting": "ruling"}).text
+    assert '<option value="ruling" selected>待裁定</option>' in filtered
     ruling = {"leader": "钱厅长", "lead_unit": "EDU", "note": "裁定", "occurred_on": "2025-02-09"}
     assert api.post(f"/v1/cases/{case_id}/ruling", ruling, "leader").status_code == 201
     assert waiting.format(0) in leader.get("/").text

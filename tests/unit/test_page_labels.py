@@ -7,6 +7,7 @@ from typing import Any, get_args
 
 import pytest
 
+from api.deps import Awaiting
 from api.pages_labels import LABELS
 from domain import vocabulary as v
 from domain.deadlines.policies import POLICIES
@@ -34,6 +35,8 @@ SHOWN: dict[str, Any] = {
     "source": v.FeedbackSource,
     "document_kind": v.DocumentKind,
     "link_status": v.LinkStatus,
+    # The 台账's 待办 filter: 待裁定 had none, and its export answered 500 (KeyError).
+    "awaiting": Awaiting,
 }
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from projections.core import ViewReader
+from projections.deadline_periods import VALID, VALID_PARAMS
 from projections.ledger import (
     CASES,
     DEADLINES,
@@ -105,13 +106,15 @@ def due_soon(
     """Cases with a deadline due soon (R-S1: not yet overdue, due within the policy's days),
     the soonest first; each as a ledger row. With ``unit``, the deadlines that unit owes."""
     day = as_of.isoformat()
+    # The period valid that day: an extended deadline is due by its new date (R-E1), and the
+    # period it replaced, due soon by the old one, listed a case its row called 已延期.
     sql = (
         f"SELECT * FROM {reader.table(DEADLINES)} d WHERE d.opened_on <= ? AND d.due_on >= ? "
         "AND d.due_on <= ? AND (d.met_on IS NULL OR d.met_on > ?) "
-        "AND (d.missed_on IS NULL OR d.missed_on > ?)"
+        f"AND (d.missed_on IS NULL OR d.missed_on > ?) AND {VALID.format(d='d')}"
     )
     params: list[Any] = [day, day, (as_of + timedelta(days=DUE_SOON_HORIZON)).isoformat()]
-    params += [day, day]
+    params += [day, day, *[day] * VALID_PARAMS]
     if unit is not None:
         # The deadlines ``unit`` owes (or its case owes, naming no unit): a lead's 即将到期
         # listed a co unit's opinion due, which the lead cannot meet.

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -477,3 +478,21 @@ def test_revoking_a_token_asks_first_and_cancelling_keeps_it(browser: Browser) -
     browser.assert_quiet("after revoking")
     assert sorted(live()) == sorted(before)
     assert f"已吊销用户“{user}”的令牌 {new}" in browser.text()
+
+
+def test_arrow_keys_in_a_rows_reminder_form_stay_in_the_form_R_S3(browser: Browser) -> None:
+    """↑/↓ move between a table's rows (UI.md), but not out of a form open in a row: in the
+    督办 list's 催办 form they left 方式 and 催办内容 for the next row's case link."""
+    browser.login("demo-supervisor")
+    browser.open("/supervision")
+    browser.find("table[data-nav-rows] tbody tr details.form summary").click()
+    means = browser.find("#means-1")
+    means.send_keys(Keys.ARROW_DOWN)
+    assert browser.driver.switch_to.active_element == means
+    note = browser.find("#note-1")
+    note.send_keys("第一行", Keys.ENTER, "第二行", Keys.ARROW_UP, Keys.ARROW_DOWN)
+    assert browser.driver.switch_to.active_element == note
+    # Outside a form the rows are still walked: the first row's case link, then the next's.
+    links = browser.all("table[data-nav-rows] tbody tr td:first-child a")
+    links[0].send_keys(Keys.ARROW_DOWN)
+    assert browser.driver.switch_to.active_element == links[1]

@@ -26,6 +26,9 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("table[data-nav-rows]").forEach(function (table) {
     table.addEventListener("keydown", function (event) {
       if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+      // In a form open in a row (督办's 催办) the arrows are the fields' own: a choice's next
+      // option, a text's next line. They had left for the next row's case link.
+      if (event.target.closest("form")) return;
       var row = event.target.closest("tr");
       if (!row) return;
       var next = event.key === "ArrowDown" ? row.nextElementSibling : row.previousElementSibling;

@@ -137,7 +137,7 @@ def decide_reassignment(case: Case, cmd: c.DecideReassignment, acting: Acting) -
     shape = assignment.Shape(None, [], [], False)
     if approved:
         assignment.check_round_available(case)
-        shape = assignment.check_shape(cmd.lead_unit, cmd.co_units, (), False)
+        shape = assignment.check_new_lead(cmd.lead_unit, cmd.co_units)
         assignment.check_reassigned(case, request, shape)
     # After what may not be decided at all (R-A2): a third round is refused as such.
     assignment.check_decided_after_request(request, cmd.occurred_on)
@@ -158,7 +158,7 @@ def recommend_ruling(case: Case, cmd: c.RecommendRuling, acting: Acting) -> None
     check_handling(case, cmd.occurred_on, acting.today)
     assignment.check_ruling_allowed(case)
     assignment.check_ruling_dated(case, cmd.occurred_on)
-    shape = assignment.check_shape(cmd.lead_unit, cmd.co_units, (), False)
+    shape = assignment.check_new_lead(cmd.lead_unit, cmd.co_units)
     assert shape.lead_unit is not None
     case.ruling_recommended(
         lead_unit=shape.lead_unit,
@@ -173,7 +173,7 @@ def rule_on_assignment(case: Case, cmd: c.RuleOnAssignment, acting: Acting) -> N
     check_handling(case, cmd.occurred_on, acting.today)
     assignment.check_ruling_allowed(case)
     assignment.check_ruling_dated(case, cmd.occurred_on, case.ruling_recommendation)
-    shape = assignment.check_shape(cmd.lead_unit, cmd.co_units, (), False)
+    shape = assignment.check_new_lead(cmd.lead_unit, cmd.co_units)
     assert shape.lead_unit is not None
     case.assignment_ruled(
         leader=check_text(cmd.leader, "leader"),

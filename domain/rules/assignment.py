@@ -81,6 +81,17 @@ def check_units(value: object, field: str) -> list[str]:
     return codes
 
 
+def check_new_lead(lead_unit: str | None, co_units: object) -> Shape:
+    """R-A1 for a change of hands (an approved reassignment, a ruling or its recommendation):
+    a lead unit, with any co units. None named was refused as a mix of the three shapes of an
+    assignment, two of which those forms do not offer, and not beside the field."""
+    if lead_unit is None:
+        raise RuleViolation(
+            "R-A1", "须选定新的主办单位", "a new lead unit is required", "lead_unit"
+        )
+    return check_shape(lead_unit, co_units, (), False)
+
+
 def check_shape(
     lead_unit: str | None, co_units: object, split_units: object, reference: object
 ) -> Shape:

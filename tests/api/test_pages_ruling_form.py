@@ -14,6 +14,7 @@ from tests.api.conftest import Api, register_and_assign
 from tests.api.test_case_page_more import form_of, send
 from tests.api.test_pages import logged_in
 from tests.api.test_pages_approval_obstacles import warning
+from tests.api.test_pages_refusal_words import problem_beside
 
 RULING_FORM = '<details class="form" id="form-ruling">'
 DAY = "2025-02-08"
@@ -244,3 +245,28 @@ def test_the_office_is_told_before_deciding_that_a_third_round_is_the_leaders_R_
     said = warning(office.get(f"/cases/{case_id}").text, "reassignment-decision")
     assert said.startswith("R-A2 批分原则上不超过两次，再次改办须报分管厅领导裁定"), said
     assert said.endswith("现在只能决定“不同意”；如需改办，请用“建议领导裁定”。")
+
+
+def test_granting_a_reassignment_without_a_new_lead_says_so_beside_it_R_A1(api: Api) -> None:
+    """A review's office chose 同意改办 and left 新主办单位 empty: the box above the form said an
+    assignment is a lead, split units or a reference case, and no field was marked."""
+    case_id = register_and_assign(api, "RUL-6", lead="HOU")
+    request_id = request_reassignment(api, case_id, "HOU", "2025-02-05")
+    office = logged_in(api, "ban_gong_6", role="office")
+    form = form_of(
+        office,
+        case_id,
+        "reassignment-decision",
+        request_id=request_id,
+        approved="true",
+        lead_unit="",
+        note="同意",
+        occurred_on="2025-02-06",
+    )
+    version = api.case(case_id)["version"]
+    refused = send(office, case_id, "reassignment-decision", form)
+    assert refused.status_code == 409, refused.text
+    said = problem_beside(refused.text, "reassignment-decision", "lead_unit")
+    assert said == "R-A1 须选定新的主办单位"
+    assert "三者取一" not in refused.text
+    assert api.case(case_id)["version"] == version

@@ -9,6 +9,7 @@ import pytest
 
 from domain import commands as cmd
 from domain.deadlines.case_deadlines import case_deadlines
+from domain.errors import RuleViolation
 from infra.application import BanliApplication
 from tests.support import LEADER, OFFICE, Flow, correct, ctx, handler, refused
 
@@ -208,6 +209,34 @@ def test_approving_a_reassignment_that_leaves_the_asking_unit_where_it_was_is_re
     assert (case.lead_unit, case.co_units, case.assignment_rounds) == ("FIN", ["HOU"], 1)
     _decide(flow, rid, "EDU")  # the lead's request, granted: another unit leads
     assert (flow.case.lead_unit, flow.case.assignment_rounds) == ("EDU", 2)
+
+
+def test_approving_a_reassignment_without_a_new_lead_is_refused_at_that_field_R_A1(
+    app: BanliApplication,
+) -> None:
+    """A review's office chose 同意改办 and no 新主办单位: the refusal said an assignment is one
+    of three shapes, two of which the form does not offer, and marked no field."""
+    flow = Flow(app)
+    flow.assign("FIN", ["HOU"])
+    rid = _request(flow, "FIN")
+    before = app.recorder.max_notification_id()
+    with pytest.raises(RuleViolation) as found:
+        flow.run(
+            cmd.DecideReassignment(
+                case_id=flow.id,
+                request_id=rid,
+                approved=True,
+                lead_unit=None,
+                co_units=("EDU",),
+                note="同意改办",
+                occurred_on=date(2025, 2, 8),
+            )
+        )
+    assert (found.value.rule, found.value.field) == ("R-A1", "lead_unit")
+    assert found.value.zh == "须选定新的主办单位"
+    assert app.recorder.max_notification_id() == before
+    _decide(flow, rid, "EDU", approved=False)  # refusing names no unit, as before
+    assert flow.case.requests[rid].status == "rejected"
 
 
 def test_reassignment_keeps_deadlines_unless_restart_is_recorded_R_A4(

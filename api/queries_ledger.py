@@ -125,11 +125,15 @@ def cases_numbered(
 def lead_case_numbers(
     svc: Services, who: Principal, as_of: date, *, unit: str, year: int | None
 ) -> list[str]:
-    """The numbers of ``unit``'s lead cases (R-V2's denominator)."""
+    """The numbers of ``unit``'s lead cases, its split cases too (R-V2's denominator, as
+    ``unit_facts.visit_compliance_report`` counts them)."""
     views_current(svc, LedgerView.name)
     unit = own_unit(who, unit) or unit
-    found = ledger(svc.views, as_of=as_of, year=year, unit=unit, unit_role="lead", limit=1_000_000)
-    return [str(item["number"]) for item in found["items"]]
+    numbers: list[str] = []
+    for role in ("lead", "split"):
+        found = ledger(svc.views, as_of=as_of, year=year, unit=unit, unit_role=role, limit=10**6)
+        numbers += [str(item["number"]) for item in found["items"]]
+    return numbers
 
 
 def ledger_summary(

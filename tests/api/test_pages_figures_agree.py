@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import Api
+from tests.api.conftest import Api, case_body, register_and_assign
 from tests.api.test_pages import logged_in
 from tests.paperwork_support import demo_server
 
@@ -100,7 +100,8 @@ def test_a_units_visit_shortfall_opens_on_what_it_asks_R_V2_R_V3(demo_api: Api) 
         basis = re.search(r'<p class="hint" id="figure-basis">(.*?)</p>', page, re.S)
         assert basis, v["unit"]
         text = basis[1]
-        assert f"主办件 {v['lead_cases']} 件，已走访 {v['visited_cases']} 件" in text, text
+        counted = f"主办件 {v['lead_cases']} 件（含分办件），已走访 {v['visited_cases']} 件"
+        assert counted in text, text
         unvisited = v["lead_cases"] - v["visited_cases"]
         if v["shortfall"]:
             assert f"尚差 {v['shortfall']} 件达标" in text, text
@@ -109,3 +110,24 @@ def test_a_units_visit_shortfall_opens_on_what_it_asks_R_V2_R_V3(demo_api: Api) 
             assert "已达标" in text, text
         if v["declined_cases"]:
             assert f"{v['declined_cases']} 件代表委员主动提出无需见面" in text, text
+
+
+def test_a_units_split_cases_count_among_its_lead_cases_for_visits_R_V2(api: Api) -> None:
+    """R-V2 counted lead cases alone, where every other measure of "lead cases" counts the
+    cases a unit answers the proposer for, split ones too (主办建议沟通率 among them): a review
+    found 水利厅 held to 100 % on 9 lead cases and short, where its 11 ask 50 % and it met it."""
+    register_and_assign(api, "VS-1", lead="FIN")
+    response = api.post("/v1/cases", case_body("VS-2"), "office")
+    split_id = response.json()["case_id"]
+    body = {"split_units": ["FIN", "HOU"], "assigned_on": "2025-02-01"}
+    assert api.post(f"/v1/cases/{split_id}/assignment", body, "office").status_code == 201
+    report = api.get("/v1/stats/visit-compliance", "office", year=2025).json()["items"]
+    lead = {v["unit"]: v["lead_cases"] for v in report}
+    assert lead == {"FIN": 2, "HOU": 1}
+    stats = api.get("/v1/stats/units", "office", year=2025).json()["items"]
+    communication = {i["unit"]: i["measures"]["communication_rate"]["denominator"] for i in stats}
+    assert communication["FIN"] == lead["FIN"] and communication["HOU"] == lead["HOU"]
+    client = logged_in(api, "figures-split")
+    query = {"year": 2025, "figure": "visits", "part": "denominator", "unit": "HOU"}
+    page = client.get("/figures", params=query).text
+    assert ">VS-2</a>" in page and ">VS-1</a>" not in page

@@ -16,7 +16,10 @@ from domain.key_quota import UNIT_KEY_CASES_PER_YEAR
 
 FIN_CO_CASES = 297  # 002: 373 items handled, 76 of them lead
 HOU_CO_CASES = 46  # 002: 97 items, 51 lead, 46 co
-SPLITS = (("ENV", "WAT"), ("AGR", "NRC", "WAT"), ("CUL", "EDU"))
+# R-A1/R-R3: split cases, each of whose units answers for its part. R-V2 counts them among a
+# unit's lead cases: they go to units whose visit verdict they leave as it is, so the units
+# on either side of a step (9, 10, 11, 49, 50) stay there on the 总览.
+SPLITS = (("HRS", "CIV"), ("HRS", "CIV", "IND"), ("IND", "HRS"))
 REFERENCE_CASES = 4
 
 

@@ -30,7 +30,7 @@ UNITS: tuple[UnitProfile, ...] = (
     UnitProfile("HEA", "卫生健康委", "卫函", 49, 24, 2, 2),  # 24 of 49: one short of 50 %
     UnitProfile("HRS", "人力资源社会保障厅", "人社函", 36, 20, 1, 2),
     UnitProfile("ENV", "生态环境厅", "环函", 30, 12, 1, 1),  # three short of 50 %
-    UnitProfile("IND", "工业和信息化厅", "工信函", 26, 13, 0, 1),
+    UnitProfile("IND", "工业和信息化厅", "工信函", 26, 14, 0, 1),  # 14 of 28 with its splits
     UnitProfile("COM", "商务厅", "商函", 22, 11, 0, 1),
     UnitProfile("CIV", "民政厅", "民函", 18, 10, 1, 1),
     UnitProfile("NRC", "自然资源厅", "自然资源函", 12, 6, 0, 1),

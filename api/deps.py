@@ -171,7 +171,7 @@ UnitRole = Literal["lead", "co", "split", "reference"]
 # reassignment (R-A3) on the office's; or a unit's own reply on the unit (R-R2): approved, to
 # be issued (``issue``), or returned, to be submitted again (``redo``); the filtered unit's
 # (a handler's own) when there is one.
-Awaiting = Literal["approval", "extension", "reassignment", "ruling", "issue", "redo"]
+Awaiting = Literal["approval", "extension", "reassignment", "ruling", "repeat", "issue", "redo"]
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ TABS = {
     "extension": "延期待决定",
     "reassignment": "改办待决定",
     "ruling": "待裁定",
+    "repeat": "多年多次待确认",
 }
 # The tabs that are a ledger filter: what each lists.
 TAB_FILTERS = {
@@ -64,6 +65,7 @@ TAB_FILTERS = {
     "extension": LedgerFilter(awaiting="extension"),
     "reassignment": LedgerFilter(awaiting="reassignment"),
     "ruling": LedgerFilter(awaiting="ruling"),
+    "repeat": LedgerFilter(awaiting="repeat"),
 }
 
 

@@ -22,6 +22,7 @@ from api.schemas_ledger import (
     LedgerItem,
     RecommendedRuling,
     SubmittedReply,
+    SuggestedRepeat,
     UnitStep,
 )
 from projections.ledger import REPEAT_SOURCE
@@ -79,6 +80,15 @@ def _ruling(x: RecommendedRuling, names: Mapping[str, str]) -> str:
     return (
         f'<div class="asked">待裁定：办公室建议主办 {unit_html(x.lead_unit, names)}{co}{anew}'
         f"，{x.recommended_on}</div>"
+    )
+
+
+def _repeat(x: SuggestedRepeat) -> str:
+    """R-S4: an earlier year's case found alike, for the office to confirm or dismiss on the
+    case page (多年多次待确认)."""
+    return (
+        f'<div class="asked">疑似多年多次：{escape(x.number)}（{x.year:d} 年，相似度 '
+        f"{x.score:.0%}），待确认</div>"
     )
 
 
@@ -178,6 +188,7 @@ def ledger_rows(
         deadlines += "".join([_asked(x, names) for x in r.open_extensions])
         deadlines += "".join([_reassigning(x, names) for x in r.open_reassignments])
         deadlines += "".join([_ruling(x, names) for x in r.ruling_recommended])
+        deadlines += "".join([_repeat(x) for x in r.suggested_repeats])
         deadlines += "".join([_step(x, names) for x in r.unit_steps])
         out.append(
             "    <tr>\n"

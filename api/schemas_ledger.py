@@ -77,6 +77,15 @@ class AskedReassignment(Public):
     requested_on: date
 
 
+class SuggestedRepeat(Public):
+    """An earlier year's case found alike (R-S4) that the office has yet to confirm or dismiss:
+    its number and year, and how alike (0–1)."""
+
+    number: str
+    year: int
+    score: float
+
+
 class RecommendedRuling(Public):
     """The office's recommendation a leader has yet to rule on (R-A2): the units it proposes,
     since when, and whether the deadlines are to run anew (R-A4)."""
@@ -139,6 +148,8 @@ class LedgerItem(Public):
     open_reassignments: list[AskedReassignment]  # R-A3: requests awaiting the office's decision
     # R-A2: the office's recommendation awaiting a leader's ruling (an addition to API.md).
     ruling_recommended: list[RecommendedRuling] = Field(default_factory=list)
+    # R-S4: repeats found and not yet confirmed or dismissed (an addition to API.md).
+    suggested_repeats: list[SuggestedRepeat] = Field(default_factory=list)
     unit_steps: list[UnitStep]  # R-R2: replies waiting on their own unit (待印发, 退回待重报)
     reminders: int  # R-S3: how often the case was chased (催办) up to as_of
     last_reminded_on: date | None

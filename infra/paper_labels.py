@@ -91,6 +91,7 @@ AWAITING: Final = {
     "extension": "延期待决定",
     "reassignment": "改办待决定",
     "ruling": "待裁定",  # R-A2: the office's recommendation, for a leader to rule on
+    "repeat": "多年多次待确认",  # R-S4: a repeat found, for the office to confirm or dismiss
     "issue": "答复待印发",
     "redo": "答复退回待重报",
 }

@@ -125,6 +125,10 @@ CASES = Table(
         "awaiting_reassignment": "INTEGER",
         # R-A2: the office's recommendation a leader is to rule on (1), none or ruled (0).
         "awaiting_ruling": "INTEGER",
+        # R-S4: earlier years' cases found alike, each for the office to confirm or dismiss
+        # (多年多次待确认); JSON of what each is, beside their count.
+        "awaiting_repeat": "INTEGER",
+        "suggested_repeats": "TEXT",
         # R-S3: the days the case was chased (催办), JSON, in order: a list judged for the
         # caller's day says how often and when last, as the 督办 page shows beside each case.
         "reminded_on": "TEXT",
@@ -167,8 +171,9 @@ CASES = Table(
     # proposer was reached is closed (R-R3, R-D5); 8: a merged partner's outstanding co
     # opinions are missed once the merge's reply is issued (R-D8, R-M1); 9: an index on the
     # leader in charge (the 台账's 包案领导, R-S2), and a submitted reply says what approving
-    # it would be refused for (R-C1, R-F2); 10: 待印发 names the co opinions it waits for (R-R2)
-    version=10,
+    # it would be refused for (R-C1, R-F2); 10: 待印发 names the co opinions it waits for (R-R2);
+    # 11: the repeats found and not yet confirmed or dismissed (R-S4, 多年多次待确认)
+    version=11,
     # The 台账's 包案领导: its filter and the names it offers (``ledger_choices``), over the
     # key cases alone (a full index cost every command's rewrite of its case row: the HTTP
     # bench's ratio fell from 0.52 to 0.46).
@@ -247,6 +252,7 @@ class LedgerView(CaseView):
         submitted = _submitted(case)
         reassigning = _reassigning(case)
         ruling = _ruling_recommended(case)
+        suggested = _suggested_repeats(case)
         head: Row = {
             "case_id": case_id,
             "number": case.number,
@@ -271,6 +277,8 @@ class LedgerView(CaseView):
             "awaiting_extension": len(asked),
             "awaiting_reassignment": len(reassigning),
             "awaiting_ruling": len(ruling),
+            "awaiting_repeat": len(suggested),
+            "suggested_repeats": dumps(suggested),
             "reminded_on": dumps(sorted(iso_day(r.occurred_on) for r in case.reminders)),
             "dissatisfied_on": iso_day(
                 min(
@@ -418,6 +426,14 @@ def _ruling_recommended(case: Case) -> list[dict[str, Any]]:
     ]
 
 
+def _suggested_repeats(case: Case) -> list[dict[str, Any]]:
+    """R-S4: the earlier years' cases found alike that the office has yet to confirm or
+    dismiss, the closest first: they waited unseen on each case's own page."""
+    found = [r for r in case.possible_repeats.values() if r.status == "suggested"]
+    found.sort(key=lambda r: (-r.score, r.year, r.number))
+    return [{"number": r.number, "year": r.year, "score": r.score} for r in found]
+
+
 def _primary_first(merge: Merge) -> list[str]:
     primary = merge.numbers[merge.case_ids.index(merge.primary_case_id)]
     return [primary, *(n for n in merge.numbers if n != primary)]
@@ -480,6 +496,7 @@ AWAITING = {
     "extension": "awaiting_extension",
     "reassignment": "awaiting_reassignment",
     "ruling": "awaiting_ruling",
+    "repeat": "awaiting_repeat",
 }
 
 

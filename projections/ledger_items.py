@@ -87,6 +87,8 @@ def ledger_item(
         "open_reassignments": _listed(case["open_reassignments"]),
         # R-A2: the office's recommendation awaiting a leader's ruling (待裁定).
         "ruling_recommended": _listed(case["ruling_recommended"]),
+        # R-S4: earlier years' cases found alike, for the office to confirm (多年多次待确认).
+        "suggested_repeats": _listed(case["suggested_repeats"]),
         # R-R2: the replies waiting on their own unit (待印发, 退回待重报).
         "unit_steps": _listed(case["unit_steps"]),
         "reminders": len(reminded),

@@ -232,3 +232,34 @@ def test_R_S4_a_confirmed_repeat_is_marked_as_one_not_as_a_designated_key_case(
     assert '<span class="tag repeat">多年多次提出 · 已确认（R-S4）</span>' in case_page
     overview = office.get("/", params={"year": 2025}).text
     assert "重点台账" in overview
+
+
+def test_R_S4_repeats_found_wait_on_the_office_in_their_own_list_until_reviewed(
+    backend_api: Api,
+) -> None:
+    """A review found 99 matches of 87 cases waiting 待确认, each only on its own case page: no
+    list, filter or count led the office to them. The 台账 filters them (``awaiting=repeat``),
+    督办 has a tab, the office's 总览 counts them; a review takes a match off."""
+    api = backend_api
+    earlier = earlier_year(api)
+    case_id = register(api, "S-2025-05", 2025, ROAD, ROAD_TEXT)
+    register(api, "S-2025-06", 2025, "关于加强城市停车设施建设的建议")  # like none before
+    [row] = api.get("/v1/ledger", "office", awaiting="repeat").json()["items"]
+    assert row["case_id"] == case_id
+    waiting = row["suggested_repeats"]
+    assert [(r["number"], r["year"]) for r in waiting] == [("S-2024-01", 2024), ("S-2023-07", 2023)]
+    assert waiting[0]["score"] >= waiting[1]["score"]
+
+    office = logged_in(api, "ban_gong_r", role="office")
+    said = '待确认的多年多次提出：<a href="/supervision?tab=repeat"><strong>{}</strong> 件</a>'
+    assert said.format(1) in office.get("/").text
+    tab = office.get("/supervision?tab=repeat").text
+    assert ">S-2025-05</a>" in tab and ">S-2025-06</a>" not in tab
+    assert "疑似多年多次：S-2024-01（2024 年，相似度" in re.sub(r"<[^>]+>", "", tab)
+
+    assert review(api, case_id, earlier["road"], True).status_code == 201
+    [row] = api.get("/v1/ledger", "office", awaiting="repeat").json()["items"]
+    assert [r["number"] for r in row["suggested_repeats"]] == ["S-2023-07"]
+    assert review(api, case_id, earlier["old"], False).status_code == 201
+    assert api.get("/v1/ledger", "office", awaiting="repeat").json()["items"] == []
+    assert said.format(0) in office.get("/").text

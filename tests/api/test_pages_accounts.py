@@ -226,3 +226,23 @@ def test_a_new_password_of_blanks_or_the_old_one_again_is_refused(api: Api) -> N
     same = own_change(client, PASSWORD, PASSWORD)
     assert same.status_code == 422 and "新密码不能与原密码相同" in same.text
     assert "PasswordChanged" not in audit_types(api, "wang")
+
+
+def test_a_disabled_users_tokens_are_shown_suspended_and_enabling_warns_of_them(api: Api) -> None:
+    """A review's admin disabled a user over a leaked token and read 有效令牌 1 beside it; once
+    enabled again, the token worked, and nothing had said it would."""
+    token = new_user(api, "wang")
+    admin = admin_client(api)
+    form = {"_csrf": csrf_of(admin, "/admin"), "reason": "令牌可能泄露"}
+    assert admin.post("/admin/users/wang/disable", data=form).status_code in (200, 303)
+    assert not works(api, token)
+    row = user_row(admin.get("/admin").text, "wang")
+    assert ">停用中 1</td>" in row and "未吊销的令牌（停用中）" in row
+    assert "账号已停用，以下令牌暂不可用；启用后恢复可用。" in row
+    assert "其未吊销的 1 个令牌将随之恢复可用；如令牌可能已泄露，请先吊销。" in row
+    revoke = {"_csrf": csrf_of(admin, "/admin")}
+    admin.post("/admin/users/wang/revoke", data=revoke)
+    row = user_row(admin.get("/admin").text, "wang")
+    assert "停用中" not in row and "恢复可用" not in row  # nothing left to come back
+    admin.post("/admin/users/wang/enable", data=form)
+    assert not works(api, token)

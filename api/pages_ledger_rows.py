@@ -83,12 +83,12 @@ def _ruling(x: RecommendedRuling, names: Mapping[str, str]) -> str:
     )
 
 
-def _repeat(x: SuggestedRepeat) -> str:
-    """R-S4: an earlier year's case found alike, for the office to confirm or dismiss on the
-    case page (多年多次待确认)."""
+def _repeat(x: SuggestedRepeat, case_id: str) -> str:
+    """R-S4: an earlier year's case found alike, for the office to confirm or dismiss in the
+    case page's 往年相似件, which it links to (多年多次待确认)."""
     return (
-        f'<div class="asked">疑似多年多次：{escape(x.number)}（{x.year:d} 年，相似度 '
-        f"{x.score:.0%}），待确认</div>"
+        f'<div class="asked"><a href="/cases/{escape(case_id)}#repeats">疑似多年多次</a>：'
+        f"{escape(x.number)}（{x.year:d} 年·{x.score:.0%}）</div>"
     )
 
 
@@ -188,7 +188,7 @@ def ledger_rows(
         deadlines += "".join([_asked(x, names) for x in r.open_extensions])
         deadlines += "".join([_reassigning(x, names) for x in r.open_reassignments])
         deadlines += "".join([_ruling(x, names) for x in r.ruling_recommended])
-        deadlines += "".join([_repeat(x) for x in r.suggested_repeats])
+        deadlines += "".join([_repeat(x, r.case_id) for x in r.suggested_repeats])
         deadlines += "".join([_step(x, names) for x in r.unit_steps])
         out.append(
             "    <tr>\n"

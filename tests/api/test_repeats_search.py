@@ -255,7 +255,8 @@ def test_R_S4_repeats_found_wait_on_the_office_in_their_own_list_until_reviewed(
     assert said.format(1) in office.get("/").text
     tab = office.get("/supervision?tab=repeat").text
     assert ">S-2025-05</a>" in tab and ">S-2025-06</a>" not in tab
-    assert "疑似多年多次：S-2024-01（2024 年，相似度" in re.sub(r"<[^>]+>", "", tab)
+    assert "疑似多年多次：S-2024-01（2024 年·" in re.sub(r"<[^>]+>", "", tab)
+    assert f'<a href="/cases/{case_id}#repeats">疑似多年多次</a>' in tab  # where it is reviewed
 
     assert review(api, case_id, earlier["road"], True).status_code == 201
     [row] = api.get("/v1/ledger", "office", awaiting="repeat").json()["items"]

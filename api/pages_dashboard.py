@@ -115,10 +115,13 @@ def chart_data(
 
 
 def month_ends(year: int, today_: date) -> list[date]:
-    """The last day of each month of ``year`` up to ``today_`` (the trend's points)."""
+    """The last day of each month of ``year`` up to ``today_`` (the trend's points), then today:
+    the line ends on the card's count. A year's cases go on being overdue after it, and the
+    line of a past year stopped at 31 December (13) beside the card's count of today (17)."""
     ends = [date(year, m + 1, 1) - timedelta(days=1) for m in range(1, 12)]
     ends.append(date(year, 12, 31))
-    return [d for d in ends if d <= today_] or [min(today_, date(year, 12, 31))]
+    shown = [d for d in ends if d <= today_] or [min(today_, date(year, 12, 31))]
+    return [*shown, today_] if today_ > shown[-1] else shown
 
 
 def trend_link(year: int, kind: str | None, day: date) -> str:
@@ -208,6 +211,8 @@ def dashboard(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
                 "links": [trend_link(year, kind, d) for d in days],
             },
         },
+        # The last point is today's, not a month's end: the heading says so.
+        "trend_until_today": (days[-1] + timedelta(days=1)).day != 1,
         "as_of": as_of,
     }
     return render(request, "dashboard.html", who, context)

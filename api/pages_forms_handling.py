@@ -32,7 +32,15 @@ from domain.errors import RuleViolation
 PICK_CONSENT = (PICK, ("true", "同意"), ("false", "不同意"))
 
 # R-A4: deadlines run from the first assignment unless the office (or a ruling) says so.
-RESTART = Field("restart_deadlines", "重新计算办理期限", "check", required=False)
+# R-A4: the deadlines keep the first assignment's day unless restarted; a unit the change
+# brings in then owes from that day, and a review's leader made one overdue by 148 days at once.
+RESTART = Field(
+    "restart_deadlines",
+    "重新计算办理期限",
+    "check",
+    required=False,
+    needed_when="不勾选则仍从原交办日起算，新加入的单位可能即已逾期",
+)
 
 # The open 改办 requests a third assignment answers (R-A2): shown to who decides it, not sent.
 REQUESTS_SHOWN = Field("requests", "待裁定的改办申请", "shown_requests", required=False)

@@ -55,6 +55,9 @@ def test_the_ruling_form_is_offered_once_two_rounds_are_used_and_until_ruled_R_A
     form = leader.get(f"/cases/{case_id}").text.split(RULING_FORM, 1)[1].split("</form>", 1)[0]
     lead = form.split('name="lead_unit"', 1)[1].split("</select>", 1)[0]
     assert re.findall(r"<option [^>]*selected", lead) == ['<option value="" disabled selected']
+    # R-A4: what leaving the deadlines as they run does to a unit brought in (a review's leader
+    # made one 148 days overdue at once, unwarned).
+    assert "（不勾选则仍从原交办日起算，新加入的单位可能即已逾期）" in form
 
     office = logged_in(api, "ban_gong", role="office")
     assert not offered(office, case_id)  # a leader's form only

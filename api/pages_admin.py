@@ -102,10 +102,13 @@ LABELS = {
 
 
 def problem_of(error: Exception) -> str:
+    """A refusal in the page's words, led by the rule it cites, as a case form's are: the
+    管理 page's calendar and user forms said R-D7's refusals without the rule."""
     if isinstance(error, ValidationError):
         return validation_sentence(error, LABELS)
     if isinstance(error, DomainError):
-        return domain_words(error, LABELS)
+        said = domain_words(error, LABELS)
+        return f"{error.rule} {said}" if error.rule else said
     return str(error)
 
 
@@ -338,7 +341,7 @@ def _short_of_statutory(year: int, holidays: list[date]) -> str | None:
     if listed >= least:
         return None
     return (
-        f"{year} 年的安排只列了 {listed} 个工作日放假，少于每年的法定节假日（{least} 天）："
+        f"R-D7 {year} 年的安排只列了 {listed} 个工作日放假，少于每年的法定节假日（{least} 天）："
         "载入后该年期限不再标为暂定（⚠）。请对照国务院办公厅的通知核对；"
         "如确为全部安排，请勾选“确认按此载入”后再次提交。"
     )

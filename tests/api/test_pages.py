@@ -269,7 +269,7 @@ def test_a_year_short_of_the_statutory_holidays_is_loaded_only_once_confirmed_R_
     head = api.head()
     asked = client.post("/admin/calendar", data=posted)
     assert asked.status_code == 422
-    assert "只列了 1 个工作日放假，少于每年的法定节假日（13 天）" in asked.text
+    assert "R-D7 2027 年的安排只列了 1 个工作日放假，少于每年的法定节假日（13 天）" in asked.text
     assert 'name="short_ok"' in asked.text and "2027-01-01\n2027-01-01" in asked.text
     assert api.head() == head  # nothing loaded
     loaded = client.post("/admin/calendar", data={**posted, "short_ok": "1"})
@@ -292,7 +292,8 @@ def test_a_schedule_the_rules_refuse_is_refused_before_the_short_year_question_R
     posted = {"_csrf": csrf, "year": "２０２７", "holidays": "2026-05-01\n2027-01-01"}
     refused = client.post("/admin/calendar", data={**posted, "workdays": ""})
     assert refused.status_code == 422
-    assert "2027 年的安排含其他年份的日期：2026-05-01" in refused.text  # ２０２７ read as 2027
+    # ２０２７ read as 2027; the rule cited first, as a case form cites it.
+    assert "R-D7 2027 年的安排含其他年份的日期：2026-05-01" in refused.text
     assert 'name="short_ok"' not in refused.text and "法定节假日" not in refused.text
     both = {**posted, "holidays": "2027-01-01", "workdays": "2027-01-01"}
     assert "日期既列为放假日又列为调休上班日" in client.post("/admin/calendar", data=both).text

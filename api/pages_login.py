@@ -23,7 +23,7 @@ from api.pages_came_from import safe_next
 from api.pages_web import Svc, posted_form, read_form, render, see_other, session_secret
 from api.routes_accounts import clear_session_cookie, set_session_cookie
 from infra.login_throttle import LoginLocked
-from infra.passwords import BadCredentials
+from infra.passwords import AccountDisabled, BadCredentials
 
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF_COOKIE = "banli_login_csrf"
@@ -81,6 +81,8 @@ async def post_login(request: Request) -> Response:
         minutes = minutes_locked(locked.until, svc)
         message = f"登录失败次数过多，该用户名已锁定，请 {minutes} 分钟后再试"
         return login_page(request, message, status=429, username=username)
+    except AccountDisabled:
+        return login_page(request, "该账号已停用，请联系系统管理员", status=403, username=username)
     except BadCredentials:
         message = "用户名或密码错误" + locked_now(svc, body.username)
         return login_page(request, message, status=401, username=username)

@@ -23,6 +23,12 @@ class BadCredentials(Exception):
     """A username and password that do not match (or no such user: the same answer)."""
 
 
+class AccountDisabled(BadCredentials):
+    """The right password of a disabled user: the API answers it as any bad pair, the login
+    page says the account is disabled (a review's user, told 用户名或密码错误, would have reset
+    a password that was fine). Only the password's holder learns it."""
+
+
 def hash_password(password: str) -> str:
     return HASHER.hash(password)
 

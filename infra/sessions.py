@@ -23,6 +23,7 @@ from domain.sessions import Session
 from infra.directory import Directory, Principal, new_secret, principal_of, well_formed_secret
 from infra.kept_aggregates import KeptAggregates
 from infra.login_throttle import LoginThrottle
+from infra.passwords import AccountDisabled
 from infra.recorders import LATEST
 
 
@@ -41,13 +42,15 @@ class Sessions:
         self.kept = KeptAggregates(directory.app.index)
 
     def login(self, username: str, password: str) -> OpenedSession:
-        """Raises ``LoginLocked`` or ``BadCredentials`` (also for an unknown or disabled user)."""
+        """Raises ``LoginLocked`` or ``BadCredentials`` (also for an unknown user), and
+        ``AccountDisabled`` for a disabled user's right password."""
         now = self.directory.clock()
-        user = self.directory.current_user(username)
-        usable = user if user is not None and user.enabled else None
+        usable = self.directory.current_user(username)
         stored = usable.password_hash if usable is not None else None
         self.throttle.verify(username, stored, password, now)
         assert usable is not None  # verify refuses a missing hash
+        if not usable.enabled:
+            raise AccountDisabled
         secret = new_secret()
         who = principal_of(usable)
         session = Session(

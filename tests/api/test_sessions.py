@@ -19,6 +19,7 @@ from tests.api.accounts_support import (
     new_user,
 )
 from tests.api.conftest import Api, FakeClock, bearer, case_body
+from tests.api.test_pages import page_login
 
 
 def cookie_flags(set_cookie: str) -> set[str]:
@@ -320,3 +321,18 @@ def test_a_form_another_site_could_post_cannot_use_the_session_cookie(
     )
     assert response.status_code == 422, response.text
     assert api.head() == before
+
+
+def test_the_login_page_tells_a_disabled_user_with_the_right_password_so(api: Api) -> None:
+    """A review's disabled user, told 用户名或密码错误 for the right password, would have reset
+    a password that was fine. Only the password's holder is told; the API answers as for any
+    bad pair (above), and a wrong password reads as before."""
+    new_user(api, "disabled")
+    api.post("/v1/users/disabled/disable", {"reason": "离职"}, "admin")
+    before = api.head()
+    told = page_login(browser(api), "disabled")
+    assert told.status_code == 403 and "该账号已停用，请联系系统管理员" in told.text
+    assert "banli_session" not in told.headers.get("set-cookie", "") and api.head() == before
+    wrong = page_login(browser(api), "disabled", "wrong password!")
+    assert wrong.status_code == 401 and "用户名或密码错误" in wrong.text
+    assert "已停用" not in wrong.text

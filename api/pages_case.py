@@ -349,11 +349,13 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
             history = queries.history(svc, who, case_id, at)
             state, case, events = None, history.state, history.events
             at_text = china_time(history.as_of)
+            then = queries.case_then(svc, who, case_id, at)
         else:
             # The domain's state and the document shown, from one load: the forms and what
             # the page says about disclosure ask the domain's rules about that state.
             state, case = queries.loaded_case(svc, who, case_id, today())
             events, at_text = queries.timeline(svc, state, utc_now()), ""
+            then = state
     check_past(at)
     codes = [case.lead_unit, *case.co_units, *case.split_units, *(d.unit for d in case.deadlines)]
     codes += [r.unit for r in case.replies] + [r.unit for r in case.reassignment_requests]
@@ -395,8 +397,9 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "disclosure_refused": refused,
         # R-P2: published replies whose proposers refused publication afterwards.
         "withdrawn": withdrawn,
-        # R-C1, R-V2: each unit's contacts and visits (not for a past moment: its timeline).
-        "contacts": contact_summary(state) if state is not None else [],
+        # R-C1, R-V2: each unit's contacts and visits, as the case stood (R-X3: an auditor
+        # counted them by hand in a past moment's timeline).
+        "contacts": contact_summary(then),
         "to_take_down": to_take_down,
         "repeat_titles": repeat_titles(svc, who, case),
         "merged_titles": merged_titles(who, merged),

@@ -119,6 +119,13 @@ def history(svc: Services, who: Principal, case_id: str, as_of: datetime | None)
     )
 
 
+def case_then(svc: Services, who: Principal, case_id: str, moment: datetime) -> Case:
+    """The case as the domain held it at ``moment`` (R-X3): what a past moment's page sums up
+    from its events as today's page does (each unit's contacts and visits)."""
+    check_handler_case(who, svc.app.get_case(case_id))
+    return svc.app.get_case(case_id, as_of=_aware(moment).astimezone(UTC))
+
+
 def timeline(svc: Services, case: Case, until: datetime) -> list[AuditEventPublic]:
     """The case's events recorded up to ``until`` (R-X3), each with its late-recording flag."""
     views_current(svc, AuditTrailView.name)

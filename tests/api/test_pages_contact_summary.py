@@ -5,6 +5,8 @@ only by reading the timeline event by event."""
 from __future__ import annotations
 
 import re
+import time
+from datetime import UTC, datetime
 
 from tests.api.conftest import Api, contact_body, register_and_assign, visit_body
 from tests.api.test_pages import logged_in
@@ -43,3 +45,20 @@ def test_each_units_contacts_and_visits_are_summed_up_on_the_case_page_R_C1_R_V2
         "1 次，最近 2025-02-15",
         "无",
     ]
+
+
+def test_a_past_moments_page_sums_up_the_contacts_recorded_by_then_R_C1_R_X3(api: Api) -> None:
+    """An auditor reading the case as it stood counted contacts by hand in the timeline: the
+    summary was left out of a past moment's page. It sums up what was recorded by then."""
+    case_id = register_and_assign(api, "CS-3")
+    unreached = {**contact_body("FIN", "2025-02-10"), "reached": False}
+    assert api.post(f"/v1/cases/{case_id}/contacts", unreached, "handler_fin").status_code == 201
+    moment = datetime.now(UTC).isoformat()
+    time.sleep(0.01)  # the next contact is recorded after the moment asked about
+    reached = contact_body("FIN", "2025-02-12")
+    assert api.post(f"/v1/cases/{case_id}/contacts", reached, "handler_fin").status_code == 201
+    auditor = logged_in(api, "shen-ji-cs", role="auditor")
+    then = _rows(auditor.get(f"/cases/{case_id}", params={"at": moment}).text)["FIN厅"]
+    assert then[:2] == ["尚未联系到本人", "共 1 次，联系到 0 次"]
+    now = _rows(auditor.get(f"/cases/{case_id}").text)["FIN厅"]
+    assert now[:2] == ["已联系到 2025-02-12 首次", "共 2 次，联系到 1 次"]

@@ -368,11 +368,10 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
     }
     hand = AtHand(case, events, state) if state is not None else None
     forms = [f for f in FORMS if applies(f, hand, who)] if hand else []
-    merged = MergedCases(svc, case)
-    refused, withdrawn = False, {}
-    if hand is not None:
-        refused = bool(forms) and disclosure_refused(case, hand.state, merged)
-        withdrawn = withdrawn_from_register(case, hand.state, merged)
+    merged = MergedCases(svc, case, at)
+    refused = hand is not None and bool(forms) and disclosure_refused(case, hand.state, merged)
+    # R-P2 as it stood (R-X3): an auditor read 已公开 where the proposer had refused by then.
+    withdrawn = withdrawn_from_register(case, then, merged)
     # R-P2 after publishing: 登记撤下 while a reply refused since is not recorded as taken down.
     to_take_down = {r: by for r, by in withdrawn.items() if not case.disclosures[r].taken_down_on}
     forms = [f for f in forms if f.name != "take-down" or to_take_down]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import datetime
 
 from api import queries
 from api.auth import check_handler_case
@@ -36,12 +37,13 @@ class MergedCases:
 
     svc: Svc
     case: CasePublic
+    at: datetime | None = None  # R-X3: the others as they stood then, for a past moment's page
 
     @functools.cached_property
     def others(self) -> list[Case]:
         merge = self.case.merge
         ids = [i for i in merge.case_ids if i != self.case.case_id] if merge else []
-        return [self.svc.app.get_case(i) for i in ids]
+        return [self.svc.app.get_case(i, as_of=self.at) for i in ids]
 
     def partners(self) -> list[Case]:
         """The others when this case is the merge's primary, whose reply answers them all."""

@@ -4,6 +4,8 @@ such a reply for ever: nothing could record that the office had done it."""
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -16,6 +18,7 @@ from tests.api.proposer_support import (
     registered,
     reply_issued,
 )
+from tests.api.test_pages import logged_in
 
 REFUSAL = {"consent_reply": False, "consent_original": False, "occurred_on": "2025-04-20"}
 PORTAL = "省政府门户网站·建议提案办理栏目"
@@ -129,3 +132,21 @@ def test_a_merge_reply_comes_down_for_a_merged_cases_refusal_R_M1_R_P2(backend_a
         "2025-04-21",
         True,
     )
+
+
+def test_a_past_moments_page_says_a_reply_was_off_the_register_by_then_R_P2_R_X3(
+    api: Api,
+) -> None:
+    """An auditor reading the case as it stood after the deputy refused read 已公开 alone; the
+    page of now said 已从公开目录撤下. Before the refusal, neither is said."""
+    case_id, reply_id = issued(api, "TD-9")
+    published(api, case_id, reply_id, "https://x.cn/td-9")
+    before = datetime.now(UTC).isoformat()
+    time.sleep(0.01)
+    ok(api.post(f"/v1/cases/{case_id}/disclosure-preference", REFUSAL, "handler_fin"))
+    after = datetime.now(UTC).isoformat()
+    auditor = logged_in(api, "shen-ji-td", role="auditor")
+    off = "已从公开目录撤下"
+    assert off in auditor.get(f"/cases/{case_id}", params={"at": after}).text
+    assert off not in auditor.get(f"/cases/{case_id}", params={"at": before}).text
+    assert off in auditor.get(f"/cases/{case_id}").text

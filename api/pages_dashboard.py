@@ -49,6 +49,8 @@ MEASURES = (
 )
 CLASS_FIGURES = ("class_A", "class_B", "class_C")
 PARTS = {"numerator": "分子", "denominator": "分母", "outside": "分母中未计入分子"}
+# 走访率's parts, and the meetings its proposers declined (R-V3), behind the 总览's 无需见面.
+VISIT_PARTS = {**PARTS, "declined": "主动提出无需见面"}
 
 
 def figure_url(year: int | None, kind: str | None, unit: str | None, figure: str, part: str) -> str:
@@ -223,8 +225,9 @@ def figure_cases(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
     """The cases behind one figure of the 总览: its numerator, its denominator, or the cases of
     the denominator the numerator leaves out (those a claimed 100 % would have to explain)."""
     kind = query_kind(request)
-    part = query_choice(request, "part", PARTS) or "numerator"
     figure = request.query_params.get("figure", "")
+    parts = VISIT_PARTS if figure == "visits" else PARTS
+    part = query_choice(request, "part", parts) or "numerator"
     unit = request.query_params.get("unit") or None
     year = query_year(request)
     as_of = today()
@@ -234,6 +237,7 @@ def figure_cases(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
             visit = _visit_item(svc, who, year, unit)
             lead = queries_ledger.lead_case_numbers(svc, who, as_of, unit=visit.unit, year=year)
             numerator, denominator, title = visit.visited, lead, "面对面走访率"
+            declined = visit.declined
             counted = Counted(visit.visited_cases, visit.lead_cases, visit.actual_rate)
         else:
             stats = queries.measures(svc, who, as_of=as_of, year=year, kind=kind)
@@ -245,13 +249,14 @@ def figure_cases(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
             if figures is None:
                 raise PageRefused(404, "没有该单位的数据")
             measure = measure_of(figures, figure)
-            numerator, denominator = measure.cases, measure.of_cases
+            numerator, denominator, declined = measure.cases, measure.of_cases, []
             counted = Counted(measure.numerator, measure.denominator, measure.rate)
             title = _figure_title(figure)
         numbers = {
             "numerator": numerator,
             "denominator": denominator,
             "outside": sorted(set(denominator) - set(numerator)),
+            "declined": declined,
         }[part]
         rows = queries_ledger.cases_numbered(svc, who, as_of, numbers, year=year, kind=kind)
     names = queries.unit_names(svc, _units_of(rows.items, unit))
@@ -262,7 +267,7 @@ def figure_cases(request: Request, who: Staff, svc: Svc) -> HTMLResponse:
         "kind": kind,
         "figure": figure,
         "part": part,
-        "parts": PARTS,
+        "parts": parts,
         # The figure as the 总览 shows it: a measure may count a case more than once (a split
         # case once per unit, a reply and its further reply each by its own deadline), and the
         # table below lists each case once: the numbers of cases are said beside it. The page

@@ -6,6 +6,8 @@ checked down to the cases.
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from api.schemas import Public
 
 
@@ -93,6 +95,9 @@ class VisitComplianceItem(Public):
     compliant: bool
     shortfall: int  # visits still needed to comply
     visited: list[str]  # numbers of the visited cases
+    # R-V3: numbers of the cases whose proposers declined a meeting, not visited (an addition
+    # to API.md): the 总览's 无需见面 opens them.
+    declined: list[str] = Field(default_factory=list)
 
 
 class VisitCompliance(Public):

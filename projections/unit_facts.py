@@ -440,6 +440,10 @@ def visit_compliance_report(reader: ViewReader, *, year: int | None = None) -> d
                 "compliant": result.compliant,
                 "shortfall": result.shortfall,
                 "visited": sorted(f["number"] for f in facts if f["visited"]),
+                # R-V3: the meetings declined and not held, behind 无需见面.
+                "declined": sorted(
+                    f["number"] for f in facts if f["declined_visit"] and not f["visited"]
+                ),
             }
         )
     return {"items": items}

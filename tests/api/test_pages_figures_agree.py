@@ -131,3 +131,24 @@ def test_a_units_split_cases_count_among_its_lead_cases_for_visits_R_V2(api: Api
     query = {"year": 2025, "figure": "visits", "part": "denominator", "unit": "HOU"}
     page = client.get("/figures", params=query).text
     assert ">VS-2</a>" in page and ">VS-1</a>" not in page
+
+
+def test_a_units_declined_meetings_open_on_the_cases_behind_them_R_V3(demo_api: Api) -> None:
+    """UI.md: every figure one click from the cases behind it. The 总览's 无需见面 was plain
+    text; it opens the cases whose proposers declined a meeting (and were not visited)."""
+    report = demo_api.get("/v1/stats/visit-compliance", "office", year=2025).json()["items"]
+    declining = [v for v in report if v["declined_cases"]]
+    assert declining, "the demo has declined meetings"
+    client = logged_in(demo_api, "figures-declined")
+    overview = client.get("/", params={"year": 2025}).text
+    for v in declining:
+        assert len(v["declined"]) == v["declined_cases"]
+        assert not set(v["declined"]) & set(v["visited"])
+        query = {"year": 2025, "figure": "visits", "part": "declined", "unit": v["unit"]}
+        link = "/figures?year=2025&amp;unit={}&amp;figure=visits&amp;part=declined"
+        found = re.search(re.escape(link.format(v["unit"])) + r'">(\d+)</a>', overview)
+        assert found and int(found[1]) == v["declined_cases"], v["unit"]
+        page = client.get("/figures", params=query).text
+        assert f"主动提出无需见面：共 <strong>{v['declined_cases']}</strong> 件" in page
+        shown = re.findall(r'<td class="nowrap"><a href="/cases/[^"]+">([^<]+)</a>', page)
+        assert sorted(shown) == v["declined"], v["unit"]

@@ -513,3 +513,22 @@ def test_a_slow_form_says_it_is_at_work_once_sent_R_D7(browser: Browser) -> None
     note = browser.find("form[action='/admin/calendar'] .busy")
     assert note.text == "正在载入并重算全部期限，请稍候（可能需要数秒）…"
     assert note.get_attribute("role") == "status"
+
+
+def test_a_zero_rate_bar_is_drawn_and_opens_its_cases_like_any_other(browser: Browser) -> None:
+    """UI.md: every figure one click from its cases. A 0.0 % rate drew a bar of no height,
+    which nothing could click."""
+    browser.login("demo-office")
+    browser.open("/")
+    found = browser.driver.execute_script(
+        "var c = echarts.getInstanceByDom(document.getElementById('chart-on-time'));"
+        "var out = [];"
+        "c.getOption().series.forEach(function (s, i) {"
+        "  var data = c.getModel().getSeriesByIndex(i).getData();"
+        "  s.data.forEach(function (d, j) {"
+        "    if (d && d.value === 0) out.push([data.getItemLayout(j).height, d.link]); }); });"
+        "return out;"
+    )
+    assert found, "the demo year has a rate of 0 %"
+    for height, link in found:
+        assert abs(height) >= 3 and link.startswith("/figures?")

@@ -168,7 +168,8 @@ def disclosures(
         rows = reader.fetch(select + order, [day, *params])
         return {"items": _judged(rows, as_of, status), "next_cursor": None}
     items: list[dict[str, Any]] = []
-    after, read = cursor, PAGE_READ
+    # Every row is an item when no status is asked: one more than the page is enough.
+    after, read = cursor, PAGE_READ if status is not None else limit + 1
     while len(items) <= limit:  # one more than the page: is there a next?
         clause, beyond = keyset_after(after, ORDER) if after else ("1 = 1", [])
         rows = reader.fetch(f"{select} AND {clause}{order} LIMIT ?", [day, *params, *beyond, read])

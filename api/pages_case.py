@@ -346,10 +346,9 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
     """What the page shows: the case now (or as it was ``at``) and its events until then."""
     with page_errors():
         if at:  # R-X3: the case and its events as recorded by then; no form is offered
-            history = queries.history(svc, who, case_id, at)
+            history, then = queries.history_and_case(svc, who, case_id, at)
             state, case, events = None, history.state, history.events
             at_text = china_time(history.as_of)
-            then = queries.case_then(svc, who, case_id, at)
         else:
             # The domain's state and the document shown, from one load: the forms and what
             # the page says about disclosure ask the domain's rules about that state.

@@ -101,6 +101,15 @@ def case_search(
 
 def history(svc: Services, who: Principal, case_id: str, as_of: datetime | None) -> HistoryPublic:
     """Every event up to ``as_of`` (a timestamp; now by default) and the case as it was then."""
+    return history_and_case(svc, who, case_id, as_of)[0]
+
+
+def history_and_case(
+    svc: Services, who: Principal, case_id: str, as_of: datetime | None
+) -> tuple[HistoryPublic, Case]:
+    """``history``, and the case as the domain held it then (R-X3), from one load: a past
+    moment's page sums up from it what today's page does (each unit's contacts and visits,
+    what the public register no longer listed)."""
     check_handler_case(who, svc.app.get_case(case_id))
     try:
         # One instant, in UTC like the stored recorded_at, whatever offset the caller used.
@@ -114,16 +123,10 @@ def history(svc: Services, who: Principal, case_id: str, as_of: datetime | None)
     # R-X3: the state as it was then, with the calendar in force then (a year loaded later
     # moves its deadlines in today's reads, not in this one).
     state = _document(svc, then, day, svc.app.stored_calendar.as_of(moment))
-    return HistoryPublic.model_validate(
+    found = HistoryPublic.model_validate(
         {"case_id": str(then.id), "as_of": moment.isoformat(), "events": events, "state": state}
     )
-
-
-def case_then(svc: Services, who: Principal, case_id: str, moment: datetime) -> Case:
-    """The case as the domain held it at ``moment`` (R-X3): what a past moment's page sums up
-    from its events as today's page does (each unit's contacts and visits)."""
-    check_handler_case(who, svc.app.get_case(case_id))
-    return svc.app.get_case(case_id, as_of=_aware(moment).astimezone(UTC))
+    return found, then
 
 
 def timeline(svc: Services, case: Case, until: datetime) -> list[AuditEventPublic]:

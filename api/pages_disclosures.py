@@ -25,6 +25,7 @@ from api.pages_web import Svc, page_errors, query_choice, query_year, render, ro
 from api.schemas_ledger import DisclosureItem
 from infra.clock import today
 from infra.directory import Principal
+from projections.core import NO_DAY
 
 router = APIRouter(include_in_schema=False)
 # A handler's unit publishes and withholds its own replies (the API's rows are its unit's).
@@ -84,7 +85,7 @@ def _urgency(item: Found) -> tuple[int, str, str]:
         if item["status"] == "overdue"
         else 3
     )
-    return rank, item["due_on"] or "9999-12-31", item["number"]
+    return rank, item["due_on"] or NO_DAY, item["number"]
 
 
 # R-P3, R-P5: a reply the office's review did not approve is withheld with a reason, or

@@ -211,8 +211,7 @@ def disclosure_register(
     cursor: str | None = None,
 ) -> DisclosureRegister:
     """The register's items (a page of them with ``limit``); a handler's of its own unit."""
-    views_current(svc, DisclosureView.name, PublicRegisterView.name)  # take_down reads both
-    unit = own_unit(who, unit)
+    unit = _register_read(svc, who, unit)
     found = paged(
         lambda: disclosures(
             svc.views,
@@ -237,10 +236,16 @@ def disclosure_rows(
 ) -> list[dict[str, Any]]:
     """Every item of the register as read, not yet validated (the 答复公开 page validates the
     rows it draws, at most 500 of a province's thousands); a handler's of its own unit."""
-    views_current(svc, DisclosureView.name, PublicRegisterView.name)
-    found = disclosures(svc.views, as_of=as_of, year=year, unit=own_unit(who, unit))
-    items: list[dict[str, Any]] = found["items"]
+    unit = _register_read(svc, who, unit)
+    items: list[dict[str, Any]] = disclosures(svc.views, as_of=as_of, year=year, unit=unit)["items"]
     return items
+
+
+def _register_read(svc: Services, who: Principal, unit: str | None) -> str | None:
+    """Before a read of the register: the views hold every event, and the unit it is read
+    for is the caller's own if a handler's."""
+    views_current(svc, DisclosureView.name, PublicRegisterView.name)  # take_down reads both
+    return own_unit(who, unit)
 
 
 def disclosure_filters(svc: Services, who: Principal) -> dict[str, list[Any]]:

@@ -131,7 +131,8 @@ def check_refused_since(
     case's own, or for a merge's reply (R-M1) any merged case's (``partners``). R-X1: not
     before the first refusal that stands (a review recorded a take-down 18 months before the
     deputy refused)."""
-    cases = [case, *(p for p in partners if p.number in refusing_partners(reply, partners))]
+    refusing = refusing_partners(reply, partners)
+    cases = [case, *(p for p in partners if p.number in refusing)]
     refused_on = [day for c in cases if (day := refusal_day(c)) is not None]
     if not refused_on:
         raise RuleViolation(

@@ -133,9 +133,8 @@ def trend_link(year: int, kind: str | None, day: date) -> str:
 
 # What waits on the caller, by role: a leader approves replies (R-R2), the office decides
 # extension (R-E1) and reassignment (R-A3) requests and confirms repeats found (R-S4), each
-# from its 督办 list; a handler issues
-# its unit's approved replies and submits its returned ones again (R-R2), from its 台账. The
-# 总览 says how many, with the list that holds them.
+# from its 督办 list; a handler issues its unit's approved replies and submits its returned
+# ones again (R-R2), from its 台账. The 总览 says how many, with the list that holds them.
 DECIDES: dict[str, list[tuple[Awaiting, str]]] = {
     "leader": [("approval", "待审批的答复"), ("ruling", "待裁定的交办")],
     "office": [

@@ -31,9 +31,9 @@ from domain.errors import RuleViolation
 
 PICK_CONSENT = (PICK, ("true", "同意"), ("false", "不同意"))
 
-# R-A4: deadlines run from the first assignment unless the office (or a ruling) says so.
-# R-A4: the deadlines keep the first assignment's day unless restarted; a unit the change
-# brings in then owes from that day, and a review's leader made one overdue by 148 days at once.
+# R-A4: deadlines run from the first assignment unless the office (or a ruling) says so; a
+# unit the change brings in then owes from that day (a review's leader made one 148 days
+# overdue at once, unwarned).
 RESTART = Field(
     "restart_deadlines",
     "重新计算办理期限",

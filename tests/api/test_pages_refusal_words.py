@@ -65,19 +65,26 @@ def test_a_calendar_with_an_impossible_day_is_refused_in_chinese(api: Api) -> No
     assert "2027-13-01" in response.text  # what was typed stays in the form
 
 
-def test_a_calendar_day_beside_a_control_character_is_refused_for_it_R_D7(api: Api) -> None:
+def test_a_calendar_day_beside_a_control_character_is_refused_for_it_R_D7(
+    backend_api: Api,
+) -> None:
     """``2028-01-01`` and an unseen NUL read 放假日第 1 行“2028-01-01”不是日期: a day that looked
-    right, refused. Every other form names the character."""
+    right, refused. Every other form names the character; nothing is written, on either store,
+    and the calendar still reads."""
+    api = backend_api
     new_user(api, "root", role="admin")
     client = browser(api)
     page_login(client, "root")
     csrf = csrf_of(client, "/admin")
+    head = api.head()
     for typed in ("2028-01-01\x00", "2028-01-01\x07 元旦"):
         posted = {"_csrf": csrf, "year": "2028", "holidays": typed, "workdays": ""}
         response = client.post("/admin/calendar", data=posted)
         assert response.status_code == 422
         assert "放假日第 1 行含有不可保存的控制字符" in response.text
         assert "不是日期" not in response.text
+    assert api.head() == head  # nothing written
+    assert client.get("/admin").status_code == 200
 
 
 def test_a_browser_gets_a_page_for_a_path_no_page_has_and_a_client_gets_json(api: Api) -> None:

@@ -14,12 +14,12 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from markupsafe import Markup, escape
 
 from api import queries, queries_ledger
 from api.deps import EVENT_TYPE_NAME, MAX_USER_FILTER, Paging
 from api.fields import whole_number
 from api.pages_case import check_past, china_time, parse_moment
+from api.pages_integrity import VIEWS_FINDING, finding_words
 from api.pages_labels import LABELS, label
 from api.pages_web import (
     PageRefused,
@@ -224,20 +224,7 @@ VERIFY_STAGES = {
 RUNS_SHOWN = 10
 # How the findings of what is derived from the events begin: the read models'
 # (``infra.view_audit``) and the audit trail's (``infra.trail_audit``).
-DERIVED_FINDINGS = ("读模型", "审计日志")
-
-
-def finding_words(reason: str | None) -> Markup:
-    """A finding as the auditor reads it: its Chinese, the English after it (for the API's
-    readers and the logs, ``chain_check.said``: the last （…）, which holds no full-width
-    bracket) on hover. The page showed both, and every finding ended in English."""
-    if not reason:
-        return Markup("")
-    start = reason.rfind("（")
-    if start <= 0 or not reason.endswith("）"):
-        return Markup(escape(reason))
-    chinese, english = reason[:start], reason[start + 1 : -1]
-    return Markup(f'<span title="{escape(english)}">{escape(chinese)}</span>')
+DERIVED_FINDINGS = (VIEWS_FINDING, "审计日志")
 
 
 def _verify_tab(svc: Svc) -> dict[str, Any]:

@@ -57,6 +57,7 @@ from api.pages_forms import (
     replies_for,
     reply_words,
 )
+from api.pages_integrity import case_doubts, finding_words
 from api.pages_labels import label, reason_words
 from api.pages_markup import actor_words
 from api.pages_merge import merge_command
@@ -407,6 +408,9 @@ def case_context(svc: Svc, who: Principal, case_id: str, at: datetime | None) ->
         "met_late_recorded": {} if at else queries.deadlines_met_after_due(svc, case_id),
         "event_lines": event_lines,
         "corrections": correction_lines(events, units),
+        # What 审计's latest finished check found changed among these events.
+        "doubts": case_doubts(svc, events),
+        "finding_words": finding_words,
         "correction_day": correction_day,
         "china_time": china_time,
         "today": today(),

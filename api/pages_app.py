@@ -35,11 +35,13 @@ from api.pages_web import (
     login_redirect,
     refused_page,
     see_other,
+    unavailable_page,
     wants_page,
 )
-from api.problems import http_problem
+from api.problems import RETRY_AFTER_SECONDS, http_problem, store_problem
 from api.routes_public import public_not_found
 from api.routing import include
+from infra.store_errors import OPERATIONAL_ERRORS, unavailable
 
 PAGE_ROUTERS = (
     pages_login,
@@ -78,6 +80,16 @@ def install(app: FastAPI) -> None:
         (a control character, a lone surrogate) in its path or query (``limits``)."""
         message = "网址中含有无法处理的字符（如控制字符），未执行。请检查搜索或筛选的内容后重试。"
         return refused_page(request, PageRefused(422, message))
+
+    async def store_unavailable(request: Request, error: Exception) -> Response:
+        """A browser's page or form that met a busy or unreachable store gets the workbench's
+        page saying so, in Chinese; the API's clients, problem+json (``store_problem``)."""
+        if unavailable(error) and wants_page(request):
+            return unavailable_page(request, RETRY_AFTER_SECONDS)
+        return store_problem(error)
+
+    for kind in OPERATIONAL_ERRORS:
+        app.add_exception_handler(kind, store_unavailable)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, error: LoginRequired) -> Response:

@@ -320,6 +320,19 @@ def refused_page(request: Request, error: PageRefused) -> Response:
     return render(request, "error.html", who, context, status=error.status)
 
 
+def unavailable_page(request: Request, retry_after: int) -> Response:
+    """A page or form that met a busy or unreachable store (``infra.store_errors``), in
+    Chinese. Who asks is not looked up: that too reads the store."""
+    message = (
+        "数据库正忙或暂时无法访问，本次请求未能完成。请稍后重试；"
+        "如刚提交过办理事项，请先刷新该件，看是否已经记录，以免重复登记。"
+    )
+    context = {"status": 503, "message": message, "back": page_before(request)}
+    answer = render(request, "error.html", None, context, status=503)
+    answer.headers["Retry-After"] = str(retry_after)
+    return answer
+
+
 def referer_page(request: Request) -> str | None:
     """The page of this site the browser came from (its ``Referer``); None from elsewhere."""
     referer = urlsplit(request.headers.get("referer", ""))

@@ -18,6 +18,7 @@ from domain.errors import (
     NotFound,
     RuleViolation,
 )
+from infra.store_errors import OPERATIONAL_ERRORS, unavailable
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,26 @@ class ApiProblem(Exception):
 INVALID_CURSOR = "invalid cursor / 翻页位置无效，请从第一页起浏览"
 
 
+# Seconds a client is asked to wait before sending again what met a busy or unreachable store.
+RETRY_AFTER_SECONDS = 5
+
+
+def store_problem(error: Exception) -> JSONResponse:
+    """A busy or unreachable store (``infra.store_errors``) as 503 with ``Retry-After``; any
+    other database error is a bug: logged, and the 500 every unexpected error is."""
+    if not unavailable(error):
+        log.error("unhandled error", exc_info=error)
+        return problem(500, "internal error")
+    log.warning("store unavailable: %s", error, exc_info=error)
+    detail = (
+        f"the database is busy or cannot be reached ({error}); send the request again shortly "
+        "(a command sent again with its Idempotency-Key is recorded once)"
+    )
+    answer = problem(503, detail)
+    answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return answer
+
+
 def http_problem(error: HTTPException) -> JSONResponse:
     """Starlette's own refusals (no such route, method not allowed) as problem+json."""
     return problem(error.status_code, str(error.detail))
@@ -99,7 +120,14 @@ def install(app: FastAPI) -> None:
     async def http_error(_: Request, error: HTTPException) -> JSONResponse:
         return http_problem(error)
 
+    for kind in OPERATIONAL_ERRORS:
+        app.add_exception_handler(kind, _store_problem)
+
     @app.exception_handler(Exception)
     async def unexpected(_: Request, error: Exception) -> JSONResponse:
         log.exception("unhandled error")
         return problem(500, "internal error")
+
+
+async def _store_problem(_: Request, error: Exception) -> JSONResponse:
+    return store_problem(error)

@@ -10,8 +10,11 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import psycopg
+from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg import sql
 
 from infra.store_errors import unavailable
 from tests.api.conftest import Api, case_body
@@ -19,28 +22,43 @@ from tests.api.test_pages import csrf_of, logged_in
 
 
 @contextmanager
-def write_lock_held(tmp_path: Path) -> Iterator[None]:
-    """SQLite's write lock on the event store, held by another connection, as another
-    process would."""
-    other = sqlite3.connect(tmp_path / "data" / "events.sqlite3", isolation_level=None)
+def write_lock_held(api: Api, tmp_path: Path) -> Iterator[None]:
+    """The event store's write lock, held by another connection, as another process would:
+    SQLite's, or the lock PostgreSQL's inserts take on the events table."""
+    settings = api.services.settings
+    if settings.database_url:
+        recorder = cast(PostgresApplicationRecorder, api.services.app.recorder)
+        events = sql.Identifier(settings.database_schema, recorder.events_table_name)
+        with _table_lock(settings.database_url, events):
+            yield
+        return
+    lite = sqlite3.connect(tmp_path / "data" / "events.sqlite3", isolation_level=None)
     try:
-        other.execute("BEGIN EXCLUSIVE")
+        lite.execute("BEGIN EXCLUSIVE")
         yield
-        other.execute("ROLLBACK")
+        lite.execute("ROLLBACK")
     finally:
-        other.close()
+        lite.close()
+
+
+@contextmanager
+def _table_lock(url: str, events: sql.Identifier) -> Iterator[None]:
+    with psycopg.connect(url) as pg, pg.transaction():
+        pg.execute(sql.SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(events))
+        yield
 
 
 def test_a_command_that_meets_a_held_write_lock_answers_503_and_writes_nothing(
-    api: Api, tmp_path: Path
+    backend_api: Api, tmp_path: Path
 ) -> None:
+    api = backend_api
     before = api.head()
-    with write_lock_held(tmp_path):
+    with write_lock_held(api, tmp_path):
         answer = api.post("/v1/cases", case_body("LK-1"), "office")
         assert answer.status_code == 503, answer.text
         assert answer.headers["content-type"] == "application/problem+json"
         assert answer.headers["retry-after"] == "5"
-        assert "database is locked" in answer.json()["detail"]
+        assert "lock" in answer.json()["detail"]  # locked (SQLite), lock timeout (PostgreSQL)
         # Reads go on meanwhile (the log is not locked for them).
         assert api.get("/v1/ledger", "office").status_code == 200
     assert api.head() == before
@@ -51,7 +69,7 @@ def test_a_command_that_meets_a_held_write_lock_answers_503_and_writes_nothing(
 def test_a_form_that_meets_a_held_write_lock_says_so_in_chinese(api: Api, tmp_path: Path) -> None:
     admin = logged_in(api, "guan_li_lk", role="admin")
     csrf = csrf_of(admin, "/admin")
-    with write_lock_held(tmp_path):
+    with write_lock_held(api, tmp_path):
         form = {"_csrf": csrf, "code": "LKU", "name": "锁定单位"}
         page = admin.post("/admin/units", data=form, headers={"Accept": "text/html"})
     assert page.status_code == 503

@@ -112,6 +112,25 @@ def problem_of(error: Exception) -> str:
     return str(error)
 
 
+def field_of(error: Exception) -> str | None:
+    """The form field a refusal is about, when it is one field's: where pydantic found the
+    first problem, or the field the domain's refusal names."""
+    if isinstance(error, ValidationError):
+        where = error.errors()[0].get("loc", ()) if error.errors() else ()
+        return str(where[0]) if where else None
+    return error.field if isinstance(error, DomainError) else None
+
+
+def refused(
+    request: Request, who: Principal, svc: Svc, key: str, error: Exception, **more: Any
+) -> HTMLResponse:
+    """The page again with ``error`` said above the form ``key`` names (led by its rule) and
+    its field marked: a review's admin read a refusal above a form and looked for the field."""
+    problems = {key: problem_of(error)}
+    fields = {key: field_of(error)}
+    return page(request, who, svc, 422, problems=problems, problem_fields=fields, **more)
+
+
 def ctx_for(request: Request, who: Principal, body: BaseModel) -> CommandContext:
     return context(request, who, a.fingerprinted(body))
 
@@ -157,7 +176,7 @@ def create_unit(request: Request, who: Admin, svc: Svc, posted: Posted) -> Respo
         body = s.UnitCreate.model_validate({"code": posted.get("code"), "name": posted.get("name")})
         svc.directory.create_unit(who, body.code, body.name, ctx_for(request, who, body))
     except (ValidationError, DomainError) as error:
-        return page(request, who, svc, 422, problems={"unit": problem_of(error)}, posted=posted)
+        return refused(request, who, svc, "unit", error, posted=posted)
     return see_other("/admin?done=unit")
 
 
@@ -176,7 +195,7 @@ def create_user(request: Request, who: Admin, svc: Svc, posted: Posted) -> Respo
             who, **body.model_dump(), ctx=ctx_for(request, who, body)
         )
     except (ValidationError, DomainError, ValueError) as error:
-        return page(request, who, svc, 422, problems={"user": problem_of(error)}, posted=posted)
+        return refused(request, who, svc, "user", error, posted=posted)
     return page(request, who, svc, 201, token_for=answer["username"], token=answer["token"])
 
 
@@ -245,8 +264,7 @@ def user_action(
             )
             return page(request, who, svc, 201, token_for=username, token=change.token)
     except (ValidationError, DomainError) as error:
-        problems = {username: problem_of(error)}
-        return page(request, who, svc, 422, problems=problems, posted=posted, posted_to=action)
+        return refused(request, who, svc, username, error, posted=posted, posted_to=action)
     raise PageRefused(404, f"没有操作 {action}")
 
 
@@ -324,7 +342,7 @@ def load_calendar(request: Request, who: Admin, svc: Svc, posted: Posted) -> Res
         with page_errors():
             after = queries_ledger.deadlines_due_between(svc, *window)
     except (ValidationError, DomainError, ValueError) as error:
-        return page(request, who, svc, 422, problems={"calendar": problem_of(error)}, posted=posted)
+        return refused(request, who, svc, "calendar", error, posted=posted)
     listed = [*body.holidays, *body.workdays]  # a day twice in one list is taken once
     merged = sorted({d for d in listed if listed.count(d) > 1})
     return page(

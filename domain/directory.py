@@ -41,6 +41,7 @@ def check_username(value: object) -> str:
             "用户名只能由字母、数字和 . _ - @ 组成，并以字母或数字开头",
             f"a username is letters, digits and . _ - @, beginning with a letter or digit: "
             f"{username!r}",
+            field="username",
         )
     return username
 
@@ -51,6 +52,7 @@ def check_unit_code(value: object) -> str:
         raise InvalidInput(
             "单位代码只能由字母、数字和 . _ - 组成，并以字母或数字开头",
             f"a unit code is letters, digits and . _ -, beginning with a letter or digit: {code!r}",
+            field="code",
         )
     return code
 
@@ -64,11 +66,13 @@ def check_new_unit(code: str, name: str, units: Iterable[tuple[str, str]]) -> No
             raise Conflict(
                 f"单位代码 {code} 与已有单位 {other_code} 只差大小写",
                 f"unit code {code!r} differs from the existing {other_code!r} only in case",
+                field="code",
             )
         if other_name == name and other_code != code:
             raise Conflict(
                 f"单位名称“{name}”已由单位 {other_code} 使用",
                 f"unit name {name!r} is already the name of unit {other_code!r}",
+                field="name",
             )
 
 
@@ -81,6 +85,7 @@ def check_new_username(username: str, usernames: Iterable[str]) -> None:
             raise Conflict(
                 f"用户名 {username} 与已有用户 {other} 只差大小写",
                 f"username {username!r} differs from the existing {other!r} only in case",
+                field="username",
             )
 
 
@@ -95,6 +100,7 @@ def check_new_display_name(display_name: str, users: Iterable[tuple[str, str]]) 
                 f"姓名“{display_name}”已是用户 {other} 的：页面和审计记录按姓名显示操作人，"
                 f"同名的请加以区分（如 {display_name}（所在处室））",
                 f"display name {display_name!r} is already user {other!r}'s",
+                field="display_name",
             )
 
 

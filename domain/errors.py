@@ -9,7 +9,10 @@ from collections.abc import Mapping
 
 
 class DomainError(Exception):
-    """A command was refused; nothing was recorded."""
+    """A command was refused; nothing was recorded. ``field``: the command's field the refusal
+    is about, when it is one field's (a form marks it there)."""
+
+    field: str | None = None
 
     def __init__(self, rule: str | None, zh: str, en: str) -> None:
         super().__init__(f"[{rule or 'validation'}] {en} / {zh}")
@@ -47,8 +50,9 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     """Concurrency or identity conflict: stale version, reused idempotency key, duplicate number."""
 
-    def __init__(self, zh: str, en: str, rule: str | None = None) -> None:
+    def __init__(self, zh: str, en: str, rule: str | None = None, field: str | None = None) -> None:
         super().__init__(rule, zh, en)
+        self.field = field
 
 
 class StaleVersion(Conflict):

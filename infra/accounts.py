@@ -84,7 +84,7 @@ class Accounts:
     ) -> AccountChange:
         def reassign(user: User) -> _Done:
             if isinstance(unit_code, str):
-                self.directory.check_unit_exists(unit_code)
+                self.directory.check_unit_exists(unit_code, "unit_code")
             user.reassign(role=role, unit_code=unit_code, reason=reason, actor=ctx.actor)
             return _Done()
 
@@ -95,7 +95,9 @@ class Accounts:
     ) -> AccountChange:
         # Judged by the clock that judges expiry (Asia/Shanghai), not the business "today".
         if expires_on is not None and expires_on < china_date(self.directory.clock()):
-            raise InvalidInput("到期日已过", f"expires_on {expires_on} is before today")
+            raise InvalidInput(
+                "到期日已过", f"expires_on {expires_on} is before today", field="expires_on"
+            )
 
         def grant(user: User) -> _Done:
             secret, grant = self.directory.issue_token(user, who, expires_on)

@@ -157,9 +157,10 @@ class Directory:
     def unit_exists(self, code: str) -> bool:
         return Unit.create_id(code) in self.app.repository
 
-    def check_unit_exists(self, code: str) -> None:
+    def check_unit_exists(self, code: str, field: str | None = None) -> None:
+        """Refuses a unit that does not exist (``field``: the one that names it, if any)."""
         if not self.unit_exists(code):
-            raise InvalidInput(f"单位不存在：{code}", f"unit {code!r} does not exist")
+            raise InvalidInput(f"单位不存在：{code}", f"unit {code!r} does not exist", field=field)
 
     def usernames(self) -> list[str]:
         return [user.username for user in self.every_user()]
@@ -192,7 +193,9 @@ class Directory:
             if (replay := stored_answer(self.app.index, ctx)) is not None:
                 return replay, True
             self._check_new_unit(unit)  # names the twin, now in the directory
-            raise Conflict("单位代码已存在", f"unit {code!r} already exists") from None
+            raise Conflict(
+                "单位代码已存在", f"unit {code!r} already exists", field="code"
+            ) from None
         return answer, False
 
     def _check_new_unit(self, unit: Unit) -> None:
@@ -231,12 +234,13 @@ class Directory:
             raise Conflict(
                 f"用户名 {user.username} 留给初始管理员令牌：审计记录以此名记录该令牌的操作",
                 f"username {user.username!r} is the bootstrap token's in the audit trail",
+                field="username",
             )
         existing = self.every_user()
         check_new_username(user.username, [u.username for u in existing])
         check_new_display_name(user.display_name, [(u.username, u.display_name) for u in existing])
         if user.unit_code is not None:
-            self.check_unit_exists(user.unit_code)
+            self.check_unit_exists(user.unit_code, "unit_code")
         if password is not None:
             user.change_password(
                 password_hash=hash_password(check_password(password)), actor=actor.actor()
@@ -259,5 +263,7 @@ class Directory:
             if (replay := stored_answer(self.app.index, ctx)) is not None:
                 return replay, True
             check_new_username(user.username, self.usernames())  # names the twin
-            raise Conflict("用户名已存在", f"user {user.username!r} already exists") from None
+            raise Conflict(
+                "用户名已存在", f"user {user.username!r} already exists", field="username"
+            ) from None
         return {**answer, "token": secret}, False

@@ -206,3 +206,41 @@ def test_a_register_address_no_page_has_leads_back_to_the_register_not_the_workb
     assert "工作台" not in missing.text and "返回总览" not in missing.text
     staff = browser(api).get("/nothing", headers={"accept": "text/html"})
     assert staff.status_code == 404 and "返回总览" in staff.text  # the workbench's own, kept
+
+
+def _marked(page: str) -> list[str]:
+    """The ids of the fields a page marks as what its refusal is about."""
+    return re.findall(r'id="([^"]+)"[^>]*aria-invalid="true"', page)
+
+
+def test_the_admin_forms_mark_the_field_a_refusal_is_about_R_D7(api: Api) -> None:
+    """管理 said a refusal above its form, led by its rule, and marked no field: a review's
+    admin looked for which of five fields it meant."""
+    new_user(api, "root_mark", role="admin")
+    client = browser(api)
+    page_login(client, "root_mark")
+    csrf = csrf_of(client, "/admin")
+    user = {"_csrf": csrf, "username": "mark_a", "display_name": "标记甲", "role": "handler"}
+    made = client.post("/admin/users", data={**user, "unit_code": "FIN"})
+    assert made.status_code == 201 and not _marked(made.text)
+    user["username"] = "mark_b"
+    # pydantic's refusal (the password too short), the directory's (no such unit), and its
+    # conflict (the 姓名 mark_a has).
+    for posted, field in [
+        (
+            {**user, "display_name": "标记乙", "unit_code": "", "password": "short-11chr"},
+            "n-password",
+        ),
+        ({**user, "display_name": "标记乙", "unit_code": "NOPE"}, "n-unit"),
+        ({**user, "unit_code": "FIN"}, "n-display"),
+    ]:
+        page = client.post("/admin/users", data=posted).text
+        assert _marked(page) == [field], (posted, _marked(page))
+        assert 'aria-describedby="problem-user" autofocus' in page
+    unit = {"_csrf": csrf, "code": "fin", "name": "另一个单位"}  # FIN but for letter case
+    assert _marked(client.post("/admin/units", data=unit).text) == ["u-code"]
+    # In a user's row, the field of the form that was sent, not the 理由 of another form.
+    moved = {"_csrf": csrf, "role": "handler", "unit_code": "NOPE", "reason": "调岗"}
+    marked = _marked(client.post("/admin/users/mark_a/reassign", data=moved).text)
+    assert len(marked) == 1 and marked[0].startswith("ru-"), marked
+    assert not _marked(client.get("/admin").text)

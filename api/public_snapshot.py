@@ -7,7 +7,10 @@ it in memory (a substring test over 100,000 titles takes a few ms; common filter
 page). Every read asks the read model's position (one indexed query); when it has moved, the
 snapshot is loaded again in a background thread while readers keep the previous one, so a
 public read never waits for a reload (``fresh=True`` waits instead: tests, read-after-write).
-The register lags its read model by at most one reload (≈0.2 s at 100,000 cases).
+The register lags its read model by at most one reload (≈0.2 s at 100,000 cases), except in
+what it takes away: a reply whose proposer refused disclosure since (R-P2), or taken down, is
+never served from the previous snapshot. Its rows are asked of the read model first (one
+indexed query, only while a reload is pending), and a page holding one waits for the reload.
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ import json
 import threading
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from api.schemas_paperwork import PublicReplies
 
 Row = dict[str, Any]
+# What a snapshot's rows hold beside the public fields: never answered.
+INTERNAL = ("key", "case_ref")
 
 
 def folded(text: str) -> str:
@@ -103,6 +108,12 @@ class Snapshot:
                 yield place
 
     def page(self, wanted: Wanted, *, limit: int, cursor: str | None) -> PublicReplies:
+        return answered(*self.page_rows(wanted, limit=limit, cursor=cursor))
+
+    def page_rows(
+        self, wanted: Wanted, *, limit: int, cursor: str | None
+    ) -> tuple[list[Row], str | None]:
+        """A page's rows as held (with their keys), and the cursor of the next page."""
         start = self._after(cursor) if cursor else 0
         found: list[Row] = []
         for place in self._matches(start, wanted):
@@ -110,9 +121,7 @@ class Snapshot:
             if len(found) > limit:
                 break
         page, more = found[:limit], len(found) > limit
-        items = [{k: v for k, v in r.items() if k != "key"} for r in page]
-        next_cursor = _cursor(page[-1]) if more and page else None
-        return PublicReplies.model_validate({"items": items, "next_cursor": next_cursor})
+        return page, _cursor(page[-1]) if more and page else None
 
     def span(self, wanted: Wanted, *, limit: int, cursor: str | None) -> Span:
         """Where a page stands among the replies its filters match: how many there are, its
@@ -161,31 +170,71 @@ class Snapshot:
         return len(self.rows)
 
 
+def answered(rows: list[Row], next_cursor: str | None) -> PublicReplies:
+    items = [{k: v for k, v in r.items() if k not in INTERNAL} for r in rows]
+    return PublicReplies.model_validate({"items": items, "next_cursor": next_cursor})
+
+
 class PublicSnapshots:
     """The current snapshot of one process, reloaded when the read model moves."""
 
     def __init__(
-        self, position: Callable[[], int | None], load: Callable[[], list[Row]], fresh: bool
+        self,
+        position: Callable[[], int | None],
+        load: Callable[[], list[Row]],
+        fresh: bool,
+        listed: Callable[[Sequence[str]], set[str]] = lambda _: set(),
     ) -> None:
         self.position = position
         self.load = load
         self.fresh = fresh
+        self.listed = listed  # the keys of these cases' replies the read model lists now
         self.current: Snapshot | None = None
         self.lock = threading.Lock()
         self.reloading = False
 
-    def get(self) -> Snapshot:
+    def page(
+        self, wanted: Wanted, *, limit: int, cursor: str | None
+    ) -> tuple[PublicReplies, Snapshot]:
+        """A page, and the snapshot it was read from: one reloading in the background is
+        used only for rows the read model still lists (R-P2); else the reload is waited for."""
+        snapshot, at = self._get()
+        rows, next_cursor = snapshot.page_rows(wanted, limit=limit, cursor=cursor)
+        if snapshot.position != at and not self._still_listed(rows):
+            snapshot = self._reload(at)
+            rows, next_cursor = snapshot.page_rows(wanted, limit=limit, cursor=cursor)
+        return answered(rows, next_cursor), snapshot
+
+    def now(self) -> Snapshot:
+        """The snapshot at the read model's position, reloaded now if it moved (a whole
+        register's file is rare; its rows are not each asked again)."""
         at = self.position()
         current = self.current
         if current is not None and current.position == at:
             return current
+        return self._reload(at)
+
+    def _still_listed(self, rows: list[Row]) -> bool:
+        keys = {str(row["key"]) for row in rows}
+        return not keys or keys <= self.listed(sorted({str(row["case_ref"]) for row in rows}))
+
+    def get(self) -> Snapshot:
+        return self._get()[0]
+
+    def _get(self) -> tuple[Snapshot, int | None]:
+        """The snapshot to read (the previous one while a reload runs), and the read model's
+        position it was asked at."""
+        at = self.position()
+        current = self.current
+        if current is not None and current.position == at:
+            return current, at
         if current is None or self.fresh:
-            return self._reload(at)
+            return self._reload(at), at
         with self.lock:
             if not self.reloading:
                 self.reloading = True
                 threading.Thread(target=self._reload, args=(at,), daemon=True).start()
-        return current
+        return current, at
 
     def _reload(self, at: int | None) -> Snapshot:
         try:

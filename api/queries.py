@@ -9,7 +9,7 @@ sees its own unit's rows only (docs/decisions.md § HTTP API).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
@@ -50,7 +50,7 @@ from projections.disclosures import DisclosureView, disclosure_choices, disclosu
 from projections.ledger import LedgerView, cases_by_id
 from projections.met_after_due import met_after_due
 from projections.notifications import case_notices
-from projections.public_register import PublicRegisterView, every_reply
+from projections.public_register import PublicRegisterView, every_reply, listed_keys
 from projections.tamper_chain import TamperChainView
 from projections.unit_facts import UnitFactsView, unit_stats, visit_compliance_report
 
@@ -442,6 +442,15 @@ def public_register_position(svc: Services, *, current: bool = False) -> int | N
     if generation is None:
         return None
     return svc.views.positions([(PublicRegisterView.name, generation)])[PublicRegisterView.name]
+
+
+def public_listed(svc: Services, case_ids: Sequence[str]) -> set[str]:
+    """The keys of these cases' replies the public register lists now (R-P2: what a reply
+    taken off it since the last snapshot must not be served from)."""
+    try:
+        return listed_keys(svc.views, case_ids)
+    except LookupError:  # not built yet on a fresh store
+        return set()
 
 
 def public_rows(svc: Services) -> list[dict[str, Any]]:

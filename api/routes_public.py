@@ -51,7 +51,9 @@ MAX_SEARCH = 100
 Search = Annotated[
     str | None, Query(max_length=MAX_SEARCH, description="text in the number or title")
 ]
-CACHE_CONTROL = "public, max-age=30"
+# Stored by any cache, asked again each time (the ETag answers 304 while nothing changed): a
+# reply taken off the register (R-P2) was kept 30 s by ``max-age=30``.
+CACHE_CONTROL = "public, no-cache"
 # The register's page runs no script at all (its styles are its own, inline): a link a
 # publisher got wrong cannot run code on this site, and no other site may frame it.
 PAGE_HEADERS = {
@@ -92,6 +94,7 @@ def snapshots(request: Request, svc: ServiceGraph) -> PublicSnapshots:
             lambda: queries.public_register_position(svc, current=fresh),
             lambda: queries.public_rows(svc),
             fresh=fresh,
+            listed=lambda case_ids: queries.public_listed(svc, case_ids),
         )
     found: PublicSnapshots = state.public_snapshots
     return found
@@ -100,10 +103,11 @@ def snapshots(request: Request, svc: ServiceGraph) -> PublicSnapshots:
 def _page(
     request: Request, svc: ServiceGraph, filters: PublicFilter, page: Paging
 ) -> tuple[PublicReplies, str, Snapshot]:
-    snapshot = snapshots(request, svc).get()
     f = filters
     try:
-        found = snapshot.page(Wanted(**asdict(f)), limit=page.limit, cursor=page.cursor)
+        found, snapshot = snapshots(request, svc).page(
+            Wanted(**asdict(f)), limit=page.limit, cursor=page.cursor
+        )
     except BadCursor:
         raise ApiProblem(422, INVALID_CURSOR) from None
     key = (request.url.path, snapshot.position, *astuple(f), page.limit, page.cursor)
@@ -127,7 +131,7 @@ def public_replies(request: Request, svc: Services, page: Page, filters: PublicQ
 
 
 def _every(request: Request, svc: ServiceGraph, f: PublicFilter) -> Iterator[Any]:
-    found = snapshots(request, svc).get().page(Wanted(**asdict(f)), limit=10**9, cursor=None)
+    found = snapshots(request, svc).now().page(Wanted(**asdict(f)), limit=10**9, cursor=None)
     yield from found.items
 
 

@@ -12,7 +12,7 @@ no proposer's name, no summary.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from domain.case import Case
 from domain.checks import web_address
@@ -149,12 +149,27 @@ def unlisted(reader: ViewReader, alias: str) -> str:
     )
 
 
+def listed_keys(reader: ViewReader, case_ids: Sequence[str]) -> set[str]:
+    """The keys (as ``every_reply`` gives them) of the replies of ``case_ids`` listed now."""
+    if not case_ids:
+        return set()
+    marks = ", ".join("?" * len(case_ids))
+    rows = reader.fetch(
+        f"SELECT case_id || reply_id AS key FROM {reader.table(REPLIES)} r "
+        f"WHERE r.case_id IN ({marks}) AND {_listed(reader)}",
+        list(case_ids),
+    )
+    return {str(row["key"]) for row in rows}
+
+
 def every_reply(reader: ViewReader) -> list[Row]:
     """The whole register in its order (the public API keeps it in memory, see
-    ``api/public_snapshot.py``); each row with its ``key``."""
+    ``api/public_snapshot.py``); each row with its ``key`` and its ``case_ref`` (the case's
+    id, by which ``listed_keys`` finds it again)."""
     fields = ", ".join(PUBLIC_FIELDS)
     rows = reader.fetch(
-        f"SELECT {fields}, url, case_id || reply_id AS key FROM {reader.table(REPLIES)} r "
+        f"SELECT {fields}, url, case_id || reply_id AS key, case_id AS case_ref "
+        f"FROM {reader.table(REPLIES)} r "
         f"WHERE {_listed(reader)} ORDER BY {ORDER}",
         [],
     )

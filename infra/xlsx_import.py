@@ -20,9 +20,11 @@ import zipfile
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.escape import unescape
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # API.md v1.1: an upload is at most 20 MiB
 MAX_ROWS = 100_000
@@ -93,12 +95,27 @@ def read_sheet(data: bytes, columns: Columns, progress: Progress | None = None) 
     except BadFile:
         raise
     except Exception as error:
-        raise BadFile(422, "无法读取该工作表", f"the worksheet cannot be read: {error}") from None
+        raise _unreadable_sheet(error) from None
     finally:
         workbook.close()
     if not body:
         raise BadFile(422, "表中没有数据行", "the sheet has a header row but no data rows")
     return Sheet(hashlib.sha256(data).hexdigest(), title, [h for h in headers if h], body)
+
+
+def _unreadable_sheet(error: Exception) -> BadFile:
+    """A worksheet openpyxl cannot read, said so a clerk can act: one whose XML is not well
+    formed holds, most often, a control character a program wrote raw (Excel escapes them);
+    the page said only 无法读取该工作表, the API the parser's English."""
+    said = str(error)
+    if isinstance(error, ParseError) or "not well-formed" in said:
+        return BadFile(
+            422,
+            "工作表的内容不是合法的 XML，无法读取：常见原因是单元格中有控制字符（从其他系统"
+            "复制来的不可见字符）。请在 Excel 中清除这些字符，另存后重新导入",
+            f"the worksheet is not well-formed XML (often a raw control character): {said}",
+        )
+    return BadFile(422, "无法读取该工作表", f"the worksheet cannot be read: {said}")
 
 
 def _every(step: int, progress: Progress | None, estimate: int | None) -> Progress | None:
@@ -174,12 +191,20 @@ def _cells(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[Cell]]:
     """Each stored row's non-empty cells with their coordinates (empty rows never come)."""
     for row in rows:
         cells = [
-            (c.row, c.column, c.value, c.data_type)
+            (c.row, c.column, _unescaped(c.value), c.data_type)
             for c in row
             if getattr(c, "row", None) is not None and not _blank(c.value)
         ]
         if cells:
             yield cells
+
+
+def _unescaped(value: Any) -> Any:
+    """Text as Excel reads it: a character XML cannot hold is stored as ``_xHHHH_`` (a bell
+    pasted into a title, a carriage return as ``_x000D_``; a literal ``_x`` as ``_x005F_x``),
+    and openpyxl hands the escape on as it stands. Read as ``关于控制_x0007_字符``, it became a
+    case's title; unescaped, the text checks refuse the character by its row and column."""
+    return unescape(value) if isinstance(value, str) and "_x" in value else value
 
 
 def _blank(value: Any) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from datetime import date, timedelta
 from typing import Any
 
@@ -532,3 +533,37 @@ def test_a_refused_row_of_a_registered_number_says_so_at_once_R_X2(api: Api) -> 
     assert "已登记" in warning["message"] and warning["case_number"] == "2025-501"
     fresh = post(api, workbook([row("2025-502", 交办日期=None)]), dry_run=True).json()
     assert [w for w in fresh["warnings"] if w["column"] == "编号"] == []
+
+
+def test_a_character_excel_escapes_is_read_as_excel_reads_it_R_D4(api: Api) -> None:
+    """Excel stores a control character in a cell as ``_xHHHH_``; openpyxl hands the escape on,
+    and a review's import made ``关于控制_x0007_字符的建议`` a case's title for good. Read as
+    Excel reads it, the bell is refused by its row and column; an escaped ``_x`` stays text."""
+    rows = [
+        row("2025-301", 标题="关于控制_x0007_字符的建议"),
+        row("2025-302", 提出人="张三_x001B_"),
+        row("2025-303", 标题="关于_x005F_x0041_的建议"),
+    ]
+    dry = post(api, workbook(rows), dry_run=True)
+    assert dry.status_code == 200, dry.text
+    errors = {(e["row"], e["column"]): e["message"] for e in dry.json()["errors"]}
+    assert set(errors) == {(2, "标题"), (3, "提出人")}, errors
+    assert all("不可保存的字符" in message for message in errors.values()), errors
+    assert post(api, workbook(rows[2:])).status_code == 201
+    assert ledger(api)["2025-303"]["title"] == "关于_x0041_的建议"
+
+
+def test_a_raw_control_character_is_named_as_the_likely_cause_R_D4(api: Api) -> None:
+    """A program that writes a control character raw (Excel escapes it) makes the sheet's XML
+    malformed: the page said only 无法读取该工作表, and the API the parser's English."""
+    good = workbook([row("2025-311")])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename.endswith(".xml"):  # the sheet or its shared strings
+                content = content.replace(b"2025-311", b"2025-3\x0111")
+            target.writestr(item, content)
+    detail = refusal(api, out.getvalue())
+    assert "控制字符" in detail and "not well-formed" in detail, detail
+    assert ledger(api) == {}

@@ -282,8 +282,9 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
         ),
         stages=frozenset({"handling", "rehandling"}),
         due=owes_a_reply,
-        # R-E1 refuses a kind with no open deadline of the unit, a second request, a passed
-        # deadline or a date too far: most are put right by the date, so it is shown there.
+        # R-E1 refuses a kind with no open deadline of the unit or a second request (said at
+        # the kind), a request dated after the deadline passed (at its 日期: a review read it
+        # under 申请延至), and a date too far: said here, where the domain names no field.
         rule_fields={"R-E1": "requested_due_on", "R-X1": "occurred_on"},
     ),
     CaseForm(

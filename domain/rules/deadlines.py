@@ -63,24 +63,30 @@ def extendable_deadline(
             "R-E1",
             f"{unit} 没有可延期的{DEADLINE_KIND_WORDS.get(kind, kind)}期限",
             f"unit {unit} has no {kind} deadline here",
+            field="deadline_kind",
         )
     if found.status in ("met", "met_late"):
         raise RuleViolation(
             "R-E1",
             f"时限 {found.due_on} 已办结，无需延期",
             f"the {kind} deadline of {found.due_on} is met ({found.status})",
+            field="deadline_kind",
         )
     # Before the passed check: an extended deadline is no longer pending, and a second request
     # was refused as if its date had passed, the granted date months away.
     if any(_same_deadline(r, kind, unit, found.opened_on) for r in case.extensions.values()):
         raise RuleViolation(
-            "R-E1", "每个时限只能延期一次", "a deadline is extended at most once (or asked once)"
+            "R-E1",
+            "每个时限只能延期一次",
+            "a deadline is extended at most once (or asked once)",
+            field="deadline_kind",
         )
     if found.status not in ("pending", "due_soon") or on > found.due_on:
         raise RuleViolation(
             "R-E1",
             f"时限 {found.due_on} 已过，延期须在到期前申请",
             f"the {kind} deadline of {found.due_on} has passed ({found.status})",
+            field="occurred_on",  # the day it is asked on (a request dated before, R-X1)
         )
     _check_not_closed_since(found, known)
     return found

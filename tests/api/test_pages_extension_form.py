@@ -98,3 +98,28 @@ def test_a_passed_deadline_is_offered_only_for_a_request_made_before_it_R_E1(api
     fresh = register_and_assign(api, "EX-5", on=recently)
     form = FORM.search(lead.get(f"/cases/{fresh}").text)
     assert form and "只可补记" not in form.group(0)  # said only where a deadline has passed
+
+
+def test_a_request_after_the_deadline_is_refused_at_its_day_R_E1(api: Api) -> None:
+    """A review asked on today's date to extend a reply deadline that passed in July: R-E1's
+    时限已过，延期须在到期前申请 stood under 申请延至, though the form's hint says the day to
+    change is 日期 (a request made on paper in time is recorded by its own date)."""
+    case_id = register_and_assign(api, "EX-6", on="2025-02-10")
+    lead = logged_in(api, "fin_h6", role="handler", unit="FIN")
+    page = lead.get(f"/cases/{case_id}").text
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', page)
+    assert csrf
+    posted = {
+        "_csrf": csrf.group(1),
+        "_version": str(api.case(case_id)["version"]),
+        "unit": "FIN",
+        "deadline_kind": "reply",
+        "requested_due_on": "2025-09-01",
+        "reason": "需要更多时间",
+        "occurred_on": date.today().isoformat(),
+    }
+    refused = lead.post(f"/cases/{case_id}/forms/extension-request", data=posted)
+    assert refused.status_code == 409, refused.text
+    said = re.findall(r'id="([^"]+)-problem" role="alert"', refused.text)
+    assert [field.rsplit("-", 1)[-1] for field in said] == ["occurred_on"], said
+    assert "延期须在到期前申请" in refused.text

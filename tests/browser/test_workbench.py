@@ -392,6 +392,44 @@ def test_a_case_page_is_never_wider_than_the_screen(
         browser.driver.set_window_size(WIDTH, HEIGHT)
 
 
+@pytest.mark.parametrize("width", [360, 390])
+def test_the_search_page_is_never_wider_than_a_phone(browser: Browser, width: int) -> None:
+    """查找's box was 28rem wide in a field that sizes to its input: at 360 and 390 px it ran
+    past its card and the page scrolled sideways (a review)."""
+    browser.login("demo-handler-fin")
+    browser.driver.set_window_size(width, 844)
+    try:
+        browser.open("/search?q=教师")
+        page, screen = browser.driver.execute_script(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert page <= screen, f"the page is {page} px wide on a {screen} px screen"
+    finally:
+        browser.driver.set_window_size(WIDTH, HEIGHT)
+
+
+def test_a_phone_is_led_down_to_the_forms_of_a_case(browser: Browser, api: httpx.Client) -> None:
+    """At 390 px the 办理 card stands below the timeline, some five screens down, and a review
+    scrolled past every event to find a form; a link under the title leads there. Two columns
+    wide, the card is beside the case and the link is not shown."""
+    case = api.get("/v1/ledger", params={"stage": "handling", "limit": 1}).json()["items"][0]
+    browser.login("demo-office")
+    browser.driver.set_window_size(390, 844)
+    try:
+        browser.open(f"/cases/{case['case_id']}")
+        jump = browser.driver.find_element(By.CSS_SELECTOR, "a.jump-to-act")
+        assert jump.is_displayed() and str(jump.get_attribute("href")).endswith("#act")
+        jump.click()
+        top, screen = browser.driver.execute_script(
+            "return [document.getElementById('act').getBoundingClientRect().top, innerHeight]"
+        )
+        assert 0 <= top < screen / 2, top  # the card in view (the page may end below it)
+    finally:
+        browser.driver.set_window_size(WIDTH, HEIGHT)
+    browser.open(f"/cases/{case['case_id']}")
+    assert not browser.driver.find_element(By.CSS_SELECTOR, "a.jump-to-act").is_displayed()
+
+
 def test_a_handlers_visit_chart_draws_its_units_required_rate_R_V2(browser: Browser) -> None:
     """A handler's dashboard charts its own unit: one point, which a line does not draw. The
     legend said 要求走访率 over a chart without it."""

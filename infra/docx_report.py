@@ -40,7 +40,7 @@ NO_RATE: dict[str, Any] = {"numerator": 0, "denominator": 0, "rate": None}
 
 
 VISIT_COLUMNS = [
-    "单位", "主办件数", "要求走访率", "已走访", "无需见面", "实际走访率", "剔除无需见面",
+    "单位", "主办件数（含分办）", "要求走访率", "已走访", "无需见面", "实际走访率", "剔除无需见面",
     "达标", "尚差",
 ]  # fmt: skip
 
@@ -150,6 +150,12 @@ def _write(reader: ViewReader, q: ExportQuery, basis: Basis, path: Path, names: 
         )
 
     doc.add_heading("四、面对面走访", level=2)
+    # §一 and 办理指标 count 主办 and 分办 apart; R-V2 holds a unit to the rate of all the
+    # cases it answers, split ones included: the two 主办 figures differed unexplained.
+    doc.add_paragraph(
+        "本表主办件数含分办件：分办单位各自答复代表委员，与主办件一样计入走访率要求（R-V2），"
+        "故可能多于第一部分所列主办件数。"
+    )
     _table(
         doc,
         VISIT_COLUMNS,

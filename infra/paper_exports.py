@@ -258,7 +258,8 @@ def _commitments(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[S
 
 def _visits(reader: ViewReader, q: ExportQuery, names: UnitNames) -> list[SheetSpec]:
     columns = [
-        Column("单位", 18), Column("主办件数", 8, "number"), Column("要求走访率", 10, "rate"),
+        Column("单位", 18), Column("主办件数（含分办）", 12, "number"),
+        Column("要求走访率", 10, "rate"),
         Column("已走访件数", 10, "number"), Column("无需见面件数", 12, "number"),
         Column("实际走访率", 10, "rate"), Column("剔除无需见面后走访率", 18, "rate"),
         Column("是否达标", 8), Column("尚差走访件数", 12, "number"),

@@ -358,6 +358,9 @@ def test_visit_compliance_and_the_other_registers_open_and_agree(demo_api: Api) 
     assert [(r[0], r[1], r[3], r[8]) for r in rows(found["走访率"])] == [
         (named(i["unit"]), i["lead_cases"], i["visited_cases"], i["shortfall"]) for i in report
     ]
+    # R-V2 counts a unit's split cases among its lead cases; 办理指标 counts them apart, and a
+    # review read the two 主办 figures as a contradiction.
+    assert header(found["走访率"])[1] == "主办件数（含分办）"
     commitments = demo_api.get("/v1/commitments", "office", include_closed=True).json()
     found = book(download(demo_api, "/v1/exports/commitments.xlsx"))
     assert sorted(r[0] for r in rows(found["B类滚动台账"])) == sorted(
@@ -398,6 +401,8 @@ def test_the_annual_report_states_the_year_s_figures(demo_api: Api) -> None:
     assert head in document.paragraphs[-1].text
     # All units together count a split case once per unit (its verdict too): said, not hidden.
     assert words.PER_UNIT_COUNT in text
+    visits = {t.rows[0].cells[0].text: t for t in document.tables}["单位"]
+    assert visits.rows[0].cells[1].text == "主办件数（含分办）" and "本表主办件数含分办件" in text
     stats = demo_api.get("/v1/stats/units", "office", as_of=AS_OF, year=2025).json()["total"]
     measures = {t.rows[0].cells[0].text: t for t in document.tables}["指标"]
     on_time = next(r for r in measures.rows if r.cells[0].text == "按时答复办结率")

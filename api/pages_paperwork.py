@@ -56,10 +56,13 @@ def export_links(who: Principal, year: int | None, kind: Kind | None) -> list[di
         for name, chosen in EXPORTS.items()
     ]
     if who.role in REPORT_READERS and year is not None:
+        both = "，建议和提案合计，不分类别" if kind else ""
         links.append(
             {
                 "name": "annual",
-                "title": f"{year}年度承办工作总结（Word）",
+                # The year's summary covers both kinds: with one chosen, a review took it for
+                # that kind's alone (its link carries no 类别).
+                "title": f"{year}年度承办工作总结（Word{both}）",
                 "href": f"/v1/reports/annual.docx?year={year}",
             }
         )

@@ -9,9 +9,11 @@ import pytest
 
 from api.deps import Awaiting
 from api.pages_labels import LABELS
+from api.pages_paperwork import export_links
 from domain import vocabulary as v
 from domain.deadlines.policies import POLICIES
 from domain.deadlines.status import DeadlineStatus
+from infra.directory import Principal
 
 SHOWN: dict[str, Any] = {
     "kind": v.Kind,
@@ -52,3 +54,13 @@ def test_every_deadline_policy_is_named_by_its_document_R_D1() -> None:
 
 def test_every_withheld_reason_code_has_its_word_R_P5() -> None:
     assert set(LABELS["withheld_reason"]) >= v.WITHHELD_REASONS
+
+
+def test_the_annual_report_link_says_it_covers_both_kinds_when_one_is_chosen() -> None:
+    """The year's summary has no 类别: with 提案 chosen, a review took its link for the
+    proposals' alone."""
+    office = Principal(user="o", role="office", unit=None)
+    titles = {link["name"]: link["title"] for link in export_links(office, 2025, "proposal")}
+    assert titles["annual"] == "2025年度承办工作总结（Word，建议和提案合计，不分类别）"
+    plain = {link["name"]: link["title"] for link in export_links(office, 2025, None)}
+    assert plain["annual"] == "2025年度承办工作总结（Word）"

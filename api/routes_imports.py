@@ -55,6 +55,10 @@ def import_assignments(
     if report.errors and not dry_run:
         first = report.errors[0]
         detail = f"{len(report.errors)} rows refused; nothing was imported / 有错误，未导入任何内容"
-        return problem(422, detail, first.rule, **answer)
+        # Nothing was registered or assigned: the counts the rows would have given (what a
+        # dry run answers) are said as such, where a refusal read "registered": 2 (additions).
+        planned = {"would_register": answer["registered"], "would_assign": answer["assigned"]}
+        nothing = {"registered": 0, "assigned": 0}
+        return problem(422, detail, first.rule, **{**answer, **nothing, **planned})
     written = report.position is not None
     return JSONResponse(answer, status_code=201 if written else 200)

@@ -143,6 +143,10 @@ def test_every_error_is_listed_with_row_column_and_rule_and_nothing_is_written(a
     assert refused.status_code == 422
     assert refused.headers["content-type"] == "application/problem+json"
     assert len(refused.json()["errors"]) == 9
+    # Nothing written: none registered, and what the good rows would give said as such (a
+    # review read "registered": 2 in a refusal that wrote nothing).
+    counts = {k: refused.json()[k] for k in ("registered", "assigned", "would_register")}
+    assert counts == {"registered": 0, "assigned": 0, "would_register": dry.json()["registered"]}
     assert api.head() == head
     assert ledger(api) == {}
 

@@ -56,7 +56,14 @@ from infra.xlsx_import import Columns, Progress, SheetRow, read_sheet
 # API.md's columns, in its order; 序号 and 备注 are read past.
 REGISTRATION = ("编号", "类别", "级别", "年度", "标题", "提出人", "提出人类型", "收到日期")
 ASSIGNMENT = ("主办单位", "协办单位", "分办单位", "参阅件", "交办日期", "办理依据")
-COLUMNS = Columns(known=REGISTRATION + ASSIGNMENT, required=REGISTRATION, ignored=("序号", "备注"))
+# 会办单位 is the workbench's word for 协办单位 (its pages, the 台账's export): a sheet headed so
+# was refused as an unknown column (a review).
+COLUMNS = Columns(
+    known=REGISTRATION + ASSIGNMENT,
+    required=REGISTRATION,
+    ignored=("序号", "备注"),
+    aliases={"会办单位": "协办单位"},
+)
 # The words offices type besides the vocabulary's own (a review found each refused).
 KINDS = words.reverse(
     words.KIND,

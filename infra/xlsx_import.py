@@ -17,7 +17,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -69,6 +69,9 @@ class Columns:
     known: Collection[str]
     required: Collection[str]
     ignored: Collection[str] = ()
+    # Another name a column goes by (the workbench's 会办单位 for the template's 协办单位):
+    # read as the column it names.
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
 
 def read_sheet(data: bytes, columns: Columns, progress: Progress | None = None) -> Sheet:
@@ -240,7 +243,7 @@ def _header(
     for _, col, value, _ in first:
         if not isinstance(value, str):
             raise BadFile(422, f"表头应为文字，却是 {value!r}", f"a header cell holds {value!r}")
-        headers[col - 1] = value.strip()
+        headers[col - 1] = columns.aliases.get(value.strip(), value.strip())
     named = [h for h in headers if h]
     twice = sorted({h for h in named if named.count(h) > 1})
     unknown = [h for h in named if h not in columns.known and h not in columns.ignored]

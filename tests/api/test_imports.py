@@ -181,6 +181,17 @@ def test_columns_come_in_any_order_and_serial_numbers_are_read_past(api: Api) ->
     assert answer.status_code == 200 and answer.json()["errors"] == []
 
 
+def test_a_sheet_may_say_会办单位_for_协办单位(api: Api) -> None:
+    """The workbench calls co units 会办单位 (its pages, the 台账's export); a sheet headed so
+    was refused as an unknown column."""
+    headers = tuple("会办单位" if h == "协办单位" else h for h in HEADERS)
+    rows = [{**row("2025-411", 协办单位=None), "会办单位": "HOU"}]
+    assert post(api, workbook(rows, headers)).status_code == 201
+    assert ledger(api)["2025-411"]["co_units"] == ["HOU"]
+    both = (*HEADERS, "会办单位")  # one column under both names is named twice
+    assert "表头重复：协办单位" in refusal(api, workbook([row("2025-412")], both))
+
+
 def test_only_the_office_imports(api: Api) -> None:
     assert post(api, workbook([row("2025-501")]), who="handler_fin").status_code == 403
     assert post(api, workbook([row("2025-501")]), who="leader").status_code == 403

@@ -45,6 +45,11 @@ RESTART = Field(
 # The open 改办 requests a third assignment answers (R-A2): shown to who decides it, not sent.
 REQUESTS_SHOWN = Field("requests", "待裁定的改办申请", "shown_requests", required=False)
 
+# R-C1 counts a unit as having reached the proposer from the first such contact, and no
+# correction takes that back (a later contact cannot un-reach one): a mis-tick on a phone
+# counted for 沟通率 for good, unwarned (a review).
+REACHED_WORDS = "已联系到本人（记录后不能更正，请核实后勾选）"
+
 
 def reference_names_its_unit(body: sa.Assignment) -> None:
     """R-D5: a 参阅件 owes a registered contact by 31 October, which only the unit it is sent
@@ -212,7 +217,9 @@ HANDLING_FORMS: tuple[CaseForm, ...] = (
             Field("channel", "方式", "select", options("channel")),
             Field("contacted_by", "联系人（姓名、职务）", "person"),
             Field("person", "联系对象", "proposer"),
-            Field("reached", "已联系到本人", "check", required=False),
+            Field(
+                "reached", "已联系到本人（记录后不能更正，请核实后勾选）", "check", required=False
+            ),
             SUMMARY,
             DAY,
         ),

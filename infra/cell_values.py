@@ -167,5 +167,7 @@ def one_of(value: object, words: Mapping[str, str]) -> str:
     text = text_of(value)
     if text not in words:
         choices = "、".join(sorted(set(words)))
+        if not text:  # it read “”不是可选值 for a blank cell
+            raise CellError(f"不能为空（可选：{choices}）")
         raise CellError(f"“{text}”不是可选值（{choices}）")
     return words[text]

@@ -63,6 +63,11 @@ class Sniffed:
     content_type: str
 
 
+# Word's and WPS's older formats: refused, with the way to a format taken (a review uploaded
+# WPS's default and was told only what is accepted).
+OLD_WORD = frozenset({".doc", ".wps", ".et", ".dps"})
+
+
 def _refuse(zh: str, en: str) -> InvalidInput:
     return InvalidInput(zh, en)
 
@@ -126,7 +131,12 @@ def sniff(data: bytes, filename: str | None, declared: str | None) -> Sniffed:
     said = (declared or "").split(";")[0].strip().lower()
     if claimed is None and suffix:
         raise _refuse(
-            "只接受 PDF、DOCX、OFD、JPEG/PNG 图片和纯文本文件",
+            "只接受 PDF、DOCX、OFD、JPEG/PNG 图片和纯文本文件"
+            + (
+                "；.doc、.wps 文件请在 Word 或 WPS 中另存为 PDF 或 DOCX 后上传"
+                if suffix in OLD_WORD
+                else ""
+            ),
             f"{suffix} files are not accepted (PDF, DOCX, OFD, JPEG, PNG, plain text only)",
         )
     if claimed is None:

@@ -10,10 +10,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import httpx
+import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import Workbook, load_workbook
 
 from domain.directory import Unit
+from infra.cell_values import CellError, one_of
 from infra.clock import today
 from infra.directory import BOOTSTRAP
 from tests.api.conftest import Api, case_body
@@ -582,3 +584,11 @@ def test_a_raw_control_character_is_named_as_the_likely_cause_R_D4(api: Api) -> 
     detail = refusal(api, out.getvalue())
     assert "控制字符" in detail and "not well-formed" in detail, detail
     assert ledger(api) == {}
+
+
+def test_a_blank_choice_cell_is_said_to_be_empty() -> None:
+    """A blank 类别 read “”不是可选值 (a review), where every other blank cell says 不能为空."""
+    with pytest.raises(CellError, match=r"^不能为空（可选："):
+        one_of(None, {"建议": "suggestion", "提案": "proposal"})
+    with pytest.raises(CellError, match=r"^“议案”不是可选值"):
+        one_of("议案", {"建议": "suggestion", "提案": "proposal"})

@@ -244,3 +244,16 @@ def test_the_admin_forms_mark_the_field_a_refusal_is_about_R_D7(api: Api) -> Non
     marked = _marked(client.post("/admin/users/mark_a/reassign", data=moved).text)
     assert len(marked) == 1 and marked[0].startswith("ru-"), marked
     assert not _marked(client.get("/admin").text)
+
+
+def test_a_wps_file_is_refused_with_the_way_to_a_format_taken(api: Api) -> None:
+    """WPS's default format was refused saying only what is accepted."""
+    case_id = register_and_assign(api, "WPS-1")
+    answer = api.client.post(
+        f"/v1/cases/{case_id}/documents",
+        data={"kind": "other", "occurred_on": "2025-03-01"},
+        files={"file": ("答复函.wps", b"\xd0\xcf\x11\xe0 wps bytes", "application/octet-stream")},
+        headers={"Authorization": f"Bearer {api.tokens['handler_fin']}"},
+    )
+    assert answer.status_code in (415, 422), answer.text
+    assert "另存为 PDF 或 DOCX" in answer.json()["detail"], answer.text

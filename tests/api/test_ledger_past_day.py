@@ -30,3 +30,21 @@ def test_a_ledger_page_as_of_another_day_says_what_is_today_s_R_X3(api: Api) -> 
     page = logged_in(api, "ban_pd").get("/ledger?as_of=2025-03-01").text
     count = re.search(r'<p class="count" id="row-count">(.*?)</p>', page, re.S)
     assert count and "阶段和单位为今天所见" in count.group(1) and "催办" not in count.group(1)
+
+
+def test_the_filter_forms_orders_leave_out_today_s_on_a_past_day_R_X3(api: Api) -> None:
+    """The form's 排序 (for a phone) offers what the heads link: on a past day's ledger, not
+    the orders by the case as it stands (办理期限, 逾期天数), and the order chosen selected."""
+    register_and_assign(api, "SC-1")
+    office = logged_in(api, "ban_sc")
+
+    def orders(path: str) -> tuple[list[str], list[str]]:
+        form = re.search(r'<select id="f-sort".*?</select>', office.get(path).text, re.S)
+        assert form, path
+        chosen = re.findall(r'<option value="(\w+)" selected>', form.group(0))
+        return re.findall(r'<option value="(\w+)"', form.group(0)), chosen
+
+    offered, chosen = orders("/ledger?sort=due")
+    assert "due" in offered and "overdue" in offered and chosen == ["due"]
+    offered, chosen = orders("/ledger?as_of=2025-06-30&sort=title")
+    assert "due" not in offered and "overdue" not in offered and chosen == ["title"]

@@ -89,6 +89,8 @@ def _write_sheet(sheet: Sheet, spec: SheetSpec) -> None:
     sheet.page_setup.paperSize = A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
+    # Each printed page numbered (a review printed a 台账 of many pages with none).
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def _header(sheet: Sheet, text: str) -> Any:

@@ -93,6 +93,8 @@ def test_the_ledger_export_restates_the_ledger_a_sheet_per_kind(demo_api: Api) -
         last = sheet.cell(sheet.max_row, sheet.max_column).coordinate
         assert sheet.auto_filter.ref == f"A1:{last}"
         assert (sheet.page_setup.orientation, sheet.print_title_rows) == ("landscape", "$1:$1")
+        footer = sheet.oddFooter
+        assert footer is not None and footer.center.text == "第 &P 页，共 &N 页"  # numbered
         names = header(sheet)
         assert names[:3] == ["编号", "标题", "提出人"]
         items = demo_api.get("/v1/ledger", "office", kind=kind, as_of=AS_OF, limit=1000).json()

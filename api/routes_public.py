@@ -4,7 +4,8 @@ JSON, CSV and an Atom feed, and a page listing them.
 Only what the read model ``public_register`` holds is answered: published replies, never a
 withheld one, never one whose proposer refused disclosure (R-P2), nothing about the proposer.
 Answers come from the register held in memory (``api/public_snapshot.py``) and carry an
-``ETag`` and ``Cache-Control``, so browsers and proxies spare the server too.
+``ETag`` and ``Cache-Control``: browsers and proxies ask again each time and are answered 304
+while nothing changed.
 """
 
 from __future__ import annotations

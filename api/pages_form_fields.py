@@ -29,11 +29,22 @@ CORRECTABLE_TEXT = {
     "document_number": "文号",
     "url": "网址（http:// 或 https://）",
 }
-# The corrected fields that are not plain text (a person, a list of people): the API takes
-# them, and a refusal of one names it by the word its own form uses.
+# The corrected fields that are not plain text (a person, a list of people, yes or no): the
+# API takes them, and a refusal of one names it by the word its own form uses.
 CORRECTABLE_PARTS = {
     "contacted_by": "联系人",
     "visitors": "走访人员",
     "persons": "走访对象",
+    "proposer_present": "代表委员参加",
+}
+# The correction form's choice of field: the text ones, then those typed as their own forms
+# take them (``pages_forms.corrected_value`` reads them so). A review could not correct a
+# contact's 联系人 or a visit's people from the page, though the domain takes them (R-X2).
+CORRECTION_CHOICES = {
+    **CORRECTABLE_TEXT,
+    "contacted_by": "联系人（姓名 职务）",
+    "visitors": "走访人员（每行：姓名 职务）",
+    "persons": "走访对象（每行一人，或以、分隔）",
+    "proposer_present": "代表委员参加（是/否）",
 }
 ROLES_RECORDING = frozenset({"office", "leader", "handler", "supervisor", "admin"})

@@ -555,9 +555,7 @@ READERS: dict[str, Callable[[Form, str], Any]] = {
     "bool": lambda form, name: {"true": True, "false": False}.get(form.get(name), form.get(name)),
     "units": lambda form, name: [u for u in form.getlist(name) if u],
     "people": lambda form, name: _people(form.get(name)),
-    "names": lambda form, name: [
-        n.strip() for n in form.get(name).replace("、", "\n").splitlines() if n.strip()
-    ],
+    "names": lambda form, name: _names(form.get(name)),
     "person": lambda form, name: {
         "name": form.get(f"{name}.name").strip(),
         "rank": form.get(f"{name}.rank").strip(),
@@ -574,14 +572,41 @@ CORRECTABLE_WORDS = {
 }
 
 
+def _one_person(text: str) -> dict[str, str] | str:
+    """联系人 as 姓名 职务; anything else as typed (the domain says what a person needs)."""
+    found = _people(text)
+    return found[0] if len(found) == 1 else text
+
+
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in text.replace("、", "\n").splitlines() if n.strip()]
+
+
+# The corrections typed as their own forms take them: one person, people, names, yes or no.
+CORRECTED_AS: dict[str, Callable[[str], Any]] = {
+    "contacted_by": _one_person,
+    "visitors": _people,
+    "persons": _names,
+    "proposer_present": lambda text: {"是": True, "否": False}.get(text.strip(), text),
+}
+
+
+def corrected_value(field: str, text: str) -> Any:
+    """A correction's new value as the field's own form would send it (a phase by its word,
+    联系人 as 姓名 职务, …); what does not read so goes as typed, for the domain to refuse."""
+    if field in CORRECTED_AS:
+        return CORRECTED_AS[field](text)
+    return CORRECTABLE_WORDS.get(field, {}).get(text.strip(), text)
+
+
 def body_data(form: CaseForm, posted: Form, who: Principal) -> Parsed:
     """The request body the form's fields make (JSON's shapes: lists, booleans, objects).
 
     An empty optional field is left out, so the body's default applies, as an absent JSON key."""
     if form.body is sr.Correction:
         # One field and its new value: the body's ``corrected`` object.
-        field, value = posted.get("field"), posted.get("value")
-        value = CORRECTABLE_WORDS.get(field, {}).get(value.strip(), value)
+        field = posted.get("field")
+        value = corrected_value(field, posted.get("value"))
         # No field chosen is no correction ("更正内容不能为空"), not a field named "".
         corrected = {field: value} if field else {}
         return {

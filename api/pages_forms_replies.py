@@ -6,7 +6,7 @@ from __future__ import annotations
 from api import schemas_handling as sh
 from api import schemas_review as sr
 from api.pages_form_fields import (
-    CORRECTABLE_TEXT,
+    CORRECTION_CHOICES,
     DAY,
     NOTE,
     OWN_UNIT,
@@ -350,7 +350,7 @@ REPLY_FORMS: tuple[CaseForm, ...] = (
         sr.Correction,
         (
             Field("event_id", "被更正的事件", "event"),
-            Field("field", "更正的字段", "select", tuple(CORRECTABLE_TEXT.items())),
+            Field("field", "更正的字段", "select", tuple(CORRECTION_CHOICES.items())),
             Field("value", "更正后的内容", "textarea"),
             Field("reason", "更正理由", "textarea"),
         ),

@@ -8,7 +8,7 @@ import html
 import re
 
 from domain.corrections import CORRECTABLE
-from tests.api.conftest import Api, contact_body, register_and_assign
+from tests.api.conftest import Api, contact_body, register_and_assign, visit_body
 from tests.api.test_pages import contact_form, csrf_of, logged_in
 
 
@@ -186,3 +186,44 @@ def test_a_person_the_correction_cannot_take_is_named_by_its_word_R_X2(api: Api)
     """A review posted a 联系人 without a rank and read "contacted_by 应包含姓名和职务"."""
     said = _contact_correction_refused(api, "P-54", "contacted_by", "王五", "联系人录错")
     assert "contacted_by" not in said and "联系人" in said
+
+
+def test_a_contact_s_and_a_visit_s_people_are_corrected_as_their_forms_take_them_R_X2(
+    api: Api,
+) -> None:
+    """The 更正 form offered a contact's 内容摘要, 联系对象, 日期 and 阶段 only: its 联系人
+    (姓名 职务) and a visit's people, which the domain corrects, could not be put right."""
+    case_id = register_and_assign(api, "P-54")
+    contact = api.post(f"/v1/cases/{case_id}/contacts", contact_body(), "handler_fin")
+    visit = api.post(f"/v1/cases/{case_id}/visits", visit_body(), "handler_fin")
+    assert contact.status_code == 201 and visit.status_code == 201, visit.text
+    contact_id, visit_id = (r.json()["events"][-1]["id"] for r in (contact, visit))
+    client = logged_in(api, "clerk_pp")
+    path = f"/cases/{case_id}"
+    page = client.get(path).text
+    assert "联系人（姓名 职务）" in page and "走访人员（每行：姓名 职务）" in page
+
+    def correct(event_id: str, field: str, value: str) -> None:
+        posted = client.post(
+            f"{path}/forms/correction",
+            data={
+                "_csrf": csrf_of(client, path),
+                "_version": str(api.case(case_id)["version"]),
+                "event_id": event_id,
+                "field": field,
+                "value": value,
+                "reason": "录入有误",
+            },
+            follow_redirects=False,
+        )
+        assert posted.status_code == 303, posted.text
+
+    correct(contact_id, "contacted_by", "李四 处长")
+    correct(visit_id, "visitors", "赵处长 处长\n钱五（副处长）")
+    correct(visit_id, "persons", "张三、王六")
+    history = api.get(f"/v1/cases/{case_id}/history", "office").json()["events"]
+    assert [e["data"]["corrected"] for e in history if e["type"] == "Corrected"] == [
+        {"contacted_by": {"name": "李四", "rank": "处长"}},
+        {"visitors": [{"name": "赵处长", "rank": "处长"}, {"name": "钱五", "rank": "副处长"}]},
+        {"persons": ["张三", "王六"]},
+    ]

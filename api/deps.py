@@ -169,9 +169,12 @@ LedgerSort = Literal["number", "title", "lead_unit", "stage", "year", "due", "ov
 UnitRole = Literal["lead", "co", "split", "reference"]
 # Decisions a case may wait on: a reply on a leader's approval (R-R2), an extension (R-E1) or a
 # reassignment (R-A3) on the office's; or a unit's own reply on the unit (R-R2): approved, to
-# be issued (``issue``), or returned, to be submitted again (``redo``); the filtered unit's
-# (a handler's own) when there is one.
-Awaiting = Literal["approval", "extension", "reassignment", "ruling", "repeat", "issue", "redo"]
+# be issued (``issue``), or returned, to be submitted again (``redo``); or a deadline of the
+# unit still running (``owes``: what it has left to do); the filtered unit's (a handler's own)
+# when there is one.
+Awaiting = Literal[
+    "approval", "extension", "reassignment", "ruling", "repeat", "issue", "redo", "owes"
+]
 
 
 @dataclass(frozen=True)

@@ -142,7 +142,13 @@ DECIDES: dict[str, list[tuple[Awaiting, str]]] = {
         ("reassignment", "待决定的改办申请"),
         ("repeat", "待确认的多年多次提出"),
     ],
-    "handler": [("issue", "待印发的答复"), ("redo", "退回待重报的答复")],
+    # And what its unit has left to do at all (a deadline of its own still running): a review's
+    # handler found its co cases done under 办理中, beside the lead's lateness.
+    "handler": [
+        ("issue", "待印发的答复"),
+        ("redo", "退回待重报的答复"),
+        ("owes", "本单位尚有期限未办结的件"),
+    ],
 }
 
 

@@ -94,6 +94,7 @@ AWAITING: Final = {
     "repeat": "多年多次待确认",  # R-S4: a repeat found, for the office to confirm or dismiss
     "issue": "答复待印发",
     "redo": "答复退回待重报",
+    "owes": "尚有期限未办结",  # a deadline of the unit's (a handler's own) still running
 }
 # The measures (DOMAIN.md § Measures) as the pages, the spreadsheets and the report name them:
 # the 总览 and the exports once called the strict rate 满意率（严格） and 满意率（仅满意）.

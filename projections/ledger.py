@@ -544,6 +544,9 @@ def ledger_where(
         params.append(unit_role)
     if awaiting in AWAITING:  # a decision pending: a leader's approval, the office's decision
         where.append(f"c.{AWAITING[awaiting]} > 0")
+    elif awaiting == OWES:  # a deadline of the unit's still open (a handler's own worklist)
+        where.append(_unit_owes(reader, unit is not None))
+        params += [NO_DAY] if unit is None else [NO_DAY, unit]
     elif awaiting is not None:  # a unit's own step (``issue``, ``redo``), the unit's if named
         where.append(_unit_step(reader, unit is not None))
         params += [awaiting] if unit is None else [awaiting, unit]
@@ -562,6 +565,20 @@ def ledger_where(
         where.append(_overdue_clause(reader) if overdue else f"NOT {_overdue_clause(reader)}")
         params += [as_of.isoformat()] * OVERDUE_PARAMS
     return where, params
+
+
+# Cases where a unit still owes something: a deadline of its own neither met nor closed, due
+# or overdue (as the case stands). A handler's co cases whose 会办意见 was sent stayed under
+# 办理中 beside the lead's lateness, and nothing listed what its unit had left to do (a review).
+OWES = "owes"
+
+
+def _unit_owes(reader: ViewReader, of_one_unit: bool) -> str:
+    """Cases where a unit has a deadline still running (``next_due_on`` not ``NO_DAY``, the
+    first parameter), that unit being the second parameter when ``of_one_unit``."""
+    and_unit = " AND unit = ?" if of_one_unit else ""
+    units = reader.table(UNITS)
+    return f"c.case_id IN (SELECT case_id FROM {units} WHERE next_due_on <> ?{and_unit})"
 
 
 def _unit_step(reader: ViewReader, of_one_unit: bool) -> str:

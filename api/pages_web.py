@@ -132,6 +132,16 @@ NAVIGATION: tuple[tuple[str, str, frozenset[str]], ...] = (
 )
 
 
+# Only the office imports (交办清单, R-A1); the others' page of it offers downloads alone.
+IMPORTERS = frozenset({"office"})
+
+
+def nav_name(href: str, name: str, role: str) -> str:
+    """A page's name in the navigation as the role finds it: 导出 where it imports nothing (a
+    review's handler looked for what to import)."""
+    return "导出" if href == "/paperwork" and role not in IMPORTERS else name
+
+
 class LoginRequired(Exception):
     """No live session: the browser is sent to the login page (and back afterwards)."""
 
@@ -274,7 +284,11 @@ def render(
     status: int = 200,
 ) -> HTMLResponse:
     secret = session_secret(request)
-    nav = [(href, name) for href, name, allowed in NAVIGATION if who and who.role in allowed]
+    nav = [
+        (href, nav_name(href, name, who.role))
+        for href, name, allowed in NAVIGATION
+        if who and who.role in allowed
+    ]
     html = templates.get_template(template).render(
         request=request,
         who=who,

@@ -69,18 +69,18 @@ def date_of(value: object) -> date:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise CellError(f"日期写成了数字 {value}，请把单元格设为日期格式")
-    text = unicodedata.normalize("NFKC", text_of(value))
-    text = _TIME_TAIL.sub("", text).strip()
+    typed = text_of(value)  # said back as typed: "下周一" was echoed as 下周1 (a review)
+    text = _TIME_TAIL.sub("", unicodedata.normalize("NFKC", typed)).strip()
     if any(c in _NUMERALS or c == "十" for c in text):
         text = _chinese_numeral_year(text)
     found = _ISO_LIKE.match(text) or _COMPACT.match(text)
     if not found:
-        raise CellError(f"无法识别的日期“{text}”，请写成 2025-03-01 或 2025年3月1日")
+        raise CellError(f"无法识别的日期“{typed}”，请写成 2025-03-01 或 2025年3月1日")
     year, month, day = (int(g) for g in found.groups())
     try:
         return date(year, month, day)
     except ValueError:
-        raise CellError(f"不存在的日期“{text}”") from None
+        raise CellError(f"不存在的日期“{typed}”") from None
 
 
 def year_of(value: object) -> int:

@@ -15,7 +15,7 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import Workbook, load_workbook
 
 from domain.directory import Unit
-from infra.cell_values import CellError, one_of
+from infra.cell_values import CellError, date_of, one_of
 from infra.clock import today
 from infra.directory import BOOTSTRAP
 from tests.api.conftest import Api, case_body
@@ -592,3 +592,12 @@ def test_a_blank_choice_cell_is_said_to_be_empty() -> None:
         one_of(None, {"建议": "suggestion", "提案": "proposal"})
     with pytest.raises(CellError, match=r"^“议案”不是可选值"):
         one_of("议案", {"建议": "suggestion", "提案": "proposal"})
+
+
+def test_a_date_not_read_is_said_back_as_typed() -> None:
+    """“下周一” was said back as 下周1: the Chinese numerals read for a date were echoed."""
+    with pytest.raises(CellError, match="无法识别的日期“下周一”"):
+        date_of("下周一")
+    with pytest.raises(CellError, match="不存在的日期“二〇二五年二月三十日”"):
+        date_of("二〇二五年二月三十日")
+    assert date_of("二〇二五年三月十一日") == date(2025, 3, 11)

@@ -34,6 +34,7 @@ from api.pages_web import (
 from api.schemas_ledger import LedgerItem
 from domain.checks import MAX_NAME
 from domain.vocabulary import LEVELS, Level, Stage
+from infra import paper_labels as words
 from infra.clock import today
 from infra.directory import Principal
 from projections.ledger import SHOWN_REVERSED
@@ -121,22 +122,12 @@ def ledger_query(filters: LedgerFilter, **changes: Any) -> str:
 SORTS_OF_NOW = frozenset({"due", "overdue"})
 
 
-# The orders as the table's heads name them, for the filter form's 排序: below 640 px the table
-# is a card per case with no heads, and a review found no way to sort on a phone (UI.md).
-SORT_WORDS: dict[LedgerSort, str] = {
-    "number": "编号",
-    "title": "标题",
-    "stage": "阶段",
-    "lead_unit": "主办/分办单位",
-    "year": "年度",
-    "due": "办理期限",
-    "overdue": "逾期天数",
-}
-
-
+# The orders as the export's 说明 names them (``paper_labels.LEDGER_SORT``), for the filter
+# form's 排序: below 640 px the table is a card per case with no heads, and a review found no
+# way to sort on a phone (UI.md).
 def sort_choices(as_of: date | None) -> list[tuple[str, str]]:
     """The orders the form offers: on a past day's ledger, not those by the case as it stands."""
-    return [(k, w) for k, w in SORT_WORDS.items() if as_of is None or k not in SORTS_OF_NOW]
+    return [(k, w) for k, w in words.LEDGER_SORT.items() if as_of is None or k not in SORTS_OF_NOW]
 
 
 def sort_link(filters: LedgerFilter, column: str, as_of: date | None) -> tuple[str, str | None]:

@@ -76,12 +76,17 @@ INVALID_CURSOR = "invalid cursor / 翻页位置无效，请从第一页起浏览
 RETRY_AFTER_SECONDS = 5
 
 
+def internal_error(error: Exception) -> JSONResponse:
+    """A bug's answer: logged with its traceback, and a 500 that says nothing of it."""
+    log.error("unhandled error", exc_info=error)
+    return problem(500, "internal error")
+
+
 def store_problem(error: Exception) -> JSONResponse:
     """A busy or unreachable store (``infra.store_errors``) as 503 with ``Retry-After``; any
     other database error is a bug: logged, and the 500 every unexpected error is."""
     if not unavailable(error):
-        log.error("unhandled error", exc_info=error)
-        return problem(500, "internal error")
+        return internal_error(error)
     log.warning("store unavailable: %s", error, exc_info=error)
     detail = (
         f"the database is busy or cannot be reached ({error}); send the request again shortly "
@@ -125,8 +130,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, error: Exception) -> JSONResponse:
-        log.exception("unhandled error")
-        return problem(500, "internal error")
+        return internal_error(error)
 
 
 async def _store_problem(_: Request, error: Exception) -> JSONResponse:

@@ -63,9 +63,9 @@ class Sniffed:
     content_type: str
 
 
-# Word's and WPS's older formats: refused, with the way to a format taken (a review uploaded
-# WPS's default and was told only what is accepted).
-OLD_WORD = frozenset({".doc", ".wps", ".et", ".dps"})
+# Word's and WPS Writer's own formats: refused, with the way to a format taken (a review
+# uploaded WPS's default and was told only what is accepted).
+OLD_WORD = frozenset({".doc", ".wps"})
 
 
 def _refuse(zh: str, en: str) -> InvalidInput:
@@ -130,13 +130,9 @@ def sniff(data: bytes, filename: str | None, declared: str | None) -> Sniffed:
     claimed = BY_EXTENSION.get(suffix)
     said = (declared or "").split(";")[0].strip().lower()
     if claimed is None and suffix:
+        resave = "；请在 Word 或 WPS 中另存为 PDF 或 DOCX 后上传" if suffix in OLD_WORD else ""
         raise _refuse(
-            "只接受 PDF、DOCX、OFD、JPEG/PNG 图片和纯文本文件"
-            + (
-                "；.doc、.wps 文件请在 Word 或 WPS 中另存为 PDF 或 DOCX 后上传"
-                if suffix in OLD_WORD
-                else ""
-            ),
+            f"只接受 PDF、DOCX、OFD、JPEG/PNG 图片和纯文本文件{resave}",
             f"{suffix} files are not accepted (PDF, DOCX, OFD, JPEG, PNG, plain text only)",
         )
     if claimed is None:
